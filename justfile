@@ -1,0 +1,23 @@
+# Ticketeer tasks. `just` lists them.
+
+default:
+    @just --list
+
+# The main job: the demo with no token, the bot with DISCORD_TOKEN set.
+run:
+    cargo run --release
+
+# Every test (what CI runs, with fmt and clippy).
+test:
+    cargo test
+
+ci:
+    bash .ci/run
+
+# The simulator alone, with a seeded guild.
+sim port="8080":
+    cargo run --release -- sim --listen 127.0.0.1:{{port}} --seed-guild
+
+# The concurrent ticket creation benchmark.
+bench:
+    cargo bench --bench ticket_storm

@@ -1,0 +1,67 @@
+//! The application commands the bot registers: `/ticket` with its subcommands.
+
+use twilight_model::{
+    application::interaction::InteractionContextType,
+    application::command::{Command, CommandOption, CommandOptionType, CommandOptionValue, CommandType},
+    guild::Permissions,
+    id::Id,
+};
+
+fn option(kind: CommandOptionType, name: &str, description: &str) -> CommandOption {
+    CommandOption {
+        autocomplete: None,
+        channel_types: None,
+        choices: None,
+        description: description.to_owned(),
+        description_localizations: None,
+        kind,
+        max_length: None,
+        max_value: None,
+        min_length: None,
+        min_value: None,
+        name: name.to_owned(),
+        name_localizations: None,
+        options: None,
+        required: None,
+        file_types: None,
+    }
+}
+
+/// `/ticket menu | panel | transcript number:N`, visible by default to Manage Server holders.
+#[allow(deprecated)] // `dm_permission` must be named; `contexts` carries the meaning
+pub fn ticket_command() -> Command {
+    let mut number = option(CommandOptionType::Integer, "number", "The ticket number");
+    number.required = Some(true);
+    number.min_value = Some(CommandOptionValue::Integer(1));
+    let mut transcript = option(
+        CommandOptionType::SubCommand,
+        "transcript",
+        "Get the transcript of a closed ticket",
+    );
+    transcript.options = Some(vec![number]);
+    let mut menu = option(CommandOptionType::SubCommand, "menu", "Open the ticket hub: setup and manage");
+    menu.options = Some(Vec::new());
+    let mut panel = option(
+        CommandOptionType::SubCommand,
+        "panel",
+        "Post an Open a ticket panel in this channel",
+    );
+    panel.options = Some(Vec::new());
+    Command {
+        application_id: None,
+        contexts: Some(vec![InteractionContextType::Guild]),
+        default_member_permissions: Some(Permissions::MANAGE_GUILD),
+        description: "Ticket system: setup, management and transcripts".to_owned(),
+        description_localizations: None,
+        dm_permission: None,
+        guild_id: None,
+        id: None,
+        integration_types: None,
+        kind: CommandType::ChatInput,
+        name: "ticket".to_owned(),
+        name_localizations: None,
+        nsfw: None,
+        options: vec![menu, panel, transcript],
+        version: Id::new(1),
+    }
+}

@@ -1,0 +1,831 @@
+//! The guild actor: one per guild, long-lived. It owns the guild's settings, ticket counter and
+//! the in-memory view of its tickets (for limits), decides every open request, and supervises one
+//! ticket actor per ticket whose channel exists.
+//!
+//! # Messages ([`GuildMsg`])
+//! - `Interaction` (router): a person's command, click, select or modal in this guild.
+//! - `TicketUpdated` (ticket actors): a ticket changed state; keeps limit counts exact.
+//! - `ChannelDeleted`, `MemberLeft` (router): Discord-side changes made by people.
+//! - `Drain` (router, shutdown): finish queued work, stop ticket actors, reply.
+//! - `InjectPanic`, `InjectTicketPanic`: fault hooks for the supervision tests.
+//!
+//! Architecture Invariant: this actor never awaits a ticket's channel work. REST calls for one
+//! ticket run in that ticket's actor; answers to people run on their own tasks ([`reply`]). The
+//! only awaits here are the rare category creation and the store's reads at start.
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use ractor::{Actor, ActorCell, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use tracing::{Instrument, info, info_span, warn};
+use twilight_model::channel::{
+    ChannelType,
+    message::{
+        Component,
+        component::{ActionRow, SelectMenu, SelectMenuOption, SelectMenuType},
+    },
+};
+
+use crate::{
+    discord::ChannelSummary,
+    domain::{
+        access::{self, Member},
+        custom_id::{self, Action, fields},
+        limits,
+        model::{GuildSettings, Snowflake, TicketRecord, TicketState},
+    },
+    store::{GuildSnapshot, WriteOp},
+};
+
+use super::{
+    BotContext, hub,
+    incoming::{Incoming, IncomingKind},
+    reply::{Reply, reply_now},
+    ticket::{Person, Provision, TicketActor, TicketArgs, TicketMsg, now_millis, transcript_files},
+};
+
+pub enum GuildMsg {
+    Interaction(Box<Incoming>),
+    TicketUpdated(Box<TicketRecord>),
+    ChannelDeleted { channel: Snowflake },
+    MemberLeft { user: Snowflake },
+    Drain(RpcReplyPort<()>),
+    /// Fault hook: panics inside the handler, as a bug would.
+    InjectPanic,
+    /// Fault hook: makes the actor of ticket `number` panic.
+    InjectTicketPanic { number: u64 },
+    /// Internal: respawn the actor of a ticket after it failed.
+    RespawnTicket { number: u64 },
+}
+
+pub struct GuildArgs {
+    pub ctx: BotContext,
+    pub guild: Snowflake,
+    /// Preloaded at start (one read for all guilds); `None` loads from the store.
+    pub snapshot: Option<GuildSnapshot>,
+}
+
+/// What the guild actor remembers of one ticket.
+pub struct TicketEntry {
+    pub opener: Snowflake,
+    pub topic: Option<u32>,
+    pub state: TicketState,
+    pub channel: Option<Snowflake>,
+    pub actor: Option<ActorRef<TicketMsg>>,
+}
+
+pub struct GuildState {
+    pub ctx: BotContext,
+    pub guild: Snowflake,
+    pub settings: Arc<GuildSettings>,
+    pub counter: u64,
+    pub tickets: HashMap<u64, TicketEntry>,
+    pub by_channel: HashMap<Snowflake, u64>,
+    pub open_by_member: HashMap<Snowflake, u32>,
+    pub open_total: u32,
+    /// Recent open clicks per member: a double click must not open two tickets.
+    recent_opens: HashMap<Snowflake, Instant>,
+    /// Actor id → ticket number, to know which ticket a supervision event is about.
+    actor_tickets: HashMap<ractor::ActorId, u64>,
+    failures: HashMap<u64, u32>,
+}
+
+/// Two clicks of one member closer than this are one click.
+const DOUBLE_CLICK_WINDOW: Duration = Duration::from_secs(2);
+
+pub struct GuildActor;
+
+impl Actor for GuildActor {
+    type Msg = GuildMsg;
+    type State = GuildState;
+    type Arguments = GuildArgs;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        args: GuildArgs,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        let snapshot = match args.snapshot {
+            Some(s) => s,
+            None => args.ctx.store.load_guild(args.guild).await?,
+        };
+        let mut state = GuildState {
+            ctx: args.ctx,
+            guild: args.guild,
+            settings: Arc::new(snapshot.settings),
+            counter: snapshot.counter,
+            tickets: HashMap::new(),
+            by_channel: HashMap::new(),
+            open_by_member: HashMap::new(),
+            open_total: 0,
+            recent_opens: HashMap::new(),
+            actor_tickets: HashMap::new(),
+            failures: HashMap::new(),
+        };
+        let needs_repair = snapshot
+            .tickets
+            .iter()
+            .any(|t| t.state == TicketState::Provisioning);
+        // Only when a ticket was caught mid-provisioning is the guild's channel list fetched, to
+        // adopt a channel created just before a crash instead of creating a second one.
+        let existing = if needs_repair {
+            match state.ctx.discord.guild_channels(state.guild).await {
+                Ok(channels) => Some(Arc::new(channels)),
+                Err(error) => {
+                    warn!(guild = state.guild, %error, "could not list channels for repair");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        for record in snapshot.tickets {
+            state.track(&record);
+            let resume = (record.state == TicketState::Provisioning).then(|| {
+                Box::new(Provision {
+                    reply: None,
+                    commit: None,
+                    parent: record_parent(&state.settings, &record),
+                    topic_name: topic_name(&state.settings, record.topic),
+                    settings: state.settings.clone(),
+                    existing_channels: existing.clone(),
+                })
+            });
+            if existing.is_none() && resume.is_some() {
+                // Without the channel list, creating a channel now could duplicate one; the
+                // record stays Provisioning and is repaired at the next start.
+                state.spawn_ticket(&myself, record, None).await?;
+            } else {
+                state.spawn_ticket(&myself, record, resume).await?;
+            }
+        }
+        Ok(state)
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: Self::Msg,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            GuildMsg::Interaction(incoming) => {
+                let span = info_span!(
+                    parent: None,
+                    "interaction",
+                    id = incoming.id,
+                    guild = incoming.guild,
+                    user = incoming.user
+                );
+                state
+                    .interaction(&myself, *incoming)
+                    .instrument(span)
+                    .await?;
+            }
+            GuildMsg::TicketUpdated(record) => state.track(&record),
+            GuildMsg::ChannelDeleted { channel } => state.channel_deleted(channel).await,
+            GuildMsg::MemberLeft { user } => {
+                for entry in state.tickets.values() {
+                    if entry.opener == user
+                        && let Some(actor) = &entry.actor
+                    {
+                        let _ = actor.cast(TicketMsg::MemberLeft { user });
+                    }
+                }
+            }
+            GuildMsg::Drain(reply) => {
+                myself
+                    .get_cell()
+                    .drain_children_and_wait(Some(Duration::from_secs(20)))
+                    .await;
+                let _ = reply.send(());
+            }
+            GuildMsg::InjectPanic => panic!("injected fault: guild actor panic"),
+            GuildMsg::InjectTicketPanic { number } => {
+                if let Some(actor) = state.tickets.get(&number).and_then(|e| e.actor.as_ref()) {
+                    let _ = actor.cast(TicketMsg::InjectPanic);
+                }
+            }
+            GuildMsg::RespawnTicket { number } => {
+                match state.ctx.store.ticket(state.guild, number).await {
+                    Ok(Some(record)) if record.state != TicketState::Deleted => {
+                        let resume = (record.state == TicketState::Provisioning).then(|| {
+                            Box::new(Provision {
+                                reply: None,
+                                commit: None,
+                                parent: record_parent(&state.settings, &record),
+                                topic_name: topic_name(&state.settings, record.topic),
+                                settings: state.settings.clone(),
+                                existing_channels: None,
+                            })
+                        });
+                        state.track(&record);
+                        // A Provisioning ticket without the channel list is left for the next
+                        // start's repair rather than risk a duplicate channel.
+                        let resume = resume.filter(|_| record.channel.is_some());
+                        state.spawn_ticket(&myself, record, resume).await?;
+                    }
+                    Ok(_) => {}
+                    Err(error) => warn!(guild = state.guild, number, %error, "could not reload ticket"),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        event: SupervisionEvent,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match event {
+            SupervisionEvent::ActorTerminated(cell, _, _) => {
+                state.forget_actor(&cell);
+            }
+            SupervisionEvent::ActorFailed(cell, error) => {
+                if let Some(number) = state.forget_actor(&cell) {
+                    let failures = state.failures.entry(number).or_insert(0);
+                    *failures += 1;
+                    let backoff = Duration::from_millis(100 * (1 << (*failures).min(6)));
+                    warn!(guild = state.guild, ticket = number, %error, ?backoff, "ticket actor failed; restarting from the store");
+                    let me = myself.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(backoff).await;
+                        let _ = me.cast(GuildMsg::RespawnTicket { number });
+                    });
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// The category a ticket lives under.
+fn record_parent(settings: &GuildSettings, record: &TicketRecord) -> Option<Snowflake> {
+    record
+        .topic
+        .and_then(|id| settings.topics.iter().find(|t| t.id == id))
+        .and_then(|t| t.category)
+        .or(settings.tickets_category)
+}
+
+fn topic_name(settings: &GuildSettings, topic: Option<u32>) -> Option<String> {
+    topic
+        .and_then(|id| settings.topics.iter().find(|t| t.id == id))
+        .map(|t| t.name.clone())
+}
+
+impl GuildState {
+    pub fn member<'a>(incoming: &'a Incoming) -> Member<'a> {
+        Member {
+            user: incoming.user,
+            roles: &incoming.roles,
+            permissions: incoming.permissions,
+        }
+    }
+
+    pub fn is_staff(&self, incoming: &Incoming) -> bool {
+        access::is_staff(&Self::member(incoming), &self.settings.staff_roles)
+    }
+
+    fn forget_actor(&mut self, cell: &ActorCell) -> Option<u64> {
+        let number = self.actor_tickets.remove(&cell.get_id())?;
+        if let Some(entry) = self.tickets.get_mut(&number)
+            && entry
+                .actor
+                .as_ref()
+                .is_some_and(|a| a.get_id() == cell.get_id())
+        {
+            entry.actor = None;
+        }
+        Some(number)
+    }
+
+    /// Updates the in-memory view (limits, channel index) from a record.
+    pub fn track(&mut self, record: &TicketRecord) {
+        let entry = self.tickets.entry(record.number).or_insert(TicketEntry {
+            opener: record.opener,
+            topic: record.topic,
+            state: TicketState::Failed,
+            channel: None,
+            actor: None,
+        });
+        let was_open = entry.state.is_open();
+        let is_open = record.state.is_open();
+        entry.state = record.state;
+        entry.channel = record.channel;
+        if let Some(channel) = record.channel {
+            self.by_channel.insert(channel, record.number);
+        }
+        if was_open != is_open {
+            let count = self.open_by_member.entry(record.opener).or_insert(0);
+            if is_open {
+                *count += 1;
+                self.open_total += 1;
+            } else {
+                *count = count.saturating_sub(1);
+                self.open_total = self.open_total.saturating_sub(1);
+            }
+        }
+        self.counter = self.counter.max(record.number);
+    }
+
+    async fn spawn_ticket(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        record: TicketRecord,
+        provision: Option<Box<Provision>>,
+    ) -> Result<(), ActorProcessingErr> {
+        if matches!(record.state, TicketState::Deleted | TicketState::Failed) {
+            return Ok(());
+        }
+        let number = record.number;
+        let (actor, _) = Actor::spawn_linked(
+            None,
+            TicketActor,
+            TicketArgs {
+                ctx: self.ctx.clone(),
+                guild_actor: myself.clone(),
+                record,
+            },
+            myself.get_cell(),
+        )
+        .await?;
+        if let Some(p) = provision {
+            let _ = actor.cast(TicketMsg::Provision(p));
+        }
+        self.actor_tickets.insert(actor.get_id(), number);
+        if let Some(entry) = self.tickets.get_mut(&number) {
+            entry.actor = Some(actor);
+        }
+        Ok(())
+    }
+
+    async fn interaction(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        incoming: Incoming,
+    ) -> Result<(), ActorProcessingErr> {
+        match &incoming.kind {
+            IncomingKind::Command { path, options } => {
+                let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                match path.as_slice() {
+                    ["ticket", "panel"] => self.post_default_panel(&incoming).await,
+                    ["ticket", "transcript"] => self.send_transcript(&incoming, options.get("number")).await,
+                    ["ticket", "menu"] | ["ticket"] => hub::show_hub(self, &incoming),
+                    _ => {
+                        warn!(command = ?path, "unknown command");
+                        reply_now(
+                            &self.ctx.discord,
+                            &incoming,
+                            "I don't know that command.".into(),
+                            Vec::new(),
+                        );
+                    }
+                }
+            }
+            IncomingKind::Component { custom_id, .. } | IncomingKind::Modal { custom_id, .. } => {
+                match custom_id::decode(custom_id) {
+                    Ok(action) => self.action(myself, &incoming, action).await?,
+                    Err(error) => {
+                        warn!(%error, "unknown or malformed custom id");
+                        reply_now(
+                            &self.ctx.discord,
+                            &incoming,
+                            "This button or menu is not one I know (it may be from an older version). Nothing was changed.".into(),
+                            Vec::new(),
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn action(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        incoming: &Incoming,
+        action: Action,
+    ) -> Result<(), ActorProcessingErr> {
+        match action {
+            Action::OpenTicket => {
+                if self.settings.topics.is_empty() {
+                    self.open(myself, incoming, None, Reply::defer_ephemeral(&self.ctx.discord, incoming))
+                        .await?;
+                } else {
+                    hub::show_topic_picker(self, incoming, 0, false);
+                }
+            }
+            Action::TopicPage { opener, page } => {
+                if opener != incoming.user {
+                    self.refuse(incoming, "This menu belongs to someone else.");
+                } else {
+                    hub::show_topic_picker(self, incoming, page, true);
+                }
+            }
+            Action::PickTopic { opener } => {
+                if opener != incoming.user {
+                    // A forged or shared select can never put one member's choice in another's ticket.
+                    warn!(opener, "topic select used by another member");
+                    self.refuse(incoming, "This menu belongs to someone else.");
+                    return Ok(());
+                }
+                let chosen = match &incoming.kind {
+                    IncomingKind::Component { values, .. } => values
+                        .first()
+                        .and_then(|v| v.parse::<u32>().ok())
+                        .filter(|id| self.settings.topics.iter().any(|t| t.id == *id)),
+                    _ => None,
+                };
+                match chosen {
+                    Some(topic) => {
+                        let reply = Reply::defer_update(&self.ctx.discord, incoming);
+                        self.open(myself, incoming, Some(topic), reply).await?;
+                    }
+                    None => self.refuse(
+                        incoming,
+                        "That topic no longer exists. Click Open a ticket again to see the current topics.",
+                    ),
+                }
+            }
+            Action::Close { ticket } => {
+                self.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Close {
+                    by,
+                    reason: None,
+                    reply,
+                    settings,
+                });
+            }
+            Action::CloseReasonModal { ticket } => {
+                let reason = match &incoming.kind {
+                    IncomingKind::Modal { fields, .. } => fields
+                        .get(fields::CLOSE_REASON)
+                        .map(|r| r.trim().to_owned())
+                        .filter(|r| !r.is_empty()),
+                    _ => None,
+                };
+                self.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Close {
+                    by,
+                    reason,
+                    reply,
+                    settings,
+                });
+            }
+            Action::CloseWithReason { ticket } => hub::open_close_reason_modal(self, incoming, ticket),
+            Action::Reopen { ticket } => {
+                self.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Reopen {
+                    by,
+                    reply,
+                    settings,
+                });
+            }
+            Action::Delete { ticket } => {
+                self.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Delete {
+                    by,
+                    reply,
+                    settings,
+                });
+            }
+            other => hub::handle(self, myself, incoming, other).await?,
+        }
+        Ok(())
+    }
+
+    pub fn refuse(&self, incoming: &Incoming, message: &str) {
+        reply_now(&self.ctx.discord, incoming, message.to_owned(), Vec::new());
+    }
+
+    /// Forwards a person's request to a ticket actor, acknowledging it first.
+    pub fn to_ticket(
+        &self,
+        incoming: &Incoming,
+        number: u64,
+        make: impl FnOnce(Person, Reply, Arc<GuildSettings>) -> TicketMsg,
+    ) {
+        let Some(actor) = self.tickets.get(&number).and_then(|e| e.actor.as_ref()) else {
+            warn!(ticket = number, "action for a ticket without a live actor");
+            self.refuse(
+                incoming,
+                &format!("Ticket #{number} does not exist here or was already deleted."),
+            );
+            return;
+        };
+        let person = Person {
+            user: incoming.user,
+            is_staff: self.is_staff(incoming),
+        };
+        let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
+        if actor
+            .cast(make(person, reply, self.settings.clone()))
+            .is_err()
+        {
+            warn!(ticket = number, "ticket actor is gone");
+        }
+    }
+
+    /// The ticket whose channel this interaction happened in, if any.
+    pub fn ticket_in_channel(&self, channel: Snowflake) -> Option<u64> {
+        self.by_channel.get(&channel).copied()
+    }
+
+    /// Decides an open request; on success the number is allocated and its commit queued before
+    /// this returns, and the ticket actor takes it from there.
+    pub async fn open(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        incoming: &Incoming,
+        topic: Option<u32>,
+        mut reply: Reply,
+    ) -> Result<(), ActorProcessingErr> {
+        let user = incoming.user;
+        let now = Instant::now();
+        if let Some(at) = self.recent_opens.get(&user)
+            && now.duration_since(*at) < DOUBLE_CLICK_WINDOW
+        {
+            info!(user, "double click on open ignored");
+            tokio::spawn(async move {
+                reply
+                    .send_with("Your ticket is already being opened.", Vec::new())
+                    .await
+            });
+            return Ok(());
+        }
+        let member_open = self.open_by_member.get(&user).copied().unwrap_or(0);
+        if let Err(refusal) = limits::check_open(&self.settings, member_open, self.open_total) {
+            info!(user, %refusal, "open refused by limits");
+            let text = refusal.to_string();
+            tokio::spawn(async move { reply.send_with(&text, Vec::new()).await });
+            return Ok(());
+        }
+        if self.recent_opens.len() > 4096 {
+            self.recent_opens
+                .retain(|_, at| now.duration_since(*at) < DOUBLE_CLICK_WINDOW);
+        }
+        self.recent_opens.insert(user, now);
+        let parent = match self.ensure_category(topic).await {
+            Ok(parent) => parent,
+            Err(message) => {
+                tokio::spawn(async move { reply.send_with(&message, Vec::new()).await });
+                return Ok(());
+            }
+        };
+        self.counter += 1;
+        let record = TicketRecord {
+            guild: self.guild,
+            number: self.counter,
+            opener: user,
+            topic,
+            channel: None,
+            state: TicketState::Provisioning,
+            opened_at: now_millis(),
+            closed_at: None,
+            closed_by: None,
+            close_reason: None,
+            participants: Vec::new(),
+        };
+        let commit = self.ctx.store.write(vec![
+            WriteOp::SetCounter {
+                guild: self.guild,
+                value: self.counter,
+            },
+            WriteOp::PutTicket(record.clone()),
+        ]);
+        self.track(&record);
+        info!(ticket = record.number, "ticket number allocated");
+        let provision = Box::new(Provision {
+            reply: Some(reply),
+            commit: Some(commit),
+            parent,
+            topic_name: topic_name(&self.settings, topic),
+            settings: self.settings.clone(),
+            existing_channels: None,
+        });
+        self.spawn_ticket(myself, record, Some(provision)).await
+    }
+
+    /// The category for a new ticket, created on first need. Rare (once per guild or topic), so
+    /// it is awaited here rather than threaded through the ticket actors.
+    async fn ensure_category(&mut self, topic: Option<u32>) -> Result<Option<Snowflake>, String> {
+        if let Some(topic) = topic
+            && let Some(t) = self.settings.topics.iter().find(|t| t.id == topic)
+            && let Some(category) = t.category
+        {
+            return Ok(Some(category));
+        }
+        if let Some(category) = self.settings.tickets_category {
+            return Ok(Some(category));
+        }
+        let category = self.create_category("Tickets").await?;
+        let mut settings = (*self.settings).clone();
+        settings.tickets_category = Some(category);
+        self.save_settings(settings);
+        Ok(Some(category))
+    }
+
+    pub async fn create_category(&self, name: &str) -> Result<Snowflake, String> {
+        let overwrites = access::category_overwrites(
+            self.guild,
+            self.ctx.discord.bot_user_id(),
+            &self.settings.staff_roles,
+        );
+        self.ctx
+            .discord
+            .create_channel(
+                self.guild,
+                name,
+                ChannelType::GuildCategory,
+                None,
+                None,
+                &overwrites,
+            )
+            .await
+            .map_err(|e| {
+                warn!(error = %e, "could not create a category");
+                format!("I could not create the tickets category: {}", e.person_message())
+            })
+    }
+
+    /// Replaces the settings and persists them (durably, off this actor's path).
+    pub fn save_settings(&mut self, settings: GuildSettings) -> crate::store::CommitReceipt {
+        self.settings = Arc::new(settings.clone());
+        self.ctx.store.write(vec![WriteOp::PutSettings {
+            guild: self.guild,
+            settings,
+        }])
+    }
+
+    async fn channel_deleted(&mut self, channel: Snowflake) {
+        let settings = self.settings.clone();
+        if let Some(number) = self.by_channel.get(&channel).copied() {
+            if let Some(actor) = self.tickets.get(&number).and_then(|e| e.actor.as_ref()) {
+                let _ = actor.cast(TicketMsg::ChannelDeleted { settings });
+            }
+            return;
+        }
+        // A category or the log channel deleted by hand: forget it so the next use recreates or
+        // asks for it, instead of failing forever.
+        let mut changed = (*settings).clone();
+        let mut dirty = false;
+        if changed.tickets_category == Some(channel) {
+            changed.tickets_category = None;
+            dirty = true;
+        }
+        if changed.log_channel == Some(channel) {
+            changed.log_channel = None;
+            dirty = true;
+        }
+        for topic in &mut changed.topics {
+            if topic.category == Some(channel) {
+                topic.category = None;
+                dirty = true;
+            }
+        }
+        changed.overflow_categories.retain(|c| *c != channel);
+        let before = changed.panels.len();
+        changed.panels.retain(|p| p.channel != channel);
+        dirty |= before != changed.panels.len();
+        if dirty {
+            info!(channel, "a configured channel was deleted; settings updated");
+            drop(self.save_settings(changed));
+        }
+    }
+
+    /// `/ticket panel`: posts a panel with the default texts in the current channel.
+    async fn post_default_panel(&mut self, incoming: &Incoming) {
+        if !access::is_admin(&Self::member(incoming)) {
+            self.refuse(incoming, access::NOT_ADMIN.0);
+            return;
+        }
+        let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
+        hub::post_panel(
+            self,
+            reply,
+            incoming.channel,
+            "Support tickets".into(),
+            "Click the button below to open a private ticket with our staff.".into(),
+            "Ticketeer".into(),
+        )
+        .await;
+    }
+
+    async fn send_transcript(&self, incoming: &Incoming, number: Option<&String>) {
+        if !self.is_staff(incoming) {
+            self.refuse(incoming, access::NOT_STAFF.0);
+            return;
+        }
+        let Some(number) = number.and_then(|n| n.parse::<u64>().ok()) else {
+            self.refuse(incoming, "Give the ticket number, e.g. `/ticket transcript number:12`.");
+            return;
+        };
+        let mut reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
+        let store = self.ctx.store.clone();
+        let discord = self.ctx.discord.clone();
+        let guild = self.guild;
+        tokio::spawn(async move {
+            match store.transcript(guild, number).await {
+                Ok(Some((html, text))) => {
+                    if !reply.acked().await {
+                        return;
+                    }
+                    let files = transcript_files(number, &html, &text);
+                    if let Err(error) = discord
+                        .edit_original_with_files(
+                            reply.token(),
+                            &format!("Transcript of ticket #{number}:"),
+                            &files,
+                        )
+                        .await
+                    {
+                        warn!(%error, "could not send the transcript");
+                    }
+                }
+                Ok(None) => {
+                    reply
+                        .send(&format!("Ticket #{number} has no transcript (it was never closed, or does not exist)."))
+                        .await
+                }
+                Err(error) => {
+                    warn!(%error, "could not read the transcript");
+                    reply.send("The transcript could not be read from storage.").await
+                }
+            }
+        });
+    }
+
+    /// Open tickets (Open state), for close-all and the manage menu.
+    pub fn open_ticket_numbers(&self) -> Vec<u64> {
+        let mut numbers: Vec<u64> = self
+            .tickets
+            .iter()
+            .filter(|(_, e)| e.state == TicketState::Open && e.actor.is_some())
+            .map(|(n, _)| *n)
+            .collect();
+        numbers.sort_unstable();
+        numbers
+    }
+
+    /// Tickets whose channel exists (open or closed), for re-applying overwrites.
+    pub fn open_or_closed_ticket_numbers(&self) -> Vec<u64> {
+        self.tickets
+            .iter()
+            .filter(|(_, e)| matches!(e.state, TicketState::Open | TicketState::Closed | TicketState::Provisioning))
+            .map(|(n, _)| *n)
+            .collect()
+    }
+
+    pub fn ticket_actors_with_topic(&self, topic: u32) -> Vec<ActorRef<TicketMsg>> {
+        self.tickets
+            .values()
+            .filter(|e| e.topic == Some(topic) && e.state != TicketState::Deleted)
+            .filter_map(|e| e.actor.clone())
+            .collect()
+    }
+
+    pub fn ticket_actor(&self, number: u64) -> Option<&ActorRef<TicketMsg>> {
+        self.tickets.get(&number).and_then(|e| e.actor.as_ref())
+    }
+
+    pub fn known_channels(&self) -> HashSet<Snowflake> {
+        self.by_channel.keys().copied().collect()
+    }
+}
+
+/// A string select of up to 25 options, each `(value, label)`.
+pub fn string_select(custom_id: String, placeholder: &str, options: Vec<(String, String)>) -> Component {
+    Component::ActionRow(ActionRow {
+        id: None,
+        components: vec![Component::SelectMenu(SelectMenu {
+            channel_types: None,
+            custom_id,
+            default_values: None,
+            disabled: false,
+            id: None,
+            kind: SelectMenuType::Text,
+            max_values: Some(1),
+            min_values: Some(1),
+            options: Some(
+                options
+                    .into_iter()
+                    .map(|(value, label)| SelectMenuOption {
+                        default: false,
+                        description: None,
+                        emoji: None,
+                        label,
+                        value,
+                    })
+                    .collect(),
+            ),
+            placeholder: Some(placeholder.to_owned()),
+            required: None,
+        })],
+    })
+}
+
+/// Keeps `ChannelSummary` in this module's public surface for the hub's repair helpers.
+pub type Channels = Vec<ChannelSummary>;

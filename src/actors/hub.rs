@@ -1,0 +1,818 @@
+//! The `/ticket` hub and member-facing menus: the guild actor's UI. Functions here run inside
+//! the guild actor's handler with its state; they answer people on spawned tasks and change
+//! settings through [`GuildState::save_settings`].
+
+use ractor::{ActorProcessingErr, ActorRef};
+use tracing::warn;
+use twilight_model::channel::{
+    ChannelType,
+    message::{
+        Component,
+        component::{ActionRow, ButtonStyle, SelectMenu, SelectMenuType, TextInput, TextInputStyle},
+    },
+};
+
+use crate::{
+    discord::{OutgoingMessage, button_row},
+    domain::{
+        access,
+        custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
+        limits,
+        model::{Panel, Snowflake, Topic},
+        naming,
+    },
+};
+
+use super::{
+    guild::{GuildMsg, GuildState, string_select},
+    incoming::{Incoming, IncomingKind},
+    reply::{Reply, reply_now, update_now},
+    ticket::{Person, TicketMsg},
+};
+
+/// `/ticket menu`: the admin hub (ephemeral).
+pub fn show_hub(state: &GuildState, incoming: &Incoming) {
+    if !access::is_admin(&GuildState::member(incoming)) {
+        state.refuse(incoming, access::NOT_ADMIN.0);
+        return;
+    }
+    let options = HubChoice::ALL
+        .iter()
+        .map(|c| {
+            let label = match c {
+                HubChoice::Setup => "Setup",
+                HubChoice::Manage => "Manage",
+            };
+            (c.as_str().to_owned(), label.to_owned())
+        })
+        .collect();
+    reply_now(
+        &state.ctx.discord,
+        incoming,
+        "**Ticket hub**: choose what to do.".into(),
+        vec![string_select(
+            custom_id::encode(&Action::HubMenu),
+            "Setup or manage",
+            options,
+        )],
+    );
+}
+
+/// The topic choice shown to a member who clicks Open on a server with topics.
+pub fn show_topic_picker(state: &GuildState, incoming: &Incoming, page: u32, in_place: bool) {
+    let (items, has_prev, has_next) = limits::page(&state.settings.topics, page);
+    let options = items
+        .iter()
+        .map(|t| (t.id.to_string(), naming::neutralize(&t.name, 100)))
+        .collect();
+    let mut components = vec![string_select(
+        custom_id::encode(&Action::PickTopic {
+            opener: incoming.user,
+        }),
+        "Choose a topic",
+        options,
+    )];
+    let page = limits::clamp_page(state.settings.topics.len(), page);
+    let mut buttons = Vec::new();
+    if has_prev {
+        buttons.push((
+            custom_id::encode(&Action::TopicPage {
+                opener: incoming.user,
+                page: page.saturating_sub(1),
+            }),
+            "Previous",
+            ButtonStyle::Secondary,
+        ));
+    }
+    if has_next {
+        buttons.push((
+            custom_id::encode(&Action::TopicPage {
+                opener: incoming.user,
+                page: page + 1,
+            }),
+            "Next",
+            ButtonStyle::Secondary,
+        ));
+    }
+    if !buttons.is_empty() {
+        components.push(button_row(&buttons));
+    }
+    let text = "What is your ticket about?".to_owned();
+    if in_place {
+        super::reply::update_now(&state.ctx.discord, incoming, text, components);
+    } else {
+        reply_now(&state.ctx.discord, incoming, text, components);
+    }
+}
+
+#[allow(deprecated)] // Discord prefers Label components; action rows are still accepted
+fn text_input(custom_id: &str, label: &str, style: TextInputStyle, max: u16, required: bool) -> Component {
+    Component::ActionRow(ActionRow {
+        id: None,
+        components: vec![Component::TextInput(TextInput {
+            custom_id: custom_id.to_owned(),
+            id: None,
+            label: Some(label.to_owned()),
+            max_length: Some(max),
+            min_length: None,
+            placeholder: None,
+            required: Some(required),
+            style,
+            value: None,
+        })],
+    })
+}
+
+pub fn open_close_reason_modal(state: &GuildState, incoming: &Incoming, ticket: u64) {
+    let Some(entry) = state.tickets.get(&ticket) else {
+        state.refuse(incoming, "That ticket does not exist here.");
+        return;
+    };
+    if let Err(refusal) = access::may(
+        access::TicketOp::Close,
+        state.is_staff(incoming),
+        entry.opener == incoming.user,
+    ) {
+        state.refuse(incoming, refusal.0);
+        return;
+    }
+    let discord = state.ctx.discord.clone();
+    let (id, token) = (incoming.id, incoming.token.clone());
+    tokio::spawn(async move {
+        let result = discord
+            .open_modal(
+                id,
+                &token,
+                custom_id::encode(&Action::CloseReasonModal { ticket }),
+                &format!("Close ticket #{ticket}"),
+                vec![text_input(
+                    fields::CLOSE_REASON,
+                    "Reason (optional)",
+                    TextInputStyle::Paragraph,
+                    1000,
+                    false,
+                )],
+            )
+            .await;
+        if let Err(error) = result {
+            warn!(%error, "could not open the close-reason modal");
+        }
+    });
+}
+
+/// Posts a panel in `channel`, creating the tickets category if missing, and remembers it.
+pub async fn post_panel(
+    state: &mut GuildState,
+    reply: Reply,
+    channel: Snowflake,
+    title: String,
+    description: String,
+    footer: String,
+) {
+    if state.settings.tickets_category.is_none() {
+        match state.create_category("Tickets").await {
+            Ok(category) => {
+                let mut settings = (*state.settings).clone();
+                settings.tickets_category = Some(category);
+                drop(state.save_settings(settings));
+            }
+            Err(message) => {
+                tokio::spawn(async move { reply.send(&message).await });
+                return;
+            }
+        }
+    }
+    let message = OutgoingMessage {
+        embeds: vec![crate::discord::embed(&title, &description, 0x3498db, Some(&footer))],
+        components: vec![button_row(&[(
+            custom_id::encode(&Action::OpenTicket),
+            "Open a ticket",
+            ButtonStyle::Primary,
+        )])],
+        ..Default::default()
+    };
+    // Posting is awaited here (admin action, rare) so the panel is remembered in order.
+    match state.ctx.discord.send_message(channel, &message, &[]).await {
+        Ok(message_id) => {
+            let mut settings = (*state.settings).clone();
+            settings.panels.push(Panel {
+                channel,
+                message: message_id,
+                title,
+                description,
+                footer,
+            });
+            let commit = state.save_settings(settings);
+            tokio::spawn(async move {
+                if let Err(error) = commit.await {
+                    warn!(%error, "could not persist the panel");
+                }
+                reply.send("Panel posted.").await
+            });
+        }
+        Err(error) => {
+            warn!(%error, channel, "could not post the panel");
+            let message = format!(
+                "I could not post the panel there: {}",
+                error.person_message()
+            );
+            tokio::spawn(async move { reply.send(&message).await });
+        }
+    }
+}
+
+fn auto_select(custom_id: String, placeholder: &str, kind: SelectMenuType, min: u8, max: u8) -> Component {
+    Component::ActionRow(ActionRow {
+        id: None,
+        components: vec![Component::SelectMenu(SelectMenu {
+            channel_types: (kind == SelectMenuType::Channel).then(|| vec![ChannelType::GuildText]),
+            custom_id,
+            default_values: None,
+            disabled: false,
+            id: None,
+            kind,
+            max_values: Some(max),
+            min_values: Some(min),
+            options: None,
+            placeholder: Some(placeholder.to_owned()),
+            required: None,
+        })],
+    })
+}
+
+fn values(incoming: &Incoming) -> &[String] {
+    match &incoming.kind {
+        IncomingKind::Component { values, .. } => values,
+        _ => &[],
+    }
+}
+
+fn modal_field<'a>(incoming: &'a Incoming, field: &str) -> &'a str {
+    match &incoming.kind {
+        IncomingKind::Modal { fields, .. } => fields.get(field).map(String::as_str).unwrap_or(""),
+        _ => "",
+    }
+}
+
+fn ids(values: &[String]) -> Vec<Snowflake> {
+    values.iter().filter_map(|v| v.parse().ok()).collect()
+}
+
+fn menu_options<T: Copy>(all: &[T], value: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
+    all.iter()
+        .map(|c| (value(*c).to_owned(), label(*c).to_owned()))
+        .collect()
+}
+
+fn setup_label(choice: SetupChoice) -> &'static str {
+    match choice {
+        SetupChoice::Panel => "Post a panel message",
+        SetupChoice::PanelRemove => "Remove a panel",
+        SetupChoice::LogChannel => "Log channel",
+        SetupChoice::Limits => "Ticket limits",
+        SetupChoice::StaffRoles => "Staff roles",
+        SetupChoice::TopicAdd => "Add a topic",
+        SetupChoice::TopicList => "List topics",
+        SetupChoice::TopicRemove => "Remove a topic",
+    }
+}
+
+fn manage_label(choice: ManageChoice) -> &'static str {
+    match choice {
+        ManageChoice::CloseThis => "Close this ticket",
+        ManageChoice::CloseAll => "Close all open tickets",
+        ManageChoice::AddUser => "Add users to this ticket",
+        ManageChoice::RemoveUser => "Remove users from this ticket",
+    }
+}
+
+fn topic_options(state: &GuildState, page: u32) -> (Vec<(String, String)>, bool, bool) {
+    let (items, prev, next) = limits::page(&state.settings.topics, page);
+    (
+        items
+            .iter()
+            .map(|t| (t.id.to_string(), naming::neutralize(&t.name, 100)))
+            .collect(),
+        prev,
+        next,
+    )
+}
+
+/// Admin and staff menus (setup, manage) not handled by the guild actor itself.
+pub async fn handle(
+    state: &mut GuildState,
+    _myself: &ActorRef<GuildMsg>,
+    incoming: &Incoming,
+    action: Action,
+) -> Result<(), ActorProcessingErr> {
+    let discord = state.ctx.discord.clone();
+    let is_admin = access::is_admin(&GuildState::member(incoming));
+    let staff = state.is_staff(incoming);
+    // Setup is for admins; manage for staff. Every menu re-checks: a forged id gains nothing.
+    let needs_admin = !matches!(
+        action,
+        Action::ManageMenu | Action::CloseAllConfirm | Action::AddUserSelect { .. } | Action::RemoveUserSelect { .. } | Action::Cancel
+    );
+    if needs_admin && !is_admin {
+        warn!(?action, "setup action by a non-admin refused");
+        state.refuse(incoming, access::NOT_ADMIN.0);
+        return Ok(());
+    }
+    if !needs_admin && !staff && action != Action::Cancel {
+        warn!(?action, "manage action by a non-staff member refused");
+        state.refuse(incoming, access::NOT_STAFF.0);
+        return Ok(());
+    }
+    match action {
+        Action::HubMenu => match values(incoming).first().and_then(|v| HubChoice::parse(v)) {
+            Some(HubChoice::Setup) => update_now(
+                &discord,
+                incoming,
+                "**Setup**: what do you want to configure?".into(),
+                vec![string_select(
+                    custom_id::encode(&Action::SetupMenu),
+                    "Choose a setting",
+                    menu_options(SetupChoice::ALL, SetupChoice::as_str, setup_label),
+                )],
+            ),
+            Some(HubChoice::Manage) => update_now(
+                &discord,
+                incoming,
+                "**Manage**: what do you want to do?".into(),
+                vec![string_select(
+                    custom_id::encode(&Action::ManageMenu),
+                    "Choose an action",
+                    menu_options(ManageChoice::ALL, ManageChoice::as_str, manage_label),
+                )],
+            ),
+            None => state.refuse(incoming, "Unknown choice. Nothing was changed."),
+        },
+        Action::SetupMenu => match values(incoming).first().and_then(|v| SetupChoice::parse(v)) {
+            Some(SetupChoice::Panel) => update_now(
+                &discord,
+                incoming,
+                "Choose the channel for the panel message.".into(),
+                vec![auto_select(custom_id::encode(&Action::PanelChannelSelect), "Panel channel", SelectMenuType::Channel, 1, 1)],
+            ),
+            Some(SetupChoice::PanelRemove) => {
+                if state.settings.panels.is_empty() {
+                    update_now(&discord, incoming, "There are no panels to remove.".into(), Vec::new());
+                } else {
+                    let options = state
+                        .settings
+                        .panels
+                        .iter()
+                        .take(limits::SELECT_PAGE)
+                        .map(|p| (p.message.to_string(), format!("{} (in #{})", naming::neutralize(&p.title, 60), p.channel)))
+                        .collect();
+                    update_now(
+                        &discord,
+                        incoming,
+                        "Choose the panel to remove.".into(),
+                        vec![string_select(custom_id::encode(&Action::PanelRemoveSelect), "Panel", options)],
+                    );
+                }
+            }
+            Some(SetupChoice::LogChannel) => update_now(
+                &discord,
+                incoming,
+                "Choose the log channel.".into(),
+                vec![auto_select(custom_id::encode(&Action::LogChannelSelect), "Log channel", SelectMenuType::Channel, 1, 1)],
+            ),
+            Some(SetupChoice::Limits) => {
+                let (id, token) = (incoming.id, incoming.token.clone());
+                let current = (state.settings.per_member_limit, state.settings.per_guild_limit);
+                tokio::spawn(async move {
+                    let result = discord
+                        .open_modal(
+                            id,
+                            &token,
+                            custom_id::encode(&Action::LimitsModal),
+                            "Ticket limits",
+                            vec![
+                                text_input(fields::LIMIT_PER_MEMBER, &format!("Open tickets per member (now {})", current.0), TextInputStyle::Short, 3, true),
+                                text_input(fields::LIMIT_PER_GUILD, &format!("Open tickets per server (now {})", current.1), TextInputStyle::Short, 3, true),
+                            ],
+                        )
+                        .await;
+                    if let Err(error) = result {
+                        warn!(%error, "could not open the limits modal");
+                    }
+                });
+            }
+            Some(SetupChoice::StaffRoles) => update_now(
+                &discord,
+                incoming,
+                "Choose up to 10 staff roles (they see and handle every ticket).".into(),
+                vec![auto_select(custom_id::encode(&Action::StaffRoleSelect), "Staff roles", SelectMenuType::Role, 0, access::MAX_STAFF_ROLES as u8)],
+            ),
+            Some(SetupChoice::TopicAdd) => {
+                let (id, token) = (incoming.id, incoming.token.clone());
+                tokio::spawn(async move {
+                    let result = discord
+                        .open_modal(
+                            id,
+                            &token,
+                            custom_id::encode(&Action::TopicAddModal),
+                            "Add a topic",
+                            vec![text_input(fields::TOPIC_NAME, "Topic name", TextInputStyle::Short, limits::TOPIC_NAME_MAX as u16, true)],
+                        )
+                        .await;
+                    if let Err(error) = result {
+                        warn!(%error, "could not open the topic modal");
+                    }
+                });
+            }
+            Some(SetupChoice::TopicList) => show_topic_list(state, incoming, 0),
+            Some(SetupChoice::TopicRemove) => show_topic_remove(state, incoming, 0),
+            None => state.refuse(incoming, "Unknown choice. Nothing was changed."),
+        },
+        Action::PanelChannelSelect => {
+            let Some(channel) = ids(values(incoming)).first().copied() else {
+                state.refuse(incoming, "Choose a channel.");
+                return Ok(());
+            };
+            let (id, token) = (incoming.id, incoming.token.clone());
+            tokio::spawn(async move {
+                let result = discord
+                    .open_modal(
+                        id,
+                        &token,
+                        custom_id::encode(&Action::PanelModal { channel }),
+                        "Panel message",
+                        vec![
+                            text_input(fields::PANEL_TITLE, "Title", TextInputStyle::Short, limits::PANEL_TITLE_MAX as u16, true),
+                            text_input(fields::PANEL_DESCRIPTION, "Description", TextInputStyle::Paragraph, 4000, true),
+                            text_input(fields::PANEL_FOOTER, "Footer", TextInputStyle::Short, limits::PANEL_FOOTER_MAX as u16, false),
+                        ],
+                    )
+                    .await;
+                if let Err(error) = result {
+                    warn!(%error, "could not open the panel modal");
+                }
+            });
+        }
+        Action::PanelModal { channel } => {
+            match limits::validate_panel_text(
+                modal_field(incoming, fields::PANEL_TITLE),
+                modal_field(incoming, fields::PANEL_DESCRIPTION),
+                modal_field(incoming, fields::PANEL_FOOTER),
+            ) {
+                Ok((title, description, footer)) => {
+                    let reply = Reply::defer_ephemeral(&discord, incoming);
+                    post_panel(state, reply, channel, title, description, footer).await;
+                }
+                Err(error) => {
+                    warn!(%error, "panel text refused");
+                    state.refuse(incoming, &format!("{error}. Nothing was posted."));
+                }
+            }
+        }
+        Action::PanelRemoveSelect => {
+            let chosen: Option<Snowflake> = values(incoming).first().and_then(|v| v.parse().ok());
+            let mut settings = (*state.settings).clone();
+            let Some(index) = chosen.and_then(|m| settings.panels.iter().position(|p| p.message == m)) else {
+                state.refuse(incoming, "That panel is already gone.");
+                return Ok(());
+            };
+            let panel = settings.panels.remove(index);
+            drop(state.save_settings(settings));
+            let reply = Reply::defer_update(&discord, incoming);
+            tokio::spawn(async move {
+                if let Err(error) = discord.delete_message(panel.channel, panel.message).await {
+                    warn!(%error, "could not delete the panel message");
+                }
+                reply.send("Panel removed.").await
+            });
+        }
+        Action::LogChannelSelect => {
+            let Some(channel) = ids(values(incoming)).first().copied() else {
+                state.refuse(incoming, "Choose a channel.");
+                return Ok(());
+            };
+            let mut settings = (*state.settings).clone();
+            settings.log_channel = Some(channel);
+            let commit = state.save_settings(settings);
+            let reply = Reply::defer_update(&discord, incoming);
+            tokio::spawn(async move {
+                match commit.await {
+                    Ok(()) => reply.send(&format!("Ticket events will be logged in <#{channel}>.")).await,
+                    Err(error) => {
+                        warn!(%error, "could not save the log channel");
+                        reply.send("The setting could not be saved; please try again.").await
+                    }
+                }
+            });
+        }
+        Action::LimitsModal => {
+            match limits::parse_limits(
+                modal_field(incoming, fields::LIMIT_PER_MEMBER),
+                modal_field(incoming, fields::LIMIT_PER_GUILD),
+            ) {
+                Ok((per_member, per_guild)) => {
+                    let mut settings = (*state.settings).clone();
+                    settings.per_member_limit = per_member;
+                    settings.per_guild_limit = per_guild;
+                    let commit = state.save_settings(settings);
+                    let reply = Reply::defer_ephemeral(&discord, incoming);
+                    tokio::spawn(async move {
+                        match commit.await {
+                            Ok(()) => reply.send(&format!("Limits saved: {per_member} open per member, {per_guild} per server.")).await,
+                            Err(error) => {
+                                warn!(%error, "could not save limits");
+                                reply.send("The limits could not be saved; please try again.").await
+                            }
+                        }
+                    });
+                }
+                Err(error) => {
+                    warn!(%error, "limits refused");
+                    state.refuse(incoming, &format!("{error}. The limits were not changed."));
+                }
+            }
+        }
+        Action::StaffRoleSelect => {
+            match access::validate_staff_roles(state.guild, &ids(values(incoming))) {
+                Ok(roles) => {
+                    let mut settings = (*state.settings).clone();
+                    settings.staff_roles = roles.clone();
+                    let commit = state.save_settings(settings);
+                    let reply = Reply::defer_update(&discord, incoming);
+                    reapply_overwrites(state);
+                    tokio::spawn(async move {
+                        let text = match commit.await {
+                            Ok(()) if roles.is_empty() => "Staff roles cleared.".to_owned(),
+                            Ok(()) => format!(
+                                "Staff roles saved: {}. Applied to the ticket categories and every open ticket.",
+                                roles.iter().map(|r| format!("<@&{r}>")).collect::<Vec<_>>().join(", ")
+                            ),
+                            Err(error) => {
+                                warn!(%error, "could not save staff roles");
+                                "The staff roles could not be saved; please try again.".to_owned()
+                            }
+                        };
+                        reply.send(&text).await
+                    });
+                }
+                Err(error) => {
+                    warn!(%error, "staff roles refused");
+                    state.refuse(incoming, &format!("{error}. Nothing was changed."));
+                }
+            }
+        }
+        Action::TopicAddModal => {
+            match limits::validate_topic_name(modal_field(incoming, fields::TOPIC_NAME), &state.settings.topics) {
+                Ok(name) => {
+                    let reply = Reply::defer_ephemeral(&discord, incoming);
+                    let category_name = naming::neutralize(&name, 100);
+                    let category = match state.create_category(&category_name).await {
+                        Ok(c) => Some(c),
+                        Err(message) => {
+                            tokio::spawn(async move { reply.send(&message).await });
+                            return Ok(());
+                        }
+                    };
+                    let mut settings = (*state.settings).clone();
+                    let id = settings.next_topic_id;
+                    settings.next_topic_id += 1;
+                    settings.topics.push(Topic { id, name: name.clone(), category });
+                    let commit = state.save_settings(settings);
+                    tokio::spawn(async move {
+                        let _ = commit.await;
+                        reply
+                            .send(&format!("Topic **{}** added.", naming::escape_markdown(&naming::neutralize(&name, 50))))
+                            .await
+                    });
+                }
+                Err(error) => {
+                    warn!(%error, "topic name refused");
+                    state.refuse(incoming, &format!("{error}. No topic was added."));
+                }
+            }
+        }
+        Action::TopicList { page } => show_topic_list(state, incoming, page),
+        Action::TopicRemoveSelect { page } => {
+            if let Some(topic) = values(incoming).first().and_then(|v| v.parse::<u32>().ok()) {
+                let Some(t) = state.settings.topics.iter().find(|t| t.id == topic) else {
+                    state.refuse(incoming, "That topic no longer exists.");
+                    return Ok(());
+                };
+                update_now(
+                    &discord,
+                    incoming,
+                    format!(
+                        "Remove topic **{}**? Its open tickets move to the default category first.",
+                        naming::escape_markdown(&naming::neutralize(&t.name, 50))
+                    ),
+                    vec![button_row(&[
+                        (custom_id::encode(&Action::TopicRemoveConfirm { topic }), "Remove", ButtonStyle::Danger),
+                        (custom_id::encode(&Action::Cancel), "Cancel", ButtonStyle::Secondary),
+                    ])],
+                );
+            } else {
+                show_topic_remove(state, incoming, page);
+            }
+        }
+        Action::TopicRemoveConfirm { topic } => remove_topic(state, incoming, topic).await,
+        Action::ManageMenu => match values(incoming).first().and_then(|v| ManageChoice::parse(v)) {
+            Some(ManageChoice::CloseThis) => match state.ticket_in_channel(incoming.channel) {
+                Some(number) => state.to_ticket(incoming, number, |by, reply, settings| TicketMsg::Close { by, reason: None, reply, settings }),
+                None => state.refuse(incoming, "Use this inside a ticket channel."),
+            },
+            Some(ManageChoice::CloseAll) => {
+                let open = state.open_ticket_numbers().len();
+                update_now(
+                    &discord,
+                    incoming,
+                    format!("Close all {open} open tickets? Closed ones are left as they are."),
+                    vec![button_row(&[
+                        (custom_id::encode(&Action::CloseAllConfirm), "Close all", ButtonStyle::Danger),
+                        (custom_id::encode(&Action::Cancel), "Cancel", ButtonStyle::Secondary),
+                    ])],
+                );
+            }
+            Some(choice @ (ManageChoice::AddUser | ManageChoice::RemoveUser)) => match state.ticket_in_channel(incoming.channel) {
+                Some(ticket) => {
+                    let (action, text) = if choice == ManageChoice::AddUser {
+                        (Action::AddUserSelect { ticket }, "Choose up to 10 members to add.")
+                    } else {
+                        (Action::RemoveUserSelect { ticket }, "Choose up to 10 members to remove.")
+                    };
+                    update_now(
+                        &discord,
+                        incoming,
+                        text.into(),
+                        vec![auto_select(custom_id::encode(&action), "Members", SelectMenuType::User, 1, 10)],
+                    );
+                }
+                None => state.refuse(incoming, "Use this inside a ticket channel."),
+            },
+            None => state.refuse(incoming, "Unknown choice. Nothing was changed."),
+        },
+        Action::CloseAllConfirm => {
+            let numbers = state.open_ticket_numbers();
+            let reply = Reply::defer_update(&discord, incoming);
+            let by = Person { user: incoming.user, is_staff: true };
+            let mut waits = Vec::new();
+            for number in &numbers {
+                if let Some(actor) = state.ticket_actor(*number) {
+                    let (tx, rx) = tokio::sync::oneshot::channel();
+                    let _ = actor.cast(TicketMsg::CloseQuietly { by, settings: state.settings.clone(), done: tx });
+                    waits.push(rx);
+                }
+            }
+            tokio::spawn(async move {
+                let mut closed = 0usize;
+                for wait in waits {
+                    if matches!(wait.await, Ok(true)) {
+                        closed += 1;
+                    }
+                }
+                reply
+                    .send(&format!("Closed {closed} of {} open tickets.", numbers.len()))
+                    .await
+            });
+        }
+        Action::AddUserSelect { ticket } | Action::RemoveUserSelect { ticket } => {
+            let add = matches!(action, Action::AddUserSelect { .. });
+            let users = ids(values(incoming));
+            state.to_ticket(incoming, ticket, |by, reply, settings| {
+                if add {
+                    TicketMsg::AddUsers { by, users, reply, settings }
+                } else {
+                    TicketMsg::RemoveUsers { by, users, reply, settings }
+                }
+            });
+        }
+        Action::Cancel => update_now(&discord, incoming, "Cancelled. Nothing was changed.".into(), Vec::new()),
+        other => {
+            warn!(?other, "action not handled by the hub");
+            state.refuse(incoming, "That action is not available here. Nothing was changed.");
+        }
+    }
+    Ok(())
+}
+
+fn show_topic_list(state: &GuildState, incoming: &Incoming, page: u32) {
+    if state.settings.topics.is_empty() {
+        update_now(&state.ctx.discord, incoming, "No topics yet. Add one from Setup.".into(), Vec::new());
+        return;
+    }
+    let (items, prev, next) = limits::page(&state.settings.topics, page);
+    let page = limits::clamp_page(state.settings.topics.len(), page);
+    let text = format!(
+        "**Topics** (page {} of {}):\n{}",
+        page + 1,
+        limits::page_count(state.settings.topics.len()),
+        items
+            .iter()
+            .map(|t| format!("- {}", naming::escape_markdown(&naming::neutralize(&t.name, 50))))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let mut buttons = Vec::new();
+    if prev {
+        buttons.push((custom_id::encode(&Action::TopicList { page: page - 1 }), "Previous", ButtonStyle::Secondary));
+    }
+    if next {
+        buttons.push((custom_id::encode(&Action::TopicList { page: page + 1 }), "Next", ButtonStyle::Secondary));
+    }
+    let components = if buttons.is_empty() { Vec::new() } else { vec![button_row(&buttons)] };
+    update_now(&state.ctx.discord, incoming, text, components);
+}
+
+fn show_topic_remove(state: &GuildState, incoming: &Incoming, page: u32) {
+    if state.settings.topics.is_empty() {
+        update_now(&state.ctx.discord, incoming, "There are no topics to remove.".into(), Vec::new());
+        return;
+    }
+    let (options, prev, next) = topic_options(state, page);
+    let page = limits::clamp_page(state.settings.topics.len(), page);
+    let mut components = vec![string_select(custom_id::encode(&Action::TopicRemoveSelect { page }), "Topic to remove", options)];
+    let mut buttons = Vec::new();
+    if prev {
+        buttons.push((custom_id::encode(&Action::TopicRemoveSelect { page: page - 1 }), "Previous", ButtonStyle::Secondary));
+    }
+    if next {
+        buttons.push((custom_id::encode(&Action::TopicRemoveSelect { page: page + 1 }), "Next", ButtonStyle::Secondary));
+    }
+    if !buttons.is_empty() {
+        components.push(button_row(&buttons));
+    }
+    update_now(&state.ctx.discord, incoming, "Choose the topic to remove.".into(), components);
+}
+
+/// Removes a topic: its open tickets move to the default category first (never orphaned), then
+/// its category is deleted.
+async fn remove_topic(state: &mut GuildState, incoming: &Incoming, topic: u32) {
+    let Some(removed) = state.settings.topics.iter().find(|t| t.id == topic).cloned() else {
+        state.refuse(incoming, "That topic no longer exists.");
+        return;
+    };
+    let reply = Reply::defer_update(&state.ctx.discord, incoming);
+    let default = match state.settings.tickets_category {
+        Some(c) => c,
+        None => match state.create_category("Tickets").await {
+            Ok(c) => {
+                let mut settings = (*state.settings).clone();
+                settings.tickets_category = Some(c);
+                drop(state.save_settings(settings));
+                c
+            }
+            Err(message) => {
+                tokio::spawn(async move { reply.send(&message).await });
+                return;
+            }
+        },
+    };
+    let mut settings = (*state.settings).clone();
+    settings.topics.retain(|t| t.id != topic);
+    let commit = state.save_settings(settings);
+    let mut moves = Vec::new();
+    for actor in state.ticket_actors_with_topic(topic) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let _ = actor.cast(TicketMsg::MoveTo { parent: default, done: tx });
+        moves.push(rx);
+    }
+    let discord = state.ctx.discord.clone();
+    tokio::spawn(async move {
+        for m in moves {
+            let _ = m.await;
+        }
+        let _ = commit.await;
+        if let Some(category) = removed.category
+            && let Err(error) = discord.delete_channel(category, "Ticket topic removed").await
+        {
+            warn!(%error, "could not delete the topic category");
+        }
+        reply
+            .send(&format!(
+                "Topic **{}** removed; its open tickets moved to the default category.",
+                naming::escape_markdown(&naming::neutralize(&removed.name, 50))
+            ))
+            .await
+    });
+}
+
+/// After staff roles change: categories get the new overwrites (here, on a task), ticket
+/// channels through their own actors.
+fn reapply_overwrites(state: &GuildState) {
+    let settings = state.settings.clone();
+    for number in state.open_or_closed_ticket_numbers() {
+        if let Some(actor) = state.ticket_actor(number) {
+            let _ = actor.cast(TicketMsg::ApplyOverwrites { settings: settings.clone() });
+        }
+    }
+    let mut categories: Vec<Snowflake> = settings.tickets_category.into_iter().collect();
+    categories.extend(settings.overflow_categories.iter().copied());
+    categories.extend(settings.topics.iter().filter_map(|t| t.category));
+    let overwrites = access::category_overwrites(state.guild, state.ctx.discord.bot_user_id(), &settings.staff_roles);
+    let discord = state.ctx.discord.clone();
+    tokio::spawn(async move {
+        for category in categories {
+            if let Err(error) = discord.set_overwrites(category, &overwrites).await {
+                warn!(%error, category, "could not update a category's overwrites");
+            }
+        }
+    });
+}

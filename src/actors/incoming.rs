@@ -1,0 +1,168 @@
+//! What the router hands a guild actor: one interaction, flattened from twilight's model into the
+//! few fields the bot decides on. Parsing lives here so actors never dig through `Interaction`.
+
+use std::collections::BTreeMap;
+
+use twilight_model::application::interaction::{
+    Interaction, InteractionData, InteractionType,
+    application_command::{CommandDataOption, CommandOptionValue},
+    modal::ModalInteractionComponent,
+};
+
+/// One person's interaction inside a guild.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub id: u64,
+    pub token: String,
+    pub guild: u64,
+    pub channel: u64,
+    pub user: u64,
+    pub user_name: String,
+    pub roles: Vec<u64>,
+    /// The member's computed permissions in this channel, as Discord sends them.
+    pub permissions: u64,
+    pub kind: IncomingKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum IncomingKind {
+    /// A slash command; `path` is the command name followed by subcommand names.
+    Command {
+        path: Vec<String>,
+        options: BTreeMap<String, String>,
+    },
+    Component {
+        custom_id: String,
+        message: u64,
+        values: Vec<String>,
+    },
+    Modal {
+        custom_id: String,
+        fields: BTreeMap<String, String>,
+    },
+}
+
+/// Why an interaction could not be turned into an [`Incoming`].
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IncomingError {
+    #[error("interaction outside a guild")]
+    NotInGuild,
+    #[error("interaction without the data its type requires")]
+    Malformed,
+    #[error("interaction type {0} is not handled")]
+    Unsupported(u8),
+}
+
+pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
+    let kind = match (interaction.kind, interaction.data.as_ref()) {
+        (InteractionType::ApplicationCommand, Some(InteractionData::ApplicationCommand(data))) => {
+            let mut path = vec![data.name.clone()];
+            let mut options = BTreeMap::new();
+            flatten_options(&data.options, &mut path, &mut options);
+            IncomingKind::Command { path, options }
+        }
+        (InteractionType::MessageComponent, Some(InteractionData::MessageComponent(data))) => {
+            IncomingKind::Component {
+                custom_id: data.custom_id.clone(),
+                message: interaction
+                    .message
+                    .as_ref()
+                    .map(|m| m.id.get())
+                    .unwrap_or(0),
+                values: data.values.clone(),
+            }
+        }
+        (InteractionType::ModalSubmit, Some(InteractionData::ModalSubmit(data))) => {
+            let mut fields = BTreeMap::new();
+            for component in &data.components {
+                collect_modal_values(component, &mut fields);
+            }
+            IncomingKind::Modal {
+                custom_id: data.custom_id.clone(),
+                fields,
+            }
+        }
+        (InteractionType::Ping, _) => return Err(IncomingError::Unsupported(1)),
+        (kind, None) | (kind, Some(_))
+            if matches!(
+                kind,
+                InteractionType::ApplicationCommand
+                    | InteractionType::MessageComponent
+                    | InteractionType::ModalSubmit
+            ) =>
+        {
+            return Err(IncomingError::Malformed);
+        }
+        (kind, _) => return Err(IncomingError::Unsupported(kind as u8)),
+    };
+    let guild = interaction.guild_id.ok_or(IncomingError::NotInGuild)?.get();
+    let member = interaction.member.as_ref().ok_or(IncomingError::Malformed)?;
+    let user = member
+        .user
+        .as_ref()
+        .or(interaction.user.as_ref())
+        .ok_or(IncomingError::Malformed)?;
+    Ok(Incoming {
+        id: interaction.id.get(),
+        token: interaction.token.clone(),
+        guild,
+        channel: interaction.channel.as_ref().map(|c| c.id.get()).unwrap_or(0),
+        user: user.id.get(),
+        user_name: user.name.clone(),
+        roles: member.roles.iter().map(|r| r.get()).collect(),
+        permissions: member.permissions.map(|p| p.bits()).unwrap_or(0),
+        kind,
+    })
+}
+
+fn flatten_options(
+    options: &[CommandDataOption],
+    path: &mut Vec<String>,
+    out: &mut BTreeMap<String, String>,
+) {
+    for option in options {
+        match &option.value {
+            CommandOptionValue::SubCommand(inner) | CommandOptionValue::SubCommandGroup(inner) => {
+                path.push(option.name.clone());
+                flatten_options(inner, path, out);
+            }
+            CommandOptionValue::Integer(i) => {
+                out.insert(option.name.clone(), i.to_string());
+            }
+            CommandOptionValue::String(s) => {
+                out.insert(option.name.clone(), s.clone());
+            }
+            CommandOptionValue::Boolean(b) => {
+                out.insert(option.name.clone(), b.to_string());
+            }
+            CommandOptionValue::Number(n) => {
+                out.insert(option.name.clone(), n.to_string());
+            }
+            CommandOptionValue::User(id) => {
+                out.insert(option.name.clone(), id.to_string());
+            }
+            CommandOptionValue::Channel(id) => {
+                out.insert(option.name.clone(), id.to_string());
+            }
+            CommandOptionValue::Role(id) => {
+                out.insert(option.name.clone(), id.to_string());
+            }
+            _ => {}
+        }
+    }
+}
+
+fn collect_modal_values(component: &ModalInteractionComponent, out: &mut BTreeMap<String, String>) {
+    match component {
+        ModalInteractionComponent::ActionRow(row) => {
+            for inner in &row.components {
+                collect_modal_values(inner, out);
+            }
+        }
+        ModalInteractionComponent::Label(label) => collect_modal_values(&label.component, out),
+        ModalInteractionComponent::TextInput(input) => {
+            out.insert(input.custom_id.clone(), input.value.clone());
+        }
+        _ => {}
+    }
+}

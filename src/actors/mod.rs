@@ -1,0 +1,50 @@
+//! The supervision tree: root → shard(s), router → guild actors → ticket actors.
+//!
+//! Each actor lives in its own module, with its message enum documented at the top. Shared by all:
+//! [`BotContext`] (the Discord client, the store and the fault hooks), cloned into every actor.
+
+pub mod commands;
+pub mod guild;
+pub mod hub;
+pub mod incoming;
+pub mod reply;
+pub mod root;
+pub mod router;
+pub mod shard;
+pub mod ticket;
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
+
+use crate::{discord::Discord, store::Store};
+
+/// What every actor needs to do its work.
+#[derive(Clone)]
+pub struct BotContext {
+    pub discord: Discord,
+    pub store: Store,
+    pub faults: Arc<FaultHooks>,
+}
+
+/// Fault injection for the tests: switches that make the bot stop at the worst moments.
+/// All off in production; flipping one is the only way to reach the code paths they guard.
+#[derive(Debug, Default)]
+pub struct FaultHooks {
+    halt_before_channel_create: AtomicBool,
+}
+
+impl FaultHooks {
+    /// From now on, ticket actors stop dead after their number is durable and before the
+    /// channel is created, as if the process had been killed there.
+    pub fn set_halt_before_channel_create(&self, on: bool) {
+        self.halt_before_channel_create.store(on, Ordering::SeqCst);
+    }
+
+    pub fn halt_before_channel_create(&self) -> bool {
+        self.halt_before_channel_create.load(Ordering::SeqCst)
+    }
+}
+
+pub use root::{Bot, BotConfig, StartError};

@@ -1,0 +1,129 @@
+//! Answering a person within Discord's 3 s deadline: acknowledge first, then work.
+//!
+//! A [`Reply`] starts the acknowledgement (a deferred response) on its own task the moment it is
+//! made, so no actor mailbox or REST queue stands between a click and its ack. Whoever finishes the
+//! work later calls [`Reply::send`], which waits for that ack and then edits `@original`.
+
+use tokio::task::JoinHandle;
+use tracing::warn;
+use twilight_model::channel::message::Component;
+
+use crate::discord::{Discord, DiscordResult};
+
+use super::incoming::Incoming;
+
+/// A pending answer to one interaction.
+pub struct Reply {
+    discord: Discord,
+    interaction_id: u64,
+    token: String,
+    ack: Option<JoinHandle<DiscordResult<()>>>,
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reply")
+            .field("interaction_id", &self.interaction_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Reply {
+    /// Acknowledges with an ephemeral "thinking…" now; the answer replaces it later.
+    pub fn defer_ephemeral(discord: &Discord, incoming: &Incoming) -> Reply {
+        let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
+        let ack = tokio::spawn(async move { d.defer_ephemeral(id, &token).await });
+        Reply {
+            discord: discord.clone(),
+            interaction_id: incoming.id,
+            token: incoming.token.clone(),
+            ack: Some(ack),
+        }
+    }
+
+    /// Acknowledges a component silently; the answer later replaces the component's own message
+    /// (used for selects on an ephemeral message, so the person sees one message evolve).
+    pub fn defer_update(discord: &Discord, incoming: &Incoming) -> Reply {
+        let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
+        let ack = tokio::spawn(async move { d.defer_update(id, &token).await });
+        Reply {
+            discord: discord.clone(),
+            interaction_id: incoming.id,
+            token: incoming.token.clone(),
+            ack: Some(ack),
+        }
+    }
+
+    /// A reply for an interaction whose initial response was already sent (e.g. after a restart
+    /// or when the answer is a follow-up edit); no ack is awaited.
+    pub fn acknowledged(discord: &Discord, interaction_id: u64, token: String) -> Reply {
+        Reply {
+            discord: discord.clone(),
+            interaction_id,
+            token,
+            ack: None,
+        }
+    }
+
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// Waits for the acknowledgement; false when it failed (the person already saw the failure,
+    /// so editing would only fail again).
+    pub async fn acked(&mut self) -> bool {
+        match self.ack.take() {
+            None => true,
+            Some(handle) => match handle.await {
+                Ok(Ok(())) => true,
+                Ok(Err(error)) => {
+                    warn!(interaction = self.interaction_id, %error, "acknowledgement failed");
+                    false
+                }
+                Err(error) => {
+                    warn!(interaction = self.interaction_id, %error, "acknowledgement task died");
+                    false
+                }
+            },
+        }
+    }
+
+    /// Replaces the acknowledgement with the answer. Failures are logged, never propagated: the
+    /// work is done and recorded either way.
+    pub async fn send(mut self, content: &str) {
+        self.send_with(content, Vec::new()).await
+    }
+
+    pub async fn send_with(&mut self, content: &str, components: Vec<Component>) {
+        if !self.acked().await {
+            return;
+        }
+        if let Err(error) = self
+            .discord
+            .edit_original(&self.token, content, &components)
+            .await
+        {
+            warn!(interaction = self.interaction_id, %error, "could not edit the interaction response");
+        }
+    }
+}
+
+/// Answers at once with an ephemeral message, on its own task (refusals, menus).
+pub fn reply_now(discord: &Discord, incoming: &Incoming, content: String, components: Vec<Component>) {
+    let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
+    tokio::spawn(async move {
+        if let Err(error) = d.reply_ephemeral(id, &token, &content, components).await {
+            warn!(interaction = id, %error, "could not answer the interaction");
+        }
+    });
+}
+
+/// Answers at once by replacing the component's message (menus navigating in place).
+pub fn update_now(discord: &Discord, incoming: &Incoming, content: String, components: Vec<Component>) {
+    let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
+    tokio::spawn(async move {
+        if let Err(error) = d.update_message(id, &token, &content, components).await {
+            warn!(interaction = id, %error, "could not update the interaction message");
+        }
+    });
+}

@@ -1,0 +1,439 @@
+//! The root supervisor and the [`Bot`] handle that starts and stops the whole tree.
+//!
+//! # Messages ([`RootMsg`])
+//! - `Shutdown` ([`Bot::shutdown`]): in order — close the gateway with a resumable close (no new
+//!   interactions), drain the router and every guild and ticket actor, flush the store — then
+//!   reply and stop.
+//! - `RespawnShard` (internal): restart a failed shard actor after its backoff.
+//!
+//! The root supervises the router and the shard actors; a failed one is logged and restarted
+//! with backoff (the router from the store, a shard by a fresh identify).
+
+use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Duration};
+
+
+use ractor::{Actor, ActorCell, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use tokio::task::JoinHandle;
+use tracing::{info, warn};
+use twilight_gateway::ShardId;
+
+use crate::{
+    discord::{Discord, DiscordError},
+    domain::model::Snowflake,
+    store::{Durability, Store, StoreConfig, StoreError},
+};
+
+use super::{
+    BotContext, FaultHooks, commands,
+    router::{RouterActor, RouterArgs, RouterMsg, RouterStatus},
+    shard::{ShardActor, ShardArgs, ShardMsg},
+};
+
+/// How to run the bot.
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    pub token: String,
+    /// `http://127.0.0.1:PORT` of a simulator; `None` talks to Discord.
+    pub api_base: Option<String>,
+    /// `ws://127.0.0.1:PORT` of a simulator's gateway; `None` uses Discord's.
+    pub gateway_url: Option<String>,
+    pub data_dir: PathBuf,
+    /// The shard ids this process runs, out of `shard_total`.
+    pub shards: Vec<u32>,
+    pub shard_total: u32,
+    /// twilight's client-side limiter (Discord's 50 req/s). Off only against a simulator.
+    pub ratelimiter: bool,
+    pub durability: Durability,
+    /// Skip Discord's 5 s identify spacing (simulator only).
+    pub instant_identify: bool,
+}
+
+impl BotConfig {
+    /// A configuration for running against a simulator at `http_url` / `gateway_url`.
+    pub fn for_simulator(http_url: &str, gateway_url: &str, data_dir: PathBuf) -> Self {
+        BotConfig {
+            token: "simulated-token".into(),
+            api_base: Some(http_url.to_owned()),
+            gateway_url: Some(gateway_url.to_owned()),
+            data_dir,
+            shards: vec![0],
+            shard_total: 1,
+            ratelimiter: true,
+            durability: Durability::Immediate,
+            instant_identify: true,
+        }
+    }
+
+    pub fn store_path(&self) -> PathBuf {
+        self.data_dir.join("ticketeer.redb")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    #[error(
+        "Discord refused the bot token (401). Check DISCORD_TOKEN or --token-file; the bot will not retry."
+    )]
+    Unauthorized,
+    #[error("could not reach Discord at start: {0}")]
+    Discord(DiscordError),
+    #[error("could not start the actor tree: {0}")]
+    Spawn(String),
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+pub enum RootMsg {
+    Shutdown(RpcReplyPort<()>),
+    RespawnShard { shard: u32 },
+    Status(RpcReplyPort<Option<ActorRef<RouterMsg>>>),
+}
+
+pub struct RootArgs {
+    ctx: BotContext,
+    config: BotConfig,
+    preloaded: HashMap<Snowflake, crate::store::GuildSnapshot>,
+}
+
+pub struct RootState {
+    ctx: BotContext,
+    config: BotConfig,
+    router: Option<ActorRef<RouterMsg>>,
+    shards: HashMap<u32, ActorRef<ShardMsg>>,
+    shard_cells: HashMap<ractor::ActorId, u32>,
+    failures: HashMap<u32, u32>,
+    stopping: bool,
+}
+
+pub struct RootActor;
+
+impl Actor for RootActor {
+    type Msg = RootMsg;
+    type State = RootState;
+    type Arguments = RootArgs;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        args: RootArgs,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        let (router, _) = Actor::spawn_linked(
+            None,
+            RouterActor,
+            RouterArgs {
+                ctx: args.ctx.clone(),
+                preloaded: args.preloaded,
+            },
+            myself.get_cell(),
+        )
+        .await?;
+        let mut state = RootState {
+            ctx: args.ctx,
+            config: args.config,
+            router: Some(router),
+            shards: HashMap::new(),
+            shard_cells: HashMap::new(),
+            failures: HashMap::new(),
+            stopping: false,
+        };
+        for shard in state.config.shards.clone() {
+            state.spawn_shard(&myself, shard).await?;
+        }
+        Ok(state)
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: Self::Msg,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            RootMsg::Shutdown(reply) => {
+                state.stopping = true;
+                info!("shutting down: closing the gateway");
+                for shard in state.shards.values() {
+                    let _ = shard.cast(ShardMsg::Close);
+                }
+                if let Some(router) = &state.router {
+                    info!("shutting down: draining guild and ticket actors");
+                    let _ = ractor::call_t!(router, RouterMsg::Drain, 60_000);
+                    router.stop(Some("shutdown".into()));
+                }
+                info!("shutting down: flushing the store");
+                if let Err(error) = state.ctx.store.flush().await {
+                    warn!(%error, "store flush failed at shutdown");
+                }
+                let _ = reply.send(());
+                myself.stop(Some("shutdown".into()));
+            }
+            RootMsg::RespawnShard { shard } => {
+                if !state.stopping {
+                    state.spawn_shard(&myself, shard).await?;
+                }
+            }
+            RootMsg::Status(reply) => {
+                let _ = reply.send(state.router.clone());
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        event: SupervisionEvent,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match event {
+            SupervisionEvent::ActorTerminated(cell, _, _) => {
+                if let Some(shard) = state.shard_cells.remove(&cell.get_id()) {
+                    state.shards.remove(&shard);
+                }
+            }
+            SupervisionEvent::ActorFailed(cell, error) => {
+                if let Some(shard) = state.shard_cells.remove(&cell.get_id()) {
+                    state.shards.remove(&shard);
+                    let failures = state.failures.entry(shard).or_insert(0);
+                    *failures += 1;
+                    let backoff = Duration::from_millis(250 * (1 << (*failures).min(6)));
+                    warn!(shard, %error, ?backoff, "shard actor failed; restarting");
+                    let me = myself.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(backoff).await;
+                        let _ = me.cast(RootMsg::RespawnShard { shard });
+                    });
+                } else if state
+                    .router
+                    .as_ref()
+                    .is_some_and(|r| r.get_id() == cell.get_id())
+                {
+                    // The router holds no durable state: a fresh one rebuilds guild actors from
+                    // the store as events arrive.
+                    warn!(%error, "router failed; restarting");
+                    cell.stop_children_and_wait(None, Some(Duration::from_secs(5)))
+                        .await;
+                    let preloaded = match state.ctx.store.load_all().await {
+                        Ok(all) => all.into_iter().collect(),
+                        Err(error) => {
+                            warn!(%error, "could not reload guilds for the new router");
+                            HashMap::new()
+                        }
+                    };
+                    let (router, _) = Actor::spawn_linked(
+                        None,
+                        RouterActor,
+                        RouterArgs {
+                            ctx: state.ctx.clone(),
+                            preloaded,
+                        },
+                        myself.get_cell(),
+                    )
+                    .await?;
+                    state.router = Some(router.clone());
+                    // Shards cast to the router they were given: restart them onto the new one.
+                    for shard in state.shards.values() {
+                        shard.stop(Some("router restarted".into()));
+                    }
+                    for shard in state.config.shards.clone() {
+                        state.spawn_shard(&myself, shard).await?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl RootState {
+    async fn spawn_shard(
+        &mut self,
+        myself: &ActorRef<RootMsg>,
+        shard: u32,
+    ) -> Result<(), ActorProcessingErr> {
+        let Some(router) = self.router.clone() else {
+            return Ok(());
+        };
+        let args = ShardArgs {
+            id: ShardId::new(shard, self.config.shard_total),
+            token: self.config.token.clone(),
+            gateway_url: self.config.gateway_url.clone(),
+            router,
+            instant_identify: self.config.instant_identify,
+        };
+        let (actor, _) = Actor::spawn_linked(None, ShardActor, args, myself.get_cell()).await?;
+        self.shard_cells.insert(actor.get_id(), shard);
+        self.shards.insert(shard, actor);
+        Ok(())
+    }
+}
+
+/// A running bot: the handle `main`, the demo, the tests and the benchmarks hold.
+pub struct Bot {
+    root: ActorRef<RootMsg>,
+    root_join: JoinHandle<()>,
+    router: ActorRef<RouterMsg>,
+    ctx: BotContext,
+}
+
+/// Installs rustls' crypto provider once; twilight's client panics without one.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl Bot {
+    pub async fn start(config: BotConfig) -> Result<Bot, StartError> {
+        install_crypto_provider();
+        if config.shards.is_empty() || config.shards.iter().any(|s| *s >= config.shard_total) {
+            return Err(StartError::Config(format!(
+                "shard ids {:?} must be below the shard total {}",
+                config.shards, config.shard_total
+            )));
+        }
+        if !config.ratelimiter && config.api_base.is_none() {
+            return Err(StartError::Config(
+                "the client-side rate limiter can only be switched off against a simulator (--discord-api)".into(),
+            ));
+        }
+        let store_config = StoreConfig {
+            path: config.store_path(),
+            durability: config.durability,
+        };
+        let store = tokio::task::spawn_blocking(move || Store::open(store_config))
+            .await
+            .map_err(|e| StartError::Spawn(e.to_string()))??;
+
+        let discord = Discord::connect(&config.token, config.api_base.as_deref(), config.ratelimiter)
+            .await
+            .map_err(|e| match e {
+                DiscordError::Unauthorized | DiscordError::Api { status: 401, .. } => {
+                    StartError::Unauthorized
+                }
+                other => StartError::Discord(other),
+            })?;
+        discord
+            .register_global_commands(&[commands::ticket_command()])
+            .await
+            .map_err(|e| match e {
+                DiscordError::Unauthorized => StartError::Unauthorized,
+                other => StartError::Discord(other),
+            })?;
+
+        let preloaded: HashMap<_, _> = store.load_all().await?.into_iter().collect();
+        info!(guilds = preloaded.len(), bot = discord.bot_user_id(), "store loaded");
+        let ctx = BotContext {
+            discord,
+            store,
+            faults: Arc::new(FaultHooks::default()),
+        };
+        let (root, root_join) = Actor::spawn(
+            None,
+            RootActor,
+            RootArgs {
+                ctx: ctx.clone(),
+                config,
+                preloaded,
+            },
+        )
+        .await
+        .map_err(|e| StartError::Spawn(e.to_string()))?;
+        let router = ractor::call_t!(root, RootMsg::Status, 5_000)
+            .map_err(|e| StartError::Spawn(e.to_string()))?
+            .ok_or_else(|| StartError::Spawn("router missing".into()))?;
+        Ok(Bot {
+            root,
+            root_join,
+            router,
+            ctx,
+        })
+    }
+
+    pub fn faults(&self) -> &FaultHooks {
+        &self.ctx.faults
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.ctx.store
+    }
+
+    pub fn discord(&self) -> &Discord {
+        &self.ctx.discord
+    }
+
+    async fn current_router(&self) -> ActorRef<RouterMsg> {
+        ractor::call_t!(self.root, RootMsg::Status, 5_000)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| self.router.clone())
+    }
+
+    pub async fn status(&self) -> Option<RouterStatus> {
+        let router = self.current_router().await;
+        ractor::call_t!(router, RouterMsg::Status, 5_000).ok()
+    }
+
+    /// Waits until every shard got READY and `guilds` guild actors run.
+    pub async fn wait_ready(&self, guilds: usize, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.status().await
+                && status.ready_shards > 0
+                && status.guilds.len() >= guilds
+            {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub async fn inject_guild_panic(&self, guild: Snowflake) {
+        let _ = self
+            .current_router()
+            .await
+            .cast(RouterMsg::InjectGuildPanic { guild });
+    }
+
+    pub async fn inject_ticket_panic(&self, guild: Snowflake, number: u64) {
+        let _ = self
+            .current_router()
+            .await
+            .cast(RouterMsg::InjectTicketPanic { guild, number });
+    }
+
+    /// Graceful stop: nothing acknowledged is lost.
+    pub async fn shutdown(self) {
+        let _ = ractor::call_t!(self.root, RootMsg::Shutdown, 90_000);
+        let _ = self.root_join.await;
+        release_store(self.ctx).await;
+    }
+
+    /// Emulates a crash: every actor is killed where it stands, nothing is drained or flushed.
+    /// The store is then closed so a new bot can open the same file in this process.
+    pub async fn crash(self) {
+        kill_tree(&self.root.get_cell());
+        let _ = self.root_join.await;
+        release_store(self.ctx).await;
+    }
+}
+
+fn kill_tree(cell: &ActorCell) {
+    for child in cell.get_children() {
+        kill_tree(&child);
+    }
+    cell.kill();
+}
+
+
+/// Drops this handle's store reference and waits for the writer thread to release the file, so a
+/// new bot can open the same path in this process (tests restart bots in-process).
+async fn release_store(ctx: BotContext) {
+    let store = ctx.store.clone();
+    drop(ctx);
+    store.close().await;
+}

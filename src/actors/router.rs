@@ -1,0 +1,309 @@
+//! The router: the one place gateway events become the bot's messages.
+//!
+//! # Messages ([`RouterMsg`])
+//! - `Gateway` (shard actors): one gateway event. Interactions go to their guild actor (spawned on
+//!   first need, or at GUILD_CREATE); DMs are answered here; a duplicate interaction id (a replay
+//!   after resume) is dropped.
+//! - `Status` (root, tests): readiness and guild count.
+//! - `Drain` (root, shutdown): stop taking interactions and drain every guild actor.
+//! - `InjectGuildPanic`, `InjectTicketPanic`: fault hooks.
+//! - `RespawnGuild` (internal): restart a failed guild actor from the store after its backoff.
+//!
+//! The router supervises the guild actors: a failed guild actor is logged, its children stopped,
+//! and it is restarted from the store with backoff. Other guilds never notice.
+
+use std::{
+    collections::{HashMap, HashSet, VecDeque},
+    time::Duration,
+};
+
+use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use tracing::{info, warn};
+use twilight_gateway::Event;
+
+use crate::{domain::model::Snowflake, store::GuildSnapshot};
+
+use super::{
+    BotContext,
+    guild::{GuildActor, GuildArgs, GuildMsg},
+    incoming::{self, IncomingError},
+};
+
+pub enum RouterMsg {
+    Gateway(Box<Event>),
+    Status(RpcReplyPort<RouterStatus>),
+    Drain(RpcReplyPort<()>),
+    InjectGuildPanic { guild: Snowflake },
+    InjectTicketPanic { guild: Snowflake, number: u64 },
+    RespawnGuild { guild: Snowflake },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RouterStatus {
+    /// Shards that received READY (or RESUMED).
+    pub ready_shards: usize,
+    pub guilds: HashSet<Snowflake>,
+    pub interactions_routed: u64,
+    pub duplicates_dropped: u64,
+}
+
+pub struct RouterArgs {
+    pub ctx: BotContext,
+    /// Every guild's stored state, read once at start.
+    pub preloaded: HashMap<Snowflake, GuildSnapshot>,
+}
+
+pub struct RouterState {
+    ctx: BotContext,
+    preloaded: HashMap<Snowflake, GuildSnapshot>,
+    guilds: HashMap<Snowflake, ActorRef<GuildMsg>>,
+    actor_guilds: HashMap<ActorId, Snowflake>,
+    failures: HashMap<Snowflake, u32>,
+    seen: HashSet<u64>,
+    seen_order: VecDeque<u64>,
+    status: RouterStatus,
+    draining: bool,
+}
+
+/// How many interaction ids are remembered for de-duplication (well past any replay window).
+const SEEN_CAPACITY: usize = 100_000;
+
+pub struct RouterActor;
+
+impl Actor for RouterActor {
+    type Msg = RouterMsg;
+    type State = RouterState;
+    type Arguments = RouterArgs;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        args: RouterArgs,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        Ok(RouterState {
+            ctx: args.ctx,
+            preloaded: args.preloaded,
+            guilds: HashMap::new(),
+            actor_guilds: HashMap::new(),
+            failures: HashMap::new(),
+            seen: HashSet::new(),
+            seen_order: VecDeque::new(),
+            status: RouterStatus::default(),
+            draining: false,
+        })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: Self::Msg,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            RouterMsg::Gateway(event) => state.gateway(&myself, *event).await,
+            RouterMsg::Status(reply) => {
+                let mut status = state.status.clone();
+                status.guilds = state.guilds.keys().copied().collect();
+                let _ = reply.send(status);
+            }
+            RouterMsg::Drain(reply) => {
+                state.draining = true;
+                for guild in state.guilds.values() {
+                    let _ = ractor::call_t!(guild, GuildMsg::Drain, 30_000);
+                    guild.stop(Some("shutdown".into()));
+                }
+                let _ = reply.send(());
+            }
+            RouterMsg::InjectGuildPanic { guild } => {
+                if let Some(actor) = state.guilds.get(&guild) {
+                    let _ = actor.cast(GuildMsg::InjectPanic);
+                }
+            }
+            RouterMsg::InjectTicketPanic { guild, number } => {
+                if let Some(actor) = state.guilds.get(&guild) {
+                    let _ = actor.cast(GuildMsg::InjectTicketPanic { number });
+                }
+            }
+            RouterMsg::RespawnGuild { guild } => {
+                if !state.draining {
+                    let _ = state.guild_actor(&myself, guild).await;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        event: SupervisionEvent,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match event {
+            SupervisionEvent::ActorTerminated(cell, _, _) => {
+                if let Some(guild) = state.actor_guilds.remove(&cell.get_id()) {
+                    state.guilds.remove(&guild);
+                }
+            }
+            SupervisionEvent::ActorFailed(cell, error) => {
+                let Some(guild) = state.actor_guilds.remove(&cell.get_id()) else {
+                    return Ok(());
+                };
+                state.guilds.remove(&guild);
+                // Its ticket actors belong to the failed instance; the restarted one respawns
+                // them from the store, so none may linger and act twice on a channel.
+                cell.stop_children_and_wait(None, Some(Duration::from_secs(5)))
+                    .await;
+                let failures = state.failures.entry(guild).or_insert(0);
+                *failures += 1;
+                let backoff = Duration::from_millis(50 * (1 << (*failures).min(7)));
+                warn!(guild, %error, ?backoff, "guild actor failed; restarting from the store");
+                let me = myself.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(backoff).await;
+                    let _ = me.cast(RouterMsg::RespawnGuild { guild });
+                });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl RouterState {
+    async fn guild_actor(
+        &mut self,
+        myself: &ActorRef<RouterMsg>,
+        guild: Snowflake,
+    ) -> Option<ActorRef<GuildMsg>> {
+        if let Some(actor) = self.guilds.get(&guild) {
+            return Some(actor.clone());
+        }
+        let args = GuildArgs {
+            ctx: self.ctx.clone(),
+            guild,
+            snapshot: self.preloaded.remove(&guild),
+        };
+        match Actor::spawn_linked(None, GuildActor, args, myself.get_cell()).await {
+            Ok((actor, _)) => {
+                self.actor_guilds.insert(actor.get_id(), guild);
+                self.guilds.insert(guild, actor.clone());
+                Some(actor)
+            }
+            Err(error) => {
+                warn!(guild, %error, "could not start the guild actor");
+                None
+            }
+        }
+    }
+
+    fn first_time(&mut self, interaction: u64) -> bool {
+        if !self.seen.insert(interaction) {
+            return false;
+        }
+        self.seen_order.push_back(interaction);
+        if self.seen_order.len() > SEEN_CAPACITY
+            && let Some(old) = self.seen_order.pop_front()
+        {
+            self.seen.remove(&old);
+        }
+        true
+    }
+
+    async fn gateway(&mut self, myself: &ActorRef<RouterMsg>, event: Event) {
+        match event {
+            Event::Ready(ready) => {
+                info!(guilds = ready.guilds.len(), "shard ready");
+                self.status.ready_shards += 1;
+            }
+            Event::GuildCreate(guild) => {
+                if !self.draining {
+                    let _ = self.guild_actor(myself, guild.id().get()).await;
+                }
+            }
+            Event::InteractionCreate(interaction) => {
+                let interaction = interaction.0;
+                if !self.first_time(interaction.id.get()) {
+                    self.status.duplicates_dropped += 1;
+                    info!(interaction = %interaction.id, "duplicate interaction dropped");
+                    return;
+                }
+                match incoming::parse(&interaction) {
+                    Ok(incoming) => {
+                        if self.draining {
+                            let discord = self.ctx.discord.clone();
+                            tokio::spawn(async move {
+                                let _ = discord
+                                    .reply_ephemeral(
+                                        incoming.id,
+                                        &incoming.token,
+                                        "Ticketeer is restarting; please try again in a few seconds.",
+                                        Vec::new(),
+                                    )
+                                    .await;
+                            });
+                            return;
+                        }
+                        let guild = incoming.guild;
+                        self.status.interactions_routed += 1;
+                        if let Some(actor) = self.guild_actor(myself, guild).await
+                            && let Err(error) =
+                                actor.cast(GuildMsg::Interaction(Box::new(incoming)))
+                        {
+                            warn!(guild, %error, "guild actor unreachable");
+                        }
+                    }
+                    Err(IncomingError::NotInGuild) => {
+                        let discord = self.ctx.discord.clone();
+                        let (id, token) = (interaction.id.get(), interaction.token.clone());
+                        tokio::spawn(async move {
+                            let _ = discord
+                                .reply_ephemeral(
+                                    id,
+                                    &token,
+                                    "Tickets live in servers: use the Open a ticket button in a server's channel.",
+                                    Vec::new(),
+                                )
+                                .await;
+                        });
+                    }
+                    Err(error) => {
+                        warn!(interaction = %interaction.id, %error, "interaction not handled");
+                        let discord = self.ctx.discord.clone();
+                        let (id, token) = (interaction.id.get(), interaction.token.clone());
+                        tokio::spawn(async move {
+                            let _ = discord
+                                .reply_ephemeral(
+                                    id,
+                                    &token,
+                                    "I could not understand that interaction. Nothing was changed.",
+                                    Vec::new(),
+                                )
+                                .await;
+                        });
+                    }
+                }
+            }
+            Event::ChannelDelete(channel) => {
+                if let Some(guild) = channel.guild_id
+                    && let Some(actor) = self.guilds.get(&guild.get())
+                {
+                    let _ = actor.cast(GuildMsg::ChannelDeleted {
+                        channel: channel.id.get(),
+                    });
+                }
+            }
+            Event::MemberRemove(member) => {
+                if let Some(actor) = self.guilds.get(&member.guild_id.get()) {
+                    let _ = actor.cast(GuildMsg::MemberLeft {
+                        user: member.user.id.get(),
+                    });
+                }
+            }
+            Event::GatewayClose(frame) => {
+                info!(?frame, "gateway closed; twilight reconnects");
+            }
+            _ => {}
+        }
+    }
+}

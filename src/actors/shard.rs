@@ -1,0 +1,130 @@
+//! The shard actor: owns one `twilight_gateway::Shard` connection.
+//!
+//! # Messages ([`ShardMsg`])
+//! - `Close` (root, shutdown): close with a resumable close frame and stop.
+//!
+//! Architecture Invariant: the event loop never awaits downstream work. It runs on its own task,
+//! parses nothing beyond what twilight parses, and `cast`s every event to the router (a cast only
+//! enqueues), then goes straight back to polling.
+
+use ractor::{Actor, ActorProcessingErr, ActorRef};
+use tokio::task::JoinHandle;
+use tracing::{info, warn};
+use twilight_gateway::{
+    CloseFrame, ConfigBuilder, EventTypeFlags, Intents, MessageSender, Shard, ShardId, StreamExt,
+    queue::InMemoryQueue,
+};
+
+use super::router::RouterMsg;
+
+pub enum ShardMsg {
+    Close,
+}
+
+pub struct ShardArgs {
+    pub id: ShardId,
+    pub token: String,
+    /// `ws://127.0.0.1:PORT` of a simulator, or `None` for Discord.
+    pub gateway_url: Option<String>,
+    pub router: ActorRef<RouterMsg>,
+    /// Identify without Discord's 5 s spacing (simulator only: tests start many bots).
+    pub instant_identify: bool,
+}
+
+pub struct ShardState {
+    sender: MessageSender,
+    poller: JoinHandle<()>,
+}
+
+pub struct ShardActor;
+
+/// The gateway events the bot acts on; everything else is skipped before deserialization.
+pub fn wanted_events() -> EventTypeFlags {
+    EventTypeFlags::READY
+        | EventTypeFlags::RESUMED
+        | EventTypeFlags::GUILD_CREATE
+        | EventTypeFlags::INTERACTION_CREATE
+        | EventTypeFlags::CHANNEL_DELETE
+        | EventTypeFlags::MEMBER_REMOVE
+}
+
+pub fn intents() -> Intents {
+    Intents::GUILDS | Intents::GUILD_MEMBERS
+}
+
+impl Actor for ShardActor {
+    type Msg = ShardMsg;
+    type State = ShardState;
+    type Arguments = ShardArgs;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        args: ShardArgs,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        let mut builder = ConfigBuilder::new(args.token, intents());
+        if let Some(url) = args.gateway_url {
+            builder = builder.proxy_url(url);
+        }
+        if args.instant_identify {
+            builder = builder.queue(InMemoryQueue::new(
+                0,
+                1000,
+                std::time::Duration::from_secs(86_400),
+                1000,
+            ));
+        }
+        let mut shard = Shard::with_config(args.id, builder.build());
+        let sender = shard.sender();
+        let router = args.router;
+        let shard_id = args.id;
+        let poller = tokio::spawn(async move {
+            while let Some(item) = shard.next_event(wanted_events()).await {
+                match item {
+                    Ok(event) => {
+                        if router.cast(RouterMsg::Gateway(Box::new(event))).is_err() {
+                            warn!(shard = %shard_id, "router gone; shard loop ends");
+                            break;
+                        }
+                    }
+                    Err(error) => warn!(shard = %shard_id, %error, "gateway receive error"),
+                }
+            }
+            info!(shard = %shard_id, "gateway connection ended");
+        });
+        Ok(ShardState { sender, poller })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: Self::Msg,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            ShardMsg::Close => {
+                // 4000 keeps the session resumable for the next process.
+                let _ = state.sender.close(CloseFrame::RESUME);
+                myself.stop(Some("closed".into()));
+            }
+        }
+        Ok(())
+    }
+
+    async fn post_stop(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        let _ = state.sender.close(CloseFrame::RESUME);
+        // Give the close frame a moment to go out, then stop polling for good.
+        let poller = &mut state.poller;
+        if tokio::time::timeout(std::time::Duration::from_millis(500), poller)
+            .await
+            .is_err()
+        {
+            state.poller.abort();
+        }
+        Ok(())
+    }
+}

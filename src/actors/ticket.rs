@@ -1,0 +1,952 @@
+//! The ticket actor: one per ticket whose channel exists, the only code that changes that channel
+//! (Architecture Invariant). Its mailbox serializes everything done to the channel, so a close
+//! pressed twice closes once and a delete sent during a close runs after it.
+//!
+//! # Messages ([`TicketMsg`])
+//! All are sent by this ticket's guild actor, which has already decoded the custom id and decided
+//! whether the person is staff; the ticket actor applies the per-ticket rules (opener or staff).
+//! - `Provision`: create (or adopt after a crash) the channel for a freshly committed number, post
+//!   the welcome message, DM the opener and answer the click.
+//! - `Close`, `Reopen`, `Delete`, `AddUsers`, `RemoveUsers`: a person's request, answered through
+//!   the carried [`Reply`].
+//! - `CloseQuietly` (close-all), `ApplyOverwrites` (staff roles changed), `MoveTo` (its topic
+//!   was removed): admin operations over many tickets.
+//! - `ChannelDeleted`: the channel was deleted by hand in Discord; the record is closed.
+//! - `MemberLeft`: the opener or a participant left the server; logged in the channel.
+//! - `InjectPanic`: fault hook for the supervision tests.
+//!
+//! After each change the actor persists the record and tells the guild actor
+//! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
+
+use std::sync::Arc;
+
+use ractor::{Actor, ActorProcessingErr, ActorRef};
+use tokio::sync::oneshot;
+use tracing::{Instrument, info, info_span, warn};
+use twilight_model::{
+    channel::{
+        ChannelType, Message,
+        message::{
+            Embed,
+            component::ButtonStyle,
+            embed::{EmbedField, EmbedFooter},
+        },
+    },
+    http::attachment::Attachment,
+};
+
+use crate::{
+    discord::{ChannelSummary, Discord, OutgoingMessage, button_row, channel_link, codes},
+    domain::{
+        access::{self, TicketOp},
+        limits,
+        custom_id::{self, Action},
+        model::{GuildSettings, Snowflake, TicketRecord, TicketState},
+        naming,
+        transcript::{
+            self, TranscriptAttachment, TranscriptEmbed, TranscriptMessage, TranscriptMeta,
+        },
+    },
+    store::{CommitReceipt, WriteOp},
+};
+
+use super::{BotContext, guild::GuildMsg, reply::Reply};
+
+/// Who asks for a change, as the guild actor judged them.
+#[derive(Debug, Clone, Copy)]
+pub struct Person {
+    pub user: Snowflake,
+    pub is_staff: bool,
+}
+
+pub enum TicketMsg {
+    Provision(Box<Provision>),
+    Close {
+        by: Person,
+        reason: Option<String>,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    Reopen {
+        by: Person,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    Delete {
+        by: Person,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    AddUsers {
+        by: Person,
+        users: Vec<Snowflake>,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    RemoveUsers {
+        by: Person,
+        users: Vec<Snowflake>,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    /// Close-all: close if open (already closed ones untouched), answer `done` with whether it did.
+    CloseQuietly {
+        by: Person,
+        settings: Arc<GuildSettings>,
+        done: oneshot::Sender<bool>,
+    },
+    /// Staff roles changed: rewrite this channel's overwrites.
+    ApplyOverwrites {
+        settings: Arc<GuildSettings>,
+    },
+    /// The ticket's topic was removed: move the channel under `parent`.
+    MoveTo {
+        parent: Snowflake,
+        done: oneshot::Sender<()>,
+    },
+    ChannelDeleted {
+        settings: Arc<GuildSettings>,
+    },
+    MemberLeft {
+        user: Snowflake,
+    },
+    /// Fault hook: panics inside the handler, as a bug would.
+    InjectPanic,
+}
+
+/// Everything provisioning needs; boxed because it dwarfs the other variants.
+pub struct Provision {
+    /// The click to answer; `None` when resuming after a restart.
+    pub reply: Option<Reply>,
+    /// Resolves once the number is durable; the channel is created only after.
+    pub commit: Option<CommitReceipt>,
+    pub parent: Option<Snowflake>,
+    pub topic_name: Option<String>,
+    pub settings: Arc<GuildSettings>,
+    /// The guild's channels as found at start, to adopt a channel created before a crash.
+    pub existing_channels: Option<Arc<Vec<ChannelSummary>>>,
+}
+
+pub struct TicketArgs {
+    pub ctx: BotContext,
+    pub guild_actor: ActorRef<GuildMsg>,
+    pub record: TicketRecord,
+}
+
+pub struct TicketActorState {
+    ctx: BotContext,
+    guild_actor: ActorRef<GuildMsg>,
+    record: TicketRecord,
+}
+
+pub struct TicketActor;
+
+impl Actor for TicketActor {
+    type Msg = TicketMsg;
+    type State = TicketActorState;
+    type Arguments = TicketArgs;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        args: TicketArgs,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        Ok(TicketActorState {
+            ctx: args.ctx,
+            guild_actor: args.guild_actor,
+            record: args.record,
+        })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: Self::Msg,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        let span = info_span!(
+            "ticket",
+            guild = state.record.guild,
+            ticket = state.record.number
+        );
+        async move {
+            match message {
+                TicketMsg::Provision(p) => state.provision(*p).await,
+                TicketMsg::Close {
+                    by,
+                    reason,
+                    reply,
+                    settings,
+                } => {
+                    state.close(by, reason, Some(reply), &settings).await;
+                }
+                TicketMsg::CloseQuietly { by, settings, done } => {
+                    let closed = state.record.state == TicketState::Open
+                        && state.close(by, None, None, &settings).await;
+                    let _ = done.send(closed);
+                }
+                TicketMsg::ApplyOverwrites { settings } => state.apply_overwrites(&settings).await,
+                TicketMsg::MoveTo { parent, done } => {
+                    if let Some(channel) = state.record.channel
+                        && let Err(error) = state.ctx.discord.move_channel(channel, parent).await
+                    {
+                        warn!(%error, "could not move the ticket channel");
+                    }
+                    let _ = done.send(());
+                }
+                TicketMsg::Reopen {
+                    by,
+                    reply,
+                    settings,
+                } => state.reopen(by, reply, &settings).await,
+                TicketMsg::Delete {
+                    by,
+                    reply,
+                    settings,
+                } => {
+                    if state.delete(by, reply, &settings).await {
+                        myself.stop(Some("deleted".into()));
+                    }
+                }
+                TicketMsg::AddUsers {
+                    by,
+                    users,
+                    reply,
+                    settings,
+                } => state.change_users(by, users, true, reply, &settings).await,
+                TicketMsg::RemoveUsers {
+                    by,
+                    users,
+                    reply,
+                    settings,
+                } => state.change_users(by, users, false, reply, &settings).await,
+                TicketMsg::ChannelDeleted { settings } => {
+                    state.channel_deleted(&settings).await;
+                    myself.stop(Some("channel deleted".into()));
+                }
+                TicketMsg::MemberLeft { user } => state.member_left(user).await,
+                TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
+            }
+        }
+        .instrument(span)
+        .await;
+        Ok(())
+    }
+}
+
+fn embed(title: &str, description: &str, color: u32) -> Embed {
+    crate::discord::embed(title, description, color, None)
+}
+
+const GREEN: u32 = 0x2ecc71;
+const RED: u32 = 0xe74c3c;
+const BLUE: u32 = 0x3498db;
+
+impl TicketActorState {
+    fn discord(&self) -> &Discord {
+        &self.ctx.discord
+    }
+
+    fn guild(&self) -> Snowflake {
+        self.record.guild
+    }
+
+    /// Persists the record (durably) and tells the guild actor. A failed write is logged: the
+    /// channel change already happened and the next change rewrites the whole record.
+    async fn persist(&self, extra: Vec<WriteOp>) {
+        let mut ops = extra;
+        ops.push(WriteOp::PutTicket(self.record.clone()));
+        if let Err(error) = self.ctx.store.write(ops).await {
+            warn!(%error, "could not persist the ticket record");
+        }
+        let _ = self
+            .guild_actor
+            .cast(GuildMsg::TicketUpdated(Box::new(self.record.clone())));
+    }
+
+    async fn log(&self, settings: &GuildSettings, title: &str, description: String, color: u32) {
+        let Some(log_channel) = settings.log_channel else {
+            return;
+        };
+        let message = OutgoingMessage {
+            embeds: vec![embed(title, &description, color)],
+            ..Default::default()
+        };
+        if let Err(error) = self.discord().send_message(log_channel, &message, &[]).await {
+            warn!(%error, log_channel, "could not write to the log channel");
+        }
+    }
+
+    fn link(&self) -> String {
+        self.record
+            .channel
+            .map(|c| channel_link(self.guild(), c))
+            .unwrap_or_default()
+    }
+
+    async fn provision(&mut self, p: Provision) {
+        let mut reply = p.reply;
+        if let Some(commit) = p.commit
+            && let Err(error) = commit.await
+        {
+            // The number never became durable: nothing was created, nobody is told a number.
+            warn!(%error, "ticket number could not be committed");
+            self.record.state = TicketState::Failed;
+            let _ = self
+                .guild_actor
+                .cast(GuildMsg::TicketUpdated(Box::new(self.record.clone())));
+            if let Some(reply) = reply {
+                reply
+                    .send("Your ticket could not be opened because storage failed. Please try again.")
+                    .await;
+            }
+            return;
+        }
+        if self.ctx.faults.halt_before_channel_create() {
+            // Emulates a crash right after the durable commit: the actor goes quiet forever.
+            info!("fault hook: halting between number commit and channel creation");
+            std::future::pending::<()>().await;
+        }
+        if self.record.channel.is_none() {
+            // After a crash the channel may exist already: adopt it by its metadata.
+            if let Some(existing) = &p.existing_channels {
+                let number = self.record.number;
+                if let Some(found) = existing.iter().find(|c| {
+                    c.topic
+                        .as_deref()
+                        .and_then(naming::parse_channel_topic)
+                        .is_some_and(|(n, _)| n == number)
+                }) {
+                    info!(channel = found.id, "adopted the ticket channel found after restart");
+                    self.record.channel = Some(found.id);
+                }
+            }
+        }
+        let adopted = self.record.channel.is_some();
+        if !adopted {
+            let overwrites = access::ticket_overwrites(
+                self.guild(),
+                self.discord().bot_user_id(),
+                self.record.opener,
+                &self.record.participants,
+                &p.settings.staff_roles,
+            );
+            let topic = naming::channel_topic(
+                self.record.number,
+                self.record.opener,
+                p.topic_name.as_deref(),
+            );
+            match self
+                .discord()
+                .create_channel(
+                    self.guild(),
+                    &naming::channel_name(self.record.number),
+                    ChannelType::GuildText,
+                    p.parent,
+                    Some(&topic),
+                    &overwrites,
+                )
+                .await
+            {
+                Ok(channel) => self.record.channel = Some(channel),
+                Err(error) => {
+                    warn!(%error, "could not create the ticket channel");
+                    self.record.state = TicketState::Failed;
+                    self.persist(Vec::new()).await;
+                    if let Some(reply) = reply {
+                        reply
+                            .send(&format!(
+                                "Your ticket could not be opened: {}",
+                                error.person_message()
+                            ))
+                            .await;
+                    }
+                    return;
+                }
+            }
+        }
+        self.record.state = TicketState::Open;
+        // Not awaited for durability before answering: the Provisioning record is already durable,
+        // and a crash before this lands is repaired at start by adopting the channel.
+        self.persist(Vec::new()).await;
+        let channel = self.record.channel.unwrap_or_default();
+
+        if !adopted || !self.welcome_posted(channel).await {
+            self.post_welcome(channel, p.topic_name.as_deref()).await;
+        }
+        let link = self.link();
+        if let Some(reply) = reply.as_mut() {
+            reply
+                .send_with(
+                    &format!("Your ticket #{} is open: {link}", self.record.number),
+                    Vec::new(),
+                )
+                .await;
+        }
+        self.dm(
+            self.record.opener,
+            &OutgoingMessage {
+                content: Some(format!(
+                    "Your ticket #{} is open: {link}",
+                    self.record.number
+                )),
+                ..Default::default()
+            },
+        )
+        .await;
+        self.log(
+            &p.settings,
+            "Ticket opened",
+            format!(
+                "Ticket #{} opened by <@{}> in <#{}>",
+                self.record.number, self.record.opener, channel
+            ),
+            GREEN,
+        )
+        .await;
+    }
+
+    async fn welcome_posted(&self, channel: Snowflake) -> bool {
+        let close_id = custom_id::encode(&Action::Close {
+            ticket: self.record.number,
+        });
+        match self.discord().all_messages(channel).await {
+            Ok(messages) => messages.iter().any(|m| {
+                serde_json::to_string(&m.components)
+                    .map(|s| s.contains(&close_id))
+                    .unwrap_or(false)
+            }),
+            Err(_) => false,
+        }
+    }
+
+    async fn post_welcome(&self, channel: Snowflake, topic: Option<&str>) {
+        let number = self.record.number;
+        let mut description = format!(
+            "Hello <@{}>! Staff will be with you shortly. Describe your request here.",
+            self.record.opener
+        );
+        if let Some(topic) = topic {
+            description.push_str(&format!(
+                "\nTopic: **{}**",
+                naming::escape_markdown(&naming::neutralize(topic, 50))
+            ));
+        }
+        let message = OutgoingMessage {
+            content: Some(format!("<@{}>", self.record.opener)),
+            embeds: vec![embed(&format!("Ticket #{number}"), &description, BLUE)],
+            components: vec![button_row(&[
+                (
+                    custom_id::encode(&Action::Close { ticket: number }),
+                    "Close",
+                    ButtonStyle::Danger,
+                ),
+                (
+                    custom_id::encode(&Action::CloseWithReason { ticket: number }),
+                    "Close with reason",
+                    ButtonStyle::Secondary,
+                ),
+            ])],
+            attachments: Vec::new(),
+        };
+        if let Err(error) = self
+            .discord()
+            .send_message(channel, &message, &[self.record.opener])
+            .await
+        {
+            warn!(%error, "could not post the welcome message");
+        }
+    }
+
+    /// Sends a DM, reusing the cached DM channel. A member whose privacy settings refuse DMs is
+    /// logged; nothing else fails.
+    async fn dm(&self, user: Snowflake, message: &OutgoingMessage) {
+        let cached = self.ctx.store.dm_channel(user).await.ok().flatten();
+        let channel = match cached {
+            Some(c) => c,
+            None => match self.discord().open_dm(user).await {
+                Ok(c) => {
+                    // Fire and forget: losing this cache entry only costs one call later.
+                    drop(
+                        self.ctx
+                            .store
+                            .write(vec![WriteOp::PutDmChannel { user, channel: c }]),
+                    );
+                    c
+                }
+                Err(error) => {
+                    warn!(%error, user, "could not open a DM channel");
+                    return;
+                }
+            },
+        };
+        if let Err(error) = self.discord().send_message(channel, message, &[]).await {
+            if error.code() == Some(codes::CANNOT_DM) {
+                info!(user, "member does not accept DMs from the bot");
+            } else {
+                warn!(%error, user, "could not send a DM");
+            }
+        }
+    }
+
+    /// Closes an open ticket; true when it did. `reply` is `None` for close-all.
+    async fn close(
+        &mut self,
+        by: Person,
+        reason: Option<String>,
+        reply: Option<Reply>,
+        settings: &GuildSettings,
+    ) -> bool {
+        let refusal = if let Err(refusal) =
+            access::may(TicketOp::Close, by.is_staff, by.user == self.record.opener)
+        {
+            warn!(user = by.user, "close refused");
+            Some(refusal.0.to_owned())
+        } else if self.record.state != TicketState::Open {
+            Some(format!(
+                "Ticket #{} is already {}.",
+                self.record.number,
+                state_word(self.record.state)
+            ))
+        } else if self.record.channel.is_none() {
+            Some("This ticket has no channel.".to_owned())
+        } else {
+            None
+        };
+        if let Some(refusal) = refusal {
+            if let Some(reply) = reply {
+                reply.send(&refusal).await;
+            }
+            return false;
+        }
+        let channel = self.record.channel.unwrap_or_default();
+        let reason = reason.and_then(|r| limits::parse_reason(&r));
+
+        let (html, text) = self.render_transcript(channel, by.user, reason.clone()).await;
+        self.record.state = TicketState::Closed;
+        self.record.closed_at = Some(now_millis());
+        self.record.closed_by = Some(by.user);
+        self.record.close_reason = reason.clone();
+        self.persist(vec![WriteOp::PutTranscript {
+            guild: self.guild(),
+            number: self.record.number,
+            html: html.clone(),
+            text: text.clone(),
+        }])
+        .await;
+
+        let locked = access::closed_ticket_overwrites(
+            self.guild(),
+            self.discord().bot_user_id(),
+            &settings.staff_roles,
+        );
+        if let Err(error) = self.discord().set_overwrites(channel, &locked).await {
+            warn!(%error, "could not lock the closed ticket channel");
+        }
+        let number = self.record.number;
+        let mut description = format!("Closed by <@{}>.", by.user);
+        if let Some(reason) = &reason {
+            description.push_str(&format!("\nReason: {reason}"));
+        }
+        let closed = OutgoingMessage {
+            embeds: vec![embed(&format!("Ticket #{number} closed"), &description, RED)],
+            components: vec![button_row(&[
+                (
+                    custom_id::encode(&Action::Delete { ticket: number }),
+                    "Delete",
+                    ButtonStyle::Danger,
+                ),
+                (
+                    custom_id::encode(&Action::Reopen { ticket: number }),
+                    "Reopen",
+                    ButtonStyle::Success,
+                ),
+            ])],
+            ..Default::default()
+        };
+        if let Err(error) = self.discord().send_message(channel, &closed, &[]).await {
+            warn!(%error, "could not post the closed message");
+        }
+        let files = transcript_files(number, &html, &text);
+        if let Some(log_channel) = settings.log_channel {
+            let mut log = OutgoingMessage {
+                embeds: vec![embed(
+                    "Ticket closed",
+                    &format!(
+                        "Ticket #{number} of <@{}> closed by <@{}>{}",
+                        self.record.opener,
+                        by.user,
+                        reason
+                            .as_deref()
+                            .map(|r| format!("\nReason: {r}"))
+                            .unwrap_or_default()
+                    ),
+                    RED,
+                )],
+                ..Default::default()
+            };
+            log.attachments = files.clone();
+            if let Err(error) = self.discord().send_message(log_channel, &log, &[]).await {
+                warn!(%error, "could not send the transcript to the log channel");
+            }
+        }
+        self.dm(
+            self.record.opener,
+            &OutgoingMessage {
+                content: Some(format!(
+                    "Your ticket #{number} was closed. The transcript is attached."
+                )),
+                attachments: files,
+                ..Default::default()
+            },
+        )
+        .await;
+        if let Some(reply) = reply {
+            reply.send(&format!("Ticket #{number} closed.")).await;
+        }
+        true
+    }
+
+    async fn apply_overwrites(&self, settings: &GuildSettings) {
+        let Some(channel) = self.record.channel else {
+            return;
+        };
+        let overwrites = match self.record.state {
+            TicketState::Open => access::ticket_overwrites(
+                self.guild(),
+                self.discord().bot_user_id(),
+                self.record.opener,
+                &self.record.participants,
+                &settings.staff_roles,
+            ),
+            TicketState::Closed => access::closed_ticket_overwrites(
+                self.guild(),
+                self.discord().bot_user_id(),
+                &settings.staff_roles,
+            ),
+            _ => return,
+        };
+        if let Err(error) = self.discord().set_overwrites(channel, &overwrites).await {
+            warn!(%error, "could not apply new staff roles to the ticket channel");
+        }
+    }
+
+    async fn render_transcript(
+        &self,
+        channel: Snowflake,
+        closed_by: Snowflake,
+        reason: Option<String>,
+    ) -> (String, String) {
+        let messages = match self.discord().all_messages(channel).await {
+            Ok(messages) => messages,
+            Err(error) => {
+                warn!(%error, "could not fetch the ticket history for the transcript");
+                Vec::new()
+            }
+        };
+        let messages: Vec<TranscriptMessage> = messages.iter().map(to_transcript).collect();
+        let meta = TranscriptMeta {
+            guild_id: self.guild(),
+            number: self.record.number,
+            opener_id: self.record.opener,
+            topic: None,
+            closed_by: Some(closed_by),
+            reason,
+        };
+        (
+            transcript::render_html(&meta, &messages),
+            transcript::render_text(&meta, &messages),
+        )
+    }
+
+    async fn reopen(&mut self, by: Person, reply: Reply, settings: &GuildSettings) {
+        if let Err(refusal) = access::may(TicketOp::Reopen, by.is_staff, by.user == self.record.opener)
+        {
+            reply.send(refusal.0).await;
+            return;
+        }
+        if self.record.state != TicketState::Closed {
+            reply
+                .send(&format!(
+                    "Ticket #{} is {}, not closed.",
+                    self.record.number,
+                    state_word(self.record.state)
+                ))
+                .await;
+            return;
+        }
+        let Some(channel) = self.record.channel else {
+            reply.send("This ticket has no channel.").await;
+            return;
+        };
+        let overwrites = access::ticket_overwrites(
+            self.guild(),
+            self.discord().bot_user_id(),
+            self.record.opener,
+            &self.record.participants,
+            &settings.staff_roles,
+        );
+        if let Err(error) = self.discord().set_overwrites(channel, &overwrites).await {
+            reply
+                .send(&format!("Could not reopen: {}", error.person_message()))
+                .await;
+            return;
+        }
+        self.record.state = TicketState::Open;
+        self.record.closed_at = None;
+        self.record.closed_by = None;
+        self.record.close_reason = None;
+        self.persist(Vec::new()).await;
+        let note = OutgoingMessage {
+            embeds: vec![embed(
+                &format!("Ticket #{} reopened", self.record.number),
+                &format!("Reopened by <@{}>.", by.user),
+                GREEN,
+            )],
+            ..Default::default()
+        };
+        if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
+            warn!(%error, "could not post the reopened message");
+        }
+        self.log(
+            settings,
+            "Ticket reopened",
+            format!("Ticket #{} reopened by <@{}>", self.record.number, by.user),
+            GREEN,
+        )
+        .await;
+        reply
+            .send(&format!("Ticket #{} reopened.", self.record.number))
+            .await;
+    }
+
+    /// Returns true when the ticket is gone and the actor should stop.
+    async fn delete(&mut self, by: Person, reply: Reply, settings: &GuildSettings) -> bool {
+        if let Err(refusal) = access::may(TicketOp::Delete, by.is_staff, by.user == self.record.opener)
+        {
+            warn!(user = by.user, "delete refused");
+            reply.send(refusal.0).await;
+            return false;
+        }
+        if let Some(channel) = self.record.channel
+            && let Err(error) = self
+                .discord()
+                .delete_channel(channel, &format!("Ticket #{} deleted", self.record.number))
+                .await
+        {
+            reply
+                .send(&format!("Could not delete: {}", error.person_message()))
+                .await;
+            return false;
+        }
+        if self.record.closed_at.is_none() {
+            self.record.closed_at = Some(now_millis());
+            self.record.closed_by = Some(by.user);
+        }
+        self.record.state = TicketState::Deleted;
+        self.persist(Vec::new()).await;
+        self.log(
+            settings,
+            "Ticket deleted",
+            format!("Ticket #{} deleted by <@{}>", self.record.number, by.user),
+            RED,
+        )
+        .await;
+        reply
+            .send(&format!("Ticket #{} deleted.", self.record.number))
+            .await;
+        true
+    }
+
+    async fn change_users(
+        &mut self,
+        by: Person,
+        users: Vec<Snowflake>,
+        add: bool,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let op = if add {
+            TicketOp::AddUser
+        } else {
+            TicketOp::RemoveUser
+        };
+        if let Err(refusal) = access::may(op, by.is_staff, by.user == self.record.opener) {
+            reply.send(refusal.0).await;
+            return;
+        }
+        let Some(channel) = self.record.channel.filter(|_| self.record.state == TicketState::Open)
+        else {
+            reply
+                .send("Users can only be added to or removed from an open ticket.")
+                .await;
+            return;
+        };
+        let before = self.record.participants.clone();
+        for user in &users {
+            if *user == self.record.opener {
+                continue;
+            }
+            if add {
+                if !self.record.participants.contains(user) {
+                    self.record.participants.push(*user);
+                }
+            } else {
+                self.record.participants.retain(|p| p != user);
+            }
+        }
+        if before == self.record.participants {
+            reply.send("Nothing to change.").await;
+            return;
+        }
+        let overwrites = access::ticket_overwrites(
+            self.guild(),
+            self.discord().bot_user_id(),
+            self.record.opener,
+            &self.record.participants,
+            &settings.staff_roles,
+        );
+        if let Err(error) = self.discord().set_overwrites(channel, &overwrites).await {
+            self.record.participants = before;
+            reply
+                .send(&format!("Could not change access: {}", error.person_message()))
+                .await;
+            return;
+        }
+        self.persist(Vec::new()).await;
+        let mentions: Vec<String> = users.iter().map(|u| format!("<@{u}>")).collect();
+        let verb = if add { "added" } else { "removed" };
+        self.log(
+            settings,
+            if add { "User added" } else { "User removed" },
+            format!(
+                "{} {verb} to ticket #{} by <@{}>",
+                mentions.join(", "),
+                self.record.number,
+                by.user
+            ),
+            BLUE,
+        )
+        .await;
+        reply
+            .send(&format!("{} {verb}.", mentions.join(", ")))
+            .await;
+    }
+
+    async fn channel_deleted(&mut self, settings: &GuildSettings) {
+        if matches!(self.record.state, TicketState::Deleted) {
+            return;
+        }
+        info!("ticket channel deleted by hand; closing the record");
+        if self.record.closed_at.is_none() {
+            self.record.closed_at = Some(now_millis());
+        }
+        self.record.state = TicketState::Deleted;
+        self.persist(Vec::new()).await;
+        self.log(
+            settings,
+            "Ticket channel deleted",
+            format!(
+                "The channel of ticket #{} was deleted outside the bot; the ticket is closed.",
+                self.record.number
+            ),
+            RED,
+        )
+        .await;
+    }
+
+    async fn member_left(&mut self, user: Snowflake) {
+        let Some(channel) = self.record.channel else {
+            return;
+        };
+        if self.record.state != TicketState::Open {
+            return;
+        }
+        let note = OutgoingMessage {
+            embeds: vec![embed(
+                "Member left",
+                &format!("<@{user}> left the server."),
+                RED,
+            )],
+            ..Default::default()
+        };
+        if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
+            warn!(%error, "could not log a member leaving");
+        }
+    }
+}
+
+fn state_word(state: TicketState) -> &'static str {
+    match state {
+        TicketState::Provisioning => "still being opened",
+        TicketState::Open => "open",
+        TicketState::Closed => "closed",
+        TicketState::Deleted => "deleted",
+        TicketState::Failed => "failed",
+    }
+}
+
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+pub fn transcript_files(number: u64, html: &str, text: &str) -> Vec<Attachment> {
+    vec![
+        Attachment::from_bytes(
+            format!("ticket-{number:04}.html"),
+            html.as_bytes().to_vec(),
+            0,
+        ),
+        Attachment::from_bytes(
+            format!("ticket-{number:04}.txt"),
+            text.as_bytes().to_vec(),
+            1,
+        ),
+    ]
+}
+
+fn to_transcript(message: &Message) -> TranscriptMessage {
+    TranscriptMessage {
+        id: message.id.get(),
+        author_id: message.author.id.get(),
+        author_name: message.author.name.clone(),
+        author_avatar_url: message.author.avatar.map(|hash| {
+            format!(
+                "https://cdn.discordapp.com/avatars/{}/{hash}.png",
+                message.author.id
+            )
+        }),
+        bot: message.author.bot,
+        timestamp: message.timestamp.iso_8601().to_string(),
+        edited_timestamp: message
+            .edited_timestamp
+            .map(|t| t.iso_8601().to_string()),
+        content: message.content.clone(),
+        embeds: message
+            .embeds
+            .iter()
+            .map(|e| TranscriptEmbed {
+                title: e.title.clone(),
+                description: e.description.clone(),
+                fields: e
+                    .fields
+                    .iter()
+                    .map(|EmbedField { name, value, .. }| (name.clone(), value.clone()))
+                    .collect(),
+                footer: e.footer.as_ref().map(|EmbedFooter { text, .. }| text.clone()),
+            })
+            .collect(),
+        attachments: message
+            .attachments
+            .iter()
+            .map(|a| TranscriptAttachment {
+                filename: a.filename.clone(),
+                url: a.url.clone(),
+                size: a.size,
+            })
+            .collect(),
+    }
+}

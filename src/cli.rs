@@ -1,0 +1,146 @@
+//! The command line: `ticketeer run | demo | sim`. Parsing only; `main.rs` dispatches.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::sim::RateLimitMode;
+
+#[derive(Debug, Parser)]
+#[command(name = "ticketeer", version, about = "A self-hosted Discord ticket bot with its own embedded database")]
+pub struct Cli {
+    /// With no subcommand: `run` when a token is configured, else `demo`.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the bot against Discord (or a simulator with --discord-api).
+    Run(RunArgs),
+    /// Start a simulator and the bot in one process and play a scenario.
+    Demo(DemoArgs),
+    /// Run the Discord simulator alone.
+    Sim(SimArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DurabilityArg {
+    /// Every commit is fsync'd before the bot relies on it (default).
+    Immediate,
+    /// No fsync: for benchmarks only; a crash may lose recent tickets.
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Bot token (prefer the environment or --token-file; never logged).
+    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Read the token from this file (must not be readable by group or others).
+    #[arg(long)]
+    pub token_file: Option<PathBuf>,
+    /// Base URL of a Discord-compatible API, e.g. a simulator at http://127.0.0.1:8080.
+    /// Points both the REST client and the gateway there.
+    #[arg(long)]
+    pub discord_api: Option<String>,
+    /// Where the redb file lives.
+    #[arg(long, default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Shard ids to run, as a range START..END (default: 0..1).
+    #[arg(long, default_value = "0..1")]
+    pub shards: String,
+    /// Total number of shards of the bot.
+    #[arg(long, default_value_t = 1)]
+    pub shard_total: u32,
+    /// Switch off twilight's client-side rate limiter (only with --discord-api).
+    #[arg(long)]
+    pub no_ratelimiter: bool,
+    #[arg(long, value_enum, default_value_t = DurabilityArg::Immediate)]
+    pub durability: DurabilityArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Members in the seeded guild.
+    #[arg(long, default_value_t = 50)]
+    pub members: usize,
+    /// Where the demo's redb file lives (a fresh temporary directory by default).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = RateLimitMode::Discord)]
+    pub rate_limits: RateLimitMode,
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Append every REST exchange as one JSON line to this file.
+    #[arg(long)]
+    pub record: Option<PathBuf>,
+    /// Create a guild with an owner, a staff role and a few members at start.
+    #[arg(long)]
+    pub seed_guild: bool,
+    #[arg(long, value_enum, default_value_t = RateLimitMode::Discord)]
+    pub rate_limits: RateLimitMode,
+    /// Accept only this bot token (any token otherwise).
+    #[arg(long)]
+    pub token: Option<String>,
+}
+
+/// Parses `START..END` into the shard ids it covers.
+pub fn parse_shard_range(raw: &str) -> Result<Vec<u32>, String> {
+    let (start, end) = raw
+        .split_once("..")
+        .ok_or_else(|| format!("expected START..END, got {raw:?}"))?;
+    let start: u32 = start.trim().parse().map_err(|_| format!("bad shard start in {raw:?}"))?;
+    let end: u32 = end.trim().parse().map_err(|_| format!("bad shard end in {raw:?}"))?;
+    if start >= end {
+        return Err(format!("empty shard range {raw:?}"));
+    }
+    Ok((start..end).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_ranges_parse_and_refuse_nonsense() {
+        assert_eq!(parse_shard_range("0..3"), Ok(vec![0, 1, 2]));
+        assert_eq!(parse_shard_range("2..3"), Ok(vec![2]));
+        assert!(parse_shard_range("3..3").is_err());
+        assert!(parse_shard_range("a..b").is_err());
+        assert!(parse_shard_range("5").is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}
+
+impl RunArgs {
+    /// `run` with every flag at its default (token from the environment).
+    pub fn from_env() -> Self {
+        Cli::parse_from(["ticketeer", "run"])
+            .command
+            .and_then(|c| match c {
+                Command::Run(args) => Some(args),
+                _ => None,
+            })
+            .unwrap_or_else(|| unreachable!("clap parsed `run` into another subcommand"))
+    }
+}
+
+impl Default for DemoArgs {
+    fn default() -> Self {
+        DemoArgs {
+            members: 50,
+            data_dir: None,
+            rate_limits: RateLimitMode::Discord,
+        }
+    }
+}

@@ -1,0 +1,647 @@
+//! The only code that calls twilight-http (Architecture Invariant).
+//!
+//! [`Discord`] speaks in the bot's terms (ticket channel, welcome message, deferred reply) and owns
+//! the retry policy: twilight retries 429s itself but never a 5xx, so calls that are safe to repeat
+//! (reads, PUT/PATCH/DELETE, interaction edits) are retried here with backoff; a channel or message
+//! create is not (a retry after a lost answer would duplicate it).
+
+use std::{sync::Arc, time::Duration};
+
+use twilight_http::{
+    Client,
+    error::{Error as HttpError, ErrorType},
+    request::AuditLogReason,
+};
+use twilight_model::{
+    application::command::Command,
+    channel::{
+        ChannelType, Message,
+        permission_overwrite::{PermissionOverwrite, PermissionOverwriteType},
+        message::{
+            AllowedMentions, Component, Embed, MessageFlags,
+            component::{ActionRow, Button, ButtonStyle},
+        },
+    },
+    guild::Permissions,
+    http::{
+        attachment::Attachment,
+        interaction::{InteractionResponse, InteractionResponseData, InteractionResponseType},
+    },
+    id::{
+        Id,
+        marker::{ApplicationMarker, ChannelMarker, GuildMarker, InteractionMarker, UserMarker},
+    },
+};
+
+use crate::domain::access::{Overwrite, OverwriteKind};
+
+/// JSON error codes from Discord's documentation that the bot reacts to.
+pub mod codes {
+    pub const UNKNOWN_CHANNEL: u64 = 10003;
+    pub const UNKNOWN_MESSAGE: u64 = 10008;
+    pub const UNKNOWN_INTERACTION: u64 = 10062;
+    pub const MISSING_ACCESS: u64 = 50001;
+    pub const CANNOT_DM: u64 = 50007;
+    pub const MISSING_PERMISSIONS: u64 = 50013;
+    pub const MAX_CHANNELS: u64 = 30013;
+    pub const ALREADY_ACKNOWLEDGED: u64 = 40060;
+}
+
+/// Why a Discord call failed, in the terms the callers branch on.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    /// Discord answered with a JSON error code (unknown channel, missing permissions, ...).
+    #[error("Discord refused the request (HTTP {status}, code {code}): {message}")]
+    Api {
+        status: u16,
+        code: u64,
+        message: String,
+    },
+    /// Discord failed on its side (5xx) after our retries.
+    #[error("Discord is failing (HTTP {status})")]
+    Server { status: u16 },
+    /// The token was refused: fatal for this process.
+    #[error("the bot token was refused by Discord (401)")]
+    Unauthorized,
+    /// Transport trouble: timeout, connection refused, unparsable body.
+    #[error("request to Discord failed: {0}")]
+    Transport(String),
+}
+
+impl DiscordError {
+    pub fn code(&self) -> Option<u64> {
+        match self {
+            DiscordError::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// A failure worth repeating an idempotent call for.
+    fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            DiscordError::Server { .. } | DiscordError::Transport(_)
+        )
+    }
+
+    /// A short person-facing explanation (never the token, never raw bodies).
+    pub fn person_message(&self) -> &'static str {
+        match self.code() {
+            Some(codes::MISSING_PERMISSIONS) | Some(codes::MISSING_ACCESS) => {
+                "I lack the permissions for that here (I need Manage Channels, Manage Roles, View Channel, Send Messages and Read Message History). Ask a server admin to fix my role."
+            }
+            Some(codes::MAX_CHANNELS) => {
+                "This server has reached Discord's limit of 500 channels, so no ticket channel can be created."
+            }
+            Some(codes::UNKNOWN_CHANNEL) => "That channel no longer exists.",
+            _ => "Discord did not accept the request; please try again in a moment.",
+        }
+    }
+}
+
+impl From<HttpError> for DiscordError {
+    fn from(error: HttpError) -> Self {
+        match error.kind() {
+            ErrorType::Response { body, status, .. } => {
+                let status = status.get();
+                if status >= 500 {
+                    return DiscordError::Server { status };
+                }
+                // Parse the body ourselves: twilight maps some errors to non-general variants.
+                let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+                let code = parsed
+                    .as_ref()
+                    .and_then(|v| v.get("code"))
+                    .and_then(|c| c.as_u64())
+                    .unwrap_or(0);
+                let message = parsed
+                    .as_ref()
+                    .and_then(|v| v.get("message"))
+                    .and_then(|m| m.as_str())
+                    .unwrap_or("")
+                    .to_owned();
+                DiscordError::Api {
+                    status,
+                    code,
+                    message,
+                }
+            }
+            ErrorType::Unauthorized => DiscordError::Unauthorized,
+            // `Display` of a twilight error never includes the token.
+            _ => DiscordError::Transport(error.to_string()),
+        }
+    }
+}
+
+pub type DiscordResult<T> = Result<T, DiscordError>;
+
+/// Cheap to clone; every actor holds one.
+#[derive(Clone)]
+pub struct Discord {
+    http: Arc<Client>,
+    application_id: Id<ApplicationMarker>,
+    bot_user_id: Id<UserMarker>,
+}
+
+/// How many times an idempotent call is tried against a failing Discord.
+const IDEMPOTENT_ATTEMPTS: u32 = 4;
+
+/// Re-runs an idempotent request on transient failures with exponential backoff.
+macro_rules! retry_idempotent {
+    ($what:expr, $call:expr) => {{
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            match $call.await.map_err(DiscordError::from) {
+                Ok(response) => break Ok(response),
+                Err(error) if error.is_transient() && attempt < IDEMPOTENT_ATTEMPTS => {
+                    tracing::warn!(%error, attempt, call = $what, "transient Discord failure, retrying");
+                    tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+                }
+                Err(error) => break Err(error),
+            }
+        }
+    }};
+}
+
+/// A message the bot posts: content, embeds, buttons, files.
+#[derive(Debug, Default, Clone)]
+pub struct OutgoingMessage {
+    pub content: Option<String>,
+    pub embeds: Vec<Embed>,
+    pub components: Vec<Component>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// The parts of a guild channel repair and setup need.
+#[derive(Debug, Clone)]
+pub struct ChannelSummary {
+    pub id: u64,
+    pub name: String,
+    pub kind: ChannelType,
+    pub parent: Option<u64>,
+    pub topic: Option<String>,
+}
+
+/// Mentions in bot messages ping only the users named explicitly; user text can never ping
+/// @everyone or roles.
+fn users_only_mentions(users: &[u64]) -> AllowedMentions {
+    AllowedMentions {
+        users: users.iter().map(|u| Id::new(*u)).collect(),
+        ..AllowedMentions::default()
+    }
+}
+
+pub fn to_twilight_overwrites(overwrites: &[Overwrite]) -> Vec<PermissionOverwrite> {
+    overwrites
+        .iter()
+        .map(|o| PermissionOverwrite {
+            id: Id::<twilight_model::id::marker::GenericMarker>::new(o.id),
+            kind: match o.kind {
+                OverwriteKind::Role => PermissionOverwriteType::Role,
+                OverwriteKind::Member => PermissionOverwriteType::Member,
+            },
+            allow: Permissions::from_bits_truncate(o.allow),
+            deny: Permissions::from_bits_truncate(o.deny),
+        })
+        .collect()
+}
+
+/// A row of buttons, each `(custom_id, label, style)`.
+pub fn button_row(buttons: &[(String, &str, ButtonStyle)]) -> Component {
+    Component::ActionRow(ActionRow {
+        id: None,
+        components: buttons
+            .iter()
+            .map(|(custom_id, label, style)| {
+                Component::Button(Button {
+                    custom_id: Some(custom_id.clone()),
+                    disabled: false,
+                    emoji: None,
+                    id: None,
+                    label: Some((*label).to_owned()),
+                    sku_id: None,
+                    style: *style,
+                    url: None,
+                })
+            })
+            .collect(),
+    })
+}
+
+/// A rich embed with a title, a description and a color; `footer` optional.
+pub fn embed(title: &str, description: &str, color: u32, footer: Option<&str>) -> Embed {
+    Embed {
+        author: None,
+        color: Some(color),
+        description: Some(description.to_owned()),
+        fields: Vec::new(),
+        flags: None,
+        footer: footer.map(|text| twilight_model::channel::message::embed::EmbedFooter {
+            icon_url: None,
+            proxy_icon_url: None,
+            text: text.to_owned(),
+        }),
+        image: None,
+        kind: "rich".to_owned(),
+        provider: None,
+        thumbnail: None,
+        timestamp: None,
+        title: Some(title.to_owned()),
+        url: None,
+        video: None,
+    }
+}
+
+pub fn channel_link(guild: u64, channel: u64) -> String {
+    format!("https://discord.com/channels/{guild}/{channel}")
+}
+
+impl Discord {
+    pub fn new(
+        http: Arc<Client>,
+        application_id: Id<ApplicationMarker>,
+        bot_user_id: Id<UserMarker>,
+    ) -> Self {
+        Self {
+            http,
+            application_id,
+            bot_user_id,
+        }
+    }
+
+    /// Builds the HTTP client: against Discord itself, or against a simulator at `api_base`
+    /// (`http://127.0.0.1:PORT`). `ratelimiter: false` is only honoured with a simulator.
+    pub fn http_client(token: &str, api_base: Option<&str>, ratelimiter: bool) -> Client {
+        let mut builder = Client::builder()
+            .token(token.to_owned())
+            .timeout(Duration::from_secs(10));
+        if let Some(base) = api_base {
+            let (host, use_http) = match base.strip_prefix("http://") {
+                Some(rest) => (rest.trim_end_matches('/'), true),
+                None => (
+                    base.strip_prefix("https://")
+                        .unwrap_or(base)
+                        .trim_end_matches('/'),
+                    false,
+                ),
+            };
+            builder = builder.proxy(host.to_owned(), use_http);
+            if !ratelimiter {
+                builder = builder.ratelimiter(None);
+            }
+        }
+        builder.build()
+    }
+
+    /// Builds the client and learns who the bot is (its user and application ids). A refused
+    /// token surfaces here as [`DiscordError::Unauthorized`], before anything else starts.
+    pub async fn connect(
+        token: &str,
+        api_base: Option<&str>,
+        ratelimiter: bool,
+    ) -> DiscordResult<Discord> {
+        let http = Arc::new(Self::http_client(token, api_base, ratelimiter));
+        let me = retry_idempotent!("current_user", http.current_user())?
+            .model()
+            .await?;
+        let app = retry_idempotent!(
+            "current_user_application",
+            http.current_user_application()
+        )?
+        .model()
+        .await?;
+        Ok(Discord::new(http, app.id, me.id))
+    }
+
+    pub fn bot_user_id(&self) -> u64 {
+        self.bot_user_id.get()
+    }
+
+    pub fn application_id(&self) -> u64 {
+        self.application_id.get()
+    }
+
+    // ---- application commands -------------------------------------------------------------
+
+    pub async fn register_global_commands(&self, commands: &[Command]) -> DiscordResult<()> {
+        let interaction = self.http.interaction(self.application_id);
+        retry_idempotent!(
+            "set_global_commands",
+            interaction.set_global_commands(commands)
+        )?;
+        Ok(())
+    }
+
+    // ---- interaction responses (exempt from the global rate limit) ---------------------------
+
+    async fn respond(
+        &self,
+        id: u64,
+        token: &str,
+        response: &InteractionResponse,
+    ) -> DiscordResult<()> {
+        // An initial response is not idempotent (a second one is refused), so no retry.
+        self.http
+            .interaction(self.application_id)
+            .create_response(Id::<InteractionMarker>::new(id), token, response)
+            .await?;
+        Ok(())
+    }
+
+    /// "Thinking…" visible only to the person; the real answer comes by [`Self::edit_original`].
+    pub async fn defer_ephemeral(&self, id: u64, token: &str) -> DiscordResult<()> {
+        let response = InteractionResponse {
+            kind: InteractionResponseType::DeferredChannelMessageWithSource,
+            data: Some(InteractionResponseData {
+                flags: Some(MessageFlags::EPHEMERAL),
+                ..Default::default()
+            }),
+        };
+        self.respond(id, token, &response).await
+    }
+
+    /// Acknowledges a component without a new message; the component's message is edited later.
+    pub async fn defer_update(&self, id: u64, token: &str) -> DiscordResult<()> {
+        let response = InteractionResponse {
+            kind: InteractionResponseType::DeferredUpdateMessage,
+            data: None,
+        };
+        self.respond(id, token, &response).await
+    }
+
+    /// A complete ephemeral answer as the initial response.
+    pub async fn reply_ephemeral(
+        &self,
+        id: u64,
+        token: &str,
+        content: &str,
+        components: Vec<Component>,
+    ) -> DiscordResult<()> {
+        let response = InteractionResponse {
+            kind: InteractionResponseType::ChannelMessageWithSource,
+            data: Some(InteractionResponseData {
+                content: Some(content.to_owned()),
+                components: Some(components),
+                flags: Some(MessageFlags::EPHEMERAL),
+                allowed_mentions: Some(AllowedMentions::default()),
+                ..Default::default()
+            }),
+        };
+        self.respond(id, token, &response).await
+    }
+
+    /// Replaces the message the component sits on (initial response type 7).
+    pub async fn update_message(
+        &self,
+        id: u64,
+        token: &str,
+        content: &str,
+        components: Vec<Component>,
+    ) -> DiscordResult<()> {
+        let response = InteractionResponse {
+            kind: InteractionResponseType::UpdateMessage,
+            data: Some(InteractionResponseData {
+                content: Some(content.to_owned()),
+                components: Some(components),
+                allowed_mentions: Some(AllowedMentions::default()),
+                ..Default::default()
+            }),
+        };
+        self.respond(id, token, &response).await
+    }
+
+    /// Opens a modal (initial response type 9).
+    pub async fn open_modal(
+        &self,
+        id: u64,
+        token: &str,
+        custom_id: String,
+        title: &str,
+        components: Vec<Component>,
+    ) -> DiscordResult<()> {
+        let response = InteractionResponse {
+            kind: InteractionResponseType::Modal,
+            data: Some(InteractionResponseData {
+                custom_id: Some(custom_id),
+                title: Some(title.to_owned()),
+                components: Some(components),
+                ..Default::default()
+            }),
+        };
+        self.respond(id, token, &response).await
+    }
+
+    /// Edits the initial response (`@original`): idempotent, so retried.
+    pub async fn edit_original(
+        &self,
+        token: &str,
+        content: &str,
+        components: &[Component],
+    ) -> DiscordResult<()> {
+        let interaction = self.http.interaction(self.application_id);
+        let none = AllowedMentions::default();
+        retry_idempotent!(
+            "update_response",
+            interaction
+                .update_response(token)
+                .content(Some(content))
+                .components(Some(components))
+                .allowed_mentions(Some(&none))
+        )?;
+        Ok(())
+    }
+
+    /// Edits `@original` with files attached (transcripts).
+    pub async fn edit_original_with_files(
+        &self,
+        token: &str,
+        content: &str,
+        attachments: &[Attachment],
+    ) -> DiscordResult<()> {
+        let interaction = self.http.interaction(self.application_id);
+        interaction
+            .update_response(token)
+            .content(Some(content))
+            .attachments(attachments)
+            .await?;
+        Ok(())
+    }
+
+    // ---- channels --------------------------------------------------------------------------
+
+    /// Creates a text channel or category with its overwrites in the same call (one request,
+    /// and no window in which the channel is visible to @everyone).
+    pub async fn create_channel(
+        &self,
+        guild: u64,
+        name: &str,
+        kind: ChannelType,
+        parent: Option<u64>,
+        topic: Option<&str>,
+        overwrites: &[Overwrite],
+    ) -> DiscordResult<u64> {
+        let overwrites = to_twilight_overwrites(overwrites);
+        let mut request = self
+            .http
+            .create_guild_channel(Id::<GuildMarker>::new(guild), name)
+            .kind(kind)
+            .permission_overwrites(overwrites.as_slice());
+        if let Some(parent) = parent {
+            request = request.parent_id(Id::new(parent));
+        }
+        if let Some(topic) = topic {
+            request = request.topic(topic);
+        }
+        let channel = request.await?.model().await?;
+        Ok(channel.id.get())
+    }
+
+    pub async fn guild_channels(&self, guild: u64) -> DiscordResult<Vec<ChannelSummary>> {
+        let response = retry_idempotent!(
+            "guild_channels",
+            self.http.guild_channels(Id::<GuildMarker>::new(guild))
+        )?;
+        let channels = response.models().await?;
+        Ok(channels
+            .into_iter()
+            .map(|c| ChannelSummary {
+                id: c.id.get(),
+                name: c.name.unwrap_or_default(),
+                kind: c.kind,
+                parent: c.parent_id.map(|p| p.get()),
+                topic: c.topic,
+            })
+            .collect())
+    }
+
+    /// Replaces all overwrites of a channel in one PATCH (idempotent).
+    pub async fn set_overwrites(&self, channel: u64, overwrites: &[Overwrite]) -> DiscordResult<()> {
+        let overwrites = to_twilight_overwrites(overwrites);
+        retry_idempotent!(
+            "update_channel_overwrites",
+            self.http
+                .update_channel(Id::<ChannelMarker>::new(channel))
+                .permission_overwrites(overwrites.as_slice())
+        )?;
+        Ok(())
+    }
+
+    pub async fn move_channel(&self, channel: u64, parent: u64) -> DiscordResult<()> {
+        retry_idempotent!(
+            "move_channel",
+            self.http
+                .update_channel(Id::<ChannelMarker>::new(channel))
+                .parent_id(Some(Id::new(parent)))
+        )?;
+        Ok(())
+    }
+
+    /// Deletes a channel; one that is already gone counts as deleted.
+    pub async fn delete_channel(&self, channel: u64, reason: &str) -> DiscordResult<()> {
+        let result = retry_idempotent!(
+            "delete_channel",
+            self.http
+                .delete_channel(Id::<ChannelMarker>::new(channel))
+                .reason(reason)
+        );
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some(codes::UNKNOWN_CHANNEL) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    // ---- messages --------------------------------------------------------------------------
+
+    /// Posts a message; `ping` lists the users it may mention.
+    pub async fn send_message(
+        &self,
+        channel: u64,
+        message: &OutgoingMessage,
+        ping: &[u64],
+    ) -> DiscordResult<u64> {
+        let mentions = users_only_mentions(ping);
+        let mut request = self
+            .http
+            .create_message(Id::<ChannelMarker>::new(channel))
+            .allowed_mentions(Some(&mentions))
+            .embeds(&message.embeds)
+            .components(&message.components);
+        if let Some(content) = &message.content {
+            request = request.content(content);
+        }
+        if !message.attachments.is_empty() {
+            request = request.attachments(&message.attachments);
+        }
+        let sent = request.await?.model().await?;
+        Ok(sent.id.get())
+    }
+
+    /// Deletes a message; one already gone counts as deleted.
+    pub async fn delete_message(&self, channel: u64, message: u64) -> DiscordResult<()> {
+        let result = retry_idempotent!(
+            "delete_message",
+            self.http
+                .delete_message(Id::<ChannelMarker>::new(channel), Id::new(message))
+        );
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some(codes::UNKNOWN_MESSAGE) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The whole history of a channel, oldest first, paging 100 at a time.
+    pub async fn all_messages(&self, channel: u64) -> DiscordResult<Vec<Message>> {
+        let channel_id = Id::<ChannelMarker>::new(channel);
+        let mut all: Vec<Message> = Vec::new();
+        let mut before = None;
+        loop {
+            let page = match before {
+                None => {
+                    retry_idempotent!(
+                        "channel_messages",
+                        self.http.channel_messages(channel_id).limit(100)
+                    )?
+                    .models()
+                    .await?
+                }
+                Some(b) => {
+                    retry_idempotent!(
+                        "channel_messages",
+                        self.http.channel_messages(channel_id).before(b).limit(100)
+                    )?
+                    .models()
+                    .await?
+                }
+            };
+            let full = page.len() == 100;
+            // Discord pages newest first.
+            before = page.last().map(|m| m.id);
+            all.extend(page);
+            if !full || before.is_none() {
+                break;
+            }
+        }
+        all.reverse();
+        Ok(all)
+    }
+
+    /// Opens (or returns) the DM channel with a user.
+    pub async fn open_dm(&self, user: u64) -> DiscordResult<u64> {
+        let channel = retry_idempotent!(
+            "create_private_channel",
+            self.http.create_private_channel(Id::<UserMarker>::new(user))
+        )?
+        .model()
+        .await?;
+        Ok(channel.id.get())
+    }
+}
+
+impl From<twilight_http::response::DeserializeBodyError> for DiscordError {
+    fn from(error: twilight_http::response::DeserializeBodyError) -> Self {
+        DiscordError::Transport(format!("unreadable Discord answer: {error}"))
+    }
+}

@@ -1,0 +1,432 @@
+//! Who may do what with a ticket, and the permission overwrites that make it so on Discord.
+//!
+//! Overwrites are computed here, in one place, so that a ticket channel, a closed ticket and a
+//! category always carry exactly the access the design says, and nothing a member could inherit.
+
+use thiserror::Error;
+
+/// Discord permission bits the bot reads or grants.
+pub mod perms {
+    pub const ADMINISTRATOR: u64 = 1 << 3;
+    pub const MANAGE_CHANNELS: u64 = 1 << 4;
+    pub const MANAGE_GUILD: u64 = 1 << 5;
+    pub const VIEW_CHANNEL: u64 = 1 << 10;
+    pub const SEND_MESSAGES: u64 = 1 << 11;
+    pub const EMBED_LINKS: u64 = 1 << 14;
+    pub const ATTACH_FILES: u64 = 1 << 15;
+    pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
+    pub const MANAGE_ROLES: u64 = 1 << 28;
+}
+
+use perms::*;
+
+/// What the opener and added users get in an open ticket.
+pub const MEMBER_ALLOW: u64 =
+    VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY | ATTACH_FILES | EMBED_LINKS;
+
+/// What staff roles and the bot get. Deliberately without MANAGE_ROLES: granting it in an
+/// overwrite needs Administrator, and a bot without it would have every channel create refused.
+pub const STAFF_ALLOW: u64 = MEMBER_ALLOW | MANAGE_CHANNELS;
+
+/// Guild-level permissions the bot needs to run tickets (for a startup / setup check).
+pub const BOT_REQUIRED: u64 = VIEW_CHANNEL
+    | SEND_MESSAGES
+    | READ_MESSAGE_HISTORY
+    | EMBED_LINKS
+    | ATTACH_FILES
+    | MANAGE_CHANNELS
+    | MANAGE_ROLES;
+
+/// Discord allows at most this many roles in the staff role select.
+pub const MAX_STAFF_ROLES: usize = 10;
+
+/// The person pressing a button, as the interaction describes them.
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'a> {
+    pub user: u64,
+    pub roles: &'a [u64],
+    /// The interaction's `member.permissions` (already resolved by Discord).
+    pub permissions: u64,
+}
+
+/// Administrator or Manage Server: may use `/ticket` setup.
+pub fn is_admin(member: &Member) -> bool {
+    member.permissions & (ADMINISTRATOR | MANAGE_GUILD) != 0
+}
+
+/// Admins plus holders of any configured staff role.
+pub fn is_staff(member: &Member, staff_roles: &[u64]) -> bool {
+    is_admin(member) || member.roles.iter().any(|r| staff_roles.contains(r))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TicketOp {
+    Close,
+    Reopen,
+    Delete,
+    AddUser,
+    RemoveUser,
+    ReadTranscript,
+}
+
+/// A refusal, carrying the text shown to the person (ephemerally).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("{0}")]
+pub struct Refusal(pub &'static str);
+
+/// Close: the opener or staff. Everything else: staff only.
+pub fn may(op: TicketOp, is_staff: bool, is_opener: bool) -> Result<(), Refusal> {
+    if is_staff {
+        return Ok(());
+    }
+    match op {
+        TicketOp::Close if is_opener => Ok(()),
+        TicketOp::Close => Err(Refusal(
+            "Only the member who opened this ticket or staff can close it.",
+        )),
+        TicketOp::Reopen => Err(Refusal("Only staff can reopen a ticket.")),
+        TicketOp::Delete => Err(Refusal("Only staff can delete a ticket.")),
+        TicketOp::AddUser => Err(Refusal("Only staff can add people to a ticket.")),
+        TicketOp::RemoveUser => Err(Refusal("Only staff can remove people from a ticket.")),
+        TicketOp::ReadTranscript => Err(Refusal("Only staff can read ticket transcripts.")),
+    }
+}
+
+/// Refusal for `/ticket` setup and close-all when the member is not an admin / staff.
+pub const NOT_ADMIN: Refusal =
+    Refusal("You need the Manage Server permission to configure tickets.");
+pub const NOT_STAFF: Refusal = Refusal("Only staff can manage tickets.");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OverwriteKind {
+    Role,
+    Member,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Overwrite {
+    pub id: u64,
+    pub kind: OverwriteKind,
+    pub allow: u64,
+    pub deny: u64,
+}
+
+impl Overwrite {
+    fn role(id: u64, allow: u64, deny: u64) -> Self {
+        Self {
+            id,
+            kind: OverwriteKind::Role,
+            allow,
+            deny,
+        }
+    }
+    fn member(id: u64, allow: u64) -> Self {
+        Self {
+            id,
+            kind: OverwriteKind::Member,
+            allow,
+            deny: 0,
+        }
+    }
+}
+
+/// Overwrite for one added user (the ticket actor adds it without recomputing the whole set).
+pub fn member_overwrite(user: u64) -> Overwrite {
+    Overwrite::member(user, MEMBER_ALLOW)
+}
+
+/// Open ticket: @everyone cannot view; the bot and staff roles manage; opener and participants talk.
+pub fn ticket_overwrites(
+    guild: u64,
+    bot: u64,
+    opener: u64,
+    participants: &[u64],
+    staff_roles: &[u64],
+) -> Vec<Overwrite> {
+    let mut out = closed_ticket_overwrites(guild, bot, staff_roles);
+    for &user in std::iter::once(&opener).chain(participants) {
+        push_unique(&mut out, Overwrite::member(user, MEMBER_ALLOW));
+    }
+    out
+}
+
+/// Closed ticket: as open, minus the opener and participants.
+pub fn closed_ticket_overwrites(guild: u64, bot: u64, staff_roles: &[u64]) -> Vec<Overwrite> {
+    category_overwrites(guild, bot, staff_roles)
+}
+
+/// Ticket categories: nobody but the bot and staff. Never a member overwrite besides the bot,
+/// so nobody inherits rights from having triggered the category's creation.
+pub fn category_overwrites(guild: u64, bot: u64, staff_roles: &[u64]) -> Vec<Overwrite> {
+    let mut out = vec![
+        Overwrite::role(guild, 0, VIEW_CHANNEL),
+        Overwrite::member(bot, STAFF_ALLOW),
+    ];
+    for &role in staff_roles {
+        // A staff role equal to @everyone would hand every member staff access; skip it.
+        if role != guild {
+            push_unique(&mut out, Overwrite::role(role, STAFF_ALLOW, 0));
+        }
+    }
+    out
+}
+
+/// Discord keys overwrites by id: a duplicate would be refused or silently merged, so the first
+/// (most privileged, as callers push bot/staff first) wins.
+fn push_unique(out: &mut Vec<Overwrite>, ow: Overwrite) {
+    if !out.iter().any(|o| o.id == ow.id) {
+        out.push(ow);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum StaffRolesError {
+    #[error("choose at most {MAX_STAFF_ROLES} staff roles")]
+    TooMany,
+    #[error("@everyone cannot be a staff role: every member would see every ticket")]
+    Everyone,
+}
+
+/// Validates a staff role selection: deduplicated, order kept, @everyone refused.
+pub fn validate_staff_roles(guild: u64, roles: &[u64]) -> Result<Vec<u64>, StaffRolesError> {
+    if roles.contains(&guild) {
+        return Err(StaffRolesError::Everyone);
+    }
+    let mut out: Vec<u64> = Vec::with_capacity(roles.len());
+    for &r in roles {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    if out.len() > MAX_STAFF_ROLES {
+        return Err(StaffRolesError::TooMany);
+    }
+    Ok(out)
+}
+
+/// Discord's user select allows at most this many users at once.
+pub const MAX_USERS_PER_CHANGE: usize = 10;
+
+/// What an add/remove-user selection actually changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserChange {
+    /// The participant list after the change (opener never in it).
+    pub participants: Vec<u64>,
+    /// Users whose access actually changed, in selection order.
+    pub changed: Vec<u64>,
+    /// Bots (including this bot) are never added or removed.
+    pub skipped_bots: Vec<u64>,
+    /// Already in (for add) / not in (for remove) the ticket, or the opener.
+    pub unchanged: Vec<u64>,
+}
+
+/// Plans adding (`add = true`) or removing users from a ticket. `selected` is `(user, is_bot)`
+/// as resolved by the select; duplicates are ignored and at most 10 are considered.
+pub fn plan_user_change(
+    selected: &[(u64, bool)],
+    opener: u64,
+    participants: &[u64],
+    add: bool,
+) -> UserChange {
+    let mut out = UserChange {
+        participants: participants.to_vec(),
+        ..Default::default()
+    };
+    let mut seen: Vec<u64> = Vec::new();
+    for &(user, bot) in selected {
+        if seen.contains(&user) {
+            continue;
+        }
+        if seen.len() == MAX_USERS_PER_CHANGE {
+            break;
+        }
+        seen.push(user);
+        let present = out.participants.contains(&user);
+        if bot {
+            out.skipped_bots.push(user);
+        } else if user == opener || present == add {
+            out.unchanged.push(user);
+        } else if add {
+            out.participants.push(user);
+            out.changed.push(user);
+        } else {
+            out.participants.retain(|&p| p != user);
+            out.changed.push(user);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GUILD: u64 = 100;
+    const BOT: u64 = 200;
+    const OPENER: u64 = 300;
+    const STAFF_ROLE: u64 = 400;
+
+    fn find(ows: &[Overwrite], id: u64) -> Option<Overwrite> {
+        ows.iter().copied().find(|o| o.id == id)
+    }
+
+    #[test]
+    fn staff_and_admin() {
+        let roles = [STAFF_ROLE];
+        let plain = Member {
+            user: 1,
+            roles: &[],
+            permissions: VIEW_CHANNEL | SEND_MESSAGES,
+        };
+        let staff = Member {
+            user: 2,
+            roles: &roles,
+            permissions: 0,
+        };
+        let admin = Member {
+            user: 3,
+            roles: &[],
+            permissions: ADMINISTRATOR,
+        };
+        let manager = Member {
+            user: 4,
+            roles: &[],
+            permissions: MANAGE_GUILD,
+        };
+        let channels = Member {
+            user: 5,
+            roles: &[],
+            permissions: MANAGE_CHANNELS,
+        };
+        assert!(!is_staff(&plain, &[STAFF_ROLE]));
+        assert!(is_staff(&staff, &[STAFF_ROLE]));
+        assert!(!is_staff(&staff, &[]));
+        assert!(!is_admin(&staff));
+        assert!(is_admin(&admin) && is_staff(&admin, &[]));
+        assert!(is_admin(&manager) && is_staff(&manager, &[]));
+        assert!(!is_admin(&channels) && !is_staff(&channels, &[STAFF_ROLE]));
+    }
+
+    #[test]
+    fn permission_matrix() {
+        use TicketOp::*;
+        for op in [Close, Reopen, Delete, AddUser, RemoveUser, ReadTranscript] {
+            assert!(may(op, true, false).is_ok(), "{op:?} staff");
+            assert!(may(op, true, true).is_ok(), "{op:?} staff opener");
+            assert!(may(op, false, false).is_err(), "{op:?} bystander");
+            assert_eq!(may(op, false, true).is_ok(), op == Close, "{op:?} opener");
+        }
+        assert_eq!(
+            may(Delete, false, true),
+            Err(Refusal("Only staff can delete a ticket."))
+        );
+    }
+
+    #[test]
+    fn open_ticket_overwrites() {
+        let ows = ticket_overwrites(GUILD, BOT, OPENER, &[301, 302, 301, OPENER], &[STAFF_ROLE]);
+        let everyone = find(&ows, GUILD).expect("@everyone");
+        assert_eq!(everyone.kind, OverwriteKind::Role);
+        assert_eq!(everyone.deny & VIEW_CHANNEL, VIEW_CHANNEL);
+        assert_eq!(everyone.allow, 0);
+        for user in [OPENER, 301, 302] {
+            let o = find(&ows, user).expect("member");
+            assert_eq!(o.kind, OverwriteKind::Member);
+            assert_eq!(o.allow, MEMBER_ALLOW);
+            assert_eq!(o.allow & MANAGE_CHANNELS, 0, "members never manage");
+        }
+        for (id, kind) in [
+            (BOT, OverwriteKind::Member),
+            (STAFF_ROLE, OverwriteKind::Role),
+        ] {
+            let o = find(&ows, id).expect("staff");
+            assert_eq!(o.kind, kind);
+            assert_eq!(o.allow, STAFF_ALLOW);
+        }
+        // Unique ids: Discord keys overwrites by id.
+        let mut ids: Vec<u64> = ows.iter().map(|o| o.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), ows.len());
+        assert_eq!(ows.len(), 6);
+        assert!(
+            ows.iter()
+                .all(|o| o.allow & (MANAGE_ROLES | ADMINISTRATOR) == 0)
+        );
+    }
+
+    #[test]
+    fn closed_and_category_have_no_members_but_bot() {
+        for ows in [
+            closed_ticket_overwrites(GUILD, BOT, &[STAFF_ROLE, 401]),
+            category_overwrites(GUILD, BOT, &[STAFF_ROLE, 401]),
+        ] {
+            let members: Vec<u64> = ows
+                .iter()
+                .filter(|o| o.kind == OverwriteKind::Member)
+                .map(|o| o.id)
+                .collect();
+            assert_eq!(members, vec![BOT]);
+            assert!(find(&ows, 401).is_some_and(|o| o.allow == STAFF_ALLOW));
+            assert!(find(&ows, GUILD).is_some_and(|o| o.deny & VIEW_CHANNEL != 0));
+        }
+    }
+
+    #[test]
+    fn everyone_as_staff_role_never_opens_tickets() {
+        let ows = ticket_overwrites(GUILD, BOT, OPENER, &[], &[GUILD]);
+        let everyone = find(&ows, GUILD).expect("@everyone");
+        assert_eq!(everyone.allow, 0);
+        assert_ne!(everyone.deny & VIEW_CHANNEL, 0);
+        assert_eq!(
+            validate_staff_roles(GUILD, &[1, GUILD]),
+            Err(StaffRolesError::Everyone)
+        );
+    }
+
+    #[test]
+    fn staff_role_validation() {
+        assert_eq!(
+            validate_staff_roles(GUILD, &[3, 1, 3, 2]),
+            Ok(vec![3, 1, 2])
+        );
+        let eleven: Vec<u64> = (1..=11).collect();
+        assert_eq!(
+            validate_staff_roles(GUILD, &eleven),
+            Err(StaffRolesError::TooMany)
+        );
+        assert!(validate_staff_roles(GUILD, &eleven[..10]).is_ok());
+        assert_eq!(validate_staff_roles(GUILD, &[]), Ok(vec![]));
+    }
+    #[test]
+    fn user_changes() {
+        let add = plan_user_change(
+            &[
+                (5, false),
+                (6, true),
+                (OPENER, false),
+                (7, false),
+                (5, false),
+            ],
+            OPENER,
+            &[7],
+            true,
+        );
+        assert_eq!(add.participants, vec![7, 5]);
+        assert_eq!(add.changed, vec![5]);
+        assert_eq!(add.skipped_bots, vec![6]);
+        assert_eq!(add.unchanged, vec![OPENER, 7]);
+        let rm = plan_user_change(
+            &[(7, false), (8, false), (OPENER, false)],
+            OPENER,
+            &[7, 9],
+            false,
+        );
+        assert_eq!(rm.participants, vec![9]);
+        assert_eq!(rm.changed, vec![7]);
+        assert_eq!(rm.unchanged, vec![8, OPENER]);
+        let many: Vec<(u64, bool)> = (1..=20).map(|u| (u, false)).collect();
+        let capped = plan_user_change(&many, OPENER, &[], true);
+        assert_eq!(capped.changed.len(), MAX_USERS_PER_CHANGE);
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure domain logic: no I/O, no actors. Everything here is unit-tested on its own.
+
+pub mod access;
+pub mod custom_id;
+pub mod limits;
+pub mod model;
+pub mod naming;
+pub mod transcript;

@@ -1,0 +1,107 @@
+//! The persisted domain records shared by the store, the actors and the pure domain logic.
+//!
+//! Ids are plain `u64` snowflakes here (not twilight's typed ids) because these structs are what
+//! the store's codec serializes; conversion to `Id<Marker>` happens at the Discord edge.
+
+use serde::{Deserialize, Serialize};
+
+/// A Discord snowflake as stored.
+pub type Snowflake = u64;
+
+/// Milliseconds since the Unix epoch.
+pub type UnixMillis = i64;
+
+/// Default number of open tickets one member may hold at once.
+pub const DEFAULT_PER_MEMBER_LIMIT: u32 = 1;
+/// Default number of open tickets a whole server may hold at once.
+pub const DEFAULT_PER_GUILD_LIMIT: u32 = 50;
+
+/// One guild's ticket configuration, owned by that guild's actor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuildSettings {
+    /// Default category new tickets go under (created on first need).
+    pub tickets_category: Option<Snowflake>,
+    /// Extra categories made when a category reached Discord's 50-channel limit.
+    pub overflow_categories: Vec<Snowflake>,
+    /// Where open/close/delete/add/remove are logged as embeds.
+    pub log_channel: Option<Snowflake>,
+    /// Roles whose members are staff, besides Manage Server / Administrator holders.
+    pub staff_roles: Vec<Snowflake>,
+    pub per_member_limit: u32,
+    pub per_guild_limit: u32,
+    pub topics: Vec<Topic>,
+    /// Topic ids are never reused, so a stale select can never pick a different topic.
+    pub next_topic_id: u32,
+    pub panels: Vec<Panel>,
+}
+
+impl Default for GuildSettings {
+    fn default() -> Self {
+        Self {
+            tickets_category: None,
+            overflow_categories: Vec::new(),
+            log_channel: None,
+            staff_roles: Vec::new(),
+            per_member_limit: DEFAULT_PER_MEMBER_LIMIT,
+            per_guild_limit: DEFAULT_PER_GUILD_LIMIT,
+            topics: Vec::new(),
+            next_topic_id: 1,
+            panels: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Topic {
+    pub id: u32,
+    /// Any characters, at most 50; unique ignoring case within a guild.
+    pub name: String,
+    pub category: Option<Snowflake>,
+}
+
+/// A posted "Open a ticket" panel message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Panel {
+    pub channel: Snowflake,
+    pub message: Snowflake,
+    pub title: String,
+    pub description: String,
+    pub footer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TicketState {
+    /// Number committed, channel not (yet) known to exist.
+    Provisioning,
+    Open,
+    Closed,
+    /// Channel removed; the record is kept.
+    Deleted,
+    /// Provisioning could not complete (e.g. Discord refused the channel); the number stays burnt.
+    Failed,
+}
+
+impl TicketState {
+    /// Counts against the per-member and per-server limits.
+    pub fn is_open(self) -> bool {
+        matches!(self, TicketState::Provisioning | TicketState::Open)
+    }
+}
+
+/// One ticket, from click to deletion. The store, not the channel, is the source of truth.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketRecord {
+    pub guild: Snowflake,
+    /// Per-guild, allocated from the guild counter, never reused.
+    pub number: u64,
+    pub opener: Snowflake,
+    pub topic: Option<u32>,
+    pub channel: Option<Snowflake>,
+    pub state: TicketState,
+    pub opened_at: UnixMillis,
+    pub closed_at: Option<UnixMillis>,
+    pub closed_by: Option<Snowflake>,
+    pub close_reason: Option<String>,
+    /// Users added to the ticket besides the opener.
+    pub participants: Vec<Snowflake>,
+}

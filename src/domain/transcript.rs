@@ -1,0 +1,767 @@
+//! Transcript rendering: a self-contained HTML page and a plain-text file.
+//!
+//! Everything that came from Discord is hostile: names, message text, embed text and URLs are
+//! escaped; raw HTML in markdown becomes visible text; links keep only http(s)/mailto targets;
+//! markdown images become plain links so opening a transcript fetches nothing but avatars. A
+//! Content-Security-Policy forbids scripts even if something slipped through.
+
+use std::fmt::Write as _;
+
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TranscriptMessage {
+    pub id: u64,
+    pub author_id: u64,
+    pub author_name: String,
+    pub author_avatar_url: Option<String>,
+    pub bot: bool,
+    /// As Discord sends it (RFC 3339); shown raw if it does not parse.
+    pub timestamp: String,
+    pub edited_timestamp: Option<String>,
+    pub content: String,
+    pub embeds: Vec<TranscriptEmbed>,
+    pub attachments: Vec<TranscriptAttachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TranscriptEmbed {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// (name, value)
+    pub fields: Vec<(String, String)>,
+    pub footer: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TranscriptAttachment {
+    pub filename: String,
+    pub url: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TranscriptMeta {
+    pub guild_id: u64,
+    pub number: u64,
+    pub opener_id: u64,
+    pub topic: Option<String>,
+    pub closed_by: Option<u64>,
+    pub reason: Option<String>,
+}
+
+const CSS: &str = "\
+body{margin:0;background:#313338;color:#dbdee1;font:15px/1.4 'gg sans','Noto Sans',Helvetica,Arial,sans-serif}\
+header{padding:16px 24px;background:#2b2d31;border-bottom:1px solid #1e1f22}\
+header h1{margin:0 0 6px;font-size:20px;color:#f2f3f5}\
+header dl{margin:0;display:grid;grid-template-columns:max-content auto;gap:2px 12px;font-size:13px}\
+header dt{color:#949ba4}header dd{margin:0}\
+main{padding:8px 0 24px}\
+.msg{display:flex;gap:14px;padding:6px 24px}.msg:hover{background:#2e3035}\
+.avatar{width:40px;height:40px;border-radius:50%;flex:none;object-fit:cover}\
+.initials{display:flex;align-items:center;justify-content:center;color:#fff;font-weight:600}\
+.body{min-width:0;flex:1}.name{font-weight:600;color:#f2f3f5}\
+.bot{background:#5865f2;color:#fff;font-size:10px;border-radius:3px;padding:1px 4px;margin-left:4px;vertical-align:middle}\
+.time,.edited{color:#949ba4;font-size:12px;margin-left:6px}\
+.content p{margin:0}.content{overflow-wrap:anywhere}\
+code{background:#2b2d31;border-radius:3px;padding:0 3px;font-family:Consolas,monospace}\
+pre{background:#2b2d31;border:1px solid #1e1f22;border-radius:4px;padding:8px;white-space:pre-wrap}pre code{padding:0}\
+blockquote{margin:0;padding-left:10px;border-left:4px solid #4e5058}\
+a{color:#00a8fc}\
+.embed{border-left:4px solid #5865f2;background:#2b2d31;border-radius:4px;padding:8px 12px;margin-top:4px;max-width:520px}\
+.embed .title{font-weight:600;color:#f2f3f5}.embed .field-name{font-weight:600;margin-top:6px}\
+.embed .footer{font-size:12px;color:#949ba4;margin-top:6px}\
+.attachment{margin-top:4px;font-size:14px}.attachment .size{color:#949ba4}\
+.empty{padding:24px;color:#949ba4}\
+";
+
+/// Renders the HTML transcript. `messages` are oldest first.
+pub fn render_html(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> String {
+    let mut out = String::with_capacity(4096 + messages.len() * 600);
+    let title = format!("Ticket #{} transcript", meta.number);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    out.push_str(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; img-src https: data:\">",
+    );
+    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+    let _ = write!(
+        out,
+        "<title>{}</title><style>{CSS}</style></head><body>",
+        text(&title)
+    );
+
+    out.push_str("<header>");
+    let _ = write!(out, "<h1>{}</h1><dl>", text(&title));
+    let mut row = |k: &str, v: &str| {
+        let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", text(k), text(v));
+    };
+    row("Server", &meta.guild_id.to_string());
+    row("Opened by", &meta.opener_id.to_string());
+    if let Some(topic) = &meta.topic {
+        row("Topic", &clean(topic));
+    }
+    if let Some(by) = meta.closed_by {
+        row("Closed by", &by.to_string());
+    }
+    if let Some(reason) = &meta.reason {
+        row("Reason", &clean(reason));
+    }
+    row("Messages", &messages.len().to_string());
+    out.push_str("</dl></header><main>");
+
+    if messages.is_empty() {
+        out.push_str("<p class=\"empty\">No messages.</p>");
+    }
+    for m in messages {
+        render_message_html(&mut out, m);
+    }
+    out.push_str("</main></body></html>\n");
+    out
+}
+
+fn render_message_html(out: &mut String, m: &TranscriptMessage) {
+    let _ = write!(out, "<div class=\"msg\" id=\"m{}\">", m.id);
+    match m.author_avatar_url.as_deref().filter(|u| is_https(u)) {
+        Some(url) => {
+            let _ = write!(
+                out,
+                "<img class=\"avatar\" src=\"{}\" alt=\"\" loading=\"lazy\" referrerpolicy=\"no-referrer\">",
+                attr(url)
+            );
+        }
+        None => {
+            let _ = write!(
+                out,
+                "<div class=\"avatar initials\" style=\"background:hsl({},45%,40%)\">{}</div>",
+                m.author_id % 360,
+                text(&initials(&m.author_name))
+            );
+        }
+    }
+    out.push_str("<div class=\"body\"><div class=\"head\">");
+    let name = clean(&m.author_name);
+    let _ = write!(
+        out,
+        "<span class=\"name\" title=\"{}\">{}</span>",
+        m.author_id,
+        text(if name.trim().is_empty() {
+            "Unknown user"
+        } else {
+            &name
+        })
+    );
+    if m.bot {
+        out.push_str("<span class=\"bot\">BOT</span>");
+    }
+    let _ = write!(
+        out,
+        "<time class=\"time\" datetime=\"{}\">{}</time>",
+        attr(&m.timestamp),
+        text(&display_time(&m.timestamp))
+    );
+    if let Some(edited) = &m.edited_timestamp {
+        let _ = write!(
+            out,
+            "<span class=\"edited\" title=\"edited {}\">(edited)</span>",
+            attr(&display_time(edited))
+        );
+    }
+    out.push_str("</div>");
+    if !m.content.trim().is_empty() {
+        out.push_str("<div class=\"content\">");
+        markdown_html(out, &m.content);
+        out.push_str("</div>");
+    }
+    for e in &m.embeds {
+        out.push_str("<div class=\"embed\">");
+        if let Some(t) = &e.title {
+            let _ = write!(out, "<div class=\"title\">{}</div>", text(&clean(t)));
+        }
+        if let Some(d) = &e.description {
+            out.push_str("<div class=\"content\">");
+            markdown_html(out, d);
+            out.push_str("</div>");
+        }
+        for (name, value) in &e.fields {
+            let _ = write!(
+                out,
+                "<div class=\"field-name\">{}</div>",
+                text(&clean(name))
+            );
+            out.push_str("<div class=\"content\">");
+            markdown_html(out, value);
+            out.push_str("</div>");
+        }
+        if let Some(f) = &e.footer {
+            let _ = write!(out, "<div class=\"footer\">{}</div>", text(&clean(f)));
+        }
+        out.push_str("</div>");
+    }
+    for a in &m.attachments {
+        let name = clean(&a.filename);
+        out.push_str("<div class=\"attachment\">📎 ");
+        if is_http(&a.url) {
+            let _ = write!(
+                out,
+                "<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>",
+                attr(&a.url),
+                text(&name)
+            );
+        } else {
+            out.push_str(&text(&name));
+        }
+        let _ = write!(
+            out,
+            " <span class=\"size\">({})</span></div>",
+            human_size(a.size)
+        );
+    }
+    out.push_str("</div></div>\n");
+}
+
+/// Discord-flavoured markdown to HTML with every raw HTML fragment shown as text.
+fn markdown_html(out: &mut String, source: &str) {
+    let source = clean(source);
+    let parser = Parser::new_ext(&source, Options::ENABLE_STRIKETHROUGH);
+    let mut events: Vec<Event> = Vec::new();
+    // Links cannot nest, but a dropped link's end must be dropped too: remember per start.
+    let mut kept_links: Vec<bool> = Vec::new();
+    let mut in_code_block = false;
+    for ev in parser {
+        match ev {
+            Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+            | Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let keep = is_http(&dest_url) || starts_with_ci(dest_url.trim(), "mailto:");
+                kept_links.push(keep);
+                if keep {
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                if kept_links.pop().unwrap_or(false) {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                events.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                events.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Text(t) if kept_links.is_empty() && !in_code_block => {
+                autolink(&t, &mut events);
+            }
+            // Discord shows every newline as a line break.
+            Event::SoftBreak => events.push(Event::HardBreak),
+            other => events.push(other),
+        }
+    }
+    pulldown_cmark::html::push_html(out, events.into_iter());
+}
+
+/// Discord makes bare http(s) URLs clickable; CommonMark does not, so do it here. Trailing
+/// punctuation stays outside the link, as in Discord.
+fn autolink<'a>(text: &str, events: &mut Vec<Event<'a>>) {
+    let mut rest = text;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let found = [lower.find("https://"), lower.find("http://")]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(start) = found else { break };
+        let tail = &rest[start..];
+        let len = tail
+            .char_indices()
+            .find(|&(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+            .map_or(tail.len(), |(i, _)| i);
+        let url =
+            tail[..len].trim_end_matches(['.', ',', ':', ';', '!', '?', ')', '\'', '*', '_', '~']);
+        let scheme_len = if starts_with_ci(url, "https://") {
+            8
+        } else {
+            7
+        };
+        if url.len() <= scheme_len {
+            // Only a scheme: keep it as text and look further.
+            events.push(Event::Text(CowStr::from(
+                rest[..start + scheme_len].to_string(),
+            )));
+            rest = &rest[start + scheme_len..];
+            continue;
+        }
+        if start > 0 {
+            events.push(Event::Text(CowStr::from(rest[..start].to_string())));
+        }
+        events.push(Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url: CowStr::from(url.to_string()),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        }));
+        events.push(Event::Text(CowStr::from(url.to_string())));
+        events.push(Event::End(TagEnd::Link));
+        rest = &rest[start + url.len()..];
+    }
+    if !rest.is_empty() {
+        events.push(Event::Text(CowStr::from(rest.to_string())));
+    }
+}
+
+/// Renders the plain-text transcript. `messages` are oldest first.
+pub fn render_text(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> String {
+    let mut out = String::with_capacity(1024 + messages.len() * 200);
+    let _ = writeln!(out, "Ticket #{} transcript", meta.number);
+    let _ = writeln!(out, "Server: {}", meta.guild_id);
+    let _ = writeln!(out, "Opened by: {}", meta.opener_id);
+    if let Some(topic) = &meta.topic {
+        let _ = writeln!(out, "Topic: {}", one_line(topic));
+    }
+    if let Some(by) = meta.closed_by {
+        let _ = writeln!(out, "Closed by: {by}");
+    }
+    if let Some(reason) = &meta.reason {
+        let _ = writeln!(out, "Reason: {}", one_line(reason));
+    }
+    let _ = writeln!(out, "Messages: {}", messages.len());
+    out.push_str("----------------------------------------\n");
+    for m in messages {
+        let _ = write!(
+            out,
+            "[{}] {} ({}){}",
+            display_time(&m.timestamp),
+            one_line(&m.author_name),
+            m.author_id,
+            if m.bot { " [BOT]" } else { "" }
+        );
+        if m.edited_timestamp.is_some() {
+            out.push_str(" (edited)");
+        }
+        out.push(':');
+        let content = clean(&m.content);
+        if content.contains('\n') {
+            out.push('\n');
+            indent(&mut out, &content, "    ");
+        } else {
+            let _ = writeln!(out, " {content}");
+        }
+        for e in &m.embeds {
+            out.push_str("    [embed]\n");
+            if let Some(t) = &e.title {
+                let _ = writeln!(out, "      {}", one_line(t));
+            }
+            if let Some(d) = &e.description {
+                indent(&mut out, &clean(d), "      ");
+            }
+            for (n, v) in &e.fields {
+                let _ = writeln!(out, "      {}:", one_line(n));
+                indent(&mut out, &clean(v), "        ");
+            }
+            if let Some(f) = &e.footer {
+                let _ = writeln!(out, "      -- {}", one_line(f));
+            }
+        }
+        for a in &m.attachments {
+            let _ = writeln!(
+                out,
+                "    [attachment] {} ({}) {}",
+                one_line(&a.filename),
+                human_size(a.size),
+                one_line(&a.url)
+            );
+        }
+    }
+    out
+}
+
+fn indent(out: &mut String, s: &str, prefix: &str) {
+    for line in s.lines() {
+        let _ = writeln!(out, "{prefix}{line}");
+    }
+}
+
+/// Control characters are removed (newline and tab kept): a transcript opened in a terminal
+/// must not run escape sequences, and `\r` must not overwrite a line.
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
+        .collect()
+}
+
+fn one_line(s: &str) -> String {
+    clean(s).replace(['\n', '\t'], " ")
+}
+
+fn initials(name: &str) -> String {
+    name.chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_else(|| "?".to_string())
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+fn is_https(url: &str) -> bool {
+    starts_with_ci(url.trim(), "https://")
+}
+
+fn is_http(url: &str) -> bool {
+    let u = url.trim();
+    starts_with_ci(u, "https://") || starts_with_ci(u, "http://")
+}
+
+fn display_time(raw: &str) -> String {
+    match OffsetDateTime::parse(raw, &Rfc3339) {
+        Ok(t) => {
+            let utc = t.to_offset(time::UtcOffset::UTC);
+            utc.format(format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+            ))
+            .unwrap_or_else(|_| clean(raw))
+        }
+        Err(_) => one_line(raw),
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut v = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn meta() -> TranscriptMeta {
+        TranscriptMeta {
+            guild_id: 1,
+            number: 42,
+            opener_id: 7,
+            topic: Some("<b>Billing</b>".into()),
+            closed_by: Some(9),
+            reason: Some("<script>alert('r')</script>".into()),
+        }
+    }
+
+    fn msg(id: u64, content: &str) -> TranscriptMessage {
+        TranscriptMessage {
+            id,
+            author_id: 7,
+            author_name: "alice".into(),
+            timestamp: "2024-01-01T12:34:56.000000+00:00".into(),
+            content: content.into(),
+            ..Default::default()
+        }
+    }
+
+    /// No tag the transcript did not write itself may appear: every `<` that starts an element
+    /// must be one of ours.
+    fn assert_only_our_tags(html: &str) {
+        const ALLOWED: &[&str] = &[
+            "!DOCTYPE",
+            "html",
+            "head",
+            "meta",
+            "title",
+            "style",
+            "body",
+            "header",
+            "h1",
+            "dl",
+            "dt",
+            "dd",
+            "main",
+            "div",
+            "img",
+            "span",
+            "time",
+            "p",
+            "a",
+            "strong",
+            "em",
+            "del",
+            "code",
+            "pre",
+            "blockquote",
+            "br",
+            "ul",
+            "ol",
+            "li",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "hr",
+        ];
+        for (i, _) in html.match_indices('<') {
+            let rest = &html[i + 1..];
+            let rest = rest.strip_prefix('/').unwrap_or(rest);
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+                .collect();
+            assert!(
+                ALLOWED.contains(&name.as_str()),
+                "unexpected tag <{name}> in:\n{html}"
+            );
+            // Inside our own tags, no event handler and no script URL.
+            let tag = &html[i..html[i..].find('>').map_or(html.len(), |e| i + e)];
+            let lower = tag.to_ascii_lowercase();
+            assert!(!lower.contains("javascript:"), "script url in {tag}");
+            for (j, _) in lower.match_indices(" on") {
+                let attr: String = lower[j + 3..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .collect();
+                assert!(
+                    !lower[j + 3 + attr.len()..].starts_with('='),
+                    "event handler in {tag}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_content_stays_inert() {
+        let mut m = msg(
+            1,
+            "<script>alert(1)</script> and <img src=x onerror=alert(2)>",
+        );
+        m.author_name = "<img src=x onerror=alert(3)>".into();
+        m.author_avatar_url = Some("javascript:alert(4)".into());
+        m.embeds.push(TranscriptEmbed {
+            title: Some("<script>t</script>".into()),
+            description: Some("<iframe src=x></iframe>".into()),
+            fields: vec![("<b>n</b>".into(), "<svg onload=alert(5)>".into())],
+            footer: Some("<style>*{}</style>".into()),
+        });
+        m.attachments.push(TranscriptAttachment {
+            filename: "<script>.txt".into(),
+            url: "javascript:alert(6)".into(),
+            size: 10,
+        });
+        let block = msg(2, "<div onclick=\"x\">\nblock html\n</div>");
+        let links = msg(
+            3,
+            "[a](javascript:alert(7)) ![b](https://evil.example/pixel.png) [c](https://ok.example/\"onmouseover=\"x)",
+        );
+        let html = render_html(&meta(), &[m, block, links]);
+        assert_only_our_tags(&html);
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
+        assert!(
+            html.contains("&lt;script&gt;alert(&#x27;r&#x27;)")
+                || html.contains("&lt;script&gt;alert('r')")
+        );
+        assert!(!html.contains("<img class=\"avatar\" src=\"javascript"));
+        assert!(html.contains("Content-Security-Policy"));
+        // The image became a link, so nothing is fetched on open.
+        assert!(html.contains("<a href=\"https://evil.example/pixel.png\">b</a>"));
+        assert!(!html.contains("href=\"javascript"));
+    }
+
+    #[test]
+    fn markdown_renders() {
+        let html = render_html(
+            &meta(),
+            &[msg(
+                1,
+                "**bold** *it* ~~gone~~ `code` [site](https://example.com)\n> quoted\n\n```\nlet x = 1 < 2;\n```\nline1\nline2",
+            )],
+        );
+        for want in [
+            "<strong>bold</strong>",
+            "<em>it</em>",
+            "<del>gone</del>",
+            "<code>code</code>",
+            "<a href=\"https://example.com\">site</a>",
+            "<blockquote>",
+            "<pre><code>let x = 1 &lt; 2;",
+            "line1<br />",
+        ] {
+            assert!(html.contains(want), "missing {want}");
+        }
+    }
+
+    #[test]
+    fn header_avatars_attachments_edits() {
+        let mut a = msg(1, "hello");
+        a.author_avatar_url = Some("https://cdn.example/a.png".into());
+        a.edited_timestamp = Some("2024-01-01T13:00:00.000000+00:00".into());
+        let mut b = msg(2, "");
+        b.author_name = "zed".into();
+        b.author_id = 8;
+        b.bot = true;
+        b.attachments.push(TranscriptAttachment {
+            filename: "log file.txt".into(),
+            url: "https://cdn.example/log.txt?a=1&b=2".into(),
+            size: 2048,
+        });
+        let html = render_html(&meta(), &[a, b]);
+        assert!(html.contains("<img class=\"avatar\" src=\"https://cdn.example/a.png\""));
+        assert!(
+            html.contains(">Z</div>"),
+            "initials for an author without avatar"
+        );
+        assert!(html.contains("(edited)"));
+        assert!(html.contains("2024-01-01 12:34:56 UTC"));
+        assert!(html.contains("href=\"https://cdn.example/log.txt?a=1&amp;b=2\""));
+        assert!(html.contains("log file.txt"));
+        assert!(html.contains("2.0 KiB"));
+        assert!(html.contains(">BOT<"));
+        assert!(html.contains("Ticket #42 transcript"));
+        assert_eq!(html.matches("(edited)").count(), 1);
+    }
+
+    #[test]
+    fn bare_urls_become_links() {
+        let html = render_html(
+            &meta(),
+            &[msg(
+                1,
+                "see https://example.com/a?b=1&c=2. and (http://x.example) `https://code.example` https:// end",
+            )],
+        );
+        assert!(html.contains("<a href=\"https://example.com/a?b=1&amp;c=2\">https://example.com/a?b=1&amp;c=2</a>. and"));
+        assert!(html.contains("(<a href=\"http://x.example\">http://x.example</a>)"));
+        assert!(html.contains("<code>https://code.example</code>"));
+        assert!(html.contains("https:// end"));
+        let linked = render_html(&meta(), &[msg(1, "[https://a.example](https://b.example)")]);
+        assert_eq!(linked.matches("<a ").count(), 1, "no link inside a link");
+    }
+
+    #[test]
+    fn bad_timestamp_is_shown_not_fatal() {
+        let mut m = msg(1, "x");
+        m.timestamp = "<not a time>".into();
+        let html = render_html(&meta(), &[m.clone()]);
+        assert!(html.contains("&lt;not a time&gt;"));
+        assert!(render_text(&meta(), &[m]).contains("[<not a time>]"));
+    }
+
+    #[test]
+    fn text_transcript() {
+        let mut a = msg(1, "first line\nsecond\u{1b}[2J line");
+        a.edited_timestamp = Some("2024-01-01T13:00:00.000000+00:00".into());
+        a.embeds.push(TranscriptEmbed {
+            title: Some("Embed title".into()),
+            description: Some("desc".into()),
+            fields: vec![("name".into(), "value".into())],
+            footer: Some("foot".into()),
+        });
+        a.attachments.push(TranscriptAttachment {
+            filename: "f.png".into(),
+            url: "https://cdn.example/f.png".into(),
+            size: 5,
+        });
+        let text = render_text(&meta(), &[a, msg(2, "plain")]);
+        assert!(text.starts_with("Ticket #42 transcript\n"));
+        assert!(text.contains("Closed by: 9"));
+        assert!(text.contains(
+            "[2024-01-01 12:34:56 UTC] alice (7) (edited):\n    first line\n    second[2J line\n"
+        ));
+        assert!(!text.contains('\u{1b}'));
+        assert!(text.contains("Embed title") && text.contains("value") && text.contains("-- foot"));
+        assert!(text.contains("[attachment] f.png (5 B) https://cdn.example/f.png"));
+        assert!(text.contains("alice (7): plain\n"));
+        assert!(text.contains("Messages: 2"));
+    }
+
+    #[test]
+    fn empty_and_large_transcripts() {
+        assert!(render_html(&meta(), &[]).contains("No messages."));
+        let messages: Vec<TranscriptMessage> = (0..1000)
+            .map(|i| msg(i, &format!("message **{i}** <b>x</b>")))
+            .collect();
+        let html = render_html(&meta(), &messages);
+        assert_eq!(html.matches("class=\"msg\"").count(), 1000);
+        assert!(html.contains("id=\"m999\""));
+        assert!(html.contains("<strong>999</strong>"));
+        assert!(html.ends_with("</html>\n"));
+        let text = render_text(&meta(), &messages);
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("[2024")).count(),
+            1000
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn arbitrary_content_never_injects_tags(
+            content in "[<>a-z =\"'/:()\\[\\]!*`\n]{0,80}",
+            name in any::<String>(),
+        ) {
+            let mut m = msg(1, &content);
+            m.author_name = name;
+            let html = render_html(&meta(), &[m.clone()]);
+            assert_only_our_tags(&html);
+            let _ = render_text(&meta(), &[m]);
+        }
+
+        #[test]
+        fn arbitrary_unicode_everywhere_never_injects_tags(
+            content in any::<String>(),
+            name in any::<String>(),
+            field in any::<String>(),
+            url in any::<String>(),
+        ) {
+            let mut m = msg(1, &content);
+            m.author_name = name.clone();
+            m.author_avatar_url = Some(url.clone());
+            m.timestamp = field.clone();
+            m.edited_timestamp = Some(field.clone());
+            m.embeds.push(TranscriptEmbed {
+                title: Some(name.clone()),
+                description: Some(content.clone()),
+                fields: vec![(field.clone(), content.clone())],
+                footer: Some(field.clone()),
+            });
+            m.attachments.push(TranscriptAttachment { filename: name, url, size: u64::MAX });
+            let html = render_html(&meta(), &[m.clone()]);
+            assert_only_our_tags(&html);
+            let text = render_text(&meta(), &[m]);
+            prop_assert!(text.chars().all(|c| !c.is_control() || c == '\n' || c == '\t'));
+        }
+    }
+}

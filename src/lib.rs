@@ -1,0 +1,23 @@
+//! # Ticketeer
+//!
+//! A self-hosted Discord ticket bot: one binary, its own embedded database, and its own Discord
+//! simulator to test and demo against.
+//!
+//! # Layout
+//! - [`domain`]: pure logic (records, custom_id codec, access decisions, naming, limits,
+//!   transcripts), no I/O, unit-tested on its own.
+//! - [`store`]: the only code that touches redb; a writer thread with group commit.
+//! - [`discord`]: the only code that calls twilight-http.
+//! - [`actors`]: the ractor supervision tree (root → shard, router → guild → ticket).
+//! - [`sim`]: the Discord simulator (gateway + REST + control API on one loopback port).
+//! - [`demo`]: the scenario `cargo run --release` plays with no token.
+//! - [`cli`]: the clap command line the thin `main.rs` parses.
+
+pub mod actors;
+pub mod cli;
+pub mod demo;
+pub mod discord;
+pub mod domain;
+pub mod run;
+pub mod sim;
+pub mod store;

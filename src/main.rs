@@ -1,0 +1,46 @@
+//! Thin entry point: parse the command line, set up tracing, hand over to the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use ticketeer::cli::{Cli, Command};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,ticketeer=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(error) => {
+            eprintln!("ticketeer: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let command = cli.command.unwrap_or_else(|| {
+        // `cargo run --release` with no token plays the demo; with one it runs the bot.
+        if std::env::var_os("DISCORD_TOKEN").is_some() {
+            Command::Run(ticketeer::cli::RunArgs::from_env())
+        } else {
+            Command::Demo(ticketeer::cli::DemoArgs::default())
+        }
+    });
+    let result = runtime.block_on(async move {
+        match command {
+            Command::Run(args) => ticketeer::run::run(args).await,
+            Command::Demo(args) => ticketeer::demo::run(args).await,
+            Command::Sim(args) => ticketeer::run::sim(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("ticketeer: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

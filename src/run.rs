@@ -1,0 +1,156 @@
+//! `ticketeer run` and `ticketeer sim`: wiring the command line to the bot and the simulator.
+
+use std::{path::Path, time::Duration};
+
+use tracing::info;
+
+use crate::{
+    actors::{Bot, BotConfig},
+    cli::{DurabilityArg, RunArgs, SimArgs, parse_shard_range},
+    sim,
+    store::Durability,
+};
+
+pub type AppError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Reads the token file, refusing one that other users can read: a leaked token is a hijacked bot.
+pub fn read_token_file(path: &Path) -> Result<String, AppError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| format!("cannot read token file {}: {e}", path.display()))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(format!(
+                "token file {} is readable by other users (mode {:o}); run `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            )
+            .into());
+        }
+    }
+    let token = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read token file {}: {e}", path.display()))?;
+    let token = token.trim().to_owned();
+    if token.is_empty() {
+        return Err(format!("token file {} is empty", path.display()).into());
+    }
+    Ok(token)
+}
+
+/// `http://host:port` → `ws://host:port` (the simulator serves both on one port).
+pub fn gateway_url_for(api: &str) -> String {
+    let api = api.trim_end_matches('/');
+    if let Some(rest) = api.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else if let Some(rest) = api.strip_prefix("http://") {
+        format!("ws://{rest}")
+    } else {
+        format!("ws://{api}")
+    }
+}
+
+pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
+    let token = match (&args.token_file, &args.token) {
+        (Some(path), _) => read_token_file(path)?,
+        (None, Some(token)) if !token.trim().is_empty() => token.trim().to_owned(),
+        _ => return Err("no bot token: set DISCORD_TOKEN or pass --token-file FILE".into()),
+    };
+    if args.no_ratelimiter && args.discord_api.is_none() {
+        return Err("--no-ratelimiter is only allowed with --discord-api".into());
+    }
+    let shards = parse_shard_range(&args.shards)?;
+    Ok(BotConfig {
+        token,
+        api_base: args.discord_api.clone(),
+        gateway_url: args.discord_api.as_deref().map(gateway_url_for),
+        data_dir: args.data_dir.clone(),
+        shards,
+        shard_total: args.shard_total,
+        ratelimiter: !args.no_ratelimiter,
+        durability: match args.durability {
+            DurabilityArg::Immediate => Durability::Immediate,
+            DurabilityArg::None => Durability::None,
+        },
+        instant_identify: args.discord_api.is_some(),
+    })
+}
+
+/// Resolves on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+pub async fn run(args: RunArgs) -> Result<(), AppError> {
+    let config = bot_config(&args)?;
+    let bot = Bot::start(config).await?;
+    info!("ticketeer is running; ctrl-c or SIGTERM stops it gracefully");
+    if !bot.wait_ready(0, Duration::from_secs(60)).await {
+        tracing::warn!("no READY from the gateway within 60 s; still trying");
+    }
+    shutdown_signal().await;
+    info!("stopping");
+    bot.shutdown().await;
+    Ok(())
+}
+
+pub async fn sim(args: SimArgs) -> Result<(), AppError> {
+    let config = sim::SimConfig {
+        listen: args.listen,
+        rate_limits: args.rate_limits,
+        record: args.record,
+        token: args.token,
+        ..sim::SimConfig::default()
+    };
+    sim::run_standalone(config, args.seed_guild).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gateway_url_follows_the_api_scheme() {
+        assert_eq!(gateway_url_for("http://127.0.0.1:9000/"), "ws://127.0.0.1:9000");
+        assert_eq!(gateway_url_for("https://example.test"), "wss://example.test");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn token_file_readable_by_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("ticketeer-token-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("token");
+        std::fs::write(&path, "secret-token\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let error = read_token_file(&path).unwrap_err().to_string();
+        assert!(error.contains("chmod 600"), "{error}");
+        assert!(!error.contains("secret-token"), "the token leaked into the error");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(read_token_file(&path).unwrap(), "secret-token");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

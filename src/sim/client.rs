@@ -1,0 +1,405 @@
+//! A typed client of the simulator's control API, for tests, the demo and the benchmarks.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Value, json};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimClientError {
+    /// The simulator answered with an error status (the body says why).
+    #[error("simulator refused with {status}: {body}")]
+    Refused { status: u16, body: String },
+    #[error("request to the simulator failed: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+type R<T> = Result<T, SimClientError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct SimGuild {
+    #[serde(deserialize_with = "flex_u64")]
+    pub guild_id: u64,
+    #[serde(deserialize_with = "flex_u64")]
+    pub owner_id: u64,
+    #[serde(deserialize_with = "flex_u64")]
+    pub everyone_role_id: u64,
+    #[serde(deserialize_with = "flex_u64")]
+    pub bot_role_id: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewMember {
+    pub username: String,
+    #[serde(serialize_with = "ids_as_strings")]
+    pub roles: Vec<u64>,
+    pub bot: bool,
+    pub dms_open: bool,
+}
+
+impl Default for NewMember {
+    fn default() -> Self {
+        Self {
+            username: "member".into(),
+            roles: Vec::new(),
+            bot: false,
+            dms_open: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct InteractionOutcome {
+    /// `pending`, `responded` or `failed` (no initial response before the deadline).
+    pub state: String,
+    pub ack_ms: Option<u64>,
+    pub response: Option<Value>,
+    /// The message the initial response created or updated, as it stands now.
+    pub message: Option<Value>,
+    #[serde(default)]
+    pub followups: Vec<Value>,
+    pub modal: Option<Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct ChannelPermissions {
+    pub view_channel: bool,
+    pub send_messages: bool,
+    pub read_message_history: bool,
+    pub manage_channels: bool,
+    #[serde(deserialize_with = "flex_u64")]
+    pub bits: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    pub http_5xx_ratio: f64,
+    pub http_429_ratio: f64,
+    pub latency_ms: u64,
+    /// Close every gateway connection abruptly, once (clients resume).
+    pub drop_gateway: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default)]
+pub struct SimStats {
+    /// Keyed like `"POST /channels/{id}/messages"`.
+    pub requests_per_route: BTreeMap<String, u64>,
+    pub total_requests: u64,
+    pub rate_limited: u64,
+    pub invalid_requests: u64,
+    pub gateway_sessions: u64,
+    pub gateway_resumes: u64,
+    pub interactions_failed: u64,
+    pub interactions: u64,
+}
+
+fn flex_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = Value::deserialize(d)?;
+    parse_id(&v).ok_or_else(|| serde::de::Error::custom(format!("not an id: {v}")))
+}
+
+fn ids_as_strings<S: serde::Serializer>(ids: &[u64], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(ids.iter().map(u64::to_string))
+}
+
+fn parse_id(v: &Value) -> Option<u64> {
+    match v {
+        Value::String(s) => s.parse().ok(),
+        Value::Number(n) => n.as_u64(),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SimClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl SimClient {
+    pub fn new(http_url: &str) -> Self {
+        // reqwest is built without a bundled crypto provider; it needs one even for plain http.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        Self {
+            http: reqwest::Client::new(),
+            base: http_url.trim_end_matches('/').to_string(),
+        }
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> R<reqwest::Response> {
+        let resp = req.send().await?;
+        let status = resp.status();
+        if !status.is_success() {
+            let body = resp.text().await.unwrap_or_default();
+            return Err(SimClientError::Refused {
+                status: status.as_u16(),
+                body,
+            });
+        }
+        Ok(resp)
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> R<Value> {
+        let req = self.http.post(format!("{}{path}", self.base)).json(body);
+        Ok(self.send(req).await?.json().await?)
+    }
+
+    async fn get(&self, path: &str) -> R<Value> {
+        let req = self.http.get(format!("{}{path}", self.base));
+        Ok(self.send(req).await?.json().await?)
+    }
+
+    fn id_field(v: &Value, key: &str) -> R<u64> {
+        v.get(key)
+            .and_then(parse_id)
+            .ok_or_else(|| SimClientError::Refused {
+                status: 200,
+                body: format!("answer without {key}: {v}"),
+            })
+    }
+
+    pub async fn create_guild(&self, name: &str) -> R<SimGuild> {
+        let v = self.post("/_sim/guilds", &json!({"name": name})).await?;
+        serde_json::from_value(v.clone()).map_err(|e| SimClientError::Refused {
+            status: 200,
+            body: format!("{e}: {v}"),
+        })
+    }
+
+    pub async fn create_role(&self, guild: u64, name: &str, permissions: u64) -> R<u64> {
+        let v = self
+            .post(
+                &format!("/_sim/guilds/{guild}/roles"),
+                &json!({"name": name, "permissions": permissions.to_string()}),
+            )
+            .await?;
+        Self::id_field(&v, "role_id")
+    }
+
+    pub async fn set_role_permissions(&self, guild: u64, role: u64, permissions: u64) -> R<()> {
+        let req = self
+            .http
+            .patch(format!("{}/_sim/guilds/{guild}/roles/{role}", self.base))
+            .json(&json!({"permissions": permissions.to_string()}));
+        self.send(req).await?;
+        Ok(())
+    }
+
+    pub async fn add_member(&self, guild: u64, username: &str, roles: &[u64]) -> R<u64> {
+        self.add_member_with(
+            guild,
+            &NewMember {
+                username: username.into(),
+                roles: roles.to_vec(),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn add_member_with(&self, guild: u64, m: &NewMember) -> R<u64> {
+        let body = serde_json::to_value(m).unwrap_or(Value::Null);
+        let v = self
+            .post(&format!("/_sim/guilds/{guild}/members"), &body)
+            .await?;
+        Self::id_field(&v, "user_id")
+    }
+
+    pub async fn remove_member(&self, guild: u64, user: u64) -> R<()> {
+        let req = self
+            .http
+            .delete(format!("{}/_sim/guilds/{guild}/members/{user}", self.base));
+        self.send(req).await?;
+        Ok(())
+    }
+
+    pub async fn create_channel(
+        &self,
+        guild: u64,
+        name: &str,
+        kind: u8,
+        parent: Option<u64>,
+    ) -> R<u64> {
+        let mut body = json!({"name": name, "type": kind});
+        if let Some(p) = parent {
+            body["parent_id"] = json!(p.to_string());
+        }
+        let v = self
+            .post(&format!("/_sim/guilds/{guild}/channels"), &body)
+            .await?;
+        Self::id_field(&v, "channel_id")
+    }
+
+    pub async fn delete_channel(&self, channel: u64) -> R<()> {
+        let req = self
+            .http
+            .delete(format!("{}/_sim/channels/{channel}", self.base));
+        self.send(req).await?;
+        Ok(())
+    }
+
+    async fn interaction(&self, body: Value) -> R<u64> {
+        let v = self.post("/_sim/interactions", &body).await?;
+        Self::id_field(&v, "interaction_id")
+    }
+
+    /// Runs a slash command; `options` is `{"name": value}` or Discord's option list.
+    pub async fn command(
+        &self,
+        guild: u64,
+        channel: u64,
+        user: u64,
+        name: &str,
+        options: Value,
+    ) -> R<u64> {
+        self.interaction(json!({
+            "kind": "command", "guild_id": guild.to_string(), "channel_id": channel.to_string(),
+            "user_id": user.to_string(), "name": name, "options": options,
+        }))
+        .await
+    }
+
+    pub async fn click(
+        &self,
+        guild: u64,
+        channel: u64,
+        user: u64,
+        message: u64,
+        custom_id: &str,
+    ) -> R<u64> {
+        self.interaction(json!({
+            "kind": "component", "guild_id": guild.to_string(), "channel_id": channel.to_string(),
+            "user_id": user.to_string(), "message_id": message.to_string(), "custom_id": custom_id,
+        }))
+        .await
+    }
+
+    pub async fn select(
+        &self,
+        guild: u64,
+        channel: u64,
+        user: u64,
+        message: u64,
+        custom_id: &str,
+        values: &[String],
+    ) -> R<u64> {
+        self.interaction(json!({
+            "kind": "component", "guild_id": guild.to_string(), "channel_id": channel.to_string(),
+            "user_id": user.to_string(), "message_id": message.to_string(), "custom_id": custom_id,
+            "values": values,
+        }))
+        .await
+    }
+
+    pub async fn submit_modal(
+        &self,
+        guild: u64,
+        channel: u64,
+        user: u64,
+        custom_id: &str,
+        fields: &[(&str, &str)],
+    ) -> R<u64> {
+        let fields: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        self.interaction(json!({
+            "kind": "modal_submit", "guild_id": guild.to_string(),
+            "channel_id": channel.to_string(), "user_id": user.to_string(),
+            "custom_id": custom_id, "fields": fields,
+        }))
+        .await
+    }
+
+    /// The interaction's outcome, waiting up to `wait_ms` while it is pending.
+    pub async fn wait_interaction(&self, id: u64, wait_ms: u64) -> R<InteractionOutcome> {
+        let v = self
+            .get(&format!("/_sim/interactions/{id}?wait_ms={wait_ms}"))
+            .await?;
+        serde_json::from_value(v.clone()).map_err(|e| SimClientError::Refused {
+            status: 200,
+            body: format!("{e}: {v}"),
+        })
+    }
+
+    pub async fn post_message(&self, channel: u64, user: u64, content: &str) -> R<u64> {
+        let v = self
+            .post(
+                &format!("/_sim/channels/{channel}/messages"),
+                &json!({"user_id": user.to_string(), "content": content}),
+            )
+            .await?;
+        Self::id_field(&v, "message_id")
+    }
+
+    async fn list(&self, path: &str) -> R<Vec<Value>> {
+        match self.get(path).await? {
+            Value::Array(a) => Ok(a),
+            other => Err(SimClientError::Refused {
+                status: 200,
+                body: format!("expected a list: {other}"),
+            }),
+        }
+    }
+
+    pub async fn guild_channels(&self, guild: u64) -> R<Vec<Value>> {
+        self.list(&format!("/_sim/guilds/{guild}/channels")).await
+    }
+
+    /// Every message of the channel, oldest first.
+    pub async fn channel_messages(&self, channel: u64) -> R<Vec<Value>> {
+        self.list(&format!("/_sim/channels/{channel}/messages"))
+            .await
+    }
+
+    pub async fn attachment(&self, id: u64) -> R<Vec<u8>> {
+        let req = self
+            .http
+            .get(format!("{}/_sim/attachments/{id}", self.base));
+        Ok(self.send(req).await?.bytes().await?.to_vec())
+    }
+
+    /// Every DM the bot sent this user, oldest first.
+    pub async fn dms(&self, user: u64) -> R<Vec<Value>> {
+        self.list(&format!("/_sim/users/{user}/dms")).await
+    }
+
+    pub async fn permissions(&self, channel: u64, user: u64) -> R<ChannelPermissions> {
+        let v = self
+            .get(&format!("/_sim/channels/{channel}/permissions/{user}"))
+            .await?;
+        serde_json::from_value(v.clone()).map_err(|e| SimClientError::Refused {
+            status: 200,
+            body: format!("{e}: {v}"),
+        })
+    }
+
+    pub async fn set_faults(&self, f: &Faults) -> R<()> {
+        let body = serde_json::to_value(f).unwrap_or(Value::Null);
+        self.post("/_sim/faults", &body).await?;
+        Ok(())
+    }
+
+    pub async fn stats(&self) -> R<SimStats> {
+        let v = self.get("/_sim/stats").await?;
+        serde_json::from_value(v.clone()).map_err(|e| SimClientError::Refused {
+            status: 200,
+            body: format!("{e}: {v}"),
+        })
+    }
+
+    /// Sends op 7 Reconnect to every live gateway session.
+    pub async fn gateway_reconnect(&self) -> R<()> {
+        self.post("/_sim/gateway/reconnect", &json!({})).await?;
+        Ok(())
+    }
+
+    /// Sends op 9 Invalid Session to every live gateway session.
+    pub async fn gateway_invalidate(&self, resumable: bool) -> R<()> {
+        self.post("/_sim/gateway/invalidate", &json!({"resumable": resumable}))
+            .await?;
+        Ok(())
+    }
+}

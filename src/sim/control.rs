@@ -1,0 +1,1036 @@
+//! The control API (`/_sim/...`): people acting (commands, clicks, modal submits, messages) as
+//! Discord's client would let them, world building, inspection, faults and stats.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, patch, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::error::ApiError;
+use super::permissions::bits;
+use super::state::{
+    Attachment, Interaction, InteractionKind, InteractionState, Member, Role, World, id_of,
+    now_timestamp, num_of, parse_overwrite, remaining,
+};
+use super::{Faults, Shared, gateway, lock};
+
+type Answer = Result<Json<Value>, ApiError>;
+
+fn refused(status: StatusCode, message: impl Into<String>) -> ApiError {
+    ApiError::new(status, 0, message)
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    refused(StatusCode::BAD_REQUEST, message)
+}
+
+fn id_param(s: &str) -> Result<u64, ApiError> {
+    s.parse().map_err(|_| bad(format!("not a snowflake: {s}")))
+}
+
+fn field_id(body: &Value, key: &str) -> Result<u64, ApiError> {
+    body.get(key)
+        .and_then(id_of)
+        .ok_or_else(|| bad(format!("missing or invalid {key}")))
+}
+
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/_sim/guilds", post(create_guild))
+        .route("/_sim/guilds/{g}/roles", post(post_role))
+        .route("/_sim/guilds/{g}/roles/{r}", patch(patch_role))
+        .route("/_sim/guilds/{g}/members", post(post_member))
+        .route("/_sim/guilds/{g}/members/{u}", delete(delete_member))
+        .route("/_sim/guilds/{g}/channels", post(post_channel).get(get_channels))
+        .route("/_sim/channels/{c}", delete(delete_channel))
+        .route("/_sim/channels/{c}/messages", post(post_message).get(get_messages))
+        .route("/_sim/channels/{c}/permissions/{u}", get(get_permissions))
+        .route("/_sim/interactions", post(post_interaction))
+        .route("/_sim/interactions/{id}", get(get_interaction))
+        .route("/_sim/attachments/{id}", get(get_attachment))
+        .route("/_sim/users/{u}/dms", get(get_dms))
+        .route("/_sim/faults", post(post_faults).get(get_faults))
+        .route("/_sim/stats", get(get_stats))
+        .route("/_sim/gateway/reconnect", post(post_reconnect))
+        .route("/_sim/gateway/invalidate", post(post_invalidate))
+}
+
+async fn create_guild(State(sh): State<Arc<Shared>>, Json(body): Json<Value>) -> Answer {
+    let name = body.get("name").and_then(Value::as_str).unwrap_or("Guild");
+    let owner = body.get("owner_id").and_then(id_of);
+    let mut w = sh.world();
+    if let Some(o) = owner
+        && !w.users.contains_key(&o)
+    {
+        return Err(ApiError::unknown_user());
+    }
+    let (g, owner_id, bot_role) = w.create_guild(name, owner);
+    Ok(Json(json!({
+        "guild_id": g.to_string(),
+        "owner_id": owner_id.to_string(),
+        "everyone_role_id": g.to_string(),
+        "bot_role_id": bot_role.to_string(),
+    })))
+}
+
+pub(crate) fn create_role(w: &mut World, g: u64, name: &str, perms: u64) -> Result<u64, ApiError> {
+    let id = w.ids.next();
+    let guild = w.guilds.get_mut(&g).ok_or_else(ApiError::unknown_guild)?;
+    let position = guild.roles.len() as i64;
+    guild.roles.push(Role {
+        id,
+        name: name.to_string(),
+        permissions: perms,
+        position,
+        managed: false,
+        bot_id: None,
+    });
+    let role = guild.roles.last().map(World::role_json).unwrap_or(Value::Null);
+    w.dispatch(
+        Some(g),
+        "GUILD_ROLE_CREATE",
+        &json!({"guild_id": g.to_string(), "role": role}),
+        super::state::INTENT_GUILDS,
+    );
+    Ok(id)
+}
+
+async fn post_role(
+    State(sh): State<Arc<Shared>>,
+    Path(g): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let g = id_param(&g)?;
+    let name = body.get("name").and_then(Value::as_str).unwrap_or("role");
+    let perms = body.get("permissions").and_then(num_of).unwrap_or(0);
+    let id = create_role(&mut sh.world(), g, name, perms)?;
+    Ok(Json(json!({"role_id": id.to_string()})))
+}
+
+async fn patch_role(
+    State(sh): State<Arc<Shared>>,
+    Path((g, r)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let (g, r) = (id_param(&g)?, id_param(&r)?);
+    let perms = body
+        .get("permissions")
+        .and_then(num_of)
+        .ok_or_else(|| bad("missing permissions"))?;
+    let mut w = sh.world();
+    let guild = w.guilds.get_mut(&g).ok_or_else(ApiError::unknown_guild)?;
+    let role = guild
+        .roles
+        .iter_mut()
+        .find(|x| x.id == r)
+        .ok_or_else(ApiError::unknown_role)?;
+    role.permissions = perms;
+    let payload = json!({"guild_id": g.to_string(), "role": World::role_json(role)});
+    w.dispatch(Some(g), "GUILD_ROLE_UPDATE", &payload, super::state::INTENT_GUILDS);
+    Ok(Json(json!({"role_id": r.to_string()})))
+}
+
+pub(crate) fn add_member(
+    w: &mut World,
+    g: u64,
+    username: &str,
+    roles: &[u64],
+    bot: bool,
+    dms_open: bool,
+) -> Result<u64, ApiError> {
+    let guild = w.guilds.get(&g).ok_or_else(ApiError::unknown_guild)?;
+    if let Some(r) = roles.iter().find(|r| guild.role(**r).is_none()) {
+        return Err(bad(format!("unknown role {r}")));
+    }
+    let id = w.add_user(username, bot, dms_open);
+    let member = Member {
+        user_id: id,
+        roles: roles.iter().copied().filter(|r| *r != g).collect(),
+        joined_at: now_timestamp(),
+    };
+    let mut payload = w.member_json(&member, true);
+    payload["guild_id"] = json!(g.to_string());
+    if let Some(guild) = w.guilds.get_mut(&g) {
+        guild.members.insert(id, member);
+    }
+    w.dispatch(
+        Some(g),
+        "GUILD_MEMBER_ADD",
+        &payload,
+        super::state::INTENT_GUILD_MEMBERS,
+    );
+    Ok(id)
+}
+
+async fn post_member(
+    State(sh): State<Arc<Shared>>,
+    Path(g): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let g = id_param(&g)?;
+    let username = body
+        .get("username")
+        .and_then(Value::as_str)
+        .unwrap_or("member");
+    let roles: Vec<u64> = body
+        .get("roles")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(id_of).collect())
+        .unwrap_or_default();
+    let bot = body.get("bot").and_then(Value::as_bool).unwrap_or(false);
+    let dms_open = body
+        .get("dms_open")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    let id = add_member(&mut sh.world(), g, username, &roles, bot, dms_open)?;
+    Ok(Json(json!({"user_id": id.to_string()})))
+}
+
+async fn delete_member(
+    State(sh): State<Arc<Shared>>,
+    Path((g, u)): Path<(String, String)>,
+) -> Answer {
+    let (g, u) = (id_param(&g)?, id_param(&u)?);
+    let mut w = sh.world();
+    let guild = w.guilds.get_mut(&g).ok_or_else(ApiError::unknown_guild)?;
+    if u == guild.owner_id {
+        return Err(bad("the owner cannot leave their guild"));
+    }
+    guild
+        .members
+        .remove(&u)
+        .ok_or_else(ApiError::unknown_member)?;
+    let payload = json!({"guild_id": g.to_string(), "user": w.user_json(u)});
+    w.dispatch(
+        Some(g),
+        "GUILD_MEMBER_REMOVE",
+        &payload,
+        super::state::INTENT_GUILD_MEMBERS,
+    );
+    Ok(Json(json!({})))
+}
+
+async fn post_channel(
+    State(sh): State<Arc<Shared>>,
+    Path(g): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let g = id_param(&g)?;
+    let name = body.get("name").and_then(Value::as_str).unwrap_or("channel");
+    let kind = body.get("type").and_then(num_of).unwrap_or(0) as u8;
+    let parent = body.get("parent_id").and_then(id_of);
+    let topic = body.get("topic").and_then(Value::as_str).map(str::to_string);
+    let mut w = sh.world();
+    if !w.guilds.contains_key(&g) {
+        return Err(ApiError::unknown_guild());
+    }
+    if let Some(p) = parent
+        && !w
+            .channels
+            .get(&p)
+            .is_some_and(|c| c.kind == 4 && c.guild_id == Some(g))
+    {
+        return Err(bad("parent_id is not a category of this guild"));
+    }
+    let overwrites = match body.get("permission_overwrites").and_then(Value::as_array) {
+        Some(list) => list
+            .iter()
+            .map(|o| parse_overwrite(o).ok_or_else(|| bad("invalid permission overwrite")))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => parent
+            .and_then(|p| w.channels.get(&p))
+            .map(|c| c.overwrites.clone())
+            .unwrap_or_default(),
+    };
+    let id = w.new_channel(g, name, kind, parent, topic, overwrites);
+    Ok(Json(json!({"channel_id": id.to_string()})))
+}
+
+async fn get_channels(State(sh): State<Arc<Shared>>, Path(g): Path<String>) -> Answer {
+    let g = id_param(&g)?;
+    let w = sh.world();
+    let guild = w.guilds.get(&g).ok_or_else(ApiError::unknown_guild)?;
+    let list: Vec<Value> = guild
+        .channels
+        .iter()
+        .filter_map(|c| w.channels.get(c))
+        .map(|c| w.channel_json(c))
+        .collect();
+    Ok(Json(json!(list)))
+}
+
+async fn delete_channel(State(sh): State<Arc<Shared>>, Path(c): Path<String>) -> Answer {
+    let c = id_param(&c)?;
+    let v = sh
+        .world()
+        .delete_channel(c)
+        .ok_or_else(ApiError::unknown_channel)?;
+    Ok(Json(v))
+}
+
+async fn post_message(
+    State(sh): State<Arc<Shared>>,
+    Path(c): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    use base64::Engine;
+    let c = id_param(&c)?;
+    let user = field_id(&body, "user_id")?;
+    let content = body
+        .get("content")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let files: Vec<(String, Vec<u8>)> = body
+        .get("attachments")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|a| {
+                    let name = a
+                        .get("filename")
+                        .and_then(Value::as_str)
+                        .unwrap_or("file.txt")
+                        .to_string();
+                    let data = match (a.get("content_base64"), a.get("content")) {
+                        (Some(Value::String(b)), _) => base64::engine::general_purpose::STANDARD
+                            .decode(b)
+                            .unwrap_or_default(),
+                        (_, Some(Value::String(t))) => t.clone().into_bytes(),
+                        _ => Vec::new(),
+                    };
+                    (name, data)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if content.is_empty() && files.is_empty() {
+        return Err(ApiError::empty_message());
+    }
+    if content.chars().count() > super::validate::CONTENT_MAX {
+        return Err(bad("content over 2000 characters"));
+    }
+    let mut w = sh.world();
+    let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
+    let perms = w.permissions_in(ch, user);
+    if perms & bits::VIEW_CHANNEL == 0 {
+        return Err(ApiError::missing_access());
+    }
+    if perms & bits::SEND_MESSAGES == 0 || (!files.is_empty() && perms & bits::ATTACH_FILES == 0) {
+        return Err(ApiError::missing_permissions());
+    }
+    let mut msg = w.blank_message(c, user);
+    msg.content = content;
+    let guild = msg.guild_id;
+    msg.mentions = parse_user_mentions(&w, &msg.content);
+    if let Some(g) = guild.and_then(|g| w.guilds.get(&g)) {
+        msg.mention_roles = parse_role_mentions(&msg.content)
+            .into_iter()
+            .filter(|r| g.role(*r).is_some())
+            .collect();
+    }
+    for (filename, data) in files {
+        let id = w.ids.next();
+        let content_type = if filename.ends_with(".txt") {
+            "text/plain; charset=utf-8"
+        } else {
+            "application/octet-stream"
+        };
+        w.attachments.insert(
+            id,
+            Attachment {
+                id,
+                filename,
+                content_type: content_type.into(),
+                description: None,
+                data: Arc::new(data),
+            },
+        );
+        msg.attachments.push(id);
+    }
+    let id = w.insert_message(msg);
+    w.dispatch_message("MESSAGE_CREATE", id);
+    Ok(Json(json!({"message_id": id.to_string()})))
+}
+
+fn parse_user_mentions(w: &World, content: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    for part in content.split("<@").skip(1) {
+        if let Some(end) = part.find('>')
+            && let Ok(id) = part[..end].trim_start_matches('!').parse::<u64>()
+            && w.users.contains_key(&id)
+            && !out.contains(&id)
+        {
+            out.push(id);
+        }
+    }
+    out
+}
+
+fn parse_role_mentions(content: &str) -> Vec<u64> {
+    content
+        .split("<@&")
+        .skip(1)
+        .filter_map(|p| p.split('>').next()?.parse().ok())
+        .collect()
+}
+
+async fn get_messages(State(sh): State<Arc<Shared>>, Path(c): Path<String>) -> Answer {
+    let c = id_param(&c)?;
+    let w = sh.world();
+    let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
+    let list: Vec<Value> = ch
+        .messages
+        .iter()
+        .filter_map(|m| w.messages.get(m))
+        .map(|m| w.message_json(m))
+        .collect();
+    Ok(Json(json!(list)))
+}
+
+async fn get_permissions(
+    State(sh): State<Arc<Shared>>,
+    Path((c, u)): Path<(String, String)>,
+) -> Answer {
+    let (c, u) = (id_param(&c)?, id_param(&u)?);
+    let w = sh.world();
+    let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
+    let p = w.permissions_in(ch, u);
+    Ok(Json(json!({
+        "view_channel": p & bits::VIEW_CHANNEL != 0,
+        "send_messages": p & bits::SEND_MESSAGES != 0,
+        "read_message_history": p & bits::READ_MESSAGE_HISTORY != 0,
+        "manage_channels": p & bits::MANAGE_CHANNELS != 0,
+        "attach_files": p & bits::ATTACH_FILES != 0,
+        "bits": p.to_string(),
+    })))
+}
+
+async fn get_attachment(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<u64>() else {
+        return bad("not a snowflake").into_response();
+    };
+    let found = sh
+        .world()
+        .attachments
+        .get(&id)
+        .map(|a| (a.content_type.clone(), a.data.clone()));
+    match found {
+        Some((ct, data)) => (
+            [(axum::http::header::CONTENT_TYPE, ct)],
+            data.as_ref().clone(),
+        )
+            .into_response(),
+        None => refused(StatusCode::NOT_FOUND, "unknown attachment").into_response(),
+    }
+}
+
+async fn get_dms(State(sh): State<Arc<Shared>>, Path(u): Path<String>) -> Answer {
+    let u = id_param(&u)?;
+    let w = sh.world();
+    let list: Vec<Value> = w
+        .dm_channels
+        .get(&u)
+        .and_then(|c| w.channels.get(c))
+        .map(|ch| {
+            ch.messages
+                .iter()
+                .filter_map(|m| w.messages.get(m))
+                .filter(|m| m.author_id == w.app_id)
+                .map(|m| w.message_json(m))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Json(json!(list)))
+}
+
+async fn post_faults(State(sh): State<Arc<Shared>>, Json(f): Json<Faults>) -> Answer {
+    let drop = f.drop_gateway;
+    *lock(&sh.faults) = Faults {
+        drop_gateway: false,
+        ..f
+    };
+    let dropped = if drop { gateway::drop_all(&sh) } else { 0 };
+    Ok(Json(json!({"dropped_connections": dropped})))
+}
+
+async fn get_faults(State(sh): State<Arc<Shared>>) -> Answer {
+    Ok(Json(json!(sh.faults_snapshot())))
+}
+
+async fn get_stats(State(sh): State<Arc<Shared>>) -> Answer {
+    Ok(Json(sh.stats_json()))
+}
+
+async fn post_reconnect(State(sh): State<Arc<Shared>>) -> Answer {
+    Ok(Json(json!({"sessions": gateway::reconnect_all(&sh)})))
+}
+
+async fn post_invalidate(State(sh): State<Arc<Shared>>, body: Option<Json<Value>>) -> Answer {
+    let resumable = body
+        .and_then(|Json(b)| b.get("resumable").and_then(Value::as_bool))
+        .unwrap_or(false);
+    Ok(Json(json!({"sessions": gateway::invalidate_all(&sh, resumable)})))
+}
+
+// ---- interactions -------------------------------------------------------------------------------
+
+/// Where a person acts: guild (optional for DMs), channel, user, and their permissions there.
+struct Actor {
+    guild_id: Option<u64>,
+    channel_id: u64,
+    user_id: u64,
+    perms: u64,
+}
+
+fn actor(w: &World, body: &Value) -> Result<Actor, ApiError> {
+    let channel_id = field_id(body, "channel_id")?;
+    let user_id = field_id(body, "user_id")?;
+    let ch = w
+        .channels
+        .get(&channel_id)
+        .ok_or_else(ApiError::unknown_channel)?;
+    let guild_id = body.get("guild_id").and_then(id_of);
+    if ch.guild_id != guild_id && !(guild_id.is_none() && ch.guild_id.is_some()) {
+        return Err(bad("channel_id is not in guild_id"));
+    }
+    if !w.users.contains_key(&user_id) {
+        return Err(ApiError::unknown_user());
+    }
+    if let Some(g) = ch.guild_id
+        && !w.guilds.get(&g).is_some_and(|g| g.members.contains_key(&user_id))
+    {
+        return Err(ApiError::unknown_member());
+    }
+    let perms = w.permissions_in(ch, user_id);
+    if perms & bits::VIEW_CHANNEL == 0 {
+        return Err(refused(
+            StatusCode::FORBIDDEN,
+            "the user cannot view this channel",
+        ));
+    }
+    Ok(Actor {
+        guild_id: ch.guild_id,
+        channel_id,
+        user_id,
+        perms,
+    })
+}
+
+fn find_command(w: &World, guild: Option<u64>, name: &str) -> Option<Value> {
+    let pick = |list: &[Value]| {
+        list.iter()
+            .find(|c| {
+                c.get("name").and_then(Value::as_str) == Some(name)
+                    && c.get("type").and_then(Value::as_u64).unwrap_or(1) == 1
+            })
+            .cloned()
+    };
+    guild
+        .and_then(|g| w.guilds.get(&g))
+        .and_then(|g| pick(&g.commands))
+        .or_else(|| pick(&w.global_commands))
+}
+
+/// Turns `{"name": value}` or a list of options into Discord's option list, typed from the
+/// registered command's definition when possible.
+fn command_options(def: &Value, given: &Value) -> Result<Vec<Value>, ApiError> {
+    let defs = def
+        .get("options")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let typed = |name: &str, value: &Value| -> Value {
+        let declared = defs
+            .iter()
+            .find(|d| d.get("name").and_then(Value::as_str) == Some(name))
+            .and_then(|d| d.get("type").and_then(Value::as_u64));
+        let kind = declared.unwrap_or(match value {
+            Value::Bool(_) => 5,
+            Value::Number(n) if n.is_f64() => 10,
+            Value::Number(_) => 4,
+            _ => 3,
+        });
+        let value = match (kind, value) {
+            (6..=9, v) => json!(id_of(v).map(|i| i.to_string()).unwrap_or_default()),
+            (_, v) => v.clone(),
+        };
+        json!({"name": name, "type": kind, "value": value})
+    };
+    match given {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(list) => Ok(list.clone()),
+        Value::Object(map) => Ok(map.iter().map(|(k, v)| typed(k, v)).collect()),
+        _ => Err(bad("options must be an object or an array")),
+    }
+}
+
+fn resolved_for(w: &World, guild: Option<u64>, options: &[Value]) -> Option<Value> {
+    let mut users = Map::new();
+    let mut members = Map::new();
+    let mut roles = Map::new();
+    let mut channels = Map::new();
+    let g = guild.and_then(|g| w.guilds.get(&g));
+    fn walk(v: &[Value], out: &mut Vec<(u64, u64)>) {
+        for o in v {
+            let kind = o.get("type").and_then(Value::as_u64).unwrap_or(0);
+            if let Some(id) = o.get("value").and_then(id_of)
+                && matches!(kind, 6..=9)
+            {
+                out.push((kind, id));
+            }
+            if let Some(sub) = o.get("options").and_then(Value::as_array) {
+                walk(sub, out);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(options, &mut found);
+    for (kind, id) in found {
+        add_resolved(w, g, kind, id, &mut users, &mut members, &mut roles, &mut channels);
+    }
+    resolved_value(users, members, roles, channels)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_resolved(
+    w: &World,
+    g: Option<&super::state::Guild>,
+    kind: u64,
+    id: u64,
+    users: &mut Map<String, Value>,
+    members: &mut Map<String, Value>,
+    roles: &mut Map<String, Value>,
+    channels: &mut Map<String, Value>,
+) {
+    let key = id.to_string();
+    // kind: option types 6 user, 7 channel, 8 role, 9 mentionable.
+    if matches!(kind, 6 | 9) && w.users.contains_key(&id) {
+        users.insert(key.clone(), w.user_json(id));
+        if let Some(m) = g.and_then(|g| g.members.get(&id)) {
+            let mut mj = w.member_json(m, false);
+            mj["permissions"] = json!("0");
+            members.insert(key.clone(), mj);
+        }
+    }
+    if matches!(kind, 8 | 9)
+        && let Some(r) = g.and_then(|g| g.role(id))
+    {
+        roles.insert(key.clone(), World::role_json(r));
+    }
+    if kind == 7
+        && let Some(c) = w.channels.get(&id)
+    {
+        channels.insert(
+            key,
+            json!({"id": c.id.to_string(), "name": c.name, "type": c.kind,
+                "permissions": "0", "parent_id": c.parent_id.map(|p| p.to_string())}),
+        );
+    }
+}
+
+fn resolved_value(
+    users: Map<String, Value>,
+    members: Map<String, Value>,
+    roles: Map<String, Value>,
+    channels: Map<String, Value>,
+) -> Option<Value> {
+    if users.is_empty() && roles.is_empty() && channels.is_empty() {
+        return None;
+    }
+    let mut v = Map::new();
+    for (k, m) in [
+        ("users", users),
+        ("members", members),
+        ("roles", roles),
+        ("channels", channels),
+    ] {
+        if !m.is_empty() {
+            v.insert(k.into(), Value::Object(m));
+        }
+    }
+    Some(Value::Object(v))
+}
+
+/// The INTERACTION_CREATE payload for a person acting in a channel.
+fn interaction_payload(
+    w: &World,
+    id: u64,
+    token: &str,
+    itype: u8,
+    a: &Actor,
+    data: Value,
+    message: Option<Value>,
+) -> Value {
+    let ch = w.channels.get(&a.channel_id);
+    let bot_perms = ch.map(|c| w.permissions_in(c, w.app_id)).unwrap_or(0);
+    let mut v = json!({
+        "id": id.to_string(),
+        "application_id": w.app_id.to_string(),
+        "type": itype,
+        "data": data,
+        "channel_id": a.channel_id.to_string(),
+        "channel": ch.map(|c| w.channel_json(c)),
+        "token": token,
+        "version": 1,
+        "app_permissions": bot_perms.to_string(),
+        "locale": "en-US",
+        "entitlements": [],
+        "attachment_size_limit": super::validate::FILE_SIZE_MAX,
+    });
+    match a.guild_id.and_then(|g| w.guilds.get(&g)) {
+        Some(g) => {
+            let mut member = g
+                .members
+                .get(&a.user_id)
+                .map(|m| w.member_json(m, true))
+                .unwrap_or(Value::Null);
+            member["permissions"] = json!(a.perms.to_string());
+            v["guild_id"] = json!(g.id.to_string());
+            v["guild"] = json!({"id": g.id.to_string(), "locale": "en-US", "features": []});
+            v["guild_locale"] = json!("en-US");
+            v["member"] = member;
+            v["context"] = json!(0);
+            v["authorizing_integration_owners"] = json!({"0": g.id.to_string()});
+        }
+        None => {
+            v["user"] = w.user_json(a.user_id);
+            v["context"] = json!(1);
+            v["authorizing_integration_owners"] = json!({"1": a.user_id.to_string()});
+        }
+    }
+    if let Some(m) = message {
+        v["message"] = m;
+    }
+    v
+}
+
+fn check_select_values(
+    w: &World,
+    guild: Option<u64>,
+    comp: &Value,
+    kind: u64,
+    values: &[String],
+) -> Result<Option<Value>, ApiError> {
+    let min = comp.get("min_values").and_then(Value::as_u64).unwrap_or(1) as usize;
+    let max = comp.get("max_values").and_then(Value::as_u64).unwrap_or(1) as usize;
+    if values.len() < min || values.len() > max {
+        return Err(bad(format!(
+            "this select takes {min} to {max} values, got {}",
+            values.len()
+        )));
+    }
+    let g = guild.and_then(|g| w.guilds.get(&g));
+    let (mut users, mut members, mut roles, mut channels) =
+        (Map::new(), Map::new(), Map::new(), Map::new());
+    for v in values {
+        let ok = match kind {
+            3 => comp
+                .get("options")
+                .and_then(Value::as_array)
+                .is_some_and(|o| o.iter().any(|o| o.get("value").and_then(Value::as_str) == Some(v))),
+            _ => {
+                let Ok(id) = v.parse::<u64>() else {
+                    return Err(bad(format!("not a snowflake: {v}")));
+                };
+                let ok = match kind {
+                    5 => g.is_some_and(|g| g.members.contains_key(&id)),
+                    6 => g.is_some_and(|g| g.role(id).is_some()),
+                    7 => {
+                        g.is_some_and(|g| g.members.contains_key(&id))
+                            || g.is_some_and(|g| g.role(id).is_some())
+                    }
+                    8 => w.channels.get(&id).is_some_and(|c| {
+                        c.guild_id == guild
+                            && comp
+                                .get("channel_types")
+                                .and_then(Value::as_array)
+                                .is_none_or(|t| t.iter().any(|t| t.as_u64() == Some(c.kind as u64)))
+                    }),
+                    _ => false,
+                };
+                if ok {
+                    // Map component type to option type for the resolved builder.
+                    let option_kind = match kind {
+                        5 => 6,
+                        6 => 8,
+                        7 => 9,
+                        _ => 7,
+                    };
+                    add_resolved(
+                        w,
+                        g,
+                        option_kind,
+                        id,
+                        &mut users,
+                        &mut members,
+                        &mut roles,
+                        &mut channels,
+                    );
+                }
+                ok
+            }
+        };
+        if !ok {
+            return Err(bad(format!("value {v} is not offered by this select")));
+        }
+    }
+    Ok(resolved_value(users, members, roles, channels))
+}
+
+async fn post_interaction(State(sh): State<Arc<Shared>>, Json(body): Json<Value>) -> Answer {
+    let kind = body.get("kind").and_then(Value::as_str).unwrap_or("");
+    let mut w = sh.world();
+    let a = actor(&w, &body)?;
+    let id = w.ids.next();
+    let token = w.new_interaction_token(id);
+    let (ikind, itype, data, message, source) = match kind {
+        "command" => {
+            let name = body
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("missing name"))?;
+            let def = find_command(&w, a.guild_id, name)
+                .ok_or_else(|| refused(StatusCode::NOT_FOUND, format!("no command /{name} is registered")))?;
+            if a.perms & bits::USE_APPLICATION_COMMANDS == 0 {
+                return Err(refused(StatusCode::FORBIDDEN, "the user cannot use commands here"));
+            }
+            if let Some(required) = def.get("default_member_permissions").and_then(num_of)
+                && !def["default_member_permissions"].is_null()
+                && a.perms & required != required
+            {
+                return Err(refused(
+                    StatusCode::FORBIDDEN,
+                    "the user lacks the command's default_member_permissions",
+                ));
+            }
+            let options = command_options(&def, body.get("options").unwrap_or(&Value::Null))?;
+            let mut data = json!({
+                "id": def.get("id").cloned().unwrap_or(Value::Null),
+                "name": name,
+                "type": 1,
+                "options": options,
+            });
+            if let Some(g) = a.guild_id {
+                data["guild_id"] = json!(g.to_string());
+            }
+            if let Some(r) = resolved_for(&w, a.guild_id, &options) {
+                data["resolved"] = r;
+            }
+            (InteractionKind::Command, 2, data, None, None)
+        }
+        "component" => {
+            let mid = field_id(&body, "message_id")?;
+            let custom_id = body
+                .get("custom_id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("missing custom_id"))?;
+            let msg = w.messages.get(&mid).ok_or_else(ApiError::unknown_message)?;
+            if msg.channel_id != a.channel_id {
+                return Err(bad("the message is not in channel_id"));
+            }
+            if msg.ephemeral_to.is_some_and(|u| u != a.user_id) {
+                return Err(ApiError::unknown_message());
+            }
+            let comp = super::validate::find_component(&msg.components, custom_id)
+                .ok_or_else(|| bad(format!("the message has no component {custom_id:?}")))?
+                .clone();
+            if comp.get("disabled").and_then(Value::as_bool) == Some(true) {
+                return Err(bad("the component is disabled"));
+            }
+            let ctype = comp.get("type").and_then(Value::as_u64).unwrap_or(0);
+            let mut data = json!({"custom_id": custom_id, "component_type": ctype});
+            match ctype {
+                2 => {}
+                3 | 5..=8 => {
+                    let values: Vec<String> = body
+                        .get("values")
+                        .and_then(Value::as_array)
+                        .map(|v| {
+                            v.iter()
+                                .filter_map(|x| match x {
+                                    Value::String(s) => Some(s.clone()),
+                                    Value::Number(n) => Some(n.to_string()),
+                                    _ => None,
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let resolved = check_select_values(&w, a.guild_id, &comp, ctype, &values)?;
+                    data["values"] = json!(values);
+                    if let Some(r) = resolved {
+                        data["resolved"] = r;
+                    }
+                }
+                _ => return Err(bad("that component cannot be used")),
+            }
+            let message = w.message_json(msg);
+            (InteractionKind::Component, 3, data, Some(message), Some(mid))
+        }
+        "modal_submit" => {
+            let custom_id = body
+                .get("custom_id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("missing custom_id"))?
+                .to_string();
+            let open = w
+                .modals
+                .get(&(a.user_id, custom_id.clone()))
+                .cloned()
+                .ok_or_else(|| bad("the bot did not open that modal for this user"))?;
+            if open.channel_id != a.channel_id || open.guild_id != a.guild_id {
+                return Err(bad("the modal was opened in another channel"));
+            }
+            let fields = body.get("fields").and_then(Value::as_object).cloned().unwrap_or_default();
+            let inputs: Vec<Value> = super::validate::modal_inputs(&open.modal)
+                .into_iter()
+                .cloned()
+                .collect();
+            for k in fields.keys() {
+                if !inputs
+                    .iter()
+                    .any(|i| i.get("custom_id").and_then(Value::as_str) == Some(k))
+                {
+                    return Err(bad(format!("the modal has no field {k:?}")));
+                }
+            }
+            let mut rows = Vec::new();
+            for input in &inputs {
+                let cid = input.get("custom_id").and_then(Value::as_str).unwrap_or("");
+                let value = fields.get(cid).and_then(Value::as_str).unwrap_or("");
+                let n = value.chars().count() as u64;
+                let required = input.get("required").and_then(Value::as_bool).unwrap_or(true);
+                let min = input.get("min_length").and_then(Value::as_u64).unwrap_or(0);
+                let max = input.get("max_length").and_then(Value::as_u64).unwrap_or(4000);
+                if (required && n == 0) || (n > 0 && n < min) || n > max {
+                    return Err(bad(format!(
+                        "field {cid:?} needs {min}..={max} characters{}",
+                        if required { "" } else { " or none" }
+                    )));
+                }
+                let row_id = w.next_component_id;
+                w.next_component_id += 2;
+                rows.push(json!({
+                    "type": 1,
+                    "id": row_id,
+                    "components": [{"type": 4, "id": row_id + 1, "custom_id": cid, "value": value}],
+                }));
+            }
+            w.modals.remove(&(a.user_id, custom_id.clone()));
+            let data = json!({"custom_id": custom_id, "components": rows});
+            let message = open
+                .source_message
+                .and_then(|m| w.messages.get(&m))
+                .map(|m| w.message_json(m));
+            (
+                InteractionKind::ModalSubmit,
+                5,
+                data,
+                message,
+                open.source_message,
+            )
+        }
+        other => return Err(bad(format!("unknown kind {other:?}"))),
+    };
+    let payload = interaction_payload(&w, id, &token, itype, &a, data, message);
+    let notify = Arc::new(tokio::sync::Notify::new());
+    w.interactions.insert(
+        id,
+        Interaction {
+            id,
+            token,
+            kind: ikind,
+            guild_id: a.guild_id,
+            channel_id: a.channel_id,
+            user_id: a.user_id,
+            created: std::time::Instant::now(),
+            state: InteractionState::Pending,
+            ack_ms: None,
+            response: None,
+            source_message: source,
+            message: None,
+            followups: Vec::new(),
+            modal: None,
+            notify,
+        },
+    );
+    w.dispatch(a.guild_id, "INTERACTION_CREATE", &payload, 0);
+    drop(w);
+    let deadline = sh.config.interaction_deadline;
+    let timer = sh.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(deadline).await;
+        let mut w = timer.world();
+        let mut failed = false;
+        if let Some(it) = w.interactions.get_mut(&id)
+            && it.state == InteractionState::Pending
+        {
+            it.state = InteractionState::Failed;
+            it.notify.notify_waiters();
+            failed = true;
+        }
+        if failed {
+            w.interactions_failed += 1;
+        }
+    });
+    Ok(Json(json!({"interaction_id": id.to_string()})))
+}
+
+#[derive(Deserialize)]
+struct WaitQuery {
+    wait_ms: Option<u64>,
+}
+
+fn outcome_json(w: &World, it: &Interaction) -> Value {
+    let msg = |m: u64| w.messages.get(&m).map(|m| w.message_json(m));
+    json!({
+        "interaction_id": it.id.to_string(),
+        "state": it.state.as_str(),
+        "ack_ms": it.ack_ms,
+        "response": it.response,
+        "message": it.message.and_then(msg),
+        "followups": it.followups.iter().filter_map(|m| msg(*m)).collect::<Vec<_>>(),
+        "modal": it.modal,
+    })
+}
+
+async fn get_interaction(
+    State(sh): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    Query(q): Query<WaitQuery>,
+) -> Answer {
+    let id = id_param(&id)?;
+    let wait = Duration::from_millis(q.wait_ms.unwrap_or(0).min(60_000));
+    let start = std::time::Instant::now();
+    loop {
+        let notify = {
+            let w = sh.world();
+            let it = w.interactions.get(&id).ok_or_else(ApiError::unknown_interaction)?;
+            let Some(left) = remaining(start, wait).filter(|_| it.state == InteractionState::Pending)
+            else {
+                return Ok(Json(outcome_json(&w, it)));
+            };
+            (it.notify.clone(), left)
+        };
+        let (n, left) = notify;
+        let notified = n.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        // Re-check after registering: the state may have changed between the two locks.
+        {
+            let w = sh.world();
+            if let Some(it) = w.interactions.get(&id)
+                && it.state != InteractionState::Pending
+            {
+                return Ok(Json(outcome_json(&w, it)));
+            }
+        }
+        let _ = tokio::time::timeout(left, notified).await;
+    }
+}

@@ -1,0 +1,239 @@
+//! Discord's permission algorithm, as documented under "Permission Overwrites": a pure function so
+//! the simulator refuses the bot exactly what Discord would, and so the control API can answer
+//! "what may this person do here" with the same code.
+
+/// Permission bits the simulator reasons about (Discord's values).
+pub mod bits {
+    pub const CREATE_INSTANT_INVITE: u64 = 1 << 0;
+    pub const KICK_MEMBERS: u64 = 1 << 1;
+    pub const ADMINISTRATOR: u64 = 1 << 3;
+    pub const MANAGE_CHANNELS: u64 = 1 << 4;
+    pub const MANAGE_GUILD: u64 = 1 << 5;
+    pub const ADD_REACTIONS: u64 = 1 << 6;
+    pub const VIEW_CHANNEL: u64 = 1 << 10;
+    pub const SEND_MESSAGES: u64 = 1 << 11;
+    pub const MANAGE_MESSAGES: u64 = 1 << 13;
+    pub const EMBED_LINKS: u64 = 1 << 14;
+    pub const ATTACH_FILES: u64 = 1 << 15;
+    pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
+    pub const MENTION_EVERYONE: u64 = 1 << 17;
+    pub const USE_EXTERNAL_EMOJIS: u64 = 1 << 18;
+    pub const CONNECT: u64 = 1 << 20;
+    pub const SPEAK: u64 = 1 << 21;
+    pub const CHANGE_NICKNAME: u64 = 1 << 26;
+    pub const MANAGE_ROLES: u64 = 1 << 28;
+    pub const USE_APPLICATION_COMMANDS: u64 = 1 << 31;
+    /// Every permission Discord defines today (bits 0 through 50).
+    pub const ALL: u64 = (1 << 51) - 1;
+
+    /// What a fresh guild's @everyone role holds in the simulator (close to Discord's default).
+    pub const EVERYONE_DEFAULT: u64 = CREATE_INSTANT_INVITE
+        | ADD_REACTIONS
+        | VIEW_CHANNEL
+        | SEND_MESSAGES
+        | EMBED_LINKS
+        | ATTACH_FILES
+        | READ_MESSAGE_HISTORY
+        | USE_EXTERNAL_EMOJIS
+        | CONNECT
+        | SPEAK
+        | CHANGE_NICKNAME
+        | USE_APPLICATION_COMMANDS;
+
+    /// The managed role of the simulator's bot: what a ticket bot needs.
+    pub const BOT_ROLE: u64 = MANAGE_CHANNELS
+        | MANAGE_ROLES
+        | VIEW_CHANNEL
+        | SEND_MESSAGES
+        | EMBED_LINKS
+        | ATTACH_FILES
+        | READ_MESSAGE_HISTORY;
+}
+
+/// Whom an overwrite targets; the numbers are Discord's `type` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverwriteKind {
+    Role = 0,
+    Member = 1,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overwrite {
+    pub id: u64,
+    pub kind: OverwriteKind,
+    pub allow: u64,
+    pub deny: u64,
+}
+
+/// The member whose permissions are computed, with the guild facts the algorithm needs.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberContext<'a> {
+    /// The guild id, which is also the @everyone role's id.
+    pub guild_id: u64,
+    pub owner_id: u64,
+    pub user_id: u64,
+    /// Permissions of the @everyone role.
+    pub everyone: u64,
+    /// The member's roles (other than @everyone) as `(role id, role permissions)`.
+    pub roles: &'a [(u64, u64)],
+}
+
+/// Guild-level permissions: @everyone ORed with the member's roles; the owner and administrators
+/// hold everything.
+pub fn base_permissions(m: &MemberContext<'_>) -> u64 {
+    if m.user_id == m.owner_id {
+        return bits::ALL;
+    }
+    let perms = m
+        .roles
+        .iter()
+        .fold(m.everyone, |acc, (_, role)| acc | role);
+    if perms & bits::ADMINISTRATOR != 0 {
+        return bits::ALL;
+    }
+    perms
+}
+
+/// Channel permissions: base permissions, then the @everyone overwrite, then the member's roles'
+/// overwrites combined, then the member's own overwrite, each deny before allow. Without
+/// VIEW_CHANNEL nothing else counts, as Discord's clients and API treat it.
+pub fn channel_permissions(m: &MemberContext<'_>, overwrites: &[Overwrite]) -> u64 {
+    let base = base_permissions(m);
+    if base & bits::ADMINISTRATOR != 0 || m.user_id == m.owner_id {
+        return bits::ALL;
+    }
+    let mut perms = base;
+    if let Some(everyone) = overwrites
+        .iter()
+        .find(|o| o.kind == OverwriteKind::Role && o.id == m.guild_id)
+    {
+        perms &= !everyone.deny;
+        perms |= everyone.allow;
+    }
+    let (mut allow, mut deny) = (0, 0);
+    for o in overwrites.iter().filter(|o| o.kind == OverwriteKind::Role) {
+        if o.id != m.guild_id && m.roles.iter().any(|(id, _)| *id == o.id) {
+            allow |= o.allow;
+            deny |= o.deny;
+        }
+    }
+    perms &= !deny;
+    perms |= allow;
+    if let Some(member) = overwrites
+        .iter()
+        .find(|o| o.kind == OverwriteKind::Member && o.id == m.user_id)
+    {
+        perms &= !member.deny;
+        perms |= member.allow;
+    }
+    if perms & bits::VIEW_CHANNEL == 0 {
+        return 0;
+    }
+    perms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bits::*;
+    use super::*;
+
+    const GUILD: u64 = 100;
+    const OWNER: u64 = 1;
+    const USER: u64 = 2;
+    const STAFF: u64 = 300;
+    const OTHER: u64 = 301;
+
+    fn ctx(roles: &[(u64, u64)]) -> MemberContext<'_> {
+        MemberContext {
+            guild_id: GUILD,
+            owner_id: OWNER,
+            user_id: USER,
+            everyone: VIEW_CHANNEL | SEND_MESSAGES,
+            roles,
+        }
+    }
+
+    fn role(id: u64, allow: u64, deny: u64) -> Overwrite {
+        Overwrite {
+            id,
+            kind: OverwriteKind::Role,
+            allow,
+            deny,
+        }
+    }
+
+    fn member(id: u64, allow: u64, deny: u64) -> Overwrite {
+        Overwrite {
+            id,
+            kind: OverwriteKind::Member,
+            allow,
+            deny,
+        }
+    }
+
+    #[test]
+    fn owner_has_everything_despite_overwrites() {
+        let mut c = ctx(&[]);
+        c.user_id = OWNER;
+        let ow = [role(GUILD, 0, VIEW_CHANNEL), member(OWNER, 0, ALL)];
+        assert_eq!(channel_permissions(&c, &ow), ALL);
+        assert_eq!(base_permissions(&c), ALL);
+    }
+
+    #[test]
+    fn administrator_role_has_everything_despite_overwrites() {
+        let roles = [(STAFF, ADMINISTRATOR)];
+        let c = ctx(&roles);
+        let ow = [role(GUILD, 0, VIEW_CHANNEL), role(STAFF, 0, ALL)];
+        assert_eq!(channel_permissions(&c, &ow), ALL);
+    }
+
+    #[test]
+    fn everyone_deny_with_member_allow_lets_the_member_in() {
+        let c = ctx(&[]);
+        let ow = [
+            role(GUILD, 0, VIEW_CHANNEL),
+            member(USER, VIEW_CHANNEL | SEND_MESSAGES, 0),
+        ];
+        let p = channel_permissions(&c, &ow);
+        assert_ne!(p & VIEW_CHANNEL, 0);
+        assert_ne!(p & SEND_MESSAGES, 0);
+        // Someone else stays out.
+        let mut other = ctx(&[]);
+        other.user_id = 3;
+        assert_eq!(channel_permissions(&other, &ow), 0);
+    }
+
+    #[test]
+    fn role_deny_loses_to_member_allow() {
+        let roles = [(STAFF, 0)];
+        let c = ctx(&roles);
+        let ow = [role(STAFF, 0, SEND_MESSAGES), member(USER, SEND_MESSAGES, 0)];
+        assert_ne!(channel_permissions(&c, &ow) & SEND_MESSAGES, 0);
+        // Without the member overwrite the role deny holds.
+        assert_eq!(channel_permissions(&c, &ow[..1]) & SEND_MESSAGES, 0);
+    }
+
+    #[test]
+    fn role_allow_beats_role_deny_across_roles() {
+        // Discord combines all role overwrites first, then applies deny before allow.
+        let roles = [(STAFF, 0), (OTHER, 0)];
+        let c = ctx(&roles);
+        let ow = [role(STAFF, 0, SEND_MESSAGES), role(OTHER, SEND_MESSAGES, 0)];
+        assert_ne!(channel_permissions(&c, &ow) & SEND_MESSAGES, 0);
+    }
+
+    #[test]
+    fn no_view_channel_means_nothing() {
+        let c = ctx(&[]);
+        let ow = [role(GUILD, 0, VIEW_CHANNEL)];
+        assert_eq!(channel_permissions(&c, &ow), 0);
+    }
+
+    #[test]
+    fn overwrites_of_roles_the_member_lacks_do_not_apply() {
+        let c = ctx(&[]);
+        let ow = [role(STAFF, 0, VIEW_CHANNEL)];
+        assert_ne!(channel_permissions(&c, &ow) & VIEW_CHANNEL, 0);
+    }
+}

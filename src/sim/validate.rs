@@ -1,0 +1,412 @@
+//! Discord's documented limits on what a bot sends, refused with 50035 Invalid Form Body naming
+//! the offending field, the way Discord's API does.
+
+use serde_json::Value;
+
+use super::error::ApiError;
+
+pub const CONTENT_MAX: usize = 2000;
+pub const EMBEDS_MAX: usize = 10;
+pub const EMBED_TITLE_MAX: usize = 256;
+pub const EMBED_DESCRIPTION_MAX: usize = 4096;
+pub const EMBED_FIELDS_MAX: usize = 25;
+pub const EMBED_FIELD_NAME_MAX: usize = 256;
+pub const EMBED_FIELD_VALUE_MAX: usize = 1024;
+pub const EMBED_FOOTER_MAX: usize = 2048;
+pub const EMBED_AUTHOR_MAX: usize = 256;
+pub const EMBED_TOTAL_MAX: usize = 6000;
+pub const ACTION_ROWS_MAX: usize = 5;
+pub const BUTTONS_PER_ROW_MAX: usize = 5;
+pub const SELECT_OPTIONS_MAX: usize = 25;
+pub const CUSTOM_ID_MAX: usize = 100;
+pub const MODAL_TITLE_MAX: usize = 45;
+pub const TEXT_INPUT_MAX: usize = 4000;
+pub const FILES_MAX: usize = 10;
+pub const FILE_SIZE_MAX: usize = 10 * 1024 * 1024;
+pub const CHANNEL_NAME_MAX: usize = 100;
+pub const CHANNELS_PER_GUILD_MAX: usize = 500;
+pub const CHANNELS_PER_CATEGORY_MAX: usize = 50;
+pub const COMMANDS_MAX: usize = 100;
+pub const TOPIC_MAX: usize = 1024;
+
+type Path = Vec<String>;
+
+fn at(base: &Path, seg: impl ToString) -> Path {
+    let mut p = base.clone();
+    p.push(seg.to_string());
+    p
+}
+
+fn chars(v: Option<&Value>) -> usize {
+    v.and_then(Value::as_str).map(|s| s.chars().count()).unwrap_or(0)
+}
+
+fn too_long(path: Path, max: usize) -> ApiError {
+    ApiError::form(
+        &path,
+        "BASE_TYPE_MAX_LENGTH",
+        format!("Must be {max} or fewer in length."),
+    )
+}
+
+fn max_len(v: &Value, key: &str, max: usize, base: &Path) -> Result<(), ApiError> {
+    if chars(v.get(key)) > max {
+        return Err(too_long(at(base, key), max));
+    }
+    Ok(())
+}
+
+/// Validates a message body (create or edit): content, embeds, components, attachments.
+pub fn message(body: &Value) -> Result<(), ApiError> {
+    let root: Path = Vec::new();
+    max_len(body, "content", CONTENT_MAX, &root)?;
+    if let Some(embeds) = body.get("embeds").and_then(Value::as_array) {
+        self::embeds(embeds)?;
+    }
+    if let Some(components) = body.get("components").and_then(Value::as_array) {
+        let v2 = body
+            .get("flags")
+            .and_then(Value::as_u64)
+            .is_some_and(|f| f & (1 << 15) != 0);
+        self::components(components, v2)?;
+    }
+    Ok(())
+}
+
+pub fn embeds(embeds: &[Value]) -> Result<(), ApiError> {
+    let base: Path = vec!["embeds".into()];
+    if embeds.len() > EMBEDS_MAX {
+        return Err(ApiError::form(
+            &base,
+            "BASE_TYPE_MAX_LENGTH",
+            format!("Must be {EMBEDS_MAX} or fewer in length."),
+        ));
+    }
+    let mut total = 0;
+    for (i, e) in embeds.iter().enumerate() {
+        let p = at(&base, i);
+        max_len(e, "title", EMBED_TITLE_MAX, &p)?;
+        max_len(e, "description", EMBED_DESCRIPTION_MAX, &p)?;
+        total += chars(e.get("title")) + chars(e.get("description"));
+        if let Some(footer) = e.get("footer") {
+            max_len(footer, "text", EMBED_FOOTER_MAX, &at(&p, "footer"))?;
+            total += chars(footer.get("text"));
+        }
+        if let Some(author) = e.get("author") {
+            max_len(author, "name", EMBED_AUTHOR_MAX, &at(&p, "author"))?;
+            total += chars(author.get("name"));
+        }
+        if let Some(fields) = e.get("fields").and_then(Value::as_array) {
+            if fields.len() > EMBED_FIELDS_MAX {
+                return Err(too_long(at(&p, "fields"), EMBED_FIELDS_MAX));
+            }
+            for (j, f) in fields.iter().enumerate() {
+                let fp = at(&at(&p, "fields"), j);
+                max_len(f, "name", EMBED_FIELD_NAME_MAX, &fp)?;
+                max_len(f, "value", EMBED_FIELD_VALUE_MAX, &fp)?;
+                total += chars(f.get("name")) + chars(f.get("value"));
+            }
+        }
+    }
+    if total > EMBED_TOTAL_MAX {
+        return Err(ApiError::form(
+            &base,
+            "MAX_EMBED_SIZE_EXCEEDED",
+            "Embed size exceeds maximum size of 6000",
+        ));
+    }
+    Ok(())
+}
+
+fn custom_id(c: &Value, p: &Path) -> Result<(), ApiError> {
+    let n = chars(c.get("custom_id"));
+    if c.get("custom_id").and_then(Value::as_str).is_none() || n == 0 {
+        return Err(ApiError::form(
+            &at(p, "custom_id"),
+            "BASE_TYPE_REQUIRED",
+            "This field is required",
+        ));
+    }
+    if n > CUSTOM_ID_MAX {
+        return Err(too_long(at(p, "custom_id"), CUSTOM_ID_MAX));
+    }
+    Ok(())
+}
+
+/// Message components: classic action rows (≤ 5 rows, ≤ 5 buttons or one select each), or a
+/// components-v2 tree whose interactive leaves are checked the same way.
+pub fn components(rows: &[Value], v2: bool) -> Result<(), ApiError> {
+    let base: Path = vec!["components".into()];
+    if !v2 && rows.len() > ACTION_ROWS_MAX {
+        return Err(too_long(base, ACTION_ROWS_MAX));
+    }
+    for (i, row) in rows.iter().enumerate() {
+        component(row, &at(&base, i), v2)?;
+    }
+    Ok(())
+}
+
+fn component(c: &Value, p: &Path, v2: bool) -> Result<(), ApiError> {
+    let kind = c.get("type").and_then(Value::as_u64).unwrap_or(0);
+    match kind {
+        1 => {
+            let children = c
+                .get("components")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let cp = at(p, "components");
+            if children.is_empty() {
+                return Err(ApiError::form(
+                    &cp,
+                    "BASE_TYPE_MIN_LENGTH",
+                    "Must be 1 or more in length.",
+                ));
+            }
+            let selects = children
+                .iter()
+                .filter(|c| matches!(c.get("type").and_then(Value::as_u64), Some(3 | 5..=8)))
+                .count();
+            if children.len() > BUTTONS_PER_ROW_MAX || (selects > 0 && children.len() > 1) {
+                return Err(ApiError::form(
+                    &cp,
+                    "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                    "The specified component exceeds the maximum width",
+                ));
+            }
+            for (j, child) in children.iter().enumerate() {
+                component(child, &at(&cp, j), v2)?;
+            }
+        }
+        2 => {
+            let style = c.get("style").and_then(Value::as_u64).unwrap_or(0);
+            if chars(c.get("label")) > 80 {
+                return Err(too_long(at(p, "label"), 80));
+            }
+            match style {
+                1..=4 => custom_id(c, p)?,
+                5 => {
+                    if c.get("url").and_then(Value::as_str).is_none() {
+                        return Err(ApiError::form(
+                            &at(p, "url"),
+                            "BASE_TYPE_REQUIRED",
+                            "This field is required",
+                        ));
+                    }
+                }
+                6 => {}
+                _ => {
+                    return Err(ApiError::form(
+                        &at(p, "style"),
+                        "BASE_TYPE_CHOICES",
+                        "Value must be one of {1, 2, 3, 4, 5, 6}.",
+                    ));
+                }
+            }
+        }
+        3 | 5..=8 => {
+            custom_id(c, p)?;
+            max_len(c, "placeholder", 150, p)?;
+            if kind == 3 {
+                let options = c
+                    .get("options")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                if options.is_empty() {
+                    return Err(ApiError::form(
+                        &at(p, "options"),
+                        "BASE_TYPE_MIN_LENGTH",
+                        "Must be 1 or more in length.",
+                    ));
+                }
+                if options.len() > SELECT_OPTIONS_MAX {
+                    return Err(too_long(at(p, "options"), SELECT_OPTIONS_MAX));
+                }
+                for (j, o) in options.iter().enumerate() {
+                    let op = at(&at(p, "options"), j);
+                    max_len(o, "label", 100, &op)?;
+                    max_len(o, "value", 100, &op)?;
+                    max_len(o, "description", 100, &op)?;
+                }
+            }
+            for key in ["min_values", "max_values"] {
+                if let Some(n) = c.get(key).and_then(Value::as_u64)
+                    && n > 25
+                {
+                    return Err(ApiError::form(
+                        &at(p, key),
+                        "NUMBER_TYPE_MAX",
+                        "int value should be less than or equal to 25.",
+                    ));
+                }
+            }
+        }
+        4 => text_input(c, p)?,
+        9 | 17 | 18 if v2 || kind == 18 => {
+            for key in ["components", "accessory", "component"] {
+                match c.get(key) {
+                    Some(Value::Array(children)) => {
+                        for (j, child) in children.iter().enumerate() {
+                            component(child, &at(&at(p, key), j), v2)?;
+                        }
+                    }
+                    Some(child @ Value::Object(_)) => component(child, &at(p, key), v2)?,
+                    _ => {}
+                }
+            }
+        }
+        10..=14 if v2 => {}
+        _ => {
+            return Err(ApiError::form(
+                &at(p, "type"),
+                "UNION_TYPE_CHOICES",
+                "Value of field \"type\" must be one of the component types.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn text_input(c: &Value, p: &Path) -> Result<(), ApiError> {
+    custom_id(c, p)?;
+    max_len(c, "label", 45, p)?;
+    max_len(c, "placeholder", 100, p)?;
+    max_len(c, "value", TEXT_INPUT_MAX, p)?;
+    for key in ["min_length", "max_length"] {
+        if let Some(n) = c.get(key).and_then(Value::as_u64)
+            && n > TEXT_INPUT_MAX as u64
+        {
+            return Err(ApiError::form(
+                &at(p, key),
+                "NUMBER_TYPE_MAX",
+                format!("int value should be less than or equal to {TEXT_INPUT_MAX}."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A modal (interaction response type 9): custom_id, title ≤ 45, 1–5 rows of text inputs.
+pub fn modal(data: &Value) -> Result<(), ApiError> {
+    let base: Path = vec!["data".into()];
+    custom_id(data, &base)?;
+    let title = data.get("title").and_then(Value::as_str).unwrap_or("");
+    if title.is_empty() {
+        return Err(ApiError::form(
+            &at(&base, "title"),
+            "BASE_TYPE_REQUIRED",
+            "This field is required",
+        ));
+    }
+    max_len(data, "title", MODAL_TITLE_MAX, &base)?;
+    let rows = data
+        .get("components")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let cp = at(&base, "components");
+    if rows.is_empty() || rows.len() > 5 {
+        return Err(ApiError::form(
+            &cp,
+            "BASE_TYPE_BAD_LENGTH",
+            "Must be between 1 and 5 in length.",
+        ));
+    }
+    for (i, row) in rows.iter().enumerate() {
+        component(row, &at(&cp, i), false)?;
+    }
+    Ok(())
+}
+
+/// Every text input of a modal (inside action rows or labels), in order.
+pub fn modal_inputs(modal: &Value) -> Vec<&Value> {
+    fn walk<'a>(c: &'a Value, out: &mut Vec<&'a Value>) {
+        match c.get("type").and_then(Value::as_u64) {
+            Some(4) => out.push(c),
+            _ => {
+                if let Some(children) = c.get("components").and_then(Value::as_array) {
+                    children.iter().for_each(|ch| walk(ch, out));
+                }
+                if let Some(child) = c.get("component") {
+                    walk(child, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(rows) = modal.get("components").and_then(Value::as_array) {
+        rows.iter().for_each(|r| walk(r, &mut out));
+    }
+    out
+}
+
+/// Finds the interactive component with this custom_id anywhere in a message's components.
+pub fn find_component<'a>(components: &'a [Value], id: &str) -> Option<&'a Value> {
+    for c in components {
+        if c.get("custom_id").and_then(Value::as_str) == Some(id) {
+            return Some(c);
+        }
+        for key in ["components", "accessory", "component"] {
+            match c.get(key) {
+                Some(Value::Array(children)) => {
+                    if let Some(found) = find_component(children, id) {
+                        return Some(found);
+                    }
+                }
+                Some(child @ Value::Object(_)) => {
+                    if let Some(found) = find_component(std::slice::from_ref(child), id) {
+                        return Some(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// Channel names: 1–100 characters.
+pub fn channel_name(name: Option<&str>, required: bool) -> Result<(), ApiError> {
+    match name {
+        None if required => Err(ApiError::form(
+            &["name".to_string()],
+            "BASE_TYPE_REQUIRED",
+            "This field is required",
+        )),
+        Some(n) if n.is_empty() || n.chars().count() > CHANNEL_NAME_MAX => Err(ApiError::form(
+            &["name".to_string()],
+            "BASE_TYPE_BAD_LENGTH",
+            "Must be between 1 and 100 in length.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn content_over_2000_names_the_field() {
+        let e = message(&json!({"content": "x".repeat(2001)})).unwrap_err();
+        assert_eq!(e.code, 50035);
+        assert!(e.errors.unwrap()["content"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH");
+        assert!(message(&json!({"content": "x".repeat(2000)})).is_ok());
+    }
+
+    #[test]
+    fn nested_custom_id_found() {
+        let comps = [json!({"type":1,"components":[{"type":2,"style":1,"custom_id":"a:b","label":"x"}]})];
+        assert!(find_component(&comps, "a:b").is_some());
+        assert!(find_component(&comps, "a:c").is_none());
+    }
+
+    #[test]
+    fn six_buttons_in_a_row_refused() {
+        let b = json!({"type":2,"style":1,"custom_id":"x","label":"x"});
+        let row = json!({"type":1,"components":[b.clone(),b.clone(),b.clone(),b.clone(),b.clone(),b]});
+        assert_eq!(components(&[row], false).unwrap_err().code, 50035);
+    }
+}

@@ -1,0 +1,951 @@
+//! The durable store: one redb file, written by one dedicated thread with group commit.
+//!
+//! # Shape
+//! - [`Store::write`] encodes the ops on the caller's thread (cheap, and it keeps the write
+//!   transaction free of code that can fail halfway) and queues them to the writer thread.
+//! - The writer thread takes the first queued request, drains whatever else is already queued (up
+//!   to [`MAX_GROUP_OPS`]), applies all of it in one write transaction and commits once. Under load
+//!   many guilds share one fsync; [`Store::stats`] shows commits against ops.
+//! - Reads run on `spawn_blocking` inside a read transaction; redb lets readers run beside the
+//!   writer, so a slow commit never stalls a read.
+//!
+//! Architecture Invariant: this module is the only code that touches redb, and no redb call runs
+//! on a tokio worker or an actor's handler thread.
+//!
+//! Architecture Invariant: an existing file that is not our database is never modified. It is
+//! probed read-only (or through a throwaway copy when redb would need to repair it first).
+
+pub mod codec;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Display;
+use std::fs;
+use std::future::Future;
+use std::io::Read;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::task::{Context, Poll};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use redb::{
+    Builder, Database, DatabaseError, ReadTransaction, ReadableDatabase, ReadableTable,
+    StorageError, TableDefinition, TableError,
+};
+use tokio::sync::oneshot;
+
+use crate::domain::model::{GuildSettings, Snowflake, TicketRecord, TicketState};
+
+/// The schema this build writes and understands. Raise it when a table changes meaning; `open`
+/// then refuses files from a newer build instead of misreading them.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// A group stops draining the queue past this many ops, so one commit stays bounded.
+pub const MAX_GROUP_OPS: usize = 4096;
+
+// Fixed names (never `type_name`), so the file does not depend on module paths.
+const META: TableDefinition<&str, u64> = TableDefinition::new("ticketeer_meta");
+const SETTINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("settings");
+const COUNTERS: TableDefinition<u64, u64> = TableDefinition::new("counters");
+const TICKETS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("tickets");
+const CHANNEL_INDEX: TableDefinition<u64, (u64, u64)> = TableDefinition::new("channel_index");
+const TRANSCRIPTS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("transcripts");
+const DM_CHANNELS: TableDefinition<u64, u64> = TableDefinition::new("dm_channels");
+
+const SCHEMA_KEY: &str = "schema_version";
+
+/// First bytes of every redb file; anything else at the path is not a database at all.
+const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Every commit is fsync'd before its writers are told it succeeded.
+    #[default]
+    Immediate,
+    /// redb's `Durability::None`: commits may be lost on power failure. Benchmarks only.
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    pub path: PathBuf,
+    pub durability: Durability,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "{} exists but is not a Ticketeer database; it was left untouched (move it away or choose another --data-dir)",
+        path.display()
+    )]
+    Foreign { path: PathBuf },
+    #[error(
+        "{} cannot be read as a Ticketeer database ({reason}); it was left untouched (restore a backup or move it away)",
+        path.display()
+    )]
+    Corrupt { path: PathBuf, reason: String },
+    #[error(
+        "the database was written by a newer Ticketeer (schema version {found}, this build supports up to {supported}); upgrade Ticketeer"
+    )]
+    SchemaTooNew { found: u64, supported: u64 },
+    #[error("database file I/O error: {0}")]
+    Io(Arc<std::io::Error>),
+    #[error("database error: {0}")]
+    Db(String),
+    #[error("a stored value could not be encoded or decoded: {0}")]
+    Codec(String),
+    #[error("the store has shut down")]
+    Closed,
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(Arc::new(e))
+    }
+}
+
+impl From<codec::CodecError> for StoreError {
+    fn from(e: codec::CodecError) -> Self {
+        StoreError::Codec(e.to_string())
+    }
+}
+
+fn db_err(e: impl Display) -> StoreError {
+    StoreError::Db(e.to_string())
+}
+
+/// What a guild actor needs to start.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GuildSnapshot {
+    pub settings: GuildSettings,
+    pub counter: u64,
+    /// Every record whose channel may still exist: Provisioning, Open or Closed; by number.
+    pub tickets: Vec<TicketRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOp {
+    PutSettings {
+        guild: Snowflake,
+        settings: GuildSettings,
+    },
+    /// Stored as `max(old, value)`: a counter never goes back.
+    SetCounter {
+        guild: Snowflake,
+        value: u64,
+    },
+    /// Keyed by `(record.guild, record.number)`; keeps the channel index in step.
+    PutTicket(TicketRecord),
+    /// Stored compressed.
+    PutTranscript {
+        guild: Snowflake,
+        number: u64,
+        html: String,
+        text: String,
+    },
+    PutDmChannel {
+        user: Snowflake,
+        channel: Snowflake,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoreStats {
+    /// Successful write transactions.
+    pub commits: u64,
+    /// Ops those transactions carried.
+    pub ops: u64,
+}
+
+/// Resolves once the writes of one [`Store::write`] call are committed (or failed).
+///
+/// Dropping it does not cancel the write: the ops are already queued.
+pub struct CommitReceipt {
+    state: ReceiptState,
+}
+
+enum ReceiptState {
+    Waiting(oneshot::Receiver<Result<(), StoreError>>),
+    Done(Option<Result<(), StoreError>>),
+}
+
+impl Future for CommitReceipt {
+    type Output = Result<(), StoreError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.get_mut().state {
+            // A dropped sender means the writer thread is gone without answering.
+            ReceiptState::Waiting(rx) => Pin::new(rx)
+                .poll(cx)
+                .map(|r| r.unwrap_or(Err(StoreError::Closed))),
+            ReceiptState::Done(result) => {
+                Poll::Ready(result.take().unwrap_or(Err(StoreError::Closed)))
+            }
+        }
+    }
+}
+
+/// An op already turned into the bytes the tables hold.
+enum EncodedOp {
+    Settings {
+        guild: u64,
+        bytes: Vec<u8>,
+    },
+    Counter {
+        guild: u64,
+        value: u64,
+    },
+    Ticket {
+        key: (u64, u64),
+        channel: Option<u64>,
+        bytes: Vec<u8>,
+    },
+    Transcript {
+        key: (u64, u64),
+        bytes: Vec<u8>,
+    },
+    Dm {
+        user: u64,
+        channel: u64,
+    },
+}
+
+fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
+    Ok(match op {
+        WriteOp::PutSettings { guild, settings } => EncodedOp::Settings {
+            guild,
+            bytes: codec::encode(&settings)?,
+        },
+        WriteOp::SetCounter { guild, value } => EncodedOp::Counter { guild, value },
+        WriteOp::PutTicket(record) => EncodedOp::Ticket {
+            key: (record.guild, record.number),
+            channel: record.channel,
+            bytes: codec::encode(&record)?,
+        },
+        WriteOp::PutTranscript {
+            guild,
+            number,
+            html,
+            text,
+        } => EncodedOp::Transcript {
+            key: (guild, number),
+            bytes: codec::encode_transcript(&html, &text)?,
+        },
+        WriteOp::PutDmChannel { user, channel } => EncodedOp::Dm { user, channel },
+    })
+}
+
+struct Request {
+    ops: Vec<EncodedOp>,
+    reply: oneshot::Sender<Result<(), StoreError>>,
+}
+
+#[derive(Default)]
+struct Counters {
+    commits: AtomicU64,
+    ops: AtomicU64,
+}
+
+struct Inner {
+    /// `None` once closed. Readers clone the Arc for the length of one read only, so `shutdown`
+    /// can wait them out and be the last owner.
+    db: RwLock<Option<Arc<Database>>>,
+    /// `None` only while dropping, so the writer sees the queue close and exits.
+    tx: Mutex<Option<mpsc::Sender<Request>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    counters: Arc<Counters>,
+}
+
+impl Inner {
+    /// Blocking and idempotent: commits what was queued, stops the writer, and releases the file.
+    fn shutdown(&self) {
+        // Closing the queue ends the writer once it has committed and answered what is queued.
+        if let Ok(mut tx) = self.tx.lock() {
+            tx.take();
+        }
+        let handle = self.writer.lock().ok().and_then(|mut h| h.take());
+        if let Some(handle) = handle
+            && handle.join().is_err()
+        {
+            tracing::error!("store writer thread panicked");
+        }
+        let Some(mut db) = self.db.write().ok().and_then(|mut db| db.take()) else {
+            return;
+        };
+        // Reads in flight still hold the database; they are single short transactions.
+        let deadline = std::time::Instant::now() + CLOSE_WAIT;
+        loop {
+            match Arc::try_unwrap(db) {
+                Ok(db) => {
+                    if let Err(e) = db.close() {
+                        tracing::warn!(error = %e, "closing the database failed");
+                    }
+                    return;
+                }
+                Err(shared) if std::time::Instant::now() < deadline => {
+                    db = shared;
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        "reads still running at store close; the file is released when they end"
+                    );
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// How long a close waits for reads in flight before leaving the file to them.
+const CLOSE_WAIT: Duration = Duration::from_secs(10);
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // So reopening the same path right after dropping the last Store works.
+        self.shutdown();
+    }
+}
+
+/// Handle to the store; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+impl Store {
+    /// Blocking; creates the file (and parent dir) if absent. A file that is not a redb database,
+    /// or a redb database without our schema-version table, or an unreadable one gives
+    /// [`StoreError::Foreign`] / [`StoreError::Corrupt`], and the file is not modified. A fresh
+    /// file gets the schema version.
+    pub fn open(config: StoreConfig) -> Result<Store, StoreError> {
+        let path = config.path.clone();
+        if let Some(parent) = path.parent()
+            && !parent.as_os_str().is_empty()
+        {
+            fs::create_dir_all(parent)?;
+        }
+        let fresh = match fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => return Err(StoreError::Foreign { path }),
+            Ok(meta) => meta.len() == 0,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            Err(e) => return Err(e.into()),
+        };
+        let db = if fresh {
+            create_fresh(&path)?
+        } else {
+            probe_existing(&path)?;
+            open_existing(&path)?
+        };
+        let db = Arc::new(db);
+        let counters = Arc::new(Counters::default());
+        let (tx, rx) = mpsc::channel();
+        let writer = {
+            let db = db.clone();
+            let counters = counters.clone();
+            let durability = config.durability;
+            std::thread::Builder::new()
+                .name("store-writer".into())
+                .spawn(move || writer_loop(&db, durability, &counters, rx))?
+        };
+        tracing::info!(path = %path.display(), "store opened");
+        Ok(Store {
+            inner: Arc::new(Inner {
+                db: RwLock::new(Some(db)),
+                tx: Mutex::new(Some(tx)),
+                writer: Mutex::new(Some(writer)),
+                counters,
+            }),
+        })
+    }
+
+    /// Queue writes; the receipt resolves once they are durably committed. All ops of one call
+    /// commit atomically together. Dropping the receipt does not cancel the write.
+    pub fn write(&self, ops: Vec<WriteOp>) -> CommitReceipt {
+        let encoded = match ops.into_iter().map(encode_op).collect() {
+            Ok(encoded) => encoded,
+            Err(e) => {
+                tracing::warn!(error = %e, "store write refused");
+                return CommitReceipt {
+                    state: ReceiptState::Done(Some(Err(e))),
+                };
+            }
+        };
+        self.enqueue(encoded)
+    }
+
+    fn enqueue(&self, ops: Vec<EncodedOp>) -> CommitReceipt {
+        let (reply, rx) = oneshot::channel();
+        let request = Request { ops, reply };
+        let sent = match self.inner.tx.lock() {
+            Ok(tx) => tx.as_ref().is_some_and(|tx| tx.send(request).is_ok()),
+            Err(_) => false,
+        };
+        if !sent {
+            return CommitReceipt {
+                state: ReceiptState::Done(Some(Err(StoreError::Closed))),
+            };
+        }
+        CommitReceipt {
+            state: ReceiptState::Waiting(rx),
+        }
+    }
+
+    /// Resolves when everything queued before it is committed.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        // The queue is FIFO and the writer answers a group only after its commit, so an empty
+        // request is answered after every earlier one.
+        self.enqueue(Vec::new()).await
+    }
+
+    /// Closes the store for every handle: what was queued is committed, later writes and reads
+    /// get [`StoreError::Closed`], and the file is released (so the same path can be opened again
+    /// in this process) by the time this returns.
+    pub async fn close(self) {
+        let inner = self.inner.clone();
+        drop(self);
+        if let Err(e) = tokio::task::spawn_blocking(move || inner.shutdown()).await {
+            tracing::warn!(error = %e, "store close task failed");
+        }
+    }
+
+    pub fn stats(&self) -> StoreStats {
+        StoreStats {
+            commits: self.inner.counters.commits.load(Ordering::Relaxed),
+            ops: self.inner.counters.ops.load(Ordering::Relaxed),
+        }
+    }
+
+    async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&ReadTransaction) -> Result<T, StoreError> + Send + 'static,
+    {
+        let db = self
+            .inner
+            .db
+            .read()
+            .ok()
+            .and_then(|db| db.clone())
+            .ok_or(StoreError::Closed)?;
+        tokio::task::spawn_blocking(move || {
+            let txn = db.begin_read().map_err(db_err)?;
+            f(&txn)
+        })
+        .await
+        .map_err(|e| StoreError::Db(format!("read task failed: {e}")))?
+    }
+
+    /// The guild's settings, counter and live tickets; defaults when the guild is unknown.
+    pub async fn load_guild(&self, guild: Snowflake) -> Result<GuildSnapshot, StoreError> {
+        self.read(move |txn| load_guild_in(txn, guild)).await
+    }
+
+    /// Every guild the store knows of, read in one transaction.
+    pub async fn load_all(&self) -> Result<Vec<(Snowflake, GuildSnapshot)>, StoreError> {
+        self.read(|txn| {
+            let mut guilds = BTreeSet::new();
+            if let Some(table) = open_ro(txn, SETTINGS)? {
+                for entry in table.iter().map_err(db_err)? {
+                    guilds.insert(entry.map_err(db_err)?.0.value());
+                }
+            }
+            if let Some(table) = open_ro(txn, COUNTERS)? {
+                for entry in table.iter().map_err(db_err)? {
+                    guilds.insert(entry.map_err(db_err)?.0.value());
+                }
+            }
+            let mut tickets: BTreeMap<u64, Vec<TicketRecord>> = BTreeMap::new();
+            if let Some(table) = open_ro(txn, TICKETS)? {
+                for entry in table.iter().map_err(db_err)? {
+                    let (key, value) = entry.map_err(db_err)?;
+                    let (guild, number) = key.value();
+                    guilds.insert(guild);
+                    if let Some(record) = decode_ticket_lenient(guild, number, value.value())
+                        && is_live(record.state)
+                    {
+                        tickets.entry(guild).or_default().push(record);
+                    }
+                }
+            }
+            let settings = open_ro(txn, SETTINGS)?;
+            let counters = open_ro(txn, COUNTERS)?;
+            let mut out = Vec::with_capacity(guilds.len());
+            for guild in guilds {
+                let settings = match &settings {
+                    Some(t) => read_settings(t, guild)?,
+                    None => GuildSettings::default(),
+                };
+                let counter = match &counters {
+                    Some(t) => t.get(guild).map_err(db_err)?.map_or(0, |v| v.value()),
+                    None => 0,
+                };
+                let tickets = tickets.remove(&guild).unwrap_or_default();
+                out.push((
+                    guild,
+                    GuildSnapshot {
+                        settings,
+                        counter,
+                        tickets,
+                    },
+                ));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn ticket(
+        &self,
+        guild: Snowflake,
+        number: u64,
+    ) -> Result<Option<TicketRecord>, StoreError> {
+        self.read(move |txn| ticket_in(txn, (guild, number))).await
+    }
+
+    /// Every record of the guild, in every state, by number.
+    pub async fn all_tickets(&self, guild: Snowflake) -> Result<Vec<TicketRecord>, StoreError> {
+        self.read(move |txn| guild_tickets(txn, guild, |_| true))
+            .await
+    }
+
+    /// The record whose channel this is, in whatever state (a deleted ticket keeps its channel id
+    /// in the record, and so in the index).
+    pub async fn ticket_by_channel(
+        &self,
+        channel: Snowflake,
+    ) -> Result<Option<TicketRecord>, StoreError> {
+        self.read(move |txn| {
+            let Some(index) = open_ro(txn, CHANNEL_INDEX)? else {
+                return Ok(None);
+            };
+            let Some(key) = index.get(channel).map_err(db_err)?.map(|v| v.value()) else {
+                return Ok(None);
+            };
+            ticket_in(txn, key)
+        })
+        .await
+    }
+
+    /// `(html, text)` of a closed ticket's transcript.
+    pub async fn transcript(
+        &self,
+        guild: Snowflake,
+        number: u64,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        self.read(move |txn| {
+            let Some(table) = open_ro(txn, TRANSCRIPTS)? else {
+                return Ok(None);
+            };
+            match table.get((guild, number)).map_err(db_err)? {
+                Some(bytes) => Ok(Some(codec::decode_transcript(bytes.value())?)),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    pub async fn dm_channel(&self, user: Snowflake) -> Result<Option<Snowflake>, StoreError> {
+        self.read(move |txn| {
+            let Some(table) = open_ro(txn, DM_CHANNELS)? else {
+                return Ok(None);
+            };
+            Ok(table.get(user).map_err(db_err)?.map(|v| v.value()))
+        })
+        .await
+    }
+}
+
+fn is_live(state: TicketState) -> bool {
+    matches!(
+        state,
+        TicketState::Provisioning | TicketState::Open | TicketState::Closed
+    )
+}
+
+/// A table that was never created reads as empty (a file from before the table existed).
+fn open_ro<K: redb::Key + 'static, V: redb::Value + 'static>(
+    txn: &ReadTransaction,
+    def: TableDefinition<K, V>,
+) -> Result<Option<redb::ReadOnlyTable<K, V>>, StoreError> {
+    match txn.open_table(def) {
+        Ok(table) => Ok(Some(table)),
+        Err(TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(db_err(e)),
+    }
+}
+
+fn read_settings(
+    table: &redb::ReadOnlyTable<u64, &[u8]>,
+    guild: u64,
+) -> Result<GuildSettings, StoreError> {
+    match table.get(guild).map_err(db_err)? {
+        // An undecodable settings value is an error, not defaults: defaults would be written
+        // back over the guild's real configuration on its next change.
+        Some(bytes) => codec::decode(bytes.value()).map_err(|e| {
+            tracing::warn!(guild.id = guild, error = %e, "stored guild settings unreadable");
+            StoreError::from(e)
+        }),
+        None => Ok(GuildSettings::default()),
+    }
+}
+
+/// Bulk loads skip a damaged record with a warning, so one bad value cannot keep a whole guild
+/// from starting; the counter still guards its number against reuse.
+fn decode_ticket_lenient(guild: u64, number: u64, bytes: &[u8]) -> Option<TicketRecord> {
+    match codec::decode::<TicketRecord>(bytes) {
+        Ok(record) => Some(record),
+        Err(e) => {
+            tracing::warn!(guild.id = guild, ticket.number = number, error = %e, "skipping unreadable ticket record");
+            None
+        }
+    }
+}
+
+fn ticket_in(txn: &ReadTransaction, key: (u64, u64)) -> Result<Option<TicketRecord>, StoreError> {
+    let Some(table) = open_ro(txn, TICKETS)? else {
+        return Ok(None);
+    };
+    match table.get(key).map_err(db_err)? {
+        Some(bytes) => Ok(Some(codec::decode(bytes.value())?)),
+        None => Ok(None),
+    }
+}
+
+fn guild_tickets(
+    txn: &ReadTransaction,
+    guild: u64,
+    keep: impl Fn(TicketState) -> bool,
+) -> Result<Vec<TicketRecord>, StoreError> {
+    let Some(table) = open_ro(txn, TICKETS)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for entry in table
+        .range((guild, 0u64)..=(guild, u64::MAX))
+        .map_err(db_err)?
+    {
+        let (key, value) = entry.map_err(db_err)?;
+        let (_, number) = key.value();
+        if let Some(record) = decode_ticket_lenient(guild, number, value.value())
+            && keep(record.state)
+        {
+            out.push(record);
+        }
+    }
+    Ok(out)
+}
+
+fn load_guild_in(txn: &ReadTransaction, guild: u64) -> Result<GuildSnapshot, StoreError> {
+    let settings = match open_ro(txn, SETTINGS)? {
+        Some(table) => read_settings(&table, guild)?,
+        None => GuildSettings::default(),
+    };
+    let counter = match open_ro(txn, COUNTERS)? {
+        Some(table) => table.get(guild).map_err(db_err)?.map_or(0, |v| v.value()),
+        None => 0,
+    };
+    let tickets = guild_tickets(txn, guild, is_live)?;
+    Ok(GuildSnapshot {
+        settings,
+        counter,
+        tickets,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening
+
+fn create_fresh(path: &Path) -> Result<Database, StoreError> {
+    let db = guarded_open(path, || Builder::new().create(path))?;
+    let txn = db.begin_write().map_err(db_err)?;
+    {
+        create_tables(&txn)?;
+        let mut meta = txn.open_table(META).map_err(db_err)?;
+        meta.insert(SCHEMA_KEY, SCHEMA_VERSION).map_err(db_err)?;
+    }
+    txn.commit().map_err(db_err)?;
+    Ok(db)
+}
+
+fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    txn.open_table(META).map_err(db_err)?;
+    txn.open_table(SETTINGS).map_err(db_err)?;
+    txn.open_table(COUNTERS).map_err(db_err)?;
+    txn.open_table(TICKETS).map_err(db_err)?;
+    txn.open_table(CHANNEL_INDEX).map_err(db_err)?;
+    txn.open_table(TRANSCRIPTS).map_err(db_err)?;
+    txn.open_table(DM_CHANNELS).map_err(db_err)?;
+    Ok(())
+}
+
+/// Decides, without writing to `path`, whether it holds our database.
+fn probe_existing(path: &Path) -> Result<(), StoreError> {
+    let mut head = [0u8; REDB_MAGIC.len()];
+    let mut file = fs::File::open(path)?;
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    drop(file);
+    if filled < head.len() || head != REDB_MAGIC {
+        return Err(StoreError::Foreign {
+            path: path.to_owned(),
+        });
+    }
+    let opened = guarded_open(path, || Builder::new().open_read_only(path));
+    match opened {
+        Ok(ro) => {
+            let verdict = check_schema(path, &ro);
+            let _ = ro.close();
+            verdict
+        }
+        // redb refuses a read-only open of a file that was not closed cleanly (a crash) because
+        // it would have to repair it. Repair a throwaway copy instead and look at that.
+        Err(StoreError::Db(reason)) if reason == REPAIR_NEEDED => probe_copy(path),
+        Err(e) => Err(e),
+    }
+}
+
+const REPAIR_NEEDED: &str = "repair needed";
+
+fn probe_copy(path: &Path) -> Result<(), StoreError> {
+    let mut copy_name = path.file_name().unwrap_or_default().to_os_string();
+    copy_name.push(format!(".probe-{}", std::process::id()));
+    let copy = path.with_file_name(copy_name);
+    fs::copy(path, &copy)?;
+    let verdict = guarded_open(&copy, || {
+        Builder::new().set_check_integrity_on_open(true).open(&copy)
+    })
+    .map_err(|e| match e {
+        // Errors about the copy are errors about the original.
+        StoreError::Corrupt { reason, .. } => StoreError::Corrupt {
+            path: path.to_owned(),
+            reason,
+        },
+        StoreError::Foreign { .. } => StoreError::Foreign {
+            path: path.to_owned(),
+        },
+        other => other,
+    })
+    .and_then(|db| check_schema(path, &db));
+    if let Err(e) = fs::remove_file(&copy) {
+        tracing::warn!(path = %copy.display(), error = %e, "could not remove database probe copy");
+    }
+    verdict
+}
+
+fn check_schema(path: &Path, db: &impl ReadableDatabase) -> Result<(), StoreError> {
+    let foreign = || StoreError::Foreign {
+        path: path.to_owned(),
+    };
+    let txn = db.begin_read().map_err(|e| StoreError::Corrupt {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    let meta = match txn.open_table(META) {
+        Ok(meta) => meta,
+        Err(TableError::TableDoesNotExist(_))
+        | Err(TableError::TableTypeMismatch { .. })
+        | Err(TableError::TableIsMultimap(_)) => return Err(foreign()),
+        Err(e) => {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    let found = meta
+        .get(SCHEMA_KEY)
+        .map_err(|e| StoreError::Corrupt {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?
+        .map(|v| v.value())
+        .ok_or_else(foreign)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+fn open_existing(path: &Path) -> Result<Database, StoreError> {
+    let db = guarded_open(path, || Builder::new().open(path))?;
+    // A file from an older build of this schema may lack a table added since.
+    let txn = db.begin_write().map_err(db_err)?;
+    create_tables(&txn)?;
+    txn.commit().map_err(db_err)?;
+    Ok(db)
+}
+
+/// Runs a redb open, turning its errors (and a panic, which debug builds of redb raise on some
+/// damaged files) into errors a self-hoster can act on.
+fn guarded_open<T>(
+    path: &Path,
+    open: impl FnOnce() -> Result<T, DatabaseError>,
+) -> Result<T, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt {
+        path: path.to_owned(),
+        reason,
+    };
+    match catch_unwind(AssertUnwindSafe(open)) {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => Err(StoreError::Db(format!(
+            "{} is already open in another process (is another Ticketeer running?)",
+            path.display()
+        ))),
+        Ok(Err(DatabaseError::RepairAborted)) => Err(StoreError::Db(REPAIR_NEEDED.into())),
+        Ok(Err(DatabaseError::UpgradeRequired(v))) => {
+            Err(corrupt(format!("old redb file format {v}")))
+        }
+        Ok(Err(DatabaseError::Storage(StorageError::Io(e))))
+            if e.kind() == std::io::ErrorKind::InvalidData =>
+        {
+            Err(corrupt(e.to_string()))
+        }
+        Ok(Err(DatabaseError::Storage(StorageError::Io(e)))) => Err(e.into()),
+        Ok(Err(e)) => Err(corrupt(e.to_string())),
+        Err(_) => Err(corrupt("the file structure is damaged".into())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The writer thread
+
+fn writer_loop(
+    db: &Database,
+    durability: Durability,
+    counters: &Counters,
+    rx: mpsc::Receiver<Request>,
+) {
+    // Ends when every Store handle is gone and the queue is drained.
+    while let Ok(first) = rx.recv() {
+        let mut n_ops = first.ops.len();
+        let mut group = vec![first];
+        while n_ops < MAX_GROUP_OPS {
+            match rx.try_recv() {
+                Ok(next) => {
+                    n_ops += next.ops.len();
+                    group.push(next);
+                }
+                Err(_) => break,
+            }
+        }
+        let result = if n_ops == 0 {
+            // Only flushes: everything before them is already committed.
+            Ok(())
+        } else {
+            match catch_unwind(AssertUnwindSafe(|| commit_group(db, durability, &group))) {
+                Ok(result) => result,
+                Err(_) => Err(StoreError::Db(
+                    "the store writer panicked mid-commit".into(),
+                )),
+            }
+        };
+        match &result {
+            Ok(()) if n_ops > 0 => {
+                counters.commits.fetch_add(1, Ordering::Relaxed);
+                counters.ops.fetch_add(n_ops as u64, Ordering::Relaxed);
+            }
+            Ok(()) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, requests = group.len(), ops = n_ops, "store commit failed");
+            }
+        }
+        for request in group {
+            // A writer that stopped waiting is fine: its ops are committed (or not) regardless.
+            let _ = request.reply.send(result.clone());
+        }
+    }
+}
+
+fn commit_group(
+    db: &Database,
+    durability: Durability,
+    group: &[Request],
+) -> Result<(), StoreError> {
+    let mut txn = db.begin_write().map_err(db_err)?;
+    let durability = match durability {
+        Durability::Immediate => redb::Durability::Immediate,
+        Durability::None => redb::Durability::None,
+    };
+    txn.set_durability(durability).map_err(db_err)?;
+    {
+        let mut settings = txn.open_table(SETTINGS).map_err(db_err)?;
+        let mut counters = txn.open_table(COUNTERS).map_err(db_err)?;
+        let mut tickets = txn.open_table(TICKETS).map_err(db_err)?;
+        let mut index = txn.open_table(CHANNEL_INDEX).map_err(db_err)?;
+        let mut transcripts = txn.open_table(TRANSCRIPTS).map_err(db_err)?;
+        let mut dms = txn.open_table(DM_CHANNELS).map_err(db_err)?;
+        for op in group.iter().flat_map(|r| &r.ops) {
+            match op {
+                EncodedOp::Settings { guild, bytes } => {
+                    settings.insert(*guild, bytes.as_slice()).map_err(db_err)?;
+                }
+                EncodedOp::Counter { guild, value } => {
+                    let old = counters
+                        .get(*guild)
+                        .map_err(db_err)?
+                        .map_or(0, |v| v.value());
+                    if *value > old {
+                        counters.insert(*guild, *value).map_err(db_err)?;
+                    }
+                }
+                EncodedOp::Ticket {
+                    key,
+                    channel,
+                    bytes,
+                } => {
+                    let old_channel = tickets
+                        .get(*key)
+                        .map_err(db_err)?
+                        .and_then(|old| codec::decode::<TicketRecord>(old.value()).ok())
+                        .and_then(|old| old.channel);
+                    if let Some(old) = old_channel
+                        && Some(old) != *channel
+                    {
+                        let points_here = index
+                            .get(old)
+                            .map_err(db_err)?
+                            .is_some_and(|v| v.value() == *key);
+                        if points_here {
+                            index.remove(old).map_err(db_err)?;
+                        }
+                    }
+                    if let Some(channel) = channel {
+                        index.insert(*channel, *key).map_err(db_err)?;
+                    }
+                    tickets.insert(*key, bytes.as_slice()).map_err(db_err)?;
+                }
+                EncodedOp::Transcript { key, bytes } => {
+                    transcripts.insert(*key, bytes.as_slice()).map_err(db_err)?;
+                }
+                EncodedOp::Dm { user, channel } => {
+                    dms.insert(*user, *channel).map_err(db_err)?;
+                }
+            }
+        }
+    }
+    txn.commit().map_err(db_err)
+}
+
+#[cfg(test)]
+mod tests;

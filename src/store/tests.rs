@@ -1,0 +1,643 @@
+//! Store tests: real redb files in a per-test directory under the system temp dir.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::domain::model::{Panel, Topic};
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A directory removed when the test ends, pass or fail.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static SEQ: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "ticketeer-store-{name}-{}-{}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    fn db(&self) -> PathBuf {
+        self.0.join("data").join("ticketeer.redb")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn config(path: &Path) -> StoreConfig {
+    StoreConfig {
+        path: path.to_owned(),
+        durability: Durability::Immediate,
+    }
+}
+
+fn open(path: &Path) -> Store {
+    Store::open(config(path)).expect("open store")
+}
+
+async fn within<T>(f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(TIMEOUT, f)
+        .await
+        .expect("store operation timed out")
+}
+
+fn ticket(guild: u64, number: u64, channel: Option<u64>, state: TicketState) -> TicketRecord {
+    TicketRecord {
+        guild,
+        number,
+        opener: 1000 + number,
+        topic: Some(3),
+        channel,
+        state,
+        opened_at: 1_700_000_000_000,
+        closed_at: None,
+        closed_by: None,
+        close_reason: None,
+        participants: vec![7, 8],
+    }
+}
+
+fn settings() -> GuildSettings {
+    GuildSettings {
+        tickets_category: Some(55),
+        log_channel: Some(66),
+        staff_roles: vec![1, 2],
+        topics: vec![Topic {
+            id: 1,
+            name: "Billing ✓".into(),
+            category: None,
+        }],
+        next_topic_id: 2,
+        panels: vec![Panel {
+            channel: 9,
+            message: 10,
+            title: "Help".into(),
+            description: "Click".into(),
+            footer: String::new(),
+        }],
+        ..GuildSettings::default()
+    }
+}
+
+#[tokio::test]
+async fn round_trip_through_reopen() {
+    let dir = TempDir::new("reopen");
+    let path = dir.db();
+    {
+        let store = open(&path);
+        within(store.write(vec![
+            WriteOp::PutSettings {
+                guild: 1,
+                settings: settings(),
+            },
+            WriteOp::SetCounter { guild: 1, value: 3 },
+            WriteOp::PutTicket(ticket(1, 1, Some(101), TicketState::Open)),
+            WriteOp::PutTicket(ticket(1, 2, Some(102), TicketState::Closed)),
+            WriteOp::PutTicket(ticket(1, 3, None, TicketState::Deleted)),
+            WriteOp::PutDmChannel {
+                user: 42,
+                channel: 4242,
+            },
+        ]))
+        .await
+        .expect("write");
+    }
+    let store = open(&path);
+    let snap = within(store.load_guild(1)).await.expect("load");
+    assert_eq!(snap.settings, settings());
+    assert_eq!(snap.counter, 3);
+    let numbers: Vec<u64> = snap.tickets.iter().map(|t| t.number).collect();
+    assert_eq!(numbers, vec![1, 2], "deleted tickets are not live");
+    assert_eq!(
+        within(store.ticket(1, 3)).await.expect("ticket"),
+        Some(ticket(1, 3, None, TicketState::Deleted))
+    );
+    assert_eq!(within(store.all_tickets(1)).await.expect("all").len(), 3);
+    assert_eq!(within(store.dm_channel(42)).await.expect("dm"), Some(4242));
+    assert_eq!(within(store.dm_channel(43)).await.expect("dm"), None);
+}
+
+#[tokio::test]
+async fn unknown_guild_loads_defaults() {
+    let dir = TempDir::new("defaults");
+    let store = open(&dir.db());
+    let snap = within(store.load_guild(77)).await.expect("load");
+    assert_eq!(snap, GuildSnapshot::default());
+    assert_eq!(within(store.ticket(77, 1)).await.expect("ticket"), None);
+}
+
+#[tokio::test]
+async fn counter_never_decreases() {
+    let dir = TempDir::new("counter");
+    let store = open(&dir.db());
+    for value in [5, 2, 9, 0, 8] {
+        within(store.write(vec![WriteOp::SetCounter { guild: 1, value }]))
+            .await
+            .expect("write");
+    }
+    assert_eq!(within(store.load_guild(1)).await.expect("load").counter, 9);
+    // Within one atomic group too.
+    within(store.write(vec![
+        WriteOp::SetCounter { guild: 2, value: 4 },
+        WriteOp::SetCounter { guild: 2, value: 1 },
+    ]))
+    .await
+    .expect("write");
+    assert_eq!(within(store.load_guild(2)).await.expect("load").counter, 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writes_share_commits() {
+    let dir = TempDir::new("group");
+    let store = open(&dir.db());
+    let mut tasks = Vec::new();
+    for i in 0..1000u64 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .write(vec![
+                    WriteOp::SetCounter {
+                        guild: i % 20,
+                        value: i,
+                    },
+                    WriteOp::PutTicket(ticket(i % 20, i, Some(10_000 + i), TicketState::Open)),
+                ])
+                .await
+        }));
+    }
+    for task in tasks {
+        within(task).await.expect("join").expect("write");
+    }
+    let stats = store.stats();
+    assert_eq!(stats.ops, 2000);
+    assert!(
+        stats.commits < 500,
+        "expected group commit to batch 1000 writes, got {} commits",
+        stats.commits
+    );
+    let all = within(store.load_all()).await.expect("load_all");
+    assert_eq!(all.len(), 20);
+    let total: usize = all.iter().map(|(_, s)| s.tickets.len()).sum();
+    assert_eq!(total, 1000);
+}
+
+#[tokio::test]
+async fn dropped_receipt_still_commits_and_flush_waits() {
+    let dir = TempDir::new("flush");
+    let store = open(&dir.db());
+    for i in 1..=50u64 {
+        drop(store.write(vec![WriteOp::PutTicket(ticket(
+            3,
+            i,
+            Some(i),
+            TicketState::Open,
+        ))]));
+    }
+    within(store.flush()).await.expect("flush");
+    assert_eq!(within(store.all_tickets(3)).await.expect("all").len(), 50);
+}
+
+#[tokio::test]
+async fn channel_index_follows_ticket() {
+    let dir = TempDir::new("index");
+    let store = open(&dir.db());
+    let put = |t: TicketRecord| store.write(vec![WriteOp::PutTicket(t)]);
+    within(put(ticket(1, 1, None, TicketState::Provisioning)))
+        .await
+        .expect("write");
+    within(put(ticket(1, 1, Some(500), TicketState::Open)))
+        .await
+        .expect("write");
+    assert_eq!(
+        within(store.ticket_by_channel(500))
+            .await
+            .expect("lookup")
+            .map(|t| t.number),
+        Some(1)
+    );
+    within(put(ticket(1, 1, Some(600), TicketState::Open)))
+        .await
+        .expect("write");
+    assert_eq!(
+        within(store.ticket_by_channel(500)).await.expect("lookup"),
+        None
+    );
+    assert_eq!(
+        within(store.ticket_by_channel(600))
+            .await
+            .expect("lookup")
+            .map(|t| (t.guild, t.number)),
+        Some((1, 1))
+    );
+    within(put(ticket(1, 1, None, TicketState::Deleted)))
+        .await
+        .expect("write");
+    assert_eq!(
+        within(store.ticket_by_channel(600)).await.expect("lookup"),
+        None
+    );
+}
+
+#[tokio::test]
+async fn transcript_is_compressed_and_round_trips() {
+    let dir = TempDir::new("transcript");
+    let store = open(&dir.db());
+    let html = "<p>hello &amp; welcome ✓</p>\n".repeat(2000);
+    let text = "user: hello\n".repeat(2000);
+    let encoded = codec::encode_transcript(&html, &text).expect("encode");
+    assert!(
+        encoded.len() * 10 < html.len() + text.len(),
+        "repetitive transcript should compress well: {} bytes",
+        encoded.len()
+    );
+    within(store.write(vec![WriteOp::PutTranscript {
+        guild: 1,
+        number: 4,
+        html: html.clone(),
+        text: text.clone(),
+    }]))
+    .await
+    .expect("write");
+    assert_eq!(
+        within(store.transcript(1, 4)).await.expect("read"),
+        Some((html, text))
+    );
+    assert_eq!(within(store.transcript(1, 5)).await.expect("read"), None);
+}
+
+#[tokio::test]
+async fn load_all_returns_every_guild() {
+    let dir = TempDir::new("loadall");
+    let store = open(&dir.db());
+    within(store.write(vec![
+        WriteOp::PutSettings {
+            guild: 10,
+            settings: settings(),
+        },
+        WriteOp::SetCounter {
+            guild: 20,
+            value: 1,
+        },
+        WriteOp::PutTicket(ticket(30, 1, Some(1), TicketState::Open)),
+        WriteOp::PutTicket(ticket(30, 2, Some(2), TicketState::Failed)),
+    ]))
+    .await
+    .expect("write");
+    let all = within(store.load_all()).await.expect("load_all");
+    let guilds: Vec<u64> = all.iter().map(|(g, _)| *g).collect();
+    assert_eq!(guilds, vec![10, 20, 30]);
+    assert_eq!(all[0].1.settings, settings());
+    assert_eq!(all[1].1.counter, 1);
+    assert_eq!(all[2].1.tickets.len(), 1);
+    assert_eq!(all[2].1.tickets[0].number, 1);
+}
+
+fn assert_refused_untouched(path: &Path, contents: &[u8]) {
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, contents).expect("write file");
+    let err = Store::open(config(path)).expect_err("must refuse a foreign file");
+    assert!(
+        matches!(err, StoreError::Foreign { .. } | StoreError::Corrupt { .. }),
+        "unexpected error {err:?}"
+    );
+    assert_eq!(
+        fs::read(path).expect("read back"),
+        contents,
+        "file was modified"
+    );
+    let leftovers: Vec<_> = fs::read_dir(path.parent().expect("parent"))
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "probe left files behind: {leftovers:?}");
+}
+
+#[test]
+fn text_file_is_refused_and_untouched() {
+    let dir = TempDir::new("text");
+    assert_refused_untouched(&dir.db(), b"these are my notes, not a database\n");
+}
+
+#[test]
+fn random_bytes_are_refused_and_untouched() {
+    let dir = TempDir::new("random");
+    let bytes: Vec<u8> = (0..65_536u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    assert_refused_untouched(&dir.db(), &bytes);
+}
+
+#[test]
+fn redb_magic_with_garbage_is_refused_and_untouched() {
+    let dir = TempDir::new("magic");
+    let mut bytes = REDB_MAGIC.to_vec();
+    bytes.extend((0..8192u32).map(|i| (i * 31 % 251) as u8));
+    assert_refused_untouched(&dir.db(), &bytes);
+}
+
+#[test]
+fn other_redb_database_is_refused_and_untouched() {
+    let dir = TempDir::new("otherdb");
+    let path = dir.db();
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    {
+        const OTHER: TableDefinition<u64, u64> = TableDefinition::new("someone_elses");
+        let db = Database::create(&path).expect("create other db");
+        let txn = db.begin_write().expect("begin");
+        txn.open_table(OTHER)
+            .expect("table")
+            .insert(1, 2)
+            .expect("insert");
+        txn.commit().expect("commit");
+    }
+    let before = fs::read(&path).expect("read");
+    let err = Store::open(config(&path)).expect_err("must refuse");
+    assert!(matches!(err, StoreError::Foreign { .. }), "{err:?}");
+    assert_eq!(fs::read(&path).expect("read"), before, "file was modified");
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let dir = TempDir::new("newer");
+    let path = dir.db();
+    drop(open(&path));
+    {
+        let db = Database::open(&path).expect("open");
+        let txn = db.begin_write().expect("begin");
+        txn.open_table(META)
+            .expect("meta")
+            .insert(SCHEMA_KEY, SCHEMA_VERSION + 1)
+            .expect("insert");
+        txn.commit().expect("commit");
+    }
+    let err = Store::open(config(&path)).expect_err("must refuse");
+    assert!(
+        matches!(err, StoreError::SchemaTooNew { found, supported }
+            if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn second_open_of_same_file_is_refused() {
+    let dir = TempDir::new("twice");
+    let path = dir.db();
+    let _first = open(&path);
+    let err = Store::open(config(&path)).expect_err("must refuse");
+    assert!(err.to_string().contains("already open"), "{err}");
+}
+
+#[tokio::test]
+async fn writes_after_writer_is_gone_report_closed() {
+    let dir = TempDir::new("closed");
+    let store = open(&dir.db());
+    // Simulate the shutdown path: the queue is closed under the handle.
+    store.inner.tx.lock().expect("lock").take();
+    let err = within(store.write(vec![WriteOp::SetCounter { guild: 1, value: 1 }]))
+        .await
+        .expect_err("closed");
+    assert!(matches!(err, StoreError::Closed), "{err:?}");
+}
+
+#[tokio::test]
+async fn close_commits_queued_releases_file_and_closes_every_handle() {
+    let dir = TempDir::new("close");
+    let path = dir.db();
+    let store = open(&path);
+    let other_handle = store.clone();
+    let queued = store.write(vec![WriteOp::SetCounter {
+        guild: 1,
+        value: 11,
+    }]);
+    within(store.close()).await;
+    within(queued)
+        .await
+        .expect("queued write committed before close");
+    assert!(matches!(
+        within(other_handle.flush()).await,
+        Err(StoreError::Closed)
+    ));
+    assert!(matches!(
+        within(other_handle.load_guild(1)).await,
+        Err(StoreError::Closed)
+    ));
+    // The file is free although a handle is still alive.
+    let reopened = open(&path);
+    assert_eq!(
+        within(reopened.load_guild(1)).await.expect("load").counter,
+        11
+    );
+}
+
+const CRASH_PATH_ENV: &str = "TICKETEER_STORE_CRASH_PATH";
+
+/// Child-process half of `crash_keeps_committed_writes`: commits, then exits without running any
+/// destructor, so the file is left exactly as a killed process leaves it.
+#[test]
+#[ignore = "run in a child process by crash_keeps_committed_writes"]
+fn crash_writer_child() {
+    let Some(path) = std::env::var_os(CRASH_PATH_ENV) else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let store = open(Path::new(&path));
+        within(store.write(vec![
+            WriteOp::SetCounter { guild: 5, value: 7 },
+            WriteOp::PutTicket(ticket(5, 7, None, TicketState::Provisioning)),
+        ]))
+        .await
+        .expect("write");
+    });
+    std::process::exit(0);
+}
+
+#[test]
+fn crash_keeps_committed_writes() {
+    let dir = TempDir::new("crash");
+    let path = dir.db();
+    let status = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "store::tests::crash_writer_child",
+            "--exact",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env(CRASH_PATH_ENV, &path)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run child");
+    assert!(status.success(), "child failed: {status}");
+    let store = open(&path);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let snap = runtime.block_on(within(store.load_guild(5))).expect("load");
+    assert_eq!(snap.counter, 7);
+    assert_eq!(
+        snap.tickets,
+        vec![ticket(5, 7, None, TicketState::Provisioning)]
+    );
+    let files: Vec<_> = fs::read_dir(path.parent().expect("parent"))
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(files.len(), 1, "probe copy left behind: {files:?}");
+}
+
+#[test]
+fn probe_copy_accepts_ours_refuses_others_and_cleans_up() {
+    // The copy path normally runs only after a crash redb wants to repair; call it directly.
+    let dir = TempDir::new("probecopy");
+    let ours = dir.db();
+    drop(open(&ours));
+    probe_copy(&ours).expect("our own file");
+    let other = dir.0.join("data").join("other.redb");
+    drop(Database::create(&other).expect("create"));
+    let before = fs::read(&other).expect("read");
+    let err = probe_copy(&other).expect_err("foreign");
+    assert!(
+        matches!(&err, StoreError::Foreign { path } if *path == other),
+        "{err:?}"
+    );
+    assert_eq!(fs::read(&other).expect("read"), before);
+    let files = fs::read_dir(dir.0.join("data")).expect("list").count();
+    assert_eq!(files, 2, "probe copies left behind");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Codec
+
+fn state_strategy() -> impl Strategy<Value = TicketState> {
+    prop_oneof![
+        Just(TicketState::Provisioning),
+        Just(TicketState::Open),
+        Just(TicketState::Closed),
+        Just(TicketState::Deleted),
+        Just(TicketState::Failed),
+    ]
+}
+
+prop_compose! {
+    fn ticket_strategy()(
+        guild in any::<u64>(), number in any::<u64>(), opener in any::<u64>(),
+        topic in any::<Option<u32>>(), channel in any::<Option<u64>>(), state in state_strategy(),
+        opened_at in any::<i64>(), closed_at in any::<Option<i64>>(),
+        closed_by in any::<Option<u64>>(), close_reason in any::<Option<String>>(),
+        participants in proptest::collection::vec(any::<u64>(), 0..8),
+    ) -> TicketRecord {
+        TicketRecord { guild, number, opener, topic, channel, state, opened_at, closed_at,
+            closed_by, close_reason, participants }
+    }
+}
+
+prop_compose! {
+    fn settings_strategy()(
+        tickets_category in any::<Option<u64>>(),
+        overflow_categories in proptest::collection::vec(any::<u64>(), 0..4),
+        log_channel in any::<Option<u64>>(),
+        staff_roles in proptest::collection::vec(any::<u64>(), 0..4),
+        per_member_limit in any::<u32>(), per_guild_limit in any::<u32>(),
+        topics in proptest::collection::vec(
+            (any::<u32>(), ".{0,50}", any::<Option<u64>>())
+                .prop_map(|(id, name, category)| Topic { id, name, category }),
+            0..4),
+        next_topic_id in any::<u32>(),
+        panels in proptest::collection::vec(
+            (any::<u64>(), any::<u64>(), ".{0,20}", ".{0,40}", ".{0,20}")
+                .prop_map(|(channel, message, title, description, footer)|
+                    Panel { channel, message, title, description, footer }),
+            0..3),
+    ) -> GuildSettings {
+        GuildSettings { tickets_category, overflow_categories, log_channel, staff_roles,
+            per_member_limit, per_guild_limit, topics, next_topic_id, panels }
+    }
+}
+
+proptest! {
+    #[test]
+    fn ticket_round_trips(record in ticket_strategy()) {
+        let bytes = codec::encode(&record).expect("encode");
+        prop_assert_eq!(bytes[0], codec::VERSION_V1);
+        prop_assert_eq!(codec::decode::<TicketRecord>(&bytes).expect("decode"), record);
+    }
+
+    #[test]
+    fn settings_round_trip(settings in settings_strategy()) {
+        let bytes = codec::encode(&settings).expect("encode");
+        prop_assert_eq!(codec::decode::<GuildSettings>(&bytes).expect("decode"), settings);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = codec::decode::<TicketRecord>(&bytes);
+        let _ = codec::decode::<GuildSettings>(&bytes);
+        let _ = codec::decode_transcript(&bytes);
+    }
+
+    #[test]
+    fn versioned_arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        // Past the version check, so the bincode and deflate parsers see the hostile bytes.
+        let mut v = vec![codec::VERSION_V1];
+        v.extend(bytes);
+        let _ = codec::decode::<TicketRecord>(&v);
+        let _ = codec::decode::<GuildSettings>(&v);
+        let _ = codec::decode_transcript(&v);
+    }
+
+    #[test]
+    fn transcript_round_trips(html in ".{0,200}", text in ".{0,200}") {
+        let bytes = codec::encode_transcript(&html, &text).expect("encode");
+        prop_assert_eq!(codec::decode_transcript(&bytes).expect("decode"), (html, text));
+    }
+}
+
+#[test]
+fn codec_rejects_unknown_version_and_trailing_bytes() {
+    let record = ticket(1, 2, Some(3), TicketState::Open);
+    let mut bytes = codec::encode(&record).expect("encode");
+    bytes.push(0);
+    assert!(matches!(
+        codec::decode::<TicketRecord>(&bytes),
+        Err(codec::CodecError::TrailingBytes(1))
+    ));
+    bytes.pop();
+    bytes[0] = 99;
+    assert!(matches!(
+        codec::decode::<TicketRecord>(&bytes),
+        Err(codec::CodecError::UnknownVersion(99))
+    ));
+    assert!(matches!(
+        codec::decode::<TicketRecord>(&[]),
+        Err(codec::CodecError::Empty)
+    ));
+}
+
+#[test]
+fn hostile_length_prefix_does_not_allocate() {
+    // A Vec length of u64::MAX in varint form: must be refused by the limit, not attempted.
+    let mut bytes = vec![codec::VERSION_V1];
+    bytes.extend([253, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
+    assert!(codec::decode::<Vec<u64>>(&bytes).is_err());
+    assert!(codec::decode::<String>(&bytes).is_err());
+}
