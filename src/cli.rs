@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::sim::RateLimitMode;
 
 #[derive(Debug, Parser)]
-#[command(name = "ticketeer", version, about = "A self-hosted Discord ticket bot with its own embedded database")]
+#[command(
+    name = "ticketeer",
+    version,
+    about = "A self-hosted Discord ticket bot with its own embedded database"
+)]
 pub struct Cli {
     /// With no subcommand: `run` when a token is configured, else `demo`.
     #[command(subcommand)]
@@ -94,8 +98,14 @@ pub fn parse_shard_range(raw: &str) -> Result<Vec<u32>, String> {
     let (start, end) = raw
         .split_once("..")
         .ok_or_else(|| format!("expected START..END, got {raw:?}"))?;
-    let start: u32 = start.trim().parse().map_err(|_| format!("bad shard start in {raw:?}"))?;
-    let end: u32 = end.trim().parse().map_err(|_| format!("bad shard end in {raw:?}"))?;
+    let start: u32 = start
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad shard start in {raw:?}"))?;
+    let end: u32 = end
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad shard end in {raw:?}"))?;
     if start >= end {
         return Err(format!("empty shard range {raw:?}"));
     }

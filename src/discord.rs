@@ -16,11 +16,11 @@ use twilight_model::{
     application::command::Command,
     channel::{
         ChannelType, Message,
-        permission_overwrite::{PermissionOverwrite, PermissionOverwriteType},
         message::{
             AllowedMentions, Component, Embed, MessageFlags,
             component::{ActionRow, Button, ButtonStyle},
         },
+        permission_overwrite::{PermissionOverwrite, PermissionOverwriteType},
     },
     guild::Permissions,
     http::{
@@ -237,11 +237,13 @@ pub fn embed(title: &str, description: &str, color: u32, footer: Option<&str>) -
         description: Some(description.to_owned()),
         fields: Vec::new(),
         flags: None,
-        footer: footer.map(|text| twilight_model::channel::message::embed::EmbedFooter {
-            icon_url: None,
-            proxy_icon_url: None,
-            text: text.to_owned(),
-        }),
+        footer: footer.map(
+            |text| twilight_model::channel::message::embed::EmbedFooter {
+                icon_url: None,
+                proxy_icon_url: None,
+                text: text.to_owned(),
+            },
+        ),
         image: None,
         kind: "rich".to_owned(),
         provider: None,
@@ -305,12 +307,9 @@ impl Discord {
         let me = retry_idempotent!("current_user", http.current_user())?
             .model()
             .await?;
-        let app = retry_idempotent!(
-            "current_user_application",
-            http.current_user_application()
-        )?
-        .model()
-        .await?;
+        let app = retry_idempotent!("current_user_application", http.current_user_application())?
+            .model()
+            .await?;
         Ok(Discord::new(http, app.id, me.id))
     }
 
@@ -341,12 +340,31 @@ impl Discord {
         token: &str,
         response: &InteractionResponse,
     ) -> DiscordResult<()> {
-        // An initial response is not idempotent (a second one is refused), so no retry.
-        self.http
-            .interaction(self.application_id)
-            .create_response(Id::<InteractionMarker>::new(id), token, response)
-            .await?;
-        Ok(())
+        // A second initial response is refused with 40060, which makes a retry safe: on a retry,
+        // 40060 means an earlier attempt landed and only its answer was lost. Without retrying, a
+        // single 5xx leaves the person with "This interaction failed".
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let result = self
+                .http
+                .interaction(self.application_id)
+                .create_response(Id::<InteractionMarker>::new(id), token, response)
+                .await
+                .map_err(DiscordError::from);
+            match result {
+                Ok(_) => return Ok(()),
+                Err(error) if attempt > 1 && error.code() == Some(codes::ALREADY_ACKNOWLEDGED) => {
+                    return Ok(());
+                }
+                Err(error) if error.is_transient() && attempt < IDEMPOTENT_ATTEMPTS => {
+                    tracing::warn!(%error, attempt, call = "interaction response", "transient Discord failure, retrying");
+                    // Short backoff: the whole initial response must land within Discord's 3 s.
+                    tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// "Thinking…" visible only to the person; the real answer comes by [`Self::edit_original`].
@@ -516,7 +534,11 @@ impl Discord {
     }
 
     /// Replaces all overwrites of a channel in one PATCH (idempotent).
-    pub async fn set_overwrites(&self, channel: u64, overwrites: &[Overwrite]) -> DiscordResult<()> {
+    pub async fn set_overwrites(
+        &self,
+        channel: u64,
+        overwrites: &[Overwrite],
+    ) -> DiscordResult<()> {
         let overwrites = to_twilight_overwrites(overwrites);
         retry_idempotent!(
             "update_channel_overwrites",
@@ -632,7 +654,8 @@ impl Discord {
     pub async fn open_dm(&self, user: u64) -> DiscordResult<u64> {
         let channel = retry_idempotent!(
             "create_private_channel",
-            self.http.create_private_channel(Id::<UserMarker>::new(user))
+            self.http
+                .create_private_channel(Id::<UserMarker>::new(user))
         )?
         .model()
         .await?;

@@ -11,6 +11,7 @@
 //! - [`actors`]: the ractor supervision tree (root → shard, router → guild → ticket).
 //! - [`sim`]: the Discord simulator (gateway + REST + control API on one loopback port).
 //! - [`demo`]: the scenario `cargo run --release` plays with no token.
+//! - [`driver`]: what people do through the simulator (shared by demo, tests, benchmarks).
 //! - [`cli`]: the clap command line the thin `main.rs` parses.
 
 pub mod actors;
@@ -18,6 +19,7 @@ pub mod cli;
 pub mod demo;
 pub mod discord;
 pub mod domain;
+pub mod driver;
 pub mod run;
 pub mod sim;
 pub mod store;

@@ -8,13 +8,22 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The demo draws a progress bar: only warnings interrupt it.
+    let default_filter = match cli.command {
+        Some(Command::Run(_)) | Some(Command::Sim(_)) => "warn,ticketeer=info",
+        None if std::env::var_os("DISCORD_TOKEN").is_some() => "warn,ticketeer=info",
+        _ => "warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,ticketeer=info")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(error) => {
             eprintln!("ticketeer: cannot start the async runtime: {error}");

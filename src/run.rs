@@ -133,8 +133,14 @@ mod tests {
 
     #[test]
     fn gateway_url_follows_the_api_scheme() {
-        assert_eq!(gateway_url_for("http://127.0.0.1:9000/"), "ws://127.0.0.1:9000");
-        assert_eq!(gateway_url_for("https://example.test"), "wss://example.test");
+        assert_eq!(
+            gateway_url_for("http://127.0.0.1:9000/"),
+            "ws://127.0.0.1:9000"
+        );
+        assert_eq!(
+            gateway_url_for("https://example.test"),
+            "wss://example.test"
+        );
     }
 
     #[cfg(unix)]
@@ -148,7 +154,10 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let error = read_token_file(&path).unwrap_err().to_string();
         assert!(error.contains("chmod 600"), "{error}");
-        assert!(!error.contains("secret-token"), "the token leaked into the error");
+        assert!(
+            !error.contains("secret-token"),
+            "the token leaked into the error"
+        );
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert_eq!(read_token_file(&path).unwrap(), "secret-token");
         std::fs::remove_dir_all(&dir).unwrap();

@@ -1,8 +1,10 @@
 //! The application commands the bot registers: `/ticket` with its subcommands.
 
 use twilight_model::{
+    application::command::{
+        Command, CommandOption, CommandOptionType, CommandOptionValue, CommandType,
+    },
     application::interaction::InteractionContextType,
-    application::command::{Command, CommandOption, CommandOptionType, CommandOptionValue, CommandType},
     guild::Permissions,
     id::Id,
 };
@@ -39,7 +41,11 @@ pub fn ticket_command() -> Command {
         "Get the transcript of a closed ticket",
     );
     transcript.options = Some(vec![number]);
-    let mut menu = option(CommandOptionType::SubCommand, "menu", "Open the ticket hub: setup and manage");
+    let mut menu = option(
+        CommandOptionType::SubCommand,
+        "menu",
+        "Open the ticket hub: setup and manage",
+    );
     menu.options = Some(Vec::new());
     let mut panel = option(
         CommandOptionType::SubCommand,

@@ -50,15 +50,23 @@ use super::{
 pub enum GuildMsg {
     Interaction(Box<Incoming>),
     TicketUpdated(Box<TicketRecord>),
-    ChannelDeleted { channel: Snowflake },
-    MemberLeft { user: Snowflake },
+    ChannelDeleted {
+        channel: Snowflake,
+    },
+    MemberLeft {
+        user: Snowflake,
+    },
     Drain(RpcReplyPort<()>),
     /// Fault hook: panics inside the handler, as a bug would.
     InjectPanic,
     /// Fault hook: makes the actor of ticket `number` panic.
-    InjectTicketPanic { number: u64 },
+    InjectTicketPanic {
+        number: u64,
+    },
     /// Internal: respawn the actor of a ticket after it failed.
-    RespawnTicket { number: u64 },
+    RespawnTicket {
+        number: u64,
+    },
 }
 
 pub struct GuildArgs {
@@ -86,6 +94,8 @@ pub struct GuildState {
     pub by_channel: HashMap<Snowflake, u64>,
     pub open_by_member: HashMap<Snowflake, u32>,
     pub open_total: u32,
+    /// Ticket channels per category: Discord refuses a 51st channel in one category.
+    category_load: HashMap<Snowflake, u32>,
     /// Recent open clicks per member: a double click must not open two tickets.
     recent_opens: HashMap<Snowflake, Instant>,
     /// Actor id → ticket number, to know which ticket a supervision event is about.
@@ -121,6 +131,7 @@ impl Actor for GuildActor {
             by_channel: HashMap::new(),
             open_by_member: HashMap::new(),
             open_total: 0,
+            category_load: HashMap::new(),
             recent_opens: HashMap::new(),
             actor_tickets: HashMap::new(),
             failures: HashMap::new(),
@@ -229,7 +240,9 @@ impl Actor for GuildActor {
                         state.spawn_ticket(&myself, record, resume).await?;
                     }
                     Ok(_) => {}
-                    Err(error) => warn!(guild = state.guild, number, %error, "could not reload ticket"),
+                    Err(error) => {
+                        warn!(guild = state.guild, number, %error, "could not reload ticket")
+                    }
                 }
             }
         }
@@ -267,6 +280,9 @@ impl Actor for GuildActor {
 
 /// The category a ticket lives under.
 fn record_parent(settings: &GuildSettings, record: &TicketRecord) -> Option<Snowflake> {
+    if record.parent.is_some() {
+        return record.parent;
+    }
     record
         .topic
         .and_then(|id| settings.topics.iter().find(|t| t.id == id))
@@ -311,12 +327,30 @@ impl GuildState {
         let entry = self.tickets.entry(record.number).or_insert(TicketEntry {
             opener: record.opener,
             topic: record.topic,
+            // A fresh entry starts "dead" so the first track counts it in.
             state: TicketState::Failed,
             channel: None,
             actor: None,
         });
         let was_open = entry.state.is_open();
         let is_open = record.state.is_open();
+        let alive = |s: TicketState| {
+            matches!(
+                s,
+                TicketState::Provisioning | TicketState::Open | TicketState::Closed
+            )
+        };
+        let (was_alive, is_alive) = (alive(entry.state), alive(record.state));
+        if let Some(parent) = record.parent
+            && was_alive != is_alive
+        {
+            let load = self.category_load.entry(parent).or_insert(0);
+            if is_alive {
+                *load += 1;
+            } else {
+                *load = load.saturating_sub(1);
+            }
+        }
         entry.state = record.state;
         entry.channel = record.channel;
         if let Some(channel) = record.channel {
@@ -376,7 +410,9 @@ impl GuildState {
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
                 match path.as_slice() {
                     ["ticket", "panel"] => self.post_default_panel(&incoming).await,
-                    ["ticket", "transcript"] => self.send_transcript(&incoming, options.get("number")).await,
+                    ["ticket", "transcript"] => {
+                        self.send_transcript(&incoming, options.get("number")).await
+                    }
                     ["ticket", "menu"] | ["ticket"] => hub::show_hub(self, &incoming),
                     _ => {
                         warn!(command = ?path, "unknown command");
@@ -416,8 +452,13 @@ impl GuildState {
         match action {
             Action::OpenTicket => {
                 if self.settings.topics.is_empty() {
-                    self.open(myself, incoming, None, Reply::defer_ephemeral(&self.ctx.discord, incoming))
-                        .await?;
+                    self.open(
+                        myself,
+                        incoming,
+                        None,
+                        Reply::defer_ephemeral(&self.ctx.discord, incoming),
+                    )
+                    .await?;
                 } else {
                     hub::show_topic_picker(self, incoming, 0, false);
                 }
@@ -477,7 +518,9 @@ impl GuildState {
                     settings,
                 });
             }
-            Action::CloseWithReason { ticket } => hub::open_close_reason_modal(self, incoming, ticket),
+            Action::CloseWithReason { ticket } => {
+                hub::open_close_reason_modal(self, incoming, ticket)
+            }
             Action::Reopen { ticket } => {
                 self.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Reopen {
                     by,
@@ -581,6 +624,7 @@ impl GuildState {
             number: self.counter,
             opener: user,
             topic,
+            parent,
             channel: None,
             state: TicketState::Provisioning,
             opened_at: now_millis(),
@@ -609,23 +653,45 @@ impl GuildState {
         self.spawn_ticket(myself, record, Some(provision)).await
     }
 
-    /// The category for a new ticket, created on first need. Rare (once per guild or topic), so
-    /// it is awaited here rather than threaded through the ticket actors.
+    /// The category for a new ticket: the topic's or the default one, or an overflow category
+    /// when those hold Discord's maximum of 50 channels. Created on first need; rare, so awaited
+    /// here rather than threaded through the ticket actors.
     async fn ensure_category(&mut self, topic: Option<u32>) -> Result<Option<Snowflake>, String> {
+        let base = self.base_category(topic).await?;
+        let mut candidates = vec![base];
+        candidates.extend(self.settings.overflow_categories.iter().copied());
+        if let Some(free) = candidates.into_iter().find(|c| {
+            self.category_load.get(c).copied().unwrap_or(0) < limits::CATEGORY_CHANNELS_MAX
+        }) {
+            return Ok(Some(free));
+        }
+        let name = format!("Tickets {}", self.settings.overflow_categories.len() + 2);
+        let overflow = self.create_category(&name).await?;
+        info!(
+            category = overflow,
+            "categories full; overflow category created"
+        );
+        let mut settings = (*self.settings).clone();
+        settings.overflow_categories.push(overflow);
+        drop(self.save_settings(settings));
+        Ok(Some(overflow))
+    }
+
+    async fn base_category(&mut self, topic: Option<u32>) -> Result<Snowflake, String> {
         if let Some(topic) = topic
             && let Some(t) = self.settings.topics.iter().find(|t| t.id == topic)
             && let Some(category) = t.category
         {
-            return Ok(Some(category));
+            return Ok(category);
         }
         if let Some(category) = self.settings.tickets_category {
-            return Ok(Some(category));
+            return Ok(category);
         }
         let category = self.create_category("Tickets").await?;
         let mut settings = (*self.settings).clone();
         settings.tickets_category = Some(category);
-        self.save_settings(settings);
-        Ok(Some(category))
+        drop(self.save_settings(settings));
+        Ok(category)
     }
 
     pub async fn create_category(&self, name: &str) -> Result<Snowflake, String> {
@@ -647,7 +713,10 @@ impl GuildState {
             .await
             .map_err(|e| {
                 warn!(error = %e, "could not create a category");
-                format!("I could not create the tickets category: {}", e.person_message())
+                format!(
+                    "I could not create the tickets category: {}",
+                    e.person_message()
+                )
             })
     }
 
@@ -691,7 +760,10 @@ impl GuildState {
         changed.panels.retain(|p| p.channel != channel);
         dirty |= before != changed.panels.len();
         if dirty {
-            info!(channel, "a configured channel was deleted; settings updated");
+            info!(
+                channel,
+                "a configured channel was deleted; settings updated"
+            );
             drop(self.save_settings(changed));
         }
     }
@@ -720,7 +792,10 @@ impl GuildState {
             return;
         }
         let Some(number) = number.and_then(|n| n.parse::<u64>().ok()) else {
-            self.refuse(incoming, "Give the ticket number, e.g. `/ticket transcript number:12`.");
+            self.refuse(
+                incoming,
+                "Give the ticket number, e.g. `/ticket transcript number:12`.",
+            );
             return;
         };
         let mut reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
@@ -774,7 +849,12 @@ impl GuildState {
     pub fn open_or_closed_ticket_numbers(&self) -> Vec<u64> {
         self.tickets
             .iter()
-            .filter(|(_, e)| matches!(e.state, TicketState::Open | TicketState::Closed | TicketState::Provisioning))
+            .filter(|(_, e)| {
+                matches!(
+                    e.state,
+                    TicketState::Open | TicketState::Closed | TicketState::Provisioning
+                )
+            })
             .map(|(n, _)| *n)
             .collect()
     }
@@ -797,7 +877,11 @@ impl GuildState {
 }
 
 /// A string select of up to 25 options, each `(value, label)`.
-pub fn string_select(custom_id: String, placeholder: &str, options: Vec<(String, String)>) -> Component {
+pub fn string_select(
+    custom_id: String,
+    placeholder: &str,
+    options: Vec<(String, String)>,
+) -> Component {
     Component::ActionRow(ActionRow {
         id: None,
         components: vec![Component::SelectMenu(SelectMenu {

@@ -8,7 +8,9 @@ use twilight_model::channel::{
     ChannelType,
     message::{
         Component,
-        component::{ActionRow, ButtonStyle, SelectMenu, SelectMenuType, TextInput, TextInputStyle},
+        component::{
+            ActionRow, ButtonStyle, SelectMenu, SelectMenuType, TextInput, TextInputStyle,
+        },
     },
 };
 
@@ -32,12 +34,15 @@ use super::{
 
 /// `/ticket menu`: the admin hub (ephemeral).
 pub fn show_hub(state: &GuildState, incoming: &Incoming) {
-    if !access::is_admin(&GuildState::member(incoming)) {
+    let is_admin = access::is_admin(&GuildState::member(incoming));
+    if !is_admin && !state.is_staff(incoming) {
         state.refuse(incoming, access::NOT_ADMIN.0);
         return;
     }
+    // Staff without Manage Server reach Manage only; Setup stays with admins.
     let options = HubChoice::ALL
         .iter()
+        .filter(|c| is_admin || **c == HubChoice::Manage)
         .map(|c| {
             let label = match c {
                 HubChoice::Setup => "Setup",
@@ -106,7 +111,13 @@ pub fn show_topic_picker(state: &GuildState, incoming: &Incoming, page: u32, in_
 }
 
 #[allow(deprecated)] // Discord prefers Label components; action rows are still accepted
-fn text_input(custom_id: &str, label: &str, style: TextInputStyle, max: u16, required: bool) -> Component {
+fn text_input(
+    custom_id: &str,
+    label: &str,
+    style: TextInputStyle,
+    max: u16,
+    required: bool,
+) -> Component {
     Component::ActionRow(ActionRow {
         id: None,
         components: vec![Component::TextInput(TextInput {
@@ -183,7 +194,12 @@ pub async fn post_panel(
         }
     }
     let message = OutgoingMessage {
-        embeds: vec![crate::discord::embed(&title, &description, 0x3498db, Some(&footer))],
+        embeds: vec![crate::discord::embed(
+            &title,
+            &description,
+            0x3498db,
+            Some(&footer),
+        )],
         components: vec![button_row(&[(
             custom_id::encode(&Action::OpenTicket),
             "Open a ticket",
@@ -221,7 +237,13 @@ pub async fn post_panel(
     }
 }
 
-fn auto_select(custom_id: String, placeholder: &str, kind: SelectMenuType, min: u8, max: u8) -> Component {
+fn auto_select(
+    custom_id: String,
+    placeholder: &str,
+    kind: SelectMenuType,
+    min: u8,
+    max: u8,
+) -> Component {
     Component::ActionRow(ActionRow {
         id: None,
         components: vec![Component::SelectMenu(SelectMenu {
@@ -258,7 +280,11 @@ fn ids(values: &[String]) -> Vec<Snowflake> {
     values.iter().filter_map(|v| v.parse().ok()).collect()
 }
 
-fn menu_options<T: Copy>(all: &[T], value: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
+fn menu_options<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
     all.iter()
         .map(|c| (value(*c).to_owned(), label(*c).to_owned()))
         .collect()
@@ -309,10 +335,17 @@ pub async fn handle(
     let is_admin = access::is_admin(&GuildState::member(incoming));
     let staff = state.is_staff(incoming);
     // Setup is for admins; manage for staff. Every menu re-checks: a forged id gains nothing.
-    let needs_admin = !matches!(
-        action,
-        Action::ManageMenu | Action::CloseAllConfirm | Action::AddUserSelect { .. } | Action::RemoveUserSelect { .. } | Action::Cancel
-    );
+    let manage_chosen = action == Action::HubMenu
+        && values(incoming).first().and_then(|v| HubChoice::parse(v)) == Some(HubChoice::Manage);
+    let needs_admin = !manage_chosen
+        && !matches!(
+            action,
+            Action::ManageMenu
+                | Action::CloseAllConfirm
+                | Action::AddUserSelect { .. }
+                | Action::RemoveUserSelect { .. }
+                | Action::Cancel
+        );
     if needs_admin && !is_admin {
         warn!(?action, "setup action by a non-admin refused");
         state.refuse(incoming, access::NOT_ADMIN.0);
@@ -352,24 +385,44 @@ pub async fn handle(
                 &discord,
                 incoming,
                 "Choose the channel for the panel message.".into(),
-                vec![auto_select(custom_id::encode(&Action::PanelChannelSelect), "Panel channel", SelectMenuType::Channel, 1, 1)],
+                vec![auto_select(
+                    custom_id::encode(&Action::PanelChannelSelect),
+                    "Panel channel",
+                    SelectMenuType::Channel,
+                    1,
+                    1,
+                )],
             ),
             Some(SetupChoice::PanelRemove) => {
                 if state.settings.panels.is_empty() {
-                    update_now(&discord, incoming, "There are no panels to remove.".into(), Vec::new());
+                    update_now(
+                        &discord,
+                        incoming,
+                        "There are no panels to remove.".into(),
+                        Vec::new(),
+                    );
                 } else {
                     let options = state
                         .settings
                         .panels
                         .iter()
                         .take(limits::SELECT_PAGE)
-                        .map(|p| (p.message.to_string(), format!("{} (in #{})", naming::neutralize(&p.title, 60), p.channel)))
+                        .map(|p| {
+                            (
+                                p.message.to_string(),
+                                format!("{} (in #{})", naming::neutralize(&p.title, 60), p.channel),
+                            )
+                        })
                         .collect();
                     update_now(
                         &discord,
                         incoming,
                         "Choose the panel to remove.".into(),
-                        vec![string_select(custom_id::encode(&Action::PanelRemoveSelect), "Panel", options)],
+                        vec![string_select(
+                            custom_id::encode(&Action::PanelRemoveSelect),
+                            "Panel",
+                            options,
+                        )],
                     );
                 }
             }
@@ -377,11 +430,20 @@ pub async fn handle(
                 &discord,
                 incoming,
                 "Choose the log channel.".into(),
-                vec![auto_select(custom_id::encode(&Action::LogChannelSelect), "Log channel", SelectMenuType::Channel, 1, 1)],
+                vec![auto_select(
+                    custom_id::encode(&Action::LogChannelSelect),
+                    "Log channel",
+                    SelectMenuType::Channel,
+                    1,
+                    1,
+                )],
             ),
             Some(SetupChoice::Limits) => {
                 let (id, token) = (incoming.id, incoming.token.clone());
-                let current = (state.settings.per_member_limit, state.settings.per_guild_limit);
+                let current = (
+                    state.settings.per_member_limit,
+                    state.settings.per_guild_limit,
+                );
                 tokio::spawn(async move {
                     let result = discord
                         .open_modal(
@@ -390,8 +452,20 @@ pub async fn handle(
                             custom_id::encode(&Action::LimitsModal),
                             "Ticket limits",
                             vec![
-                                text_input(fields::LIMIT_PER_MEMBER, &format!("Open tickets per member (now {})", current.0), TextInputStyle::Short, 3, true),
-                                text_input(fields::LIMIT_PER_GUILD, &format!("Open tickets per server (now {})", current.1), TextInputStyle::Short, 3, true),
+                                text_input(
+                                    fields::LIMIT_PER_MEMBER,
+                                    &format!("Open tickets per member (now {})", current.0),
+                                    TextInputStyle::Short,
+                                    3,
+                                    true,
+                                ),
+                                text_input(
+                                    fields::LIMIT_PER_GUILD,
+                                    &format!("Open tickets per server (now {})", current.1),
+                                    TextInputStyle::Short,
+                                    3,
+                                    true,
+                                ),
                             ],
                         )
                         .await;
@@ -404,7 +478,13 @@ pub async fn handle(
                 &discord,
                 incoming,
                 "Choose up to 10 staff roles (they see and handle every ticket).".into(),
-                vec![auto_select(custom_id::encode(&Action::StaffRoleSelect), "Staff roles", SelectMenuType::Role, 0, access::MAX_STAFF_ROLES as u8)],
+                vec![auto_select(
+                    custom_id::encode(&Action::StaffRoleSelect),
+                    "Staff roles",
+                    SelectMenuType::Role,
+                    0,
+                    access::MAX_STAFF_ROLES as u8,
+                )],
             ),
             Some(SetupChoice::TopicAdd) => {
                 let (id, token) = (incoming.id, incoming.token.clone());
@@ -415,7 +495,13 @@ pub async fn handle(
                             &token,
                             custom_id::encode(&Action::TopicAddModal),
                             "Add a topic",
-                            vec![text_input(fields::TOPIC_NAME, "Topic name", TextInputStyle::Short, limits::TOPIC_NAME_MAX as u16, true)],
+                            vec![text_input(
+                                fields::TOPIC_NAME,
+                                "Topic name",
+                                TextInputStyle::Short,
+                                limits::TOPIC_NAME_MAX as u16,
+                                true,
+                            )],
                         )
                         .await;
                     if let Err(error) = result {
@@ -441,9 +527,27 @@ pub async fn handle(
                         custom_id::encode(&Action::PanelModal { channel }),
                         "Panel message",
                         vec![
-                            text_input(fields::PANEL_TITLE, "Title", TextInputStyle::Short, limits::PANEL_TITLE_MAX as u16, true),
-                            text_input(fields::PANEL_DESCRIPTION, "Description", TextInputStyle::Paragraph, 4000, true),
-                            text_input(fields::PANEL_FOOTER, "Footer", TextInputStyle::Short, limits::PANEL_FOOTER_MAX as u16, false),
+                            text_input(
+                                fields::PANEL_TITLE,
+                                "Title",
+                                TextInputStyle::Short,
+                                limits::PANEL_TITLE_MAX as u16,
+                                true,
+                            ),
+                            text_input(
+                                fields::PANEL_DESCRIPTION,
+                                "Description",
+                                TextInputStyle::Paragraph,
+                                4000,
+                                true,
+                            ),
+                            text_input(
+                                fields::PANEL_FOOTER,
+                                "Footer",
+                                TextInputStyle::Short,
+                                limits::PANEL_FOOTER_MAX as u16,
+                                false,
+                            ),
                         ],
                     )
                     .await;
@@ -471,18 +575,27 @@ pub async fn handle(
         Action::PanelRemoveSelect => {
             let chosen: Option<Snowflake> = values(incoming).first().and_then(|v| v.parse().ok());
             let mut settings = (*state.settings).clone();
-            let Some(index) = chosen.and_then(|m| settings.panels.iter().position(|p| p.message == m)) else {
+            let Some(index) =
+                chosen.and_then(|m| settings.panels.iter().position(|p| p.message == m))
+            else {
                 state.refuse(incoming, "That panel is already gone.");
                 return Ok(());
             };
             let panel = settings.panels.remove(index);
-            drop(state.save_settings(settings));
+            let commit = state.save_settings(settings);
             let reply = Reply::defer_update(&discord, incoming);
             tokio::spawn(async move {
                 if let Err(error) = discord.delete_message(panel.channel, panel.message).await {
                     warn!(%error, "could not delete the panel message");
                 }
-                reply.send("Panel removed.").await
+                // "Removed" is said only once it is durable, like every other setting.
+                match commit.await {
+                    Ok(()) => reply.send("Panel removed.").await,
+                    Err(error) => {
+                        warn!(%error, "could not persist the panel removal");
+                        reply.send("The panel message was deleted, but the setting could not be saved; please try again.").await
+                    }
+                }
             });
         }
         Action::LogChannelSelect => {
@@ -496,10 +609,16 @@ pub async fn handle(
             let reply = Reply::defer_update(&discord, incoming);
             tokio::spawn(async move {
                 match commit.await {
-                    Ok(()) => reply.send(&format!("Ticket events will be logged in <#{channel}>.")).await,
+                    Ok(()) => {
+                        reply
+                            .send(&format!("Ticket events will be logged in <#{channel}>."))
+                            .await
+                    }
                     Err(error) => {
                         warn!(%error, "could not save the log channel");
-                        reply.send("The setting could not be saved; please try again.").await
+                        reply
+                            .send("The setting could not be saved; please try again.")
+                            .await
                     }
                 }
             });
@@ -544,7 +663,11 @@ pub async fn handle(
                             Ok(()) if roles.is_empty() => "Staff roles cleared.".to_owned(),
                             Ok(()) => format!(
                                 "Staff roles saved: {}. Applied to the ticket categories and every open ticket.",
-                                roles.iter().map(|r| format!("<@&{r}>")).collect::<Vec<_>>().join(", ")
+                                roles
+                                    .iter()
+                                    .map(|r| format!("<@&{r}>"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                             Err(error) => {
                                 warn!(%error, "could not save staff roles");
@@ -561,7 +684,10 @@ pub async fn handle(
             }
         }
         Action::TopicAddModal => {
-            match limits::validate_topic_name(modal_field(incoming, fields::TOPIC_NAME), &state.settings.topics) {
+            match limits::validate_topic_name(
+                modal_field(incoming, fields::TOPIC_NAME),
+                &state.settings.topics,
+            ) {
                 Ok(name) => {
                     let reply = Reply::defer_ephemeral(&discord, incoming);
                     let category_name = naming::neutralize(&name, 100);
@@ -575,13 +701,24 @@ pub async fn handle(
                     let mut settings = (*state.settings).clone();
                     let id = settings.next_topic_id;
                     settings.next_topic_id += 1;
-                    settings.topics.push(Topic { id, name: name.clone(), category });
+                    settings.topics.push(Topic {
+                        id,
+                        name: name.clone(),
+                        category,
+                    });
                     let commit = state.save_settings(settings);
                     tokio::spawn(async move {
-                        let _ = commit.await;
-                        reply
-                            .send(&format!("Topic **{}** added.", naming::escape_markdown(&naming::neutralize(&name, 50))))
-                            .await
+                        let text = match commit.await {
+                            Ok(()) => format!(
+                                "Topic **{}** added.",
+                                naming::escape_markdown(&naming::neutralize(&name, 50))
+                            ),
+                            Err(error) => {
+                                warn!(%error, "could not save the topic");
+                                "The topic could not be saved; please try again.".to_owned()
+                            }
+                        };
+                        reply.send(&text).await
                     });
                 }
                 Err(error) => {
@@ -605,8 +742,16 @@ pub async fn handle(
                         naming::escape_markdown(&naming::neutralize(&t.name, 50))
                     ),
                     vec![button_row(&[
-                        (custom_id::encode(&Action::TopicRemoveConfirm { topic }), "Remove", ButtonStyle::Danger),
-                        (custom_id::encode(&Action::Cancel), "Cancel", ButtonStyle::Secondary),
+                        (
+                            custom_id::encode(&Action::TopicRemoveConfirm { topic }),
+                            "Remove",
+                            ButtonStyle::Danger,
+                        ),
+                        (
+                            custom_id::encode(&Action::Cancel),
+                            "Cancel",
+                            ButtonStyle::Secondary,
+                        ),
                     ])],
                 );
             } else {
@@ -614,9 +759,19 @@ pub async fn handle(
             }
         }
         Action::TopicRemoveConfirm { topic } => remove_topic(state, incoming, topic).await,
-        Action::ManageMenu => match values(incoming).first().and_then(|v| ManageChoice::parse(v)) {
+        Action::ManageMenu => match values(incoming)
+            .first()
+            .and_then(|v| ManageChoice::parse(v))
+        {
             Some(ManageChoice::CloseThis) => match state.ticket_in_channel(incoming.channel) {
-                Some(number) => state.to_ticket(incoming, number, |by, reply, settings| TicketMsg::Close { by, reason: None, reply, settings }),
+                Some(number) => {
+                    state.to_ticket(incoming, number, |by, reply, settings| TicketMsg::Close {
+                        by,
+                        reason: None,
+                        reply,
+                        settings,
+                    })
+                }
                 None => state.refuse(incoming, "Use this inside a ticket channel."),
             },
             Some(ManageChoice::CloseAll) => {
@@ -626,38 +781,67 @@ pub async fn handle(
                     incoming,
                     format!("Close all {open} open tickets? Closed ones are left as they are."),
                     vec![button_row(&[
-                        (custom_id::encode(&Action::CloseAllConfirm), "Close all", ButtonStyle::Danger),
-                        (custom_id::encode(&Action::Cancel), "Cancel", ButtonStyle::Secondary),
+                        (
+                            custom_id::encode(&Action::CloseAllConfirm),
+                            "Close all",
+                            ButtonStyle::Danger,
+                        ),
+                        (
+                            custom_id::encode(&Action::Cancel),
+                            "Cancel",
+                            ButtonStyle::Secondary,
+                        ),
                     ])],
                 );
             }
-            Some(choice @ (ManageChoice::AddUser | ManageChoice::RemoveUser)) => match state.ticket_in_channel(incoming.channel) {
-                Some(ticket) => {
-                    let (action, text) = if choice == ManageChoice::AddUser {
-                        (Action::AddUserSelect { ticket }, "Choose up to 10 members to add.")
-                    } else {
-                        (Action::RemoveUserSelect { ticket }, "Choose up to 10 members to remove.")
-                    };
-                    update_now(
-                        &discord,
-                        incoming,
-                        text.into(),
-                        vec![auto_select(custom_id::encode(&action), "Members", SelectMenuType::User, 1, 10)],
-                    );
+            Some(choice @ (ManageChoice::AddUser | ManageChoice::RemoveUser)) => {
+                match state.ticket_in_channel(incoming.channel) {
+                    Some(ticket) => {
+                        let (action, text) = if choice == ManageChoice::AddUser {
+                            (
+                                Action::AddUserSelect { ticket },
+                                "Choose up to 10 members to add.",
+                            )
+                        } else {
+                            (
+                                Action::RemoveUserSelect { ticket },
+                                "Choose up to 10 members to remove.",
+                            )
+                        };
+                        update_now(
+                            &discord,
+                            incoming,
+                            text.into(),
+                            vec![auto_select(
+                                custom_id::encode(&action),
+                                "Members",
+                                SelectMenuType::User,
+                                1,
+                                10,
+                            )],
+                        );
+                    }
+                    None => state.refuse(incoming, "Use this inside a ticket channel."),
                 }
-                None => state.refuse(incoming, "Use this inside a ticket channel."),
-            },
+            }
             None => state.refuse(incoming, "Unknown choice. Nothing was changed."),
         },
         Action::CloseAllConfirm => {
             let numbers = state.open_ticket_numbers();
             let reply = Reply::defer_update(&discord, incoming);
-            let by = Person { user: incoming.user, is_staff: true };
+            let by = Person {
+                user: incoming.user,
+                is_staff: true,
+            };
             let mut waits = Vec::new();
             for number in &numbers {
                 if let Some(actor) = state.ticket_actor(*number) {
                     let (tx, rx) = tokio::sync::oneshot::channel();
-                    let _ = actor.cast(TicketMsg::CloseQuietly { by, settings: state.settings.clone(), done: tx });
+                    let _ = actor.cast(TicketMsg::CloseQuietly {
+                        by,
+                        settings: state.settings.clone(),
+                        done: tx,
+                    });
                     waits.push(rx);
                 }
             }
@@ -669,25 +853,49 @@ pub async fn handle(
                     }
                 }
                 reply
-                    .send(&format!("Closed {closed} of {} open tickets.", numbers.len()))
+                    .send(&format!(
+                        "Closed {closed} of {} open tickets.",
+                        numbers.len()
+                    ))
                     .await
             });
         }
         Action::AddUserSelect { ticket } | Action::RemoveUserSelect { ticket } => {
             let add = matches!(action, Action::AddUserSelect { .. });
-            let users = ids(values(incoming));
+            let users = ids(values(incoming))
+                .into_iter()
+                .map(|u| (u, incoming.resolved_bots.contains(&u)))
+                .collect();
             state.to_ticket(incoming, ticket, |by, reply, settings| {
                 if add {
-                    TicketMsg::AddUsers { by, users, reply, settings }
+                    TicketMsg::AddUsers {
+                        by,
+                        users,
+                        reply,
+                        settings,
+                    }
                 } else {
-                    TicketMsg::RemoveUsers { by, users, reply, settings }
+                    TicketMsg::RemoveUsers {
+                        by,
+                        users,
+                        reply,
+                        settings,
+                    }
                 }
             });
         }
-        Action::Cancel => update_now(&discord, incoming, "Cancelled. Nothing was changed.".into(), Vec::new()),
+        Action::Cancel => update_now(
+            &discord,
+            incoming,
+            "Cancelled. Nothing was changed.".into(),
+            Vec::new(),
+        ),
         other => {
             warn!(?other, "action not handled by the hub");
-            state.refuse(incoming, "That action is not available here. Nothing was changed.");
+            state.refuse(
+                incoming,
+                "That action is not available here. Nothing was changed.",
+            );
         }
     }
     Ok(())
@@ -695,7 +903,12 @@ pub async fn handle(
 
 fn show_topic_list(state: &GuildState, incoming: &Incoming, page: u32) {
     if state.settings.topics.is_empty() {
-        update_now(&state.ctx.discord, incoming, "No topics yet. Add one from Setup.".into(), Vec::new());
+        update_now(
+            &state.ctx.discord,
+            incoming,
+            "No topics yet. Add one from Setup.".into(),
+            Vec::new(),
+        );
         return;
     }
     let (items, prev, next) = limits::page(&state.settings.topics, page);
@@ -706,46 +919,89 @@ fn show_topic_list(state: &GuildState, incoming: &Incoming, page: u32) {
         limits::page_count(state.settings.topics.len()),
         items
             .iter()
-            .map(|t| format!("- {}", naming::escape_markdown(&naming::neutralize(&t.name, 50))))
+            .map(|t| format!(
+                "- {}",
+                naming::escape_markdown(&naming::neutralize(&t.name, 50))
+            ))
             .collect::<Vec<_>>()
             .join("\n")
     );
     let mut buttons = Vec::new();
     if prev {
-        buttons.push((custom_id::encode(&Action::TopicList { page: page - 1 }), "Previous", ButtonStyle::Secondary));
+        buttons.push((
+            custom_id::encode(&Action::TopicList { page: page - 1 }),
+            "Previous",
+            ButtonStyle::Secondary,
+        ));
     }
     if next {
-        buttons.push((custom_id::encode(&Action::TopicList { page: page + 1 }), "Next", ButtonStyle::Secondary));
+        buttons.push((
+            custom_id::encode(&Action::TopicList { page: page + 1 }),
+            "Next",
+            ButtonStyle::Secondary,
+        ));
     }
-    let components = if buttons.is_empty() { Vec::new() } else { vec![button_row(&buttons)] };
+    let components = if buttons.is_empty() {
+        Vec::new()
+    } else {
+        vec![button_row(&buttons)]
+    };
     update_now(&state.ctx.discord, incoming, text, components);
 }
 
 fn show_topic_remove(state: &GuildState, incoming: &Incoming, page: u32) {
     if state.settings.topics.is_empty() {
-        update_now(&state.ctx.discord, incoming, "There are no topics to remove.".into(), Vec::new());
+        update_now(
+            &state.ctx.discord,
+            incoming,
+            "There are no topics to remove.".into(),
+            Vec::new(),
+        );
         return;
     }
     let (options, prev, next) = topic_options(state, page);
     let page = limits::clamp_page(state.settings.topics.len(), page);
-    let mut components = vec![string_select(custom_id::encode(&Action::TopicRemoveSelect { page }), "Topic to remove", options)];
+    let mut components = vec![string_select(
+        custom_id::encode(&Action::TopicRemoveSelect { page }),
+        "Topic to remove",
+        options,
+    )];
     let mut buttons = Vec::new();
     if prev {
-        buttons.push((custom_id::encode(&Action::TopicRemoveSelect { page: page - 1 }), "Previous", ButtonStyle::Secondary));
+        buttons.push((
+            custom_id::encode(&Action::TopicRemoveSelect { page: page - 1 }),
+            "Previous",
+            ButtonStyle::Secondary,
+        ));
     }
     if next {
-        buttons.push((custom_id::encode(&Action::TopicRemoveSelect { page: page + 1 }), "Next", ButtonStyle::Secondary));
+        buttons.push((
+            custom_id::encode(&Action::TopicRemoveSelect { page: page + 1 }),
+            "Next",
+            ButtonStyle::Secondary,
+        ));
     }
     if !buttons.is_empty() {
         components.push(button_row(&buttons));
     }
-    update_now(&state.ctx.discord, incoming, "Choose the topic to remove.".into(), components);
+    update_now(
+        &state.ctx.discord,
+        incoming,
+        "Choose the topic to remove.".into(),
+        components,
+    );
 }
 
 /// Removes a topic: its open tickets move to the default category first (never orphaned), then
 /// its category is deleted.
 async fn remove_topic(state: &mut GuildState, incoming: &Incoming, topic: u32) {
-    let Some(removed) = state.settings.topics.iter().find(|t| t.id == topic).cloned() else {
+    let Some(removed) = state
+        .settings
+        .topics
+        .iter()
+        .find(|t| t.id == topic)
+        .cloned()
+    else {
         state.refuse(incoming, "That topic no longer exists.");
         return;
     };
@@ -771,7 +1027,10 @@ async fn remove_topic(state: &mut GuildState, incoming: &Incoming, topic: u32) {
     let mut moves = Vec::new();
     for actor in state.ticket_actors_with_topic(topic) {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let _ = actor.cast(TicketMsg::MoveTo { parent: default, done: tx });
+        let _ = actor.cast(TicketMsg::MoveTo {
+            parent: default,
+            done: tx,
+        });
         moves.push(rx);
     }
     let discord = state.ctx.discord.clone();
@@ -781,7 +1040,9 @@ async fn remove_topic(state: &mut GuildState, incoming: &Incoming, topic: u32) {
         }
         let _ = commit.await;
         if let Some(category) = removed.category
-            && let Err(error) = discord.delete_channel(category, "Ticket topic removed").await
+            && let Err(error) = discord
+                .delete_channel(category, "Ticket topic removed")
+                .await
         {
             warn!(%error, "could not delete the topic category");
         }
@@ -800,13 +1061,19 @@ fn reapply_overwrites(state: &GuildState) {
     let settings = state.settings.clone();
     for number in state.open_or_closed_ticket_numbers() {
         if let Some(actor) = state.ticket_actor(number) {
-            let _ = actor.cast(TicketMsg::ApplyOverwrites { settings: settings.clone() });
+            let _ = actor.cast(TicketMsg::ApplyOverwrites {
+                settings: settings.clone(),
+            });
         }
     }
     let mut categories: Vec<Snowflake> = settings.tickets_category.into_iter().collect();
     categories.extend(settings.overflow_categories.iter().copied());
     categories.extend(settings.topics.iter().filter_map(|t| t.category));
-    let overwrites = access::category_overwrites(state.guild, state.ctx.discord.bot_user_id(), &settings.staff_roles);
+    let overwrites = access::category_overwrites(
+        state.guild,
+        state.ctx.discord.bot_user_id(),
+        &settings.staff_roles,
+    );
     let discord = state.ctx.discord.clone();
     tokio::spawn(async move {
         for category in categories {

@@ -22,6 +22,8 @@ pub struct Incoming {
     /// The member's computed permissions in this channel, as Discord sends them.
     pub permissions: u64,
     pub kind: IncomingKind,
+    /// Users a select resolved that are bots (skipped when adding people to a ticket).
+    pub resolved_bots: Vec<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -96,7 +98,10 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
         (kind, _) => return Err(IncomingError::Unsupported(kind as u8)),
     };
     let guild = interaction.guild_id.ok_or(IncomingError::NotInGuild)?.get();
-    let member = interaction.member.as_ref().ok_or(IncomingError::Malformed)?;
+    let member = interaction
+        .member
+        .as_ref()
+        .ok_or(IncomingError::Malformed)?;
     let user = member
         .user
         .as_ref()
@@ -106,13 +111,35 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
         id: interaction.id.get(),
         token: interaction.token.clone(),
         guild,
-        channel: interaction.channel.as_ref().map(|c| c.id.get()).unwrap_or(0),
+        channel: interaction
+            .channel
+            .as_ref()
+            .map(|c| c.id.get())
+            .unwrap_or(0),
         user: user.id.get(),
         user_name: user.name.clone(),
         roles: member.roles.iter().map(|r| r.get()).collect(),
         permissions: member.permissions.map(|p| p.bits()).unwrap_or(0),
         kind,
+        resolved_bots: resolved_bots(interaction),
     })
+}
+
+fn resolved_bots(interaction: &Interaction) -> Vec<u64> {
+    match interaction.data.as_ref() {
+        Some(InteractionData::MessageComponent(data)) => data
+            .resolved
+            .as_ref()
+            .map(|r| {
+                r.users
+                    .values()
+                    .filter(|u| u.bot)
+                    .map(|u| u.id.get())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 fn flatten_options(

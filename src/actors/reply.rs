@@ -109,7 +109,12 @@ impl Reply {
 }
 
 /// Answers at once with an ephemeral message, on its own task (refusals, menus).
-pub fn reply_now(discord: &Discord, incoming: &Incoming, content: String, components: Vec<Component>) {
+pub fn reply_now(
+    discord: &Discord,
+    incoming: &Incoming,
+    content: String,
+    components: Vec<Component>,
+) {
     let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
     tokio::spawn(async move {
         if let Err(error) = d.reply_ephemeral(id, &token, &content, components).await {
@@ -119,7 +124,12 @@ pub fn reply_now(discord: &Discord, incoming: &Incoming, content: String, compon
 }
 
 /// Answers at once by replacing the component's message (menus navigating in place).
-pub fn update_now(discord: &Discord, incoming: &Incoming, content: String, components: Vec<Component>) {
+pub fn update_now(
+    discord: &Discord,
+    incoming: &Incoming,
+    content: String,
+    components: Vec<Component>,
+) {
     let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
     tokio::spawn(async move {
         if let Err(error) = d.update_message(id, &token, &content, components).await {

@@ -11,7 +11,6 @@
 
 use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Duration};
 
-
 use ractor::{Actor, ActorCell, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
@@ -306,14 +305,18 @@ impl Bot {
             .await
             .map_err(|e| StartError::Spawn(e.to_string()))??;
 
-        let discord = Discord::connect(&config.token, config.api_base.as_deref(), config.ratelimiter)
-            .await
-            .map_err(|e| match e {
-                DiscordError::Unauthorized | DiscordError::Api { status: 401, .. } => {
-                    StartError::Unauthorized
-                }
-                other => StartError::Discord(other),
-            })?;
+        let discord = Discord::connect(
+            &config.token,
+            config.api_base.as_deref(),
+            config.ratelimiter,
+        )
+        .await
+        .map_err(|e| match e {
+            DiscordError::Unauthorized | DiscordError::Api { status: 401, .. } => {
+                StartError::Unauthorized
+            }
+            other => StartError::Discord(other),
+        })?;
         discord
             .register_global_commands(&[commands::ticket_command()])
             .await
@@ -323,7 +326,11 @@ impl Bot {
             })?;
 
         let preloaded: HashMap<_, _> = store.load_all().await?.into_iter().collect();
-        info!(guilds = preloaded.len(), bot = discord.bot_user_id(), "store loaded");
+        info!(
+            guilds = preloaded.len(),
+            bot = discord.bot_user_id(),
+            "store loaded"
+        );
         let ctx = BotContext {
             discord,
             store,
@@ -428,7 +435,6 @@ fn kill_tree(cell: &ActorCell) {
     }
     cell.kill();
 }
-
 
 /// Drops this handle's store reference and waits for the writer thread to release the file, so a
 /// new bot can open the same path in this process (tests restart bots in-process).

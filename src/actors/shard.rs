@@ -83,7 +83,7 @@ impl Actor for ShardActor {
                 match item {
                     Ok(event) => {
                         if router.cast(RouterMsg::Gateway(Box::new(event))).is_err() {
-                            warn!(shard = %shard_id, "router gone; shard loop ends");
+                            info!(shard = %shard_id, "router gone (shutting down); shard loop ends");
                             break;
                         }
                     }

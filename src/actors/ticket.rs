@@ -39,8 +39,8 @@ use crate::{
     discord::{ChannelSummary, Discord, OutgoingMessage, button_row, channel_link, codes},
     domain::{
         access::{self, TicketOp},
-        limits,
         custom_id::{self, Action},
+        limits,
         model::{GuildSettings, Snowflake, TicketRecord, TicketState},
         naming,
         transcript::{
@@ -79,13 +79,15 @@ pub enum TicketMsg {
     },
     AddUsers {
         by: Person,
-        users: Vec<Snowflake>,
+        /// `(user, is_bot)` as the select resolved them.
+        users: Vec<(Snowflake, bool)>,
         reply: Reply,
         settings: Arc<GuildSettings>,
     },
     RemoveUsers {
         by: Person,
-        users: Vec<Snowflake>,
+        /// `(user, is_bot)` as the select resolved them.
+        users: Vec<(Snowflake, bool)>,
         reply: Reply,
         settings: Arc<GuildSettings>,
     },
@@ -272,7 +274,11 @@ impl TicketActorState {
             embeds: vec![embed(title, &description, color)],
             ..Default::default()
         };
-        if let Err(error) = self.discord().send_message(log_channel, &message, &[]).await {
+        if let Err(error) = self
+            .discord()
+            .send_message(log_channel, &message, &[])
+            .await
+        {
             warn!(%error, log_channel, "could not write to the log channel");
         }
     }
@@ -297,7 +303,9 @@ impl TicketActorState {
                 .cast(GuildMsg::TicketUpdated(Box::new(self.record.clone())));
             if let Some(reply) = reply {
                 reply
-                    .send("Your ticket could not be opened because storage failed. Please try again.")
+                    .send(
+                        "Your ticket could not be opened because storage failed. Please try again.",
+                    )
                     .await;
             }
             return;
@@ -317,7 +325,10 @@ impl TicketActorState {
                         .and_then(naming::parse_channel_topic)
                         .is_some_and(|(n, _)| n == number)
                 }) {
-                    info!(channel = found.id, "adopted the ticket channel found after restart");
+                    info!(
+                        channel = found.id,
+                        "adopted the ticket channel found after restart"
+                    );
                     self.record.channel = Some(found.id);
                 }
             }
@@ -522,7 +533,15 @@ impl TicketActorState {
         let channel = self.record.channel.unwrap_or_default();
         let reason = reason.and_then(|r| limits::parse_reason(&r));
 
-        let (html, text) = self.render_transcript(channel, by.user, reason.clone()).await;
+        // The topic may since have been removed; then the transcript simply names none.
+        let topic = self
+            .record
+            .topic
+            .and_then(|id| settings.topics.iter().find(|t| t.id == id))
+            .map(|t| t.name.clone());
+        let (html, text) = self
+            .render_transcript(channel, by.user, reason.clone(), topic)
+            .await;
         self.record.state = TicketState::Closed;
         self.record.closed_at = Some(now_millis());
         self.record.closed_by = Some(by.user);
@@ -549,7 +568,11 @@ impl TicketActorState {
             description.push_str(&format!("\nReason: {reason}"));
         }
         let closed = OutgoingMessage {
-            embeds: vec![embed(&format!("Ticket #{number} closed"), &description, RED)],
+            embeds: vec![embed(
+                &format!("Ticket #{number} closed"),
+                &description,
+                RED,
+            )],
             components: vec![button_row(&[
                 (
                     custom_id::encode(&Action::Delete { ticket: number }),
@@ -636,6 +659,7 @@ impl TicketActorState {
         channel: Snowflake,
         closed_by: Snowflake,
         reason: Option<String>,
+        topic: Option<String>,
     ) -> (String, String) {
         let messages = match self.discord().all_messages(channel).await {
             Ok(messages) => messages,
@@ -649,7 +673,7 @@ impl TicketActorState {
             guild_id: self.guild(),
             number: self.record.number,
             opener_id: self.record.opener,
-            topic: None,
+            topic,
             closed_by: Some(closed_by),
             reason,
         };
@@ -660,7 +684,8 @@ impl TicketActorState {
     }
 
     async fn reopen(&mut self, by: Person, reply: Reply, settings: &GuildSettings) {
-        if let Err(refusal) = access::may(TicketOp::Reopen, by.is_staff, by.user == self.record.opener)
+        if let Err(refusal) =
+            access::may(TicketOp::Reopen, by.is_staff, by.user == self.record.opener)
         {
             reply.send(refusal.0).await;
             return;
@@ -722,7 +747,8 @@ impl TicketActorState {
 
     /// Returns true when the ticket is gone and the actor should stop.
     async fn delete(&mut self, by: Person, reply: Reply, settings: &GuildSettings) -> bool {
-        if let Err(refusal) = access::may(TicketOp::Delete, by.is_staff, by.user == self.record.opener)
+        if let Err(refusal) =
+            access::may(TicketOp::Delete, by.is_staff, by.user == self.record.opener)
         {
             warn!(user = by.user, "delete refused");
             reply.send(refusal.0).await;
@@ -761,7 +787,7 @@ impl TicketActorState {
     async fn change_users(
         &mut self,
         by: Person,
-        users: Vec<Snowflake>,
+        users: Vec<(Snowflake, bool)>,
         add: bool,
         reply: Reply,
         settings: &GuildSettings,
@@ -775,30 +801,33 @@ impl TicketActorState {
             reply.send(refusal.0).await;
             return;
         }
-        let Some(channel) = self.record.channel.filter(|_| self.record.state == TicketState::Open)
+        let Some(channel) = self
+            .record
+            .channel
+            .filter(|_| self.record.state == TicketState::Open)
         else {
             reply
                 .send("Users can only be added to or removed from an open ticket.")
                 .await;
             return;
         };
-        let before = self.record.participants.clone();
-        for user in &users {
-            if *user == self.record.opener {
-                continue;
-            }
-            if add {
-                if !self.record.participants.contains(user) {
-                    self.record.participants.push(*user);
-                }
-            } else {
-                self.record.participants.retain(|p| p != user);
-            }
-        }
-        if before == self.record.participants {
-            reply.send("Nothing to change.").await;
+        let plan =
+            access::plan_user_change(&users, self.record.opener, &self.record.participants, add);
+        let skipped = if plan.skipped_bots.is_empty() {
+            String::new()
+        } else {
+            let bots: Vec<String> = plan
+                .skipped_bots
+                .iter()
+                .map(|u| format!("<@{u}>"))
+                .collect();
+            format!(" Bots skipped: {}.", bots.join(", "))
+        };
+        if plan.changed.is_empty() {
+            reply.send(&format!("Nothing to change.{skipped}")).await;
             return;
         }
+        let before = std::mem::replace(&mut self.record.participants, plan.participants);
         let overwrites = access::ticket_overwrites(
             self.guild(),
             self.discord().bot_user_id(),
@@ -809,12 +838,15 @@ impl TicketActorState {
         if let Err(error) = self.discord().set_overwrites(channel, &overwrites).await {
             self.record.participants = before;
             reply
-                .send(&format!("Could not change access: {}", error.person_message()))
+                .send(&format!(
+                    "Could not change access: {}",
+                    error.person_message()
+                ))
                 .await;
             return;
         }
         self.persist(Vec::new()).await;
-        let mentions: Vec<String> = users.iter().map(|u| format!("<@{u}>")).collect();
+        let mentions: Vec<String> = plan.changed.iter().map(|u| format!("<@{u}>")).collect();
         let verb = if add { "added" } else { "removed" };
         self.log(
             settings,
@@ -829,7 +861,7 @@ impl TicketActorState {
         )
         .await;
         reply
-            .send(&format!("{} {verb}.", mentions.join(", ")))
+            .send(&format!("{} {verb}.{skipped}", mentions.join(", ")))
             .await;
     }
 
@@ -921,9 +953,7 @@ fn to_transcript(message: &Message) -> TranscriptMessage {
         }),
         bot: message.author.bot,
         timestamp: message.timestamp.iso_8601().to_string(),
-        edited_timestamp: message
-            .edited_timestamp
-            .map(|t| t.iso_8601().to_string()),
+        edited_timestamp: message.edited_timestamp.map(|t| t.iso_8601().to_string()),
         content: message.content.clone(),
         embeds: message
             .embeds
@@ -936,7 +966,10 @@ fn to_transcript(message: &Message) -> TranscriptMessage {
                     .iter()
                     .map(|EmbedField { name, value, .. }| (name.clone(), value.clone()))
                     .collect(),
-                footer: e.footer.as_ref().map(|EmbedFooter { text, .. }| text.clone()),
+                footer: e
+                    .footer
+                    .as_ref()
+                    .map(|EmbedFooter { text, .. }| text.clone()),
             })
             .collect(),
         attachments: message

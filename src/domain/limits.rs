@@ -10,6 +10,8 @@ use super::model::{GuildSettings, Topic};
 pub const MAX_TOPICS: usize = 100;
 /// Discord's limit of options in one string select.
 pub const SELECT_PAGE: usize = 25;
+/// Discord refuses more channels than this in one category.
+pub const CATEGORY_CHANNELS_MAX: u32 = 50;
 
 pub const PER_MEMBER_RANGE: (u32, u32) = (1, 100);
 pub const PER_GUILD_RANGE: (u32, u32) = (1, 500);

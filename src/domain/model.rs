@@ -96,6 +96,8 @@ pub struct TicketRecord {
     pub number: u64,
     pub opener: Snowflake,
     pub topic: Option<u32>,
+    /// The category the channel lives (or will live) under.
+    pub parent: Option<Snowflake>,
     pub channel: Option<Snowflake>,
     pub state: TicketState,
     pub opened_at: UnixMillis,

@@ -61,6 +61,7 @@ fn ticket(guild: u64, number: u64, channel: Option<u64>, state: TicketState) -> 
         number,
         opener: 1000 + number,
         topic: Some(3),
+        parent: Some(5),
         channel,
         state,
         opened_at: 1_700_000_000_000,
@@ -541,12 +542,13 @@ fn state_strategy() -> impl Strategy<Value = TicketState> {
 prop_compose! {
     fn ticket_strategy()(
         guild in any::<u64>(), number in any::<u64>(), opener in any::<u64>(),
-        topic in any::<Option<u32>>(), channel in any::<Option<u64>>(), state in state_strategy(),
+        topic in any::<Option<u32>>(), parent in any::<Option<u64>>(),
+        channel in any::<Option<u64>>(), state in state_strategy(),
         opened_at in any::<i64>(), closed_at in any::<Option<i64>>(),
         closed_by in any::<Option<u64>>(), close_reason in any::<Option<String>>(),
         participants in proptest::collection::vec(any::<u64>(), 0..8),
     ) -> TicketRecord {
-        TicketRecord { guild, number, opener, topic, channel, state, opened_at, closed_at,
+        TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
             closed_by, close_reason, participants }
     }
 }

@@ -1,0 +1,313 @@
+//! What people do, through the simulator's control API: post a panel, set staff roles, click
+//! Open, press a ticket's buttons, and wait for the bot's answers. Shared by the demo, the
+//! integration tests and the benchmarks, so each drives the bot exactly as a person would.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::{
+    domain::custom_id::{self, Action, fields},
+    sim::{
+        SeededGuild,
+        client::{InteractionOutcome, SimClient, SimClientError},
+    },
+};
+
+/// Why a person's step did not get the answer they expected.
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    #[error("the simulator refused the step: {0}")]
+    Sim(#[from] SimClientError),
+    #[error("interaction {id} was not answered in time (state {state})")]
+    NotAnswered { id: u64, state: String },
+    #[error("interaction {id} never said {expected:?}; last answer: {last:?}")]
+    Unexpected {
+        id: u64,
+        expected: String,
+        last: String,
+    },
+    #[error("no button or menu matching {0} was found")]
+    NoSuchComponent(&'static str),
+}
+
+pub type DriverResult<T> = Result<T, DriverError>;
+
+/// How long a person waits for the final answer after the acknowledgement.
+const ANSWER_WAIT: Duration = Duration::from_secs(20);
+
+/// The first component (by message order) whose custom id decodes to an action `wanted` accepts:
+/// `(message id, custom id)`. This is how a person finds the button they mean.
+pub fn find_action(messages: &[Value], wanted: impl Fn(&Action) -> bool) -> Option<(u64, String)> {
+    fn walk(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(id)) = map.get("custom_id") {
+                    out.push(id.clone());
+                }
+                for v in map.values() {
+                    walk(v, out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    messages.iter().find_map(|m| {
+        let mut ids = Vec::new();
+        walk(m.get("components")?, &mut ids);
+        let id = ids
+            .into_iter()
+            .find(|id| custom_id::decode(id).is_ok_and(|a| wanted(&a)))?;
+        Some((m.get("id")?.as_str()?.parse().ok()?, id))
+    })
+}
+
+/// The channel id in a `https://discord.com/channels/G/C` link inside `text`.
+pub fn channel_from_link(text: &str) -> Option<u64> {
+    let start = text.find("/channels/")? + "/channels/".len();
+    let mut parts = text[start..].split('/');
+    let _guild = parts.next()?;
+    let channel: String = parts
+        .next()?
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    channel.parse().ok()
+}
+
+fn content(outcome: &InteractionOutcome) -> String {
+    outcome
+        .message
+        .as_ref()
+        .and_then(|m| m.get("content"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The acknowledgement: waits until the interaction got its initial response.
+pub async fn acknowledged(client: &SimClient, id: u64) -> DriverResult<InteractionOutcome> {
+    let outcome = client.wait_interaction(id, 10_000).await?;
+    if outcome.state != "responded" {
+        return Err(DriverError::NotAnswered {
+            id,
+            state: outcome.state,
+        });
+    }
+    Ok(outcome)
+}
+
+/// Waits for the interaction's message to satisfy `done`; returns (ack ms, final text).
+pub async fn answer_where(
+    client: &SimClient,
+    id: u64,
+    expected: &str,
+    done: impl Fn(&str) -> bool,
+) -> DriverResult<(u64, String)> {
+    let first = acknowledged(client, id).await?;
+    let ack_ms = first.ack_ms.unwrap_or(0);
+    let deadline = tokio::time::Instant::now() + ANSWER_WAIT;
+    let mut last = content(&first);
+    loop {
+        if done(&last) {
+            return Ok((ack_ms, last));
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(DriverError::Unexpected {
+                id,
+                expected: expected.to_owned(),
+                last,
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        last = content(&client.wait_interaction(id, 0).await?);
+    }
+}
+
+/// Waits for the first non-empty answer text.
+pub async fn answer(client: &SimClient, id: u64) -> DriverResult<(u64, String)> {
+    answer_where(client, id, "any answer", |t| !t.is_empty()).await
+}
+
+/// The id of the message an interaction's response created or updated.
+pub async fn response_message(client: &SimClient, id: u64) -> DriverResult<u64> {
+    let outcome = acknowledged(client, id).await?;
+    outcome
+        .message
+        .as_ref()
+        .and_then(|m| m["id"].as_str())
+        .and_then(|s| s.parse().ok())
+        .ok_or(DriverError::NoSuchComponent("a response message"))
+}
+
+fn subcommand(name: &str) -> Value {
+    json!([{"name": name, "type": 1, "options": []}])
+}
+
+/// The owner opens `/ticket menu` and walks Setup → `choice`; returns the hub message id.
+pub async fn open_setup(
+    client: &SimClient,
+    g: &SeededGuild,
+    choice: &str,
+) -> DriverResult<(u64, u64)> {
+    let (guild, channel, owner) = (g.guild_id, g.general_channel_id, g.owner_id);
+    let id = client
+        .command(guild, channel, owner, "ticket", subcommand("menu"))
+        .await?;
+    let hub = response_message(client, id).await?;
+    let id = client
+        .select(
+            guild,
+            channel,
+            owner,
+            hub,
+            &custom_id::encode(&Action::HubMenu),
+            &["setup".into()],
+        )
+        .await?;
+    acknowledged(client, id).await?;
+    let id = client
+        .select(
+            guild,
+            channel,
+            owner,
+            hub,
+            &custom_id::encode(&Action::SetupMenu),
+            &[choice.into()],
+        )
+        .await?;
+    acknowledged(client, id).await?;
+    Ok((hub, id))
+}
+
+/// The owner makes the seeded staff role the guild's staff role.
+pub async fn configure_staff(client: &SimClient, g: &SeededGuild) -> DriverResult<()> {
+    let (hub, _) = open_setup(client, g, "staff_roles").await?;
+    let id = client
+        .select(
+            g.guild_id,
+            g.general_channel_id,
+            g.owner_id,
+            hub,
+            &custom_id::encode(&Action::StaffRoleSelect),
+            &[g.staff_role_id.to_string()],
+        )
+        .await?;
+    answer_where(client, id, "Staff roles saved", |t| {
+        t.contains("Staff roles saved")
+    })
+    .await?;
+    Ok(())
+}
+
+/// The owner sets the limits through the limits modal; returns the bot's answer.
+pub async fn set_limits(
+    client: &SimClient,
+    g: &SeededGuild,
+    per_member: &str,
+    per_guild: &str,
+) -> DriverResult<String> {
+    open_setup(client, g, "limits").await?;
+    let id = client
+        .submit_modal(
+            g.guild_id,
+            g.general_channel_id,
+            g.owner_id,
+            &custom_id::encode(&Action::LimitsModal),
+            &[
+                (fields::LIMIT_PER_MEMBER, per_member),
+                (fields::LIMIT_PER_GUILD, per_guild),
+            ],
+        )
+        .await?;
+    Ok(answer(client, id).await?.1)
+}
+
+/// The owner posts a panel in #general with `/ticket panel`; returns the panel message id.
+pub async fn post_panel(client: &SimClient, g: &SeededGuild) -> DriverResult<u64> {
+    let id = client
+        .command(
+            g.guild_id,
+            g.general_channel_id,
+            g.owner_id,
+            "ticket",
+            subcommand("panel"),
+        )
+        .await?;
+    answer_where(client, id, "Panel posted", |t| t.contains("Panel posted")).await?;
+    let messages = client.channel_messages(g.general_channel_id).await?;
+    find_action(&messages, |a| *a == Action::OpenTicket)
+        .map(|(m, _)| m)
+        .ok_or(DriverError::NoSuchComponent("Open a ticket"))
+}
+
+/// A member clicks Open; returns (ack ms, answer text).
+pub async fn click_open(
+    client: &SimClient,
+    g: &SeededGuild,
+    panel: u64,
+    member: u64,
+) -> DriverResult<(u64, String)> {
+    let id = client
+        .click(
+            g.guild_id,
+            g.general_channel_id,
+            member,
+            panel,
+            &custom_id::encode(&Action::OpenTicket),
+        )
+        .await?;
+    // The deferred answer is edited to either the channel link or a refusal.
+    answer_where(client, id, "a ticket link or a refusal", |t| !t.is_empty()).await
+}
+
+/// A person presses the first button in `channel` matching `wanted`; returns the answer text.
+pub async fn press(
+    client: &SimClient,
+    guild: u64,
+    channel: u64,
+    user: u64,
+    what: &'static str,
+    wanted: impl Fn(&Action) -> bool,
+) -> DriverResult<String> {
+    let messages = client.channel_messages(channel).await?;
+    let (message, custom_id) =
+        find_action(&messages, wanted).ok_or(DriverError::NoSuchComponent(what))?;
+    let id = client
+        .click(guild, channel, user, message, &custom_id)
+        .await?;
+    Ok(answer(client, id).await?.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_links_are_parsed() {
+        assert_eq!(
+            channel_from_link("Your ticket #1 is open: https://discord.com/channels/5/77"),
+            Some(77)
+        );
+        assert_eq!(channel_from_link("no link"), None);
+        assert_eq!(channel_from_link("https://discord.com/channels/5/"), None);
+    }
+
+    #[test]
+    fn components_are_found_by_action() {
+        let messages = vec![
+            json!({"id": "1", "components": []}),
+            json!({"id": "2", "components": [{"type": 1, "components": [
+                {"type": 2, "custom_id": "not-ours"},
+                {"type": 2, "custom_id": custom_id::encode(&Action::Close { ticket: 7 })}
+            ]}]}),
+        ];
+        let found = find_action(&messages, |a| matches!(a, Action::Close { .. }));
+        assert_eq!(
+            found,
+            Some((2, custom_id::encode(&Action::Close { ticket: 7 })))
+        );
+        assert_eq!(find_action(&messages, |a| *a == Action::OpenTicket), None);
+    }
+}
