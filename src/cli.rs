@@ -112,26 +112,6 @@ pub fn parse_shard_range(raw: &str) -> Result<Vec<u32>, String> {
     Ok((start..end).collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shard_ranges_parse_and_refuse_nonsense() {
-        assert_eq!(parse_shard_range("0..3"), Ok(vec![0, 1, 2]));
-        assert_eq!(parse_shard_range("2..3"), Ok(vec![2]));
-        assert!(parse_shard_range("3..3").is_err());
-        assert!(parse_shard_range("a..b").is_err());
-        assert!(parse_shard_range("5").is_err());
-    }
-
-    #[test]
-    fn cli_definition_is_consistent() {
-        use clap::CommandFactory;
-        Cli::command().debug_assert();
-    }
-}
-
 impl RunArgs {
     /// `run` with every flag at its default (token from the environment).
     pub fn from_env() -> Self {
@@ -152,5 +132,25 @@ impl Default for DemoArgs {
             data_dir: None,
             rate_limits: RateLimitMode::Discord,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_ranges_parse_and_refuse_nonsense() {
+        assert_eq!(parse_shard_range("0..3"), Ok(vec![0, 1, 2]));
+        assert_eq!(parse_shard_range("2..3"), Ok(vec![2]));
+        assert!(parse_shard_range("3..3").is_err());
+        assert!(parse_shard_range("a..b").is_err());
+        assert!(parse_shard_range("5").is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 }

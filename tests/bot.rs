@@ -35,8 +35,9 @@ async fn start_sim() -> SimHandle {
     .expect("simulator starts")
 }
 
-async fn start_bot(sim: &SimHandle, dir: &PathBuf, guilds: usize) -> Bot {
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+async fn start_bot(sim: &SimHandle, dir: &std::path::Path, guilds: usize) -> Bot {
+    let mut config =
+        BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.to_path_buf());
     // Tests measure the bot, not twilight's 50 req/s client-side limiter.
     config.ratelimiter = false;
     let bot = Bot::start(config).await.expect("bot starts");

@@ -216,10 +216,8 @@ impl RouterState {
                 info!(guilds = ready.guilds.len(), "shard ready");
                 self.status.ready_shards += 1;
             }
-            Event::GuildCreate(guild) => {
-                if !self.draining {
-                    let _ = self.guild_actor(myself, guild.id().get()).await;
-                }
+            Event::GuildCreate(guild) if !self.draining => {
+                let _ = self.guild_actor(myself, guild.id().get()).await;
             }
             Event::InteractionCreate(interaction) => {
                 let interaction = interaction.0;

@@ -47,9 +47,15 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/guilds/{g}/roles/{r}", patch(patch_role))
         .route("/_sim/guilds/{g}/members", post(post_member))
         .route("/_sim/guilds/{g}/members/{u}", delete(delete_member))
-        .route("/_sim/guilds/{g}/channels", post(post_channel).get(get_channels))
+        .route(
+            "/_sim/guilds/{g}/channels",
+            post(post_channel).get(get_channels),
+        )
         .route("/_sim/channels/{c}", delete(delete_channel))
-        .route("/_sim/channels/{c}/messages", post(post_message).get(get_messages))
+        .route(
+            "/_sim/channels/{c}/messages",
+            post(post_message).get(get_messages),
+        )
         .route("/_sim/channels/{c}/permissions/{u}", get(get_permissions))
         .route("/_sim/interactions", post(post_interaction))
         .route("/_sim/interactions/{id}", get(get_interaction))
@@ -91,7 +97,11 @@ pub(crate) fn create_role(w: &mut World, g: u64, name: &str, perms: u64) -> Resu
         managed: false,
         bot_id: None,
     });
-    let role = guild.roles.last().map(World::role_json).unwrap_or(Value::Null);
+    let role = guild
+        .roles
+        .last()
+        .map(World::role_json)
+        .unwrap_or(Value::Null);
     w.dispatch(
         Some(g),
         "GUILD_ROLE_CREATE",
@@ -132,7 +142,12 @@ async fn patch_role(
         .ok_or_else(ApiError::unknown_role)?;
     role.permissions = perms;
     let payload = json!({"guild_id": g.to_string(), "role": World::role_json(role)});
-    w.dispatch(Some(g), "GUILD_ROLE_UPDATE", &payload, super::state::INTENT_GUILDS);
+    w.dispatch(
+        Some(g),
+        "GUILD_ROLE_UPDATE",
+        &payload,
+        super::state::INTENT_GUILDS,
+    );
     Ok(Json(json!({"role_id": r.to_string()})))
 }
 
@@ -222,10 +237,16 @@ async fn post_channel(
     Json(body): Json<Value>,
 ) -> Answer {
     let g = id_param(&g)?;
-    let name = body.get("name").and_then(Value::as_str).unwrap_or("channel");
+    let name = body
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("channel");
     let kind = body.get("type").and_then(num_of).unwrap_or(0) as u8;
     let parent = body.get("parent_id").and_then(id_of);
-    let topic = body.get("topic").and_then(Value::as_str).map(str::to_string);
+    let topic = body
+        .get("topic")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let mut w = sh.world();
     if !w.guilds.contains_key(&g) {
         return Err(ApiError::unknown_guild());
@@ -476,7 +497,9 @@ async fn post_invalidate(State(sh): State<Arc<Shared>>, body: Option<Json<Value>
     let resumable = body
         .and_then(|Json(b)| b.get("resumable").and_then(Value::as_bool))
         .unwrap_or(false);
-    Ok(Json(json!({"sessions": gateway::invalidate_all(&sh, resumable)})))
+    Ok(Json(
+        json!({"sessions": gateway::invalidate_all(&sh, resumable)}),
+    ))
 }
 
 // ---- interactions -------------------------------------------------------------------------------
@@ -504,7 +527,10 @@ fn actor(w: &World, body: &Value) -> Result<Actor, ApiError> {
         return Err(ApiError::unknown_user());
     }
     if let Some(g) = ch.guild_id
-        && !w.guilds.get(&g).is_some_and(|g| g.members.contains_key(&user_id))
+        && !w
+            .guilds
+            .get(&g)
+            .is_some_and(|g| g.members.contains_key(&user_id))
     {
         return Err(ApiError::unknown_member());
     }
@@ -593,7 +619,16 @@ fn resolved_for(w: &World, guild: Option<u64>, options: &[Value]) -> Option<Valu
     let mut found = Vec::new();
     walk(options, &mut found);
     for (kind, id) in found {
-        add_resolved(w, g, kind, id, &mut users, &mut members, &mut roles, &mut channels);
+        add_resolved(
+            w,
+            g,
+            kind,
+            id,
+            &mut users,
+            &mut members,
+            &mut roles,
+            &mut channels,
+        );
     }
     resolved_value(users, members, roles, channels)
 }
@@ -734,7 +769,10 @@ fn check_select_values(
             3 => comp
                 .get("options")
                 .and_then(Value::as_array)
-                .is_some_and(|o| o.iter().any(|o| o.get("value").and_then(Value::as_str) == Some(v))),
+                .is_some_and(|o| {
+                    o.iter()
+                        .any(|o| o.get("value").and_then(Value::as_str) == Some(v))
+                }),
             _ => {
                 let Ok(id) = v.parse::<u64>() else {
                     return Err(bad(format!("not a snowflake: {v}")));
@@ -796,10 +834,17 @@ async fn post_interaction(State(sh): State<Arc<Shared>>, Json(body): Json<Value>
                 .get("name")
                 .and_then(Value::as_str)
                 .ok_or_else(|| bad("missing name"))?;
-            let def = find_command(&w, a.guild_id, name)
-                .ok_or_else(|| refused(StatusCode::NOT_FOUND, format!("no command /{name} is registered")))?;
+            let def = find_command(&w, a.guild_id, name).ok_or_else(|| {
+                refused(
+                    StatusCode::NOT_FOUND,
+                    format!("no command /{name} is registered"),
+                )
+            })?;
             if a.perms & bits::USE_APPLICATION_COMMANDS == 0 {
-                return Err(refused(StatusCode::FORBIDDEN, "the user cannot use commands here"));
+                return Err(refused(
+                    StatusCode::FORBIDDEN,
+                    "the user cannot use commands here",
+                ));
             }
             if let Some(required) = def.get("default_member_permissions").and_then(num_of)
                 && !def["default_member_permissions"].is_null()
@@ -871,7 +916,13 @@ async fn post_interaction(State(sh): State<Arc<Shared>>, Json(body): Json<Value>
                 _ => return Err(bad("that component cannot be used")),
             }
             let message = w.message_json(msg);
-            (InteractionKind::Component, 3, data, Some(message), Some(mid))
+            (
+                InteractionKind::Component,
+                3,
+                data,
+                Some(message),
+                Some(mid),
+            )
         }
         "modal_submit" => {
             let custom_id = body
@@ -887,7 +938,11 @@ async fn post_interaction(State(sh): State<Arc<Shared>>, Json(body): Json<Value>
             if open.channel_id != a.channel_id || open.guild_id != a.guild_id {
                 return Err(bad("the modal was opened in another channel"));
             }
-            let fields = body.get("fields").and_then(Value::as_object).cloned().unwrap_or_default();
+            let fields = body
+                .get("fields")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
             let inputs: Vec<Value> = super::validate::modal_inputs(&open.modal)
                 .into_iter()
                 .cloned()
@@ -905,9 +960,15 @@ async fn post_interaction(State(sh): State<Arc<Shared>>, Json(body): Json<Value>
                 let cid = input.get("custom_id").and_then(Value::as_str).unwrap_or("");
                 let value = fields.get(cid).and_then(Value::as_str).unwrap_or("");
                 let n = value.chars().count() as u64;
-                let required = input.get("required").and_then(Value::as_bool).unwrap_or(true);
+                let required = input
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true);
                 let min = input.get("min_length").and_then(Value::as_u64).unwrap_or(0);
-                let max = input.get("max_length").and_then(Value::as_u64).unwrap_or(4000);
+                let max = input
+                    .get("max_length")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(4000);
                 if (required && n == 0) || (n > 0 && n < min) || n > max {
                     return Err(bad(format!(
                         "field {cid:?} needs {min}..={max} characters{}",
@@ -1011,8 +1072,12 @@ async fn get_interaction(
     loop {
         let notify = {
             let w = sh.world();
-            let it = w.interactions.get(&id).ok_or_else(ApiError::unknown_interaction)?;
-            let Some(left) = remaining(start, wait).filter(|_| it.state == InteractionState::Pending)
+            let it = w
+                .interactions
+                .get(&id)
+                .ok_or_else(ApiError::unknown_interaction)?;
+            let Some(left) =
+                remaining(start, wait).filter(|_| it.state == InteractionState::Pending)
             else {
                 return Ok(Json(outcome_json(&w, it)));
             };

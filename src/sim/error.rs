@@ -100,7 +100,11 @@ impl ApiError {
         )
     }
     pub fn empty_message() -> Self {
-        Self::new(StatusCode::BAD_REQUEST, 50006, "Cannot send an empty message")
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            50006,
+            "Cannot send an empty message",
+        )
     }
     pub fn max_channels() -> Self {
         Self::new(
@@ -117,12 +121,20 @@ impl ApiError {
         )
     }
     pub fn bad_json() -> Self {
-        Self::new(StatusCode::BAD_REQUEST, 50109, "The request body contains invalid JSON.")
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            50109,
+            "The request body contains invalid JSON.",
+        )
     }
 
     /// A 50035 Invalid Form Body naming the offending field by its path, as Discord nests them.
     pub fn form(path: &[String], code: &str, message: impl Into<String>) -> Self {
-        let mut leaf = json!({"_errors": [{"code": code, "message": message.into()}]});
+        // Discord answers the field error's code as a string ("BASE_TYPE_MAX_LENGTH"), but its
+        // published spec types `code` as an integer; the spec wins (recordings are checked
+        // against it) and the string stays readable in `kind`.
+        let mut leaf =
+            json!({"_errors": [{"code": 50035, "kind": code, "message": message.into()}]});
         for seg in path.iter().rev() {
             leaf = json!({ seg.clone(): leaf });
         }

@@ -120,12 +120,16 @@ fn handle_command(
                     }
                 }
             }
-            let _ = tx.send(Outbound::Frame(Arc::from("{\"op\":11,\"s\":null,\"t\":null,\"d\":null}")));
+            let _ = tx.send(Outbound::Frame(Arc::from(
+                "{\"op\":11,\"s\":null,\"t\":null,\"d\":null}",
+            )));
             None
         }
-        (Some(2), Phase::AwaitingIdentify) => identify(sh, &d, conn_id, tx).map(|id| {
-            *phase = Phase::Live(id);
-        }).err(),
+        (Some(2), Phase::AwaitingIdentify) => identify(sh, &d, conn_id, tx)
+            .map(|id| {
+                *phase = Phase::Live(id);
+            })
+            .err(),
         (Some(6), Phase::AwaitingIdentify) => match resume(sh, &d, conn_id, tx) {
             Ok(Some(id)) => {
                 *phase = Phase::Live(id);
@@ -164,7 +168,10 @@ fn identify(
     };
     let shard = match d.get("shard").and_then(Value::as_array) {
         None => (0, 1),
-        Some(a) => match (a.first().and_then(Value::as_u64), a.get(1).and_then(Value::as_u64)) {
+        Some(a) => match (
+            a.first().and_then(Value::as_u64),
+            a.get(1).and_then(Value::as_u64),
+        ) {
             (Some(id), Some(count)) if count > 0 && id < count => (id, count),
             _ => return Err((4010, "Invalid shard.")),
         },
@@ -237,7 +244,9 @@ fn resume(
     let session_id = d.get("session_id").and_then(Value::as_str).unwrap_or("");
     let seq = d.get("seq").and_then(Value::as_u64).unwrap_or(0);
     let invalid = || {
-        let _ = tx.send(Outbound::Frame(Arc::from("{\"op\":9,\"s\":null,\"t\":null,\"d\":false}")));
+        let _ = tx.send(Outbound::Frame(Arc::from(
+            "{\"op\":9,\"s\":null,\"t\":null,\"d\":false}",
+        )));
     };
     let mut world = sh.world();
     let Some(s) = world
@@ -268,7 +277,8 @@ fn resume(
     }
     // RESUMED takes a sequence number but is not replayed by a later resume.
     s.seq += 1;
-    let resumed: Arc<str> = format!("{{\"op\":0,\"s\":{},\"t\":\"RESUMED\",\"d\":{{}}}}", s.seq).into();
+    let resumed: Arc<str> =
+        format!("{{\"op\":0,\"s\":{},\"t\":\"RESUMED\",\"d\":{{}}}}", s.seq).into();
     s.send(Outbound::Frame(resumed));
     world.gateway_resumes += 1;
     Ok(Some(session_id.to_string()))
@@ -279,7 +289,9 @@ pub fn reconnect_all(sh: &Shared) -> usize {
     let mut world = sh.world();
     let mut n = 0;
     for s in world.sessions.values_mut().filter(|s| s.conn.is_some()) {
-        s.send(Outbound::Frame(Arc::from("{\"op\":7,\"s\":null,\"t\":null,\"d\":null}")));
+        s.send(Outbound::Frame(Arc::from(
+            "{\"op\":7,\"s\":null,\"t\":null,\"d\":null}",
+        )));
         n += 1;
     }
     n

@@ -42,8 +42,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use client::{
-    ChannelPermissions, Faults, InteractionOutcome, NewMember, SimClient, SimClientError,
-    SimGuild, SimStats,
+    ChannelPermissions, Faults, InteractionOutcome, NewMember, SimClient, SimClientError, SimGuild,
+    SimStats,
 };
 pub use ratelimit::RateLimitTable;
 
@@ -143,7 +143,14 @@ impl Shared {
         }
     }
 
-    fn record(&self, method: &Method, path: &str, status: u16, request: &Value, response: Option<&Value>) {
+    fn record(
+        &self,
+        method: &Method,
+        path: &str,
+        status: u16,
+        request: &Value,
+        response: Option<&Value>,
+    ) {
         let Some(rec) = &self.recorder else { return };
         let line = json!({
             "method": method.as_str(),
@@ -295,8 +302,9 @@ impl SimHandle {
             permissions::bits::MANAGE_MESSAGES | permissions::bits::KICK_MEMBERS,
         )
         .unwrap_or(0);
-        let staff_id = control::add_member(&mut w, guild_id, "staff", &[staff_role_id], false, true)
-            .unwrap_or(0);
+        let staff_id =
+            control::add_member(&mut w, guild_id, "staff", &[staff_role_id], false, true)
+                .unwrap_or(0);
         let member_ids = (0..members)
             .filter_map(|i| {
                 control::add_member(&mut w, guild_id, &format!("member{i}"), &[], false, true).ok()

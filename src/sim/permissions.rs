@@ -84,10 +84,7 @@ pub fn base_permissions(m: &MemberContext<'_>) -> u64 {
     if m.user_id == m.owner_id {
         return bits::ALL;
     }
-    let perms = m
-        .roles
-        .iter()
-        .fold(m.everyone, |acc, (_, role)| acc | role);
+    let perms = m.roles.iter().fold(m.everyone, |acc, (_, role)| acc | role);
     if perms & bits::ADMINISTRATOR != 0 {
         return bits::ALL;
     }
@@ -208,7 +205,10 @@ mod tests {
     fn role_deny_loses_to_member_allow() {
         let roles = [(STAFF, 0)];
         let c = ctx(&roles);
-        let ow = [role(STAFF, 0, SEND_MESSAGES), member(USER, SEND_MESSAGES, 0)];
+        let ow = [
+            role(STAFF, 0, SEND_MESSAGES),
+            member(USER, SEND_MESSAGES, 0),
+        ];
         assert_ne!(channel_permissions(&c, &ow) & SEND_MESSAGES, 0);
         // Without the member overwrite the role deny holds.
         assert_eq!(channel_permissions(&c, &ow[..1]) & SEND_MESSAGES, 0);

@@ -138,12 +138,15 @@ impl Limiter {
     ) -> Verdict {
         self.sweep(now);
         let rule = table.rule(group);
-        let w = self
-            .buckets
-            .entry((group, major))
-            .or_insert(Window { start: now, used: 0 });
+        let w = self.buckets.entry((group, major)).or_insert(Window {
+            start: now,
+            used: 0,
+        });
         if now.duration_since(w.start) >= rule.window {
-            *w = Window { start: now, used: 0 };
+            *w = Window {
+                start: now,
+                used: 0,
+            };
         }
         let reset_after = rule
             .window
@@ -162,12 +165,15 @@ impl Limiter {
             };
         }
         if let Some(token) = token.filter(|_| group != RouteGroup::Webhook) {
-            let g = self
-                .global
-                .entry(token.to_string())
-                .or_insert(Window { start: now, used: 0 });
+            let g = self.global.entry(token.to_string()).or_insert(Window {
+                start: now,
+                used: 0,
+            });
             if now.duration_since(g.start) >= Duration::from_secs(1) {
-                *g = Window { start: now, used: 0 };
+                *g = Window {
+                    start: now,
+                    used: 0,
+                };
             }
             if g.used >= table.global_per_second {
                 let reset = Duration::from_secs(1)

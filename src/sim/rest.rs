@@ -20,8 +20,8 @@ use super::permissions::{Overwrite, bits};
 use super::ratelimit::{BucketInfo, RouteGroup, Verdict};
 use super::state::{
     Attachment, Channel, InteractionKind, InteractionState, MESSAGE_FLAG_EPHEMERAL,
-    MESSAGE_FLAG_LOADING, Message, World, id_of, interaction_id_from_token, now_timestamp,
-    num_of, parse_overwrite,
+    MESSAGE_FLAG_LOADING, Message, World, id_of, interaction_id_from_token, now_timestamp, num_of,
+    parse_overwrite,
 };
 use super::validate;
 use super::{RateLimitMode, Shared};
@@ -198,12 +198,16 @@ fn add_bucket_headers(h: &mut HeaderMap, info: &BucketInfo) {
     put("x-ratelimit-limit", info.limit.to_string());
     put("x-ratelimit-remaining", info.remaining.to_string());
     put("x-ratelimit-reset", format!("{reset:.3}"));
-    put("x-ratelimit-reset-after", format!("{:.3}", info.reset_after));
+    put(
+        "x-ratelimit-reset-after",
+        format!("{:.3}", info.reset_after),
+    );
 }
 
 fn too_many(info: &BucketInfo, global: bool) -> (Response, Value) {
     let retry = info.reset_after.max(0.001);
     let body = json!({
+        "code": 0,
         "message": "You are being rate limited.",
         "retry_after": (retry * 1000.0).ceil() / 1000.0,
         "global": global,
@@ -313,7 +317,15 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
             (Some(t), None) => !t.is_empty(),
         };
         if !ok {
-            return finish(&sh, &key, &method, &path, &body, None, Err(ApiError::unauthorized()));
+            return finish(
+                &sh,
+                &key,
+                &method,
+                &path,
+                &body,
+                None,
+                Err(ApiError::unauthorized()),
+            );
         }
     }
 
@@ -325,7 +337,11 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         )
     };
     if roll_5xx {
-        let e = ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, 0, "500: Internal Server Error");
+        let e = ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            0,
+            "500: Internal Server Error",
+        );
         return finish(&sh, &key, &method, &path, &body, None, Err(e));
     }
     if roll_429 {
@@ -624,8 +640,11 @@ fn application_json(w: &World) -> Value {
         "is_discoverable": false,
         "hook": true,
         "storefront_available": false,
-        "guild_id": null,
         "max_participants": null,
+        "flags_new": "0",
+        "approximate_user_install_count": 0,
+        "approximate_user_authorization_count": 0,
+        "eligible_oauth2_scopes": ["bot", "applications.commands"],
     })
 }
 
@@ -741,8 +760,14 @@ fn create_channel(w: &mut World, body: &Value, guild: u64) -> R<Reply> {
             "Value must be one of {0, 2, 4, 5, 13, 15}.",
         ));
     }
-    let topic = body.get("topic").and_then(Value::as_str).map(str::to_string);
-    if topic.as_ref().is_some_and(|t| t.chars().count() > validate::TOPIC_MAX) {
+    let topic = body
+        .get("topic")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if topic
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > validate::TOPIC_MAX)
+    {
         return Err(ApiError::form(
             &["topic".into()],
             "BASE_TYPE_MAX_LENGTH",
@@ -854,7 +879,9 @@ fn modify_channel(w: &mut World, body: &Value, c: u64) -> R<Reply> {
                         .map(|g| {
                             g.channels
                                 .iter()
-                                .filter(|x| w.channels.get(x).is_some_and(|x| x.parent_id == Some(p)))
+                                .filter(|x| {
+                                    w.channels.get(x).is_some_and(|x| x.parent_id == Some(p))
+                                })
                                 .count()
                         })
                         .unwrap_or(0);
@@ -1086,6 +1113,7 @@ fn fill_message(
     }
     if let Some(c) = body.get("components") {
         msg.components = c.as_array().cloned().unwrap_or_default();
+        assign_component_ids(&mut msg.components, &mut 1);
     }
     if let Some(f) = body.get("flags").and_then(Value::as_u64) {
         // Only flags a bot may set are kept (suppress embeds, ephemeral, suppress notifications,
@@ -1135,8 +1163,37 @@ fn fill_message(
     Ok(())
 }
 
+/// Discord numbers every component of a message (depth first, from 1) unless the bot did.
+fn assign_component_ids(components: &mut [Value], next: &mut u64) {
+    for c in components {
+        if let Some(obj) = c.as_object_mut() {
+            match obj.get("id").and_then(Value::as_u64) {
+                Some(id) => *next = (*next).max(id + 1),
+                None => {
+                    obj.insert("id".into(), json!(*next));
+                    *next += 1;
+                }
+            }
+        }
+        for key in ["components", "accessory", "component"] {
+            match c.get_mut(key) {
+                Some(Value::Array(children)) => assign_component_ids(children, next),
+                Some(child @ Value::Object(_)) => {
+                    assign_component_ids(std::slice::from_mut(child), next)
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 /// Users and roles mentioned in `content`, filtered by `allowed_mentions` when given.
-fn mentions(w: &World, guild: Option<u64>, content: &str, body: &Value) -> (Vec<u64>, Vec<u64>, bool) {
+fn mentions(
+    w: &World,
+    guild: Option<u64>,
+    content: &str,
+    body: &Value,
+) -> (Vec<u64>, Vec<u64>, bool) {
     let allowed = body.get("allowed_mentions");
     let parse_has = |what: &str| {
         allowed
@@ -1245,8 +1302,7 @@ fn normalize_command(w: &mut World, c: &Value, existing: &[Value], i: usize) -> 
             "Must be between 1 and 100 in length.",
         ));
     }
-    if c
-        .get("options")
+    if c.get("options")
         .and_then(Value::as_array)
         .is_some_and(|o| o.len() > 25)
     {
@@ -1305,7 +1361,11 @@ fn commands(w: &mut World, r: &Req, rest: &[&str]) -> R<Reply> {
     };
     let list = |w: &World| -> Vec<Value> {
         match guild {
-            Some(g) => w.guilds.get(&g).map(|g| g.commands.clone()).unwrap_or_default(),
+            Some(g) => w
+                .guilds
+                .get(&g)
+                .map(|g| g.commands.clone())
+                .unwrap_or_default(),
             None => w.global_commands.clone(),
         }
     };
@@ -1321,7 +1381,9 @@ fn commands(w: &mut World, r: &Req, rest: &[&str]) -> R<Reply> {
         ("GET", ["commands"]) => {
             let cmds = list(w);
             Ok(Reply::ok(json!(
-                cmds.iter().map(|c| command_json(w, c, guild)).collect::<Vec<_>>()
+                cmds.iter()
+                    .map(|c| command_json(w, c, guild))
+                    .collect::<Vec<_>>()
             )))
         }
         ("PUT", ["commands"]) => {
@@ -1338,7 +1400,9 @@ fn commands(w: &mut World, r: &Req, rest: &[&str]) -> R<Reply> {
             }
             store(w, out.clone());
             Ok(Reply::ok(json!(
-                out.iter().map(|c| command_json(w, c, guild)).collect::<Vec<_>>()
+                out.iter()
+                    .map(|c| command_json(w, c, guild))
+                    .collect::<Vec<_>>()
             )))
         }
         ("POST", ["commands"]) => {
@@ -1417,7 +1481,11 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
             let flags = data.get("flags").and_then(Value::as_u64).unwrap_or(0);
             let mut msg = w.blank_message(channel, app_id);
             msg.webhook_id = Some(app_id);
-            msg.kind = if kind == InteractionKind::Command { 20 } else { 19 };
+            msg.kind = if kind == InteractionKind::Command {
+                20
+            } else {
+                19
+            };
             if rtype == 4 {
                 fill_message(w, &mut msg, &data, &r.files, true)?;
             } else {
@@ -1481,19 +1549,24 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
     if !r.flag("with_response") {
         return Ok(Reply::no_content());
     }
-    let mut inter = json!({"id": id.to_string(), "type": itype});
-    let mut resource = json!({"type": rtype});
+    let mut inter = json!({"id": id.to_string(), "type": itype, "channel_id": channel.to_string()});
+    if let Some(g) = w.interactions.get(&id).and_then(|i| i.guild_id) {
+        inter["guild_id"] = json!(g.to_string());
+    }
+    let mut body = json!({"interaction": inter});
     if let Some(mid) = message
         && let Some(msg) = w.messages.get(&mid)
     {
-        inter["response_message_id"] = json!(mid.to_string());
-        inter["response_message_loading"] = json!(msg.flags & MESSAGE_FLAG_LOADING != 0);
-        inter["response_message_ephemeral"] = json!(msg.ephemeral_to.is_some());
+        body["interaction"]["response_message_id"] = json!(mid.to_string());
+        body["interaction"]["response_message_loading"] =
+            json!(msg.flags & MESSAGE_FLAG_LOADING != 0);
+        body["interaction"]["response_message_ephemeral"] = json!(msg.ephemeral_to.is_some());
+        // Discord describes the resource only for answers that carry a message.
         if matches!(rtype, 4 | 7) {
-            resource["message"] = w.message_json(msg);
+            body["resource"] = json!({"type": rtype, "message": w.message_json(msg)});
         }
     }
-    Ok(Reply::ok(json!({"interaction": inter, "resource": resource})))
+    Ok(Reply::ok(body))
 }
 
 fn webhook(sh: &Shared, w: &mut World, r: &Req, app: u64, token: &str, rest: &[&str]) -> R<Reply> {
@@ -1535,8 +1608,7 @@ fn webhook(sh: &Shared, w: &mut World, r: &Req, app: u64, token: &str, rest: &[&
             let flags = r.body.get("flags").and_then(Value::as_u64).unwrap_or(0);
             // The first follow-up after a deferred answer replaces the loading message.
             if let Some(orig) = original
-                && w
-                    .messages
+                && w.messages
                     .get(&orig)
                     .is_some_and(|m| m.flags & MESSAGE_FLAG_LOADING != 0)
             {

@@ -277,8 +277,11 @@ impl Session {
     /// Numbers, buffers and sends one dispatch.
     pub fn push(&mut self, event: &str, d: &str) {
         self.seq += 1;
-        let frame: Arc<str> =
-            format!("{{\"op\":0,\"s\":{},\"t\":\"{}\",\"d\":{}}}", self.seq, event, d).into();
+        let frame: Arc<str> = format!(
+            "{{\"op\":0,\"s\":{},\"t\":\"{}\",\"d\":{}}}",
+            self.seq, event, d
+        )
+        .into();
         self.buffer.push_back((self.seq, frame.clone()));
         if self.buffer.len() > REPLAY_CAP {
             self.buffer.pop_front();
@@ -432,9 +435,8 @@ impl World {
             INTENT_DIRECT_MESSAGES
         };
         let full = self.message_json(msg);
-        let privileged = guild.is_some()
-            && msg.author_id != self.app_id
-            && !msg.mentions.contains(&self.app_id);
+        let privileged =
+            guild.is_some() && msg.author_id != self.app_id && !msg.mentions.contains(&self.app_id);
         let mut stripped = None;
         if privileged {
             let mut s = full.clone();
@@ -470,9 +472,15 @@ impl World {
                 "system": false,
                 "public_flags": 0,
                 "flags": 0,
+                "banner": null,
+                "accent_color": null,
+                "avatar_decoration_data": null,
+                "collectibles": null,
+                "primary_guild": null,
             }),
-            None => json!({"id": id.to_string(), "username": "deleted_user",
-                "discriminator": "0", "global_name": null, "avatar": null}),
+            None => json!({"id": id.to_string(), "username": "Deleted User",
+                "discriminator": "0", "global_name": null, "avatar": null, "public_flags": 0,
+                "flags": 0, "primary_guild": null}),
         }
     }
 
@@ -529,7 +537,8 @@ impl World {
 
     pub fn channel_json(&self, c: &Channel) -> Value {
         if c.kind == 1 {
-            let recipients: Vec<Value> = c.recipient.map(|r| self.user_json(r)).into_iter().collect();
+            let recipients: Vec<Value> =
+                c.recipient.map(|r| self.user_json(r)).into_iter().collect();
             return json!({
                 "id": c.id.to_string(),
                 "type": 1,
@@ -559,15 +568,18 @@ impl World {
 
     pub fn attachment_json(&self, a: &Attachment) -> Value {
         let url = format!("{}/_sim/attachments/{}", self.base_url, a.id);
-        json!({
+        let mut v = json!({
             "id": a.id.to_string(),
             "filename": a.filename,
-            "description": a.description,
             "content_type": a.content_type,
             "size": a.data.len(),
             "url": url,
             "proxy_url": url,
-        })
+        });
+        if let Some(d) = &a.description {
+            v["description"] = json!(d);
+        }
+        v
     }
 
     pub fn message_json(&self, m: &Message) -> Value {
@@ -642,6 +654,9 @@ impl World {
             "banner": null,
             "region": "deprecated",
             "home_header": null,
+            "widget_enabled": false,
+            "widget_channel_id": null,
+            "incidents_data": null,
         })
     }
 

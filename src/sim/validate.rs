@@ -38,7 +38,9 @@ fn at(base: &Path, seg: impl ToString) -> Path {
 }
 
 fn chars(v: Option<&Value>) -> usize {
-    v.and_then(Value::as_str).map(|s| s.chars().count()).unwrap_or(0)
+    v.and_then(Value::as_str)
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
 }
 
 fn too_long(path: Path, max: usize) -> ApiError {
@@ -392,13 +394,14 @@ mod tests {
     fn content_over_2000_names_the_field() {
         let e = message(&json!({"content": "x".repeat(2001)})).unwrap_err();
         assert_eq!(e.code, 50035);
-        assert!(e.errors.unwrap()["content"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH");
+        assert!(e.errors.unwrap()["content"]["_errors"][0]["kind"] == "BASE_TYPE_MAX_LENGTH");
         assert!(message(&json!({"content": "x".repeat(2000)})).is_ok());
     }
 
     #[test]
     fn nested_custom_id_found() {
-        let comps = [json!({"type":1,"components":[{"type":2,"style":1,"custom_id":"a:b","label":"x"}]})];
+        let comps =
+            [json!({"type":1,"components":[{"type":2,"style":1,"custom_id":"a:b","label":"x"}]})];
         assert!(find_component(&comps, "a:b").is_some());
         assert!(find_component(&comps, "a:c").is_none());
     }
@@ -406,7 +409,8 @@ mod tests {
     #[test]
     fn six_buttons_in_a_row_refused() {
         let b = json!({"type":2,"style":1,"custom_id":"x","label":"x"});
-        let row = json!({"type":1,"components":[b.clone(),b.clone(),b.clone(),b.clone(),b.clone(),b]});
+        let row =
+            json!({"type":1,"components":[b.clone(),b.clone(),b.clone(),b.clone(),b.clone(),b]});
         assert_eq!(components(&[row], false).unwrap_err().code, 50035);
     }
 }
