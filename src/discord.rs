@@ -192,6 +192,31 @@ fn users_only_mentions(users: &[u64]) -> AllowedMentions {
     }
 }
 
+/// The `payload_json` of a message with files. Written here rather than by twilight because
+/// Discord documents attachment ids as snowflake strings and twilight would send integers.
+fn attachment_payload(
+    content: Option<&str>,
+    embeds: &[Embed],
+    components: &[Component],
+    mentions: &AllowedMentions,
+    attachments: &[Attachment],
+) -> Vec<u8> {
+    let attachments: Vec<serde_json::Value> = attachments
+        .iter()
+        .map(|a| serde_json::json!({"id": a.id.to_string(), "filename": a.filename}))
+        .collect();
+    let mut payload = serde_json::json!({
+        "embeds": embeds,
+        "components": components,
+        "allowed_mentions": mentions,
+        "attachments": attachments,
+    });
+    if let Some(content) = content {
+        payload["content"] = serde_json::Value::String(content.to_owned());
+    }
+    serde_json::to_vec(&payload).unwrap_or_default()
+}
+
 pub fn to_twilight_overwrites(overwrites: &[Overwrite]) -> Vec<PermissionOverwrite> {
     overwrites
         .iter()
@@ -478,10 +503,17 @@ impl Discord {
         attachments: &[Attachment],
     ) -> DiscordResult<()> {
         let interaction = self.http.interaction(self.application_id);
+        let payload = attachment_payload(
+            Some(content),
+            &[],
+            &[],
+            &AllowedMentions::default(),
+            attachments,
+        );
         interaction
             .update_response(token)
-            .content(Some(content))
             .attachments(attachments)
+            .payload_json(&payload)
             .await?;
         Ok(())
     }
@@ -593,8 +625,18 @@ impl Discord {
         if let Some(content) = &message.content {
             request = request.content(content);
         }
+        let payload;
         if !message.attachments.is_empty() {
-            request = request.attachments(&message.attachments);
+            payload = attachment_payload(
+                message.content.as_deref(),
+                &message.embeds,
+                &message.components,
+                &mentions,
+                &message.attachments,
+            );
+            request = request
+                .attachments(&message.attachments)
+                .payload_json(&payload);
         }
         let sent = request.await?.model().await?;
         Ok(sent.id.get())

@@ -55,6 +55,8 @@ impl Env {
     async fn start(name: &str, members: usize) -> Env {
         let sim = sim::start(SimConfig {
             rate_limits: RateLimitMode::Off,
+            // CI records the suite's REST traffic for Discord's OpenAPI check.
+            record: std::env::var_os("TICKETEER_RECORD").map(std::path::PathBuf::from),
             ..SimConfig::default()
         })
         .await
