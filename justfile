@@ -21,3 +21,7 @@ sim port="8080":
 # The concurrent ticket creation benchmark.
 bench:
     cargo bench --bench ticket_storm
+
+# The crash-safety kill test, long: N SIGKILL cycles of the real processes (default 200).
+kill-test cycles="200":
+    KILL_CYCLES={{cycles}} cargo test --test reliability sigkill -- --nocapture

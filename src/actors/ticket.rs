@@ -542,6 +542,26 @@ impl TicketActorState {
         let (html, text) = self
             .render_transcript(channel, by.user, reason.clone(), topic)
             .await;
+        // Access is removed before the record says Closed: a crash in between leaves an Open
+        // record on a channel only staff can see (staff closes it again), never a Closed record
+        // whose channel the opener still sees.
+        let locked = access::closed_ticket_overwrites(
+            self.guild(),
+            self.discord().bot_user_id(),
+            &settings.staff_roles,
+        );
+        if let Err(error) = self.discord().set_overwrites(channel, &locked).await {
+            warn!(%error, "could not lock the ticket channel; not closing");
+            if let Some(reply) = reply {
+                reply
+                    .send(&format!(
+                        "The ticket was not closed: {}",
+                        error.person_message()
+                    ))
+                    .await;
+            }
+            return false;
+        }
         self.record.state = TicketState::Closed;
         self.record.closed_at = Some(now_millis());
         self.record.closed_by = Some(by.user);
@@ -554,14 +574,6 @@ impl TicketActorState {
         }])
         .await;
 
-        let locked = access::closed_ticket_overwrites(
-            self.guild(),
-            self.discord().bot_user_id(),
-            &settings.staff_roles,
-        );
-        if let Err(error) = self.discord().set_overwrites(channel, &locked).await {
-            warn!(%error, "could not lock the closed ticket channel");
-        }
         let number = self.record.number;
         let mut description = format!("Closed by <@{}>.", by.user);
         if let Some(reason) = &reason {

@@ -90,7 +90,7 @@ async fn connection(sh: Arc<Shared>, socket: WebSocket) {
         if let Some(s) = world.sessions.get_mut(&session_id)
             && s.conn.as_ref().is_some_and(|(id, _)| *id == conn_id)
         {
-            s.conn = None;
+            s.detach();
         }
     }
 }
@@ -189,6 +189,7 @@ fn identify(
         seq: 0,
         buffer: Default::default(),
         conn: Some((conn_id, tx.clone())),
+        detached_since: None,
     };
     let guild_ids: Vec<u64> = world
         .guilds
@@ -257,15 +258,15 @@ fn resume(
         invalid();
         return Ok(None);
     };
-    if seq > s.seq || s.buffer.front().is_some_and(|(first, _)| *first > seq + 1) {
+    if s.expired() || seq > s.seq || s.buffer.front().is_some_and(|(first, _)| *first > seq + 1) {
         world.sessions.remove(session_id);
         invalid();
         return Ok(None);
     }
-    if let Some((_, old)) = s.conn.take() {
+    if let Some(old) = s.detach() {
         let _ = old.send(Outbound::Drop);
     }
-    s.conn = Some((conn_id, tx.clone()));
+    s.attach(conn_id, tx.clone());
     let replay: Vec<Arc<str>> = s
         .buffer
         .iter()
@@ -317,7 +318,7 @@ pub fn drop_all(sh: &Shared) -> usize {
     let mut world = sh.world();
     let mut n = 0;
     for s in world.sessions.values_mut() {
-        if let Some((_, tx)) = s.conn.take() {
+        if let Some(tx) = s.detach() {
             let _ = tx.send(Outbound::Drop);
             n += 1;
         }

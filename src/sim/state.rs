@@ -17,6 +17,10 @@ use super::permissions::{self, MemberContext, Overwrite, OverwriteKind, bits};
 /// Discord's epoch (2015-01-01) in Unix milliseconds.
 pub const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
 
+/// How long a session without a connection stays resumable. Without this, every bot restart
+/// would leave a session behind that buffers every later dispatch.
+pub const RESUME_WINDOW: Duration = Duration::from_secs(120);
+
 /// How many dispatches a session keeps for replay on resume, beyond what it acknowledged.
 const REPLAY_CAP: usize = 50_000;
 
@@ -262,6 +266,8 @@ pub struct Session {
     pub buffer: VecDeque<(u64, Arc<str>)>,
     /// The live connection, if any: (connection id, sender).
     pub conn: Option<(u64, mpsc::UnboundedSender<Outbound>)>,
+    /// When the session lost its connection; it expires after [`RESUME_WINDOW`].
+    pub detached_since: Option<Instant>,
 }
 
 impl Session {
@@ -293,8 +299,26 @@ impl Session {
         if let Some((_, tx)) = &self.conn
             && tx.send(out).is_err()
         {
-            self.conn = None;
+            self.detach();
         }
+    }
+
+    /// Forgets the connection (it closed or was dropped); the session stays resumable a while.
+    pub fn detach(&mut self) -> Option<mpsc::UnboundedSender<Outbound>> {
+        self.detached_since = Some(Instant::now());
+        self.conn.take().map(|(_, tx)| tx)
+    }
+
+    pub fn attach(&mut self, conn_id: u64, tx: mpsc::UnboundedSender<Outbound>) {
+        self.conn = Some((conn_id, tx));
+        self.detached_since = None;
+    }
+
+    pub fn expired(&self) -> bool {
+        self.conn.is_none()
+            && self
+                .detached_since
+                .is_some_and(|t| t.elapsed() > RESUME_WINDOW)
     }
 }
 
@@ -409,6 +433,7 @@ impl World {
 
     /// Sends a dispatch to every session that owns `guild` and asked for `intent` (0 = always).
     pub fn dispatch(&mut self, guild: Option<u64>, event: &str, d: &Value, intent: u64) {
+        self.sessions.retain(|_, s| !s.expired());
         let mut text: Option<String> = None;
         for s in self.sessions.values_mut() {
             if !s.owns_guild(guild) || (intent != 0 && s.intents & intent == 0) {
@@ -429,6 +454,7 @@ impl World {
             return;
         }
         let guild = msg.guild_id;
+        self.sessions.retain(|_, s| !s.expired());
         let intent = if guild.is_some() {
             INTENT_GUILD_MESSAGES
         } else {

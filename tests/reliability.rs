@@ -1,0 +1,1506 @@
+//! Reliability and security proofs (issue 6): the bot as a real process killed at random moments,
+//! faults injected by the simulator, hostile input and who sees what.
+//!
+//! The process tests run `ticketeer sim` and `ticketeer run` as child processes (the binary cargo
+//! built for this test) and read the redb file only while the bot is stopped.
+
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use futures_util::future::join_all;
+use rand::Rng;
+use serde_json::{Value, json};
+use ticketeer::{
+    demo::{channel_from_link, find_action},
+    domain::{
+        custom_id::{self, Action},
+        model::{TicketRecord, TicketState},
+    },
+    sim::client::SimClient,
+    store::{Durability, Store, StoreConfig},
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ticketeer");
+
+fn data_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ticketeer-rel-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// A port nobody listens on right now: bind port 0, read it, release it.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local addr").port()
+}
+
+/// Polls `check` every 25 ms until it yields a value or `timeout` passes.
+async fn poll_until<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return Some(v);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// A child process killed when dropped, so a failing test leaves nothing running.
+struct Proc {
+    child: Option<Child>,
+}
+
+impl Proc {
+    fn pid(&self) -> u32 {
+        self.child.as_ref().map(Child::id).unwrap_or(0)
+    }
+
+    /// SIGKILL, then reap.
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// SIGTERM, then wait (bounded) for a clean exit; returns whether it exited successfully.
+    fn terminate(&mut self, timeout: Duration) -> bool {
+        let Some(mut child) = self.child.take() else {
+            return false;
+        };
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
+        let deadline = Instant::now() + timeout;
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return status.success(),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// `ticketeer sim` on a fixed free port, answering its control API.
+async fn spawn_sim(log: &Path) -> (Proc, String) {
+    let port = free_port();
+    let child = Command::new(BIN)
+        .args([
+            "sim",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--rate-limits",
+            "off",
+        ])
+        .stdout(Stdio::null())
+        .stderr(
+            std::fs::File::create(log)
+                .map(Stdio::from)
+                .unwrap_or_else(|_| Stdio::null()),
+        )
+        .spawn()
+        .expect("spawn ticketeer sim");
+    let proc = Proc { child: Some(child) };
+    let url = format!("http://127.0.0.1:{port}");
+    let client = SimClient::new(&url);
+    let up = poll_until(Duration::from_secs(20), || {
+        let client = client.clone();
+        async move { client.stats().await.ok() }
+    })
+    .await;
+    assert!(up.is_some(), "ticketeer sim did not come up on port {port}");
+    (proc, url)
+}
+
+/// `ticketeer run` against the simulator; returns once the bot's gateway session is identified.
+async fn spawn_bot(client: &SimClient, url: &str, dir: &Path, token: &str, log: &Path) -> Proc {
+    let before = client
+        .stats()
+        .await
+        .map(|s| s.gateway_sessions)
+        .unwrap_or(0);
+    let stderr = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .map(Stdio::from)
+        .unwrap_or_else(|_| Stdio::null());
+    let child = Command::new(BIN)
+        .args([
+            "run",
+            "--discord-api",
+            url,
+            "--no-ratelimiter",
+            "--data-dir",
+        ])
+        .arg(dir)
+        .env("DISCORD_TOKEN", token)
+        .env("RUST_LOG", "warn,ticketeer=debug")
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("spawn ticketeer run");
+    let proc = Proc { child: Some(child) };
+    let ready = poll_until(Duration::from_secs(30), || {
+        let client = client.clone();
+        async move {
+            client
+                .stats()
+                .await
+                .ok()
+                .filter(|s| s.gateway_sessions > before)
+        }
+    })
+    .await;
+    assert!(ready.is_some(), "bot pid {} never identified", proc.pid());
+    proc
+}
+
+/// The guild the process tests drive, built through the simulator's control API.
+#[derive(Debug, Clone)]
+struct World {
+    guild: u64,
+    owner: u64,
+    staff_role: u64,
+    staff: u64,
+    members: Vec<u64>,
+    general: u64,
+}
+
+async fn seed_world(client: &SimClient, members: usize) -> World {
+    let g = client.create_guild("Kill Test").await.expect("guild");
+    // Manage Messages + Kick Members: a staff role without server-wide admin rights.
+    let staff_role = client
+        .create_role(g.guild_id, "Staff", (1 << 13) | (1 << 1))
+        .await
+        .expect("role");
+    let staff = client
+        .add_member(g.guild_id, "staff", &[staff_role])
+        .await
+        .expect("staff");
+    let mut ids = Vec::new();
+    for i in 0..members {
+        ids.push(
+            client
+                .add_member(g.guild_id, &format!("member{i}"), &[])
+                .await
+                .expect("member"),
+        );
+    }
+    let general = client
+        .create_channel(g.guild_id, "general", 0, None)
+        .await
+        .expect("general");
+    World {
+        guild: g.guild_id,
+        owner: g.owner_id,
+        staff_role,
+        staff,
+        members: ids,
+        general,
+    }
+}
+
+/// The interaction's final text: `None` when it failed, or when the bot died before answering.
+async fn final_text(client: &SimClient, id: u64, dead: &AtomicBool) -> Option<String> {
+    let deadline = Instant::now() + Duration::from_secs(8);
+    loop {
+        // Read the flag first: an answer read after the bot is dead is final.
+        let was_dead = dead.load(Ordering::SeqCst);
+        let outcome = client.wait_interaction(id, 100).await.ok()?;
+        let content = outcome
+            .message
+            .as_ref()
+            .and_then(|m| m.get("content"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        if !content.is_empty() {
+            return Some(content);
+        }
+        if outcome.state == "failed" || was_dead || Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn run_command(client: &SimClient, w: &World, sub: &str) -> u64 {
+    client
+        .command(
+            w.guild,
+            w.general,
+            w.owner,
+            "ticket",
+            json!([{"name": sub, "type": 1, "options": []}]),
+        )
+        .await
+        .expect("command accepted")
+}
+
+/// The message an interaction's response created (waits for it).
+async fn response_message(client: &SimClient, id: u64) -> u64 {
+    poll_until(Duration::from_secs(10), || async move {
+        let o = client.wait_interaction(id, 200).await.ok()?;
+        o.message.as_ref()?.get("id")?.as_str()?.parse().ok()
+    })
+    .await
+    .expect("the interaction created a message")
+}
+
+async fn text_containing(client: &SimClient, id: u64, needle: &str) -> String {
+    let never = AtomicBool::new(false);
+    poll_until(Duration::from_secs(10), || {
+        let never = &never;
+        async move {
+            final_text(client, id, never)
+                .await
+                .filter(|t| t.contains(needle))
+        }
+    })
+    .await
+    .unwrap_or_else(|| panic!("interaction {id} never said {needle:?}"))
+}
+
+/// Owner: /ticket menu → Setup → Staff roles → the staff role; then /ticket panel in #general.
+async fn configure(client: &SimClient, w: &World) -> u64 {
+    let id = run_command(client, w, "menu").await;
+    let hub = response_message(client, id).await;
+    let (g, c, o) = (w.guild, w.general, w.owner);
+    for (action, value) in [
+        (Action::HubMenu, "setup".to_owned()),
+        (Action::SetupMenu, "staff_roles".to_owned()),
+    ] {
+        let id = client
+            .select(g, c, o, hub, &custom_id::encode(&action), &[value])
+            .await
+            .expect("select");
+        response_message(client, id).await;
+    }
+    let id = client
+        .select(
+            g,
+            c,
+            o,
+            hub,
+            &custom_id::encode(&Action::StaffRoleSelect),
+            &[w.staff_role.to_string()],
+        )
+        .await
+        .expect("staff select");
+    text_containing(client, id, "Staff roles saved").await;
+    let id = run_command(client, w, "panel").await;
+    text_containing(client, id, "Panel posted").await;
+    let messages = client.channel_messages(w.general).await.expect("messages");
+    find_action(&messages, |a| *a == Action::OpenTicket)
+        .expect("panel with an Open button")
+        .0
+}
+
+fn ticket_channels(channels: &[Value]) -> Vec<(String, u64)> {
+    channels
+        .iter()
+        .filter_map(|c| {
+            let name = c.get("name")?.as_str()?;
+            name.starts_with("ticket-").then(|| {
+                let id = c["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
+                (name.to_owned(), id)
+            })
+        })
+        .collect()
+}
+
+/// `Your ticket #N is open: …` → N.
+fn ticket_number(text: &str) -> Option<u64> {
+    let rest = &text[text.find('#')? + 1..];
+    rest.chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+/// Reads every record and the settings while no bot holds the file.
+async fn read_store(
+    dir: &Path,
+    guild: u64,
+) -> (Vec<TicketRecord>, ticketeer::store::GuildSnapshot) {
+    let path = dir.join("ticketeer.redb");
+    let store = tokio::task::spawn_blocking(move || {
+        Store::open(StoreConfig {
+            path,
+            durability: Durability::Immediate,
+        })
+    })
+    .await
+    .expect("open task")
+    .expect("the store opens after a kill");
+    let records = store.all_tickets(guild).await.expect("records");
+    let snapshot = store.load_guild(guild).await.expect("guild");
+    store.close().await;
+    (records, snapshot)
+}
+
+/// What people were told, across every cycle.
+#[derive(Debug, Default)]
+struct Ledger {
+    /// Acknowledged opens: number → channel.
+    opened: BTreeMap<u64, u64>,
+    closed: HashSet<u64>,
+    deleted: HashSet<u64>,
+    /// Deletes requested (acknowledged or not): a channel may legitimately be gone.
+    delete_requested: HashSet<u64>,
+    counts: Counts,
+}
+
+/// What a person sees of their own ticket, rebuilt from the store after each stop.
+#[derive(Debug, Clone, Copy)]
+enum Mine {
+    Open(u64),
+    Closed(u64),
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    opens: AtomicU64,
+    opens_acked: AtomicU64,
+    closes_acked: AtomicU64,
+    deletes_acked: AtomicU64,
+    unanswered: AtomicU64,
+}
+
+/// Checks the store (bot stopped) against the ledger and the simulator; returns the model of who
+/// holds which ticket for the next cycle. `strict` is the final check after a graceful stop.
+async fn check_stopped(
+    client: &SimClient,
+    w: &World,
+    dir: &Path,
+    ledger: &Ledger,
+    panel: u64,
+    strict: bool,
+) -> (HashMap<u64, Mine>, Vec<(u64, u64)>) {
+    let (records, snapshot) = read_store(dir, w.guild).await;
+    let by_number: HashMap<u64, &TicketRecord> = records.iter().map(|r| (r.number, r)).collect();
+    assert_eq!(by_number.len(), records.len(), "ticket numbers are unique");
+    assert_eq!(
+        snapshot.settings.staff_roles,
+        vec![w.staff_role],
+        "settings intact"
+    );
+    assert!(
+        snapshot.settings.panels.iter().any(|p| p.message == panel),
+        "the panel is still known"
+    );
+    for (&number, &channel) in &ledger.opened {
+        let record = by_number
+            .get(&number)
+            .unwrap_or_else(|| panic!("acknowledged ticket #{number} has no record"));
+        if let Some(stored) = record.channel {
+            assert_eq!(
+                stored, channel,
+                "ticket #{number} points at another channel"
+            );
+        } else {
+            assert_eq!(
+                record.state,
+                TicketState::Provisioning,
+                "#{number}: {record:?}"
+            );
+            assert!(
+                !strict,
+                "#{number} still provisioning after a graceful stop"
+            );
+        }
+    }
+    for number in &ledger.closed {
+        let state = by_number.get(number).map(|r| r.state);
+        assert!(
+            matches!(state, Some(TicketState::Closed | TicketState::Deleted)),
+            "acknowledged close of #{number} lost: {state:?}"
+        );
+    }
+    for number in &ledger.deleted {
+        let state = by_number.get(number).map(|r| r.state);
+        assert_eq!(
+            state,
+            Some(TicketState::Deleted),
+            "acknowledged delete of #{number} lost"
+        );
+    }
+
+    let channels = ticket_channels(&client.guild_channels(w.guild).await.expect("channels"));
+    let names: HashSet<&String> = channels.iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names.len(),
+        channels.len(),
+        "duplicate ticket names: {channels:?}"
+    );
+    let by_channel: HashMap<u64, &TicketRecord> = records
+        .iter()
+        .filter_map(|r| r.channel.map(|c| (c, r)))
+        .collect();
+    let mut pending = Vec::new();
+    for (name, id) in &channels {
+        match by_channel.get(id) {
+            Some(r) => {
+                assert!(
+                    matches!(r.state, TicketState::Open | TicketState::Closed),
+                    "{name} exists but its record is {:?}",
+                    r.state
+                );
+                assert_eq!(*name, format!("ticket-{:04}", r.number));
+            }
+            None => {
+                // Created just before the kill: only a Provisioning record may own it (adopted at
+                // the next start); anything else is an orphan.
+                let number: u64 = name.trim_start_matches("ticket-").parse().unwrap_or(0);
+                let owner = by_number.get(&number).map(|r| r.state);
+                assert!(
+                    !strict && owner == Some(TicketState::Provisioning),
+                    "orphan channel {name} ({id}): record {owner:?}"
+                );
+            }
+        }
+    }
+    let live: HashSet<u64> = channels.iter().map(|(_, id)| *id).collect();
+    let mut model = HashMap::new();
+    for r in &records {
+        match r.state {
+            TicketState::Open | TicketState::Closed => {
+                let channel = r.channel.unwrap_or(0);
+                // A ticket whose delete was in flight may have lost its channel; otherwise the
+                // channel must exist.
+                assert!(
+                    live.contains(&channel) || ledger.delete_requested.contains(&r.number),
+                    "ticket #{} is {:?} but channel {channel} is gone",
+                    r.number,
+                    r.state
+                );
+                if strict && r.state == TicketState::Closed && live.contains(&channel) {
+                    let view = client
+                        .permissions(channel, r.opener)
+                        .await
+                        .map(|p| p.view_channel)
+                        .unwrap_or(true);
+                    // `close` locks the channel before it records Closed, so no kill can leave
+                    // the opener inside a closed ticket.
+                    assert!(
+                        !view,
+                        "closed ticket #{} is still visible to its opener",
+                        r.number
+                    );
+                }
+                if live.contains(&channel) {
+                    let mine = if r.state == TicketState::Open {
+                        Mine::Open(channel)
+                    } else {
+                        Mine::Closed(channel)
+                    };
+                    model.insert(r.opener, mine);
+                }
+            }
+            TicketState::Provisioning => {
+                pending.push((r.number, r.opener));
+                // The opener holds a ticket: no new open until it is provisioned.
+                model.insert(r.opener, Mine::Open(0));
+            }
+            TicketState::Deleted => {
+                if let Some(channel) = r.channel {
+                    assert!(
+                        !live.contains(&channel),
+                        "deleted #{} still has its channel",
+                        r.number
+                    );
+                }
+            }
+            TicketState::Failed => {}
+        }
+    }
+    assert!(
+        !strict || pending.is_empty(),
+        "provisioning after a graceful stop: {pending:?}"
+    );
+    (model, pending)
+}
+
+/// After a restart: every Provisioning ticket got exactly one channel (adopted or created), and
+/// closed tickets are invisible to their openers.
+async fn check_repaired(
+    client: &SimClient,
+    w: &World,
+    pending: &[(u64, u64)],
+) -> HashMap<u64, u64> {
+    let found = poll_until(Duration::from_secs(15), || async move {
+        let channels = ticket_channels(&client.guild_channels(w.guild).await.ok()?);
+        let mut out = HashMap::new();
+        for (n, opener) in pending {
+            let name = format!("ticket-{n:04}");
+            let (_, id) = channels.iter().find(|(c, _)| *c == name)?;
+            // Repair is complete once the welcome (with its Close button) is posted.
+            let messages = client.channel_messages(*id).await.ok()?;
+            find_action(&messages, |a| matches!(a, Action::Close { .. }))?;
+            out.insert(*opener, *id);
+        }
+        Some(out)
+    })
+    .await;
+    found.unwrap_or_else(|| panic!("provisioning tickets {pending:?} were not repaired"))
+}
+
+/// One person's step against the bot: open, close own ticket, or (as staff) delete a closed one.
+async fn step(
+    client: &SimClient,
+    w: &World,
+    panel: u64,
+    member: u64,
+    mine: Option<Mine>,
+    dead: &AtomicBool,
+    counts: &Counts,
+) -> Option<(Mine, Option<(u64, u64)>, char)> {
+    let (user, channel, wanted): (u64, u64, fn(&Action) -> bool) = match mine {
+        None => {
+            counts.opens.fetch_add(1, Ordering::Relaxed);
+            let id = client
+                .click(
+                    w.guild,
+                    w.general,
+                    member,
+                    panel,
+                    &custom_id::encode(&Action::OpenTicket),
+                )
+                .await
+                .ok()?;
+            let Some(text) = final_text(client, id, dead).await else {
+                counts.unanswered.fetch_add(1, Ordering::Relaxed);
+                return None;
+            };
+            let channel = channel_from_link(&text)?;
+            let number = ticket_number(&text)?;
+            counts.opens_acked.fetch_add(1, Ordering::Relaxed);
+            return Some((Mine::Open(channel), Some((number, channel)), 'o'));
+        }
+        Some(Mine::Open(0)) => return None,
+        Some(Mine::Open(channel)) => (member, channel, |a| matches!(a, Action::Close { .. })),
+        Some(Mine::Closed(channel)) => (w.staff, channel, |a| matches!(a, Action::Delete { .. })),
+    };
+    let messages = client.channel_messages(channel).await.ok()?;
+    let (message, cid) = find_action(&messages, wanted)?;
+    let number = match custom_id::decode(&cid).ok()? {
+        Action::Close { ticket } | Action::Delete { ticket } => ticket,
+        _ => return None,
+    };
+    let is_delete = user == w.staff;
+    let id = client
+        .click(w.guild, channel, user, message, &cid)
+        .await
+        .ok()?;
+    let marker = if is_delete { 'D' } else { 'C' };
+    // The request itself is recorded before the answer: a delete may land unacknowledged.
+    let text = final_text(client, id, dead).await;
+    match text {
+        Some(t) if is_delete && t.contains("deleted") => {
+            counts.deletes_acked.fetch_add(1, Ordering::Relaxed);
+            Some((Mine::Closed(channel), Some((number, channel)), 'd'))
+        }
+        Some(t) if !is_delete && t.contains("closed") => {
+            counts.closes_acked.fetch_add(1, Ordering::Relaxed);
+            Some((Mine::Closed(channel), Some((number, channel)), 'c'))
+        }
+        Some(_) => None,
+        None => {
+            counts.unanswered.fetch_add(1, Ordering::Relaxed);
+            Some((Mine::Closed(channel), Some((number, channel)), marker))
+        }
+    }
+}
+
+/// Drives opens/closes/deletes from `workers` people at once until the bot dies.
+async fn drive(
+    client: &SimClient,
+    w: &World,
+    panel: u64,
+    model: &HashMap<u64, Mine>,
+    ledger: &mut Ledger,
+    kill_after: Duration,
+    bot: &mut Proc,
+) {
+    let workers = 4;
+    let dead = Arc::new(AtomicBool::new(false));
+    let counts = &ledger.counts;
+    let stop = Arc::new(AtomicBool::new(false));
+    let events = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let tasks = (0..workers).map(|k| {
+        let (stop, dead, events) = (stop.clone(), dead.clone(), events.clone());
+        let members: Vec<u64> = w.members.iter().copied().skip(k).step_by(workers).collect();
+        let mut mine: HashMap<u64, Mine> = members
+            .iter()
+            .filter_map(|m| model.get(m).map(|x| (*m, *x)))
+            .collect();
+        async move {
+            while !stop.load(Ordering::SeqCst) {
+                let member = members[rand::rng().random_range(0..members.len())];
+                let current = mine.get(&member).copied();
+                if let Some((next, event, kind)) =
+                    step(client, w, panel, member, current, &dead, counts).await
+                {
+                    if kind == 'd' || kind == 'D' {
+                        mine.remove(&member);
+                    } else {
+                        mine.insert(member, next);
+                    }
+                    if let Some((number, channel)) = event
+                        && let Ok(mut e) = events.lock()
+                    {
+                        e.push((kind, number, channel));
+                    }
+                }
+            }
+        }
+    });
+    let killer = async {
+        tokio::time::sleep(kill_after).await;
+        stop.store(true, Ordering::SeqCst);
+        bot.kill();
+        dead.store(true, Ordering::SeqCst);
+    };
+    let (_, _) = tokio::join!(join_all(tasks), killer);
+    let events = events.lock().map(|e| e.clone()).unwrap_or_default();
+    for (kind, number, channel) in events {
+        match kind {
+            'o' => {
+                let previous = ledger.opened.insert(number, channel);
+                assert!(previous.is_none(), "ticket #{number} acknowledged twice");
+            }
+            'c' => {
+                ledger.closed.insert(number);
+            }
+            'd' => {
+                ledger.deleted.insert(number);
+                ledger.delete_requested.insert(number);
+            }
+            'D' => {
+                ledger.delete_requested.insert(number);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Priority 1: SIGKILL at random moments, ≥ 20 cycles, then a graceful SIGTERM; nothing the bot
+/// acknowledged is lost, nothing is duplicated, nothing is orphaned, settings stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
+    let cycles: u64 = std::env::var("KILL_CYCLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let dir = data_dir("kill");
+    std::fs::create_dir_all(&dir).expect("data dir");
+    let (mut sim_proc, url) = spawn_sim(&dir.join("sim.log")).await;
+    let client = SimClient::new(&url);
+    let w = seed_world(&client, 24).await;
+    let bot_log = dir.join("bot.log");
+    let token = "kill-test-token-3f9a1c";
+
+    let mut bot = spawn_bot(&client, &url, &dir, token, &bot_log).await;
+    let panel = configure(&client, &w).await;
+    let mut ledger = Ledger::default();
+    let mut model = HashMap::new();
+    let mut repaired = 0usize;
+    let started = Instant::now();
+    for cycle in 0..cycles {
+        let kill_after = Duration::from_millis(rand::rng().random_range(150..1_200));
+        drive(
+            &client,
+            &w,
+            panel,
+            &model,
+            &mut ledger,
+            kill_after,
+            &mut bot,
+        )
+        .await;
+        let (next, pending) = check_stopped(&client, &w, &dir, &ledger, panel, false).await;
+        bot = spawn_bot(&client, &url, &dir, token, &bot_log).await;
+        let fixed = check_repaired(&client, &w, &pending).await;
+        repaired += fixed.len();
+        model = next;
+        // Repaired tickets are ordinary open tickets from now on.
+        for (opener, channel) in fixed {
+            model.insert(opener, Mine::Open(channel));
+        }
+        eprintln!(
+            "cycle {cycle}: killed after {kill_after:?}; ledger {} opened",
+            ledger.opened.len()
+        );
+    }
+    // The graceful path: SIGTERM lands while a burst of opens is in flight; whatever the bot
+    // acknowledged is provisioned and recorded before it exits, then a strict check.
+    let free: Vec<u64> = w
+        .members
+        .iter()
+        .copied()
+        .filter(|m| !model.contains_key(m))
+        .collect();
+    let dead = Arc::new(AtomicBool::new(false));
+    let clicks = free.iter().map(|&m| {
+        let (client, dead) = (&client, dead.clone());
+        async move {
+            let id = client
+                .click(
+                    w.guild,
+                    w.general,
+                    m,
+                    panel,
+                    &custom_id::encode(&Action::OpenTicket),
+                )
+                .await
+                .ok()?;
+            final_text(client, id, &dead).await
+        }
+    });
+    let pid = bot.pid().to_string();
+    let term = async {
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    };
+    let (answers, ()) = tokio::join!(join_all(clicks), term);
+    let exited = tokio::task::spawn_blocking(move || bot.terminate(Duration::from_secs(30)))
+        .await
+        .unwrap_or(false);
+    assert!(exited, "SIGTERM: the bot exits cleanly");
+    let mut graceful_acked = 0;
+    for text in answers.into_iter().flatten() {
+        if let (Some(channel), Some(number)) = (channel_from_link(&text), ticket_number(&text)) {
+            ledger.opened.insert(number, channel);
+            graceful_acked += 1;
+        }
+    }
+    check_stopped(&client, &w, &dir, &ledger, panel, true).await;
+    eprintln!(
+        "SIGTERM during a burst of {} opens: {graceful_acked} acknowledged",
+        free.len()
+    );
+
+    let log = std::fs::read_to_string(&bot_log).unwrap_or_default();
+    assert!(!log.contains(token), "the token appeared in the bot's log");
+    assert!(!log.contains("panicked"), "the bot panicked:\n{log}");
+    eprintln!(
+        "kill test: {cycles} SIGKILL cycles + 1 SIGTERM in {:?}; opens {} (acked {}), closes acked {}, \
+         deletes acked {}, unanswered at kill {}, provisioning repaired {repaired}",
+        started.elapsed(),
+        ledger.counts.opens.load(Ordering::Relaxed),
+        ledger.counts.opens_acked.load(Ordering::Relaxed),
+        ledger.counts.closes_acked.load(Ordering::Relaxed),
+        ledger.counts.deletes_acked.load(Ordering::Relaxed),
+        ledger.counts.unanswered.load(Ordering::Relaxed),
+    );
+    sim_proc.kill();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults from Discord, injected by the simulator (in-process bot and simulator).
+// ---------------------------------------------------------------------------------------------
+
+use ticketeer::{
+    actors::{Bot, BotConfig},
+    sim::{self, Faults, RateLimitMode, SimConfig, SimHandle},
+};
+
+async fn start_sim() -> SimHandle {
+    sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+async fn start_bot(sim: &SimHandle, dir: &Path) -> Bot {
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.to_owned());
+    config.ratelimiter = false;
+    let bot = Bot::start(config).await.expect("bot starts");
+    assert!(
+        bot.wait_ready(1, Duration::from_secs(20)).await,
+        "bot did not become ready"
+    );
+    bot
+}
+
+/// One in-process world: simulator, seeded guild, bot, staff configured, panel posted.
+async fn in_process(
+    name: &str,
+    members: usize,
+) -> (SimHandle, SimClient, World, Bot, u64, PathBuf) {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let w = seed_world(&client, members).await;
+    let dir = data_dir(name);
+    let bot = start_bot(&sim, &dir).await;
+    let panel = configure(&client, &w).await;
+    (sim, client, w, bot, panel, dir)
+}
+
+/// Every member of `who` clicks Open at once; returns each final answer (`None`: never answered).
+async fn open_storm(client: &SimClient, w: &World, panel: u64, who: &[u64]) -> Vec<Option<String>> {
+    let never = AtomicBool::new(false);
+    let clicks = who.iter().map(|&m| {
+        let never = &never;
+        async move {
+            let id = client
+                .click(
+                    w.guild,
+                    w.general,
+                    m,
+                    panel,
+                    &custom_id::encode(&Action::OpenTicket),
+                )
+                .await
+                .ok()?;
+            final_text(client, id, never).await
+        }
+    });
+    join_all(clicks).await
+}
+
+/// Ticket channels in the simulator agree with the store: one per live record, names distinct.
+async fn assert_consistent(client: &SimClient, w: &World, bot: &Bot) -> usize {
+    let channels = ticket_channels(&client.guild_channels(w.guild).await.expect("channels"));
+    let names: HashSet<&String> = channels.iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names.len(),
+        channels.len(),
+        "duplicate ticket names: {channels:?}"
+    );
+    let records = bot.store().all_tickets(w.guild).await.expect("records");
+    for (name, id) in &channels {
+        let record = records.iter().find(|r| r.channel == Some(*id));
+        assert!(
+            record.is_some_and(|r| matches!(r.state, TicketState::Open | TicketState::Closed)),
+            "orphan or stale channel {name}: {record:?}"
+        );
+    }
+    channels.len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_429_storm_on_channel_creation_answers_every_click_and_loses_nothing() {
+    let (sim, client, w, bot, panel, dir) = in_process("429", 20).await;
+    let before = client.stats().await.expect("stats");
+    client
+        .set_faults(&Faults {
+            http_429_ratio: 0.3,
+            ..Faults::default()
+        })
+        .await
+        .expect("faults");
+    let answers = open_storm(&client, &w, panel, &w.members).await;
+    client
+        .set_faults(&Faults::default())
+        .await
+        .expect("faults off");
+    let linked: Vec<u64> = answers
+        .iter()
+        .filter_map(|a| a.as_deref().and_then(channel_from_link))
+        .collect();
+    assert_eq!(
+        linked.len(),
+        w.members.len(),
+        "every click gets its ticket: {answers:?}"
+    );
+    assert_eq!(assert_consistent(&client, &w, &bot).await, w.members.len());
+    let after = client.stats().await.expect("stats");
+    let limited = after.rate_limited - before.rate_limited;
+    let invalid = after.invalid_requests - before.invalid_requests;
+    assert!(limited > 0, "the storm happened");
+    // Discord bans at 10,000 invalid requests per 10 minutes; a 20-ticket storm must stay tiny.
+    assert!(invalid < 200, "{invalid} invalid requests for 20 tickets");
+    assert_eq!(
+        after.interactions_failed, before.interactions_failed,
+        "no click timed out"
+    );
+    eprintln!("429 storm: {limited} x 429 injected, {invalid} invalid requests, 20/20 tickets");
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_5xx_burst_is_retried_or_reported_and_leaves_no_orphan() {
+    let (sim, client, w, bot, panel, dir) = in_process("5xx", 20).await;
+    client
+        .set_faults(&Faults {
+            http_5xx_ratio: 0.25,
+            ..Faults::default()
+        })
+        .await
+        .expect("faults");
+    let answers = open_storm(&client, &w, panel, &w.members).await;
+    client
+        .set_faults(&Faults::default())
+        .await
+        .expect("faults off");
+    let mut opened = 0;
+    let mut reported = 0;
+    let mut silent = 0;
+    for answer in &answers {
+        match answer.as_deref() {
+            Some(t) if channel_from_link(t).is_some() => opened += 1,
+            Some(t) if t.contains("could not") || t.contains("try again") => reported += 1,
+            Some(t) => panic!("unclear answer under 5xx: {t}"),
+            None => silent += 1,
+        }
+    }
+    eprintln!("5xx burst: {opened} opened, {reported} reported, {silent} unanswered");
+    assert_eq!(silent, 0, "every click is answered: {answers:?}");
+    assert!(opened > 0);
+    // Every live channel has a record; nothing half-made is left behind.
+    assert_eq!(assert_consistent(&client, &w, &bot).await, opened);
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_gateway_dropped_mid_burst_resumes_and_handles_each_click_once() {
+    let (sim, client, w, bot, panel, dir) = in_process("drop", 30).await;
+    let before = client.stats().await.expect("stats");
+    let (first, second) = w.members.split_at(15);
+    let storm_a = open_storm(&client, &w, panel, first);
+    let drop = async {
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        client
+            .set_faults(&Faults {
+                drop_gateway: true,
+                ..Faults::default()
+            })
+            .await
+            .expect("drop");
+        open_storm(&client, &w, panel, second).await
+    };
+    let (a, b) = tokio::join!(storm_a, drop);
+    let answers: Vec<_> = a.into_iter().chain(b).collect();
+    let linked: HashSet<u64> = answers
+        .iter()
+        .filter_map(|a| a.as_deref().and_then(channel_from_link))
+        .collect();
+    assert_eq!(
+        linked.len(),
+        30,
+        "every click answered with its own ticket: {answers:?}"
+    );
+    let after = client.stats().await.expect("stats");
+    assert!(
+        after.gateway_resumes > before.gateway_resumes,
+        "the bot resumed"
+    );
+    assert_eq!(
+        assert_consistent(&client, &w, &bot).await,
+        30,
+        "none handled twice"
+    );
+    let status = bot.status().await.expect("status");
+    eprintln!(
+        "gateway drop: resumes {}, duplicates dropped {}",
+        after.gateway_resumes - before.gateway_resumes,
+        status.duplicates_dropped
+    );
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bot_role_without_manage_channels_gets_a_clear_message() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let g = client.create_guild("Lowered").await.expect("guild");
+    let member = client
+        .add_member(g.guild_id, "m", &[])
+        .await
+        .expect("member");
+    let general = client
+        .create_channel(g.guild_id, "general", 0, None)
+        .await
+        .expect("general");
+    let w = World {
+        guild: g.guild_id,
+        owner: g.owner_id,
+        staff_role: 0,
+        staff: 0,
+        members: vec![member],
+        general,
+    };
+    let dir = data_dir("lowered");
+    let bot = start_bot(&sim, &dir).await;
+    let id = run_command(&client, &w, "panel").await;
+    text_containing(&client, id, "Panel posted").await;
+    let messages = client.channel_messages(general).await.expect("messages");
+    let (panel, _) = find_action(&messages, |a| *a == Action::OpenTicket).expect("panel");
+    // View, send, embed, attach, history, manage roles: everything but Manage Channels.
+    let lowered = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 28);
+    client
+        .set_role_permissions(g.guild_id, g.bot_role_id, lowered)
+        .await
+        .expect("lower the bot role");
+    // The bot's own overwrite on its Tickets category still grants Manage Channels there (as on
+    // Discord), so tickets keep working; once someone also deletes the category, the bot must
+    // make a new one, which the lowered role cannot.
+    let channels = client.guild_channels(g.guild_id).await.expect("channels");
+    for c in channels.iter().filter(|c| c["type"].as_u64() == Some(4)) {
+        let id: u64 = c["id"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .expect("category id");
+        client
+            .delete_channel(id)
+            .await
+            .expect("delete the category by hand");
+    }
+    let answers = open_storm(&client, &w, panel, &[member]).await;
+    let text = answers[0].clone().expect("answered");
+    assert!(text.contains("Manage Channels"), "{text}");
+    assert!(
+        ticket_channels(&client.guild_channels(g.guild_id).await.expect("channels")).is_empty()
+    );
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input and who sees what.
+// ---------------------------------------------------------------------------------------------
+
+/// Opens a ticket for `member` and returns its channel.
+async fn open_one(client: &SimClient, w: &World, panel: u64, member: u64) -> u64 {
+    let answers = open_storm(client, w, panel, &[member]).await;
+    let text = answers[0].clone().expect("open answered");
+    channel_from_link(&text).unwrap_or_else(|| panic!("no ticket: {text}"))
+}
+
+/// What happened when `user` pressed the button `wanted` in `channel`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Press {
+    /// The simulator (Discord) refused: the person cannot see the channel or the button.
+    Hidden,
+    /// The bot answered with this text.
+    Answered(String),
+}
+
+async fn press(
+    client: &SimClient,
+    w: &World,
+    channel: u64,
+    user: u64,
+    wanted: fn(&Action) -> bool,
+) -> Press {
+    let messages = client.channel_messages(channel).await.expect("messages");
+    // The newest message with the button: a reopened ticket shows Close again further down.
+    let rev: Vec<Value> = messages.into_iter().rev().collect();
+    let (message, cid) = find_action(&rev, wanted).expect("the button exists");
+    match client.click(w.guild, channel, user, message, &cid).await {
+        Err(_) => Press::Hidden,
+        Ok(id) => Press::Answered(text_containing(client, id, "").await),
+    }
+}
+
+fn is_close(a: &Action) -> bool {
+    matches!(a, Action::Close { .. })
+}
+fn is_reopen(a: &Action) -> bool {
+    matches!(a, Action::Reopen { .. })
+}
+fn is_delete(a: &Action) -> bool {
+    matches!(a, Action::Delete { .. })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn permission_matrix_every_action_by_every_kind_of_person() {
+    let (sim, client, w, bot, panel, dir) = in_process("matrix", 12).await;
+    let admin_role = client
+        .create_role(w.guild, "Admin", 1 << 3)
+        .await
+        .expect("admin role");
+    let manager_role = client
+        .create_role(w.guild, "Manager", 1 << 5)
+        .await
+        .expect("manager role");
+    let admin = client
+        .add_member(w.guild, "admin", &[admin_role])
+        .await
+        .expect("admin");
+    let manager = client
+        .add_member(w.guild, "manager", &[manager_role])
+        .await
+        .expect("manager");
+    let other = client.create_guild("Elsewhere").await.expect("other guild");
+    let outsider = client
+        .add_member(other.guild_id, "outsider", &[])
+        .await
+        .expect("outsider");
+
+    // (name, user or None for "the ticket's opener", sees open tickets, sees closed tickets,
+    // staff to the bot). Manage Server makes a member staff to the bot, but Discord applies
+    // channel overwrites to them (only Administrator bypasses them): without a staff role they
+    // cannot see ticket channels, so every button is out of their reach.
+    let people: Vec<(&str, Option<u64>, bool, bool, bool)> = vec![
+        ("owner", Some(w.owner), true, true, true),
+        ("administrator", Some(admin), true, true, true),
+        ("manage-server", Some(manager), false, false, true),
+        ("staff role", Some(w.staff), true, true, true),
+        ("opener", None, true, false, false),
+        ("bystander", Some(w.members[11]), false, false, false),
+        ("other guild", Some(outsider), false, false, false),
+    ];
+    let mut cells = 0;
+    for (row, &(name, who, sees_open, sees_closed, staff)) in people.iter().enumerate() {
+        let opener = w.members[row];
+        let user = who.unwrap_or(opener);
+        let is_opener = who.is_none();
+        let channel = open_one(&client, &w, panel, opener).await;
+        let number = bot
+            .store()
+            .ticket_by_channel(channel)
+            .await
+            .expect("lookup")
+            .expect("record")
+            .number;
+        let state = || async {
+            bot.store()
+                .ticket(w.guild, number)
+                .await
+                .expect("read")
+                .expect("record")
+                .state
+        };
+        let sees = |u: u64| {
+            let client = &client;
+            async move {
+                client
+                    .permissions(channel, u)
+                    .await
+                    .map(|p| p.view_channel)
+                    .unwrap_or(false)
+            }
+        };
+
+        assert_eq!(sees(user).await, sees_open, "{name} viewing an open ticket");
+        cells += 1;
+
+        // Close: the opener or staff.
+        let closed = press(&client, &w, channel, user, is_close).await;
+        match &closed {
+            Press::Answered(t) if sees_open && (staff || is_opener) => {
+                assert!(t.contains("closed"), "{name} close: {t}")
+            }
+            Press::Answered(t) if sees_open => assert!(t.contains("Only"), "{name} close: {t}"),
+            Press::Hidden if !sees_open => {}
+            other => panic!("{name} close: {other:?}"),
+        }
+        if state().await == TicketState::Open {
+            assert!(
+                !(staff || is_opener) || !sees_open,
+                "{name}'s close was lost"
+            );
+            press(&client, &w, channel, w.staff, is_close).await;
+        }
+        cells += 1;
+        assert_eq!(state().await, TicketState::Closed);
+        assert_eq!(
+            sees(user).await,
+            sees_closed,
+            "{name} viewing a closed ticket"
+        );
+        assert!(!sees(opener).await, "the opener sees a closed ticket");
+        cells += 1;
+
+        // Reopen: staff only.
+        let reopened = press(&client, &w, channel, user, is_reopen).await;
+        match &reopened {
+            Press::Answered(t) if sees_closed && staff => {
+                assert!(t.contains("reopened"), "{name} reopen: {t}")
+            }
+            Press::Answered(t) if sees_closed => assert!(t.contains("Only staff"), "{name}: {t}"),
+            Press::Hidden if !sees_closed => {}
+            other => panic!("{name} reopen: {other:?}"),
+        }
+        if state().await == TicketState::Closed {
+            assert!(!(staff && sees_closed), "{name}'s reopen was lost");
+            press(&client, &w, channel, w.staff, is_reopen).await;
+        }
+        cells += 1;
+        assert_eq!(state().await, TicketState::Open);
+        assert!(sees(opener).await, "the opener sees the reopened ticket");
+
+        // Delete: staff only. The reopened ticket still shows the closed message's Delete button
+        // to everyone who can see the channel: exactly what a stale or forged press looks like.
+        let deleted = press(&client, &w, channel, user, is_delete).await;
+        match &deleted {
+            Press::Answered(t) if sees_open && staff => {
+                assert!(t.contains("deleted"), "{name} delete: {t}")
+            }
+            Press::Answered(t) if sees_open => {
+                assert!(t.contains("Only staff"), "{name} delete: {t}");
+                assert_eq!(
+                    state().await,
+                    TicketState::Open,
+                    "a refused delete changed nothing"
+                );
+            }
+            Press::Hidden if !sees_open => {}
+            other => panic!("{name} delete: {other:?}"),
+        }
+        cells += 1;
+        if state().await != TicketState::Deleted {
+            press(&client, &w, channel, w.staff, is_delete).await;
+        }
+        assert_eq!(state().await, TicketState::Deleted);
+        assert!(
+            !sees(opener).await && !sees(w.staff).await,
+            "a deleted channel is gone"
+        );
+        cells += 1;
+    }
+    eprintln!(
+        "permission matrix: {cells} cells ({} people x 6 checks)",
+        people.len()
+    );
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The close-reason modal with 4,000 characters of mentions, markdown and unicode: answered,
+/// nobody pinged, nothing over Discord's limits, and the opener's other data untouched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hostile_close_reason_pings_nobody_and_breaks_nothing() {
+    let (sim, client, w, bot, panel, dir) = in_process("hostile", 3).await;
+    let opener = w.members[0];
+    let channel = open_one(&client, &w, panel, opener).await;
+    let messages = client.channel_messages(channel).await.expect("messages");
+    let (message, cid) = find_action(&messages, |a| matches!(a, Action::CloseWithReason { .. }))
+        .expect("Close with reason");
+    let id = client
+        .click(w.guild, channel, opener, message, &cid)
+        .await
+        .expect("click");
+    let modal = poll_until(Duration::from_secs(10), || async {
+        client.wait_interaction(id, 200).await.ok()?.modal
+    })
+    .await
+    .expect("a modal opened");
+    let modal_id = modal["custom_id"]
+        .as_str()
+        .expect("modal custom id")
+        .to_owned();
+    let mut inputs = Vec::new();
+    fn walk(v: &Value, out: &mut Vec<(String, u64)>) {
+        match v {
+            Value::Object(m) => {
+                if m.get("type").and_then(Value::as_u64) == Some(4)
+                    && let Some(id) = m.get("custom_id").and_then(Value::as_str)
+                {
+                    let max = m.get("max_length").and_then(Value::as_u64).unwrap_or(4000);
+                    out.push((id.to_owned(), max));
+                }
+                m.values().for_each(|x| walk(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(&modal, &mut inputs);
+    let (field, max) = inputs.first().cloned().expect("a text input");
+    let hostile_unit = "@everyone @here <@&1> **x** `y` ||z|| \u{202E}rtl\u{200F} 🎫 e\u{301} ";
+    let reason: String = hostile_unit.chars().cycle().take(max as usize).collect();
+    assert_eq!(reason.chars().count() as u64, max);
+    let id = client
+        .submit_modal(
+            w.guild,
+            channel,
+            opener,
+            &modal_id,
+            &[(field.as_str(), reason.as_str())],
+        )
+        .await
+        .expect("the simulator accepts a modal value at its limit");
+    let text = text_containing(&client, id, "closed").await;
+    assert!(!text.contains("@everyone"), "{text}");
+
+    let mut all = client.channel_messages(channel).await.expect("messages");
+    all.extend(client.dms(opener).await.expect("dms"));
+    for m in &all {
+        assert_eq!(m["mention_everyone"].as_bool(), Some(false), "a ping: {m}");
+        assert!(
+            m["mention_roles"].as_array().is_none_or(Vec::is_empty),
+            "a role ping: {m}"
+        );
+        for e in m["embeds"].as_array().into_iter().flatten() {
+            let d = e["description"].as_str().unwrap_or("");
+            assert!(
+                d.chars().count() <= 4096,
+                "embed description over Discord's limit"
+            );
+            assert!(!d.contains('\u{202E}'), "a bidi override survived");
+        }
+    }
+    let record = bot
+        .store()
+        .ticket(w.guild, 1)
+        .await
+        .expect("read")
+        .expect("record");
+    assert_eq!(record.state, TicketState::Closed);
+    let stored = record.close_reason.unwrap_or_default();
+    assert!(
+        !stored.contains("@everyone"),
+        "the stored reason is neutralized"
+    );
+    assert!(stored.chars().count() <= 1_000, "the reason is cut");
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A `<script>` written in a ticket is inert text in the HTML transcript.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn transcript_escapes_html_written_in_a_ticket() {
+    let (sim, client, w, bot, panel, dir) = in_process("xss", 2).await;
+    let opener = w.members[0];
+    let channel = open_one(&client, &w, panel, opener).await;
+    client
+        .post_message(
+            channel,
+            opener,
+            "<script>alert('pwned')</script> <img src=x onerror=1>",
+        )
+        .await
+        .expect("message");
+    let closed = press(&client, &w, channel, opener, is_close).await;
+    assert!(
+        matches!(&closed, Press::Answered(t) if t.contains("closed")),
+        "{closed:?}"
+    );
+    let transcript = bot
+        .store()
+        .transcript(w.guild, 1)
+        .await
+        .expect("read")
+        .expect("transcript stored");
+    let (html, _text) = transcript;
+    assert!(
+        !html.contains("<script>alert"),
+        "raw script in the transcript"
+    );
+    assert!(!html.contains("<img src=x"), "raw markup in the transcript");
+    assert!(
+        html.contains("&lt;script&gt;") || html.contains("&lt;script"),
+        "escaped text kept"
+    );
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+mod props {
+    use proptest::prelude::*;
+    use ticketeer::domain::{
+        custom_id::{self, Action},
+        limits, naming,
+    };
+
+    fn action() -> impl Strategy<Value = Action> {
+        prop_oneof![
+            Just(Action::OpenTicket),
+            any::<u64>().prop_map(|ticket| Action::Close { ticket }),
+            any::<u64>().prop_map(|ticket| Action::Delete { ticket }),
+            any::<u64>().prop_map(|ticket| Action::Reopen { ticket }),
+            any::<u64>().prop_map(|ticket| Action::CloseReasonModal { ticket }),
+            (any::<u64>(), any::<u32>())
+                .prop_map(|(opener, page)| Action::TopicPage { opener, page }),
+            any::<u32>().prop_map(|topic| Action::TopicRemoveConfirm { topic }),
+            any::<u64>().prop_map(|channel| Action::PanelModal { channel }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2_000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn custom_id_decode_never_panics(raw in "\\PC{0,120}") {
+            let _ = custom_id::decode(&raw);
+        }
+
+        #[test]
+        fn custom_id_forgeries_near_valid_ids_are_refused_or_canonical(
+            tag in "(open|close|delete|reopen|tpage|pick|x)",
+            nums in proptest::collection::vec("(-?[0-9]{0,22}|0[0-9]+|\\+1)", 0..4),
+        ) {
+            let raw = format!("tk:{tag}:{}", nums.join(":"));
+            if let Ok(action) = custom_id::decode(&raw) {
+                // Anything accepted is exactly what the bot itself would have written.
+                prop_assert_eq!(custom_id::encode(&action), raw);
+            }
+        }
+
+        #[test]
+        fn custom_id_round_trips(a in action()) {
+            let encoded = custom_id::encode(&a);
+            prop_assert!(!encoded.is_empty() && encoded.len() <= custom_id::MAX_LEN);
+            prop_assert_eq!(custom_id::decode(&encoded), Ok(a));
+        }
+
+        #[test]
+        fn reasons_never_ping_and_stay_short(raw in "(@everyone|@here|<@&1>|\\PC|\u{202E}){0,600}") {
+            if let Some(reason) = limits::parse_reason(&raw) {
+                prop_assert!(!reason.contains("@everyone") && !reason.contains("@here"));
+                prop_assert!(!reason.contains('\u{202E}'), "a bidi override survived");
+                prop_assert!(reason.chars().count() <= limits::REASON_MAX);
+            }
+        }
+
+        #[test]
+        fn channel_topics_never_panic_and_round_trip(
+            raw in "\\PC{0,200}", number in 1u64..1_000_000, opener in any::<u64>(),
+        ) {
+            let _ = naming::parse_channel_topic(&raw);
+            let topic = naming::channel_topic(number, opener, Some(&raw));
+            prop_assert_eq!(naming::parse_channel_topic(&topic), Some((number, opener)));
+        }
+    }
+}
