@@ -144,7 +144,11 @@ pub struct Discord {
 }
 
 /// How many times an idempotent call is tried against a failing Discord.
-const IDEMPOTENT_ATTEMPTS: u32 = 4;
+const IDEMPOTENT_ATTEMPTS: u32 = 6;
+
+/// Initial interaction responses get more, faster tries: they must land within Discord's 3 s,
+/// and a lost one is the person's "This interaction failed" (8 tries fit in about 2 s).
+const RESPONSE_ATTEMPTS: u32 = 8;
 
 /// Re-runs an idempotent request on transient failures with exponential backoff.
 macro_rules! retry_idempotent {
@@ -382,10 +386,10 @@ impl Discord {
                 Err(error) if attempt > 1 && error.code() == Some(codes::ALREADY_ACKNOWLEDGED) => {
                     return Ok(());
                 }
-                Err(error) if error.is_transient() && attempt < IDEMPOTENT_ATTEMPTS => {
+                Err(error) if error.is_transient() && attempt < RESPONSE_ATTEMPTS => {
                     tracing::warn!(%error, attempt, call = "interaction response", "transient Discord failure, retrying");
                     // Short backoff: the whole initial response must land within Discord's 3 s.
-                    tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+                    tokio::time::sleep(Duration::from_millis(25 << attempt.min(4))).await;
                 }
                 Err(error) => return Err(error),
             }

@@ -20,8 +20,8 @@ use super::permissions::{Overwrite, bits};
 use super::ratelimit::{BucketInfo, RouteGroup, Verdict};
 use super::state::{
     Attachment, Channel, InteractionKind, InteractionState, MESSAGE_FLAG_EPHEMERAL,
-    MESSAGE_FLAG_LOADING, Message, World, id_of, interaction_id_from_token, now_timestamp, num_of,
-    parse_overwrite,
+    MESSAGE_FLAG_LOADING, Message, World, channel_display_name, id_of, interaction_id_from_token,
+    now_timestamp, num_of, parse_overwrite,
 };
 use super::validate;
 use super::{RateLimitMode, Shared};
@@ -470,7 +470,7 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             commands(w, r, rest)
         }
         ("POST", ["interactions", id, token, "callback"]) => callback(sh, w, r, sf(id)?, token),
-        (_, ["webhooks", app, token, rest @ ..]) => webhook(sh, w, r, sf(app)?, token, rest),
+        (_, ["webhooks", app, token, rest @ ..]) => webhook(w, r, sf(app)?, token, rest),
         ("POST", ["users", "@me", "channels"]) => {
             let user = r
                 .body
@@ -911,7 +911,7 @@ fn modify_channel(w: &mut World, body: &Value, c: u64) -> R<Reply> {
         return Err(ApiError::unknown_channel());
     };
     if let Some(n) = body.get("name").and_then(Value::as_str) {
-        ch.name = n.to_string();
+        ch.name = channel_display_name(n, ch.kind);
     }
     match body.get("topic") {
         Some(Value::Null) => ch.topic = None,
@@ -1163,10 +1163,16 @@ fn fill_message(
     Ok(())
 }
 
-/// Discord numbers every component of a message (depth first, from 1) unless the bot did.
+/// Discord numbers every component of a message (depth first, from 1) unless the bot did, and
+/// fills in defaults it echoes back.
 fn assign_component_ids(components: &mut [Value], next: &mut u64) {
     for c in components {
         if let Some(obj) = c.as_object_mut() {
+            // Discord echoes selects with their value bounds filled in.
+            if matches!(obj.get("type").and_then(Value::as_u64), Some(3 | 5..=8)) {
+                obj.entry("min_values").or_insert(json!(1));
+                obj.entry("max_values").or_insert(json!(1));
+            }
             match obj.get("id").and_then(Value::as_u64) {
                 Some(id) => *next = (*next).max(id + 1),
                 None => {
@@ -1569,8 +1575,7 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
     Ok(Reply::ok(body))
 }
 
-fn webhook(sh: &Shared, w: &mut World, r: &Req, app: u64, token: &str, rest: &[&str]) -> R<Reply> {
-    let _ = sh;
+fn webhook(w: &mut World, r: &Req, app: u64, token: &str, rest: &[&str]) -> R<Reply> {
     let iid = interaction_id_from_token(token).ok_or_else(ApiError::unknown_webhook)?;
     let (original, followups, responded, created, user) = match w.interactions.get(&iid) {
         Some(it) if it.token == token && app == w.app_id => (
@@ -1679,6 +1684,15 @@ mod tests {
         );
         assert_eq!(k, "POST /interactions/{id}/{token}/callback");
         assert!(!auth);
+    }
+
+    #[test]
+    fn text_channel_names_are_lowercased_and_dashed() {
+        assert_eq!(
+            channel_display_name("Ticket  0001 Alice", 0),
+            "ticket-0001-alice"
+        );
+        assert_eq!(channel_display_name("Tickets", 4), "Tickets");
     }
 
     #[test]

@@ -1,0 +1,1625 @@
+//! The Discord simulator against the real twilight clients: gateway handshake, resume without
+//! losing dispatches, sharding, REST shapes and refusals, interactions, rate limits, recording.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use ticketeer::sim::{self, Faults, RateLimitMode, RateLimitTable, SimConfig, SimHandle};
+use tokio::sync::mpsc;
+use twilight_gateway::queue::InMemoryQueue;
+use twilight_gateway::{ConfigBuilder, Event, EventTypeFlags, Intents, Shard, ShardId, StreamExt};
+use twilight_http::Client;
+use twilight_model::id::Id;
+
+const TOKEN: &str = "sim-test-token";
+const WAIT: Duration = Duration::from_secs(10);
+
+fn intents() -> Intents {
+    Intents::GUILDS
+        | Intents::GUILD_MEMBERS
+        | Intents::GUILD_MESSAGES
+        | Intents::DIRECT_MESSAGES
+        | Intents::MESSAGE_CONTENT
+}
+
+/// With `TICKETEER_SIM_RECORD_DIR` set, every simulator of this suite records its REST traffic
+/// there, so the whole suite's traffic can be fed to openapi-check.
+fn with_recording(mut config: SimConfig) -> SimConfig {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    if config.record.is_none()
+        && let Some(dir) = std::env::var_os("TICKETEER_SIM_RECORD_DIR")
+    {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        config.record =
+            Some(PathBuf::from(dir).join(format!("sim-{}-{n}.jsonl", std::process::id())));
+    }
+    config
+}
+
+async fn start(config: SimConfig) -> SimHandle {
+    sim::start(with_recording(config))
+        .await
+        .expect("simulator starts")
+}
+
+fn quiet() -> SimConfig {
+    SimConfig {
+        rate_limits: RateLimitMode::Off,
+        ..Default::default()
+    }
+}
+
+fn http(sim: &SimHandle, ratelimited: bool) -> Client {
+    let mut b = Client::builder()
+        .proxy(sim.addr().to_string(), true)
+        .token(TOKEN.to_string())
+        .timeout(WAIT);
+    if !ratelimited {
+        b = b.ratelimiter(None);
+    }
+    b.build()
+}
+
+/// A shard polled by its own task, its events forwarded to a channel (so the shard keeps
+/// reconnecting and resuming while the test waits).
+fn spawn_shard(sim: &SimHandle, id: u32, count: u32) -> mpsc::UnboundedReceiver<Event> {
+    let config = ConfigBuilder::new(TOKEN.to_string(), intents())
+        .proxy_url(sim.gateway_url())
+        .queue(InMemoryQueue::new(
+            0,
+            1000,
+            Duration::from_secs(86400),
+            1000,
+        ))
+        .build();
+    let mut shard = Shard::with_config(ShardId::new(id, count), config);
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(item) = shard.next_event(EventTypeFlags::all()).await {
+            match item {
+                Ok(event) => {
+                    if tx.send(event).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => eprintln!("shard {id}: {e}"),
+            }
+        }
+    });
+    rx
+}
+
+/// The next event matching `pick`, skipping others; panics after `WAIT`.
+async fn next_matching<T>(
+    rx: &mut mpsc::UnboundedReceiver<Event>,
+    mut pick: impl FnMut(Event) -> Option<T>,
+) -> T {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let e = rx.recv().await.expect("shard task alive");
+            if let Some(t) = pick(e) {
+                return t;
+            }
+        }
+    })
+    .await
+    .expect("event arrives in time")
+}
+
+/// Polls `check` until it returns `Some`, with a bounded wait.
+async fn eventually<T, F: Future<Output = Option<T>>>(mut check: impl FnMut() -> F) -> T {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            if let Some(t) = check().await {
+                return t;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("condition holds in time")
+}
+
+fn api_code(e: &twilight_http::Error) -> Option<u64> {
+    match e.kind() {
+        twilight_http::error::ErrorType::Response { body, .. } => {
+            serde_json::from_slice::<Value>(body)
+                .ok()?
+                .get("code")?
+                .as_u64()
+        }
+        _ => None,
+    }
+}
+
+fn id(v: &Value) -> u64 {
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| v.as_u64())
+        .expect("an id")
+}
+
+async fn register_ticket_command(http: &Client, sim: &SimHandle, guild: u64) {
+    let commands: Vec<twilight_model::application::command::Command> =
+        serde_json::from_value(json!([{
+            "name": "ticket", "description": "Open a ticket", "type": 1, "version": "1",
+            "options": [{"name": "topic", "description": "What about", "type": 3, "required": false}]
+        }]))
+        .expect("command model");
+    http.interaction(Id::new(sim.application_id()))
+        .set_guild_commands(Id::new(guild), &commands)
+        .await
+        .expect("commands registered");
+}
+
+#[tokio::test]
+async fn identify_ready_and_guild_create() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(3).await;
+    let mut rx = spawn_shard(&sim, 0, 1);
+    let ready = next_matching(&mut rx, |e| match e {
+        Event::Ready(r) => Some(r),
+        _ => None,
+    })
+    .await;
+    assert_eq!(ready.application.id.get(), sim.application_id());
+    assert_eq!(ready.user.id.get(), sim.application_id());
+    assert_eq!(ready.guilds.len(), 1);
+    let guild = next_matching(&mut rx, |e| match e {
+        Event::GuildCreate(g) => Some(g),
+        _ => None,
+    })
+    .await;
+    let twilight_model::gateway::payload::incoming::GuildCreate::Available(guild) = *guild else {
+        panic!("guild unavailable");
+    };
+    assert_eq!(guild.id.get(), g.guild_id);
+    // owner, staff, 3 members, the bot
+    assert_eq!(guild.members.len(), 6);
+    assert_eq!(guild.member_count, Some(6));
+    assert!(guild.roles.iter().any(|r| r.name == "Staff"));
+    assert!(
+        guild
+            .roles
+            .iter()
+            .any(|r| r.managed && r.name == "Ticketeer")
+    );
+    assert!(
+        guild
+            .channels
+            .iter()
+            .any(|c| c.id.get() == g.general_channel_id)
+    );
+
+    // A guild created later is announced too.
+    let later = sim.client().create_guild("Later").await.expect("guild");
+    let announced = next_matching(&mut rx, |e| match e {
+        Event::GuildCreate(g) => Some(g.id().get()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(announced, later.guild_id);
+    sim.shutdown().await;
+}
+
+/// Dispatches sent while the shard is away arrive after the resume, in order, exactly once.
+#[tokio::test]
+async fn resume_after_reconnect_and_drop_loses_nothing() {
+    let sim = start(SimConfig {
+        heartbeat_interval: Duration::from_millis(500),
+        ..quiet()
+    })
+    .await;
+    let g = sim.seed_guild(1).await;
+    let client = sim.client();
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+
+    let mut expected = Vec::new();
+    for round in 0..2 {
+        if round == 0 {
+            client.gateway_reconnect().await.expect("op 7 sent");
+        } else {
+            // Drop the connection only once the first resume has attached a new one.
+            eventually(|| {
+                let c = client.clone();
+                async move { (c.stats().await.ok()?.gateway_resumes >= 1).then_some(()) }
+            })
+            .await;
+            client
+                .set_faults(&Faults {
+                    drop_gateway: true,
+                    ..Default::default()
+                })
+                .await
+                .expect("connections dropped");
+        }
+        for i in 0..5 {
+            let name = format!("round{round}-{i}");
+            client
+                .create_channel(g.guild_id, &name, 0, None)
+                .await
+                .expect("channel");
+            expected.push(name);
+        }
+    }
+    let mut seen = Vec::new();
+    while seen.len() < expected.len() {
+        let name = next_matching(&mut rx, |e| match e {
+            Event::ChannelCreate(c) => c.name.clone(),
+            _ => None,
+        })
+        .await;
+        seen.push(name);
+    }
+    assert_eq!(seen, expected);
+    // Nothing is delivered twice: a marker dispatched now is the very next channel event.
+    client
+        .create_channel(g.guild_id, "marker", 0, None)
+        .await
+        .expect("channel");
+    let next = next_matching(&mut rx, |e| match e {
+        Event::ChannelCreate(c) => c.name.clone(),
+        _ => None,
+    })
+    .await;
+    assert_eq!(next, "marker");
+    let stats = client.stats().await.expect("stats");
+    assert!(stats.gateway_resumes >= 2, "{stats:?}");
+    assert_eq!(stats.gateway_sessions, 1, "resumed, never re-identified");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn invalid_session_not_resumable_reidentifies() {
+    let sim = start(quiet()).await;
+    sim.seed_guild(0).await;
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    sim.client()
+        .gateway_invalidate(false)
+        .await
+        .expect("op 9 sent");
+    next_matching(&mut rx, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    assert_eq!(
+        sim.client().stats().await.expect("stats").gateway_sessions,
+        2
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn two_shards_split_guilds() {
+    let sim = start(quiet()).await;
+    let client = sim.client();
+    let mut guilds = Vec::new();
+    for i in 0..50 {
+        guilds.push(
+            client
+                .create_guild(&format!("g{i}"))
+                .await
+                .expect("guild")
+                .guild_id,
+        );
+        let odd = guilds.iter().filter(|g| (*g >> 22) % 2 == 1).count();
+        if guilds.len() >= 4 && odd > 0 && odd < guilds.len() {
+            break;
+        }
+    }
+    for shard in 0..2u32 {
+        let mut rx = spawn_shard(&sim, shard, 2);
+        let ready = next_matching(&mut rx, |e| match e {
+            Event::Ready(r) => Some(r),
+            _ => None,
+        })
+        .await;
+        let mut got: Vec<u64> = ready.guilds.iter().map(|g| g.id.get()).collect();
+        got.sort_unstable();
+        let mut want: Vec<u64> = guilds
+            .iter()
+            .copied()
+            .filter(|g| (g >> 22) % 2 == u64::from(shard))
+            .collect();
+        want.sort_unstable();
+        assert!(!want.is_empty());
+        assert_eq!(got, want, "shard {shard}");
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn channels_messages_and_interactions_through_twilight() {
+    let sim = start(SimConfig {
+        interaction_deadline: Duration::from_millis(600),
+        ..quiet()
+    })
+    .await;
+    let g = sim.seed_guild(2).await;
+    let http = http(&sim, false);
+    let client = sim.client();
+    let app = Id::new(sim.application_id());
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+    register_ticket_command(&http, &sim, g.guild_id).await;
+
+    // A private channel: @everyone denied, the opener and the bot allowed.
+    let opener = g.member_ids[0];
+    let overwrites: Vec<twilight_model::channel::permission_overwrite::PermissionOverwrite> =
+        serde_json::from_value(json!([
+            {"id": g.guild_id.to_string(), "type": 0, "allow": "0", "deny": "1024"},
+            {"id": opener.to_string(), "type": 1, "allow": "3072", "deny": "0"},
+            {"id": sim.application_id().to_string(), "type": 1, "allow": "101376", "deny": "0"},
+        ]))
+        .expect("overwrites");
+    let channel = http
+        .create_guild_channel(Id::new(g.guild_id), "ticket-1")
+        .permission_overwrites(&overwrites)
+        .await
+        .expect("channel created")
+        .model()
+        .await
+        .expect("channel model");
+    let cid = channel.id.get();
+    assert_eq!(
+        channel.permission_overwrites.as_ref().map(Vec::len),
+        Some(3)
+    );
+    assert!(
+        client
+            .permissions(cid, opener)
+            .await
+            .expect("perms")
+            .view_channel
+    );
+    assert!(
+        !client
+            .permissions(cid, g.member_ids[1])
+            .await
+            .expect("perms")
+            .view_channel
+    );
+
+    // A message with a button.
+    let components: Vec<twilight_model::channel::message::Component> =
+        serde_json::from_value(json!([{"type": 1, "components": [
+            {"type": 2, "style": 4, "custom_id": "close:1", "label": "Close"}]}]))
+        .expect("components");
+    let msg = http
+        .create_message(Id::new(cid))
+        .content("Welcome")
+        .components(&components)
+        .await
+        .expect("message sent")
+        .model()
+        .await
+        .expect("message model");
+    let stored = client.channel_messages(cid).await.expect("messages");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0]["components"][0]["components"][0]["custom_id"],
+        "close:1"
+    );
+
+    // Someone who cannot see the channel cannot click; a missing custom_id is refused.
+    assert!(
+        client
+            .click(g.guild_id, cid, g.member_ids[1], msg.id.get(), "close:1")
+            .await
+            .is_err()
+    );
+    assert!(
+        client
+            .click(g.guild_id, cid, opener, msg.id.get(), "nope")
+            .await
+            .is_err()
+    );
+
+    // A command answered in time, then answered again.
+    let iid = client
+        .command(
+            g.guild_id,
+            g.general_channel_id,
+            opener,
+            "ticket",
+            json!({"topic": "billing"}),
+        )
+        .await
+        .expect("command accepted");
+    let interaction = next_matching(&mut rx, |e| match e {
+        Event::InteractionCreate(i) => Some(i),
+        _ => None,
+    })
+    .await;
+    assert_eq!(interaction.id.get(), iid);
+    let response: twilight_model::http::interaction::InteractionResponse =
+        serde_json::from_value(json!({"type": 4, "data": {"content": "Opened", "flags": 64}}))
+            .expect("response");
+    http.interaction(app)
+        .create_response(interaction.id, &interaction.token, &response)
+        .await
+        .expect("first answer accepted");
+    let second = http
+        .interaction(app)
+        .create_response(interaction.id, &interaction.token, &response)
+        .await
+        .expect_err("second answer refused");
+    assert_eq!(api_code(&second), Some(40060));
+    let outcome = client.wait_interaction(iid, 2000).await.expect("outcome");
+    assert_eq!(outcome.state, "responded");
+    assert_eq!(
+        outcome.message.as_ref().map(|m| m["content"].clone()),
+        Some(json!("Opened"))
+    );
+    let followup = http
+        .interaction(app)
+        .create_followup(&interaction.token)
+        .content("More")
+        .await
+        .expect("followup")
+        .model()
+        .await
+        .expect("followup model");
+    assert_eq!(followup.content, "More");
+
+    // The button click arrives as a component interaction with the full message.
+    let click = client
+        .click(g.guild_id, cid, opener, msg.id.get(), "close:1")
+        .await
+        .expect("click accepted");
+    let interaction = next_matching(&mut rx, |e| match e {
+        Event::InteractionCreate(i) => Some(i),
+        _ => None,
+    })
+    .await;
+    assert_eq!(interaction.id.get(), click);
+    assert_eq!(interaction.message.as_ref().map(|m| m.id), Some(msg.id));
+    let update: twilight_model::http::interaction::InteractionResponse = serde_json::from_value(
+        json!({"type": 7, "data": {"content": "Closing", "components": []}}),
+    )
+    .expect("response");
+    http.interaction(app)
+        .create_response(interaction.id, &interaction.token, &update)
+        .await
+        .expect("update accepted");
+    let outcome = client.wait_interaction(click, 2000).await.expect("outcome");
+    assert_eq!(
+        outcome.message.as_ref().map(|m| m["content"].clone()),
+        Some(json!("Closing"))
+    );
+
+    // Too late: the deadline (600 ms here) passed before the answer.
+    let late = client
+        .command(
+            g.guild_id,
+            g.general_channel_id,
+            opener,
+            "ticket",
+            Value::Null,
+        )
+        .await
+        .expect("command accepted");
+    let interaction = next_matching(&mut rx, |e| match e {
+        Event::InteractionCreate(i) => Some(i),
+        _ => None,
+    })
+    .await;
+    let outcome = client.wait_interaction(late, 3000).await.expect("outcome");
+    assert_eq!(outcome.state, "failed");
+    let err = http
+        .interaction(app)
+        .create_response(interaction.id, &interaction.token, &response)
+        .await
+        .expect_err("late answer refused");
+    assert_eq!(api_code(&err), Some(10062));
+    assert_eq!(client.stats().await.expect("stats").interactions_failed, 1);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn modal_round_trip() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let http = http(&sim, false);
+    let client = sim.client();
+    let app = Id::new(sim.application_id());
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+    register_ticket_command(&http, &sim, g.guild_id).await;
+    let user = g.member_ids[0];
+    // Only registered commands can be run.
+    assert!(
+        client
+            .command(g.guild_id, g.general_channel_id, user, "nope", Value::Null)
+            .await
+            .is_err()
+    );
+    // Not opened yet: refused.
+    assert!(
+        client
+            .submit_modal(
+                g.guild_id,
+                g.general_channel_id,
+                user,
+                "form",
+                &[("reason", "x")]
+            )
+            .await
+            .is_err()
+    );
+    let iid = client
+        .command(
+            g.guild_id,
+            g.general_channel_id,
+            user,
+            "ticket",
+            Value::Null,
+        )
+        .await
+        .expect("command");
+    let interaction = next_matching(&mut rx, |e| match e {
+        Event::InteractionCreate(i) => Some(i),
+        _ => None,
+    })
+    .await;
+    let modal: twilight_model::http::interaction::InteractionResponse = serde_json::from_value(
+        json!({"type": 9, "data": {"custom_id": "form", "title": "Why?", "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "reason", "label": "Reason",
+                "style": 2, "required": true}]}]}}),
+    )
+    .expect("modal");
+    http.interaction(app)
+        .create_response(interaction.id, &interaction.token, &modal)
+        .await
+        .expect("modal opened");
+    let outcome = client.wait_interaction(iid, 2000).await.expect("outcome");
+    assert_eq!(
+        outcome.modal.as_ref().map(|m| m["custom_id"].clone()),
+        Some(json!("form"))
+    );
+    // Another user cannot submit it.
+    assert!(
+        client
+            .submit_modal(
+                g.guild_id,
+                g.general_channel_id,
+                g.staff_id,
+                "form",
+                &[("reason", "x")]
+            )
+            .await
+            .is_err()
+    );
+    client
+        .submit_modal(
+            g.guild_id,
+            g.general_channel_id,
+            user,
+            "form",
+            &[("reason", "printer on fire")],
+        )
+        .await
+        .expect("submitted");
+    let submitted = next_matching(&mut rx, |e| match e {
+        Event::InteractionCreate(i) => Some(i),
+        _ => None,
+    })
+    .await;
+    let Some(twilight_model::application::interaction::InteractionData::ModalSubmit(data)) =
+        &submitted.data
+    else {
+        panic!("modal submit data expected");
+    };
+    assert_eq!(data.custom_id, "form");
+    let text = serde_json::to_value(&data.components).expect("components");
+    assert!(text.to_string().contains("printer on fire"));
+    sim.shutdown().await;
+}
+
+/// Every limit refused with Discord's code, through raw HTTP so twilight's own validation
+/// cannot stop a request first.
+#[tokio::test]
+async fn limits_are_refused_with_discord_codes() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let client = sim.client();
+    let raw = reqwest::Client::new();
+    let base = format!("{}/api/v10", sim.http_url());
+    let ch = g.general_channel_id;
+    let big = |n: usize| "x".repeat(n);
+    let button = |id: &str| json!({"type": 2, "style": 1, "custom_id": id, "label": "b"});
+    let row = |n: usize| json!({"type": 1, "components": (0..n).map(|i| button(&format!("b{i}"))).collect::<Vec<_>>()});
+    let embed = |k: &str, n: usize| json!({"embeds": [{ k: big(n) }]});
+
+    // A full category and a guild at 500 channels, built through the control API.
+    let cat = client
+        .create_channel(g.guild_id, "full", 4, None)
+        .await
+        .expect("category");
+    for i in 0..50 {
+        client
+            .create_channel(g.guild_id, &format!("c{i}"), 0, Some(cat))
+            .await
+            .expect("child");
+    }
+    let full_guild = client.create_guild("Full").await.expect("guild");
+    for i in 0..500 {
+        client
+            .create_channel(full_guild.guild_id, &format!("f{i}"), 0, None)
+            .await
+            .expect("channel");
+    }
+    let closed = client
+        .add_member_with(
+            g.guild_id,
+            &sim::NewMember {
+                username: "closed".into(),
+                dms_open: false,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("member");
+    let dm: Value = raw
+        .post(format!("{base}/users/@me/channels"))
+        .header("authorization", format!("Bot {TOKEN}"))
+        .json(&json!({"recipient_id": closed.to_string()}))
+        .send()
+        .await
+        .expect("dm")
+        .json()
+        .await
+        .expect("dm json");
+    let dm = id(&dm["id"]);
+
+    let msgs = format!("channels/{ch}/messages");
+    let cases: Vec<(&str, String, Value, u16, u64)> = vec![
+        (
+            "POST",
+            msgs.clone(),
+            json!({"content": big(2001)}),
+            400,
+            50035,
+        ),
+        ("POST", msgs.clone(), json!({}), 400, 50006),
+        (
+            "POST",
+            msgs.clone(),
+            json!({"embeds": (0..11).map(|_| json!({"title": "t"})).collect::<Vec<_>>()}),
+            400,
+            50035,
+        ),
+        ("POST", msgs.clone(), embed("title", 257), 400, 50035),
+        ("POST", msgs.clone(), embed("description", 4097), 400, 50035),
+        (
+            "POST",
+            msgs.clone(),
+            json!({"embeds": [{"fields": (0..26).map(|_| json!({"name": "n", "value": "v"})).collect::<Vec<_>>()}]}),
+            400,
+            50035,
+        ),
+        (
+            "POST",
+            msgs.clone(),
+            json!({"embeds": [{"footer": {"text": big(2049)}}]}),
+            400,
+            50035,
+        ),
+        (
+            "POST",
+            msgs.clone(),
+            json!({"embeds": [{"description": big(4000)}, {"description": big(2001)}]}),
+            400,
+            50035,
+        ),
+        (
+            "POST",
+            msgs.clone(),
+            json!({"components": (0..6).map(|_| row(1)).collect::<Vec<_>>()}),
+            400,
+            50035,
+        ),
+        (
+            "POST",
+            msgs.clone(),
+            json!({"components": [row(6)]}),
+            400,
+            50035,
+        ),
+        (
+            "POST",
+            msgs.clone(),
+            json!({"components": [{"type": 1, "components": [button(&big(101))]}]}),
+            400,
+            50035,
+        ),
+        (
+            "POST",
+            msgs.clone(),
+            json!({"components": [{"type": 1, "components": [button("")]}]}),
+            400,
+            50035,
+        ),
+        (
+            "POST",
+            msgs.clone(),
+            json!({"components": [{"type": 1, "components": [{"type": 3, "custom_id": "s",
+            "options": (0..26).map(|i| json!({"label": "l", "value": i.to_string()})).collect::<Vec<_>>()}]}]}),
+            400,
+            50035,
+        ),
+        (
+            "POST",
+            format!("channels/{dm}/messages"),
+            json!({"content": "hi"}),
+            403,
+            50007,
+        ),
+        (
+            "POST",
+            "channels/1/messages".into(),
+            json!({"content": "hi"}),
+            404,
+            10003,
+        ),
+        ("GET", "guilds/1".to_string(), Value::Null, 404, 10004),
+        (
+            "GET",
+            format!("channels/{ch}/messages/1"),
+            Value::Null,
+            404,
+            10008,
+        ),
+        (
+            "GET",
+            format!("guilds/{}/members/1", g.guild_id),
+            Value::Null,
+            404,
+            10007,
+        ),
+        (
+            "POST",
+            "users/@me/channels".into(),
+            json!({"recipient_id": "1"}),
+            404,
+            10013,
+        ),
+        (
+            "GET",
+            format!("channels/{ch}/messages?limit=101"),
+            Value::Null,
+            400,
+            50035,
+        ),
+        (
+            "POST",
+            format!("guilds/{}/channels", g.guild_id),
+            json!({"name": "x", "parent_id": cat.to_string()}),
+            400,
+            50035,
+        ),
+        (
+            "POST",
+            format!("guilds/{}/channels", full_guild.guild_id),
+            json!({"name": "x"}),
+            400,
+            30013,
+        ),
+        (
+            "POST",
+            format!("guilds/{}/channels", g.guild_id),
+            json!({"name": big(101)}),
+            400,
+            50035,
+        ),
+        // The bot may not grant what it lacks (Administrator).
+        (
+            "POST",
+            format!("guilds/{}/channels", g.guild_id),
+            json!({"name": "x", "permission_overwrites": [
+            {"id": g.staff_role_id.to_string(), "type": 0, "allow": "8"}]}),
+            403,
+            50013,
+        ),
+        (
+            "PUT",
+            format!("channels/{ch}/permissions/{}", g.staff_role_id),
+            json!({"type": 0, "allow": "32"}),
+            403,
+            50013,
+        ),
+        (
+            "POST",
+            "interactions/1/aW50ZXJhY3Rpb24_1_x/callback".into(),
+            json!({"type": 1}),
+            404,
+            10062,
+        ),
+        (
+            "POST",
+            format!("webhooks/{}/aW50ZXJhY3Rpb24_1_x", sim.application_id()),
+            json!({"content": "x"}),
+            404,
+            10015,
+        ),
+    ];
+    for (method, path, body, status, code) in cases {
+        let mut req = raw
+            .request(method.parse().expect("method"), format!("{base}/{path}"))
+            .header("authorization", format!("Bot {TOKEN}"));
+        if !body.is_null() {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("request");
+        let got_status = resp.status().as_u16();
+        let got: Value = resp.json().await.expect("json error body");
+        assert_eq!(
+            (got_status, got["code"].as_u64()),
+            (status, Some(code)),
+            "{method} {path}: {got}"
+        );
+        assert!(got["message"].is_string());
+    }
+
+    // Files: more than 10, or one over 10 MiB.
+    for (count, size) in [(11usize, 10usize), (1, 10 * 1024 * 1024 + 1)] {
+        let mut form = reqwest::multipart::Form::new()
+            .text("payload_json", json!({"content": "f"}).to_string());
+        for i in 0..count {
+            form = form.part(
+                format!("files[{i}]"),
+                reqwest::multipart::Part::bytes(vec![b'a'; size]).file_name(format!("f{i}.txt")),
+            );
+        }
+        let resp = raw
+            .post(format!("{base}/{msgs}"))
+            .header("authorization", format!("Bot {TOKEN}"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(resp.status().as_u16(), 400);
+        let got: Value = resp.json().await.expect("json");
+        assert_eq!(got["code"], 50035, "{count} files of {size}");
+    }
+
+    // Missing Access (cannot view) and Missing Permissions (role lowered).
+    let hidden = raw
+        .post(format!(
+            "{}/_sim/guilds/{}/channels",
+            sim.http_url(),
+            g.guild_id
+        ))
+        .json(&json!({"name": "hidden", "permission_overwrites": [
+            {"id": g.guild_id.to_string(), "type": 0, "deny": "1024"}]}))
+        .send()
+        .await
+        .expect("hidden")
+        .json::<Value>()
+        .await
+        .expect("json");
+    let hidden = id(&hidden["channel_id"]);
+    let resp = raw
+        .get(format!("{base}/channels/{hidden}/messages"))
+        .header("authorization", format!("Bot {TOKEN}"))
+        .send()
+        .await
+        .expect("read");
+    assert_eq!(resp.status().as_u16(), 403);
+    assert_eq!(resp.json::<Value>().await.expect("json")["code"], 50001);
+
+    let guild = client.create_guild("Lowered").await.expect("guild");
+    client
+        .set_role_permissions(guild.guild_id, guild.bot_role_id, 1024 | 2048)
+        .await
+        .expect("lowered");
+    let resp = raw
+        .post(format!("{base}/guilds/{}/channels", guild.guild_id))
+        .header("authorization", format!("Bot {TOKEN}"))
+        .json(&json!({"name": "nope"}))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(resp.status().as_u16(), 403);
+    assert_eq!(resp.json::<Value>().await.expect("json")["code"], 50013);
+
+    // A pinned token refuses others with 401 code 0, counted as invalid.
+    let pinned = start(SimConfig {
+        token: Some("right".into()),
+        ..quiet()
+    })
+    .await;
+    let resp = raw
+        .get(format!("{}/api/v10/users/@me", pinned.http_url()))
+        .header("authorization", "Bot wrong")
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(resp.status().as_u16(), 401);
+    assert_eq!(resp.json::<Value>().await.expect("json")["code"], 0);
+    assert_eq!(
+        pinned
+            .client()
+            .stats()
+            .await
+            .expect("stats")
+            .invalid_requests,
+        1
+    );
+    pinned.shutdown().await;
+    sim.shutdown().await;
+}
+
+/// Modal limits need the interaction token, which only the gateway carries.
+#[tokio::test]
+async fn modal_limits_are_refused() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let http = http(&sim, false);
+    register_ticket_command(&http, &sim, g.guild_id).await;
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+    let raw = reqwest::Client::new();
+    let long = "x".repeat(46);
+    for data in [
+        json!({"custom_id": "m", "title": long, "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "a", "label": "a", "style": 1}]}]}),
+        json!({"custom_id": "m", "title": "t", "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "a", "label": "a", "style": 1, "max_length": 4001}]}]}),
+        json!({"custom_id": "m", "title": "t", "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "a", "label": "a", "style": 1, "value": "v".repeat(4001)}]}]}),
+        json!({"custom_id": "", "title": "t", "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "a", "label": "a", "style": 1}]}]}),
+    ] {
+        sim.client()
+            .command(
+                g.guild_id,
+                g.general_channel_id,
+                g.member_ids[0],
+                "ticket",
+                Value::Null,
+            )
+            .await
+            .expect("command");
+        let i = next_matching(&mut rx, |e| match e {
+            Event::InteractionCreate(i) => Some(i),
+            _ => None,
+        })
+        .await;
+        let resp = raw
+            .post(format!(
+                "{}/api/v10/interactions/{}/{}/callback",
+                sim.http_url(),
+                i.id,
+                i.token
+            ))
+            .json(&json!({"type": 9, "data": data}))
+            .send()
+            .await
+            .expect("callback");
+        assert_eq!(resp.status().as_u16(), 400);
+        assert_eq!(
+            resp.json::<Value>().await.expect("json")["code"],
+            50035,
+            "{data}"
+        );
+    }
+    sim.shutdown().await;
+}
+
+/// twilight's default ratelimiter meets a 429 with the headers it reads, waits and succeeds.
+#[tokio::test]
+async fn twilight_waits_out_a_429() {
+    let table = RateLimitTable {
+        message_create: sim::ratelimit::Rule::per(2, 700),
+        ..Default::default()
+    };
+    let sim = sim::start_with_limits(with_recording(SimConfig::default()), table)
+        .await
+        .expect("simulator");
+    let g = sim.seed_guild(0).await;
+    let http = http(&sim, true);
+    for i in 0..5 {
+        http.create_message(Id::new(g.general_channel_id))
+            .content(&format!("m{i}"))
+            .await
+            .expect("eventually sent");
+    }
+    let stats = sim.client().stats().await.expect("stats");
+    assert!(stats.rate_limited >= 1, "{stats:?}");
+    assert_eq!(
+        stats
+            .requests_per_route
+            .get("POST /channels/{id}/messages")
+            .copied()
+            .unwrap_or(0) as usize,
+        5 + stats.rate_limited as usize
+    );
+    assert_eq!(
+        sim.client()
+            .channel_messages(g.general_channel_id)
+            .await
+            .expect("messages")
+            .len(),
+        5
+    );
+    sim.shutdown().await;
+}
+
+/// A fault-injected 429 carries the headers too, and twilight retries through it.
+#[tokio::test]
+async fn injected_429s_are_retried() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(0).await;
+    sim.client()
+        .set_faults(&Faults {
+            http_429_ratio: 0.5,
+            ..Default::default()
+        })
+        .await
+        .expect("faults");
+    let http = http(&sim, true);
+    for i in 0..6 {
+        http.create_message(Id::new(g.general_channel_id))
+            .content(&format!("m{i}"))
+            .await
+            .expect("eventually sent");
+    }
+    let msgs = eventually(|| {
+        let c = sim.client();
+        async move {
+            let m = c.channel_messages(g.general_channel_id).await.ok()?;
+            (m.len() == 6).then_some(m)
+        }
+    })
+    .await;
+    assert_eq!(msgs[0]["content"], "m0");
+    sim.shutdown().await;
+}
+
+fn openapi_check() -> Option<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let candidates = [
+        PathBuf::from("/work/shared/tools/openapi-check"),
+        manifest.join("../shared/tools/openapi-check"),
+    ];
+    candidates.into_iter().find(|p| p.exists())
+}
+
+/// A recorded run of typical bot traffic conforms to Discord's OpenAPI spec.
+#[tokio::test]
+async fn recording_passes_openapi_check() {
+    let Some(tool) = openapi_check() else {
+        eprintln!("skipped: openapi-check not found (../shared is absent)");
+        return;
+    };
+    let has_jsonschema = std::process::Command::new("python3")
+        .args(["-c", "import jsonschema, referencing"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_jsonschema {
+        eprintln!("skipped: python3 with jsonschema is not available");
+        return;
+    }
+    let record =
+        std::env::temp_dir().join(format!("ticketeer-sim-record-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&record);
+    let sim = start(SimConfig {
+        record: Some(record.clone()),
+        ..quiet()
+    })
+    .await;
+    let g = sim.seed_guild(2).await;
+    let http = http(&sim, false);
+    let client = sim.client();
+    let app = Id::new(sim.application_id());
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+
+    http.gateway().authed().await.expect("gateway/bot");
+    http.current_user().await.expect("users/@me");
+    http.current_user_application()
+        .await
+        .expect("applications/@me");
+    register_ticket_command(&http, &sim, g.guild_id).await;
+    http.interaction(app)
+        .guild_commands(Id::new(g.guild_id))
+        .await
+        .expect("commands");
+    http.interaction(app)
+        .global_commands()
+        .await
+        .expect("global commands");
+    http.guild(Id::new(g.guild_id)).await.expect("guild");
+    http.roles(Id::new(g.guild_id)).await.expect("roles");
+    http.guild_member(Id::new(g.guild_id), Id::new(g.member_ids[0]))
+        .await
+        .expect("member");
+    http.guild_channels(Id::new(g.guild_id))
+        .await
+        .expect("channels");
+    let category = http
+        .create_guild_channel(Id::new(g.guild_id), "Tickets")
+        .kind(twilight_model::channel::ChannelType::GuildCategory)
+        .await
+        .expect("category")
+        .model()
+        .await
+        .expect("category model");
+    let overwrites: Vec<twilight_model::channel::permission_overwrite::PermissionOverwrite> =
+        serde_json::from_value(json!([
+            {"id": g.guild_id.to_string(), "type": 0, "allow": "0", "deny": "1024"},
+            {"id": sim.application_id().to_string(), "type": 1, "allow": "101376", "deny": "0"},
+            {"id": g.member_ids[0].to_string(), "type": 1, "allow": "3072", "deny": "0"},
+        ]))
+        .expect("overwrites");
+    let ticket = http
+        .create_guild_channel(Id::new(g.guild_id), "ticket-0001")
+        .parent_id(category.id)
+        .topic("Billing")
+        .permission_overwrites(&overwrites)
+        .await
+        .expect("ticket")
+        .model()
+        .await
+        .expect("ticket model");
+    http.channel(ticket.id).await.expect("get channel");
+    http.update_channel(ticket.id)
+        .name("ticket-0001-closed")
+        .await
+        .expect("rename");
+    let staff_ow: twilight_model::http::permission_overwrite::PermissionOverwrite =
+        serde_json::from_value(
+            json!({"id": g.staff_role_id.to_string(), "type": 0, "allow": "3072"}),
+        )
+        .expect("overwrite");
+    http.update_channel_permission(ticket.id, &staff_ow)
+        .await
+        .expect("put overwrite");
+    http.delete_channel_permission(ticket.id)
+        .role(Id::new(g.staff_role_id))
+        .await
+        .expect("delete overwrite");
+    let components: Vec<twilight_model::channel::message::Component> =
+        serde_json::from_value(json!([{"type": 1, "components": [
+            {"type": 2, "style": 4, "custom_id": "close:1", "label": "Close"},
+            {"type": 2, "style": 5, "url": "https://example.com", "label": "Docs"}]}]))
+        .expect("components");
+    let embeds: Vec<twilight_model::channel::message::Embed> = serde_json::from_value(json!([
+        {"title": "Ticket #1", "description": "Billing", "color": 5793266, "type": "rich",
+         "fields": [{"name": "Opened by", "value": "<@1>", "inline": true}],
+         "footer": {"text": "Ticketeer"}, "timestamp": "2024-01-01T00:00:00.000000+00:00"}
+    ]))
+    .expect("embeds");
+    let msg = http
+        .create_message(ticket.id)
+        .content("Welcome")
+        .embeds(&embeds)
+        .components(&components)
+        .await
+        .expect("message")
+        .model()
+        .await
+        .expect("message model");
+    // twilight serializes `attachments[].id` as a number, which Discord accepts but its spec
+    // types as a string; `payload_json` with string ids keeps the request in the spec's shape.
+    let file = twilight_model::http::attachment::Attachment::from_bytes(
+        "transcript.html".into(),
+        b"<html></html>".to_vec(),
+        1,
+    );
+    let payload = json!({"content": "Transcript",
+        "attachments": [{"id": "1", "filename": "transcript.html"}]})
+    .to_string();
+    let uploaded = http
+        .create_message(ticket.id)
+        .attachments(&[file])
+        .payload_json(payload.as_bytes())
+        .await
+        .expect("upload")
+        .model()
+        .await
+        .expect("message model");
+    let uploaded = serde_json::to_value(&uploaded).expect("message json");
+    let attachment = id(&uploaded["attachments"][0]["id"]);
+    assert_eq!(
+        client.attachment(attachment).await.expect("bytes"),
+        b"<html></html>"
+    );
+    http.update_message(ticket.id, msg.id)
+        .content(Some("Edited"))
+        .await
+        .expect("edit");
+    http.message(ticket.id, msg.id).await.expect("get message");
+    http.channel_messages(ticket.id)
+        .limit(10)
+        .await
+        .expect("history");
+    http.channel_messages(ticket.id)
+        .before(msg.id)
+        .await
+        .expect("before");
+    http.delete_message(ticket.id, msg.id)
+        .await
+        .expect("delete message");
+    let dm = http
+        .create_private_channel(Id::new(g.member_ids[1]))
+        .await
+        .expect("dm")
+        .model()
+        .await
+        .expect("dm model");
+    http.create_message(dm.id)
+        .content("Your ticket was closed")
+        .await
+        .expect("dm message");
+
+    // An interaction answered with a deferral, then @original edit, follow-up and delete.
+    let iid = client
+        .command(
+            g.guild_id,
+            g.general_channel_id,
+            g.member_ids[0],
+            "ticket",
+            json!({"topic": "x"}),
+        )
+        .await
+        .expect("command");
+    let i = next_matching(&mut rx, |e| match e {
+        Event::InteractionCreate(i) => Some(i),
+        _ => None,
+    })
+    .await;
+    let defer: twilight_model::http::interaction::InteractionResponse =
+        serde_json::from_value(json!({"type": 5, "data": {"flags": 64}})).expect("defer");
+    http.interaction(app)
+        .create_response(i.id, &i.token, &defer)
+        .await
+        .expect("defer");
+    http.interaction(app)
+        .update_response(&i.token)
+        .content(Some("Done"))
+        .await
+        .expect("edit original");
+    http.interaction(app)
+        .response(&i.token)
+        .await
+        .expect("get original");
+    let f = http
+        .interaction(app)
+        .create_followup(&i.token)
+        .content("Follow-up")
+        .await
+        .expect("followup")
+        .model()
+        .await
+        .expect("followup model");
+    http.interaction(app)
+        .update_followup(&i.token, f.id)
+        .content(Some("Follow-up 2"))
+        .await
+        .expect("edit followup");
+    http.interaction(app)
+        .delete_followup(&i.token, f.id)
+        .await
+        .expect("delete followup");
+    assert_eq!(
+        client
+            .wait_interaction(iid, 1000)
+            .await
+            .expect("outcome")
+            .state,
+        "responded"
+    );
+
+    // Callbacks asked `with_response`, as some libraries do: 200 with the callback response.
+    for (kind, data) in [
+        (4, json!({"content": "Hi", "embeds": [{"title": "T"}]})),
+        (5, json!({})),
+    ] {
+        client
+            .command(
+                g.guild_id,
+                g.general_channel_id,
+                g.member_ids[0],
+                "ticket",
+                Value::Null,
+            )
+            .await
+            .expect("command");
+        let i = next_matching(&mut rx, |e| match e {
+            Event::InteractionCreate(i) => Some(i),
+            _ => None,
+        })
+        .await;
+        let resp = reqwest::Client::new()
+            .post(format!(
+                "{}/api/v10/interactions/{}/{}/callback?with_response=true",
+                sim.http_url(),
+                i.id,
+                i.token
+            ))
+            .json(&json!({"type": kind, "data": data}))
+            .send()
+            .await
+            .expect("callback");
+        assert_eq!(resp.status().as_u16(), 200);
+        let body: Value = resp.json().await.expect("json");
+        assert_eq!(body["interaction"]["id"], i.id.to_string());
+        if kind == 4 {
+            assert_eq!(body["resource"]["message"]["content"], "Hi");
+        }
+    }
+
+    // A refusal is recorded in Discord's error shape too.
+    let _ = http.create_message(Id::new(1)).content("x").await;
+    for (path, body) in [
+        (
+            format!("channels/{}/messages", g.general_channel_id),
+            json!({"content": "x".repeat(2001)}),
+        ),
+        (
+            format!("guilds/{}/channels", g.guild_id),
+            json!({"name": "x", "permission_overwrites": [
+                {"id": g.staff_role_id.to_string(), "type": 0, "allow": "8", "deny": "0"}]}),
+        ),
+    ] {
+        let resp = reqwest::Client::new()
+            .post(format!("{}/api/v10/{path}", sim.http_url()))
+            .header("authorization", format!("Bot {TOKEN}"))
+            .json(&body)
+            .send()
+            .await
+            .expect("refused request");
+        assert!(resp.status().is_client_error());
+    }
+    http.delete_channel(ticket.id)
+        .await
+        .expect("delete channel");
+    sim.shutdown().await;
+
+    let out = std::process::Command::new("python3")
+        .arg(&tool)
+        .arg(&record)
+        .output()
+        .expect("openapi-check runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "openapi-check failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(" 0 errors"), "{stdout}");
+    let _ = std::fs::remove_file(&record);
+}
+
+/// Clicks and selects are refused unless Discord's client would offer them.
+#[tokio::test]
+async fn selects_and_ephemeral_components_are_checked() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(2).await;
+    let client = sim.client();
+    let (alice, bob) = (g.member_ids[0], g.member_ids[1]);
+    let ch = g.general_channel_id;
+    let raw = reqwest::Client::new();
+    let sent: Value = raw
+        .post(format!("{}/api/v10/channels/{ch}/messages", sim.http_url()))
+        .header("authorization", format!("Bot {TOKEN}"))
+        .json(&json!({"content": "Pick", "components": [
+            {"type": 1, "components": [{"type": 3, "custom_id": "topic", "max_values": 2,
+                "options": [{"label": "A", "value": "a"}, {"label": "B", "value": "b"}]}]},
+            {"type": 1, "components": [{"type": 5, "custom_id": "who"}]},
+            {"type": 1, "components": [{"type": 6, "custom_id": "role"}]},
+            {"type": 1, "components": [{"type": 2, "style": 1, "custom_id": "off", "label": "Off",
+                "disabled": true}]},
+        ]}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("message");
+    let m = id(&sent["id"]);
+    assert_eq!(sent["components"][0]["id"], 1, "Discord numbers components");
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert!(
+        client
+            .select(g.guild_id, ch, alice, m, "topic", &s(&["a", "b"]))
+            .await
+            .is_ok()
+    );
+    assert!(
+        client
+            .select(g.guild_id, ch, alice, m, "topic", &s(&["c"]))
+            .await
+            .is_err()
+    );
+    assert!(
+        client
+            .select(g.guild_id, ch, alice, m, "topic", &s(&[]))
+            .await
+            .is_err()
+    );
+    let bob_s = bob.to_string();
+    assert!(
+        client
+            .select(
+                g.guild_id,
+                ch,
+                alice,
+                m,
+                "who",
+                std::slice::from_ref(&bob_s)
+            )
+            .await
+            .is_ok()
+    );
+    assert!(
+        client
+            .select(g.guild_id, ch, alice, m, "who", &s(&["12345"]))
+            .await
+            .is_err()
+    );
+    let staff = g.staff_role_id.to_string();
+    assert!(
+        client
+            .select(g.guild_id, ch, alice, m, "role", &[staff])
+            .await
+            .is_ok()
+    );
+    assert!(
+        client
+            .select(g.guild_id, ch, alice, m, "role", &[bob_s])
+            .await
+            .is_err()
+    );
+    assert!(client.click(g.guild_id, ch, alice, m, "off").await.is_err());
+
+    // An ephemeral answer with a button: only its recipient can press it.
+    let http = http(&sim, false);
+    register_ticket_command(&http, &sim, g.guild_id).await;
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+    let iid = client
+        .command(g.guild_id, ch, alice, "ticket", Value::Null)
+        .await
+        .expect("command");
+    let i = next_matching(&mut rx, |e| match e {
+        Event::InteractionCreate(i) => Some(i),
+        _ => None,
+    })
+    .await;
+    let answer: twilight_model::http::interaction::InteractionResponse =
+        serde_json::from_value(json!({"type": 4, "data": {"content": "Sure?", "flags": 64,
+            "components": [{"type": 1, "components": [
+                {"type": 2, "style": 4, "custom_id": "confirm", "label": "Yes"}]}]}}))
+        .expect("answer");
+    http.interaction(Id::new(sim.application_id()))
+        .create_response(i.id, &i.token, &answer)
+        .await
+        .expect("answered");
+    let outcome = client.wait_interaction(iid, 2000).await.expect("outcome");
+    let eph = id(&outcome.message.expect("ephemeral message")["id"]);
+    assert!(
+        client
+            .click(g.guild_id, ch, bob, eph, "confirm")
+            .await
+            .is_err()
+    );
+    assert!(
+        client
+            .click(g.guild_id, ch, alice, eph, "confirm")
+            .await
+            .is_ok()
+    );
+    // Ephemeral messages stay out of the channel's history.
+    let history = client.channel_messages(ch).await.expect("history");
+    assert!(history.iter().all(|m| id(&m["id"]) != eph));
+    sim.shutdown().await;
+}
+
+/// 5xx faults reach the client (twilight does not retry them) and latency is added.
+#[tokio::test]
+async fn server_error_and_latency_faults() {
+    let sim = start(quiet()).await;
+    let client = sim.client();
+    let http = http(&sim, false);
+    client
+        .set_faults(&Faults {
+            http_5xx_ratio: 1.0,
+            ..Default::default()
+        })
+        .await
+        .expect("faults");
+    let err = http.current_user().await.expect_err("500");
+    assert!(matches!(
+        err.kind(),
+        twilight_http::error::ErrorType::Response { status, .. } if status.get() == 500
+    ));
+    client
+        .set_faults(&Faults {
+            latency_ms: 150,
+            ..Default::default()
+        })
+        .await
+        .expect("faults");
+    let t = std::time::Instant::now();
+    http.current_user().await.expect("slow but fine");
+    assert!(t.elapsed() >= Duration::from_millis(150));
+    client
+        .set_faults(&Faults::default())
+        .await
+        .expect("faults off");
+    let stats = client.stats().await.expect("stats");
+    assert_eq!(stats.requests_per_route.get("GET /users/@me"), Some(&2));
+    sim.shutdown().await;
+}
+
+/// A throughput smoke test: many tickets' worth of REST traffic stays fast (no O(n²) paths).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_tickets_worth_of_traffic_is_fast() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let http = std::sync::Arc::new(http(&sim, false));
+    let started = std::time::Instant::now();
+    let tickets = 300;
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..tickets {
+        let http = http.clone();
+        let guild = Id::new(g.guild_id);
+        tasks.spawn(async move {
+            let name = format!("ticket-{n}");
+            let c = http
+                .create_guild_channel(guild, &name)
+                .await
+                .expect("channel")
+                .model()
+                .await
+                .expect("model");
+            for i in 0..3 {
+                http.create_message(c.id)
+                    .content(&format!("m{i}"))
+                    .await
+                    .expect("message");
+            }
+            http.channel_messages(c.id)
+                .limit(100)
+                .await
+                .expect("history");
+            http.delete_channel(c.id).await.expect("delete");
+        });
+        if tasks.len() >= 16 {
+            tasks.join_next().await;
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+    let elapsed = started.elapsed();
+    let stats = sim.client().stats().await.expect("stats");
+    eprintln!(
+        "{} requests in {elapsed:?} ({:.0}/s)",
+        stats.total_requests,
+        stats.total_requests as f64 / elapsed.as_secs_f64()
+    );
+    assert_eq!(stats.total_requests, tickets * 6);
+    assert!(elapsed < Duration::from_secs(30), "too slow: {elapsed:?}");
+    sim.shutdown().await;
+}
