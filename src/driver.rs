@@ -63,6 +63,11 @@ pub fn find_action(messages: &[Value], wanted: impl Fn(&Action) -> bool) -> Opti
     })
 }
 
+/// Whether an answer is a waiting-line update rather than the final answer.
+pub fn is_place_in_line(text: &str) -> bool {
+    text.contains(" in line (")
+}
+
 /// The channel id in a `https://discord.com/channels/G/C` link inside `text`.
 pub fn channel_from_link(text: &str) -> Option<u64> {
     let start = text.find("/channels/")? + "/channels/".len();
@@ -258,8 +263,12 @@ pub async fn click_open(
             &custom_id::encode(&Action::OpenTicket),
         )
         .await?;
-    // The deferred answer is edited to either the channel link or a refusal.
-    answer_where(client, id, "a ticket link or a refusal", |t| !t.is_empty()).await
+    // The deferred answer is edited to the channel link or a refusal, possibly after a while
+    // of "number N in line" updates.
+    answer_where(client, id, "a ticket link or a refusal", |t| {
+        !t.is_empty() && !is_place_in_line(t)
+    })
+    .await
 }
 
 /// A person presses the first button in `channel` matching `wanted`; returns the answer text.

@@ -76,6 +76,9 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
             DurabilityArg::None => Durability::None,
         },
         instant_identify: args.discord_api.is_some(),
+        transcript_upload: args.transcript_upload.clone(),
+        request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
+        provision_window: crate::actors::line::DEFAULT_WINDOW,
     })
 }
 

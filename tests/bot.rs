@@ -36,8 +36,18 @@ async fn start_sim() -> SimHandle {
 }
 
 async fn start_bot(sim: &SimHandle, dir: &std::path::Path, guilds: usize) -> Bot {
+    start_bot_with(sim, dir, guilds, ticketeer::actors::line::DEFAULT_WINDOW).await
+}
+
+async fn start_bot_with(
+    sim: &SimHandle,
+    dir: &std::path::Path,
+    guilds: usize,
+    window: usize,
+) -> Bot {
     let mut config =
         BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.to_path_buf());
+    config.provision_window = window;
     // Tests measure the bot, not twilight's 50 req/s client-side limiter.
     config.ratelimiter = false;
     let bot = Bot::start(config).await.expect("bot starts");
@@ -521,6 +531,146 @@ async fn a_guild_actor_panic_is_invisible_to_other_guilds_and_its_tickets_still_
     .await
     .unwrap();
     assert!(closed.contains("closed"), "{closed}");
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Polls an open click until its final answer; also reports whether a place in line was shown.
+async fn open_watching_line(client: &SimClient, id: u64) -> (bool, String) {
+    let mut saw_line = false;
+    for _ in 0..600 {
+        let outcome = client.wait_interaction(id, 0).await.unwrap();
+        let text = outcome
+            .message
+            .as_ref()
+            .and_then(|m| m.get("content"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        if driver::is_place_in_line(&text) {
+            saw_line = true;
+        } else if !text.is_empty() {
+            return (saw_line, text);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("interaction {id} never got its final answer");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn beyond_the_window_members_wait_in_line_and_the_line_survives_a_crash() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let seeded = sim.seed_guild(40).await;
+    let dir = data_dir("line");
+    // A window of 2 makes a long line out of 30 clicks.
+    let bot = start_bot_with(&sim, &dir, 1, 2).await;
+    let panel = post_panel(&client, &seeded).await;
+    let open_id = custom_id::encode(&Action::OpenTicket);
+    // Slow Discord down so provisioning is the bottleneck and a line forms.
+    client
+        .set_faults(&sim::Faults {
+            latency_ms: 150,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let members: Vec<u64> = seeded.member_ids[..30].to_vec();
+    let clicks = members.iter().map(|&m| {
+        let client = client.clone();
+        let (g, c) = (seeded.guild_id, seeded.general_channel_id);
+        let open_id = open_id.clone();
+        async move { client.click(g, c, m, panel, &open_id).await.unwrap() }
+    });
+    let ids = join_all(clicks).await;
+    // Every click is acknowledged within the deadline, line or not.
+    for id in &ids {
+        let outcome = driver::acknowledged(&client, *id).await.unwrap();
+        assert!(outcome.ack_ms.unwrap() <= DEADLINE_MS);
+    }
+    // The last member is told a place in line; clicking again keeps that one place.
+    let last = *members.last().unwrap();
+    let mut place_text = String::new();
+    for _ in 0..100 {
+        let outcome = client
+            .wait_interaction(*ids.last().unwrap(), 0)
+            .await
+            .unwrap();
+        place_text = outcome
+            .message
+            .as_ref()
+            .and_then(|m| m["content"].as_str())
+            .unwrap_or("")
+            .to_owned();
+        if driver::is_place_in_line(&place_text) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(driver::is_place_in_line(&place_text), "{place_text}");
+    let again = client
+        .click(
+            seeded.guild_id,
+            seeded.general_channel_id,
+            last,
+            panel,
+            &open_id,
+        )
+        .await
+        .unwrap();
+    let (_, again_text) = driver::answer(&client, again).await.unwrap();
+    assert!(driver::is_place_in_line(&again_text), "{again_text}");
+
+    // That member, still waiting, leaves the server: their place is released.
+    let leaver = last;
+    client.remove_member(seeded.guild_id, leaver).await.unwrap();
+    let (_, released) = driver::answer_where(&client, *ids.last().unwrap(), "released", |t| {
+        t.contains("released")
+    })
+    .await
+    .unwrap();
+    assert!(
+        released.contains("place in line was released"),
+        "{released}"
+    );
+
+    // Crash while the line is long; the line is rebuilt from the store at restart.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    bot.crash().await;
+    let before = ticket_channels(&client.guild_channels(seeded.guild_id).await.unwrap()).len();
+    assert!(before < 29, "the crash must catch members still in line ({before} channels)");
+    client.set_faults(&sim::Faults::default()).await.unwrap();
+    let bot = start_bot(&sim, &dir, 1).await;
+    let mut channels = Vec::new();
+    for _ in 0..400 {
+        channels = ticket_channels(&client.guild_channels(seeded.guild_id).await.unwrap());
+        if channels.len() >= 29 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_distinct_tickets(
+        &client.guild_channels(seeded.guild_id).await.unwrap(),
+        channels.len(),
+    );
+    let records = bot.store().all_tickets(seeded.guild_id).await.unwrap();
+    let leaver_record = records.iter().find(|r| r.opener == leaver).unwrap();
+    let others_open = records
+        .iter()
+        .filter(|r| r.opener != leaver && r.state == TicketState::Open)
+        .count();
+    assert_eq!(
+        others_open, 29,
+        "every other acknowledged click got its ticket"
+    );
+    assert_eq!(channels.len(), 29, "no channel for the member who left");
+    assert_eq!(leaver_record.state, TicketState::Failed);
+    assert_eq!(
+        records.iter().filter(|r| r.opener == leaver).count(),
+        1,
+        "one place, one record"
+    );
     bot.shutdown().await;
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);

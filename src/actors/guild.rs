@@ -8,6 +8,8 @@
 //! - `ChannelDeleted`, `MemberLeft` (router): Discord-side changes made by people.
 //! - `Drain` (router, shutdown): finish queued work, stop ticket actors, reply.
 //! - `InjectPanic`, `InjectTicketPanic`: fault hooks for the supervision tests.
+//! - `RespawnTicket`, `LineTick` (self): restart a failed ticket actor after its backoff; tell
+//!   waiting members their place as the line ([`super::line`]) moves.
 //!
 //! Architecture Invariant: this actor never awaits a ticket's channel work. REST calls for one
 //! ticket run in that ticket's actor; answers to people run on their own tasks ([`reply`]). The
@@ -43,6 +45,7 @@ use crate::{
 use super::{
     BotContext, hub,
     incoming::{Incoming, IncomingKind},
+    line::{self, WaitingLine},
     reply::{Reply, reply_now},
     ticket::{Person, Provision, TicketActor, TicketArgs, TicketMsg, now_millis, transcript_files},
 };
@@ -67,6 +70,8 @@ pub enum GuildMsg {
     RespawnTicket {
         number: u64,
     },
+    /// Internal: tell waiting members their new place in line.
+    LineTick,
 }
 
 pub struct GuildArgs {
@@ -101,7 +106,13 @@ pub struct GuildState {
     /// Actor id → ticket number, to know which ticket a supervision event is about.
     actor_tickets: HashMap<ractor::ActorId, u64>,
     failures: HashMap<u64, u32>,
+    /// Committed tickets waiting for the provisioning window (see [`super::line`]).
+    line: WaitingLine<(TicketRecord, Box<Provision>)>,
+    line_ticking: bool,
 }
+
+/// How often waiting members are told their place.
+const LINE_TICK: Duration = Duration::from_secs(2);
 
 /// Two clicks of one member closer than this are one click.
 const DOUBLE_CLICK_WINDOW: Duration = Duration::from_secs(2);
@@ -122,6 +133,7 @@ impl Actor for GuildActor {
             Some(s) => s,
             None => args.ctx.store.load_guild(args.guild).await?,
         };
+        let window = args.ctx.provision_window;
         let mut state = GuildState {
             ctx: args.ctx,
             guild: args.guild,
@@ -135,6 +147,8 @@ impl Actor for GuildActor {
             recent_opens: HashMap::new(),
             actor_tickets: HashMap::new(),
             failures: HashMap::new(),
+            line: WaitingLine::new(window),
+            line_ticking: false,
         };
         let needs_repair = snapshot
             .tickets
@@ -153,7 +167,9 @@ impl Actor for GuildActor {
         } else {
             None
         };
-        for record in snapshot.tickets {
+        let mut tickets = snapshot.tickets;
+        tickets.sort_by_key(|t| t.number);
+        for record in tickets {
             state.track(&record);
             let resume = (record.state == TicketState::Provisioning).then(|| {
                 Box::new(Provision {
@@ -165,14 +181,20 @@ impl Actor for GuildActor {
                     existing_channels: existing.clone(),
                 })
             });
-            if existing.is_none() && resume.is_some() {
+            match resume {
                 // Without the channel list, creating a channel now could duplicate one; the
                 // record stays Provisioning and is repaired at the next start.
-                state.spawn_ticket(&myself, record, None).await?;
-            } else {
-                state.spawn_ticket(&myself, record, resume).await?;
+                Some(_) if existing.is_none() => state.spawn_ticket(&myself, record, None).await?,
+                // Waiting tickets keep their place: the line is rebuilt in number order.
+                Some(provision) => {
+                    state
+                        .line
+                        .push(record.number, record.opener, (record, provision))
+                }
+                None => state.spawn_ticket(&myself, record, None).await?,
             }
         }
+        state.pump(&myself).await?;
         Ok(state)
     }
 
@@ -196,9 +218,25 @@ impl Actor for GuildActor {
                     .instrument(span)
                     .await?;
             }
-            GuildMsg::TicketUpdated(record) => state.track(&record),
+            GuildMsg::TicketUpdated(record) => {
+                state.track(&record);
+                if record.state != TicketState::Provisioning
+                    && state.line.finished(record.number, Instant::now())
+                {
+                    state.pump(&myself).await?;
+                }
+            }
+            GuildMsg::LineTick => {
+                state.tell_places();
+                if state.line.is_empty() {
+                    state.line_ticking = false;
+                } else {
+                    myself.send_after(LINE_TICK, || GuildMsg::LineTick);
+                }
+            }
             GuildMsg::ChannelDeleted { channel } => state.channel_deleted(channel).await,
             GuildMsg::MemberLeft { user } => {
+                state.leave_line(user);
                 for entry in state.tickets.values() {
                     if entry.opener == user
                         && let Some(actor) = &entry.actor
@@ -261,6 +299,10 @@ impl Actor for GuildActor {
             }
             SupervisionEvent::ActorFailed(cell, error) => {
                 if let Some(number) = state.forget_actor(&cell) {
+                    // Its window slot is freed; the respawned actor resumes it outside the window.
+                    if state.line.finished(number, Instant::now()) {
+                        state.pump(&myself).await?;
+                    }
                     let failures = state.failures.entry(number).or_insert(0);
                     *failures += 1;
                     let backoff = Duration::from_millis(100 * (1 << (*failures).min(6)));
@@ -414,6 +456,10 @@ impl GuildState {
                         self.send_transcript(&incoming, options.get("number")).await
                     }
                     ["ticket", "menu"] | ["ticket"] => hub::show_hub(self, &incoming),
+                    ["tickets", "manage"] | ["tickets"] => hub::show_manage(self, &incoming),
+                    ["tickets", "transcript"] => {
+                        self.send_transcript(&incoming, options.get("number")).await
+                    }
                     _ => {
                         warn!(command = ?path, "unknown command");
                         reply_now(
@@ -584,10 +630,16 @@ impl GuildState {
         myself: &ActorRef<GuildMsg>,
         incoming: &Incoming,
         topic: Option<u32>,
-        mut reply: Reply,
+        reply: Reply,
     ) -> Result<(), ActorProcessingErr> {
         let user = incoming.user;
         let now = Instant::now();
+        if let Some((place, number)) = self.line.place_of_member(user) {
+            // Clicking again keeps one place.
+            let text = line::place_text(number, place, self.line.estimate(place));
+            tokio::spawn(async move { reply.send_with(&text, Vec::new()).await });
+            return Ok(());
+        }
         if let Some(at) = self.recent_opens.get(&user)
             && now.duration_since(*at) < DOUBLE_CLICK_WINDOW
         {
@@ -650,7 +702,67 @@ impl GuildState {
             settings: self.settings.clone(),
             existing_channels: None,
         });
-        self.spawn_ticket(myself, record, Some(provision)).await
+        self.line
+            .push(record.number, record.opener, (record, provision));
+        self.pump(myself).await?;
+        if !self.line.is_empty() {
+            self.tell_places();
+            if !self.line_ticking {
+                self.line_ticking = true;
+                myself.send_after(LINE_TICK, || GuildMsg::LineTick);
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts waiting tickets while the provisioning window has room.
+    async fn pump(&mut self, myself: &ActorRef<GuildMsg>) -> Result<(), ActorProcessingErr> {
+        while let Some(next) = self.line.start_next(Instant::now()) {
+            let (record, provision) = next.payload;
+            self.spawn_ticket(myself, record, Some(provision)).await?;
+        }
+        Ok(())
+    }
+
+    /// Edits the answer of every waiting member whose place changed.
+    fn tell_places(&mut self) {
+        let mut updates = Vec::new();
+        for (place, waiting) in self.line.moved() {
+            if let Some(reply) = &waiting.payload.1.reply {
+                updates.push((reply.clone(), waiting.number, place));
+            }
+        }
+        for (reply, number, place) in updates {
+            let text = line::place_text(number, place, self.line.estimate(place));
+            tokio::spawn(async move { reply.send_provisional(&text).await });
+        }
+    }
+
+    /// A member who left the server gives up their place; their ticket is never opened.
+    fn leave_line(&mut self, user: Snowflake) {
+        let Some(waiting) = self.line.remove_member(user) else {
+            return;
+        };
+        let (mut record, provision) = waiting.payload;
+        info!(
+            ticket = record.number,
+            user, "member left while waiting; place released"
+        );
+        record.state = TicketState::Failed;
+        record.closed_at = Some(now_millis());
+        drop(
+            self.ctx
+                .store
+                .write(vec![WriteOp::PutTicket(record.clone())]),
+        );
+        self.track(&record);
+        if let Some(reply) = provision.reply {
+            tokio::spawn(async move {
+                reply
+                    .send("You left the server, so your place in line was released.")
+                    .await
+            });
+        }
     }
 
     /// The category for a new ticket: the topic's or the default one, or an overflow category
@@ -798,7 +910,7 @@ impl GuildState {
             );
             return;
         };
-        let mut reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
+        let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
         let store = self.ctx.store.clone();
         let discord = self.ctx.discord.clone();
         let guild = self.guild;

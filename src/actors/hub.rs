@@ -63,6 +63,35 @@ pub fn show_hub(state: &GuildState, incoming: &Incoming) {
     );
 }
 
+/// `/tickets manage`: the Manage menu straight away, for staff (by role or Manage Server). The
+/// command is visible to everyone, so this check is the only gate.
+pub fn show_manage(state: &GuildState, incoming: &Incoming) {
+    if !state.is_staff(incoming) {
+        warn!(
+            user = incoming.user,
+            "/tickets manage by a non-staff member refused"
+        );
+        state.refuse(incoming, access::NOT_STAFF.0);
+        return;
+    }
+    reply_now(
+        &state.ctx.discord,
+        incoming,
+        MANAGE_PROMPT.into(),
+        vec![manage_menu()],
+    );
+}
+
+const MANAGE_PROMPT: &str = "**Manage**: what do you want to do?";
+
+fn manage_menu() -> Component {
+    string_select(
+        custom_id::encode(&Action::ManageMenu),
+        "Choose an action",
+        menu_options(ManageChoice::ALL, ManageChoice::as_str, manage_label),
+    )
+}
+
 /// The topic choice shown to a member who clicks Open on a server with topics.
 pub fn show_topic_picker(state: &GuildState, incoming: &Incoming, page: u32, in_place: bool) {
     let (items, has_prev, has_next) = limits::page(&state.settings.topics, page);
@@ -371,12 +400,8 @@ pub async fn handle(
             Some(HubChoice::Manage) => update_now(
                 &discord,
                 incoming,
-                "**Manage**: what do you want to do?".into(),
-                vec![string_select(
-                    custom_id::encode(&Action::ManageMenu),
-                    "Choose an action",
-                    menu_options(ManageChoice::ALL, ManageChoice::as_str, manage_label),
-                )],
+                MANAGE_PROMPT.into(),
+                vec![manage_menu()],
             ),
             None => state.refuse(incoming, "Unknown choice. Nothing was changed."),
         },

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod guild;
 pub mod hub;
 pub mod incoming;
+pub mod line;
 pub mod reply;
 pub mod root;
 pub mod router;
@@ -18,7 +19,7 @@ use std::sync::{
     atomic::{AtomicBool, Ordering},
 };
 
-use crate::{discord::Discord, store::Store};
+use crate::{discord::Discord, store::Store, transcript_upload::TranscriptUploader};
 
 /// What every actor needs to do its work.
 #[derive(Clone)]
@@ -26,6 +27,10 @@ pub struct BotContext {
     pub discord: Discord,
     pub store: Store,
     pub faults: Arc<FaultHooks>,
+    /// `--transcript-upload`: where closed tickets' transcripts are also posted, if anywhere.
+    pub transcript_upload: Option<TranscriptUploader>,
+    /// Tickets one guild provisions at once (`BotConfig::provision_window`).
+    pub provision_window: usize,
 }
 
 /// Fault injection for the tests: switches that make the bot stop at the worst moments.

@@ -4,7 +4,12 @@
 //! made, so no actor mailbox or REST queue stands between a click and its ack. Whoever finishes the
 //! work later calls [`Reply::send`], which waits for that ack and then edits `@original`.
 
-use tokio::task::JoinHandle;
+use futures_util::{
+    FutureExt,
+    future::{BoxFuture, Shared},
+};
+use std::sync::Arc;
+
 use tracing::warn;
 use twilight_model::channel::message::Component;
 
@@ -12,12 +17,43 @@ use crate::discord::{Discord, DiscordResult};
 
 use super::incoming::Incoming;
 
-/// A pending answer to one interaction.
+/// Whether the acknowledgement landed; shared so every clone of a [`Reply`] can wait for it.
+type Ack = Shared<BoxFuture<'static, bool>>;
+
+/// A pending answer to one interaction. Clones answer the same interaction (a waiting member's
+/// place in line is edited several times before the ticket actor edits in the link).
+#[derive(Clone)]
 pub struct Reply {
     discord: Discord,
     interaction_id: u64,
     token: String,
-    ack: Option<JoinHandle<DiscordResult<()>>>,
+    ack: Option<Ack>,
+    /// Orders the edits of all clones; `true` once the final answer went out, after which
+    /// provisional updates (a place in line) are dropped instead of overwriting it.
+    edits: Arc<tokio::sync::Mutex<bool>>,
+}
+
+/// Starts an acknowledgement on its own task, so it goes out whatever the caller does next.
+fn spawn_ack(
+    interaction_id: u64,
+    call: impl std::future::Future<Output = DiscordResult<()>> + Send + 'static,
+) -> Ack {
+    let handle = tokio::spawn(call);
+    async move {
+        match handle.await {
+            Ok(Ok(())) => true,
+            Ok(Err(error)) => {
+                warn!(interaction = interaction_id, %error, "acknowledgement failed");
+                false
+            }
+            Err(error) => {
+                warn!(interaction = interaction_id, %error, "acknowledgement task died");
+                false
+            }
+        }
+    }
+    .boxed()
+    .shared()
 }
 
 impl std::fmt::Debug for Reply {
@@ -32,12 +68,13 @@ impl Reply {
     /// Acknowledges with an ephemeral "thinking…" now; the answer replaces it later.
     pub fn defer_ephemeral(discord: &Discord, incoming: &Incoming) -> Reply {
         let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
-        let ack = tokio::spawn(async move { d.defer_ephemeral(id, &token).await });
+        let ack = spawn_ack(id, async move { d.defer_ephemeral(id, &token).await });
         Reply {
             discord: discord.clone(),
             interaction_id: incoming.id,
             token: incoming.token.clone(),
             ack: Some(ack),
+            edits: Arc::default(),
         }
     }
 
@@ -45,12 +82,13 @@ impl Reply {
     /// (used for selects on an ephemeral message, so the person sees one message evolve).
     pub fn defer_update(discord: &Discord, incoming: &Incoming) -> Reply {
         let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
-        let ack = tokio::spawn(async move { d.defer_update(id, &token).await });
+        let ack = spawn_ack(id, async move { d.defer_update(id, &token).await });
         Reply {
             discord: discord.clone(),
             interaction_id: incoming.id,
             token: incoming.token.clone(),
             ack: Some(ack),
+            edits: Arc::default(),
         }
     }
 
@@ -62,6 +100,7 @@ impl Reply {
             interaction_id,
             token,
             ack: None,
+            edits: Arc::default(),
         }
     }
 
@@ -71,33 +110,37 @@ impl Reply {
 
     /// Waits for the acknowledgement; false when it failed (the person already saw the failure,
     /// so editing would only fail again).
-    pub async fn acked(&mut self) -> bool {
-        match self.ack.take() {
+    pub async fn acked(&self) -> bool {
+        match &self.ack {
             None => true,
-            Some(handle) => match handle.await {
-                Ok(Ok(())) => true,
-                Ok(Err(error)) => {
-                    warn!(interaction = self.interaction_id, %error, "acknowledgement failed");
-                    false
-                }
-                Err(error) => {
-                    warn!(interaction = self.interaction_id, %error, "acknowledgement task died");
-                    false
-                }
-            },
+            Some(ack) => ack.clone().await,
         }
     }
 
     /// Replaces the acknowledgement with the answer. Failures are logged, never propagated: the
     /// work is done and recorded either way.
-    pub async fn send(mut self, content: &str) {
+    pub async fn send(self, content: &str) {
         self.send_with(content, Vec::new()).await
     }
 
-    pub async fn send_with(&mut self, content: &str, components: Vec<Component>) {
+    pub async fn send_with(&self, content: &str, components: Vec<Component>) {
+        self.edit(content, components, true).await
+    }
+
+    /// An interim answer (a place in line); never overwrites the final one.
+    pub async fn send_provisional(&self, content: &str) {
+        self.edit(content, Vec::new(), false).await
+    }
+
+    async fn edit(&self, content: &str, components: Vec<Component>, is_final: bool) {
         if !self.acked().await {
             return;
         }
+        let mut final_sent = self.edits.lock().await;
+        if *final_sent {
+            return;
+        }
+        *final_sent = is_final;
         if let Err(error) = self
             .discord
             .edit_original(&self.token, content, &components)

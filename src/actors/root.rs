@@ -20,6 +20,7 @@ use crate::{
     discord::{Discord, DiscordError},
     domain::model::Snowflake,
     store::{Durability, Store, StoreConfig, StoreError},
+    transcript_upload::TranscriptUploader,
 };
 
 use super::{
@@ -45,6 +46,13 @@ pub struct BotConfig {
     pub durability: Durability,
     /// Skip Discord's 5 s identify spacing (simulator only).
     pub instant_identify: bool,
+    /// `--transcript-upload`: a paste service each closed ticket's HTML transcript is POSTed to.
+    pub transcript_upload: Option<String>,
+    /// Tickets one guild provisions at once; more clicks wait in line (see `actors::line`).
+    pub provision_window: usize,
+    /// How long one REST request may take (twilight's default is 10 s); the latency tests
+    /// lower it.
+    pub request_timeout: Duration,
 }
 
 impl BotConfig {
@@ -60,6 +68,9 @@ impl BotConfig {
             ratelimiter: true,
             durability: Durability::Immediate,
             instant_identify: true,
+            transcript_upload: None,
+            request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
+            provision_window: super::line::DEFAULT_WINDOW,
         }
     }
 
@@ -297,6 +308,12 @@ impl Bot {
                 "the client-side rate limiter can only be switched off against a simulator (--discord-api)".into(),
             ));
         }
+        let transcript_upload = config
+            .transcript_upload
+            .as_deref()
+            .map(TranscriptUploader::new)
+            .transpose()
+            .map_err(|e| StartError::Config(e.to_string()))?;
         let store_config = StoreConfig {
             path: config.store_path(),
             durability: config.durability,
@@ -305,10 +322,11 @@ impl Bot {
             .await
             .map_err(|e| StartError::Spawn(e.to_string()))??;
 
-        let discord = Discord::connect(
+        let discord = Discord::connect_with_timeout(
             &config.token,
             config.api_base.as_deref(),
             config.ratelimiter,
+            config.request_timeout,
         )
         .await
         .map_err(|e| match e {
@@ -318,7 +336,7 @@ impl Bot {
             other => StartError::Discord(other),
         })?;
         discord
-            .register_global_commands(&[commands::ticket_command()])
+            .register_global_commands(&[commands::ticket_command(), commands::tickets_command()])
             .await
             .map_err(|e| match e {
                 DiscordError::Unauthorized => StartError::Unauthorized,
@@ -335,6 +353,8 @@ impl Bot {
             discord,
             store,
             faults: Arc::new(FaultHooks::default()),
+            transcript_upload,
+            provision_window: config.provision_window,
         };
         let (root, root_join) = Actor::spawn(
             None,

@@ -26,7 +26,7 @@ use crate::{domain::model::Snowflake, store::GuildSnapshot};
 use super::{
     BotContext,
     guild::{GuildActor, GuildArgs, GuildMsg},
-    incoming::{self, IncomingError},
+    incoming::{self, Incoming, IncomingError},
 };
 
 pub enum RouterMsg {
@@ -63,6 +63,11 @@ pub struct RouterState {
     seen_order: VecDeque<u64>,
     status: RouterStatus,
     draining: bool,
+    /// Interactions for a guild whose actor is dead or doomed (a fault hook made it panic),
+    /// handed to its next actor: a panic must not leave a click unanswered.
+    stranded: HashMap<Snowflake, Vec<Incoming>>,
+    /// Guilds whose actor was told to panic and has not been seen failing yet.
+    doomed: HashSet<Snowflake>,
 }
 
 /// How many interaction ids are remembered for de-duplication (well past any replay window).
@@ -90,6 +95,8 @@ impl Actor for RouterActor {
             seen_order: VecDeque::new(),
             status: RouterStatus::default(),
             draining: false,
+            stranded: HashMap::new(),
+            doomed: HashSet::new(),
         })
     }
 
@@ -115,8 +122,12 @@ impl Actor for RouterActor {
                 let _ = reply.send(());
             }
             RouterMsg::InjectGuildPanic { guild } => {
-                if let Some(actor) = state.guilds.get(&guild) {
-                    let _ = actor.cast(GuildMsg::InjectPanic);
+                // What the router casts after the panic message would die in the mailbox: hold
+                // it for the restarted actor.
+                if let Some(actor) = state.guilds.get(&guild)
+                    && actor.cast(GuildMsg::InjectPanic).is_ok()
+                {
+                    state.doomed.insert(guild);
                 }
             }
             RouterMsg::InjectTicketPanic { guild, number } => {
@@ -150,6 +161,7 @@ impl Actor for RouterActor {
                     return Ok(());
                 };
                 state.guilds.remove(&guild);
+                state.doomed.remove(&guild);
                 // Its ticket actors belong to the failed instance; the restarted one respawns
                 // them from the store, so none may linger and act twice on a channel.
                 cell.stop_children_and_wait(None, Some(Duration::from_secs(5)))
@@ -188,6 +200,11 @@ impl RouterState {
             Ok((actor, _)) => {
                 self.actor_guilds.insert(actor.get_id(), guild);
                 self.guilds.insert(guild, actor.clone());
+                for incoming in self.stranded.remove(&guild).unwrap_or_default() {
+                    if let Err(error) = actor.cast(GuildMsg::Interaction(Box::new(incoming))) {
+                        warn!(guild, %error, "new guild actor unreachable; interaction dropped");
+                    }
+                }
                 Some(actor)
             }
             Err(error) => {
@@ -244,11 +261,22 @@ impl RouterState {
                         }
                         let guild = incoming.guild;
                         self.status.interactions_routed += 1;
+                        if self.doomed.contains(&guild) {
+                            self.stranded.entry(guild).or_default().push(incoming);
+                            return;
+                        }
                         if let Some(actor) = self.guild_actor(myself, guild).await
                             && let Err(error) =
                                 actor.cast(GuildMsg::Interaction(Box::new(incoming)))
                         {
-                            warn!(guild, %error, "guild actor unreachable");
+                            // The actor died and its failure is not handled yet: the
+                            // interaction waits for the restarted actor.
+                            warn!(guild, %error, "guild actor unreachable; held for its restart");
+                            if let ractor::MessagingErr::SendErr(GuildMsg::Interaction(incoming)) =
+                                error
+                            {
+                                self.stranded.entry(guild).or_default().push(*incoming);
+                            }
                         }
                     }
                     Err(IncomingError::NotInGuild) => {

@@ -36,7 +36,9 @@ use twilight_model::{
 };
 
 use crate::{
-    discord::{ChannelSummary, Discord, OutgoingMessage, button_row, channel_link, codes},
+    discord::{
+        ChannelSummary, Discord, DiscordError, OutgoingMessage, button_row, channel_link, codes,
+    },
     domain::{
         access::{self, TicketOp},
         custom_id::{self, Action},
@@ -335,32 +337,27 @@ impl TicketActorState {
         }
         let adopted = self.record.channel.is_some();
         if !adopted {
-            let overwrites = access::ticket_overwrites(
-                self.guild(),
-                self.discord().bot_user_id(),
-                self.record.opener,
-                &self.record.participants,
-                &p.settings.staff_roles,
-            );
-            let topic = naming::channel_topic(
-                self.record.number,
-                self.record.opener,
-                p.topic_name.as_deref(),
-            );
             match self
-                .discord()
-                .create_channel(
-                    self.guild(),
-                    &naming::channel_name(self.record.number),
-                    ChannelType::GuildText,
-                    p.parent,
-                    Some(&topic),
-                    &overwrites,
-                )
+                .create_channel(p.parent, p.topic_name.as_deref(), &p.settings)
                 .await
             {
-                Ok(channel) => self.record.channel = Some(channel),
-                Err(error) => {
+                Created::Channel(channel) => self.record.channel = Some(channel),
+                Created::Unverified(error) => {
+                    // Discord may yet carry out the create: a Failed record would orphan that
+                    // channel. The record stays Provisioning, so the next start adopts the
+                    // channel by its topic or creates it.
+                    warn!(%error, "channel create unconfirmed; left for repair at the next start");
+                    if let Some(reply) = reply {
+                        reply
+                            .send(&format!(
+                                "Discord is not answering in time, so ticket #{} could not be confirmed. It will be finished when Discord recovers; please do not open another.",
+                                self.record.number
+                            ))
+                            .await;
+                    }
+                    return;
+                }
+                Created::Failed(error) => {
                     warn!(%error, "could not create the ticket channel");
                     self.record.state = TicketState::Failed;
                     self.persist(Vec::new()).await;
@@ -415,6 +412,137 @@ impl TicketActorState {
             GREEN,
         )
         .await;
+    }
+
+    /// Creates the ticket's channel once. A create whose answer was lost (timeout, dropped
+    /// connection, 5xx) may have happened anyway, so before it counts as failed the guild's
+    /// channels are searched for one whose topic carries this number: a second click then never
+    /// makes a duplicate, and a late success never leaves an orphan.
+    async fn create_channel(
+        &self,
+        parent: Option<Snowflake>,
+        topic_name: Option<&str>,
+        settings: &GuildSettings,
+    ) -> Created {
+        let overwrites = access::ticket_overwrites(
+            self.guild(),
+            self.discord().bot_user_id(),
+            self.record.opener,
+            &self.record.participants,
+            &settings.staff_roles,
+        );
+        let topic = naming::channel_topic(self.record.number, self.record.opener, topic_name);
+        let name = naming::channel_name(self.record.number);
+        let mut result = self
+            .discord()
+            .create_channel(
+                self.guild(),
+                &name,
+                ChannelType::GuildText,
+                parent,
+                Some(&topic),
+                &overwrites,
+            )
+            .await;
+        if let Err(error) = &result
+            && let Some(fixed) = self.without_deleted_roles(error, &overwrites).await
+        {
+            result = self
+                .discord()
+                .create_channel(
+                    self.guild(),
+                    &name,
+                    ChannelType::GuildText,
+                    parent,
+                    Some(&topic),
+                    &fixed,
+                )
+                .await;
+        }
+        let error = match result {
+            Ok(channel) => return Created::Channel(channel),
+            Err(error) if !error.outcome_unknown() => return Created::Failed(error),
+            Err(error) => error,
+        };
+        warn!(%error, "the channel create may have landed anyway; looking for it");
+        let mut verified = false;
+        // Spaced out: Discord may still be working on the create whose answer was lost.
+        for delay in [0u64, 300, 1_000, 2_000] {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+            match self.discord().guild_channels(self.guild()).await {
+                Ok(channels) => {
+                    verified = true;
+                    if let Some(found) = find_ticket_channel(&channels, self.record.number) {
+                        info!(
+                            channel = found,
+                            "adopted the channel whose create timed out"
+                        );
+                        return Created::Channel(found);
+                    }
+                }
+                Err(list_error) => {
+                    verified = false;
+                    warn!(error = %list_error, "could not list channels to find the ticket's");
+                }
+            }
+        }
+        if verified {
+            Created::Failed(error)
+        } else {
+            Created::Unverified(error)
+        }
+    }
+
+    /// Discord refuses overwrites naming a role that was deleted (50035 Invalid Form Body, or
+    /// 10011 Unknown Role). When a staff role in the settings is gone, returns `overwrites`
+    /// without the roles Discord no longer knows, to try once more; `None` when that is not
+    /// the cause.
+    async fn without_deleted_roles(
+        &self,
+        error: &DiscordError,
+        overwrites: &[access::Overwrite],
+    ) -> Option<Vec<access::Overwrite>> {
+        if !matches!(
+            error.code(),
+            Some(codes::INVALID_FORM_BODY) | Some(codes::UNKNOWN_ROLE)
+        ) {
+            return None;
+        }
+        let roles = match self.discord().guild_role_ids(self.guild()).await {
+            Ok(roles) => roles,
+            Err(error) => {
+                warn!(%error, "could not list roles to check for deleted staff roles");
+                return None;
+            }
+        };
+        let kept: Vec<access::Overwrite> = overwrites
+            .iter()
+            .filter(|o| o.kind != access::OverwriteKind::Role || roles.contains(&o.id))
+            .copied()
+            .collect();
+        if kept.len() == overwrites.len() {
+            return None;
+        }
+        warn!(
+            dropped = overwrites.len() - kept.len(),
+            "a staff role in the settings no longer exists in Discord; left out of the overwrites"
+        );
+        Some(kept)
+    }
+
+    /// Sets a channel's overwrites, leaving out staff roles deleted in Discord if need be.
+    async fn set_access(
+        &self,
+        channel: Snowflake,
+        overwrites: &[access::Overwrite],
+    ) -> Result<(), DiscordError> {
+        match self.discord().set_overwrites(channel, overwrites).await {
+            Err(error) => match self.without_deleted_roles(&error, overwrites).await {
+                Some(kept) => self.discord().set_overwrites(channel, &kept).await,
+                None => Err(error),
+            },
+            ok => ok,
+        }
     }
 
     async fn welcome_posted(&self, channel: Snowflake) -> bool {
@@ -550,7 +678,7 @@ impl TicketActorState {
             self.discord().bot_user_id(),
             &settings.staff_roles,
         );
-        if let Err(error) = self.discord().set_overwrites(channel, &locked).await {
+        if let Err(error) = self.set_access(channel, &locked).await {
             warn!(%error, "could not lock the ticket channel; not closing");
             if let Some(reply) = reply {
                 reply
@@ -603,17 +731,21 @@ impl TicketActorState {
             warn!(%error, "could not post the closed message");
         }
         let files = transcript_files(number, &html, &text);
+        let link = self.upload_transcript(&html).await;
         if let Some(log_channel) = settings.log_channel {
             let mut log = OutgoingMessage {
                 embeds: vec![embed(
                     "Ticket closed",
                     &format!(
-                        "Ticket #{number} of <@{}> closed by <@{}>{}",
+                        "Ticket #{number} of <@{}> closed by <@{}>{}{}",
                         self.record.opener,
                         by.user,
                         reason
                             .as_deref()
                             .map(|r| format!("\nReason: {r}"))
+                            .unwrap_or_default(),
+                        link.as_deref()
+                            .map(|l| format!("\nTranscript: {l}"))
                             .unwrap_or_default()
                     ),
                     RED,
@@ -628,9 +760,14 @@ impl TicketActorState {
         self.dm(
             self.record.opener,
             &OutgoingMessage {
-                content: Some(format!(
-                    "Your ticket #{number} was closed. The transcript is attached."
-                )),
+                content: Some(match &link {
+                    Some(link) => format!(
+                        "Your ticket #{number} was closed. Transcript: {link} (also attached)."
+                    ),
+                    None => {
+                        format!("Your ticket #{number} was closed. The transcript is attached.")
+                    }
+                }),
                 attachments: files,
                 ..Default::default()
             },
@@ -640,6 +777,22 @@ impl TicketActorState {
             reply.send(&format!("Ticket #{number} closed.")).await;
         }
         true
+    }
+
+    /// `--transcript-upload`: the link the paste service answered, or `None` (not configured, or
+    /// failed: the attachment, sent either way, is then the only copy and a warning says why).
+    async fn upload_transcript(&self, html: &str) -> Option<String> {
+        let uploader = self.ctx.transcript_upload.as_ref()?;
+        match uploader.upload(html).await {
+            Ok(link) => {
+                info!(%link, "transcript uploaded");
+                Some(link)
+            }
+            Err(error) => {
+                warn!(%error, url = uploader.url(), "transcript upload failed; attaching only");
+                None
+            }
+        }
     }
 
     async fn apply_overwrites(&self, settings: &GuildSettings) {
@@ -661,7 +814,7 @@ impl TicketActorState {
             ),
             _ => return,
         };
-        if let Err(error) = self.discord().set_overwrites(channel, &overwrites).await {
+        if let Err(error) = self.set_access(channel, &overwrites).await {
             warn!(%error, "could not apply new staff roles to the ticket channel");
         }
     }
@@ -723,7 +876,7 @@ impl TicketActorState {
             &self.record.participants,
             &settings.staff_roles,
         );
-        if let Err(error) = self.discord().set_overwrites(channel, &overwrites).await {
+        if let Err(error) = self.set_access(channel, &overwrites).await {
             reply
                 .send(&format!("Could not reopen: {}", error.person_message()))
                 .await;
@@ -847,7 +1000,7 @@ impl TicketActorState {
             &self.record.participants,
             &settings.staff_roles,
         );
-        if let Err(error) = self.discord().set_overwrites(channel, &overwrites).await {
+        if let Err(error) = self.set_access(channel, &overwrites).await {
             self.record.participants = before;
             reply
                 .send(&format!(
@@ -918,6 +1071,28 @@ impl TicketActorState {
             warn!(%error, "could not log a member leaving");
         }
     }
+}
+
+/// How a channel create ended.
+enum Created {
+    Channel(Snowflake),
+    /// Refused, or lost and then verified absent.
+    Failed(DiscordError),
+    /// Lost, and Discord could not be asked whether it happened.
+    Unverified(DiscordError),
+}
+
+/// The channel whose topic carries ticket `number` (`naming::channel_topic`).
+fn find_ticket_channel(channels: &[ChannelSummary], number: u64) -> Option<Snowflake> {
+    channels
+        .iter()
+        .find(|c| {
+            c.topic
+                .as_deref()
+                .and_then(naming::parse_channel_topic)
+                .is_some_and(|(n, _)| n == number)
+        })
+        .map(|c| c.id)
 }
 
 fn state_word(state: TicketState) -> &'static str {

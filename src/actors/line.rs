@@ -1,0 +1,216 @@
+//! The waiting line of one guild: tickets whose number is committed but whose channel work has
+//! not started, because the guild already has `window` tickets being provisioned.
+//!
+//! When more members click than Discord's limits let the bot serve at once, every click is still
+//! acknowledged at once; the ones beyond the window wait here in number order, are told their
+//! place and a fair estimate of the wait, and are told again as the line moves. The line needs no
+//! table of its own: a waiting ticket is a `Provisioning` record in the store, so after a restart
+//! the line is rebuilt from the store in the same order.
+//!
+//! Pure bookkeeping, generic over what waits, so it is unit-tested without actors or I/O.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    time::{Duration, Instant},
+};
+
+/// Tickets provisioned at once per guild by default.
+pub const DEFAULT_WINDOW: usize = 8;
+
+/// The estimate a line starts with, before any ticket was measured.
+const INITIAL_ESTIMATE: Duration = Duration::from_millis(1_500);
+
+/// Weight of the newest measurement in the moving average.
+const EWMA_WEIGHT: f64 = 0.2;
+
+pub struct Waiting<T> {
+    pub number: u64,
+    pub opener: u64,
+    pub payload: T,
+    /// The place the person was last told, to skip edits that would say the same.
+    pub told: Option<usize>,
+}
+
+pub struct WaitingLine<T> {
+    queue: VecDeque<Waiting<T>>,
+    in_flight: HashMap<u64, Instant>,
+    window: usize,
+    /// Moving average of one ticket's provisioning time, in milliseconds.
+    average_ms: f64,
+}
+
+impl<T> WaitingLine<T> {
+    pub fn new(window: usize) -> Self {
+        Self {
+            queue: VecDeque::new(),
+            in_flight: HashMap::new(),
+            window: window.max(1),
+            average_ms: INITIAL_ESTIMATE.as_millis() as f64,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    pub fn push(&mut self, number: u64, opener: u64, payload: T) {
+        self.queue.push_back(Waiting {
+            number,
+            opener,
+            payload,
+            told: None,
+        });
+    }
+
+    /// The next ticket to start, if the window has room; it counts as in flight from now.
+    pub fn start_next(&mut self, now: Instant) -> Option<Waiting<T>> {
+        if self.in_flight.len() >= self.window {
+            return None;
+        }
+        let next = self.queue.pop_front()?;
+        self.in_flight.insert(next.number, now);
+        Some(next)
+    }
+
+    /// A ticket in flight finished (opened or failed); returns whether it was in flight.
+    pub fn finished(&mut self, number: u64, now: Instant) -> bool {
+        let Some(started) = self.in_flight.remove(&number) else {
+            return false;
+        };
+        let took = now.duration_since(started).as_millis() as f64;
+        self.average_ms = self.average_ms * (1.0 - EWMA_WEIGHT) + took * EWMA_WEIGHT;
+        true
+    }
+
+    /// 1-based place of a member's waiting ticket, with its number.
+    pub fn place_of_member(&self, opener: u64) -> Option<(usize, u64)> {
+        self.queue
+            .iter()
+            .position(|w| w.opener == opener)
+            .map(|i| (i + 1, self.queue[i].number))
+    }
+
+    /// Takes a member's waiting ticket out of the line (they left the server).
+    pub fn remove_member(&mut self, opener: u64) -> Option<Waiting<T>> {
+        let index = self.queue.iter().position(|w| w.opener == opener)?;
+        self.queue.remove(index)
+    }
+
+    /// The estimated wait for place `place` (1-based): the rounds of `window` tickets ahead of
+    /// it, each taking the measured average.
+    pub fn estimate(&self, place: usize) -> Duration {
+        let rounds = place.div_ceil(self.window) as f64;
+        Duration::from_millis((rounds * self.average_ms).round() as u64)
+    }
+
+    /// Every waiting ticket whose place changed since the person was last told, with its new
+    /// place; marks them told.
+    pub fn moved(&mut self) -> Vec<(usize, &Waiting<T>)> {
+        let mut changed = Vec::new();
+        for (i, w) in self.queue.iter_mut().enumerate() {
+            if w.told != Some(i + 1) {
+                w.told = Some(i + 1);
+                changed.push(i);
+            }
+        }
+        changed
+            .into_iter()
+            .map(|i| (i + 1, &self.queue[i]))
+            .collect()
+    }
+}
+
+/// What a waiting member reads.
+pub fn place_text(number: u64, place: usize, estimate: Duration) -> String {
+    let seconds = estimate.as_secs().max(1);
+    let wait = if seconds < 90 {
+        format!("about {seconds} s")
+    } else {
+        format!("about {} min", seconds.div_ceil(60))
+    };
+    format!(
+        "Many members are opening tickets right now. Your ticket #{number} is number {place} in line ({wait}). This message updates as the line moves; you will also get a DM when your channel is ready."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_bounds_what_runs_and_the_line_keeps_order() {
+        let mut line = WaitingLine::new(2);
+        let now = Instant::now();
+        for n in 1..=5 {
+            line.push(n, 100 + n, ());
+        }
+        assert_eq!(line.start_next(now).map(|w| w.number), Some(1));
+        assert_eq!(line.start_next(now).map(|w| w.number), Some(2));
+        assert!(line.start_next(now).is_none(), "window full");
+        assert_eq!(line.place_of_member(103), Some((1, 3)));
+        assert_eq!(line.place_of_member(105), Some((3, 5)));
+        assert!(line.finished(1, now));
+        assert!(!line.finished(1, now), "finished once");
+        assert_eq!(line.start_next(now).map(|w| w.number), Some(3));
+        assert_eq!(line.place_of_member(105), Some((2, 5)));
+    }
+
+    #[test]
+    fn a_member_who_leaves_frees_their_place() {
+        let mut line = WaitingLine::new(1);
+        line.push(1, 10, ());
+        line.push(2, 20, ());
+        line.push(3, 30, ());
+        assert_eq!(line.remove_member(20).map(|w| w.number), Some(2));
+        assert_eq!(line.place_of_member(30), Some((2, 3)));
+        assert!(line.remove_member(20).is_none());
+    }
+
+    #[test]
+    fn estimates_follow_measured_provisioning_times() {
+        let mut line: WaitingLine<()> = WaitingLine::new(4);
+        assert_eq!(line.estimate(1), INITIAL_ESTIMATE);
+        assert_eq!(line.estimate(5), INITIAL_ESTIMATE * 2);
+        let start = Instant::now();
+        for n in 0..50 {
+            line.push(n, n, ());
+            line.start_next(start);
+            line.finished(n, start + Duration::from_millis(100));
+        }
+        let one_round = line.estimate(4).as_millis();
+        assert!((95..=140).contains(&one_round), "{one_round}");
+        assert!(line.estimate(8) > line.estimate(4));
+    }
+
+    #[test]
+    fn moved_reports_every_place_once_per_change() {
+        let mut line = WaitingLine::new(1);
+        line.push(1, 1, ());
+        line.push(2, 2, ());
+        let places: Vec<usize> = line.moved().into_iter().map(|(p, _)| p).collect();
+        assert_eq!(places, vec![1, 2]);
+        assert!(line.moved().is_empty(), "nothing moved since");
+        line.start_next(Instant::now());
+        let places: Vec<(usize, u64)> = line
+            .moved()
+            .into_iter()
+            .map(|(p, w)| (p, w.number))
+            .collect();
+        assert_eq!(places, vec![(1, 2)]);
+    }
+
+    #[test]
+    fn the_text_names_number_place_and_wait() {
+        let text = place_text(12, 3, Duration::from_secs(4));
+        assert!(text.contains("#12") && text.contains("number 3") && text.contains("about 4 s"));
+        assert!(place_text(1, 1, Duration::from_secs(600)).contains("about 10 min"));
+    }
+}
