@@ -62,6 +62,11 @@ pub struct RunArgs {
     pub no_ratelimiter: bool,
     #[arg(long, value_enum, default_value_t = DurabilityArg::Immediate)]
     pub durability: DurabilityArg,
+    /// POST each closed ticket's HTML transcript to this paste service (http or https); its link
+    /// (a JSON `{"url": ...}` or plain-text answer) goes into the log and the opener's DM. The
+    /// transcript stays attached either way.
+    #[arg(long, value_name = "URL")]
+    pub transcript_upload: Option<String>,
 }
 
 #[derive(Debug, Args)]

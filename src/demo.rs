@@ -1,17 +1,23 @@
 //! `ticketeer demo` (and `cargo run --release` with no token): a simulator and the real bot in one
-//! process, playing a server's day: a panel is posted, members open tickets at once, write in
-//! them, and staff close and delete them. Ends with one summary line; non-zero exit on any failure.
+//! process, playing a server's day through the same menus a person uses: the owner sets up staff,
+//! a log channel and topics in the `/ticket` hub and posts a panel; members open tickets at once,
+//! each picking a topic, and write in them; an admin adds and removes a helper; openers close half
+//! (transcripts go to the log channel), staff reopen one, close it again and delete the closed
+//! ones. Ends with one summary line; non-zero exit on any failure. Every counted step is checked
+//! against what the simulator shows, so `failed=0` means each one really happened.
 
 use std::{path::PathBuf, time::Duration};
 
 use futures_util::future::join_all;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use serde_json::{Value, json};
+
 use crate::{
     actors::{Bot, BotConfig},
     cli::DemoArgs,
-    domain::custom_id::Action,
-    driver,
+    domain::custom_id::{self, Action, HubChoice, ManageChoice, fields},
+    driver::{self, DriverError, DriverResult},
     run::AppError,
     sim::{self, SimConfig, client::SimClient},
 };
@@ -81,23 +87,52 @@ fn failed(tally: &mut Tally, bar: &ProgressBar, step: &str, error: impl std::fmt
     bar.println(format!("demo: {step} failed: {error}"));
 }
 
+/// The topics the owner creates; one holds a `:`, which broke the reference system's custom ids.
+const TOPICS: [&str; 2] = ["Billing", "Bugs: crashes & errors"];
+
+/// Members who open a ticket at once. Bounded by the log channel, not the bot: Discord allows 5
+/// messages per 5 s in one channel and every open, close, add, remove, reopen and delete is logged
+/// there, so this many keeps the demo at about 15 s under Discord's rate limits.
+const OPENERS: usize = 8;
+
+/// How long the demo waits for something the bot does after answering (log messages).
+const SETTLE: Duration = Duration::from_secs(20);
+
+/// Counts only what it can confirm: a failed setup step ends the scenario early.
 async fn scenario(client: &SimClient, seeded: &sim::SeededGuild) -> Tally {
     let mut tally = Tally::default();
     let guild = seeded.guild_id;
-    let openers: Vec<u64> = seeded.member_ids.iter().copied().take(20).collect();
-    let bar = ProgressBar::new(openers.len() as u64 * 3 + 2);
+    let openers: Vec<u64> = seeded.member_ids.iter().copied().take(OPENERS).collect();
+    // Someone who opens nothing, to be added to a ticket and removed again.
+    let helper = seeded.member_ids.get(openers.len()).copied();
+    let bar = ProgressBar::new(openers.len() as u64 * 3 + 6);
     bar.set_style(
         ProgressStyle::with_template("demo: {bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
 
-    // 1. The owner makes the Staff role staff and posts the panel.
+    // 1. The owner sets up staff, the log channel and topics through the hub, and posts a panel.
     bar.set_message("setting up");
     if let Err(error) = driver::configure_staff(client, seeded).await {
         failed(&mut tally, &bar, "staff role setup", error);
         return tally;
     }
     bar.inc(1);
+    let log = match set_log_channel(client, seeded).await {
+        Ok(log) => log,
+        Err(error) => {
+            failed(&mut tally, &bar, "log channel setup", error);
+            return tally;
+        }
+    };
+    bar.inc(1);
+    for topic in TOPICS {
+        if let Err(error) = add_topic(client, seeded, topic).await {
+            failed(&mut tally, &bar, "topic setup", error);
+            return tally;
+        }
+        bar.inc(1);
+    }
     let panel = match driver::post_panel(client, seeded).await {
         Ok(panel) => panel,
         Err(error) => {
@@ -107,28 +142,21 @@ async fn scenario(client: &SimClient, seeded: &sim::SeededGuild) -> Tally {
     };
     bar.inc(1);
 
-    // 2. Members open tickets, all at once.
+    // 2. Members open tickets, all at once, each picking a topic.
     bar.set_message("opening tickets");
-    let opens = openers.iter().map(|&member| {
+    let opens = openers.iter().enumerate().map(|(i, &member)| {
         let bar = bar.clone();
         async move {
-            let result = driver::click_open(client, seeded, panel, member).await;
+            let result = open_with_topic(client, seeded, panel, member, i).await;
             bar.inc(1);
             (member, result)
         }
     });
+    // (opener, channel, ticket number)
     let mut tickets = Vec::new();
     for (member, result) in join_all(opens).await {
         match result {
-            Ok((_, text)) => match channel_from_link(&text) {
-                Some(channel) => tickets.push((member, channel)),
-                None => failed(
-                    &mut tally,
-                    &bar,
-                    "open",
-                    format!("answer without a link: {text}"),
-                ),
-            },
+            Ok(opened) => tickets.push((member, opened.0, opened.1)),
             Err(error) => failed(&mut tally, &bar, "open", error),
         }
     }
@@ -136,7 +164,7 @@ async fn scenario(client: &SimClient, seeded: &sim::SeededGuild) -> Tally {
 
     // 3. Openers write in their tickets.
     bar.set_message("members writing");
-    for (member, channel) in &tickets {
+    for (member, channel, _) in &tickets {
         if let Err(error) = client
             .post_message(
                 *channel,
@@ -149,32 +177,63 @@ async fn scenario(client: &SimClient, seeded: &sim::SeededGuild) -> Tally {
         }
     }
 
-    // 4. Openers close half of them; staff delete those.
-    bar.set_message("closing and deleting");
-    for (i, (member, channel)) in tickets.iter().enumerate() {
+    // 4. An admin adds a helper to the first ticket through Manage, then removes them.
+    bar.set_message("adding and removing a helper");
+    if let (Some(helper), Some((_, channel, number))) = (helper, tickets.first()) {
+        for add in [true, false] {
+            let step = if add { "add user" } else { "remove user" };
+            match change_user(client, seeded, *channel, *number, helper, add).await {
+                Ok(true) => {}
+                Ok(false) => failed(&mut tally, &bar, step, "the helper's access did not change"),
+                Err(error) => failed(&mut tally, &bar, step, error),
+            }
+        }
+    }
+    bar.inc(1);
+
+    // 5. Openers close half of them: a transcript each, in the log channel.
+    bar.set_message("closing");
+    let mut closed = Vec::new();
+    for (i, (member, channel, number)) in tickets.iter().enumerate() {
         if i % 2 == 1 {
             bar.inc(2);
             continue;
         }
-        match driver::press(client, guild, *channel, *member, "Close", |a| {
-            matches!(a, Action::Close { .. })
-        })
-        .await
-        {
-            Ok(text) if text.contains("closed") => {
+        match close(client, guild, *channel, *member).await {
+            Ok(()) => {
                 tally.closed += 1;
-                tally.transcripts += 1;
+                closed.push((*member, *channel, *number));
             }
-            Ok(text) => {
-                failed(&mut tally, &bar, "close", text);
-                continue;
-            }
-            Err(error) => {
-                failed(&mut tally, &bar, "close", error);
-                continue;
-            }
+            Err(error) => failed(&mut tally, &bar, "close", error),
         }
         bar.inc(1);
+    }
+
+    // 6. Staff reopen the first closed ticket (its opener sees it again), then close it again.
+    bar.set_message("reopening");
+    if let Some((member, channel, _)) = closed.first() {
+        match reopen(client, guild, *channel, seeded.staff_id, *member).await {
+            Ok(()) => match close(client, guild, *channel, seeded.staff_id).await {
+                Ok(()) => tally.closed += 1,
+                Err(error) => failed(&mut tally, &bar, "close after reopen", error),
+            },
+            Err(error) => failed(&mut tally, &bar, "reopen", error),
+        }
+    }
+
+    // 7. Every close left a transcript (HTML and text) in the log channel.
+    match transcripts_logged(client, log, tally.closed).await {
+        Ok(n) => tally.transcripts = n,
+        Err(n) => {
+            tally.transcripts = n;
+            let why = format!("{n} transcripts logged for {} closes", tally.closed);
+            failed(&mut tally, &bar, "transcripts", why);
+        }
+    }
+
+    // 8. Staff delete the closed tickets.
+    bar.set_message("deleting");
+    for (_, channel, _) in &closed {
         match driver::press(client, guild, *channel, seeded.staff_id, "Delete", |a| {
             matches!(a, Action::Delete { .. })
         })
@@ -188,4 +247,271 @@ async fn scenario(client: &SimClient, seeded: &sim::SeededGuild) -> Tally {
     }
     bar.finish_and_clear();
     tally
+}
+
+/// The owner creates `#ticket-log` and picks it in Setup → Log channel; returns its id.
+async fn set_log_channel(client: &SimClient, g: &sim::SeededGuild) -> DriverResult<u64> {
+    let log = client
+        .create_channel(g.guild_id, "ticket-log", 0, None)
+        .await?;
+    let (hub, _) = driver::open_setup(client, g, "log_channel").await?;
+    let id = client
+        .select(
+            g.guild_id,
+            g.general_channel_id,
+            g.owner_id,
+            hub,
+            &custom_id::encode(&Action::LogChannelSelect),
+            &[log.to_string()],
+        )
+        .await?;
+    driver::answer_where(client, id, "will be logged", |t| {
+        t.contains("will be logged")
+    })
+    .await?;
+    Ok(log)
+}
+
+/// The owner adds a topic through Setup → Add topic (a modal).
+async fn add_topic(client: &SimClient, g: &sim::SeededGuild, name: &str) -> DriverResult<()> {
+    driver::open_setup(client, g, "topic_add").await?;
+    let id = client
+        .submit_modal(
+            g.guild_id,
+            g.general_channel_id,
+            g.owner_id,
+            &custom_id::encode(&Action::TopicAddModal),
+            &[(fields::TOPIC_NAME, name)],
+        )
+        .await?;
+    driver::answer_where(client, id, "topic added", |t| t.contains("added")).await?;
+    Ok(())
+}
+
+/// A member clicks Open and picks the `i`-th topic (round robin) in their own topic select;
+/// returns (channel, ticket number).
+async fn open_with_topic(
+    client: &SimClient,
+    g: &sim::SeededGuild,
+    panel: u64,
+    member: u64,
+    i: usize,
+) -> DriverResult<(u64, u64)> {
+    let id = client
+        .click(
+            g.guild_id,
+            g.general_channel_id,
+            member,
+            panel,
+            &custom_id::encode(&Action::OpenTicket),
+        )
+        .await?;
+    let picker = driver::acknowledged(client, id).await?;
+    let message = picker.message.unwrap_or(Value::Null);
+    let picker_id: u64 = message["id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .ok_or(DriverError::NoSuchComponent("the topic select"))?;
+    let mut topics = Vec::new();
+    collect_option_values(&message["components"], &mut topics);
+    let topic = topics
+        .get(i % topics.len().max(1))
+        .cloned()
+        .ok_or(DriverError::NoSuchComponent("a topic option"))?;
+    let id = client
+        .select(
+            g.guild_id,
+            g.general_channel_id,
+            member,
+            picker_id,
+            &custom_id::encode(&Action::PickTopic { opener: member }),
+            &[topic],
+        )
+        .await?;
+    let (_, text) =
+        driver::answer_where(client, id, "a ticket link", |t| t.contains("is open")).await?;
+    let channel = channel_from_link(&text).ok_or(DriverError::Unexpected {
+        id,
+        expected: "a channel link".into(),
+        last: text.clone(),
+    })?;
+    Ok((channel, ticket_number(client, channel).await?))
+}
+
+/// Values of every select option under `components`.
+fn collect_option_values(components: &Value, out: &mut Vec<String>) {
+    match components {
+        Value::Array(items) => items.iter().for_each(|c| collect_option_values(c, out)),
+        Value::Object(map) => {
+            if let Some(Value::Array(options)) = map.get("options") {
+                out.extend(
+                    options
+                        .iter()
+                        .filter_map(|o| o["value"].as_str().map(str::to_owned)),
+                );
+            }
+            if let Some(inner) = map.get("components") {
+                collect_option_values(inner, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The ticket's number, as its welcome message's Close button carries it.
+async fn ticket_number(client: &SimClient, channel: u64) -> DriverResult<u64> {
+    let messages = client.channel_messages(channel).await?;
+    find_action(&messages, |a| matches!(a, Action::Close { .. }))
+        .and_then(|(_, id)| match custom_id::decode(&id) {
+            Ok(Action::Close { ticket }) => Some(ticket),
+            _ => None,
+        })
+        .ok_or(DriverError::NoSuchComponent("the welcome message's Close"))
+}
+
+/// The owner uses `/ticket menu` → Manage → Add (or Remove) users inside the ticket channel;
+/// true when the helper's view of the channel changed accordingly.
+async fn change_user(
+    client: &SimClient,
+    g: &sim::SeededGuild,
+    channel: u64,
+    number: u64,
+    helper: u64,
+    add: bool,
+) -> DriverResult<bool> {
+    let (guild, owner) = (g.guild_id, g.owner_id);
+    let id = client
+        .command(
+            guild,
+            channel,
+            owner,
+            "ticket",
+            json!([{"name": "menu", "type": 1, "options": []}]),
+        )
+        .await?;
+    let hub = driver::response_message(client, id).await?;
+    let id = client
+        .select(
+            guild,
+            channel,
+            owner,
+            hub,
+            &custom_id::encode(&Action::HubMenu),
+            &[HubChoice::Manage.as_str().into()],
+        )
+        .await?;
+    driver::acknowledged(client, id).await?;
+    let choice = if add {
+        ManageChoice::AddUser
+    } else {
+        ManageChoice::RemoveUser
+    };
+    let id = client
+        .select(
+            guild,
+            channel,
+            owner,
+            hub,
+            &custom_id::encode(&Action::ManageMenu),
+            &[choice.as_str().into()],
+        )
+        .await?;
+    driver::acknowledged(client, id).await?;
+    let select = if add {
+        Action::AddUserSelect { ticket: number }
+    } else {
+        Action::RemoveUserSelect { ticket: number }
+    };
+    let id = client
+        .select(
+            guild,
+            channel,
+            owner,
+            hub,
+            &custom_id::encode(&select),
+            &[helper.to_string()],
+        )
+        .await?;
+    let verb = if add { "added" } else { "removed" };
+    driver::answer_where(client, id, verb, |t| t.contains(verb)).await?;
+    Ok(client.permissions(channel, helper).await?.view_channel == add)
+}
+
+/// `user` presses Close in the ticket; the answer must say it closed.
+async fn close(client: &SimClient, guild: u64, channel: u64, user: u64) -> DriverResult<()> {
+    let text = driver::press(client, guild, channel, user, "Close", |a| {
+        matches!(a, Action::Close { .. })
+    })
+    .await?;
+    if text.contains("closed") {
+        Ok(())
+    } else {
+        Err(DriverError::Unexpected {
+            id: 0,
+            expected: "closed".into(),
+            last: text,
+        })
+    }
+}
+
+/// Staff press Reopen; the opener must see the channel again.
+async fn reopen(
+    client: &SimClient,
+    guild: u64,
+    channel: u64,
+    staff: u64,
+    opener: u64,
+) -> DriverResult<()> {
+    let text = driver::press(client, guild, channel, staff, "Reopen", |a| {
+        matches!(a, Action::Reopen { .. })
+    })
+    .await?;
+    if !text.contains("reopened") {
+        return Err(DriverError::Unexpected {
+            id: 0,
+            expected: "reopened".into(),
+            last: text,
+        });
+    }
+    if !client.permissions(channel, opener).await?.view_channel {
+        return Err(DriverError::Unexpected {
+            id: 0,
+            expected: "the opener sees the reopened ticket".into(),
+            last: text,
+        });
+    }
+    Ok(())
+}
+
+/// Waits until `expected` "Ticket closed" log messages carry both transcript files; `Err` with
+/// the count found when they do not appear in time.
+async fn transcripts_logged(client: &SimClient, log: u64, expected: usize) -> Result<usize, usize> {
+    let deadline = tokio::time::Instant::now() + SETTLE;
+    loop {
+        let found = client
+            .channel_messages(log)
+            .await
+            .map(|messages| {
+                messages
+                    .iter()
+                    .filter(|m| m["embeds"][0]["title"] == "Ticket closed")
+                    .filter(|m| {
+                        let names: Vec<&str> = m["attachments"]
+                            .as_array()
+                            .map(|a| a.iter().filter_map(|f| f["filename"].as_str()).collect())
+                            .unwrap_or_default();
+                        names.iter().any(|n| n.ends_with(".html"))
+                            && names.iter().any(|n| n.ends_with(".txt"))
+                    })
+                    .count()
+            })
+            .unwrap_or(0);
+        if found == expected {
+            return Ok(found);
+        }
+        if found > expected || tokio::time::Instant::now() >= deadline {
+            return Err(found);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

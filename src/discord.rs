@@ -45,7 +45,12 @@ pub mod codes {
     pub const MISSING_PERMISSIONS: u64 = 50013;
     pub const MAX_CHANNELS: u64 = 30013;
     pub const ALREADY_ACKNOWLEDGED: u64 = 40060;
+    pub const UNKNOWN_ROLE: u64 = 10011;
+    pub const INVALID_FORM_BODY: u64 = 50035;
 }
+
+/// twilight's own default: how long one REST request may take before it counts as failed.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why a Discord call failed, in the terms the callers branch on.
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +79,13 @@ impl DiscordError {
             DiscordError::Api { code, .. } => Some(*code),
             _ => None,
         }
+    }
+
+    /// A failure after which Discord may or may not have carried out the request: the answer
+    /// was lost (timeout, dropped connection) or Discord failed on its side. A create that ends
+    /// like this must be checked for before it is reported or repeated.
+    pub fn outcome_unknown(&self) -> bool {
+        self.is_transient()
     }
 
     /// A failure worth repeating an idempotent call for.
@@ -304,9 +316,18 @@ impl Discord {
     /// Builds the HTTP client: against Discord itself, or against a simulator at `api_base`
     /// (`http://127.0.0.1:PORT`). `ratelimiter: false` is only honoured with a simulator.
     pub fn http_client(token: &str, api_base: Option<&str>, ratelimiter: bool) -> Client {
-        let mut builder = Client::builder()
-            .token(token.to_owned())
-            .timeout(Duration::from_secs(10));
+        Self::http_client_with_timeout(token, api_base, ratelimiter, DEFAULT_REQUEST_TIMEOUT)
+    }
+
+    /// [`Self::http_client`] with a request timeout other than twilight's 10 s (tests lower it
+    /// to reach the timed-out-create path in well under a second).
+    pub fn http_client_with_timeout(
+        token: &str,
+        api_base: Option<&str>,
+        ratelimiter: bool,
+        timeout: Duration,
+    ) -> Client {
+        let mut builder = Client::builder().token(token.to_owned()).timeout(timeout);
         if let Some(base) = api_base {
             let (host, use_http) = match base.strip_prefix("http://") {
                 Some(rest) => (rest.trim_end_matches('/'), true),
@@ -332,7 +353,22 @@ impl Discord {
         api_base: Option<&str>,
         ratelimiter: bool,
     ) -> DiscordResult<Discord> {
-        let http = Arc::new(Self::http_client(token, api_base, ratelimiter));
+        Self::connect_with_timeout(token, api_base, ratelimiter, DEFAULT_REQUEST_TIMEOUT).await
+    }
+
+    /// [`Self::connect`] with a request timeout other than twilight's 10 s.
+    pub async fn connect_with_timeout(
+        token: &str,
+        api_base: Option<&str>,
+        ratelimiter: bool,
+        timeout: Duration,
+    ) -> DiscordResult<Discord> {
+        let http = Arc::new(Self::http_client_with_timeout(
+            token,
+            api_base,
+            ratelimiter,
+            timeout,
+        ));
         let me = retry_idempotent!("current_user", http.current_user())?
             .model()
             .await?;
@@ -567,6 +603,14 @@ impl Discord {
                 topic: c.topic,
             })
             .collect())
+    }
+
+    /// The ids of the guild's roles as Discord knows them now (a staff role in the settings may
+    /// have been deleted by hand since).
+    pub async fn guild_role_ids(&self, guild: u64) -> DiscordResult<Vec<u64>> {
+        let response = retry_idempotent!("roles", self.http.roles(Id::<GuildMarker>::new(guild)))?;
+        let roles = response.models().await?;
+        Ok(roles.into_iter().map(|r| r.id.get()).collect())
     }
 
     /// Replaces all overwrites of a channel in one PATCH (idempotent).

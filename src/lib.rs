@@ -13,6 +13,7 @@
 //! - [`demo`]: the scenario `cargo run --release` plays with no token.
 //! - [`driver`]: what people do through the simulator (shared by demo, tests, benchmarks).
 //! - [`cli`]: the clap command line the thin `main.rs` parses.
+//! - [`transcript_upload`]: the optional paste-service upload of closed tickets' transcripts.
 
 pub mod actors;
 pub mod cli;
@@ -23,3 +24,4 @@ pub mod driver;
 pub mod run;
 pub mod sim;
 pub mod store;
+pub mod transcript_upload;

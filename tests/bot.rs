@@ -536,28 +536,6 @@ async fn a_guild_actor_panic_is_invisible_to_other_guilds_and_its_tickets_still_
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Polls an open click until its final answer; also reports whether a place in line was shown.
-async fn open_watching_line(client: &SimClient, id: u64) -> (bool, String) {
-    let mut saw_line = false;
-    for _ in 0..600 {
-        let outcome = client.wait_interaction(id, 0).await.unwrap();
-        let text = outcome
-            .message
-            .as_ref()
-            .and_then(|m| m.get("content"))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned();
-        if driver::is_place_in_line(&text) {
-            saw_line = true;
-        } else if !text.is_empty() {
-            return (saw_line, text);
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("interaction {id} never got its final answer");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn beyond_the_window_members_wait_in_line_and_the_line_survives_a_crash() {
     let sim = start_sim().await;
@@ -650,24 +628,28 @@ async fn beyond_the_window_members_wait_in_line_and_the_line_survives_a_crash() 
     );
     client.set_faults(&sim::Faults::default()).await.unwrap();
     let bot = start_bot(&sim, &dir, 1).await;
-    let mut channels = Vec::new();
-    for _ in 0..400 {
-        channels = ticket_channels(&client.guild_channels(seeded.guild_id).await.unwrap());
-        if channels.len() >= 29 {
+    // Wait until every waiting ticket is provisioned and recorded Open (bounded).
+    let open_others = |records: &[ticketeer::domain::model::TicketRecord]| {
+        records
+            .iter()
+            .filter(|r| r.opener != leaver && r.state == TicketState::Open)
+            .count()
+    };
+    let mut records = Vec::new();
+    for _ in 0..600 {
+        records = bot.store().all_tickets(seeded.guild_id).await.unwrap();
+        if open_others(&records) >= 29 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+    let channels = ticket_channels(&client.guild_channels(seeded.guild_id).await.unwrap());
     assert_distinct_tickets(
         &client.guild_channels(seeded.guild_id).await.unwrap(),
         channels.len(),
     );
-    let records = bot.store().all_tickets(seeded.guild_id).await.unwrap();
     let leaver_record = records.iter().find(|r| r.opener == leaver).unwrap();
-    let others_open = records
-        .iter()
-        .filter(|r| r.opener != leaver && r.state == TicketState::Open)
-        .count();
+    let others_open = open_others(&records);
     assert_eq!(
         others_open, 29,
         "every other acknowledged click got its ticket"

@@ -53,6 +53,11 @@ struct Env {
 
 impl Env {
     async fn start(name: &str, members: usize) -> Env {
+        Env::start_with(name, members, None).await
+    }
+
+    /// `start`, with `--transcript-upload` pointing at `upload`.
+    async fn start_with(name: &str, members: usize, upload: Option<String>) -> Env {
         let sim = sim::start(SimConfig {
             rate_limits: RateLimitMode::Off,
             // CI records the suite's REST traffic for Discord's OpenAPI check.
@@ -68,6 +73,7 @@ impl Env {
         let _ = std::fs::remove_dir_all(&dir);
         let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
         config.ratelimiter = false;
+        config.transcript_upload = upload;
         let bot = Bot::start(config).await.expect("bot starts");
         assert!(bot.wait_ready(1, WAIT).await, "bot did not become ready");
         Env {
@@ -1525,5 +1531,278 @@ async fn permission_matrix() {
     env.answer_containing(id, "reopened").await;
     assert_eq!(env.record(1).await.state, TicketState::Open);
     assert!(env.channel(channel).await.is_some());
+    env.stop().await;
+}
+
+/// A paste service for the upload tests: answers `{"url": ...}` while `up`, HTTP 500 otherwise;
+/// keeps every body it was sent.
+struct PasteService {
+    url: String,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    bodies: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl PasteService {
+    async fn start() -> PasteService {
+        use axum::{Router, http::StatusCode, routing::post};
+        use std::sync::{
+            Arc, Mutex,
+            atomic::{AtomicBool, Ordering},
+        };
+        let up = Arc::new(AtomicBool::new(true));
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let (up2, bodies2) = (up.clone(), bodies.clone());
+        let app = Router::new().route(
+            "/paste",
+            post(move |body: String| {
+                let (up, bodies) = (up2.clone(), bodies2.clone());
+                async move {
+                    let n = {
+                        let mut bodies = bodies.lock().expect("lock");
+                        bodies.push(body);
+                        bodies.len()
+                    };
+                    if up.load(Ordering::SeqCst) {
+                        (
+                            StatusCode::OK,
+                            format!(r#"{{"url":"https://paste.test/t/{n}"}}"#),
+                        )
+                    } else {
+                        (StatusCode::INTERNAL_SERVER_ERROR, "down".to_owned())
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        PasteService {
+            url: format!("http://{addr}/paste"),
+            up,
+            bodies,
+        }
+    }
+
+    fn bodies(&self) -> Vec<String> {
+        self.bodies.lock().expect("lock").clone()
+    }
+}
+
+/// The log channel's "Ticket closed" message of ticket `number`.
+async fn closed_log(env: &Env, log: u64, number: u64) -> Value {
+    eventually(&format!("the close of #{number} logged"), || async {
+        let messages = env.client.channel_messages(log).await.ok()?;
+        messages.into_iter().find(|m| {
+            m["embeds"][0]["title"] == "Ticket closed"
+                && m["embeds"][0]["description"]
+                    .as_str()
+                    .is_some_and(|d| d.contains(&format!("Ticket #{number} ")))
+        })
+    })
+    .await
+}
+
+/// The "was closed" DM `member` got.
+async fn close_dm(env: &Env, member: u64) -> Value {
+    eventually("the close DM", || async {
+        env.client.dms(member).await.ok()?.into_iter().find(|m| {
+            m["content"]
+                .as_str()
+                .is_some_and(|t| t.contains("was closed"))
+        })
+    })
+    .await
+}
+
+/// Both transcript files (HTML and text) are attached to `message`.
+fn has_transcript_files(message: &Value) -> bool {
+    let names: Vec<&str> = message["attachments"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["filename"].as_str()).collect())
+        .unwrap_or_default();
+    names.iter().any(|n| n.ends_with(".html")) && names.iter().any(|n| n.ends_with(".txt"))
+}
+
+/// `--transcript-upload`: the link goes into the log message and the DM next to the attachment;
+/// a service that always answers 500 is tried 3 times, then the close completes with the
+/// attachment alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn transcript_upload_links_and_falls_back_to_the_attachment() {
+    use std::sync::atomic::Ordering;
+    let paste = PasteService::start().await;
+    let env = Env::start_with("upload", 3, Some(paste.url.clone())).await;
+    env.set_staff().await;
+    let log = env.set_log_channel().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let [a, b, _] = env.g.member_ids[..] else {
+        panic!("members")
+    };
+    // The service is up: its link in the log and the DM, the files attached as well.
+    let ca = env.open_ticket(panel, a).await;
+    env.client
+        .post_message(ca, a, "UPLOAD-MARKER my printer is on fire")
+        .await
+        .unwrap();
+    let id = env
+        .click_in(ca, a, |x| matches!(x, Action::Close { ticket: 1 }))
+        .await;
+    env.answer_containing(id, "closed").await;
+    let logged = closed_log(&env, log, 1).await;
+    let description = logged["embeds"][0]["description"].as_str().unwrap();
+    assert!(
+        description.contains("Transcript: https://paste.test/t/1"),
+        "{description}"
+    );
+    assert!(has_transcript_files(&logged), "still attached: {logged}");
+    let dm = close_dm(&env, a).await;
+    assert!(
+        dm["content"]
+            .as_str()
+            .unwrap()
+            .contains("https://paste.test/t/1"),
+        "{dm}"
+    );
+    assert!(has_transcript_files(&dm), "DM still attached: {dm}");
+    let bodies = paste.bodies();
+    assert_eq!(bodies.len(), 1, "one upload per close");
+    assert!(
+        bodies[0].contains("UPLOAD-MARKER") && bodies[0].contains("<html"),
+        "the HTML transcript was uploaded"
+    );
+
+    // The service fails: 3 tries, then the attachment alone; the close itself succeeds.
+    paste.up.store(false, Ordering::SeqCst);
+    let cb = env.open_ticket(panel, b).await;
+    let id = env
+        .click_in(cb, env.g.staff_id, |x| {
+            matches!(x, Action::Close { ticket: 2 })
+        })
+        .await;
+    env.answer_containing(id, "closed").await;
+    assert_eq!(env.record(2).await.state, TicketState::Closed);
+    assert!(!env.can_view(cb, b).await, "the opener's access is removed");
+    let logged = closed_log(&env, log, 2).await;
+    let description = logged["embeds"][0]["description"].as_str().unwrap();
+    assert!(!description.contains("Transcript:"), "{description}");
+    assert!(has_transcript_files(&logged), "fallback attached: {logged}");
+    let dm = close_dm(&env, b).await;
+    assert!(
+        dm["content"].as_str().unwrap().contains("is attached"),
+        "{dm}"
+    );
+    assert!(has_transcript_files(&dm), "fallback DM attached: {dm}");
+    assert_eq!(paste.bodies().len(), 1 + 3, "a 5xx is tried 3 times");
+    env.stop().await;
+}
+
+/// `/ticket` needs Manage Server, so a member who is staff only by role uses `/tickets`:
+/// `transcript` and `manage` work for them; a bystander is refused both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn staff_by_role_use_tickets_and_bystanders_are_refused() {
+    let env = Env::start("tickets-cmd", 3).await;
+    env.set_staff().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let staff = env.g.staff_id;
+    let opener = env.g.member_ids[0];
+    let bystander = env.g.member_ids[1];
+    let channel = env.open_ticket(panel, opener).await;
+    env.client
+        .post_message(channel, opener, "STAFF-MARKER please help")
+        .await
+        .unwrap();
+    let tickets = |user: u64, channel: u64, options: Value| {
+        let client = env.client.clone();
+        let guild = env.g.guild_id;
+        async move {
+            client
+                .command(guild, channel, user, "tickets", options)
+                .await
+                .expect("/tickets is open to everyone; the bot decides")
+        }
+    };
+    let manage = json!([{"name": "manage", "type": 1, "options": []}]);
+    let transcript = json!([{"name": "transcript", "type": 1, "options": [{"name": "number", "type": 4, "value": 1}]}]);
+
+    // Staff by role cannot use /ticket at all: Discord hides it without Manage Server.
+    assert!(
+        env.client
+            .command(
+                env.g.guild_id,
+                env.general(),
+                staff,
+                "ticket",
+                json!([{"name": "menu", "type": 1, "options": []}]),
+            )
+            .await
+            .is_err(),
+        "the staff member lacks Manage Server"
+    );
+
+    // A bystander is refused both subcommands.
+    let id = tickets(bystander, env.general(), manage.clone()).await;
+    let text = env.answer(id).await;
+    assert!(text.contains("Only staff"), "{text}");
+    let id = tickets(bystander, env.general(), transcript.clone()).await;
+    let text = env.answer(id).await;
+    assert!(text.contains("Only staff"), "{text}");
+    // The opener is not staff either.
+    let id = tickets(opener, channel, manage.clone()).await;
+    assert!(env.answer(id).await.contains("Only staff"));
+
+    // Nothing to return before the close.
+    let id = tickets(staff, env.general(), transcript.clone()).await;
+    env.answer_containing(id, "has no transcript").await;
+
+    // Staff: /tickets manage in the ticket → Close this ticket.
+    let id = tickets(staff, channel, manage.clone()).await;
+    let text = env.answer_containing(id, "Manage").await;
+    assert!(text.contains("what do you want to do"), "{text}");
+    let menu = env.response_message(id).await;
+    let id = env
+        .select(
+            staff,
+            channel,
+            menu,
+            &Action::ManageMenu,
+            &[ManageChoice::CloseThis.as_str().into()],
+        )
+        .await;
+    env.answer_containing(id, "closed").await;
+    env.wait_state(1, TicketState::Closed).await;
+    assert!(!env.can_view(channel, opener).await);
+
+    // Staff: /tickets transcript number:1 returns the files.
+    let id = tickets(staff, env.general(), transcript.clone()).await;
+    let files = eventually("transcript returned", || async {
+        let outcome = env.client.wait_interaction(id, 100).await.ok()?;
+        let m = outcome.message?;
+        let files = m["attachments"].as_array()?.clone();
+        (!files.is_empty()).then_some(files)
+    })
+    .await;
+    let txt = files
+        .iter()
+        .find(|a| a["filename"].as_str().is_some_and(|f| f.ends_with(".txt")))
+        .expect("a text transcript");
+    let body = String::from_utf8(env.client.attachment(id_of(&txt["id"])).await.unwrap()).unwrap();
+    assert!(body.contains("STAFF-MARKER"), "{body}");
+
+    // And the bystander still gets nothing.
+    let id = tickets(bystander, env.general(), transcript).await;
+    let outcome = env.client.wait_interaction(id, 10_000).await.unwrap();
+    let text = env.answer(id).await;
+    assert!(text.contains("Only staff"), "{text}");
+    assert!(
+        outcome
+            .message
+            .as_ref()
+            .and_then(|m| m["attachments"].as_array())
+            .is_none_or(|a| a.is_empty()),
+        "no files for a bystander"
+    );
     env.stop().await;
 }

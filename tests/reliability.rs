@@ -244,7 +244,8 @@ async fn final_text(client: &SimClient, id: u64, dead: &AtomicBool) -> Option<St
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_owned();
-        if !content.is_empty() {
+        // "N in line" is an interim answer the bot edits into the link when the channel exists.
+        if !content.is_empty() && !content.contains(" in line") {
             return Some(content);
         }
         if outcome.state == "failed" || was_dead || Instant::now() >= deadline {
@@ -1503,4 +1504,496 @@ mod props {
             prop_assert_eq!(naming::parse_channel_topic(&topic), Some((number, opener)));
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// More faults: gateway sessions invalidated or moved mid-burst, a refused token, lost answers to
+// channel creates, a staff role that no longer exists, panics under load.
+// ---------------------------------------------------------------------------------------------
+
+/// Every member of `who` has exactly one ticket record and one ticket channel, and every answer
+/// linked that member's own channel.
+async fn assert_one_ticket_each(client: &SimClient, w: &World, bot: &Bot, who: &[u64]) {
+    let records = bot.store().all_tickets(w.guild).await.expect("records");
+    for member in who {
+        let mine: Vec<&TicketRecord> = records
+            .iter()
+            .filter(|r| r.opener == *member && r.state == TicketState::Open)
+            .collect();
+        assert_eq!(mine.len(), 1, "member {member}: {mine:?}");
+    }
+    assert_consistent(client, w, bot).await;
+}
+
+/// Clicks from `first` start, then `fault` fires ~30 ms in while `second` clicks too.
+async fn storm_across<F, Fut>(
+    client: &SimClient,
+    w: &World,
+    panel: u64,
+    first: &[u64],
+    second: &[u64],
+    fault: F,
+) -> Vec<Option<String>>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let storm_a = open_storm(client, w, panel, first);
+    let storm_b = async {
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        fault().await;
+        open_storm(client, w, panel, second).await
+    };
+    let (a, b) = tokio::join!(storm_a, storm_b);
+    a.into_iter().chain(b).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn invalid_session_and_reconnect_mid_burst_answer_every_click_once() {
+    let (sim, client, w, bot, panel, dir) = in_process("op9", 40).await;
+
+    // Op 9 (not resumable): the bot must identify afresh; clicks keep coming meanwhile.
+    let before = client.stats().await.expect("stats");
+    let (a, b) = w.members[..20].split_at(10);
+    // Discord delivers no interaction while a bot has no session, and the person sees "This
+    // interaction failed": the second half clicks once the bot has identified again.
+    let answers = storm_across(&client, &w, panel, a, b, || async {
+        client.gateway_invalidate(false).await.expect("op 9 sent");
+        let identified = poll_until(Duration::from_secs(10), || async {
+            let s = client.stats().await.ok()?;
+            (s.gateway_sessions > before.gateway_sessions).then_some(())
+        })
+        .await;
+        assert!(identified.is_some(), "no new session after op 9");
+    })
+    .await;
+    let after = client.stats().await.expect("stats");
+    let linked: HashSet<u64> = answers
+        .iter()
+        .filter_map(|t| t.as_deref().and_then(channel_from_link))
+        .collect();
+    assert_eq!(linked.len(), 20, "every click its own ticket: {answers:?}");
+    assert!(
+        after.gateway_sessions > before.gateway_sessions,
+        "op 9 (not resumable) made the bot identify a new session"
+    );
+    assert_eq!(after.interactions_failed, before.interactions_failed);
+    assert_one_ticket_each(&client, &w, &bot, &w.members[..20]).await;
+    let op9_sessions = after.gateway_sessions - before.gateway_sessions;
+
+    // Op 7: the bot must resume; interactions sent while it reconnects are replayed, and the
+    // router drops any it already handled.
+    let before = client.stats().await.expect("stats");
+    let (a, b) = w.members[20..].split_at(10);
+    let answers = storm_across(&client, &w, panel, a, b, || async {
+        client.gateway_reconnect().await.expect("op 7 sent");
+    })
+    .await;
+    let after = client.stats().await.expect("stats");
+    let linked: HashSet<u64> = answers
+        .iter()
+        .filter_map(|t| t.as_deref().and_then(channel_from_link))
+        .collect();
+    assert_eq!(linked.len(), 20, "every click its own ticket: {answers:?}");
+    assert!(
+        after.gateway_resumes > before.gateway_resumes,
+        "op 7 made the bot resume"
+    );
+    assert_eq!(after.interactions_failed, before.interactions_failed);
+    assert_one_ticket_each(&client, &w, &bot, &w.members).await;
+    assert_eq!(assert_consistent(&client, &w, &bot).await, 40);
+    let status = bot.status().await.expect("status");
+    eprintln!(
+        "op 9: {op9_sessions} new session(s), 20/20 answered; op 7: {} resume(s), 20/20 answered; duplicates dropped {}",
+        after.gateway_resumes - before.gateway_resumes,
+        status.duplicates_dropped
+    );
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_refused_token_is_a_clear_fatal_error_at_start() {
+    // In-process: `Bot::start` says Unauthorized, after a single refused request.
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        token: Some("the-right-token".into()),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let dir = data_dir("401-in-process");
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.token = "a-wrong-token-4f9c".into();
+    let started = Instant::now();
+    let result = Bot::start(config).await;
+    assert!(
+        matches!(result, Err(ticketeer::actors::StartError::Unauthorized)),
+        "expected Unauthorized, got {:?}",
+        result.as_ref().err()
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let stats = sim.client().stats().await.expect("stats");
+    assert_eq!(
+        stats.gateway_sessions, 0,
+        "no gateway connection with a bad token"
+    );
+    assert!(
+        stats.invalid_requests <= 1,
+        "no retry against a 401: {} invalid requests",
+        stats.invalid_requests
+    );
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // As processes: `ticketeer sim --token` and `ticketeer run` with another token.
+    let port = free_port();
+    let sim_log = data_dir("401-sim.log");
+    let _sim = Proc {
+        child: Some(
+            Command::new(BIN)
+                .args(["sim", "--listen", &format!("127.0.0.1:{port}")])
+                .args(["--rate-limits", "off", "--token", "the-right-token"])
+                .stdout(Stdio::null())
+                .stderr(
+                    std::fs::File::create(&sim_log)
+                        .map(Stdio::from)
+                        .unwrap_or_else(|_| Stdio::null()),
+                )
+                .spawn()
+                .expect("spawn ticketeer sim"),
+        ),
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let client = SimClient::new(&url);
+    let up = poll_until(Duration::from_secs(20), || {
+        let client = client.clone();
+        async move { client.stats().await.ok() }
+    })
+    .await;
+    assert!(up.is_some(), "ticketeer sim did not come up");
+    let dir = data_dir("401-process");
+    let started = Instant::now();
+    let mut bot = Command::new(BIN)
+        .args([
+            "run",
+            "--discord-api",
+            &url,
+            "--no-ratelimiter",
+            "--data-dir",
+        ])
+        .arg(&dir)
+        .env("DISCORD_TOKEN", "a-wrong-token-4f9c")
+        .env("RUST_LOG", "warn,ticketeer=debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ticketeer run");
+    let status = loop {
+        match bot.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < Duration::from_secs(15) => {
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            _ => {
+                let _ = bot.kill();
+                let _ = bot.wait();
+                panic!("ticketeer run kept running with a refused token");
+            }
+        }
+    };
+    let elapsed = started.elapsed();
+    let mut stderr = String::new();
+    if let Some(mut pipe) = bot.stderr.take() {
+        use std::io::Read;
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    assert!(!status.success(), "exit status {status}");
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+    assert!(
+        stderr.contains("refused the bot token (401)"),
+        "no clear message: {stderr}"
+    );
+    assert!(
+        !stderr.contains("a-wrong-token-4f9c"),
+        "the token leaked: {stderr}"
+    );
+    let stats = client.stats().await.expect("stats");
+    assert!(
+        stats.invalid_requests <= 1,
+        "no retry loop: {} invalid requests",
+        stats.invalid_requests
+    );
+    eprintln!(
+        "401: {status} after {elapsed:?}, {} refused request(s)",
+        stats.invalid_requests
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&sim_log);
+}
+
+/// The number of channel creates the simulator answered (any status).
+fn channel_creates(stats: &ticketeer::sim::client::SimStats) -> u64 {
+    stats
+        .requests_per_route
+        .iter()
+        .filter(|(route, _)| route.starts_with("POST /guilds/") && route.ends_with("/channels"))
+        .map(|(_, n)| *n)
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_channel_create_that_timed_out_is_adopted_never_duplicated() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let w = seed_world(&client, 3).await;
+    let dir = data_dir("latency");
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.ratelimiter = false;
+    // Stands in for twilight's 10 s against a Discord that answers after 10 s.
+    config.request_timeout = Duration::from_millis(400);
+    let bot = Bot::start(config).await.expect("bot starts");
+    assert!(bot.wait_ready(1, Duration::from_secs(20)).await);
+    let panel = configure(&client, &w).await;
+    // The first ticket makes the Tickets category, so only ticket channels are created below.
+    open_one(&client, &w, panel, w.members[0]).await;
+
+    let before = client.stats().await.expect("stats");
+    client
+        .set_faults(&Faults {
+            latency_ms: 700,
+            ..Faults::default()
+        })
+        .await
+        .expect("latency on");
+    let click = async {
+        let never = AtomicBool::new(false);
+        let id = client
+            .click(
+                w.guild,
+                w.general,
+                w.members[1],
+                panel,
+                &custom_id::encode(&Action::OpenTicket),
+            )
+            .await
+            .expect("click");
+        poll_until(Duration::from_secs(15), || {
+            let never = &never;
+            let client = &client;
+            async move { final_text(client, id, never).await }
+        })
+        .await
+    };
+    let spike = async {
+        // The simulator drops a request whose client gave up (its latency comes first), so it
+        // never carries out a timed-out create; Discord may. The test plays that Discord: while
+        // the create's answer is being lost, the channel appears with the topic the bot sent.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let landed = reqwest::Client::new()
+            .post(format!(
+                "{}/_sim/guilds/{}/channels",
+                sim.http_url(),
+                w.guild
+            ))
+            .json(&json!({
+                "name": "ticket-0002",
+                "type": 0,
+                "topic": ticketeer::domain::naming::channel_topic(2, w.members[1], None),
+            }))
+            .send()
+            .await
+            .expect("the lost create lands");
+        assert!(landed.status().is_success());
+        // Long enough for the create and the first checks to time out, short of Discord's 3 s
+        // for the acknowledgement.
+        tokio::time::sleep(Duration::from_millis(1_300)).await;
+        client
+            .set_faults(&Faults::default())
+            .await
+            .expect("latency off");
+    };
+    let (answer, ()) = tokio::join!(click, spike);
+    let after = client.stats().await.expect("stats");
+    let text = answer.expect("the click was answered");
+    let creates = channel_creates(&after) - channel_creates(&before);
+    eprintln!("latency spike: {creates} create(s) sent; answer: {text}");
+    // The simulator counts only requests it answered: the lost create is not among them, and
+    // no second create was sent.
+    assert_eq!(creates, 0, "the create is never repeated");
+    let channel = channel_from_link(&text).unwrap_or_else(|| panic!("not adopted: {text}"));
+    let channels = ticket_channels(&client.guild_channels(w.guild).await.expect("channels"));
+    assert_eq!(channels.len(), 2, "{channels:?}");
+    assert!(channels.iter().any(|(_, id)| *id == channel));
+    assert_eq!(assert_consistent(&client, &w, &bot).await, 2);
+    // The adopted channel got its welcome message.
+    let messages = client.channel_messages(channel).await.expect("messages");
+    assert!(
+        find_action(&messages, is_close).is_some(),
+        "no welcome message"
+    );
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_deleted_staff_role_in_the_settings_does_not_break_tickets() {
+    let (sim, client, w, bot, panel, dir) = in_process("ghost-role", 2).await;
+    // The staff role is configured and the Tickets category made while it exists.
+    open_one(&client, &w, panel, w.members[1]).await;
+    bot.shutdown().await;
+    // Then a second staff role is deleted in Discord. The simulator has no route to delete a
+    // role, so its id stays in the settings while Discord does not know it: the same thing.
+    let ghost = w.staff_role + 7_777;
+    {
+        let store = tokio::task::spawn_blocking({
+            let path = dir.join("ticketeer.redb");
+            move || {
+                Store::open(StoreConfig {
+                    path,
+                    durability: Durability::Immediate,
+                })
+            }
+        })
+        .await
+        .expect("join")
+        .expect("store opens");
+        let mut settings = store.load_guild(w.guild).await.expect("guild").settings;
+        assert_eq!(settings.staff_roles, vec![w.staff_role]);
+        settings.staff_roles.push(ghost);
+        store
+            .write(vec![ticketeer::store::WriteOp::PutSettings {
+                guild: w.guild,
+                settings,
+            }])
+            .await
+            .expect("settings written");
+        store.close().await;
+    }
+    let bot = start_bot(&sim, &dir).await;
+
+    let channel = open_one(&client, &w, panel, w.members[0]).await;
+    let staff = client.permissions(channel, w.staff).await.expect("perms");
+    assert!(
+        staff.view_channel,
+        "the surviving staff role still sees the ticket"
+    );
+    let other = client
+        .permissions(channel, w.members[1])
+        .await
+        .expect("perms");
+    assert!(!other.view_channel, "a bystander does not");
+    // Closing rewrites the overwrites with the same settings: it must work too.
+    let closed = press(&client, &w, channel, w.staff, is_close).await;
+    assert!(
+        matches!(&closed, Press::Answered(t) if t.contains("closed")),
+        "{closed:?}"
+    );
+    let opener = client
+        .permissions(channel, w.members[0])
+        .await
+        .expect("perms");
+    assert!(!opener.view_channel, "the closed ticket is locked");
+    assert_eq!(assert_consistent(&client, &w, &bot).await, 2);
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn panics_under_load_leave_no_click_unanswered() {
+    const GUILDS: usize = 5;
+    const MEMBERS: usize = 8;
+    let sim = start_sim().await;
+    let client = sim.client();
+    let mut worlds = Vec::new();
+    for _ in 0..GUILDS {
+        worlds.push(seed_world(&client, MEMBERS + 1).await);
+    }
+    let dir = data_dir("panic-storm");
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.ratelimiter = false;
+    let bot = Bot::start(config).await.expect("bot starts");
+    assert!(bot.wait_ready(GUILDS, Duration::from_secs(20)).await);
+    let mut panels = Vec::new();
+    for w in &worlds {
+        let id = run_command(&client, w, "panel").await;
+        text_containing(&client, id, "Panel posted").await;
+        let messages = client.channel_messages(w.general).await.expect("messages");
+        panels.push(
+            find_action(&messages, |a| *a == Action::OpenTicket)
+                .expect("panel")
+                .0,
+        );
+    }
+    // Guild 1 has a ticket whose actor will panic mid-storm.
+    let victim = open_one(&client, &worlds[1], panels[1], worlds[1].members[MEMBERS]).await;
+
+    let storms = worlds
+        .iter()
+        .zip(&panels)
+        .map(|(w, &panel)| open_storm(&client, w, panel, &w.members[..MEMBERS]));
+    let faults = async {
+        for round in 0..3 {
+            tokio::time::sleep(Duration::from_millis(40 + 60 * round)).await;
+            bot.inject_guild_panic(worlds[0].guild).await;
+            bot.inject_ticket_panic(worlds[1].guild, 1).await;
+        }
+    };
+    let (answers, ()) = tokio::join!(join_all(storms), faults);
+
+    let mut unanswered = 0;
+    let mut refused = Vec::new();
+    for (g, per_guild) in answers.iter().enumerate() {
+        for answer in per_guild {
+            match answer.as_deref() {
+                Some(t) if channel_from_link(t).is_some() => {}
+                Some(t) => refused.push((g, t.to_owned())),
+                None => unanswered += 1,
+            }
+        }
+    }
+    eprintln!(
+        "panic storm: {} clicks over {GUILDS} guilds, 3 guild + 3 ticket panics; {unanswered} unanswered, {} not opened: {refused:?}",
+        GUILDS * MEMBERS,
+        refused.len()
+    );
+    assert_eq!(unanswered, 0, "every click is answered: {answers:?}");
+    // Guilds that did not panic open every ticket.
+    for (g, per_guild) in answers.iter().enumerate().skip(2) {
+        assert!(
+            per_guild
+                .iter()
+                .all(|a| a.as_deref().and_then(channel_from_link).is_some()),
+            "guild {g}: {per_guild:?}"
+        );
+    }
+    // The panicked guild recovers: a fresh click opens a ticket, and the ticket whose actor
+    // panicked still closes.
+    let fresh = open_one(&client, &worlds[0], panels[0], worlds[0].members[MEMBERS]).await;
+    assert!(fresh > 0);
+    let closed = poll_until(Duration::from_secs(10), || async {
+        match press(
+            &client,
+            &worlds[1],
+            victim,
+            worlds[1].members[MEMBERS],
+            is_close,
+        )
+        .await
+        {
+            Press::Answered(t) if t.contains("closed") => Some(t),
+            _ => None,
+        }
+    })
+    .await;
+    assert!(closed.is_some(), "the panicked ticket actor came back");
+    for w in &worlds {
+        assert_consistent(&client, w, &bot).await;
+    }
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }
