@@ -665,3 +665,49 @@ async fn beyond_the_window_members_wait_in_line_and_the_line_survives_a_crash() 
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_panic_mid_interaction_loses_none_of_the_queued_clicks() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let seeded = sim.seed_guild(12).await;
+    let dir = data_dir("mid-panic");
+    let bot = start_bot(&sim, &dir, 1).await;
+    let panel = post_panel(&client, &seeded).await;
+    // The guild actor breaks while handling one of ten simultaneous clicks; the clicks queued
+    // behind it in its (dropped) mailbox must still be answered by its successor.
+    bot.faults().set_panic_in_next_interaction();
+    let open_id = custom_id::encode(&Action::OpenTicket);
+    let clicks = seeded.member_ids[..10].iter().map(|&m| {
+        let client = client.clone();
+        let open_id = open_id.clone();
+        let (g, c) = (seeded.guild_id, seeded.general_channel_id);
+        async move {
+            let id = client.click(g, c, m, panel, &open_id).await.unwrap();
+            driver::answer(&client, id).await
+        }
+    });
+    let answers = join_all(clicks).await;
+    let texts: Vec<String> = answers
+        .into_iter()
+        .map(|a| a.expect("every click answered").1)
+        .collect();
+    let sorry = texts
+        .iter()
+        .filter(|t| t.contains("went wrong on our side"))
+        .count();
+    let opened = texts
+        .iter()
+        .filter(|t| channel_from_link(t).is_some())
+        .count();
+    assert_eq!(
+        sorry, 1,
+        "the click being handled is told it failed: {texts:?}"
+    );
+    assert_eq!(opened, 9, "every other click got its ticket: {texts:?}");
+    let channels = client.guild_channels(seeded.guild_id).await.unwrap();
+    assert_distinct_tickets(&channels, 9);
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -17,7 +17,7 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::Arc,
+    sync::{Arc, atomic::Ordering},
     time::{Duration, Instant},
 };
 
@@ -47,11 +47,16 @@ use super::{
     incoming::{Incoming, IncomingKind},
     line::{self, WaitingLine},
     reply::{Reply, reply_now},
+    router::InteractionProgress,
     ticket::{Person, Provision, TicketActor, TicketArgs, TicketMsg, now_millis, transcript_files},
 };
 
 pub enum GuildMsg {
-    Interaction(Box<Incoming>),
+    /// `seq` numbers the router's sends, so it can tell after a failure what was handled.
+    Interaction {
+        seq: u64,
+        incoming: Box<Incoming>,
+    },
     TicketUpdated(Box<TicketRecord>),
     ChannelDeleted {
         channel: Snowflake,
@@ -79,6 +84,8 @@ pub struct GuildArgs {
     pub guild: Snowflake,
     /// Preloaded at start (one read for all guilds); `None` loads from the store.
     pub snapshot: Option<GuildSnapshot>,
+    /// Where this actor reports how far it got through the router's interactions.
+    pub progress: Arc<InteractionProgress>,
 }
 
 /// What the guild actor remembers of one ticket.
@@ -109,6 +116,7 @@ pub struct GuildState {
     /// Committed tickets waiting for the provisioning window (see [`super::line`]).
     line: WaitingLine<(TicketRecord, Box<Provision>)>,
     line_ticking: bool,
+    progress: Arc<InteractionProgress>,
 }
 
 /// How often waiting members are told their place.
@@ -149,6 +157,7 @@ impl Actor for GuildActor {
             failures: HashMap::new(),
             line: WaitingLine::new(window),
             line_ticking: false,
+            progress: args.progress,
         };
         let needs_repair = snapshot
             .tickets
@@ -205,7 +214,7 @@ impl Actor for GuildActor {
         state: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
         match message {
-            GuildMsg::Interaction(incoming) => {
+            GuildMsg::Interaction { seq, incoming } => {
                 let span = info_span!(
                     parent: None,
                     "interaction",
@@ -213,10 +222,12 @@ impl Actor for GuildActor {
                     guild = incoming.guild,
                     user = incoming.user
                 );
+                state.progress.started.store(seq, Ordering::Release);
                 state
                     .interaction(&myself, *incoming)
                     .instrument(span)
                     .await?;
+                state.progress.finished.store(seq, Ordering::Release);
             }
             GuildMsg::TicketUpdated(record) => {
                 state.track(&record);
@@ -246,6 +257,9 @@ impl Actor for GuildActor {
                 }
             }
             GuildMsg::Drain(reply) => {
+                // Acknowledged tickets still in line are finished now, not left for a restart.
+                state.line.open_window();
+                state.pump(&myself).await?;
                 myself
                     .get_cell()
                     .drain_children_and_wait(Some(Duration::from_secs(20)))
@@ -447,6 +461,9 @@ impl GuildState {
         myself: &ActorRef<GuildMsg>,
         incoming: Incoming,
     ) -> Result<(), ActorProcessingErr> {
+        if self.ctx.faults.take_panic_in_next_interaction() {
+            panic!("injected fault: guild actor panic while handling an interaction");
+        }
         match &incoming.kind {
             IncomingKind::Command { path, options } => {
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();

@@ -49,6 +49,11 @@ impl<T> WaitingLine<T> {
         }
     }
 
+    /// Lets everything waiting start at once (graceful shutdown finishes the line).
+    pub fn open_window(&mut self) {
+        self.window = usize::MAX;
+    }
+
     pub fn len(&self) -> usize {
         self.queue.len()
     }

@@ -38,6 +38,7 @@ pub struct BotContext {
 #[derive(Debug, Default)]
 pub struct FaultHooks {
     halt_before_channel_create: AtomicBool,
+    panic_in_next_interaction: AtomicBool,
 }
 
 impl FaultHooks {
@@ -45,6 +46,16 @@ impl FaultHooks {
     /// channel is created, as if the process had been killed there.
     pub fn set_halt_before_channel_create(&self, on: bool) {
         self.halt_before_channel_create.store(on, Ordering::SeqCst);
+    }
+
+    /// The next interaction a guild actor handles makes it panic mid-way, as a bug would.
+    pub fn set_panic_in_next_interaction(&self) {
+        self.panic_in_next_interaction.store(true, Ordering::SeqCst);
+    }
+
+    /// True once after [`Self::set_panic_in_next_interaction`].
+    pub fn take_panic_in_next_interaction(&self) -> bool {
+        self.panic_in_next_interaction.swap(false, Ordering::SeqCst)
     }
 
     pub fn halt_before_channel_create(&self) -> bool {

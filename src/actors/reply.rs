@@ -180,3 +180,22 @@ pub fn update_now(
         }
     });
 }
+
+/// Tells a person their interaction broke on our side (an actor failed while handling it): as
+/// the initial response if none went out yet, else by editing the acknowledgement.
+pub fn apologize(discord: &Discord, incoming: &Incoming) {
+    const TEXT: &str =
+        "Something went wrong on our side while handling this. Please check and try again.";
+    let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
+    tokio::spawn(async move {
+        match d.reply_ephemeral(id, &token, TEXT, Vec::new()).await {
+            Ok(()) => {}
+            Err(error) if error.code() == Some(crate::discord::codes::ALREADY_ACKNOWLEDGED) => {
+                if let Err(error) = d.edit_original(&token, TEXT, &[]).await {
+                    warn!(interaction = id, %error, "could not apologize");
+                }
+            }
+            Err(error) => warn!(interaction = id, %error, "could not apologize"),
+        }
+    });
+}

@@ -14,6 +14,10 @@
 
 use std::{
     collections::{HashMap, HashSet, VecDeque},
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
@@ -27,6 +31,7 @@ use super::{
     BotContext,
     guild::{GuildActor, GuildArgs, GuildMsg},
     incoming::{self, Incoming, IncomingError},
+    reply,
 };
 
 pub enum RouterMsg {
@@ -36,6 +41,14 @@ pub enum RouterMsg {
     InjectGuildPanic { guild: Snowflake },
     InjectTicketPanic { guild: Snowflake, number: u64 },
     RespawnGuild { guild: Snowflake },
+}
+
+/// How far a guild actor got through the interactions the router sent it (sequence numbers).
+/// Written by the guild actor, read by the router when the actor failed.
+#[derive(Debug, Default)]
+pub struct InteractionProgress {
+    pub started: AtomicU64,
+    pub finished: AtomicU64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -63,11 +76,53 @@ pub struct RouterState {
     seen_order: VecDeque<u64>,
     status: RouterStatus,
     draining: bool,
-    /// Interactions for a guild whose actor is dead or doomed (a fault hook made it panic),
-    /// handed to its next actor: a panic must not leave a click unanswered.
+    /// What each live guild actor was sent and has not finished, so a failed actor's mailbox
+    /// (which ractor drops) is handed to its successor instead of lost.
+    ledgers: HashMap<Snowflake, Ledger>,
+    /// Interactions for a guild whose actor failed and waits out its backoff, handed in order
+    /// to the restarted actor: a panic must not leave a click unanswered.
     stranded: HashMap<Snowflake, Vec<Incoming>>,
-    /// Guilds whose actor was told to panic and has not been seen failing yet.
-    doomed: HashSet<Snowflake>,
+}
+
+/// The interactions one guild actor was sent, in order, with the progress it reports.
+#[derive(Default)]
+struct Ledger {
+    progress: Arc<InteractionProgress>,
+    next_seq: u64,
+    sent: VecDeque<(u64, Incoming)>,
+}
+
+impl Ledger {
+    /// Records an interaction about to be sent; returns its sequence number.
+    fn record(&mut self, incoming: &Incoming) -> u64 {
+        let finished = self.progress.finished.load(Ordering::Acquire);
+        while self.sent.front().is_some_and(|(seq, _)| *seq <= finished) {
+            self.sent.pop_front();
+        }
+        self.next_seq += 1;
+        self.sent.push_back((self.next_seq, incoming.clone()));
+        self.next_seq
+    }
+
+    /// After the actor failed: the interaction it was handling (if any) and those it never
+    /// started.
+    fn settle(self) -> (Option<Incoming>, Vec<Incoming>) {
+        let finished = self.progress.finished.load(Ordering::Acquire);
+        let started = self.progress.started.load(Ordering::Acquire);
+        let mut in_progress = None;
+        let mut unstarted = Vec::new();
+        for (seq, incoming) in self.sent {
+            if seq <= finished {
+                continue;
+            }
+            if seq == started && started > finished {
+                in_progress = Some(incoming);
+            } else {
+                unstarted.push(incoming);
+            }
+        }
+        (in_progress, unstarted)
+    }
 }
 
 /// How many interaction ids are remembered for de-duplication (well past any replay window).
@@ -95,8 +150,8 @@ impl Actor for RouterActor {
             seen_order: VecDeque::new(),
             status: RouterStatus::default(),
             draining: false,
+            ledgers: HashMap::new(),
             stranded: HashMap::new(),
-            doomed: HashSet::new(),
         })
     }
 
@@ -122,12 +177,8 @@ impl Actor for RouterActor {
                 let _ = reply.send(());
             }
             RouterMsg::InjectGuildPanic { guild } => {
-                // What the router casts after the panic message would die in the mailbox: hold
-                // it for the restarted actor.
-                if let Some(actor) = state.guilds.get(&guild)
-                    && actor.cast(GuildMsg::InjectPanic).is_ok()
-                {
-                    state.doomed.insert(guild);
+                if let Some(actor) = state.guilds.get(&guild) {
+                    let _ = actor.cast(GuildMsg::InjectPanic);
                 }
             }
             RouterMsg::InjectTicketPanic { guild, number } => {
@@ -154,6 +205,7 @@ impl Actor for RouterActor {
             SupervisionEvent::ActorTerminated(cell, _, _) => {
                 if let Some(guild) = state.actor_guilds.remove(&cell.get_id()) {
                     state.guilds.remove(&guild);
+                    state.ledgers.remove(&guild);
                 }
             }
             SupervisionEvent::ActorFailed(cell, error) => {
@@ -161,7 +213,19 @@ impl Actor for RouterActor {
                     return Ok(());
                 };
                 state.guilds.remove(&guild);
-                state.doomed.remove(&guild);
+                let (in_progress, unstarted) = state
+                    .ledgers
+                    .remove(&guild)
+                    .map(Ledger::settle)
+                    .unwrap_or_default();
+                if let Some(incoming) = in_progress {
+                    // Not replayed: it may be what broke the actor.
+                    reply::apologize(&state.ctx.discord, &incoming);
+                }
+                let held = state.stranded.entry(guild).or_default();
+                let later = std::mem::take(held);
+                held.extend(unstarted);
+                held.extend(later);
                 // Its ticket actors belong to the failed instance; the restarted one respawns
                 // them from the store, so none may linger and act twice on a channel.
                 cell.stop_children_and_wait(None, Some(Duration::from_secs(5)))
@@ -183,6 +247,18 @@ impl Actor for RouterActor {
 }
 
 impl RouterState {
+    /// Sends an interaction to its guild actor, noting it in the ledger first: if the actor is
+    /// dead already, the ledger hands it to the successor when the failure is handled.
+    fn forward(&mut self, guild: Snowflake, actor: &ActorRef<GuildMsg>, incoming: Incoming) {
+        let seq = self.ledgers.entry(guild).or_default().record(&incoming);
+        if let Err(error) = actor.cast(GuildMsg::Interaction {
+            seq,
+            incoming: Box::new(incoming),
+        }) {
+            warn!(guild, %error, "guild actor unreachable; the interaction waits for its restart");
+        }
+    }
+
     async fn guild_actor(
         &mut self,
         myself: &ActorRef<RouterMsg>,
@@ -195,20 +271,30 @@ impl RouterState {
             ctx: self.ctx.clone(),
             guild,
             snapshot: self.preloaded.remove(&guild),
+            progress: Arc::default(),
+        };
+        let ledger = Ledger::default();
+        let args = GuildArgs {
+            progress: ledger.progress.clone(),
+            ..args
         };
         match Actor::spawn_linked(None, GuildActor, args, myself.get_cell()).await {
             Ok((actor, _)) => {
                 self.actor_guilds.insert(actor.get_id(), guild);
                 self.guilds.insert(guild, actor.clone());
+                self.ledgers.insert(guild, ledger);
                 for incoming in self.stranded.remove(&guild).unwrap_or_default() {
-                    if let Err(error) = actor.cast(GuildMsg::Interaction(Box::new(incoming))) {
-                        warn!(guild, %error, "new guild actor unreachable; interaction dropped");
-                    }
+                    self.forward(guild, &actor, incoming);
                 }
                 Some(actor)
             }
             Err(error) => {
                 warn!(guild, %error, "could not start the guild actor");
+                // Nobody will handle what waited for this actor: say so rather than leave
+                // people with a spinner.
+                for incoming in self.stranded.remove(&guild).unwrap_or_default() {
+                    reply::apologize(&self.ctx.discord, &incoming);
+                }
                 None
             }
         }
@@ -261,22 +347,13 @@ impl RouterState {
                         }
                         let guild = incoming.guild;
                         self.status.interactions_routed += 1;
-                        if self.doomed.contains(&guild) {
-                            self.stranded.entry(guild).or_default().push(incoming);
+                        if let Some(held) = self.stranded.get_mut(&guild) {
+                            // The guild's actor waits out its restart backoff: keep the order.
+                            held.push(incoming);
                             return;
                         }
-                        if let Some(actor) = self.guild_actor(myself, guild).await
-                            && let Err(error) =
-                                actor.cast(GuildMsg::Interaction(Box::new(incoming)))
-                        {
-                            // The actor died and its failure is not handled yet: the
-                            // interaction waits for the restarted actor.
-                            warn!(guild, %error, "guild actor unreachable; held for its restart");
-                            if let ractor::MessagingErr::SendErr(GuildMsg::Interaction(incoming)) =
-                                error
-                            {
-                                self.stranded.entry(guild).or_default().push(*incoming);
-                            }
+                        if let Some(actor) = self.guild_actor(myself, guild).await {
+                            self.forward(guild, &actor, incoming);
                         }
                     }
                     Err(IncomingError::NotInGuild) => {
