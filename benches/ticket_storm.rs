@@ -1,0 +1,1429 @@
+//! `cargo bench --bench ticket_storm [-- flags]`: a whole server clicks "Open a ticket" at once.
+//!
+//! Two phases in one process and one run, each against a fresh simulator with the same guilds,
+//! members and clicks:
+//! 1. **Ticketeer**: the real bot (actor tree, durable store, twilight clients).
+//! 2. **Null bot**: a gateway shard and twilight-http (through `ticketeer::discord::Discord`, the
+//!    same thin wrapper the bot uses) making the same REST calls per ticket, with no actors and no
+//!    store. The gap between the two is Ticketeer's own overhead.
+//!
+//! Flags: `--guilds N` (20) `--clickers N` (per guild, 50) `--rate-limits off|discord` (off)
+//! `--durability immediate|none` (immediate) `--topics` `--split` (not implemented: refused).
+//! Writes `target/ticket_storm.json`; exits non-zero when an invariant breaks.
+//! docs/benchmarks.md explains every figure.
+
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    path::PathBuf,
+    process::ExitCode,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use futures_util::future::join_all;
+use hdrhistogram::Histogram;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value, json};
+use ticketeer::{
+    actors::{Bot, BotConfig},
+    demo::{channel_from_link, find_action},
+    discord::{Discord, OutgoingMessage, button_row, channel_link, embed},
+    domain::{
+        access,
+        custom_id::{self, Action, HubChoice, SetupChoice, fields},
+        model::TicketState,
+        naming,
+    },
+    sim::{self, RateLimitMode, SeededGuild, SimConfig, SimHandle, SimStats, client::SimClient},
+    store::Durability,
+};
+use tokio::sync::Semaphore;
+use twilight_gateway::{ConfigBuilder, Event, EventTypeFlags, Intents, Shard, ShardId, StreamExt};
+use twilight_model::{
+    application::interaction::InteractionData, channel::ChannelType,
+    channel::message::component::ButtonStyle,
+};
+
+/// Control requests (clicks and answer polls) in flight at once: the clickers' concurrency.
+const IN_FLIGHT: usize = 256;
+/// Channels Discord allows in one category.
+const CATEGORY_CAPACITY: u64 = 50;
+/// Topics added per guild with `--topics`.
+const TOPICS: usize = 3;
+
+#[derive(Debug, Clone)]
+struct Params {
+    guilds: usize,
+    clickers: usize,
+    rate_limits: RateLimitMode,
+    durability: Durability,
+    topics: bool,
+    split: bool,
+}
+
+impl Params {
+    fn parse(args: impl Iterator<Item = String>) -> Result<Params, String> {
+        let mut p = Params {
+            guilds: 20,
+            clickers: 50,
+            rate_limits: RateLimitMode::Off,
+            durability: Durability::Immediate,
+            topics: false,
+            split: false,
+        };
+        let mut args = args.peekable();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+            match arg.as_str() {
+                // cargo passes `--bench` to every harness = false target.
+                "--bench" => {}
+                "--guilds" => {
+                    p.guilds = value("--guilds")?
+                        .parse()
+                        .map_err(|_| "--guilds takes a number".to_string())?
+                }
+                "--clickers" => {
+                    p.clickers = value("--clickers")?
+                        .parse()
+                        .map_err(|_| "--clickers takes a number".to_string())?
+                }
+                "--rate-limits" => {
+                    p.rate_limits = match value("--rate-limits")?.as_str() {
+                        "off" => RateLimitMode::Off,
+                        "discord" => RateLimitMode::Discord,
+                        other => return Err(format!("--rate-limits off|discord, not {other}")),
+                    }
+                }
+                "--durability" => {
+                    p.durability = match value("--durability")?.as_str() {
+                        "immediate" => Durability::Immediate,
+                        "none" => Durability::None,
+                        other => return Err(format!("--durability immediate|none, not {other}")),
+                    }
+                }
+                "--topics" => p.topics = true,
+                "--split" => p.split = true,
+                other => return Err(format!("unknown argument {other}")),
+            }
+        }
+        if p.guilds == 0 || p.clickers == 0 {
+            return Err("--guilds and --clickers must be at least 1".into());
+        }
+        if p.clickers > 500 {
+            return Err("--clickers is at most 500 (the largest per-server limit)".into());
+        }
+        Ok(p)
+    }
+
+    fn rate_limited(&self) -> bool {
+        self.rate_limits == RateLimitMode::Discord
+    }
+
+    fn tickets(&self) -> usize {
+        self.guilds * self.clickers
+    }
+
+    /// How long a phase may take before the benchmark gives up on the stragglers.
+    fn phase_deadline(&self) -> Duration {
+        if self.rate_limited() {
+            // The slowest bucket a ticket needs (see `discord_bound`) at one call per ticket,
+            // with 50% slack for 429 retries, plus start-up.
+            let b = discord_bound(self, 4.0 * self.tickets() as f64);
+            let slowest = b.global_s.max(b.channel_create_s).max(b.dm_create_s);
+            Duration::from_secs_f64(60.0 + 1.5 * slowest)
+        } else {
+            Duration::from_secs(120)
+        }
+    }
+}
+
+/// What Discord's limits (as the simulator enforces them, `RateLimitTable::default()`: fixed
+/// windows, the first one available at once) allow for this workload, as the seconds each
+/// constraint needs at the least. The bound is `tickets / the longest of them`.
+#[derive(Debug, Clone, Copy)]
+struct Bound {
+    /// The global 50 req/s over every limited call of the storm.
+    global_s: f64,
+    /// Channel creation is bucketed per guild (the guilds run in parallel).
+    channel_create_s: f64,
+    /// `POST /users/@me/channels` has no major parameter: one bucket for the whole bot.
+    dm_create_s: f64,
+    tickets: f64,
+}
+
+impl Bound {
+    /// `(tickets/s, binding constraint)`; infinite when everything fits in the first windows.
+    fn min(&self) -> (f64, &'static str) {
+        let (s, name) = [
+            (self.global_s, "global 50 req/s"),
+            (self.channel_create_s, "channel creation per guild"),
+            (self.dm_create_s, "DM channel creation per bot"),
+        ]
+        .into_iter()
+        .fold((0.0, "none"), |a, b| if b.0 > a.0 { b } else { a });
+        if s > 0.0 {
+            (self.tickets / s, name)
+        } else {
+            (f64::INFINITY, name)
+        }
+    }
+}
+
+/// Least time `calls` requests take under `rule`: every window after the first is waited out.
+fn window_time(calls: f64, rule: sim::ratelimit::Rule) -> f64 {
+    if calls <= 0.0 {
+        return 0.0;
+    }
+    ((calls / f64::from(rule.limit)).ceil() - 1.0) * rule.window.as_secs_f64()
+}
+
+/// `limited` is the storm's limited calls that were served (429s excluded). The workload needs
+/// per guild one channel per ticket plus the tickets category, and one DM channel per ticket
+/// (every opener is new, so no DM channel is cached).
+fn discord_bound(params: &Params, limited: f64) -> Bound {
+    let table = sim::RateLimitTable::default();
+    let tickets = params.tickets() as f64;
+    let global = sim::ratelimit::Rule::per(table.global_per_second, 1_000);
+    Bound {
+        global_s: window_time(limited, global),
+        channel_create_s: window_time(params.clickers as f64 + 1.0, table.channel_create),
+        dm_create_s: window_time(tickets, table.dm_create),
+        tickets,
+    }
+}
+
+/// Percentiles of one latency, in milliseconds.
+fn summary(h: &Histogram<u64>) -> Value {
+    if h.is_empty() {
+        return json!({"p50": null, "p99": null, "max": null, "count": 0});
+    }
+    json!({
+        "p50": h.value_at_quantile(0.50),
+        "p99": h.value_at_quantile(0.99),
+        "max": h.max(),
+        "count": h.len(),
+    })
+}
+
+fn new_histogram() -> Histogram<u64> {
+    // 1 ms .. 1 hour at 3 significant digits; these bounds are constants, so this cannot fail.
+    Histogram::new_with_bounds(1, 3_600_000, 3).expect("valid histogram bounds")
+}
+
+/// One clicker's result.
+#[derive(Debug, Default)]
+struct ClickResult {
+    guild: u64,
+    ack_ms: Option<u64>,
+    /// Click → the answer visibly links the channel (polled, so an upper bound).
+    answer_ms: Option<u64>,
+    /// Click → channel created, from the simulator's own snowflake clock (exact to 1 ms).
+    channel_ms: Option<u64>,
+    channel: Option<u64>,
+    /// The member was told a place in the waiting line before the channel link.
+    in_line: bool,
+    error: Option<String>,
+}
+
+/// The guild as the clickers see it.
+#[derive(Debug, Clone)]
+struct Target {
+    seeded: SeededGuild,
+    panel: u64,
+}
+
+#[derive(Debug)]
+struct Storm {
+    results: Vec<ClickResult>,
+    elapsed: Duration,
+    /// Time until every answer was seen (before waiting for the DMs).
+    answers_elapsed: Duration,
+    before: SimStats,
+    after: SimStats,
+}
+
+/// Snowflake → milliseconds since Discord's epoch.
+fn snowflake_ms(id: u64) -> u64 {
+    id >> 22
+}
+
+/// The components' string-select option values of a message.
+fn select_values(message: &Value) -> Vec<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Array(options)) = map.get("options") {
+                    out.extend(
+                        options
+                            .iter()
+                            .filter_map(|o| o.get("value").and_then(Value::as_str))
+                            .map(str::to_owned),
+                    );
+                }
+                map.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(c) = message.get("components") {
+        walk(c, &mut out);
+    }
+    out
+}
+
+fn content(outcome_message: Option<&Value>) -> String {
+    outcome_message
+        .and_then(|m| m.get("content"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Answers that a later edit replaces: the topic picker and the waiting line.
+fn is_interim(text: &str) -> bool {
+    ["What is your ticket", "Choose", " in line"]
+        .iter()
+        .any(|p| text.contains(p))
+}
+
+/// Polls an acknowledged interaction until its message links a channel; backs off so the polls
+/// of hundreds of clickers do not become the load being measured.
+async fn wait_for_link(
+    client: &SimClient,
+    id: u64,
+    deadline: Instant,
+) -> Result<(u64, bool), String> {
+    let mut pause = Duration::from_millis(5);
+    let mut in_line = false;
+    loop {
+        let outcome = client
+            .wait_interaction(id, 0)
+            .await
+            .map_err(|e| format!("poll: {e}"))?;
+        let text = content(outcome.message.as_ref());
+        if let Some(channel) = channel_from_link(&text) {
+            return Ok((channel, in_line));
+        }
+        in_line |= text.contains(" in line");
+        if !text.is_empty() && !is_interim(&text) {
+            // A final answer without a link: a refusal or a failure the member sees.
+            return Err(format!("answered without a ticket: {text}"));
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "no channel link before the deadline; last answer {text:?}"
+            ));
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+}
+
+/// One member clicks Open (and picks a topic when asked); measures what the member sees.
+async fn click(
+    client: &SimClient,
+    target: &Target,
+    member: u64,
+    index: usize,
+    deadline: Instant,
+) -> ClickResult {
+    let g = &target.seeded;
+    let mut result = ClickResult {
+        guild: g.guild_id,
+        ..Default::default()
+    };
+    let start = Instant::now();
+    let outcome = async {
+        let id = client
+            .click(
+                g.guild_id,
+                g.general_channel_id,
+                member,
+                target.panel,
+                &custom_id::encode(&Action::OpenTicket),
+            )
+            .await
+            .map_err(|e| format!("click refused: {e}"))?;
+        let first = client
+            .wait_interaction(id, 10_000)
+            .await
+            .map_err(|e| format!("wait: {e}"))?;
+        if first.state != "responded" {
+            return Err(format!(
+                "interaction {id} {} (not acknowledged in time)",
+                first.state
+            ));
+        }
+        result.ack_ms = first.ack_ms;
+        let mut answer_id = id;
+        let mut click_id = id;
+        // A server with topics answers with a picker first: the member picks one.
+        if let Some(picker) = first.message.as_ref().filter(|m| {
+            find_action(std::slice::from_ref(m), |a| {
+                matches!(a, Action::PickTopic { .. })
+            })
+            .is_some()
+        }) {
+            let (message, pick_id) = find_action(std::slice::from_ref(picker), |a| {
+                matches!(a, Action::PickTopic { .. })
+            })
+            .ok_or("picker without a select")?;
+            let values = select_values(picker);
+            let value = values
+                .get(index % values.len().max(1))
+                .cloned()
+                .ok_or("picker without topics")?;
+            let id2 = client
+                .select(
+                    g.guild_id,
+                    g.general_channel_id,
+                    member,
+                    message,
+                    &pick_id,
+                    &[value],
+                )
+                .await
+                .map_err(|e| format!("topic select refused: {e}"))?;
+            let second = client
+                .wait_interaction(id2, 10_000)
+                .await
+                .map_err(|e| format!("wait: {e}"))?;
+            if second.state != "responded" {
+                return Err(format!("topic pick {id2} {}", second.state));
+            }
+            answer_id = id2;
+            click_id = id2;
+        }
+        let (channel, in_line) = wait_for_link(client, answer_id, deadline).await?;
+        Ok::<_, String>((channel, click_id, in_line))
+    }
+    .await;
+    match outcome {
+        Ok((channel, click_id, in_line)) => {
+            result.in_line = in_line;
+            result.answer_ms = Some(start.elapsed().as_millis() as u64);
+            result.channel = Some(channel);
+            // Both ids come from the simulator's clock: creation of the (last) interaction → of
+            // the channel.
+            result.channel_ms = Some(snowflake_ms(channel).saturating_sub(snowflake_ms(click_id)));
+        }
+        Err(e) => result.error = Some(e),
+    }
+    result
+}
+
+fn progress(total: usize, label: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total as u64);
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{label:>10} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} tickets ({{per_sec}})"
+    )) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Every member of every guild clicks at once, `IN_FLIGHT` at a time; returns when every
+/// answer arrived and every DM went out (or the deadline passed).
+async fn storm(client: &SimClient, targets: &[Target], params: &Params, label: &str) -> Storm {
+    let before = client.stats().await.unwrap_or_default();
+    let messages_before = message_posts(&before);
+    let bar = progress(params.tickets(), label);
+    let permits = Arc::new(Semaphore::new(IN_FLIGHT));
+    let deadline = Instant::now() + params.phase_deadline();
+    let start = Instant::now();
+    // Round-robin over guilds so the burst hits every guild at once, not one after another.
+    let mut jobs = Vec::with_capacity(params.tickets());
+    for i in 0..params.clickers {
+        for t in targets {
+            jobs.push((t.clone(), t.seeded.member_ids[i], i));
+        }
+    }
+    let tasks: Vec<_> = jobs
+        .into_iter()
+        .map(|(target, member, index)| {
+            let (client, permits, bar) = (client.clone(), permits.clone(), bar.clone());
+            tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let r = click(&client, &target, member, index, deadline).await;
+                bar.inc(1);
+                r
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(tasks.len());
+    for t in join_all(tasks).await {
+        results.push(t.unwrap_or_else(|e| ClickResult {
+            error: Some(format!("clicker task failed: {e}")),
+            ..Default::default()
+        }));
+    }
+    let answers_elapsed = start.elapsed();
+    bar.finish();
+    // End to end includes the welcome message and the DM, which may land after the answer.
+    let opened = results.iter().filter(|r| r.channel.is_some()).count() as u64;
+    let mut after = client.stats().await.unwrap_or_default();
+    while message_posts(&after).saturating_sub(messages_before) < 2 * opened
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        after = client.stats().await.unwrap_or_default();
+    }
+    let elapsed = start.elapsed();
+    Storm {
+        results,
+        elapsed,
+        answers_elapsed,
+        before,
+        after,
+    }
+}
+
+fn message_posts(s: &SimStats) -> u64 {
+    s.requests_per_route
+        .get("POST /channels/{id}/messages")
+        .copied()
+        .unwrap_or(0)
+}
+
+/// Interaction callbacks and webhook (followup/@original) calls are exempt from the global limit.
+fn is_limited(route: &str) -> bool {
+    let path = route.split_once(' ').map(|(_, p)| p).unwrap_or(route);
+    !(path.starts_with("/interactions/") || path.starts_with("/webhooks/"))
+}
+
+#[derive(Debug, Default)]
+struct RestCounts {
+    total: u64,
+    limited: u64,
+    per_route: BTreeMap<String, u64>,
+    rate_limited: u64,
+    failed_interactions: u64,
+}
+
+fn rest_delta(before: &SimStats, after: &SimStats) -> RestCounts {
+    let mut out = RestCounts {
+        total: after.total_requests.saturating_sub(before.total_requests),
+        rate_limited: after.rate_limited.saturating_sub(before.rate_limited),
+        failed_interactions: after
+            .interactions_failed
+            .saturating_sub(before.interactions_failed),
+        ..Default::default()
+    };
+    for (route, n) in &after.requests_per_route {
+        let d = n.saturating_sub(before.requests_per_route.get(route).copied().unwrap_or(0));
+        if d == 0 {
+            continue;
+        }
+        if is_limited(route) {
+            out.limited += d;
+        }
+        out.per_route.insert(route.clone(), d);
+    }
+    out
+}
+
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+async fn start_sim(params: &Params) -> Result<SimHandle, String> {
+    sim::start(SimConfig {
+        rate_limits: params.rate_limits,
+        ..SimConfig::default()
+    })
+    .await
+    .map_err(|e| format!("simulator did not start: {e}"))
+}
+
+async fn seed(sim: &SimHandle, params: &Params) -> Vec<SeededGuild> {
+    let mut guilds = Vec::with_capacity(params.guilds);
+    for _ in 0..params.guilds {
+        guilds.push(sim.seed_guild(params.clickers).await);
+    }
+    guilds
+}
+
+/// Waits for an interaction's answer text (deferred answers are edited later).
+async fn answer_text(client: &SimClient, id: u64, needle: &str) -> Result<Value, String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        let outcome = client
+            .wait_interaction(id, 5_000)
+            .await
+            .map_err(|e| e.to_string())?;
+        if outcome.state == "failed" {
+            return Err(format!("interaction {id} failed"));
+        }
+        if outcome.modal.is_some() && needle.is_empty() {
+            return Ok(outcome.modal.unwrap_or_default());
+        }
+        last = content(outcome.message.as_ref());
+        if outcome.state == "responded" && last.contains(needle) {
+            return Ok(outcome.message.unwrap_or_default());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Err(format!(
+        "interaction {id} never said {needle:?}; last: {last:?}"
+    ))
+}
+
+/// The owner opens a setup page through `/ticket menu` → Setup → `choice`.
+async fn open_setup(
+    client: &SimClient,
+    g: &SeededGuild,
+    choice: SetupChoice,
+) -> Result<Value, String> {
+    let (gid, c, owner) = (g.guild_id, g.general_channel_id, g.owner_id);
+    let id = client
+        .command(
+            gid,
+            c,
+            owner,
+            "ticket",
+            json!([{"name": "menu", "type": 1, "options": []}]),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let hub = answer_text(client, id, "").await?;
+    let hub_id = hub["id"]
+        .as_str()
+        .and_then(|s| s.parse::<u64>().ok())
+        .ok_or("hub without a message")?;
+    let id = client
+        .select(
+            gid,
+            c,
+            owner,
+            hub_id,
+            &custom_id::encode(&Action::HubMenu),
+            &[HubChoice::Setup.as_str().into()],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    answer_text(client, id, "").await?;
+    let id = client
+        .select(
+            gid,
+            c,
+            owner,
+            hub_id,
+            &custom_id::encode(&Action::SetupMenu),
+            &[choice.as_str().into()],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    answer_text(client, id, "").await
+}
+
+/// Raises the server limit when more than the default 50 members will click, and adds topics.
+async fn configure(client: &SimClient, g: &SeededGuild, params: &Params) -> Result<(), String> {
+    let (gid, c, owner) = (g.guild_id, g.general_channel_id, g.owner_id);
+    if params.clickers > 50 {
+        open_setup(client, g, SetupChoice::Limits).await?;
+        let per_guild = params.clickers.to_string();
+        let id = client
+            .submit_modal(
+                gid,
+                c,
+                owner,
+                &custom_id::encode(&Action::LimitsModal),
+                &[
+                    (fields::LIMIT_PER_MEMBER, "1"),
+                    (fields::LIMIT_PER_GUILD, &per_guild),
+                ],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        answer_text(client, id, "Limits saved").await?;
+    }
+    if params.topics {
+        for t in 0..TOPICS {
+            open_setup(client, g, SetupChoice::TopicAdd).await?;
+            let name = format!("Topic {t}");
+            let id = client
+                .submit_modal(
+                    gid,
+                    c,
+                    owner,
+                    &custom_id::encode(&Action::TopicAddModal),
+                    &[(fields::TOPIC_NAME, &name)],
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            answer_text(client, id, "added").await?;
+        }
+    }
+    Ok(())
+}
+
+async fn post_panel(client: &SimClient, g: &SeededGuild) -> Result<u64, String> {
+    let id = client
+        .command(
+            g.guild_id,
+            g.general_channel_id,
+            g.owner_id,
+            "ticket",
+            json!([{"name": "panel", "type": 1, "options": []}]),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    answer_text(client, id, "Panel posted").await?;
+    let messages = client
+        .channel_messages(g.general_channel_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    find_action(&messages, |a| *a == Action::OpenTicket)
+        .map(|(m, _)| m)
+        .ok_or_else(|| "no panel with an Open button".to_string())
+}
+
+/// What one phase measured.
+#[derive(Debug)]
+struct PhaseFigures {
+    tickets: u64,
+    tickets_per_s: f64,
+    answers_per_s: f64,
+    ack: Histogram<u64>,
+    answer: Histogram<u64>,
+    channel: Histogram<u64>,
+    rest: RestCounts,
+    errors: u64,
+    error_samples: Vec<String>,
+    elapsed: Duration,
+    in_line: u64,
+}
+
+fn figures(storm: &Storm) -> PhaseFigures {
+    let (mut ack, mut answer, mut channel) = (new_histogram(), new_histogram(), new_histogram());
+    let mut errors = 0;
+    let mut error_samples = Vec::new();
+    for r in &storm.results {
+        if let Some(ms) = r.ack_ms {
+            let _ = ack.record(ms.max(1));
+        }
+        if let Some(ms) = r.answer_ms {
+            let _ = answer.record(ms.max(1));
+        }
+        if let Some(ms) = r.channel_ms {
+            let _ = channel.record(ms.max(1));
+        }
+        if let Some(e) = &r.error {
+            errors += 1;
+            if error_samples.len() < 5 {
+                error_samples.push(e.clone());
+            }
+        }
+    }
+    let rest = rest_delta(&storm.before, &storm.after);
+    errors += rest.failed_interactions;
+    let tickets = storm.results.iter().filter(|r| r.channel.is_some()).count() as u64;
+    PhaseFigures {
+        tickets,
+        tickets_per_s: tickets as f64 / storm.elapsed.as_secs_f64(),
+        answers_per_s: tickets as f64 / storm.answers_elapsed.as_secs_f64(),
+        ack,
+        answer,
+        channel,
+        rest,
+        errors,
+        error_samples,
+        elapsed: storm.elapsed,
+        in_line: storm.results.iter().filter(|r| r.in_line).count() as u64,
+    }
+}
+
+/// Checks what must hold after the storm; returns the broken invariants.
+async fn check_invariants(
+    client: &SimClient,
+    storm: &Storm,
+    targets: &[Target],
+    bot: Option<&Bot>,
+) -> Vec<String> {
+    let mut broken = Vec::new();
+    let mut by_guild: HashMap<u64, Vec<u64>> = HashMap::new();
+    for r in &storm.results {
+        if let Some(c) = r.channel {
+            by_guild.entry(r.guild).or_default().push(c);
+        }
+    }
+    for t in targets {
+        let gid = t.seeded.guild_id;
+        let answered = by_guild.remove(&gid).unwrap_or_default();
+        let distinct: HashSet<u64> = answered.iter().copied().collect();
+        if distinct.len() != answered.len() {
+            broken.push(format!(
+                "guild {gid}: two members were given the same channel"
+            ));
+        }
+        let channels = match client.guild_channels(gid).await {
+            Ok(c) => c,
+            Err(e) => {
+                broken.push(format!("guild {gid}: channel list unavailable: {e}"));
+                continue;
+            }
+        };
+        let tickets: Vec<(String, u64)> = channels
+            .iter()
+            .filter_map(|c| {
+                let name = c.get("name")?.as_str()?;
+                let id = c.get("id")?.as_str()?.parse().ok()?;
+                name.starts_with("ticket-").then(|| (name.to_owned(), id))
+            })
+            .collect();
+        let names: HashSet<&String> = tickets.iter().map(|(n, _)| n).collect();
+        if names.len() != tickets.len() {
+            broken.push(format!(
+                "guild {gid}: duplicate ticket numbers among {} channels",
+                tickets.len()
+            ));
+        }
+        if tickets.len() != answered.len() {
+            broken.push(format!(
+                "guild {gid}: {} ticket channels for {} answered tickets (one channel per ticket)",
+                tickets.len(),
+                answered.len()
+            ));
+        }
+        let ids: HashSet<u64> = tickets.iter().map(|(_, id)| *id).collect();
+        if let Some(missing) = distinct.iter().find(|c| !ids.contains(c)) {
+            broken.push(format!(
+                "guild {gid}: answered channel {missing} does not exist"
+            ));
+        }
+        if let Some(bot) = bot {
+            match bot.store().all_tickets(gid).await {
+                Ok(records) => {
+                    let numbers: HashSet<u64> = records.iter().map(|r| r.number).collect();
+                    if numbers.len() != records.len() {
+                        broken.push(format!(
+                            "guild {gid}: duplicate ticket numbers in the store"
+                        ));
+                    }
+                    let stored: HashSet<u64> = records
+                        .iter()
+                        .filter(|r| r.state == TicketState::Open)
+                        .filter_map(|r| r.channel)
+                        .collect();
+                    let lost = distinct.iter().filter(|c| !stored.contains(c)).count();
+                    if lost > 0 {
+                        broken.push(format!(
+                            "guild {gid}: {lost} answered tickets have no open record in the store"
+                        ));
+                    }
+                }
+                Err(e) => broken.push(format!("guild {gid}: store unreadable: {e}")),
+            }
+        }
+    }
+    broken
+}
+
+/// Phase 1: the real bot.
+async fn run_ticketeer(
+    params: &Params,
+) -> Result<(PhaseFigures, Vec<String>, Value, Option<u64>), String> {
+    let sim = start_sim(params).await?;
+    let client = sim.client();
+    let guilds = seed(&sim, params).await;
+    let dir = std::env::temp_dir().join(format!("ticketeer-storm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    // The engine run measures the bot, not twilight's client-side 50 req/s limiter.
+    config.ratelimiter = params.rate_limited();
+    config.durability = params.durability;
+    let setup_start = Instant::now();
+    let bot = Bot::start(config)
+        .await
+        .map_err(|e| format!("bot did not start: {e}"))?;
+    if !bot.wait_ready(params.guilds, Duration::from_secs(60)).await {
+        return Err("bot did not become ready within 60 s".into());
+    }
+    let ready_ms = setup_start.elapsed().as_millis() as u64;
+    let setups = guilds.iter().map(|g| {
+        let client = client.clone();
+        async move {
+            configure(&client, g, params).await?;
+            let panel = post_panel(&client, g).await?;
+            Ok::<_, String>(Target {
+                seeded: g.clone(),
+                panel,
+            })
+        }
+    });
+    let mut targets = Vec::new();
+    for t in join_all(setups).await {
+        targets.push(t?);
+    }
+    let setup_ms = setup_start.elapsed().as_millis() as u64;
+    let store_before = bot.store().stats();
+    let storm = storm(&client, &targets, params, "ticketeer").await;
+    let store_after = bot.store().stats();
+    let figures = figures(&storm);
+    let broken = check_invariants(&client, &storm, &targets, Some(&bot)).await;
+    let peak = peak_rss_bytes();
+    let commits = store_after.commits.saturating_sub(store_before.commits);
+    let ops = store_after.ops.saturating_sub(store_before.ops);
+    let shutdown_start = Instant::now();
+    bot.shutdown().await;
+    let shutdown_ms = shutdown_start.elapsed().as_millis() as u64;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let extra = json!({
+        "commits": commits,
+        "store_ops": ops,
+        "phases_ms": {
+            "start_to_ready": ready_ms,
+            "start_to_panels_posted": setup_ms,
+            "storm_answers": storm.answers_elapsed.as_millis() as u64,
+            "storm_end_to_end": storm.elapsed.as_millis() as u64,
+            "shutdown": shutdown_ms,
+        },
+    });
+    Ok((figures, broken, extra, peak))
+}
+
+/// The null bot: reacts to INTERACTION_CREATE with the same REST calls per ticket as Ticketeer,
+/// straight through twilight-http, numbering tickets with an in-memory counter.
+struct NullBot {
+    discord: Discord,
+    counters: Mutex<HashMap<u64, u64>>,
+    /// The categories each guild's tickets go in, made at setup: Discord holds at most 50
+    /// channels per category, so ticket `n` goes in category `(n - 1) / 50`.
+    categories: Mutex<HashMap<u64, Vec<u64>>>,
+    errors: AtomicU64,
+    topics: bool,
+}
+
+impl NullBot {
+    fn next_number(&self, guild: u64) -> u64 {
+        let mut c = self.counters.lock().unwrap_or_else(|e| e.into_inner());
+        let n = c.entry(guild).or_insert(0);
+        *n += 1;
+        *n
+    }
+
+    fn error(&self, what: &str, e: impl std::fmt::Display) {
+        self.errors.fetch_add(1, Ordering::Relaxed);
+        eprintln!("null bot: {what}: {e}");
+    }
+
+    async fn handle(
+        self: Arc<Self>,
+        interaction: Box<twilight_model::application::interaction::Interaction>,
+    ) {
+        let (Some(guild), Some(user)) = (interaction.guild_id, interaction.author_id()) else {
+            return;
+        };
+        let (guild, user) = (guild.get(), user.get());
+        let id = interaction.id.get();
+        let token = interaction.token.clone();
+        let Some(InteractionData::MessageComponent(data)) = &interaction.data else {
+            return;
+        };
+        let action = custom_id::decode(&data.custom_id).ok();
+        if self.topics && action == Some(Action::OpenTicket) {
+            // The topic picker, as Ticketeer answers it.
+            let options: Vec<_> = (1..=TOPICS as u32)
+                .map(|t| ticketeer_select_option(t.to_string(), format!("Topic {t}")))
+                .collect();
+            let select = ticketeer_select(
+                custom_id::encode(&Action::PickTopic { opener: user }),
+                options,
+            );
+            if let Err(e) = self
+                .discord
+                .reply_ephemeral(id, &token, "What is your ticket about?", vec![select])
+                .await
+            {
+                self.error("topic picker", e);
+            }
+            return;
+        }
+        let ack = if self.topics {
+            self.discord.defer_update(id, &token).await
+        } else {
+            self.discord.defer_ephemeral(id, &token).await
+        };
+        if let Err(e) = ack {
+            return self.error("acknowledge", e);
+        }
+        let topic_name = if self.topics {
+            data.values.first().map(|v| format!("Topic {v}"))
+        } else {
+            None
+        };
+        let number = self.next_number(guild);
+        let bot = self.discord.bot_user_id();
+        let overwrites = access::ticket_overwrites(guild, bot, user, &[], &[]);
+        let parent = self
+            .categories
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&guild)
+            .and_then(|c| c.get(((number - 1) / CATEGORY_CAPACITY) as usize).copied());
+        let topic = naming::channel_topic(number, user, topic_name.as_deref());
+        let channel = match self
+            .discord
+            .create_channel(
+                guild,
+                &naming::channel_name(number),
+                ChannelType::GuildText,
+                parent,
+                Some(&topic),
+                &overwrites,
+            )
+            .await
+        {
+            Ok(c) => c,
+            Err(e) => return self.error("create channel", e),
+        };
+        let welcome = OutgoingMessage {
+            content: Some(format!("<@{user}>")),
+            embeds: vec![embed(
+                &format!("Ticket #{number}"),
+                &format!(
+                    "Hello <@{user}>! Staff will be with you shortly. Describe your request here."
+                ),
+                0x5865F2,
+                None,
+            )],
+            components: vec![button_row(&[
+                (
+                    custom_id::encode(&Action::Close { ticket: number }),
+                    "Close",
+                    ButtonStyle::Danger,
+                ),
+                (
+                    custom_id::encode(&Action::CloseWithReason { ticket: number }),
+                    "Close with reason",
+                    ButtonStyle::Secondary,
+                ),
+            ])],
+            attachments: Vec::new(),
+        };
+        if let Err(e) = self.discord.send_message(channel, &welcome, &[user]).await {
+            self.error("welcome", e);
+        }
+        let text = format!(
+            "Your ticket #{number} is open: {}",
+            channel_link(guild, channel)
+        );
+        if let Err(e) = self.discord.edit_original(&token, &text, &[]).await {
+            self.error("answer", e);
+        }
+        let dm = match self.discord.open_dm(user).await {
+            Ok(dm) => dm,
+            Err(e) => return self.error("open DM", e),
+        };
+        let message = OutgoingMessage {
+            content: Some(text),
+            ..Default::default()
+        };
+        if let Err(e) = self.discord.send_message(dm, &message, &[]).await {
+            self.error("DM", e);
+        }
+    }
+}
+
+fn ticketeer_select_option(
+    value: String,
+    label: String,
+) -> twilight_model::channel::message::component::SelectMenuOption {
+    twilight_model::channel::message::component::SelectMenuOption {
+        default: false,
+        description: None,
+        emoji: None,
+        label,
+        value,
+    }
+}
+
+fn ticketeer_select(
+    custom_id: String,
+    options: Vec<twilight_model::channel::message::component::SelectMenuOption>,
+) -> twilight_model::channel::message::Component {
+    use twilight_model::channel::message::component::{
+        ActionRow, Component, SelectMenu, SelectMenuType,
+    };
+    Component::ActionRow(ActionRow {
+        id: None,
+        components: vec![Component::SelectMenu(SelectMenu {
+            channel_types: None,
+            custom_id,
+            default_values: None,
+            disabled: false,
+            id: None,
+            kind: SelectMenuType::Text,
+            max_values: Some(1),
+            min_values: Some(1),
+            options: Some(options),
+            placeholder: Some("Choose a topic".into()),
+            required: None,
+        })],
+    })
+}
+
+/// Phase 2: the null bot against a fresh simulator with the same guilds and clicks.
+async fn run_null_bot(params: &Params) -> Result<(PhaseFigures, Vec<String>), String> {
+    let sim = start_sim(params).await?;
+    let client = sim.client();
+    let guilds = seed(&sim, params).await;
+    let token = "simulated-token";
+    let discord = Discord::connect(token, Some(&sim.http_url()), params.rate_limited())
+        .await
+        .map_err(|e| format!("null bot could not connect: {e}"))?;
+    let nullbot = Arc::new(NullBot {
+        discord: discord.clone(),
+        counters: Mutex::new(HashMap::new()),
+        categories: Mutex::new(HashMap::new()),
+        errors: AtomicU64::new(0),
+        topics: params.topics,
+    });
+    let config = ConfigBuilder::new(token.to_owned(), Intents::GUILDS)
+        .proxy_url(sim.gateway_url())
+        .queue(twilight_gateway::queue::InMemoryQueue::new(
+            0,
+            1000,
+            Duration::from_secs(86_400),
+            1000,
+        ))
+        .build();
+    let mut shard = Shard::with_config(ShardId::ONE, config);
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<()>();
+    let handler = nullbot.clone();
+    let poller = tokio::spawn(async move {
+        let mut ready = Some(ready_tx);
+        let flags = EventTypeFlags::READY | EventTypeFlags::INTERACTION_CREATE;
+        while let Some(item) = shard.next_event(flags).await {
+            match item {
+                Ok(Event::Ready(_)) => {
+                    if let Some(tx) = ready.take() {
+                        let _ = tx.send(());
+                    }
+                }
+                Ok(Event::InteractionCreate(ic)) => {
+                    tokio::spawn(handler.clone().handle(Box::new(ic.0)));
+                }
+                Ok(_) => {}
+                Err(e) => eprintln!("null bot gateway: {e}"),
+            }
+        }
+    });
+    tokio::time::timeout(Duration::from_secs(30), ready_rx)
+        .await
+        .map_err(|_| "null bot gateway not ready in 30 s".to_string())?
+        .map_err(|_| "null bot gateway ended".to_string())?;
+    let mut targets = Vec::new();
+    for g in &guilds {
+        let bot = discord.bot_user_id();
+        let mut categories = Vec::new();
+        for _ in 0..(params.clickers as u64).div_ceil(CATEGORY_CAPACITY) {
+            let category = discord
+                .create_channel(
+                    g.guild_id,
+                    "Tickets",
+                    ChannelType::GuildCategory,
+                    None,
+                    None,
+                    &access::category_overwrites(g.guild_id, bot, &[]),
+                )
+                .await
+                .map_err(|e| format!("null bot category: {e}"))?;
+            categories.push(category);
+        }
+        nullbot
+            .categories
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(g.guild_id, categories);
+        let panel = discord
+            .send_message(
+                g.general_channel_id,
+                &OutgoingMessage {
+                    content: Some("Need help? Open a ticket.".into()),
+                    components: vec![button_row(&[(
+                        custom_id::encode(&Action::OpenTicket),
+                        "Open a ticket",
+                        ButtonStyle::Primary,
+                    )])],
+                    ..Default::default()
+                },
+                &[],
+            )
+            .await
+            .map_err(|e| format!("null bot panel: {e}"))?;
+        targets.push(Target {
+            seeded: g.clone(),
+            panel,
+        });
+    }
+    let storm = storm(&client, &targets, params, "null bot").await;
+    let mut figures = figures(&storm);
+    figures.errors += nullbot.errors.load(Ordering::Relaxed);
+    let broken = check_invariants(&client, &storm, &targets, None).await;
+    poller.abort();
+    sim.shutdown().await;
+    Ok((figures, broken))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+fn ms3(h: &Histogram<u64>) -> String {
+    if h.is_empty() {
+        return "-".into();
+    }
+    format!(
+        "{} / {} / {}",
+        h.value_at_quantile(0.5),
+        h.value_at_quantile(0.99),
+        h.max()
+    )
+}
+
+async fn run(params: Params) -> Result<bool, String> {
+    let (bot, mut broken, extra, peak) = run_ticketeer(&params).await?;
+    let (nullbot, null_broken) = run_null_bot(&params).await?;
+    broken.extend(null_broken.into_iter().map(|b| format!("null bot: {b}")));
+    // A baseline that failed part of its work is no baseline: no ratio then.
+    let ratio = (nullbot.errors == 0 && nullbot.tickets == params.tickets() as u64)
+        .then(|| bot.tickets_per_s / nullbot.tickets_per_s);
+    let tickets = bot.tickets.max(1) as f64;
+    let rest_per_ticket = bot.rest.total as f64 / tickets;
+    let limited_per_ticket = bot.rest.limited as f64 / tickets;
+    let commits = extra["commits"].as_u64().unwrap_or(0);
+    let commits_per_ticket = commits as f64 / tickets;
+    let null_tickets = nullbot.tickets.max(1) as f64;
+    let served = bot.rest.limited.saturating_sub(bot.rest.rate_limited) as f64;
+    let bound = discord_bound(&params, served);
+    let (discord_bound, binding) = bound.min();
+    let missing = params.tickets() as u64 - bot.tickets;
+    let invariants_ok = broken.is_empty() && missing == 0;
+    if missing > 0 {
+        broken.push(format!(
+            "{missing} of {} clicks did not end in a ticket",
+            params.tickets()
+        ));
+    }
+    let report = json!({
+        "tickets_per_s": bot.tickets_per_s,
+        "null_bot_tickets_per_s": nullbot.tickets_per_s,
+        "ratio": ratio,
+        "ack_ms": summary(&bot.ack),
+        "click_to_channel_ms": summary(&bot.channel),
+        "click_to_answer_ms": summary(&bot.answer),
+        "rest_calls_per_ticket": rest_per_ticket,
+        "limited_rest_calls_per_ticket": limited_per_ticket,
+        "commits_per_ticket": commits_per_ticket,
+        "peak_rss_bytes": peak,
+        "errors": bot.errors,
+        "invariants_ok": invariants_ok,
+        "broken_invariants": broken,
+        "error_samples": bot.error_samples,
+        "tickets": bot.tickets,
+        "answers_per_s": bot.answers_per_s,
+        "answers_via_waiting_line": bot.in_line,
+        "elapsed_ms": bot.elapsed.as_millis() as u64,
+        "rate_limited_429s": bot.rest.rate_limited,
+        "discord_bound_tickets_per_s": if params.rate_limited() { json!(discord_bound) } else { Value::Null },
+        "discord_bound": if params.rate_limited() {
+            json!({
+                "binding": binding,
+                "global_min_s": bound.global_s,
+                "channel_create_min_s": bound.channel_create_s,
+                "dm_create_min_s": bound.dm_create_s,
+                "ticketeer_share_of_bound": bot.tickets_per_s / discord_bound,
+            })
+        } else {
+            Value::Null
+        },
+        "rest_calls_per_route": bot.rest.per_route,
+        "store_ops_per_ticket": extra["store_ops"].as_u64().unwrap_or(0) as f64 / tickets,
+        "phases_ms": extra["phases_ms"],
+        "null_bot": {
+            "tickets": nullbot.tickets,
+            "tickets_per_s": nullbot.tickets_per_s,
+            "answers_per_s": nullbot.answers_per_s,
+            "ack_ms": summary(&nullbot.ack),
+            "click_to_channel_ms": summary(&nullbot.channel),
+            "click_to_answer_ms": summary(&nullbot.answer),
+            "rest_calls_per_ticket": nullbot.rest.total as f64 / null_tickets,
+            "limited_rest_calls_per_ticket": nullbot.rest.limited as f64 / null_tickets,
+            "errors": nullbot.errors,
+            "error_samples": nullbot.error_samples,
+            "elapsed_ms": nullbot.elapsed.as_millis() as u64,
+            "rate_limited_429s": nullbot.rest.rate_limited,
+        },
+        "params": {
+            "guilds": params.guilds,
+            "clickers_per_guild": params.clickers,
+            "in_flight": IN_FLIGHT,
+            "rate_limits": if params.rate_limited() { "discord" } else { "off" },
+            "durability": match params.durability { Durability::Immediate => "immediate", Durability::None => "none" },
+            "topics": params.topics,
+            "split": false,
+        },
+    });
+    let dir = target_dir();
+    let path = dir.join("ticket_storm.json");
+    let written = std::fs::create_dir_all(&dir).and_then(|_| {
+        std::fs::write(
+            &path,
+            serde_json::to_vec_pretty(&report).unwrap_or_default(),
+        )
+    });
+    println!();
+    println!(
+        "ticket_storm: {} guilds x {} clickers, rate limits {}, durability {}, topics {}",
+        params.guilds,
+        params.clickers,
+        if params.rate_limited() {
+            "discord"
+        } else {
+            "off"
+        },
+        match params.durability {
+            Durability::Immediate => "immediate",
+            Durability::None => "none",
+        },
+        params.topics
+    );
+    println!("{:<34} {:>16} {:>16}", "", "ticketeer", "null bot");
+    println!(
+        "{:<34} {:>16} {:>16}",
+        "tickets", bot.tickets, nullbot.tickets
+    );
+    println!(
+        "{:<34} {:>16.1} {:>16.1}",
+        "tickets/s (end to end)", bot.tickets_per_s, nullbot.tickets_per_s
+    );
+    println!(
+        "{:<34} {:>16} {:>16}",
+        "ack ms p50/p99/max",
+        ms3(&bot.ack),
+        ms3(&nullbot.ack)
+    );
+    println!(
+        "{:<34} {:>16} {:>16}",
+        "click->channel ms p50/p99/max",
+        ms3(&bot.channel),
+        ms3(&nullbot.channel)
+    );
+    println!(
+        "{:<34} {:>16} {:>16}",
+        "click->answer ms p50/p99/max",
+        ms3(&bot.answer),
+        ms3(&nullbot.answer)
+    );
+    println!(
+        "{:<34} {:>16.2} {:>16.2}",
+        "REST calls / ticket",
+        rest_per_ticket,
+        nullbot.rest.total as f64 / null_tickets
+    );
+    println!(
+        "{:<34} {:>16.2} {:>16.2}",
+        "limited REST calls / ticket",
+        limited_per_ticket,
+        nullbot.rest.limited as f64 / null_tickets
+    );
+    println!(
+        "{:<34} {:>16.3} {:>16}",
+        "durable commits / ticket", commits_per_ticket, "-"
+    );
+    println!("{:<34} {:>16} {:>16}", "errors", bot.errors, nullbot.errors);
+    println!(
+        "{:<34} {:>16} {:>16}",
+        "answers via the waiting line", bot.in_line, "-"
+    );
+    println!(
+        "{:<34} {:>16} {:>16}",
+        "peak RSS MiB (process)",
+        peak.map(|b| format!("{:.1}", b as f64 / 1_048_576.0))
+            .unwrap_or("-".into()),
+        "-"
+    );
+    match ratio {
+        Some(ratio) => println!("ratio = ticketeer tickets/s / null-bot tickets/s = {ratio:.3}"),
+        None => {
+            println!("ratio = n/a: the null bot did not complete every ticket (see its errors)")
+        }
+    }
+    if params.rate_limited() {
+        println!(
+            "Discord's bound for this workload: {discord_bound:.2} tickets/s (binding: {binding}); least seconds per constraint: global 50 req/s {:.0} s ({limited_per_ticket:.2} limited calls per ticket), channel creation {:.0} s, DM channel creation {:.0} s",
+            bound.global_s, bound.channel_create_s, bound.dm_create_s
+        );
+        println!(
+            "ticketeer reached {:.0}% of the bound; 429s received: {} (null bot {})",
+            100.0 * bot.tickets_per_s / discord_bound,
+            bot.rest.rate_limited,
+            nullbot.rest.rate_limited
+        );
+    }
+    for e in bot.error_samples.iter().chain(&nullbot.error_samples) {
+        println!("error sample: {e}");
+    }
+    match written {
+        Ok(()) => println!("wrote {}", path.display()),
+        Err(e) => println!("could not write {}: {e}", path.display()),
+    }
+    if invariants_ok {
+        println!("invariants: ok");
+    } else {
+        for b in &broken {
+            println!("INVARIANT BROKEN: {b}");
+        }
+    }
+    Ok(invariants_ok)
+}
+
+fn main() -> ExitCode {
+    let params = match Params::parse(std::env::args().skip(1)) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("ticket_storm: {e}");
+            eprintln!(
+                "usage: cargo bench --bench ticket_storm -- [--guilds N] [--clickers N] [--rate-limits off|discord] [--durability immediate|none] [--topics]"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    if params.split {
+        eprintln!(
+            "ticket_storm: --split (bot in a child process) is not implemented yet; run without it"
+        );
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ticket_storm: no runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(params)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("ticket_storm: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
