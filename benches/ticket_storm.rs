@@ -871,7 +871,10 @@ async fn run_ticketeer(
     let figures = figures(&storm);
     let broken = check_invariants(&client, &storm, &targets, Some(&bot)).await;
     let peak = peak_rss_bytes();
-    let commits = store_after.commits.saturating_sub(store_before.commits);
+    // Durable (fsync'd) commits: lazy ones ride along with the next durable one.
+    let commits = store_after
+        .durable_commits
+        .saturating_sub(store_before.durable_commits);
     let ops = store_after.ops.saturating_sub(store_before.ops);
     let shutdown_start = Instant::now();
     bot.shutdown().await;

@@ -121,6 +121,8 @@ pub struct GuildState {
 
 /// How often waiting members are told their place.
 const LINE_TICK: Duration = Duration::from_secs(2);
+/// When a member who is still waiting first hears their place.
+const FIRST_LINE_TICK: Duration = Duration::from_millis(500);
 
 /// Two clicks of one member closer than this are one click.
 const DOUBLE_CLICK_WINDOW: Duration = Duration::from_secs(2);
@@ -435,7 +437,9 @@ impl GuildState {
             return Ok(());
         }
         let number = record.number;
-        let (actor, _) = Actor::spawn_linked(
+        // Not awaited: a ticket actor's start cannot fail, and waiting for the scheduler to run
+        // it would hold up every click queued behind this one in the guild's mailbox.
+        let (actor, _) = ractor::ActorRuntime::spawn_linked_instant(
             None,
             TicketActor,
             TicketArgs {
@@ -444,8 +448,7 @@ impl GuildState {
                 record,
             },
             myself.get_cell(),
-        )
-        .await?;
+        )?;
         if let Some(p) = provision {
             let _ = actor.cast(TicketMsg::Provision(p));
         }
@@ -722,12 +725,11 @@ impl GuildState {
         self.line
             .push(record.number, record.opener, (record, provision));
         self.pump(myself).await?;
-        if !self.line.is_empty() {
-            self.tell_places();
-            if !self.line_ticking {
-                self.line_ticking = true;
-                myself.send_after(LINE_TICK, || GuildMsg::LineTick);
-            }
+        if !self.line.is_empty() && !self.line_ticking {
+            // The first place is told after a short while, not at once: a line that drains
+            // within it never costs anyone an extra edit.
+            self.line_ticking = true;
+            myself.send_after(FIRST_LINE_TICK, || GuildMsg::LineTick);
         }
         Ok(())
     }

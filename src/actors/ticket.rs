@@ -263,6 +263,20 @@ impl TicketActorState {
         if let Err(error) = self.ctx.store.write(ops).await {
             warn!(%error, "could not persist the ticket record");
         }
+        self.updated();
+    }
+
+    /// Persists without waiting for a disk flush: only for a state a restart can rebuild.
+    fn persist_lazy(&self) {
+        drop(
+            self.ctx
+                .store
+                .write_lazy(vec![WriteOp::PutTicket(self.record.clone())]),
+        );
+        self.updated();
+    }
+
+    fn updated(&self) {
         let _ = self
             .guild_actor
             .cast(GuildMsg::TicketUpdated(Box::new(self.record.clone())));
@@ -374,9 +388,9 @@ impl TicketActorState {
             }
         }
         self.record.state = TicketState::Open;
-        // Not awaited for durability before answering: the Provisioning record is already durable,
-        // and a crash before this lands is repaired at start by adopting the channel.
-        self.persist(Vec::new()).await;
+        // Not flushed to disk: the Provisioning record is durable, and a crash that loses this
+        // write is repaired at start by adopting the channel (found by its topic).
+        self.persist_lazy();
         let channel = self.record.channel.unwrap_or_default();
 
         if !adopted || !self.welcome_posted(channel).await {
@@ -609,7 +623,7 @@ impl TicketActorState {
                     drop(
                         self.ctx
                             .store
-                            .write(vec![WriteOp::PutDmChannel { user, channel: c }]),
+                            .write_lazy(vec![WriteOp::PutDmChannel { user, channel: c }]),
                     );
                     c
                 }

@@ -17,7 +17,7 @@
 
 pub mod codec;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Display;
 use std::fs;
 use std::future::Future;
@@ -30,7 +30,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, RwLock};
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use redb::{
     Builder, Database, DatabaseError, ReadTransaction, ReadableDatabase, ReadableTable,
@@ -157,6 +157,8 @@ pub enum WriteOp {
 pub struct StoreStats {
     /// Successful write transactions.
     pub commits: u64,
+    /// Those of them that were fsync'd (the rest are made durable by the next durable one).
+    pub durable_commits: u64,
     /// Ops those transactions carried.
     pub ops: u64,
 }
@@ -241,12 +243,15 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
 
 struct Request {
     ops: Vec<EncodedOp>,
+    /// Needs an fsync'd commit before its receipt resolves.
+    durable: bool,
     reply: oneshot::Sender<Result<(), StoreError>>,
 }
 
 #[derive(Default)]
 struct Counters {
     commits: AtomicU64,
+    durable_commits: AtomicU64,
     ops: AtomicU64,
 }
 
@@ -258,9 +263,23 @@ struct Inner {
     tx: Mutex<Option<mpsc::Sender<Request>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     counters: Arc<Counters>,
+    /// DM channel ids already read or written: asked for every ticket opened, so a hit must not
+    /// cost a blocking-pool hop and a read transaction.
+    dm_cache: Mutex<HashMap<Snowflake, Snowflake>>,
 }
 
+/// Entries the DM cache holds before it starts over (each is 16 bytes plus map overhead).
+const DM_CACHE_MAX: usize = 100_000;
+
 impl Inner {
+    fn remember_dm(&self, user: Snowflake, channel: Snowflake) {
+        if let Ok(mut cache) = self.dm_cache.lock() {
+            if cache.len() >= DM_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(user, channel);
+        }
+    }
     /// Blocking and idempotent: commits what was queued, stops the writer, and releases the file.
     fn shutdown(&self) {
         // Closing the queue ends the writer once it has committed and answered what is queued.
@@ -367,6 +386,7 @@ impl Store {
                 tx: Mutex::new(Some(tx)),
                 writer: Mutex::new(Some(writer)),
                 counters,
+                dm_cache: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -374,6 +394,23 @@ impl Store {
     /// Queue writes; the receipt resolves once they are durably committed. All ops of one call
     /// commit atomically together. Dropping the receipt does not cancel the write.
     pub fn write(&self, ops: Vec<WriteOp>) -> CommitReceipt {
+        self.write_with(ops, true)
+    }
+
+    /// Queue writes that may be lost in a crash until the next durable commit: the receipt
+    /// resolves once they are committed and visible, without waiting for an fsync. For state the
+    /// bot can rebuild (an Open ticket is adopted from its channel; a cached DM channel is asked
+    /// again), so that only the writes that must survive cost a disk flush.
+    pub fn write_lazy(&self, ops: Vec<WriteOp>) -> CommitReceipt {
+        self.write_with(ops, false)
+    }
+
+    fn write_with(&self, ops: Vec<WriteOp>, durable: bool) -> CommitReceipt {
+        for op in &ops {
+            if let WriteOp::PutDmChannel { user, channel } = op {
+                self.inner.remember_dm(*user, *channel);
+            }
+        }
         let encoded = match ops.into_iter().map(encode_op).collect() {
             Ok(encoded) => encoded,
             Err(e) => {
@@ -383,12 +420,16 @@ impl Store {
                 };
             }
         };
-        self.enqueue(encoded)
+        self.enqueue(encoded, durable)
     }
 
-    fn enqueue(&self, ops: Vec<EncodedOp>) -> CommitReceipt {
+    fn enqueue(&self, ops: Vec<EncodedOp>, durable: bool) -> CommitReceipt {
         let (reply, rx) = oneshot::channel();
-        let request = Request { ops, reply };
+        let request = Request {
+            ops,
+            durable,
+            reply,
+        };
         let sent = match self.inner.tx.lock() {
             Ok(tx) => tx.as_ref().is_some_and(|tx| tx.send(request).is_ok()),
             Err(_) => false,
@@ -406,8 +447,8 @@ impl Store {
     /// Resolves when everything queued before it is committed.
     pub async fn flush(&self) -> Result<(), StoreError> {
         // The queue is FIFO and the writer answers a group only after its commit, so an empty
-        // request is answered after every earlier one.
-        self.enqueue(Vec::new()).await
+        // request is answered after every earlier one; durable, so lazy writes get fsync'd.
+        self.enqueue(Vec::new(), true).await
     }
 
     /// Closes the store for every handle: what was queued is committed, later writes and reads
@@ -424,6 +465,7 @@ impl Store {
     pub fn stats(&self) -> StoreStats {
         StoreStats {
             commits: self.inner.counters.commits.load(Ordering::Relaxed),
+            durable_commits: self.inner.counters.durable_commits.load(Ordering::Relaxed),
             ops: self.inner.counters.ops.load(Ordering::Relaxed),
         }
     }
@@ -558,13 +600,27 @@ impl Store {
     }
 
     pub async fn dm_channel(&self, user: Snowflake) -> Result<Option<Snowflake>, StoreError> {
-        self.read(move |txn| {
-            let Some(table) = open_ro(txn, DM_CHANNELS)? else {
-                return Ok(None);
-            };
-            Ok(table.get(user).map_err(db_err)?.map(|v| v.value()))
-        })
-        .await
+        if let Some(channel) = self
+            .inner
+            .dm_cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&user).copied())
+        {
+            return Ok(Some(channel));
+        }
+        let found = self
+            .read(move |txn| {
+                let Some(table) = open_ro(txn, DM_CHANNELS)? else {
+                    return Ok(None);
+                };
+                Ok(table.get(user).map_err(db_err)?.map(|v| v.value()))
+            })
+            .await?;
+        if let Some(channel) = found {
+            self.inner.remember_dm(user, channel);
+        }
+        Ok(found)
     }
 }
 
@@ -830,30 +886,52 @@ fn guarded_open<T>(
 // ---------------------------------------------------------------------------------------------
 // The writer thread
 
+/// How long a durable group waits for company while writes keep coming: under load many guilds'
+/// numbers share one fsync; an idle store commits at once.
+const GROUP_LINGER: Duration = Duration::from_millis(4);
+/// A group this large commits without lingering.
+const LINGER_ENOUGH_OPS: usize = 256;
+/// A commit that finished less than this ago means the store is busy.
+const BUSY_WINDOW: Duration = Duration::from_millis(20);
+
 fn writer_loop(
     db: &Database,
     durability: Durability,
     counters: &Counters,
     rx: mpsc::Receiver<Request>,
 ) {
+    // Non-durable commits since the last fsync'd one.
+    let mut lazy_pending = false;
+    let mut last_commit: Option<Instant> = None;
     // Ends when every Store handle is gone and the queue is drained.
     while let Ok(first) = rx.recv() {
         let mut n_ops = first.ops.len();
+        let mut durable = first.durable;
         let mut group = vec![first];
+        let busy = last_commit.is_some_and(|t| t.elapsed() < BUSY_WINDOW);
+        let linger_until = Instant::now() + GROUP_LINGER;
         while n_ops < MAX_GROUP_OPS {
-            match rx.try_recv() {
-                Ok(next) => {
+            let next = if durable && busy && n_ops < LINGER_ENOUGH_OPS {
+                let left = linger_until.saturating_duration_since(Instant::now());
+                rx.recv_timeout(left).ok()
+            } else {
+                rx.try_recv().ok()
+            };
+            match next {
+                Some(next) => {
                     n_ops += next.ops.len();
+                    durable |= next.durable;
                     group.push(next);
                 }
-                Err(_) => break,
+                None => break,
             }
         }
-        let result = if n_ops == 0 {
-            // Only flushes: everything before them is already committed.
+        let fsync = durable && durability == Durability::Immediate;
+        let result = if n_ops == 0 && !(fsync && lazy_pending) {
+            // Only flushes, and nothing lazy to make durable: already committed.
             Ok(())
         } else {
-            match catch_unwind(AssertUnwindSafe(|| commit_group(db, durability, &group))) {
+            match catch_unwind(AssertUnwindSafe(|| commit_group(db, fsync, &group))) {
                 Ok(result) => result,
                 Err(_) => Err(StoreError::Db(
                     "the store writer panicked mid-commit".into(),
@@ -861,9 +939,16 @@ fn writer_loop(
             }
         };
         match &result {
-            Ok(()) if n_ops > 0 => {
+            Ok(()) if n_ops > 0 || fsync => {
                 counters.commits.fetch_add(1, Ordering::Relaxed);
                 counters.ops.fetch_add(n_ops as u64, Ordering::Relaxed);
+                if fsync {
+                    counters.durable_commits.fetch_add(1, Ordering::Relaxed);
+                    lazy_pending = false;
+                } else {
+                    lazy_pending = true;
+                }
+                last_commit = Some(Instant::now());
             }
             Ok(()) => {}
             Err(e) => {
@@ -875,17 +960,20 @@ fn writer_loop(
             let _ = request.reply.send(result.clone());
         }
     }
+    if lazy_pending && durability == Durability::Immediate {
+        // Closing: what was committed lazily becomes durable before the file is released.
+        if let Err(e) = commit_group(db, true, &[]) {
+            tracing::warn!(error = %e, "final durable commit failed");
+        }
+    }
 }
 
-fn commit_group(
-    db: &Database,
-    durability: Durability,
-    group: &[Request],
-) -> Result<(), StoreError> {
+fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), StoreError> {
     let mut txn = db.begin_write().map_err(db_err)?;
-    let durability = match durability {
-        Durability::Immediate => redb::Durability::Immediate,
-        Durability::None => redb::Durability::None,
+    let durability = if fsync {
+        redb::Durability::Immediate
+    } else {
+        redb::Durability::None
     };
     txn.set_durability(durability).map_err(db_err)?;
     {

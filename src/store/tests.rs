@@ -643,3 +643,81 @@ fn hostile_length_prefix_does_not_allocate() {
     assert!(codec::decode::<Vec<u64>>(&bytes).is_err());
     assert!(codec::decode::<String>(&bytes).is_err());
 }
+
+#[tokio::test]
+async fn lazy_writes_skip_the_fsync_and_become_durable_at_flush_and_close() {
+    let dir = TempDir::new("lazy");
+    let path = dir.db();
+    {
+        let store = open(&path);
+        let before = store.stats();
+        within(store.write_lazy(vec![WriteOp::PutTicket(ticket(
+            1,
+            1,
+            Some(101),
+            TicketState::Open,
+        ))]))
+        .await
+        .expect("lazy write");
+        let after_lazy = store.stats();
+        assert_eq!(
+            after_lazy.commits,
+            before.commits + 1,
+            "committed and visible"
+        );
+        assert_eq!(
+            after_lazy.durable_commits, before.durable_commits,
+            "a lazy write costs no fsync"
+        );
+        assert!(within(store.ticket(1, 1)).await.expect("read").is_some());
+        within(store.flush()).await.expect("flush");
+        assert_eq!(
+            store.stats().durable_commits,
+            before.durable_commits + 1,
+            "flush makes pending lazy writes durable"
+        );
+        within(store.write_lazy(vec![WriteOp::PutDmChannel {
+            user: 7,
+            channel: 70,
+        }]))
+        .await
+        .expect("lazy write");
+        store.close().await;
+    }
+    let store = open(&path);
+    assert!(within(store.ticket(1, 1)).await.expect("read").is_some());
+    assert_eq!(
+        within(store.dm_channel(7)).await.expect("read"),
+        Some(70),
+        "close makes the last lazy writes durable"
+    );
+}
+
+#[tokio::test]
+async fn under_load_durable_writes_share_fsyncs() {
+    let dir = TempDir::new("linger");
+    let store = open(&dir.db());
+    // Warm the writer so it sees itself busy, then 500 writes from many tasks at once.
+    within(store.write(vec![WriteOp::SetCounter { guild: 1, value: 1 }]))
+        .await
+        .expect("warm");
+    let before = store.stats();
+    let writes = (0..500u64).map(|n| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .write(vec![WriteOp::PutTicket(ticket(
+                    2,
+                    n + 1,
+                    None,
+                    TicketState::Provisioning,
+                ))])
+                .await
+        })
+    });
+    for handle in writes.collect::<Vec<_>>() {
+        within(handle).await.expect("task").expect("write");
+    }
+    let fsyncs = store.stats().durable_commits - before.durable_commits;
+    assert!(fsyncs * 5 <= 500, "{fsyncs} fsyncs for 500 writes");
+}
