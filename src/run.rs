@@ -114,7 +114,16 @@ pub async fn run(args: RunArgs) -> Result<(), AppError> {
     }
     shutdown_signal().await;
     info!("stopping");
+    let store = bot.store().clone();
     bot.shutdown().await;
+    // The benchmark's --split mode reads this line: the counters live only in this process.
+    let stats = store.stats();
+    info!(
+        commits = stats.commits,
+        durable_commits = stats.durable_commits,
+        ops = stats.ops,
+        "store stats at exit"
+    );
     Ok(())
 }
 

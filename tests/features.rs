@@ -495,7 +495,9 @@ impl Env {
             .await
             .expect("messages")
             .iter()
-            .filter_map(|m| m["embeds"][0]["title"].as_str().map(str::to_owned))
+            // Log entries are batched, up to 10 embeds per message.
+            .flat_map(|m| m["embeds"].as_array().cloned().unwrap_or_default())
+            .filter_map(|e| e["title"].as_str().map(str::to_owned))
             .collect()
     }
 

@@ -46,6 +46,7 @@ use super::{
     BotContext, hub,
     incoming::{Incoming, IncomingKind},
     line::{self, WaitingLine},
+    log::GuildLog,
     reply::{Reply, reply_now},
     router::InteractionProgress,
     ticket::{Person, Provision, TicketActor, TicketArgs, TicketMsg, now_millis, transcript_files},
@@ -117,6 +118,8 @@ pub struct GuildState {
     line: WaitingLine<(TicketRecord, Box<Provision>)>,
     line_ticking: bool,
     progress: Arc<InteractionProgress>,
+    /// The guild's log writer, shared with its ticket actors.
+    log: GuildLog,
 }
 
 /// How often waiting members are told their place.
@@ -144,6 +147,7 @@ impl Actor for GuildActor {
             None => args.ctx.store.load_guild(args.guild).await?,
         };
         let window = args.ctx.provision_window;
+        let log = GuildLog::spawn(args.ctx.discord.clone(), args.guild);
         let mut state = GuildState {
             ctx: args.ctx,
             guild: args.guild,
@@ -160,6 +164,7 @@ impl Actor for GuildActor {
             line: WaitingLine::new(window),
             line_ticking: false,
             progress: args.progress,
+            log,
         };
         let needs_repair = snapshot
             .tickets
@@ -446,6 +451,7 @@ impl GuildState {
                 ctx: self.ctx.clone(),
                 guild_actor: myself.clone(),
                 record,
+                log: self.log.clone(),
             },
             myself.get_cell(),
         )?;

@@ -8,6 +8,7 @@ pub mod guild;
 pub mod hub;
 pub mod incoming;
 pub mod line;
+pub mod log;
 pub mod reply;
 pub mod root;
 pub mod router;

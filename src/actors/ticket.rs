@@ -52,7 +52,12 @@ use crate::{
     store::{CommitReceipt, WriteOp},
 };
 
-use super::{BotContext, guild::GuildMsg, reply::Reply};
+use super::{
+    BotContext,
+    guild::GuildMsg,
+    log::{GuildLog, LogEntry},
+    reply::Reply,
+};
 
 /// Who asks for a change, as the guild actor judged them.
 #[derive(Debug, Clone, Copy)]
@@ -135,12 +140,14 @@ pub struct TicketArgs {
     pub ctx: BotContext,
     pub guild_actor: ActorRef<GuildMsg>,
     pub record: TicketRecord,
+    pub log: GuildLog,
 }
 
 pub struct TicketActorState {
     ctx: BotContext,
     guild_actor: ActorRef<GuildMsg>,
     record: TicketRecord,
+    log: GuildLog,
 }
 
 pub struct TicketActor;
@@ -159,6 +166,7 @@ impl Actor for TicketActor {
             ctx: args.ctx,
             guild_actor: args.guild_actor,
             record: args.record,
+            log: args.log,
         })
     }
 
@@ -282,20 +290,25 @@ impl TicketActorState {
             .cast(GuildMsg::TicketUpdated(Box::new(self.record.clone())));
     }
 
-    async fn log(&self, settings: &GuildSettings, title: &str, description: String, color: u32) {
-        let Some(log_channel) = settings.log_channel else {
-            return;
-        };
-        let message = OutgoingMessage {
-            embeds: vec![embed(title, &description, color)],
-            ..Default::default()
-        };
-        if let Err(error) = self
-            .discord()
-            .send_message(log_channel, &message, &[])
-            .await
-        {
-            warn!(%error, log_channel, "could not write to the log channel");
+    /// Queues a log entry (see [`super::log`]); never waits for the log channel.
+    fn log(&self, settings: &GuildSettings, title: &str, description: String, color: u32) {
+        self.log_with_files(settings, title, description, color, Vec::new());
+    }
+
+    fn log_with_files(
+        &self,
+        settings: &GuildSettings,
+        title: &str,
+        description: String,
+        color: u32,
+        files: Vec<Attachment>,
+    ) {
+        if let Some(channel) = settings.log_channel {
+            self.log.post(LogEntry {
+                channel,
+                embed: embed(title, &description, color),
+                files,
+            });
         }
     }
 
@@ -424,8 +437,7 @@ impl TicketActorState {
                 self.record.number, self.record.opener, channel
             ),
             GREEN,
-        )
-        .await;
+        );
     }
 
     /// Creates the ticket's channel once. A create whose answer was lost (timeout, dropped
@@ -746,31 +758,24 @@ impl TicketActorState {
         }
         let files = transcript_files(number, &html, &text);
         let link = self.upload_transcript(&html).await;
-        if let Some(log_channel) = settings.log_channel {
-            let mut log = OutgoingMessage {
-                embeds: vec![embed(
-                    "Ticket closed",
-                    &format!(
-                        "Ticket #{number} of <@{}> closed by <@{}>{}{}",
-                        self.record.opener,
-                        by.user,
-                        reason
-                            .as_deref()
-                            .map(|r| format!("\nReason: {r}"))
-                            .unwrap_or_default(),
-                        link.as_deref()
-                            .map(|l| format!("\nTranscript: {l}"))
-                            .unwrap_or_default()
-                    ),
-                    RED,
-                )],
-                ..Default::default()
-            };
-            log.attachments = files.clone();
-            if let Err(error) = self.discord().send_message(log_channel, &log, &[]).await {
-                warn!(%error, "could not send the transcript to the log channel");
-            }
-        }
+        self.log_with_files(
+            settings,
+            "Ticket closed",
+            format!(
+                "Ticket #{number} of <@{}> closed by <@{}>{}{}",
+                self.record.opener,
+                by.user,
+                reason
+                    .as_deref()
+                    .map(|r| format!("\nReason: {r}"))
+                    .unwrap_or_default(),
+                link.as_deref()
+                    .map(|l| format!("\nTranscript: {l}"))
+                    .unwrap_or_default()
+            ),
+            RED,
+            files.clone(),
+        );
         self.dm(
             self.record.opener,
             &OutgoingMessage {
@@ -917,8 +922,7 @@ impl TicketActorState {
             "Ticket reopened",
             format!("Ticket #{} reopened by <@{}>", self.record.number, by.user),
             GREEN,
-        )
-        .await;
+        );
         reply
             .send(&format!("Ticket #{} reopened.", self.record.number))
             .await;
@@ -955,8 +959,7 @@ impl TicketActorState {
             "Ticket deleted",
             format!("Ticket #{} deleted by <@{}>", self.record.number, by.user),
             RED,
-        )
-        .await;
+        );
         reply
             .send(&format!("Ticket #{} deleted.", self.record.number))
             .await;
@@ -1037,8 +1040,7 @@ impl TicketActorState {
                 by.user
             ),
             BLUE,
-        )
-        .await;
+        );
         reply
             .send(&format!("{} {verb}.{skipped}", mentions.join(", ")))
             .await;
@@ -1062,8 +1064,7 @@ impl TicketActorState {
                 self.record.number
             ),
             RED,
-        )
-        .await;
+        );
     }
 
     async fn member_left(&mut self, user: Snowflake) {

@@ -261,6 +261,30 @@ impl SimClient {
         .await
     }
 
+    /// The body [`Self::click`] posts, for [`Self::interaction_batch`].
+    pub fn click_body(guild: u64, channel: u64, user: u64, message: u64, custom_id: &str) -> Value {
+        json!({
+            "kind": "component", "guild_id": guild.to_string(), "channel_id": channel.to_string(),
+            "user_id": user.to_string(), "message_id": message.to_string(), "custom_id": custom_id,
+        })
+    }
+
+    /// `POST /_sim/interactions/batch`: every body dispatched back to back. Per body, in order,
+    /// the interaction id or the simulator's refusal.
+    pub async fn interaction_batch(&self, bodies: &[Value]) -> R<Vec<Result<u64, String>>> {
+        let v = self
+            .post("/_sim/interactions/batch", &json!(bodies))
+            .await?;
+        let items = v.as_array().ok_or_else(|| SimClientError::Refused {
+            status: 200,
+            body: format!("batch answer is not an array: {v}"),
+        })?;
+        Ok(items
+            .iter()
+            .map(|item| parse_id(item).ok_or_else(|| item.to_string()))
+            .collect())
+    }
+
     pub async fn click(
         &self,
         guild: u64,

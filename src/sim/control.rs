@@ -58,6 +58,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route("/_sim/channels/{c}/permissions/{u}", get(get_permissions))
         .route("/_sim/interactions", post(post_interaction))
+        .route("/_sim/interactions/batch", post(post_interaction_batch))
         .route("/_sim/interactions/{id}", get(get_interaction))
         .route("/_sim/attachments/{id}", get(get_attachment))
         .route("/_sim/users/{u}/dms", get(get_dms))
@@ -823,9 +824,34 @@ fn check_select_values(
 }
 
 async fn post_interaction(State(sh): State<Arc<Shared>>, Json(body): Json<Value>) -> Answer {
+    let id = start_interaction(&sh, &body)?;
+    Ok(Json(json!({"interaction_id": id.to_string()})))
+}
+
+/// `POST /_sim/interactions/batch`: an array of interaction requests (each shaped like
+/// `POST /_sim/interactions`'s body), created and dispatched back to back without yielding, so
+/// thousands of clicks reach the bot within milliseconds. Answers an array in the same order:
+/// each element the interaction id, or the error object a single request would have got.
+async fn post_interaction_batch(
+    State(sh): State<Arc<Shared>>,
+    Json(bodies): Json<Vec<Value>>,
+) -> Answer {
+    let answers: Vec<Value> = bodies
+        .iter()
+        .map(|body| match start_interaction(&sh, body) {
+            Ok(id) => json!(id.to_string()),
+            Err(e) => e.body(),
+        })
+        .collect();
+    Ok(Json(Value::Array(answers)))
+}
+
+/// Creates one interaction as a person's client would, dispatches INTERACTION_CREATE and starts
+/// its deadline timer.
+fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
     let kind = body.get("kind").and_then(Value::as_str).unwrap_or("");
     let mut w = sh.world();
-    let a = actor(&w, &body)?;
+    let a = actor(&w, body)?;
     let id = w.ids.next();
     let token = w.new_interaction_token(id);
     let (ikind, itype, data, message, source) = match kind {
@@ -871,7 +897,7 @@ async fn post_interaction(State(sh): State<Arc<Shared>>, Json(body): Json<Value>
             (InteractionKind::Command, 2, data, None, None)
         }
         "component" => {
-            let mid = field_id(&body, "message_id")?;
+            let mid = field_id(body, "message_id")?;
             let custom_id = body
                 .get("custom_id")
                 .and_then(Value::as_str)
@@ -1040,7 +1066,7 @@ async fn post_interaction(State(sh): State<Arc<Shared>>, Json(body): Json<Value>
             w.interactions_failed += 1;
         }
     });
-    Ok(Json(json!({"interaction_id": id.to_string()})))
+    Ok(id)
 }
 
 #[derive(Deserialize)]
