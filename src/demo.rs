@@ -297,15 +297,7 @@ async fn open_with_topic(
     member: u64,
     i: usize,
 ) -> DriverResult<(u64, u64)> {
-    let id = client
-        .click(
-            g.guild_id,
-            g.general_channel_id,
-            member,
-            panel,
-            &custom_id::encode(&Action::OpenTicket),
-        )
-        .await?;
+    let id = driver::click_panel(client, g, panel, member).await?;
     let picker = driver::acknowledged(client, id).await?;
     let message = picker.message.unwrap_or(Value::Null);
     let picker_id: u64 = message["id"]

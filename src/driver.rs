@@ -247,14 +247,14 @@ pub async fn post_panel(client: &SimClient, g: &SeededGuild) -> DriverResult<u64
         .ok_or(DriverError::NoSuchComponent("Open a ticket"))
 }
 
-/// A member clicks Open; returns (ack ms, answer text).
-pub async fn click_open(
+/// A member clicks the panel's Open button; returns the interaction id.
+pub async fn click_panel(
     client: &SimClient,
     g: &SeededGuild,
     panel: u64,
     member: u64,
-) -> DriverResult<(u64, String)> {
-    let id = client
+) -> DriverResult<u64> {
+    Ok(client
         .click(
             g.guild_id,
             g.general_channel_id,
@@ -262,7 +262,17 @@ pub async fn click_open(
             panel,
             &custom_id::encode(&Action::OpenTicket),
         )
-        .await?;
+        .await?)
+}
+
+/// A member clicks Open; returns (ack ms, answer text).
+pub async fn click_open(
+    client: &SimClient,
+    g: &SeededGuild,
+    panel: u64,
+    member: u64,
+) -> DriverResult<(u64, String)> {
+    let id = click_panel(client, g, panel, member).await?;
     // The deferred answer is edited to the channel link or a refusal, possibly after a while
     // of "number N in line" updates.
     answer_where(client, id, "a ticket link or a refusal", |t| {
