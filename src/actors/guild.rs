@@ -147,7 +147,7 @@ impl Actor for GuildActor {
             None => args.ctx.store.load_guild(args.guild).await?,
         };
         let window = args.ctx.provision_window;
-        let log = GuildLog::spawn(args.ctx.discord.clone(), args.guild);
+        let log = GuildLog::new(args.ctx.discord.clone(), args.guild);
         let mut state = GuildState {
             ctx: args.ctx,
             guild: args.guild,

@@ -11,6 +11,8 @@
 //! A plain task rather than an actor: its whole job is batching what is queued, which a mailbox
 //! handled one message at a time cannot see.
 
+use std::sync::{Arc, OnceLock};
+
 use tokio::sync::mpsc;
 use tracing::warn;
 use twilight_model::{channel::message::Embed, http::attachment::Attachment};
@@ -33,23 +35,34 @@ pub struct LogEntry {
     pub files: Vec<Attachment>,
 }
 
-/// Cheap to clone; held by the guild actor and its ticket actors. The writer task ends when
-/// the last clone is dropped, after posting what was queued.
-#[derive(Clone, Debug)]
+/// Cheap to clone; held by the guild actor and its ticket actors. The writer task starts with
+/// the first entry (most guilds of a big bot log nothing for hours, and an idle guild must stay
+/// small) and ends when the last clone is dropped, after posting what was queued.
+#[derive(Clone)]
 pub struct GuildLog {
-    tx: mpsc::UnboundedSender<LogEntry>,
+    writer: Arc<OnceLock<mpsc::UnboundedSender<Box<LogEntry>>>>,
+    discord: Discord,
+    guild: Snowflake,
 }
 
 impl GuildLog {
-    pub fn spawn(discord: Discord, guild: Snowflake) -> GuildLog {
-        let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(write_log(discord, guild, rx));
-        GuildLog { tx }
+    pub fn new(discord: Discord, guild: Snowflake) -> GuildLog {
+        GuildLog {
+            writer: Arc::default(),
+            discord,
+            guild,
+        }
     }
 
-    /// Queues an entry; never waits.
+    /// Queues an entry; never waits. Boxed, because a channel reserves slots for 32 values at
+    /// a time and an embed is large.
     pub fn post(&self, entry: LogEntry) {
-        if self.tx.send(entry).is_err() {
+        let tx = self.writer.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(write_log(self.discord.clone(), self.guild, rx));
+            tx
+        });
+        if tx.send(Box::new(entry)).is_err() {
             warn!("log writer gone; entry dropped");
         }
     }
@@ -105,10 +118,15 @@ pub fn pack(entries: Vec<LogEntry>) -> Vec<(Snowflake, OutgoingMessage)> {
     out
 }
 
-async fn write_log(discord: Discord, guild: Snowflake, mut rx: mpsc::UnboundedReceiver<LogEntry>) {
+async fn write_log(
+    discord: Discord,
+    guild: Snowflake,
+    mut rx: mpsc::UnboundedReceiver<Box<LogEntry>>,
+) {
     let mut batch = Vec::new();
     while rx.recv_many(&mut batch, 64).await > 0 {
-        for (channel, message) in pack(std::mem::take(&mut batch)) {
+        let entries = batch.drain(..).map(|entry| *entry).collect();
+        for (channel, message) in pack(entries) {
             if let Err(error) = discord.send_message(channel, &message, &[]).await {
                 warn!(guild, channel, %error, "could not write to the log channel");
             }
