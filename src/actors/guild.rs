@@ -120,7 +120,11 @@ pub struct GuildState {
     progress: Arc<InteractionProgress>,
     /// The guild's log writer, shared with its ticket actors.
     log: GuildLog,
+    /// Ticket actors spawned but perhaps not yet running (and so not yet linked as children).
+    starting: Vec<StartHandle>,
 }
+
+type StartHandle = tokio::task::JoinHandle<Result<tokio::task::JoinHandle<()>, ractor::SpawnErr>>;
 
 /// How often waiting members are told their place.
 const LINE_TICK: Duration = Duration::from_secs(2);
@@ -165,6 +169,7 @@ impl Actor for GuildActor {
             line_ticking: false,
             progress: args.progress,
             log,
+            starting: Vec::new(),
         };
         let needs_repair = snapshot
             .tickets
@@ -267,6 +272,9 @@ impl Actor for GuildActor {
                 // Acknowledged tickets still in line are finished now, not left for a restart.
                 state.line.open_window();
                 state.pump(&myself).await?;
+                for started in state.starting.drain(..) {
+                    let _ = started.await;
+                }
                 myself
                     .get_cell()
                     .drain_children_and_wait(Some(Duration::from_secs(20)))
@@ -444,7 +452,7 @@ impl GuildState {
         let number = record.number;
         // Not awaited: a ticket actor's start cannot fail, and waiting for the scheduler to run
         // it would hold up every click queued behind this one in the guild's mailbox.
-        let (actor, _) = ractor::ActorRuntime::spawn_linked_instant(
+        let (actor, started) = ractor::ActorRuntime::spawn_linked_instant(
             None,
             TicketActor,
             TicketArgs {
@@ -458,6 +466,9 @@ impl GuildState {
         if let Some(p) = provision {
             let _ = actor.cast(TicketMsg::Provision(p));
         }
+        // Until it runs, it is not yet linked as a child: a drain must wait for it first.
+        self.starting.retain(|h| !h.is_finished());
+        self.starting.push(started);
         self.actor_tickets.insert(actor.get_id(), number);
         if let Some(entry) = self.tickets.get_mut(&number) {
             entry.actor = Some(actor);

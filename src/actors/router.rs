@@ -38,9 +38,21 @@ pub enum RouterMsg {
     Gateway(Box<Event>),
     Status(RpcReplyPort<RouterStatus>),
     Drain(RpcReplyPort<()>),
-    InjectGuildPanic { guild: Snowflake },
-    InjectTicketPanic { guild: Snowflake, number: u64 },
-    RespawnGuild { guild: Snowflake },
+    InjectGuildPanic {
+        guild: Snowflake,
+    },
+    InjectTicketPanic {
+        guild: Snowflake,
+        number: u64,
+    },
+    RespawnGuild {
+        guild: Snowflake,
+    },
+    /// Internal: a guild actor's `pre_start` failed (it was spawned without waiting for it).
+    GuildStartFailed {
+        guild: Snowflake,
+        actor: ActorId,
+    },
 }
 
 /// How far a guild actor got through the interactions the router sent it (sequence numbers).
@@ -186,6 +198,11 @@ impl Actor for RouterActor {
                     let _ = actor.cast(GuildMsg::InjectTicketPanic { number });
                 }
             }
+            RouterMsg::GuildStartFailed { guild, actor } => {
+                if state.actor_guilds.remove(&actor).is_some() {
+                    state.guild_failed(&myself, guild, "start failed");
+                }
+            }
             RouterMsg::RespawnGuild { guild } => {
                 if !state.draining {
                     let _ = state.guild_actor(&myself, guild).await;
@@ -212,33 +229,11 @@ impl Actor for RouterActor {
                 let Some(guild) = state.actor_guilds.remove(&cell.get_id()) else {
                     return Ok(());
                 };
-                state.guilds.remove(&guild);
-                let (in_progress, unstarted) = state
-                    .ledgers
-                    .remove(&guild)
-                    .map(Ledger::settle)
-                    .unwrap_or_default();
-                if let Some(incoming) = in_progress {
-                    // Not replayed: it may be what broke the actor.
-                    reply::apologize(&state.ctx.discord, &incoming);
-                }
-                let held = state.stranded.entry(guild).or_default();
-                let later = std::mem::take(held);
-                held.extend(unstarted);
-                held.extend(later);
                 // Its ticket actors belong to the failed instance; the restarted one respawns
                 // them from the store, so none may linger and act twice on a channel.
                 cell.stop_children_and_wait(None, Some(Duration::from_secs(5)))
                     .await;
-                let failures = state.failures.entry(guild).or_insert(0);
-                *failures += 1;
-                let backoff = Duration::from_millis(50 * (1 << (*failures).min(7)));
-                warn!(guild, %error, ?backoff, "guild actor failed; restarting from the store");
-                let me = myself.clone();
-                tokio::spawn(async move {
-                    tokio::time::sleep(backoff).await;
-                    let _ = me.cast(RouterMsg::RespawnGuild { guild });
-                });
+                state.guild_failed(&myself, guild, &error.to_string());
             }
             _ => {}
         }
@@ -267,25 +262,31 @@ impl RouterState {
         if let Some(actor) = self.guilds.get(&guild) {
             return Some(actor.clone());
         }
+        let ledger = Ledger::default();
         let args = GuildArgs {
             ctx: self.ctx.clone(),
             guild,
             snapshot: self.preloaded.remove(&guild),
-            progress: Arc::default(),
-        };
-        let ledger = Ledger::default();
-        let args = GuildArgs {
             progress: ledger.progress.clone(),
-            ..args
         };
-        match Actor::spawn_linked(None, GuildActor, args, myself.get_cell()).await {
-            Ok((actor, _)) => {
+        // Not awaited: the router goes on routing while the guild loads (10,000 GUILD_CREATEs at
+        // start must not each wait for a store read). Messages queue until it runs; a start that
+        // fails is handled like a failure, so they are not lost.
+        match ractor::ActorRuntime::spawn_linked_instant(None, GuildActor, args, myself.get_cell())
+        {
+            Ok((actor, started)) => {
                 self.actor_guilds.insert(actor.get_id(), guild);
                 self.guilds.insert(guild, actor.clone());
                 self.ledgers.insert(guild, ledger);
                 for incoming in self.stranded.remove(&guild).unwrap_or_default() {
                     self.forward(guild, &actor, incoming);
                 }
+                let (me, id) = (myself.clone(), actor.get_id());
+                tokio::spawn(async move {
+                    if !matches!(started.await, Ok(Ok(_))) {
+                        let _ = me.cast(RouterMsg::GuildStartFailed { guild, actor: id });
+                    }
+                });
                 Some(actor)
             }
             Err(error) => {
@@ -298,6 +299,39 @@ impl RouterState {
                 None
             }
         }
+    }
+
+    /// A guild actor failed (or never started): its unhandled interactions wait for a
+    /// replacement, started after a backoff that grows with repeated failures.
+    fn guild_failed(&mut self, myself: &ActorRef<RouterMsg>, guild: Snowflake, why: &str) {
+        self.guilds.remove(&guild);
+        let (in_progress, unstarted) = self
+            .ledgers
+            .remove(&guild)
+            .map(Ledger::settle)
+            .unwrap_or_default();
+        if let Some(incoming) = in_progress {
+            // Not replayed: it may be what broke the actor.
+            reply::apologize(&self.ctx.discord, &incoming);
+        }
+        let held = self.stranded.entry(guild).or_default();
+        let later = std::mem::take(held);
+        held.extend(unstarted);
+        held.extend(later);
+        let failures = self.failures.entry(guild).or_insert(0);
+        *failures += 1;
+        let backoff = Duration::from_millis(50 * (1 << (*failures).min(7)));
+        warn!(
+            guild,
+            error = why,
+            ?backoff,
+            "guild actor failed; restarting from the store"
+        );
+        let me = myself.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(backoff).await;
+            let _ = me.cast(RouterMsg::RespawnGuild { guild });
+        });
     }
 
     fn first_time(&mut self, interaction: u64) -> bool {
