@@ -8,7 +8,8 @@
 //!    store. The gap between the two is Ticketeer's own overhead.
 //!
 //! Flags: `--guilds N` (20) `--clickers N` (per guild, 50) `--rate-limits off|discord` (off)
-//! `--durability immediate|none` (immediate) `--topics` `--split` (not implemented: refused).
+//! `--durability immediate|none` (immediate) `--topics` `--rate N` (steady clicks per second)
+//! `--burst` (every click in one batch) `--split` (the bot as a child process).
 //! Writes `target/ticket_storm.json`; exits non-zero when an invariant breaks.
 //! docs/benchmarks.md explains every figure.
 
@@ -38,7 +39,7 @@ use ticketeer::{
         naming,
     },
     sim::{self, RateLimitMode, SeededGuild, SimConfig, SimHandle, SimStats, client::SimClient},
-    store::Durability,
+    store::{Durability, Store, StoreConfig},
 };
 use tokio::sync::Semaphore;
 use twilight_gateway::{ConfigBuilder, Event, EventTypeFlags, Intents, Shard, ShardId, StreamExt};
@@ -54,6 +55,27 @@ const CATEGORY_CAPACITY: u64 = 50;
 /// Topics added per guild with `--topics`.
 const TOPICS: usize = 3;
 
+/// How the clicks reach the simulator.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Delivery {
+    /// As fast as `IN_FLIGHT` concurrent clickers go.
+    Concurrent,
+    /// A steady `N` clicks per second, round-robin over guilds, however many are in flight.
+    Rate(f64),
+    /// Every click in one `POST /_sim/interactions/batch`: dispatched back to back.
+    Burst,
+}
+
+impl Delivery {
+    fn name(self) -> String {
+        match self {
+            Delivery::Concurrent => format!("concurrent ({IN_FLIGHT} in flight)"),
+            Delivery::Rate(r) => format!("steady {r} clicks/s"),
+            Delivery::Burst => "burst (one batch)".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Params {
     guilds: usize,
@@ -62,6 +84,7 @@ struct Params {
     durability: Durability,
     topics: bool,
     split: bool,
+    delivery: Delivery,
 }
 
 impl Params {
@@ -73,6 +96,7 @@ impl Params {
             durability: Durability::Immediate,
             topics: false,
             split: false,
+            delivery: Delivery::Concurrent,
         };
         let mut args = args.peekable();
         while let Some(arg) = args.next() {
@@ -106,6 +130,16 @@ impl Params {
                 }
                 "--topics" => p.topics = true,
                 "--split" => p.split = true,
+                "--burst" => p.delivery = Delivery::Burst,
+                "--rate" => {
+                    let rate: f64 = value("--rate")?
+                        .parse()
+                        .map_err(|_| "--rate takes clicks per second".to_string())?;
+                    if !(rate.is_finite() && rate > 0.0) {
+                        return Err("--rate must be above 0".into());
+                    }
+                    p.delivery = Delivery::Rate(rate);
+                }
                 other => return Err(format!("unknown argument {other}")),
             }
         }
@@ -114,6 +148,9 @@ impl Params {
         }
         if p.clickers > 500 {
             return Err("--clickers is at most 500 (the largest per-server limit)".into());
+        }
+        if p.topics && p.delivery != Delivery::Concurrent {
+            return Err("--topics goes with neither --rate nor --burst".into());
         }
         Ok(p)
     }
@@ -135,7 +172,11 @@ impl Params {
             let slowest = b.global_s.max(b.channel_create_s).max(b.dm_create_s);
             Duration::from_secs_f64(60.0 + 1.5 * slowest)
         } else {
-            Duration::from_secs(120)
+            let schedule = match self.delivery {
+                Delivery::Rate(r) => self.tickets() as f64 / r,
+                _ => 0.0,
+            };
+            Duration::from_secs_f64(120.0 + schedule)
         }
     }
 }
@@ -333,22 +374,37 @@ async fn click(
     deadline: Instant,
 ) -> ClickResult {
     let g = &target.seeded;
+    let start = Instant::now();
+    let sent = client
+        .click(
+            g.guild_id,
+            g.general_channel_id,
+            member,
+            target.panel,
+            &custom_id::encode(&Action::OpenTicket),
+        )
+        .await
+        .map_err(|e| format!("click refused: {e}"));
+    follow(client, target, member, index, sent, start, deadline).await
+}
+
+/// Follows a sent click (`sent` at `start`) to its end: acknowledgement, topic pick, channel link.
+async fn follow(
+    client: &SimClient,
+    target: &Target,
+    member: u64,
+    index: usize,
+    sent: Result<u64, String>,
+    start: Instant,
+    deadline: Instant,
+) -> ClickResult {
+    let g = &target.seeded;
     let mut result = ClickResult {
         guild: g.guild_id,
         ..Default::default()
     };
-    let start = Instant::now();
     let outcome = async {
-        let id = client
-            .click(
-                g.guild_id,
-                g.general_channel_id,
-                member,
-                target.panel,
-                &custom_id::encode(&Action::OpenTicket),
-            )
-            .await
-            .map_err(|e| format!("click refused: {e}"))?;
+        let id = sent?;
         let first = client
             .wait_interaction(id, 10_000)
             .await
@@ -443,18 +499,75 @@ async fn storm(client: &SimClient, targets: &[Target], params: &Params, label: &
             jobs.push((t.clone(), t.seeded.member_ids[i], i));
         }
     }
-    let tasks: Vec<_> = jobs
-        .into_iter()
-        .map(|(target, member, index)| {
-            let (client, permits, bar) = (client.clone(), permits.clone(), bar.clone());
-            tokio::spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                let r = click(&client, &target, member, index, deadline).await;
-                bar.inc(1);
-                r
+    let tasks: Vec<_> = match params.delivery {
+        Delivery::Concurrent => jobs
+            .into_iter()
+            .map(|(target, member, index)| {
+                let (client, permits, bar) = (client.clone(), permits.clone(), bar.clone());
+                tokio::spawn(async move {
+                    let _permit = permits.acquire_owned().await;
+                    let r = click(&client, &target, member, index, deadline).await;
+                    bar.inc(1);
+                    r
+                })
             })
-        })
-        .collect();
+            .collect(),
+        Delivery::Rate(rate) => {
+            let origin = tokio::time::Instant::now();
+            jobs.into_iter()
+                .enumerate()
+                .map(|(i, (target, member, index))| {
+                    let (client, bar) = (client.clone(), bar.clone());
+                    let at = origin + Duration::from_secs_f64(i as f64 / rate);
+                    // No concurrency cap: a steady rate means clicks come whether or not
+                    // earlier ones were answered.
+                    tokio::spawn(async move {
+                        tokio::time::sleep_until(at).await;
+                        let r = click(&client, &target, member, index, deadline).await;
+                        bar.inc(1);
+                        r
+                    })
+                })
+                .collect()
+        }
+        Delivery::Burst => {
+            let bodies: Vec<Value> = jobs
+                .iter()
+                .map(|(t, member, _)| {
+                    SimClient::click_body(
+                        t.seeded.guild_id,
+                        t.seeded.general_channel_id,
+                        *member,
+                        t.panel,
+                        &custom_id::encode(&Action::OpenTicket),
+                    )
+                })
+                .collect();
+            let sent_at = Instant::now();
+            let ids = match client.interaction_batch(&bodies).await {
+                Ok(ids) if ids.len() == jobs.len() => ids,
+                Ok(ids) => {
+                    vec![Err(format!("batch answered {} of {}", ids.len(), jobs.len())); jobs.len()]
+                }
+                Err(e) => vec![Err(format!("batch refused: {e}")); jobs.len()],
+            };
+            jobs.into_iter()
+                .zip(ids)
+                .map(|((target, member, index), sent)| {
+                    let (client, permits, bar) = (client.clone(), permits.clone(), bar.clone());
+                    tokio::spawn(async move {
+                        // The cap is on the polling only; every click is already out.
+                        let _permit = permits.acquire_owned().await;
+                        let sent = sent.map_err(|e| format!("click refused: {e}"));
+                        let r =
+                            follow(&client, &target, member, index, sent, sent_at, deadline).await;
+                        bar.inc(1);
+                        r
+                    })
+                })
+                .collect()
+        }
+    };
     let mut results = Vec::with_capacity(tasks.len());
     for t in join_all(tasks).await {
         results.push(t.unwrap_or_else(|e| ClickResult {
@@ -747,7 +860,7 @@ async fn check_invariants(
     client: &SimClient,
     storm: &Storm,
     targets: &[Target],
-    bot: Option<&Bot>,
+    store: Option<&Store>,
 ) -> Vec<String> {
     let mut broken = Vec::new();
     let mut by_guild: HashMap<u64, Vec<u64>> = HashMap::new();
@@ -800,8 +913,8 @@ async fn check_invariants(
                 "guild {gid}: answered channel {missing} does not exist"
             ));
         }
-        if let Some(bot) = bot {
-            match bot.store().all_tickets(gid).await {
+        if let Some(store) = store {
+            match store.all_tickets(gid).await {
                 Ok(records) => {
                     let numbers: HashSet<u64> = records.iter().map(|r| r.number).collect();
                     if numbers.len() != records.len() {
@@ -869,7 +982,7 @@ async fn run_ticketeer(
     let storm = storm(&client, &targets, params, "ticketeer").await;
     let store_after = bot.store().stats();
     let figures = figures(&storm);
-    let broken = check_invariants(&client, &storm, &targets, Some(&bot)).await;
+    let broken = check_invariants(&client, &storm, &targets, Some(bot.store())).await;
     let peak = peak_rss_bytes();
     // Durable (fsync'd) commits: lazy ones ride along with the next durable one.
     let commits = store_after
@@ -884,6 +997,208 @@ async fn run_ticketeer(
     let extra = json!({
         "commits": commits,
         "store_ops": ops,
+        "phases_ms": {
+            "start_to_ready": ready_ms,
+            "start_to_panels_posted": setup_ms,
+            "storm_answers": storm.answers_elapsed.as_millis() as u64,
+            "storm_end_to_end": storm.elapsed.as_millis() as u64,
+            "shutdown": shutdown_ms,
+        },
+    });
+    Ok((figures, broken, extra, peak))
+}
+
+/// `VmHWM` of another process.
+fn peak_rss_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// A log line without its ANSI colour sequences (tracing colours fields even into a pipe).
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // ESC [ params letter
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `key=N` out of a tracing line.
+fn field_of(line: &str, key: &str) -> Option<u64> {
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
+        .and_then(|v| v.parse().ok())
+}
+
+/// Phase 1 with `--split`: `ticketeer run` as a child process (the binary cargo built beside
+/// this benchmark), stopped with SIGTERM; the store is checked from its file afterwards.
+async fn run_ticketeer_split(
+    params: &Params,
+) -> Result<(PhaseFigures, Vec<String>, Value, Option<u64>), String> {
+    use std::io::BufRead;
+    let sim = start_sim(params).await?;
+    let client = sim.client();
+    let guilds = seed(&sim, params).await;
+    let dir = std::env::temp_dir().join(format!("ticketeer-storm-split-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let bin = env!("CARGO_BIN_EXE_ticketeer");
+    let mut command = std::process::Command::new(bin);
+    command
+        .args(["run", "--discord-api", &sim.http_url(), "--data-dir"])
+        .arg(&dir)
+        .args([
+            "--durability",
+            match params.durability {
+                Durability::Immediate => "immediate",
+                Durability::None => "none",
+            },
+        ])
+        .env("DISCORD_TOKEN", "simulated-token")
+        .env("RUST_LOG", "warn,ticketeer=info")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    if !params.rate_limited() {
+        command.arg("--no-ratelimiter");
+    }
+    let setup_start = Instant::now();
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start {bin}: {e}"))?;
+    let pid = child.id();
+    // The child's log is drained on a thread (a full pipe would stall it) and kept for the
+    // store-stats line it prints when it stops.
+    let stderr = child.stderr.take();
+    let log = std::thread::spawn(move || {
+        let mut stats = None;
+        let mut warnings = 0u64;
+        if let Some(err) = stderr {
+            for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                let line = strip_ansi(&line);
+                if line.contains("store stats at exit") {
+                    stats = Some((
+                        field_of(&line, "commits"),
+                        field_of(&line, "durable_commits"),
+                        field_of(&line, "ops"),
+                    ));
+                } else if line.contains("WARN") || line.contains("ERROR") {
+                    warnings += 1;
+                    if warnings <= 5 {
+                        eprintln!("bot: {line}");
+                    }
+                }
+            }
+        }
+        (stats, warnings)
+    });
+    // Ready when the bot's gateway session is up (its commands are registered before that);
+    // guild actors start on demand.
+    let ready_deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let stats = client.stats().await.unwrap_or_default();
+        if stats.gateway_sessions > 0 {
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("the bot exited during start-up: {status}"));
+        }
+        if Instant::now() >= ready_deadline {
+            let _ = child.kill();
+            return Err("the bot child did not connect within 60 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let ready_ms = setup_start.elapsed().as_millis() as u64;
+    let setups = guilds.iter().map(|g| {
+        let client = client.clone();
+        async move {
+            configure(&client, g, params).await?;
+            let panel = post_panel(&client, g).await?;
+            Ok::<_, String>(Target {
+                seeded: g.clone(),
+                panel,
+            })
+        }
+    });
+    let mut targets = Vec::new();
+    for t in join_all(setups).await {
+        match t {
+            Ok(t) => targets.push(t),
+            Err(e) => {
+                let _ = child.kill();
+                return Err(format!("setup through the child bot: {e}"));
+            }
+        }
+    }
+    let setup_ms = setup_start.elapsed().as_millis() as u64;
+    let storm = storm(&client, &targets, params, "ticketeer").await;
+    let figures = figures(&storm);
+    let peak = peak_rss_of(pid);
+    let shutdown_start = Instant::now();
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    let exited = tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return Ok(status),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
+                _ => {
+                    let _ = child.kill();
+                    return Err("the bot did not stop within 90 s of SIGTERM".to_string());
+                }
+            }
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    let shutdown_ms = shutdown_start.elapsed().as_millis() as u64;
+    let (stats, warnings) = log.join().unwrap_or((None, 0));
+    let mut broken = Vec::new();
+    if !exited.success() {
+        broken.push(format!("the bot exited with {exited} after SIGTERM"));
+    }
+    let store = {
+        let config = StoreConfig {
+            path: dir.join("ticketeer.redb"),
+            durability: Durability::Immediate,
+        };
+        tokio::task::spawn_blocking(move || Store::open(config))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("the stopped bot's store does not open: {e}"))?
+    };
+    broken.extend(check_invariants(&client, &storm, &targets, Some(&store)).await);
+    store.close().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let (commits, durable, ops) = stats.unwrap_or((None, None, None));
+    if durable.is_none() {
+        broken.push("the bot printed no store stats at exit".into());
+    }
+    let extra = json!({
+        // The child counts from its start: setup (panels, limits) is included.
+        "commits": durable.unwrap_or(0),
+        "commits_include_setup": true,
+        "all_commits": commits,
+        "store_ops": ops.unwrap_or(0),
+        "bot_log_warnings": warnings,
         "phases_ms": {
             "start_to_ready": ready_ms,
             "start_to_panels_posted": setup_ms,
@@ -1198,7 +1513,11 @@ fn ms3(h: &Histogram<u64>) -> String {
 }
 
 async fn run(params: Params) -> Result<bool, String> {
-    let (bot, mut broken, extra, peak) = run_ticketeer(&params).await?;
+    let (bot, mut broken, extra, peak) = if params.split {
+        run_ticketeer_split(&params).await?
+    } else {
+        run_ticketeer(&params).await?
+    };
     let (nullbot, null_broken) = run_null_bot(&params).await?;
     broken.extend(null_broken.into_iter().map(|b| format!("null bot: {b}")));
     // A baseline that failed part of its work is no baseline: no ratio then.
@@ -1277,7 +1596,12 @@ async fn run(params: Params) -> Result<bool, String> {
             "rate_limits": if params.rate_limited() { "discord" } else { "off" },
             "durability": match params.durability { Durability::Immediate => "immediate", Durability::None => "none" },
             "topics": params.topics,
-            "split": false,
+            "split": params.split,
+            "delivery": match params.delivery {
+                Delivery::Concurrent => json!("concurrent"),
+                Delivery::Rate(r) => json!({"rate_per_s": r}),
+                Delivery::Burst => json!("burst"),
+            },
         },
     });
     let dir = target_dir();
@@ -1304,6 +1628,7 @@ async fn run(params: Params) -> Result<bool, String> {
         },
         params.topics
     );
+    println!("delivery: {}", params.delivery.name());
     println!("{:<34} {:>16} {:>16}", "", "ticketeer", "null bot");
     println!(
         "{:<34} {:>16} {:>16}",
@@ -1400,17 +1725,11 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("ticket_storm: {e}");
             eprintln!(
-                "usage: cargo bench --bench ticket_storm -- [--guilds N] [--clickers N] [--rate-limits off|discord] [--durability immediate|none] [--topics]"
+                "usage: cargo bench --bench ticket_storm -- [--guilds N] [--clickers N] [--rate-limits off|discord] [--durability immediate|none] [--topics] [--rate N | --burst] [--split]"
             );
             return ExitCode::from(2);
         }
     };
-    if params.split {
-        eprintln!(
-            "ticket_storm: --split (bot in a child process) is not implemented yet; run without it"
-        );
-        return ExitCode::from(2);
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,0 +1,704 @@
+//! `cargo bench --bench footprint [-- --guilds 10000 --tickets 20000]`: what an idle guild actor
+//! and an open ticket actor cost in memory, and how long start-up takes with a large store.
+//!
+//! The bot runs in a child process (this same binary with `--child`), so its resident set holds
+//! nothing but the bot: the simulator, the seeding and the store building stay in the parent.
+//! Three children, each against a fresh simulator holding exactly its guilds:
+//! 1. 1 guild, 0 tickets: the fixed cost (runtime, twilight clients, redb, the shard);
+//! 2. N guilds, 0 tickets: per idle guild actor = (2 − 1) ÷ (N − 1);
+//! 3. N guilds, M open tickets: per open ticket actor = (3 − 2) ÷ M.
+//!
+//! A fourth child spawns N bare ractor actors (unit state, no messages) to show what ractor
+//! itself costs per actor, apart from Ticketeer's state.
+//!
+//! Each child reports VmRSS just before `Bot::start` and once every guild actor runs (the
+//! router's status lists every guild; ticket actors are spawned inside their guild actor's
+//! start) and the resident set stopped growing, plus the start-up time: `Bot::start` → every
+//! guild actor running. Writes `target/footprint.json`.
+
+use std::{
+    alloc::{GlobalAlloc, Layout, System},
+    path::{Path, PathBuf},
+    process::{Command, ExitCode, Stdio},
+    sync::atomic::{AtomicU64, Ordering},
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+use ticketeer::{
+    actors::{Bot, BotConfig},
+    domain::model::{GuildSettings, TicketRecord, TicketState},
+    sim::{self, RateLimitMode, SimConfig},
+    store::{Durability, Store, StoreConfig, WriteOp},
+};
+
+/// The system allocator, counting the bytes the program holds: RSS minus live heap is what the
+/// allocator keeps around (freed transient buffers, fragmentation, per-thread arenas).
+struct Counting;
+
+static LIVE_HEAP: AtomicU64 = AtomicU64::new(0);
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+/// Live allocations by size class: class `k` holds sizes in `(2^(k-1), 2^k]`.
+static CLASSES: [AtomicU64; 40] = [const { AtomicU64::new(0) }; 40];
+
+fn class_of(size: usize) -> usize {
+    ((usize::BITS - size.max(1).saturating_sub(1).leading_zeros()) as usize).min(39)
+}
+
+fn count_alloc(size: usize) {
+    LIVE_HEAP.fetch_add(size as u64, Ordering::Relaxed);
+    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    CLASSES[class_of(size)].fetch_add(1, Ordering::Relaxed);
+}
+
+fn count_dealloc(size: usize) {
+    LIVE_HEAP.fetch_sub(size as u64, Ordering::Relaxed);
+    ALLOCATIONS.fetch_sub(1, Ordering::Relaxed);
+    CLASSES[class_of(size)].fetch_sub(1, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded unchanged to `System`; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            count_alloc(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as for `alloc`.
+        unsafe { System.dealloc(ptr, layout) };
+        count_dealloc(layout.size());
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            count_alloc(layout.size());
+        }
+        p
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            count_dealloc(layout.size());
+            count_alloc(new_size);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn classes() -> Vec<u64> {
+    CLASSES.iter().map(|c| c.load(Ordering::Relaxed)).collect()
+}
+
+/// `(live heap bytes, live allocations)`.
+fn heap() -> (u64, u64) {
+    (
+        LIVE_HEAP.load(Ordering::Relaxed),
+        ALLOCATIONS.load(Ordering::Relaxed),
+    )
+}
+
+/// Store ops per `Store::write` while building the file: one commit per chunk.
+const BUILD_CHUNK: usize = 4096;
+
+#[derive(Debug, Clone)]
+struct Params {
+    guilds: usize,
+    tickets: usize,
+}
+
+fn parse_params(args: &[String]) -> Result<Params, String> {
+    let mut p = Params {
+        guilds: 10_000,
+        tickets: 20_000,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut num = |name: &str| -> Result<usize, String> {
+            it.next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("{name} takes a number"))
+        };
+        match arg.as_str() {
+            "--bench" => {}
+            "--guilds" => p.guilds = num("--guilds")?,
+            "--tickets" => p.tickets = num("--tickets")?,
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if p.guilds < 2 {
+        return Err("--guilds must be at least 2 (one run uses 1 guild as the baseline)".into());
+    }
+    Ok(p)
+}
+
+/// Resident set of this process in bytes (`VmRSS`).
+fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Polls the resident set until it stops growing (three reads 100 ms apart within 64 KiB), at
+/// most `limit`: spawned actors run their start on the scheduler after their spawn returned.
+async fn settled_rss(limit: Duration) -> u64 {
+    let deadline = Instant::now() + limit;
+    let mut last = rss_bytes();
+    let mut stable = 0;
+    while stable < 3 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = rss_bytes();
+        if now.abs_diff(last) <= 64 * 1024 {
+            stable += 1;
+        } else {
+            stable = 0;
+        }
+        last = now;
+    }
+    last
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: the bot alone.
+
+/// `--child API GATEWAY DATA_DIR GUILDS`: starts the bot, prints one JSON line.
+async fn child(api: &str, gateway: &str, data_dir: &Path, guilds: usize) -> Result<Value, String> {
+    let mut config = BotConfig::for_simulator(api, gateway, data_dir.to_path_buf());
+    config.ratelimiter = false;
+    // Let the allocator and the runtime reach their steady size before the baseline.
+    let before = settled_rss(Duration::from_secs(2)).await;
+    let heap_before = heap();
+    let start = Instant::now();
+    let bot = Bot::start(config)
+        .await
+        .map_err(|e| format!("bot did not start: {e}"))?;
+    let started_ms = start.elapsed().as_secs_f64() * 1e3;
+    // Store loaded and every guild's snapshot preloaded; no guild actor yet.
+    let heap_started = heap();
+    if !bot.wait_ready(guilds, Duration::from_secs(120)).await {
+        return Err(format!("{guilds} guild actors not running within 120 s"));
+    }
+    let ready_ms = start.elapsed().as_secs_f64() * 1e3;
+    let after = settled_rss(Duration::from_secs(10)).await;
+    let heap_after = heap();
+    let classes_after = classes();
+    let running = bot.status().await.map_or(0, |s| s.guilds.len());
+    bot.shutdown().await;
+    Ok(json!({
+        "rss_before": before,
+        "rss_after": after,
+        "heap_before": heap_before.0,
+        "heap_started": heap_started.0,
+        "heap_after": heap_after.0,
+        "allocations_before": heap_before.1,
+        "allocations_after": heap_after.1,
+        "classes_after": classes_after,
+        "bot_start_returned_ms": started_ms,
+        "startup_ms": ready_ms,
+        "guild_actors": running,
+    }))
+}
+
+/// `--bare N`: N ractor actors with unit state; what ractor itself costs per actor.
+async fn bare(n: usize) -> Result<Value, String> {
+    use ractor::{Actor, ActorProcessingErr, ActorRef};
+    struct Bare;
+    impl Actor for Bare {
+        type Msg = ();
+        type State = ();
+        type Arguments = ();
+        async fn pre_start(
+            &self,
+            _myself: ActorRef<()>,
+            _args: (),
+        ) -> Result<(), ActorProcessingErr> {
+            Ok(())
+        }
+    }
+    let before = settled_rss(Duration::from_secs(2)).await;
+    let heap_before = heap();
+    let mut actors = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (actor, handle) = Actor::spawn(None, Bare, ())
+            .await
+            .map_err(|e| format!("spawn: {e}"))?;
+        actors.push((actor, handle));
+    }
+    let after = settled_rss(Duration::from_secs(10)).await;
+    let heap_after = heap();
+    let classes_after = classes();
+    for (actor, _) in &actors {
+        actor.stop(None);
+    }
+    for (_, handle) in actors {
+        let _ = handle.await;
+    }
+    Ok(json!({
+        "rss_before": before,
+        "rss_after": after,
+        "heap_before": heap_before.0,
+        "heap_after": heap_after.0,
+        "allocations_before": heap_before.1,
+        "allocations_after": heap_after.1,
+        "live_allocations_by_size_class": classes_after,
+        "actors": n,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: simulator, store, children.
+
+/// One child run's measurement.
+#[derive(Debug, Clone)]
+struct Run {
+    guilds: usize,
+    tickets: usize,
+    delta: u64,
+    before: u64,
+    after: u64,
+    startup_ms: f64,
+    /// Live heap bytes the bot added (ready − before) and of that, what was there once
+    /// `Bot::start` returned (store loaded, snapshots preloaded, no guild actor yet).
+    heap_delta: u64,
+    heap_at_start: u64,
+    allocations_delta: u64,
+    /// Live allocations per size class once ready.
+    classes: Vec<u64>,
+}
+
+/// Builds the store the bot will find: every guild configured (a tickets category, a staff
+/// role), its counter, and `tickets` Open tickets spread round-robin over the guilds, each with
+/// its channel under the category and an opener who is a member.
+async fn build_store(
+    path: &Path,
+    guilds: &[sim::SeededGuild],
+    tickets: usize,
+) -> Result<(), String> {
+    let config = StoreConfig {
+        path: path.to_path_buf(),
+        durability: Durability::None,
+    };
+    let store = tokio::task::spawn_blocking(move || Store::open(config))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("store: {e}"))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let mut ops = Vec::new();
+    let per_guild = tickets.div_ceil(guilds.len());
+    // Synthetic ids far above the simulator's: Open tickets are not checked against Discord at
+    // start (only Provisioning ones are), so the channels need not exist.
+    let mut next_id: u64 = 9_000_000_000_000_000_000;
+    let mut fresh = || {
+        next_id += 1;
+        next_id
+    };
+    for (i, g) in guilds.iter().enumerate() {
+        let category = fresh();
+        let settings = GuildSettings {
+            tickets_category: Some(category),
+            staff_roles: vec![g.staff_role_id],
+            ..GuildSettings::default()
+        };
+        ops.push(WriteOp::PutSettings {
+            guild: g.guild_id,
+            settings,
+        });
+        let mine = (0..per_guild)
+            .map(|k| k * guilds.len() + i)
+            .filter(|t| *t < tickets)
+            .count();
+        for number in 1..=mine as u64 {
+            let opener = g
+                .member_ids
+                .get(number as usize - 1)
+                .copied()
+                .unwrap_or(g.owner_id);
+            ops.push(WriteOp::PutTicket(TicketRecord {
+                guild: g.guild_id,
+                number,
+                opener,
+                topic: None,
+                parent: Some(category),
+                channel: Some(fresh()),
+                state: TicketState::Open,
+                opened_at: now,
+                closed_at: None,
+                closed_by: None,
+                close_reason: None,
+                participants: Vec::new(),
+            }));
+        }
+        ops.push(WriteOp::SetCounter {
+            guild: g.guild_id,
+            value: mine as u64,
+        });
+        if ops.len() >= BUILD_CHUNK {
+            store
+                .write(std::mem::take(&mut ops))
+                .await
+                .map_err(|e| format!("store write: {e}"))?;
+        }
+    }
+    store
+        .write(ops)
+        .await
+        .map_err(|e| format!("store write: {e}"))?;
+    store.flush().await.map_err(|e| format!("flush: {e}"))?;
+    store.close().await;
+    Ok(())
+}
+
+fn spawn_child(args: &[String]) -> Result<Value, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("own path: {e}"))?;
+    let out = Command::new(exe)
+        .args(args)
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("child: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("child {args:?} failed: {}", out.status));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .ok_or_else(|| format!("child {args:?} printed no result"))?;
+    serde_json::from_str(line).map_err(|e| format!("child result: {e}"))
+}
+
+async fn measure(guilds: usize, tickets: usize, base: &Path) -> Result<Run, String> {
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        ..SimConfig::default()
+    })
+    .await
+    .map_err(|e| format!("simulator: {e}"))?;
+    let members = tickets.div_ceil(guilds);
+    let mut seeded = Vec::with_capacity(guilds);
+    for _ in 0..guilds {
+        seeded.push(sim.seed_guild(members).await);
+    }
+    let dir = base.join(format!("g{guilds}-t{tickets}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    build_store(&dir.join("ticketeer.redb"), &seeded, tickets).await?;
+    let args = vec![
+        "--child".to_string(),
+        sim.http_url(),
+        sim.gateway_url(),
+        dir.display().to_string(),
+        guilds.to_string(),
+    ];
+    // The child blocks this thread while the simulator serves it from the runtime's others.
+    let result = tokio::task::spawn_blocking(move || spawn_child(&args))
+        .await
+        .map_err(|e| e.to_string())??;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let before = result["rss_before"].as_u64().unwrap_or(0);
+    let after = result["rss_after"].as_u64().unwrap_or(0);
+    let run = Run {
+        guilds,
+        tickets,
+        before,
+        after,
+        delta: after.saturating_sub(before),
+        startup_ms: result["startup_ms"].as_f64().unwrap_or(f64::NAN),
+        heap_delta: result["heap_after"]
+            .as_u64()
+            .unwrap_or(0)
+            .saturating_sub(result["heap_before"].as_u64().unwrap_or(0)),
+        heap_at_start: result["heap_started"]
+            .as_u64()
+            .unwrap_or(0)
+            .saturating_sub(result["heap_before"].as_u64().unwrap_or(0)),
+        classes: result["classes_after"]
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_u64().unwrap_or(0)).collect())
+            .unwrap_or_default(),
+        allocations_delta: result["allocations_after"]
+            .as_u64()
+            .unwrap_or(0)
+            .saturating_sub(result["allocations_before"].as_u64().unwrap_or(0)),
+    };
+    eprintln!(
+        "footprint: {guilds} guilds, {tickets} tickets: RSS {:.1} → {:.1} MiB (+{:.1}), start-up {:.0} ms",
+        mib(before),
+        mib(after),
+        mib(run.delta),
+        run.startup_ms
+    );
+    Ok(run)
+}
+
+fn mib(b: u64) -> f64 {
+    b as f64 / 1_048_576.0
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+async fn parent(p: Params) -> Result<bool, String> {
+    let base = std::env::temp_dir().join(format!("ticketeer-footprint-{}", std::process::id()));
+    let fixed = measure(1, 0, &base).await?;
+    let idle = measure(p.guilds, 0, &base).await?;
+    let full = measure(p.guilds, p.tickets, &base).await?;
+    let bare = {
+        let args = vec!["--bare".to_string(), p.guilds.to_string()];
+        tokio::task::spawn_blocking(move || spawn_child(&args))
+            .await
+            .map_err(|e| e.to_string())??
+    };
+    let _ = std::fs::remove_dir_all(&base);
+    let per_guild = idle.delta.saturating_sub(fixed.delta) as f64 / (p.guilds - 1) as f64;
+    let per_ticket = if p.tickets > 0 {
+        full.delta.saturating_sub(idle.delta) as f64 / p.tickets as f64
+    } else {
+        f64::NAN
+    };
+    let per = |a: u64, b: u64, n: usize| a.saturating_sub(b) as f64 / n.max(1) as f64;
+    let heap_per_guild = per(idle.heap_delta, fixed.heap_delta, p.guilds - 1);
+    let heap_per_ticket = per(full.heap_delta, idle.heap_delta, p.tickets);
+    let allocs_per_guild = per(
+        idle.allocations_delta,
+        fixed.allocations_delta,
+        p.guilds - 1,
+    );
+    let allocs_per_ticket = per(full.allocations_delta, idle.allocations_delta, p.tickets);
+    let preload_per_guild = per(idle.heap_at_start, fixed.heap_at_start, p.guilds - 1);
+    let bare_heap = per(
+        bare["heap_after"].as_u64().unwrap_or(0),
+        bare["heap_before"].as_u64().unwrap_or(0),
+        p.guilds,
+    );
+    // Size classes that grew by at least one allocation per 4 actors: where the bytes are.
+    let class_growth = |more: &Run, less: &Run, n: usize| -> Vec<Value> {
+        more.classes
+            .iter()
+            .zip(less.classes.iter().chain(std::iter::repeat(&0)))
+            .enumerate()
+            .filter_map(|(k, (a, b))| {
+                let per = (*a as f64 - *b as f64) / n.max(1) as f64;
+                (per >= 0.25).then(|| {
+                    json!({
+                        "size_up_to": 1u64 << k,
+                        "allocations_per_actor": (per * 100.0).round() / 100.0,
+                    })
+                })
+            })
+            .collect()
+    };
+    let guild_classes = class_growth(&idle, &fixed, p.guilds - 1);
+    let ticket_classes = class_growth(&full, &idle, p.tickets);
+    let bare_per_actor = bare["rss_after"]
+        .as_u64()
+        .unwrap_or(0)
+        .saturating_sub(bare["rss_before"].as_u64().unwrap_or(0)) as f64
+        / p.guilds as f64;
+    let sizes = json!({
+        "GuildState": std::mem::size_of::<ticketeer::actors::guild::GuildState>(),
+        "GuildMsg": std::mem::size_of::<ticketeer::actors::guild::GuildMsg>(),
+        "TicketEntry": std::mem::size_of::<ticketeer::actors::guild::TicketEntry>(),
+        "TicketActorState": std::mem::size_of::<ticketeer::actors::ticket::TicketActorState>(),
+        "TicketMsg": std::mem::size_of::<ticketeer::actors::ticket::TicketMsg>(),
+        "TicketRecord": std::mem::size_of::<TicketRecord>(),
+        "GuildSettings": std::mem::size_of::<GuildSettings>(),
+    });
+    let startup_ok = full.startup_ms <= 1000.0;
+    let guild_ok = per_guild <= 8.0 * 1024.0;
+    let ticket_ok = per_ticket <= 16.0 * 1024.0;
+    let run_json = |r: &Run| {
+        json!({
+            "guilds": r.guilds, "tickets": r.tickets, "rss_before": r.before,
+            "rss_after": r.after, "rss_delta": r.delta, "startup_ms": r.startup_ms,
+            "heap_delta": r.heap_delta, "heap_at_bot_start_returned": r.heap_at_start,
+            "allocations_delta": r.allocations_delta,
+            "live_allocations_by_size_class": r.classes,
+        })
+    };
+    let report = json!({
+        "params": {"guilds": p.guilds, "tickets": p.tickets},
+        "bytes_per_idle_guild_actor": per_guild,
+        "bytes_per_open_ticket_actor": per_ticket,
+        "bytes_per_bare_ractor_actor": bare_per_actor,
+        "live_heap": {
+            "per_idle_guild_actor": heap_per_guild,
+            "per_open_ticket_actor": heap_per_ticket,
+            "per_bare_ractor_actor": bare_heap,
+            "allocations_per_idle_guild_actor": allocs_per_guild,
+            "allocations_per_open_ticket_actor": allocs_per_ticket,
+            "per_guild_held_once_bot_start_returned": preload_per_guild,
+            "size_classes_per_idle_guild_actor": guild_classes.clone(),
+            "size_classes_per_open_ticket_actor": ticket_classes.clone(),
+        },
+        "startup_ms": full.startup_ms,
+        "startup_ms_no_tickets": idle.startup_ms,
+        "runs": [run_json(&fixed), run_json(&idle), run_json(&full)],
+        "bare": bare,
+        "type_sizes_bytes": sizes,
+        "targets_met": {"guild_8kib": guild_ok, "ticket_16kib": ticket_ok, "startup_1s": startup_ok},
+    });
+    let path = target_dir().join("footprint.json");
+    let written = std::fs::create_dir_all(target_dir()).and_then(|_| {
+        std::fs::write(
+            &path,
+            serde_json::to_vec_pretty(&report).unwrap_or_default(),
+        )
+    });
+    println!();
+    println!("footprint: {} guilds, {} open tickets", p.guilds, p.tickets);
+    println!("{:<40} {:>12} {:>10}", "", "measured", "target");
+    let verdict = |ok: bool| if ok { "ok" } else { "MISSED" };
+    println!(
+        "{:<40} {:>10.2} KiB {:>6} KiB {}",
+        "per idle guild actor",
+        per_guild / 1024.0,
+        8,
+        verdict(guild_ok)
+    );
+    println!(
+        "{:<40} {:>10.2} KiB {:>6} KiB {}",
+        "per open ticket actor",
+        per_ticket / 1024.0,
+        16,
+        verdict(ticket_ok)
+    );
+    println!(
+        "{:<40} {:>10.2} KiB {:>10}",
+        "per bare ractor actor (unit state)",
+        bare_per_actor / 1024.0,
+        "-"
+    );
+    println!(
+        "{:<40} {:>10.2} KiB ({:.0} allocations)",
+        "live heap per idle guild actor",
+        heap_per_guild / 1024.0,
+        allocs_per_guild
+    );
+    println!(
+        "{:<40} {:>10.2} KiB ({:.0} allocations)",
+        "live heap per open ticket actor",
+        heap_per_ticket / 1024.0,
+        allocs_per_ticket
+    );
+    println!(
+        "{:<40} {:>10.2} KiB",
+        "live heap per bare ractor actor",
+        bare_heap / 1024.0
+    );
+    println!(
+        "{:<40} {:>10.2} KiB",
+        "of which held when Bot::start returned",
+        preload_per_guild / 1024.0
+    );
+    println!(
+        "{:<40} {:>10.0} ms {:>7} ms {}",
+        "start-up (Bot::start → all guild actors)",
+        full.startup_ms,
+        1000,
+        verdict(startup_ok)
+    );
+    println!(
+        "{:<40} {:>10.0} ms",
+        "start-up without tickets", idle.startup_ms
+    );
+    println!(
+        "{:<40} {:>10.1} MiB",
+        "fixed cost (1 guild)",
+        mib(fixed.delta)
+    );
+    println!("type sizes (bytes): {sizes}");
+    println!(
+        "allocations per idle guild actor by size: {}",
+        Value::Array(guild_classes)
+    );
+    println!(
+        "allocations per open ticket actor by size: {}",
+        Value::Array(ticket_classes)
+    );
+    match written {
+        Ok(()) => println!("wrote {}", path.display()),
+        Err(e) => println!("could not write {}: {e}", path.display()),
+    }
+    Ok(guild_ok && ticket_ok && startup_ok)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("footprint: no runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match args.first().map(String::as_str) {
+        Some("--child") => {
+            let (Some(api), Some(gw), Some(dir), Some(guilds)) = (
+                args.get(1),
+                args.get(2),
+                args.get(3),
+                args.get(4).and_then(|g| g.parse().ok()),
+            ) else {
+                eprintln!("footprint --child API GATEWAY DATA_DIR GUILDS");
+                return ExitCode::from(2);
+            };
+            runtime
+                .block_on(child(api, gw, Path::new(dir), guilds))
+                .map(|v| {
+                    println!("{v}");
+                    true
+                })
+        }
+        Some("--bare") => match args.get(1).and_then(|n| n.parse().ok()) {
+            Some(n) => runtime.block_on(bare(n)).map(|v| {
+                println!("{v}");
+                true
+            }),
+            None => Err("--bare N".into()),
+        },
+        _ => match parse_params(&args) {
+            Ok(p) => runtime.block_on(parent(p)),
+            Err(e) => {
+                eprintln!("footprint: {e}");
+                eprintln!("usage: cargo bench --bench footprint -- [--guilds N] [--tickets M]");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match result {
+        // Missed targets are reported, not a failure: the figures are the product.
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("footprint: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
