@@ -9,6 +9,7 @@ use std::{sync::Arc, time::Duration};
 
 use twilight_http::{
     Client,
+    client::ClientBuilder,
     error::{Error as HttpError, ErrorType},
     request::AuditLogReason,
 };
@@ -151,6 +152,11 @@ pub type DiscordResult<T> = Result<T, DiscordError>;
 #[derive(Clone)]
 pub struct Discord {
     http: Arc<Client>,
+    /// Initial interaction responses only, with no client-side rate limiter: twilight's limiter
+    /// queues every `interactions/*` request behind one another (they share its "no resources"
+    /// key), which would cap acknowledgements at one round trip at a time for the whole bot.
+    /// Discord exempts interaction responses from the global limit and allows one per interaction.
+    callbacks: Arc<Client>,
     application_id: Id<ApplicationMarker>,
     bot_user_id: Id<UserMarker>,
 }
@@ -303,11 +309,13 @@ pub fn channel_link(guild: u64, channel: u64) -> String {
 impl Discord {
     pub fn new(
         http: Arc<Client>,
+        callbacks: Arc<Client>,
         application_id: Id<ApplicationMarker>,
         bot_user_id: Id<UserMarker>,
     ) -> Self {
         Self {
             http,
+            callbacks,
             application_id,
             bot_user_id,
         }
@@ -327,23 +335,31 @@ impl Discord {
         ratelimiter: bool,
         timeout: Duration,
     ) -> Client {
-        let mut builder = Client::builder().token(token.to_owned()).timeout(timeout);
-        if let Some(base) = api_base {
-            let (host, use_http) = match base.strip_prefix("http://") {
-                Some(rest) => (rest.trim_end_matches('/'), true),
-                None => (
-                    base.strip_prefix("https://")
-                        .unwrap_or(base)
-                        .trim_end_matches('/'),
-                    false,
-                ),
-            };
-            builder = builder.proxy(host.to_owned(), use_http);
-            if !ratelimiter {
-                builder = builder.ratelimiter(None);
-            }
+        let mut builder = Self::builder(token, api_base, timeout);
+        if !ratelimiter && api_base.is_some() {
+            builder = builder.ratelimiter(None);
         }
         builder.build()
+    }
+
+    /// The client for initial interaction responses: never with twilight's limiter (see the
+    /// `callbacks` field).
+    fn callback_client(token: &str, api_base: Option<&str>, timeout: Duration) -> Client {
+        Self::builder(token, api_base, timeout)
+            .ratelimiter(None)
+            .build()
+    }
+
+    fn builder(token: &str, api_base: Option<&str>, timeout: Duration) -> ClientBuilder {
+        let builder = Client::builder().token(token.to_owned()).timeout(timeout);
+        let Some(base) = api_base else {
+            return builder;
+        };
+        let (host, use_http) = match base.strip_prefix("http://") {
+            Some(rest) => (rest, true),
+            None => (base.strip_prefix("https://").unwrap_or(base), false),
+        };
+        builder.proxy(host.trim_end_matches('/').to_owned(), use_http)
     }
 
     /// Builds the client and learns who the bot is (its user and application ids). A refused
@@ -375,7 +391,8 @@ impl Discord {
         let app = retry_idempotent!("current_user_application", http.current_user_application())?
             .model()
             .await?;
-        Ok(Discord::new(http, app.id, me.id))
+        let callbacks = Arc::new(Self::callback_client(token, api_base, timeout));
+        Ok(Discord::new(http, callbacks, app.id, me.id))
     }
 
     pub fn bot_user_id(&self) -> u64 {
@@ -412,7 +429,7 @@ impl Discord {
         loop {
             attempt += 1;
             let result = self
-                .http
+                .callbacks
                 .interaction(self.application_id)
                 .create_response(Id::<InteractionMarker>::new(id), token, response)
                 .await

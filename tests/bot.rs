@@ -672,3 +672,49 @@ async fn a_panic_mid_interaction_loses_none_of_the_queued_clicks() {
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_the_production_rate_limiter_acknowledgements_do_not_queue_behind_each_other() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let seeded = sim.seed_guild(35).await;
+    let dir = data_dir("prod-limiter");
+    // As in production: twilight's client-side rate limiter on.
+    let config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    let bot = Bot::start(config).await.expect("bot starts");
+    assert!(bot.wait_ready(1, Duration::from_secs(20)).await);
+    let panel = post_panel(&client, &seeded).await;
+    // Every REST answer takes 150 ms: thirty acknowledgements in single file would take 4.5 s,
+    // past Discord's 3 s deadline for most of them.
+    client
+        .set_faults(&sim::Faults {
+            latency_ms: 150,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let clicks = seeded.member_ids[..30].iter().map(|&m| {
+        let client = client.clone();
+        let seeded = &seeded;
+        async move {
+            let id = driver::click_panel(&client, seeded, panel, m)
+                .await
+                .unwrap();
+            driver::acknowledged(&client, id)
+                .await
+                .unwrap()
+                .ack_ms
+                .unwrap()
+        }
+    });
+    let mut acks = join_all(clicks).await;
+    acks.sort_unstable();
+    assert!(
+        acks[acks.len() - 1] < 1_500,
+        "acknowledgements queued behind each other: {acks:?}"
+    );
+    client.set_faults(&sim::Faults::default()).await.unwrap();
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
