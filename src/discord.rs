@@ -214,14 +214,16 @@ fn users_only_mentions(users: &[u64]) -> AllowedMentions {
     }
 }
 
-/// The `payload_json` of a message with files. Written here rather than by twilight because
-/// Discord documents attachment ids as snowflake strings and twilight would send integers.
-fn attachment_payload(
+/// The JSON body of a message (the `payload_json` part when it carries files). Written here
+/// rather than by twilight because Discord documents attachment ids as snowflake strings (twilight
+/// sends integers) and because twilight 0.18 cannot send `enforce_nonce`.
+fn message_payload(
     content: Option<&str>,
     embeds: &[Embed],
     components: &[Component],
     mentions: &AllowedMentions,
     attachments: &[Attachment],
+    nonce: Option<&str>,
 ) -> Vec<u8> {
     let attachments: Vec<serde_json::Value> = attachments
         .iter()
@@ -235,6 +237,10 @@ fn attachment_payload(
     });
     if let Some(content) = content {
         payload["content"] = serde_json::Value::String(content.to_owned());
+    }
+    if let Some(nonce) = nonce {
+        payload["nonce"] = serde_json::Value::String(nonce.to_owned());
+        payload["enforce_nonce"] = serde_json::Value::Bool(true);
     }
     serde_json::to_vec(&payload).unwrap_or_default()
 }
@@ -560,12 +566,13 @@ impl Discord {
         attachments: &[Attachment],
     ) -> DiscordResult<()> {
         let interaction = self.http.interaction(self.application_id);
-        let payload = attachment_payload(
+        let payload = message_payload(
             Some(content),
             &[],
             &[],
             &AllowedMentions::default(),
             attachments,
+            None,
         );
         interaction
             .update_response(token)
@@ -681,30 +688,29 @@ impl Discord {
         ping: &[u64],
     ) -> DiscordResult<u64> {
         let mentions = users_only_mentions(ping);
-        let mut request = self
-            .http
-            .create_message(Id::<ChannelMarker>::new(channel))
-            .allowed_mentions(Some(&mentions))
-            .embeds(&message.embeds)
-            .components(&message.components);
-        if let Some(content) = &message.content {
-            request = request.content(content);
-        }
-        let payload;
-        if !message.attachments.is_empty() {
-            payload = attachment_payload(
-                message.content.as_deref(),
-                &message.embeds,
-                &message.components,
-                &mentions,
-                &message.attachments,
-            );
-            request = request
-                .attachments(&message.attachments)
-                .payload_json(&payload);
-        }
-        let sent = request.await?.model().await?;
-        Ok(sent.id.get())
+        // A nonce Discord enforces makes the create idempotent: a retry after a lost answer gets
+        // the message the first try made instead of posting it twice.
+        // Not all digits: Discord takes an integer or a string here, and one that reads as both
+        // is ambiguous to its own schema.
+        let nonce = format!("tk{:x}", rand::random::<u64>());
+        let payload = message_payload(
+            message.content.as_deref(),
+            &message.embeds,
+            &message.components,
+            &mentions,
+            &message.attachments,
+            Some(&nonce),
+        );
+        let channel_id = Id::<ChannelMarker>::new(channel);
+        let response = retry_idempotent!("create_message", {
+            let request = self.http.create_message(channel_id).payload_json(&payload);
+            if message.attachments.is_empty() {
+                request
+            } else {
+                request.attachments(&message.attachments)
+            }
+        })?;
+        Ok(response.model().await?.id.get())
     }
 
     /// Deletes a message; one already gone counts as deleted.

@@ -1623,3 +1623,46 @@ async fn many_tickets_worth_of_traffic_is_fast() {
     assert!(elapsed < Duration::from_secs(30), "too slow: {elapsed:?}");
     sim.shutdown().await;
 }
+
+/// Discord's `enforce_nonce`: a create retried after a lost answer returns the first message
+/// instead of posting a second one.
+#[tokio::test]
+async fn enforced_nonces_make_message_creates_idempotent() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let raw = reqwest::Client::new();
+    let url = format!(
+        "{}/api/v10/channels/{}/messages",
+        sim.http_url(),
+        g.general_channel_id
+    );
+    let post = |body: Value| {
+        raw.post(url.clone())
+            .header("authorization", format!("Bot {TOKEN}"))
+            .json(&body)
+            .send()
+    };
+    let body = json!({"content": "hello", "nonce": "tk1", "enforce_nonce": true});
+    let first: Value = post(body.clone()).await.unwrap().json().await.unwrap();
+    let again: Value = post(body).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        first["id"], again["id"],
+        "the retry returns the first message"
+    );
+    // Without enforcement, or with another nonce, a new message is made.
+    let other: Value = post(json!({"content": "hello", "nonce": "tk1"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(first["id"], other["id"]);
+    let messages = sim
+        .client()
+        .channel_messages(g.general_channel_id)
+        .await
+        .unwrap();
+    let hellos = messages.iter().filter(|m| m["content"] == "hello").count();
+    assert_eq!(hellos, 2);
+    sim.shutdown().await;
+}

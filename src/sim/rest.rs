@@ -1034,6 +1034,21 @@ fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
             return Err(ApiError::cannot_dm());
         }
     }
+    // `enforce_nonce`: a retried create answers the message the first try made.
+    let nonce_key = (r.body.get("enforce_nonce").and_then(Value::as_bool) == Some(true))
+        .then(|| match r.body.get("nonce") {
+            Some(Value::String(n)) => Some(n.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        })
+        .flatten()
+        .map(|nonce| (c, w.app_id, nonce));
+    if let Some(key) = &nonce_key
+        && let Some(&existing) = w.nonces.get(key)
+        && w.messages.contains_key(&existing)
+    {
+        return message_reply(w, existing);
+    }
     let mut msg = w.blank_message(c, w.app_id);
     fill_message(w, &mut msg, &r.body, &r.files, true)?;
     if let Some(reference) = r.body.get("message_reference")
@@ -1042,6 +1057,9 @@ fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
         msg.kind = 19;
     }
     let id = w.insert_message(msg);
+    if let Some(key) = nonce_key {
+        w.nonces.insert(key, id);
+    }
     w.dispatch_message("MESSAGE_CREATE", id);
     message_reply(w, id)
 }

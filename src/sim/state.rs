@@ -344,6 +344,9 @@ pub struct World {
     pub gateway_resumes: u64,
     pub interactions_failed: u64,
     pub next_component_id: u64,
+    /// `(channel, author, nonce)` → message, for `enforce_nonce` message creates: Discord returns
+    /// the earlier message instead of creating a second one.
+    pub nonces: HashMap<(u64, u64, String), u64>,
 }
 
 impl World {
@@ -379,6 +382,7 @@ impl World {
             gateway_resumes: 0,
             interactions_failed: 0,
             next_component_id: 1,
+            nonces: HashMap::new(),
         }
     }
 
