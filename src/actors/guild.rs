@@ -49,7 +49,10 @@ use super::{
     log::GuildLog,
     reply::{Reply, reply_now},
     router::InteractionProgress,
-    ticket::{Person, Provision, TicketActor, TicketArgs, TicketMsg, now_millis, transcript_files},
+    ticket::{
+        Person, Provision, TicketActor, TicketArgs, TicketMsg, TicketSource, now_millis,
+        transcript_files,
+    },
 };
 
 pub enum GuildMsg {
@@ -122,6 +125,8 @@ pub struct GuildState {
     log: GuildLog,
     /// Ticket actors spawned but perhaps not yet running (and so not yet linked as children).
     starting: Vec<StartHandle>,
+    /// This actor, to start ticket actors on first use from anywhere in the UI.
+    myself: ActorRef<GuildMsg>,
 }
 
 type StartHandle = tokio::task::JoinHandle<Result<tokio::task::JoinHandle<()>, ractor::SpawnErr>>;
@@ -170,6 +175,7 @@ impl Actor for GuildActor {
             progress: args.progress,
             log,
             starting: Vec::new(),
+            myself: myself.clone(),
         };
         let needs_repair = snapshot
             .tickets
@@ -212,7 +218,9 @@ impl Actor for GuildActor {
                         .line
                         .push(record.number, record.opener, (record, provision))
                 }
-                None => state.spawn_ticket(&myself, record, None).await?,
+                // Open and closed tickets get their actor on first use (`ticket_actor`): a bot
+                // with thousands of quiet tickets starts fast and stays small.
+                None => {}
             }
         }
         state.pump(&myself).await?;
@@ -235,10 +243,9 @@ impl Actor for GuildActor {
                     user = incoming.user
                 );
                 state.progress.started.store(seq, Ordering::Release);
-                state
-                    .interaction(&myself, *incoming)
-                    .instrument(span)
-                    .await?;
+                // Boxed: the UI's state machine is large, and unboxed it would be carried inline
+                // by every idle guild actor's task for its whole life.
+                Box::pin(state.interaction(&myself, *incoming).instrument(span)).await?;
                 state.progress.finished.store(seq, Ordering::Release);
             }
             GuildMsg::TicketUpdated(record) => {
@@ -260,10 +267,14 @@ impl Actor for GuildActor {
             GuildMsg::ChannelDeleted { channel } => state.channel_deleted(channel).await,
             GuildMsg::MemberLeft { user } => {
                 state.leave_line(user);
-                for entry in state.tickets.values() {
-                    if entry.opener == user
-                        && let Some(actor) = &entry.actor
-                    {
+                let theirs: Vec<u64> = state
+                    .tickets
+                    .iter()
+                    .filter(|(_, e)| e.opener == user && e.state == TicketState::Open)
+                    .map(|(n, _)| *n)
+                    .collect();
+                for number in theirs {
+                    if let Some(actor) = state.ticket_actor(number) {
                         let _ = actor.cast(TicketMsg::MemberLeft { user });
                     }
                 }
@@ -283,7 +294,7 @@ impl Actor for GuildActor {
             }
             GuildMsg::InjectPanic => panic!("injected fault: guild actor panic"),
             GuildMsg::InjectTicketPanic { number } => {
-                if let Some(actor) = state.tickets.get(&number).and_then(|e| e.actor.as_ref()) {
+                if let Some(actor) = state.ticket_actor(number) {
                     let _ = actor.cast(TicketMsg::InjectPanic);
                 }
             }
@@ -458,7 +469,7 @@ impl GuildState {
             TicketArgs {
                 ctx: self.ctx.clone(),
                 guild_actor: myself.clone(),
-                record,
+                ticket: TicketSource::Record(record),
                 log: self.log.clone(),
             },
             myself.get_cell(),
@@ -629,12 +640,12 @@ impl GuildState {
 
     /// Forwards a person's request to a ticket actor, acknowledging it first.
     pub fn to_ticket(
-        &self,
+        &mut self,
         incoming: &Incoming,
         number: u64,
         make: impl FnOnce(Person, Reply, Arc<GuildSettings>) -> TicketMsg,
     ) {
-        let Some(actor) = self.tickets.get(&number).and_then(|e| e.actor.as_ref()) else {
+        let Some(actor) = self.ticket_actor(number) else {
             warn!(ticket = number, "action for a ticket without a live actor");
             self.refuse(
                 incoming,
@@ -880,7 +891,7 @@ impl GuildState {
     async fn channel_deleted(&mut self, channel: Snowflake) {
         let settings = self.settings.clone();
         if let Some(number) = self.by_channel.get(&channel).copied() {
-            if let Some(actor) = self.tickets.get(&number).and_then(|e| e.actor.as_ref()) {
+            if let Some(actor) = self.ticket_actor(number) {
                 let _ = actor.cast(TicketMsg::ChannelDeleted { settings });
             }
             return;
@@ -986,7 +997,7 @@ impl GuildState {
         let mut numbers: Vec<u64> = self
             .tickets
             .iter()
-            .filter(|(_, e)| e.state == TicketState::Open && e.actor.is_some())
+            .filter(|(_, e)| e.state == TicketState::Open)
             .map(|(n, _)| *n)
             .collect();
         numbers.sort_unstable();
@@ -1007,16 +1018,57 @@ impl GuildState {
             .collect()
     }
 
-    pub fn ticket_actors_with_topic(&self, topic: u32) -> Vec<ActorRef<TicketMsg>> {
-        self.tickets
-            .values()
-            .filter(|e| e.topic == Some(topic) && e.state != TicketState::Deleted)
-            .filter_map(|e| e.actor.clone())
+    pub fn ticket_actors_with_topic(&mut self, topic: u32) -> Vec<ActorRef<TicketMsg>> {
+        let numbers: Vec<u64> = self
+            .tickets
+            .iter()
+            .filter(|(_, e)| e.topic == Some(topic) && e.state != TicketState::Deleted)
+            .map(|(n, _)| *n)
+            .collect();
+        numbers
+            .into_iter()
+            .filter_map(|n| self.ticket_actor(n))
             .collect()
     }
 
-    pub fn ticket_actor(&self, number: u64) -> Option<&ActorRef<TicketMsg>> {
-        self.tickets.get(&number).and_then(|e| e.actor.as_ref())
+    /// The actor of a ticket whose channel exists, started on first use.
+    pub fn ticket_actor(&mut self, number: u64) -> Option<ActorRef<TicketMsg>> {
+        let entry = self.tickets.get(&number)?;
+        if let Some(actor) = &entry.actor {
+            return Some(actor.clone());
+        }
+        if !matches!(entry.state, TicketState::Open | TicketState::Closed) {
+            return None;
+        }
+        let spawned = ractor::ActorRuntime::spawn_linked_instant(
+            None,
+            TicketActor,
+            TicketArgs {
+                ctx: self.ctx.clone(),
+                guild_actor: self.myself.clone(),
+                ticket: TicketSource::Stored {
+                    guild: self.guild,
+                    number,
+                },
+                log: self.log.clone(),
+            },
+            self.myself.get_cell(),
+        );
+        match spawned {
+            Ok((actor, started)) => {
+                self.starting.retain(|h| !h.is_finished());
+                self.starting.push(started);
+                self.actor_tickets.insert(actor.get_id(), number);
+                if let Some(entry) = self.tickets.get_mut(&number) {
+                    entry.actor = Some(actor.clone());
+                }
+                Some(actor)
+            }
+            Err(error) => {
+                warn!(ticket = number, %error, "could not start the ticket actor");
+                None
+            }
+        }
     }
 
     pub fn known_channels(&self) -> HashSet<Snowflake> {

@@ -1082,7 +1082,7 @@ async fn remove_topic(state: &mut GuildState, incoming: &Incoming, topic: u32) {
 
 /// After staff roles change: categories get the new overwrites (here, on a task), ticket
 /// channels through their own actors.
-fn reapply_overwrites(state: &GuildState) {
+fn reapply_overwrites(state: &mut GuildState) {
     let settings = state.settings.clone();
     for number in state.open_or_closed_ticket_numbers() {
         if let Some(actor) = state.ticket_actor(number) {

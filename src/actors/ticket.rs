@@ -139,8 +139,17 @@ pub struct Provision {
 pub struct TicketArgs {
     pub ctx: BotContext,
     pub guild_actor: ActorRef<GuildMsg>,
-    pub record: TicketRecord,
+    pub ticket: TicketSource,
     pub log: GuildLog,
+}
+
+/// Where a ticket actor's record comes from.
+pub enum TicketSource {
+    /// The guild actor has it (a ticket being opened or resumed).
+    Record(TicketRecord),
+    /// Read from the store as the actor starts: actors of open tickets are started on first
+    /// use, not all at once when the bot starts.
+    Stored { guild: Snowflake, number: u64 },
 }
 
 pub struct TicketActorState {
@@ -162,10 +171,18 @@ impl Actor for TicketActor {
         _myself: ActorRef<Self::Msg>,
         args: TicketArgs,
     ) -> Result<Self::State, ActorProcessingErr> {
+        let record = match args.ticket {
+            TicketSource::Record(record) => record,
+            TicketSource::Stored { guild, number } => {
+                args.ctx.store.ticket(guild, number).await?.ok_or_else(|| {
+                    format!("ticket #{number} of guild {guild} is not in the store")
+                })?
+            }
+        };
         Ok(TicketActorState {
             ctx: args.ctx,
             guild_actor: args.guild_actor,
-            record: args.record,
+            record,
             log: args.log,
         })
     }
@@ -181,7 +198,9 @@ impl Actor for TicketActor {
             guild = state.record.guild,
             ticket = state.record.number
         );
-        async move {
+        // Boxed: the close path's state machine is large, and unboxed it would be carried inline
+        // by every ticket actor's task for its whole life.
+        Box::pin(async move {
             match message {
                 TicketMsg::Provision(p) => state.provision(*p).await,
                 TicketMsg::Close {
@@ -239,7 +258,7 @@ impl Actor for TicketActor {
                 TicketMsg::MemberLeft { user } => state.member_left(user).await,
                 TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
             }
-        }
+        })
         .instrument(span)
         .await;
         Ok(())
