@@ -192,6 +192,11 @@ async fn child(api: &str, gateway: &str, data_dir: &Path, guilds: usize) -> Resu
     let started_ms = start.elapsed().as_secs_f64() * 1e3;
     // Store loaded and every guild's snapshot preloaded; no guild actor yet.
     let heap_started = heap();
+    // READY received: from here any interaction is taken (its guild actor starts on demand).
+    if !bot.wait_ready(0, Duration::from_secs(120)).await {
+        return Err("no READY within 120 s".into());
+    }
+    let accepting_ms = start.elapsed().as_secs_f64() * 1e3;
     if !bot.wait_ready(guilds, Duration::from_secs(120)).await {
         return Err(format!("{guilds} guild actors not running within 120 s"));
     }
@@ -212,6 +217,7 @@ async fn child(api: &str, gateway: &str, data_dir: &Path, guilds: usize) -> Resu
         "classes_after": classes_after,
         "bot_start_returned_ms": started_ms,
         "startup_ms": ready_ms,
+        "accepting_ms": accepting_ms,
         "guild_actors": running,
     }))
 }
@@ -274,6 +280,7 @@ struct Run {
     before: u64,
     after: u64,
     startup_ms: f64,
+    accepting_ms: f64,
     /// Live heap bytes the bot added (ready − before) and of that, what was there once
     /// `Bot::start` returned (store loaded, snapshots preloaded, no guild actor yet).
     heap_delta: u64,
@@ -425,6 +432,7 @@ async fn measure(guilds: usize, tickets: usize, base: &Path) -> Result<Run, Stri
         after,
         delta: after.saturating_sub(before),
         startup_ms: result["startup_ms"].as_f64().unwrap_or(f64::NAN),
+        accepting_ms: result["accepting_ms"].as_f64().unwrap_or(f64::NAN),
         heap_delta: result["heap_after"]
             .as_u64()
             .unwrap_or(0)
@@ -528,7 +536,8 @@ async fn parent(p: Params) -> Result<bool, String> {
         "TicketRecord": std::mem::size_of::<TicketRecord>(),
         "GuildSettings": std::mem::size_of::<GuildSettings>(),
     });
-    let startup_ok = full.startup_ms <= 1000.0;
+    // The target: start-up to accepting interactions.
+    let startup_ok = full.accepting_ms <= 1000.0;
     let guild_ok = per_guild <= 8.0 * 1024.0;
     let ticket_ok = per_ticket <= 16.0 * 1024.0;
     let run_json = |r: &Run| {
@@ -556,6 +565,7 @@ async fn parent(p: Params) -> Result<bool, String> {
             "size_classes_per_open_ticket_actor": ticket_classes.clone(),
         },
         "startup_ms": full.startup_ms,
+        "accepting_interactions_ms": full.accepting_ms,
         "startup_ms_no_tickets": idle.startup_ms,
         "runs": [run_json(&fixed), run_json(&idle), run_json(&full)],
         "bare": bare,
@@ -617,10 +627,14 @@ async fn parent(p: Params) -> Result<bool, String> {
     );
     println!(
         "{:<40} {:>10.0} ms {:>7} ms {}",
-        "start-up (Bot::start → all guild actors)",
-        full.startup_ms,
+        "start-up to accepting interactions",
+        full.accepting_ms,
         1000,
         verdict(startup_ok)
+    );
+    println!(
+        "{:<40} {:>10.0} ms",
+        "start-up to every guild actor running", full.startup_ms
     );
     println!(
         "{:<40} {:>10.0} ms",

@@ -151,80 +151,8 @@ impl Actor for GuildActor {
         myself: ActorRef<Self::Msg>,
         args: GuildArgs,
     ) -> Result<Self::State, ActorProcessingErr> {
-        let snapshot = match args.snapshot {
-            Some(s) => s,
-            None => args.ctx.store.load_guild(args.guild).await?,
-        };
-        let window = args.ctx.provision_window;
-        let log = GuildLog::new(args.ctx.discord.clone(), args.guild);
-        let mut state = GuildState {
-            ctx: args.ctx,
-            guild: args.guild,
-            settings: Arc::new(snapshot.settings),
-            counter: snapshot.counter,
-            tickets: HashMap::new(),
-            by_channel: HashMap::new(),
-            open_by_member: HashMap::new(),
-            open_total: 0,
-            category_load: HashMap::new(),
-            recent_opens: HashMap::new(),
-            actor_tickets: HashMap::new(),
-            failures: HashMap::new(),
-            line: WaitingLine::new(window),
-            line_ticking: false,
-            progress: args.progress,
-            log,
-            starting: Vec::new(),
-            myself: myself.clone(),
-        };
-        let needs_repair = snapshot
-            .tickets
-            .iter()
-            .any(|t| t.state == TicketState::Provisioning);
-        // Only when a ticket was caught mid-provisioning is the guild's channel list fetched, to
-        // adopt a channel created just before a crash instead of creating a second one.
-        let existing = if needs_repair {
-            match state.ctx.discord.guild_channels(state.guild).await {
-                Ok(channels) => Some(Arc::new(channels)),
-                Err(error) => {
-                    warn!(guild = state.guild, %error, "could not list channels for repair");
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        let mut tickets = snapshot.tickets;
-        tickets.sort_by_key(|t| t.number);
-        for record in tickets {
-            state.track(&record);
-            let resume = (record.state == TicketState::Provisioning).then(|| {
-                Box::new(Provision {
-                    reply: None,
-                    commit: None,
-                    parent: record_parent(&state.settings, &record),
-                    topic_name: topic_name(&state.settings, record.topic),
-                    settings: state.settings.clone(),
-                    existing_channels: existing.clone(),
-                })
-            });
-            match resume {
-                // Without the channel list, creating a channel now could duplicate one; the
-                // record stays Provisioning and is repaired at the next start.
-                Some(_) if existing.is_none() => state.spawn_ticket(&myself, record, None).await?,
-                // Waiting tickets keep their place: the line is rebuilt in number order.
-                Some(provision) => {
-                    state
-                        .line
-                        .push(record.number, record.opener, (record, provision))
-                }
-                // Open and closed tickets get their actor on first use (`ticket_actor`): a bot
-                // with thousands of quiet tickets starts fast and stays small.
-                None => {}
-            }
-        }
-        state.pump(&myself).await?;
-        Ok(state)
+        // Boxed, like `handle`: what an idle actor's task carries inline is only the box.
+        Box::pin(start_guild(myself, args)).await
     }
 
     async fn handle(
@@ -233,98 +161,9 @@ impl Actor for GuildActor {
         message: Self::Msg,
         state: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
-        match message {
-            GuildMsg::Interaction { seq, incoming } => {
-                let span = info_span!(
-                    parent: None,
-                    "interaction",
-                    id = incoming.id,
-                    guild = incoming.guild,
-                    user = incoming.user
-                );
-                state.progress.started.store(seq, Ordering::Release);
-                // Boxed: the UI's state machine is large, and unboxed it would be carried inline
-                // by every idle guild actor's task for its whole life.
-                Box::pin(state.interaction(&myself, *incoming).instrument(span)).await?;
-                state.progress.finished.store(seq, Ordering::Release);
-            }
-            GuildMsg::TicketUpdated(record) => {
-                state.track(&record);
-                if record.state != TicketState::Provisioning
-                    && state.line.finished(record.number, Instant::now())
-                {
-                    state.pump(&myself).await?;
-                }
-            }
-            GuildMsg::LineTick => {
-                state.tell_places();
-                if state.line.is_empty() {
-                    state.line_ticking = false;
-                } else {
-                    myself.send_after(LINE_TICK, || GuildMsg::LineTick);
-                }
-            }
-            GuildMsg::ChannelDeleted { channel } => state.channel_deleted(channel).await,
-            GuildMsg::MemberLeft { user } => {
-                state.leave_line(user);
-                let theirs: Vec<u64> = state
-                    .tickets
-                    .iter()
-                    .filter(|(_, e)| e.opener == user && e.state == TicketState::Open)
-                    .map(|(n, _)| *n)
-                    .collect();
-                for number in theirs {
-                    if let Some(actor) = state.ticket_actor(number) {
-                        let _ = actor.cast(TicketMsg::MemberLeft { user });
-                    }
-                }
-            }
-            GuildMsg::Drain(reply) => {
-                // Acknowledged tickets still in line are finished now, not left for a restart.
-                state.line.open_window();
-                state.pump(&myself).await?;
-                for started in state.starting.drain(..) {
-                    let _ = started.await;
-                }
-                myself
-                    .get_cell()
-                    .drain_children_and_wait(Some(Duration::from_secs(20)))
-                    .await;
-                let _ = reply.send(());
-            }
-            GuildMsg::InjectPanic => panic!("injected fault: guild actor panic"),
-            GuildMsg::InjectTicketPanic { number } => {
-                if let Some(actor) = state.ticket_actor(number) {
-                    let _ = actor.cast(TicketMsg::InjectPanic);
-                }
-            }
-            GuildMsg::RespawnTicket { number } => {
-                match state.ctx.store.ticket(state.guild, number).await {
-                    Ok(Some(record)) if record.state != TicketState::Deleted => {
-                        let resume = (record.state == TicketState::Provisioning).then(|| {
-                            Box::new(Provision {
-                                reply: None,
-                                commit: None,
-                                parent: record_parent(&state.settings, &record),
-                                topic_name: topic_name(&state.settings, record.topic),
-                                settings: state.settings.clone(),
-                                existing_channels: None,
-                            })
-                        });
-                        state.track(&record);
-                        // A Provisioning ticket without the channel list is left for the next
-                        // start's repair rather than risk a duplicate channel.
-                        let resume = resume.filter(|_| record.channel.is_some());
-                        state.spawn_ticket(&myself, record, resume).await?;
-                    }
-                    Ok(_) => {}
-                    Err(error) => {
-                        warn!(guild = state.guild, number, %error, "could not reload ticket")
-                    }
-                }
-            }
-        }
-        Ok(())
+        // Boxed: the interaction and UI paths make a large state machine, which unboxed would be
+        // carried inline by every idle guild actor's task for its whole life.
+        Box::pin(handle_guild(myself, message, state)).await
     }
 
     async fn handle_supervisor_evt(
@@ -360,6 +199,186 @@ impl Actor for GuildActor {
     }
 }
 
+/// `pre_start` of the guild actor: its state from the store, and the repair of tickets caught
+/// mid-provisioning.
+async fn start_guild(
+    myself: ActorRef<GuildMsg>,
+    args: GuildArgs,
+) -> Result<GuildState, ActorProcessingErr> {
+    let snapshot = match args.snapshot {
+        Some(s) => s,
+        None => args.ctx.store.load_guild(args.guild).await?,
+    };
+    let window = args.ctx.provision_window;
+    let log = GuildLog::new(args.ctx.discord.clone(), args.guild);
+    let mut state = GuildState {
+        ctx: args.ctx,
+        guild: args.guild,
+        settings: Arc::new(snapshot.settings),
+        counter: snapshot.counter,
+        tickets: HashMap::new(),
+        by_channel: HashMap::new(),
+        open_by_member: HashMap::new(),
+        open_total: 0,
+        category_load: HashMap::new(),
+        recent_opens: HashMap::new(),
+        actor_tickets: HashMap::new(),
+        failures: HashMap::new(),
+        line: WaitingLine::new(window),
+        line_ticking: false,
+        progress: args.progress,
+        log,
+        starting: Vec::new(),
+        myself: myself.clone(),
+    };
+    let needs_repair = snapshot
+        .tickets
+        .iter()
+        .any(|t| t.state == TicketState::Provisioning);
+    // Only when a ticket was caught mid-provisioning is the guild's channel list fetched, to
+    // adopt a channel created just before a crash instead of creating a second one.
+    let existing = if needs_repair {
+        match state.ctx.discord.guild_channels(state.guild).await {
+            Ok(channels) => Some(Arc::new(channels)),
+            Err(error) => {
+                warn!(guild = state.guild, %error, "could not list channels for repair");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut tickets = snapshot.tickets;
+    tickets.sort_by_key(|t| t.number);
+    for record in tickets {
+        state.track(&record);
+        let resume = (record.state == TicketState::Provisioning).then(|| {
+            Box::new(Provision {
+                reply: None,
+                commit: None,
+                parent: record_parent(&state.settings, &record),
+                topic_name: topic_name(&state.settings, record.topic),
+                settings: state.settings.clone(),
+                existing_channels: existing.clone(),
+            })
+        });
+        match resume {
+            // Without the channel list, creating a channel now could duplicate one; the
+            // record stays Provisioning and is repaired at the next start.
+            Some(_) if existing.is_none() => state.spawn_ticket(&myself, record, None).await?,
+            // Waiting tickets keep their place: the line is rebuilt in number order.
+            Some(provision) => state
+                .line
+                .push(record.number, record.opener, (record, provision)),
+            // Open and closed tickets get their actor on first use (`ticket_actor`): a bot
+            // with thousands of quiet tickets starts fast and stays small.
+            None => {}
+        }
+    }
+    state.pump(&myself).await?;
+    Ok(state)
+}
+
+/// `handle` of the guild actor.
+async fn handle_guild(
+    myself: ActorRef<GuildMsg>,
+    message: GuildMsg,
+    state: &mut GuildState,
+) -> Result<(), ActorProcessingErr> {
+    match message {
+        GuildMsg::Interaction { seq, incoming } => {
+            let span = info_span!(
+                parent: None,
+                "interaction",
+                id = incoming.id,
+                guild = incoming.guild,
+                user = incoming.user
+            );
+            state.progress.started.store(seq, Ordering::Release);
+            state
+                .interaction(&myself, *incoming)
+                .instrument(span)
+                .await?;
+            state.progress.finished.store(seq, Ordering::Release);
+        }
+        GuildMsg::TicketUpdated(record) => {
+            state.track(&record);
+            if record.state != TicketState::Provisioning
+                && state.line.finished(record.number, Instant::now())
+            {
+                state.pump(&myself).await?;
+            }
+        }
+        GuildMsg::LineTick => {
+            state.tell_places();
+            if state.line.is_empty() {
+                state.line_ticking = false;
+            } else {
+                myself.send_after(LINE_TICK, || GuildMsg::LineTick);
+            }
+        }
+        GuildMsg::ChannelDeleted { channel } => state.channel_deleted(channel).await,
+        GuildMsg::MemberLeft { user } => {
+            state.leave_line(user);
+            let theirs: Vec<u64> = state
+                .tickets
+                .iter()
+                .filter(|(_, e)| e.opener == user && e.state == TicketState::Open)
+                .map(|(n, _)| *n)
+                .collect();
+            for number in theirs {
+                if let Some(actor) = state.ticket_actor(number) {
+                    let _ = actor.cast(TicketMsg::MemberLeft { user });
+                }
+            }
+        }
+        GuildMsg::Drain(reply) => {
+            // Acknowledged tickets still in line are finished now, not left for a restart.
+            state.line.open_window();
+            state.pump(&myself).await?;
+            for started in state.starting.drain(..) {
+                let _ = started.await;
+            }
+            myself
+                .get_cell()
+                .drain_children_and_wait(Some(Duration::from_secs(20)))
+                .await;
+            let _ = reply.send(());
+        }
+        GuildMsg::InjectPanic => panic!("injected fault: guild actor panic"),
+        GuildMsg::InjectTicketPanic { number } => {
+            if let Some(actor) = state.ticket_actor(number) {
+                let _ = actor.cast(TicketMsg::InjectPanic);
+            }
+        }
+        GuildMsg::RespawnTicket { number } => {
+            match state.ctx.store.ticket(state.guild, number).await {
+                Ok(Some(record)) if record.state != TicketState::Deleted => {
+                    let resume = (record.state == TicketState::Provisioning).then(|| {
+                        Box::new(Provision {
+                            reply: None,
+                            commit: None,
+                            parent: record_parent(&state.settings, &record),
+                            topic_name: topic_name(&state.settings, record.topic),
+                            settings: state.settings.clone(),
+                            existing_channels: None,
+                        })
+                    });
+                    state.track(&record);
+                    // A Provisioning ticket without the channel list is left for the next
+                    // start's repair rather than risk a duplicate channel.
+                    let resume = resume.filter(|_| record.channel.is_some());
+                    state.spawn_ticket(&myself, record, resume).await?;
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    warn!(guild = state.guild, number, %error, "could not reload ticket")
+                }
+            }
+        }
+    }
+    Ok(())
+}
 /// The category a ticket lives under.
 fn record_parent(settings: &GuildSettings, record: &TicketRecord) -> Option<Snowflake> {
     if record.parent.is_some() {
