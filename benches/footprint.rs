@@ -198,19 +198,31 @@ async fn child(api: &str, gateway: &str, data_dir: &Path, guilds: usize) -> Resu
     }
     let accepting_ms = start.elapsed().as_secs_f64() * 1e3;
     if !bot.wait_ready(guilds, Duration::from_secs(120)).await {
-        return Err(format!("{guilds} guild actors not running within 120 s"));
+        return Err(format!("{guilds} guilds not announced within 120 s"));
+    }
+    // Every guild is known but quiet: guild actors start on first need, so none runs yet.
+    let heap_quiet = heap();
+    // Then start them all, to measure what a running (idle) guild actor costs.
+    bot.wake_all_guilds().await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while bot.status().await.map_or(0, |s| s.guild_actors) < guilds {
+        if Instant::now() > deadline {
+            return Err(format!("{guilds} guild actors not running within 120 s"));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let ready_ms = start.elapsed().as_secs_f64() * 1e3;
     let after = settled_rss(Duration::from_secs(10)).await;
     let heap_after = heap();
     let classes_after = classes();
-    let running = bot.status().await.map_or(0, |s| s.guilds.len());
+    let running = bot.status().await.map_or(0, |s| s.guild_actors);
     bot.shutdown().await;
     Ok(json!({
         "rss_before": before,
         "rss_after": after,
         "heap_before": heap_before.0,
         "heap_started": heap_started.0,
+        "heap_quiet": heap_quiet.0,
         "heap_after": heap_after.0,
         "allocations_before": heap_before.1,
         "allocations_after": heap_after.1,
@@ -285,6 +297,8 @@ struct Run {
     /// `Bot::start` returned (store loaded, snapshots preloaded, no guild actor yet).
     heap_delta: u64,
     heap_at_start: u64,
+    /// Live heap once every guild is announced but none has an actor yet.
+    heap_quiet: u64,
     allocations_delta: u64,
     /// Live allocations per size class once ready.
     classes: Vec<u64>,
@@ -441,6 +455,10 @@ async fn measure(guilds: usize, tickets: usize, base: &Path) -> Result<Run, Stri
             .as_u64()
             .unwrap_or(0)
             .saturating_sub(result["heap_before"].as_u64().unwrap_or(0)),
+        heap_quiet: result["heap_quiet"]
+            .as_u64()
+            .unwrap_or(0)
+            .saturating_sub(result["heap_before"].as_u64().unwrap_or(0)),
         classes: result["classes_after"]
             .as_array()
             .map(|a| a.iter().map(|v| v.as_u64().unwrap_or(0)).collect())
@@ -498,6 +516,7 @@ async fn parent(p: Params) -> Result<bool, String> {
     );
     let allocs_per_ticket = per(full.allocations_delta, idle.allocations_delta, p.tickets);
     let preload_per_guild = per(idle.heap_at_start, fixed.heap_at_start, p.guilds - 1);
+    let quiet_per_guild = per(idle.heap_quiet, fixed.heap_quiet, p.guilds - 1);
     let bare_heap = per(
         bare["heap_after"].as_u64().unwrap_or(0),
         bare["heap_before"].as_u64().unwrap_or(0),
@@ -561,6 +580,7 @@ async fn parent(p: Params) -> Result<bool, String> {
             "allocations_per_idle_guild_actor": allocs_per_guild,
             "allocations_per_open_ticket_actor": allocs_per_ticket,
             "per_guild_held_once_bot_start_returned": preload_per_guild,
+            "per_quiet_guild_without_actor": quiet_per_guild,
             "size_classes_per_idle_guild_actor": guild_classes.clone(),
             "size_classes_per_open_ticket_actor": ticket_classes.clone(),
         },
@@ -624,6 +644,11 @@ async fn parent(p: Params) -> Result<bool, String> {
         "{:<40} {:>10.2} KiB",
         "of which held when Bot::start returned",
         preload_per_guild / 1024.0
+    );
+    println!(
+        "{:<40} {:>10.2} KiB",
+        "live heap per quiet guild (no actor yet)",
+        quiet_per_guild / 1024.0
     );
     println!(
         "{:<40} {:>10.0} ms {:>7} ms {}",

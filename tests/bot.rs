@@ -718,3 +718,29 @@ async fn with_the_production_rate_limiter_acknowledgements_do_not_queue_behind_e
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn quiet_guilds_cost_no_actor_until_first_need() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let guilds = [
+        sim.seed_guild(2).await,
+        sim.seed_guild(2).await,
+        sim.seed_guild(2).await,
+    ];
+    let dir = data_dir("quiet");
+    let bot = start_bot(&sim, &dir, 3).await;
+    let status = bot.status().await.unwrap();
+    assert_eq!(status.guilds.len(), 3, "every guild is known");
+    assert_eq!(
+        status.guild_actors, 0,
+        "no guild acted yet, so no actor runs"
+    );
+    // The first interaction in one guild starts that guild's actor, and only that one.
+    post_panel(&client, &guilds[1]).await;
+    let status = bot.status().await.unwrap();
+    assert_eq!(status.guild_actors, 1);
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -419,6 +419,11 @@ impl Bot {
         }
     }
 
+    /// Starts every known guild's actor now instead of on first need (benchmarks).
+    pub async fn wake_all_guilds(&self) {
+        let _ = self.current_router().await.cast(RouterMsg::WakeAllGuilds);
+    }
+
     pub async fn inject_guild_panic(&self, guild: Snowflake) {
         let _ = self
             .current_router()

@@ -25,7 +25,10 @@ use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, Supervi
 use tracing::{info, warn};
 use twilight_gateway::Event;
 
-use crate::{domain::model::Snowflake, store::GuildSnapshot};
+use crate::{
+    domain::model::{Snowflake, TicketState},
+    store::GuildSnapshot,
+};
 
 use super::{
     BotContext,
@@ -48,6 +51,8 @@ pub enum RouterMsg {
     RespawnGuild {
         guild: Snowflake,
     },
+    /// Benchmarks: start the actor of every guild announced so far and from now on.
+    WakeAllGuilds,
     /// Internal: a guild actor's `pre_start` failed (it was spawned without waiting for it).
     GuildStartFailed {
         guild: Snowflake,
@@ -67,7 +72,10 @@ pub struct InteractionProgress {
 pub struct RouterStatus {
     /// Shards that received READY (or RESUMED).
     pub ready_shards: usize,
+    /// Guilds the gateway announced (GUILD_CREATE) or that have a running actor.
     pub guilds: HashSet<Snowflake>,
+    /// Guild actors running: a guild gets one on first need, so quiet guilds cost no actor.
+    pub guild_actors: usize,
     pub interactions_routed: u64,
     pub duplicates_dropped: u64,
 }
@@ -91,6 +99,10 @@ pub struct RouterState {
     /// What each live guild actor was sent and has not finished, so a failed actor's mailbox
     /// (which ractor drops) is handed to its successor instead of lost.
     ledgers: HashMap<Snowflake, Ledger>,
+    /// Guilds announced by the gateway, with or without an actor.
+    known: HashSet<Snowflake>,
+    /// Start every announced guild's actor (benchmarks measure what a running actor costs).
+    wake_all: bool,
     /// Interactions for a guild whose actor failed and waits out its backoff, handed in order
     /// to the restarted actor: a panic must not leave a click unanswered.
     stranded: HashMap<Snowflake, Vec<Incoming>>,
@@ -163,6 +175,8 @@ impl Actor for RouterActor {
             status: RouterStatus::default(),
             draining: false,
             ledgers: HashMap::new(),
+            known: HashSet::new(),
+            wake_all: false,
             stranded: HashMap::new(),
         })
     }
@@ -177,7 +191,9 @@ impl Actor for RouterActor {
             RouterMsg::Gateway(event) => state.gateway(&myself, *event).await,
             RouterMsg::Status(reply) => {
                 let mut status = state.status.clone();
-                status.guilds = state.guilds.keys().copied().collect();
+                status.guilds = state.known.clone();
+                status.guilds.extend(state.guilds.keys().copied());
+                status.guild_actors = state.guilds.len();
                 let _ = reply.send(status);
             }
             RouterMsg::Drain(reply) => {
@@ -196,6 +212,13 @@ impl Actor for RouterActor {
             RouterMsg::InjectTicketPanic { guild, number } => {
                 if let Some(actor) = state.guilds.get(&guild) {
                     let _ = actor.cast(GuildMsg::InjectTicketPanic { number });
+                }
+            }
+            RouterMsg::WakeAllGuilds => {
+                state.wake_all = true;
+                let known: Vec<Snowflake> = state.known.iter().copied().collect();
+                for guild in known {
+                    let _ = state.guild_actor(&myself, guild).await;
                 }
             }
             RouterMsg::GuildStartFailed { guild, actor } => {
@@ -354,7 +377,19 @@ impl RouterState {
                 self.status.ready_shards += 1;
             }
             Event::GuildCreate(guild) if !self.draining => {
-                let _ = self.guild_actor(myself, guild.id().get()).await;
+                let guild = guild.id().get();
+                self.known.insert(guild);
+                // A guild's actor starts on first need, except where a crash left tickets
+                // mid-provisioning: those are repaired (and the line rebuilt) right away.
+                let needs_repair = self.preloaded.get(&guild).is_some_and(|snapshot| {
+                    snapshot
+                        .tickets
+                        .iter()
+                        .any(|t| t.state == TicketState::Provisioning)
+                });
+                if needs_repair || self.wake_all {
+                    let _ = self.guild_actor(myself, guild).await;
+                }
             }
             Event::InteractionCreate(interaction) => {
                 let interaction = interaction.0;
@@ -422,8 +457,11 @@ impl RouterState {
                 }
             }
             Event::ChannelDelete(channel) => {
+                // Could be a ticket channel, a category or the log channel of a quiet guild:
+                // rare enough to wake its actor for.
                 if let Some(guild) = channel.guild_id
-                    && let Some(actor) = self.guilds.get(&guild.get())
+                    && !self.draining
+                    && let Some(actor) = self.guild_actor(myself, guild.get()).await
                 {
                     let _ = actor.cast(GuildMsg::ChannelDeleted {
                         channel: channel.id.get(),
@@ -431,10 +469,21 @@ impl RouterState {
                 }
             }
             Event::MemberRemove(member) => {
-                if let Some(actor) = self.guilds.get(&member.guild_id.get()) {
-                    let _ = actor.cast(GuildMsg::MemberLeft {
-                        user: member.user.id.get(),
+                let (guild, user) = (member.guild_id.get(), member.user.id.get());
+                // Members leave all the time: wake a quiet guild only if the member has a
+                // ticket there (a running guild also checks its waiting line).
+                let concerned = self.guilds.contains_key(&guild)
+                    || self.preloaded.get(&guild).is_some_and(|snapshot| {
+                        snapshot
+                            .tickets
+                            .iter()
+                            .any(|t| t.opener == user && t.state.is_open())
                     });
+                if concerned
+                    && !self.draining
+                    && let Some(actor) = self.guild_actor(myself, guild).await
+                {
+                    let _ = actor.cast(GuildMsg::MemberLeft { user });
                 }
             }
             Event::GatewayClose(frame) => {
