@@ -181,6 +181,30 @@ impl Actor for RouterActor {
         })
     }
 
+    async fn post_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        // A guild's actor starts on first need, except where a crash left tickets
+        // mid-provisioning: those are repaired (and the line rebuilt) right away.
+        let repair: Vec<Snowflake> = state
+            .preloaded
+            .iter()
+            .filter(|(_, snapshot)| {
+                snapshot
+                    .tickets
+                    .iter()
+                    .any(|t| t.state == TicketState::Provisioning)
+            })
+            .map(|(guild, _)| *guild)
+            .collect();
+        for guild in repair {
+            let _ = state.guild_actor(&myself, guild).await;
+        }
+        Ok(())
+    }
+
     async fn handle(
         &self,
         myself: ActorRef<Self::Msg>,
@@ -375,21 +399,7 @@ impl RouterState {
             Event::Ready(ready) => {
                 info!(guilds = ready.guilds.len(), "shard ready");
                 self.status.ready_shards += 1;
-            }
-            Event::GuildCreate(guild) if !self.draining => {
-                let guild = guild.id().get();
-                self.known.insert(guild);
-                // A guild's actor starts on first need, except where a crash left tickets
-                // mid-provisioning: those are repaired (and the line rebuilt) right away.
-                let needs_repair = self.preloaded.get(&guild).is_some_and(|snapshot| {
-                    snapshot
-                        .tickets
-                        .iter()
-                        .any(|t| t.state == TicketState::Provisioning)
-                });
-                if needs_repair || self.wake_all {
-                    let _ = self.guild_actor(myself, guild).await;
-                }
+                self.known.extend(ready.guilds.iter().map(|g| g.id.get()));
             }
             Event::InteractionCreate(interaction) => {
                 let interaction = interaction.0;

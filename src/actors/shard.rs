@@ -39,10 +39,11 @@ pub struct ShardState {
 pub struct ShardActor;
 
 /// The gateway events the bot acts on; everything else is skipped before deserialization.
+/// GUILD_CREATE is skipped on purpose: READY lists the guilds, guild actors start on first need,
+/// and parsing a big bot's burst of full guild objects was most of its start-up.
 pub fn wanted_events() -> EventTypeFlags {
     EventTypeFlags::READY
         | EventTypeFlags::RESUMED
-        | EventTypeFlags::GUILD_CREATE
         | EventTypeFlags::INTERACTION_CREATE
         | EventTypeFlags::CHANNEL_DELETE
         | EventTypeFlags::MEMBER_REMOVE
