@@ -157,6 +157,10 @@ pub struct Discord {
     /// key), which would cap acknowledgements at one round trip at a time for the whole bot.
     /// Discord exempts interaction responses from the global limit and allows one per interaction.
     callbacks: Arc<Client>,
+    /// Bounds initial responses in flight: a burst of thousands of clicks would otherwise open
+    /// a connection per click at once. Each response is one short round trip, so a few hundred
+    /// at a time still answer thousands per second.
+    callbacks_in_flight: Arc<tokio::sync::Semaphore>,
     application_id: Id<ApplicationMarker>,
     bot_user_id: Id<UserMarker>,
 }
@@ -167,6 +171,9 @@ const IDEMPOTENT_ATTEMPTS: u32 = 6;
 /// Initial interaction responses get more, faster tries: they must land within Discord's 3 s,
 /// and a lost one is the person's "This interaction failed" (8 tries fit in about 2 s).
 const RESPONSE_ATTEMPTS: u32 = 8;
+
+/// Initial interaction responses in flight at once (see `Discord::callbacks_in_flight`).
+const CALLBACKS_IN_FLIGHT: usize = 256;
 
 /// Re-runs an idempotent request on transient failures with exponential backoff.
 macro_rules! retry_idempotent {
@@ -322,6 +329,7 @@ impl Discord {
         Self {
             http,
             callbacks,
+            callbacks_in_flight: Arc::new(tokio::sync::Semaphore::new(CALLBACKS_IN_FLIGHT)),
             application_id,
             bot_user_id,
         }
@@ -434,12 +442,15 @@ impl Discord {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
+            let permit = self.callbacks_in_flight.acquire().await;
             let result = self
                 .callbacks
                 .interaction(self.application_id)
                 .create_response(Id::<InteractionMarker>::new(id), token, response)
                 .await
                 .map_err(DiscordError::from);
+            // Released before any backoff sleep, so a retry does not hold a slot idle.
+            drop(permit);
             match result {
                 Ok(_) => return Ok(()),
                 Err(error) if attempt > 1 && error.code() == Some(codes::ALREADY_ACKNOWLEDGED) => {
