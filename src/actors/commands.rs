@@ -30,84 +30,113 @@ fn option(kind: CommandOptionType, name: &str, description: &str) -> CommandOpti
     }
 }
 
-/// `/ticket menu | panel | transcript number:N`, visible by default to Manage Server holders.
-#[allow(deprecated)] // `dm_permission` must be named; `contexts` carries the meaning
-pub fn ticket_command() -> Command {
+fn subcommand(name: &str, description: &str, options: Vec<CommandOption>) -> CommandOption {
+    let mut sub = option(CommandOptionType::SubCommand, name, description);
+    sub.options = Some(options);
+    sub
+}
+
+/// `transcript number:N`, shared by `/ticket` and `/tickets`.
+fn transcript_subcommand(description: &str) -> CommandOption {
     let mut number = option(CommandOptionType::Integer, "number", "The ticket number");
     number.required = Some(true);
     number.min_value = Some(CommandOptionValue::Integer(1));
-    let mut transcript = option(
-        CommandOptionType::SubCommand,
-        "transcript",
-        "Get the transcript of a closed ticket",
-    );
-    transcript.options = Some(vec![number]);
-    let mut menu = option(
-        CommandOptionType::SubCommand,
-        "menu",
-        "Open the ticket hub: setup and manage",
-    );
-    menu.options = Some(Vec::new());
-    let mut panel = option(
-        CommandOptionType::SubCommand,
-        "panel",
-        "Post an Open a ticket panel in this channel",
-    );
-    panel.options = Some(Vec::new());
+    subcommand("transcript", description, vec![number])
+}
+
+#[allow(deprecated)] // `dm_permission` must be named; `contexts` carries the meaning
+fn guild_command(
+    name: &str,
+    description: &str,
+    default_member_permissions: Option<Permissions>,
+    options: Vec<CommandOption>,
+) -> Command {
     Command {
         application_id: None,
         contexts: Some(vec![InteractionContextType::Guild]),
-        default_member_permissions: Some(Permissions::MANAGE_GUILD),
-        description: "Ticket system: setup, management and transcripts".to_owned(),
+        default_member_permissions,
+        description: description.to_owned(),
         description_localizations: None,
         dm_permission: None,
         guild_id: None,
         id: None,
         integration_types: None,
         kind: CommandType::ChatInput,
-        name: "ticket".to_owned(),
+        name: name.to_owned(),
         name_localizations: None,
         nsfw: None,
-        options: vec![menu, panel, transcript],
+        options,
         version: Id::new(1),
     }
+}
+
+/// `/ticket menu | panel | transcript number:N`, visible by default to Manage Server holders.
+pub fn ticket_command() -> Command {
+    guild_command(
+        "ticket",
+        "Ticket system: setup, management and transcripts",
+        Some(Permissions::MANAGE_GUILD),
+        vec![
+            subcommand("menu", "Open the ticket hub: setup and manage", Vec::new()),
+            subcommand(
+                "panel",
+                "Post an Open a ticket panel in this channel",
+                Vec::new(),
+            ),
+            transcript_subcommand("Get the transcript of a closed ticket"),
+        ],
+    )
 }
 
 /// `/tickets manage | transcript number:N`: the staff commands. `/ticket` is hidden from members
 /// without Manage Server, so staff who are staff only by role reach these here instead; Discord
 /// shows them to everyone and the bot refuses whoever is not staff.
-#[allow(deprecated)] // `dm_permission` must be named; `contexts` carries the meaning
 pub fn tickets_command() -> Command {
-    let mut number = option(CommandOptionType::Integer, "number", "The ticket number");
-    number.required = Some(true);
-    number.min_value = Some(CommandOptionValue::Integer(1));
-    let mut transcript = option(
-        CommandOptionType::SubCommand,
-        "transcript",
-        "Get the transcript of a closed ticket (staff)",
-    );
-    transcript.options = Some(vec![number]);
-    let mut manage = option(
-        CommandOptionType::SubCommand,
-        "manage",
-        "Manage tickets: close, close all, add or remove users (staff)",
-    );
-    manage.options = Some(Vec::new());
-    Command {
-        application_id: None,
-        contexts: Some(vec![InteractionContextType::Guild]),
-        default_member_permissions: None,
-        description: "Ticket staff tools: manage and transcripts".to_owned(),
-        description_localizations: None,
-        dm_permission: None,
-        guild_id: None,
-        id: None,
-        integration_types: None,
-        kind: CommandType::ChatInput,
-        name: "tickets".to_owned(),
-        name_localizations: None,
-        nsfw: None,
-        options: vec![manage, transcript],
-        version: Id::new(1),
+    guild_command(
+        "tickets",
+        "Ticket staff tools: manage and transcripts",
+        None,
+        vec![
+            subcommand(
+                "manage",
+                "Manage tickets: close, close all, add or remove users (staff)",
+                Vec::new(),
+            ),
+            transcript_subcommand("Get the transcript of a closed ticket (staff)"),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Discord refuses a command whose names are not lowercase 1–32 chars or whose descriptions
+    /// exceed 100 chars; a refused bulk overwrite would leave the bot without commands.
+    #[test]
+    fn commands_fit_discord_limits() {
+        fn check(name: &str, description: &str) {
+            assert!((1..=32).contains(&name.len()), "{name}");
+            assert_eq!(name, name.to_lowercase(), "{name}");
+            assert!(
+                (1..=100).contains(&description.chars().count()),
+                "{description}"
+            );
+        }
+        for command in [ticket_command(), tickets_command()] {
+            check(&command.name, &command.description);
+            assert!(command.options.len() <= 25);
+            for sub in &command.options {
+                check(&sub.name, &sub.description);
+                for option in sub.options.iter().flatten() {
+                    check(&option.name, &option.description);
+                }
+            }
+        }
+        assert_eq!(
+            ticket_command().default_member_permissions,
+            Some(Permissions::MANAGE_GUILD)
+        );
+        assert_eq!(tickets_command().default_member_permissions, None);
     }
 }
