@@ -5,7 +5,11 @@
 //! (reads, PUT/PATCH/DELETE, interaction edits) are retried here with backoff; a channel or message
 //! create is not (a retry after a lost answer would duplicate it).
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use twilight_http::{
     Client,
@@ -161,6 +165,7 @@ pub struct Discord {
     /// a connection per click at once. Each response is one short round trip, so a few hundred
     /// at a time still answer thousands per second.
     callbacks_in_flight: Arc<tokio::sync::Semaphore>,
+    gate: Arc<RouteGate>,
     application_id: Id<ApplicationMarker>,
     bot_user_id: Id<UserMarker>,
 }
@@ -191,6 +196,84 @@ macro_rules! retry_idempotent {
             }
         }
     }};
+}
+
+/// What Discord's `x-ratelimit-*` headers last said about one route's bucket.
+#[derive(Debug, Clone, Copy)]
+struct BucketState {
+    remaining: u32,
+    reset_at: Instant,
+}
+
+/// Holds a request back while its bucket is known to be exhausted. twilight 0.18 reads rate-limit
+/// headers only on a 429 (where `x-ratelimit-scope` is present), so on its own it learns each
+/// exhausted window by being refused once; every refusal counts toward Discord's 10,000 invalid
+/// requests per 10 minutes. This gate reads the headers of successful answers instead, for the
+/// routes a ticket storm exhausts: channel creation per guild, DM channel creation, and message
+/// posts per channel (the log channel).
+#[derive(Debug, Default)]
+struct RouteGate {
+    buckets: std::sync::Mutex<HashMap<String, BucketState>>,
+}
+
+impl RouteGate {
+    /// Waits until the bucket behind `key` has a request left, and takes it.
+    async fn admit(&self, key: &str) {
+        loop {
+            let wait = {
+                let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                match buckets.get_mut(key) {
+                    Some(bucket) if now >= bucket.reset_at => {
+                        buckets.remove(key);
+                        return;
+                    }
+                    Some(bucket) if bucket.remaining == 0 => bucket.reset_at - now,
+                    Some(bucket) => {
+                        bucket.remaining -= 1;
+                        return;
+                    }
+                    None => return,
+                }
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Records what an answer's headers say about `key`'s bucket.
+    fn learn(&self, key: &str, headers: twilight_http::response::HeaderIter<'_>) {
+        let (mut remaining, mut reset_after) = (None, None);
+        for (name, value) in headers {
+            let value = std::str::from_utf8(value).ok();
+            match name {
+                "x-ratelimit-remaining" => remaining = value.and_then(|v| v.parse::<u32>().ok()),
+                "x-ratelimit-reset-after" => {
+                    reset_after = value.and_then(|v| v.parse::<f64>().ok())
+                }
+                _ => {}
+            }
+        }
+        self.record(key, remaining, reset_after);
+    }
+
+    fn record(&self, key: &str, remaining: Option<u32>, reset_after: Option<f64>) {
+        if let (Some(remaining), Some(after)) = (remaining, reset_after)
+            && after.is_finite()
+            && after >= 0.0
+        {
+            let reset_at = Instant::now() + Duration::from_secs_f64(after.min(3_600.0));
+            self.buckets
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(
+                    key.to_owned(),
+                    BucketState {
+                        remaining,
+                        reset_at,
+                    },
+                );
+        }
+    }
 }
 
 /// A message the bot posts: content, embeds, buttons, files.
@@ -330,6 +413,7 @@ impl Discord {
             http,
             callbacks,
             callbacks_in_flight: Arc::new(tokio::sync::Semaphore::new(CALLBACKS_IN_FLIGHT)),
+            gate: Arc::default(),
             application_id,
             bot_user_id,
         }
@@ -618,7 +702,11 @@ impl Discord {
         if let Some(topic) = topic {
             request = request.topic(topic);
         }
-        let channel = request.await?.model().await?;
+        let key = format!("POST guilds/{guild}/channels");
+        self.gate.admit(&key).await;
+        let response = request.await?;
+        self.gate.learn(&key, response.headers());
+        let channel = response.model().await?;
         Ok(channel.id.get())
     }
 
@@ -713,6 +801,8 @@ impl Discord {
             Some(&nonce),
         );
         let channel_id = Id::<ChannelMarker>::new(channel);
+        let key = format!("POST channels/{channel}/messages");
+        self.gate.admit(&key).await;
         let response = retry_idempotent!("create_message", {
             let request = self.http.create_message(channel_id).payload_json(&payload);
             if message.attachments.is_empty() {
@@ -721,6 +811,7 @@ impl Discord {
                 request.attachments(&message.attachments)
             }
         })?;
+        self.gate.learn(&key, response.headers());
         Ok(response.model().await?.id.get())
     }
 
@@ -776,14 +867,42 @@ impl Discord {
 
     /// Opens (or returns) the DM channel with a user.
     pub async fn open_dm(&self, user: u64) -> DiscordResult<u64> {
-        let channel = retry_idempotent!(
+        const KEY: &str = "POST users/@me/channels";
+        self.gate.admit(KEY).await;
+        let response = retry_idempotent!(
             "create_private_channel",
             self.http
                 .create_private_channel(Id::<UserMarker>::new(user))
-        )?
-        .model()
-        .await?;
-        Ok(channel.id.get())
+        )?;
+        self.gate.learn(KEY, response.headers());
+        Ok(response.model().await?.id.get())
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_exhausted_bucket_holds_requests_until_its_reset() {
+        let gate = RouteGate::default();
+        // Unknown buckets never wait.
+        gate.admit("k").await;
+        gate.record("k", Some(1), Some(0.3));
+        let start = Instant::now();
+        gate.admit("k").await; // takes the last request of the window
+        assert!(start.elapsed() < Duration::from_millis(100));
+        gate.admit("k").await; // waits for the reset
+        assert!(
+            start.elapsed() >= Duration::from_millis(290),
+            "{:?}",
+            start.elapsed()
+        );
+        // Other buckets are not held by this one; nonsense headers are ignored.
+        gate.record("other", Some(0), Some(f64::NAN));
+        let before = Instant::now();
+        gate.admit("other").await;
+        assert!(before.elapsed() < Duration::from_millis(100));
     }
 }
 
