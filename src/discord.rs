@@ -214,11 +214,34 @@ struct BucketState {
 #[derive(Debug, Default)]
 struct RouteGate {
     buckets: std::sync::Mutex<HashMap<String, BucketState>>,
+    /// One request at a time per gated route once Discord is seen to send rate-limit headers:
+    /// concurrent requests could not learn from each other's answers and would overshoot a
+    /// window. (twilight sends a route's requests one at a time anyway when its limiter is on.)
+    turns: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    limited: std::sync::atomic::AtomicBool,
 }
 
 impl RouteGate {
-    /// Waits until the bucket behind `key` has a request left, and takes it.
-    async fn admit(&self, key: &str) {
+    /// Waits for `key`'s turn (when limits are in force) and until its bucket has a request
+    /// left, and takes it. Hold the returned turn until the answer's headers are learned.
+    async fn admit(&self, key: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        let turn = if self.limited.load(std::sync::atomic::Ordering::Relaxed) {
+            let lock = self
+                .turns
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(key.to_owned())
+                .or_default()
+                .clone();
+            Some(lock.lock_owned().await)
+        } else {
+            None
+        };
+        self.wait_for_room(key).await;
+        turn
+    }
+
+    async fn wait_for_room(&self, key: &str) {
         loop {
             let wait = {
                 let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
@@ -261,6 +284,8 @@ impl RouteGate {
             && after.is_finite()
             && after >= 0.0
         {
+            self.limited
+                .store(true, std::sync::atomic::Ordering::Relaxed);
             let reset_at = Instant::now() + Duration::from_secs_f64(after.min(3_600.0));
             self.buckets
                 .lock()
@@ -483,14 +508,18 @@ impl Discord {
             ratelimiter,
             timeout,
         ));
-        let me = retry_idempotent!("current_user", http.current_user())?
-            .model()
-            .await?;
+        let me = retry_idempotent!("current_user", http.current_user())?;
+        // Whether this Discord sends rate-limit headers at all decides how the gate works.
+        let gate = RouteGate::default();
+        gate.learn("GET users/@me", me.headers());
+        let me = me.model().await?;
         let app = retry_idempotent!("current_user_application", http.current_user_application())?
             .model()
             .await?;
         let callbacks = Arc::new(Self::callback_client(token, api_base, timeout));
-        Ok(Discord::new(http, callbacks, app.id, me.id))
+        let mut discord = Discord::new(http, callbacks, app.id, me.id);
+        discord.gate = Arc::new(gate);
+        Ok(discord)
     }
 
     pub fn bot_user_id(&self) -> u64 {
@@ -703,9 +732,10 @@ impl Discord {
             request = request.topic(topic);
         }
         let key = format!("POST guilds/{guild}/channels");
-        self.gate.admit(&key).await;
+        let turn = self.gate.admit(&key).await;
         let response = request.await?;
         self.gate.learn(&key, response.headers());
+        drop(turn);
         let channel = response.model().await?;
         Ok(channel.id.get())
     }
@@ -802,7 +832,7 @@ impl Discord {
         );
         let channel_id = Id::<ChannelMarker>::new(channel);
         let key = format!("POST channels/{channel}/messages");
-        self.gate.admit(&key).await;
+        let turn = self.gate.admit(&key).await;
         let response = retry_idempotent!("create_message", {
             let request = self.http.create_message(channel_id).payload_json(&payload);
             if message.attachments.is_empty() {
@@ -812,6 +842,7 @@ impl Discord {
             }
         })?;
         self.gate.learn(&key, response.headers());
+        drop(turn);
         Ok(response.model().await?.id.get())
     }
 
@@ -868,14 +899,21 @@ impl Discord {
     /// Opens (or returns) the DM channel with a user.
     pub async fn open_dm(&self, user: u64) -> DiscordResult<u64> {
         const KEY: &str = "POST users/@me/channels";
-        self.gate.admit(KEY).await;
+        let turn = self.gate.admit(KEY).await;
         let response = retry_idempotent!(
             "create_private_channel",
             self.http
                 .create_private_channel(Id::<UserMarker>::new(user))
         )?;
         self.gate.learn(KEY, response.headers());
+        drop(turn);
         Ok(response.model().await?.id.get())
+    }
+}
+
+impl From<twilight_http::response::DeserializeBodyError> for DiscordError {
+    fn from(error: twilight_http::response::DeserializeBodyError) -> Self {
+        DiscordError::Transport(format!("unreadable Discord answer: {error}"))
     }
 }
 
@@ -903,11 +941,5 @@ mod gate_tests {
         let before = Instant::now();
         gate.admit("other").await;
         assert!(before.elapsed() < Duration::from_millis(100));
-    }
-}
-
-impl From<twilight_http::response::DeserializeBodyError> for DiscordError {
-    fn from(error: twilight_http::response::DeserializeBodyError) -> Self {
-        DiscordError::Transport(format!("unreadable Discord answer: {error}"))
     }
 }
