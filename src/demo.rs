@@ -11,7 +11,7 @@ use std::{path::PathBuf, time::Duration};
 use futures_util::future::join_all;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::{
     actors::{Bot, BotConfig},
@@ -372,27 +372,7 @@ async fn change_user(
     add: bool,
 ) -> DriverResult<bool> {
     let (guild, owner) = (g.guild_id, g.owner_id);
-    let id = client
-        .command(
-            guild,
-            channel,
-            owner,
-            "ticket",
-            json!([{"name": "menu", "type": 1, "options": []}]),
-        )
-        .await?;
-    let hub = driver::response_message(client, id).await?;
-    let id = client
-        .select(
-            guild,
-            channel,
-            owner,
-            hub,
-            &custom_id::encode(&Action::HubMenu),
-            &[HubChoice::Manage.as_str().into()],
-        )
-        .await?;
-    driver::acknowledged(client, id).await?;
+    let hub = driver::open_hub(client, g, channel, HubChoice::Manage).await?;
     let choice = if add {
         ManageChoice::AddUser
     } else {

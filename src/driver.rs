@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::{
-    domain::custom_id::{self, Action, fields},
+    domain::custom_id::{self, Action, HubChoice, fields},
     sim::{
         SeededGuild,
         client::{InteractionOutcome, SimClient, SimClientError},
@@ -150,13 +150,15 @@ fn subcommand(name: &str) -> Value {
     json!([{"name": name, "type": 1, "options": []}])
 }
 
-/// The owner opens `/ticket menu` and walks Setup → `choice`; returns the hub message id.
-pub async fn open_setup(
+/// The owner opens `/ticket menu` in `channel` and picks `choice` (Setup or Manage); returns the
+/// hub message id, on which the next menu now is.
+pub async fn open_hub(
     client: &SimClient,
     g: &SeededGuild,
-    choice: &str,
-) -> DriverResult<(u64, u64)> {
-    let (guild, channel, owner) = (g.guild_id, g.general_channel_id, g.owner_id);
+    channel: u64,
+    choice: HubChoice,
+) -> DriverResult<u64> {
+    let (guild, owner) = (g.guild_id, g.owner_id);
     let id = client
         .command(guild, channel, owner, "ticket", subcommand("menu"))
         .await?;
@@ -168,10 +170,21 @@ pub async fn open_setup(
             owner,
             hub,
             &custom_id::encode(&Action::HubMenu),
-            &["setup".into()],
+            &[choice.as_str().into()],
         )
         .await?;
     acknowledged(client, id).await?;
+    Ok(hub)
+}
+
+/// The owner opens `/ticket menu` and walks Setup → `choice`; returns the hub message id.
+pub async fn open_setup(
+    client: &SimClient,
+    g: &SeededGuild,
+    choice: &str,
+) -> DriverResult<(u64, u64)> {
+    let (guild, channel, owner) = (g.guild_id, g.general_channel_id, g.owner_id);
+    let hub = open_hub(client, g, channel, HubChoice::Setup).await?;
     let id = client
         .select(
             guild,
