@@ -32,6 +32,9 @@ use super::{
     ticket::{Person, TicketMsg},
 };
 
+/// How often a running close-all reports its progress.
+const CLOSE_ALL_PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// `/ticket menu`: the admin hub (ephemeral).
 pub fn show_hub(state: &GuildState, incoming: &Incoming) {
     let is_admin = access::is_admin(&GuildState::member(incoming));
@@ -871,17 +874,27 @@ pub async fn handle(
                 }
             }
             tokio::spawn(async move {
+                let total = numbers.len();
                 let mut closed = 0usize;
-                for wait in waits {
+                let mut told = tokio::time::Instant::now();
+                for (done, wait) in waits.into_iter().enumerate() {
                     if matches!(wait.await, Ok(true)) {
                         closed += 1;
                     }
+                    // Progress at most once a second: each close takes a transcript and a few
+                    // calls, so a big close-all runs for a while.
+                    if told.elapsed() >= CLOSE_ALL_PROGRESS_EVERY && done + 1 < total {
+                        told = tokio::time::Instant::now();
+                        reply
+                            .send_provisional(&format!(
+                                "Closing open tickets… {} of {total} done.",
+                                done + 1
+                            ))
+                            .await;
+                    }
                 }
                 reply
-                    .send(&format!(
-                        "Closed {closed} of {} open tickets.",
-                        numbers.len()
-                    ))
+                    .send(&format!("Closed {closed} of {total} open tickets."))
                     .await
             });
         }
