@@ -709,8 +709,70 @@ impl Discord {
     // ---- channels --------------------------------------------------------------------------
 
     /// Creates a text channel or category with its overwrites in the same call (one request,
-    /// and no window in which the channel is visible to @everyone).
+    /// and no window in which the channel is visible to @everyone). A staff role deleted in
+    /// Discord but still in the settings makes Discord refuse the overwrites: the create is
+    /// then repeated once without the roles the guild no longer has.
     pub async fn create_channel(
+        &self,
+        guild: u64,
+        name: &str,
+        kind: ChannelType,
+        parent: Option<u64>,
+        topic: Option<&str>,
+        overwrites: &[Overwrite],
+    ) -> DiscordResult<u64> {
+        let first = self
+            .create_channel_once(guild, name, kind, parent, topic, overwrites)
+            .await;
+        match first {
+            Err(error) => match self.without_deleted_roles(guild, &error, overwrites).await {
+                Some(kept) => {
+                    self.create_channel_once(guild, name, kind, parent, topic, &kept)
+                        .await
+                }
+                None => Err(error),
+            },
+            ok => ok,
+        }
+    }
+
+    /// `overwrites` without the roles `guild` no longer has, when `error` is Discord refusing
+    /// them; `None` when that is not the problem (or nothing would change).
+    async fn without_deleted_roles(
+        &self,
+        guild: u64,
+        error: &DiscordError,
+        overwrites: &[Overwrite],
+    ) -> Option<Vec<Overwrite>> {
+        if !matches!(
+            error.code(),
+            Some(codes::INVALID_FORM_BODY) | Some(codes::UNKNOWN_ROLE)
+        ) {
+            return None;
+        }
+        let roles = match self.guild_role_ids(guild).await {
+            Ok(roles) => roles,
+            Err(error) => {
+                tracing::warn!(%error, "could not list roles to check for deleted staff roles");
+                return None;
+            }
+        };
+        let kept: Vec<Overwrite> = overwrites
+            .iter()
+            .filter(|o| o.kind != OverwriteKind::Role || roles.contains(&o.id))
+            .copied()
+            .collect();
+        if kept.len() == overwrites.len() {
+            return None;
+        }
+        tracing::warn!(
+            dropped = overwrites.len() - kept.len(),
+            "a staff role in the settings no longer exists in Discord; left out of the overwrites"
+        );
+        Some(kept)
+    }
+
+    async fn create_channel_once(
         &self,
         guild: u64,
         name: &str,
@@ -766,8 +828,24 @@ impl Discord {
         Ok(roles.into_iter().map(|r| r.id.get()).collect())
     }
 
-    /// Replaces all overwrites of a channel in one PATCH (idempotent).
+    /// Replaces all overwrites of a channel of `guild` in one PATCH (idempotent), leaving out
+    /// staff roles deleted in Discord if that is why it was refused.
     pub async fn set_overwrites(
+        &self,
+        guild: u64,
+        channel: u64,
+        overwrites: &[Overwrite],
+    ) -> DiscordResult<()> {
+        match self.set_overwrites_once(channel, overwrites).await {
+            Err(error) => match self.without_deleted_roles(guild, &error, overwrites).await {
+                Some(kept) => self.set_overwrites_once(channel, &kept).await,
+                None => Err(error),
+            },
+            ok => ok,
+        }
+    }
+
+    async fn set_overwrites_once(
         &self,
         channel: u64,
         overwrites: &[Overwrite],

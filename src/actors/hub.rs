@@ -1113,9 +1113,10 @@ fn reapply_overwrites(state: &mut GuildState) {
         &settings.staff_roles,
     );
     let discord = state.ctx.discord.clone();
+    let guild = state.guild;
     tokio::spawn(async move {
         for category in categories {
-            if let Err(error) = discord.set_overwrites(category, &overwrites).await {
+            if let Err(error) = discord.set_overwrites(guild, category, &overwrites).await {
                 warn!(%error, category, "could not update a category's overwrites");
             }
         }

@@ -478,7 +478,7 @@ impl TicketActorState {
         );
         let topic = naming::channel_topic(self.record.number, self.record.opener, topic_name);
         let name = naming::channel_name(self.record.number);
-        let mut result = self
+        let result = self
             .discord()
             .create_channel(
                 self.guild(),
@@ -489,21 +489,6 @@ impl TicketActorState {
                 &overwrites,
             )
             .await;
-        if let Err(error) = &result
-            && let Some(fixed) = self.without_deleted_roles(error, &overwrites).await
-        {
-            result = self
-                .discord()
-                .create_channel(
-                    self.guild(),
-                    &name,
-                    ChannelType::GuildText,
-                    parent,
-                    Some(&topic),
-                    &fixed,
-                )
-                .await;
-        }
         let error = match result {
             Ok(channel) => return Created::Channel(channel),
             Err(error) if !error.outcome_unknown() => return Created::Failed(error),
@@ -542,52 +527,15 @@ impl TicketActorState {
     /// 10011 Unknown Role). When a staff role in the settings is gone, returns `overwrites`
     /// without the roles Discord no longer knows, to try once more; `None` when that is not
     /// the cause.
-    async fn without_deleted_roles(
-        &self,
-        error: &DiscordError,
-        overwrites: &[access::Overwrite],
-    ) -> Option<Vec<access::Overwrite>> {
-        if !matches!(
-            error.code(),
-            Some(codes::INVALID_FORM_BODY) | Some(codes::UNKNOWN_ROLE)
-        ) {
-            return None;
-        }
-        let roles = match self.discord().guild_role_ids(self.guild()).await {
-            Ok(roles) => roles,
-            Err(error) => {
-                warn!(%error, "could not list roles to check for deleted staff roles");
-                return None;
-            }
-        };
-        let kept: Vec<access::Overwrite> = overwrites
-            .iter()
-            .filter(|o| o.kind != access::OverwriteKind::Role || roles.contains(&o.id))
-            .copied()
-            .collect();
-        if kept.len() == overwrites.len() {
-            return None;
-        }
-        warn!(
-            dropped = overwrites.len() - kept.len(),
-            "a staff role in the settings no longer exists in Discord; left out of the overwrites"
-        );
-        Some(kept)
-    }
-
-    /// Sets a channel's overwrites, leaving out staff roles deleted in Discord if need be.
+    /// Sets this ticket channel's overwrites.
     async fn set_access(
         &self,
         channel: Snowflake,
         overwrites: &[access::Overwrite],
     ) -> Result<(), DiscordError> {
-        match self.discord().set_overwrites(channel, overwrites).await {
-            Err(error) => match self.without_deleted_roles(&error, overwrites).await {
-                Some(kept) => self.discord().set_overwrites(channel, &kept).await,
-                None => Err(error),
-            },
-            ok => ok,
-        }
+        self.discord()
+            .set_overwrites(self.guild(), channel, overwrites)
+            .await
     }
 
     async fn welcome_posted(&self, channel: Snowflake) -> bool {
@@ -605,34 +553,7 @@ impl TicketActorState {
     }
 
     async fn post_welcome(&self, channel: Snowflake, topic: Option<&str>) {
-        let number = self.record.number;
-        let mut description = format!(
-            "Hello <@{}>! Staff will be with you shortly. Describe your request here.",
-            self.record.opener
-        );
-        if let Some(topic) = topic {
-            description.push_str(&format!(
-                "\nTopic: **{}**",
-                naming::escape_markdown(&naming::neutralize(topic, 50))
-            ));
-        }
-        let message = OutgoingMessage {
-            content: Some(format!("<@{}>", self.record.opener)),
-            embeds: vec![embed(&format!("Ticket #{number}"), &description, BLUE)],
-            components: vec![button_row(&[
-                (
-                    custom_id::encode(&Action::Close { ticket: number }),
-                    "Close",
-                    ButtonStyle::Danger,
-                ),
-                (
-                    custom_id::encode(&Action::CloseWithReason { ticket: number }),
-                    "Close with reason",
-                    ButtonStyle::Secondary,
-                ),
-            ])],
-            attachments: Vec::new(),
-        };
+        let message = welcome_message(self.record.number, self.record.opener, topic);
         if let Err(error) = self
             .discord()
             .send_message(channel, &message, &[self.record.opener])
@@ -1127,6 +1048,35 @@ fn find_ticket_channel(channels: &[ChannelSummary], number: u64) -> Option<Snowf
                 .is_some_and(|(n, _)| n == number)
         })
         .map(|c| c.id)
+}
+
+/// The first message in a ticket channel: it mentions the opener and carries the Close buttons.
+pub fn welcome_message(number: u64, opener: Snowflake, topic: Option<&str>) -> OutgoingMessage {
+    let mut description =
+        format!("Hello <@{opener}>! Staff will be with you shortly. Describe your request here.");
+    if let Some(topic) = topic {
+        description.push_str(&format!(
+            "\nTopic: **{}**",
+            naming::escape_markdown(&naming::neutralize(topic, 50))
+        ));
+    }
+    OutgoingMessage {
+        content: Some(format!("<@{opener}>")),
+        embeds: vec![embed(&format!("Ticket #{number}"), &description, BLUE)],
+        components: vec![button_row(&[
+            (
+                custom_id::encode(&Action::Close { ticket: number }),
+                "Close",
+                ButtonStyle::Danger,
+            ),
+            (
+                custom_id::encode(&Action::CloseWithReason { ticket: number }),
+                "Close with reason",
+                ButtonStyle::Secondary,
+            ),
+        ])],
+        attachments: Vec::new(),
+    }
 }
 
 fn state_word(state: TicketState) -> &'static str {
