@@ -30,14 +30,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use ticketeer::{
     actors::{Bot, BotConfig},
-    demo::{channel_from_link, find_action},
-    discord::{Discord, OutgoingMessage, button_row, channel_link, embed},
+    discord::{Discord, OutgoingMessage, button_row, channel_link},
     domain::{
         access,
         custom_id::{self, Action, HubChoice, SetupChoice, fields},
         model::TicketState,
         naming,
     },
+    driver::{channel_from_link, find_action},
     sim::{self, RateLimitMode, SeededGuild, SimConfig, SimHandle, SimStats, client::SimClient},
     store::{Durability, Store, StoreConfig},
 };
@@ -1252,10 +1252,11 @@ impl NullBot {
         if self.topics && action == Some(Action::OpenTicket) {
             // The topic picker, as Ticketeer answers it.
             let options: Vec<_> = (1..=TOPICS as u32)
-                .map(|t| ticketeer_select_option(t.to_string(), format!("Topic {t}")))
+                .map(|t| (t.to_string(), format!("Topic {t}")))
                 .collect();
-            let select = ticketeer_select(
+            let select = ticketeer::actors::guild::string_select(
                 custom_id::encode(&Action::PickTopic { opener: user }),
+                "Choose a topic",
                 options,
             );
             if let Err(e) = self
@@ -1305,30 +1306,8 @@ impl NullBot {
             Ok(c) => c,
             Err(e) => return self.error("create channel", e),
         };
-        let welcome = OutgoingMessage {
-            content: Some(format!("<@{user}>")),
-            embeds: vec![embed(
-                &format!("Ticket #{number}"),
-                &format!(
-                    "Hello <@{user}>! Staff will be with you shortly. Describe your request here."
-                ),
-                0x5865F2,
-                None,
-            )],
-            components: vec![button_row(&[
-                (
-                    custom_id::encode(&Action::Close { ticket: number }),
-                    "Close",
-                    ButtonStyle::Danger,
-                ),
-                (
-                    custom_id::encode(&Action::CloseWithReason { ticket: number }),
-                    "Close with reason",
-                    ButtonStyle::Secondary,
-                ),
-            ])],
-            attachments: Vec::new(),
-        };
+        // The same message the bot posts, so both bots send the same bytes.
+        let welcome = ticketeer::actors::ticket::welcome_message(number, user, None);
         if let Err(e) = self.discord.send_message(channel, &welcome, &[user]).await {
             self.error("welcome", e);
         }
@@ -1351,44 +1330,6 @@ impl NullBot {
             self.error("DM", e);
         }
     }
-}
-
-fn ticketeer_select_option(
-    value: String,
-    label: String,
-) -> twilight_model::channel::message::component::SelectMenuOption {
-    twilight_model::channel::message::component::SelectMenuOption {
-        default: false,
-        description: None,
-        emoji: None,
-        label,
-        value,
-    }
-}
-
-fn ticketeer_select(
-    custom_id: String,
-    options: Vec<twilight_model::channel::message::component::SelectMenuOption>,
-) -> twilight_model::channel::message::Component {
-    use twilight_model::channel::message::component::{
-        ActionRow, Component, SelectMenu, SelectMenuType,
-    };
-    Component::ActionRow(ActionRow {
-        id: None,
-        components: vec![Component::SelectMenu(SelectMenu {
-            channel_types: None,
-            custom_id,
-            default_values: None,
-            disabled: false,
-            id: None,
-            kind: SelectMenuType::Text,
-            max_values: Some(1),
-            min_values: Some(1),
-            options: Some(options),
-            placeholder: Some("Choose a topic".into()),
-            required: None,
-        })],
-    })
 }
 
 /// Phase 2: the null bot against a fresh simulator with the same guilds and clicks.

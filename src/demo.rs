@@ -22,7 +22,7 @@ use crate::{
     sim::{self, SimConfig, client::SimClient},
 };
 
-pub use crate::driver::{channel_from_link, find_action};
+use crate::driver::{channel_from_link, find_action};
 
 #[derive(Debug, Default)]
 struct Tally {

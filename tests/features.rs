@@ -7,11 +7,11 @@ use std::{collections::HashSet, path::PathBuf, time::Duration};
 use serde_json::{Value, json};
 use ticketeer::{
     actors::{Bot, BotConfig},
-    demo::{channel_from_link, find_action},
     domain::{
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
         model::{GuildSettings, TicketState},
     },
+    driver::{channel_from_link, find_action},
     sim::{
         self, RateLimitMode, SeededGuild, SimConfig, SimHandle,
         client::{NewMember, SimClient},

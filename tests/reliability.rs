@@ -19,11 +19,11 @@ use futures_util::future::join_all;
 use rand::Rng;
 use serde_json::{Value, json};
 use ticketeer::{
-    demo::{channel_from_link, find_action},
     domain::{
         custom_id::{self, Action},
         model::{TicketRecord, TicketState},
     },
+    driver::{channel_from_link, find_action},
     sim::client::SimClient,
     store::{Durability, Store, StoreConfig},
 };

@@ -16,7 +16,7 @@
 //! only awaits here are the rare category creation and the store's reads at start.
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     sync::{Arc, atomic::Ordering},
     time::{Duration, Instant},
 };
@@ -32,7 +32,6 @@ use twilight_model::channel::{
 };
 
 use crate::{
-    discord::ChannelSummary,
     domain::{
         access::{self, Member},
         custom_id::{self, Action, fields},
@@ -1089,10 +1088,6 @@ impl GuildState {
             }
         }
     }
-
-    pub fn known_channels(&self) -> HashSet<Snowflake> {
-        self.by_channel.keys().copied().collect()
-    }
 }
 
 /// A string select of up to 25 options, each `(value, label)`.
@@ -1129,6 +1124,3 @@ pub fn string_select(
         })],
     })
 }
-
-/// Keeps `ChannelSummary` in this module's public surface for the hub's repair helpers.
-pub type Channels = Vec<ChannelSummary>;
