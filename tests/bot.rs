@@ -93,6 +93,13 @@ async fn click_action(
         .map_err(|e| e.to_string())
 }
 
+/// Stops the bot gracefully, then the simulator, and removes the test's data dir.
+async fn finish(bot: Bot, sim: SimHandle, dir: &std::path::Path) {
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// Whether `user` can see `channel`, by the simulator's Discord permission computation.
 async fn can_view(client: &SimClient, channel: u64, user: u64) -> bool {
     client
@@ -233,9 +240,7 @@ async fn a_ticket_is_private_welcomed_dmed_closed_and_deleted() {
         .unwrap();
     assert_eq!(record.state, TicketState::Deleted, "the record is kept");
 
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -275,9 +280,7 @@ async fn delete_by_the_opener_is_refused_by_the_bot() {
     assert!(refused.contains("Only staff"), "{refused}");
     let channels = client.guild_channels(seeded.guild_id).await.unwrap();
     assert_eq!(ticket_channels(&channels).len(), 1, "nothing was deleted");
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(bot, sim, &dir).await;
 }
 
 /// Opens one ticket for each member at once; returns the channels.
@@ -345,9 +348,7 @@ async fn two_hundred_members_click_at_once_then_again_after_a_restart() {
         Some(&205),
         "numbers are 1..=205, none skipped or reused"
     );
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -374,9 +375,7 @@ async fn twenty_guilds_open_at_once() {
         let channels = client.guild_channels(g.guild_id).await.unwrap();
         assert_distinct_tickets(&channels, 10);
     }
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -438,9 +437,7 @@ async fn a_crash_between_number_commit_and_channel_creation_loses_nothing() {
     let channel = channel_from_link(&text).unwrap();
     let channels = client.guild_channels(seeded.guild_id).await.unwrap();
     assert!(ticket_channels(&channels).contains(&("ticket-0002".to_owned(), channel)));
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -492,9 +489,7 @@ async fn a_guild_actor_panic_is_invisible_to_other_guilds_and_its_tickets_still_
     .await
     .unwrap();
     assert!(closed.contains("closed"), "{closed}");
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -622,9 +617,7 @@ async fn beyond_the_window_members_wait_in_line_and_the_line_survives_a_crash() 
         1,
         "one place, one record"
     );
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -668,9 +661,7 @@ async fn a_panic_mid_interaction_loses_none_of_the_queued_clicks() {
     assert_eq!(opened, 9, "every other click got its ticket: {texts:?}");
     let channels = client.guild_channels(seeded.guild_id).await.unwrap();
     assert_distinct_tickets(&channels, 9);
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -714,9 +705,7 @@ async fn with_the_production_rate_limiter_acknowledgements_do_not_queue_behind_e
         "acknowledgements queued behind each other: {acks:?}"
     );
     client.set_faults(&sim::Faults::default()).await.unwrap();
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -740,7 +729,5 @@ async fn quiet_guilds_cost_no_actor_until_first_need() {
     post_panel(&client, &guilds[1]).await;
     let status = bot.status().await.unwrap();
     assert_eq!(status.guild_actors, 1);
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish(bot, sim, &dir).await;
 }
