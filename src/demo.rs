@@ -255,16 +255,15 @@ async fn set_log_channel(client: &SimClient, g: &sim::SeededGuild) -> DriverResu
         .create_channel(g.guild_id, "ticket-log", 0, None)
         .await?;
     let (hub, _) = driver::open_setup(client, g, "log_channel").await?;
-    let id = client
-        .select(
-            g.guild_id,
-            g.general_channel_id,
-            g.owner_id,
-            hub,
-            &custom_id::encode(&Action::LogChannelSelect),
-            &[log.to_string()],
-        )
-        .await?;
+    let id = driver::owner_selects(
+        client,
+        g,
+        g.general_channel_id,
+        hub,
+        &Action::LogChannelSelect,
+        &[log.to_string()],
+    )
+    .await?;
     driver::answer_where(client, id, "will be logged", |t| {
         t.contains("will be logged")
     })
@@ -371,39 +370,28 @@ async fn change_user(
     helper: u64,
     add: bool,
 ) -> DriverResult<bool> {
-    let (guild, owner) = (g.guild_id, g.owner_id);
     let hub = driver::open_hub(client, g, channel, HubChoice::Manage).await?;
     let choice = if add {
         ManageChoice::AddUser
     } else {
         ManageChoice::RemoveUser
     };
-    let id = client
-        .select(
-            guild,
-            channel,
-            owner,
-            hub,
-            &custom_id::encode(&Action::ManageMenu),
-            &[choice.as_str().into()],
-        )
-        .await?;
+    let id = driver::owner_selects(
+        client,
+        g,
+        channel,
+        hub,
+        &Action::ManageMenu,
+        &[choice.as_str().into()],
+    )
+    .await?;
     driver::acknowledged(client, id).await?;
     let select = if add {
         Action::AddUserSelect { ticket: number }
     } else {
         Action::RemoveUserSelect { ticket: number }
     };
-    let id = client
-        .select(
-            guild,
-            channel,
-            owner,
-            hub,
-            &custom_id::encode(&select),
-            &[helper.to_string()],
-        )
-        .await?;
+    let id = driver::owner_selects(client, g, channel, hub, &select, &[helper.to_string()]).await?;
     let verb = if add { "added" } else { "removed" };
     driver::answer_where(client, id, verb, |t| t.contains(verb)).await?;
     Ok(client.permissions(channel, helper).await?.view_channel == add)

@@ -150,6 +150,28 @@ fn subcommand(name: &str) -> Value {
     json!([{"name": name, "type": 1, "options": []}])
 }
 
+/// The owner picks `values` in the select `action` on the hub message `hub` in `channel`;
+/// returns the interaction id.
+pub async fn owner_selects(
+    client: &SimClient,
+    g: &SeededGuild,
+    channel: u64,
+    hub: u64,
+    action: &Action,
+    values: &[String],
+) -> DriverResult<u64> {
+    Ok(client
+        .select(
+            g.guild_id,
+            channel,
+            g.owner_id,
+            hub,
+            &custom_id::encode(action),
+            values,
+        )
+        .await?)
+}
+
 /// The owner opens `/ticket menu` in `channel` and picks `choice` (Setup or Manage); returns the
 /// hub message id, on which the next menu now is.
 pub async fn open_hub(
@@ -163,16 +185,15 @@ pub async fn open_hub(
         .command(guild, channel, owner, "ticket", subcommand("menu"))
         .await?;
     let hub = response_message(client, id).await?;
-    let id = client
-        .select(
-            guild,
-            channel,
-            owner,
-            hub,
-            &custom_id::encode(&Action::HubMenu),
-            &[choice.as_str().into()],
-        )
-        .await?;
+    let id = owner_selects(
+        client,
+        g,
+        channel,
+        hub,
+        &Action::HubMenu,
+        &[choice.as_str().into()],
+    )
+    .await?;
     acknowledged(client, id).await?;
     Ok(hub)
 }
@@ -183,18 +204,17 @@ pub async fn open_setup(
     g: &SeededGuild,
     choice: &str,
 ) -> DriverResult<(u64, u64)> {
-    let (guild, channel, owner) = (g.guild_id, g.general_channel_id, g.owner_id);
+    let channel = g.general_channel_id;
     let hub = open_hub(client, g, channel, HubChoice::Setup).await?;
-    let id = client
-        .select(
-            guild,
-            channel,
-            owner,
-            hub,
-            &custom_id::encode(&Action::SetupMenu),
-            &[choice.into()],
-        )
-        .await?;
+    let id = owner_selects(
+        client,
+        g,
+        channel,
+        hub,
+        &Action::SetupMenu,
+        &[choice.into()],
+    )
+    .await?;
     acknowledged(client, id).await?;
     Ok((hub, id))
 }
@@ -202,16 +222,15 @@ pub async fn open_setup(
 /// The owner makes the seeded staff role the guild's staff role.
 pub async fn configure_staff(client: &SimClient, g: &SeededGuild) -> DriverResult<()> {
     let (hub, _) = open_setup(client, g, "staff_roles").await?;
-    let id = client
-        .select(
-            g.guild_id,
-            g.general_channel_id,
-            g.owner_id,
-            hub,
-            &custom_id::encode(&Action::StaffRoleSelect),
-            &[g.staff_role_id.to_string()],
-        )
-        .await?;
+    let id = owner_selects(
+        client,
+        g,
+        g.general_channel_id,
+        hub,
+        &Action::StaffRoleSelect,
+        &[g.staff_role_id.to_string()],
+    )
+    .await?;
     answer_where(client, id, "Staff roles saved", |t| {
         t.contains("Staff roles saved")
     })
