@@ -365,6 +365,103 @@ async fn wait_for_link(
     }
 }
 
+/// Follows every click of a burst with one summary request per round for all that are not done
+/// yet: 10,000 clickers polling one by one would make the harness the load being measured.
+/// `answer_ms` is therefore late by up to one round (50 ms).
+async fn follow_burst(
+    client: &SimClient,
+    jobs: &[(Target, u64, usize)],
+    ids: Vec<Result<u64, String>>,
+    sent_at: Instant,
+    deadline: Instant,
+    bar: &ProgressBar,
+) -> Vec<ClickResult> {
+    const ROUND: Duration = Duration::from_millis(50);
+    const PER_REQUEST: usize = 2_000;
+    let mut results: Vec<ClickResult> = jobs
+        .iter()
+        .map(|(t, _, _)| ClickResult {
+            guild: t.seeded.guild_id,
+            ..Default::default()
+        })
+        .collect();
+    let mut open: Vec<(usize, u64)> = Vec::with_capacity(ids.len());
+    for (i, sent) in ids.into_iter().enumerate() {
+        match sent {
+            Ok(id) => open.push((i, id)),
+            Err(e) => {
+                results[i].error = Some(format!("click refused: {e}"));
+                bar.inc(1);
+            }
+        }
+    }
+    while !open.is_empty() {
+        let mut still_open = Vec::with_capacity(open.len());
+        for chunk in open.chunks(PER_REQUEST) {
+            let ids: Vec<u64> = chunk.iter().map(|&(_, id)| id).collect();
+            let summaries = match client.interaction_summaries(&ids).await {
+                Ok(s) if s.len() == chunk.len() => s,
+                Ok(_) | Err(_) if Instant::now() < deadline => {
+                    still_open.extend_from_slice(chunk);
+                    continue;
+                }
+                Ok(s) => {
+                    for &(i, _) in chunk {
+                        results[i].error = Some(format!("outcomes answered {} ids", s.len()));
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    for &(i, _) in chunk {
+                        results[i].error = Some(format!("outcomes: {e}"));
+                    }
+                    continue;
+                }
+            };
+            for (&(i, id), summary) in chunk.iter().zip(summaries) {
+                let r = &mut results[i];
+                r.ack_ms = r.ack_ms.or(summary.ack_ms);
+                r.in_line |= summary.content.contains(" in line");
+                let done = match summary.state.as_deref() {
+                    Some("failed") => Err(format!(
+                        "interaction {id} failed (not acknowledged in time)"
+                    )),
+                    None => Err(format!("interaction {id} unknown to the simulator")),
+                    _ => match channel_from_link(&summary.content) {
+                        Some(channel) => Ok(Some(channel)),
+                        None if !summary.content.is_empty() && !is_interim(&summary.content) => {
+                            Err(format!("answered without a ticket: {}", summary.content))
+                        }
+                        None if Instant::now() >= deadline => Err(format!(
+                            "no channel link before the deadline; last answer {:?}",
+                            summary.content
+                        )),
+                        None => Ok(None),
+                    },
+                };
+                match done {
+                    Ok(None) => still_open.push((i, id)),
+                    Ok(Some(channel)) => {
+                        r.answer_ms = Some(sent_at.elapsed().as_millis() as u64);
+                        r.channel = Some(channel);
+                        r.channel_ms = Some(snowflake_ms(channel).saturating_sub(snowflake_ms(id)));
+                        bar.inc(1);
+                    }
+                    Err(e) => {
+                        r.error = Some(e);
+                        bar.inc(1);
+                    }
+                }
+            }
+        }
+        open = still_open;
+        if !open.is_empty() {
+            tokio::time::sleep(ROUND).await;
+        }
+    }
+    results
+}
+
 /// One member clicks Open (and picks a topic when asked); measures what the member sees.
 async fn click(
     client: &SimClient,
@@ -508,7 +605,7 @@ async fn storm(client: &SimClient, targets: &[Target], params: &Params, label: &
                     let _permit = permits.acquire_owned().await;
                     let r = click(&client, &target, member, index, deadline).await;
                     bar.inc(1);
-                    r
+                    vec![r]
                 })
             })
             .collect(),
@@ -525,7 +622,7 @@ async fn storm(client: &SimClient, targets: &[Target], params: &Params, label: &
                         tokio::time::sleep_until(at).await;
                         let r = click(&client, &target, member, index, deadline).await;
                         bar.inc(1);
-                        r
+                        vec![r]
                     })
                 })
                 .collect()
@@ -551,29 +648,23 @@ async fn storm(client: &SimClient, targets: &[Target], params: &Params, label: &
                 }
                 Err(e) => vec![Err(format!("batch refused: {e}")); jobs.len()],
             };
-            jobs.into_iter()
-                .zip(ids)
-                .map(|((target, member, index), sent)| {
-                    let (client, permits, bar) = (client.clone(), permits.clone(), bar.clone());
-                    tokio::spawn(async move {
-                        // The cap is on the polling only; every click is already out.
-                        let _permit = permits.acquire_owned().await;
-                        let sent = sent.map_err(|e| format!("click refused: {e}"));
-                        let r =
-                            follow(&client, &target, member, index, sent, sent_at, deadline).await;
-                        bar.inc(1);
-                        r
-                    })
-                })
-                .collect()
+            let client = client.clone();
+            let bar = bar.clone();
+            let watch = tokio::spawn(async move {
+                follow_burst(&client, &jobs, ids, sent_at, deadline, &bar).await
+            });
+            vec![watch]
         }
     };
     let mut results = Vec::with_capacity(tasks.len());
     for t in join_all(tasks).await {
-        results.push(t.unwrap_or_else(|e| ClickResult {
-            error: Some(format!("clicker task failed: {e}")),
-            ..Default::default()
-        }));
+        match t {
+            Ok(some) => results.extend(some),
+            Err(e) => results.push(ClickResult {
+                error: Some(format!("clicker task failed: {e}")),
+                ..Default::default()
+            }),
+        }
     }
     let answers_elapsed = start.elapsed();
     bar.finish();

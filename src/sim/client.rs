@@ -61,6 +61,19 @@ pub struct InteractionOutcome {
     pub modal: Option<Value>,
 }
 
+/// Where one interaction stands, in brief (`POST /_sim/interactions/outcomes`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct InteractionSummary {
+    #[serde(deserialize_with = "flex_u64")]
+    pub interaction_id: u64,
+    /// `pending`, `responded` or `failed`; `None` for an id the simulator does not know.
+    pub state: Option<String>,
+    pub ack_ms: Option<u64>,
+    /// The current text of the response message; empty before there is one.
+    #[serde(default)]
+    pub content: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub struct ChannelPermissions {
     pub view_channel: bool,
@@ -335,6 +348,18 @@ impl SimClient {
             "custom_id": custom_id, "fields": fields,
         }))
         .await
+    }
+
+    /// Where each of `ids` stands, in one request, in the same order.
+    pub async fn interaction_summaries(&self, ids: &[u64]) -> R<Vec<InteractionSummary>> {
+        let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+        let v = self
+            .post("/_sim/interactions/outcomes", &json!({ "ids": ids }))
+            .await?;
+        serde_json::from_value(v.clone()).map_err(|e| SimClientError::Refused {
+            status: 200,
+            body: format!("{e}: {v}"),
+        })
     }
 
     /// The interaction's outcome, waiting up to `wait_ms` while it is pending.

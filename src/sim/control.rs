@@ -59,6 +59,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/channels/{c}/permissions/{u}", get(get_permissions))
         .route("/_sim/interactions", post(post_interaction))
         .route("/_sim/interactions/batch", post(post_interaction_batch))
+        .route(
+            "/_sim/interactions/outcomes",
+            post(post_interaction_outcomes),
+        )
         .route("/_sim/interactions/{id}", get(get_interaction))
         .route("/_sim/attachments/{id}", get(get_attachment))
         .route("/_sim/users/{u}/dms", get(get_dms))
@@ -1085,6 +1089,43 @@ fn outcome_json(w: &World, it: &Interaction) -> Value {
         "followups": it.followups.iter().filter_map(|m| msg(*m)).collect::<Vec<_>>(),
         "modal": it.modal,
     })
+}
+
+#[derive(Deserialize)]
+struct OutcomesQuery {
+    ids: Vec<Value>,
+}
+
+/// `POST /_sim/interactions/outcomes` `{"ids": [...]}`: where each interaction stands, in the
+/// same order, in one request: `{interaction_id, state, ack_ms, content}` with the current text
+/// of its response message (`""` when there is none), or `{interaction_id, error}` for an id the
+/// simulator does not know. Lets a harness follow thousands of clicks without one poll each.
+async fn post_interaction_outcomes(
+    State(sh): State<Arc<Shared>>,
+    Json(q): Json<OutcomesQuery>,
+) -> Answer {
+    let w = sh.world();
+    let answers = q
+        .ids
+        .iter()
+        .map(|raw| {
+            let Some(it) = id_of(raw).and_then(|id| w.interactions.get(&id)) else {
+                return json!({"interaction_id": raw, "error": "unknown interaction"});
+            };
+            let content = it
+                .message
+                .and_then(|m| w.messages.get(&m))
+                .map(|m| m.content.as_str())
+                .unwrap_or("");
+            json!({
+                "interaction_id": it.id.to_string(),
+                "state": it.state.as_str(),
+                "ack_ms": it.ack_ms,
+                "content": content,
+            })
+        })
+        .collect();
+    Ok(Json(Value::Array(answers)))
 }
 
 async fn get_interaction(
