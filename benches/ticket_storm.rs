@@ -27,6 +27,7 @@ use std::{
 use futures_util::future::join_all;
 use hdrhistogram::Histogram;
 use indicatif::{ProgressBar, ProgressStyle};
+use mimalloc::MiMalloc;
 use serde_json::{Value, json};
 use ticketeer::{
     actors::{Bot, BotConfig},
@@ -1751,7 +1752,19 @@ async fn run(params: Params) -> Result<bool, String> {
     Ok(invariants_ok)
 }
 
+/// The allocator `ticketeer` itself runs with (see `src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: MiMalloc = MiMalloc;
+
 fn main() -> ExitCode {
+    // The bot's own log, when asked for (`RUST_LOG=warn cargo bench ...`): quiet by default so
+    // the table and the progress bar stay readable.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let params = match Params::parse(std::env::args().skip(1)) {
         Ok(p) => p,
         Err(e) => {

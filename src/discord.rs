@@ -38,7 +38,10 @@ use twilight_model::{
     },
 };
 
-use crate::domain::access::{Overwrite, OverwriteKind};
+use crate::{
+    acks_first::AcksFirst,
+    domain::access::{Overwrite, OverwriteKind},
+};
 
 /// JSON error codes from Discord's documentation that the bot reacts to.
 pub mod codes {
@@ -165,6 +168,11 @@ pub struct Discord {
     /// a connection per click at once. Each response is one short round trip, so a few hundred
     /// at a time still answer thousands per second.
     callbacks_in_flight: Arc<tokio::sync::Semaphore>,
+    /// Every other request waits while many acknowledgements are pending (see `acks_first`).
+    acks: AcksFirst,
+    /// Bounds all other requests in flight: each is a connection, and a burst of place-in-line
+    /// edits once ran a process out of file descriptors.
+    requests_in_flight: Arc<tokio::sync::Semaphore>,
     gate: Arc<RouteGate>,
     application_id: Id<ApplicationMarker>,
     bot_user_id: Id<UserMarker>,
@@ -178,7 +186,12 @@ const IDEMPOTENT_ATTEMPTS: u32 = 6;
 const RESPONSE_ATTEMPTS: u32 = 8;
 
 /// Initial interaction responses in flight at once (see `Discord::callbacks_in_flight`).
-const CALLBACKS_IN_FLIGHT: usize = 256;
+pub(crate) const CALLBACKS_IN_FLIGHT: usize = 256;
+
+/// Other requests in flight at once (see `Discord::requests_in_flight`). Discord's global limit
+/// of 50 requests/s makes more pointless in production; without limits it still keeps two cores
+/// busy.
+const REQUESTS_IN_FLIGHT: usize = 256;
 
 /// Re-runs an idempotent request on transient failures with exponential backoff.
 macro_rules! retry_idempotent {
@@ -438,6 +451,8 @@ impl Discord {
             http,
             callbacks,
             callbacks_in_flight: Arc::new(tokio::sync::Semaphore::new(CALLBACKS_IN_FLIGHT)),
+            acks: AcksFirst::default(),
+            requests_in_flight: Arc::new(tokio::sync::Semaphore::new(REQUESTS_IN_FLIGHT)),
             gate: Arc::default(),
             application_id,
             bot_user_id,
@@ -530,9 +545,23 @@ impl Discord {
         self.application_id.get()
     }
 
+    /// Waits for a request's turn: behind a large backlog of acknowledgements first, then for
+    /// one of the bounded request slots. Hold the permit until the answer is in.
+    async fn turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.acks.wait_turn().await;
+        // The semaphore is never closed; `None` would only mean going without a slot.
+        self.requests_in_flight.acquire().await.ok()
+    }
+
+    /// Initial interaction responses started and not finished, bot-wide.
+    pub fn pending_acks(&self) -> usize {
+        self.acks.pending()
+    }
+
     // ---- application commands -------------------------------------------------------------
 
     pub async fn register_global_commands(&self, commands: &[Command]) -> DiscordResult<()> {
+        let _turn = self.turn().await;
         let interaction = self.http.interaction(self.application_id);
         retry_idempotent!(
             "set_global_commands",
@@ -542,8 +571,28 @@ impl Discord {
     }
 
     // ---- interaction responses (exempt from the global rate limit) ---------------------------
+    //
+    // These return a `'static` future and count as pending acknowledgements from the call on,
+    // before the future is first polled: a caller that spawns it has decided the answer, and the
+    // spawned task may wait for a worker while channel work would otherwise go first.
 
-    async fn respond(
+    fn respond(
+        &self,
+        id: u64,
+        token: &str,
+        response: InteractionResponse,
+    ) -> impl Future<Output = DiscordResult<()>> + Send + 'static {
+        let pending = self.acks.start();
+        let discord = self.clone();
+        let token = token.to_owned();
+        async move {
+            let result = discord.respond_now(id, &token, &response).await;
+            drop(pending);
+            result
+        }
+    }
+
+    async fn respond_now(
         &self,
         id: u64,
         token: &str,
@@ -580,7 +629,11 @@ impl Discord {
     }
 
     /// "Thinking…" visible only to the person; the real answer comes by [`Self::edit_original`].
-    pub async fn defer_ephemeral(&self, id: u64, token: &str) -> DiscordResult<()> {
+    pub fn defer_ephemeral(
+        &self,
+        id: u64,
+        token: &str,
+    ) -> impl Future<Output = DiscordResult<()>> + Send + 'static {
         let response = InteractionResponse {
             kind: InteractionResponseType::DeferredChannelMessageWithSource,
             data: Some(InteractionResponseData {
@@ -588,26 +641,30 @@ impl Discord {
                 ..Default::default()
             }),
         };
-        self.respond(id, token, &response).await
+        self.respond(id, token, response)
     }
 
     /// Acknowledges a component without a new message; the component's message is edited later.
-    pub async fn defer_update(&self, id: u64, token: &str) -> DiscordResult<()> {
+    pub fn defer_update(
+        &self,
+        id: u64,
+        token: &str,
+    ) -> impl Future<Output = DiscordResult<()>> + Send + 'static {
         let response = InteractionResponse {
             kind: InteractionResponseType::DeferredUpdateMessage,
             data: None,
         };
-        self.respond(id, token, &response).await
+        self.respond(id, token, response)
     }
 
     /// A complete ephemeral answer as the initial response.
-    pub async fn reply_ephemeral(
+    pub fn reply_ephemeral(
         &self,
         id: u64,
         token: &str,
         content: &str,
         components: Vec<Component>,
-    ) -> DiscordResult<()> {
+    ) -> impl Future<Output = DiscordResult<()>> + Send + 'static {
         let response = InteractionResponse {
             kind: InteractionResponseType::ChannelMessageWithSource,
             data: Some(InteractionResponseData {
@@ -618,17 +675,17 @@ impl Discord {
                 ..Default::default()
             }),
         };
-        self.respond(id, token, &response).await
+        self.respond(id, token, response)
     }
 
     /// Replaces the message the component sits on (initial response type 7).
-    pub async fn update_message(
+    pub fn update_message(
         &self,
         id: u64,
         token: &str,
         content: &str,
         components: Vec<Component>,
-    ) -> DiscordResult<()> {
+    ) -> impl Future<Output = DiscordResult<()>> + Send + 'static {
         let response = InteractionResponse {
             kind: InteractionResponseType::UpdateMessage,
             data: Some(InteractionResponseData {
@@ -638,18 +695,18 @@ impl Discord {
                 ..Default::default()
             }),
         };
-        self.respond(id, token, &response).await
+        self.respond(id, token, response)
     }
 
     /// Opens a modal (initial response type 9).
-    pub async fn open_modal(
+    pub fn open_modal(
         &self,
         id: u64,
         token: &str,
         custom_id: String,
         title: &str,
         components: Vec<Component>,
-    ) -> DiscordResult<()> {
+    ) -> impl Future<Output = DiscordResult<()>> + Send + 'static {
         let response = InteractionResponse {
             kind: InteractionResponseType::Modal,
             data: Some(InteractionResponseData {
@@ -659,7 +716,7 @@ impl Discord {
                 ..Default::default()
             }),
         };
-        self.respond(id, token, &response).await
+        self.respond(id, token, response)
     }
 
     /// Edits the initial response (`@original`): idempotent, so retried.
@@ -669,6 +726,7 @@ impl Discord {
         content: &str,
         components: &[Component],
     ) -> DiscordResult<()> {
+        let _turn = self.turn().await;
         let interaction = self.http.interaction(self.application_id);
         let none = AllowedMentions::default();
         retry_idempotent!(
@@ -689,6 +747,7 @@ impl Discord {
         content: &str,
         attachments: &[Attachment],
     ) -> DiscordResult<()> {
+        let _turn = self.turn().await;
         let interaction = self.http.interaction(self.application_id);
         let payload = message_payload(
             Some(content),
@@ -795,7 +854,9 @@ impl Discord {
         }
         let key = format!("POST guilds/{guild}/channels");
         let turn = self.gate.admit(&key).await;
+        let slot = self.turn().await;
         let response = request.await?;
+        drop(slot);
         self.gate.learn(&key, response.headers());
         drop(turn);
         let channel = response.model().await?;
@@ -803,6 +864,7 @@ impl Discord {
     }
 
     pub async fn guild_channels(&self, guild: u64) -> DiscordResult<Vec<ChannelSummary>> {
+        let _turn = self.turn().await;
         let response = retry_idempotent!(
             "guild_channels",
             self.http.guild_channels(Id::<GuildMarker>::new(guild))
@@ -823,6 +885,7 @@ impl Discord {
     /// The ids of the guild's roles as Discord knows them now (a staff role in the settings may
     /// have been deleted by hand since).
     pub async fn guild_role_ids(&self, guild: u64) -> DiscordResult<Vec<u64>> {
+        let _turn = self.turn().await;
         let response = retry_idempotent!("roles", self.http.roles(Id::<GuildMarker>::new(guild)))?;
         let roles = response.models().await?;
         Ok(roles.into_iter().map(|r| r.id.get()).collect())
@@ -851,6 +914,7 @@ impl Discord {
         overwrites: &[Overwrite],
     ) -> DiscordResult<()> {
         let overwrites = to_twilight_overwrites(overwrites);
+        let _turn = self.turn().await;
         retry_idempotent!(
             "update_channel_overwrites",
             self.http
@@ -861,6 +925,7 @@ impl Discord {
     }
 
     pub async fn move_channel(&self, channel: u64, parent: u64) -> DiscordResult<()> {
+        let _turn = self.turn().await;
         retry_idempotent!(
             "move_channel",
             self.http
@@ -872,6 +937,7 @@ impl Discord {
 
     /// Deletes a channel; one that is already gone counts as deleted.
     pub async fn delete_channel(&self, channel: u64, reason: &str) -> DiscordResult<()> {
+        let _turn = self.turn().await;
         let result = retry_idempotent!(
             "delete_channel",
             self.http
@@ -911,6 +977,7 @@ impl Discord {
         let channel_id = Id::<ChannelMarker>::new(channel);
         let key = format!("POST channels/{channel}/messages");
         let turn = self.gate.admit(&key).await;
+        let slot = self.turn().await;
         let response = retry_idempotent!("create_message", {
             let request = self.http.create_message(channel_id).payload_json(&payload);
             if message.attachments.is_empty() {
@@ -919,6 +986,7 @@ impl Discord {
                 request.attachments(&message.attachments)
             }
         })?;
+        drop(slot);
         self.gate.learn(&key, response.headers());
         drop(turn);
         Ok(response.model().await?.id.get())
@@ -926,6 +994,7 @@ impl Discord {
 
     /// Deletes a message; one already gone counts as deleted.
     pub async fn delete_message(&self, channel: u64, message: u64) -> DiscordResult<()> {
+        let _turn = self.turn().await;
         let result = retry_idempotent!(
             "delete_message",
             self.http
@@ -940,6 +1009,7 @@ impl Discord {
 
     /// The whole history of a channel, oldest first, paging 100 at a time.
     pub async fn all_messages(&self, channel: u64) -> DiscordResult<Vec<Message>> {
+        let _turn = self.turn().await;
         let channel_id = Id::<ChannelMarker>::new(channel);
         let mut all: Vec<Message> = Vec::new();
         let mut before = None;
@@ -978,11 +1048,13 @@ impl Discord {
     pub async fn open_dm(&self, user: u64) -> DiscordResult<u64> {
         const KEY: &str = "POST users/@me/channels";
         let turn = self.gate.admit(KEY).await;
+        let slot = self.turn().await;
         let response = retry_idempotent!(
             "create_private_channel",
             self.http
                 .create_private_channel(Id::<UserMarker>::new(user))
         )?;
+        drop(slot);
         self.gate.learn(KEY, response.headers());
         drop(turn);
         Ok(response.model().await?.id.get())

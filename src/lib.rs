@@ -15,6 +15,7 @@
 //! - [`cli`]: the clap command line the thin `main.rs` parses.
 //! - [`transcript_upload`]: the optional paste-service upload of closed tickets' transcripts.
 
+pub mod acks_first;
 pub mod actors;
 pub mod cli;
 pub mod demo;

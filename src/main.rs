@@ -6,6 +6,11 @@ use clap::Parser;
 use ticketeer::cli::{Cli, Command};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc instead of glibc's malloc: under a burst of thousands of clicks, glibc's arena locks
+/// and consolidation took a fifth of the CPU, and mimalloc doubled tickets/s (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The demo draws a progress bar: only warnings interrupt it.

@@ -520,6 +520,26 @@ async fn channels_messages_and_interactions_through_twilight() {
         .expect_err("late answer refused");
     assert_eq!(api_code(&err), Some(10062));
     assert_eq!(client.stats().await.expect("stats").interactions_failed, 1);
+
+    // The same three outcomes in one request, in order; an unknown id is named, not dropped.
+    let summaries = client
+        .interaction_summaries(&[iid, click, late, 42])
+        .await
+        .expect("summaries");
+    let brief: Vec<(u64, Option<&str>, &str)> = summaries
+        .iter()
+        .map(|s| (s.interaction_id, s.state.as_deref(), s.content.as_str()))
+        .collect();
+    assert_eq!(
+        brief,
+        vec![
+            (iid, Some("responded"), "Opened"),
+            (click, Some("responded"), "Closing"),
+            (late, Some("failed"), ""),
+            (42, None, ""),
+        ]
+    );
+    assert!(summaries[0].ack_ms.is_some() && summaries[2].ack_ms.is_none());
     sim.shutdown().await;
 }
 

@@ -116,12 +116,12 @@ impl<T> WaitingLine<T> {
         Duration::from_millis((rounds * self.average_ms).round() as u64)
     }
 
-    /// Every waiting ticket whose place changed since the person was last told, with its new
-    /// place; marks them told.
+    /// Every waiting ticket whose person should hear their new place (see [`worth_telling`]),
+    /// with that place; marks them told.
     pub fn moved(&mut self) -> Vec<(usize, &Waiting<T>)> {
         let mut changed = Vec::new();
         for (i, w) in self.queue.iter_mut().enumerate() {
-            if w.told != Some(i + 1) {
+            if worth_telling(w.told, i + 1) {
                 w.told = Some(i + 1);
                 changed.push(i);
             }
@@ -130,6 +130,21 @@ impl<T> WaitingLine<T> {
             .into_iter()
             .map(|i| (i + 1, &self.queue[i]))
             .collect()
+    }
+}
+
+/// Places up to this are told at every move: the wait is nearly over, every step matters.
+pub const CLOSE_PLACES: usize = 10;
+
+/// Whether a member last told `told` should hear about `place`: always the first time and near
+/// the front; further back only once the place improved by a quarter. Each move costs one edit
+/// per member told, so telling all of a line of thousands every tick would take the REST calls
+/// the line is waiting for; this way a member hears O(log place) + 10 updates in all.
+pub fn worth_telling(told: Option<usize>, place: usize) -> bool {
+    match told {
+        None => true,
+        Some(told) if told == place => false,
+        Some(told) => place <= CLOSE_PLACES || place * 4 <= told * 3 || place > told,
     }
 }
 
@@ -210,6 +225,26 @@ mod tests {
             .map(|(p, w)| (p, w.number))
             .collect();
         assert_eq!(places, vec![(1, 2)]);
+    }
+
+    #[test]
+    fn far_back_members_hear_of_big_moves_only() {
+        assert!(worth_telling(None, 500));
+        assert!(!worth_telling(Some(7), 7));
+        assert!(worth_telling(Some(11), 10), "near the front, every step");
+        assert!(!worth_telling(Some(400), 399));
+        assert!(!worth_telling(Some(400), 301));
+        assert!(worth_telling(Some(400), 300), "a quarter of the way");
+        // Walking a line of 1,000 to the front: few edits, the last 10 places each told.
+        let (mut told, mut edits) = (None, 0);
+        for place in (1..=1_000).rev() {
+            if worth_telling(told, place) {
+                told = Some(place);
+                edits += 1;
+            }
+        }
+        assert!(edits <= 30, "{edits} edits");
+        assert_eq!(told, Some(1));
     }
 
     #[test]

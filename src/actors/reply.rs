@@ -67,8 +67,10 @@ impl std::fmt::Debug for Reply {
 impl Reply {
     /// Acknowledges with an ephemeral "thinking…" now; the answer replaces it later.
     pub fn defer_ephemeral(discord: &Discord, incoming: &Incoming) -> Reply {
-        let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
-        let ack = spawn_ack(id, async move { d.defer_ephemeral(id, &token).await });
+        let ack = spawn_ack(
+            incoming.id,
+            discord.defer_ephemeral(incoming.id, &incoming.token),
+        );
         Reply {
             discord: discord.clone(),
             interaction_id: incoming.id,
@@ -81,8 +83,10 @@ impl Reply {
     /// Acknowledges a component silently; the answer later replaces the component's own message
     /// (used for selects on an ephemeral message, so the person sees one message evolve).
     pub fn defer_update(discord: &Discord, incoming: &Incoming) -> Reply {
-        let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
-        let ack = spawn_ack(id, async move { d.defer_update(id, &token).await });
+        let ack = spawn_ack(
+            incoming.id,
+            discord.defer_update(incoming.id, &incoming.token),
+        );
         Reply {
             discord: discord.clone(),
             interaction_id: incoming.id,
@@ -158,9 +162,10 @@ pub fn reply_now(
     content: String,
     components: Vec<Component>,
 ) {
-    let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
+    let id = incoming.id;
+    let answer = discord.reply_ephemeral(id, &incoming.token, &content, components);
     tokio::spawn(async move {
-        if let Err(error) = d.reply_ephemeral(id, &token, &content, components).await {
+        if let Err(error) = answer.await {
             warn!(interaction = id, %error, "could not answer the interaction");
         }
     });
@@ -173,9 +178,10 @@ pub fn update_now(
     content: String,
     components: Vec<Component>,
 ) {
-    let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
+    let id = incoming.id;
+    let answer = discord.update_message(id, &incoming.token, &content, components);
     tokio::spawn(async move {
-        if let Err(error) = d.update_message(id, &token, &content, components).await {
+        if let Err(error) = answer.await {
             warn!(interaction = id, %error, "could not update the interaction message");
         }
     });
@@ -187,8 +193,9 @@ pub fn apologize(discord: &Discord, incoming: &Incoming) {
     const TEXT: &str =
         "Something went wrong on our side while handling this. Please check and try again.";
     let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
+    let answer = d.reply_ephemeral(id, &token, TEXT, Vec::new());
     tokio::spawn(async move {
-        match d.reply_ephemeral(id, &token, TEXT, Vec::new()).await {
+        match answer.await {
             Ok(()) => {}
             Err(error) if error.code() == Some(crate::discord::codes::ALREADY_ACKNOWLEDGED) => {
                 if let Err(error) = d.edit_original(&token, TEXT, &[]).await {
