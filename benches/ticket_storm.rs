@@ -333,20 +333,26 @@ fn is_interim(text: &str) -> bool {
         .any(|p| text.contains(p))
 }
 
-/// Polls an acknowledged interaction until its message links a channel; backs off so the polls
-/// of hundreds of clickers do not become the load being measured.
+/// Follows an acknowledged interaction until its message links a channel, waiting in the
+/// simulator for each change of the answer: no polling delay in the figures, no polling load.
 async fn wait_for_link(
     client: &SimClient,
     id: u64,
     deadline: Instant,
 ) -> Result<(u64, bool), String> {
-    let mut pause = Duration::from_millis(5);
     let mut in_line = false;
+    let mut seen_edits = None;
     loop {
-        let outcome = client
-            .wait_interaction(id, 0)
-            .await
-            .map_err(|e| format!("poll: {e}"))?;
+        let wait_ms = deadline
+            .saturating_duration_since(Instant::now())
+            .as_millis()
+            .min(10_000) as u64;
+        let outcome = match seen_edits {
+            None => client.wait_interaction(id, 0).await,
+            Some(seen) => client.wait_answer_change(id, seen, wait_ms).await,
+        }
+        .map_err(|e| format!("wait for the answer: {e}"))?;
+        seen_edits = Some(outcome.edits);
         let text = content(outcome.message.as_ref());
         if let Some(channel) = channel_from_link(&text) {
             return Ok((channel, in_line));
@@ -361,8 +367,6 @@ async fn wait_for_link(
                 "no channel link before the deadline; last answer {text:?}"
             ));
         }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(100));
     }
 }
 

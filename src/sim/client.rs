@@ -59,6 +59,9 @@ pub struct InteractionOutcome {
     #[serde(default)]
     pub followups: Vec<Value>,
     pub modal: Option<Value>,
+    /// How often the answer changed after the initial response (edits and follow-ups).
+    #[serde(default)]
+    pub edits: u64,
 }
 
 /// Where one interaction stands, in brief (`POST /_sim/interactions/outcomes`).
@@ -364,9 +367,26 @@ impl SimClient {
 
     /// The interaction's outcome, waiting up to `wait_ms` while it is pending.
     pub async fn wait_interaction(&self, id: u64, wait_ms: u64) -> R<InteractionOutcome> {
-        let v = self
-            .get(&format!("/_sim/interactions/{id}?wait_ms={wait_ms}"))
-            .await?;
+        self.outcome(&format!("/_sim/interactions/{id}?wait_ms={wait_ms}"))
+            .await
+    }
+
+    /// The interaction's outcome once its answer changed after `seen_edits` edits (see
+    /// [`InteractionOutcome::edits`]), waiting up to `wait_ms`: follows an answer without polling.
+    pub async fn wait_answer_change(
+        &self,
+        id: u64,
+        seen_edits: u64,
+        wait_ms: u64,
+    ) -> R<InteractionOutcome> {
+        self.outcome(&format!(
+            "/_sim/interactions/{id}?wait_ms={wait_ms}&after_edits={seen_edits}"
+        ))
+        .await
+    }
+
+    async fn outcome(&self, path: &str) -> R<InteractionOutcome> {
+        let v = self.get(path).await?;
         serde_json::from_value(v.clone()).map_err(|e| SimClientError::Refused {
             status: 200,
             body: format!("{e}: {v}"),

@@ -1048,6 +1048,7 @@ fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
             message: None,
             followups: Vec::new(),
             modal: None,
+            edits: 0,
             notify,
         },
     );
@@ -1076,6 +1077,8 @@ fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
 #[derive(Deserialize)]
 struct WaitQuery {
     wait_ms: Option<u64>,
+    /// Also wait while the answer has been edited no more than this many times.
+    after_edits: Option<u64>,
 }
 
 fn outcome_json(w: &World, it: &Interaction) -> Value {
@@ -1088,6 +1091,7 @@ fn outcome_json(w: &World, it: &Interaction) -> Value {
         "message": it.message.and_then(msg),
         "followups": it.followups.iter().filter_map(|m| msg(*m)).collect::<Vec<_>>(),
         "modal": it.modal,
+        "edits": it.edits,
     })
 }
 
@@ -1128,6 +1132,16 @@ async fn post_interaction_outcomes(
     Ok(Json(Value::Array(answers)))
 }
 
+/// Whether a waiting `GET /_sim/interactions/{id}` keeps waiting: while nobody answered, and
+/// with `after_edits=K` also while the answer was edited K times or fewer.
+fn still_waiting(it: &Interaction, after_edits: Option<u64>) -> bool {
+    match it.state {
+        InteractionState::Pending => true,
+        InteractionState::Failed => false,
+        InteractionState::Responded => after_edits.is_some_and(|k| it.edits <= k),
+    }
+}
+
 async fn get_interaction(
     State(sh): State<Arc<Shared>>,
     Path(id): Path<String>,
@@ -1143,8 +1157,7 @@ async fn get_interaction(
                 .interactions
                 .get(&id)
                 .ok_or_else(ApiError::unknown_interaction)?;
-            let Some(left) =
-                remaining(start, wait).filter(|_| it.state == InteractionState::Pending)
+            let Some(left) = remaining(start, wait).filter(|_| still_waiting(it, q.after_edits))
             else {
                 return Ok(Json(outcome_json(&w, it)));
             };
@@ -1158,7 +1171,7 @@ async fn get_interaction(
         {
             let w = sh.world();
             if let Some(it) = w.interactions.get(&id)
-                && it.state != InteractionState::Pending
+                && !still_waiting(it, q.after_edits)
             {
                 return Ok(Json(outcome_json(&w, it)));
             }

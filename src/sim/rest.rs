@@ -1593,6 +1593,14 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
     Ok(Reply::ok(body))
 }
 
+/// Counts a change of what the person sees as the interaction's answer, and wakes whoever waits.
+fn answer_changed(w: &mut World, interaction: u64) {
+    if let Some(it) = w.interactions.get_mut(&interaction) {
+        it.edits += 1;
+        it.notify.notify_waiters();
+    }
+}
+
 fn webhook(w: &mut World, r: &Req, app: u64, token: &str, rest: &[&str]) -> R<Reply> {
     let iid = interaction_id_from_token(token).ok_or_else(ApiError::unknown_webhook)?;
     let (original, followups, responded, created, user) = match w.interactions.get(&iid) {
@@ -1636,6 +1644,7 @@ fn webhook(w: &mut World, r: &Req, app: u64, token: &str, rest: &[&str]) -> R<Re
                     .is_some_and(|m| m.flags & MESSAGE_FLAG_LOADING != 0)
             {
                 edit_message(w, orig, &r.body, &r.files)?;
+                answer_changed(w, iid);
                 return message_reply(w, orig);
             }
             let channel = w
@@ -1655,6 +1664,7 @@ fn webhook(w: &mut World, r: &Req, app: u64, token: &str, rest: &[&str]) -> R<Re
             if let Some(it) = w.interactions.get_mut(&iid) {
                 it.followups.push(mid);
             }
+            answer_changed(w, iid);
             message_reply(w, mid)
         }
         ("GET", ["messages", which]) => {
@@ -1664,6 +1674,7 @@ fn webhook(w: &mut World, r: &Req, app: u64, token: &str, rest: &[&str]) -> R<Re
         ("PATCH", ["messages", which]) => {
             let m = target(which)?;
             edit_message(w, m, &r.body, &r.files)?;
+            answer_changed(w, iid);
             message_reply(w, m)
         }
         ("DELETE", ["messages", which]) => {

@@ -235,6 +235,9 @@ pub struct Interaction {
     pub message: Option<u64>,
     pub followups: Vec<u64>,
     pub modal: Option<Value>,
+    /// Edits of its messages (`@original` or follow-ups) and follow-ups posted since the initial
+    /// response; harnesses wait on it to see answers change without polling.
+    pub edits: u64,
     pub notify: Arc<Notify>,
 }
 
