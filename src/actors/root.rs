@@ -24,7 +24,7 @@ use crate::{
 };
 
 use super::{
-    BotContext, FaultHooks, commands,
+    BotContext, FaultHooks, Services, commands,
     router::{RouterActor, RouterArgs, RouterMsg, RouterStatus},
     shard::{ShardActor, ShardArgs, ShardMsg},
 };
@@ -349,13 +349,13 @@ impl Bot {
             bot = discord.bot_user_id(),
             "store loaded"
         );
-        let ctx = BotContext {
+        let ctx = BotContext::new(Services {
             discord,
             store,
             faults: Arc::new(FaultHooks::default()),
             transcript_upload,
             provision_window: config.provision_window,
-        };
+        });
         let (root, root_join) = Actor::spawn(
             None,
             RootActor,
