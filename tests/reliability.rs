@@ -294,6 +294,11 @@ async fn text_containing(client: &SimClient, id: u64, needle: &str) -> String {
 
 /// Owner: /ticket menu → Setup → Staff roles → the staff role; then /ticket panel in #general.
 async fn configure(client: &SimClient, w: &World) -> u64 {
+    configure_with_staff(client, w, &[w.staff_role]).await
+}
+
+/// Staff roles set through the hub, then a panel posted; returns the panel's message id.
+async fn configure_with_staff(client: &SimClient, w: &World, staff_roles: &[u64]) -> u64 {
     let id = run_command(client, w, "menu").await;
     let hub = response_message(client, id).await;
     let (g, c, o) = (w.guild, w.general, w.owner);
@@ -314,7 +319,7 @@ async fn configure(client: &SimClient, w: &World) -> u64 {
             o,
             hub,
             &custom_id::encode(&Action::StaffRoleSelect),
-            &[w.staff_role.to_string()],
+            &staff_roles.iter().map(u64::to_string).collect::<Vec<_>>(),
         )
         .await
         .expect("staff select");
@@ -1840,39 +1845,24 @@ async fn a_channel_create_that_timed_out_is_adopted_never_duplicated() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_deleted_staff_role_in_the_settings_does_not_break_tickets() {
-    let (sim, client, w, bot, panel, dir) = in_process("ghost-role", 2).await;
-    // The staff role is configured and the Tickets category made while it exists.
-    open_one(&client, &w, panel, w.members[1]).await;
-    bot.shutdown().await;
-    // Then a second staff role is deleted in Discord. The simulator has no route to delete a
-    // role, so its id stays in the settings while Discord does not know it: the same thing.
-    let ghost = w.staff_role + 7_777;
-    {
-        let store = tokio::task::spawn_blocking({
-            let path = dir.join("ticketeer.redb");
-            move || {
-                Store::open(StoreConfig {
-                    path,
-                    durability: Durability::Immediate,
-                })
-            }
-        })
+    let sim = start_sim().await;
+    let client = sim.client();
+    let w = seed_world(&client, 2).await;
+    let night_shift = client
+        .create_role(w.guild, "Night shift", 1 << 13)
         .await
-        .expect("join")
-        .expect("store opens");
-        let mut settings = store.load_guild(w.guild).await.expect("guild").settings;
-        assert_eq!(settings.staff_roles, vec![w.staff_role]);
-        settings.staff_roles.push(ghost);
-        store
-            .write(vec![ticketeer::store::WriteOp::PutSettings {
-                guild: w.guild,
-                settings,
-            }])
-            .await
-            .expect("settings written");
-        store.close().await;
-    }
+        .expect("role");
+    let dir = data_dir("ghost-role");
     let bot = start_bot(&sim, &dir).await;
+    let panel = configure_with_staff(&client, &w, &[w.staff_role, night_shift]).await;
+    // Both staff roles exist when the Tickets category is made.
+    open_one(&client, &w, panel, w.members[1]).await;
+    // Then an admin deletes one in Discord; the settings still name it, and Discord refuses
+    // overwrites for a role it does not know.
+    client
+        .delete_role(w.guild, night_shift)
+        .await
+        .expect("role deleted");
 
     let channel = open_one(&client, &w, panel, w.members[0]).await;
     let staff = client.permissions(channel, w.staff).await.expect("perms");

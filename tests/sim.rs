@@ -294,6 +294,100 @@ async fn invalid_session_not_resumable_reidentifies() {
 }
 
 #[tokio::test]
+async fn deleting_a_role_takes_it_from_members_and_overwrites() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let http = http(&sim, false);
+    let client = sim.client();
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+    let overwrites: Vec<twilight_model::channel::permission_overwrite::PermissionOverwrite> =
+        serde_json::from_value(json!([
+            {"id": g.guild_id.to_string(), "type": 0, "allow": "0", "deny": "1024"},
+            {"id": g.staff_role_id.to_string(), "type": 0, "allow": "1024", "deny": "0"},
+            {"id": sim.application_id().to_string(), "type": 1, "allow": "101376", "deny": "0"},
+        ]))
+        .expect("overwrites");
+    let channel = http
+        .create_guild_channel(Id::new(g.guild_id), "ticket-1")
+        .permission_overwrites(&overwrites)
+        .await
+        .expect("channel")
+        .model()
+        .await
+        .expect("model");
+    let cid = channel.id.get();
+    assert!(
+        client
+            .permissions(cid, g.staff_id)
+            .await
+            .expect("perms")
+            .view_channel
+    );
+
+    client
+        .delete_role(g.guild_id, g.staff_role_id)
+        .await
+        .expect("role deleted");
+    let deleted = next_matching(&mut rx, |e| match e {
+        Event::RoleDelete(d) => Some(d),
+        _ => None,
+    })
+    .await;
+    assert_eq!(deleted.role_id.get(), g.staff_role_id);
+    let roles = http
+        .roles(Id::new(g.guild_id))
+        .await
+        .expect("roles")
+        .models()
+        .await
+        .expect("models");
+    assert!(roles.iter().all(|r| r.id.get() != g.staff_role_id));
+    let member = http
+        .guild_member(Id::new(g.guild_id), Id::new(g.staff_id))
+        .await
+        .expect("member")
+        .model()
+        .await
+        .expect("model");
+    assert!(member.roles.is_empty(), "{:?}", member.roles);
+    let channel = http
+        .channel(Id::new(cid))
+        .await
+        .expect("channel")
+        .model()
+        .await
+        .expect("model");
+    assert_eq!(channel.permission_overwrites.map(|o| o.len()), Some(2));
+    assert!(
+        !client
+            .permissions(cid, g.staff_id)
+            .await
+            .expect("perms")
+            .view_channel
+    );
+    // Granting the deleted role in an overwrite is now refused, as Discord does.
+    let refused = http
+        .update_channel(Id::new(cid))
+        .permission_overwrites(&overwrites)
+        .await
+        .expect_err("unknown role refused");
+    assert!(api_code(&refused).is_some(), "{refused}");
+    // @everyone cannot be deleted; a role twice cannot either.
+    assert!(client.delete_role(g.guild_id, g.guild_id).await.is_err());
+    assert!(
+        client
+            .delete_role(g.guild_id, g.staff_role_id)
+            .await
+            .is_err()
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
 async fn two_shards_split_guilds() {
     let sim = start(quiet()).await;
     let client = sim.client();

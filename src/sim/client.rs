@@ -223,6 +223,15 @@ impl SimClient {
         Self::id_field(&v, "user_id")
     }
 
+    /// An admin deletes a role in Discord.
+    pub async fn delete_role(&self, guild: u64, role: u64) -> R<()> {
+        let req = self
+            .http
+            .delete(format!("{}/_sim/guilds/{guild}/roles/{role}", self.base));
+        self.send(req).await?;
+        Ok(())
+    }
+
     pub async fn remove_member(&self, guild: u64, user: u64) -> R<()> {
         let req = self
             .http

@@ -44,7 +44,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/_sim/guilds", post(create_guild))
         .route("/_sim/guilds/{g}/roles", post(post_role))
-        .route("/_sim/guilds/{g}/roles/{r}", patch(patch_role))
+        .route(
+            "/_sim/guilds/{g}/roles/{r}",
+            patch(patch_role).delete(delete_role),
+        )
         .route("/_sim/guilds/{g}/members", post(post_member))
         .route("/_sim/guilds/{g}/members/{u}", delete(delete_member))
         .route(
@@ -154,6 +157,43 @@ async fn patch_role(
         super::state::INTENT_GUILDS,
     );
     Ok(Json(json!({"role_id": r.to_string()})))
+}
+
+/// An admin deletes a role, as in Discord: members lose it, channel overwrites naming it go
+/// with it, and `GUILD_ROLE_DELETE` is dispatched. @everyone and managed roles cannot be deleted.
+async fn delete_role(
+    State(sh): State<Arc<Shared>>,
+    Path((g, r)): Path<(String, String)>,
+) -> Answer {
+    let (g, r) = (id_param(&g)?, id_param(&r)?);
+    let mut w = sh.world();
+    let guild = w.guilds.get_mut(&g).ok_or_else(ApiError::unknown_guild)?;
+    let index = guild
+        .roles
+        .iter()
+        .position(|x| x.id == r)
+        .ok_or_else(ApiError::unknown_role)?;
+    if r == g || guild.roles[index].managed {
+        return Err(bad("@everyone and managed roles cannot be deleted"));
+    }
+    guild.roles.remove(index);
+    for member in guild.members.values_mut() {
+        member.roles.retain(|x| *x != r);
+    }
+    let channel_ids = guild.channels.clone();
+    for c in channel_ids {
+        if let Some(channel) = w.channels.get_mut(&c) {
+            channel.overwrites.retain(|o| o.id != r);
+        }
+    }
+    let payload = json!({"guild_id": g.to_string(), "role_id": r.to_string()});
+    w.dispatch(
+        Some(g),
+        "GUILD_ROLE_DELETE",
+        &payload,
+        super::state::INTENT_GUILDS,
+    );
+    Ok(Json(json!({})))
 }
 
 pub(crate) fn add_member(
