@@ -14,7 +14,7 @@ use ticketeer::{
     driver::{channel_from_link, find_action},
     sim::{
         self, RateLimitMode, SeededGuild, SimConfig, SimHandle,
-        client::{NewMember, SimClient},
+        client::{Faults, NewMember, SimClient},
     },
 };
 
@@ -1252,6 +1252,13 @@ async fn close_all_add_remove_and_reopen() {
         .manage(env.owner(), env.general(), ManageChoice::CloseAll)
         .await;
     env.answer_containing(id, "Close all 2 open tickets").await;
+    // Discord slowed down: each close (transcript, overwrites, messages) takes over a second, so
+    // the admin is told the progress before the summary.
+    let slow = Faults {
+        latency_ms: 300,
+        ..Default::default()
+    };
+    env.client.set_faults(&slow).await.unwrap();
     let id = env
         .client
         .click(
@@ -1263,8 +1270,14 @@ async fn close_all_add_remove_and_reopen() {
         )
         .await
         .unwrap();
-    let summary = env.answer_containing(id, " of ").await;
+    let summary = env.answer_containing(id, " of 2 open tickets.").await;
     assert!(summary.contains("Closed 2 of 2"), "{summary}");
+    env.client.set_faults(&Faults::default()).await.unwrap();
+    let outcome = env.client.wait_interaction(id, 0).await.unwrap();
+    assert_eq!(
+        outcome.edits, 2,
+        "one progress edit (1 of 2 done), then the summary"
+    );
     for n in 1..=3 {
         env.wait_state(n, TicketState::Closed).await;
     }
