@@ -8,11 +8,15 @@
 //! enqueues), then goes straight back to polling.
 
 use ractor::{Actor, ActorProcessingErr, ActorRef};
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 use twilight_gateway::{
-    CloseFrame, ConfigBuilder, EventTypeFlags, Intents, MessageSender, Shard, ShardId, StreamExt,
-    queue::InMemoryQueue,
+    CloseFrame, ConfigBuilder, Event, EventTypeFlags, Intents, MessageSender, Shard, ShardId,
+    StreamExt, queue::InMemoryQueue,
 };
 
 use super::router::RouterMsg;
@@ -34,6 +38,9 @@ pub struct ShardArgs {
 pub struct ShardState {
     sender: MessageSender,
     poller: JoinHandle<()>,
+    /// Set once we close the connection ourselves: what follows (the close, twilight's attempt
+    /// to reconnect to a Discord that is going away) is the end, not an error.
+    closing: Arc<AtomicBool>,
 }
 
 pub struct ShardActor;
@@ -79,9 +86,13 @@ impl Actor for ShardActor {
         let sender = shard.sender();
         let router = args.router;
         let shard_id = args.id;
+        let closing = Arc::new(AtomicBool::new(false));
+        let closed_by_us = closing.clone();
         let poller = tokio::spawn(async move {
             while let Some(item) = shard.next_event(wanted_events()).await {
+                let closing = closed_by_us.load(Ordering::Acquire);
                 match item {
+                    Ok(Event::GatewayClose(_)) | Err(_) if closing => break,
                     Ok(event) => {
                         if router.cast(RouterMsg::Gateway(Box::new(event))).is_err() {
                             info!(shard = %shard_id, "router gone (shutting down); shard loop ends");
@@ -93,7 +104,11 @@ impl Actor for ShardActor {
             }
             info!(shard = %shard_id, "gateway connection ended");
         });
-        Ok(ShardState { sender, poller })
+        Ok(ShardState {
+            sender,
+            poller,
+            closing,
+        })
     }
 
     async fn handle(
@@ -104,6 +119,7 @@ impl Actor for ShardActor {
     ) -> Result<(), ActorProcessingErr> {
         match message {
             ShardMsg::Close => {
+                state.closing.store(true, Ordering::Release);
                 // 4000 keeps the session resumable for the next process.
                 let _ = state.sender.close(CloseFrame::RESUME);
                 myself.stop(Some("closed".into()));
@@ -117,6 +133,7 @@ impl Actor for ShardActor {
         _myself: ActorRef<Self::Msg>,
         state: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
+        state.closing.store(true, Ordering::Release);
         let _ = state.sender.close(CloseFrame::RESUME);
         // Give the close frame a moment to go out, then stop polling for good.
         let poller = &mut state.poller;
