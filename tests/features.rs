@@ -261,6 +261,32 @@ impl Env {
         (hub, id)
     }
 
+    /// Adds (`add`) or removes `users` on ticket `ticket` through Manage in `channel`, as `by`;
+    /// returns the select's interaction id.
+    async fn change_people(
+        &self,
+        by: u64,
+        channel: u64,
+        ticket: u64,
+        add: bool,
+        users: &[u64],
+    ) -> u64 {
+        let choice = if add {
+            ManageChoice::AddUser
+        } else {
+            ManageChoice::RemoveUser
+        };
+        let (hub, id) = self.manage(by, channel, choice).await;
+        self.response_message(id).await;
+        let action = if add {
+            Action::AddUserSelect { ticket }
+        } else {
+            Action::RemoveUserSelect { ticket }
+        };
+        let values: Vec<String> = users.iter().map(u64::to_string).collect();
+        self.select(by, channel, hub, &action, &values).await
+    }
+
     async fn submit(
         &self,
         user: u64,
@@ -580,17 +606,7 @@ async fn panel_log_channel_and_every_event_logged() {
     let staff = env.g.staff_id;
     let admin = env.owner();
     assert!(!env.can_view(channel, helper).await);
-    let (hub, id) = env.manage(admin, channel, ManageChoice::AddUser).await;
-    env.response_message(id).await;
-    let id = env
-        .select(
-            admin,
-            channel,
-            hub,
-            &Action::AddUserSelect { ticket: 1 },
-            &[helper.to_string()],
-        )
-        .await;
+    let id = env.change_people(admin, channel, 1, true, &[helper]).await;
     env.answer_containing(id, "added").await;
     assert!(
         env.can_view(channel, helper).await,
@@ -598,17 +614,7 @@ async fn panel_log_channel_and_every_event_logged() {
     );
     env.wait_embed(log, "User added", 1).await;
 
-    let (hub, id) = env.manage(admin, channel, ManageChoice::RemoveUser).await;
-    env.response_message(id).await;
-    let id = env
-        .select(
-            admin,
-            channel,
-            hub,
-            &Action::RemoveUserSelect { ticket: 1 },
-            &[helper.to_string()],
-        )
-        .await;
+    let id = env.change_people(admin, channel, 1, false, &[helper]).await;
     env.answer_containing(id, "removed").await;
     assert!(
         !env.can_view(channel, helper).await,
@@ -1224,16 +1230,8 @@ async fn close_all_add_remove_and_reopen() {
     let cc = env.open_ticket(panel, c).await;
 
     // Add a member and a bot to ticket 1: the bot is skipped.
-    let (hub, id) = env.manage(env.owner(), ca, ManageChoice::AddUser).await;
-    env.response_message(id).await;
     let id = env
-        .select(
-            env.owner(),
-            ca,
-            hub,
-            &Action::AddUserSelect { ticket: 1 },
-            &[helper.to_string(), bot_user.to_string()],
-        )
+        .change_people(env.owner(), ca, 1, true, &[helper, bot_user])
         .await;
     let text = env.answer_containing(id, "added").await;
     assert!(env.can_view(ca, helper).await);
@@ -1319,16 +1317,8 @@ async fn close_all_add_remove_and_reopen() {
     assert_eq!(env.record(1).await.state, TicketState::Open);
 
     // Remove the added user: access gone, the opener cannot be removed.
-    let (hub, id) = env.manage(env.owner(), ca, ManageChoice::RemoveUser).await;
-    env.response_message(id).await;
     let id = env
-        .select(
-            env.owner(),
-            ca,
-            hub,
-            &Action::RemoveUserSelect { ticket: 1 },
-            &[helper.to_string(), a.to_string()],
-        )
+        .change_people(env.owner(), ca, 1, false, &[helper, a])
         .await;
     env.answer_containing(id, "removed").await;
     assert!(!env.can_view(ca, helper).await);
@@ -1465,17 +1455,7 @@ async fn permission_matrix() {
     let staff = env.g.staff_id;
     let channel = env.open_ticket(panel, opener).await;
     let admin = env.owner();
-    let (hub, id) = env.manage(admin, channel, ManageChoice::AddUser).await;
-    env.response_message(id).await;
-    let id = env
-        .select(
-            admin,
-            channel,
-            hub,
-            &Action::AddUserSelect { ticket: 1 },
-            &[added.to_string()],
-        )
-        .await;
+    let id = env.change_people(admin, channel, 1, true, &[added]).await;
     env.answer_containing(id, "added").await;
 
     for (user, sees) in [
