@@ -109,6 +109,17 @@ async fn next_matching<T>(
 }
 
 /// Polls `check` until it returns `Some`, with a bounded wait.
+/// The next INTERACTION_CREATE on the shard.
+async fn next_interaction(
+    rx: &mut mpsc::UnboundedReceiver<Event>,
+) -> Box<twilight_model::gateway::payload::incoming::InteractionCreate> {
+    next_matching(rx, |e| match e {
+        Event::InteractionCreate(i) => Some(i),
+        _ => None,
+    })
+    .await
+}
+
 async fn eventually<T, F: Future<Output = Option<T>>>(mut check: impl FnMut() -> F) -> T {
     tokio::time::timeout(WAIT, async {
         loop {
@@ -527,11 +538,7 @@ async fn channels_messages_and_interactions_through_twilight() {
         )
         .await
         .expect("command accepted");
-    let interaction = next_matching(&mut rx, |e| match e {
-        Event::InteractionCreate(i) => Some(i),
-        _ => None,
-    })
-    .await;
+    let interaction = next_interaction(&mut rx).await;
     assert_eq!(interaction.id.get(), iid);
     let response: twilight_model::http::interaction::InteractionResponse =
         serde_json::from_value(json!({"type": 4, "data": {"content": "Opened", "flags": 64}}))
@@ -568,11 +575,7 @@ async fn channels_messages_and_interactions_through_twilight() {
         .click(g.guild_id, cid, opener, msg.id.get(), "close:1")
         .await
         .expect("click accepted");
-    let interaction = next_matching(&mut rx, |e| match e {
-        Event::InteractionCreate(i) => Some(i),
-        _ => None,
-    })
-    .await;
+    let interaction = next_interaction(&mut rx).await;
     assert_eq!(interaction.id.get(), click);
     assert_eq!(interaction.message.as_ref().map(|m| m.id), Some(msg.id));
     let update: twilight_model::http::interaction::InteractionResponse = serde_json::from_value(
@@ -600,11 +603,7 @@ async fn channels_messages_and_interactions_through_twilight() {
         )
         .await
         .expect("command accepted");
-    let interaction = next_matching(&mut rx, |e| match e {
-        Event::InteractionCreate(i) => Some(i),
-        _ => None,
-    })
-    .await;
+    let interaction = next_interaction(&mut rx).await;
     let outcome = client.wait_interaction(late, 3000).await.expect("outcome");
     assert_eq!(outcome.state, "failed");
     let err = http
@@ -681,11 +680,7 @@ async fn modal_round_trip() {
         )
         .await
         .expect("command");
-    let interaction = next_matching(&mut rx, |e| match e {
-        Event::InteractionCreate(i) => Some(i),
-        _ => None,
-    })
-    .await;
+    let interaction = next_interaction(&mut rx).await;
     let modal: twilight_model::http::interaction::InteractionResponse = serde_json::from_value(
         json!({"type": 9, "data": {"custom_id": "form", "title": "Why?", "components": [
             {"type": 1, "components": [{"type": 4, "custom_id": "reason", "label": "Reason",
@@ -724,11 +719,7 @@ async fn modal_round_trip() {
         )
         .await
         .expect("submitted");
-    let submitted = next_matching(&mut rx, |e| match e {
-        Event::InteractionCreate(i) => Some(i),
-        _ => None,
-    })
-    .await;
+    let submitted = next_interaction(&mut rx).await;
     let Some(twilight_model::application::interaction::InteractionData::ModalSubmit(data)) =
         &submitted.data
     else {
@@ -1108,11 +1099,7 @@ async fn modal_limits_are_refused() {
             )
             .await
             .expect("command");
-        let i = next_matching(&mut rx, |e| match e {
-            Event::InteractionCreate(i) => Some(i),
-            _ => None,
-        })
-        .await;
+        let i = next_interaction(&mut rx).await;
         let resp = raw
             .post(format!(
                 "{}/api/v10/interactions/{}/{}/callback",
@@ -1395,11 +1382,7 @@ async fn recording_passes_openapi_check() {
         )
         .await
         .expect("command");
-    let i = next_matching(&mut rx, |e| match e {
-        Event::InteractionCreate(i) => Some(i),
-        _ => None,
-    })
-    .await;
+    let i = next_interaction(&mut rx).await;
     let defer: twilight_model::http::interaction::InteractionResponse =
         serde_json::from_value(json!({"type": 5, "data": {"flags": 64}})).expect("defer");
     http.interaction(app)
@@ -1457,11 +1440,7 @@ async fn recording_passes_openapi_check() {
             )
             .await
             .expect("command");
-        let i = next_matching(&mut rx, |e| match e {
-            Event::InteractionCreate(i) => Some(i),
-            _ => None,
-        })
-        .await;
+        let i = next_interaction(&mut rx).await;
         let resp = reqwest::Client::new()
             .post(format!(
                 "{}/api/v10/interactions/{}/{}/callback?with_response=true",
@@ -1617,11 +1596,7 @@ async fn selects_and_ephemeral_components_are_checked() {
         .command(g.guild_id, ch, alice, "ticket", Value::Null)
         .await
         .expect("command");
-    let i = next_matching(&mut rx, |e| match e {
-        Event::InteractionCreate(i) => Some(i),
-        _ => None,
-    })
-    .await;
+    let i = next_interaction(&mut rx).await;
     let answer: twilight_model::http::interaction::InteractionResponse =
         serde_json::from_value(json!({"type": 4, "data": {"content": "Sure?", "flags": 64,
             "components": [{"type": 1, "components": [
