@@ -26,7 +26,7 @@ pub mod validate;
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
@@ -98,7 +98,7 @@ pub(crate) struct Shared {
     config: SimConfig,
     limits: RateLimitTable,
     limiter: Mutex<ratelimit::Limiter>,
-    recorder: Option<Mutex<BufWriter<File>>>,
+    recorder: Option<Mutex<File>>,
     counters: Mutex<Counters>,
     faults: Mutex<Faults>,
     addr: SocketAddr,
@@ -159,9 +159,11 @@ impl Shared {
             "request": if request.is_null() { None } else { Some(request) },
             "response": response,
         });
-        let mut w = lock(rec);
+        // One write per record, newline included: several simulators (tests run in parallel)
+        // append to one file, and a record split over two writes could be torn by another's.
+        let record = format!("{line}\n");
         // A full disk must not fail the request being answered; the recording is best effort.
-        if writeln!(w, "{line}").and_then(|_| w.flush()).is_err() {
+        if lock(rec).write_all(record.as_bytes()).is_err() {
             tracing::warn!("sim: could not append to the recording");
         }
     }
@@ -222,7 +224,7 @@ pub async fn start_with_limits(
     let recorder = match &config.record {
         Some(path) => {
             let f = OpenOptions::new().create(true).append(true).open(path)?;
-            Some(Mutex::new(BufWriter::new(f)))
+            Some(Mutex::new(f))
         }
         None => None,
     };
@@ -332,9 +334,6 @@ impl SimHandle {
             .is_err()
         {
             self.server.abort();
-        }
-        if let Some(rec) = &self.shared.recorder {
-            let _ = lock(rec).flush();
         }
     }
 }
