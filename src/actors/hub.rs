@@ -28,7 +28,7 @@ use crate::{
 use super::{
     guild::{GuildMsg, GuildState, string_select},
     incoming::{Incoming, IncomingKind},
-    reply::{Reply, reply_now, update_now},
+    reply::{Reply, open_modal_now, reply_now, update_now},
     ticket::{Person, TicketMsg},
 };
 
@@ -179,28 +179,19 @@ pub fn open_close_reason_modal(state: &GuildState, incoming: &Incoming, ticket: 
         state.refuse(incoming, refusal.0);
         return;
     }
-    let discord = state.ctx.discord.clone();
-    let (id, token) = (incoming.id, incoming.token.clone());
-    tokio::spawn(async move {
-        let result = discord
-            .open_modal(
-                id,
-                &token,
-                custom_id::encode(&Action::CloseReasonModal { ticket }),
-                &format!("Close ticket #{ticket}"),
-                vec![text_input(
-                    fields::CLOSE_REASON,
-                    "Reason (optional)",
-                    TextInputStyle::Paragraph,
-                    1000,
-                    false,
-                )],
-            )
-            .await;
-        if let Err(error) = result {
-            warn!(%error, "could not open the close-reason modal");
-        }
-    });
+    open_modal_now(
+        &state.ctx.discord,
+        incoming,
+        custom_id::encode(&Action::CloseReasonModal { ticket }),
+        &format!("Close ticket #{ticket}"),
+        vec![text_input(
+            fields::CLOSE_REASON,
+            "Reason (optional)",
+            TextInputStyle::Paragraph,
+            1000,
+            false,
+        )],
+    );
 }
 
 /// Posts a panel in `channel`, creating the tickets category if missing, and remembers it.
@@ -467,40 +458,32 @@ pub async fn handle(
                 )],
             ),
             Some(SetupChoice::Limits) => {
-                let (id, token) = (incoming.id, incoming.token.clone());
                 let current = (
                     state.settings.per_member_limit,
                     state.settings.per_guild_limit,
                 );
-                tokio::spawn(async move {
-                    let result = discord
-                        .open_modal(
-                            id,
-                            &token,
-                            custom_id::encode(&Action::LimitsModal),
-                            "Ticket limits",
-                            vec![
-                                text_input(
-                                    fields::LIMIT_PER_MEMBER,
-                                    &format!("Open tickets per member (now {})", current.0),
-                                    TextInputStyle::Short,
-                                    3,
-                                    true,
-                                ),
-                                text_input(
-                                    fields::LIMIT_PER_GUILD,
-                                    &format!("Open tickets per server (now {})", current.1),
-                                    TextInputStyle::Short,
-                                    3,
-                                    true,
-                                ),
-                            ],
-                        )
-                        .await;
-                    if let Err(error) = result {
-                        warn!(%error, "could not open the limits modal");
-                    }
-                });
+                open_modal_now(
+                    &discord,
+                    incoming,
+                    custom_id::encode(&Action::LimitsModal),
+                    "Ticket limits",
+                    vec![
+                        text_input(
+                            fields::LIMIT_PER_MEMBER,
+                            &format!("Open tickets per member (now {})", current.0),
+                            TextInputStyle::Short,
+                            3,
+                            true,
+                        ),
+                        text_input(
+                            fields::LIMIT_PER_GUILD,
+                            &format!("Open tickets per server (now {})", current.1),
+                            TextInputStyle::Short,
+                            3,
+                            true,
+                        ),
+                    ],
+                );
             }
             Some(SetupChoice::StaffRoles) => update_now(
                 &discord,
@@ -515,27 +498,19 @@ pub async fn handle(
                 )],
             ),
             Some(SetupChoice::TopicAdd) => {
-                let (id, token) = (incoming.id, incoming.token.clone());
-                tokio::spawn(async move {
-                    let result = discord
-                        .open_modal(
-                            id,
-                            &token,
-                            custom_id::encode(&Action::TopicAddModal),
-                            "Add a topic",
-                            vec![text_input(
-                                fields::TOPIC_NAME,
-                                "Topic name",
-                                TextInputStyle::Short,
-                                limits::TOPIC_NAME_MAX as u16,
-                                true,
-                            )],
-                        )
-                        .await;
-                    if let Err(error) = result {
-                        warn!(%error, "could not open the topic modal");
-                    }
-                });
+                open_modal_now(
+                    &discord,
+                    incoming,
+                    custom_id::encode(&Action::TopicAddModal),
+                    "Add a topic",
+                    vec![text_input(
+                        fields::TOPIC_NAME,
+                        "Topic name",
+                        TextInputStyle::Short,
+                        limits::TOPIC_NAME_MAX as u16,
+                        true,
+                    )],
+                );
             }
             Some(SetupChoice::TopicList) => show_topic_list(state, incoming, 0),
             Some(SetupChoice::TopicRemove) => show_topic_remove(state, incoming, 0),
@@ -546,43 +521,35 @@ pub async fn handle(
                 state.refuse(incoming, "Choose a channel.");
                 return Ok(());
             };
-            let (id, token) = (incoming.id, incoming.token.clone());
-            tokio::spawn(async move {
-                let result = discord
-                    .open_modal(
-                        id,
-                        &token,
-                        custom_id::encode(&Action::PanelModal { channel }),
-                        "Panel message",
-                        vec![
-                            text_input(
-                                fields::PANEL_TITLE,
-                                "Title",
-                                TextInputStyle::Short,
-                                limits::PANEL_TITLE_MAX as u16,
-                                true,
-                            ),
-                            text_input(
-                                fields::PANEL_DESCRIPTION,
-                                "Description",
-                                TextInputStyle::Paragraph,
-                                4000,
-                                true,
-                            ),
-                            text_input(
-                                fields::PANEL_FOOTER,
-                                "Footer",
-                                TextInputStyle::Short,
-                                limits::PANEL_FOOTER_MAX as u16,
-                                false,
-                            ),
-                        ],
-                    )
-                    .await;
-                if let Err(error) = result {
-                    warn!(%error, "could not open the panel modal");
-                }
-            });
+            open_modal_now(
+                &discord,
+                incoming,
+                custom_id::encode(&Action::PanelModal { channel }),
+                "Panel message",
+                vec![
+                    text_input(
+                        fields::PANEL_TITLE,
+                        "Title",
+                        TextInputStyle::Short,
+                        limits::PANEL_TITLE_MAX as u16,
+                        true,
+                    ),
+                    text_input(
+                        fields::PANEL_DESCRIPTION,
+                        "Description",
+                        TextInputStyle::Paragraph,
+                        4000,
+                        true,
+                    ),
+                    text_input(
+                        fields::PANEL_FOOTER,
+                        "Footer",
+                        TextInputStyle::Short,
+                        limits::PANEL_FOOTER_MAX as u16,
+                        false,
+                    ),
+                ],
+            );
         }
         Action::PanelModal { channel } => {
             match limits::validate_panel_text(

@@ -162,11 +162,39 @@ pub fn reply_now(
     content: String,
     components: Vec<Component>,
 ) {
-    let id = incoming.id;
-    let answer = discord.reply_ephemeral(id, &incoming.token, &content, components);
+    answer_now(discord, incoming.id, &incoming.token, content, components);
+}
+
+/// [`reply_now`] for an interaction the router could not turn into an [`Incoming`].
+pub fn answer_now(
+    discord: &Discord,
+    id: u64,
+    token: &str,
+    content: String,
+    components: Vec<Component>,
+) {
+    // Called here, not in the task: the acknowledgement counts as pending from now on.
+    let answer = discord.reply_ephemeral(id, token, &content, components);
     tokio::spawn(async move {
         if let Err(error) = answer.await {
             warn!(interaction = id, %error, "could not answer the interaction");
+        }
+    });
+}
+
+/// Opens a modal as the initial response, on its own task.
+pub fn open_modal_now(
+    discord: &Discord,
+    incoming: &Incoming,
+    custom_id: String,
+    title: &str,
+    components: Vec<Component>,
+) {
+    let id = incoming.id;
+    let answer = discord.open_modal(id, &incoming.token, custom_id, title, components);
+    tokio::spawn(async move {
+        if let Err(error) = answer.await {
+            warn!(interaction = id, %error, "could not open the modal");
         }
     });
 }

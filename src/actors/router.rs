@@ -34,7 +34,7 @@ use super::{
     BotContext,
     guild::{GuildActor, GuildArgs, GuildMsg},
     incoming::{self, Incoming, IncomingError},
-    reply,
+    reply::{self, answer_now, reply_now},
 };
 
 pub enum RouterMsg {
@@ -411,17 +411,13 @@ impl RouterState {
                 match incoming::parse(&interaction) {
                     Ok(incoming) => {
                         if self.draining {
-                            let discord = self.ctx.discord.clone();
-                            tokio::spawn(async move {
-                                let _ = discord
-                                    .reply_ephemeral(
-                                        incoming.id,
-                                        &incoming.token,
-                                        "Ticketeer is restarting; please try again in a few seconds.",
-                                        Vec::new(),
-                                    )
-                                    .await;
-                            });
+                            reply_now(
+                                &self.ctx.discord,
+                                &incoming,
+                                "Ticketeer is restarting; please try again in a few seconds."
+                                    .into(),
+                                Vec::new(),
+                            );
                             return;
                         }
                         let guild = incoming.guild;
@@ -436,33 +432,23 @@ impl RouterState {
                         }
                     }
                     Err(IncomingError::NotInGuild) => {
-                        let discord = self.ctx.discord.clone();
-                        let (id, token) = (interaction.id.get(), interaction.token.clone());
-                        tokio::spawn(async move {
-                            let _ = discord
-                                .reply_ephemeral(
-                                    id,
-                                    &token,
-                                    "Tickets live in servers: use the Open a ticket button in a server's channel.",
-                                    Vec::new(),
-                                )
-                                .await;
-                        });
+                        answer_now(
+&self.ctx.discord,
+interaction.id.get(),
+&interaction.token,
+"Tickets live in servers: use the Open a ticket button in a server's channel.".into(),
+Vec::new(),
+);
                     }
                     Err(error) => {
                         warn!(interaction = %interaction.id, %error, "interaction not handled");
-                        let discord = self.ctx.discord.clone();
-                        let (id, token) = (interaction.id.get(), interaction.token.clone());
-                        tokio::spawn(async move {
-                            let _ = discord
-                                .reply_ephemeral(
-                                    id,
-                                    &token,
-                                    "I could not understand that interaction. Nothing was changed.",
-                                    Vec::new(),
-                                )
-                                .await;
-                        });
+                        answer_now(
+                            &self.ctx.discord,
+                            interaction.id.get(),
+                            &interaction.token,
+                            "I could not understand that interaction. Nothing was changed.".into(),
+                            Vec::new(),
+                        );
                     }
                 }
             }
