@@ -251,16 +251,7 @@ async fn start_guild(
     tickets.sort_by_key(|t| t.number);
     for record in tickets {
         state.track(&record);
-        let resume = (record.state == TicketState::Provisioning).then(|| {
-            Box::new(Provision {
-                reply: None,
-                commit: None,
-                parent: record_parent(&state.settings, &record),
-                topic_name: topic_name(&state.settings, record.topic),
-                settings: state.settings.clone(),
-                existing_channels: existing.clone(),
-            })
-        });
+        let resume = state.resume_provision(&record, existing.clone());
         match resume {
             // Without the channel list, creating a channel now could duplicate one; the
             // record stays Provisioning and is repaired at the next start.
@@ -353,16 +344,7 @@ async fn handle_guild(
         GuildMsg::RespawnTicket { number } => {
             match state.ctx.store.ticket(state.guild, number).await {
                 Ok(Some(record)) if record.state != TicketState::Deleted => {
-                    let resume = (record.state == TicketState::Provisioning).then(|| {
-                        Box::new(Provision {
-                            reply: None,
-                            commit: None,
-                            parent: record_parent(&state.settings, &record),
-                            topic_name: topic_name(&state.settings, record.topic),
-                            settings: state.settings.clone(),
-                            existing_channels: None,
-                        })
-                    });
+                    let resume = state.resume_provision(&record, None);
                     state.track(&record);
                     // A Provisioning ticket without the channel list is left for the next
                     // start's repair rather than risk a duplicate channel.
@@ -654,6 +636,25 @@ impl GuildState {
 
     pub fn refuse(&self, incoming: &Incoming, message: &str) {
         reply_now(&self.ctx.discord, incoming, message.to_owned(), Vec::new());
+    }
+
+    /// What a stored ticket caught mid-provisioning needs to finish (nobody waits for an
+    /// answer any more); `None` for a ticket past provisioning.
+    fn resume_provision(
+        &self,
+        record: &TicketRecord,
+        existing_channels: Option<Arc<Vec<crate::discord::ChannelSummary>>>,
+    ) -> Option<Box<Provision>> {
+        (record.state == TicketState::Provisioning).then(|| {
+            Box::new(Provision {
+                reply: None,
+                commit: None,
+                parent: record_parent(&self.settings, record),
+                topic_name: topic_name(&self.settings, record.topic),
+                settings: self.settings.clone(),
+                existing_channels,
+            })
+        })
     }
 
     /// Forwards a person's request to a ticket actor, acknowledging it first.
