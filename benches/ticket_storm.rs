@@ -585,6 +585,24 @@ fn progress(total: usize, label: &str) -> ProgressBar {
     bar
 }
 
+/// The owner's setup in every guild at once (limits, topics when asked, a panel): the storm's
+/// targets.
+async fn set_up_guilds(
+    client: &SimClient,
+    guilds: &[SeededGuild],
+    params: &Params,
+) -> Result<Vec<Target>, String> {
+    let setups = guilds.iter().map(|g| async move {
+        configure(client, g, params).await?;
+        let panel = post_panel(client, g).await?;
+        Ok::<_, String>(Target {
+            seeded: g.clone(),
+            panel,
+        })
+    });
+    join_all(setups).await.into_iter().collect()
+}
+
 /// Every member of every guild clicks at once, `IN_FLIGHT` at a time; returns when every
 /// answer arrived and every DM went out (or the deadline passed).
 async fn storm(client: &SimClient, targets: &[Target], params: &Params, label: &str) -> Storm {
@@ -1058,21 +1076,7 @@ async fn run_ticketeer(
         return Err("bot did not become ready within 60 s".into());
     }
     let ready_ms = setup_start.elapsed().as_millis() as u64;
-    let setups = guilds.iter().map(|g| {
-        let client = client.clone();
-        async move {
-            configure(&client, g, params).await?;
-            let panel = post_panel(&client, g).await?;
-            Ok::<_, String>(Target {
-                seeded: g.clone(),
-                panel,
-            })
-        }
-    });
-    let mut targets = Vec::new();
-    for t in join_all(setups).await {
-        targets.push(t?);
-    }
+    let targets = set_up_guilds(&client, &guilds, params).await?;
     let setup_ms = setup_start.elapsed().as_millis() as u64;
     let store_before = bot.store().stats();
     let storm = storm(&client, &targets, params, "ticketeer").await;
@@ -1218,27 +1222,13 @@ async fn run_ticketeer_split(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let ready_ms = setup_start.elapsed().as_millis() as u64;
-    let setups = guilds.iter().map(|g| {
-        let client = client.clone();
-        async move {
-            configure(&client, g, params).await?;
-            let panel = post_panel(&client, g).await?;
-            Ok::<_, String>(Target {
-                seeded: g.clone(),
-                panel,
-            })
+    let targets = match set_up_guilds(&client, &guilds, params).await {
+        Ok(targets) => targets,
+        Err(e) => {
+            let _ = child.kill();
+            return Err(format!("setup through the child bot: {e}"));
         }
-    });
-    let mut targets = Vec::new();
-    for t in join_all(setups).await {
-        match t {
-            Ok(t) => targets.push(t),
-            Err(e) => {
-                let _ = child.kill();
-                return Err(format!("setup through the child bot: {e}"));
-            }
-        }
-    }
+    };
     let setup_ms = setup_start.elapsed().as_millis() as u64;
     let storm = storm(&client, &targets, params, "ticketeer").await;
     let figures = figures(&storm);
