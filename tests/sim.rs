@@ -109,6 +109,35 @@ async fn next_matching<T>(
 }
 
 /// Polls `check` until it returns `Some`, with a bounded wait.
+/// A private channel `ticket-1` made through twilight: @everyone denied, `grant` (one overwrite
+/// as Discord's JSON) and the bot allowed. Returns the overwrites sent and the channel.
+async fn private_channel(
+    http: &Client,
+    sim: &SimHandle,
+    guild: u64,
+    grant: Value,
+) -> (
+    Vec<twilight_model::channel::permission_overwrite::PermissionOverwrite>,
+    twilight_model::channel::Channel,
+) {
+    let overwrites: Vec<twilight_model::channel::permission_overwrite::PermissionOverwrite> =
+        serde_json::from_value(json!([
+            {"id": guild.to_string(), "type": 0, "allow": "0", "deny": "1024"},
+            grant,
+            {"id": sim.application_id().to_string(), "type": 1, "allow": "101376", "deny": "0"},
+        ]))
+        .expect("overwrites");
+    let channel = http
+        .create_guild_channel(Id::new(guild), "ticket-1")
+        .permission_overwrites(&overwrites)
+        .await
+        .expect("channel created")
+        .model()
+        .await
+        .expect("channel model");
+    (overwrites, channel)
+}
+
 /// The next INTERACTION_CREATE on the shard.
 async fn next_interaction(
     rx: &mut mpsc::UnboundedReceiver<Event>,
@@ -315,21 +344,13 @@ async fn deleting_a_role_takes_it_from_members_and_overwrites() {
         matches!(e, Event::GuildCreate(_)).then_some(())
     })
     .await;
-    let overwrites: Vec<twilight_model::channel::permission_overwrite::PermissionOverwrite> =
-        serde_json::from_value(json!([
-            {"id": g.guild_id.to_string(), "type": 0, "allow": "0", "deny": "1024"},
-            {"id": g.staff_role_id.to_string(), "type": 0, "allow": "1024", "deny": "0"},
-            {"id": sim.application_id().to_string(), "type": 1, "allow": "101376", "deny": "0"},
-        ]))
-        .expect("overwrites");
-    let channel = http
-        .create_guild_channel(Id::new(g.guild_id), "ticket-1")
-        .permission_overwrites(&overwrites)
-        .await
-        .expect("channel")
-        .model()
-        .await
-        .expect("model");
+    let (overwrites, channel) = private_channel(
+        &http,
+        &sim,
+        g.guild_id,
+        json!({"id": g.staff_role_id.to_string(), "type": 0, "allow": "1024", "deny": "0"}),
+    )
+    .await;
     let cid = channel.id.get();
     assert!(
         client
@@ -457,21 +478,13 @@ async fn channels_messages_and_interactions_through_twilight() {
 
     // A private channel: @everyone denied, the opener and the bot allowed.
     let opener = g.member_ids[0];
-    let overwrites: Vec<twilight_model::channel::permission_overwrite::PermissionOverwrite> =
-        serde_json::from_value(json!([
-            {"id": g.guild_id.to_string(), "type": 0, "allow": "0", "deny": "1024"},
-            {"id": opener.to_string(), "type": 1, "allow": "3072", "deny": "0"},
-            {"id": sim.application_id().to_string(), "type": 1, "allow": "101376", "deny": "0"},
-        ]))
-        .expect("overwrites");
-    let channel = http
-        .create_guild_channel(Id::new(g.guild_id), "ticket-1")
-        .permission_overwrites(&overwrites)
-        .await
-        .expect("channel created")
-        .model()
-        .await
-        .expect("channel model");
+    let (_, channel) = private_channel(
+        &http,
+        &sim,
+        g.guild_id,
+        json!({"id": opener.to_string(), "type": 1, "allow": "3072", "deny": "0"}),
+    )
+    .await;
     let cid = channel.id.get();
     assert_eq!(
         channel.permission_overwrites.as_ref().map(Vec::len),
