@@ -40,6 +40,10 @@ static LIVE_HEAP: AtomicU64 = AtomicU64::new(0);
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 /// Live allocations by size class: class `k` holds sizes in `(2^(k-1), 2^k]`.
 static CLASSES: [AtomicU64; 40] = [const { AtomicU64::new(0) }; 40];
+/// Live allocations by exact size up to 4 KiB (the last slot holds everything larger): which
+/// allocation an actor's cost is made of, to know what to shrink.
+static EXACT: [AtomicU64; EXACT_SIZES + 1] = [const { AtomicU64::new(0) }; EXACT_SIZES + 1];
+const EXACT_SIZES: usize = 4096;
 
 fn class_of(size: usize) -> usize {
     ((usize::BITS - size.max(1).saturating_sub(1).leading_zeros()) as usize).min(39)
@@ -49,12 +53,14 @@ fn count_alloc(size: usize) {
     LIVE_HEAP.fetch_add(size as u64, Ordering::Relaxed);
     ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
     CLASSES[class_of(size)].fetch_add(1, Ordering::Relaxed);
+    EXACT[size.min(EXACT_SIZES)].fetch_add(1, Ordering::Relaxed);
 }
 
 fn count_dealloc(size: usize) {
     LIVE_HEAP.fetch_sub(size as u64, Ordering::Relaxed);
     ALLOCATIONS.fetch_sub(1, Ordering::Relaxed);
     CLASSES[class_of(size)].fetch_sub(1, Ordering::Relaxed);
+    EXACT[size.min(EXACT_SIZES)].fetch_sub(1, Ordering::Relaxed);
 }
 
 // SAFETY: every call is forwarded unchanged to `System`; only counters are added.
@@ -99,6 +105,27 @@ static ALLOCATOR: Counting = Counting;
 
 fn classes() -> Vec<u64> {
     CLASSES.iter().map(|c| c.load(Ordering::Relaxed)).collect()
+}
+
+fn exact_sizes() -> Vec<u64> {
+    EXACT.iter().map(|c| c.load(Ordering::Relaxed)).collect()
+}
+
+/// Exact sizes whose live count grew by at least half an allocation per actor between two
+/// snapshots, as `{size, allocations_per_actor}` (size 4096 stands for "4096 or more").
+fn exact_growth(before: &[u64], after: &[u64], actors: usize) -> Value {
+    let rows: Vec<Value> = before
+        .iter()
+        .zip(after)
+        .enumerate()
+        .filter_map(|(size, (b, a))| {
+            let per_actor = a.saturating_sub(*b) as f64 / actors.max(1) as f64;
+            (per_actor >= 0.5).then(|| {
+                json!({"size": size, "allocations_per_actor": (per_actor * 100.0).round() / 100.0})
+            })
+        })
+        .collect();
+    Value::Array(rows)
 }
 
 /// `(live heap bytes, live allocations)`.
@@ -202,6 +229,7 @@ async fn child(api: &str, gateway: &str, data_dir: &Path, guilds: usize) -> Resu
     }
     // Every guild is known but quiet: guild actors start on first need, so none runs yet.
     let heap_quiet = heap();
+    let exact_quiet = exact_sizes();
     // Then start them all, to measure what a running (idle) guild actor costs.
     bot.wake_all_guilds().await;
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -215,6 +243,7 @@ async fn child(api: &str, gateway: &str, data_dir: &Path, guilds: usize) -> Resu
     let after = settled_rss(Duration::from_secs(10)).await;
     let heap_after = heap();
     let classes_after = classes();
+    let exact_by_actor = exact_growth(&exact_quiet, &exact_sizes(), guilds);
     let running = bot.status().await.map_or(0, |s| s.guild_actors);
     bot.shutdown().await;
     Ok(json!({
@@ -227,6 +256,7 @@ async fn child(api: &str, gateway: &str, data_dir: &Path, guilds: usize) -> Resu
         "allocations_before": heap_before.1,
         "allocations_after": heap_after.1,
         "classes_after": classes_after,
+        "exact_sizes_per_guild_actor": exact_by_actor,
         "bot_start_returned_ms": started_ms,
         "startup_ms": ready_ms,
         "accepting_ms": accepting_ms,
@@ -252,6 +282,7 @@ async fn bare(n: usize) -> Result<Value, String> {
     }
     let before = settled_rss(Duration::from_secs(2)).await;
     let heap_before = heap();
+    let exact_before = exact_sizes();
     let mut actors = Vec::with_capacity(n);
     for _ in 0..n {
         let (actor, handle) = Actor::spawn(None, Bare, ())
@@ -262,6 +293,7 @@ async fn bare(n: usize) -> Result<Value, String> {
     let after = settled_rss(Duration::from_secs(10)).await;
     let heap_after = heap();
     let classes_after = classes();
+    let exact_by_actor = exact_growth(&exact_before, &exact_sizes(), n);
     for (actor, _) in &actors {
         actor.stop(None);
     }
@@ -276,6 +308,7 @@ async fn bare(n: usize) -> Result<Value, String> {
         "allocations_before": heap_before.1,
         "allocations_after": heap_after.1,
         "live_allocations_by_size_class": classes_after,
+        "exact_sizes_per_actor": exact_by_actor,
         "actors": n,
     }))
 }
@@ -297,6 +330,8 @@ struct Run {
     /// `Bot::start` returned (store loaded, snapshots preloaded, no guild actor yet).
     heap_delta: u64,
     heap_at_start: u64,
+    /// Exact allocation sizes each guild actor added once started, `[{size, allocations_per_actor}]`.
+    exact_sizes_per_guild_actor: Value,
     /// Live heap once every guild is announced but none has an actor yet.
     heap_quiet: u64,
     allocations_delta: u64,
@@ -446,6 +481,7 @@ async fn measure(guilds: usize, tickets: usize, base: &Path) -> Result<Run, Stri
         after,
         delta: after.saturating_sub(before),
         startup_ms: result["startup_ms"].as_f64().unwrap_or(f64::NAN),
+        exact_sizes_per_guild_actor: result["exact_sizes_per_guild_actor"].clone(),
         accepting_ms: result["accepting_ms"].as_f64().unwrap_or(f64::NAN),
         heap_delta: result["heap_after"]
             .as_u64()
@@ -583,6 +619,7 @@ async fn parent(p: Params) -> Result<bool, String> {
             "per_quiet_guild_without_actor": quiet_per_guild,
             "size_classes_per_idle_guild_actor": guild_classes.clone(),
             "size_classes_per_open_ticket_actor": ticket_classes.clone(),
+            "exact_sizes_per_idle_guild_actor": idle.exact_sizes_per_guild_actor,
         },
         "startup_ms": full.startup_ms,
         "accepting_interactions_ms": full.accepting_ms,
@@ -674,6 +711,14 @@ async fn parent(p: Params) -> Result<bool, String> {
     println!(
         "allocations per idle guild actor by size: {}",
         Value::Array(guild_classes)
+    );
+    println!(
+        "exact sizes per idle guild actor: {}",
+        idle.exact_sizes_per_guild_actor
+    );
+    println!(
+        "exact sizes per bare ractor actor: {}",
+        bare["exact_sizes_per_actor"]
     );
     println!(
         "allocations per open ticket actor by size: {}",
