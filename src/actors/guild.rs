@@ -16,12 +16,12 @@
 //! only awaits here are the rare category creation and the store's reads at start.
 
 use std::{
-    collections::HashMap,
     sync::{Arc, atomic::Ordering},
     time::{Duration, Instant},
 };
 
 use ractor::{Actor, ActorCell, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use rustc_hash::FxHashMap;
 use tracing::{Instrument, info, info_span, warn};
 use twilight_model::channel::{
     ChannelType,
@@ -105,23 +105,24 @@ pub struct GuildState {
     pub guild: Snowflake,
     pub settings: Arc<GuildSettings>,
     pub counter: u64,
-    pub tickets: HashMap<u64, TicketEntry>,
-    pub by_channel: HashMap<Snowflake, u64>,
-    pub open_by_member: HashMap<Snowflake, u32>,
+    pub tickets: FxHashMap<u64, TicketEntry>,
+    pub by_channel: FxHashMap<Snowflake, u64>,
+    pub open_by_member: FxHashMap<Snowflake, u32>,
     pub open_total: u32,
     /// Ticket channels per category: Discord refuses a 51st channel in one category.
-    category_load: HashMap<Snowflake, u32>,
+    category_load: FxHashMap<Snowflake, u32>,
     /// Recent open clicks per member: a double click must not open two tickets.
-    recent_opens: HashMap<Snowflake, Instant>,
+    recent_opens: FxHashMap<Snowflake, Instant>,
     /// Actor id → ticket number, to know which ticket a supervision event is about.
-    actor_tickets: HashMap<ractor::ActorId, u64>,
-    failures: HashMap<u64, u32>,
+    actor_tickets: FxHashMap<ractor::ActorId, u64>,
+    failures: FxHashMap<u64, u32>,
     /// Committed tickets waiting for the provisioning window (see [`super::line`]).
     line: WaitingLine<(TicketRecord, Box<Provision>)>,
     line_ticking: bool,
     progress: Arc<InteractionProgress>,
-    /// The guild's log writer, shared with its ticket actors.
-    log: GuildLog,
+    /// The guild's log writer, shared with its ticket actors; made when the first one starts, so
+    /// an idle guild holds none.
+    log: Option<GuildLog>,
     /// Ticket actors spawned but perhaps not yet running (and so not yet linked as children).
     starting: Vec<StartHandle>,
     /// This actor, to start ticket actors on first use from anywhere in the UI.
@@ -171,31 +172,41 @@ impl Actor for GuildActor {
         event: SupervisionEvent,
         state: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
-        match event {
-            SupervisionEvent::ActorTerminated(cell, _, _) => {
-                state.forget_actor(&cell);
-            }
-            SupervisionEvent::ActorFailed(cell, error) => {
-                if let Some(number) = state.forget_actor(&cell) {
-                    // Its window slot is freed; the respawned actor resumes it outside the window.
-                    if state.line.finished(number, Instant::now()) {
-                        state.pump(&myself).await?;
-                    }
-                    let failures = state.failures.entry(number).or_insert(0);
-                    *failures += 1;
-                    let backoff = Duration::from_millis(100 * (1 << (*failures).min(6)));
-                    warn!(guild = state.guild, ticket = number, %error, ?backoff, "ticket actor failed; restarting from the store");
-                    let me = myself.clone();
-                    tokio::spawn(async move {
-                        tokio::time::sleep(backoff).await;
-                        let _ = me.cast(GuildMsg::RespawnTicket { number });
-                    });
-                }
-            }
-            _ => {}
-        }
-        Ok(())
+        // Boxed like `handle`: ractor keeps this future inline in every actor's message loop.
+        Box::pin(handle_supervision(myself, event, state)).await
     }
+}
+
+/// A ticket actor stopped: forget it, and restart it from the store (with back-off) if it failed.
+async fn handle_supervision(
+    myself: ActorRef<GuildMsg>,
+    event: SupervisionEvent,
+    state: &mut GuildState,
+) -> Result<(), ActorProcessingErr> {
+    match event {
+        SupervisionEvent::ActorTerminated(cell, _, _) => {
+            state.forget_actor(&cell);
+        }
+        SupervisionEvent::ActorFailed(cell, error) => {
+            if let Some(number) = state.forget_actor(&cell) {
+                // Its window slot is freed; the respawned actor resumes it outside the window.
+                if state.line.finished(number, Instant::now()) {
+                    state.pump(&myself).await?;
+                }
+                let failures = state.failures.entry(number).or_insert(0);
+                *failures += 1;
+                let backoff = Duration::from_millis(100 * (1 << (*failures).min(6)));
+                warn!(guild = state.guild, ticket = number, %error, ?backoff, "ticket actor failed; restarting from the store");
+                let me = myself.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(backoff).await;
+                    let _ = me.cast(GuildMsg::RespawnTicket { number });
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// `pre_start` of the guild actor: its state from the store, and the repair of tickets caught
@@ -209,24 +220,23 @@ async fn start_guild(
         None => args.ctx.store.load_guild(args.guild).await?,
     };
     let window = args.ctx.provision_window;
-    let log = GuildLog::new(args.ctx.discord.clone(), args.guild);
     let mut state = GuildState {
         ctx: args.ctx,
         guild: args.guild,
         settings: Arc::new(snapshot.settings),
         counter: snapshot.counter,
-        tickets: HashMap::new(),
-        by_channel: HashMap::new(),
-        open_by_member: HashMap::new(),
+        tickets: FxHashMap::default(),
+        by_channel: FxHashMap::default(),
+        open_by_member: FxHashMap::default(),
         open_total: 0,
-        category_load: HashMap::new(),
-        recent_opens: HashMap::new(),
-        actor_tickets: HashMap::new(),
-        failures: HashMap::new(),
+        category_load: FxHashMap::default(),
+        recent_opens: FxHashMap::default(),
+        actor_tickets: FxHashMap::default(),
+        failures: FxHashMap::default(),
         line: WaitingLine::new(window),
         line_ticking: false,
         progress: args.progress,
-        log,
+        log: None,
         starting: Vec::new(),
         myself: myself.clone(),
     };
@@ -379,6 +389,13 @@ fn topic_name(settings: &GuildSettings, topic: Option<u32>) -> Option<String> {
 }
 
 impl GuildState {
+    /// The guild's log writer for a ticket actor about to start.
+    fn log(&mut self) -> GuildLog {
+        self.log
+            .get_or_insert_with(|| GuildLog::new(self.ctx.discord.clone(), self.guild))
+            .clone()
+    }
+
     pub fn member<'a>(incoming: &'a Incoming) -> Member<'a> {
         Member {
             user: incoming.user,
@@ -470,7 +487,7 @@ impl GuildState {
                 ctx: self.ctx.clone(),
                 guild_actor: myself.clone(),
                 ticket: TicketSource::Record(record),
-                log: self.log.clone(),
+                log: self.log(),
             },
             myself.get_cell(),
         )?;
@@ -1069,7 +1086,7 @@ impl GuildState {
                     guild: self.guild,
                     number,
                 },
-                log: self.log.clone(),
+                log: self.log(),
             },
             self.myself.get_cell(),
         );

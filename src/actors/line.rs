@@ -10,9 +10,11 @@
 //! Pure bookkeeping, generic over what waits, so it is unit-tested without actors or I/O.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::VecDeque,
     time::{Duration, Instant},
 };
+
+use rustc_hash::FxHashMap;
 
 /// Tickets provisioned at once per guild by default.
 pub const DEFAULT_WINDOW: usize = 8;
@@ -33,7 +35,7 @@ pub struct Waiting<T> {
 
 pub struct WaitingLine<T> {
     queue: VecDeque<Waiting<T>>,
-    in_flight: HashMap<u64, Instant>,
+    in_flight: FxHashMap<u64, Instant>,
     window: usize,
     /// Moving average of one ticket's provisioning time, in milliseconds.
     average_ms: f64,
@@ -43,7 +45,7 @@ impl<T> WaitingLine<T> {
     pub fn new(window: usize) -> Self {
         Self {
             queue: VecDeque::new(),
-            in_flight: HashMap::new(),
+            in_flight: FxHashMap::default(),
             window: window.max(1),
             average_ms: INITIAL_ESTIMATE.as_millis() as f64,
         }

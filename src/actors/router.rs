@@ -22,6 +22,7 @@ use std::{
 };
 
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use rustc_hash::{FxHashMap, FxHashSet};
 use tracing::{info, warn};
 use twilight_gateway::Event;
 
@@ -89,23 +90,23 @@ pub struct RouterArgs {
 pub struct RouterState {
     ctx: BotContext,
     preloaded: HashMap<Snowflake, GuildSnapshot>,
-    guilds: HashMap<Snowflake, ActorRef<GuildMsg>>,
-    actor_guilds: HashMap<ActorId, Snowflake>,
-    failures: HashMap<Snowflake, u32>,
-    seen: HashSet<u64>,
+    guilds: FxHashMap<Snowflake, ActorRef<GuildMsg>>,
+    actor_guilds: FxHashMap<ActorId, Snowflake>,
+    failures: FxHashMap<Snowflake, u32>,
+    seen: FxHashSet<u64>,
     seen_order: VecDeque<u64>,
     status: RouterStatus,
     draining: bool,
     /// What each live guild actor was sent and has not finished, so a failed actor's mailbox
     /// (which ractor drops) is handed to its successor instead of lost.
-    ledgers: HashMap<Snowflake, Ledger>,
+    ledgers: FxHashMap<Snowflake, Ledger>,
     /// Guilds announced by the gateway, with or without an actor.
-    known: HashSet<Snowflake>,
+    known: FxHashSet<Snowflake>,
     /// Start every announced guild's actor (benchmarks measure what a running actor costs).
     wake_all: bool,
     /// Interactions for a guild whose actor failed and waits out its backoff, handed in order
     /// to the restarted actor: a panic must not leave a click unanswered.
-    stranded: HashMap<Snowflake, Vec<Incoming>>,
+    stranded: FxHashMap<Snowflake, Vec<Incoming>>,
 }
 
 /// The interactions one guild actor was sent, in order, with the progress it reports.
@@ -167,17 +168,17 @@ impl Actor for RouterActor {
         Ok(RouterState {
             ctx: args.ctx,
             preloaded: args.preloaded,
-            guilds: HashMap::new(),
-            actor_guilds: HashMap::new(),
-            failures: HashMap::new(),
-            seen: HashSet::new(),
+            guilds: FxHashMap::default(),
+            actor_guilds: FxHashMap::default(),
+            failures: FxHashMap::default(),
+            seen: FxHashSet::default(),
             seen_order: VecDeque::new(),
             status: RouterStatus::default(),
             draining: false,
-            ledgers: HashMap::new(),
-            known: HashSet::new(),
+            ledgers: FxHashMap::default(),
+            known: FxHashSet::default(),
             wake_all: false,
-            stranded: HashMap::new(),
+            stranded: FxHashMap::default(),
         })
     }
 
@@ -215,7 +216,7 @@ impl Actor for RouterActor {
             RouterMsg::Gateway(event) => state.gateway(&myself, *event).await,
             RouterMsg::Status(reply) => {
                 let mut status = state.status.clone();
-                status.guilds = state.known.clone();
+                status.guilds = state.known.iter().copied().collect();
                 status.guilds.extend(state.guilds.keys().copied());
                 status.guild_actors = state.guilds.len();
                 let _ = reply.send(status);
@@ -301,6 +302,16 @@ impl RouterState {
         }
     }
 
+    /// The guild's snapshot read at start, handed to its actor. The table shrinks as guilds wake:
+    /// a snapshot slot is some 180 bytes, and a woken guild's actor holds its own copy.
+    fn take_preloaded(&mut self, guild: Snowflake) -> Option<GuildSnapshot> {
+        let snapshot = self.preloaded.remove(&guild);
+        if self.preloaded.capacity() > 64 && self.preloaded.len() < self.preloaded.capacity() / 4 {
+            self.preloaded.shrink_to_fit();
+        }
+        snapshot
+    }
+
     async fn guild_actor(
         &mut self,
         myself: &ActorRef<RouterMsg>,
@@ -313,7 +324,7 @@ impl RouterState {
         let args = GuildArgs {
             ctx: self.ctx.clone(),
             guild,
-            snapshot: self.preloaded.remove(&guild),
+            snapshot: self.take_preloaded(guild),
             progress: ledger.progress.clone(),
         };
         // Not awaited: the router goes on routing while the guild loads (10,000 GUILD_CREATEs at
