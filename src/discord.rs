@@ -155,9 +155,12 @@ impl From<HttpError> for DiscordError {
 
 pub type DiscordResult<T> = Result<T, DiscordError>;
 
-/// Cheap to clone; every actor holds one.
+/// Cheap to clone (one reference count); every actor and every spawned request holds one.
 #[derive(Clone)]
-pub struct Discord {
+pub struct Discord(Arc<DiscordInner>);
+
+/// What a [`Discord`] shares between its clones.
+pub struct DiscordInner {
     http: Arc<Client>,
     /// Initial interaction responses only, with no client-side rate limiter: twilight's limiter
     /// queues every `interactions/*` request behind one another (they share its "no resources"
@@ -173,7 +176,7 @@ pub struct Discord {
     /// Bounds all other requests in flight: each is a connection, and a burst of place-in-line
     /// edits once ran a process out of file descriptors.
     requests_in_flight: Arc<tokio::sync::Semaphore>,
-    gate: Arc<RouteGate>,
+    gate: RouteGate,
     application_id: Id<ApplicationMarker>,
     bot_user_id: Id<UserMarker>,
 }
@@ -440,23 +443,32 @@ pub fn channel_link(guild: u64, channel: u64) -> String {
     format!("https://discord.com/channels/{guild}/{channel}")
 }
 
+impl std::ops::Deref for Discord {
+    type Target = DiscordInner;
+
+    fn deref(&self) -> &DiscordInner {
+        &self.0
+    }
+}
+
 impl Discord {
-    pub fn new(
+    fn new(
         http: Arc<Client>,
         callbacks: Arc<Client>,
+        gate: RouteGate,
         application_id: Id<ApplicationMarker>,
         bot_user_id: Id<UserMarker>,
     ) -> Self {
-        Self {
+        Self(Arc::new(DiscordInner {
             http,
             callbacks,
             callbacks_in_flight: Arc::new(tokio::sync::Semaphore::new(CALLBACKS_IN_FLIGHT)),
             acks: AcksFirst::default(),
             requests_in_flight: Arc::new(tokio::sync::Semaphore::new(REQUESTS_IN_FLIGHT)),
-            gate: Arc::default(),
+            gate,
             application_id,
             bot_user_id,
-        }
+        }))
     }
 
     /// Builds the HTTP client: against Discord itself, or against a simulator at `api_base`
@@ -532,9 +544,7 @@ impl Discord {
             .model()
             .await?;
         let callbacks = Arc::new(Self::callback_client(token, api_base, timeout));
-        let mut discord = Discord::new(http, callbacks, app.id, me.id);
-        discord.gate = Arc::new(gate);
-        Ok(discord)
+        Ok(Discord::new(http, callbacks, gate, app.id, me.id))
     }
 
     pub fn bot_user_id(&self) -> u64 {
