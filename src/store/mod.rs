@@ -886,8 +886,9 @@ fn guarded_open<T>(
 // ---------------------------------------------------------------------------------------------
 // The writer thread
 
-/// How long a durable group waits for company while writes keep coming: under load many guilds'
-/// numbers share one fsync; an idle store commits at once.
+/// How long a group waits for company while writes keep coming: under load many guilds' numbers
+/// share one fsync, and lazy writes (which nobody waits for) share one transaction instead of
+/// paying one each; an idle store commits at once.
 const GROUP_LINGER: Duration = Duration::from_millis(4);
 /// A group this large commits without lingering.
 const LINGER_ENOUGH_OPS: usize = 256;
@@ -911,7 +912,7 @@ fn writer_loop(
         let busy = last_commit.is_some_and(|t| t.elapsed() < BUSY_WINDOW);
         let linger_until = Instant::now() + GROUP_LINGER;
         while n_ops < MAX_GROUP_OPS {
-            let next = if durable && busy && n_ops < LINGER_ENOUGH_OPS {
+            let next = if busy && n_ops < LINGER_ENOUGH_OPS {
                 let left = linger_until.saturating_duration_since(Instant::now());
                 rx.recv_timeout(left).ok()
             } else {

@@ -721,3 +721,35 @@ async fn under_load_durable_writes_share_fsyncs() {
     let fsyncs = store.stats().durable_commits - before.durable_commits;
     assert!(fsyncs * 5 <= 500, "{fsyncs} fsyncs for 500 writes");
 }
+
+#[tokio::test]
+async fn under_load_lazy_writes_share_transactions() {
+    let dir = TempDir::new("lazy-linger");
+    let store = open(&dir.db());
+    within(store.write(vec![WriteOp::SetCounter { guild: 1, value: 1 }]))
+        .await
+        .expect("warm");
+    let before = store.stats();
+    // A steady trickle, as a busy bot's "ticket is open" updates come: one write per
+    // millisecond, each of which would otherwise be a transaction of its own.
+    let mut receipts = Vec::new();
+    for n in 0..200u64 {
+        receipts.push(store.write_lazy(vec![WriteOp::PutTicket(ticket(
+            2,
+            n + 1,
+            Some(10_000 + n),
+            TicketState::Open,
+        ))]));
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    for receipt in receipts {
+        within(receipt).await.expect("lazy write");
+    }
+    let transactions = store.stats().commits - before.commits;
+    assert!(
+        transactions * 2 <= 200,
+        "{transactions} transactions for 200 lazy writes"
+    );
+    let snapshot = within(store.load_guild(2)).await.expect("load");
+    assert_eq!(snapshot.tickets.len(), 200);
+}
