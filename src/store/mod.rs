@@ -4,8 +4,10 @@
 //! - [`Store::write`] encodes the ops on the caller's thread (cheap, and it keeps the write
 //!   transaction free of code that can fail halfway) and queues them to the writer thread.
 //! - The writer thread takes the first queued request, drains whatever else is already queued (up
-//!   to [`MAX_GROUP_OPS`]), applies all of it in one write transaction and commits once. Under load
-//!   many guilds share one fsync; [`Store::stats`] shows commits against ops.
+//!   to [`MAX_GROUP_OPS`]), applies all of it in one write transaction and commits once. When it
+//!   committed moments ago (the store is busy) it first sleeps out a short linger to gather more.
+//!   Under load many guilds share one fsync and one transaction; [`Store::stats`] shows commits
+//!   against ops.
 //! - Reads run on `spawn_blocking` inside a read transaction; redb lets readers run beside the
 //!   writer, so a slow commit never stalls a read.
 //!
@@ -911,21 +913,20 @@ fn writer_loop(
         let mut group = vec![first];
         let busy = last_commit.is_some_and(|t| t.elapsed() < BUSY_WINDOW);
         let linger_until = Instant::now() + GROUP_LINGER;
-        while n_ops < MAX_GROUP_OPS {
-            let next = if busy && n_ops < LINGER_ENOUGH_OPS {
-                let left = linger_until.saturating_duration_since(Instant::now());
-                rx.recv_timeout(left).ok()
-            } else {
-                rx.try_recv().ok()
-            };
-            match next {
-                Some(next) => {
-                    n_ops += next.ops.len();
-                    durable |= next.durable;
-                    group.push(next);
-                }
-                None => break,
+        let drain = |group: &mut Vec<Request>, n_ops: &mut usize, durable: &mut bool| {
+            while *n_ops < MAX_GROUP_OPS {
+                let Ok(next) = rx.try_recv() else { break };
+                *n_ops += next.ops.len();
+                *durable |= next.durable;
+                group.push(next);
             }
+        };
+        drain(&mut group, &mut n_ops, &mut durable);
+        if busy && n_ops < LINGER_ENOUGH_OPS {
+            // Asleep rather than blocked on the channel: a blocked receiver turns every send
+            // into a wake-up (a futex call and a context switch per write), a sleeping one none.
+            std::thread::sleep(linger_until.saturating_duration_since(Instant::now()));
+            drain(&mut group, &mut n_ops, &mut durable);
         }
         let fsync = durable && durability == Durability::Immediate;
         let result = if n_ops == 0 && !(fsync && lazy_pending) {
