@@ -6,7 +6,9 @@
 //! Three children, each against a fresh simulator holding exactly its guilds:
 //! 1. 1 guild, 0 tickets: the fixed cost (runtime, twilight clients, redb, the shard);
 //! 2. N guilds, 0 tickets: per idle guild actor = (2 − 1) ÷ (N − 1);
-//! 3. N guilds, M open tickets: per open ticket actor = (3 − 2) ÷ M.
+//! 3. N guilds, M open tickets: per open ticket without a running actor = (3 − 2) ÷ M; then
+//!    every ticket's actor is woken (`Bot::wake_all_tickets`): per running ticket actor = what
+//!    that added ÷ the actors running.
 //!
 //! A fourth child spawns N bare ractor actors (unit state, no messages) to show what ractor
 //! itself costs per actor, apart from Ticketeer's state.
@@ -245,6 +247,11 @@ async fn child(api: &str, gateway: &str, data_dir: &Path, guilds: usize) -> Resu
     let classes_after = classes();
     let exact_by_actor = exact_growth(&exact_quiet, &exact_sizes(), guilds);
     let running = bot.status().await.map_or(0, |s| s.guild_actors);
+    // Open tickets have no actor until first used after a start; wake them all to measure a
+    // running (idle) ticket actor too.
+    let ticket_actors = bot.wake_all_tickets().await;
+    let rss_tickets_awake = settled_rss(Duration::from_secs(10)).await;
+    let heap_tickets_awake = heap();
     bot.shutdown().await;
     Ok(json!({
         "rss_before": before,
@@ -261,6 +268,10 @@ async fn child(api: &str, gateway: &str, data_dir: &Path, guilds: usize) -> Resu
         "startup_ms": ready_ms,
         "accepting_ms": accepting_ms,
         "guild_actors": running,
+        "ticket_actors": ticket_actors,
+        "rss_tickets_awake": rss_tickets_awake,
+        "heap_tickets_awake": heap_tickets_awake.0,
+        "allocations_tickets_awake": heap_tickets_awake.1,
     }))
 }
 
@@ -337,6 +348,10 @@ struct Run {
     allocations_delta: u64,
     /// Live allocations per size class once ready.
     classes: Vec<u64>,
+    /// Ticket actors running after waking every ticket, and what that added: RSS, live heap.
+    ticket_actors: u64,
+    rss_woken: u64,
+    heap_woken: u64,
 }
 
 /// Builds the store the bot will find: every guild configured (a tickets category, a staff
@@ -503,6 +518,15 @@ async fn measure(guilds: usize, tickets: usize, base: &Path) -> Result<Run, Stri
             .as_u64()
             .unwrap_or(0)
             .saturating_sub(result["allocations_before"].as_u64().unwrap_or(0)),
+        ticket_actors: result["ticket_actors"].as_u64().unwrap_or(0),
+        rss_woken: result["rss_tickets_awake"]
+            .as_u64()
+            .unwrap_or(0)
+            .saturating_sub(after),
+        heap_woken: result["heap_tickets_awake"]
+            .as_u64()
+            .unwrap_or(0)
+            .saturating_sub(result["heap_after"].as_u64().unwrap_or(0)),
     };
     eprintln!(
         "footprint: {guilds} guilds, {tickets} tickets: RSS {:.1} → {:.1} MiB (+{:.1}), start-up {:.0} ms",
@@ -591,10 +615,13 @@ async fn parent(p: Params) -> Result<bool, String> {
         "TicketRecord": std::mem::size_of::<TicketRecord>(),
         "GuildSettings": std::mem::size_of::<GuildSettings>(),
     });
-    // The target: start-up to accepting interactions.
+    // A running ticket actor: what waking every open ticket's actor added, per actor.
+    let per_ticket_actor = per(full.rss_woken, 0, full.ticket_actors as usize);
+    let heap_per_ticket_actor = per(full.heap_woken, 0, full.ticket_actors as usize);
+    // The targets.
     let startup_ok = full.accepting_ms <= 1000.0;
     let guild_ok = per_guild <= 8.0 * 1024.0;
-    let ticket_ok = per_ticket <= 16.0 * 1024.0;
+    let ticket_ok = full.ticket_actors as usize == p.tickets && per_ticket_actor <= 16.0 * 1024.0;
     let run_json = |r: &Run| {
         json!({
             "guilds": r.guilds, "tickets": r.tickets, "rss_before": r.before,
@@ -607,11 +634,14 @@ async fn parent(p: Params) -> Result<bool, String> {
     let report = json!({
         "params": {"guilds": p.guilds, "tickets": p.tickets},
         "bytes_per_idle_guild_actor": per_guild,
-        "bytes_per_open_ticket_actor": per_ticket,
+        "bytes_per_open_ticket_actor": per_ticket_actor,
+        "bytes_per_open_ticket_without_actor": per_ticket,
+        "ticket_actors_woken": full.ticket_actors,
         "bytes_per_bare_ractor_actor": bare_per_actor,
         "live_heap": {
             "per_idle_guild_actor": heap_per_guild,
-            "per_open_ticket_actor": heap_per_ticket,
+            "per_open_ticket_actor": heap_per_ticket_actor,
+            "per_open_ticket_without_actor": heap_per_ticket,
             "per_bare_ractor_actor": bare_heap,
             "allocations_per_idle_guild_actor": allocs_per_guild,
             "allocations_per_open_ticket_actor": allocs_per_ticket,
@@ -649,10 +679,15 @@ async fn parent(p: Params) -> Result<bool, String> {
     );
     println!(
         "{:<40} {:>10.2} KiB {:>6} KiB {}",
-        "per open ticket actor",
-        per_ticket / 1024.0,
+        format!("per open ticket actor ({} running)", full.ticket_actors),
+        per_ticket_actor / 1024.0,
         16,
         verdict(ticket_ok)
+    );
+    println!(
+        "{:<40} {:>10.2} KiB",
+        "per open ticket, actor not started",
+        per_ticket / 1024.0
     );
     println!(
         "{:<40} {:>10.2} KiB {:>10}",
@@ -668,9 +703,14 @@ async fn parent(p: Params) -> Result<bool, String> {
     );
     println!(
         "{:<40} {:>10.2} KiB ({:.0} allocations)",
-        "live heap per open ticket actor",
+        "live heap per open ticket, no actor",
         heap_per_ticket / 1024.0,
         allocs_per_ticket
+    );
+    println!(
+        "{:<40} {:>10.2} KiB",
+        "live heap per running ticket actor",
+        heap_per_ticket_actor / 1024.0
     );
     println!(
         "{:<40} {:>10.2} KiB",

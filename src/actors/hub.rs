@@ -167,7 +167,7 @@ fn text_input(
 }
 
 pub fn open_close_reason_modal(state: &GuildState, incoming: &Incoming, ticket: u64) {
-    let Some(entry) = state.tickets.get(&ticket) else {
+    let Some(entry) = state.book.tickets.get(&ticket) else {
         state.refuse(incoming, "That ticket does not exist here.");
         return;
     };

@@ -424,6 +424,16 @@ impl Bot {
         let _ = self.current_router().await.cast(RouterMsg::WakeAllGuilds);
     }
 
+    /// Benchmarks: starts the actor of every ticket of every running guild actor (they
+    /// otherwise start on first use); returns how many run.
+    pub async fn wake_all_tickets(&self) -> usize {
+        let router = self.current_router().await;
+        match router.call(RouterMsg::WakeAllTickets, None).await {
+            Ok(ractor::rpc::CallResult::Success(n)) => n,
+            _ => 0,
+        }
+    }
+
     pub async fn inject_guild_panic(&self, guild: Snowflake) {
         let _ = self
             .current_router()

@@ -54,6 +54,9 @@ pub enum RouterMsg {
     },
     /// Benchmarks: start the actor of every guild announced so far and from now on.
     WakeAllGuilds,
+    /// Benchmarks: start the actor of every ticket of every running guild actor; replies with
+    /// how many run. The router waits for each guild meanwhile.
+    WakeAllTickets(RpcReplyPort<usize>),
     /// Internal: a guild actor's `pre_start` failed (it was spawned without waiting for it).
     GuildStartFailed {
         guild: Snowflake,
@@ -245,6 +248,17 @@ impl Actor for RouterActor {
                 for guild in known {
                     let _ = state.guild_actor(&myself, guild).await;
                 }
+            }
+            RouterMsg::WakeAllTickets(reply) => {
+                let mut running = 0;
+                for actor in state.guilds.values() {
+                    if let Ok(ractor::rpc::CallResult::Success(n)) =
+                        actor.call(GuildMsg::WakeTickets, None).await
+                    {
+                        running += n;
+                    }
+                }
+                let _ = reply.send(running);
             }
             RouterMsg::GuildStartFailed { guild, actor } => {
                 if state.actor_guilds.remove(&actor).is_some() {
