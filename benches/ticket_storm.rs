@@ -710,8 +710,10 @@ async fn storm(client: &SimClient, targets: &[Target], params: &Params, label: &
     }
 }
 
+/// Messages the simulator posted: a 429'd attempt is no message (and once counted as one, it
+/// ended a rate-limited storm before its DMs were sent).
 fn message_posts(s: &SimStats) -> u64 {
-    s.requests_per_route
+    s.succeeded_per_route
         .get("POST /channels/{id}/messages")
         .copied()
         .unwrap_or(0)
@@ -729,6 +731,7 @@ struct RestCounts {
     limited: u64,
     per_route: BTreeMap<String, u64>,
     rate_limited: u64,
+    rate_limited_per_route: BTreeMap<String, u64>,
     failed_interactions: u64,
 }
 
@@ -750,6 +753,18 @@ fn rest_delta(before: &SimStats, after: &SimStats) -> RestCounts {
             out.limited += d;
         }
         out.per_route.insert(route.clone(), d);
+    }
+    for (route, n) in &after.rate_limited_per_route {
+        let d = n.saturating_sub(
+            before
+                .rate_limited_per_route
+                .get(route)
+                .copied()
+                .unwrap_or(0),
+        );
+        if d > 0 {
+            out.rate_limited_per_route.insert(route.clone(), d);
+        }
     }
     out
 }
@@ -1640,6 +1655,7 @@ async fn run(params: Params) -> Result<bool, String> {
         "answers_via_waiting_line": bot.in_line,
         "elapsed_ms": bot.elapsed.as_millis() as u64,
         "rate_limited_429s": bot.rest.rate_limited,
+        "rate_limited_429s_per_route": bot.rest.rate_limited_per_route,
         "discord_bound_tickets_per_s": if params.rate_limited() { json!(discord_bound) } else { Value::Null },
         "discord_bound": if params.rate_limited() {
             json!({
@@ -1669,6 +1685,7 @@ async fn run(params: Params) -> Result<bool, String> {
             "error_samples": nullbot.error_samples,
             "elapsed_ms": nullbot.elapsed.as_millis() as u64,
             "rate_limited_429s": nullbot.rest.rate_limited,
+            "rate_limited_429s_per_route": nullbot.rest.rate_limited_per_route,
         },
         "params": {
             "guilds": params.guilds,
@@ -1788,6 +1805,11 @@ async fn run(params: Params) -> Result<bool, String> {
             bot.rest.rate_limited,
             nullbot.rest.rate_limited
         );
+        for (who, rest) in [("ticketeer", &bot.rest), ("null bot", &nullbot.rest)] {
+            for (route, n) in &rest.rate_limited_per_route {
+                println!("{who}: {n} 429s on {route}");
+            }
+        }
     }
     for e in bot.error_samples.iter().chain(&nullbot.error_samples) {
         println!("error sample: {e}");

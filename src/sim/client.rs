@@ -102,6 +102,10 @@ pub struct Faults {
 pub struct SimStats {
     /// Keyed like `"POST /channels/{id}/messages"`.
     pub requests_per_route: BTreeMap<String, u64>,
+    /// The same, counting only 2xx answers.
+    pub succeeded_per_route: BTreeMap<String, u64>,
+    /// The same, counting only 429 answers.
+    pub rate_limited_per_route: BTreeMap<String, u64>,
     pub total_requests: u64,
     pub rate_limited: u64,
     pub invalid_requests: u64,

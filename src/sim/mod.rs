@@ -87,6 +87,9 @@ impl Default for SimConfig {
 #[derive(Debug, Default)]
 struct Counters {
     per_route: BTreeMap<String, u64>,
+    /// Answered 2xx: what Discord carried out (a 429'd post is no post).
+    succeeded_per_route: BTreeMap<String, u64>,
+    rate_limited_per_route: BTreeMap<String, u64>,
     total: u64,
     rate_limited: u64,
     invalid: u64,
@@ -135,8 +138,12 @@ impl Shared {
         } else {
             c.per_route.insert(key.to_string(), 1);
         }
+        if status.is_success() {
+            *c.succeeded_per_route.entry(key.to_string()).or_default() += 1;
+        }
         if status == StatusCode::TOO_MANY_REQUESTS {
             c.rate_limited += 1;
+            *c.rate_limited_per_route.entry(key.to_string()).or_default() += 1;
         }
         if matches!(status.as_u16(), 401 | 403 | 429) {
             c.invalid += 1;
@@ -173,6 +180,8 @@ impl Shared {
         let w = self.world();
         json!({
             "requests_per_route": c.per_route,
+            "succeeded_per_route": c.succeeded_per_route,
+            "rate_limited_per_route": c.rate_limited_per_route,
             "total_requests": c.total,
             "rate_limited": c.rate_limited,
             "invalid_requests": c.invalid,
