@@ -41,6 +41,7 @@ use twilight_model::{
 use crate::{
     acks_first::AcksFirst,
     domain::access::{Overwrite, OverwriteKind},
+    global_pace::GlobalPace,
 };
 
 /// JSON error codes from Discord's documentation that the bot reacts to.
@@ -177,6 +178,9 @@ pub struct DiscordInner {
     /// edits once ran a process out of file descriptors.
     requests_in_flight: Arc<tokio::sync::Semaphore>,
     gate: RouteGate,
+    /// Discord's global 50 requests/s, as a sliding window (see `global_pace`); off only where
+    /// twilight's limiter is off too (the simulator's engine runs).
+    global: GlobalPace,
     application_id: Id<ApplicationMarker>,
     bot_user_id: Id<UserMarker>,
 }
@@ -212,6 +216,17 @@ macro_rules! retry_idempotent {
             }
         }
     }};
+}
+
+/// [`retry_idempotent!`] for a route under Discord's global limit: every attempt waits for its
+/// place in the bot's global pace first (see `global_pace`).
+macro_rules! retry_limited {
+    ($discord:expr, $what:expr, $call:expr) => {
+        retry_idempotent!($what, async {
+            $discord.global.admit().await;
+            $call.await
+        })
+    };
 }
 
 /// What Discord's `x-ratelimit-*` headers last said about one route's bucket.
@@ -456,6 +471,7 @@ impl Discord {
         http: Arc<Client>,
         callbacks: Arc<Client>,
         gate: RouteGate,
+        global: GlobalPace,
         application_id: Id<ApplicationMarker>,
         bot_user_id: Id<UserMarker>,
     ) -> Self {
@@ -466,6 +482,7 @@ impl Discord {
             acks: AcksFirst::default(),
             requests_in_flight: Arc::new(tokio::sync::Semaphore::new(REQUESTS_IN_FLIGHT)),
             gate,
+            global,
             application_id,
             bot_user_id,
         }))
@@ -544,7 +561,9 @@ impl Discord {
             .model()
             .await?;
         let callbacks = Arc::new(Self::callback_client(token, api_base, timeout));
-        Ok(Discord::new(http, callbacks, gate, app.id, me.id))
+        // Paced exactly where twilight's limiter runs (`http_client_with_timeout`).
+        let global = GlobalPace::discord(ratelimiter || api_base.is_none());
+        Ok(Discord::new(http, callbacks, gate, global, app.id, me.id))
     }
 
     pub fn bot_user_id(&self) -> u64 {
@@ -573,7 +592,8 @@ impl Discord {
     pub async fn register_global_commands(&self, commands: &[Command]) -> DiscordResult<()> {
         let _turn = self.turn().await;
         let interaction = self.http.interaction(self.application_id);
-        retry_idempotent!(
+        retry_limited!(
+            self,
             "set_global_commands",
             interaction.set_global_commands(commands)
         )?;
@@ -865,6 +885,7 @@ impl Discord {
         let key = format!("POST guilds/{guild}/channels");
         let turn = self.gate.admit(&key).await;
         let slot = self.turn().await;
+        self.global.admit().await;
         let response = request.await?;
         drop(slot);
         self.gate.learn(&key, response.headers());
@@ -875,7 +896,8 @@ impl Discord {
 
     pub async fn guild_channels(&self, guild: u64) -> DiscordResult<Vec<ChannelSummary>> {
         let _turn = self.turn().await;
-        let response = retry_idempotent!(
+        let response = retry_limited!(
+            self,
             "guild_channels",
             self.http.guild_channels(Id::<GuildMarker>::new(guild))
         )?;
@@ -896,7 +918,11 @@ impl Discord {
     /// have been deleted by hand since).
     pub async fn guild_role_ids(&self, guild: u64) -> DiscordResult<Vec<u64>> {
         let _turn = self.turn().await;
-        let response = retry_idempotent!("roles", self.http.roles(Id::<GuildMarker>::new(guild)))?;
+        let response = retry_limited!(
+            self,
+            "roles",
+            self.http.roles(Id::<GuildMarker>::new(guild))
+        )?;
         let roles = response.models().await?;
         Ok(roles.into_iter().map(|r| r.id.get()).collect())
     }
@@ -925,7 +951,8 @@ impl Discord {
     ) -> DiscordResult<()> {
         let overwrites = to_twilight_overwrites(overwrites);
         let _turn = self.turn().await;
-        retry_idempotent!(
+        retry_limited!(
+            self,
             "update_channel_overwrites",
             self.http
                 .update_channel(Id::<ChannelMarker>::new(channel))
@@ -936,7 +963,8 @@ impl Discord {
 
     pub async fn move_channel(&self, channel: u64, parent: u64) -> DiscordResult<()> {
         let _turn = self.turn().await;
-        retry_idempotent!(
+        retry_limited!(
+            self,
             "move_channel",
             self.http
                 .update_channel(Id::<ChannelMarker>::new(channel))
@@ -948,7 +976,8 @@ impl Discord {
     /// Deletes a channel; one that is already gone counts as deleted.
     pub async fn delete_channel(&self, channel: u64, reason: &str) -> DiscordResult<()> {
         let _turn = self.turn().await;
-        let result = retry_idempotent!(
+        let result = retry_limited!(
+            self,
             "delete_channel",
             self.http
                 .delete_channel(Id::<ChannelMarker>::new(channel))
@@ -988,7 +1017,7 @@ impl Discord {
         let key = format!("POST channels/{channel}/messages");
         let turn = self.gate.admit(&key).await;
         let slot = self.turn().await;
-        let response = retry_idempotent!("create_message", {
+        let response = retry_limited!(self, "create_message", {
             let request = self.http.create_message(channel_id).payload_json(&payload);
             if message.attachments.is_empty() {
                 request
@@ -1005,7 +1034,8 @@ impl Discord {
     /// Deletes a message; one already gone counts as deleted.
     pub async fn delete_message(&self, channel: u64, message: u64) -> DiscordResult<()> {
         let _turn = self.turn().await;
-        let result = retry_idempotent!(
+        let result = retry_limited!(
+            self,
             "delete_message",
             self.http
                 .delete_message(Id::<ChannelMarker>::new(channel), Id::new(message))
@@ -1026,7 +1056,8 @@ impl Discord {
         loop {
             let page = match before {
                 None => {
-                    retry_idempotent!(
+                    retry_limited!(
+                        self,
                         "channel_messages",
                         self.http.channel_messages(channel_id).limit(100)
                     )?
@@ -1034,7 +1065,8 @@ impl Discord {
                     .await?
                 }
                 Some(b) => {
-                    retry_idempotent!(
+                    retry_limited!(
+                        self,
                         "channel_messages",
                         self.http.channel_messages(channel_id).before(b).limit(100)
                     )?
@@ -1059,7 +1091,8 @@ impl Discord {
         const KEY: &str = "POST users/@me/channels";
         let turn = self.gate.admit(KEY).await;
         let slot = self.turn().await;
-        let response = retry_idempotent!(
+        let response = retry_limited!(
+            self,
             "create_private_channel",
             self.http
                 .create_private_channel(Id::<UserMarker>::new(user))

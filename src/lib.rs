@@ -22,6 +22,7 @@ pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod driver;
+pub mod global_pace;
 pub mod run;
 pub mod sim;
 pub mod store;

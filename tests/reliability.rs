@@ -919,6 +919,62 @@ async fn assert_consistent(client: &SimClient, w: &World, bot: &Bot) -> usize {
     channels.len()
 }
 
+/// Discord's global limit (50 requests/s) when the first request of a window is slow: twilight
+/// counts fixed one-second windows from its first *send*, Discord from the first *arrival*, so a
+/// first request delayed by 40 ms (a new connection, a busy network) makes twilight's next
+/// window open while Discord's first is still running, and its 50 requests drew 50 429s. The
+/// bot's sliding-window pace (`global_pace`) waits 1.05 s instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_slow_first_request_does_not_push_a_burst_over_the_global_limit() {
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Discord,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let mut guilds = Vec::new();
+    for _ in 0..10 {
+        guilds.push(sim.seed_guild(1).await.guild_id);
+    }
+    ticketeer::actors::root::install_crypto_provider();
+    let discord = ticketeer::discord::Discord::connect("pace-token", Some(&sim.http_url()), true)
+        .await
+        .expect("connect");
+    let client = sim.client();
+    // Let the windows that connecting opened run out on both sides.
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let before = client.stats().await.expect("stats");
+    client
+        .set_faults(&Faults {
+            latency_ms: 40,
+            ..Faults::default()
+        })
+        .await
+        .expect("faults");
+    discord.guild_role_ids(guilds[0]).await.expect("first read");
+    client
+        .set_faults(&Faults::default())
+        .await
+        .expect("faults off");
+    // 99 more at once (10 per guild, far under the per-route limit): 49 fit the first window.
+    let reads = guilds
+        .iter()
+        .cycle()
+        .take(99)
+        .map(|g| discord.guild_role_ids(*g));
+    for result in join_all(reads).await {
+        result.expect("roles read");
+    }
+    let after = client.stats().await.expect("stats");
+    assert_eq!(
+        after.rate_limited - before.rate_limited,
+        0,
+        "429s: {:?}",
+        after.rate_limited_per_route
+    );
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_429_storm_on_channel_creation_answers_every_click_and_loses_nothing() {
     let (sim, client, w, bot, panel, dir) = in_process("429", 20).await;
