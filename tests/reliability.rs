@@ -923,7 +923,7 @@ async fn assert_consistent(client: &SimClient, w: &World, bot: &Bot) -> usize {
 /// counts fixed one-second windows from its first *send*, Discord from the first *arrival*, so a
 /// first request delayed by 40 ms (a new connection, a busy network) makes twilight's next
 /// window open while Discord's first is still running, and its 50 requests drew 50 429s. The
-/// bot's sliding-window pace (`global_pace`) waits 1.05 s instead.
+/// bot's sliding-window pace (`global_pace`) waits 1.1 s instead.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_slow_first_request_does_not_push_a_burst_over_the_global_limit() {
     let sim = sim::start(SimConfig {
