@@ -243,6 +243,95 @@ async fn a_ticket_is_private_welcomed_dmed_closed_and_deleted() {
     finish(bot, sim, &dir).await;
 }
 
+/// Requests counted against Discord's global limit since `before` (interaction callbacks and
+/// webhook edits are exempt), by route.
+fn limited_calls(
+    before: &sim::client::SimStats,
+    after: &sim::client::SimStats,
+) -> Vec<(String, u64)> {
+    after
+        .succeeded_per_route
+        .iter()
+        .filter(|(route, _)| !route.contains(" /interactions/") && !route.contains(" /webhooks/"))
+        .map(|(route, n)| {
+            let was = before.succeeded_per_route.get(route).copied().unwrap_or(0);
+            (route.clone(), n - was)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+/// Waits until the simulator has seen no request for 300 ms: the bot's work for the last click
+/// (welcome, DM, log) is done.
+async fn quiet_stats(client: &SimClient) -> sim::client::SimStats {
+    let mut last = client.stats().await.expect("stats");
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let now = client.stats().await.expect("stats");
+        if now.total_requests == last.total_requests {
+            return now;
+        }
+        last = now;
+    }
+    panic!("the bot never went quiet");
+}
+
+/// The REST budget of opening a ticket (log channel off): the channel (overwrites, topic and
+/// category in the one create call), the welcome message, and the DM, whose DM channel is
+/// opened once per member and then taken from the store. 4 limited calls for a member's first
+/// ticket, 3 for every later one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let seeded = sim.seed_guild(3).await;
+    let dir = data_dir("budget");
+    let bot = start_bot(&sim, &dir, 1).await;
+    configure_staff(&client, &seeded).await;
+    let panel = post_panel(&client, &seeded).await;
+    let member = seeded.member_ids[0];
+
+    let before = quiet_stats(&client).await;
+    let (_, text) = click_open(&client, &seeded, panel, member).await;
+    let channel = channel_from_link(&text).expect("first ticket");
+    let first = limited_calls(&before, &quiet_stats(&client).await);
+    assert_eq!(
+        first.iter().map(|(_, n)| n).sum::<u64>(),
+        4,
+        "first ticket: {first:?}"
+    );
+    assert!(
+        first.contains(&("POST /users/@me/channels".to_owned(), 1)),
+        "{first:?}"
+    );
+
+    // Close and delete it (staff), so the member may open another.
+    for wanted in [
+        (|a: &Action| matches!(a, Action::Close { .. })) as fn(&Action) -> bool,
+        |a: &Action| matches!(a, Action::Delete { .. }),
+    ] {
+        click_action(&client, seeded.guild_id, channel, seeded.staff_id, wanted)
+            .await
+            .expect("staff action answered");
+    }
+
+    // Two open clicks of one member within 2 s count as a double click.
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    let before = quiet_stats(&client).await;
+    let (_, text) = click_open(&client, &seeded, panel, member).await;
+    assert!(channel_from_link(&text).is_some(), "second ticket: {text}");
+    let second = limited_calls(&before, &quiet_stats(&client).await);
+    assert_eq!(
+        second,
+        vec![
+            ("POST /channels/{id}/messages".to_owned(), 2),
+            ("POST /guilds/{id}/channels".to_owned(), 1),
+        ],
+        "second ticket: the DM channel comes from the store"
+    );
+    finish(bot, sim, &dir).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn delete_by_the_opener_is_refused_by_the_bot() {
     let sim = start_sim().await;
