@@ -39,7 +39,10 @@ use ticketeer::{
         naming,
     },
     driver::{channel_from_link, find_action},
-    sim::{self, RateLimitMode, SeededGuild, SimConfig, SimHandle, SimStats, client::SimClient},
+    sim::{
+        self, RateLimitMode, SeededGuild, SimConfig, SimHandle, SimStats,
+        client::{SimClient, counts_against_global_limit},
+    },
     store::{Durability, Store, StoreConfig},
 };
 use tokio::sync::Semaphore;
@@ -719,12 +722,6 @@ fn message_posts(s: &SimStats) -> u64 {
         .unwrap_or(0)
 }
 
-/// Interaction callbacks and webhook (followup/@original) calls are exempt from the global limit.
-fn is_limited(route: &str) -> bool {
-    let path = route.split_once(' ').map(|(_, p)| p).unwrap_or(route);
-    !(path.starts_with("/interactions/") || path.starts_with("/webhooks/"))
-}
-
 #[derive(Debug, Default)]
 struct RestCounts {
     total: u64,
@@ -749,7 +746,7 @@ fn rest_delta(before: &SimStats, after: &SimStats) -> RestCounts {
         if d == 0 {
             continue;
         }
-        if is_limited(route) {
+        if counts_against_global_limit(route) {
             out.limited += d;
         }
         out.per_route.insert(route.clone(), d);

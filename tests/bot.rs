@@ -252,7 +252,7 @@ fn limited_calls(
     after
         .succeeded_per_route
         .iter()
-        .filter(|(route, _)| !route.contains(" /interactions/") && !route.contains(" /webhooks/"))
+        .filter(|(route, _)| sim::client::counts_against_global_limit(route))
         .map(|(route, n)| {
             let was = before.succeeded_per_route.get(route).copied().unwrap_or(0);
             (route.clone(), n - was)

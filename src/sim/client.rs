@@ -115,6 +115,13 @@ pub struct SimStats {
     pub interactions: u64,
 }
 
+/// Whether a route of [`SimStats`] (`"POST /channels/{id}/messages"`) counts against Discord's
+/// global limit: interaction callbacks and webhook calls (follow-ups, `@original`) do not.
+pub fn counts_against_global_limit(route: &str) -> bool {
+    let path = route.split_once(' ').map_or(route, |(_, p)| p);
+    !(path.starts_with("/interactions/") || path.starts_with("/webhooks/"))
+}
+
 fn flex_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let v = Value::deserialize(d)?;
     parse_id(&v).ok_or_else(|| serde::de::Error::custom(format!("not an id: {v}")))
