@@ -55,7 +55,7 @@ pub enum RouterMsg {
     /// Benchmarks: start the actor of every guild announced so far and from now on.
     WakeAllGuilds,
     /// Benchmarks: start the actor of every ticket of every running guild actor; replies with
-    /// how many run. The router waits for each guild meanwhile.
+    /// how many run.
     WakeAllTickets(RpcReplyPort<usize>),
     /// Internal: a guild actor's `pre_start` failed (it was spawned without waiting for it).
     GuildStartFailed {
@@ -250,15 +250,19 @@ impl Actor for RouterActor {
                 }
             }
             RouterMsg::WakeAllTickets(reply) => {
-                let mut running = 0;
-                for actor in state.guilds.values() {
-                    if let Ok(ractor::rpc::CallResult::Success(n)) =
-                        actor.call(GuildMsg::WakeTickets, None).await
-                    {
-                        running += n;
+                // Asked of each guild off the router's loop: routing goes on meanwhile.
+                let actors: Vec<ActorRef<GuildMsg>> = state.guilds.values().cloned().collect();
+                tokio::spawn(async move {
+                    let mut running = 0;
+                    for actor in actors {
+                        if let Ok(ractor::rpc::CallResult::Success(n)) =
+                            actor.call(GuildMsg::WakeTickets, None).await
+                        {
+                            running += n;
+                        }
                     }
-                }
-                let _ = reply.send(running);
+                    let _ = reply.send(running);
+                });
             }
             RouterMsg::GuildStartFailed { guild, actor } => {
                 if state.actor_guilds.remove(&actor).is_some() {
