@@ -1251,8 +1251,6 @@ async fn permission_matrix_every_action_by_every_kind_of_person() {
         let user = who.unwrap_or(opener);
         let is_opener = who.is_none();
         let channel = open_one(&client, &w, panel, opener).await;
-        // The "open" state is a lazy write: committed moments after the answer, not before.
-        bot.store().flush().await.expect("flush");
         let number = bot
             .store()
             .ticket_by_channel(channel)

@@ -293,14 +293,16 @@ impl TicketActorState {
         self.updated();
     }
 
-    /// Persists without waiting for a disk flush: only for a state a restart can rebuild.
-    fn persist_lazy(&self) {
-        drop(
-            self.ctx
-                .store
-                .write_lazy(vec![WriteOp::PutTicket(self.record.clone())]),
-        );
+    /// Persists without waiting for a disk flush: only for a state a restart can rebuild. The
+    /// receipt resolves once the write is committed (not fsync'd); the write happens whether or
+    /// not anyone awaits it.
+    fn persist_lazy(&self) -> CommitReceipt {
+        let receipt = self
+            .ctx
+            .store
+            .write_lazy(vec![WriteOp::PutTicket(self.record.clone())]);
         self.updated();
+        receipt
     }
 
     fn updated(&self) {
@@ -422,11 +424,16 @@ impl TicketActorState {
         self.record.state = TicketState::Open;
         // Not flushed to disk: the Provisioning record is durable, and a crash that loses this
         // write is repaired at start by adopting the channel (found by its topic).
-        self.persist_lazy();
+        let committed = self.persist_lazy();
         let channel = self.record.channel.unwrap_or_default();
 
         if !adopted || !self.welcome_posted(channel).await {
             self.post_welcome(channel, p.topic_name.as_deref()).await;
+        }
+        // Whoever is shown the link finds the open record in the store: the commit (a store
+        // linger at most) ran alongside the welcome post, so this rarely waits at all.
+        if let Err(error) = committed.await {
+            warn!(%error, "the open ticket record was not committed; a restart repairs it");
         }
         let link = self.link();
         if let Some(reply) = reply.as_mut() {
