@@ -58,6 +58,30 @@ async fn start_bot_with(
     bot
 }
 
+/// One guild with the bot running on it: where most tests here start.
+struct OneGuild {
+    sim: SimHandle,
+    client: SimClient,
+    seeded: SeededGuild,
+    dir: PathBuf,
+    bot: Bot,
+}
+
+async fn one_guild(name: &str, members: usize) -> OneGuild {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let seeded = sim.seed_guild(members).await;
+    let dir = data_dir(name);
+    let bot = start_bot(&sim, &dir, 1).await;
+    OneGuild {
+        sim,
+        client,
+        seeded,
+        dir,
+        bot,
+    }
+}
+
 async fn post_panel(client: &SimClient, seeded: &SeededGuild) -> u64 {
     driver::post_panel(client, seeded)
         .await
@@ -128,11 +152,13 @@ fn ticket_channels(channels: &[Value]) -> Vec<(String, u64)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_ticket_is_private_welcomed_dmed_closed_and_deleted() {
-    let sim = start_sim().await;
-    let client = sim.client();
-    let seeded = sim.seed_guild(5).await;
-    let dir = data_dir("life");
-    let bot = start_bot(&sim, &dir, 1).await;
+    let OneGuild {
+        sim,
+        client,
+        seeded,
+        dir,
+        bot,
+    } = one_guild("life", 5).await;
     configure_staff(&client, &seeded).await;
     let panel = post_panel(&client, &seeded).await;
     let opener = seeded.member_ids[0];
@@ -282,11 +308,13 @@ async fn quiet_stats(client: &SimClient) -> sim::client::SimStats {
 /// ticket, 3 for every later one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
-    let sim = start_sim().await;
-    let client = sim.client();
-    let seeded = sim.seed_guild(3).await;
-    let dir = data_dir("budget");
-    let bot = start_bot(&sim, &dir, 1).await;
+    let OneGuild {
+        sim,
+        client,
+        seeded,
+        dir,
+        bot,
+    } = one_guild("budget", 3).await;
     configure_staff(&client, &seeded).await;
     let panel = post_panel(&client, &seeded).await;
     let member = seeded.member_ids[0];
@@ -334,11 +362,13 @@ async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn delete_by_the_opener_is_refused_by_the_bot() {
-    let sim = start_sim().await;
-    let client = sim.client();
-    let seeded = sim.seed_guild(3).await;
-    let dir = data_dir("opener-delete");
-    let bot = start_bot(&sim, &dir, 1).await;
+    let OneGuild {
+        sim,
+        client,
+        seeded,
+        dir,
+        bot,
+    } = one_guild("opener-delete", 3).await;
     configure_staff(&client, &seeded).await;
     let panel = post_panel(&client, &seeded).await;
     let opener = seeded.member_ids[0];
@@ -396,11 +426,13 @@ fn assert_distinct_tickets(channels: &[Value], expected: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_members_click_at_once_then_again_after_a_restart() {
-    let sim = start_sim().await;
-    let client = sim.client();
-    let seeded = sim.seed_guild(250).await;
-    let dir = data_dir("storm");
-    let bot = start_bot(&sim, &dir, 1).await;
+    let OneGuild {
+        sim,
+        client,
+        seeded,
+        dir,
+        bot,
+    } = one_guild("storm", 250).await;
     let panel = post_panel(&client, &seeded).await;
     let saved = driver::set_limits(&client, &seeded, "1", "205")
         .await
@@ -469,11 +501,13 @@ async fn twenty_guilds_open_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_crash_between_number_commit_and_channel_creation_loses_nothing() {
-    let sim = start_sim().await;
-    let client = sim.client();
-    let seeded = sim.seed_guild(5).await;
-    let dir = data_dir("crash");
-    let bot = start_bot(&sim, &dir, 1).await;
+    let OneGuild {
+        sim,
+        client,
+        seeded,
+        dir,
+        bot,
+    } = one_guild("crash", 5).await;
     let panel = post_panel(&client, &seeded).await;
     let opener = seeded.member_ids[0];
 
@@ -711,11 +745,13 @@ async fn beyond_the_window_members_wait_in_line_and_the_line_survives_a_crash() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_panic_mid_interaction_loses_none_of_the_queued_clicks() {
-    let sim = start_sim().await;
-    let client = sim.client();
-    let seeded = sim.seed_guild(12).await;
-    let dir = data_dir("mid-panic");
-    let bot = start_bot(&sim, &dir, 1).await;
+    let OneGuild {
+        sim,
+        client,
+        seeded,
+        dir,
+        bot,
+    } = one_guild("mid-panic", 12).await;
     let panel = post_panel(&client, &seeded).await;
     // The guild actor breaks while handling one of ten simultaneous clicks; the clicks queued
     // behind it in its (dropped) mailbox must still be answered by its successor.
