@@ -113,21 +113,35 @@ fn exact_sizes() -> Vec<u64> {
     EXACT.iter().map(|c| c.load(Ordering::Relaxed)).collect()
 }
 
-/// Exact sizes whose live count grew by at least half an allocation per actor between two
-/// snapshots, as `{size, allocations_per_actor}` (size 4096 stands for "4096 or more").
-fn exact_growth(before: &[u64], after: &[u64], actors: usize) -> Value {
-    let rows: Vec<Value> = before
+/// Per-slot growth of live allocation counts between two snapshots, divided over `actors`:
+/// the rows that grew by at least `min_per_actor`, each `{<key>: key_of(slot),
+/// allocations_per_actor}`. Slots are exact sizes or size classes; missing slots count as 0.
+fn growth(
+    before: &[u64],
+    after: &[u64],
+    actors: usize,
+    min_per_actor: f64,
+    key: &str,
+    key_of: impl Fn(usize) -> u64,
+) -> Vec<Value> {
+    after
         .iter()
-        .zip(after)
+        .zip(before.iter().chain(std::iter::repeat(&0)))
         .enumerate()
-        .filter_map(|(size, (b, a))| {
-            let per_actor = a.saturating_sub(*b) as f64 / actors.max(1) as f64;
-            (per_actor >= 0.5).then(|| {
-                json!({"size": size, "allocations_per_actor": (per_actor * 100.0).round() / 100.0})
+        .filter_map(|(slot, (a, b))| {
+            let per_actor = (*a as f64 - *b as f64) / actors.max(1) as f64;
+            (per_actor >= min_per_actor).then(|| {
+                json!({key: key_of(slot), "allocations_per_actor": (per_actor * 100.0).round() / 100.0})
             })
         })
-        .collect();
-    Value::Array(rows)
+        .collect()
+}
+
+/// Exact sizes (4096 standing for "4096 or more") that grew by half an allocation per actor.
+fn exact_growth(before: &[u64], after: &[u64], actors: usize) -> Value {
+    Value::Array(growth(before, after, actors, 0.5, "size", |size| {
+        size as u64
+    }))
 }
 
 /// `(live heap bytes, live allocations)`.
@@ -583,21 +597,10 @@ async fn parent(p: Params) -> Result<bool, String> {
         p.guilds,
     );
     // Size classes that grew by at least one allocation per 4 actors: where the bytes are.
-    let class_growth = |more: &Run, less: &Run, n: usize| -> Vec<Value> {
-        more.classes
-            .iter()
-            .zip(less.classes.iter().chain(std::iter::repeat(&0)))
-            .enumerate()
-            .filter_map(|(k, (a, b))| {
-                let per = (*a as f64 - *b as f64) / n.max(1) as f64;
-                (per >= 0.25).then(|| {
-                    json!({
-                        "size_up_to": 1u64 << k,
-                        "allocations_per_actor": (per * 100.0).round() / 100.0,
-                    })
-                })
-            })
-            .collect()
+    let class_growth = |more: &Run, less: &Run, n: usize| {
+        growth(&less.classes, &more.classes, n, 0.25, "size_up_to", |k| {
+            1u64 << k
+        })
     };
     let guild_classes = class_growth(&idle, &fixed, p.guilds - 1);
     let ticket_classes = class_growth(&full, &idle, p.tickets);
