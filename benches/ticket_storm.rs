@@ -1,7 +1,7 @@
 //! `cargo bench --bench ticket_storm [-- flags]`: a whole server clicks "Open a ticket" at once.
 //!
-//! Two phases in one process and one run, each against a fresh simulator with the same guilds,
-//! members and clicks:
+//! Rounds of two phases in one process (`--rounds N`, default 3, the null bot first in every
+//! other round), each phase against a fresh simulator with the same guilds, members and clicks:
 //! 1. **Ticketeer**: the real bot (actor tree, durable store, twilight clients).
 //! 2. **Null bot**: a gateway shard and twilight-http (through `ticketeer::discord::Discord`, the
 //!    same thin wrapper the bot uses) making the same REST calls per ticket, with no actors and no
@@ -9,7 +9,7 @@
 //!
 //! Flags: `--guilds N` (20) `--clickers N` (per guild, 50) `--rate-limits off|discord` (off)
 //! `--durability immediate|none` (immediate) `--topics` `--rate N` (steady clicks per second)
-//! `--burst` (every click in one batch) `--split` (the bot as a child process).
+//! `--burst` (every click in one batch) `--split` (the bot as a child process) `--rounds N` (3).
 //! Writes `target/ticket_storm.json`; exits non-zero when an invariant breaks.
 //! docs/benchmarks.md explains every figure.
 
@@ -89,6 +89,9 @@ struct Params {
     topics: bool,
     split: bool,
     delivery: Delivery,
+    /// Ticketeer and null-bot phases run this many times, alternating which goes first, so a
+    /// drift of the shared machine's speed between two phases does not become the ratio.
+    rounds: usize,
 }
 
 impl Params {
@@ -101,6 +104,7 @@ impl Params {
             topics: false,
             split: false,
             delivery: Delivery::Concurrent,
+            rounds: 3,
         };
         let mut args = args.peekable();
         while let Some(arg) = args.next() {
@@ -132,6 +136,11 @@ impl Params {
                         other => return Err(format!("--durability immediate|none, not {other}")),
                     }
                 }
+                "--rounds" => {
+                    p.rounds = value("--rounds")?
+                        .parse()
+                        .map_err(|_| "--rounds takes a number".to_string())?
+                }
                 "--topics" => p.topics = true,
                 "--split" => p.split = true,
                 "--burst" => p.delivery = Delivery::Burst,
@@ -147,8 +156,8 @@ impl Params {
                 other => return Err(format!("unknown argument {other}")),
             }
         }
-        if p.guilds == 0 || p.clickers == 0 {
-            return Err("--guilds and --clickers must be at least 1".into());
+        if p.guilds == 0 || p.clickers == 0 || p.rounds == 0 {
+            return Err("--guilds, --clickers and --rounds must be at least 1".into());
         }
         if p.clickers > 500 {
             return Err("--clickers is at most 500 (the largest per-server limit)".into());
@@ -766,6 +775,54 @@ fn rest_delta(before: &SimStats, after: &SimStats) -> RestCounts {
     out
 }
 
+/// The threads of each bot under test: its runtime's workers and blocking pool, and for
+/// Ticketeer the store's writer. Their CPU time over a storm is the bot's own work, apart from
+/// the simulator's and the clickers' (which the ratio's wall-clock figures share between them).
+const TICKETEER_THREADS: &[&str] = &["ticketeer-rt", "store-writer"];
+const NULL_BOT_THREADS: &[&str] = &["null-bot-rt"];
+
+/// Milliseconds of CPU (user + system) used so far by each of this process's threads named in
+/// `names`, by thread id. Linux only (`/proc`); elsewhere empty.
+fn thread_cpu_ms(names: &[&str]) -> HashMap<u64, f64> {
+    let mut out = HashMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        let path = task.path();
+        let named = std::fs::read_to_string(path.join("comm"))
+            .is_ok_and(|comm| names.contains(&comm.trim_end()));
+        let tid = task.file_name().to_string_lossy().parse::<u64>();
+        if let (true, Ok(tid)) = (named, tid)
+            && let Some(ms) = stat_cpu_ms(&path.join("stat"))
+        {
+            out.insert(tid, ms);
+        }
+    }
+    out
+}
+
+/// User + system CPU of a `/proc/.../stat` file, in milliseconds (clock ticks of 10 ms, the
+/// `USER_HZ` of every Linux ABI Rust targets).
+fn stat_cpu_ms(path: &std::path::Path) -> Option<f64> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 * 10.0)
+}
+
+/// CPU the threads used between two [`thread_cpu_ms`] readings (a thread started in between
+/// counts from zero).
+fn cpu_between(before: &HashMap<u64, f64>, after: &HashMap<u64, f64>) -> Option<f64> {
+    (!after.is_empty()).then(|| {
+        after
+            .iter()
+            .map(|(tid, ms)| ms - before.get(tid).copied().unwrap_or(0.0))
+            .sum()
+    })
+}
+
 fn peak_rss_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -940,6 +997,8 @@ struct PhaseFigures {
     error_samples: Vec<String>,
     elapsed: Duration,
     in_line: u64,
+    /// CPU the bot's own threads used during the storm, when it could be read.
+    cpu_ms: Option<f64>,
 }
 
 fn figures(storm: &Storm) -> PhaseFigures {
@@ -978,6 +1037,7 @@ fn figures(storm: &Storm) -> PhaseFigures {
         error_samples,
         elapsed: storm.elapsed,
         in_line: storm.results.iter().filter(|r| r.in_line).count() as u64,
+        cpu_ms: None,
     }
 }
 
@@ -1072,9 +1132,9 @@ async fn check_invariants(
 /// Discord. On one shared runtime every hop between the bot's actors waited in the same run
 /// queue as thousands of simulated HTTP connections, a cost no deployment pays; both phases get
 /// their own, so the comparison stays even.
-fn bot_runtime() -> Result<tokio::runtime::Runtime, String> {
+fn bot_runtime(threads: &str) -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
-        .thread_name("bot-worker")
+        .thread_name(threads)
         .enable_all()
         .build()
         .map_err(|e| format!("bot runtime: {e}"))
@@ -1106,7 +1166,7 @@ async fn run_ticketeer(
     config.ratelimiter = params.rate_limited();
     config.durability = params.durability;
     let setup_start = Instant::now();
-    let bot_rt = bot_runtime()?;
+    let bot_rt = bot_runtime(TICKETEER_THREADS[0])?;
     let guild_count = params.guilds;
     let bot = on(&bot_rt, async move {
         let bot = Bot::start(config)
@@ -1122,9 +1182,12 @@ async fn run_ticketeer(
     let targets = set_up_guilds(&client, &guilds, params).await?;
     let setup_ms = setup_start.elapsed().as_millis() as u64;
     let store_before = bot.store().stats();
+    let cpu_before = thread_cpu_ms(TICKETEER_THREADS);
     let storm = storm(&client, &targets, params, "ticketeer").await;
+    let cpu = cpu_between(&cpu_before, &thread_cpu_ms(TICKETEER_THREADS));
     let store_after = bot.store().stats();
-    let figures = figures(&storm);
+    let mut figures = figures(&storm);
+    figures.cpu_ms = cpu;
     let broken = check_invariants(&client, &storm, &targets, Some(bot.store())).await;
     let peak = peak_rss_bytes();
     // Durable (fsync'd) commits: lazy ones ride along with the next durable one.
@@ -1276,8 +1339,11 @@ async fn run_ticketeer_split(
         }
     };
     let setup_ms = setup_start.elapsed().as_millis() as u64;
+    let child_stat = PathBuf::from(format!("/proc/{pid}/stat"));
+    let cpu_before = stat_cpu_ms(&child_stat);
     let storm = storm(&client, &targets, params, "ticketeer").await;
-    let figures = figures(&storm);
+    let mut figures = figures(&storm);
+    figures.cpu_ms = stat_cpu_ms(&child_stat).zip(cpu_before).map(|(a, b)| a - b);
     let peak = peak_rss_of(pid);
     let shutdown_start = Instant::now();
     let _ = std::process::Command::new("kill")
@@ -1570,14 +1636,17 @@ async fn run_null_bot(params: &Params) -> Result<(PhaseFigures, Vec<String>), St
     let client = sim.client();
     let guilds = seed(&sim, params).await;
     // Its own runtime, like Ticketeer's (see `bot_runtime`): connections, gateway and handlers.
-    let bot_rt = bot_runtime()?;
+    let bot_rt = bot_runtime(NULL_BOT_THREADS[0])?;
     let (nullbot, targets, poller) = on(
         &bot_rt,
         start_null_bot(sim.http_url(), sim.gateway_url(), guilds, params.clone()),
     )
     .await??;
+    let cpu_before = thread_cpu_ms(NULL_BOT_THREADS);
     let storm = storm(&client, &targets, params, "null bot").await;
+    let cpu = cpu_between(&cpu_before, &thread_cpu_ms(NULL_BOT_THREADS));
     let mut figures = figures(&storm);
+    figures.cpu_ms = cpu;
     figures.errors += nullbot.errors.load(Ordering::Relaxed);
     let broken = check_invariants(&client, &storm, &targets, None).await;
     poller.abort();
@@ -1604,38 +1673,198 @@ fn ms3(h: &Histogram<u64>) -> String {
     )
 }
 
+/// Both bots over the same workload, back to back.
+struct Round {
+    bot: PhaseFigures,
+    null: PhaseFigures,
+    /// Ticketeer's store and phase figures (see `run_ticketeer`).
+    extra: Value,
+    /// `None` when the null bot failed part of its work: a baseline that did is no baseline.
+    ratio: Option<f64>,
+}
+
+impl PhaseFigures {
+    /// Pools another round into this one: latencies into one histogram, counts summed.
+    fn absorb(&mut self, other: PhaseFigures) {
+        let _ = self.ack.add(&other.ack);
+        let _ = self.answer.add(&other.answer);
+        let _ = self.channel.add(&other.channel);
+        self.tickets += other.tickets;
+        self.rest.absorb(other.rest);
+        self.errors += other.errors;
+        self.error_samples.extend(other.error_samples);
+        self.error_samples.truncate(5);
+        self.elapsed += other.elapsed;
+        self.in_line += other.in_line;
+        self.cpu_ms = self.cpu_ms.zip(other.cpu_ms).map(|(a, b)| a + b);
+    }
+
+    fn cpu_ms_per_ticket(&self) -> Option<f64> {
+        self.cpu_ms.map(|ms| ms / self.tickets.max(1) as f64)
+    }
+}
+
+impl RestCounts {
+    fn absorb(&mut self, other: RestCounts) {
+        self.total += other.total;
+        self.limited += other.limited;
+        self.rate_limited += other.rate_limited;
+        self.failed_interactions += other.failed_interactions;
+        for (route, n) in other.per_route {
+            *self.per_route.entry(route).or_default() += n;
+        }
+        for (route, n) in other.rate_limited_per_route {
+            *self.rate_limited_per_route.entry(route).or_default() += n;
+        }
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+fn sum_of(rounds: &[Round], key: &str) -> u64 {
+    rounds
+        .iter()
+        .map(|r| r.extra[key].as_u64().unwrap_or(0))
+        .sum()
+}
+
 async fn run(params: Params) -> Result<bool, String> {
-    let (bot, mut broken, extra, peak) = if params.split {
-        run_ticketeer_split(&params).await?
-    } else {
-        run_ticketeer(&params).await?
-    };
-    let (nullbot, null_broken) = run_null_bot(&params).await?;
-    broken.extend(null_broken.into_iter().map(|b| format!("null bot: {b}")));
-    // A baseline that failed part of its work is no baseline: no ratio then.
-    let ratio = (nullbot.errors == 0 && nullbot.tickets == params.tickets() as u64)
-        .then(|| bot.tickets_per_s / nullbot.tickets_per_s);
+    let mut rounds = Vec::with_capacity(params.rounds);
+    let mut broken = Vec::new();
+    let mut peak = None;
+    for round in 0..params.rounds {
+        // Every other round the null bot goes first, so neither bot always meets the machine
+        // in the same state (warm caches, a neighbour's burst at a fixed point in the run).
+        let null_first = if round % 2 == 1 {
+            Some(run_null_bot(&params).await?)
+        } else {
+            None
+        };
+        let (bot, bot_broken, extra, bot_peak) = if params.split {
+            run_ticketeer_split(&params).await?
+        } else {
+            run_ticketeer(&params).await?
+        };
+        let (null, null_broken) = match null_first {
+            Some(done) => done,
+            None => run_null_bot(&params).await?,
+        };
+        broken.extend(bot_broken);
+        broken.extend(null_broken.into_iter().map(|b| format!("null bot: {b}")));
+        peak = peak.max(bot_peak);
+        let ratio = (null.errors == 0 && null.tickets == params.tickets() as u64)
+            .then(|| bot.tickets_per_s / null.tickets_per_s);
+        if params.rounds > 1 {
+            println!(
+                "round {}/{}: ticketeer {:.1} tickets/s, null bot {:.1} tickets/s, ratio {}",
+                round + 1,
+                params.rounds,
+                bot.tickets_per_s,
+                null.tickets_per_s,
+                ratio.map_or("n/a".into(), |r| format!("{r:.3}"))
+            );
+        }
+        rounds.push(Round {
+            bot,
+            null,
+            extra,
+            ratio,
+        });
+    }
+    // Throughput per round, paired: the median round's figures, not a mean one bad round drags.
+    let ratio = rounds
+        .iter()
+        .map(|r| r.ratio)
+        .collect::<Option<Vec<f64>>>()
+        .map(median);
+    let bot_tickets_per_s = median(rounds.iter().map(|r| r.bot.tickets_per_s).collect());
+    let null_tickets_per_s = median(rounds.iter().map(|r| r.null.tickets_per_s).collect());
+    let bot_answers_per_s = median(rounds.iter().map(|r| r.bot.answers_per_s).collect());
+    let null_answers_per_s = median(rounds.iter().map(|r| r.null.answers_per_s).collect());
+    let per_round: Vec<Value> = rounds
+        .iter()
+        .map(|r| {
+            json!({
+                "tickets_per_s": r.bot.tickets_per_s,
+                "null_bot_tickets_per_s": r.null.tickets_per_s,
+                "ratio": r.ratio,
+                "cpu_ms_per_ticket": r.bot.cpu_ms_per_ticket(),
+                "null_bot_cpu_ms_per_ticket": r.null.cpu_ms_per_ticket(),
+                "phases_ms": r.extra["phases_ms"],
+            })
+        })
+        .collect();
+    let commits = sum_of(&rounds, "commits");
+    let all_commits = sum_of(&rounds, "all_commits");
+    let store_ops = sum_of(&rounds, "store_ops");
+    let phases_ms = rounds[0].extra["phases_ms"].clone();
+    let mut pooled = rounds.into_iter();
+    let first = pooled.next().ok_or("no round ran")?;
+    let (mut bot, mut nullbot) = (first.bot, first.null);
+    for r in pooled {
+        bot.absorb(r.bot);
+        nullbot.absorb(r.null);
+    }
+    let expected = (params.tickets() * params.rounds) as u64;
     let tickets = bot.tickets.max(1) as f64;
     let rest_per_ticket = bot.rest.total as f64 / tickets;
     let limited_per_ticket = bot.rest.limited as f64 / tickets;
-    let commits = extra["commits"].as_u64().unwrap_or(0);
     let commits_per_ticket = commits as f64 / tickets;
     let null_tickets = nullbot.tickets.max(1) as f64;
     let served = bot.rest.limited.saturating_sub(bot.rest.rate_limited) as f64;
     let bound = discord_bound(&params, served);
     let (discord_bound, binding) = bound.min();
-    let missing = params.tickets() as u64 - bot.tickets;
+    let missing = expected.saturating_sub(bot.tickets);
     let invariants_ok = broken.is_empty() && missing == 0;
     if missing > 0 {
         broken.push(format!(
-            "{missing} of {} clicks did not end in a ticket",
-            params.tickets()
+            "{missing} of {expected} clicks did not end in a ticket"
         ));
     }
+    let null_report = json!({
+        "tickets": nullbot.tickets,
+        "tickets_per_s": null_tickets_per_s,
+        "answers_per_s": null_answers_per_s,
+        "cpu_ms_per_ticket": nullbot.cpu_ms_per_ticket(),
+        "ack_ms": summary(&nullbot.ack),
+        "click_to_channel_ms": summary(&nullbot.channel),
+        "click_to_answer_ms": summary(&nullbot.answer),
+        "rest_calls_per_ticket": nullbot.rest.total as f64 / null_tickets,
+        "limited_rest_calls_per_ticket": nullbot.rest.limited as f64 / null_tickets,
+        "errors": nullbot.errors,
+        "error_samples": nullbot.error_samples,
+        "elapsed_ms": nullbot.elapsed.as_millis() as u64,
+        "rate_limited_429s": nullbot.rest.rate_limited,
+        "rate_limited_429s_per_route": nullbot.rest.rate_limited_per_route,
+    });
+    let params_report = json!({
+        "guilds": params.guilds,
+        "clickers_per_guild": params.clickers,
+        "in_flight": IN_FLIGHT,
+        "rate_limits": if params.rate_limited() { "discord" } else { "off" },
+        "durability": match params.durability { Durability::Immediate => "immediate", Durability::None => "none" },
+        "topics": params.topics,
+        "split": params.split,
+        "rounds": params.rounds,
+        "delivery": match params.delivery {
+            Delivery::Concurrent => json!("concurrent"),
+            Delivery::Rate(r) => json!({"rate_per_s": r}),
+            Delivery::Burst => json!("burst"),
+        },
+    });
     let report = json!({
-        "tickets_per_s": bot.tickets_per_s,
-        "null_bot_tickets_per_s": nullbot.tickets_per_s,
+        "tickets_per_s": bot_tickets_per_s,
+        "null_bot_tickets_per_s": null_tickets_per_s,
         "ratio": ratio,
+        "rounds": per_round,
+        "cpu_ms_per_ticket": bot.cpu_ms_per_ticket(),
         "ack_ms": summary(&bot.ack),
         "click_to_channel_ms": summary(&bot.channel),
         "click_to_answer_ms": summary(&bot.answer),
@@ -1648,7 +1877,7 @@ async fn run(params: Params) -> Result<bool, String> {
         "broken_invariants": broken,
         "error_samples": bot.error_samples,
         "tickets": bot.tickets,
-        "answers_per_s": bot.answers_per_s,
+        "answers_per_s": bot_answers_per_s,
         "answers_via_waiting_line": bot.in_line,
         "elapsed_ms": bot.elapsed.as_millis() as u64,
         "rate_limited_429s": bot.rest.rate_limited,
@@ -1660,44 +1889,17 @@ async fn run(params: Params) -> Result<bool, String> {
                 "global_min_s": bound.global_s,
                 "channel_create_min_s": bound.channel_create_s,
                 "dm_create_min_s": bound.dm_create_s,
-                "ticketeer_share_of_bound": bot.tickets_per_s / discord_bound,
+                "ticketeer_share_of_bound": bot_tickets_per_s / discord_bound,
             })
         } else {
             Value::Null
         },
         "rest_calls_per_route": bot.rest.per_route,
-        "store_ops_per_ticket": extra["store_ops"].as_u64().unwrap_or(0) as f64 / tickets,
-        "store_transactions_per_ticket": extra["all_commits"].as_u64().unwrap_or(0) as f64 / tickets,
-        "phases_ms": extra["phases_ms"],
-        "null_bot": {
-            "tickets": nullbot.tickets,
-            "tickets_per_s": nullbot.tickets_per_s,
-            "answers_per_s": nullbot.answers_per_s,
-            "ack_ms": summary(&nullbot.ack),
-            "click_to_channel_ms": summary(&nullbot.channel),
-            "click_to_answer_ms": summary(&nullbot.answer),
-            "rest_calls_per_ticket": nullbot.rest.total as f64 / null_tickets,
-            "limited_rest_calls_per_ticket": nullbot.rest.limited as f64 / null_tickets,
-            "errors": nullbot.errors,
-            "error_samples": nullbot.error_samples,
-            "elapsed_ms": nullbot.elapsed.as_millis() as u64,
-            "rate_limited_429s": nullbot.rest.rate_limited,
-            "rate_limited_429s_per_route": nullbot.rest.rate_limited_per_route,
-        },
-        "params": {
-            "guilds": params.guilds,
-            "clickers_per_guild": params.clickers,
-            "in_flight": IN_FLIGHT,
-            "rate_limits": if params.rate_limited() { "discord" } else { "off" },
-            "durability": match params.durability { Durability::Immediate => "immediate", Durability::None => "none" },
-            "topics": params.topics,
-            "split": params.split,
-            "delivery": match params.delivery {
-                Delivery::Concurrent => json!("concurrent"),
-                Delivery::Rate(r) => json!({"rate_per_s": r}),
-                Delivery::Burst => json!("burst"),
-            },
-        },
+        "store_ops_per_ticket": store_ops as f64 / tickets,
+        "store_transactions_per_ticket": all_commits as f64 / tickets,
+        "phases_ms": phases_ms,
+        "null_bot": null_report,
+        "params": params_report,
     });
     let dir = target_dir();
     let path = dir.join("ticket_storm.json");
@@ -1731,7 +1933,17 @@ async fn run(params: Params) -> Result<bool, String> {
     );
     println!(
         "{:<34} {:>16.1} {:>16.1}",
-        "tickets/s (end to end)", bot.tickets_per_s, nullbot.tickets_per_s
+        "tickets/s (end to end, median)", bot_tickets_per_s, null_tickets_per_s
+    );
+    let cpu = |f: &PhaseFigures| {
+        f.cpu_ms_per_ticket()
+            .map_or("-".into(), |ms| format!("{ms:.3}"))
+    };
+    println!(
+        "{:<34} {:>16} {:>16}",
+        "bot CPU ms / ticket",
+        cpu(&bot),
+        cpu(&nullbot)
     );
     println!(
         "{:<34} {:>16} {:>16}",
@@ -1770,7 +1982,7 @@ async fn run(params: Params) -> Result<bool, String> {
     println!(
         "{:<34} {:>16.3} {:>16}",
         "store transactions / ticket",
-        extra["all_commits"].as_u64().unwrap_or(0) as f64 / tickets,
+        all_commits as f64 / tickets,
         "-"
     );
     println!("{:<34} {:>16} {:>16}", "errors", bot.errors, nullbot.errors);
@@ -1786,7 +1998,14 @@ async fn run(params: Params) -> Result<bool, String> {
         "-"
     );
     match ratio {
-        Some(ratio) => println!("ratio = ticketeer tickets/s / null-bot tickets/s = {ratio:.3}"),
+        Some(ratio) => println!(
+            "ratio = ticketeer tickets/s / null-bot tickets/s = {ratio:.3}{}",
+            if params.rounds > 1 {
+                " (median of the rounds)"
+            } else {
+                ""
+            }
+        ),
         None => {
             println!("ratio = n/a: the null bot did not complete every ticket (see its errors)")
         }
@@ -1798,7 +2017,7 @@ async fn run(params: Params) -> Result<bool, String> {
         );
         println!(
             "ticketeer reached {:.0}% of the bound; 429s received: {} (null bot {})",
-            100.0 * bot.tickets_per_s / discord_bound,
+            100.0 * bot_tickets_per_s / discord_bound,
             bot.rest.rate_limited,
             nullbot.rest.rate_limited
         );
