@@ -1196,6 +1196,7 @@ async fn run_ticketeer(
         .saturating_sub(store_before.durable_commits);
     let ops = store_after.ops.saturating_sub(store_before.ops);
     let all_commits = store_after.commits.saturating_sub(store_before.commits);
+    let reads = store_after.reads.saturating_sub(store_before.reads);
     let shutdown_start = Instant::now();
     on(&bot_rt, bot.shutdown()).await?;
     let shutdown_ms = shutdown_start.elapsed().as_millis() as u64;
@@ -1206,6 +1207,7 @@ async fn run_ticketeer(
         "commits": commits,
         "all_commits": all_commits,
         "store_ops": ops,
+        "store_reads": reads,
         "phases_ms": {
             "start_to_ready": ready_ms,
             "start_to_panels_posted": setup_ms,
@@ -1804,6 +1806,7 @@ async fn run(params: Params) -> Result<bool, String> {
     let commits = sum_of(&rounds, "commits");
     let all_commits = sum_of(&rounds, "all_commits");
     let store_ops = sum_of(&rounds, "store_ops");
+    let store_reads = sum_of(&rounds, "store_reads");
     let phases_ms = rounds[0].extra["phases_ms"].clone();
     let mut pooled = rounds.into_iter();
     let first = pooled.next().ok_or("no round ran")?;
@@ -1897,6 +1900,8 @@ async fn run(params: Params) -> Result<bool, String> {
         "rest_calls_per_route": bot.rest.per_route,
         "store_ops_per_ticket": store_ops as f64 / tickets,
         "store_transactions_per_ticket": all_commits as f64 / tickets,
+        // Not counted across processes: `--split` reports null.
+        "store_reads_per_ticket": (!params.split).then(|| store_reads as f64 / tickets),
         "phases_ms": phases_ms,
         "null_bot": null_report,
         "params": params_report,
@@ -1985,6 +1990,14 @@ async fn run(params: Params) -> Result<bool, String> {
         all_commits as f64 / tickets,
         "-"
     );
+    if !params.split {
+        println!(
+            "{:<34} {:>16.3} {:>16}",
+            "store reads / ticket",
+            store_reads as f64 / tickets,
+            "-"
+        );
+    }
     println!("{:<34} {:>16} {:>16}", "errors", bot.errors, nullbot.errors);
     println!(
         "{:<34} {:>16} {:>16}",

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 
 use redb::{
     Builder, Database, DatabaseError, ReadTransaction, ReadableDatabase, ReadableTable,
-    StorageError, TableDefinition, TableError,
+    ReadableTableMetadata, StorageError, TableDefinition, TableError,
 };
 use tokio::sync::oneshot;
 
@@ -163,6 +163,8 @@ pub struct StoreStats {
     pub durable_commits: u64,
     /// Ops those transactions carried.
     pub ops: u64,
+    /// Read transactions (each a hop to the blocking pool).
+    pub reads: u64,
 }
 
 /// Resolves once the writes of one [`Store::write`] call are committed (or failed).
@@ -255,6 +257,7 @@ struct Counters {
     commits: AtomicU64,
     durable_commits: AtomicU64,
     ops: AtomicU64,
+    reads: AtomicU64,
 }
 
 struct Inner {
@@ -265,20 +268,55 @@ struct Inner {
     tx: Mutex<Option<mpsc::Sender<Request>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     counters: Arc<Counters>,
-    /// DM channel ids already read or written: asked for every ticket opened, so a hit must not
-    /// cost a blocking-pool hop and a read transaction.
-    dm_cache: Mutex<HashMap<Snowflake, Snowflake>>,
+    /// DM channel ids: asked for every ticket opened, so an answer must not cost a blocking-pool
+    /// hop and a read transaction.
+    dm_cache: Mutex<DmCache>,
 }
 
 /// Entries the DM cache holds before it starts over (each is 16 bytes plus map overhead).
 const DM_CACHE_MAX: usize = 100_000;
 
+/// The DM channel ids the store holds, in memory. Only this process writes the table, and every
+/// write passes through [`Inner::remember_dm`], so while the whole table fits (it is loaded at
+/// open) the cache is `complete` and a miss means "none": a member's first ticket then costs no
+/// read. Past [`DM_CACHE_MAX`] it starts over as a plain cache in front of the table.
+#[derive(Default)]
+struct DmCache {
+    channels: HashMap<Snowflake, Snowflake>,
+    complete: bool,
+}
+
+/// What the DM cache knows of a user.
+#[derive(Debug, PartialEq)]
+enum DmLookup {
+    Known(Snowflake),
+    /// The cache holds the whole table, and not this user.
+    Absent,
+    /// Ask the table.
+    Unknown,
+}
+
+impl DmCache {
+    fn lookup(&self, user: Snowflake) -> DmLookup {
+        match self.channels.get(&user) {
+            Some(channel) => DmLookup::Known(*channel),
+            None if self.complete => DmLookup::Absent,
+            None => DmLookup::Unknown,
+        }
+    }
+
+    fn insert(&mut self, user: Snowflake, channel: Snowflake) {
+        if self.channels.len() >= DM_CACHE_MAX && !self.channels.contains_key(&user) {
+            self.channels.clear();
+            self.complete = false;
+        }
+        self.channels.insert(user, channel);
+    }
+}
+
 impl Inner {
     fn remember_dm(&self, user: Snowflake, channel: Snowflake) {
         if let Ok(mut cache) = self.dm_cache.lock() {
-            if cache.len() >= DM_CACHE_MAX {
-                cache.clear();
-            }
             cache.insert(user, channel);
         }
     }
@@ -370,6 +408,7 @@ impl Store {
             probe_existing(&path)?;
             open_existing(&path)?
         };
+        let dm_cache = load_dm_cache(&db)?;
         let db = Arc::new(db);
         let counters = Arc::new(Counters::default());
         let (tx, rx) = mpsc::channel();
@@ -388,7 +427,7 @@ impl Store {
                 tx: Mutex::new(Some(tx)),
                 writer: Mutex::new(Some(writer)),
                 counters,
-                dm_cache: Mutex::new(HashMap::new()),
+                dm_cache: Mutex::new(dm_cache),
             }),
         })
     }
@@ -469,6 +508,7 @@ impl Store {
             commits: self.inner.counters.commits.load(Ordering::Relaxed),
             durable_commits: self.inner.counters.durable_commits.load(Ordering::Relaxed),
             ops: self.inner.counters.ops.load(Ordering::Relaxed),
+            reads: self.inner.counters.reads.load(Ordering::Relaxed),
         }
     }
 
@@ -484,6 +524,7 @@ impl Store {
             .ok()
             .and_then(|db| db.clone())
             .ok_or(StoreError::Closed)?;
+        self.inner.counters.reads.fetch_add(1, Ordering::Relaxed);
         tokio::task::spawn_blocking(move || {
             let txn = db.begin_read().map_err(db_err)?;
             f(&txn)
@@ -602,14 +643,14 @@ impl Store {
     }
 
     pub async fn dm_channel(&self, user: Snowflake) -> Result<Option<Snowflake>, StoreError> {
-        if let Some(channel) = self
-            .inner
-            .dm_cache
-            .lock()
-            .ok()
-            .and_then(|cache| cache.get(&user).copied())
-        {
-            return Ok(Some(channel));
+        let cached = match self.inner.dm_cache.lock() {
+            Ok(cache) => cache.lookup(user),
+            Err(_) => DmLookup::Unknown,
+        };
+        match cached {
+            DmLookup::Known(channel) => return Ok(Some(channel)),
+            DmLookup::Absent => return Ok(None),
+            DmLookup::Unknown => {}
         }
         let found = self
             .read(move |txn| {
@@ -634,6 +675,29 @@ fn is_live(state: TicketState) -> bool {
 }
 
 /// A table that was never created reads as empty (a file from before the table existed).
+/// The DM cache as the file holds it: the whole table when it fits, else empty and incomplete.
+fn load_dm_cache(db: &Database) -> Result<DmCache, StoreError> {
+    let txn = db.begin_read().map_err(db_err)?;
+    let Some(table) = open_ro(&txn, DM_CHANNELS)? else {
+        return Ok(DmCache {
+            complete: true,
+            ..DmCache::default()
+        });
+    };
+    if table.len().map_err(db_err)? as usize > DM_CACHE_MAX {
+        return Ok(DmCache::default());
+    }
+    let mut channels = HashMap::new();
+    for entry in table.iter().map_err(db_err)? {
+        let (user, channel) = entry.map_err(db_err)?;
+        channels.insert(user.value(), channel.value());
+    }
+    Ok(DmCache {
+        channels,
+        complete: true,
+    })
+}
+
 fn open_ro<K: redb::Key + 'static, V: redb::Value + 'static>(
     txn: &ReadTransaction,
     def: TableDefinition<K, V>,

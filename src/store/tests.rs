@@ -128,8 +128,68 @@ async fn round_trip_through_reopen() {
         Some(ticket(1, 3, None, TicketState::Deleted))
     );
     assert_eq!(within(store.all_tickets(1)).await.expect("all").len(), 3);
+    let reads = store.stats().reads;
     assert_eq!(within(store.dm_channel(42)).await.expect("dm"), Some(4242));
     assert_eq!(within(store.dm_channel(43)).await.expect("dm"), None);
+    assert_eq!(
+        store.stats().reads,
+        reads,
+        "the DM table was loaded at open: neither a hit nor a miss reads it again"
+    );
+}
+
+#[test]
+fn the_dm_cache_answers_misses_only_while_it_holds_the_whole_table() {
+    let mut cache = DmCache {
+        complete: true,
+        ..DmCache::default()
+    };
+    cache.insert(1, 10);
+    assert_eq!(cache.lookup(1), DmLookup::Known(10));
+    assert_eq!(cache.lookup(2), DmLookup::Absent);
+    for user in 2..=DM_CACHE_MAX as u64 {
+        cache.insert(user, user * 10);
+    }
+    assert_eq!(
+        cache.lookup(DM_CACHE_MAX as u64),
+        DmLookup::Known(DM_CACHE_MAX as u64 * 10)
+    );
+    assert_eq!(cache.lookup(DM_CACHE_MAX as u64 + 5), DmLookup::Absent);
+    // One more user than it holds: it starts over and no longer knows what the table has.
+    cache.insert(DM_CACHE_MAX as u64 + 1, 7);
+    assert_eq!(cache.lookup(DM_CACHE_MAX as u64 + 1), DmLookup::Known(7));
+    assert_eq!(cache.lookup(1), DmLookup::Unknown);
+    assert_eq!(cache.lookup(DM_CACHE_MAX as u64 + 5), DmLookup::Unknown);
+}
+
+#[tokio::test]
+async fn a_store_too_large_for_the_dm_cache_reads_the_table_on_a_miss() {
+    let dir = TempDir::new("dm-large");
+    let path = dir.db();
+    {
+        let store = open(&path);
+        let ops = (0..=DM_CACHE_MAX as u64)
+            .map(|user| WriteOp::PutDmChannel {
+                user,
+                channel: user + 1,
+            })
+            .collect();
+        within(store.write(ops)).await.expect("write");
+        store.close().await;
+    }
+    let store = open(&path);
+    let reads = store.stats().reads;
+    assert_eq!(within(store.dm_channel(5)).await.expect("dm"), Some(6));
+    assert_eq!(store.stats().reads, reads + 1, "not loaded at open: read");
+    assert_eq!(within(store.dm_channel(5)).await.expect("dm"), Some(6));
+    assert_eq!(store.stats().reads, reads + 1, "then cached");
+    assert_eq!(
+        within(store.dm_channel(DM_CACHE_MAX as u64 + 7))
+            .await
+            .expect("dm"),
+        None
+    );
+    assert_eq!(store.stats().reads, reads + 2, "a miss asks the table");
 }
 
 #[tokio::test]
