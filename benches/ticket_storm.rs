@@ -1765,11 +1765,13 @@ async fn run(params: Params) -> Result<bool, String> {
             .then(|| bot.tickets_per_s / null.tickets_per_s);
         if params.rounds > 1 {
             println!(
-                "round {}/{}: ticketeer {:.1} tickets/s, null bot {:.1} tickets/s, ratio {}",
+                "round {}/{}: ticketeer {:.1} tickets/s (ack p99 {} ms), null bot {:.1} tickets/s (ack p99 {} ms), ratio {}",
                 round + 1,
                 params.rounds,
                 bot.tickets_per_s,
+                bot.ack.value_at_quantile(0.99),
                 null.tickets_per_s,
+                null.ack.value_at_quantile(0.99),
                 ratio.map_or("n/a".into(), |r| format!("{r:.3}"))
             );
         }
@@ -1797,6 +1799,8 @@ async fn run(params: Params) -> Result<bool, String> {
                 "tickets_per_s": r.bot.tickets_per_s,
                 "null_bot_tickets_per_s": r.null.tickets_per_s,
                 "ratio": r.ratio,
+                "ack_ms": summary(&r.bot.ack),
+                "null_bot_ack_ms": summary(&r.null.ack),
                 "cpu_ms_per_ticket": r.bot.cpu_ms_per_ticket(),
                 "null_bot_cpu_ms_per_ticket": r.null.cpu_ms_per_ticket(),
                 "phases_ms": r.extra["phases_ms"],
