@@ -472,6 +472,61 @@ async fn two_hundred_members_click_at_once_then_again_after_a_restart() {
     finish(bot, sim, &dir).await;
 }
 
+/// The 51st ticket needs an overflow category (Discord allows 50 channels in one). Its creation
+/// must not hold back the clicks behind it: with every REST call taking 1.6 s, a click that
+/// waited for it before its own acknowledgement would miss Discord's 3 s deadline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn clicks_are_acknowledged_while_an_overflow_category_is_created() {
+    let OneGuild {
+        sim,
+        client,
+        seeded,
+        dir,
+        bot,
+    } = one_guild("overflow", 60).await;
+    let panel = post_panel(&client, &seeded).await;
+    let saved = driver::set_limits(&client, &seeded, "1", "60")
+        .await
+        .unwrap();
+    assert!(saved.contains("Limits saved"), "{saved}");
+    storm(&client, &seeded, panel, &seeded.member_ids[..50]).await;
+    let full = bot.store().load_guild(seeded.guild_id).await.unwrap();
+    assert!(full.settings.overflow_categories.is_empty());
+
+    client
+        .set_faults(&sim::Faults {
+            latency_ms: 1_600,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let channels = storm(&client, &seeded, panel, &seeded.member_ids[50..53]).await;
+    client.set_faults(&sim::Faults::default()).await.unwrap();
+
+    let settings = bot
+        .store()
+        .load_guild(seeded.guild_id)
+        .await
+        .unwrap()
+        .settings;
+    assert_eq!(
+        settings.overflow_categories.len(),
+        1,
+        "one overflow category for the three"
+    );
+    let all = client.guild_channels(seeded.guild_id).await.unwrap();
+    for channel in channels {
+        let parent = all
+            .iter()
+            .find(|c| c["id"].as_str() == Some(channel.to_string().as_str()))
+            .and_then(|c| c["parent_id"].as_str())
+            .and_then(|p| p.parse::<u64>().ok());
+        assert_eq!(parent, Some(settings.overflow_categories[0]));
+    }
+    assert_distinct_tickets(&all, 53);
+    finish(bot, sim, &dir).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_guilds_open_at_once() {
     let sim = start_sim().await;

@@ -10,16 +10,23 @@
 //! - `InjectPanic`, `InjectTicketPanic`: fault hooks for the supervision tests.
 //! - `RespawnTicket`, `LineTick` (self): restart a failed ticket actor after its backoff; tell
 //!   waiting members their place as the line ([`super::line`]) moves.
+//! - `CategoryCreated` (self): a tickets category this actor asked for exists (or failed); the
+//!   opens that waited for it go on.
 //!
-//! Architecture Invariant: this actor never awaits a ticket's channel work. REST calls for one
-//! ticket run in that ticket's actor; answers to people run on their own tasks ([`reply`]). The
-//! only awaits here are the rare category creation and the store's reads at start.
+//! Architecture Invariant: this actor never awaits a REST call on the path of a click. REST calls
+//! for one ticket run in that ticket's actor; answers to people run on their own tasks
+//! ([`reply`]); a category that opens need is created on a task of its own while those opens
+//! wait, acknowledged, in [`Book::awaiting_category`]. Clicks queued in this actor's mailbox
+//! are not acknowledged yet: an await here would hold every one of them back (a mid-burst
+//! overflow category took 110–230 ms). The remaining awaits are the store's reads at start and
+//! admin setup in the hub.
 
 use std::{
     sync::{Arc, atomic::Ordering},
     time::{Duration, Instant},
 };
 
+use futures_util::FutureExt;
 use ractor::{Actor, ActorCell, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use rustc_hash::FxHashMap;
 use tracing::{Instrument, info, info_span, warn};
@@ -83,6 +90,8 @@ pub enum GuildMsg {
     /// Benchmarks: start the actor of every open or closed ticket (they otherwise start on
     /// first use after a restart); replies once they run, with how many tickets have one.
     WakeTickets(RpcReplyPort<usize>),
+    /// Internal: the category creation in [`Book::awaiting_category`] finished.
+    CategoryCreated,
 }
 
 pub struct GuildArgs {
@@ -139,6 +148,38 @@ pub struct Book {
     /// Actor id → ticket number, to know which ticket a supervision event is about.
     actor_tickets: FxHashMap<ractor::ActorId, u64>,
     failures: FxHashMap<u64, u32>,
+    /// A tickets category being created, and the opens (already acknowledged, no number yet)
+    /// waiting for it in click order. While it is `Some`, every open waits behind it.
+    awaiting_category: Option<AwaitingCategory>,
+}
+
+/// The result of a category creation, shared between the task that reports it and a drain.
+type CategoryCreation = futures_util::future::Shared<
+    futures_util::future::BoxFuture<'static, Result<Snowflake, String>>,
+>;
+
+pub struct AwaitingCategory {
+    creation: CategoryCreation,
+    /// Whether it is an overflow category (else the default tickets category).
+    overflow: bool,
+    opens: Vec<WaitingOpen>,
+}
+
+/// An open request decided (limits checked) but not yet numbered.
+pub struct WaitingOpen {
+    user: Snowflake,
+    topic: Option<u32>,
+    reply: Reply,
+}
+
+/// Where a new ticket goes.
+enum CategoryChoice {
+    Ready(Snowflake),
+    /// None has room (or none exists yet): create one with this name.
+    Create {
+        name: String,
+        overflow: bool,
+    },
 }
 
 /// What an empty [`LazyBook`] reads as.
@@ -150,6 +191,7 @@ static EMPTY_BOOK: Book = Book {
     recent_opens: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
     actor_tickets: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
     failures: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
+    awaiting_category: None,
 };
 
 /// A [`Book`] that exists only once written to: reads of an absent one see empty maps.
@@ -369,7 +411,17 @@ async fn handle_guild(
             }
         }
         GuildMsg::Drain(reply) => {
-            // Acknowledged tickets still in line are finished now, not left for a restart.
+            // Acknowledged opens waiting for a category, and tickets still in line, are
+            // finished now, not left for a restart.
+            while let Some(creation) = state
+                .book
+                .awaiting_category
+                .as_ref()
+                .map(|a| a.creation.clone())
+            {
+                let created = creation.await;
+                state.category_created(&myself, created).await?;
+            }
             state.line.open_window();
             state.pump(&myself).await?;
             for started in state.starting.drain(..) {
@@ -391,6 +443,17 @@ async fn handle_guild(
                 let _ = started.await;
             }
             let _ = reply.send(running);
+        }
+        GuildMsg::CategoryCreated => {
+            // A drain may have handled it already, and then started another creation.
+            let finished = state
+                .book
+                .awaiting_category
+                .as_ref()
+                .and_then(|a| a.creation.peek().cloned());
+            if let Some(created) = finished {
+                state.category_created(&myself, created).await?;
+            }
         }
         GuildMsg::InjectPanic => panic!("injected fault: guild actor panic"),
         GuildMsg::InjectTicketPanic { number } => {
@@ -766,6 +829,17 @@ impl GuildState {
     ) -> Result<(), ActorProcessingErr> {
         let user = incoming.user;
         let now = Instant::now();
+        let awaiting = self.book.awaiting_category.as_ref();
+        if awaiting.is_some_and(|a| a.opens.iter().any(|w| w.user == user)) {
+            tokio::spawn(async move {
+                reply
+                    .send_with("Your ticket is already being opened.", Vec::new())
+                    .await
+            });
+            return Ok(());
+        }
+        // Opens waiting for a category count against the server's limit already.
+        let waiting_opens = awaiting.map_or(0, |a| a.opens.len() as u32);
         if let Some((place, number)) = self.line.place_of_member(user) {
             // Clicking again keeps one place.
             let text = line::place_text(number, place, self.line.estimate(place));
@@ -784,7 +858,9 @@ impl GuildState {
             return Ok(());
         }
         let member_open = self.book.open_by_member.get(&user).copied().unwrap_or(0);
-        if let Err(refusal) = limits::check_open(&self.settings, member_open, self.open_total) {
+        if let Err(refusal) =
+            limits::check_open(&self.settings, member_open, self.open_total + waiting_opens)
+        {
             info!(user, %refusal, "open refused by limits");
             let text = refusal.to_string();
             tokio::spawn(async move { reply.send_with(&text, Vec::new()).await });
@@ -796,13 +872,82 @@ impl GuildState {
                 .retain(|_, at| now.duration_since(*at) < DOUBLE_CLICK_WINDOW);
         }
         self.book.recent_opens.insert(user, now);
-        let parent = match self.ensure_category(topic).await {
-            Ok(parent) => parent,
-            Err(message) => {
-                tokio::spawn(async move { reply.send_with(&message, Vec::new()).await });
-                return Ok(());
+        self.open_in_category(myself, WaitingOpen { user, topic, reply })
+            .await
+    }
+
+    /// Numbers an open in the category it belongs in, or, when that category must be created
+    /// first, starts the creation and waits for it (as every later open does until it is done).
+    async fn open_in_category(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        open: WaitingOpen,
+    ) -> Result<(), ActorProcessingErr> {
+        if let Some(awaiting) = &mut self.book.awaiting_category {
+            awaiting.opens.push(open);
+            return Ok(());
+        }
+        match self.choose_category(open.topic) {
+            CategoryChoice::Ready(parent) => self.number(myself, open, parent).await,
+            CategoryChoice::Create { name, overflow } => {
+                let creation = self.category_creation(&name).boxed().shared();
+                let (me, notify) = (myself.clone(), creation.clone());
+                tokio::spawn(async move {
+                    let _ = notify.await;
+                    let _ = me.cast(GuildMsg::CategoryCreated);
+                });
+                self.book.awaiting_category = Some(AwaitingCategory {
+                    creation,
+                    overflow,
+                    opens: vec![open],
+                });
+                Ok(())
             }
+        }
+    }
+
+    /// The waiting opens go on in their order: into the new category, or told why not.
+    async fn category_created(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        created: Result<Snowflake, String>,
+    ) -> Result<(), ActorProcessingErr> {
+        let Some(awaiting) = self.book.awaiting_category.take() else {
+            return Ok(());
         };
+        match created {
+            Ok(category) => {
+                let mut settings = (*self.settings).clone();
+                if awaiting.overflow {
+                    info!(category, "categories full; overflow category created");
+                    settings.overflow_categories.push(category);
+                } else {
+                    settings.tickets_category = Some(category);
+                }
+                drop(self.save_settings(settings));
+                for open in awaiting.opens {
+                    self.open_in_category(myself, open).await?;
+                }
+            }
+            Err(message) => {
+                for open in awaiting.opens {
+                    let (reply, message) = (open.reply, message.clone());
+                    tokio::spawn(async move { reply.send_with(&message, Vec::new()).await });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Allocates the next number to an open and queues its provisioning.
+    async fn number(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        open: WaitingOpen,
+        parent: Snowflake,
+    ) -> Result<(), ActorProcessingErr> {
+        let WaitingOpen { user, topic, reply } = open;
+        let parent = Some(parent);
         self.counter += 1;
         let record = TicketRecord {
             guild: self.guild,
@@ -898,70 +1043,64 @@ impl GuildState {
     }
 
     /// The category for a new ticket: the topic's or the default one, or an overflow category
-    /// when those hold Discord's maximum of 50 channels. Created on first need; rare, so awaited
-    /// here rather than threaded through the ticket actors.
-    async fn ensure_category(&mut self, topic: Option<u32>) -> Result<Option<Snowflake>, String> {
-        let base = self.base_category(topic).await?;
-        let mut candidates = vec![base];
-        candidates.extend(self.settings.overflow_categories.iter().copied());
-        if let Some(free) = candidates.into_iter().find(|c| {
+    /// when those hold Discord's maximum of 50 channels; or which one to create first.
+    fn choose_category(&self, topic: Option<u32>) -> CategoryChoice {
+        let topic_category = topic
+            .and_then(|topic| self.settings.topics.iter().find(|t| t.id == topic))
+            .and_then(|t| t.category);
+        let Some(base) = topic_category.or(self.settings.tickets_category) else {
+            return CategoryChoice::Create {
+                name: "Tickets".into(),
+                overflow: false,
+            };
+        };
+        let mut candidates =
+            std::iter::once(base).chain(self.settings.overflow_categories.iter().copied());
+        match candidates.find(|c| {
             self.book.category_load.get(c).copied().unwrap_or(0) < limits::CATEGORY_CHANNELS_MAX
         }) {
-            return Ok(Some(free));
+            Some(free) => CategoryChoice::Ready(free),
+            None => CategoryChoice::Create {
+                name: format!("Tickets {}", self.settings.overflow_categories.len() + 2),
+                overflow: true,
+            },
         }
-        let name = format!("Tickets {}", self.settings.overflow_categories.len() + 2);
-        let overflow = self.create_category(&name).await?;
-        info!(
-            category = overflow,
-            "categories full; overflow category created"
-        );
-        let mut settings = (*self.settings).clone();
-        settings.overflow_categories.push(overflow);
-        drop(self.save_settings(settings));
-        Ok(Some(overflow))
-    }
-
-    async fn base_category(&mut self, topic: Option<u32>) -> Result<Snowflake, String> {
-        if let Some(topic) = topic
-            && let Some(t) = self.settings.topics.iter().find(|t| t.id == topic)
-            && let Some(category) = t.category
-        {
-            return Ok(category);
-        }
-        if let Some(category) = self.settings.tickets_category {
-            return Ok(category);
-        }
-        let category = self.create_category("Tickets").await?;
-        let mut settings = (*self.settings).clone();
-        settings.tickets_category = Some(category);
-        drop(self.save_settings(settings));
-        Ok(category)
     }
 
     pub async fn create_category(&self, name: &str) -> Result<Snowflake, String> {
+        self.category_creation(name).await
+    }
+
+    /// Creates a tickets category; the future owns what it needs, so it can run on its own task.
+    fn category_creation(
+        &self,
+        name: &str,
+    ) -> impl std::future::Future<Output = Result<Snowflake, String>> + Send + 'static {
         let overwrites = access::category_overwrites(
             self.guild,
             self.ctx.discord.bot_user_id(),
             &self.settings.staff_roles,
         );
-        self.ctx
-            .discord
-            .create_channel(
-                self.guild,
-                name,
-                ChannelType::GuildCategory,
-                None,
-                None,
-                &overwrites,
-            )
-            .await
-            .map_err(|e| {
-                warn!(error = %e, "could not create a category");
-                format!(
-                    "I could not create the tickets category: {}",
-                    e.person_message()
+        let (discord, guild, name) = (self.ctx.discord.clone(), self.guild, name.to_owned());
+        async move {
+            discord
+                .create_channel(
+                    guild,
+                    &name,
+                    ChannelType::GuildCategory,
+                    None,
+                    None,
+                    &overwrites,
                 )
-            })
+                .await
+                .map_err(|e| {
+                    warn!(error = %e, "could not create a category");
+                    format!(
+                        "I could not create the tickets category: {}",
+                        e.person_message()
+                    )
+                })
+        }
     }
 
     /// Replaces the settings and persists them (durably, off this actor's path).
