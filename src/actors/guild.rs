@@ -13,13 +13,13 @@
 //! - `CategoryCreated` (self): a tickets category this actor asked for exists (or failed); the
 //!   opens that waited for it go on.
 //!
-//! Architecture Invariant: this actor never awaits a REST call on the path of a click. REST calls
-//! for one ticket run in that ticket's actor; answers to people run on their own tasks
+//! Architecture Invariant: this actor awaits no REST call while handling a member's click. REST
+//! calls for one ticket run in that ticket's actor; answers to people run on their own tasks
 //! ([`reply`]); a category that opens need is created on a task of its own while those opens
 //! wait, acknowledged, in [`Book::awaiting_category`]. Clicks queued in this actor's mailbox
 //! are not acknowledged yet: an await here would hold every one of them back (a mid-burst
 //! overflow category took 110–230 ms). The remaining awaits are the store's reads at start and
-//! admin setup in the hub.
+//! admin setup in the hub (rare, and acknowledged first).
 
 use std::{
     sync::{Arc, atomic::Ordering},
