@@ -552,17 +552,26 @@ impl Discord {
             ratelimiter,
             timeout,
         ));
-        let me = retry_idempotent!("current_user", http.current_user())?;
+        // Paced exactly where twilight's limiter runs (`http_client_with_timeout`), from the
+        // first request on: twilight counts these two in its first window too, and a pace that
+        // missed them let a burst right after start exhaust twilight's window, which then sent
+        // what it held in one go into Discord's next one (50 429s in one rate-limited run).
+        let global = GlobalPace::discord(ratelimiter || api_base.is_none());
+        let me = retry_idempotent!("current_user", async {
+            global.admit().await;
+            http.current_user().await
+        })?;
         // Whether this Discord sends rate-limit headers at all decides how the gate works.
         let gate = RouteGate::default();
         gate.learn("GET users/@me", me.headers());
         let me = me.model().await?;
-        let app = retry_idempotent!("current_user_application", http.current_user_application())?
-            .model()
-            .await?;
+        let app = retry_idempotent!("current_user_application", async {
+            global.admit().await;
+            http.current_user_application().await
+        })?
+        .model()
+        .await?;
         let callbacks = Arc::new(Self::callback_client(token, api_base, timeout));
-        // Paced exactly where twilight's limiter runs (`http_client_with_timeout`).
-        let global = GlobalPace::discord(ratelimiter || api_base.is_none());
         Ok(Discord::new(http, callbacks, gate, global, app.id, me.id))
     }
 

@@ -975,6 +975,59 @@ async fn a_slow_first_request_does_not_push_a_burst_over_the_global_limit() {
     sim.shutdown().await;
 }
 
+/// The two requests `Discord::connect` makes count in twilight's first one-second window, so
+/// they must count in the global pace too. Here they are slow (40 ms), so Discord's window opens
+/// 40 ms after twilight's: had the pace let 50 more through at once, twilight would hold the
+/// last 2 until its window turned and send them into the end of Discord's first one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_right_after_connecting_stays_under_the_global_limit() {
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Discord,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let mut guilds = Vec::new();
+    for _ in 0..10 {
+        guilds.push(sim.seed_guild(1).await.guild_id);
+    }
+    let client = sim.client();
+    let before = client.stats().await.expect("stats");
+    client
+        .set_faults(&Faults {
+            latency_ms: 40,
+            ..Faults::default()
+        })
+        .await
+        .expect("faults");
+    ticketeer::actors::root::install_crypto_provider();
+    let discord = ticketeer::discord::Discord::connect("burst-token", Some(&sim.http_url()), true)
+        .await
+        .expect("connect");
+    client
+        .set_faults(&Faults::default())
+        .await
+        .expect("faults off");
+    // 60 reads at once (6 per guild, under the per-route limit): with the two of connecting,
+    // more than one second's worth.
+    let reads = guilds
+        .iter()
+        .cycle()
+        .take(60)
+        .map(|g| discord.guild_role_ids(*g));
+    for result in join_all(reads).await {
+        result.expect("roles read");
+    }
+    let after = client.stats().await.expect("stats");
+    assert_eq!(
+        after.rate_limited - before.rate_limited,
+        0,
+        "429s: {:?}",
+        after.rate_limited_per_route
+    );
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_429_storm_on_channel_creation_answers_every_click_and_loses_nothing() {
     let (sim, client, w, bot, panel, dir) = in_process("429", 20).await;
