@@ -120,15 +120,7 @@ pub struct GuildState {
     /// What the actor knows of its tickets; allocated with the first one.
     pub book: LazyBook,
     pub open_total: u32,
-    /// Committed tickets waiting for the provisioning window (see [`super::line`]).
-    line: WaitingLine<(TicketRecord, Box<Provision>)>,
-    line_ticking: bool,
     progress: Arc<InteractionProgress>,
-    /// The guild's log writer, shared with its ticket actors; made when the first one starts, so
-    /// an idle guild holds none.
-    log: Option<GuildLog>,
-    /// Ticket actors spawned but perhaps not yet running (and so not yet linked as children).
-    starting: Vec<StartHandle>,
     /// This actor, to start ticket actors on first use from anywhere in the UI.
     myself: ActorRef<GuildMsg>,
 }
@@ -151,6 +143,13 @@ pub struct Book {
     /// A tickets category being created, and the opens (already acknowledged, no number yet)
     /// waiting for it in click order. While it is `Some`, every open waits behind it.
     awaiting_category: Option<AwaitingCategory>,
+    /// Committed tickets waiting for the provisioning window (see [`super::line`]).
+    line: WaitingLine<(TicketRecord, Box<Provision>)>,
+    line_ticking: bool,
+    /// Ticket actors spawned but perhaps not yet running (and so not yet linked as children).
+    starting: Vec<StartHandle>,
+    /// The guild's log writer, shared with its ticket actors; made when the first one starts.
+    log: Option<GuildLog>,
 }
 
 /// The result of a category creation, shared between the task that reports it and a drain.
@@ -192,6 +191,10 @@ static EMPTY_BOOK: Book = Book {
     actor_tickets: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
     failures: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
     awaiting_category: None,
+    line: WaitingLine::new(),
+    line_ticking: false,
+    starting: Vec::new(),
+    log: None,
 };
 
 /// A [`Book`] that exists only once written to: reads of an absent one see empty maps.
@@ -273,7 +276,7 @@ async fn handle_supervision(
         SupervisionEvent::ActorFailed(cell, error) => {
             if let Some(number) = state.forget_actor(&cell) {
                 // Its window slot is freed; the respawned actor resumes it outside the window.
-                if state.line.finished(number, Instant::now()) {
+                if state.book.line.finished(number, Instant::now()) {
                     state.pump(&myself).await?;
                 }
                 let failures = state.book.failures.entry(number).or_insert(0);
@@ -302,7 +305,6 @@ async fn start_guild(
         Some(s) => s,
         None => args.ctx.store.load_guild(args.guild).await?,
     };
-    let window = args.ctx.provision_window;
     let mut state = GuildState {
         ctx: args.ctx,
         guild: args.guild,
@@ -310,11 +312,7 @@ async fn start_guild(
         counter: snapshot.counter,
         book: LazyBook::default(),
         open_total: 0,
-        line: WaitingLine::new(window),
-        line_ticking: false,
         progress: args.progress,
-        log: None,
-        starting: Vec::new(),
         myself: myself.clone(),
     };
     let needs_repair = snapshot
@@ -344,9 +342,12 @@ async fn start_guild(
             // record stays Provisioning and is repaired at the next start.
             Some(_) if existing.is_none() => state.spawn_ticket(&myself, record, None).await?,
             // Waiting tickets keep their place: the line is rebuilt in number order.
-            Some(provision) => state
-                .line
-                .push(record.number, record.opener, (record, provision)),
+            Some(provision) => {
+                state
+                    .book
+                    .line
+                    .push(record.number, record.opener, (record, provision))
+            }
             // Open and closed tickets get their actor on first use (`ticket_actor`): a bot
             // with thousands of quiet tickets starts fast and stays small.
             None => {}
@@ -381,15 +382,15 @@ async fn handle_guild(
         GuildMsg::TicketUpdated(record) => {
             state.track(&record);
             if record.state != TicketState::Provisioning
-                && state.line.finished(record.number, Instant::now())
+                && state.book.line.finished(record.number, Instant::now())
             {
                 state.pump(&myself).await?;
             }
         }
         GuildMsg::LineTick => {
             state.tell_places();
-            if state.line.is_empty() {
-                state.line_ticking = false;
+            if state.book.line.is_empty() {
+                state.book.line_ticking = false;
             } else {
                 myself.send_after(LINE_TICK, || GuildMsg::LineTick);
             }
@@ -422,10 +423,15 @@ async fn handle_guild(
                 let created = creation.await;
                 state.category_created(&myself, created).await?;
             }
-            state.line.open_window();
-            state.pump(&myself).await?;
-            for started in state.starting.drain(..) {
-                let _ = started.await;
+            // Only a guild with a book has a line or actors starting; reading it allocates none.
+            if !state.book.line.is_empty() {
+                state.book.line.open_window();
+                state.pump(&myself).await?;
+            }
+            if !state.book.starting.is_empty() {
+                for started in state.book.starting.drain(..) {
+                    let _ = started.await;
+                }
             }
             myself
                 .get_cell()
@@ -439,8 +445,10 @@ async fn handle_guild(
                 .into_iter()
                 .filter(|number| state.ticket_actor(*number).is_some())
                 .count();
-            for started in state.starting.drain(..) {
-                let _ = started.await;
+            if !state.book.starting.is_empty() {
+                for started in state.book.starting.drain(..) {
+                    let _ = started.await;
+                }
             }
             let _ = reply.send(running);
         }
@@ -501,8 +509,10 @@ fn topic_name(settings: &GuildSettings, topic: Option<u32>) -> Option<String> {
 impl GuildState {
     /// The guild's log writer for a ticket actor about to start.
     fn log(&mut self) -> GuildLog {
-        self.log
-            .get_or_insert_with(|| GuildLog::new(self.ctx.discord.clone(), self.guild))
+        let (discord, guild) = (&self.ctx.discord, self.guild);
+        self.book
+            .log
+            .get_or_insert_with(|| GuildLog::new(discord.clone(), guild))
             .clone()
     }
 
@@ -606,8 +616,8 @@ impl GuildState {
             let _ = actor.cast(TicketMsg::Provision(p));
         }
         // Until it runs, it is not yet linked as a child: a drain must wait for it first.
-        self.starting.retain(|h| !h.is_finished());
-        self.starting.push(started);
+        self.book.starting.retain(|h| !h.is_finished());
+        self.book.starting.push(started);
         self.book.actor_tickets.insert(actor.get_id(), number);
         if let Some(entry) = self.book.tickets.get_mut(&number) {
             entry.actor = Some(actor);
@@ -840,9 +850,10 @@ impl GuildState {
         }
         // Opens waiting for a category count against the server's limit already.
         let waiting_opens = awaiting.map_or(0, |a| a.opens.len() as u32);
-        if let Some((place, number)) = self.line.place_of_member(user) {
+        if let Some((place, number)) = self.book.line.place_of_member(user) {
             // Clicking again keeps one place.
-            let text = line::place_text(number, place, self.line.estimate(place));
+            let window = self.ctx.provision_window;
+            let text = line::place_text(number, place, self.book.line.estimate(place, window));
             tokio::spawn(async move { reply.send_with(&text, Vec::new()).await });
             return Ok(());
         }
@@ -980,13 +991,14 @@ impl GuildState {
             settings: self.settings.clone(),
             existing_channels: None,
         });
-        self.line
+        self.book
+            .line
             .push(record.number, record.opener, (record, provision));
         self.pump(myself).await?;
-        if !self.line.is_empty() && !self.line_ticking {
+        if !self.book.line.is_empty() && !self.book.line_ticking {
             // The first place is told after a short while, not at once: a line that drains
             // within it never costs anyone an extra edit.
-            self.line_ticking = true;
+            self.book.line_ticking = true;
             myself.send_after(FIRST_LINE_TICK, || GuildMsg::LineTick);
         }
         Ok(())
@@ -994,7 +1006,12 @@ impl GuildState {
 
     /// Starts waiting tickets while the provisioning window has room.
     async fn pump(&mut self, myself: &ActorRef<GuildMsg>) -> Result<(), ActorProcessingErr> {
-        while let Some(next) = self.line.start_next(Instant::now()) {
+        // Read first: a guild without tickets has no book, and taking one mutably makes it.
+        if self.book.line.is_empty() {
+            return Ok(());
+        }
+        let window = self.ctx.provision_window;
+        while let Some(next) = self.book.line.start_next(Instant::now(), window) {
             let (record, provision) = next.payload;
             self.spawn_ticket(myself, record, Some(provision)).await?;
         }
@@ -1004,20 +1021,24 @@ impl GuildState {
     /// Edits the answer of every waiting member whose place changed.
     fn tell_places(&mut self) {
         let mut updates = Vec::new();
-        for (place, waiting) in self.line.moved() {
+        let window = self.ctx.provision_window;
+        for (place, waiting) in self.book.line.moved() {
             if let Some(reply) = &waiting.payload.1.reply {
                 updates.push((reply.clone(), waiting.number, place));
             }
         }
         for (reply, number, place) in updates {
-            let text = line::place_text(number, place, self.line.estimate(place));
+            let text = line::place_text(number, place, self.book.line.estimate(place, window));
             tokio::spawn(async move { reply.send_provisional(&text).await });
         }
     }
 
     /// A member who left the server gives up their place; their ticket is never opened.
     fn leave_line(&mut self, user: Snowflake) {
-        let Some(waiting) = self.line.remove_member(user) else {
+        if self.book.line.is_empty() {
+            return;
+        }
+        let Some(waiting) = self.book.line.remove_member(user) else {
             return;
         };
         let (mut record, provision) = waiting.payload;
@@ -1283,8 +1304,8 @@ impl GuildState {
         );
         match spawned {
             Ok((actor, started)) => {
-                self.starting.retain(|h| !h.is_finished());
-                self.starting.push(started);
+                self.book.starting.retain(|h| !h.is_finished());
+                self.book.starting.push(started);
                 self.book.actor_tickets.insert(actor.get_id(), number);
                 if let Some(entry) = self.book.tickets.get_mut(&number) {
                     entry.actor = Some(actor.clone());

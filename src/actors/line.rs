@@ -33,27 +33,44 @@ pub struct Waiting<T> {
     pub told: Option<usize>,
 }
 
+/// The window (tickets provisioned at once) is the bot's setting, passed in where it matters,
+/// so an empty line is a constant and lives in the guild's lazily allocated book.
 pub struct WaitingLine<T> {
     queue: VecDeque<Waiting<T>>,
     in_flight: FxHashMap<u64, Instant>,
-    window: usize,
+    /// Graceful shutdown: everything waiting starts at once, whatever the window.
+    draining: bool,
     /// Moving average of one ticket's provisioning time, in milliseconds.
     average_ms: f64,
 }
 
+impl<T> Default for WaitingLine<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<T> WaitingLine<T> {
-    pub fn new(window: usize) -> Self {
+    pub const fn new() -> Self {
         Self {
             queue: VecDeque::new(),
-            in_flight: FxHashMap::default(),
-            window: window.max(1),
+            in_flight: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
+            draining: false,
             average_ms: INITIAL_ESTIMATE.as_millis() as f64,
         }
     }
 
     /// Lets everything waiting start at once (graceful shutdown finishes the line).
     pub fn open_window(&mut self) {
-        self.window = usize::MAX;
+        self.draining = true;
+    }
+
+    fn effective(&self, window: usize) -> usize {
+        if self.draining {
+            usize::MAX
+        } else {
+            window.max(1)
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -77,9 +94,10 @@ impl<T> WaitingLine<T> {
         });
     }
 
-    /// The next ticket to start, if the window has room; it counts as in flight from now.
-    pub fn start_next(&mut self, now: Instant) -> Option<Waiting<T>> {
-        if self.in_flight.len() >= self.window {
+    /// The next ticket to start, if a window of `window` has room; it counts as in flight from
+    /// now.
+    pub fn start_next(&mut self, now: Instant, window: usize) -> Option<Waiting<T>> {
+        if self.in_flight.len() >= self.effective(window) {
             return None;
         }
         let next = self.queue.pop_front()?;
@@ -113,8 +131,8 @@ impl<T> WaitingLine<T> {
 
     /// The estimated wait for place `place` (1-based): the rounds of `window` tickets ahead of
     /// it, each taking the measured average.
-    pub fn estimate(&self, place: usize) -> Duration {
-        let rounds = place.div_ceil(self.window) as f64;
+    pub fn estimate(&self, place: usize, window: usize) -> Duration {
+        let rounds = place.div_ceil(self.effective(window)) as f64;
         Duration::from_millis((rounds * self.average_ms).round() as u64)
     }
 
@@ -169,25 +187,25 @@ mod tests {
 
     #[test]
     fn the_window_bounds_what_runs_and_the_line_keeps_order() {
-        let mut line = WaitingLine::new(2);
+        let mut line = WaitingLine::new();
         let now = Instant::now();
         for n in 1..=5 {
             line.push(n, 100 + n, ());
         }
-        assert_eq!(line.start_next(now).map(|w| w.number), Some(1));
-        assert_eq!(line.start_next(now).map(|w| w.number), Some(2));
-        assert!(line.start_next(now).is_none(), "window full");
+        assert_eq!(line.start_next(now, 2).map(|w| w.number), Some(1));
+        assert_eq!(line.start_next(now, 2).map(|w| w.number), Some(2));
+        assert!(line.start_next(now, 2).is_none(), "window full");
         assert_eq!(line.place_of_member(103), Some((1, 3)));
         assert_eq!(line.place_of_member(105), Some((3, 5)));
         assert!(line.finished(1, now));
         assert!(!line.finished(1, now), "finished once");
-        assert_eq!(line.start_next(now).map(|w| w.number), Some(3));
+        assert_eq!(line.start_next(now, 2).map(|w| w.number), Some(3));
         assert_eq!(line.place_of_member(105), Some((2, 5)));
     }
 
     #[test]
     fn a_member_who_leaves_frees_their_place() {
-        let mut line = WaitingLine::new(1);
+        let mut line = WaitingLine::new();
         line.push(1, 10, ());
         line.push(2, 20, ());
         line.push(3, 30, ());
@@ -198,29 +216,29 @@ mod tests {
 
     #[test]
     fn estimates_follow_measured_provisioning_times() {
-        let mut line: WaitingLine<()> = WaitingLine::new(4);
-        assert_eq!(line.estimate(1), INITIAL_ESTIMATE);
-        assert_eq!(line.estimate(5), INITIAL_ESTIMATE * 2);
+        let mut line: WaitingLine<()> = WaitingLine::new();
+        assert_eq!(line.estimate(1, 4), INITIAL_ESTIMATE);
+        assert_eq!(line.estimate(5, 4), INITIAL_ESTIMATE * 2);
         let start = Instant::now();
         for n in 0..50 {
             line.push(n, n, ());
-            line.start_next(start);
+            line.start_next(start, 4);
             line.finished(n, start + Duration::from_millis(100));
         }
-        let one_round = line.estimate(4).as_millis();
+        let one_round = line.estimate(4, 4).as_millis();
         assert!((95..=140).contains(&one_round), "{one_round}");
-        assert!(line.estimate(8) > line.estimate(4));
+        assert!(line.estimate(8, 4) > line.estimate(4, 4));
     }
 
     #[test]
     fn moved_reports_every_place_once_per_change() {
-        let mut line = WaitingLine::new(1);
+        let mut line = WaitingLine::new();
         line.push(1, 1, ());
         line.push(2, 2, ());
         let places: Vec<usize> = line.moved().into_iter().map(|(p, _)| p).collect();
         assert_eq!(places, vec![1, 2]);
         assert!(line.moved().is_empty(), "nothing moved since");
-        line.start_next(Instant::now());
+        line.start_next(Instant::now(), 1);
         let places: Vec<(usize, u64)> = line
             .moved()
             .into_iter()
