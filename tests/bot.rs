@@ -88,6 +88,14 @@ async fn post_panel(client: &SimClient, seeded: &SeededGuild) -> u64 {
         .expect("panel posted")
 }
 
+/// Posts the panel and raises the server's open-ticket limit to `max` (one per member).
+async fn panel_with_server_limit(client: &SimClient, seeded: &SeededGuild, max: &str) -> u64 {
+    let panel = post_panel(client, seeded).await;
+    let saved = driver::set_limits(client, seeded, "1", max).await.unwrap();
+    assert!(saved.contains("Limits saved"), "{saved}");
+    panel
+}
+
 async fn configure_staff(client: &SimClient, seeded: &SeededGuild) {
     driver::configure_staff(client, seeded)
         .await
@@ -433,11 +441,7 @@ async fn two_hundred_members_click_at_once_then_again_after_a_restart() {
         dir,
         bot,
     } = one_guild("storm", 250).await;
-    let panel = post_panel(&client, &seeded).await;
-    let saved = driver::set_limits(&client, &seeded, "1", "205")
-        .await
-        .unwrap();
-    assert!(saved.contains("Limits saved"), "{saved}");
+    let panel = panel_with_server_limit(&client, &seeded, "205").await;
 
     let first = storm(&client, &seeded, panel, &seeded.member_ids[..200]).await;
     assert_eq!(first.iter().collect::<HashSet<_>>().len(), 200);
@@ -484,11 +488,7 @@ async fn clicks_are_acknowledged_while_an_overflow_category_is_created() {
         dir,
         bot,
     } = one_guild("overflow", 60).await;
-    let panel = post_panel(&client, &seeded).await;
-    let saved = driver::set_limits(&client, &seeded, "1", "60")
-        .await
-        .unwrap();
-    assert!(saved.contains("Limits saved"), "{saved}");
+    let panel = panel_with_server_limit(&client, &seeded, "60").await;
     storm(&client, &seeded, panel, &seeded.member_ids[..50]).await;
     let full = bot.store().load_guild(seeded.guild_id).await.unwrap();
     assert!(full.settings.overflow_categories.is_empty());

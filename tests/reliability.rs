@@ -840,7 +840,7 @@ async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
 
 use ticketeer::{
     actors::{Bot, BotConfig},
-    sim::{self, Faults, RateLimitMode, SimConfig, SimHandle},
+    sim::{self, Faults, RateLimitMode, SimConfig, SimHandle, SimStats},
 };
 
 async fn start_sim() -> SimHandle {
@@ -926,16 +926,7 @@ async fn assert_consistent(client: &SimClient, w: &World, bot: &Bot) -> usize {
 /// bot's sliding-window pace (`global_pace`) waits 1.1 s instead.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_slow_first_request_does_not_push_a_burst_over_the_global_limit() {
-    let sim = sim::start(SimConfig {
-        rate_limits: RateLimitMode::Discord,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator");
-    let mut guilds = Vec::new();
-    for _ in 0..10 {
-        guilds.push(sim.seed_guild(1).await.guild_id);
-    }
+    let (sim, guilds) = limited_sim_with_guilds(10).await;
     ticketeer::actors::root::install_crypto_provider();
     let discord = ticketeer::discord::Discord::connect("pace-token", Some(&sim.http_url()), true)
         .await
@@ -944,27 +935,53 @@ async fn a_slow_first_request_does_not_push_a_burst_over_the_global_limit() {
     // Let the windows that connecting opened run out on both sides.
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     let before = client.stats().await.expect("stats");
+    set_latency(&client, 40).await;
+    discord.guild_role_ids(guilds[0]).await.expect("first read");
+    set_latency(&client, 0).await;
+    // 99 more at once (10 per guild, far under the per-route limit): 49 fit the first window.
+    read_roles_at_once(&discord, &guilds, 99).await;
+    assert_no_429s_since(&client, &before).await;
+    sim.shutdown().await;
+}
+
+/// A simulator with Discord's limits on and `count` one-member guilds.
+async fn limited_sim_with_guilds(count: usize) -> (SimHandle, Vec<u64>) {
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Discord,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let mut guilds = Vec::new();
+    for _ in 0..count {
+        guilds.push(sim.seed_guild(1).await.guild_id);
+    }
+    (sim, guilds)
+}
+
+async fn set_latency(client: &SimClient, latency_ms: u64) {
     client
         .set_faults(&Faults {
-            latency_ms: 40,
+            latency_ms,
             ..Faults::default()
         })
         .await
         .expect("faults");
-    discord.guild_role_ids(guilds[0]).await.expect("first read");
-    client
-        .set_faults(&Faults::default())
-        .await
-        .expect("faults off");
-    // 99 more at once (10 per guild, far under the per-route limit): 49 fit the first window.
+}
+
+/// `count` role reads over `guilds` in turn, all sent at once; each must succeed.
+async fn read_roles_at_once(discord: &ticketeer::discord::Discord, guilds: &[u64], count: usize) {
     let reads = guilds
         .iter()
         .cycle()
-        .take(99)
+        .take(count)
         .map(|g| discord.guild_role_ids(*g));
     for result in join_all(reads).await {
         result.expect("roles read");
     }
+}
+
+async fn assert_no_429s_since(client: &SimClient, before: &SimStats) {
     let after = client.stats().await.expect("stats");
     assert_eq!(
         after.rate_limited - before.rate_limited,
@@ -972,7 +989,6 @@ async fn a_slow_first_request_does_not_push_a_burst_over_the_global_limit() {
         "429s: {:?}",
         after.rate_limited_per_route
     );
-    sim.shutdown().await;
 }
 
 /// The two requests `Discord::connect` makes count in twilight's first one-second window, so
@@ -981,50 +997,19 @@ async fn a_slow_first_request_does_not_push_a_burst_over_the_global_limit() {
 /// last 2 until its window turned and send them into the end of Discord's first one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_burst_right_after_connecting_stays_under_the_global_limit() {
-    let sim = sim::start(SimConfig {
-        rate_limits: RateLimitMode::Discord,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator");
-    let mut guilds = Vec::new();
-    for _ in 0..10 {
-        guilds.push(sim.seed_guild(1).await.guild_id);
-    }
+    let (sim, guilds) = limited_sim_with_guilds(10).await;
     let client = sim.client();
     let before = client.stats().await.expect("stats");
-    client
-        .set_faults(&Faults {
-            latency_ms: 40,
-            ..Faults::default()
-        })
-        .await
-        .expect("faults");
+    set_latency(&client, 40).await;
     ticketeer::actors::root::install_crypto_provider();
     let discord = ticketeer::discord::Discord::connect("burst-token", Some(&sim.http_url()), true)
         .await
         .expect("connect");
-    client
-        .set_faults(&Faults::default())
-        .await
-        .expect("faults off");
+    set_latency(&client, 0).await;
     // 60 reads at once (6 per guild, under the per-route limit): with the two of connecting,
     // more than one second's worth.
-    let reads = guilds
-        .iter()
-        .cycle()
-        .take(60)
-        .map(|g| discord.guild_role_ids(*g));
-    for result in join_all(reads).await {
-        result.expect("roles read");
-    }
-    let after = client.stats().await.expect("stats");
-    assert_eq!(
-        after.rate_limited - before.rate_limited,
-        0,
-        "429s: {:?}",
-        after.rate_limited_per_route
-    );
+    read_roles_at_once(&discord, &guilds, 60).await;
+    assert_no_429s_since(&client, &before).await;
     sim.shutdown().await;
 }
 
