@@ -674,7 +674,6 @@ fn is_live(state: TicketState) -> bool {
     )
 }
 
-/// A table that was never created reads as empty (a file from before the table existed).
 /// The DM cache as the file holds it: the whole table when it fits, else empty and incomplete.
 fn load_dm_cache(db: &Database) -> Result<DmCache, StoreError> {
     let txn = db.begin_read().map_err(db_err)?;
@@ -698,6 +697,7 @@ fn load_dm_cache(db: &Database) -> Result<DmCache, StoreError> {
     })
 }
 
+/// A table that was never created reads as empty (a file from before the table existed).
 fn open_ro<K: redb::Key + 'static, V: redb::Value + 'static>(
     txn: &ReadTransaction,
     def: TableDefinition<K, V>,
