@@ -219,11 +219,11 @@ macro_rules! retry_idempotent {
 }
 
 /// [`retry_idempotent!`] for a route under Discord's global limit: every attempt waits for its
-/// place in the bot's global pace first (see `global_pace`).
+/// place in `$pace` (the bot's [`GlobalPace`]) first.
 macro_rules! retry_limited {
-    ($discord:expr, $what:expr, $call:expr) => {
+    ($pace:expr, $what:expr, $call:expr) => {
         retry_idempotent!($what, async {
-            $discord.global.admit().await;
+            $pace.admit().await;
             $call.await
         })
     };
@@ -557,18 +557,16 @@ impl Discord {
         // missed them let a burst right after start exhaust twilight's window, which then sent
         // what it held in one go into Discord's next one (50 429s in one rate-limited run).
         let global = GlobalPace::discord(ratelimiter || api_base.is_none());
-        let me = retry_idempotent!("current_user", async {
-            global.admit().await;
-            http.current_user().await
-        })?;
+        let me = retry_limited!(global, "current_user", http.current_user())?;
         // Whether this Discord sends rate-limit headers at all decides how the gate works.
         let gate = RouteGate::default();
         gate.learn("GET users/@me", me.headers());
         let me = me.model().await?;
-        let app = retry_idempotent!("current_user_application", async {
-            global.admit().await;
-            http.current_user_application().await
-        })?
+        let app = retry_limited!(
+            global,
+            "current_user_application",
+            http.current_user_application()
+        )?
         .model()
         .await?;
         let callbacks = Arc::new(Self::callback_client(token, api_base, timeout));
@@ -602,7 +600,7 @@ impl Discord {
         let _turn = self.turn().await;
         let interaction = self.http.interaction(self.application_id);
         retry_limited!(
-            self,
+            self.global,
             "set_global_commands",
             interaction.set_global_commands(commands)
         )?;
@@ -906,7 +904,7 @@ impl Discord {
     pub async fn guild_channels(&self, guild: u64) -> DiscordResult<Vec<ChannelSummary>> {
         let _turn = self.turn().await;
         let response = retry_limited!(
-            self,
+            self.global,
             "guild_channels",
             self.http.guild_channels(Id::<GuildMarker>::new(guild))
         )?;
@@ -928,7 +926,7 @@ impl Discord {
     pub async fn guild_role_ids(&self, guild: u64) -> DiscordResult<Vec<u64>> {
         let _turn = self.turn().await;
         let response = retry_limited!(
-            self,
+            self.global,
             "roles",
             self.http.roles(Id::<GuildMarker>::new(guild))
         )?;
@@ -961,7 +959,7 @@ impl Discord {
         let overwrites = to_twilight_overwrites(overwrites);
         let _turn = self.turn().await;
         retry_limited!(
-            self,
+            self.global,
             "update_channel_overwrites",
             self.http
                 .update_channel(Id::<ChannelMarker>::new(channel))
@@ -973,7 +971,7 @@ impl Discord {
     pub async fn move_channel(&self, channel: u64, parent: u64) -> DiscordResult<()> {
         let _turn = self.turn().await;
         retry_limited!(
-            self,
+            self.global,
             "move_channel",
             self.http
                 .update_channel(Id::<ChannelMarker>::new(channel))
@@ -986,7 +984,7 @@ impl Discord {
     pub async fn delete_channel(&self, channel: u64, reason: &str) -> DiscordResult<()> {
         let _turn = self.turn().await;
         let result = retry_limited!(
-            self,
+            self.global,
             "delete_channel",
             self.http
                 .delete_channel(Id::<ChannelMarker>::new(channel))
@@ -1026,7 +1024,7 @@ impl Discord {
         let key = format!("POST channels/{channel}/messages");
         let turn = self.gate.admit(&key).await;
         let slot = self.turn().await;
-        let response = retry_limited!(self, "create_message", {
+        let response = retry_limited!(self.global, "create_message", {
             let request = self.http.create_message(channel_id).payload_json(&payload);
             if message.attachments.is_empty() {
                 request
@@ -1044,7 +1042,7 @@ impl Discord {
     pub async fn delete_message(&self, channel: u64, message: u64) -> DiscordResult<()> {
         let _turn = self.turn().await;
         let result = retry_limited!(
-            self,
+            self.global,
             "delete_message",
             self.http
                 .delete_message(Id::<ChannelMarker>::new(channel), Id::new(message))
@@ -1066,7 +1064,7 @@ impl Discord {
             let page = match before {
                 None => {
                     retry_limited!(
-                        self,
+                        self.global,
                         "channel_messages",
                         self.http.channel_messages(channel_id).limit(100)
                     )?
@@ -1075,7 +1073,7 @@ impl Discord {
                 }
                 Some(b) => {
                     retry_limited!(
-                        self,
+                        self.global,
                         "channel_messages",
                         self.http.channel_messages(channel_id).before(b).limit(100)
                     )?
@@ -1101,7 +1099,7 @@ impl Discord {
         let turn = self.gate.admit(KEY).await;
         let slot = self.turn().await;
         let response = retry_limited!(
-            self,
+            self.global,
             "create_private_channel",
             self.http
                 .create_private_channel(Id::<UserMarker>::new(user))
