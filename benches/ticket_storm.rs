@@ -1730,6 +1730,36 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
+/// The figures both bots report, under the same keys (Ticketeer's at the top level of the JSON,
+/// the null bot's under `null_bot`).
+fn phase_report(
+    f: &PhaseFigures,
+    tickets_per_s: f64,
+    answers_per_s: f64,
+) -> serde_json::Map<String, Value> {
+    let tickets = f.tickets.max(1) as f64;
+    let report = json!({
+        "tickets": f.tickets,
+        "tickets_per_s": tickets_per_s,
+        "answers_per_s": answers_per_s,
+        "cpu_ms_per_ticket": f.cpu_ms_per_ticket(),
+        "ack_ms": summary(&f.ack),
+        "click_to_channel_ms": summary(&f.channel),
+        "click_to_answer_ms": summary(&f.answer),
+        "rest_calls_per_ticket": f.rest.total as f64 / tickets,
+        "limited_rest_calls_per_ticket": f.rest.limited as f64 / tickets,
+        "errors": f.errors,
+        "error_samples": f.error_samples,
+        "elapsed_ms": f.elapsed.as_millis() as u64,
+        "rate_limited_429s": f.rest.rate_limited,
+        "rate_limited_429s_per_route": f.rest.rate_limited_per_route,
+    });
+    match report {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
 fn sum_of(rounds: &[Round], key: &str) -> u64 {
     rounds
         .iter()
@@ -1835,22 +1865,11 @@ async fn run(params: Params) -> Result<bool, String> {
             "{missing} of {expected} clicks did not end in a ticket"
         ));
     }
-    let null_report = json!({
-        "tickets": nullbot.tickets,
-        "tickets_per_s": null_tickets_per_s,
-        "answers_per_s": null_answers_per_s,
-        "cpu_ms_per_ticket": nullbot.cpu_ms_per_ticket(),
-        "ack_ms": summary(&nullbot.ack),
-        "click_to_channel_ms": summary(&nullbot.channel),
-        "click_to_answer_ms": summary(&nullbot.answer),
-        "rest_calls_per_ticket": nullbot.rest.total as f64 / null_tickets,
-        "limited_rest_calls_per_ticket": nullbot.rest.limited as f64 / null_tickets,
-        "errors": nullbot.errors,
-        "error_samples": nullbot.error_samples,
-        "elapsed_ms": nullbot.elapsed.as_millis() as u64,
-        "rate_limited_429s": nullbot.rest.rate_limited,
-        "rate_limited_429s_per_route": nullbot.rest.rate_limited_per_route,
-    });
+    let null_report = Value::Object(phase_report(
+        &nullbot,
+        null_tickets_per_s,
+        null_answers_per_s,
+    ));
     let params_report = json!({
         "guilds": params.guilds,
         "clickers_per_guild": params.clickers,
@@ -1866,29 +1885,17 @@ async fn run(params: Params) -> Result<bool, String> {
             Delivery::Burst => json!("burst"),
         },
     });
-    let report = json!({
-        "tickets_per_s": bot_tickets_per_s,
+    // The bot's figures at the top level, with what only it has beside them.
+    let mut report = phase_report(&bot, bot_tickets_per_s, bot_answers_per_s);
+    let only_the_bot = json!({
         "null_bot_tickets_per_s": null_tickets_per_s,
         "ratio": ratio,
         "rounds": per_round,
-        "cpu_ms_per_ticket": bot.cpu_ms_per_ticket(),
-        "ack_ms": summary(&bot.ack),
-        "click_to_channel_ms": summary(&bot.channel),
-        "click_to_answer_ms": summary(&bot.answer),
-        "rest_calls_per_ticket": rest_per_ticket,
-        "limited_rest_calls_per_ticket": limited_per_ticket,
         "commits_per_ticket": commits_per_ticket,
         "peak_rss_bytes": peak,
-        "errors": bot.errors,
         "invariants_ok": invariants_ok,
         "broken_invariants": broken,
-        "error_samples": bot.error_samples,
-        "tickets": bot.tickets,
-        "answers_per_s": bot_answers_per_s,
         "answers_via_waiting_line": bot.in_line,
-        "elapsed_ms": bot.elapsed.as_millis() as u64,
-        "rate_limited_429s": bot.rest.rate_limited,
-        "rate_limited_429s_per_route": bot.rest.rate_limited_per_route,
         "discord_bound_tickets_per_s": if params.rate_limited() { json!(discord_bound) } else { Value::Null },
         "discord_bound": if params.rate_limited() {
             json!({
@@ -1910,6 +1917,10 @@ async fn run(params: Params) -> Result<bool, String> {
         "null_bot": null_report,
         "params": params_report,
     });
+    if let Value::Object(extra) = only_the_bot {
+        report.extend(extra);
+    }
+    let report = Value::Object(report);
     let dir = target_dir();
     let path = dir.join("ticket_storm.json");
     let written = std::fs::create_dir_all(&dir).and_then(|_| {
