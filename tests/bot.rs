@@ -82,6 +82,14 @@ async fn one_guild(name: &str, members: usize) -> OneGuild {
     }
 }
 
+/// [`one_guild`] with the staff role configured and the panel posted: the panel's message id.
+async fn staffed_guild_with_panel(name: &str, members: usize) -> (OneGuild, u64) {
+    let guild = one_guild(name, members).await;
+    configure_staff(&guild.client, &guild.seeded).await;
+    let panel = post_panel(&guild.client, &guild.seeded).await;
+    (guild, panel)
+}
+
 async fn post_panel(client: &SimClient, seeded: &SeededGuild) -> u64 {
     driver::post_panel(client, seeded)
         .await
@@ -160,15 +168,16 @@ fn ticket_channels(channels: &[Value]) -> Vec<(String, u64)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_ticket_is_private_welcomed_dmed_closed_and_deleted() {
-    let OneGuild {
-        sim,
-        client,
-        seeded,
-        dir,
-        bot,
-    } = one_guild("life", 5).await;
-    configure_staff(&client, &seeded).await;
-    let panel = post_panel(&client, &seeded).await;
+    let (
+        OneGuild {
+            sim,
+            client,
+            seeded,
+            dir,
+            bot,
+        },
+        panel,
+    ) = staffed_guild_with_panel("life", 5).await;
     let opener = seeded.member_ids[0];
     let bystander = seeded.member_ids[1];
 
@@ -316,15 +325,16 @@ async fn quiet_stats(client: &SimClient) -> sim::client::SimStats {
 /// ticket, 3 for every later one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
-    let OneGuild {
-        sim,
-        client,
-        seeded,
-        dir,
-        bot,
-    } = one_guild("budget", 3).await;
-    configure_staff(&client, &seeded).await;
-    let panel = post_panel(&client, &seeded).await;
+    let (
+        OneGuild {
+            sim,
+            client,
+            seeded,
+            dir,
+            bot,
+        },
+        panel,
+    ) = staffed_guild_with_panel("budget", 3).await;
     let member = seeded.member_ids[0];
 
     let before = quiet_stats(&client).await;
@@ -370,15 +380,16 @@ async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn delete_by_the_opener_is_refused_by_the_bot() {
-    let OneGuild {
-        sim,
-        client,
-        seeded,
-        dir,
-        bot,
-    } = one_guild("opener-delete", 3).await;
-    configure_staff(&client, &seeded).await;
-    let panel = post_panel(&client, &seeded).await;
+    let (
+        OneGuild {
+            sim,
+            client,
+            seeded,
+            dir,
+            bot,
+        },
+        panel,
+    ) = staffed_guild_with_panel("opener-delete", 3).await;
     let opener = seeded.member_ids[0];
     let (_, text) = click_open(&client, &seeded, panel, opener).await;
     let channel = channel_from_link(&text).unwrap();
