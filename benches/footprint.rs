@@ -785,6 +785,7 @@ async fn parent(p: Params) -> Result<bool, String> {
 }
 
 fn main() -> ExitCode {
+    ticketeer::allocator::return_freed_memory_promptly();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

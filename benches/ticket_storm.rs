@@ -2077,6 +2077,9 @@ async fn run(params: Params) -> Result<bool, String> {
 static ALLOCATOR: MiMalloc = MiMalloc;
 
 fn main() -> ExitCode {
+    // The allocator tuned as the binary tunes it (src/main.rs); it is process-wide, so the null
+    // bot runs with the same settings.
+    ticketeer::allocator::return_freed_memory_promptly();
     // The bot's own log, when asked for (`RUST_LOG=warn cargo bench ...`): quiet by default so
     // the table and the progress bar stay readable.
     if std::env::var_os("RUST_LOG").is_some() {

@@ -17,6 +17,7 @@
 
 pub mod acks_first;
 pub mod actors;
+pub mod allocator;
 pub mod cli;
 pub mod demo;
 pub mod discord;

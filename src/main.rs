@@ -8,10 +8,12 @@ use tracing_subscriber::EnvFilter;
 
 /// mimalloc instead of glibc's malloc: under a burst of thousands of clicks, glibc's arena locks
 /// and consolidation took a fifth of the CPU, and mimalloc doubled tickets/s (docs/benchmarks.md).
+/// `main` first tells it to give freed memory back promptly (`ticketeer::allocator`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    ticketeer::allocator::return_freed_memory_promptly();
     let cli = Cli::parse();
     // The demo draws a progress bar: only warnings interrupt it.
     let default_filter = match cli.command {
