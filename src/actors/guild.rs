@@ -135,7 +135,8 @@ pub struct Book {
     pub open_by_member: FxHashMap<Snowflake, u32>,
     /// Ticket channels per category: Discord refuses a 51st channel in one category.
     category_load: FxHashMap<Snowflake, u32>,
-    /// Recent open clicks per member: a double click must not open two tickets.
+    /// Open clicks per member still being provisioned (at most `DOUBLE_CLICK_WINDOW` old): a
+    /// double click must not open two tickets.
     recent_opens: FxHashMap<Snowflake, Instant>,
     /// Actor id → ticket number, to know which ticket a supervision event is about.
     actor_tickets: FxHashMap<ractor::ActorId, u64>,
@@ -222,7 +223,8 @@ const LINE_TICK: Duration = Duration::from_secs(2);
 /// When a member who is still waiting first hears their place.
 const FIRST_LINE_TICK: Duration = Duration::from_millis(500);
 
-/// Two clicks of one member closer than this are one click.
+/// Two clicks of one member closer than this are one click, unless the first ticket finished
+/// opening in between.
 const DOUBLE_CLICK_WINDOW: Duration = Duration::from_secs(2);
 
 pub struct GuildActor;
@@ -554,6 +556,11 @@ impl GuildState {
         });
         let was_open = entry.state.is_open();
         let is_open = record.state.is_open();
+        if entry.state == TicketState::Provisioning && record.state != TicketState::Provisioning {
+            // The open a double click would repeat is done: the member's next click is a new
+            // request (the limits decide it), not "already being opened".
+            book.recent_opens.remove(&record.opener);
+        }
         let alive = |s: TicketState| {
             matches!(
                 s,
