@@ -9,7 +9,9 @@
 //!
 //! Flags: `--guilds N` (20) `--clickers N` (per guild, 50) `--rate-limits off|discord` (off)
 //! `--durability immediate|none` (immediate) `--topics` `--rate N` (steady clicks per second)
-//! `--burst` (every click in one batch) `--split` (the bot as a child process) `--rounds N` (3).
+//! `--burst` (every click in one batch) `--split` (the bot as a child process) `--rounds N` (3)
+//! `--tickets-per-member N` (1: each member clicks again once every answer and DM of the
+//! previous wave is in, so later tickets show what a returning member costs).
 //! Writes `target/ticket_storm.json`; exits non-zero when an invariant breaks.
 //! docs/benchmarks.md explains every figure.
 
@@ -92,6 +94,8 @@ struct Params {
     /// Ticketeer and null-bot phases run this many times, alternating which goes first, so a
     /// drift of the shared machine's speed between two phases does not become the ratio.
     rounds: usize,
+    /// Waves of clicks per phase: every member opens this many tickets, one per wave.
+    tickets_per_member: usize,
 }
 
 impl Params {
@@ -105,6 +109,7 @@ impl Params {
             split: false,
             delivery: Delivery::Concurrent,
             rounds: 3,
+            tickets_per_member: 1,
         };
         let mut args = args.peekable();
         while let Some(arg) = args.next() {
@@ -141,6 +146,11 @@ impl Params {
                         .parse()
                         .map_err(|_| "--rounds takes a number".to_string())?
                 }
+                "--tickets-per-member" => {
+                    p.tickets_per_member = value("--tickets-per-member")?
+                        .parse()
+                        .map_err(|_| "--tickets-per-member takes a number".to_string())?
+                }
                 "--topics" => p.topics = true,
                 "--split" => p.split = true,
                 "--burst" => p.delivery = Delivery::Burst,
@@ -156,11 +166,16 @@ impl Params {
                 other => return Err(format!("unknown argument {other}")),
             }
         }
-        if p.guilds == 0 || p.clickers == 0 || p.rounds == 0 {
-            return Err("--guilds, --clickers and --rounds must be at least 1".into());
+        if p.guilds == 0 || p.clickers == 0 || p.rounds == 0 || p.tickets_per_member == 0 {
+            return Err(
+                "--guilds, --clickers, --rounds and --tickets-per-member must be at least 1".into(),
+            );
         }
-        if p.clickers > 500 {
-            return Err("--clickers is at most 500 (the largest per-server limit)".into());
+        if p.tickets_per_guild() > 500 {
+            return Err(
+                "--clickers × --tickets-per-member is at most 500 (the largest per-server limit)"
+                    .into(),
+            );
         }
         if p.topics && p.delivery != Delivery::Concurrent {
             return Err("--topics goes with neither --rate nor --burst".into());
@@ -173,7 +188,11 @@ impl Params {
     }
 
     fn tickets(&self) -> usize {
-        self.guilds * self.clickers
+        self.guilds * self.tickets_per_guild()
+    }
+
+    fn tickets_per_guild(&self) -> usize {
+        self.clickers * self.tickets_per_member
     }
 
     /// How long a phase may take before the benchmark gives up on the stragglers.
@@ -235,18 +254,26 @@ fn window_time(calls: f64, rule: sim::ratelimit::Rule) -> f64 {
 }
 
 /// `limited` is the storm's limited calls that were served (429s excluded). The workload needs
-/// per guild one channel per ticket plus the tickets category, and one DM channel per ticket
-/// (every opener is new, so no DM channel is cached).
+/// per guild one channel per ticket plus its tickets categories, and one DM channel per member
+/// (a member's later tickets reuse it).
 fn discord_bound(params: &Params, limited: f64) -> Bound {
     let table = sim::RateLimitTable::default();
     let tickets = params.tickets() as f64;
     let global = sim::ratelimit::Rule::per(table.global_per_second, 1_000);
     Bound {
         global_s: window_time(limited, global),
-        channel_create_s: window_time(params.clickers as f64 + 1.0, table.channel_create),
-        dm_create_s: window_time(tickets, table.dm_create),
+        channel_create_s: window_time(
+            (params.tickets_per_guild() as u64 + categories_for(params)) as f64,
+            table.channel_create,
+        ),
+        dm_create_s: window_time((params.guilds * params.clickers) as f64, table.dm_create),
         tickets,
     }
+}
+
+/// Tickets categories a guild needs: Discord holds at most 50 channels in one.
+fn categories_for(params: &Params) -> u64 {
+    (params.tickets_per_guild() as u64).div_ceil(CATEGORY_CAPACITY)
 }
 
 /// Percentiles of one latency, in milliseconds.
@@ -292,10 +319,14 @@ struct Target {
 #[derive(Debug)]
 struct Storm {
     results: Vec<ClickResult>,
+    /// `results[..first_wave_clicks]` are every member's first click.
+    first_wave_clicks: usize,
     elapsed: Duration,
     /// Time until every answer was seen (before waiting for the DMs).
     answers_elapsed: Duration,
     before: SimStats,
+    /// Once the first wave's answers and DMs were in.
+    after_first_wave: SimStats,
     after: SimStats,
 }
 
@@ -617,15 +648,61 @@ async fn set_up_guilds(
 
 /// Every member of every guild clicks at once, `IN_FLIGHT` at a time; returns when every
 /// answer arrived and every DM went out (or the deadline passed).
+/// Every member clicks once per wave (`--tickets-per-member`); a wave starts once every answer
+/// and DM of the one before is in, so a member's later tickets find their DM channel known.
 async fn storm(client: &SimClient, targets: &[Target], params: &Params, label: &str) -> Storm {
     let before = client.stats().await.unwrap_or_default();
-    let messages_before = message_posts(&before);
     let bar = progress(params.tickets(), label);
-    let permits = Arc::new(Semaphore::new(IN_FLIGHT));
     let deadline = Instant::now() + params.phase_deadline();
     let start = Instant::now();
+    let mut results = Vec::with_capacity(params.tickets());
+    let mut answers_elapsed = Duration::ZERO;
+    let mut after = before.clone();
+    let mut after_first_wave = None;
+    for _ in 0..params.tickets_per_member {
+        let wave_results = wave(client, targets, params, &bar, deadline).await;
+        answers_elapsed = start.elapsed();
+        // End to end includes the welcome message and the DM, which may land after the answer.
+        let opened = wave_results.iter().filter(|r| r.channel.is_some()).count() as u64;
+        let messages_before = message_posts(&after);
+        after = client.stats().await.unwrap_or_default();
+        while message_posts(&after).saturating_sub(messages_before) < 2 * opened
+            && Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            after = client.stats().await.unwrap_or_default();
+        }
+        results.extend(wave_results);
+        if after_first_wave.is_none() {
+            after_first_wave = Some((after.clone(), results.len()));
+        }
+    }
+    bar.finish();
+    let elapsed = start.elapsed();
+    let (after_first_wave, first_wave_clicks) = after_first_wave.unwrap_or((after.clone(), 0));
+    Storm {
+        results,
+        first_wave_clicks,
+        elapsed,
+        answers_elapsed,
+        before,
+        after_first_wave,
+        after,
+    }
+}
+
+/// One click of every member, delivered as `params.delivery` says; returns when every click
+/// was followed to its answer (or the deadline).
+async fn wave(
+    client: &SimClient,
+    targets: &[Target],
+    params: &Params,
+    bar: &ProgressBar,
+    deadline: Instant,
+) -> Vec<ClickResult> {
+    let permits = Arc::new(Semaphore::new(IN_FLIGHT));
     // Round-robin over guilds so the burst hits every guild at once, not one after another.
-    let mut jobs = Vec::with_capacity(params.tickets());
+    let mut jobs = Vec::with_capacity(params.guilds * params.clickers);
     for i in 0..params.clickers {
         for t in targets {
             jobs.push((t.clone(), t.seeded.member_ids[i], i));
@@ -701,25 +778,7 @@ async fn storm(client: &SimClient, targets: &[Target], params: &Params, label: &
             }),
         }
     }
-    let answers_elapsed = start.elapsed();
-    bar.finish();
-    // End to end includes the welcome message and the DM, which may land after the answer.
-    let opened = results.iter().filter(|r| r.channel.is_some()).count() as u64;
-    let mut after = client.stats().await.unwrap_or_default();
-    while message_posts(&after).saturating_sub(messages_before) < 2 * opened
-        && Instant::now() < deadline
-    {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-        after = client.stats().await.unwrap_or_default();
-    }
-    let elapsed = start.elapsed();
-    Storm {
-        results,
-        elapsed,
-        answers_elapsed,
-        before,
-        after,
-    }
+    results
 }
 
 /// Messages the simulator posted: a 429'd attempt is no message (and once counted as one, it
@@ -921,12 +980,14 @@ async fn open_setup(
     answer_text(client, id, "").await
 }
 
-/// Raises the server limit when more than the default 50 members will click, and adds topics.
+/// Raises the limits when a guild will hold more than the default 50 open tickets or a member
+/// more than one, and adds topics.
 async fn configure(client: &SimClient, g: &SeededGuild, params: &Params) -> Result<(), String> {
     let (gid, c, owner) = (g.guild_id, g.general_channel_id, g.owner_id);
-    if params.clickers > 50 {
+    if params.tickets_per_guild() > 50 || params.tickets_per_member > 1 {
         open_setup(client, g, SetupChoice::Limits).await?;
-        let per_guild = params.clickers.to_string();
+        let per_member = params.tickets_per_member.to_string();
+        let per_guild = params.tickets_per_guild().max(50).to_string();
         let id = client
             .submit_modal(
                 gid,
@@ -934,7 +995,7 @@ async fn configure(client: &SimClient, g: &SeededGuild, params: &Params) -> Resu
                 owner,
                 &custom_id::encode(&Action::LimitsModal),
                 &[
-                    (fields::LIMIT_PER_MEMBER, "1"),
+                    (fields::LIMIT_PER_MEMBER, &per_member),
                     (fields::LIMIT_PER_GUILD, &per_guild),
                 ],
             )
@@ -993,6 +1054,10 @@ struct PhaseFigures {
     answer: Histogram<u64>,
     channel: Histogram<u64>,
     rest: RestCounts,
+    /// The part of `rest` spent on members' later tickets (waves after the first), and those
+    /// tickets: what a returning member costs.
+    returning_rest: RestCounts,
+    returning_tickets: u64,
     errors: u64,
     error_samples: Vec<String>,
     elapsed: Duration,
@@ -1024,7 +1089,9 @@ fn figures(storm: &Storm) -> PhaseFigures {
     }
     let rest = rest_delta(&storm.before, &storm.after);
     errors += rest.failed_interactions;
-    let tickets = storm.results.iter().filter(|r| r.channel.is_some()).count() as u64;
+    let opened = |results: &[ClickResult]| results.iter().filter(|r| r.channel.is_some()).count();
+    let tickets = opened(&storm.results) as u64;
+    let returning_tickets = opened(&storm.results[storm.first_wave_clicks..]) as u64;
     PhaseFigures {
         tickets,
         tickets_per_s: tickets as f64 / storm.elapsed.as_secs_f64(),
@@ -1033,6 +1100,8 @@ fn figures(storm: &Storm) -> PhaseFigures {
         answer,
         channel,
         rest,
+        returning_rest: rest_delta(&storm.after_first_wave, &storm.after),
+        returning_tickets,
         errors,
         error_samples,
         elapsed: storm.elapsed,
@@ -1418,6 +1487,9 @@ struct NullBot {
     /// The categories each guild's tickets go in, made at setup: Discord holds at most 50
     /// channels per category, so ticket `n` goes in category `(n - 1) / 50`.
     categories: Mutex<HashMap<u64, Vec<u64>>>,
+    /// Member → DM channel, as Ticketeer keeps them: a member's later tickets skip
+    /// `POST /users/@me/channels`.
+    dm_channels: Mutex<HashMap<u64, u64>>,
     errors: AtomicU64,
     topics: bool,
 }
@@ -1518,9 +1590,24 @@ impl NullBot {
         if let Err(e) = self.discord.edit_original(&token, &text, &[]).await {
             self.error("answer", e);
         }
-        let dm = match self.discord.open_dm(user).await {
-            Ok(dm) => dm,
-            Err(e) => return self.error("open DM", e),
+        let known = self
+            .dm_channels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&user)
+            .copied();
+        let dm = match known {
+            Some(dm) => dm,
+            None => match self.discord.open_dm(user).await {
+                Ok(dm) => {
+                    self.dm_channels
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(user, dm);
+                    dm
+                }
+                Err(e) => return self.error("open DM", e),
+            },
         };
         let message = OutgoingMessage {
             content: Some(text),
@@ -1548,6 +1635,7 @@ async fn start_null_bot(
         discord: discord.clone(),
         counters: Mutex::new(HashMap::new()),
         categories: Mutex::new(HashMap::new()),
+        dm_channels: Mutex::new(HashMap::new()),
         errors: AtomicU64::new(0),
         topics: params.topics,
     });
@@ -1589,7 +1677,7 @@ async fn start_null_bot(
     for g in &guilds {
         let bot = discord.bot_user_id();
         let mut categories = Vec::new();
-        for _ in 0..(params.clickers as u64).div_ceil(CATEGORY_CAPACITY) {
+        for _ in 0..categories_for(&params) {
             let category = discord
                 .create_channel(
                     g.guild_id,
@@ -1693,6 +1781,8 @@ impl PhaseFigures {
         let _ = self.channel.add(&other.channel);
         self.tickets += other.tickets;
         self.rest.absorb(other.rest);
+        self.returning_rest.absorb(other.returning_rest);
+        self.returning_tickets += other.returning_tickets;
         self.errors += other.errors;
         self.error_samples.extend(other.error_samples);
         self.error_samples.truncate(5);
@@ -1703,6 +1793,19 @@ impl PhaseFigures {
 
     fn cpu_ms_per_ticket(&self) -> Option<f64> {
         self.cpu_ms.map(|ms| ms / self.tickets.max(1) as f64)
+    }
+
+    /// Limited REST calls per ticket of a member's first ticket (the first wave) and of their
+    /// later ones (`None` with one ticket per member).
+    fn limited_per_ticket_first_and_later(&self) -> (f64, Option<f64>) {
+        let first_tickets = self.tickets.saturating_sub(self.returning_tickets).max(1);
+        let first_calls = self
+            .rest
+            .limited
+            .saturating_sub(self.returning_rest.limited);
+        let later = (self.returning_tickets > 0)
+            .then(|| self.returning_rest.limited as f64 / self.returning_tickets as f64);
+        (first_calls as f64 / first_tickets as f64, later)
     }
 }
 
@@ -1748,6 +1851,8 @@ fn phase_report(
         "click_to_answer_ms": summary(&f.answer),
         "rest_calls_per_ticket": f.rest.total as f64 / tickets,
         "limited_rest_calls_per_ticket": f.rest.limited as f64 / tickets,
+        "limited_rest_calls_per_first_ticket": f.limited_per_ticket_first_and_later().0,
+        "limited_rest_calls_per_later_ticket": f.limited_per_ticket_first_and_later().1,
         "errors": f.errors,
         "error_samples": f.error_samples,
         "elapsed_ms": f.elapsed.as_millis() as u64,
@@ -1873,6 +1978,7 @@ async fn run(params: Params) -> Result<bool, String> {
     let params_report = json!({
         "guilds": params.guilds,
         "clickers_per_guild": params.clickers,
+        "tickets_per_member": params.tickets_per_member,
         "in_flight": IN_FLIGHT,
         "rate_limits": if params.rate_limited() { "discord" } else { "off" },
         "durability": match params.durability { Durability::Immediate => "immediate", Durability::None => "none" },
@@ -1931,9 +2037,10 @@ async fn run(params: Params) -> Result<bool, String> {
     });
     println!();
     println!(
-        "ticket_storm: {} guilds x {} clickers, rate limits {}, durability {}, topics {}",
+        "ticket_storm: {} guilds x {} clickers x {} tickets each, rate limits {}, durability {}, topics {}",
         params.guilds,
         params.clickers,
+        params.tickets_per_member,
         if params.rate_limited() {
             "discord"
         } else {
@@ -1995,6 +2102,18 @@ async fn run(params: Params) -> Result<bool, String> {
         limited_per_ticket,
         nullbot.rest.limited as f64 / null_tickets
     );
+    if params.tickets_per_member > 1 {
+        let first_and_later = |f: &PhaseFigures| {
+            let (first, later) = f.limited_per_ticket_first_and_later();
+            format!("{first:.2} / {:.2}", later.unwrap_or(f64::NAN))
+        };
+        println!(
+            "{:<34} {:>16} {:>16}",
+            "  member's first / later tickets",
+            first_and_later(&bot),
+            first_and_later(&nullbot)
+        );
+    }
     println!(
         "{:<34} {:>16.3} {:>16}",
         "durable commits / ticket", commits_per_ticket, "-"
@@ -2093,7 +2212,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("ticket_storm: {e}");
             eprintln!(
-                "usage: cargo bench --bench ticket_storm -- [--guilds N] [--clickers N] [--rate-limits off|discord] [--durability immediate|none] [--topics] [--rate N | --burst] [--split]"
+                "usage: cargo bench --bench ticket_storm -- [--guilds N] [--clickers N] [--rate-limits off|discord] [--durability immediate|none] [--topics] [--rate N | --burst] [--split] [--rounds N] [--tickets-per-member N]"
             );
             return ExitCode::from(2);
         }
