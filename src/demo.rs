@@ -118,7 +118,7 @@ async fn scenario(client: &SimClient, seeded: &sim::SeededGuild) -> Tally {
         return tally;
     }
     bar.inc(1);
-    let log = match set_log_channel(client, seeded).await {
+    let log = match driver::set_log_channel(client, seeded).await {
         Ok(log) => log,
         Err(error) => {
             failed(&mut tally, &bar, "log channel setup", error);
@@ -247,28 +247,6 @@ async fn scenario(client: &SimClient, seeded: &sim::SeededGuild) -> Tally {
     }
     bar.finish_and_clear();
     tally
-}
-
-/// The owner creates `#ticket-log` and picks it in Setup → Log channel; returns its id.
-async fn set_log_channel(client: &SimClient, g: &sim::SeededGuild) -> DriverResult<u64> {
-    let log = client
-        .create_channel(g.guild_id, "ticket-log", 0, None)
-        .await?;
-    let (hub, _) = driver::open_setup(client, g, "log_channel").await?;
-    let id = driver::owner_selects(
-        client,
-        g,
-        g.general_channel_id,
-        hub,
-        &Action::LogChannelSelect,
-        &[log.to_string()],
-    )
-    .await?;
-    driver::answer_where(client, id, "will be logged", |t| {
-        t.contains("will be logged")
-    })
-    .await?;
-    Ok(log)
 }
 
 /// The owner adds a topic through Setup → Add topic (a modal).

@@ -238,6 +238,28 @@ pub async fn configure_staff(client: &SimClient, g: &SeededGuild) -> DriverResul
     Ok(())
 }
 
+/// The owner creates `#ticket-log` and picks it in Setup → Log channel; returns its id.
+pub async fn set_log_channel(client: &SimClient, g: &SeededGuild) -> DriverResult<u64> {
+    let log = client
+        .create_channel(g.guild_id, "ticket-log", 0, None)
+        .await?;
+    let (hub, _) = open_setup(client, g, "log_channel").await?;
+    let id = owner_selects(
+        client,
+        g,
+        g.general_channel_id,
+        hub,
+        &Action::LogChannelSelect,
+        &[log.to_string()],
+    )
+    .await?;
+    answer_where(client, id, "will be logged", |t| {
+        t.contains("will be logged")
+    })
+    .await?;
+    Ok(log)
+}
+
 /// The owner sets the limits through the limits modal; returns the bot's answer.
 pub async fn set_limits(
     client: &SimClient,

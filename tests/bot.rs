@@ -322,7 +322,7 @@ async fn quiet_stats(client: &SimClient) -> sim::client::SimStats {
 /// The REST budget of opening a ticket (log channel off): the channel (overwrites, topic and
 /// category in the one create call), the welcome message, and the DM, whose DM channel is
 /// opened once per member and then taken from the store. 4 limited calls for a member's first
-/// ticket, 3 for every later one.
+/// ticket, 3 for every later one, 4 with the log channel on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
     let (
@@ -351,21 +351,24 @@ async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
         "{first:?}"
     );
 
-    // Close and delete it (staff), so the member may open another.
-    for wanted in [
-        (|a: &Action| matches!(a, Action::Close { .. })) as fn(&Action) -> bool,
-        |a: &Action| matches!(a, Action::Delete { .. }),
-    ] {
-        click_action(&client, seeded.guild_id, channel, seeded.staff_id, wanted)
-            .await
-            .expect("staff action answered");
-    }
+    // Staff closes and deletes it, so the member may open another.
+    let close_and_delete = async |channel: u64| {
+        for wanted in [
+            (|a: &Action| matches!(a, Action::Close { .. })) as fn(&Action) -> bool,
+            |a: &Action| matches!(a, Action::Delete { .. }),
+        ] {
+            click_action(&client, seeded.guild_id, channel, seeded.staff_id, wanted)
+                .await
+                .expect("staff action answered");
+        }
+    };
+    close_and_delete(channel).await;
 
     // At once: the double-click guard ends when the first ticket finished opening, not 2 s
     // after the click (it answered "already being opened" to a member whose ticket was done).
     let before = quiet_stats(&client).await;
     let (_, text) = click_open(&client, &seeded, panel, member).await;
-    assert!(channel_from_link(&text).is_some(), "second ticket: {text}");
+    let channel = channel_from_link(&text).expect("second ticket");
     let second = limited_calls(&before, &quiet_stats(&client).await);
     assert_eq!(
         second,
@@ -374,6 +377,24 @@ async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
             ("POST /guilds/{id}/channels".to_owned(), 1),
         ],
         "second ticket: the DM channel comes from the store"
+    );
+
+    // With a log channel, one more: the open's log entry (4 at most, log on).
+    driver::set_log_channel(&client, &seeded)
+        .await
+        .expect("log channel set");
+    close_and_delete(channel).await;
+    let before = quiet_stats(&client).await;
+    let (_, text) = click_open(&client, &seeded, panel, member).await;
+    assert!(channel_from_link(&text).is_some(), "third ticket: {text}");
+    let third = limited_calls(&before, &quiet_stats(&client).await);
+    assert_eq!(
+        third,
+        vec![
+            ("POST /channels/{id}/messages".to_owned(), 3),
+            ("POST /guilds/{id}/channels".to_owned(), 1),
+        ],
+        "third ticket, log on: welcome, DM and log entry"
     );
     finish(bot, sim, &dir).await;
 }

@@ -11,7 +11,7 @@ use ticketeer::{
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
         model::{GuildSettings, TicketState},
     },
-    driver::{channel_from_link, find_action},
+    driver::{self, channel_from_link, find_action},
     sim::{
         self, RateLimitMode, SeededGuild, SimConfig, SimHandle,
         client::{Faults, NewMember, SimClient},
@@ -322,23 +322,9 @@ impl Env {
     }
 
     async fn set_log_channel(&self) -> u64 {
-        let log = self
-            .client
-            .create_channel(self.g.guild_id, "ticket-log", 0, None)
+        let log = driver::set_log_channel(&self.client, &self.g)
             .await
-            .expect("log channel");
-        let (hub, id) = self.setup(SetupChoice::LogChannel).await;
-        self.response_message(id).await;
-        let id = self
-            .select(
-                self.owner(),
-                self.general(),
-                hub,
-                &Action::LogChannelSelect,
-                &[log.to_string()],
-            )
-            .await;
-        self.answer_containing(id, "will be logged").await;
+            .expect("log channel set");
         assert_eq!(self.settings().await.log_channel, Some(log));
         log
     }
