@@ -200,8 +200,8 @@ impl Params {
         if self.rate_limited() {
             // The slowest bucket a ticket needs (see `discord_bound`) at one call per ticket,
             // with 50% slack for 429 retries, plus start-up.
-            let b = discord_bound(self, 4.0 * self.tickets() as f64);
-            let slowest = b.global_s.max(b.channel_create_s).max(b.dm_create_s);
+            let first = 4.0 * (self.guilds * self.clickers) as f64;
+            let slowest = discord_bound(self, first, self.tickets() as f64 * 4.0).least_s();
             Duration::from_secs_f64(60.0 + 1.5 * slowest)
         } else {
             let schedule = match self.delivery {
@@ -214,34 +214,61 @@ impl Params {
 }
 
 /// What Discord's limits (as the simulator enforces them, `RateLimitTable::default()`: fixed
-/// windows, the first one available at once) allow for this workload, as the seconds each
-/// constraint needs at the least. The bound is `tickets / the longest of them`.
+/// windows, the first one available at once) allow for one wave of clicks, as the seconds each
+/// constraint needs at the least.
 #[derive(Debug, Clone, Copy)]
-struct Bound {
-    /// The global 50 req/s over every limited call of the storm.
+struct WaveBound {
+    /// The global 50 req/s over every limited call of the wave.
     global_s: f64,
     /// Channel creation is bucketed per guild (the guilds run in parallel).
     channel_create_s: f64,
     /// `POST /users/@me/channels` has no major parameter: one bucket for the whole bot.
     dm_create_s: f64,
-    tickets: f64,
 }
 
-impl Bound {
-    /// `(tickets/s, binding constraint)`; infinite when everything fits in the first windows.
-    fn min(&self) -> (f64, &'static str) {
-        let (s, name) = [
+impl WaveBound {
+    /// The longest constraint: the least time the wave takes, and its name.
+    fn least_s(&self) -> (f64, &'static str) {
+        [
             (self.global_s, "global 50 req/s"),
             (self.channel_create_s, "channel creation per guild"),
             (self.dm_create_s, "DM channel creation per bot"),
         ]
         .into_iter()
-        .fold((0.0, "none"), |a, b| if b.0 > a.0 { b } else { a });
-        if s > 0.0 {
-            (self.tickets / s, name)
+        .fold((0.0, "none"), |a, b| if b.0 > a.0 { b } else { a })
+    }
+}
+
+/// The bound of a storm: its waves run one after another (a wave starts once the one before
+/// is done), so their least times add up; the bound is `tickets / that sum`.
+#[derive(Debug, Clone)]
+struct Bound {
+    waves: Vec<WaveBound>,
+    tickets: f64,
+}
+
+impl Bound {
+    fn least_s(&self) -> f64 {
+        self.waves.iter().map(|w| w.least_s().0).sum()
+    }
+
+    /// `(tickets/s, binding constraint of each wave)`; infinite when everything fits in the
+    /// first windows.
+    fn min(&self) -> (f64, String) {
+        let mut names: Vec<&str> = self.waves.iter().map(|w| w.least_s().1).collect();
+        names.dedup();
+        let s = self.least_s();
+        let rate = if s > 0.0 {
+            self.tickets / s
         } else {
-            (f64::INFINITY, name)
-        }
+            f64::INFINITY
+        };
+        (rate, names.join(", then "))
+    }
+
+    /// One constraint's seconds over every wave.
+    fn sum(&self, of: impl Fn(&WaveBound) -> f64) -> f64 {
+        self.waves.iter().map(of).sum()
     }
 }
 
@@ -253,21 +280,39 @@ fn window_time(calls: f64, rule: sim::ratelimit::Rule) -> f64 {
     ((calls / f64::from(rule.limit)).ceil() - 1.0) * rule.window.as_secs_f64()
 }
 
-/// `limited` is the storm's limited calls that were served (429s excluded). The workload needs
-/// per guild one channel per ticket plus its tickets categories, and one DM channel per member
-/// (a member's later tickets reuse it).
-fn discord_bound(params: &Params, limited: f64) -> Bound {
+/// `limited_first` and `limited_later` are one phase's limited calls that were served (429s
+/// excluded) in the first wave and in the later ones. Per guild a wave needs one channel per
+/// clicker plus the tickets categories that fill up; the first wave also one DM channel per
+/// member (a member's later tickets reuse it).
+fn discord_bound(params: &Params, limited_first: f64, limited_later: f64) -> Bound {
     let table = sim::RateLimitTable::default();
-    let tickets = params.tickets() as f64;
     let global = sim::ratelimit::Rule::per(table.global_per_second, 1_000);
+    let categories_after = |wave: usize| (wave * params.clickers).div_ceil(50);
+    let later_waves = params.tickets_per_member.saturating_sub(1).max(1) as f64;
+    let waves = (1..=params.tickets_per_member)
+        .map(|wave| {
+            let channels = params.clickers + categories_after(wave) - categories_after(wave - 1);
+            WaveBound {
+                global_s: window_time(
+                    if wave == 1 {
+                        limited_first
+                    } else {
+                        limited_later / later_waves
+                    },
+                    global,
+                ),
+                channel_create_s: window_time(channels as f64, table.channel_create),
+                dm_create_s: if wave == 1 {
+                    window_time((params.guilds * params.clickers) as f64, table.dm_create)
+                } else {
+                    0.0
+                },
+            }
+        })
+        .collect();
     Bound {
-        global_s: window_time(limited, global),
-        channel_create_s: window_time(
-            (params.tickets_per_guild() as u64 + categories_for(params)) as f64,
-            table.channel_create,
-        ),
-        dm_create_s: window_time((params.guilds * params.clickers) as f64, table.dm_create),
-        tickets,
+        waves,
+        tickets: params.tickets() as f64,
     }
 }
 
@@ -1960,8 +2005,12 @@ async fn run(params: Params) -> Result<bool, String> {
     let limited_per_ticket = bot.rest.limited as f64 / tickets;
     let commits_per_ticket = commits as f64 / tickets;
     let null_tickets = nullbot.tickets.max(1) as f64;
-    let served = bot.rest.limited.saturating_sub(bot.rest.rate_limited) as f64;
-    let bound = discord_bound(&params, served);
+    // One phase's served limited calls (the figures pool every round).
+    let served = |r: &RestCounts| r.limited.saturating_sub(r.rate_limited) as f64;
+    let served_later = served(&bot.returning_rest);
+    let served_first = served(&bot.rest) - served_later;
+    let one_round = |calls: f64| calls / params.rounds as f64;
+    let bound = discord_bound(&params, one_round(served_first), one_round(served_later));
     let (discord_bound, binding) = bound.min();
     let missing = expected.saturating_sub(bot.tickets);
     let invariants_ok = broken.is_empty() && missing == 0;
@@ -2006,9 +2055,14 @@ async fn run(params: Params) -> Result<bool, String> {
         "discord_bound": if params.rate_limited() {
             json!({
                 "binding": binding,
-                "global_min_s": bound.global_s,
-                "channel_create_min_s": bound.channel_create_s,
-                "dm_create_min_s": bound.dm_create_s,
+                "global_min_s": bound.sum(|w| w.global_s),
+                "channel_create_min_s": bound.sum(|w| w.channel_create_s),
+                "dm_create_min_s": bound.sum(|w| w.dm_create_s),
+                "waves": bound.waves.iter().map(|w| json!({
+                    "global_min_s": w.global_s,
+                    "channel_create_min_s": w.channel_create_s,
+                    "dm_create_min_s": w.dm_create_s,
+                })).collect::<Vec<_>>(),
                 "ticketeer_share_of_bound": bot_tickets_per_s / discord_bound,
             })
         } else {
@@ -2159,9 +2213,17 @@ async fn run(params: Params) -> Result<bool, String> {
     }
     if params.rate_limited() {
         println!(
-            "Discord's bound for this workload: {discord_bound:.2} tickets/s (binding: {binding}); least seconds per constraint: global 50 req/s {:.0} s ({limited_per_ticket:.2} limited calls per ticket), channel creation {:.0} s, DM channel creation {:.0} s",
-            bound.global_s, bound.channel_create_s, bound.dm_create_s
+            "Discord's bound for this workload: {discord_bound:.2} tickets/s (binding: {binding}; {limited_per_ticket:.2} limited calls per ticket)",
         );
+        for (i, w) in bound.waves.iter().enumerate() {
+            println!(
+                "  wave {}: least seconds per constraint: global 50 req/s {:.0} s, channel creation {:.0} s, DM channel creation {:.0} s",
+                i + 1,
+                w.global_s,
+                w.channel_create_s,
+                w.dm_create_s
+            );
+        }
         println!(
             "ticketeer reached {:.0}% of the bound; 429s received: {} (null bot {})",
             100.0 * bot_tickets_per_s / discord_bound,
