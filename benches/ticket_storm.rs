@@ -287,11 +287,13 @@ fn window_time(calls: f64, rule: sim::ratelimit::Rule) -> f64 {
 fn discord_bound(params: &Params, limited_first: f64, limited_later: f64) -> Bound {
     let table = sim::RateLimitTable::default();
     let global = sim::ratelimit::Rule::per(table.global_per_second, 1_000);
-    let categories_after = |wave: usize| (wave * params.clickers).div_ceil(50);
+    let categories_after =
+        |wave: usize| (wave as u64 * params.clickers as u64).div_ceil(CATEGORY_CAPACITY);
     let later_waves = params.tickets_per_member.saturating_sub(1).max(1) as f64;
     let waves = (1..=params.tickets_per_member)
         .map(|wave| {
-            let channels = params.clickers + categories_after(wave) - categories_after(wave - 1);
+            let channels =
+                params.clickers as u64 + categories_after(wave) - categories_after(wave - 1);
             WaveBound {
                 global_s: window_time(
                     if wave == 1 {
@@ -691,10 +693,10 @@ async fn set_up_guilds(
     join_all(setups).await.into_iter().collect()
 }
 
-/// Every member of every guild clicks at once, `IN_FLIGHT` at a time; returns when every
-/// answer arrived and every DM went out (or the deadline passed).
-/// Every member clicks once per wave (`--tickets-per-member`); a wave starts once every answer
-/// and DM of the one before is in, so a member's later tickets find their DM channel known.
+/// Every member of every guild clicks at once, once per wave (`--tickets-per-member`); returns
+/// when every answer arrived and every DM went out (or the deadline passed). A wave starts once
+/// every answer and DM of the one before is in, so a member's later tickets find their DM
+/// channel known.
 async fn storm(client: &SimClient, targets: &[Target], params: &Params, label: &str) -> Storm {
     let before = client.stats().await.unwrap_or_default();
     let bar = progress(params.tickets(), label);
