@@ -5,8 +5,8 @@
 //! them allocates again, so the runtime's workers, idle after start-up, keep them resident; and
 //! its arenas are advised as transparent huge pages, so one touched byte can make 2 MiB resident.
 //! Measured with `cargo bench --bench footprint` (docs/benchmarks.md): an idle guild actor holds
-//! 9.2–10.2 KiB of resident memory with the defaults, 7.9 with both changed here, at no CPU cost
-//! `ticket_storm` could see.
+//! 9.2–10.2 KiB of resident memory with the defaults, 7.9 with both changed here; what it costs
+//! a burst of clicks stayed within the runs' noise in `ticket_storm`.
 //!
 //! mimalloc reads its `MIMALLOC_*` environment variables when the process loads, before `main`;
 //! these setters run first thing in `main` instead, and leave alone any option the environment set,
