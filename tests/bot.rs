@@ -58,14 +58,10 @@ async fn start_bot_with(
     bot
 }
 
-/// One guild with the bot running on it: where most tests here start.
-struct OneGuild {
-    sim: SimHandle,
-    client: SimClient,
-    seeded: SeededGuild,
-    dir: PathBuf,
-    bot: Bot,
-}
+/// One guild with the bot running on it, where most tests here start: the simulator, its
+/// client, the seeded guild, the bot's data dir and the bot. A tuple, so each test names the
+/// parts in one line; the five types differ, so a misordered pattern does not compile.
+type OneGuild = (SimHandle, SimClient, SeededGuild, PathBuf, Bot);
 
 async fn one_guild(name: &str, members: usize) -> OneGuild {
     let sim = start_sim().await;
@@ -73,21 +69,15 @@ async fn one_guild(name: &str, members: usize) -> OneGuild {
     let seeded = sim.seed_guild(members).await;
     let dir = data_dir(name);
     let bot = start_bot(&sim, &dir, 1).await;
-    OneGuild {
-        sim,
-        client,
-        seeded,
-        dir,
-        bot,
-    }
+    (sim, client, seeded, dir, bot)
 }
 
 /// [`one_guild`] with the staff role configured and the panel posted: the panel's message id.
 async fn staffed_guild_with_panel(name: &str, members: usize) -> (OneGuild, u64) {
-    let guild = one_guild(name, members).await;
-    configure_staff(&guild.client, &guild.seeded).await;
-    let panel = post_panel(&guild.client, &guild.seeded).await;
-    (guild, panel)
+    let (sim, client, seeded, dir, bot) = one_guild(name, members).await;
+    configure_staff(&client, &seeded).await;
+    let panel = post_panel(&client, &seeded).await;
+    ((sim, client, seeded, dir, bot), panel)
 }
 
 async fn post_panel(client: &SimClient, seeded: &SeededGuild) -> u64 {
@@ -168,16 +158,7 @@ fn ticket_channels(channels: &[Value]) -> Vec<(String, u64)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_ticket_is_private_welcomed_dmed_closed_and_deleted() {
-    let (
-        OneGuild {
-            sim,
-            client,
-            seeded,
-            dir,
-            bot,
-        },
-        panel,
-    ) = staffed_guild_with_panel("life", 5).await;
+    let ((sim, client, seeded, dir, bot), panel) = staffed_guild_with_panel("life", 5).await;
     let opener = seeded.member_ids[0];
     let bystander = seeded.member_ids[1];
 
@@ -325,16 +306,7 @@ async fn quiet_stats(client: &SimClient) -> sim::client::SimStats {
 /// ticket, 3 for every later one, 4 with the log channel on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
-    let (
-        OneGuild {
-            sim,
-            client,
-            seeded,
-            dir,
-            bot,
-        },
-        panel,
-    ) = staffed_guild_with_panel("budget", 3).await;
+    let ((sim, client, seeded, dir, bot), panel) = staffed_guild_with_panel("budget", 3).await;
     let member = seeded.member_ids[0];
 
     let before = quiet_stats(&client).await;
@@ -401,16 +373,8 @@ async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn delete_by_the_opener_is_refused_by_the_bot() {
-    let (
-        OneGuild {
-            sim,
-            client,
-            seeded,
-            dir,
-            bot,
-        },
-        panel,
-    ) = staffed_guild_with_panel("opener-delete", 3).await;
+    let ((sim, client, seeded, dir, bot), panel) =
+        staffed_guild_with_panel("opener-delete", 3).await;
     let opener = seeded.member_ids[0];
     let (_, text) = click_open(&client, &seeded, panel, opener).await;
     let channel = channel_from_link(&text).unwrap();
@@ -466,13 +430,7 @@ fn assert_distinct_tickets(channels: &[Value], expected: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_members_click_at_once_then_again_after_a_restart() {
-    let OneGuild {
-        sim,
-        client,
-        seeded,
-        dir,
-        bot,
-    } = one_guild("storm", 250).await;
+    let (sim, client, seeded, dir, bot) = one_guild("storm", 250).await;
     let panel = panel_with_server_limit(&client, &seeded, "205").await;
 
     let first = storm(&client, &seeded, panel, &seeded.member_ids[..200]).await;
@@ -513,13 +471,7 @@ async fn two_hundred_members_click_at_once_then_again_after_a_restart() {
 /// waited for it before its own acknowledgement would miss Discord's 3 s deadline.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn clicks_are_acknowledged_while_an_overflow_category_is_created() {
-    let OneGuild {
-        sim,
-        client,
-        seeded,
-        dir,
-        bot,
-    } = one_guild("overflow", 60).await;
+    let (sim, client, seeded, dir, bot) = one_guild("overflow", 60).await;
     let panel = panel_with_server_limit(&client, &seeded, "60").await;
     storm(&client, &seeded, panel, &seeded.member_ids[..50]).await;
     let full = bot.store().load_guild(seeded.guild_id).await.unwrap();
@@ -588,13 +540,7 @@ async fn twenty_guilds_open_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_crash_between_number_commit_and_channel_creation_loses_nothing() {
-    let OneGuild {
-        sim,
-        client,
-        seeded,
-        dir,
-        bot,
-    } = one_guild("crash", 5).await;
+    let (sim, client, seeded, dir, bot) = one_guild("crash", 5).await;
     let panel = post_panel(&client, &seeded).await;
     let opener = seeded.member_ids[0];
 
@@ -832,13 +778,7 @@ async fn beyond_the_window_members_wait_in_line_and_the_line_survives_a_crash() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_panic_mid_interaction_loses_none_of_the_queued_clicks() {
-    let OneGuild {
-        sim,
-        client,
-        seeded,
-        dir,
-        bot,
-    } = one_guild("mid-panic", 12).await;
+    let (sim, client, seeded, dir, bot) = one_guild("mid-panic", 12).await;
     let panel = post_panel(&client, &seeded).await;
     // The guild actor breaks while handling one of ten simultaneous clicks; the clicks queued
     // behind it in its (dropped) mailbox must still be answered by its successor.
