@@ -33,6 +33,7 @@ use mimalloc::MiMalloc;
 use serde_json::{Value, json};
 use ticketeer::{
     actors::{Bot, BotConfig},
+    cli::DurabilityArg,
     discord::{Discord, OutgoingMessage, button_row, channel_link},
     domain::{
         access,
@@ -98,74 +99,67 @@ struct Params {
     tickets_per_member: usize,
 }
 
+/// The command line (`cargo bench --bench ticket_storm -- --help`).
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "ticket_storm",
+    about = "A whole server clicks \"Open a ticket\" at once (docs/benchmarks.md)"
+)]
+struct Flags {
+    /// Passed by cargo to every `harness = false` target.
+    #[arg(long, hide = true)]
+    bench: bool,
+    #[arg(long, default_value_t = 20)]
+    guilds: usize,
+    /// Members clicking per guild (above 50 the server limit is raised through the menu first).
+    #[arg(long, default_value_t = 50)]
+    clickers: usize,
+    #[arg(long, value_enum, default_value_t = RateLimitMode::Off)]
+    rate_limits: RateLimitMode,
+    #[arg(long, value_enum, default_value_t = DurabilityArg::Immediate)]
+    durability: DurabilityArg,
+    /// 3 topics per guild: each member gets the topic picker and picks one.
+    #[arg(long, conflicts_with_all = ["rate", "burst"])]
+    topics: bool,
+    /// The bot as a child process (`ticketeer run`).
+    #[arg(long)]
+    split: bool,
+    /// Steady clicks per second, round-robin over guilds, no cap on clicks in flight.
+    #[arg(long, conflicts_with = "burst")]
+    rate: Option<f64>,
+    /// Every click in one batch, dispatched back to back.
+    #[arg(long)]
+    burst: bool,
+    /// Rounds of both bots, the null bot first in every other round.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Waves of clicks: every member opens this many tickets, one per wave.
+    #[arg(long, default_value_t = 1)]
+    tickets_per_member: usize,
+}
+
 impl Params {
-    fn parse(args: impl Iterator<Item = String>) -> Result<Params, String> {
-        let mut p = Params {
-            guilds: 20,
-            clickers: 50,
-            rate_limits: RateLimitMode::Off,
-            durability: Durability::Immediate,
-            topics: false,
-            split: false,
-            delivery: Delivery::Concurrent,
-            rounds: 3,
-            tickets_per_member: 1,
-        };
-        let mut args = args.peekable();
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
-            match arg.as_str() {
-                // cargo passes `--bench` to every harness = false target.
-                "--bench" => {}
-                "--guilds" => {
-                    p.guilds = value("--guilds")?
-                        .parse()
-                        .map_err(|_| "--guilds takes a number".to_string())?
-                }
-                "--clickers" => {
-                    p.clickers = value("--clickers")?
-                        .parse()
-                        .map_err(|_| "--clickers takes a number".to_string())?
-                }
-                "--rate-limits" => {
-                    p.rate_limits = match value("--rate-limits")?.as_str() {
-                        "off" => RateLimitMode::Off,
-                        "discord" => RateLimitMode::Discord,
-                        other => return Err(format!("--rate-limits off|discord, not {other}")),
-                    }
-                }
-                "--durability" => {
-                    p.durability = match value("--durability")?.as_str() {
-                        "immediate" => Durability::Immediate,
-                        "none" => Durability::None,
-                        other => return Err(format!("--durability immediate|none, not {other}")),
-                    }
-                }
-                "--rounds" => {
-                    p.rounds = value("--rounds")?
-                        .parse()
-                        .map_err(|_| "--rounds takes a number".to_string())?
-                }
-                "--tickets-per-member" => {
-                    p.tickets_per_member = value("--tickets-per-member")?
-                        .parse()
-                        .map_err(|_| "--tickets-per-member takes a number".to_string())?
-                }
-                "--topics" => p.topics = true,
-                "--split" => p.split = true,
-                "--burst" => p.delivery = Delivery::Burst,
-                "--rate" => {
-                    let rate: f64 = value("--rate")?
-                        .parse()
-                        .map_err(|_| "--rate takes clicks per second".to_string())?;
-                    if !(rate.is_finite() && rate > 0.0) {
-                        return Err("--rate must be above 0".into());
-                    }
-                    p.delivery = Delivery::Rate(rate);
-                }
-                other => return Err(format!("unknown argument {other}")),
+    /// The flags as the run uses them, or why they make no run.
+    fn from_flags(f: Flags) -> Result<Params, String> {
+        let delivery = match (f.rate, f.burst) {
+            (Some(rate), _) if !(rate.is_finite() && rate > 0.0) => {
+                return Err("--rate must be above 0".into());
             }
-        }
+            (Some(rate), _) => Delivery::Rate(rate),
+            (None, true) => Delivery::Burst,
+            (None, false) => Delivery::Concurrent,
+        };
+        let p = Params {
+            guilds: f.guilds,
+            clickers: f.clickers,
+            rate_limits: f.rate_limits,
+            durability: f.durability.into(),
+            topics: f.topics,
+            split: f.split,
+            delivery,
+            rounds: f.rounds,
+            tickets_per_member: f.tickets_per_member,
+        };
         if p.guilds == 0 || p.clickers == 0 || p.rounds == 0 || p.tickets_per_member == 0 {
             return Err(
                 "--guilds, --clickers, --rounds and --tickets-per-member must be at least 1".into(),
@@ -176,9 +170,6 @@ impl Params {
                 "--clickers × --tickets-per-member is at most 500 (the largest per-server limit)"
                     .into(),
             );
-        }
-        if p.topics && p.delivery != Delivery::Concurrent {
-            return Err("--topics goes with neither --rate nor --burst".into());
         }
         Ok(p)
     }
@@ -2271,13 +2262,10 @@ fn main() -> ExitCode {
             .with_writer(std::io::stderr)
             .init();
     }
-    let params = match Params::parse(std::env::args().skip(1)) {
+    let params = match Params::from_flags(<Flags as clap::Parser>::parse()) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("ticket_storm: {e}");
-            eprintln!(
-                "usage: cargo bench --bench ticket_storm -- [--guilds N] [--clickers N] [--rate-limits off|discord] [--durability immediate|none] [--topics] [--rate N | --burst] [--split] [--rounds N] [--tickets-per-member N]"
-            );
             return ExitCode::from(2);
         }
     };

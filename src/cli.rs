@@ -36,6 +36,15 @@ pub enum DurabilityArg {
     None,
 }
 
+impl From<DurabilityArg> for crate::store::Durability {
+    fn from(arg: DurabilityArg) -> Self {
+        match arg {
+            DurabilityArg::Immediate => Self::Immediate,
+            DurabilityArg::None => Self::None,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Bot token (prefer the environment or --token-file; never logged).

@@ -6,9 +6,8 @@ use tracing::info;
 
 use crate::{
     actors::{Bot, BotConfig},
-    cli::{DurabilityArg, RunArgs, SimArgs, parse_shard_range},
+    cli::{RunArgs, SimArgs, parse_shard_range},
     sim,
-    store::Durability,
 };
 
 pub type AppError = Box<dyn std::error::Error + Send + Sync>;
@@ -71,10 +70,7 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
         shards,
         shard_total: args.shard_total,
         ratelimiter: !args.no_ratelimiter,
-        durability: match args.durability {
-            DurabilityArg::Immediate => Durability::Immediate,
-            DurabilityArg::None => Durability::None,
-        },
+        durability: args.durability.into(),
         instant_identify: args.discord_api.is_some(),
         transcript_upload: args.transcript_upload.clone(),
         request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
