@@ -219,23 +219,34 @@ pub async fn open_setup(
     Ok((hub, id))
 }
 
+/// The owner walks Setup → `choice`, picks `values` in the select `action` on the hub, and
+/// waits for the answer containing `saved`.
+async fn setup_select(
+    client: &SimClient,
+    g: &SeededGuild,
+    choice: &str,
+    action: &Action,
+    values: &[String],
+    saved: &str,
+) -> DriverResult<()> {
+    let (hub, _) = open_setup(client, g, choice).await?;
+    let id = owner_selects(client, g, g.general_channel_id, hub, action, values).await?;
+    answer_where(client, id, saved, |t| t.contains(saved)).await?;
+    Ok(())
+}
+
 /// The owner makes the seeded staff role the guild's staff role.
 pub async fn configure_staff(client: &SimClient, g: &SeededGuild) -> DriverResult<()> {
-    let (hub, _) = open_setup(client, g, "staff_roles").await?;
-    let id = owner_selects(
+    let staff = [g.staff_role_id.to_string()];
+    setup_select(
         client,
         g,
-        g.general_channel_id,
-        hub,
+        "staff_roles",
         &Action::StaffRoleSelect,
-        &[g.staff_role_id.to_string()],
+        &staff,
+        "Staff roles saved",
     )
-    .await?;
-    answer_where(client, id, "Staff roles saved", |t| {
-        t.contains("Staff roles saved")
-    })
-    .await?;
-    Ok(())
+    .await
 }
 
 /// The owner creates `#ticket-log` and picks it in Setup → Log channel; returns its id.
@@ -243,19 +254,15 @@ pub async fn set_log_channel(client: &SimClient, g: &SeededGuild) -> DriverResul
     let log = client
         .create_channel(g.guild_id, "ticket-log", 0, None)
         .await?;
-    let (hub, _) = open_setup(client, g, "log_channel").await?;
-    let id = owner_selects(
+    let values = [log.to_string()];
+    setup_select(
         client,
         g,
-        g.general_channel_id,
-        hub,
+        "log_channel",
         &Action::LogChannelSelect,
-        &[log.to_string()],
+        &values,
+        "will be logged",
     )
-    .await?;
-    answer_where(client, id, "will be logged", |t| {
-        t.contains("will be logged")
-    })
     .await?;
     Ok(log)
 }
