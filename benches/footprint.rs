@@ -440,6 +440,7 @@ async fn build_store(
                 closed_by: None,
                 close_reason: None,
                 participants: Vec::new(),
+                closed_message: None,
             }));
         }
         ops.push(WriteOp::SetCounter {

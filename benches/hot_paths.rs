@@ -70,6 +70,7 @@ fn record() -> TicketRecord {
         closed_by: None,
         close_reason: None,
         participants: vec![1, 2, 3],
+        closed_message: None,
     }
 }
 
@@ -99,13 +100,13 @@ fn settings() -> GuildSettings {
 #[divan::bench]
 fn codec_encode_ticket_record(b: Bencher) {
     let r = record();
-    b.bench_local(|| black_box(codec::encode(black_box(&r))));
+    b.bench_local(|| black_box(codec::encode_ticket(black_box(&r))));
 }
 
 #[divan::bench]
 fn codec_decode_ticket_record(b: Bencher) {
-    let bytes = codec::encode(&record()).unwrap_or_default();
-    b.bench_local(|| black_box(codec::decode::<TicketRecord>(black_box(&bytes))));
+    let bytes = codec::encode_ticket(&record()).unwrap_or_default();
+    b.bench_local(|| black_box(codec::decode_ticket(black_box(&bytes))));
 }
 
 #[divan::bench]

@@ -428,6 +428,40 @@ pub fn button_row(buttons: &[(String, &str, ButtonStyle)]) -> Component {
     })
 }
 
+/// `components` with every button and select disabled: how a message shows controls that no
+/// longer apply (the history keeps what was offered; nobody can press it).
+pub fn disabled(components: &[Component]) -> Vec<Component> {
+    components
+        .iter()
+        .map(|component| match component {
+            Component::ActionRow(row) => Component::ActionRow(ActionRow {
+                id: row.id,
+                components: disabled(&row.components),
+            }),
+            Component::Button(button) => Component::Button(Button {
+                disabled: true,
+                ..button.clone()
+            }),
+            Component::SelectMenu(menu) => {
+                let mut menu = menu.clone();
+                menu.disabled = true;
+                Component::SelectMenu(menu)
+            }
+            other => other.clone(),
+        })
+        .collect()
+}
+
+/// Whether any button or select in `components` can still be pressed.
+pub fn any_enabled(components: &[Component]) -> bool {
+    components.iter().any(|component| match component {
+        Component::ActionRow(row) => any_enabled(&row.components),
+        Component::Button(button) => !button.disabled && button.custom_id.is_some(),
+        Component::SelectMenu(menu) => !menu.disabled,
+        _ => false,
+    })
+}
+
 /// A rich embed with a title, a description and a color; `footer` optional.
 pub fn embed(title: &str, description: &str, color: u32, footer: Option<&str>) -> Embed {
     Embed {
@@ -1036,6 +1070,24 @@ impl Discord {
         self.gate.learn(&key, response.headers());
         drop(turn);
         Ok(response.model().await?.id.get())
+    }
+
+    /// Replaces a message's components (its content and embeds stay). Idempotent, so retried.
+    pub async fn edit_components(
+        &self,
+        channel: u64,
+        message: u64,
+        components: &[Component],
+    ) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "update_message",
+            self.http
+                .update_message(Id::<ChannelMarker>::new(channel), Id::new(message))
+                .components(Some(components))
+        )?;
+        Ok(())
     }
 
     /// Deletes a message; one already gone counts as deleted.

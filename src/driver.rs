@@ -36,13 +36,16 @@ pub type DriverResult<T> = Result<T, DriverError>;
 /// How long a person waits for the final answer after the acknowledgement.
 const ANSWER_WAIT: Duration = Duration::from_secs(20);
 
-/// The first component (by message order) whose custom id decodes to an action `wanted` accepts:
-/// `(message id, custom id)`. This is how a person finds the button they mean.
+/// The first enabled component (by message order) whose custom id decodes to an action `wanted`
+/// accepts: `(message id, custom id)`. This is how a person finds the button they mean; a
+/// disabled one cannot be pressed.
 pub fn find_action(messages: &[Value], wanted: impl Fn(&Action) -> bool) -> Option<(u64, String)> {
     fn walk(value: &Value, out: &mut Vec<String>) {
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(id)) = map.get("custom_id") {
+                if let Some(Value::String(id)) = map.get("custom_id")
+                    && map.get("disabled").and_then(Value::as_bool) != Some(true)
+                {
                     out.push(id.clone());
                 }
                 for v in map.values() {
@@ -387,6 +390,14 @@ mod tests {
         assert_eq!(
             found,
             Some((2, custom_id::encode(&Action::Close { ticket: 7 })))
+        );
+        let retired = vec![json!({"id": "3", "components": [{"type": 1, "components": [
+            {"type": 2, "disabled": true, "custom_id": custom_id::encode(&Action::Close { ticket: 7 })}
+        ]}]})];
+        assert_eq!(
+            find_action(&retired, |a| matches!(a, Action::Close { .. })),
+            None,
+            "a disabled button cannot be pressed"
         );
         assert_eq!(find_action(&messages, |a| *a == Action::OpenTicket), None);
     }

@@ -95,6 +95,101 @@ impl Env {
         self.g.owner_id
     }
 
+    /// Stops the bot and starts it again on the same data file (a clean restart).
+    async fn restart(self) -> Env {
+        self.bot.shutdown().await;
+        let mut config = BotConfig::for_simulator(
+            &self.sim.http_url(),
+            &self.sim.gateway_url(),
+            self.dir.clone(),
+        );
+        config.ratelimiter = false;
+        let bot = Bot::start(config).await.expect("bot restarts");
+        assert!(
+            bot.wait_ready(1, WAIT).await,
+            "bot did not become ready again"
+        );
+        Env {
+            bot,
+            sim: self.sim,
+            client: self.client,
+            g: self.g,
+            dir: self.dir,
+        }
+    }
+
+    /// Every button in `channel`, oldest message first: `(message, action, enabled)`.
+    async fn buttons(&self, channel: u64) -> Vec<(u64, Action, bool)> {
+        let messages = self
+            .client
+            .channel_messages(channel)
+            .await
+            .expect("messages");
+        let mut out = Vec::new();
+        for m in &messages {
+            for row in m["components"].as_array().into_iter().flatten() {
+                for b in row["components"].as_array().into_iter().flatten() {
+                    if let Some(Ok(action)) = b["custom_id"].as_str().map(custom_id::decode) {
+                        let enabled = b["disabled"].as_bool() != Some(true);
+                        out.push((id_of(&m["id"]), action, enabled));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The message offering `action` (enabled or not) most recently.
+    async fn last_message_with(&self, channel: u64, action: Action) -> u64 {
+        let buttons = self.buttons(channel).await;
+        buttons
+            .iter()
+            .rev()
+            .find(|(_, a, _)| *a == action)
+            .map(|(m, _, _)| *m)
+            .unwrap_or_else(|| panic!("no {action:?} button in {buttons:?}"))
+    }
+
+    /// Waits until no button of `message` can be pressed any more.
+    async fn wait_retired(&self, channel: u64, message: u64) {
+        eventually(&format!("the buttons of {message} disabled"), || async {
+            let buttons = self.buttons(channel).await;
+            let live = buttons
+                .iter()
+                .any(|(m, _, enabled)| *m == message && *enabled);
+            (!live).then_some(())
+        })
+        .await
+    }
+
+    /// Presses the buttons `(message, action)` as `user` in one batch, so the bot receives them
+    /// all before it answers any (as when two people press at once); returns the answers.
+    async fn press_together(
+        &self,
+        channel: u64,
+        user: u64,
+        presses: &[(u64, Action)],
+    ) -> Vec<String> {
+        let bodies: Vec<Value> = presses
+            .iter()
+            .map(|(message, action)| {
+                SimClient::click_body(
+                    self.g.guild_id,
+                    channel,
+                    user,
+                    *message,
+                    &custom_id::encode(action),
+                )
+            })
+            .collect();
+        let ids = self.client.interaction_batch(&bodies).await.expect("batch");
+        let mut answers = Vec::new();
+        for id in ids {
+            answers.push(self.answer(id.expect("click accepted")).await);
+        }
+        answers
+    }
+
     fn general(&self) -> u64 {
         self.g.general_channel_id
     }
@@ -1494,14 +1589,12 @@ async fn permission_matrix() {
             "view of {user} after close"
         );
     }
+    // The opener cannot see the closed ticket, so cannot press its Delete (only staff may; the
+    // rule itself is `access::may`'s unit test) and its buttons are retired once reopened.
     let id = env
         .click_in(channel, staff, |a| matches!(a, Action::Reopen { .. }))
         .await;
     env.answer_containing(id, "reopened").await;
-    let id = env
-        .click_in(channel, opener, |a| matches!(a, Action::Delete { .. }))
-        .await;
-    env.answer_containing(id, "Only staff").await;
     let id = env
         .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
         .await;
@@ -1785,5 +1878,131 @@ async fn staff_by_role_use_tickets_and_bystanders_are_refused() {
             .is_none_or(|a| a.is_empty()),
         "no files for a bystander"
     );
+    env.stop().await;
+}
+
+/// Defect: a stale Delete on a "closed" message deleted the ticket after it was reopened, with no
+/// transcript. Every action is checked against the stored state; the buttons that no longer
+/// apply are disabled after each transition, also across a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stale_buttons_are_refused_and_retired() {
+    let env = Env::start("stale", 2).await;
+    env.set_staff().await;
+    let log = env.set_log_channel().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let (member, staff) = (env.g.member_ids[0], env.g.staff_id);
+    let channel = env.open_ticket(panel, member).await;
+    let welcome = env
+        .last_message_with(channel, Action::Close { ticket: 1 })
+        .await;
+
+    // Close: the welcome's Close buttons are retired; the closed message offers Delete/Reopen.
+    let id = env
+        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
+        .await;
+    env.answer_containing(id, "closed").await;
+    env.wait_retired(channel, welcome).await;
+    let closed = env
+        .last_message_with(channel, Action::Reopen { ticket: 1 })
+        .await;
+
+    // Reopen and the stale Delete arrive together, before the bot could retire the buttons.
+    let answers = env
+        .press_together(
+            channel,
+            staff,
+            &[
+                (closed, Action::Reopen { ticket: 1 }),
+                (closed, Action::Delete { ticket: 1 }),
+            ],
+        )
+        .await;
+    assert!(answers[0].contains("reopened"), "{answers:?}");
+    assert_eq!(answers[1], "Ticket #1 is open again; close it first.");
+    assert_eq!(env.record(1).await.state, TicketState::Open);
+    assert!(
+        env.channel(channel).await.is_some(),
+        "the open ticket's channel stays"
+    );
+    assert!(env.can_view(channel, member).await);
+    env.wait_retired(channel, closed).await;
+
+    // What is written after the reopen is in the next transcript. Two presses of Close at once
+    // on the reopen note: one closes, the other is told the ticket already is closed.
+    env.client
+        .post_message(channel, member, "WRITTEN-AFTER-REOPEN")
+        .await
+        .unwrap();
+    let note = env
+        .last_message_with(channel, Action::Close { ticket: 1 })
+        .await;
+    assert_ne!(note, welcome, "the reopen note carries the Close buttons");
+    let answers = env
+        .press_together(
+            channel,
+            member,
+            &[
+                (note, Action::Close { ticket: 1 }),
+                (note, Action::Close { ticket: 1 }),
+            ],
+        )
+        .await;
+    assert!(answers[0].contains("Ticket #1 closed"), "{answers:?}");
+    assert_eq!(answers[1], "Ticket #1 is already closed.");
+    let (_, text) = env
+        .bot
+        .store()
+        .transcript(env.g.guild_id, 1)
+        .await
+        .unwrap()
+        .expect("a transcript");
+    assert!(text.contains("WRITTEN-AFTER-REOPEN"), "{text}");
+    env.wait_retired(channel, note).await;
+    let closed = env
+        .last_message_with(channel, Action::Reopen { ticket: 1 })
+        .await;
+
+    // Across a restart the bot still knows which message's buttons to retire.
+    let env = env.restart().await;
+    let answers = env
+        .press_together(
+            channel,
+            staff,
+            &[
+                (closed, Action::Reopen { ticket: 1 }),
+                (closed, Action::Reopen { ticket: 1 }),
+            ],
+        )
+        .await;
+    assert!(answers[0].contains("reopened"), "{answers:?}");
+    assert_eq!(answers[1], "Ticket #1 is already open.");
+    env.wait_retired(channel, closed).await;
+    let live: Vec<Action> = env
+        .buttons(channel)
+        .await
+        .into_iter()
+        .filter(|(_, _, enabled)| *enabled)
+        .map(|(_, a, _)| a)
+        .collect();
+    assert_eq!(
+        live,
+        vec![
+            Action::Close { ticket: 1 },
+            Action::CloseWithReason { ticket: 1 }
+        ],
+        "only the latest reopen note's buttons are live"
+    );
+
+    // Close, then Delete: deleted once, with both transcripts logged.
+    let id = env
+        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
+        .await;
+    env.answer_containing(id, "closed").await;
+    let id = env
+        .click_in(channel, staff, |a| matches!(a, Action::Delete { .. }))
+        .await;
+    env.answer_containing(id, "deleted").await;
+    env.wait_state(1, TicketState::Deleted).await;
+    env.wait_embed(log, "Ticket closed", 3).await;
     env.stop().await;
 }

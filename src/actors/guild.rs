@@ -980,6 +980,7 @@ impl GuildState {
             closed_by: None,
             close_reason: None,
             participants: Vec::new(),
+            closed_message: None,
         };
         let commit = self.ctx.store.write(vec![
             WriteOp::SetCounter {

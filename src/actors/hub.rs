@@ -19,7 +19,7 @@ use crate::{
     domain::{
         access,
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
-        limits,
+        lifecycle, limits,
         model::{Panel, Snowflake, Topic},
         naming,
     },
@@ -177,6 +177,11 @@ pub fn open_close_reason_modal(state: &GuildState, incoming: &Incoming, ticket: 
         entry.opener == incoming.user,
     ) {
         state.refuse(incoming, refusal.0);
+        return;
+    }
+    // A stale Close with reason must not ask for a reason it will then refuse.
+    if let Err(stale) = lifecycle::next_state(ticket, entry.state, lifecycle::Step::Close) {
+        state.refuse(incoming, &stale.to_string());
         return;
     }
     open_modal_now(

@@ -27,7 +27,7 @@ use twilight_model::{
     channel::{
         ChannelType, Message,
         message::{
-            Embed,
+            Component, Embed,
             component::ButtonStyle,
             embed::{EmbedField, EmbedFooter},
         },
@@ -42,6 +42,7 @@ use crate::{
     domain::{
         access::{self, TicketOp},
         custom_id::{self, Action},
+        lifecycle::{self, Step},
         limits,
         model::{GuildSettings, Snowflake, TicketRecord, TicketState},
         naming,
@@ -609,21 +610,12 @@ impl TicketActorState {
         reply: Option<Reply>,
         settings: &GuildSettings,
     ) -> bool {
-        let refusal = if let Err(refusal) =
-            access::may(TicketOp::Close, by.is_staff, by.user == self.record.opener)
-        {
-            warn!(user = by.user, "close refused");
-            Some(refusal.0.to_owned())
-        } else if self.record.state != TicketState::Open {
-            Some(format!(
-                "Ticket #{} is already {}.",
-                self.record.number,
-                state_word(self.record.state)
-            ))
-        } else if self.record.channel.is_none() {
-            Some("This ticket has no channel.".to_owned())
-        } else {
-            None
+        let refusal = match self.check(by, TicketOp::Close, Step::Close) {
+            Err(refusal) => Some(refusal),
+            Ok(_) if self.record.channel.is_none() => {
+                Some("This ticket has no channel.".to_owned())
+            }
+            Ok(_) => None,
         };
         if let Some(refusal) = refusal {
             if let Some(reply) = reply {
@@ -640,9 +632,8 @@ impl TicketActorState {
             .topic
             .and_then(|id| settings.topics.iter().find(|t| t.id == id))
             .map(|t| t.name.clone());
-        let (html, text) = self
-            .render_transcript(channel, by.user, reason.clone(), topic)
-            .await;
+        let history = self.history(channel).await;
+        let (html, text) = self.render_transcript(&history, by.user, reason.clone(), topic);
         // Access is removed before the record says Closed: a crash in between leaves an Open
         // record on a channel only staff can see (staff closes it again), never a Closed record
         // whose channel the opener still sees.
@@ -674,6 +665,11 @@ impl TicketActorState {
             text: text.clone(),
         }])
         .await;
+        // The welcome's (and any reopen note's) Close buttons no longer apply.
+        self.retire_controls(
+            channel,
+            live_controls(&history, self.discord().bot_user_id()),
+        );
 
         let number = self.record.number;
         let mut description = format!("Closed by <@{}>.", by.user);
@@ -686,22 +682,17 @@ impl TicketActorState {
                 &description,
                 RED,
             )],
-            components: vec![button_row(&[
-                (
-                    custom_id::encode(&Action::Delete { ticket: number }),
-                    "Delete",
-                    ButtonStyle::Danger,
-                ),
-                (
-                    custom_id::encode(&Action::Reopen { ticket: number }),
-                    "Reopen",
-                    ButtonStyle::Success,
-                ),
-            ])],
+            components: closed_controls(number),
             ..Default::default()
         };
-        if let Err(error) = self.discord().send_message(channel, &closed, &[]).await {
-            warn!(%error, "could not post the closed message");
+        match self.discord().send_message(channel, &closed, &[]).await {
+            Ok(message) => {
+                // Lazily: losing it in a crash only leaves its buttons enabled, and the state
+                // check refuses them once they no longer apply.
+                self.record.closed_message = Some(message);
+                drop(self.persist_lazy());
+            }
+            Err(error) => warn!(%error, "could not post the closed message"),
         }
         let files = transcript_files(number, &html, &text);
         let link = self.upload_transcript(&html).await;
@@ -785,21 +776,59 @@ impl TicketActorState {
         }
     }
 
-    async fn render_transcript(
-        &self,
-        channel: Snowflake,
-        closed_by: Snowflake,
-        reason: Option<String>,
-        topic: Option<String>,
-    ) -> (String, String) {
-        let messages = match self.discord().all_messages(channel).await {
+    /// The channel's whole history, oldest first; empty (with a warning) when it cannot be read.
+    async fn history(&self, channel: Snowflake) -> Vec<Message> {
+        match self.discord().all_messages(channel).await {
             Ok(messages) => messages,
             Err(error) => {
                 warn!(%error, "could not fetch the ticket history for the transcript");
                 Vec::new()
             }
-        };
-        let messages: Vec<TranscriptMessage> = messages.iter().map(to_transcript).collect();
+        }
+    }
+
+    /// Disables the buttons of messages whose controls no longer apply, on a task of its own:
+    /// the edits wait their turn in the channel's rate-limit bucket, and the ticket's next
+    /// request must not wait behind them. The state check refuses a press that beats the edit.
+    fn retire_controls(&self, channel: Snowflake, messages: Vec<(Snowflake, Vec<Component>)>) {
+        if messages.is_empty() {
+            return;
+        }
+        let discord = self.ctx.discord.clone();
+        tokio::spawn(
+            async move {
+                for (message, components) in messages {
+                    let off = crate::discord::disabled(&components);
+                    if let Err(error) = discord.edit_components(channel, message, &off).await {
+                        info!(%error, message, "could not disable stale ticket buttons");
+                    }
+                }
+            }
+            .in_current_span(),
+        );
+    }
+
+    /// Who may do `op` and whether the ticket's state allows `step`: the state it leads to, or
+    /// the text to answer with.
+    fn check(&self, by: Person, op: TicketOp, step: Step) -> Result<TicketState, String> {
+        if let Err(refusal) = access::may(op, by.is_staff, by.user == self.record.opener) {
+            warn!(user = by.user, ?op, "refused: not allowed");
+            return Err(refusal.0.to_owned());
+        }
+        lifecycle::next_state(self.record.number, self.record.state, step).map_err(|stale| {
+            info!(user = by.user, ?step, state = ?self.record.state, "refused: stale action");
+            stale.to_string()
+        })
+    }
+
+    fn render_transcript(
+        &self,
+        history: &[Message],
+        closed_by: Snowflake,
+        reason: Option<String>,
+        topic: Option<String>,
+    ) -> (String, String) {
+        let messages: Vec<TranscriptMessage> = history.iter().map(to_transcript).collect();
         let meta = TranscriptMeta {
             guild_id: self.guild(),
             number: self.record.number,
@@ -815,20 +844,8 @@ impl TicketActorState {
     }
 
     async fn reopen(&mut self, by: Person, reply: Reply, settings: &GuildSettings) {
-        if let Err(refusal) =
-            access::may(TicketOp::Reopen, by.is_staff, by.user == self.record.opener)
-        {
-            reply.send(refusal.0).await;
-            return;
-        }
-        if self.record.state != TicketState::Closed {
-            reply
-                .send(&format!(
-                    "Ticket #{} is {}, not closed.",
-                    self.record.number,
-                    state_word(self.record.state)
-                ))
-                .await;
+        if let Err(refusal) = self.check(by, TicketOp::Reopen, Step::Reopen) {
+            reply.send(&refusal).await;
             return;
         }
         let Some(channel) = self.record.channel else {
@@ -852,13 +869,25 @@ impl TicketActorState {
         self.record.closed_at = None;
         self.record.closed_by = None;
         self.record.close_reason = None;
+        let stale = self.record.closed_message.take();
         self.persist(Vec::new()).await;
+        // The "closed" message's Delete and Reopen no longer apply; the note below carries the
+        // Close buttons from now on.
+        let number = self.record.number;
+        self.retire_controls(
+            channel,
+            stale
+                .map(|m| (m, closed_controls(number)))
+                .into_iter()
+                .collect(),
+        );
         let note = OutgoingMessage {
             embeds: vec![embed(
-                &format!("Ticket #{} reopened", self.record.number),
+                &format!("Ticket #{number} reopened"),
                 &format!("Reopened by <@{}>.", by.user),
                 GREEN,
             )],
+            components: open_controls(number),
             ..Default::default()
         };
         if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
@@ -877,11 +906,8 @@ impl TicketActorState {
 
     /// Returns true when the ticket is gone and the actor should stop.
     async fn delete(&mut self, by: Person, reply: Reply, settings: &GuildSettings) -> bool {
-        if let Err(refusal) =
-            access::may(TicketOp::Delete, by.is_staff, by.user == self.record.opener)
-        {
-            warn!(user = by.user, "delete refused");
-            reply.send(refusal.0).await;
+        if let Err(refusal) = self.check(by, TicketOp::Delete, Step::Delete) {
+            reply.send(&refusal).await;
             return false;
         }
         if let Some(channel) = self.record.channel
@@ -926,18 +952,12 @@ impl TicketActorState {
         } else {
             TicketOp::RemoveUser
         };
-        if let Err(refusal) = access::may(op, by.is_staff, by.user == self.record.opener) {
-            reply.send(refusal.0).await;
+        if let Err(refusal) = self.check(by, op, Step::ChangeUsers) {
+            reply.send(&refusal).await;
             return;
         }
-        let Some(channel) = self
-            .record
-            .channel
-            .filter(|_| self.record.state == TicketState::Open)
-        else {
-            reply
-                .send("Users can only be added to or removed from an open ticket.")
-                .await;
+        let Some(channel) = self.record.channel else {
+            reply.send("This ticket has no channel.").await;
             return;
         };
         let plan =
@@ -1070,30 +1090,50 @@ pub fn welcome_message(number: u64, opener: Snowflake, topic: Option<&str>) -> O
     OutgoingMessage {
         content: Some(format!("<@{opener}>")),
         embeds: vec![embed(&format!("Ticket #{number}"), &description, BLUE)],
-        components: vec![button_row(&[
-            (
-                custom_id::encode(&Action::Close { ticket: number }),
-                "Close",
-                ButtonStyle::Danger,
-            ),
-            (
-                custom_id::encode(&Action::CloseWithReason { ticket: number }),
-                "Close with reason",
-                ButtonStyle::Secondary,
-            ),
-        ])],
+        components: open_controls(number),
         attachments: Vec::new(),
     }
 }
 
-fn state_word(state: TicketState) -> &'static str {
-    match state {
-        TicketState::Provisioning => "still being opened",
-        TicketState::Open => "open",
-        TicketState::Closed => "closed",
-        TicketState::Deleted => "deleted",
-        TicketState::Failed => "failed",
-    }
+/// The buttons an open ticket offers (on its welcome message and on each reopen note).
+fn open_controls(number: u64) -> Vec<Component> {
+    vec![button_row(&[
+        (
+            custom_id::encode(&Action::Close { ticket: number }),
+            "Close",
+            ButtonStyle::Danger,
+        ),
+        (
+            custom_id::encode(&Action::CloseWithReason { ticket: number }),
+            "Close with reason",
+            ButtonStyle::Secondary,
+        ),
+    ])]
+}
+
+/// The buttons a closed ticket offers, on its "closed" message.
+fn closed_controls(number: u64) -> Vec<Component> {
+    vec![button_row(&[
+        (
+            custom_id::encode(&Action::Delete { ticket: number }),
+            "Delete",
+            ButtonStyle::Danger,
+        ),
+        (
+            custom_id::encode(&Action::Reopen { ticket: number }),
+            "Reopen",
+            ButtonStyle::Success,
+        ),
+    ])]
+}
+
+/// The bot's own messages in `history` that still offer a button or menu: `(id, components)`.
+fn live_controls(history: &[Message], bot: Snowflake) -> Vec<(Snowflake, Vec<Component>)> {
+    history
+        .iter()
+        .filter(|m| m.author.id.get() == bot && crate::discord::any_enabled(&m.components))
+        .map(|m| (m.id.get(), m.components.clone()))
+        .collect()
 }
 
 pub fn now_millis() -> i64 {

@@ -106,4 +106,7 @@ pub struct TicketRecord {
     pub close_reason: Option<String>,
     /// Users added to the ticket besides the opener.
     pub participants: Vec<Snowflake>,
+    /// While closed, the bot's "closed" message carrying Delete and Reopen: its buttons are
+    /// disabled when the ticket is reopened. Stored so that holds across a restart.
+    pub closed_message: Option<Snowflake>,
 }

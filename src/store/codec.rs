@@ -13,11 +13,16 @@ use std::io::{Read, Write};
 use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
-/// Format of plain bincode values (settings, ticket records).
+use crate::domain::model::{Snowflake, TicketRecord, TicketState, UnixMillis};
+
+/// Format of plain bincode values (settings; ticket records before they remembered their
+/// "closed" message).
 pub const VERSION_V1: u8 = 1;
+/// Ticket records with `closed_message` (see [`TicketRecord`]).
+pub const TICKET_V2: u8 = 2;
 /// Format of transcripts: version byte, then deflate of the bincode of `(html, text)`.
 pub const TRANSCRIPT_V1: u8 = 1;
 
@@ -63,7 +68,11 @@ pub enum CodecError {
 
 /// Version byte followed by the bincode of `value`.
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
-    let mut out = vec![VERSION_V1];
+    encode_as(VERSION_V1, value)
+}
+
+fn encode_as<T: Serialize>(version: u8, value: &T) -> Result<Vec<u8>, CodecError> {
+    let mut out = vec![version];
     bincode::serde::encode_into_std_write(value, &mut out, record_config())
         .map_err(|e| CodecError::Encode(e.to_string()))?;
     Ok(out)
@@ -73,15 +82,72 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     match version {
-        VERSION_V1 => {
-            let (value, used) = bincode::serde::decode_from_slice(body, record_config())
-                .map_err(|e| CodecError::Malformed(e.to_string()))?;
-            if used != body.len() {
-                return Err(CodecError::TrailingBytes(body.len() - used));
-            }
-            Ok(value)
-        }
+        VERSION_V1 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
+    }
+}
+
+fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
+    let (value, used) = bincode::serde::decode_from_slice(body, record_config())
+        .map_err(|e| CodecError::Malformed(e.to_string()))?;
+    if used != body.len() {
+        return Err(CodecError::TrailingBytes(body.len() - used));
+    }
+    Ok(value)
+}
+
+/// A ticket record in the current format ([`TICKET_V2`]).
+pub fn encode_ticket(record: &TicketRecord) -> Result<Vec<u8>, CodecError> {
+    encode_as(TICKET_V2, record)
+}
+
+/// Parses a ticket record of any format this version knows; older ones are upgraded.
+pub fn decode_ticket(bytes: &[u8]) -> Result<TicketRecord, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    match version {
+        VERSION_V1 => decode_body::<TicketRecordV1>(body).map(TicketRecord::from),
+        TICKET_V2 => decode_body(body),
+        other => Err(CodecError::UnknownVersion(other)),
+    }
+}
+
+/// The layout of a [`VERSION_V1`] ticket record: bincode is positional, so the old field list
+/// is kept here, exactly, for as long as such records may be on disk.
+#[derive(Deserialize)]
+struct TicketRecordV1 {
+    guild: Snowflake,
+    number: u64,
+    opener: Snowflake,
+    topic: Option<u32>,
+    parent: Option<Snowflake>,
+    channel: Option<Snowflake>,
+    state: TicketState,
+    opened_at: UnixMillis,
+    closed_at: Option<UnixMillis>,
+    closed_by: Option<Snowflake>,
+    close_reason: Option<String>,
+    participants: Vec<Snowflake>,
+}
+
+impl From<TicketRecordV1> for TicketRecord {
+    fn from(v1: TicketRecordV1) -> Self {
+        TicketRecord {
+            guild: v1.guild,
+            number: v1.number,
+            opener: v1.opener,
+            topic: v1.topic,
+            parent: v1.parent,
+            channel: v1.channel,
+            state: v1.state,
+            opened_at: v1.opened_at,
+            closed_at: v1.closed_at,
+            closed_by: v1.closed_by,
+            close_reason: v1.close_reason,
+            participants: v1.participants,
+            // A V1 ticket's "closed" message is unknown: its buttons stay as they are, and the
+            // ticket actor's state check refuses them when they no longer apply.
+            closed_message: None,
+        }
     }
 }
 

@@ -230,7 +230,7 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
         WriteOp::PutTicket(record) => EncodedOp::Ticket {
             key: (record.guild, record.number),
             channel: record.channel,
-            bytes: codec::encode(&record)?,
+            bytes: codec::encode_ticket(&record)?,
         },
         WriteOp::PutTranscript {
             guild,
@@ -727,7 +727,7 @@ fn read_settings(
 /// Bulk loads skip a damaged record with a warning, so one bad value cannot keep a whole guild
 /// from starting; the counter still guards its number against reuse.
 fn decode_ticket_lenient(guild: u64, number: u64, bytes: &[u8]) -> Option<TicketRecord> {
-    match codec::decode::<TicketRecord>(bytes) {
+    match codec::decode_ticket(bytes) {
         Ok(record) => Some(record),
         Err(e) => {
             tracing::warn!(guild.id = guild, ticket.number = number, error = %e, "skipping unreadable ticket record");
@@ -741,7 +741,7 @@ fn ticket_in(txn: &ReadTransaction, key: (u64, u64)) -> Result<Option<TicketReco
         return Ok(None);
     };
     match table.get(key).map_err(db_err)? {
-        Some(bytes) => Ok(Some(codec::decode(bytes.value())?)),
+        Some(bytes) => Ok(Some(codec::decode_ticket(bytes.value())?)),
         None => Ok(None),
     }
 }
@@ -1071,7 +1071,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                     let old_channel = tickets
                         .get(*key)
                         .map_err(db_err)?
-                        .and_then(|old| codec::decode::<TicketRecord>(old.value()).ok())
+                        .and_then(|old| codec::decode_ticket(old.value()).ok())
                         .and_then(|old| old.channel);
                     if let Some(old) = old_channel
                         && Some(old) != *channel

@@ -69,6 +69,7 @@ fn ticket(guild: u64, number: u64, channel: Option<u64>, state: TicketState) -> 
         closed_by: None,
         close_reason: None,
         participants: vec![7, 8],
+        closed_message: None,
     }
 }
 
@@ -607,9 +608,10 @@ prop_compose! {
         opened_at in any::<i64>(), closed_at in any::<Option<i64>>(),
         closed_by in any::<Option<u64>>(), close_reason in any::<Option<String>>(),
         participants in proptest::collection::vec(any::<u64>(), 0..8),
+        closed_message in any::<Option<u64>>(),
     ) -> TicketRecord {
         TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
-            closed_by, close_reason, participants }
+            closed_by, close_reason, participants, closed_message }
     }
 }
 
@@ -639,9 +641,21 @@ prop_compose! {
 proptest! {
     #[test]
     fn ticket_round_trips(record in ticket_strategy()) {
-        let bytes = codec::encode(&record).expect("encode");
+        let bytes = codec::encode_ticket(&record).expect("encode");
+        prop_assert_eq!(bytes[0], codec::TICKET_V2);
+        prop_assert_eq!(codec::decode_ticket(&bytes).expect("decode"), record);
+    }
+
+    /// Records written before `closed_message` existed still load, with none remembered.
+    #[test]
+    fn v1_ticket_records_upgrade(record in ticket_strategy()) {
+        let r = record.clone();
+        let v1_fields = (r.guild, r.number, r.opener, r.topic, r.parent, r.channel, r.state,
+            r.opened_at, r.closed_at, r.closed_by, r.close_reason, r.participants);
+        let bytes = codec::encode(&v1_fields).expect("encode");
         prop_assert_eq!(bytes[0], codec::VERSION_V1);
-        prop_assert_eq!(codec::decode::<TicketRecord>(&bytes).expect("decode"), record);
+        let upgraded = codec::decode_ticket(&bytes).expect("decode");
+        prop_assert_eq!(upgraded, TicketRecord { closed_message: None, ..record });
     }
 
     #[test]
@@ -652,7 +666,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _ = codec::decode::<TicketRecord>(&bytes);
+        let _ = codec::decode_ticket(&bytes);
         let _ = codec::decode::<GuildSettings>(&bytes);
         let _ = codec::decode_transcript(&bytes);
     }
@@ -662,7 +676,10 @@ proptest! {
         // Past the version check, so the bincode and deflate parsers see the hostile bytes.
         let mut v = vec![codec::VERSION_V1];
         v.extend(bytes);
-        let _ = codec::decode::<TicketRecord>(&v);
+        let _ = codec::decode_ticket(&v);
+        v[0] = codec::TICKET_V2;
+        let _ = codec::decode_ticket(&v);
+        v[0] = codec::VERSION_V1;
         let _ = codec::decode::<GuildSettings>(&v);
         let _ = codec::decode_transcript(&v);
     }
@@ -677,20 +694,20 @@ proptest! {
 #[test]
 fn codec_rejects_unknown_version_and_trailing_bytes() {
     let record = ticket(1, 2, Some(3), TicketState::Open);
-    let mut bytes = codec::encode(&record).expect("encode");
+    let mut bytes = codec::encode_ticket(&record).expect("encode");
     bytes.push(0);
     assert!(matches!(
-        codec::decode::<TicketRecord>(&bytes),
+        codec::decode_ticket(&bytes),
         Err(codec::CodecError::TrailingBytes(1))
     ));
     bytes.pop();
     bytes[0] = 99;
     assert!(matches!(
-        codec::decode::<TicketRecord>(&bytes),
+        codec::decode_ticket(&bytes),
         Err(codec::CodecError::UnknownVersion(99))
     ));
     assert!(matches!(
-        codec::decode::<TicketRecord>(&[]),
+        codec::decode_ticket(&[]),
         Err(codec::CodecError::Empty)
     ));
 }
