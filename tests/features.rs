@@ -2006,3 +2006,131 @@ async fn stale_buttons_are_refused_and_retired() {
     env.wait_embed(log, "Ticket closed", 3).await;
     env.stop().await;
 }
+
+/// Defect: `/ticket panel` while an open was creating the missing "Tickets" category made a
+/// second one, and the tickets split between them. Both paths now join one creation; the same
+/// holds for removing a topic (its tickets move to the default category).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_missing_category_is_created_once_whoever_needs_it() {
+    let env = Env::start("one-category", 20).await;
+    env.set_staff().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let old = env.settings().await.tickets_category.unwrap();
+    env.client.delete_channel(old).await.unwrap();
+    eventually("category forgotten", || async {
+        env.settings()
+            .await
+            .tickets_category
+            .is_none()
+            .then_some(())
+    })
+    .await;
+
+    // Ten opens, the owner's `/ticket panel`, ten more opens: one batch, as at once.
+    let open = |member: u64| {
+        SimClient::click_body(
+            env.g.guild_id,
+            env.general(),
+            member,
+            panel,
+            &custom_id::encode(&Action::OpenTicket),
+        )
+    };
+    let mut bodies: Vec<Value> = env.g.member_ids[..10].iter().map(|&m| open(m)).collect();
+    bodies.push(json!({
+        "kind": "command", "guild_id": env.g.guild_id.to_string(),
+        "channel_id": env.general().to_string(), "user_id": env.owner().to_string(),
+        "name": "ticket", "options": [{"name": "panel", "type": 1, "options": []}],
+    }));
+    bodies.extend(env.g.member_ids[10..].iter().map(|&m| open(m)));
+    let ids = env.client.interaction_batch(&bodies).await.expect("batch");
+    for (i, id) in ids.into_iter().enumerate() {
+        let id = id.expect("dispatched");
+        let needle = if i == 10 { "Panel posted" } else { "is open" };
+        env.answer_containing(id, needle).await;
+    }
+
+    let channels = env.client.guild_channels(env.g.guild_id).await.unwrap();
+    let categories: Vec<u64> = channels
+        .iter()
+        .filter(|c| c["type"] == 4 && c["name"] == "Tickets")
+        .map(|c| id_of(&c["id"]))
+        .collect();
+    assert_eq!(categories.len(), 1, "one Tickets category: {categories:?}");
+    let tickets: Vec<&Value> = channels
+        .iter()
+        .filter(|c| c["name"].as_str().is_some_and(|n| n.starts_with("ticket-")))
+        .collect();
+    assert_eq!(tickets.len(), 20);
+    assert!(
+        tickets
+            .iter()
+            .all(|c| id_of(&c["parent_id"]) == categories[0]),
+        "every ticket under the one category"
+    );
+    assert_eq!(env.settings().await.tickets_category, Some(categories[0]));
+
+    // Removing a topic while the default category is gone: it is created (once) and the
+    // topic's ticket moves into it.
+    let added = env.add_topic("Billing").await;
+    assert!(added.contains("added"), "{added}");
+    let topic = env.settings().await.topics[0].id;
+    let id = env.click_open(panel, env.owner()).await;
+    let picker = env.response_message(id).await;
+    let id = env
+        .select(
+            env.owner(),
+            env.general(),
+            picker,
+            &Action::PickTopic {
+                opener: env.owner(),
+            },
+            &[topic.to_string()],
+        )
+        .await;
+    let text = env.answer_containing(id, "is open").await;
+    let billing_ticket = channel_from_link(&text).expect("link");
+    env.client.delete_channel(categories[0]).await.unwrap();
+    eventually("category forgotten again", || async {
+        env.settings()
+            .await
+            .tickets_category
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    let (hub, id) = env.setup(SetupChoice::TopicRemove).await;
+    env.response_message(id).await;
+    let id = env
+        .select(
+            env.owner(),
+            env.general(),
+            hub,
+            &Action::TopicRemoveSelect { page: 0 },
+            &[topic.to_string()],
+        )
+        .await;
+    env.answer_containing(id, "Remove topic").await;
+    let id = env
+        .client
+        .click(
+            env.g.guild_id,
+            env.general(),
+            env.owner(),
+            hub,
+            &custom_id::encode(&Action::TopicRemoveConfirm { topic }),
+        )
+        .await
+        .unwrap();
+    env.answer_containing(id, "removed").await;
+    let channels = env.client.guild_channels(env.g.guild_id).await.unwrap();
+    let categories: Vec<u64> = channels
+        .iter()
+        .filter(|c| c["type"] == 4 && c["name"] == "Tickets")
+        .map(|c| id_of(&c["id"]))
+        .collect();
+    assert_eq!(categories.len(), 1, "one Tickets category: {categories:?}");
+    let moved = env.channel(billing_ticket).await.expect("ticket kept");
+    assert_eq!(id_of(&moved["parent_id"]), categories[0]);
+    env.stop().await;
+}

@@ -644,7 +644,7 @@ impl GuildState {
             IncomingKind::Command { path, options } => {
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
                 match path.as_slice() {
-                    ["ticket", "panel"] => self.post_default_panel(&incoming).await,
+                    ["ticket", "panel"] => self.post_default_panel(&incoming).await?,
                     ["ticket", "transcript"] => {
                         self.send_transcript(&incoming, options.get("number")).await
                     }
@@ -908,18 +908,62 @@ impl GuildState {
         match self.choose_category(open.topic) {
             CategoryChoice::Ready(parent) => self.number(myself, open, parent).await,
             CategoryChoice::Create { name, overflow } => {
-                let creation = self.category_creation(&name).boxed().shared();
-                let (me, notify) = (myself.clone(), creation.clone());
-                tokio::spawn(async move {
-                    let _ = notify.await;
-                    let _ = me.cast(GuildMsg::CategoryCreated);
-                });
-                self.book.awaiting_category = Some(AwaitingCategory {
-                    creation,
-                    overflow,
-                    opens: vec![open],
-                });
+                // The opens wait in the book; the notifier task holds the creation.
+                drop(self.start_category_creation(myself, &name, overflow, vec![open]));
                 Ok(())
+            }
+        }
+    }
+
+    /// Starts creating a tickets category on a task of its own; `opens` (and every open after
+    /// them) wait for it in [`Book::awaiting_category`]. The only place a tickets category is
+    /// created, so a creation in flight is always visible to whoever needs one next.
+    fn start_category_creation(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        name: &str,
+        overflow: bool,
+        opens: Vec<WaitingOpen>,
+    ) -> CategoryCreation {
+        let creation = self.category_creation(name).boxed().shared();
+        let (me, notify) = (myself.clone(), creation.clone());
+        tokio::spawn(async move {
+            let _ = notify.await;
+            let _ = me.cast(GuildMsg::CategoryCreated);
+        });
+        self.book.awaiting_category = Some(AwaitingCategory {
+            creation: creation.clone(),
+            overflow,
+            opens,
+        });
+        creation
+    }
+
+    /// The default tickets category, created first if there is none. A creation already in
+    /// flight (an open's, or another admin action's) is joined, never repeated: two "Tickets"
+    /// categories would split the tickets and leave one behind empty. Admin setup only: this
+    /// awaits Discord.
+    pub async fn default_category(
+        &mut self,
+    ) -> Result<Result<Snowflake, String>, ActorProcessingErr> {
+        let myself = self.myself.clone();
+        loop {
+            if let Some(category) = self.settings.tickets_category {
+                return Ok(Ok(category));
+            }
+            let (creation, is_default) = match &self.book.awaiting_category {
+                Some(awaiting) => (awaiting.creation.clone(), !awaiting.overflow),
+                None => (
+                    self.start_category_creation(&myself, "Tickets", false, Vec::new()),
+                    true,
+                ),
+            };
+            let created = creation.await;
+            // Settled here rather than when `CategoryCreated` arrives: the caller goes on with
+            // the saved setting, and the opens that waited are numbered in their order.
+            self.category_created(&myself, created.clone()).await?;
+            if is_default && created.is_err() {
+                return Ok(created);
             }
         }
     }
@@ -1181,10 +1225,10 @@ impl GuildState {
     }
 
     /// `/ticket panel`: posts a panel with the default texts in the current channel.
-    async fn post_default_panel(&mut self, incoming: &Incoming) {
+    async fn post_default_panel(&mut self, incoming: &Incoming) -> Result<(), ActorProcessingErr> {
         if !access::is_admin(&Self::member(incoming)) {
             self.refuse(incoming, access::NOT_ADMIN.0);
-            return;
+            return Ok(());
         }
         let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
         hub::post_panel(
@@ -1195,7 +1239,7 @@ impl GuildState {
             "Click the button below to open a private ticket with our staff.".into(),
             "Ticketeer".into(),
         )
-        .await;
+        .await
     }
 
     async fn send_transcript(&self, incoming: &Incoming, number: Option<&String>) {

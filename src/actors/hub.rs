@@ -207,19 +207,10 @@ pub async fn post_panel(
     title: String,
     description: String,
     footer: String,
-) {
-    if state.settings.tickets_category.is_none() {
-        match state.create_category("Tickets").await {
-            Ok(category) => {
-                let mut settings = (*state.settings).clone();
-                settings.tickets_category = Some(category);
-                drop(state.save_settings(settings));
-            }
-            Err(message) => {
-                tokio::spawn(async move { reply.send(&message).await });
-                return;
-            }
-        }
+) -> Result<(), ActorProcessingErr> {
+    if let Err(message) = state.default_category().await? {
+        tokio::spawn(async move { reply.send(&message).await });
+        return Ok(());
     }
     let message = OutgoingMessage {
         embeds: vec![crate::discord::embed(
@@ -263,6 +254,7 @@ pub async fn post_panel(
             tokio::spawn(async move { reply.send(&message).await });
         }
     }
+    Ok(())
 }
 
 fn auto_select(
@@ -564,7 +556,7 @@ pub async fn handle(
             ) {
                 Ok((title, description, footer)) => {
                     let reply = Reply::defer_ephemeral(&discord, incoming);
-                    post_panel(state, reply, channel, title, description, footer).await;
+                    post_panel(state, reply, channel, title, description, footer).await?;
                 }
                 Err(error) => {
                     warn!(%error, "panel text refused");
@@ -758,7 +750,7 @@ pub async fn handle(
                 show_topic_remove(state, incoming, page);
             }
         }
-        Action::TopicRemoveConfirm { topic } => remove_topic(state, incoming, topic).await,
+        Action::TopicRemoveConfirm { topic } => remove_topic(state, incoming, topic).await?,
         Action::ManageMenu => match values(incoming)
             .first()
             .and_then(|v| ManageChoice::parse(v))
@@ -1004,7 +996,11 @@ fn show_topic_remove(state: &GuildState, incoming: &Incoming, page: u32) {
 
 /// Removes a topic: its open tickets move to the default category first (never orphaned), then
 /// its category is deleted.
-async fn remove_topic(state: &mut GuildState, incoming: &Incoming, topic: u32) {
+async fn remove_topic(
+    state: &mut GuildState,
+    incoming: &Incoming,
+    topic: u32,
+) -> Result<(), ActorProcessingErr> {
     let Some(removed) = state
         .settings
         .topics
@@ -1013,23 +1009,15 @@ async fn remove_topic(state: &mut GuildState, incoming: &Incoming, topic: u32) {
         .cloned()
     else {
         state.refuse(incoming, "That topic no longer exists.");
-        return;
+        return Ok(());
     };
     let reply = Reply::defer_update(&state.ctx.discord, incoming);
-    let default = match state.settings.tickets_category {
-        Some(c) => c,
-        None => match state.create_category("Tickets").await {
-            Ok(c) => {
-                let mut settings = (*state.settings).clone();
-                settings.tickets_category = Some(c);
-                drop(state.save_settings(settings));
-                c
-            }
-            Err(message) => {
-                tokio::spawn(async move { reply.send(&message).await });
-                return;
-            }
-        },
+    let default = match state.default_category().await? {
+        Ok(c) => c,
+        Err(message) => {
+            tokio::spawn(async move { reply.send(&message).await });
+            return Ok(());
+        }
     };
     let mut settings = (*state.settings).clone();
     settings.topics.retain(|t| t.id != topic);
@@ -1063,6 +1051,7 @@ async fn remove_topic(state: &mut GuildState, incoming: &Incoming, topic: u32) {
             ))
             .await
     });
+    Ok(())
 }
 
 /// After staff roles change: categories get the new overwrites (here, on a task), ticket

@@ -4,6 +4,11 @@
 //! escaped; raw HTML in markdown becomes visible text; links keep only http(s)/mailto targets;
 //! markdown images become plain links so opening a transcript fetches nothing but avatars. A
 //! Content-Security-Policy forbids scripts even if something slipped through.
+//!
+//! Person-written text may carry bidirectional controls (a name ending in U+202E RIGHT-TO-LEFT
+//! OVERRIDE would reverse the timestamp and the next name after it). In the HTML every such
+//! piece sits in its own isolate (`<bdi>` inline, `dir="auto"` on blocks), where an unclosed
+//! override ends with the element; the text file has no isolates, so it drops the controls.
 
 use std::fmt::Write as _;
 
@@ -99,7 +104,7 @@ pub fn render_html(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> Str
     out.push_str("<header>");
     let _ = write!(out, "<h1>{}</h1><dl>", text(&title));
     let mut row = |k: &str, v: &str| {
-        let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", text(k), text(v));
+        let _ = write!(out, "<dt>{}</dt><dd dir=\"auto\">{}</dd>", text(k), text(v));
     };
     row("Server", &meta.guild_id.to_string());
     row("Opened by", &meta.opener_id.to_string());
@@ -148,7 +153,7 @@ fn render_message_html(out: &mut String, m: &TranscriptMessage) {
     let name = clean(&m.author_name);
     let _ = write!(
         out,
-        "<span class=\"name\" title=\"{}\">{}</span>",
+        "<span class=\"name\" title=\"{}\"><bdi>{}</bdi></span>",
         m.author_id,
         text(if name.trim().is_empty() {
             "Unknown user"
@@ -174,32 +179,40 @@ fn render_message_html(out: &mut String, m: &TranscriptMessage) {
     }
     out.push_str("</div>");
     if !m.content.trim().is_empty() {
-        out.push_str("<div class=\"content\">");
+        out.push_str("<div class=\"content\" dir=\"auto\">");
         markdown_html(out, &m.content);
         out.push_str("</div>");
     }
     for e in &m.embeds {
         out.push_str("<div class=\"embed\">");
         if let Some(t) = &e.title {
-            let _ = write!(out, "<div class=\"title\">{}</div>", text(&clean(t)));
+            let _ = write!(
+                out,
+                "<div class=\"title\" dir=\"auto\">{}</div>",
+                text(&clean(t))
+            );
         }
         if let Some(d) = &e.description {
-            out.push_str("<div class=\"content\">");
+            out.push_str("<div class=\"content\" dir=\"auto\">");
             markdown_html(out, d);
             out.push_str("</div>");
         }
         for (name, value) in &e.fields {
             let _ = write!(
                 out,
-                "<div class=\"field-name\">{}</div>",
+                "<div class=\"field-name\" dir=\"auto\">{}</div>",
                 text(&clean(name))
             );
-            out.push_str("<div class=\"content\">");
+            out.push_str("<div class=\"content\" dir=\"auto\">");
             markdown_html(out, value);
             out.push_str("</div>");
         }
         if let Some(f) = &e.footer {
-            let _ = write!(out, "<div class=\"footer\">{}</div>", text(&clean(f)));
+            let _ = write!(
+                out,
+                "<div class=\"footer\" dir=\"auto\">{}</div>",
+                text(&clean(f))
+            );
         }
         out.push_str("</div>");
     }
@@ -209,12 +222,12 @@ fn render_message_html(out: &mut String, m: &TranscriptMessage) {
         if is_http(&a.url) {
             let _ = write!(
                 out,
-                "<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>",
+                "<a href=\"{}\" rel=\"noopener noreferrer nofollow\"><bdi>{}</bdi></a>",
                 attr(&a.url),
                 text(&name)
             );
         } else {
-            out.push_str(&text(&name));
+            let _ = write!(out, "<bdi>{}</bdi>", text(&name));
         }
         let _ = write!(
             out,
@@ -340,13 +353,13 @@ pub fn render_text(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> Str
     let _ = writeln!(out, "Server: {}", meta.guild_id);
     let _ = writeln!(out, "Opened by: {}", meta.opener_id);
     if let Some(topic) = &meta.topic {
-        let _ = writeln!(out, "Topic: {}", one_line(topic));
+        let _ = writeln!(out, "Topic: {}", plain_line(topic));
     }
     if let Some(by) = meta.closed_by {
         let _ = writeln!(out, "Closed by: {by}");
     }
     if let Some(reason) = &meta.reason {
-        let _ = writeln!(out, "Reason: {}", one_line(reason));
+        let _ = writeln!(out, "Reason: {}", plain_line(reason));
     }
     let _ = writeln!(out, "Messages: {}", messages.len());
     out.push_str("----------------------------------------\n");
@@ -355,7 +368,7 @@ pub fn render_text(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> Str
             out,
             "[{}] {} ({}){}",
             display_time(&m.timestamp),
-            one_line(&m.author_name),
+            plain_line(&m.author_name),
             m.author_id,
             if m.bot { " [BOT]" } else { "" }
         );
@@ -363,7 +376,7 @@ pub fn render_text(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> Str
             out.push_str(" (edited)");
         }
         out.push(':');
-        let content = clean(&m.content);
+        let content = plain(&m.content);
         if content.contains('\n') {
             out.push('\n');
             indent(&mut out, &content, "    ");
@@ -373,26 +386,26 @@ pub fn render_text(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> Str
         for e in &m.embeds {
             out.push_str("    [embed]\n");
             if let Some(t) = &e.title {
-                let _ = writeln!(out, "      {}", one_line(t));
+                let _ = writeln!(out, "      {}", plain_line(t));
             }
             if let Some(d) = &e.description {
-                indent(&mut out, &clean(d), "      ");
+                indent(&mut out, &plain(d), "      ");
             }
             for (n, v) in &e.fields {
-                let _ = writeln!(out, "      {}:", one_line(n));
-                indent(&mut out, &clean(v), "        ");
+                let _ = writeln!(out, "      {}:", plain_line(n));
+                indent(&mut out, &plain(v), "        ");
             }
             if let Some(f) = &e.footer {
-                let _ = writeln!(out, "      -- {}", one_line(f));
+                let _ = writeln!(out, "      -- {}", plain_line(f));
             }
         }
         for a in &m.attachments {
             let _ = writeln!(
                 out,
                 "    [attachment] {} ({}) {}",
-                one_line(&a.filename),
+                plain_line(&a.filename),
                 human_size(a.size),
-                one_line(&a.url)
+                plain_line(&a.url)
             );
         }
     }
@@ -415,6 +428,25 @@ fn clean(s: &str) -> String {
 
 fn one_line(s: &str) -> String {
     clean(s).replace(['\n', '\t'], " ")
+}
+
+/// Unicode's explicit bidirectional formatting characters (UAX #9): embeddings, overrides,
+/// isolates and marks. A plain-text viewer applies them across whatever follows on the line.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// For the text file: [`clean`], and without bidi controls.
+fn plain(s: &str) -> String {
+    clean(s).chars().filter(|&c| !is_bidi_control(c)).collect()
+}
+
+/// For the text file: [`one_line`], and without bidi controls.
+fn plain_line(s: &str) -> String {
+    plain(s).replace(['\n', '\t'], " ")
 }
 
 fn initials(name: &str) -> String {
@@ -445,9 +477,10 @@ fn display_time(raw: &str) -> String {
             utc.format(format_description!(
                 "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
             ))
-            .unwrap_or_else(|_| clean(raw))
+            .unwrap_or_else(|_| plain_line(raw))
         }
-        Err(_) => one_line(raw),
+        // Not from a person, but shown beside their text: never a bidi control.
+        Err(_) => plain_line(raw),
     }
 }
 
@@ -512,6 +545,7 @@ mod tests {
             "div",
             "img",
             "span",
+            "bdi",
             "time",
             "p",
             "a",
@@ -558,6 +592,58 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every bidi control in `html` is inside an isolating element (`<bdi>` or `dir="auto"`),
+    /// so it cannot reorder anything outside that element.
+    fn assert_bidi_isolated(html: &str) {
+        const VOID: &[&str] = &["!DOCTYPE", "meta", "img", "br", "hr"];
+        let mut open: Vec<(String, bool)> = Vec::new();
+        let mut rest = html;
+        while let Some(c) = rest.chars().next() {
+            if c == '<' {
+                let end = rest.find('>').expect("tags close");
+                let tag = &rest[1..end];
+                if let Some(name) = tag.strip_prefix('/') {
+                    let (top, _) = open.pop().expect("balanced tags");
+                    assert_eq!(top, name, "tags nest in:\n{html}");
+                } else {
+                    let name: String = tag
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+                        .collect();
+                    if !VOID.contains(&name.as_str()) {
+                        let isolating = name == "bdi" || tag.contains("dir=\"auto\"");
+                        open.push((name, isolating));
+                    }
+                }
+                rest = &rest[end + 1..];
+                continue;
+            }
+            if is_bidi_control(c) {
+                assert!(
+                    open.iter().any(|(_, isolating)| *isolating),
+                    "bidi control U+{:04X} outside an isolate in:\n{html}",
+                    c as u32
+                );
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        assert!(open.is_empty(), "unclosed tags {open:?}");
+    }
+
+    #[test]
+    fn a_right_to_left_override_stays_inside_its_name() {
+        let mut m = msg(1, "hello \u{202E}olleh");
+        m.author_name = "mallory\u{202E}live".into();
+        let mut next = msg(2, "second");
+        next.author_name = "bob".into();
+        let html = render_html(&meta(), &[m.clone(), next.clone()]);
+        assert!(html.contains("<bdi>mallory\u{202E}live</bdi></span><time"));
+        assert_bidi_isolated(&html);
+        let text = render_text(&meta(), &[m, next]);
+        assert!(!text.chars().any(is_bidi_control), "{text}");
+        assert!(text.contains("mallorylive (") && text.contains("hello olleh"));
     }
 
     #[test]
@@ -763,5 +849,39 @@ mod tests {
             let text = render_text(&meta(), &[m]);
             prop_assert!(text.chars().all(|c| !c.is_control() || c == '\n' || c == '\t'));
         }
+
+        /// Names, topics, reasons and every text of a message built from bidi controls,
+        /// zero-width characters, RTL letters and markdown: in the HTML every control stays in
+        /// an isolate; the text file has none.
+        #[test]
+        fn bidi_and_zero_width_text_is_isolated_or_dropped(
+            name in BIDI_SOUP, content in BIDI_SOUP, other in BIDI_SOUP,
+        ) {
+            let mut m = msg(1, &content);
+            m.author_name = name.clone();
+            m.embeds.push(TranscriptEmbed {
+                title: Some(other.clone()),
+                description: Some(content.clone()),
+                fields: vec![(name.clone(), other.clone())],
+                footer: Some(name.clone()),
+            });
+            m.attachments.push(TranscriptAttachment {
+                filename: other.clone(),
+                url: "https://cdn.example/x".into(),
+                size: 3,
+            });
+            let mut meta = meta();
+            meta.topic = Some(name.clone());
+            meta.reason = Some(other.clone());
+            let html = render_html(&meta, &[m.clone(), msg(2, &other)]);
+            assert_only_our_tags(&html);
+            assert_bidi_isolated(&html);
+            let text = render_text(&meta, &[m, msg(2, &other)]);
+            prop_assert!(!text.chars().any(is_bidi_control));
+        }
     }
+
+    /// Bidi controls, zero-width characters, Hebrew and Arabic letters, markdown and HTML
+    /// punctuation.
+    const BIDI_SOUP: &str = "[\u{061C}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{2060}\u{2066}-\u{2069}\u{FEFF}\u{05D0}-\u{05D3}\u{0627}a-c0-9 *_`<>&\n]{0,40}";
 }
