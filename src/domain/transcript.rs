@@ -426,10 +426,6 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
-fn one_line(s: &str) -> String {
-    clean(s).replace(['\n', '\t'], " ")
-}
-
 /// Unicode's explicit bidirectional formatting characters (UAX #9): embeddings, overrides,
 /// isolates and marks. A plain-text viewer applies them across whatever follows on the line.
 pub fn is_bidi_control(c: char) -> bool {
