@@ -968,6 +968,60 @@ impl Discord {
         Ok(roles.into_iter().map(|r| r.id.get()).collect())
     }
 
+    /// The bot's computed permissions in `channel` of `guild` (three reads: the channel's
+    /// overwrites, the guild's roles, the bot's roles), for checks at setup.
+    pub async fn bot_permissions_in(&self, guild: u64, channel: u64) -> DiscordResult<u64> {
+        let _turn = self.turn().await;
+        let channel = retry_limited!(
+            self.global,
+            "channel",
+            self.http.channel(Id::<ChannelMarker>::new(channel))
+        )?
+        .model()
+        .await?;
+        let roles = retry_limited!(
+            self.global,
+            "roles",
+            self.http.roles(Id::<GuildMarker>::new(guild))
+        )?
+        .models()
+        .await?;
+        let member = retry_limited!(
+            self.global,
+            "guild_member",
+            self.http
+                .guild_member(Id::<GuildMarker>::new(guild), Id::new(self.bot_user_id()))
+        )?
+        .model()
+        .await?;
+        let overwrites: Vec<Overwrite> = channel
+            .permission_overwrites
+            .unwrap_or_default()
+            .iter()
+            .map(|o| Overwrite {
+                id: o.id.get(),
+                kind: match o.kind {
+                    PermissionOverwriteType::Member => OverwriteKind::Member,
+                    _ => OverwriteKind::Role,
+                },
+                allow: o.allow.bits(),
+                deny: o.deny.bits(),
+            })
+            .collect();
+        let roles: Vec<(u64, u64)> = roles
+            .iter()
+            .map(|r| (r.id.get(), r.permissions.bits()))
+            .collect();
+        let member_roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
+        Ok(crate::domain::access::channel_permissions(
+            guild,
+            &member_roles,
+            self.bot_user_id(),
+            &roles,
+            &overwrites,
+        ))
+    }
+
     /// Replaces all overwrites of a channel of `guild` in one PATCH (idempotent), leaving out
     /// staff roles deleted in Discord if that is why it was refused.
     pub async fn set_overwrites(

@@ -1937,10 +1937,11 @@ async fn stale_buttons_are_refused_and_retired() {
         .last_message_with(channel, Action::Close { ticket: 1 })
         .await;
     assert_ne!(note, welcome, "the reopen note carries the Close buttons");
+    // Staff press them: the opener could lose sight of the channel between the two presses.
     let answers = env
         .press_together(
             channel,
-            member,
+            staff,
             &[
                 (note, Action::Close { ticket: 1 }),
                 (note, Action::Close { ticket: 1 }),
@@ -2132,5 +2133,108 @@ async fn a_missing_category_is_created_once_whoever_needs_it() {
     assert_eq!(categories.len(), 1, "one Tickets category: {categories:?}");
     let moved = env.channel(billing_ticket).await.expect("ticket kept");
     assert_eq!(id_of(&moved["parent_id"]), categories[0]);
+    env.stop().await;
+}
+
+/// The text of the hub `/ticket menu` shows the owner.
+async fn hub_text(env: &Env) -> String {
+    let id = env
+        .client
+        .command(
+            env.g.guild_id,
+            env.general(),
+            env.owner(),
+            "ticket",
+            json!([{"name": "menu", "type": 1, "options": []}]),
+        )
+        .await
+        .expect("command");
+    env.answer_containing(id, "Ticket hub").await
+}
+
+/// Observation: setup accepted a log channel the bot could not write to, and the entries were
+/// dropped with nobody told. Setup now checks the bot's permissions in the chosen channel and
+/// names what is missing; permissions lost later show in the hub until posting works again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_log_channel_the_bot_cannot_use_is_refused_and_a_lost_one_reported() {
+    let env = Env::start("log-perms", 2).await;
+    env.set_staff().await;
+    // A common anti-spam setup: @everyone may not embed links; the bot has no overwrite.
+    let body = json!({
+        "name": "quiet-log", "type": 0,
+        "permission_overwrites": [{"id": env.g.guild_id.to_string(), "type": 0,
+            "allow": "0", "deny": (1u64 << 14).to_string()}],
+    });
+    let answer: Value = reqwest::Client::new()
+        .post(format!(
+            "{}/_sim/guilds/{}/channels",
+            env.sim.http_url(),
+            env.g.guild_id
+        ))
+        .json(&body)
+        .send()
+        .await
+        .expect("channel request")
+        .json()
+        .await
+        .expect("channel created");
+    let quiet = id_of(&answer["channel_id"]);
+    let (hub, id) = env.setup(SetupChoice::LogChannel).await;
+    env.response_message(id).await;
+    let id = env
+        .select(
+            env.owner(),
+            env.general(),
+            hub,
+            &Action::LogChannelSelect,
+            &[quiet.to_string()],
+        )
+        .await;
+    let refusal = env.answer_containing(id, "missing").await;
+    assert!(refusal.contains("**Embed Links**"), "{refusal}");
+    assert!(!refusal.contains("Send Messages"), "{refusal}");
+    assert_eq!(env.settings().await.log_channel, None, "not saved");
+
+    // A usable channel is accepted; then an admin denies the bot Send Messages there (here
+    // through the REST API, as any client with Manage Roles could).
+    let log = env.set_log_channel().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    assert!(!hub_text(&env).await.contains("⚠️"));
+    let (member, other) = (env.g.member_ids[0], env.g.member_ids[1]);
+    let bot_overwrite = format!(
+        "{}/api/v10/channels/{log}/permissions/{}",
+        env.sim.http_url(),
+        env.sim.application_id()
+    );
+    let http = reqwest::Client::new();
+    let denied = http
+        .put(&bot_overwrite)
+        .header("authorization", "Bot test")
+        .json(&json!({"type": 1, "allow": "0", "deny": (1u64 << 11).to_string()}))
+        .send()
+        .await
+        .expect("overwrite request");
+    assert!(denied.status().is_success(), "{denied:?}");
+    env.open_ticket(panel, member).await;
+    let warned = eventually("the hub reports the log channel", || async {
+        let text = hub_text(&env).await;
+        text.contains(&format!("I can no longer post in the log channel <#{log}>"))
+            .then_some(text)
+    })
+    .await;
+    assert!(warned.contains("⚠️"), "{warned}");
+    // Given back, the next entry goes through and the note disappears.
+    let restored = http
+        .delete(&bot_overwrite)
+        .header("authorization", "Bot test")
+        .send()
+        .await
+        .expect("overwrite request");
+    assert!(restored.status().is_success(), "{restored:?}");
+    env.open_ticket(panel, other).await;
+    eventually("the note cleared", || async {
+        (!hub_text(&env).await.contains("⚠️")).then_some(())
+    })
+    .await;
     env.stop().await;
 }

@@ -518,6 +518,11 @@ impl GuildState {
             .clone()
     }
 
+    /// Why log entries are being lost right now, if they are (see [`GuildLog::trouble`]).
+    pub fn log_trouble(&self) -> Option<String> {
+        self.book.log.as_ref().and_then(GuildLog::trouble)
+    }
+
     pub fn member<'a>(incoming: &'a Incoming) -> Member<'a> {
         Member {
             user: incoming.user,
@@ -1234,7 +1239,7 @@ impl GuildState {
         hub::post_panel(
             self,
             reply,
-            incoming.channel,
+            (incoming.channel, incoming.app_permissions),
             "Support tickets".into(),
             "Click the button below to open a private ticket with our staff.".into(),
             "Ticketeer".into(),

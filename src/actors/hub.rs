@@ -15,7 +15,7 @@ use twilight_model::channel::{
 };
 
 use crate::{
-    discord::{OutgoingMessage, button_row},
+    discord::{OutgoingMessage, button_row, codes},
     domain::{
         access,
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
@@ -54,16 +54,76 @@ pub fn show_hub(state: &GuildState, incoming: &Incoming) {
             (c.as_str().to_owned(), label.to_owned())
         })
         .collect();
+    let mut text = String::from("**Ticket hub**: choose what to do.");
+    for line in status_lines(state) {
+        text.push_str("\n⚠️ ");
+        text.push_str(&line);
+    }
     reply_now(
         &state.ctx.discord,
         incoming,
-        "**Ticket hub**: choose what to do.".into(),
+        text,
         vec![string_select(
             custom_id::encode(&Action::HubMenu),
             "Setup or manage",
             options,
         )],
     );
+}
+
+/// What admins should know before anything else: things that fail without anyone seeing it.
+fn status_lines(state: &GuildState) -> Vec<String> {
+    state.log_trouble().into_iter().collect()
+}
+
+/// Whether the bot holds `need` in `channel` (`known`: its permissions there, when the
+/// interaction carried them). `Err` is the answer for the admin, naming what is missing.
+async fn bot_can_use(
+    state: &GuildState,
+    channel: Snowflake,
+    known: Option<u64>,
+    need: u64,
+    purpose: &str,
+) -> Result<(), String> {
+    let have = match known {
+        Some(have) => have,
+        None => match state
+            .ctx
+            .discord
+            .bot_permissions_in(state.guild, channel)
+            .await
+        {
+            Ok(have) => have,
+            // Discord refuses to show the bot a channel it cannot view.
+            Err(error) if error.code() == Some(codes::MISSING_ACCESS) => 0,
+            Err(error) => {
+                warn!(%error, channel, "could not check the bot's permissions");
+                return Err(format!(
+                    "I could not check my permissions in <#{channel}>: {}",
+                    error.person_message()
+                ));
+            }
+        },
+    };
+    let missing = access::missing_permissions(have, need);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    warn!(
+        channel,
+        ?missing,
+        purpose,
+        "the bot lacks permissions in a chosen channel"
+    );
+    Err(format!(
+        "I can't use <#{channel}> as {purpose}: I am missing **{}** there. Give me (or my role) {} in that channel's settings, or choose another channel.",
+        missing.join("**, **"),
+        if missing.len() == 1 {
+            "that permission"
+        } else {
+            "those permissions"
+        }
+    ))
 }
 
 /// `/tickets manage`: the Manage menu straight away, for staff (by role or Manage Server). The
@@ -203,11 +263,23 @@ pub fn open_close_reason_modal(state: &GuildState, incoming: &Incoming, ticket: 
 pub async fn post_panel(
     state: &mut GuildState,
     reply: Reply,
-    channel: Snowflake,
+    (channel, known_permissions): (Snowflake, Option<u64>),
     title: String,
     description: String,
     footer: String,
 ) -> Result<(), ActorProcessingErr> {
+    let usable = bot_can_use(
+        state,
+        channel,
+        known_permissions,
+        access::PANEL_CHANNEL_NEEDS,
+        "a panel channel",
+    )
+    .await;
+    if let Err(refusal) = usable {
+        tokio::spawn(async move { reply.send(&refusal).await });
+        return Ok(());
+    }
     if let Err(message) = state.default_category().await? {
         tokio::spawn(async move { reply.send(&message).await });
         return Ok(());
@@ -556,7 +628,10 @@ pub async fn handle(
             ) {
                 Ok((title, description, footer)) => {
                     let reply = Reply::defer_ephemeral(&discord, incoming);
-                    post_panel(state, reply, channel, title, description, footer).await?;
+                    let known = (channel == incoming.channel)
+                        .then_some(incoming.app_permissions)
+                        .flatten();
+                    post_panel(state, reply, (channel, known), title, description, footer).await?;
                 }
                 Err(error) => {
                     warn!(%error, "panel text refused");
@@ -595,10 +670,25 @@ pub async fn handle(
                 state.refuse(incoming, "Choose a channel.");
                 return Ok(());
             };
+            let reply = Reply::defer_update(&discord, incoming);
+            let known = (channel == incoming.channel)
+                .then_some(incoming.app_permissions)
+                .flatten();
+            let usable = bot_can_use(
+                state,
+                channel,
+                known,
+                access::LOG_CHANNEL_NEEDS,
+                "the log channel",
+            )
+            .await;
+            if let Err(refusal) = usable {
+                tokio::spawn(async move { reply.send(&refusal).await });
+                return Ok(());
+            }
             let mut settings = (*state.settings).clone();
             settings.log_channel = Some(channel);
             let commit = state.save_settings(settings);
-            let reply = Reply::defer_update(&discord, incoming);
             tokio::spawn(async move {
                 match commit.await {
                     Ok(()) => {

@@ -21,6 +21,8 @@ pub struct Incoming {
     pub roles: Vec<u64>,
     /// The member's computed permissions in this channel, as Discord sends them.
     pub permissions: u64,
+    /// The bot's computed permissions in this channel (`app_permissions`), when sent.
+    pub app_permissions: Option<u64>,
     pub kind: IncomingKind,
     /// Users a select resolved that are bots (skipped when adding people to a ticket).
     pub resolved_bots: Vec<u64>,
@@ -120,6 +122,7 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
         user_name: user.name.clone(),
         roles: member.roles.iter().map(|r| r.get()).collect(),
         permissions: member.permissions.map(|p| p.bits()).unwrap_or(0),
+        app_permissions: interaction.app_permissions.map(|p| p.bits()),
         kind,
         resolved_bots: resolved_bots(interaction),
     })

@@ -11,14 +11,14 @@
 //! A plain task rather than an actor: its whole job is batching what is queued, which a mailbox
 //! handled one message at a time cannot see.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::mpsc;
 use tracing::warn;
 use twilight_model::{channel::message::Embed, http::attachment::Attachment};
 
 use crate::{
-    discord::{Discord, OutgoingMessage},
+    discord::{Discord, OutgoingMessage, codes},
     domain::model::Snowflake,
 };
 
@@ -41,6 +41,9 @@ pub struct LogEntry {
 #[derive(Clone)]
 pub struct GuildLog {
     writer: Arc<OnceLock<mpsc::UnboundedSender<Box<LogEntry>>>>,
+    /// Why the last post to the log channel was refused, until one succeeds again: the hub
+    /// shows it to the admins, who otherwise would only find entries missing.
+    trouble: Arc<Mutex<Option<String>>>,
     discord: Discord,
     guild: Snowflake,
 }
@@ -49,9 +52,18 @@ impl GuildLog {
     pub fn new(discord: Discord, guild: Snowflake) -> GuildLog {
         GuildLog {
             writer: Arc::default(),
+            trouble: Arc::default(),
             discord,
             guild,
         }
+    }
+
+    /// Why log entries are being lost right now, if they are.
+    pub fn trouble(&self) -> Option<String> {
+        self.trouble
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Queues an entry; never waits. Boxed, because a channel reserves slots for 32 values at
@@ -59,7 +71,12 @@ impl GuildLog {
     pub fn post(&self, entry: LogEntry) {
         let tx = self.writer.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(write_log(self.discord.clone(), self.guild, rx));
+            tokio::spawn(write_log(
+                self.discord.clone(),
+                self.guild,
+                rx,
+                self.trouble.clone(),
+            ));
             tx
         });
         if tx.send(Box::new(entry)).is_err() {
@@ -122,15 +139,39 @@ async fn write_log(
     discord: Discord,
     guild: Snowflake,
     mut rx: mpsc::UnboundedReceiver<Box<LogEntry>>,
+    trouble: Arc<Mutex<Option<String>>>,
 ) {
     let mut batch = Vec::new();
     while rx.recv_many(&mut batch, 64).await > 0 {
         let entries = batch.drain(..).map(|entry| *entry).collect();
         for (channel, message) in pack(entries) {
-            if let Err(error) = discord.send_message(channel, &message, &[]).await {
-                warn!(guild, channel, %error, "could not write to the log channel");
+            let result = discord.send_message(channel, &message, &[]).await;
+            let mut trouble = trouble.lock().unwrap_or_else(|e| e.into_inner());
+            match &result {
+                Ok(_) => *trouble = None,
+                Err(error) => {
+                    warn!(guild, channel, %error, "could not write to the log channel");
+                    // A passing failure (5xx, timeout) neither raises nor clears the note.
+                    if let Some(note) = refusal_note(channel, error.code()) {
+                        *trouble = Some(note);
+                    }
+                }
             }
         }
+    }
+}
+
+/// What the admins are told when Discord refuses the log channel for good (not a passing
+/// failure that a later post may not meet).
+fn refusal_note(channel: Snowflake, code: Option<u64>) -> Option<String> {
+    match code? {
+        codes::MISSING_PERMISSIONS | codes::MISSING_ACCESS => Some(format!(
+            "I can no longer post in the log channel <#{channel}>: I am missing permissions there (View Channel, Send Messages, Embed Links, Attach Files, Read Message History). Ticket events are not being logged."
+        )),
+        codes::UNKNOWN_CHANNEL => Some(format!(
+            "The log channel <#{channel}> no longer exists. Choose another in Setup."
+        )),
+        _ => None,
     }
 }
 

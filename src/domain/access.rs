@@ -37,6 +37,80 @@ pub const BOT_REQUIRED: u64 = VIEW_CHANNEL
     | MANAGE_CHANNELS
     | MANAGE_ROLES;
 
+/// What the bot needs in the log channel: its entries are embeds, closed tickets' carry the
+/// transcript files, and Discord hides history (and with it the channel's use) without Read
+/// Message History.
+pub const LOG_CHANNEL_NEEDS: u64 =
+    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY;
+
+/// What the bot needs where it posts a panel (an embed with a button; no files).
+pub const PANEL_CHANNEL_NEEDS: u64 =
+    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY;
+
+/// The names Discord's client shows for the permissions the bot checks, in its order.
+const PERMISSION_NAMES: [(u64, &str); 9] = [
+    (ADMINISTRATOR, "Administrator"),
+    (MANAGE_CHANNELS, "Manage Channels"),
+    (MANAGE_GUILD, "Manage Server"),
+    (VIEW_CHANNEL, "View Channel"),
+    (SEND_MESSAGES, "Send Messages"),
+    (EMBED_LINKS, "Embed Links"),
+    (ATTACH_FILES, "Attach Files"),
+    (READ_MESSAGE_HISTORY, "Read Message History"),
+    (MANAGE_ROLES, "Manage Roles"),
+];
+
+/// The names of the permissions in `need` that `have` lacks, e.g. `["Embed Links"]`.
+pub fn missing_permissions(have: u64, need: u64) -> Vec<&'static str> {
+    PERMISSION_NAMES
+        .iter()
+        .filter(|(bit, _)| need & bit != 0 && have & bit == 0)
+        .map(|(_, name)| *name)
+        .collect()
+}
+
+/// A member's permissions in a channel, as Discord computes them: the guild's @everyone role
+/// and the member's roles, then the channel's @everyone overwrite, the member's roles'
+/// overwrites (denies before allows), and the member's own overwrite. Administrator has
+/// everything; without View Channel a member has nothing in the channel. `roles` is every
+/// role of the guild as `(id, permissions)`, @everyone (id = guild) included.
+pub fn channel_permissions(
+    guild: u64,
+    member_roles: &[u64],
+    member: u64,
+    roles: &[(u64, u64)],
+    overwrites: &[Overwrite],
+) -> u64 {
+    let role_permissions = |id: u64| roles.iter().find(|(r, _)| *r == id).map(|(_, p)| *p);
+    let mut base = role_permissions(guild).unwrap_or(0);
+    for &role in member_roles {
+        base |= role_permissions(role).unwrap_or(0);
+    }
+    if base & ADMINISTRATOR != 0 {
+        return u64::MAX;
+    }
+    let apply = |base: u64, allow: u64, deny: u64| (base & !deny) | allow;
+    if let Some(everyone) = overwrites.iter().find(|o| o.id == guild) {
+        base = apply(base, everyone.allow, everyone.deny);
+    }
+    let (mut allow, mut deny) = (0, 0);
+    for o in overwrites
+        .iter()
+        .filter(|o| o.kind == OverwriteKind::Role && o.id != guild && member_roles.contains(&o.id))
+    {
+        allow |= o.allow;
+        deny |= o.deny;
+    }
+    base = apply(base, allow, deny);
+    if let Some(own) = overwrites
+        .iter()
+        .find(|o| o.kind == OverwriteKind::Member && o.id == member)
+    {
+        base = apply(base, own.allow, own.deny);
+    }
+    if base & VIEW_CHANNEL == 0 { 0 } else { base }
+}
+
 /// Discord allows at most this many roles in the staff role select.
 pub const MAX_STAFF_ROLES: usize = 10;
 
@@ -382,6 +456,56 @@ mod tests {
             validate_staff_roles(GUILD, &[1, GUILD]),
             Err(StaffRolesError::Everyone)
         );
+    }
+
+    #[test]
+    fn channel_permissions_follow_discords_order() {
+        const BOT_ROLE: u64 = 500;
+        let roles = [
+            (GUILD, VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS),
+            (BOT_ROLE, ATTACH_FILES | READ_MESSAGE_HISTORY),
+        ];
+        let everyone_denies_embeds = Overwrite::role(GUILD, 0, EMBED_LINKS);
+        let have = channel_permissions(GUILD, &[BOT_ROLE], BOT, &roles, &[everyone_denies_embeds]);
+        assert_eq!(
+            missing_permissions(have, LOG_CHANNEL_NEEDS),
+            vec!["Embed Links"]
+        );
+        // A role overwrite gives it back; a member overwrite beats the role's deny.
+        let role_allows = Overwrite::role(BOT_ROLE, EMBED_LINKS, 0);
+        let have = channel_permissions(
+            GUILD,
+            &[BOT_ROLE],
+            BOT,
+            &roles,
+            &[everyone_denies_embeds, role_allows],
+        );
+        assert!(missing_permissions(have, LOG_CHANNEL_NEEDS).is_empty());
+        let role_denies = Overwrite::role(BOT_ROLE, 0, ATTACH_FILES);
+        let own = Overwrite {
+            id: BOT,
+            kind: OverwriteKind::Member,
+            allow: ATTACH_FILES,
+            deny: 0,
+        };
+        let have = channel_permissions(GUILD, &[BOT_ROLE], BOT, &roles, &[role_denies, own]);
+        assert_ne!(have & ATTACH_FILES, 0);
+        // Without View Channel nothing else counts; Administrator bypasses overwrites.
+        let hidden = Overwrite::role(GUILD, 0, VIEW_CHANNEL);
+        let have = channel_permissions(GUILD, &[BOT_ROLE], BOT, &roles, &[hidden]);
+        assert_eq!(have, 0);
+        assert_eq!(
+            missing_permissions(have, PANEL_CHANNEL_NEEDS),
+            vec![
+                "View Channel",
+                "Send Messages",
+                "Embed Links",
+                "Read Message History"
+            ]
+        );
+        let admin = [(GUILD, 0), (BOT_ROLE, ADMINISTRATOR)];
+        let have = channel_permissions(GUILD, &[BOT_ROLE], BOT, &admin, &[hidden]);
+        assert!(missing_permissions(have, LOG_CHANNEL_NEEDS).is_empty());
     }
 
     #[test]

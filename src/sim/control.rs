@@ -876,14 +876,26 @@ async fn post_interaction(State(sh): State<Arc<Shared>>, Json(body): Json<Value>
 /// `POST /_sim/interactions`'s body), created and dispatched back to back without yielding, so
 /// thousands of clicks reach the bot within milliseconds. Answers an array in the same order:
 /// each element the interaction id, or the error object a single request would have got.
+/// Every body is checked and dispatched under one lock of the world: the bot can answer none
+/// of them before all exist, as when people press at the same moment (a button the first
+/// press makes stale is still pressable by the second).
 async fn post_interaction_batch(
     State(sh): State<Arc<Shared>>,
     Json(bodies): Json<Vec<Value>>,
 ) -> Answer {
-    let answers: Vec<Value> = bodies
+    let mut w = sh.world();
+    let created: Vec<Result<u64, ApiError>> = bodies
         .iter()
-        .map(|body| match start_interaction(&sh, body) {
-            Ok(id) => json!(id.to_string()),
+        .map(|body| create_interaction(&mut w, body))
+        .collect();
+    drop(w);
+    let answers: Vec<Value> = created
+        .into_iter()
+        .map(|created| match created {
+            Ok(id) => {
+                start_deadline(&sh, id);
+                json!(id.to_string())
+            }
             Err(e) => e.body(),
         })
         .collect();
@@ -893,9 +905,15 @@ async fn post_interaction_batch(
 /// Creates one interaction as a person's client would, dispatches INTERACTION_CREATE and starts
 /// its deadline timer.
 fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
+    let id = create_interaction(&mut sh.world(), body)?;
+    start_deadline(sh, id);
+    Ok(id)
+}
+
+/// Checks and records one interaction and dispatches INTERACTION_CREATE.
+fn create_interaction(w: &mut World, body: &Value) -> Result<u64, ApiError> {
     let kind = body.get("kind").and_then(Value::as_str).unwrap_or("");
-    let mut w = sh.world();
-    let a = actor(&w, body)?;
+    let a = actor(w, body)?;
     let id = w.ids.next();
     let token = w.new_interaction_token(id);
     let (ikind, itype, data, message, source) = match kind {
@@ -904,7 +922,7 @@ fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
                 .get("name")
                 .and_then(Value::as_str)
                 .ok_or_else(|| bad("missing name"))?;
-            let def = find_command(&w, a.guild_id, name).ok_or_else(|| {
+            let def = find_command(w, a.guild_id, name).ok_or_else(|| {
                 refused(
                     StatusCode::NOT_FOUND,
                     format!("no command /{name} is registered"),
@@ -935,7 +953,7 @@ fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
             if let Some(g) = a.guild_id {
                 data["guild_id"] = json!(g.to_string());
             }
-            if let Some(r) = resolved_for(&w, a.guild_id, &options) {
+            if let Some(r) = resolved_for(w, a.guild_id, &options) {
                 data["resolved"] = r;
             }
             (InteractionKind::Command, 2, data, None, None)
@@ -977,7 +995,7 @@ fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
                                 .collect()
                         })
                         .unwrap_or_default();
-                    let resolved = check_select_values(&w, a.guild_id, &comp, ctype, &values)?;
+                    let resolved = check_select_values(w, a.guild_id, &comp, ctype, &values)?;
                     data["values"] = json!(values);
                     if let Some(r) = resolved {
                         data["resolved"] = r;
@@ -1069,7 +1087,7 @@ fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
         }
         other => return Err(bad(format!("unknown kind {other:?}"))),
     };
-    let payload = interaction_payload(&w, id, &token, itype, &a, data, message);
+    let payload = interaction_payload(w, id, &token, itype, &a, data, message);
     let notify = Arc::new(tokio::sync::Notify::new());
     w.interactions.insert(
         id,
@@ -1093,7 +1111,11 @@ fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
         },
     );
     w.dispatch(a.guild_id, "INTERACTION_CREATE", &payload, 0);
-    drop(w);
+    Ok(id)
+}
+
+/// Fails the interaction if it is still unanswered when Discord's deadline passes.
+fn start_deadline(sh: &Arc<Shared>, id: u64) {
     let deadline = sh.config.interaction_deadline;
     let timer = sh.clone();
     tokio::spawn(async move {
@@ -1111,7 +1133,6 @@ fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
             w.interactions_failed += 1;
         }
     });
-    Ok(id)
 }
 
 #[derive(Deserialize)]
