@@ -161,6 +161,7 @@ fn transcript_input(n: usize) -> (TranscriptMeta, Vec<TranscriptMessage>) {
         topic: Some("Billing".into()),
         closed_by: Some(BOT),
         reason: Some("Resolved".into()),
+        notes: Vec::new(),
     };
     let messages = (0..n as u64)
         .map(|i| TranscriptMessage {
@@ -185,6 +186,7 @@ fn transcript_input(n: usize) -> (TranscriptMeta, Vec<TranscriptMessage>) {
                 Vec::new()
             },
             attachments: Vec::new(),
+            withheld: false,
         })
         .collect();
     (meta, messages)

@@ -183,6 +183,8 @@ pub struct DiscordInner {
     global: GlobalPace,
     application_id: Id<ApplicationMarker>,
     bot_user_id: Id<UserMarker>,
+    /// The application's flags as last read: which privileged intents are switched on.
+    app_flags: std::sync::atomic::AtomicU64,
 }
 
 /// How many times an idempotent call is tried against a failing Discord.
@@ -508,6 +510,7 @@ impl Discord {
         global: GlobalPace,
         application_id: Id<ApplicationMarker>,
         bot_user_id: Id<UserMarker>,
+        app_flags: u64,
     ) -> Self {
         Self(Arc::new(DiscordInner {
             http,
@@ -519,6 +522,7 @@ impl Discord {
             global,
             application_id,
             bot_user_id,
+            app_flags: std::sync::atomic::AtomicU64::new(app_flags),
         }))
     }
 
@@ -604,7 +608,10 @@ impl Discord {
         .model()
         .await?;
         let callbacks = Arc::new(Self::callback_client(token, api_base, timeout));
-        Ok(Discord::new(http, callbacks, gate, global, app.id, me.id))
+        let flags = app.flags.map_or(0, |f| f.bits());
+        Ok(Discord::new(
+            http, callbacks, gate, global, app.id, me.id, flags,
+        ))
     }
 
     pub fn bot_user_id(&self) -> u64 {
@@ -613,6 +620,33 @@ impl Discord {
 
     pub fn application_id(&self) -> u64 {
         self.application_id.get()
+    }
+
+    /// The application's flags as last read (at connect, or by [`Self::refresh_app_flags`]).
+    pub fn app_flags(&self) -> u64 {
+        self.app_flags.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether Discord shows the bot other people's message text (see `domain::privileged`).
+    pub fn message_content(&self) -> bool {
+        crate::domain::privileged::message_content(self.app_flags())
+    }
+
+    /// Reads the application's flags again: an intent switched on in the portal counts from
+    /// the next read, without a restart.
+    pub async fn refresh_app_flags(&self) -> DiscordResult<u64> {
+        let _turn = self.turn().await;
+        let app = retry_limited!(
+            self.global,
+            "current_user_application",
+            self.http.current_user_application()
+        )?
+        .model()
+        .await?;
+        let flags = app.flags.map_or(0, |f| f.bits());
+        self.app_flags
+            .store(flags, std::sync::atomic::Ordering::Relaxed);
+        Ok(flags)
     }
 
     /// Waits for a request's turn: behind a large backlog of acknowledgements first, then for

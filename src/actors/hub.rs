@@ -21,7 +21,7 @@ use crate::{
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
         lifecycle, limits,
         model::{Panel, Snowflake, Topic},
-        naming,
+        naming, privileged,
     },
 };
 
@@ -73,7 +73,23 @@ pub fn show_hub(state: &GuildState, incoming: &Incoming) {
 
 /// What admins should know before anything else: things that fail without anyone seeing it.
 fn status_lines(state: &GuildState) -> Vec<String> {
-    state.log_trouble().into_iter().collect()
+    let flags = state.ctx.discord.app_flags();
+    let mut lines = Vec::new();
+    if !privileged::message_content(flags) {
+        lines.push(privileged::message_content_off_note());
+        // Switched on in the portal meanwhile? The next hub shows it, without a restart.
+        let discord = state.ctx.discord.clone();
+        tokio::spawn(async move {
+            if let Err(error) = discord.refresh_app_flags().await {
+                warn!(%error, "could not re-read the application's flags");
+            }
+        });
+    }
+    if !privileged::server_members(flags) {
+        lines.push(privileged::server_members_off_note());
+    }
+    lines.extend(state.log_trouble());
+    lines
 }
 
 /// Whether the bot holds `need` in `channel` (`known`: its permissions there, when the

@@ -273,6 +273,9 @@ impl RootState {
             gateway_url: self.config.gateway_url.clone(),
             router,
             instant_identify: self.config.instant_identify,
+            intents: super::shard::intents(crate::domain::privileged::server_members(
+                self.ctx.discord.app_flags(),
+            )),
         };
         let (actor, _) = Actor::spawn_linked(None, ShardActor, args, myself.get_cell()).await?;
         self.shard_cells.insert(actor.get_id(), shard);
@@ -343,6 +346,7 @@ impl Bot {
                 other => StartError::Discord(other),
             })?;
 
+        warn_about_privileged_intents(&discord);
         let preloaded: HashMap<_, _> = store.load_all().await?.into_iter().collect();
         info!(
             guilds = preloaded.len(),
@@ -477,4 +481,17 @@ async fn release_store(ctx: BotContext) {
     let store = ctx.store.clone();
     drop(ctx);
     store.close().await;
+}
+
+/// One clear warning per privileged intent the application lacks, at start: what stops working
+/// and where to switch it on.
+fn warn_about_privileged_intents(discord: &Discord) {
+    use crate::domain::privileged;
+    let flags = discord.app_flags();
+    if !privileged::message_content(flags) {
+        warn!("{}", privileged::message_content_off_note());
+    }
+    if !privileged::server_members(flags) {
+        warn!("{}", privileged::server_members_off_note());
+    }
 }

@@ -33,6 +33,8 @@ pub struct ShardArgs {
     pub router: ActorRef<RouterMsg>,
     /// Identify without Discord's 5 s spacing (simulator only: tests start many bots).
     pub instant_identify: bool,
+    /// What the session asks for ([`intents`]).
+    pub intents: Intents,
 }
 
 pub struct ShardState {
@@ -56,8 +58,15 @@ pub fn wanted_events() -> EventTypeFlags {
         | EventTypeFlags::MEMBER_REMOVE
 }
 
-pub fn intents() -> Intents {
-    Intents::GUILDS | Intents::GUILD_MEMBERS
+/// GUILDS always; GUILD_MEMBERS (member-left events) only when the application has the Server
+/// Members privileged intent switched on: Discord closes a session asking for a privileged intent
+/// it lacks (4014), and the bot runs without those events rather than not at all.
+pub fn intents(server_members: bool) -> Intents {
+    if server_members {
+        Intents::GUILDS | Intents::GUILD_MEMBERS
+    } else {
+        Intents::GUILDS
+    }
 }
 
 impl Actor for ShardActor {
@@ -70,7 +79,7 @@ impl Actor for ShardActor {
         _myself: ActorRef<Self::Msg>,
         args: ShardArgs,
     ) -> Result<Self::State, ActorProcessingErr> {
-        let mut builder = ConfigBuilder::new(args.token, intents());
+        let mut builder = ConfigBuilder::new(args.token, args.intents);
         if let Some(url) = args.gateway_url {
             builder = builder.proxy_url(url);
         }

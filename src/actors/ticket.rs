@@ -45,7 +45,7 @@ use crate::{
         lifecycle::{self, Step},
         limits,
         model::{GuildSettings, Snowflake, TicketRecord, TicketState},
-        naming,
+        naming, privileged,
         transcript::{
             self, TranscriptAttachment, TranscriptEmbed, TranscriptMessage, TranscriptMeta,
         },
@@ -445,17 +445,19 @@ impl TicketActorState {
                 )
                 .await;
         }
-        self.dm(
-            self.record.opener,
-            &OutgoingMessage {
-                content: Some(format!(
-                    "Your ticket #{} is open: {link}",
-                    self.record.number
-                )),
-                ..Default::default()
-            },
-        )
-        .await;
+        // Best effort: the link is in the answer to the click as well; a refusal is logged.
+        let _ = self
+            .dm(
+                self.record.opener,
+                &OutgoingMessage {
+                    content: Some(format!(
+                        "Your ticket #{} is open: {link}",
+                        self.record.number
+                    )),
+                    ..Default::default()
+                },
+            )
+            .await;
         self.log(
             &p.settings,
             "Ticket opened",
@@ -573,7 +575,10 @@ impl TicketActorState {
 
     /// Sends a DM, reusing the cached DM channel. A member whose privacy settings refuse DMs is
     /// logged; nothing else fails.
-    async fn dm(&self, user: Snowflake, message: &OutgoingMessage) {
+    /// `Err` says, for the log, why it did not arrive. Discord's refusals (50007: no shared
+    /// server, DMs closed) are final and not retried.
+    async fn dm(&self, user: Snowflake, message: &OutgoingMessage) -> Result<(), &'static str> {
+        const REFUSED: &str = "Discord refused the direct message (they left the server or do not accept DMs from the bot)";
         let cached = self.ctx.store.dm_channel(user).await.ok().flatten();
         let channel = match cached {
             Some(c) => c,
@@ -587,17 +592,25 @@ impl TicketActorState {
                     );
                     c
                 }
+                Err(error) if error.code() == Some(codes::CANNOT_DM) => {
+                    info!(user, "Discord refused a DM channel with this user");
+                    return Err(REFUSED);
+                }
                 Err(error) => {
                     warn!(%error, user, "could not open a DM channel");
-                    return;
+                    return Err(error.person_message());
                 }
             },
         };
-        if let Err(error) = self.discord().send_message(channel, message, &[]).await {
-            if error.code() == Some(codes::CANNOT_DM) {
-                info!(user, "member does not accept DMs from the bot");
-            } else {
+        match self.discord().send_message(channel, message, &[]).await {
+            Ok(_) => Ok(()),
+            Err(error) if error.code() == Some(codes::CANNOT_DM) => {
+                info!(user, "member left or does not accept DMs from the bot");
+                Err(REFUSED)
+            }
+            Err(error) => {
                 warn!(%error, user, "could not send a DM");
+                Err(error.person_message())
             }
         }
     }
@@ -625,15 +638,9 @@ impl TicketActorState {
         }
         let channel = self.record.channel.unwrap_or_default();
         let reason = reason.and_then(|r| limits::parse_reason(&r));
-
-        // The topic may since have been removed; then the transcript simply names none.
-        let topic = self
-            .record
-            .topic
-            .and_then(|id| settings.topics.iter().find(|t| t.id == id))
-            .map(|t| t.name.clone());
-        let history = self.history(channel).await;
-        let (html, text) = self.render_transcript(&history, by.user, reason.clone(), topic);
+        let (history, notes) = self.history(channel).await;
+        let (html, text) =
+            self.render_transcript(&history, &notes, by.user, reason.clone(), settings);
         // Access is removed before the record says Closed: a crash in between leaves an Open
         // record on a channel only staff can see (staff closes it again), never a Closed record
         // whose channel the opener still sees.
@@ -670,10 +677,36 @@ impl TicketActorState {
             channel,
             live_controls(&history, self.discord().bot_user_id()),
         );
+        self.post_closed_message(channel, by.user, reason.as_deref())
+            .await;
+        let closed = Closed {
+            by: by.user,
+            reason,
+            notes,
+        };
+        self.hand_out_transcript(settings, &closed, &html, &text)
+            .await;
+        if let Some(reply) = reply {
+            let mut answer = format!("Ticket #{} closed.", self.record.number);
+            for note in &closed.notes {
+                answer.push_str("\n⚠️ ");
+                answer.push_str(note);
+            }
+            reply.send(&answer).await;
+        }
+        true
+    }
 
+    /// The "closed" message with Delete and Reopen, remembered so a reopen can retire them.
+    async fn post_closed_message(
+        &mut self,
+        channel: Snowflake,
+        by: Snowflake,
+        reason: Option<&str>,
+    ) {
         let number = self.record.number;
-        let mut description = format!("Closed by <@{}>.", by.user);
-        if let Some(reason) = &reason {
+        let mut description = format!("Closed by <@{by}>.");
+        if let Some(reason) = reason {
             description.push_str(&format!("\nReason: {reason}"));
         }
         let closed = OutgoingMessage {
@@ -694,46 +727,55 @@ impl TicketActorState {
             }
             Err(error) => warn!(%error, "could not post the closed message"),
         }
-        let files = transcript_files(number, &html, &text);
-        let link = self.upload_transcript(&html).await;
-        self.log_with_files(
-            settings,
-            "Ticket closed",
-            format!(
-                "Ticket #{number} of <@{}> closed by <@{}>{}{}",
+    }
+
+    /// The transcript to the opener's DMs and the log channel (with whether the DM arrived, and
+    /// what the transcript is missing, so the admins know).
+    async fn hand_out_transcript(
+        &self,
+        settings: &GuildSettings,
+        closed: &Closed,
+        html: &str,
+        text: &str,
+    ) {
+        let number = self.record.number;
+        let files = transcript_files(number, html, text);
+        let link = self.upload_transcript(html).await;
+        let dm_text = match &link {
+            Some(link) => {
+                format!("Your ticket #{number} was closed. Transcript: {link} (also attached).")
+            }
+            None => format!("Your ticket #{number} was closed. The transcript is attached."),
+        };
+        let delivered = self
+            .dm(
                 self.record.opener,
-                by.user,
-                reason
-                    .as_deref()
-                    .map(|r| format!("\nReason: {r}"))
-                    .unwrap_or_default(),
-                link.as_deref()
-                    .map(|l| format!("\nTranscript: {l}"))
-                    .unwrap_or_default()
-            ),
-            RED,
-            files.clone(),
+                &OutgoingMessage {
+                    content: Some(dm_text),
+                    attachments: files.clone(),
+                    ..Default::default()
+                },
+            )
+            .await;
+        let mut description = format!(
+            "Ticket #{number} of <@{}> closed by <@{}>",
+            self.record.opener, closed.by
         );
-        self.dm(
-            self.record.opener,
-            &OutgoingMessage {
-                content: Some(match &link {
-                    Some(link) => format!(
-                        "Your ticket #{number} was closed. Transcript: {link} (also attached)."
-                    ),
-                    None => {
-                        format!("Your ticket #{number} was closed. The transcript is attached.")
-                    }
-                }),
-                attachments: files,
-                ..Default::default()
-            },
-        )
-        .await;
-        if let Some(reply) = reply {
-            reply.send(&format!("Ticket #{number} closed.")).await;
+        if let Some(reason) = &closed.reason {
+            description.push_str(&format!("\nReason: {reason}"));
         }
-        true
+        if let Some(link) = &link {
+            description.push_str(&format!("\nTranscript: {link}"));
+        }
+        if let Err(undelivered) = delivered {
+            description.push_str(&format!(
+                "\nThe transcript could not be sent to the opener: {undelivered}."
+            ));
+        }
+        for note in &closed.notes {
+            description.push_str(&format!("\n⚠️ {note}"));
+        }
+        self.log_with_files(settings, "Ticket closed", description, RED, files);
     }
 
     /// `--transcript-upload`: the link the paste service answered, or `None` (not configured, or
@@ -777,12 +819,56 @@ impl TicketActorState {
     }
 
     /// The channel's whole history, oldest first; empty (with a warning) when it cannot be read.
-    async fn history(&self, channel: Snowflake) -> Vec<Message> {
-        match self.discord().all_messages(channel).await {
+    /// With it, what the transcript must say about itself: a transcript is never silently
+    /// empty or blank.
+    async fn history(&self, channel: Snowflake) -> (Vec<Message>, Vec<String>) {
+        let mut notes = Vec::new();
+        if !self.discord().message_content()
+            && let Err(error) = self.discord().refresh_app_flags().await
+        {
+            // Switched on in the portal since the last read? Worth one read per close while off.
+            info!(%error, "could not re-read the application's flags");
+        }
+        let messages = match self.discord().all_messages(channel).await {
             Ok(messages) => messages,
             Err(error) => {
                 warn!(%error, "could not fetch the ticket history for the transcript");
+                notes.push(format!(
+                    "The channel's messages could not be read: {}",
+                    error.person_message()
+                ));
                 Vec::new()
+            }
+        };
+        if messages.is_empty() && notes.is_empty() {
+            // The welcome message is always there: Discord hid the history.
+            notes.push(self.empty_history_note(channel).await);
+        }
+        let bot = self.discord().bot_user_id();
+        let message_content = self.discord().message_content();
+        if messages
+            .iter()
+            .any(|m| withheld_by_discord(m, bot, message_content))
+        {
+            notes.push(privileged::message_content_off_note());
+        }
+        (messages, notes)
+    }
+
+    /// Why Discord answered a ticket channel's history with no messages at all.
+    async fn empty_history_note(&self, channel: Snowflake) -> String {
+        let have = self
+            .discord()
+            .bot_permissions_in(self.guild(), channel)
+            .await;
+        match have {
+            Ok(have) if have & access::perms::READ_MESSAGE_HISTORY == 0 => {
+                warn!("no Read Message History in a ticket channel; the transcript is empty");
+                "Discord returned no messages: the bot lacks Read Message History in this channel. Give it that permission (on its role or the tickets category) so transcripts are complete.".to_owned()
+            }
+            _ => {
+                warn!("Discord returned no history for a ticket channel");
+                "Discord returned no messages for this channel.".to_owned()
             }
         }
     }
@@ -824,11 +910,25 @@ impl TicketActorState {
     fn render_transcript(
         &self,
         history: &[Message],
+        notes: &[String],
         closed_by: Snowflake,
         reason: Option<String>,
-        topic: Option<String>,
+        settings: &GuildSettings,
     ) -> (String, String) {
-        let messages: Vec<TranscriptMessage> = history.iter().map(to_transcript).collect();
+        let (bot, message_content) = (
+            self.discord().bot_user_id(),
+            self.discord().message_content(),
+        );
+        let messages: Vec<TranscriptMessage> = history
+            .iter()
+            .map(|m| to_transcript(m, withheld_by_discord(m, bot, message_content)))
+            .collect();
+        // The topic may since have been removed; then the transcript simply names none.
+        let topic = self
+            .record
+            .topic
+            .and_then(|id| settings.topics.iter().find(|t| t.id == id))
+            .map(|t| t.name.clone());
         let meta = TranscriptMeta {
             guild_id: self.guild(),
             number: self.record.number,
@@ -836,6 +936,7 @@ impl TicketActorState {
             topic,
             closed_by: Some(closed_by),
             reason,
+            notes: notes.to_vec(),
         };
         (
             transcript::render_html(&meta, &messages),
@@ -1055,6 +1156,14 @@ impl TicketActorState {
     }
 }
 
+/// What a close hands on to the transcript's readers.
+struct Closed {
+    by: Snowflake,
+    reason: Option<String>,
+    /// What the transcript is missing, and why (see `TicketActorState::history`).
+    notes: Vec<String>,
+}
+
 /// How a channel create ended.
 enum Created {
     Channel(Snowflake),
@@ -1158,8 +1267,22 @@ pub fn transcript_files(number: u64, html: &str, text: &str) -> Vec<Attachment> 
     ]
 }
 
-fn to_transcript(message: &Message) -> TranscriptMessage {
+/// Whether Discord withheld this message's text from the bot: the application lacks Message
+/// Content, and the message is neither the bot's own nor mentions it, and everything that intent
+/// covers came back empty. (Ticket channels are guild channels; DMs are never withheld.)
+fn withheld_by_discord(message: &Message, bot: Snowflake, message_content: bool) -> bool {
+    !message_content
+        && message.author.id.get() != bot
+        && !message.mentions.iter().any(|m| m.id.get() == bot)
+        && message.content.is_empty()
+        && message.embeds.is_empty()
+        && message.attachments.is_empty()
+        && message.components.is_empty()
+}
+
+fn to_transcript(message: &Message, withheld: bool) -> TranscriptMessage {
     TranscriptMessage {
+        withheld,
         id: message.id.get(),
         author_id: message.author.id.get(),
         author_name: message.author.name.clone(),

@@ -6,4 +6,5 @@ pub mod lifecycle;
 pub mod limits;
 pub mod model;
 pub mod naming;
+pub mod privileged;
 pub mod transcript;

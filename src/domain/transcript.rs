@@ -31,6 +31,9 @@ pub struct TranscriptMessage {
     pub content: String,
     pub embeds: Vec<TranscriptEmbed>,
     pub attachments: Vec<TranscriptAttachment>,
+    /// Discord withheld this message's text (the app's Message Content intent is off): shown
+    /// as such instead of as a blank.
+    pub withheld: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -57,6 +60,9 @@ pub struct TranscriptMeta {
     pub topic: Option<String>,
     pub closed_by: Option<u64>,
     pub reason: Option<String>,
+    /// What the reader must know about how complete this transcript is (text withheld by
+    /// Discord, history that could not be read), shown at the top.
+    pub notes: Vec<String>,
 }
 
 const CSS: &str = "\
@@ -82,6 +88,7 @@ a{color:#00a8fc}\
 .embed .footer{font-size:12px;color:#949ba4;margin-top:6px}\
 .attachment{margin-top:4px;font-size:14px}.attachment .size{color:#949ba4}\
 .empty{padding:24px;color:#949ba4}\
+.withheld{color:#949ba4;font-style:italic}.note{color:#f0b232}\
 ";
 
 /// Renders the HTML transcript. `messages` are oldest first.
@@ -118,6 +125,13 @@ pub fn render_html(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> Str
         row("Reason", &clean(reason));
     }
     row("Messages", &messages.len().to_string());
+    for note in &meta.notes {
+        let _ = write!(
+            out,
+            "<dt class=\"note\">Note</dt><dd class=\"note\">{}</dd>",
+            text(note)
+        );
+    }
     out.push_str("</dl></header><main>");
 
     if messages.is_empty() {
@@ -178,6 +192,13 @@ fn render_message_html(out: &mut String, m: &TranscriptMessage) {
         );
     }
     out.push_str("</div>");
+    if m.withheld {
+        let _ = write!(
+            out,
+            "<div class=\"content withheld\">{}</div>",
+            text(crate::domain::privileged::WITHHELD_MARK)
+        );
+    }
     if !m.content.trim().is_empty() {
         out.push_str("<div class=\"content\" dir=\"auto\">");
         markdown_html(out, &m.content);
@@ -362,6 +383,9 @@ pub fn render_text(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> Str
         let _ = writeln!(out, "Reason: {}", plain_line(reason));
     }
     let _ = writeln!(out, "Messages: {}", messages.len());
+    for note in &meta.notes {
+        let _ = writeln!(out, "Note: {note}");
+    }
     out.push_str("----------------------------------------\n");
     for m in messages {
         let _ = write!(
@@ -376,6 +400,9 @@ pub fn render_text(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> Str
             out.push_str(" (edited)");
         }
         out.push(':');
+        if m.withheld {
+            let _ = write!(out, " [{}]", crate::domain::privileged::WITHHELD_MARK);
+        }
         let content = plain(&m.content);
         if content.contains('\n') {
             out.push('\n');
@@ -507,6 +534,7 @@ mod tests {
             topic: Some("<b>Billing</b>".into()),
             closed_by: Some(9),
             reason: Some("<script>alert('r')</script>".into()),
+            notes: Vec::new(),
         }
     }
 
@@ -626,6 +654,27 @@ mod tests {
             rest = &rest[c.len_utf8()..];
         }
         assert!(open.is_empty(), "unclosed tags {open:?}");
+    }
+
+    #[test]
+    fn withheld_text_is_marked_not_blank() {
+        let mut hidden = msg(1, "");
+        hidden.withheld = true;
+        let mut meta = meta();
+        meta.notes.push("Some text was withheld.".into());
+        let html = render_html(&meta, &[hidden.clone(), msg(2, "visible")]);
+        assert!(html.contains(
+            "<div class=\"content withheld\">message text withheld by Discord: Message Content intent off</div>"
+        ));
+        assert_eq!(html.matches("withheld by Discord").count(), 1);
+        assert!(html.contains("<dd class=\"note\">Some text was withheld.</dd>"));
+        let text = render_text(&meta, &[hidden, msg(2, "visible")]);
+        assert!(text.contains("Note: Some text was withheld.\n"));
+        assert!(
+            text.contains("(7): [message text withheld by Discord: Message Content intent off]"),
+            "{text}"
+        );
+        assert!(text.contains("(7): visible"));
     }
 
     #[test]
