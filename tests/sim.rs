@@ -47,6 +47,7 @@ async fn start(config: SimConfig) -> SimHandle {
 fn quiet() -> SimConfig {
     SimConfig {
         rate_limits: RateLimitMode::Off,
+        message_content: true,
         ..Default::default()
     }
 }
@@ -1766,5 +1767,171 @@ async fn enforced_nonces_make_message_creates_idempotent() {
         .unwrap();
     let hellos = messages.iter().filter(|m| m["content"] == "hello").count();
     assert_eq!(hellos, 2);
+    sim.shutdown().await;
+}
+
+// ================================================================================================
+// As strict as Discord: privileged intents and REST refusals (issues 23 and 24).
+// ================================================================================================
+
+/// A simulator as a freshly made application has it: Message Content off, Server Members on.
+fn fresh_app() -> SimConfig {
+    SimConfig {
+        rate_limits: RateLimitMode::Off,
+        ..Default::default()
+    }
+}
+
+/// One raw REST call as the bot: the status and the JSON answer (`null` when empty).
+async fn api(sim: &SimHandle, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut req = reqwest::Client::new()
+        .request(method, format!("{}/api/v10{path}", sim.http_url()))
+        .header("authorization", format!("Bot {TOKEN}"));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.expect("request sent");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn content_of(list: &Value, want: u64) -> &str {
+    list.as_array()
+        .and_then(|l| l.iter().find(|m| id(&m["id"]) == want))
+        .and_then(|m| m["content"].as_str())
+        .expect("message listed")
+}
+
+#[tokio::test]
+async fn without_message_content_rest_blanks_what_others_wrote_in_guilds() {
+    let sim = start(fresh_app()).await;
+    let g = sim.seed_guild(1).await;
+    let (client, member, bot) = (sim.client(), g.member_ids[0], sim.application_id());
+    let ch = g.general_channel_id;
+    let plain = client.post_message(ch, member, "secret").await.unwrap();
+    let mention = client
+        .post_message(ch, member, &format!("<@{bot}> help"))
+        .await
+        .unwrap();
+    let (_, own) = api(
+        &sim,
+        "POST",
+        &format!("/channels/{ch}/messages"),
+        Some(json!({"content": "mine", "embeds": [{"title": "e"}]})),
+    )
+    .await;
+    let own = id(&own["id"]);
+    let (_, dm) = api(
+        &sim,
+        "POST",
+        "/users/@me/channels",
+        Some(json!({"recipient_id": member.to_string()})),
+    )
+    .await;
+    let dm = id(&dm["id"]);
+    let in_dm = client.post_message(dm, member, "dm secret").await.unwrap();
+
+    let (status, history) = api(&sim, "GET", &format!("/channels/{ch}/messages"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(content_of(&history, plain), "");
+    assert_eq!(content_of(&history, mention), format!("<@{bot}> help"));
+    assert_eq!(content_of(&history, own), "mine");
+    let (_, one) = api(
+        &sim,
+        "GET",
+        &format!("/channels/{ch}/messages/{plain}"),
+        None,
+    )
+    .await;
+    assert_eq!(one["content"], "");
+    assert_eq!(one["embeds"], json!([]));
+    let (_, dms) = api(&sim, "GET", &format!("/channels/{dm}/messages"), None).await;
+    assert_eq!(content_of(&dms, in_dm), "dm secret");
+    // People still see everything; only the app is kept from it.
+    let seen = client.channel_messages(ch).await.unwrap();
+    assert!(seen.iter().any(|m| m["content"] == "secret"));
+
+    // The owner turns Message Content on: the same history comes in full.
+    let flags = client
+        .set_privileged_intents(&sim::PrivilegedSwitches {
+            message_content: Some(true),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(flags, (1 << 18) | (1 << 14));
+    let (_, history) = api(&sim, "GET", &format!("/channels/{ch}/messages"), None).await;
+    assert_eq!(content_of(&history, plain), "secret");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn message_content_on_shows_every_message() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let ch = g.general_channel_id;
+    let plain = sim
+        .client()
+        .post_message(ch, g.member_ids[0], "visible")
+        .await
+        .unwrap();
+    let http = http(&sim, false);
+    let history = http
+        .channel_messages(Id::new(ch))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    let m = history
+        .iter()
+        .find(|m| m.id.get() == plain)
+        .expect("listed");
+    assert_eq!(m.content, "visible");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn application_flags_follow_the_switches() {
+    let sim = start(fresh_app()).await;
+    let http = http(&sim, false);
+    let app = http
+        .current_user_application()
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    let flags = app.flags.expect("flags").bits();
+    assert_eq!(flags, 1 << 14, "Server Members only, by default");
+    sim.client()
+        .set_privileged_intents(&sim::PrivilegedSwitches {
+            message_content: Some(true),
+            server_members: Some(false),
+            presence: Some(true),
+        })
+        .await
+        .unwrap();
+    let (_, app) = api(&sim, "GET", "/applications/@me", None).await;
+    assert_eq!(app["flags"], (1u64 << 18) | (1 << 12));
+    sim.shutdown().await;
+}
+
+/// Discord closes an identify asking for a privileged intent the application has not enabled
+/// with 4014, which twilight treats as fatal.
+#[tokio::test]
+async fn identify_with_a_disallowed_intent_is_closed_with_4014() {
+    let sim = start(fresh_app()).await;
+    let mut rx = spawn_shard(&sim, 0, 1);
+    let code = next_matching(&mut rx, |e| match e {
+        Event::GatewayClose(frame) => Some(frame.map(|f| f.code)),
+        Event::Ready(_) => Some(None),
+        _ => None,
+    })
+    .await;
+    assert_eq!(code, Some(4014));
+    assert_eq!(sim.client().stats().await.unwrap().gateway_sessions, 0);
     sim.shutdown().await;
 }

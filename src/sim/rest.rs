@@ -568,7 +568,7 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
                 return Err(ApiError::missing_permissions());
             }
             let msg = channel_message(w, c, m)?;
-            Ok(Reply::ok(w.message_json(msg)))
+            Ok(Reply::ok(w.rest_message_json(msg)))
         }
         ("PATCH", ["channels", c, "messages", m]) => {
             let (c, m) = (sf(c)?, sf(m)?);
@@ -623,7 +623,7 @@ fn application_json(w: &World) -> Value {
         "bot_public": true,
         "bot_require_code_grant": false,
         "verify_key": "0000000000000000000000000000000000000000000000000000000000000000",
-        "flags": 0,
+        "flags": w.app_flags,
         "summary": "",
         "rpc_origins": [],
         "redirect_uris": [],
@@ -641,7 +641,7 @@ fn application_json(w: &World) -> Value {
         "hook": true,
         "storefront_available": false,
         "max_participants": null,
-        "flags_new": "0",
+        "flags_new": w.app_flags.to_string(),
         "approximate_user_install_count": 0,
         "approximate_user_authorization_count": 0,
         "eligible_oauth2_scopes": ["bot", "applications.commands"],
@@ -1007,14 +1007,14 @@ fn list_messages(w: &World, r: &Req, c: u64) -> R<Reply> {
         .iter()
         .rev()
         .filter_map(|id| w.messages.get(id))
-        .map(|m| w.message_json(m))
+        .map(|m| w.rest_message_json(m))
         .collect();
     Ok(Reply::ok(json!(list)))
 }
 
 fn message_reply(w: &World, m: u64) -> R<Reply> {
     let msg = w.messages.get(&m).ok_or_else(ApiError::unknown_message)?;
-    Ok(Reply::ok(w.message_json(msg)))
+    Ok(Reply::ok(w.rest_message_json(msg)))
 }
 
 fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
@@ -1587,7 +1587,7 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
         body["interaction"]["response_message_ephemeral"] = json!(msg.ephemeral_to.is_some());
         // Discord describes the resource only for answers that carry a message.
         if matches!(rtype, 4 | 7) {
-            body["resource"] = json!({"type": rtype, "message": w.message_json(msg)});
+            body["resource"] = json!({"type": rtype, "message": w.rest_message_json(msg)});
         }
     }
     Ok(Reply::ok(body))
