@@ -1935,3 +1935,151 @@ async fn identify_with_a_disallowed_intent_is_closed_with_4014() {
     assert_eq!(sim.client().stats().await.unwrap().gateway_sessions, 0);
     sim.shutdown().await;
 }
+
+/// A text channel made by the owner with these overwrites (Discord's JSON).
+async fn channel_with(sim: &SimHandle, guild: u64, name: &str, overwrites: Value) -> u64 {
+    let v: Value = reqwest::Client::new()
+        .post(format!("{}/_sim/guilds/{guild}/channels", sim.http_url()))
+        .json(&json!({"name": name, "type": 0, "permission_overwrites": overwrites}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    id(&v["channel_id"])
+}
+
+/// The bot's own member overwrite denying `deny`.
+fn bot_denied(sim: &SimHandle, deny: u64) -> Value {
+    json!([{"id": sim.application_id().to_string(), "type": 1, "allow": "0",
+        "deny": deny.to_string()}])
+}
+
+#[tokio::test]
+async fn embeds_without_embed_links_are_refused_or_dropped() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(0).await;
+    let ch = channel_with(&sim, g.guild_id, "no-embeds", bot_denied(&sim, 1 << 14)).await;
+    let path = format!("/channels/{ch}/messages");
+    let embed = json!([{"title": "Ticket", "description": "d"}]);
+    let (status, err) = api(&sim, "POST", &path, Some(json!({"embeds": embed}))).await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        err,
+        json!({"code": 50013, "message": "Missing Permissions"})
+    );
+    let (status, msg) = api(
+        &sim,
+        "POST",
+        &path,
+        Some(json!({"content": "text", "embeds": embed})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(msg["content"], "text");
+    assert_eq!(msg["embeds"], json!([]), "embeds dropped silently");
+    // An edit that would leave nothing but embeds is refused as well.
+    let (_, bare) = api(&sim, "POST", &path, Some(json!({"content": "x"}))).await;
+    let (status, _) = api(
+        &sim,
+        "PATCH",
+        &format!("{path}/{}", id(&bare["id"])),
+        Some(json!({"content": "", "embeds": embed})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    // Where the bot has Embed Links they go through.
+    let general = format!("/channels/{}/messages", g.general_channel_id);
+    let (_, ok) = api(&sim, "POST", &general, Some(json!({"embeds": embed}))).await;
+    assert_eq!(ok["embeds"][0]["title"], "Ticket");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn no_dms_to_bots_or_to_people_sharing_no_guild() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(2).await;
+    let client = sim.client();
+    let other_bot = client
+        .add_member_with(
+            g.guild_id,
+            &sim::NewMember {
+                username: "otherbot".into(),
+                bot: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (status, err) = api(
+        &sim,
+        "POST",
+        "/users/@me/channels",
+        Some(json!({"recipient_id": other_bot.to_string()})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        err,
+        json!({"code": 50007, "message": "Cannot send messages to this user"})
+    );
+
+    let (stays, leaves) = (g.member_ids[0], g.member_ids[1]);
+    let http = http(&sim, false);
+    for user in [stays, leaves] {
+        let dm = http
+            .create_private_channel(Id::new(user))
+            .await
+            .unwrap()
+            .model()
+            .await
+            .unwrap();
+        http.create_message(dm.id).content("hello").await.unwrap();
+    }
+    client.remove_member(g.guild_id, leaves).await.unwrap();
+    let dm = http
+        .create_private_channel(Id::new(leaves))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    let err = http
+        .create_message(dm.id)
+        .content("your ticket was closed")
+        .await
+        .expect_err("no shared guild, no DM");
+    assert_eq!(api_code(&err), Some(50007));
+    assert_eq!(client.dms(leaves).await.unwrap().len(), 1, "only the first");
+    let dm = http
+        .create_private_channel(Id::new(stays))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    http.create_message(dm.id)
+        .content("still here")
+        .await
+        .unwrap();
+    assert_eq!(client.dms(stays).await.unwrap().len(), 2);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn history_without_read_message_history_is_empty_not_refused() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let ch = channel_with(&sim, g.guild_id, "no-history", bot_denied(&sim, 1 << 16)).await;
+    sim.client()
+        .post_message(ch, g.member_ids[0], "before the bot looks")
+        .await
+        .unwrap();
+    let (status, list) = api(&sim, "GET", &format!("/channels/{ch}/messages"), None).await;
+    assert_eq!((status, list), (200, json!([])));
+    let hidden = channel_with(&sim, g.guild_id, "hidden", bot_denied(&sim, 1 << 10)).await;
+    let (status, err) = api(&sim, "GET", &format!("/channels/{hidden}/messages"), None).await;
+    assert_eq!((status, err["code"].clone()), (403, json!(50001)));
+    sim.shutdown().await;
+}

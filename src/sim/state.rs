@@ -426,6 +426,12 @@ impl World {
         permissions::channel_permissions(&ctx, &channel.overwrites)
     }
 
+    pub fn shares_guild_with_bot(&self, user: u64) -> bool {
+        self.guilds
+            .values()
+            .any(|g| g.members.contains_key(&user) && g.members.contains_key(&self.app_id))
+    }
+
     pub fn guild_permissions(&self, guild: &Guild, user: u64) -> u64 {
         if !guild.members.contains_key(&user) {
             return 0;
