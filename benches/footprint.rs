@@ -487,6 +487,7 @@ fn spawn_child(args: &[String]) -> Result<Value, String> {
 async fn measure(guilds: usize, tickets: usize, base: &Path) -> Result<Run, String> {
     let sim = sim::start(SimConfig {
         rate_limits: RateLimitMode::Off,
+        message_content: true,
         ..SimConfig::default()
     })
     .await

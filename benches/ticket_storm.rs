@@ -930,6 +930,7 @@ fn peak_rss_bytes() -> Option<u64> {
 async fn start_sim(params: &Params) -> Result<SimHandle, String> {
     sim::start(SimConfig {
         rate_limits: params.rate_limits,
+        message_content: true,
         ..SimConfig::default()
     })
     .await

@@ -105,6 +105,28 @@ pub struct SimArgs {
     /// Accept only this bot token (any token otherwise).
     #[arg(long)]
     pub token: Option<String>,
+    /// The application's Message Content switch: off blanks others' guild messages over REST
+    /// and refuses identifies asking for MESSAGE_CONTENT (4014), as on Discord.
+    #[arg(long, value_enum, default_value_t = Switch::Off)]
+    pub message_content: Switch,
+    /// The application's Server Members switch (GUILD_MEMBERS intent).
+    #[arg(long, value_enum, default_value_t = Switch::On)]
+    pub server_members: Switch,
+    /// The application's Presence switch (GUILD_PRESENCES intent).
+    #[arg(long, value_enum, default_value_t = Switch::Off)]
+    pub presence: Switch,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+impl Switch {
+    pub fn on(self) -> bool {
+        self == Self::On
+    }
 }
 
 /// Parses `START..END` into the shard ids it covers.

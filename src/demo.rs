@@ -36,6 +36,7 @@ struct Tally {
 pub async fn run(args: DemoArgs) -> Result<(), AppError> {
     let sim = sim::start(SimConfig {
         rate_limits: args.rate_limits,
+        message_content: true,
         ..SimConfig::default()
     })
     .await?;

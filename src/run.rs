@@ -129,6 +129,9 @@ pub async fn sim(args: SimArgs) -> Result<(), AppError> {
         rate_limits: args.rate_limits,
         record: args.record,
         token: args.token,
+        message_content: args.message_content.on(),
+        server_members: args.server_members.on(),
+        presence: args.presence.on(),
         ..sim::SimConfig::default()
     };
     sim::run_standalone(config, args.seed_guild).await?;

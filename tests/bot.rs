@@ -29,6 +29,7 @@ async fn start_sim() -> SimHandle {
         rate_limits: RateLimitMode::Off,
         // CI records the suite's REST traffic for Discord's OpenAPI check.
         record: std::env::var_os("TICKETEER_RECORD").map(PathBuf::from),
+        message_content: true,
         ..SimConfig::default()
     })
     .await

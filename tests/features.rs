@@ -62,6 +62,7 @@ impl Env {
             rate_limits: RateLimitMode::Off,
             // CI records the suite's REST traffic for Discord's OpenAPI check.
             record: std::env::var_os("TICKETEER_RECORD").map(std::path::PathBuf::from),
+            message_content: true,
             ..SimConfig::default()
         })
         .await

@@ -846,6 +846,7 @@ use ticketeer::{
 async fn start_sim() -> SimHandle {
     sim::start(SimConfig {
         rate_limits: RateLimitMode::Off,
+        message_content: true,
         ..SimConfig::default()
     })
     .await
@@ -948,6 +949,7 @@ async fn a_slow_first_request_does_not_push_a_burst_over_the_global_limit() {
 async fn limited_sim_with_guilds(count: usize) -> (SimHandle, Vec<u64>) {
     let sim = sim::start(SimConfig {
         rate_limits: RateLimitMode::Discord,
+        message_content: true,
         ..SimConfig::default()
     })
     .await
@@ -1720,6 +1722,7 @@ async fn a_refused_token_is_a_clear_fatal_error_at_start() {
     let sim = sim::start(SimConfig {
         rate_limits: RateLimitMode::Off,
         token: Some("the-right-token".into()),
+        message_content: true,
         ..SimConfig::default()
     })
     .await

@@ -47,6 +47,7 @@ async fn start(config: SimConfig) -> SimHandle {
 fn quiet() -> SimConfig {
     SimConfig {
         rate_limits: RateLimitMode::Off,
+        message_content: true,
         ..Default::default()
     }
 }
@@ -1766,5 +1767,319 @@ async fn enforced_nonces_make_message_creates_idempotent() {
         .unwrap();
     let hellos = messages.iter().filter(|m| m["content"] == "hello").count();
     assert_eq!(hellos, 2);
+    sim.shutdown().await;
+}
+
+// ================================================================================================
+// As strict as Discord: privileged intents and REST refusals (issues 23 and 24).
+// ================================================================================================
+
+/// A simulator as a freshly made application has it: Message Content off, Server Members on.
+fn fresh_app() -> SimConfig {
+    SimConfig {
+        rate_limits: RateLimitMode::Off,
+        ..Default::default()
+    }
+}
+
+/// One raw REST call as the bot: the status and the JSON answer (`null` when empty).
+async fn api(sim: &SimHandle, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut req = reqwest::Client::new()
+        .request(method, format!("{}/api/v10{path}", sim.http_url()))
+        .header("authorization", format!("Bot {TOKEN}"));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.expect("request sent");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn content_of(list: &Value, want: u64) -> &str {
+    list.as_array()
+        .and_then(|l| l.iter().find(|m| id(&m["id"]) == want))
+        .and_then(|m| m["content"].as_str())
+        .expect("message listed")
+}
+
+#[tokio::test]
+async fn without_message_content_rest_blanks_what_others_wrote_in_guilds() {
+    let sim = start(fresh_app()).await;
+    let g = sim.seed_guild(1).await;
+    let (client, member, bot) = (sim.client(), g.member_ids[0], sim.application_id());
+    let ch = g.general_channel_id;
+    let plain = client.post_message(ch, member, "secret").await.unwrap();
+    let mention = client
+        .post_message(ch, member, &format!("<@{bot}> help"))
+        .await
+        .unwrap();
+    let (_, own) = api(
+        &sim,
+        "POST",
+        &format!("/channels/{ch}/messages"),
+        Some(json!({"content": "mine", "embeds": [{"title": "e"}]})),
+    )
+    .await;
+    let own = id(&own["id"]);
+    let (_, dm) = api(
+        &sim,
+        "POST",
+        "/users/@me/channels",
+        Some(json!({"recipient_id": member.to_string()})),
+    )
+    .await;
+    let dm = id(&dm["id"]);
+    let in_dm = client.post_message(dm, member, "dm secret").await.unwrap();
+
+    let (status, history) = api(&sim, "GET", &format!("/channels/{ch}/messages"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(content_of(&history, plain), "");
+    assert_eq!(content_of(&history, mention), format!("<@{bot}> help"));
+    assert_eq!(content_of(&history, own), "mine");
+    let (_, one) = api(
+        &sim,
+        "GET",
+        &format!("/channels/{ch}/messages/{plain}"),
+        None,
+    )
+    .await;
+    assert_eq!(one["content"], "");
+    assert_eq!(one["embeds"], json!([]));
+    let (_, dms) = api(&sim, "GET", &format!("/channels/{dm}/messages"), None).await;
+    assert_eq!(content_of(&dms, in_dm), "dm secret");
+    // People still see everything; only the app is kept from it.
+    let seen = client.channel_messages(ch).await.unwrap();
+    assert!(seen.iter().any(|m| m["content"] == "secret"));
+
+    // The owner turns Message Content on: the same history comes in full.
+    let flags = client
+        .set_privileged_intents(&sim::PrivilegedSwitches {
+            message_content: Some(true),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(flags, (1 << 18) | (1 << 14));
+    let (_, history) = api(&sim, "GET", &format!("/channels/{ch}/messages"), None).await;
+    assert_eq!(content_of(&history, plain), "secret");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn message_content_on_shows_every_message() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let ch = g.general_channel_id;
+    let plain = sim
+        .client()
+        .post_message(ch, g.member_ids[0], "visible")
+        .await
+        .unwrap();
+    let http = http(&sim, false);
+    let history = http
+        .channel_messages(Id::new(ch))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    let m = history
+        .iter()
+        .find(|m| m.id.get() == plain)
+        .expect("listed");
+    assert_eq!(m.content, "visible");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn application_flags_follow_the_switches() {
+    let sim = start(fresh_app()).await;
+    let http = http(&sim, false);
+    let app = http
+        .current_user_application()
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    let flags = app.flags.expect("flags").bits();
+    assert_eq!(flags, 1 << 14, "Server Members only, by default");
+    sim.client()
+        .set_privileged_intents(&sim::PrivilegedSwitches {
+            message_content: Some(true),
+            server_members: Some(false),
+            presence: Some(true),
+        })
+        .await
+        .unwrap();
+    let (_, app) = api(&sim, "GET", "/applications/@me", None).await;
+    assert_eq!(app["flags"], (1u64 << 18) | (1 << 12));
+    sim.shutdown().await;
+}
+
+/// Discord closes an identify asking for a privileged intent the application has not enabled
+/// with 4014, which twilight treats as fatal.
+#[tokio::test]
+async fn identify_with_a_disallowed_intent_is_closed_with_4014() {
+    let sim = start(fresh_app()).await;
+    let mut rx = spawn_shard(&sim, 0, 1);
+    let code = next_matching(&mut rx, |e| match e {
+        Event::GatewayClose(frame) => Some(frame.map(|f| f.code)),
+        Event::Ready(_) => Some(None),
+        _ => None,
+    })
+    .await;
+    assert_eq!(code, Some(4014));
+    assert_eq!(sim.client().stats().await.unwrap().gateway_sessions, 0);
+    sim.shutdown().await;
+}
+
+/// A text channel made by the owner with these overwrites (Discord's JSON).
+async fn channel_with(sim: &SimHandle, guild: u64, name: &str, overwrites: Value) -> u64 {
+    let v: Value = reqwest::Client::new()
+        .post(format!("{}/_sim/guilds/{guild}/channels", sim.http_url()))
+        .json(&json!({"name": name, "type": 0, "permission_overwrites": overwrites}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    id(&v["channel_id"])
+}
+
+/// The bot's own member overwrite denying `deny`.
+fn bot_denied(sim: &SimHandle, deny: u64) -> Value {
+    json!([{"id": sim.application_id().to_string(), "type": 1, "allow": "0",
+        "deny": deny.to_string()}])
+}
+
+#[tokio::test]
+async fn embeds_without_embed_links_are_refused_or_dropped() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(0).await;
+    let ch = channel_with(&sim, g.guild_id, "no-embeds", bot_denied(&sim, 1 << 14)).await;
+    let path = format!("/channels/{ch}/messages");
+    let embed = json!([{"title": "Ticket", "description": "d"}]);
+    let (status, err) = api(&sim, "POST", &path, Some(json!({"embeds": embed}))).await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        err,
+        json!({"code": 50013, "message": "Missing Permissions"})
+    );
+    let (status, msg) = api(
+        &sim,
+        "POST",
+        &path,
+        Some(json!({"content": "text", "embeds": embed})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(msg["content"], "text");
+    assert_eq!(msg["embeds"], json!([]), "embeds dropped silently");
+    // An edit that would leave nothing but embeds is refused as well.
+    let (_, bare) = api(&sim, "POST", &path, Some(json!({"content": "x"}))).await;
+    let (status, _) = api(
+        &sim,
+        "PATCH",
+        &format!("{path}/{}", id(&bare["id"])),
+        Some(json!({"content": "", "embeds": embed})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    // Where the bot has Embed Links they go through.
+    let general = format!("/channels/{}/messages", g.general_channel_id);
+    let (_, ok) = api(&sim, "POST", &general, Some(json!({"embeds": embed}))).await;
+    assert_eq!(ok["embeds"][0]["title"], "Ticket");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn no_dms_to_bots_or_to_people_sharing_no_guild() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(2).await;
+    let client = sim.client();
+    let other_bot = client
+        .add_member_with(
+            g.guild_id,
+            &sim::NewMember {
+                username: "otherbot".into(),
+                bot: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (status, err) = api(
+        &sim,
+        "POST",
+        "/users/@me/channels",
+        Some(json!({"recipient_id": other_bot.to_string()})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        err,
+        json!({"code": 50007, "message": "Cannot send messages to this user"})
+    );
+
+    let (stays, leaves) = (g.member_ids[0], g.member_ids[1]);
+    let http = http(&sim, false);
+    for user in [stays, leaves] {
+        let dm = http
+            .create_private_channel(Id::new(user))
+            .await
+            .unwrap()
+            .model()
+            .await
+            .unwrap();
+        http.create_message(dm.id).content("hello").await.unwrap();
+    }
+    client.remove_member(g.guild_id, leaves).await.unwrap();
+    let dm = http
+        .create_private_channel(Id::new(leaves))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    let err = http
+        .create_message(dm.id)
+        .content("your ticket was closed")
+        .await
+        .expect_err("no shared guild, no DM");
+    assert_eq!(api_code(&err), Some(50007));
+    assert_eq!(client.dms(leaves).await.unwrap().len(), 1, "only the first");
+    let dm = http
+        .create_private_channel(Id::new(stays))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    http.create_message(dm.id)
+        .content("still here")
+        .await
+        .unwrap();
+    assert_eq!(client.dms(stays).await.unwrap().len(), 2);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn history_without_read_message_history_is_empty_not_refused() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let ch = channel_with(&sim, g.guild_id, "no-history", bot_denied(&sim, 1 << 16)).await;
+    sim.client()
+        .post_message(ch, g.member_ids[0], "before the bot looks")
+        .await
+        .unwrap();
+    let (status, list) = api(&sim, "GET", &format!("/channels/{ch}/messages"), None).await;
+    assert_eq!((status, list), (200, json!([])));
+    let hidden = channel_with(&sim, g.guild_id, "hidden", bot_denied(&sim, 1 << 10)).await;
+    let (status, err) = api(&sim, "GET", &format!("/channels/{hidden}/messages"), None).await;
+    assert_eq!((status, err["code"].clone()), (403, json!(50001)));
     sim.shutdown().await;
 }

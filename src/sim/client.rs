@@ -97,6 +97,17 @@ pub struct Faults {
     pub drop_gateway: bool,
 }
 
+/// Privileged-intent switches of `POST /_sim/application`; `None` keeps the current setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct PrivilegedSwitches {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_content: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_members: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presence: Option<bool>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(default)]
 pub struct SimStats {
@@ -477,6 +488,20 @@ impl SimClient {
             status: 200,
             body: format!("{e}: {v}"),
         })
+    }
+
+    /// Flips the application's privileged-intent switches (`None` leaves one as it is), as its
+    /// owner would on the developer portal; answers the application flags now in force.
+    pub async fn set_privileged_intents(&self, switches: &PrivilegedSwitches) -> R<u64> {
+        let body = serde_json::to_value(switches).unwrap_or(Value::Null);
+        let v = self.post("/_sim/application", &body).await?;
+        Self::id_field(&v, "flags")
+    }
+
+    /// The application flags now in force.
+    pub async fn application_flags(&self) -> R<u64> {
+        let v = self.get("/_sim/application").await?;
+        Self::id_field(&v, "flags")
     }
 
     /// Sends op 7 Reconnect to every live gateway session.

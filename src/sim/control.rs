@@ -71,6 +71,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/users/{u}/dms", get(get_dms))
         .route("/_sim/faults", post(post_faults).get(get_faults))
         .route("/_sim/stats", get(get_stats))
+        .route(
+            "/_sim/application",
+            post(post_application).get(get_application),
+        )
         .route("/_sim/gateway/reconnect", post(post_reconnect))
         .route("/_sim/gateway/invalidate", post(post_invalidate))
 }
@@ -528,6 +532,52 @@ async fn post_faults(State(sh): State<Arc<Shared>>, Json(f): Json<Faults>) -> An
 
 async fn get_faults(State(sh): State<Arc<Shared>>) -> Answer {
     Ok(Json(json!(sh.faults_snapshot())))
+}
+
+fn application_answer(flags: u64) -> Value {
+    let allowed = super::intents::allowed_privileged(flags);
+    json!({
+        "flags": flags.to_string(),
+        "message_content": allowed & super::intents::privileged::MESSAGE_CONTENT != 0,
+        "server_members": allowed & super::intents::privileged::GUILD_MEMBERS != 0,
+        "presence": allowed & super::intents::privileged::GUILD_PRESENCES != 0,
+    })
+}
+
+/// Flips the application's privileged-intent switches, as its owner would on the developer
+/// portal; live gateway sessions keep the intents they identified with.
+async fn post_application(State(sh): State<Arc<Shared>>, Json(body): Json<Value>) -> Answer {
+    use super::intents::flags as f;
+    let mut w = sh.world();
+    if let Some(flags) = body.get("flags") {
+        w.app_flags = num_of(flags).ok_or_else(|| bad("flags: an integer"))?;
+    }
+    let switches = [
+        (
+            "message_content",
+            f::GATEWAY_MESSAGE_CONTENT,
+            f::GATEWAY_MESSAGE_CONTENT_LIMITED,
+        ),
+        (
+            "server_members",
+            f::GATEWAY_GUILD_MEMBERS,
+            f::GATEWAY_GUILD_MEMBERS_LIMITED,
+        ),
+        ("presence", f::GATEWAY_PRESENCE, f::GATEWAY_PRESENCE_LIMITED),
+    ];
+    for (key, full, limited) in switches {
+        match body.get(key) {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(true)) => w.app_flags = (w.app_flags & !limited) | full,
+            Some(Value::Bool(false)) => w.app_flags &= !(full | limited),
+            Some(_) => return Err(bad(format!("{key}: true or false"))),
+        }
+    }
+    Ok(Json(application_answer(w.app_flags)))
+}
+
+async fn get_application(State(sh): State<Arc<Shared>>) -> Answer {
+    Ok(Json(application_answer(sh.world().app_flags)))
 }
 
 async fn get_stats(State(sh): State<Arc<Shared>>) -> Answer {

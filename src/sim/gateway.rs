@@ -216,6 +216,9 @@ fn identify(
         format!("{:032x}", rand::rng().random::<u128>())
     };
     let mut world = sh.world();
+    if super::intents::disallowed(intents, world.app_flags) != 0 {
+        return Err((4014, "Disallowed intent(s)."));
+    }
     world.gateway_sessions += 1;
     let mut session = Session {
         shard,
@@ -245,7 +248,7 @@ fn identify(
         "session_type": "normal",
         "resume_gateway_url": sh.gateway_url(),
         "shard": [shard.0, shard.1],
-        "application": {"id": app_id.to_string(), "flags": 0},
+        "application": {"id": app_id.to_string(), "flags": world.app_flags},
         "private_channels": [],
         "relationships": [],
         "presences": [],

@@ -18,6 +18,7 @@ pub mod client;
 mod control;
 pub mod error;
 mod gateway;
+pub mod intents;
 pub mod permissions;
 pub mod ratelimit;
 mod rest;
@@ -42,8 +43,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use client::{
-    ChannelPermissions, Faults, InteractionOutcome, NewMember, SimClient, SimClientError, SimGuild,
-    SimStats,
+    ChannelPermissions, Faults, InteractionOutcome, NewMember, PrivilegedSwitches, SimClient,
+    SimClientError, SimGuild, SimStats,
 };
 pub use ratelimit::RateLimitTable;
 
@@ -68,6 +69,23 @@ pub struct SimConfig {
     /// How long an interaction waits for its initial response before it fails.
     pub interaction_deadline: Duration,
     pub heartbeat_interval: Duration,
+    /// The application's Message Content switch (off by default, as for a new application):
+    /// without it REST blanks others' guild messages and identify may not ask for the intent.
+    pub message_content: bool,
+    /// The Server Members switch (on by default: the bot asks for GUILD_MEMBERS).
+    pub server_members: bool,
+    /// The Presence switch.
+    pub presence: bool,
+}
+
+impl SimConfig {
+    pub fn privileged_intents(&self) -> intents::PrivilegedIntents {
+        intents::PrivilegedIntents {
+            message_content: self.message_content,
+            server_members: self.server_members,
+            presence: self.presence,
+        }
+    }
 }
 
 impl Default for SimConfig {
@@ -79,6 +97,9 @@ impl Default for SimConfig {
             token: None,
             interaction_deadline: Duration::from_secs(3),
             heartbeat_interval: Duration::from_millis(41_250),
+            message_content: false,
+            server_members: true,
+            presence: false,
         }
     }
 }
@@ -237,8 +258,10 @@ pub async fn start_with_limits(
         }
         None => None,
     };
+    let mut world = state::World::new(format!("http://{addr}"));
+    world.app_flags = config.privileged_intents().flags();
     let shared = Arc::new(Shared {
-        world: Mutex::new(state::World::new(format!("http://{addr}"))),
+        world: Mutex::new(world),
         config,
         limits,
         limiter: Mutex::new(ratelimit::Limiter::default()),

@@ -129,6 +129,28 @@ pub fn channel_permissions(m: &MemberContext<'_>, overwrites: &[Overwrite]) -> u
     perms
 }
 
+/// What Discord does with the embeds of a message sent without EMBED_LINKS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbedLinks {
+    Keep,
+    /// Other content carries the message; the embeds are silently dropped.
+    Drop,
+    /// The embeds were all there was: 403 Missing Permissions.
+    Refuse,
+}
+
+/// `has_other`: the message has something besides embeds (content, files, components, a poll,
+/// stickers).
+pub fn embed_links(perms: u64, has_embeds: bool, has_other: bool) -> EmbedLinks {
+    if !has_embeds || perms & bits::EMBED_LINKS != 0 {
+        EmbedLinks::Keep
+    } else if has_other {
+        EmbedLinks::Drop
+    } else {
+        EmbedLinks::Refuse
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::bits::*;
@@ -166,6 +188,16 @@ mod tests {
             allow,
             deny,
         }
+    }
+
+    #[test]
+    fn embeds_without_embed_links_are_dropped_or_refused() {
+        let may = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS;
+        let may_not = VIEW_CHANNEL | SEND_MESSAGES;
+        assert_eq!(embed_links(may, true, false), EmbedLinks::Keep);
+        assert_eq!(embed_links(may_not, false, true), EmbedLinks::Keep);
+        assert_eq!(embed_links(may_not, true, true), EmbedLinks::Drop);
+        assert_eq!(embed_links(may_not, true, false), EmbedLinks::Refuse);
     }
 
     #[test]

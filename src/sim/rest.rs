@@ -16,7 +16,7 @@ use rand::Rng;
 use serde_json::{Value, json};
 
 use super::error::ApiError;
-use super::permissions::{Overwrite, bits};
+use super::permissions::{self, Overwrite, bits};
 use super::ratelimit::{BucketInfo, RouteGroup, Verdict};
 use super::state::{
     Attachment, Channel, InteractionKind, InteractionState, MESSAGE_FLAG_EPHEMERAL,
@@ -477,8 +477,17 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
                 .get("recipient_id")
                 .and_then(id_of)
                 .ok_or_else(|| required("recipient_id"))?;
-            if !w.users.contains_key(&user) {
-                return Err(ApiError::unknown_user());
+            match w.users.get(&user) {
+                None => return Err(ApiError::unknown_user()),
+                // Discord opens no DM channel with a bot (nor with itself).
+                Some(u) if u.bot => {
+                    return Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        50007,
+                        "Cannot send messages to this user",
+                    ));
+                }
+                Some(_) => {}
             }
             let c = w.dm_channel(user);
             let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
@@ -568,16 +577,17 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
                 return Err(ApiError::missing_permissions());
             }
             let msg = channel_message(w, c, m)?;
-            Ok(Reply::ok(w.message_json(msg)))
+            Ok(Reply::ok(w.rest_message_json(msg)))
         }
         ("PATCH", ["channels", c, "messages", m]) => {
             let (c, m) = (sf(c)?, sf(m)?);
-            bot_channel(w, c)?;
+            let (_, perms) = bot_channel(w, c)?;
             let msg = channel_message(w, c, m)?;
             if msg.author_id != w.app_id {
                 return Err(ApiError::not_author());
             }
-            edit_message(w, m, &r.body, &r.files)?;
+            let body = embeds_as_permitted(&r.body, &r.files, perms, &msg.content)?;
+            edit_message(w, m, &body, &r.files)?;
             message_reply(w, m)
         }
         ("DELETE", ["channels", c, "messages", m]) => {
@@ -623,7 +633,7 @@ fn application_json(w: &World) -> Value {
         "bot_public": true,
         "bot_require_code_grant": false,
         "verify_key": "0000000000000000000000000000000000000000000000000000000000000000",
-        "flags": 0,
+        "flags": w.app_flags,
         "summary": "",
         "rpc_origins": [],
         "redirect_uris": [],
@@ -641,7 +651,7 @@ fn application_json(w: &World) -> Value {
         "hook": true,
         "storefront_available": false,
         "max_participants": null,
-        "flags_new": "0",
+        "flags_new": w.app_flags.to_string(),
         "approximate_user_install_count": 0,
         "approximate_user_authorization_count": 0,
         "eligible_oauth2_scopes": ["bot", "applications.commands"],
@@ -973,8 +983,9 @@ fn put_overwrite(w: &mut World, body: &Value, c: u64, target: u64) -> R<Reply> {
 
 fn list_messages(w: &World, r: &Req, c: u64) -> R<Reply> {
     let (ch, perms) = bot_channel(w, c)?;
+    // Discord answers an empty history, not an error, to who may view but not read back.
     if perms & bits::READ_MESSAGE_HISTORY == 0 {
-        return Err(ApiError::missing_permissions());
+        return Ok(Reply::ok(json!([])));
     }
     let limit: usize = match r.q("limit") {
         None => 50,
@@ -1007,14 +1018,14 @@ fn list_messages(w: &World, r: &Req, c: u64) -> R<Reply> {
         .iter()
         .rev()
         .filter_map(|id| w.messages.get(id))
-        .map(|m| w.message_json(m))
+        .map(|m| w.rest_message_json(m))
         .collect();
     Ok(Reply::ok(json!(list)))
 }
 
 fn message_reply(w: &World, m: u64) -> R<Reply> {
     let msg = w.messages.get(&m).ok_or_else(ApiError::unknown_message)?;
-    Ok(Reply::ok(w.message_json(msg)))
+    Ok(Reply::ok(w.rest_message_json(msg)))
 }
 
 fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
@@ -1026,10 +1037,12 @@ fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
         return Err(ApiError::missing_permissions());
     }
     if let Some(recipient) = ch.recipient {
+        // Discord delivers a bot's DM only to someone sharing a guild with it.
         let open = w
             .users
             .get(&recipient)
-            .is_some_and(|u| u.dms_open && !u.bot);
+            .is_some_and(|u| u.dms_open && !u.bot)
+            && w.shares_guild_with_bot(recipient);
         if !open {
             return Err(ApiError::cannot_dm());
         }
@@ -1049,8 +1062,9 @@ fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
     {
         return message_reply(w, existing);
     }
+    let body = embeds_as_permitted(&r.body, &r.files, perms, "")?;
     let mut msg = w.blank_message(c, w.app_id);
-    fill_message(w, &mut msg, &r.body, &r.files, true)?;
+    fill_message(w, &mut msg, &body, &r.files, true)?;
     if let Some(reference) = r.body.get("message_reference")
         && reference.get("message_id").and_then(id_of).is_some()
     {
@@ -1062,6 +1076,41 @@ fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
     }
     w.dispatch_message("MESSAGE_CREATE", id);
     message_reply(w, id)
+}
+
+/// The body with its embeds dropped where the bot lacks EMBED_LINKS and something else carries
+/// the message; refused when the embeds were all of it. `kept_content`: an edited message's
+/// content, which stays unless the body replaces it.
+fn embeds_as_permitted<'a>(
+    body: &'a Value,
+    files: &[FilePart],
+    perms: u64,
+    kept_content: &str,
+) -> R<std::borrow::Cow<'a, Value>> {
+    let non_empty = |k: &str| match body.get(k) {
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Null) | None => false,
+        Some(_) => true,
+    };
+    let content = body.get("content").is_some() && non_empty("content")
+        || body.get("content").is_none() && !kept_content.is_empty();
+    let other = content
+        || !files.is_empty()
+        || ["components", "sticker_ids", "poll"]
+            .iter()
+            .any(|k| non_empty(k));
+    match permissions::embed_links(perms, non_empty("embeds"), other) {
+        permissions::EmbedLinks::Keep => Ok(std::borrow::Cow::Borrowed(body)),
+        permissions::EmbedLinks::Refuse => Err(ApiError::missing_permissions()),
+        permissions::EmbedLinks::Drop => {
+            let mut b = body.clone();
+            if let Some(o) = b.as_object_mut() {
+                o.remove("embeds");
+            }
+            Ok(std::borrow::Cow::Owned(b))
+        }
+    }
 }
 
 /// Applies a create/edit body to a message after validating it against Discord's limits.
@@ -1587,7 +1636,7 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
         body["interaction"]["response_message_ephemeral"] = json!(msg.ephemeral_to.is_some());
         // Discord describes the resource only for answers that carry a message.
         if matches!(rtype, 4 | 7) {
-            body["resource"] = json!({"type": rtype, "message": w.message_json(msg)});
+            body["resource"] = json!({"type": rtype, "message": w.rest_message_json(msg)});
         }
     }
     Ok(Reply::ok(body))

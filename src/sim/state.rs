@@ -12,6 +12,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
 
+use super::intents;
 use super::permissions::{self, MemberContext, Overwrite, OverwriteKind, bits};
 
 /// Discord's epoch (2015-01-01) in Unix milliseconds.
@@ -350,6 +351,8 @@ pub struct World {
     /// `(channel, author, nonce)` → message, for `enforce_nonce` message creates: Discord returns
     /// the earlier message instead of creating a second one.
     pub nonces: HashMap<(u64, u64, String), u64>,
+    /// The application's flags; its privileged-intent switches decide what REST withholds.
+    pub app_flags: u64,
 }
 
 impl World {
@@ -386,6 +389,7 @@ impl World {
             interactions_failed: 0,
             next_component_id: 1,
             nonces: HashMap::new(),
+            app_flags: 0,
         }
     }
 
@@ -420,6 +424,12 @@ impl World {
             roles: &roles,
         };
         permissions::channel_permissions(&ctx, &channel.overwrites)
+    }
+
+    pub fn shares_guild_with_bot(&self, user: u64) -> bool {
+        self.guilds
+            .values()
+            .any(|g| g.members.contains_key(&user) && g.members.contains_key(&self.app_id))
     }
 
     pub fn guild_permissions(&self, guild: &Guild, user: u64) -> u64 {
@@ -468,15 +478,12 @@ impl World {
             INTENT_DIRECT_MESSAGES
         };
         let full = self.message_json(msg);
-        let privileged =
-            guild.is_some() && msg.author_id != self.app_id && !msg.mentions.contains(&self.app_id);
+        let guarded = !intents::content_exempt(&full, guild.is_some(), self.app_id);
+        let app_has_content = intents::has_message_content(self.app_flags);
         let mut stripped = None;
-        if privileged {
+        if guarded {
             let mut s = full.clone();
-            s["content"] = json!("");
-            s["embeds"] = json!([]);
-            s["attachments"] = json!([]);
-            s["components"] = json!([]);
+            intents::blank_content(&mut s);
             stripped = Some(s.to_string());
         }
         let full = full.to_string();
@@ -485,7 +492,9 @@ impl World {
                 continue;
             }
             match &stripped {
-                Some(st) if s.intents & INTENT_MESSAGE_CONTENT == 0 => s.push(event, st),
+                Some(st) if s.intents & INTENT_MESSAGE_CONTENT == 0 || !app_has_content => {
+                    s.push(event, st)
+                }
                 _ => s.push(event, &full),
             }
         }
@@ -644,6 +653,14 @@ impl World {
         {
             v["guild_id"] = json!(g.to_string());
         }
+        v
+    }
+
+    /// A message as the bot sees it over REST: without the Message Content setting, what others
+    /// wrote in guilds comes blank unless it mentions the bot.
+    pub fn rest_message_json(&self, m: &Message) -> Value {
+        let mut v = self.message_json(m);
+        intents::withhold(&mut v, m.guild_id.is_some(), self.app_id, self.app_flags);
         v
     }
 
