@@ -14,7 +14,7 @@ use ticketeer::{
     driver::{self, channel_from_link, find_action},
     sim::{
         self, RateLimitMode, SeededGuild, SimConfig, SimHandle,
-        client::{Faults, NewMember, SimClient},
+        client::{Faults, NewMember, PrivilegedSwitches, SimClient},
     },
 };
 
@@ -58,11 +58,27 @@ impl Env {
 
     /// `start`, with `--transcript-upload` pointing at `upload`.
     async fn start_with(name: &str, members: usize, upload: Option<String>) -> Env {
+        Env::launch(name, members, upload, (true, true)).await
+    }
+
+    /// `start` with the application's privileged intents `(message content, server members)`
+    /// switched as given (the README asks for both on).
+    async fn start_with_intents(name: &str, members: usize, intents: (bool, bool)) -> Env {
+        Env::launch(name, members, None, intents).await
+    }
+
+    async fn launch(
+        name: &str,
+        members: usize,
+        upload: Option<String>,
+        (message_content, server_members): (bool, bool),
+    ) -> Env {
         let sim = sim::start(SimConfig {
             rate_limits: RateLimitMode::Off,
             // CI records the suite's REST traffic for Discord's OpenAPI check.
             record: std::env::var_os("TICKETEER_RECORD").map(std::path::PathBuf::from),
-            message_content: true,
+            message_content,
+            server_members,
             ..SimConfig::default()
         })
         .await
@@ -2237,5 +2253,103 @@ async fn a_log_channel_the_bot_cannot_use_is_refused_and_a_lost_one_reported() {
         (!hub_text(&env).await.contains("⚠️")).then_some(())
     })
     .await;
+    env.stop().await;
+}
+
+/// On Discord, an application without the Message Content intent reads other people's messages
+/// blank. The bot says so (hub, close answer, log, transcript) instead of printing blanks, and
+/// notices when the intent is switched on, without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn without_message_content_transcripts_say_the_text_was_withheld() {
+    let env = Env::start_with_intents("no-content", 2, (false, true)).await;
+    env.set_staff().await;
+    let log = env.set_log_channel().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let hub = hub_text(&env).await;
+    assert!(hub.contains("Message Content intent is off"), "{hub}");
+    let (member, staff) = (env.g.member_ids[0], env.g.staff_id);
+    let channel = env.open_ticket(panel, member).await;
+    env.client
+        .post_message(channel, member, "SECRET-WORDS my printer is on fire")
+        .await
+        .unwrap();
+    let id = env
+        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
+        .await;
+    let answer = env.answer_containing(id, "closed").await;
+    assert!(answer.contains("Message Content intent is off"), "{answer}");
+    let (html, text) = env
+        .bot
+        .store()
+        .transcript(env.g.guild_id, 1)
+        .await
+        .unwrap()
+        .expect("a transcript");
+    assert!(!text.contains("SECRET-WORDS"), "Discord withheld it");
+    assert!(
+        text.contains("[message text withheld by Discord: Message Content intent off]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Note: Transcripts will have no message text"),
+        "{text}"
+    );
+    assert!(html.contains("content withheld"));
+    // The bot's own welcome is never withheld.
+    assert!(text.contains("Staff will be with you shortly"), "{text}");
+    let logged = closed_log(&env, log, 1).await;
+    assert!(
+        logged["embeds"][0]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("Message Content intent is off")),
+        "{logged}"
+    );
+
+    // Switched on in the portal: the next close reads the flags again and the text is there.
+    env.client
+        .set_privileged_intents(&PrivilegedSwitches {
+            message_content: Some(true),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let id = env
+        .click_in(channel, staff, |a| matches!(a, Action::Reopen { .. }))
+        .await;
+    env.answer_containing(id, "reopened").await;
+    let id = env
+        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
+        .await;
+    let answer = env.answer_containing(id, "closed").await;
+    assert!(!answer.contains("⚠️"), "{answer}");
+    let (_, text) = env
+        .bot
+        .store()
+        .transcript(env.g.guild_id, 1)
+        .await
+        .unwrap()
+        .expect("a transcript");
+    assert!(text.contains("SECRET-WORDS"), "{text}");
+    assert!(!text.contains("withheld"), "{text}");
+    assert!(!hub_text(&env).await.contains("Message Content"));
+    env.stop().await;
+}
+
+/// Without the Server Members intent Discord would close a session asking for GUILD_MEMBERS
+/// (4014). The bot asks only for what the application allows, runs, and says what it misses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn without_server_members_the_bot_runs_and_says_what_it_misses() {
+    let env = Env::start_with_intents("no-members", 2, (true, false)).await;
+    let stats = env.client.stats().await.unwrap();
+    assert_eq!(
+        stats.gateway_sessions, 1,
+        "one session, never closed with 4014"
+    );
+    env.set_staff().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let hub = hub_text(&env).await;
+    assert!(hub.contains("Server Members intent is off"), "{hub}");
+    let channel = env.open_ticket(panel, env.g.member_ids[0]).await;
+    assert!(env.can_view(channel, env.g.member_ids[0]).await);
     env.stop().await;
 }
