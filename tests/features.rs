@@ -2353,3 +2353,117 @@ async fn without_server_members_the_bot_runs_and_says_what_it_misses() {
     assert!(env.can_view(channel, env.g.member_ids[0]).await);
     env.stop().await;
 }
+
+/// Discord refuses a DM to someone who shares no server with the bot (50007). A ticket whose
+/// opener left is still closed with its transcript in the log, the refused DM is not retried,
+/// and the log says the opener did not get it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_departed_openers_transcript_is_logged_and_the_missed_dm_said() {
+    let env = Env::start("departed", 2).await;
+    env.set_staff().await;
+    let log = env.set_log_channel().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let member = env.g.member_ids[0];
+    let channel = env.open_ticket(panel, member).await;
+    env.client
+        .post_message(channel, member, "bye")
+        .await
+        .unwrap();
+    env.client
+        .remove_member(env.g.guild_id, member)
+        .await
+        .unwrap();
+    env.wait_embed(channel, "Member left", 1).await;
+    let dm_posts = |stats: &ticketeer::sim::SimStats| {
+        stats
+            .requests_per_route
+            .iter()
+            .filter(|(route, _)| {
+                route.starts_with("POST /channels/") && route.ends_with("/messages")
+            })
+            .map(|(_, n)| *n)
+            .sum::<u64>()
+    };
+    let before = dm_posts(&env.client.stats().await.unwrap());
+    let id = env
+        .click_in(channel, env.g.staff_id, |a| {
+            matches!(a, Action::Close { .. })
+        })
+        .await;
+    env.answer_containing(id, "closed").await;
+    let logged = closed_log(&env, log, 1).await;
+    assert!(has_transcript_files(&logged), "{logged}");
+    let description = logged["embeds"][0]["description"].as_str().unwrap_or("");
+    assert!(
+        description.contains("could not be sent to the opener"),
+        "{description}"
+    );
+    let dms = env.client.dms(member).await.unwrap();
+    assert!(
+        !dms.iter().any(|m| m["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("was closed"))),
+        "no DM reaches someone who left: {dms:?}"
+    );
+    // The closed message, the one refused DM and the log entry: nothing retried.
+    let after = dm_posts(&env.client.stats().await.unwrap());
+    assert_eq!(after - before, 3, "message posts during the close");
+    env.stop().await;
+}
+
+/// Discord answers a history read without Read Message History with an empty list, not an
+/// error. The transcript is never silently empty: it says why, and so do the close and the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_transcript_without_read_message_history_says_why_it_is_empty() {
+    let env = Env::start("no-history", 2).await;
+    env.set_staff().await;
+    let log = env.set_log_channel().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let member = env.g.member_ids[0];
+    let channel = env.open_ticket(panel, member).await;
+    env.client
+        .post_message(channel, member, "hello")
+        .await
+        .unwrap();
+    // An admin edits the bot's overwrite on the ticket: everything but Read Message History.
+    let denied = reqwest::Client::new()
+        .put(format!(
+            "{}/api/v10/channels/{channel}/permissions/{}",
+            env.sim.http_url(),
+            env.sim.application_id()
+        ))
+        .header("authorization", "Bot test")
+        .json(&json!({"type": 1,
+            "allow": ((1u64 << 4) | (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15)).to_string(),
+            "deny": (1u64 << 16).to_string()}))
+        .send()
+        .await
+        .expect("overwrite request");
+    assert!(denied.status().is_success(), "{denied:?}");
+    let id = env
+        .click_in(channel, env.g.staff_id, |a| {
+            matches!(a, Action::Close { .. })
+        })
+        .await;
+    let answer = env.answer_containing(id, "closed").await;
+    assert!(answer.contains("lacks Read Message History"), "{answer}");
+    let (_, text) = env
+        .bot
+        .store()
+        .transcript(env.g.guild_id, 1)
+        .await
+        .unwrap()
+        .expect("a transcript");
+    assert!(
+        text.contains("Note: Discord returned no messages: the bot lacks Read Message History"),
+        "{text}"
+    );
+    let logged = closed_log(&env, log, 1).await;
+    assert!(
+        logged["embeds"][0]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("lacks Read Message History")),
+        "{logged}"
+    );
+    env.stop().await;
+}
