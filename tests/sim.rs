@@ -2083,3 +2083,147 @@ async fn history_without_read_message_history_is_empty_not_refused() {
     assert_eq!((status, err["code"].clone()), (403, json!(50001)));
     sim.shutdown().await;
 }
+
+/// Overwrites in Discord's JSON.
+fn ow_json(list: &[ticketeer::domain::access::Overwrite]) -> Value {
+    use ticketeer::domain::access::OverwriteKind;
+    json!(
+        list.iter()
+            .map(|o| json!({
+                "id": o.id.to_string(),
+                "type": if o.kind == OverwriteKind::Role { 0 } else { 1 },
+                "allow": o.allow.to_string(),
+                "deny": o.deny.to_string(),
+            }))
+            .collect::<Vec<_>>()
+    )
+}
+
+#[tokio::test]
+async fn a_ticket_bots_usual_overwrites_are_accepted() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let bot = sim.application_id();
+    let staff = [g.staff_role_id];
+    let category = ticketeer::domain::access::category_overwrites(g.guild_id, bot, &staff);
+    let (status, cat) = api(
+        &sim,
+        "POST",
+        &format!("/guilds/{}/channels", g.guild_id),
+        Some(json!({"name": "Tickets", "type": 4, "permission_overwrites": ow_json(&category)})),
+    )
+    .await;
+    assert_eq!(status, 201, "{cat}");
+    let ticket =
+        ticketeer::domain::access::ticket_overwrites(g.guild_id, bot, g.member_ids[0], &[], &staff);
+    let (status, ch) = api(
+        &sim,
+        "POST",
+        &format!("/guilds/{}/channels", g.guild_id),
+        Some(
+            json!({"name": "ticket-1", "type": 0, "parent_id": cat["id"],
+            "permission_overwrites": ow_json(&ticket)}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{ch}");
+    // Closing rewrites them without the opener.
+    let closed = ticketeer::domain::access::closed_ticket_overwrites(g.guild_id, bot, &staff);
+    let (status, _) = api(
+        &sim,
+        "PATCH",
+        &format!("/channels/{}", id(&ch["id"])),
+        Some(json!({"permission_overwrites": ow_json(&closed)})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn overwrites_grant_only_what_the_bot_holds_in_the_guild_or_parent() {
+    let sim = start(quiet()).await;
+    let client = sim.client();
+    let gd = client.create_guild("Strict").await.unwrap();
+    let (guild, bot) = (gd.guild_id, sim.application_id());
+    // The bot lacks Manage Messages at guild level; overwrites give it to the bot here and there.
+    let member = client.add_member(guild, "alice", &[]).await.unwrap();
+    let extra = 1u64 << 13;
+    let bot_extra =
+        json!({"id": bot.to_string(), "type": 1, "allow": extra.to_string(), "deny": "0"});
+    let alice_extra =
+        json!({"id": member.to_string(), "type": 1, "allow": extra.to_string(), "deny": "0"});
+    let cat = reqwest::Client::new()
+        .post(format!("{}/_sim/guilds/{guild}/channels", sim.http_url()))
+        .json(&json!({"name": "Cat", "type": 4, "permission_overwrites": [bot_extra]}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let cat = id(&cat["channel_id"]);
+    let simr = &sim;
+    let create = |name: &str, extra: Value| {
+        let mut body = json!({"name": name, "type": 0});
+        for (k, v) in extra.as_object().cloned().unwrap_or_default() {
+            body[k] = v;
+        }
+        let path = format!("/guilds/{guild}/channels");
+        async move { api(simr, "POST", &path, Some(body)).await }
+    };
+    // Create: the category's grant does not count, only the guild's.
+    let (status, err) = create(
+        "a",
+        json!({"parent_id": cat.to_string(), "permission_overwrites": [alice_extra.clone()]}),
+    )
+    .await;
+    assert_eq!((status, err["code"].clone()), (403, json!(50013)));
+    // Create: allowing Manage Roles needs Administrator.
+    let manage_roles = json!({"id": member.to_string(), "type": 1, "allow": (1u64 << 28).to_string(), "deny": "0"});
+    let (status, _) = create(
+        "b",
+        json!({"permission_overwrites": [manage_roles.clone()]}),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // Modify: the channel's own overwrite for the bot does not count...
+    let own = channel_with(&sim, guild, "own", json!([bot_extra.clone()])).await;
+    let (status, _) = api(
+        &sim,
+        "PUT",
+        &format!("/channels/{own}/permissions/{member}"),
+        Some(json!({"type": 1, "allow": extra.to_string(), "deny": "0"})),
+    )
+    .await;
+    assert_eq!(status, 403, "not held in the guild or a parent");
+    let (_, plain) = create("c", json!({})).await;
+    let plain = id(&plain["id"]);
+    // ...but the parent category's does.
+    let (status, _) = api(
+        &sim,
+        "PATCH",
+        &format!("/channels/{plain}"),
+        Some(json!({"parent_id": cat.to_string(), "lock_permissions": true})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = api(
+        &sim,
+        "PATCH",
+        &format!("/channels/{plain}"),
+        Some(json!({"permission_overwrites": [bot_extra, alice_extra]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // An administrator bot may grant anything, Manage Roles included.
+    client
+        .set_role_permissions(guild, gd.bot_role_id, 1 << 3)
+        .await
+        .unwrap();
+    let (status, _) = create("e", json!({"permission_overwrites": [manage_roles]})).await;
+    assert_eq!(status, 201);
+    sim.shutdown().await;
+}

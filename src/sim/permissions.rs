@@ -129,6 +129,33 @@ pub fn channel_permissions(m: &MemberContext<'_>, overwrites: &[Overwrite]) -> u
     perms
 }
 
+/// What the bot holds when it writes overwrites. Discord: on channel create "only permissions
+/// your bot has in the guild can be allowed/denied" and "setting MANAGE_ROLES permission in
+/// channels is only possible for guild administrators"; on modify "only permissions your bot has
+/// in the guild or parent channel (if applicable) can be allowed/denied (unless your bot has a
+/// MANAGE_ROLES overwrite in the channel)".
+#[derive(Debug, Clone, Copy)]
+pub struct Granter {
+    /// The bot's guild-level permissions.
+    pub guild: u64,
+    /// Its computed permissions in the parent category (modify only).
+    pub parent: Option<u64>,
+    /// A channel overwrite applying to the bot allows MANAGE_ROLES (modify only).
+    pub manage_roles_overwrite: bool,
+}
+
+/// Whether the bot may write overwrites allowing `allow` and denying `deny`.
+pub fn may_grant(g: &Granter, allow: u64, deny: u64) -> bool {
+    if g.guild & bits::ADMINISTRATOR != 0 || g.manage_roles_overwrite {
+        return true;
+    }
+    if allow & bits::MANAGE_ROLES != 0 {
+        return false;
+    }
+    let holds = g.guild | g.parent.unwrap_or(0);
+    (allow | deny) & !holds == 0
+}
+
 /// What Discord does with the embeds of a message sent without EMBED_LINKS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmbedLinks {
@@ -188,6 +215,43 @@ mod tests {
             allow,
             deny,
         }
+    }
+
+    #[test]
+    fn overwrites_may_grant_only_what_the_guild_or_parent_gives() {
+        let bot = MANAGE_CHANNELS | MANAGE_ROLES | VIEW_CHANNEL | SEND_MESSAGES;
+        let create = Granter {
+            guild: bot,
+            parent: None,
+            manage_roles_overwrite: false,
+        };
+        assert!(may_grant(
+            &create,
+            VIEW_CHANNEL | SEND_MESSAGES,
+            VIEW_CHANNEL
+        ));
+        assert!(
+            !may_grant(&create, ATTACH_FILES, 0),
+            "not held in the guild"
+        );
+        assert!(!may_grant(&create, 0, ATTACH_FILES), "denying needs it too");
+        assert!(!may_grant(&create, MANAGE_ROLES, 0), "only administrators");
+        assert!(may_grant(&create, 0, MANAGE_ROLES));
+        let from_parent = Granter {
+            parent: Some(ATTACH_FILES),
+            ..create
+        };
+        assert!(may_grant(&from_parent, ATTACH_FILES, 0));
+        let admin = Granter {
+            guild: ALL,
+            ..create
+        };
+        assert!(may_grant(&admin, MANAGE_ROLES | ATTACH_FILES, 0));
+        let exempt = Granter {
+            manage_roles_overwrite: true,
+            ..create
+        };
+        assert!(may_grant(&exempt, ATTACH_FILES, 0));
     }
 
     #[test]

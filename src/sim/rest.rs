@@ -728,9 +728,13 @@ fn parse_overwrites(v: &Value) -> R<Vec<Overwrite>> {
         .collect()
 }
 
-/// The bot may only allow or deny in overwrites what it holds itself (`holds`), and overwrite
-/// targets must exist in the guild.
-fn check_overwrites(w: &World, guild: u64, list: &[Overwrite], holds: u64) -> R<()> {
+/// Overwrite targets must exist in the guild, and the bot may only grant what `granter` allows.
+fn check_overwrites(
+    w: &World,
+    guild: u64,
+    list: &[Overwrite],
+    granter: &permissions::Granter,
+) -> R<()> {
     let Some(g) = w.guilds.get(&guild) else {
         return Err(ApiError::unknown_guild());
     };
@@ -747,14 +751,37 @@ fn check_overwrites(w: &World, guild: u64, list: &[Overwrite], holds: u64) -> R<
             ));
         }
     }
-    if holds & bits::ADMINISTRATOR != 0 || holds == bits::ALL {
-        return Ok(());
-    }
-    let wanted = list.iter().fold(0, |acc, o| acc | o.allow | o.deny);
-    if wanted & !holds != 0 {
+    let allow = list.iter().fold(0, |acc, o| acc | o.allow);
+    let deny = list.iter().fold(0, |acc, o| acc | o.deny);
+    if !permissions::may_grant(granter, allow, deny) {
         return Err(ApiError::missing_permissions());
     }
     Ok(())
+}
+
+/// What the bot holds when it rewrites an existing channel's overwrites: its guild permissions,
+/// its permissions in the parent category, and whether an overwrite there gives it MANAGE_ROLES.
+fn modify_granter(w: &World, ch: &Channel) -> permissions::Granter {
+    let guild = ch.guild_id.and_then(|g| w.guilds.get(&g));
+    let roles: Vec<u64> = guild
+        .and_then(|g| g.members.get(&w.app_id))
+        .map(|m| m.roles.clone())
+        .unwrap_or_default();
+    let applies = |o: &Overwrite| match o.kind {
+        permissions::OverwriteKind::Member => o.id == w.app_id,
+        permissions::OverwriteKind::Role => Some(o.id) == ch.guild_id || roles.contains(&o.id),
+    };
+    permissions::Granter {
+        guild: guild.map_or(0, |g| w.guild_permissions(g, w.app_id)),
+        parent: ch
+            .parent_id
+            .and_then(|p| w.channels.get(&p))
+            .map(|pc| w.permissions_in(pc, w.app_id)),
+        manage_roles_overwrite: ch
+            .overwrites
+            .iter()
+            .any(|o| applies(o) && o.allow & bits::MANAGE_ROLES != 0),
+    }
 }
 
 fn create_channel(w: &mut World, body: &Value, guild: u64) -> R<Reply> {
@@ -830,7 +857,12 @@ fn create_channel(w: &mut World, body: &Value, guild: u64) -> R<Reply> {
             {
                 return Err(ApiError::missing_permissions());
             }
-            check_overwrites(w, guild, &list, holds)?;
+            let granter = permissions::Granter {
+                guild: base,
+                parent: None,
+                manage_roles_overwrite: false,
+            };
+            check_overwrites(w, guild, &list, &granter)?;
             list
         }
     };
@@ -914,7 +946,7 @@ fn modify_channel(w: &mut World, body: &Value, c: u64) -> R<Reply> {
             return Err(ApiError::missing_permissions());
         }
         let list = parse_overwrites(v)?;
-        check_overwrites(w, guild, &list, perms)?;
+        check_overwrites(w, guild, &list, &modify_granter(w, ch))?;
         new_overwrites = Some(list);
     }
     let Some(ch) = w.channels.get_mut(&c) else {
@@ -968,7 +1000,7 @@ fn put_overwrite(w: &mut World, body: &Value, c: u64, target: u64) -> R<Reply> {
     }
     with_id["id"] = json!(target.to_string());
     let ow = parse_overwrite(&with_id).ok_or_else(|| required("type"))?;
-    check_overwrites(w, guild, std::slice::from_ref(&ow), perms)?;
+    check_overwrites(w, guild, std::slice::from_ref(&ow), &modify_granter(w, ch))?;
     if let Some(ch) = w.channels.get_mut(&c) {
         match ch.overwrites.iter_mut().find(|o| o.id == target) {
             Some(existing) => *existing = ow,
