@@ -109,7 +109,7 @@ impl DiscordError {
     pub fn person_message(&self) -> &'static str {
         match self.code() {
             Some(codes::MISSING_PERMISSIONS) | Some(codes::MISSING_ACCESS) => {
-                "I lack the permissions for that here (I need Manage Channels, Manage Roles, View Channel, Send Messages and Read Message History). Ask a server admin to fix my role."
+                "I lack the permissions for that here. My role needs Manage Channels, Manage Roles, View Channel, Send Messages, Embed Links, Attach Files and Read Message History server-wide: Discord lets me give a ticket only what my role holds, so granting them on a category alone is not enough. Ask a server admin to fix my role."
             }
             Some(codes::MAX_CHANNELS) => {
                 "This server has reached Discord's limit of 500 channels, so no ticket channel can be created."

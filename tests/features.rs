@@ -2467,3 +2467,51 @@ async fn a_transcript_without_read_message_history_says_why_it_is_empty() {
     );
     env.stop().await;
 }
+
+/// Discord lets a bot grant in an overwrite only what it holds in the guild: a bot whose role
+/// lost Embed Links, even with a category overwrite giving it back, cannot create a ticket (its
+/// overwrites grant Embed Links). The member is told why, and the admin what to fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bot_role_lowered_below_what_tickets_grant_is_explained() {
+    let env = Env::start("lowered-role", 2).await;
+    env.set_staff().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let member: Value = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v10/guilds/{}/members/{}",
+            env.sim.http_url(),
+            env.g.guild_id,
+            env.sim.application_id()
+        ))
+        .header("authorization", "Bot test")
+        .send()
+        .await
+        .expect("member request")
+        .json()
+        .await
+        .expect("member json");
+    let bot_role = id_of(&member["roles"][0]);
+    // Everything the bot needs but Embed Links (the category's overwrite for the bot still
+    // allows it there).
+    let lowered = (1 << 4) | (1 << 10) | (1 << 11) | (1 << 15) | (1 << 16) | (1 << 28);
+    env.client
+        .set_role_permissions(env.g.guild_id, bot_role, lowered)
+        .await
+        .unwrap();
+    env.client
+        .set_role_permissions(env.g.guild_id, env.g.guild_id, 1 << 10)
+        .await
+        .unwrap();
+    let answer = env.open_outcome(panel, env.g.member_ids[0]).await;
+    assert!(
+        answer.contains("could not be opened") && answer.contains("Embed Links"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("granting them on a category alone is not enough"),
+        "{answer}"
+    );
+    let channels = env.client.guild_channels(env.g.guild_id).await.unwrap();
+    assert!(ticket_names(&channels).is_empty(), "{channels:?}");
+    env.stop().await;
+}
