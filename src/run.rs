@@ -63,6 +63,7 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
     }
     let shards = parse_shard_range(&args.shards)?;
     Ok(BotConfig {
+        upload_budget: crate::domain::transcript::UPLOAD_BUDGET,
         token,
         api_base: args.discord_api.clone(),
         gateway_url: args.discord_api.as_deref().map(gateway_url_for),

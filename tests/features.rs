@@ -114,6 +114,11 @@ impl Env {
 
     /// Stops the bot and starts it again on the same data file (a clean restart).
     async fn restart(self) -> Env {
+        self.restart_with(|_| {}).await
+    }
+
+    /// [`Self::restart`], with the configuration changed by `change`.
+    async fn restart_with(self, change: impl FnOnce(&mut BotConfig)) -> Env {
         self.bot.shutdown().await;
         let mut config = BotConfig::for_simulator(
             &self.sim.http_url(),
@@ -121,6 +126,7 @@ impl Env {
             self.dir.clone(),
         );
         config.ratelimiter = false;
+        change(&mut config);
         let bot = Bot::start(config).await.expect("bot restarts");
         assert!(
             bot.wait_ready(1, WAIT).await,
@@ -2513,5 +2519,62 @@ async fn a_bot_role_lowered_below_what_tickets_grant_is_explained() {
     );
     let channels = env.client.guild_channels(env.g.guild_id).await.unwrap();
     assert!(ticket_names(&channels).is_empty(), "{channels:?}");
+    env.stop().await;
+}
+
+/// A transcript over Discord's upload limit is never refused silently: the upload is cut to fit
+/// (the text file, with a line saying so), and the log and the DM say what was cut.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_transcript_over_the_upload_limit_is_cut_and_says_so() {
+    const BUDGET: usize = 48 * 1024;
+    let env = Env::start("oversize", 2).await;
+    let env = env.restart_with(|c| c.upload_budget = BUDGET).await;
+    env.set_staff().await;
+    let log = env.set_log_channel().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let member = env.g.member_ids[0];
+    let channel = env.open_ticket(panel, member).await;
+    let long = "x".repeat(1900);
+    for i in 0..40 {
+        env.client
+            .post_message(channel, member, &format!("LINE-{i} {long}"))
+            .await
+            .unwrap();
+    }
+    let id = env
+        .click_in(channel, env.g.staff_id, |a| {
+            matches!(a, Action::Close { .. })
+        })
+        .await;
+    env.answer_containing(id, "closed").await;
+    let logged = closed_log(&env, log, 1).await;
+    let description = logged["embeds"][0]["description"].as_str().unwrap_or("");
+    assert!(
+        description.contains("larger than Discord's upload limit"),
+        "{description}"
+    );
+    let files = logged["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(files.len(), 1, "the text file alone: {files:?}");
+    let size = files[0]["size"].as_u64().unwrap_or(u64::MAX);
+    assert!(size <= BUDGET as u64, "{size}");
+    let dm = close_dm(&env, member).await;
+    assert!(
+        dm["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("cut short")),
+        "{dm}"
+    );
+    // The store keeps all of it.
+    let (_, text) = env
+        .bot
+        .store()
+        .transcript(env.g.guild_id, 1)
+        .await
+        .unwrap()
+        .expect("a transcript");
+    assert!(text.contains("LINE-39"));
     env.stop().await;
 }

@@ -1262,20 +1262,21 @@ impl GuildState {
         let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
         let store = self.ctx.store.clone();
         let discord = self.ctx.discord.clone();
-        let guild = self.guild;
+        let (guild, budget) = (self.guild, self.ctx.upload_budget);
         tokio::spawn(async move {
             match store.transcript(guild, number).await {
                 Ok(Some((html, text))) => {
                     if !reply.acked().await {
                         return;
                     }
-                    let files = transcript_files(number, &html, &text);
+                    let (files, cut) = transcript_files(number, &html, &text, budget);
+                    let mut content = format!("Transcript of ticket #{number}:");
+                    if let Some(cut) = cut {
+                        content.push(' ');
+                        content.push_str(&cut);
+                    }
                     if let Err(error) = discord
-                        .edit_original_with_files(
-                            reply.token(),
-                            &format!("Transcript of ticket #{number}:"),
-                            &files,
-                        )
+                        .edit_original_with_files(reply.token(), &content, &files)
                         .await
                     {
                         warn!(%error, "could not send the transcript");

@@ -50,6 +50,8 @@ pub struct Services {
     pub transcript_upload: Option<TranscriptUploader>,
     /// Tickets one guild provisions at once (`BotConfig::provision_window`).
     pub provision_window: usize,
+    /// Bytes of transcript files per upload (`BotConfig::upload_budget`).
+    pub upload_budget: usize,
 }
 
 /// Fault injection for the tests: switches that make the bot stop at the worst moments.

@@ -53,6 +53,9 @@ pub struct BotConfig {
     /// How long one REST request may take (twilight's default is 10 s); the latency tests
     /// lower it.
     pub request_timeout: Duration,
+    /// Bytes of transcript files one upload may carry (Discord's limit; tests lower it to
+    /// reach the cut without megabytes of messages).
+    pub upload_budget: usize,
 }
 
 impl BotConfig {
@@ -71,6 +74,7 @@ impl BotConfig {
             transcript_upload: None,
             request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
             provision_window: super::line::DEFAULT_WINDOW,
+            upload_budget: crate::domain::transcript::UPLOAD_BUDGET,
         }
     }
 
@@ -359,6 +363,7 @@ impl Bot {
             faults: Arc::new(FaultHooks::default()),
             transcript_upload,
             provision_window: config.provision_window,
+            upload_budget: config.upload_budget,
         });
         let (root, root_join) = Actor::spawn(
             None,

@@ -739,14 +739,18 @@ impl TicketActorState {
         text: &str,
     ) {
         let number = self.record.number;
-        let files = transcript_files(number, html, text);
+        let (files, cut) = transcript_files(number, html, text, self.ctx.upload_budget);
         let link = self.upload_transcript(html).await;
-        let dm_text = match &link {
+        let mut dm_text = match &link {
             Some(link) => {
                 format!("Your ticket #{number} was closed. Transcript: {link} (also attached).")
             }
             None => format!("Your ticket #{number} was closed. The transcript is attached."),
         };
+        if let Some(cut) = &cut {
+            dm_text.push(' ');
+            dm_text.push_str(cut);
+        }
         let delivered = self
             .dm(
                 self.record.opener,
@@ -772,7 +776,7 @@ impl TicketActorState {
                 "\nThe transcript could not be sent to the opener: {undelivered}."
             ));
         }
-        for note in &closed.notes {
+        for note in closed.notes.iter().chain(&cut) {
             description.push_str(&format!("\n⚠️ {note}"));
         }
         self.log_with_files(settings, "Ticket closed", description, RED, files);
@@ -1252,19 +1256,29 @@ pub fn now_millis() -> i64 {
         .unwrap_or(0)
 }
 
-pub fn transcript_files(number: u64, html: &str, text: &str) -> Vec<Attachment> {
-    vec![
-        Attachment::from_bytes(
+/// The transcript's files as they fit one Discord upload (`transcript::fit_upload`), and what
+/// was cut to fit, if anything.
+pub fn transcript_files(
+    number: u64,
+    html: &str,
+    text: &str,
+    budget: usize,
+) -> (Vec<Attachment>, Option<String>) {
+    let fitted = transcript::fit_upload(html, text, budget);
+    let mut files = Vec::with_capacity(2);
+    if let Some(html) = fitted.html {
+        files.push(Attachment::from_bytes(
             format!("ticket-{number:04}.html"),
             html.as_bytes().to_vec(),
             0,
-        ),
-        Attachment::from_bytes(
-            format!("ticket-{number:04}.txt"),
-            text.as_bytes().to_vec(),
-            1,
-        ),
-    ]
+        ));
+    }
+    files.push(Attachment::from_bytes(
+        format!("ticket-{number:04}.txt"),
+        fitted.text.as_bytes().to_vec(),
+        1,
+    ));
+    (files, fitted.cut)
 }
 
 /// Whether Discord withheld this message's text from the bot: the application lacks Message

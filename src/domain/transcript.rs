@@ -521,6 +521,61 @@ fn human_size(bytes: u64) -> String {
     format!("{v:.1} {}", UNITS[unit])
 }
 
+/// What Discord accepts in one message's files, together: 10 MiB per file for a bot in a server
+/// without boosts. Kept as the budget for both transcript files at once, so one upload never
+/// depends on how Discord counts a request with two.
+pub const UPLOAD_BUDGET: usize = 10 * 1024 * 1024;
+
+/// The transcript files as they fit one upload, and what was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FittedTranscript<'a> {
+    /// `None` when the page alone is over the budget (a page cut mid-way would not render).
+    pub html: Option<&'a str>,
+    pub text: std::borrow::Cow<'a, str>,
+    /// Says what was cut, for the log and the DM; `None` when both are whole.
+    pub cut: Option<String>,
+}
+
+/// Fits the transcript files into `budget` bytes: both whole when they fit; else the text file
+/// alone, cut at a character boundary with a line saying so. The store keeps the whole
+/// transcript either way.
+pub fn fit_upload<'a>(html: &'a str, text: &'a str, budget: usize) -> FittedTranscript<'a> {
+    if html.len() + text.len() <= budget {
+        return FittedTranscript {
+            html: Some(html),
+            text: text.into(),
+            cut: None,
+        };
+    }
+    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+    if text.len() <= budget {
+        return FittedTranscript {
+            html: None,
+            text: text.into(),
+            cut: Some(format!(
+                "The transcript is larger than Discord's upload limit ({:.1} MiB); only the text file is attached.",
+                mib(html.len() + text.len())
+            )),
+        };
+    }
+    let tail = format!(
+        "\n[transcript cut here: it is {:.1} MiB, over Discord's upload limit]\n",
+        mib(text.len())
+    );
+    let mut end = budget.saturating_sub(tail.len()).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    FittedTranscript {
+        html: None,
+        text: format!("{}{tail}", &text[..end]).into(),
+        cut: Some(format!(
+            "The transcript is larger than Discord's upload limit ({:.1} MiB); the attached text file is cut short.",
+            mib(html.len() + text.len())
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -654,6 +709,31 @@ mod tests {
             rest = &rest[c.len_utf8()..];
         }
         assert!(open.is_empty(), "unclosed tags {open:?}");
+    }
+
+    #[test]
+    fn uploads_fit_the_budget_or_say_what_was_cut() {
+        let whole = fit_upload("<p>hi</p>", "hi", 100);
+        assert_eq!(
+            (whole.html, whole.text.as_ref(), whole.cut),
+            (Some("<p>hi</p>"), "hi", None)
+        );
+        let html = "h".repeat(80);
+        let text_only = fit_upload(&html, "short text", 60);
+        assert_eq!(text_only.html, None);
+        assert_eq!(text_only.text, "short text");
+        assert!(
+            text_only
+                .cut
+                .is_some_and(|c| c.contains("only the text file"))
+        );
+        // Multi-byte characters are never split, and the result stays within the budget.
+        let text = "é".repeat(500);
+        let cut = fit_upload(&html, &text, 300);
+        assert!(cut.text.len() <= 300, "{}", cut.text.len());
+        assert!(cut.text.contains("[transcript cut here"));
+        assert!(cut.text.starts_with("éé"));
+        assert!(cut.cut.is_some_and(|c| c.contains("cut short")));
     }
 
     #[test]
