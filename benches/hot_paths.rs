@@ -186,7 +186,7 @@ fn transcript_input(n: usize) -> (TranscriptMeta, Vec<TranscriptMessage>) {
                 Vec::new()
             },
             attachments: Vec::new(),
-            withheld: false,
+            ..TranscriptMessage::default()
         })
         .collect();
     (meta, messages)

@@ -27,7 +27,7 @@ use twilight_model::{
     channel::{
         ChannelType, Message,
         message::{
-            Component, Embed,
+            Component, Embed, MessageType,
             component::ButtonStyle,
             embed::{EmbedField, EmbedFooter},
         },
@@ -48,6 +48,7 @@ use crate::{
         naming, privileged,
         transcript::{
             self, TranscriptAttachment, TranscriptEmbed, TranscriptMessage, TranscriptMeta,
+            TranscriptPoll,
         },
     },
     store::{CommitReceipt, WriteOp},
@@ -1286,12 +1287,29 @@ pub fn transcript_files(
 /// covers came back empty. (Ticket channels are guild channels; DMs are never withheld.)
 fn withheld_by_discord(message: &Message, bot: Snowflake, message_content: bool) -> bool {
     !message_content
+        && matches!(message.kind, MessageType::Regular | MessageType::Reply)
         && message.author.id.get() != bot
         && !message.mentions.iter().any(|m| m.id.get() == bot)
         && message.content.is_empty()
         && message.embeds.is_empty()
         && message.attachments.is_empty()
         && message.components.is_empty()
+}
+
+/// What a transcript says for Discord's system messages, of their author; `None` for people's
+/// messages (and system messages whose content says it all).
+fn system_line(kind: MessageType) -> Option<String> {
+    let line = match kind {
+        MessageType::Regular | MessageType::Reply => return None,
+        MessageType::ChannelMessagePinned => "pinned a message to this channel",
+        MessageType::UserJoin => "joined the server",
+        MessageType::ChannelNameChange => "changed the channel name",
+        MessageType::ThreadCreated => "started a thread",
+        MessageType::ChatInputCommand | MessageType::ContextMenuCommand => "used a command",
+        MessageType::AutoModerationAction => "AutoMod acted on a message",
+        _ => "Discord system message",
+    };
+    Some(line.to_owned())
 }
 
 fn to_transcript(message: &Message, withheld: bool) -> TranscriptMessage {
@@ -1301,11 +1319,37 @@ fn to_transcript(message: &Message, withheld: bool) -> TranscriptMessage {
         author_id: message.author.id.get(),
         author_name: message.author.name.clone(),
         author_avatar_url: message.author.avatar.map(|hash| {
+            // Discord serves an animated avatar (an `a_` hash) as a GIF.
+            let ext = if hash.is_animated() { "gif" } else { "png" };
             format!(
-                "https://cdn.discordapp.com/avatars/{}/{hash}.png",
+                "https://cdn.discordapp.com/avatars/{}/{hash}.{ext}",
                 message.author.id
             )
         }),
+        reply_to: message
+            .referenced_message
+            .as_ref()
+            .map(|r| (r.author.name.clone(), r.content.clone())),
+        system: system_line(message.kind),
+        pinned: message.pinned,
+        stickers: message
+            .sticker_items
+            .iter()
+            .map(|s| s.name.clone())
+            .collect(),
+        poll: message.poll.as_ref().map(|p| TranscriptPoll {
+            question: p.question.text.clone().unwrap_or_default(),
+            answers: p
+                .answers
+                .iter()
+                .map(|a| a.poll_media.text.clone().unwrap_or_default())
+                .collect(),
+        }),
+        forwarded: message
+            .message_snapshots
+            .iter()
+            .map(|s| s.message.content.clone())
+            .collect(),
         bot: message.author.bot,
         timestamp: message.timestamp.iso_8601().to_string(),
         edited_timestamp: message.edited_timestamp.map(|t| t.iso_8601().to_string()),

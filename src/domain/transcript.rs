@@ -34,6 +34,22 @@ pub struct TranscriptMessage {
     /// Discord withheld this message's text (the app's Message Content intent is off): shown
     /// as such instead of as a blank.
     pub withheld: bool,
+    /// The message this one replies to: `(author name, its text)`.
+    pub reply_to: Option<(String, String)>,
+    /// Discord's own line for a system message (a pin, a member joining), said of the author.
+    pub system: Option<String>,
+    pub pinned: bool,
+    /// Sticker names (a sticker-only message has no text).
+    pub stickers: Vec<String>,
+    pub poll: Option<TranscriptPoll>,
+    /// The text of forwarded messages (a forward's own content is empty).
+    pub forwarded: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TranscriptPoll {
+    pub question: String,
+    pub answers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -89,6 +105,8 @@ a{color:#00a8fc}\
 .attachment{margin-top:4px;font-size:14px}.attachment .size{color:#949ba4}\
 .empty{padding:24px;color:#949ba4}\
 .withheld{color:#949ba4;font-style:italic}.note{color:#f0b232}\
+.reply,.system,.sticker{color:#949ba4;font-size:13px}.pinned{color:#f0b232;font-size:12px;margin-left:6px}\
+.poll,.forward{border-left:4px solid #4e5058;padding-left:10px;margin-top:4px}.poll ul{margin:2px 0;padding-left:18px}\
 ";
 
 /// Renders the HTML transcript. `messages` are oldest first.
@@ -163,7 +181,16 @@ fn render_message_html(out: &mut String, m: &TranscriptMessage) {
             );
         }
     }
-    out.push_str("<div class=\"body\"><div class=\"head\">");
+    out.push_str("<div class=\"body\">");
+    if let Some((author, said)) = &m.reply_to {
+        let _ = write!(
+            out,
+            "<div class=\"reply\">↪ <bdi>{}</bdi>: <bdi>{}</bdi></div>",
+            text(&clean(author)),
+            text(&excerpt(said))
+        );
+    }
+    out.push_str("<div class=\"head\">");
     let name = clean(&m.author_name);
     let _ = write!(
         out,
@@ -191,7 +218,11 @@ fn render_message_html(out: &mut String, m: &TranscriptMessage) {
             attr(&display_time(edited))
         );
     }
+    if m.pinned {
+        out.push_str("<span class=\"pinned\">📌 pinned</span>");
+    }
     out.push_str("</div>");
+    render_extras_html(out, m);
     if m.withheld {
         let _ = write!(
             out,
@@ -257,6 +288,82 @@ fn render_message_html(out: &mut String, m: &TranscriptMessage) {
         );
     }
     out.push_str("</div></div>\n");
+}
+
+/// What a message carries besides its text: a system line, stickers, a poll, forwards.
+fn render_extras_html(out: &mut String, m: &TranscriptMessage) {
+    if let Some(system) = &m.system {
+        let _ = write!(out, "<div class=\"system\">{}</div>", text(system));
+    }
+    for sticker in &m.stickers {
+        let _ = write!(
+            out,
+            "<div class=\"sticker\">Sticker: <bdi>{}</bdi></div>",
+            text(&clean(sticker))
+        );
+    }
+    if let Some(poll) = &m.poll {
+        let _ = write!(
+            out,
+            "<div class=\"poll\"><div class=\"title\" dir=\"auto\">📊 {}</div><ul>",
+            text(&clean(&poll.question))
+        );
+        for answer in &poll.answers {
+            let _ = write!(out, "<li dir=\"auto\">{}</li>", text(&clean(answer)));
+        }
+        out.push_str("</ul></div>");
+    }
+    for forwarded in &m.forwarded {
+        out.push_str("<div class=\"forward\"><div class=\"system\">Forwarded</div>");
+        out.push_str("<div class=\"content\" dir=\"auto\">");
+        markdown_html(out, forwarded);
+        out.push_str("</div></div>");
+    }
+}
+
+/// The first line of a replied-to message, at most 100 characters.
+fn excerpt(said: &str) -> String {
+    let line = clean(said.lines().next().unwrap_or(""));
+    let mut short: String = line.chars().take(100).collect();
+    if short.len() < line.len() {
+        short.push('…');
+    }
+    if short.trim().is_empty() {
+        "(no text)".to_owned()
+    } else {
+        short
+    }
+}
+
+/// The text file's lines for [`render_extras_html`]'s parts, and the reply above them.
+fn render_extras_text(out: &mut String, m: &TranscriptMessage) {
+    if let Some((author, said)) = &m.reply_to {
+        let _ = writeln!(
+            out,
+            "    ↪ reply to {}: {}",
+            plain_line(author),
+            plain_line(&excerpt(said))
+        );
+    }
+    if let Some(system) = &m.system {
+        let _ = writeln!(out, "    [{system}]");
+    }
+    if m.pinned {
+        out.push_str("    [pinned]\n");
+    }
+    for sticker in &m.stickers {
+        let _ = writeln!(out, "    [sticker] {}", plain_line(sticker));
+    }
+    if let Some(poll) = &m.poll {
+        let _ = writeln!(out, "    [poll] {}", plain_line(&poll.question));
+        for answer in &poll.answers {
+            let _ = writeln!(out, "      - {}", plain_line(answer));
+        }
+    }
+    for forwarded in &m.forwarded {
+        out.push_str("    [forwarded]\n");
+        indent(out, &plain(forwarded), "      ");
+    }
 }
 
 /// Discord-flavoured markdown to HTML with every raw HTML fragment shown as text.
@@ -426,6 +533,7 @@ pub fn render_text(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> Str
                 let _ = writeln!(out, "      -- {}", plain_line(f));
             }
         }
+        render_extras_text(&mut out, m);
         for a in &m.attachments {
             let _ = writeln!(
                 out,
@@ -737,6 +845,45 @@ mod tests {
     }
 
     #[test]
+    fn replies_pins_stickers_polls_and_forwards_render() {
+        let mut m = msg(2, "thanks!");
+        m.reply_to = Some(("bob".into(), "my printer\nis on fire".into()));
+        m.pinned = true;
+        m.stickers.push("wave".into());
+        m.poll = Some(TranscriptPoll {
+            question: "Fixed?".into(),
+            answers: vec!["yes".into(), "no".into()],
+        });
+        m.forwarded.push("**from elsewhere**".into());
+        let mut pin = msg(3, "");
+        pin.system = Some("pinned a message to this channel".into());
+        let html = render_html(&meta(), &[m.clone(), pin.clone()]);
+        assert_only_our_tags(&html);
+        assert_bidi_isolated(&html);
+        for needle in [
+            "↪ <bdi>bob</bdi>: <bdi>my printer</bdi>",
+            "📌 pinned",
+            "Sticker: <bdi>wave</bdi>",
+            "📊 Fixed?</div><ul><li dir=\"auto\">yes</li><li dir=\"auto\">no</li></ul>",
+            "Forwarded</div><div class=\"content\" dir=\"auto\"><p><strong>from elsewhere</strong>",
+            "<div class=\"system\">pinned a message to this channel</div>",
+        ] {
+            assert!(html.contains(needle), "{needle} in {html}");
+        }
+        let text = render_text(&meta(), &[m, pin]);
+        for needle in [
+            "    ↪ reply to bob: my printer\n",
+            "    [pinned]\n",
+            "    [sticker] wave\n",
+            "    [poll] Fixed?\n      - yes\n      - no\n",
+            "    [forwarded]\n      **from elsewhere**\n",
+            "    [pinned a message to this channel]\n",
+        ] {
+            assert!(text.contains(needle), "{needle:?} in {text}");
+        }
+    }
+
+    #[test]
     fn withheld_text_is_marked_not_blank() {
         let mut hidden = msg(1, "");
         hidden.withheld = true;
@@ -995,6 +1142,10 @@ mod tests {
                 url: "https://cdn.example/x".into(),
                 size: 3,
             });
+            m.reply_to = Some((name.clone(), other.clone()));
+            m.stickers.push(other.clone());
+            m.poll = Some(TranscriptPoll { question: name.clone(), answers: vec![other.clone()] });
+            m.forwarded.push(content.clone());
             let mut meta = meta();
             meta.topic = Some(name.clone());
             meta.reason = Some(other.clone());
