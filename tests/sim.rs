@@ -990,27 +990,25 @@ async fn limits_are_refused_with_discord_codes() {
         assert!(got["message"].is_string());
     }
 
-    // Files: more than 10, or one over 10 MiB.
-    for (count, size) in [(11usize, 10usize), (1, 10 * 1024 * 1024 + 1)] {
-        let mut form = reqwest::multipart::Form::new()
-            .text("payload_json", json!({"content": "f"}).to_string());
-        for i in 0..count {
-            form = form.part(
-                format!("files[{i}]"),
-                reqwest::multipart::Part::bytes(vec![b'a'; size]).file_name(format!("f{i}.txt")),
-            );
-        }
-        let resp = raw
-            .post(format!("{base}/{msgs}"))
-            .header("authorization", format!("Bot {TOKEN}"))
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload");
-        assert_eq!(resp.status().as_u16(), 400);
-        let got: Value = resp.json().await.expect("json");
-        assert_eq!(got["code"], 50035, "{count} files of {size}");
+    // More than 10 files (one over the size limit: `uploads_over_discords_limits_...`).
+    let mut form =
+        reqwest::multipart::Form::new().text("payload_json", json!({"content": "f"}).to_string());
+    for i in 0..11 {
+        form = form.part(
+            format!("files[{i}]"),
+            reqwest::multipart::Part::bytes(vec![b'a'; 10]).file_name(format!("f{i}.txt")),
+        );
     }
+    let resp = raw
+        .post(format!("{base}/{msgs}"))
+        .header("authorization", format!("Bot {TOKEN}"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(resp.status().as_u16(), 400);
+    let got: Value = resp.json().await.expect("json");
+    assert_eq!(got["code"], 50035, "11 files");
 
     // Missing Access (cannot view) and Missing Permissions (role lowered).
     let hidden = raw
@@ -2225,5 +2223,51 @@ async fn overwrites_grant_only_what_the_bot_holds_in_the_guild_or_parent() {
         .unwrap();
     let (status, _) = create("e", json!({"permission_overwrites": [manage_roles]})).await;
     assert_eq!(status, 201);
+    sim.shutdown().await;
+}
+
+/// One multipart message create with these file sizes; the status and the answer.
+async fn upload(sim: &SimHandle, channel: u64, sizes: &[usize]) -> (u16, Value) {
+    let mut form = reqwest::multipart::Form::new().text("payload_json", r#"{"content":"logs"}"#);
+    for (i, size) in sizes.iter().enumerate() {
+        let part =
+            reqwest::multipart::Part::bytes(vec![b'x'; *size]).file_name(format!("f{i}.txt"));
+        form = form.part(format!("files[{i}]"), part);
+    }
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v10/channels/{channel}/messages",
+            sim.http_url()
+        ))
+        .header("authorization", format!("Bot {TOKEN}"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("sent");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn uploads_over_discords_limits_are_refused_with_413() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(0).await;
+    let ch = g.general_channel_id;
+    const MIB: usize = 1024 * 1024;
+    let too_large = json!({"code": 40005, "message": "Request entity too large"});
+    let (status, ok) = upload(&sim, ch, &[10 * MIB]).await;
+    assert_eq!(status, 200, "exactly the per-file limit");
+    assert_eq!(ok["attachments"][0]["size"], 10 * MIB);
+    assert_eq!(
+        upload(&sim, ch, &[10 * MIB + 1]).await,
+        (413, too_large.clone())
+    );
+    // Each file within the limit, the request over Discord's 25 MiB.
+    assert_eq!(
+        upload(&sim, ch, &[9 * MIB, 9 * MIB, 9 * MIB]).await,
+        (413, too_large)
+    );
+    let messages = sim.client().channel_messages(ch).await.unwrap();
+    assert_eq!(messages.len(), 1, "refused uploads post nothing");
     sim.shutdown().await;
 }

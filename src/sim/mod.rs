@@ -281,7 +281,7 @@ pub async fn start_with_limits(
                 axum::Json(json!({"code": 0, "message": "404: Not Found"})),
             )
         })
-        .layer(DefaultBodyLimit::max(128 * 1024 * 1024))
+        .layer(DefaultBodyLimit::max(validate::REQUEST_SIZE_MAX))
         .with_state(shared.clone());
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {

@@ -247,8 +247,12 @@ async fn read_body(req: Request) -> Result<(Value, Vec<FilePart>), ApiError> {
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_string();
-            let Ok(data) = field.bytes().await else {
-                return Err(ApiError::bad_json());
+            let data = match field.bytes().await {
+                Ok(d) => d,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(ApiError::too_large());
+                }
+                Err(_) => return Err(ApiError::bad_json()),
             };
             if name == "payload_json" {
                 payload = serde_json::from_slice(&data).map_err(|_| ApiError::bad_json())?;
@@ -268,9 +272,11 @@ async fn read_body(req: Request) -> Result<(Value, Vec<FilePart>), ApiError> {
         }
         return Ok((payload, files));
     }
-    let bytes = axum::body::to_bytes(req.into_body(), 128 * 1024 * 1024)
+    // Over the limit is the only way reading a loopback body fails while anyone waits for the
+    // answer.
+    let bytes = axum::body::to_bytes(req.into_body(), validate::REQUEST_SIZE_MAX)
         .await
-        .map_err(|_| ApiError::bad_json())?;
+        .map_err(|_| ApiError::too_large())?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok((Value::Null, Vec::new()));
     }
@@ -1164,11 +1170,7 @@ fn fill_message(
     }
     for f in files {
         if f.data.len() > validate::FILE_SIZE_MAX {
-            return Err(ApiError::form(
-                &[format!("files[{}]", f.index)],
-                "BINARY_TYPE_MAX_SIZE",
-                "File cannot be larger than 10240.00 KB.",
-            ));
+            return Err(ApiError::too_large());
         }
     }
     let has = |k: &str| match body.get(k) {

@@ -22,7 +22,11 @@ pub const CUSTOM_ID_MAX: usize = 100;
 pub const MODAL_TITLE_MAX: usize = 45;
 pub const TEXT_INPUT_MAX: usize = 4000;
 pub const FILES_MAX: usize = 10;
+/// Per file, for a bot in a guild without boosts (Discord's default since 2024).
 pub const FILE_SIZE_MAX: usize = 10 * 1024 * 1024;
+/// The whole request body, files and payload together: Discord refuses larger form bodies with
+/// 413 40005 whatever the per-file limit (25 MiB, as clients observe it and libraries encode it).
+pub const REQUEST_SIZE_MAX: usize = 25 * 1024 * 1024;
 pub const CHANNEL_NAME_MAX: usize = 100;
 pub const CHANNELS_PER_GUILD_MAX: usize = 500;
 pub const CHANNELS_PER_CATEGORY_MAX: usize = 50;
