@@ -2271,3 +2271,57 @@ async fn uploads_over_discords_limits_are_refused_with_413() {
     assert_eq!(messages.len(), 1, "refused uploads post nothing");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn nonces_embed_fields_and_blank_channel_names_are_validated() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(0).await;
+    let msgs = format!("/channels/{}/messages", g.general_channel_id);
+    let (status, err) = api(
+        &sim,
+        "POST",
+        &msgs,
+        Some(json!({"content": "x", "nonce": "n".repeat(26)})),
+    )
+    .await;
+    assert_eq!((status, err["code"].clone()), (400, json!(50035)));
+    assert!(err["errors"]["nonce"]["_errors"].is_array(), "{err}");
+    let (status, _) = api(
+        &sim,
+        "POST",
+        &msgs,
+        Some(json!({"content": "x", "nonce": "n".repeat(25)})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, err) = api(
+        &sim,
+        "POST",
+        &msgs,
+        Some(json!({"embeds": [{"title": "t", "fields": [{"name": "Reason", "value": ""}]}]})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        err["errors"]["embeds"]["0"]["fields"]["0"]["value"]["_errors"].is_array(),
+        "{err}"
+    );
+    let (status, err) = api(
+        &sim,
+        "POST",
+        &format!("/guilds/{}/channels", g.guild_id),
+        Some(json!({"name": "   ", "type": 0})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(err["errors"]["name"]["_errors"].is_array(), "{err}");
+    let (status, ch) = api(
+        &sim,
+        "POST",
+        &format!("/guilds/{}/channels", g.guild_id),
+        Some(json!({"name": " Ticket 7 ", "type": 0})),
+    )
+    .await;
+    assert_eq!((status, ch["name"].clone()), (201, json!("ticket-7")));
+    sim.shutdown().await;
+}

@@ -20,10 +20,10 @@ use super::permissions::{self, Overwrite, bits};
 use super::ratelimit::{BucketInfo, RouteGroup, Verdict};
 use super::state::{
     Attachment, Channel, InteractionKind, InteractionState, MESSAGE_FLAG_EPHEMERAL,
-    MESSAGE_FLAG_LOADING, Message, World, channel_display_name, id_of, interaction_id_from_token,
-    now_timestamp, num_of, parse_overwrite,
+    MESSAGE_FLAG_LOADING, Message, World, id_of, interaction_id_from_token, now_timestamp, num_of,
+    parse_overwrite,
 };
-use super::validate;
+use super::validate::{self, channel_display_name};
 use super::{RateLimitMode, Shared};
 
 /// Interaction tokens stay valid this long for follow-ups and `@original` edits.
@@ -794,7 +794,6 @@ fn create_channel(w: &mut World, body: &Value, guild: u64) -> R<Reply> {
     let g = bot_guild(w, guild)?;
     let base = w.guild_permissions(g, w.app_id);
     let name = body.get("name").and_then(Value::as_str);
-    validate::channel_name(name, true)?;
     let kind = body.get("type").and_then(num_of).unwrap_or(0);
     if !matches!(kind, 0 | 2 | 4 | 5 | 13 | 15) {
         return Err(ApiError::form(
@@ -803,6 +802,7 @@ fn create_channel(w: &mut World, body: &Value, guild: u64) -> R<Reply> {
             "Value must be one of {0, 2, 4, 5, 13, 15}.",
         ));
     }
+    validate::channel_name(name, kind as u8, true)?;
     let topic = body
         .get("topic")
         .and_then(Value::as_str)
@@ -890,7 +890,7 @@ fn modify_channel(w: &mut World, body: &Value, c: u64) -> R<Reply> {
         return Err(ApiError::missing_permissions());
     }
     if body.get("name").is_some() {
-        validate::channel_name(body.get("name").and_then(Value::as_str), true)?;
+        validate::channel_name(body.get("name").and_then(Value::as_str), ch.kind, true)?;
     }
     if body
         .get("topic")
@@ -1796,15 +1796,6 @@ mod tests {
         );
         assert_eq!(k, "POST /interactions/{id}/{token}/callback");
         assert!(!auth);
-    }
-
-    #[test]
-    fn text_channel_names_are_lowercased_and_dashed() {
-        assert_eq!(
-            channel_display_name("Ticket  0001 Alice", 0),
-            "ticket-0001-alice"
-        );
-        assert_eq!(channel_display_name("Tickets", 4), "Tickets");
     }
 
     #[test]
