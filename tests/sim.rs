@@ -2325,3 +2325,97 @@ async fn nonces_embed_fields_and_blank_channel_names_are_validated() {
     assert_eq!((status, ch["name"].clone()), (201, json!("ticket-7")));
     sim.shutdown().await;
 }
+
+/// A raw REST call as the bot, with the answer's headers.
+async fn api_headers(
+    sim: &SimHandle,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let resp = reqwest::Client::new()
+        .request(method, format!("{}/api/v10{path}", sim.http_url()))
+        .header("authorization", format!("Bot {TOKEN}"))
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    let (status, headers) = (resp.status().as_u16(), resp.headers().clone());
+    (status, headers, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn renames_dm_opening_and_invalid_requests_are_limited_like_discord() {
+    let sim = start(SimConfig {
+        message_content: true,
+        ..Default::default()
+    })
+    .await;
+    let g = sim.seed_guild(12).await;
+    let ch = format!("/channels/{}", g.general_channel_id);
+    for name in ["one", "two"] {
+        let (status, _, _) =
+            api_headers(&sim, reqwest::Method::PATCH, &ch, json!({"name": name})).await;
+        assert_eq!(status, 200);
+    }
+    let (status, headers, body) =
+        api_headers(&sim, reqwest::Method::PATCH, &ch, json!({"topic": "t"})).await;
+    assert_eq!(status, 429, "a third rename or topic change in 10 minutes");
+    assert_eq!(headers["x-ratelimit-scope"], "shared");
+    assert!(body["retry_after"].as_f64().unwrap() > 500.0, "{body}");
+    let (status, _, _) =
+        api_headers(&sim, reqwest::Method::PATCH, &ch, json!({"nsfw": true})).await;
+    assert_eq!(status, 200, "other edits have their own bucket");
+    let stats = sim.client().stats().await.unwrap();
+    assert_eq!(
+        stats.invalid_requests, 0,
+        "shared 429s are not held against the bot"
+    );
+
+    // Opening DMs: ten in ten seconds, then 40003.
+    let mut refused = None;
+    for user in &g.member_ids {
+        let (status, _, body) = api_headers(
+            &sim,
+            reqwest::Method::POST,
+            "/users/@me/channels",
+            json!({"recipient_id": user.to_string()}),
+        )
+        .await;
+        if status != 200 {
+            refused = Some((status, body["code"].clone()));
+            break;
+        }
+    }
+    assert_eq!(refused, Some((429, json!(40003))));
+    let stats = sim.client().stats().await.unwrap();
+    assert_eq!(stats.invalid_requests_last_10_min, 1);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn too_many_invalid_requests_get_the_bot_refused() {
+    let sim = start(SimConfig {
+        invalid_request_limit: Some(3),
+        ..quiet()
+    })
+    .await;
+    let g = sim.seed_guild(0).await;
+    let hidden = channel_with(&sim, g.guild_id, "hidden", bot_denied(&sim, 1 << 10)).await;
+    for _ in 0..3 {
+        let (status, _) = api(&sim, "GET", &format!("/channels/{hidden}"), None).await;
+        assert_eq!(status, 403);
+    }
+    let stats = sim.client().stats().await.unwrap();
+    assert_eq!(stats.invalid_requests_last_10_min, 3);
+    let (status, headers, _) = api_headers(
+        &sim,
+        reqwest::Method::GET,
+        &format!("/channels/{}", g.general_channel_id),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 429, "refused after the limit, valid or not");
+    assert_eq!(headers["x-ratelimit-global"], "true");
+    sim.shutdown().await;
+}

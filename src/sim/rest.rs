@@ -204,21 +204,49 @@ fn add_bucket_headers(h: &mut HeaderMap, info: &BucketInfo) {
     );
 }
 
-fn too_many(info: &BucketInfo, global: bool) -> (Response, Value) {
+/// Where a 429 comes from: the scope Discord reports and, for DM opening, its own error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LimitKind {
+    User,
+    Global,
+    /// A limit on the resource, not on this bot (`x-ratelimit-scope: shared`).
+    Shared,
+    DmOpen,
+}
+
+impl LimitKind {
+    fn of(group: RouteGroup, global: bool) -> Self {
+        match (global, group) {
+            (true, _) => Self::Global,
+            (false, RouteGroup::DmCreate) => Self::DmOpen,
+            (false, g) if g.shared() => Self::Shared,
+            _ => Self::User,
+        }
+    }
+}
+
+fn too_many(info: &BucketInfo, kind: LimitKind) -> (Response, Value) {
     let retry = info.reset_after.max(0.001);
+    let global = kind == LimitKind::Global;
+    let (code, message) = match kind {
+        LimitKind::DmOpen => (40003, "You are opening direct messages too fast."),
+        _ => (0, "You are being rate limited."),
+    };
     let body = json!({
-        "code": 0,
-        "message": "You are being rate limited.",
+        "code": code,
+        "message": message,
         "retry_after": (retry * 1000.0).ceil() / 1000.0,
         "global": global,
     });
     let mut r = json_response(StatusCode::TOO_MANY_REQUESTS, &Some(body.clone()));
     let h = r.headers_mut();
     add_bucket_headers(h, info);
-    h.insert(
-        "x-ratelimit-scope",
-        HeaderValue::from_static(if global { "global" } else { "user" }),
-    );
+    let scope = match kind {
+        LimitKind::Global => "global",
+        LimitKind::Shared => "shared",
+        LimitKind::User | LimitKind::DmOpen => "user",
+    };
+    h.insert("x-ratelimit-scope", HeaderValue::from_static(scope));
     if global {
         h.insert("x-ratelimit-global", HeaderValue::from_static("true"));
     }
@@ -358,9 +386,21 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
             remaining: 0,
             reset_after: retry,
         };
-        return limited(&sh, &key, &method, &path, &body, &info, false);
+        return limited(&sh, &key, &method, &path, &body, &info, LimitKind::User);
     }
 
+    if let Some(info) = sh.invalid_request_ban() {
+        return limited(&sh, &key, &method, &path, &body, &info, LimitKind::Global);
+    }
+    // Renaming a channel or changing its topic has a bucket of its own.
+    let group = if group == RouteGroup::ChannelModify
+        && method == Method::PATCH
+        && (body.get("name").is_some() || body.get("topic").is_some())
+    {
+        RouteGroup::ChannelRename
+    } else {
+        group
+    };
     let mut bucket = None;
     let exempt = matches!(segs.first().map(String::as_str), Some("interactions"));
     if sh.config.rate_limits == RateLimitMode::Discord && !exempt {
@@ -374,7 +414,8 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         match verdict {
             Verdict::Allowed(info) => bucket = Some(info),
             Verdict::Limited { info, global } => {
-                return limited(&sh, &key, &method, &path, &body, &info, global);
+                let kind = LimitKind::of(group, global);
+                return limited(&sh, &key, &method, &path, &body, &info, kind);
             }
         }
     }
@@ -400,10 +441,14 @@ fn limited(
     path: &str,
     request: &Value,
     info: &BucketInfo,
-    global: bool,
+    kind: LimitKind,
 ) -> Response {
-    let (resp, body) = too_many(info, global);
-    sh.count(key, StatusCode::TOO_MANY_REQUESTS);
+    let (resp, body) = too_many(info, kind);
+    sh.count(
+        key,
+        StatusCode::TOO_MANY_REQUESTS,
+        kind == LimitKind::Shared,
+    );
     sh.record(method, path, 429, request, Some(&body));
     resp
 }
@@ -426,7 +471,7 @@ fn finish(
             (e.status, Some(e.body()))
         }
     };
-    sh.count(key, status);
+    sh.count(key, status, false);
     sh.record(method, path, status.as_u16(), request, body.as_ref());
     let mut resp = json_response(status, &body);
     if let Some(info) = bucket {
