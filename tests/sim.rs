@@ -990,27 +990,25 @@ async fn limits_are_refused_with_discord_codes() {
         assert!(got["message"].is_string());
     }
 
-    // Files: more than 10, or one over 10 MiB.
-    for (count, size) in [(11usize, 10usize), (1, 10 * 1024 * 1024 + 1)] {
-        let mut form = reqwest::multipart::Form::new()
-            .text("payload_json", json!({"content": "f"}).to_string());
-        for i in 0..count {
-            form = form.part(
-                format!("files[{i}]"),
-                reqwest::multipart::Part::bytes(vec![b'a'; size]).file_name(format!("f{i}.txt")),
-            );
-        }
-        let resp = raw
-            .post(format!("{base}/{msgs}"))
-            .header("authorization", format!("Bot {TOKEN}"))
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload");
-        assert_eq!(resp.status().as_u16(), 400);
-        let got: Value = resp.json().await.expect("json");
-        assert_eq!(got["code"], 50035, "{count} files of {size}");
+    // More than 10 files (one over the size limit: `uploads_over_discords_limits_...`).
+    let mut form =
+        reqwest::multipart::Form::new().text("payload_json", json!({"content": "f"}).to_string());
+    for i in 0..11 {
+        form = form.part(
+            format!("files[{i}]"),
+            reqwest::multipart::Part::bytes(vec![b'a'; 10]).file_name(format!("f{i}.txt")),
+        );
     }
+    let resp = raw
+        .post(format!("{base}/{msgs}"))
+        .header("authorization", format!("Bot {TOKEN}"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(resp.status().as_u16(), 400);
+    let got: Value = resp.json().await.expect("json");
+    assert_eq!(got["code"], 50035, "11 files");
 
     // Missing Access (cannot view) and Missing Permissions (role lowered).
     let hidden = raw
@@ -2225,5 +2223,199 @@ async fn overwrites_grant_only_what_the_bot_holds_in_the_guild_or_parent() {
         .unwrap();
     let (status, _) = create("e", json!({"permission_overwrites": [manage_roles]})).await;
     assert_eq!(status, 201);
+    sim.shutdown().await;
+}
+
+/// One multipart message create with these file sizes; the status and the answer.
+async fn upload(sim: &SimHandle, channel: u64, sizes: &[usize]) -> (u16, Value) {
+    let mut form = reqwest::multipart::Form::new().text("payload_json", r#"{"content":"logs"}"#);
+    for (i, size) in sizes.iter().enumerate() {
+        let part =
+            reqwest::multipart::Part::bytes(vec![b'x'; *size]).file_name(format!("f{i}.txt"));
+        form = form.part(format!("files[{i}]"), part);
+    }
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v10/channels/{channel}/messages",
+            sim.http_url()
+        ))
+        .header("authorization", format!("Bot {TOKEN}"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("sent");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn uploads_over_discords_limits_are_refused_with_413() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(0).await;
+    let ch = g.general_channel_id;
+    const MIB: usize = 1024 * 1024;
+    let too_large = json!({"code": 40005, "message": "Request entity too large"});
+    let (status, ok) = upload(&sim, ch, &[10 * MIB]).await;
+    assert_eq!(status, 200, "exactly the per-file limit");
+    assert_eq!(ok["attachments"][0]["size"], 10 * MIB);
+    assert_eq!(
+        upload(&sim, ch, &[10 * MIB + 1]).await,
+        (413, too_large.clone())
+    );
+    // Each file within the limit, the request over Discord's 25 MiB.
+    assert_eq!(
+        upload(&sim, ch, &[9 * MIB, 9 * MIB, 9 * MIB]).await,
+        (413, too_large)
+    );
+    let messages = sim.client().channel_messages(ch).await.unwrap();
+    assert_eq!(messages.len(), 1, "refused uploads post nothing");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn nonces_embed_fields_and_blank_channel_names_are_validated() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(0).await;
+    let msgs = format!("/channels/{}/messages", g.general_channel_id);
+    let (status, err) = api(
+        &sim,
+        "POST",
+        &msgs,
+        Some(json!({"content": "x", "nonce": "n".repeat(26)})),
+    )
+    .await;
+    assert_eq!((status, err["code"].clone()), (400, json!(50035)));
+    assert!(err["errors"]["nonce"]["_errors"].is_array(), "{err}");
+    let (status, _) = api(
+        &sim,
+        "POST",
+        &msgs,
+        Some(json!({"content": "x", "nonce": "n".repeat(25)})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, err) = api(
+        &sim,
+        "POST",
+        &msgs,
+        Some(json!({"embeds": [{"title": "t", "fields": [{"name": "Reason", "value": ""}]}]})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        err["errors"]["embeds"]["0"]["fields"]["0"]["value"]["_errors"].is_array(),
+        "{err}"
+    );
+    let (status, err) = api(
+        &sim,
+        "POST",
+        &format!("/guilds/{}/channels", g.guild_id),
+        Some(json!({"name": "   ", "type": 0})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(err["errors"]["name"]["_errors"].is_array(), "{err}");
+    let (status, ch) = api(
+        &sim,
+        "POST",
+        &format!("/guilds/{}/channels", g.guild_id),
+        Some(json!({"name": " Ticket 7 ", "type": 0})),
+    )
+    .await;
+    assert_eq!((status, ch["name"].clone()), (201, json!("ticket-7")));
+    sim.shutdown().await;
+}
+
+/// A raw REST call as the bot, with the answer's headers.
+async fn api_headers(
+    sim: &SimHandle,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let resp = reqwest::Client::new()
+        .request(method, format!("{}/api/v10{path}", sim.http_url()))
+        .header("authorization", format!("Bot {TOKEN}"))
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    let (status, headers) = (resp.status().as_u16(), resp.headers().clone());
+    (status, headers, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn renames_dm_opening_and_invalid_requests_are_limited_like_discord() {
+    let sim = start(SimConfig {
+        message_content: true,
+        ..Default::default()
+    })
+    .await;
+    let g = sim.seed_guild(12).await;
+    let ch = format!("/channels/{}", g.general_channel_id);
+    for name in ["one", "two"] {
+        let (status, _, _) =
+            api_headers(&sim, reqwest::Method::PATCH, &ch, json!({"name": name})).await;
+        assert_eq!(status, 200);
+    }
+    let (status, headers, body) =
+        api_headers(&sim, reqwest::Method::PATCH, &ch, json!({"topic": "t"})).await;
+    assert_eq!(status, 429, "a third rename or topic change in 10 minutes");
+    assert_eq!(headers["x-ratelimit-scope"], "shared");
+    assert!(body["retry_after"].as_f64().unwrap() > 500.0, "{body}");
+    let (status, _, _) =
+        api_headers(&sim, reqwest::Method::PATCH, &ch, json!({"nsfw": true})).await;
+    assert_eq!(status, 200, "other edits have their own bucket");
+    let stats = sim.client().stats().await.unwrap();
+    assert_eq!(
+        stats.invalid_requests, 0,
+        "shared 429s are not held against the bot"
+    );
+
+    // Opening DMs: ten in ten seconds, then 40003.
+    let mut refused = None;
+    for user in &g.member_ids {
+        let (status, _, body) = api_headers(
+            &sim,
+            reqwest::Method::POST,
+            "/users/@me/channels",
+            json!({"recipient_id": user.to_string()}),
+        )
+        .await;
+        if status != 200 {
+            refused = Some((status, body["code"].clone()));
+            break;
+        }
+    }
+    assert_eq!(refused, Some((429, json!(40003))));
+    let stats = sim.client().stats().await.unwrap();
+    assert_eq!(stats.invalid_requests_last_10_min, 1);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn too_many_invalid_requests_get_the_bot_refused() {
+    let sim = start(SimConfig {
+        invalid_request_limit: Some(3),
+        ..quiet()
+    })
+    .await;
+    let g = sim.seed_guild(0).await;
+    let hidden = channel_with(&sim, g.guild_id, "hidden", bot_denied(&sim, 1 << 10)).await;
+    for _ in 0..3 {
+        let (status, _) = api(&sim, "GET", &format!("/channels/{hidden}"), None).await;
+        assert_eq!(status, 403);
+    }
+    let stats = sim.client().stats().await.unwrap();
+    assert_eq!(stats.invalid_requests_last_10_min, 3);
+    let (status, headers, _) = api_headers(
+        &sim,
+        reqwest::Method::GET,
+        &format!("/channels/{}", g.general_channel_id),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 429, "refused after the limit, valid or not");
+    assert_eq!(headers["x-ratelimit-global"], "true");
     sim.shutdown().await;
 }

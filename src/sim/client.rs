@@ -120,6 +120,9 @@ pub struct SimStats {
     pub total_requests: u64,
     pub rate_limited: u64,
     pub invalid_requests: u64,
+    /// Invalid requests (401, 403, 429 but shared-scope ones) in the last ten minutes; Discord
+    /// bans a bot reaching 10,000.
+    pub invalid_requests_last_10_min: u64,
     pub gateway_sessions: u64,
     pub gateway_resumes: u64,
     pub interactions_failed: u64,

@@ -120,6 +120,13 @@ impl ApiError {
             "Maximum number of application commands reached (100)",
         )
     }
+    pub fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            40005,
+            "Request entity too large",
+        )
+    }
     pub fn bad_json() -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

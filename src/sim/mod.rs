@@ -25,14 +25,14 @@ mod rest;
 mod state;
 pub mod validate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -76,6 +76,9 @@ pub struct SimConfig {
     pub server_members: bool,
     /// The Presence switch.
     pub presence: bool,
+    /// Invalid requests (401, 403, 429 but shared) within ten minutes after which every request
+    /// is refused until the window clears; Discord bans at 10,000. `None` only counts them.
+    pub invalid_request_limit: Option<u32>,
 }
 
 impl SimConfig {
@@ -100,6 +103,7 @@ impl Default for SimConfig {
             message_content: false,
             server_members: true,
             presence: false,
+            invalid_request_limit: None,
         }
     }
 }
@@ -114,6 +118,20 @@ struct Counters {
     total: u64,
     rate_limited: u64,
     invalid: u64,
+    /// When recent invalid requests (401, 403, non-shared 429) were answered, oldest first.
+    recent_invalid: VecDeque<Instant>,
+}
+
+/// Discord's window for counting invalid requests.
+const INVALID_WINDOW: Duration = Duration::from_secs(600);
+
+fn prune_invalid(times: &mut VecDeque<Instant>, now: Instant) {
+    while times
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= INVALID_WINDOW)
+    {
+        times.pop_front();
+    }
 }
 
 /// Everything the routes share.
@@ -151,7 +169,8 @@ impl Shared {
         lock(&self.faults).clone()
     }
 
-    fn count(&self, key: &str, status: StatusCode) {
+    /// `shared_limit`: a 429 of a shared bucket, which Discord does not count as invalid.
+    fn count(&self, key: &str, status: StatusCode, shared_limit: bool) {
         let mut c = lock(&self.counters);
         c.total += 1;
         if let Some(n) = c.per_route.get_mut(key) {
@@ -166,9 +185,33 @@ impl Shared {
             c.rate_limited += 1;
             *c.rate_limited_per_route.entry(key.to_string()).or_default() += 1;
         }
-        if matches!(status.as_u16(), 401 | 403 | 429) {
+        if matches!(status.as_u16(), 401 | 403 | 429) && !shared_limit {
             c.invalid += 1;
+            let now = Instant::now();
+            c.recent_invalid.push_back(now);
+            prune_invalid(&mut c.recent_invalid, now);
         }
+    }
+
+    /// With `invalid_request_limit` set and reached, the 429 every request gets until old invalid
+    /// requests leave the ten-minute window (Discord bans the IP for a while instead).
+    fn invalid_request_ban(&self) -> Option<ratelimit::BucketInfo> {
+        let limit = self.config.invalid_request_limit?;
+        let mut c = lock(&self.counters);
+        let now = Instant::now();
+        prune_invalid(&mut c.recent_invalid, now);
+        if c.recent_invalid.len() < limit as usize {
+            return None;
+        }
+        let oldest = *c.recent_invalid.front()?;
+        Some(ratelimit::BucketInfo {
+            bucket: "invalid-requests".into(),
+            limit,
+            remaining: 0,
+            reset_after: INVALID_WINDOW
+                .saturating_sub(now.duration_since(oldest))
+                .as_secs_f64(),
+        })
     }
 
     fn record(
@@ -197,7 +240,8 @@ impl Shared {
     }
 
     fn stats_json(&self) -> Value {
-        let c = lock(&self.counters);
+        let mut c = lock(&self.counters);
+        prune_invalid(&mut c.recent_invalid, Instant::now());
         let w = self.world();
         json!({
             "requests_per_route": c.per_route,
@@ -206,6 +250,7 @@ impl Shared {
             "total_requests": c.total,
             "rate_limited": c.rate_limited,
             "invalid_requests": c.invalid,
+            "invalid_requests_last_10_min": c.recent_invalid.len(),
             "gateway_sessions": w.gateway_sessions,
             "gateway_resumes": w.gateway_resumes,
             "interactions_failed": w.interactions_failed,
@@ -281,7 +326,7 @@ pub async fn start_with_limits(
                 axum::Json(json!({"code": 0, "message": "404: Not Found"})),
             )
         })
-        .layer(DefaultBodyLimit::max(128 * 1024 * 1024))
+        .layer(DefaultBodyLimit::max(validate::REQUEST_SIZE_MAX))
         .with_state(shared.clone());
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {

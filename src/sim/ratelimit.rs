@@ -27,6 +27,8 @@ pub enum RouteGroup {
     MessageEdit,
     ChannelCreate,
     ChannelModify,
+    /// Channel edits that change the name or topic: a tighter bucket of their own.
+    ChannelRename,
     Overwrite,
     DmCreate,
     Webhook,
@@ -43,6 +45,8 @@ pub struct RateLimitTable {
     pub message_edit: Rule,
     pub channel_create: Rule,
     pub channel_modify: Rule,
+    /// Name or topic changes per channel; Discord's known 2 per 10 minutes.
+    pub channel_rename: Rule,
     pub overwrite: Rule,
     pub dm_create: Rule,
     pub webhook: Rule,
@@ -58,12 +62,21 @@ impl Default for RateLimitTable {
             message_edit: Rule::per(5, 5_000),
             channel_create: Rule::per(10, 10_000),
             channel_modify: Rule::per(10, 10_000),
+            channel_rename: Rule::per(2, 600_000),
             overwrite: Rule::per(10, 10_000),
             dm_create: Rule::per(10, 10_000),
             webhook: Rule::per(30, 2_000),
             commands: Rule::per(5, 20_000),
             other: Rule::per(40, 1_000),
         }
+    }
+}
+
+impl RouteGroup {
+    /// Buckets Discord reports with `x-ratelimit-scope: shared`: the limit is on the resource
+    /// (the channel), not on this bot alone, and its 429s do not count as invalid requests.
+    pub fn shared(self) -> bool {
+        self == Self::ChannelRename
     }
 }
 
@@ -74,6 +87,7 @@ impl RateLimitTable {
             RouteGroup::MessageEdit => self.message_edit,
             RouteGroup::ChannelCreate => self.channel_create,
             RouteGroup::ChannelModify => self.channel_modify,
+            RouteGroup::ChannelRename => self.channel_rename,
             RouteGroup::Overwrite => self.overwrite,
             RouteGroup::DmCreate => self.dm_create,
             RouteGroup::Webhook => self.webhook,
@@ -118,6 +132,7 @@ fn bucket_hash(g: RouteGroup) -> &'static str {
         RouteGroup::MessageEdit => "a24b2f8f5b0bd4e37cc3b18fd7bb7d3b",
         RouteGroup::ChannelCreate => "4b3d5f0d3b5c1f2d2a1c7c5e7e0b6a11",
         RouteGroup::ChannelModify => "0e4c7b0fd6d0c7b1e9d8f1c5a5b3e2f1",
+        RouteGroup::ChannelRename => "6c1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d",
         RouteGroup::Overwrite => "5d9c1e3f1a7b2c4d6e8f0a1b3c5d7e9f",
         RouteGroup::DmCreate => "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
         RouteGroup::Webhook => "d7a2c1f0e9b8a7c6d5e4f3a2b1c0d9e8",
@@ -136,7 +151,7 @@ impl Limiter {
         token: Option<&str>,
         now: Instant,
     ) -> Verdict {
-        self.sweep(now);
+        self.sweep(table, now);
         let rule = table.rule(group);
         let w = self.buckets.entry((group, major)).or_insert(Window {
             start: now,
@@ -201,7 +216,7 @@ impl Limiter {
     }
 
     /// Forgets expired windows now and then so 10,000 ticket channels do not pile up buckets.
-    fn sweep(&mut self, now: Instant) {
+    fn sweep(&mut self, table: &RateLimitTable, now: Instant) {
         if self
             .last_sweep
             .is_some_and(|t| now.duration_since(t) < Duration::from_secs(30))
@@ -209,8 +224,9 @@ impl Limiter {
             return;
         }
         self.last_sweep = Some(now);
-        self.buckets
-            .retain(|_, w| now.duration_since(w.start) < Duration::from_secs(60));
+        self.buckets.retain(|(g, _), w| {
+            now.duration_since(w.start) < table.rule(*g).window.max(Duration::from_secs(60))
+        });
         self.global
             .retain(|_, w| now.duration_since(w.start) < Duration::from_secs(60));
     }
@@ -245,6 +261,36 @@ mod tests {
             l.check(&table, RouteGroup::MessageCreate, 7, Some("t"), later),
             Verdict::Allowed(_)
         ));
+    }
+
+    #[test]
+    fn renames_have_their_own_ten_minute_bucket_that_sweeps_keep() {
+        let table = RateLimitTable::default();
+        let mut l = Limiter::default();
+        let t0 = Instant::now();
+        for _ in 0..2 {
+            assert!(matches!(
+                l.check(&table, RouteGroup::ChannelRename, 7, Some("t"), t0),
+                Verdict::Allowed(_)
+            ));
+        }
+        let limited = |l: &mut Limiter, g, t| {
+            matches!(
+                l.check(&table, g, 7, Some("t"), t),
+                Verdict::Limited { global: false, .. }
+            )
+        };
+        assert!(limited(&mut l, RouteGroup::ChannelRename, t0));
+        assert!(!limited(&mut l, RouteGroup::ChannelModify, t0));
+        // A sweep after a minute must not forget the ten-minute window.
+        let t1 = t0 + Duration::from_secs(90);
+        assert!(limited(&mut l, RouteGroup::ChannelRename, t1));
+        assert!(!limited(
+            &mut l,
+            RouteGroup::ChannelRename,
+            t0 + Duration::from_secs(600)
+        ));
+        assert!(RouteGroup::ChannelRename.shared());
     }
 
     #[test]

@@ -20,10 +20,10 @@ use super::permissions::{self, Overwrite, bits};
 use super::ratelimit::{BucketInfo, RouteGroup, Verdict};
 use super::state::{
     Attachment, Channel, InteractionKind, InteractionState, MESSAGE_FLAG_EPHEMERAL,
-    MESSAGE_FLAG_LOADING, Message, World, channel_display_name, id_of, interaction_id_from_token,
-    now_timestamp, num_of, parse_overwrite,
+    MESSAGE_FLAG_LOADING, Message, World, id_of, interaction_id_from_token, now_timestamp, num_of,
+    parse_overwrite,
 };
-use super::validate;
+use super::validate::{self, channel_display_name};
 use super::{RateLimitMode, Shared};
 
 /// Interaction tokens stay valid this long for follow-ups and `@original` edits.
@@ -204,21 +204,49 @@ fn add_bucket_headers(h: &mut HeaderMap, info: &BucketInfo) {
     );
 }
 
-fn too_many(info: &BucketInfo, global: bool) -> (Response, Value) {
+/// Where a 429 comes from: the scope Discord reports and, for DM opening, its own error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LimitKind {
+    User,
+    Global,
+    /// A limit on the resource, not on this bot (`x-ratelimit-scope: shared`).
+    Shared,
+    DmOpen,
+}
+
+impl LimitKind {
+    fn of(group: RouteGroup, global: bool) -> Self {
+        match (global, group) {
+            (true, _) => Self::Global,
+            (false, RouteGroup::DmCreate) => Self::DmOpen,
+            (false, g) if g.shared() => Self::Shared,
+            _ => Self::User,
+        }
+    }
+}
+
+fn too_many(info: &BucketInfo, kind: LimitKind) -> (Response, Value) {
     let retry = info.reset_after.max(0.001);
+    let global = kind == LimitKind::Global;
+    let (code, message) = match kind {
+        LimitKind::DmOpen => (40003, "You are opening direct messages too fast."),
+        _ => (0, "You are being rate limited."),
+    };
     let body = json!({
-        "code": 0,
-        "message": "You are being rate limited.",
+        "code": code,
+        "message": message,
         "retry_after": (retry * 1000.0).ceil() / 1000.0,
         "global": global,
     });
     let mut r = json_response(StatusCode::TOO_MANY_REQUESTS, &Some(body.clone()));
     let h = r.headers_mut();
     add_bucket_headers(h, info);
-    h.insert(
-        "x-ratelimit-scope",
-        HeaderValue::from_static(if global { "global" } else { "user" }),
-    );
+    let scope = match kind {
+        LimitKind::Global => "global",
+        LimitKind::Shared => "shared",
+        LimitKind::User | LimitKind::DmOpen => "user",
+    };
+    h.insert("x-ratelimit-scope", HeaderValue::from_static(scope));
     if global {
         h.insert("x-ratelimit-global", HeaderValue::from_static("true"));
     }
@@ -247,8 +275,12 @@ async fn read_body(req: Request) -> Result<(Value, Vec<FilePart>), ApiError> {
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_string();
-            let Ok(data) = field.bytes().await else {
-                return Err(ApiError::bad_json());
+            let data = match field.bytes().await {
+                Ok(d) => d,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(ApiError::too_large());
+                }
+                Err(_) => return Err(ApiError::bad_json()),
             };
             if name == "payload_json" {
                 payload = serde_json::from_slice(&data).map_err(|_| ApiError::bad_json())?;
@@ -268,9 +300,11 @@ async fn read_body(req: Request) -> Result<(Value, Vec<FilePart>), ApiError> {
         }
         return Ok((payload, files));
     }
-    let bytes = axum::body::to_bytes(req.into_body(), 128 * 1024 * 1024)
+    // Over the limit is the only way reading a loopback body fails while anyone waits for the
+    // answer.
+    let bytes = axum::body::to_bytes(req.into_body(), validate::REQUEST_SIZE_MAX)
         .await
-        .map_err(|_| ApiError::bad_json())?;
+        .map_err(|_| ApiError::too_large())?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok((Value::Null, Vec::new()));
     }
@@ -352,9 +386,21 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
             remaining: 0,
             reset_after: retry,
         };
-        return limited(&sh, &key, &method, &path, &body, &info, false);
+        return limited(&sh, &key, &method, &path, &body, &info, LimitKind::User);
     }
 
+    if let Some(info) = sh.invalid_request_ban() {
+        return limited(&sh, &key, &method, &path, &body, &info, LimitKind::Global);
+    }
+    // Renaming a channel or changing its topic has a bucket of its own.
+    let group = if group == RouteGroup::ChannelModify
+        && method == Method::PATCH
+        && (body.get("name").is_some() || body.get("topic").is_some())
+    {
+        RouteGroup::ChannelRename
+    } else {
+        group
+    };
     let mut bucket = None;
     let exempt = matches!(segs.first().map(String::as_str), Some("interactions"));
     if sh.config.rate_limits == RateLimitMode::Discord && !exempt {
@@ -368,7 +414,8 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         match verdict {
             Verdict::Allowed(info) => bucket = Some(info),
             Verdict::Limited { info, global } => {
-                return limited(&sh, &key, &method, &path, &body, &info, global);
+                let kind = LimitKind::of(group, global);
+                return limited(&sh, &key, &method, &path, &body, &info, kind);
             }
         }
     }
@@ -394,10 +441,14 @@ fn limited(
     path: &str,
     request: &Value,
     info: &BucketInfo,
-    global: bool,
+    kind: LimitKind,
 ) -> Response {
-    let (resp, body) = too_many(info, global);
-    sh.count(key, StatusCode::TOO_MANY_REQUESTS);
+    let (resp, body) = too_many(info, kind);
+    sh.count(
+        key,
+        StatusCode::TOO_MANY_REQUESTS,
+        kind == LimitKind::Shared,
+    );
     sh.record(method, path, 429, request, Some(&body));
     resp
 }
@@ -420,7 +471,7 @@ fn finish(
             (e.status, Some(e.body()))
         }
     };
-    sh.count(key, status);
+    sh.count(key, status, false);
     sh.record(method, path, status.as_u16(), request, body.as_ref());
     let mut resp = json_response(status, &body);
     if let Some(info) = bucket {
@@ -788,7 +839,6 @@ fn create_channel(w: &mut World, body: &Value, guild: u64) -> R<Reply> {
     let g = bot_guild(w, guild)?;
     let base = w.guild_permissions(g, w.app_id);
     let name = body.get("name").and_then(Value::as_str);
-    validate::channel_name(name, true)?;
     let kind = body.get("type").and_then(num_of).unwrap_or(0);
     if !matches!(kind, 0 | 2 | 4 | 5 | 13 | 15) {
         return Err(ApiError::form(
@@ -797,6 +847,7 @@ fn create_channel(w: &mut World, body: &Value, guild: u64) -> R<Reply> {
             "Value must be one of {0, 2, 4, 5, 13, 15}.",
         ));
     }
+    validate::channel_name(name, kind as u8, true)?;
     let topic = body
         .get("topic")
         .and_then(Value::as_str)
@@ -884,7 +935,7 @@ fn modify_channel(w: &mut World, body: &Value, c: u64) -> R<Reply> {
         return Err(ApiError::missing_permissions());
     }
     if body.get("name").is_some() {
-        validate::channel_name(body.get("name").and_then(Value::as_str), true)?;
+        validate::channel_name(body.get("name").and_then(Value::as_str), ch.kind, true)?;
     }
     if body
         .get("topic")
@@ -1164,11 +1215,7 @@ fn fill_message(
     }
     for f in files {
         if f.data.len() > validate::FILE_SIZE_MAX {
-            return Err(ApiError::form(
-                &[format!("files[{}]", f.index)],
-                "BINARY_TYPE_MAX_SIZE",
-                "File cannot be larger than 10240.00 KB.",
-            ));
+            return Err(ApiError::too_large());
         }
     }
     let has = |k: &str| match body.get(k) {
@@ -1794,15 +1841,6 @@ mod tests {
         );
         assert_eq!(k, "POST /interactions/{id}/{token}/callback");
         assert!(!auth);
-    }
-
-    #[test]
-    fn text_channel_names_are_lowercased_and_dashed() {
-        assert_eq!(
-            channel_display_name("Ticket  0001 Alice", 0),
-            "ticket-0001-alice"
-        );
-        assert_eq!(channel_display_name("Tickets", 4), "Tickets");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use tokio::sync::{Notify, mpsc};
 
 use super::intents;
 use super::permissions::{self, MemberContext, Overwrite, OverwriteKind, bits};
+use super::validate::channel_display_name;
 
 /// Discord's epoch (2015-01-01) in Unix milliseconds.
 pub const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
@@ -994,25 +995,6 @@ impl World {
 /// The interaction id embedded in a token minted by [`World::new_interaction_token`].
 pub fn interaction_id_from_token(token: &str) -> Option<u64> {
     token.split('_').nth(1)?.parse().ok()
-}
-
-/// Discord stores text-like channel names lowercase with dashes for spaces ("Ticket 1" →
-/// "ticket-1"); voice channels and categories keep what they were given.
-pub fn channel_display_name(name: &str, kind: u8) -> String {
-    if !matches!(kind, 0 | 5 | 15) {
-        return name.to_string();
-    }
-    let mut out = String::with_capacity(name.len());
-    for c in name.trim().chars() {
-        if c.is_whitespace() {
-            if !out.ends_with('-') {
-                out.push('-');
-            }
-        } else {
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
 }
 
 pub fn slug(name: &str) -> String {

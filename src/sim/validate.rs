@@ -22,12 +22,17 @@ pub const CUSTOM_ID_MAX: usize = 100;
 pub const MODAL_TITLE_MAX: usize = 45;
 pub const TEXT_INPUT_MAX: usize = 4000;
 pub const FILES_MAX: usize = 10;
+/// Per file, for a bot in a guild without boosts (Discord's default since 2024).
 pub const FILE_SIZE_MAX: usize = 10 * 1024 * 1024;
+/// The whole request body, files and payload together: Discord refuses larger form bodies with
+/// 413 40005 whatever the per-file limit (25 MiB, as clients observe it and libraries encode it).
+pub const REQUEST_SIZE_MAX: usize = 25 * 1024 * 1024;
 pub const CHANNEL_NAME_MAX: usize = 100;
 pub const CHANNELS_PER_GUILD_MAX: usize = 500;
 pub const CHANNELS_PER_CATEGORY_MAX: usize = 50;
 pub const COMMANDS_MAX: usize = 100;
 pub const TOPIC_MAX: usize = 1024;
+pub const NONCE_MAX: usize = 25;
 
 type Path = Vec<String>;
 
@@ -62,6 +67,14 @@ fn max_len(v: &Value, key: &str, max: usize, base: &Path) -> Result<(), ApiError
 pub fn message(body: &Value) -> Result<(), ApiError> {
     let root: Path = Vec::new();
     max_len(body, "content", CONTENT_MAX, &root)?;
+    let nonce_len = match body.get("nonce") {
+        Some(Value::String(s)) => s.chars().count(),
+        Some(Value::Number(n)) => n.to_string().len(),
+        _ => 0,
+    };
+    if nonce_len > NONCE_MAX {
+        return Err(too_long(at(&root, "nonce"), NONCE_MAX));
+    }
     if let Some(embeds) = body.get("embeds").and_then(Value::as_array) {
         self::embeds(embeds)?;
     }
@@ -104,6 +117,15 @@ pub fn embeds(embeds: &[Value]) -> Result<(), ApiError> {
             }
             for (j, f) in fields.iter().enumerate() {
                 let fp = at(&at(&p, "fields"), j);
+                for key in ["name", "value"] {
+                    if chars(f.get(key)) == 0 {
+                        return Err(ApiError::form(
+                            &at(&fp, key),
+                            "BASE_TYPE_REQUIRED",
+                            "This field is required",
+                        ));
+                    }
+                }
                 max_len(f, "name", EMBED_FIELD_NAME_MAX, &fp)?;
                 max_len(f, "value", EMBED_FIELD_VALUE_MAX, &fp)?;
                 total += chars(f.get("name")) + chars(f.get("value"));
@@ -368,9 +390,10 @@ pub fn find_component<'a>(components: &'a [Value], id: &str) -> Option<&'a Value
     None
 }
 
-/// Channel names: 1–100 characters.
-pub fn channel_name(name: Option<&str>, required: bool) -> Result<(), ApiError> {
-    match name {
+/// Channel names: 1–100 characters once Discord has normalised them (a name of spaces is empty).
+pub fn channel_name(name: Option<&str>, kind: u8, required: bool) -> Result<(), ApiError> {
+    let normalized = name.map(|n| channel_display_name(n, kind));
+    match normalized.as_deref() {
         None if required => Err(ApiError::form(
             &["name".to_string()],
             "BASE_TYPE_REQUIRED",
@@ -385,6 +408,25 @@ pub fn channel_name(name: Option<&str>, required: bool) -> Result<(), ApiError> 
     }
 }
 
+/// Discord stores text-like channel names lowercase with dashes for spaces ("Ticket 1" →
+/// "ticket-1"); voice channels and categories keep what they were given.
+pub fn channel_display_name(name: &str, kind: u8) -> String {
+    if !matches!(kind, 0 | 5 | 15) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    for c in name.trim().chars() {
+        if c.is_whitespace() {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,6 +438,37 @@ mod tests {
         assert_eq!(e.code, 50035);
         assert!(e.errors.unwrap()["content"]["_errors"][0]["kind"] == "BASE_TYPE_MAX_LENGTH");
         assert!(message(&json!({"content": "x".repeat(2000)})).is_ok());
+    }
+
+    #[test]
+    fn nonces_over_25_characters_name_the_field() {
+        let e = message(&json!({"content": "x", "nonce": "n".repeat(26)})).unwrap_err();
+        assert!(e.errors.unwrap()["nonce"]["_errors"][0]["kind"] == "BASE_TYPE_MAX_LENGTH");
+        assert!(message(&json!({"content": "x", "nonce": "n".repeat(25)})).is_ok());
+        assert!(message(&json!({"content": "x", "nonce": 12345678901234567890u64})).is_ok());
+    }
+
+    #[test]
+    fn embed_fields_need_a_name_and_a_value() {
+        for field in [json!({"name": "", "value": "v"}), json!({"name": "n"})] {
+            let e = embeds(&[json!({"fields": [field]})]).unwrap_err();
+            assert_eq!(e.code, 50035);
+        }
+        let e = embeds(&[json!({"fields": [{"name": "n", "value": ""}]})]).unwrap_err();
+        assert!(e.errors.unwrap()["embeds"]["0"]["fields"]["0"]["value"].is_object());
+        assert!(embeds(&[json!({"fields": [{"name": "n", "value": "v"}]})]).is_ok());
+    }
+
+    #[test]
+    fn channel_names_are_checked_after_normalisation() {
+        assert_eq!(
+            channel_display_name("Ticket  0001 Alice", 0),
+            "ticket-0001-alice"
+        );
+        assert_eq!(channel_display_name("Tickets", 4), "Tickets");
+        assert!(channel_name(Some("   "), 0, true).is_err());
+        assert!(channel_name(Some(" a "), 0, true).is_ok());
+        assert!(channel_name(None, 0, false).is_ok());
     }
 
     #[test]
