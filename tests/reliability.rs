@@ -2081,3 +2081,122 @@ async fn panics_under_load_leave_no_click_unanswered() {
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Gateway strictness (issue 24): identify limits, sessions kept across a shard's restart,
+// close codes, a guild the bot leaves or that goes dark, the server asking for a heartbeat.
+// ---------------------------------------------------------------------------------------------
+
+/// A simulator whose identify window is `window` (Discord's is 5 s), one identify at a time.
+async fn strict_gateway_sim(window: Duration) -> SimHandle {
+    sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        identify_window: window,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+/// A bot running `shards` of `total` in one process, spacing identifies by `interval`, waited
+/// for until every shard has had READY.
+async fn start_sharded_bot(sim: &SimHandle, dir: &Path, shards: u32, interval: Duration) -> Bot {
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.to_owned());
+    config.ratelimiter = false;
+    config.shards = (0..shards).collect();
+    config.shard_total = shards;
+    config.identify_interval = interval;
+    let bot = Bot::start(config).await.expect("bot starts");
+    let ready = poll_until(Duration::from_secs(20), || async {
+        let status = bot.status().await?;
+        (status.ready_shards >= shards as usize).then_some(())
+    })
+    .await;
+    assert!(ready.is_some(), "not every shard got READY");
+    bot
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn four_shards_in_one_process_identify_one_at_a_time() {
+    let window = Duration::from_millis(300);
+    let sim = strict_gateway_sim(window).await;
+    let client = sim.client();
+    seed_world(&client, 1).await;
+    let dir = data_dir("four-shards");
+    let bot = start_sharded_bot(&sim, &dir, 4, window).await;
+    let identifies = client.identifies().await.expect("identifies");
+    eprintln!("identifies: {identifies:?}");
+    assert!(
+        identifies.iter().all(|i| i.accepted),
+        "an identify was refused (op 9): {identifies:?}"
+    );
+    let mut shards: Vec<u64> = identifies.iter().map(|i| i.shard).collect();
+    shards.sort_unstable();
+    assert_eq!(shards, vec![0, 1, 2, 3], "one identify per shard");
+    for pair in identifies.windows(2) {
+        assert!(
+            pair[1].at_ms - pair[0].at_ms >= window.as_millis() as u64,
+            "identifies closer than the window: {identifies:?}"
+        );
+    }
+    let stats = client.stats().await.expect("stats");
+    assert_eq!(stats.identifies_refused, 0);
+    assert_eq!(stats.gateway_sessions, 4);
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_shard_whose_sessions_keep_ending_backs_off_its_identifies() {
+    let window = Duration::from_millis(100);
+    let sim = strict_gateway_sim(window).await;
+    let client = sim.client();
+    seed_world(&client, 1).await;
+    let dir = data_dir("identify-backoff");
+    let bot = start_sharded_bot(&sim, &dir, 1, window).await;
+    // Every session ends at once (4009: not resumable) for 3 s. Spaced by the window alone
+    // that would be some 28 identifies; doubling from the window, 5 or 6.
+    let before = client.stats().await.expect("stats").identifies;
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        client.gateway_close(4009).await.expect("closed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let identifies = client.identifies().await.expect("identifies");
+    let during = identifies.len() as u64 - before;
+    eprintln!("identifies in 3 s of sessions ending: {during}: {identifies:?}");
+    assert!(during >= 2, "the shard kept identifying: {identifies:?}");
+    assert!(during <= 8, "no backoff: {during} identifies in 3 s");
+    assert!(identifies.iter().all(|i| i.accepted), "{identifies:?}");
+    // Once sessions stop ending, the shard is back.
+    let back = poll_until(Duration::from_secs(10), || async {
+        let s = client.stats().await.ok()?;
+        (s.identifies > before + during).then_some(())
+    })
+    .await;
+    assert!(back.is_some(), "the shard never identified again");
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_restarted_shard_actor_resumes_its_session() {
+    let (sim, client, _w, bot, _panel, dir) = in_process("shard-respawn", 1).await;
+    let before = client.stats().await.expect("stats");
+    bot.inject_shard_failure(0);
+    let resumed = poll_until(Duration::from_secs(10), || async {
+        let s = client.stats().await.ok()?;
+        (s.gateway_resumes > before.gateway_resumes).then_some(s)
+    })
+    .await
+    .expect("the restarted shard resumed");
+    assert_eq!(
+        resumed.identifies, before.identifies,
+        "the restarted shard identified instead of resuming"
+    );
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -68,6 +68,15 @@ pub struct SimConfig {
     /// How long an interaction waits for its initial response before it fails.
     pub interaction_deadline: Duration,
     pub heartbeat_interval: Duration,
+    /// Identifies allowed per bucket per `identify_window` (`GET /gateway/bot`'s
+    /// `max_concurrency`); more get Invalid Session.
+    pub max_concurrency: u32,
+    /// Discord's 5 s; tests shrink it (and tell the bot) to keep many shards quick.
+    pub identify_window: Duration,
+    /// Identifies per day (`session_start_limit.total`); past it every session ends with 4004.
+    pub daily_identifies: u32,
+    /// Guilds one shard may hold before its identify is closed with 4011 (Sharding Required).
+    pub max_guilds_per_shard: usize,
 }
 
 impl Default for SimConfig {
@@ -79,6 +88,10 @@ impl Default for SimConfig {
             token: None,
             interaction_deadline: Duration::from_secs(3),
             heartbeat_interval: Duration::from_millis(41_250),
+            max_concurrency: 1,
+            identify_window: Duration::from_secs(5),
+            daily_identifies: 1000,
+            max_guilds_per_shard: 2500,
         }
     }
 }
@@ -106,6 +119,7 @@ pub(crate) struct Shared {
     faults: Mutex<Faults>,
     addr: SocketAddr,
     next_conn: AtomicU64,
+    gateway: Mutex<gateway::GatewayBook>,
 }
 
 /// Locks a mutex, recovering from poisoning: a panicked request must not take the simulator down.
@@ -124,6 +138,15 @@ impl Shared {
 
     fn http_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    fn identify_limits(&self) -> gateway::IdentifyLimits {
+        gateway::IdentifyLimits {
+            max_concurrency: self.config.max_concurrency,
+            window: self.config.identify_window,
+            daily_total: self.config.daily_identifies,
+            daily_window: Duration::from_secs(86_400),
+        }
     }
 
     fn faults_snapshot(&self) -> Faults {
@@ -177,8 +200,9 @@ impl Shared {
 
     fn stats_json(&self) -> Value {
         let c = lock(&self.counters);
+        let gw = gateway::stats(self);
         let w = self.world();
-        json!({
+        let mut v = json!({
             "requests_per_route": c.per_route,
             "succeeded_per_route": c.succeeded_per_route,
             "rate_limited_per_route": c.rate_limited_per_route,
@@ -192,7 +216,11 @@ impl Shared {
             "guilds": w.guilds.len(),
             "channels": w.channels.len(),
             "messages": w.messages.len(),
-        })
+        });
+        if let (Some(v), Value::Object(gw)) = (v.as_object_mut(), gw) {
+            v.extend(gw);
+        }
+        v
     }
 }
 
@@ -247,6 +275,7 @@ pub async fn start_with_limits(
         faults: Mutex::new(Faults::default()),
         addr,
         next_conn: AtomicU64::new(1),
+        gateway: Mutex::new(gateway::GatewayBook::default()),
     });
     let app = Router::new()
         .route("/", get(gateway::upgrade))
