@@ -2200,3 +2200,104 @@ async fn a_restarted_shard_actor_resumes_its_session() {
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// REST requests the bot made about `guild` since it was removed from it.
+async fn departed_requests(client: &SimClient, guild: u64) -> u64 {
+    let stats = client.stats().await.expect("stats");
+    stats
+        .departed_guild_requests
+        .get(&guild)
+        .copied()
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_guild_that_removed_the_bot_gets_no_more_requests_and_keeps_its_data() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let w = seed_world(&client, 16).await;
+    let dir = data_dir("removed");
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.ratelimiter = false;
+    // One ticket provisioned at a time, each REST call 40 ms: a burst keeps the guild busy for
+    // seconds, so the removal lands in the middle of it.
+    config.provision_window = 1;
+    let bot = Bot::start(config).await.expect("bot starts");
+    assert!(bot.wait_ready(1, Duration::from_secs(20)).await);
+    let panel = configure(&client, &w).await;
+    let first = open_one(&client, &w, panel, w.members[0]).await;
+    set_latency(&client, 40).await;
+    let mut clicks = Vec::new();
+    for &m in &w.members[1..14] {
+        let open = custom_id::encode(&Action::OpenTicket);
+        clicks.push(
+            client
+                .click(w.guild, w.general, m, panel, &open)
+                .await
+                .expect("click"),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    client.remove_bot(w.guild).await.expect("bot removed");
+    let stopped = poll_until(Duration::from_secs(10), || async {
+        let status = bot.status().await?;
+        (status.departed.contains(&w.guild) && status.guild_actors == 0).then_some(())
+    })
+    .await;
+    assert!(stopped.is_some(), "the guild's actor kept running");
+    // Longer than a line tick (2 s) and the rest of the burst's work.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let doomed = departed_requests(&client, w.guild).await;
+    eprintln!(
+        "bot removed mid-burst of {}: {doomed} doomed requests",
+        clicks.len()
+    );
+    // Only what was in flight when the GUILD_DELETE arrived: one ticket's call at a time.
+    // (Left running, the guild's actors went on with the line: 5 more.)
+    assert!(doomed <= 1, "{doomed} requests after the removal");
+    let records = bot.store().all_tickets(w.guild).await.expect("records");
+    assert!(
+        records.iter().any(|r| r.channel == Some(first)),
+        "the guild's tickets stay in the store: {records:?}"
+    );
+
+    // Added back: the guild works again, from the store.
+    set_latency(&client, 0).await;
+    client.readd_bot(w.guild).await.expect("bot re-added");
+    let again = open_one(&client, &w, panel, w.members[15]).await;
+    assert!(again > 0);
+    let status = bot.status().await.expect("status");
+    assert!(!status.departed.contains(&w.guild));
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_unavailable_guild_is_not_taken_for_a_removal() {
+    let (sim, client, w, bot, panel, dir) = in_process("unavailable", 2).await;
+    open_one(&client, &w, panel, w.members[0]).await;
+    client
+        .set_guild_unavailable(w.guild, true)
+        .await
+        .expect("outage");
+    let marked = poll_until(Duration::from_secs(10), || async {
+        let status = bot.status().await?;
+        status.unavailable.contains(&w.guild).then_some(status)
+    })
+    .await
+    .expect("the bot saw the outage");
+    assert!(!marked.departed.contains(&w.guild), "taken for a removal");
+    assert!(marked.guilds.contains(&w.guild));
+    assert_eq!(marked.guild_actors, 1, "the guild actor was stopped");
+    client
+        .set_guild_unavailable(w.guild, false)
+        .await
+        .expect("outage over");
+    let again = open_one(&client, &w, panel, w.members[1]).await;
+    assert!(again > 0);
+    assert!(bot.status().await.expect("status").unavailable.is_empty());
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
