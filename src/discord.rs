@@ -649,6 +649,16 @@ impl Discord {
         Ok(flags)
     }
 
+    /// `GET /gateway/bot`'s `session_start_limit`: the identifies left today and how many may
+    /// run at once, which the bot's one identify queue is built from.
+    pub async fn session_start_limit(
+        &self,
+    ) -> DiscordResult<twilight_model::gateway::SessionStartLimit> {
+        let _turn = self.turn().await;
+        let response = retry_limited!(self.global, "gateway_bot", self.http.gateway().authed())?;
+        Ok(response.model().await?.session_start_limit)
+    }
+
     /// Waits for a request's turn: behind a large backlog of acknowledgements first, then for
     /// one of the bounded request slots. Hold the permit until the answer is in.
     async fn turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {

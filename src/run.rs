@@ -72,7 +72,7 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
         shard_total: args.shard_total,
         ratelimiter: !args.no_ratelimiter,
         durability: args.durability.into(),
-        instant_identify: args.discord_api.is_some(),
+        identify_interval: crate::actors::shard::IDENTIFY_INTERVAL,
         transcript_upload: args.transcript_upload.clone(),
         request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
         provision_window: crate::actors::line::DEFAULT_WINDOW,
@@ -109,7 +109,10 @@ pub async fn run(args: RunArgs) -> Result<(), AppError> {
     if !bot.wait_ready(0, Duration::from_secs(60)).await {
         tracing::warn!("no READY from the gateway within 60 s; still trying");
     }
-    shutdown_signal().await;
+    let fatal = tokio::select! {
+        _ = shutdown_signal() => None,
+        fatal = bot.gateway_fatal() => Some(fatal),
+    };
     info!("stopping");
     let store = bot.store().clone();
     bot.shutdown().await;
@@ -121,7 +124,10 @@ pub async fn run(args: RunArgs) -> Result<(), AppError> {
         ops = stats.ops,
         "store stats at exit"
     );
-    Ok(())
+    match fatal {
+        Some(fatal) => Err(fatal.to_string().into()),
+        None => Ok(()),
+    }
 }
 
 pub async fn sim(args: SimArgs) -> Result<(), AppError> {

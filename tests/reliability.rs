@@ -2086,3 +2086,223 @@ async fn panics_under_load_leave_no_click_unanswered() {
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Gateway strictness (issue 24): identify limits, sessions kept across a shard's restart,
+// close codes, a guild the bot leaves or that goes dark, the server asking for a heartbeat.
+// ---------------------------------------------------------------------------------------------
+
+/// A simulator whose identify window is `window` (Discord's is 5 s), one identify at a time.
+async fn strict_gateway_sim(window: Duration) -> SimHandle {
+    sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        identify_window: window,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+/// A bot running `shards` of `total` in one process, spacing identifies by `interval`, waited
+/// for until every shard has had READY.
+async fn start_sharded_bot(sim: &SimHandle, dir: &Path, shards: u32, interval: Duration) -> Bot {
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.to_owned());
+    config.ratelimiter = false;
+    config.shards = (0..shards).collect();
+    config.shard_total = shards;
+    config.identify_interval = interval;
+    let bot = Bot::start(config).await.expect("bot starts");
+    let ready = poll_until(Duration::from_secs(20), || async {
+        let status = bot.status().await?;
+        (status.ready_shards >= shards as usize).then_some(())
+    })
+    .await;
+    assert!(ready.is_some(), "not every shard got READY");
+    bot
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn four_shards_in_one_process_identify_one_at_a_time() {
+    let window = Duration::from_millis(300);
+    let sim = strict_gateway_sim(window).await;
+    let client = sim.client();
+    seed_world(&client, 1).await;
+    let dir = data_dir("four-shards");
+    let bot = start_sharded_bot(&sim, &dir, 4, window).await;
+    let identifies = client.identifies().await.expect("identifies");
+    eprintln!("identifies: {identifies:?}");
+    assert!(
+        identifies.iter().all(|i| i.accepted),
+        "an identify was refused (op 9): {identifies:?}"
+    );
+    let mut shards: Vec<u64> = identifies.iter().map(|i| i.shard).collect();
+    shards.sort_unstable();
+    assert_eq!(shards, vec![0, 1, 2, 3], "one identify per shard");
+    for pair in identifies.windows(2) {
+        assert!(
+            pair[1].at_ms - pair[0].at_ms >= window.as_millis() as u64,
+            "identifies closer than the window: {identifies:?}"
+        );
+    }
+    let stats = client.stats().await.expect("stats");
+    assert_eq!(stats.identifies_refused, 0);
+    assert_eq!(stats.gateway_sessions, 4);
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_shard_whose_sessions_keep_ending_backs_off_its_identifies() {
+    let window = Duration::from_millis(100);
+    let sim = strict_gateway_sim(window).await;
+    let client = sim.client();
+    seed_world(&client, 1).await;
+    let dir = data_dir("identify-backoff");
+    let bot = start_sharded_bot(&sim, &dir, 1, window).await;
+    // Every session ends at once (4009: not resumable) for 3 s. Spaced by the window alone
+    // that would be some 28 identifies; doubling from the window, 5 or 6.
+    let before = client.stats().await.expect("stats").identifies;
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        client.gateway_close(4009).await.expect("closed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let identifies = client.identifies().await.expect("identifies");
+    let during = identifies.len() as u64 - before;
+    eprintln!("identifies in 3 s of sessions ending: {during}: {identifies:?}");
+    assert!(during >= 2, "the shard kept identifying: {identifies:?}");
+    assert!(during <= 8, "no backoff: {during} identifies in 3 s");
+    assert!(identifies.iter().all(|i| i.accepted), "{identifies:?}");
+    // Once sessions stop ending, the shard is back.
+    let back = poll_until(Duration::from_secs(10), || async {
+        let s = client.stats().await.ok()?;
+        (s.identifies > before + during).then_some(())
+    })
+    .await;
+    assert!(back.is_some(), "the shard never identified again");
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_restarted_shard_actor_resumes_its_session() {
+    let (sim, client, _w, bot, _panel, dir) = in_process("shard-respawn", 1).await;
+    let before = client.stats().await.expect("stats");
+    bot.inject_shard_failure(0);
+    let resumed = poll_until(Duration::from_secs(10), || async {
+        let s = client.stats().await.ok()?;
+        (s.gateway_resumes > before.gateway_resumes).then_some(s)
+    })
+    .await
+    .expect("the restarted shard resumed");
+    assert_eq!(
+        resumed.identifies, before.identifies,
+        "the restarted shard identified instead of resuming"
+    );
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// REST requests the bot made about `guild` since it was removed from it.
+async fn departed_requests(client: &SimClient, guild: u64) -> u64 {
+    let stats = client.stats().await.expect("stats");
+    stats
+        .departed_guild_requests
+        .get(&guild)
+        .copied()
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_guild_that_removed_the_bot_gets_no_more_requests_and_keeps_its_data() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let w = seed_world(&client, 16).await;
+    let dir = data_dir("removed");
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.ratelimiter = false;
+    // One ticket provisioned at a time, each REST call 40 ms: a burst keeps the guild busy for
+    // seconds, so the removal lands in the middle of it.
+    config.provision_window = 1;
+    let bot = Bot::start(config).await.expect("bot starts");
+    assert!(bot.wait_ready(1, Duration::from_secs(20)).await);
+    let panel = configure(&client, &w).await;
+    let first = open_one(&client, &w, panel, w.members[0]).await;
+    set_latency(&client, 40).await;
+    let mut clicks = Vec::new();
+    for &m in &w.members[1..14] {
+        let open = custom_id::encode(&Action::OpenTicket);
+        clicks.push(
+            client
+                .click(w.guild, w.general, m, panel, &open)
+                .await
+                .expect("click"),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    client.remove_bot(w.guild).await.expect("bot removed");
+    let stopped = poll_until(Duration::from_secs(10), || async {
+        let status = bot.status().await?;
+        (status.departed.contains(&w.guild) && status.guild_actors == 0).then_some(())
+    })
+    .await;
+    assert!(stopped.is_some(), "the guild's actor kept running");
+    // Longer than a line tick (2 s) and the rest of the burst's work.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let doomed = departed_requests(&client, w.guild).await;
+    eprintln!(
+        "bot removed mid-burst of {}: {doomed} doomed requests",
+        clicks.len()
+    );
+    // Only what was in flight when the GUILD_DELETE arrived: one ticket's call at a time.
+    // (Left running, the guild's actors went on with the line: 5 more.)
+    assert!(doomed <= 1, "{doomed} requests after the removal");
+    let records = bot.store().all_tickets(w.guild).await.expect("records");
+    assert!(
+        records.iter().any(|r| r.channel == Some(first)),
+        "the guild's tickets stay in the store: {records:?}"
+    );
+
+    // Added back: the guild works again, from the store.
+    set_latency(&client, 0).await;
+    client.readd_bot(w.guild).await.expect("bot re-added");
+    let again = open_one(&client, &w, panel, w.members[15]).await;
+    assert!(again > 0);
+    let status = bot.status().await.expect("status");
+    assert!(!status.departed.contains(&w.guild));
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_unavailable_guild_is_not_taken_for_a_removal() {
+    let (sim, client, w, bot, panel, dir) = in_process("unavailable", 2).await;
+    open_one(&client, &w, panel, w.members[0]).await;
+    client
+        .set_guild_unavailable(w.guild, true)
+        .await
+        .expect("outage");
+    let marked = poll_until(Duration::from_secs(10), || async {
+        let status = bot.status().await?;
+        status.unavailable.contains(&w.guild).then_some(status)
+    })
+    .await
+    .expect("the bot saw the outage");
+    assert!(!marked.departed.contains(&w.guild), "taken for a removal");
+    assert!(marked.guilds.contains(&w.guild));
+    assert_eq!(marked.guild_actors, 1, "the guild actor was stopped");
+    client
+        .set_guild_unavailable(w.guild, false)
+        .await
+        .expect("outage over");
+    let again = open_one(&client, &w, panel, w.members[1]).await;
+    assert!(again > 0);
+    assert!(bot.status().await.expect("status").unavailable.is_empty());
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -66,14 +66,10 @@ fn http(sim: &SimHandle, ratelimited: bool) -> Client {
 /// A shard polled by its own task, its events forwarded to a channel (so the shard keeps
 /// reconnecting and resuming while the test waits).
 fn spawn_shard(sim: &SimHandle, id: u32, count: u32) -> mpsc::UnboundedReceiver<Event> {
+    // Discord's spacing (5 s): the simulator answers op 9 to identifies closer than that.
     let config = ConfigBuilder::new(TOKEN.to_string(), intents())
         .proxy_url(sim.gateway_url())
-        .queue(InMemoryQueue::new(
-            0,
-            1000,
-            Duration::from_secs(86400),
-            1000,
-        ))
+        .queue(InMemoryQueue::default())
         .build();
     let mut shard = Shard::with_config(ShardId::new(id, count), config);
     let (tx, rx) = mpsc::unbounded_channel();

@@ -5,14 +5,16 @@
 //!   interactions), drain the router and every guild and ticket actor, flush the store — then
 //!   reply and stop.
 //! - `RespawnShard` (internal): restart a failed shard actor after its backoff.
+//! - `InjectShardFailure` (fault hook): make a shard actor fail.
 //!
 //! The root supervises the router and the shard actors; a failed one is logged and restarted
-//! with backoff (the router from the store, a shard by a fresh identify).
+//! with backoff (the router from the store, a shard by resuming its session, or identifying
+//! through the process's one identify queue when the session is gone).
 
 use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Duration};
 
 use ractor::{Actor, ActorCell, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
-use tokio::task::JoinHandle;
+use tokio::{sync::watch, task::JoinHandle};
 use tracing::{info, warn};
 use twilight_gateway::ShardId;
 
@@ -26,7 +28,10 @@ use crate::{
 use super::{
     BotContext, FaultHooks, Services, commands,
     router::{RouterActor, RouterArgs, RouterMsg, RouterStatus},
-    shard::{ShardActor, ShardArgs, ShardMsg},
+    shard::{
+        GatewayFatal, IDENTIFY_INTERVAL, IdentifyBudget, IdentifyQueue, IdentifySchedule,
+        SessionKeeper, ShardActor, ShardArgs, ShardMsg,
+    },
 };
 
 /// How to run the bot.
@@ -44,8 +49,9 @@ pub struct BotConfig {
     /// twilight's client-side limiter (Discord's 50 req/s). Off only against a simulator.
     pub ratelimiter: bool,
     pub durability: Durability,
-    /// Skip Discord's 5 s identify spacing (simulator only).
-    pub instant_identify: bool,
+    /// Discord's spacing of identifies per bucket (5 s); tests against a simulator configured
+    /// with a shorter window lower it to match.
+    pub identify_interval: Duration,
     /// `--transcript-upload`: a paste service each closed ticket's HTML transcript is POSTed to.
     pub transcript_upload: Option<String>,
     /// Tickets one guild provisions at once; more clicks wait in line (see `actors::line`).
@@ -70,7 +76,7 @@ impl BotConfig {
             shard_total: 1,
             ratelimiter: true,
             durability: Durability::Immediate,
-            instant_identify: true,
+            identify_interval: IDENTIFY_INTERVAL,
             transcript_upload: None,
             request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
             provision_window: super::line::DEFAULT_WINDOW,
@@ -102,6 +108,7 @@ pub enum StartError {
 pub enum RootMsg {
     Shutdown(RpcReplyPort<()>),
     RespawnShard { shard: u32 },
+    InjectShardFailure { shard: u32 },
     Status(RpcReplyPort<Option<ActorRef<RouterMsg>>>),
 }
 
@@ -109,11 +116,21 @@ pub struct RootArgs {
     ctx: BotContext,
     config: BotConfig,
     preloaded: HashMap<Snowflake, crate::store::GuildSnapshot>,
+    gateway: GatewayShared,
+}
+
+/// What every shard of the process shares.
+#[derive(Clone)]
+struct GatewayShared {
+    queue: IdentifyQueue,
+    sessions: SessionKeeper,
+    fatal: watch::Sender<Option<GatewayFatal>>,
 }
 
 pub struct RootState {
     ctx: BotContext,
     config: BotConfig,
+    gateway: GatewayShared,
     router: Option<ActorRef<RouterMsg>>,
     shards: HashMap<u32, ActorRef<ShardMsg>>,
     shard_cells: HashMap<ractor::ActorId, u32>,
@@ -146,6 +163,7 @@ impl Actor for RootActor {
         let mut state = RootState {
             ctx: args.ctx,
             config: args.config,
+            gateway: args.gateway,
             router: Some(router),
             shards: HashMap::new(),
             shard_cells: HashMap::new(),
@@ -188,6 +206,11 @@ impl Actor for RootActor {
                     state.spawn_shard(&myself, shard).await?;
                 }
             }
+            RootMsg::InjectShardFailure { shard } => {
+                if let Some(actor) = state.shards.get(&shard) {
+                    let _ = actor.cast(ShardMsg::InjectFailure);
+                }
+            }
             RootMsg::Status(reply) => {
                 let _ = reply.send(state.router.clone());
             }
@@ -204,7 +227,14 @@ impl Actor for RootActor {
         match event {
             SupervisionEvent::ActorTerminated(cell, _, _) => {
                 if let Some(shard) = state.shard_cells.remove(&cell.get_id()) {
-                    state.shards.remove(&shard);
+                    // A replacement may already run under this shard id.
+                    if state
+                        .shards
+                        .get(&shard)
+                        .is_some_and(|a| a.get_id() == cell.get_id())
+                    {
+                        state.shards.remove(&shard);
+                    }
                 }
             }
             SupervisionEvent::ActorFailed(cell, error) => {
@@ -248,8 +278,15 @@ impl Actor for RootActor {
                     .await?;
                     state.router = Some(router.clone());
                     // Shards cast to the router they were given: restart them onto the new one.
-                    for shard in state.shards.values() {
-                        shard.stop(Some("router restarted".into()));
+                    // Waited for, so each leaves its session behind for its successor to resume.
+                    for (_, shard) in state.shards.drain() {
+                        state.shard_cells.remove(&shard.get_id());
+                        let _ = shard
+                            .stop_and_wait(
+                                Some("router restarted".into()),
+                                Some(Duration::from_secs(3)),
+                            )
+                            .await;
                     }
                     for shard in state.config.shards.clone() {
                         state.spawn_shard(&myself, shard).await?;
@@ -276,10 +313,12 @@ impl RootState {
             token: self.config.token.clone(),
             gateway_url: self.config.gateway_url.clone(),
             router,
-            instant_identify: self.config.instant_identify,
             intents: super::shard::intents(crate::domain::privileged::server_members(
                 self.ctx.discord.app_flags(),
             )),
+            queue: self.gateway.queue.clone(),
+            sessions: self.gateway.sessions.clone(),
+            fatal: self.gateway.fatal.clone(),
         };
         let (actor, _) = Actor::spawn_linked(None, ShardActor, args, myself.get_cell()).await?;
         self.shard_cells.insert(actor.get_id(), shard);
@@ -294,6 +333,7 @@ pub struct Bot {
     root_join: JoinHandle<()>,
     router: ActorRef<RouterMsg>,
     ctx: BotContext,
+    fatal: watch::Receiver<Option<GatewayFatal>>,
 }
 
 /// Installs rustls' crypto provider once; twilight's client panics without one.
@@ -357,6 +397,8 @@ impl Bot {
             bot = discord.bot_user_id(),
             "store loaded"
         );
+        let gateway = gateway_shared(&discord, &config).await;
+        let fatal = gateway.fatal.subscribe();
         let ctx = BotContext::new(Services {
             discord,
             store,
@@ -372,6 +414,7 @@ impl Bot {
                 ctx: ctx.clone(),
                 config,
                 preloaded,
+                gateway,
             },
         )
         .await
@@ -384,7 +427,24 @@ impl Bot {
             root_join,
             router,
             ctx,
+            fatal,
         })
+    }
+
+    /// Resolves once Discord closed a shard with a code it cannot recover from (a reset token,
+    /// sharding required); the process should stop and say why.
+    pub async fn gateway_fatal(&self) -> GatewayFatal {
+        let mut fatal = self.fatal.clone();
+        match fatal.wait_for(Option::is_some).await {
+            Ok(f) => f.unwrap_or(GatewayFatal { shard: 0, code: 0 }),
+            // The root is gone, and with it every shard: nothing fatal will come.
+            Err(_) => std::future::pending().await,
+        }
+    }
+
+    /// Fault hook: the shard actor fails as a bug would, and the root restarts it.
+    pub fn inject_shard_failure(&self, shard: u32) {
+        let _ = self.root.cast(RootMsg::InjectShardFailure { shard });
     }
 
     pub fn faults(&self) -> &FaultHooks {
@@ -498,5 +558,39 @@ fn warn_about_privileged_intents(discord: &Discord) {
     }
     if !privileged::server_members(flags) {
         warn!("{}", privileged::server_members_off_note());
+    }
+}
+
+/// The identify queue, built from `GET /gateway/bot`'s budget (Discord's defaults if it cannot
+/// be read), the session keeper and the fatal-close signal every shard shares.
+async fn gateway_shared(discord: &Discord, config: &BotConfig) -> GatewayShared {
+    let budget = match discord.session_start_limit().await {
+        Ok(limit) => IdentifyBudget {
+            max_concurrency: u32::from(limit.max_concurrency),
+            remaining: limit.remaining,
+            reset_after: Duration::from_millis(limit.reset_after),
+            total: limit.total,
+        },
+        Err(error) => {
+            warn!(%error, "could not read the identify budget; assuming Discord's defaults");
+            IdentifyBudget::default()
+        }
+    };
+    info!(
+        max_concurrency = budget.max_concurrency,
+        remaining = budget.remaining,
+        total = budget.total,
+        "identify budget"
+    );
+    let schedule = IdentifySchedule::new(
+        budget,
+        config.identify_interval,
+        config.shards.len() as u32,
+        tokio::time::Instant::now(),
+    );
+    GatewayShared {
+        queue: IdentifyQueue::new(schedule),
+        sessions: SessionKeeper::default(),
+        fatal: watch::channel(None).0,
     }
 }

@@ -11,6 +11,12 @@
 //!
 //! The router supervises the guild actors: a failed guild actor is logged, its children stopped,
 //! and it is restarted from the store with backoff. Other guilds never notice.
+//!
+//! A guild the bot was removed from (GUILD_DELETE without `unavailable`) has its guild and ticket
+//! actors killed where they stand: every REST call they would still make is doomed (Discord
+//! answers Unknown Guild and Missing Access). Its data stays in the store; an interaction from
+//! it later (the bot was added back) starts it again from the store, whose repair finishes what
+//! the kill interrupted. A guild in an outage (`unavailable: true`) keeps its actor.
 
 use std::{
     collections::{HashMap, HashSet, VecDeque},
@@ -82,6 +88,10 @@ pub struct RouterStatus {
     pub guild_actors: usize,
     pub interactions_routed: u64,
     pub duplicates_dropped: u64,
+    /// Guilds the bot was removed from (their data kept in the store).
+    pub departed: HashSet<Snowflake>,
+    /// Guilds in an outage (GUILD_DELETE with `unavailable`).
+    pub unavailable: HashSet<Snowflake>,
 }
 
 pub struct RouterArgs {
@@ -110,6 +120,10 @@ pub struct RouterState {
     /// Interactions for a guild whose actor failed and waits out its backoff, handed in order
     /// to the restarted actor: a panic must not leave a click unanswered.
     stranded: FxHashMap<Snowflake, Vec<Incoming>>,
+    /// Guilds the bot was removed from: their events wake no actor.
+    departed: FxHashSet<Snowflake>,
+    /// Guilds in an outage, until anything is heard from them again.
+    unavailable: FxHashSet<Snowflake>,
 }
 
 /// The interactions one guild actor was sent, in order, with the progress it reports.
@@ -182,6 +196,8 @@ impl Actor for RouterActor {
             known: FxHashSet::default(),
             wake_all: false,
             stranded: FxHashMap::default(),
+            departed: FxHashSet::default(),
+            unavailable: FxHashSet::default(),
         })
     }
 
@@ -222,6 +238,8 @@ impl Actor for RouterActor {
                 status.guilds = state.known.iter().copied().collect();
                 status.guilds.extend(state.guilds.keys().copied());
                 status.guild_actors = state.guilds.len();
+                status.departed = state.departed.iter().copied().collect();
+                status.unavailable = state.unavailable.iter().copied().collect();
                 let _ = reply.send(status);
             }
             RouterMsg::Drain(reply) => {
@@ -410,6 +428,39 @@ impl RouterState {
         });
     }
 
+    /// The bot was removed from `guild`: its actors are killed where they stand (queued work
+    /// dropped, nothing more sent) and it is forgotten, except in the store.
+    fn bot_removed(&mut self, guild: Snowflake) {
+        info!(
+            guild,
+            "removed from the guild; its work stops, its data stays in the store"
+        );
+        self.departed.insert(guild);
+        self.unavailable.remove(&guild);
+        self.known.remove(&guild);
+        self.ledgers.remove(&guild);
+        self.stranded.remove(&guild);
+        self.failures.remove(&guild);
+        if let Some(actor) = self.guilds.remove(&guild) {
+            // Unmapped first, so its end is not taken for a failure to restart.
+            self.actor_guilds.remove(&actor.get_id());
+            let cell = actor.get_cell();
+            cell.kill();
+            for child in cell.get_children() {
+                child.kill();
+            }
+        }
+    }
+
+    /// Something came from `guild`: the bot is in it and it is available.
+    fn heard_from(&mut self, guild: Snowflake) {
+        if self.departed.remove(&guild) {
+            info!(guild, "back in the guild");
+            self.known.insert(guild);
+        }
+        self.unavailable.remove(&guild);
+    }
+
     fn first_time(&mut self, interaction: u64) -> bool {
         if !self.seen.insert(interaction) {
             return false;
@@ -428,6 +479,9 @@ impl RouterState {
             Event::Ready(ready) => {
                 info!(guilds = ready.guilds.len(), "shard ready");
                 self.status.ready_shards += 1;
+                for guild in &ready.guilds {
+                    self.heard_from(guild.id.get());
+                }
                 self.known.extend(ready.guilds.iter().map(|g| g.id.get()));
             }
             Event::InteractionCreate(interaction) => {
@@ -451,6 +505,8 @@ impl RouterState {
                         }
                         let guild = incoming.guild;
                         self.status.interactions_routed += 1;
+                        // Discord delivers a guild's interactions only while the bot is in it.
+                        self.heard_from(guild);
                         if let Some(held) = self.stranded.get_mut(&guild) {
                             // The guild's actor waits out its restart backoff: keep the order.
                             held.push(incoming);
@@ -486,6 +542,7 @@ Vec::new(),
                 // rare enough to wake its actor for.
                 if let Some(guild) = channel.guild_id
                     && !self.draining
+                    && !self.departed.contains(&guild.get())
                     && let Some(actor) = self.guild_actor(myself, guild.get()).await
                 {
                     let _ = actor.cast(GuildMsg::ChannelDeleted {
@@ -506,11 +563,18 @@ Vec::new(),
                     });
                 if concerned
                     && !self.draining
+                    && !self.departed.contains(&guild)
                     && let Some(actor) = self.guild_actor(myself, guild).await
                 {
                     let _ = actor.cast(GuildMsg::MemberLeft { user });
                 }
             }
+            Event::GuildDelete(deleted) if deleted.unavailable == Some(true) => {
+                let guild = deleted.id.get();
+                warn!(guild, "guild unavailable (Discord outage); its actor waits");
+                self.unavailable.insert(guild);
+            }
+            Event::GuildDelete(deleted) => self.bot_removed(deleted.id.get()),
             Event::GatewayClose(frame) => {
                 info!(?frame, "gateway closed; twilight reconnects");
             }

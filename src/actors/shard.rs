@@ -2,27 +2,42 @@
 //!
 //! # Messages ([`ShardMsg`])
 //! - `Close` (root, shutdown): close with a resumable close frame and stop.
+//! - `Ended` (its poll task): the connection ended without a fatal close code; the actor fails
+//!   so the root restarts it.
+//! - `InjectFailure` (fault hook): fail as a bug would.
 //!
 //! Architecture Invariant: the event loop never awaits downstream work. It runs on its own task,
 //! parses nothing beyond what twilight parses, and `cast`s every event to the router (a cast only
 //! enqueues), then goes straight back to polling.
+//!
+//! Every shard of the process identifies through one [`IdentifyQueue`]: Discord allows
+//! `max_concurrency` identifies per 5 s for the whole bot and answers the rest with Invalid
+//! Session, and 1,000 a day, past which it resets the token. A shard that stops (a failure, a
+//! router restart) leaves its session in the [`SessionKeeper`], so the next one resumes it.
 
 use ractor::{Actor, ActorProcessingErr, ActorRef};
-use std::sync::{
-    Arc,
-    atomic::{AtomicBool, Ordering},
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
 };
-use tokio::task::JoinHandle;
-use tracing::{info, warn};
+use tokio::{
+    sync::{oneshot, watch},
+    task::JoinHandle,
+    time::Instant,
+};
+use tracing::{error, info, warn};
 use twilight_gateway::{
-    CloseFrame, ConfigBuilder, Event, EventTypeFlags, Intents, MessageSender, Shard, ShardId,
-    StreamExt, queue::InMemoryQueue,
+    CloseFrame, ConfigBuilder, Event, EventTypeFlags, Intents, Session, Shard, ShardId, StreamExt,
+    queue::Queue,
 };
 
 use super::router::RouterMsg;
 
 pub enum ShardMsg {
     Close,
+    Ended,
+    InjectFailure,
 }
 
 pub struct ShardArgs {
@@ -31,18 +46,19 @@ pub struct ShardArgs {
     /// `ws://127.0.0.1:PORT` of a simulator, or `None` for Discord.
     pub gateway_url: Option<String>,
     pub router: ActorRef<RouterMsg>,
-    /// Identify without Discord's 5 s spacing (simulator only: tests start many bots).
-    pub instant_identify: bool,
     /// What the session asks for ([`intents`]).
     pub intents: Intents,
+    pub queue: IdentifyQueue,
+    pub sessions: SessionKeeper,
+    /// Where a fatal close (a reset token, sharding required) is reported for the process.
+    pub fatal: watch::Sender<Option<GatewayFatal>>,
 }
 
 pub struct ShardState {
-    sender: MessageSender,
+    /// Tells the poll task to close the connection resumably and end; dropped with the state
+    /// when the actor fails, which tells it too.
+    stop: Option<oneshot::Sender<()>>,
     poller: JoinHandle<()>,
-    /// Set once we close the connection ourselves: what follows (the close, twilight's attempt
-    /// to reconnect to a Discord that is going away) is the end, not an error.
-    closing: Arc<AtomicBool>,
 }
 
 pub struct ShardActor;
@@ -56,6 +72,7 @@ pub fn wanted_events() -> EventTypeFlags {
         | EventTypeFlags::INTERACTION_CREATE
         | EventTypeFlags::CHANNEL_DELETE
         | EventTypeFlags::MEMBER_REMOVE
+        | EventTypeFlags::GUILD_DELETE
 }
 
 /// GUILDS always; GUILD_MEMBERS (member-left events) only when the application has the Server
@@ -76,47 +93,32 @@ impl Actor for ShardActor {
 
     async fn pre_start(
         &self,
-        _myself: ActorRef<Self::Msg>,
+        myself: ActorRef<Self::Msg>,
         args: ShardArgs,
     ) -> Result<Self::State, ActorProcessingErr> {
-        let mut builder = ConfigBuilder::new(args.token, args.intents);
+        let mut builder = ConfigBuilder::new(args.token, args.intents).queue(args.queue);
         if let Some(url) = args.gateway_url {
             builder = builder.proxy_url(url);
         }
-        if args.instant_identify {
-            builder = builder.queue(InMemoryQueue::new(
-                0,
-                1000,
-                std::time::Duration::from_secs(86_400),
-                1000,
-            ));
-        }
-        let mut shard = Shard::with_config(args.id, builder.build());
-        let sender = shard.sender();
-        let router = args.router;
-        let shard_id = args.id;
-        let closing = Arc::new(AtomicBool::new(false));
-        let closed_by_us = closing.clone();
-        let poller = tokio::spawn(async move {
-            while let Some(item) = shard.next_event(wanted_events()).await {
-                let closing = closed_by_us.load(Ordering::Acquire);
-                match item {
-                    Ok(Event::GatewayClose(_)) | Err(_) if closing => break,
-                    Ok(event) => {
-                        if router.cast(RouterMsg::Gateway(Box::new(event))).is_err() {
-                            info!(shard = %shard_id, "router gone (shutting down); shard loop ends");
-                            break;
-                        }
-                    }
-                    Err(error) => warn!(shard = %shard_id, %error, "gateway receive error"),
-                }
+        if let Some((session, resume_url)) = args.sessions.take(args.id.number()) {
+            info!(shard = %args.id, "resuming the session of the shard's previous run");
+            builder = builder.session(session);
+            if let Some(url) = resume_url {
+                builder = builder.resume_url(url);
             }
-            info!(shard = %shard_id, "gateway connection ended");
-        });
+        }
+        let shard = Shard::with_config(args.id, builder.build());
+        let (stop, stop_rx) = oneshot::channel();
+        let link = PollLink {
+            router: args.router,
+            myself,
+            sessions: args.sessions,
+            fatal: args.fatal,
+        };
+        let poller = tokio::spawn(poll(shard, link, stop_rx));
         Ok(ShardState {
-            sender,
+            stop: Some(stop),
             poller,
-            closing,
         })
     }
 
@@ -128,11 +130,13 @@ impl Actor for ShardActor {
     ) -> Result<(), ActorProcessingErr> {
         match message {
             ShardMsg::Close => {
-                state.closing.store(true, Ordering::Release);
-                // 4000 keeps the session resumable for the next process.
-                let _ = state.sender.close(CloseFrame::RESUME);
+                if let Some(stop) = state.stop.take() {
+                    let _ = stop.send(());
+                }
                 myself.stop(Some("closed".into()));
             }
+            ShardMsg::Ended => return Err("the gateway connection ended".into()),
+            ShardMsg::InjectFailure => return Err("injected shard failure".into()),
         }
         Ok(())
     }
@@ -142,16 +146,390 @@ impl Actor for ShardActor {
         _myself: ActorRef<Self::Msg>,
         state: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
-        state.closing.store(true, Ordering::Release);
-        let _ = state.sender.close(CloseFrame::RESUME);
-        // Give the close frame a moment to go out, then stop polling for good.
+        if let Some(stop) = state.stop.take() {
+            let _ = stop.send(());
+        }
         let poller = &mut state.poller;
-        if tokio::time::timeout(std::time::Duration::from_millis(500), poller)
+        if tokio::time::timeout(STOP_GRACE + Duration::from_millis(500), poller)
             .await
             .is_err()
         {
             state.poller.abort();
         }
         Ok(())
+    }
+}
+
+/// How long a stopping poll task waits for its close frame to be answered.
+const STOP_GRACE: Duration = Duration::from_secs(1);
+
+/// What the poll task reports to.
+struct PollLink {
+    router: ActorRef<RouterMsg>,
+    myself: ActorRef<ShardMsg>,
+    sessions: SessionKeeper,
+    fatal: watch::Sender<Option<GatewayFatal>>,
+}
+
+/// The shard's event loop: every event is cast to the router. Told to stop, it closes with
+/// 4000 (resumable) and keeps the session for the next run of this shard.
+async fn poll(mut shard: Shard<IdentifyQueue>, link: PollLink, mut stop: oneshot::Receiver<()>) {
+    let id = shard.id();
+    let mut stopping: Option<Instant> = None;
+    let mut last_close = None;
+    loop {
+        let give_up = stopping.unwrap_or_else(Instant::now) + STOP_GRACE;
+        let item = tokio::select! {
+            _ = &mut stop, if stopping.is_none() => {
+                stopping = Some(Instant::now());
+                shard.close(CloseFrame::RESUME);
+                continue;
+            }
+            _ = tokio::time::sleep_until(give_up), if stopping.is_some() => break,
+            item = shard.next_event(wanted_events()) => item,
+        };
+        let Some(item) = item else { break };
+        match item {
+            Ok(Event::GatewayClose(_)) | Err(_) if stopping.is_some() => break,
+            Ok(event) => {
+                if let Event::GatewayClose(frame) = &event {
+                    last_close = frame.as_ref().map(|f| f.code);
+                }
+                if link
+                    .router
+                    .cast(RouterMsg::Gateway(Box::new(event)))
+                    .is_err()
+                {
+                    info!(shard = %id, "router gone (shutting down); shard loop ends");
+                    stopping = Some(Instant::now());
+                    break;
+                }
+            }
+            Err(error) => warn!(shard = %id, %error, "gateway receive error"),
+        }
+    }
+    if let Some(session) = shard.session() {
+        link.sessions
+            .keep(id.number(), session.clone(), shard.resume_url());
+    }
+    info!(shard = %id, "gateway connection ended");
+    if stopping.is_some() {
+        return;
+    }
+    match last_close.filter(|code| fatal_message(*code).is_some()) {
+        Some(code) => {
+            let fatal = GatewayFatal {
+                shard: id.number(),
+                code,
+            };
+            error!(shard = %id, code, "{fatal}");
+            link.fatal.send_replace(Some(fatal));
+            link.myself.stop(Some("fatal gateway close".into()));
+        }
+        None => {
+            let _ = link.myself.cast(ShardMsg::Ended);
+        }
+    }
+}
+
+// ---- fatal close codes ---------------------------------------------------------------------------
+
+/// A close code after which Discord will not take this shard back as it is configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GatewayFatal {
+    pub shard: u32,
+    pub code: u16,
+}
+
+impl std::fmt::Display for GatewayFatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = fatal_message(self.code).unwrap_or("Discord closed the gateway for good");
+        write!(
+            f,
+            "gateway closed shard {} with {}: {what}",
+            self.shard, self.code
+        )
+    }
+}
+
+/// What the self-hoster must do after a fatal close code, or `None` for codes twilight
+/// reconnects after.
+pub fn fatal_message(code: u16) -> Option<&'static str> {
+    Some(match code {
+        4004 => {
+            "Discord refused the bot token (Authentication failed). It may have been reset, e.g. \
+             after 1,000 identifies in a day; set the new token in DISCORD_TOKEN or --token-file"
+        }
+        4010 => "the shard id is not below the shard total (Invalid shard); check --shards",
+        4011 => {
+            "Discord requires more shards (Sharding required): each shard may hold at most 2,500 \
+             guilds. Raise --shard-total (GET /gateway/bot recommends a count) and restart"
+        }
+        4012 => "Discord no longer accepts this gateway version (Invalid API version)",
+        4013 => "the bot asked for intents Discord does not know (Invalid intents)",
+        4014 => {
+            "the bot asked for privileged intents not enabled for it (Disallowed intents): \
+             enable Server Members Intent in the Discord developer portal"
+        }
+        _ => return None,
+    })
+}
+
+// ---- sessions kept across restarts of a shard -----------------------------------------------------
+
+/// A shard's session and the URL to resume it at.
+type Kept = (Session, Option<String>);
+
+/// The last session of each shard of this process, with its resume URL.
+#[derive(Clone, Debug, Default)]
+pub struct SessionKeeper(Arc<Mutex<HashMap<u32, Kept>>>);
+
+impl SessionKeeper {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u32, Kept>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn keep(&self, shard: u32, session: Session, resume_url: Option<&str>) {
+        self.lock()
+            .insert(shard, (session, resume_url.map(str::to_owned)));
+    }
+
+    /// Taken, not copied: a session is resumed once; if that fails twilight identifies afresh.
+    fn take(&self, shard: u32) -> Option<Kept> {
+        self.lock().remove(&shard)
+    }
+}
+
+// ---- the identify queue ----------------------------------------------------------------------------
+
+/// Discord's spacing of identifies in one bucket.
+pub const IDENTIFY_INTERVAL: Duration = Duration::from_secs(5);
+
+/// A session that lived this many intervals (a minute at Discord's 5 s) was healthy: the
+/// shard's next identify starts a fresh backoff.
+const HEALTHY_INTERVALS: u32 = 12;
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// The identify budget as `GET /gateway/bot` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdentifyBudget {
+    pub max_concurrency: u32,
+    pub remaining: u32,
+    pub reset_after: Duration,
+    pub total: u32,
+}
+
+impl Default for IdentifyBudget {
+    /// Discord's defaults for a bot in fewer than 150,000 guilds.
+    fn default() -> Self {
+        Self {
+            max_concurrency: 1,
+            remaining: 1000,
+            reset_after: DAY,
+            total: 1000,
+        }
+    }
+}
+
+/// When each identify may go: pure bookkeeping behind [`IdentifyQueue`].
+#[derive(Debug)]
+pub struct IdentifySchedule {
+    /// Spacing within a bucket: the interval plus a twentieth, as two identifies sent exactly
+    /// one interval apart may arrive a little closer.
+    spacing: Duration,
+    interval: Duration,
+    max_concurrency: u32,
+    total: u32,
+    remaining: u32,
+    reset_at: Instant,
+    /// Shards of this process: they share what is left of the day.
+    shards: u32,
+    /// Per bucket: the earliest next identify.
+    next_free: HashMap<u32, Instant>,
+    /// Per shard: its last identify and how many in a row came after short sessions.
+    last: HashMap<u32, (Instant, u32)>,
+}
+
+impl IdentifySchedule {
+    pub fn new(budget: IdentifyBudget, interval: Duration, shards: u32, now: Instant) -> Self {
+        Self {
+            spacing: interval + interval / 20,
+            interval,
+            max_concurrency: budget.max_concurrency.max(1),
+            total: budget.total.max(budget.remaining),
+            remaining: budget.remaining,
+            reset_at: now + budget.reset_after,
+            shards: shards.max(1),
+            next_free: HashMap::new(),
+            last: HashMap::new(),
+        }
+    }
+
+    /// Books an identify for `shard` asked at `now`; returns when it may be sent.
+    pub fn reserve(&mut self, shard: u32, now: Instant) -> Instant {
+        if now >= self.reset_at {
+            self.remaining = self.total;
+            self.reset_at = now + DAY;
+        }
+        let streak = match self.last.get(&shard) {
+            Some((at, streak))
+                if now.saturating_duration_since(*at) < self.interval * HEALTHY_INTERVALS =>
+            {
+                streak + 1
+            }
+            _ => 0,
+        };
+        let mut earliest = match self.last.get(&shard) {
+            Some((at, _)) if streak > 0 => (*at + self.backoff(streak, now)).max(now),
+            _ => now,
+        };
+        if self.remaining == 0 {
+            earliest = earliest.max(self.reset_at);
+        }
+        let bucket = shard % self.max_concurrency;
+        let slot = self
+            .next_free
+            .get(&bucket)
+            .map_or(earliest, |free| earliest.max(*free));
+        self.next_free.insert(bucket, slot + self.spacing);
+        self.remaining = self.remaining.saturating_sub(1);
+        self.last.insert(shard, (slot, streak));
+        slot
+    }
+
+    /// The wait after a shard's last identify when its sessions keep ending early: doubling
+    /// from one interval, capped at the shard's even share of the identifies left today, so a
+    /// shard failing all day stays within the daily budget instead of being locked out by it.
+    fn backoff(&self, streak: u32, now: Instant) -> Duration {
+        let doubling = self.interval.saturating_mul(1 << (streak - 1).min(20));
+        let until_reset = self.reset_at.saturating_duration_since(now);
+        let share = until_reset.saturating_mul(self.shards) / self.remaining.max(1);
+        doubling.min(share.max(self.interval))
+    }
+}
+
+/// The process's one identify queue (twilight's [`Queue`]), shared by all its shards.
+#[derive(Clone, Debug)]
+pub struct IdentifyQueue(Arc<Mutex<IdentifySchedule>>);
+
+impl IdentifyQueue {
+    pub fn new(schedule: IdentifySchedule) -> Self {
+        Self(Arc::new(Mutex::new(schedule)))
+    }
+}
+
+impl Queue for IdentifyQueue {
+    fn enqueue(&self, shard: u32) -> oneshot::Receiver<()> {
+        let (tx, rx) = oneshot::channel();
+        let at = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .reserve(shard, Instant::now());
+        tokio::spawn(async move {
+            tokio::time::sleep_until(at).await;
+            let _ = tx.send(());
+        });
+        rx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const I: Duration = IDENTIFY_INTERVAL;
+
+    fn schedule(budget: IdentifyBudget, shards: u32, now: Instant) -> IdentifySchedule {
+        IdentifySchedule::new(budget, I, shards, now)
+    }
+
+    #[test]
+    fn shards_of_one_bucket_identify_an_interval_apart() {
+        let t0 = Instant::now();
+        let mut s = schedule(IdentifyBudget::default(), 4, t0);
+        let slots: Vec<Instant> = (0..4).map(|shard| s.reserve(shard, t0)).collect();
+        assert_eq!(slots[0], t0);
+        for pair in slots.windows(2) {
+            assert!(pair[1] - pair[0] >= I, "{:?}", pair[1] - pair[0]);
+        }
+    }
+
+    #[test]
+    fn buckets_identify_side_by_side() {
+        let t0 = Instant::now();
+        let budget = IdentifyBudget {
+            max_concurrency: 2,
+            ..IdentifyBudget::default()
+        };
+        let mut s = schedule(budget, 4, t0);
+        assert_eq!(s.reserve(0, t0), t0);
+        assert_eq!(s.reserve(1, t0), t0);
+        assert!(s.reserve(2, t0) >= t0 + I);
+    }
+
+    #[test]
+    fn a_shard_whose_sessions_keep_ending_backs_off() {
+        let t0 = Instant::now();
+        let mut s = schedule(IdentifyBudget::default(), 1, t0);
+        let mut at = s.reserve(0, t0);
+        let mut gaps = Vec::new();
+        for _ in 0..6 {
+            // Each session ends a moment after it started.
+            let next = s.reserve(0, at + Duration::from_millis(100));
+            gaps.push(next - at);
+            at = next;
+        }
+        // Doubling from one interval, up to the day's 1,000 identifies spread evenly (86.4 s).
+        for (k, gap) in gaps.iter().enumerate() {
+            let doubled = I * (1 << k);
+            assert!(
+                *gap >= doubled.min(Duration::from_secs(86)),
+                "gap {k}: {gap:?}"
+            );
+            assert!(*gap <= doubled.max(Duration::from_millis(86_400)) + I / 20);
+        }
+        // A healthy session resets the backoff.
+        let much_later = at + I * HEALTHY_INTERVALS;
+        assert_eq!(s.reserve(0, much_later), much_later);
+    }
+
+    #[test]
+    fn a_failing_shard_stays_within_the_daily_budget() {
+        let t0 = Instant::now();
+        let mut s = schedule(IdentifyBudget::default(), 1, t0);
+        let mut at = s.reserve(0, t0);
+        let mut identifies = 1;
+        while at < t0 + DAY {
+            at = s.reserve(0, at + Duration::from_millis(100));
+            identifies += 1;
+        }
+        // Within the day's 1,000, with the last one landing at the reset or after.
+        assert!(identifies <= 1001, "{identifies} identifies in a day");
+        assert!(
+            identifies > 500,
+            "backed off far more than needed: {identifies}"
+        );
+    }
+
+    #[test]
+    fn a_spent_budget_waits_for_the_reset() {
+        let t0 = Instant::now();
+        let budget = IdentifyBudget {
+            remaining: 0,
+            reset_after: Duration::from_secs(3600),
+            ..IdentifyBudget::default()
+        };
+        let mut s = schedule(budget, 1, t0);
+        assert_eq!(s.reserve(0, t0), t0 + Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn fatal_codes_explain_themselves() {
+        assert!(fatal_message(4011).is_some_and(|m| m.contains("--shard-total")));
+        assert!(fatal_message(4004).is_some_and(|m| m.contains("token")));
+        assert_eq!(fatal_message(4009), None);
+        assert_eq!(fatal_message(4007), None);
     }
 }

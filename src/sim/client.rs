@@ -127,6 +127,40 @@ pub struct SimStats {
     pub gateway_resumes: u64,
     pub interactions_failed: u64,
     pub interactions: u64,
+    /// Identifies received, accepted or not.
+    pub identifies: u64,
+    /// Identifies answered op 9 for coming too soon after another of their bucket.
+    pub identifies_refused: u64,
+    /// Identifies accepted in the current daily window.
+    pub identifies_today: u64,
+    /// The daily identify limit was passed: the token no longer works.
+    pub token_reset: bool,
+    /// Heartbeats (op 1) received from clients.
+    pub heartbeats: u64,
+    /// Guilds the bot was removed from → REST requests it still made about them.
+    #[serde(deserialize_with = "keyed_by_id")]
+    pub departed_guild_requests: BTreeMap<u64, u64>,
+}
+
+/// One identify as the simulator saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct IdentifyRecord {
+    /// Milliseconds since the simulator's first identify.
+    pub at_ms: u64,
+    pub shard: u64,
+    /// `false`: answered op 9 (too soon) or closed.
+    pub accepted: bool,
+}
+
+fn keyed_by_id<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<u64, u64>, D::Error> {
+    let raw = BTreeMap::<String, u64>::deserialize(d)?;
+    raw.into_iter()
+        .map(|(k, v)| {
+            k.parse()
+                .map(|k| (k, v))
+                .map_err(|_| serde::de::Error::custom(format!("not an id: {k}")))
+        })
+        .collect()
 }
 
 /// Whether a route of [`SimStats`] (`"POST /channels/{id}/messages"`) counts against Discord's
@@ -516,6 +550,54 @@ impl SimClient {
     /// Sends op 9 Invalid Session to every live gateway session.
     pub async fn gateway_invalidate(&self, resumable: bool) -> R<()> {
         self.post("/_sim/gateway/invalidate", &json!({"resumable": resumable}))
+            .await?;
+        Ok(())
+    }
+
+    /// Closes every live gateway connection with `code` (4007, 4009, 4011, ...).
+    pub async fn gateway_close(&self, code: u16) -> R<()> {
+        self.post("/_sim/gateway/close", &json!({"code": code}))
+            .await?;
+        Ok(())
+    }
+
+    /// Sends op 1 (a heartbeat request) to every live gateway session; returns how many.
+    pub async fn gateway_request_heartbeat(&self) -> R<u64> {
+        let v = self.post("/_sim/gateway/heartbeat", &json!({})).await?;
+        Ok(v.get("sessions").and_then(Value::as_u64).unwrap_or(0))
+    }
+
+    /// Every identify the simulator received, in order.
+    pub async fn identifies(&self) -> R<Vec<IdentifyRecord>> {
+        let v = self.get("/_sim/gateway/identifies").await?;
+        serde_json::from_value(v.clone()).map_err(|e| SimClientError::Refused {
+            status: 200,
+            body: format!("{e}: {v}"),
+        })
+    }
+
+    /// Removes the bot from a guild (GUILD_DELETE); its REST about the guild is counted from now.
+    pub async fn remove_bot(&self, guild: u64) -> R<()> {
+        let req = self
+            .http
+            .delete(format!("{}/_sim/guilds/{guild}/bot", self.base));
+        self.send(req).await?;
+        Ok(())
+    }
+
+    /// Adds the bot back to a guild it was removed from (GUILD_CREATE).
+    pub async fn readd_bot(&self, guild: u64) -> R<()> {
+        let req = self
+            .http
+            .put(format!("{}/_sim/guilds/{guild}/bot", self.base));
+        self.send(req).await?;
+        Ok(())
+    }
+
+    /// A guild outage: GUILD_DELETE `unavailable: true`, or GUILD_CREATE when it ends.
+    pub async fn set_guild_unavailable(&self, guild: u64, unavailable: bool) -> R<()> {
+        let path = format!("/_sim/guilds/{guild}/unavailable");
+        self.post(&path, &json!({"unavailable": unavailable}))
             .await?;
         Ok(())
     }

@@ -77,6 +77,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route("/_sim/gateway/reconnect", post(post_reconnect))
         .route("/_sim/gateway/invalidate", post(post_invalidate))
+        .merge(gateway_routes())
 }
 
 async fn create_guild(State(sh): State<Arc<Shared>>, Json(body): Json<Value>) -> Answer {
@@ -1289,4 +1290,65 @@ async fn get_interaction(
         }
         let _ = tokio::time::timeout(left, notified).await;
     }
+}
+
+// ---- gateway: close codes, op 1, identify log, the bot removed or a guild unavailable ----------
+
+fn gateway_routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/_sim/gateway/close", post(post_gateway_close))
+        .route("/_sim/gateway/heartbeat", post(post_heartbeat_request))
+        .route("/_sim/gateway/identifies", get(get_identifies))
+        .route("/_sim/guilds/{g}/bot", delete(delete_bot).put(put_bot))
+        .route("/_sim/guilds/{g}/unavailable", post(post_unavailable))
+}
+
+async fn post_gateway_close(State(sh): State<Arc<Shared>>, Json(body): Json<Value>) -> Answer {
+    let code = body
+        .get("code")
+        .and_then(Value::as_u64)
+        .and_then(|c| u16::try_from(c).ok())
+        .filter(|c| (4000..5000).contains(c))
+        .ok_or_else(|| bad("code must be a gateway close code (4000-4999)"))?;
+    Ok(Json(json!({"sessions": gateway::close_all(&sh, code)})))
+}
+
+async fn post_heartbeat_request(State(sh): State<Arc<Shared>>) -> Answer {
+    Ok(Json(json!({"sessions": gateway::request_heartbeat(&sh)})))
+}
+
+async fn get_identifies(State(sh): State<Arc<Shared>>) -> Answer {
+    Ok(Json(json!(gateway::identifies(&sh))))
+}
+
+async fn delete_bot(State(sh): State<Arc<Shared>>, Path(g): Path<String>) -> Answer {
+    if !gateway::remove_bot(&sh, id_param(&g)?) {
+        return Err(refused(
+            StatusCode::NOT_FOUND,
+            "no such guild with the bot in it",
+        ));
+    }
+    Ok(Json(json!({})))
+}
+
+async fn put_bot(State(sh): State<Arc<Shared>>, Path(g): Path<String>) -> Answer {
+    if !gateway::readd_bot(&sh, id_param(&g)?) {
+        return Err(refused(StatusCode::NOT_FOUND, "no such guild"));
+    }
+    Ok(Json(json!({})))
+}
+
+async fn post_unavailable(
+    State(sh): State<Arc<Shared>>,
+    Path(g): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let unavailable = body
+        .get("unavailable")
+        .and_then(Value::as_bool)
+        .ok_or_else(|| bad("missing unavailable (bool)"))?;
+    if !gateway::set_unavailable(&sh, id_param(&g)?, unavailable) {
+        return Err(refused(StatusCode::NOT_FOUND, "no such guild"));
+    }
+    Ok(Json(json!({})))
 }

@@ -79,6 +79,15 @@ pub struct SimConfig {
     /// Invalid requests (401, 403, 429 but shared) within ten minutes after which every request
     /// is refused until the window clears; Discord bans at 10,000. `None` only counts them.
     pub invalid_request_limit: Option<u32>,
+    /// Identifies allowed per bucket per `identify_window` (`GET /gateway/bot`'s
+    /// `max_concurrency`); more get Invalid Session.
+    pub max_concurrency: u32,
+    /// Discord's 5 s; tests shrink it (and tell the bot) to keep many shards quick.
+    pub identify_window: Duration,
+    /// Identifies per day (`session_start_limit.total`); past it every session ends with 4004.
+    pub daily_identifies: u32,
+    /// Guilds one shard may hold before its identify is closed with 4011 (Sharding Required).
+    pub max_guilds_per_shard: usize,
 }
 
 impl SimConfig {
@@ -104,6 +113,10 @@ impl Default for SimConfig {
             server_members: true,
             presence: false,
             invalid_request_limit: None,
+            max_concurrency: 1,
+            identify_window: Duration::from_secs(5),
+            daily_identifies: 1000,
+            max_guilds_per_shard: 2500,
         }
     }
 }
@@ -145,6 +158,7 @@ pub(crate) struct Shared {
     faults: Mutex<Faults>,
     addr: SocketAddr,
     next_conn: AtomicU64,
+    gateway: Mutex<gateway::GatewayBook>,
 }
 
 /// Locks a mutex, recovering from poisoning: a panicked request must not take the simulator down.
@@ -163,6 +177,15 @@ impl Shared {
 
     fn http_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    fn identify_limits(&self) -> gateway::IdentifyLimits {
+        gateway::IdentifyLimits {
+            max_concurrency: self.config.max_concurrency,
+            window: self.config.identify_window,
+            daily_total: self.config.daily_identifies,
+            daily_window: Duration::from_secs(86_400),
+        }
     }
 
     fn faults_snapshot(&self) -> Faults {
@@ -242,8 +265,9 @@ impl Shared {
     fn stats_json(&self) -> Value {
         let mut c = lock(&self.counters);
         prune_invalid(&mut c.recent_invalid, Instant::now());
+        let gw = gateway::stats(self);
         let w = self.world();
-        json!({
+        let mut v = json!({
             "requests_per_route": c.per_route,
             "succeeded_per_route": c.succeeded_per_route,
             "rate_limited_per_route": c.rate_limited_per_route,
@@ -258,7 +282,11 @@ impl Shared {
             "guilds": w.guilds.len(),
             "channels": w.channels.len(),
             "messages": w.messages.len(),
-        })
+        });
+        if let (Some(v), Value::Object(gw)) = (v.as_object_mut(), gw) {
+            v.extend(gw);
+        }
+        v
     }
 }
 
@@ -315,6 +343,7 @@ pub async fn start_with_limits(
         faults: Mutex::new(Faults::default()),
         addr,
         next_conn: AtomicU64::new(1),
+        gateway: Mutex::new(gateway::GatewayBook::default()),
     });
     let app = Router::new()
         .route("/", get(gateway::upgrade))

@@ -325,6 +325,7 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         .map(percent_decode)
         .collect();
     let (key, group, major, needs_auth) = classify(&method, &segs);
+    super::gateway::note_departed_request(&sh, &segs);
     let auth = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -488,12 +489,7 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
     let s: Vec<&str> = r.segs.iter().map(String::as_str).collect();
     let m = r.method.as_str();
     match (m, s.as_slice()) {
-        ("GET", ["gateway", "bot"]) => Ok(Reply::ok(json!({
-            "url": sh.gateway_url(),
-            "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 1000,
-                "reset_after": 86_400_000, "max_concurrency": 1},
-        }))),
+        ("GET", ["gateway", "bot"]) => Ok(Reply::ok(super::gateway::gateway_bot(sh, w))),
         ("GET", ["gateway"]) => Ok(Reply::ok(json!({"url": sh.gateway_url()}))),
         ("GET", ["users", "@me"]) => {
             let mut u = w.user_json(w.app_id);
