@@ -20,8 +20,8 @@ use super::permissions::{self, Overwrite, bits};
 use super::ratelimit::{BucketInfo, RouteGroup, Verdict};
 use super::state::{
     Attachment, Channel, InteractionKind, InteractionState, MESSAGE_FLAG_EPHEMERAL,
-    MESSAGE_FLAG_LOADING, Message, World, id_of, interaction_id_from_token, now_timestamp, num_of,
-    parse_overwrite,
+    MESSAGE_FLAG_LOADING, Message, Reference, World, id_of, interaction_id_from_token,
+    now_timestamp, num_of, parse_overwrite,
 };
 use super::validate::{self, channel_display_name};
 use super::{RateLimitMode, Shared};
@@ -1149,9 +1149,15 @@ fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
     let mut msg = w.blank_message(c, w.app_id);
     fill_message(w, &mut msg, &body, &r.files, true)?;
     if let Some(reference) = r.body.get("message_reference")
-        && reference.get("message_id").and_then(id_of).is_some()
+        && let Some(replied) = reference.get("message_id").and_then(id_of)
     {
         msg.kind = 19;
+        msg.reference = Some(Reference {
+            kind: 0,
+            message_id: replied,
+            channel_id: reference.get("channel_id").and_then(id_of).unwrap_or(c),
+            guild_id: msg.guild_id,
+        });
     }
     let id = w.insert_message(msg);
     if let Some(key) = nonce_key {
