@@ -1914,6 +1914,24 @@ async fn application_flags_follow_the_switches() {
         .unwrap();
     let (_, app) = api(&sim, "GET", "/applications/@me", None).await;
     assert_eq!(app["flags"], (1u64 << 18) | (1 << 12));
+    // READY tells a session the same; GUILD_MEMBERS is now refused, so ask without it.
+    let config = ConfigBuilder::new(
+        TOKEN.to_string(),
+        Intents::GUILDS | Intents::GUILD_MESSAGES | Intents::MESSAGE_CONTENT,
+    )
+    .proxy_url(sim.gateway_url())
+    .build();
+    let mut shard = Shard::with_config(ShardId::ONE, config);
+    let ready = tokio::time::timeout(WAIT, async {
+        loop {
+            if let Some(Ok(Event::Ready(r))) = shard.next_event(EventTypeFlags::READY).await {
+                return r;
+            }
+        }
+    })
+    .await
+    .expect("READY");
+    assert_eq!(ready.application.flags.bits(), (1 << 18) | (1 << 12));
     sim.shutdown().await;
 }
 
