@@ -1847,6 +1847,9 @@ async fn without_message_content_rest_blanks_what_others_wrote_in_guilds() {
     assert_eq!(one["embeds"], json!([]));
     let (_, dms) = api(&sim, "GET", &format!("/channels/{dm}/messages"), None).await;
     assert_eq!(content_of(&dms, in_dm), "dm secret");
+    client.pin(ch, plain, g.staff_id).await.unwrap();
+    let (_, pins) = api(&sim, "GET", &format!("/channels/{ch}/messages/pins"), None).await;
+    assert_eq!(pins["items"][0]["message"]["content"], "");
     // People still see everything; only the app is kept from it.
     let seen = client.channel_messages(ch).await.unwrap();
     assert!(seen.iter().any(|m| m["content"] == "secret"));
@@ -2545,6 +2548,10 @@ async fn people_make_every_kind_of_message_a_transcript_meets() {
         f.message_snapshots[0].message.content,
         "my printer is on fire"
     );
+    let pins = http.pins(Id::new(ch)).await.unwrap().model().await.unwrap();
+    assert_eq!(pins.items.len(), 1);
+    assert_eq!(pins.items[0].message.id.get(), first);
+    assert!(!pins.has_more);
     sim.shutdown().await;
 
     let has_jsonschema = std::process::Command::new("python3")

@@ -580,7 +580,7 @@ async fn post_pin(
         .get_mut(&m)
         .filter(|msg| msg.channel_id == c && msg.ephemeral_to.is_none())
         .ok_or_else(ApiError::unknown_message)?;
-    target.pinned = true;
+    target.pinned_at = Some(now_timestamp());
     w.dispatch_message("MESSAGE_UPDATE", m);
     let mut system = w.blank_message(c, user);
     system.kind = 6;

@@ -620,6 +620,7 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             Ok(Reply::no_content())
         }
         ("GET", ["channels", c, "messages"]) => list_messages(w, r, sf(c)?),
+        ("GET", ["channels", c, "messages", "pins"]) => list_pins(w, r, sf(c)?),
         ("POST", ["channels", c, "messages"]) => create_message(w, r, sf(c)?),
         ("GET", ["channels", c, "messages", m]) => {
             let (c, m) = (sf(c)?, sf(m)?);
@@ -1104,6 +1105,40 @@ fn list_messages(w: &World, r: &Req, c: u64) -> R<Reply> {
         .map(|m| w.rest_message_json(m))
         .collect();
     Ok(Reply::ok(json!(list)))
+}
+
+/// `GET /channels/{id}/messages/pins`: newest pin first, `before` a pin timestamp, 1–50 a page.
+fn list_pins(w: &World, r: &Req, c: u64) -> R<Reply> {
+    let (ch, perms) = bot_channel(w, c)?;
+    let limit: usize = match r.q("limit").map(str::parse) {
+        None => 50,
+        Some(Ok(n)) if (1..=50).contains(&n) => n,
+        Some(_) => {
+            return Err(ApiError::form(
+                &["limit".into()],
+                "NUMBER_TYPE_MAX",
+                "int value should be less than or equal to 50.",
+            ));
+        }
+    };
+    if perms & bits::READ_MESSAGE_HISTORY == 0 {
+        return Ok(Reply::ok(json!({"items": [], "has_more": false})));
+    }
+    let mut pins: Vec<(&str, &Message)> = ch
+        .messages
+        .iter()
+        .filter_map(|id| w.messages.get(id))
+        .filter_map(|m| m.pinned_at.as_deref().map(|at| (at, m)))
+        .filter(|(at, _)| r.q("before").is_none_or(|b| *at < b))
+        .collect();
+    pins.sort_by(|a, b| b.0.cmp(a.0));
+    let has_more = pins.len() > limit;
+    let items: Vec<Value> = pins
+        .iter()
+        .take(limit)
+        .map(|(at, m)| json!({"pinned_at": at, "message": w.rest_message_json(m)}))
+        .collect();
+    Ok(Reply::ok(json!({"items": items, "has_more": has_more})))
 }
 
 fn message_reply(w: &World, m: u64) -> R<Reply> {

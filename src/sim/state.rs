@@ -198,7 +198,8 @@ pub struct Message {
     pub mention_everyone: bool,
     /// A reply (kind 0), a forward (1) or what a system message is about (a pin's message).
     pub reference: Option<Reference>,
-    pub pinned: bool,
+    /// When it was pinned (Discord's timestamp format, so later sorts after earlier).
+    pub pinned_at: Option<String>,
     /// `sticker_items` as Discord renders them (`id`, `name`, `format_type`).
     pub sticker_items: Vec<Value>,
     /// The poll as Discord renders it, results included.
@@ -678,7 +679,7 @@ impl World {
                 .map(|a| self.attachment_json(a)).collect::<Vec<_>>(),
             "embeds": m.embeds,
             "components": m.components,
-            "pinned": m.pinned,
+            "pinned": m.pinned_at.is_some(),
             "type": m.kind,
             "flags": m.flags,
         });
@@ -1059,7 +1060,7 @@ impl World {
             mention_roles: Vec::new(),
             mention_everyone: false,
             reference: None,
-            pinned: false,
+            pinned_at: None,
             sticker_items: Vec::new(),
             poll: None,
             snapshots: Vec::new(),
