@@ -313,6 +313,25 @@ async fn read_body(req: Request) -> Result<(Value, Vec<FilePart>), ApiError> {
         .map_err(|_| ApiError::bad_json())
 }
 
+fn authorized(sh: &Shared, token: Option<&str>) -> bool {
+    match (token, &sh.config.token) {
+        (None, _) => false,
+        (Some(t), Some(pinned)) => t == pinned,
+        (Some(t), None) => !t.is_empty(),
+    }
+}
+
+/// The rate-limit group once the body is known: renaming a channel or changing its topic has a
+/// bucket of its own.
+fn body_group(group: RouteGroup, method: &Method, body: &Value) -> RouteGroup {
+    let renames = body.get("name").is_some() || body.get("topic").is_some();
+    if group == RouteGroup::ChannelModify && method == Method::PATCH && renames {
+        RouteGroup::ChannelRename
+    } else {
+        group
+    }
+}
+
 pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -344,23 +363,9 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         }
     };
 
-    if needs_auth {
-        let ok = match (token, &sh.config.token) {
-            (None, _) => false,
-            (Some(t), Some(pinned)) => t == pinned,
-            (Some(t), None) => !t.is_empty(),
-        };
-        if !ok {
-            return finish(
-                &sh,
-                &key,
-                &method,
-                &path,
-                &body,
-                None,
-                Err(ApiError::unauthorized()),
-            );
-        }
+    if needs_auth && !authorized(&sh, token) {
+        let e = ApiError::unauthorized();
+        return finish(&sh, &key, &method, &path, &body, None, Err(e));
     }
 
     let (roll_5xx, roll_429) = {
@@ -392,15 +397,7 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     if let Some(info) = sh.invalid_request_ban() {
         return limited(&sh, &key, &method, &path, &body, &info, LimitKind::Global);
     }
-    // Renaming a channel or changing its topic has a bucket of its own.
-    let group = if group == RouteGroup::ChannelModify
-        && method == Method::PATCH
-        && (body.get("name").is_some() || body.get("topic").is_some())
-    {
-        RouteGroup::ChannelRename
-    } else {
-        group
-    };
+    let group = body_group(group, &method, &body);
     let mut bucket = None;
     let exempt = matches!(segs.first().map(String::as_str), Some("interactions"));
     if sh.config.rate_limits == RateLimitMode::Discord && !exempt {
@@ -522,28 +519,7 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
         }
         ("POST", ["interactions", id, token, "callback"]) => callback(sh, w, r, sf(id)?, token),
         (_, ["webhooks", app, token, rest @ ..]) => webhook(w, r, sf(app)?, token, rest),
-        ("POST", ["users", "@me", "channels"]) => {
-            let user = r
-                .body
-                .get("recipient_id")
-                .and_then(id_of)
-                .ok_or_else(|| required("recipient_id"))?;
-            match w.users.get(&user) {
-                None => return Err(ApiError::unknown_user()),
-                // Discord opens no DM channel with a bot (nor with itself).
-                Some(u) if u.bot => {
-                    return Err(ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        50007,
-                        "Cannot send messages to this user",
-                    ));
-                }
-                Some(_) => {}
-            }
-            let c = w.dm_channel(user);
-            let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
-            Ok(Reply::ok(w.channel_json(ch)))
-        }
+        ("POST", ["users", "@me", "channels"]) => open_dm(w, r),
         ("GET", ["guilds", g]) => {
             let g = bot_guild(w, sf(g)?)?;
             let mut v = w.guild_json(g);
@@ -590,6 +566,24 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             Ok(Reply::ok(json!(list)))
         }
         ("POST", ["guilds", g, "channels"]) => create_channel(w, &r.body, sf(g)?),
+        (_, ["channels", ..]) => channel_route(w, r, &s),
+        _ => {
+            let known = matches!(
+                s.as_slice(),
+                ["channels", ..] | ["guilds", ..] | ["users", ..] | ["gateway", ..]
+            );
+            Err(if known {
+                ApiError::method_not_allowed()
+            } else {
+                ApiError::not_found()
+            })
+        }
+    }
+}
+
+/// `/channels/...`: channels, their overwrites and their messages.
+fn channel_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
+    match (r.method.as_str(), s) {
         ("GET", ["channels", c]) => {
             let (ch, _) = bot_channel(w, sf(c)?)?;
             Ok(Reply::ok(w.channel_json(ch)))
@@ -652,18 +646,31 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             delete_message(w, m);
             Ok(Reply::no_content())
         }
-        _ => {
-            let known = matches!(
-                s.as_slice(),
-                ["channels", ..] | ["guilds", ..] | ["users", ..] | ["gateway", ..]
-            );
-            Err(if known {
-                ApiError::method_not_allowed()
-            } else {
-                ApiError::not_found()
-            })
-        }
+        _ => Err(ApiError::method_not_allowed()),
     }
+}
+
+fn open_dm(w: &mut World, r: &Req) -> R<Reply> {
+    let user = r
+        .body
+        .get("recipient_id")
+        .and_then(id_of)
+        .ok_or_else(|| required("recipient_id"))?;
+    match w.users.get(&user) {
+        None => return Err(ApiError::unknown_user()),
+        // Discord opens no DM channel with a bot (nor with itself).
+        Some(u) if u.bot => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                50007,
+                "Cannot send messages to this user",
+            ));
+        }
+        Some(_) => {}
+    }
+    let c = w.dm_channel(user);
+    let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
+    Ok(Reply::ok(w.channel_json(ch)))
 }
 
 fn required(field: &str) -> ApiError {
