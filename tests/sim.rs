@@ -2577,3 +2577,40 @@ async fn people_make_every_kind_of_message_a_transcript_meets() {
     }
     let _ = std::fs::remove_file(&record);
 }
+
+/// A session that identified with MESSAGE_CONTENT loses content once the owner turns the switch
+/// off, as REST does.
+#[tokio::test]
+async fn message_content_switched_off_blanks_live_dispatches_too() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+    let client = sim.client();
+    let (ch, member) = (g.general_channel_id, g.member_ids[0]);
+    client.post_message(ch, member, "while on").await.unwrap();
+    let seen = next_matching(&mut rx, |e| match e {
+        Event::MessageCreate(m) => Some(m.content.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(seen, "while on");
+    client
+        .set_privileged_intents(&sim::PrivilegedSwitches {
+            message_content: Some(false),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    client.post_message(ch, member, "while off").await.unwrap();
+    let seen = next_matching(&mut rx, |e| match e {
+        Event::MessageCreate(m) => Some(m.content.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(seen, "");
+    sim.shutdown().await;
+}
