@@ -1843,6 +1843,9 @@ async fn without_message_content_rest_blanks_what_others_wrote_in_guilds() {
     assert_eq!(one["embeds"], json!([]));
     let (_, dms) = api(&sim, "GET", &format!("/channels/{dm}/messages"), None).await;
     assert_eq!(content_of(&dms, in_dm), "dm secret");
+    client.pin(ch, plain, g.staff_id).await.unwrap();
+    let (_, pins) = api(&sim, "GET", &format!("/channels/{ch}/messages/pins"), None).await;
+    assert_eq!(pins["items"][0]["message"]["content"], "");
     // People still see everything; only the app is kept from it.
     let seen = client.channel_messages(ch).await.unwrap();
     assert!(seen.iter().any(|m| m["content"] == "secret"));
@@ -1910,6 +1913,24 @@ async fn application_flags_follow_the_switches() {
         .unwrap();
     let (_, app) = api(&sim, "GET", "/applications/@me", None).await;
     assert_eq!(app["flags"], (1u64 << 18) | (1 << 12));
+    // READY tells a session the same; GUILD_MEMBERS is now refused, so ask without it.
+    let config = ConfigBuilder::new(
+        TOKEN.to_string(),
+        Intents::GUILDS | Intents::GUILD_MESSAGES | Intents::MESSAGE_CONTENT,
+    )
+    .proxy_url(sim.gateway_url())
+    .build();
+    let mut shard = Shard::with_config(ShardId::ONE, config);
+    let ready = tokio::time::timeout(WAIT, async {
+        loop {
+            if let Some(Ok(Event::Ready(r))) = shard.next_event(EventTypeFlags::READY).await {
+                return r;
+            }
+        }
+    })
+    .await
+    .expect("READY");
+    assert_eq!(ready.application.flags.bits(), (1 << 18) | (1 << 12));
     sim.shutdown().await;
 }
 
@@ -2413,5 +2434,179 @@ async fn too_many_invalid_requests_get_the_bot_refused() {
     .await;
     assert_eq!(status, 429, "refused after the limit, valid or not");
     assert_eq!(headers["x-ratelimit-global"], "true");
+    sim.shutdown().await;
+}
+
+/// Replies, pins, stickers, polls, forwards, edits and avatars, as people make them, come back
+/// over REST in shapes twilight-model parses and Discord's spec allows.
+#[tokio::test]
+async fn people_make_every_kind_of_message_a_transcript_meets() {
+    use twilight_model::channel::message::{MessageReferenceType, MessageType};
+    let record = std::env::temp_dir().join(format!(
+        "ticketeer-sim-variety-{}.jsonl",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&record);
+    let sim = start(SimConfig {
+        record: Some(record.clone()),
+        ..quiet()
+    })
+    .await;
+    let g = sim.seed_guild(2).await;
+    let (client, ch) = (sim.client(), g.general_channel_id);
+    let (alice, bob) = (g.member_ids[0], g.member_ids[1]);
+    let animated = format!("a_{}", "0123456789abcdef".repeat(2));
+    client.set_avatar(alice, Some(&animated)).await.unwrap();
+    client
+        .set_avatar(bob, Some(&"fedcba9876543210".repeat(2)))
+        .await
+        .unwrap();
+    let first = client.post_message(ch, alice, "my printer").await.unwrap();
+    let reply = client.reply(ch, bob, first, "which one?").await.unwrap();
+    client
+        .edit_message(ch, first, alice, "my printer is on fire")
+        .await
+        .unwrap();
+    let pin = client.pin(ch, first, g.staff_id).await.unwrap();
+    let sticker = client
+        .post_message_with(
+            ch,
+            bob,
+            json!({"sticker_items": [{"id": "749054660769218631", "name": "Wave", "format_type": 1}]}),
+        )
+        .await
+        .unwrap();
+    let poll = client
+        .post_message_with(
+            ch,
+            alice,
+            json!({"poll": {"question": "Fixed?", "answers": ["yes", "no"]}}),
+        )
+        .await
+        .unwrap();
+    let forward = client.forward(ch, bob, first).await.unwrap();
+    // Only staff (Manage Messages) may pin; a stranger's forward of a missing message fails.
+    assert!(client.pin(ch, reply, alice).await.is_err());
+    assert!(client.forward(ch, bob, 42).await.is_err());
+
+    let http = http(&sim, false);
+    let history = http
+        .channel_messages(Id::new(ch))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    let get = |id: u64| {
+        history
+            .iter()
+            .find(|m| m.id.get() == id)
+            .expect("in history")
+    };
+    let original = get(first);
+    assert!(original.pinned);
+    assert!(original.edited_timestamp.is_some());
+    assert!(original.author.avatar.expect("avatar").is_animated());
+    let r = get(reply);
+    assert_eq!(r.kind, MessageType::Reply);
+    assert_eq!(
+        r.reference
+            .as_ref()
+            .and_then(|x| x.message_id)
+            .map(|i| i.get()),
+        Some(first)
+    );
+    assert_eq!(
+        r.referenced_message.as_ref().map(|m| m.content.as_str()),
+        Some("my printer is on fire")
+    );
+    assert!(!r.author.avatar.expect("avatar").is_animated());
+    let p = get(pin);
+    assert_eq!(p.kind, MessageType::ChannelMessagePinned);
+    assert_eq!(
+        p.reference
+            .as_ref()
+            .and_then(|x| x.message_id)
+            .map(|i| i.get()),
+        Some(first)
+    );
+    assert_eq!(get(sticker).sticker_items[0].name, "Wave");
+    let poll = get(poll).poll.as_ref().expect("poll");
+    assert_eq!(poll.question.text.as_deref(), Some("Fixed?"));
+    assert_eq!(poll.answers.len(), 2);
+    let f = get(forward);
+    assert_eq!(f.content, "");
+    assert_eq!(
+        f.reference.as_ref().map(|x| x.kind),
+        Some(MessageReferenceType::Forward)
+    );
+    assert_eq!(
+        f.message_snapshots[0].message.content,
+        "my printer is on fire"
+    );
+    let pins = http.pins(Id::new(ch)).await.unwrap().model().await.unwrap();
+    assert_eq!(pins.items.len(), 1);
+    assert_eq!(pins.items[0].message.id.get(), first);
+    assert!(!pins.has_more);
+    sim.shutdown().await;
+
+    let has_jsonschema = std::process::Command::new("python3")
+        .args(["-c", "import jsonschema, referencing"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if let Some(tool) = openapi_check().filter(|_| has_jsonschema) {
+        let out = std::process::Command::new("python3")
+            .arg(&tool)
+            .arg(&record)
+            .output()
+            .expect("openapi-check runs");
+        // The spec's MessageReferenceType lists only DEFAULT (0); Discord documents FORWARD (1),
+        // which a forward must carry, so that one finding is expected.
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let unexpected: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.starts_with("line "))
+            .filter(|l| !l.contains("message_reference/type: 1 is not valid"))
+            .collect();
+        assert!(unexpected.is_empty(), "{stdout}");
+        assert!(stdout.contains("openapi-check:"), "{stdout}");
+    }
+    let _ = std::fs::remove_file(&record);
+}
+
+/// A session that identified with MESSAGE_CONTENT loses content once the owner turns the switch
+/// off, as REST does.
+#[tokio::test]
+async fn message_content_switched_off_blanks_live_dispatches_too() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+    let client = sim.client();
+    let (ch, member) = (g.general_channel_id, g.member_ids[0]);
+    client.post_message(ch, member, "while on").await.unwrap();
+    let seen = next_matching(&mut rx, |e| match e {
+        Event::MessageCreate(m) => Some(m.content.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(seen, "while on");
+    client
+        .set_privileged_intents(&sim::PrivilegedSwitches {
+            message_content: Some(false),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    client.post_message(ch, member, "while off").await.unwrap();
+    let seen = next_matching(&mut rx, |e| match e {
+        Event::MessageCreate(m) => Some(m.content.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(seen, "");
     sim.shutdown().await;
 }

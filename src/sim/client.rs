@@ -471,6 +471,72 @@ impl SimClient {
         Self::id_field(&v, "message_id")
     }
 
+    /// A person's message with more than text, `extra` in the control API's shape:
+    /// `{"content", "attachments", "reply_to", "sticker_items", "poll", "forward"}`.
+    pub async fn post_message_with(&self, channel: u64, user: u64, extra: Value) -> R<u64> {
+        let mut body = match extra {
+            Value::Object(_) => extra,
+            _ => json!({}),
+        };
+        body["user_id"] = json!(user.to_string());
+        let v = self
+            .post(&format!("/_sim/channels/{channel}/messages"), &body)
+            .await?;
+        Self::id_field(&v, "message_id")
+    }
+
+    /// A person replies to `to` (type 19 with `message_reference` and `referenced_message`).
+    pub async fn reply(&self, channel: u64, user: u64, to: u64, content: &str) -> R<u64> {
+        let extra = json!({"content": content, "reply_to": to.to_string()});
+        self.post_message_with(channel, user, extra).await
+    }
+
+    /// A person forwards `source` here (`message_reference.type` 1 with `message_snapshots`).
+    pub async fn forward(&self, channel: u64, user: u64, source: u64) -> R<u64> {
+        let extra = json!({"forward": source.to_string()});
+        self.post_message_with(channel, user, extra).await
+    }
+
+    /// The author edits their message; `edited_timestamp` is set.
+    pub async fn edit_message(
+        &self,
+        channel: u64,
+        message: u64,
+        user: u64,
+        content: &str,
+    ) -> R<()> {
+        let req = self
+            .http
+            .patch(format!(
+                "{}/_sim/channels/{channel}/messages/{message}",
+                self.base
+            ))
+            .json(&json!({"user_id": user.to_string(), "content": content}));
+        self.send(req).await?;
+        Ok(())
+    }
+
+    /// A person pins `message`; answers the id of the "pinned a message" system message (type 6).
+    pub async fn pin(&self, channel: u64, message: u64, user: u64) -> R<u64> {
+        let v = self
+            .post(
+                &format!("/_sim/channels/{channel}/pins/{message}"),
+                &json!({"user_id": user.to_string()}),
+            )
+            .await?;
+        Self::id_field(&v, "message_id")
+    }
+
+    /// Sets a user's avatar hash (`a_` prefix: animated), or clears it.
+    pub async fn set_avatar(&self, user: u64, avatar: Option<&str>) -> R<()> {
+        let req = self
+            .http
+            .patch(format!("{}/_sim/users/{user}", self.base))
+            .json(&json!({"avatar": avatar}));
+        self.send(req).await?;
+        Ok(())
+    }
+
     async fn list(&self, path: &str) -> R<Vec<Value>> {
         match self.get(path).await? {
             Value::Array(a) => Ok(a),

@@ -15,8 +15,8 @@ use serde_json::{Map, Value, json};
 use super::error::ApiError;
 use super::permissions::bits;
 use super::state::{
-    Attachment, Interaction, InteractionKind, InteractionState, Member, Role, World, id_of,
-    now_timestamp, num_of, parse_overwrite, remaining,
+    Attachment, Interaction, InteractionKind, InteractionState, Member, Reference, Role, World,
+    id_of, now_timestamp, num_of, parse_overwrite, remaining,
 };
 use super::{Faults, Shared, gateway, lock};
 
@@ -59,6 +59,9 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/_sim/channels/{c}/messages",
             post(post_message).get(get_messages),
         )
+        .route("/_sim/channels/{c}/messages/{m}", patch(patch_message))
+        .route("/_sim/channels/{c}/pins/{m}", post(post_pin))
+        .route("/_sim/users/{u}", patch(patch_user))
         .route("/_sim/channels/{c}/permissions/{u}", get(get_permissions))
         .route("/_sim/interactions", post(post_interaction))
         .route("/_sim/interactions/batch", post(post_interaction_batch))
@@ -345,12 +348,133 @@ async fn delete_channel(State(sh): State<Arc<Shared>>, Path(c): Path<String>) ->
     Ok(Json(v))
 }
 
+/// Files of a person's message: `[{"filename", "content"}]` (text) or `content_base64`.
+fn person_files(body: &Value) -> Vec<(String, Vec<u8>)> {
+    use base64::Engine;
+    let Some(list) = body.get("attachments").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .map(|a| {
+            let name = a
+                .get("filename")
+                .and_then(Value::as_str)
+                .unwrap_or("file.txt")
+                .to_string();
+            let data = match (a.get("content_base64"), a.get("content")) {
+                (Some(Value::String(b)), _) => base64::engine::general_purpose::STANDARD
+                    .decode(b)
+                    .unwrap_or_default(),
+                (_, Some(Value::String(t))) => t.clone().into_bytes(),
+                _ => Vec::new(),
+            };
+            (name, data)
+        })
+        .collect()
+}
+
+/// What a person's message may carry besides content and files: a reply, stickers, a poll, or a
+/// forward (which carries nothing else). Shapes are Discord's, as twilight-model 0.18 parses.
+fn person_extras(w: &World, msg: &mut super::state::Message, body: &Value) -> Result<(), ApiError> {
+    let known = |id: u64| {
+        w.messages
+            .get(&id)
+            .filter(|m| m.ephemeral_to.is_none())
+            .ok_or_else(ApiError::unknown_message)
+    };
+    if let Some(reply) = body.get("reply_to").and_then(id_of) {
+        let target = known(reply)?;
+        msg.kind = 19;
+        msg.reference = Some(Reference {
+            kind: 0,
+            message_id: reply,
+            channel_id: target.channel_id,
+            guild_id: target.guild_id,
+        });
+    }
+    if let Some(stickers) = body.get("sticker_items").and_then(Value::as_array) {
+        msg.sticker_items = stickers
+            .iter()
+            .map(|st| {
+                let id = st
+                    .get("id")
+                    .and_then(id_of)
+                    .ok_or_else(|| bad("sticker id"))?;
+                let name = st.get("name").and_then(Value::as_str).unwrap_or("sticker");
+                let format = st.get("format_type").and_then(Value::as_u64).unwrap_or(1);
+                Ok(json!({"id": id.to_string(), "name": name, "format_type": format}))
+            })
+            .collect::<Result<_, ApiError>>()?;
+    }
+    if let Some(poll) = body.get("poll") {
+        msg.poll = Some(poll_json(poll)?);
+    }
+    if let Some(source) = body.get("forward").and_then(id_of) {
+        let target = known(source)?;
+        msg.snapshots = vec![w.snapshot_json(target)];
+        msg.reference = Some(Reference {
+            kind: 1,
+            message_id: source,
+            channel_id: target.channel_id,
+            guild_id: target.guild_id,
+        });
+        msg.content.clear();
+    }
+    Ok(())
+}
+
+/// A poll as Discord answers it, from `{"question": "…", "answers": ["…"], "duration"?: hours,
+/// "allow_multiselect"?: bool}`; nobody has voted yet.
+fn poll_json(poll: &Value) -> Result<Value, ApiError> {
+    let question = poll
+        .get("question")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("poll.question: text"))?;
+    let answers: Vec<&str> = poll
+        .get("answers")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if answers.is_empty() || answers.len() > 10 {
+        return Err(bad("poll.answers: 1 to 10 texts"));
+    }
+    let hours = poll.get("duration").and_then(Value::as_u64).unwrap_or(24);
+    let expiry = super::state::timestamp_ms(
+        super::state::Snowflakes::now_ms() + super::state::DISCORD_EPOCH_MS + hours * 3_600_000,
+    );
+    Ok(json!({
+        "question": {"text": question},
+        "answers": answers.iter().enumerate().map(|(i, a)| json!({
+            "answer_id": i + 1, "poll_media": {"text": a}})).collect::<Vec<_>>(),
+        "expiry": expiry,
+        "allow_multiselect": poll.get("allow_multiselect").and_then(Value::as_bool).unwrap_or(false),
+        "layout_type": 1,
+        "results": {
+            "is_finalized": false,
+            "answer_counts": (1..=answers.len()).map(|i| json!({
+                "id": i, "count": 0, "me_voted": false})).collect::<Vec<_>>(),
+        },
+    }))
+}
+
+/// May `user` post in channel `c`? (With files, Attach Files too.)
+fn may_post(w: &World, c: u64, user: u64, files: bool) -> Result<(), ApiError> {
+    let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
+    let perms = w.permissions_in(ch, user);
+    if perms & bits::VIEW_CHANNEL == 0 {
+        return Err(ApiError::missing_access());
+    }
+    if perms & bits::SEND_MESSAGES == 0 || (files && perms & bits::ATTACH_FILES == 0) {
+        return Err(ApiError::missing_permissions());
+    }
+    Ok(())
+}
+
 async fn post_message(
     State(sh): State<Arc<Shared>>,
     Path(c): Path<String>,
     Json(body): Json<Value>,
 ) -> Answer {
-    use base64::Engine;
     let c = id_param(&c)?;
     let user = field_id(&body, "user_id")?;
     let content = body
@@ -358,46 +482,21 @@ async fn post_message(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let files: Vec<(String, Vec<u8>)> = body
-        .get("attachments")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .map(|a| {
-                    let name = a
-                        .get("filename")
-                        .and_then(Value::as_str)
-                        .unwrap_or("file.txt")
-                        .to_string();
-                    let data = match (a.get("content_base64"), a.get("content")) {
-                        (Some(Value::String(b)), _) => base64::engine::general_purpose::STANDARD
-                            .decode(b)
-                            .unwrap_or_default(),
-                        (_, Some(Value::String(t))) => t.clone().into_bytes(),
-                        _ => Vec::new(),
-                    };
-                    (name, data)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if content.is_empty() && files.is_empty() {
+    let files = person_files(&body);
+    let carries_more = ["sticker_items", "poll", "forward"]
+        .iter()
+        .any(|k| body.get(*k).is_some_and(|v| !v.is_null()));
+    if content.is_empty() && files.is_empty() && !carries_more {
         return Err(ApiError::empty_message());
     }
     if content.chars().count() > super::validate::CONTENT_MAX {
         return Err(bad("content over 2000 characters"));
     }
     let mut w = sh.world();
-    let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
-    let perms = w.permissions_in(ch, user);
-    if perms & bits::VIEW_CHANNEL == 0 {
-        return Err(ApiError::missing_access());
-    }
-    if perms & bits::SEND_MESSAGES == 0 || (!files.is_empty() && perms & bits::ATTACH_FILES == 0) {
-        return Err(ApiError::missing_permissions());
-    }
+    may_post(&w, c, user, !files.is_empty())?;
     let mut msg = w.blank_message(c, user);
     msg.content = content;
+    person_extras(&w, &mut msg, &body)?;
     let guild = msg.guild_id;
     msg.mentions = parse_user_mentions(&w, &msg.content);
     if let Some(g) = guild.and_then(|g| w.guilds.get(&g)) {
@@ -428,6 +527,91 @@ async fn post_message(
     let id = w.insert_message(msg);
     w.dispatch_message("MESSAGE_CREATE", id);
     Ok(Json(json!({"message_id": id.to_string()})))
+}
+
+/// The author edits their message's content; `edited_timestamp` is set.
+async fn patch_message(
+    State(sh): State<Arc<Shared>>,
+    Path((c, m)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let (c, m) = (id_param(&c)?, id_param(&m)?);
+    let user = field_id(&body, "user_id")?;
+    let content = body
+        .get("content")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("content: the new text"))?;
+    if content.chars().count() > super::validate::CONTENT_MAX {
+        return Err(bad("content over 2000 characters"));
+    }
+    let mut w = sh.world();
+    let mentions = parse_user_mentions(&w, content);
+    let msg = w
+        .messages
+        .get_mut(&m)
+        .filter(|msg| msg.channel_id == c && msg.ephemeral_to.is_none())
+        .ok_or_else(ApiError::unknown_message)?;
+    if msg.author_id != user {
+        return Err(ApiError::not_author());
+    }
+    msg.content = content.to_string();
+    msg.mentions = mentions;
+    msg.edited = Some(now_timestamp());
+    w.dispatch_message("MESSAGE_UPDATE", m);
+    Ok(Json(json!({"message_id": m.to_string()})))
+}
+
+/// A person pins a message: it gets `pinned: true` and the channel a "pinned a message" system
+/// message (type 6) by them, referencing it.
+async fn post_pin(
+    State(sh): State<Arc<Shared>>,
+    Path((c, m)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let (c, m) = (id_param(&c)?, id_param(&m)?);
+    let user = field_id(&body, "user_id")?;
+    let mut w = sh.world();
+    let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
+    if ch.guild_id.is_some() && w.permissions_in(ch, user) & bits::MANAGE_MESSAGES == 0 {
+        return Err(ApiError::missing_permissions());
+    }
+    let guild = ch.guild_id;
+    let target = w
+        .messages
+        .get_mut(&m)
+        .filter(|msg| msg.channel_id == c && msg.ephemeral_to.is_none())
+        .ok_or_else(ApiError::unknown_message)?;
+    target.pinned_at = Some(now_timestamp());
+    w.dispatch_message("MESSAGE_UPDATE", m);
+    let mut system = w.blank_message(c, user);
+    system.kind = 6;
+    system.reference = Some(Reference {
+        kind: 0,
+        message_id: m,
+        channel_id: c,
+        guild_id: guild,
+    });
+    let id = w.insert_message(system);
+    w.dispatch_message("MESSAGE_CREATE", id);
+    Ok(Json(json!({"message_id": id.to_string()})))
+}
+
+/// Sets a user's avatar hash (`a_…` for an animated one) or clears it with `null`.
+async fn patch_user(
+    State(sh): State<Arc<Shared>>,
+    Path(u): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let u = id_param(&u)?;
+    let avatar = match body.get("avatar") {
+        Some(Value::String(h)) if !h.is_empty() => Some(h.clone()),
+        Some(Value::Null) => None,
+        _ => return Err(bad("avatar: a hash or null")),
+    };
+    let mut w = sh.world();
+    let user = w.users.get_mut(&u).ok_or_else(ApiError::unknown_user)?;
+    user.avatar = avatar;
+    Ok(Json(w.user_json(u)))
 }
 
 fn parse_user_mentions(w: &World, content: &str) -> Vec<u64> {

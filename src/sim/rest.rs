@@ -20,8 +20,8 @@ use super::permissions::{self, Overwrite, bits};
 use super::ratelimit::{BucketInfo, RouteGroup, Verdict};
 use super::state::{
     Attachment, Channel, InteractionKind, InteractionState, MESSAGE_FLAG_EPHEMERAL,
-    MESSAGE_FLAG_LOADING, Message, World, id_of, interaction_id_from_token, now_timestamp, num_of,
-    parse_overwrite,
+    MESSAGE_FLAG_LOADING, Message, Reference, World, id_of, interaction_id_from_token,
+    now_timestamp, num_of, parse_overwrite,
 };
 use super::validate::{self, channel_display_name};
 use super::{RateLimitMode, Shared};
@@ -313,6 +313,25 @@ async fn read_body(req: Request) -> Result<(Value, Vec<FilePart>), ApiError> {
         .map_err(|_| ApiError::bad_json())
 }
 
+fn authorized(sh: &Shared, token: Option<&str>) -> bool {
+    match (token, &sh.config.token) {
+        (None, _) => false,
+        (Some(t), Some(pinned)) => t == pinned,
+        (Some(t), None) => !t.is_empty(),
+    }
+}
+
+/// The rate-limit group once the body is known: renaming a channel or changing its topic has a
+/// bucket of its own.
+fn body_group(group: RouteGroup, method: &Method, body: &Value) -> RouteGroup {
+    let renames = body.get("name").is_some() || body.get("topic").is_some();
+    if group == RouteGroup::ChannelModify && method == Method::PATCH && renames {
+        RouteGroup::ChannelRename
+    } else {
+        group
+    }
+}
+
 pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -345,23 +364,9 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         }
     };
 
-    if needs_auth {
-        let ok = match (token, &sh.config.token) {
-            (None, _) => false,
-            (Some(t), Some(pinned)) => t == pinned,
-            (Some(t), None) => !t.is_empty(),
-        };
-        if !ok {
-            return finish(
-                &sh,
-                &key,
-                &method,
-                &path,
-                &body,
-                None,
-                Err(ApiError::unauthorized()),
-            );
-        }
+    if needs_auth && !authorized(&sh, token) {
+        let e = ApiError::unauthorized();
+        return finish(&sh, &key, &method, &path, &body, None, Err(e));
     }
 
     let (roll_5xx, roll_429) = {
@@ -393,15 +398,7 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     if let Some(info) = sh.invalid_request_ban() {
         return limited(&sh, &key, &method, &path, &body, &info, LimitKind::Global);
     }
-    // Renaming a channel or changing its topic has a bucket of its own.
-    let group = if group == RouteGroup::ChannelModify
-        && method == Method::PATCH
-        && (body.get("name").is_some() || body.get("topic").is_some())
-    {
-        RouteGroup::ChannelRename
-    } else {
-        group
-    };
+    let group = body_group(group, &method, &body);
     let mut bucket = None;
     let exempt = matches!(segs.first().map(String::as_str), Some("interactions"));
     if sh.config.rate_limits == RateLimitMode::Discord && !exempt {
@@ -518,28 +515,7 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
         }
         ("POST", ["interactions", id, token, "callback"]) => callback(sh, w, r, sf(id)?, token),
         (_, ["webhooks", app, token, rest @ ..]) => webhook(w, r, sf(app)?, token, rest),
-        ("POST", ["users", "@me", "channels"]) => {
-            let user = r
-                .body
-                .get("recipient_id")
-                .and_then(id_of)
-                .ok_or_else(|| required("recipient_id"))?;
-            match w.users.get(&user) {
-                None => return Err(ApiError::unknown_user()),
-                // Discord opens no DM channel with a bot (nor with itself).
-                Some(u) if u.bot => {
-                    return Err(ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        50007,
-                        "Cannot send messages to this user",
-                    ));
-                }
-                Some(_) => {}
-            }
-            let c = w.dm_channel(user);
-            let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
-            Ok(Reply::ok(w.channel_json(ch)))
-        }
+        ("POST", ["users", "@me", "channels"]) => open_dm(w, r),
         ("GET", ["guilds", g]) => {
             let g = bot_guild(w, sf(g)?)?;
             let mut v = w.guild_json(g);
@@ -586,6 +562,24 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             Ok(Reply::ok(json!(list)))
         }
         ("POST", ["guilds", g, "channels"]) => create_channel(w, &r.body, sf(g)?),
+        (_, ["channels", ..]) => channel_route(w, r, &s),
+        _ => {
+            let known = matches!(
+                s.as_slice(),
+                ["channels", ..] | ["guilds", ..] | ["users", ..] | ["gateway", ..]
+            );
+            Err(if known {
+                ApiError::method_not_allowed()
+            } else {
+                ApiError::not_found()
+            })
+        }
+    }
+}
+
+/// `/channels/...`: channels, their overwrites and their messages.
+fn channel_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
+    match (r.method.as_str(), s) {
         ("GET", ["channels", c]) => {
             let (ch, _) = bot_channel(w, sf(c)?)?;
             Ok(Reply::ok(w.channel_json(ch)))
@@ -616,6 +610,7 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             Ok(Reply::no_content())
         }
         ("GET", ["channels", c, "messages"]) => list_messages(w, r, sf(c)?),
+        ("GET", ["channels", c, "messages", "pins"]) => list_pins(w, r, sf(c)?),
         ("POST", ["channels", c, "messages"]) => create_message(w, r, sf(c)?),
         ("GET", ["channels", c, "messages", m]) => {
             let (c, m) = (sf(c)?, sf(m)?);
@@ -647,18 +642,31 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             delete_message(w, m);
             Ok(Reply::no_content())
         }
-        _ => {
-            let known = matches!(
-                s.as_slice(),
-                ["channels", ..] | ["guilds", ..] | ["users", ..] | ["gateway", ..]
-            );
-            Err(if known {
-                ApiError::method_not_allowed()
-            } else {
-                ApiError::not_found()
-            })
-        }
+        _ => Err(ApiError::method_not_allowed()),
     }
+}
+
+fn open_dm(w: &mut World, r: &Req) -> R<Reply> {
+    let user = r
+        .body
+        .get("recipient_id")
+        .and_then(id_of)
+        .ok_or_else(|| required("recipient_id"))?;
+    match w.users.get(&user) {
+        None => return Err(ApiError::unknown_user()),
+        // Discord opens no DM channel with a bot (nor with itself).
+        Some(u) if u.bot => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                50007,
+                "Cannot send messages to this user",
+            ));
+        }
+        Some(_) => {}
+    }
+    let c = w.dm_channel(user);
+    let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
+    Ok(Reply::ok(w.channel_json(ch)))
 }
 
 fn required(field: &str) -> ApiError {
@@ -1102,6 +1110,40 @@ fn list_messages(w: &World, r: &Req, c: u64) -> R<Reply> {
     Ok(Reply::ok(json!(list)))
 }
 
+/// `GET /channels/{id}/messages/pins`: newest pin first, `before` a pin timestamp, 1–50 a page.
+fn list_pins(w: &World, r: &Req, c: u64) -> R<Reply> {
+    let (ch, perms) = bot_channel(w, c)?;
+    let limit: usize = match r.q("limit").map(str::parse) {
+        None => 50,
+        Some(Ok(n)) if (1..=50).contains(&n) => n,
+        Some(_) => {
+            return Err(ApiError::form(
+                &["limit".into()],
+                "NUMBER_TYPE_MAX",
+                "int value should be less than or equal to 50.",
+            ));
+        }
+    };
+    if perms & bits::READ_MESSAGE_HISTORY == 0 {
+        return Ok(Reply::ok(json!({"items": [], "has_more": false})));
+    }
+    let mut pins: Vec<(&str, &Message)> = ch
+        .messages
+        .iter()
+        .filter_map(|id| w.messages.get(id))
+        .filter_map(|m| m.pinned_at.as_deref().map(|at| (at, m)))
+        .filter(|(at, _)| r.q("before").is_none_or(|b| *at < b))
+        .collect();
+    pins.sort_by(|a, b| b.0.cmp(a.0));
+    let has_more = pins.len() > limit;
+    let items: Vec<Value> = pins
+        .iter()
+        .take(limit)
+        .map(|(at, m)| json!({"pinned_at": at, "message": w.rest_message_json(m)}))
+        .collect();
+    Ok(Reply::ok(json!({"items": items, "has_more": has_more})))
+}
+
 fn message_reply(w: &World, m: u64) -> R<Reply> {
     let msg = w.messages.get(&m).ok_or_else(ApiError::unknown_message)?;
     Ok(Reply::ok(w.rest_message_json(msg)))
@@ -1145,9 +1187,15 @@ fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
     let mut msg = w.blank_message(c, w.app_id);
     fill_message(w, &mut msg, &body, &r.files, true)?;
     if let Some(reference) = r.body.get("message_reference")
-        && reference.get("message_id").and_then(id_of).is_some()
+        && let Some(replied) = reference.get("message_id").and_then(id_of)
     {
         msg.kind = 19;
+        msg.reference = Some(Reference {
+            kind: 0,
+            message_id: replied,
+            channel_id: reference.get("channel_id").and_then(id_of).unwrap_or(c),
+            guild_id: msg.guild_id,
+        });
     }
     let id = w.insert_message(msg);
     if let Some(key) = nonce_key {

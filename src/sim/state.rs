@@ -42,7 +42,8 @@ pub struct Snowflakes {
 }
 
 impl Snowflakes {
-    fn now_ms() -> u64 {
+    /// Milliseconds since Discord's epoch.
+    pub fn now_ms() -> u64 {
         let unix = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
@@ -91,6 +92,8 @@ pub struct User {
     pub username: String,
     pub bot: bool,
     pub dms_open: bool,
+    /// An avatar hash; `a_` in front marks an animated one, as on Discord.
+    pub avatar: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -193,6 +196,26 @@ pub struct Message {
     pub mentions: Vec<u64>,
     pub mention_roles: Vec<u64>,
     pub mention_everyone: bool,
+    /// A reply (kind 0), a forward (1) or what a system message is about (a pin's message).
+    pub reference: Option<Reference>,
+    /// When it was pinned (Discord's timestamp format, so later sorts after earlier).
+    pub pinned_at: Option<String>,
+    /// `sticker_items` as Discord renders them (`id`, `name`, `format_type`).
+    pub sticker_items: Vec<Value>,
+    /// The poll as Discord renders it, results included.
+    pub poll: Option<Value>,
+    /// A forward's copies of the forwarded message (`message_snapshots`).
+    pub snapshots: Vec<Value>,
+}
+
+/// A message's `message_reference`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference {
+    /// 0 default (reply, pin), 1 forward.
+    pub kind: u8,
+    pub message_id: u64,
+    pub channel_id: u64,
+    pub guild_id: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,6 +391,7 @@ impl World {
                 username: "Ticketeer".into(),
                 bot: true,
                 dms_open: false,
+                avatar: None,
             },
         );
         Self {
@@ -510,7 +534,7 @@ impl World {
                 "username": u.username,
                 "discriminator": "0",
                 "global_name": if u.bot { Value::Null } else { json!(u.username) },
-                "avatar": null,
+                "avatar": u.avatar,
                 "bot": u.bot,
                 "system": false,
                 "public_flags": 0,
@@ -626,6 +650,20 @@ impl World {
     }
 
     pub fn message_json(&self, m: &Message) -> Value {
+        let mut v = self.message_json_shallow(m);
+        // Discord resolves a reply's message one level deep (null once it is deleted).
+        if m.kind == 19
+            && let Some(r) = m.reference
+        {
+            v["referenced_message"] = self
+                .messages
+                .get(&r.message_id)
+                .map_or(Value::Null, |rm| self.message_json_shallow(rm));
+        }
+        v
+    }
+
+    fn message_json_shallow(&self, m: &Message) -> Value {
         let mut v = json!({
             "id": m.id.to_string(),
             "channel_id": m.channel_id.to_string(),
@@ -641,7 +679,7 @@ impl World {
                 .map(|a| self.attachment_json(a)).collect::<Vec<_>>(),
             "embeds": m.embeds,
             "components": m.components,
-            "pinned": false,
+            "pinned": m.pinned_at.is_some(),
             "type": m.kind,
             "flags": m.flags,
         });
@@ -654,7 +692,55 @@ impl World {
         {
             v["guild_id"] = json!(g.to_string());
         }
+        if let Some(r) = m.reference {
+            let mut reference = json!({
+                "type": r.kind,
+                "message_id": r.message_id.to_string(),
+                "channel_id": r.channel_id.to_string(),
+            });
+            if let Some(g) = r.guild_id {
+                reference["guild_id"] = json!(g.to_string());
+            }
+            v["message_reference"] = reference;
+        }
+        if !m.sticker_items.is_empty() {
+            v["sticker_items"] = json!(m.sticker_items);
+        }
+        if let Some(p) = &m.poll {
+            v["poll"] = p.clone();
+        }
+        if !m.snapshots.is_empty() {
+            v["message_snapshots"] = json!(m.snapshots);
+        }
         v
+    }
+
+    /// What a forward carries of `m`: its content, not its identity.
+    pub fn snapshot_json(&self, m: &Message) -> Value {
+        let full = self.message_json_shallow(m);
+        let mut fields = json!({});
+        for key in [
+            "type",
+            "content",
+            "mentions",
+            "mention_roles",
+            "attachments",
+            "embeds",
+            "timestamp",
+            "edited_timestamp",
+            "flags",
+            "components",
+            "sticker_items",
+        ] {
+            if let Some(x) = full.get(key) {
+                fields[key] = x.clone();
+            }
+        }
+        let mut snap = json!({"message": fields});
+        if let Some(g) = m.guild_id {
+            snap["guild_id"] = json!(g.to_string());
+        }
+        snap
     }
 
     /// A message as the bot sees it over REST: without the Message Content setting, what others
@@ -756,6 +842,7 @@ impl World {
                 username: username.to_string(),
                 bot,
                 dms_open,
+                avatar: None,
             },
         );
         id
@@ -972,6 +1059,11 @@ impl World {
             mentions: Vec::new(),
             mention_roles: Vec::new(),
             mention_everyone: false,
+            reference: None,
+            pinned_at: None,
+            sticker_items: Vec::new(),
+            poll: None,
+            snapshots: Vec::new(),
         }
     }
 
