@@ -2578,3 +2578,76 @@ async fn a_transcript_over_the_upload_limit_is_cut_and_says_so() {
     assert!(text.contains("LINE-39"));
     env.stop().await;
 }
+
+/// Every kind of message a person makes in a ticket reads meaningfully in its transcript:
+/// replies, pins, stickers, polls, forwards, edits and animated avatars.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn transcripts_render_every_kind_of_message() {
+    let env = Env::start("variety", 2).await;
+    env.set_staff().await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let (member, staff) = (env.g.member_ids[0], env.g.staff_id);
+    let channel = env.open_ticket(panel, member).await;
+    let c = &env.client;
+    c.set_avatar(member, Some("a_0123456789abcdef0123456789abcdef"))
+        .await
+        .unwrap();
+    let question = c
+        .post_message(channel, member, "QUESTION my printer is on fire")
+        .await
+        .unwrap();
+    c.reply(channel, staff, question, "ANSWER unplug it")
+        .await
+        .unwrap();
+    c.pin(channel, question, staff).await.unwrap();
+    c.post_message_with(
+        channel,
+        member,
+        json!({"sticker_items": [{"id": "749054660769218631", "name": "WAVE-STICKER", "format_type": 1}]}),
+    )
+    .await
+    .unwrap();
+    c.post_message_with(
+        channel,
+        member,
+        json!({"poll": {"question": "FIXED-POLL?", "answers": ["YES-ANSWER", "NO-ANSWER"]}}),
+    )
+    .await
+    .unwrap();
+    let elsewhere = c
+        .post_message(env.general(), member, "FORWARDED-TEXT from general")
+        .await
+        .unwrap();
+    c.forward(channel, member, elsewhere).await.unwrap();
+    let typo = c.post_message(channel, member, "TYPO").await.unwrap();
+    c.edit_message(channel, typo, member, "EDITED-TEXT")
+        .await
+        .unwrap();
+    let id = env
+        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
+        .await;
+    env.answer_containing(id, "closed").await;
+    let (html, text) = env
+        .bot
+        .store()
+        .transcript(env.g.guild_id, 1)
+        .await
+        .unwrap()
+        .expect("a transcript");
+    for needle in [
+        "↪ reply to member0: QUESTION my printer is on fire",
+        "[pinned a message to this channel]",
+        "[pinned]",
+        "[sticker] WAVE-STICKER",
+        "[poll] FIXED-POLL?\n      - YES-ANSWER\n      - NO-ANSWER",
+        "[forwarded]\n      FORWARDED-TEXT from general",
+        "(edited): EDITED-TEXT",
+    ] {
+        assert!(text.contains(needle), "{needle:?} in {text}");
+    }
+    assert!(
+        html.contains("/a_0123456789abcdef0123456789abcdef.gif"),
+        "animated avatar"
+    );
+    env.stop().await;
+}
