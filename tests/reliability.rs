@@ -2301,3 +2301,63 @@ async fn an_unavailable_guild_is_not_taken_for_a_removal() {
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn after_4007_and_4009_the_bot_identifies_again_and_answers_clicks() {
+    let window = Duration::from_millis(200);
+    let sim = strict_gateway_sim(window).await;
+    let client = sim.client();
+    let w = seed_world(&client, 2).await;
+    let dir = data_dir("close-codes");
+    let bot = start_sharded_bot(&sim, &dir, 1, window).await;
+    assert!(bot.wait_ready(1, Duration::from_secs(10)).await);
+    let panel = configure(&client, &w).await;
+    for (i, code) in [4007u16, 4009].into_iter().enumerate() {
+        let before = client.stats().await.expect("stats");
+        // Both end the session: twilight's resume is refused (op 9) and it identifies.
+        client.gateway_close(code).await.expect("closed");
+        let identified = poll_until(Duration::from_secs(10), || async {
+            let s = client.stats().await.ok()?;
+            (s.gateway_sessions > before.gateway_sessions).then_some(())
+        })
+        .await;
+        assert!(identified.is_some(), "no new session after {code}");
+        let ticket = open_one(&client, &w, panel, w.members[i]).await;
+        assert!(ticket > 0, "a click after {code}");
+    }
+    let stats = client.stats().await.expect("stats");
+    assert_eq!(stats.identifies_refused, 0, "{stats:?}");
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sharding_required_stops_the_bot_with_a_clear_message() {
+    // A shard may hold no guild at all here: the bot's one shard must be closed with 4011.
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        max_guilds_per_shard: 0,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let client = sim.client();
+    seed_world(&client, 1).await;
+    let dir = data_dir("sharding-required");
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.ratelimiter = false;
+    let bot = Bot::start(config).await.expect("bot starts");
+    let fatal = tokio::time::timeout(Duration::from_secs(10), bot.gateway_fatal())
+        .await
+        .expect("the bot saw a fatal close");
+    eprintln!("{fatal}");
+    assert_eq!(fatal.code, 4011);
+    assert!(fatal.to_string().contains("--shard-total"), "{fatal}");
+    // Fatal means no retry loop: the one identify is all the day's budget pays for.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(client.identifies().await.expect("identifies").len(), 1);
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -259,7 +259,6 @@ fn identify(
         format!("{:032x}", rand::rng().random::<u128>())
     };
     let mut world = sh.world();
-    world.gateway_sessions += 1;
     let mut session = Session {
         shard,
         intents,
@@ -308,6 +307,7 @@ fn identify(
             session.push("GUILD_CREATE", &payload);
         }
     }
+    world.gateway_sessions += 1;
     world.sessions.insert(session_id.clone(), session);
     Ok(Some(session_id))
 }
