@@ -576,7 +576,7 @@ Vec::new(),
             }
             Event::GuildDelete(deleted) => self.bot_removed(deleted.id.get()),
             Event::GatewayClose(frame) => {
-                info!(?frame, "gateway closed; twilight reconnects");
+                info!(?frame, "gateway closed");
             }
             _ => {}
         }
