@@ -1889,6 +1889,11 @@ async fn gateway_bot_counts_identifies_and_the_daily_limit_resets_the_token() {
     let stats = client.stats().await.expect("stats");
     assert!(stats.token_reset);
     assert_eq!(stats.identifies_today, 2);
+    let refused = http
+        .current_user()
+        .await
+        .expect_err("the old token is dead");
+    assert!(refused.to_string().contains("401"), "{refused}");
     sim.shutdown().await;
 }
 

@@ -600,6 +600,11 @@ pub(crate) fn stats(sh: &Shared) -> Value {
     })
 }
 
+/// Whether the daily identify limit was passed, which reset the bot's token (REST answers 401).
+pub(crate) fn token_reset(sh: &Shared) -> bool {
+    lock(&sh.gateway).token_reset
+}
+
 /// Every identify so far, for tests that check their spacing.
 pub(crate) fn identifies(sh: &Shared) -> Vec<IdentifyRecord> {
     lock(&sh.gateway).identifies.clone()

@@ -312,11 +312,12 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     };
 
     if needs_auth {
-        let ok = match (token, &sh.config.token) {
-            (None, _) => false,
-            (Some(t), Some(pinned)) => t == pinned,
-            (Some(t), None) => !t.is_empty(),
-        };
+        let ok = !super::gateway::token_reset(&sh)
+            && match (token, &sh.config.token) {
+                (None, _) => false,
+                (Some(t), Some(pinned)) => t == pinned,
+                (Some(t), None) => !t.is_empty(),
+            };
         if !ok {
             return finish(
                 &sh,
