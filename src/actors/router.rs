@@ -474,6 +474,31 @@ impl RouterState {
         true
     }
 
+    /// A guild's interaction to its actor, unless the bot is shutting down.
+    async fn route(&mut self, myself: &ActorRef<RouterMsg>, incoming: Incoming) {
+        if self.draining {
+            reply_now(
+                &self.ctx.discord,
+                &incoming,
+                "Ticketeer is restarting; please try again in a few seconds.".into(),
+                Vec::new(),
+            );
+            return;
+        }
+        let guild = incoming.guild;
+        self.status.interactions_routed += 1;
+        // Discord delivers a guild's interactions only while the bot is in it.
+        self.heard_from(guild);
+        if let Some(held) = self.stranded.get_mut(&guild) {
+            // The guild's actor waits out its restart backoff: keep the order.
+            held.push(incoming);
+            return;
+        }
+        if let Some(actor) = self.guild_actor(myself, guild).await {
+            self.forward(guild, &actor, incoming);
+        }
+    }
+
     async fn gateway(&mut self, myself: &ActorRef<RouterMsg>, event: Event) {
         match event {
             Event::Ready(ready) => {
@@ -492,30 +517,7 @@ impl RouterState {
                     return;
                 }
                 match incoming::parse(&interaction) {
-                    Ok(incoming) => {
-                        if self.draining {
-                            reply_now(
-                                &self.ctx.discord,
-                                &incoming,
-                                "Ticketeer is restarting; please try again in a few seconds."
-                                    .into(),
-                                Vec::new(),
-                            );
-                            return;
-                        }
-                        let guild = incoming.guild;
-                        self.status.interactions_routed += 1;
-                        // Discord delivers a guild's interactions only while the bot is in it.
-                        self.heard_from(guild);
-                        if let Some(held) = self.stranded.get_mut(&guild) {
-                            // The guild's actor waits out its restart backoff: keep the order.
-                            held.push(incoming);
-                            return;
-                        }
-                        if let Some(actor) = self.guild_actor(myself, guild).await {
-                            self.forward(guild, &actor, incoming);
-                        }
-                    }
+                    Ok(incoming) => self.route(myself, incoming).await,
                     Err(IncomingError::NotInGuild) => {
                         answer_now(
 &self.ctx.discord,
