@@ -138,6 +138,7 @@ pub async fn sim(args: SimArgs) -> Result<(), AppError> {
         rate_limits: args.rate_limits,
         record: args.record,
         token: args.token,
+        identify_window: Duration::from_millis(args.identify_window_ms),
         ..sim::SimConfig::default()
     };
     sim::run_standalone(config, args.seed_guild).await?;
