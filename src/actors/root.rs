@@ -198,7 +198,8 @@ impl Actor for RootActor {
                 myself.stop(Some("shutdown".into()));
             }
             RootMsg::RespawnShard { shard } => {
-                if !state.stopping {
+                // A router restart meanwhile may have started it already: one connection each.
+                if !state.stopping && !state.shards.contains_key(&shard) {
                     state.spawn_shard(&myself, shard).await?;
                 }
             }

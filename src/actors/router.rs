@@ -441,6 +441,8 @@ impl RouterState {
         self.ledgers.remove(&guild);
         self.stranded.remove(&guild);
         self.failures.remove(&guild);
+        // Read again from the store if the bot is added back.
+        self.preloaded.remove(&guild);
         if let Some(actor) = self.guilds.remove(&guild) {
             // Unmapped first, so its end is not taken for a failure to restart.
             self.actor_guilds.remove(&actor.get_id());
