@@ -2282,9 +2282,30 @@ async fn a_guild_that_removed_the_bot_gets_no_more_requests_and_keeps_its_data()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_unavailable_guild_is_not_taken_for_a_removal() {
-    let (sim, client, w, bot, panel, dir) = in_process("unavailable", 2).await;
+async fn an_unavailable_guild_holds_its_line_until_it_is_back() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let w = seed_world(&client, 10).await;
+    let dir = data_dir("unavailable");
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.ratelimiter = false;
+    config.provision_window = 1;
+    let bot = Bot::start(config).await.expect("bot starts");
+    assert!(bot.wait_ready(1, Duration::from_secs(20)).await);
+    let panel = configure(&client, &w).await;
     open_one(&client, &w, panel, w.members[0]).await;
+    // Each call 150 ms: the line of 8 takes over a second, so the outage lands in it.
+    set_latency(&client, 150).await;
+    let mut clicks = Vec::new();
+    for &m in &w.members[1..9] {
+        let open = custom_id::encode(&Action::OpenTicket);
+        clicks.push(
+            client
+                .click(w.guild, w.general, m, panel, &open)
+                .await
+                .expect("click"),
+        );
+    }
     client
         .set_guild_unavailable(w.guild, true)
         .await
@@ -2296,14 +2317,34 @@ async fn an_unavailable_guild_is_not_taken_for_a_removal() {
     .await
     .expect("the bot saw the outage");
     assert!(!marked.departed.contains(&w.guild), "taken for a removal");
-    assert!(marked.guilds.contains(&w.guild));
     assert_eq!(marked.guild_actors, 1, "the guild actor was stopped");
+    // The ticket being provisioned finishes; none in line starts while the guild is away.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let held = channel_creates(&client.stats().await.expect("stats"));
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let still = channel_creates(&client.stats().await.expect("stats"));
+    eprintln!(
+        "outage: {held} channel creates when held, {} during",
+        still - held
+    );
+    assert_eq!(
+        still, held,
+        "tickets provisioned while the guild was unavailable"
+    );
+
+    // GUILD_CREATE ends the outage: the line goes on with no click needed.
     client
         .set_guild_unavailable(w.guild, false)
         .await
         .expect("outage over");
-    let again = open_one(&client, &w, panel, w.members[1]).await;
-    assert!(again > 0);
+    let never = AtomicBool::new(false);
+    for id in clicks {
+        let text = final_text(&client, id, &never).await;
+        assert!(
+            text.as_deref().and_then(channel_from_link).is_some(),
+            "a click in line was not provisioned after the outage: {text:?}"
+        );
+    }
     assert!(bot.status().await.expect("status").unavailable.is_empty());
     bot.shutdown().await;
     sim.shutdown().await;

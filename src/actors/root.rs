@@ -121,6 +121,8 @@ struct GatewayShared {
     queue: IdentifyQueue,
     sessions: SessionKeeper,
     fatal: watch::Sender<Option<GatewayFatal>>,
+    /// Guilds waiting for a GUILD_CREATE, counted by the router, read by the shards.
+    awaited: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 pub struct RootState {
@@ -152,6 +154,7 @@ impl Actor for RootActor {
             RouterArgs {
                 ctx: args.ctx.clone(),
                 preloaded: args.preloaded,
+                awaited: args.gateway.awaited.clone(),
             },
             myself.get_cell(),
         )
@@ -269,6 +272,7 @@ impl Actor for RootActor {
                         RouterArgs {
                             ctx: state.ctx.clone(),
                             preloaded,
+                            awaited: state.gateway.awaited.clone(),
                         },
                         myself.get_cell(),
                     )
@@ -313,6 +317,7 @@ impl RootState {
             queue: self.gateway.queue.clone(),
             sessions: self.gateway.sessions.clone(),
             fatal: self.gateway.fatal.clone(),
+            awaited: self.gateway.awaited.clone(),
         };
         let (actor, _) = Actor::spawn_linked(None, ShardActor, args, myself.get_cell()).await?;
         self.shard_cells.insert(actor.get_id(), shard);
@@ -571,5 +576,6 @@ async fn gateway_shared(discord: &Discord, config: &BotConfig) -> GatewayShared 
         queue: IdentifyQueue::new(schedule),
         sessions: SessionKeeper::default(),
         fatal: watch::channel(None).0,
+        awaited: Arc::default(),
     }
 }
