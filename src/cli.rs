@@ -105,6 +105,10 @@ pub struct SimArgs {
     /// Accept only this bot token (any token otherwise).
     #[arg(long)]
     pub token: Option<String>,
+    /// One identify per this many milliseconds (Discord: 5,000); tests that restart the bot
+    /// many times a minute shorten it.
+    #[arg(long, default_value_t = 5_000)]
+    pub identify_window_ms: u64,
     /// The application's Message Content switch: off blanks others' guild messages over REST
     /// and refuses identifies asking for MESSAGE_CONTENT (4014), as on Discord.
     #[arg(long, value_enum, default_value_t = Switch::Off)]

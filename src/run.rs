@@ -106,12 +106,15 @@ pub async fn run(args: RunArgs) -> Result<(), AppError> {
     let config = bot_config(&args)?;
     let bot = Bot::start(config).await?;
     info!("ticketeer is running; ctrl-c or SIGTERM stops it gracefully");
-    if !bot.wait_ready(0, Duration::from_secs(60)).await {
-        tracing::warn!("no READY from the gateway within 60 s; still trying");
-    }
     let fatal = tokio::select! {
         _ = shutdown_signal() => None,
         fatal = bot.gateway_fatal() => Some(fatal),
+        () = async {
+            if !bot.wait_ready(0, Duration::from_secs(60)).await {
+                tracing::warn!("no READY from the gateway within 60 s; still trying");
+            }
+            std::future::pending().await
+        } => None,
     };
     info!("stopping");
     let store = bot.store().clone();
@@ -139,6 +142,7 @@ pub async fn sim(args: SimArgs) -> Result<(), AppError> {
         message_content: args.message_content.on(),
         server_members: args.server_members.on(),
         presence: args.presence.on(),
+        identify_window: Duration::from_millis(args.identify_window_ms),
         ..sim::SimConfig::default()
     };
     sim::run_standalone(config, args.seed_guild).await?;

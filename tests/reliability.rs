@@ -120,6 +120,11 @@ async fn spawn_sim(log: &Path) -> (Proc, String) {
             &format!("127.0.0.1:{port}"),
             "--rate-limits",
             "off",
+            // The bot is restarted many times a minute here; a fresh process identifies at
+            // once, which Discord's 5 s window would answer with op 9 and a 5 s wait each time
+            // (the identify limits have tests of their own).
+            "--identify-window-ms",
+            "100",
         ])
         .stdout(Stdio::null())
         .stderr(
@@ -2103,9 +2108,12 @@ async fn strict_gateway_sim(window: Duration) -> SimHandle {
     .expect("simulator starts")
 }
 
-/// A bot running `shards` of `total` in one process, spacing identifies by `interval`, waited
-/// for until every shard has had READY.
-async fn start_sharded_bot(sim: &SimHandle, dir: &Path, shards: u32, interval: Duration) -> Bot {
+/// A bot running `shards` of `total` in one process, against a simulator whose identify
+/// window is `window`, waited for until every shard has had READY. Its interval is a little
+/// longer than the window, as Discord's 5 s is for the bot: the simulator times identifies as
+/// they arrive, after delivery jitter, and a loaded test machine has plenty.
+async fn start_sharded_bot(sim: &SimHandle, dir: &Path, shards: u32, window: Duration) -> Bot {
+    let interval = window + Duration::from_millis(60);
     let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.to_owned());
     config.ratelimiter = false;
     config.shards = (0..shards).collect();
@@ -2160,8 +2168,8 @@ async fn a_shard_whose_sessions_keep_ending_backs_off_its_identifies() {
     seed_world(&client, 1).await;
     let dir = data_dir("identify-backoff");
     let bot = start_sharded_bot(&sim, &dir, 1, window).await;
-    // Every session ends at once (4009: not resumable) for 3 s. Spaced by the window alone
-    // that would be some 28 identifies; doubling from the window, 5 or 6.
+    // Every session ends at once (4009: not resumable) for 3 s. Spaced by the interval alone
+    // that would be some 18 identifies; doubling from the interval, 4 or 5.
     let before = client.stats().await.expect("stats").identifies;
     let until = Instant::now() + Duration::from_secs(3);
     while Instant::now() < until {
@@ -2279,9 +2287,30 @@ async fn a_guild_that_removed_the_bot_gets_no_more_requests_and_keeps_its_data()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_unavailable_guild_is_not_taken_for_a_removal() {
-    let (sim, client, w, bot, panel, dir) = in_process("unavailable", 2).await;
+async fn an_unavailable_guild_holds_its_line_until_it_is_back() {
+    let sim = start_sim().await;
+    let client = sim.client();
+    let w = seed_world(&client, 10).await;
+    let dir = data_dir("unavailable");
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.ratelimiter = false;
+    config.provision_window = 1;
+    let bot = Bot::start(config).await.expect("bot starts");
+    assert!(bot.wait_ready(1, Duration::from_secs(20)).await);
+    let panel = configure(&client, &w).await;
     open_one(&client, &w, panel, w.members[0]).await;
+    // Each call 150 ms: the line of 8 takes over a second, so the outage lands in it.
+    set_latency(&client, 150).await;
+    let mut clicks = Vec::new();
+    for &m in &w.members[1..9] {
+        let open = custom_id::encode(&Action::OpenTicket);
+        clicks.push(
+            client
+                .click(w.guild, w.general, m, panel, &open)
+                .await
+                .expect("click"),
+        );
+    }
     client
         .set_guild_unavailable(w.guild, true)
         .await
@@ -2293,15 +2322,95 @@ async fn an_unavailable_guild_is_not_taken_for_a_removal() {
     .await
     .expect("the bot saw the outage");
     assert!(!marked.departed.contains(&w.guild), "taken for a removal");
-    assert!(marked.guilds.contains(&w.guild));
     assert_eq!(marked.guild_actors, 1, "the guild actor was stopped");
+    // The ticket being provisioned finishes; none in line starts while the guild is away.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let held = channel_creates(&client.stats().await.expect("stats"));
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let still = channel_creates(&client.stats().await.expect("stats"));
+    eprintln!(
+        "outage: {held} channel creates when held, {} during",
+        still - held
+    );
+    assert_eq!(
+        still, held,
+        "tickets provisioned while the guild was unavailable"
+    );
+
+    // GUILD_CREATE ends the outage: the line goes on with no click needed.
     client
         .set_guild_unavailable(w.guild, false)
         .await
         .expect("outage over");
-    let again = open_one(&client, &w, panel, w.members[1]).await;
-    assert!(again > 0);
+    let never = AtomicBool::new(false);
+    for id in clicks {
+        let text = final_text(&client, id, &never).await;
+        assert!(
+            text.as_deref().and_then(channel_from_link).is_some(),
+            "a click in line was not provisioned after the outage: {text:?}"
+        );
+    }
     assert!(bot.status().await.expect("status").unavailable.is_empty());
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn after_4007_and_4009_the_bot_identifies_again_and_answers_clicks() {
+    let window = Duration::from_millis(200);
+    let sim = strict_gateway_sim(window).await;
+    let client = sim.client();
+    let w = seed_world(&client, 2).await;
+    let dir = data_dir("close-codes");
+    let bot = start_sharded_bot(&sim, &dir, 1, window).await;
+    assert!(bot.wait_ready(1, Duration::from_secs(10)).await);
+    let panel = configure(&client, &w).await;
+    for (i, code) in [4007u16, 4009].into_iter().enumerate() {
+        let before = client.stats().await.expect("stats");
+        // Both end the session: twilight's resume is refused (op 9) and it identifies.
+        client.gateway_close(code).await.expect("closed");
+        let identified = poll_until(Duration::from_secs(10), || async {
+            let s = client.stats().await.ok()?;
+            (s.gateway_sessions > before.gateway_sessions).then_some(())
+        })
+        .await;
+        assert!(identified.is_some(), "no new session after {code}");
+        let ticket = open_one(&client, &w, panel, w.members[i]).await;
+        assert!(ticket > 0, "a click after {code}");
+    }
+    let stats = client.stats().await.expect("stats");
+    assert_eq!(stats.identifies_refused, 0, "{stats:?}");
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sharding_required_stops_the_bot_with_a_clear_message() {
+    // A shard may hold no guild at all here: the bot's one shard must be closed with 4011.
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        max_guilds_per_shard: 0,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let client = sim.client();
+    seed_world(&client, 1).await;
+    let dir = data_dir("sharding-required");
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.ratelimiter = false;
+    let bot = Bot::start(config).await.expect("bot starts");
+    let fatal = tokio::time::timeout(Duration::from_secs(10), bot.gateway_fatal())
+        .await
+        .expect("the bot saw a fatal close");
+    eprintln!("{fatal}");
+    assert_eq!(fatal.code, 4011);
+    assert!(fatal.to_string().contains("--shard-total"), "{fatal}");
+    // Fatal means no retry loop: the one identify is all the day's budget pays for.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(client.identifies().await.expect("identifies").len(), 1);
     bot.shutdown().await;
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);

@@ -2610,3 +2610,319 @@ async fn message_content_switched_off_blanks_live_dispatches_too() {
     assert_eq!(seen, "");
     sim.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Gateway strictness (issue 24): identify limits, close codes 4007/4009/4011, op 1 from the
+// server, the bot removed from a guild or a guild unavailable.
+// ---------------------------------------------------------------------------------------------
+
+/// A shard with an instant identify queue (so the simulator's limits are what is tested),
+/// polled by its own task; `config` may carry a session to resume.
+fn spawn_shard_with(
+    sim: &SimHandle,
+    id: u32,
+    count: u32,
+    edit: impl FnOnce(ConfigBuilder<InMemoryQueue>) -> ConfigBuilder<InMemoryQueue>,
+) -> mpsc::UnboundedReceiver<Event> {
+    let builder = ConfigBuilder::new(TOKEN.to_string(), intents())
+        .proxy_url(sim.gateway_url())
+        .queue(InMemoryQueue::new(
+            0,
+            1000,
+            Duration::from_secs(86400),
+            1000,
+        ));
+    let mut shard = Shard::with_config(ShardId::new(id, count), edit(builder).build());
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(item) = shard.next_event(EventTypeFlags::all()).await {
+            if let Ok(event) = item
+                && tx.send(event).is_err()
+            {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn close_code(e: &Event) -> Option<u16> {
+    match e {
+        Event::GatewayClose(frame) => frame.as_ref().map(|f| f.code),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_second_identify_within_the_window_gets_invalid_session() {
+    // Discord's window (5 s) and max_concurrency 1: shard 1 right after shard 0 is refused.
+    let sim = start(quiet()).await;
+    let mut rx0 = spawn_shard_with(&sim, 0, 2, |b| b);
+    next_matching(&mut rx0, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    let mut rx1 = spawn_shard_with(&sim, 1, 2, |b| b);
+    next_matching(&mut rx1, |e| {
+        matches!(e, Event::GatewayInvalidateSession(false)).then_some(())
+    })
+    .await;
+    let client = sim.client();
+    let stats = client.stats().await.expect("stats");
+    assert!(stats.identifies_refused >= 1, "{stats:?}");
+    assert_eq!(stats.gateway_sessions, 1);
+    let identifies = client.identifies().await.expect("identifies");
+    assert!(
+        identifies[0].accepted && !identifies[1].accepted,
+        "{identifies:?}"
+    );
+    sim.shutdown().await;
+
+    // With max_concurrency 2 the two shards are different buckets: both get in at once.
+    let sim = start(SimConfig {
+        max_concurrency: 2,
+        ..quiet()
+    })
+    .await;
+    for shard in 0..2 {
+        let mut rx = spawn_shard_with(&sim, shard, 2, |b| b);
+        next_matching(&mut rx, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    }
+    let stats = sim.client().stats().await.expect("stats");
+    assert_eq!((stats.identifies_refused, stats.gateway_sessions), (0, 2));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn gateway_bot_counts_identifies_and_the_daily_limit_resets_the_token() {
+    let sim = start(SimConfig {
+        daily_identifies: 2,
+        identify_window: Duration::from_millis(50),
+        ..quiet()
+    })
+    .await;
+    let http = http(&sim, false);
+    let limit = || async {
+        let info = http
+            .gateway()
+            .authed()
+            .await
+            .unwrap()
+            .model()
+            .await
+            .unwrap();
+        info.session_start_limit
+    };
+    let fresh = limit().await;
+    assert_eq!(
+        (fresh.total, fresh.remaining, fresh.max_concurrency),
+        (2, 2, 1)
+    );
+    assert_eq!(fresh.reset_after, 86_400_000);
+    let mut rx = spawn_shard_with(&sim, 0, 1, |b| b);
+    next_matching(&mut rx, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    let after_one = limit().await;
+    assert_eq!(after_one.remaining, 1);
+    assert!(after_one.reset_after < 86_400_000);
+
+    // The second identify spends the day; the third resets the token: 4004, fatal.
+    let client = sim.client();
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    client.gateway_invalidate(false).await.expect("op 9");
+    next_matching(&mut rx, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    assert_eq!(limit().await.remaining, 0);
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    client.gateway_invalidate(false).await.expect("op 9");
+    let code = next_matching(&mut rx, |e| close_code(&e)).await;
+    assert_eq!(code, 4004);
+    let stats = client.stats().await.expect("stats");
+    assert!(stats.token_reset);
+    assert_eq!(stats.identifies_today, 2);
+    let refused = http
+        .current_user()
+        .await
+        .expect_err("the old token is dead");
+    assert!(refused.to_string().contains("401"), "{refused}");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_server_asking_for_a_heartbeat_gets_one_at_once() {
+    // An hour between heartbeats: any heartbeat seen now answers op 1.
+    let sim = start(SimConfig {
+        heartbeat_interval: Duration::from_secs(3600),
+        ..quiet()
+    })
+    .await;
+    sim.seed_guild(0).await;
+    let mut rx = spawn_shard_with(&sim, 0, 1, |b| b);
+    next_matching(&mut rx, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    let client = sim.client();
+    let before = client.stats().await.expect("stats").heartbeats;
+    assert_eq!(client.gateway_request_heartbeat().await.expect("op 1"), 1);
+    let answered = tokio::time::timeout(Duration::from_secs(1), async {
+        loop {
+            if client.stats().await.expect("stats").heartbeats > before {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(answered.is_ok(), "no heartbeat after op 1");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn resuming_with_a_sequence_never_sent_is_closed_with_4007() {
+    let sim = start(SimConfig {
+        identify_window: Duration::from_millis(50),
+        ..quiet()
+    })
+    .await;
+    let mut first = spawn_shard_with(&sim, 0, 1, |b| b);
+    let ready = next_matching(&mut first, |e| match e {
+        Event::Ready(r) => Some(r),
+        _ => None,
+    })
+    .await;
+    let session = twilight_gateway::Session::new(9_999, ready.session_id.clone());
+    let mut resumer = spawn_shard_with(&sim, 0, 1, |b| {
+        b.session(session)
+            .resume_url(ready.resume_gateway_url.clone())
+    });
+    let code = next_matching(&mut resumer, |e| close_code(&e)).await;
+    assert_eq!(code, 4007);
+    // The session is gone: twilight's next resume gets op 9, then it identifies afresh.
+    next_matching(&mut resumer, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    assert_eq!(
+        sim.client().stats().await.expect("stats").gateway_sessions,
+        2
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_client_that_stops_heartbeating_is_closed_with_4009() {
+    let sim = start(SimConfig {
+        heartbeat_interval: Duration::from_millis(200),
+        identify_window: Duration::from_millis(50),
+        ..quiet()
+    })
+    .await;
+    let config = ConfigBuilder::new(TOKEN.to_string(), intents())
+        .proxy_url(sim.gateway_url())
+        .queue(InMemoryQueue::new(
+            0,
+            1000,
+            Duration::from_secs(86400),
+            1000,
+        ))
+        .build();
+    let mut shard = Shard::with_config(ShardId::ONE, config);
+    async fn next(
+        shard: &mut Shard,
+    ) -> Result<Event, twilight_gateway::error::ReceiveMessageError> {
+        let fut = shard.next_event(EventTypeFlags::all());
+        tokio::time::timeout(WAIT, fut)
+            .await
+            .expect("event")
+            .expect("open")
+    }
+    while !matches!(next(&mut shard).await, Ok(Event::Ready(_))) {}
+    // Not polled, the shard sends no heartbeat: past twice the interval Discord gives up.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let mut code = None;
+    while code.is_none() {
+        if let Ok(e) = next(&mut shard).await {
+            code = close_code(&e);
+        }
+    }
+    assert_eq!(code, Some(4009));
+    // Not resumable: the next READY is a new session.
+    while !matches!(next(&mut shard).await, Ok(Event::Ready(_))) {}
+    assert_eq!(
+        sim.client().stats().await.expect("stats").gateway_sessions,
+        2
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_shard_holding_too_many_guilds_is_closed_with_4011() {
+    let sim = start(SimConfig {
+        max_guilds_per_shard: 1,
+        ..quiet()
+    })
+    .await;
+    sim.seed_guild(0).await;
+    sim.seed_guild(0).await;
+    let mut rx = spawn_shard_with(&sim, 0, 1, |b| b);
+    let code = next_matching(&mut rx, |e| close_code(&e)).await;
+    assert_eq!(code, 4011);
+    assert_eq!(
+        sim.client().stats().await.expect("stats").gateway_sessions,
+        0
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn removing_the_bot_sends_guild_delete_and_rest_refuses_as_discord_does() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(0).await;
+    let http = http(&sim, false);
+    let client = sim.client();
+    let mut rx = spawn_shard_with(&sim, 0, 1, |b| b);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+
+    client
+        .set_guild_unavailable(g.guild_id, true)
+        .await
+        .expect("outage");
+    let outage = next_matching(&mut rx, |e| match e {
+        Event::GuildDelete(d) => Some(d),
+        _ => None,
+    })
+    .await;
+    assert_eq!(
+        (outage.id.get(), outage.unavailable),
+        (g.guild_id, Some(true))
+    );
+    client
+        .set_guild_unavailable(g.guild_id, false)
+        .await
+        .expect("back");
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+
+    client.remove_bot(g.guild_id).await.expect("removed");
+    let removed = next_matching(&mut rx, |e| match e {
+        Event::GuildDelete(d) => Some(d),
+        _ => None,
+    })
+    .await;
+    assert_eq!((removed.id.get(), removed.unavailable), (g.guild_id, None));
+    let guild = http
+        .guild(Id::new(g.guild_id))
+        .await
+        .expect_err("not in it");
+    assert_eq!(api_code(&guild), Some(10004));
+    let channel = http
+        .channel(Id::new(g.general_channel_id))
+        .await
+        .expect_err("cannot see it");
+    assert_eq!(api_code(&channel), Some(50001));
+    let stats = client.stats().await.expect("stats");
+    assert_eq!(stats.departed_guild_requests.get(&g.guild_id), Some(&2));
+
+    client.readd_bot(g.guild_id).await.expect("re-added");
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+    assert!(http.guild(Id::new(g.guild_id)).await.is_ok());
+    sim.shutdown().await;
+}

@@ -12,6 +12,8 @@
 //!   waiting members their place as the line ([`super::line`]) moves.
 //! - `CategoryCreated` (self): a tickets category this actor asked for exists (or failed); the
 //!   opens that waited for it go on.
+//! - `Held` (router): the guild is in a Discord outage (`true`) or back (`false`); while held,
+//!   no ticket in line starts provisioning.
 //!
 //! Architecture Invariant: this actor awaits no REST call while handling a member's click. REST
 //! calls for one ticket run in that ticket's actor; answers to people run on their own tasks
@@ -92,6 +94,7 @@ pub enum GuildMsg {
     WakeTickets(RpcReplyPort<usize>),
     /// Internal: the category creation in [`Book::awaiting_category`] finished.
     CategoryCreated,
+    Held(bool),
 }
 
 pub struct GuildArgs {
@@ -151,6 +154,8 @@ pub struct Book {
     starting: Vec<StartHandle>,
     /// The guild's log writer, shared with its ticket actors; made when the first one starts.
     log: Option<GuildLog>,
+    /// The guild is unavailable (a Discord outage): calls about it would fail.
+    held: bool,
 }
 
 /// The result of a category creation, shared between the task that reports it and a drain.
@@ -196,6 +201,7 @@ static EMPTY_BOOK: Book = Book {
     line_ticking: false,
     starting: Vec::new(),
     log: None,
+    held: false,
 };
 
 /// A [`Book`] that exists only once written to: reads of an absent one see empty maps.
@@ -463,6 +469,13 @@ async fn handle_guild(
                 .and_then(|a| a.creation.peek().cloned());
             if let Some(created) = finished {
                 state.category_created(&myself, created).await?;
+            }
+        }
+        GuildMsg::Held(held) => {
+            // Read first: setting the flag on a guild without a book makes one.
+            if state.book.held != held {
+                state.book.held = held;
+                state.pump(&myself).await?;
             }
         }
         GuildMsg::InjectPanic => panic!("injected fault: guild actor panic"),
@@ -1064,7 +1077,7 @@ impl GuildState {
     /// Starts waiting tickets while the provisioning window has room.
     async fn pump(&mut self, myself: &ActorRef<GuildMsg>) -> Result<(), ActorProcessingErr> {
         // Read first: a guild without tickets has no book, and taking one mutably makes it.
-        if self.book.line.is_empty() {
+        if self.book.line.is_empty() || self.book.held {
             return Ok(());
         }
         let window = self.ctx.provision_window;

@@ -125,6 +125,8 @@ struct GatewayShared {
     queue: IdentifyQueue,
     sessions: SessionKeeper,
     fatal: watch::Sender<Option<GatewayFatal>>,
+    /// Guilds waiting for a GUILD_CREATE, counted by the router, read by the shards.
+    awaited: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 pub struct RootState {
@@ -156,6 +158,7 @@ impl Actor for RootActor {
             RouterArgs {
                 ctx: args.ctx.clone(),
                 preloaded: args.preloaded,
+                awaited: args.gateway.awaited.clone(),
             },
             myself.get_cell(),
         )
@@ -202,7 +205,8 @@ impl Actor for RootActor {
                 myself.stop(Some("shutdown".into()));
             }
             RootMsg::RespawnShard { shard } => {
-                if !state.stopping {
+                // A router restart meanwhile may have started it already: one connection each.
+                if !state.stopping && !state.shards.contains_key(&shard) {
                     state.spawn_shard(&myself, shard).await?;
                 }
             }
@@ -272,6 +276,7 @@ impl Actor for RootActor {
                         RouterArgs {
                             ctx: state.ctx.clone(),
                             preloaded,
+                            awaited: state.gateway.awaited.clone(),
                         },
                         myself.get_cell(),
                     )
@@ -319,6 +324,7 @@ impl RootState {
             queue: self.gateway.queue.clone(),
             sessions: self.gateway.sessions.clone(),
             fatal: self.gateway.fatal.clone(),
+            awaited: self.gateway.awaited.clone(),
         };
         let (actor, _) = Actor::spawn_linked(None, ShardActor, args, myself.get_cell()).await?;
         self.shard_cells.insert(actor.get_id(), shard);
@@ -592,5 +598,6 @@ async fn gateway_shared(discord: &Discord, config: &BotConfig) -> GatewayShared 
         queue: IdentifyQueue::new(schedule),
         sessions: SessionKeeper::default(),
         fatal: watch::channel(None).0,
+        awaited: Arc::default(),
     }
 }

@@ -16,13 +16,15 @@
 //! actors killed where they stand: every REST call they would still make is doomed (Discord
 //! answers Unknown Guild and Missing Access). Its data stays in the store; an interaction from
 //! it later (the bot was added back) starts it again from the store, whose repair finishes what
-//! the kill interrupted. A guild in an outage (`unavailable: true`) keeps its actor.
+//! the kill interrupted. A guild in an outage (`unavailable: true`) keeps its actor, which starts
+//! no ticket from its line until the guild's GUILD_CREATE (or anything else from it) says it is
+//! back.
 
 use std::{
     collections::{HashMap, HashSet, VecDeque},
     sync::{
         Arc,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
     },
     time::Duration,
 };
@@ -98,6 +100,9 @@ pub struct RouterArgs {
     pub ctx: BotContext,
     /// Every guild's stored state, read once at start.
     pub preloaded: HashMap<Snowflake, GuildSnapshot>,
+    /// How many guilds wait for a GUILD_CREATE (the unavailable ones): the shards parse
+    /// GUILD_CREATE only while some do.
+    pub awaited: Arc<AtomicUsize>,
 }
 
 pub struct RouterState {
@@ -124,6 +129,7 @@ pub struct RouterState {
     departed: FxHashSet<Snowflake>,
     /// Guilds in an outage, until anything is heard from them again.
     unavailable: FxHashSet<Snowflake>,
+    awaited: Arc<AtomicUsize>,
 }
 
 /// The interactions one guild actor was sent, in order, with the progress it reports.
@@ -198,6 +204,7 @@ impl Actor for RouterActor {
             stranded: FxHashMap::default(),
             departed: FxHashSet::default(),
             unavailable: FxHashSet::default(),
+            awaited: args.awaited,
         })
     }
 
@@ -441,6 +448,9 @@ impl RouterState {
         self.ledgers.remove(&guild);
         self.stranded.remove(&guild);
         self.failures.remove(&guild);
+        // Read again from the store if the bot is added back.
+        self.preloaded.remove(&guild);
+        self.note_awaited();
         if let Some(actor) = self.guilds.remove(&guild) {
             // Unmapped first, so its end is not taken for a failure to restart.
             self.actor_guilds.remove(&actor.get_id());
@@ -454,11 +464,27 @@ impl RouterState {
 
     /// Something came from `guild`: the bot is in it and it is available.
     fn heard_from(&mut self, guild: Snowflake) {
+        if self.departed.is_empty() && self.unavailable.is_empty() {
+            return;
+        }
         if self.departed.remove(&guild) {
             info!(guild, "back in the guild");
             self.known.insert(guild);
         }
-        self.unavailable.remove(&guild);
+        if self.unavailable.remove(&guild) {
+            info!(guild, "guild available again");
+            if let Some(actor) = self.guilds.get(&guild) {
+                let _ = actor.cast(GuildMsg::Held(false));
+            }
+        }
+        self.note_awaited();
+    }
+
+    /// Only an outage is waited out on GUILD_CREATE: a guild that removed the bot may never
+    /// come back, and while any guild is awaited every GUILD_CREATE is parsed in full.
+    fn note_awaited(&self) {
+        self.awaited
+            .store(self.unavailable.len(), Ordering::Relaxed);
     }
 
     fn first_time(&mut self, interaction: u64) -> bool {
@@ -472,6 +498,31 @@ impl RouterState {
             self.seen.remove(&old);
         }
         true
+    }
+
+    /// A guild's interaction to its actor, unless the bot is shutting down.
+    async fn route(&mut self, myself: &ActorRef<RouterMsg>, incoming: Incoming) {
+        if self.draining {
+            reply_now(
+                &self.ctx.discord,
+                &incoming,
+                "Ticketeer is restarting; please try again in a few seconds.".into(),
+                Vec::new(),
+            );
+            return;
+        }
+        let guild = incoming.guild;
+        self.status.interactions_routed += 1;
+        // Discord delivers a guild's interactions only while the bot is in it.
+        self.heard_from(guild);
+        if let Some(held) = self.stranded.get_mut(&guild) {
+            // The guild's actor waits out its restart backoff: keep the order.
+            held.push(incoming);
+            return;
+        }
+        if let Some(actor) = self.guild_actor(myself, guild).await {
+            self.forward(guild, &actor, incoming);
+        }
     }
 
     async fn gateway(&mut self, myself: &ActorRef<RouterMsg>, event: Event) {
@@ -492,30 +543,7 @@ impl RouterState {
                     return;
                 }
                 match incoming::parse(&interaction) {
-                    Ok(incoming) => {
-                        if self.draining {
-                            reply_now(
-                                &self.ctx.discord,
-                                &incoming,
-                                "Ticketeer is restarting; please try again in a few seconds."
-                                    .into(),
-                                Vec::new(),
-                            );
-                            return;
-                        }
-                        let guild = incoming.guild;
-                        self.status.interactions_routed += 1;
-                        // Discord delivers a guild's interactions only while the bot is in it.
-                        self.heard_from(guild);
-                        if let Some(held) = self.stranded.get_mut(&guild) {
-                            // The guild's actor waits out its restart backoff: keep the order.
-                            held.push(incoming);
-                            return;
-                        }
-                        if let Some(actor) = self.guild_actor(myself, guild).await {
-                            self.forward(guild, &actor, incoming);
-                        }
-                    }
+                    Ok(incoming) => self.route(myself, incoming).await,
                     Err(IncomingError::NotInGuild) => {
                         answer_now(
 &self.ctx.discord,
@@ -571,12 +599,17 @@ Vec::new(),
             }
             Event::GuildDelete(deleted) if deleted.unavailable == Some(true) => {
                 let guild = deleted.id.get();
-                warn!(guild, "guild unavailable (Discord outage); its actor waits");
+                warn!(guild, "guild unavailable (Discord outage); its work waits");
                 self.unavailable.insert(guild);
+                if let Some(actor) = self.guilds.get(&guild) {
+                    let _ = actor.cast(GuildMsg::Held(true));
+                }
+                self.note_awaited();
             }
+            Event::GuildCreate(created) => self.heard_from(created.id().get()),
             Event::GuildDelete(deleted) => self.bot_removed(deleted.id.get()),
             Event::GatewayClose(frame) => {
-                info!(?frame, "gateway closed; twilight reconnects");
+                info!(?frame, "gateway closed");
             }
             _ => {}
         }

@@ -18,7 +18,10 @@
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
     time::Duration,
 };
 use tokio::{
@@ -52,6 +55,8 @@ pub struct ShardArgs {
     pub sessions: SessionKeeper,
     /// Where a fatal close (a reset token, sharding required) is reported for the process.
     pub fatal: watch::Sender<Option<GatewayFatal>>,
+    /// Guilds the router waits to hear GUILD_CREATE from (unavailable ones).
+    pub awaited: Arc<AtomicUsize>,
 }
 
 pub struct ShardState {
@@ -65,7 +70,8 @@ pub struct ShardActor;
 
 /// The gateway events the bot acts on; everything else is skipped before deserialization.
 /// GUILD_CREATE is skipped on purpose: READY lists the guilds, guild actors start on first need,
-/// and parsing a big bot's burst of full guild objects was most of its start-up.
+/// and parsing a big bot's burst of full guild objects was most of its start-up. It is parsed
+/// only while a guild waits for it (see [`ShardArgs::awaited`]).
 pub fn wanted_events() -> EventTypeFlags {
     EventTypeFlags::READY
         | EventTypeFlags::RESUMED
@@ -114,6 +120,7 @@ impl Actor for ShardActor {
             myself,
             sessions: args.sessions,
             fatal: args.fatal,
+            awaited: args.awaited,
         };
         let poller = tokio::spawn(poll(shard, link, stop_rx));
         Ok(ShardState {
@@ -169,6 +176,7 @@ struct PollLink {
     myself: ActorRef<ShardMsg>,
     sessions: SessionKeeper,
     fatal: watch::Sender<Option<GatewayFatal>>,
+    awaited: Arc<AtomicUsize>,
 }
 
 /// The shard's event loop: every event is cast to the router. Told to stop, it closes with
@@ -179,6 +187,10 @@ async fn poll(mut shard: Shard<IdentifyQueue>, link: PollLink, mut stop: oneshot
     let mut last_close = None;
     loop {
         let give_up = stopping.unwrap_or_else(Instant::now) + STOP_GRACE;
+        let wanted = match link.awaited.load(Ordering::Relaxed) {
+            0 => wanted_events(),
+            _ => wanted_events() | EventTypeFlags::GUILD_CREATE,
+        };
         let item = tokio::select! {
             _ = &mut stop, if stopping.is_none() => {
                 stopping = Some(Instant::now());
@@ -186,14 +198,20 @@ async fn poll(mut shard: Shard<IdentifyQueue>, link: PollLink, mut stop: oneshot
                 continue;
             }
             _ = tokio::time::sleep_until(give_up), if stopping.is_some() => break,
-            item = shard.next_event(wanted_events()) => item,
+            item = shard.next_event(wanted) => item,
         };
         let Some(item) = item else { break };
         match item {
             Ok(Event::GatewayClose(_)) | Err(_) if stopping.is_some() => break,
             Ok(event) => {
-                if let Event::GatewayClose(frame) = &event {
-                    last_close = frame.as_ref().map(|f| f.code);
+                match &event {
+                    Event::GatewayClose(frame) => last_close = frame.as_ref().map(|f| f.code),
+                    // Counted before the router hears of it, so the GUILD_CREATE that ends it
+                    // is parsed even if it comes before the router has counted it too.
+                    Event::GuildDelete(_) => {
+                        link.awaited.fetch_add(1, Ordering::Relaxed);
+                    }
+                    _ => {}
                 }
                 if link
                     .router

@@ -60,57 +60,14 @@ async fn connection(sh: Arc<Shared>, socket: WebSocket) {
                 if let Phase::Live(id) = &phase {
                     sh.world().sessions.remove(id);
                 }
-                let _ = sink
-                    .send(WsMessage::Close(Some(CloseFrame { code: 4009, reason: "Session timed out.".into() })))
-                    .await;
+                close(&mut sink, 4009, "Session timed out.").await;
                 break;
             }
-            out = rx.recv() => match out {
-                Some(Outbound::Frame(f)) => {
-                    // Frames queued meanwhile go out in the same write: one syscall per frame
-                    // made the simulator, not the bot, the bottleneck of a 10,000-click burst.
-                    if sink.feed(WsMessage::Text(f.as_ref().into())).await.is_err() {
-                        break;
-                    }
-                    let mut closing = None;
-                    let mut broken = false;
-                    for _ in 0..FRAMES_PER_WRITE {
-                        match rx.try_recv() {
-                            Ok(Outbound::Frame(f)) => {
-                                if sink.feed(WsMessage::Text(f.as_ref().into())).await.is_err() {
-                                    broken = true;
-                                    break;
-                                }
-                            }
-                            Ok(other) => {
-                                closing = Some(other);
-                                break;
-                            }
-                            Err(_) => break,
-                        }
-                    }
-                    if broken || sink.flush().await.is_err() {
-                        break;
-                    }
-                    match closing {
-                        Some(Outbound::Close(code, reason)) => {
-                            let _ = sink
-                                .send(WsMessage::Close(Some(CloseFrame { code, reason: reason.into() })))
-                                .await;
-                            break;
-                        }
-                        Some(Outbound::Drop) => break,
-                        _ => {}
-                    }
-                }
-                Some(Outbound::Close(code, reason)) => {
-                    let _ = sink
-                        .send(WsMessage::Close(Some(CloseFrame { code, reason: reason.into() })))
-                        .await;
+            out = rx.recv() => {
+                if !write_out(&mut sink, out, &mut rx).await {
                     break;
                 }
-                Some(Outbound::Drop) | None => break,
-            },
+            }
             inbound = stream.next() => {
                 let text = match inbound {
                     Some(Ok(WsMessage::Text(t))) => t.to_string(),
@@ -127,10 +84,8 @@ async fn connection(sh: Arc<Shared>, socket: WebSocket) {
                     continue;
                 }
                 let conn = Conn { id: conn_id, tx: &tx, last_beat: &mut last_beat };
-                if let Some(code) = handle_command(&sh, &text, &mut phase, conn) {
-                    let _ = sink
-                        .send(WsMessage::Close(Some(CloseFrame { code: code.0, reason: code.1.into() })))
-                        .await;
+                if let Some((code, reason)) = handle_command(&sh, &text, &mut phase, conn) {
+                    close(&mut sink, code, reason).await;
                     break;
                 }
             }
@@ -144,6 +99,67 @@ async fn connection(sh: Arc<Shared>, socket: WebSocket) {
         {
             s.detach();
         }
+    }
+}
+
+type Sink = futures_util::stream::SplitSink<WebSocket, WsMessage>;
+
+async fn close(sink: &mut Sink, code: u16, reason: &str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = sink.send(WsMessage::Close(Some(frame))).await;
+}
+
+/// Writes `first` and whatever else is queued by now; `false` once the connection is to end.
+async fn write_out(
+    sink: &mut Sink,
+    first: Option<Outbound>,
+    rx: &mut mpsc::UnboundedReceiver<Outbound>,
+) -> bool {
+    let frame = match first {
+        Some(Outbound::Frame(f)) => f,
+        Some(Outbound::Close(code, reason)) => {
+            close(sink, code, reason).await;
+            return false;
+        }
+        Some(Outbound::Drop) | None => return false,
+    };
+    // Frames queued meanwhile go out in the same write: one syscall per frame made the
+    // simulator, not the bot, the bottleneck of a 10,000-click burst.
+    if sink
+        .feed(WsMessage::Text(frame.as_ref().into()))
+        .await
+        .is_err()
+    {
+        return false;
+    }
+    let mut closing = None;
+    for _ in 0..FRAMES_PER_WRITE {
+        match rx.try_recv() {
+            Ok(Outbound::Frame(f)) => {
+                if sink.feed(WsMessage::Text(f.as_ref().into())).await.is_err() {
+                    return false;
+                }
+            }
+            Ok(other) => {
+                closing = Some(other);
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    if sink.flush().await.is_err() {
+        return false;
+    }
+    match closing {
+        Some(Outbound::Close(code, reason)) => {
+            close(sink, code, reason).await;
+            false
+        }
+        Some(Outbound::Drop) => false,
+        _ => true,
     }
 }
 
@@ -262,7 +278,6 @@ fn identify(
     if super::intents::disallowed(intents, world.app_flags) != 0 {
         return Err((4014, "Disallowed intent(s)."));
     }
-    world.gateway_sessions += 1;
     let mut session = Session {
         shard,
         intents,
@@ -311,6 +326,7 @@ fn identify(
             session.push("GUILD_CREATE", &payload);
         }
     }
+    world.gateway_sessions += 1;
     world.sessions.insert(session_id.clone(), session);
     Ok(Some(session_id))
 }
@@ -601,6 +617,11 @@ pub(crate) fn stats(sh: &Shared) -> Value {
         "heartbeats": book.heartbeats,
         "departed_guild_requests": book.departed,
     })
+}
+
+/// Whether the daily identify limit was passed, which reset the bot's token (REST answers 401).
+pub(crate) fn token_reset(sh: &Shared) -> bool {
+    lock(&sh.gateway).token_reset
 }
 
 /// Every identify so far, for tests that check their spacing.

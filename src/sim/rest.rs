@@ -313,7 +313,12 @@ async fn read_body(req: Request) -> Result<(Value, Vec<FilePart>), ApiError> {
         .map_err(|_| ApiError::bad_json())
 }
 
+/// Whether the token is the bot's: the pinned one (any, if none is pinned), and not reset
+/// by Discord after too many identifies in a day.
 fn authorized(sh: &Shared, token: Option<&str>) -> bool {
+    if super::gateway::token_reset(sh) {
+        return false;
+    }
     match (token, &sh.config.token) {
         (None, _) => false,
         (Some(t), Some(pinned)) => t == pinned,
