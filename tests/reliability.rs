@@ -2415,3 +2415,51 @@ async fn sharding_required_stops_the_bot_with_a_clear_message() {
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The bot asks for Server Members only when the application allows it at start. Switched off
+/// while the bot runs, the next identify is refused with 4014: the bot stops with a message
+/// naming the intent, where to switch it on and what works without it, and does not retry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn server_members_switched_off_while_running_stops_the_bot_with_a_clear_message() {
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        message_content: true,
+        identify_window: Duration::from_millis(50),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let client = sim.client();
+    seed_world(&client, 1).await;
+    let dir = data_dir("disallowed-intents");
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.ratelimiter = false;
+    config.identify_interval = Duration::from_millis(60);
+    let bot = Bot::start(config).await.expect("bot starts");
+    assert!(bot.wait_ready(1, Duration::from_secs(10)).await);
+    client
+        .set_privileged_intents(&ticketeer::sim::client::PrivilegedSwitches {
+            server_members: Some(false),
+            ..Default::default()
+        })
+        .await
+        .expect("switch off");
+    client.gateway_invalidate(false).await.expect("invalidate");
+    let fatal = tokio::time::timeout(Duration::from_secs(10), bot.gateway_fatal())
+        .await
+        .expect("the bot saw a fatal close");
+    assert_eq!(fatal.code, 4014);
+    let said = fatal.to_string();
+    for needle in [
+        "Server Members Intent",
+        "Developer Portal",
+        "run without it",
+    ] {
+        assert!(said.contains(needle), "{needle:?} in {said}");
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(client.identifies().await.expect("identifies").len(), 2);
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

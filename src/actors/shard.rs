@@ -286,8 +286,11 @@ pub fn fatal_message(code: u16) -> Option<&'static str> {
         4012 => "Discord no longer accepts this gateway version (Invalid API version)",
         4013 => "the bot asked for intents Discord does not know (Invalid intents)",
         4014 => {
-            "the bot asked for privileged intents not enabled for it (Disallowed intents): \
-             enable Server Members Intent in the Discord developer portal"
+            "Discord refused a privileged intent the bot asked for (Disallowed intents): the \
+             bot asks for Server Members only when the application allowed it at start, so it \
+             was switched off since. Switch \"Server Members Intent\" back on in the Discord \
+             Developer Portal → your application → Bot → Privileged Gateway Intents, or restart \
+             the bot to run without it (members leaving are then not noticed)"
         }
         _ => return None,
     })
