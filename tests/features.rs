@@ -141,6 +141,44 @@ impl Env {
         }
     }
 
+    /// The stored transcript `(html, text)` of ticket `number`.
+    async fn transcript(&self, number: u64) -> (String, String) {
+        self.bot
+            .store()
+            .transcript(self.g.guild_id, number)
+            .await
+            .expect("store readable")
+            .expect("a transcript")
+    }
+
+    /// A raw REST call as the bot: how a test changes Discord as an admin with Manage Roles
+    /// would (the control API has no route for each such edit). Returns the status.
+    async fn rest_as_bot(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> u16 {
+        let mut request = reqwest::Client::new()
+            .request(method, format!("{}/api/v10{path}", self.sim.http_url()))
+            .header("authorization", "Bot test");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request
+            .send()
+            .await
+            .expect("REST request")
+            .status()
+            .as_u16()
+    }
+
+    /// A member opening a ticket in a guild with staff, a log channel and a panel:
+    /// `(log channel, panel, member, ticket channel)`.
+    async fn with_open_ticket(&self) -> (u64, u64, u64, u64) {
+        self.set_staff().await;
+        let log = self.set_log_channel().await;
+        let panel = self.panel_via_hub(self.general(), "Support").await;
+        let member = self.g.member_ids[0];
+        let channel = self.open_ticket(panel, member).await;
+        (log, panel, member, channel)
+    }
+
     /// Every button in `channel`, oldest message first: `(message, action, enabled)`.
     async fn buttons(&self, channel: u64) -> Vec<(u64, Action, bool)> {
         let messages = self
@@ -1973,13 +2011,7 @@ async fn stale_buttons_are_refused_and_retired() {
         .await;
     assert!(answers[0].contains("Ticket #1 closed"), "{answers:?}");
     assert_eq!(answers[1], "Ticket #1 is already closed.");
-    let (_, text) = env
-        .bot
-        .store()
-        .transcript(env.g.guild_id, 1)
-        .await
-        .unwrap()
-        .expect("a transcript");
+    let (_, text) = env.transcript(1).await;
     assert!(text.contains("WRITTEN-AFTER-REOPEN"), "{text}");
     env.wait_retired(channel, note).await;
     let closed = env
@@ -2224,20 +2256,12 @@ async fn a_log_channel_the_bot_cannot_use_is_refused_and_a_lost_one_reported() {
     let panel = env.panel_via_hub(env.general(), "Support").await;
     assert!(!hub_text(&env).await.contains("⚠️"));
     let (member, other) = (env.g.member_ids[0], env.g.member_ids[1]);
-    let bot_overwrite = format!(
-        "{}/api/v10/channels/{log}/permissions/{}",
-        env.sim.http_url(),
-        env.sim.application_id()
-    );
-    let http = reqwest::Client::new();
-    let denied = http
-        .put(&bot_overwrite)
-        .header("authorization", "Bot test")
-        .json(&json!({"type": 1, "allow": "0", "deny": (1u64 << 11).to_string()}))
-        .send()
-        .await
-        .expect("overwrite request");
-    assert!(denied.status().is_success(), "{denied:?}");
+    let bot_overwrite = format!("/channels/{log}/permissions/{}", env.sim.application_id());
+    let deny_send = json!({"type": 1, "allow": "0", "deny": (1u64 << 11).to_string()});
+    let status = env
+        .rest_as_bot(reqwest::Method::PUT, &bot_overwrite, Some(deny_send))
+        .await;
+    assert_eq!(status, 204);
     env.open_ticket(panel, member).await;
     let warned = eventually("the hub reports the log channel", || async {
         let text = hub_text(&env).await;
@@ -2247,13 +2271,10 @@ async fn a_log_channel_the_bot_cannot_use_is_refused_and_a_lost_one_reported() {
     .await;
     assert!(warned.contains("⚠️"), "{warned}");
     // Given back, the next entry goes through and the note disappears.
-    let restored = http
-        .delete(&bot_overwrite)
-        .header("authorization", "Bot test")
-        .send()
-        .await
-        .expect("overwrite request");
-    assert!(restored.status().is_success(), "{restored:?}");
+    let status = env
+        .rest_as_bot(reqwest::Method::DELETE, &bot_overwrite, None)
+        .await;
+    assert_eq!(status, 204);
     env.open_ticket(panel, other).await;
     eventually("the note cleared", || async {
         (!hub_text(&env).await.contains("⚠️")).then_some(())
@@ -2284,13 +2305,7 @@ async fn without_message_content_transcripts_say_the_text_was_withheld() {
         .await;
     let answer = env.answer_containing(id, "closed").await;
     assert!(answer.contains("Message Content intent is off"), "{answer}");
-    let (html, text) = env
-        .bot
-        .store()
-        .transcript(env.g.guild_id, 1)
-        .await
-        .unwrap()
-        .expect("a transcript");
+    let (html, text) = env.transcript(1).await;
     assert!(!text.contains("SECRET-WORDS"), "Discord withheld it");
     assert!(
         text.contains("[message text withheld by Discord: Message Content intent off]"),
@@ -2328,13 +2343,7 @@ async fn without_message_content_transcripts_say_the_text_was_withheld() {
         .await;
     let answer = env.answer_containing(id, "closed").await;
     assert!(!answer.contains("⚠️"), "{answer}");
-    let (_, text) = env
-        .bot
-        .store()
-        .transcript(env.g.guild_id, 1)
-        .await
-        .unwrap()
-        .expect("a transcript");
+    let (_, text) = env.transcript(1).await;
     assert!(text.contains("SECRET-WORDS"), "{text}");
     assert!(!text.contains("withheld"), "{text}");
     assert!(!hub_text(&env).await.contains("Message Content"));
@@ -2366,11 +2375,7 @@ async fn without_server_members_the_bot_runs_and_says_what_it_misses() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_departed_openers_transcript_is_logged_and_the_missed_dm_said() {
     let env = Env::start("departed", 2).await;
-    env.set_staff().await;
-    let log = env.set_log_channel().await;
-    let panel = env.panel_via_hub(env.general(), "Support").await;
-    let member = env.g.member_ids[0];
-    let channel = env.open_ticket(panel, member).await;
+    let (log, _, member, channel) = env.with_open_ticket().await;
     env.client
         .post_message(channel, member, "bye")
         .await
@@ -2422,30 +2427,23 @@ async fn a_departed_openers_transcript_is_logged_and_the_missed_dm_said() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_transcript_without_read_message_history_says_why_it_is_empty() {
     let env = Env::start("no-history", 2).await;
-    env.set_staff().await;
-    let log = env.set_log_channel().await;
-    let panel = env.panel_via_hub(env.general(), "Support").await;
-    let member = env.g.member_ids[0];
-    let channel = env.open_ticket(panel, member).await;
+    let (log, _, member, channel) = env.with_open_ticket().await;
     env.client
         .post_message(channel, member, "hello")
         .await
         .unwrap();
     // An admin edits the bot's overwrite on the ticket: everything but Read Message History.
-    let denied = reqwest::Client::new()
-        .put(format!(
-            "{}/api/v10/channels/{channel}/permissions/{}",
-            env.sim.http_url(),
-            env.sim.application_id()
-        ))
-        .header("authorization", "Bot test")
-        .json(&json!({"type": 1,
-            "allow": ((1u64 << 4) | (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15)).to_string(),
-            "deny": (1u64 << 16).to_string()}))
-        .send()
-        .await
-        .expect("overwrite request");
-    assert!(denied.status().is_success(), "{denied:?}");
+    let everything_but_history = json!({"type": 1,
+        "allow": ((1u64 << 4) | (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15)).to_string(),
+        "deny": (1u64 << 16).to_string()});
+    let path = format!(
+        "/channels/{channel}/permissions/{}",
+        env.sim.application_id()
+    );
+    let status = env
+        .rest_as_bot(reqwest::Method::PUT, &path, Some(everything_but_history))
+        .await;
+    assert_eq!(status, 204);
     let id = env
         .click_in(channel, env.g.staff_id, |a| {
             matches!(a, Action::Close { .. })
@@ -2453,13 +2451,7 @@ async fn a_transcript_without_read_message_history_says_why_it_is_empty() {
         .await;
     let answer = env.answer_containing(id, "closed").await;
     assert!(answer.contains("lacks Read Message History"), "{answer}");
-    let (_, text) = env
-        .bot
-        .store()
-        .transcript(env.g.guild_id, 1)
-        .await
-        .unwrap()
-        .expect("a transcript");
+    let (_, text) = env.transcript(1).await;
     assert!(
         text.contains("Note: Discord returned no messages: the bot lacks Read Message History"),
         "{text}"
@@ -2568,13 +2560,7 @@ async fn a_transcript_over_the_upload_limit_is_cut_and_says_so() {
         "{dm}"
     );
     // The store keeps all of it.
-    let (_, text) = env
-        .bot
-        .store()
-        .transcript(env.g.guild_id, 1)
-        .await
-        .unwrap()
-        .expect("a transcript");
+    let (_, text) = env.transcript(1).await;
     assert!(text.contains("LINE-39"));
     env.stop().await;
 }
@@ -2627,13 +2613,7 @@ async fn transcripts_render_every_kind_of_message() {
         .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
         .await;
     env.answer_containing(id, "closed").await;
-    let (html, text) = env
-        .bot
-        .store()
-        .transcript(env.g.guild_id, 1)
-        .await
-        .unwrap()
-        .expect("a transcript");
+    let (html, text) = env.transcript(1).await;
     for needle in [
         "↪ reply to member0: QUESTION my printer is on fire",
         "[pinned a message to this channel]",
