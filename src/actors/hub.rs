@@ -20,9 +20,10 @@ use crate::{
         access,
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
         lifecycle, limits,
-        model::{Panel, Snowflake, Topic},
+        model::{GuildSettings, Panel, Snowflake, Topic},
         naming, privileged,
     },
+    store::CommitReceipt,
 };
 
 use super::{
@@ -186,36 +187,42 @@ pub fn show_topic_picker(state: &GuildState, incoming: &Incoming, page: u32, in_
         options,
     )];
     let page = limits::clamp_page(state.settings.topics.len(), page);
-    let mut buttons = Vec::new();
-    if has_prev {
-        buttons.push((
-            custom_id::encode(&Action::TopicPage {
-                opener: incoming.user,
-                page: page.saturating_sub(1),
-            }),
-            "Previous",
-            ButtonStyle::Secondary,
-        ));
-    }
-    if has_next {
-        buttons.push((
-            custom_id::encode(&Action::TopicPage {
-                opener: incoming.user,
-                page: page + 1,
-            }),
-            "Next",
-            ButtonStyle::Secondary,
-        ));
-    }
-    if !buttons.is_empty() {
-        components.push(button_row(&buttons));
-    }
+    let opener = incoming.user;
+    components.extend(page_buttons(page, has_prev, has_next, |page| {
+        Action::TopicPage { opener, page }
+    }));
     let text = "What is your ticket about?".to_owned();
     if in_place {
         super::reply::update_now(&state.ctx.discord, incoming, text, components);
     } else {
         reply_now(&state.ctx.discord, incoming, text, components);
     }
+}
+
+/// The Previous / Next row under a paged list, if it has another page; `to` is the action
+/// that shows a page. `page` is the page shown, already clamped.
+fn page_buttons(
+    page: u32,
+    prev: bool,
+    next: bool,
+    to: impl Fn(u32) -> Action,
+) -> Option<Component> {
+    let mut buttons = Vec::new();
+    if prev {
+        buttons.push((
+            custom_id::encode(&to(page.saturating_sub(1))),
+            "Previous",
+            ButtonStyle::Secondary,
+        ));
+    }
+    if next {
+        buttons.push((
+            custom_id::encode(&to(page + 1)),
+            "Next",
+            ButtonStyle::Secondary,
+        ));
+    }
+    (!buttons.is_empty()).then(|| button_row(&buttons))
 }
 
 #[allow(deprecated)] // Discord prefers Label components; action rows are still accepted
@@ -317,21 +324,22 @@ pub async fn post_panel(
     // Posting is awaited here (admin action, rare) so the panel is remembered in order.
     match state.ctx.discord.send_message(channel, &message, &[]).await {
         Ok(message_id) => {
-            let mut settings = (*state.settings).clone();
-            settings.panels.push(Panel {
+            let panel = Panel {
                 channel,
                 message: message_id,
                 title,
                 description,
                 footer,
-            });
-            let commit = state.save_settings(settings);
-            tokio::spawn(async move {
-                if let Err(error) = commit.await {
-                    warn!(%error, "could not persist the panel");
-                }
-                reply.send("Panel posted.").await
-            });
+            };
+            // The panel is up and opens tickets whether or not it is remembered.
+            save_then_answer(
+                state,
+                reply,
+                |settings| settings.panels.push(panel),
+                "Panel posted.".into(),
+                "Panel posted.",
+                "the panel",
+            );
         }
         Err(error) => {
             warn!(%error, channel, "could not post the panel");
@@ -343,6 +351,39 @@ pub async fn post_panel(
         }
     }
     Ok(())
+}
+
+/// Queues `change` to the settings; the receipt resolves once it is durable.
+fn change_settings(
+    state: &mut GuildState,
+    change: impl FnOnce(&mut GuildSettings),
+) -> CommitReceipt {
+    let mut settings = (*state.settings).clone();
+    change(&mut settings);
+    state.save_settings(settings)
+}
+
+/// Changes the settings and answers `done` only once the change is durable, so an admin is
+/// never told of a setting a restart would lose; `failed` is the answer when it could not be
+/// saved, `what` names the setting in the log.
+fn save_then_answer(
+    state: &mut GuildState,
+    reply: Reply,
+    change: impl FnOnce(&mut GuildSettings),
+    done: String,
+    failed: &'static str,
+    what: &'static str,
+) {
+    let commit = change_settings(state, change);
+    tokio::spawn(async move {
+        match commit.await {
+            Ok(()) => reply.send(&done).await,
+            Err(error) => {
+                warn!(%error, "could not save {what}");
+                reply.send(failed).await
+            }
+        }
+    });
 }
 
 fn auto_select(
@@ -657,15 +698,16 @@ pub async fn handle(
         }
         Action::PanelRemoveSelect => {
             let chosen: Option<Snowflake> = values(incoming).first().and_then(|v| v.parse().ok());
-            let mut settings = (*state.settings).clone();
             let Some(index) =
-                chosen.and_then(|m| settings.panels.iter().position(|p| p.message == m))
+                chosen.and_then(|m| state.settings.panels.iter().position(|p| p.message == m))
             else {
                 state.refuse(incoming, "That panel is already gone.");
                 return Ok(());
             };
-            let panel = settings.panels.remove(index);
-            let commit = state.save_settings(settings);
+            let panel = state.settings.panels[index].clone();
+            let commit = change_settings(state, |settings| {
+                settings.panels.remove(index);
+            });
             let reply = Reply::defer_update(&discord, incoming);
             tokio::spawn(async move {
                 if let Err(error) = discord.delete_message(panel.channel, panel.message).await {
@@ -702,24 +744,14 @@ pub async fn handle(
                 tokio::spawn(async move { reply.send(&refusal).await });
                 return Ok(());
             }
-            let mut settings = (*state.settings).clone();
-            settings.log_channel = Some(channel);
-            let commit = state.save_settings(settings);
-            tokio::spawn(async move {
-                match commit.await {
-                    Ok(()) => {
-                        reply
-                            .send(&format!("Ticket events will be logged in <#{channel}>."))
-                            .await
-                    }
-                    Err(error) => {
-                        warn!(%error, "could not save the log channel");
-                        reply
-                            .send("The setting could not be saved; please try again.")
-                            .await
-                    }
-                }
-            });
+            save_then_answer(
+                state,
+                reply,
+                |settings| settings.log_channel = Some(channel),
+                format!("Ticket events will be logged in <#{channel}>."),
+                "The setting could not be saved; please try again.",
+                "the log channel",
+            );
         }
         Action::LimitsModal => {
             match limits::parse_limits(
@@ -727,20 +759,20 @@ pub async fn handle(
                 modal_field(incoming, fields::LIMIT_PER_GUILD),
             ) {
                 Ok((per_member, per_guild)) => {
-                    let mut settings = (*state.settings).clone();
-                    settings.per_member_limit = per_member;
-                    settings.per_guild_limit = per_guild;
-                    let commit = state.save_settings(settings);
                     let reply = Reply::defer_ephemeral(&discord, incoming);
-                    tokio::spawn(async move {
-                        match commit.await {
-                            Ok(()) => reply.send(&format!("Limits saved: {per_member} open per member, {per_guild} per server.")).await,
-                            Err(error) => {
-                                warn!(%error, "could not save limits");
-                                reply.send("The limits could not be saved; please try again.").await
-                            }
-                        }
-                    });
+                    save_then_answer(
+                        state,
+                        reply,
+                        |settings| {
+                            settings.per_member_limit = per_member;
+                            settings.per_guild_limit = per_guild;
+                        },
+                        format!(
+                            "Limits saved: {per_member} open per member, {per_guild} per server."
+                        ),
+                        "The limits could not be saved; please try again.",
+                        "limits",
+                    );
                 }
                 Err(error) => {
                     warn!(%error, "limits refused");
@@ -751,29 +783,17 @@ pub async fn handle(
         Action::StaffRoleSelect => {
             match access::validate_staff_roles(state.guild, &ids(values(incoming))) {
                 Ok(roles) => {
-                    let mut settings = (*state.settings).clone();
-                    settings.staff_roles = roles.clone();
-                    let commit = state.save_settings(settings);
+                    let done = staff_roles_saved(&roles);
                     let reply = Reply::defer_update(&discord, incoming);
+                    save_then_answer(
+                        state,
+                        reply,
+                        |settings| settings.staff_roles = roles,
+                        done,
+                        "The staff roles could not be saved; please try again.",
+                        "staff roles",
+                    );
                     reapply_overwrites(state);
-                    tokio::spawn(async move {
-                        let text = match commit.await {
-                            Ok(()) if roles.is_empty() => "Staff roles cleared.".to_owned(),
-                            Ok(()) => format!(
-                                "Staff roles saved: {}. Applied to the ticket categories and every open ticket.",
-                                roles
-                                    .iter()
-                                    .map(|r| format!("<@&{r}>"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                            Err(error) => {
-                                warn!(%error, "could not save staff roles");
-                                "The staff roles could not be saved; please try again.".to_owned()
-                            }
-                        };
-                        reply.send(&text).await
-                    });
                 }
                 Err(error) => {
                     warn!(%error, "staff roles refused");
@@ -796,28 +816,22 @@ pub async fn handle(
                             return Ok(());
                         }
                     };
-                    let mut settings = (*state.settings).clone();
-                    let id = settings.next_topic_id;
-                    settings.next_topic_id += 1;
-                    settings.topics.push(Topic {
-                        id,
-                        name: name.clone(),
-                        category,
-                    });
-                    let commit = state.save_settings(settings);
-                    tokio::spawn(async move {
-                        let text = match commit.await {
-                            Ok(()) => format!(
-                                "Topic **{}** added.",
-                                naming::escape_markdown(&naming::neutralize(&name, 50))
-                            ),
-                            Err(error) => {
-                                warn!(%error, "could not save the topic");
-                                "The topic could not be saved; please try again.".to_owned()
-                            }
-                        };
-                        reply.send(&text).await
-                    });
+                    let done = format!(
+                        "Topic **{}** added.",
+                        naming::escape_markdown(&naming::neutralize(&name, 50))
+                    );
+                    save_then_answer(
+                        state,
+                        reply,
+                        |settings| {
+                            let id = settings.next_topic_id;
+                            settings.next_topic_id += 1;
+                            settings.topics.push(Topic { id, name, category });
+                        },
+                        done,
+                        "The topic could not be saved; please try again.",
+                        "the topic",
+                    );
                 }
                 Err(error) => {
                     warn!(%error, "topic name refused");
@@ -1034,26 +1048,9 @@ fn show_topic_list(state: &GuildState, incoming: &Incoming, page: u32) {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    let mut buttons = Vec::new();
-    if prev {
-        buttons.push((
-            custom_id::encode(&Action::TopicList { page: page - 1 }),
-            "Previous",
-            ButtonStyle::Secondary,
-        ));
-    }
-    if next {
-        buttons.push((
-            custom_id::encode(&Action::TopicList { page: page + 1 }),
-            "Next",
-            ButtonStyle::Secondary,
-        ));
-    }
-    let components = if buttons.is_empty() {
-        Vec::new()
-    } else {
-        vec![button_row(&buttons)]
-    };
+    let components = page_buttons(page, prev, next, |page| Action::TopicList { page })
+        .into_iter()
+        .collect();
     update_now(&state.ctx.discord, incoming, text, components);
 }
 
@@ -1074,24 +1071,9 @@ fn show_topic_remove(state: &GuildState, incoming: &Incoming, page: u32) {
         "Topic to remove",
         options,
     )];
-    let mut buttons = Vec::new();
-    if prev {
-        buttons.push((
-            custom_id::encode(&Action::TopicRemoveSelect { page: page - 1 }),
-            "Previous",
-            ButtonStyle::Secondary,
-        ));
-    }
-    if next {
-        buttons.push((
-            custom_id::encode(&Action::TopicRemoveSelect { page: page + 1 }),
-            "Next",
-            ButtonStyle::Secondary,
-        ));
-    }
-    if !buttons.is_empty() {
-        components.push(button_row(&buttons));
-    }
+    components.extend(page_buttons(page, prev, next, |page| {
+        Action::TopicRemoveSelect { page }
+    }));
     update_now(
         &state.ctx.discord,
         incoming,
@@ -1125,9 +1107,7 @@ async fn remove_topic(
             return Ok(());
         }
     };
-    let mut settings = (*state.settings).clone();
-    settings.topics.retain(|t| t.id != topic);
-    let commit = state.save_settings(settings);
+    let commit = change_settings(state, |settings| settings.topics.retain(|t| t.id != topic));
     let mut moves = Vec::new();
     for actor in state.ticket_actors_with_topic(topic) {
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -1158,6 +1138,21 @@ async fn remove_topic(
             .await
     });
     Ok(())
+}
+
+/// The answer once staff roles are saved.
+fn staff_roles_saved(roles: &[Snowflake]) -> String {
+    if roles.is_empty() {
+        return "Staff roles cleared.".to_owned();
+    }
+    format!(
+        "Staff roles saved: {}. Applied to the ticket categories and every open ticket.",
+        roles
+            .iter()
+            .map(|r| format!("<@&{r}>"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// After staff roles change: categories get the new overwrites (here, on a task), ticket
