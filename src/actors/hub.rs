@@ -20,9 +20,10 @@ use crate::{
         access,
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
         lifecycle, limits,
-        model::{Panel, Snowflake, Topic},
+        model::{GuildSettings, Panel, Snowflake, Topic},
         naming, privileged,
     },
+    store::CommitReceipt,
 };
 
 use super::{
@@ -173,11 +174,7 @@ fn manage_menu() -> Component {
 
 /// The topic choice shown to a member who clicks Open on a server with topics.
 pub fn show_topic_picker(state: &GuildState, incoming: &Incoming, page: u32, in_place: bool) {
-    let (items, has_prev, has_next) = limits::page(&state.settings.topics, page);
-    let options = items
-        .iter()
-        .map(|t| (t.id.to_string(), naming::neutralize(&t.name, 100)))
-        .collect();
+    let (options, has_prev, has_next) = topic_options(&state.settings.topics, page);
     let mut components = vec![string_select(
         custom_id::encode(&Action::PickTopic {
             opener: incoming.user,
@@ -186,36 +183,42 @@ pub fn show_topic_picker(state: &GuildState, incoming: &Incoming, page: u32, in_
         options,
     )];
     let page = limits::clamp_page(state.settings.topics.len(), page);
-    let mut buttons = Vec::new();
-    if has_prev {
-        buttons.push((
-            custom_id::encode(&Action::TopicPage {
-                opener: incoming.user,
-                page: page.saturating_sub(1),
-            }),
-            "Previous",
-            ButtonStyle::Secondary,
-        ));
-    }
-    if has_next {
-        buttons.push((
-            custom_id::encode(&Action::TopicPage {
-                opener: incoming.user,
-                page: page + 1,
-            }),
-            "Next",
-            ButtonStyle::Secondary,
-        ));
-    }
-    if !buttons.is_empty() {
-        components.push(button_row(&buttons));
-    }
+    let opener = incoming.user;
+    components.extend(page_buttons(page, has_prev, has_next, |page| {
+        Action::TopicPage { opener, page }
+    }));
     let text = "What is your ticket about?".to_owned();
     if in_place {
         super::reply::update_now(&state.ctx.discord, incoming, text, components);
     } else {
         reply_now(&state.ctx.discord, incoming, text, components);
     }
+}
+
+/// The Previous / Next row under a paged list, if it has another page; `to` is the action
+/// that shows a page. `page` is the page shown, already clamped.
+fn page_buttons(
+    page: u32,
+    prev: bool,
+    next: bool,
+    to: impl Fn(u32) -> Action,
+) -> Option<Component> {
+    let mut buttons = Vec::new();
+    if prev {
+        buttons.push((
+            custom_id::encode(&to(page.saturating_sub(1))),
+            "Previous",
+            ButtonStyle::Secondary,
+        ));
+    }
+    if next {
+        buttons.push((
+            custom_id::encode(&to(page + 1)),
+            "Next",
+            ButtonStyle::Secondary,
+        ));
+    }
+    (!buttons.is_empty()).then(|| button_row(&buttons))
 }
 
 #[allow(deprecated)] // Discord prefers Label components; action rows are still accepted
@@ -300,38 +303,26 @@ pub async fn post_panel(
         tokio::spawn(async move { reply.send(&message).await });
         return Ok(());
     }
-    let message = OutgoingMessage {
-        embeds: vec![crate::discord::embed(
-            &title,
-            &description,
-            0x3498db,
-            Some(&footer),
-        )],
-        components: vec![button_row(&[(
-            custom_id::encode(&Action::OpenTicket),
-            "Open a ticket",
-            ButtonStyle::Primary,
-        )])],
-        ..Default::default()
-    };
+    let message = panel_message(&title, &description, &footer);
     // Posting is awaited here (admin action, rare) so the panel is remembered in order.
     match state.ctx.discord.send_message(channel, &message, &[]).await {
         Ok(message_id) => {
-            let mut settings = (*state.settings).clone();
-            settings.panels.push(Panel {
+            let panel = Panel {
                 channel,
                 message: message_id,
                 title,
                 description,
                 footer,
-            });
-            let commit = state.save_settings(settings);
-            tokio::spawn(async move {
-                if let Err(error) = commit.await {
-                    warn!(%error, "could not persist the panel");
-                }
-                reply.send("Panel posted.").await
-            });
+            };
+            // The panel is up and opens tickets whether or not it is remembered.
+            save_then_answer(
+                state,
+                reply,
+                |settings| settings.panels.push(panel),
+                "Panel posted.".into(),
+                "Panel posted.",
+                "the panel",
+            );
         }
         Err(error) => {
             warn!(%error, channel, "could not post the panel");
@@ -343,6 +334,56 @@ pub async fn post_panel(
         }
     }
     Ok(())
+}
+
+fn panel_message(title: &str, description: &str, footer: &str) -> OutgoingMessage {
+    OutgoingMessage {
+        embeds: vec![crate::discord::embed(
+            title,
+            description,
+            0x3498db,
+            Some(footer),
+        )],
+        components: vec![button_row(&[(
+            custom_id::encode(&Action::OpenTicket),
+            "Open a ticket",
+            ButtonStyle::Primary,
+        )])],
+        ..Default::default()
+    }
+}
+
+/// Queues `change` to the settings; the receipt resolves once it is durable.
+fn change_settings(
+    state: &mut GuildState,
+    change: impl FnOnce(&mut GuildSettings),
+) -> CommitReceipt {
+    let mut settings = (*state.settings).clone();
+    change(&mut settings);
+    state.save_settings(settings)
+}
+
+/// Changes the settings and answers `done` only once the change is durable, so an admin is
+/// never told of a setting a restart would lose; `failed` is the answer when it could not be
+/// saved, `what` names the setting in the log.
+fn save_then_answer(
+    state: &mut GuildState,
+    reply: Reply,
+    change: impl FnOnce(&mut GuildSettings),
+    done: String,
+    failed: &'static str,
+    what: &'static str,
+) {
+    let commit = change_settings(state, change);
+    tokio::spawn(async move {
+        match commit.await {
+            Ok(()) => reply.send(&done).await,
+            Err(error) => {
+                warn!(%error, "could not save {what}");
+                reply.send(failed).await
+            }
+        }
+    });
 }
 
 fn auto_select(
@@ -420,8 +461,8 @@ fn manage_label(choice: ManageChoice) -> &'static str {
     }
 }
 
-fn topic_options(state: &GuildState, page: u32) -> (Vec<(String, String)>, bool, bool) {
-    let (items, prev, next) = limits::page(&state.settings.topics, page);
+fn topic_options(topics: &[Topic], page: u32) -> (Vec<(String, String)>, bool, bool) {
+    let (items, prev, next) = limits::page(topics, page);
     (
         items
             .iter()
@@ -432,6 +473,12 @@ fn topic_options(state: &GuildState, page: u32) -> (Vec<(String, String)>, bool,
     )
 }
 
+/// A screen shown in place of the menu that led to it: its text and components.
+type Screen = (String, Vec<Component>);
+
+const UNKNOWN_CHOICE: &str = "Unknown choice. Nothing was changed.";
+const NOT_IN_TICKET: &str = "Use this inside a ticket channel.";
+
 /// Admin and staff menus (setup, manage) not handled by the guild actor itself.
 pub async fn handle(
     state: &mut GuildState,
@@ -439,561 +486,30 @@ pub async fn handle(
     incoming: &Incoming,
     action: Action,
 ) -> Result<(), ActorProcessingErr> {
-    let discord = state.ctx.discord.clone();
-    let is_admin = access::is_admin(&GuildState::member(incoming));
-    let staff = state.is_staff(incoming);
-    // Setup is for admins; manage for staff. Every menu re-checks: a forged id gains nothing.
-    let manage_chosen = action == Action::HubMenu
-        && values(incoming).first().and_then(|v| HubChoice::parse(v)) == Some(HubChoice::Manage);
-    let needs_admin = !manage_chosen
-        && !matches!(
-            action,
-            Action::ManageMenu
-                | Action::CloseAllConfirm
-                | Action::AddUserSelect { .. }
-                | Action::RemoveUserSelect { .. }
-                | Action::Cancel
-        );
-    if needs_admin && !is_admin {
-        warn!(?action, "setup action by a non-admin refused");
-        state.refuse(incoming, access::NOT_ADMIN.0);
-        return Ok(());
-    }
-    if !needs_admin && !staff && action != Action::Cancel {
-        warn!(?action, "manage action by a non-staff member refused");
-        state.refuse(incoming, access::NOT_STAFF.0);
+    if !permitted(state, incoming, &action) {
         return Ok(());
     }
     match action {
-        Action::HubMenu => match values(incoming).first().and_then(|v| HubChoice::parse(v)) {
-            Some(HubChoice::Setup) => update_now(
-                &discord,
-                incoming,
-                "**Setup**: what do you want to configure?".into(),
-                vec![string_select(
-                    custom_id::encode(&Action::SetupMenu),
-                    "Choose a setting",
-                    menu_options(SetupChoice::ALL, SetupChoice::as_str, setup_label),
-                )],
-            ),
-            Some(HubChoice::Manage) => update_now(
-                &discord,
-                incoming,
-                MANAGE_PROMPT.into(),
-                vec![manage_menu()],
-            ),
-            None => state.refuse(incoming, "Unknown choice. Nothing was changed."),
-        },
-        Action::SetupMenu => match values(incoming).first().and_then(|v| SetupChoice::parse(v)) {
-            Some(SetupChoice::Panel) => update_now(
-                &discord,
-                incoming,
-                "Choose the channel for the panel message.".into(),
-                vec![auto_select(
-                    custom_id::encode(&Action::PanelChannelSelect),
-                    "Panel channel",
-                    SelectMenuType::Channel,
-                    1,
-                    1,
-                )],
-            ),
-            Some(SetupChoice::PanelRemove) => {
-                if state.settings.panels.is_empty() {
-                    update_now(
-                        &discord,
-                        incoming,
-                        "There are no panels to remove.".into(),
-                        Vec::new(),
-                    );
-                } else {
-                    let options = state
-                        .settings
-                        .panels
-                        .iter()
-                        .take(limits::SELECT_PAGE)
-                        .map(|p| {
-                            (
-                                p.message.to_string(),
-                                format!("{} (in #{})", naming::neutralize(&p.title, 60), p.channel),
-                            )
-                        })
-                        .collect();
-                    update_now(
-                        &discord,
-                        incoming,
-                        "Choose the panel to remove.".into(),
-                        vec![string_select(
-                            custom_id::encode(&Action::PanelRemoveSelect),
-                            "Panel",
-                            options,
-                        )],
-                    );
-                }
-            }
-            Some(SetupChoice::LogChannel) => update_now(
-                &discord,
-                incoming,
-                "Choose the log channel.".into(),
-                vec![auto_select(
-                    custom_id::encode(&Action::LogChannelSelect),
-                    "Log channel",
-                    SelectMenuType::Channel,
-                    1,
-                    1,
-                )],
-            ),
-            Some(SetupChoice::Limits) => {
-                let current = (
-                    state.settings.per_member_limit,
-                    state.settings.per_guild_limit,
-                );
-                open_modal_now(
-                    &discord,
-                    incoming,
-                    custom_id::encode(&Action::LimitsModal),
-                    "Ticket limits",
-                    vec![
-                        text_input(
-                            fields::LIMIT_PER_MEMBER,
-                            &format!("Open tickets per member (now {})", current.0),
-                            TextInputStyle::Short,
-                            3,
-                            true,
-                        ),
-                        text_input(
-                            fields::LIMIT_PER_GUILD,
-                            &format!("Open tickets per server (now {})", current.1),
-                            TextInputStyle::Short,
-                            3,
-                            true,
-                        ),
-                    ],
-                );
-            }
-            Some(SetupChoice::StaffRoles) => update_now(
-                &discord,
-                incoming,
-                "Choose up to 10 staff roles (they see and handle every ticket).".into(),
-                vec![auto_select(
-                    custom_id::encode(&Action::StaffRoleSelect),
-                    "Staff roles",
-                    SelectMenuType::Role,
-                    0,
-                    access::MAX_STAFF_ROLES as u8,
-                )],
-            ),
-            Some(SetupChoice::TopicAdd) => {
-                open_modal_now(
-                    &discord,
-                    incoming,
-                    custom_id::encode(&Action::TopicAddModal),
-                    "Add a topic",
-                    vec![text_input(
-                        fields::TOPIC_NAME,
-                        "Topic name",
-                        TextInputStyle::Short,
-                        limits::TOPIC_NAME_MAX as u16,
-                        true,
-                    )],
-                );
-            }
-            Some(SetupChoice::TopicList) => show_topic_list(state, incoming, 0),
-            Some(SetupChoice::TopicRemove) => show_topic_remove(state, incoming, 0),
-            None => state.refuse(incoming, "Unknown choice. Nothing was changed."),
-        },
-        Action::PanelChannelSelect => {
-            let Some(channel) = ids(values(incoming)).first().copied() else {
-                state.refuse(incoming, "Choose a channel.");
-                return Ok(());
-            };
-            open_modal_now(
-                &discord,
-                incoming,
-                custom_id::encode(&Action::PanelModal { channel }),
-                "Panel message",
-                vec![
-                    text_input(
-                        fields::PANEL_TITLE,
-                        "Title",
-                        TextInputStyle::Short,
-                        limits::PANEL_TITLE_MAX as u16,
-                        true,
-                    ),
-                    text_input(
-                        fields::PANEL_DESCRIPTION,
-                        "Description",
-                        TextInputStyle::Paragraph,
-                        4000,
-                        true,
-                    ),
-                    text_input(
-                        fields::PANEL_FOOTER,
-                        "Footer",
-                        TextInputStyle::Short,
-                        limits::PANEL_FOOTER_MAX as u16,
-                        false,
-                    ),
-                ],
-            );
-        }
-        Action::PanelModal { channel } => {
-            match limits::validate_panel_text(
-                modal_field(incoming, fields::PANEL_TITLE),
-                modal_field(incoming, fields::PANEL_DESCRIPTION),
-                modal_field(incoming, fields::PANEL_FOOTER),
-            ) {
-                Ok((title, description, footer)) => {
-                    let reply = Reply::defer_ephemeral(&discord, incoming);
-                    let known = (channel == incoming.channel)
-                        .then_some(incoming.app_permissions)
-                        .flatten();
-                    post_panel(state, reply, (channel, known), title, description, footer).await?;
-                }
-                Err(error) => {
-                    warn!(%error, "panel text refused");
-                    state.refuse(incoming, &format!("{error}. Nothing was posted."));
-                }
-            }
-        }
-        Action::PanelRemoveSelect => {
-            let chosen: Option<Snowflake> = values(incoming).first().and_then(|v| v.parse().ok());
-            let mut settings = (*state.settings).clone();
-            let Some(index) =
-                chosen.and_then(|m| settings.panels.iter().position(|p| p.message == m))
-            else {
-                state.refuse(incoming, "That panel is already gone.");
-                return Ok(());
-            };
-            let panel = settings.panels.remove(index);
-            let commit = state.save_settings(settings);
-            let reply = Reply::defer_update(&discord, incoming);
-            tokio::spawn(async move {
-                if let Err(error) = discord.delete_message(panel.channel, panel.message).await {
-                    warn!(%error, "could not delete the panel message");
-                }
-                // "Removed" is said only once it is durable, like every other setting.
-                match commit.await {
-                    Ok(()) => reply.send("Panel removed.").await,
-                    Err(error) => {
-                        warn!(%error, "could not persist the panel removal");
-                        reply.send("The panel message was deleted, but the setting could not be saved; please try again.").await
-                    }
-                }
-            });
-        }
-        Action::LogChannelSelect => {
-            let Some(channel) = ids(values(incoming)).first().copied() else {
-                state.refuse(incoming, "Choose a channel.");
-                return Ok(());
-            };
-            let reply = Reply::defer_update(&discord, incoming);
-            let known = (channel == incoming.channel)
-                .then_some(incoming.app_permissions)
-                .flatten();
-            let usable = bot_can_use(
-                state,
-                channel,
-                known,
-                access::LOG_CHANNEL_NEEDS,
-                "the log channel",
-            )
-            .await;
-            if let Err(refusal) = usable {
-                tokio::spawn(async move { reply.send(&refusal).await });
-                return Ok(());
-            }
-            let mut settings = (*state.settings).clone();
-            settings.log_channel = Some(channel);
-            let commit = state.save_settings(settings);
-            tokio::spawn(async move {
-                match commit.await {
-                    Ok(()) => {
-                        reply
-                            .send(&format!("Ticket events will be logged in <#{channel}>."))
-                            .await
-                    }
-                    Err(error) => {
-                        warn!(%error, "could not save the log channel");
-                        reply
-                            .send("The setting could not be saved; please try again.")
-                            .await
-                    }
-                }
-            });
-        }
-        Action::LimitsModal => {
-            match limits::parse_limits(
-                modal_field(incoming, fields::LIMIT_PER_MEMBER),
-                modal_field(incoming, fields::LIMIT_PER_GUILD),
-            ) {
-                Ok((per_member, per_guild)) => {
-                    let mut settings = (*state.settings).clone();
-                    settings.per_member_limit = per_member;
-                    settings.per_guild_limit = per_guild;
-                    let commit = state.save_settings(settings);
-                    let reply = Reply::defer_ephemeral(&discord, incoming);
-                    tokio::spawn(async move {
-                        match commit.await {
-                            Ok(()) => reply.send(&format!("Limits saved: {per_member} open per member, {per_guild} per server.")).await,
-                            Err(error) => {
-                                warn!(%error, "could not save limits");
-                                reply.send("The limits could not be saved; please try again.").await
-                            }
-                        }
-                    });
-                }
-                Err(error) => {
-                    warn!(%error, "limits refused");
-                    state.refuse(incoming, &format!("{error}. The limits were not changed."));
-                }
-            }
-        }
-        Action::StaffRoleSelect => {
-            match access::validate_staff_roles(state.guild, &ids(values(incoming))) {
-                Ok(roles) => {
-                    let mut settings = (*state.settings).clone();
-                    settings.staff_roles = roles.clone();
-                    let commit = state.save_settings(settings);
-                    let reply = Reply::defer_update(&discord, incoming);
-                    reapply_overwrites(state);
-                    tokio::spawn(async move {
-                        let text = match commit.await {
-                            Ok(()) if roles.is_empty() => "Staff roles cleared.".to_owned(),
-                            Ok(()) => format!(
-                                "Staff roles saved: {}. Applied to the ticket categories and every open ticket.",
-                                roles
-                                    .iter()
-                                    .map(|r| format!("<@&{r}>"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                            Err(error) => {
-                                warn!(%error, "could not save staff roles");
-                                "The staff roles could not be saved; please try again.".to_owned()
-                            }
-                        };
-                        reply.send(&text).await
-                    });
-                }
-                Err(error) => {
-                    warn!(%error, "staff roles refused");
-                    state.refuse(incoming, &format!("{error}. Nothing was changed."));
-                }
-            }
-        }
-        Action::TopicAddModal => {
-            match limits::validate_topic_name(
-                modal_field(incoming, fields::TOPIC_NAME),
-                &state.settings.topics,
-            ) {
-                Ok(name) => {
-                    let reply = Reply::defer_ephemeral(&discord, incoming);
-                    let category_name = naming::neutralize(&name, 100);
-                    let category = match state.create_category(&category_name).await {
-                        Ok(c) => Some(c),
-                        Err(message) => {
-                            tokio::spawn(async move { reply.send(&message).await });
-                            return Ok(());
-                        }
-                    };
-                    let mut settings = (*state.settings).clone();
-                    let id = settings.next_topic_id;
-                    settings.next_topic_id += 1;
-                    settings.topics.push(Topic {
-                        id,
-                        name: name.clone(),
-                        category,
-                    });
-                    let commit = state.save_settings(settings);
-                    tokio::spawn(async move {
-                        let text = match commit.await {
-                            Ok(()) => format!(
-                                "Topic **{}** added.",
-                                naming::escape_markdown(&naming::neutralize(&name, 50))
-                            ),
-                            Err(error) => {
-                                warn!(%error, "could not save the topic");
-                                "The topic could not be saved; please try again.".to_owned()
-                            }
-                        };
-                        reply.send(&text).await
-                    });
-                }
-                Err(error) => {
-                    warn!(%error, "topic name refused");
-                    state.refuse(incoming, &format!("{error}. No topic was added."));
-                }
-            }
-        }
+        Action::HubMenu => hub_menu(state, incoming),
+        Action::SetupMenu => setup_menu(state, incoming),
+        Action::PanelChannelSelect => panel_channel_selected(state, incoming),
+        Action::PanelModal { channel } => panel_submitted(state, incoming, channel).await?,
+        Action::PanelRemoveSelect => panel_remove_selected(state, incoming),
+        Action::LogChannelSelect => log_channel_selected(state, incoming).await,
+        Action::LimitsModal => limits_submitted(state, incoming),
+        Action::StaffRoleSelect => staff_roles_selected(state, incoming),
+        Action::TopicAddModal => topic_add_submitted(state, incoming).await,
         Action::TopicList { page } => show_topic_list(state, incoming, page),
-        Action::TopicRemoveSelect { page } => {
-            if let Some(topic) = values(incoming).first().and_then(|v| v.parse::<u32>().ok()) {
-                let Some(t) = state.settings.topics.iter().find(|t| t.id == topic) else {
-                    state.refuse(incoming, "That topic no longer exists.");
-                    return Ok(());
-                };
-                update_now(
-                    &discord,
-                    incoming,
-                    format!(
-                        "Remove topic **{}**? Its open tickets move to the default category first.",
-                        naming::escape_markdown(&naming::neutralize(&t.name, 50))
-                    ),
-                    vec![button_row(&[
-                        (
-                            custom_id::encode(&Action::TopicRemoveConfirm { topic }),
-                            "Remove",
-                            ButtonStyle::Danger,
-                        ),
-                        (
-                            custom_id::encode(&Action::Cancel),
-                            "Cancel",
-                            ButtonStyle::Secondary,
-                        ),
-                    ])],
-                );
-            } else {
-                show_topic_remove(state, incoming, page);
-            }
-        }
+        Action::TopicRemoveSelect { page } => topic_remove_selected(state, incoming, page),
         Action::TopicRemoveConfirm { topic } => remove_topic(state, incoming, topic).await?,
-        Action::ManageMenu => match values(incoming)
-            .first()
-            .and_then(|v| ManageChoice::parse(v))
-        {
-            Some(ManageChoice::CloseThis) => match state.ticket_in_channel(incoming.channel) {
-                Some(number) => {
-                    state.to_ticket(incoming, number, |by, reply, settings| TicketMsg::Close {
-                        by,
-                        reason: None,
-                        reply,
-                        settings,
-                    })
-                }
-                None => state.refuse(incoming, "Use this inside a ticket channel."),
-            },
-            Some(ManageChoice::CloseAll) => {
-                let open = state.open_ticket_numbers().len();
-                update_now(
-                    &discord,
-                    incoming,
-                    format!("Close all {open} open tickets? Closed ones are left as they are."),
-                    vec![button_row(&[
-                        (
-                            custom_id::encode(&Action::CloseAllConfirm),
-                            "Close all",
-                            ButtonStyle::Danger,
-                        ),
-                        (
-                            custom_id::encode(&Action::Cancel),
-                            "Cancel",
-                            ButtonStyle::Secondary,
-                        ),
-                    ])],
-                );
-            }
-            Some(choice @ (ManageChoice::AddUser | ManageChoice::RemoveUser)) => {
-                match state.ticket_in_channel(incoming.channel) {
-                    Some(ticket) => {
-                        let (action, text) = if choice == ManageChoice::AddUser {
-                            (
-                                Action::AddUserSelect { ticket },
-                                "Choose up to 10 members to add.",
-                            )
-                        } else {
-                            (
-                                Action::RemoveUserSelect { ticket },
-                                "Choose up to 10 members to remove.",
-                            )
-                        };
-                        update_now(
-                            &discord,
-                            incoming,
-                            text.into(),
-                            vec![auto_select(
-                                custom_id::encode(&action),
-                                "Members",
-                                SelectMenuType::User,
-                                1,
-                                10,
-                            )],
-                        );
-                    }
-                    None => state.refuse(incoming, "Use this inside a ticket channel."),
-                }
-            }
-            None => state.refuse(incoming, "Unknown choice. Nothing was changed."),
-        },
-        Action::CloseAllConfirm => {
-            let numbers = state.open_ticket_numbers();
-            let reply = Reply::defer_update(&discord, incoming);
-            let by = Person {
-                user: incoming.user,
-                is_staff: true,
-            };
-            let mut waits = Vec::new();
-            for number in &numbers {
-                if let Some(actor) = state.ticket_actor(*number) {
-                    let (tx, rx) = tokio::sync::oneshot::channel();
-                    let _ = actor.cast(TicketMsg::CloseQuietly {
-                        by,
-                        settings: state.settings.clone(),
-                        done: tx,
-                    });
-                    waits.push(rx);
-                }
-            }
-            tokio::spawn(async move {
-                let total = numbers.len();
-                let mut closed = 0usize;
-                let mut told = tokio::time::Instant::now();
-                for (done, wait) in waits.into_iter().enumerate() {
-                    if matches!(wait.await, Ok(true)) {
-                        closed += 1;
-                    }
-                    // Progress at most once a second: each close takes a transcript and a few
-                    // calls, so a big close-all runs for a while.
-                    if told.elapsed() >= CLOSE_ALL_PROGRESS_EVERY && done + 1 < total {
-                        told = tokio::time::Instant::now();
-                        reply
-                            .send_provisional(&format!(
-                                "Closing open tickets… {} of {total} done.",
-                                done + 1
-                            ))
-                            .await;
-                    }
-                }
-                reply
-                    .send(&format!("Closed {closed} of {total} open tickets."))
-                    .await
-            });
-        }
-        Action::AddUserSelect { ticket } | Action::RemoveUserSelect { ticket } => {
-            let add = matches!(action, Action::AddUserSelect { .. });
-            let users = ids(values(incoming))
-                .into_iter()
-                .map(|u| (u, incoming.resolved_bots.contains(&u)))
-                .collect();
-            state.to_ticket(incoming, ticket, |by, reply, settings| {
-                if add {
-                    TicketMsg::AddUsers {
-                        by,
-                        users,
-                        reply,
-                        settings,
-                    }
-                } else {
-                    TicketMsg::RemoveUsers {
-                        by,
-                        users,
-                        reply,
-                        settings,
-                    }
-                }
-            });
+        Action::ManageMenu => manage_menu_choice(state, incoming),
+        Action::CloseAllConfirm => close_all_confirmed(state, incoming),
+        Action::AddUserSelect { ticket } => change_people_selected(state, incoming, ticket, true),
+        Action::RemoveUserSelect { ticket } => {
+            change_people_selected(state, incoming, ticket, false)
         }
         Action::Cancel => update_now(
-            &discord,
+            &state.ctx.discord,
             incoming,
             "Cancelled. Nothing was changed.".into(),
             Vec::new(),
@@ -1009,22 +525,586 @@ pub async fn handle(
     Ok(())
 }
 
-fn show_topic_list(state: &GuildState, incoming: &Incoming, page: u32) {
-    if state.settings.topics.is_empty() {
-        update_now(
-            &state.ctx.discord,
-            incoming,
-            "No topics yet. Add one from Setup.".into(),
-            Vec::new(),
+/// Setup is for admins; manage for staff. Every menu re-checks: a forged id gains nothing.
+/// A refusal is answered here.
+fn permitted(state: &GuildState, incoming: &Incoming, action: &Action) -> bool {
+    let is_admin = access::is_admin(&GuildState::member(incoming));
+    let staff = state.is_staff(incoming);
+    let manage_chosen = *action == Action::HubMenu
+        && values(incoming).first().and_then(|v| HubChoice::parse(v)) == Some(HubChoice::Manage);
+    let needs_admin = !manage_chosen
+        && !matches!(
+            action,
+            Action::ManageMenu
+                | Action::CloseAllConfirm
+                | Action::AddUserSelect { .. }
+                | Action::RemoveUserSelect { .. }
+                | Action::Cancel
         );
+    if needs_admin && !is_admin {
+        warn!(?action, "setup action by a non-admin refused");
+        state.refuse(incoming, access::NOT_ADMIN.0);
+        return false;
+    }
+    if !needs_admin && !staff && *action != Action::Cancel {
+        warn!(?action, "manage action by a non-staff member refused");
+        state.refuse(incoming, access::NOT_STAFF.0);
+        return false;
+    }
+    true
+}
+
+/// The hub's choice: the Setup or the Manage menu, in place of the hub.
+fn hub_menu(state: &GuildState, incoming: &Incoming) {
+    let (text, components): Screen =
+        match values(incoming).first().and_then(|v| HubChoice::parse(v)) {
+            Some(HubChoice::Setup) => (
+                "**Setup**: what do you want to configure?".into(),
+                vec![string_select(
+                    custom_id::encode(&Action::SetupMenu),
+                    "Choose a setting",
+                    menu_options(SetupChoice::ALL, SetupChoice::as_str, setup_label),
+                )],
+            ),
+            Some(HubChoice::Manage) => (MANAGE_PROMPT.into(), vec![manage_menu()]),
+            None => {
+                state.refuse(incoming, UNKNOWN_CHOICE);
+                return;
+            }
+        };
+    update_now(&state.ctx.discord, incoming, text, components);
+}
+
+/// The Setup menu's choice: what to configure, as a screen or a modal.
+fn setup_menu(state: &GuildState, incoming: &Incoming) {
+    let settings = &state.settings;
+    let (text, components) = match values(incoming).first().and_then(|v| SetupChoice::parse(v)) {
+        Some(SetupChoice::Panel) => channel_prompt(
+            "Choose the channel for the panel message.",
+            Action::PanelChannelSelect,
+            "Panel channel",
+        ),
+        Some(SetupChoice::PanelRemove) => panel_remove_screen(&settings.panels),
+        Some(SetupChoice::LogChannel) => channel_prompt(
+            "Choose the log channel.",
+            Action::LogChannelSelect,
+            "Log channel",
+        ),
+        Some(SetupChoice::Limits) => {
+            open_modal_now(
+                &state.ctx.discord,
+                incoming,
+                custom_id::encode(&Action::LimitsModal),
+                "Ticket limits",
+                limits_fields(settings.per_member_limit, settings.per_guild_limit),
+            );
+            return;
+        }
+        Some(SetupChoice::StaffRoles) => staff_roles_screen(),
+        Some(SetupChoice::TopicAdd) => {
+            open_modal_now(
+                &state.ctx.discord,
+                incoming,
+                custom_id::encode(&Action::TopicAddModal),
+                "Add a topic",
+                vec![topic_name_field()],
+            );
+            return;
+        }
+        Some(SetupChoice::TopicList) => topic_list_screen(&settings.topics, 0),
+        Some(SetupChoice::TopicRemove) => topic_remove_screen(&settings.topics, 0),
+        None => {
+            state.refuse(incoming, UNKNOWN_CHOICE);
+            return;
+        }
+    };
+    update_now(&state.ctx.discord, incoming, text, components);
+}
+
+fn channel_prompt(text: &str, action: Action, placeholder: &str) -> Screen {
+    (
+        text.into(),
+        vec![auto_select(
+            custom_id::encode(&action),
+            placeholder,
+            SelectMenuType::Channel,
+            1,
+            1,
+        )],
+    )
+}
+
+fn panel_remove_screen(panels: &[Panel]) -> Screen {
+    if panels.is_empty() {
+        return ("There are no panels to remove.".into(), Vec::new());
+    }
+    let options = panels
+        .iter()
+        .take(limits::SELECT_PAGE)
+        .map(|p| {
+            (
+                p.message.to_string(),
+                format!("{} (in #{})", naming::neutralize(&p.title, 60), p.channel),
+            )
+        })
+        .collect();
+    (
+        "Choose the panel to remove.".into(),
+        vec![string_select(
+            custom_id::encode(&Action::PanelRemoveSelect),
+            "Panel",
+            options,
+        )],
+    )
+}
+
+fn limits_fields(per_member: u32, per_guild: u32) -> Vec<Component> {
+    vec![
+        text_input(
+            fields::LIMIT_PER_MEMBER,
+            &format!("Open tickets per member (now {per_member})"),
+            TextInputStyle::Short,
+            3,
+            true,
+        ),
+        text_input(
+            fields::LIMIT_PER_GUILD,
+            &format!("Open tickets per server (now {per_guild})"),
+            TextInputStyle::Short,
+            3,
+            true,
+        ),
+    ]
+}
+
+fn staff_roles_screen() -> Screen {
+    (
+        "Choose up to 10 staff roles (they see and handle every ticket).".into(),
+        vec![auto_select(
+            custom_id::encode(&Action::StaffRoleSelect),
+            "Staff roles",
+            SelectMenuType::Role,
+            0,
+            access::MAX_STAFF_ROLES as u8,
+        )],
+    )
+}
+
+fn topic_name_field() -> Component {
+    text_input(
+        fields::TOPIC_NAME,
+        "Topic name",
+        TextInputStyle::Short,
+        limits::TOPIC_NAME_MAX as u16,
+        true,
+    )
+}
+
+fn panel_fields() -> Vec<Component> {
+    vec![
+        text_input(
+            fields::PANEL_TITLE,
+            "Title",
+            TextInputStyle::Short,
+            limits::PANEL_TITLE_MAX as u16,
+            true,
+        ),
+        text_input(
+            fields::PANEL_DESCRIPTION,
+            "Description",
+            TextInputStyle::Paragraph,
+            4000,
+            true,
+        ),
+        text_input(
+            fields::PANEL_FOOTER,
+            "Footer",
+            TextInputStyle::Short,
+            limits::PANEL_FOOTER_MAX as u16,
+            false,
+        ),
+    ]
+}
+
+/// The bot's permissions in `channel` when the interaction came from it (Discord sends them
+/// along), sparing a REST call.
+fn known_permissions(incoming: &Incoming, channel: Snowflake) -> Option<u64> {
+    (channel == incoming.channel)
+        .then_some(incoming.app_permissions)
+        .flatten()
+}
+
+fn panel_channel_selected(state: &GuildState, incoming: &Incoming) {
+    let Some(channel) = ids(values(incoming)).first().copied() else {
+        state.refuse(incoming, "Choose a channel.");
+        return;
+    };
+    open_modal_now(
+        &state.ctx.discord,
+        incoming,
+        custom_id::encode(&Action::PanelModal { channel }),
+        "Panel message",
+        panel_fields(),
+    );
+}
+
+async fn panel_submitted(
+    state: &mut GuildState,
+    incoming: &Incoming,
+    channel: Snowflake,
+) -> Result<(), ActorProcessingErr> {
+    match limits::validate_panel_text(
+        modal_field(incoming, fields::PANEL_TITLE),
+        modal_field(incoming, fields::PANEL_DESCRIPTION),
+        modal_field(incoming, fields::PANEL_FOOTER),
+    ) {
+        Ok((title, description, footer)) => {
+            let reply = Reply::defer_ephemeral(&state.ctx.discord, incoming);
+            let known = known_permissions(incoming, channel);
+            post_panel(state, reply, (channel, known), title, description, footer).await
+        }
+        Err(error) => {
+            warn!(%error, "panel text refused");
+            state.refuse(incoming, &format!("{error}. Nothing was posted."));
+            Ok(())
+        }
+    }
+}
+
+fn panel_remove_selected(state: &mut GuildState, incoming: &Incoming) {
+    let chosen: Option<Snowflake> = values(incoming).first().and_then(|v| v.parse().ok());
+    let Some(index) =
+        chosen.and_then(|m| state.settings.panels.iter().position(|p| p.message == m))
+    else {
+        state.refuse(incoming, "That panel is already gone.");
+        return;
+    };
+    let panel = state.settings.panels[index].clone();
+    let commit = change_settings(state, |settings| {
+        settings.panels.remove(index);
+    });
+    let discord = state.ctx.discord.clone();
+    let reply = Reply::defer_update(&discord, incoming);
+    tokio::spawn(async move {
+        if let Err(error) = discord.delete_message(panel.channel, panel.message).await {
+            warn!(%error, "could not delete the panel message");
+        }
+        // "Removed" is said only once it is durable, like every other setting.
+        match commit.await {
+            Ok(()) => reply.send("Panel removed.").await,
+            Err(error) => {
+                warn!(%error, "could not persist the panel removal");
+                reply.send("The panel message was deleted, but the setting could not be saved; please try again.").await
+            }
+        }
+    });
+}
+
+async fn log_channel_selected(state: &mut GuildState, incoming: &Incoming) {
+    let Some(channel) = ids(values(incoming)).first().copied() else {
+        state.refuse(incoming, "Choose a channel.");
+        return;
+    };
+    let reply = Reply::defer_update(&state.ctx.discord, incoming);
+    let known = known_permissions(incoming, channel);
+    let usable = bot_can_use(
+        state,
+        channel,
+        known,
+        access::LOG_CHANNEL_NEEDS,
+        "the log channel",
+    )
+    .await;
+    if let Err(refusal) = usable {
+        tokio::spawn(async move { reply.send(&refusal).await });
         return;
     }
-    let (items, prev, next) = limits::page(&state.settings.topics, page);
-    let page = limits::clamp_page(state.settings.topics.len(), page);
+    save_then_answer(
+        state,
+        reply,
+        |settings| settings.log_channel = Some(channel),
+        format!("Ticket events will be logged in <#{channel}>."),
+        "The setting could not be saved; please try again.",
+        "the log channel",
+    );
+}
+
+fn limits_submitted(state: &mut GuildState, incoming: &Incoming) {
+    let parsed = limits::parse_limits(
+        modal_field(incoming, fields::LIMIT_PER_MEMBER),
+        modal_field(incoming, fields::LIMIT_PER_GUILD),
+    );
+    let (per_member, per_guild) = match parsed {
+        Ok(limits) => limits,
+        Err(error) => {
+            warn!(%error, "limits refused");
+            state.refuse(incoming, &format!("{error}. The limits were not changed."));
+            return;
+        }
+    };
+    let reply = Reply::defer_ephemeral(&state.ctx.discord, incoming);
+    save_then_answer(
+        state,
+        reply,
+        |settings| {
+            settings.per_member_limit = per_member;
+            settings.per_guild_limit = per_guild;
+        },
+        format!("Limits saved: {per_member} open per member, {per_guild} per server."),
+        "The limits could not be saved; please try again.",
+        "limits",
+    );
+}
+
+fn staff_roles_selected(state: &mut GuildState, incoming: &Incoming) {
+    let roles = match access::validate_staff_roles(state.guild, &ids(values(incoming))) {
+        Ok(roles) => roles,
+        Err(error) => {
+            warn!(%error, "staff roles refused");
+            state.refuse(incoming, &format!("{error}. Nothing was changed."));
+            return;
+        }
+    };
+    let done = staff_roles_saved(&roles);
+    let reply = Reply::defer_update(&state.ctx.discord, incoming);
+    save_then_answer(
+        state,
+        reply,
+        |settings| settings.staff_roles = roles,
+        done,
+        "The staff roles could not be saved; please try again.",
+        "staff roles",
+    );
+    reapply_overwrites(state);
+}
+
+/// A new topic gets its own category, created before the topic is saved.
+async fn topic_add_submitted(state: &mut GuildState, incoming: &Incoming) {
+    let name = match limits::validate_topic_name(
+        modal_field(incoming, fields::TOPIC_NAME),
+        &state.settings.topics,
+    ) {
+        Ok(name) => name,
+        Err(error) => {
+            warn!(%error, "topic name refused");
+            state.refuse(incoming, &format!("{error}. No topic was added."));
+            return;
+        }
+    };
+    let reply = Reply::defer_ephemeral(&state.ctx.discord, incoming);
+    let category = match state.create_category(&naming::neutralize(&name, 100)).await {
+        Ok(c) => Some(c),
+        Err(message) => {
+            tokio::spawn(async move { reply.send(&message).await });
+            return;
+        }
+    };
+    let done = format!(
+        "Topic **{}** added.",
+        naming::escape_markdown(&naming::neutralize(&name, 50))
+    );
+    save_then_answer(
+        state,
+        reply,
+        |settings| {
+            let id = settings.next_topic_id;
+            settings.next_topic_id += 1;
+            settings.topics.push(Topic { id, name, category });
+        },
+        done,
+        "The topic could not be saved; please try again.",
+        "the topic",
+    );
+}
+
+/// A topic chosen for removal asks to confirm; the Previous / Next buttons (no value) page.
+fn topic_remove_selected(state: &GuildState, incoming: &Incoming, page: u32) {
+    let Some(topic) = values(incoming).first().and_then(|v| v.parse::<u32>().ok()) else {
+        show_topic_remove(state, incoming, page);
+        return;
+    };
+    let Some(t) = state.settings.topics.iter().find(|t| t.id == topic) else {
+        state.refuse(incoming, "That topic no longer exists.");
+        return;
+    };
+    update_now(
+        &state.ctx.discord,
+        incoming,
+        format!(
+            "Remove topic **{}**? Its open tickets move to the default category first.",
+            naming::escape_markdown(&naming::neutralize(&t.name, 50))
+        ),
+        vec![confirm_row(&Action::TopicRemoveConfirm { topic }, "Remove")],
+    );
+}
+
+/// A dangerous action's confirm button, next to Cancel.
+fn confirm_row(confirm: &Action, label: &str) -> Component {
+    button_row(&[
+        (custom_id::encode(confirm), label, ButtonStyle::Danger),
+        (
+            custom_id::encode(&Action::Cancel),
+            "Cancel",
+            ButtonStyle::Secondary,
+        ),
+    ])
+}
+
+/// The Manage menu's choice; the per-ticket ones work inside a ticket channel only.
+fn manage_menu_choice(state: &mut GuildState, incoming: &Incoming) {
+    match values(incoming)
+        .first()
+        .and_then(|v| ManageChoice::parse(v))
+    {
+        Some(ManageChoice::CloseThis) => match state.ticket_in_channel(incoming.channel) {
+            Some(number) => {
+                state.to_ticket(incoming, number, |by, reply, settings| TicketMsg::Close {
+                    by,
+                    reason: None,
+                    reply,
+                    settings,
+                })
+            }
+            None => state.refuse(incoming, NOT_IN_TICKET),
+        },
+        Some(ManageChoice::CloseAll) => {
+            let open = state.open_ticket_numbers().len();
+            update_now(
+                &state.ctx.discord,
+                incoming,
+                format!("Close all {open} open tickets? Closed ones are left as they are."),
+                vec![confirm_row(&Action::CloseAllConfirm, "Close all")],
+            );
+        }
+        Some(choice @ (ManageChoice::AddUser | ManageChoice::RemoveUser)) => {
+            match state.ticket_in_channel(incoming.channel) {
+                Some(ticket) => {
+                    let (text, components) = people_prompt(ticket, choice == ManageChoice::AddUser);
+                    update_now(&state.ctx.discord, incoming, text, components);
+                }
+                None => state.refuse(incoming, NOT_IN_TICKET),
+            }
+        }
+        None => state.refuse(incoming, UNKNOWN_CHOICE),
+    }
+}
+
+fn people_prompt(ticket: u64, add: bool) -> Screen {
+    let (action, text) = if add {
+        (
+            Action::AddUserSelect { ticket },
+            "Choose up to 10 members to add.",
+        )
+    } else {
+        (
+            Action::RemoveUserSelect { ticket },
+            "Choose up to 10 members to remove.",
+        )
+    };
+    (
+        text.into(),
+        vec![auto_select(
+            custom_id::encode(&action),
+            "Members",
+            SelectMenuType::User,
+            1,
+            10,
+        )],
+    )
+}
+
+/// Closes every open ticket through its own actor, quietly (no per-ticket answer), and
+/// reports the count.
+fn close_all_confirmed(state: &mut GuildState, incoming: &Incoming) {
+    let numbers = state.open_ticket_numbers();
+    let reply = Reply::defer_update(&state.ctx.discord, incoming);
+    let by = Person {
+        user: incoming.user,
+        is_staff: true,
+    };
+    let mut waits = Vec::new();
+    for number in &numbers {
+        if let Some(actor) = state.ticket_actor(*number) {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let _ = actor.cast(TicketMsg::CloseQuietly {
+                by,
+                settings: state.settings.clone(),
+                done: tx,
+            });
+            waits.push(rx);
+        }
+    }
+    tokio::spawn(report_close_all(reply, numbers.len(), waits));
+}
+
+async fn report_close_all(
+    reply: Reply,
+    total: usize,
+    waits: Vec<tokio::sync::oneshot::Receiver<bool>>,
+) {
+    let mut closed = 0usize;
+    let mut told = tokio::time::Instant::now();
+    for (done, wait) in waits.into_iter().enumerate() {
+        if matches!(wait.await, Ok(true)) {
+            closed += 1;
+        }
+        // Progress at most once a second: each close takes a transcript and a few
+        // calls, so a big close-all runs for a while.
+        if told.elapsed() >= CLOSE_ALL_PROGRESS_EVERY && done + 1 < total {
+            told = tokio::time::Instant::now();
+            reply
+                .send_provisional(&format!(
+                    "Closing open tickets… {} of {total} done.",
+                    done + 1
+                ))
+                .await;
+        }
+    }
+    reply
+        .send(&format!("Closed {closed} of {total} open tickets."))
+        .await
+}
+
+/// Members chosen to add to or remove from `ticket`; its actor checks and answers.
+fn change_people_selected(state: &mut GuildState, incoming: &Incoming, ticket: u64, add: bool) {
+    let users = ids(values(incoming))
+        .into_iter()
+        .map(|u| (u, incoming.resolved_bots.contains(&u)))
+        .collect();
+    state.to_ticket(incoming, ticket, |by, reply, settings| {
+        if add {
+            TicketMsg::AddUsers {
+                by,
+                users,
+                reply,
+                settings,
+            }
+        } else {
+            TicketMsg::RemoveUsers {
+                by,
+                users,
+                reply,
+                settings,
+            }
+        }
+    });
+}
+
+fn show_topic_list(state: &GuildState, incoming: &Incoming, page: u32) {
+    let (text, components) = topic_list_screen(&state.settings.topics, page);
+    update_now(&state.ctx.discord, incoming, text, components);
+}
+
+fn topic_list_screen(topics: &[Topic], page: u32) -> Screen {
+    if topics.is_empty() {
+        return ("No topics yet. Add one from Setup.".into(), Vec::new());
+    }
+    let (items, prev, next) = limits::page(topics, page);
+    let page = limits::clamp_page(topics.len(), page);
     let text = format!(
         "**Topics** (page {} of {}):\n{}",
         page + 1,
-        limits::page_count(state.settings.topics.len()),
+        limits::page_count(topics.len()),
         items
             .iter()
             .map(|t| format!(
@@ -1034,70 +1114,32 @@ fn show_topic_list(state: &GuildState, incoming: &Incoming, page: u32) {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    let mut buttons = Vec::new();
-    if prev {
-        buttons.push((
-            custom_id::encode(&Action::TopicList { page: page - 1 }),
-            "Previous",
-            ButtonStyle::Secondary,
-        ));
-    }
-    if next {
-        buttons.push((
-            custom_id::encode(&Action::TopicList { page: page + 1 }),
-            "Next",
-            ButtonStyle::Secondary,
-        ));
-    }
-    let components = if buttons.is_empty() {
-        Vec::new()
-    } else {
-        vec![button_row(&buttons)]
-    };
-    update_now(&state.ctx.discord, incoming, text, components);
+    let components = page_buttons(page, prev, next, |page| Action::TopicList { page })
+        .into_iter()
+        .collect();
+    (text, components)
 }
 
 fn show_topic_remove(state: &GuildState, incoming: &Incoming, page: u32) {
-    if state.settings.topics.is_empty() {
-        update_now(
-            &state.ctx.discord,
-            incoming,
-            "There are no topics to remove.".into(),
-            Vec::new(),
-        );
-        return;
+    let (text, components) = topic_remove_screen(&state.settings.topics, page);
+    update_now(&state.ctx.discord, incoming, text, components);
+}
+
+fn topic_remove_screen(topics: &[Topic], page: u32) -> Screen {
+    if topics.is_empty() {
+        return ("There are no topics to remove.".into(), Vec::new());
     }
-    let (options, prev, next) = topic_options(state, page);
-    let page = limits::clamp_page(state.settings.topics.len(), page);
+    let (options, prev, next) = topic_options(topics, page);
+    let page = limits::clamp_page(topics.len(), page);
     let mut components = vec![string_select(
         custom_id::encode(&Action::TopicRemoveSelect { page }),
         "Topic to remove",
         options,
     )];
-    let mut buttons = Vec::new();
-    if prev {
-        buttons.push((
-            custom_id::encode(&Action::TopicRemoveSelect { page: page - 1 }),
-            "Previous",
-            ButtonStyle::Secondary,
-        ));
-    }
-    if next {
-        buttons.push((
-            custom_id::encode(&Action::TopicRemoveSelect { page: page + 1 }),
-            "Next",
-            ButtonStyle::Secondary,
-        ));
-    }
-    if !buttons.is_empty() {
-        components.push(button_row(&buttons));
-    }
-    update_now(
-        &state.ctx.discord,
-        incoming,
-        "Choose the topic to remove.".into(),
-        components,
-    );
+    components.extend(page_buttons(page, prev, next, |page| {
+        Action::TopicRemoveSelect { page }
+    }));
+    ("Choose the topic to remove.".into(), components)
 }
 
 /// Removes a topic: its open tickets move to the default category first (never orphaned), then
@@ -1125,9 +1167,7 @@ async fn remove_topic(
             return Ok(());
         }
     };
-    let mut settings = (*state.settings).clone();
-    settings.topics.retain(|t| t.id != topic);
-    let commit = state.save_settings(settings);
+    let commit = change_settings(state, |settings| settings.topics.retain(|t| t.id != topic));
     let mut moves = Vec::new();
     for actor in state.ticket_actors_with_topic(topic) {
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -1158,6 +1198,21 @@ async fn remove_topic(
             .await
     });
     Ok(())
+}
+
+/// The answer once staff roles are saved.
+fn staff_roles_saved(roles: &[Snowflake]) -> String {
+    if roles.is_empty() {
+        return "Staff roles cleared.".to_owned();
+    }
+    format!(
+        "Staff roles saved: {}. Applied to the ticket categories and every open ticket.",
+        roles
+            .iter()
+            .map(|r| format!("<@&{r}>"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// After staff roles change: categories get the new overwrites (here, on a task), ticket
