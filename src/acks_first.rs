@@ -18,11 +18,14 @@ use std::{
 
 use tokio::sync::Notify;
 
+/// Initial interaction responses the Discord module sends at once (its `callbacks_in_flight`).
+pub(crate) const CALLBACKS_IN_FLIGHT: usize = 256;
+
 /// Above this many pending acknowledgements, other requests hold back. It is the number of
-/// initial responses the Discord module sends at once (`CALLBACKS_IN_FLIGHT`): beyond it,
+/// initial responses the Discord module sends at once ([`CALLBACKS_IN_FLIGHT`]): beyond it,
 /// acknowledgements queue for a connection, which is the sign that they are falling behind. A
 /// steady 1,000 clicks/s keeps a few dozen pending; a burst of thousands goes far past it.
-pub const BACKLOG_HIGH: usize = crate::discord::CALLBACKS_IN_FLIGHT;
+pub const BACKLOG_HIGH: usize = CALLBACKS_IN_FLIGHT;
 /// Held-back requests go again once the backlog is down to this.
 pub const BACKLOG_LOW: usize = BACKLOG_HIGH / 4;
 /// The longest one request holds back: past Discord's deadline an acknowledgement cannot be

@@ -39,7 +39,7 @@ use twilight_model::{
 };
 
 use crate::{
-    acks_first::AcksFirst,
+    acks_first::{AcksFirst, CALLBACKS_IN_FLIGHT},
     domain::access::{Overwrite, OverwriteKind},
     global_pace::GlobalPace,
 };
@@ -193,9 +193,6 @@ const IDEMPOTENT_ATTEMPTS: u32 = 6;
 /// Initial interaction responses get more, faster tries: they must land within Discord's 3 s,
 /// and a lost one is the person's "This interaction failed" (8 tries fit in about 2 s).
 const RESPONSE_ATTEMPTS: u32 = 8;
-
-/// Initial interaction responses in flight at once (see `Discord::callbacks_in_flight`).
-pub(crate) const CALLBACKS_IN_FLIGHT: usize = 256;
 
 /// Other requests in flight at once (see `Discord::requests_in_flight`). Discord's global limit
 /// of 50 requests/s makes more pointless in production; without limits it still keeps two cores
@@ -488,6 +485,11 @@ pub fn embed(title: &str, description: &str, color: u32, footer: Option<&str>) -
         url: None,
         video: None,
     }
+}
+
+/// Installs rustls' crypto provider once; twilight's client (and reqwest's) panics without one.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 pub fn channel_link(guild: u64, channel: u64) -> String {

@@ -75,7 +75,7 @@ impl TranscriptUploader {
                 reason: "only http:// and https:// URLs with a host are supported",
             });
         }
-        crate::actors::root::install_crypto_provider();
+        crate::discord::install_crypto_provider();
         let client = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .user_agent(concat!("ticketeer/", env!("CARGO_PKG_VERSION")))

@@ -342,10 +342,7 @@ pub struct Bot {
     fatal: watch::Receiver<Option<GatewayFatal>>,
 }
 
-/// Installs rustls' crypto provider once; twilight's client panics without one.
-pub fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
+pub use crate::discord::install_crypto_provider;
 
 impl Bot {
     pub async fn start(config: BotConfig) -> Result<Bot, StartError> {
