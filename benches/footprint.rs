@@ -623,7 +623,7 @@ async fn parent(p: Params) -> Result<bool, String> {
         / p.guilds as f64;
     let sizes = json!({
         "GuildState": std::mem::size_of::<ticketeer::actors::guild::GuildState>(),
-        "GuildMsg": std::mem::size_of::<ticketeer::actors::guild::GuildMsg>(),
+        "GuildMsg": std::mem::size_of::<ticketeer::actors::protocol::GuildMsg>(),
         "TicketEntry": std::mem::size_of::<ticketeer::actors::guild::TicketEntry>(),
         "TicketActorState": std::mem::size_of::<ticketeer::actors::ticket::TicketActorState>(),
         "TicketMsg": std::mem::size_of::<ticketeer::actors::ticket::TicketMsg>(),

@@ -29,7 +29,7 @@ use std::{
 };
 
 use futures_util::FutureExt;
-use ractor::{Actor, ActorCell, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use ractor::{Actor, ActorCell, ActorProcessingErr, ActorRef, SupervisionEvent};
 use rustc_hash::FxHashMap;
 use tracing::{Instrument, info, info_span, warn};
 use twilight_model::channel::{
@@ -56,46 +56,12 @@ use super::{
     line::{self, WaitingLine},
     log::GuildLog,
     reply::{Reply, reply_now},
-    router::InteractionProgress,
+    protocol::{GuildMsg, InteractionProgress},
     ticket::{
         Person, Provision, TicketActor, TicketArgs, TicketMsg, TicketSource, now_millis,
         transcript_files,
     },
 };
-
-pub enum GuildMsg {
-    /// `seq` numbers the router's sends, so it can tell after a failure what was handled.
-    Interaction {
-        seq: u64,
-        incoming: Box<Incoming>,
-    },
-    TicketUpdated(Box<TicketRecord>),
-    ChannelDeleted {
-        channel: Snowflake,
-    },
-    MemberLeft {
-        user: Snowflake,
-    },
-    Drain(RpcReplyPort<()>),
-    /// Fault hook: panics inside the handler, as a bug would.
-    InjectPanic,
-    /// Fault hook: makes the actor of ticket `number` panic.
-    InjectTicketPanic {
-        number: u64,
-    },
-    /// Internal: respawn the actor of a ticket after it failed.
-    RespawnTicket {
-        number: u64,
-    },
-    /// Internal: tell waiting members their new place in line.
-    LineTick,
-    /// Benchmarks: start the actor of every open or closed ticket (they otherwise start on
-    /// first use after a restart); replies once they run, with how many tickets have one.
-    WakeTickets(RpcReplyPort<usize>),
-    /// Internal: the category creation in [`Book::awaiting_category`] finished.
-    CategoryCreated,
-    Held(bool),
-}
 
 pub struct GuildArgs {
     pub ctx: BotContext,

@@ -27,7 +27,8 @@ use crate::{
 };
 
 use super::{
-    guild::{GuildMsg, GuildState, string_select},
+    guild::{GuildState, string_select},
+    protocol::GuildMsg,
     incoming::{Incoming, IncomingKind},
     reply::{Reply, open_modal_now, reply_now, update_now},
     ticket::{Person, TicketMsg},

@@ -9,6 +9,7 @@ pub mod hub;
 pub mod incoming;
 pub mod line;
 pub mod log;
+pub mod protocol;
 pub mod reply;
 pub mod root;
 pub mod router;

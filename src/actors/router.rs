@@ -24,7 +24,7 @@ use std::{
     collections::{HashMap, HashSet, VecDeque},
     sync::{
         Arc,
-        atomic::{AtomicU64, AtomicUsize, Ordering},
+        atomic::{AtomicUsize, Ordering},
     },
     time::Duration,
 };
@@ -41,7 +41,8 @@ use crate::{
 
 use super::{
     BotContext,
-    guild::{GuildActor, GuildArgs, GuildMsg},
+    guild::{GuildActor, GuildArgs},
+    protocol::{GuildMsg, InteractionProgress},
     incoming::{self, Incoming, IncomingError},
     reply::{self, answer_now, reply_now},
 };
@@ -70,14 +71,6 @@ pub enum RouterMsg {
         guild: Snowflake,
         actor: ActorId,
     },
-}
-
-/// How far a guild actor got through the interactions the router sent it (sequence numbers).
-/// Written by the guild actor, read by the router when the actor failed.
-#[derive(Debug, Default)]
-pub struct InteractionProgress {
-    pub started: AtomicU64,
-    pub finished: AtomicU64,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -56,7 +56,7 @@ use crate::{
 
 use super::{
     BotContext,
-    guild::GuildMsg,
+    protocol::GuildMsg,
     log::{GuildLog, LogEntry},
     reply::Reply,
 };

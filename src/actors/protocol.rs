@@ -1,0 +1,57 @@
+//! The messages that cross between actors of the tree, in a module every actor imports: a
+//! child that needs its parent's message type takes it from here, so no actor module imports
+//! another in both directions.
+//!
+//! [`GuildMsg`] is documented with its actor (`super::guild`): who sends each variant and what
+//! it owns.
+
+use std::sync::atomic::AtomicU64;
+
+use ractor::RpcReplyPort;
+
+use super::incoming::Incoming;
+use crate::domain::model::{Snowflake, TicketRecord};
+
+/// What a guild actor is sent (see `super::guild` for who sends what).
+pub enum GuildMsg {
+    /// `seq` numbers the router's sends, so it can tell after a failure what was handled.
+    Interaction {
+        seq: u64,
+        incoming: Box<Incoming>,
+    },
+    TicketUpdated(Box<TicketRecord>),
+    ChannelDeleted {
+        channel: Snowflake,
+    },
+    MemberLeft {
+        user: Snowflake,
+    },
+    Drain(RpcReplyPort<()>),
+    /// Fault hook: panics inside the handler, as a bug would.
+    InjectPanic,
+    /// Fault hook: makes the actor of ticket `number` panic.
+    InjectTicketPanic {
+        number: u64,
+    },
+    /// Internal: respawn the actor of a ticket after it failed.
+    RespawnTicket {
+        number: u64,
+    },
+    /// Internal: tell waiting members their new place in line.
+    LineTick,
+    /// Benchmarks: start the actor of every open or closed ticket (they otherwise start on
+    /// first use after a restart); replies once they run, with how many tickets have one.
+    WakeTickets(RpcReplyPort<usize>),
+    /// Internal: the category creation in [`Book::awaiting_category`] finished.
+    CategoryCreated,
+    Held(bool),
+}
+
+/// How far a guild actor got through the interactions the router sent it (sequence numbers).
+/// Written by the guild actor, read by the router when the actor failed.
+#[derive(Debug, Default)]
+pub struct InteractionProgress {
+    pub started: AtomicU64,
+    pub finished: AtomicU64,
+}
+
