@@ -27,9 +27,9 @@ use crate::{
 };
 
 use super::{
-    guild::{GuildState, string_select},
-    protocol::GuildMsg,
+    guild_state::{GuildState, string_select},
     incoming::{Incoming, IncomingKind},
+    protocol::GuildMsg,
     reply::{Reply, open_modal_now, reply_now, update_now},
     ticket::{Person, TicketMsg},
 };

@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod guild;
+pub mod guild_state;
 pub mod hub;
 pub mod incoming;
 pub mod line;

@@ -54,4 +54,3 @@ pub struct InteractionProgress {
     pub started: AtomicU64,
     pub finished: AtomicU64,
 }
-

@@ -42,8 +42,8 @@ use crate::{
 use super::{
     BotContext,
     guild::{GuildActor, GuildArgs},
-    protocol::{GuildMsg, InteractionProgress},
     incoming::{self, Incoming, IncomingError},
+    protocol::{GuildMsg, InteractionProgress},
     reply::{self, answer_now, reply_now},
 };
 

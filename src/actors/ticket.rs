@@ -56,8 +56,8 @@ use crate::{
 
 use super::{
     BotContext,
-    protocol::GuildMsg,
     log::{GuildLog, LogEntry},
+    protocol::GuildMsg,
     reply::Reply,
 };
 

@@ -1,0 +1,946 @@
+//! A guild actor's state: its settings, counter and the book of its tickets (limits, the
+//! waiting line, categories being created), and what the actor does with them. The actor itself
+//! and the dispatch of interactions live in [`super::guild`]; the hub ([`super::hub`]) works on
+//! this state too, so both import it and neither imports the other both ways.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use futures_util::FutureExt;
+use ractor::{ActorCell, ActorProcessingErr, ActorRef};
+use rustc_hash::FxHashMap;
+use tracing::{info, warn};
+use twilight_model::channel::{
+    ChannelType,
+    message::{
+        Component,
+        component::{ActionRow, SelectMenu, SelectMenuOption, SelectMenuType},
+    },
+};
+
+use crate::{
+    domain::{
+        access::{self, Member},
+        limits,
+        model::{GuildSettings, Snowflake, TicketRecord, TicketState},
+    },
+    store::WriteOp,
+};
+
+use super::{
+    BotContext,
+    incoming::Incoming,
+    line::{self, WaitingLine},
+    log::GuildLog,
+    protocol::{GuildMsg, InteractionProgress},
+    reply::{Reply, reply_now},
+    ticket::{
+        Person, Provision, TicketActor, TicketArgs, TicketMsg, TicketSource, now_millis,
+        transcript_files,
+    },
+};
+
+/// What the guild actor remembers of one ticket.
+pub struct TicketEntry {
+    pub opener: Snowflake,
+    pub topic: Option<u32>,
+    pub state: TicketState,
+    pub channel: Option<Snowflake>,
+    pub actor: Option<ActorRef<TicketMsg>>,
+}
+
+pub struct GuildState {
+    pub ctx: BotContext,
+    pub guild: Snowflake,
+    pub settings: Arc<GuildSettings>,
+    pub counter: u64,
+    /// What the actor knows of its tickets; allocated with the first one.
+    pub book: LazyBook,
+    pub open_total: u32,
+    pub(super) progress: Arc<InteractionProgress>,
+    /// This actor, to start ticket actors on first use from anywhere in the UI.
+    pub(super) myself: ActorRef<GuildMsg>,
+}
+
+/// The guild actor's bookkeeping of its tickets, in one allocation made when the first ticket
+/// is tracked: most guilds of a large bot have none open, and inline these maps made every idle
+/// guild actor's task 224 bytes larger.
+#[derive(Default)]
+pub struct Book {
+    pub tickets: FxHashMap<u64, TicketEntry>,
+    pub by_channel: FxHashMap<Snowflake, u64>,
+    pub open_by_member: FxHashMap<Snowflake, u32>,
+    /// Ticket channels per category: Discord refuses a 51st channel in one category.
+    pub(super) category_load: FxHashMap<Snowflake, u32>,
+    /// Open clicks per member still being provisioned (at most `DOUBLE_CLICK_WINDOW` old): a
+    /// double click must not open two tickets.
+    pub(super) recent_opens: FxHashMap<Snowflake, Instant>,
+    /// Actor id → ticket number, to know which ticket a supervision event is about.
+    pub(super) actor_tickets: FxHashMap<ractor::ActorId, u64>,
+    pub(super) failures: FxHashMap<u64, u32>,
+    /// A tickets category being created, and the opens (already acknowledged, no number yet)
+    /// waiting for it in click order. While it is `Some`, every open waits behind it.
+    pub(super) awaiting_category: Option<AwaitingCategory>,
+    /// Committed tickets waiting for the provisioning window (see [`super::line`]).
+    pub(super) line: WaitingLine<(TicketRecord, Box<Provision>)>,
+    pub(super) line_ticking: bool,
+    /// Ticket actors spawned but perhaps not yet running (and so not yet linked as children).
+    pub(super) starting: Vec<StartHandle>,
+    /// The guild's log writer, shared with its ticket actors; made when the first one starts.
+    pub(super) log: Option<GuildLog>,
+    /// The guild is unavailable (a Discord outage): calls about it would fail.
+    pub(super) held: bool,
+}
+
+/// The result of a category creation, shared between the task that reports it and a drain.
+type CategoryCreation = futures_util::future::Shared<
+    futures_util::future::BoxFuture<'static, Result<Snowflake, String>>,
+>;
+
+pub struct AwaitingCategory {
+    pub(super) creation: CategoryCreation,
+    /// Whether it is an overflow category (else the default tickets category).
+    overflow: bool,
+    opens: Vec<WaitingOpen>,
+}
+
+/// An open request decided (limits checked) but not yet numbered.
+pub struct WaitingOpen {
+    user: Snowflake,
+    topic: Option<u32>,
+    reply: Reply,
+}
+
+/// Where a new ticket goes.
+enum CategoryChoice {
+    Ready(Snowflake),
+    /// None has room (or none exists yet): create one with this name.
+    Create {
+        name: String,
+        overflow: bool,
+    },
+}
+
+/// What an empty [`LazyBook`] reads as.
+static EMPTY_BOOK: Book = Book {
+    tickets: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
+    by_channel: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
+    open_by_member: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
+    category_load: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
+    recent_opens: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
+    actor_tickets: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
+    failures: FxHashMap::with_hasher(rustc_hash::FxBuildHasher),
+    awaiting_category: None,
+    line: WaitingLine::new(),
+    line_ticking: false,
+    starting: Vec::new(),
+    log: None,
+    held: false,
+};
+
+/// A [`Book`] that exists only once written to: reads of an absent one see empty maps.
+#[derive(Default)]
+pub struct LazyBook(Option<Box<Book>>);
+
+impl std::ops::Deref for LazyBook {
+    type Target = Book;
+
+    fn deref(&self) -> &Book {
+        self.0.as_deref().unwrap_or(&EMPTY_BOOK)
+    }
+}
+
+impl std::ops::DerefMut for LazyBook {
+    fn deref_mut(&mut self) -> &mut Book {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+type StartHandle = tokio::task::JoinHandle<Result<tokio::task::JoinHandle<()>, ractor::SpawnErr>>;
+
+/// How often waiting members are told their place.
+pub(super) const LINE_TICK: Duration = Duration::from_secs(2);
+/// When a member who is still waiting first hears their place.
+pub(super) const FIRST_LINE_TICK: Duration = Duration::from_millis(500);
+
+/// Two clicks of one member closer than this are one click, unless the first ticket finished
+/// opening in between.
+const DOUBLE_CLICK_WINDOW: Duration = Duration::from_secs(2);
+
+/// The category a ticket lives under.
+fn record_parent(settings: &GuildSettings, record: &TicketRecord) -> Option<Snowflake> {
+    if record.parent.is_some() {
+        return record.parent;
+    }
+    record
+        .topic
+        .and_then(|id| settings.topics.iter().find(|t| t.id == id))
+        .and_then(|t| t.category)
+        .or(settings.tickets_category)
+}
+
+fn topic_name(settings: &GuildSettings, topic: Option<u32>) -> Option<String> {
+    topic
+        .and_then(|id| settings.topics.iter().find(|t| t.id == id))
+        .map(|t| t.name.clone())
+}
+
+impl GuildState {
+    /// The guild's log writer for a ticket actor about to start.
+    pub(super) fn log(&mut self) -> GuildLog {
+        let (discord, guild) = (&self.ctx.discord, self.guild);
+        self.book
+            .log
+            .get_or_insert_with(|| GuildLog::new(discord.clone(), guild))
+            .clone()
+    }
+
+    /// Why log entries are being lost right now, if they are (see [`GuildLog::trouble`]).
+    pub fn log_trouble(&self) -> Option<String> {
+        self.book.log.as_ref().and_then(GuildLog::trouble)
+    }
+
+    pub fn member<'a>(incoming: &'a Incoming) -> Member<'a> {
+        Member {
+            user: incoming.user,
+            roles: &incoming.roles,
+            permissions: incoming.permissions,
+        }
+    }
+
+    pub fn is_staff(&self, incoming: &Incoming) -> bool {
+        access::is_staff(&Self::member(incoming), &self.settings.staff_roles)
+    }
+
+    pub(super) fn forget_actor(&mut self, cell: &ActorCell) -> Option<u64> {
+        let number = self.book.actor_tickets.remove(&cell.get_id())?;
+        if let Some(entry) = self.book.tickets.get_mut(&number)
+            && entry
+                .actor
+                .as_ref()
+                .is_some_and(|a| a.get_id() == cell.get_id())
+        {
+            entry.actor = None;
+        }
+        Some(number)
+    }
+
+    /// Updates the in-memory view (limits, channel index) from a record.
+    pub fn track(&mut self, record: &TicketRecord) {
+        let book = &mut *self.book;
+        let entry = book.tickets.entry(record.number).or_insert(TicketEntry {
+            opener: record.opener,
+            topic: record.topic,
+            // A fresh entry starts "dead" so the first track counts it in.
+            state: TicketState::Failed,
+            channel: None,
+            actor: None,
+        });
+        let was_open = entry.state.is_open();
+        let is_open = record.state.is_open();
+        if entry.state == TicketState::Provisioning && record.state != TicketState::Provisioning {
+            // The open a double click would repeat is done: the member's next click is a new
+            // request (the limits decide it), not "already being opened".
+            book.recent_opens.remove(&record.opener);
+        }
+        let alive = |s: TicketState| {
+            matches!(
+                s,
+                TicketState::Provisioning | TicketState::Open | TicketState::Closed
+            )
+        };
+        let (was_alive, is_alive) = (alive(entry.state), alive(record.state));
+        if let Some(parent) = record.parent
+            && was_alive != is_alive
+        {
+            let load = book.category_load.entry(parent).or_insert(0);
+            if is_alive {
+                *load += 1;
+            } else {
+                *load = load.saturating_sub(1);
+            }
+        }
+        entry.state = record.state;
+        entry.channel = record.channel;
+        if let Some(channel) = record.channel {
+            book.by_channel.insert(channel, record.number);
+        }
+        if was_open != is_open {
+            let count = book.open_by_member.entry(record.opener).or_insert(0);
+            if is_open {
+                *count += 1;
+                self.open_total += 1;
+            } else {
+                *count = count.saturating_sub(1);
+                self.open_total = self.open_total.saturating_sub(1);
+            }
+        }
+        self.counter = self.counter.max(record.number);
+    }
+
+    pub(super) async fn spawn_ticket(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        record: TicketRecord,
+        provision: Option<Box<Provision>>,
+    ) -> Result<(), ActorProcessingErr> {
+        if matches!(record.state, TicketState::Deleted | TicketState::Failed) {
+            return Ok(());
+        }
+        let number = record.number;
+        // Not awaited: a ticket actor's start cannot fail, and waiting for the scheduler to run
+        // it would hold up every click queued behind this one in the guild's mailbox.
+        let (actor, started) = ractor::ActorRuntime::spawn_linked_instant(
+            None,
+            TicketActor,
+            TicketArgs {
+                ctx: self.ctx.clone(),
+                guild_actor: myself.clone(),
+                ticket: TicketSource::Record(record),
+                log: self.log(),
+            },
+            myself.get_cell(),
+        )?;
+        if let Some(p) = provision {
+            let _ = actor.cast(TicketMsg::Provision(p));
+        }
+        // Until it runs, it is not yet linked as a child: a drain must wait for it first.
+        self.book.starting.retain(|h| !h.is_finished());
+        self.book.starting.push(started);
+        self.book.actor_tickets.insert(actor.get_id(), number);
+        if let Some(entry) = self.book.tickets.get_mut(&number) {
+            entry.actor = Some(actor);
+        }
+        Ok(())
+    }
+
+    pub fn refuse(&self, incoming: &Incoming, message: &str) {
+        reply_now(&self.ctx.discord, incoming, message.to_owned(), Vec::new());
+    }
+
+    /// What a stored ticket caught mid-provisioning needs to finish (nobody waits for an
+    /// answer any more); `None` for a ticket past provisioning.
+    pub(super) fn resume_provision(
+        &self,
+        record: &TicketRecord,
+        existing_channels: Option<Arc<Vec<crate::discord::ChannelSummary>>>,
+    ) -> Option<Box<Provision>> {
+        (record.state == TicketState::Provisioning).then(|| {
+            Box::new(Provision {
+                reply: None,
+                commit: None,
+                parent: record_parent(&self.settings, record),
+                topic_name: topic_name(&self.settings, record.topic),
+                settings: self.settings.clone(),
+                existing_channels,
+            })
+        })
+    }
+
+    /// Forwards a person's request to a ticket actor, acknowledging it first.
+    pub fn to_ticket(
+        &mut self,
+        incoming: &Incoming,
+        number: u64,
+        make: impl FnOnce(Person, Reply, Arc<GuildSettings>) -> TicketMsg,
+    ) {
+        let Some(actor) = self.ticket_actor(number) else {
+            warn!(ticket = number, "action for a ticket without a live actor");
+            self.refuse(
+                incoming,
+                &format!("Ticket #{number} does not exist here or was already deleted."),
+            );
+            return;
+        };
+        let person = Person {
+            user: incoming.user,
+            is_staff: self.is_staff(incoming),
+        };
+        let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
+        if actor
+            .cast(make(person, reply, self.settings.clone()))
+            .is_err()
+        {
+            warn!(ticket = number, "ticket actor is gone");
+        }
+    }
+
+    /// The ticket whose channel this interaction happened in, if any.
+    pub fn ticket_in_channel(&self, channel: Snowflake) -> Option<u64> {
+        self.book.by_channel.get(&channel).copied()
+    }
+
+    /// Decides an open request; on success the number is allocated and its commit queued before
+    /// this returns, and the ticket actor takes it from there.
+    pub async fn open(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        incoming: &Incoming,
+        topic: Option<u32>,
+        reply: Reply,
+    ) -> Result<(), ActorProcessingErr> {
+        let user = incoming.user;
+        let now = Instant::now();
+        let awaiting = self.book.awaiting_category.as_ref();
+        if awaiting.is_some_and(|a| a.opens.iter().any(|w| w.user == user)) {
+            tokio::spawn(async move {
+                reply
+                    .send_with("Your ticket is already being opened.", Vec::new())
+                    .await
+            });
+            return Ok(());
+        }
+        // Opens waiting for a category count against the server's limit already.
+        let waiting_opens = awaiting.map_or(0, |a| a.opens.len() as u32);
+        if let Some((place, number)) = self.book.line.place_of_member(user) {
+            // Clicking again keeps one place.
+            let window = self.ctx.provision_window;
+            let text = line::place_text(number, place, self.book.line.estimate(place, window));
+            tokio::spawn(async move { reply.send_with(&text, Vec::new()).await });
+            return Ok(());
+        }
+        if let Some(at) = self.book.recent_opens.get(&user)
+            && now.duration_since(*at) < DOUBLE_CLICK_WINDOW
+        {
+            info!(user, "double click on open ignored");
+            tokio::spawn(async move {
+                reply
+                    .send_with("Your ticket is already being opened.", Vec::new())
+                    .await
+            });
+            return Ok(());
+        }
+        let member_open = self.book.open_by_member.get(&user).copied().unwrap_or(0);
+        if let Err(refusal) =
+            limits::check_open(&self.settings, member_open, self.open_total + waiting_opens)
+        {
+            info!(user, %refusal, "open refused by limits");
+            let text = refusal.to_string();
+            tokio::spawn(async move { reply.send_with(&text, Vec::new()).await });
+            return Ok(());
+        }
+        if self.book.recent_opens.len() > 4096 {
+            self.book
+                .recent_opens
+                .retain(|_, at| now.duration_since(*at) < DOUBLE_CLICK_WINDOW);
+        }
+        self.book.recent_opens.insert(user, now);
+        self.open_in_category(myself, WaitingOpen { user, topic, reply })
+            .await
+    }
+
+    /// Numbers an open in the category it belongs in, or, when that category must be created
+    /// first, starts the creation and waits for it (as every later open does until it is done).
+    pub(super) async fn open_in_category(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        open: WaitingOpen,
+    ) -> Result<(), ActorProcessingErr> {
+        if let Some(awaiting) = &mut self.book.awaiting_category {
+            awaiting.opens.push(open);
+            return Ok(());
+        }
+        match self.choose_category(open.topic) {
+            CategoryChoice::Ready(parent) => self.number(myself, open, parent).await,
+            CategoryChoice::Create { name, overflow } => {
+                // The opens wait in the book; the notifier task holds the creation.
+                drop(self.start_category_creation(myself, &name, overflow, vec![open]));
+                Ok(())
+            }
+        }
+    }
+
+    /// Starts creating a tickets category on a task of its own; `opens` (and every open after
+    /// them) wait for it in [`Book::awaiting_category`]. The only place a tickets category is
+    /// created, so a creation in flight is always visible to whoever needs one next.
+    fn start_category_creation(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        name: &str,
+        overflow: bool,
+        opens: Vec<WaitingOpen>,
+    ) -> CategoryCreation {
+        let creation = self.category_creation(name).boxed().shared();
+        let (me, notify) = (myself.clone(), creation.clone());
+        tokio::spawn(async move {
+            let _ = notify.await;
+            let _ = me.cast(GuildMsg::CategoryCreated);
+        });
+        self.book.awaiting_category = Some(AwaitingCategory {
+            creation: creation.clone(),
+            overflow,
+            opens,
+        });
+        creation
+    }
+
+    /// The default tickets category, created first if there is none. A creation already in
+    /// flight (an open's, or another admin action's) is joined, never repeated: two "Tickets"
+    /// categories would split the tickets and leave one behind empty. Admin setup only: this
+    /// awaits Discord.
+    pub async fn default_category(
+        &mut self,
+    ) -> Result<Result<Snowflake, String>, ActorProcessingErr> {
+        let myself = self.myself.clone();
+        loop {
+            if let Some(category) = self.settings.tickets_category {
+                return Ok(Ok(category));
+            }
+            let (creation, is_default) = match &self.book.awaiting_category {
+                Some(awaiting) => (awaiting.creation.clone(), !awaiting.overflow),
+                None => (
+                    self.start_category_creation(&myself, "Tickets", false, Vec::new()),
+                    true,
+                ),
+            };
+            let created = creation.await;
+            // Settled here rather than when `CategoryCreated` arrives: the caller goes on with
+            // the saved setting, and the opens that waited are numbered in their order.
+            self.category_created(&myself, created.clone()).await?;
+            if is_default && created.is_err() {
+                return Ok(created);
+            }
+        }
+    }
+
+    /// The waiting opens go on in their order: into the new category, or told why not.
+    pub(super) async fn category_created(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        created: Result<Snowflake, String>,
+    ) -> Result<(), ActorProcessingErr> {
+        let Some(awaiting) = self.book.awaiting_category.take() else {
+            return Ok(());
+        };
+        match created {
+            Ok(category) => {
+                let mut settings = (*self.settings).clone();
+                if awaiting.overflow {
+                    info!(category, "categories full; overflow category created");
+                    settings.overflow_categories.push(category);
+                } else {
+                    settings.tickets_category = Some(category);
+                }
+                drop(self.save_settings(settings));
+                for open in awaiting.opens {
+                    self.open_in_category(myself, open).await?;
+                }
+            }
+            Err(message) => {
+                for open in awaiting.opens {
+                    let (reply, message) = (open.reply, message.clone());
+                    tokio::spawn(async move { reply.send_with(&message, Vec::new()).await });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Allocates the next number to an open and queues its provisioning.
+    async fn number(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        open: WaitingOpen,
+        parent: Snowflake,
+    ) -> Result<(), ActorProcessingErr> {
+        let WaitingOpen { user, topic, reply } = open;
+        let parent = Some(parent);
+        self.counter += 1;
+        let record = TicketRecord {
+            guild: self.guild,
+            number: self.counter,
+            opener: user,
+            topic,
+            parent,
+            channel: None,
+            state: TicketState::Provisioning,
+            opened_at: now_millis(),
+            closed_at: None,
+            closed_by: None,
+            close_reason: None,
+            participants: Vec::new(),
+            closed_message: None,
+        };
+        let commit = self.ctx.store.write(vec![
+            WriteOp::SetCounter {
+                guild: self.guild,
+                value: self.counter,
+            },
+            WriteOp::PutTicket(record.clone()),
+        ]);
+        self.track(&record);
+        info!(ticket = record.number, "ticket number allocated");
+        let provision = Box::new(Provision {
+            reply: Some(reply),
+            commit: Some(commit),
+            parent,
+            topic_name: topic_name(&self.settings, topic),
+            settings: self.settings.clone(),
+            existing_channels: None,
+        });
+        self.book
+            .line
+            .push(record.number, record.opener, (record, provision));
+        self.pump(myself).await?;
+        if !self.book.line.is_empty() && !self.book.line_ticking {
+            // The first place is told after a short while, not at once: a line that drains
+            // within it never costs anyone an extra edit.
+            self.book.line_ticking = true;
+            myself.send_after(FIRST_LINE_TICK, || GuildMsg::LineTick);
+        }
+        Ok(())
+    }
+
+    /// Starts waiting tickets while the provisioning window has room.
+    pub(super) async fn pump(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+    ) -> Result<(), ActorProcessingErr> {
+        // Read first: a guild without tickets has no book, and taking one mutably makes it.
+        if self.book.line.is_empty() || self.book.held {
+            return Ok(());
+        }
+        let window = self.ctx.provision_window;
+        while let Some(next) = self.book.line.start_next(Instant::now(), window) {
+            let (record, provision) = next.payload;
+            self.spawn_ticket(myself, record, Some(provision)).await?;
+        }
+        Ok(())
+    }
+
+    /// Edits the answer of every waiting member whose place changed.
+    pub(super) fn tell_places(&mut self) {
+        let mut updates = Vec::new();
+        let window = self.ctx.provision_window;
+        for (place, waiting) in self.book.line.moved() {
+            if let Some(reply) = &waiting.payload.1.reply {
+                updates.push((reply.clone(), waiting.number, place));
+            }
+        }
+        for (reply, number, place) in updates {
+            let text = line::place_text(number, place, self.book.line.estimate(place, window));
+            tokio::spawn(async move { reply.send_provisional(&text).await });
+        }
+    }
+
+    /// A member who left the server gives up their place; their ticket is never opened.
+    pub(super) fn leave_line(&mut self, user: Snowflake) {
+        if self.book.line.is_empty() {
+            return;
+        }
+        let Some(waiting) = self.book.line.remove_member(user) else {
+            return;
+        };
+        let (mut record, provision) = waiting.payload;
+        info!(
+            ticket = record.number,
+            user, "member left while waiting; place released"
+        );
+        record.state = TicketState::Failed;
+        record.closed_at = Some(now_millis());
+        drop(
+            self.ctx
+                .store
+                .write(vec![WriteOp::PutTicket(record.clone())]),
+        );
+        self.track(&record);
+        if let Some(reply) = provision.reply {
+            tokio::spawn(async move {
+                reply
+                    .send("You left the server, so your place in line was released.")
+                    .await
+            });
+        }
+    }
+
+    /// The category for a new ticket: the topic's or the default one, or an overflow category
+    /// when those hold Discord's maximum of 50 channels; or which one to create first.
+    fn choose_category(&self, topic: Option<u32>) -> CategoryChoice {
+        let topic_category = topic
+            .and_then(|topic| self.settings.topics.iter().find(|t| t.id == topic))
+            .and_then(|t| t.category);
+        let Some(base) = topic_category.or(self.settings.tickets_category) else {
+            return CategoryChoice::Create {
+                name: "Tickets".into(),
+                overflow: false,
+            };
+        };
+        let mut candidates =
+            std::iter::once(base).chain(self.settings.overflow_categories.iter().copied());
+        match candidates.find(|c| {
+            self.book.category_load.get(c).copied().unwrap_or(0) < limits::CATEGORY_CHANNELS_MAX
+        }) {
+            Some(free) => CategoryChoice::Ready(free),
+            None => CategoryChoice::Create {
+                name: format!("Tickets {}", self.settings.overflow_categories.len() + 2),
+                overflow: true,
+            },
+        }
+    }
+
+    pub async fn create_category(&self, name: &str) -> Result<Snowflake, String> {
+        self.category_creation(name).await
+    }
+
+    /// Creates a tickets category; the future owns what it needs, so it can run on its own task.
+    fn category_creation(
+        &self,
+        name: &str,
+    ) -> impl std::future::Future<Output = Result<Snowflake, String>> + Send + 'static {
+        let overwrites = access::category_overwrites(
+            self.guild,
+            self.ctx.discord.bot_user_id(),
+            &self.settings.staff_roles,
+        );
+        let (discord, guild, name) = (self.ctx.discord.clone(), self.guild, name.to_owned());
+        async move {
+            discord
+                .create_channel(
+                    guild,
+                    &name,
+                    ChannelType::GuildCategory,
+                    None,
+                    None,
+                    &overwrites,
+                )
+                .await
+                .map_err(|e| {
+                    warn!(error = %e, "could not create a category");
+                    format!(
+                        "I could not create the tickets category: {}",
+                        e.person_message()
+                    )
+                })
+        }
+    }
+
+    /// Replaces the settings and persists them (durably, off this actor's path).
+    pub fn save_settings(&mut self, settings: GuildSettings) -> crate::store::CommitReceipt {
+        self.settings = Arc::new(settings.clone());
+        self.ctx.store.write(vec![WriteOp::PutSettings {
+            guild: self.guild,
+            settings,
+        }])
+    }
+
+    pub(super) async fn channel_deleted(&mut self, channel: Snowflake) {
+        let settings = self.settings.clone();
+        if let Some(number) = self.book.by_channel.get(&channel).copied() {
+            if let Some(actor) = self.ticket_actor(number) {
+                let _ = actor.cast(TicketMsg::ChannelDeleted { settings });
+            }
+            return;
+        }
+        // A category or the log channel deleted by hand: forget it so the next use recreates or
+        // asks for it, instead of failing forever.
+        let mut changed = (*settings).clone();
+        let mut dirty = false;
+        if changed.tickets_category == Some(channel) {
+            changed.tickets_category = None;
+            dirty = true;
+        }
+        if changed.log_channel == Some(channel) {
+            changed.log_channel = None;
+            dirty = true;
+        }
+        for topic in &mut changed.topics {
+            if topic.category == Some(channel) {
+                topic.category = None;
+                dirty = true;
+            }
+        }
+        changed.overflow_categories.retain(|c| *c != channel);
+        let before = changed.panels.len();
+        changed.panels.retain(|p| p.channel != channel);
+        dirty |= before != changed.panels.len();
+        if dirty {
+            info!(
+                channel,
+                "a configured channel was deleted; settings updated"
+            );
+            drop(self.save_settings(changed));
+        }
+    }
+
+    pub(super) async fn send_transcript(&self, incoming: &Incoming, number: Option<&String>) {
+        if !self.is_staff(incoming) {
+            self.refuse(incoming, access::NOT_STAFF.0);
+            return;
+        }
+        let Some(number) = number.and_then(|n| n.parse::<u64>().ok()) else {
+            self.refuse(
+                incoming,
+                "Give the ticket number, e.g. `/ticket transcript number:12`.",
+            );
+            return;
+        };
+        let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
+        let store = self.ctx.store.clone();
+        let discord = self.ctx.discord.clone();
+        let (guild, budget) = (self.guild, self.ctx.upload_budget);
+        tokio::spawn(async move {
+            match store.transcript(guild, number).await {
+                Ok(Some((html, text))) => {
+                    if !reply.acked().await {
+                        return;
+                    }
+                    let (files, cut) = transcript_files(number, &html, &text, budget);
+                    let mut content = format!("Transcript of ticket #{number}:");
+                    if let Some(cut) = cut {
+                        content.push(' ');
+                        content.push_str(&cut);
+                    }
+                    if let Err(error) = discord
+                        .edit_original_with_files(reply.token(), &content, &files)
+                        .await
+                    {
+                        warn!(%error, "could not send the transcript");
+                    }
+                }
+                Ok(None) => {
+                    reply
+                        .send(&format!("Ticket #{number} has no transcript (it was never closed, or does not exist)."))
+                        .await
+                }
+                Err(error) => {
+                    warn!(%error, "could not read the transcript");
+                    reply.send("The transcript could not be read from storage.").await
+                }
+            }
+        });
+    }
+
+    /// Open tickets (Open state), for close-all and the manage menu.
+    pub fn open_ticket_numbers(&self) -> Vec<u64> {
+        let mut numbers: Vec<u64> = self
+            .book
+            .tickets
+            .iter()
+            .filter(|(_, e)| e.state == TicketState::Open)
+            .map(|(n, _)| *n)
+            .collect();
+        numbers.sort_unstable();
+        numbers
+    }
+
+    /// Tickets whose channel exists (open or closed), for re-applying overwrites.
+    pub fn open_or_closed_ticket_numbers(&self) -> Vec<u64> {
+        self.book
+            .tickets
+            .iter()
+            .filter(|(_, e)| {
+                matches!(
+                    e.state,
+                    TicketState::Open | TicketState::Closed | TicketState::Provisioning
+                )
+            })
+            .map(|(n, _)| *n)
+            .collect()
+    }
+
+    pub fn ticket_actors_with_topic(&mut self, topic: u32) -> Vec<ActorRef<TicketMsg>> {
+        let numbers: Vec<u64> = self
+            .book
+            .tickets
+            .iter()
+            .filter(|(_, e)| e.topic == Some(topic) && e.state != TicketState::Deleted)
+            .map(|(n, _)| *n)
+            .collect();
+        numbers
+            .into_iter()
+            .filter_map(|n| self.ticket_actor(n))
+            .collect()
+    }
+
+    /// The actor of a ticket whose channel exists, started on first use.
+    pub fn ticket_actor(&mut self, number: u64) -> Option<ActorRef<TicketMsg>> {
+        let entry = self.book.tickets.get(&number)?;
+        if let Some(actor) = &entry.actor {
+            return Some(actor.clone());
+        }
+        if !matches!(entry.state, TicketState::Open | TicketState::Closed) {
+            return None;
+        }
+        let spawned = ractor::ActorRuntime::spawn_linked_instant(
+            None,
+            TicketActor,
+            TicketArgs {
+                ctx: self.ctx.clone(),
+                guild_actor: self.myself.clone(),
+                ticket: TicketSource::Stored {
+                    guild: self.guild,
+                    number,
+                },
+                log: self.log(),
+            },
+            self.myself.get_cell(),
+        );
+        match spawned {
+            Ok((actor, started)) => {
+                self.book.starting.retain(|h| !h.is_finished());
+                self.book.starting.push(started);
+                self.book.actor_tickets.insert(actor.get_id(), number);
+                if let Some(entry) = self.book.tickets.get_mut(&number) {
+                    entry.actor = Some(actor.clone());
+                }
+                Some(actor)
+            }
+            Err(error) => {
+                warn!(ticket = number, %error, "could not start the ticket actor");
+                None
+            }
+        }
+    }
+}
+
+/// A string select of up to 25 options, each `(value, label)`.
+pub fn string_select(
+    custom_id: String,
+    placeholder: &str,
+    options: Vec<(String, String)>,
+) -> Component {
+    Component::ActionRow(ActionRow {
+        id: None,
+        components: vec![Component::SelectMenu(SelectMenu {
+            channel_types: None,
+            custom_id,
+            default_values: None,
+            disabled: false,
+            id: None,
+            kind: SelectMenuType::Text,
+            max_values: Some(1),
+            min_values: Some(1),
+            options: Some(
+                options
+                    .into_iter()
+                    .map(|(value, label)| SelectMenuOption {
+                        default: false,
+                        description: None,
+                        emoji: None,
+                        label,
+                        value,
+                    })
+                    .collect(),
+            ),
+            placeholder: Some(placeholder.to_owned()),
+            required: None,
+        })],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_book_is_allocated_by_the_first_write_not_by_reads() {
+        let mut book = LazyBook::default();
+        assert!(book.tickets.is_empty() && !book.by_channel.contains_key(&7));
+        assert!(book.0.is_none(), "reads allocate nothing");
+        book.open_by_member.insert(7, 1);
+        assert!(book.0.is_some());
+        assert_eq!(book.open_by_member.get(&7), Some(&1));
+    }
+}
