@@ -113,55 +113,12 @@ async fn scenario(client: &SimClient, seeded: &sim::SeededGuild) -> Tally {
     );
 
     // 1. The owner sets up staff, the log channel and topics through the hub, and posts a panel.
-    bar.set_message("setting up");
-    if let Err(error) = driver::configure_staff(client, seeded).await {
-        failed(&mut tally, &bar, "staff role setup", error);
+    let Some((log, panel)) = set_up(client, seeded, &mut tally, &bar).await else {
         return tally;
-    }
-    bar.inc(1);
-    let log = match driver::set_log_channel(client, seeded).await {
-        Ok(log) => log,
-        Err(error) => {
-            failed(&mut tally, &bar, "log channel setup", error);
-            return tally;
-        }
     };
-    bar.inc(1);
-    for topic in TOPICS {
-        if let Err(error) = add_topic(client, seeded, topic).await {
-            failed(&mut tally, &bar, "topic setup", error);
-            return tally;
-        }
-        bar.inc(1);
-    }
-    let panel = match driver::post_panel(client, seeded).await {
-        Ok(panel) => panel,
-        Err(error) => {
-            failed(&mut tally, &bar, "panel", error);
-            return tally;
-        }
-    };
-    bar.inc(1);
 
     // 2. Members open tickets, all at once, each picking a topic.
-    bar.set_message("opening tickets");
-    let opens = openers.iter().enumerate().map(|(i, &member)| {
-        let bar = bar.clone();
-        async move {
-            let result = open_with_topic(client, seeded, panel, member, i).await;
-            bar.inc(1);
-            (member, result)
-        }
-    });
-    // (opener, channel, ticket number)
-    let mut tickets = Vec::new();
-    for (member, result) in join_all(opens).await {
-        match result {
-            Ok(opened) => tickets.push((member, opened.0, opened.1)),
-            Err(error) => failed(&mut tally, &bar, "open", error),
-        }
-    }
-    tally.opened = tickets.len();
+    let tickets = open_all(client, seeded, panel, &openers, &mut tally, &bar).await;
 
     // 3. Openers write in their tickets.
     bar.set_message("members writing");
@@ -193,22 +150,7 @@ async fn scenario(client: &SimClient, seeded: &sim::SeededGuild) -> Tally {
     bar.inc(1);
 
     // 5. Openers close half of them: a transcript each, in the log channel.
-    bar.set_message("closing");
-    let mut closed = Vec::new();
-    for (i, (member, channel, number)) in tickets.iter().enumerate() {
-        if i % 2 == 1 {
-            bar.inc(2);
-            continue;
-        }
-        match close(client, guild, *channel, *member).await {
-            Ok(()) => {
-                tally.closed += 1;
-                closed.push((*member, *channel, *number));
-            }
-            Err(error) => failed(&mut tally, &bar, "close", error),
-        }
-        bar.inc(1);
-    }
+    let closed = close_half(client, guild, &tickets, &mut tally, &bar).await;
 
     // 6. Staff reopen the first closed ticket (its opener sees it again), then close it again.
     bar.set_message("reopening");
@@ -248,6 +190,104 @@ async fn scenario(client: &SimClient, seeded: &sim::SeededGuild) -> Tally {
     }
     bar.finish_and_clear();
     tally
+}
+
+/// Every other ticket's opener closes it; the closed ones.
+async fn close_half(
+    client: &SimClient,
+    guild: u64,
+    tickets: &[(u64, u64, u64)],
+    tally: &mut Tally,
+    bar: &ProgressBar,
+) -> Vec<(u64, u64, u64)> {
+    bar.set_message("closing");
+    let mut closed = Vec::new();
+    for (i, &(member, channel, number)) in tickets.iter().enumerate() {
+        if i % 2 == 1 {
+            bar.inc(2);
+            continue;
+        }
+        match close(client, guild, channel, member).await {
+            Ok(()) => {
+                tally.closed += 1;
+                closed.push((member, channel, number));
+            }
+            Err(error) => failed(tally, bar, "close", error),
+        }
+        bar.inc(1);
+    }
+    closed
+}
+
+/// Staff role, log channel, topics and a panel, through the hub: `(log channel, panel)`, or
+/// `None` (with the failure counted) when a step failed.
+async fn set_up(
+    client: &SimClient,
+    seeded: &sim::SeededGuild,
+    tally: &mut Tally,
+    bar: &ProgressBar,
+) -> Option<(u64, u64)> {
+    bar.set_message("setting up");
+    if let Err(error) = driver::configure_staff(client, seeded).await {
+        failed(tally, bar, "staff role setup", error);
+        return None;
+    }
+    bar.inc(1);
+    let log = match driver::set_log_channel(client, seeded).await {
+        Ok(log) => log,
+        Err(error) => {
+            failed(tally, bar, "log channel setup", error);
+            return None;
+        }
+    };
+    bar.inc(1);
+    for topic in TOPICS {
+        if let Err(error) = add_topic(client, seeded, topic).await {
+            failed(tally, bar, "topic setup", error);
+            return None;
+        }
+        bar.inc(1);
+    }
+    match driver::post_panel(client, seeded).await {
+        Ok(panel) => {
+            bar.inc(1);
+            Some((log, panel))
+        }
+        Err(error) => {
+            failed(tally, bar, "panel", error);
+            None
+        }
+    }
+}
+
+/// Every opener clicks at once and picks a topic: `(opener, channel, ticket number)` of each
+/// ticket that opened.
+async fn open_all(
+    client: &SimClient,
+    seeded: &sim::SeededGuild,
+    panel: u64,
+    openers: &[u64],
+    tally: &mut Tally,
+    bar: &ProgressBar,
+) -> Vec<(u64, u64, u64)> {
+    bar.set_message("opening tickets");
+    let opens = openers.iter().enumerate().map(|(i, &member)| {
+        let bar = bar.clone();
+        async move {
+            let result = open_with_topic(client, seeded, panel, member, i).await;
+            bar.inc(1);
+            (member, result)
+        }
+    });
+    let mut tickets = Vec::new();
+    for (member, result) in join_all(opens).await {
+        match result {
+            Ok(opened) => tickets.push((member, opened.0, opened.1)),
+            Err(error) => failed(tally, bar, "open", error),
+        }
+    }
+    tally.opened = tickets.len();
+    tickets
 }
 
 /// The owner adds a topic through Setup → Add topic (a modal).

@@ -232,47 +232,9 @@ async fn handle_guild(
             }
         }
         GuildMsg::ChannelDeleted { channel } => state.channel_deleted(channel).await,
-        GuildMsg::MemberLeft { user } => {
-            state.leave_line(user);
-            let theirs: Vec<u64> = state
-                .book
-                .tickets
-                .iter()
-                .filter(|(_, e)| e.opener == user && e.state == TicketState::Open)
-                .map(|(n, _)| *n)
-                .collect();
-            for number in theirs {
-                if let Some(actor) = state.ticket_actor(number) {
-                    let _ = actor.cast(TicketMsg::MemberLeft { user });
-                }
-            }
-        }
+        GuildMsg::MemberLeft { user } => member_left(state, user),
         GuildMsg::Drain(reply) => {
-            // Acknowledged opens waiting for a category, and tickets still in line, are
-            // finished now, not left for a restart.
-            while let Some(creation) = state
-                .book
-                .awaiting_category
-                .as_ref()
-                .map(|a| a.creation.clone())
-            {
-                let created = creation.await;
-                state.category_created(&myself, created).await?;
-            }
-            // Only a guild with a book has a line or actors starting; reading it allocates none.
-            if !state.book.line.is_empty() {
-                state.book.line.open_window();
-                state.pump(&myself).await?;
-            }
-            if !state.book.starting.is_empty() {
-                for started in state.book.starting.drain(..) {
-                    let _ = started.await;
-                }
-            }
-            myself
-                .get_cell()
-                .drain_children_and_wait(Some(Duration::from_secs(20)))
-                .await;
+            drain(&myself, state).await?;
             let _ = reply.send(());
         }
         GuildMsg::WakeTickets(reply) => {
@@ -281,11 +243,7 @@ async fn handle_guild(
                 .into_iter()
                 .filter(|number| state.ticket_actor(*number).is_some())
                 .count();
-            if !state.book.starting.is_empty() {
-                for started in state.book.starting.drain(..) {
-                    let _ = started.await;
-                }
-            }
+            started(state).await;
             let _ = reply.send(running);
         }
         GuildMsg::CategoryCreated => {
@@ -312,25 +270,86 @@ async fn handle_guild(
                 let _ = actor.cast(TicketMsg::InjectPanic);
             }
         }
-        GuildMsg::RespawnTicket { number } => {
-            match state.ctx.store.ticket(state.guild, number).await {
-                Ok(Some(record)) if record.state != TicketState::Deleted => {
-                    let resume = state.resume_provision(&record, None);
-                    state.track(&record);
-                    // A Provisioning ticket without the channel list is left for the next
-                    // start's repair rather than risk a duplicate channel.
-                    let resume = resume.filter(|_| record.channel.is_some());
-                    state.spawn_ticket(&myself, record, resume).await?;
-                }
-                Ok(_) => {}
-                Err(error) => {
-                    warn!(guild = state.guild, number, %error, "could not reload ticket")
-                }
-            }
-        }
+        GuildMsg::RespawnTicket { number } => respawn_ticket(&myself, state, number).await?,
     }
     Ok(())
 }
+
+/// A member left: their place in line is released and their open tickets say so.
+fn member_left(state: &mut GuildState, user: Snowflake) {
+    state.leave_line(user);
+    let theirs: Vec<u64> = state
+        .book
+        .tickets
+        .iter()
+        .filter(|(_, e)| e.opener == user && e.state == TicketState::Open)
+        .map(|(n, _)| *n)
+        .collect();
+    for number in theirs {
+        if let Some(actor) = state.ticket_actor(number) {
+            let _ = actor.cast(TicketMsg::MemberLeft { user });
+        }
+    }
+}
+
+/// Shutdown: acknowledged opens waiting for a category, and tickets still in line, are finished
+/// now, not left for a restart; then the ticket actors drain.
+async fn drain(
+    myself: &ActorRef<GuildMsg>,
+    state: &mut GuildState,
+) -> Result<(), ActorProcessingErr> {
+    while let Some(creation) = state
+        .book
+        .awaiting_category
+        .as_ref()
+        .map(|a| a.creation.clone())
+    {
+        let created = creation.await;
+        state.category_created(myself, created).await?;
+    }
+    // Only a guild with a book has a line or actors starting; reading it allocates none.
+    if !state.book.line.is_empty() {
+        state.book.line.open_window();
+        state.pump(myself).await?;
+    }
+    started(state).await;
+    myself
+        .get_cell()
+        .drain_children_and_wait(Some(Duration::from_secs(20)))
+        .await;
+    Ok(())
+}
+
+/// Waits until every ticket actor spawned so far runs (and so is linked as a child).
+async fn started(state: &mut GuildState) {
+    if !state.book.starting.is_empty() {
+        for started in state.book.starting.drain(..) {
+            let _ = started.await;
+        }
+    }
+}
+
+/// A failed ticket actor's backoff is over: start it again from its stored record.
+async fn respawn_ticket(
+    myself: &ActorRef<GuildMsg>,
+    state: &mut GuildState,
+    number: u64,
+) -> Result<(), ActorProcessingErr> {
+    match state.ctx.store.ticket(state.guild, number).await {
+        Ok(Some(record)) if record.state != TicketState::Deleted => {
+            let resume = state.resume_provision(&record, None);
+            state.track(&record);
+            // A Provisioning ticket without the channel list is left for the next start's
+            // repair rather than risk a duplicate channel.
+            let resume = resume.filter(|_| record.channel.is_some());
+            state.spawn_ticket(myself, record, resume).await?;
+        }
+        Ok(_) => {}
+        Err(error) => warn!(guild = state.guild, number, %error, "could not reload ticket"),
+    }
+    Ok(())
+}
+
 /// The guild's interactions, dispatched to the open path, the ticket actors and the hub; apart
 /// from the rest of [`GuildState`] so the hub, which works on that state, is not imported by the
 /// module it is called from.

@@ -342,17 +342,15 @@ impl TicketActorState {
             .unwrap_or_default()
     }
 
-    async fn provision(&mut self, p: Provision) {
-        let mut reply = p.reply;
-        if let Some(commit) = p.commit
+    async fn provision(&mut self, mut p: Provision) {
+        let mut reply = p.reply.take();
+        if let Some(commit) = p.commit.take()
             && let Err(error) = commit.await
         {
             // The number never became durable: nothing was created, nobody is told a number.
             warn!(%error, "ticket number could not be committed");
             self.record.state = TicketState::Failed;
-            let _ = self
-                .guild_actor
-                .cast(GuildMsg::TicketUpdated(Box::new(self.record.clone())));
+            self.updated();
             if let Some(reply) = reply {
                 reply
                     .send(
@@ -367,61 +365,23 @@ impl TicketActorState {
             info!("fault hook: halting between number commit and channel creation");
             std::future::pending::<()>().await;
         }
-        if self.record.channel.is_none() {
-            // After a crash the channel may exist already: adopt it by its metadata.
-            if let Some(existing) = &p.existing_channels {
-                let number = self.record.number;
-                if let Some(found) = existing.iter().find(|c| {
-                    c.topic
-                        .as_deref()
-                        .and_then(naming::parse_channel_topic)
-                        .is_some_and(|(n, _)| n == number)
-                }) {
-                    info!(
-                        channel = found.id,
-                        "adopted the ticket channel found after restart"
-                    );
-                    self.record.channel = Some(found.id);
-                }
-            }
+        // After a crash the channel may exist already: adopt it by its metadata.
+        let number = self.record.number;
+        if self.record.channel.is_none()
+            && let Some(found) = p
+                .existing_channels
+                .as_deref()
+                .and_then(|channels| find_ticket_channel(channels, number))
+        {
+            info!(
+                channel = found,
+                "adopted the ticket channel found after restart"
+            );
+            self.record.channel = Some(found);
         }
         let adopted = self.record.channel.is_some();
-        if !adopted {
-            match self
-                .create_channel(p.parent, p.topic_name.as_deref(), &p.settings)
-                .await
-            {
-                Created::Channel(channel) => self.record.channel = Some(channel),
-                Created::Unverified(error) => {
-                    // Discord may yet carry out the create: a Failed record would orphan that
-                    // channel. The record stays Provisioning, so the next start adopts the
-                    // channel by its topic or creates it.
-                    warn!(%error, "channel create unconfirmed; left for repair at the next start");
-                    if let Some(reply) = reply {
-                        reply
-                            .send(&format!(
-                                "Discord is not answering in time, so ticket #{} could not be confirmed. It will be finished when Discord recovers; please do not open another.",
-                                self.record.number
-                            ))
-                            .await;
-                    }
-                    return;
-                }
-                Created::Failed(error) => {
-                    warn!(%error, "could not create the ticket channel");
-                    self.record.state = TicketState::Failed;
-                    self.persist(Vec::new()).await;
-                    if let Some(reply) = reply {
-                        reply
-                            .send(&format!(
-                                "Your ticket could not be opened: {}",
-                                error.person_message()
-                            ))
-                            .await;
-                    }
-                    return;
-                }
-            }
+        if !adopted && !self.create_for(&p, reply.as_ref()).await {
+            return;
         }
         self.record.state = TicketState::Open;
         // Not flushed to disk: the Provisioning record is durable, and a crash that loses this
@@ -468,6 +428,43 @@ impl TicketActorState {
             ),
             GREEN,
         );
+    }
+
+    /// Creates the channel of a ticket being provisioned; false (the person told why) when
+    /// there is none.
+    async fn create_for(&mut self, p: &Provision, reply: Option<&Reply>) -> bool {
+        let text = match self
+            .create_channel(p.parent, p.topic_name.as_deref(), &p.settings)
+            .await
+        {
+            Created::Channel(channel) => {
+                self.record.channel = Some(channel);
+                return true;
+            }
+            Created::Unverified(error) => {
+                // Discord may yet carry out the create: a Failed record would orphan that
+                // channel. The record stays Provisioning, so the next start adopts the channel
+                // by its topic or creates it.
+                warn!(%error, "channel create unconfirmed; left for repair at the next start");
+                format!(
+                    "Discord is not answering in time, so ticket #{} could not be confirmed. It will be finished when Discord recovers; please do not open another.",
+                    self.record.number
+                )
+            }
+            Created::Failed(error) => {
+                warn!(%error, "could not create the ticket channel");
+                self.record.state = TicketState::Failed;
+                self.persist(Vec::new()).await;
+                format!(
+                    "Your ticket could not be opened: {}",
+                    error.person_message()
+                )
+            }
+        };
+        if let Some(reply) = reply {
+            reply.clone().send(&text).await;
+        }
+        false
     }
 
     /// Creates the ticket's channel once. A create whose answer was lost (timeout, dropped

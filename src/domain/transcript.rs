@@ -235,7 +235,13 @@ fn render_message_html(out: &mut String, m: &TranscriptMessage) {
         markdown_html(out, &m.content);
         out.push_str("</div>");
     }
-    for e in &m.embeds {
+    render_embeds_html(out, &m.embeds);
+    render_attachments_html(out, &m.attachments);
+    out.push_str("</div></div>\n");
+}
+
+fn render_embeds_html(out: &mut String, embeds: &[TranscriptEmbed]) {
+    for e in embeds {
         out.push_str("<div class=\"embed\">");
         if let Some(t) = &e.title {
             let _ = write!(
@@ -268,7 +274,10 @@ fn render_message_html(out: &mut String, m: &TranscriptMessage) {
         }
         out.push_str("</div>");
     }
-    for a in &m.attachments {
+}
+
+fn render_attachments_html(out: &mut String, attachments: &[TranscriptAttachment]) {
+    for a in attachments {
         let name = clean(&a.filename);
         out.push_str("<div class=\"attachment\">📎 ");
         if is_http(&a.url) {
@@ -287,7 +296,6 @@ fn render_message_html(out: &mut String, m: &TranscriptMessage) {
             human_size(a.size)
         );
     }
-    out.push_str("</div></div>\n");
 }
 
 /// What a message carries besides its text: a system line, stickers, a poll, forwards.
