@@ -77,9 +77,13 @@ pub enum DiscordError {
     /// The token was refused: fatal for this process.
     #[error("the bot token was refused by Discord (401)")]
     Unauthorized,
-    /// Transport trouble: timeout, connection refused, unparsable body.
+    /// Transport trouble: timeout, connection refused. `Display` of a twilight error never
+    /// includes the token.
     #[error("request to Discord failed: {0}")]
-    Transport(String),
+    Transport(#[source] HttpError),
+    /// Discord answered with a body that is not the model it documents.
+    #[error("unreadable Discord answer: {0}")]
+    Unreadable(#[source] twilight_http::response::DeserializeBodyError),
 }
 
 impl DiscordError {
@@ -148,8 +152,7 @@ impl From<HttpError> for DiscordError {
                 }
             }
             ErrorType::Unauthorized => DiscordError::Unauthorized,
-            // `Display` of a twilight error never includes the token.
-            _ => DiscordError::Transport(error.to_string()),
+            _ => DiscordError::Transport(error),
         }
     }
 }
@@ -1265,7 +1268,7 @@ impl Discord {
 
 impl From<twilight_http::response::DeserializeBodyError> for DiscordError {
     fn from(error: twilight_http::response::DeserializeBodyError) -> Self {
-        DiscordError::Transport(format!("unreadable Discord answer: {error}"))
+        DiscordError::Unreadable(error)
     }
 }
 

@@ -20,7 +20,6 @@
 pub mod codec;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Display;
 use std::fs;
 use std::future::Future;
 use std::io::Read;
@@ -97,9 +96,22 @@ pub enum StoreError {
     #[error("database file I/O error: {0}")]
     Io(Arc<std::io::Error>),
     #[error("database error: {0}")]
-    Db(String),
+    Db(#[source] Arc<redb::Error>),
+    #[error(
+        "{} is already open in another process (is another Ticketeer running?)",
+        path.display()
+    )]
+    InUse { path: PathBuf },
+    /// redb refuses a read-only open of a file that was not closed cleanly (a crash): it must
+    /// be repaired first, which a read-only probe may not do.
+    #[error("{} was not closed cleanly and needs a repair first", path.display())]
+    RepairNeeded { path: PathBuf },
+    #[error("the store writer panicked mid-commit")]
+    WriterPanicked,
+    #[error("a store task failed: {0}")]
+    Task(#[source] Arc<tokio::task::JoinError>),
     #[error("a stored value could not be encoded or decoded: {0}")]
-    Codec(String),
+    Codec(#[source] codec::CodecError),
     #[error("the store has shut down")]
     Closed,
 }
@@ -112,12 +124,12 @@ impl From<std::io::Error> for StoreError {
 
 impl From<codec::CodecError> for StoreError {
     fn from(e: codec::CodecError) -> Self {
-        StoreError::Codec(e.to_string())
+        StoreError::Codec(e)
     }
 }
 
-fn db_err(e: impl Display) -> StoreError {
-    StoreError::Db(e.to_string())
+fn db_err(e: impl Into<redb::Error>) -> StoreError {
+    StoreError::Db(Arc::new(e.into()))
 }
 
 /// What a guild actor needs to start.
@@ -530,7 +542,7 @@ impl Store {
             f(&txn)
         })
         .await
-        .map_err(|e| StoreError::Db(format!("read task failed: {e}")))?
+        .map_err(|e| StoreError::Task(Arc::new(e)))?
     }
 
     /// The guild's settings, counter and live tickets; defaults when the guild is unknown.
@@ -839,12 +851,10 @@ fn probe_existing(path: &Path) -> Result<(), StoreError> {
         }
         // redb refuses a read-only open of a file that was not closed cleanly (a crash) because
         // it would have to repair it. Repair a throwaway copy instead and look at that.
-        Err(StoreError::Db(reason)) if reason == REPAIR_NEEDED => probe_copy(path),
+        Err(StoreError::RepairNeeded { .. }) => probe_copy(path),
         Err(e) => Err(e),
     }
 }
-
-const REPAIR_NEEDED: &str = "repair needed";
 
 fn probe_copy(path: &Path) -> Result<(), StoreError> {
     let mut copy_name = path.file_name().unwrap_or_default().to_os_string();
@@ -930,11 +940,12 @@ fn guarded_open<T>(
     };
     match catch_unwind(AssertUnwindSafe(open)) {
         Ok(Ok(db)) => Ok(db),
-        Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => Err(StoreError::Db(format!(
-            "{} is already open in another process (is another Ticketeer running?)",
-            path.display()
-        ))),
-        Ok(Err(DatabaseError::RepairAborted)) => Err(StoreError::Db(REPAIR_NEEDED.into())),
+        Ok(Err(DatabaseError::DatabaseAlreadyOpen)) => Err(StoreError::InUse {
+            path: path.to_owned(),
+        }),
+        Ok(Err(DatabaseError::RepairAborted)) => Err(StoreError::RepairNeeded {
+            path: path.to_owned(),
+        }),
         Ok(Err(DatabaseError::UpgradeRequired(v))) => {
             Err(corrupt(format!("old redb file format {v}")))
         }
@@ -999,9 +1010,7 @@ fn writer_loop(
         } else {
             match catch_unwind(AssertUnwindSafe(|| commit_group(db, fsync, &group))) {
                 Ok(result) => result,
-                Err(_) => Err(StoreError::Db(
-                    "the store writer panicked mid-commit".into(),
-                )),
+                Err(_) => Err(StoreError::WriterPanicked),
             }
         };
         match &result {
