@@ -464,6 +464,16 @@ pub fn any_enabled(components: &[Component]) -> bool {
     })
 }
 
+/// The embed colours the bot uses, one meaning each.
+pub mod colors {
+    /// Opened, reopened.
+    pub const GREEN: u32 = 0x2ecc71;
+    /// Closed, deleted, something lost.
+    pub const RED: u32 = 0xe74c3c;
+    /// Information: tickets, panels, people added or removed.
+    pub const BLUE: u32 = 0x3498db;
+}
+
 /// A rich embed with a title, a description and a color; `footer` optional.
 pub fn embed(title: &str, description: &str, color: u32, footer: Option<&str>) -> Embed {
     Embed {

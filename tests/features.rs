@@ -22,7 +22,9 @@ use ticketeer::{
 const WAIT: Duration = Duration::from_secs(15);
 const POLL: Duration = Duration::from_millis(25);
 /// The bot ignores a member's repeated Open within 2 s; a deliberate second ticket waits longer.
-const DOUBLE_CLICK_WINDOW: Duration = Duration::from_millis(2_100);
+const DOUBLE_CLICK_WINDOW: Duration = ticketeer::actors::guild_state::DOUBLE_CLICK_WINDOW
+    .checked_add(Duration::from_millis(100))
+    .expect("a short window");
 
 /// Polls `check` until it yields a value or `WAIT` passes.
 async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T

@@ -30,6 +30,17 @@ fn option(kind: CommandOptionType, name: &str, description: &str) -> CommandOpti
     }
 }
 
+/// The command and subcommand names, here once: the definitions below and the guild actor's
+/// dispatch both use these.
+pub const TICKET: &str = "ticket";
+pub const TICKETS: &str = "tickets";
+pub const MENU: &str = "menu";
+pub const PANEL: &str = "panel";
+pub const MANAGE: &str = "manage";
+pub const TRANSCRIPT: &str = "transcript";
+/// The `transcript` subcommand's option.
+pub const NUMBER: &str = "number";
+
 fn subcommand(name: &str, description: &str, options: Vec<CommandOption>) -> CommandOption {
     let mut sub = option(CommandOptionType::SubCommand, name, description);
     sub.options = Some(options);
@@ -38,10 +49,10 @@ fn subcommand(name: &str, description: &str, options: Vec<CommandOption>) -> Com
 
 /// `transcript number:N`, shared by `/ticket` and `/tickets`.
 fn transcript_subcommand(description: &str) -> CommandOption {
-    let mut number = option(CommandOptionType::Integer, "number", "The ticket number");
+    let mut number = option(CommandOptionType::Integer, NUMBER, "The ticket number");
     number.required = Some(true);
     number.min_value = Some(CommandOptionValue::Integer(1));
-    subcommand("transcript", description, vec![number])
+    subcommand(TRANSCRIPT, description, vec![number])
 }
 
 #[allow(deprecated)] // `dm_permission` must be named; `contexts` carries the meaning
@@ -73,13 +84,13 @@ fn guild_command(
 /// `/ticket menu | panel | transcript number:N`, visible by default to Manage Server holders.
 pub fn ticket_command() -> Command {
     guild_command(
-        "ticket",
+        TICKET,
         "Ticket system: setup, management and transcripts",
         Some(Permissions::MANAGE_GUILD),
         vec![
-            subcommand("menu", "Open the ticket hub: setup and manage", Vec::new()),
+            subcommand(MENU, "Open the ticket hub: setup and manage", Vec::new()),
             subcommand(
-                "panel",
+                PANEL,
                 "Post an Open a ticket panel in this channel",
                 Vec::new(),
             ),
@@ -93,12 +104,12 @@ pub fn ticket_command() -> Command {
 /// shows them to everyone and the bot refuses whoever is not staff.
 pub fn tickets_command() -> Command {
     guild_command(
-        "tickets",
+        TICKETS,
         "Ticket staff tools: manage and transcripts",
         None,
         vec![
             subcommand(
-                "manage",
+                MANAGE,
                 "Manage tickets: close, close all, add or remove users (staff)",
                 Vec::new(),
             ),

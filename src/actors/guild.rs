@@ -365,16 +365,14 @@ impl GuildState {
         match &incoming.kind {
             IncomingKind::Command { path, options } => {
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                use super::commands::{MANAGE, MENU, NUMBER, PANEL, TICKET, TICKETS, TRANSCRIPT};
                 match path.as_slice() {
-                    ["ticket", "panel"] => self.post_default_panel(&incoming).await?,
-                    ["ticket", "transcript"] => {
-                        self.send_transcript(&incoming, options.get("number")).await
+                    [TICKET, PANEL] => self.post_default_panel(&incoming).await?,
+                    [TICKET | TICKETS, TRANSCRIPT] => {
+                        self.send_transcript(&incoming, options.get(NUMBER)).await
                     }
-                    ["ticket", "menu"] | ["ticket"] => hub::show_hub(self, &incoming),
-                    ["tickets", "manage"] | ["tickets"] => hub::show_manage(self, &incoming),
-                    ["tickets", "transcript"] => {
-                        self.send_transcript(&incoming, options.get("number")).await
-                    }
+                    [TICKET, MENU] | [TICKET] => hub::show_hub(self, &incoming),
+                    [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming),
                     _ => {
                         warn!(command = ?path, "unknown command");
                         reply_now(

@@ -167,7 +167,7 @@ pub(super) const FIRST_LINE_TICK: Duration = Duration::from_millis(500);
 
 /// Two clicks of one member closer than this are one click, unless the first ticket finished
 /// opening in between.
-const DOUBLE_CLICK_WINDOW: Duration = Duration::from_secs(2);
+pub const DOUBLE_CLICK_WINDOW: Duration = Duration::from_secs(2);
 
 /// The category a ticket lives under.
 fn record_parent(settings: &GuildSettings, record: &TicketRecord) -> Option<Snowflake> {

@@ -342,7 +342,7 @@ fn panel_message(title: &str, description: &str, footer: &str) -> OutgoingMessag
         embeds: vec![crate::discord::embed(
             title,
             description,
-            0x3498db,
+            crate::discord::colors::BLUE,
             Some(footer),
         )],
         components: vec![button_row(&[(
@@ -680,7 +680,10 @@ fn limits_fields(per_member: u32, per_guild: u32) -> Vec<Component> {
 
 fn staff_roles_screen() -> Screen {
     (
-        "Choose up to 10 staff roles (they see and handle every ticket).".into(),
+        format!(
+            "Choose up to {} staff roles (they see and handle every ticket).",
+            access::MAX_STAFF_ROLES
+        ),
         vec![auto_select(
             custom_id::encode(&Action::StaffRoleSelect),
             "Staff roles",
@@ -994,12 +997,18 @@ fn people_prompt(ticket: u64, add: bool) -> Screen {
     let (action, text) = if add {
         (
             Action::AddUserSelect { ticket },
-            "Choose up to 10 members to add.",
+            &format!(
+                "Choose up to {} members to add.",
+                access::MAX_USERS_PER_CHANGE
+            ),
         )
     } else {
         (
             Action::RemoveUserSelect { ticket },
-            "Choose up to 10 members to remove.",
+            &format!(
+                "Choose up to {} members to remove.",
+                access::MAX_USERS_PER_CHANGE
+            ),
         )
     };
     (

@@ -25,7 +25,7 @@ use crate::{
 /// Embeds Discord accepts in one message.
 const EMBEDS_PER_MESSAGE: usize = 10;
 /// Characters Discord accepts across all embeds of one message.
-const EMBED_CHARS_PER_MESSAGE: usize = 6000;
+const EMBED_CHARS_PER_MESSAGE: usize = crate::domain::limits::EMBED_TOTAL_MAX;
 
 /// One event for the log channel.
 #[derive(Debug)]

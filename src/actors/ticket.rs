@@ -271,9 +271,7 @@ fn embed(title: &str, description: &str, color: u32) -> Embed {
     crate::discord::embed(title, description, color, None)
 }
 
-const GREEN: u32 = 0x2ecc71;
-const RED: u32 = 0xe74c3c;
-const BLUE: u32 = 0x3498db;
+use crate::discord::colors::{BLUE, GREEN, RED};
 
 impl TicketActorState {
     fn discord(&self) -> &Discord {
