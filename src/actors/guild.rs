@@ -45,12 +45,17 @@ use super::guild_state::LazyBook;
 pub use super::guild_state::{GuildState, TicketEntry, string_select};
 
 use super::{
-    BotContext, hub,
+    BotContext,
+    backoff::Backoff,
+    hub,
     incoming::{Incoming, IncomingKind},
     protocol::{GuildMsg, InteractionProgress},
     reply::{Reply, reply_now},
     ticket::TicketMsg,
 };
+
+/// The first restart delay of a failed ticket actor.
+const TICKET_RESTART: Duration = Duration::from_millis(100);
 
 pub struct GuildArgs {
     pub ctx: BotContext,
@@ -115,9 +120,12 @@ async fn handle_supervision(
                 if state.book.line.finished(number, Instant::now()) {
                     state.pump(&myself).await?;
                 }
-                let failures = state.book.failures.entry(number).or_insert(0);
-                *failures += 1;
-                let backoff = Duration::from_millis(100 * (1 << (*failures).min(6)));
+                let backoff = state
+                    .book
+                    .failures
+                    .entry(number)
+                    .or_insert(Backoff::new(TICKET_RESTART))
+                    .fail(Instant::now());
                 warn!(guild = state.guild, ticket = number, %error, ?backoff, "ticket actor failed; restarting from the store");
                 let me = myself.clone();
                 tokio::spawn(async move {

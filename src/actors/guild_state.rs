@@ -79,7 +79,7 @@ pub struct Book {
     pub(super) recent_opens: FxHashMap<Snowflake, Instant>,
     /// Actor id → ticket number, to know which ticket a supervision event is about.
     pub(super) actor_tickets: FxHashMap<ractor::ActorId, u64>,
-    pub(super) failures: FxHashMap<u64, u32>,
+    pub(super) failures: FxHashMap<u64, super::backoff::Backoff>,
     /// A tickets category being created, and the opens (already acknowledged, no number yet)
     /// waiting for it in click order. While it is `Some`, every open waits behind it.
     pub(super) awaiting_category: Option<AwaitingCategory>,

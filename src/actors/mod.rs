@@ -3,6 +3,7 @@
 //! Each actor lives in its own module, with its message enum documented at the top. Shared by all:
 //! [`BotContext`] (the Discord client, the store and the fault hooks), cloned into every actor.
 
+pub mod backoff;
 pub mod commands;
 pub mod guild;
 pub mod guild_state;

@@ -34,6 +34,12 @@ use super::{
     },
 };
 
+use super::backoff::Backoff;
+
+/// The first restart delay of a failed shard actor (it resumes its session, within the
+/// identify budget).
+const SHARD_RESTART: Duration = Duration::from_millis(250);
+
 /// How to run the bot.
 #[derive(Debug, Clone)]
 pub struct BotConfig {
@@ -136,7 +142,7 @@ pub struct RootState {
     router: Option<ActorRef<RouterMsg>>,
     shards: HashMap<u32, ActorRef<ShardMsg>>,
     shard_cells: HashMap<ractor::ActorId, u32>,
-    failures: HashMap<u32, u32>,
+    failures: HashMap<u32, Backoff>,
     stopping: bool,
 }
 
@@ -244,9 +250,11 @@ impl Actor for RootActor {
             SupervisionEvent::ActorFailed(cell, error) => {
                 if let Some(shard) = state.shard_cells.remove(&cell.get_id()) {
                     state.shards.remove(&shard);
-                    let failures = state.failures.entry(shard).or_insert(0);
-                    *failures += 1;
-                    let backoff = Duration::from_millis(250 * (1 << (*failures).min(6)));
+                    let backoff = state
+                        .failures
+                        .entry(shard)
+                        .or_insert(Backoff::new(SHARD_RESTART))
+                        .fail(std::time::Instant::now());
                     warn!(shard, %error, ?backoff, "shard actor failed; restarting");
                     let me = myself.clone();
                     tokio::spawn(async move {

@@ -47,6 +47,11 @@ use super::{
     reply::{self, answer_now, reply_now},
 };
 
+use super::backoff::Backoff;
+
+/// The first restart delay of a failed guild actor: its people are waiting.
+const GUILD_RESTART: Duration = Duration::from_millis(50);
+
 pub enum RouterMsg {
     Gateway(Box<Event>),
     Status(RpcReplyPort<RouterStatus>),
@@ -103,7 +108,7 @@ pub struct RouterState {
     preloaded: HashMap<Snowflake, GuildSnapshot>,
     guilds: FxHashMap<Snowflake, ActorRef<GuildMsg>>,
     actor_guilds: FxHashMap<ActorId, Snowflake>,
-    failures: FxHashMap<Snowflake, u32>,
+    failures: FxHashMap<Snowflake, Backoff>,
     seen: FxHashSet<u64>,
     seen_order: VecDeque<u64>,
     status: RouterStatus,
@@ -412,9 +417,11 @@ impl RouterState {
         let later = std::mem::take(held);
         held.extend(unstarted);
         held.extend(later);
-        let failures = self.failures.entry(guild).or_insert(0);
-        *failures += 1;
-        let backoff = Duration::from_millis(50 * (1 << (*failures).min(7)));
+        let backoff = self
+            .failures
+            .entry(guild)
+            .or_insert(Backoff::new(GUILD_RESTART))
+            .fail(std::time::Instant::now());
         warn!(
             guild,
             error = why,
