@@ -2926,3 +2926,40 @@ async fn removing_the_bot_sends_guild_delete_and_rest_refuses_as_discord_does() 
     assert!(http.guild(Id::new(g.guild_id)).await.is_ok());
     sim.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Any client: routes other libraries (discord.py, serenity, discord.js) call, and bodies and
+// errors in the exact shape Discord sends them.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_oauth2_application_route_answers_like_applications_me() {
+    let sim = start(quiet()).await;
+    let (status, app) = api(&sim, "GET", "/oauth2/applications/@me", None).await;
+    let (_, same) = api(&sim, "GET", "/applications/@me", None).await;
+    assert_eq!(status, 200, "{app}");
+    assert_eq!(app["id"], json!(sim.application_id().to_string()));
+    assert_eq!(app, same);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_route_the_simulator_does_not_serve_answers_discords_404() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let c = g.general_channel_id;
+    for (method, path) in [
+        ("POST", format!("/channels/{c}/threads")),
+        ("GET", format!("/guilds/{}/bans", g.guild_id)),
+        ("POST", format!("/channels/{c}")),
+        ("GET", "/nowhere".to_string()),
+    ] {
+        let (status, body) = api(&sim, method, &path, None).await;
+        assert_eq!(
+            (status, body),
+            (404, json!({"message": "404: Not Found", "code": 0})),
+            "{method} {path}"
+        );
+    }
+    sim.shutdown().await;
+}

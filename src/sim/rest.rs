@@ -41,6 +41,8 @@ pub struct FilePart {
 /// One decoded request.
 struct Req {
     method: Method,
+    /// The route as stats name it (`GET /channels/{id}/threads`).
+    key: String,
     segs: Vec<String>,
     query: HashMap<String, String>,
     body: Value,
@@ -425,6 +427,7 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
 
     let r = Req {
         method: method.clone(),
+        key: key.clone(),
         segs,
         query,
         body,
@@ -511,8 +514,11 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             }
             Ok(Reply::ok(w.user_json(id)))
         }
-        ("GET", ["applications", "@me"]) => Ok(Reply::ok(application_json(w))),
-        (_, ["applications", app, rest @ ..]) => {
+        // discord.py reads its application here at login and stops on a 404.
+        ("GET", ["applications", "@me"] | ["oauth2", "applications", "@me"]) => {
+            Ok(Reply::ok(application_json(w)))
+        }
+        (_, ["applications", app, rest @ ..]) if *app != "@me" => {
             if sf(app)? != w.app_id {
                 return Err(ApiError::unknown_application());
             }
@@ -568,18 +574,15 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
         }
         ("POST", ["guilds", g, "channels"]) => create_channel(w, &r.body, sf(g)?),
         (_, ["channels", ..]) => channel_route(w, r, &s),
-        _ => {
-            let known = matches!(
-                s.as_slice(),
-                ["channels", ..] | ["guilds", ..] | ["users", ..] | ["gateway", ..]
-            );
-            Err(if known {
-                ApiError::method_not_allowed()
-            } else {
-                ApiError::not_found()
-            })
-        }
+        _ => Err(unknown_route(r)),
     }
+}
+
+/// A route the simulator does not serve answers as Discord answers a route it has not: 404 with
+/// code 0. Logged, since a client meeting it is usually one using a route worth simulating.
+fn unknown_route(r: &Req) -> ApiError {
+    tracing::warn!(method = %r.method, route = %r.key, "sim: route not served, answered 404");
+    ApiError::not_found()
 }
 
 /// `/channels/...`: channels, their overwrites and their messages.
@@ -647,7 +650,7 @@ fn channel_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
             delete_message(w, m);
             Ok(Reply::no_content())
         }
-        _ => Err(ApiError::method_not_allowed()),
+        _ => Err(unknown_route(r)),
     }
 }
 
@@ -1644,7 +1647,7 @@ fn commands(w: &mut World, r: &Req, rest: &[&str]) -> R<Reply> {
             store(w, cmds);
             Ok(Reply::no_content())
         }
-        _ => Err(ApiError::not_found()),
+        _ => Err(unknown_route(r)),
     }
 }
 
@@ -1862,7 +1865,7 @@ fn webhook(w: &mut World, r: &Req, app: u64, token: &str, rest: &[&str]) -> R<Re
             delete_message(w, m);
             Ok(Reply::no_content())
         }
-        _ => Err(ApiError::not_found()),
+        _ => Err(unknown_route(r)),
     }
 }
 
