@@ -2963,3 +2963,121 @@ async fn a_route_the_simulator_does_not_serve_answers_discords_404() {
     }
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_bot_pins_and_unpins_with_pin_messages_as_on_discord() {
+    use ticketeer::sim::permissions::bits;
+    let sim = start(quiet()).await;
+    let (client, http) = (sim.client(), http(&sim, false));
+    let g = client.create_guild("Pins").await.unwrap();
+    let ch = client
+        .create_channel(g.guild_id, "pins", 0, None)
+        .await
+        .unwrap();
+    let alice = client.add_member(g.guild_id, "alice", &[]).await.unwrap();
+    let theirs = client.post_message(ch, alice, "pin me").await.unwrap();
+    let (cid, mid) = (Id::new(ch), Id::new(theirs));
+
+    // Manage Messages no longer pins; Pin Messages does.
+    let manage = bits::BOT_ROLE | bits::MANAGE_MESSAGES;
+    let roles = [(g.bot_role_id, manage)];
+    for (role, perms) in roles {
+        client
+            .set_role_permissions(g.guild_id, role, perms)
+            .await
+            .unwrap();
+    }
+    let refused = http
+        .create_pin(cid, mid)
+        .await
+        .expect_err("no Pin Messages");
+    assert_eq!(api_code(&refused), Some(50013));
+    client
+        .set_role_permissions(g.guild_id, g.bot_role_id, manage | bits::PIN_MESSAGES)
+        .await
+        .unwrap();
+    let done = http.create_pin(cid, mid).await.expect("pinned");
+    assert_eq!(done.status().get(), 204);
+    http.create_pin(cid, mid)
+        .await
+        .expect("pinning again is fine");
+
+    let listing = http.pins(cid).await.unwrap().model().await.unwrap();
+    assert_eq!(listing.items.len(), 1);
+    assert!(listing.items[0].message.pinned);
+    let seen = client.channel_messages(ch).await.unwrap();
+    let system: Vec<&Value> = seen.iter().filter(|m| m["type"] == 6).collect();
+    assert_eq!(system.len(), 1, "one system message for one pin: {seen:?}");
+    assert_eq!(id(&system[0]["author"]["id"]), sim.application_id());
+    assert_eq!(id(&system[0]["message_reference"]["message_id"]), theirs);
+    let refused = http
+        .create_pin(cid, Id::new(id(&system[0]["id"])))
+        .await
+        .expect_err("a system message");
+    assert_eq!(api_code(&refused), Some(50021));
+
+    // The routes before paging: a bare array, and PUT/DELETE at /pins/{id}.
+    let (status, old) = api(&sim, "GET", &format!("/channels/{ch}/pins"), None).await;
+    assert_eq!(
+        (status, id(&old[0]["id"]), old[0]["pinned"].clone()),
+        (200, theirs, json!(true))
+    );
+    let (status, body) = api(
+        &sim,
+        "DELETE",
+        &format!("/channels/{ch}/pins/{theirs}"),
+        None,
+    )
+    .await;
+    assert_eq!((status, body), (204, Value::Null));
+    let (_, old) = api(&sim, "GET", &format!("/channels/{ch}/pins"), None).await;
+    assert_eq!(old, json!([]));
+    let (status, _) = api(&sim, "PUT", &format!("/channels/{ch}/pins/{theirs}"), None).await;
+    assert_eq!(status, 204);
+    http.delete_pin(cid, mid).await.expect("unpinned");
+    let listing = http.pins(cid).await.unwrap().model().await.unwrap();
+    assert!(listing.items.is_empty());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_channel_holds_250_pins_then_30003() {
+    use ticketeer::sim::permissions::bits;
+    let sim = start(quiet()).await;
+    let client = sim.client();
+    let g = client.create_guild("Many pins").await.unwrap();
+    let perms = bits::BOT_ROLE | bits::PIN_MESSAGES;
+    client
+        .set_role_permissions(g.guild_id, g.bot_role_id, perms)
+        .await
+        .unwrap();
+    let ch = client
+        .create_channel(g.guild_id, "pins", 0, None)
+        .await
+        .unwrap();
+    let alice = client.add_member(g.guild_id, "alice", &[]).await.unwrap();
+    for i in 0..=250 {
+        let m = client
+            .post_message(ch, alice, &format!("m{i}"))
+            .await
+            .unwrap();
+        let (status, body) = api(
+            &sim,
+            "PUT",
+            &format!("/channels/{ch}/messages/pins/{m}"),
+            None,
+        )
+        .await;
+        if i < 250 {
+            assert_eq!(status, 204, "pin {i}: {body}");
+        } else {
+            assert_eq!(
+                (status, body["code"].clone()),
+                (400, json!(30003)),
+                "{body}"
+            );
+            assert_eq!(body["message"], "Maximum number of pins reached (250)");
+        }
+    }
+    sim.shutdown().await;
+}

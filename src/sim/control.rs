@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
-use super::permissions::bits;
+use super::permissions::{self, bits};
 use super::state::{
     Attachment, Interaction, InteractionKind, InteractionState, Member, Reference, Role, World,
     id_of, now_timestamp, num_of, parse_overwrite, remaining,
@@ -572,28 +572,17 @@ async fn post_pin(
     let user = field_id(&body, "user_id")?;
     let mut w = sh.world();
     let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
-    if ch.guild_id.is_some() && w.permissions_in(ch, user) & bits::MANAGE_MESSAGES == 0 {
-        return Err(ApiError::missing_permissions());
-    }
-    let guild = ch.guild_id;
+    let perms = w.permissions_in(ch, user);
+    let in_guild = ch.guild_id.is_some();
     let target = w
         .messages
-        .get_mut(&m)
+        .get(&m)
         .filter(|msg| msg.channel_id == c && msg.ephemeral_to.is_none())
         .ok_or_else(ApiError::unknown_message)?;
-    target.pinned_at = Some(now_timestamp());
-    w.dispatch_message("MESSAGE_UPDATE", m);
-    let mut system = w.blank_message(c, user);
-    system.kind = 6;
-    system.reference = Some(Reference {
-        kind: 0,
-        message_id: m,
-        channel_id: c,
-        guild_id: guild,
-    });
-    let id = w.insert_message(system);
-    w.dispatch_message("MESSAGE_CREATE", id);
-    Ok(Json(json!({"message_id": id.to_string()})))
+    let already = target.pinned_at.is_some();
+    permissions::pin_check(true, in_guild, perms, target.kind, already, w.pin_count(c))?;
+    let id = w.set_pinned(m, user, true);
+    Ok(Json(json!({"message_id": id.map(|id| id.to_string())})))
 }
 
 /// Sets a user's avatar hash (`a_…` for an animated one) or clears it with `null`.

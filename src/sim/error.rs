@@ -3,6 +3,8 @@
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
+use super::permissions::{MAX_PINS, PinRefusal};
+
 /// One refused REST request, shaped like Discord's JSON error.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{status} {code}: {message}")]
@@ -150,6 +152,24 @@ impl ApiError {
             code: 50035,
             message: "Invalid Form Body".into(),
             errors: Some(leaf),
+        }
+    }
+}
+
+impl From<PinRefusal> for ApiError {
+    fn from(r: PinRefusal) -> Self {
+        match r {
+            PinRefusal::MissingPermissions => Self::missing_permissions(),
+            PinRefusal::SystemMessage => Self::new(
+                StatusCode::BAD_REQUEST,
+                50021,
+                "Cannot execute action on a system message",
+            ),
+            PinRefusal::MaxPins => Self::new(
+                StatusCode::BAD_REQUEST,
+                30003,
+                format!("Maximum number of pins reached ({MAX_PINS})"),
+            ),
         }
     }
 }

@@ -407,7 +407,9 @@ impl SimHandle {
             &mut w,
             guild_id,
             "Staff",
-            permissions::bits::MANAGE_MESSAGES | permissions::bits::KICK_MEMBERS,
+            permissions::bits::MANAGE_MESSAGES
+                | permissions::bits::PIN_MESSAGES
+                | permissions::bits::KICK_MEMBERS,
         )
         .unwrap_or(0);
         let staff_id =

@@ -619,6 +619,13 @@ fn channel_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
         }
         ("GET", ["channels", c, "messages"]) => list_messages(w, r, sf(c)?),
         ("GET", ["channels", c, "messages", "pins"]) => list_pins(w, r, sf(c)?),
+        ("GET", ["channels", c, "pins"]) => list_pins_deprecated(w, sf(c)?),
+        ("PUT", ["channels", c, "messages", "pins", m] | ["channels", c, "pins", m]) => {
+            set_pin(w, sf(c)?, sf(m)?, true)
+        }
+        ("DELETE", ["channels", c, "messages", "pins", m] | ["channels", c, "pins", m]) => {
+            set_pin(w, sf(c)?, sf(m)?, false)
+        }
         ("POST", ["channels", c, "messages"]) => create_message(w, r, sf(c)?),
         ("GET", ["channels", c, "messages", m]) => {
             let (c, m) = (sf(c)?, sf(m)?);
@@ -1135,14 +1142,10 @@ fn list_pins(w: &World, r: &Req, c: u64) -> R<Reply> {
     if perms & bits::READ_MESSAGE_HISTORY == 0 {
         return Ok(Reply::ok(json!({"items": [], "has_more": false})));
     }
-    let mut pins: Vec<(&str, &Message)> = ch
-        .messages
-        .iter()
-        .filter_map(|id| w.messages.get(id))
-        .filter_map(|m| m.pinned_at.as_deref().map(|at| (at, m)))
+    let pins: Vec<(&str, &Message)> = pins_newest_first(w, ch)
+        .into_iter()
         .filter(|(at, _)| r.q("before").is_none_or(|b| *at < b))
         .collect();
-    pins.sort_by(|a, b| b.0.cmp(a.0));
     let has_more = pins.len() > limit;
     let items: Vec<Value> = pins
         .iter()
@@ -1150,6 +1153,44 @@ fn list_pins(w: &World, r: &Req, c: u64) -> R<Reply> {
         .map(|(at, m)| json!({"pinned_at": at, "message": w.rest_message_json(m)}))
         .collect();
     Ok(Reply::ok(json!({"items": items, "has_more": has_more})))
+}
+
+fn pins_newest_first<'w>(w: &'w World, ch: &Channel) -> Vec<(&'w str, &'w Message)> {
+    let mut pins: Vec<(&str, &Message)> = ch
+        .messages
+        .iter()
+        .filter_map(|id| w.messages.get(id))
+        .filter_map(|m| m.pinned_at.as_deref().map(|at| (at, m)))
+        .collect();
+    pins.sort_by(|a, b| b.0.cmp(a.0));
+    pins
+}
+
+/// `GET /channels/{id}/pins`, the route before paging: a bare array of messages, newest pin
+/// first; like its successor it shows at most 50.
+fn list_pins_deprecated(w: &World, c: u64) -> R<Reply> {
+    let (ch, perms) = bot_channel(w, c)?;
+    if perms & bits::READ_MESSAGE_HISTORY == 0 {
+        return Ok(Reply::ok(json!([])));
+    }
+    let list: Vec<Value> = pins_newest_first(w, ch)
+        .into_iter()
+        .take(50)
+        .map(|(_, m)| w.rest_message_json(m))
+        .collect();
+    Ok(Reply::ok(json!(list)))
+}
+
+/// Pin (`PUT`) or unpin (`DELETE`) as the bot: 204, also when it already was so.
+fn set_pin(w: &mut World, c: u64, m: u64, pin: bool) -> R<Reply> {
+    let (ch, perms) = bot_channel(w, c)?;
+    let in_guild = ch.guild_id.is_some();
+    let msg = channel_message(w, c, m)?;
+    let already = msg.pinned_at.is_some();
+    permissions::pin_check(pin, in_guild, perms, msg.kind, already, w.pin_count(c))?;
+    let app = w.app_id;
+    w.set_pinned(m, app, pin);
+    Ok(Reply::no_content())
 }
 
 fn message_reply(w: &World, m: u64) -> R<Reply> {

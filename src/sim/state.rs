@@ -1040,6 +1040,60 @@ impl World {
         Some(msg)
     }
 
+    /// Pins in a channel, counted against Discord's limit.
+    pub fn pin_count(&self, channel: u64) -> usize {
+        self.channels.get(&channel).map_or(0, |c| {
+            c.messages
+                .iter()
+                .filter(|m| self.messages.get(m).is_some_and(|m| m.pinned_at.is_some()))
+                .count()
+        })
+    }
+
+    /// Pins or unpins a message as `by` and dispatches what Discord does: MESSAGE_UPDATE,
+    /// CHANNEL_PINS_UPDATE and, for a pin, the "pinned a message" system message (type 6) by
+    /// `by`. Answers that system message's id; nothing happens when the state is already so.
+    pub fn set_pinned(&mut self, m: u64, by: u64, pin: bool) -> Option<u64> {
+        let msg = self.messages.get_mut(&m)?;
+        if msg.pinned_at.is_some() == pin {
+            return None;
+        }
+        msg.pinned_at = pin.then(now_timestamp);
+        let (c, guild) = (msg.channel_id, msg.guild_id);
+        self.dispatch_message("MESSAGE_UPDATE", m);
+        let last = self
+            .channels
+            .get(&c)
+            .into_iter()
+            .flat_map(|ch| ch.messages.iter())
+            .filter_map(|id| self.messages.get(id)?.pinned_at.clone())
+            .max();
+        let mut d = json!({"channel_id": c.to_string(), "last_pin_timestamp": last});
+        if let Some(g) = guild {
+            d["guild_id"] = json!(g.to_string());
+        }
+        let intent = if guild.is_some() {
+            INTENT_GUILDS
+        } else {
+            INTENT_DIRECT_MESSAGES
+        };
+        self.dispatch(guild, "CHANNEL_PINS_UPDATE", &d, intent);
+        if !pin {
+            return None;
+        }
+        let mut system = self.blank_message(c, by);
+        system.kind = 6;
+        system.reference = Some(Reference {
+            kind: 0,
+            message_id: m,
+            channel_id: c,
+            guild_id: guild,
+        });
+        let id = self.insert_message(system);
+        self.dispatch_message("MESSAGE_CREATE", id);
+        Some(id)
+    }
+
     pub fn blank_message(&mut self, channel_id: u64, author_id: u64) -> Message {
         let guild_id = self.channels.get(&channel_id).and_then(|c| c.guild_id);
         Message {
