@@ -3081,3 +3081,39 @@ async fn a_channel_holds_250_pins_then_30003() {
     }
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_bot_edits_its_application_and_reads_it_back() {
+    let sim = start(quiet()).await;
+    let (status, app) = api(
+        &sim,
+        "PATCH",
+        "/applications/@me",
+        Some(json!({
+            "description": "Tickets for your server",
+            "tags": ["support", "tickets"],
+            "interactions_endpoint_url": null,
+            "flags": 1 << 19,
+        })),
+    )
+    .await;
+    assert_eq!(status, 200, "{app}");
+    assert_eq!(app["description"], "Tickets for your server");
+    for path in ["/applications/@me", "/oauth2/applications/@me"] {
+        let (_, read) = api(&sim, "GET", path, None).await;
+        assert_eq!(read["description"], "Tickets for your server", "{path}");
+        assert_eq!(read["tags"], json!(["support", "tickets"]));
+        assert_ne!(read["flags"].as_u64().unwrap() & (1 << 19), 0);
+    }
+    let (status, err) = api(
+        &sim,
+        "PATCH",
+        "/applications/@me",
+        Some(json!({"description": "d".repeat(401)})),
+    )
+    .await;
+    assert_eq!((status, err["code"].clone()), (400, json!(50035)), "{err}");
+    let (_, read) = api(&sim, "GET", "/applications/@me", None).await;
+    assert_eq!(read["description"], "Tickets for your server");
+    sim.shutdown().await;
+}

@@ -518,6 +518,7 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
         ("GET", ["applications", "@me"] | ["oauth2", "applications", "@me"]) => {
             Ok(Reply::ok(application_json(w)))
         }
+        ("PATCH", ["applications", "@me"]) => edit_application(w, &r.body),
         (_, ["applications", app, rest @ ..]) if *app != "@me" => {
             if sf(app)? != w.app_id {
                 return Err(ApiError::unknown_application());
@@ -692,7 +693,27 @@ fn required(field: &str) -> ApiError {
     )
 }
 
+/// `PATCH /applications/@me`: the editable fields are stored and shown by every later GET.
+/// Of `flags`, only the `_LIMITED` intent bits may change through the API, as on Discord.
+fn edit_application(w: &mut World, body: &Value) -> R<Reply> {
+    let fields = validate::application_edit(body)?;
+    if let Some(f) = body.get("flags").and_then(num_of) {
+        let limited = super::intents::flags::LIMITED;
+        w.app_flags = (w.app_flags & !limited) | (f & limited);
+    }
+    w.app_profile.extend(fields);
+    Ok(Reply::ok(application_json(w)))
+}
+
 fn application_json(w: &World) -> Value {
+    let mut app = application_defaults(w);
+    for (k, v) in &w.app_profile {
+        app[k] = v.clone();
+    }
+    app
+}
+
+fn application_defaults(w: &World) -> Value {
     json!({
         "id": w.app_id.to_string(),
         "name": w.bot_name,

@@ -377,6 +377,8 @@ pub struct World {
     pub nonces: HashMap<(u64, u64, String), u64>,
     /// The application's flags; its privileged-intent switches decide what REST withholds.
     pub app_flags: u64,
+    /// Fields the bot set with `PATCH /applications/@me`, shown over the defaults.
+    pub app_profile: serde_json::Map<String, Value>,
 }
 
 impl World {
@@ -398,6 +400,7 @@ impl World {
             ids,
             app_id,
             bot_name: "Ticketeer".into(),
+            app_profile: serde_json::Map::new(),
             users,
             guilds: BTreeMap::new(),
             channels: HashMap::new(),
