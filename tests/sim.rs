@@ -3117,3 +3117,39 @@ async fn the_bot_edits_its_application_and_reads_it_back() {
     assert_eq!(read["description"], "Tickets for your server");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_application_and_its_bot_carry_the_configured_name() {
+    let sim = start(SimConfig {
+        app_name: "Helpdesk".into(),
+        ..quiet()
+    })
+    .await;
+    let http = http(&sim, false);
+    let me = http.current_user().await.unwrap().model().await.unwrap();
+    assert_eq!(me.name, "Helpdesk");
+    let (_, app) = api(&sim, "GET", "/oauth2/applications/@me", None).await;
+    assert_eq!(
+        (app["name"].clone(), app["bot"]["username"].clone()),
+        (json!("Helpdesk"), json!("Helpdesk"))
+    );
+    let g = sim.client().create_guild("Named").await.unwrap();
+    let roles = http
+        .roles(Id::new(g.guild_id))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    let bot_role = roles
+        .iter()
+        .find(|r| r.id.get() == g.bot_role_id)
+        .expect("bot role");
+    assert_eq!(bot_role.name, "Helpdesk");
+    sim.shutdown().await;
+
+    let default = start(quiet()).await;
+    let (_, app) = api(&default, "GET", "/applications/@me", None).await;
+    assert_eq!(app["name"], "Ticketeer");
+    default.shutdown().await;
+}

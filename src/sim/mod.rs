@@ -88,6 +88,9 @@ pub struct SimConfig {
     pub daily_identifies: u32,
     /// Guilds one shard may hold before its identify is closed with 4011 (Sharding Required).
     pub max_guilds_per_shard: usize,
+    /// The application's name, which is also its bot user's username and its managed role's
+    /// name in every guild, as Discord names them after a new application.
+    pub app_name: String,
 }
 
 impl SimConfig {
@@ -117,6 +120,7 @@ impl Default for SimConfig {
             identify_window: Duration::from_secs(5),
             daily_identifies: 1000,
             max_guilds_per_shard: 2500,
+            app_name: "Ticketeer".into(),
         }
     }
 }
@@ -333,6 +337,7 @@ pub async fn start_with_limits(
     };
     let mut world = state::World::new(format!("http://{addr}"));
     world.app_flags = config.privileged_intents().flags();
+    world.set_app_name(&config.app_name);
     let shared = Arc::new(Shared {
         world: Mutex::new(world),
         config,

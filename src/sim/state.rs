@@ -1044,6 +1044,14 @@ impl World {
     }
 
     /// Pins in a channel, counted against Discord's limit.
+    /// Names the application and its bot user alike, as a new application is named.
+    pub fn set_app_name(&mut self, name: &str) {
+        self.bot_name = name.to_string();
+        if let Some(u) = self.users.get_mut(&self.app_id) {
+            u.username = name.to_string();
+        }
+    }
+
     pub fn pin_count(&self, channel: u64) -> usize {
         self.channels.get(&channel).map_or(0, |c| {
             c.messages
