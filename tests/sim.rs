@@ -3153,3 +3153,24 @@ async fn the_application_and_its_bot_carry_the_configured_name() {
     assert_eq!(app["name"], "Ticketeer");
     default.shutdown().await;
 }
+
+#[tokio::test]
+async fn field_errors_carry_discords_string_codes() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let (status, err) = api(
+        &sim,
+        "POST",
+        &format!("/channels/{}/messages", g.general_channel_id),
+        Some(json!({"content": "x".repeat(2001)})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        err,
+        json!({"code": 50035, "message": "Invalid Form Body", "errors": {"content": {"_errors": [
+            {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 2000 or fewer in length."}
+        ]}}})
+    );
+    sim.shutdown().await;
+}

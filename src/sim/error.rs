@@ -139,11 +139,7 @@ impl ApiError {
 
     /// A 50035 Invalid Form Body naming the offending field by its path, as Discord nests them.
     pub fn form(path: &[String], code: &str, message: impl Into<String>) -> Self {
-        // Discord answers the field error's code as a string ("BASE_TYPE_MAX_LENGTH"), but its
-        // published spec types `code` as an integer; the spec wins (recordings are checked
-        // against it) and the string stays readable in `kind`.
-        let mut leaf =
-            json!({"_errors": [{"code": 50035, "kind": code, "message": message.into()}]});
+        let mut leaf = json!({"_errors": [{"code": code, "message": message.into()}]});
         for seg in path.iter().rev() {
             leaf = json!({ seg.clone(): leaf });
         }

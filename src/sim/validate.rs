@@ -491,14 +491,14 @@ mod tests {
     fn content_over_2000_names_the_field() {
         let e = message(&json!({"content": "x".repeat(2001)})).unwrap_err();
         assert_eq!(e.code, 50035);
-        assert!(e.errors.unwrap()["content"]["_errors"][0]["kind"] == "BASE_TYPE_MAX_LENGTH");
+        assert!(e.errors.unwrap()["content"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH");
         assert!(message(&json!({"content": "x".repeat(2000)})).is_ok());
     }
 
     #[test]
     fn nonces_over_25_characters_name_the_field() {
         let e = message(&json!({"content": "x", "nonce": "n".repeat(26)})).unwrap_err();
-        assert!(e.errors.unwrap()["nonce"]["_errors"][0]["kind"] == "BASE_TYPE_MAX_LENGTH");
+        assert!(e.errors.unwrap()["nonce"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH");
         assert!(message(&json!({"content": "x", "nonce": "n".repeat(25)})).is_ok());
         assert!(message(&json!({"content": "x", "nonce": 12345678901234567890u64})).is_ok());
     }
