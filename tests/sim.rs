@@ -3174,3 +3174,44 @@ async fn field_errors_carry_discords_string_codes() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn bodies_come_back_with_discords_defaults_and_without_nulls() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let msgs = format!("/channels/{}/messages", g.general_channel_id);
+    let (status, sent) = api(
+        &sim,
+        "POST",
+        &msgs,
+        Some(json!({"embeds": [{
+            "title": "Ticket",
+            "footer": {"text": "Ticketeer", "icon_url": null},
+            "fields": [{"name": "Topic", "value": "billing"}],
+        }]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{sent}");
+    let (_, read) = api(&sim, "GET", &format!("{msgs}/{}", id(&sent["id"])), None).await;
+    for m in [&sent, &read] {
+        let e = &m["embeds"][0];
+        assert_eq!(e["footer"], json!({"text": "Ticketeer"}), "{m}");
+        assert_eq!(e["fields"][0]["inline"], json!(false), "{m}");
+    }
+    let (status, v2) = api(
+        &sim,
+        "POST",
+        &msgs,
+        Some(
+            json!({"flags": 1 << 15, "components": [{"type": 17, "components": [
+                {"type": 10, "content": "hello"}, {"type": 14}
+            ]}]}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{v2}");
+    let container = &v2["components"][0];
+    assert_eq!(container["spoiler"], json!(false), "{v2}");
+    assert_eq!(container["components"][1]["divider"], json!(true), "{v2}");
+    sim.shutdown().await;
+}

@@ -8,7 +8,8 @@
 //! - [`gateway`]: the websocket (identify, READY, GUILD_CREATE, heartbeat, resume with replay).
 //! - [`rest`]: `/api/v10` with Discord's validation, permissions, rate limits and recording.
 //! - [`control`]: `/_sim` routes; [`client`]: the typed client of those routes.
-//! - [`permissions`], [`validate`], [`ratelimit`]: pure rules, unit-tested on their own.
+//! - [`permissions`], [`validate`], [`ratelimit`], [`echo`] (what Discord fills in or drops of
+//!   what a bot sent): pure rules, unit-tested on their own.
 //!
 //! Architecture Invariant: the world sits behind one std `Mutex` that is never held across an
 //! `.await`; a REST request is one critical section, so answers and dispatches stay consistent.
@@ -16,6 +17,7 @@
 
 pub mod client;
 mod control;
+pub mod echo;
 pub mod error;
 mod gateway;
 pub mod intents;

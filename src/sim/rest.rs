@@ -1358,17 +1358,7 @@ fn fill_message(
     if let Some(e) = body.get("embeds") {
         msg.embeds = e
             .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|e| {
-                        let mut e = e.clone();
-                        if e.get("type").is_none() {
-                            e["type"] = json!("rich");
-                        }
-                        e
-                    })
-                    .collect()
-            })
+            .map(|list| list.iter().map(super::echo::embed).collect())
             .unwrap_or_default();
     }
     if let Some(c) = body.get("components") {
@@ -1428,11 +1418,7 @@ fn fill_message(
 fn assign_component_ids(components: &mut [Value], next: &mut u64) {
     for c in components {
         if let Some(obj) = c.as_object_mut() {
-            // Discord echoes selects with their value bounds filled in.
-            if matches!(obj.get("type").and_then(Value::as_u64), Some(3 | 5..=8)) {
-                obj.entry("min_values").or_insert(json!(1));
-                obj.entry("max_values").or_insert(json!(1));
-            }
+            super::echo::component_defaults(obj);
             match obj.get("id").and_then(Value::as_u64) {
                 Some(id) => *next = (*next).max(id + 1),
                 None => {
