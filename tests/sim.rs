@@ -3215,3 +3215,77 @@ async fn bodies_come_back_with_discords_defaults_and_without_nulls() {
     assert_eq!(container["components"][1]["divider"], json!(true), "{v2}");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn user_and_message_commands_carry_their_target_resolved() {
+    use twilight_model::application::interaction::InteractionData;
+    let sim = start(quiet()).await;
+    let (client, http) = (sim.client(), http(&sim, false));
+    let g = sim.seed_guild(2).await;
+    let (ch, alice) = (g.general_channel_id, g.member_ids[0]);
+    let commands: Vec<twilight_model::application::command::Command> =
+        serde_json::from_value(json!([
+            {"name": "Open ticket for", "type": 2, "description": "", "version": "1"},
+            {"name": "Open ticket about", "type": 3, "description": "", "version": "1"},
+        ]))
+        .unwrap();
+    http.interaction(Id::new(sim.application_id()))
+        .set_guild_commands(Id::new(g.guild_id), &commands)
+        .await
+        .unwrap();
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    let said = client.post_message(ch, alice, "my printer").await.unwrap();
+
+    client
+        .context_command(g.guild_id, ch, g.staff_id, "Open ticket for", alice)
+        .await
+        .unwrap();
+    let it = next_interaction(&mut rx).await;
+    let Some(InteractionData::ApplicationCommand(data)) = &it.data else {
+        panic!("a command: {it:?}");
+    };
+    assert_eq!(
+        data.kind,
+        twilight_model::application::command::CommandType::User
+    );
+    assert_eq!(data.target_id.map(|t| t.get()), Some(alice));
+    let resolved = data.resolved.as_ref().expect("resolved");
+    assert!(resolved.users.contains_key(&Id::new(alice)));
+    assert!(resolved.members.contains_key(&Id::new(alice)));
+    assert!(data.options.is_empty());
+
+    client
+        .context_command(g.guild_id, ch, g.staff_id, "Open ticket about", said)
+        .await
+        .unwrap();
+    let it = next_interaction(&mut rx).await;
+    let Some(InteractionData::ApplicationCommand(data)) = &it.data else {
+        panic!("a command: {it:?}");
+    };
+    assert_eq!(
+        data.kind,
+        twilight_model::application::command::CommandType::Message
+    );
+    let resolved = data.resolved.as_ref().expect("resolved");
+    assert_eq!(resolved.messages[&Id::new(said)].content, "my printer");
+
+    // Only registered context commands, on a message in that channel or a known user.
+    let other = client
+        .create_channel(g.guild_id, "elsewhere", 0, None)
+        .await
+        .unwrap();
+    assert!(
+        client
+            .context_command(g.guild_id, other, g.staff_id, "Open ticket about", said)
+            .await
+            .is_err()
+    );
+    assert!(
+        client
+            .context_command(g.guild_id, ch, g.staff_id, "ticket", alice)
+            .await
+            .is_err()
+    );
+    sim.shutdown().await;
+}
