@@ -3090,7 +3090,7 @@ async fn the_bot_edits_its_application_and_reads_it_back() {
         "PATCH",
         "/applications/@me",
         Some(json!({
-            "description": "Tickets for your server",
+            "description": {"default": "Tickets for your server"},
             "tags": ["support", "tickets"],
             "interactions_endpoint_url": null,
             "flags": 1 << 19,
@@ -3109,7 +3109,7 @@ async fn the_bot_edits_its_application_and_reads_it_back() {
         &sim,
         "PATCH",
         "/applications/@me",
-        Some(json!({"description": "d".repeat(401)})),
+        Some(json!({"description": {"default": "d".repeat(401)}})),
     )
     .await;
     assert_eq!((status, err["code"].clone()), (400, json!(50035)), "{err}");
@@ -3212,6 +3212,8 @@ async fn bodies_come_back_with_discords_defaults_and_without_nulls() {
     assert_eq!(status, 200, "{v2}");
     let container = &v2["components"][0];
     assert_eq!(container["spoiler"], json!(false), "{v2}");
+    assert_eq!(container["accent_color"], Value::Null, "{v2}");
+    assert!(container.as_object().unwrap().contains_key("accent_color"));
     assert_eq!(container["components"][1]["divider"], json!(true), "{v2}");
     sim.shutdown().await;
 }

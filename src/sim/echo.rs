@@ -33,20 +33,31 @@ fn drop_nulls(v: &Value) -> Value {
 
 /// One component's documented defaults, which Discord echoes: selects' `min_values` and
 /// `max_values` 1; `spoiler` false on thumbnails (11), files (13), containers (17) and media
-/// gallery items; separators (14) `divider` true and `spacing` 1.
+/// gallery items; separators (14) `divider` true and `spacing` 1. Unlike embeds, components
+/// keep their empty optional fields as `null`: a container's `accent_color`, a thumbnail's or
+/// gallery item's `description`.
 pub fn component_defaults(obj: &mut Map<String, Value>) {
     match obj.get("type").and_then(Value::as_u64) {
         Some(3 | 5..=8) => {
             obj.entry("min_values").or_insert(json!(1));
             obj.entry("max_values").or_insert(json!(1));
         }
-        Some(11 | 13 | 17) => {
+        Some(13) => {
             obj.entry("spoiler").or_insert(json!(false));
+        }
+        Some(11) => {
+            obj.entry("spoiler").or_insert(json!(false));
+            obj.entry("description").or_insert(Value::Null);
+        }
+        Some(17) => {
+            obj.entry("spoiler").or_insert(json!(false));
+            obj.entry("accent_color").or_insert(Value::Null);
         }
         Some(12) => {
             if let Some(Value::Array(items)) = obj.get_mut("items") {
                 for item in items.iter_mut().filter_map(Value::as_object_mut) {
                     item.entry("spoiler").or_insert(json!(false));
+                    item.entry("description").or_insert(Value::Null);
                 }
             }
         }
@@ -94,7 +105,7 @@ mod tests {
         };
         assert_eq!(
             fill(json!({"type": 17, "components": []})),
-            json!({"type": 17, "components": [], "spoiler": false})
+            json!({"type": 17, "components": [], "spoiler": false, "accent_color": null})
         );
         assert_eq!(fill(json!({"type": 17, "spoiler": true}))["spoiler"], true);
         assert_eq!(
@@ -102,7 +113,15 @@ mod tests {
             json!({"type": 14, "divider": true, "spacing": 1})
         );
         let gallery = fill(json!({"type": 12, "items": [{"media": {"url": "u"}}]}));
-        assert_eq!(gallery["items"][0]["spoiler"], false);
+        assert_eq!(
+            gallery["items"][0],
+            json!({"media": {"url": "u"}, "spoiler": false, "description": null})
+        );
+        let thumb = fill(json!({"type": 11, "media": {"url": "u"}}));
+        assert_eq!(
+            (thumb["spoiler"].clone(), thumb["description"].clone()),
+            (json!(false), Value::Null)
+        );
         let select = fill(json!({"type": 3, "custom_id": "s", "options": []}));
         assert_eq!(
             (select["min_values"].clone(), select["max_values"].clone()),
