@@ -2996,8 +2996,17 @@ async fn the_bot_pins_and_unpins_with_pin_messages_as_on_discord() {
         .set_role_permissions(g.guild_id, g.bot_role_id, manage | bits::PIN_MESSAGES)
         .await
         .unwrap();
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| matches!(e, Event::Ready(_)).then_some(())).await;
     let done = http.create_pin(cid, mid).await.expect("pinned");
     assert_eq!(done.status().get(), 204);
+    let update = next_matching(&mut rx, |e| match e {
+        Event::ChannelPinsUpdate(u) => Some(u.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(update.channel_id, cid);
+    assert!(update.last_pin_timestamp.is_some());
     http.create_pin(cid, mid)
         .await
         .expect("pinning again is fine");

@@ -1944,6 +1944,43 @@ mod tests {
     }
 
     #[test]
+    fn an_unserved_route_is_discords_404_and_logged_with_method_and_route() {
+        #[derive(Clone, Default)]
+        struct Buf(Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Buf {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = Buf::default();
+        let writer = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let segs: Vec<String> = ["channels", "7", "threads"].map(String::from).into();
+        let r = Req {
+            method: Method::POST,
+            key: classify(&Method::POST, &segs).0,
+            segs,
+            query: HashMap::new(),
+            body: Value::Null,
+            files: Vec::new(),
+        };
+        let e = tracing::subscriber::with_default(subscriber, || unknown_route(&r));
+        assert_eq!(e.status, StatusCode::NOT_FOUND);
+        assert_eq!(e.body(), json!({"message": "404: Not Found", "code": 0}));
+        let log = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("WARN"), "{log}");
+        assert!(log.contains("method=POST"), "{log}");
+        assert!(log.contains("route=POST /channels/{id}/threads"), "{log}");
+    }
+
+    #[test]
     fn percent_decoding_handles_original() {
         assert_eq!(percent_decode("%40original"), "@original");
         assert_eq!(percent_decode("a%2"), "a%2");
