@@ -119,6 +119,9 @@ pub struct SimArgs {
     /// The application's Presence switch (GUILD_PRESENCES intent).
     #[arg(long, value_enum, default_value_t = Switch::Off)]
     pub presence: Switch,
+    /// The application's name: its bot user's username and its managed role's name.
+    #[arg(long, default_value = "Ticketeer")]
+    pub app_name: String,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -2926,3 +2926,377 @@ async fn removing_the_bot_sends_guild_delete_and_rest_refuses_as_discord_does() 
     assert!(http.guild(Id::new(g.guild_id)).await.is_ok());
     sim.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Any client: routes other libraries (discord.py, serenity, discord.js) call, and bodies and
+// errors in the exact shape Discord sends them.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_oauth2_application_route_answers_like_applications_me() {
+    let sim = start(quiet()).await;
+    let (status, app) = api(&sim, "GET", "/oauth2/applications/@me", None).await;
+    let (_, same) = api(&sim, "GET", "/applications/@me", None).await;
+    assert_eq!(status, 200, "{app}");
+    assert_eq!(app["id"], json!(sim.application_id().to_string()));
+    assert_eq!(app, same);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_route_the_simulator_does_not_serve_answers_discords_404() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let c = g.general_channel_id;
+    for (method, path) in [
+        ("POST", format!("/channels/{c}/threads")),
+        ("GET", format!("/guilds/{}/bans", g.guild_id)),
+        ("POST", format!("/channels/{c}")),
+        ("GET", "/nowhere".to_string()),
+    ] {
+        let (status, body) = api(&sim, method, &path, None).await;
+        assert_eq!(
+            (status, body),
+            (404, json!({"message": "404: Not Found", "code": 0})),
+            "{method} {path}"
+        );
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_bot_pins_and_unpins_with_pin_messages_as_on_discord() {
+    use ticketeer::sim::permissions::bits;
+    let sim = start(quiet()).await;
+    let (client, http) = (sim.client(), http(&sim, false));
+    let g = client.create_guild("Pins").await.unwrap();
+    let ch = client
+        .create_channel(g.guild_id, "pins", 0, None)
+        .await
+        .unwrap();
+    let alice = client.add_member(g.guild_id, "alice", &[]).await.unwrap();
+    let theirs = client.post_message(ch, alice, "pin me").await.unwrap();
+    let (cid, mid) = (Id::new(ch), Id::new(theirs));
+
+    // Manage Messages no longer pins; Pin Messages does.
+    let manage = bits::BOT_ROLE | bits::MANAGE_MESSAGES;
+    let roles = [(g.bot_role_id, manage)];
+    for (role, perms) in roles {
+        client
+            .set_role_permissions(g.guild_id, role, perms)
+            .await
+            .unwrap();
+    }
+    let refused = http
+        .create_pin(cid, mid)
+        .await
+        .expect_err("no Pin Messages");
+    assert_eq!(api_code(&refused), Some(50013));
+    client
+        .set_role_permissions(g.guild_id, g.bot_role_id, manage | bits::PIN_MESSAGES)
+        .await
+        .unwrap();
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    let done = http.create_pin(cid, mid).await.expect("pinned");
+    assert_eq!(done.status().get(), 204);
+    let update = next_matching(&mut rx, |e| match e {
+        Event::ChannelPinsUpdate(u) => Some(u.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(update.channel_id, cid);
+    assert!(update.last_pin_timestamp.is_some());
+    http.create_pin(cid, mid)
+        .await
+        .expect("pinning again is fine");
+
+    let listing = http.pins(cid).await.unwrap().model().await.unwrap();
+    assert_eq!(listing.items.len(), 1);
+    assert!(listing.items[0].message.pinned);
+    let seen = client.channel_messages(ch).await.unwrap();
+    let system: Vec<&Value> = seen.iter().filter(|m| m["type"] == 6).collect();
+    assert_eq!(system.len(), 1, "one system message for one pin: {seen:?}");
+    assert_eq!(id(&system[0]["author"]["id"]), sim.application_id());
+    assert_eq!(id(&system[0]["message_reference"]["message_id"]), theirs);
+    let refused = http
+        .create_pin(cid, Id::new(id(&system[0]["id"])))
+        .await
+        .expect_err("a system message");
+    assert_eq!(api_code(&refused), Some(50021));
+
+    // The routes before paging: a bare array, and PUT/DELETE at /pins/{id}.
+    let (status, old) = api(&sim, "GET", &format!("/channels/{ch}/pins"), None).await;
+    assert_eq!(
+        (status, id(&old[0]["id"]), old[0]["pinned"].clone()),
+        (200, theirs, json!(true))
+    );
+    let (status, body) = api(
+        &sim,
+        "DELETE",
+        &format!("/channels/{ch}/pins/{theirs}"),
+        None,
+    )
+    .await;
+    assert_eq!((status, body), (204, Value::Null));
+    let (_, old) = api(&sim, "GET", &format!("/channels/{ch}/pins"), None).await;
+    assert_eq!(old, json!([]));
+    let (status, _) = api(&sim, "PUT", &format!("/channels/{ch}/pins/{theirs}"), None).await;
+    assert_eq!(status, 204);
+    http.delete_pin(cid, mid).await.expect("unpinned");
+    let listing = http.pins(cid).await.unwrap().model().await.unwrap();
+    assert!(listing.items.is_empty());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_channel_holds_250_pins_then_30003() {
+    use ticketeer::sim::permissions::bits;
+    let sim = start(quiet()).await;
+    let client = sim.client();
+    let g = client.create_guild("Many pins").await.unwrap();
+    let perms = bits::BOT_ROLE | bits::PIN_MESSAGES;
+    client
+        .set_role_permissions(g.guild_id, g.bot_role_id, perms)
+        .await
+        .unwrap();
+    let ch = client
+        .create_channel(g.guild_id, "pins", 0, None)
+        .await
+        .unwrap();
+    let alice = client.add_member(g.guild_id, "alice", &[]).await.unwrap();
+    for i in 0..=250 {
+        let m = client
+            .post_message(ch, alice, &format!("m{i}"))
+            .await
+            .unwrap();
+        let (status, body) = api(
+            &sim,
+            "PUT",
+            &format!("/channels/{ch}/messages/pins/{m}"),
+            None,
+        )
+        .await;
+        if i < 250 {
+            assert_eq!(status, 204, "pin {i}: {body}");
+        } else {
+            assert_eq!(
+                (status, body["code"].clone()),
+                (400, json!(30003)),
+                "{body}"
+            );
+            assert_eq!(body["message"], "Maximum number of pins reached (250)");
+        }
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_bot_edits_its_application_and_reads_it_back() {
+    let sim = start(quiet()).await;
+    let (status, app) = api(
+        &sim,
+        "PATCH",
+        "/applications/@me",
+        Some(json!({
+            "description": {"default": "Tickets for your server"},
+            "tags": ["support", "tickets"],
+            "interactions_endpoint_url": null,
+            "flags": 1 << 19,
+        })),
+    )
+    .await;
+    assert_eq!(status, 200, "{app}");
+    assert_eq!(app["description"], "Tickets for your server");
+    for path in ["/applications/@me", "/oauth2/applications/@me"] {
+        let (_, read) = api(&sim, "GET", path, None).await;
+        assert_eq!(read["description"], "Tickets for your server", "{path}");
+        assert_eq!(read["tags"], json!(["support", "tickets"]));
+        assert_ne!(read["flags"].as_u64().unwrap() & (1 << 19), 0);
+    }
+    let (status, err) = api(
+        &sim,
+        "PATCH",
+        "/applications/@me",
+        Some(json!({"description": {"default": "d".repeat(401)}})),
+    )
+    .await;
+    assert_eq!((status, err["code"].clone()), (400, json!(50035)), "{err}");
+    let (_, read) = api(&sim, "GET", "/applications/@me", None).await;
+    assert_eq!(read["description"], "Tickets for your server");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_application_and_its_bot_carry_the_configured_name() {
+    let sim = start(SimConfig {
+        app_name: "Helpdesk".into(),
+        ..quiet()
+    })
+    .await;
+    let http = http(&sim, false);
+    let me = http.current_user().await.unwrap().model().await.unwrap();
+    assert_eq!(me.name, "Helpdesk");
+    let (_, app) = api(&sim, "GET", "/oauth2/applications/@me", None).await;
+    assert_eq!(
+        (app["name"].clone(), app["bot"]["username"].clone()),
+        (json!("Helpdesk"), json!("Helpdesk"))
+    );
+    let g = sim.client().create_guild("Named").await.unwrap();
+    let roles = http
+        .roles(Id::new(g.guild_id))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    let bot_role = roles
+        .iter()
+        .find(|r| r.id.get() == g.bot_role_id)
+        .expect("bot role");
+    assert_eq!(bot_role.name, "Helpdesk");
+    sim.shutdown().await;
+
+    let default = start(quiet()).await;
+    let (_, app) = api(&default, "GET", "/applications/@me", None).await;
+    assert_eq!(app["name"], "Ticketeer");
+    default.shutdown().await;
+}
+
+#[tokio::test]
+async fn field_errors_carry_discords_string_codes() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let (status, err) = api(
+        &sim,
+        "POST",
+        &format!("/channels/{}/messages", g.general_channel_id),
+        Some(json!({"content": "x".repeat(2001)})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        err,
+        json!({"code": 50035, "message": "Invalid Form Body", "errors": {"content": {"_errors": [
+            {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 2000 or fewer in length."}
+        ]}}})
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn bodies_come_back_with_discords_defaults_and_without_nulls() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let msgs = format!("/channels/{}/messages", g.general_channel_id);
+    let (status, sent) = api(
+        &sim,
+        "POST",
+        &msgs,
+        Some(json!({"embeds": [{
+            "title": "Ticket",
+            "footer": {"text": "Ticketeer", "icon_url": null},
+            "fields": [{"name": "Topic", "value": "billing"}],
+        }]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{sent}");
+    let (_, read) = api(&sim, "GET", &format!("{msgs}/{}", id(&sent["id"])), None).await;
+    for m in [&sent, &read] {
+        let e = &m["embeds"][0];
+        assert_eq!(e["footer"], json!({"text": "Ticketeer"}), "{m}");
+        assert_eq!(e["fields"][0]["inline"], json!(false), "{m}");
+    }
+    let (status, v2) = api(
+        &sim,
+        "POST",
+        &msgs,
+        Some(
+            json!({"flags": 1 << 15, "components": [{"type": 17, "components": [
+                {"type": 10, "content": "hello"}, {"type": 14}
+            ]}]}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{v2}");
+    let container = &v2["components"][0];
+    assert_eq!(container["spoiler"], json!(false), "{v2}");
+    assert_eq!(container["accent_color"], Value::Null, "{v2}");
+    assert!(container.as_object().unwrap().contains_key("accent_color"));
+    assert_eq!(container["components"][1]["divider"], json!(true), "{v2}");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn user_and_message_commands_carry_their_target_resolved() {
+    use twilight_model::application::interaction::InteractionData;
+    let sim = start(quiet()).await;
+    let (client, http) = (sim.client(), http(&sim, false));
+    let g = sim.seed_guild(2).await;
+    let (ch, alice) = (g.general_channel_id, g.member_ids[0]);
+    let commands: Vec<twilight_model::application::command::Command> =
+        serde_json::from_value(json!([
+            {"name": "Open ticket for", "type": 2, "description": "", "version": "1"},
+            {"name": "Open ticket about", "type": 3, "description": "", "version": "1"},
+        ]))
+        .unwrap();
+    http.interaction(Id::new(sim.application_id()))
+        .set_guild_commands(Id::new(g.guild_id), &commands)
+        .await
+        .unwrap();
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| matches!(e, Event::Ready(_)).then_some(())).await;
+    let said = client.post_message(ch, alice, "my printer").await.unwrap();
+
+    client
+        .context_command(g.guild_id, ch, g.staff_id, "Open ticket for", alice)
+        .await
+        .unwrap();
+    let it = next_interaction(&mut rx).await;
+    let Some(InteractionData::ApplicationCommand(data)) = &it.data else {
+        panic!("a command: {it:?}");
+    };
+    assert_eq!(
+        data.kind,
+        twilight_model::application::command::CommandType::User
+    );
+    assert_eq!(data.target_id.map(|t| t.get()), Some(alice));
+    let resolved = data.resolved.as_ref().expect("resolved");
+    assert!(resolved.users.contains_key(&Id::new(alice)));
+    assert!(resolved.members.contains_key(&Id::new(alice)));
+    assert!(data.options.is_empty());
+
+    client
+        .context_command(g.guild_id, ch, g.staff_id, "Open ticket about", said)
+        .await
+        .unwrap();
+    let it = next_interaction(&mut rx).await;
+    let Some(InteractionData::ApplicationCommand(data)) = &it.data else {
+        panic!("a command: {it:?}");
+    };
+    assert_eq!(
+        data.kind,
+        twilight_model::application::command::CommandType::Message
+    );
+    let resolved = data.resolved.as_ref().expect("resolved");
+    assert_eq!(resolved.messages[&Id::new(said)].content, "my printer");
+
+    // Only registered context commands, on a message in that channel or a known user.
+    let other = client
+        .create_channel(g.guild_id, "elsewhere", 0, None)
+        .await
+        .unwrap();
+    assert!(
+        client
+            .context_command(g.guild_id, other, g.staff_id, "Open ticket about", said)
+            .await
+            .is_err()
+    );
+    assert!(
+        client
+            .context_command(g.guild_id, ch, g.staff_id, "ticket", alice)
+            .await
+            .is_err()
+    );
+    sim.shutdown().await;
+}

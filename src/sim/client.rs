@@ -345,6 +345,23 @@ impl SimClient {
         .await
     }
 
+    /// Runs a context-menu command (a user or message command, as registered under `name`)
+    /// on `target`, a user or a message in `channel`.
+    pub async fn context_command(
+        &self,
+        guild: u64,
+        channel: u64,
+        user: u64,
+        name: &str,
+        target: u64,
+    ) -> R<u64> {
+        self.interaction(json!({
+            "kind": "command", "guild_id": guild.to_string(), "channel_id": channel.to_string(),
+            "user_id": user.to_string(), "name": name, "target_id": target.to_string(),
+        }))
+        .await
+    }
+
     /// The body [`Self::click`] posts, for [`Self::interaction_batch`].
     pub fn click_body(guild: u64, channel: u64, user: u64, message: u64, custom_id: &str) -> Value {
         json!({

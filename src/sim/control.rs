@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
-use super::permissions::bits;
+use super::permissions::{self, bits};
 use super::state::{
     Attachment, Interaction, InteractionKind, InteractionState, Member, Reference, Role, World,
     id_of, now_timestamp, num_of, parse_overwrite, remaining,
@@ -572,28 +572,17 @@ async fn post_pin(
     let user = field_id(&body, "user_id")?;
     let mut w = sh.world();
     let ch = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
-    if ch.guild_id.is_some() && w.permissions_in(ch, user) & bits::MANAGE_MESSAGES == 0 {
-        return Err(ApiError::missing_permissions());
-    }
-    let guild = ch.guild_id;
+    let perms = w.permissions_in(ch, user);
+    let in_guild = ch.guild_id.is_some();
     let target = w
         .messages
-        .get_mut(&m)
+        .get(&m)
         .filter(|msg| msg.channel_id == c && msg.ephemeral_to.is_none())
         .ok_or_else(ApiError::unknown_message)?;
-    target.pinned_at = Some(now_timestamp());
-    w.dispatch_message("MESSAGE_UPDATE", m);
-    let mut system = w.blank_message(c, user);
-    system.kind = 6;
-    system.reference = Some(Reference {
-        kind: 0,
-        message_id: m,
-        channel_id: c,
-        guild_id: guild,
-    });
-    let id = w.insert_message(system);
-    w.dispatch_message("MESSAGE_CREATE", id);
-    Ok(Json(json!({"message_id": id.to_string()})))
+    let already = target.pinned_at.is_some();
+    permissions::pin_check(true, in_guild, perms, target.kind, already, w.pin_count(c))?;
+    let id = w.set_pinned(m, user, true);
+    Ok(Json(json!({"message_id": id.map(|id| id.to_string())})))
 }
 
 /// Sets a user's avatar hash (`a_…` for an animated one) or clears it with `null`.
@@ -829,12 +818,13 @@ fn actor(w: &World, body: &Value) -> Result<Actor, ApiError> {
     })
 }
 
-fn find_command(w: &World, guild: Option<u64>, name: &str) -> Option<Value> {
+/// A registered command by name and type (1 slash, 2 user, 3 message: names are unique per type).
+fn find_command(w: &World, guild: Option<u64>, name: &str, kind: u64) -> Option<Value> {
     let pick = |list: &[Value]| {
         list.iter()
             .find(|c| {
                 c.get("name").and_then(Value::as_str) == Some(name)
-                    && c.get("type").and_then(Value::as_u64).unwrap_or(1) == 1
+                    && c.get("type").and_then(Value::as_u64).unwrap_or(1) == kind
             })
             .cloned()
     };
@@ -842,6 +832,99 @@ fn find_command(w: &World, guild: Option<u64>, name: &str) -> Option<Value> {
         .and_then(|g| w.guilds.get(&g))
         .and_then(|g| pick(&g.commands))
         .or_else(|| pick(&w.global_commands))
+}
+
+/// A command's `data` as Discord sends it: a slash command's options, or with `target_id` a
+/// context-menu command (user, type 2; message, type 3) and its target resolved.
+fn command_data(w: &World, a: &Actor, body: &Value) -> Result<Value, ApiError> {
+    let name = body
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("missing name"))?;
+    let target = body
+        .get("target_id")
+        .map(|_| field_id(body, "target_id"))
+        .transpose()?;
+    let def = match target {
+        None => find_command(w, a.guild_id, name, 1),
+        Some(_) => {
+            find_command(w, a.guild_id, name, 2).or_else(|| find_command(w, a.guild_id, name, 3))
+        }
+    }
+    .ok_or_else(|| {
+        refused(
+            StatusCode::NOT_FOUND,
+            format!("no command {name:?} of that kind is registered"),
+        )
+    })?;
+    if a.perms & bits::USE_APPLICATION_COMMANDS == 0 {
+        return Err(refused(
+            StatusCode::FORBIDDEN,
+            "the user cannot use commands here",
+        ));
+    }
+    if let Some(required) = def.get("default_member_permissions").and_then(num_of)
+        && !def["default_member_permissions"].is_null()
+        && a.perms & required != required
+    {
+        return Err(refused(
+            StatusCode::FORBIDDEN,
+            "the user lacks the command's default_member_permissions",
+        ));
+    }
+    let kind = def.get("type").and_then(Value::as_u64).unwrap_or(1);
+    let mut data = json!({
+        "id": def.get("id").cloned().unwrap_or(Value::Null),
+        "name": name,
+        "type": kind,
+    });
+    if let Some(g) = a.guild_id {
+        data["guild_id"] = json!(g.to_string());
+    }
+    match target {
+        Some(t) => {
+            data["target_id"] = json!(t.to_string());
+            data["resolved"] = context_target(w, a, kind, t)?;
+        }
+        None => {
+            let options = command_options(&def, body.get("options").unwrap_or(&Value::Null))?;
+            if let Some(r) = resolved_for(w, a.guild_id, &options) {
+                data["resolved"] = r;
+            }
+            data["options"] = json!(options);
+        }
+    }
+    Ok(data)
+}
+
+/// A context-menu command's target as Discord resolves it: the user (and, in a guild, their
+/// member), or the message, which must be one the person sees in that channel.
+fn context_target(w: &World, a: &Actor, kind: u64, target: u64) -> Result<Value, ApiError> {
+    if kind == 3 {
+        let msg = w
+            .messages
+            .get(&target)
+            .filter(|m| m.channel_id == a.channel_id)
+            .filter(|m| m.ephemeral_to.is_none_or(|u| u == a.user_id))
+            .ok_or_else(ApiError::unknown_message)?;
+        return Ok(json!({"messages": {target.to_string(): w.message_json(msg)}}));
+    }
+    if !w.users.contains_key(&target) {
+        return Err(ApiError::unknown_user());
+    }
+    let g = a.guild_id.and_then(|g| w.guilds.get(&g));
+    let (mut users, mut members) = (Map::new(), Map::new());
+    add_resolved(
+        w,
+        g,
+        6,
+        target,
+        &mut users,
+        &mut members,
+        &mut Map::new(),
+        &mut Map::new(),
+    );
+    Ok(resolved_value(users, members, Map::new(), Map::new()).unwrap_or(json!({})))
 }
 
 /// Turns `{"name": value}` or a list of options into Discord's option list, typed from the
@@ -1153,44 +1236,7 @@ fn create_interaction(w: &mut World, body: &Value) -> Result<u64, ApiError> {
     let token = w.new_interaction_token(id);
     let (ikind, itype, data, message, source) = match kind {
         "command" => {
-            let name = body
-                .get("name")
-                .and_then(Value::as_str)
-                .ok_or_else(|| bad("missing name"))?;
-            let def = find_command(w, a.guild_id, name).ok_or_else(|| {
-                refused(
-                    StatusCode::NOT_FOUND,
-                    format!("no command /{name} is registered"),
-                )
-            })?;
-            if a.perms & bits::USE_APPLICATION_COMMANDS == 0 {
-                return Err(refused(
-                    StatusCode::FORBIDDEN,
-                    "the user cannot use commands here",
-                ));
-            }
-            if let Some(required) = def.get("default_member_permissions").and_then(num_of)
-                && !def["default_member_permissions"].is_null()
-                && a.perms & required != required
-            {
-                return Err(refused(
-                    StatusCode::FORBIDDEN,
-                    "the user lacks the command's default_member_permissions",
-                ));
-            }
-            let options = command_options(&def, body.get("options").unwrap_or(&Value::Null))?;
-            let mut data = json!({
-                "id": def.get("id").cloned().unwrap_or(Value::Null),
-                "name": name,
-                "type": 1,
-                "options": options,
-            });
-            if let Some(g) = a.guild_id {
-                data["guild_id"] = json!(g.to_string());
-            }
-            if let Some(r) = resolved_for(w, a.guild_id, &options) {
-                data["resolved"] = r;
-            }
+            let data = command_data(w, &a, body)?;
             (InteractionKind::Command, 2, data, None, None)
         }
         "component" => {

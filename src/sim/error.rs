@@ -3,6 +3,8 @@
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
+use super::permissions::{MAX_PINS, PinRefusal};
+
 /// One refused REST request, shaped like Discord's JSON error.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{status} {code}: {message}")]
@@ -137,11 +139,7 @@ impl ApiError {
 
     /// A 50035 Invalid Form Body naming the offending field by its path, as Discord nests them.
     pub fn form(path: &[String], code: &str, message: impl Into<String>) -> Self {
-        // Discord answers the field error's code as a string ("BASE_TYPE_MAX_LENGTH"), but its
-        // published spec types `code` as an integer; the spec wins (recordings are checked
-        // against it) and the string stays readable in `kind`.
-        let mut leaf =
-            json!({"_errors": [{"code": 50035, "kind": code, "message": message.into()}]});
+        let mut leaf = json!({"_errors": [{"code": code, "message": message.into()}]});
         for seg in path.iter().rev() {
             leaf = json!({ seg.clone(): leaf });
         }
@@ -150,6 +148,24 @@ impl ApiError {
             code: 50035,
             message: "Invalid Form Body".into(),
             errors: Some(leaf),
+        }
+    }
+}
+
+impl From<PinRefusal> for ApiError {
+    fn from(r: PinRefusal) -> Self {
+        match r {
+            PinRefusal::MissingPermissions => Self::missing_permissions(),
+            PinRefusal::SystemMessage => Self::new(
+                StatusCode::BAD_REQUEST,
+                50021,
+                "Cannot execute action on a system message",
+            ),
+            PinRefusal::MaxPins => Self::new(
+                StatusCode::BAD_REQUEST,
+                30003,
+                format!("Maximum number of pins reached ({MAX_PINS})"),
+            ),
         }
     }
 }

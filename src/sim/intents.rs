@@ -12,6 +12,9 @@ pub mod flags {
     pub const GATEWAY_GUILD_MEMBERS_LIMITED: u64 = 1 << 15;
     pub const GATEWAY_MESSAGE_CONTENT: u64 = 1 << 18;
     pub const GATEWAY_MESSAGE_CONTENT_LIMITED: u64 = 1 << 19;
+    /// The only flags an application may change through `PATCH /applications/@me`.
+    pub const LIMITED: u64 =
+        GATEWAY_PRESENCE_LIMITED | GATEWAY_GUILD_MEMBERS_LIMITED | GATEWAY_MESSAGE_CONTENT_LIMITED;
 }
 
 /// Gateway intents that need the application's approval.

@@ -8,7 +8,8 @@
 //! - [`gateway`]: the websocket (identify, READY, GUILD_CREATE, heartbeat, resume with replay).
 //! - [`rest`]: `/api/v10` with Discord's validation, permissions, rate limits and recording.
 //! - [`control`]: `/_sim` routes; [`client`]: the typed client of those routes.
-//! - [`permissions`], [`validate`], [`ratelimit`]: pure rules, unit-tested on their own.
+//! - [`permissions`], [`validate`], [`ratelimit`], [`echo`] (what Discord fills in or drops of
+//!   what a bot sent): pure rules, unit-tested on their own.
 //!
 //! Architecture Invariant: the world sits behind one std `Mutex` that is never held across an
 //! `.await`; a REST request is one critical section, so answers and dispatches stay consistent.
@@ -16,6 +17,7 @@
 
 pub mod client;
 mod control;
+pub mod echo;
 pub mod error;
 mod gateway;
 pub mod intents;
@@ -88,6 +90,9 @@ pub struct SimConfig {
     pub daily_identifies: u32,
     /// Guilds one shard may hold before its identify is closed with 4011 (Sharding Required).
     pub max_guilds_per_shard: usize,
+    /// The application's name, which is also its bot user's username and its managed role's
+    /// name in every guild, as Discord names them after a new application.
+    pub app_name: String,
 }
 
 impl SimConfig {
@@ -117,6 +122,7 @@ impl Default for SimConfig {
             identify_window: Duration::from_secs(5),
             daily_identifies: 1000,
             max_guilds_per_shard: 2500,
+            app_name: "Ticketeer".into(),
         }
     }
 }
@@ -333,6 +339,7 @@ pub async fn start_with_limits(
     };
     let mut world = state::World::new(format!("http://{addr}"));
     world.app_flags = config.privileged_intents().flags();
+    world.set_app_name(&config.app_name);
     let shared = Arc::new(Shared {
         world: Mutex::new(world),
         config,
@@ -407,7 +414,9 @@ impl SimHandle {
             &mut w,
             guild_id,
             "Staff",
-            permissions::bits::MANAGE_MESSAGES | permissions::bits::KICK_MEMBERS,
+            permissions::bits::MANAGE_MESSAGES
+                | permissions::bits::PIN_MESSAGES
+                | permissions::bits::KICK_MEMBERS,
         )
         .unwrap_or(0);
         let staff_id =

@@ -23,8 +23,10 @@ pub mod bits {
     pub const CHANGE_NICKNAME: u64 = 1 << 26;
     pub const MANAGE_ROLES: u64 = 1 << 28;
     pub const USE_APPLICATION_COMMANDS: u64 = 1 << 31;
-    /// Every permission Discord defines today (bits 0 through 50).
-    pub const ALL: u64 = (1 << 51) - 1;
+    /// Split from MANAGE_MESSAGES by Discord in 2025; since January 2026 pinning needs it.
+    pub const PIN_MESSAGES: u64 = 1 << 51;
+    /// Every permission Discord defines today (bits 0 through 51).
+    pub const ALL: u64 = (1 << 52) - 1;
 
     /// What a fresh guild's @everyone role holds in the simulator (close to Discord's default).
     pub const EVERYONE_DEFAULT: u64 = CREATE_INSTANT_INVITE
@@ -48,6 +50,48 @@ pub mod bits {
         | EMBED_LINKS
         | ATTACH_FILES
         | READ_MESSAGE_HISTORY;
+}
+
+/// Pins a channel may hold (Discord raised it from 50 to 250 in 2025).
+pub const MAX_PINS: usize = 250;
+
+/// Why Discord refuses a pin or unpin, after access to the channel and the message is settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinRefusal {
+    /// 50013: no Pin Messages in a guild channel (Manage Messages no longer pins).
+    MissingPermissions,
+    /// 50021: system messages (joins, pins, boosts...) cannot be pinned.
+    SystemMessage,
+    /// 30003: the channel already holds [`MAX_PINS`].
+    MaxPins,
+}
+
+/// Message types people write: default, reply, slash-command and context-menu answers.
+/// Every other type is a system message.
+pub fn is_system_message(kind: u8) -> bool {
+    !matches!(kind, 0 | 19 | 20 | 23)
+}
+
+/// Whether a pin (`pin: true`) or an unpin may go ahead. DMs need no permission. Pinning what
+/// is already pinned succeeds without counting against the limit.
+pub fn pin_check(
+    pin: bool,
+    in_guild: bool,
+    perms: u64,
+    kind: u8,
+    already: bool,
+    pinned: usize,
+) -> Result<(), PinRefusal> {
+    if in_guild && perms & bits::PIN_MESSAGES == 0 {
+        return Err(PinRefusal::MissingPermissions);
+    }
+    if pin && is_system_message(kind) {
+        return Err(PinRefusal::SystemMessage);
+    }
+    if pin && !already && pinned >= MAX_PINS {
+        return Err(PinRefusal::MaxPins);
+    }
+    Ok(())
 }
 
 /// Whom an overwrite targets; the numbers are Discord's `type` values.
@@ -331,5 +375,31 @@ mod tests {
         let c = ctx(&[]);
         let ow = [role(STAFF, 0, VIEW_CHANNEL)];
         assert_ne!(channel_permissions(&c, &ow) & VIEW_CHANNEL, 0);
+    }
+
+    #[test]
+    fn pins_need_pin_messages_not_manage_messages_and_stop_at_the_limit() {
+        let pin = bits::PIN_MESSAGES;
+        assert_eq!(pin_check(true, true, pin, 0, false, 0), Ok(()));
+        assert_eq!(
+            pin_check(true, true, bits::MANAGE_MESSAGES, 0, false, 0),
+            Err(PinRefusal::MissingPermissions)
+        );
+        assert_eq!(
+            pin_check(false, true, bits::MANAGE_MESSAGES, 0, true, 1),
+            Err(PinRefusal::MissingPermissions)
+        );
+        assert_eq!(pin_check(true, false, 0, 19, false, 0), Ok(()), "a DM");
+        assert_eq!(
+            pin_check(true, true, pin, 6, false, 0),
+            Err(PinRefusal::SystemMessage)
+        );
+        assert_eq!(
+            pin_check(true, true, pin, 0, false, MAX_PINS),
+            Err(PinRefusal::MaxPins)
+        );
+        assert_eq!(pin_check(true, true, pin, 0, true, MAX_PINS), Ok(()));
+        assert_eq!(pin_check(false, true, pin, 6, true, MAX_PINS), Ok(()));
+        assert_eq!(MAX_PINS, 250);
     }
 }

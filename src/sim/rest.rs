@@ -41,6 +41,8 @@ pub struct FilePart {
 /// One decoded request.
 struct Req {
     method: Method,
+    /// The route as stats name it (`GET /channels/{id}/threads`).
+    key: String,
     segs: Vec<String>,
     query: HashMap<String, String>,
     body: Value,
@@ -425,6 +427,7 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
 
     let r = Req {
         method: method.clone(),
+        key: key.clone(),
         segs,
         query,
         body,
@@ -511,8 +514,12 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             }
             Ok(Reply::ok(w.user_json(id)))
         }
-        ("GET", ["applications", "@me"]) => Ok(Reply::ok(application_json(w))),
-        (_, ["applications", app, rest @ ..]) => {
+        // discord.py reads its application here at login and stops on a 404.
+        ("GET", ["applications", "@me"] | ["oauth2", "applications", "@me"]) => {
+            Ok(Reply::ok(application_json(w)))
+        }
+        ("PATCH", ["applications", "@me"]) => edit_application(w, &r.body),
+        (_, ["applications", app, rest @ ..]) if *app != "@me" => {
             if sf(app)? != w.app_id {
                 return Err(ApiError::unknown_application());
             }
@@ -568,18 +575,15 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
         }
         ("POST", ["guilds", g, "channels"]) => create_channel(w, &r.body, sf(g)?),
         (_, ["channels", ..]) => channel_route(w, r, &s),
-        _ => {
-            let known = matches!(
-                s.as_slice(),
-                ["channels", ..] | ["guilds", ..] | ["users", ..] | ["gateway", ..]
-            );
-            Err(if known {
-                ApiError::method_not_allowed()
-            } else {
-                ApiError::not_found()
-            })
-        }
+        _ => Err(unknown_route(r)),
     }
+}
+
+/// A route the simulator does not serve answers as Discord answers a route it has not: 404 with
+/// code 0. Logged, since a client meeting it is usually one using a route worth simulating.
+fn unknown_route(r: &Req) -> ApiError {
+    tracing::warn!(method = %r.method, route = %r.key, "sim: route not served, answered 404");
+    ApiError::not_found()
 }
 
 /// `/channels/...`: channels, their overwrites and their messages.
@@ -616,6 +620,13 @@ fn channel_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
         }
         ("GET", ["channels", c, "messages"]) => list_messages(w, r, sf(c)?),
         ("GET", ["channels", c, "messages", "pins"]) => list_pins(w, r, sf(c)?),
+        ("GET", ["channels", c, "pins"]) => list_pins_deprecated(w, sf(c)?),
+        ("PUT", ["channels", c, "messages", "pins", m] | ["channels", c, "pins", m]) => {
+            set_pin(w, sf(c)?, sf(m)?, true)
+        }
+        ("DELETE", ["channels", c, "messages", "pins", m] | ["channels", c, "pins", m]) => {
+            set_pin(w, sf(c)?, sf(m)?, false)
+        }
         ("POST", ["channels", c, "messages"]) => create_message(w, r, sf(c)?),
         ("GET", ["channels", c, "messages", m]) => {
             let (c, m) = (sf(c)?, sf(m)?);
@@ -647,7 +658,7 @@ fn channel_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
             delete_message(w, m);
             Ok(Reply::no_content())
         }
-        _ => Err(ApiError::method_not_allowed()),
+        _ => Err(unknown_route(r)),
     }
 }
 
@@ -682,7 +693,27 @@ fn required(field: &str) -> ApiError {
     )
 }
 
+/// `PATCH /applications/@me`: the editable fields are stored and shown by every later GET.
+/// Of `flags`, only the `_LIMITED` intent bits may change through the API, as on Discord.
+fn edit_application(w: &mut World, body: &Value) -> R<Reply> {
+    let fields = validate::application_edit(body)?;
+    if let Some(f) = body.get("flags").and_then(num_of) {
+        let limited = super::intents::flags::LIMITED;
+        w.app_flags = (w.app_flags & !limited) | (f & limited);
+    }
+    w.app_profile.extend(fields);
+    Ok(Reply::ok(application_json(w)))
+}
+
 fn application_json(w: &World) -> Value {
+    let mut app = application_defaults(w);
+    for (k, v) in &w.app_profile {
+        app[k] = v.clone();
+    }
+    app
+}
+
+fn application_defaults(w: &World) -> Value {
     json!({
         "id": w.app_id.to_string(),
         "name": w.bot_name,
@@ -1132,14 +1163,10 @@ fn list_pins(w: &World, r: &Req, c: u64) -> R<Reply> {
     if perms & bits::READ_MESSAGE_HISTORY == 0 {
         return Ok(Reply::ok(json!({"items": [], "has_more": false})));
     }
-    let mut pins: Vec<(&str, &Message)> = ch
-        .messages
-        .iter()
-        .filter_map(|id| w.messages.get(id))
-        .filter_map(|m| m.pinned_at.as_deref().map(|at| (at, m)))
+    let pins: Vec<(&str, &Message)> = pins_newest_first(w, ch)
+        .into_iter()
         .filter(|(at, _)| r.q("before").is_none_or(|b| *at < b))
         .collect();
-    pins.sort_by(|a, b| b.0.cmp(a.0));
     let has_more = pins.len() > limit;
     let items: Vec<Value> = pins
         .iter()
@@ -1147,6 +1174,44 @@ fn list_pins(w: &World, r: &Req, c: u64) -> R<Reply> {
         .map(|(at, m)| json!({"pinned_at": at, "message": w.rest_message_json(m)}))
         .collect();
     Ok(Reply::ok(json!({"items": items, "has_more": has_more})))
+}
+
+fn pins_newest_first<'w>(w: &'w World, ch: &Channel) -> Vec<(&'w str, &'w Message)> {
+    let mut pins: Vec<(&str, &Message)> = ch
+        .messages
+        .iter()
+        .filter_map(|id| w.messages.get(id))
+        .filter_map(|m| m.pinned_at.as_deref().map(|at| (at, m)))
+        .collect();
+    pins.sort_by(|a, b| b.0.cmp(a.0));
+    pins
+}
+
+/// `GET /channels/{id}/pins`, the route before paging: a bare array of messages, newest pin
+/// first; like its successor it shows at most 50.
+fn list_pins_deprecated(w: &World, c: u64) -> R<Reply> {
+    let (ch, perms) = bot_channel(w, c)?;
+    if perms & bits::READ_MESSAGE_HISTORY == 0 {
+        return Ok(Reply::ok(json!([])));
+    }
+    let list: Vec<Value> = pins_newest_first(w, ch)
+        .into_iter()
+        .take(50)
+        .map(|(_, m)| w.rest_message_json(m))
+        .collect();
+    Ok(Reply::ok(json!(list)))
+}
+
+/// Pin (`PUT`) or unpin (`DELETE`) as the bot: 204, also when it already was so.
+fn set_pin(w: &mut World, c: u64, m: u64, pin: bool) -> R<Reply> {
+    let (ch, perms) = bot_channel(w, c)?;
+    let in_guild = ch.guild_id.is_some();
+    let msg = channel_message(w, c, m)?;
+    let already = msg.pinned_at.is_some();
+    permissions::pin_check(pin, in_guild, perms, msg.kind, already, w.pin_count(c))?;
+    let app = w.app_id;
+    w.set_pinned(m, app, pin);
+    Ok(Reply::no_content())
 }
 
 fn message_reply(w: &World, m: u64) -> R<Reply> {
@@ -1293,17 +1358,7 @@ fn fill_message(
     if let Some(e) = body.get("embeds") {
         msg.embeds = e
             .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|e| {
-                        let mut e = e.clone();
-                        if e.get("type").is_none() {
-                            e["type"] = json!("rich");
-                        }
-                        e
-                    })
-                    .collect()
-            })
+            .map(|list| list.iter().map(super::echo::embed).collect())
             .unwrap_or_default();
     }
     if let Some(c) = body.get("components") {
@@ -1363,11 +1418,7 @@ fn fill_message(
 fn assign_component_ids(components: &mut [Value], next: &mut u64) {
     for c in components {
         if let Some(obj) = c.as_object_mut() {
-            // Discord echoes selects with their value bounds filled in.
-            if matches!(obj.get("type").and_then(Value::as_u64), Some(3 | 5..=8)) {
-                obj.entry("min_values").or_insert(json!(1));
-                obj.entry("max_values").or_insert(json!(1));
-            }
+            super::echo::component_defaults(obj);
             match obj.get("id").and_then(Value::as_u64) {
                 Some(id) => *next = (*next).max(id + 1),
                 None => {
@@ -1644,7 +1695,7 @@ fn commands(w: &mut World, r: &Req, rest: &[&str]) -> R<Reply> {
             store(w, cmds);
             Ok(Reply::no_content())
         }
-        _ => Err(ApiError::not_found()),
+        _ => Err(unknown_route(r)),
     }
 }
 
@@ -1862,7 +1913,7 @@ fn webhook(w: &mut World, r: &Req, app: u64, token: &str, rest: &[&str]) -> R<Re
             delete_message(w, m);
             Ok(Reply::no_content())
         }
-        _ => Err(ApiError::not_found()),
+        _ => Err(unknown_route(r)),
     }
 }
 
@@ -1890,6 +1941,43 @@ mod tests {
         );
         assert_eq!(k, "POST /interactions/{id}/{token}/callback");
         assert!(!auth);
+    }
+
+    #[test]
+    fn an_unserved_route_is_discords_404_and_logged_with_method_and_route() {
+        #[derive(Clone, Default)]
+        struct Buf(Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Buf {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = Buf::default();
+        let writer = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let segs: Vec<String> = ["channels", "7", "threads"].map(String::from).into();
+        let r = Req {
+            method: Method::POST,
+            key: classify(&Method::POST, &segs).0,
+            segs,
+            query: HashMap::new(),
+            body: Value::Null,
+            files: Vec::new(),
+        };
+        let e = tracing::subscriber::with_default(subscriber, || unknown_route(&r));
+        assert_eq!(e.status, StatusCode::NOT_FOUND);
+        assert_eq!(e.body(), json!({"message": "404: Not Found", "code": 0}));
+        let log = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("WARN"), "{log}");
+        assert!(log.contains("method=POST"), "{log}");
+        assert!(log.contains("route=POST /channels/{id}/threads"), "{log}");
     }
 
     #[test]

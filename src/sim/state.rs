@@ -377,6 +377,8 @@ pub struct World {
     pub nonces: HashMap<(u64, u64, String), u64>,
     /// The application's flags; its privileged-intent switches decide what REST withholds.
     pub app_flags: u64,
+    /// Fields the bot set with `PATCH /applications/@me`, shown over the defaults.
+    pub app_profile: serde_json::Map<String, Value>,
 }
 
 impl World {
@@ -398,6 +400,7 @@ impl World {
             ids,
             app_id,
             bot_name: "Ticketeer".into(),
+            app_profile: serde_json::Map::new(),
             users,
             guilds: BTreeMap::new(),
             channels: HashMap::new(),
@@ -1038,6 +1041,68 @@ impl World {
             self.attachments.remove(a);
         }
         Some(msg)
+    }
+
+    /// Pins in a channel, counted against Discord's limit.
+    /// Names the application and its bot user alike, as a new application is named.
+    pub fn set_app_name(&mut self, name: &str) {
+        self.bot_name = name.to_string();
+        if let Some(u) = self.users.get_mut(&self.app_id) {
+            u.username = name.to_string();
+        }
+    }
+
+    pub fn pin_count(&self, channel: u64) -> usize {
+        self.channels.get(&channel).map_or(0, |c| {
+            c.messages
+                .iter()
+                .filter(|m| self.messages.get(m).is_some_and(|m| m.pinned_at.is_some()))
+                .count()
+        })
+    }
+
+    /// Pins or unpins a message as `by` and dispatches what Discord does: MESSAGE_UPDATE,
+    /// CHANNEL_PINS_UPDATE and, for a pin, the "pinned a message" system message (type 6) by
+    /// `by`. Answers that system message's id; nothing happens when the state is already so.
+    pub fn set_pinned(&mut self, m: u64, by: u64, pin: bool) -> Option<u64> {
+        let msg = self.messages.get_mut(&m)?;
+        if msg.pinned_at.is_some() == pin {
+            return None;
+        }
+        msg.pinned_at = pin.then(now_timestamp);
+        let (c, guild) = (msg.channel_id, msg.guild_id);
+        self.dispatch_message("MESSAGE_UPDATE", m);
+        let last = self
+            .channels
+            .get(&c)
+            .into_iter()
+            .flat_map(|ch| ch.messages.iter())
+            .filter_map(|id| self.messages.get(id)?.pinned_at.clone())
+            .max();
+        let mut d = json!({"channel_id": c.to_string(), "last_pin_timestamp": last});
+        if let Some(g) = guild {
+            d["guild_id"] = json!(g.to_string());
+        }
+        let intent = if guild.is_some() {
+            INTENT_GUILDS
+        } else {
+            INTENT_DIRECT_MESSAGES
+        };
+        self.dispatch(guild, "CHANNEL_PINS_UPDATE", &d, intent);
+        if !pin {
+            return None;
+        }
+        let mut system = self.blank_message(c, by);
+        system.kind = 6;
+        system.reference = Some(Reference {
+            kind: 0,
+            message_id: m,
+            channel_id: c,
+            guild_id: guild,
+        });
+        let id = self.insert_message(system);
+        self.dispatch_message("MESSAGE_CREATE", id);
+        Some(id)
     }
 
     pub fn blank_message(&mut self, channel_id: u64, author_id: u64) -> Message {

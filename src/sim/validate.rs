@@ -1,7 +1,7 @@
 //! Discord's documented limits on what a bot sends, refused with 50035 Invalid Form Body naming
 //! the offending field, the way Discord's API does.
 
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
 
@@ -33,6 +33,10 @@ pub const CHANNELS_PER_CATEGORY_MAX: usize = 50;
 pub const COMMANDS_MAX: usize = 100;
 pub const TOPIC_MAX: usize = 1024;
 pub const NONCE_MAX: usize = 25;
+pub const APP_DESCRIPTION_MAX: usize = 400;
+pub const APP_TAGS_MAX: usize = 5;
+pub const APP_TAG_MAX: usize = 20;
+pub const APP_URL_MAX: usize = 2048;
 
 type Path = Vec<String>;
 
@@ -427,6 +431,57 @@ pub fn channel_display_name(name: &str, kind: u8) -> String {
     out
 }
 
+/// `PATCH /applications/@me`: the fields to store, as the application object shows them.
+/// `description` comes as a string (Discord's docs) or `{"default": …}` (its OpenAPI spec); the
+/// application object shows the string. `flags` is left to the caller (only some bits change).
+pub fn application_edit(body: &Value) -> Result<Map<String, Value>, ApiError> {
+    let root: Path = Vec::new();
+    let mut out = Map::new();
+    let Some(fields) = body.as_object() else {
+        return Ok(out);
+    };
+    for (key, v) in fields {
+        let stored = match key.as_str() {
+            "description" => {
+                let text = v.get("default").unwrap_or(v);
+                if chars(Some(text)) > APP_DESCRIPTION_MAX {
+                    return Err(too_long(at(&root, key), APP_DESCRIPTION_MAX));
+                }
+                json!(text.as_str().unwrap_or(""))
+            }
+            "tags" => {
+                let tags = v.as_array().map(Vec::as_slice).unwrap_or_default();
+                if tags.len() > APP_TAGS_MAX {
+                    return Err(ApiError::form(
+                        &at(&root, key),
+                        "BASE_TYPE_MAX_LENGTH",
+                        format!("Must be {APP_TAGS_MAX} or fewer in length."),
+                    ));
+                }
+                for (i, t) in tags.iter().enumerate() {
+                    if chars(Some(t)) > APP_TAG_MAX {
+                        return Err(too_long(at(&at(&root, key), i), APP_TAG_MAX));
+                    }
+                }
+                v.clone()
+            }
+            "interactions_endpoint_url"
+            | "role_connections_verification_url"
+            | "custom_install_url"
+            | "event_webhooks_url" => {
+                if chars(Some(v)) > APP_URL_MAX {
+                    return Err(too_long(at(&root, key), APP_URL_MAX));
+                }
+                v.clone()
+            }
+            "install_params" | "integration_types_config" | "explicit_content_filter" => v.clone(),
+            _ => continue,
+        };
+        out.insert(key.clone(), stored);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,14 +491,14 @@ mod tests {
     fn content_over_2000_names_the_field() {
         let e = message(&json!({"content": "x".repeat(2001)})).unwrap_err();
         assert_eq!(e.code, 50035);
-        assert!(e.errors.unwrap()["content"]["_errors"][0]["kind"] == "BASE_TYPE_MAX_LENGTH");
+        assert!(e.errors.unwrap()["content"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH");
         assert!(message(&json!({"content": "x".repeat(2000)})).is_ok());
     }
 
     #[test]
     fn nonces_over_25_characters_name_the_field() {
         let e = message(&json!({"content": "x", "nonce": "n".repeat(26)})).unwrap_err();
-        assert!(e.errors.unwrap()["nonce"]["_errors"][0]["kind"] == "BASE_TYPE_MAX_LENGTH");
+        assert!(e.errors.unwrap()["nonce"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH");
         assert!(message(&json!({"content": "x", "nonce": "n".repeat(25)})).is_ok());
         assert!(message(&json!({"content": "x", "nonce": 12345678901234567890u64})).is_ok());
     }
@@ -485,5 +540,27 @@ mod tests {
         let row =
             json!({"type":1,"components":[b.clone(),b.clone(),b.clone(),b.clone(),b.clone(),b]});
         assert_eq!(components(&[row], false).unwrap_err().code, 50035);
+    }
+
+    #[test]
+    fn application_edits_keep_what_discord_lets_bots_edit() {
+        let got = application_edit(&json!({
+            "description": {"default": "Tickets"},
+            "tags": ["support"],
+            "name": "not editable here",
+        }))
+        .unwrap();
+        assert_eq!(got["description"], "Tickets");
+        assert_eq!(got["tags"], json!(["support"]));
+        assert!(!got.contains_key("name"));
+        let plain = application_edit(&json!({"description": "Plain"})).unwrap();
+        assert_eq!(plain["description"], "Plain");
+        let e = application_edit(&json!({"description": "d".repeat(401)})).unwrap_err();
+        assert!(e.errors.unwrap()["description"]["_errors"].is_array());
+        let six = json!({"tags": ["a", "b", "c", "d", "e", "f"]});
+        assert_eq!(application_edit(&six).unwrap_err().code, 50035);
+        let long_tag = json!({"tags": ["t".repeat(21)]});
+        let e = application_edit(&long_tag).unwrap_err();
+        assert!(e.errors.unwrap()["tags"]["0"]["_errors"].is_array());
     }
 }
