@@ -7,7 +7,8 @@
 //! - [`domain`]: pure logic (records, custom_id codec, access decisions, naming, limits,
 //!   transcripts), no I/O, unit-tested on its own.
 //! - [`store`]: the only code that touches redb; a writer thread with group commit.
-//! - [`discord`]: the only code that calls twilight-http.
+//! - [`discord`]: the Discord edge, the only code that calls twilight-http: the client and its
+//!   retry policy, acknowledge-first replies, the global pace, the TLS provider.
 //! - [`actors`]: the ractor supervision tree (root → shard, router → guild → ticket).
 //! - [`sim`]: the Discord simulator (gateway + REST + control API on one loopback port).
 //! - [`demo`]: the scenario `cargo run --release` plays with no token.
@@ -15,7 +16,6 @@
 //! - [`cli`]: the clap command line the thin `main.rs` parses.
 //! - [`transcript_upload`]: the optional paste-service upload of closed tickets' transcripts.
 
-pub mod acks_first;
 pub mod actors;
 pub mod allocator;
 pub mod cli;
@@ -23,7 +23,6 @@ pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod driver;
-pub mod global_pace;
 pub mod run;
 pub mod sim;
 pub mod store;

@@ -50,9 +50,9 @@ use super::{
     hub,
     incoming::{Incoming, IncomingKind},
     protocol::{GuildMsg, InteractionProgress},
-    reply::{Reply, reply_now},
     ticket::TicketMsg,
 };
+use crate::discord::reply::{Reply, reply_now};
 
 /// The first restart delay of a failed ticket actor.
 const TICKET_RESTART: Duration = Duration::from_millis(100);

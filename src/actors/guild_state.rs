@@ -35,12 +35,12 @@ use super::{
     line::{self, WaitingLine},
     log::GuildLog,
     protocol::{GuildMsg, InteractionProgress},
-    reply::{Reply, reply_now},
     ticket::{
         Person, Provision, TicketActor, TicketArgs, TicketMsg, TicketSource, now_millis,
         transcript_files,
     },
 };
+use crate::discord::reply::{Reply, reply_now};
 
 /// What the guild actor remembers of one ticket.
 pub struct TicketEntry {

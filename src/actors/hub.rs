@@ -30,9 +30,9 @@ use super::{
     guild_state::{GuildState, string_select},
     incoming::{Incoming, IncomingKind},
     protocol::GuildMsg,
-    reply::{Reply, open_modal_now, reply_now, update_now},
     ticket::{Person, TicketMsg},
 };
+use crate::discord::reply::{Reply, open_modal_now, reply_now, update_now};
 
 /// How often a running close-all reports its progress.
 const CLOSE_ALL_PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
@@ -190,7 +190,7 @@ pub fn show_topic_picker(state: &GuildState, incoming: &Incoming, page: u32, in_
     }));
     let text = "What is your ticket about?".to_owned();
     if in_place {
-        super::reply::update_now(&state.ctx.discord, incoming, text, components);
+        crate::discord::reply::update_now(&state.ctx.discord, incoming, text, components);
     } else {
         reply_now(&state.ctx.discord, incoming, text, components);
     }

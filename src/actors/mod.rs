@@ -12,7 +12,6 @@ pub mod incoming;
 pub mod line;
 pub mod log;
 pub mod protocol;
-pub mod reply;
 pub mod root;
 pub mod router;
 pub mod shard;

@@ -44,8 +44,8 @@ use super::{
     guild::{GuildActor, GuildArgs},
     incoming::{self, Incoming, IncomingError},
     protocol::{GuildMsg, InteractionProgress},
-    reply::{self, answer_now, reply_now},
 };
+use crate::discord::reply::{self, answer_now, reply_now};
 
 use super::backoff::Backoff;
 

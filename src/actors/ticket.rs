@@ -58,8 +58,8 @@ use super::{
     BotContext,
     log::{GuildLog, LogEntry},
     protocol::GuildMsg,
-    reply::Reply,
 };
+use crate::discord::reply::Reply;
 
 /// Who asks for a change, as the guild actor judged them.
 #[derive(Debug, Clone, Copy)]

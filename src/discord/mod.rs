@@ -5,6 +5,10 @@
 //! (reads, PUT/PATCH/DELETE, interaction edits) are retried here with backoff; a channel or message
 //! create is not (a retry after a lost answer would duplicate it).
 
+pub mod acks_first;
+pub mod global_pace;
+pub mod reply;
+
 use std::{
     collections::HashMap,
     sync::Arc,
@@ -38,11 +42,11 @@ use twilight_model::{
     },
 };
 
-use crate::{
+use self::{
     acks_first::{AcksFirst, CALLBACKS_IN_FLIGHT},
-    domain::access::{Overwrite, OverwriteKind},
     global_pace::GlobalPace,
 };
+use crate::domain::access::{Overwrite, OverwriteKind};
 
 /// JSON error codes from Discord's documentation that the bot reacts to.
 pub mod codes {

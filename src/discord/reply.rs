@@ -13,9 +13,9 @@ use std::sync::Arc;
 use tracing::warn;
 use twilight_model::channel::message::Component;
 
-use crate::discord::{Discord, DiscordResult};
+use super::{Discord, DiscordResult};
 
-use super::incoming::Incoming;
+use crate::actors::incoming::Incoming;
 
 /// Whether the acknowledgement landed; shared so every clone of a [`Reply`] can wait for it.
 type Ack = Shared<BoxFuture<'static, bool>>;
