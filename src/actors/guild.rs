@@ -241,8 +241,16 @@ async fn handle_guild(
         }
         GuildMsg::ChannelDeleted { channel } => state.channel_deleted(channel).await,
         GuildMsg::MemberLeft { user } => member_left(state, user),
-        GuildMsg::Drain(reply) => {
-            drain(&myself, state).await?;
+        GuildMsg::Drain { deadline, reply } => {
+            if tokio::time::timeout_at(deadline, drain(&myself, state, deadline))
+                .await
+                .is_err()
+            {
+                warn!(
+                    guild = state.guild,
+                    "shutdown deadline reached while draining"
+                );
+            }
             let _ = reply.send(());
         }
         GuildMsg::WakeTickets(reply) => {
@@ -305,6 +313,7 @@ fn member_left(state: &mut GuildState, user: Snowflake) {
 async fn drain(
     myself: &ActorRef<GuildMsg>,
     state: &mut GuildState,
+    deadline: tokio::time::Instant,
 ) -> Result<(), ActorProcessingErr> {
     while let Some(creation) = state
         .book
@@ -323,7 +332,9 @@ async fn drain(
     started(state).await;
     myself
         .get_cell()
-        .drain_children_and_wait(Some(Duration::from_secs(20)))
+        .drain_children_and_wait(Some(
+            deadline.saturating_duration_since(tokio::time::Instant::now()),
+        ))
         .await;
     Ok(())
 }

@@ -26,7 +26,11 @@ pub enum GuildMsg {
     MemberLeft {
         user: Snowflake,
     },
-    Drain(RpcReplyPort<()>),
+    /// Shutdown: finish what is queued by `deadline`, the one the whole tree shares.
+    Drain {
+        deadline: tokio::time::Instant,
+        reply: RpcReplyPort<()>,
+    },
     /// Fault hook: panics inside the handler, as a bug would.
     InjectPanic,
     /// Fault hook: makes the actor of ticket `number` panic.

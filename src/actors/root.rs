@@ -36,6 +36,11 @@ use super::{
 
 use super::backoff::Backoff;
 
+/// How long a shutdown may spend finishing queued work, for the whole tree: one deadline, set
+/// once and handed down, within which every guild drains at the same time. Inside the 90 s a
+/// service manager usually allows a stop, with room for the store's last flush.
+pub const DRAIN_BUDGET: Duration = Duration::from_secs(60);
+
 /// The first restart delay of a failed shard actor (it resumes its session, within the
 /// identify budget).
 const SHARD_RESTART: Duration = Duration::from_millis(250);
@@ -200,7 +205,16 @@ impl Actor for RootActor {
                 }
                 if let Some(router) = &state.router {
                     info!("shutting down: draining guild and ticket actors");
-                    let _ = ractor::call_t!(router, RouterMsg::Drain, 60_000);
+                    let deadline = tokio::time::Instant::now() + DRAIN_BUDGET;
+                    let drained = router
+                        .call(
+                            |reply| RouterMsg::Drain { deadline, reply },
+                            Some(DRAIN_BUDGET),
+                        )
+                        .await;
+                    if !matches!(drained, Ok(ractor::rpc::CallResult::Success(()))) {
+                        warn!("the router did not drain by the shutdown deadline");
+                    }
                     router.stop(Some("shutdown".into()));
                 }
                 info!("shutting down: flushing the store");
@@ -530,7 +544,12 @@ impl Bot {
 
     /// Graceful stop: nothing acknowledged is lost.
     pub async fn shutdown(self) {
-        let _ = ractor::call_t!(self.root, RootMsg::Shutdown, 90_000);
+        // The drain's budget, and time for the store's last flush after it.
+        let _ = ractor::call_t!(
+            self.root,
+            RootMsg::Shutdown,
+            (DRAIN_BUDGET + Duration::from_secs(15)).as_millis() as u64
+        );
         let _ = self.root_join.await;
         release_store(self.ctx).await;
     }

@@ -55,7 +55,11 @@ const GUILD_RESTART: Duration = Duration::from_millis(50);
 pub enum RouterMsg {
     Gateway(Box<Event>),
     Status(RpcReplyPort<RouterStatus>),
-    Drain(RpcReplyPort<()>),
+    /// Shutdown: drain every guild actor, all at once, by `deadline`.
+    Drain {
+        deadline: tokio::time::Instant,
+        reply: RpcReplyPort<()>,
+    },
     InjectGuildPanic {
         guild: Snowflake,
     },
@@ -247,12 +251,20 @@ impl Actor for RouterActor {
                 status.unavailable = state.unavailable.iter().copied().collect();
                 let _ = reply.send(status);
             }
-            RouterMsg::Drain(reply) => {
+            RouterMsg::Drain { deadline, reply } => {
                 state.draining = true;
-                for guild in state.guilds.values() {
-                    let _ = ractor::call_t!(guild, GuildMsg::Drain, 30_000);
+                // Concurrently: one slow guild must not use up the others' share of the time.
+                let drains = state.guilds.values().map(|guild| async move {
+                    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                    let drained = guild
+                        .call(|reply| GuildMsg::Drain { deadline, reply }, Some(left))
+                        .await;
+                    if !matches!(drained, Ok(ractor::rpc::CallResult::Success(()))) {
+                        warn!("a guild actor did not drain by the shutdown deadline");
+                    }
                     guild.stop(Some("shutdown".into()));
-                }
+                });
+                futures_util::future::join_all(drains).await;
                 let _ = reply.send(());
             }
             RouterMsg::InjectGuildPanic { guild } => {
