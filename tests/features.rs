@@ -2061,11 +2061,32 @@ async fn stale_buttons_are_refused_and_retired() {
         "only the latest reopen note's buttons are live"
     );
 
-    // Close, then Delete: deleted once, with both transcripts logged.
+    // A user select opened while the ticket was open, used after it closed: refused.
+    let (hub, id) = env
+        .manage(env.owner(), channel, ManageChoice::AddUser)
+        .await;
+    env.response_message(id).await;
     let id = env
         .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
         .await;
     env.answer_containing(id, "closed").await;
+    let helper = env.g.member_ids[1];
+    let id = env
+        .select(
+            env.owner(),
+            channel,
+            hub,
+            &Action::AddUserSelect { ticket: 1 },
+            &[helper.to_string()],
+        )
+        .await;
+    assert_eq!(
+        env.answer(id).await,
+        "Ticket #1 is closed; reopen it before adding or removing people."
+    );
+    assert!(!env.can_view(channel, helper).await);
+
+    // Delete: deleted once, with every transcript logged.
     let id = env
         .click_in(channel, staff, |a| matches!(a, Action::Delete { .. }))
         .await;
