@@ -16,7 +16,7 @@ ci:
 
 # The simulator alone, with a seeded guild.
 sim port="8080":
-    cargo run --release -- sim --listen 127.0.0.1:{{port}} --seed-guild
+    cargo run --release -- sim --listen 127.0.0.1:{{port}} --seed-guild --message-content on
 
 # The concurrent ticket creation benchmark.
 bench:
