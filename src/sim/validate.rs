@@ -177,120 +177,125 @@ pub fn components(rows: &[Value], v2: bool) -> Result<(), ApiError> {
 fn component(c: &Value, p: &Path, v2: bool) -> Result<(), ApiError> {
     let kind = c.get("type").and_then(Value::as_u64).unwrap_or(0);
     match kind {
-        1 => {
-            let children = c
-                .get("components")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let cp = at(p, "components");
-            if children.is_empty() {
-                return Err(ApiError::form(
-                    &cp,
-                    "BASE_TYPE_MIN_LENGTH",
-                    "Must be 1 or more in length.",
-                ));
-            }
-            let selects = children
-                .iter()
-                .filter(|c| matches!(c.get("type").and_then(Value::as_u64), Some(3 | 5..=8)))
-                .count();
-            if children.len() > BUTTONS_PER_ROW_MAX || (selects > 0 && children.len() > 1) {
-                return Err(ApiError::form(
-                    &cp,
-                    "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
-                    "The specified component exceeds the maximum width",
-                ));
-            }
-            for (j, child) in children.iter().enumerate() {
-                component(child, &at(&cp, j), v2)?;
-            }
-        }
-        2 => {
-            let style = c.get("style").and_then(Value::as_u64).unwrap_or(0);
-            if chars(c.get("label")) > 80 {
-                return Err(too_long(at(p, "label"), 80));
-            }
-            match style {
-                1..=4 => custom_id(c, p)?,
-                5 => {
-                    if c.get("url").and_then(Value::as_str).is_none() {
-                        return Err(ApiError::form(
-                            &at(p, "url"),
-                            "BASE_TYPE_REQUIRED",
-                            "This field is required",
-                        ));
-                    }
-                }
-                6 => {}
-                _ => {
-                    return Err(ApiError::form(
-                        &at(p, "style"),
-                        "BASE_TYPE_CHOICES",
-                        "Value must be one of {1, 2, 3, 4, 5, 6}.",
-                    ));
-                }
-            }
-        }
-        3 | 5..=8 => {
-            custom_id(c, p)?;
-            max_len(c, "placeholder", 150, p)?;
-            if kind == 3 {
-                let options = c
-                    .get("options")
-                    .and_then(Value::as_array)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                if options.is_empty() {
-                    return Err(ApiError::form(
-                        &at(p, "options"),
-                        "BASE_TYPE_MIN_LENGTH",
-                        "Must be 1 or more in length.",
-                    ));
-                }
-                if options.len() > SELECT_OPTIONS_MAX {
-                    return Err(too_long(at(p, "options"), SELECT_OPTIONS_MAX));
-                }
-                for (j, o) in options.iter().enumerate() {
-                    let op = at(&at(p, "options"), j);
-                    max_len(o, "label", 100, &op)?;
-                    max_len(o, "value", 100, &op)?;
-                    max_len(o, "description", 100, &op)?;
-                }
-            }
-            for key in ["min_values", "max_values"] {
-                if let Some(n) = c.get(key).and_then(Value::as_u64)
-                    && n > 25
-                {
-                    return Err(ApiError::form(
-                        &at(p, key),
-                        "NUMBER_TYPE_MAX",
-                        "int value should be less than or equal to 25.",
-                    ));
-                }
-            }
-        }
-        4 => text_input(c, p)?,
-        9 | 17 | 18 if v2 || kind == 18 => {
-            for key in ["components", "accessory", "component"] {
-                match c.get(key) {
-                    Some(Value::Array(children)) => {
-                        for (j, child) in children.iter().enumerate() {
-                            component(child, &at(&at(p, key), j), v2)?;
-                        }
-                    }
-                    Some(child @ Value::Object(_)) => component(child, &at(p, key), v2)?,
-                    _ => {}
-                }
-            }
-        }
-        10..=14 if v2 => {}
-        _ => {
+        1 => action_row(c, p, v2),
+        2 => button(c, p),
+        3 | 5..=8 => select(c, p, kind),
+        4 => text_input(c, p),
+        9 | 17 | 18 if v2 || kind == 18 => container(c, p, v2),
+        10..=14 if v2 => Ok(()),
+        _ => Err(ApiError::form(
+            &at(p, "type"),
+            "UNION_TYPE_CHOICES",
+            "Value of field \"type\" must be one of the component types.",
+        )),
+    }
+}
+
+/// A row: 1 to 5 buttons, or one select.
+fn action_row(c: &Value, p: &Path, v2: bool) -> Result<(), ApiError> {
+    let children = c
+        .get("components")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let cp = at(p, "components");
+    if children.is_empty() {
+        return Err(ApiError::form(
+            &cp,
+            "BASE_TYPE_MIN_LENGTH",
+            "Must be 1 or more in length.",
+        ));
+    }
+    let selects = children
+        .iter()
+        .filter(|c| matches!(c.get("type").and_then(Value::as_u64), Some(3 | 5..=8)))
+        .count();
+    if children.len() > BUTTONS_PER_ROW_MAX || (selects > 0 && children.len() > 1) {
+        return Err(ApiError::form(
+            &cp,
+            "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+            "The specified component exceeds the maximum width",
+        ));
+    }
+    for (j, child) in children.iter().enumerate() {
+        component(child, &at(&cp, j), v2)?;
+    }
+    Ok(())
+}
+
+fn button(c: &Value, p: &Path) -> Result<(), ApiError> {
+    let style = c.get("style").and_then(Value::as_u64).unwrap_or(0);
+    if chars(c.get("label")) > 80 {
+        return Err(too_long(at(p, "label"), 80));
+    }
+    match style {
+        1..=4 => custom_id(c, p),
+        5 if c.get("url").and_then(Value::as_str).is_none() => Err(ApiError::form(
+            &at(p, "url"),
+            "BASE_TYPE_REQUIRED",
+            "This field is required",
+        )),
+        5 | 6 => Ok(()),
+        _ => Err(ApiError::form(
+            &at(p, "style"),
+            "BASE_TYPE_CHOICES",
+            "Value must be one of {1, 2, 3, 4, 5, 6}.",
+        )),
+    }
+}
+
+/// A select of any kind (`kind` 3 is the string select, the only one with options).
+fn select(c: &Value, p: &Path, kind: u64) -> Result<(), ApiError> {
+    custom_id(c, p)?;
+    max_len(c, "placeholder", 150, p)?;
+    if kind == 3 {
+        let options = c
+            .get("options")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if options.is_empty() {
             return Err(ApiError::form(
-                &at(p, "type"),
-                "UNION_TYPE_CHOICES",
-                "Value of field \"type\" must be one of the component types.",
+                &at(p, "options"),
+                "BASE_TYPE_MIN_LENGTH",
+                "Must be 1 or more in length.",
             ));
+        }
+        if options.len() > SELECT_OPTIONS_MAX {
+            return Err(too_long(at(p, "options"), SELECT_OPTIONS_MAX));
+        }
+        for (j, o) in options.iter().enumerate() {
+            let op = at(&at(p, "options"), j);
+            max_len(o, "label", 100, &op)?;
+            max_len(o, "value", 100, &op)?;
+            max_len(o, "description", 100, &op)?;
+        }
+    }
+    for key in ["min_values", "max_values"] {
+        if let Some(n) = c.get(key).and_then(Value::as_u64)
+            && n > 25
+        {
+            return Err(ApiError::form(
+                &at(p, key),
+                "NUMBER_TYPE_MAX",
+                "int value should be less than or equal to 25.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A section, container or label: whatever components it holds, checked in turn.
+fn container(c: &Value, p: &Path, v2: bool) -> Result<(), ApiError> {
+    for key in ["components", "accessory", "component"] {
+        match c.get(key) {
+            Some(Value::Array(children)) => {
+                for (j, child) in children.iter().enumerate() {
+                    component(child, &at(&at(p, key), j), v2)?;
+                }
+            }
+            Some(child @ Value::Object(_)) => component(child, &at(p, key), v2)?,
+            _ => {}
         }
     }
     Ok(())
