@@ -3511,6 +3511,27 @@ async fn threads_are_created_joined_and_dispatched_as_on_discord() {
     })
     .await;
     assert_eq!((gone.id, gone.parent_id), (public.id, cid));
+
+    // GUILD_CREATE carries the active threads the bot sees, with its membership.
+    client
+        .set_guild_unavailable(g.guild_id, true)
+        .await
+        .unwrap();
+    client
+        .set_guild_unavailable(g.guild_id, false)
+        .await
+        .unwrap();
+    let guild = next_matching(&mut rx, |e| match e {
+        Event::GuildCreate(c) => match *c {
+            twilight_model::gateway::payload::incoming::GuildCreate::Available(g) => Some(g),
+            _ => None,
+        },
+        _ => None,
+    })
+    .await;
+    assert_eq!(guild.threads.len(), 1);
+    assert_eq!(guild.threads[0].id, private.id);
+    assert!(guild.threads[0].member.is_some());
     sim.shutdown().await;
 }
 

@@ -532,6 +532,13 @@ impl World {
             return;
         }
         let guild = msg.guild_id;
+        // A thread the bot cannot see (private, not a member) sends it nothing.
+        if let Some(c) = self.channels.get(&msg.channel_id)
+            && c.thread.is_some()
+            && self.permissions_in(c, self.app_id) & bits::VIEW_CHANNEL == 0
+        {
+            return;
+        }
         self.sessions.retain(|_, s| !s.expired());
         let intent = if guild.is_some() {
             INTENT_GUILD_MESSAGES
@@ -914,7 +921,30 @@ impl World {
         v["channels"] = json!(channels);
         v["members"] = json!(members);
         v["member_count"] = json!(g.members.len());
-        v["threads"] = json!([]);
+        // Active threads the bot can see, each with the bot's membership (no id or user_id).
+        let mut threads: Vec<&Channel> = self
+            .channels
+            .values()
+            .filter(|c| c.guild_id == Some(g.id))
+            .filter(|c| c.thread.as_ref().is_some_and(|t| !t.archived))
+            .filter(|c| self.permissions_in(c, self.app_id) & bits::VIEW_CHANNEL != 0)
+            .collect();
+        threads.sort_by_key(|c| c.id);
+        let threads: Vec<Value> = threads
+            .into_iter()
+            .map(|c| {
+                let mut t = self.channel_json(c);
+                if let Some(mut m) = self.thread_member_json(c, self.app_id, false)
+                    && let Some(o) = m.as_object_mut()
+                {
+                    o.remove("id");
+                    o.remove("user_id");
+                    t["member"] = m;
+                }
+                t
+            })
+            .collect();
+        v["threads"] = json!(threads);
         v["presences"] = json!([]);
         v["voice_states"] = json!([]);
         v["stage_instances"] = json!([]);

@@ -419,13 +419,8 @@ pub fn modify(w: &mut World, id: u64, actor: u64, body: &Value) -> R<Value> {
         }
     };
     let (archive, lock, invitable) = (flag("archived")?, flag("locked")?, flag("invitable")?);
-    if invitable.is_some() && ch.kind != 12 {
-        return Err(ApiError::form(
-            &["invitable".into()],
-            "THREAD_INVITABLE_NOT_PRIVATE",
-            "Invitable may only be set on private threads.",
-        ));
-    }
+    // `invitable` exists only on private threads; elsewhere it is ignored.
+    let invitable = invitable.filter(|_| ch.kind == 12);
     if t.archived && archive != Some(false) {
         return Err(archived());
     }
