@@ -3685,3 +3685,93 @@ async fn private_threads_show_only_to_members_and_manage_threads() {
     assert_eq!(api_code(&refused), Some(50001));
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thread_dispatches_follow_the_bots_view_and_intents() {
+    let sim = start(quiet()).await;
+    let client = sim.client();
+    // GUILDS without GUILD_MEMBERS: others' thread membership changes are not sent.
+    let config = ConfigBuilder::new(
+        TOKEN.to_string(),
+        Intents::GUILDS | Intents::GUILD_MESSAGES | Intents::MESSAGE_CONTENT,
+    )
+    .proxy_url(sim.gateway_url())
+    .queue(InMemoryQueue::default())
+    .build();
+    let mut shard = Shard::with_config(ShardId::ONE, config);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(item) = shard.next_event(EventTypeFlags::all()).await {
+            if let Ok(event) = item
+                && tx.send(event).is_err()
+            {
+                break;
+            }
+        }
+    });
+    let g = client.create_guild("Views").await.unwrap();
+    next_matching(&mut rx, |e| match e {
+        Event::GuildCreate(c) if c.id().get() == g.guild_id => Some(()),
+        _ => None,
+    })
+    .await;
+    let ch = client
+        .create_channel(g.guild_id, "support", 0, None)
+        .await
+        .unwrap();
+    let alice = client.add_member(g.guild_id, "alice", &[]).await.unwrap();
+    let bob = client.add_member(g.guild_id, "bob", &[]).await.unwrap();
+
+    // A private thread the bot is not in: nothing about it reaches the bot.
+    let hidden = client
+        .create_thread(ch, alice, json!({"name": "hidden", "type": 12}))
+        .await
+        .unwrap();
+    client.post_message(hidden, alice, "secret").await.unwrap();
+    client.join_thread(hidden, bob, Some(alice)).await.unwrap();
+    // A public one is seen; bob joining it is another member's change (needs GUILD_MEMBERS).
+    let public = client
+        .create_thread(ch, alice, json!({"name": "open", "type": 11}))
+        .await
+        .unwrap();
+    client.join_thread(public, bob, None).await.unwrap();
+    // Added to the private thread, the bot gets THREAD_CREATE and its own members update.
+    client
+        .join_thread(hidden, sim.application_id(), Some(alice))
+        .await
+        .unwrap();
+    client.post_message(ch, alice, "marker").await.unwrap();
+
+    let mut seen = Vec::new();
+    loop {
+        let e = tokio::time::timeout(WAIT, rx.recv())
+            .await
+            .expect("events in time")
+            .expect("shard alive");
+        match e {
+            Event::ThreadCreate(t) => seen.push(format!("create {}", t.id)),
+            Event::ThreadMembersUpdate(u) => seen.push(format!(
+                "members {} +{:?} -{:?}",
+                u.id,
+                u.added_members
+                    .iter()
+                    .map(|m| m.user_id)
+                    .collect::<Vec<_>>(),
+                u.removed_member_ids
+            )),
+            Event::MessageCreate(m) if m.content == "marker" => break,
+            Event::MessageCreate(m) => seen.push(format!("message {}", m.content)),
+            _ => {}
+        }
+    }
+    let bot: Id<twilight_model::id::marker::UserMarker> = Id::new(sim.application_id());
+    assert_eq!(
+        seen,
+        vec![
+            format!("create {public}"),
+            format!("create {hidden}"),
+            format!("members {hidden} +[Some({bot:?})] -[]"),
+        ]
+    );
+    sim.shutdown().await;
+}
