@@ -2949,7 +2949,7 @@ async fn a_route_the_simulator_does_not_serve_answers_discords_404() {
     let g = sim.seed_guild(1).await;
     let c = g.general_channel_id;
     for (method, path) in [
-        ("POST", format!("/channels/{c}/threads")),
+        ("POST", format!("/channels/{c}/typing")),
         ("GET", format!("/guilds/{}/bans", g.guild_id)),
         ("POST", format!("/channels/{c}")),
         ("GET", "/nowhere".to_string()),
@@ -3297,6 +3297,481 @@ async fn user_and_message_commands_carry_their_target_resolved() {
             .context_command(g.guild_id, ch, g.staff_id, "ticket", alice)
             .await
             .is_err()
+    );
+    sim.shutdown().await;
+}
+
+// ---- threads ------------------------------------------------------------------------------------
+// Discord's thread routes: create (with or without a message), membership, private visibility,
+// Send Messages in Threads, archiving, the active list and the THREAD_* dispatches.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn threads_are_created_joined_and_dispatched_as_on_discord() {
+    use twilight_model::channel::ChannelType;
+    use twilight_model::channel::thread::AutoArchiveDuration;
+    let sim = start(quiet()).await;
+    let (client, http) = (sim.client(), http(&sim, false));
+    let mut rx = spawn_shard(&sim, 0, 1);
+    let g = client.create_guild("Threads").await.unwrap();
+    next_matching(&mut rx, |e| match e {
+        Event::GuildCreate(c) if c.id().get() == g.guild_id => Some(()),
+        _ => None,
+    })
+    .await;
+    let ch = client
+        .create_channel(g.guild_id, "support", 0, None)
+        .await
+        .unwrap();
+    let alice = client.add_member(g.guild_id, "alice", &[]).await.unwrap();
+    let cid = Id::new(ch);
+
+    // A private thread without a message.
+    let private = http
+        .create_thread(cid, "ticket-1", ChannelType::PrivateThread)
+        .auto_archive_duration(AutoArchiveDuration::Week)
+        .invitable(true)
+        .await
+        .unwrap();
+    assert_eq!(private.status().get(), 201);
+    let private = private.model().await.unwrap();
+    assert_eq!(private.kind, ChannelType::PrivateThread);
+    assert_eq!(private.parent_id, Some(cid));
+    assert_eq!(private.owner_id, Some(Id::new(sim.application_id())));
+    let meta = private.thread_metadata.clone().expect("thread_metadata");
+    assert!(!meta.archived && !meta.locked);
+    assert_eq!(meta.invitable, Some(true));
+    assert_eq!(meta.auto_archive_duration, AutoArchiveDuration::Week);
+    assert!(meta.create_timestamp.is_some());
+    assert_eq!(private.member_count, Some(1));
+    assert_eq!(private.message_count, Some(0));
+    let me = private.member.clone().expect("the bot's thread member");
+    assert_eq!(me.user_id, Some(Id::new(sim.application_id())));
+    let created = next_matching(&mut rx, |e| match e {
+        Event::ThreadCreate(t) => Some(t),
+        _ => None,
+    })
+    .await;
+    assert_eq!(created.id, private.id);
+    assert_eq!(created.newly_created, Some(true));
+
+    // A public thread from a message: same id as the message, which then shows it.
+    let start_msg = client.post_message(ch, alice, "help please").await.unwrap();
+    let public = http
+        .create_thread_from_message(cid, Id::new(start_msg), "help")
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert_eq!(public.id.get(), start_msg);
+    assert_eq!(public.kind, ChannelType::PublicThread);
+    assert!(public.thread_metadata.as_ref().unwrap().invitable.is_none());
+    let msg = http
+        .message(cid, Id::new(start_msg))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert_eq!(msg.thread.map(|t| t.id), Some(public.id));
+    let again = http
+        .create_thread_from_message(cid, Id::new(start_msg), "again")
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&again), Some(160004));
+
+    // Membership: the bot adds alice to its private thread; everyone sees THREAD_MEMBERS_UPDATE.
+    http.add_thread_member(private.id, Id::new(alice))
+        .await
+        .unwrap();
+    let update = next_matching(&mut rx, |e| match e {
+        Event::ThreadMembersUpdate(u) if u.id == private.id => Some(u),
+        _ => None,
+    })
+    .await;
+    assert_eq!(update.member_count, 2);
+    assert_eq!(update.added_members[0].user_id, Some(Id::new(alice)));
+    let tm = http
+        .thread_member(private.id, Id::new(alice))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert_eq!(tm.user_id, Some(Id::new(alice)));
+    let members = http
+        .thread_members(private.id)
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 2);
+    let members = http
+        .thread_members(private.id)
+        .with_member(true)
+        .limit(1)
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 1);
+    assert!(members[0].member.is_some());
+
+    // The bot leaves and rejoins the public thread.
+    http.leave_thread(public.id).await.unwrap();
+    let unknown = http
+        .thread_member(public.id, Id::new(sim.application_id()))
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&unknown), Some(10007));
+    http.join_thread(public.id).await.unwrap();
+
+    // Active threads: both, with the bot's memberships.
+    let active = http
+        .active_threads(Id::new(g.guild_id))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert_eq!(active.threads.len(), 2);
+    assert_eq!(active.members.len(), 2);
+
+    // Archived: posts are refused with 50083 until it is unarchived.
+    let archived = http
+        .update_thread(private.id)
+        .archived(true)
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert!(archived.thread_metadata.unwrap().archived);
+    next_matching(&mut rx, |e| match e {
+        Event::ThreadUpdate(t) if t.id == private.id => Some(()),
+        _ => None,
+    })
+    .await;
+    let refused = http
+        .create_message(private.id)
+        .content("hello")
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&refused), Some(50083));
+    let by_alice = client.post_message(private.id.get(), alice, "hi").await;
+    assert!(by_alice.is_err(), "{by_alice:?}");
+    let active = http
+        .active_threads(Id::new(g.guild_id))
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert_eq!(active.threads.len(), 1);
+    http.update_thread(private.id)
+        .archived(false)
+        .name("ticket-1-open")
+        .await
+        .unwrap();
+    http.create_message(private.id)
+        .content("hello")
+        .await
+        .unwrap();
+    client
+        .post_message(private.id.get(), alice, "hi")
+        .await
+        .unwrap();
+    let thread = http
+        .channel(private.id)
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    assert_eq!(thread.name.as_deref(), Some("ticket-1-open"));
+    assert_eq!(thread.message_count, Some(2));
+
+    // Deleting needs Manage Threads; THREAD_DELETE follows.
+    let refused = http.delete_channel(public.id).await.unwrap_err();
+    assert_eq!(api_code(&refused), Some(50013));
+    client
+        .set_role_permissions(
+            g.guild_id,
+            g.bot_role_id,
+            sim::permissions::bits::BOT_ROLE | sim::permissions::bits::MANAGE_THREADS,
+        )
+        .await
+        .unwrap();
+    http.delete_channel(public.id).await.unwrap();
+    let gone = next_matching(&mut rx, |e| match e {
+        Event::ThreadDelete(t) => Some(t),
+        _ => None,
+    })
+    .await;
+    assert_eq!((gone.id, gone.parent_id), (public.id, cid));
+
+    // GUILD_CREATE carries the active threads the bot sees, with its membership.
+    client
+        .set_guild_unavailable(g.guild_id, true)
+        .await
+        .unwrap();
+    client
+        .set_guild_unavailable(g.guild_id, false)
+        .await
+        .unwrap();
+    let guild = next_matching(&mut rx, |e| match e {
+        Event::GuildCreate(c) => match *c {
+            twilight_model::gateway::payload::incoming::GuildCreate::Available(g) => Some(g),
+            _ => None,
+        },
+        _ => None,
+    })
+    .await;
+    assert_eq!(guild.threads.len(), 1);
+    assert_eq!(guild.threads[0].id, private.id);
+    assert!(guild.threads[0].member.is_some());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn private_threads_show_only_to_members_and_manage_threads() {
+    use sim::permissions::bits;
+    let sim = start(quiet()).await;
+    let (client, http) = (sim.client(), http(&sim, false));
+    let g = client.create_guild("Private").await.unwrap();
+    let ch = client
+        .create_channel(g.guild_id, "support", 0, None)
+        .await
+        .unwrap();
+    let mods = client
+        .create_role(g.guild_id, "Mods", bits::MANAGE_THREADS)
+        .await
+        .unwrap();
+    let alice = client.add_member(g.guild_id, "alice", &[]).await.unwrap();
+    let bob = client.add_member(g.guild_id, "bob", &[]).await.unwrap();
+    let moderator = client
+        .add_member(g.guild_id, "moderator", &[mods])
+        .await
+        .unwrap();
+
+    // A person opens a private thread; the bot is not in it and cannot see it.
+    let t = client
+        .create_thread(ch, alice, json!({"name": "alice-ticket", "type": 12}))
+        .await
+        .unwrap();
+    let hidden = http.channel(Id::new(t)).await.unwrap_err();
+    assert_eq!(api_code(&hidden), Some(50001));
+    let p = client.permissions(t, bob).await.unwrap();
+    assert!(!p.view_channel && !p.may_post, "{p:?}");
+    assert!(client.post_message(t, bob, "let me in").await.is_err());
+    let p = client.permissions(t, moderator).await.unwrap();
+    assert!(p.view_channel && p.manage_threads, "{p:?}");
+    assert!(
+        client
+            .permissions(t, g.owner_id)
+            .await
+            .unwrap()
+            .view_channel
+    );
+
+    // A member sees and posts; alice (invitable thread) adds bob, then the bot.
+    client.post_message(t, alice, "my issue").await.unwrap();
+    client.join_thread(t, bob, Some(alice)).await.unwrap();
+    let p = client.permissions(t, bob).await.unwrap();
+    assert!(p.view_channel && p.may_post, "{p:?}");
+    client.post_message(t, bob, "I'm in").await.unwrap();
+    client
+        .join_thread(t, sim.application_id(), Some(alice))
+        .await
+        .unwrap();
+    http.channel(Id::new(t)).await.unwrap();
+
+    // Messages in threads need Send Messages in Threads, not Send Messages.
+    let everyone = bits::EVERYONE_DEFAULT & !bits::SEND_MESSAGES_IN_THREADS;
+    client
+        .set_role_permissions(g.guild_id, g.everyone_role_id, everyone)
+        .await
+        .unwrap();
+    let p = client.permissions(t, bob).await.unwrap();
+    assert!(p.send_messages && !p.may_post, "{p:?}");
+    assert!(client.post_message(t, bob, "muted").await.is_err());
+    let refused = http
+        .create_message(Id::new(t))
+        .content("bot")
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&refused), Some(50013));
+    client
+        .post_message(ch, bob, "parent is fine")
+        .await
+        .unwrap();
+    let bot = bits::BOT_ROLE | bits::SEND_MESSAGES_IN_THREADS;
+    client
+        .set_role_permissions(g.guild_id, g.bot_role_id, bot)
+        .await
+        .unwrap();
+    http.create_message(Id::new(t))
+        .content("bot")
+        .await
+        .unwrap();
+
+    // Not invitable: only Manage Threads adds others.
+    let closed = http
+        .create_thread(
+            Id::new(ch),
+            "closed",
+            twilight_model::channel::ChannelType::PrivateThread,
+        )
+        .invitable(false)
+        .await
+        .unwrap()
+        .model()
+        .await
+        .unwrap();
+    let refused = http
+        .add_thread_member(closed.id, Id::new(alice))
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&refused), Some(50013));
+    client
+        .set_role_permissions(g.guild_id, g.bot_role_id, bot | bits::MANAGE_THREADS)
+        .await
+        .unwrap();
+    http.add_thread_member(closed.id, Id::new(alice))
+        .await
+        .unwrap();
+
+    // Without Create Private Threads in the parent: 50013; private threads only in text channels.
+    client
+        .set_role_permissions(
+            g.guild_id,
+            g.everyone_role_id,
+            bits::EVERYONE_DEFAULT & !bits::CREATE_PRIVATE_THREADS,
+        )
+        .await
+        .unwrap();
+    let refused = client
+        .create_thread(ch, bob, json!({"name": "nope", "type": 12}))
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    client
+        .create_thread(ch, bob, json!({"name": "public", "type": 11}))
+        .await
+        .unwrap();
+    let (status, body) = api(
+        &sim,
+        "POST",
+        &format!("/channels/{t}/threads"),
+        Some(json!({"name": "nested", "type": 12})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (400, json!(50024)),
+        "{body}"
+    );
+
+    // Listing members needs the Server Members switch.
+    client
+        .set_privileged_intents(&sim::PrivilegedSwitches {
+            server_members: Some(false),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let refused = http.thread_members(Id::new(t)).await.unwrap_err();
+    assert_eq!(api_code(&refused), Some(50001));
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thread_dispatches_follow_the_bots_view_and_intents() {
+    let sim = start(quiet()).await;
+    let client = sim.client();
+    // GUILDS without GUILD_MEMBERS: others' thread membership changes are not sent.
+    let config = ConfigBuilder::new(
+        TOKEN.to_string(),
+        Intents::GUILDS | Intents::GUILD_MESSAGES | Intents::MESSAGE_CONTENT,
+    )
+    .proxy_url(sim.gateway_url())
+    .queue(InMemoryQueue::default())
+    .build();
+    let mut shard = Shard::with_config(ShardId::ONE, config);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(item) = shard.next_event(EventTypeFlags::all()).await {
+            if let Ok(event) = item
+                && tx.send(event).is_err()
+            {
+                break;
+            }
+        }
+    });
+    let g = client.create_guild("Views").await.unwrap();
+    next_matching(&mut rx, |e| match e {
+        Event::GuildCreate(c) if c.id().get() == g.guild_id => Some(()),
+        _ => None,
+    })
+    .await;
+    let ch = client
+        .create_channel(g.guild_id, "support", 0, None)
+        .await
+        .unwrap();
+    let alice = client.add_member(g.guild_id, "alice", &[]).await.unwrap();
+    let bob = client.add_member(g.guild_id, "bob", &[]).await.unwrap();
+
+    // A private thread the bot is not in: nothing about it reaches the bot.
+    let hidden = client
+        .create_thread(ch, alice, json!({"name": "hidden", "type": 12}))
+        .await
+        .unwrap();
+    client.post_message(hidden, alice, "secret").await.unwrap();
+    client.join_thread(hidden, bob, Some(alice)).await.unwrap();
+    // A public one is seen; bob joining it is another member's change (needs GUILD_MEMBERS).
+    let public = client
+        .create_thread(ch, alice, json!({"name": "open", "type": 11}))
+        .await
+        .unwrap();
+    client.join_thread(public, bob, None).await.unwrap();
+    // Added to the private thread, the bot gets THREAD_CREATE and its own members update.
+    client
+        .join_thread(hidden, sim.application_id(), Some(alice))
+        .await
+        .unwrap();
+    client.post_message(ch, alice, "marker").await.unwrap();
+
+    let mut seen = Vec::new();
+    loop {
+        let e = tokio::time::timeout(WAIT, rx.recv())
+            .await
+            .expect("events in time")
+            .expect("shard alive");
+        match e {
+            Event::ThreadCreate(t) => seen.push(format!("create {}", t.id)),
+            Event::ThreadMembersUpdate(u) => seen.push(format!(
+                "members {} +{:?} -{:?}",
+                u.id,
+                u.added_members
+                    .iter()
+                    .map(|m| m.user_id)
+                    .collect::<Vec<_>>(),
+                u.removed_member_ids
+            )),
+            Event::MessageCreate(m) if m.content == "marker" => break,
+            Event::MessageCreate(m) => seen.push(format!("message {}", m.content)),
+            _ => {}
+        }
+    }
+    let bot: Id<twilight_model::id::marker::UserMarker> = Id::new(sim.application_id());
+    assert_eq!(
+        seen,
+        vec![
+            format!("create {public}"),
+            format!("create {hidden}"),
+            format!("members {hidden} +[Some({bot:?})] -[]"),
+        ]
     );
     sim.shutdown().await;
 }

@@ -83,6 +83,13 @@ pub struct ChannelPermissions {
     pub send_messages: bool,
     pub read_message_history: bool,
     pub manage_channels: bool,
+    /// In a thread, Send Messages in Threads decides posting; elsewhere Send Messages.
+    #[serde(default)]
+    pub may_post: bool,
+    #[serde(default)]
+    pub send_messages_in_threads: bool,
+    #[serde(default)]
+    pub manage_threads: bool,
     #[serde(deserialize_with = "flex_u64")]
     pub bits: u64,
 }
@@ -542,6 +549,41 @@ impl SimClient {
             )
             .await?;
         Self::id_field(&v, "message_id")
+    }
+
+    /// A person creates a thread in `channel` (`body`: `name`, `type`, `invitable`,
+    /// `auto_archive_duration`, `message_id`); answers the thread's id.
+    pub async fn create_thread(&self, channel: u64, user: u64, body: Value) -> R<u64> {
+        let mut body = body;
+        body["user_id"] = json!(user.to_string());
+        let v = self
+            .post(&format!("/_sim/channels/{channel}/threads"), &body)
+            .await?;
+        Self::id_field(&v, "id")
+    }
+
+    /// `user` joins `thread` (`by: None`) or is added by `by`.
+    pub async fn join_thread(&self, thread: u64, user: u64, by: Option<u64>) -> R<()> {
+        self.thread_member("PUT", thread, user, by).await
+    }
+
+    /// `user` leaves `thread` (`by: None`) or is removed by `by`.
+    pub async fn leave_thread(&self, thread: u64, user: u64, by: Option<u64>) -> R<()> {
+        self.thread_member("DELETE", thread, user, by).await
+    }
+
+    async fn thread_member(&self, method: &str, thread: u64, user: u64, by: Option<u64>) -> R<()> {
+        let mut url = format!("{}/_sim/channels/{thread}/thread-members/{user}", self.base);
+        if let Some(by) = by {
+            url.push_str(&format!("?by={by}"));
+        }
+        let req = if method == "PUT" {
+            self.http.put(url)
+        } else {
+            self.http.delete(url)
+        };
+        self.send(req).await?;
+        Ok(())
     }
 
     /// Sets a user's avatar hash (`a_` prefix: animated), or clears it.

@@ -18,6 +18,7 @@ use super::state::{
     Attachment, Interaction, InteractionKind, InteractionState, Member, Reference, Role, World,
     id_of, now_timestamp, num_of, parse_overwrite, remaining,
 };
+use super::threads;
 use super::{Faults, Shared, gateway, lock};
 
 type Answer = Result<Json<Value>, ApiError>;
@@ -61,6 +62,11 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route("/_sim/channels/{c}/messages/{m}", patch(patch_message))
         .route("/_sim/channels/{c}/pins/{m}", post(post_pin))
+        .route("/_sim/channels/{c}/threads", post(post_thread))
+        .route(
+            "/_sim/channels/{c}/thread-members/{u}",
+            axum::routing::put(put_thread_member).delete(delete_thread_member),
+        )
         .route("/_sim/users/{u}", patch(patch_user))
         .route("/_sim/channels/{c}/permissions/{u}", get(get_permissions))
         .route("/_sim/interactions", post(post_interaction))
@@ -464,10 +470,59 @@ fn may_post(w: &World, c: u64, user: u64, files: bool) -> Result<(), ApiError> {
     if perms & bits::VIEW_CHANNEL == 0 {
         return Err(ApiError::missing_access());
     }
-    if perms & bits::SEND_MESSAGES == 0 || (files && perms & bits::ATTACH_FILES == 0) {
+    let send = permissions::send_bit(ch.thread.is_some());
+    if perms & send == 0 || (files && perms & bits::ATTACH_FILES == 0) {
         return Err(ApiError::missing_permissions());
     }
+    if let Some(refused) = threads::post_refusal(ch) {
+        return Err(refused);
+    }
     Ok(())
+}
+
+/// A person creates a thread in channel `c` (from `message_id` when given), as the REST route
+/// checks the bot. Answers the thread channel object.
+async fn post_thread(
+    State(sh): State<Arc<Shared>>,
+    Path(c): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let c = id_param(&c)?;
+    let user = field_id(&body, "user_id")?;
+    let message = body.get("message_id").and_then(id_of);
+    let mut w = sh.world();
+    let t = threads::create(&mut w, user, c, message, &body)?;
+    let ch = w.channels.get(&t).ok_or_else(ApiError::unknown_channel)?;
+    Ok(Json(w.channel_json(ch)))
+}
+
+#[derive(Deserialize)]
+struct ByQuery {
+    by: Option<String>,
+}
+
+/// `u` joins thread `c`, or is added by `?by=` (who must be allowed to add them).
+async fn put_thread_member(
+    State(sh): State<Arc<Shared>>,
+    Path((c, u)): Path<(String, String)>,
+    Query(q): Query<ByQuery>,
+) -> Answer {
+    let (c, u) = (id_param(&c)?, id_param(&u)?);
+    let by = q.by.as_deref().map(id_param).transpose()?.unwrap_or(u);
+    threads::add_member(&mut sh.world(), c, by, u)?;
+    Ok(Json(json!({})))
+}
+
+/// `u` leaves thread `c`, or is removed by `?by=`.
+async fn delete_thread_member(
+    State(sh): State<Arc<Shared>>,
+    Path((c, u)): Path<(String, String)>,
+    Query(q): Query<ByQuery>,
+) -> Answer {
+    let (c, u) = (id_param(&c)?, id_param(&u)?);
+    let by = q.by.as_deref().map(id_param).transpose()?.unwrap_or(u);
+    threads::remove_member(&mut sh.world(), c, by, u)?;
+    Ok(Json(json!({})))
 }
 
 async fn post_message(
@@ -652,6 +707,9 @@ async fn get_permissions(
         "read_message_history": p & bits::READ_MESSAGE_HISTORY != 0,
         "manage_channels": p & bits::MANAGE_CHANNELS != 0,
         "attach_files": p & bits::ATTACH_FILES != 0,
+        "send_messages_in_threads": p & bits::SEND_MESSAGES_IN_THREADS != 0,
+        "manage_threads": p & bits::MANAGE_THREADS != 0,
+        "may_post": p & permissions::send_bit(ch.thread.is_some()) != 0,
         "bits": p.to_string(),
     })))
 }

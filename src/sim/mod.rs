@@ -8,6 +8,7 @@
 //! - [`gateway`]: the websocket (identify, READY, GUILD_CREATE, heartbeat, resume with replay).
 //! - [`rest`]: `/api/v10` with Discord's validation, permissions, rate limits and recording.
 //! - [`control`]: `/_sim` routes; [`client`]: the typed client of those routes.
+//! - [`threads`]: thread creation, membership, archiving and visibility, for the bot and people.
 //! - [`permissions`], [`validate`], [`ratelimit`], [`echo`] (what Discord fills in or drops of
 //!   what a bot sent): pure rules, unit-tested on their own.
 //!
@@ -25,6 +26,7 @@ pub mod permissions;
 pub mod ratelimit;
 mod rest;
 mod state;
+mod threads;
 pub mod validate;
 
 use std::collections::{BTreeMap, VecDeque};

@@ -23,6 +23,11 @@ pub mod bits {
     pub const CHANGE_NICKNAME: u64 = 1 << 26;
     pub const MANAGE_ROLES: u64 = 1 << 28;
     pub const USE_APPLICATION_COMMANDS: u64 = 1 << 31;
+    pub const MANAGE_THREADS: u64 = 1 << 34;
+    pub const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
+    pub const CREATE_PRIVATE_THREADS: u64 = 1 << 36;
+    /// Posting in a thread needs this, not SEND_MESSAGES.
+    pub const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
     /// Split from MANAGE_MESSAGES by Discord in 2025; since January 2026 pinning needs it.
     pub const PIN_MESSAGES: u64 = 1 << 51;
     /// Every permission Discord defines today (bits 0 through 51).
@@ -40,7 +45,10 @@ pub mod bits {
         | CONNECT
         | SPEAK
         | CHANGE_NICKNAME
-        | USE_APPLICATION_COMMANDS;
+        | USE_APPLICATION_COMMANDS
+        | CREATE_PUBLIC_THREADS
+        | CREATE_PRIVATE_THREADS
+        | SEND_MESSAGES_IN_THREADS;
 
     /// The managed role of the simulator's bot: what a ticket bot needs.
     pub const BOT_ROLE: u64 = MANAGE_CHANNELS
@@ -50,6 +58,15 @@ pub mod bits {
         | EMBED_LINKS
         | ATTACH_FILES
         | READ_MESSAGE_HISTORY;
+}
+
+/// The permission that lets one post in a channel: in a thread, Send Messages in Threads.
+pub fn send_bit(is_thread: bool) -> u64 {
+    if is_thread {
+        bits::SEND_MESSAGES_IN_THREADS
+    } else {
+        bits::SEND_MESSAGES
+    }
 }
 
 /// Pins a channel may hold (Discord raised it from 50 to 250 in 2025).

@@ -23,6 +23,7 @@ use super::state::{
     MESSAGE_FLAG_LOADING, Message, Reference, World, id_of, interaction_id_from_token,
     now_timestamp, num_of, parse_overwrite,
 };
+use super::threads;
 use super::validate::{self, channel_display_name};
 use super::{RateLimitMode, Shared};
 
@@ -574,6 +575,10 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             Ok(Reply::ok(json!(list)))
         }
         ("POST", ["guilds", g, "channels"]) => create_channel(w, &r.body, sf(g)?),
+        ("GET", ["guilds", g, "threads", "active"]) => {
+            let g = bot_guild(w, sf(g)?)?.id;
+            Ok(Reply::ok(threads::active(w, g)))
+        }
         (_, ["channels", ..]) => channel_route(w, r, &s),
         _ => Err(unknown_route(r)),
     }
@@ -592,6 +597,50 @@ fn channel_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
         ("GET", ["channels", c]) => {
             let (ch, _) = bot_channel(w, sf(c)?)?;
             Ok(Reply::ok(w.channel_json(ch)))
+        }
+        ("PATCH", ["channels", c]) if is_thread(w, c) => {
+            Ok(Reply::ok(threads::modify(w, sf(c)?, w.app_id, &r.body)?))
+        }
+        ("DELETE", ["channels", c]) if is_thread(w, c) => {
+            Ok(Reply::ok(threads::delete(w, sf(c)?, w.app_id)?))
+        }
+        ("POST", ["channels", c, "threads"]) => {
+            let t = threads::create(w, w.app_id, sf(c)?, None, &r.body)?;
+            Ok(Reply::created(threads::thread_json(w, t)))
+        }
+        ("POST", ["channels", c, "messages", m, "threads"]) => {
+            let t = threads::create(w, w.app_id, sf(c)?, Some(sf(m)?), &r.body)?;
+            Ok(Reply::created(threads::thread_json(w, t)))
+        }
+        ("PUT", ["channels", c, "thread-members", u]) => {
+            let user = if *u == "@me" { w.app_id } else { sf(u)? };
+            threads::add_member(w, sf(c)?, w.app_id, user)?;
+            Ok(Reply::no_content())
+        }
+        ("DELETE", ["channels", c, "thread-members", u]) => {
+            let user = if *u == "@me" { w.app_id } else { sf(u)? };
+            threads::remove_member(w, sf(c)?, w.app_id, user)?;
+            Ok(Reply::no_content())
+        }
+        ("GET", ["channels", c, "thread-members", u]) => Ok(Reply::ok(threads::get_member(
+            w,
+            sf(c)?,
+            sf(u)?,
+            r.flag("with_member"),
+        )?)),
+        ("GET", ["channels", c, "thread-members"]) => {
+            let after = match r.q("after") {
+                Some(a) => sf(a)?,
+                None => 0,
+            };
+            let limit = r.q("limit").and_then(|l| l.parse().ok());
+            Ok(Reply::ok(threads::list_members(
+                w,
+                sf(c)?,
+                r.flag("with_member"),
+                after,
+                limit,
+            )?))
         }
         ("PATCH", ["channels", c]) => modify_channel(w, &r.body, sf(c)?),
         ("DELETE", ["channels", c]) => {
@@ -660,6 +709,13 @@ fn channel_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
         }
         _ => Err(unknown_route(r)),
     }
+}
+
+fn is_thread(w: &World, c: &str) -> bool {
+    c.parse()
+        .ok()
+        .and_then(|c: u64| w.channels.get(&c))
+        .is_some_and(|ch| ch.thread.is_some())
 }
 
 fn open_dm(w: &mut World, r: &Req) -> R<Reply> {
@@ -1221,8 +1277,11 @@ fn message_reply(w: &World, m: u64) -> R<Reply> {
 
 fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
     let (ch, perms) = bot_channel(w, c)?;
-    if perms & bits::SEND_MESSAGES == 0 {
+    if perms & permissions::send_bit(ch.thread.is_some()) == 0 {
         return Err(ApiError::missing_permissions());
+    }
+    if let Some(refused) = threads::post_refusal(ch) {
+        return Err(refused);
     }
     if !r.files.is_empty() && perms & bits::ATTACH_FILES == 0 {
         return Err(ApiError::missing_permissions());
@@ -1962,7 +2021,7 @@ mod tests {
             .with_writer(move || writer.clone())
             .with_ansi(false)
             .finish();
-        let segs: Vec<String> = ["channels", "7", "threads"].map(String::from).into();
+        let segs: Vec<String> = ["channels", "7", "typing"].map(String::from).into();
         let r = Req {
             method: Method::POST,
             key: classify(&Method::POST, &segs).0,
@@ -1977,7 +2036,7 @@ mod tests {
         let log = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
         assert!(log.contains("WARN"), "{log}");
         assert!(log.contains("method=POST"), "{log}");
-        assert!(log.contains("route=POST /channels/{id}/threads"), "{log}");
+        assert!(log.contains("route=POST /channels/{id}/typing"), "{log}");
     }
 
     #[test]

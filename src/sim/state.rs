@@ -165,6 +165,27 @@ pub struct Channel {
     /// Message ids, ascending (snowflakes are monotonic), so paging is a binary search.
     pub messages: Vec<u64>,
     pub last_message_id: Option<u64>,
+    /// Threads (types 10, 11, 12): their metadata and members; `parent_id` is the channel.
+    pub thread: Option<Thread>,
+}
+
+/// What a thread holds beyond a channel (Discord's `thread_metadata` and its members).
+#[derive(Debug, Clone)]
+pub struct Thread {
+    pub owner_id: u64,
+    pub archived: bool,
+    pub locked: bool,
+    /// Minutes: 60, 1440, 4320 or 10080.
+    pub auto_archive_duration: u64,
+    pub archive_timestamp: String,
+    /// Private threads: whether non-moderators may add others.
+    pub invitable: bool,
+    pub create_timestamp: String,
+    /// Members: user id → join timestamp.
+    pub members: BTreeMap<u64, String>,
+    /// Messages now in the thread, and ever sent there.
+    pub message_count: u64,
+    pub total_message_sent: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -437,6 +458,18 @@ impl World {
                 0
             };
         };
+        if let Some(t) = &channel.thread {
+            // A thread has its parent's permissions; a private one shows only to its members
+            // and to those with Manage Threads (Administrator holds it).
+            let Some(parent) = channel.parent_id.and_then(|p| self.channels.get(&p)) else {
+                return 0;
+            };
+            let perms = self.permissions_in(parent, user);
+            let hidden = channel.kind == 12
+                && !t.members.contains_key(&user)
+                && perms & bits::MANAGE_THREADS == 0;
+            return if hidden { 0 } else { perms };
+        }
         let Some(guild) = self.guilds.get(&guild_id) else {
             return 0;
         };
@@ -499,6 +532,13 @@ impl World {
             return;
         }
         let guild = msg.guild_id;
+        // A thread the bot cannot see (private, not a member) sends it nothing.
+        if let Some(c) = self.channels.get(&msg.channel_id)
+            && c.thread.is_some()
+            && self.permissions_in(c, self.app_id) & bits::VIEW_CHANNEL == 0
+        {
+            return;
+        }
         self.sessions.retain(|_, s| !s.expired());
         let intent = if guild.is_some() {
             INTENT_GUILD_MESSAGES
@@ -606,6 +646,9 @@ impl World {
     }
 
     pub fn channel_json(&self, c: &Channel) -> Value {
+        if let Some(t) = &c.thread {
+            return self.thread_json(c, t);
+        }
         if c.kind == 1 {
             let recipients: Vec<Value> =
                 c.recipient.map(|r| self.user_json(r)).into_iter().collect();
@@ -634,6 +677,55 @@ impl World {
             v["rate_limit_per_user"] = json!(0);
         }
         v
+    }
+
+    /// A thread as Discord renders it: a channel with `owner_id`, `thread_metadata` and counts.
+    pub fn thread_json(&self, c: &Channel, t: &Thread) -> Value {
+        let mut meta = json!({
+            "archived": t.archived,
+            "auto_archive_duration": t.auto_archive_duration,
+            "archive_timestamp": t.archive_timestamp,
+            "locked": t.locked,
+            "create_timestamp": t.create_timestamp,
+        });
+        if c.kind == 12 {
+            meta["invitable"] = json!(t.invitable);
+        }
+        json!({
+            "id": c.id.to_string(),
+            "type": c.kind,
+            "guild_id": c.guild_id.map(|g| g.to_string()),
+            "parent_id": c.parent_id.map(|p| p.to_string()),
+            "owner_id": t.owner_id.to_string(),
+            "name": c.name,
+            "last_message_id": c.last_message_id.map(|m| m.to_string()),
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "thread_metadata": meta,
+            "message_count": t.message_count,
+            "member_count": t.members.len().min(50),
+            "total_message_sent": t.total_message_sent,
+        })
+    }
+
+    /// A thread member object (`member`: the guild member too, for `with_member`).
+    pub fn thread_member_json(&self, thread: &Channel, user: u64, member: bool) -> Option<Value> {
+        let joined = thread.thread.as_ref()?.members.get(&user)?;
+        let mut v = json!({
+            "id": thread.id.to_string(),
+            "user_id": user.to_string(),
+            "join_timestamp": joined,
+            "flags": 0,
+        });
+        if member
+            && let Some(m) = thread
+                .guild_id
+                .and_then(|g| self.guilds.get(&g))
+                .and_then(|g| g.members.get(&user))
+        {
+            v["member"] = self.member_json(m, true);
+        }
+        Some(v)
     }
 
     pub fn attachment_json(&self, a: &Attachment) -> Value {
@@ -714,6 +806,13 @@ impl World {
         }
         if !m.snapshots.is_empty() {
             v["message_snapshots"] = json!(m.snapshots);
+        }
+        // A thread started from a message has the message's id.
+        if let Some(t) = self.channels.get(&m.id)
+            && t.thread.is_some()
+            && t.parent_id == Some(m.channel_id)
+        {
+            v["thread"] = self.channel_json(t);
         }
         v
     }
@@ -822,7 +921,30 @@ impl World {
         v["channels"] = json!(channels);
         v["members"] = json!(members);
         v["member_count"] = json!(g.members.len());
-        v["threads"] = json!([]);
+        // Active threads the bot can see, each with the bot's membership (no id or user_id).
+        let mut threads: Vec<&Channel> = self
+            .channels
+            .values()
+            .filter(|c| c.guild_id == Some(g.id))
+            .filter(|c| c.thread.as_ref().is_some_and(|t| !t.archived))
+            .filter(|c| self.permissions_in(c, self.app_id) & bits::VIEW_CHANNEL != 0)
+            .collect();
+        threads.sort_by_key(|c| c.id);
+        let threads: Vec<Value> = threads
+            .into_iter()
+            .map(|c| {
+                let mut t = self.channel_json(c);
+                if let Some(mut m) = self.thread_member_json(c, self.app_id, false)
+                    && let Some(o) = m.as_object_mut()
+                {
+                    o.remove("id");
+                    o.remove("user_id");
+                    t["member"] = m;
+                }
+                t
+            })
+            .collect();
+        v["threads"] = json!(threads);
         v["presences"] = json!([]);
         v["voice_states"] = json!([]);
         v["stage_instances"] = json!([]);
@@ -942,6 +1064,7 @@ impl World {
                 recipient: None,
                 messages: Vec::new(),
                 last_message_id: None,
+                thread: None,
             },
         );
         if let Some(g) = self.guilds.get_mut(&guild_id) {
@@ -986,7 +1109,19 @@ impl World {
                     }
                 }
             }
-            self.dispatch(Some(gid), "CHANNEL_DELETE", &payload, INTENT_GUILDS);
+            if channel.thread.is_none() {
+                self.dispatch(Some(gid), "CHANNEL_DELETE", &payload, INTENT_GUILDS);
+                // Its threads go with it.
+                let threads: Vec<u64> = self
+                    .channels
+                    .values()
+                    .filter(|c| c.thread.is_some() && c.parent_id == Some(id))
+                    .map(|c| c.id)
+                    .collect();
+                for t in threads {
+                    self.delete_channel(t);
+                }
+            }
         }
         Some(payload)
     }
@@ -1011,6 +1146,7 @@ impl World {
                 recipient: Some(user),
                 messages: Vec::new(),
                 last_message_id: None,
+                thread: None,
             },
         );
         self.dm_channels.insert(user, id);
@@ -1025,6 +1161,10 @@ impl World {
         {
             c.messages.push(id);
             c.last_message_id = Some(id);
+            if let Some(t) = &mut c.thread {
+                t.message_count += 1;
+                t.total_message_sent += 1;
+            }
         }
         self.messages.insert(id, msg);
         id
@@ -1036,6 +1176,9 @@ impl World {
             && let Ok(i) = c.messages.binary_search(&id)
         {
             c.messages.remove(i);
+            if let Some(t) = &mut c.thread {
+                t.message_count = t.message_count.saturating_sub(1);
+            }
         }
         for a in &msg.attachments {
             self.attachments.remove(a);
