@@ -1286,6 +1286,141 @@ fn start_interaction(sh: &Arc<Shared>, body: &Value) -> Result<u64, ApiError> {
     Ok(id)
 }
 
+/// An interaction as the simulator starts it: kind, Discord's type number, `data`, the message
+/// it came from (rendered) and that message's id.
+type Started = (InteractionKind, u8, Value, Option<Value>, Option<u64>);
+
+/// What a person's click or select sends: the component they used on a message they can see.
+fn component_interaction(w: &World, a: &Actor, body: &Value) -> Result<Started, ApiError> {
+    let mid = field_id(body, "message_id")?;
+    let custom_id = body
+        .get("custom_id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("missing custom_id"))?;
+    let msg = w.messages.get(&mid).ok_or_else(ApiError::unknown_message)?;
+    if msg.channel_id != a.channel_id {
+        return Err(bad("the message is not in channel_id"));
+    }
+    if msg.ephemeral_to.is_some_and(|u| u != a.user_id) {
+        return Err(ApiError::unknown_message());
+    }
+    let comp = super::validate::find_component(&msg.components, custom_id)
+        .ok_or_else(|| bad(format!("the message has no component {custom_id:?}")))?
+        .clone();
+    if comp.get("disabled").and_then(Value::as_bool) == Some(true) {
+        return Err(bad("the component is disabled"));
+    }
+    let ctype = comp.get("type").and_then(Value::as_u64).unwrap_or(0);
+    let mut data = json!({"custom_id": custom_id, "component_type": ctype});
+    match ctype {
+        2 => {}
+        3 | 5..=8 => {
+            let values: Vec<String> = body
+                .get("values")
+                .and_then(Value::as_array)
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|x| match x {
+                            Value::String(s) => Some(s.clone()),
+                            Value::Number(n) => Some(n.to_string()),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let resolved = check_select_values(w, a.guild_id, &comp, ctype, &values)?;
+            data["values"] = json!(values);
+            if let Some(r) = resolved {
+                data["resolved"] = r;
+            }
+        }
+        _ => return Err(bad("that component cannot be used")),
+    }
+    let message = w.message_json(msg);
+    Ok((
+        InteractionKind::Component,
+        3,
+        data,
+        Some(message),
+        Some(mid),
+    ))
+}
+
+/// What a person's modal submit sends: the fields of a modal the bot opened for them.
+fn modal_interaction(w: &mut World, a: &Actor, body: &Value) -> Result<Started, ApiError> {
+    let custom_id = body
+        .get("custom_id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("missing custom_id"))?
+        .to_string();
+    let open = w
+        .modals
+        .get(&(a.user_id, custom_id.clone()))
+        .cloned()
+        .ok_or_else(|| bad("the bot did not open that modal for this user"))?;
+    if open.channel_id != a.channel_id || open.guild_id != a.guild_id {
+        return Err(bad("the modal was opened in another channel"));
+    }
+    let fields = body
+        .get("fields")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let inputs: Vec<Value> = super::validate::modal_inputs(&open.modal)
+        .into_iter()
+        .cloned()
+        .collect();
+    for k in fields.keys() {
+        if !inputs
+            .iter()
+            .any(|i| i.get("custom_id").and_then(Value::as_str) == Some(k))
+        {
+            return Err(bad(format!("the modal has no field {k:?}")));
+        }
+    }
+    let mut rows = Vec::new();
+    for input in &inputs {
+        let cid = input.get("custom_id").and_then(Value::as_str).unwrap_or("");
+        let value = fields.get(cid).and_then(Value::as_str).unwrap_or("");
+        let n = value.chars().count() as u64;
+        let required = input
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let min = input.get("min_length").and_then(Value::as_u64).unwrap_or(0);
+        let max = input
+            .get("max_length")
+            .and_then(Value::as_u64)
+            .unwrap_or(4000);
+        if (required && n == 0) || (n > 0 && n < min) || n > max {
+            return Err(bad(format!(
+                "field {cid:?} needs {min}..={max} characters{}",
+                if required { "" } else { " or none" }
+            )));
+        }
+        let row_id = w.next_component_id;
+        w.next_component_id += 2;
+        rows.push(json!({
+            "type": 1,
+            "id": row_id,
+            "components": [{"type": 4, "id": row_id + 1, "custom_id": cid, "value": value}],
+        }));
+    }
+    w.modals.remove(&(a.user_id, custom_id.clone()));
+    let data = json!({"custom_id": custom_id, "components": rows});
+    let message = open
+        .source_message
+        .and_then(|m| w.messages.get(&m))
+        .map(|m| w.message_json(m));
+    Ok((
+        InteractionKind::ModalSubmit,
+        5,
+        data,
+        message,
+        open.source_message,
+    ))
+}
+
 /// Checks and records one interaction and dispatches INTERACTION_CREATE.
 fn create_interaction(w: &mut World, body: &Value) -> Result<u64, ApiError> {
     let kind = body.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -1297,133 +1432,8 @@ fn create_interaction(w: &mut World, body: &Value) -> Result<u64, ApiError> {
             let data = command_data(w, &a, body)?;
             (InteractionKind::Command, 2, data, None, None)
         }
-        "component" => {
-            let mid = field_id(body, "message_id")?;
-            let custom_id = body
-                .get("custom_id")
-                .and_then(Value::as_str)
-                .ok_or_else(|| bad("missing custom_id"))?;
-            let msg = w.messages.get(&mid).ok_or_else(ApiError::unknown_message)?;
-            if msg.channel_id != a.channel_id {
-                return Err(bad("the message is not in channel_id"));
-            }
-            if msg.ephemeral_to.is_some_and(|u| u != a.user_id) {
-                return Err(ApiError::unknown_message());
-            }
-            let comp = super::validate::find_component(&msg.components, custom_id)
-                .ok_or_else(|| bad(format!("the message has no component {custom_id:?}")))?
-                .clone();
-            if comp.get("disabled").and_then(Value::as_bool) == Some(true) {
-                return Err(bad("the component is disabled"));
-            }
-            let ctype = comp.get("type").and_then(Value::as_u64).unwrap_or(0);
-            let mut data = json!({"custom_id": custom_id, "component_type": ctype});
-            match ctype {
-                2 => {}
-                3 | 5..=8 => {
-                    let values: Vec<String> = body
-                        .get("values")
-                        .and_then(Value::as_array)
-                        .map(|v| {
-                            v.iter()
-                                .filter_map(|x| match x {
-                                    Value::String(s) => Some(s.clone()),
-                                    Value::Number(n) => Some(n.to_string()),
-                                    _ => None,
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let resolved = check_select_values(w, a.guild_id, &comp, ctype, &values)?;
-                    data["values"] = json!(values);
-                    if let Some(r) = resolved {
-                        data["resolved"] = r;
-                    }
-                }
-                _ => return Err(bad("that component cannot be used")),
-            }
-            let message = w.message_json(msg);
-            (
-                InteractionKind::Component,
-                3,
-                data,
-                Some(message),
-                Some(mid),
-            )
-        }
-        "modal_submit" => {
-            let custom_id = body
-                .get("custom_id")
-                .and_then(Value::as_str)
-                .ok_or_else(|| bad("missing custom_id"))?
-                .to_string();
-            let open = w
-                .modals
-                .get(&(a.user_id, custom_id.clone()))
-                .cloned()
-                .ok_or_else(|| bad("the bot did not open that modal for this user"))?;
-            if open.channel_id != a.channel_id || open.guild_id != a.guild_id {
-                return Err(bad("the modal was opened in another channel"));
-            }
-            let fields = body
-                .get("fields")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            let inputs: Vec<Value> = super::validate::modal_inputs(&open.modal)
-                .into_iter()
-                .cloned()
-                .collect();
-            for k in fields.keys() {
-                if !inputs
-                    .iter()
-                    .any(|i| i.get("custom_id").and_then(Value::as_str) == Some(k))
-                {
-                    return Err(bad(format!("the modal has no field {k:?}")));
-                }
-            }
-            let mut rows = Vec::new();
-            for input in &inputs {
-                let cid = input.get("custom_id").and_then(Value::as_str).unwrap_or("");
-                let value = fields.get(cid).and_then(Value::as_str).unwrap_or("");
-                let n = value.chars().count() as u64;
-                let required = input
-                    .get("required")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(true);
-                let min = input.get("min_length").and_then(Value::as_u64).unwrap_or(0);
-                let max = input
-                    .get("max_length")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(4000);
-                if (required && n == 0) || (n > 0 && n < min) || n > max {
-                    return Err(bad(format!(
-                        "field {cid:?} needs {min}..={max} characters{}",
-                        if required { "" } else { " or none" }
-                    )));
-                }
-                let row_id = w.next_component_id;
-                w.next_component_id += 2;
-                rows.push(json!({
-                    "type": 1,
-                    "id": row_id,
-                    "components": [{"type": 4, "id": row_id + 1, "custom_id": cid, "value": value}],
-                }));
-            }
-            w.modals.remove(&(a.user_id, custom_id.clone()));
-            let data = json!({"custom_id": custom_id, "components": rows});
-            let message = open
-                .source_message
-                .and_then(|m| w.messages.get(&m))
-                .map(|m| w.message_json(m));
-            (
-                InteractionKind::ModalSubmit,
-                5,
-                data,
-                message,
-                open.source_message,
-            )
-        }
+        "component" => component_interaction(w, &a, body)?,
+        "modal_submit" => modal_interaction(w, &a, body)?,
         other => return Err(bad(format!("unknown kind {other:?}"))),
     };
     let payload = interaction_payload(w, id, &token, itype, &a, data, message);

@@ -598,50 +598,10 @@ fn channel_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
             let (ch, _) = bot_channel(w, sf(c)?)?;
             Ok(Reply::ok(w.channel_json(ch)))
         }
-        ("PATCH", ["channels", c]) if is_thread(w, c) => {
-            Ok(Reply::ok(threads::modify(w, sf(c)?, w.app_id, &r.body)?))
-        }
-        ("DELETE", ["channels", c]) if is_thread(w, c) => {
-            Ok(Reply::ok(threads::delete(w, sf(c)?, w.app_id)?))
-        }
-        ("POST", ["channels", c, "threads"]) => {
-            let t = threads::create(w, w.app_id, sf(c)?, None, &r.body)?;
-            Ok(Reply::created(threads::thread_json(w, t)))
-        }
-        ("POST", ["channels", c, "messages", m, "threads"]) => {
-            let t = threads::create(w, w.app_id, sf(c)?, Some(sf(m)?), &r.body)?;
-            Ok(Reply::created(threads::thread_json(w, t)))
-        }
-        ("PUT", ["channels", c, "thread-members", u]) => {
-            let user = if *u == "@me" { w.app_id } else { sf(u)? };
-            threads::add_member(w, sf(c)?, w.app_id, user)?;
-            Ok(Reply::no_content())
-        }
-        ("DELETE", ["channels", c, "thread-members", u]) => {
-            let user = if *u == "@me" { w.app_id } else { sf(u)? };
-            threads::remove_member(w, sf(c)?, w.app_id, user)?;
-            Ok(Reply::no_content())
-        }
-        ("GET", ["channels", c, "thread-members", u]) => Ok(Reply::ok(threads::get_member(
-            w,
-            sf(c)?,
-            sf(u)?,
-            r.flag("with_member"),
-        )?)),
-        ("GET", ["channels", c, "thread-members"]) => {
-            let after = match r.q("after") {
-                Some(a) => sf(a)?,
-                None => 0,
-            };
-            let limit = r.q("limit").and_then(|l| l.parse().ok());
-            Ok(Reply::ok(threads::list_members(
-                w,
-                sf(c)?,
-                r.flag("with_member"),
-                after,
-                limit,
-            )?))
-        }
+        ("PATCH" | "DELETE", ["channels", c]) if is_thread(w, c) => thread_route(w, r, s),
+        (_, ["channels", _, "threads"])
+        | (_, ["channels", _, "messages", _, "threads"])
+        | (_, ["channels", _, "thread-members", ..]) => thread_route(w, r, s),
         ("PATCH", ["channels", c]) => modify_channel(w, &r.body, sf(c)?),
         ("DELETE", ["channels", c]) => {
             let c = sf(c)?;
@@ -706,6 +666,57 @@ fn channel_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
             }
             delete_message(w, m);
             Ok(Reply::no_content())
+        }
+        _ => Err(unknown_route(r)),
+    }
+}
+
+/// Threads: creating them, their members, and editing or deleting one (see [`threads`]).
+fn thread_route(w: &mut World, r: &Req, s: &[&str]) -> R<Reply> {
+    match (r.method.as_str(), s) {
+        ("PATCH", ["channels", c]) if is_thread(w, c) => {
+            Ok(Reply::ok(threads::modify(w, sf(c)?, w.app_id, &r.body)?))
+        }
+        ("DELETE", ["channels", c]) if is_thread(w, c) => {
+            Ok(Reply::ok(threads::delete(w, sf(c)?, w.app_id)?))
+        }
+        ("POST", ["channels", c, "threads"]) => {
+            let t = threads::create(w, w.app_id, sf(c)?, None, &r.body)?;
+            Ok(Reply::created(threads::thread_json(w, t)))
+        }
+        ("POST", ["channels", c, "messages", m, "threads"]) => {
+            let t = threads::create(w, w.app_id, sf(c)?, Some(sf(m)?), &r.body)?;
+            Ok(Reply::created(threads::thread_json(w, t)))
+        }
+        ("PUT", ["channels", c, "thread-members", u]) => {
+            let user = if *u == "@me" { w.app_id } else { sf(u)? };
+            threads::add_member(w, sf(c)?, w.app_id, user)?;
+            Ok(Reply::no_content())
+        }
+        ("DELETE", ["channels", c, "thread-members", u]) => {
+            let user = if *u == "@me" { w.app_id } else { sf(u)? };
+            threads::remove_member(w, sf(c)?, w.app_id, user)?;
+            Ok(Reply::no_content())
+        }
+        ("GET", ["channels", c, "thread-members", u]) => Ok(Reply::ok(threads::get_member(
+            w,
+            sf(c)?,
+            sf(u)?,
+            r.flag("with_member"),
+        )?)),
+        ("GET", ["channels", c, "thread-members"]) => {
+            let after = match r.q("after") {
+                Some(a) => sf(a)?,
+                None => 0,
+            };
+            let limit = r.q("limit").and_then(|l| l.parse().ok());
+            Ok(Reply::ok(threads::list_members(
+                w,
+                sf(c)?,
+                r.flag("with_member"),
+                after,
+                limit,
+            )?))
         }
         _ => Err(unknown_route(r)),
     }
@@ -1024,6 +1035,50 @@ fn create_channel(w: &mut World, body: &Value, guild: u64) -> R<Reply> {
     Ok(Reply::created(w.channel_json(ch)))
 }
 
+/// A channel's new `parent_id` as Discord accepts it: `None` to leave its category, or a
+/// category of the same guild with room for one more channel.
+fn checked_parent(w: &World, ch: &Channel, guild: u64, p: &Value) -> R<Option<u64>> {
+    let Some(p) = id_of(p) else {
+        return if p.is_null() {
+            Ok(None)
+        } else {
+            Err(required("parent_id"))
+        };
+    };
+    let ok = w
+        .channels
+        .get(&p)
+        .is_some_and(|pc| pc.guild_id == Some(guild) && pc.kind == 4)
+        && ch.kind != 4;
+    if !ok {
+        return Err(ApiError::form(
+            &["parent_id".into()],
+            "CHANNEL_PARENT_INVALID_TYPE",
+            "Not a category",
+        ));
+    }
+    if ch.parent_id != Some(p) {
+        let children = w
+            .guilds
+            .get(&guild)
+            .map(|g| {
+                g.channels
+                    .iter()
+                    .filter(|x| w.channels.get(x).is_some_and(|x| x.parent_id == Some(p)))
+                    .count()
+            })
+            .unwrap_or(0);
+        if children >= validate::CHANNELS_PER_CATEGORY_MAX {
+            return Err(ApiError::form(
+                &["parent_id".into()],
+                "CHANNEL_PARENT_MAX_CHANNELS",
+                "Maximum number of channels in category reached (50)",
+            ));
+        }
+    }
+    Ok(Some(p))
+}
+
 fn modify_channel(w: &mut World, body: &Value, c: u64) -> R<Reply> {
     let (ch, perms) = bot_guild_channel(w, c)?;
     let guild = ch.guild_id.unwrap_or(0);
@@ -1044,49 +1099,10 @@ fn modify_channel(w: &mut World, body: &Value, c: u64) -> R<Reply> {
             "Must be 1024 or fewer in length.",
         ));
     }
-    let mut new_parent = None;
-    if let Some(p) = body.get("parent_id") {
-        match id_of(p) {
-            None if p.is_null() => new_parent = Some(None),
-            Some(p) => {
-                let ok = w
-                    .channels
-                    .get(&p)
-                    .is_some_and(|pc| pc.guild_id == Some(guild) && pc.kind == 4)
-                    && ch.kind != 4;
-                if !ok {
-                    return Err(ApiError::form(
-                        &["parent_id".into()],
-                        "CHANNEL_PARENT_INVALID_TYPE",
-                        "Not a category",
-                    ));
-                }
-                if ch.parent_id != Some(p) {
-                    let children = w
-                        .guilds
-                        .get(&guild)
-                        .map(|g| {
-                            g.channels
-                                .iter()
-                                .filter(|x| {
-                                    w.channels.get(x).is_some_and(|x| x.parent_id == Some(p))
-                                })
-                                .count()
-                        })
-                        .unwrap_or(0);
-                    if children >= validate::CHANNELS_PER_CATEGORY_MAX {
-                        return Err(ApiError::form(
-                            &["parent_id".into()],
-                            "CHANNEL_PARENT_MAX_CHANNELS",
-                            "Maximum number of channels in category reached (50)",
-                        ));
-                    }
-                }
-                new_parent = Some(Some(p));
-            }
-            None => return Err(required("parent_id")),
-        }
-    }
+    let new_parent = match body.get("parent_id") {
+        Some(p) => Some(checked_parent(w, ch, guild, p)?),
+        None => None,
+    };
     let mut new_overwrites = None;
     if let Some(v) = body.get("permission_overwrites").filter(|v| !v.is_null()) {
         if perms & bits::MANAGE_ROLES == 0 {
@@ -1369,6 +1385,21 @@ fn embeds_as_permitted<'a>(
     }
 }
 
+/// Discord's limits on one message's files: how many, and how large each.
+fn check_files(files: &[FilePart]) -> R<()> {
+    if files.len() > validate::FILES_MAX {
+        return Err(ApiError::form(
+            &["files".into()],
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 10 or fewer in length.",
+        ));
+    }
+    if files.iter().any(|f| f.data.len() > validate::FILE_SIZE_MAX) {
+        return Err(ApiError::too_large());
+    }
+    Ok(())
+}
+
 /// Applies a create/edit body to a message after validating it against Discord's limits.
 fn fill_message(
     w: &mut World,
@@ -1379,18 +1410,7 @@ fn fill_message(
 ) -> R<()> {
     let body = if body.is_null() { &json!({}) } else { body };
     validate::message(body)?;
-    if files.len() > validate::FILES_MAX {
-        return Err(ApiError::form(
-            &["files".into()],
-            "BASE_TYPE_MAX_LENGTH",
-            "Must be 10 or fewer in length.",
-        ));
-    }
-    for f in files {
-        if f.data.len() > validate::FILE_SIZE_MAX {
-            return Err(ApiError::too_large());
-        }
-    }
+    check_files(files)?;
     let has = |k: &str| match body.get(k) {
         Some(Value::String(s)) => !s.is_empty(),
         Some(Value::Array(a)) => !a.is_empty(),
@@ -1760,6 +1780,45 @@ fn commands(w: &mut World, r: &Req, rest: &[&str]) -> R<Reply> {
 
 // ---- interactions -------------------------------------------------------------------------------
 
+/// Who an initial response with a message (type 4, or 5: deferred) answers.
+struct Answer {
+    channel: u64,
+    user: u64,
+    kind: InteractionKind,
+    deferred: bool,
+}
+
+/// The message an initial response creates: the answer itself, or a "thinking" placeholder
+/// when deferred; ephemeral ones are seen only by the person.
+fn answer_message(
+    w: &mut World,
+    app_id: u64,
+    answer: Answer,
+    data: &Value,
+    files: &[FilePart],
+) -> R<u64> {
+    let flags = data.get("flags").and_then(Value::as_u64).unwrap_or(0);
+    let mut msg = w.blank_message(answer.channel, app_id);
+    msg.webhook_id = Some(app_id);
+    msg.kind = if answer.kind == InteractionKind::Command {
+        20
+    } else {
+        19
+    };
+    if answer.deferred {
+        msg.flags = MESSAGE_FLAG_LOADING;
+    } else {
+        fill_message(w, &mut msg, data, files, true)?;
+    }
+    if flags & MESSAGE_FLAG_EPHEMERAL != 0 {
+        msg.flags |= MESSAGE_FLAG_EPHEMERAL;
+        msg.ephemeral_to = Some(answer.user);
+    }
+    let mid = w.insert_message(msg);
+    w.dispatch_message("MESSAGE_CREATE", mid);
+    Ok(mid)
+}
+
 fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Reply> {
     let deadline = sh.config.interaction_deadline;
     let app_id = w.app_id;
@@ -1789,26 +1848,13 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
     let mut modal = None;
     match rtype {
         4 | 5 => {
-            let flags = data.get("flags").and_then(Value::as_u64).unwrap_or(0);
-            let mut msg = w.blank_message(channel, app_id);
-            msg.webhook_id = Some(app_id);
-            msg.kind = if kind == InteractionKind::Command {
-                20
-            } else {
-                19
+            let answer = Answer {
+                channel,
+                user,
+                kind,
+                deferred: rtype == 5,
             };
-            if rtype == 4 {
-                fill_message(w, &mut msg, &data, &r.files, true)?;
-            } else {
-                msg.flags = MESSAGE_FLAG_LOADING;
-            }
-            if flags & MESSAGE_FLAG_EPHEMERAL != 0 {
-                msg.flags |= MESSAGE_FLAG_EPHEMERAL;
-                msg.ephemeral_to = Some(user);
-            }
-            let mid = w.insert_message(msg);
-            w.dispatch_message("MESSAGE_CREATE", mid);
-            message = Some(mid);
+            message = Some(answer_message(w, app_id, answer, &data, &r.files)?);
         }
         6 | 7 => {
             let Some(src) = source else {
@@ -1860,6 +1906,20 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
     if !r.flag("with_response") {
         return Ok(Reply::no_content());
     }
+    Ok(Reply::ok(with_response_body(
+        w, id, itype, rtype, channel, message,
+    )))
+}
+
+/// The answer to `?with_response=true`: the interaction, and the message it answered with.
+fn with_response_body(
+    w: &World,
+    id: u64,
+    itype: u64,
+    rtype: u64,
+    channel: u64,
+    message: Option<u64>,
+) -> Value {
     let mut inter = json!({"id": id.to_string(), "type": itype, "channel_id": channel.to_string()});
     if let Some(g) = w.interactions.get(&id).and_then(|i| i.guild_id) {
         inter["guild_id"] = json!(g.to_string());
@@ -1877,7 +1937,7 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
             body["resource"] = json!({"type": rtype, "message": w.rest_message_json(msg)});
         }
     }
-    Ok(Reply::ok(body))
+    body
 }
 
 /// Counts a change of what the person sees as the interaction's answer, and wakes whoever waits.

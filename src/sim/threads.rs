@@ -88,6 +88,41 @@ fn validate_auto_archive(body: &Value) -> R<Option<u64>> {
     }
 }
 
+/// The thread type a create makes: from a message, public (an announcement thread in an
+/// announcement channel); without one, what the body asks, Discord's documented default being
+/// a private thread.
+fn thread_kind(parent_kind: u8, from_message: bool, body: &Value) -> R<u8> {
+    if from_message {
+        return Ok(if parent_kind == 5 { 10 } else { 11 });
+    }
+    match body.get("type").and_then(Value::as_u64) {
+        None => Ok(12),
+        Some(k @ (10..=12)) => Ok(k as u8),
+        Some(_) => Err(ApiError::form(
+            &["type".into()],
+            "BASE_TYPE_CHOICES",
+            "Value must be one of {10, 11, 12}.",
+        )),
+    }
+}
+
+/// The id of a thread started from message `m` of `parent`: Discord gives it the message's id,
+/// once.
+fn starting_message(w: &World, parent: u64, m: u64) -> R<u64> {
+    match w.messages.get(&m) {
+        Some(msg) if msg.channel_id == parent && msg.ephemeral_to.is_none() => {}
+        _ => return Err(ApiError::unknown_message()),
+    }
+    if w.channels.contains_key(&m) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            160004,
+            "A thread has already been created for this message",
+        ));
+    }
+    Ok(m)
+}
+
 /// `POST /channels/{parent}/threads` (`message: None`) or
 /// `POST /channels/{parent}/messages/{message}/threads`. Answers the new thread's id.
 pub fn create(
@@ -111,28 +146,7 @@ pub fn create(
     }
     let name = validate_name(body, true)?.unwrap_or_default();
     let duration = validate_auto_archive(body)?.unwrap_or(DEFAULT_AUTO_ARCHIVE);
-    let kind = match message {
-        // From a message: public (an announcement thread in an announcement channel).
-        Some(_) => {
-            if pc.kind == 5 {
-                10
-            } else {
-                11
-            }
-        }
-        // Discord's documented default is a private thread.
-        None => match body.get("type").and_then(Value::as_u64) {
-            None => 12,
-            Some(k @ (10..=12)) => k as u8,
-            Some(_) => {
-                return Err(ApiError::form(
-                    &["type".into()],
-                    "BASE_TYPE_CHOICES",
-                    "Value must be one of {10, 11, 12}.",
-                ));
-            }
-        },
-    };
+    let kind = thread_kind(pc.kind, message.is_some(), body)?;
     if (kind == 12 && pc.kind != 0) || (kind == 10 && pc.kind != 5) || (kind == 11 && pc.kind != 0)
     {
         return Err(wrong_channel_type());
@@ -146,21 +160,7 @@ pub fn create(
         return Err(ApiError::missing_permissions());
     }
     let id = match message {
-        Some(m) => {
-            match w.messages.get(&m) {
-                Some(msg) if msg.channel_id == parent && msg.ephemeral_to.is_none() => {}
-                _ => return Err(ApiError::unknown_message()),
-            }
-            if w.channels.contains_key(&m) {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    160004,
-                    "A thread has already been created for this message",
-                ));
-            }
-            // Discord gives a thread started from a message the message's id.
-            m
-        }
+        Some(m) => starting_message(w, parent, m)?,
         None => w.ids.next(),
     };
     let now = now_timestamp();
