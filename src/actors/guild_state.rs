@@ -290,6 +290,20 @@ impl GuildState {
             return Ok(());
         }
         let number = record.number;
+        let actor = self.start_ticket_actor(myself, number, TicketSource::Record(record))?;
+        if let Some(p) = provision {
+            let _ = actor.cast(TicketMsg::Provision(p));
+        }
+        Ok(())
+    }
+
+    /// The one way a ticket actor is started, and booked as this guild's child.
+    fn start_ticket_actor(
+        &mut self,
+        myself: &ActorRef<GuildMsg>,
+        number: u64,
+        ticket: TicketSource,
+    ) -> Result<ActorRef<TicketMsg>, ractor::SpawnErr> {
         // Not awaited: a ticket actor's start cannot fail, and waiting for the scheduler to run
         // it would hold up every click queued behind this one in the guild's mailbox.
         let (actor, started) = ractor::ActorRuntime::spawn_linked_instant(
@@ -298,22 +312,19 @@ impl GuildState {
             TicketArgs {
                 ctx: self.ctx.clone(),
                 guild_actor: myself.clone(),
-                ticket: TicketSource::Record(record),
+                ticket,
                 log: self.log(),
             },
             myself.get_cell(),
         )?;
-        if let Some(p) = provision {
-            let _ = actor.cast(TicketMsg::Provision(p));
-        }
         // Until it runs, it is not yet linked as a child: a drain must wait for it first.
         self.book.starting.retain(|h| !h.is_finished());
         self.book.starting.push(started);
         self.book.actor_tickets.insert(actor.get_id(), number);
         if let Some(entry) = self.book.tickets.get_mut(&number) {
-            entry.actor = Some(actor);
+            entry.actor = Some(actor.clone());
         }
-        Ok(())
+        Ok(actor)
     }
 
     pub fn refuse(&self, incoming: &Incoming, message: &str) {
@@ -863,30 +874,13 @@ impl GuildState {
         if !matches!(entry.state, TicketState::Open | TicketState::Closed) {
             return None;
         }
-        let spawned = ractor::ActorRuntime::spawn_linked_instant(
-            None,
-            TicketActor,
-            TicketArgs {
-                ctx: self.ctx.clone(),
-                guild_actor: self.myself.clone(),
-                ticket: TicketSource::Stored {
-                    guild: self.guild,
-                    number,
-                },
-                log: self.log(),
-            },
-            self.myself.get_cell(),
-        );
-        match spawned {
-            Ok((actor, started)) => {
-                self.book.starting.retain(|h| !h.is_finished());
-                self.book.starting.push(started);
-                self.book.actor_tickets.insert(actor.get_id(), number);
-                if let Some(entry) = self.book.tickets.get_mut(&number) {
-                    entry.actor = Some(actor.clone());
-                }
-                Some(actor)
-            }
+        let myself = self.myself.clone();
+        let stored = TicketSource::Stored {
+            guild: self.guild,
+            number,
+        };
+        match self.start_ticket_actor(&myself, number, stored) {
+            Ok(actor) => Some(actor),
             Err(error) => {
                 warn!(ticket = number, %error, "could not start the ticket actor");
                 None
