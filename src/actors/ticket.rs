@@ -844,12 +844,9 @@ impl TicketActorState {
             // The welcome message is always there: Discord hid the history.
             notes.push(self.empty_history_note(channel).await);
         }
-        let bot = self.discord().bot_user_id();
-        let message_content = self.discord().message_content();
-        if messages
-            .iter()
-            .any(|m| withheld_by_discord(m, bot, message_content))
-        {
+        // Said on every close while the intent is off, withheld text or not this time: the
+        // admins must hear it before a transcript they need comes out blank.
+        if !self.discord().message_content() {
             notes.push(privileged::message_content_off_note());
         }
         (messages, notes)
