@@ -504,6 +504,25 @@ pub fn embed(title: &str, description: &str, color: u32, footer: Option<&str>) -
     }
 }
 
+/// An initial response carrying a message that pings nobody.
+fn message_response(
+    kind: InteractionResponseType,
+    content: &str,
+    components: Vec<Component>,
+    flags: Option<MessageFlags>,
+) -> InteractionResponse {
+    InteractionResponse {
+        kind,
+        data: Some(InteractionResponseData {
+            content: Some(content.to_owned()),
+            components: Some(components),
+            flags,
+            allowed_mentions: Some(AllowedMentions::default()),
+            ..Default::default()
+        }),
+    }
+}
+
 /// Installs rustls' crypto provider once; twilight's client (and reqwest's) panics without one.
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -799,16 +818,12 @@ impl Discord {
         content: &str,
         components: Vec<Component>,
     ) -> impl Future<Output = DiscordResult<()>> + Send + 'static {
-        let response = InteractionResponse {
-            kind: InteractionResponseType::ChannelMessageWithSource,
-            data: Some(InteractionResponseData {
-                content: Some(content.to_owned()),
-                components: Some(components),
-                flags: Some(MessageFlags::EPHEMERAL),
-                allowed_mentions: Some(AllowedMentions::default()),
-                ..Default::default()
-            }),
-        };
+        let response = message_response(
+            InteractionResponseType::ChannelMessageWithSource,
+            content,
+            components,
+            Some(MessageFlags::EPHEMERAL),
+        );
         self.respond(id, token, response)
     }
 
@@ -820,15 +835,12 @@ impl Discord {
         content: &str,
         components: Vec<Component>,
     ) -> impl Future<Output = DiscordResult<()>> + Send + 'static {
-        let response = InteractionResponse {
-            kind: InteractionResponseType::UpdateMessage,
-            data: Some(InteractionResponseData {
-                content: Some(content.to_owned()),
-                components: Some(components),
-                allowed_mentions: Some(AllowedMentions::default()),
-                ..Default::default()
-            }),
-        };
+        let response = message_response(
+            InteractionResponseType::UpdateMessage,
+            content,
+            components,
+            None,
+        );
         self.respond(id, token, response)
     }
 

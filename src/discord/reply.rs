@@ -175,11 +175,7 @@ pub fn answer_now(
 ) {
     // Called here, not in the task: the acknowledgement counts as pending from now on.
     let answer = discord.reply_ephemeral(id, token, &content, components);
-    tokio::spawn(async move {
-        if let Err(error) = answer.await {
-            warn!(interaction = id, %error, "could not answer the interaction");
-        }
-    });
+    answer_on_task(id, answer, "could not answer the interaction");
 }
 
 /// Opens a modal as the initial response, on its own task.
@@ -192,11 +188,7 @@ pub fn open_modal_now(
 ) {
     let id = incoming.id;
     let answer = discord.open_modal(id, &incoming.token, custom_id, title, components);
-    tokio::spawn(async move {
-        if let Err(error) = answer.await {
-            warn!(interaction = id, %error, "could not open the modal");
-        }
-    });
+    answer_on_task(id, answer, "could not open the modal");
 }
 
 /// Answers at once by replacing the component's message (menus navigating in place).
@@ -208,9 +200,19 @@ pub fn update_now(
 ) {
     let id = incoming.id;
     let answer = discord.update_message(id, &incoming.token, &content, components);
+    answer_on_task(id, answer, "could not update the interaction message");
+}
+
+/// Sends an initial response on a task of its own (the acknowledgement already counts as
+/// pending), logging `what` went wrong if Discord refused it.
+fn answer_on_task(
+    id: u64,
+    answer: impl std::future::Future<Output = DiscordResult<()>> + Send + 'static,
+    what: &'static str,
+) {
     tokio::spawn(async move {
         if let Err(error) = answer.await {
-            warn!(interaction = id, %error, "could not update the interaction message");
+            warn!(interaction = id, %error, "{what}");
         }
     });
 }
