@@ -191,6 +191,14 @@ impl Env {
         (log, panel, member, channel)
     }
 
+    /// `user` presses the first live Close in `channel`; returns the answer once it says closed.
+    async fn close(&self, channel: u64, user: u64) -> String {
+        let id = self
+            .click_in(channel, user, |a| matches!(a, Action::Close { .. }))
+            .await;
+        self.answer_containing(id, "closed").await
+    }
+
     /// Every button in `channel`, oldest message first: `(message, action, enabled)`.
     async fn buttons(&self, channel: u64) -> Vec<(u64, Action, bool)> {
         let messages = self
@@ -1646,10 +1654,7 @@ async fn permission_matrix() {
     );
     assert_eq!(env.record(1).await.state, TicketState::Open);
     // Staff closes; only staff may reopen or delete.
-    let id = env
-        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
-        .await;
-    env.answer_containing(id, "closed").await;
+    env.close(channel, staff).await;
     for (user, sees) in [
         (opener, false),
         (added, false),
@@ -1668,10 +1673,7 @@ async fn permission_matrix() {
         .click_in(channel, staff, |a| matches!(a, Action::Reopen { .. }))
         .await;
     env.answer_containing(id, "reopened").await;
-    let id = env
-        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
-        .await;
-    env.answer_containing(id, "closed").await;
+    env.close(channel, staff).await;
     let id = env
         .click_in(channel, staff, |a| matches!(a, Action::Reopen { .. }))
         .await;
@@ -1970,10 +1972,7 @@ async fn stale_buttons_are_refused_and_retired() {
         .await;
 
     // Close: the welcome's Close buttons are retired; the closed message offers Delete/Reopen.
-    let id = env
-        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
-        .await;
-    env.answer_containing(id, "closed").await;
+    env.close(channel, staff).await;
     env.wait_retired(channel, welcome).await;
     let closed = env
         .last_message_with(channel, Action::Reopen { ticket: 1 })
@@ -2066,10 +2065,7 @@ async fn stale_buttons_are_refused_and_retired() {
         .manage(env.owner(), channel, ManageChoice::AddUser)
         .await;
     env.response_message(id).await;
-    let id = env
-        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
-        .await;
-    env.answer_containing(id, "closed").await;
+    env.close(channel, staff).await;
     let helper = env.g.member_ids[1];
     let id = env
         .select(
@@ -2333,10 +2329,7 @@ async fn without_message_content_transcripts_say_the_text_was_withheld() {
         .post_message(channel, member, "SECRET-WORDS my printer is on fire")
         .await
         .unwrap();
-    let id = env
-        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
-        .await;
-    let answer = env.answer_containing(id, "closed").await;
+    let answer = env.close(channel, staff).await;
     assert!(answer.contains("Message Content intent is off"), "{answer}");
     let (html, text) = env.transcript(1).await;
     assert!(!text.contains("SECRET-WORDS"), "Discord withheld it");
@@ -2371,10 +2364,7 @@ async fn without_message_content_transcripts_say_the_text_was_withheld() {
         .click_in(channel, staff, |a| matches!(a, Action::Reopen { .. }))
         .await;
     env.answer_containing(id, "reopened").await;
-    let id = env
-        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
-        .await;
-    let answer = env.answer_containing(id, "closed").await;
+    let answer = env.close(channel, staff).await;
     assert!(!answer.contains("⚠️"), "{answer}");
     let (_, text) = env.transcript(1).await;
     assert!(text.contains("SECRET-WORDS"), "{text}");
@@ -2429,12 +2419,7 @@ async fn a_departed_openers_transcript_is_logged_and_the_missed_dm_said() {
             .sum::<u64>()
     };
     let before = dm_posts(&env.client.stats().await.unwrap());
-    let id = env
-        .click_in(channel, env.g.staff_id, |a| {
-            matches!(a, Action::Close { .. })
-        })
-        .await;
-    env.answer_containing(id, "closed").await;
+    env.close(channel, env.g.staff_id).await;
     let logged = closed_log(&env, log, 1).await;
     assert!(has_transcript_files(&logged), "{logged}");
     let description = logged["embeds"][0]["description"].as_str().unwrap_or("");
@@ -2477,12 +2462,7 @@ async fn a_transcript_without_read_message_history_says_why_it_is_empty() {
         .rest_as_bot(reqwest::Method::PUT, &path, Some(everything_but_history))
         .await;
     assert_eq!(status, 204);
-    let id = env
-        .click_in(channel, env.g.staff_id, |a| {
-            matches!(a, Action::Close { .. })
-        })
-        .await;
-    let answer = env.answer_containing(id, "closed").await;
+    let answer = env.close(channel, env.g.staff_id).await;
     assert!(answer.contains("lacks Read Message History"), "{answer}");
     let (_, text) = env.transcript(1).await;
     assert!(
@@ -2566,12 +2546,7 @@ async fn a_transcript_over_the_upload_limit_is_cut_and_says_so() {
             .await
             .unwrap();
     }
-    let id = env
-        .click_in(channel, env.g.staff_id, |a| {
-            matches!(a, Action::Close { .. })
-        })
-        .await;
-    env.answer_containing(id, "closed").await;
+    env.close(channel, env.g.staff_id).await;
     let logged = closed_log(&env, log, 1).await;
     let description = logged["embeds"][0]["description"].as_str().unwrap_or("");
     assert!(
@@ -2642,10 +2617,7 @@ async fn transcripts_render_every_kind_of_message() {
     c.edit_message(channel, typo, member, "EDITED-TEXT")
         .await
         .unwrap();
-    let id = env
-        .click_in(channel, staff, |a| matches!(a, Action::Close { .. }))
-        .await;
-    env.answer_containing(id, "closed").await;
+    env.close(channel, staff).await;
     let (html, text) = env.transcript(1).await;
     for needle in [
         "↪ reply to member0: QUESTION my printer is on fire",
