@@ -57,7 +57,8 @@ pub fn show_hub(state: &GuildState, incoming: &Incoming) {
         })
         .collect();
     let mut text = String::from("**Ticket hub**: choose what to do.");
-    for line in status_lines(state) {
+    refresh_flags_if_off(state);
+    for line in status_lines(state.ctx.discord.app_flags(), state.log_trouble()) {
         text.push_str("\n⚠️ ");
         text.push_str(&line);
     }
@@ -74,24 +75,30 @@ pub fn show_hub(state: &GuildState, incoming: &Incoming) {
 }
 
 /// What admins should know before anything else: things that fail without anyone seeing it.
-fn status_lines(state: &GuildState) -> Vec<String> {
-    let flags = state.ctx.discord.app_flags();
+fn status_lines(app_flags: u64, log_trouble: Option<String>) -> Vec<String> {
     let mut lines = Vec::new();
-    if !privileged::message_content(flags) {
+    if !privileged::message_content(app_flags) {
         lines.push(privileged::message_content_off_note());
-        // Switched on in the portal meanwhile? The next hub shows it, without a restart.
-        let discord = state.ctx.discord.clone();
-        tokio::spawn(async move {
-            if let Err(error) = discord.refresh_app_flags().await {
-                warn!(%error, "could not re-read the application's flags");
-            }
-        });
     }
-    if !privileged::server_members(flags) {
+    if !privileged::server_members(app_flags) {
         lines.push(privileged::server_members_off_note());
     }
-    lines.extend(state.log_trouble());
+    lines.extend(log_trouble);
     lines
+}
+
+/// Re-reads the application's flags while Message Content is off: switched on in the portal
+/// meanwhile, the next hub shows it, without a restart.
+fn refresh_flags_if_off(state: &GuildState) {
+    if privileged::message_content(state.ctx.discord.app_flags()) {
+        return;
+    }
+    let discord = state.ctx.discord.clone();
+    tokio::spawn(async move {
+        if let Err(error) = discord.refresh_app_flags().await {
+            warn!(%error, "could not re-read the application's flags");
+        }
+    });
 }
 
 /// Whether the bot holds `need` in `channel` (`known`: its permissions there, when the
@@ -1253,4 +1260,21 @@ fn reapply_overwrites(state: &mut GuildState) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines_name_each_thing_that_fails_unseen() {
+        use privileged::{MESSAGE_CONTENT_FLAGS, SERVER_MEMBERS_FLAGS};
+        let all_on = MESSAGE_CONTENT_FLAGS | SERVER_MEMBERS_FLAGS;
+        assert!(status_lines(all_on, None).is_empty());
+        let lines = status_lines(SERVER_MEMBERS_FLAGS, Some("log gone".into()));
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].contains("Message Content intent is off"));
+        assert_eq!(lines[1], "log gone");
+        assert!(status_lines(0, None)[1].contains("Server Members intent is off"));
+    }
 }
