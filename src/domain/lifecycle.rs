@@ -74,7 +74,7 @@ fn refusal_text(number: u64, state: TicketState, step: Step) -> String {
 }
 
 /// How a state reads in a sentence ("Ticket #3 is …").
-pub fn state_word(state: TicketState) -> &'static str {
+fn state_word(state: TicketState) -> &'static str {
     match state {
         TicketState::Provisioning => "still being opened",
         TicketState::Open => "open",
