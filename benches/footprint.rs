@@ -224,6 +224,9 @@ async fn settled_rss(limit: Duration) -> u64 {
     last
 }
 
+/// Discord's maximum of guilds per shard.
+const GUILDS_PER_SHARD: usize = 2_500;
+
 /// How long the resident set must hold still to count as settled: longer than mimalloc's purge
 /// delay.
 const SETTLED_FOR: Duration = Duration::from_millis(2_500);
@@ -235,6 +238,10 @@ const SETTLED_FOR: Duration = Duration::from_millis(2_500);
 async fn child(api: &str, gateway: &str, data_dir: &Path, guilds: usize) -> Result<Value, String> {
     let mut config = BotConfig::for_simulator(api, gateway, data_dir.to_path_buf());
     config.ratelimiter = false;
+    // As many shards as Discord requires (2,500 guilds each, or it closes with 4011), all in
+    // this process, as a bot of this size runs.
+    config.shard_total = guilds.div_ceil(GUILDS_PER_SHARD).max(1) as u32;
+    config.shards = (0..config.shard_total).collect();
     // Let the allocator and the runtime reach their steady size before the baseline.
     let before = settled_rss(Duration::from_secs(10)).await;
     let heap_before = heap();
@@ -488,6 +495,9 @@ async fn measure(guilds: usize, tickets: usize, base: &Path) -> Result<Run, Stri
     let sim = sim::start(SimConfig {
         rate_limits: RateLimitMode::Off,
         message_content: true,
+        // A bot in 10,000 guilds is a large bot: Discord lets its shards identify 16 at a time,
+        // so start-up measures the bot, not Discord's 5 s identify spacing.
+        max_concurrency: 16,
         ..SimConfig::default()
     })
     .await
