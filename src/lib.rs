@@ -27,3 +27,4 @@ pub mod run;
 pub mod sim;
 pub mod store;
 pub mod transcript_upload;
+pub mod ui;

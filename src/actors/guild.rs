@@ -33,7 +33,6 @@ use tracing::{Instrument, info_span, warn};
 
 use crate::{
     domain::{
-        access::{self},
         custom_id::{self, Action, fields},
         model::{Snowflake, TicketState},
     },
@@ -42,7 +41,8 @@ use crate::{
 
 use super::guild_state::LINE_TICK;
 use super::guild_state::LazyBook;
-pub use super::guild_state::{GuildState, TicketEntry, string_select};
+pub use super::guild_state::{GuildState, TicketEntry};
+pub use crate::ui::components::string_select;
 
 use super::{
     BotContext,
@@ -52,7 +52,8 @@ use super::{
     protocol::{GuildMsg, InteractionProgress},
     ticket::TicketMsg,
 };
-use crate::discord::reply::{Reply, reply_now};
+use crate::discord::reply::Reply;
+use crate::ui::text::Text;
 
 /// The first restart delay of a failed ticket actor.
 const TICKET_RESTART: Duration = Duration::from_millis(100);
@@ -386,20 +387,15 @@ impl GuildState {
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
                 use super::commands::{MANAGE, MENU, NUMBER, PANEL, TICKET, TICKETS, TRANSCRIPT};
                 match path.as_slice() {
-                    [TICKET, PANEL] => self.post_default_panel(&incoming).await?,
+                    [TICKET, PANEL] => hub::post_default_panel(self, &incoming).await?,
                     [TICKET | TICKETS, TRANSCRIPT] => {
                         self.send_transcript(&incoming, options.get(NUMBER)).await
                     }
-                    [TICKET, MENU] | [TICKET] => hub::show_hub(self, &incoming),
-                    [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming),
+                    [TICKET, MENU] | [TICKET] => hub::show_hub(self, &incoming).await?,
+                    [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming).await?,
                     _ => {
                         warn!(command = ?path, "unknown command");
-                        reply_now(
-                            &self.ctx.discord,
-                            &incoming,
-                            "I don't know that command.".into(),
-                            Vec::new(),
-                        );
+                        self.refuse(&incoming, Text::UnknownCommand.english());
                     }
                 }
             }
@@ -408,12 +404,7 @@ impl GuildState {
                     Ok(action) => self.action(myself, &incoming, action).await?,
                     Err(error) => {
                         warn!(%error, "unknown or malformed custom id");
-                        reply_now(
-                            &self.ctx.discord,
-                            &incoming,
-                            "This button or menu is not one I know (it may be from an older version). Nothing was changed.".into(),
-                            Vec::new(),
-                        );
+                        self.refuse(&incoming, Text::UnknownComponent.english());
                     }
                 }
             }
@@ -443,7 +434,7 @@ impl GuildState {
             }
             Action::TopicPage { opener, page } => {
                 if opener != incoming.user {
-                    self.refuse(incoming, "This menu belongs to someone else.");
+                    self.refuse(incoming, Text::MenuOfSomeoneElse.english());
                 } else {
                     hub::show_topic_picker(self, incoming, page, true);
                 }
@@ -452,7 +443,7 @@ impl GuildState {
                 if opener != incoming.user {
                     // A forged or shared select can never put one member's choice in another's ticket.
                     warn!(opener, "topic select used by another member");
-                    self.refuse(incoming, "This menu belongs to someone else.");
+                    self.refuse(incoming, Text::MenuOfSomeoneElse.english());
                     return Ok(());
                 }
                 let chosen = match &incoming.kind {
@@ -467,10 +458,7 @@ impl GuildState {
                         let reply = Reply::defer_update(&self.ctx.discord, incoming);
                         self.open(myself, incoming, Some(topic), reply).await?;
                     }
-                    None => self.refuse(
-                        incoming,
-                        "That topic no longer exists. Click Open a ticket again to see the current topics.",
-                    ),
+                    None => self.refuse(incoming, Text::TopicGonePickAgain.english()),
                 }
             }
             Action::Close { ticket } => {
@@ -513,26 +501,8 @@ impl GuildState {
                     settings,
                 });
             }
-            other => hub::handle(self, myself, incoming, other).await?,
+            other => hub::handle(self, incoming, other).await?,
         }
         Ok(())
-    }
-
-    /// `/ticket panel`: posts a panel with the default texts in the current channel.
-    async fn post_default_panel(&mut self, incoming: &Incoming) -> Result<(), ActorProcessingErr> {
-        if !access::is_admin(&Self::member(incoming)) {
-            self.refuse(incoming, access::NOT_ADMIN.0);
-            return Ok(());
-        }
-        let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
-        hub::post_panel(
-            self,
-            reply,
-            (incoming.channel, incoming.app_permissions),
-            "Support tickets".into(),
-            "Click the button below to open a private ticket with our staff.".into(),
-            "Ticketeer".into(),
-        )
-        .await
     }
 }

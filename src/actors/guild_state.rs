@@ -12,13 +12,7 @@ use futures_util::FutureExt;
 use ractor::{ActorCell, ActorProcessingErr, ActorRef};
 use rustc_hash::FxHashMap;
 use tracing::{info, warn};
-use twilight_model::channel::{
-    ChannelType,
-    message::{
-        Component,
-        component::{ActionRow, SelectMenu, SelectMenuOption, SelectMenuType},
-    },
-};
+use twilight_model::channel::ChannelType;
 
 use crate::{
     domain::{
@@ -32,7 +26,7 @@ use crate::{
 use super::{
     BotContext,
     incoming::Incoming,
-    line::{self, WaitingLine},
+    line::WaitingLine,
     log::GuildLog,
     protocol::{GuildMsg, InteractionProgress},
     ticket::{
@@ -41,6 +35,10 @@ use super::{
     },
 };
 use crate::discord::reply::{Reply, reply_now};
+use crate::ui::{
+    text::{Text, t},
+    ticket_messages::place_in_line,
+};
 
 /// What the guild actor remembers of one ticket.
 pub struct TicketEntry {
@@ -359,10 +357,7 @@ impl GuildState {
     ) {
         let Some(actor) = self.ticket_actor(number) else {
             warn!(ticket = number, "action for a ticket without a live actor");
-            self.refuse(
-                incoming,
-                &format!("Ticket #{number} does not exist here or was already deleted."),
-            );
+            self.refuse(incoming, &t!(TicketGone, number));
             return;
         };
         let person = Person {
@@ -398,7 +393,7 @@ impl GuildState {
         if awaiting.is_some_and(|a| a.opens.iter().any(|w| w.user == user)) {
             tokio::spawn(async move {
                 reply
-                    .send_with("Your ticket is already being opened.", Vec::new())
+                    .send_with(Text::AlreadyBeingOpened.english(), Vec::new())
                     .await
             });
             return Ok(());
@@ -408,7 +403,7 @@ impl GuildState {
         if let Some((place, number)) = self.book.line.place_of_member(user) {
             // Clicking again keeps one place.
             let window = self.ctx.provision_window;
-            let text = line::place_text(number, place, self.book.line.estimate(place, window));
+            let text = place_in_line(number, place, self.book.line.estimate(place, window));
             tokio::spawn(async move { reply.send_with(&text, Vec::new()).await });
             return Ok(());
         }
@@ -418,7 +413,7 @@ impl GuildState {
             info!(user, "double click on open ignored");
             tokio::spawn(async move {
                 reply
-                    .send_with("Your ticket is already being opened.", Vec::new())
+                    .send_with(Text::AlreadyBeingOpened.english(), Vec::new())
                     .await
             });
             return Ok(());
@@ -502,7 +497,12 @@ impl GuildState {
             let (creation, is_default) = match &self.book.awaiting_category {
                 Some(awaiting) => (awaiting.creation.clone(), !awaiting.overflow),
                 None => (
-                    self.start_category_creation(&myself, "Tickets", false, Vec::new()),
+                    self.start_category_creation(
+                        &myself,
+                        Text::DefaultCategoryName.english(),
+                        false,
+                        Vec::new(),
+                    ),
                     true,
                 ),
             };
@@ -631,7 +631,7 @@ impl GuildState {
             }
         }
         for (reply, number, place) in updates {
-            let text = line::place_text(number, place, self.book.line.estimate(place, window));
+            let text = place_in_line(number, place, self.book.line.estimate(place, window));
             tokio::spawn(async move { reply.send_provisional(&text).await });
         }
     }
@@ -658,11 +658,7 @@ impl GuildState {
         );
         self.track(&record);
         if let Some(reply) = provision.reply {
-            tokio::spawn(async move {
-                reply
-                    .send("You left the server, so your place in line was released.")
-                    .await
-            });
+            tokio::spawn(async move { reply.send(Text::LeftTheServer.english()).await });
         }
     }
 
@@ -674,7 +670,7 @@ impl GuildState {
             .and_then(|t| t.category);
         let Some(base) = topic_category.or(self.settings.tickets_category) else {
             return CategoryChoice::Create {
-                name: "Tickets".into(),
+                name: Text::DefaultCategoryName.to_string(),
                 overflow: false,
             };
         };
@@ -685,7 +681,10 @@ impl GuildState {
         }) {
             Some(free) => CategoryChoice::Ready(free),
             None => CategoryChoice::Create {
-                name: format!("Tickets {}", self.settings.overflow_categories.len() + 2),
+                name: t!(
+                    OverflowCategoryName,
+                    n = self.settings.overflow_categories.len() + 2
+                ),
                 overflow: true,
             },
         }
@@ -719,10 +718,7 @@ impl GuildState {
                 .await
                 .map_err(|e| {
                     warn!(error = %e, "could not create a category");
-                    format!(
-                        "I could not create the tickets category: {}",
-                        e.person_message()
-                    )
+                    t!(CategoryNotCreated, error = e.person_message())
                 })
         }
     }
@@ -777,14 +773,11 @@ impl GuildState {
 
     pub(super) async fn send_transcript(&self, incoming: &Incoming, number: Option<&String>) {
         if !self.is_staff(incoming) {
-            self.refuse(incoming, access::NOT_STAFF.0);
+            self.refuse(incoming, Text::NotStaff.english());
             return;
         }
         let Some(number) = number.and_then(|n| n.parse::<u64>().ok()) else {
-            self.refuse(
-                incoming,
-                "Give the ticket number, e.g. `/ticket transcript number:12`.",
-            );
+            self.refuse(incoming, Text::TranscriptNumberMissing.english());
             return;
         };
         let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
@@ -798,7 +791,7 @@ impl GuildState {
                         return;
                     }
                     let (files, cut) = transcript_files(number, &html, &text, budget);
-                    let mut content = format!("Transcript of ticket #{number}:");
+                    let mut content = t!(TranscriptOf, number);
                     if let Some(cut) = cut {
                         content.push(' ');
                         content.push_str(&cut);
@@ -810,14 +803,10 @@ impl GuildState {
                         warn!(%error, "could not send the transcript");
                     }
                 }
-                Ok(None) => {
-                    reply
-                        .send(&format!("Ticket #{number} has no transcript (it was never closed, or does not exist)."))
-                        .await
-                }
+                Ok(None) => reply.send(&t!(NoTranscript, number)).await,
                 Err(error) => {
                     warn!(%error, "could not read the transcript");
-                    reply.send("The transcript could not be read from storage.").await
+                    reply.send(Text::TranscriptUnreadable.english()).await
                 }
             }
         });
@@ -887,41 +876,6 @@ impl GuildState {
             }
         }
     }
-}
-
-/// A string select of up to 25 options, each `(value, label)`.
-pub fn string_select(
-    custom_id: String,
-    placeholder: &str,
-    options: Vec<(String, String)>,
-) -> Component {
-    Component::ActionRow(ActionRow {
-        id: None,
-        components: vec![Component::SelectMenu(SelectMenu {
-            channel_types: None,
-            custom_id,
-            default_values: None,
-            disabled: false,
-            id: None,
-            kind: SelectMenuType::Text,
-            max_values: Some(1),
-            min_values: Some(1),
-            options: Some(
-                options
-                    .into_iter()
-                    .map(|(value, label)| SelectMenuOption {
-                        default: false,
-                        description: None,
-                        emoji: None,
-                        label,
-                        value,
-                    })
-                    .collect(),
-            ),
-            placeholder: Some(placeholder.to_owned()),
-            required: None,
-        })],
-    })
 }
 
 #[cfg(test)]

@@ -168,19 +168,6 @@ pub fn worth_telling(told: Option<usize>, place: usize) -> bool {
     }
 }
 
-/// What a waiting member reads.
-pub fn place_text(number: u64, place: usize, estimate: Duration) -> String {
-    let seconds = estimate.as_secs().max(1);
-    let wait = if seconds < 90 {
-        format!("about {seconds} s")
-    } else {
-        format!("about {} min", seconds.div_ceil(60))
-    };
-    format!(
-        "Many members are opening tickets right now. Your ticket #{number} is number {place} in line ({wait}). This message updates as the line moves; you will also get a DM when your channel is ready."
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,12 +252,5 @@ mod tests {
         }
         assert!(edits <= 30, "{edits} edits");
         assert_eq!(told, Some(1));
-    }
-
-    #[test]
-    fn the_text_names_number_place_and_wait() {
-        let text = place_text(12, 3, Duration::from_secs(4));
-        assert!(text.contains("#12") && text.contains("number 3") && text.contains("about 4 s"));
-        assert!(place_text(1, 1, Duration::from_secs(600)).contains("about 10 min"));
     }
 }

@@ -20,6 +20,7 @@ use twilight_model::{channel::message::Embed, http::attachment::Attachment};
 use crate::{
     discord::{Discord, OutgoingMessage, codes},
     domain::model::Snowflake,
+    ui::text::t,
 };
 
 /// Embeds Discord accepts in one message.
@@ -165,12 +166,8 @@ async fn write_log(
 /// failure that a later post may not meet).
 fn refusal_note(channel: Snowflake, code: Option<u64>) -> Option<String> {
     match code? {
-        codes::MISSING_PERMISSIONS | codes::MISSING_ACCESS => Some(format!(
-            "I can no longer post in the log channel <#{channel}>: I am missing permissions there (View Channel, Send Messages, Embed Links, Attach Files, Read Message History). Ticket events are not being logged."
-        )),
-        codes::UNKNOWN_CHANNEL => Some(format!(
-            "The log channel <#{channel}> no longer exists. Choose another in Setup."
-        )),
+        codes::MISSING_PERMISSIONS | codes::MISSING_ACCESS => Some(t!(LogCannotPost, channel)),
+        codes::UNKNOWN_CHANNEL => Some(t!(LogChannelGone, channel)),
         _ => None,
     }
 }

@@ -46,6 +46,7 @@ use super::{
     protocol::{GuildMsg, InteractionProgress},
 };
 use crate::discord::reply::{self, answer_now, reply_now};
+use crate::ui::text::Text;
 
 use super::backoff::Backoff;
 
@@ -518,7 +519,7 @@ impl RouterState {
             reply_now(
                 &self.ctx.discord,
                 &incoming,
-                "Ticketeer is restarting; please try again in a few seconds.".into(),
+                Text::Restarting.to_string(),
                 Vec::new(),
             );
             return;
@@ -558,12 +559,12 @@ impl RouterState {
                     Ok(incoming) => self.route(myself, incoming).await,
                     Err(IncomingError::NotInGuild) => {
                         answer_now(
-&self.ctx.discord,
-interaction.id.get(),
-&interaction.token,
-"Tickets live in servers: use the Open a ticket button in a server's channel.".into(),
-Vec::new(),
-);
+                            &self.ctx.discord,
+                            interaction.id.get(),
+                            &interaction.token,
+                            Text::NotInGuild.to_string(),
+                            Vec::new(),
+                        );
                     }
                     Err(error) => {
                         warn!(interaction = %interaction.id, %error, "interaction not handled");
@@ -571,7 +572,7 @@ Vec::new(),
                             &self.ctx.discord,
                             interaction.id.get(),
                             &interaction.token,
-                            "I could not understand that interaction. Nothing was changed.".into(),
+                            Text::NotUnderstood.to_string(),
                             Vec::new(),
                         );
                     }

@@ -28,7 +28,6 @@ use twilight_model::{
         ChannelType, Message,
         message::{
             Component, Embed, MessageType,
-            component::ButtonStyle,
             embed::{EmbedField, EmbedFooter},
         },
     },
@@ -36,9 +35,7 @@ use twilight_model::{
 };
 
 use crate::{
-    discord::{
-        ChannelSummary, Discord, DiscordError, OutgoingMessage, button_row, channel_link, codes,
-    },
+    discord::{ChannelSummary, Discord, DiscordError, OutgoingMessage, channel_link, codes},
     domain::{
         access::{self, TicketOp},
         custom_id::{self, Action},
@@ -60,6 +57,14 @@ use super::{
     protocol::GuildMsg,
 };
 use crate::discord::reply::Reply;
+use crate::ui::{
+    text::{Text, t},
+    ticket_messages::{
+        ClosedLog, closed_answer, closed_controls, closed_dm, closed_log, closed_message,
+        member_left_message, people_changed_answer, people_changed_log, reopened_message,
+        welcome_message,
+    },
+};
 
 /// Who asks for a change, as the guild actor judged them.
 #[derive(Debug, Clone, Copy)]
@@ -350,11 +355,7 @@ impl TicketActorState {
             self.record.state = TicketState::Failed;
             self.updated();
             if let Some(reply) = reply {
-                reply
-                    .send(
-                        "Your ticket could not be opened because storage failed. Please try again.",
-                    )
-                    .await;
+                reply.send(Text::StorageFailed.english()).await;
             }
             return;
         }
@@ -398,10 +399,7 @@ impl TicketActorState {
         let link = self.link();
         if let Some(reply) = reply.as_mut() {
             reply
-                .send_with(
-                    &format!("Your ticket #{} is open: {link}", self.record.number),
-                    Vec::new(),
-                )
+                .send_with(&t!(TicketOpenLink, number, link), Vec::new())
                 .await;
         }
         // Best effort: the link is in the answer to the click as well; a refusal is logged.
@@ -409,21 +407,15 @@ impl TicketActorState {
             .dm(
                 self.record.opener,
                 &OutgoingMessage {
-                    content: Some(format!(
-                        "Your ticket #{} is open: {link}",
-                        self.record.number
-                    )),
+                    content: Some(t!(TicketOpenLink, number, link)),
                     ..Default::default()
                 },
             )
             .await;
         self.log(
             &p.settings,
-            "Ticket opened",
-            format!(
-                "Ticket #{} opened by <@{}> in <#{}>",
-                self.record.number, self.record.opener, channel
-            ),
+            Text::LogOpenedTitle.english(),
+            t!(LogOpened, number, opener = self.record.opener, channel),
             GREEN,
         );
     }
@@ -444,19 +436,13 @@ impl TicketActorState {
                 // channel. The record stays Provisioning, so the next start adopts the channel
                 // by its topic or creates it.
                 warn!(%error, "channel create unconfirmed; left for repair at the next start");
-                format!(
-                    "Discord is not answering in time, so ticket #{} could not be confirmed. It will be finished when Discord recovers; please do not open another.",
-                    self.record.number
-                )
+                t!(CreateUnconfirmed, number = self.record.number)
             }
             Created::Failed(error) => {
                 warn!(%error, "could not create the ticket channel");
                 self.record.state = TicketState::Failed;
                 self.persist(Vec::new()).await;
-                format!(
-                    "Your ticket could not be opened: {}",
-                    error.person_message()
-                )
+                t!(CreateFailed, error = error.person_message())
             }
         };
         if let Some(reply) = reply {
@@ -573,8 +559,7 @@ impl TicketActorState {
     /// logged; nothing else fails.
     /// `Err` says, for the log, why it did not arrive. Discord's refusals (50007: no shared
     /// server, DMs closed) are final and not retried.
-    async fn dm(&self, user: Snowflake, message: &OutgoingMessage) -> Result<(), &'static str> {
-        const REFUSED: &str = "Discord refused the direct message (they left the server or do not accept DMs from the bot)";
+    async fn dm(&self, user: Snowflake, message: &OutgoingMessage) -> Result<(), String> {
         let cached = self.ctx.store.dm_channel(user).await.ok().flatten();
         let channel = match cached {
             Some(c) => c,
@@ -590,7 +575,7 @@ impl TicketActorState {
                 }
                 Err(error) if error.code() == Some(codes::CANNOT_DM) => {
                     info!(user, "Discord refused a DM channel with this user");
-                    return Err(REFUSED);
+                    return Err(Text::DmRefused.to_string());
                 }
                 Err(error) => {
                     warn!(%error, user, "could not open a DM channel");
@@ -602,7 +587,7 @@ impl TicketActorState {
             Ok(_) => Ok(()),
             Err(error) if error.code() == Some(codes::CANNOT_DM) => {
                 info!(user, "member left or does not accept DMs from the bot");
-                Err(REFUSED)
+                Err(Text::DmRefused.to_string())
             }
             Err(error) => {
                 warn!(%error, user, "could not send a DM");
@@ -621,9 +606,7 @@ impl TicketActorState {
     ) -> bool {
         let refusal = match self.check(by, TicketOp::Close, Step::Close) {
             Err(refusal) => Some(refusal),
-            Ok(_) if self.record.channel.is_none() => {
-                Some("This ticket has no channel.".to_owned())
-            }
+            Ok(_) if self.record.channel.is_none() => Some(Text::NoChannel.to_string()),
             Ok(_) => None,
         };
         if let Some(refusal) = refusal {
@@ -649,10 +632,7 @@ impl TicketActorState {
             warn!(%error, "could not lock the ticket channel; not closing");
             if let Some(reply) = reply {
                 reply
-                    .send(&format!(
-                        "The ticket was not closed: {}",
-                        error.person_message()
-                    ))
+                    .send(&t!(NotClosed, error = error.person_message()))
                     .await;
             }
             return false;
@@ -683,12 +663,9 @@ impl TicketActorState {
         self.hand_out_transcript(settings, &closed, &html, &text)
             .await;
         if let Some(reply) = reply {
-            let mut answer = format!("Ticket #{} closed.", self.record.number);
-            for note in &closed.notes {
-                answer.push_str("\n⚠️ ");
-                answer.push_str(note);
-            }
-            reply.send(&answer).await;
+            reply
+                .send(&closed_answer(self.record.number, &closed.notes))
+                .await;
         }
         true
     }
@@ -700,20 +677,7 @@ impl TicketActorState {
         by: Snowflake,
         reason: Option<&str>,
     ) {
-        let number = self.record.number;
-        let mut description = format!("Closed by <@{by}>.");
-        if let Some(reason) = reason {
-            description.push_str(&format!("\nReason: {reason}"));
-        }
-        let closed = OutgoingMessage {
-            embeds: vec![embed(
-                &format!("Ticket #{number} closed"),
-                &description,
-                RED,
-            )],
-            components: closed_controls(number),
-            ..Default::default()
-        };
+        let closed = closed_message(self.record.number, by, reason);
         match self.discord().send_message(channel, &closed, &[]).await {
             Ok(message) => {
                 // Lazily: losing it in a crash only leaves its buttons enabled, and the state
@@ -737,16 +701,7 @@ impl TicketActorState {
         let number = self.record.number;
         let (files, cut) = transcript_files(number, html, text, self.ctx.upload_budget);
         let link = self.upload_transcript(html).await;
-        let mut dm_text = match &link {
-            Some(link) => {
-                format!("Your ticket #{number} was closed. Transcript: {link} (also attached).")
-            }
-            None => format!("Your ticket #{number} was closed. The transcript is attached."),
-        };
-        if let Some(cut) = &cut {
-            dm_text.push(' ');
-            dm_text.push_str(cut);
-        }
+        let dm_text = closed_dm(number, link.as_deref(), cut.as_deref());
         let delivered = self
             .dm(
                 self.record.opener,
@@ -757,25 +712,22 @@ impl TicketActorState {
                 },
             )
             .await;
-        let mut description = format!(
-            "Ticket #{number} of <@{}> closed by <@{}>",
-            self.record.opener, closed.by
+        let description = closed_log(&ClosedLog {
+            number,
+            opener: self.record.opener,
+            by: closed.by,
+            reason: closed.reason.as_deref(),
+            link: link.as_deref(),
+            undelivered: delivered.as_ref().err().map(String::as_str),
+            notes: closed.notes.iter().chain(&cut).collect(),
+        });
+        self.log_with_files(
+            settings,
+            Text::LogClosedTitle.english(),
+            description,
+            RED,
+            files,
         );
-        if let Some(reason) = &closed.reason {
-            description.push_str(&format!("\nReason: {reason}"));
-        }
-        if let Some(link) = &link {
-            description.push_str(&format!("\nTranscript: {link}"));
-        }
-        if let Err(undelivered) = delivered {
-            description.push_str(&format!(
-                "\nThe transcript could not be sent to the opener: {undelivered}."
-            ));
-        }
-        for note in closed.notes.iter().chain(&cut) {
-            description.push_str(&format!("\n⚠️ {note}"));
-        }
-        self.log_with_files(settings, "Ticket closed", description, RED, files);
     }
 
     /// `--transcript-upload`: the link the paste service answered, or `None` (not configured, or
@@ -833,10 +785,7 @@ impl TicketActorState {
             Ok(messages) => messages,
             Err(error) => {
                 warn!(%error, "could not fetch the ticket history for the transcript");
-                notes.push(format!(
-                    "The channel's messages could not be read: {}",
-                    error.person_message()
-                ));
+                notes.push(t!(HistoryUnreadable, error = error.person_message()));
                 Vec::new()
             }
         };
@@ -861,11 +810,11 @@ impl TicketActorState {
         match have {
             Ok(have) if have & access::perms::READ_MESSAGE_HISTORY == 0 => {
                 warn!("no Read Message History in a ticket channel; the transcript is empty");
-                "Discord returned no messages: the bot lacks Read Message History in this channel. Give it that permission (on its role or the tickets category) so transcripts are complete.".to_owned()
+                Text::NoHistoryPermission.to_string()
             }
             _ => {
                 warn!("Discord returned no history for a ticket channel");
-                "Discord returned no messages for this channel.".to_owned()
+                Text::NoHistory.to_string()
             }
         }
     }
@@ -896,7 +845,7 @@ impl TicketActorState {
     fn check(&self, by: Person, op: TicketOp, step: Step) -> Result<TicketState, String> {
         if let Err(refusal) = access::may(op, by.is_staff, by.user == self.record.opener) {
             warn!(user = by.user, ?op, "refused: not allowed");
-            return Err(refusal.0.to_owned());
+            return Err(refusal.to_string());
         }
         lifecycle::next_state(self.record.number, self.record.state, step).map_err(|stale| {
             info!(user = by.user, ?step, state = ?self.record.state, "refused: stale action");
@@ -947,7 +896,7 @@ impl TicketActorState {
             return;
         }
         let Some(channel) = self.record.channel else {
-            reply.send("This ticket has no channel.").await;
+            reply.send(Text::NoChannel.english()).await;
             return;
         };
         let overwrites = access::ticket_overwrites(
@@ -959,7 +908,7 @@ impl TicketActorState {
         );
         if let Err(error) = self.set_access(channel, &overwrites).await {
             reply
-                .send(&format!("Could not reopen: {}", error.person_message()))
+                .send(&t!(CouldNotReopen, error = error.person_message()))
                 .await;
             return;
         }
@@ -979,27 +928,17 @@ impl TicketActorState {
                 .into_iter()
                 .collect(),
         );
-        let note = OutgoingMessage {
-            embeds: vec![embed(
-                &format!("Ticket #{number} reopened"),
-                &format!("Reopened by <@{}>.", by.user),
-                GREEN,
-            )],
-            components: open_controls(number),
-            ..Default::default()
-        };
+        let note = reopened_message(number, by.user);
         if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
             warn!(%error, "could not post the reopened message");
         }
         self.log(
             settings,
-            "Ticket reopened",
-            format!("Ticket #{} reopened by <@{}>", self.record.number, by.user),
+            Text::LogReopenedTitle.english(),
+            t!(LogReopened, number, by = by.user),
             GREEN,
         );
-        reply
-            .send(&format!("Ticket #{} reopened.", self.record.number))
-            .await;
+        reply.send(&t!(ReopenedAnswer, number)).await;
     }
 
     /// Returns true when the ticket is gone and the actor should stop.
@@ -1011,11 +950,11 @@ impl TicketActorState {
         if let Some(channel) = self.record.channel
             && let Err(error) = self
                 .discord()
-                .delete_channel(channel, &format!("Ticket #{} deleted", self.record.number))
+                .delete_channel(channel, &t!(DeletedAudit, number = self.record.number))
                 .await
         {
             reply
-                .send(&format!("Could not delete: {}", error.person_message()))
+                .send(&t!(CouldNotDelete, error = error.person_message()))
                 .await;
             return false;
         }
@@ -1027,12 +966,12 @@ impl TicketActorState {
         self.persist(Vec::new()).await;
         self.log(
             settings,
-            "Ticket deleted",
-            format!("Ticket #{} deleted by <@{}>", self.record.number, by.user),
+            Text::LogDeletedTitle.english(),
+            t!(LogDeleted, number = self.record.number, by = by.user),
             RED,
         );
         reply
-            .send(&format!("Ticket #{} deleted.", self.record.number))
+            .send(&t!(DeletedAnswer, number = self.record.number))
             .await;
         true
     }
@@ -1055,23 +994,14 @@ impl TicketActorState {
             return;
         }
         let Some(channel) = self.record.channel else {
-            reply.send("This ticket has no channel.").await;
+            reply.send(Text::NoChannel.english()).await;
             return;
         };
         let plan =
             access::plan_user_change(&users, self.record.opener, &self.record.participants, add);
-        let skipped = if plan.skipped_bots.is_empty() {
-            String::new()
-        } else {
-            let bots: Vec<String> = plan
-                .skipped_bots
-                .iter()
-                .map(|u| format!("<@{u}>"))
-                .collect();
-            format!(" Bots skipped: {}.", bots.join(", "))
-        };
+        let answer = people_changed_answer(&plan.changed, &plan.skipped_bots, add);
         if plan.changed.is_empty() {
-            reply.send(&format!("Nothing to change.{skipped}")).await;
+            reply.send(&answer).await;
             return;
         }
         let before = std::mem::replace(&mut self.record.participants, plan.participants);
@@ -1085,30 +1015,15 @@ impl TicketActorState {
         if let Err(error) = self.set_access(channel, &overwrites).await {
             self.record.participants = before;
             reply
-                .send(&format!(
-                    "Could not change access: {}",
-                    error.person_message()
-                ))
+                .send(&t!(CouldNotChangeAccess, error = error.person_message()))
                 .await;
             return;
         }
         self.persist(Vec::new()).await;
-        let mentions: Vec<String> = plan.changed.iter().map(|u| format!("<@{u}>")).collect();
-        let verb = if add { "added" } else { "removed" };
-        self.log(
-            settings,
-            if add { "User added" } else { "User removed" },
-            format!(
-                "{} {verb} to ticket #{} by <@{}>",
-                mentions.join(", "),
-                self.record.number,
-                by.user
-            ),
-            BLUE,
-        );
-        reply
-            .send(&format!("{} {verb}.{skipped}", mentions.join(", ")))
-            .await;
+        let (title, description) =
+            people_changed_log(self.record.number, &plan.changed, by.user, add);
+        self.log(settings, &title, description, BLUE);
+        reply.send(&answer).await;
     }
 
     async fn channel_deleted(&mut self, settings: &GuildSettings) {
@@ -1123,11 +1038,8 @@ impl TicketActorState {
         self.persist(Vec::new()).await;
         self.log(
             settings,
-            "Ticket channel deleted",
-            format!(
-                "The channel of ticket #{} was deleted outside the bot; the ticket is closed.",
-                self.record.number
-            ),
+            Text::LogChannelDeletedTitle.english(),
+            t!(LogChannelDeleted, number = self.record.number),
             RED,
         );
     }
@@ -1139,14 +1051,7 @@ impl TicketActorState {
         if self.record.state != TicketState::Open {
             return;
         }
-        let note = OutgoingMessage {
-            embeds: vec![embed(
-                "Member left",
-                &format!("<@{user}> left the server."),
-                RED,
-            )],
-            ..Default::default()
-        };
+        let note = member_left_message(user);
         if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
             warn!(%error, "could not log a member leaving");
         }
@@ -1181,56 +1086,6 @@ fn find_ticket_channel(channels: &[ChannelSummary], number: u64) -> Option<Snowf
                 .is_some_and(|(n, _)| n == number)
         })
         .map(|c| c.id)
-}
-
-/// The first message in a ticket channel: it mentions the opener and carries the Close buttons.
-pub fn welcome_message(number: u64, opener: Snowflake, topic: Option<&str>) -> OutgoingMessage {
-    let mut description =
-        format!("Hello <@{opener}>! Staff will be with you shortly. Describe your request here.");
-    if let Some(topic) = topic {
-        description.push_str(&format!(
-            "\nTopic: **{}**",
-            naming::escape_markdown(&naming::neutralize(topic, 50))
-        ));
-    }
-    OutgoingMessage {
-        content: Some(format!("<@{opener}>")),
-        embeds: vec![embed(&format!("Ticket #{number}"), &description, BLUE)],
-        components: open_controls(number),
-        attachments: Vec::new(),
-    }
-}
-
-/// The buttons an open ticket offers (on its welcome message and on each reopen note).
-fn open_controls(number: u64) -> Vec<Component> {
-    vec![button_row(&[
-        (
-            custom_id::encode(&Action::Close { ticket: number }),
-            "Close",
-            ButtonStyle::Danger,
-        ),
-        (
-            custom_id::encode(&Action::CloseWithReason { ticket: number }),
-            "Close with reason",
-            ButtonStyle::Secondary,
-        ),
-    ])]
-}
-
-/// The buttons a closed ticket offers, on its "closed" message.
-fn closed_controls(number: u64) -> Vec<Component> {
-    vec![button_row(&[
-        (
-            custom_id::encode(&Action::Delete { ticket: number }),
-            "Delete",
-            ButtonStyle::Danger,
-        ),
-        (
-            custom_id::encode(&Action::Reopen { ticket: number }),
-            "Reopen",
-            ButtonStyle::Success,
-        ),
-    ])]
 }
 
 /// The bot's own messages in `history` that still offer a button or menu: `(id, components)`.

@@ -114,16 +114,20 @@ impl DiscordError {
     }
 
     /// A short person-facing explanation (never the token, never raw bodies).
-    pub fn person_message(&self) -> &'static str {
+    pub fn person_message(&self) -> String {
+        use crate::ui::text::{Text, t};
         match self.code() {
             Some(codes::MISSING_PERMISSIONS) | Some(codes::MISSING_ACCESS) => {
-                "I lack the permissions for that here. My role needs Manage Channels, Manage Roles, View Channel, Send Messages, Embed Links, Attach Files and Read Message History server-wide: Discord lets me give a ticket only what my role holds, so granting them on a category alone is not enough. Ask a server admin to fix my role."
+                Text::DiscordMissingPermissions.to_string()
             }
             Some(codes::MAX_CHANNELS) => {
-                "This server has reached Discord's limit of 500 channels, so no ticket channel can be created."
+                t!(
+                    DiscordMaxChannels,
+                    max = crate::domain::limits::GUILD_CHANNELS_MAX
+                )
             }
-            Some(codes::UNKNOWN_CHANNEL) => "That channel no longer exists.",
-            _ => "Discord did not accept the request; please try again in a moment.",
+            Some(codes::UNKNOWN_CHANNEL) => Text::DiscordUnknownChannel.to_string(),
+            _ => Text::DiscordRefused.to_string(),
         }
     }
 }

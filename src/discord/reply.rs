@@ -220,15 +220,14 @@ fn answer_on_task(
 /// Tells a person their interaction broke on our side (an actor failed while handling it): as
 /// the initial response if none went out yet, else by editing the acknowledgement.
 pub fn apologize(discord: &Discord, incoming: &Incoming) {
-    const TEXT: &str =
-        "Something went wrong on our side while handling this. Please check and try again.";
+    let text = crate::ui::text::Text::Apology.english();
     let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
-    let answer = d.reply_ephemeral(id, &token, TEXT, Vec::new());
+    let answer = d.reply_ephemeral(id, &token, text, Vec::new());
     tokio::spawn(async move {
         match answer.await {
             Ok(()) => {}
             Err(error) if error.code() == Some(crate::discord::codes::ALREADY_ACKNOWLEDGED) => {
-                if let Err(error) = d.edit_original(&token, TEXT, &[]).await {
+                if let Err(error) = d.edit_original(&token, text, &[]).await {
                     warn!(interaction = id, %error, "could not apologize");
                 }
             }

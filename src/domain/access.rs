@@ -5,6 +5,8 @@
 
 use thiserror::Error;
 
+use crate::ui::text::{Text, t};
+
 /// Discord permission bits the bot reads or grants.
 pub mod perms {
     pub const ADMINISTRATOR: u64 = 1 << 3;
@@ -48,7 +50,7 @@ pub const PANEL_CHANNEL_NEEDS: u64 =
     VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY;
 
 /// The names Discord's client shows for the permissions the bot checks, in its order.
-const PERMISSION_NAMES: [(u64, &str); 9] = [
+pub const PERMISSION_NAMES: [(u64, &str); 9] = [
     (ADMINISTRATOR, "Administrator"),
     (MANAGE_CHANNELS, "Manage Channels"),
     (MANAGE_GUILD, "Manage Server"),
@@ -146,7 +148,7 @@ pub enum TicketOp {
 /// A refusal, carrying the text shown to the person (ephemerally).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("{0}")]
-pub struct Refusal(pub &'static str);
+pub struct Refusal(pub Text);
 
 /// Close: the opener or staff. Everything else: staff only.
 pub fn may(op: TicketOp, is_staff: bool, is_opener: bool) -> Result<(), Refusal> {
@@ -155,21 +157,18 @@ pub fn may(op: TicketOp, is_staff: bool, is_opener: bool) -> Result<(), Refusal>
     }
     match op {
         TicketOp::Close if is_opener => Ok(()),
-        TicketOp::Close => Err(Refusal(
-            "Only the member who opened this ticket or staff can close it.",
-        )),
-        TicketOp::Reopen => Err(Refusal("Only staff can reopen a ticket.")),
-        TicketOp::Delete => Err(Refusal("Only staff can delete a ticket.")),
-        TicketOp::AddUser => Err(Refusal("Only staff can add people to a ticket.")),
-        TicketOp::RemoveUser => Err(Refusal("Only staff can remove people from a ticket.")),
-        TicketOp::ReadTranscript => Err(Refusal("Only staff can read ticket transcripts.")),
+        TicketOp::Close => Err(Refusal(Text::CloseNotAllowed)),
+        TicketOp::Reopen => Err(Refusal(Text::ReopenNotAllowed)),
+        TicketOp::Delete => Err(Refusal(Text::DeleteNotAllowed)),
+        TicketOp::AddUser => Err(Refusal(Text::AddUserNotAllowed)),
+        TicketOp::RemoveUser => Err(Refusal(Text::RemoveUserNotAllowed)),
+        TicketOp::ReadTranscript => Err(Refusal(Text::ReadTranscriptNotAllowed)),
     }
 }
 
 /// Refusal for `/ticket` setup and close-all when the member is not an admin / staff.
-pub const NOT_ADMIN: Refusal =
-    Refusal("You need the Manage Server permission to configure tickets.");
-pub const NOT_STAFF: Refusal = Refusal("Only staff can manage tickets.");
+pub const NOT_ADMIN: Refusal = Refusal(Text::NotAdmin);
+pub const NOT_STAFF: Refusal = Refusal(Text::NotStaff);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OverwriteKind {
@@ -255,9 +254,9 @@ fn push_unique(out: &mut Vec<Overwrite>, ow: Overwrite) {
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StaffRolesError {
-    #[error("choose at most {MAX_STAFF_ROLES} staff roles")]
+    #[error("{}", t!(StaffRolesTooMany, max = MAX_STAFF_ROLES))]
     TooMany,
-    #[error("@everyone cannot be a staff role: every member would see every ticket")]
+    #[error("{}", Text::StaffRolesEveryone)]
     Everyone,
 }
 
@@ -392,7 +391,11 @@ mod tests {
         }
         assert_eq!(
             may(Delete, false, true),
-            Err(Refusal("Only staff can delete a ticket."))
+            Err(Refusal(Text::DeleteNotAllowed))
+        );
+        assert_eq!(
+            may(Delete, false, true).unwrap_err().to_string(),
+            "Only staff can delete a ticket."
         );
     }
 

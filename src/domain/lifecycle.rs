@@ -9,6 +9,7 @@
 use thiserror::Error;
 
 use super::model::TicketState;
+use crate::ui::text::{Text, t};
 
 /// What a person (or an admin operation) asks of one ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,32 +56,28 @@ fn refusal_text(number: u64, state: TicketState, step: Step) -> String {
     use Step::*;
     use TicketState::*;
     match (state, step) {
-        (Provisioning, _) => {
-            format!("Ticket #{number} is still being opened; try again in a moment.")
-        }
-        (Failed, _) => format!("Ticket #{number} was never opened."),
-        (Deleted, _) => format!("Ticket #{number} was deleted."),
-        (Open, Reopen) => format!("Ticket #{number} is already open."),
+        (Provisioning, _) => t!(StillOpening, number),
+        (Failed, _) => t!(NeverOpened, number),
+        (Deleted, _) => t!(WasDeleted, number),
+        (Open, Reopen) => t!(AlreadyOpen, number),
         // Delete buttons only ever appear on a "closed" message, so an open ticket being
         // deleted means it was reopened after that message was posted.
-        (Open, Delete) => format!("Ticket #{number} is open again; close it first."),
-        (Closed, Close) => format!("Ticket #{number} is already closed."),
-        (Closed, ChangeUsers) => {
-            format!("Ticket #{number} is closed; reopen it before adding or removing people.")
-        }
+        (Open, Delete) => t!(OpenAgain, number),
+        (Closed, Close) => t!(AlreadyClosed, number),
+        (Closed, ChangeUsers) => t!(ClosedNoPeopleChange, number),
         // Legal pairs never reach here; a plain sentence keeps the function total.
-        (Open, _) | (Closed, _) => format!("Ticket #{number} is {}.", state_word(state)),
+        (Open, _) | (Closed, _) => t!(TicketIs, number, state = state_word(state)),
     }
 }
 
 /// How a state reads in a sentence ("Ticket #3 is …").
-fn state_word(state: TicketState) -> &'static str {
+fn state_word(state: TicketState) -> Text {
     match state {
-        TicketState::Provisioning => "still being opened",
-        TicketState::Open => "open",
-        TicketState::Closed => "closed",
-        TicketState::Deleted => "deleted",
-        TicketState::Failed => "failed",
+        TicketState::Provisioning => Text::StateProvisioning,
+        TicketState::Open => Text::StateOpen,
+        TicketState::Closed => Text::StateClosed,
+        TicketState::Deleted => Text::StateDeleted,
+        TicketState::Failed => Text::StateFailed,
     }
 }
 

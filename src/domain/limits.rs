@@ -1,10 +1,12 @@
-//! Open-ticket limits, settings validation and select-menu paging.
+//! Open-ticket limits, settings validation and select-menu paging, and Discord's text limits.
+//! The refusals' `Display` is the person-facing text, from the catalog (`ui::text`).
 
 use std::fmt;
 
 use thiserror::Error;
 
 use super::model::{GuildSettings, Topic};
+use crate::ui::text::{Text, t};
 
 /// Topics per guild: 4 pages of the topic select.
 pub const MAX_TOPICS: usize = 100;
@@ -13,12 +15,31 @@ pub const SELECT_PAGE: usize = 25;
 /// Discord refuses more channels than this in one category.
 pub const CATEGORY_CHANNELS_MAX: u32 = 50;
 
+/// Discord's text limits, in characters, by where the text is shown.
+pub const MESSAGE_CONTENT_MAX: usize = 2000;
+pub const EMBED_TITLE_MAX: usize = 256;
+pub const EMBED_DESCRIPTION_MAX: usize = 4096;
+pub const EMBED_FOOTER_MAX: usize = 2048;
+pub const BUTTON_LABEL_MAX: usize = 80;
+pub const SELECT_PLACEHOLDER_MAX: usize = 150;
+pub const SELECT_OPTION_LABEL_MAX: usize = 100;
+pub const MODAL_TITLE_MAX: usize = 45;
+pub const TEXT_INPUT_LABEL_MAX: usize = 45;
+/// The `X-Audit-Log-Reason` header.
+pub const AUDIT_REASON_MAX: usize = 512;
+pub const CHANNEL_NAME_MAX: usize = 100;
+/// The longest piece of text the bot substitutes into another (a reason, a note, a refusal's
+/// cause): an embed field's limit, the smallest place a sentence of the bot's goes.
+pub const TEXT_PIECE_MAX: usize = 1024;
+/// Discord's limit of channels in one server.
+pub const GUILD_CHANNELS_MAX: u32 = 500;
+
 pub const PER_MEMBER_RANGE: (u32, u32) = (1, 100);
 pub const PER_GUILD_RANGE: (u32, u32) = (1, 500);
 pub const TOPIC_NAME_MAX: usize = 50;
-pub const PANEL_TITLE_MAX: usize = 256;
-pub const PANEL_DESCRIPTION_MAX: usize = 4096;
-pub const PANEL_FOOTER_MAX: usize = 2048;
+pub const PANEL_TITLE_MAX: usize = EMBED_TITLE_MAX;
+pub const PANEL_DESCRIPTION_MAX: usize = EMBED_DESCRIPTION_MAX;
+pub const PANEL_FOOTER_MAX: usize = EMBED_FOOTER_MAX;
 /// Discord's limit on all text of one embed together.
 pub const EMBED_TOTAL_MAX: usize = 6000;
 
@@ -31,19 +52,11 @@ pub enum OpenRefusal {
 
 impl fmt::Display for OpenRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            OpenRefusal::MemberLimit { limit: 1 } => f.write_str(
-                "You already have an open ticket. Please use it, or close it before opening a new one.",
-            ),
-            OpenRefusal::MemberLimit { limit } => write!(
-                f,
-                "You already have {limit} open tickets, the most allowed here. Close one before opening a new one."
-            ),
-            OpenRefusal::GuildLimit { limit } => write!(
-                f,
-                "This server already has {limit} open tickets, the most allowed. Please try again once staff have closed some."
-            ),
-        }
+        f.write_str(&match *self {
+            OpenRefusal::MemberLimit { limit: 1 } => Text::MemberLimitOne.to_string(),
+            OpenRefusal::MemberLimit { limit } => t!(MemberLimit, limit),
+            OpenRefusal::GuildLimit { limit } => t!(GuildLimit, limit),
+        })
     }
 }
 
@@ -67,34 +80,23 @@ pub fn check_open(
     Ok(())
 }
 
+/// A limit the admin entered that is not one. `Display` is the person-facing text.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum LimitsError {
-    #[error("The {field} must be a whole number between {min} and {max}.")]
-    NotANumber {
-        field: &'static str,
-        min: u32,
-        max: u32,
-    },
-    #[error("The {field} must be between {min} and {max}.")]
-    OutOfRange {
-        field: &'static str,
-        min: u32,
-        max: u32,
-    },
+    #[error("{}", t!(LimitNotANumber, field, min, max))]
+    NotANumber { field: Text, min: u32, max: u32 },
+    #[error("{}", t!(LimitOutOfRange, field, min, max))]
+    OutOfRange { field: Text, min: u32, max: u32 },
 }
 
 /// Parses the limits modal: `(per_member, per_guild)`. Surrounding whitespace is ignored.
 pub fn parse_limits(per_member: &str, per_guild: &str) -> Result<(u32, u32), LimitsError> {
-    let m = parse_bounded(per_member, "open tickets per member", PER_MEMBER_RANGE)?;
-    let g = parse_bounded(per_guild, "open tickets per server", PER_GUILD_RANGE)?;
+    let m = parse_bounded(per_member, Text::LimitFieldPerMember, PER_MEMBER_RANGE)?;
+    let g = parse_bounded(per_guild, Text::LimitFieldPerGuild, PER_GUILD_RANGE)?;
     Ok((m, g))
 }
 
-fn parse_bounded(
-    raw: &str,
-    field: &'static str,
-    (min, max): (u32, u32),
-) -> Result<u32, LimitsError> {
+fn parse_bounded(raw: &str, field: Text, (min, max): (u32, u32)) -> Result<u32, LimitsError> {
     let s = raw.trim();
     let digits = s
         .strip_prefix('-')
@@ -118,15 +120,15 @@ fn parse_bounded(
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TopicError {
-    #[error("The topic name cannot be empty.")]
+    #[error("{}", Text::TopicEmpty)]
     Empty,
-    #[error("The topic name can be at most {TOPIC_NAME_MAX} characters.")]
+    #[error("{}", t!(TopicTooLong, max = TOPIC_NAME_MAX))]
     TooLong,
-    #[error("The topic name cannot contain line breaks or control characters.")]
+    #[error("{}", Text::TopicControlChars)]
     ControlChars,
-    #[error("A topic with that name already exists.")]
+    #[error("{}", Text::TopicDuplicate)]
     Duplicate,
-    #[error("This server already has {MAX_TOPICS} topics, the most allowed. Remove one first.")]
+    #[error("{}", t!(TopicTooMany, max = MAX_TOPICS))]
     TooMany,
 }
 
@@ -158,11 +160,11 @@ pub fn validate_topic_name(raw: &str, existing: &[Topic]) -> Result<String, Topi
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PanelError {
-    #[error("The panel title cannot be empty.")]
+    #[error("{}", Text::PanelTitleEmpty)]
     EmptyTitle,
-    #[error("The panel {field} can be at most {max} characters.")]
-    TooLong { field: &'static str, max: usize },
-    #[error("The panel text together can be at most {EMBED_TOTAL_MAX} characters.")]
+    #[error("{}", t!(PanelFieldTooLong, field, max))]
+    TooLong { field: Text, max: usize },
+    #[error("{}", t!(PanelTotalTooLong, max = EMBED_TOTAL_MAX))]
     TotalTooLong,
 }
 
@@ -179,9 +181,9 @@ pub fn validate_panel_text(
     }
     let (tl, dl, fl) = (t.chars().count(), d.chars().count(), f.chars().count());
     for (len, field, max) in [
-        (tl, "title", PANEL_TITLE_MAX),
-        (dl, "description", PANEL_DESCRIPTION_MAX),
-        (fl, "footer", PANEL_FOOTER_MAX),
+        (tl, Text::PanelFieldTitle, PANEL_TITLE_MAX),
+        (dl, Text::PanelFieldDescription, PANEL_DESCRIPTION_MAX),
+        (fl, Text::PanelFieldFooter, PANEL_FOOTER_MAX),
     ] {
         if len > max {
             return Err(PanelError::TooLong { field, max });
@@ -370,19 +372,22 @@ mod tests {
         );
         assert!(matches!(
             validate_panel_text(&"x".repeat(257), "", ""),
-            Err(PanelError::TooLong { field: "title", .. })
+            Err(PanelError::TooLong {
+                field: Text::PanelFieldTitle,
+                ..
+            })
         ));
         assert!(matches!(
             validate_panel_text("t", &"x".repeat(4097), ""),
             Err(PanelError::TooLong {
-                field: "description",
+                field: Text::PanelFieldDescription,
                 ..
             })
         ));
         assert!(matches!(
             validate_panel_text("t", "", &"x".repeat(2049)),
             Err(PanelError::TooLong {
-                field: "footer",
+                field: Text::PanelFieldFooter,
                 ..
             })
         ));

@@ -6,6 +6,8 @@
 //! in fewer than 100 servers); either means enabled. What Discord withholds over REST follows
 //! the application's setting, not what a gateway session asked for.
 
+use crate::ui::text::{Text, t};
+
 /// `GATEWAY_GUILD_MEMBERS` (1 << 14) or `GATEWAY_GUILD_MEMBERS_LIMITED` (1 << 15).
 pub const SERVER_MEMBERS_FLAGS: u64 = (1 << 14) | (1 << 15);
 /// `GATEWAY_MESSAGE_CONTENT` (1 << 18) or `GATEWAY_MESSAGE_CONTENT_LIMITED` (1 << 19).
@@ -24,8 +26,7 @@ pub fn server_members(app_flags: u64) -> bool {
 }
 
 /// Where a self-hoster switches a privileged intent on.
-pub const PORTAL_PATH: &str =
-    "Discord Developer Portal → your application → Bot → Privileged Gateway Intents";
+pub const PORTAL_PATH: Text = Text::PortalPath;
 
 /// What a transcript shows in place of a message whose text Discord withheld.
 pub const WITHHELD_MARK: &str = "message text withheld by Discord: Message Content intent off";
@@ -33,16 +34,12 @@ pub const WITHHELD_MARK: &str = "message text withheld by Discord: Message Conte
 /// The hub's status line, the close answer's note and the start-up warning while Message
 /// Content is off.
 pub fn message_content_off_note() -> String {
-    format!(
-        "Transcripts will have no message text: Discord withholds it while the bot's Message Content intent is off. Switch on \"Message Content Intent\" in the {PORTAL_PATH}."
-    )
+    t!(MessageContentOff, portal = PORTAL_PATH)
 }
 
 /// The start-up warning and hub status line while Server Members is off.
 pub fn server_members_off_note() -> String {
-    format!(
-        "The bot is not told when members leave (the Server Members intent is off): a member who leaves keeps their place in the waiting line and no \"member left\" note is posted in their ticket. Switch on \"Server Members Intent\" in the {PORTAL_PATH}, then restart the bot."
-    )
+    t!(ServerMembersOff, portal = PORTAL_PATH)
 }
 
 #[cfg(test)]

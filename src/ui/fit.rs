@@ -1,0 +1,163 @@
+//! Discord's character limit for each [`Slot`], and the guard that keeps a composed text within
+//! it. Every catalog template is checked here against its slot with worst-case arguments.
+
+use crate::domain::limits;
+
+use super::text::Slot;
+
+/// The most characters Discord accepts in `slot`.
+pub fn max_chars(slot: Slot) -> usize {
+    match slot {
+        Slot::Content => limits::MESSAGE_CONTENT_MAX,
+        Slot::EmbedTitle => limits::EMBED_TITLE_MAX,
+        Slot::EmbedDescription => limits::EMBED_DESCRIPTION_MAX,
+        Slot::EmbedFooter => limits::EMBED_FOOTER_MAX,
+        Slot::ButtonLabel => limits::BUTTON_LABEL_MAX,
+        Slot::SelectPlaceholder => limits::SELECT_PLACEHOLDER_MAX,
+        Slot::SelectOption => limits::SELECT_OPTION_LABEL_MAX,
+        Slot::ModalTitle => limits::MODAL_TITLE_MAX,
+        Slot::InputLabel => limits::TEXT_INPUT_LABEL_MAX,
+        Slot::AuditReason => limits::AUDIT_REASON_MAX,
+        Slot::ChannelName => limits::CHANNEL_NAME_MAX,
+        Slot::Piece => limits::TEXT_PIECE_MAX,
+    }
+}
+
+/// `text` cut to what `slot` holds, ending in "…" when cut: a composed text whose parts come
+/// from people or services (a transcript link, many long topic names) is shown shortened
+/// rather than refused by Discord.
+pub fn cut(slot: Slot, text: String) -> String {
+    let max = max_chars(slot);
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        domain::access,
+        ui::text::{Arg, Text, render},
+    };
+
+    /// The longest text an argument named `name` is ever given, as the code that fills it
+    /// bounds it. A new placeholder name fails here until its bound is written down.
+    fn worst(name: &str) -> String {
+        let id = u64::MAX.to_string();
+        let mentions = |n: usize, prefix: &str| vec![format!("<{prefix}{id}>"); n].join(", ");
+        let longest = |texts: &[Text]| {
+            texts
+                .iter()
+                .map(|t| worst_render(*t))
+                .max_by_key(|s| s.chars().count())
+                .unwrap_or_default()
+        };
+        match name {
+            "number" | "channel" | "user" | "opener" | "by" => id,
+            "place" | "done" | "total" | "closed" | "open" => usize::MAX.to_string(),
+            "seconds" | "minutes" => u64::MAX.to_string(),
+            "limit" | "per_member" | "per_guild" | "min" | "max" | "n" | "page" | "pages" => {
+                u32::MAX.to_string()
+            }
+            // Topic names are cut to 50 characters; escaping can double each one.
+            "topic" => "*".repeat(2 * limits::TOPIC_NAME_MAX),
+            // A panel's title as its option shows it (cut to 60).
+            "title" => "x".repeat(60),
+            "reason" => "r".repeat(limits::REASON_MAX),
+            // A paste service's link; longer ones are cut with the text they are in.
+            "link" => format!("https://{}", "l".repeat(500)),
+            "users" | "bots" => mentions(access::MAX_USERS_PER_CHANGE, "@"),
+            "roles" => mentions(access::MAX_STAFF_ROLES, "@&"),
+            "missing" => access::PERMISSION_NAMES
+                .iter()
+                .map(|(_, name)| *name)
+                .collect::<Vec<_>>()
+                .join("**, **"),
+            "portal" => Text::PortalPath.english().to_owned(),
+            "wait" => longest(&[Text::WaitSeconds, Text::WaitMinutes]),
+            "skipped" => worst_render(Text::BotsSkipped),
+            "purpose" => longest(&[Text::PurposePanelChannel, Text::PurposeLogChannel]),
+            "state" => longest(&[
+                Text::StateProvisioning,
+                Text::StateOpen,
+                Text::StateClosed,
+                Text::StateDeleted,
+                Text::StateFailed,
+            ]),
+            "field" => longest(&[
+                Text::LimitFieldPerMember,
+                Text::LimitFieldPerGuild,
+                Text::PanelFieldTitle,
+                Text::PanelFieldDescription,
+                Text::PanelFieldFooter,
+            ]),
+            // A refusal's cause: Discord's, or a setting's validation.
+            "error" | "why" => longest(&[
+                Text::DiscordMissingPermissions,
+                Text::DiscordMaxChannels,
+                Text::DiscordUnknownChannel,
+                Text::DiscordRefused,
+                Text::DmRefused,
+                Text::LimitNotANumber,
+                Text::LimitOutOfRange,
+                Text::TopicTooMany,
+                Text::TopicControlChars,
+                Text::PanelFieldTooLong,
+                Text::PanelTotalTooLong,
+                Text::StaffRolesEveryone,
+            ]),
+            "note" => longest(&[
+                Text::MessageContentOff,
+                Text::ServerMembersOff,
+                Text::HistoryUnreadable,
+                Text::NoHistoryPermission,
+                Text::LogCannotPost,
+                Text::LogChannelGone,
+            ]),
+            other => panic!("no worst case for the placeholder {{{other}}}"),
+        }
+    }
+
+    fn worst_render(text: Text) -> String {
+        let values: Vec<(&'static str, String)> = text
+            .placeholders()
+            .into_iter()
+            .map(|name| (name, worst(name)))
+            .collect();
+        let args: Vec<Arg<'_>> = values
+            .iter()
+            .map(|(name, value)| (*name, value as &(dyn std::fmt::Display + Sync)))
+            .collect();
+        render(text, &args)
+    }
+
+    #[test]
+    fn every_text_fits_its_slot_with_the_longest_arguments() {
+        for text in Text::ALL {
+            let rendered = worst_render(*text);
+            let (len, max) = (rendered.chars().count(), max_chars(text.slot()));
+            assert!(
+                len <= max,
+                "{text:?} ({:?}) is {len} characters with its longest arguments, over {max}",
+                text.slot()
+            );
+            assert!(
+                !rendered.contains("{"),
+                "{text:?} left a placeholder: {rendered}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_cut_text_fits_and_says_it_was_cut() {
+        let long = "a".repeat(3000);
+        let cut = cut(Slot::Content, long);
+        assert_eq!(cut.chars().count(), limits::MESSAGE_CONTENT_MAX);
+        assert!(cut.ends_with('…'));
+        assert_eq!(super::cut(Slot::ButtonLabel, "Close".into()), "Close");
+    }
+}

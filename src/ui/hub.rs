@@ -1,0 +1,739 @@
+//! The `/ticket` hub as a decision: from the settings, who asks, the action and what they
+//! entered, the [`Step`] the guild actor carries out. Permissions, validation and the choice of
+//! screen are all here and pure; sending, saving and Discord calls are the actor's.
+
+use std::collections::BTreeMap;
+
+use crate::domain::{
+    access,
+    custom_id::{Action, HubChoice, ManageChoice, SetupChoice, fields},
+    limits,
+    model::{GuildSettings, Panel, Snowflake, Topic},
+};
+
+use super::{
+    Modal, Screen, hub_screens as screens,
+    text::{Text, t},
+};
+
+/// Who clicked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Who {
+    pub user: Snowflake,
+    /// Manage Server (or Administrator): Setup.
+    pub is_admin: bool,
+    /// A staff role or Manage Server: Manage.
+    pub is_staff: bool,
+}
+
+/// What the guild knows besides its settings that a decision needs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// The guild (its id is its @everyone role's).
+    pub guild: Snowflake,
+    /// The ticket whose channel the click came from.
+    pub ticket_here: Option<u64>,
+    /// How many tickets are open.
+    pub open_tickets: usize,
+    /// The channel the click came from and the bot's permissions there, if Discord sent them.
+    pub channel: Snowflake,
+    pub app_permissions: Option<u64>,
+}
+
+/// What the person entered: a select's values or a modal's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub values: &'a [String],
+    pub fields: Option<&'a BTreeMap<String, String>>,
+}
+
+impl Input<'_> {
+    fn first(&self) -> Option<&str> {
+        self.values.first().map(String::as_str)
+    }
+
+    fn ids(&self) -> Vec<Snowflake> {
+        self.values.iter().filter_map(|v| v.parse().ok()).collect()
+    }
+
+    fn field(&self, name: &str) -> &str {
+        self.fields
+            .and_then(|f| f.get(name))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+/// How an answer replaces what the person sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// A new ephemeral message (after a modal).
+    Ephemeral,
+    /// In place of the menu that was used.
+    InPlace,
+}
+
+/// A change to the settings, applied once durable answers are due.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Limits {
+        per_member: u32,
+        per_guild: u32,
+    },
+    StaffRoles(Vec<Snowflake>),
+    LogChannel(Snowflake),
+    AddPanel(Panel),
+    RemovePanel {
+        message: Snowflake,
+    },
+    AddTopic {
+        name: String,
+        category: Option<Snowflake>,
+    },
+    RemoveTopic {
+        topic: u32,
+    },
+}
+
+impl Change {
+    pub fn apply(self, settings: &mut GuildSettings) {
+        match self {
+            Change::Limits {
+                per_member,
+                per_guild,
+            } => {
+                settings.per_member_limit = per_member;
+                settings.per_guild_limit = per_guild;
+            }
+            Change::StaffRoles(roles) => settings.staff_roles = roles,
+            Change::LogChannel(channel) => settings.log_channel = Some(channel),
+            Change::AddPanel(panel) => settings.panels.push(panel),
+            Change::RemovePanel { message } => settings.panels.retain(|p| p.message != message),
+            Change::AddTopic { name, category } => {
+                let id = settings.next_topic_id;
+                settings.next_topic_id += 1;
+                settings.topics.push(Topic { id, name, category });
+            }
+            Change::RemoveTopic { topic } => settings.topics.retain(|t| t.id != topic),
+        }
+    }
+}
+
+/// A settings change and what to answer once it is durable (or could not be saved).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Save {
+    pub change: Change,
+    pub answer: Answer,
+    pub done: String,
+    pub failed: Text,
+}
+
+/// What a ticket's actor is asked to do from the Manage menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketRequest {
+    Close,
+    AddUsers(Vec<Snowflake>),
+    RemoveUsers(Vec<Snowflake>),
+}
+
+/// The panel texts an admin entered (validated) and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PanelPost {
+    pub channel: Snowflake,
+    /// The bot's permissions there, when the click came from that channel.
+    pub known_permissions: Option<u64>,
+    pub title: String,
+    pub description: String,
+    pub footer: String,
+}
+
+/// What the guild actor does next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// A new ephemeral message.
+    Show(Screen),
+    /// In place of the menu that was used.
+    Update(Screen),
+    OpenModal(Modal),
+    /// An ephemeral refusal; `why` is for the log.
+    Refuse {
+        text: String,
+        why: &'static str,
+    },
+    /// Save the settings, then answer.
+    Save(Save),
+    /// Check the bot may post there, make sure the tickets category exists, post, remember.
+    PostPanel(PanelPost),
+    /// Check the bot may log there, then save.
+    SetLogChannel {
+        channel: Snowflake,
+        known_permissions: Option<u64>,
+    },
+    /// Create the topic's category, then save the topic.
+    AddTopic {
+        name: String,
+    },
+    /// Delete the panel's message and forget it.
+    RemovePanel(Panel),
+    /// Move the topic's open tickets to the default category, forget it, delete its category.
+    RemoveTopic(Topic),
+    CloseAll,
+    /// Staff roles changed: save, and re-apply every overwrite.
+    SetStaffRoles(Save),
+    ToTicket {
+        ticket: u64,
+        request: TicketRequest,
+    },
+}
+
+fn refuse(text: impl Into<String>, why: &'static str) -> Step {
+    Step::Refuse {
+        text: text.into(),
+        why,
+    }
+}
+
+/// `/ticket menu`: the hub, for admins and staff.
+pub fn open_hub(who: &Who, status: &[String]) -> Step {
+    if !who.is_admin && !who.is_staff {
+        return refuse(Text::NotAdmin.to_string(), "hub asked by a non-admin");
+    }
+    Step::Show(screens::hub(who.is_admin, status))
+}
+
+/// `/tickets manage`: the Manage menu straight away, for staff. The command is visible to
+/// everyone, so this check is the only gate.
+pub fn open_manage(who: &Who) -> Step {
+    if !who.is_staff {
+        return refuse(
+            Text::NotStaff.to_string(),
+            "manage asked by a non-staff member",
+        );
+    }
+    Step::Show(screens::manage_menu())
+}
+
+/// `/ticket panel`: a panel with the default texts in `channel`, for admins.
+pub fn default_panel(who: &Who, channel: Snowflake, known_permissions: Option<u64>) -> Step {
+    if !who.is_admin {
+        return refuse(Text::NotAdmin.to_string(), "panel command by a non-admin");
+    }
+    Step::PostPanel(PanelPost {
+        channel,
+        known_permissions,
+        title: Text::DefaultPanelTitle.to_string(),
+        description: Text::DefaultPanelDescription.to_string(),
+        footer: Text::DefaultPanelFooter.to_string(),
+    })
+}
+
+/// Setup is for admins, Manage for staff, Cancel for anyone. Every menu re-checks: a forged
+/// custom id gains nothing.
+fn permitted(who: &Who, action: &Action, input: &Input<'_>) -> Result<(), Step> {
+    let manage_chosen = *action == Action::HubMenu
+        && input.first().and_then(HubChoice::parse) == Some(HubChoice::Manage);
+    let for_staff = manage_chosen
+        || matches!(
+            action,
+            Action::ManageMenu
+                | Action::CloseAllConfirm
+                | Action::AddUserSelect { .. }
+                | Action::RemoveUserSelect { .. }
+        );
+    if *action == Action::Cancel {
+        return Ok(());
+    }
+    if for_staff && !who.is_staff {
+        return Err(refuse(
+            Text::NotStaff.to_string(),
+            "manage action by a non-staff member",
+        ));
+    }
+    if !for_staff && !who.is_admin {
+        return Err(refuse(
+            Text::NotAdmin.to_string(),
+            "setup action by a non-admin",
+        ));
+    }
+    Ok(())
+}
+
+/// What a click in the hub (or a modal it opened) leads to.
+pub fn decide(
+    settings: &GuildSettings,
+    who: &Who,
+    facts: &Facts,
+    action: Action,
+    input: &Input<'_>,
+) -> Step {
+    if let Err(refusal) = permitted(who, &action, input) {
+        return refusal;
+    }
+    match action {
+        Action::HubMenu => match input.first().and_then(HubChoice::parse) {
+            Some(HubChoice::Setup) => Step::Update(screens::setup_menu()),
+            Some(HubChoice::Manage) => Step::Update(screens::manage_menu()),
+            None => refuse(Text::UnknownChoice.to_string(), "unknown hub choice"),
+        },
+        Action::SetupMenu => setup_choice(settings, input),
+        Action::ManageMenu => manage_choice(facts, input),
+        Action::Cancel => Step::Update(Screen::text(Text::Cancelled.to_string())),
+        Action::TopicList { page } => Step::Update(screens::topic_list(&settings.topics, page)),
+        Action::CloseAllConfirm => Step::CloseAll,
+        Action::AddUserSelect { ticket } => Step::ToTicket {
+            ticket,
+            request: TicketRequest::AddUsers(input.ids()),
+        },
+        Action::RemoveUserSelect { ticket } => Step::ToTicket {
+            ticket,
+            request: TicketRequest::RemoveUsers(input.ids()),
+        },
+        other => setup_step(settings, facts, other, input),
+    }
+}
+
+/// The Setup menu's choice: a screen or a modal.
+fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
+    let screen = match input.first().and_then(SetupChoice::parse) {
+        Some(SetupChoice::Panel) => screens::channel_prompt(
+            Text::PanelChannelPrompt,
+            Action::PanelChannelSelect,
+            Text::PanelChannelPlaceholder,
+        ),
+        Some(SetupChoice::PanelRemove) => screens::panel_remove(&settings.panels),
+        Some(SetupChoice::LogChannel) => screens::channel_prompt(
+            Text::LogChannelPrompt,
+            Action::LogChannelSelect,
+            Text::LogChannelPlaceholder,
+        ),
+        Some(SetupChoice::Limits) => {
+            return Step::OpenModal(screens::limits_modal(
+                settings.per_member_limit,
+                settings.per_guild_limit,
+            ));
+        }
+        Some(SetupChoice::StaffRoles) => screens::staff_roles(),
+        Some(SetupChoice::TopicAdd) => return Step::OpenModal(screens::topic_add_modal()),
+        Some(SetupChoice::TopicList) => screens::topic_list(&settings.topics, 0),
+        Some(SetupChoice::TopicRemove) => screens::topic_remove(&settings.topics, 0),
+        None => return refuse(Text::UnknownChoice.to_string(), "unknown setup choice"),
+    };
+    Step::Update(screen)
+}
+
+/// The Manage menu's choice; the per-ticket ones work inside a ticket channel only.
+fn manage_choice(facts: &Facts, input: &Input<'_>) -> Step {
+    let not_in_ticket = || {
+        refuse(
+            Text::NotInTicket.to_string(),
+            "per-ticket action outside a ticket",
+        )
+    };
+    match input.first().and_then(ManageChoice::parse) {
+        Some(ManageChoice::CloseThis) => match facts.ticket_here {
+            Some(ticket) => Step::ToTicket {
+                ticket,
+                request: TicketRequest::Close,
+            },
+            None => not_in_ticket(),
+        },
+        Some(ManageChoice::CloseAll) => {
+            Step::Update(screens::close_all_confirm(facts.open_tickets))
+        }
+        Some(choice @ (ManageChoice::AddUser | ManageChoice::RemoveUser)) => {
+            match facts.ticket_here {
+                Some(ticket) => Step::Update(screens::people_prompt(
+                    ticket,
+                    choice == ManageChoice::AddUser,
+                )),
+                None => not_in_ticket(),
+            }
+        }
+        None => refuse(Text::UnknownChoice.to_string(), "unknown manage choice"),
+    }
+}
+
+/// The bot's permissions in `channel` when the click came from it (Discord sends them along),
+/// sparing a REST call.
+fn known_permissions(facts: &Facts, channel: Snowflake) -> Option<u64> {
+    (channel == facts.channel)
+        .then_some(facts.app_permissions)
+        .flatten()
+}
+
+/// The setup screens' selects and modals.
+fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &Input<'_>) -> Step {
+    match action {
+        Action::PanelChannelSelect => match input.ids().first() {
+            Some(&channel) => Step::OpenModal(screens::panel_modal(channel)),
+            None => refuse(Text::ChooseAChannel.to_string(), "no channel chosen"),
+        },
+        Action::PanelModal { channel } => panel_submitted(facts, channel, input),
+        Action::PanelRemoveSelect => {
+            let chosen: Option<Snowflake> = input.first().and_then(|v| v.parse().ok());
+            match chosen.and_then(|m| settings.panels.iter().find(|p| p.message == m)) {
+                Some(panel) => Step::RemovePanel(panel.clone()),
+                None => refuse(Text::PanelGone.to_string(), "panel already gone"),
+            }
+        }
+        Action::LogChannelSelect => match input.ids().first() {
+            Some(&channel) => Step::SetLogChannel {
+                channel,
+                known_permissions: known_permissions(facts, channel),
+            },
+            None => refuse(Text::ChooseAChannel.to_string(), "no channel chosen"),
+        },
+        Action::LimitsModal => limits_submitted(input),
+        Action::StaffRoleSelect => staff_roles_selected(facts, input),
+        Action::TopicAddModal => {
+            match limits::validate_topic_name(input.field(fields::TOPIC_NAME), &settings.topics) {
+                Ok(name) => Step::AddTopic { name },
+                Err(error) => refuse(t!(TopicNameRefused, error), "topic name refused"),
+            }
+        }
+        Action::TopicRemoveSelect { page } => {
+            // The Previous / Next buttons carry no value: they page.
+            let Some(topic) = input.first().and_then(|v| v.parse::<u32>().ok()) else {
+                return Step::Update(screens::topic_remove(&settings.topics, page));
+            };
+            match settings.topics.iter().find(|t| t.id == topic) {
+                Some(topic) => Step::Update(screens::topic_remove_confirm(topic)),
+                None => refuse(Text::TopicGone.to_string(), "topic already gone"),
+            }
+        }
+        Action::TopicRemoveConfirm { topic } => {
+            match settings.topics.iter().find(|t| t.id == topic) {
+                Some(topic) => Step::RemoveTopic(topic.clone()),
+                None => refuse(Text::TopicGone.to_string(), "topic already gone"),
+            }
+        }
+        _ => refuse(
+            Text::NotAvailableHere.to_string(),
+            "action not handled by the hub",
+        ),
+    }
+}
+
+fn panel_submitted(facts: &Facts, channel: Snowflake, input: &Input<'_>) -> Step {
+    match limits::validate_panel_text(
+        input.field(fields::PANEL_TITLE),
+        input.field(fields::PANEL_DESCRIPTION),
+        input.field(fields::PANEL_FOOTER),
+    ) {
+        Ok((title, description, footer)) => Step::PostPanel(PanelPost {
+            channel,
+            known_permissions: known_permissions(facts, channel),
+            title,
+            description,
+            footer,
+        }),
+        Err(error) => refuse(t!(PanelTextRefused, error), "panel text refused"),
+    }
+}
+
+fn limits_submitted(input: &Input<'_>) -> Step {
+    match limits::parse_limits(
+        input.field(fields::LIMIT_PER_MEMBER),
+        input.field(fields::LIMIT_PER_GUILD),
+    ) {
+        Ok((per_member, per_guild)) => Step::Save(Save {
+            change: Change::Limits {
+                per_member,
+                per_guild,
+            },
+            answer: Answer::Ephemeral,
+            done: t!(LimitsSaved, per_member, per_guild),
+            failed: Text::LimitsNotSaved,
+        }),
+        Err(error) => refuse(t!(LimitsRefused, error), "limits refused"),
+    }
+}
+
+fn staff_roles_selected(facts: &Facts, input: &Input<'_>) -> Step {
+    match access::validate_staff_roles(facts.guild, &input.ids()) {
+        Ok(roles) => Step::SetStaffRoles(Save {
+            done: screens::staff_roles_saved(&roles),
+            change: Change::StaffRoles(roles),
+            answer: Answer::InPlace,
+            failed: Text::StaffRolesNotSaved,
+        }),
+        Err(error) => refuse(t!(StaffRolesRefused, error), "staff roles refused"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::custom_id::fields;
+
+    const ADMIN: Who = Who {
+        user: 1,
+        is_admin: true,
+        is_staff: true,
+    };
+    const STAFF: Who = Who {
+        user: 2,
+        is_admin: false,
+        is_staff: true,
+    };
+    const MEMBER: Who = Who {
+        user: 3,
+        is_admin: false,
+        is_staff: false,
+    };
+    const FACTS: Facts = Facts {
+        guild: 100,
+        ticket_here: None,
+        open_tickets: 4,
+        channel: 50,
+        app_permissions: Some(u64::MAX),
+    };
+
+    fn pick<'a>(values: &'a [String]) -> Input<'a> {
+        Input {
+            values,
+            fields: None,
+        }
+    }
+
+    fn values(v: &str) -> Vec<String> {
+        vec![v.to_owned()]
+    }
+
+    fn refused_with(step: &Step) -> Option<&str> {
+        match step {
+            Step::Refuse { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Who reaches what: Setup actions need an admin, Manage actions staff, Cancel anyone.
+    #[test]
+    fn the_permission_matrix() {
+        let settings = GuildSettings::default();
+        let setup = values(SetupChoice::TopicList.as_str());
+        let manage = values(ManageChoice::CloseAll.as_str());
+        let hub_setup = values(HubChoice::Setup.as_str());
+        let hub_manage = values(HubChoice::Manage.as_str());
+        let cases: [(Action, &[String], bool); 7] = [
+            (Action::SetupMenu, &setup, true),
+            (Action::HubMenu, &hub_setup, true),
+            (Action::LimitsModal, &[], true),
+            (Action::TopicRemoveConfirm { topic: 1 }, &[], true),
+            (Action::HubMenu, &hub_manage, false),
+            (Action::ManageMenu, &manage, false),
+            (Action::CloseAllConfirm, &[], false),
+        ];
+        for (action, input, admin_only) in cases {
+            for who in [ADMIN, STAFF, MEMBER] {
+                let step = decide(&settings, &who, &FACTS, action.clone(), &pick(input));
+                let allowed = if admin_only {
+                    who.is_admin
+                } else {
+                    who.is_staff
+                };
+                let refusal = refused_with(&step);
+                if allowed {
+                    assert!(
+                        refusal != Some(Text::NotAdmin.english())
+                            && refusal != Some(Text::NotStaff.english()),
+                        "{action:?} by {who:?}: {step:?}"
+                    );
+                } else {
+                    let want = if admin_only {
+                        Text::NotAdmin
+                    } else {
+                        Text::NotStaff
+                    };
+                    assert_eq!(refusal, Some(want.english()), "{action:?} by {who:?}");
+                }
+            }
+        }
+        let cancel = decide(&settings, &MEMBER, &FACTS, Action::Cancel, &pick(&[]));
+        assert_eq!(
+            cancel,
+            Step::Update(Screen::text(Text::Cancelled.to_string()))
+        );
+    }
+
+    #[test]
+    fn the_hub_and_manage_commands_gate_on_their_own() {
+        assert_eq!(
+            refused_with(&open_hub(&MEMBER, &[])),
+            Some(Text::NotAdmin.english())
+        );
+        assert!(matches!(open_hub(&STAFF, &[]), Step::Show(_)));
+        assert_eq!(
+            refused_with(&open_manage(&MEMBER)),
+            Some(Text::NotStaff.english())
+        );
+        assert!(matches!(
+            default_panel(&ADMIN, 9, None),
+            Step::PostPanel(PanelPost { channel: 9, .. })
+        ));
+        assert!(refused_with(&default_panel(&STAFF, 9, None)).is_some());
+    }
+
+    #[test]
+    fn each_setup_choice_leads_to_its_screen_or_modal() {
+        let settings = GuildSettings::default();
+        for choice in SetupChoice::ALL {
+            let step = decide(
+                &settings,
+                &ADMIN,
+                &FACTS,
+                Action::SetupMenu,
+                &pick(&values(choice.as_str())),
+            );
+            let modal = matches!(choice, SetupChoice::Limits | SetupChoice::TopicAdd);
+            match step {
+                Step::OpenModal(_) => assert!(modal, "{choice:?}"),
+                Step::Update(_) => assert!(!modal, "{choice:?}"),
+                other => panic!("{choice:?}: {other:?}"),
+            }
+        }
+        let unknown = decide(
+            &settings,
+            &ADMIN,
+            &FACTS,
+            Action::SetupMenu,
+            &pick(&values("x")),
+        );
+        assert_eq!(refused_with(&unknown), Some(Text::UnknownChoice.english()));
+    }
+
+    #[test]
+    fn per_ticket_choices_need_a_ticket_channel() {
+        let settings = GuildSettings::default();
+        let close = values(ManageChoice::CloseThis.as_str());
+        let outside = decide(&settings, &STAFF, &FACTS, Action::ManageMenu, &pick(&close));
+        assert_eq!(refused_with(&outside), Some(Text::NotInTicket.english()));
+        let inside = Facts {
+            ticket_here: Some(12),
+            ..FACTS
+        };
+        assert_eq!(
+            decide(
+                &settings,
+                &STAFF,
+                &inside,
+                Action::ManageMenu,
+                &pick(&close)
+            ),
+            Step::ToTicket {
+                ticket: 12,
+                request: TicketRequest::Close
+            }
+        );
+        let users = vec!["5".to_owned(), "junk".to_owned()];
+        assert_eq!(
+            decide(
+                &settings,
+                &STAFF,
+                &inside,
+                Action::AddUserSelect { ticket: 12 },
+                &pick(&users)
+            ),
+            Step::ToTicket {
+                ticket: 12,
+                request: TicketRequest::AddUsers(vec![5])
+            }
+        );
+    }
+
+    #[test]
+    fn modals_are_validated_before_anything_is_saved() {
+        let settings = GuildSettings::default();
+        let modal = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let good = modal(&[
+            (fields::LIMIT_PER_MEMBER, "2"),
+            (fields::LIMIT_PER_GUILD, "40"),
+        ]);
+        let input = Input {
+            values: &[],
+            fields: Some(&good),
+        };
+        match decide(&settings, &ADMIN, &FACTS, Action::LimitsModal, &input) {
+            Step::Save(save) => {
+                assert_eq!(
+                    save.change,
+                    Change::Limits {
+                        per_member: 2,
+                        per_guild: 40
+                    }
+                );
+                assert_eq!(save.done, "Limits saved: 2 open per member, 40 per server.");
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = modal(&[
+            (fields::LIMIT_PER_MEMBER, "0"),
+            (fields::LIMIT_PER_GUILD, "40"),
+        ]);
+        let input = Input {
+            values: &[],
+            fields: Some(&bad),
+        };
+        let refused = decide(&settings, &ADMIN, &FACTS, Action::LimitsModal, &input);
+        assert!(
+            refused_with(&refused).is_some_and(|t| t.ends_with("The limits were not changed."))
+        );
+        let panel = modal(&[
+            (fields::PANEL_TITLE, " Help "),
+            (fields::PANEL_DESCRIPTION, "d"),
+        ]);
+        let input = Input {
+            values: &[],
+            fields: Some(&panel),
+        };
+        match decide(
+            &settings,
+            &ADMIN,
+            &FACTS,
+            Action::PanelModal { channel: 50 },
+            &input,
+        ) {
+            Step::PostPanel(post) => {
+                assert_eq!(
+                    (post.title.as_str(), post.known_permissions),
+                    ("Help", Some(u64::MAX))
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn staff_roles_refuse_everyone_and_changes_apply() {
+        let settings = GuildSettings::default();
+        let everyone = values("100");
+        let step = decide(
+            &settings,
+            &ADMIN,
+            &FACTS,
+            Action::StaffRoleSelect,
+            &pick(&everyone),
+        );
+        assert!(refused_with(&step).is_some_and(|t| t.starts_with("@everyone")));
+        let mut s = GuildSettings::default();
+        Change::AddTopic {
+            name: "Billing".into(),
+            category: Some(7),
+        }
+        .apply(&mut s);
+        Change::AddTopic {
+            name: "Other".into(),
+            category: None,
+        }
+        .apply(&mut s);
+        let first = s.topics[0].id;
+        Change::RemoveTopic { topic: first }.apply(&mut s);
+        assert_eq!(s.topics.len(), 1);
+        assert_eq!((s.topics[0].id, s.next_topic_id), (first + 1, first + 2));
+    }
+}

@@ -1,0 +1,571 @@
+//! The `/ticket` hub's screens and modals, and the panel message: pure functions of the
+//! settings and of who asks.
+
+use twilight_model::channel::message::component::{ButtonStyle, SelectMenuType, TextInputStyle};
+
+use crate::{
+    discord::{OutgoingMessage, colors},
+    domain::{
+        access,
+        custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
+        limits,
+        model::{Panel, Snowflake, Topic},
+        naming, privileged,
+    },
+};
+
+use super::{
+    Modal, Screen,
+    components::{auto_select, buttons, confirm_row, page_buttons, string_select, text_input},
+    fit,
+    text::{Slot, Text, t},
+};
+
+/// A topic's name as a screen shows it: cut, mentions broken, markdown escaped.
+pub fn topic_shown(name: &str) -> String {
+    naming::escape_markdown(&naming::neutralize(name, limits::TOPIC_NAME_MAX))
+}
+
+/// The hub: Setup and Manage for admins, Manage alone for staff; `status` lines (things that
+/// fail unseen) under the prompt.
+pub fn hub(is_admin: bool, status: &[String]) -> Screen {
+    let options = HubChoice::ALL
+        .iter()
+        .filter(|c| is_admin || **c == HubChoice::Manage)
+        .map(|c| {
+            let label = match c {
+                HubChoice::Setup => Text::HubSetup,
+                HubChoice::Manage => Text::HubManage,
+            };
+            (c.as_str().to_owned(), label.to_string())
+        })
+        .collect();
+    let mut text = Text::HubPrompt.to_string();
+    for note in status {
+        text.push('\n');
+        text.push_str(&t!(Warning, note));
+    }
+    Screen::new(
+        fit::cut(Slot::Content, text),
+        vec![string_select(
+            custom_id::encode(&Action::HubMenu),
+            Text::HubPlaceholder.english(),
+            options,
+        )],
+    )
+}
+
+/// What admins should know before anything else: things that fail without anyone seeing it.
+pub fn status_lines(app_flags: u64, log_trouble: Option<String>) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !privileged::message_content(app_flags) {
+        lines.push(privileged::message_content_off_note());
+    }
+    if !privileged::server_members(app_flags) {
+        lines.push(privileged::server_members_off_note());
+    }
+    lines.extend(log_trouble);
+    lines
+}
+
+pub fn setup_menu() -> Screen {
+    let options = SetupChoice::ALL
+        .iter()
+        .map(|c| (c.as_str().to_owned(), setup_label(*c).to_string()))
+        .collect();
+    Screen::new(
+        Text::SetupPrompt.to_string(),
+        vec![string_select(
+            custom_id::encode(&Action::SetupMenu),
+            Text::SetupPlaceholder.english(),
+            options,
+        )],
+    )
+}
+
+fn setup_label(choice: SetupChoice) -> Text {
+    match choice {
+        SetupChoice::Panel => Text::SetupPanel,
+        SetupChoice::PanelRemove => Text::SetupPanelRemove,
+        SetupChoice::LogChannel => Text::SetupLogChannel,
+        SetupChoice::Limits => Text::SetupLimits,
+        SetupChoice::StaffRoles => Text::SetupStaffRoles,
+        SetupChoice::TopicAdd => Text::SetupTopicAdd,
+        SetupChoice::TopicList => Text::SetupTopicList,
+        SetupChoice::TopicRemove => Text::SetupTopicRemove,
+    }
+}
+
+pub fn manage_menu() -> Screen {
+    let options = ManageChoice::ALL
+        .iter()
+        .map(|c| (c.as_str().to_owned(), manage_label(*c).to_string()))
+        .collect();
+    Screen::new(
+        Text::ManagePrompt.to_string(),
+        vec![string_select(
+            custom_id::encode(&Action::ManageMenu),
+            Text::ManagePlaceholder.english(),
+            options,
+        )],
+    )
+}
+
+fn manage_label(choice: ManageChoice) -> Text {
+    match choice {
+        ManageChoice::CloseThis => Text::ManageCloseThis,
+        ManageChoice::CloseAll => Text::ManageCloseAll,
+        ManageChoice::AddUser => Text::ManageAddUser,
+        ManageChoice::RemoveUser => Text::ManageRemoveUser,
+    }
+}
+
+/// The topic choice shown to a member who clicks Open on a server with topics.
+pub fn topic_picker(topics: &[Topic], page: u32, opener: Snowflake) -> Screen {
+    let (options, has_prev, has_next) = topic_options(topics, page);
+    let mut components = vec![string_select(
+        custom_id::encode(&Action::PickTopic { opener }),
+        Text::TopicPickerPlaceholder.english(),
+        options,
+    )];
+    let page = limits::clamp_page(topics.len(), page);
+    components.extend(page_buttons(page, has_prev, has_next, |page| {
+        Action::TopicPage { opener, page }
+    }));
+    Screen::new(Text::TopicPickerPrompt.to_string(), components)
+}
+
+fn topic_options(topics: &[Topic], page: u32) -> (Vec<(String, String)>, bool, bool) {
+    let (items, prev, next) = limits::page(topics, page);
+    (
+        items
+            .iter()
+            .map(|t| {
+                (
+                    t.id.to_string(),
+                    naming::neutralize(&t.name, limits::SELECT_OPTION_LABEL_MAX),
+                )
+            })
+            .collect(),
+        prev,
+        next,
+    )
+}
+
+pub fn topic_list(topics: &[Topic], page: u32) -> Screen {
+    if topics.is_empty() {
+        return Screen::text(Text::NoTopics.to_string());
+    }
+    let (items, prev, next) = limits::page(topics, page);
+    let page = limits::clamp_page(topics.len(), page);
+    let mut text = t!(
+        TopicListHeading,
+        page = page + 1,
+        pages = limits::page_count(topics.len())
+    );
+    for topic in items {
+        text.push('\n');
+        text.push_str(&t!(TopicListItem, topic = topic_shown(&topic.name)));
+    }
+    let components = page_buttons(page, prev, next, |page| Action::TopicList { page })
+        .into_iter()
+        .collect();
+    Screen::new(fit::cut(Slot::Content, text), components)
+}
+
+pub fn topic_remove(topics: &[Topic], page: u32) -> Screen {
+    if topics.is_empty() {
+        return Screen::text(Text::NoTopicsToRemove.to_string());
+    }
+    let (options, prev, next) = topic_options(topics, page);
+    let page = limits::clamp_page(topics.len(), page);
+    let mut components = vec![string_select(
+        custom_id::encode(&Action::TopicRemoveSelect { page }),
+        Text::TopicRemovePlaceholder.english(),
+        options,
+    )];
+    components.extend(page_buttons(page, prev, next, |page| {
+        Action::TopicRemoveSelect { page }
+    }));
+    Screen::new(Text::TopicRemovePrompt.to_string(), components)
+}
+
+pub fn topic_remove_confirm(topic: &Topic) -> Screen {
+    Screen::new(
+        t!(TopicRemoveConfirm, topic = topic_shown(&topic.name)),
+        vec![confirm_row(
+            Action::TopicRemoveConfirm { topic: topic.id },
+            Text::RemoveButton,
+        )],
+    )
+}
+
+pub fn close_all_confirm(open: usize) -> Screen {
+    Screen::new(
+        t!(CloseAllConfirm, open),
+        vec![confirm_row(Action::CloseAllConfirm, Text::CloseAllButton)],
+    )
+}
+
+/// A prompt with a channel select that leads to `action`.
+pub fn channel_prompt(text: Text, action: Action, placeholder: Text) -> Screen {
+    Screen::new(
+        text.to_string(),
+        vec![auto_select(
+            &action,
+            placeholder,
+            SelectMenuType::Channel,
+            (1, 1),
+        )],
+    )
+}
+
+pub fn panel_remove(panels: &[Panel]) -> Screen {
+    if panels.is_empty() {
+        return Screen::text(Text::NoPanels.to_string());
+    }
+    let options = panels
+        .iter()
+        .take(limits::SELECT_PAGE)
+        .map(|p| {
+            let title = naming::neutralize(&p.title, 60);
+            (
+                p.message.to_string(),
+                t!(PanelOption, title, channel = p.channel),
+            )
+        })
+        .collect();
+    Screen::new(
+        Text::PanelRemovePrompt.to_string(),
+        vec![string_select(
+            custom_id::encode(&Action::PanelRemoveSelect),
+            Text::PanelPlaceholder.english(),
+            options,
+        )],
+    )
+}
+
+pub fn staff_roles() -> Screen {
+    Screen::new(
+        t!(StaffRolesPrompt, max = access::MAX_STAFF_ROLES),
+        vec![auto_select(
+            &Action::StaffRoleSelect,
+            Text::StaffRolesPlaceholder,
+            SelectMenuType::Role,
+            (0, access::MAX_STAFF_ROLES as u8),
+        )],
+    )
+}
+
+/// The member select for adding people to (or removing them from) `ticket`.
+pub fn people_prompt(ticket: u64, add: bool) -> Screen {
+    let max = access::MAX_USERS_PER_CHANGE;
+    let (action, text) = if add {
+        (Action::AddUserSelect { ticket }, t!(AddUsersPrompt, max))
+    } else {
+        (
+            Action::RemoveUserSelect { ticket },
+            t!(RemoveUsersPrompt, max),
+        )
+    };
+    Screen::new(
+        text,
+        vec![auto_select(
+            &action,
+            Text::MembersPlaceholder,
+            SelectMenuType::User,
+            (1, max as u8),
+        )],
+    )
+}
+
+pub fn limits_modal(per_member: u32, per_guild: u32) -> Modal {
+    let field = |id, label| text_input(id, label, TextInputStyle::Short, 3, true);
+    Modal {
+        custom_id: custom_id::encode(&Action::LimitsModal),
+        title: Text::LimitsModalTitle.to_string(),
+        components: vec![
+            field(
+                fields::LIMIT_PER_MEMBER,
+                t!(LimitPerMemberLabel, limit = per_member),
+            ),
+            field(
+                fields::LIMIT_PER_GUILD,
+                t!(LimitPerGuildLabel, limit = per_guild),
+            ),
+        ],
+    }
+}
+
+pub fn topic_add_modal() -> Modal {
+    Modal {
+        custom_id: custom_id::encode(&Action::TopicAddModal),
+        title: Text::TopicAddModalTitle.to_string(),
+        components: vec![text_input(
+            fields::TOPIC_NAME,
+            Text::TopicNameLabel.to_string(),
+            TextInputStyle::Short,
+            limits::TOPIC_NAME_MAX as u16,
+            true,
+        )],
+    }
+}
+
+/// The panel's texts, for the panel to be posted in `channel`.
+pub fn panel_modal(channel: Snowflake) -> Modal {
+    let input = |id, label: Text, style, max: usize, required| {
+        text_input(id, label.to_string(), style, max as u16, required)
+    };
+    Modal {
+        custom_id: custom_id::encode(&Action::PanelModal { channel }),
+        title: Text::PanelModalTitle.to_string(),
+        components: vec![
+            input(
+                fields::PANEL_TITLE,
+                Text::PanelTitleLabel,
+                TextInputStyle::Short,
+                limits::PANEL_TITLE_MAX,
+                true,
+            ),
+            // Discord's text inputs hold at most 4000 characters.
+            input(
+                fields::PANEL_DESCRIPTION,
+                Text::PanelDescriptionLabel,
+                TextInputStyle::Paragraph,
+                4000,
+                true,
+            ),
+            input(
+                fields::PANEL_FOOTER,
+                Text::PanelFooterLabel,
+                TextInputStyle::Short,
+                limits::PANEL_FOOTER_MAX,
+                false,
+            ),
+        ],
+    }
+}
+
+pub fn close_reason_modal(ticket: u64) -> Modal {
+    Modal {
+        custom_id: custom_id::encode(&Action::CloseReasonModal { ticket }),
+        title: t!(CloseReasonModalTitle, number = ticket),
+        components: vec![text_input(
+            fields::CLOSE_REASON,
+            Text::CloseReasonLabel.to_string(),
+            TextInputStyle::Paragraph,
+            limits::REASON_MAX as u16,
+            false,
+        )],
+    }
+}
+
+/// The panel: an embed with the admin's texts and the Open button.
+pub fn panel_message(title: &str, description: &str, footer: &str) -> OutgoingMessage {
+    OutgoingMessage {
+        embeds: vec![crate::discord::embed(
+            title,
+            description,
+            colors::BLUE,
+            Some(footer),
+        )],
+        components: vec![buttons(&[(
+            Action::OpenTicket,
+            Text::OpenTicketButton,
+            ButtonStyle::Primary,
+        )])],
+        ..Default::default()
+    }
+}
+
+/// The answer once staff roles are saved.
+pub fn staff_roles_saved(roles: &[Snowflake]) -> String {
+    if roles.is_empty() {
+        return Text::StaffRolesCleared.to_string();
+    }
+    let roles = roles
+        .iter()
+        .map(|r| format!("<@&{r}>"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    t!(StaffRolesSaved, roles)
+}
+
+/// Why the bot cannot use `channel` for `purpose`: the permissions it lacks there.
+pub fn bot_cannot_use(channel: Snowflake, purpose: Text, missing: &[&str]) -> String {
+    let key = if missing.len() == 1 {
+        Text::BotMissingPermission
+    } else {
+        Text::BotMissingPermissions
+    };
+    let missing = missing.join("**, **");
+    crate::ui::text::render(
+        key,
+        &[
+            ("channel", &channel),
+            ("purpose", &purpose),
+            ("missing", &missing),
+        ],
+    )
+}
+
+/// The rows a screen offers, for tests.
+#[cfg(test)]
+pub(crate) fn custom_ids(
+    components: &[twilight_model::channel::message::Component],
+) -> Vec<String> {
+    use twilight_model::channel::message::Component as C;
+    components
+        .iter()
+        .flat_map(|c| match c {
+            C::ActionRow(row) => row.components.clone(),
+            other => vec![other.clone()],
+        })
+        .filter_map(|c| match c {
+            C::Button(b) => b.custom_id,
+            C::SelectMenu(s) => Some(s.custom_id),
+            C::TextInput(i) => Some(i.custom_id),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topics(n: u32, name: &str) -> Vec<Topic> {
+        (0..n)
+            .map(|id| Topic {
+                id,
+                name: name.to_owned(),
+                category: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn status_lines_name_each_thing_that_fails_unseen() {
+        use privileged::{MESSAGE_CONTENT_FLAGS, SERVER_MEMBERS_FLAGS};
+        let all_on = MESSAGE_CONTENT_FLAGS | SERVER_MEMBERS_FLAGS;
+        assert!(status_lines(all_on, None).is_empty());
+        let lines = status_lines(SERVER_MEMBERS_FLAGS, Some("log gone".into()));
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].contains("Message Content intent is off"));
+        assert_eq!(lines[1], "log gone");
+        assert!(status_lines(0, None)[1].contains("Server Members intent is off"));
+    }
+
+    #[test]
+    fn staff_see_manage_only_and_admins_both() {
+        let admin = hub(true, &[]);
+        let staff = hub(false, &["a note".into()]);
+        assert_eq!(admin.text, "**Ticket hub**: choose what to do.");
+        assert_eq!(staff.text, "**Ticket hub**: choose what to do.\n⚠️ a note");
+        use twilight_model::channel::message::Component;
+        let options = |s: &Screen| match &s.components[0] {
+            Component::ActionRow(row) => match &row.components[0] {
+                Component::SelectMenu(m) => m.options.clone().unwrap_or_default().len(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        assert_eq!((options(&admin), options(&staff)), (2, 1));
+    }
+
+    #[test]
+    fn the_worst_hub_fits_a_message() {
+        let notes = status_lines(
+            0,
+            Some(crate::ui::text::t!(LogCannotPost, channel = u64::MAX)),
+        );
+        assert!(hub(true, &notes).text.chars().count() <= limits::MESSAGE_CONTENT_MAX);
+    }
+
+    #[test]
+    fn a_full_page_of_the_longest_topic_names_fits_a_message() {
+        let worst = "*".repeat(limits::TOPIC_NAME_MAX);
+        let screen = topic_list(&topics(limits::MAX_TOPICS as u32, &worst), 0);
+        assert!(screen.text.chars().count() <= limits::MESSAGE_CONTENT_MAX);
+        assert!(screen.text.starts_with("**Topics** (page 1 of 4):\n- "));
+    }
+
+    #[test]
+    fn topic_pages_link_to_their_neighbours() {
+        let many = topics(30, "Billing");
+        let first = topic_list(&many, 0);
+        assert_eq!(
+            custom_ids(&first.components),
+            [custom_id::encode(&Action::TopicList { page: 1 })]
+        );
+        let picker = topic_picker(&many, 5, 42);
+        let ids = custom_ids(&picker.components);
+        assert_eq!(ids.len(), 2, "the select and Previous: {ids:?}");
+        assert_eq!(
+            ids[1],
+            custom_id::encode(&Action::TopicPage {
+                opener: 42,
+                page: 0
+            })
+        );
+        assert_eq!(topic_remove(&[], 0).text, "There are no topics to remove.");
+        assert_eq!(
+            topic_list(&[], 0).text,
+            "No topics yet. Add one from Setup."
+        );
+    }
+
+    #[test]
+    fn quoted_limits_come_from_their_constants() {
+        assert_eq!(
+            people_prompt(3, true).text,
+            format!(
+                "Choose up to {} members to add.",
+                access::MAX_USERS_PER_CHANGE
+            )
+        );
+        assert!(
+            staff_roles()
+                .text
+                .contains(&access::MAX_STAFF_ROLES.to_string())
+        );
+    }
+
+    #[test]
+    fn missing_permissions_are_named_in_the_singular_or_plural() {
+        let one = bot_cannot_use(5, Text::PurposeLogChannel, &["Embed Links"]);
+        assert_eq!(
+            one,
+            "I can't use <#5> as the log channel: I am missing **Embed Links** there. Give me (or my role) that permission in that channel's settings, or choose another channel."
+        );
+        let two = bot_cannot_use(
+            5,
+            Text::PurposePanelChannel,
+            &["View Channel", "Send Messages"],
+        );
+        assert!(
+            two.contains("**View Channel**, **Send Messages**")
+                && two.contains("those permissions")
+        );
+    }
+
+    #[test]
+    fn modals_fit_discords_limits() {
+        let worst = close_reason_modal(u64::MAX);
+        assert!(worst.title.chars().count() <= limits::MODAL_TITLE_MAX);
+        assert_eq!(limits_modal(2, 50).components.len(), 2);
+        assert_eq!(
+            panel_modal(9).custom_id,
+            custom_id::encode(&Action::PanelModal { channel: 9 })
+        );
+    }
+
+    #[test]
+    fn staff_roles_saved_mentions_each_role() {
+        assert_eq!(staff_roles_saved(&[]), "Staff roles cleared.");
+        assert_eq!(
+            staff_roles_saved(&[1, 2]),
+            "Staff roles saved: <@&1>, <@&2>. Applied to the ticket categories and every open ticket."
+        );
+    }
+}

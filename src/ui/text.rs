@@ -1,0 +1,504 @@
+//! Every text the bot shows a person, behind a key, with its English default.
+//!
+//! Code names a [`Text`] and its arguments by name (`t!(TicketClosedAnswer, number)`); the
+//! [`Catalog`] holds the template (`"Ticket #{number} closed."`). A language is one more
+//! `Catalog`: nothing that decides what to say changes. Each key also names its [`Slot`], the
+//! place on Discord it is shown in, whose character limit `ui::fit` checks every template
+//! against with worst-case arguments.
+//!
+//! This module imports nothing from the crate, so any module (the pure `domain` included) can
+//! render its person-facing text through it without an import cycle.
+
+use std::fmt::{self, Display, Write};
+
+/// Where a text is shown on Discord; each place has its own character limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// A message's content (also an ephemeral answer).
+    Content,
+    EmbedTitle,
+    EmbedDescription,
+    EmbedFooter,
+    ButtonLabel,
+    SelectPlaceholder,
+    SelectOption,
+    ModalTitle,
+    InputLabel,
+    /// The audit-log reason header of a request.
+    AuditReason,
+    ChannelName,
+    /// A piece substituted into another text (a reason for a refusal, a purpose, a note); its
+    /// limit is that of the shortest place it goes into.
+    Piece,
+}
+
+/// A language's templates.
+pub trait Catalog {
+    fn template(&self, text: Text) -> &'static str;
+}
+
+/// The English catalog, the default and the fallback.
+pub struct English;
+
+macro_rules! catalog {
+    ($($key:ident: $slot:ident = $english:expr;)*) => {
+        /// The key of one person-facing text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Text {
+            $($key,)*
+        }
+
+        impl Text {
+            pub const ALL: &'static [Text] = &[$(Text::$key,)*];
+
+            /// Where the text is shown.
+            pub fn slot(self) -> Slot {
+                match self {
+                    $(Text::$key => Slot::$slot,)*
+                }
+            }
+        }
+
+        impl Catalog for English {
+            fn template(&self, text: Text) -> &'static str {
+                match text {
+                    $(Text::$key => $english,)*
+                }
+            }
+        }
+    };
+}
+
+catalog! {
+    // Warnings appended to a message, one per line.
+    Warning: Piece = "⚠️ {note}";
+    ReasonLine: Piece = "Reason: {reason}";
+    TranscriptLine: Piece = "Transcript: {link}";
+
+    // The hub.
+    HubPrompt: Content = "**Ticket hub**: choose what to do.";
+    HubPlaceholder: SelectPlaceholder = "Setup or manage";
+    HubSetup: SelectOption = "Setup";
+    HubManage: SelectOption = "Manage";
+    SetupPrompt: Content = "**Setup**: what do you want to configure?";
+    SetupPlaceholder: SelectPlaceholder = "Choose a setting";
+    SetupPanel: SelectOption = "Post a panel message";
+    SetupPanelRemove: SelectOption = "Remove a panel";
+    SetupLogChannel: SelectOption = "Log channel";
+    SetupLimits: SelectOption = "Ticket limits";
+    SetupStaffRoles: SelectOption = "Staff roles";
+    SetupTopicAdd: SelectOption = "Add a topic";
+    SetupTopicList: SelectOption = "List topics";
+    SetupTopicRemove: SelectOption = "Remove a topic";
+    ManagePrompt: Content = "**Manage**: what do you want to do?";
+    ManagePlaceholder: SelectPlaceholder = "Choose an action";
+    ManageCloseThis: SelectOption = "Close this ticket";
+    ManageCloseAll: SelectOption = "Close all open tickets";
+    ManageAddUser: SelectOption = "Add users to this ticket";
+    ManageRemoveUser: SelectOption = "Remove users from this ticket";
+    PagePrevious: ButtonLabel = "Previous";
+    PageNext: ButtonLabel = "Next";
+    CancelButton: ButtonLabel = "Cancel";
+    Cancelled: Content = "Cancelled. Nothing was changed.";
+    UnknownChoice: Content = "Unknown choice. Nothing was changed.";
+    NotInTicket: Content = "Use this inside a ticket channel.";
+    NotAvailableHere: Content = "That action is not available here. Nothing was changed.";
+    ChooseAChannel: Content = "Choose a channel.";
+    SettingNotSaved: Content = "The setting could not be saved; please try again.";
+
+    // Panels.
+    PanelChannelPrompt: Content = "Choose the channel for the panel message.";
+    PanelChannelPlaceholder: SelectPlaceholder = "Panel channel";
+    PanelModalTitle: ModalTitle = "Panel message";
+    PanelTitleLabel: InputLabel = "Title";
+    PanelDescriptionLabel: InputLabel = "Description";
+    PanelFooterLabel: InputLabel = "Footer";
+    PanelTextRefused: Content = "{error}. Nothing was posted.";
+    PanelPosted: Content = "Panel posted.";
+    PanelPostFailed: Content = "I could not post the panel there: {error}";
+    OpenTicketButton: ButtonLabel = "Open a ticket";
+    DefaultPanelTitle: EmbedTitle = "Support tickets";
+    DefaultPanelDescription: EmbedDescription =
+        "Click the button below to open a private ticket with our staff.";
+    DefaultPanelFooter: EmbedFooter = "Ticketeer";
+    NoPanels: Content = "There are no panels to remove.";
+    PanelRemovePrompt: Content = "Choose the panel to remove.";
+    PanelPlaceholder: SelectPlaceholder = "Panel";
+    PanelOption: SelectOption = "{title} (in #{channel})";
+    PanelGone: Content = "That panel is already gone.";
+    PanelRemoved: Content = "Panel removed.";
+    PanelRemovedNotSaved: Content =
+        "The panel message was deleted, but the setting could not be saved; please try again.";
+    PanelTitleEmpty: Piece = "The panel title cannot be empty.";
+    PanelFieldTooLong: Piece = "The panel {field} can be at most {max} characters.";
+    PanelTotalTooLong: Piece = "The panel text together can be at most {max} characters.";
+    PanelFieldTitle: Piece = "title";
+    PanelFieldDescription: Piece = "description";
+    PanelFieldFooter: Piece = "footer";
+
+    // The bot's permissions in a chosen channel.
+    PurposePanelChannel: Piece = "a panel channel";
+    PurposeLogChannel: Piece = "the log channel";
+    CannotCheckPermissions: Content = "I could not check my permissions in <#{channel}>: {error}";
+    BotMissingPermission: Content =
+        "I can't use <#{channel}> as {purpose}: I am missing **{missing}** there. Give me (or my role) that permission in that channel's settings, or choose another channel.";
+    BotMissingPermissions: Content =
+        "I can't use <#{channel}> as {purpose}: I am missing **{missing}** there. Give me (or my role) those permissions in that channel's settings, or choose another channel.";
+
+    // Log channel, limits, staff roles.
+    LogChannelPrompt: Content = "Choose the log channel.";
+    LogChannelPlaceholder: SelectPlaceholder = "Log channel";
+    LogChannelSet: Content = "Ticket events will be logged in <#{channel}>.";
+    LimitsModalTitle: ModalTitle = "Ticket limits";
+    LimitPerMemberLabel: InputLabel = "Open tickets per member (now {limit})";
+    LimitPerGuildLabel: InputLabel = "Open tickets per server (now {limit})";
+    LimitsRefused: Content = "{error}. The limits were not changed.";
+    LimitsSaved: Content = "Limits saved: {per_member} open per member, {per_guild} per server.";
+    LimitsNotSaved: Content = "The limits could not be saved; please try again.";
+    LimitNotANumber: Piece = "The {field} must be a whole number between {min} and {max}.";
+    LimitOutOfRange: Piece = "The {field} must be between {min} and {max}.";
+    LimitFieldPerMember: Piece = "open tickets per member";
+    LimitFieldPerGuild: Piece = "open tickets per server";
+    StaffRolesPrompt: Content =
+        "Choose up to {max} staff roles (they see and handle every ticket).";
+    StaffRolesPlaceholder: SelectPlaceholder = "Staff roles";
+    StaffRolesRefused: Content = "{error}. Nothing was changed.";
+    StaffRolesTooMany: Piece = "choose at most {max} staff roles";
+    StaffRolesEveryone: Piece =
+        "@everyone cannot be a staff role: every member would see every ticket";
+    StaffRolesCleared: Content = "Staff roles cleared.";
+    StaffRolesSaved: Content =
+        "Staff roles saved: {roles}. Applied to the ticket categories and every open ticket.";
+    StaffRolesNotSaved: Content = "The staff roles could not be saved; please try again.";
+
+    // Topics.
+    TopicAddModalTitle: ModalTitle = "Add a topic";
+    TopicNameLabel: InputLabel = "Topic name";
+    TopicNameRefused: Content = "{error}. No topic was added.";
+    TopicAdded: Content = "Topic **{topic}** added.";
+    TopicNotSaved: Content = "The topic could not be saved; please try again.";
+    TopicGone: Content = "That topic no longer exists.";
+    TopicGonePickAgain: Content =
+        "That topic no longer exists. Click Open a ticket again to see the current topics.";
+    NoTopics: Content = "No topics yet. Add one from Setup.";
+    TopicListHeading: Piece = "**Topics** (page {page} of {pages}):";
+    TopicListItem: Piece = "- {topic}";
+    NoTopicsToRemove: Content = "There are no topics to remove.";
+    TopicRemovePrompt: Content = "Choose the topic to remove.";
+    TopicRemovePlaceholder: SelectPlaceholder = "Topic to remove";
+    TopicRemoveConfirm: Content =
+        "Remove topic **{topic}**? Its open tickets move to the default category first.";
+    RemoveButton: ButtonLabel = "Remove";
+    TopicRemoved: Content =
+        "Topic **{topic}** removed; its open tickets moved to the default category.";
+    TopicRemovedAudit: AuditReason = "Ticket topic removed";
+    TopicPickerPrompt: Content = "What is your ticket about?";
+    TopicPickerPlaceholder: SelectPlaceholder = "Choose a topic";
+    TopicEmpty: Piece = "The topic name cannot be empty.";
+    TopicTooLong: Piece = "The topic name can be at most {max} characters.";
+    TopicControlChars: Piece = "The topic name cannot contain line breaks or control characters.";
+    TopicDuplicate: Piece = "A topic with that name already exists.";
+    TopicTooMany: Piece = "This server already has {max} topics, the most allowed. Remove one first.";
+
+    // Manage.
+    CloseAllConfirm: Content = "Close all {open} open tickets? Closed ones are left as they are.";
+    CloseAllButton: ButtonLabel = "Close all";
+    CloseAllProgress: Content = "Closing open tickets… {done} of {total} done.";
+    CloseAllDone: Content = "Closed {closed} of {total} open tickets.";
+    AddUsersPrompt: Content = "Choose up to {max} members to add.";
+    RemoveUsersPrompt: Content = "Choose up to {max} members to remove.";
+    MembersPlaceholder: SelectPlaceholder = "Members";
+
+    // Who may do what.
+    NotAdmin: Content = "You need the Manage Server permission to configure tickets.";
+    NotStaff: Content = "Only staff can manage tickets.";
+    CloseNotAllowed: Content = "Only the member who opened this ticket or staff can close it.";
+    ReopenNotAllowed: Content = "Only staff can reopen a ticket.";
+    DeleteNotAllowed: Content = "Only staff can delete a ticket.";
+    AddUserNotAllowed: Content = "Only staff can add people to a ticket.";
+    RemoveUserNotAllowed: Content = "Only staff can remove people from a ticket.";
+    ReadTranscriptNotAllowed: Content = "Only staff can read ticket transcripts.";
+    MenuOfSomeoneElse: Content = "This menu belongs to someone else.";
+
+    // Whether a ticket's state allows an action.
+    StillOpening: Content = "Ticket #{number} is still being opened; try again in a moment.";
+    NeverOpened: Content = "Ticket #{number} was never opened.";
+    WasDeleted: Content = "Ticket #{number} was deleted.";
+    AlreadyOpen: Content = "Ticket #{number} is already open.";
+    OpenAgain: Content = "Ticket #{number} is open again; close it first.";
+    AlreadyClosed: Content = "Ticket #{number} is already closed.";
+    ClosedNoPeopleChange: Content =
+        "Ticket #{number} is closed; reopen it before adding or removing people.";
+    TicketIs: Content = "Ticket #{number} is {state}.";
+    StateProvisioning: Piece = "still being opened";
+    StateOpen: Piece = "open";
+    StateClosed: Piece = "closed";
+    StateDeleted: Piece = "deleted";
+    StateFailed: Piece = "failed";
+
+    // Opening.
+    AlreadyBeingOpened: Content = "Your ticket is already being opened.";
+    MemberLimitOne: Content =
+        "You already have an open ticket. Please use it, or close it before opening a new one.";
+    MemberLimit: Content =
+        "You already have {limit} open tickets, the most allowed here. Close one before opening a new one.";
+    GuildLimit: Content =
+        "This server already has {limit} open tickets, the most allowed. Please try again once staff have closed some.";
+    PlaceInLine: Content =
+        "Many members are opening tickets right now. Your ticket #{number} is number {place} in line ({wait}). This message updates as the line moves; you will also get a DM when your channel is ready.";
+    WaitSeconds: Piece = "about {seconds} s";
+    WaitMinutes: Piece = "about {minutes} min";
+    LeftTheServer: Content = "You left the server, so your place in line was released.";
+    CategoryNotCreated: Content = "I could not create the tickets category: {error}";
+    DefaultCategoryName: ChannelName = "Tickets";
+    OverflowCategoryName: ChannelName = "Tickets {n}";
+    StorageFailed: Content =
+        "Your ticket could not be opened because storage failed. Please try again.";
+    TicketOpenLink: Content = "Your ticket #{number} is open: {link}";
+    CreateUnconfirmed: Content =
+        "Discord is not answering in time, so ticket #{number} could not be confirmed. It will be finished when Discord recovers; please do not open another.";
+    CreateFailed: Content = "Your ticket could not be opened: {error}";
+    TicketGone: Content = "Ticket #{number} does not exist here or was already deleted.";
+    TicketNotHere: Content = "That ticket does not exist here.";
+
+    // The ticket channel.
+    WelcomeTitle: EmbedTitle = "Ticket #{number}";
+    Welcome: Piece = "Hello <@{opener}>! Staff will be with you shortly. Describe your request here.";
+    TopicLine: Piece = "Topic: **{topic}**";
+    CloseButton: ButtonLabel = "Close";
+    CloseWithReasonButton: ButtonLabel = "Close with reason";
+    DeleteButton: ButtonLabel = "Delete";
+    ReopenButton: ButtonLabel = "Reopen";
+    CloseReasonModalTitle: ModalTitle = "Close ticket #{number}";
+    CloseReasonLabel: InputLabel = "Reason (optional)";
+    NoChannel: Content = "This ticket has no channel.";
+    NotClosed: Content = "The ticket was not closed: {error}";
+    ClosedAnswer: Content = "Ticket #{number} closed.";
+    ClosedTitle: EmbedTitle = "Ticket #{number} closed";
+    ClosedBy: Piece = "Closed by <@{by}>.";
+    ClosedDm: Content = "Your ticket #{number} was closed. The transcript is attached.";
+    ClosedDmWithLink: Content =
+        "Your ticket #{number} was closed. Transcript: {link} (also attached).";
+    DmRefused: Piece =
+        "Discord refused the direct message (they left the server or do not accept DMs from the bot)";
+    HistoryUnreadable: Piece = "The channel's messages could not be read: {error}";
+    NoHistoryPermission: Piece =
+        "Discord returned no messages: the bot lacks Read Message History in this channel. Give it that permission (on its role or the tickets category) so transcripts are complete.";
+    NoHistory: Piece = "Discord returned no messages for this channel.";
+    CouldNotReopen: Content = "Could not reopen: {error}";
+    ReopenedTitle: EmbedTitle = "Ticket #{number} reopened";
+    ReopenedBy: EmbedDescription = "Reopened by <@{by}>.";
+    ReopenedAnswer: Content = "Ticket #{number} reopened.";
+    DeletedAudit: AuditReason = "Ticket #{number} deleted";
+    CouldNotDelete: Content = "Could not delete: {error}";
+    DeletedAnswer: Content = "Ticket #{number} deleted.";
+    BotsSkipped: Piece = " Bots skipped: {bots}.";
+    NothingToChange: Content = "Nothing to change.{skipped}";
+    CouldNotChangeAccess: Content = "Could not change access: {error}";
+    UsersAdded: Content = "{users} added.{skipped}";
+    UsersRemoved: Content = "{users} removed.{skipped}";
+    MemberLeftTitle: EmbedTitle = "Member left";
+    MemberLeftBody: EmbedDescription = "<@{user}> left the server.";
+
+    // The log channel.
+    LogOpenedTitle: EmbedTitle = "Ticket opened";
+    LogOpened: EmbedDescription = "Ticket #{number} opened by <@{opener}> in <#{channel}>";
+    LogClosedTitle: EmbedTitle = "Ticket closed";
+    LogClosed: Piece = "Ticket #{number} of <@{opener}> closed by <@{by}>";
+    LogNotDelivered: Piece = "The transcript could not be sent to the opener: {why}.";
+    LogReopenedTitle: EmbedTitle = "Ticket reopened";
+    LogReopened: EmbedDescription = "Ticket #{number} reopened by <@{by}>";
+    LogDeletedTitle: EmbedTitle = "Ticket deleted";
+    LogDeleted: EmbedDescription = "Ticket #{number} deleted by <@{by}>";
+    LogUserAddedTitle: EmbedTitle = "User added";
+    LogUserRemovedTitle: EmbedTitle = "User removed";
+    LogUsersAdded: EmbedDescription = "{users} added to ticket #{number} by <@{by}>";
+    LogUsersRemoved: EmbedDescription = "{users} removed from ticket #{number} by <@{by}>";
+    LogChannelDeletedTitle: EmbedTitle = "Ticket channel deleted";
+    LogChannelDeleted: EmbedDescription =
+        "The channel of ticket #{number} was deleted outside the bot; the ticket is closed.";
+    LogCannotPost: Piece =
+        "I can no longer post in the log channel <#{channel}>: I am missing permissions there (View Channel, Send Messages, Embed Links, Attach Files, Read Message History). Ticket events are not being logged.";
+    LogChannelGone: Piece = "The log channel <#{channel}> no longer exists. Choose another in Setup.";
+
+    // Transcripts on request.
+    TranscriptNumberMissing: Content =
+        "Give the ticket number, e.g. `/ticket transcript number:12`.";
+    TranscriptOf: Content = "Transcript of ticket #{number}:";
+    NoTranscript: Content =
+        "Ticket #{number} has no transcript (it was never closed, or does not exist).";
+    TranscriptUnreadable: Content = "The transcript could not be read from storage.";
+
+    // Anything, anywhere.
+    UnknownCommand: Content = "I don't know that command.";
+    UnknownComponent: Content =
+        "This button or menu is not one I know (it may be from an older version). Nothing was changed.";
+    NotUnderstood: Content = "I could not understand that interaction. Nothing was changed.";
+    NotInGuild: Content =
+        "Tickets live in servers: use the Open a ticket button in a server's channel.";
+    Restarting: Content = "Ticketeer is restarting; please try again in a few seconds.";
+    Apology: Content =
+        "Something went wrong on our side while handling this. Please check and try again.";
+
+    // Discord's refusals, as a person reads them.
+    DiscordMissingPermissions: Piece =
+        "I lack the permissions for that here. My role needs Manage Channels, Manage Roles, View Channel, Send Messages, Embed Links, Attach Files and Read Message History server-wide: Discord lets me give a ticket only what my role holds, so granting them on a category alone is not enough. Ask a server admin to fix my role.";
+    DiscordMaxChannels: Piece =
+        "This server has reached Discord's limit of {max} channels, so no ticket channel can be created.";
+    DiscordUnknownChannel: Piece = "That channel no longer exists.";
+    DiscordRefused: Piece = "Discord did not accept the request; please try again in a moment.";
+
+    // Privileged intents.
+    MessageContentOff: Piece =
+        "Transcripts will have no message text: Discord withholds it while the bot's Message Content intent is off. Switch on \"Message Content Intent\" in the {portal}.";
+    ServerMembersOff: Piece =
+        "The bot is not told when members leave (the Server Members intent is off): a member who leaves keeps their place in the waiting line and no \"member left\" note is posted in their ticket. Switch on \"Server Members Intent\" in the {portal}, then restart the bot.";
+    PortalPath: Piece =
+        "Discord Developer Portal → your application → Bot → Privileged Gateway Intents";
+}
+
+impl Text {
+    /// The English template (what a log line or a test compares against).
+    pub fn english(self) -> &'static str {
+        English.template(self)
+    }
+
+    /// The names of the template's `{placeholders}`, in order of appearance.
+    pub fn placeholders(self) -> Vec<&'static str> {
+        let template = self.english();
+        let mut names = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            match after.find('}') {
+                Some(close) if is_name(&after[..close]) => {
+                    names.push(&after[..close]);
+                    rest = &after[close + 1..];
+                }
+                _ => rest = after,
+            }
+        }
+        names
+    }
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
+/// A named argument of a template.
+pub type Arg<'a> = (&'static str, &'a (dyn Display + Sync));
+
+/// `text` in English with its `{placeholders}` filled from `args`.
+pub fn render(text: Text, args: &[Arg<'_>]) -> String {
+    render_in(&English, text, args)
+}
+
+/// `text` from `catalog`. A placeholder without an argument stays as written, so a missing
+/// argument shows up in the text (and in the catalog's tests) instead of vanishing.
+pub fn render_in(catalog: &dyn Catalog, text: Text, args: &[Arg<'_>]) -> String {
+    let template = catalog.template(text);
+    let mut out = String::with_capacity(template.len() + 16 * args.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name = after.find('}').map(|close| &after[..close]);
+        match name.and_then(|name| args.iter().find(|(n, _)| *n == name)) {
+            Some((name, value)) => {
+                let _ = write!(out, "{value}");
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Display for Text {
+    /// A text without arguments, in English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.english())
+    }
+}
+
+/// `t!(Key, name = value, other)`: renders `Text::Key` with named arguments (a bare name is
+/// shorthand for `name = name`).
+macro_rules! t {
+    (@value $name:ident = $value:expr) => { $value };
+    (@value $name:ident) => { $name };
+    ($key:ident $(, $name:ident $(= $value:expr)?)* $(,)?) => {
+        $crate::ui::text::render(
+            $crate::ui::text::Text::$key,
+            &[$((
+                stringify!($name),
+                &$crate::ui::text::t!(@value $name $(= $value)?) as &(dyn ::std::fmt::Display + Sync),
+            )),*],
+        )
+    };
+}
+pub(crate) use t;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_arguments_fill_their_placeholders_in_any_order() {
+        let number = 7;
+        assert_eq!(
+            t!(LogOpened, channel = 3, number, opener = "9"),
+            "Ticket #7 opened by <@9> in <#3>"
+        );
+        assert_eq!(t!(ClosedAnswer, number = 12), "Ticket #12 closed.");
+    }
+
+    #[test]
+    fn a_missing_argument_stays_visible() {
+        assert_eq!(render(Text::ClosedAnswer, &[]), "Ticket #{number} closed.");
+    }
+
+    #[test]
+    fn braces_that_are_not_placeholders_are_kept() {
+        struct Odd;
+        impl Catalog for Odd {
+            fn template(&self, _: Text) -> &'static str {
+                "{ x } {} {number"
+            }
+        }
+        assert_eq!(
+            render_in(&Odd, Text::ClosedAnswer, &[("number", &1)]),
+            "{ x } {} {number"
+        );
+    }
+
+    #[test]
+    fn a_translation_is_one_more_catalog() {
+        struct Shout;
+        impl Catalog for Shout {
+            fn template(&self, text: Text) -> &'static str {
+                match text {
+                    Text::ClosedAnswer => "TICKET #{number} CLOSED!",
+                    other => English.template(other),
+                }
+            }
+        }
+        assert_eq!(
+            render_in(&Shout, Text::ClosedAnswer, &[("number", &3)]),
+            "TICKET #3 CLOSED!"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_listed_in_order() {
+        assert_eq!(
+            Text::LogOpened.placeholders(),
+            vec!["number", "opener", "channel"]
+        );
+        assert!(Text::HubPrompt.placeholders().is_empty());
+    }
+}

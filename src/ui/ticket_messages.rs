@@ -1,0 +1,331 @@
+//! A ticket's messages (welcome, closed, reopened), the answers and DMs about it, its log
+//! entries and the waiting line's place text: pure functions of the ticket's data.
+
+use std::time::Duration;
+
+use twilight_model::channel::message::{Component, component::ButtonStyle};
+
+use crate::{
+    discord::{
+        OutgoingMessage,
+        colors::{BLUE, GREEN, RED},
+        embed as discord_embed,
+    },
+    domain::{custom_id::Action, model::Snowflake},
+};
+
+use super::{
+    components::buttons,
+    fit,
+    hub_screens::topic_shown,
+    text::{Slot, Text, t},
+};
+
+fn embed(title: &str, description: &str, color: u32) -> twilight_model::channel::message::Embed {
+    discord_embed(title, description, color, None)
+}
+
+/// The first message in a ticket channel: it mentions the opener and carries the Close buttons.
+pub fn welcome_message(number: u64, opener: Snowflake, topic: Option<&str>) -> OutgoingMessage {
+    let mut description = t!(Welcome, opener);
+    if let Some(topic) = topic {
+        description.push('\n');
+        description.push_str(&t!(TopicLine, topic = topic_shown(topic)));
+    }
+    OutgoingMessage {
+        content: Some(format!("<@{opener}>")),
+        embeds: vec![embed(&t!(WelcomeTitle, number), &description, BLUE)],
+        components: open_controls(number),
+        attachments: Vec::new(),
+    }
+}
+
+/// The buttons an open ticket offers (on its welcome message and on each reopen note).
+pub fn open_controls(number: u64) -> Vec<Component> {
+    vec![buttons(&[
+        (
+            Action::Close { ticket: number },
+            Text::CloseButton,
+            ButtonStyle::Danger,
+        ),
+        (
+            Action::CloseWithReason { ticket: number },
+            Text::CloseWithReasonButton,
+            ButtonStyle::Secondary,
+        ),
+    ])]
+}
+
+/// The buttons a closed ticket offers, on its "closed" message.
+pub fn closed_controls(number: u64) -> Vec<Component> {
+    vec![buttons(&[
+        (
+            Action::Delete { ticket: number },
+            Text::DeleteButton,
+            ButtonStyle::Danger,
+        ),
+        (
+            Action::Reopen { ticket: number },
+            Text::ReopenButton,
+            ButtonStyle::Success,
+        ),
+    ])]
+}
+
+/// The "closed" message in the channel, with Delete and Reopen.
+pub fn closed_message(number: u64, by: Snowflake, reason: Option<&str>) -> OutgoingMessage {
+    let mut description = t!(ClosedBy, by);
+    if let Some(reason) = reason {
+        description.push('\n');
+        description.push_str(&t!(ReasonLine, reason));
+    }
+    OutgoingMessage {
+        embeds: vec![embed(
+            &t!(ClosedTitle, number),
+            &fit::cut(Slot::EmbedDescription, description),
+            RED,
+        )],
+        components: closed_controls(number),
+        ..Default::default()
+    }
+}
+
+/// The note a reopen posts, carrying the Close buttons from then on.
+pub fn reopened_message(number: u64, by: Snowflake) -> OutgoingMessage {
+    OutgoingMessage {
+        embeds: vec![embed(
+            &t!(ReopenedTitle, number),
+            &t!(ReopenedBy, by),
+            GREEN,
+        )],
+        components: open_controls(number),
+        ..Default::default()
+    }
+}
+
+pub fn member_left_message(user: Snowflake) -> OutgoingMessage {
+    OutgoingMessage {
+        embeds: vec![embed(
+            Text::MemberLeftTitle.english(),
+            &t!(MemberLeftBody, user),
+            RED,
+        )],
+        ..Default::default()
+    }
+}
+
+/// `text` with each warning on a line of its own, cut to fit `slot`.
+pub fn with_warnings<'a>(
+    slot: Slot,
+    mut text: String,
+    notes: impl IntoIterator<Item = &'a String>,
+) -> String {
+    for note in notes {
+        text.push('\n');
+        text.push_str(&t!(Warning, note));
+    }
+    fit::cut(slot, text)
+}
+
+/// The answer to whoever closed a ticket, with what its transcript is missing.
+pub fn closed_answer(number: u64, notes: &[String]) -> String {
+    with_warnings(Slot::Content, t!(ClosedAnswer, number), notes)
+}
+
+/// The DM to the opener of a closed ticket (the transcript attached); `cut` says what of the
+/// transcript did not fit.
+pub fn closed_dm(number: u64, link: Option<&str>, cut: Option<&str>) -> String {
+    let mut text = match link {
+        Some(link) => t!(ClosedDmWithLink, number, link),
+        None => t!(ClosedDm, number),
+    };
+    if let Some(cut) = cut {
+        text.push(' ');
+        text.push_str(cut);
+    }
+    fit::cut(Slot::Content, text)
+}
+
+/// What a close tells the log channel.
+pub struct ClosedLog<'a> {
+    pub number: u64,
+    pub opener: Snowflake,
+    pub by: Snowflake,
+    pub reason: Option<&'a str>,
+    pub link: Option<&'a str>,
+    /// Why the transcript did not reach the opener, if it did not.
+    pub undelivered: Option<&'a str>,
+    /// What the transcript is missing, and what of it was cut.
+    pub notes: Vec<&'a String>,
+}
+
+pub fn closed_log(log: &ClosedLog<'_>) -> String {
+    let ClosedLog {
+        number, opener, by, ..
+    } = *log;
+    let mut lines = vec![t!(LogClosed, number, opener, by)];
+    lines.extend(log.reason.map(|reason| t!(ReasonLine, reason)));
+    lines.extend(log.link.map(|link| t!(TranscriptLine, link)));
+    lines.extend(log.undelivered.map(|why| t!(LogNotDelivered, why)));
+    with_warnings(
+        Slot::EmbedDescription,
+        lines.join("\n"),
+        log.notes.iter().copied(),
+    )
+}
+
+/// `<@a>, <@b>`.
+fn mentions(users: &[Snowflake]) -> String {
+    users
+        .iter()
+        .map(|u| format!("<@{u}>"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The answer to adding or removing people: who changed, and which bots were skipped.
+pub fn people_changed_answer(
+    changed: &[Snowflake],
+    skipped_bots: &[Snowflake],
+    add: bool,
+) -> String {
+    let skipped = if skipped_bots.is_empty() {
+        String::new()
+    } else {
+        t!(BotsSkipped, bots = mentions(skipped_bots))
+    };
+    let users = mentions(changed);
+    match (changed.is_empty(), add) {
+        (true, _) => t!(NothingToChange, skipped),
+        (false, true) => t!(UsersAdded, users, skipped),
+        (false, false) => t!(UsersRemoved, users, skipped),
+    }
+}
+
+/// The log entry of people added or removed: its title and description.
+pub fn people_changed_log(
+    number: u64,
+    changed: &[Snowflake],
+    by: Snowflake,
+    add: bool,
+) -> (String, String) {
+    let users = mentions(changed);
+    if add {
+        (
+            Text::LogUserAddedTitle.to_string(),
+            t!(LogUsersAdded, users, number, by),
+        )
+    } else {
+        (
+            Text::LogUserRemovedTitle.to_string(),
+            t!(LogUsersRemoved, users, number, by),
+        )
+    }
+}
+
+/// A waiting member's place in line and the estimated wait.
+pub fn place_in_line(number: u64, place: usize, estimate: Duration) -> String {
+    let seconds = estimate.as_secs().max(1);
+    let wait = if seconds < 90 {
+        t!(WaitSeconds, seconds)
+    } else {
+        t!(WaitMinutes, minutes = seconds.div_ceil(60))
+    };
+    t!(PlaceInLine, number, place, wait)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::limits;
+
+    fn description(message: &OutgoingMessage) -> String {
+        message.embeds[0].description.clone().unwrap_or_default()
+    }
+
+    #[test]
+    fn the_welcome_names_the_opener_and_the_topic() {
+        let welcome = welcome_message(7, 42, Some("Billing *now*"));
+        assert_eq!(welcome.content.as_deref(), Some("<@42>"));
+        assert_eq!(welcome.embeds[0].title.as_deref(), Some("Ticket #7"));
+        assert_eq!(
+            description(&welcome),
+            "Hello <@42>! Staff will be with you shortly. Describe your request here.\nTopic: **Billing \\*now\\***"
+        );
+        assert_eq!(welcome.components, open_controls(7));
+    }
+
+    #[test]
+    fn the_closed_message_carries_the_reason_and_delete_and_reopen() {
+        let closed = closed_message(3, 9, Some("done"));
+        assert_eq!(closed.embeds[0].title.as_deref(), Some("Ticket #3 closed"));
+        assert_eq!(description(&closed), "Closed by <@9>.\nReason: done");
+        assert_eq!(closed.components, closed_controls(3));
+        assert_ne!(closed_controls(3), open_controls(3));
+    }
+
+    #[test]
+    fn the_worst_close_log_fits_an_embed() {
+        let reason = "r".repeat(limits::REASON_MAX);
+        let link = format!("https://{}", "l".repeat(3000));
+        let notes: Vec<String> = vec!["n".repeat(limits::TEXT_PIECE_MAX); 4];
+        let log = closed_log(&ClosedLog {
+            number: u64::MAX,
+            opener: u64::MAX,
+            by: u64::MAX,
+            reason: Some(&reason),
+            link: Some(&link),
+            undelivered: Some("x"),
+            notes: notes.iter().collect(),
+        });
+        assert!(log.chars().count() <= limits::EMBED_DESCRIPTION_MAX);
+        assert!(
+            log.starts_with("Ticket #18446744073709551615 of <@18446744073709551615> closed by")
+        );
+        let plain = closed_log(&ClosedLog {
+            number: 2,
+            opener: 5,
+            by: 6,
+            reason: None,
+            link: None,
+            undelivered: Some("gone"),
+            notes: Vec::new(),
+        });
+        assert_eq!(
+            plain,
+            "Ticket #2 of <@5> closed by <@6>\nThe transcript could not be sent to the opener: gone."
+        );
+    }
+
+    #[test]
+    fn answers_and_dms_say_what_happened() {
+        assert_eq!(
+            closed_answer(4, &["no history".into()]),
+            "Ticket #4 closed.\n⚠️ no history"
+        );
+        assert_eq!(
+            closed_dm(4, Some("https://x"), Some("Cut.")),
+            "Your ticket #4 was closed. Transcript: https://x (also attached). Cut."
+        );
+        assert_eq!(
+            closed_dm(4, None, None),
+            "Your ticket #4 was closed. The transcript is attached."
+        );
+        assert_eq!(
+            people_changed_answer(&[1, 2], &[3], true),
+            "<@1>, <@2> added. Bots skipped: <@3>."
+        );
+        assert_eq!(people_changed_answer(&[], &[], false), "Nothing to change.");
+        assert_eq!(
+            people_changed_log(8, &[1], 2, false).1,
+            "<@1> removed from ticket #8 by <@2>"
+        );
+    }
+
+    #[test]
+    fn the_text_names_number_place_and_wait() {
+        let text = place_in_line(12, 3, Duration::from_secs(4));
+        assert!(text.contains("#12") && text.contains("number 3") && text.contains("about 4 s"));
+        assert!(place_in_line(1, 1, Duration::from_secs(600)).contains("about 10 min"));
+    }
+}
