@@ -2636,3 +2636,98 @@ async fn transcripts_render_every_kind_of_message() {
     );
     env.stop().await;
 }
+
+/// An admin posts a panel from the hub while a burst of 60 opens waits for the first tickets
+/// category: the panel joins that creation instead of making a second "Tickets", and every
+/// ticket lands in it or its overflow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_admin_panel_during_a_burst_joins_the_category_being_created() {
+    let env = Env::start("panel-during-burst", 60).await;
+    env.set_staff().await;
+    env.set_limits("1", "100").await;
+    let panel = env.panel_via_hub(env.general(), "Support").await;
+    let old = env.settings().await.tickets_category.unwrap();
+    env.client.delete_channel(old).await.unwrap();
+    eventually("category forgotten", || async {
+        env.settings()
+            .await
+            .tickets_category
+            .is_none()
+            .then_some(())
+    })
+    .await;
+
+    // The admin has the panel modal open; its submit goes between thirty opens and thirty
+    // more, one batch, as at once.
+    let (hub, id) = env.setup(SetupChoice::Panel).await;
+    env.response_message(id).await;
+    let id = env
+        .select(
+            env.owner(),
+            env.general(),
+            hub,
+            &Action::PanelChannelSelect,
+            &[env.general().to_string()],
+        )
+        .await;
+    env.expect_modal(id).await;
+    let open = |member: u64| {
+        SimClient::click_body(
+            env.g.guild_id,
+            env.general(),
+            member,
+            panel,
+            &custom_id::encode(&Action::OpenTicket),
+        )
+    };
+    let mut bodies: Vec<Value> = env.g.member_ids[..30].iter().map(|&m| open(m)).collect();
+    bodies.push(json!({
+        "kind": "modal_submit", "guild_id": env.g.guild_id.to_string(),
+        "channel_id": env.general().to_string(), "user_id": env.owner().to_string(),
+        "custom_id": custom_id::encode(&Action::PanelModal { channel: env.general() }),
+        "fields": {
+            (fields::PANEL_TITLE): "Second panel",
+            (fields::PANEL_DESCRIPTION): "Posted mid-burst",
+            (fields::PANEL_FOOTER): "",
+        },
+    }));
+    bodies.extend(env.g.member_ids[30..60].iter().map(|&m| open(m)));
+    let ids = env.client.interaction_batch(&bodies).await.expect("batch");
+    for (i, id) in ids.into_iter().enumerate() {
+        let id = id.expect("dispatched");
+        let needle = if i == 30 { "Panel posted" } else { "is open" };
+        env.answer_containing(id, needle).await;
+    }
+
+    let channels = env.client.guild_channels(env.g.guild_id).await.unwrap();
+    let named = |name: &str| -> Vec<u64> {
+        channels
+            .iter()
+            .filter(|c| c["type"] == 4 && c["name"] == name)
+            .map(|c| id_of(&c["id"]))
+            .collect()
+    };
+    let tickets_categories = named("Tickets");
+    assert_eq!(
+        tickets_categories.len(),
+        1,
+        "one Tickets category: {tickets_categories:?}"
+    );
+    let settings = env.settings().await;
+    assert_eq!(settings.tickets_category, Some(tickets_categories[0]));
+    let mut homes = vec![tickets_categories[0]];
+    homes.extend(settings.overflow_categories.iter().copied());
+    let tickets: Vec<&Value> = channels
+        .iter()
+        .filter(|c| c["name"].as_str().is_some_and(|n| n.starts_with("ticket-")))
+        .collect();
+    assert_eq!(tickets.len(), 60);
+    assert!(
+        tickets
+            .iter()
+            .all(|c| homes.contains(&id_of(&c["parent_id"]))),
+        "every ticket under Tickets or its overflow: {homes:?}"
+    );
+    assert_eq!(settings.panels.len(), 2, "both panels remembered");
+    env.stop().await;
+}
