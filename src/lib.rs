@@ -6,6 +6,9 @@
 //! # Layout
 //! - [`domain`]: pure logic (records, custom_id codec, access decisions, naming, limits,
 //!   transcripts), no I/O, unit-tested on its own.
+//! - [`ui`]: what people see, built by pure functions: the text catalog (every person-facing
+//!   text behind a key, checked against Discord's limits), screens, modals, ticket messages,
+//!   and the hub as a decision the guild actor carries out.
 //! - [`store`]: the only code that touches redb; a writer thread with group commit.
 //! - [`discord`]: the Discord edge, the only code that calls twilight-http: the client and its
 //!   retry policy, acknowledge-first replies, the global pace, the TLS provider.

@@ -57,12 +57,13 @@ use super::{
     protocol::GuildMsg,
 };
 use crate::discord::reply::Reply;
+/// Re-exported for the benchmark's null bot, which posts the same welcome.
+pub use crate::ui::ticket_messages::welcome_message;
 use crate::ui::{
     text::{Text, t},
     ticket_messages::{
         ClosedLog, closed_answer, closed_controls, closed_dm, closed_log, closed_message,
         member_left_message, people_changed_answer, people_changed_log, reopened_message,
-        welcome_message,
     },
 };
 

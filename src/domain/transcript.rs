@@ -18,6 +18,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
+use crate::ui::text::t;
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TranscriptMessage {
     pub id: u64,
@@ -668,9 +670,9 @@ pub fn fit_upload<'a>(html: &'a str, text: &'a str, budget: usize) -> FittedTran
         return FittedTranscript {
             html: None,
             text: text.into(),
-            cut: Some(format!(
-                "The transcript is larger than Discord's upload limit ({:.1} MiB); only the text file is attached.",
-                mib(html.len() + text.len())
+            cut: Some(t!(
+                TranscriptHtmlLeftOut,
+                mib = format!("{:.1}", mib(html.len() + text.len()))
             )),
         };
     }
@@ -685,9 +687,9 @@ pub fn fit_upload<'a>(html: &'a str, text: &'a str, budget: usize) -> FittedTran
     FittedTranscript {
         html: None,
         text: format!("{}{tail}", &text[..end]).into(),
-        cut: Some(format!(
-            "The transcript is larger than Discord's upload limit ({:.1} MiB); the attached text file is cut short.",
-            mib(html.len() + text.len())
+        cut: Some(t!(
+            TranscriptTextCut,
+            mib = format!("{:.1}", mib(html.len() + text.len()))
         )),
     }
 }

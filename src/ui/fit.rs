@@ -60,6 +60,8 @@ mod tests {
             "number" | "channel" | "user" | "opener" | "by" => id,
             "place" | "done" | "total" | "closed" | "open" => usize::MAX.to_string(),
             "seconds" | "minutes" => u64::MAX.to_string(),
+            // A transcript's size in MiB, one decimal: the store holds nothing near 10^9 MiB.
+            "mib" => "999999999.9".to_owned(),
             "limit" | "per_member" | "per_guild" | "min" | "max" | "n" | "page" | "pages" => {
                 u32::MAX.to_string()
             }
@@ -117,6 +119,8 @@ mod tests {
                 Text::NoHistoryPermission,
                 Text::LogCannotPost,
                 Text::LogChannelGone,
+                Text::TranscriptHtmlLeftOut,
+                Text::TranscriptTextCut,
             ]),
             other => panic!("no worst case for the placeholder {{{other}}}"),
         }

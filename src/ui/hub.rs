@@ -526,7 +526,7 @@ mod tests {
         ];
         for (action, input, admin_only) in cases {
             for who in [ADMIN, STAFF, MEMBER] {
-                let step = decide(&settings, &who, &FACTS, action.clone(), &pick(input));
+                let step = decide(&settings, &who, &FACTS, action, &pick(input));
                 let allowed = if admin_only {
                     who.is_admin
                 } else {

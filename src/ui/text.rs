@@ -328,6 +328,10 @@ catalog! {
     NoTranscript: Content =
         "Ticket #{number} has no transcript (it was never closed, or does not exist).";
     TranscriptUnreadable: Content = "The transcript could not be read from storage.";
+    TranscriptHtmlLeftOut: Piece =
+        "The transcript is larger than Discord's upload limit ({mib} MiB); only the text file is attached.";
+    TranscriptTextCut: Piece =
+        "The transcript is larger than Discord's upload limit ({mib} MiB); the attached text file is cut short.";
 
     // Anything, anywhere.
     UnknownCommand: Content = "I don't know that command.";
