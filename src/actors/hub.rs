@@ -247,7 +247,7 @@ fn save_then_answer(
         failed,
         ..
     } = save;
-    let what = format!("{change:?}");
+    let what = change.what();
     let mut settings = (*state.settings).clone();
     change.apply(&mut settings);
     let commit = state.save_settings(settings);
@@ -258,7 +258,7 @@ fn save_then_answer(
         match commit.await {
             Ok(()) => reply.send(&done).await,
             Err(error) => {
-                warn!(%error, change = what, "could not save the settings");
+                warn!(%error, "could not save {what}");
                 reply.send(failed.english()).await
             }
         }

@@ -96,6 +96,19 @@ pub enum Change {
 }
 
 impl Change {
+    /// The setting it changes, for the log.
+    pub fn what(&self) -> &'static str {
+        match self {
+            Change::Limits { .. } => "limits",
+            Change::StaffRoles(_) => "staff roles",
+            Change::LogChannel(_) => "the log channel",
+            Change::AddPanel(_) => "the panel",
+            Change::RemovePanel { .. } => "the panel removal",
+            Change::AddTopic { .. } => "the topic",
+            Change::RemoveTopic { .. } => "the topic removal",
+        }
+    }
+
     pub fn apply(self, settings: &mut GuildSettings) {
         match self {
             Change::Limits {
