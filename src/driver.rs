@@ -2,12 +2,14 @@
 //! Open, press a ticket's buttons, and wait for the bot's answers. Shared by the demo, the
 //! integration tests and the benchmarks, so each drives the bot exactly as a person would.
 
+pub mod harness;
+
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::{
-    domain::custom_id::{self, Action, HubChoice, fields},
+    domain::custom_id::{self, Action, HubChoice, SetupChoice, fields},
     sim::{
         SeededGuild,
         client::{InteractionOutcome, SimClient, SimClientError},
@@ -27,6 +29,8 @@ pub enum DriverError {
         expected: String,
         last: String,
     },
+    #[error("the bot refused {what}: {answer:?}")]
+    Refused { what: &'static str, answer: String },
     #[error("no button or menu matching {0} was found")]
     NoSuchComponent(&'static str),
 }
@@ -34,7 +38,7 @@ pub enum DriverError {
 pub type DriverResult<T> = Result<T, DriverError>;
 
 /// How long a person waits for the final answer after the acknowledgement.
-const ANSWER_WAIT: Duration = Duration::from_secs(20);
+const ANSWER_WAIT: Duration = Duration::from_secs(30);
 
 /// The first enabled component (by message order) whose custom id decodes to an action `wanted`
 /// accepts: `(message id, custom id)`. This is how a person finds the button they mean; a
@@ -64,6 +68,25 @@ pub fn find_action(messages: &[Value], wanted: impl Fn(&Action) -> bool) -> Opti
             .find(|id| custom_id::decode(id).is_ok_and(|a| wanted(&a)))?;
         Some((m.get("id")?.as_str()?.parse().ok()?, id))
     })
+}
+
+/// Every button and menu in `messages`, in message order: `(message id, action, enabled)`.
+pub fn buttons(messages: &[Value]) -> Vec<(u64, Action, bool)> {
+    let mut out = Vec::new();
+    for m in messages {
+        let Some(message) = m["id"].as_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        for row in m["components"].as_array().into_iter().flatten() {
+            for b in row["components"].as_array().into_iter().flatten() {
+                if let Some(Ok(action)) = b["custom_id"].as_str().map(custom_id::decode) {
+                    let enabled = b["disabled"].as_bool() != Some(true);
+                    out.push((message, action, enabled));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether an answer is a waiting-line update rather than the final answer.
@@ -133,6 +156,13 @@ pub async fn answer_where(
     }
 }
 
+/// Waits for the answer text that contains `needle`.
+pub async fn answer_containing(client: &SimClient, id: u64, needle: &str) -> DriverResult<String> {
+    Ok(answer_where(client, id, needle, |t| t.contains(needle))
+        .await?
+        .1)
+}
+
 /// Waits for the first non-empty answer text.
 pub async fn answer(client: &SimClient, id: u64) -> DriverResult<(u64, String)> {
     answer_where(client, id, "any answer", |t| !t.is_empty()).await
@@ -147,6 +177,12 @@ pub async fn response_message(client: &SimClient, id: u64) -> DriverResult<u64> 
         .and_then(|m| m["id"].as_str())
         .and_then(|s| s.parse().ok())
         .ok_or(DriverError::NoSuchComponent("a response message"))
+}
+
+/// The modal the interaction was answered with.
+pub async fn modal(client: &SimClient, id: u64) -> DriverResult<Value> {
+    let outcome = acknowledged(client, id).await?;
+    outcome.modal.ok_or(DriverError::NoSuchComponent("a modal"))
 }
 
 fn subcommand(name: &str) -> Value {
@@ -175,6 +211,14 @@ pub async fn owner_selects(
         .await?)
 }
 
+/// `user` runs `/ticket menu` in `channel`; returns the hub message id.
+pub async fn menu(client: &SimClient, guild: u64, channel: u64, user: u64) -> DriverResult<u64> {
+    let id = client
+        .command(guild, channel, user, "ticket", subcommand("menu"))
+        .await?;
+    response_message(client, id).await
+}
+
 /// The owner opens `/ticket menu` in `channel` and picks `choice` (Setup or Manage); returns the
 /// hub message id, on which the next menu now is.
 pub async fn open_hub(
@@ -183,11 +227,7 @@ pub async fn open_hub(
     channel: u64,
     choice: HubChoice,
 ) -> DriverResult<u64> {
-    let (guild, owner) = (g.guild_id, g.owner_id);
-    let id = client
-        .command(guild, channel, owner, "ticket", subcommand("menu"))
-        .await?;
-    let hub = response_message(client, id).await?;
+    let hub = menu(client, g.guild_id, channel, g.owner_id).await?;
     let id = owner_selects(
         client,
         g,
@@ -205,7 +245,7 @@ pub async fn open_hub(
 pub async fn open_setup(
     client: &SimClient,
     g: &SeededGuild,
-    choice: &str,
+    choice: SetupChoice,
 ) -> DriverResult<(u64, u64)> {
     let channel = g.general_channel_id;
     let hub = open_hub(client, g, channel, HubChoice::Setup).await?;
@@ -215,7 +255,7 @@ pub async fn open_setup(
         channel,
         hub,
         &Action::SetupMenu,
-        &[choice.into()],
+        &[choice.as_str().into()],
     )
     .await?;
     acknowledged(client, id).await?;
@@ -227,7 +267,7 @@ pub async fn open_setup(
 async fn setup_select(
     client: &SimClient,
     g: &SeededGuild,
-    choice: &str,
+    choice: SetupChoice,
     action: &Action,
     values: &[String],
     saved: &str,
@@ -244,7 +284,7 @@ pub async fn configure_staff(client: &SimClient, g: &SeededGuild) -> DriverResul
     setup_select(
         client,
         g,
-        "staff_roles",
+        SetupChoice::StaffRoles,
         &Action::StaffRoleSelect,
         &staff,
         "Staff roles saved",
@@ -261,7 +301,7 @@ pub async fn set_log_channel(client: &SimClient, g: &SeededGuild) -> DriverResul
     setup_select(
         client,
         g,
-        "log_channel",
+        SetupChoice::LogChannel,
         &Action::LogChannelSelect,
         &values,
         "will be logged",
@@ -277,7 +317,7 @@ pub async fn set_limits(
     per_member: &str,
     per_guild: &str,
 ) -> DriverResult<String> {
-    open_setup(client, g, "limits").await?;
+    open_setup(client, g, SetupChoice::Limits).await?;
     let id = client
         .submit_modal(
             g.guild_id,
@@ -288,6 +328,21 @@ pub async fn set_limits(
                 (fields::LIMIT_PER_MEMBER, per_member),
                 (fields::LIMIT_PER_GUILD, per_guild),
             ],
+        )
+        .await?;
+    Ok(answer(client, id).await?.1)
+}
+
+/// The owner adds the topic `name` through Setup → Add topic; returns the bot's answer.
+pub async fn add_topic(client: &SimClient, g: &SeededGuild, name: &str) -> DriverResult<String> {
+    open_setup(client, g, SetupChoice::TopicAdd).await?;
+    let id = client
+        .submit_modal(
+            g.guild_id,
+            g.general_channel_id,
+            g.owner_id,
+            &custom_id::encode(&Action::TopicAddModal),
+            &[(fields::TOPIC_NAME, name)],
         )
         .await?;
     Ok(answer(client, id).await?.1)
