@@ -280,13 +280,22 @@ async fn setup_select(
 
 /// The owner makes the seeded staff role the guild's staff role.
 pub async fn configure_staff(client: &SimClient, g: &SeededGuild) -> DriverResult<()> {
-    let staff = [g.staff_role_id.to_string()];
+    set_staff_roles(client, g, &[g.staff_role_id]).await
+}
+
+/// The owner picks `roles` in Setup → Staff roles.
+pub async fn set_staff_roles(
+    client: &SimClient,
+    g: &SeededGuild,
+    roles: &[u64],
+) -> DriverResult<()> {
+    let roles: Vec<String> = roles.iter().map(u64::to_string).collect();
     setup_select(
         client,
         g,
         SetupChoice::StaffRoles,
         &Action::StaffRoleSelect,
-        &staff,
+        &roles,
         "Staff roles saved",
     )
     .await
