@@ -40,6 +40,28 @@ pub type DriverResult<T> = Result<T, DriverError>;
 /// How long a person waits for the final answer after the acknowledgement.
 const ANSWER_WAIT: Duration = Duration::from_secs(30);
 
+/// How often a waiting person looks again.
+const POLL: Duration = Duration::from_millis(25);
+
+/// Polls `check` every [`POLL`] until it yields a value or `timeout` passes (`None`): waiting for
+/// something to show without guessing a sleep.
+pub async fn poll_until<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return Some(value);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
 /// The first enabled component (by message order) whose custom id decodes to an action `wanted`
 /// accepts: `(message id, custom id)`. This is how a person finds the button they mean; a
 /// disabled one cannot be pressed.
@@ -151,7 +173,7 @@ pub async fn answer_where(
                 last,
             });
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
+        tokio::time::sleep(POLL).await;
         last = content(&client.wait_interaction(id, 0).await?);
     }
 }

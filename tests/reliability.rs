@@ -23,7 +23,7 @@ use ticketeer::{
         custom_id::{self, Action},
         model::{TicketRecord, TicketState},
     },
-    driver::{self, channel_from_link, find_action, harness},
+    driver::{self, channel_from_link, find_action, harness, poll_until},
     sim::{SeededGuild, client::SimClient},
     store::{Durability, Store, StoreConfig},
 };
@@ -38,24 +38,6 @@ fn data_dir(name: &str) -> PathBuf {
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     listener.local_addr().expect("local addr").port()
-}
-
-/// Polls `check` every 25 ms until it yields a value or `timeout` passes.
-async fn poll_until<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(v) = check().await {
-            return Some(v);
-        }
-        if Instant::now() >= deadline {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
 }
 
 /// A child process killed when dropped, so a failing test leaves nothing running.
