@@ -40,7 +40,7 @@ use ticketeer::{
         model::TicketState,
         naming,
     },
-    driver::{self, channel_from_link, find_action, harness},
+    driver::{self, channel_from_link, find_action, harness, message_text},
     sim::{
         self, RateLimitMode, SeededGuild, SimConfig, SimHandle, SimStats,
         client::{SimClient, counts_against_global_limit},
@@ -398,14 +398,6 @@ fn select_values(message: &Value) -> Vec<String> {
     out
 }
 
-fn content(outcome_message: Option<&Value>) -> String {
-    outcome_message
-        .and_then(|m| m.get("content"))
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// Answers that a later edit replaces: the topic picker and the waiting line.
 fn is_interim(text: &str) -> bool {
     ["What is your ticket", "Choose", " in line"]
@@ -433,7 +425,7 @@ async fn wait_for_link(
         }
         .map_err(|e| format!("wait for the answer: {e}"))?;
         seen_edits = Some(outcome.edits);
-        let text = content(outcome.message.as_ref());
+        let text = message_text(outcome.message.as_ref());
         if let Some(channel) = channel_from_link(&text) {
             return Ok((channel, in_line));
         }

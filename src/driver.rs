@@ -129,14 +129,31 @@ pub fn channel_from_link(text: &str) -> Option<u64> {
     channel.parse().ok()
 }
 
-fn content(outcome: &InteractionOutcome) -> String {
-    outcome
-        .message
-        .as_ref()
+/// The text of a message (empty when there is none).
+pub fn message_text(message: Option<&Value>) -> String {
+    message
         .and_then(|m| m.get("content"))
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned()
+}
+
+fn content(outcome: &InteractionOutcome) -> String {
+    message_text(outcome.message.as_ref())
+}
+
+/// The ticket channels (named `ticket-…`) among `channels`: `(name, id)`.
+pub fn ticket_channels(channels: &[Value]) -> Vec<(String, u64)> {
+    channels
+        .iter()
+        .filter_map(|c| {
+            let name = c.get("name")?.as_str()?;
+            name.starts_with("ticket-").then(|| {
+                let id = c["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
+                (name.to_owned(), id)
+            })
+        })
+        .collect()
 }
 
 /// The acknowledgement: waits until the interaction got its initial response.
@@ -341,6 +358,28 @@ pub async fn set_log_channel(client: &SimClient, g: &SeededGuild) -> DriverResul
     Ok(log)
 }
 
+/// The owner opens Setup → `choice` and submits its modal `modal` with `values`; returns the
+/// bot's answer.
+async fn setup_modal(
+    client: &SimClient,
+    g: &SeededGuild,
+    choice: SetupChoice,
+    modal: &Action,
+    values: &[(&str, &str)],
+) -> DriverResult<String> {
+    open_setup(client, g, choice).await?;
+    let id = client
+        .submit_modal(
+            g.guild_id,
+            g.general_channel_id,
+            g.owner_id,
+            &custom_id::encode(modal),
+            values,
+        )
+        .await?;
+    Ok(answer(client, id).await?.1)
+}
+
 /// The owner sets the limits through the limits modal; returns the bot's answer.
 pub async fn set_limits(
     client: &SimClient,
@@ -348,35 +387,31 @@ pub async fn set_limits(
     per_member: &str,
     per_guild: &str,
 ) -> DriverResult<String> {
-    open_setup(client, g, SetupChoice::Limits).await?;
-    let id = client
-        .submit_modal(
-            g.guild_id,
-            g.general_channel_id,
-            g.owner_id,
-            &custom_id::encode(&Action::LimitsModal),
-            &[
-                (fields::LIMIT_PER_MEMBER, per_member),
-                (fields::LIMIT_PER_GUILD, per_guild),
-            ],
-        )
-        .await?;
-    Ok(answer(client, id).await?.1)
+    let values = [
+        (fields::LIMIT_PER_MEMBER, per_member),
+        (fields::LIMIT_PER_GUILD, per_guild),
+    ];
+    setup_modal(
+        client,
+        g,
+        SetupChoice::Limits,
+        &Action::LimitsModal,
+        &values,
+    )
+    .await
 }
 
 /// The owner adds the topic `name` through Setup → Add topic; returns the bot's answer.
 pub async fn add_topic(client: &SimClient, g: &SeededGuild, name: &str) -> DriverResult<String> {
-    open_setup(client, g, SetupChoice::TopicAdd).await?;
-    let id = client
-        .submit_modal(
-            g.guild_id,
-            g.general_channel_id,
-            g.owner_id,
-            &custom_id::encode(&Action::TopicAddModal),
-            &[(fields::TOPIC_NAME, name)],
-        )
-        .await?;
-    Ok(answer(client, id).await?.1)
+    let values = [(fields::TOPIC_NAME, name)];
+    setup_modal(
+        client,
+        g,
+        SetupChoice::TopicAdd,
+        &Action::TopicAddModal,
+        &values,
+    )
+    .await
 }
 
 /// The owner posts a panel in #general with `/ticket panel`; returns the panel message id.

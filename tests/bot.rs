@@ -14,6 +14,7 @@ use ticketeer::{
     driver::{
         self, channel_from_link, find_action,
         harness::{self, World},
+        ticket_channels,
     },
     sim::{self, SeededGuild, SimHandle, client::SimClient},
 };
@@ -127,23 +128,6 @@ async fn can_view(client: &SimClient, channel: u64, user: u64) -> bool {
         .await
         .expect("permissions")
         .view_channel
-}
-
-fn ticket_channels(channels: &[Value]) -> Vec<(String, u64)> {
-    channels
-        .iter()
-        .filter(|c| {
-            c.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.starts_with("ticket-"))
-        })
-        .map(|c| {
-            (
-                c["name"].as_str().unwrap_or_default().to_owned(),
-                c["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0),
-            )
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -14,6 +14,7 @@ use ticketeer::{
     driver::{
         self, channel_from_link, find_action,
         harness::{self, World},
+        message_text,
     },
     sim::{
         SeededGuild, SimConfig,
@@ -543,14 +544,6 @@ impl Env {
             .into_iter()
             .find(|c| c["id"].as_str().and_then(|s| s.parse::<u64>().ok()) == Some(id))
     }
-}
-
-fn message_text(message: Option<&Value>) -> String {
-    message
-        .and_then(|m| m.get("content"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned()
 }
 
 fn id_of(v: &Value) -> u64 {

@@ -23,7 +23,7 @@ use ticketeer::{
         custom_id::{self, Action},
         model::{TicketRecord, TicketState},
     },
-    driver::{self, channel_from_link, find_action, harness, poll_until},
+    driver::{self, channel_from_link, find_action, harness, poll_until, ticket_channels},
     sim::{SeededGuild, client::SimClient},
     store::{Durability, Store, StoreConfig},
 };
@@ -289,19 +289,6 @@ async fn configure_with_staff(client: &SimClient, w: &World, staff_roles: &[u64]
         .await
         .expect("staff roles saved");
     driver::post_panel(client, &g).await.expect("panel posted")
-}
-
-fn ticket_channels(channels: &[Value]) -> Vec<(String, u64)> {
-    channels
-        .iter()
-        .filter_map(|c| {
-            let name = c.get("name")?.as_str()?;
-            name.starts_with("ticket-").then(|| {
-                let id = c["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
-                (name.to_owned(), id)
-            })
-        })
-        .collect()
 }
 
 /// `Your ticket #N is open: …` → N.
