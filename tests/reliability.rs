@@ -100,11 +100,9 @@ async fn spawn_sim(log: &Path) -> (Proc, String) {
             &format!("127.0.0.1:{port}"),
             "--rate-limits",
             "off",
-            // The bot is restarted many times a minute here; a fresh process identifies at
-            // once, which Discord's 5 s window would answer with op 9 and a 5 s wait each time
-            // (the identify limits have tests of their own).
+            // The bot is restarted many times a minute here, as in-process runs restart theirs.
             "--identify-window-ms",
-            "100",
+            &harness::IDENTIFY_WINDOW.as_millis().to_string(),
         ])
         .stdout(Stdio::null())
         .stderr(

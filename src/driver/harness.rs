@@ -30,12 +30,18 @@ pub enum HarnessError {
 
 pub type HarnessResult<T> = Result<T, HarnessError>;
 
+/// How soon the simulator accepts the next identify here. Discord's window is 5 s, so a bot
+/// restarted in the same run would wait out 5 s before serving again; the runs restart bots
+/// often, and the identify limits have tests of their own with their own windows.
+pub const IDENTIFY_WINDOW: Duration = Duration::from_millis(100);
+
 /// The simulator runs here use: Discord's rate limits off (the runs measure the bot, and the
-/// limits have tests of their own), message content granted.
+/// limits have tests of their own), message content granted, a short identify window.
 pub fn sim_config() -> SimConfig {
     SimConfig {
         rate_limits: RateLimitMode::Off,
         message_content: true,
+        identify_window: IDENTIFY_WINDOW,
         ..SimConfig::default()
     }
 }
