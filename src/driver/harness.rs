@@ -163,6 +163,7 @@ impl Launch {
             dir,
             bot,
             config,
+            ready_at: tokio::time::Instant::now(),
         })
     }
 }
@@ -176,6 +177,8 @@ pub struct World {
     pub dir: PathBuf,
     pub bot: Bot,
     config: BotConfig,
+    /// When the bot last became ready: it identified before then.
+    ready_at: tokio::time::Instant,
 }
 
 impl World {
@@ -210,8 +213,15 @@ impl World {
     ) -> HarnessResult<World> {
         self.bot.shutdown().await;
         change(&mut self.config);
+        // An identify inside the simulator's window since the last one is refused (op 9), and
+        // twilight waits 1 to 5 s before it tries again.
+        tokio::time::sleep_until(self.ready_at + IDENTIFY_WINDOW).await;
         let bot = start_bot(self.config.clone(), self.guilds.len()).await?;
-        Ok(World { bot, ..self })
+        Ok(World {
+            bot,
+            ready_at: tokio::time::Instant::now(),
+            ..self
+        })
     }
 
     /// Stops the bot gracefully, then the simulator, and removes the data directory.
