@@ -32,16 +32,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mimalloc::MiMalloc;
 use serde_json::{Value, json};
 use ticketeer::{
-    actors::{Bot, BotConfig},
     cli::DurabilityArg,
     discord::{Discord, OutgoingMessage, button_row, channel_link},
     domain::{
         access,
-        custom_id::{self, Action, HubChoice, SetupChoice, fields},
+        custom_id::{self, Action},
         model::TicketState,
         naming,
     },
-    driver::{channel_from_link, find_action},
+    driver::{self, channel_from_link, find_action, harness, message_text},
     sim::{
         self, RateLimitMode, SeededGuild, SimConfig, SimHandle, SimStats,
         client::{SimClient, counts_against_global_limit},
@@ -399,14 +398,6 @@ fn select_values(message: &Value) -> Vec<String> {
     out
 }
 
-fn content(outcome_message: Option<&Value>) -> String {
-    outcome_message
-        .and_then(|m| m.get("content"))
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// Answers that a later edit replaces: the topic picker and the waiting line.
 fn is_interim(text: &str) -> bool {
     ["What is your ticket", "Choose", " in line"]
@@ -434,7 +425,7 @@ async fn wait_for_link(
         }
         .map_err(|e| format!("wait for the answer: {e}"))?;
         seen_edits = Some(outcome.edits);
-        let text = content(outcome.message.as_ref());
+        let text = message_text(outcome.message.as_ref());
         if let Some(channel) = channel_from_link(&text) {
             return Ok((channel, in_line));
         }
@@ -928,159 +919,48 @@ fn peak_rss_bytes() -> Option<u64> {
 }
 
 async fn start_sim(params: &Params) -> Result<SimHandle, String> {
-    sim::start(SimConfig {
+    harness::start_sim(SimConfig {
         rate_limits: params.rate_limits,
-        message_content: true,
-        ..SimConfig::default()
+        ..harness::sim_config()
     })
     .await
-    .map_err(|e| format!("simulator did not start: {e}"))
+    .map_err(|e| e.to_string())
 }
 
 async fn seed(sim: &SimHandle, params: &Params) -> Vec<SeededGuild> {
-    let mut guilds = Vec::with_capacity(params.guilds);
-    for _ in 0..params.guilds {
-        guilds.push(sim.seed_guild(params.clickers).await);
-    }
-    guilds
-}
-
-/// Waits for an interaction's answer text (deferred answers are edited later).
-async fn answer_text(client: &SimClient, id: u64, needle: &str) -> Result<Value, String> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut last = String::new();
-    while Instant::now() < deadline {
-        let outcome = client
-            .wait_interaction(id, 5_000)
-            .await
-            .map_err(|e| e.to_string())?;
-        if outcome.state == "failed" {
-            return Err(format!("interaction {id} failed"));
-        }
-        if outcome.modal.is_some() && needle.is_empty() {
-            return Ok(outcome.modal.unwrap_or_default());
-        }
-        last = content(outcome.message.as_ref());
-        if outcome.state == "responded" && last.contains(needle) {
-            return Ok(outcome.message.unwrap_or_default());
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    Err(format!(
-        "interaction {id} never said {needle:?}; last: {last:?}"
-    ))
-}
-
-/// The owner opens a setup page through `/ticket menu` → Setup → `choice`.
-async fn open_setup(
-    client: &SimClient,
-    g: &SeededGuild,
-    choice: SetupChoice,
-) -> Result<Value, String> {
-    let (gid, c, owner) = (g.guild_id, g.general_channel_id, g.owner_id);
-    let id = client
-        .command(
-            gid,
-            c,
-            owner,
-            "ticket",
-            json!([{"name": "menu", "type": 1, "options": []}]),
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    let hub = answer_text(client, id, "").await?;
-    let hub_id = hub["id"]
-        .as_str()
-        .and_then(|s| s.parse::<u64>().ok())
-        .ok_or("hub without a message")?;
-    let id = client
-        .select(
-            gid,
-            c,
-            owner,
-            hub_id,
-            &custom_id::encode(&Action::HubMenu),
-            &[HubChoice::Setup.as_str().into()],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    answer_text(client, id, "").await?;
-    let id = client
-        .select(
-            gid,
-            c,
-            owner,
-            hub_id,
-            &custom_id::encode(&Action::SetupMenu),
-            &[choice.as_str().into()],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    answer_text(client, id, "").await
+    harness::seed_guilds(sim, params.guilds, params.clickers).await
 }
 
 /// Raises the limits when a guild will hold more than the default 50 open tickets or a member
 /// more than one, and adds topics.
 async fn configure(client: &SimClient, g: &SeededGuild, params: &Params) -> Result<(), String> {
-    let (gid, c, owner) = (g.guild_id, g.general_channel_id, g.owner_id);
     if params.tickets_per_guild() > 50 || params.tickets_per_member > 1 {
-        open_setup(client, g, SetupChoice::Limits).await?;
         let per_member = params.tickets_per_member.to_string();
         let per_guild = params.tickets_per_guild().max(50).to_string();
-        let id = client
-            .submit_modal(
-                gid,
-                c,
-                owner,
-                &custom_id::encode(&Action::LimitsModal),
-                &[
-                    (fields::LIMIT_PER_MEMBER, &per_member),
-                    (fields::LIMIT_PER_GUILD, &per_guild),
-                ],
-            )
+        let answer = driver::set_limits(client, g, &per_member, &per_guild)
             .await
             .map_err(|e| e.to_string())?;
-        answer_text(client, id, "Limits saved").await?;
+        if !answer.contains("Limits saved") {
+            return Err(format!("limits not saved: {answer}"));
+        }
     }
     if params.topics {
         for t in 0..TOPICS {
-            open_setup(client, g, SetupChoice::TopicAdd).await?;
-            let name = format!("Topic {t}");
-            let id = client
-                .submit_modal(
-                    gid,
-                    c,
-                    owner,
-                    &custom_id::encode(&Action::TopicAddModal),
-                    &[(fields::TOPIC_NAME, &name)],
-                )
+            let answer = driver::add_topic(client, g, &format!("Topic {t}"))
                 .await
                 .map_err(|e| e.to_string())?;
-            answer_text(client, id, "added").await?;
+            if !answer.contains("added") {
+                return Err(format!("topic not added: {answer}"));
+            }
         }
     }
     Ok(())
 }
 
 async fn post_panel(client: &SimClient, g: &SeededGuild) -> Result<u64, String> {
-    let id = client
-        .command(
-            g.guild_id,
-            g.general_channel_id,
-            g.owner_id,
-            "ticket",
-            json!([{"name": "panel", "type": 1, "options": []}]),
-        )
+    driver::post_panel(client, g)
         .await
-        .map_err(|e| e.to_string())?;
-    answer_text(client, id, "Panel posted").await?;
-    let messages = client
-        .channel_messages(g.general_channel_id)
-        .await
-        .map_err(|e| e.to_string())?;
-    find_action(&messages, |a| *a == Action::OpenTicket)
-        .map(|(m, _)| m)
-        .ok_or_else(|| "no panel with an Open button".to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// What one phase measured.
@@ -1267,25 +1147,20 @@ async fn run_ticketeer(
     let sim = start_sim(params).await?;
     let client = sim.client();
     let guilds = seed(&sim, params).await;
-    let dir = std::env::temp_dir().join(format!("ticketeer-storm-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
-    // The engine run measures the bot, not twilight's client-side 50 req/s limiter.
+    let dir = harness::data_dir("storm");
+    let mut config = harness::bot_config(&sim, &dir);
+    // Twilight's client-side limiter only where Discord's limits are in force.
     config.ratelimiter = params.rate_limited();
     config.durability = params.durability;
     let setup_start = Instant::now();
     let bot_rt = bot_runtime(TICKETEER_THREADS[0])?;
     let guild_count = params.guilds;
-    let bot = on(&bot_rt, async move {
-        let bot = Bot::start(config)
-            .await
-            .map_err(|e| format!("bot did not start: {e}"))?;
-        if !bot.wait_ready(guild_count, Duration::from_secs(60)).await {
-            return Err("bot did not become ready within 60 s".to_string());
-        }
-        Ok(bot)
-    })
-    .await??;
+    let bot = on(
+        &bot_rt,
+        harness::start_bot_within(config, guild_count, Duration::from_secs(60)),
+    )
+    .await?
+    .map_err(|e| e.to_string())?;
     let ready_ms = setup_start.elapsed().as_millis() as u64;
     let targets = set_up_guilds(&client, &guilds, params).await?;
     let setup_ms = setup_start.elapsed().as_millis() as u64;
@@ -1370,8 +1245,7 @@ async fn run_ticketeer_split(
     let sim = start_sim(params).await?;
     let client = sim.client();
     let guilds = seed(&sim, params).await;
-    let dir = std::env::temp_dir().join(format!("ticketeer-storm-split-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = harness::data_dir("storm-split");
     let bin = env!("CARGO_BIN_EXE_ticketeer");
     let mut command = std::process::Command::new(bin);
     command

@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::{
     actors::{Bot, BotConfig},
     cli::DemoArgs,
-    domain::custom_id::{self, Action, HubChoice, ManageChoice, fields},
+    domain::custom_id::{self, Action, HubChoice, ManageChoice},
     driver::{self, DriverError, DriverResult},
     run::AppError,
     sim::{self, SimConfig, client::SimClient},
@@ -292,18 +292,15 @@ async fn open_all(
 
 /// The owner adds a topic through Setup → Add topic (a modal).
 async fn add_topic(client: &SimClient, g: &sim::SeededGuild, name: &str) -> DriverResult<()> {
-    driver::open_setup(client, g, "topic_add").await?;
-    let id = client
-        .submit_modal(
-            g.guild_id,
-            g.general_channel_id,
-            g.owner_id,
-            &custom_id::encode(&Action::TopicAddModal),
-            &[(fields::TOPIC_NAME, name)],
-        )
-        .await?;
-    driver::answer_where(client, id, "topic added", |t| t.contains("added")).await?;
-    Ok(())
+    let answer = driver::add_topic(client, g, name).await?;
+    if answer.contains("added") {
+        Ok(())
+    } else {
+        Err(DriverError::Refused {
+            what: "a topic",
+            answer,
+        })
+    }
 }
 
 /// A member clicks Open and picks the `i`-th topic (round robin) in their own topic select;

@@ -2,12 +2,14 @@
 //! Open, press a ticket's buttons, and wait for the bot's answers. Shared by the demo, the
 //! integration tests and the benchmarks, so each drives the bot exactly as a person would.
 
+pub mod harness;
+
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::{
-    domain::custom_id::{self, Action, HubChoice, fields},
+    domain::custom_id::{self, Action, HubChoice, SetupChoice, fields},
     sim::{
         SeededGuild,
         client::{InteractionOutcome, SimClient, SimClientError},
@@ -27,6 +29,8 @@ pub enum DriverError {
         expected: String,
         last: String,
     },
+    #[error("the bot refused {what}: {answer:?}")]
+    Refused { what: &'static str, answer: String },
     #[error("no button or menu matching {0} was found")]
     NoSuchComponent(&'static str),
 }
@@ -34,7 +38,29 @@ pub enum DriverError {
 pub type DriverResult<T> = Result<T, DriverError>;
 
 /// How long a person waits for the final answer after the acknowledgement.
-const ANSWER_WAIT: Duration = Duration::from_secs(20);
+const ANSWER_WAIT: Duration = Duration::from_secs(30);
+
+/// How often a waiting person looks again.
+const POLL: Duration = Duration::from_millis(25);
+
+/// Polls `check` every [`POLL`] until it yields a value or `timeout` passes (`None`): waiting for
+/// something to show without guessing a sleep.
+pub async fn poll_until<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return Some(value);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
 
 /// The first enabled component (by message order) whose custom id decodes to an action `wanted`
 /// accepts: `(message id, custom id)`. This is how a person finds the button they mean; a
@@ -66,6 +92,25 @@ pub fn find_action(messages: &[Value], wanted: impl Fn(&Action) -> bool) -> Opti
     })
 }
 
+/// Every button and menu in `messages`, in message order: `(message id, action, enabled)`.
+pub fn buttons(messages: &[Value]) -> Vec<(u64, Action, bool)> {
+    let mut out = Vec::new();
+    for m in messages {
+        let Some(message) = m["id"].as_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        for row in m["components"].as_array().into_iter().flatten() {
+            for b in row["components"].as_array().into_iter().flatten() {
+                if let Some(Ok(action)) = b["custom_id"].as_str().map(custom_id::decode) {
+                    let enabled = b["disabled"].as_bool() != Some(true);
+                    out.push((message, action, enabled));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Whether an answer is a waiting-line update rather than the final answer.
 pub fn is_place_in_line(text: &str) -> bool {
     text.contains(" in line (")
@@ -84,14 +129,31 @@ pub fn channel_from_link(text: &str) -> Option<u64> {
     channel.parse().ok()
 }
 
-fn content(outcome: &InteractionOutcome) -> String {
-    outcome
-        .message
-        .as_ref()
+/// The text of a message (empty when there is none).
+pub fn message_text(message: Option<&Value>) -> String {
+    message
         .and_then(|m| m.get("content"))
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned()
+}
+
+fn content(outcome: &InteractionOutcome) -> String {
+    message_text(outcome.message.as_ref())
+}
+
+/// The ticket channels (named `ticket-…`) among `channels`: `(name, id)`.
+pub fn ticket_channels(channels: &[Value]) -> Vec<(String, u64)> {
+    channels
+        .iter()
+        .filter_map(|c| {
+            let name = c.get("name")?.as_str()?;
+            name.starts_with("ticket-").then(|| {
+                let id = c["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
+                (name.to_owned(), id)
+            })
+        })
+        .collect()
 }
 
 /// The acknowledgement: waits until the interaction got its initial response.
@@ -128,9 +190,16 @@ pub async fn answer_where(
                 last,
             });
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
+        tokio::time::sleep(POLL).await;
         last = content(&client.wait_interaction(id, 0).await?);
     }
+}
+
+/// Waits for the answer text that contains `needle`.
+pub async fn answer_containing(client: &SimClient, id: u64, needle: &str) -> DriverResult<String> {
+    Ok(answer_where(client, id, needle, |t| t.contains(needle))
+        .await?
+        .1)
 }
 
 /// Waits for the first non-empty answer text.
@@ -147,6 +216,12 @@ pub async fn response_message(client: &SimClient, id: u64) -> DriverResult<u64> 
         .and_then(|m| m["id"].as_str())
         .and_then(|s| s.parse().ok())
         .ok_or(DriverError::NoSuchComponent("a response message"))
+}
+
+/// The modal the interaction was answered with.
+pub async fn modal(client: &SimClient, id: u64) -> DriverResult<Value> {
+    let outcome = acknowledged(client, id).await?;
+    outcome.modal.ok_or(DriverError::NoSuchComponent("a modal"))
 }
 
 fn subcommand(name: &str) -> Value {
@@ -175,6 +250,14 @@ pub async fn owner_selects(
         .await?)
 }
 
+/// `user` runs `/ticket menu` in `channel`; returns the hub message id.
+pub async fn menu(client: &SimClient, guild: u64, channel: u64, user: u64) -> DriverResult<u64> {
+    let id = client
+        .command(guild, channel, user, "ticket", subcommand("menu"))
+        .await?;
+    response_message(client, id).await
+}
+
 /// The owner opens `/ticket menu` in `channel` and picks `choice` (Setup or Manage); returns the
 /// hub message id, on which the next menu now is.
 pub async fn open_hub(
@@ -183,11 +266,7 @@ pub async fn open_hub(
     channel: u64,
     choice: HubChoice,
 ) -> DriverResult<u64> {
-    let (guild, owner) = (g.guild_id, g.owner_id);
-    let id = client
-        .command(guild, channel, owner, "ticket", subcommand("menu"))
-        .await?;
-    let hub = response_message(client, id).await?;
+    let hub = menu(client, g.guild_id, channel, g.owner_id).await?;
     let id = owner_selects(
         client,
         g,
@@ -205,7 +284,7 @@ pub async fn open_hub(
 pub async fn open_setup(
     client: &SimClient,
     g: &SeededGuild,
-    choice: &str,
+    choice: SetupChoice,
 ) -> DriverResult<(u64, u64)> {
     let channel = g.general_channel_id;
     let hub = open_hub(client, g, channel, HubChoice::Setup).await?;
@@ -215,7 +294,7 @@ pub async fn open_setup(
         channel,
         hub,
         &Action::SetupMenu,
-        &[choice.into()],
+        &[choice.as_str().into()],
     )
     .await?;
     acknowledged(client, id).await?;
@@ -227,7 +306,7 @@ pub async fn open_setup(
 async fn setup_select(
     client: &SimClient,
     g: &SeededGuild,
-    choice: &str,
+    choice: SetupChoice,
     action: &Action,
     values: &[String],
     saved: &str,
@@ -240,13 +319,22 @@ async fn setup_select(
 
 /// The owner makes the seeded staff role the guild's staff role.
 pub async fn configure_staff(client: &SimClient, g: &SeededGuild) -> DriverResult<()> {
-    let staff = [g.staff_role_id.to_string()];
+    set_staff_roles(client, g, &[g.staff_role_id]).await
+}
+
+/// The owner picks `roles` in Setup → Staff roles.
+pub async fn set_staff_roles(
+    client: &SimClient,
+    g: &SeededGuild,
+    roles: &[u64],
+) -> DriverResult<()> {
+    let roles: Vec<String> = roles.iter().map(u64::to_string).collect();
     setup_select(
         client,
         g,
-        "staff_roles",
+        SetupChoice::StaffRoles,
         &Action::StaffRoleSelect,
-        &staff,
+        &roles,
         "Staff roles saved",
     )
     .await
@@ -261,13 +349,35 @@ pub async fn set_log_channel(client: &SimClient, g: &SeededGuild) -> DriverResul
     setup_select(
         client,
         g,
-        "log_channel",
+        SetupChoice::LogChannel,
         &Action::LogChannelSelect,
         &values,
         "will be logged",
     )
     .await?;
     Ok(log)
+}
+
+/// The owner opens Setup → `choice` and submits its modal `modal` with `values`; returns the
+/// bot's answer.
+async fn setup_modal(
+    client: &SimClient,
+    g: &SeededGuild,
+    choice: SetupChoice,
+    modal: &Action,
+    values: &[(&str, &str)],
+) -> DriverResult<String> {
+    open_setup(client, g, choice).await?;
+    let id = client
+        .submit_modal(
+            g.guild_id,
+            g.general_channel_id,
+            g.owner_id,
+            &custom_id::encode(modal),
+            values,
+        )
+        .await?;
+    Ok(answer(client, id).await?.1)
 }
 
 /// The owner sets the limits through the limits modal; returns the bot's answer.
@@ -277,20 +387,31 @@ pub async fn set_limits(
     per_member: &str,
     per_guild: &str,
 ) -> DriverResult<String> {
-    open_setup(client, g, "limits").await?;
-    let id = client
-        .submit_modal(
-            g.guild_id,
-            g.general_channel_id,
-            g.owner_id,
-            &custom_id::encode(&Action::LimitsModal),
-            &[
-                (fields::LIMIT_PER_MEMBER, per_member),
-                (fields::LIMIT_PER_GUILD, per_guild),
-            ],
-        )
-        .await?;
-    Ok(answer(client, id).await?.1)
+    let values = [
+        (fields::LIMIT_PER_MEMBER, per_member),
+        (fields::LIMIT_PER_GUILD, per_guild),
+    ];
+    setup_modal(
+        client,
+        g,
+        SetupChoice::Limits,
+        &Action::LimitsModal,
+        &values,
+    )
+    .await
+}
+
+/// The owner adds the topic `name` through Setup → Add topic; returns the bot's answer.
+pub async fn add_topic(client: &SimClient, g: &SeededGuild, name: &str) -> DriverResult<String> {
+    let values = [(fields::TOPIC_NAME, name)];
+    setup_modal(
+        client,
+        g,
+        SetupChoice::TopicAdd,
+        &Action::TopicAddModal,
+        &values,
+    )
+    .await
 }
 
 /// The owner posts a panel in #general with `/ticket panel`; returns the panel message id.

@@ -15,7 +15,8 @@
 //! - [`actors`]: the ractor supervision tree (root → shard, router → guild → ticket).
 //! - [`sim`]: the Discord simulator (gateway + REST + control API on one loopback port).
 //! - [`demo`]: the scenario `cargo run --release` plays with no token.
-//! - [`driver`]: what people do through the simulator (shared by demo, tests, benchmarks).
+//! - [`driver`]: what people do through the simulator (shared by demo, tests, benchmarks);
+//!   [`driver::harness`] starts the simulator and the bot for the tests and the benchmark.
 //! - [`cli`]: the clap command line the thin `main.rs` parses.
 //! - [`transcript_upload`]: the optional paste-service upload of closed tickets' transcripts.
 

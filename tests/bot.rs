@@ -6,34 +6,30 @@ use std::{collections::HashSet, path::PathBuf, time::Duration};
 use futures_util::future::join_all;
 use serde_json::Value;
 use ticketeer::{
-    actors::{Bot, BotConfig},
+    actors::Bot,
     domain::{
         custom_id::{self, Action},
         model::TicketState,
     },
-    driver::{self, channel_from_link, find_action},
-    sim::{self, RateLimitMode, SeededGuild, SimConfig, SimHandle, client::SimClient},
+    driver::{
+        self, channel_from_link, find_action,
+        harness::{self, World},
+        ticket_channels,
+    },
+    sim::{self, SeededGuild, SimHandle, client::SimClient},
 };
 
 /// Discord's interaction deadline: every answer must start within it.
 const DEADLINE_MS: u64 = 3_000;
 
-fn data_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ticketeer-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+async fn start_sim() -> SimHandle {
+    harness::start_sim(harness::recorded_sim_config())
+        .await
+        .expect("simulator starts")
 }
 
-async fn start_sim() -> SimHandle {
-    sim::start(SimConfig {
-        rate_limits: RateLimitMode::Off,
-        // CI records the suite's REST traffic for Discord's OpenAPI check.
-        record: std::env::var_os("TICKETEER_RECORD").map(PathBuf::from),
-        message_content: true,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator starts")
+fn data_dir(name: &str) -> PathBuf {
+    harness::data_dir(&format!("test-{name}"))
 }
 
 async fn start_bot(sim: &SimHandle, dir: &std::path::Path, guilds: usize) -> Bot {
@@ -46,17 +42,11 @@ async fn start_bot_with(
     guilds: usize,
     window: usize,
 ) -> Bot {
-    let mut config =
-        BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.to_path_buf());
+    let mut config = harness::bot_config(sim, dir);
     config.provision_window = window;
-    // Tests measure the bot, not twilight's 50 req/s client-side limiter.
-    config.ratelimiter = false;
-    let bot = Bot::start(config).await.expect("bot starts");
-    assert!(
-        bot.wait_ready(guilds, Duration::from_secs(20)).await,
-        "bot did not become ready"
-    );
-    bot
+    harness::start_bot(config, guilds)
+        .await
+        .expect("bot starts and becomes ready")
 }
 
 /// One guild with the bot running on it, where most tests here start: the simulator, its
@@ -65,12 +55,19 @@ async fn start_bot_with(
 type OneGuild = (SimHandle, SimClient, SeededGuild, PathBuf, Bot);
 
 async fn one_guild(name: &str, members: usize) -> OneGuild {
-    let sim = start_sim().await;
-    let client = sim.client();
-    let seeded = sim.seed_guild(members).await;
-    let dir = data_dir(name);
-    let bot = start_bot(&sim, &dir, 1).await;
-    (sim, client, seeded, dir, bot)
+    let World {
+        sim,
+        client,
+        mut guilds,
+        dir,
+        bot,
+        ..
+    } = World::launch(&format!("test-{name}"))
+        .guild(members)
+        .start()
+        .await
+        .expect("simulator and bot start");
+    (sim, client, guilds.remove(0), dir, bot)
 }
 
 /// [`one_guild`] with the staff role configured and the panel posted: the panel's message id.
@@ -124,13 +121,6 @@ async fn click_action(
         .map_err(|e| e.to_string())
 }
 
-/// Stops the bot gracefully, then the simulator, and removes the test's data dir.
-async fn finish(bot: Bot, sim: SimHandle, dir: &std::path::Path) {
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(dir);
-}
-
 /// Whether `user` can see `channel`, by the simulator's Discord permission computation.
 async fn can_view(client: &SimClient, channel: u64, user: u64) -> bool {
     client
@@ -138,23 +128,6 @@ async fn can_view(client: &SimClient, channel: u64, user: u64) -> bool {
         .await
         .expect("permissions")
         .view_channel
-}
-
-fn ticket_channels(channels: &[Value]) -> Vec<(String, u64)> {
-    channels
-        .iter()
-        .filter(|c| {
-            c.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.starts_with("ticket-"))
-        })
-        .map(|c| {
-            (
-                c["name"].as_str().unwrap_or_default().to_owned(),
-                c["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0),
-            )
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -263,7 +236,7 @@ async fn a_ticket_is_private_welcomed_dmed_closed_and_deleted() {
         .unwrap();
     assert_eq!(record.state, TicketState::Deleted, "the record is kept");
 
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 /// Requests counted against Discord's global limit since `before` (interaction callbacks and
@@ -367,7 +340,7 @@ async fn opening_costs_three_limited_calls_once_the_dm_channel_is_known() {
         ],
         "third ticket, log on: welcome, DM and log entry"
     );
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 /// The opener sees a "closed" message again only once the ticket is reopened, and by then its
@@ -397,7 +370,7 @@ async fn the_opener_never_gets_a_live_delete_button() {
     );
     let channels = client.guild_channels(seeded.guild_id).await.unwrap();
     assert_eq!(ticket_channels(&channels).len(), 1, "nothing was deleted");
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 /// Whether, within a few seconds, no enabled button in `channel` matches `wanted` any more.
@@ -473,7 +446,7 @@ async fn two_hundred_members_click_at_once_then_again_after_a_restart() {
         Some(&205),
         "numbers are 1..=205, none skipped or reused"
     );
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 /// The 51st ticket needs an overflow category (Discord allows 50 channels in one). Its creation
@@ -518,7 +491,7 @@ async fn clicks_are_acknowledged_while_an_overflow_category_is_created() {
         assert_eq!(parent, Some(settings.overflow_categories[0]));
     }
     assert_distinct_tickets(&all, 53);
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -545,7 +518,7 @@ async fn twenty_guilds_open_at_once() {
         let channels = client.guild_channels(g.guild_id).await.unwrap();
         assert_distinct_tickets(&channels, 10);
     }
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -603,7 +576,7 @@ async fn a_crash_between_number_commit_and_channel_creation_loses_nothing() {
     let channel = channel_from_link(&text).unwrap();
     let channels = client.guild_channels(seeded.guild_id).await.unwrap();
     assert!(ticket_channels(&channels).contains(&("ticket-0002".to_owned(), channel)));
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -655,7 +628,7 @@ async fn a_guild_actor_panic_is_invisible_to_other_guilds_and_its_tickets_still_
     .await
     .unwrap();
     assert!(closed.contains("closed"), "{closed}");
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -783,7 +756,7 @@ async fn beyond_the_window_members_wait_in_line_and_the_line_survives_a_crash() 
         1,
         "one place, one record"
     );
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -823,7 +796,7 @@ async fn a_panic_mid_interaction_loses_none_of_the_queued_clicks() {
     assert_eq!(opened, 9, "every other click got its ticket: {texts:?}");
     let channels = client.guild_channels(seeded.guild_id).await.unwrap();
     assert_distinct_tickets(&channels, 9);
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -833,9 +806,9 @@ async fn with_the_production_rate_limiter_acknowledgements_do_not_queue_behind_e
     let seeded = sim.seed_guild(35).await;
     let dir = data_dir("prod-limiter");
     // As in production: twilight's client-side rate limiter on.
-    let config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
-    let bot = Bot::start(config).await.expect("bot starts");
-    assert!(bot.wait_ready(1, Duration::from_secs(20)).await);
+    let mut config = harness::bot_config(&sim, &dir);
+    config.ratelimiter = true;
+    let bot = harness::start_bot(config, 1).await.expect("bot starts");
     let panel = post_panel(&client, &seeded).await;
     // Every REST answer takes 150 ms: thirty acknowledgements in single file would take 4.5 s,
     // past Discord's 3 s deadline for most of them.
@@ -867,7 +840,7 @@ async fn with_the_production_rate_limiter_acknowledgements_do_not_queue_behind_e
         "acknowledgements queued behind each other: {acks:?}"
     );
     client.set_faults(&sim::Faults::default()).await.unwrap();
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -891,5 +864,5 @@ async fn quiet_guilds_cost_no_actor_until_first_need() {
     post_panel(&client, &guilds[1]).await;
     let status = bot.status().await.unwrap();
     assert_eq!(status.guild_actors, 1);
-    finish(bot, sim, &dir).await;
+    harness::stop(bot, sim, &dir).await;
 }

@@ -2,122 +2,101 @@
 //! as admin (the guild owner), staff, opener, added user and bystander. Each test names the
 //! reference system's defect it guards against where there is one.
 
-use std::{collections::HashSet, path::PathBuf, time::Duration};
+use std::{collections::HashSet, time::Duration};
 
 use serde_json::{Value, json};
 use ticketeer::{
-    actors::{Bot, BotConfig},
+    actors::BotConfig,
     domain::{
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
         model::{GuildSettings, TicketState},
     },
-    driver::{self, channel_from_link, find_action},
+    driver::{
+        self, channel_from_link, find_action,
+        harness::{self, World},
+        message_text,
+    },
     sim::{
-        self, RateLimitMode, SeededGuild, SimConfig, SimHandle,
+        SeededGuild, SimConfig,
         client::{Faults, NewMember, PrivilegedSwitches, SimClient},
     },
 };
 
 /// Upper bound for any "eventually" condition; generous for a loaded 2-core machine.
 const WAIT: Duration = Duration::from_secs(15);
-const POLL: Duration = Duration::from_millis(25);
-/// The bot ignores a member's repeated Open within 2 s; a deliberate second ticket waits longer.
-const DOUBLE_CLICK_WINDOW: Duration = ticketeer::actors::guild_state::DOUBLE_CLICK_WINDOW
-    .checked_add(Duration::from_millis(100))
-    .expect("a short window");
 
 /// Polls `check` until it yields a value or `WAIT` passes.
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+async fn eventually<T, F, Fut>(what: &str, check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for: {what}"
-        );
-        tokio::time::sleep(POLL).await;
-    }
+    driver::poll_until(WAIT, check)
+        .await
+        .unwrap_or_else(|| panic!("timed out waiting for: {what}"))
 }
 
+/// One guild with the bot serving it (the shared harness's [`World`]), and the steps the tests
+/// here take in it as the owner, staff, members and bystanders.
 struct Env {
-    sim: SimHandle,
-    client: SimClient,
+    world: World,
     g: SeededGuild,
-    bot: Bot,
-    dir: PathBuf,
+}
+
+impl std::ops::Deref for Env {
+    type Target = World;
+
+    fn deref(&self) -> &World {
+        &self.world
+    }
 }
 
 impl Env {
     async fn start(name: &str, members: usize) -> Env {
-        Env::start_with(name, members, None).await
+        Env::launch(name, members, harness::recorded_sim_config(), None).await
     }
 
     /// `start`, with `--transcript-upload` pointing at `upload`.
     async fn start_with(name: &str, members: usize, upload: Option<String>) -> Env {
-        Env::launch(name, members, upload, (true, true), true).await
+        Env::launch(name, members, harness::recorded_sim_config(), upload).await
     }
 
     /// `start`, with this test's REST exchanges left out of CI's OpenAPI recording: for
     /// messages Discord documents but its published spec does not allow yet (a forward's
     /// `message_reference.type` 1).
     async fn start_unrecorded(name: &str, members: usize) -> Env {
-        Env::launch(name, members, None, (true, true), false).await
+        Env::launch(name, members, harness::sim_config(), None).await
     }
 
     /// `start` with the application's privileged intents `(message content, server members)`
     /// switched as given (the README asks for both on).
-    async fn start_with_intents(name: &str, members: usize, intents: (bool, bool)) -> Env {
-        Env::launch(name, members, None, intents, true).await
-    }
-
-    async fn launch(
+    async fn start_with_intents(
         name: &str,
         members: usize,
-        upload: Option<String>,
         (message_content, server_members): (bool, bool),
-        recorded: bool,
     ) -> Env {
-        let sim = sim::start(SimConfig {
-            rate_limits: RateLimitMode::Off,
-            // CI records the suite's REST traffic for Discord's OpenAPI check.
-            record: std::env::var_os("TICKETEER_RECORD")
-                .filter(|_| recorded)
-                .map(std::path::PathBuf::from),
+        let sim = SimConfig {
             message_content,
             server_members,
-            ..SimConfig::default()
-        })
-        .await
-        .expect("simulator starts");
-        let client = sim.client();
-        let g = sim.seed_guild(members).await;
-        let dir =
-            std::env::temp_dir().join(format!("ticketeer-features-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
-        config.ratelimiter = false;
-        config.transcript_upload = upload;
-        let bot = Bot::start(config).await.expect("bot starts");
-        assert!(bot.wait_ready(1, WAIT).await, "bot did not become ready");
-        Env {
-            sim,
-            client,
-            g,
-            bot,
-            dir,
-        }
+            ..harness::recorded_sim_config()
+        };
+        Env::launch(name, members, sim, None).await
+    }
+
+    async fn launch(name: &str, members: usize, sim: SimConfig, upload: Option<String>) -> Env {
+        let world = World::launch(&format!("features-{name}"))
+            .sim(sim)
+            .guild(members)
+            .bot(|config| config.transcript_upload = upload)
+            .start()
+            .await
+            .expect("simulator and bot start");
+        let g = world.guild().clone();
+        Env { world, g }
     }
 
     async fn stop(self) {
-        self.bot.shutdown().await;
-        self.sim.shutdown().await;
-        let _ = std::fs::remove_dir_all(&self.dir);
+        self.world.stop().await;
     }
 
     fn owner(&self) -> u64 {
@@ -131,26 +110,12 @@ impl Env {
 
     /// [`Self::restart`], with the configuration changed by `change`.
     async fn restart_with(self, change: impl FnOnce(&mut BotConfig)) -> Env {
-        self.bot.shutdown().await;
-        let mut config = BotConfig::for_simulator(
-            &self.sim.http_url(),
-            &self.sim.gateway_url(),
-            self.dir.clone(),
-        );
-        config.ratelimiter = false;
-        change(&mut config);
-        let bot = Bot::start(config).await.expect("bot restarts");
-        assert!(
-            bot.wait_ready(1, WAIT).await,
-            "bot did not become ready again"
-        );
-        Env {
-            bot,
-            sim: self.sim,
-            client: self.client,
-            g: self.g,
-            dir: self.dir,
-        }
+        let world = self
+            .world
+            .restart_with(change)
+            .await
+            .expect("bot restarts and becomes ready");
+        Env { world, g: self.g }
     }
 
     /// The stored transcript `(html, text)` of ticket `number`.
@@ -206,18 +171,7 @@ impl Env {
             .channel_messages(channel)
             .await
             .expect("messages");
-        let mut out = Vec::new();
-        for m in &messages {
-            for row in m["components"].as_array().into_iter().flatten() {
-                for b in row["components"].as_array().into_iter().flatten() {
-                    if let Some(Ok(action)) = b["custom_id"].as_str().map(custom_id::decode) {
-                        let enabled = b["disabled"].as_bool() != Some(true);
-                        out.push((id_of(&m["id"]), action, enabled));
-                    }
-                }
-            }
-        }
-        out
+        driver::buttons(&messages)
     }
 
     /// The message offering `action` (enabled or not) most recently.
@@ -286,84 +240,38 @@ impl Env {
 
     /// The text of the interaction's message once it contains `needle`.
     async fn answer_containing(&self, id: u64, needle: &str) -> String {
-        let mut last = String::new();
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while tokio::time::Instant::now() < deadline {
-            let outcome = self
-                .client
-                .wait_interaction(id, 200)
-                .await
-                .expect("outcome");
-            assert_ne!(
-                outcome.state, "failed",
-                "interaction {id} not answered in time"
-            );
-            last = message_text(outcome.message.as_ref());
-            if last.contains(needle) {
-                return last;
-            }
-            tokio::time::sleep(POLL).await;
-        }
-        panic!("interaction {id} never said {needle:?}; last: {last:?}");
+        driver::answer_containing(&self.client, id, needle)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// The first non-empty text of the interaction's message.
     async fn answer(&self, id: u64) -> String {
-        eventually(&format!("an answer to {id}"), || async {
-            let outcome = self.client.wait_interaction(id, 100).await.ok()?;
-            assert_ne!(
-                outcome.state, "failed",
-                "interaction {id} not answered in time"
-            );
-            let text = message_text(outcome.message.as_ref());
-            (!text.is_empty()).then_some(text)
-        })
-        .await
+        driver::answer(&self.client, id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .1
     }
 
     /// The message id the interaction's response created or updated.
     async fn response_message(&self, id: u64) -> u64 {
-        let outcome = self
-            .client
-            .wait_interaction(id, 10_000)
+        driver::response_message(&self.client, id)
             .await
-            .expect("outcome");
-        assert_eq!(outcome.state, "responded", "{outcome:?}");
-        outcome
-            .message
-            .as_ref()
-            .and_then(|m| m["id"].as_str())
-            .and_then(|s| s.parse().ok())
-            .expect("a message")
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Waits until the interaction was answered with a modal.
     async fn expect_modal(&self, id: u64) -> Value {
-        let outcome = self
-            .client
-            .wait_interaction(id, 10_000)
+        driver::modal(&self.client, id)
             .await
-            .expect("outcome");
-        assert_eq!(outcome.state, "responded", "{outcome:?}");
-        outcome
-            .modal
-            .unwrap_or_else(|| panic!("no modal: {:?}", outcome.response))
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// `/ticket menu` in `channel` as `user`; returns the hub message.
     async fn hub(&self, user: u64, channel: u64) -> u64 {
-        let id = self
-            .client
-            .command(
-                self.g.guild_id,
-                channel,
-                user,
-                "ticket",
-                json!([{"name": "menu", "type": 1, "options": []}]),
-            )
+        driver::menu(&self.client, self.g.guild_id, channel, user)
             .await
-            .expect("command");
-        self.response_message(id).await
+            .expect("the hub shown")
     }
 
     async fn select(
@@ -389,27 +297,9 @@ impl Env {
 
     /// Hub → Setup → `choice`, as the owner in #general; returns (hub message, choice interaction).
     async fn setup(&self, choice: SetupChoice) -> (u64, u64) {
-        let hub = self.hub(self.owner(), self.general()).await;
-        let id = self
-            .select(
-                self.owner(),
-                self.general(),
-                hub,
-                &Action::HubMenu,
-                &[HubChoice::Setup.as_str().into()],
-            )
-            .await;
-        self.response_message(id).await;
-        let id = self
-            .select(
-                self.owner(),
-                self.general(),
-                hub,
-                &Action::SetupMenu,
-                &[choice.as_str().into()],
-            )
-            .await;
-        (hub, id)
+        driver::open_setup(&self.client, &self.g, choice)
+            .await
+            .expect("setup page shown")
     }
 
     /// Hub → Manage → `choice`, as `user` in `channel`; returns (hub message, choice interaction).
@@ -483,18 +373,9 @@ impl Env {
     }
 
     async fn set_staff(&self) {
-        let (hub, id) = self.setup(SetupChoice::StaffRoles).await;
-        self.response_message(id).await;
-        let id = self
-            .select(
-                self.owner(),
-                self.general(),
-                hub,
-                &Action::StaffRoleSelect,
-                &[self.g.staff_role_id.to_string()],
-            )
-            .await;
-        self.answer_containing(id, "Staff roles saved").await;
+        driver::configure_staff(&self.client, &self.g)
+            .await
+            .expect("staff roles saved");
     }
 
     async fn set_log_channel(&self) -> u64 {
@@ -554,62 +435,20 @@ impl Env {
     }
 
     async fn set_limits(&self, per_member: &str, per_guild: &str) -> String {
-        let (_, id) = self.setup(SetupChoice::Limits).await;
-        self.expect_modal(id).await;
-        let id = self
-            .submit(
-                self.owner(),
-                self.general(),
-                &Action::LimitsModal,
-                &[
-                    (fields::LIMIT_PER_MEMBER, per_member),
-                    (fields::LIMIT_PER_GUILD, per_guild),
-                ],
-            )
-            .await;
-        let outcome = self
-            .client
-            .wait_interaction(id, 10_000)
+        driver::set_limits(&self.client, &self.g, per_member, per_guild)
             .await
-            .expect("outcome");
-        assert_eq!(outcome.state, "responded");
-        eventually("limits answer", || async {
-            let outcome = self.client.wait_interaction(id, 100).await.ok()?;
-            let text = message_text(outcome.message.as_ref());
-            (text.contains("saved") || text.contains("not changed")).then_some(text)
-        })
-        .await
+            .expect("limits answered")
     }
 
     async fn add_topic(&self, name: &str) -> String {
-        let (_, id) = self.setup(SetupChoice::TopicAdd).await;
-        self.expect_modal(id).await;
-        let id = self
-            .submit(
-                self.owner(),
-                self.general(),
-                &Action::TopicAddModal,
-                &[(fields::TOPIC_NAME, name)],
-            )
-            .await;
-        eventually("topic answer", || async {
-            let outcome = self.client.wait_interaction(id, 100).await.ok()?;
-            let text = message_text(outcome.message.as_ref());
-            (text.contains("added") || text.contains("No topic")).then_some(text)
-        })
-        .await
+        driver::add_topic(&self.client, &self.g, name)
+            .await
+            .expect("topic answered")
     }
 
     /// Clicks Open on `panel` as `member`; returns the interaction id.
     async fn click_open(&self, panel: u64, member: u64) -> u64 {
-        self.client
-            .click(
-                self.g.guild_id,
-                self.general(),
-                member,
-                panel,
-                &custom_id::encode(&Action::OpenTicket),
-            )
+        driver::click_panel(&self.client, &self.g, panel, member)
             .await
             .expect("click accepted")
     }
@@ -624,12 +463,7 @@ impl Env {
     /// An answer that either opened a ticket or said why not.
     async fn open_outcome(&self, panel: u64, member: u64) -> String {
         let id = self.click_open(panel, member).await;
-        eventually("open answer", || async {
-            let outcome = self.client.wait_interaction(id, 100).await.ok()?;
-            let text = message_text(outcome.message.as_ref());
-            (!text.is_empty()).then_some(text)
-        })
-        .await
+        self.answer(id).await
     }
 
     /// Clicks the button matching `wanted` in `channel` as `user`; returns the interaction id.
@@ -710,14 +544,6 @@ impl Env {
             .into_iter()
             .find(|c| c["id"].as_str().and_then(|s| s.parse::<u64>().ok()) == Some(id))
     }
-}
-
-fn message_text(message: Option<&Value>) -> String {
-    message
-        .and_then(|m| m.get("content"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned()
 }
 
 fn id_of(v: &Value) -> u64 {
@@ -907,10 +733,10 @@ async fn limits_are_validated_and_enforced_exactly() {
         panic!("members")
     };
     let a1 = env.open_ticket(panel, a).await;
-    // Past the double-click window, a second ticket for the same member is allowed (limit 2).
-    tokio::time::sleep(DOUBLE_CLICK_WINDOW).await;
+    // Once the first ticket is open a member's next click is a new request, not a double click
+    // (the guild hears of the open before the member sees its link), so the limit decides: a
+    // second ticket for the same member is allowed (limit 2), a third is not.
     env.open_ticket(panel, a).await;
-    tokio::time::sleep(DOUBLE_CLICK_WINDOW).await;
     let third = env.open_outcome(panel, a).await;
     assert!(
         channel_from_link(&third).is_none() && third.contains('2'),
@@ -930,7 +756,6 @@ async fn limits_are_validated_and_enforced_exactly() {
         .click_in(a1, a, |x| matches!(x, Action::Close { .. }))
         .await;
     env.answer_containing(id, "closed").await;
-    tokio::time::sleep(DOUBLE_CLICK_WINDOW).await;
     let now = env.open_outcome(panel, c).await;
     assert!(
         channel_from_link(&now).is_some(),
@@ -948,7 +773,6 @@ async fn staff_roles_set_later_reach_existing_categories_and_tickets() {
     let panel = env.panel_via_hub(env.general(), "Support").await;
     let opener = env.g.member_ids[0];
     let open = env.open_ticket(panel, opener).await;
-    tokio::time::sleep(DOUBLE_CLICK_WINDOW).await;
     let other = env.open_ticket(panel, env.g.member_ids[1]).await;
     let id = env
         .click_in(other, env.g.member_ids[1], |a| {

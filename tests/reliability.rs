@@ -23,41 +23,21 @@ use ticketeer::{
         custom_id::{self, Action},
         model::{TicketRecord, TicketState},
     },
-    driver::{channel_from_link, find_action},
-    sim::client::SimClient,
+    driver::{self, channel_from_link, find_action, harness, poll_until, ticket_channels},
+    sim::{SeededGuild, client::SimClient},
     store::{Durability, Store, StoreConfig},
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_ticketeer");
 
 fn data_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ticketeer-rel-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    harness::data_dir(&format!("rel-{name}"))
 }
 
 /// A port nobody listens on right now: bind port 0, read it, release it.
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     listener.local_addr().expect("local addr").port()
-}
-
-/// Polls `check` every 25 ms until it yields a value or `timeout` passes.
-async fn poll_until<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(v) = check().await {
-            return Some(v);
-        }
-        if Instant::now() >= deadline {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
 }
 
 /// A child process killed when dropped, so a failing test leaves nothing running.
@@ -120,11 +100,9 @@ async fn spawn_sim(log: &Path) -> (Proc, String) {
             &format!("127.0.0.1:{port}"),
             "--rate-limits",
             "off",
-            // The bot is restarted many times a minute here; a fresh process identifies at
-            // once, which Discord's 5 s window would answer with op 9 and a 5 s wait each time
-            // (the identify limits have tests of their own).
+            // The bot is restarted many times a minute here, as in-process runs restart theirs.
             "--identify-window-ms",
-            "100",
+            &harness::IDENTIFY_WINDOW.as_millis().to_string(),
         ])
         .stdout(Stdio::null())
         .stderr(
@@ -201,6 +179,20 @@ struct World {
     general: u64,
 }
 
+impl World {
+    /// The same guild as the driver's steps take it.
+    fn seeded(&self) -> SeededGuild {
+        SeededGuild {
+            guild_id: self.guild,
+            owner_id: self.owner,
+            staff_role_id: self.staff_role,
+            staff_id: self.staff,
+            member_ids: self.members.clone(),
+            general_channel_id: self.general,
+        }
+    }
+}
+
 async fn seed_world(client: &SimClient, members: usize) -> World {
     let g = client.create_guild("Kill Test").await.expect("guild");
     // Manage Messages + Kick Members: a staff role without server-wide admin rights.
@@ -273,28 +265,14 @@ async fn run_command(client: &SimClient, w: &World, sub: &str) -> u64 {
         .expect("command accepted")
 }
 
-/// The message an interaction's response created (waits for it).
-async fn response_message(client: &SimClient, id: u64) -> u64 {
-    poll_until(Duration::from_secs(10), || async move {
-        let o = client.wait_interaction(id, 200).await.ok()?;
-        o.message.as_ref()?.get("id")?.as_str()?.parse().ok()
-    })
-    .await
-    .expect("the interaction created a message")
-}
-
+/// The interaction's final text once it contains `needle`: a waiting-line update is not final.
 async fn text_containing(client: &SimClient, id: u64, needle: &str) -> String {
-    let never = AtomicBool::new(false);
-    poll_until(Duration::from_secs(10), || {
-        let never = &never;
-        async move {
-            final_text(client, id, never)
-                .await
-                .filter(|t| t.contains(needle))
-        }
+    driver::answer_where(client, id, needle, |t| {
+        !t.is_empty() && !driver::is_place_in_line(t) && t.contains(needle)
     })
     .await
-    .unwrap_or_else(|| panic!("interaction {id} never said {needle:?}"))
+    .unwrap_or_else(|e| panic!("{e}"))
+    .1
 }
 
 /// Owner: /ticket menu → Setup → Staff roles → the staff role; then /ticket panel in #general.
@@ -304,50 +282,11 @@ async fn configure(client: &SimClient, w: &World) -> u64 {
 
 /// Staff roles set through the hub, then a panel posted; returns the panel's message id.
 async fn configure_with_staff(client: &SimClient, w: &World, staff_roles: &[u64]) -> u64 {
-    let id = run_command(client, w, "menu").await;
-    let hub = response_message(client, id).await;
-    let (g, c, o) = (w.guild, w.general, w.owner);
-    for (action, value) in [
-        (Action::HubMenu, "setup".to_owned()),
-        (Action::SetupMenu, "staff_roles".to_owned()),
-    ] {
-        let id = client
-            .select(g, c, o, hub, &custom_id::encode(&action), &[value])
-            .await
-            .expect("select");
-        response_message(client, id).await;
-    }
-    let id = client
-        .select(
-            g,
-            c,
-            o,
-            hub,
-            &custom_id::encode(&Action::StaffRoleSelect),
-            &staff_roles.iter().map(u64::to_string).collect::<Vec<_>>(),
-        )
+    let g = w.seeded();
+    driver::set_staff_roles(client, &g, staff_roles)
         .await
-        .expect("staff select");
-    text_containing(client, id, "Staff roles saved").await;
-    let id = run_command(client, w, "panel").await;
-    text_containing(client, id, "Panel posted").await;
-    let messages = client.channel_messages(w.general).await.expect("messages");
-    find_action(&messages, |a| *a == Action::OpenTicket)
-        .expect("panel with an Open button")
-        .0
-}
-
-fn ticket_channels(channels: &[Value]) -> Vec<(String, u64)> {
-    channels
-        .iter()
-        .filter_map(|c| {
-            let name = c.get("name")?.as_str()?;
-            name.starts_with("ticket-").then(|| {
-                let id = c["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
-                (name.to_owned(), id)
-            })
-        })
-        .collect()
+        .expect("staff roles saved");
+    driver::post_panel(client, &g).await.expect("panel posted")
 }
 
 /// `Your ticket #N is open: …` → N.
@@ -849,24 +788,15 @@ use ticketeer::{
 };
 
 async fn start_sim() -> SimHandle {
-    sim::start(SimConfig {
-        rate_limits: RateLimitMode::Off,
-        message_content: true,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator starts")
+    harness::start_sim(harness::sim_config())
+        .await
+        .expect("simulator starts")
 }
 
 async fn start_bot(sim: &SimHandle, dir: &Path) -> Bot {
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.to_owned());
-    config.ratelimiter = false;
-    let bot = Bot::start(config).await.expect("bot starts");
-    assert!(
-        bot.wait_ready(1, Duration::from_secs(20)).await,
-        "bot did not become ready"
-    );
-    bot
+    harness::start_bot(harness::bot_config(sim, dir), 1)
+        .await
+        .expect("bot starts and becomes ready")
 }
 
 /// One in-process world: simulator, seeded guild, bot, staff configured, panel posted.
@@ -1057,9 +987,7 @@ async fn a_429_storm_on_channel_creation_answers_every_click_and_loses_nothing()
         "no click timed out"
     );
     eprintln!("429 storm: {limited} x 429 injected, {invalid} invalid requests, 20/20 tickets");
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -1093,9 +1021,7 @@ async fn a_5xx_burst_is_retried_or_reported_and_leaves_no_orphan() {
     assert!(opened > 0);
     // Every live channel has a record; nothing half-made is left behind.
     assert_eq!(assert_consistent(&client, &w, &bot).await, opened);
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -1142,9 +1068,7 @@ async fn a_gateway_dropped_mid_burst_resumes_and_handles_each_click_once() {
         after.gateway_resumes - before.gateway_resumes,
         status.duplicates_dropped
     );
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -1200,9 +1124,7 @@ async fn a_bot_role_without_manage_channels_gets_a_clear_message() {
     assert!(
         ticket_channels(&client.guild_channels(g.guild_id).await.expect("channels")).is_empty()
     );
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1405,9 +1327,7 @@ async fn permission_matrix_every_action_by_every_kind_of_person() {
         "permission matrix: {cells} cells ({} people x 6 checks)",
         people.len()
     );
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 /// The close-reason modal with 4,000 characters of mentions, markdown and unicode: answered,
@@ -1497,9 +1417,7 @@ async fn hostile_close_reason_pings_nobody_and_breaks_nothing() {
         "the stored reason is neutralized"
     );
     assert!(stored.chars().count() <= 1_000, "the reason is cut");
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 /// A `<script>` written in a ticket is inert text in the HTML transcript.
@@ -1537,9 +1455,7 @@ async fn transcript_escapes_html_written_in_a_ticket() {
         html.contains("&lt;script&gt;") || html.contains("&lt;script"),
         "escaped text kept"
     );
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 mod props {
@@ -1716,9 +1632,7 @@ async fn invalid_session_and_reconnect_mid_burst_answer_every_click_once() {
         after.gateway_resumes - before.gateway_resumes,
         status.duplicates_dropped
     );
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -1858,12 +1772,10 @@ async fn a_channel_create_that_timed_out_is_adopted_never_duplicated() {
     let client = sim.client();
     let w = seed_world(&client, 3).await;
     let dir = data_dir("latency");
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
-    config.ratelimiter = false;
+    let mut config = harness::bot_config(&sim, &dir);
     // Stands in for twilight's 10 s against a Discord that answers after 10 s.
     config.request_timeout = Duration::from_millis(400);
-    let bot = Bot::start(config).await.expect("bot starts");
-    assert!(bot.wait_ready(1, Duration::from_secs(20)).await);
+    let bot = harness::start_bot(config, 1).await.expect("bot starts");
     let panel = configure(&client, &w).await;
     // The first ticket makes the Tickets category, so only ticket channels are created below.
     open_one(&client, &w, panel, w.members[0]).await;
@@ -1942,9 +1854,7 @@ async fn a_channel_create_that_timed_out_is_adopted_never_duplicated() {
         find_action(&messages, is_close).is_some(),
         "no welcome message"
     );
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -1991,9 +1901,7 @@ async fn a_deleted_staff_role_in_the_settings_does_not_break_tickets() {
         .expect("perms");
     assert!(!opener.view_channel, "the closed ticket is locked");
     assert_eq!(assert_consistent(&client, &w, &bot).await, 2);
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -2007,10 +1915,9 @@ async fn panics_under_load_leave_no_click_unanswered() {
         worlds.push(seed_world(&client, MEMBERS + 1).await);
     }
     let dir = data_dir("panic-storm");
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
-    config.ratelimiter = false;
-    let bot = Bot::start(config).await.expect("bot starts");
-    assert!(bot.wait_ready(GUILDS, Duration::from_secs(20)).await);
+    let bot = harness::start_bot(harness::bot_config(&sim, &dir), GUILDS)
+        .await
+        .expect("bot starts");
     let mut panels = Vec::new();
     for w in &worlds {
         let id = run_command(&client, w, "panel").await;
@@ -2087,9 +1994,7 @@ async fn panics_under_load_leave_no_click_unanswered() {
     for w in &worlds {
         assert_consistent(&client, w, &bot).await;
     }
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2114,8 +2019,7 @@ async fn strict_gateway_sim(window: Duration) -> SimHandle {
 /// they arrive, after delivery jitter, and a loaded test machine has plenty.
 async fn start_sharded_bot(sim: &SimHandle, dir: &Path, shards: u32, window: Duration) -> Bot {
     let interval = window + Duration::from_millis(60);
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.to_owned());
-    config.ratelimiter = false;
+    let mut config = harness::bot_config(sim, dir);
     config.shards = (0..shards).collect();
     config.shard_total = shards;
     config.identify_interval = interval;
@@ -2155,9 +2059,7 @@ async fn four_shards_in_one_process_identify_one_at_a_time() {
     let stats = client.stats().await.expect("stats");
     assert_eq!(stats.identifies_refused, 0);
     assert_eq!(stats.gateway_sessions, 4);
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -2189,9 +2091,7 @@ async fn a_shard_whose_sessions_keep_ending_backs_off_its_identifies() {
     })
     .await;
     assert!(back.is_some(), "the shard never identified again");
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -2209,9 +2109,7 @@ async fn a_restarted_shard_actor_resumes_its_session() {
         resumed.identifies, before.identifies,
         "the restarted shard identified instead of resuming"
     );
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 /// REST requests the bot made about `guild` since it was removed from it.
@@ -2230,13 +2128,11 @@ async fn a_guild_that_removed_the_bot_gets_no_more_requests_and_keeps_its_data()
     let client = sim.client();
     let w = seed_world(&client, 16).await;
     let dir = data_dir("removed");
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
-    config.ratelimiter = false;
+    let mut config = harness::bot_config(&sim, &dir);
     // One ticket provisioned at a time, each REST call 40 ms: a burst keeps the guild busy for
     // seconds, so the removal lands in the middle of it.
     config.provision_window = 1;
-    let bot = Bot::start(config).await.expect("bot starts");
-    assert!(bot.wait_ready(1, Duration::from_secs(20)).await);
+    let bot = harness::start_bot(config, 1).await.expect("bot starts");
     let panel = configure(&client, &w).await;
     let first = open_one(&client, &w, panel, w.members[0]).await;
     set_latency(&client, 40).await;
@@ -2281,9 +2177,7 @@ async fn a_guild_that_removed_the_bot_gets_no_more_requests_and_keeps_its_data()
     assert!(again > 0);
     let status = bot.status().await.expect("status");
     assert!(!status.departed.contains(&w.guild));
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -2292,11 +2186,9 @@ async fn an_unavailable_guild_holds_its_line_until_it_is_back() {
     let client = sim.client();
     let w = seed_world(&client, 10).await;
     let dir = data_dir("unavailable");
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
-    config.ratelimiter = false;
+    let mut config = harness::bot_config(&sim, &dir);
     config.provision_window = 1;
-    let bot = Bot::start(config).await.expect("bot starts");
-    assert!(bot.wait_ready(1, Duration::from_secs(20)).await);
+    let bot = harness::start_bot(config, 1).await.expect("bot starts");
     let panel = configure(&client, &w).await;
     open_one(&client, &w, panel, w.members[0]).await;
     // Each call 150 ms: the line of 8 takes over a second, so the outage lands in it.
@@ -2351,9 +2243,7 @@ async fn an_unavailable_guild_holds_its_line_until_it_is_back() {
         );
     }
     assert!(bot.status().await.expect("status").unavailable.is_empty());
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -2381,9 +2271,7 @@ async fn after_4007_and_4009_the_bot_identifies_again_and_answers_clicks() {
     }
     let stats = client.stats().await.expect("stats");
     assert_eq!(stats.identifies_refused, 0, "{stats:?}");
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -2399,9 +2287,9 @@ async fn sharding_required_stops_the_bot_with_a_clear_message() {
     let client = sim.client();
     seed_world(&client, 1).await;
     let dir = data_dir("sharding-required");
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
-    config.ratelimiter = false;
-    let bot = Bot::start(config).await.expect("bot starts");
+    let bot = Bot::start(harness::bot_config(&sim, &dir))
+        .await
+        .expect("bot starts");
     let fatal = tokio::time::timeout(Duration::from_secs(10), bot.gateway_fatal())
         .await
         .expect("the bot saw a fatal close");
@@ -2411,9 +2299,7 @@ async fn sharding_required_stops_the_bot_with_a_clear_message() {
     // Fatal means no retry loop: the one identify is all the day's budget pays for.
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(client.identifies().await.expect("identifies").len(), 1);
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }
 
 /// The bot asks for Server Members only when the application allows it at start. Switched off
@@ -2432,8 +2318,7 @@ async fn server_members_switched_off_while_running_stops_the_bot_with_a_clear_me
     let client = sim.client();
     seed_world(&client, 1).await;
     let dir = data_dir("disallowed-intents");
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
-    config.ratelimiter = false;
+    let mut config = harness::bot_config(&sim, &dir);
     config.identify_interval = Duration::from_millis(60);
     let bot = Bot::start(config).await.expect("bot starts");
     assert!(bot.wait_ready(1, Duration::from_secs(10)).await);
@@ -2459,7 +2344,5 @@ async fn server_members_switched_off_while_running_stops_the_bot_with_a_clear_me
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(client.identifies().await.expect("identifies").len(), 2);
-    bot.shutdown().await;
-    sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    harness::stop(bot, sim, &dir).await;
 }

@@ -167,6 +167,12 @@ pub(super) const FIRST_LINE_TICK: Duration = Duration::from_millis(500);
 /// opening in between.
 pub const DOUBLE_CLICK_WINDOW: Duration = Duration::from_secs(2);
 
+/// Whether a member's Open at `now` repeats the one they made at `last` (still being
+/// provisioned, or it would have been forgotten).
+fn is_double_click(last: Option<&Instant>, now: Instant) -> bool {
+    last.is_some_and(|at| now.duration_since(*at) < DOUBLE_CLICK_WINDOW)
+}
+
 /// The category a ticket lives under.
 fn record_parent(settings: &GuildSettings, record: &TicketRecord) -> Option<Snowflake> {
     if record.parent.is_some() {
@@ -407,9 +413,7 @@ impl GuildState {
             tokio::spawn(async move { reply.send_with(&text, Vec::new()).await });
             return Ok(());
         }
-        if let Some(at) = self.book.recent_opens.get(&user)
-            && now.duration_since(*at) < DOUBLE_CLICK_WINDOW
-        {
+        if is_double_click(self.book.recent_opens.get(&user), now) {
             info!(user, "double click on open ignored");
             tokio::spawn(async move {
                 reply
@@ -430,7 +434,7 @@ impl GuildState {
         if self.book.recent_opens.len() > 4096 {
             self.book
                 .recent_opens
-                .retain(|_, at| now.duration_since(*at) < DOUBLE_CLICK_WINDOW);
+                .retain(|_, at| is_double_click(Some(at), now));
         }
         self.book.recent_opens.insert(user, now);
         self.open_in_category(myself, WaitingOpen { user, topic, reply })
@@ -890,5 +894,19 @@ mod tests {
         book.open_by_member.insert(7, 1);
         assert!(book.0.is_some());
         assert_eq!(book.open_by_member.get(&7), Some(&1));
+    }
+
+    #[test]
+    fn a_second_open_is_a_double_click_only_within_the_window() {
+        let first = Instant::now();
+        assert!(!is_double_click(None, first), "a first click is never one");
+        assert!(is_double_click(Some(&first), first));
+        let just_inside = first + DOUBLE_CLICK_WINDOW - Duration::from_millis(1);
+        assert!(is_double_click(Some(&first), just_inside));
+        let past = first + DOUBLE_CLICK_WINDOW;
+        assert!(
+            !is_double_click(Some(&first), past),
+            "a click once the window passed is a new request"
+        );
     }
 }

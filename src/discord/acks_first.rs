@@ -104,7 +104,7 @@ impl AcksFirst {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
+    use tokio::time::Instant;
 
     #[tokio::test]
     async fn a_small_backlog_never_holds_anything_back() {
@@ -113,7 +113,7 @@ mod tests {
         assert!(!acks.wait_turn().await);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_large_backlog_holds_requests_until_it_drains() {
         let acks = AcksFirst::default();
         let mut pending: Vec<_> = (0..1_000).map(|_| acks.start()).collect();
@@ -138,7 +138,7 @@ mod tests {
         assert_eq!(acks.pending(), 0);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_backlog_that_never_drains_holds_for_the_maximum_only() {
         let acks = AcksFirst::default();
         let _stuck: Vec<_> = (0..1_000).map(|_| acks.start()).collect();
