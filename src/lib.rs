@@ -14,6 +14,8 @@
 //! - [`demo`]: the scenario `cargo run --release` plays with no token.
 //! - [`driver`]: what people do through the simulator (shared by demo, tests, benchmarks).
 //! - [`cli`]: the clap command line the thin `main.rs` parses.
+//! - [`ops`]: the self-hoster's commands: invite, doctor, configuration, backups, export and
+//!   import, moving in from Amina.
 //! - [`transcript_upload`]: the optional paste-service upload of closed tickets' transcripts.
 
 pub mod actors;
@@ -23,6 +25,7 @@ pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod driver;
+pub mod ops;
 pub mod run;
 pub mod sim;
 pub mod store;

@@ -508,6 +508,7 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             u["premium_type"] = json!(0);
             Ok(Reply::ok(u))
         }
+        ("GET", ["users", "@me", "guilds"]) => my_guilds(w, r),
         ("GET", ["users", id]) => {
             let id = sf(id)?;
             if !w.users.contains_key(&id) {
@@ -582,6 +583,52 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
         (_, ["channels", ..]) => channel_route(w, r, &s),
         _ => Err(unknown_route(r)),
     }
+}
+
+/// `GET /users/@me/guilds`: the bot's guilds by id, paged with `after`/`before` and `limit`
+/// (1–200, default 200), each with the bot's guild-level permissions as Discord computes them.
+fn my_guilds(w: &World, r: &Req) -> R<Reply> {
+    let limit = match r.q("limit") {
+        None => 200,
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) if (1..=200).contains(&n) => n,
+            _ => {
+                return Err(ApiError::form(
+                    &["limit".to_string()],
+                    "NUMBER_TYPE_MAX",
+                    "int value should be less than or equal to 200.",
+                ));
+            }
+        },
+    };
+    let after: u64 = r.q("after").and_then(|a| a.parse().ok()).unwrap_or(0);
+    let before: u64 = r
+        .q("before")
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(u64::MAX);
+    let list: Vec<Value> = w
+        .guilds
+        .range(after.saturating_add(1)..before)
+        .filter(|(_, g)| g.members.contains_key(&w.app_id))
+        .take(limit)
+        .map(|(_, g)| {
+            let mut v = json!({
+                "id": g.id.to_string(),
+                "name": g.name,
+                "icon": null,
+                "banner": null,
+                "owner": g.owner_id == w.app_id,
+                "permissions": w.guild_permissions(g, w.app_id).to_string(),
+                "features": [],
+            });
+            if r.flag("with_counts") {
+                v["approximate_member_count"] = json!(g.members.len());
+                v["approximate_presence_count"] = json!(0);
+            }
+            v
+        })
+        .collect();
+    Ok(Reply::ok(json!(list)))
 }
 
 /// A route the simulator does not serve answers as Discord answers a route it has not: 404 with
