@@ -80,7 +80,7 @@ fn bot_in(guild: Snowflake, bot: Snowflake, d: &GuildInspection, overwrites: &[O
     access::channel_permissions(guild, &d.bot_roles, bot, &d.roles, overwrites)
 }
 
-fn channel<'a>(d: &'a GuildInspection, id: Snowflake) -> Option<&'a InspectedChannel> {
+fn channel(d: &GuildInspection, id: Snowflake) -> Option<&InspectedChannel> {
     d.channels.iter().find(|c| c.id == id)
 }
 
@@ -124,7 +124,7 @@ pub fn examine(facts: &GuildFacts, bot: Snowflake) -> Vec<Finding> {
             )));
         }
     }
-    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
 
@@ -335,6 +335,32 @@ pub async fn gather(
         });
     }
     Ok(out)
+}
+
+/// `ticketeer doctor`: the report, and whether anything stops tickets from working.
+pub async fn run(args: &super::args::DoctorArgs) -> Result<(String, bool), super::OpsError> {
+    let token = super::token::resolve(args.token.as_deref(), args.token_file.as_ref())?;
+    crate::discord::install_crypto_provider();
+    let discord = Discord::connect(&token, args.discord_api.as_deref(), true).await?;
+    let stored = match super::control::Access::open(&args.data_dir).await {
+        Ok(access) => {
+            let stored = access.guilds().await;
+            access.close().await;
+            stored?
+        }
+        Err(super::control::AccessError::NoData { .. }) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let facts = gather(&discord, stored).await?;
+    let bot = discord.bot_user_id();
+    let reports: Vec<(GuildFacts, Vec<Finding>)> = facts
+        .into_iter()
+        .map(|f| {
+            let findings = examine(&f, bot);
+            (f, findings)
+        })
+        .collect();
+    Ok(render(&reports))
 }
 
 #[cfg(test)]

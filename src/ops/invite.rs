@@ -48,6 +48,22 @@ pub fn covers_every_check() -> bool {
     permissions() & needed == needed
 }
 
+/// `ticketeer invite`: the link for `--application-id`, or for the token's application.
+pub async fn run(args: &super::args::InviteArgs) -> Result<String, super::OpsError> {
+    let application_id = match args.application_id {
+        Some(id) => id,
+        None => {
+            let token = super::token::resolve(args.token.as_deref(), args.token_file.as_ref())
+                .map_err(|e| format!("{e} (or pass --application-id)"))?;
+            crate::discord::install_crypto_provider();
+            crate::discord::Discord::connect(&token, args.discord_api.as_deref(), true)
+                .await?
+                .application_id()
+        }
+    };
+    Ok(explain(application_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use super::{
 use crate::domain::model::{GuildSettings, Snowflake, TicketRecord};
 
 /// What a backup copied, or a verified file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileSummary {
     pub guilds: u64,
     pub tickets: u64,
