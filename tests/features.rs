@@ -2636,3 +2636,214 @@ async fn transcripts_render_every_kind_of_message() {
     );
     env.stop().await;
 }
+
+// ---- For self-hosters (issue 19): invite, doctor, backups, export and import, Amina ----------
+
+/// The bot's managed role in the env's guild, as Discord lists it.
+async fn bot_role(env: &Env) -> u64 {
+    let roles: Vec<Value> = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v10/guilds/{}/roles",
+            env.sim.http_url(),
+            env.g.guild_id
+        ))
+        .header("authorization", "Bot test")
+        .send()
+        .await
+        .expect("roles")
+        .json()
+        .await
+        .expect("roles JSON");
+    roles
+        .iter()
+        .find(|r| r["managed"] == true)
+        .map(|r| id_of(&r["id"]))
+        .expect("the bot's managed role")
+}
+
+fn doctor_args(sim: &SimHandle, data_dir: PathBuf) -> ticketeer::ops::args::DoctorArgs {
+    ticketeer::ops::args::DoctorArgs {
+        token: Some("simulated-token".into()),
+        token_file: None,
+        discord_api: Some(sim.http_url()),
+        data_dir,
+    }
+}
+
+/// `ticketeer invite` names the simulator's application and asks for a permission integer that
+/// is enough for a whole ticket life (open, log, close with transcript, delete) when the bot's
+/// role holds exactly it, and not one permission too many: without Manage Roles, which it
+/// includes, a ticket cannot be opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_invite_link_grants_exactly_what_tickets_need() {
+    let env = Env::start("invite", 3).await;
+    let said = ticketeer::ops::invite::run(&ticketeer::ops::args::InviteArgs {
+        application_id: None,
+        token: Some("simulated-token".into()),
+        token_file: None,
+        discord_api: Some(env.sim.http_url()),
+    })
+    .await
+    .expect("invite link");
+    let link = said.lines().next().expect("a link first");
+    assert!(
+        link.contains(&format!("client_id={}", env.sim.application_id())),
+        "{link}"
+    );
+    assert!(link.contains("scope=bot+applications.commands"), "{link}");
+    let granted: u64 = link
+        .rsplit("permissions=")
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("a permission integer");
+    let role = bot_role(&env).await;
+    // The admin keeps every box of the invite ticked: the role holds exactly the integer.
+    env.client
+        .set_role_permissions(env.g.guild_id, role, granted)
+        .await
+        .expect("role set");
+    let (log, panel, member, channel) = env.with_open_ticket().await;
+    env.close(channel, member).await;
+    env.wait_embed(log, "Ticket closed", 1).await;
+    let id = env
+        .click_in(channel, env.g.staff_id, |a| {
+            matches!(a, Action::Delete { ticket: 1 })
+        })
+        .await;
+    env.answer_containing(id, "deleted").await;
+    assert!(env.channel(channel).await.is_none());
+
+    // Untick Manage Roles: Discord refuses the ticket channel's overwrites, and the member is
+    // told why.
+    env.client
+        .set_role_permissions(
+            env.g.guild_id,
+            role,
+            granted & !ticketeer::domain::access::perms::MANAGE_ROLES,
+        )
+        .await
+        .expect("role set");
+    let outcome = env.open_outcome(panel, env.g.member_ids[1]).await;
+    assert!(outcome.contains("Manage Roles"), "{outcome}");
+    env.stop().await;
+}
+
+/// `ticketeer doctor` against the simulator: healthy at first, then each fault set up in turn,
+/// found and told in plain words, with a failing verdict once tickets cannot work. While the bot
+/// runs the doctor reads the settings through the bot's socket; a category deleted while the
+/// bot is stopped (a running bot forgets it at once) is found from the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn doctor_reports_each_fault_in_plain_words() {
+    use ticketeer::domain::access::{BOT_REQUIRED, perms};
+    let env = Env::start("doctor", 3).await;
+    let (log, panel, _, _) = env.with_open_ticket().await;
+    let category = env.settings().await.tickets_category.expect("a category");
+    let socket = ticketeer::ops::control::serve(env.bot.store().clone(), &env.dir).expect("socket");
+    let doctor = || async {
+        ticketeer::ops::doctor::run(&doctor_args(&env.sim, env.dir.clone()))
+            .await
+            .expect("doctor runs beside the bot")
+    };
+    let (report, healthy) = doctor().await;
+    assert!(healthy, "{report}");
+    assert!(report.contains("ok: nothing wrong found"), "{report}");
+
+    // The bot's role loses Attach Files and Manage Roles; @everyone still grants the first
+    // (the simulator's default @everyone, like Discord's, includes it), so only the second is
+    // missing, as Discord computes it.
+    let role = bot_role(&env).await;
+    let g = env.g.guild_id;
+    env.client
+        .set_role_permissions(
+            g,
+            role,
+            BOT_REQUIRED & !perms::ATTACH_FILES & !perms::MANAGE_ROLES,
+        )
+        .await
+        .unwrap();
+    let (report, healthy) = doctor().await;
+    assert!(!healthy, "{report}");
+    assert!(
+        report.contains("PROBLEM: The bot's role lacks Manage Roles: tickets cannot be opened"),
+        "{report}"
+    );
+    env.client
+        .set_role_permissions(g, role, BOT_REQUIRED)
+        .await
+        .unwrap();
+
+    // The log channel denies the bot Send Messages.
+    let bot_user = env.sim.application_id();
+    let status = env
+        .rest_as_bot(
+            reqwest::Method::PUT,
+            &format!("/channels/{log}/permissions/{bot_user}"),
+            Some(json!({"type": 1, "allow": "0", "deny": perms::SEND_MESSAGES.to_string()})),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (report, healthy) = doctor().await;
+    assert!(healthy, "a silent log does not stop tickets: {report}");
+    assert!(
+        report.contains("warning: The bot cannot write to the log channel")
+            && report.contains("Send Messages"),
+        "{report}"
+    );
+
+    // The tickets category fills up.
+    for i in 0..50 {
+        env.client
+            .create_channel(g, &format!("filler-{i}"), 0, Some(category))
+            .await
+            .unwrap();
+    }
+    let (report, _) = doctor().await;
+    assert!(report.contains("is full"), "{report}");
+
+    // The panel message is deleted, and the staff role.
+    let status = env
+        .rest_as_bot(
+            reqwest::Method::DELETE,
+            &format!("/channels/{}/messages/{panel}", env.general()),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    env.client
+        .delete_role(g, env.g.staff_role_id)
+        .await
+        .unwrap();
+    let (report, healthy) = doctor().await;
+    assert!(!healthy);
+    assert!(
+        report.contains("1 of 1 panel messages are gone") && report.contains("no button"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("Staff role {} was deleted", env.g.staff_role_id)),
+        "{report}"
+    );
+
+    // The category is deleted while the bot is stopped.
+    drop(socket);
+    let Env {
+        sim,
+        client,
+        bot,
+        dir,
+        ..
+    } = env;
+    bot.shutdown().await;
+    client.delete_channel(category).await.unwrap();
+    let (report, healthy) = ticketeer::ops::doctor::run(&doctor_args(&sim, dir.clone()))
+        .await
+        .expect("doctor reads the file");
+    assert!(!healthy, "{report}");
+    assert!(
+        report.contains(&format!("The tickets category ({category}) was deleted")),
+        "{report}"
+    );
+    assert!(report.contains("problem(s) in 1 server(s)"), "{report}");
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -337,7 +337,7 @@ pub async fn gather(
     Ok(out)
 }
 
-/// `ticketeer doctor`: the report, and whether anything stops tickets from working.
+/// `ticketeer doctor`: the report, and whether tickets can work everywhere (no problem found).
 pub async fn run(args: &super::args::DoctorArgs) -> Result<(String, bool), super::OpsError> {
     let token = super::token::resolve(args.token.as_deref(), args.token_file.as_ref())?;
     crate::discord::install_crypto_provider();
@@ -360,7 +360,8 @@ pub async fn run(args: &super::args::DoctorArgs) -> Result<(String, bool), super
             (f, findings)
         })
         .collect();
-    Ok(render(&reports))
+    let (text, failed) = render(&reports);
+    Ok((text, !failed))
 }
 
 #[cfg(test)]
