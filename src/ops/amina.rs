@@ -242,6 +242,7 @@ pub fn plan(
         }
     }
     let (adoptions, counter) = adoptions(guild, discord, existing, &settings, bot, &mut notes);
+    let blocked = blocked.or_else(|| unmanageable(guild, discord, &adoptions, bot));
     Plan {
         guild,
         settings,
@@ -326,6 +327,46 @@ fn adoptions(
         });
     }
     (out, next)
+}
+
+/// What the bot needs in a ticket channel to adopt it: see it, rename it, set its overwrites.
+const ADOPT_NEEDS: u64 = perms::VIEW_CHANNEL | perms::MANAGE_CHANNELS | perms::MANAGE_ROLES;
+
+/// Why the adoptions cannot all be carried out: Amina's ticket channels hide from everyone but
+/// their people and Amina, so Ticketeer's role may not see them yet. All or nothing, so that a
+/// second run after the fix finds the guild as the first left it.
+fn unmanageable(
+    guild: Snowflake,
+    discord: &GuildInspection,
+    adoptions: &[Adoption],
+    bot: Snowflake,
+) -> Option<String> {
+    let lacking: Vec<String> = adoptions
+        .iter()
+        .filter_map(|a| {
+            let ch = discord.channels.iter().find(|c| c.id == a.channel)?;
+            let have = if bot == discord.owner {
+                u64::MAX
+            } else {
+                access::channel_permissions(
+                    guild,
+                    &discord.bot_roles,
+                    bot,
+                    &discord.roles,
+                    &ch.overwrites,
+                )
+            };
+            let missing = access::missing_permissions(have, ADOPT_NEEDS);
+            (!missing.is_empty()).then(|| format!("#{} (lacks {})", ch.name, missing.join(", ")))
+        })
+        .collect();
+    (!lacking.is_empty()).then(|| {
+        format!(
+            "the bot cannot manage {} of Amina's open tickets: {}. Give the bot's role View Channel, Manage Channels and Manage Permissions on Amina's ticket categories (or channels), then run the import again",
+            lacking.len(),
+            lacking.join(", ")
+        )
+    })
 }
 
 /// When Discord made the snowflake (milliseconds since the Unix epoch).

@@ -9,6 +9,7 @@ const BILLING_CATEGORY: u64 = 3_001;
 const STAFF: u64 = 4_000;
 const OPENER: u64 = 5_000;
 const HELPER: u64 = 5_001;
+const BOT_ROLE: u64 = 8;
 
 /// A guild document as `mongoexport` writes it (canonical numbers, extra fields Amina keeps).
 const EXPORT: &str = concat!(
@@ -55,8 +56,8 @@ fn guild() -> GuildInspection {
     billing.parent = None;
     GuildInspection {
         owner: 1,
-        roles: vec![(GUILD, 0), (STAFF, 0)],
-        bot_roles: vec![],
+        roles: vec![(GUILD, 0), (STAFF, 0), (BOT_ROLE, access::BOT_REQUIRED)],
+        bot_roles: vec![BOT_ROLE],
         channels: vec![
             category,
             billing,
@@ -211,4 +212,35 @@ fn a_guild_already_set_up_in_ticketeer_is_left_alone() {
     let plan = plan(amina, &guild(), &existing, BOT);
     assert!(plan.blocked.is_some());
     assert!(describe(&plan, false).contains("nothing to do"));
+}
+
+#[test]
+fn tickets_the_bot_cannot_manage_block_the_whole_guild() {
+    let amina = &parse(EXPORT).unwrap()[0];
+    let mut discord = guild();
+    // Amina's ticket 7 hides from everyone but its people: @everyone denied View Channel.
+    discord.channels[3].overwrites.retain(|o| o.id != BOT);
+    discord.channels[3].overwrites.push(Overwrite {
+        id: GUILD,
+        kind: OverwriteKind::Role,
+        allow: 0,
+        deny: perms::VIEW_CHANNEL,
+    });
+    let blocked = plan(amina, &discord, &Existing::default(), BOT).blocked;
+    let why = blocked.expect("blocked");
+    assert!(
+        why.contains("#t\u{456}cket-7 (lacks") && why.contains("View Channel"),
+        "{why}"
+    );
+    // The admin lets the bot's role see it: the plan may go ahead.
+    discord.channels[3].overwrites.push(Overwrite {
+        id: BOT_ROLE,
+        kind: OverwriteKind::Role,
+        allow: perms::VIEW_CHANNEL,
+        deny: 0,
+    });
+    assert_eq!(
+        plan(amina, &discord, &Existing::default(), BOT).blocked,
+        None
+    );
 }
