@@ -12,10 +12,18 @@ use crate::ops::{
 };
 use crate::sim::RateLimitMode;
 
+/// `ticketeer --version`: the crate's version and the commit it was built from (`build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("TICKETEER_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ticketeer",
-    version,
+    version = VERSION,
     about = "A self-hosted Discord ticket bot with its own embedded database"
 )]
 pub struct Cli {
@@ -286,6 +294,17 @@ mod tests {
         assert!(parse_shard_range("3..3").is_err());
         assert!(parse_shard_range("a..b").is_err());
         assert!(parse_shard_range("5").is_err());
+    }
+
+    #[test]
+    fn the_version_names_the_commit() {
+        use clap::CommandFactory;
+        let version = Cli::command().render_version();
+        assert!(
+            version.starts_with(&format!("ticketeer {} (commit ", env!("CARGO_PKG_VERSION"))),
+            "{version}"
+        );
+        assert!(!env!("TICKETEER_COMMIT").is_empty());
     }
 
     #[test]
