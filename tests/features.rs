@@ -3059,6 +3059,8 @@ async fn amina_import_sets_up_the_guild_and_adopts_open_tickets() {
     let sim = sim::start(SimConfig {
         rate_limits: RateLimitMode::Off,
         message_content: true,
+        // In CI's OpenAPI recording with the rest of the suite.
+        record: std::env::var_os("TICKETEER_RECORD").map(PathBuf::from),
         ..SimConfig::default()
     })
     .await

@@ -2147,6 +2147,46 @@ mod tests {
     }
 
     #[test]
+    fn the_bots_guilds_page_by_id_with_its_permissions() {
+        let mut w = World::new("http://sim".into());
+        let guilds: Vec<u64> = (0..3)
+            .map(|i| w.create_guild(&format!("g{i}"), None).0)
+            .collect();
+        let get = |query: &[(&str, &str)]| {
+            let segs: Vec<String> = ["users", "@me", "guilds"].map(String::from).into();
+            let r = Req {
+                method: Method::GET,
+                key: classify(&Method::GET, &segs).0,
+                segs,
+                query: query
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                body: Value::Null,
+                files: Vec::new(),
+            };
+            my_guilds(&w, &r)
+        };
+        let all = get(&[]).unwrap().body.expect("a JSON body");
+        assert_eq!(all.as_array().map(Vec::len), Some(3));
+        assert_eq!(all[0]["owner"], false);
+        // The bot's managed role: what a ticket bot needs, on top of @everyone.
+        let perms: u64 = all[0]["permissions"].as_str().unwrap().parse().unwrap();
+        assert_eq!(perms, bits::BOT_ROLE | bits::EVERYONE_DEFAULT);
+        let after = guilds[0].to_string();
+        let page = get(&[("after", after.as_str()), ("limit", "1")])
+            .unwrap()
+            .body
+            .expect("a JSON body");
+        assert_eq!(page[0]["id"], guilds[1].to_string());
+        assert_eq!(page.as_array().map(Vec::len), Some(1));
+        let Err(refused) = get(&[("limit", "201")]) else {
+            panic!("a limit over 200 is refused");
+        };
+        assert_eq!(refused.body()["code"], 50035);
+    }
+
+    #[test]
     fn percent_decoding_handles_original() {
         assert_eq!(percent_decode("%40original"), "@original");
         assert_eq!(percent_decode("a%2"), "a%2");
