@@ -286,6 +286,7 @@ pub fn log_format(cli: &Cli, file: Option<&str>) -> Result<LogFormat, ConfigErro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::{CommandFactory, FromArgMatches};
 
     #[test]
     fn shard_ranges_parse_and_refuse_nonsense() {
@@ -305,6 +306,23 @@ mod tests {
             "{version}"
         );
         assert!(!env!("TICKETEER_COMMIT").is_empty());
+    }
+
+    #[test]
+    fn the_example_configuration_is_valid_and_layers_onto_run() {
+        let text = include_str!("../ticketeer.example.toml");
+        let table: toml::Table = toml::from_str(text).expect("TOML");
+        assert!(table.keys().all(|k| config::KEYS.contains(&k.as_str())));
+        let matches = Cli::command().get_matches_from(["ticketeer", "run", "--shard-total", "2"]);
+        let cli = Cli::from_arg_matches(&matches).expect("parsed");
+        let format = log_format(&cli, Some(text));
+        let Ok(Command::Run(args)) = command(cli.command, &matches, Some(text)) else {
+            panic!("run with the example's options");
+        };
+        assert_eq!(args.token_file, Some(PathBuf::from("token")));
+        assert_eq!(args.shard_total, 2, "the flag wins over the file");
+        assert_eq!(args.durability, DurabilityArg::Immediate);
+        assert_eq!(format.ok(), Some(LogFormat::Text));
     }
 
     #[test]

@@ -135,6 +135,24 @@ pub fn layered<T: Serialize + DeserializeOwned>(
     explicit: &[String],
     file_text: Option<&str>,
 ) -> Result<T, ConfigError> {
+    // The token comes from `DISCORD_TOKEN` (a clap `env`, so among the explicit arguments),
+    // never from `TICKETEER_TOKEN`: one documented place.
+    let from_env: Vec<&str> = KEYS.iter().copied().filter(|k| *k != "token").collect();
+    stack(
+        parsed,
+        explicit,
+        file_text,
+        Env::prefixed(ENV_PREFIX).only(&from_env),
+    )
+}
+
+/// [`layered`] with `environment` as the environment's layer.
+fn stack<T: Serialize + DeserializeOwned>(
+    parsed: &T,
+    explicit: &[String],
+    file_text: Option<&str>,
+    environment: impl figment::Provider,
+) -> Result<T, ConfigError> {
     let given = serde_json::to_value(parsed).map_err(|e| ConfigError::Value {
         key: "(command line)".into(),
         message: e.to_string(),
@@ -152,9 +170,7 @@ pub fn layered<T: Serialize + DeserializeOwned>(
     if let Some(text) = file_text {
         figment = figment.merge(Toml::string(text));
     }
-    figment = figment
-        .merge(Env::prefixed(ENV_PREFIX).only(&KEYS[1..]))
-        .merge(Serialized::globals(given));
+    figment = figment.merge(environment).merge(Serialized::globals(given));
     figment.extract().map_err(|e| {
         let key = e.path.join(".");
         // A type error quotes the value it found; for the token that is the secret itself.
@@ -189,22 +205,29 @@ mod tests {
         }
     }
 
+    /// No environment: what the tests layer is only what they say (other tests of the
+    /// process may set `TICKETEER_*` meanwhile).
+    fn no_env() -> Serialized<serde_json::Map<String, serde_json::Value>> {
+        Serialized::globals(serde_json::Map::new())
+    }
+
     #[test]
     fn flags_beat_the_file_which_beats_defaults() {
         let file = "data_dir = \"/srv/t\"\nshard_total = 4\n";
         let mut parsed = defaults();
         parsed.shard_total = 2;
-        let out = layered(&parsed, &["shard_total".into()], Some(file)).unwrap();
+        let out = stack(&parsed, &["shard_total".into()], Some(file), no_env()).unwrap();
         assert_eq!(out.data_dir, PathBuf::from("/srv/t"));
         assert_eq!(out.shard_total, 2, "the flag wins");
         assert_eq!(out.shards, "0..1", "untouched keys keep their default");
-        let out = layered(&defaults(), &[], None).unwrap();
+        let out = stack(&defaults(), &[], None, no_env()).unwrap();
         assert_eq!(out, defaults());
     }
 
     #[test]
     #[allow(clippy::result_large_err)] // figment's own test helper returns its error by value
     fn the_environment_sits_between_the_file_and_the_flags() {
+        // The one test of the real environment; `Jail` restores it afterwards.
         figment::Jail::expect_with(|jail| {
             jail.set_env("TICKETEER_SHARD_TOTAL", "8");
             jail.set_env(
@@ -225,12 +248,12 @@ mod tests {
 
     #[test]
     fn errors_name_the_key_and_never_the_token() {
-        let error = layered(&defaults(), &[], Some("token = 123456789\n"))
+        let error = stack(&defaults(), &[], Some("token = 123456789\n"), no_env())
             .unwrap_err()
             .to_string();
         assert!(error.contains("`token`"), "{error}");
         assert!(!error.contains("123456789"), "{error}");
-        let error = layered(&defaults(), &[], Some("shard_total = \"many\"\n"))
+        let error = stack(&defaults(), &[], Some("shard_total = \"many\"\n"), no_env())
             .unwrap_err()
             .to_string();
         assert!(error.contains("`shard_total`"), "{error}");

@@ -54,8 +54,9 @@ pub async fn restore(args: &RestoreArgs) -> Result<String, OpsError> {
         .map_err(|e| format!("{} is not a usable backup: {e}", args.file.display()))?;
     let dest = db_path(&args.data_dir);
     let kept = if dest.exists() {
+        // `None`: unreadable, which only --force may replace.
         let present = match verify_file(&dest) {
-            Ok(present) => present,
+            Ok(present) => Some(present),
             Err(StoreError::InUse { .. }) => {
                 return Err(format!(
                     "a bot is running on {}; stop it before restoring",
@@ -65,19 +66,15 @@ pub async fn restore(args: &RestoreArgs) -> Result<String, OpsError> {
             }
             Err(e) if args.force => {
                 tracing::warn!(error = %e, "the database being replaced is unreadable");
-                FileSummary {
-                    guilds: 1,
-                    ..FileSummary::default()
-                }
+                None
             }
             Err(e) => return Err(e.into()),
         };
-        let empty = present == FileSummary::default();
-        if !empty && !args.force {
+        if present != Some(FileSummary::default()) && !args.force {
+            let what = present.map_or("data".to_owned(), |p| summary_words(&p));
             return Err(format!(
-                "{} already holds data ({}); pass --force to replace it (it is then kept as {})",
+                "{} already holds {what}; pass --force to replace it (it is then kept as {})",
                 dest.display(),
-                summary_words(&present),
                 before_restore(&dest).display()
             )
             .into());

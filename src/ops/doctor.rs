@@ -304,9 +304,13 @@ pub async fn gather(
         guilds.insert(id, (name, None, true));
     }
     for (id, settings) in stored {
-        let entry = guilds
-            .entry(id)
-            .or_insert_with(|| (String::from("(not in it)"), None, false));
+        let entry = guilds.entry(id).or_insert_with(|| {
+            (
+                String::from("name unknown: the bot is not in it"),
+                None,
+                false,
+            )
+        });
         entry.1 = settings;
     }
     let mut out = Vec::with_capacity(guilds.len());
