@@ -3154,7 +3154,8 @@ async fn amina_import_sets_up_the_guild_and_adopts_open_tickets() {
     };
     assert_eq!(name_of(open).await.as_deref(), Some("t\u{456}cket-7"));
 
-    let (said, _) = run(true).await.expect("apply");
+    let (said, all_done) = run(true).await.expect("apply");
+    assert!(all_done, "{said}");
     assert!(said.contains("did set"), "{said}");
     assert!(!said.contains("could not be changed"), "{said}");
     assert_eq!(name_of(open).await.as_deref(), Some("ticket-0009"));

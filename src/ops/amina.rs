@@ -172,8 +172,8 @@ fn is_open(ch: &InspectedChannel, opener: Snowflake) -> bool {
     })
 }
 
-/// Decides the settings and the adoptions for one guild; `now` stamps records whose channel id
-/// carries no usable time.
+/// Decides the settings and the adoptions for one guild. Blocked when Ticketeer is set up there
+/// already, or when the bot cannot manage every open Amina ticket (all or nothing).
 pub fn plan(
     amina: &AminaGuild,
     discord: &GuildInspection,
@@ -435,7 +435,8 @@ pub fn describe(plan: &Plan, applied: bool) -> String {
     s
 }
 
-/// `ticketeer import-amina FILE [--apply]`.
+/// `ticketeer import-amina FILE [--apply]`: what was (or would be) done, and, with `--apply`,
+/// whether every guild in the file was carried out.
 pub async fn run(args: &super::args::AminaArgs) -> Result<(String, bool), super::OpsError> {
     use super::control::{Access, AccessError};
     let text = std::fs::read_to_string(&args.file)
@@ -465,6 +466,8 @@ pub async fn run(args: &super::args::AminaArgs) -> Result<(String, bool), super:
         .map(|g| g.0)
         .collect();
     let mut said = String::new();
+    // An --apply that left a guild out fails, so a script notices.
+    let mut all_done = true;
     for amina in &guilds {
         if !present.contains(&amina.guild) {
             let _ = writeln!(
@@ -472,6 +475,7 @@ pub async fn run(args: &super::args::AminaArgs) -> Result<(String, bool), super:
                 "Guild {}: the bot is not in it; invite it first (`ticketeer invite`)",
                 amina.guild
             );
+            all_done &= !args.apply;
             continue;
         }
         let existing = match (&store, &access) {
@@ -493,6 +497,7 @@ pub async fn run(args: &super::args::AminaArgs) -> Result<(String, bool), super:
         if let (Some(store), None) = (&store, &plan.blocked) {
             apply(&discord, store, &mut plan).await?;
         }
+        all_done &= !(args.apply && plan.blocked.is_some());
         said.push_str(&describe(&plan, store.is_some()));
     }
     if let Some(store) = store {
@@ -501,7 +506,7 @@ pub async fn run(args: &super::args::AminaArgs) -> Result<(String, bool), super:
     if let Some(access) = access {
         access.close().await;
     }
-    Ok((said, true))
+    Ok((said, all_done))
 }
 
 async fn open_for_writing(
