@@ -2639,11 +2639,16 @@ async fn transcripts_render_every_kind_of_message() {
 
 // ---- For self-hosters (issue 19): invite, doctor, backups, export and import, Amina ----------
 
-/// The bot's managed role in `guild`, as Discord lists it.
+/// The bot's managed role in `guild`, as Discord lists it to the bot.
 async fn bot_role(sim: &SimHandle, guild: u64) -> u64 {
+    bot_role_as(sim, guild, "test").await
+}
+
+/// [`bot_role`] asked with `token` (for a simulator that accepts only one).
+async fn bot_role_as(sim: &SimHandle, guild: u64, token: &str) -> u64 {
     let roles: Vec<Value> = reqwest::Client::new()
         .get(format!("{}/api/v10/guilds/{guild}/roles", sim.http_url()))
-        .header("authorization", "Bot test")
+        .header("authorization", format!("Bot {token}"))
         .send()
         .await
         .expect("roles")
@@ -3215,6 +3220,186 @@ async fn amina_import_sets_up_the_guild_and_adopts_open_tickets() {
     })
     .await;
     bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The block of the README's "Set it up for your server" that follows `marker`: the fenced code
+/// after it, its indentation removed.
+fn readme_block(marker: &str) -> String {
+    const README: &str = include_str!("../README.md");
+    let from = README.find(marker).expect("the README step");
+    let mut lines = README[from..]
+        .lines()
+        .skip_while(|l| !l.trim().starts_with("```"));
+    lines.next();
+    lines
+        .take_while(|l| !l.trim().starts_with("```"))
+        .map(|l| format!("{}\n", l.trim()))
+        .collect()
+}
+
+/// Runs the binary in `dir` and returns `(success, stdout, stderr)`.
+fn ticketeer(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ticketeer"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The README's "Set it up for your server", followed literally with the binary in a directory
+/// of its own, the simulator standing in for Discord (the portal's switches are its settings;
+/// the one line added to the README's `ticketeer.toml` points at it): the token file made with
+/// the README's command, the invite's permissions given to the bot's role, `run`, `doctor`,
+/// `/ticket panel` and a member's first ticket, a backup beside the running bot, SIGTERM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_readme_setup_steps_work_with_the_binary() {
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        // Only the token the README's command wrote is accepted.
+        token: Some("the-bot-token".into()),
+        message_content: true,
+        server_members: true,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let client = sim.client();
+    let g = sim.seed_guild(3).await;
+    let dir =
+        std::env::temp_dir().join(format!("ticketeer-features-readme-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // Step 1: the token, into a file only its owner reads, with the README's command.
+    let token_line = readme_block("**Create the application.**");
+    let mut shell = std::process::Command::new("bash")
+        .args(["-c", token_line.trim()])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("bash");
+    {
+        use std::io::Write;
+        let mut stdin = shell.stdin.take().expect("stdin");
+        stdin.write_all(b"the-bot-token\n").unwrap();
+    }
+    assert!(shell.wait().unwrap().success(), "{token_line}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("token")).unwrap(),
+        "the-bot-token\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("token"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // Step 3: the README's ticketeer.toml, pointed at the simulator.
+    let config = readme_block("**Configure.**");
+    assert!(config.contains("token_file = \"token\""), "{config}");
+    std::fs::write(
+        dir.join("ticketeer.toml"),
+        format!("{config}discord_api = \"{}\"\n", sim.http_url()),
+    )
+    .unwrap();
+
+    // Step 4: the invite link; authorizing it gives the bot's role exactly its permissions.
+    let (ok, out, err) = ticketeer(&dir, &["invite"]);
+    assert!(ok, "{err}");
+    let link = out.lines().next().unwrap_or_default();
+    assert!(
+        link.contains(&format!("client_id={}", sim.application_id())),
+        "{out}"
+    );
+    let readme = include_str!("../README.md");
+    let integer = ticketeer::ops::invite::permissions();
+    assert!(link.ends_with(&format!("permissions={integer}")), "{link}");
+    assert!(
+        readme.contains(&format!("permissions={integer}")),
+        "the README's integer is the code's"
+    );
+    client
+        .set_role_permissions(
+            g.guild_id,
+            bot_role_as(&sim, g.guild_id, "the-bot-token").await,
+            integer,
+        )
+        .await
+        .unwrap();
+
+    // Step 5: run it.
+    let log = dir.join("run.log");
+    let mut bot = std::process::Command::new(env!("CARGO_BIN_EXE_ticketeer"))
+        .arg("run")
+        .current_dir(&dir)
+        .env_remove("DISCORD_TOKEN")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("ticketeer run");
+    let socket = dir.join("data").join("ticketeer.sock");
+    eventually("the bot is up with its socket", || async {
+        let identified = !client.identifies().await.ok()?.is_empty();
+        (identified && socket.exists()).then_some(())
+    })
+    .await;
+
+    // Step 6: the doctor, beside the running bot.
+    let (ok, out, err) = ticketeer(&dir, &["doctor"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("not set up in this server yet"), "{out}");
+
+    // Step 7: `/ticket panel`, and a member's first ticket.
+    let panel = eventually("/ticket panel answered", || async {
+        driver::post_panel(&client, &g).await.ok()
+    })
+    .await;
+    let (_, text) = driver::click_open(&client, &g, panel, g.member_ids[0])
+        .await
+        .expect("open");
+    let channel = channel_from_link(&text).unwrap_or_else(|| panic!("{text}"));
+    let channels = client.guild_channels(g.guild_id).await.unwrap();
+    let find = |id: u64| channels.iter().find(|c| id_of(&c["id"]) == id).cloned();
+    let ticket = find(channel).expect("the ticket channel");
+    assert_eq!(ticket["name"], "ticket-0001");
+    let category = find(id_of(&ticket["parent_id"])).expect("its category");
+    assert_eq!(category["name"], "Tickets");
+    let (ok, out, _) = ticketeer(&dir, &["doctor"]);
+    assert!(ok && out.contains("ok: nothing wrong found"), "{out}");
+
+    // A backup beside the running bot, then a graceful stop.
+    let (ok, out, err) = ticketeer(&dir, &["backup", "backup.redb"]);
+    assert!(ok && out.contains("1 ticket(s)"), "{out}{err}");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &bot.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exited = tokio::task::spawn_blocking(move || bot.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(exited.success(), "{logged}");
+    assert!(logged.contains("ticketeer is running"), "{logged}");
+    assert!(
+        !logged.contains("the-bot-token"),
+        "the token stays out of the log"
+    );
+    assert!(!socket.exists(), "the socket goes with the bot");
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
