@@ -2748,6 +2748,22 @@ async fn doctor_reports_each_fault_in_plain_words() {
     let (report, healthy) = doctor().await;
     assert!(healthy, "{report}");
     assert!(report.contains("ok: nothing wrong found"), "{report}");
+    assert!(!report.contains("Application:"), "{report}");
+
+    // Message Content switched off in the portal: said, but tickets still work.
+    env.client
+        .set_privileged_intents(&PrivilegedSwitches {
+            message_content: Some(false),
+            ..Default::default()
+        })
+        .await
+        .expect("switch");
+    let (report, healthy) = doctor().await;
+    assert!(healthy, "{report}");
+    assert!(
+        report.contains("Application: warning: Transcripts will have no message text"),
+        "{report}"
+    );
 
     // The bot's role loses Attach Files and Manage Roles; @everyone still grants the first
     // (the simulator's default @everyone, like Discord's, includes it), so only the second is

@@ -252,6 +252,20 @@ fn capitalized(s: &str) -> String {
     }
 }
 
+/// What the application's privileged-intent switches cost, whatever the server (the bot runs
+/// without them, so these are warnings).
+pub fn application_warnings(app_flags: u64) -> Vec<String> {
+    use crate::domain::privileged;
+    let mut out = Vec::new();
+    if !privileged::message_content(app_flags) {
+        out.push(privileged::message_content_off_note());
+    }
+    if !privileged::server_members(app_flags) {
+        out.push(privileged::server_members_off_note());
+    }
+    out
+}
+
 /// The report the command prints, and whether any problem was found.
 pub fn render(reports: &[(GuildFacts, Vec<Finding>)]) -> (String, bool) {
     let mut text = String::new();
@@ -365,7 +379,12 @@ pub async fn run(args: &super::args::DoctorArgs) -> Result<(String, bool), super
         })
         .collect();
     let (text, failed) = render(&reports);
-    Ok((text, !failed))
+    let mut said = String::new();
+    for warning in application_warnings(discord.app_flags()) {
+        let _ = writeln!(said, "Application: warning: {warning}");
+    }
+    said.push_str(&text);
+    Ok((said, !failed))
 }
 
 #[cfg(test)]

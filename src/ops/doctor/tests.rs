@@ -231,3 +231,17 @@ fn problems_come_first_and_are_counted() {
     assert!(failed);
     assert!(text.contains("1 problem(s) in 1 server(s)"), "{text}");
 }
+
+#[test]
+fn privileged_intents_off_are_warned_about_by_name() {
+    assert_eq!(
+        application_warnings((1 << 18) | (1 << 14)),
+        Vec::<String>::new()
+    );
+    let both = application_warnings(0).join("\n");
+    assert!(both.contains("Message Content Intent"), "{both}");
+    assert!(both.contains("Server Members Intent"), "{both}");
+    let one = application_warnings(1 << 19);
+    assert_eq!(one.len(), 1);
+    assert!(one[0].contains("Server Members"), "{one:?}");
+}
