@@ -113,8 +113,9 @@ pub async fn run(args: RunArgs) -> Result<(), AppError> {
     }
 }
 
-/// The self-hoster's commands (`crate::ops`): prints the answer on stdout; `Ok(false)` when it
-/// reports something that stops tickets from working (the doctor).
+/// The self-hoster's commands (`crate::ops`): prints the answer on stdout; `Ok(false)` when the
+/// answer reports a failure (the doctor's problems, an `import-amina --apply` that left a guild
+/// out), so the exit code says it too.
 pub async fn ops(command: Command) -> Result<bool, AppError> {
     use crate::ops::{data, doctor, invite};
     let (said, healthy) = match command {
