@@ -1,21 +1,50 @@
-//! The command line: `ticketeer run | demo | sim`. Parsing only; `main.rs` dispatches.
+//! The command line: `ticketeer run | demo | sim` and the self-hoster's commands (`ops`).
+//! Parsing and layering only; `main.rs` dispatches.
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
+use serde::{Deserialize, Serialize};
 
+use crate::ops::{
+    args::{AminaArgs, BackupArgs, DoctorArgs, ExportArgs, ImportArgs, InviteArgs, RestoreArgs},
+    config::{self, ConfigError},
+};
 use crate::sim::RateLimitMode;
+
+/// `ticketeer --version`: the crate's version and the commit it was built from (`build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("TICKETEER_COMMIT"),
+    ")"
+);
 
 #[derive(Debug, Parser)]
 #[command(
     name = "ticketeer",
-    version,
+    version = VERSION,
     about = "A self-hosted Discord ticket bot with its own embedded database"
 )]
 pub struct Cli {
     /// With no subcommand: `run` when a token is configured, else `demo`.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Configuration file (default: ./ticketeer.toml if it exists). Flags and TICKETEER_*
+    /// variables override it.
+    #[arg(long, global = true, env = "TICKETEER_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log lines as text (default) or as one JSON object each, for log shippers.
+    #[arg(long, global = true, value_enum, env = "TICKETEER_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,9 +55,24 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the Discord simulator alone.
     Sim(SimArgs),
+    /// Print the link that adds the bot to a server, with exactly the permissions it needs.
+    Invite(InviteArgs),
+    /// Check every server for what would stop tickets from working (exit 1 if anything does).
+    Doctor(DoctorArgs),
+    /// Copy the database to FILE, consistently, also while the bot runs.
+    Backup(BackupArgs),
+    /// Put a backup in place of the database (the bot must be stopped).
+    Restore(RestoreArgs),
+    /// Write one server's settings, tickets and transcripts as JSON to stdout.
+    Export(ExportArgs),
+    /// Take in a file written by `export` (the bot must be stopped).
+    Import(ImportArgs),
+    /// Move a server in from the Amina bot: its settings and open tickets (dry run by default).
+    ImportAmina(AminaArgs),
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DurabilityArg {
     /// Every commit is fsync'd before the bot relies on it (default).
     Immediate,
@@ -45,7 +89,7 @@ impl From<DurabilityArg> for crate::store::Durability {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Serialize, Deserialize)]
 pub struct RunArgs {
     /// Bot token (prefer the environment or --token-file; never logged).
     #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
@@ -178,9 +222,71 @@ impl Default for DemoArgs {
     }
 }
 
+/// The options of `ticketeer.toml` and `TICKETEER_*` layered under what the command line gave
+/// (`matches`): flags, then the environment, then the file, then the defaults.
+pub fn layer(
+    command: Command,
+    matches: &ArgMatches,
+    file: Option<&str>,
+) -> Result<Command, ConfigError> {
+    let explicit = matches
+        .subcommand()
+        .map(|(_, m)| config::explicit_args(m))
+        .unwrap_or_default();
+    Ok(match command {
+        Command::Run(a) => Command::Run(config::layered(&a, &explicit, file)?),
+        Command::Invite(a) => Command::Invite(config::layered(&a, &explicit, file)?),
+        Command::Doctor(a) => Command::Doctor(config::layered(&a, &explicit, file)?),
+        Command::Backup(a) => Command::Backup(config::layered(&a, &explicit, file)?),
+        Command::Restore(a) => Command::Restore(config::layered(&a, &explicit, file)?),
+        Command::Export(a) => Command::Export(config::layered(&a, &explicit, file)?),
+        Command::Import(a) => Command::Import(config::layered(&a, &explicit, file)?),
+        Command::ImportAmina(a) => Command::ImportAmina(config::layered(&a, &explicit, file)?),
+        other @ (Command::Demo(_) | Command::Sim(_)) => other,
+    })
+}
+
+/// The command to carry out. With none named: `run` when a token is configured (by
+/// `DISCORD_TOKEN` or the file), else `demo`.
+pub fn command(
+    given: Option<Command>,
+    matches: &ArgMatches,
+    file: Option<&str>,
+) -> Result<Command, ConfigError> {
+    if let Some(command) = given {
+        return layer(command, matches, file);
+    }
+    let args = RunArgs::from_env();
+    let explicit: Vec<String> = args.token.iter().map(|_| "token".to_owned()).collect();
+    let args: RunArgs = config::layered(&args, &explicit, file)?;
+    Ok(if args.token.is_some() || args.token_file.is_some() {
+        Command::Run(args)
+    } else {
+        Command::Demo(DemoArgs::default())
+    })
+}
+
+/// The log format: the flag or `TICKETEER_LOG_FORMAT`, else the file's `log_format`.
+pub fn log_format(cli: &Cli, file: Option<&str>) -> Result<LogFormat, ConfigError> {
+    #[derive(Serialize, Deserialize)]
+    struct Only {
+        log_format: LogFormat,
+    }
+    let given = Only {
+        log_format: cli.log_format.unwrap_or_default(),
+    };
+    let explicit: Vec<String> = cli
+        .log_format
+        .map(|_| "log_format".to_owned())
+        .into_iter()
+        .collect();
+    Ok(config::layered(&given, &explicit, file)?.log_format)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::{CommandFactory, FromArgMatches};
 
     #[test]
     fn shard_ranges_parse_and_refuse_nonsense() {
@@ -189,6 +295,34 @@ mod tests {
         assert!(parse_shard_range("3..3").is_err());
         assert!(parse_shard_range("a..b").is_err());
         assert!(parse_shard_range("5").is_err());
+    }
+
+    #[test]
+    fn the_version_names_the_commit() {
+        use clap::CommandFactory;
+        let version = Cli::command().render_version();
+        assert!(
+            version.starts_with(&format!("ticketeer {} (commit ", env!("CARGO_PKG_VERSION"))),
+            "{version}"
+        );
+        assert!(!env!("TICKETEER_COMMIT").is_empty());
+    }
+
+    #[test]
+    fn the_example_configuration_is_valid_and_layers_onto_run() {
+        let text = include_str!("../ticketeer.example.toml");
+        let table: toml::Table = toml::from_str(text).expect("TOML");
+        assert!(table.keys().all(|k| config::KEYS.contains(&k.as_str())));
+        let matches = Cli::command().get_matches_from(["ticketeer", "run", "--shard-total", "2"]);
+        let cli = Cli::from_arg_matches(&matches).expect("parsed");
+        let format = log_format(&cli, Some(text));
+        let Ok(Command::Run(args)) = command(cli.command, &matches, Some(text)) else {
+            panic!("run with the example's options");
+        };
+        assert_eq!(args.token_file, Some(PathBuf::from("token")));
+        assert_eq!(args.shard_total, 2, "the flag wins over the file");
+        assert_eq!(args.durability, DurabilityArg::Immediate);
+        assert_eq!(format.ok(), Some(LogFormat::Text));
     }
 
     #[test]

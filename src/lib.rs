@@ -18,6 +18,8 @@
 //! - [`driver`]: what people do through the simulator (shared by demo, tests, benchmarks);
 //!   [`driver::harness`] starts the simulator and the bot for the tests and the benchmark.
 //! - [`cli`]: the clap command line the thin `main.rs` parses.
+//! - [`ops`]: the self-hoster's commands: invite, doctor, configuration, backups, export and
+//!   import, moving in from Amina.
 //! - [`transcript_upload`]: the optional paste-service upload of closed tickets' transcripts.
 
 pub mod actors;
@@ -27,6 +29,7 @@ pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod driver;
+pub mod ops;
 pub mod run;
 pub mod sim;
 pub mod store;

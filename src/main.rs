@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use ticketeer::cli::{Cli, Command};
+use clap::{CommandFactory, FromArgMatches};
+use ticketeer::cli::{Cli, Command, LogFormat};
+use ticketeer::ops::config;
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc instead of glibc's malloc: under a burst of thousands of clicks, glibc's arena locks
@@ -14,19 +15,38 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     ticketeer::allocator::return_freed_memory_promptly();
-    let cli = Cli::parse();
-    // The demo draws a progress bar: only warnings interrupt it.
-    let default_filter = match cli.command {
-        Some(Command::Run(_)) | Some(Command::Sim(_)) => "warn,ticketeer=info",
-        None if std::env::var_os("DISCORD_TOKEN").is_some() => "warn,ticketeer=info",
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let file = match config::file_to_read(cli.config.as_deref())
+        .map(|path| config::read_file(&path))
+        .transpose()
+    {
+        Ok(file) => file,
+        Err(error) => return fail(error),
+    };
+    let log_format = match ticketeer::cli::log_format(&cli, file.as_deref()) {
+        Ok(format) => format,
+        Err(error) => return fail(error),
+    };
+    let command = match ticketeer::cli::command(cli.command, &matches, file.as_deref()) {
+        Ok(command) => command,
+        Err(error) => return fail(error),
+    };
+    // The demo draws a progress bar: only warnings interrupt it. The self-hoster's commands
+    // print their answer on stdout; their logs stay quiet unless something is wrong.
+    let default_filter = match command {
+        Command::Run(_) | Command::Sim(_) => "warn,ticketeer=info",
         _ => "warn",
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -37,26 +57,23 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let command = cli.command.unwrap_or_else(|| {
-        // `cargo run --release` with no token plays the demo; with one it runs the bot.
-        if std::env::var_os("DISCORD_TOKEN").is_some() {
-            Command::Run(ticketeer::cli::RunArgs::from_env())
-        } else {
-            Command::Demo(ticketeer::cli::DemoArgs::default())
-        }
-    });
     let result = runtime.block_on(async move {
         match command {
-            Command::Run(args) => ticketeer::run::run(args).await,
-            Command::Demo(args) => ticketeer::demo::run(args).await,
-            Command::Sim(args) => ticketeer::run::sim(args).await,
+            Command::Run(args) => ticketeer::run::run(args).await.map(|()| true),
+            Command::Demo(args) => ticketeer::demo::run(args).await.map(|()| true),
+            Command::Sim(args) => ticketeer::run::sim(args).await.map(|()| true),
+            other => ticketeer::run::ops(other).await,
         }
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("ticketeer: {error}");
-            ExitCode::FAILURE
-        }
+        Ok(true) => ExitCode::SUCCESS,
+        // The command said what is wrong on stdout (the doctor's problems).
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => fail(error),
     }
+}
+
+fn fail(error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("ticketeer: {error}");
+    ExitCode::FAILURE
 }

@@ -1,44 +1,18 @@
 //! `ticketeer run` and `ticketeer sim`: wiring the command line to the bot and the simulator.
 
-use std::{path::Path, time::Duration};
+use std::time::Duration;
 
 use tracing::info;
 
 use crate::{
     actors::{Bot, BotConfig},
-    cli::{RunArgs, SimArgs, parse_shard_range},
+    cli::{Command, RunArgs, SimArgs, parse_shard_range},
     sim,
 };
 
 pub type AppError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Reads the token file, refusing one that other users can read: a leaked token is a hijacked bot.
-pub fn read_token_file(path: &Path) -> Result<String, AppError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map_err(|e| format!("cannot read token file {}: {e}", path.display()))?
-            .permissions()
-            .mode();
-        if mode & 0o077 != 0 {
-            return Err(format!(
-                "token file {} is readable by other users (mode {:o}); run `chmod 600 {}`",
-                path.display(),
-                mode & 0o777,
-                path.display()
-            )
-            .into());
-        }
-    }
-    let token = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read token file {}: {e}", path.display()))?;
-    let token = token.trim().to_owned();
-    if token.is_empty() {
-        return Err(format!("token file {} is empty", path.display()).into());
-    }
-    Ok(token)
-}
+pub use crate::ops::token::read_token_file;
 
 /// `http://host:port` → `ws://host:port` (the simulator serves both on one port).
 pub fn gateway_url_for(api: &str) -> String {
@@ -105,6 +79,12 @@ pub async fn shutdown_signal() {
 pub async fn run(args: RunArgs) -> Result<(), AppError> {
     let config = bot_config(&args)?;
     let bot = Bot::start(config).await?;
+    // `ticketeer backup | export | doctor` reach the store through it while the bot runs.
+    let _socket = crate::ops::control::serve(bot.store().clone(), &args.data_dir)
+        .inspect_err(
+            |e| tracing::warn!(error = %e, "no backup socket: backups need the bot stopped"),
+        )
+        .ok();
     info!("ticketeer is running; ctrl-c or SIGTERM stops it gracefully");
     let fatal = tokio::select! {
         _ = shutdown_signal() => None,
@@ -131,6 +111,27 @@ pub async fn run(args: RunArgs) -> Result<(), AppError> {
         Some(fatal) => Err(fatal.to_string().into()),
         None => Ok(()),
     }
+}
+
+/// The self-hoster's commands (`crate::ops`): prints the answer on stdout; `Ok(false)` when the
+/// answer reports a failure (the doctor's problems, an `import-amina --apply` that left a guild
+/// out), so the exit code says it too.
+pub async fn ops(command: Command) -> Result<bool, AppError> {
+    use crate::ops::{data, doctor, invite};
+    let (said, healthy) = match command {
+        Command::Invite(args) => (invite::run(&args).await?, true),
+        Command::Doctor(args) => doctor::run(&args).await?,
+        Command::Backup(args) => (data::backup(&args).await?, true),
+        Command::Restore(args) => (data::restore(&args).await?, true),
+        Command::Export(args) => (data::export(&args).await?, true),
+        Command::Import(args) => (data::import(&args).await?, true),
+        Command::ImportAmina(args) => crate::ops::amina::run(&args).await?,
+        Command::Run(_) | Command::Demo(_) | Command::Sim(_) => {
+            return Err("not one of the self-hoster's commands".into());
+        }
+    };
+    println!("{}", said.trim_end());
+    Ok(healthy)
 }
 
 pub async fn sim(args: SimArgs) -> Result<(), AppError> {

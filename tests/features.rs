@@ -2,11 +2,11 @@
 //! as admin (the guild owner), staff, opener, added user and bystander. Each test names the
 //! reference system's defect it guards against where there is one.
 
-use std::{collections::HashSet, time::Duration};
+use std::{collections::HashSet, path::PathBuf, time::Duration};
 
 use serde_json::{Value, json};
 use ticketeer::{
-    actors::BotConfig,
+    actors::{Bot, BotConfig},
     domain::{
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
         model::{GuildSettings, TicketState},
@@ -17,7 +17,7 @@ use ticketeer::{
         message_text,
     },
     sim::{
-        SeededGuild, SimConfig,
+        self, RateLimitMode, SeededGuild, SimConfig, SimHandle,
         client::{Faults, NewMember, PrivilegedSwitches, SimClient},
     },
 };
@@ -2554,4 +2554,786 @@ async fn an_admin_panel_during_a_burst_joins_the_category_being_created() {
     );
     assert_eq!(settings.panels.len(), 2, "both panels remembered");
     env.stop().await;
+}
+// ---- For self-hosters (issue 19): invite, doctor, backups, export and import, Amina ----------
+
+/// The bot's managed role in `guild`, as Discord lists it to the bot.
+async fn bot_role(sim: &SimHandle, guild: u64) -> u64 {
+    bot_role_as(sim, guild, "test").await
+}
+
+/// [`bot_role`] asked with `token` (for a simulator that accepts only one).
+async fn bot_role_as(sim: &SimHandle, guild: u64, token: &str) -> u64 {
+    let roles: Vec<Value> = reqwest::Client::new()
+        .get(format!("{}/api/v10/guilds/{guild}/roles", sim.http_url()))
+        .header("authorization", format!("Bot {token}"))
+        .send()
+        .await
+        .expect("roles")
+        .json()
+        .await
+        .expect("roles JSON");
+    roles
+        .iter()
+        .find(|r| r["managed"] == true)
+        .map(|r| id_of(&r["id"]))
+        .expect("the bot's managed role")
+}
+
+fn doctor_args(sim: &SimHandle, data_dir: PathBuf) -> ticketeer::ops::args::DoctorArgs {
+    ticketeer::ops::args::DoctorArgs {
+        token: Some("simulated-token".into()),
+        token_file: None,
+        discord_api: Some(sim.http_url()),
+        data_dir,
+    }
+}
+
+/// `ticketeer invite` names the simulator's application and asks for a permission integer that
+/// is enough for a whole ticket life (open, log, close with transcript, delete) when the bot's
+/// role holds exactly it, and not one permission too many: without Manage Roles, which it
+/// includes, a ticket cannot be opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_invite_link_grants_exactly_what_tickets_need() {
+    let env = Env::start("invite", 3).await;
+    let said = ticketeer::ops::invite::run(&ticketeer::ops::args::InviteArgs {
+        application_id: None,
+        token: Some("simulated-token".into()),
+        token_file: None,
+        discord_api: Some(env.sim.http_url()),
+    })
+    .await
+    .expect("invite link");
+    let link = said.lines().next().expect("a link first");
+    assert!(
+        link.contains(&format!("client_id={}", env.sim.application_id())),
+        "{link}"
+    );
+    assert!(link.contains("scope=bot+applications.commands"), "{link}");
+    let granted: u64 = link
+        .rsplit("permissions=")
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("a permission integer");
+    let role = bot_role(&env.sim, env.g.guild_id).await;
+    // The admin keeps every box of the invite ticked: the role holds exactly the integer.
+    env.client
+        .set_role_permissions(env.g.guild_id, role, granted)
+        .await
+        .expect("role set");
+    let (log, panel, member, channel) = env.with_open_ticket().await;
+    env.close(channel, member).await;
+    env.wait_embed(log, "Ticket closed", 1).await;
+    let id = env
+        .click_in(channel, env.g.staff_id, |a| {
+            matches!(a, Action::Delete { ticket: 1 })
+        })
+        .await;
+    env.answer_containing(id, "deleted").await;
+    assert!(env.channel(channel).await.is_none());
+
+    // Untick Manage Roles: Discord refuses the ticket channel's overwrites, and the member is
+    // told why.
+    env.client
+        .set_role_permissions(
+            env.g.guild_id,
+            role,
+            granted & !ticketeer::domain::access::perms::MANAGE_ROLES,
+        )
+        .await
+        .expect("role set");
+    let outcome = env.open_outcome(panel, env.g.member_ids[1]).await;
+    assert!(outcome.contains("Manage Roles"), "{outcome}");
+    env.stop().await;
+}
+
+/// `ticketeer doctor` against the simulator: healthy at first, then each fault set up in turn,
+/// found and told in plain words, with a failing verdict once tickets cannot work. While the bot
+/// runs the doctor reads the settings through the bot's socket; a category deleted while the
+/// bot is stopped (a running bot forgets it at once) is found from the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn doctor_reports_each_fault_in_plain_words() {
+    use ticketeer::domain::access::{BOT_REQUIRED, perms};
+    let env = Env::start("doctor", 3).await;
+    let (log, panel, _, _) = env.with_open_ticket().await;
+    let category = env.settings().await.tickets_category.expect("a category");
+    let socket = ticketeer::ops::control::serve(env.bot.store().clone(), &env.dir).expect("socket");
+    let doctor = || async {
+        ticketeer::ops::doctor::run(&doctor_args(&env.sim, env.dir.clone()))
+            .await
+            .expect("doctor runs beside the bot")
+    };
+    let (report, healthy) = doctor().await;
+    assert!(healthy, "{report}");
+    assert!(report.contains("ok: nothing wrong found"), "{report}");
+    assert!(!report.contains("Application:"), "{report}");
+
+    // Message Content switched off in the portal: said, but tickets still work.
+    env.client
+        .set_privileged_intents(&PrivilegedSwitches {
+            message_content: Some(false),
+            ..Default::default()
+        })
+        .await
+        .expect("switch");
+    let (report, healthy) = doctor().await;
+    assert!(healthy, "{report}");
+    assert!(
+        report.contains("Application: warning: Transcripts will have no message text"),
+        "{report}"
+    );
+
+    // The bot's role loses Attach Files and Manage Roles; @everyone still grants the first
+    // (the simulator's default @everyone, like Discord's, includes it), so only the second is
+    // missing, as Discord computes it.
+    let role = bot_role(&env.sim, env.g.guild_id).await;
+    let g = env.g.guild_id;
+    env.client
+        .set_role_permissions(
+            g,
+            role,
+            BOT_REQUIRED & !perms::ATTACH_FILES & !perms::MANAGE_ROLES,
+        )
+        .await
+        .unwrap();
+    let (report, healthy) = doctor().await;
+    assert!(!healthy, "{report}");
+    assert!(
+        report.contains("PROBLEM: The bot's role lacks Manage Roles: tickets cannot be opened"),
+        "{report}"
+    );
+    env.client
+        .set_role_permissions(g, role, BOT_REQUIRED)
+        .await
+        .unwrap();
+
+    // The log channel denies the bot Send Messages.
+    let bot_user = env.sim.application_id();
+    let status = env
+        .rest_as_bot(
+            reqwest::Method::PUT,
+            &format!("/channels/{log}/permissions/{bot_user}"),
+            Some(json!({"type": 1, "allow": "0", "deny": perms::SEND_MESSAGES.to_string()})),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (report, healthy) = doctor().await;
+    assert!(healthy, "a silent log does not stop tickets: {report}");
+    assert!(
+        report.contains("warning: The bot cannot write to the log channel")
+            && report.contains("Send Messages"),
+        "{report}"
+    );
+
+    // The tickets category fills up.
+    for i in 0..50 {
+        env.client
+            .create_channel(g, &format!("filler-{i}"), 0, Some(category))
+            .await
+            .unwrap();
+    }
+    let (report, _) = doctor().await;
+    assert!(report.contains("is full"), "{report}");
+
+    // The panel message is deleted, and the staff role.
+    let status = env
+        .rest_as_bot(
+            reqwest::Method::DELETE,
+            &format!("/channels/{}/messages/{panel}", env.general()),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    env.client
+        .delete_role(g, env.g.staff_role_id)
+        .await
+        .unwrap();
+    let (report, healthy) = doctor().await;
+    assert!(!healthy);
+    assert!(
+        report.contains("1 of 1 panel messages are gone") && report.contains("no button"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("Staff role {} was deleted", env.g.staff_role_id)),
+        "{report}"
+    );
+
+    // The category is deleted while the bot is stopped.
+    drop(socket);
+    let World {
+        sim,
+        client,
+        bot,
+        dir,
+        ..
+    } = env.world;
+    bot.shutdown().await;
+    client.delete_channel(category).await.unwrap();
+    let (report, healthy) = ticketeer::ops::doctor::run(&doctor_args(&sim, dir.clone()))
+        .await
+        .expect("doctor reads the file");
+    assert!(!healthy, "{report}");
+    assert!(
+        report.contains(&format!("The tickets category ({category}) was deleted")),
+        "{report}"
+    );
+    assert!(report.contains("problem(s) in 1 server(s)"), "{report}");
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `ticketeer backup` while the bot runs (through its socket), during a stream of opens: the
+/// copy is a consistent database that reads back what it says. `restore` refuses a running
+/// bot's data and existing data without `--force`, and keeps what it replaces.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn backup_while_running_and_restore_with_its_refusals() {
+    use ticketeer::ops::{args, data};
+    let env = Env::start("backup", 6).await;
+    let (_, panel, member, channel) = env.with_open_ticket().await;
+    env.close(channel, member).await;
+    let _socket =
+        ticketeer::ops::control::serve(env.bot.store().clone(), &env.dir).expect("socket");
+    let work = env.dir.with_extension("work");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    let file = work.join("backup.redb");
+    // Tickets keep opening while the copy is made.
+    let opens = async {
+        for &m in &env.g.member_ids[1..4] {
+            env.open_ticket(panel, m).await;
+        }
+    };
+    let backup_args = args::BackupArgs {
+        file: file.clone(),
+        data_dir: env.dir.clone(),
+    };
+    let (said, ()) = tokio::join!(data::backup(&backup_args), opens);
+    let said = said.expect("backup while running");
+    assert!(said.contains("(verified)"), "{said}");
+    let copied = ticketeer::store::portable::verify_file(&file).expect("a Ticketeer database");
+    assert_eq!(copied.guilds, 1);
+    assert!((1..=4).contains(&copied.tickets), "{copied:?}");
+    assert_eq!(copied.transcripts, 1);
+    let again = data::backup(&args::BackupArgs {
+        file: file.clone(),
+        data_dir: env.dir.clone(),
+    })
+    .await
+    .expect_err("a backup never overwrites");
+    assert!(again.to_string().contains("exists"), "{again}");
+
+    let restore = |data_dir: PathBuf, force: bool| {
+        let file = file.clone();
+        async move {
+            data::restore(&args::RestoreArgs {
+                file,
+                data_dir,
+                force,
+            })
+            .await
+        }
+    };
+    let error = restore(env.dir.clone(), true)
+        .await
+        .expect_err("not under a running bot");
+    assert!(error.to_string().contains("stop it"), "{error}");
+    let fresh = work.join("fresh");
+    let said = restore(fresh.clone(), false)
+        .await
+        .expect("into a fresh dir");
+    assert!(
+        said.contains(&format!("{} ticket(s)", copied.tickets)),
+        "{said}"
+    );
+    let error = restore(fresh.clone(), false)
+        .await
+        .expect_err("existing data needs --force");
+    assert!(error.to_string().contains("--force"), "{error}");
+    let said = restore(fresh.clone(), true).await.expect("with --force");
+    assert!(said.contains("before-restore"), "{said}");
+    assert!(fresh.join("ticketeer.redb.before-restore").exists());
+    // The restored file is what the bot would start from: the closed ticket and its transcript.
+    let store = ticketeer::store::Store::open(ticketeer::store::StoreConfig {
+        path: fresh.join("ticketeer.redb"),
+        durability: ticketeer::store::Durability::Immediate,
+    })
+    .expect("restored file opens");
+    let closed = store
+        .ticket(env.g.guild_id, 1)
+        .await
+        .unwrap()
+        .expect("ticket 1");
+    assert_eq!(closed.state, TicketState::Closed);
+    assert!(store.transcript(env.g.guild_id, 1).await.unwrap().is_some());
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&work);
+    env.stop().await;
+}
+
+/// Export from a running bot, import into a fresh data dir, start the bot there: it serves the
+/// same tickets (the open one closes from its button, the closed one keeps its transcript).
+/// Importing the same export again is refused, since its numbers would collide.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn export_and_import_move_a_guild_and_refuse_colliding_numbers() {
+    use ticketeer::ops::{args, data};
+    let env = Env::start("export", 4).await;
+    let (_, panel, first, closed_channel) = env.with_open_ticket().await;
+    env.close(closed_channel, first).await;
+    let opener = env.g.member_ids[1];
+    let open_channel = env.open_ticket(panel, opener).await;
+    let original_transcript = env.transcript(1).await;
+    let socket = ticketeer::ops::control::serve(env.bot.store().clone(), &env.dir).expect("socket");
+    let json = data::export(&args::ExportArgs {
+        guild: env.g.guild_id,
+        data_dir: env.dir.clone(),
+    })
+    .await
+    .expect("export from the running bot");
+    drop(socket);
+    let doc: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(doc["format"], "ticketeer-guild-export");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["guild"], env.g.guild_id.to_string());
+    assert_eq!(doc["tickets"].as_array().map(Vec::len), Some(2));
+
+    let moved = env.dir.with_extension("moved");
+    let _ = std::fs::remove_dir_all(&moved);
+    std::fs::create_dir_all(&moved).unwrap();
+    let file = moved.with_extension("json");
+    std::fs::write(&file, &json).unwrap();
+    let import_args = args::ImportArgs {
+        file: file.clone(),
+        data_dir: moved.clone(),
+    };
+    let import = || data::import(&import_args);
+    let said = import().await.expect("import into a fresh dir");
+    assert!(said.contains("2 ticket(s), 1 transcript(s)"), "{said}");
+    let error = import().await.expect_err("the same numbers again");
+    assert!(error.to_string().contains("[1, 2]"), "{error}");
+    let error = data::import(&args::ImportArgs {
+        file: file.clone(),
+        data_dir: env.dir.clone(),
+    })
+    .await
+    .expect_err("not under a running bot");
+    assert!(error.to_string().contains("stop it"), "{error}");
+
+    // The bot moves to the imported data.
+    let env = env
+        .restart_with(|config| config.data_dir = moved.clone())
+        .await;
+    assert_eq!(env.transcript(1).await, original_transcript);
+    assert_eq!(env.record(2).await.channel, Some(open_channel));
+    env.close(open_channel, opener).await;
+    env.wait_state(2, TicketState::Closed).await;
+    // And numbering goes on after the imported ones.
+    let third = env.open_ticket(panel, env.g.member_ids[2]).await;
+    assert_eq!(
+        env.bot
+            .store()
+            .ticket_by_channel(third)
+            .await
+            .unwrap()
+            .map(|t| t.number),
+        Some(3)
+    );
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_dir_all(&moved);
+    env.stop().await;
+}
+
+/// A channel made in the simulator as Amina made it: `topic` and member overwrites as given,
+/// @everyone denied, and (as the README asks before an import) the role `seen_by` let in.
+#[allow(clippy::too_many_arguments)]
+async fn amina_channel(
+    sim: &SimHandle,
+    guild: u64,
+    name: &str,
+    kind: u8,
+    parent: Option<u64>,
+    topic: Option<&str>,
+    members: &[u64],
+    seen_by: Option<u64>,
+) -> u64 {
+    use ticketeer::domain::access::perms;
+    let mut overwrites = vec![json!({"id": guild.to_string(), "type": 0, "allow": "0",
+        "deny": perms::VIEW_CHANNEL.to_string()})];
+    if let Some(role) = seen_by {
+        overwrites.push(json!({"id": role.to_string(), "type": 0,
+            "allow": perms::VIEW_CHANNEL.to_string(), "deny": "0"}));
+    }
+    let allow = perms::VIEW_CHANNEL | perms::SEND_MESSAGES | perms::READ_MESSAGE_HISTORY;
+    overwrites.extend(
+        members.iter().map(
+            |m| json!({"id": m.to_string(), "type": 1, "allow": allow.to_string(), "deny": "0"}),
+        ),
+    );
+    let mut body = json!({"name": name, "type": kind, "permission_overwrites": overwrites});
+    if let Some(p) = parent {
+        body["parent_id"] = json!(p.to_string());
+    }
+    if let Some(t) = topic {
+        body["topic"] = json!(t);
+    }
+    let answer: Value = reqwest::Client::new()
+        .post(format!("{}/_sim/guilds/{guild}/channels", sim.http_url()))
+        .json(&body)
+        .send()
+        .await
+        .expect("channel made")
+        .json()
+        .await
+        .expect("JSON");
+    id_of(&answer["channel_id"])
+}
+
+/// `ticketeer import-amina` on a hand-written `mongoexport` line that follows the reference's
+/// schema, against a guild holding Amina's channels: a dry run changes nothing and says what it
+/// would do; `--apply` sets up the guild and adopts the open ticket (numbered after Amina's
+/// highest), and the bot's next start finishes it: renamed, Ticketeer's overwrites, a welcome
+/// with the Close button the opener can use. The closed Amina ticket is left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn amina_import_sets_up_the_guild_and_adopts_open_tickets() {
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        message_content: true,
+        // In CI's OpenAPI recording with the rest of the suite.
+        record: std::env::var_os("TICKETEER_RECORD").map(PathBuf::from),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let client = sim.client();
+    let g = sim.seed_guild(3).await;
+    let guild = g.guild_id;
+    let (opener, helper, left) = (g.member_ids[0], g.member_ids[1], g.member_ids[2]);
+    let role = Some(bot_role(&sim, guild).await);
+    let tickets = amina_channel(&sim, guild, "Tickets", 4, None, None, &[], role).await;
+    let billing = amina_channel(&sim, guild, "Billing", 4, None, None, &[], role).await;
+    let log = amina_channel(&sim, guild, "ticket-logs", 0, None, None, &[], role).await;
+    let open = amina_channel(
+        &sim,
+        guild,
+        "t\u{456}cket-7",
+        0,
+        Some(billing),
+        Some(&format!("t\u{456}cket|{opener}|Billing")),
+        &[opener, helper],
+        role,
+    )
+    .await;
+    let closed = amina_channel(
+        &sim,
+        guild,
+        "t\u{456}cket-8",
+        0,
+        Some(tickets),
+        Some(&format!("t\u{456}cket|{left}|")),
+        &[],
+        role,
+    )
+    .await;
+    let dir = std::env::temp_dir().join(format!("ticketeer-features-amina-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("amina-guilds.json");
+    std::fs::write(
+        &file,
+        format!(
+            concat!(
+                r#"{{"_id":"{guild}","data":{{"name":"Seeded Guild"}},"ticket":{{"log_channel":"{log}","limit":{{"$numberInt":"20"}},"category":"{tickets}","enabled":true,"staff_roles":["{staff}"],"topics":[{{"name":"Billing"}},{{"name":"Other"}}]}}}}"#,
+                "\n"
+            ),
+            guild = guild,
+            log = log,
+            tickets = tickets,
+            staff = g.staff_role_id
+        ),
+    )
+    .unwrap();
+    let data_dir = dir.join("data");
+    let run = |apply: bool| {
+        let args = ticketeer::ops::args::AminaArgs {
+            file: file.clone(),
+            apply,
+            token: Some("simulated-token".into()),
+            token_file: None,
+            discord_api: Some(sim.http_url()),
+            data_dir: data_dir.clone(),
+        };
+        async move { ticketeer::ops::amina::run(&args).await }
+    };
+    let (said, _) = run(false).await.expect("dry run");
+    assert!(said.contains("would set"), "{said}");
+    assert!(
+        said.contains(&format!(
+            "adopt #t\u{456}cket-7 ({open}) as ticket-0009 for <@{opener}>"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains("t\u{456}cket-8 is a closed Amina ticket"),
+        "{said}"
+    );
+    assert!(said.contains("dry run"), "{said}");
+    assert!(
+        !data_dir.join("ticketeer.redb").exists(),
+        "a dry run writes nothing"
+    );
+    let name_of = |channel: u64| {
+        let client = client.clone();
+        async move {
+            let channels = client.guild_channels(guild).await.expect("channels");
+            channels
+                .into_iter()
+                .find(|c| id_of(&c["id"]) == channel)
+                .and_then(|c| c["name"].as_str().map(str::to_owned))
+        }
+    };
+    assert_eq!(name_of(open).await.as_deref(), Some("t\u{456}cket-7"));
+
+    let (said, all_done) = run(true).await.expect("apply");
+    assert!(all_done, "{said}");
+    assert!(said.contains("did set"), "{said}");
+    assert!(!said.contains("could not be changed"), "{said}");
+    assert_eq!(name_of(open).await.as_deref(), Some("ticket-0009"));
+    assert_eq!(name_of(closed).await.as_deref(), Some("t\u{456}cket-8"));
+    let staff_view = client
+        .permissions(open, g.staff_id)
+        .await
+        .unwrap()
+        .view_channel;
+    assert!(staff_view, "Ticketeer's overwrites give staff the ticket");
+    assert!(client.permissions(open, helper).await.unwrap().view_channel);
+    assert!(!client.permissions(open, left).await.unwrap().view_channel);
+
+    let mut config =
+        BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), data_dir.clone());
+    config.ratelimiter = false;
+    let bot = Bot::start(config).await.expect("bot starts");
+    assert!(bot.wait_ready(1, WAIT).await);
+    let settings = bot.store().load_guild(guild).await.unwrap().settings;
+    assert_eq!(settings.log_channel, Some(log));
+    assert_eq!(settings.tickets_category, Some(tickets));
+    assert_eq!(settings.per_guild_limit, 20);
+    assert_eq!(settings.staff_roles, [g.staff_role_id]);
+    let topics: Vec<(&str, Option<u64>)> = settings
+        .topics
+        .iter()
+        .map(|t| (t.name.as_str(), t.category))
+        .collect();
+    assert_eq!(topics, [("Billing", Some(billing)), ("Other", None)]);
+    // The start finishes the adoption: open, with a welcome carrying Close.
+    let record = eventually("ticket 9 open", || async {
+        let r = bot.store().ticket(guild, 9).await.ok()??;
+        (r.state == TicketState::Open).then_some(r)
+    })
+    .await;
+    assert_eq!(record.opener, opener);
+    assert_eq!(record.participants, [helper]);
+    let (message, custom_id) = eventually("a Close button", || async {
+        let messages = client.channel_messages(open).await.ok()?;
+        find_action(&messages, |a| matches!(a, Action::Close { ticket: 9 }))
+    })
+    .await;
+    let id = client
+        .click(guild, open, opener, message, &custom_id)
+        .await
+        .expect("click");
+    eventually("closed", || async {
+        let r = bot.store().ticket(guild, 9).await.ok()??;
+        (r.state == TicketState::Closed).then_some(())
+    })
+    .await;
+    eventually("the opener told it is closed", || async {
+        let outcome = client.wait_interaction(id, 100).await.ok()?;
+        message_text(outcome.message.as_ref())
+            .contains("closed")
+            .then_some(())
+    })
+    .await;
+    bot.shutdown().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The block of the README's "Set it up for your server" that follows `marker`: the fenced code
+/// after it, its indentation removed.
+fn readme_block(marker: &str) -> String {
+    const README: &str = include_str!("../README.md");
+    let from = README.find(marker).expect("the README step");
+    let mut lines = README[from..]
+        .lines()
+        .skip_while(|l| !l.trim().starts_with("```"));
+    lines.next();
+    lines
+        .take_while(|l| !l.trim().starts_with("```"))
+        .map(|l| format!("{}\n", l.trim()))
+        .collect()
+}
+
+/// Runs the binary in `dir` and returns `(success, stdout, stderr)`.
+fn ticketeer(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ticketeer"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The README's "Set it up for your server", followed literally with the binary in a directory
+/// of its own, the simulator standing in for Discord (the portal's switches are its settings;
+/// the one line added to the README's `ticketeer.toml` points at it): the token file made with
+/// the README's command, the invite's permissions given to the bot's role, `run`, `doctor`,
+/// `/ticket panel` and a member's first ticket, a backup beside the running bot, SIGTERM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_readme_setup_steps_work_with_the_binary() {
+    let sim = sim::start(SimConfig {
+        rate_limits: RateLimitMode::Off,
+        // Only the token the README's command wrote is accepted.
+        token: Some("the-bot-token".into()),
+        message_content: true,
+        server_members: true,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
+    let client = sim.client();
+    let g = sim.seed_guild(3).await;
+    let dir =
+        std::env::temp_dir().join(format!("ticketeer-features-readme-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // Step 1: the token, into a file only its owner reads, with the README's command.
+    let token_line = readme_block("**Create the application.**");
+    let mut shell = std::process::Command::new("bash")
+        .args(["-c", token_line.trim()])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("bash");
+    {
+        use std::io::Write;
+        let mut stdin = shell.stdin.take().expect("stdin");
+        stdin.write_all(b"the-bot-token\n").unwrap();
+    }
+    assert!(shell.wait().unwrap().success(), "{token_line}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("token")).unwrap(),
+        "the-bot-token\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("token"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // Step 3: the README's ticketeer.toml, pointed at the simulator.
+    let config = readme_block("**Configure.**");
+    assert!(config.contains("token_file = \"token\""), "{config}");
+    std::fs::write(
+        dir.join("ticketeer.toml"),
+        format!("{config}discord_api = \"{}\"\n", sim.http_url()),
+    )
+    .unwrap();
+
+    // Step 4: the invite link; authorizing it gives the bot's role exactly its permissions.
+    let (ok, out, err) = ticketeer(&dir, &["invite"]);
+    assert!(ok, "{err}");
+    let link = out.lines().next().unwrap_or_default();
+    assert!(
+        link.contains(&format!("client_id={}", sim.application_id())),
+        "{out}"
+    );
+    let readme = include_str!("../README.md");
+    let integer = ticketeer::ops::invite::permissions();
+    assert!(link.ends_with(&format!("permissions={integer}")), "{link}");
+    assert!(
+        readme.contains(&format!("permissions={integer}")),
+        "the README's integer is the code's"
+    );
+    client
+        .set_role_permissions(
+            g.guild_id,
+            bot_role_as(&sim, g.guild_id, "the-bot-token").await,
+            integer,
+        )
+        .await
+        .unwrap();
+
+    // Step 5: run it.
+    let log = dir.join("run.log");
+    let mut bot = std::process::Command::new(env!("CARGO_BIN_EXE_ticketeer"))
+        .arg("run")
+        .current_dir(&dir)
+        .env_remove("DISCORD_TOKEN")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("ticketeer run");
+    let socket = dir.join("data").join("ticketeer.sock");
+    eventually("the bot is up with its socket", || async {
+        let identified = !client.identifies().await.ok()?.is_empty();
+        (identified && socket.exists()).then_some(())
+    })
+    .await;
+
+    // Step 6: the doctor, beside the running bot.
+    let (ok, out, err) = ticketeer(&dir, &["doctor"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("not set up in this server yet"), "{out}");
+
+    // Step 7: `/ticket panel`, and a member's first ticket.
+    let panel = eventually("/ticket panel answered", || async {
+        driver::post_panel(&client, &g).await.ok()
+    })
+    .await;
+    let (_, text) = driver::click_open(&client, &g, panel, g.member_ids[0])
+        .await
+        .expect("open");
+    let channel = channel_from_link(&text).unwrap_or_else(|| panic!("{text}"));
+    let channels = client.guild_channels(g.guild_id).await.unwrap();
+    let find = |id: u64| channels.iter().find(|c| id_of(&c["id"]) == id).cloned();
+    let ticket = find(channel).expect("the ticket channel");
+    assert_eq!(ticket["name"], "ticket-0001");
+    let category = find(id_of(&ticket["parent_id"])).expect("its category");
+    assert_eq!(category["name"], "Tickets");
+    let (ok, out, _) = ticketeer(&dir, &["doctor"]);
+    assert!(ok && out.contains("ok: nothing wrong found"), "{out}");
+
+    // A backup beside the running bot, then a graceful stop.
+    let (ok, out, err) = ticketeer(&dir, &["backup", "backup.redb"]);
+    assert!(ok && out.contains("1 ticket(s)"), "{out}{err}");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &bot.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exited = tokio::task::spawn_blocking(move || bot.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(exited.success(), "{logged}");
+    assert!(logged.contains("ticketeer is running"), "{logged}");
+    assert!(
+        !logged.contains("the-bot-token"),
+        "the token stays out of the log"
+    );
+    assert!(!socket.exists(), "the socket goes with the bot");
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

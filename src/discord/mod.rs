@@ -1301,6 +1301,10 @@ impl From<twilight_http::response::DeserializeBodyError> for DiscordError {
     }
 }
 
+// Declared after the retry macros, which it uses.
+mod inspect;
+pub use inspect::{GuildInspection, InspectedChannel};
+
 #[cfg(test)]
 mod gate_tests {
     use super::*;

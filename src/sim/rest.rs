@@ -508,6 +508,7 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
             u["premium_type"] = json!(0);
             Ok(Reply::ok(u))
         }
+        ("GET", ["users", "@me", "guilds"]) => my_guilds(w, r),
         ("GET", ["users", id]) => {
             let id = sf(id)?;
             if !w.users.contains_key(&id) {
@@ -582,6 +583,52 @@ fn route(sh: &Shared, w: &mut World, r: &Req) -> R<Reply> {
         (_, ["channels", ..]) => channel_route(w, r, &s),
         _ => Err(unknown_route(r)),
     }
+}
+
+/// `GET /users/@me/guilds`: the bot's guilds by id, paged with `after`/`before` and `limit`
+/// (1–200, default 200), each with the bot's guild-level permissions as Discord computes them.
+fn my_guilds(w: &World, r: &Req) -> R<Reply> {
+    let limit = match r.q("limit") {
+        None => 200,
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) if (1..=200).contains(&n) => n,
+            _ => {
+                return Err(ApiError::form(
+                    &["limit".to_string()],
+                    "NUMBER_TYPE_MAX",
+                    "int value should be less than or equal to 200.",
+                ));
+            }
+        },
+    };
+    let after: u64 = r.q("after").and_then(|a| a.parse().ok()).unwrap_or(0);
+    let before: u64 = r
+        .q("before")
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(u64::MAX);
+    let list: Vec<Value> = w
+        .guilds
+        .range(after.saturating_add(1)..before)
+        .filter(|(_, g)| g.members.contains_key(&w.app_id))
+        .take(limit)
+        .map(|(_, g)| {
+            let mut v = json!({
+                "id": g.id.to_string(),
+                "name": g.name,
+                "icon": null,
+                "banner": null,
+                "owner": g.owner_id == w.app_id,
+                "permissions": w.guild_permissions(g, w.app_id).to_string(),
+                "features": [],
+            });
+            if r.flag("with_counts") {
+                v["approximate_member_count"] = json!(g.members.len());
+                v["approximate_presence_count"] = json!(0);
+            }
+            v
+        })
+        .collect();
+    Ok(Reply::ok(json!(list)))
 }
 
 /// A route the simulator does not serve answers as Discord answers a route it has not: 404 with
@@ -2097,6 +2144,46 @@ mod tests {
         assert!(log.contains("WARN"), "{log}");
         assert!(log.contains("method=POST"), "{log}");
         assert!(log.contains("route=POST /channels/{id}/typing"), "{log}");
+    }
+
+    #[test]
+    fn the_bots_guilds_page_by_id_with_its_permissions() {
+        let mut w = World::new("http://sim".into());
+        let guilds: Vec<u64> = (0..3)
+            .map(|i| w.create_guild(&format!("g{i}"), None).0)
+            .collect();
+        let get = |query: &[(&str, &str)]| {
+            let segs: Vec<String> = ["users", "@me", "guilds"].map(String::from).into();
+            let r = Req {
+                method: Method::GET,
+                key: classify(&Method::GET, &segs).0,
+                segs,
+                query: query
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                body: Value::Null,
+                files: Vec::new(),
+            };
+            my_guilds(&w, &r)
+        };
+        let all = get(&[]).unwrap().body.expect("a JSON body");
+        assert_eq!(all.as_array().map(Vec::len), Some(3));
+        assert_eq!(all[0]["owner"], false);
+        // The bot's managed role: what a ticket bot needs, on top of @everyone.
+        let perms: u64 = all[0]["permissions"].as_str().unwrap().parse().unwrap();
+        assert_eq!(perms, bits::BOT_ROLE | bits::EVERYONE_DEFAULT);
+        let after = guilds[0].to_string();
+        let page = get(&[("after", after.as_str()), ("limit", "1")])
+            .unwrap()
+            .body
+            .expect("a JSON body");
+        assert_eq!(page[0]["id"], guilds[1].to_string());
+        assert_eq!(page.as_array().map(Vec::len), Some(1));
+        let Err(refused) = get(&[("limit", "201")]) else {
+            panic!("a limit over 200 is refused");
+        };
+        assert_eq!(refused.body()["code"], 50035);
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! probed read-only (or through a throwaway copy when redb would need to repair it first).
 
 pub mod codec;
+pub mod portable;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
