@@ -26,6 +26,23 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the Discord simulator alone.
     Sim(SimArgs),
+    /// Manage the key transcript and stats links are signed with.
+    Keys(KeysArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub action: KeysAction,
+    /// Where the redb file lives (the bot must be stopped).
+    #[arg(long, default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Replace the link-signing key: every link handed out so far stops working (403).
+    Rotate,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -76,6 +93,39 @@ pub struct RunArgs {
     /// transcript stays attached either way.
     #[arg(long, value_name = "URL")]
     pub transcript_upload: Option<String>,
+    /// Serve transcript pages, stats pages, /metrics, /healthz and /readyz on this address
+    /// (e.g. 127.0.0.1:8081); off unless set.
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+    /// How people reach --http (e.g. https://tickets.example.org behind a reverse proxy);
+    /// links start with it. Default: http://ADDR.
+    #[arg(long, value_name = "URL", requires = "http")]
+    pub public_url: Option<String>,
+    /// Days a transcript link handed out stays valid.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
+    pub link_days: u64,
+    /// Attachments larger than this (MiB) are not kept in the store at close.
+    #[arg(long, default_value_t = 10)]
+    pub keep_file_mib: u64,
+    /// At most this many MiB of one ticket's attachments are kept in the store at close.
+    #[arg(long, default_value_t = 50)]
+    pub keep_ticket_mib: u64,
+}
+
+impl RunArgs {
+    /// `--http` and its companions as the bot's web configuration.
+    pub fn web_config(&self) -> Option<crate::web::WebConfig> {
+        let listen = self.http?;
+        Some(crate::web::WebConfig {
+            listen,
+            public_url: self.public_url.clone(),
+            link_ttl: std::time::Duration::from_secs(self.link_days * 24 * 3600),
+            keep: crate::web::KeepBounds {
+                per_file: self.keep_file_mib.saturating_mul(1024 * 1024),
+                per_ticket: self.keep_ticket_mib.saturating_mul(1024 * 1024),
+            },
+        })
+    }
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,8 @@
 //! - [`demo`]: the scenario `cargo run --release` plays with no token.
 //! - [`driver`]: what people do through the simulator (shared by demo, tests, benchmarks).
 //! - [`cli`]: the clap command line the thin `main.rs` parses.
+//! - [`web`]: the optional HTTP server: signed transcript links and pages, kept attachments,
+//!   stats pages, metrics and health.
 //! - [`transcript_upload`]: the optional paste-service upload of closed tickets' transcripts.
 
 pub mod actors;
@@ -27,3 +29,4 @@ pub mod run;
 pub mod sim;
 pub mod store;
 pub mod transcript_upload;
+pub mod web;

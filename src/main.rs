@@ -50,6 +50,7 @@ fn main() -> ExitCode {
             Command::Run(args) => ticketeer::run::run(args).await,
             Command::Demo(args) => ticketeer::demo::run(args).await,
             Command::Sim(args) => ticketeer::run::sim(args).await,
+            Command::Keys(args) => ticketeer::run::keys(args).await,
         }
     });
     match result {

@@ -76,7 +76,24 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
         transcript_upload: args.transcript_upload.clone(),
         request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
         provision_window: crate::actors::line::DEFAULT_WINDOW,
+        web: args.web_config(),
     })
+}
+
+/// `ticketeer keys rotate`: a new link-signing key in the store, so every older link fails.
+pub async fn keys(args: crate::cli::KeysArgs) -> Result<(), AppError> {
+    let crate::cli::KeysAction::Rotate = args.action;
+    let config = crate::store::StoreConfig {
+        path: args.data_dir.join("ticketeer.redb"),
+        durability: crate::store::Durability::Immediate,
+    };
+    let store = tokio::task::spawn_blocking(move || crate::store::Store::open(config)).await??;
+    let key = crate::web::LinkKey::generate();
+    let rotated = store.rotate_link_key(key.as_bytes().to_vec()).await;
+    store.close().await;
+    rotated?;
+    println!("link key rotated: every transcript and stats link handed out before now answers 403");
+    Ok(())
 }
 
 /// Resolves on ctrl-c or SIGTERM.

@@ -791,14 +791,27 @@ impl GuildState {
         let store = self.ctx.store.clone();
         let discord = self.ctx.discord.clone();
         let (guild, budget) = (self.guild, self.ctx.upload_budget);
+        // Staff asked, so a staff link (fresh, so it outlives the one in the log).
+        let page = self
+            .ctx
+            .links
+            .as_ref()
+            .map(|links| links.transcript(guild, number, crate::web::Audience::Staff));
         tokio::spawn(async move {
             match store.transcript(guild, number).await {
                 Ok(Some((html, text))) => {
                     if !reply.acked().await {
                         return;
                     }
-                    let (files, cut) = transcript_files(number, &html, &text, budget);
+                    let (mut files, mut cut) = transcript_files(number, &html, &text, budget);
                     let mut content = format!("Transcript of ticket #{number}:");
+                    if let Some(page) = &page {
+                        content = format!("Transcript of ticket #{number}: {page}");
+                        if cut.is_some() {
+                            files.clear();
+                            cut = Some("(too large to attach: the page has all of it)".to_owned());
+                        }
+                    }
                     if let Some(cut) = cut {
                         content.push(' ');
                         content.push_str(&cut);

@@ -23,6 +23,7 @@ use crate::{
     domain::model::Snowflake,
     store::{Durability, Store, StoreConfig, StoreError},
     transcript_upload::TranscriptUploader,
+    web::{Links, LinkKey, Metrics, ReadyCheck, WebConfig, WebServer, server::WebState},
 };
 
 use super::{
@@ -73,6 +74,8 @@ pub struct BotConfig {
     /// Bytes of transcript files one upload may carry (Discord's limit; tests lower it to
     /// reach the cut without megabytes of messages).
     pub upload_budget: usize,
+    /// `--http`: the web side (transcript pages, stats, metrics, health); off when `None`.
+    pub web: Option<crate::web::WebConfig>,
 }
 
 impl BotConfig {
@@ -92,6 +95,7 @@ impl BotConfig {
             request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
             provision_window: super::line::DEFAULT_WINDOW,
             upload_budget: crate::domain::transcript::UPLOAD_BUDGET,
+            web: None,
         }
     }
 
@@ -114,6 +118,11 @@ pub enum StartError {
     Spawn(String),
     #[error("invalid configuration: {0}")]
     Config(String),
+    #[error("the web server cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 pub enum RootMsg {
@@ -362,6 +371,7 @@ pub struct Bot {
     router: ActorRef<RouterMsg>,
     ctx: BotContext,
     fatal: watch::Receiver<Option<GatewayFatal>>,
+    web: Option<WebServer>,
 }
 
 pub use crate::discord::install_crypto_provider;
@@ -424,6 +434,12 @@ impl Bot {
         );
         let gateway = gateway_shared(&discord, &config).await;
         let fatal = gateway.fatal.subscribe();
+        let metrics = Arc::new(Metrics::new(Some(store.clone())));
+        let ready = Arc::new(std::sync::OnceLock::new());
+        let web = match &config.web {
+            Some(web) => Some(start_web(web, &store, &metrics, &ready).await?),
+            None => None,
+        };
         let ctx = BotContext::new(Services {
             discord,
             store,
@@ -431,6 +447,9 @@ impl Bot {
             transcript_upload,
             provision_window: config.provision_window,
             upload_budget: config.upload_budget,
+            links: web.as_ref().map(|(_, links)| links.clone()),
+            keep: config.web.as_ref().map(|w| w.keep).unwrap_or_default(),
+            metrics,
         });
         let (root, root_join) = Actor::spawn(
             None,
@@ -447,13 +466,29 @@ impl Bot {
         let router = ractor::call_t!(root, RootMsg::Status, 5_000)
             .map_err(|e| StartError::Spawn(e.to_string()))?
             .ok_or_else(|| StartError::Spawn("router missing".into()))?;
+        let _ = ready.set(gateway_ready_check(root.clone()));
         Ok(Bot {
             root,
             root_join,
             router,
             ctx,
             fatal,
+            web: web.map(|(server, _)| server),
         })
+    }
+
+    /// Where the web server listens, when `--http` is on.
+    pub fn web_addr(&self) -> Option<std::net::SocketAddr> {
+        self.web.as_ref().map(WebServer::local_addr)
+    }
+
+    /// The link maker, when `--http` is on.
+    pub fn links(&self) -> Option<&Links> {
+        self.ctx.links.as_ref()
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.ctx.metrics
     }
 
     /// Resolves once Discord closed a shard with a code it cannot recover from (a reset token,
@@ -551,6 +586,9 @@ impl Bot {
             (DRAIN_BUDGET + Duration::from_secs(15)).as_millis() as u64
         );
         let _ = self.root_join.await;
+        if let Some(web) = self.web {
+            web.stop().await;
+        }
         release_store(self.ctx).await;
     }
 
@@ -559,6 +597,9 @@ impl Bot {
     pub async fn crash(self) {
         kill_tree(&self.root.get_cell());
         let _ = self.root_join.await;
+        if let Some(web) = self.web {
+            web.stop().await;
+        }
         release_store(self.ctx).await;
     }
 }
@@ -576,6 +617,63 @@ async fn release_store(ctx: BotContext) {
     let store = ctx.store.clone();
     drop(ctx);
     store.close().await;
+}
+
+/// Binds `--http`, takes (or makes, at first start) the link-signing key from the store and
+/// starts serving. Bound before the actors start, so the links they hand out carry the port.
+async fn start_web(
+    config: &WebConfig,
+    store: &Store,
+    metrics: &Arc<Metrics>,
+    ready: &Arc<std::sync::OnceLock<ReadyCheck>>,
+) -> Result<(WebServer, Links), StartError> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: config.listen,
+        source,
+    })?;
+    let stored = store
+        .link_key_or_insert(LinkKey::generate().as_bytes().to_vec())
+        .await?;
+    let key = LinkKey::from_bytes(&stored).ok_or_else(|| {
+        StartError::Config("the stored link key is damaged; run `ticketeer keys rotate`".into())
+    })?;
+    let public_url = match &config.public_url {
+        Some(url) => crate::web::check_public_url(url).map_err(|e| StartError::Config(e.to_string()))?,
+        None => format!("http://{addr}"),
+    };
+    let links = Links::new(key.clone(), &public_url, config.link_ttl);
+    let state = WebState {
+        store: store.clone(),
+        key,
+        metrics: metrics.clone(),
+        ready: ready.clone(),
+    };
+    let server = WebServer::start(listener, state).map_err(|source| StartError::Listen {
+        addr: config.listen,
+        source,
+    })?;
+    info!(%addr, %public_url, "web server listening");
+    Ok((server, links))
+}
+
+/// `/readyz`'s gateway half: some shard has its READY.
+fn gateway_ready_check(root: ActorRef<RootMsg>) -> ReadyCheck {
+    Arc::new(move || {
+        let root = root.clone();
+        Box::pin(async move {
+            let Ok(Some(router)) = ractor::call_t!(root, RootMsg::Status, 2_000) else {
+                return false;
+            };
+            ractor::call_t!(router, RouterMsg::Status, 2_000)
+                .is_ok_and(|status| status.ready_shards > 0)
+        })
+    })
 }
 
 /// One clear warning per privileged intent the application lacks, at start: what stops working

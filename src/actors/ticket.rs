@@ -47,11 +47,12 @@ use crate::{
         model::{GuildSettings, Snowflake, TicketRecord, TicketState},
         naming, privileged,
         transcript::{
-            self, TranscriptAttachment, TranscriptEmbed, TranscriptMessage, TranscriptMeta,
-            TranscriptPoll,
+            self, TranscriptAttachment, TranscriptDoc, TranscriptEmbed, TranscriptMessage,
+            TranscriptMeta, TranscriptPoll,
         },
     },
-    store::{CommitReceipt, WriteOp},
+    store::{CommitReceipt, StoredFile, WriteOp},
+    web::Audience,
 };
 
 use super::{
@@ -347,6 +348,7 @@ impl TicketActorState {
         {
             // The number never became durable: nothing was created, nobody is told a number.
             warn!(%error, "ticket number could not be committed");
+            self.ctx.metrics.tickets_failed.inc();
             self.record.state = TicketState::Failed;
             self.updated();
             if let Some(reply) = reply {
@@ -382,6 +384,7 @@ impl TicketActorState {
             return;
         }
         self.record.state = TicketState::Open;
+        self.ctx.metrics.tickets_opened.inc();
         // Not flushed to disk: the Provisioning record is durable, and a crash that loses this
         // write is repaired at start by adopting the channel (found by its topic).
         let committed = self.persist_lazy();
@@ -451,6 +454,7 @@ impl TicketActorState {
             }
             Created::Failed(error) => {
                 warn!(%error, "could not create the ticket channel");
+                self.ctx.metrics.tickets_failed.inc();
                 self.record.state = TicketState::Failed;
                 self.persist(Vec::new()).await;
                 format!(
@@ -635,8 +639,10 @@ impl TicketActorState {
         let channel = self.record.channel.unwrap_or_default();
         let reason = reason.and_then(|r| limits::parse_reason(&r));
         let (history, notes) = self.history(channel).await;
-        let (html, text) =
+        let (html, text, mut doc) =
             self.render_transcript(&history, &notes, by.user, reason.clone(), settings);
+        // Copied before the channel can go: Discord's links expire, and its files go with it.
+        let kept = self.keep_files(&mut doc).await;
         // Access is removed before the record says Closed: a crash in between leaves an Open
         // record on a channel only staff can see (staff closes it again), never a Closed record
         // whose channel the opener still sees.
@@ -661,13 +667,22 @@ impl TicketActorState {
         self.record.closed_at = Some(now_millis());
         self.record.closed_by = Some(by.user);
         self.record.close_reason = reason.clone();
-        self.persist(vec![WriteOp::PutTranscript {
+        let mut ops = vec![WriteOp::PutTranscript {
             guild: self.guild(),
             number: self.record.number,
             html: html.clone(),
             text: text.clone(),
-        }])
-        .await;
+        }];
+        if self.ctx.links.is_some() {
+            ops.push(WriteOp::PutTranscriptPage {
+                guild: self.guild(),
+                number: self.record.number,
+                doc: Box::new(doc),
+            });
+        }
+        ops.extend(kept);
+        self.persist(ops).await;
+        self.ctx.metrics.tickets_closed.inc();
         // The welcome's (and any reopen note's) Close buttons no longer apply.
         self.retire_controls(
             channel,
@@ -735,13 +750,33 @@ impl TicketActorState {
         text: &str,
     ) {
         let number = self.record.number;
-        let (files, cut) = transcript_files(number, html, text, self.ctx.upload_budget);
+        let (mut files, mut cut) = transcript_files(number, html, text, self.ctx.upload_budget);
         let link = self.upload_transcript(html).await;
-        let mut dm_text = match &link {
-            Some(link) => {
+        let web = self.ctx.links.as_ref().map(|links| {
+            (
+                links.transcript(self.guild(), number, Audience::Opener),
+                links.transcript(self.guild(), number, Audience::Staff),
+            )
+        });
+        if web.is_some() && cut.is_some() {
+            // Too large for one upload: the page has all of it, a cut file would not.
+            files.clear();
+            cut = Some(
+                "The transcript is larger than Discord's upload limit, so it is sent as a link only."
+                    .to_owned(),
+            );
+        }
+        let mut dm_text = match (&web, &link) {
+            (Some((opener, _)), _) if files.is_empty() => {
+                format!("Your ticket #{number} was closed. Transcript: {opener}")
+            }
+            (Some((opener, _)), _) => {
+                format!("Your ticket #{number} was closed. Transcript: {opener} (also attached).")
+            }
+            (None, Some(link)) => {
                 format!("Your ticket #{number} was closed. Transcript: {link} (also attached).")
             }
-            None => format!("Your ticket #{number} was closed. The transcript is attached."),
+            (None, None) => format!("Your ticket #{number} was closed. The transcript is attached."),
         };
         if let Some(cut) = &cut {
             dm_text.push(' ');
@@ -763,6 +798,9 @@ impl TicketActorState {
         );
         if let Some(reason) = &closed.reason {
             description.push_str(&format!("\nReason: {reason}"));
+        }
+        if let Some((_, staff)) = &web {
+            description.push_str(&format!("\nTranscript page: {staff}"));
         }
         if let Some(link) = &link {
             description.push_str(&format!("\nTranscript: {link}"));
@@ -911,7 +949,7 @@ impl TicketActorState {
         closed_by: Snowflake,
         reason: Option<String>,
         settings: &GuildSettings,
-    ) -> (String, String) {
+    ) -> (String, String, TranscriptDoc) {
         let (bot, message_content) = (
             self.discord().bot_user_id(),
             self.discord().message_content(),
@@ -938,7 +976,47 @@ impl TicketActorState {
         (
             transcript::render_html(&meta, &messages),
             transcript::render_text(&meta, &messages),
+            TranscriptDoc { meta, messages },
         )
+    }
+
+    /// With the web side on, copies the attachments `keep::choose` picks into store writes and
+    /// marks them kept in `doc`; a file that cannot be fetched is left out and said on the page.
+    async fn keep_files(&self, doc: &mut TranscriptDoc) -> Vec<WriteOp> {
+        if self.ctx.links.is_none() {
+            return Vec::new();
+        }
+        let bounds = self.ctx.keep;
+        let chosen = crate::web::keep::choose(&doc.messages, bounds);
+        let skipped = doc.messages.iter().map(|m| m.attachments.len()).sum::<usize>() - chosen.len();
+        self.ctx.metrics.files_skipped.inc_by(skipped as u64);
+        let mut ops = Vec::with_capacity(chosen.len());
+        for (mi, ai) in chosen {
+            let a = &mut doc.messages[mi].attachments[ai];
+            match crate::discord::cdn::fetch(&a.url, bounds.per_file).await {
+                Ok((content_type, bytes)) => {
+                    a.kept = true;
+                    self.ctx.metrics.files_kept.inc();
+                    ops.push(WriteOp::PutFile {
+                        guild: self.guild(),
+                        number: self.record.number,
+                        id: a.id,
+                        file: StoredFile {
+                            filename: a.filename.clone(),
+                            content_type: content_type
+                                .or_else(|| a.content_type.clone())
+                                .unwrap_or_else(|| "application/octet-stream".to_owned()),
+                            bytes,
+                        },
+                    });
+                }
+                Err(error) => {
+                    self.ctx.metrics.files_skipped.inc();
+                    warn!(%error, attachment = a.id, "could not keep an attachment");
+                }
+            }
+        }
+        ops
     }
 
     async fn reopen(&mut self, by: Person, reply: Reply, settings: &GuildSettings) {
@@ -1367,9 +1445,12 @@ fn to_transcript(message: &Message, withheld: bool) -> TranscriptMessage {
             .attachments
             .iter()
             .map(|a| TranscriptAttachment {
+                id: a.id.get(),
                 filename: a.filename.clone(),
                 url: a.url.clone(),
                 size: a.size,
+                content_type: a.content_type.clone(),
+                kept: false,
             })
             .collect(),
     }

@@ -6,6 +6,7 @@
 //! create is not (a retry after a lost answer would duplicate it).
 
 pub mod acks_first;
+pub mod cdn;
 pub mod global_pace;
 pub mod reply;
 

@@ -39,7 +39,10 @@ use redb::{
 };
 use tokio::sync::oneshot;
 
+pub use codec::StoredFile;
+
 use crate::domain::model::{GuildSettings, Snowflake, TicketRecord, TicketState};
+use crate::domain::transcript::TranscriptDoc;
 
 /// The schema this build writes and understands. Raise it when a table changes meaning; `open`
 /// then refuses files from a newer build instead of misreading them.
@@ -56,6 +59,15 @@ const TICKETS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("ticket
 const CHANNEL_INDEX: TableDefinition<u64, (u64, u64)> = TableDefinition::new("channel_index");
 const TRANSCRIPTS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("transcripts");
 const DM_CHANNELS: TableDefinition<u64, u64> = TableDefinition::new("dm_channels");
+/// Secrets by name (the link-signing key).
+const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("secrets");
+/// A closed ticket's transcript as a document the web page is rendered from.
+const PAGES: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("transcript_pages");
+/// Attachments kept at close: `(guild, number, attachment id)`.
+const FILES: TableDefinition<(u64, u64, u64), &[u8]> = TableDefinition::new("ticket_files");
+
+/// The name of the link-signing key in [`SECRETS`].
+const LINK_KEY: &str = "link_key";
 
 const SCHEMA_KEY: &str = "schema_version";
 
@@ -165,6 +177,22 @@ pub enum WriteOp {
         user: Snowflake,
         channel: Snowflake,
     },
+    /// The link-signing key; with `replace` false, only when there is none yet (so two starts
+    /// racing keep one key).
+    PutLinkKey { key: Vec<u8>, replace: bool },
+    /// Stored compressed.
+    PutTranscriptPage {
+        guild: Snowflake,
+        number: u64,
+        doc: Box<TranscriptDoc>,
+    },
+    /// An attachment kept at close.
+    PutFile {
+        guild: Snowflake,
+        number: u64,
+        id: Snowflake,
+        file: StoredFile,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -230,6 +258,18 @@ enum EncodedOp {
         user: u64,
         channel: u64,
     },
+    LinkKey {
+        key: Vec<u8>,
+        replace: bool,
+    },
+    Page {
+        key: (u64, u64),
+        bytes: Vec<u8>,
+    },
+    File {
+        key: (u64, u64, u64),
+        bytes: Vec<u8>,
+    },
 }
 
 fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
@@ -254,6 +294,20 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
             bytes: codec::encode_transcript(&html, &text)?,
         },
         WriteOp::PutDmChannel { user, channel } => EncodedOp::Dm { user, channel },
+        WriteOp::PutLinkKey { key, replace } => EncodedOp::LinkKey { key, replace },
+        WriteOp::PutTranscriptPage { guild, number, doc } => EncodedOp::Page {
+            key: (guild, number),
+            bytes: codec::encode_page(&doc)?,
+        },
+        WriteOp::PutFile {
+            guild,
+            number,
+            id,
+            file,
+        } => EncodedOp::File {
+            key: (guild, number, id),
+            bytes: codec::encode_file(&file)?,
+        },
     })
 }
 
@@ -515,6 +569,20 @@ impl Store {
         }
     }
 
+    /// False once [`Store::close`] ran (or the store is shutting down).
+    pub fn is_open(&self) -> bool {
+        self.inner.db.read().is_ok_and(|db| db.is_some())
+    }
+
+    /// Replaces the link-signing key: every link signed with the old one stops verifying.
+    pub async fn rotate_link_key(&self, fresh: Vec<u8>) -> Result<(), StoreError> {
+        self.write(vec![WriteOp::PutLinkKey {
+            key: fresh,
+            replace: true,
+        }])
+        .await
+    }
+
     pub fn stats(&self) -> StoreStats {
         StoreStats {
             commits: self.inner.counters.commits.load(Ordering::Relaxed),
@@ -648,6 +716,66 @@ impl Store {
             };
             match table.get((guild, number)).map_err(db_err)? {
                 Some(bytes) => Ok(Some(codec::decode_transcript(bytes.value())?)),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    /// The link-signing key, creating it from `fresh` (durably) when the store has none yet.
+    pub async fn link_key_or_insert(&self, fresh: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        if let Some(key) = self.link_key().await? {
+            return Ok(key);
+        }
+        self.write(vec![WriteOp::PutLinkKey {
+            key: fresh,
+            replace: false,
+        }])
+        .await?;
+        self.link_key().await?.ok_or(StoreError::Closed)
+    }
+
+    pub async fn link_key(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        self.read(|txn| {
+            let Some(table) = open_ro(txn, SECRETS)? else {
+                return Ok(None);
+            };
+            Ok(table.get(LINK_KEY).map_err(db_err)?.map(|v| v.value().to_vec()))
+        })
+        .await
+    }
+
+    /// The document a closed ticket's web page is rendered from.
+    pub async fn transcript_page(
+        &self,
+        guild: Snowflake,
+        number: u64,
+    ) -> Result<Option<TranscriptDoc>, StoreError> {
+        self.read(move |txn| {
+            let Some(table) = open_ro(txn, PAGES)? else {
+                return Ok(None);
+            };
+            match table.get((guild, number)).map_err(db_err)? {
+                Some(bytes) => Ok(Some(codec::decode_page(bytes.value())?)),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    /// An attachment kept at the ticket's close.
+    pub async fn file(
+        &self,
+        guild: Snowflake,
+        number: u64,
+        id: Snowflake,
+    ) -> Result<Option<StoredFile>, StoreError> {
+        self.read(move |txn| {
+            let Some(table) = open_ro(txn, FILES)? else {
+                return Ok(None);
+            };
+            match table.get((guild, number, id)).map_err(db_err)? {
+                Some(bytes) => Ok(Some(codec::decode_file(bytes.value())?)),
                 None => Ok(None),
             }
         })
@@ -822,6 +950,9 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(CHANNEL_INDEX).map_err(db_err)?;
     txn.open_table(TRANSCRIPTS).map_err(db_err)?;
     txn.open_table(DM_CHANNELS).map_err(db_err)?;
+    txn.open_table(SECRETS).map_err(db_err)?;
+    txn.open_table(PAGES).map_err(db_err)?;
+    txn.open_table(FILES).map_err(db_err)?;
     Ok(())
 }
 
@@ -1058,6 +1189,9 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
         let mut index = txn.open_table(CHANNEL_INDEX).map_err(db_err)?;
         let mut transcripts = txn.open_table(TRANSCRIPTS).map_err(db_err)?;
         let mut dms = txn.open_table(DM_CHANNELS).map_err(db_err)?;
+        let mut secrets = txn.open_table(SECRETS).map_err(db_err)?;
+        let mut pages = txn.open_table(PAGES).map_err(db_err)?;
+        let mut files = txn.open_table(FILES).map_err(db_err)?;
         for op in group.iter().flat_map(|r| &r.ops) {
             match op {
                 EncodedOp::Settings { guild, bytes } => {
@@ -1103,6 +1237,17 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                 }
                 EncodedOp::Dm { user, channel } => {
                     dms.insert(*user, *channel).map_err(db_err)?;
+                }
+                EncodedOp::LinkKey { key, replace } => {
+                    if *replace || secrets.get(LINK_KEY).map_err(db_err)?.is_none() {
+                        secrets.insert(LINK_KEY, key.as_slice()).map_err(db_err)?;
+                    }
+                }
+                EncodedOp::Page { key, bytes } => {
+                    pages.insert(*key, bytes.as_slice()).map_err(db_err)?;
+                }
+                EncodedOp::File { key, bytes } => {
+                    files.insert(*key, bytes.as_slice()).map_err(db_err)?;
                 }
             }
         }
