@@ -1420,6 +1420,11 @@ fn to_transcript(message: &Message, withheld: bool) -> TranscriptMessage {
             .iter()
             .map(|s| s.message.content.clone())
             .collect(),
+        mentions: message
+            .mentions
+            .iter()
+            .map(|m| (m.id.get(), m.name.clone()))
+            .collect(),
         bot: message.author.bot,
         timestamp: message.timestamp.iso_8601().to_string(),
         edited_timestamp: message.edited_timestamp.map(|t| t.iso_8601().to_string()),

@@ -45,6 +45,8 @@ pub struct TranscriptMessage {
     pub poll: Option<TranscriptPoll>,
     /// The text of forwarded messages (a forward's own content is empty).
     pub forwarded: Vec<String>,
+    /// `(id, name)` of the users this message mentions: what the web page shows for `<@id>`.
+    pub mentions: Vec<(u64, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -1168,6 +1170,7 @@ mod tests {
                 filename: other.clone(),
                 url: "https://cdn.example/x".into(),
                 size: 3,
+                ..Default::default()
             });
             m.reply_to = Some((name.clone(), other.clone()));
             m.stickers.push(other.clone());

@@ -96,6 +96,11 @@ fn known_names(doc: &TranscriptDoc) -> HashMap<Snowflake, String> {
             .entry(m.author_id)
             .or_insert_with(|| transcript::clean(&m.author_name));
     }
+    for m in &doc.messages {
+        for (id, name) in &m.mentions {
+            names.entry(*id).or_insert_with(|| transcript::clean(name));
+        }
+    }
     names
 }
 

@@ -29,7 +29,7 @@ fn msg(id: u64, author: u64, name: &str, content: &str) -> TranscriptMessage {
 }
 
 /// Every `<tag` in the page is one the templates write: none came from a person.
-fn assert_only_our_tags(html: &str) {
+fn assert_only_our_tags(html: &str, scripts: usize) {
     const OURS: &[&str] = &[
         "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p",
         "dl", "dt", "dd", "bdi", "main", "div", "span", "time", "section", "figure", "img",
@@ -49,7 +49,7 @@ fn assert_only_our_tags(html: &str) {
             &html[i.saturating_sub(80)..(i + 80).min(html.len())]
         );
     }
-    assert_eq!(html.matches("<script>").count(), 1, "only the hashed script");
+    assert_eq!(html.matches("<script>").count(), scripts, "only the hashed script");
 }
 
 #[test]
@@ -75,10 +75,10 @@ fn hostile_messages_stay_text() {
         kept: true,
     });
     let html = transcript_page(&doc(vec![evil]), Audience::Opener, "/t/base");
-    assert_only_our_tags(&html);
+    assert_only_our_tags(&html, 1);
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
-    assert!(!html.contains("javascript:"), "{html}");
-    assert!(!html.contains("onerror=alert"), "attribute text must be escaped");
+    assert!(!html.contains("href=\"javascript"), "{html}");
+    assert!(html.contains("alt=\"&quot;&gt;&lt;script&gt;"), "attribute text must be escaped");
     // The kept image is served from this server, under the link's own path.
     assert!(html.contains("src=\"/t/base/files/5\""), "{html}");
 }
@@ -189,7 +189,7 @@ fn stats_count_states_topics_and_days() {
         vec![("2024-10-04".to_owned(), 2), ("2024-10-05".to_owned(), 3)]
     );
     let page = stats_page(1, &stats);
-    assert_only_our_tags(&page.replace("<script>", "<script></script>"));
+    assert_only_our_tags(&page, 0);
     assert!(page.contains("data-points=\"2024-10-04=2;2024-10-05=3;\""), "{page}");
 }
 
