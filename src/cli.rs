@@ -138,6 +138,13 @@ pub struct DemoArgs {
     pub data_dir: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = RateLimitMode::Discord)]
     pub rate_limits: RateLimitMode,
+    /// Where the demo's web pages are served (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub http: SocketAddr,
+    /// Keep the simulator, the bot and its pages up this many seconds after the scenario, to
+    /// open the printed links in a browser.
+    #[arg(long, default_value_t = 0)]
+    pub stay: u64,
 }
 
 #[derive(Debug, Args)]
@@ -224,6 +231,8 @@ impl Default for DemoArgs {
             members: 50,
             data_dir: None,
             rate_limits: RateLimitMode::Discord,
+            http: SocketAddr::from(([127, 0, 0, 1], 0)),
+            stay: 0,
         }
     }
 }
