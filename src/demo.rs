@@ -17,8 +17,8 @@ use crate::{
     actors::{Bot, BotConfig},
     cli::DemoArgs,
     domain::custom_id::{self, Action, HubChoice, ManageChoice, fields},
-    driver::{self, DriverError, DriverResult},
     domain::model::TicketState,
+    driver::{self, DriverError, DriverResult},
     run::AppError,
     sim::{self, SimConfig, client::SimClient},
     web::{Audience, WebConfig},
@@ -55,7 +55,8 @@ pub async fn run(args: DemoArgs) -> Result<(), AppError> {
         seeded.guild_id,
         seeded.member_ids.len()
     );
-    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), data_dir.clone());
+    let mut config =
+        BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), data_dir.clone());
     config.web = Some(WebConfig::new(args.http));
     let bot = Bot::start(config).await?;
     if !bot.wait_ready(1, Duration::from_secs(30)).await {
@@ -64,7 +65,10 @@ pub async fn run(args: DemoArgs) -> Result<(), AppError> {
     let mut tally = scenario(&client, &seeded).await;
     show_pages(&bot, seeded.guild_id, &mut tally).await;
     if args.stay > 0 {
-        println!("demo: the pages stay up for {} s (ctrl-c ends sooner)", args.stay);
+        println!(
+            "demo: the pages stay up for {} s (ctrl-c ends sooner)",
+            args.stay
+        );
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(args.stay)) => {}
             _ = crate::run::shutdown_signal() => {}

@@ -74,7 +74,10 @@ impl Env {
     }
 
     fn base(&self) -> String {
-        format!("http://{}", self.bot.web_addr().expect("the web server runs"))
+        format!(
+            "http://{}",
+            self.bot.web_addr().expect("the web server runs")
+        )
     }
 
     async fn get(&self, path_or_url: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
@@ -83,7 +86,12 @@ impl Env {
         } else {
             format!("{}{path_or_url}", self.base())
         };
-        let response = self.http.get(&url).send().await.expect("the server answers");
+        let response = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .expect("the server answers");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.bytes().await.expect("a body").to_vec();
@@ -92,9 +100,15 @@ impl Env {
 
     /// Staff, a log channel and a panel; then `opener` opens a ticket. Returns (log, channel).
     async fn open_ticket(&self) -> (u64, u64) {
-        driver::configure_staff(&self.client, &self.g).await.expect("staff set");
-        let log = driver::set_log_channel(&self.client, &self.g).await.expect("log set");
-        let panel = driver::post_panel(&self.client, &self.g).await.expect("panel posted");
+        driver::configure_staff(&self.client, &self.g)
+            .await
+            .expect("staff set");
+        let log = driver::set_log_channel(&self.client, &self.g)
+            .await
+            .expect("log set");
+        let panel = driver::post_panel(&self.client, &self.g)
+            .await
+            .expect("panel posted");
         let (_, answer) = driver::click_open(&self.client, &self.g, panel, self.opener())
             .await
             .expect("opened");
@@ -251,13 +265,9 @@ fn screenshot(url: &str, name: &str) -> Vec<u8> {
 
 /// A solid `rgb` PNG of `w`×`h`: a colour nothing else on the page uses, to find on screen.
 fn solid_png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
-    let mut raw = Vec::new();
-    for _ in 0..h {
-        raw.push(0);
-        for _ in 0..w {
-            raw.extend_from_slice(&rgb);
-        }
-    }
+    // Each row: filter type 0 (none), then the pixels.
+    let row: Vec<u8> = std::iter::once(0).chain((0..w).flat_map(|_| rgb)).collect();
+    let raw = row.repeat(h as usize);
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(&raw).expect("deflate");
     let idat = z.finish().expect("deflate");
@@ -313,9 +323,17 @@ fn count_pixels(png: &[u8], rgb: [u8; 3]) -> usize {
         let line = &raw[row * (stride + 1)..(row + 1) * (stride + 1)];
         let mut cur = line[1..].to_vec();
         for i in 0..stride {
-            let a = if i >= channels { cur[i - channels] as i16 } else { 0 };
+            let a = if i >= channels {
+                cur[i - channels] as i16
+            } else {
+                0
+            };
             let b = prev[i] as i16;
-            let c = if i >= channels { prev[i - channels] as i16 } else { 0 };
+            let c = if i >= channels {
+                prev[i - channels] as i16
+            } else {
+                0
+            };
             let add = match line[0] {
                 0 => 0,
                 1 => a,
@@ -336,10 +354,7 @@ fn count_pixels(png: &[u8], rgb: [u8; 3]) -> usize {
             };
             cur[i] = cur[i].wrapping_add(add as u8);
         }
-        count += cur
-            .chunks(channels)
-            .filter(|px| px[..3] == rgb)
-            .count();
+        count += cur.chunks(channels).filter(|px| px[..3] == rgb).count();
         prev = cur;
     }
     count
@@ -383,7 +398,11 @@ async fn a_transcript_page_keeps_its_images_after_discord_lost_them() {
             .await
             .expect("posted");
     }
-    let messages = env.client.channel_messages(channel).await.expect("messages");
+    let messages = env
+        .client
+        .channel_messages(channel)
+        .await
+        .expect("messages");
     let discord_url = messages
         .iter()
         .find_map(|m| m["attachments"][0]["url"].as_str().map(str::to_owned))
@@ -409,18 +428,39 @@ async fn a_transcript_page_keeps_its_images_after_discord_lost_them() {
     assert!(dom.contains("Ticket #1 transcript"), "{dom}");
     assert!(dom.contains(member_name), "author names: {dom}");
     assert!(dom.contains("here is the screenshot"), "{dom}");
-    assert!(!dom.contains("@unknown-user"), "the mention resolved to a name: {dom}");
-    assert!(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"), "{dom}");
-    assert!(!dom.contains("<title>pwned"), "the injected script did not run");
+    assert!(
+        !dom.contains("@unknown-user"),
+        "the mention resolved to a name: {dom}"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"),
+        "{dom}"
+    );
+    assert!(
+        !dom.contains("<title>pwned"),
+        "the injected script did not run"
+    );
     assert!(dom.contains("opened by"), "events: {dom}");
     assert!(dom.contains("Closed by"), "events: {dom}");
-    assert!(dom.contains("<img src=\"/t/"), "the image is served from here: {dom}");
-    assert!(!dom.contains(" UTC</time>"), "times shown in the viewer's zone: {dom}");
-    assert!(dom.contains("Your ticket's transcript"), "the opener's view");
+    assert!(
+        dom.contains("<img src=\"/t/"),
+        "the image is served from here: {dom}"
+    );
+    assert!(
+        !dom.contains(" UTC</time>"),
+        "times shown in the viewer's zone: {dom}"
+    );
+    assert!(
+        dom.contains("Your ticket's transcript"),
+        "the opener's view"
+    );
 
     let shot = screenshot(&opener_link, "transcript");
     let painted = count_pixels(&shot, MAGENTA);
-    assert!(painted >= 120 * 80 / 2, "the image was loaded and painted: {painted} px");
+    assert!(
+        painted >= 120 * 80 / 2,
+        "the image was loaded and painted: {painted} px"
+    );
     let staff_dom = browse(&staff_link, &["--dump-dom"]);
     assert!(staff_dom.contains("Staff view"), "{staff_dom}");
     env.stop().await;
@@ -437,7 +477,9 @@ async fn bad_links_get_their_pages_and_rotation_kills_old_links() {
     let path = link.trim_start_matches(&env.base()).to_owned();
     let (status, headers, body) = env.get(&path).await;
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-    let csp = headers["content-security-policy"].to_str().unwrap_or_default();
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .unwrap_or_default();
     assert!(csp.starts_with("default-src 'none'") && csp.contains("script-src 'sha256-"));
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "no-referrer");
@@ -448,7 +490,13 @@ async fn bad_links_get_their_pages_and_rotation_kills_old_links() {
     tampered.extend(last);
     // A genuine link whose time has passed.
     let key = LinkKey::from_bytes(
-        &env.bot.store().link_key().await.ok().flatten().expect("a key"),
+        &env.bot
+            .store()
+            .link_key()
+            .await
+            .ok()
+            .flatten()
+            .expect("a key"),
     )
     .expect("a 32-byte key");
     let claims = Claims {
@@ -465,7 +513,11 @@ async fn bad_links_get_their_pages_and_rotation_kills_old_links() {
         ("/nothing-here", 404, "no page"),
         ("/t/../../etc/passwd", 404, "Not found"),
         ("/%2e%2e/%2e%2e/etc/passwd", 404, "Not found"),
-        (&format!("{path}/files/..%2F..%2Fetc%2Fpasswd"), 404, "No such file"),
+        (
+            &format!("{path}/files/..%2F..%2Fetc%2Fpasswd"),
+            404,
+            "No such file",
+        ),
         (&format!("{path}/files/999"), 404, "No such file"),
     ] {
         let (status, headers, body) = env.get(path).await;
@@ -542,11 +594,20 @@ async fn the_stats_page_draws_the_counts() {
     env.close(channel).await;
     let url = env.bot.links().expect("links").stats(env.g.guild_id);
     let dom = browse(&url, &["--dump-dom"]);
-    assert!(dom.contains("Tickets per day") && dom.contains("Tickets per topic"), "{dom}");
-    assert!(dom.contains("<td class=\"count\">1</td>"), "one closed: {dom}");
+    assert!(
+        dom.contains("Tickets per day") && dom.contains("Tickets per topic"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("<td class=\"count\">1</td>"),
+        "one closed: {dom}"
+    );
     assert!(dom.contains("<rect"), "bars drawn: {dom}");
     let shot = screenshot(&url, "stats");
-    assert!(count_pixels(&shot, [0x58, 0x65, 0xf2]) > 100, "the bars are painted");
+    assert!(
+        count_pixels(&shot, [0x58, 0x65, 0xf2]) > 100,
+        "the bars are painted"
+    );
     env.stop().await;
 }
 
@@ -562,7 +623,12 @@ async fn health_readiness_and_metrics() {
     let (status, headers, body) = env.get("/metrics").await;
     let text = String::from_utf8_lossy(&body);
     assert_eq!(status, 200);
-    assert!(headers["content-type"].to_str().unwrap_or_default().starts_with("text/plain"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/plain")
+    );
     assert!(text.contains("ticketeer_tickets_opened_total 1"), "{text}");
     assert!(text.contains("ticketeer_tickets_closed_total 1"), "{text}");
     assert!(text.contains("ticketeer_store_commits_total"), "{text}");
@@ -587,6 +653,9 @@ async fn a_transcript_too_large_to_upload_is_sent_as_a_link() {
     let (status, _, body) = env.get(&link).await;
     let page = String::from_utf8_lossy(&body);
     assert_eq!(status, 200);
-    assert!(page.contains("line 0 of") && page.contains("line 29 of"), "{page}");
+    assert!(
+        page.contains("line 0 of") && page.contains("line 29 of"),
+        "{page}"
+    );
     env.stop().await;
 }

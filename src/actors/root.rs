@@ -23,7 +23,7 @@ use crate::{
     domain::model::Snowflake,
     store::{Durability, Store, StoreConfig, StoreError},
     transcript_upload::TranscriptUploader,
-    web::{Links, LinkKey, Metrics, ReadyCheck, WebConfig, WebServer, server::WebState},
+    web::{LinkKey, Links, Metrics, ReadyCheck, WebConfig, WebServer, server::WebState},
 };
 
 use super::{
@@ -644,7 +644,9 @@ async fn start_web(
         StartError::Config("the stored link key is damaged; run `ticketeer keys rotate`".into())
     })?;
     let public_url = match &config.public_url {
-        Some(url) => crate::web::check_public_url(url).map_err(|e| StartError::Config(e.to_string()))?,
+        Some(url) => {
+            crate::web::check_public_url(url).map_err(|e| StartError::Config(e.to_string()))?
+        }
         None => format!("http://{addr}"),
     };
     let links = Links::new(key.clone(), &public_url, config.link_ttl);

@@ -776,7 +776,9 @@ impl TicketActorState {
             (None, Some(link)) => {
                 format!("Your ticket #{number} was closed. Transcript: {link} (also attached).")
             }
-            (None, None) => format!("Your ticket #{number} was closed. The transcript is attached."),
+            (None, None) => {
+                format!("Your ticket #{number} was closed. The transcript is attached.")
+            }
         };
         if let Some(cut) = &cut {
             dm_text.push(' ');
@@ -988,7 +990,12 @@ impl TicketActorState {
         }
         let bounds = self.ctx.keep;
         let chosen = crate::web::keep::choose(&doc.messages, bounds);
-        let skipped = doc.messages.iter().map(|m| m.attachments.len()).sum::<usize>() - chosen.len();
+        let skipped = doc
+            .messages
+            .iter()
+            .map(|m| m.attachments.len())
+            .sum::<usize>()
+            - chosen.len();
         self.ctx.metrics.files_skipped.inc_by(skipped as u64);
         let mut ops = Vec::with_capacity(chosen.len());
         for (mi, ai) in chosen {

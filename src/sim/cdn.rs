@@ -126,7 +126,11 @@ struct Signed {
 }
 
 fn gone() -> Response {
-    (StatusCode::NOT_FOUND, "This content is no longer available.").into_response()
+    (
+        StatusCode::NOT_FOUND,
+        "This content is no longer available.",
+    )
+        .into_response()
 }
 
 async fn get_file(
@@ -203,7 +207,10 @@ mod tests {
         let mut cdn = Cdn::new();
         cdn.ttl_secs = 60;
         let url = cdn.url("http://sim", 5, 7, "a b.png");
-        assert!(url.starts_with("http://sim/attachments/5/7/a%20b.png?ex="), "{url}");
+        assert!(
+            url.starts_with("http://sim/attachments/5/7/a%20b.png?ex="),
+            "{url}"
+        );
         let (ex, is, hm) = parts(&url);
         assert!(cdn.check(7, &ex, &is, &hm));
         // Another attachment's id, or a pushed-out expiry, does not verify.

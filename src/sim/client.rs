@@ -325,7 +325,8 @@ impl SimClient {
 
     /// Moves the simulator's CDN clock forward: attachment URLs older than `secs` expire.
     pub async fn post_cdn_advance(&self, secs: u64) -> R<()> {
-        self.post("/_sim/cdn", &json!({"advance_secs": secs})).await?;
+        self.post("/_sim/cdn", &json!({"advance_secs": secs}))
+            .await?;
         Ok(())
     }
 

@@ -734,9 +734,7 @@ impl World {
     }
 
     pub fn attachment_json(&self, a: &Attachment) -> Value {
-        let url = self
-            .cdn
-            .url(&self.base_url, a.channel, a.id, &a.filename);
+        let url = self.cdn.url(&self.base_url, a.channel, a.id, &a.filename);
         let mut v = json!({
             "id": a.id.to_string(),
             "filename": a.filename,

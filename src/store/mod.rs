@@ -179,7 +179,10 @@ pub enum WriteOp {
     },
     /// The link-signing key; with `replace` false, only when there is none yet (so two starts
     /// racing keep one key).
-    PutLinkKey { key: Vec<u8>, replace: bool },
+    PutLinkKey {
+        key: Vec<u8>,
+        replace: bool,
+    },
     /// Stored compressed.
     PutTranscriptPage {
         guild: Snowflake,
@@ -740,7 +743,10 @@ impl Store {
             let Some(table) = open_ro(txn, SECRETS)? else {
                 return Ok(None);
             };
-            Ok(table.get(LINK_KEY).map_err(db_err)?.map(|v| v.value().to_vec()))
+            Ok(table
+                .get(LINK_KEY)
+                .map_err(db_err)?
+                .map(|v| v.value().to_vec()))
         })
         .await
     }

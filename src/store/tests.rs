@@ -884,7 +884,10 @@ async fn transcript_pages_and_kept_files_round_trip() {
     ]))
     .await
     .expect("write");
-    assert_eq!(within(store.transcript_page(1, 2)).await.ok(), Some(Some(doc)));
+    assert_eq!(
+        within(store.transcript_page(1, 2)).await.ok(),
+        Some(Some(doc))
+    );
     assert_eq!(within(store.transcript_page(1, 3)).await.ok(), Some(None));
     assert_eq!(within(store.file(1, 2, 77)).await.ok(), Some(Some(file)));
     // Another ticket's number does not reach this ticket's file.

@@ -39,7 +39,8 @@ impl LinkKey {
 
     fn mac(&self) -> HmacSha256 {
         // HMAC takes keys of any length; 32 bytes can never be refused.
-        HmacSha256::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
+        HmacSha256::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
     }
 }
 
@@ -256,7 +257,10 @@ mod tests {
         let path = sign(&key(1), &claims());
         assert!(path.starts_with("/t/111/7/o/2000/"), "{path}");
         assert_eq!(verify(&key(1), token(&path), 1_999), Ok(claims()));
-        assert_eq!(verify(&key(1), token(&path), 2_000), Err(LinkError::Expired));
+        assert_eq!(
+            verify(&key(1), token(&path), 2_000),
+            Err(LinkError::Expired)
+        );
     }
 
     #[test]
@@ -268,7 +272,10 @@ mod tests {
             Token { number: "8", ..t },
             Token { audience: "s", ..t },
             // Pushing the expiry out is the forgery most worth trying.
-            Token { expires: "9999", ..t },
+            Token {
+                expires: "9999",
+                ..t
+            },
         ] {
             assert_eq!(verify(&key(1), altered, 0), Err(LinkError::Tampered));
         }
@@ -276,11 +283,25 @@ mod tests {
         let last = sig.pop().map(|c| if c == 'A' { 'B' } else { 'A' });
         sig.extend(last);
         assert_eq!(
-            verify(&key(1), Token { signature: &sig, ..t }, 0),
+            verify(
+                &key(1),
+                Token {
+                    signature: &sig,
+                    ..t
+                },
+                0
+            ),
             Err(LinkError::Tampered)
         );
         assert_eq!(
-            verify(&key(1), Token { signature: "!!", ..t }, 0),
+            verify(
+                &key(1),
+                Token {
+                    signature: "!!",
+                    ..t
+                },
+                0
+            ),
             Err(LinkError::Tampered)
         );
     }
@@ -291,7 +312,10 @@ mod tests {
         assert_eq!(verify(&key(2), token(&path), 0), Err(LinkError::Tampered));
         // An expired link signed with the old key says tampered, not expired: the server cannot
         // tell it was ever genuine.
-        assert_eq!(verify(&key(2), token(&path), 5_000), Err(LinkError::Tampered));
+        assert_eq!(
+            verify(&key(2), token(&path), 5_000),
+            Err(LinkError::Tampered)
+        );
     }
 
     #[test]
@@ -303,17 +327,33 @@ mod tests {
             Token { guild: "0111", ..t },
             Token { guild: "+111", ..t },
             Token { number: "7a", ..t },
-            Token { number: "99999999999999999999999", ..t },
+            Token {
+                number: "99999999999999999999999",
+                ..t
+            },
             Token { audience: "x", ..t },
-            Token { expires: "18446744073709551615", ..t },
+            Token {
+                expires: "18446744073709551615",
+                ..t
+            },
         ] {
-            assert_eq!(verify(&key(1), bad, 0), Err(LinkError::Malformed), "{bad:?}");
+            assert_eq!(
+                verify(&key(1), bad, 0),
+                Err(LinkError::Malformed),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn audiences_sign_differently() {
-        let staff = sign(&key(1), &Claims { audience: Audience::Staff, ..claims() });
+        let staff = sign(
+            &key(1),
+            &Claims {
+                audience: Audience::Staff,
+                ..claims()
+            },
+        );
         let opener = sign(&key(1), &claims());
         assert_ne!(token(&staff).signature, token(&opener).signature);
         assert_eq!(
@@ -326,7 +366,10 @@ mod tests {
     fn stats_links_verify_and_never_pass_for_transcript_links() {
         let path = sign_stats(&key(1), 111, 2_000);
         let parts: Vec<&str> = path.trim_start_matches("/s/").split('/').collect();
-        assert_eq!(verify_stats(&key(1), parts[0], parts[1], parts[2], 10), Ok(111));
+        assert_eq!(
+            verify_stats(&key(1), parts[0], parts[1], parts[2], 10),
+            Ok(111)
+        );
         assert_eq!(
             verify_stats(&key(1), parts[0], parts[1], parts[2], 2_000),
             Err(LinkError::Expired)

@@ -115,7 +115,11 @@ impl Collector for StoreCollector {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
         let stats = self.0.stats();
         let rows = [
-            ("store_commits", "Store write transactions committed", stats.commits),
+            (
+                "store_commits",
+                "Store write transactions committed",
+                stats.commits,
+            ),
             (
                 "store_durable_commits",
                 "Store commits that were fsync'd",
@@ -155,12 +159,18 @@ mod tests {
             .inc();
         metrics.http_seconds.observe(0.002);
         let text = metrics.render().unwrap_or_default();
-        assert!(text.contains("# TYPE ticketeer_tickets_opened_total counter"), "{text}");
+        assert!(
+            text.contains("# TYPE ticketeer_tickets_opened_total counter"),
+            "{text}"
+        );
         assert!(text.contains("ticketeer_tickets_opened_total 2"), "{text}");
         assert!(
             text.contains("ticketeer_http_requests_total{route=\"transcript\",status=\"403\"} 1"),
             "{text}"
         );
-        assert!(text.contains("ticketeer_http_request_seconds_count 1"), "{text}");
+        assert!(
+            text.contains("ticketeer_http_request_seconds_count 1"),
+            "{text}"
+        );
     }
 }

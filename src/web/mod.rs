@@ -131,7 +131,13 @@ mod tests {
             check_public_url("http://127.0.0.1:8081/tickets"),
             Ok("http://127.0.0.1:8081/tickets".into())
         );
-        for bad in ["t.example.org", "ftp://x", "https://", "https://x?a=1", "https://u@x"] {
+        for bad in [
+            "t.example.org",
+            "ftp://x",
+            "https://",
+            "https://x?a=1",
+            "https://u@x",
+        ] {
             assert!(check_public_url(bad).is_err(), "{bad}");
         }
     }
@@ -139,9 +145,15 @@ mod tests {
     #[test]
     fn links_carry_the_public_url_and_verify() {
         let key = LinkKey::generate();
-        let links = Links::new(key.clone(), "https://t.example.org/", Duration::from_secs(60));
+        let links = Links::new(
+            key.clone(),
+            "https://t.example.org/",
+            Duration::from_secs(60),
+        );
         let url = links.transcript(5, 9, Audience::Staff);
-        let path = url.strip_prefix("https://t.example.org/t/").unwrap_or_default();
+        let path = url
+            .strip_prefix("https://t.example.org/t/")
+            .unwrap_or_default();
         let parts: Vec<&str> = path.split('/').collect();
         assert_eq!(parts.len(), 5, "{url}");
         let token = link::Token {

@@ -17,9 +17,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use sha2::{Digest, Sha256};
 
 use crate::domain::model::{GuildSettings, Snowflake, TicketRecord, TicketState};
-use crate::domain::transcript::{
-    self, TranscriptAttachment, TranscriptDoc, TranscriptMessage,
-};
+use crate::domain::transcript::{self, TranscriptAttachment, TranscriptDoc, TranscriptMessage};
 
 use super::link::Audience;
 
@@ -173,7 +171,9 @@ pub fn is_inline_image(a: &TranscriptAttachment) -> bool {
 
 /// The image content type a kept file is served as, or `None` to serve it as a download.
 pub fn image_type(filename: &str, content_type: Option<&str>) -> Option<&'static str> {
-    let ext = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
     let by_ext = match ext.as_deref() {
         Some("png") => Some("image/png"),
         Some("jpg" | "jpeg") => Some("image/jpeg"),
@@ -238,7 +238,11 @@ pub fn transcript_page(doc: &TranscriptDoc, audience: Audience, base: &str) -> S
 
 fn message(m: &TranscriptMessage, names: &HashMap<Snowflake, String>, base: &str) -> Markup {
     let name = transcript::clean(&m.author_name);
-    let name = if name.trim().is_empty() { "Unknown user".to_owned() } else { name };
+    let name = if name.trim().is_empty() {
+        "Unknown user".to_owned()
+    } else {
+        name
+    };
     html! {
         div.msg id={ "m" (m.id) } {
             div.avatar.initials style={ "background:hsl(" (m.author_id % 360) ",45%,40%)" } {

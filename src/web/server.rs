@@ -94,19 +94,29 @@ pub fn router(state: WebState) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
-        .route("/t/{guild}/{number}/{audience}/{expires}/{sig}", get(transcript))
+        .route(
+            "/t/{guild}/{number}/{audience}/{expires}/{sig}",
+            get(transcript),
+        )
         .route(
             "/t/{guild}/{number}/{audience}/{expires}/{sig}/files/{id}",
             get(file),
         )
         .route("/s/{guild}/{expires}/{sig}", get(stats))
         .fallback(|| async { not_found("There is no page at this address.") })
-        .layer(middleware::from_fn_with_state(state.clone(), headers_and_count))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            headers_and_count,
+        ))
         .with_state(state)
 }
 
 /// Sets the security headers on every answer and counts it by route and status.
-async fn headers_and_count(State(state): State<WebState>, request: Request, next: Next) -> Response {
+async fn headers_and_count(
+    State(state): State<WebState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let route = route_of(request.uri().path());
     let mut response = next.run(request).await;
@@ -223,7 +233,11 @@ async fn transcript(State(state): State<WebState>, Path(p): Path<TokenPath>) -> 
         Ok(claims) => claims,
         Err(error) => return refused(error),
     };
-    match state.store.transcript_page(claims.guild, claims.number).await {
+    match state
+        .store
+        .transcript_page(claims.guild, claims.number)
+        .await
+    {
         Ok(Some(doc)) => {
             let base = format!("/t/{}/{}/{}/{}/{}", p.0, p.1, p.2, p.3, p.4);
             html_page(
@@ -231,7 +245,9 @@ async fn transcript(State(state): State<WebState>, Path(p): Path<TokenPath>) -> 
                 pages::transcript_page(&doc, claims.audience, &base),
             )
         }
-        Ok(None) => not_found("This ticket has no transcript page (it was closed before the web side was on, or its transcript was deleted)."),
+        Ok(None) => not_found(
+            "This ticket has no transcript page (it was closed before the web side was on, or its transcript was deleted).",
+        ),
         Err(error) => store_failed(error),
     }
 }
@@ -323,7 +339,11 @@ async fn readyz(State(state): State<WebState>) -> Response {
     let store = state.store.is_open();
     let body = format!(
         "gateway {}\nstore {}\n",
-        if gateway { "connected" } else { "not connected" },
+        if gateway {
+            "connected"
+        } else {
+            "not connected"
+        },
         if store { "open" } else { "closed" }
     );
     let status = if gateway && store {

@@ -31,10 +31,49 @@ fn msg(id: u64, author: u64, name: &str, content: &str) -> TranscriptMessage {
 /// Every `<tag` in the page is one the templates write: none came from a person.
 fn assert_only_our_tags(html: &str, scripts: usize) {
     const OURS: &[&str] = &[
-        "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p",
-        "dl", "dt", "dd", "bdi", "main", "div", "span", "time", "section", "figure", "img",
-        "figcaption", "a", "ul", "li", "script", "code", "pre", "em", "strong", "del",
-        "blockquote", "br", "ol", "table", "tr", "th", "td", "svg", "rect", "text", "hr",
+        "!DOCTYPE",
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "header",
+        "h1",
+        "h2",
+        "p",
+        "dl",
+        "dt",
+        "dd",
+        "bdi",
+        "main",
+        "div",
+        "span",
+        "time",
+        "section",
+        "figure",
+        "img",
+        "figcaption",
+        "a",
+        "ul",
+        "li",
+        "script",
+        "code",
+        "pre",
+        "em",
+        "strong",
+        "del",
+        "blockquote",
+        "br",
+        "ol",
+        "table",
+        "tr",
+        "th",
+        "td",
+        "svg",
+        "rect",
+        "text",
+        "hr",
     ];
     for (i, _) in html.match_indices('<') {
         let rest = &html[i + 1..];
@@ -49,7 +88,11 @@ fn assert_only_our_tags(html: &str, scripts: usize) {
             &html[i.saturating_sub(80)..(i + 80).min(html.len())]
         );
     }
-    assert_eq!(html.matches("<script>").count(), scripts, "only the hashed script");
+    assert_eq!(
+        html.matches("<script>").count(),
+        scripts,
+        "only the hashed script"
+    );
 }
 
 #[test]
@@ -76,9 +119,15 @@ fn hostile_messages_stay_text() {
     });
     let html = transcript_page(&doc(vec![evil]), Audience::Opener, "/t/base");
     assert_only_our_tags(&html, 1);
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
     assert!(!html.contains("href=\"javascript"), "{html}");
-    assert!(html.contains("alt=\"&quot;&gt;&lt;script&gt;"), "attribute text must be escaped");
+    assert!(
+        html.contains("alt=\"&quot;&gt;&lt;script&gt;"),
+        "attribute text must be escaped"
+    );
     // The kept image is served from this server, under the link's own path.
     assert!(html.contains("src=\"/t/base/files/5\""), "{html}");
 }
@@ -94,8 +143,14 @@ fn bidi_overrides_stay_inside_their_isolate() {
     // The name sits in a <bdi>, the text in a dir="auto" block: an override ends with them.
     let at = html.find("gnp.exe").unwrap_or_default();
     let before = &html[..at];
-    assert!(before.rfind("<bdi>") > before.rfind("</bdi>"), "name not isolated");
-    assert!(html.contains("<div class=\"content\" dir=\"auto\">"), "{html}");
+    assert!(
+        before.rfind("<bdi>") > before.rfind("</bdi>"),
+        "name not isolated"
+    );
+    assert!(
+        html.contains("<div class=\"content\" dir=\"auto\">"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -106,9 +161,15 @@ fn mentions_become_names() {
         "hi \u{2068}@Alice\u{2069} and \u{2068}@Alice\u{2069}, see \u{2068}#channel\u{2069} \u{2068}@role\u{2069} \u{2068}@unknown-user\u{2069}"
     );
     // Not mentions: left as they are (and escaped later).
-    assert_eq!(resolve_mentions("<@> <@x> <3 <@123", &names), "<@> <@x> <3 <@123");
+    assert_eq!(
+        resolve_mentions("<@> <@x> <3 <@123", &names),
+        "<@> <@x> <3 <@123"
+    );
     let html = transcript_page(
-        &doc(vec![msg(1, 10, "Alice", "hello"), msg(2, 20, "Bob", "<@10> done")]),
+        &doc(vec![
+            msg(1, 10, "Alice", "hello"),
+            msg(2, 20, "Bob", "<@10> done"),
+        ]),
         Audience::Staff,
         "/t/b",
     );
@@ -123,8 +184,14 @@ fn events_name_the_opener_closer_and_reason() {
         "/t/b",
     );
     assert!(html.contains("opened by <bdi>Alice</bdi>"), "{html}");
-    assert!(html.contains("Closed by <bdi>Bob</bdi>. Reason: <bdi>solved</bdi>"), "{html}");
-    assert!(html.contains("<time class=\"time\" datetime=\"2026-11-30T12:00:00+00:00\">"), "{html}");
+    assert!(
+        html.contains("Closed by <bdi>Bob</bdi>. Reason: <bdi>solved</bdi>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<time class=\"time\" datetime=\"2026-11-30T12:00:00+00:00\">"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -142,7 +209,10 @@ fn the_csp_allows_exactly_the_one_script() {
     let csp = content_security_policy();
     assert!(csp.starts_with("default-src 'none'"), "{csp}");
     let hash = STANDARD.encode(Sha256::digest(LOCAL_TIME_SCRIPT.as_bytes()));
-    assert!(csp.contains(&format!("script-src 'sha256-{hash}'")), "{csp}");
+    assert!(
+        csp.contains(&format!("script-src 'sha256-{hash}'")),
+        "{csp}"
+    );
     assert!(!csp.contains("unsafe-eval") && !csp.contains("script-src 'unsafe-inline'"));
 }
 
@@ -179,7 +249,10 @@ fn stats_count_states_topics_and_days() {
         record(5, TicketState::Provisioning, None, 20_001),
     ];
     let stats = stats_of(&records, &settings);
-    assert_eq!((stats.open, stats.closed, stats.deleted, stats.failed), (2, 1, 1, 1));
+    assert_eq!(
+        (stats.open, stats.closed, stats.deleted, stats.failed),
+        (2, 1, 1, 1)
+    );
     assert_eq!(
         stats.per_topic,
         vec![("No topic".to_owned(), 3), ("Billing".to_owned(), 2)]
@@ -190,7 +263,10 @@ fn stats_count_states_topics_and_days() {
     );
     let page = stats_page(1, &stats);
     assert_only_our_tags(&page, 0);
-    assert!(page.contains("data-points=\"2024-10-04=2;2024-10-05=3;\""), "{page}");
+    assert!(
+        page.contains("data-points=\"2024-10-04=2;2024-10-05=3;\""),
+        "{page}"
+    );
 }
 
 #[test]
