@@ -396,8 +396,12 @@ fn bar_chart(label: &str, rows: &[(String, u64)]) -> Markup {
     }
 }
 
+/// A chart label: short, and without bidi controls (an SVG `text` is no isolate).
 fn truncate(s: &str, max: usize) -> String {
-    let clean = transcript::clean(s);
+    let clean: String = transcript::clean(s)
+        .chars()
+        .filter(|c| !transcript::is_bidi_control(*c))
+        .collect();
     let mut out: String = clean.chars().take(max).collect();
     if out.len() < clean.len() {
         out.push('…');

@@ -284,3 +284,87 @@ fn ten_thousand_messages_render_quickly() {
     // docs/benchmarks.md.
     assert!(took < std::time::Duration::from_secs(5), "{took:?}");
 }
+
+/// Every bidi control in the page sits inside an isolating element (`<bdi>`, `dir="auto"`).
+fn assert_bidi_isolated(html: &str) {
+    const VOID: &[&str] = &["!DOCTYPE", "meta", "img", "br", "hr"];
+    let start = html.find("<body>").expect("a body");
+    let end = html.rfind("</body>").expect("a body") + "</body>".len();
+    let body = &html[start..end];
+    let mut open: Vec<(String, bool)> = Vec::new();
+    let mut rest = body;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            let end = rest.find('>').expect("tags close");
+            let tag = &rest[1..end];
+            if let Some(name) = tag.strip_prefix('/') {
+                let (top, _) = open.pop().expect("balanced tags");
+                assert_eq!(top, name, "tags nest");
+            } else {
+                let name: String = tag
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+                    .collect();
+                if !VOID.contains(&name.as_str()) {
+                    let isolating = name == "bdi" || tag.contains("dir=\"auto\"");
+                    open.push((name, isolating));
+                }
+            }
+            rest = &rest[end + 1..];
+            continue;
+        }
+        if transcript::is_bidi_control(c) {
+            assert!(
+                open.iter().any(|(_, isolating)| *isolating),
+                "bidi control U+{:04X} outside an isolate",
+                c as u32
+            );
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_text_everywhere_stays_text_and_isolated(
+        content in proptest::prelude::any::<String>(),
+        markup in "[<>a-z =\"'/:()\\[\\]!*`@#&0-9\u{202E}\u{2066}\n]{0,80}",
+        name in proptest::prelude::any::<String>(),
+        field in proptest::prelude::any::<String>(),
+    ) {
+        let mut m = msg(1, 10, &name, &format!("{markup}{content}"));
+        m.reply_to = Some((name.clone(), markup.clone()));
+        m.mentions = vec![(10, name.clone())];
+        m.edited_timestamp = Some(field.clone());
+        m.stickers = vec![field.clone()];
+        m.embeds.push(TranscriptEmbed {
+            title: Some(name.clone()),
+            description: Some(markup.clone()),
+            fields: vec![(field.clone(), content.clone())],
+            footer: Some(field.clone()),
+        });
+        m.attachments.push(TranscriptAttachment {
+            id: 3,
+            filename: format!("{name}.png"),
+            url: field.clone(),
+            size: u64::MAX,
+            content_type: Some(field.clone()),
+            kept: true,
+        });
+        let mut d = doc(vec![m, msg(2, 20, &field, &markup)]);
+        d.meta.topic = Some(field.clone());
+        d.meta.reason = Some(markup.clone());
+        let html = transcript_page(&d, Audience::Opener, "/t/b");
+        assert_only_our_tags(&html, 1);
+        assert_bidi_isolated(&html);
+        let stats = Stats {
+            per_topic: vec![(name.clone(), 3), (markup.clone(), 1)],
+            ..Stats::default()
+        };
+        let page = stats_page(7, &stats);
+        assert_only_our_tags(&page, 0);
+        assert_bidi_isolated(&page);
+    }
+}
