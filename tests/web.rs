@@ -632,6 +632,12 @@ async fn health_readiness_and_metrics() {
     assert!(text.contains("ticketeer_tickets_opened_total 1"), "{text}");
     assert!(text.contains("ticketeer_tickets_closed_total 1"), "{text}");
     assert!(text.contains("ticketeer_store_commits_total"), "{text}");
+    assert!(
+        text.contains("ticketeer_store_commit_seconds_total"),
+        "{text}"
+    );
+    assert!(text.contains("ticketeer_interactions_total"), "{text}");
+    assert!(text.contains("ticketeer_actor_restarts_total 0"), "{text}");
     assert!(text.contains("route=\"readyz\",status=\"200\""), "{text}");
     env.stop().await;
 }

@@ -127,6 +127,7 @@ async fn handle_supervision(
                     .or_insert(Backoff::new(TICKET_RESTART))
                     .fail(Instant::now());
                 warn!(guild = state.guild, ticket = number, %error, ?backoff, "ticket actor failed; restarting from the store");
+                state.ctx.metrics.actor_restarts.inc();
                 let me = myself.clone();
                 tokio::spawn(async move {
                     tokio::time::sleep(backoff).await;

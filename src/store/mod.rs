@@ -208,6 +208,8 @@ pub struct StoreStats {
     pub ops: u64,
     /// Read transactions (each a hop to the blocking pool).
     pub reads: u64,
+    /// Time the successful commits took, fsync included, in microseconds.
+    pub commit_micros: u64,
 }
 
 /// Resolves once the writes of one [`Store::write`] call are committed (or failed).
@@ -327,6 +329,7 @@ struct Counters {
     durable_commits: AtomicU64,
     ops: AtomicU64,
     reads: AtomicU64,
+    commit_micros: AtomicU64,
 }
 
 struct Inner {
@@ -592,6 +595,7 @@ impl Store {
             durable_commits: self.inner.counters.durable_commits.load(Ordering::Relaxed),
             ops: self.inner.counters.ops.load(Ordering::Relaxed),
             reads: self.inner.counters.reads.load(Ordering::Relaxed),
+            commit_micros: self.inner.counters.commit_micros.load(Ordering::Relaxed),
         }
     }
 
@@ -1141,6 +1145,7 @@ fn writer_loop(
             drain(&mut group, &mut n_ops, &mut durable);
         }
         let fsync = durable && durability == Durability::Immediate;
+        let commit_started = Instant::now();
         let result = if n_ops == 0 && !(fsync && lazy_pending) {
             // Only flushes, and nothing lazy to make durable: already committed.
             Ok(())
@@ -1154,6 +1159,10 @@ fn writer_loop(
             Ok(()) if n_ops > 0 || fsync => {
                 counters.commits.fetch_add(1, Ordering::Relaxed);
                 counters.ops.fetch_add(n_ops as u64, Ordering::Relaxed);
+                counters.commit_micros.fetch_add(
+                    commit_started.elapsed().as_micros() as u64,
+                    Ordering::Relaxed,
+                );
                 if fsync {
                     counters.durable_commits.fetch_add(1, Ordering::Relaxed);
                     lazy_pending = false;

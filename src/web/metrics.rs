@@ -31,6 +31,10 @@ pub struct Metrics {
     /// the download failed).
     pub files_kept: Counter,
     pub files_skipped: Counter,
+    /// Interactions received from the gateway (duplicates of a replayed one not counted).
+    pub interactions: Counter,
+    /// Guild and ticket actors that failed and were restarted from the store.
+    pub actor_restarts: Counter,
     pub http_requests: Family<RequestLabels, Counter>,
     pub http_seconds: Histogram,
 }
@@ -43,6 +47,8 @@ impl Metrics {
         let tickets_failed = Counter::default();
         let files_kept = Counter::default();
         let files_skipped = Counter::default();
+        let interactions = Counter::default();
+        let actor_restarts = Counter::default();
         let http_requests = Family::<RequestLabels, Counter>::default();
         // 0.5 ms to about 4 s.
         let http_seconds = Histogram::new(exponential_buckets(0.0005, 2.0, 14));
@@ -72,6 +78,16 @@ impl Metrics {
             files_skipped.clone(),
         );
         registry.register(
+            "interactions",
+            "Interactions received (replayed duplicates not counted)",
+            interactions.clone(),
+        );
+        registry.register(
+            "actor_restarts",
+            "Guild and ticket actors restarted after a failure",
+            actor_restarts.clone(),
+        );
+        registry.register(
             "http_requests",
             "Web requests by route and status",
             http_requests.clone(),
@@ -91,6 +107,8 @@ impl Metrics {
             tickets_failed,
             files_kept,
             files_skipped,
+            interactions,
+            actor_restarts,
             http_requests,
             http_seconds,
         }
@@ -132,6 +150,14 @@ impl Collector for StoreCollector {
             ),
             ("store_reads", "Store read transactions", stats.reads),
         ];
+        let seconds = ConstCounter::new(stats.commit_micros as f64 / 1e6);
+        let metric = encoder.encode_descriptor(
+            "store_commit_seconds",
+            "Time spent in store commits (over store_commits: the mean commit latency)",
+            None,
+            seconds.metric_type(),
+        )?;
+        seconds.encode(metric)?;
         for (name, help, value) in rows {
             let counter = ConstCounter::new(value);
             let metric = encoder.encode_descriptor(name, help, None, counter.metric_type())?;
