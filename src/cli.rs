@@ -28,6 +28,32 @@ pub enum Command {
     Sim(SimArgs),
     /// Manage the key transcript and stats links are signed with.
     Keys(KeysArgs),
+    /// Delete transcripts (and their kept files) closed longer ago than a period.
+    Prune(PruneArgs),
+    /// Delete everything stored of one server (a deletion request). The bot must be stopped.
+    ForgetGuild(ForgetGuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Transcripts of tickets closed at least this many days ago go.
+    #[arg(long, value_name = "DAYS")]
+    pub older_than_days: u64,
+    /// Only list what would go.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where the redb file lives (the bot must be stopped).
+    #[arg(long, default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetGuildArgs {
+    /// The server's id.
+    pub guild: u64,
+    /// Where the redb file lives (the bot must be stopped).
+    #[arg(long, default_value = "data")]
+    pub data_dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +136,10 @@ pub struct RunArgs {
     /// At most this many MiB of one ticket's attachments are kept in the store at close.
     #[arg(long, default_value_t = 50)]
     pub keep_ticket_mib: u64,
+    /// Delete transcripts and their kept files this many days after the ticket's close
+    /// (checked hourly, with a log line); kept forever unless set.
+    #[arg(long, value_name = "DAYS")]
+    pub retain_transcripts: Option<u64>,
 }
 
 impl RunArgs {

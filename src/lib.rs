@@ -16,6 +16,7 @@
 //! - [`cli`]: the clap command line the thin `main.rs` parses.
 //! - [`web`]: the optional HTTP server: signed transcript links and pages, kept attachments,
 //!   stats pages, metrics and health.
+//! - [`retention`]: `--retain-transcripts`, `ticketeer prune` and `ticketeer forget-guild`.
 //! - [`transcript_upload`]: the optional paste-service upload of closed tickets' transcripts.
 
 pub mod actors;
@@ -25,6 +26,7 @@ pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod driver;
+pub mod retention;
 pub mod run;
 pub mod sim;
 pub mod store;

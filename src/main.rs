@@ -51,6 +51,8 @@ fn main() -> ExitCode {
             Command::Demo(args) => ticketeer::demo::run(args).await,
             Command::Sim(args) => ticketeer::run::sim(args).await,
             Command::Keys(args) => ticketeer::run::keys(args).await,
+            Command::Prune(args) => ticketeer::run::prune(args).await,
+            Command::ForgetGuild(args) => ticketeer::run::forget_guild(args).await,
         }
     });
     match result {

@@ -194,6 +194,20 @@ where
     }
 }
 
+/// Runs the `ticketeer` binary; its stdout, or a panic with its stderr.
+fn ticketeer_cli(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_ticketeer"))
+        .args(args)
+        .output()
+        .expect("ticketeer runs");
+    assert!(
+        output.status.success(),
+        "ticketeer {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The browser
 
@@ -559,16 +573,8 @@ async fn bad_links_get_their_pages_and_rotation_kills_old_links() {
         http,
     } = env;
     bot.shutdown().await;
-    let store = ticketeer::store::Store::open(ticketeer::store::StoreConfig {
-        path: dir.join("ticketeer.redb"),
-        durability: ticketeer::store::Durability::Immediate,
-    })
-    .expect("the store opens");
-    store
-        .rotate_link_key(LinkKey::generate().as_bytes().to_vec())
-        .await
-        .expect("rotated");
-    store.close().await;
+    let said = ticketeer_cli(&["keys", "rotate", "--data-dir", &dir.display().to_string()]);
+    assert!(said.contains("link key rotated"), "{said}");
     let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
     config.ratelimiter = false;
     config.web = Some(WebConfig::new("127.0.0.1:0".parse().expect("an address")));
@@ -664,4 +670,100 @@ async fn a_transcript_too_large_to_upload_is_sent_as_a_link() {
         "{page}"
     );
     env.stop().await;
+}
+
+/// `ticketeer prune --dry-run` lists, `--retain-transcripts` deletes on its schedule (the first
+/// run is at start), and `ticketeer forget-guild` deletes everything of a server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_and_deletion_requests() {
+    let env = Env::start("retention", |_| {}).await;
+    let (log, channel) = env.open_ticket().await;
+    env.close(channel).await;
+    let link = env.staff_link_from_log(log).await;
+    let path = link.trim_start_matches(&env.base()).to_owned();
+    let Env {
+        sim,
+        client,
+        g,
+        bot,
+        dir,
+        http,
+    } = env;
+    bot.shutdown().await;
+    let data_dir = dir.display().to_string();
+    let listed = ticketeer_cli(&[
+        "prune",
+        "--older-than-days",
+        "0",
+        "--dry-run",
+        "--data-dir",
+        &data_dir,
+    ]);
+    assert!(
+        listed.contains("ticket #1") && listed.contains("1 transcripts"),
+        "{listed}"
+    );
+    assert!(listed.contains("would go"), "{listed}");
+
+    let mut config = BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), dir.clone());
+    config.ratelimiter = false;
+    config.web = Some(WebConfig::new("127.0.0.1:0".parse().expect("an address")));
+    config.retain_transcripts = Some(0);
+    let bot = Bot::start(config).await.expect("bot restarts");
+    let env = Env {
+        sim,
+        client,
+        g,
+        bot,
+        dir,
+        http,
+    };
+    eventually("the schedule deleted the transcript", || async {
+        let gone = env
+            .bot
+            .store()
+            .transcript(env.g.guild_id, 1)
+            .await
+            .ok()?
+            .is_none();
+        gone.then_some(())
+    })
+    .await;
+    let (status, _, _) = env.get(&path).await;
+    assert_eq!(status, 404, "the page went with it");
+    assert!(
+        env.bot
+            .store()
+            .ticket(env.g.guild_id, 1)
+            .await
+            .ok()
+            .flatten()
+            .is_some()
+    );
+
+    let guild = env.g.guild_id.to_string();
+    let Env { sim, bot, dir, .. } = env;
+    bot.shutdown().await;
+    let said = ticketeer_cli(&[
+        "forget-guild",
+        &guild,
+        "--data-dir",
+        &dir.display().to_string(),
+    ]);
+    assert!(said.contains("deleted everything"), "{said}");
+    let store = ticketeer::store::Store::open(ticketeer::store::StoreConfig {
+        path: dir.join("ticketeer.redb"),
+        durability: ticketeer::store::Durability::Immediate,
+    })
+    .expect("the store opens");
+    assert!(
+        store
+            .all_tickets(guild.parse().unwrap_or(0))
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    store.close().await;
+    sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -76,6 +76,8 @@ pub struct BotConfig {
     pub upload_budget: usize,
     /// `--http`: the web side (transcript pages, stats, metrics, health); off when `None`.
     pub web: Option<crate::web::WebConfig>,
+    /// `--retain-transcripts`: days a closed ticket's transcript is kept; forever when `None`.
+    pub retain_transcripts: Option<u64>,
 }
 
 impl BotConfig {
@@ -96,6 +98,7 @@ impl BotConfig {
             provision_window: super::line::DEFAULT_WINDOW,
             upload_budget: crate::domain::transcript::UPLOAD_BUDGET,
             web: None,
+            retain_transcripts: None,
         }
     }
 
@@ -372,6 +375,8 @@ pub struct Bot {
     ctx: BotContext,
     fatal: watch::Receiver<Option<GatewayFatal>>,
     web: Option<WebServer>,
+    /// `--retain-transcripts`' schedule.
+    pruner: Option<JoinHandle<()>>,
 }
 
 pub use crate::discord::install_crypto_provider;
@@ -390,12 +395,7 @@ impl Bot {
                 "the client-side rate limiter can only be switched off against a simulator (--discord-api)".into(),
             ));
         }
-        let transcript_upload = config
-            .transcript_upload
-            .as_deref()
-            .map(TranscriptUploader::new)
-            .transpose()
-            .map_err(|e| StartError::Config(e.to_string()))?;
+        let transcript_upload = uploader(&config)?;
         let store_config = StoreConfig {
             path: config.store_path(),
             durability: config.durability,
@@ -434,6 +434,7 @@ impl Bot {
         );
         let gateway = gateway_shared(&discord, &config).await;
         let fatal = gateway.fatal.subscribe();
+        let config_retain = config.retain_transcripts;
         let metrics = Arc::new(Metrics::new(Some(store.clone())));
         let ready = Arc::new(std::sync::OnceLock::new());
         let web = match &config.web {
@@ -467,6 +468,8 @@ impl Bot {
             .map_err(|e| StartError::Spawn(e.to_string()))?
             .ok_or_else(|| StartError::Spawn("router missing".into()))?;
         let _ = ready.set(gateway_ready_check(root.clone()));
+        let pruner =
+            config_retain.map(|days| crate::retention::spawn_schedule(ctx.store.clone(), days));
         Ok(Bot {
             root,
             root_join,
@@ -474,6 +477,7 @@ impl Bot {
             ctx,
             fatal,
             web: web.map(|(server, _)| server),
+            pruner,
         })
     }
 
@@ -586,6 +590,9 @@ impl Bot {
             (DRAIN_BUDGET + Duration::from_secs(15)).as_millis() as u64
         );
         let _ = self.root_join.await;
+        if let Some(pruner) = self.pruner {
+            pruner.abort();
+        }
         if let Some(web) = self.web {
             web.stop().await;
         }
@@ -597,6 +604,9 @@ impl Bot {
     pub async fn crash(self) {
         kill_tree(&self.root.get_cell());
         let _ = self.root_join.await;
+        if let Some(pruner) = self.pruner {
+            pruner.abort();
+        }
         if let Some(web) = self.web {
             web.stop().await;
         }
@@ -617,6 +627,15 @@ async fn release_store(ctx: BotContext) {
     let store = ctx.store.clone();
     drop(ctx);
     store.close().await;
+}
+
+fn uploader(config: &BotConfig) -> Result<Option<TranscriptUploader>, StartError> {
+    config
+        .transcript_upload
+        .as_deref()
+        .map(TranscriptUploader::new)
+        .transpose()
+        .map_err(|e| StartError::Config(e.to_string()))
 }
 
 /// Binds `--http`, takes (or makes, at first start) the link-signing key from the store and

@@ -189,6 +189,16 @@ pub enum WriteOp {
         number: u64,
         doc: Box<TranscriptDoc>,
     },
+    /// A ticket's transcript, its page and its kept files (retention); the record stays.
+    DeleteTranscript {
+        guild: Snowflake,
+        number: u64,
+    },
+    /// Everything the store holds of a guild (a deletion request): settings, counter, records,
+    /// transcripts, pages and files.
+    ForgetGuild {
+        guild: Snowflake,
+    },
     /// An attachment kept at close.
     PutFile {
         guild: Snowflake,
@@ -275,6 +285,12 @@ enum EncodedOp {
         key: (u64, u64, u64),
         bytes: Vec<u8>,
     },
+    DeleteTranscript {
+        key: (u64, u64),
+    },
+    ForgetGuild {
+        guild: u64,
+    },
 }
 
 fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
@@ -300,6 +316,10 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
         },
         WriteOp::PutDmChannel { user, channel } => EncodedOp::Dm { user, channel },
         WriteOp::PutLinkKey { key, replace } => EncodedOp::LinkKey { key, replace },
+        WriteOp::DeleteTranscript { guild, number } => EncodedOp::DeleteTranscript {
+            key: (guild, number),
+        },
+        WriteOp::ForgetGuild { guild } => EncodedOp::ForgetGuild { guild },
         WriteOp::PutTranscriptPage { guild, number, doc } => EncodedOp::Page {
             key: (guild, number),
             bytes: codec::encode_page(&doc)?,
@@ -685,6 +705,39 @@ impl Store {
         number: u64,
     ) -> Result<Option<TicketRecord>, StoreError> {
         self.read(move |txn| ticket_in(txn, (guild, number))).await
+    }
+
+    /// Every record of every guild (retention looks at them all; rare, so one long read).
+    pub async fn every_ticket(&self) -> Result<Vec<TicketRecord>, StoreError> {
+        self.read(|txn| {
+            let Some(table) = open_ro(txn, TICKETS)? else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::new();
+            for entry in table.iter().map_err(db_err)? {
+                let (key, value) = entry.map_err(db_err)?;
+                let (guild, number) = key.value();
+                out.extend(decode_ticket_lenient(guild, number, value.value()));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// `(guild, number)` of every transcript the store holds.
+    pub async fn transcript_keys(&self) -> Result<BTreeSet<(Snowflake, u64)>, StoreError> {
+        self.read(|txn| {
+            let mut keys = BTreeSet::new();
+            for table in [TRANSCRIPTS, PAGES] {
+                if let Some(table) = open_ro(txn, table)? {
+                    for entry in table.iter().map_err(db_err)? {
+                        keys.insert(entry.map_err(db_err)?.0.value());
+                    }
+                }
+            }
+            Ok(keys)
+        })
+        .await
     }
 
     /// Every record of the guild, in every state, by number.
@@ -1264,10 +1317,47 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                 EncodedOp::File { key, bytes } => {
                     files.insert(*key, bytes.as_slice()).map_err(db_err)?;
                 }
+                EncodedOp::DeleteTranscript { key } => {
+                    delete_transcript(&mut transcripts, &mut pages, &mut files, *key)?;
+                }
+                EncodedOp::ForgetGuild { guild } => {
+                    let g = *guild;
+                    settings.remove(g).map_err(db_err)?;
+                    counters.remove(g).map_err(db_err)?;
+                    let all = (g, 0)..=(g, u64::MAX);
+                    tickets
+                        .retain_in(all.clone(), |_, _| false)
+                        .map_err(db_err)?;
+                    index.retain(|_, (owner, _)| owner != g).map_err(db_err)?;
+                    transcripts
+                        .retain_in(all.clone(), |_, _| false)
+                        .map_err(db_err)?;
+                    pages.retain_in(all, |_, _| false).map_err(db_err)?;
+                    files
+                        .retain_in((g, 0, 0)..=(g, u64::MAX, u64::MAX), |_, _| false)
+                        .map_err(db_err)?;
+                }
             }
         }
     }
     txn.commit().map_err(db_err)
+}
+
+type BytesTable<'t, K> = redb::Table<'t, K, &'static [u8]>;
+
+/// A ticket's transcript, its page and every file kept of it.
+fn delete_transcript(
+    transcripts: &mut BytesTable<'_, (u64, u64)>,
+    pages: &mut BytesTable<'_, (u64, u64)>,
+    files: &mut BytesTable<'_, (u64, u64, u64)>,
+    (guild, number): (u64, u64),
+) -> Result<(), StoreError> {
+    transcripts.remove((guild, number)).map_err(db_err)?;
+    pages.remove((guild, number)).map_err(db_err)?;
+    files
+        .retain_in((guild, number, 0)..=(guild, number, u64::MAX), |_, _| false)
+        .map_err(db_err)?;
+    Ok(())
 }
 
 #[cfg(test)]
