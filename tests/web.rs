@@ -643,6 +643,15 @@ async fn health_readiness_and_metrics() {
         "{text}"
     );
     assert!(text.contains("ticketeer_interactions_total"), "{text}");
+    let acks: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("ticketeer_ack_seconds_count "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(
+        acks >= 4,
+        "every click and command acknowledged and timed: {text}"
+    );
     assert!(text.contains("ticketeer_actor_restarts_total 0"), "{text}");
     assert!(text.contains("route=\"readyz\",status=\"200\""), "{text}");
     env.stop().await;

@@ -436,6 +436,7 @@ impl Bot {
         let fatal = gateway.fatal.subscribe();
         let config_retain = config.retain_transcripts;
         let metrics = Arc::new(Metrics::new(Some(store.clone())));
+        discord.attach_metrics(metrics.clone());
         let ready = Arc::new(std::sync::OnceLock::new());
         let web = match &config.web {
             Some(web) => Some(start_web(web, &store, &metrics, &ready).await?),

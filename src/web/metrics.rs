@@ -35,6 +35,10 @@ pub struct Metrics {
     pub interactions: Counter,
     /// Guild and ticket actors that failed and were restarted from the store.
     pub actor_restarts: Counter,
+    /// From deciding to answer an interaction to Discord accepting the initial response.
+    pub ack_seconds: Histogram,
+    /// Initial responses that never landed (the person saw "This interaction failed").
+    pub acks_failed: Counter,
     pub http_requests: Family<RequestLabels, Counter>,
     pub http_seconds: Histogram,
 }
@@ -49,6 +53,9 @@ impl Metrics {
         let files_skipped = Counter::default();
         let interactions = Counter::default();
         let actor_restarts = Counter::default();
+        // 1 ms to about 8 s: Discord's deadline is 3 s.
+        let ack_seconds = Histogram::new(exponential_buckets(0.001, 2.0, 14));
+        let acks_failed = Counter::default();
         let http_requests = Family::<RequestLabels, Counter>::default();
         // 0.5 ms to about 4 s.
         let http_seconds = Histogram::new(exponential_buckets(0.0005, 2.0, 14));
@@ -88,6 +95,16 @@ impl Metrics {
             actor_restarts.clone(),
         );
         registry.register(
+            "ack_seconds",
+            "Time to acknowledge an interaction (Discord allows 3 s)",
+            ack_seconds.clone(),
+        );
+        registry.register(
+            "acks_failed",
+            "Interactions whose acknowledgement failed",
+            acks_failed.clone(),
+        );
+        registry.register(
             "http_requests",
             "Web requests by route and status",
             http_requests.clone(),
@@ -109,6 +126,8 @@ impl Metrics {
             files_skipped,
             interactions,
             actor_restarts,
+            ack_seconds,
+            acks_failed,
             http_requests,
             http_seconds,
         }
