@@ -235,11 +235,14 @@ fn browse(url: &str, args: &[&str]) -> String {
             "--no-sandbox",
             "--disable-gpu",
             "--hide-scrollbars",
-            "--window-size=900,1400",
             "--virtual-time-budget=5000",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
+        .args(
+            (!args.iter().any(|a| a.starts_with("--window-size")))
+                .then_some("--window-size=900,1400"),
+        )
         .arg(url)
         .output()
         .expect("chromium runs");
@@ -266,11 +269,22 @@ fn tempdir(name: &str) -> PathBuf {
 
 /// Screenshots `url` into `target/web-screenshots/{name}.png`; returns the PNG's bytes.
 fn screenshot(url: &str, name: &str) -> Vec<u8> {
+    screenshot_sized(url, name, "900,1400")
+}
+
+/// [`screenshot`] in a window of `size` (`W,H`).
+fn screenshot_sized(url: &str, name: &str, size: &str) -> Vec<u8> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/web-screenshots");
     std::fs::create_dir_all(&dir).expect("the screenshot dir");
     let path = dir.join(format!("{name}.png"));
     let _ = std::fs::remove_file(&path);
-    browse(url, &[&format!("--screenshot={}", path.display())]);
+    browse(
+        url,
+        &[
+            &format!("--screenshot={}", path.display()),
+            &format!("--window-size={size}"),
+        ],
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("no screenshot at {}: {e}", path.display()))
 }
 
@@ -474,6 +488,13 @@ async fn a_transcript_page_keeps_its_images_after_discord_lost_them() {
     assert!(
         painted >= 120 * 80 / 2,
         "the image was loaded and painted: {painted} px"
+    );
+    // On a phone-sized screen the image still fits and shows.
+    let phone = screenshot_sized(&opener_link, "transcript-phone", "390,844");
+    let on_phone = count_pixels(&phone, MAGENTA);
+    assert!(
+        on_phone >= 120 * 80 / 2,
+        "the image on a phone: {on_phone} px"
     );
     let staff_dom = browse(&staff_link, &["--dump-dom"]);
     assert!(staff_dom.contains("Staff view"), "{staff_dom}");
