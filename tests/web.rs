@@ -619,7 +619,26 @@ async fn the_stats_page_draws_the_counts() {
     let env = Env::start("stats", |_| {}).await;
     let (_, channel) = env.open_ticket().await;
     env.close(channel).await;
-    let url = env.bot.links().expect("links").stats(env.g.guild_id);
+    let id = env
+        .client
+        .command(
+            env.g.guild_id,
+            env.g.general_channel_id,
+            env.g.staff_id,
+            "tickets",
+            json!([{"name": "stats", "type": 1}]),
+        )
+        .await
+        .expect("command");
+    let url = eventually("a stats link", || async {
+        let outcome = env.client.wait_interaction(id, 100).await.ok()?;
+        let text = outcome
+            .message
+            .or(outcome.response.map(|r| r["data"].clone()))?;
+        env.link_in(text["content"].as_str()?)
+    })
+    .await;
+    assert!(url.contains("/s/"), "{url}");
     let dom = browse(&url, &["--dump-dom"]);
     assert!(
         dom.contains("Tickets per day") && dom.contains("Tickets per topic"),

@@ -385,12 +385,15 @@ impl GuildState {
         match &incoming.kind {
             IncomingKind::Command { path, options } => {
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
-                use super::commands::{MANAGE, MENU, NUMBER, PANEL, TICKET, TICKETS, TRANSCRIPT};
+                use super::commands::{
+                    MANAGE, MENU, NUMBER, PANEL, STATS, TICKET, TICKETS, TRANSCRIPT,
+                };
                 match path.as_slice() {
                     [TICKET, PANEL] => self.post_default_panel(&incoming).await?,
                     [TICKET | TICKETS, TRANSCRIPT] => {
                         self.send_transcript(&incoming, options.get(NUMBER)).await
                     }
+                    [TICKET | TICKETS, STATS] => self.send_stats_link(&incoming),
                     [TICKET, MENU] | [TICKET] => hub::show_hub(self, &incoming),
                     [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming),
                     _ => {

@@ -836,6 +836,19 @@ impl GuildState {
         });
     }
 
+    /// `/ticket stats`: staff get a fresh signed link to the server's stats page.
+    pub(super) fn send_stats_link(&self, incoming: &Incoming) {
+        if !self.is_staff(incoming) {
+            self.refuse(incoming, access::NOT_STAFF.0);
+            return;
+        }
+        let answer = match &self.ctx.links {
+            Some(links) => format!("Ticket statistics: {}", links.stats(self.guild)),
+            None => "Statistics pages need the bot's web side: start it with `--http ADDR --public-url URL`.".to_owned(),
+        };
+        reply_now(&self.ctx.discord, incoming, answer, Vec::new());
+    }
+
     /// Open tickets (Open state), for close-all and the manage menu.
     pub fn open_ticket_numbers(&self) -> Vec<u64> {
         let mut numbers: Vec<u64> = self
