@@ -51,7 +51,7 @@ use crate::{
             TranscriptMeta, TranscriptPoll,
         },
     },
-    store::{CommitReceipt, StoredFile, WriteOp},
+    store::{CommitReceipt, WriteOp},
     web::Audience,
 };
 
@@ -982,48 +982,21 @@ impl TicketActorState {
         )
     }
 
-    /// With the web side on, copies the attachments `keep::choose` picks into store writes and
-    /// marks them kept in `doc`; a file that cannot be fetched is left out and said on the page.
+    /// With the web side on, the store writes of the attachments kept (`cdn::keep_attachments`).
     async fn keep_files(&self, doc: &mut TranscriptDoc) -> Vec<WriteOp> {
         if self.ctx.links.is_none() {
             return Vec::new();
         }
-        let bounds = self.ctx.keep;
-        let chosen = crate::web::keep::choose(&doc.messages, bounds);
-        let skipped = doc
-            .messages
-            .iter()
-            .map(|m| m.attachments.len())
-            .sum::<usize>()
-            - chosen.len();
-        self.ctx.metrics.files_skipped.inc_by(skipped as u64);
-        let mut ops = Vec::with_capacity(chosen.len());
-        for (mi, ai) in chosen {
-            let a = &mut doc.messages[mi].attachments[ai];
-            match crate::discord::cdn::fetch(&a.url, bounds.per_file).await {
-                Ok((content_type, bytes)) => {
-                    a.kept = true;
-                    self.ctx.metrics.files_kept.inc();
-                    ops.push(WriteOp::PutFile {
-                        guild: self.guild(),
-                        number: self.record.number,
-                        id: a.id,
-                        file: StoredFile {
-                            filename: a.filename.clone(),
-                            content_type: content_type
-                                .or_else(|| a.content_type.clone())
-                                .unwrap_or_else(|| "application/octet-stream".to_owned()),
-                            bytes,
-                        },
-                    });
-                }
-                Err(error) => {
-                    self.ctx.metrics.files_skipped.inc();
-                    warn!(%error, attachment = a.id, "could not keep an attachment");
-                }
-            }
-        }
-        ops
+        let kept =
+            crate::discord::cdn::keep_attachments(doc, self.ctx.keep, &self.ctx.metrics).await;
+        kept.into_iter()
+            .map(|(id, file)| WriteOp::PutFile {
+                guild: self.guild(),
+                number: self.record.number,
+                id,
+                file,
+            })
+            .collect()
     }
 
     async fn reopen(&mut self, by: Person, reply: Reply, settings: &GuildSettings) {

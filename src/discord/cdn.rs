@@ -5,6 +5,10 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use crate::domain::transcript::TranscriptDoc;
+use crate::store::StoredFile;
+use crate::web::{KeepBounds, Metrics, keep};
+
 /// One file may take this long; a close waits for its copies, so a stuck CDN must not hold it.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -60,4 +64,45 @@ pub async fn fetch(url: &str, limit: u64) -> Result<(Option<String>, Vec<u8>), F
         bytes.extend_from_slice(&chunk);
     }
     Ok((content_type, bytes))
+}
+
+/// Copies the attachments [`keep::choose`] picks within `bounds`, marking each copied one kept
+/// in `doc`; one that cannot be fetched is left out (its page says so) with a warning.
+/// Returns `(attachment id, file)` for the store.
+pub async fn keep_attachments(
+    doc: &mut TranscriptDoc,
+    bounds: KeepBounds,
+    metrics: &Metrics,
+) -> Vec<(u64, StoredFile)> {
+    let chosen = keep::choose(&doc.messages, bounds);
+    let total: usize = doc.messages.iter().map(|m| m.attachments.len()).sum();
+    metrics
+        .files_skipped
+        .inc_by(total.saturating_sub(chosen.len()) as u64);
+    let mut kept = Vec::with_capacity(chosen.len());
+    for (mi, ai) in chosen {
+        let a = &mut doc.messages[mi].attachments[ai];
+        match fetch(&a.url, bounds.per_file).await {
+            Ok((content_type, bytes)) => {
+                a.kept = true;
+                metrics.files_kept.inc();
+                let content_type = content_type
+                    .or_else(|| a.content_type.clone())
+                    .unwrap_or_else(|| "application/octet-stream".to_owned());
+                kept.push((
+                    a.id,
+                    StoredFile {
+                        filename: a.filename.clone(),
+                        content_type,
+                        bytes,
+                    },
+                ));
+            }
+            Err(error) => {
+                metrics.files_skipped.inc();
+                tracing::warn!(%error, attachment = a.id, "could not keep an attachment");
+            }
+        }
+    }
+    kept
 }
