@@ -974,6 +974,8 @@ impl TicketActorState {
             closed_by: Some(closed_by),
             reason,
             notes: notes.to_vec(),
+            opened_at: Some(self.record.opened_at),
+            closed_at: Some(now_millis()),
         };
         (
             transcript::render_html(&meta, &messages),

@@ -97,6 +97,9 @@ pub struct TranscriptMeta {
     /// What the reader must know about how complete this transcript is (text withheld by
     /// Discord, history that could not be read), shown at the top.
     pub notes: Vec<String>,
+    /// When the ticket was opened and closed (Unix milliseconds), for the page's events.
+    pub opened_at: Option<i64>,
+    pub closed_at: Option<i64>,
 }
 
 pub(crate) const CSS: &str = "\
@@ -724,6 +727,7 @@ mod tests {
             closed_by: Some(9),
             reason: Some("<script>alert('r')</script>".into()),
             notes: Vec::new(),
+            ..Default::default()
         }
     }
 

@@ -226,9 +226,10 @@ pub fn transcript_page(doc: &TranscriptDoc, audience: Audience, base: &str) -> S
                 (message(m, &names, base))
             }
             section.events {
-                p { "Ticket #" (meta.number) " opened by " bdi { (name_of(meta.opener_id)) } "." }
+                p { "Ticket #" (meta.number) " opened by " bdi { (name_of(meta.opener_id)) }
+                    (at(meta.opened_at)) "." }
                 @if let Some(by) = meta.closed_by {
-                    p { "Closed by " bdi { (name_of(by)) } "."
+                    p { "Closed by " bdi { (name_of(by)) } (at(meta.closed_at)) "."
                         @if let Some(reason) = &meta.reason {
                             " Reason: " bdi { (transcript::clean(reason)) }
                         }
@@ -238,6 +239,19 @@ pub fn transcript_page(doc: &TranscriptDoc, audience: Audience, base: &str) -> S
         }
     };
     page(&title, body, true).into_string()
+}
+
+/// " at <time>" for an event's Unix-milliseconds time, shown in the reader's zone by the script.
+fn at(millis: Option<i64>) -> Markup {
+    let Some(t) = millis.and_then(|ms| {
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
+    }) else {
+        return html! {};
+    };
+    let rfc3339 = t
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    html! { " on " time datetime=(rfc3339) { (transcript::display_time(&rfc3339)) } }
 }
 
 fn message(m: &TranscriptMessage, names: &HashMap<Snowflake, String>, base: &str) -> Markup {

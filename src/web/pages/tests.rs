@@ -12,6 +12,8 @@ fn doc(messages: Vec<TranscriptMessage>) -> TranscriptDoc {
             closed_by: Some(20),
             reason: Some("solved".into()),
             notes: Vec::new(),
+            opened_at: Some(1_764_500_000_000),
+            closed_at: Some(1_764_503_600_000),
         },
         messages,
     }
@@ -183,11 +185,15 @@ fn events_name_the_opener_closer_and_reason() {
         Audience::Opener,
         "/t/b",
     );
-    assert!(html.contains("opened by <bdi>Alice</bdi>"), "{html}");
     assert!(
-        html.contains("Closed by <bdi>Bob</bdi>. Reason: <bdi>solved</bdi>"),
+        html.contains("opened by <bdi>Alice</bdi> on <time datetime=\"2025-11-30T10:53:20Z\">2025-11-30 10:53:20 UTC</time>."),
         "{html}"
     );
+    assert!(
+        html.contains("Closed by <bdi>Bob</bdi> on <time datetime=\"2025-11-30T11:53:20Z\">"),
+        "{html}"
+    );
+    assert!(html.contains(". Reason: <bdi>solved</bdi>"), "{html}");
     assert!(
         html.contains("<time class=\"time\" datetime=\"2026-11-30T12:00:00+00:00\">"),
         "{html}"
