@@ -408,7 +408,8 @@ async fn a_transcript_page_keeps_its_images_after_discord_lost_them() {
             channel,
             opener,
             json!({"content": "here is the screenshot <@STAFF>",
-                   "attachments": [{"filename": "proof.png", "content_base64": encoded}]})
+                   "attachments": [{"filename": "proof.png", "content_base64": encoded},
+                                   {"filename": "notes.txt", "content": "<html><script>alert(1)</script>"}]})
             .to_string()
             .replace("STAFF", &env.g.staff_id.to_string())
             .parse::<Value>()
@@ -482,6 +483,28 @@ async fn a_transcript_page_keeps_its_images_after_discord_lost_them() {
         dom.contains("Your ticket's transcript"),
         "the opener's view"
     );
+
+    // The files come from the store: the image as an image, anything else only as a download.
+    let src = dom
+        .split("<img src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the image's address");
+    let (status, headers, body) = env.get(src).await;
+    assert_eq!((status, body), (200, png.clone()), "the kept bytes");
+    assert_eq!(headers["content-type"], "image/png");
+    let notes = dom
+        .split("href=\"")
+        .find_map(|s| s.split('"').next().filter(|h| h.contains("/files/")))
+        .expect("the text file's link");
+    let (status, headers, body) = env.get(notes).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/octet-stream");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"notes.txt\""
+    );
+    assert_eq!(body, b"<html><script>alert(1)</script>");
 
     let shot = screenshot(&opener_link, "transcript");
     let painted = count_pixels(&shot, MAGENTA);
@@ -700,8 +723,23 @@ async fn health_readiness_and_metrics() {
 /// A transcript over Discord's upload limit goes out as a link only, and the page has all of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transcript_too_large_to_upload_is_sent_as_a_link() {
-    let env = Env::start("large", |c| c.upload_budget = 2_000).await;
+    let env = Env::start("large", |c| {
+        c.upload_budget = 2_000;
+        if let Some(web) = &mut c.web {
+            web.keep.per_file = 100;
+        }
+    })
+    .await;
     let (_, channel) = env.open_ticket().await;
+    let big = base64::engine::general_purpose::STANDARD.encode(solid_png(200, 200, MAGENTA));
+    env.client
+        .post_message_with(
+            channel,
+            env.opener(),
+            json!({"content": "too big to keep", "attachments": [{"filename": "big.png", "content_base64": big}]}),
+        )
+        .await
+        .expect("posted");
     for i in 0..30 {
         env.client
             .post_message(channel, env.opener(), &format!("line {i} of a long story"))
@@ -718,6 +756,11 @@ async fn a_transcript_too_large_to_upload_is_sent_as_a_link() {
         page.contains("line 0 of") && page.contains("line 29 of"),
         "{page}"
     );
+    assert!(
+        page.contains("big.png") && page.contains("not kept"),
+        "{page}"
+    );
+    assert!(!page.contains("<img"), "no image that was not kept: {page}");
     env.stop().await;
 }
 
