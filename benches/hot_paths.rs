@@ -162,6 +162,7 @@ fn transcript_input(n: usize) -> (TranscriptMeta, Vec<TranscriptMessage>) {
         closed_by: Some(BOT),
         reason: Some("Resolved".into()),
         notes: Vec::new(),
+        ..Default::default()
     };
     let messages = (0..n as u64)
         .map(|i| TranscriptMessage {

@@ -96,6 +96,8 @@ struct Params {
     rounds: usize,
     /// Waves of clicks per phase: every member opens this many tickets, one per wave.
     tickets_per_member: usize,
+    /// Transcript page views per second during the bot's storm (its web side on).
+    web_load: Option<f64>,
 }
 
 /// The command line (`cargo bench --bench ticket_storm -- --help`).
@@ -135,6 +137,10 @@ struct Flags {
     /// Waves of clicks: every member opens this many tickets, one per wave.
     #[arg(long, default_value_t = 1)]
     tickets_per_member: usize,
+    /// The bot's web side on, and this many views per second of a 100-message transcript
+    /// page during its storm (the page load that must not slow tickets).
+    #[arg(long, conflicts_with = "split")]
+    web_load: Option<f64>,
 }
 
 impl Params {
@@ -158,6 +164,7 @@ impl Params {
             delivery,
             rounds: f.rounds,
             tickets_per_member: f.tickets_per_member,
+            web_load: f.web_load.filter(|r| r.is_finite() && *r > 0.0),
         };
         if p.guilds == 0 || p.clickers == 0 || p.rounds == 0 || p.tickets_per_member == 0 {
             return Err(
@@ -1152,6 +1159,11 @@ async fn run_ticketeer(
     // Twilight's client-side limiter only where Discord's limits are in force.
     config.ratelimiter = params.rate_limited();
     config.durability = params.durability;
+    if params.web_load.is_some() {
+        config.web = Some(ticketeer::web::WebConfig::new(std::net::SocketAddr::from(
+            ([127, 0, 0, 1], 0),
+        )));
+    }
     let setup_start = Instant::now();
     let bot_rt = bot_runtime(TICKETEER_THREADS[0])?;
     let guild_count = params.guilds;
@@ -1166,8 +1178,16 @@ async fn run_ticketeer(
     let setup_ms = setup_start.elapsed().as_millis() as u64;
     let store_before = bot.store().stats();
     let cpu_before = thread_cpu_ms(TICKETEER_THREADS);
+    let load = match params.web_load {
+        Some(rate) => Some(PageLoad::start(&bot, guilds[0].guild_id, rate).await?),
+        None => None,
+    };
     let storm = storm(&client, &targets, params, "ticketeer").await;
     let cpu = cpu_between(&cpu_before, &thread_cpu_ms(TICKETEER_THREADS));
+    let web_load = match load {
+        Some(load) => load.stop().await,
+        None => Value::Null,
+    };
     let store_after = bot.store().stats();
     let mut figures = figures(&storm);
     figures.cpu_ms = cpu;
@@ -1191,6 +1211,7 @@ async fn run_ticketeer(
         "all_commits": all_commits,
         "store_ops": ops,
         "store_reads": reads,
+        "web_load": web_load,
         "phases_ms": {
             "start_to_ready": ready_ms,
             "start_to_panels_posted": setup_ms,
@@ -1200,6 +1221,103 @@ async fn run_ticketeer(
         },
     });
     Ok((figures, broken, extra, peak))
+}
+
+/// `--web-load`: an open-loop stream of transcript page views (as a browser would send them,
+/// from outside the bot's runtime) for as long as the storm runs.
+struct PageLoad {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<Value>,
+}
+
+impl PageLoad {
+    async fn start(
+        bot: &ticketeer::actors::Bot,
+        guild: u64,
+        rate: f64,
+    ) -> Result<PageLoad, String> {
+        use ticketeer::domain::transcript::{TranscriptDoc, TranscriptMessage, TranscriptMeta};
+        let number = 1_000_000;
+        let doc = TranscriptDoc {
+            meta: TranscriptMeta {
+                guild_id: guild,
+                number,
+                ..Default::default()
+            },
+            messages: (0..100)
+                .map(|i| TranscriptMessage {
+                    id: i + 1,
+                    author_id: 7 + i % 2,
+                    author_name: format!("person {}", i % 2),
+                    timestamp: "2026-11-30T12:00:00+00:00".into(),
+                    content: format!("message {i}: **bold**, `code` and <@7>"),
+                    ..Default::default()
+                })
+                .collect(),
+        };
+        bot.store()
+            .write(vec![ticketeer::store::WriteOp::PutTranscriptPage {
+                guild,
+                number,
+                doc: Box::new(doc),
+            }])
+            .await
+            .map_err(|e| format!("the page could not be stored: {e}"))?;
+        let url = bot.links().ok_or("the web side is off")?.transcript(
+            guild,
+            number,
+            ticketeer::web::Audience::Staff,
+        );
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let task = tokio::spawn(page_views(url, rate, stop.clone()));
+        Ok(PageLoad { stop, task })
+    }
+
+    async fn stop(self) -> Value {
+        self.stop.store(true, Ordering::Relaxed);
+        let figures = self.task.await.unwrap_or(Value::Null);
+        println!("web load during the storm: {figures}");
+        figures
+    }
+}
+
+async fn page_views(url: String, rate: f64, stop: Arc<std::sync::atomic::AtomicBool>) -> Value {
+    let http = reqwest::Client::new();
+    let hist = Arc::new(Mutex::new(new_histogram()));
+    let errors = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    let mut i = 0u64;
+    while !stop.load(Ordering::Relaxed) {
+        let due = start + Duration::from_secs_f64(i as f64 / rate);
+        tokio::time::sleep_until(due.into()).await;
+        i += 1;
+        let (http, url, hist, errors) = (http.clone(), url.clone(), hist.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let ok = match http.get(&url).send().await {
+                Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
+                Err(_) => false,
+            };
+            if !ok {
+                errors.fetch_add(1, Ordering::Relaxed);
+            }
+            if let Ok(mut h) = hist.lock() {
+                let _ = h.record(due.elapsed().as_millis().max(1) as u64);
+            }
+        }));
+    }
+    join_all(tasks).await;
+    let h = hist
+        .lock()
+        .map(|h| h.clone())
+        .unwrap_or_else(|_| new_histogram());
+    json!({
+        "views": i,
+        "per_s": i as f64 / start.elapsed().as_secs_f64(),
+        "p50_ms": h.value_at_quantile(0.5),
+        "p99_ms": h.value_at_quantile(0.99),
+        "errors": errors.load(Ordering::Relaxed),
+    })
 }
 
 /// `VmHWM` of another process.

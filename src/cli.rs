@@ -69,6 +69,49 @@ pub enum Command {
     Import(ImportArgs),
     /// Move a server in from the Amina bot: its settings and open tickets (dry run by default).
     ImportAmina(AminaArgs),
+    /// Manage the key transcript and stats links are signed with.
+    Keys(KeysArgs),
+    /// Delete transcripts (and their kept files) closed longer ago than a period.
+    Prune(PruneArgs),
+    /// Delete everything stored of one server (a deletion request). The bot must be stopped.
+    ForgetGuild(ForgetGuildArgs),
+}
+
+#[derive(Debug, Args, Serialize, Deserialize)]
+pub struct PruneArgs {
+    /// Transcripts of tickets closed at least this many days ago go.
+    #[arg(long, value_name = "DAYS")]
+    pub older_than_days: u64,
+    /// Only list what would go.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where the redb file lives (the bot must be stopped).
+    #[arg(long, default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Args, Serialize, Deserialize)]
+pub struct ForgetGuildArgs {
+    /// The server's id.
+    pub guild: u64,
+    /// Where the redb file lives (the bot must be stopped).
+    #[arg(long, default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Args, Serialize, Deserialize)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub action: KeysAction,
+    /// Where the redb file lives (the bot must be stopped).
+    #[arg(long, default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand, Serialize, Deserialize)]
+pub enum KeysAction {
+    /// Replace the link-signing key: every link handed out so far stops working (403).
+    Rotate,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +163,43 @@ pub struct RunArgs {
     /// transcript stays attached either way.
     #[arg(long, value_name = "URL")]
     pub transcript_upload: Option<String>,
+    /// Serve transcript pages, stats pages, /metrics, /healthz and /readyz on this address
+    /// (e.g. 127.0.0.1:8081); off unless set.
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+    /// How people reach --http (e.g. https://tickets.example.org behind a reverse proxy);
+    /// links start with it. Default: http://ADDR.
+    #[arg(long, value_name = "URL", requires = "http")]
+    pub public_url: Option<String>,
+    /// Days a transcript link handed out stays valid.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
+    pub link_days: u64,
+    /// Attachments larger than this (MiB) are not kept in the store at close.
+    #[arg(long, default_value_t = 10)]
+    pub keep_file_mib: u64,
+    /// At most this many MiB of one ticket's attachments are kept in the store at close.
+    #[arg(long, default_value_t = 50)]
+    pub keep_ticket_mib: u64,
+    /// Delete transcripts and their kept files this many days after the ticket's close
+    /// (checked hourly, with a log line); kept forever unless set.
+    #[arg(long, value_name = "DAYS")]
+    pub retain_transcripts: Option<u64>,
+}
+
+impl RunArgs {
+    /// `--http` and its companions as the bot's web configuration.
+    pub fn web_config(&self) -> Option<crate::web::WebConfig> {
+        let listen = self.http?;
+        Some(crate::web::WebConfig {
+            listen,
+            public_url: self.public_url.clone(),
+            link_ttl: std::time::Duration::from_secs(self.link_days * 24 * 3600),
+            keep: crate::web::KeepBounds {
+                per_file: self.keep_file_mib.saturating_mul(1024 * 1024),
+                per_ticket: self.keep_ticket_mib.saturating_mul(1024 * 1024),
+            },
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +212,13 @@ pub struct DemoArgs {
     pub data_dir: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = RateLimitMode::Discord)]
     pub rate_limits: RateLimitMode,
+    /// Where the demo's web pages are served (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub http: SocketAddr,
+    /// Keep the simulator, the bot and its pages up this many seconds after the scenario, to
+    /// open the printed links in a browser.
+    #[arg(long, default_value_t = 0)]
+    pub stay: u64,
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +305,8 @@ impl Default for DemoArgs {
             members: 50,
             data_dir: None,
             rate_limits: RateLimitMode::Discord,
+            http: SocketAddr::from(([127, 0, 0, 1], 0)),
+            stay: 0,
         }
     }
 }
@@ -242,6 +331,9 @@ pub fn layer(
         Command::Export(a) => Command::Export(config::layered(&a, &explicit, file)?),
         Command::Import(a) => Command::Import(config::layered(&a, &explicit, file)?),
         Command::ImportAmina(a) => Command::ImportAmina(config::layered(&a, &explicit, file)?),
+        Command::Keys(a) => Command::Keys(config::layered(&a, &explicit, file)?),
+        Command::Prune(a) => Command::Prune(config::layered(&a, &explicit, file)?),
+        Command::ForgetGuild(a) => Command::ForgetGuild(config::layered(&a, &explicit, file)?),
         other @ (Command::Demo(_) | Command::Sim(_)) => other,
     })
 }

@@ -17,9 +17,11 @@ use crate::{
     actors::{Bot, BotConfig},
     cli::DemoArgs,
     domain::custom_id::{self, Action, HubChoice, ManageChoice},
+    domain::model::TicketState,
     driver::{self, DriverError, DriverResult},
     run::AppError,
     sim::{self, SimConfig, client::SimClient},
+    web::{Audience, WebConfig},
 };
 
 use crate::driver::{channel_from_link, find_action};
@@ -53,16 +55,25 @@ pub async fn run(args: DemoArgs) -> Result<(), AppError> {
         seeded.guild_id,
         seeded.member_ids.len()
     );
-    let bot = Bot::start(BotConfig::for_simulator(
-        &sim.http_url(),
-        &sim.gateway_url(),
-        data_dir.clone(),
-    ))
-    .await?;
+    let mut config =
+        BotConfig::for_simulator(&sim.http_url(), &sim.gateway_url(), data_dir.clone());
+    config.web = Some(WebConfig::new(args.http));
+    let bot = Bot::start(config).await?;
     if !bot.wait_ready(1, Duration::from_secs(30)).await {
         return Err("the bot did not connect to the simulator within 30 s".into());
     }
-    let tally = scenario(&client, &seeded).await;
+    let mut tally = scenario(&client, &seeded).await;
+    show_pages(&bot, seeded.guild_id, &mut tally).await;
+    if args.stay > 0 {
+        println!(
+            "demo: the pages stay up for {} s (ctrl-c ends sooner)",
+            args.stay
+        );
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(args.stay)) => {}
+            _ = crate::run::shutdown_signal() => {}
+        }
+    }
     let summary = format!(
         "demo: opened={} closed={} deleted={} transcripts={} failed={}",
         tally.opened, tally.closed, tally.deleted, tally.transcripts, tally.failed
@@ -75,6 +86,46 @@ pub async fn run(args: DemoArgs) -> Result<(), AppError> {
         return Err(format!("{} demo steps failed", tally.failed).into());
     }
     Ok(())
+}
+
+/// Prints a link to the first closed ticket's transcript page and to the stats page, each
+/// checked to load (a page that does not is a failed step).
+async fn show_pages(bot: &Bot, guild: u64, tally: &mut Tally) {
+    let Some(links) = bot.links() else {
+        return;
+    };
+    let tickets = bot.store().all_tickets(guild).await.unwrap_or_default();
+    let mut pages = vec![("stats", links.stats(guild))];
+    let mut transcript = None;
+    for t in tickets {
+        if matches!(t.state, TicketState::Closed | TicketState::Deleted)
+            && let Ok(Some(_)) = bot.store().transcript_page(guild, t.number).await
+        {
+            transcript = Some(links.transcript(guild, t.number, Audience::Staff));
+            break;
+        }
+    }
+    match transcript {
+        Some(link) => pages.insert(0, ("transcript", link)),
+        None => {
+            tally.failed += 1;
+            println!("demo: no closed ticket has a transcript page");
+        }
+    }
+    let http = reqwest::Client::new();
+    for (what, link) in pages {
+        match http.get(&link).send().await.map(|r| r.status()) {
+            Ok(status) if status.is_success() => println!("demo: {what} page: {link}"),
+            Ok(status) => {
+                tally.failed += 1;
+                println!("demo: the {what} page answered {status}: {link}");
+            }
+            Err(error) => {
+                tally.failed += 1;
+                println!("demo: the {what} page did not load: {error}");
+            }
+        }
+    }
 }
 
 fn cleanup(dir: &PathBuf) {

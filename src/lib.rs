@@ -20,6 +20,9 @@
 //! - [`cli`]: the clap command line the thin `main.rs` parses.
 //! - [`ops`]: the self-hoster's commands: invite, doctor, configuration, backups, export and
 //!   import, moving in from Amina.
+//! - [`web`]: the optional HTTP server: signed transcript links and pages, kept attachments,
+//!   stats pages, metrics and health.
+//! - [`retention`]: `--retain-transcripts`, `ticketeer prune` and `ticketeer forget-guild`.
 //! - [`transcript_upload`]: the optional paste-service upload of closed tickets' transcripts.
 
 pub mod actors;
@@ -30,8 +33,10 @@ pub mod discord;
 pub mod domain;
 pub mod driver;
 pub mod ops;
+pub mod retention;
 pub mod run;
 pub mod sim;
 pub mod store;
 pub mod transcript_upload;
 pub mod ui;
+pub mod web;

@@ -62,6 +62,9 @@ fn main() -> ExitCode {
             Command::Run(args) => ticketeer::run::run(args).await.map(|()| true),
             Command::Demo(args) => ticketeer::demo::run(args).await.map(|()| true),
             Command::Sim(args) => ticketeer::run::sim(args).await.map(|()| true),
+            Command::Keys(args) => ticketeer::run::keys(args).await.map(|()| true),
+            Command::Prune(args) => ticketeer::run::prune(args).await.map(|()| true),
+            Command::ForgetGuild(args) => ticketeer::run::forget_guild(args).await.map(|()| true),
             other => ticketeer::run::ops(other).await,
         }
     });

@@ -1,6 +1,6 @@
 //! `ticketeer run` and `ticketeer sim`: wiring the command line to the bot and the simulator.
 
-use std::time::Duration;
+use std::{path::Path, time::Duration};
 
 use tracing::info;
 
@@ -50,7 +50,61 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
         transcript_upload: args.transcript_upload.clone(),
         request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
         provision_window: crate::actors::line::DEFAULT_WINDOW,
+        web: args.web_config(),
+        retain_transcripts: args.retain_transcripts,
     })
+}
+
+/// `ticketeer keys rotate`: a new link-signing key in the store, so every older link fails.
+pub async fn keys(args: crate::cli::KeysArgs) -> Result<(), AppError> {
+    let crate::cli::KeysAction::Rotate = args.action;
+    let store = open_store(&args.data_dir).await?;
+    let key = crate::web::LinkKey::generate();
+    let rotated = store.rotate_link_key(key.as_bytes().to_vec()).await;
+    store.close().await;
+    rotated?;
+    println!("link key rotated: every transcript and stats link handed out before now answers 403");
+    Ok(())
+}
+
+async fn open_store(data_dir: &Path) -> Result<crate::store::Store, AppError> {
+    let config = crate::store::StoreConfig {
+        path: data_dir.join("ticketeer.redb"),
+        durability: crate::store::Durability::Immediate,
+    };
+    Ok(tokio::task::spawn_blocking(move || crate::store::Store::open(config)).await??)
+}
+
+/// `ticketeer prune`: what `--retain-transcripts` does, once, or only listed with `--dry-run`.
+pub async fn prune(args: crate::cli::PruneArgs) -> Result<(), AppError> {
+    let store = open_store(&args.data_dir).await?;
+    let now = crate::actors::ticket::now_millis();
+    let result = crate::retention::prune(&store, now, args.older_than_days, args.dry_run).await;
+    store.close().await;
+    let due = result?;
+    for (guild, number) in &due {
+        println!("server {guild} ticket #{number}");
+    }
+    let verb = if args.dry_run { "would go" } else { "deleted" };
+    println!(
+        "{} transcripts closed {} or more days ago {verb}",
+        due.len(),
+        args.older_than_days
+    );
+    Ok(())
+}
+
+/// `ticketeer forget-guild`: everything stored of one server, deleted.
+pub async fn forget_guild(args: crate::cli::ForgetGuildArgs) -> Result<(), AppError> {
+    let store = open_store(&args.data_dir).await?;
+    let result = crate::retention::forget_guild(&store, args.guild).await;
+    store.close().await;
+    result?;
+    println!(
+        "deleted everything stored of server {}: settings, tickets, transcripts, kept files",
+        args.guild
+    );
+    Ok(())
 }
 
 /// Resolves on ctrl-c or SIGTERM.
@@ -126,7 +180,12 @@ pub async fn ops(command: Command) -> Result<bool, AppError> {
         Command::Export(args) => (data::export(&args).await?, true),
         Command::Import(args) => (data::import(&args).await?, true),
         Command::ImportAmina(args) => crate::ops::amina::run(&args).await?,
-        Command::Run(_) | Command::Demo(_) | Command::Sim(_) => {
+        Command::Run(_)
+        | Command::Demo(_)
+        | Command::Sim(_)
+        | Command::Keys(_)
+        | Command::Prune(_)
+        | Command::ForgetGuild(_) => {
             return Err("not one of the self-hoster's commands".into());
         }
     };

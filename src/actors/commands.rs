@@ -38,6 +38,7 @@ pub const MENU: &str = "menu";
 pub const PANEL: &str = "panel";
 pub const MANAGE: &str = "manage";
 pub const TRANSCRIPT: &str = "transcript";
+pub const STATS: &str = "stats";
 /// The `transcript` subcommand's option.
 pub const NUMBER: &str = "number";
 
@@ -81,7 +82,7 @@ fn guild_command(
     }
 }
 
-/// `/ticket menu | panel | transcript number:N`, visible by default to Manage Server holders.
+/// `/ticket menu | panel | transcript number:N | stats`, visible by default to Manage Server holders.
 pub fn ticket_command() -> Command {
     guild_command(
         TICKET,
@@ -95,11 +96,16 @@ pub fn ticket_command() -> Command {
                 Vec::new(),
             ),
             transcript_subcommand("Get the transcript of a closed ticket"),
+            subcommand(
+                STATS,
+                "A link to this server's ticket statistics",
+                Vec::new(),
+            ),
         ],
     )
 }
 
-/// `/tickets manage | transcript number:N`: the staff commands. `/ticket` is hidden from members
+/// `/tickets manage | transcript number:N | stats`: the staff commands. `/ticket` is hidden from members
 /// without Manage Server, so staff who are staff only by role reach these here instead; Discord
 /// shows them to everyone and the bot refuses whoever is not staff.
 pub fn tickets_command() -> Command {
@@ -114,6 +120,11 @@ pub fn tickets_command() -> Command {
                 Vec::new(),
             ),
             transcript_subcommand("Get the transcript of a closed ticket (staff)"),
+            subcommand(
+                STATS,
+                "A link to this server's ticket statistics (staff)",
+                Vec::new(),
+            ),
         ],
     )
 }

@@ -128,6 +128,7 @@ async fn handle_supervision(
                     .or_insert(Backoff::new(TICKET_RESTART))
                     .fail(Instant::now());
                 warn!(guild = state.guild, ticket = number, %error, ?backoff, "ticket actor failed; restarting from the store");
+                state.ctx.metrics.actor_restarts.inc();
                 let me = myself.clone();
                 tokio::spawn(async move {
                     tokio::time::sleep(backoff).await;
@@ -385,12 +386,15 @@ impl GuildState {
         match &incoming.kind {
             IncomingKind::Command { path, options } => {
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
-                use super::commands::{MANAGE, MENU, NUMBER, PANEL, TICKET, TICKETS, TRANSCRIPT};
+                use super::commands::{
+                    MANAGE, MENU, NUMBER, PANEL, STATS, TICKET, TICKETS, TRANSCRIPT,
+                };
                 match path.as_slice() {
                     [TICKET, PANEL] => hub::post_default_panel(self, &incoming).await?,
                     [TICKET | TICKETS, TRANSCRIPT] => {
                         self.send_transcript(&incoming, options.get(NUMBER)).await
                     }
+                    [TICKET | TICKETS, STATS] => self.send_stats_link(&incoming),
                     [TICKET, MENU] | [TICKET] => hub::show_hub(self, &incoming).await?,
                     [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming).await?,
                     _ => {

@@ -788,14 +788,27 @@ impl GuildState {
         let store = self.ctx.store.clone();
         let discord = self.ctx.discord.clone();
         let (guild, budget) = (self.guild, self.ctx.upload_budget);
+        // Staff asked, so a staff link (fresh, so it outlives the one in the log).
+        let page = self
+            .ctx
+            .links
+            .as_ref()
+            .map(|links| links.transcript(guild, number, crate::web::Audience::Staff));
         tokio::spawn(async move {
             match store.transcript(guild, number).await {
                 Ok(Some((html, text))) => {
                     if !reply.acked().await {
                         return;
                     }
-                    let (files, cut) = transcript_files(number, &html, &text, budget);
+                    let (mut files, mut cut) = transcript_files(number, &html, &text, budget);
                     let mut content = t!(TranscriptOf, number);
+                    if let Some(link) = &page {
+                        content = t!(TranscriptOfAtLink, number, link);
+                        if cut.is_some() {
+                            files.clear();
+                            cut = Some(Text::TranscriptOnlyAtLink.to_string());
+                        }
+                    }
                     if let Some(cut) = cut {
                         content.push(' ');
                         content.push_str(&cut);
@@ -814,6 +827,19 @@ impl GuildState {
                 }
             }
         });
+    }
+
+    /// `/ticket stats`: staff get a fresh signed link to the server's stats page.
+    pub(super) fn send_stats_link(&self, incoming: &Incoming) {
+        if !self.is_staff(incoming) {
+            self.refuse(incoming, Text::NotStaff.english());
+            return;
+        }
+        let answer = match &self.ctx.links {
+            Some(links) => format!("Ticket statistics: {}", links.stats(self.guild)),
+            None => "Statistics pages need the bot's web side: start it with `--http ADDR --public-url URL`.".to_owned(),
+        };
+        reply_now(&self.ctx.discord, incoming, answer, Vec::new());
     }
 
     /// Open tickets (Open state), for close-all and the manage menu.

@@ -54,6 +54,11 @@ pub struct Services {
     pub provision_window: usize,
     /// Bytes of transcript files per upload (`BotConfig::upload_budget`).
     pub upload_budget: usize,
+    /// Makes transcript links when the web side is on (`--http`).
+    pub links: Option<crate::web::Links>,
+    /// What a close copies into the store of a ticket's attachments (with `--http` on).
+    pub keep: crate::web::KeepBounds,
+    pub metrics: Arc<crate::web::Metrics>,
 }
 
 /// Fault injection for the tests: switches that make the bot stop at the worst moments.

@@ -23,6 +23,7 @@ use crate::{
     domain::model::Snowflake,
     store::{Durability, Store, StoreConfig, StoreError},
     transcript_upload::TranscriptUploader,
+    web::{LinkKey, Links, Metrics, ReadyCheck, WebConfig, WebServer, server::WebState},
 };
 
 use super::{
@@ -73,6 +74,10 @@ pub struct BotConfig {
     /// Bytes of transcript files one upload may carry (Discord's limit; tests lower it to
     /// reach the cut without megabytes of messages).
     pub upload_budget: usize,
+    /// `--http`: the web side (transcript pages, stats, metrics, health); off when `None`.
+    pub web: Option<crate::web::WebConfig>,
+    /// `--retain-transcripts`: days a closed ticket's transcript is kept; forever when `None`.
+    pub retain_transcripts: Option<u64>,
 }
 
 impl BotConfig {
@@ -92,6 +97,8 @@ impl BotConfig {
             request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
             provision_window: super::line::DEFAULT_WINDOW,
             upload_budget: crate::domain::transcript::UPLOAD_BUDGET,
+            web: None,
+            retain_transcripts: None,
         }
     }
 
@@ -114,6 +121,11 @@ pub enum StartError {
     Spawn(String),
     #[error("invalid configuration: {0}")]
     Config(String),
+    #[error("the web server cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 pub enum RootMsg {
@@ -362,6 +374,9 @@ pub struct Bot {
     router: ActorRef<RouterMsg>,
     ctx: BotContext,
     fatal: watch::Receiver<Option<GatewayFatal>>,
+    web: Option<WebServer>,
+    /// `--retain-transcripts`' schedule.
+    pruner: Option<JoinHandle<()>>,
 }
 
 pub use crate::discord::install_crypto_provider;
@@ -380,12 +395,7 @@ impl Bot {
                 "the client-side rate limiter can only be switched off against a simulator (--discord-api)".into(),
             ));
         }
-        let transcript_upload = config
-            .transcript_upload
-            .as_deref()
-            .map(TranscriptUploader::new)
-            .transpose()
-            .map_err(|e| StartError::Config(e.to_string()))?;
+        let transcript_upload = uploader(&config)?;
         let store_config = StoreConfig {
             path: config.store_path(),
             durability: config.durability,
@@ -424,6 +434,14 @@ impl Bot {
         );
         let gateway = gateway_shared(&discord, &config).await;
         let fatal = gateway.fatal.subscribe();
+        let config_retain = config.retain_transcripts;
+        let metrics = Arc::new(Metrics::new(Some(store.clone())));
+        discord.attach_metrics(metrics.clone());
+        let ready = Arc::new(std::sync::OnceLock::new());
+        let web = match &config.web {
+            Some(web) => Some(start_web(web, &store, &metrics, &ready).await?),
+            None => None,
+        };
         let ctx = BotContext::new(Services {
             discord,
             store,
@@ -431,6 +449,9 @@ impl Bot {
             transcript_upload,
             provision_window: config.provision_window,
             upload_budget: config.upload_budget,
+            links: web.as_ref().map(|(_, links)| links.clone()),
+            keep: config.web.as_ref().map(|w| w.keep).unwrap_or_default(),
+            metrics,
         });
         let (root, root_join) = Actor::spawn(
             None,
@@ -447,13 +468,32 @@ impl Bot {
         let router = ractor::call_t!(root, RootMsg::Status, 5_000)
             .map_err(|e| StartError::Spawn(e.to_string()))?
             .ok_or_else(|| StartError::Spawn("router missing".into()))?;
+        let _ = ready.set(gateway_ready_check(root.clone()));
+        let pruner =
+            config_retain.map(|days| crate::retention::spawn_schedule(ctx.store.clone(), days));
         Ok(Bot {
             root,
             root_join,
             router,
             ctx,
             fatal,
+            web: web.map(|(server, _)| server),
+            pruner,
         })
+    }
+
+    /// Where the web server listens, when `--http` is on.
+    pub fn web_addr(&self) -> Option<std::net::SocketAddr> {
+        self.web.as_ref().map(WebServer::local_addr)
+    }
+
+    /// The link maker, when `--http` is on.
+    pub fn links(&self) -> Option<&Links> {
+        self.ctx.links.as_ref()
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.ctx.metrics
     }
 
     /// Resolves once Discord closed a shard with a code it cannot recover from (a reset token,
@@ -551,6 +591,12 @@ impl Bot {
             (DRAIN_BUDGET + Duration::from_secs(15)).as_millis() as u64
         );
         let _ = self.root_join.await;
+        if let Some(pruner) = self.pruner {
+            pruner.abort();
+        }
+        if let Some(web) = self.web {
+            web.stop().await;
+        }
         release_store(self.ctx).await;
     }
 
@@ -559,6 +605,12 @@ impl Bot {
     pub async fn crash(self) {
         kill_tree(&self.root.get_cell());
         let _ = self.root_join.await;
+        if let Some(pruner) = self.pruner {
+            pruner.abort();
+        }
+        if let Some(web) = self.web {
+            web.stop().await;
+        }
         release_store(self.ctx).await;
     }
 }
@@ -576,6 +628,74 @@ async fn release_store(ctx: BotContext) {
     let store = ctx.store.clone();
     drop(ctx);
     store.close().await;
+}
+
+fn uploader(config: &BotConfig) -> Result<Option<TranscriptUploader>, StartError> {
+    config
+        .transcript_upload
+        .as_deref()
+        .map(TranscriptUploader::new)
+        .transpose()
+        .map_err(|e| StartError::Config(e.to_string()))
+}
+
+/// Binds `--http`, takes (or makes, at first start) the link-signing key from the store and
+/// starts serving. Bound before the actors start, so the links they hand out carry the port.
+async fn start_web(
+    config: &WebConfig,
+    store: &Store,
+    metrics: &Arc<Metrics>,
+    ready: &Arc<std::sync::OnceLock<ReadyCheck>>,
+) -> Result<(WebServer, Links), StartError> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: config.listen,
+        source,
+    })?;
+    let stored = store
+        .link_key_or_insert(LinkKey::generate().as_bytes().to_vec())
+        .await?;
+    let key = LinkKey::from_bytes(&stored).ok_or_else(|| {
+        StartError::Config("the stored link key is damaged; run `ticketeer keys rotate`".into())
+    })?;
+    let public_url = match &config.public_url {
+        Some(url) => {
+            crate::web::check_public_url(url).map_err(|e| StartError::Config(e.to_string()))?
+        }
+        None => format!("http://{addr}"),
+    };
+    let links = Links::new(key.clone(), &public_url, config.link_ttl);
+    let state = WebState {
+        store: store.clone(),
+        key,
+        metrics: metrics.clone(),
+        ready: ready.clone(),
+    };
+    let server = WebServer::start(listener, state).map_err(|source| StartError::Listen {
+        addr: config.listen,
+        source,
+    })?;
+    info!(%addr, %public_url, "web server listening");
+    Ok((server, links))
+}
+
+/// `/readyz`'s gateway half: some shard has its READY.
+fn gateway_ready_check(root: ActorRef<RootMsg>) -> ReadyCheck {
+    Arc::new(move || {
+        let root = root.clone();
+        Box::pin(async move {
+            let Ok(Some(router)) = ractor::call_t!(root, RootMsg::Status, 2_000) else {
+                return false;
+            };
+            ractor::call_t!(router, RouterMsg::Status, 2_000)
+                .is_ok_and(|status| status.ready_shards > 0)
+        })
+    })
 }
 
 /// One clear warning per privileged intent the application lacks, at start: what stops working

@@ -441,6 +441,7 @@ impl RouterState {
             ?backoff,
             "guild actor failed; restarting from the store"
         );
+        self.ctx.metrics.actor_restarts.inc();
         let me = myself.clone();
         tokio::spawn(async move {
             tokio::time::sleep(backoff).await;
@@ -555,6 +556,7 @@ impl RouterState {
                     info!(interaction = %interaction.id, "duplicate interaction dropped");
                     return;
                 }
+                self.ctx.metrics.interactions.inc();
                 match incoming::parse(&interaction) {
                     Ok(incoming) => self.route(myself, incoming).await,
                     Err(IncomingError::NotInGuild) => {

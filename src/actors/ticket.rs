@@ -44,11 +44,12 @@ use crate::{
         model::{GuildSettings, Snowflake, TicketRecord, TicketState},
         naming, privileged,
         transcript::{
-            self, TranscriptAttachment, TranscriptEmbed, TranscriptMessage, TranscriptMeta,
-            TranscriptPoll,
+            self, TranscriptAttachment, TranscriptDoc, TranscriptEmbed, TranscriptMessage,
+            TranscriptMeta, TranscriptPoll,
         },
     },
     store::{CommitReceipt, WriteOp},
+    web::Audience,
 };
 
 use super::{
@@ -353,6 +354,7 @@ impl TicketActorState {
         {
             // The number never became durable: nothing was created, nobody is told a number.
             warn!(%error, "ticket number could not be committed");
+            self.ctx.metrics.tickets_failed.inc();
             self.record.state = TicketState::Failed;
             self.updated();
             if let Some(reply) = reply {
@@ -384,6 +386,7 @@ impl TicketActorState {
             return;
         }
         self.record.state = TicketState::Open;
+        self.ctx.metrics.tickets_opened.inc();
         // Not flushed to disk: the Provisioning record is durable, and a crash that loses this
         // write is repaired at start by adopting the channel (found by its topic).
         let committed = self.persist_lazy();
@@ -441,6 +444,7 @@ impl TicketActorState {
             }
             Created::Failed(error) => {
                 warn!(%error, "could not create the ticket channel");
+                self.ctx.metrics.tickets_failed.inc();
                 self.record.state = TicketState::Failed;
                 self.persist(Vec::new()).await;
                 t!(CreateFailed, error = error.person_message())
@@ -619,8 +623,10 @@ impl TicketActorState {
         let channel = self.record.channel.unwrap_or_default();
         let reason = reason.and_then(|r| limits::parse_reason(&r));
         let (history, notes) = self.history(channel).await;
-        let (html, text) =
+        let (html, text, mut doc) =
             self.render_transcript(&history, &notes, by.user, reason.clone(), settings);
+        // Copied before the channel can go: Discord's links expire, and its files go with it.
+        let kept = self.keep_files(&mut doc).await;
         // Access is removed before the record says Closed: a crash in between leaves an Open
         // record on a channel only staff can see (staff closes it again), never a Closed record
         // whose channel the opener still sees.
@@ -642,13 +648,22 @@ impl TicketActorState {
         self.record.closed_at = Some(now_millis());
         self.record.closed_by = Some(by.user);
         self.record.close_reason = reason.clone();
-        self.persist(vec![WriteOp::PutTranscript {
+        let mut ops = vec![WriteOp::PutTranscript {
             guild: self.guild(),
             number: self.record.number,
             html: html.clone(),
             text: text.clone(),
-        }])
-        .await;
+        }];
+        if self.ctx.links.is_some() {
+            ops.push(WriteOp::PutTranscriptPage {
+                guild: self.guild(),
+                number: self.record.number,
+                doc: Box::new(doc),
+            });
+        }
+        ops.extend(kept);
+        self.persist(ops).await;
+        self.ctx.metrics.tickets_closed.inc();
         // The welcome's (and any reopen note's) Close buttons no longer apply.
         self.retire_controls(
             channel,
@@ -700,9 +715,26 @@ impl TicketActorState {
         text: &str,
     ) {
         let number = self.record.number;
-        let (files, cut) = transcript_files(number, html, text, self.ctx.upload_budget);
+        let (mut files, mut cut) = transcript_files(number, html, text, self.ctx.upload_budget);
         let link = self.upload_transcript(html).await;
-        let dm_text = closed_dm(number, link.as_deref(), cut.as_deref());
+        let web = self.ctx.links.as_ref().map(|links| {
+            (
+                links.transcript(self.guild(), number, Audience::Opener),
+                links.transcript(self.guild(), number, Audience::Staff),
+            )
+        });
+        if web.is_some() && cut.is_some() {
+            // Too large for one upload: the page has all of it, a cut file would not.
+            files.clear();
+            cut = Some(Text::TranscriptSentAsLinkOnly.to_string());
+        }
+        let opener_link = web.as_ref().map(|(opener, _)| opener.as_str());
+        let dm_text = closed_dm(
+            number,
+            opener_link.or(link.as_deref()),
+            !files.is_empty(),
+            cut.as_deref(),
+        );
         let delivered = self
             .dm(
                 self.record.opener,
@@ -718,6 +750,7 @@ impl TicketActorState {
             opener: self.record.opener,
             by: closed.by,
             reason: closed.reason.as_deref(),
+            page: web.as_ref().map(|(_, staff)| staff.as_str()),
             link: link.as_deref(),
             undelivered: delivered.as_ref().err().map(String::as_str),
             notes: closed.notes.iter().chain(&cut).collect(),
@@ -861,7 +894,7 @@ impl TicketActorState {
         closed_by: Snowflake,
         reason: Option<String>,
         settings: &GuildSettings,
-    ) -> (String, String) {
+    ) -> (String, String, TranscriptDoc) {
         let (bot, message_content) = (
             self.discord().bot_user_id(),
             self.discord().message_content(),
@@ -884,11 +917,31 @@ impl TicketActorState {
             closed_by: Some(closed_by),
             reason,
             notes: notes.to_vec(),
+            opened_at: Some(self.record.opened_at),
+            closed_at: Some(now_millis()),
         };
         (
             transcript::render_html(&meta, &messages),
             transcript::render_text(&meta, &messages),
+            TranscriptDoc { meta, messages },
         )
+    }
+
+    /// With the web side on, the store writes of the attachments kept (`cdn::keep_attachments`).
+    async fn keep_files(&self, doc: &mut TranscriptDoc) -> Vec<WriteOp> {
+        if self.ctx.links.is_none() {
+            return Vec::new();
+        }
+        let kept =
+            crate::discord::cdn::keep_attachments(doc, self.ctx.keep, &self.ctx.metrics).await;
+        kept.into_iter()
+            .map(|(id, file)| WriteOp::PutFile {
+                guild: self.guild(),
+                number: self.record.number,
+                id,
+                file,
+            })
+            .collect()
     }
 
     async fn reopen(&mut self, by: Person, reply: Reply, settings: &GuildSettings) {
@@ -1198,6 +1251,11 @@ fn to_transcript(message: &Message, withheld: bool) -> TranscriptMessage {
             .iter()
             .map(|s| s.message.content.clone())
             .collect(),
+        mentions: message
+            .mentions
+            .iter()
+            .map(|m| (m.id.get(), m.name.clone()))
+            .collect(),
         bot: message.author.bot,
         timestamp: message.timestamp.iso_8601().to_string(),
         edited_timestamp: message.edited_timestamp.map(|t| t.iso_8601().to_string()),
@@ -1223,9 +1281,12 @@ fn to_transcript(message: &Message, withheld: bool) -> TranscriptMessage {
             .attachments
             .iter()
             .map(|a| TranscriptAttachment {
+                id: a.id.get(),
                 filename: a.filename.clone(),
                 url: a.url.clone(),
                 size: a.size,
+                content_type: a.content_type.clone(),
+                kept: false,
             })
             .collect(),
     }

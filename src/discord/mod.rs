@@ -6,6 +6,7 @@
 //! create is not (a retry after a lost answer would duplicate it).
 
 pub mod acks_first;
+pub mod cdn;
 pub mod global_pace;
 pub mod reply;
 
@@ -195,6 +196,8 @@ pub struct DiscordInner {
     bot_user_id: Id<UserMarker>,
     /// The application's flags as last read: which privileged intents are switched on.
     app_flags: std::sync::atomic::AtomicU64,
+    /// Where acknowledgement latencies are counted, once the bot attached its metrics.
+    metrics: std::sync::OnceLock<Arc<crate::web::Metrics>>,
 }
 
 /// How many times an idempotent call is tried against a failing Discord.
@@ -564,6 +567,7 @@ impl Discord {
             application_id,
             bot_user_id,
             app_flags: std::sync::atomic::AtomicU64::new(app_flags),
+            metrics: std::sync::OnceLock::new(),
         }))
     }
 
@@ -748,7 +752,31 @@ impl Discord {
         }
     }
 
+    /// Counts acknowledgements (and their latency) in `metrics` from now on.
+    pub fn attach_metrics(&self, metrics: Arc<crate::web::Metrics>) {
+        let _ = self.metrics.set(metrics);
+    }
+
     async fn respond_now(
+        &self,
+        id: u64,
+        token: &str,
+        response: &InteractionResponse,
+    ) -> DiscordResult<()> {
+        let started = Instant::now();
+        let result = self.respond_with_retries(id, token, response).await;
+        if let Some(metrics) = self.metrics.get() {
+            match &result {
+                Ok(()) => metrics.ack_seconds.observe(started.elapsed().as_secs_f64()),
+                Err(_) => {
+                    metrics.acks_failed.inc();
+                }
+            }
+        }
+        result
+    }
+
+    async fn respond_with_retries(
         &self,
         id: u64,
         token: &str,

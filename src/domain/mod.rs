@@ -7,4 +7,5 @@ pub mod limits;
 pub mod model;
 pub mod naming;
 pub mod privileged;
+pub mod retention;
 pub mod transcript;

@@ -14,13 +14,14 @@ use std::fmt::Write as _;
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 use crate::ui::text::t;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TranscriptMessage {
     pub id: u64,
     pub author_id: u64,
@@ -46,15 +47,17 @@ pub struct TranscriptMessage {
     pub poll: Option<TranscriptPoll>,
     /// The text of forwarded messages (a forward's own content is empty).
     pub forwarded: Vec<String>,
+    /// `(id, name)` of the users this message mentions: what the web page shows for `<@id>`.
+    pub mentions: Vec<(u64, String)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TranscriptPoll {
     pub question: String,
     pub answers: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TranscriptEmbed {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -63,14 +66,29 @@ pub struct TranscriptEmbed {
     pub footer: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TranscriptAttachment {
+    /// Discord's attachment id: the key of the kept copy in the store.
+    pub id: u64,
     pub filename: String,
     pub url: String,
     pub size: u64,
+    /// As Discord reported it, if it did.
+    pub content_type: Option<String>,
+    /// A copy was taken into the store at close (within the size bounds), so the web page
+    /// serves it after Discord's link expired or the channel was deleted.
+    pub kept: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Everything a transcript page is rendered from, as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TranscriptDoc {
+    pub meta: TranscriptMeta,
+    /// Oldest first.
+    pub messages: Vec<TranscriptMessage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TranscriptMeta {
     pub guild_id: u64,
     pub number: u64,
@@ -81,9 +99,12 @@ pub struct TranscriptMeta {
     /// What the reader must know about how complete this transcript is (text withheld by
     /// Discord, history that could not be read), shown at the top.
     pub notes: Vec<String>,
+    /// When the ticket was opened and closed (Unix milliseconds), for the page's events.
+    pub opened_at: Option<i64>,
+    pub closed_at: Option<i64>,
 }
 
-const CSS: &str = "\
+pub(crate) const CSS: &str = "\
 body{margin:0;background:#313338;color:#dbdee1;font:15px/1.4 'gg sans','Noto Sans',Helvetica,Arial,sans-serif}\
 header{padding:16px 24px;background:#2b2d31;border-bottom:1px solid #1e1f22}\
 header h1{margin:0 0 6px;font-size:20px;color:#f2f3f5}\
@@ -332,7 +353,7 @@ fn render_extras_html(out: &mut String, m: &TranscriptMessage) {
 }
 
 /// The first line of a replied-to message, at most 100 characters.
-fn excerpt(said: &str) -> String {
+pub(crate) fn excerpt(said: &str) -> String {
     let line = clean(said.lines().next().unwrap_or(""));
     let mut short: String = line.chars().take(100).collect();
     if short.len() < line.len() {
@@ -377,7 +398,7 @@ fn render_extras_text(out: &mut String, m: &TranscriptMessage) {
 }
 
 /// Discord-flavoured markdown to HTML with every raw HTML fragment shown as text.
-fn markdown_html(out: &mut String, source: &str) {
+pub(crate) fn markdown_html(out: &mut String, source: &str) {
     let source = clean(source);
     let parser = Parser::new_ext(&source, Options::ENABLE_STRIKETHROUGH);
     let mut events: Vec<Event> = Vec::new();
@@ -565,7 +586,7 @@ fn indent(out: &mut String, s: &str, prefix: &str) {
 
 /// Control characters are removed (newline and tab kept): a transcript opened in a terminal
 /// must not run escape sequences, and `\r` must not overwrite a line.
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.chars()
         .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
         .collect()
@@ -590,7 +611,7 @@ fn plain_line(s: &str) -> String {
     plain(s).replace(['\n', '\t'], " ")
 }
 
-fn initials(name: &str) -> String {
+pub(crate) fn initials(name: &str) -> String {
     name.chars()
         .find(|c| c.is_alphanumeric())
         .map(|c| c.to_uppercase().collect())
@@ -606,12 +627,12 @@ fn is_https(url: &str) -> bool {
     starts_with_ci(url.trim(), "https://")
 }
 
-fn is_http(url: &str) -> bool {
+pub(crate) fn is_http(url: &str) -> bool {
     let u = url.trim();
     starts_with_ci(u, "https://") || starts_with_ci(u, "http://")
 }
 
-fn display_time(raw: &str) -> String {
+pub(crate) fn display_time(raw: &str) -> String {
     match OffsetDateTime::parse(raw, &Rfc3339) {
         Ok(t) => {
             let utc = t.to_offset(time::UtcOffset::UTC);
@@ -625,7 +646,7 @@ fn display_time(raw: &str) -> String {
     }
 }
 
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if bytes < 1024 {
         return format!("{bytes} B");
@@ -708,6 +729,7 @@ mod tests {
             closed_by: Some(9),
             reason: Some("<script>alert('r')</script>".into()),
             notes: Vec::new(),
+            ..Default::default()
         }
     }
 
@@ -946,6 +968,7 @@ mod tests {
             filename: "<script>.txt".into(),
             url: "javascript:alert(6)".into(),
             size: 10,
+            ..Default::default()
         });
         let block = msg(2, "<div onclick=\"x\">\nblock html\n</div>");
         let links = msg(
@@ -1003,6 +1026,7 @@ mod tests {
             filename: "log file.txt".into(),
             url: "https://cdn.example/log.txt?a=1&b=2".into(),
             size: 2048,
+            ..Default::default()
         });
         let html = render_html(&meta(), &[a, b]);
         assert!(html.contains("<img class=\"avatar\" src=\"https://cdn.example/a.png\""));
@@ -1060,6 +1084,7 @@ mod tests {
             filename: "f.png".into(),
             url: "https://cdn.example/f.png".into(),
             size: 5,
+            ..Default::default()
         });
         let text = render_text(&meta(), &[a, msg(2, "plain")]);
         assert!(text.starts_with("Ticket #42 transcript\n"));
@@ -1125,7 +1150,7 @@ mod tests {
                 fields: vec![(field.clone(), content.clone())],
                 footer: Some(field.clone()),
             });
-            m.attachments.push(TranscriptAttachment { filename: name, url, size: u64::MAX });
+            m.attachments.push(TranscriptAttachment { filename: name, url, size: u64::MAX, ..Default::default() });
             let html = render_html(&meta(), &[m.clone()]);
             assert_only_our_tags(&html);
             let text = render_text(&meta(), &[m]);
@@ -1151,6 +1176,7 @@ mod tests {
                 filename: other.clone(),
                 url: "https://cdn.example/x".into(),
                 size: 3,
+                ..Default::default()
             });
             m.reply_to = Some((name.clone(), other.clone()));
             m.stickers.push(other.clone());

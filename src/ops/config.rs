@@ -21,7 +21,7 @@ pub const DEFAULT_FILE: &str = "ticketeer.toml";
 pub const ENV_PREFIX: &str = "TICKETEER_";
 
 /// Every key the file may hold (each is also a flag: `data_dir` is `--data-dir`).
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 16] = [
     "token",
     "token_file",
     "discord_api",
@@ -32,6 +32,12 @@ pub const KEYS: [&str; 10] = [
     "durability",
     "transcript_upload",
     "log_format",
+    "http",
+    "public_url",
+    "link_days",
+    "keep_file_mib",
+    "keep_ticket_mib",
+    "retain_transcripts",
 ];
 
 #[derive(Debug, thiserror::Error)]

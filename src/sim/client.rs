@@ -323,6 +323,13 @@ impl SimClient {
         Self::id_field(&v, "channel_id")
     }
 
+    /// Moves the simulator's CDN clock forward: attachment URLs older than `secs` expire.
+    pub async fn post_cdn_advance(&self, secs: u64) -> R<()> {
+        self.post("/_sim/cdn", &json!({"advance_secs": secs}))
+            .await?;
+        Ok(())
+    }
+
     pub async fn delete_channel(&self, channel: u64) -> R<()> {
         let req = self
             .http

@@ -562,15 +562,12 @@ async fn post_message(
     }
     for (filename, data) in files {
         let id = w.ids.next();
-        let content_type = if filename.ends_with(".txt") {
-            "text/plain; charset=utf-8"
-        } else {
-            "application/octet-stream"
-        };
+        let content_type = super::cdn::content_type_for(&filename);
         w.attachments.insert(
             id,
             Attachment {
                 id,
+                channel: c,
                 filename,
                 content_type: content_type.into(),
                 description: None,

@@ -16,6 +16,7 @@
 //! `.await`; a REST request is one critical section, so answers and dispatches stay consistent.
 //! Architecture Invariant: the simulator never calls out to the network; everything is loopback.
 
+pub mod cdn;
 pub mod client;
 mod control;
 pub mod echo;
@@ -358,6 +359,7 @@ pub async fn start_with_limits(
         .route("/", get(gateway::upgrade))
         .route("/api/v10/{*rest}", any(rest::handle))
         .merge(control::routes())
+        .merge(cdn::routes())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,

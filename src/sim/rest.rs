@@ -1523,6 +1523,7 @@ fn fill_message(
             id,
             Attachment {
                 id,
+                channel: msg.channel_id,
                 filename,
                 content_type: f.content_type.clone(),
                 description: described

@@ -191,6 +191,8 @@ pub struct Thread {
 #[derive(Debug, Clone)]
 pub struct Attachment {
     pub id: u64,
+    /// The channel its message is in: part of its CDN URL.
+    pub channel: u64,
     pub filename: String,
     pub content_type: String,
     pub description: Option<String>,
@@ -400,6 +402,8 @@ pub struct World {
     pub app_flags: u64,
     /// Fields the bot set with `PATCH /applications/@me`, shown over the defaults.
     pub app_profile: serde_json::Map<String, Value>,
+    /// Signs and checks attachment URLs (`sim::cdn`).
+    pub cdn: super::cdn::Cdn,
 }
 
 impl World {
@@ -438,6 +442,7 @@ impl World {
             interactions_failed: 0,
             next_component_id: 1,
             nonces: HashMap::new(),
+            cdn: super::cdn::Cdn::new(),
             app_flags: 0,
         }
     }
@@ -729,7 +734,7 @@ impl World {
     }
 
     pub fn attachment_json(&self, a: &Attachment) -> Value {
-        let url = format!("{}/_sim/attachments/{}", self.base_url, a.id);
+        let url = self.cdn.url(&self.base_url, a.channel, a.id, &a.filename);
         let mut v = json!({
             "id": a.id.to_string(),
             "filename": a.filename,

@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::model::{Snowflake, TicketRecord, TicketState, UnixMillis};
+use crate::domain::transcript::TranscriptDoc;
 
 /// Format of plain bincode values (settings; ticket records before they remembered their
 /// "closed" message).
@@ -168,6 +169,87 @@ pub fn encode_transcript(html: &str, text: &str) -> Result<Vec<u8>, CodecError> 
 pub fn decode_transcript(bytes: &[u8]) -> Result<(String, String), CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     if version != TRANSCRIPT_V1 {
+        return Err(CodecError::UnknownVersion(version));
+    }
+    let mut raw = Vec::new();
+    // One byte past the limit tells "exactly at the limit" from "over it".
+    DeflateDecoder::new(body)
+        .take(TRANSCRIPT_LIMIT as u64 + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| CodecError::Malformed(e.to_string()))?;
+    if raw.len() > TRANSCRIPT_LIMIT {
+        return Err(CodecError::TooLarge);
+    }
+    let (value, used) = bincode::serde::decode_from_slice(&raw, transcript_config())
+        .map_err(|e| CodecError::Malformed(e.to_string()))?;
+    if used != raw.len() {
+        return Err(CodecError::TrailingBytes(raw.len() - used));
+    }
+    Ok(value)
+}
+
+/// Format of transcript pages: version byte, then deflate of the bincode of a
+/// [`TranscriptDoc`].
+pub const PAGE_V1: u8 = 1;
+
+/// Version byte followed by the deflated bincode of the page's document.
+pub fn encode_page(doc: &TranscriptDoc) -> Result<Vec<u8>, CodecError> {
+    deflate_as(PAGE_V1, doc)
+}
+
+/// Parses what [`encode_page`] produced.
+pub fn decode_page(bytes: &[u8]) -> Result<TranscriptDoc, CodecError> {
+    inflate_from(PAGE_V1, bytes)
+}
+
+/// A file of a ticket's kept in the store: an attachment's bytes, so a transcript page shows it
+/// after Discord's link expired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFile {
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Format of stored files: version byte, then the bincode of a [`StoredFile`] (not deflated:
+/// images are compressed already).
+pub const FILE_V1: u8 = 1;
+
+pub fn encode_file(file: &StoredFile) -> Result<Vec<u8>, CodecError> {
+    let mut out = vec![FILE_V1];
+    bincode::serde::encode_into_std_write(file, &mut out, transcript_config())
+        .map_err(|e| CodecError::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+pub fn decode_file(bytes: &[u8]) -> Result<StoredFile, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    if version != FILE_V1 {
+        return Err(CodecError::UnknownVersion(version));
+    }
+    let (value, used) = bincode::serde::decode_from_slice(body, transcript_config())
+        .map_err(|e| CodecError::Malformed(e.to_string()))?;
+    if used != body.len() {
+        return Err(CodecError::TrailingBytes(body.len() - used));
+    }
+    Ok(value)
+}
+
+fn deflate_as<T: Serialize>(version: u8, value: &T) -> Result<Vec<u8>, CodecError> {
+    let raw = bincode::serde::encode_to_vec(value, transcript_config())
+        .map_err(|e| CodecError::Encode(e.to_string()))?;
+    let mut encoder = DeflateEncoder::new(vec![version], Compression::default());
+    encoder
+        .write_all(&raw)
+        .map_err(|e| CodecError::Encode(e.to_string()))?;
+    encoder
+        .finish()
+        .map_err(|e| CodecError::Encode(e.to_string()))
+}
+
+fn inflate_from<T: DeserializeOwned>(expected: u8, bytes: &[u8]) -> Result<T, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    if version != expected {
         return Err(CodecError::UnknownVersion(version));
     }
     let mut raw = Vec::new();

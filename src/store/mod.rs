@@ -40,7 +40,10 @@ use redb::{
 };
 use tokio::sync::oneshot;
 
+pub use codec::StoredFile;
+
 use crate::domain::model::{GuildSettings, Snowflake, TicketRecord, TicketState};
+use crate::domain::transcript::TranscriptDoc;
 
 /// The schema this build writes and understands. Raise it when a table changes meaning; `open`
 /// then refuses files from a newer build instead of misreading them.
@@ -57,6 +60,15 @@ const TICKETS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("ticket
 const CHANNEL_INDEX: TableDefinition<u64, (u64, u64)> = TableDefinition::new("channel_index");
 const TRANSCRIPTS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("transcripts");
 const DM_CHANNELS: TableDefinition<u64, u64> = TableDefinition::new("dm_channels");
+/// Secrets by name (the link-signing key).
+const SECRETS: TableDefinition<&str, &[u8]> = TableDefinition::new("secrets");
+/// A closed ticket's transcript as a document the web page is rendered from.
+const PAGES: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("transcript_pages");
+/// Attachments kept at close: `(guild, number, attachment id)`.
+const FILES: TableDefinition<(u64, u64, u64), &[u8]> = TableDefinition::new("ticket_files");
+
+/// The name of the link-signing key in [`SECRETS`].
+const LINK_KEY: &str = "link_key";
 
 const SCHEMA_KEY: &str = "schema_version";
 
@@ -166,6 +178,35 @@ pub enum WriteOp {
         user: Snowflake,
         channel: Snowflake,
     },
+    /// The link-signing key; with `replace` false, only when there is none yet (so two starts
+    /// racing keep one key).
+    PutLinkKey {
+        key: Vec<u8>,
+        replace: bool,
+    },
+    /// Stored compressed.
+    PutTranscriptPage {
+        guild: Snowflake,
+        number: u64,
+        doc: Box<TranscriptDoc>,
+    },
+    /// A ticket's transcript, its page and its kept files (retention); the record stays.
+    DeleteTranscript {
+        guild: Snowflake,
+        number: u64,
+    },
+    /// Everything the store holds of a guild (a deletion request): settings, counter, records,
+    /// transcripts, pages and files.
+    ForgetGuild {
+        guild: Snowflake,
+    },
+    /// An attachment kept at close.
+    PutFile {
+        guild: Snowflake,
+        number: u64,
+        id: Snowflake,
+        file: StoredFile,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -178,6 +219,8 @@ pub struct StoreStats {
     pub ops: u64,
     /// Read transactions (each a hop to the blocking pool).
     pub reads: u64,
+    /// Time the successful commits took, fsync included, in microseconds.
+    pub commit_micros: u64,
 }
 
 /// Resolves once the writes of one [`Store::write`] call are committed (or failed).
@@ -231,6 +274,24 @@ enum EncodedOp {
         user: u64,
         channel: u64,
     },
+    LinkKey {
+        key: Vec<u8>,
+        replace: bool,
+    },
+    Page {
+        key: (u64, u64),
+        bytes: Vec<u8>,
+    },
+    File {
+        key: (u64, u64, u64),
+        bytes: Vec<u8>,
+    },
+    DeleteTranscript {
+        key: (u64, u64),
+    },
+    ForgetGuild {
+        guild: u64,
+    },
 }
 
 fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
@@ -255,6 +316,24 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
             bytes: codec::encode_transcript(&html, &text)?,
         },
         WriteOp::PutDmChannel { user, channel } => EncodedOp::Dm { user, channel },
+        WriteOp::PutLinkKey { key, replace } => EncodedOp::LinkKey { key, replace },
+        WriteOp::DeleteTranscript { guild, number } => EncodedOp::DeleteTranscript {
+            key: (guild, number),
+        },
+        WriteOp::ForgetGuild { guild } => EncodedOp::ForgetGuild { guild },
+        WriteOp::PutTranscriptPage { guild, number, doc } => EncodedOp::Page {
+            key: (guild, number),
+            bytes: codec::encode_page(&doc)?,
+        },
+        WriteOp::PutFile {
+            guild,
+            number,
+            id,
+            file,
+        } => EncodedOp::File {
+            key: (guild, number, id),
+            bytes: codec::encode_file(&file)?,
+        },
     })
 }
 
@@ -271,6 +350,7 @@ struct Counters {
     durable_commits: AtomicU64,
     ops: AtomicU64,
     reads: AtomicU64,
+    commit_micros: AtomicU64,
 }
 
 struct Inner {
@@ -516,12 +596,27 @@ impl Store {
         }
     }
 
+    /// False once [`Store::close`] ran (or the store is shutting down).
+    pub fn is_open(&self) -> bool {
+        self.inner.db.read().is_ok_and(|db| db.is_some())
+    }
+
+    /// Replaces the link-signing key: every link signed with the old one stops verifying.
+    pub async fn rotate_link_key(&self, fresh: Vec<u8>) -> Result<(), StoreError> {
+        self.write(vec![WriteOp::PutLinkKey {
+            key: fresh,
+            replace: true,
+        }])
+        .await
+    }
+
     pub fn stats(&self) -> StoreStats {
         StoreStats {
             commits: self.inner.counters.commits.load(Ordering::Relaxed),
             durable_commits: self.inner.counters.durable_commits.load(Ordering::Relaxed),
             ops: self.inner.counters.ops.load(Ordering::Relaxed),
             reads: self.inner.counters.reads.load(Ordering::Relaxed),
+            commit_micros: self.inner.counters.commit_micros.load(Ordering::Relaxed),
         }
     }
 
@@ -613,6 +708,39 @@ impl Store {
         self.read(move |txn| ticket_in(txn, (guild, number))).await
     }
 
+    /// Every record of every guild (retention looks at them all; rare, so one long read).
+    pub async fn every_ticket(&self) -> Result<Vec<TicketRecord>, StoreError> {
+        self.read(|txn| {
+            let Some(table) = open_ro(txn, TICKETS)? else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::new();
+            for entry in table.iter().map_err(db_err)? {
+                let (key, value) = entry.map_err(db_err)?;
+                let (guild, number) = key.value();
+                out.extend(decode_ticket_lenient(guild, number, value.value()));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// `(guild, number)` of every transcript the store holds.
+    pub async fn transcript_keys(&self) -> Result<BTreeSet<(Snowflake, u64)>, StoreError> {
+        self.read(|txn| {
+            let mut keys = BTreeSet::new();
+            for table in [TRANSCRIPTS, PAGES] {
+                if let Some(table) = open_ro(txn, table)? {
+                    for entry in table.iter().map_err(db_err)? {
+                        keys.insert(entry.map_err(db_err)?.0.value());
+                    }
+                }
+            }
+            Ok(keys)
+        })
+        .await
+    }
+
     /// Every record of the guild, in every state, by number.
     pub async fn all_tickets(&self, guild: Snowflake) -> Result<Vec<TicketRecord>, StoreError> {
         self.read(move |txn| guild_tickets(txn, guild, |_| true))
@@ -649,6 +777,69 @@ impl Store {
             };
             match table.get((guild, number)).map_err(db_err)? {
                 Some(bytes) => Ok(Some(codec::decode_transcript(bytes.value())?)),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    /// The link-signing key, creating it from `fresh` (durably) when the store has none yet.
+    pub async fn link_key_or_insert(&self, fresh: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        if let Some(key) = self.link_key().await? {
+            return Ok(key);
+        }
+        self.write(vec![WriteOp::PutLinkKey {
+            key: fresh,
+            replace: false,
+        }])
+        .await?;
+        self.link_key().await?.ok_or(StoreError::Closed)
+    }
+
+    pub async fn link_key(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        self.read(|txn| {
+            let Some(table) = open_ro(txn, SECRETS)? else {
+                return Ok(None);
+            };
+            Ok(table
+                .get(LINK_KEY)
+                .map_err(db_err)?
+                .map(|v| v.value().to_vec()))
+        })
+        .await
+    }
+
+    /// The document a closed ticket's web page is rendered from.
+    pub async fn transcript_page(
+        &self,
+        guild: Snowflake,
+        number: u64,
+    ) -> Result<Option<TranscriptDoc>, StoreError> {
+        self.read(move |txn| {
+            let Some(table) = open_ro(txn, PAGES)? else {
+                return Ok(None);
+            };
+            match table.get((guild, number)).map_err(db_err)? {
+                Some(bytes) => Ok(Some(codec::decode_page(bytes.value())?)),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    /// An attachment kept at the ticket's close.
+    pub async fn file(
+        &self,
+        guild: Snowflake,
+        number: u64,
+        id: Snowflake,
+    ) -> Result<Option<StoredFile>, StoreError> {
+        self.read(move |txn| {
+            let Some(table) = open_ro(txn, FILES)? else {
+                return Ok(None);
+            };
+            match table.get((guild, number, id)).map_err(db_err)? {
+                Some(bytes) => Ok(Some(codec::decode_file(bytes.value())?)),
                 None => Ok(None),
             }
         })
@@ -823,6 +1014,9 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(CHANNEL_INDEX).map_err(db_err)?;
     txn.open_table(TRANSCRIPTS).map_err(db_err)?;
     txn.open_table(DM_CHANNELS).map_err(db_err)?;
+    txn.open_table(SECRETS).map_err(db_err)?;
+    txn.open_table(PAGES).map_err(db_err)?;
+    txn.open_table(FILES).map_err(db_err)?;
     Ok(())
 }
 
@@ -1005,6 +1199,7 @@ fn writer_loop(
             drain(&mut group, &mut n_ops, &mut durable);
         }
         let fsync = durable && durability == Durability::Immediate;
+        let commit_started = Instant::now();
         let result = if n_ops == 0 && !(fsync && lazy_pending) {
             // Only flushes, and nothing lazy to make durable: already committed.
             Ok(())
@@ -1018,6 +1213,10 @@ fn writer_loop(
             Ok(()) if n_ops > 0 || fsync => {
                 counters.commits.fetch_add(1, Ordering::Relaxed);
                 counters.ops.fetch_add(n_ops as u64, Ordering::Relaxed);
+                counters.commit_micros.fetch_add(
+                    commit_started.elapsed().as_micros() as u64,
+                    Ordering::Relaxed,
+                );
                 if fsync {
                     counters.durable_commits.fetch_add(1, Ordering::Relaxed);
                     lazy_pending = false;
@@ -1059,6 +1258,9 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
         let mut index = txn.open_table(CHANNEL_INDEX).map_err(db_err)?;
         let mut transcripts = txn.open_table(TRANSCRIPTS).map_err(db_err)?;
         let mut dms = txn.open_table(DM_CHANNELS).map_err(db_err)?;
+        let mut secrets = txn.open_table(SECRETS).map_err(db_err)?;
+        let mut pages = txn.open_table(PAGES).map_err(db_err)?;
+        let mut files = txn.open_table(FILES).map_err(db_err)?;
         for op in group.iter().flat_map(|r| &r.ops) {
             match op {
                 EncodedOp::Settings { guild, bytes } => {
@@ -1105,10 +1307,58 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                 EncodedOp::Dm { user, channel } => {
                     dms.insert(*user, *channel).map_err(db_err)?;
                 }
+                EncodedOp::LinkKey { key, replace } => {
+                    if *replace || secrets.get(LINK_KEY).map_err(db_err)?.is_none() {
+                        secrets.insert(LINK_KEY, key.as_slice()).map_err(db_err)?;
+                    }
+                }
+                EncodedOp::Page { key, bytes } => {
+                    pages.insert(*key, bytes.as_slice()).map_err(db_err)?;
+                }
+                EncodedOp::File { key, bytes } => {
+                    files.insert(*key, bytes.as_slice()).map_err(db_err)?;
+                }
+                EncodedOp::DeleteTranscript { key } => {
+                    delete_transcript(&mut transcripts, &mut pages, &mut files, *key)?;
+                }
+                EncodedOp::ForgetGuild { guild } => {
+                    let g = *guild;
+                    settings.remove(g).map_err(db_err)?;
+                    counters.remove(g).map_err(db_err)?;
+                    let all = (g, 0)..=(g, u64::MAX);
+                    tickets
+                        .retain_in(all.clone(), |_, _| false)
+                        .map_err(db_err)?;
+                    index.retain(|_, (owner, _)| owner != g).map_err(db_err)?;
+                    transcripts
+                        .retain_in(all.clone(), |_, _| false)
+                        .map_err(db_err)?;
+                    pages.retain_in(all, |_, _| false).map_err(db_err)?;
+                    files
+                        .retain_in((g, 0, 0)..=(g, u64::MAX, u64::MAX), |_, _| false)
+                        .map_err(db_err)?;
+                }
             }
         }
     }
     txn.commit().map_err(db_err)
+}
+
+type BytesTable<'t, K> = redb::Table<'t, K, &'static [u8]>;
+
+/// A ticket's transcript, its page and every file kept of it.
+fn delete_transcript(
+    transcripts: &mut BytesTable<'_, (u64, u64)>,
+    pages: &mut BytesTable<'_, (u64, u64)>,
+    files: &mut BytesTable<'_, (u64, u64, u64)>,
+    (guild, number): (u64, u64),
+) -> Result<(), StoreError> {
+    transcripts.remove((guild, number)).map_err(db_err)?;
+    pages.remove((guild, number)).map_err(db_err)?;
+    files
+        .retain_in((guild, number, 0)..=(guild, number, u64::MAX), |_, _| false)
+        .map_err(db_err)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -830,3 +830,67 @@ async fn under_load_lazy_writes_share_transactions() {
     let snapshot = within(store.load_guild(2)).await.expect("load");
     assert_eq!(snapshot.tickets.len(), 200);
 }
+
+#[tokio::test]
+async fn the_link_key_is_made_once_kept_and_rotated() {
+    let dir = TempDir::new("link-key");
+    let store = open(&dir.db());
+    assert_eq!(within(store.link_key()).await.ok(), Some(None));
+    let first = within(store.link_key_or_insert(vec![1; 32])).await.ok();
+    assert_eq!(first, Some(vec![1; 32]));
+    // A second start (or a racing one) keeps the key there is.
+    let again = within(store.link_key_or_insert(vec![2; 32])).await.ok();
+    assert_eq!(again, Some(vec![1; 32]));
+    within(store.clone().close()).await;
+    let store = open(&dir.db());
+    assert_eq!(within(store.link_key()).await.ok(), Some(Some(vec![1; 32])));
+    within(store.rotate_link_key(vec![3; 32]))
+        .await
+        .expect("rotate");
+    assert_eq!(within(store.link_key()).await.ok(), Some(Some(vec![3; 32])));
+    within(store.close()).await;
+}
+
+#[tokio::test]
+async fn transcript_pages_and_kept_files_round_trip() {
+    use crate::domain::transcript::{TranscriptDoc, TranscriptMessage};
+    let dir = TempDir::new("pages");
+    let store = open(&dir.db());
+    let doc = TranscriptDoc {
+        messages: vec![TranscriptMessage {
+            id: 9,
+            content: "hello".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let file = StoredFile {
+        filename: "a.png".into(),
+        content_type: "image/png".into(),
+        bytes: vec![0x89, b'P', b'N', b'G'],
+    };
+    within(store.write(vec![
+        WriteOp::PutTranscriptPage {
+            guild: 1,
+            number: 2,
+            doc: Box::new(doc.clone()),
+        },
+        WriteOp::PutFile {
+            guild: 1,
+            number: 2,
+            id: 77,
+            file: file.clone(),
+        },
+    ]))
+    .await
+    .expect("write");
+    assert_eq!(
+        within(store.transcript_page(1, 2)).await.ok(),
+        Some(Some(doc))
+    );
+    assert_eq!(within(store.transcript_page(1, 3)).await.ok(), Some(None));
+    assert_eq!(within(store.file(1, 2, 77)).await.ok(), Some(Some(file)));
+    // Another ticket's number does not reach this ticket's file.
+    assert_eq!(within(store.file(1, 3, 77)).await.ok(), Some(None));
+    within(store.close()).await;
+}

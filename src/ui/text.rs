@@ -279,6 +279,10 @@ catalog! {
     ClosedDm: Content = "Your ticket #{number} was closed. The transcript is attached.";
     ClosedDmWithLink: Content =
         "Your ticket #{number} was closed. Transcript: {link} (also attached).";
+    ClosedDmLinkOnly: Content = "Your ticket #{number} was closed. Transcript: {link}";
+    TranscriptPageLine: Piece = "Transcript page: {link}";
+    TranscriptSentAsLinkOnly: Piece =
+        "The transcript is larger than Discord's upload limit, so it is sent as a link only.";
     DmRefused: Piece =
         "Discord refused the direct message (they left the server or do not accept DMs from the bot)";
     HistoryUnreadable: Piece = "The channel's messages could not be read: {error}";
@@ -325,6 +329,8 @@ catalog! {
     TranscriptNumberMissing: Content =
         "Give the ticket number, e.g. `/ticket transcript number:12`.";
     TranscriptOf: Content = "Transcript of ticket #{number}:";
+    TranscriptOfAtLink: Content = "Transcript of ticket #{number}: {link}";
+    TranscriptOnlyAtLink: Piece = "(too large to attach: the page has all of it)";
     NoTranscript: Content =
         "Ticket #{number} has no transcript (it was never closed, or does not exist).";
     TranscriptUnreadable: Content = "The transcript could not be read from storage.";

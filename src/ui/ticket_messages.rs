@@ -132,12 +132,14 @@ pub fn closed_answer(number: u64, notes: &[String]) -> String {
     with_warnings(Slot::Content, t!(ClosedAnswer, number), notes)
 }
 
-/// The DM to the opener of a closed ticket (the transcript attached); `cut` says what of the
-/// transcript did not fit.
-pub fn closed_dm(number: u64, link: Option<&str>, cut: Option<&str>) -> String {
-    let mut text = match link {
-        Some(link) => t!(ClosedDmWithLink, number, link),
-        None => t!(ClosedDm, number),
+/// The DM to the opener of a closed ticket: the link to read the transcript at (the web
+/// side's page first, else the paste service's), whether the files are attached, and `cut`,
+/// what of the transcript did not fit.
+pub fn closed_dm(number: u64, link: Option<&str>, attached: bool, cut: Option<&str>) -> String {
+    let mut text = match (link, attached) {
+        (Some(link), true) => t!(ClosedDmWithLink, number, link),
+        (Some(link), false) => t!(ClosedDmLinkOnly, number, link),
+        (None, _) => t!(ClosedDm, number),
     };
     if let Some(cut) = cut {
         text.push(' ');
@@ -152,6 +154,9 @@ pub struct ClosedLog<'a> {
     pub opener: Snowflake,
     pub by: Snowflake,
     pub reason: Option<&'a str>,
+    /// The web side's staff link to the transcript page.
+    pub page: Option<&'a str>,
+    /// The paste service's link.
     pub link: Option<&'a str>,
     /// Why the transcript did not reach the opener, if it did not.
     pub undelivered: Option<&'a str>,
@@ -165,6 +170,7 @@ pub fn closed_log(log: &ClosedLog<'_>) -> String {
     } = *log;
     let mut lines = vec![t!(LogClosed, number, opener, by)];
     lines.extend(log.reason.map(|reason| t!(ReasonLine, reason)));
+    lines.extend(log.page.map(|link| t!(TranscriptPageLine, link)));
     lines.extend(log.link.map(|link| t!(TranscriptLine, link)));
     lines.extend(log.undelivered.map(|why| t!(LogNotDelivered, why)));
     with_warnings(
@@ -274,6 +280,7 @@ mod tests {
             opener: u64::MAX,
             by: u64::MAX,
             reason: Some(&reason),
+            page: Some(&link),
             link: Some(&link),
             undelivered: Some("x"),
             notes: notes.iter().collect(),
@@ -287,6 +294,7 @@ mod tests {
             opener: 5,
             by: 6,
             reason: None,
+            page: None,
             link: None,
             undelivered: Some("gone"),
             notes: Vec::new(),
@@ -304,12 +312,16 @@ mod tests {
             "Ticket #4 closed.\n⚠️ no history"
         );
         assert_eq!(
-            closed_dm(4, Some("https://x"), Some("Cut.")),
+            closed_dm(4, Some("https://x"), true, Some("Cut.")),
             "Your ticket #4 was closed. Transcript: https://x (also attached). Cut."
         );
         assert_eq!(
-            closed_dm(4, None, None),
+            closed_dm(4, None, true, None),
             "Your ticket #4 was closed. The transcript is attached."
+        );
+        assert_eq!(
+            closed_dm(4, Some("https://x"), false, None),
+            "Your ticket #4 was closed. Transcript: https://x"
         );
         assert_eq!(
             people_changed_answer(&[1, 2], &[3], true),

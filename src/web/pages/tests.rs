@@ -1,0 +1,376 @@
+use super::*;
+use crate::domain::model::Topic;
+use crate::domain::transcript::{TranscriptEmbed, TranscriptMeta};
+
+fn doc(messages: Vec<TranscriptMessage>) -> TranscriptDoc {
+    TranscriptDoc {
+        meta: TranscriptMeta {
+            guild_id: 1,
+            number: 42,
+            opener_id: 10,
+            topic: Some("Billing".into()),
+            closed_by: Some(20),
+            reason: Some("solved".into()),
+            notes: Vec::new(),
+            opened_at: Some(1_764_500_000_000),
+            closed_at: Some(1_764_503_600_000),
+        },
+        messages,
+    }
+}
+
+fn msg(id: u64, author: u64, name: &str, content: &str) -> TranscriptMessage {
+    TranscriptMessage {
+        id,
+        author_id: author,
+        author_name: name.into(),
+        timestamp: "2026-11-30T12:00:00+00:00".into(),
+        content: content.into(),
+        ..Default::default()
+    }
+}
+
+/// Every `<tag` in the page is one the templates write: none came from a person.
+fn assert_only_our_tags(html: &str, scripts: usize) {
+    const OURS: &[&str] = &[
+        "!DOCTYPE",
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "header",
+        "h1",
+        "h2",
+        "p",
+        "dl",
+        "dt",
+        "dd",
+        "bdi",
+        "main",
+        "div",
+        "span",
+        "time",
+        "section",
+        "figure",
+        "img",
+        "figcaption",
+        "a",
+        "ul",
+        "li",
+        "script",
+        "code",
+        "pre",
+        "em",
+        "strong",
+        "del",
+        "blockquote",
+        "br",
+        "ol",
+        "table",
+        "tr",
+        "th",
+        "td",
+        "svg",
+        "rect",
+        "text",
+        "hr",
+    ];
+    for (i, _) in html.match_indices('<') {
+        let rest = &html[i + 1..];
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!' || *c == '-')
+            .collect();
+        assert!(
+            OURS.iter().any(|t| t.eq_ignore_ascii_case(&name)),
+            "unexpected tag <{name}> in {}",
+            &html[i.saturating_sub(80)..(i + 80).min(html.len())]
+        );
+    }
+    assert_eq!(
+        html.matches("<script>").count(),
+        scripts,
+        "only the hashed script"
+    );
+}
+
+#[test]
+fn hostile_messages_stay_text() {
+    let mut evil = msg(
+        1,
+        10,
+        "<img src=x onerror=alert(1)>",
+        "<script>alert(1)</script> <style>body{display:none}</style> [x](javascript:alert(2)) <svg onload=alert(3)>",
+    );
+    evil.embeds.push(TranscriptEmbed {
+        title: Some("</div><script>alert(4)</script>".into()),
+        description: Some("<iframe src=//evil>".into()),
+        fields: vec![("<b>".into(), "<i onmouseover=x>".into())],
+        footer: Some("\"><script>".into()),
+    });
+    evil.attachments.push(TranscriptAttachment {
+        id: 5,
+        filename: "\"><script>alert(5)</script>.png".into(),
+        url: "javascript:alert(6)".into(),
+        size: 3,
+        content_type: Some("image/png".into()),
+        kept: true,
+    });
+    let html = transcript_page(&doc(vec![evil]), Audience::Opener, "/t/base");
+    assert_only_our_tags(&html, 1);
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("href=\"javascript"), "{html}");
+    assert!(
+        html.contains("alt=\"&quot;&gt;&lt;script&gt;"),
+        "attribute text must be escaped"
+    );
+    // The kept image is served from this server, under the link's own path.
+    assert!(html.contains("src=\"/t/base/files/5\""), "{html}");
+}
+
+#[test]
+fn bidi_overrides_stay_inside_their_isolate() {
+    let name = "evil\u{202E}gnp.exe";
+    let html = transcript_page(
+        &doc(vec![msg(1, 10, name, "text \u{202E} reversed")]),
+        Audience::Staff,
+        "/t/b",
+    );
+    // The name sits in a <bdi>, the text in a dir="auto" block: an override ends with them.
+    let at = html.find("gnp.exe").unwrap_or_default();
+    let before = &html[..at];
+    assert!(
+        before.rfind("<bdi>") > before.rfind("</bdi>"),
+        "name not isolated"
+    );
+    assert!(
+        html.contains("<div class=\"content\" dir=\"auto\">"),
+        "{html}"
+    );
+}
+
+#[test]
+fn mentions_become_names() {
+    let names: HashMap<Snowflake, String> = [(10, "Alice".to_owned())].into_iter().collect();
+    assert_eq!(
+        resolve_mentions("hi <@10> and <@!10>, see <#5> <@&6> <@99>", &names),
+        "hi \u{2068}@Alice\u{2069} and \u{2068}@Alice\u{2069}, see \u{2068}#channel\u{2069} \u{2068}@role\u{2069} \u{2068}@unknown-user\u{2069}"
+    );
+    // Not mentions: left as they are (and escaped later).
+    assert_eq!(
+        resolve_mentions("<@> <@x> <3 <@123", &names),
+        "<@> <@x> <3 <@123"
+    );
+    let html = transcript_page(
+        &doc(vec![
+            msg(1, 10, "Alice", "hello"),
+            msg(2, 20, "Bob", "<@10> done"),
+        ]),
+        Audience::Staff,
+        "/t/b",
+    );
+    assert!(html.contains("@Alice"), "{html}");
+}
+
+#[test]
+fn events_name_the_opener_closer_and_reason() {
+    let html = transcript_page(
+        &doc(vec![msg(1, 10, "Alice", "hi"), msg(2, 20, "Bob", "bye")]),
+        Audience::Opener,
+        "/t/b",
+    );
+    assert!(
+        html.contains("opened by <bdi>Alice</bdi> on <time datetime=\"2025-11-30T10:53:20Z\">2025-11-30 10:53:20 UTC</time>."),
+        "{html}"
+    );
+    assert!(
+        html.contains("Closed by <bdi>Bob</bdi> on <time datetime=\"2025-11-30T11:53:20Z\">"),
+        "{html}"
+    );
+    assert!(html.contains(". Reason: <bdi>solved</bdi>"), "{html}");
+    assert!(
+        html.contains("<time class=\"time\" datetime=\"2026-11-30T12:00:00+00:00\">"),
+        "{html}"
+    );
+}
+
+#[test]
+fn only_plain_image_formats_are_inline() {
+    assert_eq!(image_type("a.png", Some("image/png")), Some("image/png"));
+    assert_eq!(image_type("a.JPG", None), Some("image/jpeg"));
+    assert_eq!(image_type("a.svg", Some("image/svg+xml")), None);
+    // A name that says png but a type that says html is not trusted.
+    assert_eq!(image_type("a.png", Some("text/html")), None);
+    assert_eq!(image_type("a.html", Some("image/png")), None);
+}
+
+#[test]
+fn the_csp_allows_exactly_the_one_script() {
+    let csp = content_security_policy();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    let hash = STANDARD.encode(Sha256::digest(LOCAL_TIME_SCRIPT.as_bytes()));
+    assert!(
+        csp.contains(&format!("script-src 'sha256-{hash}'")),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-eval") && !csp.contains("script-src 'unsafe-inline'"));
+}
+
+#[test]
+fn stats_count_states_topics_and_days() {
+    let settings = GuildSettings {
+        topics: vec![Topic {
+            id: 1,
+            name: "Billing".into(),
+            category: None,
+        }],
+        ..Default::default()
+    };
+    let record = |number, state, topic, day: i64| TicketRecord {
+        guild: 1,
+        number,
+        opener: 2,
+        topic,
+        parent: None,
+        channel: None,
+        state,
+        opened_at: day * 86_400_000 + 5,
+        closed_at: None,
+        closed_by: None,
+        close_reason: None,
+        participants: Vec::new(),
+        closed_message: None,
+    };
+    let records = [
+        record(1, TicketState::Open, Some(1), 20_000),
+        record(2, TicketState::Closed, Some(1), 20_000),
+        record(3, TicketState::Deleted, None, 20_001),
+        record(4, TicketState::Failed, Some(9), 20_001),
+        record(5, TicketState::Provisioning, None, 20_001),
+    ];
+    let stats = stats_of(&records, &settings);
+    assert_eq!(
+        (stats.open, stats.closed, stats.deleted, stats.failed),
+        (2, 1, 1, 1)
+    );
+    assert_eq!(
+        stats.per_topic,
+        vec![("No topic".to_owned(), 3), ("Billing".to_owned(), 2)]
+    );
+    assert_eq!(
+        stats.per_day,
+        vec![("2024-10-04".to_owned(), 2), ("2024-10-05".to_owned(), 3)]
+    );
+    let page = stats_page(1, &stats);
+    assert_only_our_tags(&page, 0);
+    assert!(
+        page.contains("data-points=\"2024-10-04=2;2024-10-05=3;\""),
+        "{page}"
+    );
+}
+
+#[test]
+fn ten_thousand_messages_render_quickly() {
+    let messages: Vec<TranscriptMessage> = (0..10_000)
+        .map(|i| msg(i, i % 7, "Someone", "a **bold** line with `code` and <@3>"))
+        .collect();
+    let doc = doc(messages);
+    let started = std::time::Instant::now();
+    let html = transcript_page(&doc, Audience::Staff, "/t/b");
+    let took = started.elapsed();
+    println!("10,000-message page: {} KiB in {took:?}", html.len() / 1024);
+    assert_eq!(html.matches("class=\"msg\"").count(), 10_000);
+    // Generous for an unoptimised test build on a shared machine; the release figure is in
+    // docs/benchmarks.md.
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+}
+
+/// Every bidi control in the page sits inside an isolating element (`<bdi>`, `dir="auto"`).
+fn assert_bidi_isolated(html: &str) {
+    const VOID: &[&str] = &["!DOCTYPE", "meta", "img", "br", "hr"];
+    let start = html.find("<body>").expect("a body");
+    let end = html.rfind("</body>").expect("a body") + "</body>".len();
+    let body = &html[start..end];
+    let mut open: Vec<(String, bool)> = Vec::new();
+    let mut rest = body;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            let end = rest.find('>').expect("tags close");
+            let tag = &rest[1..end];
+            if let Some(name) = tag.strip_prefix('/') {
+                let (top, _) = open.pop().expect("balanced tags");
+                assert_eq!(top, name, "tags nest");
+            } else {
+                let name: String = tag
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+                    .collect();
+                if !VOID.contains(&name.as_str()) {
+                    let isolating = name == "bdi" || tag.contains("dir=\"auto\"");
+                    open.push((name, isolating));
+                }
+            }
+            rest = &rest[end + 1..];
+            continue;
+        }
+        if transcript::is_bidi_control(c) {
+            assert!(
+                open.iter().any(|(_, isolating)| *isolating),
+                "bidi control U+{:04X} outside an isolate",
+                c as u32
+            );
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_text_everywhere_stays_text_and_isolated(
+        content in proptest::prelude::any::<String>(),
+        markup in "[<>a-z =\"'/:()\\[\\]!*`@#&0-9\u{202E}\u{2066}\n]{0,80}",
+        name in proptest::prelude::any::<String>(),
+        field in proptest::prelude::any::<String>(),
+    ) {
+        let mut m = msg(1, 10, &name, &format!("{markup}{content}"));
+        m.reply_to = Some((name.clone(), markup.clone()));
+        m.mentions = vec![(10, name.clone())];
+        m.edited_timestamp = Some(field.clone());
+        m.stickers = vec![field.clone()];
+        m.embeds.push(TranscriptEmbed {
+            title: Some(name.clone()),
+            description: Some(markup.clone()),
+            fields: vec![(field.clone(), content.clone())],
+            footer: Some(field.clone()),
+        });
+        m.attachments.push(TranscriptAttachment {
+            id: 3,
+            filename: format!("{name}.png"),
+            url: field.clone(),
+            size: u64::MAX,
+            content_type: Some(field.clone()),
+            kept: true,
+        });
+        let mut d = doc(vec![m, msg(2, 20, &field, &markup)]);
+        d.meta.topic = Some(field.clone());
+        d.meta.reason = Some(markup.clone());
+        let html = transcript_page(&d, Audience::Opener, "/t/b");
+        assert_only_our_tags(&html, 1);
+        assert_bidi_isolated(&html);
+        let stats = Stats {
+            per_topic: vec![(name.clone(), 3), (markup.clone(), 1)],
+            ..Stats::default()
+        };
+        let page = stats_page(7, &stats);
+        assert_only_our_tags(&page, 0);
+        assert_bidi_isolated(&page);
+    }
+}
