@@ -6,10 +6,86 @@
 //! place on Discord it is shown in, whose character limit `ui::fit` checks every template
 //! against with worst-case arguments.
 //!
+//! Texts are rendered in the [`Lang`] being spoken: the task-local set by [`speaking`] (the
+//! member's locale while their interaction is handled, the server's around a channel message),
+//! English where none is set. Each other language is a child module (`text/de.rs`, `text/fr.rs`):
+//! a table from key to template, checked complete by the tests below.
+//!
 //! This module imports nothing from the crate, so any module (the pure `domain` included) can
 //! render its person-facing text through it without an import cycle.
 
-use std::fmt::{self, Display, Write};
+use std::{
+    fmt::{self, Display, Write},
+    future::Future,
+};
+
+mod de;
+mod fr;
+
+/// A language the bot speaks; every [`Text`] has a template in each (the tests below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    English,
+    German,
+    French,
+}
+
+impl Lang {
+    pub const ALL: &'static [Lang] = &[Lang::English, Lang::German, Lang::French];
+
+    /// The language for a Discord locale (`"de"`, `"en-US"`, `"fr"`; see Discord's reference
+    /// "Locales"); `None` for one the bot does not speak.
+    pub fn from_discord(locale: &str) -> Option<Lang> {
+        match locale.split('-').next()? {
+            "en" => Some(Lang::English),
+            "de" => Some(Lang::German),
+            "fr" => Some(Lang::French),
+            _ => None,
+        }
+    }
+
+    /// [`Lang::from_discord`], English for a locale the bot does not speak or none at all.
+    pub fn or_english(locale: Option<&str>) -> Lang {
+        locale.and_then(Lang::from_discord).unwrap_or_default()
+    }
+
+    /// The language's catalog.
+    pub fn catalog(self) -> &'static dyn Catalog {
+        match self {
+            Lang::English => &English,
+            Lang::German => &GERMAN,
+            Lang::French => &FRENCH,
+        }
+    }
+}
+
+tokio::task_local! {
+    static SPEAKING: Lang;
+}
+
+/// The language texts are rendered in right now: the innermost [`speaking`] or
+/// [`speaking_sync`] around the caller, English outside any.
+pub fn current() -> Lang {
+    SPEAKING.try_with(|lang| *lang).unwrap_or_default()
+}
+
+/// Runs `fut` with its texts rendered in `lang`. A task spawned inside does not inherit it:
+/// wrap what it runs in [`carry`].
+pub async fn speaking<F: Future>(lang: Lang, fut: F) -> F::Output {
+    SPEAKING.scope(lang, fut).await
+}
+
+/// Runs `f` with its texts rendered in `lang` (the server's language around a channel
+/// message built inside a member's interaction).
+pub fn speaking_sync<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
+    SPEAKING.sync_scope(lang, f)
+}
+
+/// `fut` speaking the [`current`] language wherever it later runs (a spawned task).
+pub fn carry<F: Future>(fut: F) -> impl Future<Output = F::Output> {
+    SPEAKING.scope(current(), fut)
+}
 
 /// Where a text is shown on Discord; each place has its own character limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,6 +115,19 @@ pub trait Catalog {
 
 /// The English catalog, the default and the fallback.
 pub struct English;
+
+/// A translation: its template for a key, English for a key not translated yet (the tests
+/// fail on one).
+struct Translated(fn(Text) -> Option<&'static str>);
+
+static GERMAN: Translated = Translated(de::template);
+static FRENCH: Translated = Translated(fr::template);
+
+impl Catalog for Translated {
+    fn template(&self, text: Text) -> &'static str {
+        (self.0)(text).unwrap_or_else(|| English.template(text))
+    }
+}
 
 macro_rules! catalog {
     ($($key:ident: $slot:ident = $english:expr;)*) => {
@@ -367,23 +456,32 @@ impl Text {
         English.template(self)
     }
 
-    /// The names of the template's `{placeholders}`, in order of appearance.
-    pub fn placeholders(self) -> Vec<&'static str> {
-        let template = self.english();
-        let mut names = Vec::new();
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            let after = &rest[open + 1..];
-            match after.find('}') {
-                Some(close) if is_name(&after[..close]) => {
-                    names.push(&after[..close]);
-                    rest = &after[close + 1..];
-                }
-                _ => rest = after,
-            }
-        }
-        names
+    /// The template in the [`current`] language (a text without arguments).
+    pub fn text(self) -> &'static str {
+        current().catalog().template(self)
     }
+
+    /// The names of the English template's `{placeholders}`, in order of appearance.
+    pub fn placeholders(self) -> Vec<&'static str> {
+        placeholders_in(self.english())
+    }
+}
+
+/// The names of `template`'s `{placeholders}`, in order of appearance.
+pub fn placeholders_in(template: &'static str) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if is_name(&after[..close]) => {
+                names.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    names
 }
 
 fn is_name(s: &str) -> bool {
@@ -393,9 +491,9 @@ fn is_name(s: &str) -> bool {
 /// A named argument of a template.
 pub type Arg<'a> = (&'static str, &'a (dyn Display + Sync));
 
-/// `text` in English with its `{placeholders}` filled from `args`.
+/// `text` in the [`current`] language with its `{placeholders}` filled from `args`.
 pub fn render(text: Text, args: &[Arg<'_>]) -> String {
-    render_in(&English, text, args)
+    render_in(current().catalog(), text, args)
 }
 
 /// `text` from `catalog`. A placeholder without an argument stays as written, so a missing
@@ -424,9 +522,9 @@ pub fn render_in(catalog: &dyn Catalog, text: Text, args: &[Arg<'_>]) -> String 
 }
 
 impl Display for Text {
-    /// A text without arguments, in English.
+    /// A text without arguments, in the [`current`] language.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.english())
+        f.write_str(self.text())
     }
 }
 
@@ -495,6 +593,70 @@ mod tests {
             render_in(&Shout, Text::ClosedAnswer, &[("number", &3)]),
             "TICKET #3 CLOSED!"
         );
+    }
+
+    #[test]
+    fn every_key_is_translated_in_every_language() {
+        for (name, table) in [("de", de::template as fn(Text) -> _), ("fr", fr::template)] {
+            let missing: Vec<Text> = Text::ALL
+                .iter()
+                .copied()
+                .filter(|text| table(*text).is_none())
+                .collect();
+            assert!(missing.is_empty(), "{name} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn every_translation_has_exactly_the_english_placeholders() {
+        for lang in Lang::ALL {
+            for text in Text::ALL {
+                let mut theirs = placeholders_in(lang.catalog().template(*text));
+                let mut english = text.placeholders();
+                theirs.sort_unstable();
+                english.sort_unstable();
+                assert_eq!(theirs, english, "{lang:?} {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn discord_locales_map_to_languages_and_unknown_ones_to_english() {
+        assert_eq!(Lang::from_discord("de"), Some(Lang::German));
+        assert_eq!(Lang::from_discord("fr"), Some(Lang::French));
+        assert_eq!(Lang::from_discord("en-US"), Some(Lang::English));
+        assert_eq!(Lang::from_discord("en-GB"), Some(Lang::English));
+        assert_eq!(Lang::from_discord("pt-BR"), None);
+        assert_eq!(Lang::or_english(Some("zh-CN")), Lang::English);
+        assert_eq!(Lang::or_english(None), Lang::English);
+    }
+
+    #[test]
+    fn texts_follow_the_language_being_spoken() {
+        assert_eq!(t!(ClosedAnswer, number = 4), "Ticket #4 closed.");
+        let german = speaking_sync(Lang::German, || t!(ClosedAnswer, number = 4));
+        assert_eq!(german, "Ticket #4 geschlossen.");
+        let french = speaking_sync(Lang::French, || Text::CloseButton.to_string());
+        assert_eq!(french, "Fermer");
+        let nested = speaking_sync(Lang::German, || {
+            speaking_sync(Lang::French, || Text::CloseButton.text())
+        });
+        assert_eq!(nested, "Fermer");
+        assert_eq!(Text::CloseButton.text(), "Close", "English outside any scope");
+    }
+
+    #[tokio::test]
+    async fn a_carried_future_keeps_its_language_in_another_task() {
+        let spawned = speaking(Lang::German, async {
+            tokio::spawn(carry(async { Text::CloseButton.text() }))
+        })
+        .await;
+        assert_eq!(spawned.await.unwrap(), "Schließen");
+        let bare = speaking(Lang::German, async {
+            tokio::spawn(async { Text::CloseButton.text() })
+        })
+        .await;
+        assert_eq!(bare.await.unwrap(), "Close", "a spawned task starts in English");
     }
 
     #[test]
