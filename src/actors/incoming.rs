@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::ui::text::Lang;
 use twilight_model::application::interaction::{
     Interaction, InteractionData, InteractionType,
     application_command::{CommandDataOption, CommandOptionValue},
@@ -26,6 +27,11 @@ pub struct Incoming {
     pub kind: IncomingKind,
     /// Users a select resolved that are bots (skipped when adding people to a ticket).
     pub resolved_bots: Vec<u64>,
+    /// The member's Discord language: what their ephemeral answers are written in.
+    pub locale: Lang,
+    /// The server's preferred locale (`guild_locale`), when the bot speaks it: what channel
+    /// messages are written in unless the server chose a language in Setup.
+    pub guild_locale: Option<Lang>,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +131,11 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
         app_permissions: interaction.app_permissions.map(|p| p.bits()),
         kind,
         resolved_bots: resolved_bots(interaction),
+        locale: Lang::or_english(interaction.locale.as_deref()),
+        guild_locale: interaction
+            .guild_locale
+            .as_deref()
+            .and_then(Lang::from_discord),
     })
 }
 

@@ -50,6 +50,11 @@ impl Lang {
         locale.and_then(Lang::from_discord).unwrap_or_default()
     }
 
+    /// `text`'s template in this language (a text without arguments).
+    pub fn text(self, text: Text) -> &'static str {
+        self.catalog().template(text)
+    }
+
     /// The language's catalog.
     pub fn catalog(self) -> &'static dyn Catalog {
         match self {
