@@ -53,7 +53,7 @@ use super::{
     ticket::TicketMsg,
 };
 use crate::discord::reply::Reply;
-use crate::ui::text::Text;
+use crate::ui::text::{self, Text};
 
 /// The first restart delay of a failed ticket actor.
 const TICKET_RESTART: Duration = Duration::from_millis(100);
@@ -159,6 +159,7 @@ async fn start_guild(
         open_total: 0,
         progress: args.progress,
         myself: myself.clone(),
+        guild_locale: None,
     };
     let needs_repair = snapshot
         .tickets
@@ -218,8 +219,11 @@ async fn handle_guild(
                 user = incoming.user
             );
             state.progress.started.store(seq, Ordering::Release);
-            state
-                .interaction(&myself, *incoming)
+            state.heard_locale(incoming.guild_locale);
+            // What is said in the handling speaks the member's language; channel messages are
+            // built in the server's (`GuildState::channel_lang`).
+            let lang = incoming.locale;
+            text::speaking(lang, state.interaction(&myself, *incoming))
                 .instrument(span)
                 .await?;
             state.progress.finished.store(seq, Ordering::Release);

@@ -36,7 +36,7 @@ use super::{
 };
 use crate::discord::reply::{Reply, reply_now};
 use crate::ui::{
-    text::{Text, t},
+    text::{Lang, SharedLang, Text, t},
     ticket_messages::place_in_line,
 };
 
@@ -60,6 +60,9 @@ pub struct GuildState {
     pub(super) progress: Arc<InteractionProgress>,
     /// This actor, to start ticket actors on first use from anywhere in the UI.
     pub(super) myself: ActorRef<GuildMsg>,
+    /// The server's preferred locale, as its latest interaction gave it (Discord sends it with
+    /// every interaction, and only there).
+    pub guild_locale: Option<Lang>,
 }
 
 /// The guild actor's bookkeeping of its tickets, in one allocation made when the first ticket
@@ -88,6 +91,9 @@ pub struct Book {
     pub(super) starting: Vec<StartHandle>,
     /// The guild's log writer, shared with its ticket actors; made when the first one starts.
     pub(super) log: Option<GuildLog>,
+    /// The language of the server's channel messages, shared with its ticket actors; made when
+    /// the first one starts.
+    pub(super) lang: Option<SharedLang>,
     /// The guild is unavailable (a Discord outage): calls about it would fail.
     pub(super) held: bool,
 }
@@ -135,6 +141,7 @@ static EMPTY_BOOK: Book = Book {
     line_ticking: false,
     starting: Vec::new(),
     log: None,
+    lang: None,
     held: false,
 };
 
@@ -185,6 +192,17 @@ fn record_parent(settings: &GuildSettings, record: &TicketRecord) -> Option<Snow
         .or(settings.tickets_category)
 }
 
+/// The language of a server's channel messages: the one chosen in Setup, else the server's
+/// preferred locale, else English.
+pub fn server_lang(settings: &GuildSettings, guild_locale: Option<Lang>) -> Lang {
+    settings
+        .language
+        .as_deref()
+        .and_then(Lang::from_discord)
+        .or(guild_locale)
+        .unwrap_or_default()
+}
+
 fn topic_name(settings: &GuildSettings, topic: Option<u32>) -> Option<String> {
     topic
         .and_then(|id| settings.topics.iter().find(|t| t.id == id))
@@ -192,6 +210,34 @@ fn topic_name(settings: &GuildSettings, topic: Option<u32>) -> Option<String> {
 }
 
 impl GuildState {
+    /// The language of this server's channel messages (welcome, closed, log entries, panels,
+    /// category names).
+    pub fn channel_lang(&self) -> Lang {
+        server_lang(&self.settings, self.guild_locale)
+    }
+
+    /// Notes the server's locale an interaction carried and tells the ticket actors, which
+    /// write the channel messages, the language that follows.
+    pub fn heard_locale(&mut self, guild_locale: Option<Lang>) {
+        self.guild_locale = guild_locale.or(self.guild_locale);
+        self.share_lang();
+    }
+
+    /// Hands the [`channel_lang`](Self::channel_lang) to the ticket actors, if any started.
+    fn share_lang(&self) {
+        if let Some(shared) = &self.book.lang {
+            shared.set(self.channel_lang());
+        }
+    }
+
+    /// The server's language for a ticket actor about to start.
+    fn shared_lang(&mut self) -> SharedLang {
+        let lang = self.channel_lang();
+        let shared = self.book.lang.get_or_insert_with(SharedLang::default);
+        shared.set(lang);
+        shared.clone()
+    }
+
     /// The guild's log writer for a ticket actor about to start.
     pub(super) fn log(&mut self) -> GuildLog {
         let (discord, guild) = (&self.ctx.discord, self.guild);
@@ -318,6 +364,7 @@ impl GuildState {
                 guild_actor: myself.clone(),
                 ticket,
                 log: self.log(),
+                lang: self.shared_lang(),
             },
             myself.get_cell(),
         )?;
@@ -730,6 +777,7 @@ impl GuildState {
     /// Replaces the settings and persists them (durably, off this actor's path).
     pub fn save_settings(&mut self, settings: GuildSettings) -> crate::store::CommitReceipt {
         self.settings = Arc::new(settings.clone());
+        self.share_lang();
         self.ctx.store.write(vec![WriteOp::PutSettings {
             guild: self.guild,
             settings,

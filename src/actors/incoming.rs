@@ -29,8 +29,9 @@ pub struct Incoming {
     pub resolved_bots: Vec<u64>,
     /// The member's Discord language: what their ephemeral answers are written in.
     pub locale: Lang,
-    /// The server's preferred locale (`guild_locale`), when the bot speaks it: what channel
-    /// messages are written in unless the server chose a language in Setup.
+    /// The server's preferred locale (`guild_locale`; English when the bot does not speak it),
+    /// `None` when Discord did not send one: what channel messages are written in unless the
+    /// server chose a language in Setup.
     pub guild_locale: Option<Lang>,
 }
 
@@ -135,7 +136,7 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
         guild_locale: interaction
             .guild_locale
             .as_deref()
-            .and_then(Lang::from_discord),
+            .map(|locale| Lang::or_english(Some(locale))),
     })
 }
 

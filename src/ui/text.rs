@@ -17,6 +17,10 @@
 use std::{
     fmt::{self, Display, Write},
     future::Future,
+    sync::{
+        Arc,
+        atomic::{AtomicU8, Ordering},
+    },
 };
 
 mod de;
@@ -25,6 +29,7 @@ mod fr;
 /// A language the bot speaks; every [`Text`] has a template in each (the tests below).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
+    // In the order of `Lang::ALL`, whose index `SharedLang` stores.
     #[default]
     English,
     German,
@@ -62,6 +67,24 @@ impl Lang {
             Lang::German => &GERMAN,
             Lang::French => &FRENCH,
         }
+    }
+}
+
+/// A language several actors read and one sets: the server's, which the guild actor learns
+/// from its interactions and settings and its ticket actors write channel messages in.
+#[derive(Debug, Clone, Default)]
+pub struct SharedLang(Arc<AtomicU8>);
+
+impl SharedLang {
+    pub fn get(&self) -> Lang {
+        Lang::ALL
+            .get(usize::from(self.0.load(Ordering::Relaxed)))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    pub fn set(&self, lang: Lang) {
+        self.0.store(lang as u8, Ordering::Relaxed);
     }
 }
 
@@ -662,6 +685,16 @@ mod tests {
         })
         .await;
         assert_eq!(bare.await.unwrap(), "Close", "a spawned task starts in English");
+    }
+
+    #[test]
+    fn a_shared_language_reads_what_was_set() {
+        let shared = SharedLang::default();
+        assert_eq!(shared.get(), Lang::English);
+        for lang in Lang::ALL {
+            shared.clone().set(*lang);
+            assert_eq!(shared.get(), *lang);
+        }
     }
 
     #[test]

@@ -208,16 +208,16 @@ pub fn people_changed_log(
     changed: &[Snowflake],
     by: Snowflake,
     add: bool,
-) -> (String, String) {
+) -> (Text, String) {
     let users = mentions(changed);
     if add {
         (
-            Text::LogUserAddedTitle.to_string(),
+            Text::LogUserAddedTitle,
             t!(LogUsersAdded, users, number, by),
         )
     } else {
         (
-            Text::LogUserRemovedTitle.to_string(),
+            Text::LogUserRemovedTitle,
             t!(LogUsersRemoved, users, number, by),
         )
     }
