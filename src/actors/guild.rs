@@ -399,7 +399,7 @@ impl GuildState {
                     [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming).await?,
                     _ => {
                         warn!(command = ?path, "unknown command");
-                        self.refuse(&incoming, Text::UnknownCommand.english());
+                        self.refuse(&incoming, Text::UnknownCommand.text());
                     }
                 }
             }
@@ -408,7 +408,7 @@ impl GuildState {
                     Ok(action) => self.action(myself, &incoming, action).await?,
                     Err(error) => {
                         warn!(%error, "unknown or malformed custom id");
-                        self.refuse(&incoming, Text::UnknownComponent.english());
+                        self.refuse(&incoming, Text::UnknownComponent.text());
                     }
                 }
             }
@@ -438,7 +438,7 @@ impl GuildState {
             }
             Action::TopicPage { opener, page } => {
                 if opener != incoming.user {
-                    self.refuse(incoming, Text::MenuOfSomeoneElse.english());
+                    self.refuse(incoming, Text::MenuOfSomeoneElse.text());
                 } else {
                     hub::show_topic_picker(self, incoming, page, true);
                 }
@@ -447,7 +447,7 @@ impl GuildState {
                 if opener != incoming.user {
                     // A forged or shared select can never put one member's choice in another's ticket.
                     warn!(opener, "topic select used by another member");
-                    self.refuse(incoming, Text::MenuOfSomeoneElse.english());
+                    self.refuse(incoming, Text::MenuOfSomeoneElse.text());
                     return Ok(());
                 }
                 let chosen = match &incoming.kind {
@@ -462,7 +462,7 @@ impl GuildState {
                         let reply = Reply::defer_update(&self.ctx.discord, incoming);
                         self.open(myself, incoming, Some(topic), reply).await?;
                     }
-                    None => self.refuse(incoming, Text::TopicGonePickAgain.english()),
+                    None => self.refuse(incoming, Text::TopicGonePickAgain.text()),
                 }
             }
             Action::Close { ticket } => {

@@ -36,7 +36,7 @@ use super::{
 };
 use crate::discord::reply::{Reply, reply_now};
 use crate::ui::{
-    text::{Lang, SharedLang, Text, t},
+    text::{self, Lang, SharedLang, Text, t},
     ticket_messages::place_in_line,
 };
 
@@ -444,11 +444,8 @@ impl GuildState {
         let now = Instant::now();
         let awaiting = self.book.awaiting_category.as_ref();
         if awaiting.is_some_and(|a| a.opens.iter().any(|w| w.user == user)) {
-            tokio::spawn(async move {
-                reply
-                    .send_with(Text::AlreadyBeingOpened.english(), Vec::new())
-                    .await
-            });
+            let text = Text::AlreadyBeingOpened.text();
+            tokio::spawn(async move { reply.send_with(text, Vec::new()).await });
             return Ok(());
         }
         // Opens waiting for a category count against the server's limit already.
@@ -462,11 +459,8 @@ impl GuildState {
         }
         if is_double_click(self.book.recent_opens.get(&user), now) {
             info!(user, "double click on open ignored");
-            tokio::spawn(async move {
-                reply
-                    .send_with(Text::AlreadyBeingOpened.english(), Vec::new())
-                    .await
-            });
+            let text = Text::AlreadyBeingOpened.text();
+            tokio::spawn(async move { reply.send_with(text, Vec::new()).await });
             return Ok(());
         }
         let member_open = self.book.open_by_member.get(&user).copied().unwrap_or(0);
@@ -550,7 +544,7 @@ impl GuildState {
                 None => (
                     self.start_category_creation(
                         &myself,
-                        Text::DefaultCategoryName.english(),
+                        self.channel_lang().text(Text::DefaultCategoryName),
                         false,
                         Vec::new(),
                     ),
@@ -682,7 +676,9 @@ impl GuildState {
             }
         }
         for (reply, number, place) in updates {
-            let text = place_in_line(number, place, self.book.line.estimate(place, window));
+            let estimate = self.book.line.estimate(place, window);
+            // Outside any interaction: the place is told in the waiting member's language.
+            let text = text::speaking_sync(reply.lang(), || place_in_line(number, place, estimate));
             tokio::spawn(async move { reply.send_provisional(&text).await });
         }
     }
@@ -709,7 +705,8 @@ impl GuildState {
         );
         self.track(&record);
         if let Some(reply) = provision.reply {
-            tokio::spawn(async move { reply.send(Text::LeftTheServer.english()).await });
+            let text = reply.lang().text(Text::LeftTheServer);
+            tokio::spawn(async move { reply.send(text).await });
         }
     }
 
@@ -721,7 +718,7 @@ impl GuildState {
             .and_then(|t| t.category);
         let Some(base) = topic_category.or(self.settings.tickets_category) else {
             return CategoryChoice::Create {
-                name: Text::DefaultCategoryName.to_string(),
+                name: self.channel_lang().text(Text::DefaultCategoryName).to_owned(),
                 overflow: false,
             };
         };
@@ -732,10 +729,12 @@ impl GuildState {
         }) {
             Some(free) => CategoryChoice::Ready(free),
             None => CategoryChoice::Create {
-                name: t!(
-                    OverflowCategoryName,
-                    n = self.settings.overflow_categories.len() + 2
-                ),
+                name: text::speaking_sync(self.channel_lang(), || {
+                    t!(
+                        OverflowCategoryName,
+                        n = self.settings.overflow_categories.len() + 2
+                    )
+                }),
                 overflow: true,
             },
         }
@@ -825,18 +824,18 @@ impl GuildState {
 
     pub(super) async fn send_transcript(&self, incoming: &Incoming, number: Option<&String>) {
         if !self.is_staff(incoming) {
-            self.refuse(incoming, Text::NotStaff.english());
+            self.refuse(incoming, Text::NotStaff.text());
             return;
         }
         let Some(number) = number.and_then(|n| n.parse::<u64>().ok()) else {
-            self.refuse(incoming, Text::TranscriptNumberMissing.english());
+            self.refuse(incoming, Text::TranscriptNumberMissing.text());
             return;
         };
         let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
         let store = self.ctx.store.clone();
         let discord = self.ctx.discord.clone();
         let (guild, budget) = (self.guild, self.ctx.upload_budget);
-        tokio::spawn(async move {
+        tokio::spawn(text::carry(async move {
             match store.transcript(guild, number).await {
                 Ok(Some((html, text))) => {
                     if !reply.acked().await {
@@ -858,10 +857,10 @@ impl GuildState {
                 Ok(None) => reply.send(&t!(NoTranscript, number)).await,
                 Err(error) => {
                     warn!(%error, "could not read the transcript");
-                    reply.send(Text::TranscriptUnreadable.english()).await
+                    reply.send(Text::TranscriptUnreadable.text()).await
                 }
             }
-        });
+        }));
     }
 
     /// Open tickets (Open state), for close-all and the manage menu.

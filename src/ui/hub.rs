@@ -13,7 +13,7 @@ use crate::domain::{
 
 use super::{
     Modal, Screen, hub_screens as screens,
-    text::{Text, t},
+    text::{Lang, Text, t},
 };
 
 /// Who clicked.
@@ -226,17 +226,23 @@ pub fn open_manage(who: &Who) -> Step {
     Step::Show(screens::manage_menu())
 }
 
-/// `/ticket panel`: a panel with the default texts in `channel`, for admins.
-pub fn default_panel(who: &Who, channel: Snowflake, known_permissions: Option<u64>) -> Step {
+/// `/ticket panel`: a panel with the default texts in `channel`, for admins, written in the
+/// server's language `server` (the refusal is in the member's).
+pub fn default_panel(
+    who: &Who,
+    channel: Snowflake,
+    known_permissions: Option<u64>,
+    server: Lang,
+) -> Step {
     if !who.is_admin {
         return refuse(Text::NotAdmin.to_string(), "panel command by a non-admin");
     }
     Step::PostPanel(PanelPost {
         channel,
         known_permissions,
-        title: Text::DefaultPanelTitle.to_string(),
-        description: Text::DefaultPanelDescription.to_string(),
-        footer: Text::DefaultPanelFooter.to_string(),
+        title: server.text(Text::DefaultPanelTitle).to_owned(),
+        description: server.text(Text::DefaultPanelDescription).to_owned(),
+        footer: server.text(Text::DefaultPanelFooter).to_owned(),
     })
 }
 
@@ -581,10 +587,10 @@ mod tests {
             Some(Text::NotStaff.english())
         );
         assert!(matches!(
-            default_panel(&ADMIN, 9, None),
+            default_panel(&ADMIN, 9, None, Lang::English),
             Step::PostPanel(PanelPost { channel: 9, .. })
         ));
-        assert!(refused_with(&default_panel(&STAFF, 9, None)).is_some());
+        assert!(refused_with(&default_panel(&STAFF, 9, None, Lang::English)).is_some());
     }
 
     #[test]

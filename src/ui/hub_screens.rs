@@ -49,7 +49,7 @@ pub fn hub(is_admin: bool, status: &[String]) -> Screen {
         fit::cut(Slot::Content, text),
         vec![string_select(
             custom_id::encode(&Action::HubMenu),
-            Text::HubPlaceholder.english(),
+            Text::HubPlaceholder.text(),
             options,
         )],
     )
@@ -77,7 +77,7 @@ pub fn setup_menu() -> Screen {
         Text::SetupPrompt.to_string(),
         vec![string_select(
             custom_id::encode(&Action::SetupMenu),
-            Text::SetupPlaceholder.english(),
+            Text::SetupPlaceholder.text(),
             options,
         )],
     )
@@ -105,7 +105,7 @@ pub fn manage_menu() -> Screen {
         Text::ManagePrompt.to_string(),
         vec![string_select(
             custom_id::encode(&Action::ManageMenu),
-            Text::ManagePlaceholder.english(),
+            Text::ManagePlaceholder.text(),
             options,
         )],
     )
@@ -125,7 +125,7 @@ pub fn topic_picker(topics: &[Topic], page: u32, opener: Snowflake) -> Screen {
     let (options, has_prev, has_next) = topic_options(topics, page);
     let mut components = vec![string_select(
         custom_id::encode(&Action::PickTopic { opener }),
-        Text::TopicPickerPlaceholder.english(),
+        Text::TopicPickerPlaceholder.text(),
         options,
     )];
     let page = limits::clamp_page(topics.len(), page);
@@ -181,7 +181,7 @@ pub fn topic_remove(topics: &[Topic], page: u32) -> Screen {
     let page = limits::clamp_page(topics.len(), page);
     let mut components = vec![string_select(
         custom_id::encode(&Action::TopicRemoveSelect { page }),
-        Text::TopicRemovePlaceholder.english(),
+        Text::TopicRemovePlaceholder.text(),
         options,
     )];
     components.extend(page_buttons(page, prev, next, |page| {
@@ -239,7 +239,7 @@ pub fn panel_remove(panels: &[Panel]) -> Screen {
         Text::PanelRemovePrompt.to_string(),
         vec![string_select(
             custom_id::encode(&Action::PanelRemoveSelect),
-            Text::PanelPlaceholder.english(),
+            Text::PanelPlaceholder.text(),
             options,
         )],
     )

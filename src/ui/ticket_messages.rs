@@ -106,7 +106,7 @@ pub fn reopened_message(number: u64, by: Snowflake) -> OutgoingMessage {
 pub fn member_left_message(user: Snowflake) -> OutgoingMessage {
     OutgoingMessage {
         embeds: vec![embed(
-            Text::MemberLeftTitle.english(),
+            Text::MemberLeftTitle.text(),
             &t!(MemberLeftBody, user),
             RED,
         )],
