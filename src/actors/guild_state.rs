@@ -944,6 +944,20 @@ mod tests {
     }
 
     #[test]
+    fn the_server_language_is_the_chosen_one_else_discords_else_english() {
+        let chosen = |code: &str| GuildSettings {
+            language: Some(code.to_owned()),
+            ..GuildSettings::default()
+        };
+        let none = GuildSettings::default();
+        assert_eq!(server_lang(&none, None), Lang::English);
+        assert_eq!(server_lang(&none, Some(Lang::French)), Lang::French);
+        assert_eq!(server_lang(&chosen("de"), Some(Lang::French)), Lang::German);
+        // A code a later version stored and this one does not speak: Discord's again.
+        assert_eq!(server_lang(&chosen("ja"), Some(Lang::French)), Lang::French);
+    }
+
+    #[test]
     fn a_second_open_is_a_double_click_only_within_the_window() {
         let first = Instant::now();
         assert!(!is_double_click(None, first), "a first click is never one");

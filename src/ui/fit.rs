@@ -79,6 +79,12 @@ mod tests {
                 .map(|(_, name)| *name)
                 .collect::<Vec<_>>()
                 .join("**, **"),
+            "language" => Lang::ALL
+                .iter()
+                .map(|l| l.name())
+                .max_by_key(|n| n.chars().count())
+                .unwrap_or_default()
+                .to_owned(),
             "portal" => lang.catalog().template(Text::PortalPath).to_owned(),
             "wait" => longest(&[Text::WaitSeconds, Text::WaitMinutes]),
             "skipped" => worst_render(lang, Text::BotsSkipped),

@@ -18,7 +18,7 @@ use super::{
     Modal, Screen,
     components::{auto_select, buttons, confirm_row, page_buttons, string_select, text_input},
     fit,
-    text::{Slot, Text, t},
+    text::{Lang, Slot, Text, t},
 };
 
 /// A topic's name as a screen shows it: cut, mentions broken, markdown escaped.
@@ -93,7 +93,28 @@ fn setup_label(choice: SetupChoice) -> Text {
         SetupChoice::TopicAdd => Text::SetupTopicAdd,
         SetupChoice::TopicList => Text::SetupTopicList,
         SetupChoice::TopicRemove => Text::SetupTopicRemove,
+        SetupChoice::Language => Text::SetupLanguage,
     }
+}
+
+/// The choice of the server's language: following Discord's, or one the bot speaks (each
+/// named in itself).
+pub fn language_menu() -> Screen {
+    let follow = (
+        custom_id::LANGUAGE_FOLLOW_SERVER.to_owned(),
+        Text::LanguageFollowServer.to_string(),
+    );
+    let languages = Lang::ALL
+        .iter()
+        .map(|lang| (lang.code().to_owned(), lang.name().to_owned()));
+    Screen::new(
+        Text::LanguagePrompt.to_string(),
+        vec![string_select(
+            custom_id::encode(&Action::LanguageSelect),
+            Text::LanguagePlaceholder.text(),
+            std::iter::once(follow).chain(languages).collect(),
+        )],
+    )
 }
 
 pub fn manage_menu() -> Screen {

@@ -60,6 +60,24 @@ impl Lang {
         self.catalog().template(text)
     }
 
+    /// The language's name in itself, as a person looking for it reads it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::English => "English",
+            Lang::German => "Deutsch",
+            Lang::French => "Français",
+        }
+    }
+
+    /// The Discord locale code stored for the language when a server chooses it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::English => "en-US",
+            Lang::German => "de",
+            Lang::French => "fr",
+        }
+    }
+
     /// The language's catalog.
     pub fn catalog(self) -> &'static dyn Catalog {
         match self {
@@ -207,6 +225,7 @@ catalog! {
     SetupTopicAdd: SelectOption = "Add a topic";
     SetupTopicList: SelectOption = "List topics";
     SetupTopicRemove: SelectOption = "Remove a topic";
+    SetupLanguage: SelectOption = "Language of channel messages";
     ManagePrompt: Content = "**Manage**: what do you want to do?";
     ManagePlaceholder: SelectPlaceholder = "Choose an action";
     ManageCloseThis: SelectOption = "Close this ticket";
@@ -261,6 +280,15 @@ catalog! {
         "I can't use <#{channel}> as {purpose}: I am missing **{missing}** there. Give me (or my role) that permission in that channel's settings, or choose another channel.";
     BotMissingPermissions: Content =
         "I can't use <#{channel}> as {purpose}: I am missing **{missing}** there. Give me (or my role) those permissions in that channel's settings, or choose another channel.";
+
+    // The server's language.
+    LanguagePrompt: Content =
+        "Choose the language of the server's channel messages: welcome, closed, log entries and panels. Each member's own answers follow their Discord language.";
+    LanguagePlaceholder: SelectPlaceholder = "Language";
+    LanguageFollowServer: SelectOption = "The server's language in Discord";
+    LanguageSet: Content = "Channel messages will be in {language}.";
+    LanguageFollowing: Content =
+        "Channel messages will follow the server's language in Discord (its primary language in the Community settings; English when Discord does not give one the bot speaks).";
 
     // Log channel, limits, staff roles.
     LogChannelPrompt: Content = "Choose the log channel.";
@@ -685,6 +713,13 @@ mod tests {
         })
         .await;
         assert_eq!(bare.await.unwrap(), "Close", "a spawned task starts in English");
+    }
+
+    #[test]
+    fn a_language_code_reads_back_as_its_language() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_discord(lang.code()), Some(*lang));
+        }
     }
 
     #[test]

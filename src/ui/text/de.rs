@@ -23,6 +23,7 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
         SetupTopicAdd => "Thema hinzufügen",
         SetupTopicList => "Themen anzeigen",
         SetupTopicRemove => "Thema entfernen",
+        SetupLanguage => "Sprache der Kanalnachrichten",
         ManagePrompt => "**Verwalten**: Was möchtest du tun?",
         ManagePlaceholder => "Aktion wählen",
         ManageCloseThis => "Dieses Ticket schließen",
@@ -82,6 +83,16 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
         }
         BotMissingPermissions => {
             "Ich kann <#{channel}> nicht als {purpose} nutzen: Mir fehlen dort **{missing}**. Gib mir (oder meiner Rolle) diese Berechtigungen in den Einstellungen dieses Kanals oder wähle einen anderen Kanal."
+        }
+
+        LanguagePrompt => {
+            "Wähle die Sprache der Kanalnachrichten des Servers: Begrüßung, Schließen, Log-Einträge und Panels. Die Antworten an einzelne Mitglieder folgen deren eigener Discord-Sprache."
+        }
+        LanguagePlaceholder => "Sprache",
+        LanguageFollowServer => "Die Sprache des Servers in Discord",
+        LanguageSet => "Kanalnachrichten sind ab jetzt auf {language}.",
+        LanguageFollowing => {
+            "Kanalnachrichten folgen der Sprache des Servers in Discord (seiner Hauptsprache in den Community-Einstellungen; Englisch, wenn Discord keine angibt, die der Bot spricht)."
         }
 
         LogChannelPrompt => "Wähle den Log-Kanal.",

@@ -23,6 +23,7 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
         SetupTopicAdd => "Ajouter un sujet",
         SetupTopicList => "Lister les sujets",
         SetupTopicRemove => "Retirer un sujet",
+        SetupLanguage => "Langue des messages des salons",
         ManagePrompt => "**Gestion** : que voulez-vous faire ?",
         ManagePlaceholder => "Choisir une action",
         ManageCloseThis => "Fermer ce ticket",
@@ -80,6 +81,16 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
         }
         BotMissingPermissions => {
             "Je ne peux pas utiliser <#{channel}> comme {purpose} : il me manque les permissions **{missing}** dans ce salon. Accordez-les-moi (ou à mon rôle) dans les paramètres de ce salon, ou choisissez un autre salon."
+        }
+
+        LanguagePrompt => {
+            "Choisissez la langue des messages publiés dans les salons du serveur : bienvenue, fermeture, journal et panneaux. Les réponses adressées à chaque membre suivent sa propre langue Discord."
+        }
+        LanguagePlaceholder => "Langue",
+        LanguageFollowServer => "La langue du serveur dans Discord",
+        LanguageSet => "Les messages des salons seront en {language}.",
+        LanguageFollowing => {
+            "Les messages des salons suivront la langue du serveur dans Discord (sa langue principale dans les paramètres Communauté ; l'anglais si Discord n'en indique aucune que le bot parle)."
         }
 
         LogChannelPrompt => "Choisissez le salon de journal.",
