@@ -718,7 +718,10 @@ impl GuildState {
             .and_then(|t| t.category);
         let Some(base) = topic_category.or(self.settings.tickets_category) else {
             return CategoryChoice::Create {
-                name: self.channel_lang().text(Text::DefaultCategoryName).to_owned(),
+                name: self
+                    .channel_lang()
+                    .text(Text::DefaultCategoryName)
+                    .to_owned(),
                 overflow: false,
             };
         };

@@ -235,65 +235,71 @@ impl Actor for TicketActor {
         let lang = message.reply_lang().unwrap_or_else(|| state.lang.get());
         // Boxed: the close path's state machine is large, and unboxed it would be carried inline
         // by every ticket actor's task for its whole life.
-        text::speaking(lang, Box::pin(async move {
-            match message {
-                TicketMsg::Provision(p) => state.provision(*p).await,
-                TicketMsg::Close {
-                    by,
-                    reason,
-                    reply,
-                    settings,
-                } => {
-                    state.close(by, reason, Some(reply), &settings).await;
-                }
-                TicketMsg::CloseQuietly { by, settings, done } => {
-                    let closed = state.record.state == TicketState::Open
-                        && state.close(by, None, None, &settings).await;
-                    let _ = done.send(closed);
-                }
-                TicketMsg::ApplyOverwrites { settings } => state.apply_overwrites(&settings).await,
-                TicketMsg::MoveTo { parent, done } => {
-                    if let Some(channel) = state.record.channel
-                        && let Err(error) = state.ctx.discord.move_channel(channel, parent).await
-                    {
-                        warn!(%error, "could not move the ticket channel");
+        text::speaking(
+            lang,
+            Box::pin(async move {
+                match message {
+                    TicketMsg::Provision(p) => state.provision(*p).await,
+                    TicketMsg::Close {
+                        by,
+                        reason,
+                        reply,
+                        settings,
+                    } => {
+                        state.close(by, reason, Some(reply), &settings).await;
                     }
-                    let _ = done.send(());
-                }
-                TicketMsg::Reopen {
-                    by,
-                    reply,
-                    settings,
-                } => state.reopen(by, reply, &settings).await,
-                TicketMsg::Delete {
-                    by,
-                    reply,
-                    settings,
-                } => {
-                    if state.delete(by, reply, &settings).await {
-                        myself.stop(Some("deleted".into()));
+                    TicketMsg::CloseQuietly { by, settings, done } => {
+                        let closed = state.record.state == TicketState::Open
+                            && state.close(by, None, None, &settings).await;
+                        let _ = done.send(closed);
                     }
+                    TicketMsg::ApplyOverwrites { settings } => {
+                        state.apply_overwrites(&settings).await
+                    }
+                    TicketMsg::MoveTo { parent, done } => {
+                        if let Some(channel) = state.record.channel
+                            && let Err(error) =
+                                state.ctx.discord.move_channel(channel, parent).await
+                        {
+                            warn!(%error, "could not move the ticket channel");
+                        }
+                        let _ = done.send(());
+                    }
+                    TicketMsg::Reopen {
+                        by,
+                        reply,
+                        settings,
+                    } => state.reopen(by, reply, &settings).await,
+                    TicketMsg::Delete {
+                        by,
+                        reply,
+                        settings,
+                    } => {
+                        if state.delete(by, reply, &settings).await {
+                            myself.stop(Some("deleted".into()));
+                        }
+                    }
+                    TicketMsg::AddUsers {
+                        by,
+                        users,
+                        reply,
+                        settings,
+                    } => state.change_users(by, users, true, reply, &settings).await,
+                    TicketMsg::RemoveUsers {
+                        by,
+                        users,
+                        reply,
+                        settings,
+                    } => state.change_users(by, users, false, reply, &settings).await,
+                    TicketMsg::ChannelDeleted { settings } => {
+                        state.channel_deleted(&settings).await;
+                        myself.stop(Some("channel deleted".into()));
+                    }
+                    TicketMsg::MemberLeft { user } => state.member_left(user).await,
+                    TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
                 }
-                TicketMsg::AddUsers {
-                    by,
-                    users,
-                    reply,
-                    settings,
-                } => state.change_users(by, users, true, reply, &settings).await,
-                TicketMsg::RemoveUsers {
-                    by,
-                    users,
-                    reply,
-                    settings,
-                } => state.change_users(by, users, false, reply, &settings).await,
-                TicketMsg::ChannelDeleted { settings } => {
-                    state.channel_deleted(&settings).await;
-                    myself.stop(Some("channel deleted".into()));
-                }
-                TicketMsg::MemberLeft { user } => state.member_left(user).await,
-                TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
-            }
-        }))
+            }),
+        )
         .instrument(span)
         .await;
         Ok(())
@@ -453,7 +459,12 @@ impl TicketActorState {
             .await;
         self.log(
             &p.settings,
-            || (Text::LogOpenedTitle, t!(LogOpened, number, opener = self.record.opener, channel)),
+            || {
+                (
+                    Text::LogOpenedTitle,
+                    t!(LogOpened, number, opener = self.record.opener, channel),
+                )
+            },
             GREEN,
         );
     }
@@ -583,8 +594,8 @@ impl TicketActorState {
     }
 
     async fn post_welcome(&self, channel: Snowflake, topic: Option<&str>) {
-        let message = self
-            .in_channel_lang(|| welcome_message(self.record.number, self.record.opener, topic));
+        let message =
+            self.in_channel_lang(|| welcome_message(self.record.number, self.record.opener, topic));
         if let Err(error) = self
             .discord()
             .send_message(channel, &message, &[self.record.opener])
@@ -739,8 +750,8 @@ impl TicketActorState {
         text: &str,
     ) {
         let number = self.record.number;
-        let (files, cut) = self
-            .in_channel_lang(|| transcript_files(number, html, text, self.ctx.upload_budget));
+        let (files, cut) =
+            self.in_channel_lang(|| transcript_files(number, html, text, self.ctx.upload_budget));
         let link = self.upload_transcript(html).await;
         let dm_text = self.in_channel_lang(|| closed_dm(number, link.as_deref(), cut.as_deref()));
         let delivered = self
@@ -823,9 +834,9 @@ impl TicketActorState {
             Ok(messages) => messages,
             Err(error) => {
                 warn!(%error, "could not fetch the ticket history for the transcript");
-                notes.push(self.in_channel_lang(|| {
-                    t!(HistoryUnreadable, error = error.person_message())
-                }));
+                notes.push(
+                    self.in_channel_lang(|| t!(HistoryUnreadable, error = error.person_message())),
+                );
                 Vec::new()
             }
         };
@@ -975,7 +986,12 @@ impl TicketActorState {
         }
         self.log(
             settings,
-            || (Text::LogReopenedTitle, t!(LogReopened, number, by = by.user)),
+            || {
+                (
+                    Text::LogReopenedTitle,
+                    t!(LogReopened, number, by = by.user),
+                )
+            },
             GREEN,
         );
         reply.send(&t!(ReopenedAnswer, number)).await;
@@ -1006,7 +1022,12 @@ impl TicketActorState {
         self.persist(Vec::new()).await;
         self.log(
             settings,
-            || (Text::LogDeletedTitle, t!(LogDeleted, number = self.record.number, by = by.user)),
+            || {
+                (
+                    Text::LogDeletedTitle,
+                    t!(LogDeleted, number = self.record.number, by = by.user),
+                )
+            },
             RED,
         );
         reply
@@ -1077,7 +1098,12 @@ impl TicketActorState {
         self.persist(Vec::new()).await;
         self.log(
             settings,
-            || (Text::LogChannelDeletedTitle, t!(LogChannelDeleted, number = self.record.number)),
+            || {
+                (
+                    Text::LogChannelDeletedTitle,
+                    t!(LogChannelDeleted, number = self.record.number),
+                )
+            },
             RED,
         );
     }

@@ -607,7 +607,13 @@ mod tests {
         let settings = GuildSettings::default();
         let choose = |value: &str| {
             let input = values(value);
-            decide(&settings, &ADMIN, &FACTS, Action::LanguageSelect, &pick(&input))
+            decide(
+                &settings,
+                &ADMIN,
+                &FACTS,
+                Action::LanguageSelect,
+                &pick(&input),
+            )
         };
         let menu = values(SetupChoice::Language.as_str());
         let shown = decide(&settings, &ADMIN, &FACTS, Action::SetupMenu, &pick(&menu));
@@ -630,7 +636,13 @@ mod tests {
         let mut changed = GuildSettings::default();
         Change::Language(Some("fr".into())).apply(&mut changed);
         assert_eq!(changed.language.as_deref(), Some("fr"));
-        let by_staff = decide(&settings, &STAFF, &FACTS, Action::LanguageSelect, &pick(&[]));
+        let by_staff = decide(
+            &settings,
+            &STAFF,
+            &FACTS,
+            Action::LanguageSelect,
+            &pick(&[]),
+        );
         assert_eq!(refused_with(&by_staff), Some(Text::NotAdmin.english()));
     }
 

@@ -698,7 +698,11 @@ mod tests {
             speaking_sync(Lang::French, || Text::CloseButton.text())
         });
         assert_eq!(nested, "Fermer");
-        assert_eq!(Text::CloseButton.text(), "Close", "English outside any scope");
+        assert_eq!(
+            Text::CloseButton.text(),
+            "Close",
+            "English outside any scope"
+        );
     }
 
     #[tokio::test]
@@ -712,7 +716,11 @@ mod tests {
             tokio::spawn(async { Text::CloseButton.text() })
         })
         .await;
-        assert_eq!(bare.await.unwrap(), "Close", "a spawned task starts in English");
+        assert_eq!(
+            bare.await.unwrap(),
+            "Close",
+            "a spawned task starts in English"
+        );
     }
 
     #[test]

@@ -67,7 +67,9 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
             "Die Panel-Nachricht wurde gelöscht, aber die Einstellung konnte nicht gespeichert werden; bitte versuche es erneut."
         }
         PanelTitleEmpty => "Der Panel-Titel darf nicht leer sein.",
-        PanelFieldTooLong => "Das Feld „{field}“ des Panels darf höchstens {max} Zeichen lang sein.",
+        PanelFieldTooLong => {
+            "Das Feld „{field}“ des Panels darf höchstens {max} Zeichen lang sein."
+        }
         PanelTotalTooLong => "Der Panel-Text darf insgesamt höchstens {max} Zeichen lang sein.",
         PanelFieldTitle => "Titel",
         PanelFieldDescription => "Beschreibung",
@@ -172,9 +174,7 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
         RemoveUsersPrompt => "Wähle bis zu {max} Mitglieder zum Entfernen.",
         MembersPlaceholder => "Mitglieder",
 
-        NotAdmin => {
-            "Du brauchst die Berechtigung „Server verwalten“, um Tickets einzurichten."
-        }
+        NotAdmin => "Du brauchst die Berechtigung „Server verwalten“, um Tickets einzurichten.",
         NotStaff => "Nur das Team kann Tickets verwalten.",
         CloseNotAllowed => {
             "Nur das Mitglied, das dieses Ticket geöffnet hat, oder das Team kann es schließen."
@@ -186,9 +186,7 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
         ReadTranscriptNotAllowed => "Nur das Team kann Ticket-Transkripte lesen.",
         MenuOfSomeoneElse => "Dieses Menü gehört jemand anderem.",
 
-        StillOpening => {
-            "Ticket #{number} wird noch geöffnet; versuche es gleich noch einmal."
-        }
+        StillOpening => "Ticket #{number} wird noch geöffnet; versuche es gleich noch einmal.",
         NeverOpened => "Ticket #{number} wurde nie geöffnet.",
         WasDeleted => "Ticket #{number} wurde gelöscht.",
         AlreadyOpen => "Ticket #{number} ist bereits offen.",
@@ -305,9 +303,7 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
             "Den Log-Kanal <#{channel}> gibt es nicht mehr. Wähle unter „Einrichten“ einen anderen."
         }
 
-        TranscriptNumberMissing => {
-            "Gib die Ticketnummer an, z. B. `/ticket transcript number:12`."
-        }
+        TranscriptNumberMissing => "Gib die Ticketnummer an, z. B. `/ticket transcript number:12`.",
         TranscriptOf => "Transkript von Ticket #{number}:",
         NoTranscript => {
             "Ticket #{number} hat kein Transkript (es wurde nie geschlossen oder existiert nicht)."

@@ -65,7 +65,9 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
             "Le message du panneau a été supprimé, mais le réglage n'a pas pu être enregistré ; veuillez réessayer."
         }
         PanelTitleEmpty => "Le titre du panneau ne peut pas être vide.",
-        PanelFieldTooLong => "Le champ « {field} » du panneau peut contenir au plus {max} caractères.",
+        PanelFieldTooLong => {
+            "Le champ « {field} » du panneau peut contenir au plus {max} caractères."
+        }
         PanelTotalTooLong => "Le texte du panneau peut contenir au plus {max} caractères au total.",
         PanelFieldTitle => "titre",
         PanelFieldDescription => "description",
@@ -172,9 +174,7 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
 
         NotAdmin => "Il vous faut la permission Gérer le serveur pour configurer les tickets.",
         NotStaff => "Seule l'équipe peut gérer les tickets.",
-        CloseNotAllowed => {
-            "Seuls le membre qui a ouvert ce ticket et l'équipe peuvent le fermer."
-        }
+        CloseNotAllowed => "Seuls le membre qui a ouvert ce ticket et l'équipe peuvent le fermer.",
         ReopenNotAllowed => "Seule l'équipe peut rouvrir un ticket.",
         DeleteNotAllowed => "Seule l'équipe peut supprimer un ticket.",
         AddUserNotAllowed => "Seule l'équipe peut ajouter des personnes à un ticket.",
@@ -182,7 +182,9 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
         ReadTranscriptNotAllowed => "Seule l'équipe peut lire les transcriptions des tickets.",
         MenuOfSomeoneElse => "Ce menu appartient à quelqu'un d'autre.",
 
-        StillOpening => "Le ticket #{number} est encore en cours d'ouverture ; réessayez dans un instant.",
+        StillOpening => {
+            "Le ticket #{number} est encore en cours d'ouverture ; réessayez dans un instant."
+        }
         NeverOpened => "Le ticket #{number} n'a jamais été ouvert.",
         WasDeleted => "Le ticket #{number} a été supprimé.",
         AlreadyOpen => "Le ticket #{number} est déjà ouvert.",
@@ -213,7 +215,9 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
         }
         WaitSeconds => "environ {seconds} s",
         WaitMinutes => "environ {minutes} min",
-        LeftTheServer => "Vous avez quitté le serveur, votre place dans la file a donc été libérée.",
+        LeftTheServer => {
+            "Vous avez quitté le serveur, votre place dans la file a donc été libérée."
+        }
         CategoryNotCreated => "Je n'ai pas pu créer la catégorie des tickets : {error}",
         DefaultCategoryName => "Tickets",
         OverflowCategoryName => "Tickets {n}",
@@ -332,7 +336,9 @@ pub(super) fn template(text: Text) -> Option<&'static str> {
             "Ce serveur a atteint la limite de Discord de {max} salons, aucun salon de ticket ne peut donc être créé."
         }
         DiscordUnknownChannel => "Ce salon n'existe plus.",
-        DiscordRefused => "Discord n'a pas accepté la requête ; veuillez réessayer dans un instant.",
+        DiscordRefused => {
+            "Discord n'a pas accepté la requête ; veuillez réessayer dans un instant."
+        }
 
         MessageContentOff => {
             "Les transcriptions ne contiendront pas le texte des messages : Discord le retient tant que l'intent Message Content du bot est désactivé. Activez « Message Content Intent » dans le {portal}."
