@@ -151,11 +151,9 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
     let tag = parts.next().ok_or(CustomIdError::UnknownAction)?;
     let nums: Vec<&str> = parts.collect();
     let arity = |n: usize| {
-        if nums.len() == n {
-            Ok(())
-        } else {
-            Err(CustomIdError::WrongArity)
-        }
+        (nums.len() == n)
+            .then_some(())
+            .ok_or(CustomIdError::WrongArity)
     };
     let u64_at = |i: usize| parse_canonical_u64(nums[i]);
     let u32_at = |i: usize| {

@@ -18,7 +18,7 @@ use std::{
     fmt::{self, Display, Write},
     future::Future,
     sync::{
-        Arc,
+        Arc, OnceLock,
         atomic::{AtomicU8, Ordering},
     },
 };
@@ -162,16 +162,40 @@ pub trait Catalog {
 /// The English catalog, the default and the fallback.
 pub struct English;
 
-/// A translation: its template for a key, English for a key not translated yet (the tests
-/// fail on one).
-struct Translated(fn(Text) -> Option<&'static str>);
+/// A translation: its table of templates, indexed by key on first use. A key not translated
+/// yet reads as English (the tests fail on one).
+struct Translated {
+    table: &'static [(Text, &'static str)],
+    index: OnceLock<Vec<Option<&'static str>>>,
+}
 
-static GERMAN: Translated = Translated(de::template);
-static FRENCH: Translated = Translated(fr::template);
+impl Translated {
+    const fn new(table: &'static [(Text, &'static str)]) -> Translated {
+        Translated {
+            table,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The template of `text`, if the table has one.
+    fn lookup(&self, text: Text) -> Option<&'static str> {
+        let index = self.index.get_or_init(|| {
+            let mut index = vec![None; Text::ALL.len()];
+            for (key, template) in self.table {
+                index[*key as usize] = Some(*template);
+            }
+            index
+        });
+        index[text as usize]
+    }
+}
+
+static GERMAN: Translated = Translated::new(de::TABLE);
+static FRENCH: Translated = Translated::new(fr::TABLE);
 
 impl Catalog for Translated {
     fn template(&self, text: Text) -> &'static str {
-        (self.0)(text).unwrap_or_else(|| English.template(text))
+        self.lookup(text).unwrap_or_else(|| English.template(text))
     }
 }
 
@@ -652,14 +676,18 @@ mod tests {
     }
 
     #[test]
-    fn every_key_is_translated_in_every_language() {
-        for (name, table) in [("de", de::template as fn(Text) -> _), ("fr", fr::template)] {
+    fn every_key_is_translated_once_in_every_language() {
+        for (name, table) in [("de", de::TABLE), ("fr", fr::TABLE)] {
+            let translated = Translated::new(table);
             let missing: Vec<Text> = Text::ALL
                 .iter()
                 .copied()
-                .filter(|text| table(*text).is_none())
+                .filter(|text| translated.lookup(*text).is_none())
                 .collect();
             assert!(missing.is_empty(), "{name} lacks {missing:?}");
+            let distinct: std::collections::HashSet<Text> =
+                table.iter().map(|(key, _)| *key).collect();
+            assert_eq!(distinct.len(), table.len(), "{name} translates a key twice");
         }
     }
 
@@ -707,15 +735,13 @@ mod tests {
 
     #[tokio::test]
     async fn a_carried_future_keeps_its_language_in_another_task() {
-        let spawned = speaking(Lang::German, async {
-            tokio::spawn(carry(async { Text::CloseButton.text() }))
-        })
-        .await;
-        assert_eq!(spawned.await.unwrap(), "Schließen");
+        let carried = speaking(Lang::German, async {
+            tokio::spawn(carry(async { Text::CloseButton.text() })).await
+        });
+        assert_eq!(carried.await.unwrap(), "Schließen");
         let bare = speaking(Lang::German, async {
-            tokio::spawn(async { Text::CloseButton.text() })
-        })
-        .await;
+            tokio::spawn(async { Text::CloseButton.text() }).await
+        });
         assert_eq!(
             bare.await.unwrap(),
             "Close",

@@ -2,355 +2,521 @@
 
 use super::Text::{self, *};
 
-/// The German template of `text`; `None` for a key not translated yet.
-pub(super) fn template(text: Text) -> Option<&'static str> {
-    Some(match text {
-        Warning => "⚠️ {note}",
-        ReasonLine => "Grund: {reason}",
-        TranscriptLine => "Transkript: {link}",
-
-        HubPrompt => "**Ticket-Zentrale**: Was möchtest du tun?",
-        HubPlaceholder => "Einrichten oder verwalten",
-        HubSetup => "Einrichten",
-        HubManage => "Verwalten",
-        SetupPrompt => "**Einrichtung**: Was möchtest du einstellen?",
-        SetupPlaceholder => "Einstellung wählen",
-        SetupPanel => "Panel-Nachricht posten",
-        SetupPanelRemove => "Panel entfernen",
-        SetupLogChannel => "Log-Kanal",
-        SetupLimits => "Ticket-Limits",
-        SetupStaffRoles => "Team-Rollen",
-        SetupTopicAdd => "Thema hinzufügen",
-        SetupTopicList => "Themen anzeigen",
-        SetupTopicRemove => "Thema entfernen",
-        SetupLanguage => "Sprache der Kanalnachrichten",
-        ManagePrompt => "**Verwalten**: Was möchtest du tun?",
-        ManagePlaceholder => "Aktion wählen",
-        ManageCloseThis => "Dieses Ticket schließen",
-        ManageCloseAll => "Alle offenen Tickets schließen",
-        ManageAddUser => "Personen zu diesem Ticket hinzufügen",
-        ManageRemoveUser => "Personen aus diesem Ticket entfernen",
-        PagePrevious => "Zurück",
-        PageNext => "Weiter",
-        CancelButton => "Abbrechen",
-        Cancelled => "Abgebrochen. Es wurde nichts geändert.",
-        UnknownChoice => "Unbekannte Auswahl. Es wurde nichts geändert.",
-        NotInTicket => "Nutze das in einem Ticket-Kanal.",
-        NotAvailableHere => "Diese Aktion ist hier nicht verfügbar. Es wurde nichts geändert.",
-        ChooseAChannel => "Wähle einen Kanal.",
-        SettingNotSaved => {
-            "Die Einstellung konnte nicht gespeichert werden; bitte versuche es erneut."
-        }
-
-        PanelChannelPrompt => "Wähle den Kanal für die Panel-Nachricht.",
-        PanelChannelPlaceholder => "Panel-Kanal",
-        PanelModalTitle => "Panel-Nachricht",
-        PanelTitleLabel => "Titel",
-        PanelDescriptionLabel => "Beschreibung",
-        PanelFooterLabel => "Fußzeile",
-        PanelTextRefused => "{error}. Es wurde nichts gepostet.",
-        PanelPosted => "Panel gepostet.",
-        PanelPostFailed => "Ich konnte das Panel dort nicht posten: {error}",
-        OpenTicketButton => "Ticket öffnen",
-        DefaultPanelTitle => "Support-Tickets",
-        DefaultPanelDescription => {
-            "Klicke auf den Button unten, um ein privates Ticket mit unserem Team zu öffnen."
-        }
-        DefaultPanelFooter => "Ticketeer",
-        NoPanels => "Es gibt keine Panels zum Entfernen.",
-        PanelRemovePrompt => "Wähle das Panel, das entfernt werden soll.",
-        PanelPlaceholder => "Panel",
-        PanelOption => "{title} (in #{channel})",
-        PanelGone => "Dieses Panel gibt es schon nicht mehr.",
-        PanelRemoved => "Panel entfernt.",
-        PanelRemovedNotSaved => {
-            "Die Panel-Nachricht wurde gelöscht, aber die Einstellung konnte nicht gespeichert werden; bitte versuche es erneut."
-        }
-        PanelTitleEmpty => "Der Panel-Titel darf nicht leer sein.",
-        PanelFieldTooLong => {
-            "Das Feld „{field}“ des Panels darf höchstens {max} Zeichen lang sein."
-        }
-        PanelTotalTooLong => "Der Panel-Text darf insgesamt höchstens {max} Zeichen lang sein.",
-        PanelFieldTitle => "Titel",
-        PanelFieldDescription => "Beschreibung",
-        PanelFieldFooter => "Fußzeile",
-
-        PurposePanelChannel => "Panel-Kanal",
-        PurposeLogChannel => "Log-Kanal",
-        CannotCheckPermissions => {
-            "Ich konnte meine Berechtigungen in <#{channel}> nicht prüfen: {error}"
-        }
-        BotMissingPermission => {
-            "Ich kann <#{channel}> nicht als {purpose} nutzen: Mir fehlt dort **{missing}**. Gib mir (oder meiner Rolle) diese Berechtigung in den Einstellungen dieses Kanals oder wähle einen anderen Kanal."
-        }
-        BotMissingPermissions => {
-            "Ich kann <#{channel}> nicht als {purpose} nutzen: Mir fehlen dort **{missing}**. Gib mir (oder meiner Rolle) diese Berechtigungen in den Einstellungen dieses Kanals oder wähle einen anderen Kanal."
-        }
-
-        LanguagePrompt => {
-            "Wähle die Sprache der Kanalnachrichten des Servers: Begrüßung, Schließen, Log-Einträge und Panels. Die Antworten an einzelne Mitglieder folgen deren eigener Discord-Sprache."
-        }
-        LanguagePlaceholder => "Sprache",
-        LanguageFollowServer => "Die Sprache des Servers in Discord",
-        LanguageSet => "Kanalnachrichten sind ab jetzt auf {language}.",
-        LanguageFollowing => {
-            "Kanalnachrichten folgen der Sprache des Servers in Discord (seiner Hauptsprache in den Community-Einstellungen; Englisch, wenn Discord keine angibt, die der Bot spricht)."
-        }
-
-        LogChannelPrompt => "Wähle den Log-Kanal.",
-        LogChannelPlaceholder => "Log-Kanal",
-        LogChannelSet => "Ticket-Ereignisse werden in <#{channel}> protokolliert.",
-        LimitsModalTitle => "Ticket-Limits",
-        LimitPerMemberLabel => "Offene Tickets je Mitglied (jetzt {limit})",
-        LimitPerGuildLabel => "Offene Tickets je Server (jetzt {limit})",
-        LimitsRefused => "{error}. Die Limits wurden nicht geändert.",
-        LimitsSaved => {
-            "Limits gespeichert: {per_member} offene je Mitglied, {per_guild} je Server."
-        }
-        LimitsNotSaved => "Die Limits konnten nicht gespeichert werden; bitte versuche es erneut.",
-        LimitNotANumber => "„{field}“ muss eine ganze Zahl zwischen {min} und {max} sein.",
-        LimitOutOfRange => "„{field}“ muss zwischen {min} und {max} liegen.",
-        LimitFieldPerMember => "Offene Tickets je Mitglied",
-        LimitFieldPerGuild => "Offene Tickets je Server",
-        StaffRolesPrompt => {
-            "Wähle bis zu {max} Team-Rollen (sie sehen und bearbeiten jedes Ticket)."
-        }
-        StaffRolesPlaceholder => "Team-Rollen",
-        StaffRolesRefused => "{error}. Es wurde nichts geändert.",
-        StaffRolesTooMany => "wähle höchstens {max} Team-Rollen",
-        StaffRolesEveryone => {
-            "@everyone kann keine Team-Rolle sein: Jedes Mitglied würde jedes Ticket sehen"
-        }
-        StaffRolesCleared => "Team-Rollen entfernt.",
-        StaffRolesSaved => {
-            "Team-Rollen gespeichert: {roles}. Sie gelten für die Ticket-Kategorien und jedes offene Ticket."
-        }
-        StaffRolesNotSaved => {
-            "Die Team-Rollen konnten nicht gespeichert werden; bitte versuche es erneut."
-        }
-
-        TopicAddModalTitle => "Thema hinzufügen",
-        TopicNameLabel => "Name des Themas",
-        TopicNameRefused => "{error}. Es wurde kein Thema hinzugefügt.",
-        TopicAdded => "Thema **{topic}** hinzugefügt.",
-        TopicNotSaved => "Das Thema konnte nicht gespeichert werden; bitte versuche es erneut.",
-        TopicGone => "Dieses Thema gibt es nicht mehr.",
-        TopicGonePickAgain => {
-            "Dieses Thema gibt es nicht mehr. Klicke erneut auf „Ticket öffnen“, um die aktuellen Themen zu sehen."
-        }
-        NoTopics => "Noch keine Themen. Füge eines unter „Einrichten“ hinzu.",
-        TopicListHeading => "**Themen** (Seite {page} von {pages}):",
-        TopicListItem => "- {topic}",
-        NoTopicsToRemove => "Es gibt keine Themen zum Entfernen.",
-        TopicRemovePrompt => "Wähle das Thema, das entfernt werden soll.",
-        TopicRemovePlaceholder => "Zu entfernendes Thema",
-        TopicRemoveConfirm => {
-            "Thema **{topic}** entfernen? Seine offenen Tickets werden zuerst in die Standardkategorie verschoben."
-        }
-        RemoveButton => "Entfernen",
-        TopicRemoved => {
-            "Thema **{topic}** entfernt; seine offenen Tickets wurden in die Standardkategorie verschoben."
-        }
-        TopicRemovedAudit => "Ticket-Thema entfernt",
-        TopicPickerPrompt => "Worum geht es in deinem Ticket?",
-        TopicPickerPlaceholder => "Thema wählen",
-        TopicEmpty => "Der Name des Themas darf nicht leer sein.",
-        TopicTooLong => "Der Name des Themas darf höchstens {max} Zeichen lang sein.",
-        TopicControlChars => {
-            "Der Name des Themas darf keine Zeilenumbrüche oder Steuerzeichen enthalten."
-        }
-        TopicDuplicate => "Ein Thema mit diesem Namen gibt es bereits.",
-        TopicTooMany => {
-            "Dieser Server hat bereits {max} Themen, mehr sind nicht erlaubt. Entferne zuerst eines."
-        }
-
-        CloseAllConfirm => {
-            "Alle {open} offenen Tickets schließen? Bereits geschlossene bleiben, wie sie sind."
-        }
-        CloseAllButton => "Alle schließen",
-        CloseAllProgress => "Offene Tickets werden geschlossen … {done} von {total} erledigt.",
-        CloseAllDone => "{closed} von {total} offenen Tickets geschlossen.",
-        AddUsersPrompt => "Wähle bis zu {max} Mitglieder zum Hinzufügen.",
-        RemoveUsersPrompt => "Wähle bis zu {max} Mitglieder zum Entfernen.",
-        MembersPlaceholder => "Mitglieder",
-
-        NotAdmin => "Du brauchst die Berechtigung „Server verwalten“, um Tickets einzurichten.",
-        NotStaff => "Nur das Team kann Tickets verwalten.",
-        CloseNotAllowed => {
-            "Nur das Mitglied, das dieses Ticket geöffnet hat, oder das Team kann es schließen."
-        }
-        ReopenNotAllowed => "Nur das Team kann ein Ticket wieder öffnen.",
-        DeleteNotAllowed => "Nur das Team kann ein Ticket löschen.",
-        AddUserNotAllowed => "Nur das Team kann Personen zu einem Ticket hinzufügen.",
-        RemoveUserNotAllowed => "Nur das Team kann Personen aus einem Ticket entfernen.",
-        ReadTranscriptNotAllowed => "Nur das Team kann Ticket-Transkripte lesen.",
-        MenuOfSomeoneElse => "Dieses Menü gehört jemand anderem.",
-
-        StillOpening => "Ticket #{number} wird noch geöffnet; versuche es gleich noch einmal.",
-        NeverOpened => "Ticket #{number} wurde nie geöffnet.",
-        WasDeleted => "Ticket #{number} wurde gelöscht.",
-        AlreadyOpen => "Ticket #{number} ist bereits offen.",
-        OpenAgain => "Ticket #{number} ist wieder offen; schließe es zuerst.",
-        AlreadyClosed => "Ticket #{number} ist bereits geschlossen.",
-        ClosedNoPeopleChange => {
-            "Ticket #{number} ist geschlossen; öffne es wieder, bevor du Personen hinzufügst oder entfernst."
-        }
-        TicketIs => "Ticket #{number} ist {state}.",
-        StateProvisioning => "noch im Aufbau",
-        StateOpen => "offen",
-        StateClosed => "geschlossen",
-        StateDeleted => "gelöscht",
-        StateFailed => "fehlgeschlagen",
-
-        AlreadyBeingOpened => "Dein Ticket wird bereits geöffnet.",
-        MemberLimitOne => {
-            "Du hast bereits ein offenes Ticket. Bitte nutze es oder schließe es, bevor du ein neues öffnest."
-        }
-        MemberLimit => {
-            "Du hast bereits {limit} offene Tickets, mehr sind hier nicht erlaubt. Schließe eines, bevor du ein neues öffnest."
-        }
-        GuildLimit => {
-            "Dieser Server hat bereits {limit} offene Tickets, mehr sind nicht erlaubt. Bitte versuche es erneut, sobald das Team einige geschlossen hat."
-        }
-        PlaceInLine => {
-            "Gerade öffnen viele Mitglieder Tickets. Dein Ticket #{number} ist auf Platz {place} der Warteschlange ({wait}). Diese Nachricht wird aktualisiert, während die Schlange vorrückt; sobald dein Kanal bereit ist, bekommst du außerdem eine DM."
-        }
-        WaitSeconds => "etwa {seconds} s",
-        WaitMinutes => "etwa {minutes} min",
-        LeftTheServer => {
-            "Du hast den Server verlassen, daher wurde dein Platz in der Warteschlange freigegeben."
-        }
-        CategoryNotCreated => "Ich konnte die Ticket-Kategorie nicht erstellen: {error}",
-        DefaultCategoryName => "Tickets",
-        OverflowCategoryName => "Tickets {n}",
-        StorageFailed => {
-            "Dein Ticket konnte nicht geöffnet werden, weil das Speichern fehlgeschlagen ist. Bitte versuche es erneut."
-        }
-        TicketOpenLink => "Dein Ticket #{number} ist offen: {link}",
-        CreateUnconfirmed => {
-            "Discord antwortet nicht rechtzeitig, daher konnte Ticket #{number} nicht bestätigt werden. Es wird fertiggestellt, sobald Discord wieder erreichbar ist; bitte öffne kein weiteres."
-        }
-        CreateFailed => "Dein Ticket konnte nicht geöffnet werden: {error}",
-        TicketGone => "Ticket #{number} gibt es hier nicht oder es wurde bereits gelöscht.",
-        TicketNotHere => "Dieses Ticket gibt es hier nicht.",
-
-        WelcomeTitle => "Ticket #{number}",
-        Welcome => {
-            "Hallo <@{opener}>! Das Team kümmert sich gleich um dich. Beschreibe hier dein Anliegen."
-        }
-        TopicLine => "Thema: **{topic}**",
-        CloseButton => "Schließen",
-        CloseWithReasonButton => "Mit Grund schließen",
-        DeleteButton => "Löschen",
-        ReopenButton => "Wieder öffnen",
-        CloseReasonModalTitle => "Ticket #{number} schließen",
-        CloseReasonLabel => "Grund (optional)",
-        NoChannel => "Dieses Ticket hat keinen Kanal.",
-        NotClosed => "Das Ticket wurde nicht geschlossen: {error}",
-        ClosedAnswer => "Ticket #{number} geschlossen.",
-        ClosedTitle => "Ticket #{number} geschlossen",
-        ClosedBy => "Geschlossen von <@{by}>.",
-        ClosedDm => "Dein Ticket #{number} wurde geschlossen. Das Transkript ist angehängt.",
-        ClosedDmWithLink => {
-            "Dein Ticket #{number} wurde geschlossen. Transkript: {link} (auch angehängt)."
-        }
-        DmRefused => {
-            "Discord hat die Direktnachricht abgelehnt (die Person hat den Server verlassen oder nimmt keine DMs vom Bot an)"
-        }
-        HistoryUnreadable => "Die Nachrichten des Kanals konnten nicht gelesen werden: {error}",
-        NoHistoryPermission => {
-            "Discord hat keine Nachrichten geliefert: Dem Bot fehlt in diesem Kanal „Nachrichtenverlauf anzeigen“. Gib ihm diese Berechtigung (über seine Rolle oder die Ticket-Kategorie), damit Transkripte vollständig sind."
-        }
-        NoHistory => "Discord hat für diesen Kanal keine Nachrichten geliefert.",
-        CouldNotReopen => "Konnte nicht wieder geöffnet werden: {error}",
-        ReopenedTitle => "Ticket #{number} wieder geöffnet",
-        ReopenedBy => "Wieder geöffnet von <@{by}>.",
-        ReopenedAnswer => "Ticket #{number} wieder geöffnet.",
-        DeletedAudit => "Ticket #{number} gelöscht",
-        CouldNotDelete => "Konnte nicht gelöscht werden: {error}",
-        DeletedAnswer => "Ticket #{number} gelöscht.",
-        BotsSkipped => " Bots übersprungen: {bots}.",
-        NothingToChange => "Nichts zu ändern.{skipped}",
-        CouldNotChangeAccess => "Der Zugriff konnte nicht geändert werden: {error}",
-        UsersAdded => "{users} hinzugefügt.{skipped}",
-        UsersRemoved => "{users} entfernt.{skipped}",
-        MemberLeftTitle => "Mitglied gegangen",
-        MemberLeftBody => "<@{user}> hat den Server verlassen.",
-
-        LogOpenedTitle => "Ticket geöffnet",
-        LogOpened => "Ticket #{number} geöffnet von <@{opener}> in <#{channel}>",
-        LogClosedTitle => "Ticket geschlossen",
-        LogClosed => "Ticket #{number} von <@{opener}> geschlossen von <@{by}>",
-        LogNotDelivered => {
-            "Das Transkript konnte der Person, die das Ticket geöffnet hat, nicht geschickt werden: {why}."
-        }
-        LogReopenedTitle => "Ticket wieder geöffnet",
-        LogReopened => "Ticket #{number} wieder geöffnet von <@{by}>",
-        LogDeletedTitle => "Ticket gelöscht",
-        LogDeleted => "Ticket #{number} gelöscht von <@{by}>",
-        LogUserAddedTitle => "Person hinzugefügt",
-        LogUserRemovedTitle => "Person entfernt",
-        LogUsersAdded => "{users} zu Ticket #{number} hinzugefügt von <@{by}>",
-        LogUsersRemoved => "{users} aus Ticket #{number} entfernt von <@{by}>",
-        LogChannelDeletedTitle => "Ticket-Kanal gelöscht",
-        LogChannelDeleted => {
-            "Der Kanal von Ticket #{number} wurde außerhalb des Bots gelöscht; das Ticket ist geschlossen."
-        }
-        LogCannotPost => {
-            "Ich kann nicht mehr im Log-Kanal <#{channel}> posten: Mir fehlen dort Berechtigungen (Kanal ansehen, Nachrichten senden, Links einbetten, Dateien anhängen, Nachrichtenverlauf anzeigen). Ticket-Ereignisse werden nicht protokolliert."
-        }
-        LogChannelGone => {
-            "Den Log-Kanal <#{channel}> gibt es nicht mehr. Wähle unter „Einrichten“ einen anderen."
-        }
-
-        TranscriptNumberMissing => "Gib die Ticketnummer an, z. B. `/ticket transcript number:12`.",
-        TranscriptOf => "Transkript von Ticket #{number}:",
-        NoTranscript => {
-            "Ticket #{number} hat kein Transkript (es wurde nie geschlossen oder existiert nicht)."
-        }
-        TranscriptUnreadable => "Das Transkript konnte nicht aus dem Speicher gelesen werden.",
-        TranscriptHtmlLeftOut => {
-            "Das Transkript ist größer als Discords Upload-Limit ({mib} MiB); nur die Textdatei ist angehängt."
-        }
-        TranscriptTextCut => {
-            "Das Transkript ist größer als Discords Upload-Limit ({mib} MiB); die angehängte Textdatei ist gekürzt."
-        }
-
-        UnknownCommand => "Diesen Befehl kenne ich nicht.",
-        UnknownComponent => {
-            "Diesen Button oder dieses Menü kenne ich nicht (vielleicht aus einer älteren Version). Es wurde nichts geändert."
-        }
-        NotUnderstood => "Ich konnte diese Interaktion nicht verstehen. Es wurde nichts geändert.",
-        NotInGuild => {
-            "Tickets gibt es auf Servern: Nutze den Button „Ticket öffnen“ in einem Kanal eines Servers."
-        }
-        Restarting => "Ticketeer startet neu; bitte versuche es in ein paar Sekunden erneut.",
-        Apology => {
-            "Bei uns ist beim Bearbeiten etwas schiefgelaufen. Bitte prüfe es und versuche es erneut."
-        }
-
-        DiscordMissingPermissions => {
-            "Mir fehlen hier die Berechtigungen dafür. Meine Rolle braucht serverweit „Kanäle verwalten“, „Rollen verwalten“, „Kanal ansehen“, „Nachrichten senden“, „Links einbetten“, „Dateien anhängen“ und „Nachrichtenverlauf anzeigen“: Discord lässt mich einem Ticket nur geben, was meine Rolle selbst hat, daher reicht es nicht, sie nur für eine Kategorie zu erteilen. Bitte eine Person mit Adminrechten, meine Rolle anzupassen."
-        }
-        DiscordMaxChannels => {
-            "Dieser Server hat Discords Limit von {max} Kanälen erreicht, daher kann kein Ticket-Kanal erstellt werden."
-        }
-        DiscordUnknownChannel => "Diesen Kanal gibt es nicht mehr.",
-        DiscordRefused => {
-            "Discord hat die Anfrage nicht angenommen; bitte versuche es gleich noch einmal."
-        }
-
-        MessageContentOff => {
-            "Transkripte enthalten keinen Nachrichtentext: Discord hält ihn zurück, solange der Message-Content-Intent des Bots aus ist. Schalte „Message Content Intent“ im {portal} ein."
-        }
-        ServerMembersOff => {
-            "Der Bot erfährt nicht, wenn Mitglieder gehen (der Server-Members-Intent ist aus): Wer geht, behält seinen Platz in der Warteschlange, und in seinem Ticket erscheint kein Hinweis „Mitglied gegangen“. Schalte „Server Members Intent“ im {portal} ein und starte den Bot dann neu."
-        }
-        PortalPath => {
-            "Discord Developer Portal → deine Anwendung → Bot → Privileged Gateway Intents"
-        }
-
-        #[allow(unreachable_patterns)]
-        _ => return None,
-    })
-}
+/// Every key's German template; `ui::text`'s tests check that none is missing or doubled.
+pub(super) const TABLE: &[(Text, &str)] = &[
+    (Warning, "⚠️ {note}"),
+    (ReasonLine, "Grund: {reason}"),
+    (TranscriptLine, "Transkript: {link}"),
+    (HubPrompt, "**Ticket-Zentrale**: Was möchtest du tun?"),
+    (HubPlaceholder, "Einrichten oder verwalten"),
+    (HubSetup, "Einrichten"),
+    (HubManage, "Verwalten"),
+    (SetupPrompt, "**Einrichtung**: Was möchtest du einstellen?"),
+    (SetupPlaceholder, "Einstellung wählen"),
+    (SetupPanel, "Panel-Nachricht posten"),
+    (SetupPanelRemove, "Panel entfernen"),
+    (SetupLogChannel, "Log-Kanal"),
+    (SetupLimits, "Ticket-Limits"),
+    (SetupStaffRoles, "Team-Rollen"),
+    (SetupTopicAdd, "Thema hinzufügen"),
+    (SetupTopicList, "Themen anzeigen"),
+    (SetupTopicRemove, "Thema entfernen"),
+    (SetupLanguage, "Sprache der Kanalnachrichten"),
+    (ManagePrompt, "**Verwalten**: Was möchtest du tun?"),
+    (ManagePlaceholder, "Aktion wählen"),
+    (ManageCloseThis, "Dieses Ticket schließen"),
+    (ManageCloseAll, "Alle offenen Tickets schließen"),
+    (ManageAddUser, "Personen zu diesem Ticket hinzufügen"),
+    (ManageRemoveUser, "Personen aus diesem Ticket entfernen"),
+    (PagePrevious, "Zurück"),
+    (PageNext, "Weiter"),
+    (CancelButton, "Abbrechen"),
+    (Cancelled, "Abgebrochen. Es wurde nichts geändert."),
+    (
+        UnknownChoice,
+        "Unbekannte Auswahl. Es wurde nichts geändert.",
+    ),
+    (NotInTicket, "Nutze das in einem Ticket-Kanal."),
+    (
+        NotAvailableHere,
+        "Diese Aktion ist hier nicht verfügbar. Es wurde nichts geändert.",
+    ),
+    (ChooseAChannel, "Wähle einen Kanal."),
+    (
+        SettingNotSaved,
+        "Die Einstellung konnte nicht gespeichert werden; bitte versuche es erneut.",
+    ),
+    (
+        PanelChannelPrompt,
+        "Wähle den Kanal für die Panel-Nachricht.",
+    ),
+    (PanelChannelPlaceholder, "Panel-Kanal"),
+    (PanelModalTitle, "Panel-Nachricht"),
+    (PanelTitleLabel, "Titel"),
+    (PanelDescriptionLabel, "Beschreibung"),
+    (PanelFooterLabel, "Fußzeile"),
+    (PanelTextRefused, "{error}. Es wurde nichts gepostet."),
+    (PanelPosted, "Panel gepostet."),
+    (
+        PanelPostFailed,
+        "Ich konnte das Panel dort nicht posten: {error}",
+    ),
+    (OpenTicketButton, "Ticket öffnen"),
+    (DefaultPanelTitle, "Support-Tickets"),
+    (
+        DefaultPanelDescription,
+        "Klicke auf den Button unten, um ein privates Ticket mit unserem Team zu öffnen.",
+    ),
+    (DefaultPanelFooter, "Ticketeer"),
+    (NoPanels, "Es gibt keine Panels zum Entfernen."),
+    (
+        PanelRemovePrompt,
+        "Wähle das Panel, das entfernt werden soll.",
+    ),
+    (PanelPlaceholder, "Panel"),
+    (PanelOption, "{title} (in #{channel})"),
+    (PanelGone, "Dieses Panel gibt es schon nicht mehr."),
+    (PanelRemoved, "Panel entfernt."),
+    (
+        PanelRemovedNotSaved,
+        "Die Panel-Nachricht wurde gelöscht, aber die Einstellung konnte nicht gespeichert werden; bitte versuche es erneut.",
+    ),
+    (PanelTitleEmpty, "Der Panel-Titel darf nicht leer sein."),
+    (
+        PanelFieldTooLong,
+        "Das Feld „{field}“ des Panels darf höchstens {max} Zeichen lang sein.",
+    ),
+    (
+        PanelTotalTooLong,
+        "Der Panel-Text darf insgesamt höchstens {max} Zeichen lang sein.",
+    ),
+    (PanelFieldTitle, "Titel"),
+    (PanelFieldDescription, "Beschreibung"),
+    (PanelFieldFooter, "Fußzeile"),
+    (PurposePanelChannel, "Panel-Kanal"),
+    (PurposeLogChannel, "Log-Kanal"),
+    (
+        CannotCheckPermissions,
+        "Ich konnte meine Berechtigungen in <#{channel}> nicht prüfen: {error}",
+    ),
+    (
+        BotMissingPermission,
+        "Ich kann <#{channel}> nicht als {purpose} nutzen: Mir fehlt dort **{missing}**. Gib mir (oder meiner Rolle) diese Berechtigung in den Einstellungen dieses Kanals oder wähle einen anderen Kanal.",
+    ),
+    (
+        BotMissingPermissions,
+        "Ich kann <#{channel}> nicht als {purpose} nutzen: Mir fehlen dort **{missing}**. Gib mir (oder meiner Rolle) diese Berechtigungen in den Einstellungen dieses Kanals oder wähle einen anderen Kanal.",
+    ),
+    (
+        LanguagePrompt,
+        "Wähle die Sprache der Kanalnachrichten des Servers: Begrüßung, Schließen, Log-Einträge und Panels. Die Antworten an einzelne Mitglieder folgen deren eigener Discord-Sprache.",
+    ),
+    (LanguagePlaceholder, "Sprache"),
+    (LanguageFollowServer, "Die Sprache des Servers in Discord"),
+    (
+        LanguageSet,
+        "Kanalnachrichten sind ab jetzt auf {language}.",
+    ),
+    (
+        LanguageFollowing,
+        "Kanalnachrichten folgen der Sprache des Servers in Discord (seiner Hauptsprache in den Community-Einstellungen; Englisch, wenn Discord keine angibt, die der Bot spricht).",
+    ),
+    (LogChannelPrompt, "Wähle den Log-Kanal."),
+    (LogChannelPlaceholder, "Log-Kanal"),
+    (
+        LogChannelSet,
+        "Ticket-Ereignisse werden in <#{channel}> protokolliert.",
+    ),
+    (LimitsModalTitle, "Ticket-Limits"),
+    (
+        LimitPerMemberLabel,
+        "Offene Tickets je Mitglied (jetzt {limit})",
+    ),
+    (
+        LimitPerGuildLabel,
+        "Offene Tickets je Server (jetzt {limit})",
+    ),
+    (LimitsRefused, "{error}. Die Limits wurden nicht geändert."),
+    (
+        LimitsSaved,
+        "Limits gespeichert: {per_member} offene je Mitglied, {per_guild} je Server.",
+    ),
+    (
+        LimitsNotSaved,
+        "Die Limits konnten nicht gespeichert werden; bitte versuche es erneut.",
+    ),
+    (
+        LimitNotANumber,
+        "„{field}“ muss eine ganze Zahl zwischen {min} und {max} sein.",
+    ),
+    (
+        LimitOutOfRange,
+        "„{field}“ muss zwischen {min} und {max} liegen.",
+    ),
+    (LimitFieldPerMember, "Offene Tickets je Mitglied"),
+    (LimitFieldPerGuild, "Offene Tickets je Server"),
+    (
+        StaffRolesPrompt,
+        "Wähle bis zu {max} Team-Rollen (sie sehen und bearbeiten jedes Ticket).",
+    ),
+    (StaffRolesPlaceholder, "Team-Rollen"),
+    (StaffRolesRefused, "{error}. Es wurde nichts geändert."),
+    (StaffRolesTooMany, "wähle höchstens {max} Team-Rollen"),
+    (
+        StaffRolesEveryone,
+        "@everyone kann keine Team-Rolle sein: Jedes Mitglied würde jedes Ticket sehen",
+    ),
+    (StaffRolesCleared, "Team-Rollen entfernt."),
+    (
+        StaffRolesSaved,
+        "Team-Rollen gespeichert: {roles}. Sie gelten für die Ticket-Kategorien und jedes offene Ticket.",
+    ),
+    (
+        StaffRolesNotSaved,
+        "Die Team-Rollen konnten nicht gespeichert werden; bitte versuche es erneut.",
+    ),
+    (TopicAddModalTitle, "Thema hinzufügen"),
+    (TopicNameLabel, "Name des Themas"),
+    (
+        TopicNameRefused,
+        "{error}. Es wurde kein Thema hinzugefügt.",
+    ),
+    (TopicAdded, "Thema **{topic}** hinzugefügt."),
+    (
+        TopicNotSaved,
+        "Das Thema konnte nicht gespeichert werden; bitte versuche es erneut.",
+    ),
+    (TopicGone, "Dieses Thema gibt es nicht mehr."),
+    (
+        TopicGonePickAgain,
+        "Dieses Thema gibt es nicht mehr. Klicke erneut auf „Ticket öffnen“, um die aktuellen Themen zu sehen.",
+    ),
+    (
+        NoTopics,
+        "Noch keine Themen. Füge eines unter „Einrichten“ hinzu.",
+    ),
+    (TopicListHeading, "**Themen** (Seite {page} von {pages}):"),
+    (TopicListItem, "- {topic}"),
+    (NoTopicsToRemove, "Es gibt keine Themen zum Entfernen."),
+    (
+        TopicRemovePrompt,
+        "Wähle das Thema, das entfernt werden soll.",
+    ),
+    (TopicRemovePlaceholder, "Zu entfernendes Thema"),
+    (
+        TopicRemoveConfirm,
+        "Thema **{topic}** entfernen? Seine offenen Tickets werden zuerst in die Standardkategorie verschoben.",
+    ),
+    (RemoveButton, "Entfernen"),
+    (
+        TopicRemoved,
+        "Thema **{topic}** entfernt; seine offenen Tickets wurden in die Standardkategorie verschoben.",
+    ),
+    (TopicRemovedAudit, "Ticket-Thema entfernt"),
+    (TopicPickerPrompt, "Worum geht es in deinem Ticket?"),
+    (TopicPickerPlaceholder, "Thema wählen"),
+    (TopicEmpty, "Der Name des Themas darf nicht leer sein."),
+    (
+        TopicTooLong,
+        "Der Name des Themas darf höchstens {max} Zeichen lang sein.",
+    ),
+    (
+        TopicControlChars,
+        "Der Name des Themas darf keine Zeilenumbrüche oder Steuerzeichen enthalten.",
+    ),
+    (
+        TopicDuplicate,
+        "Ein Thema mit diesem Namen gibt es bereits.",
+    ),
+    (
+        TopicTooMany,
+        "Dieser Server hat bereits {max} Themen, mehr sind nicht erlaubt. Entferne zuerst eines.",
+    ),
+    (
+        CloseAllConfirm,
+        "Alle {open} offenen Tickets schließen? Bereits geschlossene bleiben, wie sie sind.",
+    ),
+    (CloseAllButton, "Alle schließen"),
+    (
+        CloseAllProgress,
+        "Offene Tickets werden geschlossen … {done} von {total} erledigt.",
+    ),
+    (
+        CloseAllDone,
+        "{closed} von {total} offenen Tickets geschlossen.",
+    ),
+    (
+        AddUsersPrompt,
+        "Wähle bis zu {max} Mitglieder zum Hinzufügen.",
+    ),
+    (
+        RemoveUsersPrompt,
+        "Wähle bis zu {max} Mitglieder zum Entfernen.",
+    ),
+    (MembersPlaceholder, "Mitglieder"),
+    (
+        NotAdmin,
+        "Du brauchst die Berechtigung „Server verwalten“, um Tickets einzurichten.",
+    ),
+    (NotStaff, "Nur das Team kann Tickets verwalten."),
+    (
+        CloseNotAllowed,
+        "Nur das Mitglied, das dieses Ticket geöffnet hat, oder das Team kann es schließen.",
+    ),
+    (
+        ReopenNotAllowed,
+        "Nur das Team kann ein Ticket wieder öffnen.",
+    ),
+    (DeleteNotAllowed, "Nur das Team kann ein Ticket löschen."),
+    (
+        AddUserNotAllowed,
+        "Nur das Team kann Personen zu einem Ticket hinzufügen.",
+    ),
+    (
+        RemoveUserNotAllowed,
+        "Nur das Team kann Personen aus einem Ticket entfernen.",
+    ),
+    (
+        ReadTranscriptNotAllowed,
+        "Nur das Team kann Ticket-Transkripte lesen.",
+    ),
+    (MenuOfSomeoneElse, "Dieses Menü gehört jemand anderem."),
+    (
+        StillOpening,
+        "Ticket #{number} wird noch geöffnet; versuche es gleich noch einmal.",
+    ),
+    (NeverOpened, "Ticket #{number} wurde nie geöffnet."),
+    (WasDeleted, "Ticket #{number} wurde gelöscht."),
+    (AlreadyOpen, "Ticket #{number} ist bereits offen."),
+    (
+        OpenAgain,
+        "Ticket #{number} ist wieder offen; schließe es zuerst.",
+    ),
+    (AlreadyClosed, "Ticket #{number} ist bereits geschlossen."),
+    (
+        ClosedNoPeopleChange,
+        "Ticket #{number} ist geschlossen; öffne es wieder, bevor du Personen hinzufügst oder entfernst.",
+    ),
+    (TicketIs, "Ticket #{number} ist {state}."),
+    (StateProvisioning, "noch im Aufbau"),
+    (StateOpen, "offen"),
+    (StateClosed, "geschlossen"),
+    (StateDeleted, "gelöscht"),
+    (StateFailed, "fehlgeschlagen"),
+    (AlreadyBeingOpened, "Dein Ticket wird bereits geöffnet."),
+    (
+        MemberLimitOne,
+        "Du hast bereits ein offenes Ticket. Bitte nutze es oder schließe es, bevor du ein neues öffnest.",
+    ),
+    (
+        MemberLimit,
+        "Du hast bereits {limit} offene Tickets, mehr sind hier nicht erlaubt. Schließe eines, bevor du ein neues öffnest.",
+    ),
+    (
+        GuildLimit,
+        "Dieser Server hat bereits {limit} offene Tickets, mehr sind nicht erlaubt. Bitte versuche es erneut, sobald das Team einige geschlossen hat.",
+    ),
+    (
+        PlaceInLine,
+        "Gerade öffnen viele Mitglieder Tickets. Dein Ticket #{number} ist auf Platz {place} der Warteschlange ({wait}). Diese Nachricht wird aktualisiert, während die Schlange vorrückt; sobald dein Kanal bereit ist, bekommst du außerdem eine DM.",
+    ),
+    (WaitSeconds, "etwa {seconds} s"),
+    (WaitMinutes, "etwa {minutes} min"),
+    (
+        LeftTheServer,
+        "Du hast den Server verlassen, daher wurde dein Platz in der Warteschlange freigegeben.",
+    ),
+    (
+        CategoryNotCreated,
+        "Ich konnte die Ticket-Kategorie nicht erstellen: {error}",
+    ),
+    (DefaultCategoryName, "Tickets"),
+    (OverflowCategoryName, "Tickets {n}"),
+    (
+        StorageFailed,
+        "Dein Ticket konnte nicht geöffnet werden, weil das Speichern fehlgeschlagen ist. Bitte versuche es erneut.",
+    ),
+    (TicketOpenLink, "Dein Ticket #{number} ist offen: {link}"),
+    (
+        CreateUnconfirmed,
+        "Discord antwortet nicht rechtzeitig, daher konnte Ticket #{number} nicht bestätigt werden. Es wird fertiggestellt, sobald Discord wieder erreichbar ist; bitte öffne kein weiteres.",
+    ),
+    (
+        CreateFailed,
+        "Dein Ticket konnte nicht geöffnet werden: {error}",
+    ),
+    (
+        TicketGone,
+        "Ticket #{number} gibt es hier nicht oder es wurde bereits gelöscht.",
+    ),
+    (TicketNotHere, "Dieses Ticket gibt es hier nicht."),
+    (WelcomeTitle, "Ticket #{number}"),
+    (
+        Welcome,
+        "Hallo <@{opener}>! Das Team kümmert sich gleich um dich. Beschreibe hier dein Anliegen.",
+    ),
+    (TopicLine, "Thema: **{topic}**"),
+    (CloseButton, "Schließen"),
+    (CloseWithReasonButton, "Mit Grund schließen"),
+    (DeleteButton, "Löschen"),
+    (ReopenButton, "Wieder öffnen"),
+    (CloseReasonModalTitle, "Ticket #{number} schließen"),
+    (CloseReasonLabel, "Grund (optional)"),
+    (NoChannel, "Dieses Ticket hat keinen Kanal."),
+    (NotClosed, "Das Ticket wurde nicht geschlossen: {error}"),
+    (ClosedAnswer, "Ticket #{number} geschlossen."),
+    (ClosedTitle, "Ticket #{number} geschlossen"),
+    (ClosedBy, "Geschlossen von <@{by}>."),
+    (
+        ClosedDm,
+        "Dein Ticket #{number} wurde geschlossen. Das Transkript ist angehängt.",
+    ),
+    (
+        ClosedDmWithLink,
+        "Dein Ticket #{number} wurde geschlossen. Transkript: {link} (auch angehängt).",
+    ),
+    (
+        DmRefused,
+        "Discord hat die Direktnachricht abgelehnt (die Person hat den Server verlassen oder nimmt keine DMs vom Bot an)",
+    ),
+    (
+        HistoryUnreadable,
+        "Die Nachrichten des Kanals konnten nicht gelesen werden: {error}",
+    ),
+    (
+        NoHistoryPermission,
+        "Discord hat keine Nachrichten geliefert: Dem Bot fehlt in diesem Kanal „Nachrichtenverlauf anzeigen“. Gib ihm diese Berechtigung (über seine Rolle oder die Ticket-Kategorie), damit Transkripte vollständig sind.",
+    ),
+    (
+        NoHistory,
+        "Discord hat für diesen Kanal keine Nachrichten geliefert.",
+    ),
+    (
+        CouldNotReopen,
+        "Konnte nicht wieder geöffnet werden: {error}",
+    ),
+    (ReopenedTitle, "Ticket #{number} wieder geöffnet"),
+    (ReopenedBy, "Wieder geöffnet von <@{by}>."),
+    (ReopenedAnswer, "Ticket #{number} wieder geöffnet."),
+    (DeletedAudit, "Ticket #{number} gelöscht"),
+    (CouldNotDelete, "Konnte nicht gelöscht werden: {error}"),
+    (DeletedAnswer, "Ticket #{number} gelöscht."),
+    (BotsSkipped, " Bots übersprungen: {bots}."),
+    (NothingToChange, "Nichts zu ändern.{skipped}"),
+    (
+        CouldNotChangeAccess,
+        "Der Zugriff konnte nicht geändert werden: {error}",
+    ),
+    (UsersAdded, "{users} hinzugefügt.{skipped}"),
+    (UsersRemoved, "{users} entfernt.{skipped}"),
+    (MemberLeftTitle, "Mitglied gegangen"),
+    (MemberLeftBody, "<@{user}> hat den Server verlassen."),
+    (LogOpenedTitle, "Ticket geöffnet"),
+    (
+        LogOpened,
+        "Ticket #{number} geöffnet von <@{opener}> in <#{channel}>",
+    ),
+    (LogClosedTitle, "Ticket geschlossen"),
+    (
+        LogClosed,
+        "Ticket #{number} von <@{opener}> geschlossen von <@{by}>",
+    ),
+    (
+        LogNotDelivered,
+        "Das Transkript konnte der Person, die das Ticket geöffnet hat, nicht geschickt werden: {why}.",
+    ),
+    (LogReopenedTitle, "Ticket wieder geöffnet"),
+    (LogReopened, "Ticket #{number} wieder geöffnet von <@{by}>"),
+    (LogDeletedTitle, "Ticket gelöscht"),
+    (LogDeleted, "Ticket #{number} gelöscht von <@{by}>"),
+    (LogUserAddedTitle, "Person hinzugefügt"),
+    (LogUserRemovedTitle, "Person entfernt"),
+    (
+        LogUsersAdded,
+        "{users} zu Ticket #{number} hinzugefügt von <@{by}>",
+    ),
+    (
+        LogUsersRemoved,
+        "{users} aus Ticket #{number} entfernt von <@{by}>",
+    ),
+    (LogChannelDeletedTitle, "Ticket-Kanal gelöscht"),
+    (
+        LogChannelDeleted,
+        "Der Kanal von Ticket #{number} wurde außerhalb des Bots gelöscht; das Ticket ist geschlossen.",
+    ),
+    (
+        LogCannotPost,
+        "Ich kann nicht mehr im Log-Kanal <#{channel}> posten: Mir fehlen dort Berechtigungen (Kanal ansehen, Nachrichten senden, Links einbetten, Dateien anhängen, Nachrichtenverlauf anzeigen). Ticket-Ereignisse werden nicht protokolliert.",
+    ),
+    (
+        LogChannelGone,
+        "Den Log-Kanal <#{channel}> gibt es nicht mehr. Wähle unter „Einrichten“ einen anderen.",
+    ),
+    (
+        TranscriptNumberMissing,
+        "Gib die Ticketnummer an, z. B. `/ticket transcript number:12`.",
+    ),
+    (TranscriptOf, "Transkript von Ticket #{number}:"),
+    (
+        NoTranscript,
+        "Ticket #{number} hat kein Transkript (es wurde nie geschlossen oder existiert nicht).",
+    ),
+    (
+        TranscriptUnreadable,
+        "Das Transkript konnte nicht aus dem Speicher gelesen werden.",
+    ),
+    (
+        TranscriptHtmlLeftOut,
+        "Das Transkript ist größer als Discords Upload-Limit ({mib} MiB); nur die Textdatei ist angehängt.",
+    ),
+    (
+        TranscriptTextCut,
+        "Das Transkript ist größer als Discords Upload-Limit ({mib} MiB); die angehängte Textdatei ist gekürzt.",
+    ),
+    (UnknownCommand, "Diesen Befehl kenne ich nicht."),
+    (
+        UnknownComponent,
+        "Diesen Button oder dieses Menü kenne ich nicht (vielleicht aus einer älteren Version). Es wurde nichts geändert.",
+    ),
+    (
+        NotUnderstood,
+        "Ich konnte diese Interaktion nicht verstehen. Es wurde nichts geändert.",
+    ),
+    (
+        NotInGuild,
+        "Tickets gibt es auf Servern: Nutze den Button „Ticket öffnen“ in einem Kanal eines Servers.",
+    ),
+    (
+        Restarting,
+        "Ticketeer startet neu; bitte versuche es in ein paar Sekunden erneut.",
+    ),
+    (
+        Apology,
+        "Bei uns ist beim Bearbeiten etwas schiefgelaufen. Bitte prüfe es und versuche es erneut.",
+    ),
+    (
+        DiscordMissingPermissions,
+        "Mir fehlen hier die Berechtigungen dafür. Meine Rolle braucht serverweit „Kanäle verwalten“, „Rollen verwalten“, „Kanal ansehen“, „Nachrichten senden“, „Links einbetten“, „Dateien anhängen“ und „Nachrichtenverlauf anzeigen“: Discord lässt mich einem Ticket nur geben, was meine Rolle selbst hat, daher reicht es nicht, sie nur für eine Kategorie zu erteilen. Bitte eine Person mit Adminrechten, meine Rolle anzupassen.",
+    ),
+    (
+        DiscordMaxChannels,
+        "Dieser Server hat Discords Limit von {max} Kanälen erreicht, daher kann kein Ticket-Kanal erstellt werden.",
+    ),
+    (DiscordUnknownChannel, "Diesen Kanal gibt es nicht mehr."),
+    (
+        DiscordRefused,
+        "Discord hat die Anfrage nicht angenommen; bitte versuche es gleich noch einmal.",
+    ),
+    (
+        MessageContentOff,
+        "Transkripte enthalten keinen Nachrichtentext: Discord hält ihn zurück, solange der Message-Content-Intent des Bots aus ist. Schalte „Message Content Intent“ im {portal} ein.",
+    ),
+    (
+        ServerMembersOff,
+        "Der Bot erfährt nicht, wenn Mitglieder gehen (der Server-Members-Intent ist aus): Wer geht, behält seinen Platz in der Warteschlange, und in seinem Ticket erscheint kein Hinweis „Mitglied gegangen“. Schalte „Server Members Intent“ im {portal} ein und starte den Bot dann neu.",
+    ),
+    (
+        PortalPath,
+        "Discord Developer Portal → deine Anwendung → Bot → Privileged Gateway Intents",
+    ),
+];
