@@ -513,7 +513,9 @@ impl GuildState {
         overflow: bool,
         opens: Vec<WaitingOpen>,
     ) -> CategoryCreation {
-        let creation = self.category_creation(name).boxed().shared();
+        // Its refusal is told to every open waiting on it, in the language of the one that
+        // started it (it runs on the notifying task, which would otherwise speak English).
+        let creation = text::carry(self.category_creation(name)).boxed().shared();
         let (me, notify) = (myself.clone(), creation.clone());
         tokio::spawn(async move {
             let _ = notify.await;
