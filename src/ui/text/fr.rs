@@ -127,11 +127,11 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (LimitsModalTitle, "Limites de tickets"),
     (
         LimitPerMemberLabel,
-        "Tickets ouverts par membre (act. {limit})",
+        "Limite par membre (actuelle : {limit})",
     ),
     (
         LimitPerGuildLabel,
-        "Tickets ouverts par serveur (act. {limit})",
+        "Limite par serveur (actuelle : {limit})",
     ),
     (
         LimitsRefused,
@@ -232,7 +232,10 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         CloseAllProgress,
         "Fermeture des tickets ouverts… {done} sur {total} terminés.",
     ),
-    (CloseAllDone, "{closed} tickets ouverts fermés sur {total}."),
+    (
+        CloseAllDone,
+        "{closed} ticket(s) fermé(s) sur {total} ouvert(s).",
+    ),
     (
         AddUsersPrompt,
         "Choisissez jusqu'à {max} membres à ajouter.",
