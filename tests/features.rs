@@ -3337,3 +3337,118 @@ async fn the_readme_setup_steps_work_with_the_binary() {
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 19, languages: `user` presses the first button matching `wanted` in `channel` with
+/// their Discord set to `locale`; returns the interaction id.
+async fn press_in_locale(
+    env: &Env,
+    channel: u64,
+    user: u64,
+    locale: &str,
+    wanted: impl Fn(&Action) -> bool,
+) -> u64 {
+    let messages = env
+        .client
+        .channel_messages(channel)
+        .await
+        .expect("messages");
+    let (message, custom_id) = find_action(&messages, wanted).expect("such a button");
+    env.client
+        .interaction(json!({
+            "kind": "component", "guild_id": env.g.guild_id.to_string(),
+            "channel_id": channel.to_string(), "user_id": user.to_string(),
+            "message_id": message.to_string(), "custom_id": custom_id, "locale": locale,
+        }))
+        .await
+        .expect("click accepted")
+}
+
+/// Issue 19, languages: a member whose Discord speaks German is answered in German, while what
+/// the bot posts in channels follows the server: its primary language in Discord (French), then
+/// the language an admin chose in Setup (English). A locale the bot does not speak gets English.
+#[tokio::test]
+async fn a_member_is_answered_in_their_language_while_channels_follow_the_server() {
+    let env = Env::start("languages", 2).await;
+    let (guild, general) = (env.g.guild_id, env.general());
+    env.client
+        .set_preferred_locale(guild, "fr")
+        .await
+        .expect("the server's language set");
+    env.set_staff().await;
+    let log = env.set_log_channel().await;
+    let panel = env.panel_via_hub(general, "Support").await;
+    let messages = env
+        .client
+        .channel_messages(general)
+        .await
+        .expect("messages");
+    let posted = messages
+        .iter()
+        .find(|m| m["id"].as_str() == Some(panel.to_string().as_str()))
+        .expect("the panel");
+    assert_eq!(
+        posted["components"][0]["components"][0]["label"], "Ouvrir un ticket",
+        "the panel is the server's: {posted}"
+    );
+
+    let member = env.g.member_ids[0];
+    let open = |m: &Action| *m == Action::OpenTicket;
+    let id = press_in_locale(&env, general, member, "de", open).await;
+    let answer = env.answer_containing(id, "ist offen").await;
+    assert!(answer.starts_with("Dein Ticket #1 ist offen: "), "{answer}");
+    let channel = channel_from_link(&answer).expect("a link");
+    let welcome = &env
+        .client
+        .channel_messages(channel)
+        .await
+        .expect("messages")[0];
+    assert_eq!(welcome["embeds"][0]["title"], "Ticket #1");
+    let greeting = welcome["embeds"][0]["description"].as_str().unwrap_or("");
+    assert!(
+        greeting.starts_with(&format!("Bonjour <@{member}> !")),
+        "{greeting}"
+    );
+    assert_eq!(welcome["components"][0]["components"][0]["label"], "Fermer");
+    env.wait_embed(log, "Ticket ouvert", 1).await;
+    let dm = eventually("the opener's DM", || async {
+        let dms = env.client.dms(member).await.ok()?;
+        dms.last().map(|m| message_text(Some(m)))
+    })
+    .await;
+    assert!(
+        dm.starts_with("Dein Ticket #1 ist offen"),
+        "the DM is the opener's: {dm}"
+    );
+
+    // The admin (Discord in English) chooses English for the server's channel messages.
+    let (hub, id) = env.setup(SetupChoice::Language).await;
+    env.response_message(id).await;
+    let id = env
+        .select(
+            env.owner(),
+            general,
+            hub,
+            &Action::LanguageSelect,
+            &["en-US".into()],
+        )
+        .await;
+    env.answer_containing(id, "Channel messages will be in English.")
+        .await;
+    assert_eq!(env.settings().await.language.as_deref(), Some("en-US"));
+
+    let close = |a: &Action| matches!(a, Action::Close { .. });
+    let id = press_in_locale(&env, channel, member, "de", close).await;
+    assert_eq!(
+        env.answer_containing(id, "geschlossen").await,
+        "Ticket #1 geschlossen."
+    );
+    env.wait_embed(channel, "Ticket #1 closed", 1).await;
+    env.wait_embed(log, "Ticket closed", 1).await;
+
+    // Japanese is not one of the bot's languages: English.
+    let other = env.g.member_ids[1];
+    let id = press_in_locale(&env, general, other, "ja", open).await;
+    let answer = env.answer_containing(id, "is open").await;
+    assert!(answer.starts_with("Your ticket #2 is open: "), "{answer}");
+    env.stop().await;
+}

@@ -3775,3 +3775,68 @@ async fn thread_dispatches_follow_the_bots_view_and_intents() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn interactions_carry_the_persons_locale_and_the_servers() {
+    let sim = start(quiet()).await;
+    let g = sim.seed_guild(1).await;
+    let http = http(&sim, false);
+    let client = sim.client();
+    let mut rx = spawn_shard(&sim, 0, 1);
+    next_matching(&mut rx, |e| {
+        matches!(e, Event::GuildCreate(_)).then_some(())
+    })
+    .await;
+    register_ticket_command(&http, &sim, g.guild_id).await;
+    let body = |locale: Value| {
+        json!({
+            "kind": "command", "guild_id": g.guild_id.to_string(),
+            "channel_id": g.general_channel_id.to_string(),
+            "user_id": g.member_ids[0].to_string(), "name": "ticket", "locale": locale,
+        })
+    };
+
+    // Discord's defaults: a person and a server that chose nothing speak en-US.
+    client
+        .interaction(body(Value::Null))
+        .await
+        .expect("accepted");
+    let i = next_interaction(&mut rx).await;
+    let locales = (i.locale.as_deref(), i.guild_locale.as_deref());
+    assert_eq!(locales, (Some("en-US"), Some("en-US")));
+
+    client
+        .set_preferred_locale(g.guild_id, "fr")
+        .await
+        .expect("a locale Discord knows");
+    let updated = next_matching(&mut rx, |e| match e {
+        Event::GuildUpdate(u) => Some(u),
+        _ => None,
+    })
+    .await;
+    assert_eq!(updated.preferred_locale, "fr");
+    client
+        .interaction(body(json!("de")))
+        .await
+        .expect("accepted");
+    let i = next_interaction(&mut rx).await;
+    let locales = (i.locale.as_deref(), i.guild_locale.as_deref());
+    assert_eq!(locales, (Some("de"), Some("fr")));
+
+    // Only Discord's locale codes.
+    assert!(client.interaction(body(json!("german"))).await.is_err());
+    assert!(client.set_preferred_locale(g.guild_id, "en").await.is_err());
+    let created = client
+        .create_guild_with(&json!({"name": "Lyon", "preferred_locale": "fr"}))
+        .await
+        .expect("created");
+    let guild = http
+        .guild(Id::new(created.guild_id))
+        .await
+        .expect("guild")
+        .model()
+        .await
+        .expect("guild model");
+    assert_eq!(guild.preferred_locale, "fr");
+    sim.shutdown().await;
+}

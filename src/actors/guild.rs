@@ -53,7 +53,7 @@ use super::{
     ticket::TicketMsg,
 };
 use crate::discord::reply::Reply;
-use crate::ui::text::Text;
+use crate::ui::text::{self, Text};
 
 /// The first restart delay of a failed ticket actor.
 const TICKET_RESTART: Duration = Duration::from_millis(100);
@@ -160,6 +160,7 @@ async fn start_guild(
         open_total: 0,
         progress: args.progress,
         myself: myself.clone(),
+        guild_locale: None,
     };
     let needs_repair = snapshot
         .tickets
@@ -219,8 +220,11 @@ async fn handle_guild(
                 user = incoming.user
             );
             state.progress.started.store(seq, Ordering::Release);
-            state
-                .interaction(&myself, *incoming)
+            state.heard_locale(incoming.guild_locale);
+            // What is said in the handling speaks the member's language; channel messages are
+            // built in the server's (`GuildState::channel_lang`).
+            let lang = incoming.locale;
+            text::speaking(lang, state.interaction(&myself, *incoming))
                 .instrument(span)
                 .await?;
             state.progress.finished.store(seq, Ordering::Release);
@@ -399,7 +403,7 @@ impl GuildState {
                     [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming).await?,
                     _ => {
                         warn!(command = ?path, "unknown command");
-                        self.refuse(&incoming, Text::UnknownCommand.english());
+                        self.refuse(&incoming, Text::UnknownCommand.text());
                     }
                 }
             }
@@ -408,7 +412,7 @@ impl GuildState {
                     Ok(action) => self.action(myself, &incoming, action).await?,
                     Err(error) => {
                         warn!(%error, "unknown or malformed custom id");
-                        self.refuse(&incoming, Text::UnknownComponent.english());
+                        self.refuse(&incoming, Text::UnknownComponent.text());
                     }
                 }
             }
@@ -438,7 +442,7 @@ impl GuildState {
             }
             Action::TopicPage { opener, page } => {
                 if opener != incoming.user {
-                    self.refuse(incoming, Text::MenuOfSomeoneElse.english());
+                    self.refuse(incoming, Text::MenuOfSomeoneElse.text());
                 } else {
                     hub::show_topic_picker(self, incoming, page, true);
                 }
@@ -447,7 +451,7 @@ impl GuildState {
                 if opener != incoming.user {
                     // A forged or shared select can never put one member's choice in another's ticket.
                     warn!(opener, "topic select used by another member");
-                    self.refuse(incoming, Text::MenuOfSomeoneElse.english());
+                    self.refuse(incoming, Text::MenuOfSomeoneElse.text());
                     return Ok(());
                 }
                 let chosen = match &incoming.kind {
@@ -462,7 +466,7 @@ impl GuildState {
                         let reply = Reply::defer_update(&self.ctx.discord, incoming);
                         self.open(myself, incoming, Some(topic), reply).await?;
                     }
-                    None => self.refuse(incoming, Text::TopicGonePickAgain.english()),
+                    None => self.refuse(incoming, Text::TopicGonePickAgain.text()),
                 }
             }
             Action::Close { ticket } => {

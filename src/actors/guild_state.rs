@@ -36,7 +36,7 @@ use super::{
 };
 use crate::discord::reply::{Reply, reply_now};
 use crate::ui::{
-    text::{Text, t},
+    text::{self, Lang, SharedLang, Text, t},
     ticket_messages::place_in_line,
 };
 
@@ -60,6 +60,9 @@ pub struct GuildState {
     pub(super) progress: Arc<InteractionProgress>,
     /// This actor, to start ticket actors on first use from anywhere in the UI.
     pub(super) myself: ActorRef<GuildMsg>,
+    /// The server's preferred locale, as its latest interaction gave it (Discord sends it with
+    /// every interaction, and only there).
+    pub guild_locale: Option<Lang>,
 }
 
 /// The guild actor's bookkeeping of its tickets, in one allocation made when the first ticket
@@ -88,6 +91,9 @@ pub struct Book {
     pub(super) starting: Vec<StartHandle>,
     /// The guild's log writer, shared with its ticket actors; made when the first one starts.
     pub(super) log: Option<GuildLog>,
+    /// The language of the server's channel messages, shared with its ticket actors; made when
+    /// the first one starts.
+    pub(super) lang: Option<SharedLang>,
     /// The guild is unavailable (a Discord outage): calls about it would fail.
     pub(super) held: bool,
 }
@@ -135,6 +141,7 @@ static EMPTY_BOOK: Book = Book {
     line_ticking: false,
     starting: Vec::new(),
     log: None,
+    lang: None,
     held: false,
 };
 
@@ -185,6 +192,17 @@ fn record_parent(settings: &GuildSettings, record: &TicketRecord) -> Option<Snow
         .or(settings.tickets_category)
 }
 
+/// The language of a server's channel messages: the one chosen in Setup, else the server's
+/// preferred locale, else English.
+pub fn server_lang(settings: &GuildSettings, guild_locale: Option<Lang>) -> Lang {
+    settings
+        .language
+        .as_deref()
+        .and_then(Lang::from_discord)
+        .or(guild_locale)
+        .unwrap_or_default()
+}
+
 fn topic_name(settings: &GuildSettings, topic: Option<u32>) -> Option<String> {
     topic
         .and_then(|id| settings.topics.iter().find(|t| t.id == id))
@@ -192,6 +210,34 @@ fn topic_name(settings: &GuildSettings, topic: Option<u32>) -> Option<String> {
 }
 
 impl GuildState {
+    /// The language of this server's channel messages (welcome, closed, log entries, panels,
+    /// category names).
+    pub fn channel_lang(&self) -> Lang {
+        server_lang(&self.settings, self.guild_locale)
+    }
+
+    /// Notes the server's locale an interaction carried and tells the ticket actors, which
+    /// write the channel messages, the language that follows.
+    pub fn heard_locale(&mut self, guild_locale: Option<Lang>) {
+        self.guild_locale = guild_locale.or(self.guild_locale);
+        self.share_lang();
+    }
+
+    /// Hands the [`channel_lang`](Self::channel_lang) to the ticket actors, if any started.
+    fn share_lang(&self) {
+        if let Some(shared) = &self.book.lang {
+            shared.set(self.channel_lang());
+        }
+    }
+
+    /// The server's language for a ticket actor about to start.
+    fn shared_lang(&mut self) -> SharedLang {
+        let lang = self.channel_lang();
+        let shared = self.book.lang.get_or_insert_with(SharedLang::default);
+        shared.set(lang);
+        shared.clone()
+    }
+
     /// The guild's log writer for a ticket actor about to start.
     pub(super) fn log(&mut self) -> GuildLog {
         let (discord, guild) = (&self.ctx.discord, self.guild);
@@ -318,6 +364,7 @@ impl GuildState {
                 guild_actor: myself.clone(),
                 ticket,
                 log: self.log(),
+                lang: self.shared_lang(),
             },
             myself.get_cell(),
         )?;
@@ -397,11 +444,8 @@ impl GuildState {
         let now = Instant::now();
         let awaiting = self.book.awaiting_category.as_ref();
         if awaiting.is_some_and(|a| a.opens.iter().any(|w| w.user == user)) {
-            tokio::spawn(async move {
-                reply
-                    .send_with(Text::AlreadyBeingOpened.english(), Vec::new())
-                    .await
-            });
+            let text = Text::AlreadyBeingOpened.text();
+            tokio::spawn(async move { reply.send_with(text, Vec::new()).await });
             return Ok(());
         }
         // Opens waiting for a category count against the server's limit already.
@@ -415,11 +459,8 @@ impl GuildState {
         }
         if is_double_click(self.book.recent_opens.get(&user), now) {
             info!(user, "double click on open ignored");
-            tokio::spawn(async move {
-                reply
-                    .send_with(Text::AlreadyBeingOpened.english(), Vec::new())
-                    .await
-            });
+            let text = Text::AlreadyBeingOpened.text();
+            tokio::spawn(async move { reply.send_with(text, Vec::new()).await });
             return Ok(());
         }
         let member_open = self.book.open_by_member.get(&user).copied().unwrap_or(0);
@@ -472,7 +513,9 @@ impl GuildState {
         overflow: bool,
         opens: Vec<WaitingOpen>,
     ) -> CategoryCreation {
-        let creation = self.category_creation(name).boxed().shared();
+        // Its refusal is told to every open waiting on it, in the language of the one that
+        // started it (it runs on the notifying task, which would otherwise speak English).
+        let creation = text::carry(self.category_creation(name)).boxed().shared();
         let (me, notify) = (myself.clone(), creation.clone());
         tokio::spawn(async move {
             let _ = notify.await;
@@ -503,7 +546,7 @@ impl GuildState {
                 None => (
                     self.start_category_creation(
                         &myself,
-                        Text::DefaultCategoryName.english(),
+                        self.channel_lang().text(Text::DefaultCategoryName),
                         false,
                         Vec::new(),
                     ),
@@ -635,7 +678,9 @@ impl GuildState {
             }
         }
         for (reply, number, place) in updates {
-            let text = place_in_line(number, place, self.book.line.estimate(place, window));
+            let estimate = self.book.line.estimate(place, window);
+            // Outside any interaction: the place is told in the waiting member's language.
+            let text = text::speaking_sync(reply.lang(), || place_in_line(number, place, estimate));
             tokio::spawn(async move { reply.send_provisional(&text).await });
         }
     }
@@ -662,7 +707,8 @@ impl GuildState {
         );
         self.track(&record);
         if let Some(reply) = provision.reply {
-            tokio::spawn(async move { reply.send(Text::LeftTheServer.english()).await });
+            let text = reply.lang().text(Text::LeftTheServer);
+            tokio::spawn(async move { reply.send(text).await });
         }
     }
 
@@ -674,7 +720,10 @@ impl GuildState {
             .and_then(|t| t.category);
         let Some(base) = topic_category.or(self.settings.tickets_category) else {
             return CategoryChoice::Create {
-                name: Text::DefaultCategoryName.to_string(),
+                name: self
+                    .channel_lang()
+                    .text(Text::DefaultCategoryName)
+                    .to_owned(),
                 overflow: false,
             };
         };
@@ -685,10 +734,12 @@ impl GuildState {
         }) {
             Some(free) => CategoryChoice::Ready(free),
             None => CategoryChoice::Create {
-                name: t!(
-                    OverflowCategoryName,
-                    n = self.settings.overflow_categories.len() + 2
-                ),
+                name: text::speaking_sync(self.channel_lang(), || {
+                    t!(
+                        OverflowCategoryName,
+                        n = self.settings.overflow_categories.len() + 2
+                    )
+                }),
                 overflow: true,
             },
         }
@@ -730,6 +781,7 @@ impl GuildState {
     /// Replaces the settings and persists them (durably, off this actor's path).
     pub fn save_settings(&mut self, settings: GuildSettings) -> crate::store::CommitReceipt {
         self.settings = Arc::new(settings.clone());
+        self.share_lang();
         self.ctx.store.write(vec![WriteOp::PutSettings {
             guild: self.guild,
             settings,
@@ -777,11 +829,11 @@ impl GuildState {
 
     pub(super) async fn send_transcript(&self, incoming: &Incoming, number: Option<&String>) {
         if !self.is_staff(incoming) {
-            self.refuse(incoming, Text::NotStaff.english());
+            self.refuse(incoming, Text::NotStaff.text());
             return;
         }
         let Some(number) = number.and_then(|n| n.parse::<u64>().ok()) else {
-            self.refuse(incoming, Text::TranscriptNumberMissing.english());
+            self.refuse(incoming, Text::TranscriptNumberMissing.text());
             return;
         };
         let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
@@ -794,7 +846,7 @@ impl GuildState {
             .links
             .as_ref()
             .map(|links| links.transcript(guild, number, crate::web::Audience::Staff));
-        tokio::spawn(async move {
+        tokio::spawn(text::carry(async move {
             match store.transcript(guild, number).await {
                 Ok(Some((html, text))) => {
                     if !reply.acked().await {
@@ -823,21 +875,21 @@ impl GuildState {
                 Ok(None) => reply.send(&t!(NoTranscript, number)).await,
                 Err(error) => {
                     warn!(%error, "could not read the transcript");
-                    reply.send(Text::TranscriptUnreadable.english()).await
+                    reply.send(Text::TranscriptUnreadable.text()).await
                 }
             }
-        });
+        }));
     }
 
     /// `/ticket stats`: staff get a fresh signed link to the server's stats page.
     pub(super) fn send_stats_link(&self, incoming: &Incoming) {
         if !self.is_staff(incoming) {
-            self.refuse(incoming, Text::NotStaff.english());
+            self.refuse(incoming, Text::NotStaff.text());
             return;
         }
         let answer = match &self.ctx.links {
-            Some(links) => format!("Ticket statistics: {}", links.stats(self.guild)),
-            None => "Statistics pages need the bot's web side: start it with `--http ADDR --public-url URL`.".to_owned(),
+            Some(links) => t!(StatsLink, link = links.stats(self.guild)),
+            None => Text::StatsNeedWeb.text().to_owned(),
         };
         reply_now(&self.ctx.discord, incoming, answer, Vec::new());
     }
@@ -920,6 +972,20 @@ mod tests {
         book.open_by_member.insert(7, 1);
         assert!(book.0.is_some());
         assert_eq!(book.open_by_member.get(&7), Some(&1));
+    }
+
+    #[test]
+    fn the_server_language_is_the_chosen_one_else_discords_else_english() {
+        let chosen = |code: &str| GuildSettings {
+            language: Some(code.to_owned()),
+            ..GuildSettings::default()
+        };
+        let none = GuildSettings::default();
+        assert_eq!(server_lang(&none, None), Lang::English);
+        assert_eq!(server_lang(&none, Some(Lang::French)), Lang::French);
+        assert_eq!(server_lang(&chosen("de"), Some(Lang::French)), Lang::German);
+        // A code a later version stored and this one does not speak: Discord's again.
+        assert_eq!(server_lang(&chosen("ja"), Some(Lang::French)), Lang::French);
     }
 
     #[test]

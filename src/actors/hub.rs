@@ -19,7 +19,7 @@ use crate::{
         Screen, hub as decide,
         hub::{Answer, Change, Facts, Input, PanelPost, Save, Step, TicketRequest, Who},
         hub_screens as screens,
-        text::{Text, t},
+        text::{self, Text, t},
     },
 };
 
@@ -70,6 +70,7 @@ pub async fn post_default_panel(
         &who(state, incoming),
         incoming.channel,
         incoming.app_permissions,
+        state.channel_lang(),
     );
     carry_out(state, incoming, step).await
 }
@@ -102,7 +103,7 @@ pub fn show_topic_picker(state: &GuildState, incoming: &Incoming, page: u32, in_
 /// Close with reason: the modal asking for it, if the person may close the ticket now.
 pub fn open_close_reason_modal(state: &GuildState, incoming: &Incoming, ticket: u64) {
     let Some(entry) = state.book.tickets.get(&ticket) else {
-        state.refuse(incoming, Text::TicketNotHere.english());
+        state.refuse(incoming, Text::TicketNotHere.text());
         return;
     };
     if let Err(refusal) = access::may(
@@ -251,6 +252,7 @@ fn save_then_answer(
     let mut settings = (*state.settings).clone();
     change.apply(&mut settings);
     let commit = state.save_settings(settings);
+    let failed = failed.text();
     tokio::spawn(async move {
         if let Some(first) = first {
             first.await;
@@ -259,7 +261,7 @@ fn save_then_answer(
             Ok(()) => reply.send(&done).await,
             Err(error) => {
                 warn!(%error, "could not save {what}");
-                reply.send(failed.english()).await
+                reply.send(failed).await
             }
         }
     });
@@ -337,7 +339,9 @@ async fn post_panel(
         tokio::spawn(async move { reply.send(&message).await });
         return Ok(());
     }
-    let message = screens::panel_message(&title, &description, &footer);
+    let message = text::speaking_sync(state.channel_lang(), || {
+        screens::panel_message(&title, &description, &footer)
+    });
     // Posting is awaited here (admin action, rare) so the panel is remembered in order.
     match state.ctx.discord.send_message(channel, &message, &[]).await {
         Ok(message) => {
@@ -461,7 +465,7 @@ async fn remove_topic(
         }
         if let Some(category) = category
             && let Err(error) = discord
-                .delete_channel(category, Text::TopicRemovedAudit.english())
+                .delete_channel(category, Text::TopicRemovedAudit.text())
                 .await
         {
             warn!(%error, "could not delete the topic category");
@@ -540,7 +544,7 @@ fn close_all(state: &mut GuildState, incoming: &Incoming) {
             waits.push(rx);
         }
     }
-    tokio::spawn(report_close_all(reply, numbers.len(), waits));
+    tokio::spawn(text::carry(report_close_all(reply, numbers.len(), waits)));
 }
 
 async fn report_close_all(

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::ui::text::Lang;
 use twilight_model::application::interaction::{
     Interaction, InteractionData, InteractionType,
     application_command::{CommandDataOption, CommandOptionValue},
@@ -26,6 +27,12 @@ pub struct Incoming {
     pub kind: IncomingKind,
     /// Users a select resolved that are bots (skipped when adding people to a ticket).
     pub resolved_bots: Vec<u64>,
+    /// The member's Discord language: what their ephemeral answers are written in.
+    pub locale: Lang,
+    /// The server's preferred locale (`guild_locale`; English when the bot does not speak it),
+    /// `None` when Discord did not send one: what channel messages are written in unless the
+    /// server chose a language in Setup.
+    pub guild_locale: Option<Lang>,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +132,11 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
         app_permissions: interaction.app_permissions.map(|p| p.bits()),
         kind,
         resolved_bots: resolved_bots(interaction),
+        locale: Lang::or_english(interaction.locale.as_deref()),
+        guild_locale: interaction
+            .guild_locale
+            .as_deref()
+            .map(|locale| Lang::or_english(Some(locale))),
     })
 }
 
@@ -194,5 +206,51 @@ fn collect_modal_values(component: &ModalInteractionComponent, out: &mut BTreeMa
             out.insert(input.custom_id.clone(), input.value.clone());
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A command interaction as Discord sends it, with the given locale fields.
+    fn command(locales: serde_json::Value) -> Interaction {
+        let mut v = serde_json::json!({
+            "id": "1", "application_id": "2", "type": 2, "token": "t", "version": 1,
+            "guild_id": "3", "channel": {"id": "4", "type": 0},
+            "data": {"id": "6", "name": "ticket", "type": 1},
+            "member": {"user": {"id": "5", "username": "a", "discriminator": "0",
+                "avatar": null}, "roles": [], "joined_at": "2020-01-01T00:00:00.000000+00:00",
+                "deaf": false, "mute": false, "flags": 0, "permissions": "0"},
+            "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
+            "attachment_size_limit": 10_485_760,
+        });
+        for (key, value) in locales.as_object().into_iter().flatten() {
+            v[key] = value.clone();
+        }
+        serde_json::from_value(v).expect("an interaction")
+    }
+
+    #[test]
+    fn the_members_and_the_servers_locales_become_languages() {
+        let both = parse(&command(
+            serde_json::json!({"locale": "de", "guild_locale": "fr"}),
+        ));
+        let both = both.expect("parsed");
+        assert_eq!(
+            (both.locale, both.guild_locale),
+            (Lang::German, Some(Lang::French))
+        );
+        // A language the bot does not speak reads as English; a missing one stays unknown.
+        let other = parse(&command(
+            serde_json::json!({"locale": "ja", "guild_locale": "ko"}),
+        ));
+        let other = other.expect("parsed");
+        assert_eq!(
+            (other.locale, other.guild_locale),
+            (Lang::English, Some(Lang::English))
+        );
+        let none = parse(&command(serde_json::json!({}))).expect("parsed");
+        assert_eq!((none.locale, none.guild_locale), (Lang::English, None));
     }
 }

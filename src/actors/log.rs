@@ -20,7 +20,7 @@ use twilight_model::{channel::message::Embed, http::attachment::Attachment};
 use crate::{
     discord::{Discord, OutgoingMessage, codes},
     domain::model::Snowflake,
-    ui::text::t,
+    ui::text::{Text, render},
 };
 
 /// Embeds Discord accepts in one message.
@@ -44,7 +44,7 @@ pub struct GuildLog {
     writer: Arc<OnceLock<mpsc::UnboundedSender<Box<LogEntry>>>>,
     /// Why the last post to the log channel was refused, until one succeeds again: the hub
     /// shows it to the admins, who otherwise would only find entries missing.
-    trouble: Arc<Mutex<Option<String>>>,
+    trouble: Arc<Mutex<Option<Trouble>>>,
     discord: Discord,
     guild: Snowflake,
 }
@@ -59,12 +59,11 @@ impl GuildLog {
         }
     }
 
-    /// Why log entries are being lost right now, if they are.
+    /// Why log entries are being lost right now, if they are, in the language being spoken
+    /// (the admin's who opens the hub).
     pub fn trouble(&self) -> Option<String> {
-        self.trouble
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        let trouble = *self.trouble.lock().unwrap_or_else(|e| e.into_inner());
+        trouble.map(|Trouble { note, channel }| render(note, &[("channel", &channel)]))
     }
 
     /// Queues an entry; never waits. Boxed, because a channel reserves slots for 32 values at
@@ -140,7 +139,7 @@ async fn write_log(
     discord: Discord,
     guild: Snowflake,
     mut rx: mpsc::UnboundedReceiver<Box<LogEntry>>,
-    trouble: Arc<Mutex<Option<String>>>,
+    trouble: Arc<Mutex<Option<Trouble>>>,
 ) {
     let mut batch = Vec::new();
     while rx.recv_many(&mut batch, 64).await > 0 {
@@ -162,14 +161,22 @@ async fn write_log(
     }
 }
 
+/// Why the log channel refuses posts: a note naming the channel, rendered when shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Trouble {
+    note: Text,
+    channel: Snowflake,
+}
+
 /// What the admins are told when Discord refuses the log channel for good (not a passing
 /// failure that a later post may not meet).
-fn refusal_note(channel: Snowflake, code: Option<u64>) -> Option<String> {
-    match code? {
-        codes::MISSING_PERMISSIONS | codes::MISSING_ACCESS => Some(t!(LogCannotPost, channel)),
-        codes::UNKNOWN_CHANNEL => Some(t!(LogChannelGone, channel)),
-        _ => None,
-    }
+fn refusal_note(channel: Snowflake, code: Option<u64>) -> Option<Trouble> {
+    let note = match code? {
+        codes::MISSING_PERMISSIONS | codes::MISSING_ACCESS => Text::LogCannotPost,
+        codes::UNKNOWN_CHANNEL => Text::LogChannelGone,
+        _ => return None,
+    };
+    Some(Trouble { note, channel })
 }
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ use super::{
     protocol::{GuildMsg, InteractionProgress},
 };
 use crate::discord::reply::{self, answer_now, reply_now};
-use crate::ui::text::Text;
+use crate::ui::text::{Lang, Text};
 
 use super::backoff::Backoff;
 
@@ -520,7 +520,7 @@ impl RouterState {
             reply_now(
                 &self.ctx.discord,
                 &incoming,
-                Text::Restarting.to_string(),
+                incoming.locale.text(Text::Restarting).to_owned(),
                 Vec::new(),
             );
             return;
@@ -557,6 +557,8 @@ impl RouterState {
                     return;
                 }
                 self.ctx.metrics.interactions.inc();
+                // Their person's language, for the answers given here.
+                let lang = Lang::or_english(interaction.locale.as_deref());
                 match incoming::parse(&interaction) {
                     Ok(incoming) => self.route(myself, incoming).await,
                     Err(IncomingError::NotInGuild) => {
@@ -564,7 +566,7 @@ impl RouterState {
                             &self.ctx.discord,
                             interaction.id.get(),
                             &interaction.token,
-                            Text::NotInGuild.to_string(),
+                            lang.text(Text::NotInGuild).to_owned(),
                             Vec::new(),
                         );
                     }
@@ -574,7 +576,7 @@ impl RouterState {
                             &self.ctx.discord,
                             interaction.id.get(),
                             &interaction.token,
-                            Text::NotUnderstood.to_string(),
+                            lang.text(Text::NotUnderstood).to_owned(),
                             Vec::new(),
                         );
                     }

@@ -61,7 +61,7 @@ use crate::discord::reply::Reply;
 /// Re-exported for the benchmark's null bot, which posts the same welcome.
 pub use crate::ui::ticket_messages::welcome_message;
 use crate::ui::{
-    text::{Text, t},
+    text::{self, Lang, SharedLang, Text, t},
     ticket_messages::{
         ClosedLog, closed_answer, closed_controls, closed_dm, closed_log, closed_message,
         member_left_message, people_changed_answer, people_changed_log, reopened_message,
@@ -132,6 +132,26 @@ pub enum TicketMsg {
     InjectPanic,
 }
 
+impl TicketMsg {
+    /// The language of the person this message answers, if it answers one.
+    fn reply_lang(&self) -> Option<Lang> {
+        match self {
+            TicketMsg::Provision(p) => p.reply.as_ref().map(Reply::lang),
+            TicketMsg::Close { reply, .. }
+            | TicketMsg::Reopen { reply, .. }
+            | TicketMsg::Delete { reply, .. }
+            | TicketMsg::AddUsers { reply, .. }
+            | TicketMsg::RemoveUsers { reply, .. } => Some(reply.lang()),
+            TicketMsg::CloseQuietly { .. }
+            | TicketMsg::ApplyOverwrites { .. }
+            | TicketMsg::MoveTo { .. }
+            | TicketMsg::ChannelDeleted { .. }
+            | TicketMsg::MemberLeft { .. }
+            | TicketMsg::InjectPanic => None,
+        }
+    }
+}
+
 /// Everything provisioning needs; boxed because it dwarfs the other variants.
 pub struct Provision {
     /// The click to answer; `None` when resuming after a restart.
@@ -150,6 +170,8 @@ pub struct TicketArgs {
     pub guild_actor: ActorRef<GuildMsg>,
     pub ticket: TicketSource,
     pub log: GuildLog,
+    /// The language of the server's channel messages, kept current by the guild actor.
+    pub lang: SharedLang,
 }
 
 /// Where a ticket actor's record comes from.
@@ -166,6 +188,7 @@ pub struct TicketActorState {
     guild_actor: ActorRef<GuildMsg>,
     record: TicketRecord,
     log: GuildLog,
+    lang: SharedLang,
 }
 
 pub struct TicketActor;
@@ -193,6 +216,7 @@ impl Actor for TicketActor {
             guild_actor: args.guild_actor,
             record,
             log: args.log,
+            lang: args.lang,
         })
     }
 
@@ -207,67 +231,76 @@ impl Actor for TicketActor {
             guild = state.record.guild,
             ticket = state.record.number
         );
+        // A person's request is answered in their language; channel messages are built in the
+        // server's (`in_channel_lang`).
+        let lang = message.reply_lang().unwrap_or_else(|| state.lang.get());
         // Boxed: the close path's state machine is large, and unboxed it would be carried inline
         // by every ticket actor's task for its whole life.
-        Box::pin(async move {
-            match message {
-                TicketMsg::Provision(p) => state.provision(*p).await,
-                TicketMsg::Close {
-                    by,
-                    reason,
-                    reply,
-                    settings,
-                } => {
-                    state.close(by, reason, Some(reply), &settings).await;
-                }
-                TicketMsg::CloseQuietly { by, settings, done } => {
-                    let closed = state.record.state == TicketState::Open
-                        && state.close(by, None, None, &settings).await;
-                    let _ = done.send(closed);
-                }
-                TicketMsg::ApplyOverwrites { settings } => state.apply_overwrites(&settings).await,
-                TicketMsg::MoveTo { parent, done } => {
-                    if let Some(channel) = state.record.channel
-                        && let Err(error) = state.ctx.discord.move_channel(channel, parent).await
-                    {
-                        warn!(%error, "could not move the ticket channel");
+        text::speaking(
+            lang,
+            Box::pin(async move {
+                match message {
+                    TicketMsg::Provision(p) => state.provision(*p).await,
+                    TicketMsg::Close {
+                        by,
+                        reason,
+                        reply,
+                        settings,
+                    } => {
+                        state.close(by, reason, Some(reply), &settings).await;
                     }
-                    let _ = done.send(());
-                }
-                TicketMsg::Reopen {
-                    by,
-                    reply,
-                    settings,
-                } => state.reopen(by, reply, &settings).await,
-                TicketMsg::Delete {
-                    by,
-                    reply,
-                    settings,
-                } => {
-                    if state.delete(by, reply, &settings).await {
-                        myself.stop(Some("deleted".into()));
+                    TicketMsg::CloseQuietly { by, settings, done } => {
+                        let closed = state.record.state == TicketState::Open
+                            && state.close(by, None, None, &settings).await;
+                        let _ = done.send(closed);
                     }
+                    TicketMsg::ApplyOverwrites { settings } => {
+                        state.apply_overwrites(&settings).await
+                    }
+                    TicketMsg::MoveTo { parent, done } => {
+                        if let Some(channel) = state.record.channel
+                            && let Err(error) =
+                                state.ctx.discord.move_channel(channel, parent).await
+                        {
+                            warn!(%error, "could not move the ticket channel");
+                        }
+                        let _ = done.send(());
+                    }
+                    TicketMsg::Reopen {
+                        by,
+                        reply,
+                        settings,
+                    } => state.reopen(by, reply, &settings).await,
+                    TicketMsg::Delete {
+                        by,
+                        reply,
+                        settings,
+                    } => {
+                        if state.delete(by, reply, &settings).await {
+                            myself.stop(Some("deleted".into()));
+                        }
+                    }
+                    TicketMsg::AddUsers {
+                        by,
+                        users,
+                        reply,
+                        settings,
+                    } => state.change_users(by, users, true, reply, &settings).await,
+                    TicketMsg::RemoveUsers {
+                        by,
+                        users,
+                        reply,
+                        settings,
+                    } => state.change_users(by, users, false, reply, &settings).await,
+                    TicketMsg::ChannelDeleted { settings } => {
+                        state.channel_deleted(&settings).await;
+                        myself.stop(Some("channel deleted".into()));
+                    }
+                    TicketMsg::MemberLeft { user } => state.member_left(user).await,
+                    TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
                 }
-                TicketMsg::AddUsers {
-                    by,
-                    users,
-                    reply,
-                    settings,
-                } => state.change_users(by, users, true, reply, &settings).await,
-                TicketMsg::RemoveUsers {
-                    by,
-                    users,
-                    reply,
-                    settings,
-                } => state.change_users(by, users, false, reply, &settings).await,
-                TicketMsg::ChannelDeleted { settings } => {
-                    state.channel_deleted(&settings).await;
-                    myself.stop(Some("channel deleted".into()));
-                }
-                TicketMsg::MemberLeft { user } => state.member_left(user).await,
-                TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
-            }
-        })
+            }),
+        )
         .instrument(span)
         .await;
         Ok(())
@@ -283,6 +316,12 @@ use crate::discord::colors::{BLUE, GREEN, RED};
 impl TicketActorState {
     fn discord(&self) -> &Discord {
         &self.ctx.discord
+    }
+
+    /// `build` speaking the server's language: what goes into the channel, the log and the
+    /// opener's DMs, whoever's request caused it.
+    fn in_channel_lang<R>(&self, build: impl FnOnce() -> R) -> R {
+        text::speaking_sync(self.lang.get(), build)
     }
 
     fn guild(&self) -> Snowflake {
@@ -318,23 +357,28 @@ impl TicketActorState {
             .cast(GuildMsg::TicketUpdated(Box::new(self.record.clone())));
     }
 
-    /// Queues a log entry (see [`super::log`]); never waits for the log channel.
-    fn log(&self, settings: &GuildSettings, title: &str, description: String, color: u32) {
-        self.log_with_files(settings, title, description, color, Vec::new());
+    /// Queues a log entry (see [`super::log`]), written in the server's language; never waits
+    /// for the log channel.
+    /// `entry` gives the title and the description.
+    fn log(&self, settings: &GuildSettings, entry: impl FnOnce() -> (Text, String), color: u32) {
+        self.log_with_files(settings, entry, color, Vec::new());
     }
 
     fn log_with_files(
         &self,
         settings: &GuildSettings,
-        title: &str,
-        description: String,
+        entry: impl FnOnce() -> (Text, String),
         color: u32,
         files: Vec<Attachment>,
     ) {
         if let Some(channel) = settings.log_channel {
+            let embed = self.in_channel_lang(|| {
+                let (title, description) = entry();
+                embed(title.text(), &description, color)
+            });
             self.log.post(LogEntry {
                 channel,
-                embed: embed(title, &description, color),
+                embed,
                 files,
             });
         }
@@ -358,7 +402,7 @@ impl TicketActorState {
             self.record.state = TicketState::Failed;
             self.updated();
             if let Some(reply) = reply {
-                reply.send(Text::StorageFailed.english()).await;
+                reply.send(Text::StorageFailed.text()).await;
             }
             return;
         }
@@ -418,8 +462,12 @@ impl TicketActorState {
             .await;
         self.log(
             &p.settings,
-            Text::LogOpenedTitle.english(),
-            t!(LogOpened, number, opener = self.record.opener, channel),
+            || {
+                (
+                    Text::LogOpenedTitle,
+                    t!(LogOpened, number, opener = self.record.opener, channel),
+                )
+            },
             GREEN,
         );
     }
@@ -550,7 +598,8 @@ impl TicketActorState {
     }
 
     async fn post_welcome(&self, channel: Snowflake, topic: Option<&str>) {
-        let message = welcome_message(self.record.number, self.record.opener, topic);
+        let message =
+            self.in_channel_lang(|| welcome_message(self.record.number, self.record.opener, topic));
         if let Err(error) = self
             .discord()
             .send_message(channel, &message, &[self.record.opener])
@@ -580,11 +629,11 @@ impl TicketActorState {
                 }
                 Err(error) if error.code() == Some(codes::CANNOT_DM) => {
                     info!(user, "Discord refused a DM channel with this user");
-                    return Err(Text::DmRefused.to_string());
+                    return Err(self.in_channel_lang(|| Text::DmRefused.to_string()));
                 }
                 Err(error) => {
                     warn!(%error, user, "could not open a DM channel");
-                    return Err(error.person_message());
+                    return Err(self.in_channel_lang(|| error.person_message()));
                 }
             },
         };
@@ -592,11 +641,11 @@ impl TicketActorState {
             Ok(_) => Ok(()),
             Err(error) if error.code() == Some(codes::CANNOT_DM) => {
                 info!(user, "member left or does not accept DMs from the bot");
-                Err(Text::DmRefused.to_string())
+                Err(self.in_channel_lang(|| Text::DmRefused.to_string()))
             }
             Err(error) => {
                 warn!(%error, user, "could not send a DM");
-                Err(error.person_message())
+                Err(self.in_channel_lang(|| error.person_message()))
             }
         }
     }
@@ -623,8 +672,9 @@ impl TicketActorState {
         let channel = self.record.channel.unwrap_or_default();
         let reason = reason.and_then(|r| limits::parse_reason(&r));
         let (history, notes) = self.history(channel).await;
-        let (html, text, mut doc) =
-            self.render_transcript(&history, &notes, by.user, reason.clone(), settings);
+        let (html, text, mut doc) = self.in_channel_lang(|| {
+            self.render_transcript(&history, &notes, by.user, reason.clone(), settings)
+        });
         // Copied before the channel can go: Discord's links expire, and its files go with it.
         let kept = self.keep_files(&mut doc).await;
         // Access is removed before the record says Closed: a crash in between leaves an Open
@@ -693,7 +743,7 @@ impl TicketActorState {
         by: Snowflake,
         reason: Option<&str>,
     ) {
-        let closed = closed_message(self.record.number, by, reason);
+        let closed = self.in_channel_lang(|| closed_message(self.record.number, by, reason));
         match self.discord().send_message(channel, &closed, &[]).await {
             Ok(message) => {
                 // Lazily: losing it in a crash only leaves its buttons enabled, and the state
@@ -715,7 +765,8 @@ impl TicketActorState {
         text: &str,
     ) {
         let number = self.record.number;
-        let (mut files, mut cut) = transcript_files(number, html, text, self.ctx.upload_budget);
+        let (mut files, mut cut) =
+            self.in_channel_lang(|| transcript_files(number, html, text, self.ctx.upload_budget));
         let link = self.upload_transcript(html).await;
         let web = self.ctx.links.as_ref().map(|links| {
             (
@@ -726,15 +777,17 @@ impl TicketActorState {
         if web.is_some() && cut.is_some() {
             // Too large for one upload: the page has all of it, a cut file would not.
             files.clear();
-            cut = Some(Text::TranscriptSentAsLinkOnly.to_string());
+            cut = Some(self.in_channel_lang(|| Text::TranscriptSentAsLinkOnly.to_string()));
         }
         let opener_link = web.as_ref().map(|(opener, _)| opener.as_str());
-        let dm_text = closed_dm(
-            number,
-            opener_link.or(link.as_deref()),
-            !files.is_empty(),
-            cut.as_deref(),
-        );
+        let dm_text = self.in_channel_lang(|| {
+            closed_dm(
+                number,
+                opener_link.or(link.as_deref()),
+                !files.is_empty(),
+                cut.as_deref(),
+            )
+        });
         let delivered = self
             .dm(
                 self.record.opener,
@@ -745,23 +798,20 @@ impl TicketActorState {
                 },
             )
             .await;
-        let description = closed_log(&ClosedLog {
-            number,
-            opener: self.record.opener,
-            by: closed.by,
-            reason: closed.reason.as_deref(),
-            page: web.as_ref().map(|(_, staff)| staff.as_str()),
-            link: link.as_deref(),
-            undelivered: delivered.as_ref().err().map(String::as_str),
-            notes: closed.notes.iter().chain(&cut).collect(),
-        });
-        self.log_with_files(
-            settings,
-            Text::LogClosedTitle.english(),
-            description,
-            RED,
-            files,
-        );
+        let entry = || {
+            let description = closed_log(&ClosedLog {
+                number,
+                opener: self.record.opener,
+                by: closed.by,
+                reason: closed.reason.as_deref(),
+                page: web.as_ref().map(|(_, staff)| staff.as_str()),
+                link: link.as_deref(),
+                undelivered: delivered.as_ref().err().map(String::as_str),
+                notes: closed.notes.iter().chain(&cut).collect(),
+            });
+            (Text::LogClosedTitle, description)
+        };
+        self.log_with_files(settings, entry, RED, files);
     }
 
     /// `--transcript-upload`: the link the paste service answered, or `None` (not configured, or
@@ -819,24 +869,27 @@ impl TicketActorState {
             Ok(messages) => messages,
             Err(error) => {
                 warn!(%error, "could not fetch the ticket history for the transcript");
-                notes.push(t!(HistoryUnreadable, error = error.person_message()));
+                notes.push(
+                    self.in_channel_lang(|| t!(HistoryUnreadable, error = error.person_message())),
+                );
                 Vec::new()
             }
         };
         if messages.is_empty() && notes.is_empty() {
             // The welcome message is always there: Discord hid the history.
-            notes.push(self.empty_history_note(channel).await);
+            let note = self.empty_history_note(channel).await;
+            notes.push(self.in_channel_lang(|| note.to_string()));
         }
         // Said on every close while the intent is off, withheld text or not this time: the
         // admins must hear it before a transcript they need comes out blank.
         if !self.discord().message_content() {
-            notes.push(privileged::message_content_off_note());
+            notes.push(self.in_channel_lang(privileged::message_content_off_note));
         }
         (messages, notes)
     }
 
     /// Why Discord answered a ticket channel's history with no messages at all.
-    async fn empty_history_note(&self, channel: Snowflake) -> String {
+    async fn empty_history_note(&self, channel: Snowflake) -> Text {
         let have = self
             .discord()
             .bot_permissions_in(self.guild(), channel)
@@ -844,11 +897,11 @@ impl TicketActorState {
         match have {
             Ok(have) if have & access::perms::READ_MESSAGE_HISTORY == 0 => {
                 warn!("no Read Message History in a ticket channel; the transcript is empty");
-                Text::NoHistoryPermission.to_string()
+                Text::NoHistoryPermission
             }
             _ => {
                 warn!("Discord returned no history for a ticket channel");
-                Text::NoHistory.to_string()
+                Text::NoHistory
             }
         }
     }
@@ -950,7 +1003,7 @@ impl TicketActorState {
             return;
         }
         let Some(channel) = self.record.channel else {
-            reply.send(Text::NoChannel.english()).await;
+            reply.send(Text::NoChannel.text()).await;
             return;
         };
         let overwrites = access::ticket_overwrites(
@@ -978,18 +1031,22 @@ impl TicketActorState {
         self.retire_controls(
             channel,
             stale
-                .map(|m| (m, closed_controls(number)))
+                .map(|m| (m, self.in_channel_lang(|| closed_controls(number))))
                 .into_iter()
                 .collect(),
         );
-        let note = reopened_message(number, by.user);
+        let note = self.in_channel_lang(|| reopened_message(number, by.user));
         if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
             warn!(%error, "could not post the reopened message");
         }
         self.log(
             settings,
-            Text::LogReopenedTitle.english(),
-            t!(LogReopened, number, by = by.user),
+            || {
+                (
+                    Text::LogReopenedTitle,
+                    t!(LogReopened, number, by = by.user),
+                )
+            },
             GREEN,
         );
         reply.send(&t!(ReopenedAnswer, number)).await;
@@ -1020,8 +1077,12 @@ impl TicketActorState {
         self.persist(Vec::new()).await;
         self.log(
             settings,
-            Text::LogDeletedTitle.english(),
-            t!(LogDeleted, number = self.record.number, by = by.user),
+            || {
+                (
+                    Text::LogDeletedTitle,
+                    t!(LogDeleted, number = self.record.number, by = by.user),
+                )
+            },
             RED,
         );
         reply
@@ -1048,7 +1109,7 @@ impl TicketActorState {
             return;
         }
         let Some(channel) = self.record.channel else {
-            reply.send(Text::NoChannel.english()).await;
+            reply.send(Text::NoChannel.text()).await;
             return;
         };
         let plan =
@@ -1074,9 +1135,9 @@ impl TicketActorState {
             return;
         }
         self.persist(Vec::new()).await;
-        let (title, description) =
-            people_changed_log(self.record.number, &plan.changed, by.user, add);
-        self.log(settings, &title, description, BLUE);
+        let number = self.record.number;
+        let entry = || people_changed_log(number, &plan.changed, by.user, add);
+        self.log(settings, entry, BLUE);
         reply.send(&answer).await;
     }
 
@@ -1092,8 +1153,12 @@ impl TicketActorState {
         self.persist(Vec::new()).await;
         self.log(
             settings,
-            Text::LogChannelDeletedTitle.english(),
-            t!(LogChannelDeleted, number = self.record.number),
+            || {
+                (
+                    Text::LogChannelDeletedTitle,
+                    t!(LogChannelDeleted, number = self.record.number),
+                )
+            },
             RED,
         );
     }
@@ -1105,7 +1170,7 @@ impl TicketActorState {
         if self.record.state != TicketState::Open {
             return;
         }
-        let note = member_left_message(user);
+        let note = self.in_channel_lang(|| member_left_message(user));
         if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
             warn!(%error, "could not log a member leaving");
         }

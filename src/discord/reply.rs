@@ -15,7 +15,7 @@ use twilight_model::channel::message::Component;
 
 use super::{Discord, DiscordResult};
 
-use crate::actors::incoming::Incoming;
+use crate::{actors::incoming::Incoming, ui::text::Lang};
 
 /// Whether the acknowledgement landed; shared so every clone of a [`Reply`] can wait for it.
 type Ack = Shared<BoxFuture<'static, bool>>;
@@ -31,6 +31,8 @@ pub struct Reply {
     /// Orders the edits of all clones; `true` once the final answer went out, after which
     /// provisional updates (a place in line) are dropped instead of overwriting it.
     edits: Arc<tokio::sync::Mutex<bool>>,
+    /// The person's language, which their answer is written in.
+    lang: Lang,
 }
 
 /// Starts an acknowledgement on its own task, so it goes out whatever the caller does next.
@@ -77,6 +79,7 @@ impl Reply {
             token: incoming.token.clone(),
             ack: Some(ack),
             edits: Arc::default(),
+            lang: incoming.locale,
         }
     }
 
@@ -93,6 +96,7 @@ impl Reply {
             token: incoming.token.clone(),
             ack: Some(ack),
             edits: Arc::default(),
+            lang: incoming.locale,
         }
     }
 
@@ -105,11 +109,17 @@ impl Reply {
             token,
             ack: None,
             edits: Arc::default(),
+            lang: Lang::English,
         }
     }
 
     pub fn token(&self) -> &str {
         &self.token
+    }
+
+    /// The language of the person answered.
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// Waits for the acknowledgement; false when it failed (the person already saw the failure,
@@ -220,7 +230,7 @@ fn answer_on_task(
 /// Tells a person their interaction broke on our side (an actor failed while handling it): as
 /// the initial response if none went out yet, else by editing the acknowledgement.
 pub fn apologize(discord: &Discord, incoming: &Incoming) {
-    let text = crate::ui::text::Text::Apology.english();
+    let text = incoming.locale.text(crate::ui::text::Text::Apology);
     let (d, id, token) = (discord.clone(), incoming.id, incoming.token.clone());
     let answer = d.reply_ephemeral(id, &token, text, Vec::new());
     tokio::spawn(async move {

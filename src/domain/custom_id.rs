@@ -54,6 +54,8 @@ pub enum Action {
     },
     PanelRemoveSelect,
     LogChannelSelect,
+    /// String select: a Discord locale code, or [`LANGUAGE_FOLLOW_SERVER`].
+    LanguageSelect,
     LimitsModal,
     StaffRoleSelect,
     TopicAddModal,
@@ -112,6 +114,7 @@ pub fn encode(action: &Action) -> String {
         PanelModal { channel } => ("panelm", Some(channel), None),
         PanelRemoveSelect => ("panelrm", None, None),
         LogChannelSelect => ("logch", None, None),
+        LanguageSelect => ("lang", None, None),
         LimitsModal => ("limits", None, None),
         StaffRoleSelect => ("staff", None, None),
         TopicAddModal => ("topicadd", None, None),
@@ -148,11 +151,9 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
     let tag = parts.next().ok_or(CustomIdError::UnknownAction)?;
     let nums: Vec<&str> = parts.collect();
     let arity = |n: usize| {
-        if nums.len() == n {
-            Ok(())
-        } else {
-            Err(CustomIdError::WrongArity)
-        }
+        (nums.len() == n)
+            .then_some(())
+            .ok_or(CustomIdError::WrongArity)
     };
     let u64_at = |i: usize| parse_canonical_u64(nums[i]);
     let u32_at = |i: usize| {
@@ -204,6 +205,7 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
         }
         "panelrm" => arity(0).map(|_| PanelRemoveSelect)?,
         "logch" => arity(0).map(|_| LogChannelSelect)?,
+        "lang" => arity(0).map(|_| LanguageSelect)?,
         "limits" => arity(0).map(|_| LimitsModal)?,
         "staff" => arity(0).map(|_| StaffRoleSelect)?,
         "topicadd" => arity(0).map(|_| TopicAddModal)?,
@@ -293,8 +295,13 @@ choice_enum! {
         TopicAdd => "topic_add",
         TopicList => "topic_list",
         TopicRemove => "topic_remove",
+        Language => "language",
     }
 }
+
+/// The [`Action::LanguageSelect`] value that drops the server's chosen language, so channel
+/// messages follow the server's preferred locale again.
+pub const LANGUAGE_FOLLOW_SERVER: &str = "server";
 
 choice_enum! {
     /// Values of the [`Action::ManageMenu`] select.
@@ -322,6 +329,7 @@ mod tests {
             PanelChannelSelect,
             PanelRemoveSelect,
             LogChannelSelect,
+            LanguageSelect,
             LimitsModal,
             StaffRoleSelect,
             TopicAddModal,

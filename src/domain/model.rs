@@ -33,6 +33,9 @@ pub struct GuildSettings {
     /// Topic ids are never reused, so a stale select can never pick a different topic.
     pub next_topic_id: u32,
     pub panels: Vec<Panel>,
+    /// The language of the server's channel messages (welcome, closed, log, panel), as a
+    /// Discord locale code chosen in Setup; `None` follows the server's preferred locale.
+    pub language: Option<String>,
 }
 
 impl Default for GuildSettings {
@@ -47,6 +50,7 @@ impl Default for GuildSettings {
             topics: Vec::new(),
             next_topic_id: 1,
             panels: Vec::new(),
+            language: None,
         }
     }
 }

@@ -76,6 +76,9 @@ pub struct Settings {
     pub topics: Vec<Topic>,
     pub next_topic_id: u32,
     pub panels: Vec<Panel>,
+    /// Left out when the server chose no language (and so absent in older exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,6 +206,7 @@ impl From<&GuildSettings> for Settings {
                     footer: p.footer.clone(),
                 })
                 .collect(),
+            language: s.language.clone(),
         }
     }
 }
@@ -237,6 +241,7 @@ impl From<&Settings> for GuildSettings {
                     footer: p.footer.clone(),
                 })
                 .collect(),
+            language: s.language.clone(),
         }
     }
 }
@@ -359,6 +364,7 @@ mod tests {
         let mut settings = GuildSettings {
             log_channel: Some(1_234_567_890_123_456_789),
             staff_roles: vec![5, 6],
+            language: Some("de".into()),
             ..GuildSettings::default()
         };
         settings.topics.push(model::Topic {

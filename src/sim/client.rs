@@ -243,11 +243,27 @@ impl SimClient {
     }
 
     pub async fn create_guild(&self, name: &str) -> R<SimGuild> {
-        let v = self.post("/_sim/guilds", &json!({"name": name})).await?;
+        self.create_guild_with(&json!({"name": name})).await
+    }
+
+    /// `POST /_sim/guilds` with any of its fields (`name`, `owner_id`, `preferred_locale`).
+    pub async fn create_guild_with(&self, body: &Value) -> R<SimGuild> {
+        let v = self.post("/_sim/guilds", body).await?;
         serde_json::from_value(v.clone()).map_err(|e| SimClientError::Refused {
             status: 200,
             body: format!("{e}: {v}"),
         })
+    }
+
+    /// An admin sets the server's primary language (`preferred_locale`), which interactions
+    /// in it then carry as `guild_locale`.
+    pub async fn set_preferred_locale(&self, guild: u64, locale: &str) -> R<()> {
+        let req = self
+            .http
+            .patch(format!("{}/_sim/guilds/{guild}", self.base))
+            .json(&json!({"preferred_locale": locale}));
+        self.send(req).await?;
+        Ok(())
     }
 
     pub async fn create_role(&self, guild: u64, name: &str, permissions: u64) -> R<u64> {
@@ -338,7 +354,8 @@ impl SimClient {
         Ok(())
     }
 
-    async fn interaction(&self, body: Value) -> R<u64> {
+    /// `POST /_sim/interactions` with any body the control API takes (a `locale` among them).
+    pub async fn interaction(&self, body: Value) -> R<u64> {
         let v = self.post("/_sim/interactions", &body).await?;
         Self::id_field(&v, "interaction_id")
     }

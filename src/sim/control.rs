@@ -15,8 +15,8 @@ use serde_json::{Map, Value, json};
 use super::error::ApiError;
 use super::permissions::{self, bits};
 use super::state::{
-    Attachment, Interaction, InteractionKind, InteractionState, Member, Reference, Role, World,
-    id_of, now_timestamp, num_of, parse_overwrite, remaining,
+    Attachment, DEFAULT_LOCALE, Interaction, InteractionKind, InteractionState, LOCALES, Member,
+    Reference, Role, World, id_of, now_timestamp, num_of, parse_overwrite, remaining,
 };
 use super::threads;
 use super::{Faults, Shared, gateway, lock};
@@ -44,6 +44,7 @@ fn field_id(body: &Value, key: &str) -> Result<u64, ApiError> {
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/_sim/guilds", post(create_guild))
+        .route("/_sim/guilds/{g}", patch(patch_guild))
         .route("/_sim/guilds/{g}/roles", post(post_role))
         .route(
             "/_sim/guilds/{g}/roles/{r}",
@@ -92,19 +93,48 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
 async fn create_guild(State(sh): State<Arc<Shared>>, Json(body): Json<Value>) -> Answer {
     let name = body.get("name").and_then(Value::as_str).unwrap_or("Guild");
     let owner = body.get("owner_id").and_then(id_of);
+    let locale = locale_field(&body, "preferred_locale")?;
     let mut w = sh.world();
     if let Some(o) = owner
         && !w.users.contains_key(&o)
     {
         return Err(ApiError::unknown_user());
     }
-    let (g, owner_id, bot_role) = w.create_guild(name, owner);
+    let (g, owner_id, bot_role) = w.create_guild_in(name, owner, &locale);
     Ok(Json(json!({
         "guild_id": g.to_string(),
         "owner_id": owner_id.to_string(),
         "everyone_role_id": g.to_string(),
         "bot_role_id": bot_role.to_string(),
     })))
+}
+
+/// An admin changes the server's primary language; dispatches `GUILD_UPDATE`.
+async fn patch_guild(
+    State(sh): State<Arc<Shared>>,
+    Path(g): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let g = id_param(&g)?;
+    if body.get("preferred_locale").is_none() {
+        return Err(bad("missing preferred_locale"));
+    }
+    let locale = locale_field(&body, "preferred_locale")?;
+    let mut w = sh.world();
+    let guild = w.guilds.get_mut(&g).ok_or_else(ApiError::unknown_guild)?;
+    guild.preferred_locale = locale;
+    let payload = w
+        .guilds
+        .get(&g)
+        .map(|g| w.guild_json(g))
+        .unwrap_or_default();
+    w.dispatch(
+        Some(g),
+        "GUILD_UPDATE",
+        &payload,
+        super::state::INTENT_GUILDS,
+    );
+    Ok(Json(payload))
 }
 
 pub(crate) fn create_role(w: &mut World, g: u64, name: &str, perms: u64) -> Result<u64, ApiError> {
@@ -834,6 +864,19 @@ struct Actor {
     channel_id: u64,
     user_id: u64,
     perms: u64,
+    /// The person's Discord language, which their interactions carry as `locale`.
+    locale: String,
+}
+
+/// A locale in `body[key]`, one of Discord's; "en-US" when absent.
+fn locale_field(body: &Value, key: &str) -> Result<String, ApiError> {
+    match body.get(key) {
+        None | Some(Value::Null) => Ok(DEFAULT_LOCALE.to_owned()),
+        Some(Value::String(l)) if LOCALES.contains(&l.as_str()) => Ok(l.clone()),
+        Some(other) => Err(bad(format!(
+            "{key} is not one of Discord's locales: {other}"
+        ))),
+    }
 }
 
 fn actor(w: &World, body: &Value) -> Result<Actor, ApiError> {
@@ -870,6 +913,7 @@ fn actor(w: &World, body: &Value) -> Result<Actor, ApiError> {
         channel_id,
         user_id,
         perms,
+        locale: locale_field(body, "locale")?,
     })
 }
 
@@ -1133,7 +1177,7 @@ fn interaction_payload(
         "token": token,
         "version": 1,
         "app_permissions": bot_perms.to_string(),
-        "locale": "en-US",
+        "locale": a.locale,
         "entitlements": [],
         "attachment_size_limit": super::validate::FILE_SIZE_MAX,
     });
@@ -1146,8 +1190,9 @@ fn interaction_payload(
                 .unwrap_or(Value::Null);
             member["permissions"] = json!(a.perms.to_string());
             v["guild_id"] = json!(g.id.to_string());
-            v["guild"] = json!({"id": g.id.to_string(), "locale": "en-US", "features": []});
-            v["guild_locale"] = json!("en-US");
+            v["guild"] =
+                json!({"id": g.id.to_string(), "locale": g.preferred_locale, "features": []});
+            v["guild_locale"] = json!(g.preferred_locale);
             v["member"] = member;
             v["context"] = json!(0);
             v["authorizing_integration_owners"] = json!({"0": g.id.to_string()});

@@ -114,6 +114,17 @@ pub struct Member {
     pub joined_at: String,
 }
 
+/// The locale of a person or server that did not choose one, as Discord defaults it.
+pub const DEFAULT_LOCALE: &str = "en-US";
+
+/// Discord's locales (reference, "Locales"): what a person's `locale` and a server's
+/// `preferred_locale` can be.
+pub const LOCALES: &[&str] = &[
+    "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
+    "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th",
+    "zh-CN", "ja", "zh-TW", "ko",
+];
+
 #[derive(Debug)]
 pub struct Guild {
     pub id: u64,
@@ -126,6 +137,9 @@ pub struct Guild {
     /// Channel ids in creation order.
     pub channels: Vec<u64>,
     pub commands: Vec<Value>,
+    /// The server's primary language (`preferred_locale`, "en-US" unless set at creation): what
+    /// interactions carry as `guild_locale`.
+    pub preferred_locale: String,
 }
 
 impl Guild {
@@ -890,7 +904,7 @@ impl World {
             "vanity_url_code": null,
             "premium_tier": 0,
             "premium_subscription_count": 0,
-            "preferred_locale": "en-US",
+            "preferred_locale": g.preferred_locale,
             "nsfw_level": 0,
             "nsfw": false,
             "premium_progress_bar_enabled": false,
@@ -981,6 +995,16 @@ impl World {
     /// Creates a guild with @everyone, the bot's managed role and the bot as a member, and
     /// announces it to the gateway session that owns it.
     pub fn create_guild(&mut self, name: &str, owner: Option<u64>) -> (u64, u64, u64) {
+        self.create_guild_in(name, owner, DEFAULT_LOCALE)
+    }
+
+    /// [`World::create_guild`] with the server's primary language.
+    pub fn create_guild_in(
+        &mut self,
+        name: &str,
+        owner: Option<u64>,
+        preferred_locale: &str,
+    ) -> (u64, u64, u64) {
         let id = self.ids.next_guild();
         let owner_id = match owner {
             Some(o) if self.users.contains_key(&o) => o,
@@ -1030,6 +1054,7 @@ impl World {
             members,
             channels: Vec::new(),
             commands: Vec::new(),
+            preferred_locale: preferred_locale.to_owned(),
         };
         self.guilds.insert(id, guild);
         if let Some(g) = self.guilds.get(&id) {

@@ -16,14 +16,18 @@ use flate2::write::DeflateEncoder;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::model::{Snowflake, TicketRecord, TicketState, UnixMillis};
+use crate::domain::model::{
+    GuildSettings, Panel, Snowflake, TicketRecord, TicketState, Topic, UnixMillis,
+};
 use crate::domain::transcript::TranscriptDoc;
 
-/// Format of plain bincode values (settings; ticket records before they remembered their
-/// "closed" message).
+/// Format of plain bincode values (settings before `language`; ticket records before they
+/// remembered their "closed" message).
 pub const VERSION_V1: u8 = 1;
 /// Ticket records with `closed_message` (see [`TicketRecord`]).
 pub const TICKET_V2: u8 = 2;
+/// Guild settings with `language` (see [`GuildSettings`]).
+pub const SETTINGS_V2: u8 = 2;
 /// Format of transcripts: version byte, then deflate of the bincode of `(html, text)`.
 pub const TRANSCRIPT_V1: u8 = 1;
 
@@ -148,6 +152,54 @@ impl From<TicketRecordV1> for TicketRecord {
             // A V1 ticket's "closed" message is unknown: its buttons stay as they are, and the
             // ticket actor's state check refuses them when they no longer apply.
             closed_message: None,
+        }
+    }
+}
+
+/// Guild settings in the current format ([`SETTINGS_V2`]).
+pub fn encode_settings(settings: &GuildSettings) -> Result<Vec<u8>, CodecError> {
+    encode_as(SETTINGS_V2, settings)
+}
+
+/// Parses guild settings of any format this version knows; older ones are upgraded.
+pub fn decode_settings(bytes: &[u8]) -> Result<GuildSettings, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    match version {
+        VERSION_V1 => decode_body::<GuildSettingsV1>(body).map(GuildSettings::from),
+        SETTINGS_V2 => decode_body(body),
+        other => Err(CodecError::UnknownVersion(other)),
+    }
+}
+
+/// The layout of [`VERSION_V1`] guild settings, kept exactly for as long as they may be on
+/// disk.
+#[derive(Deserialize)]
+struct GuildSettingsV1 {
+    tickets_category: Option<Snowflake>,
+    overflow_categories: Vec<Snowflake>,
+    log_channel: Option<Snowflake>,
+    staff_roles: Vec<Snowflake>,
+    per_member_limit: u32,
+    per_guild_limit: u32,
+    topics: Vec<Topic>,
+    next_topic_id: u32,
+    panels: Vec<Panel>,
+}
+
+impl From<GuildSettingsV1> for GuildSettings {
+    fn from(v1: GuildSettingsV1) -> Self {
+        GuildSettings {
+            tickets_category: v1.tickets_category,
+            overflow_categories: v1.overflow_categories,
+            log_channel: v1.log_channel,
+            staff_roles: v1.staff_roles,
+            per_member_limit: v1.per_member_limit,
+            per_guild_limit: v1.per_guild_limit,
+            topics: v1.topics,
+            next_topic_id: v1.next_topic_id,
+            panels: v1.panels,
+            // No language was chosen: channel messages follow the server's preferred locale.
+            language: None,
         }
     }
 }

@@ -632,9 +632,10 @@ prop_compose! {
                 .prop_map(|(channel, message, title, description, footer)|
                     Panel { channel, message, title, description, footer }),
             0..3),
+        language in proptest::option::of("[a-z]{2}(-[A-Z]{2})?"),
     ) -> GuildSettings {
         GuildSettings { tickets_category, overflow_categories, log_channel, staff_roles,
-            per_member_limit, per_guild_limit, topics, next_topic_id, panels }
+            per_member_limit, per_guild_limit, topics, next_topic_id, panels, language }
     }
 }
 
@@ -660,14 +661,27 @@ proptest! {
 
     #[test]
     fn settings_round_trip(settings in settings_strategy()) {
-        let bytes = codec::encode(&settings).expect("encode");
-        prop_assert_eq!(codec::decode::<GuildSettings>(&bytes).expect("decode"), settings);
+        let bytes = codec::encode_settings(&settings).expect("encode");
+        prop_assert_eq!(bytes[0], codec::SETTINGS_V2);
+        prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
+    }
+
+    /// Settings written before `language` existed still load, following the server's locale.
+    #[test]
+    fn v1_settings_upgrade(settings in settings_strategy()) {
+        let s = settings.clone();
+        let v1_fields = (s.tickets_category, s.overflow_categories, s.log_channel, s.staff_roles,
+            s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id, s.panels);
+        let bytes = codec::encode(&v1_fields).expect("encode");
+        prop_assert_eq!(bytes[0], codec::VERSION_V1);
+        let upgraded = codec::decode_settings(&bytes).expect("decode");
+        prop_assert_eq!(upgraded, GuildSettings { language: None, ..settings });
     }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let _ = codec::decode_ticket(&bytes);
-        let _ = codec::decode::<GuildSettings>(&bytes);
+        let _ = codec::decode_settings(&bytes);
         let _ = codec::decode_transcript(&bytes);
     }
 
@@ -680,7 +694,10 @@ proptest! {
         v[0] = codec::TICKET_V2;
         let _ = codec::decode_ticket(&v);
         v[0] = codec::VERSION_V1;
-        let _ = codec::decode::<GuildSettings>(&v);
+        let _ = codec::decode_settings(&v);
+        v[0] = codec::SETTINGS_V2;
+        let _ = codec::decode_settings(&v);
+        v[0] = codec::VERSION_V1;
         let _ = codec::decode_transcript(&v);
     }
 

@@ -41,18 +41,18 @@ mod tests {
     use super::*;
     use crate::{
         domain::access,
-        ui::text::{Arg, Text, render},
+        ui::text::{Arg, Lang, Text, render_in},
     };
 
     /// The longest text an argument named `name` is ever given, as the code that fills it
     /// bounds it. A new placeholder name fails here until its bound is written down.
-    fn worst(name: &str) -> String {
+    fn worst(lang: Lang, name: &str) -> String {
         let id = u64::MAX.to_string();
         let mentions = |n: usize, prefix: &str| vec![format!("<{prefix}{id}>"); n].join(", ");
         let longest = |texts: &[Text]| {
             texts
                 .iter()
-                .map(|t| worst_render(*t))
+                .map(|t| worst_render(lang, *t))
                 .max_by_key(|s| s.chars().count())
                 .unwrap_or_default()
         };
@@ -79,9 +79,15 @@ mod tests {
                 .map(|(_, name)| *name)
                 .collect::<Vec<_>>()
                 .join("**, **"),
-            "portal" => Text::PortalPath.english().to_owned(),
+            "language" => Lang::ALL
+                .iter()
+                .map(|l| l.name())
+                .max_by_key(|n| n.chars().count())
+                .unwrap_or_default()
+                .to_owned(),
+            "portal" => lang.catalog().template(Text::PortalPath).to_owned(),
             "wait" => longest(&[Text::WaitSeconds, Text::WaitMinutes]),
-            "skipped" => worst_render(Text::BotsSkipped),
+            "skipped" => worst_render(lang, Text::BotsSkipped),
             "purpose" => longest(&[Text::PurposePanelChannel, Text::PurposeLogChannel]),
             "state" => longest(&[
                 Text::StateProvisioning,
@@ -126,33 +132,36 @@ mod tests {
         }
     }
 
-    fn worst_render(text: Text) -> String {
+    /// `text` in `lang` with every argument at its longest, nested texts in the same language.
+    fn worst_render(lang: Lang, text: Text) -> String {
         let values: Vec<(&'static str, String)> = text
             .placeholders()
             .into_iter()
-            .map(|name| (name, worst(name)))
+            .map(|name| (name, worst(lang, name)))
             .collect();
         let args: Vec<Arg<'_>> = values
             .iter()
             .map(|(name, value)| (*name, value as &(dyn std::fmt::Display + Sync)))
             .collect();
-        render(text, &args)
+        render_in(lang.catalog(), text, &args)
     }
 
     #[test]
-    fn every_text_fits_its_slot_with_the_longest_arguments() {
-        for text in Text::ALL {
-            let rendered = worst_render(*text);
-            let (len, max) = (rendered.chars().count(), max_chars(text.slot()));
-            assert!(
-                len <= max,
-                "{text:?} ({:?}) is {len} characters with its longest arguments, over {max}",
-                text.slot()
-            );
-            assert!(
-                !rendered.contains("{"),
-                "{text:?} left a placeholder: {rendered}"
-            );
+    fn every_text_fits_its_slot_with_the_longest_arguments_in_every_language() {
+        for lang in Lang::ALL {
+            for text in Text::ALL {
+                let rendered = worst_render(*lang, *text);
+                let (len, max) = (rendered.chars().count(), max_chars(text.slot()));
+                assert!(
+                    len <= max,
+                    "{lang:?} {text:?} ({:?}) is {len} characters with its longest arguments, over {max}",
+                    text.slot()
+                );
+                assert!(
+                    !rendered.contains("{"),
+                    "{lang:?} {text:?} left a placeholder: {rendered}"
+                );
+            }
         }
     }
 

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 
 use crate::domain::{
     access,
-    custom_id::{Action, HubChoice, ManageChoice, SetupChoice, fields},
+    custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
     limits,
     model::{GuildSettings, Panel, Snowflake, Topic},
 };
 
 use super::{
     Modal, Screen, hub_screens as screens,
-    text::{Text, t},
+    text::{Lang, Text, t},
 };
 
 /// Who clicked.
@@ -82,6 +82,8 @@ pub enum Change {
     },
     StaffRoles(Vec<Snowflake>),
     LogChannel(Snowflake),
+    /// A Discord locale code, or `None` to follow the server's preferred locale.
+    Language(Option<String>),
     AddPanel(Panel),
     RemovePanel {
         message: Snowflake,
@@ -102,6 +104,7 @@ impl Change {
             Change::Limits { .. } => "limits",
             Change::StaffRoles(_) => "staff roles",
             Change::LogChannel(_) => "the log channel",
+            Change::Language(_) => "the language",
             Change::AddPanel(_) => "the panel",
             Change::RemovePanel { .. } => "the panel removal",
             Change::AddTopic { .. } => "the topic",
@@ -120,6 +123,7 @@ impl Change {
             }
             Change::StaffRoles(roles) => settings.staff_roles = roles,
             Change::LogChannel(channel) => settings.log_channel = Some(channel),
+            Change::Language(code) => settings.language = code,
             Change::AddPanel(panel) => settings.panels.push(panel),
             Change::RemovePanel { message } => settings.panels.retain(|p| p.message != message),
             Change::AddTopic { name, category } => {
@@ -226,17 +230,23 @@ pub fn open_manage(who: &Who) -> Step {
     Step::Show(screens::manage_menu())
 }
 
-/// `/ticket panel`: a panel with the default texts in `channel`, for admins.
-pub fn default_panel(who: &Who, channel: Snowflake, known_permissions: Option<u64>) -> Step {
+/// `/ticket panel`: a panel with the default texts in `channel`, for admins, written in the
+/// server's language `server` (the refusal is in the member's).
+pub fn default_panel(
+    who: &Who,
+    channel: Snowflake,
+    known_permissions: Option<u64>,
+    server: Lang,
+) -> Step {
     if !who.is_admin {
         return refuse(Text::NotAdmin.to_string(), "panel command by a non-admin");
     }
     Step::PostPanel(PanelPost {
         channel,
         known_permissions,
-        title: Text::DefaultPanelTitle.to_string(),
-        description: Text::DefaultPanelDescription.to_string(),
-        footer: Text::DefaultPanelFooter.to_string(),
+        title: server.text(Text::DefaultPanelTitle).to_owned(),
+        description: server.text(Text::DefaultPanelDescription).to_owned(),
+        footer: server.text(Text::DefaultPanelFooter).to_owned(),
     })
 }
 
@@ -329,6 +339,7 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
         Some(SetupChoice::TopicAdd) => return Step::OpenModal(screens::topic_add_modal()),
         Some(SetupChoice::TopicList) => screens::topic_list(&settings.topics, 0),
         Some(SetupChoice::TopicRemove) => screens::topic_remove(&settings.topics, 0),
+        Some(SetupChoice::Language) => screens::language_menu(),
         None => return refuse(Text::UnknownChoice.to_string(), "unknown setup choice"),
     };
     Step::Update(screen)
@@ -396,6 +407,7 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
             },
             None => refuse(Text::ChooseAChannel.to_string(), "no channel chosen"),
         },
+        Action::LanguageSelect => language_chosen(input),
         Action::LimitsModal => limits_submitted(input),
         Action::StaffRoleSelect => staff_roles_selected(facts, input),
         Action::TopicAddModal => {
@@ -425,6 +437,27 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
             "action not handled by the hub",
         ),
     }
+}
+
+/// The server's language chosen in Setup: a language the bot speaks, or Discord's.
+fn language_chosen(input: &Input<'_>) -> Step {
+    let (code, done) = match input.first() {
+        Some(custom_id::LANGUAGE_FOLLOW_SERVER) => (None, Text::LanguageFollowing.to_string()),
+        Some(code) => match Lang::from_discord(code) {
+            Some(lang) => (
+                Some(lang.code().to_owned()),
+                t!(LanguageSet, language = lang.name()),
+            ),
+            None => return refuse(Text::UnknownChoice.to_string(), "unknown language"),
+        },
+        None => return refuse(Text::UnknownChoice.to_string(), "no language chosen"),
+    };
+    Step::Save(Save {
+        change: Change::Language(code),
+        answer: Answer::InPlace,
+        done,
+        failed: Text::SettingNotSaved,
+    })
 }
 
 fn panel_submitted(facts: &Facts, channel: Snowflake, input: &Input<'_>) -> Step {
@@ -570,6 +603,50 @@ mod tests {
     }
 
     #[test]
+    fn a_language_choice_saves_its_code_or_follows_discord() {
+        let settings = GuildSettings::default();
+        let choose = |value: &str| {
+            let input = values(value);
+            decide(
+                &settings,
+                &ADMIN,
+                &FACTS,
+                Action::LanguageSelect,
+                &pick(&input),
+            )
+        };
+        let menu = values(SetupChoice::Language.as_str());
+        let shown = decide(&settings, &ADMIN, &FACTS, Action::SetupMenu, &pick(&menu));
+        assert!(matches!(shown, Step::Update(_)), "{shown:?}");
+        match choose("de") {
+            Step::Save(save) => {
+                assert_eq!(save.change, Change::Language(Some("de".into())));
+                assert_eq!(save.done, "Channel messages will be in Deutsch.");
+            }
+            other => panic!("{other:?}"),
+        }
+        match choose(custom_id::LANGUAGE_FOLLOW_SERVER) {
+            Step::Save(save) => assert_eq!(save.change, Change::Language(None)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            refused_with(&choose("tlh")),
+            Some(Text::UnknownChoice.english())
+        );
+        let mut changed = GuildSettings::default();
+        Change::Language(Some("fr".into())).apply(&mut changed);
+        assert_eq!(changed.language.as_deref(), Some("fr"));
+        let by_staff = decide(
+            &settings,
+            &STAFF,
+            &FACTS,
+            Action::LanguageSelect,
+            &pick(&[]),
+        );
+        assert_eq!(refused_with(&by_staff), Some(Text::NotAdmin.english()));
+    }
+
+    #[test]
     fn the_hub_and_manage_commands_gate_on_their_own() {
         assert_eq!(
             refused_with(&open_hub(&MEMBER, &[])),
@@ -581,10 +658,10 @@ mod tests {
             Some(Text::NotStaff.english())
         );
         assert!(matches!(
-            default_panel(&ADMIN, 9, None),
+            default_panel(&ADMIN, 9, None, Lang::English),
             Step::PostPanel(PanelPost { channel: 9, .. })
         ));
-        assert!(refused_with(&default_panel(&STAFF, 9, None)).is_some());
+        assert!(refused_with(&default_panel(&STAFF, 9, None, Lang::English)).is_some());
     }
 
     #[test]

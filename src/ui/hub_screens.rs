@@ -18,7 +18,7 @@ use super::{
     Modal, Screen,
     components::{auto_select, buttons, confirm_row, page_buttons, string_select, text_input},
     fit,
-    text::{Slot, Text, t},
+    text::{Lang, Slot, Text, t},
 };
 
 /// A topic's name as a screen shows it: cut, mentions broken, markdown escaped.
@@ -49,7 +49,7 @@ pub fn hub(is_admin: bool, status: &[String]) -> Screen {
         fit::cut(Slot::Content, text),
         vec![string_select(
             custom_id::encode(&Action::HubMenu),
-            Text::HubPlaceholder.english(),
+            Text::HubPlaceholder.text(),
             options,
         )],
     )
@@ -77,7 +77,7 @@ pub fn setup_menu() -> Screen {
         Text::SetupPrompt.to_string(),
         vec![string_select(
             custom_id::encode(&Action::SetupMenu),
-            Text::SetupPlaceholder.english(),
+            Text::SetupPlaceholder.text(),
             options,
         )],
     )
@@ -93,7 +93,28 @@ fn setup_label(choice: SetupChoice) -> Text {
         SetupChoice::TopicAdd => Text::SetupTopicAdd,
         SetupChoice::TopicList => Text::SetupTopicList,
         SetupChoice::TopicRemove => Text::SetupTopicRemove,
+        SetupChoice::Language => Text::SetupLanguage,
     }
+}
+
+/// The choice of the server's language: following Discord's, or one the bot speaks (each
+/// named in itself).
+pub fn language_menu() -> Screen {
+    let follow = (
+        custom_id::LANGUAGE_FOLLOW_SERVER.to_owned(),
+        Text::LanguageFollowServer.to_string(),
+    );
+    let languages = Lang::ALL
+        .iter()
+        .map(|lang| (lang.code().to_owned(), lang.name().to_owned()));
+    Screen::new(
+        Text::LanguagePrompt.to_string(),
+        vec![string_select(
+            custom_id::encode(&Action::LanguageSelect),
+            Text::LanguagePlaceholder.text(),
+            std::iter::once(follow).chain(languages).collect(),
+        )],
+    )
 }
 
 pub fn manage_menu() -> Screen {
@@ -105,7 +126,7 @@ pub fn manage_menu() -> Screen {
         Text::ManagePrompt.to_string(),
         vec![string_select(
             custom_id::encode(&Action::ManageMenu),
-            Text::ManagePlaceholder.english(),
+            Text::ManagePlaceholder.text(),
             options,
         )],
     )
@@ -125,7 +146,7 @@ pub fn topic_picker(topics: &[Topic], page: u32, opener: Snowflake) -> Screen {
     let (options, has_prev, has_next) = topic_options(topics, page);
     let mut components = vec![string_select(
         custom_id::encode(&Action::PickTopic { opener }),
-        Text::TopicPickerPlaceholder.english(),
+        Text::TopicPickerPlaceholder.text(),
         options,
     )];
     let page = limits::clamp_page(topics.len(), page);
@@ -181,7 +202,7 @@ pub fn topic_remove(topics: &[Topic], page: u32) -> Screen {
     let page = limits::clamp_page(topics.len(), page);
     let mut components = vec![string_select(
         custom_id::encode(&Action::TopicRemoveSelect { page }),
-        Text::TopicRemovePlaceholder.english(),
+        Text::TopicRemovePlaceholder.text(),
         options,
     )];
     components.extend(page_buttons(page, prev, next, |page| {
@@ -239,7 +260,7 @@ pub fn panel_remove(panels: &[Panel]) -> Screen {
         Text::PanelRemovePrompt.to_string(),
         vec![string_select(
             custom_id::encode(&Action::PanelRemoveSelect),
-            Text::PanelPlaceholder.english(),
+            Text::PanelPlaceholder.text(),
             options,
         )],
     )

@@ -3,7 +3,8 @@
 //! here sends anything or reads an actor's state; the actors decide *when* to show a screen,
 //! this module decides *what* it looks like.
 //!
-//! - [`text`]: the catalog, every person-facing text behind a key with its English default.
+//! - [`text`]: the catalog, every person-facing text behind a key with its English default, and
+//!   its other languages (German, French) and the language being spoken.
 //! - [`fit`]: Discord's limit for each place a text goes, checked for every text.
 //! - [`components`]: buttons, selects and text inputs as Discord wants them.
 //! - [`hub_screens`]: the `/ticket` hub's screens and modals, the panel message.

@@ -6,10 +6,132 @@
 //! place on Discord it is shown in, whose character limit `ui::fit` checks every template
 //! against with worst-case arguments.
 //!
+//! Texts are rendered in the [`Lang`] being spoken: the task-local set by [`speaking`] (the
+//! member's locale while their interaction is handled, the server's around a channel message),
+//! English where none is set. Each other language is a child module (`text/de.rs`, `text/fr.rs`):
+//! a table from key to template, checked complete by the tests below.
+//!
 //! This module imports nothing from the crate, so any module (the pure `domain` included) can
 //! render its person-facing text through it without an import cycle.
 
-use std::fmt::{self, Display, Write};
+use std::{
+    fmt::{self, Display, Write},
+    future::Future,
+    sync::{
+        Arc, OnceLock,
+        atomic::{AtomicU8, Ordering},
+    },
+};
+
+mod de;
+mod fr;
+
+/// A language the bot speaks; every [`Text`] has a template in each (the tests below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    // In the order of `Lang::ALL`, whose index `SharedLang` stores.
+    #[default]
+    English,
+    German,
+    French,
+}
+
+impl Lang {
+    pub const ALL: &'static [Lang] = &[Lang::English, Lang::German, Lang::French];
+
+    /// The language for a Discord locale (`"de"`, `"en-US"`, `"fr"`; see Discord's reference
+    /// "Locales"); `None` for one the bot does not speak.
+    pub fn from_discord(locale: &str) -> Option<Lang> {
+        match locale.split('-').next()? {
+            "en" => Some(Lang::English),
+            "de" => Some(Lang::German),
+            "fr" => Some(Lang::French),
+            _ => None,
+        }
+    }
+
+    /// [`Lang::from_discord`], English for a locale the bot does not speak or none at all.
+    pub fn or_english(locale: Option<&str>) -> Lang {
+        locale.and_then(Lang::from_discord).unwrap_or_default()
+    }
+
+    /// `text`'s template in this language (a text without arguments).
+    pub fn text(self, text: Text) -> &'static str {
+        self.catalog().template(text)
+    }
+
+    /// The language's name in itself, as a person looking for it reads it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::English => "English",
+            Lang::German => "Deutsch",
+            Lang::French => "Français",
+        }
+    }
+
+    /// The Discord locale code stored for the language when a server chooses it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::English => "en-US",
+            Lang::German => "de",
+            Lang::French => "fr",
+        }
+    }
+
+    /// The language's catalog.
+    pub fn catalog(self) -> &'static dyn Catalog {
+        match self {
+            Lang::English => &English,
+            Lang::German => &GERMAN,
+            Lang::French => &FRENCH,
+        }
+    }
+}
+
+/// A language several actors read and one sets: the server's, which the guild actor learns
+/// from its interactions and settings and its ticket actors write channel messages in.
+#[derive(Debug, Clone, Default)]
+pub struct SharedLang(Arc<AtomicU8>);
+
+impl SharedLang {
+    pub fn get(&self) -> Lang {
+        Lang::ALL
+            .get(usize::from(self.0.load(Ordering::Relaxed)))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    pub fn set(&self, lang: Lang) {
+        self.0.store(lang as u8, Ordering::Relaxed);
+    }
+}
+
+tokio::task_local! {
+    static SPEAKING: Lang;
+}
+
+/// The language texts are rendered in right now: the innermost [`speaking`] or
+/// [`speaking_sync`] around the caller, English outside any.
+pub fn current() -> Lang {
+    SPEAKING.try_with(|lang| *lang).unwrap_or_default()
+}
+
+/// Runs `fut` with its texts rendered in `lang`. A task spawned inside does not inherit it:
+/// wrap what it runs in [`carry`].
+pub async fn speaking<F: Future>(lang: Lang, fut: F) -> F::Output {
+    SPEAKING.scope(lang, fut).await
+}
+
+/// Runs `f` with its texts rendered in `lang` (the server's language around a channel
+/// message built inside a member's interaction).
+pub fn speaking_sync<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
+    SPEAKING.sync_scope(lang, f)
+}
+
+/// `fut` speaking the [`current`] language wherever it later runs (a spawned task).
+pub fn carry<F: Future>(fut: F) -> impl Future<Output = F::Output> {
+    SPEAKING.scope(current(), fut)
+}
 
 /// Where a text is shown on Discord; each place has its own character limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,6 +161,43 @@ pub trait Catalog {
 
 /// The English catalog, the default and the fallback.
 pub struct English;
+
+/// A translation: its table of templates, indexed by key on first use. A key not translated
+/// yet reads as English (the tests fail on one).
+struct Translated {
+    table: &'static [(Text, &'static str)],
+    index: OnceLock<Vec<Option<&'static str>>>,
+}
+
+impl Translated {
+    const fn new(table: &'static [(Text, &'static str)]) -> Translated {
+        Translated {
+            table,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The template of `text`, if the table has one.
+    fn lookup(&self, text: Text) -> Option<&'static str> {
+        let index = self.index.get_or_init(|| {
+            let mut index = vec![None; Text::ALL.len()];
+            for (key, template) in self.table {
+                index[*key as usize] = Some(*template);
+            }
+            index
+        });
+        index[text as usize]
+    }
+}
+
+static GERMAN: Translated = Translated::new(de::TABLE);
+static FRENCH: Translated = Translated::new(fr::TABLE);
+
+impl Catalog for Translated {
+    fn template(&self, text: Text) -> &'static str {
+        self.lookup(text).unwrap_or_else(|| English.template(text))
+    }
+}
 
 macro_rules! catalog {
     ($($key:ident: $slot:ident = $english:expr;)*) => {
@@ -90,6 +249,7 @@ catalog! {
     SetupTopicAdd: SelectOption = "Add a topic";
     SetupTopicList: SelectOption = "List topics";
     SetupTopicRemove: SelectOption = "Remove a topic";
+    SetupLanguage: SelectOption = "Language of channel messages";
     ManagePrompt: Content = "**Manage**: what do you want to do?";
     ManagePlaceholder: SelectPlaceholder = "Choose an action";
     ManageCloseThis: SelectOption = "Close this ticket";
@@ -144,6 +304,15 @@ catalog! {
         "I can't use <#{channel}> as {purpose}: I am missing **{missing}** there. Give me (or my role) that permission in that channel's settings, or choose another channel.";
     BotMissingPermissions: Content =
         "I can't use <#{channel}> as {purpose}: I am missing **{missing}** there. Give me (or my role) those permissions in that channel's settings, or choose another channel.";
+
+    // The server's language.
+    LanguagePrompt: Content =
+        "Choose the language of the server's channel messages: welcome, closed, log entries and panels. Each member's own answers follow their Discord language.";
+    LanguagePlaceholder: SelectPlaceholder = "Language";
+    LanguageFollowServer: SelectOption = "The server's language in Discord";
+    LanguageSet: Content = "Channel messages will be in {language}.";
+    LanguageFollowing: Content =
+        "Channel messages will follow the server's language in Discord (its primary language in the Community settings; English when Discord does not give one the bot speaks).";
 
     // Log channel, limits, staff roles.
     LogChannelPrompt: Content = "Choose the log channel.";
@@ -331,6 +500,9 @@ catalog! {
     TranscriptOf: Content = "Transcript of ticket #{number}:";
     TranscriptOfAtLink: Content = "Transcript of ticket #{number}: {link}";
     TranscriptOnlyAtLink: Piece = "(too large to attach: the page has all of it)";
+    StatsLink: Content = "Ticket statistics: {link}";
+    StatsNeedWeb: Content =
+        "Statistics pages need the bot's web side: start it with `--http ADDR --public-url URL`.";
     NoTranscript: Content =
         "Ticket #{number} has no transcript (it was never closed, or does not exist).";
     TranscriptUnreadable: Content = "The transcript could not be read from storage.";
@@ -373,23 +545,32 @@ impl Text {
         English.template(self)
     }
 
-    /// The names of the template's `{placeholders}`, in order of appearance.
-    pub fn placeholders(self) -> Vec<&'static str> {
-        let template = self.english();
-        let mut names = Vec::new();
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            let after = &rest[open + 1..];
-            match after.find('}') {
-                Some(close) if is_name(&after[..close]) => {
-                    names.push(&after[..close]);
-                    rest = &after[close + 1..];
-                }
-                _ => rest = after,
-            }
-        }
-        names
+    /// The template in the [`current`] language (a text without arguments).
+    pub fn text(self) -> &'static str {
+        current().catalog().template(self)
     }
+
+    /// The names of the English template's `{placeholders}`, in order of appearance.
+    pub fn placeholders(self) -> Vec<&'static str> {
+        placeholders_in(self.english())
+    }
+}
+
+/// The names of `template`'s `{placeholders}`, in order of appearance.
+pub fn placeholders_in(template: &'static str) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if is_name(&after[..close]) => {
+                names.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    names
 }
 
 fn is_name(s: &str) -> bool {
@@ -399,9 +580,9 @@ fn is_name(s: &str) -> bool {
 /// A named argument of a template.
 pub type Arg<'a> = (&'static str, &'a (dyn Display + Sync));
 
-/// `text` in English with its `{placeholders}` filled from `args`.
+/// `text` in the [`current`] language with its `{placeholders}` filled from `args`.
 pub fn render(text: Text, args: &[Arg<'_>]) -> String {
-    render_in(&English, text, args)
+    render_in(current().catalog(), text, args)
 }
 
 /// `text` from `catalog`. A placeholder without an argument stays as written, so a missing
@@ -430,9 +611,9 @@ pub fn render_in(catalog: &dyn Catalog, text: Text, args: &[Arg<'_>]) -> String 
 }
 
 impl Display for Text {
-    /// A text without arguments, in English.
+    /// A text without arguments, in the [`current`] language.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.english())
+        f.write_str(self.text())
     }
 }
 
@@ -501,6 +682,97 @@ mod tests {
             render_in(&Shout, Text::ClosedAnswer, &[("number", &3)]),
             "TICKET #3 CLOSED!"
         );
+    }
+
+    #[test]
+    fn every_key_is_translated_once_in_every_language() {
+        for (name, table) in [("de", de::TABLE), ("fr", fr::TABLE)] {
+            let translated = Translated::new(table);
+            let missing: Vec<Text> = Text::ALL
+                .iter()
+                .copied()
+                .filter(|text| translated.lookup(*text).is_none())
+                .collect();
+            assert!(missing.is_empty(), "{name} lacks {missing:?}");
+            let distinct: std::collections::HashSet<Text> =
+                table.iter().map(|(key, _)| *key).collect();
+            assert_eq!(distinct.len(), table.len(), "{name} translates a key twice");
+        }
+    }
+
+    #[test]
+    fn every_translation_has_exactly_the_english_placeholders() {
+        for lang in Lang::ALL {
+            for text in Text::ALL {
+                let mut theirs = placeholders_in(lang.catalog().template(*text));
+                let mut english = text.placeholders();
+                theirs.sort_unstable();
+                english.sort_unstable();
+                assert_eq!(theirs, english, "{lang:?} {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn discord_locales_map_to_languages_and_unknown_ones_to_english() {
+        assert_eq!(Lang::from_discord("de"), Some(Lang::German));
+        assert_eq!(Lang::from_discord("fr"), Some(Lang::French));
+        assert_eq!(Lang::from_discord("en-US"), Some(Lang::English));
+        assert_eq!(Lang::from_discord("en-GB"), Some(Lang::English));
+        assert_eq!(Lang::from_discord("pt-BR"), None);
+        assert_eq!(Lang::or_english(Some("zh-CN")), Lang::English);
+        assert_eq!(Lang::or_english(None), Lang::English);
+    }
+
+    #[test]
+    fn texts_follow_the_language_being_spoken() {
+        assert_eq!(t!(ClosedAnswer, number = 4), "Ticket #4 closed.");
+        let german = speaking_sync(Lang::German, || t!(ClosedAnswer, number = 4));
+        assert_eq!(german, "Ticket #4 geschlossen.");
+        let french = speaking_sync(Lang::French, || Text::CloseButton.to_string());
+        assert_eq!(french, "Fermer");
+        let nested = speaking_sync(Lang::German, || {
+            speaking_sync(Lang::French, || Text::CloseButton.text())
+        });
+        assert_eq!(nested, "Fermer");
+        assert_eq!(
+            Text::CloseButton.text(),
+            "Close",
+            "English outside any scope"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_carried_future_keeps_its_language_in_another_task() {
+        let carried = speaking(Lang::German, async {
+            tokio::spawn(carry(async { Text::CloseButton.text() })).await
+        });
+        assert_eq!(carried.await.unwrap(), "Schließen");
+        let bare = speaking(Lang::German, async {
+            tokio::spawn(async { Text::CloseButton.text() }).await
+        });
+        assert_eq!(
+            bare.await.unwrap(),
+            "Close",
+            "a spawned task starts in English"
+        );
+    }
+
+    #[test]
+    fn a_language_code_reads_back_as_its_language() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_discord(lang.code()), Some(*lang));
+        }
+    }
+
+    #[test]
+    fn a_shared_language_reads_what_was_set() {
+        let shared = SharedLang::default();
+        assert_eq!(shared.get(), Lang::English);
+        for lang in Lang::ALL {
+            shared.clone().set(*lang);
+            assert_eq!(shared.get(), *lang);
+        }
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub fn reopened_message(number: u64, by: Snowflake) -> OutgoingMessage {
 pub fn member_left_message(user: Snowflake) -> OutgoingMessage {
     OutgoingMessage {
         embeds: vec![embed(
-            Text::MemberLeftTitle.english(),
+            Text::MemberLeftTitle.text(),
             &t!(MemberLeftBody, user),
             RED,
         )],
@@ -214,16 +214,16 @@ pub fn people_changed_log(
     changed: &[Snowflake],
     by: Snowflake,
     add: bool,
-) -> (String, String) {
+) -> (Text, String) {
     let users = mentions(changed);
     if add {
         (
-            Text::LogUserAddedTitle.to_string(),
+            Text::LogUserAddedTitle,
             t!(LogUsersAdded, users, number, by),
         )
     } else {
         (
-            Text::LogUserRemovedTitle.to_string(),
+            Text::LogUserRemovedTitle,
             t!(LogUsersRemoved, users, number, by),
         )
     }
