@@ -4,6 +4,7 @@
 //! [`BotContext`] (the Discord client, the store and the fault hooks), cloned into every actor.
 
 pub mod backoff;
+pub mod clock;
 pub mod commands;
 pub mod guild;
 pub mod guild_state;

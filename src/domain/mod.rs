@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod custom_id;
+pub mod deadline;
 pub mod lifecycle;
 pub mod limits;
 pub mod model;

@@ -39,6 +39,7 @@ use redb::{
 };
 use tokio::sync::oneshot;
 
+use crate::domain::deadline::{Deadline, DeadlineKey, DeadlineKind};
 use crate::domain::model::{GuildSettings, Snowflake, TicketRecord, TicketState};
 
 /// The schema this build writes and understands. Raise it when a table changes meaning; `open`
@@ -56,6 +57,8 @@ const TICKETS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("ticket
 const CHANNEL_INDEX: TableDefinition<u64, (u64, u64)> = TableDefinition::new("channel_index");
 const TRANSCRIPTS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("transcripts");
 const DM_CHANNELS: TableDefinition<u64, u64> = TableDefinition::new("dm_channels");
+/// Armed deadlines: `(guild, number, kind byte)` → not-before time in Unix milliseconds.
+const DEADLINES: TableDefinition<(u64, u64, u8), i64> = TableDefinition::new("deadlines");
 
 const SCHEMA_KEY: &str = "schema_version";
 
@@ -165,6 +168,10 @@ pub enum WriteOp {
         user: Snowflake,
         channel: Snowflake,
     },
+    /// Arms a deadline, replacing the same key's earlier time.
+    PutDeadline(Deadline),
+    /// Disarms a deadline (fired or cancelled); nothing when it was not armed.
+    RemoveDeadline(DeadlineKey),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -230,6 +237,17 @@ enum EncodedOp {
         user: u64,
         channel: u64,
     },
+    Deadline {
+        key: (u64, u64, u8),
+        at: i64,
+    },
+    RemoveDeadline {
+        key: (u64, u64, u8),
+    },
+}
+
+fn deadline_key(key: DeadlineKey) -> (u64, u64, u8) {
+    (key.guild, key.number, key.kind.to_byte())
 }
 
 fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
@@ -254,6 +272,13 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
             bytes: codec::encode_transcript(&html, &text)?,
         },
         WriteOp::PutDmChannel { user, channel } => EncodedOp::Dm { user, channel },
+        WriteOp::PutDeadline(deadline) => EncodedOp::Deadline {
+            key: deadline_key(deadline.key),
+            at: deadline.at,
+        },
+        WriteOp::RemoveDeadline(key) => EncodedOp::RemoveDeadline {
+            key: deadline_key(key),
+        },
     })
 }
 
@@ -604,6 +629,39 @@ impl Store {
         .await
     }
 
+    /// Every armed deadline, read in one transaction; a kind this build does not know is left
+    /// in the table (a newer build armed it) and skipped with a warning.
+    pub async fn load_deadlines(&self) -> Result<Vec<Deadline>, StoreError> {
+        self.read(|txn| {
+            let Some(table) = open_ro(txn, DEADLINES)? else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::with_capacity(table.len().map_err(db_err)? as usize);
+            for entry in table.iter().map_err(db_err)? {
+                let (key, at) = entry.map_err(db_err)?;
+                let (guild, number, kind) = key.value();
+                match DeadlineKind::from_byte(kind) {
+                    Some(kind) => out.push(Deadline {
+                        key: DeadlineKey {
+                            guild,
+                            number,
+                            kind,
+                        },
+                        at: at.value(),
+                    }),
+                    None => tracing::warn!(
+                        guild.id = guild,
+                        ticket.number = number,
+                        kind,
+                        "skipping a deadline of an unknown kind"
+                    ),
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     pub async fn ticket(
         &self,
         guild: Snowflake,
@@ -822,6 +880,7 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(CHANNEL_INDEX).map_err(db_err)?;
     txn.open_table(TRANSCRIPTS).map_err(db_err)?;
     txn.open_table(DM_CHANNELS).map_err(db_err)?;
+    txn.open_table(DEADLINES).map_err(db_err)?;
     Ok(())
 }
 
@@ -1058,6 +1117,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
         let mut index = txn.open_table(CHANNEL_INDEX).map_err(db_err)?;
         let mut transcripts = txn.open_table(TRANSCRIPTS).map_err(db_err)?;
         let mut dms = txn.open_table(DM_CHANNELS).map_err(db_err)?;
+        let mut deadlines = txn.open_table(DEADLINES).map_err(db_err)?;
         for op in group.iter().flat_map(|r| &r.ops) {
             match op {
                 EncodedOp::Settings { guild, bytes } => {
@@ -1103,6 +1163,12 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                 }
                 EncodedOp::Dm { user, channel } => {
                     dms.insert(*user, *channel).map_err(db_err)?;
+                }
+                EncodedOp::Deadline { key, at } => {
+                    deadlines.insert(*key, *at).map_err(db_err)?;
+                }
+                EncodedOp::RemoveDeadline { key } => {
+                    deadlines.remove(*key).map_err(db_err)?;
                 }
             }
         }

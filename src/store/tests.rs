@@ -830,3 +830,58 @@ async fn under_load_lazy_writes_share_transactions() {
     let snapshot = within(store.load_guild(2)).await.expect("load");
     assert_eq!(snapshot.tickets.len(), 200);
 }
+
+#[tokio::test]
+async fn deadlines_are_armed_moved_removed_and_survive_a_reopen() {
+    use crate::domain::deadline::{Deadline, DeadlineKey, DeadlineKind};
+    let dir = TempDir::new("deadlines");
+    let key = |number, kind| DeadlineKey {
+        guild: 3,
+        number,
+        kind,
+    };
+    let store = open(&dir.db());
+    within(store.write(vec![
+        WriteOp::PutDeadline(Deadline {
+            key: key(1, DeadlineKind::StaleWarning),
+            at: 100,
+        }),
+        WriteOp::PutDeadline(Deadline {
+            key: key(1, DeadlineKind::AutoClose),
+            at: 200,
+        }),
+        WriteOp::PutDeadline(Deadline {
+            key: key(2, DeadlineKind::StaleWarning),
+            at: 300,
+        }),
+    ]))
+    .await
+    .expect("arm");
+    within(store.write(vec![
+        WriteOp::RemoveDeadline(key(1, DeadlineKind::StaleWarning)),
+        WriteOp::RemoveDeadline(key(9, DeadlineKind::AutoClose)),
+        WriteOp::PutDeadline(Deadline {
+            key: key(2, DeadlineKind::StaleWarning),
+            at: 50,
+        }),
+    ]))
+    .await
+    .expect("move and remove");
+    within(store.close()).await;
+    let store = open(&dir.db());
+    let mut loaded = within(store.load_deadlines()).await.expect("load");
+    loaded.sort_by_key(|d| d.key);
+    assert_eq!(
+        loaded,
+        vec![
+            Deadline {
+                key: key(1, DeadlineKind::AutoClose),
+                at: 200
+            },
+            Deadline {
+                key: key(2, DeadlineKind::StaleWarning),
+                at: 50
+            },
+        ]
+    );
+}
