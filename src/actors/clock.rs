@@ -189,7 +189,11 @@ impl Actor for ClockActor {
         myself: ActorRef<ClockMsg>,
         args: ClockArgs,
     ) -> Result<ClockState, ActorProcessingErr> {
-        let stored = args.store.load_deadlines().await.map_err(ClockError::from)?;
+        let stored = args
+            .store
+            .load_deadlines()
+            .await
+            .map_err(ClockError::from)?;
         let mut schedule = Schedule::default();
         for deadline in stored {
             schedule.arm(deadline);
@@ -276,10 +280,7 @@ impl ClockState {
             task.abort();
         }
         let Some(at) = next else { return };
-        let wait = self
-            .clock
-            .real_wait(at - self.clock.now())
-            .min(MAX_WAIT);
+        let wait = self.clock.real_wait(at - self.clock.now()).min(MAX_WAIT);
         let me = myself.clone();
         let task = tokio::spawn(async move {
             tokio::time::sleep(wait).await;
