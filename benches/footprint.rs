@@ -448,6 +448,8 @@ async fn build_store(
                 close_reason: None,
                 participants: Vec::new(),
                 closed_message: None,
+                autoclose_off: false,
+                stale_warning: None,
             }));
         }
         ops.push(WriteOp::SetCounter {

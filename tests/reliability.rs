@@ -2608,6 +2608,8 @@ async fn deadlines_survive_sigkill_none_lost_doubled_or_early() {
                 close_reason: None,
                 participants: Vec::new(),
                 closed_message: None,
+                autoclose_off: false,
+                stale_warning: None,
             }));
             ops.push(WriteOp::PutDeadline(Deadline {
                 key: deadline_key(number),

@@ -8,4 +8,5 @@ pub mod limits;
 pub mod model;
 pub mod naming;
 pub mod privileged;
+pub mod stale;
 pub mod transcript;

@@ -16,13 +16,19 @@ use flate2::write::DeflateEncoder;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::model::{Snowflake, TicketRecord, TicketState, UnixMillis};
+use crate::domain::model::{
+    GuildSettings, Inactivity, Panel, Snowflake, TicketRecord, TicketState, Topic, UnixMillis,
+};
 
 /// Format of plain bincode values (settings; ticket records before they remembered their
 /// "closed" message).
 pub const VERSION_V1: u8 = 1;
 /// Ticket records with `closed_message` (see [`TicketRecord`]).
 pub const TICKET_V2: u8 = 2;
+/// Ticket records with `autoclose_off` and `stale_warning`.
+pub const TICKET_V3: u8 = 3;
+/// Guild settings with `inactivity`.
+pub const SETTINGS_V2: u8 = 2;
 /// Format of transcripts: version byte, then deflate of the bincode of `(html, text)`.
 pub const TRANSCRIPT_V1: u8 = 1;
 
@@ -96,17 +102,67 @@ fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
     Ok(value)
 }
 
-/// A ticket record in the current format ([`TICKET_V2`]).
+/// A ticket record in the current format ([`TICKET_V3`]).
 pub fn encode_ticket(record: &TicketRecord) -> Result<Vec<u8>, CodecError> {
-    encode_as(TICKET_V2, record)
+    encode_as(TICKET_V3, record)
+}
+
+/// Guild settings in the current format ([`SETTINGS_V2`]).
+pub fn encode_settings(settings: &GuildSettings) -> Result<Vec<u8>, CodecError> {
+    encode_as(SETTINGS_V2, settings)
+}
+
+/// Parses guild settings of any format this version knows; older ones are upgraded.
+pub fn decode_settings(bytes: &[u8]) -> Result<GuildSettings, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    match version {
+        VERSION_V1 => decode_body::<GuildSettingsV1>(body).map(GuildSettings::from),
+        SETTINGS_V2 => decode_body(body),
+        other => Err(CodecError::UnknownVersion(other)),
+    }
+}
+
+/// The layout of [`VERSION_V1`] guild settings, kept exactly while such values may be on disk.
+#[derive(Deserialize)]
+struct GuildSettingsV1 {
+    tickets_category: Option<Snowflake>,
+    overflow_categories: Vec<Snowflake>,
+    log_channel: Option<Snowflake>,
+    staff_roles: Vec<Snowflake>,
+    per_member_limit: u32,
+    per_guild_limit: u32,
+    topics: Vec<Topic>,
+    next_topic_id: u32,
+    panels: Vec<Panel>,
+}
+
+impl From<GuildSettingsV1> for GuildSettings {
+    fn from(v1: GuildSettingsV1) -> Self {
+        GuildSettings {
+            tickets_category: v1.tickets_category,
+            overflow_categories: v1.overflow_categories,
+            log_channel: v1.log_channel,
+            staff_roles: v1.staff_roles,
+            per_member_limit: v1.per_member_limit,
+            per_guild_limit: v1.per_guild_limit,
+            topics: v1.topics,
+            next_topic_id: v1.next_topic_id,
+            panels: v1.panels,
+            // Settings from before inactivity existed: the feature stays off.
+            inactivity: Inactivity::default(),
+        }
+    }
 }
 
 /// Parses a ticket record of any format this version knows; older ones are upgraded.
 pub fn decode_ticket(bytes: &[u8]) -> Result<TicketRecord, CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     match version {
-        VERSION_V1 => decode_body::<TicketRecordV1>(body).map(TicketRecord::from),
-        TICKET_V2 => decode_body(body),
+        VERSION_V1 => decode_body::<TicketRecordV1>(body)
+            .map(TicketRecordV2::from)
+            .map(TicketRecord::from),
+        TICKET_V2 => decode_body::<TicketRecordV2>(body).map(TicketRecord::from),
+        TICKET_V3 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
     }
 }
@@ -129,9 +185,50 @@ struct TicketRecordV1 {
     participants: Vec<Snowflake>,
 }
 
-impl From<TicketRecordV1> for TicketRecord {
-    fn from(v1: TicketRecordV1) -> Self {
+/// The layout of a [`TICKET_V2`] ticket record.
+#[derive(Deserialize)]
+struct TicketRecordV2 {
+    guild: Snowflake,
+    number: u64,
+    opener: Snowflake,
+    topic: Option<u32>,
+    parent: Option<Snowflake>,
+    channel: Option<Snowflake>,
+    state: TicketState,
+    opened_at: UnixMillis,
+    closed_at: Option<UnixMillis>,
+    closed_by: Option<Snowflake>,
+    close_reason: Option<String>,
+    participants: Vec<Snowflake>,
+    closed_message: Option<Snowflake>,
+}
+
+impl From<TicketRecordV2> for TicketRecord {
+    fn from(v2: TicketRecordV2) -> Self {
         TicketRecord {
+            guild: v2.guild,
+            number: v2.number,
+            opener: v2.opener,
+            topic: v2.topic,
+            parent: v2.parent,
+            channel: v2.channel,
+            state: v2.state,
+            opened_at: v2.opened_at,
+            closed_at: v2.closed_at,
+            closed_by: v2.closed_by,
+            close_reason: v2.close_reason,
+            participants: v2.participants,
+            closed_message: v2.closed_message,
+            // Before inactivity existed: included, never warned.
+            autoclose_off: false,
+            stale_warning: None,
+        }
+    }
+}
+
+impl From<TicketRecordV1> for TicketRecordV2 {
+    fn from(v1: TicketRecordV1) -> Self {
+        TicketRecordV2 {
             guild: v1.guild,
             number: v1.number,
             opener: v1.opener,

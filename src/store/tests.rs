@@ -7,7 +7,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::model::{Panel, Topic};
+use crate::domain::model::{Inactivity, Panel, StalePing, Topic};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -70,6 +70,8 @@ fn ticket(guild: u64, number: u64, channel: Option<u64>, state: TicketState) -> 
         close_reason: None,
         participants: vec![7, 8],
         closed_message: None,
+        autoclose_off: false,
+        stale_warning: None,
     }
 }
 
@@ -609,9 +611,10 @@ prop_compose! {
         closed_by in any::<Option<u64>>(), close_reason in any::<Option<String>>(),
         participants in proptest::collection::vec(any::<u64>(), 0..8),
         closed_message in any::<Option<u64>>(),
+        autoclose_off in any::<bool>(), stale_warning in any::<Option<u64>>(),
     ) -> TicketRecord {
         TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
-            closed_by, close_reason, participants, closed_message }
+            closed_by, close_reason, participants, closed_message, autoclose_off, stale_warning }
     }
 }
 
@@ -632,9 +635,13 @@ prop_compose! {
                 .prop_map(|(channel, message, title, description, footer)|
                     Panel { channel, message, title, description, footer }),
             0..3),
+        warn_after_hours in any::<u32>(), close_after_hours in any::<u32>(),
+        ping in prop_oneof![Just(StalePing::WhoeverOwesAnAnswer), Just(StalePing::Opener),
+            Just(StalePing::Staff), Just(StalePing::Nobody)],
     ) -> GuildSettings {
         GuildSettings { tickets_category, overflow_categories, log_channel, staff_roles,
-            per_member_limit, per_guild_limit, topics, next_topic_id, panels }
+            per_member_limit, per_guild_limit, topics, next_topic_id, panels,
+            inactivity: Inactivity { warn_after_hours, close_after_hours, ping } }
     }
 }
 
@@ -642,8 +649,34 @@ proptest! {
     #[test]
     fn ticket_round_trips(record in ticket_strategy()) {
         let bytes = codec::encode_ticket(&record).expect("encode");
-        prop_assert_eq!(bytes[0], codec::TICKET_V2);
+        prop_assert_eq!(bytes[0], codec::TICKET_V3);
         prop_assert_eq!(codec::decode_ticket(&bytes).expect("decode"), record);
+    }
+
+    /// Records written before inactivity existed load as included and never warned.
+    #[test]
+    fn v2_ticket_records_upgrade(record in ticket_strategy()) {
+        let r = record.clone();
+        let v2_fields = (r.guild, r.number, r.opener, r.topic, r.parent, r.channel, r.state,
+            r.opened_at, r.closed_at, r.closed_by, r.close_reason, r.participants,
+            r.closed_message);
+        let mut bytes = codec::encode(&v2_fields).expect("encode");
+        bytes[0] = codec::TICKET_V2;
+        let upgraded = codec::decode_ticket(&bytes).expect("decode");
+        prop_assert_eq!(upgraded,
+            TicketRecord { autoclose_off: false, stale_warning: None, ..record });
+    }
+
+    /// Settings written before inactivity existed load with it off.
+    #[test]
+    fn v1_settings_upgrade(settings in settings_strategy()) {
+        let s = settings.clone();
+        let v1_fields = (s.tickets_category, s.overflow_categories, s.log_channel,
+            s.staff_roles, s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id,
+            s.panels);
+        let bytes = codec::encode(&v1_fields).expect("encode");
+        let upgraded = codec::decode_settings(&bytes).expect("decode");
+        prop_assert_eq!(upgraded, GuildSettings { inactivity: Inactivity::default(), ..settings });
     }
 
     /// Records written before `closed_message` existed still load, with none remembered.
@@ -655,19 +688,21 @@ proptest! {
         let bytes = codec::encode(&v1_fields).expect("encode");
         prop_assert_eq!(bytes[0], codec::VERSION_V1);
         let upgraded = codec::decode_ticket(&bytes).expect("decode");
-        prop_assert_eq!(upgraded, TicketRecord { closed_message: None, ..record });
+        prop_assert_eq!(upgraded, TicketRecord { closed_message: None, autoclose_off: false,
+            stale_warning: None, ..record });
     }
 
     #[test]
     fn settings_round_trip(settings in settings_strategy()) {
-        let bytes = codec::encode(&settings).expect("encode");
-        prop_assert_eq!(codec::decode::<GuildSettings>(&bytes).expect("decode"), settings);
+        let bytes = codec::encode_settings(&settings).expect("encode");
+        prop_assert_eq!(bytes[0], codec::SETTINGS_V2);
+        prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
     }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let _ = codec::decode_ticket(&bytes);
-        let _ = codec::decode::<GuildSettings>(&bytes);
+        let _ = codec::decode_settings(&bytes);
         let _ = codec::decode_transcript(&bytes);
     }
 
@@ -679,8 +714,12 @@ proptest! {
         let _ = codec::decode_ticket(&v);
         v[0] = codec::TICKET_V2;
         let _ = codec::decode_ticket(&v);
+        v[0] = codec::TICKET_V3;
+        let _ = codec::decode_ticket(&v);
         v[0] = codec::VERSION_V1;
-        let _ = codec::decode::<GuildSettings>(&v);
+        let _ = codec::decode_settings(&v);
+        v[0] = codec::SETTINGS_V2;
+        let _ = codec::decode_settings(&v);
         let _ = codec::decode_transcript(&v);
     }
 
