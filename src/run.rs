@@ -76,6 +76,7 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
         transcript_upload: args.transcript_upload.clone(),
         request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
         provision_window: crate::actors::line::DEFAULT_WINDOW,
+        clock: std::sync::Arc::new(crate::actors::clock::SystemClock),
     })
 }
 

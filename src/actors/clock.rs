@@ -37,7 +37,7 @@ pub const REFIRE_AFTER: i64 = 5 * 60 * 1000;
 pub const MAX_WAIT: Duration = Duration::from_secs(60);
 
 /// Where the time comes from: the system clock in production, one the tests move.
-pub trait Clock: Send + Sync + 'static {
+pub trait Clock: std::fmt::Debug + Send + Sync + 'static {
     fn now(&self) -> UnixMillis;
 
     /// The real time to sleep until `millis` of this clock's time have passed.

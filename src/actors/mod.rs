@@ -25,6 +25,8 @@ use std::sync::{
 
 use crate::{discord::Discord, store::Store, transcript_upload::TranscriptUploader};
 
+use clock::{Clock, ClockHandle};
+
 /// What every actor needs to do its work: one shared allocation, so each of 10,000 guild actors
 /// and each ticket actor holds a pointer to it rather than a 200-byte copy.
 #[derive(Clone)]
@@ -55,6 +57,10 @@ pub struct Services {
     pub provision_window: usize,
     /// Bytes of transcript files per upload (`BotConfig::upload_budget`).
     pub upload_budget: usize,
+    /// The process's one timer: arm and cancel deadlines here.
+    pub clock: ClockHandle,
+    /// The time deadlines are measured in (`BotConfig::clock`).
+    pub time: Arc<dyn Clock>,
 }
 
 /// Fault injection for the tests: switches that make the bot stop at the worst moments.

@@ -20,13 +20,15 @@ use twilight_gateway::ShardId;
 
 use crate::{
     discord::{Discord, DiscordError},
-    domain::model::Snowflake,
+    domain::{deadline::Deadline, model::Snowflake},
     store::{Durability, Store, StoreConfig, StoreError},
     transcript_upload::TranscriptUploader,
 };
 
 use super::{
-    BotContext, FaultHooks, Services, commands,
+    BotContext, FaultHooks, Services,
+    clock::{self, Clock, ClockArgs, ClockHandle, DeadlineSink, SystemClock},
+    commands,
     router::{RouterActor, RouterArgs, RouterMsg, RouterStatus},
     shard::{
         GatewayFatal, IDENTIFY_INTERVAL, IdentifyBudget, IdentifyQueue, IdentifySchedule,
@@ -73,6 +75,9 @@ pub struct BotConfig {
     /// Bytes of transcript files one upload may carry (Discord's limit; tests lower it to
     /// reach the cut without megabytes of messages).
     pub upload_budget: usize,
+    /// The time deadlines (inactivity warnings and closes) are measured in: the system clock,
+    /// or a `ManualClock` tests move (then `Bot::clock().check()` makes the bot look again).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl BotConfig {
@@ -92,6 +97,7 @@ impl BotConfig {
             request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
             provision_window: super::line::DEFAULT_WINDOW,
             upload_budget: crate::domain::transcript::UPLOAD_BUDGET,
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -123,7 +129,37 @@ pub enum RootMsg {
     Status(RpcReplyPort<Option<ActorRef<RouterMsg>>>),
 }
 
+/// Hands due deadlines to the router of the moment, and holds them while there is none (before
+/// the router runs at start, while a failed one is replaced): the clock fires overdue deadlines
+/// as soon as it has loaded them.
+#[derive(Default)]
+pub struct RouterSlot(std::sync::Mutex<(Option<ActorRef<RouterMsg>>, Vec<Deadline>)>);
+
+impl RouterSlot {
+    fn set(&self, router: ActorRef<RouterMsg>) {
+        let Ok(mut slot) = self.0.lock() else { return };
+        for deadline in std::mem::take(&mut slot.1) {
+            let _ = router.cast(RouterMsg::DeadlineDue(deadline));
+        }
+        slot.0 = Some(router);
+    }
+}
+
+impl DeadlineSink for RouterSlot {
+    fn due(&self, deadline: Deadline, _clock: &ClockHandle) {
+        let Ok(mut slot) = self.0.lock() else { return };
+        let sent = slot
+            .0
+            .as_ref()
+            .is_some_and(|router| router.cast(RouterMsg::DeadlineDue(deadline)).is_ok());
+        if !sent {
+            slot.1.push(deadline);
+        }
+    }
+}
+
 pub struct RootArgs {
+    slot: Arc<RouterSlot>,
     ctx: BotContext,
     config: BotConfig,
     preloaded: HashMap<Snowflake, crate::store::GuildSnapshot>,
@@ -141,6 +177,7 @@ struct GatewayShared {
 }
 
 pub struct RootState {
+    slot: Arc<RouterSlot>,
     ctx: BotContext,
     config: BotConfig,
     gateway: GatewayShared,
@@ -174,7 +211,9 @@ impl Actor for RootActor {
             myself.get_cell(),
         )
         .await?;
+        args.slot.set(router.clone());
         let mut state = RootState {
+            slot: args.slot,
             ctx: args.ctx,
             config: args.config,
             gateway: args.gateway,
@@ -304,6 +343,7 @@ impl Actor for RootActor {
                     )
                     .await?;
                     state.router = Some(router.clone());
+                    state.slot.set(router.clone());
                     // Shards cast to the router they were given: restart them onto the new one.
                     // Waited for, so each leaves its session behind for its successor to resume.
                     for (_, shard) in state.shards.drain() {
@@ -357,6 +397,7 @@ impl RootState {
 
 /// A running bot: the handle `main`, the demo, the tests and the benchmarks hold.
 pub struct Bot {
+    clock_join: JoinHandle<()>,
     root: ActorRef<RootMsg>,
     root_join: JoinHandle<()>,
     router: ActorRef<RouterMsg>,
@@ -424,7 +465,17 @@ impl Bot {
         );
         let gateway = gateway_shared(&discord, &config).await;
         let fatal = gateway.fatal.subscribe();
+        let slot = Arc::new(RouterSlot::default());
+        let (clock, clock_join) = clock::spawn(ClockArgs {
+            store: store.clone(),
+            clock: config.clock.clone(),
+            sink: slot.clone(),
+        })
+        .await
+        .map_err(|e| StartError::Spawn(e.to_string()))?;
         let ctx = BotContext::new(Services {
+            clock,
+            time: config.clock.clone(),
             discord,
             store,
             faults: Arc::new(FaultHooks::default()),
@@ -436,6 +487,7 @@ impl Bot {
             None,
             RootActor,
             RootArgs {
+                slot,
                 ctx: ctx.clone(),
                 config,
                 preloaded,
@@ -448,6 +500,7 @@ impl Bot {
             .map_err(|e| StartError::Spawn(e.to_string()))?
             .ok_or_else(|| StartError::Spawn("router missing".into()))?;
         Ok(Bot {
+            clock_join,
             root,
             root_join,
             router,
@@ -551,7 +604,14 @@ impl Bot {
             (DRAIN_BUDGET + Duration::from_secs(15)).as_millis() as u64
         );
         let _ = self.root_join.await;
+        self.ctx.clock.actor().stop(None);
+        let _ = self.clock_join.await;
         release_store(self.ctx).await;
+    }
+
+    /// The process's one timer (tests move a `ManualClock`, then call `check` on it).
+    pub fn clock(&self) -> &ClockHandle {
+        &self.ctx.clock
     }
 
     /// Emulates a crash: every actor is killed where it stands, nothing is drained or flushed.
@@ -559,6 +619,8 @@ impl Bot {
     pub async fn crash(self) {
         kill_tree(&self.root.get_cell());
         let _ = self.root_join.await;
+        self.ctx.clock.actor().kill();
+        let _ = self.clock_join.await;
         release_store(self.ctx).await;
     }
 }

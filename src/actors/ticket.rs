@@ -13,10 +13,15 @@
 //!   was removed): admin operations over many tickets.
 //! - `ChannelDeleted`: the channel was deleted by hand in Discord; the record is closed.
 //! - `MemberLeft`: the opener or a participant left the server; logged in the channel.
+//! - `DeadlineDue` (the clock, through the router and guild actor), `HumanMessage` (router),
+//!   `KeepOpen` (the warning's button), `SetAutoclose` (`/tickets autoclose`),
+//!   `InactivityChanged` (the hub saved the setting): inactivity, in [`stale`].
 //! - `InjectPanic`: fault hook for the supervision tests.
 //!
 //! After each change the actor persists the record and tells the guild actor
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
+
+mod stale;
 
 use std::sync::Arc;
 
@@ -39,6 +44,7 @@ use crate::{
     domain::{
         access::{self, TicketOp},
         custom_id::{self, Action},
+        deadline::DeadlineKind,
         lifecycle::{self, Step},
         limits,
         model::{GuildSettings, Snowflake, TicketRecord, TicketState},
@@ -127,6 +133,30 @@ pub enum TicketMsg {
     MemberLeft {
         user: Snowflake,
     },
+    DeadlineDue {
+        kind: DeadlineKind,
+        settings: Arc<GuildSettings>,
+    },
+    /// A human (not a bot) wrote in the channel; `staff` as their roles say.
+    HumanMessage {
+        author: Snowflake,
+        staff: bool,
+        settings: Arc<GuildSettings>,
+    },
+    KeepOpen {
+        by: Person,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    SetAutoclose {
+        on: bool,
+        by: Person,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    InactivityChanged {
+        settings: Arc<GuildSettings>,
+    },
     /// Fault hook: panics inside the handler, as a bug would.
     InjectPanic,
 }
@@ -165,6 +195,9 @@ pub struct TicketActorState {
     guild_actor: ActorRef<GuildMsg>,
     record: TicketRecord,
     log: GuildLog,
+    /// The last human message while this actor ran; `None` after its start until a message
+    /// arrives or a deadline rebuilds it from the channel (lazy state, never stored).
+    activity: Option<crate::domain::stale::Activity>,
 }
 
 pub struct TicketActor;
@@ -192,6 +225,7 @@ impl Actor for TicketActor {
             guild_actor: args.guild_actor,
             record,
             log: args.log,
+            activity: None,
         })
     }
 
@@ -264,6 +298,29 @@ impl Actor for TicketActor {
                     myself.stop(Some("channel deleted".into()));
                 }
                 TicketMsg::MemberLeft { user } => state.member_left(user).await,
+                TicketMsg::DeadlineDue { kind, settings } => {
+                    state.deadline_due(kind, &settings).await
+                }
+                TicketMsg::HumanMessage {
+                    author,
+                    staff,
+                    settings,
+                } => {
+                    tracing::debug!(author, "human message");
+                    state.human_message(staff, &settings).await
+                }
+                TicketMsg::KeepOpen {
+                    by,
+                    reply,
+                    settings,
+                } => state.keep_open(by, reply, &settings).await,
+                TicketMsg::SetAutoclose {
+                    on,
+                    by: _,
+                    reply,
+                    settings,
+                } => state.set_autoclose(on, reply, &settings).await,
+                TicketMsg::InactivityChanged { settings } => state.inactivity_changed(&settings),
                 TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
             }
         })
@@ -303,10 +360,14 @@ impl TicketActorState {
     /// receipt resolves once the write is committed (not fsync'd); the write happens whether or
     /// not anyone awaits it.
     fn persist_lazy(&self) -> CommitReceipt {
-        let receipt = self
-            .ctx
-            .store
-            .write_lazy(vec![WriteOp::PutTicket(self.record.clone())]);
+        self.persist_lazy_with(Vec::new())
+    }
+
+    /// [`Self::persist_lazy`] with `extra` ops in the same commit.
+    fn persist_lazy_with(&self, extra: Vec<WriteOp>) -> CommitReceipt {
+        let mut ops = extra;
+        ops.push(WriteOp::PutTicket(self.record.clone()));
+        let receipt = self.ctx.store.write_lazy(ops);
         self.updated();
         receipt
     }
@@ -384,9 +445,13 @@ impl TicketActorState {
             return;
         }
         self.record.state = TicketState::Open;
+        let warning = self.start_activity(&p.settings);
         // Not flushed to disk: the Provisioning record is durable, and a crash that loses this
-        // write is repaired at start by adopting the channel (found by its topic).
-        let committed = self.persist_lazy();
+        // write is repaired at start by adopting the channel (found by its topic), which arms
+        // the warning again. So the warning deadline costs the open no fsync.
+        let committed =
+            self.persist_lazy_with(warning.map(WriteOp::PutDeadline).into_iter().collect());
+        self.armed(warning);
         let channel = self.record.channel.unwrap_or_default();
 
         if !adopted || !self.welcome_posted(channel).await {
@@ -642,13 +707,14 @@ impl TicketActorState {
         self.record.closed_at = Some(now_millis());
         self.record.closed_by = Some(by.user);
         self.record.close_reason = reason.clone();
-        self.persist(vec![WriteOp::PutTranscript {
+        let mut ops = self.disarm_all();
+        ops.push(WriteOp::PutTranscript {
             guild: self.guild(),
             number: self.record.number,
             html: html.clone(),
             text: text.clone(),
-        }])
-        .await;
+        });
+        self.persist(ops).await;
         // The welcome's (and any reopen note's) Close buttons no longer apply.
         self.retire_controls(
             channel,
@@ -918,7 +984,10 @@ impl TicketActorState {
         self.record.closed_by = None;
         self.record.close_reason = None;
         let stale = self.record.closed_message.take();
-        self.persist(Vec::new()).await;
+        let warning = self.start_activity(settings);
+        self.persist(warning.map(WriteOp::PutDeadline).into_iter().collect())
+            .await;
+        self.armed(warning);
         // The "closed" message's Delete and Reopen no longer apply; the note below carries the
         // Close buttons from now on.
         let number = self.record.number;

@@ -74,6 +74,12 @@ pub enum Action {
         ticket: u64,
     },
     Cancel,
+    /// "Keep open" on a stale warning.
+    KeepOpen {
+        ticket: u64,
+    },
+    /// The setup hub's inactivity modal (warn and close hours, whom to ping).
+    InactivityModal,
 }
 
 /// Why a custom id was refused. Messages never echo the (possibly hostile) input.
@@ -122,6 +128,8 @@ pub fn encode(action: &Action) -> String {
         AddUserSelect { ticket } => ("adduser", Some(ticket), None),
         RemoveUserSelect { ticket } => ("rmuser", Some(ticket), None),
         Cancel => ("cancel", None, None),
+        KeepOpen { ticket } => ("keep", Some(ticket), None),
+        InactivityModal => ("inactivity", None, None),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -229,6 +237,11 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
             RemoveUserSelect { ticket: u64_at(0)? }
         }
         "cancel" => arity(0).map(|_| Cancel)?,
+        "keep" => {
+            arity(1)?;
+            KeepOpen { ticket: u64_at(0)? }
+        }
+        "inactivity" => arity(0).map(|_| InactivityModal)?,
         _ => return Err(CustomIdError::UnknownAction),
     };
     Ok(action)
@@ -253,6 +266,9 @@ pub mod fields {
     pub const LIMIT_PER_GUILD: &str = "per_guild";
     pub const TOPIC_NAME: &str = "name";
     pub const CLOSE_REASON: &str = "reason";
+    pub const WARN_AFTER: &str = "warn_after";
+    pub const CLOSE_AFTER: &str = "close_after";
+    pub const STALE_PING: &str = "ping";
 }
 
 macro_rules! choice_enum {
@@ -293,6 +309,7 @@ choice_enum! {
         TopicAdd => "topic_add",
         TopicList => "topic_list",
         TopicRemove => "topic_remove",
+        Inactivity => "inactivity",
     }
 }
 
@@ -327,6 +344,7 @@ mod tests {
             TopicAddModal,
             CloseAllConfirm,
             Cancel,
+            InactivityModal,
         ];
         for n in [0, 1, u64::MAX] {
             let m = u32::try_from(n).unwrap_or(u32::MAX);
@@ -344,6 +362,7 @@ mod tests {
                 TopicRemoveConfirm { topic: m },
                 AddUserSelect { ticket: n },
                 RemoveUserSelect { ticket: n },
+                KeepOpen { ticket: n },
             ]);
         }
         v

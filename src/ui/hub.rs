@@ -8,7 +8,7 @@ use crate::domain::{
     access,
     custom_id::{Action, HubChoice, ManageChoice, SetupChoice, fields},
     limits,
-    model::{GuildSettings, Panel, Snowflake, Topic},
+    model::{GuildSettings, Inactivity, Panel, Snowflake, StalePing, Topic},
 };
 
 use super::{
@@ -93,6 +93,7 @@ pub enum Change {
     RemoveTopic {
         topic: u32,
     },
+    Inactivity(Inactivity),
 }
 
 impl Change {
@@ -106,6 +107,7 @@ impl Change {
             Change::RemovePanel { .. } => "the panel removal",
             Change::AddTopic { .. } => "the topic",
             Change::RemoveTopic { .. } => "the topic removal",
+            Change::Inactivity(_) => "inactivity",
         }
     }
 
@@ -128,6 +130,7 @@ impl Change {
                 settings.topics.push(Topic { id, name, category });
             }
             Change::RemoveTopic { topic } => settings.topics.retain(|t| t.id != topic),
+            Change::Inactivity(inactivity) => settings.inactivity = inactivity,
         }
     }
 }
@@ -325,6 +328,7 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
                 settings.per_guild_limit,
             ));
         }
+        Some(SetupChoice::Inactivity) => return Step::OpenModal(screens::inactivity_modal()),
         Some(SetupChoice::StaffRoles) => screens::staff_roles(),
         Some(SetupChoice::TopicAdd) => return Step::OpenModal(screens::topic_add_modal()),
         Some(SetupChoice::TopicList) => screens::topic_list(&settings.topics, 0),
@@ -397,6 +401,7 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
             None => refuse(Text::ChooseAChannel.to_string(), "no channel chosen"),
         },
         Action::LimitsModal => limits_submitted(input),
+        Action::InactivityModal => inactivity_submitted(input),
         Action::StaffRoleSelect => staff_roles_selected(facts, input),
         Action::TopicAddModal => {
             match limits::validate_topic_name(input.field(fields::TOPIC_NAME), &settings.topics) {
@@ -459,6 +464,40 @@ fn limits_submitted(input: &Input<'_>) -> Step {
             failed: Text::LimitsNotSaved,
         }),
         Err(error) => refuse(t!(LimitsRefused, error), "limits refused"),
+    }
+}
+
+fn inactivity_submitted(input: &Input<'_>) -> Step {
+    match limits::parse_inactivity(
+        input.field(fields::WARN_AFTER),
+        input.field(fields::CLOSE_AFTER),
+        input.field(fields::STALE_PING),
+    ) {
+        Ok(inactivity) => {
+            let done = if inactivity.is_on() {
+                let ping = match inactivity.ping {
+                    StalePing::WhoeverOwesAnAnswer => Text::PingAuto,
+                    StalePing::Opener => Text::PingOpener,
+                    StalePing::Staff => Text::PingStaff,
+                    StalePing::Nobody => Text::PingNobody,
+                };
+                t!(
+                    InactivitySaved,
+                    warn = inactivity.warn_after_hours,
+                    close = inactivity.close_after_hours,
+                    ping
+                )
+            } else {
+                Text::InactivityOffSaved.to_string()
+            };
+            Step::Save(Save {
+                change: Change::Inactivity(inactivity),
+                answer: Answer::Ephemeral,
+                done,
+                failed: Text::InactivityNotSaved,
+            })
+        }
+        Err(error) => refuse(t!(InactivityRefused, error), "inactivity refused"),
     }
 }
 
@@ -598,7 +637,10 @@ mod tests {
                 Action::SetupMenu,
                 &pick(&values(choice.as_str())),
             );
-            let modal = matches!(choice, SetupChoice::Limits | SetupChoice::TopicAdd);
+            let modal = matches!(
+                choice,
+                SetupChoice::Limits | SetupChoice::TopicAdd | SetupChoice::Inactivity
+            );
             match step {
                 Step::OpenModal(_) => assert!(modal, "{choice:?}"),
                 Step::Update(_) => assert!(!modal, "{choice:?}"),
