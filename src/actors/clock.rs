@@ -196,7 +196,13 @@ impl Actor for ClockActor {
             .map_err(ClockError::from)?;
         let mut schedule = Schedule::default();
         for deadline in stored {
-            schedule.arm(deadline);
+            if !schedule.arm(deadline) {
+                tracing::warn!(
+                    guild.id = deadline.key.guild,
+                    ticket.number = deadline.key.number,
+                    "stored deadline of an impossible ticket number skipped"
+                );
+            }
         }
         tracing::info!(armed = schedule.len(), "clock started");
         // Overdue ones fire on the first check, before any message sent after the start.
@@ -217,7 +223,15 @@ impl Actor for ClockActor {
         state: &mut ClockState,
     ) -> Result<(), ActorProcessingErr> {
         match msg {
-            ClockMsg::Arm(deadline) => state.schedule.arm(deadline),
+            ClockMsg::Arm(deadline) => {
+                if !state.schedule.arm(deadline) {
+                    tracing::warn!(
+                        guild.id = deadline.key.guild,
+                        ticket.number = deadline.key.number,
+                        "deadline of an impossible ticket number not armed"
+                    );
+                }
+            }
             ClockMsg::Cancel(key) | ClockMsg::Done(key) => {
                 state.schedule.cancel(key);
             }
@@ -261,7 +275,8 @@ impl ClockState {
         let handle = ClockHandle(myself.clone());
         for deadline in due {
             // Kept armed until its action reports `Done`, a little later each time it fires.
-            self.schedule.arm(Deadline {
+            // (It was armed, so its key packs.)
+            let _ = self.schedule.arm(Deadline {
                 key: deadline.key,
                 at: now.saturating_add(REFIRE_AFTER),
             });

@@ -54,16 +54,40 @@ pub struct Deadline {
     pub at: UnixMillis,
 }
 
+/// Ticket numbers a schedule can hold: the number shares 128 bits with the guild and the kind.
+/// A guild's counter would need 2^56 tickets to reach it.
+pub const NUMBER_LIMIT: u64 = 1 << 56;
+
+/// A key packed into 16 bytes (guild, number, kind byte), so an entry of either index is 24
+/// bytes rather than 32.
+type Packed = u128;
+
+fn pack(key: DeadlineKey) -> Option<Packed> {
+    (key.number < NUMBER_LIMIT).then(|| {
+        (u128::from(key.guild) << 64)
+            | (u128::from(key.number) << 8)
+            | u128::from(key.kind.to_byte())
+    })
+}
+
+fn unpack(packed: Packed) -> Option<DeadlineKey> {
+    Some(DeadlineKey {
+        guild: (packed >> 64) as u64,
+        number: ((packed >> 8) as u64) & (NUMBER_LIMIT - 1),
+        kind: DeadlineKind::from_byte(packed as u8)?,
+    })
+}
+
 /// The armed deadlines, ordered by time. Arming a key again moves it; each key is in the
 /// schedule at most once.
 ///
 /// Two indexes: `by_time` answers "what is due", `at` finds a key's entry to move or cancel it.
-/// About 90 bytes of heap per deadline (a 32-byte B-tree entry and a 32-byte hash entry, with
-/// their slack).
+/// About 80 bytes of heap per deadline (`benches/footprint.rs --deadlines`): a 24-byte B-tree
+/// entry and a 24-byte hash entry, with their slack.
 #[derive(Debug, Default)]
 pub struct Schedule {
-    by_time: BTreeSet<(UnixMillis, DeadlineKey)>,
-    at: FxHashMap<DeadlineKey, UnixMillis>,
+    by_time: BTreeSet<(UnixMillis, Packed)>,
+    at: FxHashMap<Packed, UnixMillis>,
 }
 
 impl Schedule {
@@ -75,16 +99,24 @@ impl Schedule {
         self.at.is_empty()
     }
 
-    /// Arms `deadline`, replacing the same key's earlier time if it had one.
-    pub fn arm(&mut self, deadline: Deadline) {
-        if let Some(old) = self.at.insert(deadline.key, deadline.at) {
-            self.by_time.remove(&(old, deadline.key));
+    /// Arms `deadline`, replacing the same key's earlier time if it had one; false (and nothing
+    /// armed) for a ticket number at or past [`NUMBER_LIMIT`].
+    pub fn arm(&mut self, deadline: Deadline) -> bool {
+        let Some(key) = pack(deadline.key) else {
+            return false;
+        };
+        if let Some(old) = self.at.insert(key, deadline.at) {
+            self.by_time.remove(&(old, key));
         }
-        self.by_time.insert((deadline.at, deadline.key));
+        self.by_time.insert((deadline.at, key));
+        true
     }
 
     /// Disarms `key`; true if it was armed.
     pub fn cancel(&mut self, key: DeadlineKey) -> bool {
+        let Some(key) = pack(key) else {
+            return false;
+        };
         match self.at.remove(&key) {
             Some(at) => {
                 self.by_time.remove(&(at, key));
@@ -109,7 +141,10 @@ impl Schedule {
             }
             self.by_time.pop_first();
             self.at.remove(&key);
-            due.push(Deadline { key, at });
+            // Every packed key came from `pack`, so it unpacks.
+            if let Some(key) = unpack(key) {
+                due.push(Deadline { key, at });
+            }
         }
         due
     }
@@ -183,6 +218,33 @@ mod tests {
         let due = s.take_due(100);
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].key.kind, DeadlineKind::AutoClose);
+    }
+
+    #[test]
+    fn keys_pack_losslessly_and_impossible_numbers_are_refused() {
+        let mut s = Schedule::default();
+        for (guild, number) in [(0, 0), (u64::MAX, NUMBER_LIMIT - 1), (7, 12_345)] {
+            for kind in [DeadlineKind::StaleWarning, DeadlineKind::AutoClose] {
+                let key = DeadlineKey {
+                    guild,
+                    number,
+                    kind,
+                };
+                assert_eq!(unpack(pack(key).expect("packs")), Some(key));
+                assert!(s.arm(Deadline { key, at: 1 }));
+            }
+        }
+        let too_big = DeadlineKey {
+            guild: 1,
+            number: NUMBER_LIMIT,
+            kind: DeadlineKind::AutoClose,
+        };
+        assert!(!s.arm(Deadline {
+            key: too_big,
+            at: 1
+        }));
+        assert!(!s.cancel(too_big));
+        assert_eq!(s.take_due(1).len(), 6);
     }
 
     #[test]
