@@ -579,6 +579,15 @@ impl GuildState {
                     settings,
                 });
             }
+            Action::Delete { .. } | Action::KeepOpen { .. } => self.ticket_button(incoming, action),
+            other => hub::handle(self, incoming, other).await?,
+        }
+        Ok(())
+    }
+
+    /// Delete and Keep open: a person's request to the ticket's actor.
+    fn ticket_button(&mut self, incoming: &Incoming, action: Action) {
+        match action {
             Action::Delete { ticket } => {
                 self.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Delete {
                     by,
@@ -595,9 +604,8 @@ impl GuildState {
                     }
                 });
             }
-            other => hub::handle(self, incoming, other).await?,
+            _ => {}
         }
-        Ok(())
     }
 
     /// `/tickets autoclose mode:on|off` in a ticket channel (staff only).

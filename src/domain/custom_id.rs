@@ -167,6 +167,10 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
         parse_canonical_u64(nums[i])
             .and_then(|n| u32::try_from(n).map_err(|_| CustomIdError::BadNumber))
     };
+    if let Some(make) = ticket_action(tag) {
+        arity(1)?;
+        return Ok(make(u64_at(0)?));
+    }
     let action = match tag {
         "open" => arity(0).map(|_| OpenTicket)?,
         "pick" => {
@@ -179,26 +183,6 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
                 opener: u64_at(0)?,
                 page: u32_at(1)?,
             }
-        }
-        "close" => {
-            arity(1)?;
-            Close { ticket: u64_at(0)? }
-        }
-        "closer" => {
-            arity(1)?;
-            CloseWithReason { ticket: u64_at(0)? }
-        }
-        "closem" => {
-            arity(1)?;
-            CloseReasonModal { ticket: u64_at(0)? }
-        }
-        "reopen" => {
-            arity(1)?;
-            Reopen { ticket: u64_at(0)? }
-        }
-        "delete" => {
-            arity(1)?;
-            Delete { ticket: u64_at(0)? }
         }
         "hub" => arity(0).map(|_| HubMenu)?,
         "setup" => arity(0).map(|_| SetupMenu)?,
@@ -228,23 +212,28 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
             TopicRemoveConfirm { topic: u32_at(0)? }
         }
         "closeall" => arity(0).map(|_| CloseAllConfirm)?,
-        "adduser" => {
-            arity(1)?;
-            AddUserSelect { ticket: u64_at(0)? }
-        }
-        "rmuser" => {
-            arity(1)?;
-            RemoveUserSelect { ticket: u64_at(0)? }
-        }
         "cancel" => arity(0).map(|_| Cancel)?,
-        "keep" => {
-            arity(1)?;
-            KeepOpen { ticket: u64_at(0)? }
-        }
         "inactivity" => arity(0).map(|_| InactivityModal)?,
         _ => return Err(CustomIdError::UnknownAction),
     };
     Ok(action)
+}
+
+/// The actions on one ticket, whose only field is its number.
+fn ticket_action(tag: &str) -> Option<fn(u64) -> Action> {
+    use Action::*;
+    let make: fn(u64) -> Action = match tag {
+        "close" => |ticket| Close { ticket },
+        "closer" => |ticket| CloseWithReason { ticket },
+        "closem" => |ticket| CloseReasonModal { ticket },
+        "reopen" => |ticket| Reopen { ticket },
+        "delete" => |ticket| Delete { ticket },
+        "adduser" => |ticket| AddUserSelect { ticket },
+        "rmuser" => |ticket| RemoveUserSelect { ticket },
+        "keep" => |ticket| KeepOpen { ticket },
+        _ => return None,
+    };
+    Some(make)
 }
 
 /// Only the exact form `encode` writes is accepted, so decode∘encode is the identity.
