@@ -2751,6 +2751,16 @@ mod inactivity {
         warn: &str,
         close: &str,
     ) -> (Env, Arc<ManualClock>, u64, u64) {
+        quiet_ticket_with(name, warn, close, "").await
+    }
+
+    /// [`quiet_ticket`], with the modal's "close when the opener leaves" answered `leaves`.
+    async fn quiet_ticket_with(
+        name: &str,
+        warn: &str,
+        close: &str,
+        leaves: &str,
+    ) -> (Env, Arc<ManualClock>, u64, u64) {
         let clock = Arc::new(ManualClock::new(ticketeer::actors::ticket::now_millis()));
         let env = Env::start(name, 3).await;
         let shared = clock.clone();
@@ -2767,10 +2777,13 @@ mod inactivity {
                     (fields::WARN_AFTER, warn),
                     (fields::CLOSE_AFTER, close),
                     (fields::STALE_PING, "auto"),
+                    (fields::OPENER_LEAVES, leaves),
                 ],
             )
             .await;
-        env.answer_containing(id, "Inactivity saved").await;
+        // "Inactivity saved: …" or "Inactivity warning and auto-close are off."; a refusal
+        // says "The inactivity settings were not changed".
+        env.answer_containing(id, "Inactivity ").await;
         (env, clock, member, channel)
     }
 
@@ -2916,6 +2929,31 @@ mod inactivity {
             .await
             .expect("command");
         env.answer_containing(id, "Only staff").await;
+        env.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_ticket_closes_when_its_opener_leaves_if_the_server_asks() {
+        let (env, _clock, member, channel) = quiet_ticket_with("openerleft", "0", "", "yes").await;
+        assert!(env.settings().await.inactivity.close_when_opener_leaves);
+        // Someone else leaving changes nothing.
+        env.client
+            .remove_member(env.g.guild_id, env.g.member_ids[1])
+            .await
+            .expect("leave");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(env.record(1).await.state, TicketState::Open);
+        env.client
+            .remove_member(env.g.guild_id, member)
+            .await
+            .expect("leave");
+        env.wait_state(1, TicketState::Closed).await;
+        let record = env.record(1).await;
+        assert_eq!(
+            record.close_reason.as_deref(),
+            Some("the opener left the server")
+        );
+        assert!(warning(&env, channel).await.is_none());
         env.stop().await;
     }
 }

@@ -386,7 +386,10 @@ fn member_left(state: &mut GuildState, user: Snowflake) {
         .collect();
     for number in theirs {
         if let Some(actor) = state.ticket_actor(number) {
-            let _ = actor.cast(TicketMsg::MemberLeft { user });
+            let _ = actor.cast(TicketMsg::MemberLeft {
+                user,
+                settings: state.settings.clone(),
+            });
         }
     }
 }

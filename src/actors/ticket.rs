@@ -132,6 +132,7 @@ pub enum TicketMsg {
     },
     MemberLeft {
         user: Snowflake,
+        settings: Arc<GuildSettings>,
     },
     DeadlineDue {
         kind: DeadlineKind,
@@ -297,7 +298,9 @@ impl Actor for TicketActor {
                     state.channel_deleted(&settings).await;
                     myself.stop(Some("channel deleted".into()));
                 }
-                TicketMsg::MemberLeft { user } => state.member_left(user).await,
+                TicketMsg::MemberLeft { user, settings } => {
+                    state.member_left(user, &settings).await
+                }
                 TicketMsg::DeadlineDue { kind, settings } => {
                     state.deadline_due(kind, &settings).await
                 }
@@ -1114,7 +1117,7 @@ impl TicketActorState {
         );
     }
 
-    async fn member_left(&mut self, user: Snowflake) {
+    async fn member_left(&mut self, user: Snowflake, settings: &GuildSettings) {
         let Some(channel) = self.record.channel else {
             return;
         };
@@ -1124,6 +1127,16 @@ impl TicketActorState {
         let note = member_left_message(user);
         if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
             warn!(%error, "could not log a member leaving");
+        }
+        if user == self.record.opener && settings.inactivity.close_when_opener_leaves {
+            let bot = Person {
+                user: self.discord().bot_user_id(),
+                is_staff: true,
+            };
+            let reason = Text::OpenerLeftReason.to_string();
+            if self.close(bot, Some(reason), None, settings).await {
+                info!("closed: the opener left");
+            }
         }
     }
 }

@@ -258,6 +258,7 @@ pub mod fields {
     pub const WARN_AFTER: &str = "warn_after";
     pub const CLOSE_AFTER: &str = "close_after";
     pub const STALE_PING: &str = "ping";
+    pub const OPENER_LEAVES: &str = "opener_leaves";
 }
 
 macro_rules! choice_enum {

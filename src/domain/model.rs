@@ -45,6 +45,8 @@ pub struct Inactivity {
     /// Hours after the warning, still without a human message, before the close.
     pub close_after_hours: u32,
     pub ping: StalePing,
+    /// Close an open ticket as soon as its opener leaves the server (needs Server Members).
+    pub close_when_opener_leaves: bool,
 }
 
 impl Inactivity {

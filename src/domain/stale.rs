@@ -154,6 +154,7 @@ mod tests {
         warn_after_hours: 24,
         close_after_hours: 12,
         ping: StalePing::WhoeverOwesAnAnswer,
+        close_when_opener_leaves: false,
     };
 
     #[test]
@@ -256,6 +257,7 @@ mod tests {
             warn_after_hours: u32::MAX,
             close_after_hours: u32::MAX,
             ping: StalePing::Nobody,
+            close_when_opener_leaves: false,
         };
         assert_eq!(warning_at(&long, i64::MAX - 1), i64::MAX);
         assert_eq!(close_at(&long, i64::MAX - 1), i64::MAX);

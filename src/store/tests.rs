@@ -636,12 +636,14 @@ prop_compose! {
                     Panel { channel, message, title, description, footer }),
             0..3),
         warn_after_hours in any::<u32>(), close_after_hours in any::<u32>(),
+        close_when_opener_leaves in any::<bool>(),
         ping in prop_oneof![Just(StalePing::WhoeverOwesAnAnswer), Just(StalePing::Opener),
             Just(StalePing::Staff), Just(StalePing::Nobody)],
     ) -> GuildSettings {
         GuildSettings { tickets_category, overflow_categories, log_channel, staff_roles,
             per_member_limit, per_guild_limit, topics, next_topic_id, panels,
-            inactivity: Inactivity { warn_after_hours, close_after_hours, ping } }
+            inactivity: Inactivity { warn_after_hours, close_after_hours, ping,
+                close_when_opener_leaves } }
     }
 }
 

@@ -114,6 +114,7 @@ mod tests {
                 Text::LimitNotANumber,
                 Text::LimitOutOfRange,
                 Text::PingUnknown,
+                Text::YesOrNo,
                 Text::TopicTooMany,
                 Text::TopicControlChars,
                 Text::PanelFieldTooLong,

@@ -472,9 +472,10 @@ fn inactivity_submitted(input: &Input<'_>) -> Step {
         input.field(fields::WARN_AFTER),
         input.field(fields::CLOSE_AFTER),
         input.field(fields::STALE_PING),
+        input.field(fields::OPENER_LEAVES),
     ) {
         Ok(inactivity) => {
-            let done = if inactivity.is_on() {
+            let mut done = if inactivity.is_on() {
                 let ping = match inactivity.ping {
                     StalePing::WhoeverOwesAnAnswer => Text::PingAuto,
                     StalePing::Opener => Text::PingOpener,
@@ -490,6 +491,10 @@ fn inactivity_submitted(input: &Input<'_>) -> Step {
             } else {
                 Text::InactivityOffSaved.to_string()
             };
+            if inactivity.close_when_opener_leaves {
+                done.push(' ');
+                done.push_str(Text::OpenerLeavesSaved.english());
+            }
             Step::Save(Save {
                 change: Change::Inactivity(inactivity),
                 answer: Answer::Ephemeral,

@@ -312,6 +312,7 @@ pub fn inactivity_modal() -> Modal {
             field(fields::WARN_AFTER, Text::WarnAfterLabel, 4, true),
             field(fields::CLOSE_AFTER, Text::CloseAfterLabel, 4, false),
             field(fields::STALE_PING, Text::StalePingLabel, 6, false),
+            field(fields::OPENER_LEAVES, Text::OpenerLeavesLabel, 3, false),
         ],
     }
 }

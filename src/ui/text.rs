@@ -160,6 +160,10 @@ catalog! {
     InactivityRefused: Content = "{error}. The inactivity settings were not changed.";
     InactivityNotSaved: Content = "The inactivity settings could not be saved; please try again.";
     PingUnknown: Piece = "Ping must be auto, opener, staff or none.";
+    YesOrNo: Piece = "Close when the opener leaves must be yes or no.";
+    OpenerLeavesLabel: InputLabel = "Close when the opener leaves: yes or no";
+    OpenerLeftReason: Piece = "the opener left the server";
+    OpenerLeavesSaved: Content = "Tickets are closed when their opener leaves the server.";
     PingAuto: Piece = "whoever owes an answer (the opener after staff, staff otherwise)";
     PingOpener: Piece = "the opener";
     PingStaff: Piece = "the staff roles";
