@@ -301,29 +301,11 @@ impl Actor for TicketActor {
                 TicketMsg::MemberLeft { user, settings } => {
                     state.member_left(user, &settings).await
                 }
-                TicketMsg::DeadlineDue { kind, settings } => {
-                    state.deadline_due(kind, &settings).await
-                }
-                TicketMsg::HumanMessage {
-                    author,
-                    staff,
-                    settings,
-                } => {
-                    tracing::debug!(author, "human message");
-                    state.human_message(staff, &settings).await
-                }
-                TicketMsg::KeepOpen {
-                    by,
-                    reply,
-                    settings,
-                } => state.keep_open(by, reply, &settings).await,
-                TicketMsg::SetAutoclose {
-                    on,
-                    by: _,
-                    reply,
-                    settings,
-                } => state.set_autoclose(on, reply, &settings).await,
-                TicketMsg::InactivityChanged { settings } => state.inactivity_changed(&settings),
+                message @ (TicketMsg::DeadlineDue { .. }
+                | TicketMsg::HumanMessage { .. }
+                | TicketMsg::KeepOpen { .. }
+                | TicketMsg::SetAutoclose { .. }
+                | TicketMsg::InactivityChanged { .. }) => state.inactivity(message).await,
                 TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
             }
         })

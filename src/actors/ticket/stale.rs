@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use tracing::{info, warn};
 
-use super::{Person, TicketActorState};
+use super::{Person, TicketActorState, TicketMsg};
 use crate::discord::reply::Reply;
 use crate::domain::deadline::{Deadline, DeadlineKey, DeadlineKind};
 use crate::domain::model::{GuildSettings, TicketState, UnixMillis};
@@ -20,6 +20,34 @@ use crate::ui::text::{Text, t};
 use crate::ui::ticket_messages::stale_warning;
 
 impl TicketActorState {
+    /// The inactivity messages (see the module docs); others are not sent here.
+    pub(super) async fn inactivity(&mut self, message: TicketMsg) {
+        match message {
+            TicketMsg::DeadlineDue { kind, settings } => self.deadline_due(kind, &settings).await,
+            TicketMsg::HumanMessage {
+                author,
+                staff,
+                settings,
+            } => {
+                tracing::debug!(author, "human message");
+                self.human_message(staff, &settings).await
+            }
+            TicketMsg::KeepOpen {
+                by,
+                reply,
+                settings,
+            } => self.keep_open(by, reply, &settings).await,
+            TicketMsg::SetAutoclose {
+                on,
+                by,
+                reply,
+                settings,
+            } => self.set_autoclose(on, by, reply, &settings).await,
+            TicketMsg::InactivityChanged { settings } => self.inactivity_changed(&settings),
+            _ => {}
+        }
+    }
+
     fn now(&self) -> UnixMillis {
         self.ctx.time.now()
     }
@@ -76,7 +104,7 @@ impl TicketActorState {
             .collect()
     }
 
-    pub(super) async fn deadline_due(&mut self, kind: DeadlineKind, settings: &GuildSettings) {
+    async fn deadline_due(&mut self, kind: DeadlineKind, settings: &GuildSettings) {
         match kind {
             DeadlineKind::StaleWarning => self.warning_due(settings).await,
             DeadlineKind::AutoClose => self.close_due(settings).await,
@@ -277,7 +305,7 @@ impl TicketActorState {
     }
 
     /// A human wrote in the channel: no store write, unless it answers a warning.
-    pub(super) async fn human_message(&mut self, staff: bool, settings: &Arc<GuildSettings>) {
+    async fn human_message(&mut self, staff: bool, settings: &Arc<GuildSettings>) {
         if self.record.state != TicketState::Open {
             return;
         }
@@ -296,7 +324,7 @@ impl TicketActorState {
 
     /// The warning's Keep open button. Whoever sees the channel may press it: its overwrites
     /// already limit that to the opener, the people added and staff.
-    pub(super) async fn keep_open(&mut self, by: Person, reply: Reply, settings: &GuildSettings) {
+    async fn keep_open(&mut self, by: Person, reply: Reply, settings: &GuildSettings) {
         let number = self.record.number;
         if self.record.state != TicketState::Open {
             return reply.send(&t!(AutocloseNotOpen, number)).await;
@@ -317,8 +345,18 @@ impl TicketActorState {
     }
 
     /// `/tickets autoclose mode:on|off` (the guild actor checked it is staff).
-    pub(super) async fn set_autoclose(&mut self, on: bool, reply: Reply, settings: &GuildSettings) {
+    async fn set_autoclose(
+        &mut self,
+        on: bool,
+        by: Person,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
         let number = self.record.number;
+        info!(
+            by = by.user,
+            on, "inactivity close switched for this ticket"
+        );
         if self.record.state != TicketState::Open {
             return reply.send(&t!(AutocloseNotOpen, number)).await;
         }
@@ -352,7 +390,7 @@ impl TicketActorState {
 
     /// The guild's inactivity setting changed: an open ticket without a pending warning gets
     /// its warning deadline (from its last known activity, or from now).
-    pub(super) fn inactivity_changed(&mut self, settings: &GuildSettings) {
+    fn inactivity_changed(&mut self, settings: &GuildSettings) {
         if self.record.stale_warning.is_some() {
             return;
         }
