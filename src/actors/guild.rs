@@ -348,12 +348,14 @@ fn human_message(
     let Some(number) = state.ticket_in_channel(channel) else {
         return;
     };
-    let running = state
-        .book
-        .tickets
-        .get(&number)
-        .is_some_and(|e| e.actor.is_some() && e.state == TicketState::Open);
-    if !running && !state.settings.inactivity.is_on() {
+    let Some(entry) = state.book.tickets.get(&number) else {
+        return;
+    };
+    // Only an open ticket's activity matters; a quiet guild's tickets wake for it only while
+    // inactivity is on.
+    if entry.state != TicketState::Open
+        || (entry.actor.is_none() && !state.settings.inactivity.is_on())
+    {
         return;
     }
     let staff = crate::domain::access::is_staff(
