@@ -355,6 +355,30 @@ async fn bare(n: usize) -> Result<Value, String> {
     }))
 }
 
+/// `--deadlines N`: the live heap of N armed deadlines in the clock's schedule (the issue's
+/// target: at most 100 bytes each).
+fn deadlines(n: usize) -> Value {
+    use ticketeer::domain::deadline::{Deadline, DeadlineKey, DeadlineKind, Schedule};
+    let before = heap();
+    let mut schedule = Schedule::default();
+    for i in 0..n as u64 {
+        schedule.arm(Deadline {
+            key: DeadlineKey {
+                guild: 1_000_000 + i % 10_000,
+                number: i,
+                kind: DeadlineKind::StaleWarning,
+            },
+            // Spread over a day, as warnings of tickets opened through one are.
+            at: ((i * 7_919) % 86_400_000) as i64,
+        });
+    }
+    let after = heap();
+    let per = after.0.saturating_sub(before.0) as f64 / n.max(1) as f64;
+    let armed = schedule.len();
+    drop(schedule);
+    json!({ "deadlines": armed, "heap_bytes_per_deadline": per })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parent: simulator, store, children.
 
@@ -448,7 +472,20 @@ async fn build_store(
                 close_reason: None,
                 participants: Vec::new(),
                 closed_message: None,
+                autoclose_off: false,
+                stale_warning: None,
             }));
+            // Every open ticket has its inactivity warning armed: start-up loads them all.
+            ops.push(WriteOp::PutDeadline(
+                ticketeer::domain::deadline::Deadline {
+                    key: ticketeer::domain::deadline::DeadlineKey {
+                        guild: g.guild_id,
+                        number,
+                        kind: ticketeer::domain::deadline::DeadlineKind::StaleWarning,
+                    },
+                    at: now + 86_400_000,
+                },
+            ));
         }
         ops.push(WriteOp::SetCounter {
             guild: g.guild_id,
@@ -827,6 +864,13 @@ fn main() -> ExitCode {
                     true
                 })
         }
+        Some("--deadlines") => match args.get(1).and_then(|n| n.parse().ok()) {
+            Some(n) => {
+                println!("{}", deadlines(n));
+                Ok(true)
+            }
+            None => Err("--deadlines N".into()),
+        },
         Some("--bare") => match args.get(1).and_then(|n| n.parse().ok()) {
             Some(n) => runtime.block_on(bare(n)).map(|v| {
                 println!("{v}");

@@ -71,6 +71,8 @@ fn record() -> TicketRecord {
         close_reason: None,
         participants: vec![1, 2, 3],
         closed_message: None,
+        autoclose_off: false,
+        stale_warning: None,
     }
 }
 

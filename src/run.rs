@@ -52,6 +52,7 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
         provision_window: crate::actors::line::DEFAULT_WINDOW,
         web: args.web_config(),
         retain_transcripts: args.retain_transcripts,
+        clock: std::sync::Arc::new(crate::actors::clock::SystemClock),
     })
 }
 

@@ -3452,3 +3452,229 @@ async fn a_member_is_answered_in_their_language_while_channels_follow_the_server
     assert!(answer.starts_with("Your ticket #2 is open: "), "{answer}");
     env.stop().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inactivity (issue 16): the bot's clock is a `ManualClock` the test moves; `Bot::clock().check()`
+// makes it look again, so hours pass without sleeping.
+
+mod inactivity {
+    use std::sync::Arc;
+
+    use super::*;
+    use ticketeer::actors::clock::ManualClock;
+
+    const HOUR: i64 = 3_600_000;
+
+    /// A guild with staff, a log channel, a panel and one open ticket (#1), inactivity set to
+    /// `warn` / `close` hours, on a clock the test moves: `(env, clock, member, channel)`.
+    async fn quiet_ticket(
+        name: &str,
+        warn: &str,
+        close: &str,
+    ) -> (Env, Arc<ManualClock>, u64, u64) {
+        quiet_ticket_with(name, warn, close, "").await
+    }
+
+    /// [`quiet_ticket`], with the modal's "close when the opener leaves" answered `leaves`.
+    async fn quiet_ticket_with(
+        name: &str,
+        warn: &str,
+        close: &str,
+        leaves: &str,
+    ) -> (Env, Arc<ManualClock>, u64, u64) {
+        let clock = Arc::new(ManualClock::new(ticketeer::actors::ticket::now_millis()));
+        let env = Env::start(name, 3).await;
+        let shared = clock.clone();
+        let env = env.restart_with(move |c| c.clock = shared).await;
+        let (_, _, member, channel) = env.with_open_ticket().await;
+        let (_, id) = env.setup(SetupChoice::Inactivity).await;
+        env.expect_modal(id).await;
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::InactivityModal,
+                &[
+                    (fields::WARN_AFTER, warn),
+                    (fields::CLOSE_AFTER, close),
+                    (fields::STALE_PING, "auto"),
+                    (fields::OPENER_LEAVES, leaves),
+                ],
+            )
+            .await;
+        // "Inactivity saved: …" or "Inactivity warning and auto-close are off."; a refusal
+        // says "The inactivity settings were not changed".
+        env.answer_containing(id, "Inactivity ").await;
+        (env, clock, member, channel)
+    }
+
+    /// Moves the bot's clock and waits until the clock has looked (its status is answered after
+    /// the check), then a little for what it handed on.
+    async fn pass(env: &Env, clock: &ManualClock, millis: i64) {
+        clock.advance(millis);
+        env.bot.clock().check();
+        env.bot.clock().status().await.expect("clock answers");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    async fn warning(env: &Env, channel: u64) -> Option<Value> {
+        env.client
+            .channel_messages(channel)
+            .await
+            .expect("messages")
+            .into_iter()
+            .find(|m| {
+                find_action(std::slice::from_ref(m), |a| {
+                    matches!(a, Action::KeepOpen { .. })
+                })
+                .is_some()
+            })
+    }
+
+    async fn wait_warning(env: &Env, channel: u64) -> Value {
+        eventually("the inactivity warning", || warning(env, channel)).await
+    }
+
+    async fn wait_no_warning(env: &Env, channel: u64) {
+        eventually("the warning deleted", || async {
+            warning(env, channel).await.is_none().then_some(())
+        })
+        .await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_quiet_ticket_is_warned_a_message_answers_it_and_silence_closes_it() {
+        let (env, clock, member, channel) = quiet_ticket("inactive", "24", "12").await;
+        pass(&env, &clock, 23 * HOUR).await;
+        assert!(warning(&env, channel).await.is_none(), "warned early");
+
+        pass(&env, &clock, HOUR).await;
+        let warned = wait_warning(&env, channel).await;
+        // The member spoke last (opening it): the warning pings staff, not the member.
+        let content = warned["content"].as_str().unwrap_or("");
+        assert!(
+            content.contains(&format!("<@&{}>", env.g.staff_role_id)),
+            "{content}"
+        );
+        assert!(!content.contains(&format!("<@{member}>")), "{content}");
+        assert!(env.record(1).await.stale_warning.is_some());
+
+        // The warning, a bot's message, was no activity; staff writing is, and deletes it.
+        env.client
+            .post_message(channel, env.g.staff_id, "we are on it")
+            .await
+            .expect("message");
+        wait_no_warning(&env, channel).await;
+        eventually("the record forgets the warning", || async {
+            env.record(1).await.stale_warning.is_none().then_some(())
+        })
+        .await;
+        pass(&env, &clock, 12 * HOUR).await;
+        assert_eq!(env.record(1).await.state, TicketState::Open);
+
+        // A day after staff wrote: warned again, pinging the member, whose answer it is.
+        pass(&env, &clock, 12 * HOUR).await;
+        let warned = wait_warning(&env, channel).await;
+        let content = warned["content"].as_str().unwrap_or("");
+        assert!(content.contains(&format!("<@{member}>")), "{content}");
+        assert!(!content.contains("<@&"), "{content}");
+        pass(&env, &clock, 12 * HOUR).await;
+        env.wait_state(1, TicketState::Closed).await;
+        let record = env.record(1).await;
+        assert_eq!(record.close_reason.as_deref(), Some("inactive"));
+        close_dm(&env, member).await;
+        let deadlines = env.bot.store().load_deadlines().await.expect("deadlines");
+        assert!(deadlines.is_empty(), "a closed ticket keeps {deadlines:?}");
+        env.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn keep_open_and_autoclose_off_keep_a_quiet_ticket_open_across_a_restart() {
+        let (env, clock, member, channel) = quiet_ticket("keepopen", "24", "12").await;
+        pass(&env, &clock, 24 * HOUR).await;
+        wait_warning(&env, channel).await;
+        let id = env
+            .click_in(channel, member, |a| matches!(a, Action::KeepOpen { .. }))
+            .await;
+        env.answer_containing(id, "stays open").await;
+        wait_no_warning(&env, channel).await;
+        pass(&env, &clock, 12 * HOUR).await;
+        assert_eq!(env.record(1).await.state, TicketState::Open);
+
+        // The deadline is stored: a restart (same clock) still warns on time.
+        let shared = clock.clone();
+        let env = env.restart_with(move |c| c.clock = shared).await;
+        pass(&env, &clock, 12 * HOUR).await;
+        wait_warning(&env, channel).await;
+        // After the restart the actor learns of the member's message as it arrives.
+        env.client
+            .post_message(channel, member, "still need help")
+            .await
+            .expect("message");
+        wait_no_warning(&env, channel).await;
+        pass(&env, &clock, 24 * HOUR).await;
+        wait_warning(&env, channel).await;
+
+        // Staff exclude the ticket: the warning goes and nothing comes back.
+        let id = env
+            .client
+            .command(
+                env.g.guild_id,
+                channel,
+                env.g.staff_id,
+                "tickets",
+                json!([{"name": "autoclose", "type": 1,
+                        "options": [{"name": "mode", "type": 3, "value": "off"}]}]),
+            )
+            .await
+            .expect("command");
+        env.answer_containing(id, "will not be warned").await;
+        wait_no_warning(&env, channel).await;
+        pass(&env, &clock, 100 * HOUR).await;
+        assert!(warning(&env, channel).await.is_none());
+        let record = env.record(1).await;
+        assert_eq!(record.state, TicketState::Open);
+        assert!(record.autoclose_off);
+
+        // A member may not switch it back.
+        let id = env
+            .client
+            .command(
+                env.g.guild_id,
+                channel,
+                member,
+                "tickets",
+                json!([{"name": "autoclose", "type": 1,
+                        "options": [{"name": "mode", "type": 3, "value": "on"}]}]),
+            )
+            .await
+            .expect("command");
+        env.answer_containing(id, "Only staff").await;
+        env.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_ticket_closes_when_its_opener_leaves_if_the_server_asks() {
+        let (env, _clock, member, channel) = quiet_ticket_with("openerleft", "0", "", "yes").await;
+        assert!(env.settings().await.inactivity.close_when_opener_leaves);
+        // Someone else leaving changes nothing.
+        env.client
+            .remove_member(env.g.guild_id, env.g.member_ids[1])
+            .await
+            .expect("leave");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(env.record(1).await.state, TicketState::Open);
+        env.client
+            .remove_member(env.g.guild_id, member)
+            .await
+            .expect("leave");
+        env.wait_state(1, TicketState::Closed).await;
+        let record = env.record(1).await;
+        assert_eq!(
+            record.close_reason.as_deref(),
+            Some("the opener left the server")
+        );
+        assert!(warning(&env, channel).await.is_none());
+        env.stop().await;
+    }
+}

@@ -2346,3 +2346,234 @@ async fn server_members_switched_off_while_running_stops_the_bot_with_a_clear_me
     assert_eq!(client.identifies().await.expect("identifies").len(), 2);
     harness::stop(bot, sim, &dir).await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Durable deadlines under SIGKILL (issue 16): 10,000 deadlines armed in the store, a child
+// process running the real clock actor on a fast clock killed at random moments and restarted.
+
+const DEADLINE_DIR_ENV: &str = "TICKETEER_DEADLINE_KILL_DIR";
+const DEADLINE_ORIGIN_ENV: &str = "TICKETEER_DEADLINE_KILL_ORIGIN";
+const DEADLINE_GUILD: u64 = 77;
+const DEADLINE_COUNT: u64 = 10_000;
+/// Clock milliseconds per real millisecond: the deadlines span 8 s of real time.
+const DEADLINE_SPEED: i64 = 1_000;
+const DEADLINE_SPAN: i64 = 8_000 * DEADLINE_SPEED;
+
+fn deadline_key(number: u64) -> ticketeer::domain::deadline::DeadlineKey {
+    ticketeer::domain::deadline::DeadlineKey {
+        guild: DEADLINE_GUILD,
+        number,
+        kind: ticketeer::domain::deadline::DeadlineKind::AutoClose,
+    }
+}
+
+/// The child's action, shaped like a ticket actor's auto-close: the in-memory record (loaded
+/// from the store at start) says whether the close already ran; the close and the deadline's
+/// removal commit together, and only then is the clock told it is done.
+struct CloseOnDue {
+    store: Store,
+    clock: Arc<dyn ticketeer::actors::clock::Clock>,
+    records: std::sync::Mutex<HashMap<u64, TicketRecord>>,
+}
+
+impl ticketeer::actors::clock::DeadlineSink for CloseOnDue {
+    fn due(
+        &self,
+        deadline: ticketeer::domain::deadline::Deadline,
+        clock: &ticketeer::actors::clock::ClockHandle,
+    ) {
+        use ticketeer::store::WriteOp;
+        let now = self.clock.now();
+        let mut ops = vec![WriteOp::RemoveDeadline(deadline.key)];
+        if let Some(record) = self
+            .records
+            .lock()
+            .expect("records")
+            .get_mut(&deadline.key.number)
+            && record.state == TicketState::Open
+        {
+            record.state = TicketState::Closed;
+            record.closed_at = Some(now);
+            record.participants.push(now as u64);
+            ops.push(WriteOp::PutTicket(record.clone()));
+        }
+        let receipt = self.store.write(ops);
+        let clock = clock.clone();
+        tokio::spawn(async move {
+            if receipt.await.is_ok() {
+                clock.done(deadline.key);
+            }
+        });
+    }
+}
+
+/// Child-process half of `deadlines_survive_sigkill_none_lost_doubled_or_early`: runs the clock
+/// until no deadline is armed, unless killed first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run in a child process by deadlines_survive_sigkill_none_lost_doubled_or_early"]
+async fn deadline_kill_child() {
+    use ticketeer::actors::clock::{self, ClockArgs, FastClock};
+    let (Some(dir), Some(origin)) = (
+        std::env::var_os(DEADLINE_DIR_ENV),
+        std::env::var(DEADLINE_ORIGIN_ENV).ok(),
+    ) else {
+        return;
+    };
+    let store = Store::open(StoreConfig {
+        path: PathBuf::from(dir).join("ticketeer.redb"),
+        durability: Durability::Immediate,
+    })
+    .expect("store opens after a kill");
+    let records = store
+        .all_tickets(DEADLINE_GUILD)
+        .await
+        .expect("records")
+        .into_iter()
+        .map(|r| (r.number, r))
+        .collect();
+    let fast: Arc<dyn ticketeer::actors::clock::Clock> = Arc::new(FastClock {
+        origin: origin.parse().expect("origin"),
+        speed: DEADLINE_SPEED,
+    });
+    let sink = Arc::new(CloseOnDue {
+        store: store.clone(),
+        clock: fast.clone(),
+        records: std::sync::Mutex::new(records),
+    });
+    let (clock, _) = clock::spawn(ClockArgs {
+        store: store.clone(),
+        clock: fast,
+        sink,
+    })
+    .await
+    .expect("clock starts");
+    loop {
+        let status = clock.status().await.expect("clock answers");
+        if status.armed == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    store.flush().await.expect("flush");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadlines_survive_sigkill_none_lost_doubled_or_early() {
+    use ticketeer::domain::deadline::Deadline;
+    use ticketeer::store::WriteOp;
+    let dir = data_dir("deadlines");
+    let path = dir.join("ticketeer.redb");
+    // Clock time 0 is one real second from now; the last deadline is 8 s after that.
+    let origin = ticketeer::actors::ticket::now_millis() + 1_000;
+    let mut rng = rand::rng();
+    let mut armed = BTreeMap::new();
+    {
+        let store = Store::open(StoreConfig {
+            path: path.clone(),
+            durability: Durability::Immediate,
+        })
+        .expect("store");
+        let mut ops = Vec::new();
+        for number in 1..=DEADLINE_COUNT {
+            let at = rng.random_range(0..DEADLINE_SPAN);
+            armed.insert(number, at);
+            ops.push(WriteOp::PutTicket(TicketRecord {
+                guild: DEADLINE_GUILD,
+                number,
+                opener: 1,
+                topic: None,
+                parent: None,
+                channel: None,
+                state: TicketState::Open,
+                opened_at: 0,
+                closed_at: None,
+                closed_by: None,
+                close_reason: None,
+                participants: Vec::new(),
+                closed_message: None,
+                autoclose_off: false,
+                stale_warning: None,
+            }));
+            ops.push(WriteOp::PutDeadline(Deadline {
+                key: deadline_key(number),
+                at,
+            }));
+        }
+        for chunk in ops.chunks(2_000) {
+            store.write(chunk.to_vec()).await.expect("arm");
+        }
+        store.close().await;
+    }
+    let spawn_child = || Proc {
+        child: Some(
+            Command::new(std::env::current_exe().expect("test binary"))
+                .args([
+                    "deadline_kill_child",
+                    "--exact",
+                    "--ignored",
+                    "--test-threads=1",
+                ])
+                .env(DEADLINE_DIR_ENV, &dir)
+                .env(DEADLINE_ORIGIN_ENV, origin.to_string())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn child"),
+        ),
+    };
+    // Kill at random moments until the last deadline is past, then let one run to the end.
+    let mut kills = 0;
+    while ticketeer::actors::ticket::now_millis() < origin + DEADLINE_SPAN / DEADLINE_SPEED + 500 {
+        let mut child = spawn_child();
+        tokio::time::sleep(Duration::from_millis(rng.random_range(100..1_200))).await;
+        child.kill();
+        kills += 1;
+    }
+    let mut last = spawn_child();
+    let finished = tokio::task::spawn_blocking(move || {
+        let child = last.child.as_mut().expect("child");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return status.success(),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                _ => return false,
+            }
+        }
+    })
+    .await
+    .expect("wait");
+    assert!(finished, "the last child did not finish");
+
+    let store = Store::open(StoreConfig {
+        path: path.clone(),
+        durability: Durability::Immediate,
+    })
+    .expect("store");
+    assert_eq!(store.load_deadlines().await.expect("deadlines"), vec![]);
+    let records = store.all_tickets(DEADLINE_GUILD).await.expect("records");
+    assert_eq!(records.len() as u64, DEADLINE_COUNT, "a record was lost");
+    for record in &records {
+        let at = armed[&record.number];
+        assert_eq!(
+            record.state,
+            TicketState::Closed,
+            "{} never fired",
+            record.number
+        );
+        let fired = record.closed_at.expect("closed_at");
+        assert!(
+            fired >= at,
+            "{} fired early: at {fired}, due {at}",
+            record.number
+        );
+        assert_eq!(record.participants.len(), 1, "{} ran twice", record.number);
+    }
+    eprintln!(
+        "deadline kill test: {DEADLINE_COUNT} deadlines, {kills} SIGKILLs, none lost, doubled or early"
+    );
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -41,6 +41,11 @@ pub const TRANSCRIPT: &str = "transcript";
 pub const STATS: &str = "stats";
 /// The `transcript` subcommand's option.
 pub const NUMBER: &str = "number";
+pub const AUTOCLOSE: &str = "autoclose";
+/// The `autoclose` subcommand's option: [`ON`] or [`OFF`].
+pub const MODE: &str = "mode";
+pub const ON: &str = "on";
+pub const OFF: &str = "off";
 
 fn subcommand(name: &str, description: &str, options: Vec<CommandOption>) -> CommandOption {
     let mut sub = option(CommandOptionType::SubCommand, name, description);
@@ -54,6 +59,29 @@ fn transcript_subcommand(description: &str) -> CommandOption {
     number.required = Some(true);
     number.min_value = Some(CommandOptionValue::Integer(1));
     subcommand(TRANSCRIPT, description, vec![number])
+}
+
+/// `autoclose mode:on|off`: include this ticket in, or exclude it from, the inactivity warning
+/// and close.
+fn autoclose_subcommand() -> CommandOption {
+    use twilight_model::application::command::{CommandOptionChoice, CommandOptionChoiceValue};
+    let choice = |value: &str| CommandOptionChoice {
+        name: value.to_owned(),
+        name_localizations: None,
+        value: CommandOptionChoiceValue::String(value.to_owned()),
+    };
+    let mut mode = option(
+        CommandOptionType::String,
+        MODE,
+        "off: never warn or close this ticket for inactivity; on: again",
+    );
+    mode.required = Some(true);
+    mode.choices = Some(vec![choice(ON), choice(OFF)]);
+    subcommand(
+        AUTOCLOSE,
+        "Inactivity warning and close for this ticket (staff)",
+        vec![mode],
+    )
 }
 
 #[allow(deprecated)] // `dm_permission` must be named; `contexts` carries the meaning
@@ -125,6 +153,7 @@ pub fn tickets_command() -> Command {
                 "A link to this server's ticket statistics (staff)",
                 Vec::new(),
             ),
+            autoclose_subcommand(),
         ],
     )
 }

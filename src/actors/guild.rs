@@ -14,6 +14,10 @@
 //!   opens that waited for it go on.
 //! - `Held` (router): the guild is in a Discord outage (`true`) or back (`false`); while held,
 //!   no ticket in line starts provisioning.
+//! - `DeadlineDue` (router, from the clock): handed to the ticket's actor, started if need be;
+//!   a deadline of a ticket that no longer has a channel is removed here.
+//! - `HumanMessage` (router): activity in a ticket channel, handed to its actor (a running one,
+//!   or any while a stale warning waits for an answer).
 //!
 //! Architecture Invariant: this actor awaits no REST call while handling a member's click. REST
 //! calls for one ticket run in that ticket's actor; answers to people run on their own tasks
@@ -34,9 +38,10 @@ use tracing::{Instrument, info_span, warn};
 use crate::{
     domain::{
         custom_id::{self, Action, fields},
+        deadline::Deadline,
         model::{Snowflake, TicketState},
     },
-    store::GuildSnapshot,
+    store::{GuildSnapshot, WriteOp},
 };
 
 use super::guild_state::LINE_TICK;
@@ -293,8 +298,87 @@ async fn handle_guild(
             }
         }
         GuildMsg::RespawnTicket { number } => respawn_ticket(&myself, state, number).await?,
+        GuildMsg::DeadlineDue(deadline) => deadline_due(state, deadline),
+        GuildMsg::HumanMessage {
+            channel,
+            author,
+            roles,
+        } => human_message(state, channel, author, &roles),
     }
     Ok(())
+}
+
+/// A deadline of one of this guild's tickets passed: its actor decides (see `domain::stale`).
+fn deadline_due(state: &mut GuildState, deadline: Deadline) {
+    let number = deadline.key.number;
+    let provisioning = matches!(
+        state.book.tickets.get(&number).map(|e| e.state),
+        Some(TicketState::Provisioning)
+    );
+    let settings = state.settings.clone();
+    match state.ticket_actor(number) {
+        Some(actor) => {
+            let _ = actor.cast(TicketMsg::DeadlineDue {
+                kind: deadline.key.kind,
+                settings,
+            });
+        }
+        // Its actor is not running yet: the clock fires it again later.
+        None if provisioning => {}
+        None => {
+            // No channel any more (deleted, failed, unknown): nothing to warn or close.
+            let (store, clock) = (state.ctx.store.clone(), state.ctx.clock.clone());
+            tokio::spawn(async move {
+                if store
+                    .write_lazy(vec![WriteOp::RemoveDeadline(deadline.key)])
+                    .await
+                    .is_ok()
+                {
+                    clock.done(deadline.key);
+                }
+            });
+        }
+    }
+}
+
+/// A human wrote in `channel`: if it is a ticket's, its actor hears of it. A ticket without a
+/// running actor is told only when inactivity is on (its actor then starts to hear it); the
+/// others learn the time from the channel's last message when a deadline asks.
+fn human_message(
+    state: &mut GuildState,
+    channel: Snowflake,
+    author: Snowflake,
+    roles: &[Snowflake],
+) {
+    let Some(number) = state.ticket_in_channel(channel) else {
+        return;
+    };
+    let Some(entry) = state.book.tickets.get(&number) else {
+        return;
+    };
+    // Only an open ticket's activity matters; a quiet guild's tickets wake for it only while
+    // inactivity is on.
+    if entry.state != TicketState::Open
+        || (entry.actor.is_none() && !state.settings.inactivity.is_on())
+    {
+        return;
+    }
+    let staff = crate::domain::access::is_staff(
+        &crate::domain::access::Member {
+            user: author,
+            roles,
+            permissions: 0,
+        },
+        &state.settings.staff_roles,
+    );
+    let settings = state.settings.clone();
+    if let Some(actor) = state.ticket_actor(number) {
+        let _ = actor.cast(TicketMsg::HumanMessage {
+            author,
+            staff,
+            settings,
+        });
+    }
 }
 
 /// A member left: their place in line is released and their open tickets say so.
@@ -309,7 +393,10 @@ fn member_left(state: &mut GuildState, user: Snowflake) {
         .collect();
     for number in theirs {
         if let Some(actor) = state.ticket_actor(number) {
-            let _ = actor.cast(TicketMsg::MemberLeft { user });
+            let _ = actor.cast(TicketMsg::MemberLeft {
+                user,
+                settings: state.settings.clone(),
+            });
         }
     }
 }
@@ -391,9 +478,11 @@ impl GuildState {
             IncomingKind::Command { path, options } => {
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
                 use super::commands::{
-                    MANAGE, MENU, NUMBER, PANEL, STATS, TICKET, TICKETS, TRANSCRIPT,
+                    AUTOCLOSE, MANAGE, MENU, MODE, NUMBER, PANEL, STATS, TICKET, TICKETS,
+                    TRANSCRIPT,
                 };
                 match path.as_slice() {
+                    [TICKETS, AUTOCLOSE] => self.set_autoclose(&incoming, options.get(MODE)),
                     [TICKET, PANEL] => hub::post_default_panel(self, &incoming).await?,
                     [TICKET | TICKETS, TRANSCRIPT] => {
                         self.send_transcript(&incoming, options.get(NUMBER)).await
@@ -502,6 +591,15 @@ impl GuildState {
                     settings,
                 });
             }
+            Action::Delete { .. } | Action::KeepOpen { .. } => self.ticket_button(incoming, action),
+            other => hub::handle(self, incoming, other).await?,
+        }
+        Ok(())
+    }
+
+    /// Delete and Keep open: a person's request to the ticket's actor.
+    fn ticket_button(&mut self, incoming: &Incoming, action: Action) {
+        match action {
             Action::Delete { ticket } => {
                 self.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Delete {
                     by,
@@ -509,8 +607,46 @@ impl GuildState {
                     settings,
                 });
             }
-            other => hub::handle(self, incoming, other).await?,
+            Action::KeepOpen { ticket } => {
+                self.to_ticket(incoming, ticket, |by, reply, settings| {
+                    TicketMsg::KeepOpen {
+                        by,
+                        reply,
+                        settings,
+                    }
+                });
+            }
+            _ => {}
         }
-        Ok(())
+    }
+
+    /// `/tickets autoclose mode:on|off` in a ticket channel (staff only).
+    fn set_autoclose(&mut self, incoming: &Incoming, mode: Option<&String>) {
+        use super::commands::{OFF, ON};
+        if !self.is_staff(incoming) {
+            self.refuse(incoming, Text::NotStaff.english());
+            return;
+        }
+        let on = match mode.map(String::as_str) {
+            Some(ON) => true,
+            Some(OFF) => false,
+            other => {
+                warn!(mode = ?other, "autoclose without a known mode");
+                self.refuse(incoming, Text::NotUnderstood.english());
+                return;
+            }
+        };
+        let Some(number) = self.ticket_in_channel(incoming.channel) else {
+            self.refuse(incoming, Text::NotInTicket.english());
+            return;
+        };
+        self.to_ticket(incoming, number, |by, reply, settings| {
+            TicketMsg::SetAutoclose {
+                on,
+                by,
+                reply,
+                settings,
+            }
+        });
     }
 }

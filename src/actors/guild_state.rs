@@ -620,6 +620,8 @@ impl GuildState {
             close_reason: None,
             participants: Vec::new(),
             closed_message: None,
+            autoclose_off: false,
+            stale_warning: None,
         };
         let commit = self.ctx.store.write(vec![
             WriteOp::SetCounter {

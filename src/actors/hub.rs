@@ -249,10 +249,23 @@ fn save_then_answer(
         ..
     } = save;
     let what = change.what();
+    let inactivity_on = matches!(&change, Change::Inactivity(i) if i.is_on());
     let mut settings = (*state.settings).clone();
     change.apply(&mut settings);
     let commit = state.save_settings(settings);
     let failed = failed.text();
+    if inactivity_on {
+        // Open tickets get their warning deadlines (those already armed are moved; a ticket
+        // whose deadline fires after the feature was switched off just drops it).
+        let settings = state.settings.clone();
+        for number in state.open_ticket_numbers() {
+            if let Some(actor) = state.ticket_actor(number) {
+                let _ = actor.cast(TicketMsg::InactivityChanged {
+                    settings: settings.clone(),
+                });
+            }
+        }
+    }
     tokio::spawn(async move {
         if let Some(first) = first {
             first.await;

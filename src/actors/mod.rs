@@ -4,6 +4,7 @@
 //! [`BotContext`] (the Discord client, the store and the fault hooks), cloned into every actor.
 
 pub mod backoff;
+pub mod clock;
 pub mod commands;
 pub mod guild;
 pub mod guild_state;
@@ -23,6 +24,8 @@ use std::sync::{
 };
 
 use crate::{discord::Discord, store::Store, transcript_upload::TranscriptUploader};
+
+use clock::{Clock, ClockHandle};
 
 /// What every actor needs to do its work: one shared allocation, so each of 10,000 guild actors
 /// and each ticket actor holds a pointer to it rather than a 200-byte copy.
@@ -59,6 +62,10 @@ pub struct Services {
     /// What a close copies into the store of a ticket's attachments (with `--http` on).
     pub keep: crate::web::KeepBounds,
     pub metrics: Arc<crate::web::Metrics>,
+    /// The process's one timer: arm and cancel deadlines here.
+    pub clock: ClockHandle,
+    /// The time deadlines are measured in (`BotConfig::clock`).
+    pub time: Arc<dyn Clock>,
 }
 
 /// Fault injection for the tests: switches that make the bot stop at the worst moments.

@@ -10,6 +10,7 @@ use std::sync::atomic::AtomicU64;
 use ractor::RpcReplyPort;
 
 use super::incoming::Incoming;
+use crate::domain::deadline::Deadline;
 use crate::domain::model::{Snowflake, TicketRecord};
 
 /// What a guild actor is sent (see `super::guild` for who sends what).
@@ -49,6 +50,14 @@ pub enum GuildMsg {
     /// Internal: the category creation in [`Book::awaiting_category`] finished.
     CategoryCreated,
     Held(bool),
+    /// A ticket's deadline passed (the clock, through the router).
+    DeadlineDue(Deadline),
+    /// A human (not a bot, not a webhook) wrote in one of the guild's channels.
+    HumanMessage {
+        channel: Snowflake,
+        author: Snowflake,
+        roles: Vec<Snowflake>,
+    },
 }
 
 /// How far a guild actor got through the interactions the router sent it (sequence numbers).

@@ -20,14 +20,16 @@ use twilight_gateway::ShardId;
 
 use crate::{
     discord::{Discord, DiscordError},
-    domain::model::Snowflake,
+    domain::{deadline::Deadline, model::Snowflake},
     store::{Durability, Store, StoreConfig, StoreError},
     transcript_upload::TranscriptUploader,
     web::{LinkKey, Links, Metrics, ReadyCheck, WebConfig, WebServer, server::WebState},
 };
 
 use super::{
-    BotContext, FaultHooks, Services, commands,
+    BotContext, FaultHooks, Services,
+    clock::{self, Clock, ClockArgs, ClockHandle, DeadlineSink, SystemClock},
+    commands,
     router::{RouterActor, RouterArgs, RouterMsg, RouterStatus},
     shard::{
         GatewayFatal, IDENTIFY_INTERVAL, IdentifyBudget, IdentifyQueue, IdentifySchedule,
@@ -78,6 +80,9 @@ pub struct BotConfig {
     pub web: Option<crate::web::WebConfig>,
     /// `--retain-transcripts`: days a closed ticket's transcript is kept; forever when `None`.
     pub retain_transcripts: Option<u64>,
+    /// The time deadlines (inactivity warnings and closes) are measured in: the system clock,
+    /// or a `ManualClock` tests move (then `Bot::clock().check()` makes the bot look again).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl BotConfig {
@@ -99,6 +104,7 @@ impl BotConfig {
             upload_budget: crate::domain::transcript::UPLOAD_BUDGET,
             web: None,
             retain_transcripts: None,
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -135,7 +141,37 @@ pub enum RootMsg {
     Status(RpcReplyPort<Option<ActorRef<RouterMsg>>>),
 }
 
+/// Hands due deadlines to the router of the moment, and holds them while there is none (before
+/// the router runs at start, while a failed one is replaced): the clock fires overdue deadlines
+/// as soon as it has loaded them.
+#[derive(Default)]
+pub struct RouterSlot(std::sync::Mutex<(Option<ActorRef<RouterMsg>>, Vec<Deadline>)>);
+
+impl RouterSlot {
+    fn set(&self, router: ActorRef<RouterMsg>) {
+        let Ok(mut slot) = self.0.lock() else { return };
+        for deadline in std::mem::take(&mut slot.1) {
+            let _ = router.cast(RouterMsg::DeadlineDue(deadline));
+        }
+        slot.0 = Some(router);
+    }
+}
+
+impl DeadlineSink for RouterSlot {
+    fn due(&self, deadline: Deadline, _clock: &ClockHandle) {
+        let Ok(mut slot) = self.0.lock() else { return };
+        let sent = slot
+            .0
+            .as_ref()
+            .is_some_and(|router| router.cast(RouterMsg::DeadlineDue(deadline)).is_ok());
+        if !sent {
+            slot.1.push(deadline);
+        }
+    }
+}
+
 pub struct RootArgs {
+    slot: Arc<RouterSlot>,
     ctx: BotContext,
     config: BotConfig,
     preloaded: HashMap<Snowflake, crate::store::GuildSnapshot>,
@@ -153,6 +189,7 @@ struct GatewayShared {
 }
 
 pub struct RootState {
+    slot: Arc<RouterSlot>,
     ctx: BotContext,
     config: BotConfig,
     gateway: GatewayShared,
@@ -186,7 +223,9 @@ impl Actor for RootActor {
             myself.get_cell(),
         )
         .await?;
+        args.slot.set(router.clone());
         let mut state = RootState {
+            slot: args.slot,
             ctx: args.ctx,
             config: args.config,
             gateway: args.gateway,
@@ -316,6 +355,7 @@ impl Actor for RootActor {
                     )
                     .await?;
                     state.router = Some(router.clone());
+                    state.slot.set(router.clone());
                     // Shards cast to the router they were given: restart them onto the new one.
                     // Waited for, so each leaves its session behind for its successor to resume.
                     for (_, shard) in state.shards.drain() {
@@ -369,6 +409,7 @@ impl RootState {
 
 /// A running bot: the handle `main`, the demo, the tests and the benchmarks hold.
 pub struct Bot {
+    clock_join: JoinHandle<()>,
     root: ActorRef<RootMsg>,
     root_join: JoinHandle<()>,
     router: ActorRef<RouterMsg>,
@@ -381,20 +422,51 @@ pub struct Bot {
 
 pub use crate::discord::install_crypto_provider;
 
+/// The configuration errors found before anything is opened or connected.
+fn check_config(config: &BotConfig) -> Result<(), StartError> {
+    if config.shards.is_empty() || config.shards.iter().any(|s| *s >= config.shard_total) {
+        return Err(StartError::Config(format!(
+            "shard ids {:?} must be below the shard total {}",
+            config.shards, config.shard_total
+        )));
+    }
+    if !config.ratelimiter && config.api_base.is_none() {
+        return Err(StartError::Config(
+            "the client-side rate limiter can only be switched off against a simulator (--discord-api)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The REST client, with the bot's commands registered (a refused token is its own error).
+async fn connect_discord(config: &BotConfig) -> Result<Discord, StartError> {
+    let discord = Discord::connect_with_timeout(
+        &config.token,
+        config.api_base.as_deref(),
+        config.ratelimiter,
+        config.request_timeout,
+    )
+    .await
+    .map_err(|e| match e {
+        DiscordError::Unauthorized | DiscordError::Api { status: 401, .. } => {
+            StartError::Unauthorized
+        }
+        other => StartError::Discord(other),
+    })?;
+    discord
+        .register_global_commands(&[commands::ticket_command(), commands::tickets_command()])
+        .await
+        .map_err(|e| match e {
+            DiscordError::Unauthorized => StartError::Unauthorized,
+            other => StartError::Discord(other),
+        })?;
+    Ok(discord)
+}
+
 impl Bot {
     pub async fn start(config: BotConfig) -> Result<Bot, StartError> {
         install_crypto_provider();
-        if config.shards.is_empty() || config.shards.iter().any(|s| *s >= config.shard_total) {
-            return Err(StartError::Config(format!(
-                "shard ids {:?} must be below the shard total {}",
-                config.shards, config.shard_total
-            )));
-        }
-        if !config.ratelimiter && config.api_base.is_none() {
-            return Err(StartError::Config(
-                "the client-side rate limiter can only be switched off against a simulator (--discord-api)".into(),
-            ));
-        }
+        check_config(&config)?;
         let transcript_upload = uploader(&config)?;
         let store_config = StoreConfig {
             path: config.store_path(),
@@ -404,26 +476,7 @@ impl Bot {
             .await
             .map_err(|e| StartError::Spawn(e.to_string()))??;
 
-        let discord = Discord::connect_with_timeout(
-            &config.token,
-            config.api_base.as_deref(),
-            config.ratelimiter,
-            config.request_timeout,
-        )
-        .await
-        .map_err(|e| match e {
-            DiscordError::Unauthorized | DiscordError::Api { status: 401, .. } => {
-                StartError::Unauthorized
-            }
-            other => StartError::Discord(other),
-        })?;
-        discord
-            .register_global_commands(&[commands::ticket_command(), commands::tickets_command()])
-            .await
-            .map_err(|e| match e {
-                DiscordError::Unauthorized => StartError::Unauthorized,
-                other => StartError::Discord(other),
-            })?;
+        let discord = connect_discord(&config).await?;
 
         warn_about_privileged_intents(&discord);
         let preloaded: HashMap<_, _> = store.load_all().await?.into_iter().collect();
@@ -442,7 +495,17 @@ impl Bot {
             Some(web) => Some(start_web(web, &store, &metrics, &ready).await?),
             None => None,
         };
+        let slot = Arc::new(RouterSlot::default());
+        let (clock, clock_join) = clock::spawn(ClockArgs {
+            store: store.clone(),
+            clock: config.clock.clone(),
+            sink: slot.clone(),
+        })
+        .await
+        .map_err(|e| StartError::Spawn(e.to_string()))?;
         let ctx = BotContext::new(Services {
+            clock,
+            time: config.clock.clone(),
             discord,
             store,
             faults: Arc::new(FaultHooks::default()),
@@ -457,6 +520,7 @@ impl Bot {
             None,
             RootActor,
             RootArgs {
+                slot,
                 ctx: ctx.clone(),
                 config,
                 preloaded,
@@ -472,6 +536,7 @@ impl Bot {
         let pruner =
             config_retain.map(|days| crate::retention::spawn_schedule(ctx.store.clone(), days));
         Ok(Bot {
+            clock_join,
             root,
             root_join,
             router,
@@ -597,7 +662,14 @@ impl Bot {
         if let Some(web) = self.web {
             web.stop().await;
         }
+        self.ctx.clock.actor().stop(None);
+        let _ = self.clock_join.await;
         release_store(self.ctx).await;
+    }
+
+    /// The process's one timer (tests move a `ManualClock`, then call `check` on it).
+    pub fn clock(&self) -> &ClockHandle {
+        &self.ctx.clock
     }
 
     /// Emulates a crash: every actor is killed where it stands, nothing is drained or flushed.
@@ -611,6 +683,8 @@ impl Bot {
         if let Some(web) = self.web {
             web.stop().await;
         }
+        self.ctx.clock.actor().kill();
+        let _ = self.clock_join.await;
         release_store(self.ctx).await;
     }
 }

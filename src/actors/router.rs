@@ -8,6 +8,12 @@
 //! - `Drain` (root, shutdown): stop taking interactions and drain every guild actor.
 //! - `InjectGuildPanic`, `InjectTicketPanic`: fault hooks.
 //! - `RespawnGuild` (internal): restart a failed guild actor from the store after its backoff.
+//! - `DeadlineDue` (the clock, through `root::RouterSlot`): a ticket's deadline passed; its
+//!   guild actor is started if it is not running.
+//!
+//! MESSAGE_CREATE (GUILD_MESSAGES intent) counts as a ticket's activity: a human's message goes
+//! to its guild actor only when that actor runs or the guild's stored snapshot has inactivity
+//! on and an open ticket in that channel, so chatter elsewhere wakes nothing.
 //!
 //! The router supervises the guild actors: a failed guild actor is logged, its children stopped,
 //! and it is restarted from the store with backoff. Other guilds never notice.
@@ -35,7 +41,10 @@ use tracing::{info, warn};
 use twilight_gateway::Event;
 
 use crate::{
-    domain::model::{Snowflake, TicketState},
+    domain::{
+        deadline::Deadline,
+        model::{Snowflake, TicketState},
+    },
     store::GuildSnapshot,
 };
 
@@ -71,6 +80,7 @@ pub enum RouterMsg {
     RespawnGuild {
         guild: Snowflake,
     },
+    DeadlineDue(Deadline),
     /// Benchmarks: start the actor of every guild announced so far and from now on.
     WakeAllGuilds,
     /// Benchmarks: start the actor of every ticket of every running guild actor; replies with
@@ -310,6 +320,18 @@ impl Actor for RouterActor {
                     let _ = state.guild_actor(&myself, guild).await;
                 }
             }
+            RouterMsg::DeadlineDue(deadline) => {
+                // Dropped while draining, for a departed guild or one waiting out a restart:
+                // the clock fires it again until its action reports done.
+                let guild = deadline.key.guild;
+                if !state.draining
+                    && !state.departed.contains(&guild)
+                    && !state.stranded.contains_key(&guild)
+                    && let Some(actor) = state.guild_actor(&myself, guild).await
+                {
+                    let _ = actor.cast(GuildMsg::DeadlineDue(deadline));
+                }
+            }
         }
         Ok(())
     }
@@ -514,6 +536,45 @@ impl RouterState {
         true
     }
 
+    /// A human's message in a guild, as a ticket's activity (see the module docs).
+    async fn message_created(
+        &mut self,
+        myself: &ActorRef<RouterMsg>,
+        message: &twilight_model::gateway::payload::incoming::MessageCreate,
+    ) {
+        let Some(guild) = message.guild_id.map(|g| g.get()) else {
+            return;
+        };
+        // Other bots (and this one) are not activity; webhooks carry `webhook_id`.
+        if message.author.bot || message.webhook_id.is_some() || self.draining {
+            return;
+        }
+        let channel = message.channel_id.get();
+        let concerned = self.guilds.contains_key(&guild)
+            || self.preloaded.get(&guild).is_some_and(|snapshot| {
+                snapshot.settings.inactivity.is_on()
+                    && snapshot
+                        .tickets
+                        .iter()
+                        .any(|t| t.channel == Some(channel) && t.state == TicketState::Open)
+            });
+        if !concerned || self.departed.contains(&guild) {
+            return;
+        }
+        if let Some(actor) = self.guild_actor(myself, guild).await {
+            let roles = message
+                .member
+                .as_ref()
+                .map(|m| m.roles.iter().map(|r| r.get()).collect())
+                .unwrap_or_default();
+            let _ = actor.cast(GuildMsg::HumanMessage {
+                channel,
+                author: message.author.id.get(),
+                roles,
+            });
+        }
+    }
+
     /// A guild's interaction to its actor, unless the bot is shutting down.
     async fn route(&mut self, myself: &ActorRef<RouterMsg>, incoming: Incoming) {
         if self.draining {
@@ -623,6 +684,7 @@ impl RouterState {
                 }
                 self.note_awaited();
             }
+            Event::MessageCreate(message) => self.message_created(myself, &message).await,
             Event::GuildCreate(created) => self.heard_from(created.id().get()),
             Event::GuildDelete(deleted) => self.bot_removed(deleted.id.get()),
             Event::GatewayClose(frame) => {

@@ -79,16 +79,20 @@ pub fn wanted_events() -> EventTypeFlags {
         | EventTypeFlags::CHANNEL_DELETE
         | EventTypeFlags::MEMBER_REMOVE
         | EventTypeFlags::GUILD_DELETE
+        | EventTypeFlags::MESSAGE_CREATE
 }
 
-/// GUILDS always; GUILD_MEMBERS (member-left events) only when the application has the Server
-/// Members privileged intent switched on: Discord closes a session asking for a privileged intent
-/// it lacks (4014), and the bot runs without those events rather than not at all.
+/// GUILDS and GUILD_MESSAGES (a human's message is a ticket's activity, for the inactivity
+/// warning; not privileged, and the bot reads no content from it) always; GUILD_MEMBERS
+/// (member-left events) only when the application has the Server Members privileged intent
+/// switched on: Discord closes a session asking for a privileged intent it lacks (4014), and the
+/// bot runs without those events rather than not at all.
 pub fn intents(server_members: bool) -> Intents {
+    let always = Intents::GUILDS | Intents::GUILD_MESSAGES;
     if server_members {
-        Intents::GUILDS | Intents::GUILD_MEMBERS
+        always | Intents::GUILD_MEMBERS
     } else {
-        Intents::GUILDS
+        always
     }
 }
 

@@ -13,10 +13,15 @@
 //!   was removed): admin operations over many tickets.
 //! - `ChannelDeleted`: the channel was deleted by hand in Discord; the record is closed.
 //! - `MemberLeft`: the opener or a participant left the server; logged in the channel.
+//! - `DeadlineDue` (the clock, through the router and guild actor), `HumanMessage` (router),
+//!   `KeepOpen` (the warning's button), `SetAutoclose` (`/tickets autoclose`),
+//!   `InactivityChanged` (the hub saved the setting): inactivity, in [`stale`].
 //! - `InjectPanic`: fault hook for the supervision tests.
 //!
 //! After each change the actor persists the record and tells the guild actor
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
+
+mod stale;
 
 use std::sync::Arc;
 
@@ -39,6 +44,7 @@ use crate::{
     domain::{
         access::{self, TicketOp},
         custom_id::{self, Action},
+        deadline::DeadlineKind,
         lifecycle::{self, Step},
         limits,
         model::{GuildSettings, Snowflake, TicketRecord, TicketState},
@@ -127,6 +133,31 @@ pub enum TicketMsg {
     },
     MemberLeft {
         user: Snowflake,
+        settings: Arc<GuildSettings>,
+    },
+    DeadlineDue {
+        kind: DeadlineKind,
+        settings: Arc<GuildSettings>,
+    },
+    /// A human (not a bot) wrote in the channel; `staff` as their roles say.
+    HumanMessage {
+        author: Snowflake,
+        staff: bool,
+        settings: Arc<GuildSettings>,
+    },
+    KeepOpen {
+        by: Person,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    SetAutoclose {
+        on: bool,
+        by: Person,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    InactivityChanged {
+        settings: Arc<GuildSettings>,
     },
     /// Fault hook: panics inside the handler, as a bug would.
     InjectPanic,
@@ -141,12 +172,17 @@ impl TicketMsg {
             | TicketMsg::Reopen { reply, .. }
             | TicketMsg::Delete { reply, .. }
             | TicketMsg::AddUsers { reply, .. }
-            | TicketMsg::RemoveUsers { reply, .. } => Some(reply.lang()),
+            | TicketMsg::RemoveUsers { reply, .. }
+            | TicketMsg::KeepOpen { reply, .. }
+            | TicketMsg::SetAutoclose { reply, .. } => Some(reply.lang()),
             TicketMsg::CloseQuietly { .. }
             | TicketMsg::ApplyOverwrites { .. }
             | TicketMsg::MoveTo { .. }
             | TicketMsg::ChannelDeleted { .. }
             | TicketMsg::MemberLeft { .. }
+            | TicketMsg::DeadlineDue { .. }
+            | TicketMsg::HumanMessage { .. }
+            | TicketMsg::InactivityChanged { .. }
             | TicketMsg::InjectPanic => None,
         }
     }
@@ -189,6 +225,9 @@ pub struct TicketActorState {
     record: TicketRecord,
     log: GuildLog,
     lang: SharedLang,
+    /// The last human message while this actor ran; `None` after its start until a message
+    /// arrives or a deadline rebuilds it from the channel (lazy state, never stored).
+    activity: Option<crate::domain::stale::Activity>,
 }
 
 pub struct TicketActor;
@@ -217,6 +256,7 @@ impl Actor for TicketActor {
             record,
             log: args.log,
             lang: args.lang,
+            activity: None,
         })
     }
 
@@ -296,7 +336,14 @@ impl Actor for TicketActor {
                         state.channel_deleted(&settings).await;
                         myself.stop(Some("channel deleted".into()));
                     }
-                    TicketMsg::MemberLeft { user } => state.member_left(user).await,
+                    TicketMsg::MemberLeft { user, settings } => {
+                        state.member_left(user, &settings).await
+                    }
+                    message @ (TicketMsg::DeadlineDue { .. }
+                    | TicketMsg::HumanMessage { .. }
+                    | TicketMsg::KeepOpen { .. }
+                    | TicketMsg::SetAutoclose { .. }
+                    | TicketMsg::InactivityChanged { .. }) => state.inactivity(message).await,
                     TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
                 }
             }),
@@ -343,10 +390,14 @@ impl TicketActorState {
     /// receipt resolves once the write is committed (not fsync'd); the write happens whether or
     /// not anyone awaits it.
     fn persist_lazy(&self) -> CommitReceipt {
-        let receipt = self
-            .ctx
-            .store
-            .write_lazy(vec![WriteOp::PutTicket(self.record.clone())]);
+        self.persist_lazy_with(Vec::new())
+    }
+
+    /// [`Self::persist_lazy`] with `extra` ops in the same commit.
+    fn persist_lazy_with(&self, extra: Vec<WriteOp>) -> CommitReceipt {
+        let mut ops = extra;
+        ops.push(WriteOp::PutTicket(self.record.clone()));
+        let receipt = self.ctx.store.write_lazy(ops);
         self.updated();
         receipt
     }
@@ -431,9 +482,13 @@ impl TicketActorState {
         }
         self.record.state = TicketState::Open;
         self.ctx.metrics.tickets_opened.inc();
+        let warning = self.start_activity(&p.settings);
         // Not flushed to disk: the Provisioning record is durable, and a crash that loses this
-        // write is repaired at start by adopting the channel (found by its topic).
-        let committed = self.persist_lazy();
+        // write is repaired at start by adopting the channel (found by its topic), which arms
+        // the warning again. So the warning deadline costs the open no fsync.
+        let committed =
+            self.persist_lazy_with(warning.map(WriteOp::PutDeadline).into_iter().collect());
+        self.armed(warning);
         let channel = self.record.channel.unwrap_or_default();
 
         if !adopted || !self.welcome_posted(channel).await {
@@ -698,12 +753,13 @@ impl TicketActorState {
         self.record.closed_at = Some(now_millis());
         self.record.closed_by = Some(by.user);
         self.record.close_reason = reason.clone();
-        let mut ops = vec![WriteOp::PutTranscript {
+        let mut ops = self.disarm_all();
+        ops.push(WriteOp::PutTranscript {
             guild: self.guild(),
             number: self.record.number,
             html: html.clone(),
             text: text.clone(),
-        }];
+        });
         if self.ctx.links.is_some() {
             ops.push(WriteOp::PutTranscriptPage {
                 guild: self.guild(),
@@ -1024,7 +1080,10 @@ impl TicketActorState {
         self.record.closed_by = None;
         self.record.close_reason = None;
         let stale = self.record.closed_message.take();
-        self.persist(Vec::new()).await;
+        let warning = self.start_activity(settings);
+        self.persist(warning.map(WriteOp::PutDeadline).into_iter().collect())
+            .await;
+        self.armed(warning);
         // The "closed" message's Delete and Reopen no longer apply; the note below carries the
         // Close buttons from now on.
         let number = self.record.number;
@@ -1163,7 +1222,7 @@ impl TicketActorState {
         );
     }
 
-    async fn member_left(&mut self, user: Snowflake) {
+    async fn member_left(&mut self, user: Snowflake, settings: &GuildSettings) {
         let Some(channel) = self.record.channel else {
             return;
         };
@@ -1173,6 +1232,16 @@ impl TicketActorState {
         let note = self.in_channel_lang(|| member_left_message(user));
         if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
             warn!(%error, "could not log a member leaving");
+        }
+        if user == self.record.opener && settings.inactivity.close_when_opener_leaves {
+            let bot = Person {
+                user: self.discord().bot_user_id(),
+                is_staff: true,
+            };
+            let reason = Text::OpenerLeftReason.to_string();
+            if self.close(bot, Some(reason), None, settings).await {
+                info!("closed: the opener left");
+            }
         }
     }
 }

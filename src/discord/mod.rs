@@ -1061,6 +1061,17 @@ impl Discord {
             .collect())
     }
 
+    /// The id of the channel's newest message (a snowflake, so also its time), if it has one.
+    pub async fn last_message_id(&self, channel: u64) -> DiscordResult<Option<u64>> {
+        let _turn = self.turn().await;
+        let response = retry_limited!(
+            self.global,
+            "channel",
+            self.http.channel(Id::<ChannelMarker>::new(channel))
+        )?;
+        Ok(response.model().await?.last_message_id.map(|m| m.get()))
+    }
+
     /// The ids of the guild's roles as Discord knows them now (a staff role in the settings may
     /// have been deleted by hand since).
     pub async fn guild_role_ids(&self, guild: u64) -> DiscordResult<Vec<u64>> {
@@ -1200,7 +1211,20 @@ impl Discord {
         message: &OutgoingMessage,
         ping: &[u64],
     ) -> DiscordResult<u64> {
-        let mentions = users_only_mentions(ping);
+        self.send_message_pinging(channel, message, ping, &[]).await
+    }
+
+    /// Posts a message that may mention the users in `ping` and the roles in `roles` (and no
+    /// one else).
+    pub async fn send_message_pinging(
+        &self,
+        channel: u64,
+        message: &OutgoingMessage,
+        ping: &[u64],
+        roles: &[u64],
+    ) -> DiscordResult<u64> {
+        let mut mentions = users_only_mentions(ping);
+        mentions.roles = roles.iter().map(|r| Id::new(*r)).collect();
         // A nonce Discord enforces makes the create idempotent: a retry after a lost answer gets
         // the message the first try made instead of posting it twice.
         // Not all digits: Discord takes an integer or a string here, and one that reads as both

@@ -76,6 +76,12 @@ pub enum Action {
         ticket: u64,
     },
     Cancel,
+    /// "Keep open" on a stale warning.
+    KeepOpen {
+        ticket: u64,
+    },
+    /// The setup hub's inactivity modal (warn and close hours, whom to ping).
+    InactivityModal,
 }
 
 /// Why a custom id was refused. Messages never echo the (possibly hostile) input.
@@ -125,6 +131,8 @@ pub fn encode(action: &Action) -> String {
         AddUserSelect { ticket } => ("adduser", Some(ticket), None),
         RemoveUserSelect { ticket } => ("rmuser", Some(ticket), None),
         Cancel => ("cancel", None, None),
+        KeepOpen { ticket } => ("keep", Some(ticket), None),
+        InactivityModal => ("inactivity", None, None),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -160,6 +168,10 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
         parse_canonical_u64(nums[i])
             .and_then(|n| u32::try_from(n).map_err(|_| CustomIdError::BadNumber))
     };
+    if let Some(make) = ticket_action(tag) {
+        arity(1)?;
+        return Ok(make(u64_at(0)?));
+    }
     let action = match tag {
         "open" => arity(0).map(|_| OpenTicket)?,
         "pick" => {
@@ -172,26 +184,6 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
                 opener: u64_at(0)?,
                 page: u32_at(1)?,
             }
-        }
-        "close" => {
-            arity(1)?;
-            Close { ticket: u64_at(0)? }
-        }
-        "closer" => {
-            arity(1)?;
-            CloseWithReason { ticket: u64_at(0)? }
-        }
-        "closem" => {
-            arity(1)?;
-            CloseReasonModal { ticket: u64_at(0)? }
-        }
-        "reopen" => {
-            arity(1)?;
-            Reopen { ticket: u64_at(0)? }
-        }
-        "delete" => {
-            arity(1)?;
-            Delete { ticket: u64_at(0)? }
         }
         "hub" => arity(0).map(|_| HubMenu)?,
         "setup" => arity(0).map(|_| SetupMenu)?,
@@ -222,18 +214,28 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
             TopicRemoveConfirm { topic: u32_at(0)? }
         }
         "closeall" => arity(0).map(|_| CloseAllConfirm)?,
-        "adduser" => {
-            arity(1)?;
-            AddUserSelect { ticket: u64_at(0)? }
-        }
-        "rmuser" => {
-            arity(1)?;
-            RemoveUserSelect { ticket: u64_at(0)? }
-        }
         "cancel" => arity(0).map(|_| Cancel)?,
+        "inactivity" => arity(0).map(|_| InactivityModal)?,
         _ => return Err(CustomIdError::UnknownAction),
     };
     Ok(action)
+}
+
+/// The actions on one ticket, whose only field is its number.
+fn ticket_action(tag: &str) -> Option<fn(u64) -> Action> {
+    use Action::*;
+    let make: fn(u64) -> Action = match tag {
+        "close" => |ticket| Close { ticket },
+        "closer" => |ticket| CloseWithReason { ticket },
+        "closem" => |ticket| CloseReasonModal { ticket },
+        "reopen" => |ticket| Reopen { ticket },
+        "delete" => |ticket| Delete { ticket },
+        "adduser" => |ticket| AddUserSelect { ticket },
+        "rmuser" => |ticket| RemoveUserSelect { ticket },
+        "keep" => |ticket| KeepOpen { ticket },
+        _ => return None,
+    };
+    Some(make)
 }
 
 /// Only the exact form `encode` writes is accepted, so decode∘encode is the identity.
@@ -255,6 +257,10 @@ pub mod fields {
     pub const LIMIT_PER_GUILD: &str = "per_guild";
     pub const TOPIC_NAME: &str = "name";
     pub const CLOSE_REASON: &str = "reason";
+    pub const WARN_AFTER: &str = "warn_after";
+    pub const CLOSE_AFTER: &str = "close_after";
+    pub const STALE_PING: &str = "ping";
+    pub const OPENER_LEAVES: &str = "opener_leaves";
 }
 
 macro_rules! choice_enum {
@@ -296,6 +302,7 @@ choice_enum! {
         TopicList => "topic_list",
         TopicRemove => "topic_remove",
         Language => "language",
+        Inactivity => "inactivity",
     }
 }
 
@@ -335,6 +342,7 @@ mod tests {
             TopicAddModal,
             CloseAllConfirm,
             Cancel,
+            InactivityModal,
         ];
         for n in [0, 1, u64::MAX] {
             let m = u32::try_from(n).unwrap_or(u32::MAX);
@@ -352,6 +360,7 @@ mod tests {
                 TopicRemoveConfirm { topic: m },
                 AddUserSelect { ticket: n },
                 RemoveUserSelect { ticket: n },
+                KeepOpen { ticket: n },
             ]);
         }
         v

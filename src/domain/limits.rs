@@ -5,7 +5,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use super::model::{GuildSettings, Topic};
+use super::model::{GuildSettings, Inactivity, StalePing, Topic};
 use crate::ui::text::{Text, t};
 
 /// Topics per guild: 4 pages of the topic select.
@@ -87,6 +87,57 @@ pub enum LimitsError {
     NotANumber { field: Text, min: u32, max: u32 },
     #[error("{}", t!(LimitOutOfRange, field, min, max))]
     OutOfRange { field: Text, min: u32, max: u32 },
+    #[error("{}", Text::PingUnknown)]
+    UnknownPing,
+    #[error("{}", Text::YesOrNo)]
+    NotYesOrNo,
+}
+
+/// Hours an inactivity time may be set to: up to a year.
+pub const INACTIVITY_HOURS_MAX: u32 = 24 * 366;
+
+/// Parses the inactivity modal. A warning time of 0 switches the feature off (the close time is
+/// then not checked); the ping is one of `auto`, `opener`, `staff`, `none`, any case.
+pub fn parse_inactivity(
+    warn_after: &str,
+    close_after: &str,
+    ping: &str,
+    opener_leaves: &str,
+) -> Result<Inactivity, LimitsError> {
+    let close_when_opener_leaves = match opener_leaves.trim().to_ascii_lowercase().as_str() {
+        "" | "no" | "n" => false,
+        "yes" | "y" => true,
+        _ => return Err(LimitsError::NotYesOrNo),
+    };
+    let warn_after_hours = parse_bounded(
+        warn_after,
+        Text::LimitFieldWarnAfter,
+        (0, INACTIVITY_HOURS_MAX),
+    )?;
+    if warn_after_hours == 0 {
+        return Ok(Inactivity {
+            close_when_opener_leaves,
+            ..Inactivity::default()
+        });
+    }
+    let close_after_hours = parse_bounded(
+        close_after,
+        Text::LimitFieldCloseAfter,
+        (1, INACTIVITY_HOURS_MAX),
+    )?;
+    let ping = match ping.trim().to_ascii_lowercase().as_str() {
+        "" | "auto" => StalePing::WhoeverOwesAnAnswer,
+        "opener" => StalePing::Opener,
+        "staff" => StalePing::Staff,
+        "none" | "nobody" => StalePing::Nobody,
+        _ => return Err(LimitsError::UnknownPing),
+    };
+    Ok(Inactivity {
+        warn_after_hours,
+        close_after_hours,
+        ping,
+        close_when_opener_leaves,
+    })
 }
 
 /// Parses the limits modal: `(per_member, per_guild)`. Surrounding whitespace is ignored.
@@ -229,6 +280,54 @@ pub fn parse_reason(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inactivity_parses_hours_and_ping_and_zero_switches_it_off() {
+        let on = parse_inactivity(" 48 ", "24", "Staff", "").expect("valid");
+        assert_eq!(
+            on,
+            Inactivity {
+                warn_after_hours: 48,
+                close_after_hours: 24,
+                ping: StalePing::Staff,
+                close_when_opener_leaves: false,
+            }
+        );
+        assert_eq!(
+            parse_inactivity("24", "1", "", "no").map(|i| i.ping),
+            Ok(StalePing::WhoeverOwesAnAnswer)
+        );
+        assert_eq!(
+            parse_inactivity("0", "junk", "junk", ""),
+            Ok(Inactivity::default())
+        );
+        assert_eq!(
+            parse_inactivity("0", "", "", "Yes").map(|i| (i.is_on(), i.close_when_opener_leaves)),
+            Ok((false, true))
+        );
+        assert_eq!(
+            parse_inactivity("24", "12", "auto", "maybe"),
+            Err(LimitsError::NotYesOrNo)
+        );
+        assert!(matches!(
+            parse_inactivity("24", "0", "auto", ""),
+            Err(LimitsError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            parse_inactivity("-3", "1", "auto", ""),
+            Err(LimitsError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            parse_inactivity("x", "1", "auto", ""),
+            Err(LimitsError::NotANumber { .. })
+        ));
+        assert_eq!(
+            parse_inactivity("24", "12", "everyone", ""),
+            Err(LimitsError::UnknownPing)
+        );
+        assert!(parse_inactivity("9000", "1", "auto", "").is_err());
+    }
+
     use proptest::prelude::*;
 
     fn settings(member: u32, guild: u32) -> GuildSettings {

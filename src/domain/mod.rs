@@ -2,10 +2,12 @@
 
 pub mod access;
 pub mod custom_id;
+pub mod deadline;
 pub mod lifecycle;
 pub mod limits;
 pub mod model;
 pub mod naming;
 pub mod privileged;
 pub mod retention;
+pub mod stale;
 pub mod transcript;

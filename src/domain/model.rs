@@ -36,6 +36,37 @@ pub struct GuildSettings {
     /// The language of the server's channel messages (welcome, closed, log, panel), as a
     /// Discord locale code chosen in Setup; `None` follows the server's preferred locale.
     pub language: Option<String>,
+    /// Warning and auto-close of tickets nobody writes in.
+    pub inactivity: Inactivity,
+}
+
+/// When a quiet ticket is warned and then closed as inactive, and whom the warning pings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Inactivity {
+    /// Hours without a human message before the warning; 0 switches the feature off.
+    pub warn_after_hours: u32,
+    /// Hours after the warning, still without a human message, before the close.
+    pub close_after_hours: u32,
+    pub ping: StalePing,
+    /// Close an open ticket as soon as its opener leaves the server (needs Server Members).
+    pub close_when_opener_leaves: bool,
+}
+
+impl Inactivity {
+    pub fn is_on(&self) -> bool {
+        self.warn_after_hours > 0
+    }
+}
+
+/// Whom a stale warning mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum StalePing {
+    /// The opener when staff spoke last (the answer is theirs to give), staff roles otherwise.
+    #[default]
+    WhoeverOwesAnAnswer,
+    Opener,
+    Staff,
+    Nobody,
 }
 
 impl Default for GuildSettings {
@@ -51,6 +82,7 @@ impl Default for GuildSettings {
             next_topic_id: 1,
             panels: Vec::new(),
             language: None,
+            inactivity: Inactivity::default(),
         }
     }
 }
@@ -113,4 +145,9 @@ pub struct TicketRecord {
     /// While closed, the bot's "closed" message carrying Delete and Reopen: its buttons are
     /// disabled when the ticket is reopened. Stored so that holds across a restart.
     pub closed_message: Option<Snowflake>,
+    /// Staff excluded this ticket from the inactivity warning and close.
+    pub autoclose_off: bool,
+    /// The stale warning posted and not yet answered: its message, deleted when someone writes.
+    /// Set in the same commit that arms the close, so it also says the warning deadline ran.
+    pub stale_warning: Option<Snowflake>,
 }

@@ -42,6 +42,8 @@ mod tests {
             close_reason: None,
             participants: Vec::new(),
             closed_message: None,
+            autoclose_off: false,
+            stale_warning: None,
         }
     }
 

@@ -317,6 +317,8 @@ fn adoptions(
             close_reason: None,
             participants,
             closed_message: None,
+            autoclose_off: false,
+            stale_warning: None,
         };
         out.push(Adoption {
             channel: ch.id,

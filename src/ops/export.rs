@@ -79,6 +79,10 @@ pub struct Settings {
     /// Left out when the server chose no language (and so absent in older exports).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Warning and auto-close of quiet tickets; left out while switched off (and so absent in
+    /// older exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inactivity: Option<model::Inactivity>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +129,9 @@ pub struct Ticket {
     pub close_reason: Option<String>,
     pub participants: Vec<Id>,
     pub closed_message: Option<Id>,
+    /// Staff excluded the ticket from auto-close; left out when not (absent in older exports).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub autoclose_off: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,6 +214,7 @@ impl From<&GuildSettings> for Settings {
                 })
                 .collect(),
             language: s.language.clone(),
+            inactivity: (s.inactivity != model::Inactivity::default()).then_some(s.inactivity),
         }
     }
 }
@@ -242,6 +250,7 @@ impl From<&Settings> for GuildSettings {
                 })
                 .collect(),
             language: s.language.clone(),
+            inactivity: s.inactivity.unwrap_or_default(),
         }
     }
 }
@@ -261,6 +270,7 @@ impl From<&TicketRecord> for Ticket {
             close_reason: t.close_reason.clone(),
             participants: ids(&t.participants),
             closed_message: t.closed_message.map(Id),
+            autoclose_off: t.autoclose_off,
         }
     }
 }
@@ -281,6 +291,10 @@ impl Ticket {
             close_reason: self.close_reason.clone(),
             participants: raw(&self.participants),
             closed_message: self.closed_message.map(|i| i.0),
+            autoclose_off: self.autoclose_off,
+            // A warning is runtime state of the bot that posted it; the importing bot arms its
+            // own.
+            stale_warning: None,
         }
     }
 }
@@ -365,6 +379,12 @@ mod tests {
             log_channel: Some(1_234_567_890_123_456_789),
             staff_roles: vec![5, 6],
             language: Some("de".into()),
+            inactivity: model::Inactivity {
+                warn_after_hours: 24,
+                close_after_hours: 12,
+                ping: model::StalePing::Opener,
+                close_when_opener_leaves: true,
+            },
             ..GuildSettings::default()
         };
         settings.topics.push(model::Topic {
@@ -393,6 +413,8 @@ mod tests {
             close_reason: Some("done".into()),
             participants: vec![11],
             closed_message: Some(12),
+            autoclose_off: true,
+            stale_warning: None,
         };
         GuildData {
             guild: 77,

@@ -564,7 +564,16 @@ impl World {
         } else {
             INTENT_DIRECT_MESSAGES
         };
-        let full = self.message_json(msg);
+        let mut full = self.message_json(msg);
+        // Gateway message events in a guild carry the author's partial member (no `user`),
+        // as on Discord; REST message objects do not.
+        if let Some(member) = guild
+            .and_then(|g| self.guilds.get(&g))
+            .and_then(|g| g.members.get(&msg.author_id))
+            && msg.webhook_id.is_none()
+        {
+            full["member"] = self.member_json(member, false);
+        }
         let guarded = !intents::content_exempt(&full, guild.is_some(), self.app_id);
         let app_has_content = intents::has_message_content(self.app_flags);
         let mut stripped = None;

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::model::{
-    GuildSettings, Panel, Snowflake, TicketRecord, TicketState, Topic, UnixMillis,
+    GuildSettings, Inactivity, Panel, Snowflake, TicketRecord, TicketState, Topic, UnixMillis,
 };
 use crate::domain::transcript::TranscriptDoc;
 
@@ -26,7 +26,9 @@ use crate::domain::transcript::TranscriptDoc;
 pub const VERSION_V1: u8 = 1;
 /// Ticket records with `closed_message` (see [`TicketRecord`]).
 pub const TICKET_V2: u8 = 2;
-/// Guild settings with `language` (see [`GuildSettings`]).
+/// Ticket records with `autoclose_off` and `stale_warning`.
+pub const TICKET_V3: u8 = 3;
+/// Guild settings with `language` and `inactivity` (see [`GuildSettings`]).
 pub const SETTINGS_V2: u8 = 2;
 /// Format of transcripts: version byte, then deflate of the bincode of `(html, text)`.
 pub const TRANSCRIPT_V1: u8 = 1;
@@ -101,17 +103,20 @@ fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
     Ok(value)
 }
 
-/// A ticket record in the current format ([`TICKET_V2`]).
+/// A ticket record in the current format ([`TICKET_V3`]).
 pub fn encode_ticket(record: &TicketRecord) -> Result<Vec<u8>, CodecError> {
-    encode_as(TICKET_V2, record)
+    encode_as(TICKET_V3, record)
 }
 
 /// Parses a ticket record of any format this version knows; older ones are upgraded.
 pub fn decode_ticket(bytes: &[u8]) -> Result<TicketRecord, CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     match version {
-        VERSION_V1 => decode_body::<TicketRecordV1>(body).map(TicketRecord::from),
-        TICKET_V2 => decode_body(body),
+        VERSION_V1 => decode_body::<TicketRecordV1>(body)
+            .map(TicketRecordV2::from)
+            .map(TicketRecord::from),
+        TICKET_V2 => decode_body::<TicketRecordV2>(body).map(TicketRecord::from),
+        TICKET_V3 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
     }
 }
@@ -134,9 +139,50 @@ struct TicketRecordV1 {
     participants: Vec<Snowflake>,
 }
 
-impl From<TicketRecordV1> for TicketRecord {
-    fn from(v1: TicketRecordV1) -> Self {
+/// The layout of a [`TICKET_V2`] ticket record.
+#[derive(Deserialize)]
+struct TicketRecordV2 {
+    guild: Snowflake,
+    number: u64,
+    opener: Snowflake,
+    topic: Option<u32>,
+    parent: Option<Snowflake>,
+    channel: Option<Snowflake>,
+    state: TicketState,
+    opened_at: UnixMillis,
+    closed_at: Option<UnixMillis>,
+    closed_by: Option<Snowflake>,
+    close_reason: Option<String>,
+    participants: Vec<Snowflake>,
+    closed_message: Option<Snowflake>,
+}
+
+impl From<TicketRecordV2> for TicketRecord {
+    fn from(v2: TicketRecordV2) -> Self {
         TicketRecord {
+            guild: v2.guild,
+            number: v2.number,
+            opener: v2.opener,
+            topic: v2.topic,
+            parent: v2.parent,
+            channel: v2.channel,
+            state: v2.state,
+            opened_at: v2.opened_at,
+            closed_at: v2.closed_at,
+            closed_by: v2.closed_by,
+            close_reason: v2.close_reason,
+            participants: v2.participants,
+            closed_message: v2.closed_message,
+            // Before inactivity existed: included, never warned.
+            autoclose_off: false,
+            stale_warning: None,
+        }
+    }
+}
+
+impl From<TicketRecordV1> for TicketRecordV2 {
+    fn from(v1: TicketRecordV1) -> Self {
+        TicketRecordV2 {
             guild: v1.guild,
             number: v1.number,
             opener: v1.opener,
@@ -200,6 +246,8 @@ impl From<GuildSettingsV1> for GuildSettings {
             panels: v1.panels,
             // No language was chosen: channel messages follow the server's preferred locale.
             language: None,
+            // Settings from before inactivity existed: the feature stays off.
+            inactivity: Inactivity::default(),
         }
     }
 }

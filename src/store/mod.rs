@@ -42,6 +42,7 @@ use tokio::sync::oneshot;
 
 pub use codec::StoredFile;
 
+use crate::domain::deadline::{Deadline, DeadlineKey, DeadlineKind};
 use crate::domain::model::{GuildSettings, Snowflake, TicketRecord, TicketState};
 use crate::domain::transcript::TranscriptDoc;
 
@@ -69,6 +70,8 @@ const FILES: TableDefinition<(u64, u64, u64), &[u8]> = TableDefinition::new("tic
 
 /// The name of the link-signing key in [`SECRETS`].
 const LINK_KEY: &str = "link_key";
+/// Armed deadlines: `(guild, number, kind byte)` → not-before time in Unix milliseconds.
+const DEADLINES: TableDefinition<(u64, u64, u8), i64> = TableDefinition::new("deadlines");
 
 const SCHEMA_KEY: &str = "schema_version";
 
@@ -207,6 +210,10 @@ pub enum WriteOp {
         id: Snowflake,
         file: StoredFile,
     },
+    /// Arms a deadline, replacing the same key's earlier time.
+    PutDeadline(Deadline),
+    /// Disarms a deadline (fired or cancelled); nothing when it was not armed.
+    RemoveDeadline(DeadlineKey),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -292,6 +299,17 @@ enum EncodedOp {
     ForgetGuild {
         guild: u64,
     },
+    Deadline {
+        key: (u64, u64, u8),
+        at: i64,
+    },
+    RemoveDeadline {
+        key: (u64, u64, u8),
+    },
+}
+
+fn deadline_key(key: DeadlineKey) -> (u64, u64, u8) {
+    (key.guild, key.number, key.kind.to_byte())
 }
 
 fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
@@ -333,6 +351,13 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
         } => EncodedOp::File {
             key: (guild, number, id),
             bytes: codec::encode_file(&file)?,
+        },
+        WriteOp::PutDeadline(deadline) => EncodedOp::Deadline {
+            key: deadline_key(deadline.key),
+            at: deadline.at,
+        },
+        WriteOp::RemoveDeadline(key) => EncodedOp::RemoveDeadline {
+            key: deadline_key(key),
         },
     })
 }
@@ -700,6 +725,39 @@ impl Store {
         .await
     }
 
+    /// Every armed deadline, read in one transaction; a kind this build does not know is left
+    /// in the table (a newer build armed it) and skipped with a warning.
+    pub async fn load_deadlines(&self) -> Result<Vec<Deadline>, StoreError> {
+        self.read(|txn| {
+            let Some(table) = open_ro(txn, DEADLINES)? else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::with_capacity(table.len().map_err(db_err)? as usize);
+            for entry in table.iter().map_err(db_err)? {
+                let (key, at) = entry.map_err(db_err)?;
+                let (guild, number, kind) = key.value();
+                match DeadlineKind::from_byte(kind) {
+                    Some(kind) => out.push(Deadline {
+                        key: DeadlineKey {
+                            guild,
+                            number,
+                            kind,
+                        },
+                        at: at.value(),
+                    }),
+                    None => tracing::warn!(
+                        guild.id = guild,
+                        ticket.number = number,
+                        kind,
+                        "skipping a deadline of an unknown kind"
+                    ),
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     pub async fn ticket(
         &self,
         guild: Snowflake,
@@ -1017,6 +1075,7 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(SECRETS).map_err(db_err)?;
     txn.open_table(PAGES).map_err(db_err)?;
     txn.open_table(FILES).map_err(db_err)?;
+    txn.open_table(DEADLINES).map_err(db_err)?;
     Ok(())
 }
 
@@ -1261,6 +1320,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
         let mut secrets = txn.open_table(SECRETS).map_err(db_err)?;
         let mut pages = txn.open_table(PAGES).map_err(db_err)?;
         let mut files = txn.open_table(FILES).map_err(db_err)?;
+        let mut deadlines = txn.open_table(DEADLINES).map_err(db_err)?;
         for op in group.iter().flat_map(|r| &r.ops) {
             match op {
                 EncodedOp::Settings { guild, bytes } => {
@@ -1279,28 +1339,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                     key,
                     channel,
                     bytes,
-                } => {
-                    let old_channel = tickets
-                        .get(*key)
-                        .map_err(db_err)?
-                        .and_then(|old| codec::decode_ticket(old.value()).ok())
-                        .and_then(|old| old.channel);
-                    if let Some(old) = old_channel
-                        && Some(old) != *channel
-                    {
-                        let points_here = index
-                            .get(old)
-                            .map_err(db_err)?
-                            .is_some_and(|v| v.value() == *key);
-                        if points_here {
-                            index.remove(old).map_err(db_err)?;
-                        }
-                    }
-                    if let Some(channel) = channel {
-                        index.insert(*channel, *key).map_err(db_err)?;
-                    }
-                    tickets.insert(*key, bytes.as_slice()).map_err(db_err)?;
-                }
+                } => put_ticket(&mut tickets, &mut index, *key, *channel, bytes)?,
                 EncodedOp::Transcript { key, bytes } => {
                     transcripts.insert(*key, bytes.as_slice()).map_err(db_err)?;
                 }
@@ -1337,6 +1376,15 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                     files
                         .retain_in((g, 0, 0)..=(g, u64::MAX, u64::MAX), |_, _| false)
                         .map_err(db_err)?;
+                    deadlines
+                        .retain_in((g, 0, 0)..=(g, u64::MAX, u8::MAX), |_, _| false)
+                        .map_err(db_err)?;
+                }
+                EncodedOp::Deadline { key, at } => {
+                    deadlines.insert(*key, *at).map_err(db_err)?;
+                }
+                EncodedOp::RemoveDeadline { key } => {
+                    deadlines.remove(*key).map_err(db_err)?;
                 }
             }
         }
@@ -1345,6 +1393,38 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
 }
 
 type BytesTable<'t, K> = redb::Table<'t, K, &'static [u8]>;
+
+/// A ticket record, with the channel index kept pointing at it (and no longer at a channel it
+/// left, unless another ticket has taken that channel since).
+fn put_ticket(
+    tickets: &mut BytesTable<'_, (u64, u64)>,
+    index: &mut redb::Table<'_, u64, (u64, u64)>,
+    key: (u64, u64),
+    channel: Option<u64>,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    let old_channel = tickets
+        .get(key)
+        .map_err(db_err)?
+        .and_then(|old| codec::decode_ticket(old.value()).ok())
+        .and_then(|old| old.channel);
+    if let Some(old) = old_channel
+        && Some(old) != channel
+    {
+        let points_here = index
+            .get(old)
+            .map_err(db_err)?
+            .is_some_and(|v| v.value() == key);
+        if points_here {
+            index.remove(old).map_err(db_err)?;
+        }
+    }
+    if let Some(channel) = channel {
+        index.insert(channel, key).map_err(db_err)?;
+    }
+    tickets.insert(key, bytes).map_err(db_err)?;
+    Ok(())
+}
 
 /// A ticket's transcript, its page and every file kept of it.
 fn delete_transcript(

@@ -7,7 +7,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::model::{Panel, Topic};
+use crate::domain::model::{Inactivity, Panel, StalePing, Topic};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -70,6 +70,8 @@ fn ticket(guild: u64, number: u64, channel: Option<u64>, state: TicketState) -> 
         close_reason: None,
         participants: vec![7, 8],
         closed_message: None,
+        autoclose_off: false,
+        stale_warning: None,
     }
 }
 
@@ -609,9 +611,10 @@ prop_compose! {
         closed_by in any::<Option<u64>>(), close_reason in any::<Option<String>>(),
         participants in proptest::collection::vec(any::<u64>(), 0..8),
         closed_message in any::<Option<u64>>(),
+        autoclose_off in any::<bool>(), stale_warning in any::<Option<u64>>(),
     ) -> TicketRecord {
         TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
-            closed_by, close_reason, participants, closed_message }
+            closed_by, close_reason, participants, closed_message, autoclose_off, stale_warning }
     }
 }
 
@@ -633,9 +636,15 @@ prop_compose! {
                     Panel { channel, message, title, description, footer }),
             0..3),
         language in proptest::option::of("[a-z]{2}(-[A-Z]{2})?"),
+        warn_after_hours in any::<u32>(), close_after_hours in any::<u32>(),
+        close_when_opener_leaves in any::<bool>(),
+        ping in prop_oneof![Just(StalePing::WhoeverOwesAnAnswer), Just(StalePing::Opener),
+            Just(StalePing::Staff), Just(StalePing::Nobody)],
     ) -> GuildSettings {
         GuildSettings { tickets_category, overflow_categories, log_channel, staff_roles,
-            per_member_limit, per_guild_limit, topics, next_topic_id, panels, language }
+            per_member_limit, per_guild_limit, topics, next_topic_id, panels, language,
+            inactivity: Inactivity { warn_after_hours, close_after_hours, ping,
+                close_when_opener_leaves } }
     }
 }
 
@@ -643,8 +652,22 @@ proptest! {
     #[test]
     fn ticket_round_trips(record in ticket_strategy()) {
         let bytes = codec::encode_ticket(&record).expect("encode");
-        prop_assert_eq!(bytes[0], codec::TICKET_V2);
+        prop_assert_eq!(bytes[0], codec::TICKET_V3);
         prop_assert_eq!(codec::decode_ticket(&bytes).expect("decode"), record);
+    }
+
+    /// Records written before inactivity existed load as included and never warned.
+    #[test]
+    fn v2_ticket_records_upgrade(record in ticket_strategy()) {
+        let r = record.clone();
+        let v2_fields = (r.guild, r.number, r.opener, r.topic, r.parent, r.channel, r.state,
+            r.opened_at, r.closed_at, r.closed_by, r.close_reason, r.participants,
+            r.closed_message);
+        let mut bytes = codec::encode(&v2_fields).expect("encode");
+        bytes[0] = codec::TICKET_V2;
+        let upgraded = codec::decode_ticket(&bytes).expect("decode");
+        prop_assert_eq!(upgraded,
+            TicketRecord { autoclose_off: false, stale_warning: None, ..record });
     }
 
     /// Records written before `closed_message` existed still load, with none remembered.
@@ -656,7 +679,8 @@ proptest! {
         let bytes = codec::encode(&v1_fields).expect("encode");
         prop_assert_eq!(bytes[0], codec::VERSION_V1);
         let upgraded = codec::decode_ticket(&bytes).expect("decode");
-        prop_assert_eq!(upgraded, TicketRecord { closed_message: None, ..record });
+        prop_assert_eq!(upgraded, TicketRecord { closed_message: None, autoclose_off: false,
+            stale_warning: None, ..record });
     }
 
     #[test]
@@ -666,7 +690,8 @@ proptest! {
         prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
     }
 
-    /// Settings written before `language` existed still load, following the server's locale.
+    /// Settings written before `language` and inactivity existed still load, following the
+    /// server's locale, with inactivity off.
     #[test]
     fn v1_settings_upgrade(settings in settings_strategy()) {
         let s = settings.clone();
@@ -675,7 +700,11 @@ proptest! {
         let bytes = codec::encode(&v1_fields).expect("encode");
         prop_assert_eq!(bytes[0], codec::VERSION_V1);
         let upgraded = codec::decode_settings(&bytes).expect("decode");
-        prop_assert_eq!(upgraded, GuildSettings { language: None, ..settings });
+        prop_assert_eq!(upgraded, GuildSettings {
+            language: None,
+            inactivity: Inactivity::default(),
+            ..settings
+        });
     }
 
     #[test]
@@ -692,6 +721,8 @@ proptest! {
         v.extend(bytes);
         let _ = codec::decode_ticket(&v);
         v[0] = codec::TICKET_V2;
+        let _ = codec::decode_ticket(&v);
+        v[0] = codec::TICKET_V3;
         let _ = codec::decode_ticket(&v);
         v[0] = codec::VERSION_V1;
         let _ = codec::decode_settings(&v);
@@ -910,4 +941,59 @@ async fn transcript_pages_and_kept_files_round_trip() {
     // Another ticket's number does not reach this ticket's file.
     assert_eq!(within(store.file(1, 3, 77)).await.ok(), Some(None));
     within(store.close()).await;
+}
+
+#[tokio::test]
+async fn deadlines_are_armed_moved_removed_and_survive_a_reopen() {
+    use crate::domain::deadline::{Deadline, DeadlineKey, DeadlineKind};
+    let dir = TempDir::new("deadlines");
+    let key = |number, kind| DeadlineKey {
+        guild: 3,
+        number,
+        kind,
+    };
+    let store = open(&dir.db());
+    within(store.write(vec![
+        WriteOp::PutDeadline(Deadline {
+            key: key(1, DeadlineKind::StaleWarning),
+            at: 100,
+        }),
+        WriteOp::PutDeadline(Deadline {
+            key: key(1, DeadlineKind::AutoClose),
+            at: 200,
+        }),
+        WriteOp::PutDeadline(Deadline {
+            key: key(2, DeadlineKind::StaleWarning),
+            at: 300,
+        }),
+    ]))
+    .await
+    .expect("arm");
+    within(store.write(vec![
+        WriteOp::RemoveDeadline(key(1, DeadlineKind::StaleWarning)),
+        WriteOp::RemoveDeadline(key(9, DeadlineKind::AutoClose)),
+        WriteOp::PutDeadline(Deadline {
+            key: key(2, DeadlineKind::StaleWarning),
+            at: 50,
+        }),
+    ]))
+    .await
+    .expect("move and remove");
+    within(store.close()).await;
+    let store = open(&dir.db());
+    let mut loaded = within(store.load_deadlines()).await.expect("load");
+    loaded.sort_by_key(|d| d.key);
+    assert_eq!(
+        loaded,
+        vec![
+            Deadline {
+                key: key(1, DeadlineKind::AutoClose),
+                at: 200
+            },
+            Deadline {
+                key: key(2, DeadlineKind::StaleWarning),
+                at: 50
+            },
+        ]
+    );
 }

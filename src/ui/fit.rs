@@ -62,9 +62,8 @@ mod tests {
             "seconds" | "minutes" => u64::MAX.to_string(),
             // A transcript's size in MiB, one decimal: the store holds nothing near 10^9 MiB.
             "mib" => "999999999.9".to_owned(),
-            "limit" | "per_member" | "per_guild" | "min" | "max" | "n" | "page" | "pages" => {
-                u32::MAX.to_string()
-            }
+            "limit" | "per_member" | "per_guild" | "min" | "max" | "n" | "page" | "pages"
+            | "warn" | "close" => u32::MAX.to_string(),
             // Topic names are cut to 50 characters; escaping can double each one.
             "topic" => "*".repeat(2 * limits::TOPIC_NAME_MAX),
             // A panel's title as its option shows it (cut to 60).
@@ -89,6 +88,12 @@ mod tests {
             "wait" => longest(&[Text::WaitSeconds, Text::WaitMinutes]),
             "skipped" => worst_render(lang, Text::BotsSkipped),
             "purpose" => longest(&[Text::PurposePanelChannel, Text::PurposeLogChannel]),
+            "ping" => longest(&[
+                Text::PingAuto,
+                Text::PingOpener,
+                Text::PingStaff,
+                Text::PingNobody,
+            ]),
             "state" => longest(&[
                 Text::StateProvisioning,
                 Text::StateOpen,
@@ -99,6 +104,8 @@ mod tests {
             "field" => longest(&[
                 Text::LimitFieldPerMember,
                 Text::LimitFieldPerGuild,
+                Text::LimitFieldWarnAfter,
+                Text::LimitFieldCloseAfter,
                 Text::PanelFieldTitle,
                 Text::PanelFieldDescription,
                 Text::PanelFieldFooter,
@@ -112,6 +119,8 @@ mod tests {
                 Text::DmRefused,
                 Text::LimitNotANumber,
                 Text::LimitOutOfRange,
+                Text::PingUnknown,
+                Text::YesOrNo,
                 Text::TopicTooMany,
                 Text::TopicControlChars,
                 Text::PanelFieldTooLong,

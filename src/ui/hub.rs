@@ -8,7 +8,7 @@ use crate::domain::{
     access,
     custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
     limits,
-    model::{GuildSettings, Panel, Snowflake, Topic},
+    model::{GuildSettings, Inactivity, Panel, Snowflake, StalePing, Topic},
 };
 
 use super::{
@@ -95,6 +95,7 @@ pub enum Change {
     RemoveTopic {
         topic: u32,
     },
+    Inactivity(Inactivity),
 }
 
 impl Change {
@@ -109,6 +110,7 @@ impl Change {
             Change::RemovePanel { .. } => "the panel removal",
             Change::AddTopic { .. } => "the topic",
             Change::RemoveTopic { .. } => "the topic removal",
+            Change::Inactivity(_) => "inactivity",
         }
     }
 
@@ -132,6 +134,7 @@ impl Change {
                 settings.topics.push(Topic { id, name, category });
             }
             Change::RemoveTopic { topic } => settings.topics.retain(|t| t.id != topic),
+            Change::Inactivity(inactivity) => settings.inactivity = inactivity,
         }
     }
 }
@@ -335,6 +338,7 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
                 settings.per_guild_limit,
             ));
         }
+        Some(SetupChoice::Inactivity) => return Step::OpenModal(screens::inactivity_modal()),
         Some(SetupChoice::StaffRoles) => screens::staff_roles(),
         Some(SetupChoice::TopicAdd) => return Step::OpenModal(screens::topic_add_modal()),
         Some(SetupChoice::TopicList) => screens::topic_list(&settings.topics, 0),
@@ -409,6 +413,7 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
         },
         Action::LanguageSelect => language_chosen(input),
         Action::LimitsModal => limits_submitted(input),
+        Action::InactivityModal => inactivity_submitted(input),
         Action::StaffRoleSelect => staff_roles_selected(facts, input),
         Action::TopicAddModal => {
             match limits::validate_topic_name(input.field(fields::TOPIC_NAME), &settings.topics) {
@@ -492,6 +497,45 @@ fn limits_submitted(input: &Input<'_>) -> Step {
             failed: Text::LimitsNotSaved,
         }),
         Err(error) => refuse(t!(LimitsRefused, error), "limits refused"),
+    }
+}
+
+fn inactivity_submitted(input: &Input<'_>) -> Step {
+    match limits::parse_inactivity(
+        input.field(fields::WARN_AFTER),
+        input.field(fields::CLOSE_AFTER),
+        input.field(fields::STALE_PING),
+        input.field(fields::OPENER_LEAVES),
+    ) {
+        Ok(inactivity) => {
+            let mut done = if inactivity.is_on() {
+                let ping = match inactivity.ping {
+                    StalePing::WhoeverOwesAnAnswer => Text::PingAuto,
+                    StalePing::Opener => Text::PingOpener,
+                    StalePing::Staff => Text::PingStaff,
+                    StalePing::Nobody => Text::PingNobody,
+                };
+                t!(
+                    InactivitySaved,
+                    warn = inactivity.warn_after_hours,
+                    close = inactivity.close_after_hours,
+                    ping
+                )
+            } else {
+                Text::InactivityOffSaved.to_string()
+            };
+            if inactivity.close_when_opener_leaves {
+                done.push(' ');
+                done.push_str(Text::OpenerLeavesSaved.english());
+            }
+            Step::Save(Save {
+                change: Change::Inactivity(inactivity),
+                answer: Answer::Ephemeral,
+                done,
+                failed: Text::InactivityNotSaved,
+            })
+        }
+        Err(error) => refuse(t!(InactivityRefused, error), "inactivity refused"),
     }
 }
 
@@ -675,7 +719,10 @@ mod tests {
                 Action::SetupMenu,
                 &pick(&values(choice.as_str())),
             );
-            let modal = matches!(choice, SetupChoice::Limits | SetupChoice::TopicAdd);
+            let modal = matches!(
+                choice,
+                SetupChoice::Limits | SetupChoice::TopicAdd | SetupChoice::Inactivity
+            );
             match step {
                 Step::OpenModal(_) => assert!(modal, "{choice:?}"),
                 Step::Update(_) => assert!(!modal, "{choice:?}"),

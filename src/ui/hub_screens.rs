@@ -94,6 +94,7 @@ fn setup_label(choice: SetupChoice) -> Text {
         SetupChoice::TopicList => Text::SetupTopicList,
         SetupChoice::TopicRemove => Text::SetupTopicRemove,
         SetupChoice::Language => Text::SetupLanguage,
+        SetupChoice::Inactivity => Text::SetupInactivity,
     }
 }
 
@@ -314,6 +315,25 @@ pub fn limits_modal(per_member: u32, per_guild: u32) -> Modal {
                 fields::LIMIT_PER_GUILD,
                 t!(LimitPerGuildLabel, limit = per_guild),
             ),
+        ],
+    }
+}
+
+/// Hours quiet before the warning, hours after it before the close, whom it pings. The
+/// fields start empty: Discord's modals show no current value without one, and the answer to
+/// the save says what is now set.
+pub fn inactivity_modal() -> Modal {
+    let field = |id, label: Text, max, required| {
+        text_input(id, label.to_string(), TextInputStyle::Short, max, required)
+    };
+    Modal {
+        custom_id: custom_id::encode(&Action::InactivityModal),
+        title: Text::InactivityModalTitle.to_string(),
+        components: vec![
+            field(fields::WARN_AFTER, Text::WarnAfterLabel, 4, true),
+            field(fields::CLOSE_AFTER, Text::CloseAfterLabel, 4, false),
+            field(fields::STALE_PING, Text::StalePingLabel, 6, false),
+            field(fields::OPENER_LEAVES, Text::OpenerLeavesLabel, 3, false),
         ],
     }
 }

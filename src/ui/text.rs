@@ -245,6 +245,7 @@ catalog! {
     SetupPanelRemove: SelectOption = "Remove a panel";
     SetupLogChannel: SelectOption = "Log channel";
     SetupLimits: SelectOption = "Ticket limits";
+    SetupInactivity: SelectOption = "Inactivity warning and auto-close";
     SetupStaffRoles: SelectOption = "Staff roles";
     SetupTopicAdd: SelectOption = "Add a topic";
     SetupTopicList: SelectOption = "List topics";
@@ -318,6 +319,26 @@ catalog! {
     LogChannelPrompt: Content = "Choose the log channel.";
     LogChannelPlaceholder: SelectPlaceholder = "Log channel";
     LogChannelSet: Content = "Ticket events will be logged in <#{channel}>.";
+    InactivityModalTitle: ModalTitle = "Inactivity warning and auto-close";
+    WarnAfterLabel: InputLabel = "Hours quiet before the warning (0 = off)";
+    CloseAfterLabel: InputLabel = "Hours after the warning before the close";
+    StalePingLabel: InputLabel = "Ping: auto, opener, staff or none";
+    InactivitySaved: Content =
+        "Inactivity saved: a warning after {warn} hours without a human message, the close {close} hours later; the warning pings {ping}.";
+    InactivityOffSaved: Content = "Inactivity warning and auto-close are off.";
+    InactivityRefused: Content = "{error}. The inactivity settings were not changed.";
+    InactivityNotSaved: Content = "The inactivity settings could not be saved; please try again.";
+    PingUnknown: Piece = "Ping must be auto, opener, staff or none.";
+    YesOrNo: Piece = "Close when the opener leaves must be yes or no.";
+    OpenerLeavesLabel: InputLabel = "Close when the opener leaves: yes or no";
+    OpenerLeftReason: Piece = "the opener left the server";
+    OpenerLeavesSaved: Content = "Tickets are closed when their opener leaves the server.";
+    PingAuto: Piece = "whoever owes an answer (the opener after staff, staff otherwise)";
+    PingOpener: Piece = "the opener";
+    PingStaff: Piece = "the staff roles";
+    PingNobody: Piece = "nobody";
+    LimitFieldWarnAfter: Piece = "hours before the warning";
+    LimitFieldCloseAfter: Piece = "hours before the close";
     LimitsModalTitle: ModalTitle = "Ticket limits";
     LimitPerMemberLabel: InputLabel = "Open tickets per member (now {limit})";
     LimitPerGuildLabel: InputLabel = "Open tickets per server (now {limit})";
@@ -470,6 +491,16 @@ catalog! {
     CouldNotChangeAccess: Content = "Could not change access: {error}";
     UsersAdded: Content = "{users} added.{skipped}";
     UsersRemoved: Content = "{users} removed.{skipped}";
+    StaleWarningTitle: EmbedTitle = "Ticket #{number} is quiet";
+    StaleWarning: EmbedDescription =
+        "Nobody has written here for {warn} hours. The ticket closes as inactive in {close} hours unless someone writes or presses Keep open.";
+    KeepOpenButton: ButtonLabel = "Keep open";
+    KeptOpen: Content = "Ticket #{number} stays open.";
+    NotWarned: Content = "Ticket #{number} has no inactivity warning to answer.";
+    InactiveReason: Piece = "inactive";
+    AutocloseOff: Content = "Ticket #{number} will not be warned or closed for inactivity.";
+    AutocloseOn: Content = "Ticket #{number} is warned and closed for inactivity again.";
+    AutocloseNotOpen: Content = "Ticket #{number} is not open.";
     MemberLeftTitle: EmbedTitle = "Member left";
     MemberLeftBody: EmbedDescription = "<@{user}> left the server.";
 

@@ -56,6 +56,44 @@ pub fn open_controls(number: u64) -> Vec<Component> {
     ])]
 }
 
+/// The inactivity warning: says when the ticket closes, offers Keep open and Close, and
+/// mentions whom `ping_user` and `ping_roles` name (the bot's mention rules let only those
+/// ping).
+pub fn stale_warning(
+    number: u64,
+    warn_hours: u32,
+    close_hours: u32,
+    ping_user: Option<Snowflake>,
+    ping_roles: &[Snowflake],
+) -> OutgoingMessage {
+    let mentions: Vec<String> = ping_user
+        .map(|u| format!("<@{u}>"))
+        .into_iter()
+        .chain(ping_roles.iter().map(|r| format!("<@&{r}>")))
+        .collect();
+    OutgoingMessage {
+        content: (!mentions.is_empty()).then(|| mentions.join(" ")),
+        embeds: vec![embed(
+            &t!(StaleWarningTitle, number),
+            &t!(StaleWarning, warn = warn_hours, close = close_hours),
+            RED,
+        )],
+        components: vec![buttons(&[
+            (
+                Action::KeepOpen { ticket: number },
+                Text::KeepOpenButton,
+                ButtonStyle::Success,
+            ),
+            (
+                Action::Close { ticket: number },
+                Text::CloseButton,
+                ButtonStyle::Danger,
+            ),
+        ])],
+        attachments: Vec::new(),
+    }
+}
+
 /// The buttons a closed ticket offers, on its "closed" message.
 pub fn closed_controls(number: u64) -> Vec<Component> {
     vec![buttons(&[
@@ -243,6 +281,28 @@ pub fn place_in_line(number: u64, place: usize, estimate: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stale_warning_pings_whom_it_is_told_and_offers_keep_open_and_close() {
+        let warning = stale_warning(7, 48, 24, Some(5), &[8, 9]);
+        assert_eq!(warning.content.as_deref(), Some("<@5> <@&8> <@&9>"));
+        let description = warning.embeds[0].description.as_deref().unwrap_or("");
+        assert!(description.contains("48 hours") && description.contains("in 24 hours"));
+        let expected = vec![buttons(&[
+            (
+                Action::KeepOpen { ticket: 7 },
+                Text::KeepOpenButton,
+                ButtonStyle::Success,
+            ),
+            (
+                Action::Close { ticket: 7 },
+                Text::CloseButton,
+                ButtonStyle::Danger,
+            ),
+        ])];
+        assert_eq!(warning.components, expected);
+        assert_eq!(stale_warning(7, 1, 1, None, &[]).content, None);
+    }
     use crate::domain::limits;
 
     fn description(message: &OutgoingMessage) -> String {

@@ -541,4 +541,76 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         PortalPath,
         "Discord Developer Portal → deine Anwendung → Bot → Privileged Gateway Intents",
     ),
+    // Inactivity.
+    (
+        SetupInactivity,
+        "Inaktivitätswarnung und automatisches Schließen",
+    ),
+    (InactivityModalTitle, "Inaktivität: Warnung und Schließen"),
+    (WarnAfterLabel, "Stunden still bis zur Warnung (0 = aus)"),
+    (
+        CloseAfterLabel,
+        "Stunden nach der Warnung bis zum Schließen",
+    ),
+    (StalePingLabel, "Ping: auto, opener, staff oder none"),
+    (
+        InactivitySaved,
+        "Inaktivität gespeichert: eine Warnung nach {warn} Stunden ohne Nachricht eines Menschen, das Schließen {close} Stunden später; die Warnung pingt {ping}.",
+    ),
+    (
+        InactivityOffSaved,
+        "Inaktivitätswarnung und automatisches Schließen sind aus.",
+    ),
+    (
+        InactivityRefused,
+        "{error}. Die Inaktivitätseinstellungen wurden nicht geändert.",
+    ),
+    (
+        InactivityNotSaved,
+        "Die Inaktivitätseinstellungen konnten nicht gespeichert werden; bitte versuche es erneut.",
+    ),
+    (PingUnknown, "Ping muss auto, opener, staff oder none sein."),
+    (
+        YesOrNo,
+        "„Schließen, wenn die Person den Server verlässt“ muss yes oder no sein.",
+    ),
+    (OpenerLeavesLabel, "Schließen, wenn Ersteller geht: yes/no"),
+    (
+        OpenerLeftReason,
+        "die Person, die es geöffnet hat, hat den Server verlassen",
+    ),
+    (
+        OpenerLeavesSaved,
+        "Tickets werden geschlossen, wenn die Person, die sie geöffnet hat, den Server verlässt.",
+    ),
+    (
+        PingAuto,
+        "wer eine Antwort schuldet (die Person nach dem Team, sonst das Team)",
+    ),
+    (PingOpener, "die Person, die das Ticket geöffnet hat"),
+    (PingStaff, "die Team-Rollen"),
+    (PingNobody, "niemanden"),
+    (LimitFieldWarnAfter, "Stunden bis zur Warnung"),
+    (LimitFieldCloseAfter, "Stunden bis zum Schließen"),
+    (StaleWarningTitle, "Ticket #{number} ist still"),
+    (
+        StaleWarning,
+        "Seit {warn} Stunden hat hier niemand geschrieben. Das Ticket wird in {close} Stunden als inaktiv geschlossen, wenn niemand schreibt oder „Offen lassen“ drückt.",
+    ),
+    (KeepOpenButton, "Offen lassen"),
+    (KeptOpen, "Ticket #{number} bleibt offen."),
+    (
+        NotWarned,
+        "Ticket #{number} hat keine Inaktivitätswarnung, auf die man antworten könnte.",
+    ),
+    (InactiveReason, "inaktiv"),
+    (
+        AutocloseOff,
+        "Ticket #{number} wird nicht mehr wegen Inaktivität gewarnt oder geschlossen.",
+    ),
+    (
+        AutocloseOn,
+        "Ticket #{number} wird wieder wegen Inaktivität gewarnt und geschlossen.",
+    ),
+    (AutocloseNotOpen, "Ticket #{number} ist nicht offen."),
 ];

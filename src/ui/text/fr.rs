@@ -529,4 +529,73 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         PortalPath,
         "Discord Developer Portal → votre application → Bot → Privileged Gateway Intents",
     ),
+    // Inactivity.
+    (
+        SetupInactivity,
+        "Avertissement d'inactivité et fermeture automatique",
+    ),
+    (InactivityModalTitle, "Inactivité : avertir et fermer"),
+    (WarnAfterLabel, "Heures de silence avant l'alerte (0 = off)"),
+    (CloseAfterLabel, "Heures après l'alerte avant la fermeture"),
+    (StalePingLabel, "Mention : auto, opener, staff ou none"),
+    (
+        InactivitySaved,
+        "Inactivité enregistrée : un avertissement après {warn} heures sans message humain, la fermeture {close} heures plus tard ; l'avertissement mentionne {ping}.",
+    ),
+    (
+        InactivityOffSaved,
+        "L'avertissement d'inactivité et la fermeture automatique sont désactivés.",
+    ),
+    (
+        InactivityRefused,
+        "{error}. Les réglages d'inactivité n'ont pas été modifiés.",
+    ),
+    (
+        InactivityNotSaved,
+        "Les réglages d'inactivité n'ont pas pu être enregistrés ; veuillez réessayer.",
+    ),
+    (
+        PingUnknown,
+        "La mention doit être auto, opener, staff ou none.",
+    ),
+    (
+        YesOrNo,
+        "« Fermer quand l'auteur quitte le serveur » doit valoir yes ou no.",
+    ),
+    (OpenerLeavesLabel, "Fermer si l'auteur part : yes ou no"),
+    (OpenerLeftReason, "l'auteur du ticket a quitté le serveur"),
+    (
+        OpenerLeavesSaved,
+        "Les tickets sont fermés quand leur auteur quitte le serveur.",
+    ),
+    (
+        PingAuto,
+        "celui qui doit une réponse (l'auteur après l'équipe, l'équipe sinon)",
+    ),
+    (PingOpener, "l'auteur du ticket"),
+    (PingStaff, "les rôles de l'équipe"),
+    (PingNobody, "personne"),
+    (LimitFieldWarnAfter, "heures avant l'avertissement"),
+    (LimitFieldCloseAfter, "heures avant la fermeture"),
+    (StaleWarningTitle, "Le ticket #{number} est silencieux"),
+    (
+        StaleWarning,
+        "Personne n'a écrit ici depuis {warn} heures. Le ticket sera fermé pour inactivité dans {close} heures, à moins que quelqu'un n'écrive ou n'appuie sur « Garder ouvert ».",
+    ),
+    (KeepOpenButton, "Garder ouvert"),
+    (KeptOpen, "Le ticket #{number} reste ouvert."),
+    (
+        NotWarned,
+        "Le ticket #{number} n'a pas d'avertissement d'inactivité auquel répondre.",
+    ),
+    (InactiveReason, "inactif"),
+    (
+        AutocloseOff,
+        "Le ticket #{number} ne sera plus averti ni fermé pour inactivité.",
+    ),
+    (
+        AutocloseOn,
+        "Le ticket #{number} est de nouveau averti et fermé pour inactivité.",
+    ),
+    (AutocloseNotOpen, "Le ticket #{number} n'est pas ouvert."),
 ];

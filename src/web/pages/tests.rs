@@ -246,6 +246,8 @@ fn stats_count_states_topics_and_days() {
         close_reason: None,
         participants: Vec::new(),
         closed_message: None,
+        autoclose_off: false,
+        stale_warning: None,
     };
     let records = [
         record(1, TicketState::Open, Some(1), 20_000),
