@@ -448,6 +448,7 @@ async fn build_store(
                 close_reason: None,
                 participants: Vec::new(),
                 closed_message: None,
+                staff: Default::default(),
             }));
         }
         ops.push(WriteOp::SetCounter {

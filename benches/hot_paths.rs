@@ -71,6 +71,7 @@ fn record() -> TicketRecord {
         close_reason: None,
         participants: vec![1, 2, 3],
         closed_message: None,
+        staff: Default::default(),
     }
 }
 

@@ -38,6 +38,10 @@ pub const MENU: &str = "menu";
 pub const PANEL: &str = "panel";
 pub const MANAGE: &str = "manage";
 pub const TRANSCRIPT: &str = "transcript";
+/// `/tickets` staff workflow subcommands (issue 15).
+pub const CLAIM: &str = "claim";
+pub const UNCLAIM: &str = "unclaim";
+pub const TRANSFER: &str = "transfer";
 /// The `transcript` subcommand's option.
 pub const NUMBER: &str = "number";
 
@@ -114,6 +118,13 @@ pub fn tickets_command() -> Command {
                 Vec::new(),
             ),
             transcript_subcommand("Get the transcript of a closed ticket (staff)"),
+            subcommand(CLAIM, "Claim this ticket (staff)", Vec::new()),
+            subcommand(UNCLAIM, "Release your claim on this ticket", Vec::new()),
+            subcommand(
+                TRANSFER,
+                "Hand this ticket's claim to another staff member",
+                Vec::new(),
+            ),
         ],
     )
 }

@@ -33,6 +33,7 @@ use tracing::{Instrument, info_span, warn};
 
 use crate::{
     domain::{
+        access::ClaimRequest,
         custom_id::{self, Action, fields},
         model::{Snowflake, TicketState},
     },
@@ -50,6 +51,7 @@ use super::{
     hub,
     incoming::{Incoming, IncomingKind},
     protocol::{GuildMsg, InteractionProgress},
+    staff,
     ticket::TicketMsg,
 };
 use crate::discord::reply::Reply;
@@ -179,6 +181,11 @@ async fn start_guild(
     };
     let mut tickets = snapshot.tickets;
     tickets.sort_by_key(|t| t.number);
+    let access_pending: Vec<u64> = tickets
+        .iter()
+        .filter(|t| t.staff.access_pending)
+        .map(|t| t.number)
+        .collect();
     for record in tickets {
         state.track(&record);
         let resume = state.resume_provision(&record, existing.clone());
@@ -196,6 +203,13 @@ async fn start_guild(
             // Open and closed tickets get their actor on first use (`ticket_actor`): a bot
             // with thousands of quiet tickets starts fast and stays small.
             None => {}
+        }
+    }
+    // A claim, unclaim or transfer cut short by a crash: its actor re-derives the overwrites.
+    for number in access_pending {
+        if let Some(actor) = state.ticket_actor(number) {
+            let settings = state.settings.clone();
+            let _ = actor.cast(TicketMsg::RepairAccess { settings });
         }
     }
     state.pump(&myself).await?;
@@ -393,6 +407,13 @@ impl GuildState {
                     }
                     [TICKET, MENU] | [TICKET] => hub::show_hub(self, &incoming).await?,
                     [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming).await?,
+                    [TICKETS, super::commands::CLAIM] => {
+                        staff::command(self, &incoming, Some(ClaimRequest::Claim))
+                    }
+                    [TICKETS, super::commands::UNCLAIM] => {
+                        staff::command(self, &incoming, Some(ClaimRequest::Unclaim))
+                    }
+                    [TICKETS, super::commands::TRANSFER] => staff::command(self, &incoming, None),
                     _ => {
                         warn!(command = ?path, "unknown command");
                         self.refuse(&incoming, Text::UnknownCommand.english());
@@ -501,6 +522,11 @@ impl GuildState {
                     settings,
                 });
             }
+            Action::Claim { ticket } => staff::claim(self, incoming, ticket, ClaimRequest::Claim),
+            Action::Unclaim { ticket } => {
+                staff::claim(self, incoming, ticket, ClaimRequest::Unclaim)
+            }
+            Action::TransferSelect { ticket } => staff::transfer_select(self, incoming, ticket),
             other => hub::handle(self, incoming, other).await?,
         }
         Ok(())

@@ -369,6 +369,7 @@ impl GuildState {
         let person = Person {
             user: incoming.user,
             is_staff: self.is_staff(incoming),
+            is_admin: access::is_admin(&Self::member(incoming)),
         };
         let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
         if actor
@@ -577,6 +578,7 @@ impl GuildState {
             close_reason: None,
             participants: Vec::new(),
             closed_message: None,
+            staff: Default::default(),
         };
         let commit = self.ctx.store.write(vec![
             WriteOp::SetCounter {

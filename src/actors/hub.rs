@@ -527,6 +527,7 @@ fn close_all(state: &mut GuildState, incoming: &Incoming) {
     let by = Person {
         user: incoming.user,
         is_staff: true,
+        is_admin: access::is_admin(&GuildState::member(incoming)),
     };
     let mut waits = Vec::new();
     for number in &numbers {

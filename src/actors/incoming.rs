@@ -26,6 +26,8 @@ pub struct Incoming {
     pub kind: IncomingKind,
     /// Users a select resolved that are bots (skipped when adding people to a ticket).
     pub resolved_bots: Vec<u64>,
+    /// Members a user select resolved: `(user, roles, permissions)`, to tell staff apart.
+    pub resolved_members: Vec<(u64, Vec<u64>, u64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +127,7 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
         app_permissions: interaction.app_permissions.map(|p| p.bits()),
         kind,
         resolved_bots: resolved_bots(interaction),
+        resolved_members: resolved_members(interaction),
     })
 }
 
@@ -138,6 +141,28 @@ fn resolved_bots(interaction: &Interaction) -> Vec<u64> {
                     .values()
                     .filter(|u| u.bot)
                     .map(|u| u.id.get())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn resolved_members(interaction: &Interaction) -> Vec<(u64, Vec<u64>, u64)> {
+    match interaction.data.as_ref() {
+        Some(InteractionData::MessageComponent(data)) => data
+            .resolved
+            .as_ref()
+            .map(|r| {
+                r.members
+                    .iter()
+                    .map(|(id, m)| {
+                        (
+                            id.get(),
+                            m.roles.iter().map(|r| r.get()).collect(),
+                            m.permissions.bits(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default(),

@@ -14,6 +14,8 @@
 //! - `ChannelDeleted`: the channel was deleted by hand in Discord; the record is closed.
 //! - `MemberLeft`: the opener or a participant left the server; logged in the channel.
 //! - `InjectPanic`: fault hook for the supervision tests.
+//! - `Claim` (claim, unclaim, transfer): a staff member's request, answered through the
+//!   carried [`Reply`]; `RepairAccess`: re-derive the overwrites after a crash mid-edit.
 //!
 //! After each change the actor persists the record and tells the guild actor
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
@@ -37,11 +39,11 @@ use twilight_model::{
 use crate::{
     discord::{ChannelSummary, Discord, DiscordError, OutgoingMessage, channel_link, codes},
     domain::{
-        access::{self, TicketOp},
+        access::{self, ClaimPlan, ClaimRequest, OverwriteEdit, Standing, TicketOp},
         custom_id::{self, Action},
         lifecycle::{self, Step},
         limits,
-        model::{GuildSettings, Snowflake, TicketRecord, TicketState},
+        model::{ClaimMode, GuildSettings, Snowflake, TicketRecord, TicketState},
         naming, privileged,
         transcript::{
             self, TranscriptAttachment, TranscriptEmbed, TranscriptMessage, TranscriptMeta,
@@ -64,6 +66,7 @@ use crate::ui::{
     ticket_messages::{
         ClosedLog, closed_answer, closed_controls, closed_dm, closed_log, closed_message,
         member_left_message, people_changed_answer, people_changed_log, reopened_message,
+        welcome_message_claimed,
     },
 };
 
@@ -72,6 +75,8 @@ use crate::ui::{
 pub struct Person {
     pub user: Snowflake,
     pub is_staff: bool,
+    /// Administrator or Manage Server (`access::is_admin`).
+    pub is_admin: bool,
 }
 
 pub enum TicketMsg {
@@ -129,6 +134,18 @@ pub enum TicketMsg {
     },
     /// Fault hook: panics inside the handler, as a bug would.
     InjectPanic,
+    // Staff workflow (issue 15).
+    /// Claim, unclaim or transfer, answered through the carried [`Reply`].
+    Claim {
+        by: Person,
+        request: ClaimRequest,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    /// At start, for a record whose access edit a crash interrupted: re-derive the overwrites.
+    RepairAccess {
+        settings: Arc<GuildSettings>,
+    },
 }
 
 /// Everything provisioning needs; boxed because it dwarfs the other variants.
@@ -265,6 +282,13 @@ impl Actor for TicketActor {
                 }
                 TicketMsg::MemberLeft { user } => state.member_left(user).await,
                 TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
+                TicketMsg::Claim {
+                    by,
+                    request,
+                    reply,
+                    settings,
+                } => state.claim(by, request, reply, &settings).await,
+                TicketMsg::RepairAccess { settings } => state.repair_access(&settings).await,
             }
         })
         .instrument(span)
@@ -545,14 +569,19 @@ impl TicketActorState {
         }
     }
 
-    async fn post_welcome(&self, channel: Snowflake, topic: Option<&str>) {
+    async fn post_welcome(&mut self, channel: Snowflake, topic: Option<&str>) {
         let message = welcome_message(self.record.number, self.record.opener, topic);
-        if let Err(error) = self
+        match self
             .discord()
             .send_message(channel, &message, &[self.record.opener])
             .await
         {
-            warn!(%error, "could not post the welcome message");
+            // Lazily: a restart that loses it finds the welcome by its Close button.
+            Ok(id) => {
+                self.record.staff.welcome_message = Some(id);
+                drop(self.persist_lazy());
+            }
+            Err(error) => warn!(%error, "could not post the welcome message"),
         }
     }
 
@@ -752,13 +781,7 @@ impl TicketActorState {
             return;
         };
         let overwrites = match self.record.state {
-            TicketState::Open => access::ticket_overwrites(
-                self.guild(),
-                self.discord().bot_user_id(),
-                self.record.opener,
-                &self.record.participants,
-                &settings.staff_roles,
-            ),
+            TicketState::Open => self.open_overwrites(settings),
             TicketState::Closed => access::closed_ticket_overwrites(
                 self.guild(),
                 self.discord().bot_user_id(),
@@ -900,13 +923,7 @@ impl TicketActorState {
             reply.send(Text::NoChannel.english()).await;
             return;
         };
-        let overwrites = access::ticket_overwrites(
-            self.guild(),
-            self.discord().bot_user_id(),
-            self.record.opener,
-            &self.record.participants,
-            &settings.staff_roles,
-        );
+        let overwrites = self.open_overwrites(settings);
         if let Err(error) = self.set_access(channel, &overwrites).await {
             reply
                 .send(&t!(CouldNotReopen, error = error.person_message()))
@@ -1006,13 +1023,7 @@ impl TicketActorState {
             return;
         }
         let before = std::mem::replace(&mut self.record.participants, plan.participants);
-        let overwrites = access::ticket_overwrites(
-            self.guild(),
-            self.discord().bot_user_id(),
-            self.record.opener,
-            &self.record.participants,
-            &settings.staff_roles,
-        );
+        let overwrites = self.open_overwrites(settings);
         if let Err(error) = self.set_access(channel, &overwrites).await {
             self.record.participants = before;
             reply
@@ -1056,6 +1067,222 @@ impl TicketActorState {
         if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
             warn!(%error, "could not log a member leaving");
         }
+    }
+}
+
+// Staff workflow (issue 15): claim, unclaim, transfer, and the repair of an interrupted
+// access edit. The overwrites are always derived from the stored record (`open_overwrites`),
+// never patched by hand, so every path that changes access agrees with every other.
+impl TicketActorState {
+    /// How a claim changes this ticket's access. The mode setting (server-wide, per topic) is
+    /// not stored yet: every ticket uses the default.
+    fn claim_mode(&self, _settings: &GuildSettings) -> ClaimMode {
+        ClaimMode::default()
+    }
+
+    /// This open ticket's overwrites, derived from its stored state and the settings.
+    fn open_overwrites(&self, settings: &GuildSettings) -> Vec<access::Overwrite> {
+        access::open_ticket_overwrites(&access::TicketAccess {
+            guild: self.guild(),
+            bot: self.discord().bot_user_id(),
+            opener: self.record.opener,
+            participants: &self.record.participants,
+            staff_roles: &settings.staff_roles,
+            claimer: self.record.staff.claimer,
+            mode: self.claim_mode(settings),
+        })
+    }
+
+    async fn claim(
+        &mut self,
+        by: Person,
+        request: ClaimRequest,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let number = self.record.number;
+        if let Err(stale) = lifecycle::next_state(number, self.record.state, Step::Claim) {
+            info!(user = by.user, state = ?self.record.state, "refused: claim on a ticket not open");
+            reply.send(&stale.to_string()).await;
+            return;
+        }
+        let Some(channel) = self.record.channel else {
+            reply.send(Text::NoChannel.english()).await;
+            return;
+        };
+        let who = Standing {
+            is_staff: by.is_staff,
+            is_admin: by.is_admin,
+            is_opener: by.user == self.record.opener,
+        };
+        let claimer = self.record.staff.claimer;
+        let new =
+            match access::plan_claim(number, request, by.user, who, claimer, self.record.opener) {
+                Err(refusal) => {
+                    warn!(user = by.user, ?request, %refusal, "refused: claim");
+                    reply.send(&refusal.to_string()).await;
+                    return;
+                }
+                // A double click or a retried request: already so, said again without a change.
+                Ok(ClaimPlan::Unchanged) => {
+                    let answer = match (request, claimer) {
+                        (ClaimRequest::Unclaim, _) => t!(NotClaimed, number),
+                        (_, Some(claimer)) if claimer != by.user => {
+                            t!(TransferredAnswer, number, claimer)
+                        }
+                        _ => t!(AlreadyClaimedByYou, number),
+                    };
+                    reply.send(&answer).await;
+                    return;
+                }
+                Ok(ClaimPlan::Set(new)) => new,
+            };
+        if let Err(error) = self.change_claim(channel, new, settings).await {
+            reply
+                .send(&t!(CouldNotClaim, error = error.person_message()))
+                .await;
+            return;
+        }
+        self.refresh_welcome(channel, settings);
+        let (title, description, answer) = match (request, new) {
+            (ClaimRequest::Claim, _) => (
+                Text::LogClaimedTitle,
+                t!(LogClaimed, number, by = by.user),
+                t!(ClaimedAnswer, number),
+            ),
+            (_, None) => (
+                Text::LogUnclaimedTitle,
+                t!(LogUnclaimed, number, by = by.user),
+                t!(UnclaimedAnswer, number),
+            ),
+            (_, Some(claimer)) => (
+                Text::LogTransferredTitle,
+                t!(LogTransferred, number, claimer, by = by.user),
+                t!(TransferredAnswer, number, claimer),
+            ),
+        };
+        info!(user = by.user, claimer = ?new, "claim changed");
+        self.log(settings, title.english(), description, BLUE);
+        reply.send(&answer).await;
+    }
+
+    /// Stores `new` as the claimer and brings the channel's overwrites to what the record now
+    /// derives, by the smallest edit. The record says an edit is pending (durably) before the
+    /// edit is sent, so a crash in between is repaired at the next start; a refused edit puts
+    /// the old claimer back.
+    async fn change_claim(
+        &mut self,
+        channel: Snowflake,
+        new: Option<Snowflake>,
+        settings: &GuildSettings,
+    ) -> Result<(), DiscordError> {
+        let before = self.open_overwrites(settings);
+        let old = std::mem::replace(&mut self.record.staff.claimer, new);
+        let after = self.open_overwrites(settings);
+        let edit = access::plan_overwrite_edit(&before, &after);
+        if edit == OverwriteEdit::Nothing {
+            self.persist(Vec::new()).await;
+            return Ok(());
+        }
+        self.record.staff.access_pending = true;
+        self.persist(Vec::new()).await;
+        let result = self.apply_edit(channel, edit, &after).await;
+        if let Err(error) = &result {
+            warn!(%error, "could not change the ticket's overwrites for a claim");
+            self.record.staff.claimer = old;
+        }
+        self.record.staff.access_pending = false;
+        // Lazily: losing this write only repeats an edit that already landed at the next start.
+        drop(self.persist_lazy());
+        result
+    }
+
+    async fn apply_edit(
+        &self,
+        channel: Snowflake,
+        edit: OverwriteEdit,
+        all: &[access::Overwrite],
+    ) -> Result<(), DiscordError> {
+        match edit {
+            OverwriteEdit::Nothing => Ok(()),
+            OverwriteEdit::Put(overwrite) => {
+                self.discord().put_overwrite(channel, &overwrite).await
+            }
+            OverwriteEdit::Delete(gone) => {
+                self.discord()
+                    .delete_overwrite(channel, gone.id, gone.kind)
+                    .await
+            }
+            OverwriteEdit::Replace => self.set_access(channel, all).await,
+        }
+    }
+
+    /// Edits the welcome message in place to show the claim, on a task of its own: the edit
+    /// waits its turn in the channel's bucket and the ticket's next request must not wait
+    /// behind it. A welcome whose id is not stored (opened before it was) is left as it is.
+    fn refresh_welcome(&self, channel: Snowflake, settings: &GuildSettings) {
+        let Some(message) = self.record.staff.welcome_message else {
+            info!("welcome message unknown; the claim shows in the log and the answers");
+            return;
+        };
+        let topic = self
+            .record
+            .topic
+            .and_then(|id| settings.topics.iter().find(|t| t.id == id))
+            .map(|t| t.name.clone());
+        let welcome = welcome_message_claimed(
+            self.record.number,
+            self.record.opener,
+            topic.as_deref(),
+            self.record.staff.claimer,
+        );
+        let discord = self.ctx.discord.clone();
+        tokio::spawn(
+            async move {
+                if let Err(error) = discord
+                    .edit_embeds_and_components(
+                        channel,
+                        message,
+                        &welcome.embeds,
+                        &welcome.components,
+                    )
+                    .await
+                {
+                    info!(%error, message, "could not show the claim on the welcome message");
+                }
+            }
+            .in_current_span(),
+        );
+    }
+
+    /// A crash between a claim's durable "pending" mark and its overwrite edit: the whole set
+    /// is derived from the record again and written in one edit.
+    async fn repair_access(&mut self, settings: &GuildSettings) {
+        if !self.record.staff.access_pending {
+            return;
+        }
+        let Some(channel) = self.record.channel else {
+            return;
+        };
+        let overwrites = match self.record.state {
+            TicketState::Open => self.open_overwrites(settings),
+            TicketState::Closed => access::closed_ticket_overwrites(
+                self.guild(),
+                self.discord().bot_user_id(),
+                &settings.staff_roles,
+            ),
+            _ => Vec::new(),
+        };
+        if !overwrites.is_empty()
+            && let Err(error) = self.set_access(channel, &overwrites).await
+        {
+            warn!(%error, "could not repair the ticket's overwrites; left for the next start");
+            return;
+        }
+        info!(claimer = ?self.record.staff.claimer, "repaired the ticket's overwrites after a crash");
+        self.record.staff.access_pending = false;
+        self.persist(Vec::new()).await;
+        self.refresh_welcome(channel, settings);
     }
 }
 

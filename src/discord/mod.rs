@@ -59,6 +59,7 @@ pub mod codes {
     pub const ALREADY_ACKNOWLEDGED: u64 = 40060;
     pub const UNKNOWN_ROLE: u64 = 10011;
     pub const INVALID_FORM_BODY: u64 = 50035;
+    pub const UNKNOWN_OVERWRITE: u64 = 10009;
 }
 
 /// twilight's own default: how long one REST request may take before it counts as failed.
@@ -1220,6 +1221,72 @@ impl Discord {
                 .components(Some(components))
         )?;
         Ok(())
+    }
+
+    /// Replaces a message's embeds and components (its content stays). Idempotent, so retried.
+    pub async fn edit_embeds_and_components(
+        &self,
+        channel: u64,
+        message: u64,
+        embeds: &[Embed],
+        components: &[Component],
+    ) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "update_message",
+            self.http
+                .update_message(Id::<ChannelMarker>::new(channel), Id::new(message))
+                .embeds(Some(embeds))
+                .components(Some(components))
+        )?;
+        Ok(())
+    }
+
+    /// Puts one overwrite on a channel (`PUT /channels/{id}/permissions/{target}`), leaving
+    /// the others as they are. Idempotent, so retried.
+    pub async fn put_overwrite(&self, channel: u64, overwrite: &Overwrite) -> DiscordResult<()> {
+        use twilight_model::http::permission_overwrite as http;
+        let twilight = http::PermissionOverwrite {
+            allow: Some(Permissions::from_bits_truncate(overwrite.allow)),
+            deny: Some(Permissions::from_bits_truncate(overwrite.deny)),
+            id: Id::new(overwrite.id),
+            kind: match overwrite.kind {
+                OverwriteKind::Role => http::PermissionOverwriteType::Role,
+                OverwriteKind::Member => http::PermissionOverwriteType::Member,
+            },
+        };
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "update_channel_permission",
+            self.http
+                .update_channel_permission(Id::<ChannelMarker>::new(channel), &twilight)
+        )?;
+        Ok(())
+    }
+
+    /// Removes one overwrite from a channel; one already gone counts as removed.
+    pub async fn delete_overwrite(
+        &self,
+        channel: u64,
+        target: u64,
+        kind: OverwriteKind,
+    ) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        let result = retry_limited!(self.global, "delete_channel_permission", {
+            let request = self
+                .http
+                .delete_channel_permission(Id::<ChannelMarker>::new(channel));
+            match kind {
+                OverwriteKind::Member => request.member(Id::new(target)),
+                OverwriteKind::Role => request.role(Id::new(target)),
+            }
+        });
+        match result {
+            Err(error) if error.code() == Some(codes::UNKNOWN_OVERWRITE) => Ok(()),
+            other => other.map(|_| ()),
+        }
     }
 
     /// Deletes a message; one already gone counts as deleted.

@@ -74,6 +74,19 @@ pub enum Action {
         ticket: u64,
     },
     Cancel,
+    // Staff workflow (issue 15).
+    /// Claim button on a ticket's welcome message.
+    Claim {
+        ticket: u64,
+    },
+    /// Unclaim button on a claimed ticket's welcome message.
+    Unclaim {
+        ticket: u64,
+    },
+    /// User select picking the staff member a ticket is handed to.
+    TransferSelect {
+        ticket: u64,
+    },
 }
 
 /// Why a custom id was refused. Messages never echo the (possibly hostile) input.
@@ -122,6 +135,9 @@ pub fn encode(action: &Action) -> String {
         AddUserSelect { ticket } => ("adduser", Some(ticket), None),
         RemoveUserSelect { ticket } => ("rmuser", Some(ticket), None),
         Cancel => ("cancel", None, None),
+        Claim { ticket } => ("claim", Some(ticket), None),
+        Unclaim { ticket } => ("unclaim", Some(ticket), None),
+        TransferSelect { ticket } => ("transfer", Some(ticket), None),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -229,6 +245,18 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
             RemoveUserSelect { ticket: u64_at(0)? }
         }
         "cancel" => arity(0).map(|_| Cancel)?,
+        "claim" => {
+            arity(1)?;
+            Claim { ticket: u64_at(0)? }
+        }
+        "unclaim" => {
+            arity(1)?;
+            Unclaim { ticket: u64_at(0)? }
+        }
+        "transfer" => {
+            arity(1)?;
+            TransferSelect { ticket: u64_at(0)? }
+        }
         _ => return Err(CustomIdError::UnknownAction),
     };
     Ok(action)
@@ -344,6 +372,9 @@ mod tests {
                 TopicRemoveConfirm { topic: m },
                 AddUserSelect { ticket: n },
                 RemoveUserSelect { ticket: n },
+                Claim { ticket: n },
+                Unclaim { ticket: n },
+                TransferSelect { ticket: n },
             ]);
         }
         v

@@ -109,4 +109,30 @@ pub struct TicketRecord {
     /// While closed, the bot's "closed" message carrying Delete and Reopen: its buttons are
     /// disabled when the ticket is reopened. Stored so that holds across a restart.
     pub closed_message: Option<Snowflake>,
+    /// The staff workflow's part of the record (claim, welcome message, pending access edit).
+    pub staff: TicketStaff,
+}
+
+/// How a claim changes who may see and write in a ticket.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClaimMode {
+    /// Staff keep seeing the ticket; only the claimer (and the opener's side) can write.
+    #[default]
+    Guarded,
+    /// A label only: everyone keeps writing.
+    Label,
+    /// Only the claimer among staff sees the ticket (Administrators always do).
+    Private,
+}
+
+/// What the staff workflow stores on a ticket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketStaff {
+    /// The staff member who claimed the ticket.
+    pub claimer: Option<Snowflake>,
+    /// The welcome message, edited in place when the claim changes.
+    pub welcome_message: Option<Snowflake>,
+    /// Set durably before an access edit (claim, unclaim, transfer) and cleared after it: a
+    /// crash in between leaves it set, and the next start re-derives the channel's overwrites.
+    pub access_pending: bool,
 }

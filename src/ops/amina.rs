@@ -317,6 +317,7 @@ fn adoptions(
             close_reason: None,
             participants,
             closed_message: None,
+            staff: Default::default(),
         };
         out.push(Adoption {
             channel: ch.id,

@@ -122,6 +122,9 @@ pub struct Ticket {
     pub close_reason: Option<String>,
     pub participants: Vec<Id>,
     pub closed_message: Option<Id>,
+    /// The staff member who claimed the ticket; absent in exports made before claims existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimer: Option<Id>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,6 +259,7 @@ impl From<&TicketRecord> for Ticket {
             close_reason: t.close_reason.clone(),
             participants: ids(&t.participants),
             closed_message: t.closed_message.map(Id),
+            claimer: t.staff.claimer.map(Id),
         }
     }
 }
@@ -276,6 +280,10 @@ impl Ticket {
             close_reason: self.close_reason.clone(),
             participants: raw(&self.participants),
             closed_message: self.closed_message.map(|i| i.0),
+            staff: crate::domain::model::TicketStaff {
+                claimer: self.claimer.map(|i| i.0),
+                ..Default::default()
+            },
         }
     }
 }
@@ -387,6 +395,7 @@ mod tests {
             close_reason: Some("done".into()),
             participants: vec![11],
             closed_message: Some(12),
+            staff: Default::default(),
         };
         GuildData {
             guild: 77,

@@ -23,6 +23,8 @@ use crate::domain::model::{Snowflake, TicketRecord, TicketState, UnixMillis};
 pub const VERSION_V1: u8 = 1;
 /// Ticket records with `closed_message` (see [`TicketRecord`]).
 pub const TICKET_V2: u8 = 2;
+/// Ticket records with the staff workflow's fields ([`crate::domain::model::TicketStaff`]).
+pub const TICKET_V3: u8 = 3;
 /// Format of transcripts: version byte, then deflate of the bincode of `(html, text)`.
 pub const TRANSCRIPT_V1: u8 = 1;
 
@@ -96,9 +98,9 @@ fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
     Ok(value)
 }
 
-/// A ticket record in the current format ([`TICKET_V2`]).
+/// A ticket record in the current format ([`TICKET_V3`]).
 pub fn encode_ticket(record: &TicketRecord) -> Result<Vec<u8>, CodecError> {
-    encode_as(TICKET_V2, record)
+    encode_as(TICKET_V3, record)
 }
 
 /// Parses a ticket record of any format this version knows; older ones are upgraded.
@@ -106,7 +108,8 @@ pub fn decode_ticket(bytes: &[u8]) -> Result<TicketRecord, CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     match version {
         VERSION_V1 => decode_body::<TicketRecordV1>(body).map(TicketRecord::from),
-        TICKET_V2 => decode_body(body),
+        TICKET_V2 => decode_body::<TicketRecordV2>(body).map(TicketRecord::from),
+        TICKET_V3 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
     }
 }
@@ -147,6 +150,24 @@ impl From<TicketRecordV1> for TicketRecord {
             // A V1 ticket's "closed" message is unknown: its buttons stay as they are, and the
             // ticket actor's state check refuses them when they no longer apply.
             closed_message: None,
+            staff: Default::default(),
+        }
+    }
+}
+
+/// The layout of a [`TICKET_V2`] ticket record: V1's fields and `closed_message`.
+#[derive(Deserialize)]
+struct TicketRecordV2 {
+    v1: TicketRecordV1,
+    closed_message: Option<Snowflake>,
+}
+
+impl From<TicketRecordV2> for TicketRecord {
+    fn from(v2: TicketRecordV2) -> Self {
+        TicketRecord {
+            closed_message: v2.closed_message,
+            // Nobody had claimed a V2 ticket; its welcome message is found when first needed.
+            ..TicketRecord::from(v2.v1)
         }
     }
 }

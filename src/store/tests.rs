@@ -7,7 +7,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::model::{Panel, Topic};
+use crate::domain::model::{Panel, TicketStaff, Topic};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -70,6 +70,7 @@ fn ticket(guild: u64, number: u64, channel: Option<u64>, state: TicketState) -> 
         close_reason: None,
         participants: vec![7, 8],
         closed_message: None,
+        staff: Default::default(),
     }
 }
 
@@ -609,9 +610,12 @@ prop_compose! {
         closed_by in any::<Option<u64>>(), close_reason in any::<Option<String>>(),
         participants in proptest::collection::vec(any::<u64>(), 0..8),
         closed_message in any::<Option<u64>>(),
+        (claimer, welcome_message, access_pending) in
+            (any::<Option<u64>>(), any::<Option<u64>>(), any::<bool>()),
     ) -> TicketRecord {
         TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
-            closed_by, close_reason, participants, closed_message }
+            closed_by, close_reason, participants, closed_message,
+            staff: TicketStaff { claimer, welcome_message, access_pending } }
     }
 }
 
@@ -642,8 +646,21 @@ proptest! {
     #[test]
     fn ticket_round_trips(record in ticket_strategy()) {
         let bytes = codec::encode_ticket(&record).expect("encode");
-        prop_assert_eq!(bytes[0], codec::TICKET_V2);
+        prop_assert_eq!(bytes[0], codec::TICKET_V3);
         prop_assert_eq!(codec::decode_ticket(&bytes).expect("decode"), record);
+    }
+
+    /// Records written before claims existed still load, unclaimed and with nothing pending.
+    #[test]
+    fn v2_ticket_records_upgrade(record in ticket_strategy()) {
+        let r = record.clone();
+        let v2_fields = (r.guild, r.number, r.opener, r.topic, r.parent, r.channel, r.state,
+            r.opened_at, r.closed_at, r.closed_by, r.close_reason, r.participants,
+            r.closed_message);
+        let mut bytes = codec::encode(&v2_fields).expect("encode");
+        bytes[0] = codec::TICKET_V2;
+        let upgraded = codec::decode_ticket(&bytes).expect("decode");
+        prop_assert_eq!(upgraded, TicketRecord { staff: TicketStaff::default(), ..record });
     }
 
     /// Records written before `closed_message` existed still load, with none remembered.
@@ -655,7 +672,8 @@ proptest! {
         let bytes = codec::encode(&v1_fields).expect("encode");
         prop_assert_eq!(bytes[0], codec::VERSION_V1);
         let upgraded = codec::decode_ticket(&bytes).expect("decode");
-        prop_assert_eq!(upgraded, TicketRecord { closed_message: None, ..record });
+        prop_assert_eq!(upgraded, TicketRecord { closed_message: None,
+            staff: TicketStaff::default(), ..record });
     }
 
     #[test]
@@ -678,6 +696,8 @@ proptest! {
         v.extend(bytes);
         let _ = codec::decode_ticket(&v);
         v[0] = codec::TICKET_V2;
+        let _ = codec::decode_ticket(&v);
+        v[0] = codec::TICKET_V3;
         let _ = codec::decode_ticket(&v);
         v[0] = codec::VERSION_V1;
         let _ = codec::decode::<GuildSettings>(&v);

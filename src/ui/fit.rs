@@ -57,7 +57,7 @@ mod tests {
                 .unwrap_or_default()
         };
         match name {
-            "number" | "channel" | "user" | "opener" | "by" => id,
+            "number" | "channel" | "user" | "opener" | "by" | "claimer" => id,
             "place" | "done" | "total" | "closed" | "open" => usize::MAX.to_string(),
             "seconds" | "minutes" => u64::MAX.to_string(),
             // A transcript's size in MiB, one decimal: the store holds nothing near 10^9 MiB.

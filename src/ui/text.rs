@@ -359,6 +359,34 @@ catalog! {
         "The bot is not told when members leave (the Server Members intent is off): a member who leaves keeps their place in the waiting line and no \"member left\" note is posted in their ticket. Switch on \"Server Members Intent\" in the {portal}, then restart the bot.";
     PortalPath: Piece =
         "Discord Developer Portal → your application → Bot → Privileged Gateway Intents";
+    // Staff workflow: claim, unclaim, transfer (issue 15).
+    ClaimButton: ButtonLabel = "Claim";
+    ClosedNoClaim: Content = "Ticket #{number} is closed; reopen it before changing its claim.";
+    UnclaimButton: ButtonLabel = "Unclaim";
+    ClaimedLine: Piece = "Claimed by <@{claimer}>";
+    ClaimedAnswer: Content = "You claimed ticket #{number}.";
+    AlreadyClaimedByYou: Content = "You have already claimed ticket #{number}.";
+    ClaimedBySomeoneElse: Content =
+        "Ticket #{number} is claimed by <@{claimer}>. They or an admin can transfer it to you.";
+    UnclaimedAnswer: Content = "Ticket #{number} is no longer claimed.";
+    NotClaimed: Content = "Ticket #{number} is not claimed.";
+    TransferredAnswer: Content = "Ticket #{number} is now claimed by <@{claimer}>.";
+    TransferPrompt: Content = "Choose the staff member to hand ticket #{number} to.";
+    StaffPlaceholder: SelectPlaceholder = "Staff member";
+    ClaimNotAllowed: Content = "Only staff can claim a ticket.";
+    ClaimOwnTicket: Content = "You opened this ticket, so another staff member has to claim it.";
+    UnclaimNotAllowed: Content = "Only the claimer or an admin can unclaim this ticket.";
+    TransferNotAllowed: Content = "Only the claimer or an admin can transfer this ticket.";
+    TransferToNonStaff: Content = "<@{user}> is not staff; a ticket can only be handed to staff.";
+    TransferToOpener: Content = "<@{user}> opened this ticket and cannot claim it.";
+    TransferPickOne: Content = "Choose one staff member.";
+    CouldNotClaim: Content = "The claim was not changed: {error}";
+    LogClaimedTitle: EmbedTitle = "Ticket claimed";
+    LogClaimed: EmbedDescription = "Ticket #{number} claimed by <@{by}>";
+    LogUnclaimedTitle: EmbedTitle = "Ticket unclaimed";
+    LogUnclaimed: EmbedDescription = "Ticket #{number} unclaimed by <@{by}>";
+    LogTransferredTitle: EmbedTitle = "Ticket transferred";
+    LogTransferred: EmbedDescription = "Ticket #{number} handed to <@{claimer}> by <@{by}>";
 }
 
 impl Text {

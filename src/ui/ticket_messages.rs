@@ -25,22 +25,13 @@ fn embed(title: &str, description: &str, color: u32) -> twilight_model::channel:
     discord_embed(title, description, color, None)
 }
 
-/// The first message in a ticket channel: it mentions the opener and carries the Close buttons.
+/// The first message in a ticket channel: it mentions the opener and carries the Close and
+/// Claim buttons.
 pub fn welcome_message(number: u64, opener: Snowflake, topic: Option<&str>) -> OutgoingMessage {
-    let mut description = t!(Welcome, opener);
-    if let Some(topic) = topic {
-        description.push('\n');
-        description.push_str(&t!(TopicLine, topic = topic_shown(topic)));
-    }
-    OutgoingMessage {
-        content: Some(format!("<@{opener}>")),
-        embeds: vec![embed(&t!(WelcomeTitle, number), &description, BLUE)],
-        components: open_controls(number),
-        attachments: Vec::new(),
-    }
+    welcome_message_claimed(number, opener, topic, None)
 }
 
-/// The buttons an open ticket offers (on its welcome message and on each reopen note).
+/// The buttons a reopened ticket offers, on its reopen note.
 pub fn open_controls(number: u64) -> Vec<Component> {
     vec![buttons(&[
         (
@@ -252,7 +243,7 @@ mod tests {
             description(&welcome),
             "Hello <@42>! Staff will be with you shortly. Describe your request here.\nTopic: **Billing \\*now\\***"
         );
-        assert_eq!(welcome.components, open_controls(7));
+        assert_eq!(welcome.components, welcome_controls(7, false));
     }
 
     #[test]
@@ -327,5 +318,97 @@ mod tests {
         let text = place_in_line(12, 3, Duration::from_secs(4));
         assert!(text.contains("#12") && text.contains("number 3") && text.contains("about 4 s"));
         assert!(place_in_line(1, 1, Duration::from_secs(600)).contains("about 10 min"));
+    }
+}
+
+// Staff workflow (issue 15): the welcome as a claim changes it.
+
+/// The welcome message with its claim line: edited in place when the claim changes, so the
+/// channel's first message always says who holds the ticket.
+pub fn welcome_message_claimed(
+    number: u64,
+    opener: Snowflake,
+    topic: Option<&str>,
+    claimer: Option<Snowflake>,
+) -> OutgoingMessage {
+    let mut description = t!(Welcome, opener);
+    if let Some(topic) = topic {
+        description.push('\n');
+        description.push_str(&t!(TopicLine, topic = topic_shown(topic)));
+    }
+    if let Some(claimer) = claimer {
+        description.push('\n');
+        description.push_str(&t!(ClaimedLine, claimer));
+    }
+    OutgoingMessage {
+        content: Some(format!("<@{opener}>")),
+        embeds: vec![embed(&t!(WelcomeTitle, number), &description, BLUE)],
+        components: welcome_controls(number, claimer.is_some()),
+        attachments: Vec::new(),
+    }
+}
+
+/// The welcome's buttons: Close, Close with reason, and Claim (Unclaim once claimed).
+pub fn welcome_controls(number: u64, claimed: bool) -> Vec<Component> {
+    let claim = if claimed {
+        (
+            Action::Unclaim { ticket: number },
+            Text::UnclaimButton,
+            ButtonStyle::Secondary,
+        )
+    } else {
+        (
+            Action::Claim { ticket: number },
+            Text::ClaimButton,
+            ButtonStyle::Success,
+        )
+    };
+    vec![buttons(&[
+        (
+            Action::Close { ticket: number },
+            Text::CloseButton,
+            ButtonStyle::Danger,
+        ),
+        (
+            Action::CloseWithReason { ticket: number },
+            Text::CloseWithReasonButton,
+            ButtonStyle::Secondary,
+        ),
+        claim,
+    ])]
+}
+
+/// The staff member picker of a transfer.
+pub fn transfer_prompt(number: u64) -> (String, Vec<Component>) {
+    (
+        t!(TransferPrompt, number),
+        vec![super::components::auto_select(
+            &Action::TransferSelect { ticket: number },
+            Text::StaffPlaceholder,
+            twilight_model::channel::message::component::SelectMenuType::User,
+            (1, 1),
+        )],
+    )
+}
+
+#[cfg(test)]
+mod claim_tests {
+    use super::*;
+
+    fn description(message: &OutgoingMessage) -> &str {
+        message.embeds[0].description.as_deref().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_claimed_welcome_names_the_claimer_and_offers_unclaim() {
+        let claimed = welcome_message_claimed(7, 42, Some("Billing"), Some(99));
+        assert_eq!(
+            description(&claimed),
+            "Hello <@42>! Staff will be with you shortly. Describe your request here.\nTopic: **Billing**\nClaimed by <@99>"
+        );
+        assert_eq!(claimed.components, welcome_controls(7, true));
+        let open = welcome_message(7, 42, None);
+        assert_eq!(open.components, welcome_controls(7, false));
+        assert_ne!(welcome_controls(7, false), welcome_controls(7, true));
     }
 }
