@@ -3337,3 +3337,289 @@ async fn the_readme_setup_steps_work_with_the_binary() {
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// Staff workflow (issue 15): claim, unclaim, transfer.
+
+impl Env {
+    /// `/tickets <sub>` in `channel` as `user`; returns the interaction id.
+    async fn tickets_command(&self, user: u64, channel: u64, sub: &str) -> u64 {
+        self.client
+            .command(
+                self.g.guild_id,
+                channel,
+                user,
+                "tickets",
+                json!([{"name": sub, "type": 1, "options": []}]),
+            )
+            .await
+            .expect("command accepted")
+    }
+
+    /// `(view, send)` of `user` in `channel`, as the simulator computes them.
+    async fn can(&self, channel: u64, user: u64) -> (bool, bool) {
+        let p = self
+            .client
+            .permissions(channel, user)
+            .await
+            .expect("permissions");
+        (p.view_channel, p.send_messages)
+    }
+
+    /// The welcome message's embed description.
+    async fn welcome_text(&self, channel: u64) -> String {
+        let messages = self
+            .client
+            .channel_messages(channel)
+            .await
+            .expect("messages");
+        messages
+            .iter()
+            .find(|m| {
+                m["embeds"][0]["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("Ticket #"))
+            })
+            .and_then(|m| m["embeds"][0]["description"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// `/tickets transfer` as `by`, then picks `to` in the staff select; returns the answer.
+    async fn transfer(&self, by: u64, channel: u64, ticket: u64, to: u64) -> String {
+        let id = self.tickets_command(by, channel, "transfer").await;
+        let prompt = self.response_message(id).await;
+        let id = self
+            .select(
+                by,
+                channel,
+                prompt,
+                &Action::TransferSelect { ticket },
+                &[to.to_string()],
+            )
+            .await;
+        self.answer(id).await
+    }
+}
+
+/// Two well-known bots drop added users when a ticket is claimed. Here a guarded claim leaves
+/// the opener and the added user writing, stops other staff from writing (they still read),
+/// shows the claimer on the welcome message, and a double click claims once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_claim_guards_the_channel_and_keeps_added_users() {
+    let env = Env::start("claim", 3).await;
+    let (_, _, member, channel) = env.with_open_ticket().await;
+    let ticket = 1;
+    assert_eq!(env.record(ticket).await.channel, Some(channel));
+    let (staff, added) = (env.g.staff_id, env.g.member_ids[1]);
+    let other_staff = env
+        .client
+        .add_member(env.g.guild_id, "staff2", &[env.g.staff_role_id])
+        .await
+        .expect("member added");
+    let id = env
+        .change_people(env.owner(), channel, ticket, true, &[added])
+        .await;
+    env.answer_containing(id, "added").await;
+
+    // The opener cannot claim; two Claim presses at once claim once.
+    let id = env
+        .click_in(channel, member, |a| matches!(a, Action::Claim { .. }))
+        .await;
+    assert_eq!(env.answer(id).await, "Only staff can claim a ticket.");
+    let welcome = env
+        .last_message_with(channel, Action::Claim { ticket })
+        .await;
+    let answers = env
+        .press_together(
+            channel,
+            staff,
+            &[
+                (welcome, Action::Claim { ticket }),
+                (welcome, Action::Claim { ticket }),
+            ],
+        )
+        .await;
+    let mut sorted = answers.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            format!("You claimed ticket #{ticket}."),
+            format!("You have already claimed ticket #{ticket}."),
+        ],
+        "{answers:?}"
+    );
+    assert_eq!(env.record(ticket).await.staff.claimer, Some(staff));
+    assert!(!env.record(ticket).await.staff.access_pending);
+
+    assert_eq!(env.can(channel, staff).await, (true, true), "claimer");
+    assert_eq!(
+        env.can(channel, other_staff).await,
+        (true, false),
+        "other staff"
+    );
+    assert_eq!(env.can(channel, member).await, (true, true), "opener");
+    assert_eq!(env.can(channel, added).await, (true, true), "added user");
+    let bystander = env.g.member_ids[2];
+    assert_eq!(
+        env.can(channel, bystander).await,
+        (false, false),
+        "bystander"
+    );
+    eventually("the welcome names the claimer", || async {
+        env.welcome_text(channel)
+            .await
+            .contains(&format!("Claimed by <@{staff}>"))
+            .then_some(())
+    })
+    .await;
+    assert!(
+        env.buttons(channel)
+            .await
+            .iter()
+            .any(|(_, a, on)| *a == Action::Unclaim { ticket } && *on),
+        "the welcome offers Unclaim"
+    );
+
+    // Another staff member is told who holds it.
+    let id = env.tickets_command(other_staff, channel, "claim").await;
+    assert_eq!(
+        env.answer(id).await,
+        format!(
+            "Ticket #{ticket} is claimed by <@{staff}>. They or an admin can transfer it to you."
+        )
+    );
+    env.stop().await;
+}
+
+/// A transfer goes to staff only (a member picked in the select is refused), moves the right to
+/// write with it, and an unclaim gives every staff member their voice back; added users keep
+/// theirs throughout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn transfers_go_to_staff_and_unclaim_restores_access() {
+    let env = Env::start("transfer", 3).await;
+    let (_, _, member, channel) = env.with_open_ticket().await;
+    let ticket = 1;
+    assert_eq!(env.record(ticket).await.channel, Some(channel));
+    let (staff, added) = (env.g.staff_id, env.g.member_ids[1]);
+    let other_staff = env
+        .client
+        .add_member(env.g.guild_id, "staff2", &[env.g.staff_role_id])
+        .await
+        .expect("member added");
+    let id = env
+        .change_people(env.owner(), channel, ticket, true, &[added])
+        .await;
+    env.answer_containing(id, "added").await;
+    let id = env.tickets_command(staff, channel, "claim").await;
+    env.answer_containing(id, "You claimed").await;
+
+    let refused = env.transfer(staff, channel, ticket, added).await;
+    assert_eq!(
+        refused,
+        format!("<@{added}> is not staff; a ticket can only be handed to staff.")
+    );
+    let refused = env.transfer(staff, channel, ticket, member).await;
+    assert_eq!(
+        refused,
+        format!("<@{member}> opened this ticket and cannot claim it.")
+    );
+    let id = env.tickets_command(member, channel, "transfer").await;
+    assert_eq!(
+        env.answer(id).await,
+        "Only the claimer or an admin can transfer this ticket."
+    );
+
+    let moved = env.transfer(staff, channel, ticket, other_staff).await;
+    assert_eq!(
+        moved,
+        format!("Ticket #{ticket} is now claimed by <@{other_staff}>.")
+    );
+    assert_eq!(env.record(ticket).await.staff.claimer, Some(other_staff));
+    assert_eq!(
+        env.can(channel, other_staff).await,
+        (true, true),
+        "new claimer"
+    );
+    assert_eq!(
+        env.can(channel, staff).await,
+        (true, false),
+        "former claimer"
+    );
+    assert_eq!(env.can(channel, added).await, (true, true), "added user");
+
+    // Only the claimer (or an admin) unclaims; then every staff member writes again.
+    let id = env.tickets_command(staff, channel, "unclaim").await;
+    assert_eq!(
+        env.answer(id).await,
+        "Only the claimer or an admin can unclaim this ticket."
+    );
+    let id = env.tickets_command(other_staff, channel, "unclaim").await;
+    assert_eq!(
+        env.answer(id).await,
+        format!("Ticket #{ticket} is no longer claimed.")
+    );
+    assert_eq!(
+        env.can(channel, staff).await,
+        (true, true),
+        "staff after unclaim"
+    );
+    assert_eq!(
+        env.can(channel, added).await,
+        (true, true),
+        "added user after unclaim"
+    );
+    assert_eq!(
+        env.can(channel, member).await,
+        (true, true),
+        "opener after unclaim"
+    );
+    let id = env.tickets_command(staff, env.general(), "claim").await;
+    assert_eq!(env.answer(id).await, "Use this inside a ticket channel.");
+    env.stop().await;
+}
+
+/// A crash after a claim's durable "pending" mark and before its overwrite edit leaves the
+/// channel as it was: the next start derives the overwrites from the stored claim again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_claim_cut_short_by_a_crash_is_repaired_at_start() {
+    let env = Env::start("claim-repair", 2).await;
+    let (_, _, member, channel) = env.with_open_ticket().await;
+    let ticket = 1;
+    assert_eq!(env.record(ticket).await.channel, Some(channel));
+    let other_staff = env
+        .client
+        .add_member(env.g.guild_id, "staff2", &[env.g.staff_role_id])
+        .await
+        .expect("member added");
+    let mut record = env.record(ticket).await;
+    record.staff.claimer = Some(env.g.staff_id);
+    record.staff.access_pending = true;
+    env.bot
+        .store()
+        .write(vec![ticketeer::store::WriteOp::PutTicket(record)])
+        .await
+        .expect("record written");
+    assert_eq!(
+        env.can(channel, other_staff).await,
+        (true, true),
+        "before repair"
+    );
+
+    let env = env.restart().await;
+    eventually("the claim's overwrites repaired", || async {
+        (env.can(channel, other_staff).await == (true, false)).then_some(())
+    })
+    .await;
+    assert_eq!(
+        env.can(channel, env.g.staff_id).await,
+        (true, true),
+        "claimer"
+    );
+    assert_eq!(env.can(channel, member).await, (true, true), "opener");
+    eventually("the pending mark cleared", || async {
+        (!env.record(ticket).await.staff.access_pending).then_some(())
+    })
+    .await;
+    env.stop().await;
+}
