@@ -3384,6 +3384,18 @@ impl Env {
             .to_owned()
     }
 
+    /// `/tickets request-close reason:` in `channel` as `user`; returns the answer.
+    async fn request_close(&self, user: u64, channel: u64, reason: &str) -> String {
+        let options = json!([{"name": "request-close", "type": 1,
+            "options": [{"name": "reason", "type": 3, "value": reason}]}]);
+        let id = self
+            .client
+            .command(self.g.guild_id, channel, user, "tickets", options)
+            .await
+            .expect("command accepted");
+        self.answer(id).await
+    }
+
     /// `/tickets transfer` as `by`, then picks `to` in the staff select; returns the answer.
     async fn transfer(&self, by: u64, channel: u64, ticket: u64, to: u64) -> String {
         let id = self.tickets_command(by, channel, "transfer").await;
@@ -3621,5 +3633,80 @@ async fn a_claim_cut_short_by_a_crash_is_repaired_at_start() {
         (!env.record(ticket).await.staff.access_pending).then_some(())
     })
     .await;
+    env.stop().await;
+}
+
+/// Staff ask the opener to confirm a close, with a reason: an added user cannot answer, Keep
+/// open withdraws the request, a second request waits for the first, and Close closes with the
+/// request's reason, which the log, the transcript and the opener's DM all carry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_close_request_is_answered_by_the_other_side_and_its_reason_travels() {
+    let env = Env::start("close-request", 3).await;
+    let (log, _, member, channel) = env.with_open_ticket().await;
+    let ticket = 1;
+    let (staff, added) = (env.g.staff_id, env.g.member_ids[1]);
+    let id = env
+        .change_people(env.owner(), channel, ticket, true, &[added])
+        .await;
+    env.answer_containing(id, "added").await;
+    let ask = |reason| env.request_close(staff, channel, reason);
+    assert_eq!(
+        ask("all sorted?").await,
+        "Close request posted in ticket #1."
+    );
+    assert_eq!(
+        ask("again").await,
+        "Ticket #1 already has a close request waiting for an answer."
+    );
+
+    let id = env
+        .click_in(channel, added, |a| {
+            matches!(a, Action::CloseRequestAccept { .. })
+        })
+        .await;
+    assert_eq!(
+        env.answer(id).await,
+        "Only the member who opened this ticket or staff can ask to close it or answer a request."
+    );
+    let first = env
+        .last_message_with(channel, Action::CloseRequestKeep { ticket })
+        .await;
+    let id = env
+        .click_in(channel, member, |a| {
+            matches!(a, Action::CloseRequestKeep { .. })
+        })
+        .await;
+    assert_eq!(env.answer(id).await, "Ticket #1 stays open.");
+    env.wait_retired(channel, first).await;
+    assert_eq!(env.record(ticket).await.staff.close_request, None);
+
+    assert_eq!(
+        ask("all sorted now?").await,
+        "Close request posted in ticket #1."
+    );
+    let id = env
+        .click_in(channel, member, |a| {
+            matches!(a, Action::CloseRequestAccept { .. })
+        })
+        .await;
+    env.answer_containing(id, "closed").await;
+    let record = env.record(ticket).await;
+    assert_eq!(record.state, TicketState::Closed);
+    assert_eq!(record.close_reason.as_deref(), Some("all sorted now?"));
+    assert_eq!(record.closed_by, Some(member));
+    let (_, text) = env.transcript(ticket).await;
+    assert!(text.contains("all sorted now?"), "{text}");
+    eventually("the DM carries the reason", || async {
+        let dms = env.client.dms(member).await.ok()?;
+        dms.iter()
+            .any(|m| {
+                m["content"]
+                    .as_str()
+                    .is_some_and(|c| c.contains("Reason: all sorted now?"))
+            })
+            .then_some(())
+    })
+    .await;
+    env.wait_embed(log, "Close requested", 2).await;
     env.stop().await;
 }

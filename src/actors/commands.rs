@@ -42,6 +42,17 @@ pub const TRANSCRIPT: &str = "transcript";
 pub const CLAIM: &str = "claim";
 pub const UNCLAIM: &str = "unclaim";
 pub const TRANSFER: &str = "transfer";
+pub const CLOSE: &str = "close";
+pub const REQUEST_CLOSE: &str = "request-close";
+/// The `close` and `request-close` subcommands' option.
+pub const REASON: &str = "reason";
+
+/// An optional `reason:` of at most `max` characters.
+fn reason_option(max: usize, description: &str) -> CommandOption {
+    let mut reason = option(CommandOptionType::String, REASON, description);
+    reason.max_length = Some(max as u16);
+    reason
+}
 /// The `transcript` subcommand's option.
 pub const NUMBER: &str = "number";
 
@@ -124,6 +135,22 @@ pub fn tickets_command() -> Command {
                 TRANSFER,
                 "Hand this ticket's claim to another staff member",
                 Vec::new(),
+            ),
+            subcommand(
+                CLOSE,
+                "Close this ticket now, with an optional reason (staff)",
+                vec![reason_option(
+                    crate::domain::limits::REASON_MAX,
+                    "Why it is closed (shown in the log, transcript and DM)",
+                )],
+            ),
+            subcommand(
+                REQUEST_CLOSE,
+                "Ask the other side to confirm closing this ticket",
+                vec![reason_option(
+                    crate::domain::limits::REQUEST_REASON_MAX,
+                    "Why it can be closed",
+                )],
             ),
         ],
     )

@@ -414,6 +414,12 @@ impl GuildState {
                         staff::command(self, &incoming, Some(ClaimRequest::Unclaim))
                     }
                     [TICKETS, super::commands::TRANSFER] => staff::command(self, &incoming, None),
+                    [TICKETS, super::commands::CLOSE] => {
+                        staff::close_command(self, &incoming, false)
+                    }
+                    [TICKETS, super::commands::REQUEST_CLOSE] => {
+                        staff::close_command(self, &incoming, true)
+                    }
                     _ => {
                         warn!(command = ?path, "unknown command");
                         self.refuse(&incoming, Text::UnknownCommand.english());
@@ -527,6 +533,12 @@ impl GuildState {
                 staff::claim(self, incoming, ticket, ClaimRequest::Unclaim)
             }
             Action::TransferSelect { ticket } => staff::transfer_select(self, incoming, ticket),
+            Action::CloseRequestAccept { ticket } => {
+                staff::answer_close_request(self, incoming, ticket, true)
+            }
+            Action::CloseRequestKeep { ticket } => {
+                staff::answer_close_request(self, incoming, ticket, false)
+            }
             other => hub::handle(self, incoming, other).await?,
         }
         Ok(())

@@ -6,6 +6,7 @@
 use tracing::warn;
 
 use super::{
+    commands::REASON,
     guild_state::GuildState,
     incoming::{Incoming, IncomingKind},
     ticket::TicketMsg,
@@ -47,6 +48,60 @@ pub fn command(state: &mut GuildState, incoming: &Incoming, request: Option<Clai
             reply_now(&state.ctx.discord, incoming, text, components);
         }
     }
+}
+
+/// `/tickets close reason:` (staff: closes at once) and `/tickets request-close reason:`
+/// (either side: asks the other to confirm), inside a ticket channel.
+pub fn close_command(state: &mut GuildState, incoming: &Incoming, request: bool) {
+    let Some(ticket) = state.ticket_in_channel(incoming.channel) else {
+        state.refuse(incoming, Text::NotInTicket.english());
+        return;
+    };
+    let reason = match &incoming.kind {
+        IncomingKind::Command { options, .. } => options.get(REASON).cloned(),
+        _ => None,
+    };
+    if request {
+        state.to_ticket(incoming, ticket, |by, reply, settings| {
+            TicketMsg::RequestClose {
+                by,
+                reason,
+                reply,
+                settings,
+            }
+        });
+    } else if !state.is_staff(incoming) {
+        // The opener closes with the Close buttons; the command is for staff.
+        warn!(
+            user = incoming.user,
+            "refused: /tickets close by a non-staff member"
+        );
+        state.refuse(incoming, access::NOT_STAFF.0.english());
+    } else {
+        state.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Close {
+            by,
+            reason,
+            reply,
+            settings,
+        });
+    }
+}
+
+/// Close or Keep open on a close request.
+pub fn answer_close_request(
+    state: &mut GuildState,
+    incoming: &Incoming,
+    ticket: u64,
+    accept: bool,
+) {
+    state.to_ticket(incoming, ticket, |by, reply, settings| {
+        TicketMsg::AnswerCloseRequest {
+            by,
+            accept,
+            reply,
+            settings,
+        }
+    });
 }
 
 /// The transfer select: exactly one member, judged staff from what the select resolved.

@@ -16,6 +16,7 @@
 //! - `InjectPanic`: fault hook for the supervision tests.
 //! - `Claim` (claim, unclaim, transfer): a staff member's request, answered through the
 //!   carried [`Reply`]; `RepairAccess`: re-derive the overwrites after a crash mid-edit.
+//! - `RequestClose`, `AnswerCloseRequest`: a close asked of the other side, and its answer.
 //!
 //! After each change the actor persists the record and tells the guild actor
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
@@ -43,7 +44,7 @@ use crate::{
         custom_id::{self, Action},
         lifecycle::{self, Step},
         limits,
-        model::{ClaimMode, GuildSettings, Snowflake, TicketRecord, TicketState},
+        model::{ClaimMode, CloseRequest, GuildSettings, Snowflake, TicketRecord, TicketState},
         naming, privileged,
         transcript::{
             self, TranscriptAttachment, TranscriptEmbed, TranscriptMessage, TranscriptMeta,
@@ -64,9 +65,9 @@ pub use crate::ui::ticket_messages::welcome_message;
 use crate::ui::{
     text::{Text, t},
     ticket_messages::{
-        ClosedLog, closed_answer, closed_controls, closed_dm, closed_log, closed_message,
-        member_left_message, people_changed_answer, people_changed_log, reopened_message,
-        welcome_message_claimed,
+        ClosedLog, close_request_controls, close_request_message, closed_answer, closed_controls,
+        closed_dm_with_reason, closed_log, closed_message, member_left_message,
+        people_changed_answer, people_changed_log, reopened_message, welcome_message_claimed,
     },
 };
 
@@ -144,6 +145,20 @@ pub enum TicketMsg {
     },
     /// At start, for a record whose access edit a crash interrupted: re-derive the overwrites.
     RepairAccess {
+        settings: Arc<GuildSettings>,
+    },
+    /// Ask the other side to confirm a close, with an optional reason.
+    RequestClose {
+        by: Person,
+        reason: Option<String>,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    /// Close (`accept`) or Keep open on a close request.
+    AnswerCloseRequest {
+        by: Person,
+        accept: bool,
+        reply: Reply,
         settings: Arc<GuildSettings>,
     },
 }
@@ -289,6 +304,22 @@ impl Actor for TicketActor {
                     settings,
                 } => state.claim(by, request, reply, &settings).await,
                 TicketMsg::RepairAccess { settings } => state.repair_access(&settings).await,
+                TicketMsg::RequestClose {
+                    by,
+                    reason,
+                    reply,
+                    settings,
+                } => state.request_close(by, reason, reply, &settings).await,
+                TicketMsg::AnswerCloseRequest {
+                    by,
+                    accept,
+                    reply,
+                    settings,
+                } => {
+                    state
+                        .answer_close_request(by, accept, reply, &settings)
+                        .await
+                }
             }
         })
         .instrument(span)
@@ -671,6 +702,8 @@ impl TicketActorState {
         self.record.closed_at = Some(now_millis());
         self.record.closed_by = Some(by.user);
         self.record.close_reason = reason.clone();
+        // A waiting close request is answered by the close; its buttons go with the others.
+        self.record.staff.close_request = None;
         self.persist(vec![WriteOp::PutTranscript {
             guild: self.guild(),
             number: self.record.number,
@@ -731,7 +764,12 @@ impl TicketActorState {
         let number = self.record.number;
         let (files, cut) = transcript_files(number, html, text, self.ctx.upload_budget);
         let link = self.upload_transcript(html).await;
-        let dm_text = closed_dm(number, link.as_deref(), cut.as_deref());
+        let dm_text = closed_dm_with_reason(
+            number,
+            link.as_deref(),
+            cut.as_deref(),
+            closed.reason.as_deref(),
+        );
         let delivered = self
             .dm(
                 self.record.opener,
@@ -1283,6 +1321,111 @@ impl TicketActorState {
         self.record.staff.access_pending = false;
         self.persist(Vec::new()).await;
         self.refresh_welcome(channel, settings);
+    }
+}
+
+// Staff workflow (issue 15): close requests. Either side asks the other to confirm a close;
+// the request (with its reason) is stored, so Close closes with that reason even after a
+// restart, and a second request waits until the first is answered.
+impl TicketActorState {
+    async fn request_close(
+        &mut self,
+        by: Person,
+        reason: Option<String>,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        if let Err(refusal) = self.check(by, TicketOp::RequestClose, Step::CloseRequest) {
+            reply.send(&refusal).await;
+            return;
+        }
+        let number = self.record.number;
+        let Some(channel) = self.record.channel else {
+            reply.send(Text::NoChannel.english()).await;
+            return;
+        };
+        if self.record.staff.close_request.is_some() {
+            info!(user = by.user, "close request already waiting");
+            reply.send(&t!(CloseRequestPending, number)).await;
+            return;
+        }
+        let reason = reason.and_then(|r| limits::parse_request_reason(&r));
+        let by_staff = by.is_staff && by.user != self.record.opener;
+        let message = close_request_message(
+            number,
+            self.record.opener,
+            by.user,
+            by_staff,
+            reason.as_deref(),
+        );
+        let ping: &[Snowflake] = if by_staff { &[self.record.opener] } else { &[] };
+        let posted = match self.discord().send_message(channel, &message, ping).await {
+            Ok(id) => id,
+            Err(error) => {
+                warn!(%error, "could not post the close request");
+                reply
+                    .send(&t!(CouldNotRequestClose, error = error.person_message()))
+                    .await;
+                return;
+            }
+        };
+        self.record.staff.close_request = Some(CloseRequest {
+            by: by.user,
+            by_staff,
+            reason,
+            message: Some(posted),
+        });
+        self.persist(Vec::new()).await;
+        self.log(
+            settings,
+            Text::LogCloseRequestedTitle.english(),
+            t!(LogCloseRequested, number, by = by.user),
+            BLUE,
+        );
+        reply.send(&t!(CloseRequestPosted, number)).await;
+    }
+
+    /// Close: closes with the request's reason. Keep open: the request is withdrawn. Either
+    /// way the request's buttons are retired; a second press finds the request answered.
+    async fn answer_close_request(
+        &mut self,
+        by: Person,
+        accept: bool,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let step = if accept {
+            Step::Close
+        } else {
+            Step::CloseRequest
+        };
+        if let Err(refusal) = self.check(by, TicketOp::RequestClose, step) {
+            reply.send(&refusal).await;
+            return;
+        }
+        let number = self.record.number;
+        let Some(request) = self.record.staff.close_request.clone() else {
+            reply.send(&t!(NoCloseRequest, number)).await;
+            return;
+        };
+        if accept {
+            info!(user = by.user, "close request accepted");
+            self.close(by, request.reason, Some(reply), settings).await;
+            return;
+        }
+        self.record.staff.close_request = None;
+        self.persist(Vec::new()).await;
+        if let (Some(channel), Some(message)) = (self.record.channel, request.message) {
+            self.retire_controls(channel, vec![(message, close_request_controls(number))]);
+        }
+        info!(user = by.user, "close request declined; ticket kept open");
+        self.log(
+            settings,
+            Text::LogKeptOpenTitle.english(),
+            t!(LogKeptOpen, number, by = by.user),
+            BLUE,
+        );
+        reply.send(&t!(KeptOpenAnswer, number)).await;
     }
 }
 

@@ -146,6 +146,8 @@ pub enum TicketOp {
     AddUser,
     RemoveUser,
     ReadTranscript,
+    /// Ask for a close, or answer a request (Close / Keep open): either side, like Close.
+    RequestClose,
 }
 
 /// A refusal, carrying the text shown to the person (ephemerally).
@@ -166,6 +168,8 @@ pub fn may(op: TicketOp, is_staff: bool, is_opener: bool) -> Result<(), Refusal>
         TicketOp::AddUser => Err(Refusal(Text::AddUserNotAllowed)),
         TicketOp::RemoveUser => Err(Refusal(Text::RemoveUserNotAllowed)),
         TicketOp::ReadTranscript => Err(Refusal(Text::ReadTranscriptNotAllowed)),
+        TicketOp::RequestClose if is_opener => Ok(()),
+        TicketOp::RequestClose => Err(Refusal(Text::RequestCloseNotAllowed)),
     }
 }
 
@@ -858,6 +862,20 @@ mod claim_tests {
             ];
             assert_eq!(got, [row.1, row.2, row.3, row.4], "{name}");
         }
+    }
+
+    /// Close requests and their answers: either side (the opener, staff), nobody else.
+    #[test]
+    fn close_requests_are_for_either_side_only() {
+        for (name, _, who) in personas() {
+            let allowed = may(TicketOp::RequestClose, who.is_staff, who.is_opener).is_ok();
+            let expected = !matches!(name, "added user" | "bystander");
+            assert_eq!(allowed, expected, "{name}");
+        }
+        assert_eq!(
+            may(TicketOp::RequestClose, false, false),
+            Err(Refusal(Text::RequestCloseNotAllowed))
+        );
     }
 
     #[test]

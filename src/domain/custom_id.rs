@@ -87,6 +87,14 @@ pub enum Action {
     TransferSelect {
         ticket: u64,
     },
+    /// Close on a close request: closes with the request's stored reason.
+    CloseRequestAccept {
+        ticket: u64,
+    },
+    /// Keep open on a close request.
+    CloseRequestKeep {
+        ticket: u64,
+    },
 }
 
 /// Why a custom id was refused. Messages never echo the (possibly hostile) input.
@@ -138,6 +146,8 @@ pub fn encode(action: &Action) -> String {
         Claim { ticket } => ("claim", Some(ticket), None),
         Unclaim { ticket } => ("unclaim", Some(ticket), None),
         TransferSelect { ticket } => ("transfer", Some(ticket), None),
+        CloseRequestAccept { ticket } => ("creqok", Some(ticket), None),
+        CloseRequestKeep { ticket } => ("creqkeep", Some(ticket), None),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -257,6 +267,14 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
             arity(1)?;
             TransferSelect { ticket: u64_at(0)? }
         }
+        "creqok" => {
+            arity(1)?;
+            CloseRequestAccept { ticket: u64_at(0)? }
+        }
+        "creqkeep" => {
+            arity(1)?;
+            CloseRequestKeep { ticket: u64_at(0)? }
+        }
         _ => return Err(CustomIdError::UnknownAction),
     };
     Ok(action)
@@ -375,6 +393,8 @@ mod tests {
                 Claim { ticket: n },
                 Unclaim { ticket: n },
                 TransferSelect { ticket: n },
+                CloseRequestAccept { ticket: n },
+                CloseRequestKeep { ticket: n },
             ]);
         }
         v

@@ -135,4 +135,18 @@ pub struct TicketStaff {
     /// Set durably before an access edit (claim, unclaim, transfer) and cleared after it: a
     /// crash in between leaves it set, and the next start re-derives the channel's overwrites.
     pub access_pending: bool,
+    /// A close asked of the other side, waiting for Close or Keep open.
+    pub close_request: Option<CloseRequest>,
+}
+
+/// One side asking the other to confirm a close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseRequest {
+    pub by: Snowflake,
+    /// Asked by staff (of the opener), or by the opener (of staff).
+    pub by_staff: bool,
+    /// At most `limits::REQUEST_REASON_MAX` characters.
+    pub reason: Option<String>,
+    /// The request message carrying Close and Keep open.
+    pub message: Option<Snowflake>,
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::model::{Panel, TicketStaff, Topic};
+use crate::domain::model::{CloseRequest, Panel, TicketStaff, Topic};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -612,10 +612,13 @@ prop_compose! {
         closed_message in any::<Option<u64>>(),
         (claimer, welcome_message, access_pending) in
             (any::<Option<u64>>(), any::<Option<u64>>(), any::<bool>()),
+        close_request in any::<Option<(u64, bool, Option<String>, Option<u64>)>>()
+            .prop_map(|r| r.map(|(by, by_staff, reason, message)|
+                CloseRequest { by, by_staff, reason, message })),
     ) -> TicketRecord {
         TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
             closed_by, close_reason, participants, closed_message,
-            staff: TicketStaff { claimer, welcome_message, access_pending } }
+            staff: TicketStaff { claimer, welcome_message, access_pending, close_request } }
     }
 }
 

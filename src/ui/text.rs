@@ -387,6 +387,28 @@ catalog! {
     LogUnclaimed: EmbedDescription = "Ticket #{number} unclaimed by <@{by}>";
     LogTransferredTitle: EmbedTitle = "Ticket transferred";
     LogTransferred: EmbedDescription = "Ticket #{number} handed to <@{claimer}> by <@{by}>";
+
+    // Staff workflow: close requests and reasons (issue 15).
+    RequestCloseNotAllowed: Content =
+        "Only the member who opened this ticket or staff can ask to close it or answer a request.";
+    CloseRequestTitle: EmbedTitle = "Close requested";
+    CloseRequestByStaff: Piece =
+        "<@{by}> (staff) asks to close ticket #{number}. Press Close if you are done, or Keep open to keep talking.";
+    CloseRequestByOpener: Piece =
+        "<@{by}> asks staff to close ticket #{number}. Staff: press Close to close it, or Keep open.";
+    CloseRequestButton: ButtonLabel = "Close";
+    KeepOpenButton: ButtonLabel = "Keep open";
+    CloseRequestPosted: Content = "Close request posted in ticket #{number}.";
+    CloseRequestPending: Content =
+        "Ticket #{number} already has a close request waiting for an answer.";
+    NoCloseRequest: Content = "Ticket #{number} has no close request waiting.";
+    KeptOpenAnswer: Content = "Ticket #{number} stays open.";
+    KeptOpenLine: Piece = "Kept open by <@{by}>.";
+    CouldNotRequestClose: Content = "The close request was not posted: {error}";
+    LogCloseRequestedTitle: EmbedTitle = "Close requested";
+    LogCloseRequested: EmbedDescription = "Close of ticket #{number} requested by <@{by}>";
+    LogKeptOpenTitle: EmbedTitle = "Ticket kept open";
+    LogKeptOpen: EmbedDescription = "Ticket #{number} kept open by <@{by}>";
 }
 
 impl Text {

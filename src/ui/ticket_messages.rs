@@ -378,6 +378,63 @@ pub fn welcome_controls(number: u64, claimed: bool) -> Vec<Component> {
     ])]
 }
 
+/// The opener's DM about a close, with the close's reason when one was given.
+pub fn closed_dm_with_reason(
+    number: u64,
+    link: Option<&str>,
+    cut: Option<&str>,
+    reason: Option<&str>,
+) -> String {
+    let mut text = closed_dm(number, link, cut);
+    if let Some(reason) = reason {
+        text.push('\n');
+        text.push_str(&t!(ReasonLine, reason));
+    }
+    fit::cut(Slot::Content, text)
+}
+
+/// A close request: who asks, the reason, and Close / Keep open. A request by staff mentions
+/// the opener, whose answer it waits for.
+pub fn close_request_message(
+    number: u64,
+    opener: Snowflake,
+    by: Snowflake,
+    by_staff: bool,
+    reason: Option<&str>,
+) -> OutgoingMessage {
+    let mut description = if by_staff {
+        t!(CloseRequestByStaff, by, number)
+    } else {
+        t!(CloseRequestByOpener, by, number)
+    };
+    if let Some(reason) = reason {
+        description.push('\n');
+        description.push_str(&t!(ReasonLine, reason));
+    }
+    OutgoingMessage {
+        content: by_staff.then(|| format!("<@{opener}>")),
+        embeds: vec![embed(Text::CloseRequestTitle.english(), &description, BLUE)],
+        components: close_request_controls(number),
+        attachments: Vec::new(),
+    }
+}
+
+/// The buttons of a close request.
+pub fn close_request_controls(number: u64) -> Vec<Component> {
+    vec![buttons(&[
+        (
+            Action::CloseRequestAccept { ticket: number },
+            Text::CloseRequestButton,
+            ButtonStyle::Danger,
+        ),
+        (
+            Action::CloseRequestKeep { ticket: number },
+            Text::KeepOpenButton,
+            ButtonStyle::Secondary,
+        ),
+    ])]
+}
+
 /// The staff member picker of a transfer.
 pub fn transfer_prompt(number: u64) -> (String, Vec<Component>) {
     (
@@ -410,5 +467,32 @@ mod claim_tests {
         let open = welcome_message(7, 42, None);
         assert_eq!(open.components, welcome_controls(7, false));
         assert_ne!(welcome_controls(7, false), welcome_controls(7, true));
+    }
+
+    #[test]
+    fn a_close_request_says_who_asks_why_and_offers_close_and_keep_open() {
+        let by_staff = close_request_message(4, 42, 9, true, Some("done?"));
+        assert_eq!(by_staff.content.as_deref(), Some("<@42>"));
+        assert_eq!(
+            description(&by_staff),
+            "<@9> (staff) asks to close ticket #4. Press Close if you are done, or Keep open to keep talking.\nReason: done?"
+        );
+        assert_eq!(by_staff.components, close_request_controls(4));
+        let by_opener = close_request_message(4, 42, 42, false, None);
+        assert_eq!(by_opener.content, None);
+        assert!(description(&by_opener).starts_with("<@42> asks staff"));
+    }
+
+    #[test]
+    fn the_closed_dm_carries_the_reason_and_fits() {
+        assert_eq!(
+            closed_dm_with_reason(3, None, None, Some("solved")),
+            "Your ticket #3 was closed. The transcript is attached.\nReason: solved"
+        );
+        let reason = "r".repeat(crate::domain::limits::REASON_MAX);
+        let link = format!("https://{}", "l".repeat(500));
+        let cut = "c".repeat(400);
+        let dm = closed_dm_with_reason(u64::MAX, Some(&link), Some(&cut), Some(&reason));
+        assert!(dm.chars().count() <= fit::max_chars(Slot::Content));
     }
 }
