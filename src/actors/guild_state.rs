@@ -294,7 +294,8 @@ impl GuildState {
             return Ok(());
         }
         let number = record.number;
-        let actor = self.start_ticket_actor(myself, number, TicketSource::Record(record))?;
+        let actor =
+            self.start_ticket_actor(myself, number, TicketSource::Record(Box::new(record)))?;
         if let Some(p) = provision {
             let _ = actor.cast(TicketMsg::Provision(p));
         }

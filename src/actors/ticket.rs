@@ -185,8 +185,9 @@ pub struct TicketArgs {
 
 /// Where a ticket actor's record comes from.
 pub enum TicketSource {
-    /// The guild actor has it (a ticket being opened or resumed).
-    Record(TicketRecord),
+    /// The guild actor has it (a ticket being opened or resumed). Boxed: the other variant is
+    /// two ids.
+    Record(Box<TicketRecord>),
     /// Read from the store as the actor starts: actors of open tickets are started on first
     /// use, not all at once when the bot starts.
     Stored { guild: Snowflake, number: u64 },
@@ -212,7 +213,7 @@ impl Actor for TicketActor {
         args: TicketArgs,
     ) -> Result<Self::State, ActorProcessingErr> {
         let record = match args.ticket {
-            TicketSource::Record(record) => record,
+            TicketSource::Record(record) => *record,
             TicketSource::Stored { guild, number } => {
                 args.ctx.store.ticket(guild, number).await?.ok_or_else(|| {
                     format!("ticket #{number} of guild {guild} is not in the store")
@@ -1369,12 +1370,12 @@ impl TicketActorState {
                 return;
             }
         };
-        self.record.staff.close_request = Some(CloseRequest {
+        self.record.staff.close_request = Some(Box::new(CloseRequest {
             by: by.user,
             by_staff,
             reason,
             message: Some(posted),
-        });
+        }));
         self.persist(Vec::new()).await;
         self.log(
             settings,

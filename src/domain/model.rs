@@ -135,8 +135,9 @@ pub struct TicketStaff {
     /// Set durably before an access edit (claim, unclaim, transfer) and cleared after it: a
     /// crash in between leaves it set, and the next start re-derives the channel's overwrites.
     pub access_pending: bool,
-    /// A close asked of the other side, waiting for Close or Keep open.
-    pub close_request: Option<CloseRequest>,
+    /// A close asked of the other side, waiting for Close or Keep open. Boxed: rare, and
+    /// every ticket actor carries its record.
+    pub close_request: Option<Box<CloseRequest>>,
 }
 
 /// One side asking the other to confirm a close.

@@ -614,7 +614,7 @@ prop_compose! {
             (any::<Option<u64>>(), any::<Option<u64>>(), any::<bool>()),
         close_request in any::<Option<(u64, bool, Option<String>, Option<u64>)>>()
             .prop_map(|r| r.map(|(by, by_staff, reason, message)|
-                CloseRequest { by, by_staff, reason, message })),
+                Box::new(CloseRequest { by, by_staff, reason, message }))),
     ) -> TicketRecord {
         TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
             closed_by, close_reason, participants, closed_message,
