@@ -528,18 +528,12 @@ impl GuildState {
                     settings,
                 });
             }
-            Action::Claim { ticket } => staff::claim(self, incoming, ticket, ClaimRequest::Claim),
-            Action::Unclaim { ticket } => {
-                staff::claim(self, incoming, ticket, ClaimRequest::Unclaim)
+            // The staff workflow's components first; what it does not handle is the hub's.
+            other => {
+                if let Some(other) = staff::action(self, incoming, other) {
+                    hub::handle(self, incoming, other).await?
+                }
             }
-            Action::TransferSelect { ticket } => staff::transfer_select(self, incoming, ticket),
-            Action::CloseRequestAccept { ticket } => {
-                staff::answer_close_request(self, incoming, ticket, true)
-            }
-            Action::CloseRequestKeep { ticket } => {
-                staff::answer_close_request(self, incoming, ticket, false)
-            }
-            other => hub::handle(self, incoming, other).await?,
         }
         Ok(())
     }

@@ -13,9 +13,28 @@ use super::{
 };
 use crate::{
     discord::reply::reply_now,
-    domain::access::{self, ClaimRequest, Member},
+    domain::{
+        access::{self, ClaimRequest, Member},
+        custom_id::Action,
+    },
     ui::{text::Text, ticket_messages::transfer_prompt},
 };
+
+/// Carries out the staff workflow's components (Claim, Unclaim, the transfer select, Close and
+/// Keep open on a close request); any other action is handed back.
+pub fn action(state: &mut GuildState, incoming: &Incoming, action: Action) -> Option<Action> {
+    match action {
+        Action::Claim { ticket } => claim(state, incoming, ticket, ClaimRequest::Claim),
+        Action::Unclaim { ticket } => claim(state, incoming, ticket, ClaimRequest::Unclaim),
+        Action::TransferSelect { ticket } => transfer_select(state, incoming, ticket),
+        Action::CloseRequestAccept { ticket } => {
+            answer_close_request(state, incoming, ticket, true)
+        }
+        Action::CloseRequestKeep { ticket } => answer_close_request(state, incoming, ticket, false),
+        other => return Some(other),
+    }
+    None
+}
 
 /// Claim or unclaim `ticket` (a button, or a command in its channel).
 pub fn claim(state: &mut GuildState, incoming: &Incoming, ticket: u64, request: ClaimRequest) {

@@ -298,29 +298,11 @@ impl Actor for TicketActor {
                 }
                 TicketMsg::MemberLeft { user } => state.member_left(user).await,
                 TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
-                TicketMsg::Claim {
-                    by,
-                    request,
-                    reply,
-                    settings,
-                } => state.claim(by, request, reply, &settings).await,
-                TicketMsg::RepairAccess { settings } => state.repair_access(&settings).await,
-                TicketMsg::RequestClose {
-                    by,
-                    reason,
-                    reply,
-                    settings,
-                } => state.request_close(by, reason, reply, &settings).await,
-                TicketMsg::AnswerCloseRequest {
-                    by,
-                    accept,
-                    reply,
-                    settings,
-                } => {
-                    state
-                        .answer_close_request(by, accept, reply, &settings)
-                        .await
-                }
+                // The staff workflow's messages, in their own block below.
+                staff @ (TicketMsg::Claim { .. }
+                | TicketMsg::RepairAccess { .. }
+                | TicketMsg::RequestClose { .. }
+                | TicketMsg::AnswerCloseRequest { .. }) => state.staff_message(staff).await,
             }
         })
         .instrument(span)
@@ -1113,6 +1095,34 @@ impl TicketActorState {
 // access edit. The overwrites are always derived from the stored record (`open_overwrites`),
 // never patched by hand, so every path that changes access agrees with every other.
 impl TicketActorState {
+    async fn staff_message(&mut self, message: TicketMsg) {
+        match message {
+            TicketMsg::Claim {
+                by,
+                request,
+                reply,
+                settings,
+            } => self.claim(by, request, reply, &settings).await,
+            TicketMsg::RepairAccess { settings } => self.repair_access(&settings).await,
+            TicketMsg::RequestClose {
+                by,
+                reason,
+                reply,
+                settings,
+            } => self.request_close(by, reason, reply, &settings).await,
+            TicketMsg::AnswerCloseRequest {
+                by,
+                accept,
+                reply,
+                settings,
+            } => {
+                self.answer_close_request(by, accept, reply, &settings)
+                    .await
+            }
+            _ => warn!("not a staff workflow message"),
+        }
+    }
+
     /// How a claim changes this ticket's access. The mode setting (server-wide, per topic) is
     /// not stored yet: every ticket uses the default.
     fn claim_mode(&self, _settings: &GuildSettings) -> ClaimMode {

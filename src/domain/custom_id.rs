@@ -198,26 +198,6 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
                 page: u32_at(1)?,
             }
         }
-        "close" => {
-            arity(1)?;
-            Close { ticket: u64_at(0)? }
-        }
-        "closer" => {
-            arity(1)?;
-            CloseWithReason { ticket: u64_at(0)? }
-        }
-        "closem" => {
-            arity(1)?;
-            CloseReasonModal { ticket: u64_at(0)? }
-        }
-        "reopen" => {
-            arity(1)?;
-            Reopen { ticket: u64_at(0)? }
-        }
-        "delete" => {
-            arity(1)?;
-            Delete { ticket: u64_at(0)? }
-        }
         "hub" => arity(0).map(|_| HubMenu)?,
         "setup" => arity(0).map(|_| SetupMenu)?,
         "manage" => arity(0).map(|_| ManageMenu)?,
@@ -246,38 +226,36 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
             TopicRemoveConfirm { topic: u32_at(0)? }
         }
         "closeall" => arity(0).map(|_| CloseAllConfirm)?,
-        "adduser" => {
-            arity(1)?;
-            AddUserSelect { ticket: u64_at(0)? }
-        }
-        "rmuser" => {
-            arity(1)?;
-            RemoveUserSelect { ticket: u64_at(0)? }
-        }
         "cancel" => arity(0).map(|_| Cancel)?,
-        "claim" => {
+        // Every action carrying one ticket number.
+        other => {
+            let make = ticket_action(other).ok_or(CustomIdError::UnknownAction)?;
             arity(1)?;
-            Claim { ticket: u64_at(0)? }
+            make(u64_at(0)?)
         }
-        "unclaim" => {
-            arity(1)?;
-            Unclaim { ticket: u64_at(0)? }
-        }
-        "transfer" => {
-            arity(1)?;
-            TransferSelect { ticket: u64_at(0)? }
-        }
-        "creqok" => {
-            arity(1)?;
-            CloseRequestAccept { ticket: u64_at(0)? }
-        }
-        "creqkeep" => {
-            arity(1)?;
-            CloseRequestKeep { ticket: u64_at(0)? }
-        }
-        _ => return Err(CustomIdError::UnknownAction),
     };
     Ok(action)
+}
+
+/// The actions that carry one ticket number, by tag.
+fn ticket_action(tag: &str) -> Option<fn(u64) -> Action> {
+    use Action::*;
+    Some(match tag {
+        "close" => |ticket| Close { ticket },
+        "closer" => |ticket| CloseWithReason { ticket },
+        "closem" => |ticket| CloseReasonModal { ticket },
+        "reopen" => |ticket| Reopen { ticket },
+        "delete" => |ticket| Delete { ticket },
+        "adduser" => |ticket| AddUserSelect { ticket },
+        "rmuser" => |ticket| RemoveUserSelect { ticket },
+        // Staff workflow (issue 15).
+        "claim" => |ticket| Claim { ticket },
+        "unclaim" => |ticket| Unclaim { ticket },
+        "transfer" => |ticket| TransferSelect { ticket },
+        "creqok" => |ticket| CloseRequestAccept { ticket },
+        "creqkeep" => |ticket| CloseRequestKeep { ticket },
+        _ => return None,
+    })
 }
 
 /// Only the exact form `encode` writes is accepted, so decode∘encode is the identity.
