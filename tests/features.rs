@@ -9,7 +9,7 @@ use ticketeer::{
     actors::{Bot, BotConfig},
     domain::{
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
-        model::{GuildSettings, TicketState},
+        model::{ClaimMode, GuildSettings, TicketState},
     },
     driver::{
         self, channel_from_link, find_action,
@@ -3384,6 +3384,46 @@ impl Env {
             .to_owned()
     }
 
+    /// `member` opens a ticket on `panel` (in #general) picking the topic named `topic`;
+    /// returns its channel.
+    async fn open_ticket_with_topic(&self, panel: u64, member: u64, topic: &str) -> u64 {
+        let settings = self.settings().await;
+        let topic = settings
+            .topics
+            .iter()
+            .find(|t| t.name == topic)
+            .expect("the topic exists");
+        let id = self.click_open(panel, member).await;
+        let picker = self.response_message(id).await;
+        let id = self
+            .select(
+                member,
+                self.general(),
+                picker,
+                &Action::PickTopic { opener: member },
+                &[topic.id.to_string()],
+            )
+            .await;
+        let text = self.answer_containing(id, "is open").await;
+        channel_from_link(&text).expect("a link")
+    }
+
+    /// `/ticket claim-mode` with `options`, as the owner in #general; returns the answer.
+    async fn claim_mode(&self, options: Value) -> String {
+        let id = self
+            .client
+            .command(
+                self.g.guild_id,
+                self.general(),
+                self.owner(),
+                "ticket",
+                json!([{"name": "claim-mode", "type": 1, "options": options}]),
+            )
+            .await
+            .expect("command accepted");
+        self.answer(id).await
+    }
+
     /// `/tickets request-close reason:` in `channel` as `user`; returns the answer.
     async fn request_close(&self, user: u64, channel: u64, reason: &str) -> String {
         let options = json!([{"name": "request-close", "type": 1,
@@ -3708,5 +3748,73 @@ async fn a_close_request_is_answered_by_the_other_side_and_its_reason_travels() 
     })
     .await;
     env.wait_embed(log, "Close requested", 2).await;
+    env.stop().await;
+}
+
+/// The claim mode is the server's setting, and a topic can override it: private hides a
+/// claimed ticket from other staff (admins still see it), a label changes no access at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_claim_mode_is_a_server_setting_a_topic_can_override() {
+    let env = Env::start("claim-mode", 3).await;
+    let (_, panel, member, channel) = env.with_open_ticket().await;
+    let staff = env.g.staff_id;
+    let other_staff = env
+        .client
+        .add_member(env.g.guild_id, "staff2", &[env.g.staff_role_id])
+        .await
+        .expect("member added");
+    let set_mode = |options: Value| env.claim_mode(options);
+    assert_eq!(
+        set_mode(json!([{"name": "mode", "type": 3, "value": "private"}])).await,
+        "Claiming a ticket is now private (only the claimer among staff sees the ticket) in this server."
+    );
+    assert_eq!(env.settings().await.claims.mode, ClaimMode::Private);
+    let id = env.tickets_command(staff, channel, "claim").await;
+    env.answer_containing(id, "You claimed").await;
+    assert_eq!(
+        env.can(channel, other_staff).await,
+        (false, false),
+        "other staff"
+    );
+    assert_eq!(env.can(channel, staff).await, (true, true), "claimer");
+    assert_eq!(env.can(channel, member).await, (true, true), "opener");
+    assert_eq!(env.can(channel, env.owner()).await, (true, true), "owner");
+
+    // A topic set to label: its tickets' claims change nobody's access.
+    let answer = env.add_topic("Sales").await;
+    assert!(answer.contains("Sales"), "{answer}");
+    assert_eq!(
+        set_mode(json!([{"name": "mode", "type": 3, "value": "label"},
+            {"name": "topic", "type": 3, "value": "sales"}]))
+        .await,
+        "Claiming a ticket of the topic **Sales** is now label only (everyone keeps writing)."
+    );
+    assert_eq!(
+        set_mode(json!([{"name": "mode", "type": 3, "value": "label"},
+            {"name": "topic", "type": 3, "value": "nope"}]))
+        .await,
+        "No topic has that name. Topics are listed in Setup."
+    );
+    let id = env
+        .client
+        .command(
+            env.g.guild_id,
+            env.general(),
+            staff,
+            "ticket",
+            json!([{"name": "claim-mode", "type": 1,
+                "options": [{"name": "mode", "type": 3, "value": "label"}]}]),
+        )
+        .await;
+    assert!(id.is_err(), "/ticket needs Manage Server: {id:?}");
+    let second = env.g.member_ids[1];
+    let sales = env.open_ticket_with_topic(panel, second, "Sales").await;
+    let id = env.tickets_command(staff, sales, "claim").await;
+    env.answer_containing(id, "You claimed").await;
+    assert_eq!(
+        env.can(sales, other_staff).await,
+        (true, true),
+        "label claim"
+    );
     env.stop().await;
 }

@@ -47,6 +47,44 @@ pub const REQUEST_CLOSE: &str = "request-close";
 /// The `close` and `request-close` subcommands' option.
 pub const REASON: &str = "reason";
 
+/// `/ticket claim-mode mode: topic:` (admins).
+pub const CLAIM_MODE: &str = "claim-mode";
+pub const MODE: &str = "mode";
+pub const TOPIC: &str = "topic";
+/// The `mode:` choices' values.
+pub const MODES: [(&str, &str); 3] = [
+    ("guarded", "Guarded: staff read, only the claimer writes"),
+    ("label", "Label: everyone keeps writing"),
+    ("private", "Private: only the claimer among staff sees it"),
+];
+
+fn claim_mode_subcommand() -> CommandOption {
+    use twilight_model::application::command::{CommandOptionChoice, CommandOptionChoiceValue};
+    let mut mode = option(CommandOptionType::String, MODE, "What a claim does");
+    mode.required = Some(true);
+    mode.choices = Some(
+        MODES
+            .iter()
+            .map(|(value, name)| CommandOptionChoice {
+                name: (*name).to_owned(),
+                name_localizations: None,
+                value: CommandOptionChoiceValue::String((*value).to_owned()),
+            })
+            .collect(),
+    );
+    let mut topic = option(
+        CommandOptionType::String,
+        TOPIC,
+        "Only for this topic (its name); the server's mode otherwise",
+    );
+    topic.max_length = Some(crate::domain::limits::TOPIC_NAME_MAX as u16);
+    subcommand(
+        CLAIM_MODE,
+        "Choose what claiming a ticket does, server-wide or for one topic",
+        vec![mode, topic],
+    )
+}
+
 /// An optional `reason:` of at most `max` characters.
 fn reason_option(max: usize, description: &str) -> CommandOption {
     let mut reason = option(CommandOptionType::String, REASON, description);
@@ -110,6 +148,7 @@ pub fn ticket_command() -> Command {
                 Vec::new(),
             ),
             transcript_subcommand("Get the transcript of a closed ticket"),
+            claim_mode_subcommand(),
         ],
     )
 }

@@ -402,6 +402,7 @@ impl GuildState {
                 use super::commands::{MANAGE, MENU, NUMBER, PANEL, TICKET, TICKETS, TRANSCRIPT};
                 match path.as_slice() {
                     [TICKET, PANEL] => hub::post_default_panel(self, &incoming).await?,
+                    [TICKET, super::commands::CLAIM_MODE] => staff::set_claim_mode(self, &incoming),
                     [TICKET | TICKETS, TRANSCRIPT] => {
                         self.send_transcript(&incoming, options.get(NUMBER)).await
                     }

@@ -6,18 +6,23 @@
 use tracing::warn;
 
 use super::{
-    commands::REASON,
+    commands::{MODE, REASON, TOPIC},
     guild_state::GuildState,
     incoming::{Incoming, IncomingKind},
     ticket::TicketMsg,
 };
 use crate::{
-    discord::reply::reply_now,
+    discord::reply::{Reply, reply_now},
     domain::{
         access::{self, ClaimRequest, Member},
         custom_id::Action,
+        model::ClaimMode,
     },
-    ui::{text::Text, ticket_messages::transfer_prompt},
+    ui::{
+        hub_screens::topic_shown,
+        text::{Text, t},
+        ticket_messages::transfer_prompt,
+    },
 };
 
 /// Carries out the staff workflow's components (Claim, Unclaim, the transfer select, Close and
@@ -158,4 +163,72 @@ pub fn transfer_select(state: &mut GuildState, incoming: &Incoming, ticket: u64)
         ticket,
         ClaimRequest::Transfer { to, to_is_staff },
     );
+}
+
+/// `/ticket claim-mode mode: topic:` (admins): saved, answered once durable, and every ticket's
+/// overwrites re-derived under the new mode.
+pub fn set_claim_mode(state: &mut GuildState, incoming: &Incoming) {
+    if !access::is_admin(&GuildState::member(incoming)) {
+        warn!(user = incoming.user, "refused: claim mode by a non-admin");
+        state.refuse(incoming, access::NOT_ADMIN.0.english());
+        return;
+    }
+    let IncomingKind::Command { options, .. } = &incoming.kind else {
+        return;
+    };
+    let Some((mode, shown)) = options.get(MODE).and_then(|m| parse_mode(m)) else {
+        warn!(user = incoming.user, "claim mode not one of the choices");
+        state.refuse(incoming, Text::ClaimModeUnknown.english());
+        return;
+    };
+    let mut settings = (*state.settings).clone();
+    let done = match options.get(TOPIC) {
+        None => {
+            settings.claims.mode = mode;
+            t!(ClaimModeSaved, mode = shown)
+        }
+        Some(name) => {
+            let Some(topic) = settings
+                .topics
+                .iter()
+                .find(|t| t.name.eq_ignore_ascii_case(name.trim()))
+            else {
+                state.refuse(incoming, Text::ClaimModeNoSuchTopic.english());
+                return;
+            };
+            let (id, topic) = (topic.id, topic_shown(&topic.name));
+            settings.claims.topic_modes.retain(|(t, _)| *t != id);
+            settings.claims.topic_modes.push((id, mode));
+            t!(ClaimModeSavedTopic, topic, mode = shown)
+        }
+    };
+    let reply = Reply::defer_ephemeral(&state.ctx.discord, incoming);
+    let commit = state.save_settings(settings);
+    let settings = state.settings.clone();
+    // Closed tickets' overwrites do not depend on claims.
+    for number in state.open_ticket_numbers() {
+        if let Some(actor) = state.ticket_actor(number) {
+            let _ = actor.cast(TicketMsg::ApplyOverwrites {
+                settings: settings.clone(),
+            });
+        }
+    }
+    tokio::spawn(async move {
+        match commit.await {
+            Ok(()) => reply.send(&done).await,
+            Err(error) => {
+                warn!(%error, "could not save the claim mode");
+                reply.send(Text::ClaimModeNotSaved.english()).await
+            }
+        }
+    });
+}
+
+fn parse_mode(value: &str) -> Option<(ClaimMode, Text)> {
+    match value {
+        "guarded" => Some((ClaimMode::Guarded, Text::ClaimModeGuarded)),
+        "label" => Some((ClaimMode::Label, Text::ClaimModeLabel)),
+        "private" => Some((ClaimMode::Private, Text::ClaimModePrivate)),
+        _ => None,
+    }
 }

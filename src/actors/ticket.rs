@@ -1123,10 +1123,9 @@ impl TicketActorState {
         }
     }
 
-    /// How a claim changes this ticket's access. The mode setting (server-wide, per topic) is
-    /// not stored yet: every ticket uses the default.
-    fn claim_mode(&self, _settings: &GuildSettings) -> ClaimMode {
-        ClaimMode::default()
+    /// How a claim changes this ticket's access: its topic's mode, else the server's.
+    fn claim_mode(&self, settings: &GuildSettings) -> ClaimMode {
+        settings.claims.mode_for(self.record.topic)
     }
 
     /// This open ticket's overwrites, derived from its stored state and the settings.

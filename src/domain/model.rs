@@ -33,6 +33,25 @@ pub struct GuildSettings {
     /// Topic ids are never reused, so a stale select can never pick a different topic.
     pub next_topic_id: u32,
     pub panels: Vec<Panel>,
+    /// How a claim changes a ticket's access, server-wide and per topic.
+    pub claims: ClaimSettings,
+}
+
+/// The claim mode setting: the server's, and topics that override it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimSettings {
+    pub mode: ClaimMode,
+    /// `(topic id, mode)`; topic ids are never reused, so a removed topic's entry is inert.
+    pub topic_modes: Vec<(u32, ClaimMode)>,
+}
+
+impl ClaimSettings {
+    /// The mode for a ticket of `topic`: the topic's override, else the server's.
+    pub fn mode_for(&self, topic: Option<u32>) -> ClaimMode {
+        topic
+            .and_then(|t| self.topic_modes.iter().find(|(id, _)| *id == t))
+            .map_or(self.mode, |(_, mode)| *mode)
+    }
 }
 
 impl Default for GuildSettings {
@@ -47,6 +66,7 @@ impl Default for GuildSettings {
             topics: Vec::new(),
             next_topic_id: 1,
             panels: Vec::new(),
+            claims: ClaimSettings::default(),
         }
     }
 }
@@ -115,6 +135,7 @@ pub struct TicketRecord {
 
 /// How a claim changes who may see and write in a ticket.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ClaimMode {
     /// Staff keep seeing the ticket; only the claimer (and the opener's side) can write.
     #[default]

@@ -76,6 +76,12 @@ pub struct Settings {
     pub topics: Vec<Topic>,
     pub next_topic_id: u32,
     pub panels: Vec<Panel>,
+    /// The claim mode (`guarded`, `label`, `private`); absent means `guarded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_mode: Option<model::ClaimMode>,
+    /// Topics overriding the claim mode: `[topic id, mode]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topic_claim_modes: Vec<(u32, model::ClaimMode)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +212,8 @@ impl From<&GuildSettings> for Settings {
                     footer: p.footer.clone(),
                 })
                 .collect(),
+            claim_mode: (s.claims.mode != model::ClaimMode::default()).then_some(s.claims.mode),
+            topic_claim_modes: s.claims.topic_modes.clone(),
         }
     }
 }
@@ -240,6 +248,10 @@ impl From<&Settings> for GuildSettings {
                     footer: p.footer.clone(),
                 })
                 .collect(),
+            claims: model::ClaimSettings {
+                mode: s.claim_mode.unwrap_or_default(),
+                topic_modes: s.topic_claim_modes.clone(),
+            },
         }
     }
 }

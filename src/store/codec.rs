@@ -16,7 +16,9 @@ use flate2::write::DeflateEncoder;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::model::{Snowflake, TicketRecord, TicketState, UnixMillis};
+use crate::domain::model::{
+    ClaimSettings, GuildSettings, Panel, Snowflake, TicketRecord, TicketState, Topic, UnixMillis,
+};
 
 /// Format of plain bincode values (settings; ticket records before they remembered their
 /// "closed" message).
@@ -25,6 +27,8 @@ pub const VERSION_V1: u8 = 1;
 pub const TICKET_V2: u8 = 2;
 /// Ticket records with the staff workflow's fields ([`crate::domain::model::TicketStaff`]).
 pub const TICKET_V3: u8 = 3;
+/// Guild settings with the claim settings ([`crate::domain::model::ClaimSettings`]).
+pub const SETTINGS_V2: u8 = 2;
 /// Format of transcripts: version byte, then deflate of the bincode of `(html, text)`.
 pub const TRANSCRIPT_V1: u8 = 1;
 
@@ -168,6 +172,53 @@ impl From<TicketRecordV2> for TicketRecord {
             closed_message: v2.closed_message,
             // Nobody had claimed a V2 ticket; its welcome message is found when first needed.
             ..TicketRecord::from(v2.v1)
+        }
+    }
+}
+
+/// Guild settings in the current format ([`SETTINGS_V2`]).
+pub fn encode_settings(settings: &GuildSettings) -> Result<Vec<u8>, CodecError> {
+    encode_as(SETTINGS_V2, settings)
+}
+
+/// Parses guild settings of any format this version knows; older ones are upgraded.
+pub fn decode_settings(bytes: &[u8]) -> Result<GuildSettings, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    match version {
+        VERSION_V1 => decode_body::<GuildSettingsV1>(body).map(GuildSettings::from),
+        SETTINGS_V2 => decode_body(body),
+        other => Err(CodecError::UnknownVersion(other)),
+    }
+}
+
+/// The layout of [`VERSION_V1`] guild settings, kept exactly while such values may be on disk.
+#[derive(Deserialize)]
+struct GuildSettingsV1 {
+    tickets_category: Option<Snowflake>,
+    overflow_categories: Vec<Snowflake>,
+    log_channel: Option<Snowflake>,
+    staff_roles: Vec<Snowflake>,
+    per_member_limit: u32,
+    per_guild_limit: u32,
+    topics: Vec<Topic>,
+    next_topic_id: u32,
+    panels: Vec<Panel>,
+}
+
+impl From<GuildSettingsV1> for GuildSettings {
+    fn from(v1: GuildSettingsV1) -> Self {
+        GuildSettings {
+            tickets_category: v1.tickets_category,
+            overflow_categories: v1.overflow_categories,
+            log_channel: v1.log_channel,
+            staff_roles: v1.staff_roles,
+            per_member_limit: v1.per_member_limit,
+            per_guild_limit: v1.per_guild_limit,
+            topics: v1.topics,
+            next_topic_id: v1.next_topic_id,
+            panels: v1.panels,
+            // Before claims existed: the default mode, no topic overriding it.
+            claims: ClaimSettings::default(),
         }
     }
 }

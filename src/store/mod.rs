@@ -237,7 +237,7 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
     Ok(match op {
         WriteOp::PutSettings { guild, settings } => EncodedOp::Settings {
             guild,
-            bytes: codec::encode(&settings)?,
+            bytes: codec::encode_settings(&settings)?,
         },
         WriteOp::SetCounter { guild, value } => EncodedOp::Counter { guild, value },
         WriteOp::PutTicket(record) => EncodedOp::Ticket {
@@ -729,7 +729,7 @@ fn read_settings(
     match table.get(guild).map_err(db_err)? {
         // An undecodable settings value is an error, not defaults: defaults would be written
         // back over the guild's real configuration on its next change.
-        Some(bytes) => codec::decode(bytes.value()).map_err(|e| {
+        Some(bytes) => codec::decode_settings(bytes.value()).map_err(|e| {
             tracing::warn!(guild.id = guild, error = %e, "stored guild settings unreadable");
             StoreError::from(e)
         }),

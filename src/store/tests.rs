@@ -7,7 +7,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::model::{CloseRequest, Panel, TicketStaff, Topic};
+use crate::domain::model::{ClaimMode, ClaimSettings, CloseRequest, Panel, TicketStaff, Topic};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -622,6 +622,10 @@ prop_compose! {
     }
 }
 
+fn claim_mode(n: u8) -> ClaimMode {
+    [ClaimMode::Guarded, ClaimMode::Label, ClaimMode::Private][usize::from(n % 3)]
+}
+
 prop_compose! {
     fn settings_strategy()(
         tickets_category in any::<Option<u64>>(),
@@ -634,6 +638,11 @@ prop_compose! {
                 .prop_map(|(id, name, category)| Topic { id, name, category }),
             0..4),
         next_topic_id in any::<u32>(),
+        claims in (0..3u8, proptest::collection::vec((any::<u32>(), 0..3u8), 0..3))
+            .prop_map(|(mode, topics)| ClaimSettings {
+                mode: claim_mode(mode),
+                topic_modes: topics.into_iter().map(|(t, m)| (t, claim_mode(m))).collect(),
+            }),
         panels in proptest::collection::vec(
             (any::<u64>(), any::<u64>(), ".{0,20}", ".{0,40}", ".{0,20}")
                 .prop_map(|(channel, message, title, description, footer)|
@@ -641,7 +650,7 @@ prop_compose! {
             0..3),
     ) -> GuildSettings {
         GuildSettings { tickets_category, overflow_categories, log_channel, staff_roles,
-            per_member_limit, per_guild_limit, topics, next_topic_id, panels }
+            per_member_limit, per_guild_limit, topics, next_topic_id, panels, claims }
     }
 }
 
@@ -681,14 +690,28 @@ proptest! {
 
     #[test]
     fn settings_round_trip(settings in settings_strategy()) {
-        let bytes = codec::encode(&settings).expect("encode");
-        prop_assert_eq!(codec::decode::<GuildSettings>(&bytes).expect("decode"), settings);
+        let bytes = codec::encode_settings(&settings).expect("encode");
+        prop_assert_eq!(bytes[0], codec::SETTINGS_V2);
+        prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
+    }
+
+    /// Settings written before claims existed still load, with the default claim mode.
+    #[test]
+    fn v1_settings_upgrade(settings in settings_strategy()) {
+        let s = settings.clone();
+        let v1_fields = (s.tickets_category, s.overflow_categories, s.log_channel,
+            s.staff_roles, s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id,
+            s.panels);
+        let bytes = codec::encode(&v1_fields).expect("encode");
+        prop_assert_eq!(bytes[0], codec::VERSION_V1);
+        let upgraded = codec::decode_settings(&bytes).expect("decode");
+        prop_assert_eq!(upgraded, GuildSettings { claims: ClaimSettings::default(), ..settings });
     }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let _ = codec::decode_ticket(&bytes);
-        let _ = codec::decode::<GuildSettings>(&bytes);
+        let _ = codec::decode_settings(&bytes);
         let _ = codec::decode_transcript(&bytes);
     }
 
@@ -703,7 +726,9 @@ proptest! {
         v[0] = codec::TICKET_V3;
         let _ = codec::decode_ticket(&v);
         v[0] = codec::VERSION_V1;
-        let _ = codec::decode::<GuildSettings>(&v);
+        let _ = codec::decode_settings(&v);
+        v[0] = codec::SETTINGS_V2;
+        let _ = codec::decode_settings(&v);
         let _ = codec::decode_transcript(&v);
     }
 

@@ -81,6 +81,11 @@ mod tests {
                 .join("**, **"),
             "portal" => Text::PortalPath.english().to_owned(),
             "wait" => longest(&[Text::WaitSeconds, Text::WaitMinutes]),
+            "mode" => longest(&[
+                Text::ClaimModeGuarded,
+                Text::ClaimModeLabel,
+                Text::ClaimModePrivate,
+            ]),
             "skipped" => worst_render(Text::BotsSkipped),
             "purpose" => longest(&[Text::PurposePanelChannel, Text::PurposeLogChannel]),
             "state" => longest(&[

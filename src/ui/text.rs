@@ -409,6 +409,16 @@ catalog! {
     LogCloseRequested: EmbedDescription = "Close of ticket #{number} requested by <@{by}>";
     LogKeptOpenTitle: EmbedTitle = "Ticket kept open";
     LogKeptOpen: EmbedDescription = "Ticket #{number} kept open by <@{by}>";
+
+    // Staff workflow: the claim mode setting (issue 15).
+    ClaimModeGuarded: Piece = "guarded (staff read, only the claimer writes)";
+    ClaimModeLabel: Piece = "label only (everyone keeps writing)";
+    ClaimModePrivate: Piece = "private (only the claimer among staff sees the ticket)";
+    ClaimModeSaved: Content = "Claiming a ticket is now {mode} in this server.";
+    ClaimModeSavedTopic: Content = "Claiming a ticket of the topic **{topic}** is now {mode}.";
+    ClaimModeUnknown: Content = "Choose one of the offered claim modes.";
+    ClaimModeNoSuchTopic: Content = "No topic has that name. Topics are listed in Setup.";
+    ClaimModeNotSaved: Content = "The claim mode could not be saved. Please try again.";
 }
 
 impl Text {
