@@ -9,7 +9,7 @@ use ticketeer::{
     actors::{Bot, BotConfig},
     domain::{
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
-        model::{ClaimMode, GuildSettings, TicketState},
+        model::{ClaimMode, GuildSettings, Priority, TicketState},
     },
     driver::{
         self, channel_from_link, find_action,
@@ -3815,6 +3815,73 @@ async fn the_claim_mode_is_a_server_setting_a_topic_can_override() {
         env.can(sales, other_staff).await,
         (true, true),
         "label claim"
+    );
+    env.stop().await;
+}
+
+/// Priority shows on the welcome message; renames keep to Discord's two per 10 minutes per
+/// channel: a third is held and the person told when it happens, while the ticket keeps
+/// answering everything else at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn priority_shows_and_renames_keep_to_the_budget() {
+    let env = Env::start("rename", 2).await;
+    let (_, _, member, channel) = env.with_open_ticket().await;
+    let staff = env.g.staff_id;
+    let command = |user: u64, sub: &'static str, option: &'static str, value: &'static str| {
+        let env = &env;
+        async move {
+            let options = json!([{"name": sub, "type": 1,
+                "options": [{"name": option, "type": 3, "value": value}]}]);
+            let id = env
+                .client
+                .command(env.g.guild_id, channel, user, "tickets", options)
+                .await
+                .expect("command accepted");
+            env.answer(id).await
+        }
+    };
+    assert_eq!(
+        command(member, "priority", "level", "urgent").await,
+        "Only staff can set a ticket's priority."
+    );
+    assert_eq!(
+        command(staff, "priority", "level", "urgent").await,
+        "Ticket #1 now has urgent priority."
+    );
+    eventually("the welcome shows the priority", || async {
+        env.welcome_text(channel)
+            .await
+            .contains("Priority: **urgent**")
+            .then_some(())
+    })
+    .await;
+    assert_eq!(env.record(1).await.staff.priority, Priority::Urgent);
+
+    assert_eq!(
+        command(member, "rename", "name", "mine").await,
+        "Only staff can rename a ticket."
+    );
+    assert_eq!(
+        command(staff, "rename", "name", "Billing Issue").await,
+        "Ticket #1 renamed to **billing-issue**."
+    );
+    assert_eq!(
+        command(staff, "rename", "name", "refund").await,
+        "Ticket #1 renamed to **refund**."
+    );
+    let queued = command(staff, "rename", "name", "later").await;
+    assert!(
+        queued.starts_with(
+            "Discord allows two renames per channel every 10 minutes: ticket #1 becomes **later** <t:"
+        ),
+        "{queued}"
+    );
+    let name = env.channel(channel).await.expect("channel")["name"].clone();
+    assert_eq!(name, "refund");
+    // The waiting rename holds nothing up.
+    assert_eq!(
+        command(staff, "priority", "level", "low").await,
+        "Ticket #1 now has low priority."
     );
     env.stop().await;
 }

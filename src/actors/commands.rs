@@ -58,20 +58,48 @@ pub const MODES: [(&str, &str); 3] = [
     ("private", "Private: only the claimer among staff sees it"),
 ];
 
-fn claim_mode_subcommand() -> CommandOption {
+pub const PRIORITY: &str = "priority";
+pub const LEVEL: &str = "level";
+pub const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+pub const RENAME: &str = "rename";
+pub const NAME: &str = "name";
+
+fn choices(
+    values: &[(&str, &str)],
+) -> Vec<twilight_model::application::command::CommandOptionChoice> {
     use twilight_model::application::command::{CommandOptionChoice, CommandOptionChoiceValue};
+    values
+        .iter()
+        .map(|(value, name)| CommandOptionChoice {
+            name: (*name).to_owned(),
+            name_localizations: None,
+            value: CommandOptionChoiceValue::String((*value).to_owned()),
+        })
+        .collect()
+}
+
+/// `/tickets priority level:` and `/tickets rename name:` (staff).
+fn priority_and_rename() -> [CommandOption; 2] {
+    let mut level = option(CommandOptionType::String, LEVEL, "How urgent the ticket is");
+    level.required = Some(true);
+    level.choices = Some(choices(&PRIORITIES.map(|p| (p, p))));
+    let mut name = option(CommandOptionType::String, NAME, "The channel's new name");
+    name.required = Some(true);
+    name.max_length = Some(crate::domain::rename::NAME_MAX as u16);
+    [
+        subcommand(PRIORITY, "Set this ticket's priority (staff)", vec![level]),
+        subcommand(
+            RENAME,
+            "Rename this ticket's channel (staff; Discord allows 2 per 10 minutes)",
+            vec![name],
+        ),
+    ]
+}
+
+fn claim_mode_subcommand() -> CommandOption {
     let mut mode = option(CommandOptionType::String, MODE, "What a claim does");
     mode.required = Some(true);
-    mode.choices = Some(
-        MODES
-            .iter()
-            .map(|(value, name)| CommandOptionChoice {
-                name: (*name).to_owned(),
-                name_localizations: None,
-                value: CommandOptionChoiceValue::String((*value).to_owned()),
-            })
-            .collect(),
-    );
+    mode.choices = Some(choices(&MODES));
     let mut topic = option(
         CommandOptionType::String,
         TOPIC,
@@ -191,7 +219,10 @@ pub fn tickets_command() -> Command {
                     "Why it can be closed",
                 )],
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(priority_and_rename())
+        .collect(),
     )
 }
 

@@ -421,6 +421,10 @@ impl GuildState {
                     [TICKETS, super::commands::REQUEST_CLOSE] => {
                         staff::close_command(self, &incoming, true)
                     }
+                    [TICKETS, super::commands::PRIORITY] => {
+                        staff::priority_command(self, &incoming)
+                    }
+                    [TICKETS, super::commands::RENAME] => staff::rename_command(self, &incoming),
                     _ => {
                         warn!(command = ?path, "unknown command");
                         self.refuse(&incoming, Text::UnknownCommand.english());

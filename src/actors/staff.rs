@@ -6,7 +6,7 @@
 use tracing::warn;
 
 use super::{
-    commands::{MODE, REASON, TOPIC},
+    commands::{LEVEL, MODE, NAME, REASON, TOPIC},
     guild_state::GuildState,
     incoming::{Incoming, IncomingKind},
     ticket::TicketMsg,
@@ -16,7 +16,7 @@ use crate::{
     domain::{
         access::{self, ClaimRequest, Member},
         custom_id::Action,
-        model::ClaimMode,
+        model::{ClaimMode, Priority},
     },
     ui::{
         hub_screens::topic_shown,
@@ -231,4 +231,57 @@ fn parse_mode(value: &str) -> Option<(ClaimMode, Text)> {
         "private" => Some((ClaimMode::Private, Text::ClaimModePrivate)),
         _ => None,
     }
+}
+
+/// `/tickets priority level:` inside a ticket channel.
+pub fn priority_command(state: &mut GuildState, incoming: &Incoming) {
+    let Some(ticket) = state.ticket_in_channel(incoming.channel) else {
+        state.refuse(incoming, Text::NotInTicket.english());
+        return;
+    };
+    let level = match &incoming.kind {
+        IncomingKind::Command { options, .. } => options.get(LEVEL).and_then(|l| parse_priority(l)),
+        _ => None,
+    };
+    let Some(priority) = level else {
+        warn!(user = incoming.user, "priority not one of the choices");
+        state.refuse(incoming, Text::PriorityUnknown.english());
+        return;
+    };
+    state.to_ticket(incoming, ticket, |by, reply, settings| {
+        TicketMsg::SetPriority {
+            by,
+            priority,
+            reply,
+            settings,
+        }
+    });
+}
+
+fn parse_priority(value: &str) -> Option<Priority> {
+    match value {
+        "low" => Some(Priority::Low),
+        "normal" => Some(Priority::Normal),
+        "high" => Some(Priority::High),
+        "urgent" => Some(Priority::Urgent),
+        _ => None,
+    }
+}
+
+/// `/tickets rename name:` inside a ticket channel.
+pub fn rename_command(state: &mut GuildState, incoming: &Incoming) {
+    let Some(ticket) = state.ticket_in_channel(incoming.channel) else {
+        state.refuse(incoming, Text::NotInTicket.english());
+        return;
+    };
+    let name = match &incoming.kind {
+        IncomingKind::Command { options, .. } => options.get(NAME).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    state.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Rename {
+        by,
+        name,
+        reply,
+        settings,
+    });
 }

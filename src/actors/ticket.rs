@@ -44,8 +44,11 @@ use crate::{
         custom_id::{self, Action},
         lifecycle::{self, Step},
         limits,
-        model::{ClaimMode, CloseRequest, GuildSettings, Snowflake, TicketRecord, TicketState},
+        model::{
+            ClaimMode, CloseRequest, GuildSettings, Priority, Snowflake, TicketRecord, TicketState,
+        },
         naming, privileged,
+        rename::{self, RenameBudget},
         transcript::{
             self, TranscriptAttachment, TranscriptEmbed, TranscriptMessage, TranscriptMeta,
             TranscriptPoll,
@@ -60,6 +63,7 @@ use super::{
     protocol::GuildMsg,
 };
 use crate::discord::reply::Reply;
+use crate::ui::ticket_messages::priority_text;
 /// Re-exported for the benchmark's null bot, which posts the same welcome.
 pub use crate::ui::ticket_messages::welcome_message;
 use crate::ui::{
@@ -161,6 +165,23 @@ pub enum TicketMsg {
         reply: Reply,
         settings: Arc<GuildSettings>,
     },
+    SetPriority {
+        by: Person,
+        priority: Priority,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    /// Rename the channel now if the budget allows, else when it does.
+    Rename {
+        by: Person,
+        name: String,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    /// The rename budget has room again for the waiting name (sent to itself).
+    RenameDue {
+        settings: Arc<GuildSettings>,
+    },
 }
 
 /// Everything provisioning needs; boxed because it dwarfs the other variants.
@@ -198,6 +219,17 @@ pub struct TicketActorState {
     guild_actor: ActorRef<GuildMsg>,
     record: TicketRecord,
     log: GuildLog,
+    /// The channel's rename budget and the name waiting for it (staff workflow).
+    renames: Renames,
+}
+
+/// Renames waiting for Discord's budget. Not stored: after a restart a waiting rename is gone
+/// (its requester was told when it would happen, and can ask again).
+#[derive(Default)]
+struct Renames {
+    budget: RenameBudget,
+    /// The newest name asked for while the budget was spent, and who asked.
+    waiting: Option<(String, Snowflake)>,
 }
 
 pub struct TicketActor;
@@ -225,6 +257,7 @@ impl Actor for TicketActor {
             guild_actor: args.guild_actor,
             record,
             log: args.log,
+            renames: Renames::default(),
         })
     }
 
@@ -302,7 +335,10 @@ impl Actor for TicketActor {
                 staff @ (TicketMsg::Claim { .. }
                 | TicketMsg::RepairAccess { .. }
                 | TicketMsg::RequestClose { .. }
-                | TicketMsg::AnswerCloseRequest { .. }) => state.staff_message(staff).await,
+                | TicketMsg::AnswerCloseRequest { .. }
+                | TicketMsg::SetPriority { .. }
+                | TicketMsg::Rename { .. }
+                | TicketMsg::RenameDue { .. }) => state.staff_message(&myself, staff).await,
             }
         })
         .instrument(span)
@@ -1095,8 +1131,21 @@ impl TicketActorState {
 // access edit. The overwrites are always derived from the stored record (`open_overwrites`),
 // never patched by hand, so every path that changes access agrees with every other.
 impl TicketActorState {
-    async fn staff_message(&mut self, message: TicketMsg) {
+    async fn staff_message(&mut self, myself: &ActorRef<TicketMsg>, message: TicketMsg) {
         match message {
+            TicketMsg::SetPriority {
+                by,
+                priority,
+                reply,
+                settings,
+            } => self.set_priority(by, priority, reply, &settings).await,
+            TicketMsg::Rename {
+                by,
+                name,
+                reply,
+                settings,
+            } => self.rename(myself, by, name, reply, &settings).await,
+            TicketMsg::RenameDue { settings } => self.rename_due(&settings).await,
             TicketMsg::Claim {
                 by,
                 request,
@@ -1283,6 +1332,7 @@ impl TicketActorState {
             self.record.opener,
             topic.as_deref(),
             self.record.staff.claimer,
+            self.record.staff.priority,
         );
         let discord = self.ctx.discord.clone();
         tokio::spawn(
@@ -1436,6 +1486,137 @@ impl TicketActorState {
             BLUE,
         );
         reply.send(&t!(KeptOpenAnswer, number)).await;
+    }
+}
+
+// Staff workflow (issue 15): priority and renames. A rename beyond Discord's budget is held
+// here (the newest name wins) and sent by a timer message when the budget has room, so the
+// ticket's other requests never wait behind it.
+impl TicketActorState {
+    /// Staff only, on an open ticket; shown on the welcome message, edited in place.
+    async fn staff_step(&self, by: Person, refusal: Text, reply: &Reply) -> Option<Snowflake> {
+        if !by.is_staff {
+            warn!(
+                user = by.user,
+                "refused: staff action by a non-staff member"
+            );
+            reply.clone().send(refusal.english()).await;
+            return None;
+        }
+        if let Err(stale) =
+            lifecycle::next_state(self.record.number, self.record.state, Step::ChangeUsers)
+        {
+            reply.clone().send(&stale.to_string()).await;
+            return None;
+        }
+        if self.record.channel.is_none() {
+            reply.clone().send(Text::NoChannel.english()).await;
+        }
+        self.record.channel
+    }
+
+    async fn set_priority(
+        &mut self,
+        by: Person,
+        priority: Priority,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let Some(channel) = self.staff_step(by, Text::PriorityNotAllowed, &reply).await else {
+            return;
+        };
+        let number = self.record.number;
+        let shown = priority_text(priority);
+        if self.record.staff.priority != priority {
+            self.record.staff.priority = priority;
+            self.persist(Vec::new()).await;
+            self.refresh_welcome(channel, settings);
+            self.log(
+                settings,
+                Text::LogPriorityTitle.english(),
+                t!(LogPriority, number, priority = shown, by = by.user),
+                BLUE,
+            );
+        }
+        reply.send(&t!(PrioritySet, number, priority = shown)).await;
+    }
+
+    async fn rename(
+        &mut self,
+        myself: &ActorRef<TicketMsg>,
+        by: Person,
+        name: String,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let Some(channel) = self.staff_step(by, Text::RenameNotAllowed, &reply).await else {
+            return;
+        };
+        let Some(name) = rename::channel_slug(&name) else {
+            reply.send(Text::RenameBadName.english()).await;
+            return;
+        };
+        let number = self.record.number;
+        let now = now_millis();
+        let slot = self.renames.budget.next_slot(now);
+        if slot > now {
+            // Only the newest name matters; one timer is enough for any number of them.
+            let armed = self.renames.waiting.is_some();
+            self.renames.waiting = Some((name.clone(), by.user));
+            if !armed {
+                let settings = Arc::new(settings.clone());
+                let wait = std::time::Duration::from_millis((slot - now) as u64);
+                myself.send_after(wait, move || TicketMsg::RenameDue { settings });
+            }
+            info!(
+                wait_ms = slot - now,
+                "rename waits for the channel's rename budget"
+            );
+            reply
+                .send(&t!(RenameQueued, number, name, at = slot / 1000))
+                .await;
+            return;
+        }
+        match self.send_rename(channel, &name, by.user, settings).await {
+            Ok(()) => reply.send(&t!(RenamedAnswer, number, name)).await,
+            Err(error) => {
+                reply
+                    .send(&t!(CouldNotRename, error = error.person_message()))
+                    .await
+            }
+        }
+    }
+
+    async fn send_rename(
+        &mut self,
+        channel: Snowflake,
+        name: &str,
+        by: Snowflake,
+        settings: &GuildSettings,
+    ) -> Result<(), DiscordError> {
+        self.renames.budget.spend(now_millis());
+        if let Err(error) = self.discord().set_channel_name(channel, name).await {
+            warn!(%error, "could not rename the ticket channel");
+            return Err(error);
+        }
+        self.log(
+            settings,
+            Text::LogRenamedTitle.english(),
+            t!(LogRenamed, number = self.record.number, name, by),
+            BLUE,
+        );
+        Ok(())
+    }
+
+    async fn rename_due(&mut self, settings: &GuildSettings) {
+        let Some((name, by)) = self.renames.waiting.take() else {
+            return;
+        };
+        let Some(channel) = self.record.channel.filter(|_| self.record.state.is_open()) else {
+            return;
+        };
+        // The requester was told when; a failure is logged (nobody waits for an answer now).
+        let _ = self.send_rename(channel, &name, by, settings).await;
     }
 }
 

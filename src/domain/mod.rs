@@ -7,4 +7,5 @@ pub mod limits;
 pub mod model;
 pub mod naming;
 pub mod privileged;
+pub mod rename;
 pub mod transcript;

@@ -159,6 +159,18 @@ pub struct TicketStaff {
     /// A close asked of the other side, waiting for Close or Keep open. Boxed: rare, and
     /// every ticket actor carries its record.
     pub close_request: Option<Box<CloseRequest>>,
+    pub priority: Priority,
+}
+
+/// How urgent staff judge a ticket; shown on its welcome message.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Low,
+    #[default]
+    Normal,
+    High,
+    Urgent,
 }
 
 /// One side asking the other to confirm a close.

@@ -7,7 +7,9 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::model::{ClaimMode, ClaimSettings, CloseRequest, Panel, TicketStaff, Topic};
+use crate::domain::model::{
+    ClaimMode, ClaimSettings, CloseRequest, Panel, Priority, TicketStaff, Topic,
+};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -615,10 +617,13 @@ prop_compose! {
         close_request in any::<Option<(u64, bool, Option<String>, Option<u64>)>>()
             .prop_map(|r| r.map(|(by, by_staff, reason, message)|
                 Box::new(CloseRequest { by, by_staff, reason, message }))),
+        priority in any::<u8>(),
     ) -> TicketRecord {
         TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
             closed_by, close_reason, participants, closed_message,
-            staff: TicketStaff { claimer, welcome_message, access_pending, close_request } }
+            staff: TicketStaff { claimer, welcome_message, access_pending, close_request,
+                priority: [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent]
+                    [usize::from(priority % 4)] } }
     }
 }
 

@@ -81,6 +81,16 @@ mod tests {
                 .join("**, **"),
             "portal" => Text::PortalPath.english().to_owned(),
             "wait" => longest(&[Text::WaitSeconds, Text::WaitMinutes]),
+            "priority" => longest(&[
+                Text::PriorityLow,
+                Text::PriorityNormal,
+                Text::PriorityHigh,
+                Text::PriorityUrgent,
+            ]),
+            // A channel name as `rename::channel_slug` leaves it.
+            "name" => "n".repeat(crate::domain::rename::NAME_MAX),
+            // A Discord timestamp's seconds.
+            "at" => i64::MAX.to_string(),
             "mode" => longest(&[
                 Text::ClaimModeGuarded,
                 Text::ClaimModeLabel,

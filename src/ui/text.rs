@@ -419,6 +419,27 @@ catalog! {
     ClaimModeUnknown: Content = "Choose one of the offered claim modes.";
     ClaimModeNoSuchTopic: Content = "No topic has that name. Topics are listed in Setup.";
     ClaimModeNotSaved: Content = "The claim mode could not be saved. Please try again.";
+
+    // Staff workflow: priority and rename (issue 15).
+    PriorityLow: Piece = "low";
+    PriorityNormal: Piece = "normal";
+    PriorityHigh: Piece = "high";
+    PriorityUrgent: Piece = "urgent";
+    PriorityLine: Piece = "Priority: **{priority}**";
+    PrioritySet: Content = "Ticket #{number} now has {priority} priority.";
+    PriorityUnknown: Content = "Choose one of the offered priorities.";
+    PriorityNotAllowed: Content = "Only staff can set a ticket's priority.";
+    LogPriorityTitle: EmbedTitle = "Priority changed";
+    LogPriority: EmbedDescription = "Ticket #{number} set to {priority} priority by <@{by}>";
+    RenameNotAllowed: Content = "Only staff can rename a ticket.";
+    RenameBadName: Content =
+        "That name has nothing Discord allows in a channel name (letters, digits, - and _).";
+    RenamedAnswer: Content = "Ticket #{number} renamed to **{name}**.";
+    RenameQueued: Content =
+        "Discord allows two renames per channel every 10 minutes: ticket #{number} becomes **{name}** <t:{at}:R>.";
+    CouldNotRename: Content = "Could not rename: {error}";
+    LogRenamedTitle: EmbedTitle = "Ticket renamed";
+    LogRenamed: EmbedDescription = "Ticket #{number} renamed to {name} by <@{by}>";
 }
 
 impl Text {

@@ -11,7 +11,10 @@ use crate::{
         colors::{BLUE, GREEN, RED},
         embed as discord_embed,
     },
-    domain::{custom_id::Action, model::Snowflake},
+    domain::{
+        custom_id::Action,
+        model::{Priority, Snowflake},
+    },
 };
 
 use super::{
@@ -28,7 +31,7 @@ fn embed(title: &str, description: &str, color: u32) -> twilight_model::channel:
 /// The first message in a ticket channel: it mentions the opener and carries the Close and
 /// Claim buttons.
 pub fn welcome_message(number: u64, opener: Snowflake, topic: Option<&str>) -> OutgoingMessage {
-    welcome_message_claimed(number, opener, topic, None)
+    welcome_message_claimed(number, opener, topic, None, Priority::Normal)
 }
 
 /// The buttons a reopened ticket offers, on its reopen note.
@@ -330,11 +333,16 @@ pub fn welcome_message_claimed(
     opener: Snowflake,
     topic: Option<&str>,
     claimer: Option<Snowflake>,
+    priority: Priority,
 ) -> OutgoingMessage {
     let mut description = t!(Welcome, opener);
     if let Some(topic) = topic {
         description.push('\n');
         description.push_str(&t!(TopicLine, topic = topic_shown(topic)));
+    }
+    if priority != Priority::Normal {
+        description.push('\n');
+        description.push_str(&t!(PriorityLine, priority = priority_text(priority)));
     }
     if let Some(claimer) = claimer {
         description.push('\n');
@@ -345,6 +353,16 @@ pub fn welcome_message_claimed(
         embeds: vec![embed(&t!(WelcomeTitle, number), &description, BLUE)],
         components: welcome_controls(number, claimer.is_some()),
         attachments: Vec::new(),
+    }
+}
+
+/// How a priority reads in a sentence.
+pub fn priority_text(priority: Priority) -> Text {
+    match priority {
+        Priority::Low => Text::PriorityLow,
+        Priority::Normal => Text::PriorityNormal,
+        Priority::High => Text::PriorityHigh,
+        Priority::Urgent => Text::PriorityUrgent,
     }
 }
 
@@ -458,10 +476,10 @@ mod claim_tests {
 
     #[test]
     fn a_claimed_welcome_names_the_claimer_and_offers_unclaim() {
-        let claimed = welcome_message_claimed(7, 42, Some("Billing"), Some(99));
+        let claimed = welcome_message_claimed(7, 42, Some("Billing"), Some(99), Priority::High);
         assert_eq!(
             description(&claimed),
-            "Hello <@42>! Staff will be with you shortly. Describe your request here.\nTopic: **Billing**\nClaimed by <@99>"
+            "Hello <@42>! Staff will be with you shortly. Describe your request here.\nTopic: **Billing**\nPriority: **high**\nClaimed by <@99>"
         );
         assert_eq!(claimed.components, welcome_controls(7, true));
         let open = welcome_message(7, 42, None);
