@@ -3885,3 +3885,67 @@ async fn priority_shows_and_renames_keep_to_the_budget() {
     );
     env.stop().await;
 }
+
+/// `/tickets list` shows staff the open tickets, most urgent first, each a link, filtered by
+/// claimer; members are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn staff_list_open_tickets_by_urgency_and_claimer() {
+    let env = Env::start("list", 3).await;
+    let (_, panel, member, first) = env.with_open_ticket().await;
+    let second = env.open_ticket(panel, env.g.member_ids[1]).await;
+    let staff = env.g.staff_id;
+    let list = |user: u64, options: Value| {
+        let env = &env;
+        async move {
+            let id = env
+                .client
+                .command(
+                    env.g.guild_id,
+                    env.general(),
+                    user,
+                    "tickets",
+                    json!([{"name": "list", "type": 1, "options": options}]),
+                )
+                .await
+                .expect("command accepted");
+            env.answer(id).await
+        }
+    };
+    assert_eq!(
+        list(member, json!([])).await,
+        "Only staff can manage tickets."
+    );
+    let id = env
+        .client
+        .command(
+            env.g.guild_id,
+            second,
+            staff,
+            "tickets",
+            json!([{"name": "priority", "type": 1,
+                "options": [{"name": "level", "type": 3, "value": "high"}]}]),
+        )
+        .await
+        .expect("command accepted");
+    env.answer_containing(id, "high priority").await;
+    let id = env.tickets_command(staff, first, "claim").await;
+    env.answer_containing(id, "You claimed").await;
+
+    let all = list(staff, json!([])).await;
+    let guild = env.g.guild_id;
+    assert_eq!(
+        all,
+        format!(
+            "Open tickets 1–2 of 2 (page 1 of 1):\n#2 https://discord.com/channels/{guild}/{second} · <@{}> · high\n#1 https://discord.com/channels/{guild}/{first} · <@{member}> · normal · claimed by <@{staff}>",
+            env.g.member_ids[1]
+        )
+    );
+    let mine = list(
+        staff,
+        json!([{"name": "claimer", "type": 6, "value": staff.to_string()}]),
+    )
+    .await;
+    assert!(mine.starts_with("Open tickets 1–1 of 1"), "{mine}");
+    assert!(mine.contains(&format!("/{first} ")), "{mine}");
+    env.stop().await;
+}

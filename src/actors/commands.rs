@@ -78,8 +78,43 @@ fn choices(
         .collect()
 }
 
-/// `/tickets priority level:` and `/tickets rename name:` (staff).
-fn priority_and_rename() -> [CommandOption; 2] {
+pub const LIST: &str = "list";
+pub const CLAIMER: &str = "claimer";
+pub const OLDER_THAN_HOURS: &str = "older_than_hours";
+pub const PAGE: &str = "page";
+
+/// `/tickets list` and its filters (staff).
+fn list_subcommand() -> CommandOption {
+    let mut level = option(CommandOptionType::String, PRIORITY, "Only this priority");
+    level.choices = Some(choices(&PRIORITIES.map(|p| (p, p))));
+    let claimer = option(
+        CommandOptionType::User,
+        CLAIMER,
+        "Only tickets this member claimed",
+    );
+    let mut topic = option(
+        CommandOptionType::String,
+        TOPIC,
+        "Only this topic (its name)",
+    );
+    topic.max_length = Some(crate::domain::limits::TOPIC_NAME_MAX as u16);
+    let mut older = option(
+        CommandOptionType::Integer,
+        OLDER_THAN_HOURS,
+        "Only tickets opened at least this many hours ago",
+    );
+    older.min_value = Some(CommandOptionValue::Integer(1));
+    let mut page = option(CommandOptionType::Integer, PAGE, "Which page of the list");
+    page.min_value = Some(CommandOptionValue::Integer(1));
+    subcommand(
+        LIST,
+        "List open tickets, most urgent first (staff)",
+        vec![level, claimer, topic, older, page],
+    )
+}
+
+/// `/tickets priority level:`, `/tickets rename name:` and `/tickets list` (staff).
+fn priority_and_rename() -> [CommandOption; 3] {
     let mut level = option(CommandOptionType::String, LEVEL, "How urgent the ticket is");
     level.required = Some(true);
     level.choices = Some(choices(&PRIORITIES.map(|p| (p, p))));
@@ -93,6 +128,7 @@ fn priority_and_rename() -> [CommandOption; 2] {
             "Rename this ticket's channel (staff; Discord allows 2 per 10 minutes)",
             vec![name],
         ),
+        list_subcommand(),
     ]
 }
 

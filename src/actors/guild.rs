@@ -425,6 +425,7 @@ impl GuildState {
                         staff::priority_command(self, &incoming)
                     }
                     [TICKETS, super::commands::RENAME] => staff::rename_command(self, &incoming),
+                    [TICKETS, super::commands::LIST] => staff::list_command(self, &incoming),
                     _ => {
                         warn!(command = ?path, "unknown command");
                         self.refuse(&incoming, Text::UnknownCommand.english());

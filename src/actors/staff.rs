@@ -6,7 +6,7 @@
 use tracing::warn;
 
 use super::{
-    commands::{LEVEL, MODE, NAME, REASON, TOPIC},
+    commands::{CLAIMER, LEVEL, MODE, NAME, OLDER_THAN_HOURS, PAGE, PRIORITY, REASON, TOPIC},
     guild_state::GuildState,
     incoming::{Incoming, IncomingKind},
     ticket::TicketMsg,
@@ -21,7 +21,7 @@ use crate::{
     ui::{
         hub_screens::topic_shown,
         text::{Text, t},
-        ticket_messages::transfer_prompt,
+        ticket_messages::{ListFilter, list_matches, ticket_list_page, transfer_prompt},
     },
 };
 
@@ -283,5 +283,65 @@ pub fn rename_command(state: &mut GuildState, incoming: &Incoming) {
         name,
         reply,
         settings,
+    });
+}
+
+/// `/tickets list` (staff): the open tickets matching the filters, read from the store on a
+/// task of its own (the guild actor goes on with the next click), one page, ephemeral.
+pub fn list_command(state: &mut GuildState, incoming: &Incoming) {
+    if !state.is_staff(incoming) {
+        warn!(
+            user = incoming.user,
+            "refused: ticket list for a non-staff member"
+        );
+        state.refuse(incoming, access::NOT_STAFF.0.english());
+        return;
+    }
+    let IncomingKind::Command { options, .. } = &incoming.kind else {
+        return;
+    };
+    let topic = match options.get(TOPIC) {
+        None => None,
+        Some(name) => match state
+            .settings
+            .topics
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name.trim()))
+        {
+            Some(topic) => Some(topic.id),
+            None => {
+                state.refuse(incoming, Text::ClaimModeNoSuchTopic.english());
+                return;
+            }
+        },
+    };
+    let filter = ListFilter {
+        priority: options.get(PRIORITY).and_then(|p| parse_priority(p)),
+        claimer: options.get(CLAIMER).and_then(|c| c.parse().ok()),
+        topic,
+        older_than_ms: options
+            .get(OLDER_THAN_HOURS)
+            .and_then(|h| h.parse::<i64>().ok())
+            .map(|h| h.saturating_mul(3_600_000)),
+    };
+    let page = options
+        .get(PAGE)
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1);
+    let reply = Reply::defer_ephemeral(&state.ctx.discord, incoming);
+    let (store, guild) = (state.ctx.store.clone(), state.guild);
+    tokio::spawn(async move {
+        let text = match store.load_guild(guild).await {
+            Ok(snapshot) => {
+                let now = crate::actors::ticket::now_millis();
+                let matches = list_matches(&snapshot.tickets, &filter, now);
+                ticket_list_page(guild, &matches, page)
+            }
+            Err(error) => {
+                warn!(%error, "could not read the tickets to list them");
+                Text::ListReadFailed.to_string()
+            }
+        };
+        reply.send(&text).await;
     });
 }

@@ -58,7 +58,9 @@ mod tests {
         };
         match name {
             "number" | "channel" | "user" | "opener" | "by" | "claimer" => id,
-            "place" | "done" | "total" | "closed" | "open" => usize::MAX.to_string(),
+            "place" | "done" | "total" | "closed" | "open" | "from" | "to" => {
+                usize::MAX.to_string()
+            }
             "seconds" | "minutes" => u64::MAX.to_string(),
             // A transcript's size in MiB, one decimal: the store holds nothing near 10^9 MiB.
             "mib" => "999999999.9".to_owned(),

@@ -440,6 +440,13 @@ catalog! {
     CouldNotRename: Content = "Could not rename: {error}";
     LogRenamedTitle: EmbedTitle = "Ticket renamed";
     LogRenamed: EmbedDescription = "Ticket #{number} renamed to {name} by <@{by}>";
+
+    // Staff workflow: the list of open tickets (issue 15).
+    ListEmpty: Content = "No open ticket matches.";
+    ListHeader: Piece = "Open tickets {from}–{to} of {total} (page {page} of {pages}):";
+    ListEntry: Piece = "#{number} {link} · <@{opener}> · {priority}";
+    ListClaimedBy: Piece = " · claimed by <@{claimer}>";
+    ListReadFailed: Content = "The tickets could not be read from storage.";
 }
 
 impl Text {

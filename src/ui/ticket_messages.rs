@@ -453,6 +453,82 @@ pub fn close_request_controls(number: u64) -> Vec<Component> {
     ])]
 }
 
+/// What `/tickets list` filters open tickets by; `None` matches any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub priority: Option<Priority>,
+    pub claimer: Option<Snowflake>,
+    pub topic: Option<u32>,
+    /// Opened at least this long ago, in milliseconds.
+    pub older_than_ms: Option<i64>,
+}
+
+/// Entries per page of `/tickets list`: ten fit one message with room to spare.
+pub const LIST_PAGE: usize = 10;
+
+/// The open tickets matching `filter`, most urgent first, then oldest first.
+pub fn list_matches<'a>(
+    records: &'a [crate::domain::model::TicketRecord],
+    filter: &ListFilter,
+    now: i64,
+) -> Vec<&'a crate::domain::model::TicketRecord> {
+    let mut out: Vec<_> = records
+        .iter()
+        .filter(|r| r.state == crate::domain::model::TicketState::Open)
+        .filter(|r| filter.priority.is_none_or(|p| r.staff.priority == p))
+        .filter(|r| filter.claimer.is_none_or(|c| r.staff.claimer == Some(c)))
+        .filter(|r| filter.topic.is_none_or(|t| r.topic == Some(t)))
+        .filter(|r| {
+            filter
+                .older_than_ms
+                .is_none_or(|age| now - r.opened_at >= age)
+        })
+        .collect();
+    out.sort_by_key(|r| (std::cmp::Reverse(r.staff.priority as u8), r.number));
+    out
+}
+
+/// Page `page` (from 1) of the matches, each entry a link to its channel.
+pub fn ticket_list_page(
+    guild: Snowflake,
+    matches: &[&crate::domain::model::TicketRecord],
+    page: usize,
+) -> String {
+    if matches.is_empty() {
+        return Text::ListEmpty.to_string();
+    }
+    let pages = matches.len().div_ceil(LIST_PAGE);
+    let page = page.clamp(1, pages);
+    let from = (page - 1) * LIST_PAGE;
+    let shown = &matches[from..(from + LIST_PAGE).min(matches.len())];
+    let mut text = t!(
+        ListHeader,
+        from = from + 1,
+        to = from + shown.len(),
+        total = matches.len(),
+        page,
+        pages
+    );
+    for r in shown {
+        let link = r
+            .channel
+            .map(|c| crate::discord::channel_link(guild, c))
+            .unwrap_or_default();
+        text.push('\n');
+        text.push_str(&t!(
+            ListEntry,
+            number = r.number,
+            link,
+            opener = r.opener,
+            priority = priority_text(r.staff.priority)
+        ));
+        if let Some(claimer) = r.staff.claimer {
+            text.push_str(&t!(ListClaimedBy, claimer));
+        }
+    }
+    fit::cut(Slot::Content, text)
+}
+
 /// The staff member picker of a transfer.
 pub fn transfer_prompt(number: u64) -> (String, Vec<Component>) {
     (
@@ -499,6 +575,89 @@ mod claim_tests {
         let by_opener = close_request_message(4, 42, 42, false, None);
         assert_eq!(by_opener.content, None);
         assert!(description(&by_opener).starts_with("<@42> asks staff"));
+    }
+
+    fn open(
+        number: u64,
+        priority: Priority,
+        claimer: Option<u64>,
+        opened_at: i64,
+    ) -> crate::domain::model::TicketRecord {
+        crate::domain::model::TicketRecord {
+            guild: 1,
+            number,
+            opener: 100 + number,
+            topic: Some((number % 2) as u32),
+            parent: None,
+            channel: Some(1000 + number),
+            state: crate::domain::model::TicketState::Open,
+            opened_at,
+            closed_at: None,
+            closed_by: None,
+            close_reason: None,
+            participants: Vec::new(),
+            closed_message: None,
+            staff: crate::domain::model::TicketStaff {
+                claimer,
+                priority,
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn the_list_filters_sorts_by_urgency_and_pages() {
+        let mut records: Vec<_> = (1..=25)
+            .map(|n| open(n, Priority::Normal, None, 0))
+            .collect();
+        records.push(open(26, Priority::Urgent, Some(7), 50));
+        let mut closed = open(27, Priority::Urgent, None, 0);
+        closed.state = crate::domain::model::TicketState::Closed;
+        records.push(closed);
+        let all = list_matches(&records, &ListFilter::default(), 100);
+        assert_eq!(all.len(), 26, "closed tickets are not listed");
+        assert_eq!(all[0].number, 26, "the most urgent first");
+        let first = ticket_list_page(1, &all, 1);
+        assert!(
+            first.starts_with("Open tickets 1–10 of 26 (page 1 of 3):"),
+            "{first}"
+        );
+        assert!(
+            first.contains(
+                "#26 https://discord.com/channels/1/1026 · <@126> · urgent · claimed by <@7>"
+            ),
+            "{first}"
+        );
+        let last = ticket_list_page(1, &all, 9);
+        assert!(
+            last.starts_with("Open tickets 21–26 of 26 (page 3 of 3):"),
+            "{last}"
+        );
+        let mine = ListFilter {
+            claimer: Some(7),
+            ..Default::default()
+        };
+        assert_eq!(list_matches(&records, &mine, 100).len(), 1);
+        let old = ListFilter {
+            older_than_ms: Some(60),
+            ..Default::default()
+        };
+        assert_eq!(list_matches(&records, &old, 100).len(), 25);
+        let topic = ListFilter {
+            topic: Some(1),
+            priority: Some(Priority::Normal),
+            ..Default::default()
+        };
+        assert_eq!(list_matches(&records, &topic, 100).len(), 13);
+        assert_eq!(ticket_list_page(1, &[], 1), "No open ticket matches.");
+        // A full page of the longest entries fits one message.
+        let worst: Vec<_> = (0..LIST_PAGE as u64)
+            .map(|n| open(u64::MAX - n, Priority::Urgent, Some(u64::MAX), 0))
+            .collect();
+        let worst: Vec<_> = worst.iter().collect();
+        let page = ticket_list_page(u64::MAX, &worst, 1);
+        assert!(!page.ends_with('…'), "{page}");
+        assert_eq!(page.lines().count(), LIST_PAGE + 1, "{page}");
     }
 
     #[test]
