@@ -3949,3 +3949,74 @@ async fn staff_list_open_tickets_by_urgency_and_claimer() {
     assert!(mine.contains(&format!("/{first} ")), "{mine}");
     env.stop().await;
 }
+
+/// `/tickets close reason:` suggests the server's most used close reasons as staff type
+/// (an autocomplete interaction, type 4, answered with choices, type 8); members get none, and
+/// the chosen reason closes the ticket with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn close_reasons_autocomplete_from_the_most_used() {
+    let env = Env::start("autocomplete", 4).await;
+    let (_, panel, _, first) = env.with_open_ticket().await;
+    let staff = env.g.staff_id;
+    let close_with = |channel: u64, reason: &'static str| {
+        let env = &env;
+        async move {
+            let options = json!([{"name": "close", "type": 1,
+                "options": [{"name": "reason", "type": 3, "value": reason}]}]);
+            let id = env
+                .client
+                .command(env.g.guild_id, channel, staff, "tickets", options)
+                .await
+                .expect("command accepted");
+            env.answer_containing(id, "closed").await
+        }
+    };
+    let second = env.open_ticket(panel, env.g.member_ids[1]).await;
+    let third = env.open_ticket(panel, env.g.member_ids[2]).await;
+    close_with(first, "Solved").await;
+    close_with(second, "Spam").await;
+    close_with(third, "solved").await;
+    let suggest = |user: u64, typed: &'static str| {
+        let env = &env;
+        async move {
+            let options = json!([{"name": "close", "type": 1, "options": [
+                {"name": "reason", "type": 3, "value": typed, "focused": true}]}]);
+            let id = env
+                .client
+                .autocomplete(env.g.guild_id, env.general(), user, "tickets", options)
+                .await
+                .expect("autocomplete accepted");
+            let outcome = env
+                .client
+                .wait_interaction(id, 5_000)
+                .await
+                .expect("answered");
+            let response = outcome.response.expect("a response");
+            assert_eq!(response["type"], 8, "{response}");
+            response["data"]["choices"]
+                .as_array()
+                .expect("choices")
+                .iter()
+                .map(|c| c["value"].as_str().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(suggest(staff, "").await, ["Solved", "Spam"]);
+    assert_eq!(suggest(staff, "sp").await, ["Spam"]);
+    assert!(suggest(env.g.member_ids[3], "").await.is_empty());
+    assert_eq!(env.record(1).await.close_reason.as_deref(), Some("Solved"));
+    // As on Discord, only an option registered with autocomplete can be focused.
+    let not_registered = env
+        .client
+        .autocomplete(
+            env.g.guild_id,
+            env.general(),
+            staff,
+            "tickets",
+            json!([{"name": "request-close", "type": 1, "options": [
+                {"name": "reason", "type": 3, "value": "x", "focused": true}]}]),
+        )
+        .await;
+    assert!(not_registered.is_err(), "{not_registered:?}");
+    env.stop().await;
+}

@@ -242,10 +242,14 @@ pub fn tickets_command() -> Command {
             subcommand(
                 CLOSE,
                 "Close this ticket now, with an optional reason (staff)",
-                vec![reason_option(
-                    crate::domain::limits::REASON_MAX,
-                    "Why it is closed (shown in the log, transcript and DM)",
-                )],
+                vec![CommandOption {
+                    // Suggests the server's most used reasons as staff type.
+                    autocomplete: Some(true),
+                    ..reason_option(
+                        crate::domain::limits::REASON_MAX,
+                        "Why it is closed (shown in the log, transcript and DM)",
+                    )
+                }],
             ),
             subcommand(
                 REQUEST_CLOSE,

@@ -432,6 +432,9 @@ impl GuildState {
                     }
                 }
             }
+            IncomingKind::Autocomplete { path, focused, .. } => {
+                staff::autocomplete(self, &incoming, path, focused)
+            }
             IncomingKind::Component { custom_id, .. } | IncomingKind::Modal { custom_id, .. } => {
                 match custom_id::decode(custom_id) {
                     Ok(action) => self.action(myself, &incoming, action).await?,

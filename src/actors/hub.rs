@@ -150,7 +150,7 @@ pub async fn handle(
             values: &[],
             fields: Some(fields),
         },
-        IncomingKind::Command { .. } => Input {
+        IncomingKind::Command { .. } | IncomingKind::Autocomplete { .. } => Input {
             values: &[],
             fields: None,
         },

@@ -46,6 +46,12 @@ pub enum IncomingKind {
         custom_id: String,
         fields: BTreeMap<String, String>,
     },
+    /// A command option being typed: `focused` is its name, `value` what is typed so far.
+    Autocomplete {
+        path: Vec<String>,
+        focused: String,
+        value: String,
+    },
 }
 
 /// Why an interaction could not be turned into an [`Incoming`].
@@ -86,6 +92,20 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
             IncomingKind::Modal {
                 custom_id: data.custom_id.clone(),
                 fields,
+            }
+        }
+        (
+            InteractionType::ApplicationCommandAutocomplete,
+            Some(InteractionData::ApplicationCommand(data)),
+        ) => {
+            let mut path = vec![data.name.clone()];
+            let mut focused = None;
+            focused_option(&data.options, &mut path, &mut focused);
+            let (focused, value) = focused.ok_or(IncomingError::Malformed)?;
+            IncomingKind::Autocomplete {
+                path,
+                focused,
+                value,
             }
         }
         (InteractionType::Ping, _) => return Err(IncomingError::Unsupported(1)),
@@ -167,6 +187,26 @@ fn resolved_members(interaction: &Interaction) -> Vec<(u64, Vec<u64>, u64)> {
             })
             .unwrap_or_default(),
         _ => Vec::new(),
+    }
+}
+
+/// The subcommand path to the focused option, and its `(name, typed value)`.
+fn focused_option(
+    options: &[CommandDataOption],
+    path: &mut Vec<String>,
+    out: &mut Option<(String, String)>,
+) {
+    for option in options {
+        match &option.value {
+            CommandOptionValue::SubCommand(inner) | CommandOptionValue::SubCommandGroup(inner) => {
+                path.push(option.name.clone());
+                focused_option(inner, path, out);
+            }
+            CommandOptionValue::Focused(typed, _) => {
+                *out = Some((option.name.clone(), typed.clone()));
+            }
+            _ => {}
+        }
     }
 }
 

@@ -345,3 +345,42 @@ pub fn list_command(state: &mut GuildState, incoming: &Incoming) {
         reply.send(&text).await;
     });
 }
+
+/// Autocomplete: `/tickets close reason:` suggests the server's most used close reasons
+/// (staff only); anything else gets no choices. Always answered, within Discord's 3 s: the
+/// reasons are read from the store on a task of its own.
+pub fn autocomplete(state: &mut GuildState, incoming: &Incoming, path: &[String], focused: &str) {
+    let discord = state.ctx.discord.clone();
+    let (id, token) = (incoming.id, incoming.token.clone());
+    let typed = match &incoming.kind {
+        IncomingKind::Autocomplete { value, .. } => value.clone(),
+        _ => String::new(),
+    };
+    let wanted = matches!(path, [a, b] if a == super::commands::TICKETS && b == super::commands::CLOSE)
+        && focused == REASON
+        && state.is_staff(incoming);
+    let (store, guild) = (state.ctx.store.clone(), state.guild);
+    tokio::spawn(async move {
+        let reasons = if wanted {
+            match store.load_guild(guild).await {
+                Ok(snapshot) => crate::domain::reasons::suggest(
+                    snapshot
+                        .tickets
+                        .iter()
+                        .filter_map(|t| t.close_reason.as_deref()),
+                    &typed,
+                ),
+                Err(error) => {
+                    warn!(%error, "could not read close reasons to suggest");
+                    Vec::new()
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let choices: Vec<(String, String)> = reasons.into_iter().map(|r| (r.clone(), r)).collect();
+        if let Err(error) = discord.autocomplete_result(id, &token, &choices).await {
+            warn!(interaction = id, %error, "could not answer an autocomplete");
+        }
+    });
+}

@@ -831,6 +831,34 @@ impl Discord {
         self.respond(id, token, response)
     }
 
+    /// Answers an autocomplete interaction with `(name, value)` choices (initial response
+    /// type 8; at most 25, each cut to Discord's 100 characters by the caller).
+    pub fn autocomplete_result(
+        &self,
+        id: u64,
+        token: &str,
+        choices: &[(String, String)],
+    ) -> impl Future<Output = DiscordResult<()>> + Send + 'static {
+        use twilight_model::application::command::{CommandOptionChoice, CommandOptionChoiceValue};
+        let response = InteractionResponse {
+            kind: InteractionResponseType::ApplicationCommandAutocompleteResult,
+            data: Some(twilight_model::http::interaction::InteractionResponseData {
+                choices: Some(
+                    choices
+                        .iter()
+                        .map(|(name, value)| CommandOptionChoice {
+                            name: name.clone(),
+                            name_localizations: None,
+                            value: CommandOptionChoiceValue::String(value.clone()),
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
+        };
+        self.respond(id, token, response)
+    }
+
     /// Replaces the message the component sits on (initial response type 7).
     pub fn update_message(
         &self,

@@ -7,5 +7,6 @@ pub mod limits;
 pub mod model;
 pub mod naming;
 pub mod privileged;
+pub mod reasons;
 pub mod rename;
 pub mod transcript;
