@@ -230,6 +230,8 @@ struct Renames {
     budget: RenameBudget,
     /// The newest name asked for while the budget was spent, and who asked.
     waiting: Option<(String, Snowflake)>,
+    /// A `RenameDue` is on its way; one is enough for any number of waiting names.
+    armed: bool,
 }
 
 pub struct TicketActor;
@@ -1145,7 +1147,7 @@ impl TicketActorState {
                 reply,
                 settings,
             } => self.rename(myself, by, name, reply, &settings).await,
-            TicketMsg::RenameDue { settings } => self.rename_due(&settings).await,
+            TicketMsg::RenameDue { settings } => self.rename_due(myself, &settings).await,
             TicketMsg::Claim {
                 by,
                 request,
@@ -1560,14 +1562,9 @@ impl TicketActorState {
         let now = now_millis();
         let slot = self.renames.budget.next_slot(now);
         if slot > now {
-            // Only the newest name matters; one timer is enough for any number of them.
-            let armed = self.renames.waiting.is_some();
+            // Only the newest name matters.
             self.renames.waiting = Some((name.clone(), by.user));
-            if !armed {
-                let settings = Arc::new(settings.clone());
-                let wait = std::time::Duration::from_millis((slot - now) as u64);
-                myself.send_after(wait, move || TicketMsg::RenameDue { settings });
-            }
+            self.arm_rename(myself, slot - now, settings);
             info!(
                 wait_ms = slot - now,
                 "rename waits for the channel's rename budget"
@@ -1577,6 +1574,8 @@ impl TicketActorState {
                 .await;
             return;
         }
+        // A name still waiting is older than this one: it must not follow it.
+        self.renames.waiting = None;
         match self.send_rename(channel, &name, by.user, settings).await {
             Ok(()) => reply.send(&t!(RenamedAnswer, number, name)).await,
             Err(error) => {
@@ -1608,7 +1607,25 @@ impl TicketActorState {
         Ok(())
     }
 
-    async fn rename_due(&mut self, settings: &GuildSettings) {
+    fn arm_rename(&mut self, myself: &ActorRef<TicketMsg>, wait_ms: i64, settings: &GuildSettings) {
+        if self.renames.armed {
+            return;
+        }
+        self.renames.armed = true;
+        let settings = Arc::new(settings.clone());
+        let wait = std::time::Duration::from_millis(wait_ms.max(0) as u64);
+        myself.send_after(wait, move || TicketMsg::RenameDue { settings });
+    }
+
+    async fn rename_due(&mut self, myself: &ActorRef<TicketMsg>, settings: &GuildSettings) {
+        self.renames.armed = false;
+        let now = now_millis();
+        let slot = self.renames.budget.next_slot(now);
+        if self.renames.waiting.is_some() && slot > now {
+            // A rename sent meanwhile spent the slot this timer was for.
+            self.arm_rename(myself, slot - now, settings);
+            return;
+        }
         let Some((name, by)) = self.renames.waiting.take() else {
             return;
         };

@@ -586,10 +586,10 @@ mod claim_tests {
         crate::domain::model::TicketRecord {
             guild: 1,
             number,
-            opener: 100 + number,
+            opener: number.wrapping_add(100),
             topic: Some((number % 2) as u32),
             parent: None,
-            channel: Some(1000 + number),
+            channel: Some(number.wrapping_add(1000)),
             state: crate::domain::model::TicketState::Open,
             opened_at,
             closed_at: None,
