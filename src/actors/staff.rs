@@ -1,7 +1,9 @@
 //! The staff workflow's entry points in the guild actor (issue 15): the Claim and Unclaim
-//! buttons, the transfer select and `/tickets claim | unclaim | transfer`. The guild actor only
-//! finds the ticket and judges the people involved; the ticket actor applies the claim rules
-//! (`access::plan_claim`) against its stored record.
+//! buttons, the transfer select, Close and Keep open on a close request, `/tickets claim |
+//! unclaim | transfer | close | request-close | priority | rename | list`, autocomplete of close
+//! reasons and `/ticket claim-mode`. The guild actor only finds the ticket and judges the people
+//! involved; the ticket actor applies the rules (`access::plan_claim`, `lifecycle`) against its
+//! stored record. Nothing here awaits: store reads run on tasks of their own.
 
 use tracing::warn;
 
