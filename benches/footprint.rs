@@ -474,6 +474,7 @@ async fn build_store(
                 closed_message: None,
                 autoclose_off: false,
                 stale_warning: None,
+                staff: Default::default(),
             }));
             // Every open ticket has its inactivity warning armed: start-up loads them all.
             ops.push(WriteOp::PutDeadline(

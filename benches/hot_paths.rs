@@ -73,6 +73,7 @@ fn record() -> TicketRecord {
         closed_message: None,
         autoclose_off: false,
         stale_warning: None,
+        staff: Default::default(),
     }
 }
 

@@ -96,6 +96,7 @@ mod tests {
             closed_message: None,
             autoclose_off: false,
             stale_warning: None,
+            staff: Default::default(),
         }
     }
 

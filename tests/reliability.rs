@@ -2348,7 +2348,7 @@ async fn server_members_switched_off_while_running_stops_the_bot_with_a_clear_me
 }
 
 // ---------------------------------------------------------------------------------------------
-// Durable deadlines under SIGKILL (issue 16): 10,000 deadlines armed in the store, a child
+// Durable deadlines under SIGKILL: 10,000 deadlines armed in the store, a child
 // process running the real clock actor on a fast clock killed at random moments and restarted.
 
 const DEADLINE_DIR_ENV: &str = "TICKETEER_DEADLINE_KILL_DIR";
@@ -2493,6 +2493,7 @@ async fn deadlines_survive_sigkill_none_lost_doubled_or_early() {
                 closed_message: None,
                 autoclose_off: false,
                 stale_warning: None,
+                staff: Default::default(),
             }));
             ops.push(WriteOp::PutDeadline(Deadline {
                 key: deadline_key(number),

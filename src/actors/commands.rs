@@ -39,11 +39,127 @@ pub const PANEL: &str = "panel";
 pub const MANAGE: &str = "manage";
 pub const TRANSCRIPT: &str = "transcript";
 pub const STATS: &str = "stats";
+/// `/tickets` staff workflow subcommands.
+pub const CLAIM: &str = "claim";
+pub const UNCLAIM: &str = "unclaim";
+pub const TRANSFER: &str = "transfer";
+pub const CLOSE: &str = "close";
+pub const REQUEST_CLOSE: &str = "request-close";
+/// The `close` and `request-close` subcommands' option.
+pub const REASON: &str = "reason";
+
+/// `/ticket claim-mode mode: topic:` (admins).
+pub const CLAIM_MODE: &str = "claim-mode";
+pub const MODE: &str = "mode";
+pub const TOPIC: &str = "topic";
+/// The `mode:` choices' values.
+pub const MODES: [(&str, &str); 3] = [
+    ("guarded", "Guarded: staff read, only the claimer writes"),
+    ("label", "Label: everyone keeps writing"),
+    ("private", "Private: only the claimer among staff sees it"),
+];
+
+pub const PRIORITY: &str = "priority";
+pub const LEVEL: &str = "level";
+pub const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+pub const RENAME: &str = "rename";
+pub const NAME: &str = "name";
+
+fn choices(
+    values: &[(&str, &str)],
+) -> Vec<twilight_model::application::command::CommandOptionChoice> {
+    use twilight_model::application::command::{CommandOptionChoice, CommandOptionChoiceValue};
+    values
+        .iter()
+        .map(|(value, name)| CommandOptionChoice {
+            name: (*name).to_owned(),
+            name_localizations: None,
+            value: CommandOptionChoiceValue::String((*value).to_owned()),
+        })
+        .collect()
+}
+
+pub const LIST: &str = "list";
+pub const CLAIMER: &str = "claimer";
+pub const OLDER_THAN_HOURS: &str = "older_than_hours";
+pub const PAGE: &str = "page";
+
+/// `/tickets list` and its filters (staff).
+fn list_subcommand() -> CommandOption {
+    let mut level = option(CommandOptionType::String, PRIORITY, "Only this priority");
+    level.choices = Some(choices(&PRIORITIES.map(|p| (p, p))));
+    let claimer = option(
+        CommandOptionType::User,
+        CLAIMER,
+        "Only tickets this member claimed",
+    );
+    let mut topic = option(
+        CommandOptionType::String,
+        TOPIC,
+        "Only this topic (its name)",
+    );
+    topic.max_length = Some(crate::domain::limits::TOPIC_NAME_MAX as u16);
+    let mut older = option(
+        CommandOptionType::Integer,
+        OLDER_THAN_HOURS,
+        "Only tickets opened at least this many hours ago",
+    );
+    older.min_value = Some(CommandOptionValue::Integer(1));
+    let mut page = option(CommandOptionType::Integer, PAGE, "Which page of the list");
+    page.min_value = Some(CommandOptionValue::Integer(1));
+    subcommand(
+        LIST,
+        "List open tickets, most urgent first (staff)",
+        vec![level, claimer, topic, older, page],
+    )
+}
+
+/// `/tickets priority level:`, `/tickets rename name:` and `/tickets list` (staff).
+fn priority_and_rename() -> [CommandOption; 3] {
+    let mut level = option(CommandOptionType::String, LEVEL, "How urgent the ticket is");
+    level.required = Some(true);
+    level.choices = Some(choices(&PRIORITIES.map(|p| (p, p))));
+    let mut name = option(CommandOptionType::String, NAME, "The channel's new name");
+    name.required = Some(true);
+    name.max_length = Some(crate::domain::rename::NAME_MAX as u16);
+    [
+        subcommand(PRIORITY, "Set this ticket's priority (staff)", vec![level]),
+        subcommand(
+            RENAME,
+            "Rename this ticket's channel (staff; Discord allows 2 per 10 minutes)",
+            vec![name],
+        ),
+        list_subcommand(),
+    ]
+}
+
+fn claim_mode_subcommand() -> CommandOption {
+    let mut mode = option(CommandOptionType::String, MODE, "What a claim does");
+    mode.required = Some(true);
+    mode.choices = Some(choices(&MODES));
+    let mut topic = option(
+        CommandOptionType::String,
+        TOPIC,
+        "Only for this topic (its name); the server's mode otherwise",
+    );
+    topic.max_length = Some(crate::domain::limits::TOPIC_NAME_MAX as u16);
+    subcommand(
+        CLAIM_MODE,
+        "Choose what claiming a ticket does, server-wide or for one topic",
+        vec![mode, topic],
+    )
+}
+
+/// An optional `reason:` of at most `max` characters.
+fn reason_option(max: usize, description: &str) -> CommandOption {
+    let mut reason = option(CommandOptionType::String, REASON, description);
+    reason.max_length = Some(max as u16);
+    reason
+}
 /// The `transcript` subcommand's option.
 pub const NUMBER: &str = "number";
 pub const AUTOCLOSE: &str = "autoclose";
-/// The `autoclose` subcommand's option: [`ON`] or [`OFF`].
-pub const MODE: &str = "mode";
+// The `autoclose` subcommand's option is [`MODE`] too: [`ON`] or [`OFF`].
 pub const ON: &str = "on";
 pub const OFF: &str = "off";
 
@@ -129,6 +245,7 @@ pub fn ticket_command() -> Command {
                 "A link to this server's ticket statistics",
                 Vec::new(),
             ),
+            claim_mode_subcommand(),
         ],
     )
 }
@@ -154,7 +271,37 @@ pub fn tickets_command() -> Command {
                 Vec::new(),
             ),
             autoclose_subcommand(),
-        ],
+            subcommand(CLAIM, "Claim this ticket (staff)", Vec::new()),
+            subcommand(UNCLAIM, "Release your claim on this ticket", Vec::new()),
+            subcommand(
+                TRANSFER,
+                "Hand this ticket's claim to another staff member",
+                Vec::new(),
+            ),
+            subcommand(
+                CLOSE,
+                "Close this ticket now, with an optional reason (staff)",
+                vec![CommandOption {
+                    // Suggests the server's most used reasons as staff type.
+                    autocomplete: Some(true),
+                    ..reason_option(
+                        crate::domain::limits::REASON_MAX,
+                        "Why it is closed (shown in the log, transcript and DM)",
+                    )
+                }],
+            ),
+            subcommand(
+                REQUEST_CLOSE,
+                "Ask the other side to confirm closing this ticket",
+                vec![reason_option(
+                    crate::domain::limits::REQUEST_REASON_MAX,
+                    "Why it can be closed",
+                )],
+            ),
+        ]
+        .into_iter()
+        .chain(priority_and_rename())
+        .collect(),
     )
 }
 

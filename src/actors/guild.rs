@@ -37,6 +37,7 @@ use tracing::{Instrument, info_span, warn};
 
 use crate::{
     domain::{
+        access::ClaimRequest,
         custom_id::{self, Action, fields},
         deadline::Deadline,
         model::{Snowflake, TicketState},
@@ -55,6 +56,7 @@ use super::{
     hub,
     incoming::{Incoming, IncomingKind},
     protocol::{GuildMsg, InteractionProgress},
+    staff,
     ticket::TicketMsg,
 };
 use crate::discord::reply::Reply;
@@ -186,6 +188,11 @@ async fn start_guild(
     };
     let mut tickets = snapshot.tickets;
     tickets.sort_by_key(|t| t.number);
+    let access_pending: Vec<u64> = tickets
+        .iter()
+        .filter(|t| t.staff.access_pending)
+        .map(|t| t.number)
+        .collect();
     for record in tickets {
         state.track(&record);
         let resume = state.resume_provision(&record, existing.clone());
@@ -203,6 +210,13 @@ async fn start_guild(
             // Open and closed tickets get their actor on first use (`ticket_actor`): a bot
             // with thousands of quiet tickets starts fast and stays small.
             None => {}
+        }
+    }
+    // A claim, unclaim or transfer cut short by a crash: its actor re-derives the overwrites.
+    for number in access_pending {
+        if let Some(actor) = state.ticket_actor(number) {
+            let settings = state.settings.clone();
+            let _ = actor.cast(TicketMsg::RepairAccess { settings });
         }
     }
     state.pump(&myself).await?;
@@ -484,17 +498,39 @@ impl GuildState {
                 match path.as_slice() {
                     [TICKETS, AUTOCLOSE] => self.set_autoclose(&incoming, options.get(MODE)),
                     [TICKET, PANEL] => hub::post_default_panel(self, &incoming).await?,
+                    [TICKET, super::commands::CLAIM_MODE] => staff::set_claim_mode(self, &incoming),
                     [TICKET | TICKETS, TRANSCRIPT] => {
                         self.send_transcript(&incoming, options.get(NUMBER)).await
                     }
                     [TICKET | TICKETS, STATS] => self.send_stats_link(&incoming),
                     [TICKET, MENU] | [TICKET] => hub::show_hub(self, &incoming).await?,
                     [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming).await?,
+                    [TICKETS, super::commands::CLAIM] => {
+                        staff::command(self, &incoming, Some(ClaimRequest::Claim))
+                    }
+                    [TICKETS, super::commands::UNCLAIM] => {
+                        staff::command(self, &incoming, Some(ClaimRequest::Unclaim))
+                    }
+                    [TICKETS, super::commands::TRANSFER] => staff::command(self, &incoming, None),
+                    [TICKETS, super::commands::CLOSE] => {
+                        staff::close_command(self, &incoming, false)
+                    }
+                    [TICKETS, super::commands::REQUEST_CLOSE] => {
+                        staff::close_command(self, &incoming, true)
+                    }
+                    [TICKETS, super::commands::PRIORITY] => {
+                        staff::priority_command(self, &incoming)
+                    }
+                    [TICKETS, super::commands::RENAME] => staff::rename_command(self, &incoming),
+                    [TICKETS, super::commands::LIST] => staff::list_command(self, &incoming),
                     _ => {
                         warn!(command = ?path, "unknown command");
                         self.refuse(&incoming, Text::UnknownCommand.text());
                     }
                 }
+            }
+            IncomingKind::Autocomplete { path, focused, .. } => {
+                staff::autocomplete(self, &incoming, path, focused)
             }
             IncomingKind::Component { custom_id, .. } | IncomingKind::Modal { custom_id, .. } => {
                 match custom_id::decode(custom_id) {
@@ -592,7 +628,12 @@ impl GuildState {
                 });
             }
             Action::Delete { .. } | Action::KeepOpen { .. } => self.ticket_button(incoming, action),
-            other => hub::handle(self, incoming, other).await?,
+            // The staff workflow's components first; what it does not handle is the hub's.
+            other => {
+                if let Some(other) = staff::action(self, incoming, other) {
+                    hub::handle(self, incoming, other).await?
+                }
+            }
         }
         Ok(())
     }

@@ -340,7 +340,8 @@ impl GuildState {
             return Ok(());
         }
         let number = record.number;
-        let actor = self.start_ticket_actor(myself, number, TicketSource::Record(record))?;
+        let actor =
+            self.start_ticket_actor(myself, number, TicketSource::Record(Box::new(record)))?;
         if let Some(p) = provision {
             let _ = actor.cast(TicketMsg::Provision(p));
         }
@@ -416,6 +417,7 @@ impl GuildState {
         let person = Person {
             user: incoming.user,
             is_staff: self.is_staff(incoming),
+            is_admin: access::is_admin(&Self::member(incoming)),
         };
         let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
         if actor
@@ -622,6 +624,7 @@ impl GuildState {
             closed_message: None,
             autoclose_off: false,
             stale_warning: None,
+            staff: Default::default(),
         };
         let commit = self.ctx.store.write(vec![
             WriteOp::SetCounter {

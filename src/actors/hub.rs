@@ -151,7 +151,7 @@ pub async fn handle(
             values: &[],
             fields: Some(fields),
         },
-        IncomingKind::Command { .. } => Input {
+        IncomingKind::Command { .. } | IncomingKind::Autocomplete { .. } => Input {
             values: &[],
             fields: None,
         },
@@ -544,6 +544,7 @@ fn close_all(state: &mut GuildState, incoming: &Incoming) {
     let by = Person {
         user: incoming.user,
         is_staff: true,
+        is_admin: access::is_admin(&GuildState::member(incoming)),
     };
     let mut waits = Vec::new();
     for number in &numbers {

@@ -33,6 +33,8 @@ pub struct Incoming {
     /// `None` when Discord did not send one: what channel messages are written in unless the
     /// server chose a language in Setup.
     pub guild_locale: Option<Lang>,
+    /// Members a user select resolved: `(user, roles, permissions)`, to tell staff apart.
+    pub resolved_members: Vec<(u64, Vec<u64>, u64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +52,12 @@ pub enum IncomingKind {
     Modal {
         custom_id: String,
         fields: BTreeMap<String, String>,
+    },
+    /// A command option being typed: `focused` is its name, `value` what is typed so far.
+    Autocomplete {
+        path: Vec<String>,
+        focused: String,
+        value: String,
     },
 }
 
@@ -91,6 +99,20 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
             IncomingKind::Modal {
                 custom_id: data.custom_id.clone(),
                 fields,
+            }
+        }
+        (
+            InteractionType::ApplicationCommandAutocomplete,
+            Some(InteractionData::ApplicationCommand(data)),
+        ) => {
+            let mut path = vec![data.name.clone()];
+            let mut focused = None;
+            focused_option(&data.options, &mut path, &mut focused);
+            let (focused, value) = focused.ok_or(IncomingError::Malformed)?;
+            IncomingKind::Autocomplete {
+                path,
+                focused,
+                value,
             }
         }
         (InteractionType::Ping, _) => return Err(IncomingError::Unsupported(1)),
@@ -137,6 +159,7 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
             .guild_locale
             .as_deref()
             .map(|locale| Lang::or_english(Some(locale))),
+        resolved_members: resolved_members(interaction),
     })
 }
 
@@ -154,6 +177,48 @@ fn resolved_bots(interaction: &Interaction) -> Vec<u64> {
             })
             .unwrap_or_default(),
         _ => Vec::new(),
+    }
+}
+
+fn resolved_members(interaction: &Interaction) -> Vec<(u64, Vec<u64>, u64)> {
+    match interaction.data.as_ref() {
+        Some(InteractionData::MessageComponent(data)) => data
+            .resolved
+            .as_ref()
+            .map(|r| {
+                r.members
+                    .iter()
+                    .map(|(id, m)| {
+                        (
+                            id.get(),
+                            m.roles.iter().map(|r| r.get()).collect(),
+                            m.permissions.bits(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The subcommand path to the focused option, and its `(name, typed value)`.
+fn focused_option(
+    options: &[CommandDataOption],
+    path: &mut Vec<String>,
+    out: &mut Option<(String, String)>,
+) {
+    for option in options {
+        match &option.value {
+            CommandOptionValue::SubCommand(inner) | CommandOptionValue::SubCommandGroup(inner) => {
+                path.push(option.name.clone());
+                focused_option(inner, path, out);
+            }
+            CommandOptionValue::Focused(typed, _) => {
+                *out = Some((option.name.clone(), typed.clone()));
+            }
+            _ => {}
+        }
     }
 }
 

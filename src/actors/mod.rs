@@ -16,6 +16,7 @@ pub mod protocol;
 pub mod root;
 pub mod router;
 pub mod shard;
+pub mod staff;
 pub mod ticket;
 
 use std::sync::{

@@ -227,7 +227,8 @@ impl Actor for RouterActor {
         state: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
         // A guild's actor starts on first need, except where a crash left tickets
-        // mid-provisioning: those are repaired (and the line rebuilt) right away.
+        // mid-provisioning or mid access edit (a claim): those are repaired (and the line
+        // rebuilt) right away.
         let repair: Vec<Snowflake> = state
             .preloaded
             .iter()
@@ -235,7 +236,7 @@ impl Actor for RouterActor {
                 snapshot
                     .tickets
                     .iter()
-                    .any(|t| t.state == TicketState::Provisioning)
+                    .any(|t| t.state == TicketState::Provisioning || t.staff.access_pending)
             })
             .map(|(guild, _)| *guild)
             .collect();

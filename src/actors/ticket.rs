@@ -17,6 +17,9 @@
 //!   `KeepOpen` (the warning's button), `SetAutoclose` (`/tickets autoclose`),
 //!   `InactivityChanged` (the hub saved the setting): inactivity, in [`stale`].
 //! - `InjectPanic`: fault hook for the supervision tests.
+//! - `Claim` (claim, unclaim, transfer): a staff member's request, answered through the
+//!   carried [`Reply`]; `RepairAccess`: re-derive the overwrites after a crash mid-edit.
+//! - `RequestClose`, `AnswerCloseRequest`: a close asked of the other side, and its answer.
 //!
 //! After each change the actor persists the record and tells the guild actor
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
@@ -42,13 +45,16 @@ use twilight_model::{
 use crate::{
     discord::{ChannelSummary, Discord, DiscordError, OutgoingMessage, channel_link, codes},
     domain::{
-        access::{self, TicketOp},
+        access::{self, ClaimPlan, ClaimRequest, OverwriteEdit, Standing, TicketOp},
         custom_id::{self, Action},
         deadline::DeadlineKind,
         lifecycle::{self, Step},
         limits,
-        model::{GuildSettings, Snowflake, TicketRecord, TicketState},
+        model::{
+            ClaimMode, CloseRequest, GuildSettings, Priority, Snowflake, TicketRecord, TicketState,
+        },
         naming, privileged,
+        rename::{self, RenameBudget},
         transcript::{
             self, TranscriptAttachment, TranscriptDoc, TranscriptEmbed, TranscriptMessage,
             TranscriptMeta, TranscriptPoll,
@@ -64,13 +70,15 @@ use super::{
     protocol::GuildMsg,
 };
 use crate::discord::reply::Reply;
+use crate::ui::ticket_messages::priority_text;
 /// Re-exported for the benchmark's null bot, which posts the same welcome.
 pub use crate::ui::ticket_messages::welcome_message;
 use crate::ui::{
     text::{self, Lang, SharedLang, Text, t},
     ticket_messages::{
-        ClosedLog, closed_answer, closed_controls, closed_dm, closed_log, closed_message,
-        member_left_message, people_changed_answer, people_changed_log, reopened_message,
+        ClosedLog, close_request_controls, close_request_message, closed_answer, closed_controls,
+        closed_dm_with_reason, closed_log, closed_message, member_left_message,
+        people_changed_answer, people_changed_log, reopened_message, welcome_message_claimed,
     },
 };
 
@@ -79,6 +87,8 @@ use crate::ui::{
 pub struct Person {
     pub user: Snowflake,
     pub is_staff: bool,
+    /// Administrator or Manage Server (`access::is_admin`).
+    pub is_admin: bool,
 }
 
 pub enum TicketMsg {
@@ -161,6 +171,49 @@ pub enum TicketMsg {
     },
     /// Fault hook: panics inside the handler, as a bug would.
     InjectPanic,
+    // Staff workflow.
+    /// Claim, unclaim or transfer, answered through the carried [`Reply`].
+    Claim {
+        by: Person,
+        request: ClaimRequest,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    /// At start, for a record whose access edit a crash interrupted: re-derive the overwrites.
+    RepairAccess {
+        settings: Arc<GuildSettings>,
+    },
+    /// Ask the other side to confirm a close, with an optional reason.
+    RequestClose {
+        by: Person,
+        reason: Option<String>,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    /// Close (`accept`) or Keep open on a close request.
+    AnswerCloseRequest {
+        by: Person,
+        accept: bool,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    SetPriority {
+        by: Person,
+        priority: Priority,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    /// Rename the channel now if the budget allows, else when it does.
+    Rename {
+        by: Person,
+        name: String,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
+    /// The rename budget has room again for the waiting name (sent to itself).
+    RenameDue {
+        settings: Arc<GuildSettings>,
+    },
 }
 
 impl TicketMsg {
@@ -174,7 +227,12 @@ impl TicketMsg {
             | TicketMsg::AddUsers { reply, .. }
             | TicketMsg::RemoveUsers { reply, .. }
             | TicketMsg::KeepOpen { reply, .. }
-            | TicketMsg::SetAutoclose { reply, .. } => Some(reply.lang()),
+            | TicketMsg::SetAutoclose { reply, .. }
+            | TicketMsg::Claim { reply, .. }
+            | TicketMsg::RequestClose { reply, .. }
+            | TicketMsg::AnswerCloseRequest { reply, .. }
+            | TicketMsg::SetPriority { reply, .. }
+            | TicketMsg::Rename { reply, .. } => Some(reply.lang()),
             TicketMsg::CloseQuietly { .. }
             | TicketMsg::ApplyOverwrites { .. }
             | TicketMsg::MoveTo { .. }
@@ -183,6 +241,8 @@ impl TicketMsg {
             | TicketMsg::DeadlineDue { .. }
             | TicketMsg::HumanMessage { .. }
             | TicketMsg::InactivityChanged { .. }
+            | TicketMsg::RepairAccess { .. }
+            | TicketMsg::RenameDue { .. }
             | TicketMsg::InjectPanic => None,
         }
     }
@@ -212,8 +272,9 @@ pub struct TicketArgs {
 
 /// Where a ticket actor's record comes from.
 pub enum TicketSource {
-    /// The guild actor has it (a ticket being opened or resumed).
-    Record(TicketRecord),
+    /// The guild actor has it (a ticket being opened or resumed). Boxed: the other variant is
+    /// two ids.
+    Record(Box<TicketRecord>),
     /// Read from the store as the actor starts: actors of open tickets are started on first
     /// use, not all at once when the bot starts.
     Stored { guild: Snowflake, number: u64 },
@@ -228,6 +289,19 @@ pub struct TicketActorState {
     /// The last human message while this actor ran; `None` after its start until a message
     /// arrives or a deadline rebuilds it from the channel (lazy state, never stored).
     activity: Option<crate::domain::stale::Activity>,
+    /// The channel's rename budget and the name waiting for it (staff workflow).
+    renames: Renames,
+}
+
+/// Renames waiting for Discord's budget. Not stored: after a restart a waiting rename is gone
+/// (its requester was told when it would happen, and can ask again).
+#[derive(Default)]
+struct Renames {
+    budget: RenameBudget,
+    /// The newest name asked for while the budget was spent, and who asked.
+    waiting: Option<(String, Snowflake)>,
+    /// A `RenameDue` is on its way; one is enough for any number of waiting names.
+    armed: bool,
 }
 
 pub struct TicketActor;
@@ -243,7 +317,7 @@ impl Actor for TicketActor {
         args: TicketArgs,
     ) -> Result<Self::State, ActorProcessingErr> {
         let record = match args.ticket {
-            TicketSource::Record(record) => record,
+            TicketSource::Record(record) => *record,
             TicketSource::Stored { guild, number } => {
                 args.ctx.store.ticket(guild, number).await?.ok_or_else(|| {
                     format!("ticket #{number} of guild {guild} is not in the store")
@@ -257,6 +331,7 @@ impl Actor for TicketActor {
             log: args.log,
             lang: args.lang,
             activity: None,
+            renames: Renames::default(),
         })
     }
 
@@ -345,6 +420,14 @@ impl Actor for TicketActor {
                     | TicketMsg::SetAutoclose { .. }
                     | TicketMsg::InactivityChanged { .. }) => state.inactivity(message).await,
                     TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
+                    // The staff workflow's messages, in their own block.
+                    staff @ (TicketMsg::Claim { .. }
+                    | TicketMsg::RepairAccess { .. }
+                    | TicketMsg::RequestClose { .. }
+                    | TicketMsg::AnswerCloseRequest { .. }
+                    | TicketMsg::SetPriority { .. }
+                    | TicketMsg::Rename { .. }
+                    | TicketMsg::RenameDue { .. }) => state.staff_message(&myself, staff).await,
                 }
             }),
         )
@@ -652,15 +735,20 @@ impl TicketActorState {
         }
     }
 
-    async fn post_welcome(&self, channel: Snowflake, topic: Option<&str>) {
+    async fn post_welcome(&mut self, channel: Snowflake, topic: Option<&str>) {
         let message =
             self.in_channel_lang(|| welcome_message(self.record.number, self.record.opener, topic));
-        if let Err(error) = self
+        match self
             .discord()
             .send_message(channel, &message, &[self.record.opener])
             .await
         {
-            warn!(%error, "could not post the welcome message");
+            // Lazily: a restart that loses it finds the welcome by its Close button.
+            Ok(id) => {
+                self.record.staff.welcome_message = Some(id);
+                drop(self.persist_lazy());
+            }
+            Err(error) => warn!(%error, "could not post the welcome message"),
         }
     }
 
@@ -753,6 +841,8 @@ impl TicketActorState {
         self.record.closed_at = Some(now_millis());
         self.record.closed_by = Some(by.user);
         self.record.close_reason = reason.clone();
+        // A waiting close request is answered by the close; its buttons go with the others.
+        self.record.staff.close_request = None;
         let mut ops = self.disarm_all();
         ops.push(WriteOp::PutTranscript {
             guild: self.guild(),
@@ -837,11 +927,12 @@ impl TicketActorState {
         }
         let opener_link = web.as_ref().map(|(opener, _)| opener.as_str());
         let dm_text = self.in_channel_lang(|| {
-            closed_dm(
+            closed_dm_with_reason(
                 number,
                 opener_link.or(link.as_deref()),
                 !files.is_empty(),
                 cut.as_deref(),
+                closed.reason.as_deref(),
             )
         });
         let delivered = self
@@ -891,13 +982,7 @@ impl TicketActorState {
             return;
         };
         let overwrites = match self.record.state {
-            TicketState::Open => access::ticket_overwrites(
-                self.guild(),
-                self.discord().bot_user_id(),
-                self.record.opener,
-                &self.record.participants,
-                &settings.staff_roles,
-            ),
+            TicketState::Open => self.open_overwrites(settings),
             TicketState::Closed => access::closed_ticket_overwrites(
                 self.guild(),
                 self.discord().bot_user_id(),
@@ -1062,13 +1147,7 @@ impl TicketActorState {
             reply.send(Text::NoChannel.text()).await;
             return;
         };
-        let overwrites = access::ticket_overwrites(
-            self.guild(),
-            self.discord().bot_user_id(),
-            self.record.opener,
-            &self.record.participants,
-            &settings.staff_roles,
-        );
+        let overwrites = self.open_overwrites(settings);
         if let Err(error) = self.set_access(channel, &overwrites).await {
             reply
                 .send(&t!(CouldNotReopen, error = error.person_message()))
@@ -1179,13 +1258,7 @@ impl TicketActorState {
             return;
         }
         let before = std::mem::replace(&mut self.record.participants, plan.participants);
-        let overwrites = access::ticket_overwrites(
-            self.guild(),
-            self.discord().bot_user_id(),
-            self.record.opener,
-            &self.record.participants,
-            &settings.staff_roles,
-        );
+        let overwrites = self.open_overwrites(settings);
         if let Err(error) = self.set_access(channel, &overwrites).await {
             self.record.participants = before;
             reply
@@ -1237,12 +1310,538 @@ impl TicketActorState {
             let bot = Person {
                 user: self.discord().bot_user_id(),
                 is_staff: true,
+                is_admin: false,
             };
             let reason = Text::OpenerLeftReason.to_string();
             if self.close(bot, Some(reason), None, settings).await {
                 info!("closed: the opener left");
             }
         }
+    }
+}
+
+// Staff workflow: claim, unclaim, transfer, and the repair of an interrupted
+// access edit. The overwrites are always derived from the stored record (`open_overwrites`),
+// never patched by hand, so every path that changes access agrees with every other.
+impl TicketActorState {
+    async fn staff_message(&mut self, myself: &ActorRef<TicketMsg>, message: TicketMsg) {
+        match message {
+            TicketMsg::SetPriority {
+                by,
+                priority,
+                reply,
+                settings,
+            } => self.set_priority(by, priority, reply, &settings).await,
+            TicketMsg::Rename {
+                by,
+                name,
+                reply,
+                settings,
+            } => self.rename(myself, by, name, reply, &settings).await,
+            TicketMsg::RenameDue { settings } => self.rename_due(myself, &settings).await,
+            TicketMsg::Claim {
+                by,
+                request,
+                reply,
+                settings,
+            } => self.claim(by, request, reply, &settings).await,
+            TicketMsg::RepairAccess { settings } => self.repair_access(&settings).await,
+            TicketMsg::RequestClose {
+                by,
+                reason,
+                reply,
+                settings,
+            } => self.request_close(by, reason, reply, &settings).await,
+            TicketMsg::AnswerCloseRequest {
+                by,
+                accept,
+                reply,
+                settings,
+            } => {
+                self.answer_close_request(by, accept, reply, &settings)
+                    .await
+            }
+            _ => warn!("not a staff workflow message"),
+        }
+    }
+
+    /// How a claim changes this ticket's access: its topic's mode, else the server's.
+    fn claim_mode(&self, settings: &GuildSettings) -> ClaimMode {
+        settings.claims.mode_for(self.record.topic)
+    }
+
+    /// This open ticket's overwrites, derived from its stored state and the settings.
+    fn open_overwrites(&self, settings: &GuildSettings) -> Vec<access::Overwrite> {
+        access::open_ticket_overwrites(&access::TicketAccess {
+            guild: self.guild(),
+            bot: self.discord().bot_user_id(),
+            opener: self.record.opener,
+            participants: &self.record.participants,
+            staff_roles: &settings.staff_roles,
+            claimer: self.record.staff.claimer,
+            mode: self.claim_mode(settings),
+        })
+    }
+
+    async fn claim(
+        &mut self,
+        by: Person,
+        request: ClaimRequest,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let number = self.record.number;
+        if let Err(stale) = lifecycle::next_state(number, self.record.state, Step::Claim) {
+            info!(user = by.user, state = ?self.record.state, "refused: claim on a ticket not open");
+            reply.send(&stale.to_string()).await;
+            return;
+        }
+        let Some(channel) = self.record.channel else {
+            reply.send(Text::NoChannel.english()).await;
+            return;
+        };
+        let who = Standing {
+            is_staff: by.is_staff,
+            is_admin: by.is_admin,
+            is_opener: by.user == self.record.opener,
+        };
+        let claimer = self.record.staff.claimer;
+        let new =
+            match access::plan_claim(number, request, by.user, who, claimer, self.record.opener) {
+                Err(refusal) => {
+                    warn!(user = by.user, ?request, %refusal, "refused: claim");
+                    reply.send(&refusal.to_string()).await;
+                    return;
+                }
+                // A double click or a retried request: already so, said again without a change.
+                Ok(ClaimPlan::Unchanged) => {
+                    let answer = match (request, claimer) {
+                        (ClaimRequest::Unclaim, _) => t!(NotClaimed, number),
+                        (_, Some(claimer)) if claimer != by.user => {
+                            t!(TransferredAnswer, number, claimer)
+                        }
+                        _ => t!(AlreadyClaimedByYou, number),
+                    };
+                    reply.send(&answer).await;
+                    return;
+                }
+                Ok(ClaimPlan::Set(new)) => new,
+            };
+        if let Err(error) = self.change_claim(channel, new, settings).await {
+            reply
+                .send(&t!(CouldNotClaim, error = error.person_message()))
+                .await;
+            return;
+        }
+        self.refresh_welcome(channel, settings);
+        let (title, answer) = match (request, new) {
+            (ClaimRequest::Claim, _) => (Text::LogClaimedTitle, t!(ClaimedAnswer, number)),
+            (_, None) => (Text::LogUnclaimedTitle, t!(UnclaimedAnswer, number)),
+            (_, Some(claimer)) => (
+                Text::LogTransferredTitle,
+                t!(TransferredAnswer, number, claimer),
+            ),
+        };
+        info!(user = by.user, claimer = ?new, "claim changed");
+        let by = by.user;
+        // Built in the server's language, where the answer above is in the person's.
+        let entry = || {
+            let description = match (request, new) {
+                (ClaimRequest::Claim, _) => t!(LogClaimed, number, by),
+                (_, None) => t!(LogUnclaimed, number, by),
+                (_, Some(claimer)) => t!(LogTransferred, number, claimer, by),
+            };
+            (title, description)
+        };
+        self.log(settings, entry, BLUE);
+        reply.send(&answer).await;
+    }
+
+    /// Stores `new` as the claimer and brings the channel's overwrites to what the record now
+    /// derives, by the smallest edit. The record says an edit is pending (durably) before the
+    /// edit is sent, so a crash in between is repaired at the next start; a refused edit puts
+    /// the old claimer back.
+    async fn change_claim(
+        &mut self,
+        channel: Snowflake,
+        new: Option<Snowflake>,
+        settings: &GuildSettings,
+    ) -> Result<(), DiscordError> {
+        let before = self.open_overwrites(settings);
+        let old = std::mem::replace(&mut self.record.staff.claimer, new);
+        let after = self.open_overwrites(settings);
+        let edit = access::plan_overwrite_edit(&before, &after);
+        if edit == OverwriteEdit::Nothing {
+            self.persist(Vec::new()).await;
+            return Ok(());
+        }
+        self.record.staff.access_pending = true;
+        self.persist(Vec::new()).await;
+        let result = self.apply_edit(channel, edit, &after).await;
+        if let Err(error) = &result {
+            warn!(%error, "could not change the ticket's overwrites for a claim");
+            self.record.staff.claimer = old;
+        }
+        self.record.staff.access_pending = false;
+        // Lazily: losing this write only repeats an edit that already landed at the next start.
+        drop(self.persist_lazy());
+        result
+    }
+
+    async fn apply_edit(
+        &self,
+        channel: Snowflake,
+        edit: OverwriteEdit,
+        all: &[access::Overwrite],
+    ) -> Result<(), DiscordError> {
+        match edit {
+            OverwriteEdit::Nothing => Ok(()),
+            OverwriteEdit::Put(overwrite) => {
+                self.discord().put_overwrite(channel, &overwrite).await
+            }
+            OverwriteEdit::Delete(gone) => {
+                self.discord()
+                    .delete_overwrite(channel, gone.id, gone.kind)
+                    .await
+            }
+            OverwriteEdit::Replace => self.set_access(channel, all).await,
+        }
+    }
+
+    /// Edits the welcome message in place to show the claim, on a task of its own: the edit
+    /// waits its turn in the channel's bucket and the ticket's next request must not wait
+    /// behind it. A welcome whose id is not stored (opened before it was) is left as it is.
+    fn refresh_welcome(&self, channel: Snowflake, settings: &GuildSettings) {
+        let Some(message) = self.record.staff.welcome_message else {
+            info!("welcome message unknown; the claim shows in the log and the answers");
+            return;
+        };
+        let topic = self
+            .record
+            .topic
+            .and_then(|id| settings.topics.iter().find(|t| t.id == id))
+            .map(|t| t.name.clone());
+        let welcome = welcome_message_claimed(
+            self.record.number,
+            self.record.opener,
+            topic.as_deref(),
+            self.record.staff.claimer,
+            self.record.staff.priority,
+        );
+        let discord = self.ctx.discord.clone();
+        tokio::spawn(
+            async move {
+                if let Err(error) = discord
+                    .edit_embeds_and_components(
+                        channel,
+                        message,
+                        &welcome.embeds,
+                        &welcome.components,
+                    )
+                    .await
+                {
+                    info!(%error, message, "could not show the claim on the welcome message");
+                }
+            }
+            .in_current_span(),
+        );
+    }
+
+    /// A crash between a claim's durable "pending" mark and its overwrite edit: the whole set
+    /// is derived from the record again and written in one edit.
+    async fn repair_access(&mut self, settings: &GuildSettings) {
+        if !self.record.staff.access_pending {
+            return;
+        }
+        let Some(channel) = self.record.channel else {
+            return;
+        };
+        let overwrites = match self.record.state {
+            TicketState::Open => self.open_overwrites(settings),
+            TicketState::Closed => access::closed_ticket_overwrites(
+                self.guild(),
+                self.discord().bot_user_id(),
+                &settings.staff_roles,
+            ),
+            _ => Vec::new(),
+        };
+        if !overwrites.is_empty()
+            && let Err(error) = self.set_access(channel, &overwrites).await
+        {
+            warn!(%error, "could not repair the ticket's overwrites; left for the next start");
+            return;
+        }
+        info!(claimer = ?self.record.staff.claimer, "repaired the ticket's overwrites after a crash");
+        self.record.staff.access_pending = false;
+        self.persist(Vec::new()).await;
+        self.refresh_welcome(channel, settings);
+    }
+}
+
+// Staff workflow: close requests. Either side asks the other to confirm a close;
+// the request (with its reason) is stored, so Close closes with that reason even after a
+// restart, and a second request waits until the first is answered.
+impl TicketActorState {
+    async fn request_close(
+        &mut self,
+        by: Person,
+        reason: Option<String>,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        if let Err(refusal) = self.check(by, TicketOp::RequestClose, Step::CloseRequest) {
+            reply.send(&refusal).await;
+            return;
+        }
+        let number = self.record.number;
+        let Some(channel) = self.record.channel else {
+            reply.send(Text::NoChannel.english()).await;
+            return;
+        };
+        if self.record.staff.close_request.is_some() {
+            info!(user = by.user, "close request already waiting");
+            reply.send(&t!(CloseRequestPending, number)).await;
+            return;
+        }
+        let reason = reason.and_then(|r| limits::parse_request_reason(&r));
+        let by_staff = by.is_staff && by.user != self.record.opener;
+        let message = close_request_message(
+            number,
+            self.record.opener,
+            by.user,
+            by_staff,
+            reason.as_deref(),
+        );
+        let ping: &[Snowflake] = if by_staff { &[self.record.opener] } else { &[] };
+        let posted = match self.discord().send_message(channel, &message, ping).await {
+            Ok(id) => id,
+            Err(error) => {
+                warn!(%error, "could not post the close request");
+                reply
+                    .send(&t!(CouldNotRequestClose, error = error.person_message()))
+                    .await;
+                return;
+            }
+        };
+        self.record.staff.close_request = Some(Box::new(CloseRequest {
+            by: by.user,
+            by_staff,
+            reason,
+            message: Some(posted),
+        }));
+        self.persist(Vec::new()).await;
+        self.log(
+            settings,
+            || {
+                (
+                    Text::LogCloseRequestedTitle,
+                    t!(LogCloseRequested, number, by = by.user),
+                )
+            },
+            BLUE,
+        );
+        reply.send(&t!(CloseRequestPosted, number)).await;
+    }
+
+    /// Close: closes with the request's reason. Keep open: the request is withdrawn. Either
+    /// way the request's buttons are retired; a second press finds the request answered.
+    async fn answer_close_request(
+        &mut self,
+        by: Person,
+        accept: bool,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let step = if accept {
+            Step::Close
+        } else {
+            Step::CloseRequest
+        };
+        if let Err(refusal) = self.check(by, TicketOp::RequestClose, step) {
+            reply.send(&refusal).await;
+            return;
+        }
+        let number = self.record.number;
+        let Some(request) = self.record.staff.close_request.clone() else {
+            reply.send(&t!(NoCloseRequest, number)).await;
+            return;
+        };
+        if accept {
+            info!(user = by.user, "close request accepted");
+            self.close(by, request.reason, Some(reply), settings).await;
+            return;
+        }
+        self.record.staff.close_request = None;
+        self.persist(Vec::new()).await;
+        if let (Some(channel), Some(message)) = (self.record.channel, request.message) {
+            self.retire_controls(channel, vec![(message, close_request_controls(number))]);
+        }
+        info!(user = by.user, "close request declined; ticket kept open");
+        self.log(
+            settings,
+            || {
+                (
+                    Text::LogKeptOpenTitle,
+                    t!(LogKeptOpen, number, by = by.user),
+                )
+            },
+            BLUE,
+        );
+        reply.send(&t!(KeptOpenAnswer, number)).await;
+    }
+}
+
+// Staff workflow: priority and renames. A rename beyond Discord's budget is held
+// here (the newest name wins) and sent by a timer message when the budget has room, so the
+// ticket's other requests never wait behind it.
+impl TicketActorState {
+    /// Staff only, on an open ticket; shown on the welcome message, edited in place.
+    async fn staff_step(&self, by: Person, refusal: Text, reply: &Reply) -> Option<Snowflake> {
+        if !by.is_staff {
+            warn!(
+                user = by.user,
+                "refused: staff action by a non-staff member"
+            );
+            reply.clone().send(refusal.english()).await;
+            return None;
+        }
+        if let Err(stale) =
+            lifecycle::next_state(self.record.number, self.record.state, Step::ChangeUsers)
+        {
+            reply.clone().send(&stale.to_string()).await;
+            return None;
+        }
+        if self.record.channel.is_none() {
+            reply.clone().send(Text::NoChannel.english()).await;
+        }
+        self.record.channel
+    }
+
+    async fn set_priority(
+        &mut self,
+        by: Person,
+        priority: Priority,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let Some(channel) = self.staff_step(by, Text::PriorityNotAllowed, &reply).await else {
+            return;
+        };
+        let number = self.record.number;
+        let shown = priority_text(priority);
+        if self.record.staff.priority != priority {
+            self.record.staff.priority = priority;
+            self.persist(Vec::new()).await;
+            self.refresh_welcome(channel, settings);
+            self.log(
+                settings,
+                || {
+                    (
+                        Text::LogPriorityTitle,
+                        t!(LogPriority, number, priority = shown, by = by.user),
+                    )
+                },
+                BLUE,
+            );
+        }
+        reply.send(&t!(PrioritySet, number, priority = shown)).await;
+    }
+
+    async fn rename(
+        &mut self,
+        myself: &ActorRef<TicketMsg>,
+        by: Person,
+        name: String,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let Some(channel) = self.staff_step(by, Text::RenameNotAllowed, &reply).await else {
+            return;
+        };
+        let Some(name) = rename::channel_slug(&name) else {
+            reply.send(Text::RenameBadName.english()).await;
+            return;
+        };
+        let number = self.record.number;
+        let now = now_millis();
+        let slot = self.renames.budget.next_slot(now);
+        if slot > now {
+            // Only the newest name matters.
+            self.renames.waiting = Some((name.clone(), by.user));
+            self.arm_rename(myself, slot - now, settings);
+            info!(
+                wait_ms = slot - now,
+                "rename waits for the channel's rename budget"
+            );
+            reply
+                .send(&t!(RenameQueued, number, name, at = slot / 1000))
+                .await;
+            return;
+        }
+        // A name still waiting is older than this one: it must not follow it.
+        self.renames.waiting = None;
+        match self.send_rename(channel, &name, by.user, settings).await {
+            Ok(()) => reply.send(&t!(RenamedAnswer, number, name)).await,
+            Err(error) => {
+                reply
+                    .send(&t!(CouldNotRename, error = error.person_message()))
+                    .await
+            }
+        }
+    }
+
+    async fn send_rename(
+        &mut self,
+        channel: Snowflake,
+        name: &str,
+        by: Snowflake,
+        settings: &GuildSettings,
+    ) -> Result<(), DiscordError> {
+        self.renames.budget.spend(now_millis());
+        if let Err(error) = self.discord().set_channel_name(channel, name).await {
+            warn!(%error, "could not rename the ticket channel");
+            return Err(error);
+        }
+        self.log(
+            settings,
+            || {
+                (
+                    Text::LogRenamedTitle,
+                    t!(LogRenamed, number = self.record.number, name, by),
+                )
+            },
+            BLUE,
+        );
+        Ok(())
+    }
+
+    fn arm_rename(&mut self, myself: &ActorRef<TicketMsg>, wait_ms: i64, settings: &GuildSettings) {
+        if self.renames.armed {
+            return;
+        }
+        self.renames.armed = true;
+        let settings = Arc::new(settings.clone());
+        let wait = std::time::Duration::from_millis(wait_ms.max(0) as u64);
+        myself.send_after(wait, move || TicketMsg::RenameDue { settings });
+    }
+
+    async fn rename_due(&mut self, myself: &ActorRef<TicketMsg>, settings: &GuildSettings) {
+        self.renames.armed = false;
+        let now = now_millis();
+        let slot = self.renames.budget.next_slot(now);
+        if self.renames.waiting.is_some() && slot > now {
+            // A rename sent meanwhile spent the slot this timer was for.
+            self.arm_rename(myself, slot - now, settings);
+            return;
+        }
+        let Some((name, by)) = self.renames.waiting.take() else {
+            return;
+        };
+        let Some(channel) = self.record.channel.filter(|_| self.record.state.is_open()) else {
+            return;
+        };
+        // The requester was told when; a failure is logged (nobody waits for an answer now).
+        let _ = self.send_rename(channel, &name, by, settings).await;
     }
 }
 

@@ -60,6 +60,7 @@ pub mod codes {
     pub const ALREADY_ACKNOWLEDGED: u64 = 40060;
     pub const UNKNOWN_ROLE: u64 = 10011;
     pub const INVALID_FORM_BODY: u64 = 50035;
+    pub const UNKNOWN_OVERWRITE: u64 = 10009;
 }
 
 /// twilight's own default: how long one REST request may take before it counts as failed.
@@ -858,6 +859,34 @@ impl Discord {
         self.respond(id, token, response)
     }
 
+    /// Answers an autocomplete interaction with `(name, value)` choices (initial response
+    /// type 8; at most 25, each cut to Discord's 100 characters by the caller).
+    pub fn autocomplete_result(
+        &self,
+        id: u64,
+        token: &str,
+        choices: &[(String, String)],
+    ) -> impl Future<Output = DiscordResult<()>> + Send + 'static {
+        use twilight_model::application::command::{CommandOptionChoice, CommandOptionChoiceValue};
+        let response = InteractionResponse {
+            kind: InteractionResponseType::ApplicationCommandAutocompleteResult,
+            data: Some(twilight_model::http::interaction::InteractionResponseData {
+                choices: Some(
+                    choices
+                        .iter()
+                        .map(|(name, value)| CommandOptionChoice {
+                            name: name.clone(),
+                            name_localizations: None,
+                            value: CommandOptionChoiceValue::String(value.clone()),
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
+        };
+        self.respond(id, token, response)
+    }
+
     /// Replaces the message the component sits on (initial response type 7).
     pub fn update_message(
         &self,
@@ -1185,6 +1214,20 @@ impl Discord {
         Ok(())
     }
 
+    /// Renames a channel. Discord allows about two per channel every 10 minutes
+    /// (`domain::rename`); callers keep to that budget.
+    pub async fn set_channel_name(&self, channel: u64, name: &str) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "rename_channel",
+            self.http
+                .update_channel(Id::<ChannelMarker>::new(channel))
+                .name(name)
+        )?;
+        Ok(())
+    }
+
     /// Deletes a channel; one that is already gone counts as deleted.
     pub async fn delete_channel(&self, channel: u64, reason: &str) -> DiscordResult<()> {
         let _turn = self.turn().await;
@@ -1272,6 +1315,72 @@ impl Discord {
                 .components(Some(components))
         )?;
         Ok(())
+    }
+
+    /// Replaces a message's embeds and components (its content stays). Idempotent, so retried.
+    pub async fn edit_embeds_and_components(
+        &self,
+        channel: u64,
+        message: u64,
+        embeds: &[Embed],
+        components: &[Component],
+    ) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "update_message",
+            self.http
+                .update_message(Id::<ChannelMarker>::new(channel), Id::new(message))
+                .embeds(Some(embeds))
+                .components(Some(components))
+        )?;
+        Ok(())
+    }
+
+    /// Puts one overwrite on a channel (`PUT /channels/{id}/permissions/{target}`), leaving
+    /// the others as they are. Idempotent, so retried.
+    pub async fn put_overwrite(&self, channel: u64, overwrite: &Overwrite) -> DiscordResult<()> {
+        use twilight_model::http::permission_overwrite as http;
+        let twilight = http::PermissionOverwrite {
+            allow: Some(Permissions::from_bits_truncate(overwrite.allow)),
+            deny: Some(Permissions::from_bits_truncate(overwrite.deny)),
+            id: Id::new(overwrite.id),
+            kind: match overwrite.kind {
+                OverwriteKind::Role => http::PermissionOverwriteType::Role,
+                OverwriteKind::Member => http::PermissionOverwriteType::Member,
+            },
+        };
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "update_channel_permission",
+            self.http
+                .update_channel_permission(Id::<ChannelMarker>::new(channel), &twilight)
+        )?;
+        Ok(())
+    }
+
+    /// Removes one overwrite from a channel; one already gone counts as removed.
+    pub async fn delete_overwrite(
+        &self,
+        channel: u64,
+        target: u64,
+        kind: OverwriteKind,
+    ) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        let result = retry_limited!(self.global, "delete_channel_permission", {
+            let request = self
+                .http
+                .delete_channel_permission(Id::<ChannelMarker>::new(channel));
+            match kind {
+                OverwriteKind::Member => request.member(Id::new(target)),
+                OverwriteKind::Role => request.role(Id::new(target)),
+            }
+        });
+        match result {
+            Err(error) if error.code() == Some(codes::UNKNOWN_OVERWRITE) => Ok(()),
+            other => other.map(|_| ()),
+        }
     }
 
     /// Deletes a message; one already gone counts as deleted.

@@ -5,7 +5,10 @@
 
 use thiserror::Error;
 
-use crate::ui::text::{Text, t};
+use crate::{
+    domain::model::ClaimMode,
+    ui::text::{Text, t},
+};
 
 /// Discord permission bits the bot reads or grants.
 pub mod perms {
@@ -143,6 +146,8 @@ pub enum TicketOp {
     AddUser,
     RemoveUser,
     ReadTranscript,
+    /// Ask for a close, or answer a request (Close / Keep open): either side, like Close.
+    RequestClose,
 }
 
 /// A refusal, carrying the text shown to the person (ephemerally).
@@ -163,6 +168,8 @@ pub fn may(op: TicketOp, is_staff: bool, is_opener: bool) -> Result<(), Refusal>
         TicketOp::AddUser => Err(Refusal(Text::AddUserNotAllowed)),
         TicketOp::RemoveUser => Err(Refusal(Text::RemoveUserNotAllowed)),
         TicketOp::ReadTranscript => Err(Refusal(Text::ReadTranscriptNotAllowed)),
+        TicketOp::RequestClose if is_opener => Ok(()),
+        TicketOp::RequestClose => Err(Refusal(Text::RequestCloseNotAllowed)),
     }
 }
 
@@ -328,6 +335,170 @@ pub fn plan_user_change(
         }
     }
     out
+}
+
+// Claims: who may claim, unclaim or transfer a ticket, and the overwrites a claim leads to.
+
+/// Who a person is to one ticket, as the claim rules read it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub is_staff: bool,
+    /// Administrator or Manage Server (`is_admin`); admins are staff too.
+    pub is_admin: bool,
+    pub is_opener: bool,
+}
+
+/// A claim operation as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimRequest {
+    Claim,
+    Unclaim,
+    /// Hand the claim to `to`, as the user select resolved them.
+    Transfer {
+        to: u64,
+        to_is_staff: bool,
+    },
+}
+
+/// What an allowed claim operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimPlan {
+    /// The new claimer (`None`: unclaimed).
+    Set(Option<u64>),
+    /// Already so (a double click, a retried request): nothing to change.
+    Unchanged,
+}
+
+/// Why a claim operation was refused; the text says it to the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum ClaimRefusal {
+    #[error("{}", Text::ClaimNotAllowed)]
+    NotStaff,
+    #[error("{}", Text::ClaimOwnTicket)]
+    OwnTicket,
+    #[error("{}", t!(ClaimedBySomeoneElse, number = .number, claimer = .claimer))]
+    ClaimedBy { number: u64, claimer: u64 },
+    #[error("{}", Text::UnclaimNotAllowed)]
+    NotClaimerToUnclaim,
+    #[error("{}", Text::TransferNotAllowed)]
+    NotClaimerToTransfer,
+    #[error("{}", t!(TransferToNonStaff, user = .0))]
+    ToNonStaff(u64),
+    #[error("{}", t!(TransferToOpener, user = .0))]
+    ToOpener(u64),
+}
+
+/// The claim rules. Claim: staff other than the opener, while nobody else holds the claim.
+/// Unclaim: the claimer or an admin. Transfer: the claimer or an admin (any staff member while
+/// the ticket is unclaimed), to staff other than the opener.
+pub fn plan_claim(
+    number: u64,
+    request: ClaimRequest,
+    by: u64,
+    who: Standing,
+    claimer: Option<u64>,
+    opener: u64,
+) -> Result<ClaimPlan, ClaimRefusal> {
+    let is_claimer = claimer == Some(by);
+    match request {
+        ClaimRequest::Claim if !who.is_staff => Err(ClaimRefusal::NotStaff),
+        ClaimRequest::Claim if who.is_opener => Err(ClaimRefusal::OwnTicket),
+        ClaimRequest::Claim => match claimer {
+            Some(c) if c == by => Ok(ClaimPlan::Unchanged),
+            Some(claimer) => Err(ClaimRefusal::ClaimedBy { number, claimer }),
+            None => Ok(ClaimPlan::Set(Some(by))),
+        },
+        ClaimRequest::Unclaim => match claimer {
+            None if who.is_staff => Ok(ClaimPlan::Unchanged),
+            Some(_) if is_claimer || who.is_admin => Ok(ClaimPlan::Set(None)),
+            _ => Err(ClaimRefusal::NotClaimerToUnclaim),
+        },
+        ClaimRequest::Transfer { to, to_is_staff } => {
+            let may = is_claimer || who.is_admin || (claimer.is_none() && who.is_staff);
+            if !may {
+                Err(ClaimRefusal::NotClaimerToTransfer)
+            } else if to == opener {
+                Err(ClaimRefusal::ToOpener(to))
+            } else if !to_is_staff {
+                Err(ClaimRefusal::ToNonStaff(to))
+            } else if claimer == Some(to) {
+                Ok(ClaimPlan::Unchanged)
+            } else {
+                Ok(ClaimPlan::Set(Some(to)))
+            }
+        }
+    }
+}
+
+/// Everything an open ticket's overwrites are derived from: its stored state and the settings.
+#[derive(Debug, Clone, Copy)]
+pub struct TicketAccess<'a> {
+    pub guild: u64,
+    pub bot: u64,
+    pub opener: u64,
+    pub participants: &'a [u64],
+    pub staff_roles: &'a [u64],
+    pub claimer: Option<u64>,
+    pub mode: ClaimMode,
+}
+
+/// An open ticket's overwrites. Unclaimed (or [`ClaimMode::Label`]): as [`ticket_overwrites`].
+/// Claimed, [`ClaimMode::Guarded`]: staff roles keep seeing but may not send, the claimer may;
+/// [`ClaimMode::Private`]: staff roles get nothing, so only the claimer among staff sees it
+/// (Administrator bypasses overwrites). The opener and every added user always keep
+/// [`MEMBER_ALLOW`]: a member overwrite outranks a role's deny, so an added user who happens to
+/// hold a staff role still writes.
+pub fn open_ticket_overwrites(a: &TicketAccess) -> Vec<Overwrite> {
+    let claimer = match (a.claimer, a.mode) {
+        (Some(claimer), ClaimMode::Guarded | ClaimMode::Private) => claimer,
+        _ => {
+            return ticket_overwrites(a.guild, a.bot, a.opener, a.participants, a.staff_roles);
+        }
+    };
+    let mut out = vec![
+        Overwrite::role(a.guild, 0, VIEW_CHANNEL),
+        Overwrite::member(a.bot, STAFF_ALLOW),
+        Overwrite::member(claimer, STAFF_ALLOW),
+    ];
+    if a.mode == ClaimMode::Guarded {
+        for &role in a.staff_roles {
+            if role != a.guild {
+                push_unique(
+                    &mut out,
+                    Overwrite::role(role, STAFF_ALLOW & !SEND_MESSAGES, SEND_MESSAGES),
+                );
+            }
+        }
+    }
+    for &user in std::iter::once(&a.opener).chain(a.participants) {
+        push_unique(&mut out, Overwrite::member(user, MEMBER_ALLOW));
+    }
+    out
+}
+
+/// The smallest change from one set of overwrites to another: nothing, one overwrite put or
+/// deleted (`PUT`/`DELETE /channels/{id}/permissions/{target}`), or the whole set replaced in
+/// one channel edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverwriteEdit {
+    Nothing,
+    Put(Overwrite),
+    /// The overwrite to remove.
+    Delete(Overwrite),
+    Replace,
+}
+
+pub fn plan_overwrite_edit(before: &[Overwrite], after: &[Overwrite]) -> OverwriteEdit {
+    let mut puts = after.iter().filter(|o| !before.contains(o));
+    let mut deletes = before
+        .iter()
+        .filter(|b| !after.iter().any(|a| a.id == b.id));
+    match (puts.next(), puts.next(), deletes.next(), deletes.next()) {
+        (None, _, None, _) => OverwriteEdit::Nothing,
+        (Some(put), None, None, _) => OverwriteEdit::Put(*put),
+        (None, _, Some(gone), None) => OverwriteEdit::Delete(*gone),
+        _ => OverwriteEdit::Replace,
+    }
 }
 
 #[cfg(test)]
@@ -555,5 +726,312 @@ mod tests {
         let many: Vec<(u64, bool)> = (1..=20).map(|u| (u, false)).collect();
         let capped = plan_user_change(&many, OPENER, &[], true);
         assert_eq!(capped.changed.len(), MAX_USERS_PER_CHANGE);
+    }
+}
+
+#[cfg(test)]
+mod claim_tests {
+    use super::*;
+
+    const GUILD: u64 = 100;
+    const BOT: u64 = 200;
+    const OPENER: u64 = 300;
+    const STAFF_ROLE: u64 = 400;
+    const ADDED: u64 = 500;
+    const CLAIMER: u64 = 600;
+    const OTHER_STAFF: u64 = 700;
+    const ADMIN: u64 = 800;
+    const BYSTANDER: u64 = 900;
+    const NUMBER: u64 = 7;
+
+    /// The personas of the permission matrix: `(name, user, standing)`. The owner is an admin
+    /// to the bot (Discord gives the owner every permission), so it shares the admin's row.
+    fn personas() -> Vec<(&'static str, u64, Standing)> {
+        let staff = Standing {
+            is_staff: true,
+            ..Default::default()
+        };
+        let admin = Standing {
+            is_staff: true,
+            is_admin: true,
+            is_opener: false,
+        };
+        vec![
+            (
+                "opener",
+                OPENER,
+                Standing {
+                    is_opener: true,
+                    ..Default::default()
+                },
+            ),
+            (
+                "staff opener",
+                OPENER,
+                Standing {
+                    is_opener: true,
+                    ..staff
+                },
+            ),
+            ("added user", ADDED, Standing::default()),
+            ("claimer", CLAIMER, staff),
+            ("other staff", OTHER_STAFF, staff),
+            ("admin", ADMIN, admin),
+            ("owner", ADMIN, admin),
+            ("bystander", BYSTANDER, Standing::default()),
+        ]
+    }
+
+    fn plan(request: ClaimRequest, by: u64, who: Standing, claimer: Option<u64>) -> String {
+        match plan_claim(NUMBER, request, by, who, claimer, OPENER) {
+            Ok(ClaimPlan::Set(Some(c))) if c == by => "set self".into(),
+            Ok(ClaimPlan::Set(Some(_))) => "set other".into(),
+            Ok(ClaimPlan::Set(None)) => "set none".into(),
+            Ok(ClaimPlan::Unchanged) => "unchanged".into(),
+            Err(refusal) => format!("{refusal:?}"),
+        }
+    }
+
+    /// Every persona × claim, unclaim and transfer, on an unclaimed and on a claimed ticket.
+    #[test]
+    fn the_claim_permission_matrix() {
+        let to_staff = ClaimRequest::Transfer {
+            to: OTHER_STAFF,
+            to_is_staff: true,
+        };
+        // (persona, claim unclaimed, claim claimed, unclaim claimed, transfer claimed)
+        let expected = [
+            (
+                "opener",
+                "NotStaff",
+                "NotStaff",
+                "NotClaimerToUnclaim",
+                "NotClaimerToTransfer",
+            ),
+            (
+                "staff opener",
+                "OwnTicket",
+                "OwnTicket",
+                "NotClaimerToUnclaim",
+                "NotClaimerToTransfer",
+            ),
+            (
+                "added user",
+                "NotStaff",
+                "NotStaff",
+                "NotClaimerToUnclaim",
+                "NotClaimerToTransfer",
+            ),
+            ("claimer", "set self", "unchanged", "set none", "set other"),
+            (
+                "other staff",
+                "set self",
+                "ClaimedBy { number: 7, claimer: 600 }",
+                "NotClaimerToUnclaim",
+                "NotClaimerToTransfer",
+            ),
+            (
+                "admin",
+                "set self",
+                "ClaimedBy { number: 7, claimer: 600 }",
+                "set none",
+                "set other",
+            ),
+            (
+                "owner",
+                "set self",
+                "ClaimedBy { number: 7, claimer: 600 }",
+                "set none",
+                "set other",
+            ),
+            (
+                "bystander",
+                "NotStaff",
+                "NotStaff",
+                "NotClaimerToUnclaim",
+                "NotClaimerToTransfer",
+            ),
+        ];
+        for ((name, user, who), row) in personas().into_iter().zip(expected) {
+            assert_eq!(name, row.0);
+            let got = [
+                plan(ClaimRequest::Claim, user, who, None),
+                plan(ClaimRequest::Claim, user, who, Some(CLAIMER)),
+                plan(ClaimRequest::Unclaim, user, who, Some(CLAIMER)),
+                plan(to_staff, user, who, Some(CLAIMER)),
+            ];
+            assert_eq!(got, [row.1, row.2, row.3, row.4], "{name}");
+        }
+    }
+
+    /// Close requests and their answers: either side (the opener, staff), nobody else.
+    #[test]
+    fn close_requests_are_for_either_side_only() {
+        for (name, _, who) in personas() {
+            let allowed = may(TicketOp::RequestClose, who.is_staff, who.is_opener).is_ok();
+            let expected = !matches!(name, "added user" | "bystander");
+            assert_eq!(allowed, expected, "{name}");
+        }
+        assert_eq!(
+            may(TicketOp::RequestClose, false, false),
+            Err(Refusal(Text::RequestCloseNotAllowed))
+        );
+    }
+
+    #[test]
+    fn transfers_go_to_staff_other_than_the_opener() {
+        let claimer = Standing {
+            is_staff: true,
+            ..Default::default()
+        };
+        let transfer = |to, to_is_staff| {
+            plan_claim(
+                NUMBER,
+                ClaimRequest::Transfer { to, to_is_staff },
+                CLAIMER,
+                claimer,
+                Some(CLAIMER),
+                OPENER,
+            )
+        };
+        assert_eq!(
+            transfer(BYSTANDER, false),
+            Err(ClaimRefusal::ToNonStaff(BYSTANDER))
+        );
+        assert_eq!(transfer(OPENER, true), Err(ClaimRefusal::ToOpener(OPENER)));
+        assert_eq!(transfer(CLAIMER, true), Ok(ClaimPlan::Unchanged));
+        assert_eq!(
+            transfer(OTHER_STAFF, true),
+            Ok(ClaimPlan::Set(Some(OTHER_STAFF)))
+        );
+        // Unclaimed: any staff member may hand it to someone.
+        assert_eq!(
+            plan_claim(
+                NUMBER,
+                ClaimRequest::Transfer {
+                    to: CLAIMER,
+                    to_is_staff: true
+                },
+                OTHER_STAFF,
+                claimer,
+                None,
+                OPENER,
+            ),
+            Ok(ClaimPlan::Set(Some(CLAIMER)))
+        );
+        // Unclaiming an unclaimed ticket twice is not an error for staff.
+        assert_eq!(
+            plan_claim(
+                NUMBER,
+                ClaimRequest::Unclaim,
+                CLAIMER,
+                claimer,
+                None,
+                OPENER
+            ),
+            Ok(ClaimPlan::Unchanged)
+        );
+    }
+
+    fn access(claimer: Option<u64>, mode: ClaimMode) -> Vec<Overwrite> {
+        open_ticket_overwrites(&TicketAccess {
+            guild: GUILD,
+            bot: BOT,
+            opener: OPENER,
+            participants: &[ADDED],
+            staff_roles: &[STAFF_ROLE],
+            claimer,
+            mode,
+        })
+    }
+
+    /// What each persona can do in the channel, as Discord computes it from the overwrites:
+    /// `(view, send)`.
+    fn can(overwrites: &[Overwrite], user: u64) -> (bool, bool) {
+        let everyone = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY;
+        let roles = [(GUILD, everyone), (STAFF_ROLE, 0), (1, ADMINISTRATOR)];
+        let member_roles: &[u64] = match user {
+            CLAIMER | OTHER_STAFF => &[STAFF_ROLE],
+            ADMIN => &[1],
+            // An added user who also holds a staff role keeps writing under a guarded claim.
+            ADDED => &[STAFF_ROLE],
+            _ => &[],
+        };
+        let p = channel_permissions(GUILD, member_roles, user, &roles, overwrites);
+        (p & VIEW_CHANNEL != 0, p & SEND_MESSAGES != 0)
+    }
+
+    #[test]
+    fn each_mode_gives_each_persona_what_the_design_says() {
+        let (yes, no) = (true, false);
+        // (mode, claimer, opener, added, claimer, other staff, admin, bystander)
+        let cases = [
+            (ClaimMode::Guarded, None, [(yes, yes); 4]),
+            (
+                ClaimMode::Guarded,
+                Some(CLAIMER),
+                [(yes, yes), (yes, yes), (yes, yes), (yes, no)],
+            ),
+            (ClaimMode::Label, Some(CLAIMER), [(yes, yes); 4]),
+            (
+                ClaimMode::Private,
+                Some(CLAIMER),
+                [(yes, yes), (yes, yes), (yes, yes), (no, no)],
+            ),
+        ];
+        for (mode, claimer, [opener, added, claimed, other]) in cases {
+            let ows = access(claimer, mode);
+            let who = format!("{mode:?} claimed by {claimer:?}");
+            assert_eq!(can(&ows, OPENER), opener, "opener, {who}");
+            assert_eq!(can(&ows, ADDED), added, "added user, {who}");
+            assert_eq!(can(&ows, CLAIMER), claimed, "claimer, {who}");
+            assert_eq!(can(&ows, OTHER_STAFF), other, "other staff, {who}");
+            assert_eq!(can(&ows, ADMIN), (yes, yes), "admin, {who}");
+            assert_eq!(can(&ows, BYSTANDER), (no, no), "bystander, {who}");
+        }
+    }
+
+    /// Two well-known bots drop added users on claim: every claim state keeps them.
+    #[test]
+    fn added_users_survive_claim_unclaim_and_transfer() {
+        for mode in [ClaimMode::Guarded, ClaimMode::Label, ClaimMode::Private] {
+            for claimer in [None, Some(CLAIMER), Some(OTHER_STAFF)] {
+                let ows = access(claimer, mode);
+                for user in [OPENER, ADDED] {
+                    let own = ows.iter().find(|o| o.id == user).expect("member overwrite");
+                    assert_eq!(own.allow, MEMBER_ALLOW, "{mode:?} {claimer:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn edits_are_the_smallest_that_reach_the_derived_set() {
+        let unclaimed = access(None, ClaimMode::Guarded);
+        let claimed = access(Some(CLAIMER), ClaimMode::Guarded);
+        assert_eq!(
+            plan_overwrite_edit(&unclaimed, &unclaimed),
+            OverwriteEdit::Nothing
+        );
+        // A guarded claim changes the staff role and adds the claimer: one channel edit.
+        assert_eq!(
+            plan_overwrite_edit(&unclaimed, &claimed),
+            OverwriteEdit::Replace
+        );
+        // A label claim changes nothing on Discord.
+        assert_eq!(
+            plan_overwrite_edit(&unclaimed, &access(Some(CLAIMER), ClaimMode::Label)),
+            OverwriteEdit::Nothing
+        );
+        let mut one_more = unclaimed.clone();
+        one_more.push(member_overwrite(BYSTANDER));
+        assert_eq!(
+            plan_overwrite_edit(&unclaimed, &one_more),
+            OverwriteEdit::Put(member_overwrite(BYSTANDER))
+        );
+        assert_eq!(
+            plan_overwrite_edit(&one_more, &unclaimed),
+            OverwriteEdit::Delete(member_overwrite(BYSTANDER))
+        );
     }
 }

@@ -82,6 +82,27 @@ pub enum Action {
     },
     /// The setup hub's inactivity modal (warn and close hours, whom to ping).
     InactivityModal,
+    // The staff workflow.
+    /// Claim button on a ticket's welcome message.
+    Claim {
+        ticket: u64,
+    },
+    /// Unclaim button on a claimed ticket's welcome message.
+    Unclaim {
+        ticket: u64,
+    },
+    /// User select picking the staff member a ticket is handed to.
+    TransferSelect {
+        ticket: u64,
+    },
+    /// Close on a close request: closes with the request's stored reason.
+    CloseRequestAccept {
+        ticket: u64,
+    },
+    /// Keep open on a close request.
+    CloseRequestKeep {
+        ticket: u64,
+    },
 }
 
 /// Why a custom id was refused. Messages never echo the (possibly hostile) input.
@@ -133,6 +154,11 @@ pub fn encode(action: &Action) -> String {
         Cancel => ("cancel", None, None),
         KeepOpen { ticket } => ("keep", Some(ticket), None),
         InactivityModal => ("inactivity", None, None),
+        Claim { ticket } => ("claim", Some(ticket), None),
+        Unclaim { ticket } => ("unclaim", Some(ticket), None),
+        TransferSelect { ticket } => ("transfer", Some(ticket), None),
+        CloseRequestAccept { ticket } => ("creqok", Some(ticket), None),
+        CloseRequestKeep { ticket } => ("creqkeep", Some(ticket), None),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -233,6 +259,11 @@ fn ticket_action(tag: &str) -> Option<fn(u64) -> Action> {
         "adduser" => |ticket| AddUserSelect { ticket },
         "rmuser" => |ticket| RemoveUserSelect { ticket },
         "keep" => |ticket| KeepOpen { ticket },
+        "claim" => |ticket| Claim { ticket },
+        "unclaim" => |ticket| Unclaim { ticket },
+        "transfer" => |ticket| TransferSelect { ticket },
+        "creqok" => |ticket| CloseRequestAccept { ticket },
+        "creqkeep" => |ticket| CloseRequestKeep { ticket },
         _ => return None,
     };
     Some(make)
@@ -361,6 +392,11 @@ mod tests {
                 AddUserSelect { ticket: n },
                 RemoveUserSelect { ticket: n },
                 KeepOpen { ticket: n },
+                Claim { ticket: n },
+                Unclaim { ticket: n },
+                TransferSelect { ticket: n },
+                CloseRequestAccept { ticket: n },
+                CloseRequestKeep { ticket: n },
             ]);
         }
         v

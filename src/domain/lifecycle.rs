@@ -19,10 +19,21 @@ pub enum Step {
     Delete,
     /// Add or remove people: the ticket stays open.
     ChangeUsers,
+    /// Claim, unclaim or transfer: the ticket stays open.
+    Claim,
+    /// Ask for a close, or keep the ticket open: the ticket stays open.
+    CloseRequest,
 }
 
 impl Step {
-    pub const ALL: [Step; 4] = [Step::Close, Step::Reopen, Step::Delete, Step::ChangeUsers];
+    pub const ALL: [Step; 6] = [
+        Step::Close,
+        Step::Reopen,
+        Step::Delete,
+        Step::ChangeUsers,
+        Step::Claim,
+        Step::CloseRequest,
+    ];
 }
 
 /// A step refused because the ticket is not in a state it applies to; its text says which state
@@ -44,6 +55,8 @@ pub fn next_state(number: u64, state: TicketState, step: Step) -> Result<TicketS
         (Closed, Reopen) => Ok(Open),
         (Closed, Delete) => Ok(Deleted),
         (Open, ChangeUsers) => Ok(Open),
+        (Open, Claim) => Ok(Open),
+        (Open, CloseRequest) => Ok(Open),
         _ => Err(NotNow {
             number,
             state,
@@ -65,6 +78,8 @@ fn refusal_text(number: u64, state: TicketState, step: Step) -> String {
         (Open, Delete) => t!(OpenAgain, number),
         (Closed, Close) => t!(AlreadyClosed, number),
         (Closed, ChangeUsers) => t!(ClosedNoPeopleChange, number),
+        (Closed, Claim) => t!(ClosedNoClaim, number),
+        (Closed, CloseRequest) => t!(AlreadyClosed, number),
         // Legal pairs never reach here; a plain sentence keeps the function total.
         (Open, _) | (Closed, _) => t!(TicketIs, number, state = state_word(state)),
     }
@@ -93,7 +108,7 @@ mod tests {
         TicketState::Failed,
     ];
 
-    /// Every (state, step) pair: exactly the four legal transitions succeed, and every refusal
+    /// Every (state, step) pair: exactly the six legal transitions succeed, and every refusal
     /// names the ticket and is neither empty nor the generic fallback for a pair that has its
     /// own sentence.
     #[test]
@@ -106,6 +121,8 @@ mod tests {
                     (TicketState::Closed, Step::Reopen) => Some(TicketState::Open),
                     (TicketState::Closed, Step::Delete) => Some(TicketState::Deleted),
                     (TicketState::Open, Step::ChangeUsers) => Some(TicketState::Open),
+                    (TicketState::Open, Step::Claim) => Some(TicketState::Open),
+                    (TicketState::Open, Step::CloseRequest) => Some(TicketState::Open),
                     _ => None,
                 };
                 match (got, expected) {

@@ -269,6 +269,16 @@ pub fn page<T>(items: &[T], page: u32) -> (&[T], bool, bool) {
 /// Longest close reason kept; the modal allows 4000 but a reason is shown in embeds.
 pub const REASON_MAX: usize = 1000;
 
+/// The longest reason a close request carries (it shows on the request message).
+pub const REQUEST_REASON_MAX: usize = 256;
+
+/// A close request's reason: as [`parse_reason`], cut to [`REQUEST_REASON_MAX`].
+pub fn parse_request_reason(raw: &str) -> Option<String> {
+    let reason = super::naming::neutralize(raw.trim(), REQUEST_REASON_MAX);
+    let reason = reason.trim();
+    (!reason.is_empty()).then(|| reason.to_string())
+}
+
 /// A close reason from the modal: trimmed, mentions broken, control characters removed, cut to
 /// [`REASON_MAX`]; blank means no reason.
 pub fn parse_reason(raw: &str) -> Option<String> {

@@ -8,6 +8,8 @@ pub mod limits;
 pub mod model;
 pub mod naming;
 pub mod privileged;
+pub mod reasons;
+pub mod rename;
 pub mod retention;
 pub mod stale;
 pub mod transcript;

@@ -38,6 +38,8 @@ pub struct GuildSettings {
     pub language: Option<String>,
     /// Warning and auto-close of tickets nobody writes in.
     pub inactivity: Inactivity,
+    /// How a claim changes a ticket's access, server-wide and per topic.
+    pub claims: ClaimSettings,
 }
 
 /// When a quiet ticket is warned and then closed as inactive, and whom the warning pings.
@@ -69,6 +71,23 @@ pub enum StalePing {
     Nobody,
 }
 
+/// The claim mode setting: the server's, and topics that override it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimSettings {
+    pub mode: ClaimMode,
+    /// `(topic id, mode)`; topic ids are never reused, so a removed topic's entry is inert.
+    pub topic_modes: Vec<(u32, ClaimMode)>,
+}
+
+impl ClaimSettings {
+    /// The mode for a ticket of `topic`: the topic's override, else the server's.
+    pub fn mode_for(&self, topic: Option<u32>) -> ClaimMode {
+        topic
+            .and_then(|t| self.topic_modes.iter().find(|(id, _)| *id == t))
+            .map_or(self.mode, |(_, mode)| *mode)
+    }
+}
+
 impl Default for GuildSettings {
     fn default() -> Self {
         Self {
@@ -83,6 +102,7 @@ impl Default for GuildSettings {
             panels: Vec::new(),
             language: None,
             inactivity: Inactivity::default(),
+            claims: ClaimSettings::default(),
         }
     }
 }
@@ -150,4 +170,58 @@ pub struct TicketRecord {
     /// The stale warning posted and not yet answered: its message, deleted when someone writes.
     /// Set in the same commit that arms the close, so it also says the warning deadline ran.
     pub stale_warning: Option<Snowflake>,
+    /// The staff workflow's part of the record (claim, welcome message, pending access edit).
+    pub staff: TicketStaff,
+}
+
+/// How a claim changes who may see and write in a ticket.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimMode {
+    /// Staff keep seeing the ticket; only the claimer (and the opener's side) can write.
+    #[default]
+    Guarded,
+    /// A label only: everyone keeps writing.
+    Label,
+    /// Only the claimer among staff sees the ticket (Administrators always do).
+    Private,
+}
+
+/// What the staff workflow stores on a ticket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketStaff {
+    /// The staff member who claimed the ticket.
+    pub claimer: Option<Snowflake>,
+    /// The welcome message, edited in place when the claim changes.
+    pub welcome_message: Option<Snowflake>,
+    /// Set durably before an access edit (claim, unclaim, transfer) and cleared after it: a
+    /// crash in between leaves it set, and the next start re-derives the channel's overwrites.
+    pub access_pending: bool,
+    /// A close asked of the other side, waiting for Close or Keep open. Boxed: rare, and
+    /// every ticket actor carries its record.
+    pub close_request: Option<Box<CloseRequest>>,
+    pub priority: Priority,
+}
+
+/// How urgent staff judge a ticket; shown on its welcome message.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Low,
+    #[default]
+    Normal,
+    High,
+    Urgent,
+}
+
+/// One side asking the other to confirm a close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseRequest {
+    pub by: Snowflake,
+    /// Asked by staff (of the opener), or by the opener (of staff).
+    pub by_staff: bool,
+    /// At most `limits::REQUEST_REASON_MAX` characters.
+    pub reason: Option<String>,
+    /// The request message carrying Close and Keep open.
+    pub message: Option<Snowflake>,
 }

@@ -44,6 +44,7 @@ mod tests {
             closed_message: None,
             autoclose_off: false,
             stale_warning: None,
+            staff: Default::default(),
         }
     }
 

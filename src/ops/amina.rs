@@ -319,6 +319,7 @@ fn adoptions(
             closed_message: None,
             autoclose_off: false,
             stale_warning: None,
+            staff: Default::default(),
         };
         out.push(Adoption {
             channel: ch.id,

@@ -83,6 +83,12 @@ pub struct Settings {
     /// older exports).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactivity: Option<model::Inactivity>,
+    /// The claim mode (`guarded`, `label`, `private`); absent means `guarded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_mode: Option<model::ClaimMode>,
+    /// Topics overriding the claim mode: `[topic id, mode]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topic_claim_modes: Vec<(u32, model::ClaimMode)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +138,9 @@ pub struct Ticket {
     /// Staff excluded the ticket from auto-close; left out when not (absent in older exports).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub autoclose_off: bool,
+    /// The staff member who claimed the ticket; absent in exports made before claims existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimer: Option<Id>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,6 +224,8 @@ impl From<&GuildSettings> for Settings {
                 .collect(),
             language: s.language.clone(),
             inactivity: (s.inactivity != model::Inactivity::default()).then_some(s.inactivity),
+            claim_mode: (s.claims.mode != model::ClaimMode::default()).then_some(s.claims.mode),
+            topic_claim_modes: s.claims.topic_modes.clone(),
         }
     }
 }
@@ -251,6 +262,10 @@ impl From<&Settings> for GuildSettings {
                 .collect(),
             language: s.language.clone(),
             inactivity: s.inactivity.unwrap_or_default(),
+            claims: model::ClaimSettings {
+                mode: s.claim_mode.unwrap_or_default(),
+                topic_modes: s.topic_claim_modes.clone(),
+            },
         }
     }
 }
@@ -271,6 +286,7 @@ impl From<&TicketRecord> for Ticket {
             participants: ids(&t.participants),
             closed_message: t.closed_message.map(Id),
             autoclose_off: t.autoclose_off,
+            claimer: t.staff.claimer.map(Id),
         }
     }
 }
@@ -295,6 +311,10 @@ impl Ticket {
             // A warning is runtime state of the bot that posted it; the importing bot arms its
             // own.
             stale_warning: None,
+            staff: crate::domain::model::TicketStaff {
+                claimer: self.claimer.map(|i| i.0),
+                ..Default::default()
+            },
         }
     }
 }
@@ -415,6 +435,7 @@ mod tests {
             closed_message: Some(12),
             autoclose_off: true,
             stale_warning: None,
+            staff: Default::default(),
         };
         GuildData {
             guild: 77,

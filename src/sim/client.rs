@@ -376,6 +376,25 @@ impl SimClient {
         .await
     }
 
+    /// Types into a command option registered with autocomplete: `options` is Discord's option
+    /// list with exactly one option marked `"focused": true` (an autocomplete interaction,
+    /// type 4); the bot answers with choices (callback type 8).
+    pub async fn autocomplete(
+        &self,
+        guild: u64,
+        channel: u64,
+        user: u64,
+        name: &str,
+        options: Value,
+    ) -> R<u64> {
+        self.interaction(json!({
+            "kind": "autocomplete", "guild_id": guild.to_string(),
+            "channel_id": channel.to_string(), "user_id": user.to_string(), "name": name,
+            "options": options,
+        }))
+        .await
+    }
+
     /// Runs a context-menu command (a user or message command, as registered under `name`)
     /// on `target`, a user or a message in `channel`.
     pub async fn context_command(

@@ -1026,6 +1026,54 @@ fn context_target(w: &World, a: &Actor, kind: u64, target: u64) -> Result<Value,
     Ok(resolved_value(users, members, Map::new(), Map::new()).unwrap_or(json!({})))
 }
 
+/// An autocomplete interaction's data: the command as typed so far, where exactly one option
+/// is `focused` and, as on Discord, that option was registered with `autocomplete: true`.
+fn autocomplete_data(w: &World, a: &Actor, body: &Value) -> Result<Value, ApiError> {
+    let data = command_data(w, a, body)?;
+    let name = body.get("name").and_then(Value::as_str).unwrap_or("");
+    let def = find_command(w, a.guild_id, name, 1).unwrap_or(Value::Null);
+    // (option as given, its definition) for every option, through subcommands.
+    fn walk<'a>(
+        given: &'a [Value],
+        defs: &'a Value,
+        out: &mut Vec<(&'a Value, Option<&'a Value>)>,
+    ) {
+        for option in given {
+            let def = defs
+                .get("options")
+                .and_then(Value::as_array)
+                .and_then(|d| d.iter().find(|d| d.get("name") == option.get("name")));
+            out.push((option, def));
+            if let (Some(inner), Some(def)) = (option.get("options").and_then(Value::as_array), def)
+            {
+                walk(inner, def, out);
+            }
+        }
+    }
+    let given = data
+        .get("options")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut all = Vec::new();
+    walk(&given, &def, &mut all);
+    let focused: Vec<_> = all
+        .iter()
+        .filter(|(o, _)| o.get("focused").and_then(Value::as_bool) == Some(true))
+        .collect();
+    match focused.as_slice() {
+        [(_, Some(def))] if def.get("autocomplete").and_then(Value::as_bool) == Some(true) => {
+            Ok(data)
+        }
+        [_] => Err(bad(
+            "the focused option was not registered with autocomplete",
+        )),
+        _ => Err(bad(
+            "an autocomplete interaction has exactly one focused option",
+        )),
+    }
+}
+
 /// Turns `{"name": value}` or a list of options into Discord's option list, typed from the
 /// registered command's definition when possible.
 fn command_options(def: &Value, given: &Value) -> Result<Vec<Value>, ApiError> {
@@ -1476,6 +1524,10 @@ fn create_interaction(w: &mut World, body: &Value) -> Result<u64, ApiError> {
         }
         "component" => component_interaction(w, &a, body)?,
         "modal_submit" => modal_interaction(w, &a, body)?,
+        "autocomplete" => {
+            let data = autocomplete_data(w, &a, body)?;
+            (InteractionKind::Autocomplete, 4, data, None, None)
+        }
         other => return Err(bad(format!("unknown kind {other:?}"))),
     };
     let payload = interaction_payload(w, id, &token, itype, &a, data, message);

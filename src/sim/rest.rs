@@ -1894,7 +1894,12 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
     };
     let mut message = None;
     let mut modal = None;
+    // An autocomplete interaction takes only choices, and only it takes them.
+    if (kind == InteractionKind::Autocomplete) != (rtype == 8) {
+        return Err(invalid_type());
+    }
     match rtype {
+        8 => validate::autocomplete_choices(&data)?,
         4 | 5 => {
             let answer = Answer {
                 channel,
@@ -1949,6 +1954,7 @@ fn callback(sh: &Shared, w: &mut World, r: &Req, id: u64, token: &str) -> R<Repl
     let itype = match kind {
         InteractionKind::Command => 2,
         InteractionKind::Component => 3,
+        InteractionKind::Autocomplete => 4,
         InteractionKind::ModalSubmit => 5,
     };
     if !r.flag("with_response") {

@@ -277,6 +277,8 @@ pub enum InteractionKind {
     Command,
     Component,
     ModalSubmit,
+    /// A command option being typed (type 4); answered only with choices (callback type 8).
+    Autocomplete,
 }
 
 #[derive(Debug)]

@@ -352,6 +352,50 @@ pub fn modal(data: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Autocomplete choices (interaction response type 8): at most 25, each a name of 1–100
+/// characters and a value (a string of at most 100 characters, or a number).
+pub fn autocomplete_choices(data: &Value) -> Result<(), ApiError> {
+    let base: Path = vec!["data".into()];
+    let Some(choices) = data.get("choices").and_then(Value::as_array) else {
+        return Err(ApiError::form(
+            &at(&base, "choices"),
+            "BASE_TYPE_REQUIRED",
+            "This field is required",
+        ));
+    };
+    let cp = at(&base, "choices");
+    if choices.len() > 25 {
+        return Err(ApiError::form(
+            &cp,
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 25 or fewer in length.",
+        ));
+    }
+    for (i, choice) in choices.iter().enumerate() {
+        let path = at(&cp, i);
+        let name = choice.get("name").and_then(Value::as_str).unwrap_or("");
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(ApiError::form(
+                &at(&path, "name"),
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.",
+            ));
+        }
+        match choice.get("value") {
+            Some(Value::String(v)) if v.chars().count() <= 100 => {}
+            Some(Value::Number(_)) => {}
+            _ => {
+                return Err(ApiError::form(
+                    &at(&path, "value"),
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 100 in length.",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Every text input of a modal (inside action rows or labels), in order.
 pub fn modal_inputs(modal: &Value) -> Vec<&Value> {
     fn walk<'a>(c: &'a Value, out: &mut Vec<&'a Value>) {

@@ -17,7 +17,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::model::{
-    GuildSettings, Inactivity, Panel, Snowflake, TicketRecord, TicketState, Topic, UnixMillis,
+    ClaimSettings, GuildSettings, Inactivity, Panel, Snowflake, TicketRecord, TicketState, Topic,
+    UnixMillis,
 };
 use crate::domain::transcript::TranscriptDoc;
 
@@ -26,9 +27,10 @@ use crate::domain::transcript::TranscriptDoc;
 pub const VERSION_V1: u8 = 1;
 /// Ticket records with `closed_message` (see [`TicketRecord`]).
 pub const TICKET_V2: u8 = 2;
-/// Ticket records with `autoclose_off` and `stale_warning`.
+/// Ticket records with `autoclose_off`, `stale_warning` and the staff workflow's fields
+/// ([`crate::domain::model::TicketStaff`]).
 pub const TICKET_V3: u8 = 3;
-/// Guild settings with `language` and `inactivity` (see [`GuildSettings`]).
+/// Guild settings with `language`, `inactivity` and the claim settings (see [`GuildSettings`]).
 pub const SETTINGS_V2: u8 = 2;
 /// Format of transcripts: version byte, then deflate of the bincode of `(html, text)`.
 pub const TRANSCRIPT_V1: u8 = 1;
@@ -112,9 +114,7 @@ pub fn encode_ticket(record: &TicketRecord) -> Result<Vec<u8>, CodecError> {
 pub fn decode_ticket(bytes: &[u8]) -> Result<TicketRecord, CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     match version {
-        VERSION_V1 => decode_body::<TicketRecordV1>(body)
-            .map(TicketRecordV2::from)
-            .map(TicketRecord::from),
+        VERSION_V1 => decode_body::<TicketRecordV1>(body).map(TicketRecord::from),
         TICKET_V2 => decode_body::<TicketRecordV2>(body).map(TicketRecord::from),
         TICKET_V3 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
@@ -139,50 +139,9 @@ struct TicketRecordV1 {
     participants: Vec<Snowflake>,
 }
 
-/// The layout of a [`TICKET_V2`] ticket record.
-#[derive(Deserialize)]
-struct TicketRecordV2 {
-    guild: Snowflake,
-    number: u64,
-    opener: Snowflake,
-    topic: Option<u32>,
-    parent: Option<Snowflake>,
-    channel: Option<Snowflake>,
-    state: TicketState,
-    opened_at: UnixMillis,
-    closed_at: Option<UnixMillis>,
-    closed_by: Option<Snowflake>,
-    close_reason: Option<String>,
-    participants: Vec<Snowflake>,
-    closed_message: Option<Snowflake>,
-}
-
-impl From<TicketRecordV2> for TicketRecord {
-    fn from(v2: TicketRecordV2) -> Self {
-        TicketRecord {
-            guild: v2.guild,
-            number: v2.number,
-            opener: v2.opener,
-            topic: v2.topic,
-            parent: v2.parent,
-            channel: v2.channel,
-            state: v2.state,
-            opened_at: v2.opened_at,
-            closed_at: v2.closed_at,
-            closed_by: v2.closed_by,
-            close_reason: v2.close_reason,
-            participants: v2.participants,
-            closed_message: v2.closed_message,
-            // Before inactivity existed: included, never warned.
-            autoclose_off: false,
-            stale_warning: None,
-        }
-    }
-}
-
-impl From<TicketRecordV1> for TicketRecordV2 {
+impl From<TicketRecordV1> for TicketRecord {
     fn from(v1: TicketRecordV1) -> Self {
-        TicketRecordV2 {
+        TicketRecord {
             guild: v1.guild,
             number: v1.number,
             opener: v1.opener,
@@ -198,6 +157,27 @@ impl From<TicketRecordV1> for TicketRecordV2 {
             // A V1 ticket's "closed" message is unknown: its buttons stay as they are, and the
             // ticket actor's state check refuses them when they no longer apply.
             closed_message: None,
+            // Before inactivity existed: included, never warned.
+            autoclose_off: false,
+            stale_warning: None,
+            // Nobody had claimed it; its welcome message is found when first needed.
+            staff: Default::default(),
+        }
+    }
+}
+
+/// The layout of a [`TICKET_V2`] ticket record: V1's fields and `closed_message`.
+#[derive(Deserialize)]
+struct TicketRecordV2 {
+    v1: TicketRecordV1,
+    closed_message: Option<Snowflake>,
+}
+
+impl From<TicketRecordV2> for TicketRecord {
+    fn from(v2: TicketRecordV2) -> Self {
+        TicketRecord {
+            closed_message: v2.closed_message,
+            ..TicketRecord::from(v2.v1)
         }
     }
 }
@@ -248,6 +228,8 @@ impl From<GuildSettingsV1> for GuildSettings {
             language: None,
             // Settings from before inactivity existed: the feature stays off.
             inactivity: Inactivity::default(),
+            // Before claims existed: the default mode, no topic overriding it.
+            claims: ClaimSettings::default(),
         }
     }
 }

@@ -7,7 +7,10 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::model::{Inactivity, Panel, StalePing, Topic};
+use crate::domain::model::{
+    ClaimMode, ClaimSettings, CloseRequest, Inactivity, Panel, Priority, StalePing, TicketStaff,
+    Topic,
+};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -72,6 +75,7 @@ fn ticket(guild: u64, number: u64, channel: Option<u64>, state: TicketState) -> 
         closed_message: None,
         autoclose_off: false,
         stale_warning: None,
+        staff: Default::default(),
     }
 }
 
@@ -612,10 +616,23 @@ prop_compose! {
         participants in proptest::collection::vec(any::<u64>(), 0..8),
         closed_message in any::<Option<u64>>(),
         autoclose_off in any::<bool>(), stale_warning in any::<Option<u64>>(),
+        (claimer, welcome_message, access_pending) in
+            (any::<Option<u64>>(), any::<Option<u64>>(), any::<bool>()),
+        close_request in any::<Option<(u64, bool, Option<String>, Option<u64>)>>()
+            .prop_map(|r| r.map(|(by, by_staff, reason, message)|
+                Box::new(CloseRequest { by, by_staff, reason, message }))),
+        priority in any::<u8>(),
     ) -> TicketRecord {
         TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
-            closed_by, close_reason, participants, closed_message, autoclose_off, stale_warning }
+            closed_by, close_reason, participants, closed_message, autoclose_off, stale_warning,
+            staff: TicketStaff { claimer, welcome_message, access_pending, close_request,
+                priority: [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent]
+                    [usize::from(priority % 4)] } }
     }
+}
+
+fn claim_mode(n: u8) -> ClaimMode {
+    [ClaimMode::Guarded, ClaimMode::Label, ClaimMode::Private][usize::from(n % 3)]
 }
 
 prop_compose! {
@@ -630,6 +647,11 @@ prop_compose! {
                 .prop_map(|(id, name, category)| Topic { id, name, category }),
             0..4),
         next_topic_id in any::<u32>(),
+        claims in (0..3u8, proptest::collection::vec((any::<u32>(), 0..3u8), 0..3))
+            .prop_map(|(mode, topics)| ClaimSettings {
+                mode: claim_mode(mode),
+                topic_modes: topics.into_iter().map(|(t, m)| (t, claim_mode(m))).collect(),
+            }),
         panels in proptest::collection::vec(
             (any::<u64>(), any::<u64>(), ".{0,20}", ".{0,40}", ".{0,20}")
                 .prop_map(|(channel, message, title, description, footer)|
@@ -644,7 +666,7 @@ prop_compose! {
         GuildSettings { tickets_category, overflow_categories, log_channel, staff_roles,
             per_member_limit, per_guild_limit, topics, next_topic_id, panels, language,
             inactivity: Inactivity { warn_after_hours, close_after_hours, ping,
-                close_when_opener_leaves } }
+                close_when_opener_leaves }, claims }
     }
 }
 
@@ -656,7 +678,8 @@ proptest! {
         prop_assert_eq!(codec::decode_ticket(&bytes).expect("decode"), record);
     }
 
-    /// Records written before inactivity existed load as included and never warned.
+    /// Records written before inactivity and claims existed load as included, never warned,
+    /// unclaimed and with nothing pending.
     #[test]
     fn v2_ticket_records_upgrade(record in ticket_strategy()) {
         let r = record.clone();
@@ -666,8 +689,8 @@ proptest! {
         let mut bytes = codec::encode(&v2_fields).expect("encode");
         bytes[0] = codec::TICKET_V2;
         let upgraded = codec::decode_ticket(&bytes).expect("decode");
-        prop_assert_eq!(upgraded,
-            TicketRecord { autoclose_off: false, stale_warning: None, ..record });
+        prop_assert_eq!(upgraded, TicketRecord { autoclose_off: false, stale_warning: None,
+            staff: TicketStaff::default(), ..record });
     }
 
     /// Records written before `closed_message` existed still load, with none remembered.
@@ -680,7 +703,7 @@ proptest! {
         prop_assert_eq!(bytes[0], codec::VERSION_V1);
         let upgraded = codec::decode_ticket(&bytes).expect("decode");
         prop_assert_eq!(upgraded, TicketRecord { closed_message: None, autoclose_off: false,
-            stale_warning: None, ..record });
+            stale_warning: None, staff: TicketStaff::default(), ..record });
     }
 
     #[test]
@@ -690,8 +713,8 @@ proptest! {
         prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
     }
 
-    /// Settings written before `language` and inactivity existed still load, following the
-    /// server's locale, with inactivity off.
+    /// Settings written before `language`, inactivity and claims existed still load, following
+    /// the server's locale, with inactivity off and the default claim mode.
     #[test]
     fn v1_settings_upgrade(settings in settings_strategy()) {
         let s = settings.clone();
@@ -703,6 +726,7 @@ proptest! {
         prop_assert_eq!(upgraded, GuildSettings {
             language: None,
             inactivity: Inactivity::default(),
+            claims: ClaimSettings::default(),
             ..settings
         });
     }
@@ -728,7 +752,7 @@ proptest! {
         let _ = codec::decode_settings(&v);
         v[0] = codec::SETTINGS_V2;
         let _ = codec::decode_settings(&v);
-        v[0] = codec::VERSION_V1;
+        v[0] = codec::TRANSCRIPT_V1;
         let _ = codec::decode_transcript(&v);
     }
 

@@ -44,6 +44,96 @@ mod tests {
         ui::text::{Arg, Lang, Text, render_in},
     };
 
+    /// A refusal's cause: Discord's, or a setting's validation.
+    const REFUSAL_CAUSES: &[Text] = &[
+        Text::DiscordMissingPermissions,
+        Text::DiscordMaxChannels,
+        Text::DiscordUnknownChannel,
+        Text::DiscordRefused,
+        Text::DmRefused,
+        Text::LimitNotANumber,
+        Text::LimitOutOfRange,
+        Text::PingUnknown,
+        Text::YesOrNo,
+        Text::TopicTooMany,
+        Text::TopicControlChars,
+        Text::PanelFieldTooLong,
+        Text::PanelTotalTooLong,
+        Text::StaffRolesEveryone,
+    ];
+
+    /// Placeholders filled with one of these texts: the worst case is the longest of them.
+    const ONE_OF: &[(&str, &[Text])] = &[
+        ("wait", &[Text::WaitSeconds, Text::WaitMinutes]),
+        (
+            "priority",
+            &[
+                Text::PriorityLow,
+                Text::PriorityNormal,
+                Text::PriorityHigh,
+                Text::PriorityUrgent,
+            ],
+        ),
+        (
+            "mode",
+            &[
+                Text::ClaimModeGuarded,
+                Text::ClaimModeLabel,
+                Text::ClaimModePrivate,
+            ],
+        ),
+        (
+            "purpose",
+            &[Text::PurposePanelChannel, Text::PurposeLogChannel],
+        ),
+        (
+            "ping",
+            &[
+                Text::PingAuto,
+                Text::PingOpener,
+                Text::PingStaff,
+                Text::PingNobody,
+            ],
+        ),
+        (
+            "state",
+            &[
+                Text::StateProvisioning,
+                Text::StateOpen,
+                Text::StateClosed,
+                Text::StateDeleted,
+                Text::StateFailed,
+            ],
+        ),
+        (
+            "field",
+            &[
+                Text::LimitFieldPerMember,
+                Text::LimitFieldPerGuild,
+                Text::LimitFieldWarnAfter,
+                Text::LimitFieldCloseAfter,
+                Text::PanelFieldTitle,
+                Text::PanelFieldDescription,
+                Text::PanelFieldFooter,
+            ],
+        ),
+        ("error", REFUSAL_CAUSES),
+        ("why", REFUSAL_CAUSES),
+        (
+            "note",
+            &[
+                Text::MessageContentOff,
+                Text::ServerMembersOff,
+                Text::HistoryUnreadable,
+                Text::NoHistoryPermission,
+                Text::LogCannotPost,
+                Text::LogChannelGone,
+                Text::TranscriptHtmlLeftOut,
+                Text::TranscriptTextCut,
+            ],
+        ),
+    ];
+
     /// The longest text an argument named `name` is ever given, as the code that fills it
     /// bounds it. A new placeholder name fails here until its bound is written down.
     fn worst(lang: Lang, name: &str) -> String {
@@ -56,9 +146,14 @@ mod tests {
                 .max_by_key(|s| s.chars().count())
                 .unwrap_or_default()
         };
+        if let Some((_, texts)) = ONE_OF.iter().find(|(n, _)| *n == name) {
+            return longest(texts);
+        }
         match name {
-            "number" | "channel" | "user" | "opener" | "by" => id,
-            "place" | "done" | "total" | "closed" | "open" => usize::MAX.to_string(),
+            "number" | "channel" | "user" | "opener" | "by" | "claimer" => id,
+            "place" | "done" | "total" | "closed" | "open" | "from" | "to" => {
+                usize::MAX.to_string()
+            }
             "seconds" | "minutes" => u64::MAX.to_string(),
             // A transcript's size in MiB, one decimal: the store holds nothing near 10^9 MiB.
             "mib" => "999999999.9".to_owned(),
@@ -85,58 +180,11 @@ mod tests {
                 .unwrap_or_default()
                 .to_owned(),
             "portal" => lang.catalog().template(Text::PortalPath).to_owned(),
-            "wait" => longest(&[Text::WaitSeconds, Text::WaitMinutes]),
+            // A channel name as `rename::channel_slug` leaves it.
+            "name" => "n".repeat(crate::domain::rename::NAME_MAX),
+            // A Discord timestamp's seconds.
+            "at" => i64::MAX.to_string(),
             "skipped" => worst_render(lang, Text::BotsSkipped),
-            "purpose" => longest(&[Text::PurposePanelChannel, Text::PurposeLogChannel]),
-            "ping" => longest(&[
-                Text::PingAuto,
-                Text::PingOpener,
-                Text::PingStaff,
-                Text::PingNobody,
-            ]),
-            "state" => longest(&[
-                Text::StateProvisioning,
-                Text::StateOpen,
-                Text::StateClosed,
-                Text::StateDeleted,
-                Text::StateFailed,
-            ]),
-            "field" => longest(&[
-                Text::LimitFieldPerMember,
-                Text::LimitFieldPerGuild,
-                Text::LimitFieldWarnAfter,
-                Text::LimitFieldCloseAfter,
-                Text::PanelFieldTitle,
-                Text::PanelFieldDescription,
-                Text::PanelFieldFooter,
-            ]),
-            // A refusal's cause: Discord's, or a setting's validation.
-            "error" | "why" => longest(&[
-                Text::DiscordMissingPermissions,
-                Text::DiscordMaxChannels,
-                Text::DiscordUnknownChannel,
-                Text::DiscordRefused,
-                Text::DmRefused,
-                Text::LimitNotANumber,
-                Text::LimitOutOfRange,
-                Text::PingUnknown,
-                Text::YesOrNo,
-                Text::TopicTooMany,
-                Text::TopicControlChars,
-                Text::PanelFieldTooLong,
-                Text::PanelTotalTooLong,
-                Text::StaffRolesEveryone,
-            ]),
-            "note" => longest(&[
-                Text::MessageContentOff,
-                Text::ServerMembersOff,
-                Text::HistoryUnreadable,
-                Text::NoHistoryPermission,
-                Text::LogCannotPost,
-                Text::LogChannelGone,
-                Text::TranscriptHtmlLeftOut,
-                Text::TranscriptTextCut,
-            ]),
             other => panic!("no worst case for the placeholder {{{other}}}"),
         }
     }

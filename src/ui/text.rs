@@ -568,6 +568,93 @@ catalog! {
         "The bot is not told when members leave (the Server Members intent is off): a member who leaves keeps their place in the waiting line and no \"member left\" note is posted in their ticket. Switch on \"Server Members Intent\" in the {portal}, then restart the bot.";
     PortalPath: Piece =
         "Discord Developer Portal → your application → Bot → Privileged Gateway Intents";
+    // Staff workflow: claim, unclaim, transfer.
+    ClaimButton: ButtonLabel = "Claim";
+    ClosedNoClaim: Content = "Ticket #{number} is closed; reopen it before changing its claim.";
+    UnclaimButton: ButtonLabel = "Unclaim";
+    ClaimedLine: Piece = "Claimed by <@{claimer}>";
+    ClaimedAnswer: Content = "You claimed ticket #{number}.";
+    AlreadyClaimedByYou: Content = "You have already claimed ticket #{number}.";
+    ClaimedBySomeoneElse: Content =
+        "Ticket #{number} is claimed by <@{claimer}>. They or an admin can transfer it to you.";
+    UnclaimedAnswer: Content = "Ticket #{number} is no longer claimed.";
+    NotClaimed: Content = "Ticket #{number} is not claimed.";
+    TransferredAnswer: Content = "Ticket #{number} is now claimed by <@{claimer}>.";
+    TransferPrompt: Content = "Choose the staff member to hand ticket #{number} to.";
+    StaffPlaceholder: SelectPlaceholder = "Staff member";
+    ClaimNotAllowed: Content = "Only staff can claim a ticket.";
+    ClaimOwnTicket: Content = "You opened this ticket, so another staff member has to claim it.";
+    UnclaimNotAllowed: Content = "Only the claimer or an admin can unclaim this ticket.";
+    TransferNotAllowed: Content = "Only the claimer or an admin can transfer this ticket.";
+    TransferToNonStaff: Content = "<@{user}> is not staff; a ticket can only be handed to staff.";
+    TransferToOpener: Content = "<@{user}> opened this ticket and cannot claim it.";
+    TransferPickOne: Content = "Choose one staff member.";
+    CouldNotClaim: Content = "The claim was not changed: {error}";
+    LogClaimedTitle: EmbedTitle = "Ticket claimed";
+    LogClaimed: EmbedDescription = "Ticket #{number} claimed by <@{by}>";
+    LogUnclaimedTitle: EmbedTitle = "Ticket unclaimed";
+    LogUnclaimed: EmbedDescription = "Ticket #{number} unclaimed by <@{by}>";
+    LogTransferredTitle: EmbedTitle = "Ticket transferred";
+    LogTransferred: EmbedDescription = "Ticket #{number} handed to <@{claimer}> by <@{by}>";
+
+    // Staff workflow: close requests and reasons.
+    RequestCloseNotAllowed: Content =
+        "Only the member who opened this ticket or staff can ask to close it or answer a request.";
+    CloseRequestTitle: EmbedTitle = "Close requested";
+    CloseRequestByStaff: Piece =
+        "<@{by}> (staff) asks to close ticket #{number}. Press Close if you are done, or Keep open to keep talking.";
+    CloseRequestByOpener: Piece =
+        "<@{by}> asks staff to close ticket #{number}. Staff: press Close to close it, or Keep open.";
+    CloseRequestButton: ButtonLabel = "Close";
+    CloseRequestPosted: Content = "Close request posted in ticket #{number}.";
+    CloseRequestPending: Content =
+        "Ticket #{number} already has a close request waiting for an answer.";
+    NoCloseRequest: Content = "Ticket #{number} has no close request waiting.";
+    KeptOpenAnswer: Content = "Ticket #{number} stays open.";
+    KeptOpenLine: Piece = "Kept open by <@{by}>.";
+    CouldNotRequestClose: Content = "The close request was not posted: {error}";
+    LogCloseRequestedTitle: EmbedTitle = "Close requested";
+    LogCloseRequested: EmbedDescription = "Close of ticket #{number} requested by <@{by}>";
+    LogKeptOpenTitle: EmbedTitle = "Ticket kept open";
+    LogKeptOpen: EmbedDescription = "Ticket #{number} kept open by <@{by}>";
+
+    // Staff workflow: the claim mode setting.
+    ClaimModeGuarded: Piece = "guarded (staff read, only the claimer writes)";
+    ClaimModeLabel: Piece = "label only (everyone keeps writing)";
+    ClaimModePrivate: Piece = "private (only the claimer among staff sees the ticket)";
+    ClaimModeSaved: Content = "Claiming a ticket is now {mode} in this server.";
+    ClaimModeSavedTopic: Content = "Claiming a ticket of the topic **{topic}** is now {mode}.";
+    ClaimModeUnknown: Content = "Choose one of the offered claim modes.";
+    ClaimModeNoSuchTopic: Content = "No topic has that name. Topics are listed in Setup.";
+    ClaimModeNotSaved: Content = "The claim mode could not be saved. Please try again.";
+
+    // Staff workflow: priority and rename.
+    PriorityLow: Piece = "low";
+    PriorityNormal: Piece = "normal";
+    PriorityHigh: Piece = "high";
+    PriorityUrgent: Piece = "urgent";
+    PriorityLine: Piece = "Priority: **{priority}**";
+    PrioritySet: Content = "Ticket #{number} now has {priority} priority.";
+    PriorityUnknown: Content = "Choose one of the offered priorities.";
+    PriorityNotAllowed: Content = "Only staff can set a ticket's priority.";
+    LogPriorityTitle: EmbedTitle = "Priority changed";
+    LogPriority: EmbedDescription = "Ticket #{number} set to {priority} priority by <@{by}>";
+    RenameNotAllowed: Content = "Only staff can rename a ticket.";
+    RenameBadName: Content =
+        "That name has nothing Discord allows in a channel name (letters, digits, - and _).";
+    RenamedAnswer: Content = "Ticket #{number} renamed to **{name}**.";
+    RenameQueued: Content =
+        "Discord allows two renames per channel every 10 minutes: ticket #{number} becomes **{name}** <t:{at}:R>.";
+    CouldNotRename: Content = "Could not rename: {error}";
+    LogRenamedTitle: EmbedTitle = "Ticket renamed";
+    LogRenamed: EmbedDescription = "Ticket #{number} renamed to {name} by <@{by}>";
+
+    // Staff workflow: the list of open tickets.
+    ListEmpty: Content = "No open ticket matches.";
+    ListHeader: Piece = "Open tickets {from}–{to} of {total} (page {page} of {pages}):";
+    ListEntry: Piece = "#{number} {link} · <@{opener}> · {priority}";
+    ListClaimedBy: Piece = " · claimed by <@{claimer}>";
+    ListReadFailed: Content = "The tickets could not be read from storage.";
 }
 
 impl Text {

@@ -11,7 +11,10 @@ use crate::{
         colors::{BLUE, GREEN, RED},
         embed as discord_embed,
     },
-    domain::{custom_id::Action, model::Snowflake},
+    domain::{
+        custom_id::Action,
+        model::{Priority, Snowflake},
+    },
 };
 
 use super::{
@@ -25,22 +28,13 @@ fn embed(title: &str, description: &str, color: u32) -> twilight_model::channel:
     discord_embed(title, description, color, None)
 }
 
-/// The first message in a ticket channel: it mentions the opener and carries the Close buttons.
+/// The first message in a ticket channel: it mentions the opener and carries the Close and
+/// Claim buttons.
 pub fn welcome_message(number: u64, opener: Snowflake, topic: Option<&str>) -> OutgoingMessage {
-    let mut description = t!(Welcome, opener);
-    if let Some(topic) = topic {
-        description.push('\n');
-        description.push_str(&t!(TopicLine, topic = topic_shown(topic)));
-    }
-    OutgoingMessage {
-        content: Some(format!("<@{opener}>")),
-        embeds: vec![embed(&t!(WelcomeTitle, number), &description, BLUE)],
-        components: open_controls(number),
-        attachments: Vec::new(),
-    }
+    welcome_message_claimed(number, opener, topic, None, Priority::Normal)
 }
 
-/// The buttons an open ticket offers (on its welcome message and on each reopen note).
+/// The buttons a reopened ticket offers, on its reopen note.
 pub fn open_controls(number: u64) -> Vec<Component> {
     vec![buttons(&[
         (
@@ -318,7 +312,7 @@ mod tests {
             description(&welcome),
             "Hello <@42>! Staff will be with you shortly. Describe your request here.\nTopic: **Billing \\*now\\***"
         );
-        assert_eq!(welcome.components, open_controls(7));
+        assert_eq!(welcome.components, welcome_controls(7, false));
     }
 
     #[test]
@@ -399,5 +393,358 @@ mod tests {
         let text = place_in_line(12, 3, Duration::from_secs(4));
         assert!(text.contains("#12") && text.contains("number 3") && text.contains("about 4 s"));
         assert!(place_in_line(1, 1, Duration::from_secs(600)).contains("about 10 min"));
+    }
+}
+
+// Staff workflow: the welcome as a claim changes it.
+
+/// The welcome message with its claim line: edited in place when the claim changes, so the
+/// channel's first message always says who holds the ticket.
+pub fn welcome_message_claimed(
+    number: u64,
+    opener: Snowflake,
+    topic: Option<&str>,
+    claimer: Option<Snowflake>,
+    priority: Priority,
+) -> OutgoingMessage {
+    let mut description = t!(Welcome, opener);
+    if let Some(topic) = topic {
+        description.push('\n');
+        description.push_str(&t!(TopicLine, topic = topic_shown(topic)));
+    }
+    if priority != Priority::Normal {
+        description.push('\n');
+        description.push_str(&t!(PriorityLine, priority = priority_text(priority)));
+    }
+    if let Some(claimer) = claimer {
+        description.push('\n');
+        description.push_str(&t!(ClaimedLine, claimer));
+    }
+    OutgoingMessage {
+        content: Some(format!("<@{opener}>")),
+        embeds: vec![embed(&t!(WelcomeTitle, number), &description, BLUE)],
+        components: welcome_controls(number, claimer.is_some()),
+        attachments: Vec::new(),
+    }
+}
+
+/// How a priority reads in a sentence.
+pub fn priority_text(priority: Priority) -> Text {
+    match priority {
+        Priority::Low => Text::PriorityLow,
+        Priority::Normal => Text::PriorityNormal,
+        Priority::High => Text::PriorityHigh,
+        Priority::Urgent => Text::PriorityUrgent,
+    }
+}
+
+/// The welcome's buttons: Close, Close with reason, and Claim (Unclaim once claimed).
+pub fn welcome_controls(number: u64, claimed: bool) -> Vec<Component> {
+    let claim = if claimed {
+        (
+            Action::Unclaim { ticket: number },
+            Text::UnclaimButton,
+            ButtonStyle::Secondary,
+        )
+    } else {
+        (
+            Action::Claim { ticket: number },
+            Text::ClaimButton,
+            ButtonStyle::Success,
+        )
+    };
+    vec![buttons(&[
+        (
+            Action::Close { ticket: number },
+            Text::CloseButton,
+            ButtonStyle::Danger,
+        ),
+        (
+            Action::CloseWithReason { ticket: number },
+            Text::CloseWithReasonButton,
+            ButtonStyle::Secondary,
+        ),
+        claim,
+    ])]
+}
+
+/// The opener's DM about a close, with the close's reason when one was given.
+pub fn closed_dm_with_reason(
+    number: u64,
+    link: Option<&str>,
+    attached: bool,
+    cut: Option<&str>,
+    reason: Option<&str>,
+) -> String {
+    let mut text = closed_dm(number, link, attached, cut);
+    if let Some(reason) = reason {
+        text.push('\n');
+        text.push_str(&t!(ReasonLine, reason));
+    }
+    fit::cut(Slot::Content, text)
+}
+
+/// A close request: who asks, the reason, and Close / Keep open. A request by staff mentions
+/// the opener, whose answer it waits for.
+pub fn close_request_message(
+    number: u64,
+    opener: Snowflake,
+    by: Snowflake,
+    by_staff: bool,
+    reason: Option<&str>,
+) -> OutgoingMessage {
+    let mut description = if by_staff {
+        t!(CloseRequestByStaff, by, number)
+    } else {
+        t!(CloseRequestByOpener, by, number)
+    };
+    if let Some(reason) = reason {
+        description.push('\n');
+        description.push_str(&t!(ReasonLine, reason));
+    }
+    OutgoingMessage {
+        content: by_staff.then(|| format!("<@{opener}>")),
+        embeds: vec![embed(Text::CloseRequestTitle.english(), &description, BLUE)],
+        components: close_request_controls(number),
+        attachments: Vec::new(),
+    }
+}
+
+/// The buttons of a close request.
+pub fn close_request_controls(number: u64) -> Vec<Component> {
+    vec![buttons(&[
+        (
+            Action::CloseRequestAccept { ticket: number },
+            Text::CloseRequestButton,
+            ButtonStyle::Danger,
+        ),
+        (
+            Action::CloseRequestKeep { ticket: number },
+            Text::KeepOpenButton,
+            ButtonStyle::Secondary,
+        ),
+    ])]
+}
+
+/// What `/tickets list` filters open tickets by; `None` matches any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub priority: Option<Priority>,
+    pub claimer: Option<Snowflake>,
+    pub topic: Option<u32>,
+    /// Opened at least this long ago, in milliseconds.
+    pub older_than_ms: Option<i64>,
+}
+
+/// Entries per page of `/tickets list`: ten fit one message with room to spare.
+pub const LIST_PAGE: usize = 10;
+
+/// The open tickets matching `filter`, most urgent first, then oldest first.
+pub fn list_matches<'a>(
+    records: &'a [crate::domain::model::TicketRecord],
+    filter: &ListFilter,
+    now: i64,
+) -> Vec<&'a crate::domain::model::TicketRecord> {
+    let mut out: Vec<_> = records
+        .iter()
+        .filter(|r| r.state == crate::domain::model::TicketState::Open)
+        .filter(|r| filter.priority.is_none_or(|p| r.staff.priority == p))
+        .filter(|r| filter.claimer.is_none_or(|c| r.staff.claimer == Some(c)))
+        .filter(|r| filter.topic.is_none_or(|t| r.topic == Some(t)))
+        .filter(|r| {
+            filter
+                .older_than_ms
+                .is_none_or(|age| now - r.opened_at >= age)
+        })
+        .collect();
+    out.sort_by_key(|r| (std::cmp::Reverse(r.staff.priority as u8), r.number));
+    out
+}
+
+/// Page `page` (from 1) of the matches, each entry a link to its channel.
+pub fn ticket_list_page(
+    guild: Snowflake,
+    matches: &[&crate::domain::model::TicketRecord],
+    page: usize,
+) -> String {
+    if matches.is_empty() {
+        return Text::ListEmpty.to_string();
+    }
+    let pages = matches.len().div_ceil(LIST_PAGE);
+    let page = page.clamp(1, pages);
+    let from = (page - 1) * LIST_PAGE;
+    let shown = &matches[from..(from + LIST_PAGE).min(matches.len())];
+    let mut text = t!(
+        ListHeader,
+        from = from + 1,
+        to = from + shown.len(),
+        total = matches.len(),
+        page,
+        pages
+    );
+    for r in shown {
+        let link = r
+            .channel
+            .map(|c| crate::discord::channel_link(guild, c))
+            .unwrap_or_default();
+        text.push('\n');
+        text.push_str(&t!(
+            ListEntry,
+            number = r.number,
+            link,
+            opener = r.opener,
+            priority = priority_text(r.staff.priority)
+        ));
+        if let Some(claimer) = r.staff.claimer {
+            text.push_str(&t!(ListClaimedBy, claimer));
+        }
+    }
+    fit::cut(Slot::Content, text)
+}
+
+/// The staff member picker of a transfer.
+pub fn transfer_prompt(number: u64) -> (String, Vec<Component>) {
+    (
+        t!(TransferPrompt, number),
+        vec![super::components::auto_select(
+            &Action::TransferSelect { ticket: number },
+            Text::StaffPlaceholder,
+            twilight_model::channel::message::component::SelectMenuType::User,
+            (1, 1),
+        )],
+    )
+}
+
+#[cfg(test)]
+mod claim_tests {
+    use super::*;
+
+    fn description(message: &OutgoingMessage) -> &str {
+        message.embeds[0].description.as_deref().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_claimed_welcome_names_the_claimer_and_offers_unclaim() {
+        let claimed = welcome_message_claimed(7, 42, Some("Billing"), Some(99), Priority::High);
+        assert_eq!(
+            description(&claimed),
+            "Hello <@42>! Staff will be with you shortly. Describe your request here.\nTopic: **Billing**\nPriority: **high**\nClaimed by <@99>"
+        );
+        assert_eq!(claimed.components, welcome_controls(7, true));
+        let open = welcome_message(7, 42, None);
+        assert_eq!(open.components, welcome_controls(7, false));
+        assert_ne!(welcome_controls(7, false), welcome_controls(7, true));
+    }
+
+    #[test]
+    fn a_close_request_says_who_asks_why_and_offers_close_and_keep_open() {
+        let by_staff = close_request_message(4, 42, 9, true, Some("done?"));
+        assert_eq!(by_staff.content.as_deref(), Some("<@42>"));
+        assert_eq!(
+            description(&by_staff),
+            "<@9> (staff) asks to close ticket #4. Press Close if you are done, or Keep open to keep talking.\nReason: done?"
+        );
+        assert_eq!(by_staff.components, close_request_controls(4));
+        let by_opener = close_request_message(4, 42, 42, false, None);
+        assert_eq!(by_opener.content, None);
+        assert!(description(&by_opener).starts_with("<@42> asks staff"));
+    }
+
+    fn open(
+        number: u64,
+        priority: Priority,
+        claimer: Option<u64>,
+        opened_at: i64,
+    ) -> crate::domain::model::TicketRecord {
+        crate::domain::model::TicketRecord {
+            guild: 1,
+            number,
+            opener: number.wrapping_add(100),
+            topic: Some((number % 2) as u32),
+            parent: None,
+            channel: Some(number.wrapping_add(1000)),
+            state: crate::domain::model::TicketState::Open,
+            opened_at,
+            closed_at: None,
+            closed_by: None,
+            close_reason: None,
+            participants: Vec::new(),
+            closed_message: None,
+            autoclose_off: false,
+            stale_warning: None,
+            staff: crate::domain::model::TicketStaff {
+                claimer,
+                priority,
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn the_list_filters_sorts_by_urgency_and_pages() {
+        let mut records: Vec<_> = (1..=25)
+            .map(|n| open(n, Priority::Normal, None, 0))
+            .collect();
+        records.push(open(26, Priority::Urgent, Some(7), 50));
+        let mut closed = open(27, Priority::Urgent, None, 0);
+        closed.state = crate::domain::model::TicketState::Closed;
+        records.push(closed);
+        let all = list_matches(&records, &ListFilter::default(), 100);
+        assert_eq!(all.len(), 26, "closed tickets are not listed");
+        assert_eq!(all[0].number, 26, "the most urgent first");
+        let first = ticket_list_page(1, &all, 1);
+        assert!(
+            first.starts_with("Open tickets 1–10 of 26 (page 1 of 3):"),
+            "{first}"
+        );
+        assert!(
+            first.contains(
+                "#26 https://discord.com/channels/1/1026 · <@126> · urgent · claimed by <@7>"
+            ),
+            "{first}"
+        );
+        let last = ticket_list_page(1, &all, 9);
+        assert!(
+            last.starts_with("Open tickets 21–26 of 26 (page 3 of 3):"),
+            "{last}"
+        );
+        let mine = ListFilter {
+            claimer: Some(7),
+            ..Default::default()
+        };
+        assert_eq!(list_matches(&records, &mine, 100).len(), 1);
+        let old = ListFilter {
+            older_than_ms: Some(60),
+            ..Default::default()
+        };
+        assert_eq!(list_matches(&records, &old, 100).len(), 25);
+        let topic = ListFilter {
+            topic: Some(1),
+            priority: Some(Priority::Normal),
+            ..Default::default()
+        };
+        assert_eq!(list_matches(&records, &topic, 100).len(), 13);
+        assert_eq!(ticket_list_page(1, &[], 1), "No open ticket matches.");
+        // A full page of the longest entries fits one message.
+        let worst: Vec<_> = (0..LIST_PAGE as u64)
+            .map(|n| open(u64::MAX - n, Priority::Urgent, Some(u64::MAX), 0))
+            .collect();
+        let worst: Vec<_> = worst.iter().collect();
+        let page = ticket_list_page(u64::MAX, &worst, 1);
+        assert!(!page.ends_with('…'), "{page}");
+        assert_eq!(page.lines().count(), LIST_PAGE + 1, "{page}");
+    }
+
+    #[test]
+    fn the_closed_dm_carries_the_reason_and_fits() {
+        assert_eq!(
+            closed_dm_with_reason(3, None, true, None, Some("solved")),
+            "Your ticket #3 was closed. The transcript is attached.\nReason: solved"
+        );
+        let reason = "r".repeat(crate::domain::limits::REASON_MAX);
+        let link = format!("https://{}", "l".repeat(500));
+        let cut = "c".repeat(400);
+        let dm = closed_dm_with_reason(u64::MAX, Some(&link), true, Some(&cut), Some(&reason));
+        assert!(dm.chars().count() <= fit::max_chars(Slot::Content));
     }
 }

@@ -256,6 +256,7 @@ impl TicketActorState {
                 let bot = Person {
                     user: self.ctx.discord.bot_user_id(),
                     is_staff: true,
+                    is_admin: false,
                 };
                 let reason = Text::InactiveReason.to_string();
                 // The close's commit removes the deadlines; a close that fails leaves the

@@ -613,4 +613,181 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "Ticket #{number} wird wieder wegen Inaktivität gewarnt und geschlossen.",
     ),
     (AutocloseNotOpen, "Ticket #{number} ist nicht offen."),
+    // The staff workflow.
+    (ClaimButton, "Übernehmen"),
+    (
+        ClosedNoClaim,
+        "Ticket #{number} ist geschlossen; öffne es wieder, bevor du die Übernahme änderst.",
+    ),
+    (UnclaimButton, "Freigeben"),
+    (ClaimedLine, "Übernommen von <@{claimer}>"),
+    (ClaimedAnswer, "Du hast Ticket #{number} übernommen."),
+    (
+        AlreadyClaimedByYou,
+        "Du hast Ticket #{number} bereits übernommen.",
+    ),
+    (
+        ClaimedBySomeoneElse,
+        "Ticket #{number} wurde von <@{claimer}> übernommen. Diese Person oder ein Admin kann es an dich übergeben.",
+    ),
+    (
+        UnclaimedAnswer,
+        "Ticket #{number} ist nicht mehr übernommen.",
+    ),
+    (NotClaimed, "Ticket #{number} ist nicht übernommen."),
+    (
+        TransferredAnswer,
+        "Ticket #{number} ist jetzt von <@{claimer}> übernommen.",
+    ),
+    (
+        TransferPrompt,
+        "Wähle das Teammitglied, an das Ticket #{number} übergeben wird.",
+    ),
+    (StaffPlaceholder, "Teammitglied"),
+    (ClaimNotAllowed, "Nur das Team kann ein Ticket übernehmen."),
+    (
+        ClaimOwnTicket,
+        "Du hast dieses Ticket geöffnet, also muss ein anderes Teammitglied es übernehmen.",
+    ),
+    (
+        UnclaimNotAllowed,
+        "Nur wer das Ticket übernommen hat oder ein Admin kann es freigeben.",
+    ),
+    (
+        TransferNotAllowed,
+        "Nur wer das Ticket übernommen hat oder ein Admin kann es übergeben.",
+    ),
+    (
+        TransferToNonStaff,
+        "<@{user}> gehört nicht zum Team; ein Ticket kann nur an das Team übergeben werden.",
+    ),
+    (
+        TransferToOpener,
+        "<@{user}> hat dieses Ticket geöffnet und kann es nicht übernehmen.",
+    ),
+    (TransferPickOne, "Wähle genau ein Teammitglied."),
+    (CouldNotClaim, "Die Übernahme wurde nicht geändert: {error}"),
+    (LogClaimedTitle, "Ticket übernommen"),
+    (LogClaimed, "Ticket #{number} übernommen von <@{by}>"),
+    (LogUnclaimedTitle, "Ticket freigegeben"),
+    (LogUnclaimed, "Ticket #{number} freigegeben von <@{by}>"),
+    (LogTransferredTitle, "Ticket übergeben"),
+    (
+        LogTransferred,
+        "Ticket #{number} an <@{claimer}> übergeben von <@{by}>",
+    ),
+    (
+        RequestCloseNotAllowed,
+        "Nur die Person, die dieses Ticket geöffnet hat, oder das Team kann das Schließen anfragen oder eine Anfrage beantworten.",
+    ),
+    (CloseRequestTitle, "Schließen angefragt"),
+    (
+        CloseRequestByStaff,
+        "<@{by}> (Team) möchte Ticket #{number} schließen. Drücke Schließen, wenn du fertig bist, oder Offen lassen, um weiterzuschreiben.",
+    ),
+    (
+        CloseRequestByOpener,
+        "<@{by}> bittet das Team, Ticket #{number} zu schließen. Team: Drückt Schließen, um es zu schließen, oder Offen lassen.",
+    ),
+    (CloseRequestButton, "Schließen"),
+    (
+        CloseRequestPosted,
+        "Schließanfrage in Ticket #{number} gepostet.",
+    ),
+    (
+        CloseRequestPending,
+        "Ticket #{number} hat bereits eine Schließanfrage, die auf Antwort wartet.",
+    ),
+    (
+        NoCloseRequest,
+        "Ticket #{number} hat keine wartende Schließanfrage.",
+    ),
+    (KeptOpenAnswer, "Ticket #{number} bleibt offen."),
+    (KeptOpenLine, "Offen gelassen von <@{by}>."),
+    (
+        CouldNotRequestClose,
+        "Die Schließanfrage wurde nicht gepostet: {error}",
+    ),
+    (LogCloseRequestedTitle, "Schließen angefragt"),
+    (
+        LogCloseRequested,
+        "Schließen von Ticket #{number} angefragt von <@{by}>",
+    ),
+    (LogKeptOpenTitle, "Ticket offen gelassen"),
+    (LogKeptOpen, "Ticket #{number} offen gelassen von <@{by}>"),
+    (
+        ClaimModeGuarded,
+        "geschützt (das Team liest, nur wer übernommen hat schreibt)",
+    ),
+    (ClaimModeLabel, "nur Markierung (alle schreiben weiter)"),
+    (
+        ClaimModePrivate,
+        "privat (nur wer übernommen hat sieht das Ticket im Team)",
+    ),
+    (
+        ClaimModeSaved,
+        "Das Übernehmen eines Tickets ist auf diesem Server jetzt {mode}.",
+    ),
+    (
+        ClaimModeSavedTopic,
+        "Das Übernehmen eines Tickets zum Thema **{topic}** ist jetzt {mode}.",
+    ),
+    (
+        ClaimModeUnknown,
+        "Wähle einen der angebotenen Übernahmemodi.",
+    ),
+    (
+        ClaimModeNoSuchTopic,
+        "Kein Thema hat diesen Namen. Themen sind in der Einrichtung aufgelistet.",
+    ),
+    (
+        ClaimModeNotSaved,
+        "Der Übernahmemodus konnte nicht gespeichert werden. Bitte versuche es erneut.",
+    ),
+    (PriorityLow, "niedrig"),
+    (PriorityNormal, "normal"),
+    (PriorityHigh, "hoch"),
+    (PriorityUrgent, "dringend"),
+    (PriorityLine, "Priorität: **{priority}**"),
+    (
+        PrioritySet,
+        "Ticket #{number} hat jetzt die Priorität {priority}.",
+    ),
+    (PriorityUnknown, "Wähle eine der angebotenen Prioritäten."),
+    (
+        PriorityNotAllowed,
+        "Nur das Team kann die Priorität eines Tickets setzen.",
+    ),
+    (LogPriorityTitle, "Priorität geändert"),
+    (
+        LogPriority,
+        "Ticket #{number} auf Priorität {priority} gesetzt von <@{by}>",
+    ),
+    (RenameNotAllowed, "Nur das Team kann ein Ticket umbenennen."),
+    (
+        RenameBadName,
+        "Dieser Name enthält nichts, was Discord in einem Kanalnamen erlaubt (Buchstaben, Ziffern, - und _).",
+    ),
+    (RenamedAnswer, "Ticket #{number} umbenannt in **{name}**."),
+    (
+        RenameQueued,
+        "Discord erlaubt zwei Umbenennungen pro Kanal alle 10 Minuten: Ticket #{number} heißt <t:{at}:R> **{name}**.",
+    ),
+    (CouldNotRename, "Umbenennen nicht möglich: {error}"),
+    (LogRenamedTitle, "Ticket umbenannt"),
+    (
+        LogRenamed,
+        "Ticket #{number} umbenannt in {name} von <@{by}>",
+    ),
+    (ListEmpty, "Kein offenes Ticket passt."),
+    (
+        ListHeader,
+        "Offene Tickets {from}–{to} von {total} (Seite {page} von {pages}):",
+    ),
+    (ListEntry, "#{number} {link} · <@{opener}> · {priority}"),
+    (ListClaimedBy, " · übernommen von <@{claimer}>"),
+    (
+        ListReadFailed,
+        "Die Tickets konnten nicht aus dem Speicher gelesen werden.",
+    ),
 ];

@@ -598,4 +598,190 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "Le ticket #{number} est de nouveau averti et fermé pour inactivité.",
     ),
     (AutocloseNotOpen, "Le ticket #{number} n'est pas ouvert."),
+    // The staff workflow.
+    (ClaimButton, "Prendre en charge"),
+    (
+        ClosedNoClaim,
+        "Le ticket #{number} est fermé ; rouvrez-le avant de changer sa prise en charge.",
+    ),
+    (UnclaimButton, "Libérer"),
+    (ClaimedLine, "Pris en charge par <@{claimer}>"),
+    (
+        ClaimedAnswer,
+        "Vous avez pris en charge le ticket #{number}.",
+    ),
+    (
+        AlreadyClaimedByYou,
+        "Vous avez déjà pris en charge le ticket #{number}.",
+    ),
+    (
+        ClaimedBySomeoneElse,
+        "Le ticket #{number} est pris en charge par <@{claimer}>. Cette personne ou un admin peut vous le transférer.",
+    ),
+    (
+        UnclaimedAnswer,
+        "Le ticket #{number} n'est plus pris en charge.",
+    ),
+    (NotClaimed, "Le ticket #{number} n'est pas pris en charge."),
+    (
+        TransferredAnswer,
+        "Le ticket #{number} est maintenant pris en charge par <@{claimer}>.",
+    ),
+    (
+        TransferPrompt,
+        "Choisissez le membre de l'équipe à qui confier le ticket #{number}.",
+    ),
+    (StaffPlaceholder, "Membre de l'équipe"),
+    (
+        ClaimNotAllowed,
+        "Seule l'équipe peut prendre en charge un ticket.",
+    ),
+    (
+        ClaimOwnTicket,
+        "Vous avez ouvert ce ticket : un autre membre de l'équipe doit le prendre en charge.",
+    ),
+    (
+        UnclaimNotAllowed,
+        "Seul celui qui a pris en charge le ticket ou un admin peut le libérer.",
+    ),
+    (
+        TransferNotAllowed,
+        "Seul celui qui a pris en charge le ticket ou un admin peut le transférer.",
+    ),
+    (
+        TransferToNonStaff,
+        "<@{user}> ne fait pas partie de l'équipe ; un ticket ne peut être confié qu'à l'équipe.",
+    ),
+    (
+        TransferToOpener,
+        "<@{user}> a ouvert ce ticket et ne peut pas le prendre en charge.",
+    ),
+    (TransferPickOne, "Choisissez un seul membre de l'équipe."),
+    (
+        CouldNotClaim,
+        "La prise en charge n'a pas été modifiée : {error}",
+    ),
+    (LogClaimedTitle, "Ticket pris en charge"),
+    (LogClaimed, "Ticket #{number} pris en charge par <@{by}>"),
+    (LogUnclaimedTitle, "Ticket libéré"),
+    (LogUnclaimed, "Ticket #{number} libéré par <@{by}>"),
+    (LogTransferredTitle, "Ticket transféré"),
+    (
+        LogTransferred,
+        "Ticket #{number} confié à <@{claimer}> par <@{by}>",
+    ),
+    (
+        RequestCloseNotAllowed,
+        "Seul le membre qui a ouvert ce ticket ou l'équipe peut demander sa fermeture ou répondre à une demande.",
+    ),
+    (CloseRequestTitle, "Fermeture demandée"),
+    (
+        CloseRequestByStaff,
+        "<@{by}> (équipe) demande à fermer le ticket #{number}. Appuyez sur Fermer si vous avez terminé, ou Garder ouvert pour continuer.",
+    ),
+    (
+        CloseRequestByOpener,
+        "<@{by}> demande à l'équipe de fermer le ticket #{number}. Équipe : appuyez sur Fermer pour le fermer, ou Garder ouvert.",
+    ),
+    (CloseRequestButton, "Fermer"),
+    (
+        CloseRequestPosted,
+        "Demande de fermeture publiée dans le ticket #{number}.",
+    ),
+    (
+        CloseRequestPending,
+        "Le ticket #{number} a déjà une demande de fermeture en attente de réponse.",
+    ),
+    (
+        NoCloseRequest,
+        "Le ticket #{number} n'a aucune demande de fermeture en attente.",
+    ),
+    (KeptOpenAnswer, "Le ticket #{number} reste ouvert."),
+    (KeptOpenLine, "Gardé ouvert par <@{by}>."),
+    (
+        CouldNotRequestClose,
+        "La demande de fermeture n'a pas été publiée : {error}",
+    ),
+    (LogCloseRequestedTitle, "Fermeture demandée"),
+    (
+        LogCloseRequested,
+        "Fermeture du ticket #{number} demandée par <@{by}>",
+    ),
+    (LogKeptOpenTitle, "Ticket gardé ouvert"),
+    (LogKeptOpen, "Ticket #{number} gardé ouvert par <@{by}>"),
+    (
+        ClaimModeGuarded,
+        "protégé (l'équipe lit, seul le responsable écrit)",
+    ),
+    (
+        ClaimModeLabel,
+        "étiquette seulement (tout le monde continue d'écrire)",
+    ),
+    (
+        ClaimModePrivate,
+        "privé (seul le responsable voit le ticket dans l'équipe)",
+    ),
+    (
+        ClaimModeSaved,
+        "La prise en charge d'un ticket est maintenant en mode {mode} sur ce serveur.",
+    ),
+    (
+        ClaimModeSavedTopic,
+        "La prise en charge d'un ticket du sujet **{topic}** est maintenant en mode {mode}.",
+    ),
+    (
+        ClaimModeUnknown,
+        "Choisissez l'un des modes de prise en charge proposés.",
+    ),
+    (
+        ClaimModeNoSuchTopic,
+        "Aucun sujet ne porte ce nom. Les sujets sont listés dans la configuration.",
+    ),
+    (
+        ClaimModeNotSaved,
+        "Le mode de prise en charge n'a pas pu être enregistré. Veuillez réessayer.",
+    ),
+    (PriorityLow, "basse"),
+    (PriorityNormal, "normale"),
+    (PriorityHigh, "haute"),
+    (PriorityUrgent, "urgente"),
+    (PriorityLine, "Priorité : **{priority}**"),
+    (
+        PrioritySet,
+        "Le ticket #{number} a maintenant la priorité {priority}.",
+    ),
+    (PriorityUnknown, "Choisissez l'une des priorités proposées."),
+    (
+        PriorityNotAllowed,
+        "Seule l'équipe peut définir la priorité d'un ticket.",
+    ),
+    (LogPriorityTitle, "Priorité modifiée"),
+    (
+        LogPriority,
+        "Ticket #{number} passé en priorité {priority} par <@{by}>",
+    ),
+    (RenameNotAllowed, "Seule l'équipe peut renommer un ticket."),
+    (
+        RenameBadName,
+        "Ce nom ne contient rien de ce que Discord autorise dans un nom de salon (lettres, chiffres, - et _).",
+    ),
+    (RenamedAnswer, "Ticket #{number} renommé en **{name}**."),
+    (
+        RenameQueued,
+        "Discord autorise deux renommages par salon toutes les 10 minutes : le ticket #{number} deviendra **{name}** <t:{at}:R>.",
+    ),
+    (CouldNotRename, "Impossible de renommer : {error}"),
+    (LogRenamedTitle, "Ticket renommé"),
+    (LogRenamed, "Ticket #{number} renommé en {name} par <@{by}>"),
+    (ListEmpty, "Aucun ticket ouvert ne correspond."),
+    (
+        ListHeader,
+        "Tickets ouverts {from}–{to} sur {total} (page {page} sur {pages}) :",
+    ),
+    (ListEntry, "#{number} {link} · <@{opener}> · {priority}"),
+    (ListClaimedBy, " · pris en charge par <@{claimer}>"),
+    (
+        ListReadFailed,
+        "Les tickets n'ont pas pu être lus depuis le stockage.",
+    ),
 ];

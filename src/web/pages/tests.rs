@@ -248,6 +248,7 @@ fn stats_count_states_topics_and_days() {
         closed_message: None,
         autoclose_off: false,
         stale_warning: None,
+        staff: Default::default(),
     };
     let records = [
         record(1, TicketState::Open, Some(1), 20_000),

@@ -1,0 +1,104 @@
+//! Channel renames against Discord's budget: about two name (or topic) changes per channel
+//! per 10 minutes. A rename beyond it would sit in Discord's bucket for minutes, so the ticket
+//! actor asks here when the next one may go, holds the newest wanted name until then, and keeps
+//! serving every other request meanwhile.
+
+use std::collections::VecDeque;
+
+/// Name or topic changes Discord allows per channel in one window.
+pub const RENAMES_PER_WINDOW: usize = 2;
+/// The window, in milliseconds.
+pub const WINDOW_MS: i64 = 10 * 60 * 1000;
+/// Discord's longest channel name.
+pub const NAME_MAX: usize = 100;
+
+/// The renames one channel made recently (milliseconds since the epoch).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenameBudget {
+    recent: VecDeque<i64>,
+}
+
+impl RenameBudget {
+    /// The earliest time, at or after `now`, a rename may be sent.
+    pub fn next_slot(&self, now: i64) -> i64 {
+        let live: Vec<i64> = self
+            .recent
+            .iter()
+            .copied()
+            .filter(|at| now - at < WINDOW_MS)
+            .collect();
+        if live.len() < RENAMES_PER_WINDOW {
+            now
+        } else {
+            live[live.len() - RENAMES_PER_WINDOW] + WINDOW_MS
+        }
+    }
+
+    /// A rename was sent at `at`.
+    pub fn spend(&mut self, at: i64) {
+        self.recent.push_back(at);
+        while self.recent.len() > RENAMES_PER_WINDOW {
+            self.recent.pop_front();
+        }
+    }
+}
+
+/// A channel name as Discord's client makes one from what was typed: lowercase, spaces and
+/// other separators as single dashes, only letters, digits, `-` and `_`; `None` when nothing
+/// is left.
+pub fn channel_slug(raw: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in raw.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.chars().count() >= NAME_MAX {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_renames_per_ten_minutes_then_the_oldest_frees_a_slot() {
+        let mut budget = RenameBudget::default();
+        assert_eq!(budget.next_slot(0), 0);
+        budget.spend(0);
+        assert_eq!(budget.next_slot(1_000), 1_000);
+        budget.spend(1_000);
+        assert_eq!(
+            budget.next_slot(2_000),
+            WINDOW_MS,
+            "the third waits for the first's window"
+        );
+        assert_eq!(budget.next_slot(WINDOW_MS), WINDOW_MS);
+        budget.spend(WINDOW_MS);
+        assert_eq!(budget.next_slot(WINDOW_MS + 1), 1_000 + WINDOW_MS);
+        assert_eq!(
+            budget.next_slot(3 * WINDOW_MS),
+            3 * WINDOW_MS,
+            "all forgotten"
+        );
+    }
+
+    #[test]
+    fn names_are_slugged_as_discord_shows_them() {
+        assert_eq!(
+            channel_slug("  Billing Issue #2 ").as_deref(),
+            Some("billing-issue-2")
+        );
+        assert_eq!(channel_slug("a__b--c").as_deref(), Some("a__b-c"));
+        assert_eq!(channel_slug("!!!"), None);
+        assert_eq!(
+            channel_slug(&"x".repeat(300)).map(|s| s.len()),
+            Some(NAME_MAX)
+        );
+    }
+}
