@@ -236,38 +236,12 @@ impl From<GuildSettingsV1> for GuildSettings {
 
 /// Version byte followed by the deflated bincode of `(html, text)`.
 pub fn encode_transcript(html: &str, text: &str) -> Result<Vec<u8>, CodecError> {
-    let raw = bincode::serde::encode_to_vec((html, text), transcript_config())
-        .map_err(|e| CodecError::Encode(e.to_string()))?;
-    let mut encoder = DeflateEncoder::new(vec![TRANSCRIPT_V1], Compression::default());
-    encoder
-        .write_all(&raw)
-        .map_err(|e| CodecError::Encode(e.to_string()))?;
-    encoder
-        .finish()
-        .map_err(|e| CodecError::Encode(e.to_string()))
+    deflate_as(TRANSCRIPT_V1, &(html, text))
 }
 
 /// Parses what [`encode_transcript`] produced into `(html, text)`.
 pub fn decode_transcript(bytes: &[u8]) -> Result<(String, String), CodecError> {
-    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
-    if version != TRANSCRIPT_V1 {
-        return Err(CodecError::UnknownVersion(version));
-    }
-    let mut raw = Vec::new();
-    // One byte past the limit tells "exactly at the limit" from "over it".
-    DeflateDecoder::new(body)
-        .take(TRANSCRIPT_LIMIT as u64 + 1)
-        .read_to_end(&mut raw)
-        .map_err(|e| CodecError::Malformed(e.to_string()))?;
-    if raw.len() > TRANSCRIPT_LIMIT {
-        return Err(CodecError::TooLarge);
-    }
-    let (value, used) = bincode::serde::decode_from_slice(&raw, transcript_config())
-        .map_err(|e| CodecError::Malformed(e.to_string()))?;
-    if used != raw.len() {
-        return Err(CodecError::TrailingBytes(raw.len() - used));
-    }
-    Ok(value)
+    inflate_from(TRANSCRIPT_V1, bytes)
 }
 
 /// Format of transcript pages: version byte, then deflate of the bincode of a
