@@ -4,7 +4,7 @@
 //! topic).
 
 use twilight_model::{
-    channel::{ChannelType, permission_overwrite::PermissionOverwriteType},
+    channel::ChannelType,
     id::{
         Id,
         marker::{ChannelMarker, GuildMarker},
@@ -15,7 +15,7 @@ use std::time::Duration;
 
 // `DiscordError`, `IDEMPOTENT_ATTEMPTS` and `Duration` are named by the retry macros' expansion.
 use super::{Discord, DiscordError, DiscordResult, IDEMPOTENT_ATTEMPTS, codes};
-use crate::domain::access::{Overwrite, OverwriteKind};
+use crate::domain::access::Overwrite;
 
 /// One channel of a guild as the doctor and the Amina import see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,15 +107,7 @@ impl Discord {
                     .permission_overwrites
                     .unwrap_or_default()
                     .iter()
-                    .map(|o| Overwrite {
-                        id: o.id.get(),
-                        kind: match o.kind {
-                            PermissionOverwriteType::Member => OverwriteKind::Member,
-                            _ => OverwriteKind::Role,
-                        },
-                        allow: o.allow.bits(),
-                        deny: o.deny.bits(),
-                    })
+                    .map(super::domain_overwrite)
                     .collect(),
             })
             .collect();

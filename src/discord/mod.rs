@@ -1144,15 +1144,7 @@ impl Discord {
             .permission_overwrites
             .unwrap_or_default()
             .iter()
-            .map(|o| Overwrite {
-                id: o.id.get(),
-                kind: match o.kind {
-                    PermissionOverwriteType::Member => OverwriteKind::Member,
-                    _ => OverwriteKind::Role,
-                },
-                allow: o.allow.bits(),
-                deny: o.deny.bits(),
-            })
+            .map(domain_overwrite)
             .collect();
         let roles: Vec<(u64, u64)> = roles
             .iter()
@@ -1465,6 +1457,21 @@ impl From<twilight_http::response::DeserializeBodyError> for DiscordError {
 // Declared after the retry macros, which it uses.
 mod inspect;
 pub use inspect::{GuildInspection, InspectedChannel};
+
+/// A channel's overwrite as Discord sent it, in the domain's terms the permission rules use.
+pub(crate) fn domain_overwrite(
+    o: &twilight_model::channel::permission_overwrite::PermissionOverwrite,
+) -> Overwrite {
+    Overwrite {
+        id: o.id.get(),
+        kind: match o.kind {
+            PermissionOverwriteType::Member => OverwriteKind::Member,
+            _ => OverwriteKind::Role,
+        },
+        allow: o.allow.bits(),
+        deny: o.deny.bits(),
+    }
+}
 
 #[cfg(test)]
 mod gate_tests {
