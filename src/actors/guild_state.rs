@@ -857,15 +857,12 @@ impl GuildState {
                     if !reply.acked().await {
                         return;
                     }
-                    let (mut files, mut cut) = transcript_files(number, &html, &text, budget);
-                    let mut content = t!(TranscriptOf, number);
-                    if let Some(link) = &page {
-                        content = t!(TranscriptOfAtLink, number, link);
-                        if cut.is_some() {
-                            files.clear();
-                            cut = Some(Text::TranscriptOnlyAtLink.to_string());
-                        }
-                    }
+                    let (files, cut) =
+                        transcript_files(number, &html, &text, budget, page.is_some());
+                    let mut content = match &page {
+                        Some(link) => t!(TranscriptOfAtLink, number, link),
+                        None => t!(TranscriptOf, number),
+                    };
                     if let Some(cut) = cut {
                         content.push(' ');
                         content.push_str(&cut);

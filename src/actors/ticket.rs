@@ -911,20 +911,16 @@ impl TicketActorState {
         text: &str,
     ) {
         let number = self.record.number;
-        let (mut files, mut cut) =
-            self.in_channel_lang(|| transcript_files(number, html, text, self.ctx.upload_budget));
-        let link = self.upload_transcript(html).await;
         let web = self.ctx.links.as_ref().map(|links| {
             (
                 links.transcript(self.guild(), number, Audience::Opener),
                 links.transcript(self.guild(), number, Audience::Staff),
             )
         });
-        if web.is_some() && cut.is_some() {
-            // Too large for one upload: the page has all of it, a cut file would not.
-            files.clear();
-            cut = Some(self.in_channel_lang(|| Text::TranscriptSentAsLinkOnly.to_string()));
-        }
+        let (files, cut) = self.in_channel_lang(|| {
+            transcript_files(number, html, text, self.ctx.upload_budget, web.is_some())
+        });
+        let link = self.upload_transcript(html).await;
         let opener_link = web.as_ref().map(|(opener, _)| opener.as_str());
         let dm_text = self.in_channel_lang(|| {
             closed_dm_with_reason(
@@ -1893,13 +1889,20 @@ pub fn now_millis() -> i64 {
 
 /// The transcript's files as they fit one Discord upload (`transcript::fit_upload`), and what
 /// was cut to fit, if anything.
+///
+/// With a web page to link to (`page`), a transcript too large for one upload is sent as the
+/// link only: a cut file would hold less than the page does.
 pub fn transcript_files(
     number: u64,
     html: &str,
     text: &str,
     budget: usize,
+    page: bool,
 ) -> (Vec<Attachment>, Option<String>) {
     let fitted = transcript::fit_upload(html, text, budget);
+    if page && fitted.cut.is_some() {
+        return (Vec::new(), Some(Text::TranscriptSentAsLinkOnly.to_string()));
+    }
     let mut files = Vec::with_capacity(2);
     if let Some(html) = fitted.html {
         files.push(Attachment::from_bytes(

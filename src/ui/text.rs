@@ -530,7 +530,6 @@ catalog! {
         "Give the ticket number, e.g. `/ticket transcript number:12`.";
     TranscriptOf: Content = "Transcript of ticket #{number}:";
     TranscriptOfAtLink: Content = "Transcript of ticket #{number}: {link}";
-    TranscriptOnlyAtLink: Piece = "(too large to attach: the page has all of it)";
     StatsLink: Content = "Ticket statistics: {link}";
     StatsNeedWeb: Content =
         "Statistics pages need the bot's web side: start it with `--http ADDR --public-url URL`.";

@@ -461,10 +461,6 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         TranscriptOfAtLink,
         "Transkript von Ticket #{number}: {link}",
     ),
-    (
-        TranscriptOnlyAtLink,
-        "(zu groß zum Anhängen: die Seite enthält alles)",
-    ),
     (StatsLink, "Ticket-Statistik: {link}"),
     (
         StatsNeedWeb,

@@ -449,10 +449,6 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         TranscriptOfAtLink,
         "Transcription du ticket #{number} : {link}",
     ),
-    (
-        TranscriptOnlyAtLink,
-        "(trop volumineuse pour être jointe : la page la contient en entier)",
-    ),
     (StatsLink, "Statistiques des tickets : {link}"),
     (
         StatsNeedWeb,
