@@ -1,0 +1,549 @@
+//! A ticket actor's side of the staff workflow: claim, unclaim and transfer (with the repair
+//! of an interrupted access edit), close requests, priority and renames. Who may do what is
+//! decided in `domain::access`; this carries it out on the ticket's channel.
+
+use std::sync::Arc;
+
+use ractor::ActorRef;
+use tracing::{Instrument, info, warn};
+
+use super::{BLUE, Person, TicketActorState, TicketMsg, now_millis};
+use crate::discord::{DiscordError, reply::Reply};
+use crate::domain::{
+    access::{self, ClaimPlan, ClaimRequest, OverwriteEdit, Standing, TicketOp},
+    lifecycle::{self, Step},
+    limits,
+    model::{ClaimMode, CloseRequest, GuildSettings, Priority, Snowflake, TicketState},
+    rename,
+};
+use crate::ui::{
+    text::{Text, t},
+    ticket_messages::{
+        close_request_controls, close_request_message, priority_text, welcome_message_claimed,
+    },
+};
+
+// Staff workflow: claim, unclaim, transfer, and the repair of an interrupted
+// access edit. The overwrites are always derived from the stored record (`open_overwrites`),
+// never patched by hand, so every path that changes access agrees with every other.
+impl TicketActorState {
+    pub(super) async fn staff_message(&mut self, myself: &ActorRef<TicketMsg>, message: TicketMsg) {
+        match message {
+            TicketMsg::SetPriority {
+                by,
+                priority,
+                reply,
+                settings,
+            } => self.set_priority(by, priority, reply, &settings).await,
+            TicketMsg::Rename {
+                by,
+                name,
+                reply,
+                settings,
+            } => self.rename(myself, by, name, reply, &settings).await,
+            TicketMsg::RenameDue { settings } => self.rename_due(myself, &settings).await,
+            TicketMsg::Claim {
+                by,
+                request,
+                reply,
+                settings,
+            } => self.claim(by, request, reply, &settings).await,
+            TicketMsg::RepairAccess { settings } => self.repair_access(&settings).await,
+            TicketMsg::RequestClose {
+                by,
+                reason,
+                reply,
+                settings,
+            } => self.request_close(by, reason, reply, &settings).await,
+            TicketMsg::AnswerCloseRequest {
+                by,
+                accept,
+                reply,
+                settings,
+            } => {
+                self.answer_close_request(by, accept, reply, &settings)
+                    .await
+            }
+            _ => warn!("not a staff workflow message"),
+        }
+    }
+
+    /// How a claim changes this ticket's access: its topic's mode, else the server's.
+    fn claim_mode(&self, settings: &GuildSettings) -> ClaimMode {
+        settings.claims.mode_for(self.record.topic)
+    }
+
+    /// This open ticket's overwrites, derived from its stored state and the settings.
+    pub(super) fn open_overwrites(&self, settings: &GuildSettings) -> Vec<access::Overwrite> {
+        access::open_ticket_overwrites(&access::TicketAccess {
+            guild: self.guild(),
+            bot: self.discord().bot_user_id(),
+            opener: self.record.opener,
+            participants: &self.record.participants,
+            staff_roles: &settings.staff_roles,
+            claimer: self.record.staff.claimer,
+            mode: self.claim_mode(settings),
+        })
+    }
+
+    async fn claim(
+        &mut self,
+        by: Person,
+        request: ClaimRequest,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let number = self.record.number;
+        if let Err(stale) = lifecycle::next_state(number, self.record.state, Step::Claim) {
+            info!(user = by.user, state = ?self.record.state, "refused: claim on a ticket not open");
+            reply.send(&stale.to_string()).await;
+            return;
+        }
+        let Some(channel) = self.record.channel else {
+            reply.send(Text::NoChannel.english()).await;
+            return;
+        };
+        let who = Standing {
+            is_staff: by.is_staff,
+            is_admin: by.is_admin,
+            is_opener: by.user == self.record.opener,
+        };
+        let claimer = self.record.staff.claimer;
+        let new =
+            match access::plan_claim(number, request, by.user, who, claimer, self.record.opener) {
+                Err(refusal) => {
+                    warn!(user = by.user, ?request, %refusal, "refused: claim");
+                    reply.send(&refusal.to_string()).await;
+                    return;
+                }
+                // A double click or a retried request: already so, said again without a change.
+                Ok(ClaimPlan::Unchanged) => {
+                    let answer = match (request, claimer) {
+                        (ClaimRequest::Unclaim, _) => t!(NotClaimed, number),
+                        (_, Some(claimer)) if claimer != by.user => {
+                            t!(TransferredAnswer, number, claimer)
+                        }
+                        _ => t!(AlreadyClaimedByYou, number),
+                    };
+                    reply.send(&answer).await;
+                    return;
+                }
+                Ok(ClaimPlan::Set(new)) => new,
+            };
+        if let Err(error) = self.change_claim(channel, new, settings).await {
+            reply
+                .send(&t!(CouldNotClaim, error = error.person_message()))
+                .await;
+            return;
+        }
+        self.refresh_welcome(channel, settings);
+        let (title, answer) = match (request, new) {
+            (ClaimRequest::Claim, _) => (Text::LogClaimedTitle, t!(ClaimedAnswer, number)),
+            (_, None) => (Text::LogUnclaimedTitle, t!(UnclaimedAnswer, number)),
+            (_, Some(claimer)) => (
+                Text::LogTransferredTitle,
+                t!(TransferredAnswer, number, claimer),
+            ),
+        };
+        info!(user = by.user, claimer = ?new, "claim changed");
+        let by = by.user;
+        // Built in the server's language, where the answer above is in the person's.
+        let entry = || {
+            let description = match (request, new) {
+                (ClaimRequest::Claim, _) => t!(LogClaimed, number, by),
+                (_, None) => t!(LogUnclaimed, number, by),
+                (_, Some(claimer)) => t!(LogTransferred, number, claimer, by),
+            };
+            (title, description)
+        };
+        self.log(settings, entry, BLUE);
+        reply.send(&answer).await;
+    }
+
+    /// Stores `new` as the claimer and brings the channel's overwrites to what the record now
+    /// derives, by the smallest edit. The record says an edit is pending (durably) before the
+    /// edit is sent, so a crash in between is repaired at the next start; a refused edit puts
+    /// the old claimer back.
+    async fn change_claim(
+        &mut self,
+        channel: Snowflake,
+        new: Option<Snowflake>,
+        settings: &GuildSettings,
+    ) -> Result<(), DiscordError> {
+        let before = self.open_overwrites(settings);
+        let old = std::mem::replace(&mut self.record.staff.claimer, new);
+        let after = self.open_overwrites(settings);
+        let edit = access::plan_overwrite_edit(&before, &after);
+        if edit == OverwriteEdit::Nothing {
+            self.persist(Vec::new()).await;
+            return Ok(());
+        }
+        self.record.staff.access_pending = true;
+        self.persist(Vec::new()).await;
+        let result = self.apply_edit(channel, edit, &after).await;
+        if let Err(error) = &result {
+            warn!(%error, "could not change the ticket's overwrites for a claim");
+            self.record.staff.claimer = old;
+        }
+        self.record.staff.access_pending = false;
+        // Lazily: losing this write only repeats an edit that already landed at the next start.
+        drop(self.persist_lazy());
+        result
+    }
+
+    async fn apply_edit(
+        &self,
+        channel: Snowflake,
+        edit: OverwriteEdit,
+        all: &[access::Overwrite],
+    ) -> Result<(), DiscordError> {
+        match edit {
+            OverwriteEdit::Nothing => Ok(()),
+            OverwriteEdit::Put(overwrite) => {
+                self.discord().put_overwrite(channel, &overwrite).await
+            }
+            OverwriteEdit::Delete(gone) => {
+                self.discord()
+                    .delete_overwrite(channel, gone.id, gone.kind)
+                    .await
+            }
+            OverwriteEdit::Replace => self.set_access(channel, all).await,
+        }
+    }
+
+    /// Edits the welcome message in place to show the claim, on a task of its own: the edit
+    /// waits its turn in the channel's bucket and the ticket's next request must not wait
+    /// behind it. A welcome whose id is not stored (opened before it was) is left as it is.
+    fn refresh_welcome(&self, channel: Snowflake, settings: &GuildSettings) {
+        let Some(message) = self.record.staff.welcome_message else {
+            info!("welcome message unknown; the claim shows in the log and the answers");
+            return;
+        };
+        let topic = self
+            .record
+            .topic
+            .and_then(|id| settings.topics.iter().find(|t| t.id == id))
+            .map(|t| t.name.clone());
+        let welcome = welcome_message_claimed(
+            self.record.number,
+            self.record.opener,
+            topic.as_deref(),
+            self.record.staff.claimer,
+            self.record.staff.priority,
+        );
+        let discord = self.ctx.discord.clone();
+        tokio::spawn(
+            async move {
+                if let Err(error) = discord
+                    .edit_embeds_and_components(
+                        channel,
+                        message,
+                        &welcome.embeds,
+                        &welcome.components,
+                    )
+                    .await
+                {
+                    info!(%error, message, "could not show the claim on the welcome message");
+                }
+            }
+            .in_current_span(),
+        );
+    }
+
+    /// A crash between a claim's durable "pending" mark and its overwrite edit: the whole set
+    /// is derived from the record again and written in one edit.
+    pub(super) async fn repair_access(&mut self, settings: &GuildSettings) {
+        if !self.record.staff.access_pending {
+            return;
+        }
+        let Some(channel) = self.record.channel else {
+            return;
+        };
+        let overwrites = match self.record.state {
+            TicketState::Open => self.open_overwrites(settings),
+            TicketState::Closed => access::closed_ticket_overwrites(
+                self.guild(),
+                self.discord().bot_user_id(),
+                &settings.staff_roles,
+            ),
+            _ => Vec::new(),
+        };
+        if !overwrites.is_empty()
+            && let Err(error) = self.set_access(channel, &overwrites).await
+        {
+            warn!(%error, "could not repair the ticket's overwrites; left for the next start");
+            return;
+        }
+        info!(claimer = ?self.record.staff.claimer, "repaired the ticket's overwrites after a crash");
+        self.record.staff.access_pending = false;
+        self.persist(Vec::new()).await;
+        self.refresh_welcome(channel, settings);
+    }
+}
+
+// Staff workflow: close requests. Either side asks the other to confirm a close;
+// the request (with its reason) is stored, so Close closes with that reason even after a
+// restart, and a second request waits until the first is answered.
+impl TicketActorState {
+    async fn request_close(
+        &mut self,
+        by: Person,
+        reason: Option<String>,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        if let Err(refusal) = self.check(by, TicketOp::RequestClose, Step::CloseRequest) {
+            reply.send(&refusal).await;
+            return;
+        }
+        let number = self.record.number;
+        let Some(channel) = self.record.channel else {
+            reply.send(Text::NoChannel.english()).await;
+            return;
+        };
+        if self.record.staff.close_request.is_some() {
+            info!(user = by.user, "close request already waiting");
+            reply.send(&t!(CloseRequestPending, number)).await;
+            return;
+        }
+        let reason = reason.and_then(|r| limits::parse_request_reason(&r));
+        let by_staff = by.is_staff && by.user != self.record.opener;
+        let message = close_request_message(
+            number,
+            self.record.opener,
+            by.user,
+            by_staff,
+            reason.as_deref(),
+        );
+        let ping: &[Snowflake] = if by_staff { &[self.record.opener] } else { &[] };
+        let posted = match self.discord().send_message(channel, &message, ping).await {
+            Ok(id) => id,
+            Err(error) => {
+                warn!(%error, "could not post the close request");
+                reply
+                    .send(&t!(CouldNotRequestClose, error = error.person_message()))
+                    .await;
+                return;
+            }
+        };
+        self.record.staff.close_request = Some(Box::new(CloseRequest {
+            by: by.user,
+            by_staff,
+            reason,
+            message: Some(posted),
+        }));
+        self.persist(Vec::new()).await;
+        self.log(
+            settings,
+            || {
+                (
+                    Text::LogCloseRequestedTitle,
+                    t!(LogCloseRequested, number, by = by.user),
+                )
+            },
+            BLUE,
+        );
+        reply.send(&t!(CloseRequestPosted, number)).await;
+    }
+
+    /// Close: closes with the request's reason. Keep open: the request is withdrawn. Either
+    /// way the request's buttons are retired; a second press finds the request answered.
+    async fn answer_close_request(
+        &mut self,
+        by: Person,
+        accept: bool,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let step = if accept {
+            Step::Close
+        } else {
+            Step::CloseRequest
+        };
+        if let Err(refusal) = self.check(by, TicketOp::RequestClose, step) {
+            reply.send(&refusal).await;
+            return;
+        }
+        let number = self.record.number;
+        let Some(request) = self.record.staff.close_request.clone() else {
+            reply.send(&t!(NoCloseRequest, number)).await;
+            return;
+        };
+        if accept {
+            info!(user = by.user, "close request accepted");
+            self.close(by, request.reason, Some(reply), settings).await;
+            return;
+        }
+        self.record.staff.close_request = None;
+        self.persist(Vec::new()).await;
+        if let (Some(channel), Some(message)) = (self.record.channel, request.message) {
+            self.retire_controls(channel, vec![(message, close_request_controls(number))]);
+        }
+        info!(user = by.user, "close request declined; ticket kept open");
+        self.log(
+            settings,
+            || {
+                (
+                    Text::LogKeptOpenTitle,
+                    t!(LogKeptOpen, number, by = by.user),
+                )
+            },
+            BLUE,
+        );
+        reply.send(&t!(KeptOpenAnswer, number)).await;
+    }
+}
+
+// Staff workflow: priority and renames. A rename beyond Discord's budget is held
+// here (the newest name wins) and sent by a timer message when the budget has room, so the
+// ticket's other requests never wait behind it.
+impl TicketActorState {
+    /// Staff only, on an open ticket; shown on the welcome message, edited in place.
+    async fn staff_step(&self, by: Person, refusal: Text, reply: &Reply) -> Option<Snowflake> {
+        if !by.is_staff {
+            warn!(
+                user = by.user,
+                "refused: staff action by a non-staff member"
+            );
+            reply.clone().send(refusal.english()).await;
+            return None;
+        }
+        if let Err(stale) =
+            lifecycle::next_state(self.record.number, self.record.state, Step::ChangeUsers)
+        {
+            reply.clone().send(&stale.to_string()).await;
+            return None;
+        }
+        if self.record.channel.is_none() {
+            reply.clone().send(Text::NoChannel.english()).await;
+        }
+        self.record.channel
+    }
+
+    async fn set_priority(
+        &mut self,
+        by: Person,
+        priority: Priority,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let Some(channel) = self.staff_step(by, Text::PriorityNotAllowed, &reply).await else {
+            return;
+        };
+        let number = self.record.number;
+        let shown = priority_text(priority);
+        if self.record.staff.priority != priority {
+            self.record.staff.priority = priority;
+            self.persist(Vec::new()).await;
+            self.refresh_welcome(channel, settings);
+            self.log(
+                settings,
+                || {
+                    (
+                        Text::LogPriorityTitle,
+                        t!(LogPriority, number, priority = shown, by = by.user),
+                    )
+                },
+                BLUE,
+            );
+        }
+        reply.send(&t!(PrioritySet, number, priority = shown)).await;
+    }
+
+    async fn rename(
+        &mut self,
+        myself: &ActorRef<TicketMsg>,
+        by: Person,
+        name: String,
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let Some(channel) = self.staff_step(by, Text::RenameNotAllowed, &reply).await else {
+            return;
+        };
+        let Some(name) = rename::channel_slug(&name) else {
+            reply.send(Text::RenameBadName.english()).await;
+            return;
+        };
+        let number = self.record.number;
+        let now = now_millis();
+        let slot = self.renames.budget.next_slot(now);
+        if slot > now {
+            // Only the newest name matters.
+            self.renames.waiting = Some((name.clone(), by.user));
+            self.arm_rename(myself, slot - now, settings);
+            info!(
+                wait_ms = slot - now,
+                "rename waits for the channel's rename budget"
+            );
+            reply
+                .send(&t!(RenameQueued, number, name, at = slot / 1000))
+                .await;
+            return;
+        }
+        // A name still waiting is older than this one: it must not follow it.
+        self.renames.waiting = None;
+        match self.send_rename(channel, &name, by.user, settings).await {
+            Ok(()) => reply.send(&t!(RenamedAnswer, number, name)).await,
+            Err(error) => {
+                reply
+                    .send(&t!(CouldNotRename, error = error.person_message()))
+                    .await
+            }
+        }
+    }
+
+    async fn send_rename(
+        &mut self,
+        channel: Snowflake,
+        name: &str,
+        by: Snowflake,
+        settings: &GuildSettings,
+    ) -> Result<(), DiscordError> {
+        self.renames.budget.spend(now_millis());
+        if let Err(error) = self.discord().set_channel_name(channel, name).await {
+            warn!(%error, "could not rename the ticket channel");
+            return Err(error);
+        }
+        self.log(
+            settings,
+            || {
+                (
+                    Text::LogRenamedTitle,
+                    t!(LogRenamed, number = self.record.number, name, by),
+                )
+            },
+            BLUE,
+        );
+        Ok(())
+    }
+
+    fn arm_rename(&mut self, myself: &ActorRef<TicketMsg>, wait_ms: i64, settings: &GuildSettings) {
+        if self.renames.armed {
+            return;
+        }
+        self.renames.armed = true;
+        let settings = Arc::new(settings.clone());
+        let wait = std::time::Duration::from_millis(wait_ms.max(0) as u64);
+        myself.send_after(wait, move || TicketMsg::RenameDue { settings });
+    }
+
+    async fn rename_due(&mut self, myself: &ActorRef<TicketMsg>, settings: &GuildSettings) {
+        self.renames.armed = false;
+        let now = now_millis();
+        let slot = self.renames.budget.next_slot(now);
+        if self.renames.waiting.is_some() && slot > now {
+            // A rename sent meanwhile spent the slot this timer was for.
+            self.arm_rename(myself, slot - now, settings);
+            return;
+        }
+        let Some((name, by)) = self.renames.waiting.take() else {
+            return;
+        };
+        let Some(channel) = self.record.channel.filter(|_| self.record.state.is_open()) else {
+            return;
+        };
+        // The requester was told when; a failure is logged (nobody waits for an answer now).
+        let _ = self.send_rename(channel, &name, by, settings).await;
+    }
+}
