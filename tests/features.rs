@@ -3677,6 +3677,139 @@ mod inactivity {
         assert!(warning(&env, channel).await.is_none());
         env.stop().await;
     }
+
+    /// `/tickets request-close reason: hours:` in `channel` as `user`; returns the answer.
+    async fn request_close_in(
+        env: &Env,
+        user: u64,
+        channel: u64,
+        reason: &str,
+        hours: u32,
+    ) -> String {
+        let options = json!([{"name": "request-close", "type": 1, "options": [
+            {"name": "reason", "type": 3, "value": reason},
+            {"name": "hours", "type": 4, "value": hours}]}]);
+        let id = env
+            .client
+            .command(env.g.guild_id, channel, user, "tickets", options)
+            .await
+            .expect("command accepted");
+        env.answer(id).await
+    }
+
+    /// The close request's message, if one is posted and its buttons are live.
+    async fn live_request(env: &Env, channel: u64) -> Option<Value> {
+        let messages = env
+            .client
+            .channel_messages(channel)
+            .await
+            .expect("messages");
+        messages.into_iter().find(|m| {
+            let live = m["components"][0]["components"][0]["disabled"].as_bool() != Some(true);
+            live && find_action(std::slice::from_ref(m), |a| {
+                matches!(a, Action::CloseRequestAccept { .. })
+            })
+            .is_some()
+        })
+    }
+
+    /// A close request with a delay is a stored deadline: it survives a restart, never fires
+    /// early, and closes with the request's reason when nobody replied.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_delayed_close_request_closes_on_time_across_a_restart() {
+        let (env, clock, member, channel) = quiet_ticket("delayed-close", "0", "0").await;
+        let staff = env.g.staff_id;
+        assert_eq!(
+            request_close_in(&env, staff, channel, "solved?", 2).await,
+            "Close request posted in ticket #1."
+        );
+        let request = live_request(&env, channel)
+            .await
+            .expect("the request is posted");
+        let text = request["embeds"][0]["description"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(text.contains("Closes by itself <t:"), "{text}");
+        // Staff talking among themselves is not the other side: the request stands.
+        env.client
+            .post_message(channel, staff, "waiting for them")
+            .await
+            .expect("message");
+        pass(&env, &clock, HOUR).await;
+        assert_eq!(env.record(1).await.state, TicketState::Open);
+
+        let shared = clock.clone();
+        let env = env.restart_with(move |c| c.clock = shared).await;
+        pass(&env, &clock, HOUR - 60_000).await;
+        assert_eq!(env.record(1).await.state, TicketState::Open, "never early");
+        pass(&env, &clock, 61_000).await;
+        env.wait_state(1, TicketState::Closed).await;
+        let record = env.record(1).await;
+        assert_eq!(record.close_reason.as_deref(), Some("solved?"));
+        assert!(!matches!(record.closed_by, Some(by) if by == staff || by == member));
+        env.stop().await;
+    }
+
+    /// A reply from the side that was asked withdraws a close request and says so; the
+    /// withdrawal holds after a restart, when the ticket's actor is started by the message.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_reply_from_the_other_side_withdraws_a_close_request() {
+        let (env, clock, member, channel) = quiet_ticket("withdrawn-close", "0", "0").await;
+        let staff = env.g.staff_id;
+        request_close_in(&env, staff, channel, "done here?", 1).await;
+        let shared = clock.clone();
+        let env = env.restart_with(move |c| c.clock = shared).await;
+        env.client
+            .post_message(channel, member, "wait, one more thing")
+            .await
+            .expect("message");
+        eventually("the request is withdrawn", || async {
+            let record = env.record(1).await;
+            let said = env
+                .client
+                .channel_messages(channel)
+                .await
+                .ok()?
+                .iter()
+                .any(|m| {
+                    m["content"]
+                        .as_str()
+                        .is_some_and(|c| c.contains("replied, so the close request is withdrawn"))
+                });
+            (record.staff.close_request.is_none() && said).then_some(())
+        })
+        .await;
+        eventually("its buttons are retired", || async {
+            live_request(&env, channel).await.is_none().then_some(())
+        })
+        .await;
+        pass(&env, &clock, 2 * HOUR).await;
+        assert_eq!(env.record(1).await.state, TicketState::Open);
+
+        // The opener asks staff: the opener's own further messages do not withdraw it, staff's do.
+        let answer = env.request_close(member, channel, "all good").await;
+        assert_eq!(answer, "Close request posted in ticket #1.");
+        env.client
+            .post_message(channel, member, "thanks!")
+            .await
+            .expect("message");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(env.record(1).await.staff.close_request.is_some());
+        env.client
+            .post_message(channel, staff, "one last check first")
+            .await
+            .expect("message");
+        eventually("staff's reply withdraws it", || async {
+            env.record(1)
+                .await
+                .staff
+                .close_request
+                .is_none()
+                .then_some(())
+        })
+        .await;
+        env.stop().await;
+    }
 }
 
 // Staff workflow: claim, unclaim, transfer.

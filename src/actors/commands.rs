@@ -47,6 +47,8 @@ pub const CLOSE: &str = "close";
 pub const REQUEST_CLOSE: &str = "request-close";
 /// The `close` and `request-close` subcommands' option.
 pub const REASON: &str = "reason";
+/// `request-close hours:`: close by itself after this long unless the other side replies.
+pub const HOURS: &str = "hours";
 
 /// `/ticket claim-mode mode: topic:` (admins).
 pub const CLAIM_MODE: &str = "claim-mode";
@@ -156,6 +158,20 @@ fn reason_option(max: usize, description: &str) -> CommandOption {
     reason.max_length = Some(max as u16);
     reason
 }
+/// `hours:` of `request-close`, in Discord's own range check.
+fn request_delay_option() -> CommandOption {
+    let mut hours = option(
+        CommandOptionType::Integer,
+        HOURS,
+        "Close by itself after this many hours unless the other side replies",
+    );
+    hours.min_value = Some(CommandOptionValue::Integer(1));
+    hours.max_value = Some(CommandOptionValue::Integer(i64::from(
+        crate::domain::limits::REQUEST_DELAY_HOURS_MAX,
+    )));
+    hours
+}
+
 /// The `transcript` subcommand's option.
 pub const NUMBER: &str = "number";
 pub const AUTOCLOSE: &str = "autoclose";
@@ -293,10 +309,13 @@ pub fn tickets_command() -> Command {
             subcommand(
                 REQUEST_CLOSE,
                 "Ask the other side to confirm closing this ticket",
-                vec![reason_option(
-                    crate::domain::limits::REQUEST_REASON_MAX,
-                    "Why it can be closed",
-                )],
+                vec![
+                    reason_option(
+                        crate::domain::limits::REQUEST_REASON_MAX,
+                        "Why it can be closed",
+                    ),
+                    request_delay_option(),
+                ],
             ),
         ]
         .into_iter()

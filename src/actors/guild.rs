@@ -373,7 +373,7 @@ fn human_message(
     // Only an open ticket's activity matters; a quiet guild's tickets wake for it only while
     // inactivity is on.
     if entry.state != TicketState::Open
-        || (entry.actor.is_none() && !state.settings.inactivity.is_on())
+        || (entry.actor.is_none() && !state.settings.inactivity.is_on() && !entry.awaiting_reply)
     {
         return;
     }

@@ -46,6 +46,11 @@ pub struct TicketEntry {
     pub topic: Option<u32>,
     pub state: TicketState,
     pub channel: Option<Snowflake>,
+    /// The category it counts in (`category_load`), followed when the ticket moves.
+    pub parent: Option<Snowflake>,
+    /// A close request waits for the other side: a reply withdraws it, so messages reach the
+    /// ticket's actor even while inactivity is off.
+    pub awaiting_reply: bool,
     pub actor: Option<ActorRef<TicketMsg>>,
 }
 
@@ -286,6 +291,8 @@ impl GuildState {
             // A fresh entry starts "dead" so the first track counts it in.
             state: TicketState::Failed,
             channel: None,
+            parent: record.parent,
+            awaiting_reply: false,
             actor: None,
         });
         let was_open = entry.state.is_open();
@@ -302,16 +309,18 @@ impl GuildState {
             )
         };
         let (was_alive, is_alive) = (alive(entry.state), alive(record.state));
-        if let Some(parent) = record.parent
-            && was_alive != is_alive
-        {
+        // Leave the category counted before (if any), join the one counted now: a moved ticket
+        // changes category while alive.
+        if was_alive && let Some(parent) = entry.parent {
             let load = book.category_load.entry(parent).or_insert(0);
-            if is_alive {
-                *load += 1;
-            } else {
-                *load = load.saturating_sub(1);
-            }
+            *load = load.saturating_sub(1);
         }
+        if is_alive && let Some(parent) = record.parent {
+            *book.category_load.entry(parent).or_insert(0) += 1;
+        }
+        entry.parent = record.parent;
+        entry.topic = record.topic;
+        entry.awaiting_reply = record.staff.close_request.is_some();
         entry.state = record.state;
         entry.channel = record.channel;
         if let Some(channel) = record.channel {

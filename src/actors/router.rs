@@ -553,11 +553,14 @@ impl RouterState {
         let channel = message.channel_id.get();
         let concerned = self.guilds.contains_key(&guild)
             || self.preloaded.get(&guild).is_some_and(|snapshot| {
-                snapshot.settings.inactivity.is_on()
-                    && snapshot
-                        .tickets
-                        .iter()
-                        .any(|t| t.channel == Some(channel) && t.state == TicketState::Open)
+                // A message matters to an open ticket that counts activity or whose close
+                // request a reply would withdraw.
+                let counts = snapshot.settings.inactivity.is_on();
+                snapshot.tickets.iter().any(|t| {
+                    t.channel == Some(channel)
+                        && t.state == TicketState::Open
+                        && (counts || t.staff.close_request.is_some())
+                })
             });
         if !concerned || self.departed.contains(&guild) {
             return;

@@ -8,7 +8,9 @@
 use tracing::warn;
 
 use super::{
-    commands::{CLAIMER, LEVEL, MODE, NAME, OLDER_THAN_HOURS, PAGE, PRIORITY, REASON, TOPIC},
+    commands::{
+        CLAIMER, HOURS, LEVEL, MODE, NAME, OLDER_THAN_HOURS, PAGE, PRIORITY, REASON, TOPIC,
+    },
     guild_state::GuildState,
     incoming::{Incoming, IncomingKind},
     ticket::TicketMsg,
@@ -18,6 +20,7 @@ use crate::{
     domain::{
         access::{self, ClaimRequest, Member},
         custom_id::Action,
+        limits,
         model::{ClaimMode, Priority},
     },
     ui::{
@@ -83,15 +86,29 @@ pub fn close_command(state: &mut GuildState, incoming: &Incoming, request: bool)
         state.refuse(incoming, Text::NotInTicket.english());
         return;
     };
-    let reason = match &incoming.kind {
-        IncomingKind::Command { options, .. } => options.get(REASON).cloned(),
-        _ => None,
+    let (reason, hours) = match &incoming.kind {
+        IncomingKind::Command { options, .. } => (
+            options.get(REASON).cloned(),
+            options.get(HOURS).map(String::as_str),
+        ),
+        _ => (None, None),
     };
     if request {
+        let Ok(delay_hours) = limits::parse_request_delay(hours) else {
+            warn!(
+                user = incoming.user,
+                ?hours,
+                "refused: close request delay out of range"
+            );
+            let max = limits::REQUEST_DELAY_HOURS_MAX;
+            state.refuse(incoming, &t!(RequestDelayBad, max));
+            return;
+        };
         state.to_ticket(incoming, ticket, |by, reply, settings| {
             TicketMsg::RequestClose {
                 by,
                 reason,
+                delay_hours,
                 reply,
                 settings,
             }

@@ -185,6 +185,8 @@ pub enum TicketMsg {
     RequestClose {
         by: Person,
         reason: Option<String>,
+        /// Close by itself this many hours from now unless the other side replies.
+        delay_hours: Option<u32>,
         reply: Reply,
         settings: Arc<GuildSettings>,
     },

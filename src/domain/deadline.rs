@@ -19,6 +19,8 @@ pub enum DeadlineKind {
     StaleWarning,
     /// A warned ticket still quiet is closed as inactive.
     AutoClose,
+    /// A close request with a delay closes the ticket when nobody on the other side replied.
+    CloseRequest,
 }
 
 impl DeadlineKind {
@@ -26,6 +28,7 @@ impl DeadlineKind {
         match self {
             DeadlineKind::StaleWarning => 1,
             DeadlineKind::AutoClose => 2,
+            DeadlineKind::CloseRequest => 3,
         }
     }
 
@@ -34,6 +37,7 @@ impl DeadlineKind {
         match byte {
             1 => Some(DeadlineKind::StaleWarning),
             2 => Some(DeadlineKind::AutoClose),
+            3 => Some(DeadlineKind::CloseRequest),
             _ => None,
         }
     }

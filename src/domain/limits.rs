@@ -272,6 +272,23 @@ pub const REASON_MAX: usize = 1000;
 /// The longest reason a close request carries (it shows on the request message).
 pub const REQUEST_REASON_MAX: usize = 256;
 
+/// The longest delay a close request may wait before closing by itself: a week.
+pub const REQUEST_DELAY_HOURS_MAX: u32 = 168;
+
+/// A close request's `hours:` outside 1 to [`REQUEST_DELAY_HOURS_MAX`]. Discord enforces the
+/// range on its command option, so such a value was forged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DelayOutOfRange;
+
+/// A close request's `hours:` option; absent means no delay.
+pub fn parse_request_delay(raw: Option<&str>) -> Result<Option<u32>, DelayOutOfRange> {
+    let Some(raw) = raw else { return Ok(None) };
+    match raw.trim().parse::<u32>() {
+        Ok(hours @ 1..=REQUEST_DELAY_HOURS_MAX) => Ok(Some(hours)),
+        _ => Err(DelayOutOfRange),
+    }
+}
+
 /// A close request's reason: as [`parse_reason`], cut to [`REQUEST_REASON_MAX`].
 pub fn parse_request_reason(raw: &str) -> Option<String> {
     let reason = super::naming::neutralize(raw.trim(), REQUEST_REASON_MAX);
@@ -290,6 +307,20 @@ pub fn parse_reason(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_close_request_delay_is_one_hour_to_a_week_or_none() {
+        assert_eq!(parse_request_delay(None), Ok(None));
+        assert_eq!(parse_request_delay(Some("1")), Ok(Some(1)));
+        assert_eq!(parse_request_delay(Some(" 168 ")), Ok(Some(168)));
+        for bad in ["0", "169", "-3", "2.5", "", "soon", "99999999999"] {
+            assert_eq!(
+                parse_request_delay(Some(bad)),
+                Err(DelayOutOfRange),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn inactivity_parses_hours_and_ping_and_zero_switches_it_off() {

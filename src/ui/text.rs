@@ -616,6 +616,10 @@ catalog! {
     LogCloseRequested: EmbedDescription = "Close of ticket #{number} requested by <@{by}>";
     LogKeptOpenTitle: EmbedTitle = "Ticket kept open";
     LogKeptOpen: EmbedDescription = "Ticket #{number} kept open by <@{by}>";
+    CloseRequestDelayLine: Piece = "Closes by itself <t:{at}:R> unless someone replies.";
+    CloseRequestWithdrawn: Content = "<@{by}> replied, so the close request is withdrawn.";
+    CloseRequestNoReplyReason: Piece = "no reply to the close request";
+    RequestDelayBad: Content = "The delay must be between 1 and {max} hours.";
 
     // Staff workflow: the claim mode setting.
     ClaimModeGuarded: Piece = "guarded (staff read, only the claimer writes)";

@@ -492,6 +492,7 @@ pub fn close_request_message(
     by: Snowflake,
     by_staff: bool,
     reason: Option<&str>,
+    closes_at_secs: Option<i64>,
 ) -> OutgoingMessage {
     let mut description = if by_staff {
         t!(CloseRequestByStaff, by, number)
@@ -501,6 +502,10 @@ pub fn close_request_message(
     if let Some(reason) = reason {
         description.push('\n');
         description.push_str(&t!(ReasonLine, reason));
+    }
+    if let Some(at) = closes_at_secs {
+        description.push('\n');
+        description.push_str(&t!(CloseRequestDelayLine, at));
     }
     OutgoingMessage {
         content: by_staff.then(|| format!("<@{opener}>")),
@@ -638,16 +643,20 @@ mod claim_tests {
 
     #[test]
     fn a_close_request_says_who_asks_why_and_offers_close_and_keep_open() {
-        let by_staff = close_request_message(4, 42, 9, true, Some("done?"));
+        let by_staff = close_request_message(4, 42, 9, true, Some("done?"), None);
         assert_eq!(by_staff.content.as_deref(), Some("<@42>"));
         assert_eq!(
             description(&by_staff),
             "<@9> (staff) asks to close ticket #4. Press Close if you are done, or Keep open to keep talking.\nReason: done?"
         );
         assert_eq!(by_staff.components, close_request_controls(4));
-        let by_opener = close_request_message(4, 42, 42, false, None);
+        let by_opener = close_request_message(4, 42, 42, false, None, Some(1_900_000_000));
         assert_eq!(by_opener.content, None);
         assert!(description(&by_opener).starts_with("<@42> asks staff"));
+        assert!(
+            description(&by_opener)
+                .ends_with("\nCloses by itself <t:1900000000:R> unless someone replies."),
+        );
     }
 
     fn open(

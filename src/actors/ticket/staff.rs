@@ -8,14 +8,16 @@ use ractor::ActorRef;
 use tracing::{Instrument, info, warn};
 
 use super::{BLUE, Person, TicketActorState, TicketMsg, now_millis};
-use crate::discord::{DiscordError, reply::Reply};
+use crate::discord::{DiscordError, OutgoingMessage, reply::Reply};
 use crate::domain::{
     access::{self, ClaimPlan, ClaimRequest, OverwriteEdit, Standing, TicketOp},
+    deadline::{Deadline, DeadlineKind},
     lifecycle::{self, Step},
     limits,
     model::{ClaimMode, CloseRequest, GuildSettings, Priority, Snowflake, TicketState},
     rename,
 };
+use crate::store::WriteOp;
 use crate::ui::{
     text::{Text, t},
     ticket_messages::{
@@ -52,9 +54,17 @@ impl TicketActorState {
             TicketMsg::RequestClose {
                 by,
                 reason,
+                delay_hours,
                 reply,
                 settings,
-            } => self.request_close(by, reason, reply, &settings).await,
+            } => {
+                let asked = Asked {
+                    by,
+                    reason,
+                    delay_hours,
+                };
+                self.request_close(asked, reply, &settings).await
+            }
             TicketMsg::AnswerCloseRequest {
                 by,
                 accept,
@@ -285,13 +295,12 @@ impl TicketActorState {
 // the request (with its reason) is stored, so Close closes with that reason even after a
 // restart, and a second request waits until the first is answered.
 impl TicketActorState {
-    async fn request_close(
-        &mut self,
-        by: Person,
-        reason: Option<String>,
-        reply: Reply,
-        settings: &GuildSettings,
-    ) {
+    async fn request_close(&mut self, asked: Asked, reply: Reply, settings: &GuildSettings) {
+        let Asked {
+            by,
+            reason,
+            delay_hours,
+        } = asked;
         if let Err(refusal) = self.check(by, TicketOp::RequestClose, Step::CloseRequest) {
             reply.send(&refusal).await;
             return;
@@ -308,13 +317,20 @@ impl TicketActorState {
         }
         let reason = reason.and_then(|r| limits::parse_request_reason(&r));
         let by_staff = by.is_staff && by.user != self.record.opener;
-        let message = close_request_message(
-            number,
-            self.record.opener,
-            by.user,
-            by_staff,
-            reason.as_deref(),
-        );
+        let deadline = delay_hours.map(|hours| Deadline {
+            key: self.deadline_key(DeadlineKind::CloseRequest),
+            at: self.now() + i64::from(hours) * 3_600_000,
+        });
+        let message = self.in_channel_lang(|| {
+            close_request_message(
+                number,
+                self.record.opener,
+                by.user,
+                by_staff,
+                reason.as_deref(),
+                deadline.map(|d| d.at / 1000),
+            )
+        });
         let ping: &[Snowflake] = if by_staff { &[self.record.opener] } else { &[] };
         let posted = match self.discord().send_message(channel, &message, ping).await {
             Ok(id) => id,
@@ -332,7 +348,10 @@ impl TicketActorState {
             reason,
             message: Some(posted),
         }));
-        self.persist(Vec::new()).await;
+        // The request and its deadline in one commit: after a crash both exist or neither.
+        self.persist(deadline.map(WriteOp::PutDeadline).into_iter().collect())
+            .await;
+        self.armed(deadline);
         self.log(
             settings,
             || {
@@ -374,11 +393,7 @@ impl TicketActorState {
             self.close(by, request.reason, Some(reply), settings).await;
             return;
         }
-        self.record.staff.close_request = None;
-        self.persist(Vec::new()).await;
-        if let (Some(channel), Some(message)) = (self.record.channel, request.message) {
-            self.retire_controls(channel, vec![(message, close_request_controls(number))]);
-        }
+        self.withdraw_close_request(&request).await;
         info!(user = by.user, "close request declined; ticket kept open");
         self.log(
             settings,
@@ -391,6 +406,86 @@ impl TicketActorState {
             BLUE,
         );
         reply.send(&t!(KeptOpenAnswer, number)).await;
+    }
+}
+
+/// A close request as asked: who, why, and after how long it closes by itself.
+struct Asked {
+    by: Person,
+    reason: Option<String>,
+    delay_hours: Option<u32>,
+}
+
+// Close requests end three more ways: the other side replies in the channel (withdrawn), its
+// delay passes with no reply (closed), or the ticket closes first (its close disarms all).
+impl TicketActorState {
+    /// Forgets the request and its deadline and retires its buttons.
+    async fn withdraw_close_request(&mut self, request: &CloseRequest) {
+        self.record.staff.close_request = None;
+        let key = self.deadline_key(DeadlineKind::CloseRequest);
+        self.ctx.clock.cancel(key);
+        self.persist(vec![WriteOp::RemoveDeadline(key)]).await;
+        if let (Some(channel), Some(message)) = (self.record.channel, request.message) {
+            let controls = close_request_controls(self.record.number);
+            self.retire_controls(channel, vec![(message, controls)]);
+        }
+    }
+
+    /// A human wrote in the channel. A reply from the side that was asked withdraws the
+    /// request (asked by staff: anyone but staff; asked by the opener: staff), and says so.
+    pub(super) async fn reply_to_close_request(
+        &mut self,
+        author: Snowflake,
+        staff: bool,
+        settings: &GuildSettings,
+    ) {
+        let Some(request) = self.record.staff.close_request.clone() else {
+            return;
+        };
+        let other_side = if request.by_staff {
+            !staff || author == self.record.opener
+        } else {
+            staff && author != self.record.opener
+        };
+        if !other_side || self.record.state != TicketState::Open {
+            return;
+        }
+        self.withdraw_close_request(&request).await;
+        info!(author, "close request withdrawn: the other side replied");
+        let number = self.record.number;
+        if let Some(channel) = self.record.channel {
+            let message = self.in_channel_lang(|| OutgoingMessage {
+                content: Some(t!(CloseRequestWithdrawn, by = author)),
+                ..OutgoingMessage::default()
+            });
+            if let Err(error) = self.discord().send_message(channel, &message, &[]).await {
+                warn!(%error, "could not say the close request was withdrawn");
+            }
+        }
+        let entry = || (Text::LogKeptOpenTitle, t!(LogKeptOpen, number, by = author));
+        self.log(settings, entry, BLUE);
+    }
+
+    /// The request's delay passed with no reply: closed with its reason (or "no reply").
+    pub(super) async fn close_request_due(&mut self, settings: &GuildSettings) {
+        let key = self.deadline_key(DeadlineKind::CloseRequest);
+        let waiting = self.record.staff.close_request.clone();
+        let Some(request) = waiting.filter(|_| self.record.state == TicketState::Open) else {
+            // Answered, withdrawn or closed meanwhile: nothing left to do.
+            self.ctx.clock.cancel(key);
+            drop(self.persist_lazy_with(vec![WriteOp::RemoveDeadline(key)]));
+            return;
+        };
+        let bot = Person {
+            user: self.discord().bot_user_id(),
+            is_staff: true,
+            is_admin: false,
+        };
+        let reason = request.reason.unwrap_or_else(|| {
+            self.in_channel_lang(|| Text::CloseRequestNoReplyReason.text().to_owned())
+        });
+        info!("close request's delay passed with no reply: closing");
+        self.close(bot, Some(reason), None, settings).await;
     }
 }
 

@@ -30,6 +30,7 @@ impl TicketActorState {
                 settings,
             } => {
                 tracing::debug!(author, "human message");
+                self.reply_to_close_request(author, staff, &settings).await;
                 self.human_message(staff, &settings).await
             }
             TicketMsg::KeepOpen {
@@ -48,11 +49,11 @@ impl TicketActorState {
         }
     }
 
-    fn now(&self) -> UnixMillis {
+    pub(super) fn now(&self) -> UnixMillis {
         self.ctx.time.now()
     }
 
-    fn deadline_key(&self, kind: DeadlineKind) -> DeadlineKey {
+    pub(super) fn deadline_key(&self, kind: DeadlineKind) -> DeadlineKey {
         DeadlineKey {
             guild: self.record.guild,
             number: self.record.number,
@@ -94,20 +95,25 @@ impl TicketActorState {
     /// The ops a close commits, and the clock told: no deadline outlives an open ticket.
     pub(super) fn disarm_all(&mut self) -> Vec<WriteOp> {
         self.record.stale_warning = None;
-        [DeadlineKind::StaleWarning, DeadlineKind::AutoClose]
-            .into_iter()
-            .map(|kind| {
-                let key = self.deadline_key(kind);
-                self.ctx.clock.cancel(key);
-                WriteOp::RemoveDeadline(key)
-            })
-            .collect()
+        [
+            DeadlineKind::StaleWarning,
+            DeadlineKind::AutoClose,
+            DeadlineKind::CloseRequest,
+        ]
+        .into_iter()
+        .map(|kind| {
+            let key = self.deadline_key(kind);
+            self.ctx.clock.cancel(key);
+            WriteOp::RemoveDeadline(key)
+        })
+        .collect()
     }
 
     async fn deadline_due(&mut self, kind: DeadlineKind, settings: &GuildSettings) {
         match kind {
             DeadlineKind::StaleWarning => self.warning_due(settings).await,
             DeadlineKind::AutoClose => self.close_due(settings).await,
+            DeadlineKind::CloseRequest => self.close_request_due(settings).await,
         }
     }
 

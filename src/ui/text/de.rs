@@ -712,6 +712,22 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (LogKeptOpenTitle, "Ticket offen gelassen"),
     (LogKeptOpen, "Ticket #{number} offen gelassen von <@{by}>"),
     (
+        CloseRequestDelayLine,
+        "Schließt sich <t:{at}:R> von selbst, wenn niemand antwortet.",
+    ),
+    (
+        CloseRequestWithdrawn,
+        "<@{by}> hat geantwortet, die Schließanfrage ist zurückgezogen.",
+    ),
+    (
+        CloseRequestNoReplyReason,
+        "keine Antwort auf die Schließanfrage",
+    ),
+    (
+        RequestDelayBad,
+        "Die Frist muss zwischen 1 und {max} Stunden liegen.",
+    ),
+    (
         ClaimModeGuarded,
         "geschützt (das Team liest, nur wer übernommen hat schreibt)",
     ),

@@ -706,6 +706,22 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (LogKeptOpenTitle, "Ticket gardé ouvert"),
     (LogKeptOpen, "Ticket #{number} gardé ouvert par <@{by}>"),
     (
+        CloseRequestDelayLine,
+        "Se ferme tout seul <t:{at}:R> si personne ne répond.",
+    ),
+    (
+        CloseRequestWithdrawn,
+        "<@{by}> a répondu, la demande de fermeture est retirée.",
+    ),
+    (
+        CloseRequestNoReplyReason,
+        "pas de réponse à la demande de fermeture",
+    ),
+    (
+        RequestDelayBad,
+        "Le délai doit être compris entre 1 et {max} heures.",
+    ),
+    (
         ClaimModeGuarded,
         "protégé (l'équipe lit, seul le responsable écrit)",
     ),
