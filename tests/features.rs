@@ -4494,3 +4494,121 @@ async fn close_reasons_autocomplete_from_the_most_used() {
     assert!(not_registered.is_err(), "{not_registered:?}");
     env.stop().await;
 }
+
+/// Staff move a ticket to another topic: its channel goes to that topic's category with the
+/// opener, the added user and the claim kept; the topic's claim mode applies from then on;
+/// members are refused; a second move to the same topic changes nothing; autocomplete offers
+/// the topics to staff only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_ticket_moves_to_another_topic_keeping_its_people_and_claim() {
+    let env = Env::start("move", 3).await;
+    let (log, _, member, channel) = env.with_open_ticket().await;
+    let (staff, added) = (env.g.staff_id, env.g.member_ids[1]);
+    let other_staff = env
+        .client
+        .add_member(env.g.guild_id, "staff2", &[env.g.staff_role_id])
+        .await
+        .expect("member added");
+    env.add_topic("Sales").await;
+    env.add_topic("Billing").await;
+    let id = env
+        .change_people(env.owner(), channel, 1, true, &[added])
+        .await;
+    env.answer_containing(id, "added").await;
+    let id = env.tickets_command(staff, channel, "claim").await;
+    env.answer_containing(id, "You claimed").await;
+    let move_to = |user: u64, topic: String| {
+        let env = &env;
+        async move {
+            let options = json!([{"name": "move", "type": 1,
+                "options": [{"name": "topic", "type": 3, "value": topic}]}]);
+            let id = env
+                .client
+                .command(env.g.guild_id, channel, user, "tickets", options)
+                .await
+                .expect("command accepted");
+            env.answer(id).await
+        }
+    };
+    let suggest = |user: u64| {
+        let env = &env;
+        async move {
+            let options = json!([{"name": "move", "type": 1, "options": [
+                {"name": "topic", "type": 3, "value": "bil", "focused": true}]}]);
+            let id = env
+                .client
+                .autocomplete(env.g.guild_id, channel, user, "tickets", options)
+                .await
+                .expect("autocomplete accepted");
+            let outcome = env
+                .client
+                .wait_interaction(id, 5_000)
+                .await
+                .expect("answered");
+            outcome.response.expect("a response")["data"]["choices"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        }
+    };
+    let settings = env.settings().await;
+    let topic = |name: &str| {
+        settings
+            .topics
+            .iter()
+            .find(|t| t.name == name)
+            .cloned()
+            .expect("topic")
+    };
+    let (sales, billing) = (topic("Sales"), topic("Billing"));
+    let offered = suggest(staff).await;
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert_eq!(offered[0]["value"], billing.id.to_string());
+    assert!(suggest(member).await.is_empty());
+
+    assert_eq!(
+        move_to(member, "Billing".into()).await,
+        "Only staff can move a ticket to another topic."
+    );
+    assert_eq!(
+        move_to(staff, "Nowhere".into()).await,
+        "No topic has that name. Pick one of the offered topics."
+    );
+    assert_eq!(
+        move_to(staff, billing.id.to_string()).await,
+        "Ticket #1 moved to **Billing**."
+    );
+    let record = env.record(1).await;
+    assert_eq!(record.topic, Some(billing.id));
+    assert_eq!(record.staff.claimer, Some(staff));
+    assert_eq!(record.parent, billing.category);
+    let parent = env.channel(channel).await.map(|c| id_of(&c["parent_id"]));
+    assert_eq!(parent, billing.category);
+    for (who, user, access) in [
+        ("opener", member, (true, true)),
+        ("added user", added, (true, true)),
+        ("claimer", staff, (true, true)),
+        ("other staff (guarded claim)", other_staff, (true, false)),
+    ] {
+        assert_eq!(env.can(channel, user).await, access, "{who}");
+    }
+    assert_eq!(
+        move_to(staff, "billing".into()).await,
+        "Ticket #1 is already in **Billing**."
+    );
+    env.wait_embed(log, "Ticket moved", 1).await;
+
+    // Sales keeps claimed tickets private: moved there, other staff lose sight of it.
+    env.claim_mode(json!([{"name": "mode", "type": 3, "value": "private"},
+        {"name": "topic", "type": 3, "value": "sales"}]))
+        .await;
+    assert_eq!(
+        move_to(staff, "Sales".into()).await,
+        "Ticket #1 moved to **Sales**."
+    );
+    assert_eq!(env.record(1).await.parent, sales.category);
+    assert_eq!(env.can(channel, other_staff).await, (false, false));
+    assert_eq!(env.can(channel, added).await, (true, true), "added user");
+    assert_eq!(env.can(channel, member).await, (true, true), "opener");
+    env.stop().await;
+}

@@ -82,6 +82,8 @@ fn choices(
 }
 
 pub const LIST: &str = "list";
+/// `/tickets move topic:`: to another topic (its category and claim mode).
+pub const MOVE: &str = "move";
 pub const CLAIMER: &str = "claimer";
 pub const OLDER_THAN_HOURS: &str = "older_than_hours";
 pub const PAGE: &str = "page";
@@ -117,7 +119,7 @@ fn list_subcommand() -> CommandOption {
 }
 
 /// `/tickets priority level:`, `/tickets rename name:` and `/tickets list` (staff).
-fn priority_and_rename() -> [CommandOption; 3] {
+fn priority_and_rename() -> [CommandOption; 4] {
     let mut level = option(CommandOptionType::String, LEVEL, "How urgent the ticket is");
     level.required = Some(true);
     level.choices = Some(choices(&PRIORITIES.map(|p| (p, p))));
@@ -132,7 +134,21 @@ fn priority_and_rename() -> [CommandOption; 3] {
             vec![name],
         ),
         list_subcommand(),
+        move_subcommand(),
     ]
+}
+
+fn move_subcommand() -> CommandOption {
+    let mut topic = option(CommandOptionType::String, TOPIC, "The topic to move it to");
+    topic.required = Some(true);
+    // The server's topics are offered as staff type.
+    topic.autocomplete = Some(true);
+    topic.max_length = Some(crate::domain::limits::TOPIC_NAME_MAX as u16);
+    subcommand(
+        MOVE,
+        "Move this ticket to another topic (staff)",
+        vec![topic],
+    )
 }
 
 fn claim_mode_subcommand() -> CommandOption {

@@ -523,6 +523,9 @@ impl GuildState {
                     }
                     [TICKETS, super::commands::RENAME] => staff::rename_command(self, &incoming),
                     [TICKETS, super::commands::LIST] => staff::list_command(self, &incoming),
+                    [TICKETS, super::commands::MOVE] => {
+                        staff::move_command(self, myself, &incoming)
+                    }
                     _ => {
                         warn!(command = ?path, "unknown command");
                         self.refuse(&incoming, Text::UnknownCommand.text());

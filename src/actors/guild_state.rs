@@ -113,6 +113,8 @@ pub struct AwaitingCategory {
     /// Whether it is an overflow category (else the default tickets category).
     overflow: bool,
     opens: Vec<WaitingOpen>,
+    /// Moves to another topic waiting for the same category (`staff::move_in_category`).
+    pub(super) moves: Vec<WaitingMove>,
 }
 
 /// An open request decided (limits checked) but not yet numbered.
@@ -122,8 +124,17 @@ pub struct WaitingOpen {
     reply: Reply,
 }
 
+/// A staff member's move of a ticket to another topic, decided (staff, open, a different topic)
+/// but not yet handed to the ticket.
+pub struct WaitingMove {
+    pub ticket: u64,
+    pub topic: u32,
+    pub by: Person,
+    pub reply: Reply,
+}
+
 /// Where a new ticket goes.
-enum CategoryChoice {
+pub(super) enum CategoryChoice {
     Ready(Snowflake),
     /// None has room (or none exists yet): create one with this name.
     Create {
@@ -423,17 +434,22 @@ impl GuildState {
             self.refuse(incoming, &t!(TicketGone, number));
             return;
         };
-        let person = Person {
-            user: incoming.user,
-            is_staff: self.is_staff(incoming),
-            is_admin: access::is_admin(&Self::member(incoming)),
-        };
+        let person = self.person(incoming);
         let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
         if actor
             .cast(make(person, reply, self.settings.clone()))
             .is_err()
         {
             warn!(ticket = number, "ticket actor is gone");
+        }
+    }
+
+    /// Who `incoming` comes from, as the settings judge them.
+    pub fn person(&self, incoming: &Incoming) -> Person {
+        Person {
+            user: incoming.user,
+            is_staff: self.is_staff(incoming),
+            is_admin: access::is_admin(&Self::member(incoming)),
         }
     }
 
@@ -504,7 +520,7 @@ impl GuildState {
             awaiting.opens.push(open);
             return Ok(());
         }
-        match self.choose_category(open.topic) {
+        match self.choose_category(open.topic, None) {
             CategoryChoice::Ready(parent) => self.number(myself, open, parent).await,
             CategoryChoice::Create { name, overflow } => {
                 // The opens wait in the book; the notifier task holds the creation.
@@ -514,10 +530,61 @@ impl GuildState {
         }
     }
 
+    /// Hands a move to the ticket with the category it goes to, chosen as for an open (a full
+    /// one overflows, a creation in flight is joined). The category's count moves with it now,
+    /// so an open deciding next sees it; the ticket's update corrects it if Discord refuses.
+    pub(super) fn move_in_category(&mut self, myself: &ActorRef<GuildMsg>, waiting: WaitingMove) {
+        if let Some(awaiting) = &mut self.book.awaiting_category {
+            awaiting.moves.push(waiting);
+            return;
+        }
+        let current = self
+            .book
+            .tickets
+            .get(&waiting.ticket)
+            .and_then(|e| e.parent);
+        let parent = match self.choose_category(Some(waiting.topic), current) {
+            CategoryChoice::Ready(parent) => parent,
+            CategoryChoice::Create { name, overflow } => {
+                drop(self.start_category_creation(myself, &name, overflow, Vec::new()));
+                if let Some(awaiting) = &mut self.book.awaiting_category {
+                    awaiting.moves.push(waiting);
+                }
+                return;
+            }
+        };
+        let Some(actor) = self.ticket_actor(waiting.ticket) else {
+            let (reply, number) = (waiting.reply, waiting.ticket);
+            tokio::spawn(async move { reply.send(&t!(TicketGone, number)).await });
+            return;
+        };
+        let book = &mut *self.book;
+        if let Some(entry) = book.tickets.get_mut(&waiting.ticket)
+            && entry.parent != Some(parent)
+        {
+            if let Some(old) = entry.parent.replace(parent) {
+                let load = book.category_load.entry(old).or_insert(0);
+                *load = load.saturating_sub(1);
+            }
+            *book.category_load.entry(parent).or_insert(0) += 1;
+        }
+        let WaitingMove {
+            topic, by, reply, ..
+        } = waiting;
+        let settings = self.settings.clone();
+        let _ = actor.cast(TicketMsg::Move {
+            by,
+            topic,
+            parent,
+            reply,
+            settings,
+        });
+    }
+
     /// Starts creating a tickets category on a task of its own; `opens` (and every open after
     /// them) wait for it in [`Book::awaiting_category`]. The only place a tickets category is
     /// created, so a creation in flight is always visible to whoever needs one next.
-    fn start_category_creation(
+    pub(super) fn start_category_creation(
         &mut self,
         myself: &ActorRef<GuildMsg>,
         name: &str,
@@ -536,6 +603,7 @@ impl GuildState {
             creation: creation.clone(),
             overflow,
             opens,
+            moves: Vec::new(),
         });
         creation
     }
@@ -596,10 +664,14 @@ impl GuildState {
                 for open in awaiting.opens {
                     self.open_in_category(myself, open).await?;
                 }
+                for waiting in awaiting.moves {
+                    self.move_in_category(myself, waiting);
+                }
             }
             Err(message) => {
-                for open in awaiting.opens {
-                    let (reply, message) = (open.reply, message.clone());
+                let replies = awaiting.opens.into_iter().map(|o| o.reply);
+                for reply in replies.chain(awaiting.moves.into_iter().map(|m| m.reply)) {
+                    let message = message.clone();
                     tokio::spawn(async move { reply.send_with(&message, Vec::new()).await });
                 }
             }
@@ -728,7 +800,11 @@ impl GuildState {
 
     /// The category for a new ticket: the topic's or the default one, or an overflow category
     /// when those hold Discord's maximum of 50 channels; or which one to create first.
-    fn choose_category(&self, topic: Option<u32>) -> CategoryChoice {
+    pub(super) fn choose_category(
+        &self,
+        topic: Option<u32>,
+        current: Option<Snowflake>,
+    ) -> CategoryChoice {
         let topic_category = topic
             .and_then(|topic| self.settings.topics.iter().find(|t| t.id == topic))
             .and_then(|t| t.category);
@@ -743,8 +819,11 @@ impl GuildState {
         };
         let mut candidates =
             std::iter::once(base).chain(self.settings.overflow_categories.iter().copied());
+        // A ticket already in one of them (moved between topics sharing a category) stays.
         match candidates.find(|c| {
-            self.book.category_load.get(c).copied().unwrap_or(0) < limits::CATEGORY_CHANNELS_MAX
+            Some(*c) == current
+                || self.book.category_load.get(c).copied().unwrap_or(0)
+                    < limits::CATEGORY_CHANNELS_MAX
         }) {
             Some(free) => CategoryChoice::Ready(free),
             None => CategoryChoice::Create {

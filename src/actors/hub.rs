@@ -466,6 +466,7 @@ async fn remove_topic(
         let (tx, rx) = tokio::sync::oneshot::channel();
         let _ = actor.cast(TicketMsg::MoveTo {
             parent: default,
+            settings: state.settings.clone(),
             done: tx,
         });
         moves.push(rx);

@@ -5,14 +5,16 @@
 //! involved; the ticket actor applies the rules (`access::plan_claim`, `lifecycle`) against its
 //! stored record. Nothing here awaits: store reads run on tasks of their own.
 
-use tracing::warn;
+use ractor::ActorRef;
+use tracing::{info, warn};
 
 use super::{
     commands::{
         CLAIMER, HOURS, LEVEL, MODE, NAME, OLDER_THAN_HOURS, PAGE, PRIORITY, REASON, TOPIC,
     },
-    guild_state::GuildState,
+    guild_state::{GuildState, WaitingMove},
     incoming::{Incoming, IncomingKind},
+    protocol::GuildMsg,
     ticket::TicketMsg,
 };
 use crate::{
@@ -365,9 +367,49 @@ pub fn list_command(state: &mut GuildState, incoming: &Incoming) {
     });
 }
 
-/// Autocomplete: `/tickets close reason:` suggests the server's most used close reasons
-/// (staff only); anything else gets no choices. Always answered, within Discord's 3 s: the
-/// reasons are read from the store on a task of its own.
+/// `/tickets move topic:` inside a ticket channel (staff). The topic comes as its id (what
+/// autocomplete offers) or its name (typed).
+pub fn move_command(state: &mut GuildState, myself: &ActorRef<GuildMsg>, incoming: &Incoming) {
+    let Some(ticket) = state.ticket_in_channel(incoming.channel) else {
+        state.refuse(incoming, Text::NotInTicket.text());
+        return;
+    };
+    if !state.is_staff(incoming) {
+        warn!(
+            user = incoming.user,
+            "refused: /tickets move by a non-staff member"
+        );
+        state.refuse(incoming, Text::MoveNotAllowed.text());
+        return;
+    }
+    let wanted = match &incoming.kind {
+        IncomingKind::Command { options, .. } => options.get(TOPIC).map(|v| v.trim().to_owned()),
+        _ => None,
+    }
+    .unwrap_or_default();
+    let topic = state
+        .settings
+        .topics
+        .iter()
+        .find(|t| t.id.to_string() == wanted || t.name.eq_ignore_ascii_case(&wanted));
+    let Some(topic) = topic.map(|t| t.id) else {
+        info!(user = incoming.user, "refused: move to an unknown topic");
+        state.refuse(incoming, Text::MoveNoSuchTopic.text());
+        return;
+    };
+    let waiting = WaitingMove {
+        ticket,
+        topic,
+        by: state.person(incoming),
+        reply: Reply::defer_ephemeral(&state.ctx.discord, incoming),
+    };
+    state.move_in_category(myself, waiting);
+}
+
+/// Autocomplete: `/tickets close reason:` suggests the server's most used close reasons and
+/// `/tickets move topic:` the server's topics (staff only); anything else gets no choices.
+/// Always answered, within Discord's 3 s: the reasons are read from the store on a task of
+/// its own.
 pub fn autocomplete(state: &mut GuildState, incoming: &Incoming, path: &[String], focused: &str) {
     let discord = state.ctx.discord.clone();
     let (id, token) = (incoming.id, incoming.token.clone());
@@ -375,6 +417,19 @@ pub fn autocomplete(state: &mut GuildState, incoming: &Incoming, path: &[String]
         IncomingKind::Autocomplete { value, .. } => value.clone(),
         _ => String::new(),
     };
+    if matches!(path, [a, b] if a == super::commands::TICKETS && b == super::commands::MOVE) {
+        let choices = if state.is_staff(incoming) {
+            topic_choices(&state.settings.topics, &typed)
+        } else {
+            Vec::new()
+        };
+        tokio::spawn(async move {
+            if let Err(error) = discord.autocomplete_result(id, &token, &choices).await {
+                warn!(interaction = id, %error, "could not answer an autocomplete");
+            }
+        });
+        return;
+    }
     let wanted = matches!(path, [a, b] if a == super::commands::TICKETS && b == super::commands::CLOSE)
         && focused == REASON
         && state.is_staff(incoming);
@@ -402,4 +457,16 @@ pub fn autocomplete(state: &mut GuildState, incoming: &Incoming, path: &[String]
             warn!(interaction = id, %error, "could not answer an autocomplete");
         }
     });
+}
+
+/// Autocomplete choices for a topic: `(name, id)` of those whose name contains what was typed,
+/// at most Discord's 25.
+fn topic_choices(topics: &[crate::domain::model::Topic], typed: &str) -> Vec<(String, String)> {
+    let typed = typed.trim().to_lowercase();
+    topics
+        .iter()
+        .filter(|t| t.name.to_lowercase().contains(&typed))
+        .take(25)
+        .map(|t| (t.name.clone(), t.id.to_string()))
+        .collect()
 }

@@ -20,6 +20,7 @@
 //! - `Claim` (claim, unclaim, transfer): a staff member's request, answered through the
 //!   carried [`Reply`]; `RepairAccess`: re-derive the overwrites after a crash mid-edit.
 //! - `RequestClose`, `AnswerCloseRequest`: a close asked of the other side, and its answer.
+//! - `Move`: to another topic; `SetPriority`, `Rename` (and `RenameDue`, sent to itself).
 //!
 //! After each change the actor persists the record and tells the guild actor
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
@@ -134,6 +135,7 @@ pub enum TicketMsg {
     /// The ticket's topic was removed: move the channel under `parent`.
     MoveTo {
         parent: Snowflake,
+        settings: Arc<GuildSettings>,
         done: oneshot::Sender<()>,
     },
     ChannelDeleted {
@@ -214,6 +216,14 @@ pub enum TicketMsg {
     RenameDue {
         settings: Arc<GuildSettings>,
     },
+    /// Move to another topic, under `parent` (chosen by the guild actor as for an open).
+    Move {
+        by: Person,
+        topic: u32,
+        parent: Snowflake,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
 }
 
 impl TicketMsg {
@@ -232,7 +242,8 @@ impl TicketMsg {
             | TicketMsg::RequestClose { reply, .. }
             | TicketMsg::AnswerCloseRequest { reply, .. }
             | TicketMsg::SetPriority { reply, .. }
-            | TicketMsg::Rename { reply, .. } => Some(reply.lang()),
+            | TicketMsg::Rename { reply, .. }
+            | TicketMsg::Move { reply, .. } => Some(reply.lang()),
             TicketMsg::CloseQuietly { .. }
             | TicketMsg::ApplyOverwrites { .. }
             | TicketMsg::MoveTo { .. }
@@ -372,13 +383,12 @@ impl Actor for TicketActor {
                     TicketMsg::ApplyOverwrites { settings } => {
                         state.apply_overwrites(&settings).await
                     }
-                    TicketMsg::MoveTo { parent, done } => {
-                        if let Some(channel) = state.record.channel
-                            && let Err(error) =
-                                state.ctx.discord.move_channel(channel, parent).await
-                        {
-                            warn!(%error, "could not move the ticket channel");
-                        }
+                    TicketMsg::MoveTo {
+                        parent,
+                        settings,
+                        done,
+                    } => {
+                        state.topic_removed(parent, &settings).await;
                         let _ = done.send(());
                     }
                     TicketMsg::Reopen {
@@ -427,7 +437,8 @@ impl Actor for TicketActor {
                     | TicketMsg::AnswerCloseRequest { .. }
                     | TicketMsg::SetPriority { .. }
                     | TicketMsg::Rename { .. }
-                    | TicketMsg::RenameDue { .. }) => state.staff_message(&myself, staff).await,
+                    | TicketMsg::RenameDue { .. }
+                    | TicketMsg::Move { .. }) => state.staff_message(&myself, staff).await,
                 }
             }),
         )

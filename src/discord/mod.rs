@@ -1194,15 +1194,27 @@ impl Discord {
         Ok(())
     }
 
-    pub async fn move_channel(&self, channel: u64, parent: u64) -> DiscordResult<()> {
+    /// Moves a channel under `parent`, with its new overwrites in the same edit when they
+    /// change (one call in the channel's bucket, and no moment with the new category but the
+    /// old access).
+    pub async fn move_channel(
+        &self,
+        channel: u64,
+        parent: u64,
+        overwrites: Option<&[Overwrite]>,
+    ) -> DiscordResult<()> {
+        let overwrites = overwrites.map(to_twilight_overwrites);
         let _turn = self.turn().await;
-        retry_limited!(
-            self.global,
-            "move_channel",
-            self.http
+        retry_limited!(self.global, "move_channel", {
+            let edit = self
+                .http
                 .update_channel(Id::<ChannelMarker>::new(channel))
-                .parent_id(Some(Id::new(parent)))
-        )?;
+                .parent_id(Some(Id::new(parent)));
+            match &overwrites {
+                Some(overwrites) => edit.permission_overwrites(overwrites.as_slice()),
+                None => edit,
+            }
+        })?;
         Ok(())
     }
 

@@ -652,6 +652,15 @@ catalog! {
     LogRenamedTitle: EmbedTitle = "Ticket renamed";
     LogRenamed: EmbedDescription = "Ticket #{number} renamed to {name} by <@{by}>";
 
+    // Staff workflow: moving a ticket to another topic.
+    MoveNotAllowed: Content = "Only staff can move a ticket to another topic.";
+    MoveNoSuchTopic: Content = "No topic has that name. Pick one of the offered topics.";
+    MoveSameTopic: Content = "Ticket #{number} is already in **{topic}**.";
+    MovedAnswer: Content = "Ticket #{number} moved to **{topic}**.";
+    CouldNotMove: Content = "The ticket was not moved: {error}";
+    LogMovedTitle: EmbedTitle = "Ticket moved";
+    LogMoved: EmbedDescription = "Ticket #{number} moved to {topic} by <@{by}>";
+
     // Staff workflow: the list of open tickets.
     ListEmpty: Content = "No open ticket matches.";
     ListHeader: Piece = "Open tickets {from}–{to} of {total} (page {page} of {pages}):";

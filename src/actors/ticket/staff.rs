@@ -19,6 +19,7 @@ use crate::domain::{
 };
 use crate::store::WriteOp;
 use crate::ui::{
+    hub_screens::topic_shown,
     text::{Text, t},
     ticket_messages::{
         close_request_controls, close_request_message, priority_text, welcome_message_claimed,
@@ -74,6 +75,13 @@ impl TicketActorState {
                 self.answer_close_request(by, accept, reply, &settings)
                     .await
             }
+            TicketMsg::Move {
+                by,
+                topic,
+                parent,
+                reply,
+                settings,
+            } => self.move_topic(by, (topic, parent), reply, &settings).await,
             _ => warn!("not a staff workflow message"),
         }
     }
@@ -406,6 +414,103 @@ impl TicketActorState {
             BLUE,
         );
         reply.send(&t!(KeptOpenAnswer, number)).await;
+    }
+}
+
+// Staff workflow: moving a ticket to another topic. The category and the claim mode
+// (a topic's own, or the server's) change; the opener, the people added and the claim stay,
+// because the overwrites are derived from the record as always.
+impl TicketActorState {
+    async fn move_topic(
+        &mut self,
+        by: Person,
+        (topic, parent): (u32, Snowflake),
+        reply: Reply,
+        settings: &GuildSettings,
+    ) {
+        let Some(channel) = self.staff_step(by, Text::MoveNotAllowed, &reply).await else {
+            // The guild actor counted the ticket in `parent` already; this puts it back.
+            self.updated();
+            return;
+        };
+        let number = self.record.number;
+        let shown = settings
+            .topics
+            .iter()
+            .find(|t| t.id == topic)
+            .map(|t| topic_shown(&t.name))
+            .unwrap_or_default();
+        if self.record.topic == Some(topic) {
+            self.updated();
+            return reply.send(&t!(MoveSameTopic, number, topic = shown)).await;
+        }
+        if let Err(error) = self.relocate(channel, Some(topic), parent, settings).await {
+            return reply
+                .send(&t!(CouldNotMove, error = error.person_message()))
+                .await;
+        }
+        info!(
+            user = by.user,
+            topic, parent, "ticket moved to another topic"
+        );
+        self.refresh_welcome(channel, settings);
+        let entry = || {
+            let description = t!(LogMoved, number, topic = shown.clone(), by = by.user);
+            (Text::LogMovedTitle, description)
+        };
+        self.log(settings, entry, BLUE);
+        reply.send(&t!(MovedAnswer, number, topic = shown)).await;
+    }
+
+    /// The ticket's topic was removed: it belongs to no topic now, under `parent`.
+    pub(super) async fn topic_removed(&mut self, parent: Snowflake, settings: &GuildSettings) {
+        let Some(channel) = self.record.channel else {
+            return;
+        };
+        if self.record.state == TicketState::Open {
+            // An error is logged in `relocate`; the record keeps the old place to match.
+            let _ = self.relocate(channel, None, parent, settings).await;
+            return;
+        }
+        // A closed ticket's access does not depend on its topic: only the category changes.
+        match self.discord().move_channel(channel, parent, None).await {
+            Ok(()) => {
+                (self.record.topic, self.record.parent) = (None, Some(parent));
+                self.persist(Vec::new()).await;
+            }
+            Err(error) => warn!(%error, "could not move the closed ticket's channel"),
+        }
+    }
+
+    /// Stores the new topic and category, then moves the channel with the overwrites they
+    /// derive, in one edit. Pending (durably) before the edit, so a crash between is repaired
+    /// at the next start; a refused edit puts the old place back.
+    async fn relocate(
+        &mut self,
+        channel: Snowflake,
+        topic: Option<u32>,
+        parent: Snowflake,
+        settings: &GuildSettings,
+    ) -> Result<(), DiscordError> {
+        let before = self.open_overwrites(settings);
+        let old = (self.record.topic, self.record.parent);
+        (self.record.topic, self.record.parent) = (topic, Some(parent));
+        let after = self.open_overwrites(settings);
+        let access = (before != after).then_some(after);
+        self.record.staff.access_pending = true;
+        self.persist(Vec::new()).await;
+        let result = self
+            .discord()
+            .move_channel(channel, parent, access.as_deref())
+            .await;
+        if let Err(error) = &result {
+            warn!(%error, "could not move the ticket channel");
+            (self.record.topic, self.record.parent) = old;
+        }
+        self.record.staff.access_pending = false;
+        // Lazily: losing this write only repeats an edit that already landed at the next start.
+        drop(self.persist_lazy());
+        result
     }
 }
 

@@ -791,6 +791,22 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         LogRenamed,
         "Ticket #{number} umbenannt in {name} von <@{by}>",
     ),
+    (
+        MoveNotAllowed,
+        "Nur das Team kann ein Ticket in ein anderes Thema verschieben.",
+    ),
+    (
+        MoveNoSuchTopic,
+        "Kein Thema heißt so. Wähle eines der angebotenen Themen.",
+    ),
+    (MoveSameTopic, "Ticket #{number} ist schon in **{topic}**."),
+    (MovedAnswer, "Ticket #{number} verschoben nach **{topic}**."),
+    (CouldNotMove, "Das Ticket wurde nicht verschoben: {error}"),
+    (LogMovedTitle, "Ticket verschoben"),
+    (
+        LogMoved,
+        "Ticket #{number} verschoben nach {topic} von <@{by}>",
+    ),
     (ListEmpty, "Kein offenes Ticket passt."),
     (
         ListHeader,

@@ -785,6 +785,25 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (CouldNotRename, "Impossible de renommer : {error}"),
     (LogRenamedTitle, "Ticket renommé"),
     (LogRenamed, "Ticket #{number} renommé en {name} par <@{by}>"),
+    (
+        MoveNotAllowed,
+        "Seule l'équipe peut déplacer un ticket vers un autre sujet.",
+    ),
+    (
+        MoveNoSuchTopic,
+        "Aucun sujet ne porte ce nom. Choisissez l'un des sujets proposés.",
+    ),
+    (
+        MoveSameTopic,
+        "Le ticket #{number} est déjà dans **{topic}**.",
+    ),
+    (MovedAnswer, "Ticket #{number} déplacé vers **{topic}**."),
+    (CouldNotMove, "Le ticket n'a pas été déplacé : {error}"),
+    (LogMovedTitle, "Ticket déplacé"),
+    (
+        LogMoved,
+        "Ticket #{number} déplacé vers {topic} par <@{by}>",
+    ),
     (ListEmpty, "Aucun ticket ouvert ne correspond."),
     (
         ListHeader,
