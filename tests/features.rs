@@ -4612,3 +4612,42 @@ async fn a_ticket_moves_to_another_topic_keeping_its_people_and_claim() {
     assert_eq!(env.can(channel, member).await, (true, true), "opener");
     env.stop().await;
 }
+
+/// A crash after a move's durable "pending" mark and before its edit: the next start puts the
+/// channel in the stored topic's category, with the overwrites the record derives, in one edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_move_cut_short_by_a_crash_is_repaired_at_start() {
+    let env = Env::start("move-repair", 2).await;
+    let (_, _, member, channel) = env.with_open_ticket().await;
+    env.add_topic("Billing").await;
+    let billing = env
+        .settings()
+        .await
+        .topics
+        .into_iter()
+        .find(|t| t.name == "Billing")
+        .expect("topic");
+    let mut record = env.record(1).await;
+    (record.topic, record.parent) = (Some(billing.id), billing.category);
+    record.staff.access_pending = true;
+    env.bot
+        .store()
+        .write(vec![ticketeer::store::WriteOp::PutTicket(record)])
+        .await
+        .expect("record written");
+    let parent = || async { env.channel(channel).await.map(|c| id_of(&c["parent_id"])) };
+    assert_ne!(parent().await, billing.category, "before repair");
+
+    let env = env.restart().await;
+    let parent = || async { env.channel(channel).await.map(|c| id_of(&c["parent_id"])) };
+    eventually("the channel moved to the stored category", || async {
+        (parent().await == billing.category).then_some(())
+    })
+    .await;
+    assert_eq!(env.can(channel, member).await, (true, true), "opener");
+    eventually("the pending mark cleared", || async {
+        (!env.record(1).await.staff.access_pending).then_some(())
+    })
+    .await;
+    env.stop().await;
+}

@@ -268,8 +268,8 @@ impl TicketActorState {
         );
     }
 
-    /// A crash between a claim's durable "pending" mark and its overwrite edit: the whole set
-    /// is derived from the record again and written in one edit.
+    /// A crash between a claim's or a move's durable "pending" mark and its edit: the whole
+    /// set is derived from the record again and written, with the stored category, in one edit.
     pub(super) async fn repair_access(&mut self, settings: &GuildSettings) {
         if !self.record.staff.access_pending {
             return;
@@ -286,9 +286,17 @@ impl TicketActorState {
             ),
             _ => Vec::new(),
         };
-        if !overwrites.is_empty()
-            && let Err(error) = self.set_access(channel, &overwrites).await
-        {
+        let edit = match (overwrites.is_empty(), self.record.parent) {
+            (true, _) => Ok(()),
+            (false, Some(parent)) => {
+                let discord = self.discord();
+                discord
+                    .move_channel(channel, parent, Some(&overwrites))
+                    .await
+            }
+            (false, None) => self.set_access(channel, &overwrites).await,
+        };
+        if let Err(error) = edit {
             warn!(%error, "could not repair the ticket's overwrites; left for the next start");
             return;
         }
