@@ -475,6 +475,7 @@ async fn build_store(
                 autoclose_off: false,
                 stale_warning: None,
                 staff: Default::default(),
+                trail: Default::default(),
             }));
             // Every open ticket has its inactivity warning armed: start-up loads them all.
             ops.push(WriteOp::PutDeadline(

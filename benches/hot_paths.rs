@@ -74,6 +74,7 @@ fn record() -> TicketRecord {
         autoclose_off: false,
         stale_warning: None,
         staff: Default::default(),
+        trail: Default::default(),
     }
 }
 

@@ -97,6 +97,7 @@ mod tests {
             autoclose_off: false,
             stale_warning: None,
             staff: Default::default(),
+            trail: Default::default(),
         }
     }
 

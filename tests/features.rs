@@ -4357,6 +4357,31 @@ async fn priority_shows_and_renames_keep_to_the_budget() {
         command(staff, "priority", "level", "low").await,
         "Ticket #1 now has low priority."
     );
+
+    // Discord's budget outlives a restart of the bot, and so does the bot's memory of it.
+    let env = env.restart().await;
+    let options = json!([{"name": "rename", "type": 1,
+        "options": [{"name": "name", "type": 3, "value": "after-restart"}]}]);
+    let id = env
+        .client
+        .command(env.g.guild_id, channel, staff, "tickets", options)
+        .await
+        .expect("command accepted");
+    let queued = env.answer(id).await;
+    assert!(queued.starts_with("Discord allows two renames"), "{queued}");
+    let (_, text) = {
+        let id = env.tickets_command(staff, channel, "close").await;
+        env.answer_containing(id, "closed").await;
+        env.transcript(1).await
+    };
+    for line in [
+        "[set the priority to urgent]",
+        "[renamed the channel to billing-issue]",
+        "[renamed the channel to refund]",
+        "[set the priority to low]",
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
     env.stop().await;
 }
 
@@ -4610,6 +4635,25 @@ async fn a_ticket_moves_to_another_topic_keeping_its_people_and_claim() {
     assert_eq!(env.can(channel, other_staff).await, (false, false));
     assert_eq!(env.can(channel, added).await, (true, true), "added user");
     assert_eq!(env.can(channel, member).await, (true, true), "opener");
+
+    // The transcript tells what staff did, in order, among the messages.
+    let id = env.tickets_command(staff, channel, "close").await;
+    env.answer_containing(id, "closed").await;
+    let (html, text) = env.transcript(1).await;
+    let lines = [
+        "[claimed the ticket]",
+        "[moved the ticket to Billing]",
+        "[moved the ticket to Sales]",
+    ];
+    let at: Vec<usize> = lines
+        .iter()
+        .map(|line| {
+            text.find(line)
+                .unwrap_or_else(|| panic!("{line} in {text}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "in order: {text}");
+    assert!(html.contains("moved the ticket to Sales"), "{html}");
     env.stop().await;
 }
 

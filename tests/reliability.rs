@@ -2494,6 +2494,7 @@ async fn deadlines_survive_sigkill_none_lost_doubled_or_early() {
                 autoclose_off: false,
                 stale_warning: None,
                 staff: Default::default(),
+                trail: Default::default(),
             }));
             ops.push(WriteOp::PutDeadline(Deadline {
                 key: deadline_key(number),

@@ -706,6 +706,7 @@ impl GuildState {
             autoclose_off: false,
             stale_warning: None,
             staff: Default::default(),
+            trail: Default::default(),
         };
         let commit = self.ctx.store.write(vec![
             WriteOp::SetCounter {

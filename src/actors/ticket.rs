@@ -52,7 +52,9 @@ use crate::{
         deadline::DeadlineKind,
         lifecycle::{self, Step},
         limits,
-        model::{GuildSettings, Priority, Snowflake, TicketRecord, TicketState},
+        model::{
+            EventKind, GuildSettings, Priority, Snowflake, TicketEvent, TicketRecord, TicketState,
+        },
         naming, privileged,
         rename::RenameBudget,
         transcript::{
@@ -76,7 +78,7 @@ use crate::ui::{
     text::{self, Lang, SharedLang, Text, t},
     ticket_messages::{
         ClosedLog, closed_answer, closed_controls, closed_dm_with_reason, closed_log,
-        closed_message, member_left_message, people_changed_answer, people_changed_log,
+        closed_message, event_line, member_left_message, people_changed_answer, people_changed_log,
         reopened_message,
     },
 };
@@ -304,8 +306,9 @@ pub struct TicketActorState {
     renames: Renames,
 }
 
-/// Renames waiting for Discord's budget. Not stored: after a restart a waiting rename is gone
-/// (its requester was told when it would happen, and can ask again).
+/// Renames waiting for Discord's budget. The budget's spends are stored in the record (Discord
+/// remembers them across a restart of the bot); a waiting name is not: after a restart it is
+/// gone (its requester was told when it would happen, and can ask again).
 #[derive(Default)]
 struct Renames {
     budget: RenameBudget,
@@ -335,6 +338,10 @@ impl Actor for TicketActor {
                 })?
             }
         };
+        let renames = Renames {
+            budget: RenameBudget::from_times(&record.trail.renamed_at),
+            ..Renames::default()
+        };
         Ok(TicketActorState {
             ctx: args.ctx,
             guild_actor: args.guild_actor,
@@ -342,7 +349,7 @@ impl Actor for TicketActor {
             log: args.log,
             lang: args.lang,
             activity: None,
-            renames: Renames::default(),
+            renames,
         })
     }
 
@@ -494,6 +501,12 @@ impl TicketActorState {
         let receipt = self.ctx.store.write_lazy(ops);
         self.updated();
         receipt
+    }
+
+    /// Adds a staff action to the record's trail; the caller persists it with the change.
+    fn note(&mut self, by: Snowflake, what: EventKind) {
+        let at = self.ctx.time.now();
+        self.record.trail.record(TicketEvent { at, by, what });
     }
 
     fn updated(&self) {
@@ -1104,6 +1117,7 @@ impl TicketActorState {
             .iter()
             .map(|m| to_transcript(m, withheld_by_discord(m, bot, message_content)))
             .collect();
+        let messages = self.with_events(messages);
         // The topic may since have been removed; then the transcript simply names none.
         let topic = self
             .record
@@ -1126,6 +1140,39 @@ impl TicketActorState {
             transcript::render_text(&meta, &messages),
             TranscriptDoc { meta, messages },
         )
+    }
+
+    /// The trail's events among the messages, as system lines in the server's language, naming
+    /// people as the messages do (their ids when nobody wrote or mentioned them).
+    fn with_events(&self, messages: Vec<TranscriptMessage>) -> Vec<TranscriptMessage> {
+        if self.record.trail.events.is_empty() {
+            return messages;
+        }
+        let mut names: std::collections::HashMap<u64, &str> = std::collections::HashMap::new();
+        for m in &messages {
+            names.entry(m.author_id).or_insert(&m.author_name);
+            for (id, name) in &m.mentions {
+                names.entry(*id).or_insert(name);
+            }
+        }
+        let name_of = |id: u64| {
+            names
+                .get(&id)
+                .map_or_else(|| id.to_string(), |n| n.to_string())
+        };
+        let events = self.in_channel_lang(|| {
+            let events = self.record.trail.events.iter();
+            events
+                .map(|e| {
+                    let line = event_line(&e.what, name_of);
+                    (
+                        e.at,
+                        transcript::event_message(e.at, e.by, name_of(e.by), line),
+                    )
+                })
+                .collect()
+        });
+        transcript::merge_events(messages, events)
     }
 
     /// With the web side on, the store writes of the attachments kept (`cdn::keep_attachments`).

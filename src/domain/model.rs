@@ -172,6 +172,64 @@ pub struct TicketRecord {
     pub stale_warning: Option<Snowflake>,
     /// The staff workflow's part of the record (claim, welcome message, pending access edit).
     pub staff: TicketStaff,
+    /// What happened to the ticket besides its messages, and what outlives a restart of the
+    /// actor that did it.
+    pub trail: TicketTrail,
+}
+
+/// A ticket's history beyond its channel's messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketTrail {
+    /// Staff actions, oldest first, for the transcript's event lines; at most [`EVENTS_MAX`]
+    /// (the newest are kept).
+    pub events: Vec<TicketEvent>,
+    /// When the channel was last renamed (at most two): Discord's budget of two renames per
+    /// 10 minutes outlives a restart of the bot, so the record remembers it too.
+    pub renamed_at: Vec<UnixMillis>,
+    /// The private staff-notes thread, once created.
+    pub notes_thread: Option<Snowflake>,
+}
+
+/// The most events a ticket keeps; a ticket renamed a thousand times keeps its newest.
+pub const EVENTS_MAX: usize = 100;
+
+impl TicketTrail {
+    pub fn record(&mut self, event: TicketEvent) {
+        if self.events.len() >= EVENTS_MAX {
+            self.events.remove(0);
+        }
+        self.events.push(event);
+    }
+}
+
+/// One staff action on a ticket: who, when, what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketEvent {
+    pub at: UnixMillis,
+    pub by: Snowflake,
+    pub what: EventKind,
+}
+
+/// Stored by position: add variants at the end only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    Claimed,
+    Unclaimed,
+    Transferred {
+        to: Snowflake,
+    },
+    /// To the topic of this name (kept as shown then: the topic may be removed later).
+    Moved {
+        topic: String,
+    },
+    PrioritySet(Priority),
+    Renamed {
+        name: String,
+    },
+    CloseRequested {
+        reason: Option<String>,
+    },
+    KeptOpen,
 }
 
 /// How a claim changes who may see and write in a ticket.

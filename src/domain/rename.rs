@@ -19,6 +19,20 @@ pub struct RenameBudget {
 }
 
 impl RenameBudget {
+    /// The budget as the record remembers it (the times of the last renames).
+    pub fn from_times(times: &[i64]) -> Self {
+        let mut budget = Self::default();
+        for at in times {
+            budget.spend(*at);
+        }
+        budget
+    }
+
+    /// The times to remember, at most [`RENAMES_PER_WINDOW`].
+    pub fn times(&self) -> Vec<i64> {
+        self.recent.iter().copied().collect()
+    }
+
     /// The earliest time, at or after `now`, a rename may be sent.
     pub fn next_slot(&self, now: i64) -> i64 {
         let live: Vec<i64> = self
@@ -86,6 +100,18 @@ mod tests {
             3 * WINDOW_MS,
             "all forgotten"
         );
+    }
+
+    #[test]
+    fn a_remembered_budget_is_the_budget_it_was() {
+        let mut budget = RenameBudget::default();
+        for at in [0, 1_000, 2_000] {
+            budget.spend(at);
+        }
+        let remembered = RenameBudget::from_times(&budget.times());
+        assert_eq!(remembered, budget);
+        assert_eq!(remembered.times(), [1_000, 2_000]);
+        assert_eq!(remembered.next_slot(3_000), 1_000 + WINDOW_MS);
     }
 
     #[test]

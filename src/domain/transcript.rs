@@ -505,6 +505,45 @@ fn autolink<'a>(text: &str, events: &mut Vec<Event<'a>>) {
     }
 }
 
+/// The time Discord's snowflake `id` was made (Unix milliseconds).
+fn snowflake_millis(id: u64) -> i64 {
+    (id >> 22) as i64 + 1_420_070_400_000
+}
+
+/// A ticket event as a transcript line: a system line said of `by`, at `at`.
+pub fn event_message(at: i64, by: u64, by_name: String, line: String) -> TranscriptMessage {
+    let timestamp = OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default();
+    TranscriptMessage {
+        author_id: by,
+        author_name: by_name,
+        timestamp,
+        system: Some(line),
+        ..TranscriptMessage::default()
+    }
+}
+
+/// Puts `events` (`(at, line)`, oldest first) among `messages` (oldest first) by time: an
+/// event goes before the first message written after it.
+pub fn merge_events(
+    messages: Vec<TranscriptMessage>,
+    events: Vec<(i64, TranscriptMessage)>,
+) -> Vec<TranscriptMessage> {
+    let mut merged = Vec::with_capacity(messages.len() + events.len());
+    let mut events = events.into_iter().peekable();
+    for message in messages {
+        let written = snowflake_millis(message.id);
+        while let Some((_, event)) = events.next_if(|(at, _)| *at <= written) {
+            merged.push(event);
+        }
+        merged.push(message);
+    }
+    merged.extend(events.map(|(_, event)| event));
+    merged
+}
+
 /// Renders the plain-text transcript. `messages` are oldest first.
 pub fn render_text(meta: &TranscriptMeta, messages: &[TranscriptMessage]) -> String {
     let mut out = String::with_capacity(1024 + messages.len() * 200);
@@ -717,6 +756,44 @@ pub fn fit_upload<'a>(html: &'a str, text: &'a str, budget: usize) -> FittedTran
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn events_go_between_the_messages_written_around_them() {
+        let at = |millis: i64| ((millis - 1_420_070_400_000) as u64) << 22;
+        let message = |millis: i64| TranscriptMessage {
+            id: at(millis),
+            content: format!("m{millis}"),
+            ..TranscriptMessage::default()
+        };
+        let event = |millis: i64| {
+            let line = format!("e{millis}");
+            (millis, event_message(millis, 7, "staff".into(), line))
+        };
+        let merged = merge_events(
+            vec![message(2_000_000_000_000), message(2_000_000_005_000)],
+            vec![
+                event(1_999_999_999_000),
+                event(2_000_000_001_000),
+                event(2_000_000_009_000),
+            ],
+        );
+        let order: Vec<String> = merged
+            .iter()
+            .map(|m| m.system.clone().unwrap_or_else(|| m.content.clone()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "e1999999999000",
+                "m2000000000000",
+                "e2000000001000",
+                "m2000000005000",
+                "e2000000009000"
+            ]
+        );
+        assert_eq!(merged[2].timestamp, "2033-05-18T03:33:21Z");
+        assert_eq!(merged[2].author_name, "staff");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -320,6 +320,7 @@ fn adoptions(
             autoclose_off: false,
             stale_warning: None,
             staff: Default::default(),
+            trail: Default::default(),
         };
         out.push(Adoption {
             channel: ch.id,

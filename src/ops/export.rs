@@ -315,6 +315,9 @@ impl Ticket {
                 claimer: self.claimer.map(|i| i.0),
                 ..Default::default()
             },
+            // The bot's own history of the ticket (its transcript already carries the events
+            // of a closed one).
+            trail: Default::default(),
         }
     }
 }
@@ -436,6 +439,7 @@ mod tests {
             autoclose_off: true,
             stale_warning: None,
             staff: Default::default(),
+            trail: Default::default(),
         };
         GuildData {
             guild: 77,

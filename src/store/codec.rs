@@ -17,8 +17,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::model::{
-    ClaimSettings, GuildSettings, Inactivity, Panel, Snowflake, TicketRecord, TicketState, Topic,
-    UnixMillis,
+    ClaimSettings, GuildSettings, Inactivity, Panel, Snowflake, TicketRecord, TicketStaff,
+    TicketState, Topic, UnixMillis,
 };
 use crate::domain::transcript::TranscriptDoc;
 
@@ -30,6 +30,8 @@ pub const TICKET_V2: u8 = 2;
 /// Ticket records with `autoclose_off`, `stale_warning` and the staff workflow's fields
 /// ([`crate::domain::model::TicketStaff`]).
 pub const TICKET_V3: u8 = 3;
+/// Ticket records with their [`crate::domain::model::TicketTrail`] (events, renames, notes).
+pub const TICKET_V4: u8 = 4;
 /// Guild settings with `language`, `inactivity` and the claim settings (see [`GuildSettings`]).
 pub const SETTINGS_V2: u8 = 2;
 /// Format of transcripts: version byte, then deflate of the bincode of `(html, text)`.
@@ -105,9 +107,9 @@ fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
     Ok(value)
 }
 
-/// A ticket record in the current format ([`TICKET_V3`]).
+/// A ticket record in the current format ([`TICKET_V4`]).
 pub fn encode_ticket(record: &TicketRecord) -> Result<Vec<u8>, CodecError> {
-    encode_as(TICKET_V3, record)
+    encode_as(TICKET_V4, record)
 }
 
 /// Parses a ticket record of any format this version knows; older ones are upgraded.
@@ -116,7 +118,8 @@ pub fn decode_ticket(bytes: &[u8]) -> Result<TicketRecord, CodecError> {
     match version {
         VERSION_V1 => decode_body::<TicketRecordV1>(body).map(TicketRecord::from),
         TICKET_V2 => decode_body::<TicketRecordV2>(body).map(TicketRecord::from),
-        TICKET_V3 => decode_body(body),
+        TICKET_V3 => decode_body::<TicketRecordV3>(body).map(TicketRecord::from),
+        TICKET_V4 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
     }
 }
@@ -162,6 +165,7 @@ impl From<TicketRecordV1> for TicketRecord {
             stale_warning: None,
             // Nobody had claimed it; its welcome message is found when first needed.
             staff: Default::default(),
+            trail: Default::default(),
         }
     }
 }
@@ -178,6 +182,28 @@ impl From<TicketRecordV2> for TicketRecord {
         TicketRecord {
             closed_message: v2.closed_message,
             ..TicketRecord::from(v2.v1)
+        }
+    }
+}
+
+/// The layout of a [`TICKET_V3`] ticket record: V2's fields, inactivity's and the staff
+/// workflow's.
+#[derive(Deserialize)]
+struct TicketRecordV3 {
+    v2: TicketRecordV2,
+    autoclose_off: bool,
+    stale_warning: Option<Snowflake>,
+    staff: TicketStaff,
+}
+
+impl From<TicketRecordV3> for TicketRecord {
+    fn from(v3: TicketRecordV3) -> Self {
+        TicketRecord {
+            autoclose_off: v3.autoclose_off,
+            stale_warning: v3.stale_warning,
+            staff: v3.staff,
+            // No events were kept before; a rename budget starts full.
+            ..TicketRecord::from(v3.v2)
         }
     }
 }

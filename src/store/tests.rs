@@ -8,8 +8,8 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::domain::model::{
-    ClaimMode, ClaimSettings, CloseRequest, Inactivity, Panel, Priority, StalePing, TicketStaff,
-    Topic,
+    ClaimMode, ClaimSettings, CloseRequest, EventKind, Inactivity, Panel, Priority, StalePing,
+    TicketEvent, TicketStaff, TicketTrail, Topic,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -76,6 +76,7 @@ fn ticket(guild: u64, number: u64, channel: Option<u64>, state: TicketState) -> 
         autoclose_off: false,
         stale_warning: None,
         staff: Default::default(),
+        trail: Default::default(),
     }
 }
 
@@ -622,12 +623,47 @@ prop_compose! {
             .prop_map(|r| r.map(|(by, by_staff, reason, message)|
                 Box::new(CloseRequest { by, by_staff, reason, message }))),
         priority in any::<u8>(),
+        trail in trail_strategy(),
     ) -> TicketRecord {
         TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
             closed_by, close_reason, participants, closed_message, autoclose_off, stale_warning,
             staff: TicketStaff { claimer, welcome_message, access_pending, close_request,
-                priority: [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent]
-                    [usize::from(priority % 4)] } }
+                priority: priority_of(priority) }, trail }
+    }
+}
+
+fn priority_of(n: u8) -> Priority {
+    [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ][usize::from(n % 4)]
+}
+
+fn event_kind() -> impl Strategy<Value = EventKind> {
+    prop_oneof![
+        Just(EventKind::Claimed),
+        Just(EventKind::Unclaimed),
+        any::<u64>().prop_map(|to| EventKind::Transferred { to }),
+        ".{0,30}".prop_map(|topic| EventKind::Moved { topic }),
+        any::<u8>().prop_map(|p| EventKind::PrioritySet(priority_of(p))),
+        ".{0,30}".prop_map(|name| EventKind::Renamed { name }),
+        any::<Option<String>>().prop_map(|reason| EventKind::CloseRequested { reason }),
+        Just(EventKind::KeptOpen),
+    ]
+}
+
+prop_compose! {
+    fn trail_strategy()(
+        events in proptest::collection::vec(
+            (any::<i64>(), any::<u64>(), event_kind())
+                .prop_map(|(at, by, what)| TicketEvent { at, by, what }),
+            0..6),
+        renamed_at in proptest::collection::vec(any::<i64>(), 0..3),
+        notes_thread in any::<Option<u64>>(),
+    ) -> TicketTrail {
+        TicketTrail { events, renamed_at, notes_thread }
     }
 }
 
@@ -674,8 +710,22 @@ proptest! {
     #[test]
     fn ticket_round_trips(record in ticket_strategy()) {
         let bytes = codec::encode_ticket(&record).expect("encode");
-        prop_assert_eq!(bytes[0], codec::TICKET_V3);
+        prop_assert_eq!(bytes[0], codec::TICKET_V4);
         prop_assert_eq!(codec::decode_ticket(&bytes).expect("decode"), record);
+    }
+
+    /// Records written before the trail existed load with no events, a full rename budget
+    /// and no notes thread.
+    #[test]
+    fn v3_ticket_records_upgrade(record in ticket_strategy()) {
+        let r = record.clone();
+        let v3_fields = ((r.guild, r.number, r.opener, r.topic, r.parent, r.channel, r.state,
+            r.opened_at, r.closed_at, r.closed_by, r.close_reason, r.participants,
+            r.closed_message), r.autoclose_off, r.stale_warning, r.staff);
+        let mut bytes = codec::encode(&v3_fields).expect("encode");
+        bytes[0] = codec::TICKET_V3;
+        let upgraded = codec::decode_ticket(&bytes).expect("decode");
+        prop_assert_eq!(upgraded, TicketRecord { trail: TicketTrail::default(), ..record });
     }
 
     /// Records written before inactivity and claims existed load as included, never warned,
@@ -690,7 +740,7 @@ proptest! {
         bytes[0] = codec::TICKET_V2;
         let upgraded = codec::decode_ticket(&bytes).expect("decode");
         prop_assert_eq!(upgraded, TicketRecord { autoclose_off: false, stale_warning: None,
-            staff: TicketStaff::default(), ..record });
+            staff: TicketStaff::default(), trail: TicketTrail::default(), ..record });
     }
 
     /// Records written before `closed_message` existed still load, with none remembered.
@@ -703,7 +753,8 @@ proptest! {
         prop_assert_eq!(bytes[0], codec::VERSION_V1);
         let upgraded = codec::decode_ticket(&bytes).expect("decode");
         prop_assert_eq!(upgraded, TicketRecord { closed_message: None, autoclose_off: false,
-            stale_warning: None, staff: TicketStaff::default(), ..record });
+            stale_warning: None, staff: TicketStaff::default(), trail: TicketTrail::default(),
+            ..record });
     }
 
     #[test]

@@ -164,6 +164,7 @@ mod tests {
             // A panel's title as its option shows it (cut to 60).
             "title" => "x".repeat(60),
             "reason" => "r".repeat(limits::REASON_MAX),
+            "request_reason" => "r".repeat(limits::REQUEST_REASON_MAX),
             // A paste service's link; longer ones are cut with the text they are in.
             "link" => format!("https://{}", "l".repeat(500)),
             "users" | "bots" => mentions(access::MAX_USERS_PER_CHANGE, "@"),

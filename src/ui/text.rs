@@ -661,6 +661,17 @@ catalog! {
     LogMovedTitle: EmbedTitle = "Ticket moved";
     LogMoved: EmbedDescription = "Ticket #{number} moved to {topic} by <@{by}>";
 
+    // Staff workflow: the transcript's event lines, said of the person who acted.
+    EventClaimed: Piece = "claimed the ticket";
+    EventUnclaimed: Piece = "released their claim";
+    EventTransferred: Piece = "handed the ticket to {name}";
+    EventMoved: Piece = "moved the ticket to {topic}";
+    EventPriority: Piece = "set the priority to {priority}";
+    EventRenamed: Piece = "renamed the channel to {name}";
+    EventCloseRequested: Piece = "asked to close the ticket";
+    EventCloseRequestedReason: Piece = "asked to close the ticket: {request_reason}";
+    EventKeptOpen: Piece = "kept the ticket open";
+
     // Staff workflow: the list of open tickets.
     ListEmpty: Content = "No open ticket matches.";
     ListHeader: Piece = "Open tickets {from}–{to} of {total} (page {page} of {pages}):";

@@ -13,7 +13,7 @@ use crate::{
     },
     domain::{
         custom_id::Action,
-        model::{Priority, Snowflake},
+        model::{EventKind, Priority, Snowflake},
     },
 };
 
@@ -515,6 +515,26 @@ pub fn close_request_message(
     }
 }
 
+/// A ticket event's transcript line in the current language, said of the person who acted;
+/// `name_of` names the people it mentions.
+pub fn event_line(what: &EventKind, name_of: impl Fn(Snowflake) -> String) -> String {
+    match what {
+        EventKind::Claimed => Text::EventClaimed.text().to_owned(),
+        EventKind::Unclaimed => Text::EventUnclaimed.text().to_owned(),
+        EventKind::Transferred { to } => t!(EventTransferred, name = name_of(*to)),
+        EventKind::Moved { topic } => t!(EventMoved, topic),
+        EventKind::PrioritySet(priority) => {
+            t!(EventPriority, priority = priority_text(*priority))
+        }
+        EventKind::Renamed { name } => t!(EventRenamed, name),
+        EventKind::CloseRequested { reason: None } => Text::EventCloseRequested.text().to_owned(),
+        EventKind::CloseRequested {
+            reason: Some(reason),
+        } => t!(EventCloseRequestedReason, request_reason = reason),
+        EventKind::KeptOpen => Text::EventKeptOpen.text().to_owned(),
+    }
+}
+
 /// The buttons of a close request.
 pub fn close_request_controls(number: u64) -> Vec<Component> {
     vec![buttons(&[
@@ -686,6 +706,7 @@ mod claim_tests {
                 priority,
                 ..Default::default()
             },
+            trail: Default::default(),
         }
     }
 

@@ -14,7 +14,7 @@ use crate::domain::{
     deadline::{Deadline, DeadlineKind},
     lifecycle::{self, Step},
     limits,
-    model::{ClaimMode, CloseRequest, GuildSettings, Priority, Snowflake, TicketState},
+    model::{ClaimMode, CloseRequest, EventKind, GuildSettings, Priority, Snowflake, TicketState},
     rename,
 };
 use crate::store::WriteOp;
@@ -154,6 +154,13 @@ impl TicketActorState {
                 .await;
             return;
         }
+        let event = match (request, new) {
+            (ClaimRequest::Claim, _) => EventKind::Claimed,
+            (_, None) => EventKind::Unclaimed,
+            (_, Some(to)) => EventKind::Transferred { to },
+        };
+        self.note(by.user, event);
+        drop(self.persist_lazy());
         self.refresh_welcome(channel, settings);
         let (title, answer) = match (request, new) {
             (ClaimRequest::Claim, _) => (Text::LogClaimedTitle, t!(ClaimedAnswer, number)),
@@ -358,6 +365,10 @@ impl TicketActorState {
                 return;
             }
         };
+        let requested = EventKind::CloseRequested {
+            reason: reason.clone(),
+        };
+        self.note(by.user, requested);
         self.record.staff.close_request = Some(Box::new(CloseRequest {
             by: by.user,
             by_staff,
@@ -409,7 +420,7 @@ impl TicketActorState {
             self.close(by, request.reason, Some(reply), settings).await;
             return;
         }
-        self.withdraw_close_request(&request).await;
+        self.withdraw_close_request(by.user, &request).await;
         info!(user = by.user, "close request declined; ticket kept open");
         self.log(
             settings,
@@ -461,6 +472,12 @@ impl TicketActorState {
             user = by.user,
             topic, parent, "ticket moved to another topic"
         );
+        let name = settings.topics.iter().find(|t| t.id == topic);
+        let moved = EventKind::Moved {
+            topic: name.map(|t| t.name.clone()).unwrap_or_default(),
+        };
+        self.note(by.user, moved);
+        drop(self.persist_lazy());
         self.refresh_welcome(channel, settings);
         let entry = || {
             let description = t!(LogMoved, number, topic = shown.clone(), by = by.user);
@@ -532,9 +549,10 @@ struct Asked {
 // Close requests end three more ways: the other side replies in the channel (withdrawn), its
 // delay passes with no reply (closed), or the ticket closes first (its close disarms all).
 impl TicketActorState {
-    /// Forgets the request and its deadline and retires its buttons.
-    async fn withdraw_close_request(&mut self, request: &CloseRequest) {
+    /// Forgets the request and its deadline and retires its buttons; `by` kept it open.
+    async fn withdraw_close_request(&mut self, by: Snowflake, request: &CloseRequest) {
         self.record.staff.close_request = None;
+        self.note(by, EventKind::KeptOpen);
         let key = self.deadline_key(DeadlineKind::CloseRequest);
         self.ctx.clock.cancel(key);
         self.persist(vec![WriteOp::RemoveDeadline(key)]).await;
@@ -563,7 +581,7 @@ impl TicketActorState {
         if !other_side || self.record.state != TicketState::Open {
             return;
         }
-        self.withdraw_close_request(&request).await;
+        self.withdraw_close_request(author, &request).await;
         info!(author, "close request withdrawn: the other side replied");
         let number = self.record.number;
         if let Some(channel) = self.record.channel {
@@ -642,6 +660,7 @@ impl TicketActorState {
         let shown = priority_text(priority);
         if self.record.staff.priority != priority {
             self.record.staff.priority = priority;
+            self.note(by.user, EventKind::PrioritySet(priority));
             self.persist(Vec::new()).await;
             self.refresh_welcome(channel, settings);
             self.log(
@@ -709,7 +728,15 @@ impl TicketActorState {
         settings: &GuildSettings,
     ) -> Result<(), DiscordError> {
         self.renames.budget.spend(now_millis());
-        if let Err(error) = self.discord().set_channel_name(channel, name).await {
+        // Remembered whether or not the rename lands: Discord counts the attempt.
+        self.record.trail.renamed_at = self.renames.budget.times();
+        let sent = self.discord().set_channel_name(channel, name).await;
+        if sent.is_ok() {
+            let name = name.to_owned();
+            self.note(by, EventKind::Renamed { name });
+        }
+        drop(self.persist_lazy());
+        if let Err(error) = sent {
             warn!(%error, "could not rename the ticket channel");
             return Err(error);
         }

@@ -807,6 +807,18 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         LogMoved,
         "Ticket #{number} verschoben nach {topic} von <@{by}>",
     ),
+    (EventClaimed, "hat das Ticket übernommen"),
+    (EventUnclaimed, "hat die Übernahme abgegeben"),
+    (EventTransferred, "hat das Ticket an {name} übergeben"),
+    (EventMoved, "hat das Ticket nach {topic} verschoben"),
+    (EventPriority, "hat die Priorität auf {priority} gesetzt"),
+    (EventRenamed, "hat den Kanal in {name} umbenannt"),
+    (EventCloseRequested, "hat gebeten, das Ticket zu schließen"),
+    (
+        EventCloseRequestedReason,
+        "hat gebeten, das Ticket zu schließen: {request_reason}",
+    ),
+    (EventKeptOpen, "hat das Ticket offen gelassen"),
     (ListEmpty, "Kein offenes Ticket passt."),
     (
         ListHeader,

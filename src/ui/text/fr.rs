@@ -804,6 +804,18 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         LogMoved,
         "Ticket #{number} déplacé vers {topic} par <@{by}>",
     ),
+    (EventClaimed, "a pris en charge le ticket"),
+    (EventUnclaimed, "a rendu la prise en charge"),
+    (EventTransferred, "a confié le ticket à {name}"),
+    (EventMoved, "a déplacé le ticket vers {topic}"),
+    (EventPriority, "a fixé la priorité à {priority}"),
+    (EventRenamed, "a renommé le salon en {name}"),
+    (EventCloseRequested, "a demandé la fermeture du ticket"),
+    (
+        EventCloseRequestedReason,
+        "a demandé la fermeture du ticket : {request_reason}",
+    ),
+    (EventKeptOpen, "a gardé le ticket ouvert"),
     (ListEmpty, "Aucun ticket ouvert ne correspond."),
     (
         ListHeader,

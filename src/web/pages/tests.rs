@@ -249,6 +249,7 @@ fn stats_count_states_topics_and_days() {
         autoclose_off: false,
         stale_warning: None,
         staff: Default::default(),
+        trail: Default::default(),
     };
     let records = [
         record(1, TicketState::Open, Some(1), 20_000),
