@@ -1254,6 +1254,7 @@ impl PageLoad {
                     ..Default::default()
                 })
                 .collect(),
+            staff_notes: Vec::new(),
         };
         bot.store()
             .write(vec![ticketeer::store::WriteOp::PutTranscriptPage {

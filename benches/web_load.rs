@@ -203,6 +203,7 @@ async fn big_page(
             ..Default::default()
         },
         messages,
+        staff_notes: Vec::new(),
     };
     bot.store()
         .write(vec![WriteOp::PutTranscriptPage {

@@ -4695,3 +4695,114 @@ async fn a_move_cut_short_by_a_crash_is_repaired_at_start() {
     .await;
     env.stop().await;
 }
+
+/// The ticket's attachments named `ext` on `message`, as text.
+async fn attached_text(env: &Env, message: &Value, ext: &str) -> String {
+    let attachments = message["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let Some(file) = attachments
+        .iter()
+        .find(|a| a["filename"].as_str().is_some_and(|f| f.ends_with(ext)))
+    else {
+        panic!("a {ext} file on {message}");
+    };
+    let bytes = env
+        .client
+        .attachment(id_of(&file["id"]))
+        .await
+        .expect("file");
+    String::from_utf8(bytes).expect("utf-8")
+}
+
+/// Staff notes are a private thread in the ticket: created on first use, joined by the staff
+/// who run `/tickets notes`, invisible to the opener; staff's transcript carries them in a
+/// section of their own, the opener's copy leaves them out; archived on close, back on reopen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn staff_notes_are_a_thread_only_staff_see_and_left_out_of_the_openers_copy() {
+    let env = Env::start("notes", 3).await;
+    let (log, _, member, channel) = env.with_open_ticket().await;
+    let staff = env.g.staff_id;
+    let other_staff = env
+        .client
+        .add_member(env.g.guild_id, "staff2", &[env.g.staff_role_id])
+        .await
+        .expect("member added");
+    let id = env.tickets_command(member, channel, "notes").await;
+    assert_eq!(
+        env.answer(id).await,
+        "Only staff can read and write a ticket's staff notes."
+    );
+    let id = env.tickets_command(staff, channel, "notes").await;
+    let answer = env.answer(id).await;
+    assert!(
+        answer.starts_with("Staff notes of ticket #1: <#"),
+        "{answer}"
+    );
+    let thread = env
+        .record(1)
+        .await
+        .trail
+        .notes_thread
+        .expect("the thread is stored");
+    assert!(answer.contains(&format!("<#{thread}>")), "{answer}");
+    assert_eq!(
+        env.can(thread, staff).await,
+        (true, true),
+        "staff who asked"
+    );
+    assert!(!env.can(thread, member).await.0, "the opener");
+    assert!(!env.can(thread, other_staff).await.0, "not yet added");
+    let id = env.tickets_command(other_staff, channel, "notes").await;
+    env.answer_containing(id, &format!("<#{thread}>")).await;
+    assert_eq!(env.can(thread, other_staff).await, (true, true), "added");
+
+    env.client
+        .post_message(thread, staff, "NOTE-MARKER refund approved")
+        .await
+        .expect("note");
+    env.client
+        .post_message(channel, member, "MEMBER-MARKER thanks")
+        .await
+        .expect("message");
+    let id = env.tickets_command(staff, channel, "close").await;
+    env.answer_containing(id, "closed").await;
+    env.wait_embed(log, "Ticket closed", 1).await;
+    let logged = env.client.channel_messages(log).await.expect("log");
+    let closed = logged
+        .iter()
+        .find(|m| m["embeds"][0]["title"] == "Ticket closed")
+        .expect("closed entry");
+    let staff_copy = attached_text(&env, closed, ".txt").await;
+    assert!(staff_copy.contains("MEMBER-MARKER"), "{staff_copy}");
+    assert!(staff_copy.contains("Staff notes (left out of the opener's copy)"));
+    assert!(staff_copy.contains("NOTE-MARKER"), "{staff_copy}");
+    let (_, stored) = env.transcript(1).await;
+    assert!(
+        stored.contains("NOTE-MARKER"),
+        "staff's copy is the one kept"
+    );
+    let dm = eventually("the opener's DM", || async {
+        let dms = env.client.dms(member).await.ok()?;
+        dms.into_iter()
+            .find(|m| m["attachments"].as_array().is_some_and(|a| !a.is_empty()))
+    })
+    .await;
+    let opener_copy = attached_text(&env, &dm, ".txt").await;
+    assert!(opener_copy.contains("MEMBER-MARKER"), "{opener_copy}");
+    assert!(!opener_copy.contains("NOTE-MARKER"), "{opener_copy}");
+    assert!(!opener_copy.contains("Staff notes"), "{opener_copy}");
+    let archived = || async {
+        let thread = env.client.channel(thread).await.expect("thread");
+        thread["thread_metadata"]["archived"].as_bool()
+    };
+    assert_eq!(archived().await, Some(true), "archived on close");
+
+    let id = env
+        .click_in(channel, staff, |a| matches!(a, Action::Reopen { .. }))
+        .await;
+    env.answer_containing(id, "reopened").await;
+    assert_eq!(archived().await, Some(false), "back on reopen");
+    env.stop().await;
+}

@@ -84,6 +84,8 @@ fn choices(
 pub const LIST: &str = "list";
 /// `/tickets move topic:`: to another topic (its category and claim mode).
 pub const MOVE: &str = "move";
+/// `/tickets notes`: the ticket's staff notes thread.
+pub const NOTES: &str = "notes";
 pub const CLAIMER: &str = "claimer";
 pub const OLDER_THAN_HOURS: &str = "older_than_hours";
 pub const PAGE: &str = "page";
@@ -119,7 +121,7 @@ fn list_subcommand() -> CommandOption {
 }
 
 /// `/tickets priority level:`, `/tickets rename name:` and `/tickets list` (staff).
-fn priority_and_rename() -> [CommandOption; 4] {
+fn priority_and_rename() -> [CommandOption; 5] {
     let mut level = option(CommandOptionType::String, LEVEL, "How urgent the ticket is");
     level.required = Some(true);
     level.choices = Some(choices(&PRIORITIES.map(|p| (p, p))));
@@ -135,6 +137,11 @@ fn priority_and_rename() -> [CommandOption; 4] {
         ),
         list_subcommand(),
         move_subcommand(),
+        subcommand(
+            NOTES,
+            "Open this ticket's staff notes, a thread only staff see (staff)",
+            Vec::new(),
+        ),
     ]
 }
 

@@ -526,6 +526,7 @@ impl GuildState {
                     [TICKETS, super::commands::MOVE] => {
                         staff::move_command(self, myself, &incoming)
                     }
+                    [TICKETS, super::commands::NOTES] => staff::notes_command(self, &incoming),
                     _ => {
                         warn!(command = ?path, "unknown command");
                         self.refuse(&incoming, Text::UnknownCommand.text());

@@ -367,6 +367,18 @@ pub fn list_command(state: &mut GuildState, incoming: &Incoming) {
     });
 }
 
+/// `/tickets notes` inside a ticket channel (staff; the ticket checks it too).
+pub fn notes_command(state: &mut GuildState, incoming: &Incoming) {
+    let Some(ticket) = state.ticket_in_channel(incoming.channel) else {
+        state.refuse(incoming, Text::NotInTicket.text());
+        return;
+    };
+    state.to_ticket(incoming, ticket, |by, reply, _| TicketMsg::Notes {
+        by,
+        reply,
+    });
+}
+
 /// `/tickets move topic:` inside a ticket channel (staff). The topic comes as its id (what
 /// autocomplete offers) or its name (typed).
 pub fn move_command(state: &mut GuildState, myself: &ActorRef<GuildMsg>, incoming: &Incoming) {

@@ -20,11 +20,13 @@
 //! - `Claim` (claim, unclaim, transfer): a staff member's request, answered through the
 //!   carried [`Reply`]; `RepairAccess`: re-derive the overwrites after a crash mid-edit.
 //! - `RequestClose`, `AnswerCloseRequest`: a close asked of the other side, and its answer.
-//! - `Move`: to another topic; `SetPriority`, `Rename` (and `RenameDue`, sent to itself).
+//! - `Move`: to another topic; `SetPriority`, `Rename` (and `RenameDue`, sent to itself);
+//!   `Notes`: the staff notes thread ([`notes`]).
 //!
 //! After each change the actor persists the record and tells the guild actor
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
 
+mod notes;
 mod staff;
 mod stale;
 
@@ -218,6 +220,11 @@ pub enum TicketMsg {
     RenameDue {
         settings: Arc<GuildSettings>,
     },
+    /// `/tickets notes`: the staff notes thread, with the person in it.
+    Notes {
+        by: Person,
+        reply: Reply,
+    },
     /// Move to another topic, under `parent` (chosen by the guild actor as for an open).
     Move {
         by: Person,
@@ -245,7 +252,8 @@ impl TicketMsg {
             | TicketMsg::AnswerCloseRequest { reply, .. }
             | TicketMsg::SetPriority { reply, .. }
             | TicketMsg::Rename { reply, .. }
-            | TicketMsg::Move { reply, .. } => Some(reply.lang()),
+            | TicketMsg::Move { reply, .. }
+            | TicketMsg::Notes { reply, .. } => Some(reply.lang()),
             TicketMsg::CloseQuietly { .. }
             | TicketMsg::ApplyOverwrites { .. }
             | TicketMsg::MoveTo { .. }
@@ -390,14 +398,6 @@ impl Actor for TicketActor {
                     TicketMsg::ApplyOverwrites { settings } => {
                         state.apply_overwrites(&settings).await
                     }
-                    TicketMsg::MoveTo {
-                        parent,
-                        settings,
-                        done,
-                    } => {
-                        state.topic_removed(parent, &settings).await;
-                        let _ = done.send(());
-                    }
                     TicketMsg::Reopen {
                         by,
                         reply,
@@ -445,7 +445,9 @@ impl Actor for TicketActor {
                     | TicketMsg::SetPriority { .. }
                     | TicketMsg::Rename { .. }
                     | TicketMsg::RenameDue { .. }
-                    | TicketMsg::Move { .. }) => state.staff_message(&myself, staff).await,
+                    | TicketMsg::Move { .. }
+                    | TicketMsg::MoveTo { .. }
+                    | TicketMsg::Notes { .. }) => state.staff_message(&myself, staff).await,
                 }
             }),
         )
@@ -838,12 +840,11 @@ impl TicketActorState {
         }
         let channel = self.record.channel.unwrap_or_default();
         let reason = reason.and_then(|r| limits::parse_reason(&r));
-        let (history, notes) = self.history(channel).await;
-        let (html, text, mut doc) = self.in_channel_lang(|| {
-            self.render_transcript(&history, &notes, by.user, reason.clone(), settings)
-        });
+        let read = self.read_for_transcript(channel).await;
+        let mut rendered = self
+            .in_channel_lang(|| self.render_transcript(&read, by.user, reason.clone(), settings));
         // Copied before the channel can go: Discord's links expire, and its files go with it.
-        let kept = self.keep_files(&mut doc).await;
+        let kept = self.keep_files(&mut rendered.doc).await;
         // Access is removed before the record says Closed: a crash in between leaves an Open
         // record on a channel only staff can see (staff closes it again), never a Closed record
         // whose channel the opener still sees.
@@ -868,42 +869,50 @@ impl TicketActorState {
         // A waiting close request is answered by the close; its buttons go with the others.
         self.record.staff.close_request = None;
         let mut ops = self.disarm_all();
-        ops.push(WriteOp::PutTranscript {
-            guild: self.guild(),
-            number: self.record.number,
-            html: html.clone(),
-            text: text.clone(),
-        });
-        if self.ctx.links.is_some() {
-            ops.push(WriteOp::PutTranscriptPage {
-                guild: self.guild(),
-                number: self.record.number,
-                doc: Box::new(doc),
-            });
-        }
+        ops.extend(self.transcript_writes(&mut rendered));
         ops.extend(kept);
         self.persist(ops).await;
         self.ctx.metrics.tickets_closed.inc();
         // The welcome's (and any reopen note's) Close buttons no longer apply.
         self.retire_controls(
             channel,
-            live_controls(&history, self.discord().bot_user_id()),
+            live_controls(&read.messages, self.discord().bot_user_id()),
         );
         self.post_closed_message(channel, by.user, reason.as_deref())
             .await;
+        self.archive_notes(true).await;
         let closed = Closed {
             by: by.user,
             reason,
-            notes,
+            notes: read.notes,
         };
-        self.hand_out_transcript(settings, &closed, &html, &text)
-            .await;
+        self.hand_out_transcript(settings, &closed, &rendered).await;
         if let Some(reply) = reply {
             reply
                 .send(&closed_answer(self.record.number, &closed.notes))
                 .await;
         }
         true
+    }
+
+    /// The store writes of a close's transcript: staff's copy (what `/tickets transcript`
+    /// answers staff with) and, with the web side on, the page's document.
+    fn transcript_writes(&self, rendered: &mut Rendered) -> Vec<WriteOp> {
+        let (html, text) = rendered.for_staff();
+        let mut ops = vec![WriteOp::PutTranscript {
+            guild: self.guild(),
+            number: self.record.number,
+            html: html.to_owned(),
+            text: text.to_owned(),
+        }];
+        if self.ctx.links.is_some() {
+            ops.push(WriteOp::PutTranscriptPage {
+                guild: self.guild(),
+                number: self.record.number,
+                doc: Box::new(std::mem::take(&mut rendered.doc)),
+            });
+        }
+        ops
     }
 
     /// The "closed" message with Delete and Reopen, remembered so a reopen can retire them.
@@ -931,9 +940,9 @@ impl TicketActorState {
         &self,
         settings: &GuildSettings,
         closed: &Closed,
-        html: &str,
-        text: &str,
+        rendered: &Rendered,
     ) {
+        let (html, text) = (rendered.html.as_str(), rendered.text.as_str());
         let number = self.record.number;
         let web = self.ctx.links.as_ref().map(|links| {
             (
@@ -944,6 +953,13 @@ impl TicketActorState {
         let (files, cut) = self.in_channel_lang(|| {
             transcript_files(number, html, text, self.ctx.upload_budget, web.is_some())
         });
+        // Staff's copy carries the staff notes; the opener's (above) leaves them out.
+        let staff_files = match &rendered.staff {
+            Some((html, text)) => self.in_channel_lang(|| {
+                transcript_files(number, html, text, self.ctx.upload_budget, web.is_some()).0
+            }),
+            None => files.clone(),
+        };
         let link = self.upload_transcript(html).await;
         let opener_link = web.as_ref().map(|(opener, _)| opener.as_str());
         let dm_text = self.in_channel_lang(|| {
@@ -978,7 +994,7 @@ impl TicketActorState {
             });
             (Text::LogClosedTitle, description)
         };
-        self.log_with_files(settings, entry, RED, files);
+        self.log_with_files(settings, entry, RED, staff_files);
     }
 
     /// `--transcript-upload`: the link the paste service answered, or `None` (not configured, or
@@ -1103,21 +1119,23 @@ impl TicketActorState {
 
     fn render_transcript(
         &self,
-        history: &[Message],
-        notes: &[String],
+        read: &History,
         closed_by: Snowflake,
         reason: Option<String>,
         settings: &GuildSettings,
-    ) -> (String, String, TranscriptDoc) {
+    ) -> Rendered {
         let (bot, message_content) = (
             self.discord().bot_user_id(),
             self.discord().message_content(),
         );
-        let messages: Vec<TranscriptMessage> = history
-            .iter()
-            .map(|m| to_transcript(m, withheld_by_discord(m, bot, message_content)))
-            .collect();
-        let messages = self.with_events(messages);
+        let convert = |history: &[Message]| -> Vec<TranscriptMessage> {
+            history
+                .iter()
+                .map(|m| to_transcript(m, withheld_by_discord(m, bot, message_content)))
+                .collect()
+        };
+        let messages = self.with_events(convert(&read.messages));
+        let staff_notes = convert(&read.staff_notes);
         // The topic may since have been removed; then the transcript simply names none.
         let topic = self
             .record
@@ -1131,15 +1149,28 @@ impl TicketActorState {
             topic,
             closed_by: Some(closed_by),
             reason,
-            notes: notes.to_vec(),
+            notes: read.notes.clone(),
             opened_at: Some(self.record.opened_at),
             closed_at: Some(now_millis()),
         };
-        (
-            transcript::render_html(&meta, &messages),
-            transcript::render_text(&meta, &messages),
-            TranscriptDoc { meta, messages },
-        )
+        let staff = (!staff_notes.is_empty()).then(|| {
+            let heading = Text::StaffNotesHeading.text().to_owned();
+            let all = transcript::with_staff_notes(&messages, &staff_notes, heading);
+            (
+                transcript::render_html(&meta, &all),
+                transcript::render_text(&meta, &all),
+            )
+        });
+        Rendered {
+            html: transcript::render_html(&meta, &messages),
+            text: transcript::render_text(&meta, &messages),
+            staff,
+            doc: TranscriptDoc {
+                meta,
+                messages,
+                staff_notes,
+            },
+        }
     }
 
     /// The trail's events among the messages, as system lines in the server's language, naming
@@ -1217,6 +1248,7 @@ impl TicketActorState {
         self.persist(warning.map(WriteOp::PutDeadline).into_iter().collect())
             .await;
         self.armed(warning);
+        self.archive_notes(false).await;
         // The "closed" message's Delete and Reopen no longer apply; the note below carries the
         // Close buttons from now on.
         let number = self.record.number;
@@ -1370,6 +1402,33 @@ impl TicketActorState {
             if self.close(bot, Some(reason), None, settings).await {
                 info!("closed: the opener left");
             }
+        }
+    }
+}
+
+/// What a close read of the ticket: the channel's messages, the staff notes thread's, and what
+/// the transcript is missing (see `TicketActorState::history`).
+struct History {
+    messages: Vec<Message>,
+    staff_notes: Vec<Message>,
+    notes: Vec<String>,
+}
+
+/// A close's transcript: the opener's copy, the staff's when staff notes make it differ, and
+/// the page's document.
+struct Rendered {
+    html: String,
+    text: String,
+    staff: Option<(String, String)>,
+    doc: TranscriptDoc,
+}
+
+impl Rendered {
+    /// What staff get: with the staff notes, if there are any.
+    fn for_staff(&self) -> (&str, &str) {
+        match &self.staff {
+            Some((html, text)) => (html, text),
+            None => (&self.html, &self.text),
         }
     }
 }

@@ -61,6 +61,7 @@ pub mod codes {
     pub const UNKNOWN_ROLE: u64 = 10011;
     pub const INVALID_FORM_BODY: u64 = 50035;
     pub const UNKNOWN_OVERWRITE: u64 = 10009;
+    pub const THREAD_ARCHIVED: u64 = 50083;
 }
 
 /// twilight's own default: how long one REST request may take before it counts as failed.
@@ -1068,6 +1069,49 @@ impl Discord {
         drop(turn);
         let channel = response.model().await?;
         Ok(channel.id.get())
+    }
+
+    // ---- threads ---------------------------------------------------------------------------
+
+    /// Creates a private thread in `channel` (type 12), kept a week before Discord archives
+    /// it. Sent once, not retried: a retry after a lost answer would make a second thread.
+    pub async fn create_private_thread(&self, channel: u64, name: &str) -> DiscordResult<u64> {
+        let _turn = self.turn().await;
+        self.global.admit().await;
+        let thread = self
+            .http
+            .create_thread(
+                Id::<ChannelMarker>::new(channel),
+                name,
+                ChannelType::PrivateThread,
+            )
+            .auto_archive_duration(twilight_model::channel::thread::AutoArchiveDuration::Week)
+            .await?
+            .model()
+            .await?;
+        Ok(thread.id.get())
+    }
+
+    /// Adds `user` to a thread; one already in it is left as is (Discord answers 204 either way).
+    pub async fn add_thread_member(&self, thread: u64, user: u64) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "add_thread_member",
+            self.http.add_thread_member(Id::new(thread), Id::new(user))
+        )?;
+        Ok(())
+    }
+
+    /// Archives or unarchives a thread (its creator may do both without Manage Threads).
+    pub async fn set_thread_archived(&self, thread: u64, archived: bool) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "archive_thread",
+            self.http.update_thread(Id::new(thread)).archived(archived)
+        )?;
+        Ok(())
     }
 
     pub async fn guild_channels(&self, guild: u64) -> DiscordResult<Vec<ChannelSummary>> {

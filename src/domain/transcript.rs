@@ -86,6 +86,8 @@ pub struct TranscriptDoc {
     pub meta: TranscriptMeta,
     /// Oldest first.
     pub messages: Vec<TranscriptMessage>,
+    /// The staff-notes thread's messages, oldest first: for the staff's copy only.
+    pub staff_notes: Vec<TranscriptMessage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -523,6 +525,22 @@ pub fn event_message(at: i64, by: u64, by_name: String, line: String) -> Transcr
         system: Some(line),
         ..TranscriptMessage::default()
     }
+}
+
+/// Staff's copy of the messages: the ticket's, then a `heading` line, then the staff notes.
+pub fn with_staff_notes(
+    messages: &[TranscriptMessage],
+    notes: &[TranscriptMessage],
+    heading: String,
+) -> Vec<TranscriptMessage> {
+    let heading = TranscriptMessage {
+        system: Some(heading),
+        ..TranscriptMessage::default()
+    };
+    let mut all = messages.to_vec();
+    all.push(heading);
+    all.extend_from_slice(notes);
+    all
 }
 
 /// Puts `events` (`(at, line)`, oldest first) among `messages` (oldest first) by time: an

@@ -654,6 +654,11 @@ impl SimClient {
     }
 
     /// Every message of the channel, oldest first.
+    /// Any channel (threads included) as Discord shows it.
+    pub async fn channel(&self, channel: u64) -> R<Value> {
+        self.get(&format!("/_sim/channels/{channel}")).await
+    }
+
     pub async fn channel_messages(&self, channel: u64) -> R<Vec<Value>> {
         self.list(&format!("/_sim/channels/{channel}/messages"))
             .await

@@ -56,7 +56,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/_sim/guilds/{g}/channels",
             post(post_channel).get(get_channels),
         )
-        .route("/_sim/channels/{c}", delete(delete_channel))
+        .route(
+            "/_sim/channels/{c}",
+            delete(delete_channel).get(get_channel),
+        )
         .route(
             "/_sim/channels/{c}/messages",
             post(post_message).get(get_messages),
@@ -373,6 +376,15 @@ async fn get_channels(State(sh): State<Arc<Shared>>, Path(g): Path<String>) -> A
         .map(|c| w.channel_json(c))
         .collect();
     Ok(Json(json!(list)))
+}
+
+/// Any channel as Discord shows it, threads included (with `thread_metadata`), whoever may
+/// see it: the test's view of the world.
+async fn get_channel(State(sh): State<Arc<Shared>>, Path(c): Path<String>) -> Answer {
+    let c = id_param(&c)?;
+    let w = sh.world();
+    let channel = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
+    Ok(Json(w.channel_json(channel)))
 }
 
 async fn delete_channel(State(sh): State<Arc<Shared>>, Path(c): Path<String>) -> Answer {

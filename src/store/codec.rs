@@ -271,17 +271,29 @@ pub fn decode_transcript(bytes: &[u8]) -> Result<(String, String), CodecError> {
 }
 
 /// Format of transcript pages: version byte, then deflate of the bincode of a
-/// [`TranscriptDoc`].
+/// [`TranscriptDoc`] before it had staff notes.
 pub const PAGE_V1: u8 = 1;
+/// Transcript pages with the staff notes (shown to the staff audience only).
+pub const PAGE_V2: u8 = 2;
 
 /// Version byte followed by the deflated bincode of the page's document.
 pub fn encode_page(doc: &TranscriptDoc) -> Result<Vec<u8>, CodecError> {
-    deflate_as(PAGE_V1, doc)
+    deflate_as(PAGE_V2, doc)
 }
 
-/// Parses what [`encode_page`] produced.
+/// Parses what [`encode_page`] produced, or a page stored before staff notes existed.
 pub fn decode_page(bytes: &[u8]) -> Result<TranscriptDoc, CodecError> {
-    inflate_from(PAGE_V1, bytes)
+    match bytes.first() {
+        Some(&PAGE_V1) => {
+            let (meta, messages) = inflate_from(PAGE_V1, bytes)?;
+            Ok(TranscriptDoc {
+                meta,
+                messages,
+                staff_notes: Vec::new(),
+            })
+        }
+        _ => inflate_from(PAGE_V2, bytes),
+    }
 }
 
 /// A file of a ticket's kept in the store: an attachment's bytes, so a transcript page shows it

@@ -974,6 +974,35 @@ async fn the_link_key_is_made_once_kept_and_rotated() {
     within(store.close()).await;
 }
 
+/// Pages stored before staff notes existed still load, with none.
+#[test]
+fn v1_transcript_pages_upgrade() {
+    use crate::domain::transcript::{TranscriptMessage, TranscriptMeta};
+    let meta = TranscriptMeta {
+        number: 4,
+        ..Default::default()
+    };
+    let messages = vec![TranscriptMessage {
+        id: 9,
+        content: "hello".into(),
+        ..Default::default()
+    }];
+    let raw = bincode::serde::encode_to_vec(
+        &(meta.clone(), messages.clone()),
+        bincode::config::standard(),
+    )
+    .expect("encode");
+    let mut encoder =
+        flate2::write::DeflateEncoder::new(vec![codec::PAGE_V1], flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, &raw).expect("deflate");
+    let bytes = encoder.finish().expect("deflate");
+    let doc = codec::decode_page(&bytes).expect("decode");
+    assert_eq!(
+        (doc.meta, doc.messages, doc.staff_notes),
+        (meta, messages, Vec::new())
+    );
+}
+
 #[tokio::test]
 async fn transcript_pages_and_kept_files_round_trip() {
     use crate::domain::transcript::{TranscriptDoc, TranscriptMessage};

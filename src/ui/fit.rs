@@ -150,7 +150,7 @@ mod tests {
             return longest(texts);
         }
         match name {
-            "number" | "channel" | "user" | "opener" | "by" | "claimer" => id,
+            "number" | "channel" | "user" | "opener" | "by" | "claimer" | "thread" => id,
             "place" | "done" | "total" | "closed" | "open" | "from" | "to" => {
                 usize::MAX.to_string()
             }

@@ -672,6 +672,16 @@ catalog! {
     EventCloseRequestedReason: Piece = "asked to close the ticket: {request_reason}";
     EventKeptOpen: Piece = "kept the ticket open";
 
+    // Staff workflow: staff notes, a private thread in the ticket.
+    NotesNotAllowed: Content = "Only staff can read and write a ticket's staff notes.";
+    NotesThreadName: ChannelName = "staff-notes";
+    NotesReady: Content =
+        "Staff notes of ticket #{number}: <#{thread}>. Only staff added to it see it (run /tickets notes to be added); the opener's transcript leaves it out.";
+    NotesNotCreated: Content = "The staff notes could not be created: {error}";
+    NotesNotJoined: Content = "Could not add you to the staff notes: {error}";
+    NotesUnreadable: Piece = "The staff notes could not be read: {error}";
+    StaffNotesHeading: Piece = "Staff notes (left out of the opener's copy)";
+
     // Staff workflow: the list of open tickets.
     ListEmpty: Content = "No open ticket matches.";
     ListHeader: Piece = "Open tickets {from}–{to} of {total} (page {page} of {pages}):";

@@ -90,15 +90,20 @@ pub fn error_page(status: u16, headline: &str, explanation: &str) -> String {
     .into_string()
 }
 
-/// Names by user id, from the messages' authors: what a mention of them shows.
-fn known_names(doc: &TranscriptDoc) -> HashMap<Snowflake, String> {
+/// Names by user id, from the messages' authors (and the staff notes' for staff): what a
+/// mention of them shows.
+fn known_names(doc: &TranscriptDoc, audience: Audience) -> HashMap<Snowflake, String> {
+    let notes: &[TranscriptMessage] = match audience {
+        Audience::Staff => &doc.staff_notes,
+        Audience::Opener => &[],
+    };
     let mut names = HashMap::new();
-    for m in &doc.messages {
+    for m in doc.messages.iter().chain(notes) {
         names
             .entry(m.author_id)
             .or_insert_with(|| transcript::clean(&m.author_name));
     }
-    for m in &doc.messages {
+    for m in doc.messages.iter().chain(notes) {
         for (id, name) in &m.mentions {
             names.entry(*id).or_insert_with(|| transcript::clean(name));
         }
@@ -196,7 +201,7 @@ pub fn image_type(filename: &str, content_type: Option<&str>) -> Option<&'static
 /// under `{base}/files/{id}`.
 pub fn transcript_page(doc: &TranscriptDoc, audience: Audience, base: &str) -> String {
     let meta = &doc.meta;
-    let names = known_names(doc);
+    let names = known_names(doc, audience);
     let name_of = |id: Snowflake| names.get(&id).cloned().unwrap_or_else(|| id.to_string());
     let title = format!("Ticket #{} transcript", meta.number);
     let view = match audience {
@@ -224,6 +229,14 @@ pub fn transcript_page(doc: &TranscriptDoc, audience: Audience, base: &str) -> S
             }
             @for m in &doc.messages {
                 (message(m, &names, base))
+            }
+            @if matches!(audience, Audience::Staff) && !doc.staff_notes.is_empty() {
+                section.notes {
+                    h2 { "Staff notes" }
+                    @for m in &doc.staff_notes {
+                        (message(m, &names, base))
+                    }
+                }
             }
             section.events {
                 p { "Ticket #" (meta.number) " opened by " bdi { (name_of(meta.opener_id)) }

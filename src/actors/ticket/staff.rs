@@ -82,6 +82,15 @@ impl TicketActorState {
                 reply,
                 settings,
             } => self.move_topic(by, (topic, parent), reply, &settings).await,
+            TicketMsg::Notes { by, reply } => self.open_notes(by, reply).await,
+            TicketMsg::MoveTo {
+                parent,
+                settings,
+                done,
+            } => {
+                self.topic_removed(parent, &settings).await;
+                let _ = done.send(());
+            }
             _ => warn!("not a staff workflow message"),
         }
     }
@@ -625,7 +634,12 @@ impl TicketActorState {
 // ticket's other requests never wait behind it.
 impl TicketActorState {
     /// Staff only, on an open ticket; shown on the welcome message, edited in place.
-    async fn staff_step(&self, by: Person, refusal: Text, reply: &Reply) -> Option<Snowflake> {
+    pub(super) async fn staff_step(
+        &self,
+        by: Person,
+        refusal: Text,
+        reply: &Reply,
+    ) -> Option<Snowflake> {
         if !by.is_staff {
             warn!(
                 user = by.user,

@@ -819,6 +819,31 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "hat gebeten, das Ticket zu schließen: {request_reason}",
     ),
     (EventKeptOpen, "hat das Ticket offen gelassen"),
+    (
+        NotesNotAllowed,
+        "Nur das Team kann die internen Notizen eines Tickets lesen und schreiben.",
+    ),
+    (NotesThreadName, "team-notizen"),
+    (
+        NotesReady,
+        "Interne Notizen zu Ticket #{number}: <#{thread}>. Nur hinzugefügte Teammitglieder sehen sie (/tickets notes fügt dich hinzu); das Transkript für den Ersteller lässt sie weg.",
+    ),
+    (
+        NotesNotCreated,
+        "Die internen Notizen konnten nicht angelegt werden: {error}",
+    ),
+    (
+        NotesNotJoined,
+        "Du konntest nicht zu den internen Notizen hinzugefügt werden: {error}",
+    ),
+    (
+        NotesUnreadable,
+        "Die internen Notizen konnten nicht gelesen werden: {error}",
+    ),
+    (
+        StaffNotesHeading,
+        "Interne Notizen (nicht in der Kopie des Erstellers)",
+    ),
     (ListEmpty, "Kein offenes Ticket passt."),
     (
         ListHeader,

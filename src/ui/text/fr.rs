@@ -816,6 +816,31 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "a demandé la fermeture du ticket : {request_reason}",
     ),
     (EventKeptOpen, "a gardé le ticket ouvert"),
+    (
+        NotesNotAllowed,
+        "Seule l'équipe peut lire et écrire les notes internes d'un ticket.",
+    ),
+    (NotesThreadName, "notes-equipe"),
+    (
+        NotesReady,
+        "Notes internes du ticket #{number} : <#{thread}>. Seuls les membres de l'équipe ajoutés les voient (/tickets notes vous ajoute) ; la transcription de l'auteur les omet.",
+    ),
+    (
+        NotesNotCreated,
+        "Les notes internes n'ont pas pu être créées : {error}",
+    ),
+    (
+        NotesNotJoined,
+        "Impossible de vous ajouter aux notes internes : {error}",
+    ),
+    (
+        NotesUnreadable,
+        "Les notes internes n'ont pas pu être lues : {error}",
+    ),
+    (
+        StaffNotesHeading,
+        "Notes internes (absentes de la copie de l'auteur)",
+    ),
     (ListEmpty, "Aucun ticket ouvert ne correspond."),
     (
         ListHeader,

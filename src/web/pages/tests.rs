@@ -4,6 +4,7 @@ use crate::domain::transcript::{TranscriptEmbed, TranscriptMeta};
 
 fn doc(messages: Vec<TranscriptMessage>) -> TranscriptDoc {
     TranscriptDoc {
+        staff_notes: Vec::new(),
         meta: TranscriptMeta {
             guild_id: 1,
             number: 42,
@@ -377,4 +378,32 @@ proptest::proptest! {
         assert_only_our_tags(&page, 0);
         assert_bidi_isolated(&page);
     }
+}
+
+#[test]
+fn staff_notes_show_to_staff_only() {
+    let mut doc = doc(vec![TranscriptMessage {
+        id: 1,
+        author_id: 10,
+        author_name: "opener".into(),
+        content: "my printer is on fire".into(),
+        ..Default::default()
+    }]);
+    doc.staff_notes = vec![TranscriptMessage {
+        id: 2,
+        author_id: 77,
+        author_name: "staff-lead".into(),
+        content: "refund approved internally".into(),
+        ..Default::default()
+    }];
+    let staff = transcript_page(&doc, Audience::Staff, "/t/base");
+    assert!(staff.contains("Staff notes"), "{staff}");
+    assert!(staff.contains("refund approved internally"));
+    let opener = transcript_page(&doc, Audience::Opener, "/t/base");
+    assert!(opener.contains("my printer is on fire"));
+    assert!(!opener.contains("refund approved"), "{opener}");
+    assert!(
+        !opener.contains("staff-lead"),
+        "no names from the notes either"
+    );
 }
