@@ -3946,6 +3946,19 @@ async fn a_claim_guards_the_channel_and_keeps_added_users() {
         .change_people(env.owner(), channel, ticket, true, &[added])
         .await;
     env.answer_containing(id, "added").await;
+    // Calls that change the channel itself (its overwrites, name or topic).
+    let channel_edits = || async {
+        let stats = env.client.stats().await.expect("stats");
+        [
+            "PATCH /channels/{id}",
+            "PUT /channels/{id}/permissions/{id}",
+            "DELETE /channels/{id}/permissions/{id}",
+        ]
+        .iter()
+        .map(|route| stats.requests_per_route.get(*route).copied().unwrap_or(0))
+        .sum::<u64>()
+    };
+    let edits_before = channel_edits().await;
 
     // The opener cannot claim; two Claim presses at once claim once.
     let id = env
@@ -4006,6 +4019,15 @@ async fn a_claim_guards_the_channel_and_keeps_added_users() {
             .any(|(_, a, on)| *a == Action::Unclaim { ticket } && *on),
         "the welcome offers Unclaim"
     );
+    // The topic names the claimer, changed in the same edit as the overwrites: one call.
+    let topic = env.channel(channel).await.expect("channel")["topic"].clone();
+    assert!(
+        topic
+            .as_str()
+            .is_some_and(|t| t.contains(&format!("claimed by <@{staff}>"))),
+        "{topic}"
+    );
+    assert_eq!(channel_edits().await - edits_before, 1, "one channel edit");
 
     // Another staff member is told who holds it.
     let id = env.tickets_command(other_staff, channel, "claim").await;
@@ -4335,23 +4357,22 @@ async fn priority_shows_and_renames_keep_to_the_budget() {
         command(member, "rename", "name", "mine").await,
         "Only staff can rename a ticket."
     );
+    // The priority shows as the name's prefix: that spent one of the channel's two renames.
+    let name = || async { env.channel(channel).await.expect("channel")["name"].clone() };
+    assert_eq!(name().await, "urgent-ticket-0001");
     assert_eq!(
         command(staff, "rename", "name", "Billing Issue").await,
         "Ticket #1 renamed to **billing-issue**."
     );
-    assert_eq!(
-        command(staff, "rename", "name", "refund").await,
-        "Ticket #1 renamed to **refund**."
-    );
-    let queued = command(staff, "rename", "name", "later").await;
+    assert_eq!(name().await, "urgent-billing-issue");
+    let queued = command(staff, "rename", "name", "refund").await;
     assert!(
         queued.starts_with(
-            "Discord allows two renames per channel every 10 minutes: ticket #1 becomes **later** <t:"
+            "Discord allows two renames per channel every 10 minutes: ticket #1 becomes **refund** <t:"
         ),
         "{queued}"
     );
-    let name = env.channel(channel).await.expect("channel")["name"].clone();
-    assert_eq!(name, "refund");
+    assert_eq!(name().await, "urgent-billing-issue");
     // The waiting rename holds nothing up.
     assert_eq!(
         command(staff, "priority", "level", "low").await,

@@ -27,6 +27,7 @@
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
 
 mod notes;
+mod presentation;
 mod staff;
 mod stale;
 
@@ -314,15 +315,13 @@ pub struct TicketActorState {
     renames: Renames,
 }
 
-/// Renames waiting for Discord's budget. The budget's spends are stored in the record (Discord
-/// remembers them across a restart of the bot); a waiting name is not: after a restart it is
-/// gone (its requester was told when it would happen, and can ask again).
+/// The channel's rename budget (see [`presentation`]). Its spends are also stored in the
+/// record (Discord remembers them across a restart of the bot); what waits for it is the
+/// record's own state, sent by the timer.
 #[derive(Default)]
 struct Renames {
     budget: RenameBudget,
-    /// The newest name asked for while the budget was spent, and who asked.
-    waiting: Option<(String, Snowflake)>,
-    /// A `RenameDue` is on its way; one is enough for any number of waiting names.
+    /// A `RenameDue` is on its way; one is enough for any number of changes waiting.
     armed: bool,
 }
 

@@ -188,6 +188,11 @@ pub struct TicketTrail {
     pub renamed_at: Vec<UnixMillis>,
     /// The private staff-notes thread, once created.
     pub notes_thread: Option<Snowflake>,
+    /// The name staff gave the channel (`/tickets rename`); the default name otherwise.
+    pub custom_name: Option<String>,
+    /// What the channel shows (its name and topic, `rename::shown_fingerprint`) as last set;
+    /// `None`: as it was created.
+    pub shown: Option<u64>,
 }
 
 /// The most events a ticket keeps; a ticket renamed a thousand times keeps its newest.

@@ -18,7 +18,21 @@ pub fn channel_name(number: u64) -> String {
 /// Readable metadata ending with a machine marker, e.g.
 /// `Ticket #1 · opened by <@123> · topic: Billing · ticketeer:1:123`. At most 1024 chars.
 pub fn channel_topic(number: u64, opener: u64, topic_name: Option<&str>) -> String {
-    let head = format!("Ticket #{number} · opened by <@{opener}>");
+    channel_topic_claimed(number, opener, topic_name, None)
+}
+
+/// [`channel_topic`] naming the staff member who claimed the ticket, if anyone did:
+/// `Ticket #1 · opened by <@123> · claimed by <@456> · topic: Billing · ticketeer:1:123`.
+pub fn channel_topic_claimed(
+    number: u64,
+    opener: u64,
+    topic_name: Option<&str>,
+    claimer: Option<u64>,
+) -> String {
+    let mut head = format!("Ticket #{number} · opened by <@{opener}>");
+    if let Some(claimer) = claimer {
+        head.push_str(&format!(" · claimed by <@{claimer}>"));
+    }
     let tail = format!(" · {MARKER}{number}:{opener}");
     match topic_name {
         Some(name) => {
@@ -34,6 +48,7 @@ pub fn channel_topic(number: u64, opener: u64, topic_name: Option<&str>) -> Stri
 /// Reads `(number, opener)` back from a topic written by [`channel_topic`]. Only the trailing
 /// marker counts, so a topic name containing `ticketeer:1:2` cannot fake it.
 pub fn parse_channel_topic(topic: &str) -> Option<(u64, u64)> {
+    // The marker is always last, whatever comes before it (a claim, a topic name).
     let idx = topic.rfind(MARKER)?;
     let before = &topic[..idx];
     if !(before.is_empty() || before.ends_with(" · ")) {
@@ -204,10 +219,14 @@ mod tests {
         }
 
         #[test]
-        fn topic_always_parses_back(n in any::<u64>(), o in any::<u64>(), name in proptest::option::of(any::<String>())) {
-            let t = channel_topic(n, o, name.as_deref());
+        fn topic_always_parses_back(n in any::<u64>(), o in any::<u64>(), name in proptest::option::of(any::<String>()), claimer in any::<Option<u64>>()) {
+            let t = channel_topic_claimed(n, o, name.as_deref(), claimer);
             prop_assert!(t.chars().count() <= CHANNEL_TOPIC_MAX);
             prop_assert_eq!(parse_channel_topic(&t), Some((n, o)));
+            if let Some(claimer) = claimer {
+                let claimed = format!("claimed by <@{claimer}>");
+                prop_assert!(t.contains(&claimed));
+            }
         }
 
         #[test]

@@ -5,6 +5,8 @@
 
 use std::collections::VecDeque;
 
+use super::model::Priority;
+
 /// Name or topic changes Discord allows per channel in one window.
 pub const RENAMES_PER_WINDOW: usize = 2;
 /// The window, in milliseconds.
@@ -57,6 +59,27 @@ impl RenameBudget {
     }
 }
 
+/// The channel's name as shown: `base` behind a short prefix for a priority other than normal,
+/// so staff scanning the channel list see what is urgent. Cut to [`NAME_MAX`].
+pub fn shown_name(base: &str, priority: Priority) -> String {
+    let prefix = match priority {
+        Priority::Urgent => "urgent-",
+        Priority::High => "high-",
+        Priority::Low => "low-",
+        Priority::Normal => "",
+    };
+    format!("{prefix}{base}").chars().take(NAME_MAX).collect()
+}
+
+/// What the channel shows, reduced to a number: the record keeps this rather than the texts,
+/// to tell whether the channel is up to date.
+pub fn shown_fingerprint(name: &str, topic: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    (name, topic).hash(&mut hasher);
+    hasher.finish()
+}
+
 /// A channel name as Discord's client makes one from what was typed: lowercase, spaces and
 /// other separators as single dashes, only letters, digits, `-` and `_`; `None` when nothing
 /// is left.
@@ -99,6 +122,23 @@ mod tests {
             budget.next_slot(3 * WINDOW_MS),
             3 * WINDOW_MS,
             "all forgotten"
+        );
+    }
+
+    #[test]
+    fn priority_shows_as_a_prefix_and_normal_as_none() {
+        assert_eq!(shown_name("ticket-0007", Priority::Normal), "ticket-0007");
+        assert_eq!(
+            shown_name("ticket-0007", Priority::Urgent),
+            "urgent-ticket-0007"
+        );
+        assert_eq!(shown_name("refund", Priority::Low), "low-refund");
+        let long = "n".repeat(NAME_MAX);
+        assert_eq!(shown_name(&long, Priority::High).chars().count(), NAME_MAX);
+        assert_ne!(
+            shown_fingerprint("a", "bc"),
+            shown_fingerprint("ab", "c"),
+            "name and topic stay apart"
         );
     }
 

@@ -662,8 +662,10 @@ prop_compose! {
             0..6),
         renamed_at in proptest::collection::vec(any::<i64>(), 0..3),
         notes_thread in any::<Option<u64>>(),
+        custom_name in proptest::option::of(".{0,20}"),
+        shown in any::<Option<u64>>(),
     ) -> TicketTrail {
-        TicketTrail { events, renamed_at, notes_thread }
+        TicketTrail { events, renamed_at, notes_thread, custom_name, shown }
     }
 }
 

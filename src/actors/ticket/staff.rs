@@ -2,28 +2,24 @@
 //! of an interrupted access edit), close requests, priority and renames. Who may do what is
 //! decided in `domain::access`; this carries it out on the ticket's channel.
 
-use std::sync::Arc;
-
 use ractor::ActorRef;
 use tracing::{Instrument, info, warn};
 
-use super::{BLUE, Person, TicketActorState, TicketMsg, now_millis};
-use crate::discord::{DiscordError, OutgoingMessage, reply::Reply};
+use super::{BLUE, Person, TicketActorState, TicketMsg};
+use crate::discord::{ChannelEdit, DiscordError, OutgoingMessage, reply::Reply};
 use crate::domain::{
     access::{self, ClaimPlan, ClaimRequest, OverwriteEdit, Standing, TicketOp},
     deadline::{Deadline, DeadlineKind},
     lifecycle::{self, Step},
     limits,
-    model::{ClaimMode, CloseRequest, EventKind, GuildSettings, Priority, Snowflake, TicketState},
+    model::{ClaimMode, CloseRequest, EventKind, GuildSettings, Snowflake, TicketState},
     rename,
 };
 use crate::store::WriteOp;
 use crate::ui::{
     hub_screens::topic_shown,
     text::{Text, t},
-    ticket_messages::{
-        close_request_controls, close_request_message, priority_text, welcome_message_claimed,
-    },
+    ticket_messages::{close_request_controls, close_request_message, welcome_message_claimed},
 };
 
 // Staff workflow: claim, unclaim, transfer, and the repair of an interrupted
@@ -37,20 +33,23 @@ impl TicketActorState {
                 priority,
                 reply,
                 settings,
-            } => self.set_priority(by, priority, reply, &settings).await,
+            } => {
+                let asked = (by, priority);
+                self.set_priority(myself, asked, reply, &settings).await
+            }
             TicketMsg::Rename {
                 by,
                 name,
                 reply,
                 settings,
-            } => self.rename(myself, by, name, reply, &settings).await,
+            } => self.rename(myself, (by, name), reply, &settings).await,
             TicketMsg::RenameDue { settings } => self.rename_due(myself, &settings).await,
             TicketMsg::Claim {
                 by,
                 request,
                 reply,
                 settings,
-            } => self.claim(by, request, reply, &settings).await,
+            } => self.claim(myself, (by, request), reply, &settings).await,
             TicketMsg::RepairAccess { settings } => self.repair_access(&settings).await,
             TicketMsg::RequestClose {
                 by,
@@ -81,7 +80,10 @@ impl TicketActorState {
                 parent,
                 reply,
                 settings,
-            } => self.move_topic(by, (topic, parent), reply, &settings).await,
+            } => {
+                let to = (topic, parent);
+                self.move_topic(myself, by, to, reply, &settings).await
+            }
             TicketMsg::Notes { by, reply } => self.open_notes(by, reply).await,
             TicketMsg::MoveTo {
                 parent,
@@ -115,8 +117,8 @@ impl TicketActorState {
 
     async fn claim(
         &mut self,
-        by: Person,
-        request: ClaimRequest,
+        myself: &ActorRef<TicketMsg>,
+        (by, request): (Person, ClaimRequest),
         reply: Reply,
         settings: &GuildSettings,
     ) {
@@ -171,6 +173,8 @@ impl TicketActorState {
         self.note(by.user, event);
         drop(self.persist_lazy());
         self.refresh_welcome(channel, settings);
+        // The topic names the claimer; unless it went with the overwrites, it follows.
+        self.present(myself, settings).await;
         let (title, answer) = match (request, new) {
             (ClaimRequest::Claim, _) => (Text::LogClaimedTitle, t!(ClaimedAnswer, number)),
             (_, None) => (Text::LogUnclaimedTitle, t!(UnclaimedAnswer, number)),
@@ -208,16 +212,35 @@ impl TicketActorState {
         let old = std::mem::replace(&mut self.record.staff.claimer, new);
         let after = self.open_overwrites(settings);
         let edit = access::plan_overwrite_edit(&before, &after);
-        if edit == OverwriteEdit::Nothing {
+        // The topic names the claimer: with room in Discord's rename budget, it changes in
+        // the same edit as the overwrites (one call); otherwise it follows (`present`).
+        let (name, topic) = self.presentation(settings);
+        let fingerprint = rename::shown_fingerprint(&name, &topic);
+        let together = fingerprint != self.shown(settings) && self.spend_rename();
+        if edit == OverwriteEdit::Nothing && !together {
             self.persist(Vec::new()).await;
             return Ok(());
         }
         self.record.staff.access_pending = true;
         self.persist(Vec::new()).await;
-        let result = self.apply_edit(channel, edit, &after).await;
-        if let Err(error) = &result {
-            warn!(%error, "could not change the ticket's overwrites for a claim");
-            self.record.staff.claimer = old;
+        let result = if together {
+            let edit = ChannelEdit {
+                name: Some(&name),
+                topic: Some(&topic),
+                overwrites: Some(&after),
+                parent: None,
+            };
+            self.discord().edit_channel(channel, &edit).await
+        } else {
+            self.apply_edit(channel, edit, &after).await
+        };
+        match &result {
+            Ok(()) if together => self.record.trail.shown = Some(fingerprint),
+            Ok(()) => {}
+            Err(error) => {
+                warn!(%error, "could not change the ticket's overwrites for a claim");
+                self.record.staff.claimer = old;
+            }
         }
         self.record.staff.access_pending = false;
         // Lazily: losing this write only repeats an edit that already landed at the next start.
@@ -248,7 +271,7 @@ impl TicketActorState {
     /// Edits the welcome message in place to show the claim, on a task of its own: the edit
     /// waits its turn in the channel's bucket and the ticket's next request must not wait
     /// behind it. A welcome whose id is not stored (opened before it was) is left as it is.
-    fn refresh_welcome(&self, channel: Snowflake, settings: &GuildSettings) {
+    pub(super) fn refresh_welcome(&self, channel: Snowflake, settings: &GuildSettings) {
         let Some(message) = self.record.staff.welcome_message else {
             info!("welcome message unknown; the claim shows in the log and the answers");
             return;
@@ -451,6 +474,7 @@ impl TicketActorState {
 impl TicketActorState {
     async fn move_topic(
         &mut self,
+        myself: &ActorRef<TicketMsg>,
         by: Person,
         (topic, parent): (u32, Snowflake),
         reply: Reply,
@@ -487,6 +511,7 @@ impl TicketActorState {
         };
         self.note(by.user, moved);
         drop(self.persist_lazy());
+        self.present(myself, settings).await;
         self.refresh_welcome(channel, settings);
         let entry = || {
             let description = t!(LogMoved, number, topic = shown.clone(), by = by.user);
@@ -629,9 +654,6 @@ impl TicketActorState {
     }
 }
 
-// Staff workflow: priority and renames. A rename beyond Discord's budget is held
-// here (the newest name wins) and sent by a timer message when the budget has room, so the
-// ticket's other requests never wait behind it.
 impl TicketActorState {
     /// Staff only, on an open ticket; shown on the welcome message, edited in place.
     pub(super) async fn staff_step(
@@ -658,141 +680,5 @@ impl TicketActorState {
             reply.clone().send(Text::NoChannel.english()).await;
         }
         self.record.channel
-    }
-
-    async fn set_priority(
-        &mut self,
-        by: Person,
-        priority: Priority,
-        reply: Reply,
-        settings: &GuildSettings,
-    ) {
-        let Some(channel) = self.staff_step(by, Text::PriorityNotAllowed, &reply).await else {
-            return;
-        };
-        let number = self.record.number;
-        let shown = priority_text(priority);
-        if self.record.staff.priority != priority {
-            self.record.staff.priority = priority;
-            self.note(by.user, EventKind::PrioritySet(priority));
-            self.persist(Vec::new()).await;
-            self.refresh_welcome(channel, settings);
-            self.log(
-                settings,
-                || {
-                    (
-                        Text::LogPriorityTitle,
-                        t!(LogPriority, number, priority = shown, by = by.user),
-                    )
-                },
-                BLUE,
-            );
-        }
-        reply.send(&t!(PrioritySet, number, priority = shown)).await;
-    }
-
-    async fn rename(
-        &mut self,
-        myself: &ActorRef<TicketMsg>,
-        by: Person,
-        name: String,
-        reply: Reply,
-        settings: &GuildSettings,
-    ) {
-        let Some(channel) = self.staff_step(by, Text::RenameNotAllowed, &reply).await else {
-            return;
-        };
-        let Some(name) = rename::channel_slug(&name) else {
-            reply.send(Text::RenameBadName.english()).await;
-            return;
-        };
-        let number = self.record.number;
-        let now = now_millis();
-        let slot = self.renames.budget.next_slot(now);
-        if slot > now {
-            // Only the newest name matters.
-            self.renames.waiting = Some((name.clone(), by.user));
-            self.arm_rename(myself, slot - now, settings);
-            info!(
-                wait_ms = slot - now,
-                "rename waits for the channel's rename budget"
-            );
-            reply
-                .send(&t!(RenameQueued, number, name, at = slot / 1000))
-                .await;
-            return;
-        }
-        // A name still waiting is older than this one: it must not follow it.
-        self.renames.waiting = None;
-        match self.send_rename(channel, &name, by.user, settings).await {
-            Ok(()) => reply.send(&t!(RenamedAnswer, number, name)).await,
-            Err(error) => {
-                reply
-                    .send(&t!(CouldNotRename, error = error.person_message()))
-                    .await
-            }
-        }
-    }
-
-    async fn send_rename(
-        &mut self,
-        channel: Snowflake,
-        name: &str,
-        by: Snowflake,
-        settings: &GuildSettings,
-    ) -> Result<(), DiscordError> {
-        self.renames.budget.spend(now_millis());
-        // Remembered whether or not the rename lands: Discord counts the attempt.
-        self.record.trail.renamed_at = self.renames.budget.times();
-        let sent = self.discord().set_channel_name(channel, name).await;
-        if sent.is_ok() {
-            let name = name.to_owned();
-            self.note(by, EventKind::Renamed { name });
-        }
-        drop(self.persist_lazy());
-        if let Err(error) = sent {
-            warn!(%error, "could not rename the ticket channel");
-            return Err(error);
-        }
-        self.log(
-            settings,
-            || {
-                (
-                    Text::LogRenamedTitle,
-                    t!(LogRenamed, number = self.record.number, name, by),
-                )
-            },
-            BLUE,
-        );
-        Ok(())
-    }
-
-    fn arm_rename(&mut self, myself: &ActorRef<TicketMsg>, wait_ms: i64, settings: &GuildSettings) {
-        if self.renames.armed {
-            return;
-        }
-        self.renames.armed = true;
-        let settings = Arc::new(settings.clone());
-        let wait = std::time::Duration::from_millis(wait_ms.max(0) as u64);
-        myself.send_after(wait, move || TicketMsg::RenameDue { settings });
-    }
-
-    async fn rename_due(&mut self, myself: &ActorRef<TicketMsg>, settings: &GuildSettings) {
-        self.renames.armed = false;
-        let now = now_millis();
-        let slot = self.renames.budget.next_slot(now);
-        if self.renames.waiting.is_some() && slot > now {
-            // A rename sent meanwhile spent the slot this timer was for.
-            self.arm_rename(myself, slot - now, settings);
-            return;
-        }
-        let Some((name, by)) = self.renames.waiting.take() else {
-            return;
-        };
-        let Some(channel) = self.record.channel.filter(|_| self.record.state.is_open()) else {
-            return;
-        };
-        // The requester was told when; a failure is logged (nobody waits for an answer now).
-        let _ = self.send_rename(channel, &name, by, settings).await;
     }
 }
