@@ -1289,20 +1289,6 @@ impl Discord {
         Ok(())
     }
 
-    /// Renames a channel. Discord allows about two per channel every 10 minutes
-    /// (`domain::rename`); callers keep to that budget.
-    pub async fn set_channel_name(&self, channel: u64, name: &str) -> DiscordResult<()> {
-        let _turn = self.turn().await;
-        retry_limited!(
-            self.global,
-            "rename_channel",
-            self.http
-                .update_channel(Id::<ChannelMarker>::new(channel))
-                .name(name)
-        )?;
-        Ok(())
-    }
-
     /// Deletes a channel; one that is already gone counts as deleted.
     pub async fn delete_channel(&self, channel: u64, reason: &str) -> DiscordResult<()> {
         let _turn = self.turn().await;
