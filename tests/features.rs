@@ -4827,3 +4827,261 @@ async fn staff_notes_are_a_thread_only_staff_see_and_left_out_of_the_openers_cop
     assert_eq!(archived().await, Some(false), "back on reopen");
     env.stop().await;
 }
+
+/// Who a staff-workflow matrix row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Opener,
+    Added,
+    Claimer,
+    OtherStaff,
+    Admin,
+    Owner,
+    Bystander,
+    Left,
+}
+
+impl Role {
+    /// Staff to the bot: a staff role, Administrator, or the owner.
+    fn staff(self) -> bool {
+        matches!(
+            self,
+            Role::Claimer | Role::OtherStaff | Role::Admin | Role::Owner
+        )
+    }
+
+    /// Sees the ticket channel (Discord refuses an interaction in a channel one cannot see,
+    /// and one from a member who left).
+    fn sees(self) -> bool {
+        !matches!(self, Role::Bystander | Role::Left)
+    }
+}
+
+/// The staff workflow's actions by everyone a ticket concerns, each cell checked through the
+/// simulator's own permission computation (an interaction is refused in a channel one cannot
+/// see) and the bot's answer: claim, unclaim, priority, rename, move, notes, a close request,
+/// and Keep open on one. The ticket is claimed (guarded) throughout; what a cell changes is
+/// put back before the next.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn staff_workflow_permission_matrix() {
+    let env = Env::start("staff-matrix", 4).await;
+    let (_, _, opener, channel) = env.with_open_ticket().await;
+    let (claimer, added, bystander, leaver) = (
+        env.g.staff_id,
+        env.g.member_ids[1],
+        env.g.member_ids[2],
+        env.g.member_ids[3],
+    );
+    let guild = env.g.guild_id;
+    let other_staff = env
+        .client
+        .add_member(guild, "staff2", &[env.g.staff_role_id])
+        .await
+        .expect("staff2");
+    let admin_role = env
+        .client
+        .create_role(guild, "Admin", 1 << 3)
+        .await
+        .expect("admin role");
+    let admin = env
+        .client
+        .add_member(guild, "admin", &[admin_role])
+        .await
+        .expect("admin");
+    env.add_topic("Billing").await;
+    env.add_topic("Sales").await;
+    let id = env
+        .change_people(env.owner(), channel, 1, true, &[added, leaver])
+        .await;
+    env.answer_containing(id, "added").await;
+    let id = env.tickets_command(claimer, channel, "claim").await;
+    env.answer_containing(id, "You claimed").await;
+    env.client.remove_member(guild, leaver).await.expect("left");
+
+    // `None`: Discord refused the interaction (the person cannot see the channel).
+    let run = |user: u64, sub: &'static str, options: Value| {
+        let env = &env;
+        async move {
+            let options = json!([{"name": sub, "type": 1, "options": options}]);
+            let id = env
+                .client
+                .command(guild, channel, user, "tickets", options)
+                .await
+                .ok()?;
+            Some(env.answer(id).await)
+        }
+    };
+    let keep_open = |user: u64| {
+        let env = &env;
+        async move {
+            let buttons = env.buttons(channel).await;
+            let (message, action, _) = buttons
+                .into_iter()
+                .find(|(_, a, on)| matches!(a, Action::CloseRequestKeep { .. }) && *on)?;
+            let id = env
+                .client
+                .click(guild, channel, user, message, &custom_id::encode(&action))
+                .await
+                .ok()?;
+            Some(env.answer(id).await)
+        }
+    };
+    let rows = [
+        (Role::Opener, opener),
+        (Role::Added, added),
+        (Role::Claimer, claimer),
+        (Role::OtherStaff, other_staff),
+        (Role::Admin, admin),
+        (Role::Owner, env.owner()),
+        (Role::Bystander, bystander),
+        (Role::Left, leaver),
+    ];
+    let mut cells = 0;
+    for (role, user) in rows {
+        let check = |action: &str, answer: Option<String>, allowed: &[&str], refused: &str| match (
+            role.sees(),
+            answer,
+        ) {
+            (false, None) => {}
+            (true, Some(text)) if allowed.iter().any(|a| text.contains(a)) => {}
+            (true, Some(text)) if !refused.is_empty() && text.contains(refused) => {}
+            (_, other) => panic!("{role:?} {action}: {other:?}"),
+        };
+        let staff_or = |refusal: &'static str| if role.staff() { "" } else { refusal };
+
+        let answer = run(user, "claim", json!([])).await;
+        let claim_ok: &[&str] = match role {
+            Role::Claimer => &["You have already claimed"],
+            _ if role.staff() => &["is claimed by"],
+            _ => &[],
+        };
+        check("claim", answer, claim_ok, staff_or("Only staff can claim"));
+
+        let answer = run(
+            user,
+            "priority",
+            json!([{"name": "level", "type": 3, "value": "high"}]),
+        )
+        .await;
+        let priority_ok: &[&str] = if role.staff() {
+            &["high priority"]
+        } else {
+            &[]
+        };
+        check(
+            "priority",
+            answer,
+            priority_ok,
+            staff_or("Only staff can set"),
+        );
+
+        let answer = run(
+            user,
+            "rename",
+            json!([{"name": "name", "type": 3, "value": "help"}]),
+        )
+        .await;
+        let rename_ok: &[&str] = if role.staff() {
+            &["renamed to **help**", "Discord allows two renames"]
+        } else {
+            &[]
+        };
+        check(
+            "rename",
+            answer,
+            rename_ok,
+            staff_or("Only staff can rename"),
+        );
+
+        let topic = if cells % 2 == 0 { "Billing" } else { "Sales" };
+        let answer = run(
+            user,
+            "move",
+            json!([{"name": "topic", "type": 3, "value": topic}]),
+        )
+        .await;
+        let move_ok: &[&str] = if role.staff() {
+            &["moved to", "is already in"]
+        } else {
+            &[]
+        };
+        check("move", answer, move_ok, staff_or("Only staff can move"));
+
+        let answer = run(user, "notes", json!([])).await;
+        let notes_ok: &[&str] = if role.staff() {
+            &["Staff notes of ticket #1"]
+        } else {
+            &[]
+        };
+        check(
+            "notes",
+            answer,
+            notes_ok,
+            staff_or("Only staff can read and write"),
+        );
+
+        // Unclaim: the claimer or an admin; the claimer claims it back.
+        let answer = run(user, "unclaim", json!([])).await;
+        let may_unclaim = matches!(role, Role::Claimer | Role::Admin | Role::Owner);
+        let unclaim_ok: &[&str] = if may_unclaim {
+            &["no longer claimed"]
+        } else {
+            &[]
+        };
+        check(
+            "unclaim",
+            answer,
+            unclaim_ok,
+            "Only the claimer or an admin",
+        );
+        if env.record(1).await.staff.claimer.is_none() {
+            let id = env.tickets_command(claimer, channel, "claim").await;
+            env.answer_containing(id, "You claimed").await;
+        }
+
+        // A close request: the opener or staff; whoever it is, staff withdraw it again.
+        let answer = run(user, "request-close", json!([])).await;
+        let may_request = role.staff() || role == Role::Opener;
+        let request_ok: &[&str] = if may_request {
+            &["Close request posted"]
+        } else {
+            &[]
+        };
+        check(
+            "request-close",
+            answer,
+            request_ok,
+            "Only the member who opened",
+        );
+        if env.record(1).await.staff.close_request.is_some() {
+            let answer = keep_open(if role == Role::Opener {
+                claimer
+            } else {
+                opener
+            })
+            .await;
+            assert!(
+                answer.is_some_and(|a| a.contains("stays open")),
+                "{role:?} withdraw"
+            );
+        }
+
+        // Keep open on staff's request: the opener's side or staff.
+        run(claimer, "request-close", json!([])).await;
+        let answer = keep_open(user).await;
+        let keep_ok: &[&str] = if may_request { &["stays open"] } else { &[] };
+        check("keep open", answer, keep_ok, "Only the member who opened");
+        if env.record(1).await.staff.close_request.is_some() {
+            keep_open(opener).await;
+        }
+        assert_eq!(env.record(1).await.staff.claimer, Some(claimer), "{role:?}");
+        assert_eq!(env.record(1).await.state, TicketState::Open, "{role:?}");
+        cells += 8;
+    }
+    eprintln!("staff workflow matrix: {cells} cells");
+    // Nobody's cell changed who may see the ticket: the added users stay, the claim guards.
+    assert_eq!(env.can(channel, added).await, (true, true));
+    assert_eq!(env.can(channel, other_staff).await, (true, false));
+    assert_eq!(env.can(channel, bystander).await, (false, false));
+    env.stop().await;
+}

@@ -62,6 +62,7 @@ pub mod codes {
     pub const INVALID_FORM_BODY: u64 = 50035;
     pub const UNKNOWN_OVERWRITE: u64 = 10009;
     pub const THREAD_ARCHIVED: u64 = 50083;
+    pub const UNKNOWN_MEMBER: u64 = 10007;
 }
 
 /// twilight's own default: how long one REST request may take before it counts as failed.
@@ -1000,7 +1001,10 @@ impl Discord {
             .create_channel_once(guild, name, kind, parent, topic, overwrites)
             .await;
         match first {
-            Err(error) => match self.without_deleted_roles(guild, &error, overwrites).await {
+            Err(error) => match self
+                .without_missing_targets(guild, &error, overwrites)
+                .await
+            {
                 Some(kept) => {
                     self.create_channel_once(guild, name, kind, parent, topic, &kept)
                         .await
@@ -1011,9 +1015,11 @@ impl Discord {
         }
     }
 
-    /// `overwrites` without the roles `guild` no longer has, when `error` is Discord refusing
-    /// them; `None` when that is not the problem (or nothing would change).
-    async fn without_deleted_roles(
+    /// `overwrites` without the roles `guild` no longer has and the members who left it, when
+    /// `error` is Discord refusing them; `None` when that is not the problem (or nothing would
+    /// change). A ticket's record keeps people who left (they may come back); Discord refuses
+    /// an overwrite for someone who is not a member.
+    async fn without_missing_targets(
         &self,
         guild: u64,
         error: &DiscordError,
@@ -1032,19 +1038,37 @@ impl Discord {
                 return None;
             }
         };
-        let kept: Vec<Overwrite> = overwrites
-            .iter()
-            .filter(|o| o.kind != OverwriteKind::Role || roles.contains(&o.id))
-            .copied()
-            .collect();
+        let mut kept = Vec::with_capacity(overwrites.len());
+        for overwrite in overwrites {
+            let exists = match overwrite.kind {
+                OverwriteKind::Role => roles.contains(&overwrite.id),
+                OverwriteKind::Member => self.is_member(guild, overwrite.id).await,
+            };
+            if exists {
+                kept.push(*overwrite);
+            }
+        }
         if kept.len() == overwrites.len() {
             return None;
         }
         tracing::warn!(
             dropped = overwrites.len() - kept.len(),
-            "a staff role in the settings no longer exists in Discord; left out of the overwrites"
+            "a staff role no longer exists or a member left; left out of the overwrites"
         );
         Some(kept)
+    }
+
+    /// Whether `user` is a member of `guild` now; `true` when Discord cannot say (only a clear
+    /// "unknown member" drops an overwrite).
+    async fn is_member(&self, guild: u64, user: u64) -> bool {
+        let _turn = self.turn().await;
+        let answer = retry_limited!(
+            self.global,
+            "guild_member",
+            self.http
+                .guild_member(Id::<GuildMarker>::new(guild), Id::new(user))
+        );
+        !matches!(answer, Err(e) if e.code() == Some(codes::UNKNOWN_MEMBER))
     }
 
     async fn create_channel_once(
@@ -1222,7 +1246,10 @@ impl Discord {
         overwrites: &[Overwrite],
     ) -> DiscordResult<()> {
         match self.set_overwrites_once(channel, overwrites).await {
-            Err(error) => match self.without_deleted_roles(guild, &error, overwrites).await {
+            Err(error) => match self
+                .without_missing_targets(guild, &error, overwrites)
+                .await
+            {
                 Some(kept) => self.set_overwrites_once(channel, &kept).await,
                 None => Err(error),
             },
@@ -1252,6 +1279,7 @@ impl Discord {
     /// old access).
     pub async fn move_channel(
         &self,
+        guild: u64,
         channel: u64,
         parent: u64,
         overwrites: Option<&[Overwrite]>,
@@ -1261,13 +1289,41 @@ impl Discord {
             overwrites,
             ..ChannelEdit::default()
         };
-        self.edit_channel(channel, &edit).await
+        self.edit_channel(guild, channel, &edit).await
     }
 
     /// Changes what `edit` names of a channel in one `PATCH /channels/{id}`. A name or topic
     /// counts against Discord's two renames per 10 minutes (`domain::rename`); callers keep to
     /// that budget.
-    pub async fn edit_channel(&self, channel: u64, edit: &ChannelEdit<'_>) -> DiscordResult<()> {
+    pub async fn edit_channel(
+        &self,
+        guild: u64,
+        channel: u64,
+        edit: &ChannelEdit<'_>,
+    ) -> DiscordResult<()> {
+        let error = match self.edit_channel_once(channel, edit).await {
+            Err(error) => error,
+            ok => return ok,
+        };
+        let Some(overwrites) = edit.overwrites else {
+            return Err(error);
+        };
+        match self
+            .without_missing_targets(guild, &error, overwrites)
+            .await
+        {
+            Some(kept) => {
+                let edit = ChannelEdit {
+                    overwrites: Some(&kept),
+                    ..*edit
+                };
+                self.edit_channel_once(channel, &edit).await
+            }
+            None => Err(error),
+        }
+    }
+
+    async fn edit_channel_once(&self, channel: u64, edit: &ChannelEdit<'_>) -> DiscordResult<()> {
         let overwrites = edit.overwrites.map(to_twilight_overwrites);
         let _turn = self.turn().await;
         retry_limited!(self.global, "edit_channel", {

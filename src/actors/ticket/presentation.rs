@@ -107,7 +107,10 @@ impl TicketActorState {
             topic: Some(&topic),
             ..ChannelEdit::default()
         };
-        let result = self.discord().edit_channel(channel, &edit).await;
+        let result = self
+            .discord()
+            .edit_channel(self.guild(), channel, &edit)
+            .await;
         if result.is_ok() {
             self.record.trail.shown = Some(fingerprint);
         }

@@ -230,7 +230,9 @@ impl TicketActorState {
                 overwrites: Some(&after),
                 parent: None,
             };
-            self.discord().edit_channel(channel, &edit).await
+            self.discord()
+                .edit_channel(self.guild(), channel, &edit)
+                .await
         } else {
             self.apply_edit(channel, edit, &after).await
         };
@@ -330,7 +332,7 @@ impl TicketActorState {
             (false, Some(parent)) => {
                 let discord = self.discord();
                 discord
-                    .move_channel(channel, parent, Some(&overwrites))
+                    .move_channel(self.guild(), channel, parent, Some(&overwrites))
                     .await
             }
             (false, None) => self.set_access(channel, &overwrites).await,
@@ -532,7 +534,11 @@ impl TicketActorState {
             return;
         }
         // A closed ticket's access does not depend on its topic: only the category changes.
-        match self.discord().move_channel(channel, parent, None).await {
+        match self
+            .discord()
+            .move_channel(self.guild(), channel, parent, None)
+            .await
+        {
             Ok(()) => {
                 (self.record.topic, self.record.parent) = (None, Some(parent));
                 self.persist(Vec::new()).await;
@@ -560,7 +566,7 @@ impl TicketActorState {
         self.persist(Vec::new()).await;
         let result = self
             .discord()
-            .move_channel(channel, parent, access.as_deref())
+            .move_channel(self.guild(), channel, parent, access.as_deref())
             .await;
         if let Err(error) = &result {
             warn!(%error, "could not move the ticket channel");
