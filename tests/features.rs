@@ -5085,3 +5085,107 @@ async fn staff_workflow_permission_matrix() {
     assert_eq!(env.can(channel, bystander).await, (false, false));
     env.stop().await;
 }
+
+/// A person's click (`kind` "component") or modal submit ("modal_submit") in a DM channel,
+/// which carries no server.
+async fn in_dm(
+    env: &Env,
+    kind: &str,
+    channel: u64,
+    user: u64,
+    extra: Value,
+) -> Result<u64, String> {
+    let mut body = json!({"kind": kind, "channel_id": channel.to_string(),
+        "user_id": user.to_string()});
+    if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+        body.extend(extra);
+    }
+    env.client
+        .interaction(body)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The close DM carries 1–5 stars: the opener rates from the DM (Discord names no server
+/// there; the buttons do), re-rating replaces the stars, a comment follows in a modal, each
+/// is logged, and the buttons work after a restart. Nobody else can use the DM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_opener_rates_a_closed_ticket_from_the_dm_even_after_a_restart() {
+    let env = Env::start("feedback", 2).await;
+    let (log, _, member, channel) = env.with_open_ticket().await;
+    let id = env.tickets_command(env.g.staff_id, channel, "close").await;
+    env.answer_containing(id, "closed").await;
+    let dm = eventually("the close DM with stars", || async {
+        let dms = env.client.dms(member).await.ok()?;
+        dms.into_iter()
+            .find(|m| m["components"].as_array().is_some_and(|c| !c.is_empty()))
+    })
+    .await;
+    let text = dm["content"].as_str().unwrap_or_default();
+    assert!(text.ends_with("How did we do? Rate ticket #1:"), "{text}");
+    let stars: Vec<(String, String)> = dm["components"][0]["components"]
+        .as_array()
+        .expect("buttons")
+        .iter()
+        .map(|b| {
+            (
+                b["label"].as_str().unwrap_or_default().to_owned(),
+                b["custom_id"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let labels: Vec<&str> = stars.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["1 ★", "2 ★", "3 ★", "4 ★", "5 ★"]);
+    let (dm_channel, message) = (id_of(&dm["channel_id"]), id_of(&dm["id"]));
+    let click = |user: u64, custom_id: String| {
+        let env = &env;
+        async move {
+            let extra = json!({"message_id": message.to_string(), "custom_id": custom_id});
+            in_dm(env, "component", dm_channel, user, extra).await
+        }
+    };
+    assert!(
+        click(env.g.staff_id, stars[4].1.clone()).await.is_err(),
+        "only the opener sees their DM"
+    );
+    let id = click(member, stars[3].1.clone()).await.expect("clicked");
+    env.answer_containing(id, "You rated ticket #1 4 out of 5")
+        .await;
+    assert_eq!(env.record(1).await.trail.feedback.map(|f| f.stars), Some(4));
+
+    // Stateless: the same DM works after a restart, and a new rating replaces the old.
+    let env = env.restart().await;
+    let click = |user: u64, custom_id: String| {
+        let env = &env;
+        async move {
+            let extra = json!({"message_id": message.to_string(), "custom_id": custom_id});
+            in_dm(env, "component", dm_channel, user, extra).await
+        }
+    };
+    let id = click(member, stars[1].1.clone()).await.expect("clicked");
+    env.answer_containing(id, "2 out of 5").await;
+    let thanks = env.response_message(id).await;
+    let comment_button = custom_id::encode(&Action::RateComment {
+        guild: env.g.guild_id,
+        ticket: 1,
+    });
+    let extra = json!({"message_id": thanks.to_string(), "custom_id": comment_button});
+    let id = in_dm(&env, "component", dm_channel, member, extra)
+        .await
+        .expect("comment button");
+    let modal = env.expect_modal(id).await;
+    let modal_id = modal["custom_id"].as_str().expect("modal id").to_owned();
+    let extra = json!({"custom_id": modal_id, "fields": {"comment": "quick and kind"}});
+    let id = in_dm(&env, "modal_submit", dm_channel, member, extra)
+        .await
+        .expect("submitted");
+    env.answer_containing(id, "Your comment on ticket #1 is with the team")
+        .await;
+    let feedback = env.record(1).await.trail.feedback.expect("feedback");
+    assert_eq!(
+        (feedback.stars, feedback.comment.as_deref()),
+        (2, Some("quick and kind"))
+    );
+    env.wait_embed(log, "Feedback", 3).await;
+    env.stop().await;
+}

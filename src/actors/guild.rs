@@ -632,9 +632,12 @@ impl GuildState {
                 });
             }
             Action::Delete { .. } | Action::KeepOpen { .. } => self.ticket_button(incoming, action),
-            // The staff workflow's components first; what it does not handle is the hub's.
+            // The staff workflow's and feedback's components first; what they do not handle is
+            // the hub's.
             other => {
-                if let Some(other) = staff::action(self, incoming, other) {
+                if let Some(other) = staff::action(self, incoming, other)
+                    .and_then(|other| super::feedback::action(self, incoming, other))
+                {
                     hub::handle(self, incoming, other).await?
                 }
             }

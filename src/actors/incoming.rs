@@ -128,14 +128,14 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
         }
         (kind, _) => return Err(IncomingError::Unsupported(kind as u8)),
     };
-    let guild = interaction.guild_id.ok_or(IncomingError::NotInGuild)?.get();
-    let member = interaction
-        .member
-        .as_ref()
-        .ok_or(IncomingError::Malformed)?;
+    let (guild, member) = match (interaction.guild_id, interaction.member.as_ref()) {
+        (Some(guild), Some(member)) => (guild.get(), Some(member)),
+        (Some(_), None) => return Err(IncomingError::Malformed),
+        // In a DM only feedback is understood; its custom id names the server.
+        (None, _) => (dm_guild(&kind).ok_or(IncomingError::NotInGuild)?, None),
+    };
     let user = member
-        .user
-        .as_ref()
+        .and_then(|m| m.user.as_ref())
         .or(interaction.user.as_ref())
         .ok_or(IncomingError::Malformed)?;
     Ok(Incoming {
@@ -149,8 +149,10 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
             .unwrap_or(0),
         user: user.id.get(),
         user_name: user.name.clone(),
-        roles: member.roles.iter().map(|r| r.get()).collect(),
-        permissions: member.permissions.map(|p| p.bits()).unwrap_or(0),
+        roles: member
+            .map(|m| m.roles.iter().map(|r| r.get()).collect())
+            .unwrap_or_default(),
+        permissions: member.and_then(|m| m.permissions).map_or(0, |p| p.bits()),
         app_permissions: interaction.app_permissions.map(|p| p.bits()),
         kind,
         resolved_bots: resolved_bots(interaction),
@@ -161,6 +163,17 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
             .map(|locale| Lang::or_english(Some(locale))),
         resolved_members: resolved_members(interaction),
     })
+}
+
+/// The server a DM component or modal names (feedback on a close DM), if it is one.
+fn dm_guild(kind: &IncomingKind) -> Option<u64> {
+    let custom_id = match kind {
+        IncomingKind::Component { custom_id, .. } | IncomingKind::Modal { custom_id, .. } => {
+            custom_id
+        }
+        _ => return None,
+    };
+    crate::domain::custom_id::decode(custom_id).ok()?.dm_guild()
 }
 
 fn resolved_bots(interaction: &Interaction) -> Vec<u64> {

@@ -6,6 +6,7 @@
 pub mod backoff;
 pub mod clock;
 pub mod commands;
+pub mod feedback;
 pub mod guild;
 pub mod guild_state;
 pub mod hub;

@@ -26,6 +26,7 @@
 //! After each change the actor persists the record and tells the guild actor
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
 
+mod feedback;
 mod notes;
 mod presentation;
 mod staff;
@@ -82,9 +83,10 @@ use crate::ui::{
     ticket_messages::{
         ClosedLog, closed_answer, closed_controls, closed_dm_with_reason, closed_log,
         closed_message, event_line, member_left_message, people_changed_answer, people_changed_log,
-        reopened_message,
+        rating_buttons, rating_prompt, reopened_message,
     },
 };
+pub use feedback::rated;
 
 /// Who asks for a change, as the guild actor judged them.
 #[derive(Debug, Clone, Copy)]
@@ -221,6 +223,13 @@ pub enum TicketMsg {
     RenameDue {
         settings: Arc<GuildSettings>,
     },
+    /// The opener rates the closed ticket (or comments on the rating), from the close DM.
+    Feedback {
+        by: Snowflake,
+        rating: crate::domain::feedback::Rating,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
     /// `/tickets notes`: the staff notes thread, with the person in it.
     Notes {
         by: Person,
@@ -254,7 +263,8 @@ impl TicketMsg {
             | TicketMsg::SetPriority { reply, .. }
             | TicketMsg::Rename { reply, .. }
             | TicketMsg::Move { reply, .. }
-            | TicketMsg::Notes { reply, .. } => Some(reply.lang()),
+            | TicketMsg::Notes { reply, .. }
+            | TicketMsg::Feedback { reply, .. } => Some(reply.lang()),
             TicketMsg::CloseQuietly { .. }
             | TicketMsg::ApplyOverwrites { .. }
             | TicketMsg::MoveTo { .. }
@@ -436,17 +446,8 @@ impl Actor for TicketActor {
                     | TicketMsg::SetAutoclose { .. }
                     | TicketMsg::InactivityChanged { .. }) => state.inactivity(message).await,
                     TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
-                    // The staff workflow's messages, in their own block.
-                    staff @ (TicketMsg::Claim { .. }
-                    | TicketMsg::RepairAccess { .. }
-                    | TicketMsg::RequestClose { .. }
-                    | TicketMsg::AnswerCloseRequest { .. }
-                    | TicketMsg::SetPriority { .. }
-                    | TicketMsg::Rename { .. }
-                    | TicketMsg::RenameDue { .. }
-                    | TicketMsg::Move { .. }
-                    | TicketMsg::MoveTo { .. }
-                    | TicketMsg::Notes { .. }) => state.staff_message(&myself, staff).await,
+                    // The staff workflow's messages (and feedback), in their own block.
+                    workflow => state.staff_message(&myself, workflow).await,
                 }
             }),
         )
@@ -962,24 +963,23 @@ impl TicketActorState {
         let link = self.upload_transcript(html).await;
         let opener_link = web.as_ref().map(|(opener, _)| opener.as_str());
         let dm_text = self.in_channel_lang(|| {
-            closed_dm_with_reason(
+            let text = closed_dm_with_reason(
                 number,
                 opener_link.or(link.as_deref()),
                 !files.is_empty(),
                 cut.as_deref(),
                 closed.reason.as_deref(),
-            )
+            );
+            // The stars below: the text is cut to fit with the prompt's line.
+            rating_prompt(text, number)
         });
-        let delivered = self
-            .dm(
-                self.record.opener,
-                &OutgoingMessage {
-                    content: Some(dm_text),
-                    attachments: files.clone(),
-                    ..Default::default()
-                },
-            )
-            .await;
+        let dm = OutgoingMessage {
+            content: Some(dm_text),
+            attachments: files.clone(),
+            components: rating_buttons(self.guild(), number),
+            ..Default::default()
+        };
+        let delivered = self.dm(self.record.opener, &dm).await;
         let entry = || {
             let description = closed_log(&ClosedLog {
                 number,

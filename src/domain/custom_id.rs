@@ -103,6 +103,36 @@ pub enum Action {
     CloseRequestKeep {
         ticket: u64,
     },
+    // Feedback: on the opener's close DM, where Discord sends no server, so these carry it and
+    // work after any restart (nothing about them is kept but the ticket's record).
+    /// A star button: rate ticket `ticket` of `guild` with `stars` (1–5).
+    Rate {
+        guild: u64,
+        ticket: u64,
+        stars: u8,
+    },
+    /// "Add a comment" after rating: opens the comment modal.
+    RateComment {
+        guild: u64,
+        ticket: u64,
+    },
+    /// The comment modal's submission.
+    RateCommentModal {
+        guild: u64,
+        ticket: u64,
+    },
+}
+
+impl Action {
+    /// The server a DM component names: only feedback is used outside a server.
+    pub fn dm_guild(&self) -> Option<u64> {
+        match *self {
+            Action::Rate { guild, .. }
+            | Action::RateComment { guild, .. }
+            | Action::RateCommentModal { guild, .. } => Some(guild),
+            _ => None,
+        }
+    }
 }
 
 /// Why a custom id was refused. Messages never echo the (possibly hostile) input.
@@ -126,6 +156,13 @@ pub enum CustomIdError {
 pub fn encode(action: &Action) -> String {
     use Action::*;
     let (tag, a, b): (&str, Option<u64>, Option<u64>) = match *action {
+        Rate {
+            guild,
+            ticket,
+            stars,
+        } => return format!("{PREFIX}:rate:{guild}:{ticket}:{stars}"),
+        RateComment { guild, ticket } => ("ratec", Some(guild), Some(ticket)),
+        RateCommentModal { guild, ticket } => ("ratem", Some(guild), Some(ticket)),
         OpenTicket => ("open", None, None),
         PickTopic { opener } => ("pick", Some(opener), None),
         TopicPage { opener, page } => ("tpage", Some(opener), Some(page.into())),
@@ -242,6 +279,29 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
         "closeall" => arity(0).map(|_| CloseAllConfirm)?,
         "cancel" => arity(0).map(|_| Cancel)?,
         "inactivity" => arity(0).map(|_| InactivityModal)?,
+        "rate" => {
+            arity(3)?;
+            let stars = u32_at(2)?;
+            Rate {
+                guild: u64_at(0)?,
+                ticket: u64_at(1)?,
+                stars: u8::try_from(stars).map_err(|_| CustomIdError::BadNumber)?,
+            }
+        }
+        "ratec" => {
+            arity(2)?;
+            RateComment {
+                guild: u64_at(0)?,
+                ticket: u64_at(1)?,
+            }
+        }
+        "ratem" => {
+            arity(2)?;
+            RateCommentModal {
+                guild: u64_at(0)?,
+                ticket: u64_at(1)?,
+            }
+        }
         _ => return Err(CustomIdError::UnknownAction),
     };
     Ok(action)
@@ -292,6 +352,7 @@ pub mod fields {
     pub const CLOSE_AFTER: &str = "close_after";
     pub const STALE_PING: &str = "ping";
     pub const OPENER_LEAVES: &str = "opener_leaves";
+    pub const FEEDBACK_COMMENT: &str = "comment";
 }
 
 macro_rules! choice_enum {
@@ -397,6 +458,19 @@ mod tests {
                 TransferSelect { ticket: n },
                 CloseRequestAccept { ticket: n },
                 CloseRequestKeep { ticket: n },
+                Rate {
+                    guild: n,
+                    ticket: n,
+                    stars: u8::try_from(n).unwrap_or(u8::MAX),
+                },
+                RateComment {
+                    guild: n,
+                    ticket: n,
+                },
+                RateCommentModal {
+                    guild: n,
+                    ticket: n,
+                },
             ]);
         }
         v

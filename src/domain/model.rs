@@ -193,6 +193,15 @@ pub struct TicketTrail {
     /// What the channel shows (its name and topic, `rename::shown_fingerprint`) as last set;
     /// `None`: as it was created.
     pub shown: Option<u64>,
+    /// The opener's rating of the ticket once closed (`domain::feedback`).
+    pub feedback: Option<Feedback>,
+}
+
+/// An opener's rating: 1 to 5 stars and an optional comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Feedback {
+    pub stars: u8,
+    pub comment: Option<String>,
 }
 
 /// The most events a ticket keeps; a ticket renamed a thousand times keeps its newest.

@@ -8,8 +8,8 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::domain::model::{
-    ClaimMode, ClaimSettings, CloseRequest, EventKind, Inactivity, Panel, Priority, StalePing,
-    TicketEvent, TicketStaff, TicketTrail, Topic,
+    ClaimMode, ClaimSettings, CloseRequest, EventKind, Feedback, Inactivity, Panel, Priority,
+    StalePing, TicketEvent, TicketStaff, TicketTrail, Topic,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -664,8 +664,10 @@ prop_compose! {
         notes_thread in any::<Option<u64>>(),
         custom_name in proptest::option::of(".{0,20}"),
         shown in any::<Option<u64>>(),
+        feedback in proptest::option::of((1..=5u8, proptest::option::of(".{0,40}"))
+            .prop_map(|(stars, comment)| Feedback { stars, comment })),
     ) -> TicketTrail {
-        TicketTrail { events, renamed_at, notes_thread, custom_name, shown }
+        TicketTrail { events, renamed_at, notes_thread, custom_name, shown, feedback }
     }
 }
 

@@ -165,6 +165,8 @@ mod tests {
             "title" => "x".repeat(60),
             "reason" => "r".repeat(limits::REASON_MAX),
             "request_reason" => "r".repeat(limits::REQUEST_REASON_MAX),
+            "stars" => "5".to_owned(),
+            "comment" => "c".repeat(crate::domain::feedback::COMMENT_MAX),
             // A paste service's link; longer ones are cut with the text they are in.
             "link" => format!("https://{}", "l".repeat(500)),
             "users" | "bots" => mentions(access::MAX_USERS_PER_CHANGE, "@"),

@@ -682,6 +682,22 @@ catalog! {
     NotesUnreadable: Piece = "The staff notes could not be read: {error}";
     StaffNotesHeading: Piece = "Staff notes (left out of the opener's copy)";
 
+    // Feedback: the opener rates a closed ticket from the close DM.
+    RatePrompt: Piece = "How did we do? Rate ticket #{number}:";
+    RateNotOpener: Content = "Only the member who opened ticket #{number} can rate it.";
+    RateNotClosed: Content = "Ticket #{number} is open again; rate it once it is closed.";
+    RateFirst: Content = "Rate ticket #{number} with the stars first, then add a comment.";
+    RateThanks: Content =
+        "Thank you! You rated ticket #{number} {stars} out of 5. You can change it, or add a comment.";
+    RateCommentButton: ButtonLabel = "Add a comment";
+    RateCommentTitle: ModalTitle = "Your feedback on ticket #{number}";
+    RateCommentLabel: InputLabel = "What should the team know?";
+    RateCommentThanks: Content = "Thank you! Your comment on ticket #{number} is with the team.";
+    RateNotSaved: Content = "Your rating could not be saved. Please try again.";
+    LogFeedbackTitle: EmbedTitle = "Feedback";
+    LogFeedback: EmbedDescription = "Ticket #{number} rated {stars}/5 by <@{by}>";
+    LogFeedbackComment: Piece = "Comment: {comment}";
+
     // Staff workflow: the list of open tickets.
     ListEmpty: Content = "No open ticket matches.";
     ListHeader: Piece = "Open tickets {from}–{to} of {total} (page {page} of {pages}):";

@@ -12,8 +12,8 @@ use crate::{
         embed as discord_embed,
     },
     domain::{
-        custom_id::Action,
-        model::{EventKind, Priority, Snowflake},
+        custom_id::{self, Action},
+        model::{EventKind, Feedback, Priority, Snowflake},
     },
 };
 
@@ -533,6 +533,75 @@ pub fn event_line(what: &EventKind, name_of: impl Fn(Snowflake) -> String) -> St
         } => t!(EventCloseRequestedReason, request_reason = reason),
         EventKind::KeptOpen => Text::EventKeptOpen.text().to_owned(),
     }
+}
+
+/// The close DM's star buttons (1 to 5) for ticket `number` of `guild`: their custom ids carry
+/// both, since a DM names no server.
+pub fn rating_buttons(guild: Snowflake, number: u64) -> Vec<Component> {
+    let stars: Vec<(String, String, ButtonStyle)> = (1..=5u8)
+        .map(|stars| {
+            let action = Action::Rate {
+                guild,
+                ticket: number,
+                stars,
+            };
+            let label = format!("{stars} ★");
+            (custom_id::encode(&action), label, ButtonStyle::Secondary)
+        })
+        .collect();
+    let borrowed: Vec<(String, &str, ButtonStyle)> = stars
+        .iter()
+        .map(|(id, label, style)| (id.clone(), label.as_str(), *style))
+        .collect();
+    vec![crate::discord::button_row(&borrowed)]
+}
+
+/// The close DM's text with the rating prompt as its last line, within Discord's limit.
+pub fn rating_prompt(text: String, number: u64) -> String {
+    let prompt = t!(RatePrompt, number);
+    let room = fit::max_chars(Slot::Content).saturating_sub(prompt.chars().count() + 1);
+    let mut text: String = text.chars().take(room).collect();
+    text.push('\n');
+    text.push_str(&prompt);
+    text
+}
+
+/// The answer to a rating: thanks, with "Add a comment".
+pub fn rating_thanks(guild: Snowflake, number: u64, stars: u8) -> (String, Vec<Component>) {
+    let comment = Action::RateComment {
+        guild,
+        ticket: number,
+    };
+    let row = buttons(&[(comment, Text::RateCommentButton, ButtonStyle::Primary)]);
+    (t!(RateThanks, number, stars), vec![row])
+}
+
+/// The comment modal after a rating.
+pub fn rating_comment_modal(guild: Snowflake, number: u64) -> crate::ui::Modal {
+    crate::ui::Modal {
+        custom_id: custom_id::encode(&Action::RateCommentModal {
+            guild,
+            ticket: number,
+        }),
+        title: t!(RateCommentTitle, number),
+        components: vec![crate::ui::components::text_input(
+            custom_id::fields::FEEDBACK_COMMENT,
+            Text::RateCommentLabel.to_string(),
+            twilight_model::channel::message::component::TextInputStyle::Paragraph,
+            crate::domain::feedback::COMMENT_MAX as u16,
+            true,
+        )],
+    }
+}
+
+/// The log entry of a rating or a comment.
+pub fn feedback_log(number: u64, by: Snowflake, feedback: &Feedback) -> String {
+    let mut text = t!(LogFeedback, number, stars = feedback.stars, by);
+    if let Some(comment) = &feedback.comment {
+        text.push('\n');
+        text.push_str(&t!(LogFeedbackComment, comment));
+    }
+    text
 }
 
 /// The buttons of a close request.

@@ -85,6 +85,12 @@ impl TicketActorState {
                 self.move_topic(myself, by, to, reply, &settings).await
             }
             TicketMsg::Notes { by, reply } => self.open_notes(by, reply).await,
+            TicketMsg::Feedback {
+                by,
+                rating,
+                reply,
+                settings,
+            } => self.feedback(by, rating, reply, &settings).await,
             TicketMsg::MoveTo {
                 parent,
                 settings,

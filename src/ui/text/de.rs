@@ -844,6 +844,43 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         StaffNotesHeading,
         "Interne Notizen (nicht in der Kopie des Erstellers)",
     ),
+    (
+        RatePrompt,
+        "Wie war unser Support? Bewerte Ticket #{number}:",
+    ),
+    (
+        RateNotOpener,
+        "Nur das Mitglied, das Ticket #{number} eröffnet hat, kann es bewerten.",
+    ),
+    (
+        RateNotClosed,
+        "Ticket #{number} ist wieder offen; bewerte es, wenn es geschlossen ist.",
+    ),
+    (
+        RateFirst,
+        "Bewerte Ticket #{number} zuerst mit Sternen, dann kannst du kommentieren.",
+    ),
+    (
+        RateThanks,
+        "Danke! Du hast Ticket #{number} mit {stars} von 5 bewertet. Du kannst das ändern oder einen Kommentar hinzufügen.",
+    ),
+    (RateCommentButton, "Kommentar hinzufügen"),
+    (RateCommentTitle, "Rückmeldung zu Ticket #{number}"),
+    (RateCommentLabel, "Was sollte das Team wissen?"),
+    (
+        RateCommentThanks,
+        "Danke! Dein Kommentar zu Ticket #{number} ist beim Team.",
+    ),
+    (
+        RateNotSaved,
+        "Deine Bewertung konnte nicht gespeichert werden. Bitte versuche es erneut.",
+    ),
+    (LogFeedbackTitle, "Rückmeldung"),
+    (
+        LogFeedback,
+        "Ticket #{number} mit {stars}/5 bewertet von <@{by}>",
+    ),
+    (LogFeedbackComment, "Kommentar: {comment}"),
     (ListEmpty, "Kein offenes Ticket passt."),
     (
         ListHeader,

@@ -841,6 +841,40 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         StaffNotesHeading,
         "Notes internes (absentes de la copie de l'auteur)",
     ),
+    (
+        RatePrompt,
+        "Comment nous sommes-nous débrouillés ? Notez le ticket #{number} :",
+    ),
+    (
+        RateNotOpener,
+        "Seul le membre qui a ouvert le ticket #{number} peut le noter.",
+    ),
+    (
+        RateNotClosed,
+        "Le ticket #{number} est rouvert ; notez-le une fois fermé.",
+    ),
+    (
+        RateFirst,
+        "Notez d'abord le ticket #{number} avec les étoiles, puis ajoutez un commentaire.",
+    ),
+    (
+        RateThanks,
+        "Merci ! Vous avez noté le ticket #{number} {stars} sur 5. Vous pouvez changer la note ou ajouter un commentaire.",
+    ),
+    (RateCommentButton, "Ajouter un commentaire"),
+    (RateCommentTitle, "Votre avis, ticket #{number}"),
+    (RateCommentLabel, "Que doit savoir l'équipe ?"),
+    (
+        RateCommentThanks,
+        "Merci ! Votre commentaire sur le ticket #{number} est transmis à l'équipe.",
+    ),
+    (
+        RateNotSaved,
+        "Votre note n'a pas pu être enregistrée. Veuillez réessayer.",
+    ),
+    (LogFeedbackTitle, "Avis"),
+    (LogFeedback, "Ticket #{number} noté {stars}/5 par <@{by}>"),
+    (LogFeedbackComment, "Commentaire : {comment}"),
     (ListEmpty, "Aucun ticket ouvert ne correspond."),
     (
         ListHeader,
