@@ -266,6 +266,9 @@ impl From<&Settings> for GuildSettings {
                 mode: s.claim_mode.unwrap_or_default(),
                 topic_modes: s.topic_claim_modes.clone(),
             },
+            // The export format does not carry intake settings yet: questions and controls
+            // are set up again after an import.
+            intake: model::IntakeSettings::default(),
         }
     }
 }
