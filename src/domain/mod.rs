@@ -3,6 +3,7 @@
 pub mod access;
 pub mod custom_id;
 pub mod deadline;
+pub mod intake;
 pub mod lifecycle;
 pub mod limits;
 pub mod model;

@@ -654,6 +654,31 @@ catalog! {
     ListEntry: Piece = "#{number} {link} · <@{opener}> · {priority}";
     ListClaimedBy: Piece = " · claimed by <@{claimer}>";
     ListReadFailed: Content = "The tickets could not be read from storage.";
+
+    // Intake: questions and abuse controls
+    IntakeBlocked: Content = "You are blocked from opening tickets here.";
+    IntakeBlockedUntil: Content = "You are blocked from opening tickets here until <t:{at}:f>.";
+    IntakeRolesAny: Content = "To open a ticket about this topic you need one of these roles: {roles}.";
+    IntakeRolesAll: Content = "To open a ticket about this topic you need all of these roles: {roles}.";
+    IntakeCooldown: Content = "You opened a ticket a short while ago. You can open another <t:{at}:R>.";
+    IntakeDailyCap: Content =
+        "You have opened {limit} tickets today, the most allowed here. You can open another <t:{at}:R>.";
+    IntakeModalTitle: ModalTitle = "Before your ticket opens";
+    EditAnswersModalTitle: ModalTitle = "Edit your answers";
+    EditAnswersButton: ButtonLabel = "Edit answers";
+    NoAnswer: Piece = "(no answer)";
+    AnswersNotUnderstood: Content =
+        "Your answers could not be read: the form may have changed. Please open the ticket again.";
+    AnswerMissing: Content = "Please answer “{label}”.";
+    AnswerLength: Content = "Your answer to “{label}” needs {min} to {max} characters.";
+    AnswersNotYours: Content = "Only the member who opened this ticket can edit its answers.";
+    AnswersUpdated: Content = "Your answers on ticket #{number} were updated.";
+    AnswersTicketNotOpen: Content = "Ticket #{number} is not open, so its answers can no longer be edited.";
+    QuestionLabelBad: Content = "A question needs a label of 1 to {max} characters, on one line.";
+    QuestionPlaceholderBad: Content = "A placeholder holds at most {max} characters, on one line.";
+    QuestionLengthsBad: Content =
+        "Lengths are whole numbers: the maximum from 1 to {max}, the minimum not above it.";
+    QuestionTooMany: Content = "A form holds at most {max} questions (Discord's limit).";
 }
 
 impl Text {

@@ -786,4 +786,70 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         ListReadFailed,
         "Die Tickets konnten nicht aus dem Speicher gelesen werden.",
     ),
+    // Intake: questions and abuse controls
+    (
+        IntakeBlocked,
+        "Du bist hier für das Öffnen von Tickets gesperrt.",
+    ),
+    (
+        IntakeBlockedUntil,
+        "Du bist hier bis <t:{at}:f> für das Öffnen von Tickets gesperrt.",
+    ),
+    (
+        IntakeRolesAny,
+        "Für ein Ticket zu diesem Thema brauchst du eine dieser Rollen: {roles}.",
+    ),
+    (
+        IntakeRolesAll,
+        "Für ein Ticket zu diesem Thema brauchst du alle diese Rollen: {roles}.",
+    ),
+    (
+        IntakeCooldown,
+        "Du hast gerade erst ein Ticket geöffnet. Ein weiteres kannst du <t:{at}:R> öffnen.",
+    ),
+    (
+        IntakeDailyCap,
+        "Du hast heute {limit} Tickets geöffnet, mehr sind hier nicht erlaubt. Ein weiteres kannst du <t:{at}:R> öffnen.",
+    ),
+    (IntakeModalTitle, "Bevor dein Ticket öffnet"),
+    (EditAnswersModalTitle, "Antworten bearbeiten"),
+    (EditAnswersButton, "Antworten bearbeiten"),
+    (NoAnswer, "(keine Antwort)"),
+    (
+        AnswersNotUnderstood,
+        "Deine Antworten konnten nicht gelesen werden: Das Formular hat sich vielleicht geändert. Bitte öffne das Ticket erneut.",
+    ),
+    (AnswerMissing, "Bitte beantworte „{label}“."),
+    (
+        AnswerLength,
+        "Deine Antwort auf „{label}“ braucht {min} bis {max} Zeichen.",
+    ),
+    (
+        AnswersNotYours,
+        "Nur wer dieses Ticket geöffnet hat, kann die Antworten bearbeiten.",
+    ),
+    (
+        AnswersUpdated,
+        "Deine Antworten in Ticket #{number} wurden aktualisiert.",
+    ),
+    (
+        AnswersTicketNotOpen,
+        "Ticket #{number} ist nicht offen, die Antworten können nicht mehr bearbeitet werden.",
+    ),
+    (
+        QuestionLabelBad,
+        "Eine Frage braucht eine Beschriftung mit 1 bis {max} Zeichen in einer Zeile.",
+    ),
+    (
+        QuestionPlaceholderBad,
+        "Ein Platzhalter hat höchstens {max} Zeichen in einer Zeile.",
+    ),
+    (
+        QuestionLengthsBad,
+        "Längen sind ganze Zahlen: das Maximum von 1 bis {max}, das Minimum nicht darüber.",
+    ),
+    (
+        QuestionTooMany,
+        "Ein Formular hat höchstens {max} Fragen (Discords Grenze).",
+    ),
 ];

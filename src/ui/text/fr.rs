@@ -780,4 +780,70 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         ListReadFailed,
         "Les tickets n'ont pas pu être lus depuis le stockage.",
     ),
+    // Intake: questions and abuse controls
+    (
+        IntakeBlocked,
+        "Vous ne pouvez pas ouvrir de ticket ici : vous êtes bloqué.",
+    ),
+    (
+        IntakeBlockedUntil,
+        "Vous ne pouvez pas ouvrir de ticket ici : vous êtes bloqué jusqu'au <t:{at}:f>.",
+    ),
+    (
+        IntakeRolesAny,
+        "Pour ouvrir un ticket sur ce sujet, il vous faut l'un de ces rôles : {roles}.",
+    ),
+    (
+        IntakeRolesAll,
+        "Pour ouvrir un ticket sur ce sujet, il vous faut tous ces rôles : {roles}.",
+    ),
+    (
+        IntakeCooldown,
+        "Vous venez d'ouvrir un ticket. Vous pourrez en ouvrir un autre <t:{at}:R>.",
+    ),
+    (
+        IntakeDailyCap,
+        "Vous avez ouvert {limit} tickets aujourd'hui, le maximum autorisé ici. Vous pourrez en ouvrir un autre <t:{at}:R>.",
+    ),
+    (IntakeModalTitle, "Avant l'ouverture du ticket"),
+    (EditAnswersModalTitle, "Modifier vos réponses"),
+    (EditAnswersButton, "Modifier les réponses"),
+    (NoAnswer, "(pas de réponse)"),
+    (
+        AnswersNotUnderstood,
+        "Vos réponses n'ont pas pu être lues : le formulaire a peut-être changé. Veuillez rouvrir le ticket.",
+    ),
+    (AnswerMissing, "Veuillez répondre à « {label} »."),
+    (
+        AnswerLength,
+        "Votre réponse à « {label} » doit compter de {min} à {max} caractères.",
+    ),
+    (
+        AnswersNotYours,
+        "Seul le membre qui a ouvert ce ticket peut modifier ses réponses.",
+    ),
+    (
+        AnswersUpdated,
+        "Vos réponses sur le ticket #{number} ont été mises à jour.",
+    ),
+    (
+        AnswersTicketNotOpen,
+        "Le ticket #{number} n'est pas ouvert : ses réponses ne peuvent plus être modifiées.",
+    ),
+    (
+        QuestionLabelBad,
+        "Une question a besoin d'un libellé de 1 à {max} caractères, sur une ligne.",
+    ),
+    (
+        QuestionPlaceholderBad,
+        "Un texte indicatif compte au plus {max} caractères, sur une ligne.",
+    ),
+    (
+        QuestionLengthsBad,
+        "Les longueurs sont des nombres entiers : le maximum de 1 à {max}, le minimum pas au-dessus.",
+    ),
+    (
+        QuestionTooMany,
+        "Un formulaire compte au plus {max} questions (limite de Discord).",
+    ),
 ];
