@@ -17,10 +17,14 @@ use twilight_model::channel::ChannelType;
 use crate::{
     domain::{
         access::{self, Member},
+        intake::{self as intake_rules, Opener, Refusal},
         limits,
-        model::{GuildSettings, Snowflake, TicketRecord, TicketState},
+        model::{
+            Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, Snowflake, TicketRecord,
+            TicketState,
+        },
     },
-    store::WriteOp,
+    store::{IntakeSnapshot, WriteOp},
 };
 
 use super::{
@@ -56,6 +60,9 @@ pub struct GuildState {
     pub counter: u64,
     /// What the actor knows of its tickets; allocated with the first one.
     pub book: LazyBook,
+    /// Members' opens and the blocklist, as stored; allocated when there is any (most guilds
+    /// use no abuse control).
+    pub intake: Option<Box<IntakeBook>>,
     pub open_total: u32,
     pub(super) progress: Arc<InteractionProgress>,
     /// This actor, to start ticket actors on first use from anywhere in the UI.
@@ -115,6 +122,28 @@ pub struct WaitingOpen {
     user: Snowflake,
     topic: Option<u32>,
     reply: Reply,
+    /// The answers to the intake form, if it had questions.
+    answers: Vec<Answer>,
+}
+
+/// The abuse controls' state in memory, so an open is checked without a store read.
+#[derive(Default)]
+pub struct IntakeBook {
+    pub opens: FxHashMap<Snowflake, MemberOpens>,
+    pub blocks: FxHashMap<BlockTarget, BlockEntry>,
+}
+
+impl IntakeBook {
+    /// `None` when the store held nothing.
+    pub fn from_snapshot(snapshot: IntakeSnapshot) -> Option<Box<IntakeBook>> {
+        if snapshot.opens.is_empty() && snapshot.blocks.is_empty() {
+            return None;
+        }
+        Some(Box::new(IntakeBook {
+            opens: snapshot.opens.into_iter().collect(),
+            blocks: snapshot.blocks.into_iter().collect(),
+        }))
+    }
 }
 
 /// Where a new ticket goes.
@@ -398,6 +427,7 @@ impl GuildState {
                 topic_name: topic_name(&self.settings, record.topic),
                 settings: self.settings.clone(),
                 existing_channels,
+                answers: None,
             })
         })
     }
@@ -441,6 +471,7 @@ impl GuildState {
         incoming: &Incoming,
         topic: Option<u32>,
         reply: Reply,
+        answers: Vec<Answer>,
     ) -> Result<(), ActorProcessingErr> {
         let user = incoming.user;
         let now = Instant::now();
@@ -465,12 +496,7 @@ impl GuildState {
             tokio::spawn(async move { reply.send_with(text, Vec::new()).await });
             return Ok(());
         }
-        let member_open = self.book.open_by_member.get(&user).copied().unwrap_or(0);
-        if let Err(refusal) =
-            limits::check_open(&self.settings, member_open, self.open_total + waiting_opens)
-        {
-            info!(user, %refusal, "open refused by limits");
-            let text = refusal.to_string();
+        if let Err(text) = self.may_open(incoming, topic, waiting_opens) {
             tokio::spawn(async move { reply.send_with(&text, Vec::new()).await });
             return Ok(());
         }
@@ -480,8 +506,78 @@ impl GuildState {
                 .retain(|_, at| is_double_click(Some(at), now));
         }
         self.book.recent_opens.insert(user, now);
-        self.open_in_category(myself, WaitingOpen { user, topic, reply })
-            .await
+        let open = WaitingOpen {
+            user,
+            topic,
+            reply,
+            answers,
+        };
+        self.open_in_category(myself, open).await
+    }
+
+    /// The limits and the abuse controls, read from memory only: what the member is told when
+    /// they may not open a ticket now. `waiting_opens` count against the server's limit.
+    pub fn may_open(
+        &self,
+        incoming: &Incoming,
+        topic: Option<u32>,
+        waiting_opens: u32,
+    ) -> Result<(), String> {
+        let user = incoming.user;
+        let member_open = self.book.open_by_member.get(&user).copied().unwrap_or(0);
+        if let Err(refusal) =
+            limits::check_open(&self.settings, member_open, self.open_total + waiting_opens)
+        {
+            info!(user, %refusal, "open refused by limits");
+            return Err(refusal.to_string());
+        }
+        self.intake_refusal(incoming, topic).map_err(|refusal| {
+            info!(user, ?refusal, "open refused by an abuse control");
+            refusal.message()
+        })
+    }
+
+    /// The abuse controls alone; free when none is in use.
+    fn intake_refusal(&self, incoming: &Incoming, topic: Option<u32>) -> Result<(), Refusal> {
+        let controls = &self.settings.intake;
+        if self.intake.is_none() && controls.topic_roles.is_empty() {
+            return Ok(());
+        }
+        let book = self.intake.as_deref();
+        let opener = Opener {
+            user: incoming.user,
+            roles: &incoming.roles,
+            is_staff: self.is_staff(incoming),
+        };
+        intake_rules::check_open(
+            controls,
+            topic,
+            opener,
+            book.and_then(|b| b.opens.get(&incoming.user)),
+            |target| book.and_then(|b| b.blocks.get(&target)),
+            now_millis(),
+        )
+    }
+
+    /// Counts an open for the cooldown and the daily cap; the op to store it, when either is on.
+    fn count_open(&mut self, user: Snowflake) -> Option<WriteOp> {
+        if !self.settings.intake.tracks_opens() {
+            return None;
+        }
+        let now = now_millis();
+        let book = self.intake.get_or_insert_with(Box::default);
+        let opens = intake_rules::record_open(book.opens.get(&user), now);
+        book.opens.insert(user, opens);
+        if book.opens.len() > 4096 {
+            let controls = &self.settings.intake;
+            book.opens
+                .retain(|_, o| intake_rules::opens_matter(controls, o, now));
+        }
+        Some(WriteOp::PutMemberOpens {
+            guild: self.guild,
+            user,
+            opens,
+        })
     }
 
     /// Numbers an open in the category it belongs in, or, when that category must be created
@@ -605,7 +701,12 @@ impl GuildState {
         open: WaitingOpen,
         parent: Snowflake,
     ) -> Result<(), ActorProcessingErr> {
-        let WaitingOpen { user, topic, reply } = open;
+        let WaitingOpen {
+            user,
+            topic,
+            reply,
+            answers,
+        } = open;
         let parent = Some(parent);
         self.counter += 1;
         let record = TicketRecord {
@@ -626,13 +727,23 @@ impl GuildState {
             stale_warning: None,
             staff: Default::default(),
         };
-        let commit = self.ctx.store.write(vec![
+        let mut ops = vec![
             WriteOp::SetCounter {
                 guild: self.guild,
                 value: self.counter,
             },
             WriteOp::PutTicket(record.clone()),
-        ]);
+        ];
+        // In the number's own commit: an open that counts is never lost, and costs no write.
+        ops.extend(self.count_open(user));
+        if !answers.is_empty() {
+            ops.push(WriteOp::PutAnswers {
+                guild: self.guild,
+                number: self.counter,
+                answers: answers.clone(),
+            });
+        }
+        let commit = self.ctx.store.write(ops);
         self.track(&record);
         info!(ticket = record.number, "ticket number allocated");
         let provision = Box::new(Provision {
@@ -642,6 +753,7 @@ impl GuildState {
             topic_name: topic_name(&self.settings, topic),
             settings: self.settings.clone(),
             existing_channels: None,
+            answers: Some(answers),
         });
         self.book
             .line

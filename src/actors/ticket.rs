@@ -24,6 +24,7 @@
 //! After each change the actor persists the record and tells the guild actor
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
 
+mod intake;
 mod stale;
 
 use std::sync::Arc;
@@ -51,7 +52,8 @@ use crate::{
         lifecycle::{self, Step},
         limits,
         model::{
-            ClaimMode, CloseRequest, GuildSettings, Priority, Snowflake, TicketRecord, TicketState,
+            Answer, ClaimMode, CloseRequest, GuildSettings, Priority, Snowflake, TicketRecord,
+            TicketState,
         },
         naming, privileged,
         rename::{self, RenameBudget},
@@ -70,6 +72,7 @@ use super::{
     protocol::GuildMsg,
 };
 use crate::discord::reply::Reply;
+use crate::ui::intake::with_answers;
 use crate::ui::ticket_messages::priority_text;
 /// Re-exported for the benchmark's null bot, which posts the same welcome.
 pub use crate::ui::ticket_messages::welcome_message;
@@ -214,6 +217,19 @@ pub enum TicketMsg {
     RenameDue {
         settings: Arc<GuildSettings>,
     },
+    // Intake.
+    /// The opener's Edit answers: answer the click with the form, prefilled.
+    ShowAnswersForm {
+        incoming: Box<super::incoming::Incoming>,
+        settings: Arc<GuildSettings>,
+    },
+    /// The opener's edited answers, checked against the questions by the guild actor.
+    SetAnswers {
+        by: Person,
+        answers: Vec<Answer>,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
 }
 
 impl TicketMsg {
@@ -232,7 +248,9 @@ impl TicketMsg {
             | TicketMsg::RequestClose { reply, .. }
             | TicketMsg::AnswerCloseRequest { reply, .. }
             | TicketMsg::SetPriority { reply, .. }
-            | TicketMsg::Rename { reply, .. } => Some(reply.lang()),
+            | TicketMsg::Rename { reply, .. }
+            | TicketMsg::SetAnswers { reply, .. } => Some(reply.lang()),
+            TicketMsg::ShowAnswersForm { incoming, .. } => Some(incoming.locale),
             TicketMsg::CloseQuietly { .. }
             | TicketMsg::ApplyOverwrites { .. }
             | TicketMsg::MoveTo { .. }
@@ -259,6 +277,8 @@ pub struct Provision {
     pub settings: Arc<GuildSettings>,
     /// The guild's channels as found at start, to adopt a channel created before a crash.
     pub existing_channels: Option<Arc<Vec<ChannelSummary>>>,
+    /// The answers to the intake form; `None` when resuming (they are in the store).
+    pub answers: Option<Vec<Answer>>,
 }
 
 pub struct TicketArgs {
@@ -291,6 +311,8 @@ pub struct TicketActorState {
     activity: Option<crate::domain::stale::Activity>,
     /// The channel's rename budget and the name waiting for it (staff workflow).
     renames: Renames,
+    /// The answers to the intake form, once known (given at the open, else read when needed).
+    answers: Option<Vec<Answer>>,
 }
 
 /// Renames waiting for Discord's budget. Not stored: after a restart a waiting rename is gone
@@ -332,6 +354,7 @@ impl Actor for TicketActor {
             lang: args.lang,
             activity: None,
             renames: Renames::default(),
+            answers: None,
         })
     }
 
@@ -372,15 +395,7 @@ impl Actor for TicketActor {
                     TicketMsg::ApplyOverwrites { settings } => {
                         state.apply_overwrites(&settings).await
                     }
-                    TicketMsg::MoveTo { parent, done } => {
-                        if let Some(channel) = state.record.channel
-                            && let Err(error) =
-                                state.ctx.discord.move_channel(channel, parent).await
-                        {
-                            warn!(%error, "could not move the ticket channel");
-                        }
-                        let _ = done.send(());
-                    }
+                    TicketMsg::MoveTo { parent, done } => state.move_to(parent, done).await,
                     TicketMsg::Reopen {
                         by,
                         reply,
@@ -428,6 +443,9 @@ impl Actor for TicketActor {
                     | TicketMsg::SetPriority { .. }
                     | TicketMsg::Rename { .. }
                     | TicketMsg::RenameDue { .. }) => state.staff_message(&myself, staff).await,
+                    intake @ (TicketMsg::ShowAnswersForm { .. } | TicketMsg::SetAnswers { .. }) => {
+                        state.intake_message(intake).await
+                    }
                 }
             }),
         )
@@ -456,6 +474,16 @@ impl TicketActorState {
 
     fn guild(&self) -> Snowflake {
         self.record.guild
+    }
+
+    /// The ticket's topic was removed: its channel goes under `parent`.
+    async fn move_to(&self, parent: Snowflake, done: oneshot::Sender<()>) {
+        if let Some(channel) = self.record.channel
+            && let Err(error) = self.ctx.discord.move_channel(channel, parent).await
+        {
+            warn!(%error, "could not move the ticket channel");
+        }
+        let _ = done.send(());
     }
 
     /// Persists the record (durably) and tells the guild actor. A failed write is logged: the
@@ -539,6 +567,10 @@ impl TicketActorState {
                 reply.send(Text::StorageFailed.text()).await;
             }
             return;
+        }
+        match p.answers.take() {
+            Some(answers) => self.answers = Some(answers),
+            None => self.load_answers(&p.settings).await,
         }
         if self.ctx.faults.halt_before_channel_create() {
             // Emulates a crash right after the durable commit: the actor goes quiet forever.
@@ -659,7 +691,16 @@ impl TicketActorState {
             &self.record.participants,
             &settings.staff_roles,
         );
-        let topic = naming::channel_topic(self.record.number, self.record.opener, topic_name);
+        let subject = self
+            .answers
+            .as_deref()
+            .and_then(crate::domain::intake::subject);
+        let topic = naming::channel_topic_with_subject(
+            self.record.number,
+            self.record.opener,
+            topic_name,
+            subject,
+        );
         let name = naming::channel_name(self.record.number);
         let result = self
             .discord()
@@ -736,8 +777,15 @@ impl TicketActorState {
     }
 
     async fn post_welcome(&mut self, channel: Snowflake, topic: Option<&str>) {
-        let message =
-            self.in_channel_lang(|| welcome_message(self.record.number, self.record.opener, topic));
+        let answers = self.answers.as_deref().unwrap_or_default();
+        let message = self.in_channel_lang(|| {
+            let number = self.record.number;
+            with_answers(
+                welcome_message(number, self.record.opener, topic),
+                number,
+                answers,
+            )
+        });
         match self
             .discord()
             .send_message(channel, &message, &[self.record.opener])
@@ -1517,16 +1565,36 @@ impl TicketActorState {
             .topic
             .and_then(|id| settings.topics.iter().find(|t| t.id == id))
             .map(|t| t.name.clone());
-        let welcome = welcome_message_claimed(
-            self.record.number,
-            self.record.opener,
-            topic.as_deref(),
-            self.record.staff.claimer,
-            self.record.staff.priority,
-        );
+        let number = self.record.number;
+        let base = self.in_channel_lang(|| {
+            welcome_message_claimed(
+                number,
+                self.record.opener,
+                topic.as_deref(),
+                self.record.staff.claimer,
+                self.record.staff.priority,
+            )
+        });
+        let lang = self.lang.get();
+        // Answers a restarted actor has not read yet are read on the task, off the mailbox.
+        let known = self.answers.clone();
+        let store = (known.is_none() && settings.intake.has_questions())
+            .then(|| (self.ctx.store.clone(), self.guild()));
         let discord = self.ctx.discord.clone();
         tokio::spawn(
             async move {
+                let answers = match (known, store) {
+                    (Some(answers), _) => answers,
+                    (None, Some((store, guild))) => match store.answers(guild, number).await {
+                        Ok(answers) => answers,
+                        Err(error) => {
+                            warn!(%error, "answers unreadable; the welcome is left as it is");
+                            return;
+                        }
+                    },
+                    (None, None) => Vec::new(),
+                };
+                let welcome = text::speaking_sync(lang, || with_answers(base, number, &answers));
                 if let Err(error) = discord
                     .edit_embeds_and_components(
                         channel,

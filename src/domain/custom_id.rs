@@ -103,6 +103,35 @@ pub enum Action {
     CloseRequestKeep {
         ticket: u64,
     },
+    // Intake: questions and abuse controls.
+    /// The intake form asked before a ticket opens; `scope` as [`scope_of`] writes it.
+    IntakeForm {
+        scope: u64,
+    },
+    /// Edit answers on a ticket's welcome message (its opener only).
+    EditAnswers {
+        ticket: u64,
+    },
+    /// The form that Edit answers opens, prefilled.
+    EditAnswersModal {
+        ticket: u64,
+    },
+}
+
+/// A topic (or none) as one number in a custom id: 0 for no topic, else the topic id plus one
+/// (topic ids may be 0).
+pub fn scope_of(topic: Option<u32>) -> u64 {
+    topic.map_or(0, |t| u64::from(t) + 1)
+}
+
+/// The topic (or none) a custom id's scope names; `Err` for a number no topic id gives.
+pub fn topic_of(scope: u64) -> Result<Option<u32>, CustomIdError> {
+    match scope {
+        0 => Ok(None),
+        n => u32::try_from(n - 1)
+            .map(Some)
+            .map_err(|_| CustomIdError::BadNumber),
+    }
 }
 
 /// Why a custom id was refused. Messages never echo the (possibly hostile) input.
@@ -159,6 +188,9 @@ pub fn encode(action: &Action) -> String {
         TransferSelect { ticket } => ("transfer", Some(ticket), None),
         CloseRequestAccept { ticket } => ("creqok", Some(ticket), None),
         CloseRequestKeep { ticket } => ("creqkeep", Some(ticket), None),
+        IntakeForm { scope } => ("iform", Some(scope), None),
+        EditAnswers { ticket } => ("iedit", Some(ticket), None),
+        EditAnswersModal { ticket } => ("ieditm", Some(ticket), None),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -264,6 +296,9 @@ fn ticket_action(tag: &str) -> Option<fn(u64) -> Action> {
         "transfer" => |ticket| TransferSelect { ticket },
         "creqok" => |ticket| CloseRequestAccept { ticket },
         "creqkeep" => |ticket| CloseRequestKeep { ticket },
+        "iform" => |scope| IntakeForm { scope },
+        "iedit" => |ticket| EditAnswers { ticket },
+        "ieditm" => |ticket| EditAnswersModal { ticket },
         _ => return None,
     };
     Some(make)
@@ -397,9 +432,20 @@ mod tests {
                 TransferSelect { ticket: n },
                 CloseRequestAccept { ticket: n },
                 CloseRequestKeep { ticket: n },
+                IntakeForm { scope: n },
+                EditAnswers { ticket: n },
+                EditAnswersModal { ticket: n },
             ]);
         }
         v
+    }
+
+    #[test]
+    fn intake_scopes_name_no_topic_or_one_topic() {
+        for topic in [None, Some(0), Some(7), Some(u32::MAX)] {
+            assert_eq!(topic_of(scope_of(topic)), Ok(topic));
+        }
+        assert_eq!(topic_of(u64::MAX), Err(CustomIdError::BadNumber));
     }
 
     #[test]

@@ -8,6 +8,8 @@
 pub const CHANNEL_TOPIC_MAX: usize = 1024;
 
 const MARKER: &str = "ticketeer:";
+/// A subject's share of the channel topic: the rest (marker, topic name) always fits after it.
+const SUBJECT_MAX: usize = 300;
 const ZWSP: char = '\u{200B}';
 
 /// `ticket-0001`: ASCII, zero-padded to at least 4 digits, per-guild number.
@@ -18,7 +20,21 @@ pub fn channel_name(number: u64) -> String {
 /// Readable metadata ending with a machine marker, e.g.
 /// `Ticket #1 · opened by <@123> · topic: Billing · ticketeer:1:123`. At most 1024 chars.
 pub fn channel_topic(number: u64, opener: u64, topic_name: Option<&str>) -> String {
-    let head = format!("Ticket #{number} · opened by <@{opener}>");
+    channel_topic_with_subject(number, opener, topic_name, None)
+}
+
+/// [`channel_topic`] with the ticket's subject (an intake answer) first when it has one.
+pub fn channel_topic_with_subject(
+    number: u64,
+    opener: u64,
+    topic_name: Option<&str>,
+    subject: Option<&str>,
+) -> String {
+    let subject = subject.map(|s| neutralize(&s.replace('\n', " "), SUBJECT_MAX));
+    let head = match subject {
+        Some(subject) => format!("{subject} · Ticket #{number} · opened by <@{opener}>"),
+        None => format!("Ticket #{number} · opened by <@{opener}>"),
+    };
     let tail = format!(" · {MARKER}{number}:{opener}");
     match topic_name {
         Some(name) => {
