@@ -4361,3 +4361,388 @@ async fn close_reasons_autocomplete_from_the_most_used() {
     assert!(not_registered.is_err(), "{not_registered:?}");
     env.stop().await;
 }
+
+/// Issue 17, parts 1 and 2: questions asked before a ticket is numbered, their answers on the
+/// welcome message and in the transcript, Edit answers, and the abuse controls (cooldown,
+/// blocklist, required roles, daily cap), each refusing with its reason and sparing staff.
+mod intake {
+    use super::*;
+    use ticketeer::{
+        domain::model::{
+            BlockEntry, BlockTarget, IntakeSettings, Question, QuestionStyle, RoleMatch,
+            RoleRequirement,
+        },
+        store::WriteOp,
+    };
+
+    /// Changes the guild's intake settings in the store and restarts the bot, which reads them
+    /// at start (as after an admin's change in the hub and a restart).
+    async fn configure(env: Env, change: impl FnOnce(&mut IntakeSettings)) -> Env {
+        let mut settings = env.settings().await;
+        change(&mut settings.intake);
+        write(
+            &env,
+            WriteOp::PutSettings {
+                guild: env.g.guild_id,
+                settings,
+            },
+        )
+        .await;
+        env.restart().await
+    }
+
+    async fn write(env: &Env, op: WriteOp) {
+        env.bot.store().write(vec![op]).await.expect("stored");
+    }
+
+    fn question(label: &str, min_len: u16, max_len: u16, subject: bool) -> Question {
+        Question {
+            label: label.into(),
+            style: QuestionStyle::Short,
+            required: !subject,
+            min_len,
+            max_len,
+            placeholder: format!("Your {label}"),
+            subject,
+        }
+    }
+
+    async fn counter(env: &Env) -> u64 {
+        env.bot
+            .store()
+            .load_guild(env.g.guild_id)
+            .await
+            .expect("store")
+            .counter
+    }
+
+    /// The welcome message's answer fields `(name, value)`.
+    async fn answer_fields(env: &Env, channel: u64) -> Vec<(String, String)> {
+        let messages = env
+            .client
+            .channel_messages(channel)
+            .await
+            .expect("messages");
+        messages[0]["embeds"][0]["fields"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
+                (s("name"), s("value"))
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn questions_come_before_the_number_and_answers_reach_welcome_and_transcript() {
+        let env = Env::start("intake-questions", 3).await;
+        env.set_staff().await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let env = configure(env, |i| {
+            i.questions = vec![
+                question("Order number", 3, 10, false),
+                question("Subject", 0, 2000, true),
+            ]
+        })
+        .await;
+        let member = env.g.member_ids[0];
+        // Staff see the ticket, and its Edit answers button, but the answers are the opener's.
+        let other = env.g.staff_id;
+
+        // The form is the click's answer; nothing is numbered until it is submitted.
+        let id = env.click_open(panel, member).await;
+        let modal = env.expect_modal(id).await;
+        let inputs: Vec<Value> = modal["components"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|row| row["components"][0].clone())
+            .collect();
+        assert_eq!(inputs.len(), 2, "{modal}");
+        assert_eq!(inputs[0]["label"], "Order number");
+        assert_eq!(inputs[0]["min_length"], 3);
+        assert_eq!(inputs[1]["max_length"], 1024, "capped to an embed field");
+        assert_eq!(counter(&env).await, 0, "a dismissed form takes no number");
+
+        // What an attacker's client sends is refused in words, and takes no number either.
+        let form = custom_id::encode(&Action::IntakeForm { scope: 0 });
+        let forge = |fields: Vec<(&'static str, String)>, custom: String| {
+            let env = &env;
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let id = env
+                    .client
+                    .submit_forged_modal(env.g.guild_id, env.general(), member, &custom, &pairs)
+                    .await
+                    .expect("delivered");
+                env.answer(id).await
+            }
+        };
+        let long = forge(vec![("q0", "x".repeat(5000))], form.clone()).await;
+        assert!(long.contains("needs 3 to 10 characters"), "{long}");
+        let unknown = forge(
+            vec![("q0", "12345".into()), ("q9", "x".into())],
+            form.clone(),
+        )
+        .await;
+        assert!(unknown.contains("could not be read"), "{unknown}");
+        let missing = forge(vec![], form.clone()).await;
+        assert!(missing.contains("Please answer"), "{missing}");
+        let garbage = forge(vec![("q0", "1".into())], "tk:iform:99999999999".into()).await;
+        assert!(!garbage.is_empty());
+        assert_eq!(counter(&env).await, 0);
+
+        let id = env
+            .submit(
+                member,
+                env.general(),
+                &Action::IntakeForm { scope: 0 },
+                &[("q0", "A-1234"), ("q1", "Refund @everyone")],
+            )
+            .await;
+        let text = env.answer_containing(id, "is open").await;
+        let channel = channel_from_link(&text).expect("link");
+        let fields = answer_fields(&env, channel).await;
+        assert_eq!(fields[0], ("Order number".into(), "A-1234".into()));
+        assert!(fields[1].1.starts_with("Refund @"), "{fields:?}");
+        assert!(!fields[1].1.contains("@everyone"), "answers never ping");
+        let topic = env.channel(channel).await.expect("channel")["topic"].clone();
+        assert!(
+            topic.as_str().unwrap_or("").starts_with("Refund"),
+            "{topic}"
+        );
+
+        // Only the opener edits; the form comes back prefilled and the welcome is edited.
+        let id = env
+            .click_in(channel, other, |a| matches!(a, Action::EditAnswers { .. }))
+            .await;
+        assert!(env.answer(id).await.contains("Only the member who opened"));
+        let id = env
+            .click_in(channel, member, |a| matches!(a, Action::EditAnswers { .. }))
+            .await;
+        let modal = env.expect_modal(id).await;
+        assert_eq!(modal["components"][0]["components"][0]["value"], "A-1234");
+        let id = env
+            .submit(
+                member,
+                channel,
+                &Action::EditAnswersModal { ticket: 1 },
+                &[("q0", "B-5678"), ("q1", "Refund")],
+            )
+            .await;
+        env.answer_containing(id, "updated").await;
+        eventually("the welcome shows the edit", || async {
+            let fields = answer_fields(&env, channel).await;
+            (fields[0].1 == "B-5678").then_some(())
+        })
+        .await;
+        assert_eq!(
+            env.bot
+                .store()
+                .answers(env.g.guild_id, 1)
+                .await
+                .expect("read")[0]
+                .value,
+            "B-5678"
+        );
+
+        // A restarted bot keeps the answers when it edits the welcome again (a claim).
+        let env = env.restart().await;
+        let staff = env.g.staff_id;
+        let id = env
+            .click_in(channel, staff, |a| matches!(a, Action::Claim { .. }))
+            .await;
+        env.answer(id).await;
+        eventually("the claim on the welcome, answers kept", || async {
+            let messages = env.client.channel_messages(channel).await.ok()?;
+            let description = messages[0]["embeds"][0]["description"].as_str()?.to_owned();
+            let fields = answer_fields(&env, channel).await;
+            (description.contains(&staff.to_string()) && fields[0].1 == "B-5678").then_some(())
+        })
+        .await;
+
+        env.close(channel, staff).await;
+        env.wait_state(1, TicketState::Closed).await;
+        let (html, text) = env.transcript(1).await;
+        assert!(text.contains("B-5678") && html.contains("B-5678"), "{text}");
+        assert_eq!(counter(&env).await, 1);
+        env.stop().await;
+    }
+
+    #[tokio::test]
+    async fn abuse_controls_refuse_with_reason_spare_staff_and_survive_a_restart() {
+        let env = Env::start("intake-controls", 4).await;
+        env.set_staff().await;
+        env.set_limits("5", "50").await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let [a, b, c, ..] = env.g.member_ids[..] else {
+            panic!("members")
+        };
+        let staff = env.g.staff_id;
+        let env = configure(env, |i| i.cooldown_minutes = 60).await;
+
+        // Cooldown: the second open within the hour is refused with when to come back.
+        env.open_ticket(panel, a).await;
+        let refused = env.open_outcome(panel, a).await;
+        assert!(refused.contains("You can open another <t:"), "{refused}");
+        env.open_ticket(panel, staff).await;
+        env.open_ticket(panel, staff).await;
+
+        // The blocklist: a member, and a role with an expiry, each with its reason.
+        let role = env
+            .client
+            .create_role(env.g.guild_id, "muted", 0)
+            .await
+            .expect("role");
+        let d = env
+            .client
+            .add_member(env.g.guild_id, "muted-member", &[role])
+            .await
+            .expect("member");
+        write(
+            &env,
+            WriteOp::PutBlock {
+                guild: env.g.guild_id,
+                target: BlockTarget::Member(b),
+                entry: BlockEntry {
+                    until: None,
+                    reason: "spam".into(),
+                    by: env.owner(),
+                },
+            },
+        )
+        .await;
+        let until = 4_102_444_800_000; // 2100-01-01
+        write(
+            &env,
+            WriteOp::PutBlock {
+                guild: env.g.guild_id,
+                target: BlockTarget::Role(role),
+                entry: BlockEntry {
+                    until: Some(until),
+                    reason: String::new(),
+                    by: env.owner(),
+                },
+            },
+        )
+        .await;
+        // Daily cap of 1 from now on.
+        let env = configure(env, |i| i.daily_cap = 1).await;
+
+        let refused = env.open_outcome(panel, a).await;
+        assert!(
+            refused.contains("You can open another <t:"),
+            "cooldown kept: {refused}"
+        );
+        let refused = env.open_outcome(panel, b).await;
+        assert!(
+            refused.contains("blocked") && refused.contains("spam"),
+            "{refused}"
+        );
+        let refused = env.open_outcome(panel, d).await;
+        assert!(
+            refused.contains(&format!("<t:{}:f>", until / 1000)),
+            "{refused}"
+        );
+
+        // The cap: c opens one today, not two (cooldown off).
+        let env = configure(env, |i| i.cooldown_minutes = 0).await;
+        env.open_ticket(panel, c).await;
+        let refused = env.open_outcome(panel, c).await;
+        assert!(refused.contains("tickets today"), "{refused}");
+        env.open_ticket(panel, staff).await;
+
+        // An admin's reset forgets a member's opens.
+        write(
+            &env,
+            WriteOp::RemoveMemberOpens {
+                guild: env.g.guild_id,
+                user: c,
+            },
+        )
+        .await;
+        let env = env.restart().await;
+        env.open_ticket(panel, c).await;
+        env.stop().await;
+    }
+
+    #[tokio::test]
+    async fn required_roles_per_topic_are_any_of_or_all_of() {
+        let env = Env::start("intake-roles", 2).await;
+        env.set_limits("5", "50").await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        env.add_topic("Billing").await;
+        let topic = env.settings().await.topics[0].id;
+        let client = &env.client;
+        let r1 = client
+            .create_role(env.g.guild_id, "r1", 0)
+            .await
+            .expect("role");
+        let r2 = client
+            .create_role(env.g.guild_id, "r2", 0)
+            .await
+            .expect("role");
+        let one = client
+            .add_member(env.g.guild_id, "one", &[r1])
+            .await
+            .expect("member");
+        let both = client
+            .add_member(env.g.guild_id, "both", &[r1, r2])
+            .await
+            .expect("member");
+        let need = |need| RoleRequirement {
+            roles: vec![r1, r2],
+            need,
+        };
+        let env = configure(env, |i| {
+            i.topic_roles = vec![(topic, need(RoleMatch::AllOf))]
+        })
+        .await;
+
+        let pick = |member: u64, expect: &'static str| {
+            let env = &env;
+            async move {
+                let id = env.click_open(panel, member).await;
+                let picker = env.response_message(id).await;
+                let id = env
+                    .select(
+                        member,
+                        env.general(),
+                        picker,
+                        &Action::PickTopic { opener: member },
+                        &[topic.to_string()],
+                    )
+                    .await;
+                env.answer_containing(id, expect).await
+            }
+        };
+        pick(one, "all of these roles").await;
+        pick(both, "is open").await;
+        let env = configure(env, |i| {
+            i.topic_roles = vec![(topic, need(RoleMatch::AnyOf))]
+        })
+        .await;
+        let pick = |member: u64, expect: &'static str| {
+            let env = &env;
+            async move {
+                let id = env.click_open(panel, member).await;
+                let picker = env.response_message(id).await;
+                let id = env
+                    .select(
+                        member,
+                        env.general(),
+                        picker,
+                        &Action::PickTopic { opener: member },
+                        &[topic.to_string()],
+                    )
+                    .await;
+                env.answer_containing(id, expect).await
+            }
+        };
+        pick(one, "is open").await;
+        env.stop().await;
+    }
+}
