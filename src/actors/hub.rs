@@ -223,6 +223,7 @@ pub async fn carry_out(
         }
         Step::CloseAll => close_all(state, incoming),
         Step::ToTicket { ticket, request } => to_ticket(state, incoming, ticket, request),
+        Step::Intake(step) => super::intake::carry_out(state, incoming, step),
     }
     Ok(())
 }

@@ -10,19 +10,24 @@
 use ractor::{ActorProcessingErr, ActorRef};
 use tracing::warn;
 
-use crate::discord::reply::{Reply, open_modal_now};
+use crate::discord::reply::{Reply, open_modal_now, update_now};
 use crate::domain::{
     custom_id::{self, Action},
     intake::{self as rules},
-    model::TicketState,
+    model::{BlockEntry, BlockTarget, TicketState},
 };
-use crate::ui::{intake as form, text::Text};
+use crate::store::WriteOp;
+use crate::ui::{
+    intake as form,
+    intake_hub::{self, RuntimeStep},
+    text::{Text, t},
+};
 
 use super::{
     guild_state::GuildState,
     incoming::{Incoming, IncomingKind},
     protocol::GuildMsg,
-    ticket::TicketMsg,
+    ticket::{TicketMsg, now_millis},
 };
 
 /// Open (or a picked topic): the form when the topic has questions, else the open itself.
@@ -190,6 +195,76 @@ fn edit_submitted(state: &mut GuildState, incoming: &Incoming, ticket: u64) {
             answers,
             reply,
             settings,
+        }
+    });
+}
+
+/// The hub's blocklist and resets: memory first (the guild actor is their only writer), then
+/// the store, and the admin is answered once it is durable.
+pub fn carry_out(state: &mut GuildState, incoming: &Incoming, step: RuntimeStep) {
+    let now = now_millis();
+    let guild = state.guild;
+    let book = state.intake.get_or_insert_with(Box::default);
+    let (ops, done, in_place) = match step {
+        RuntimeStep::ShowBlocklist => {
+            let mut entries: Vec<(BlockTarget, BlockEntry)> =
+                book.blocks.iter().map(|(t, e)| (*t, e.clone())).collect();
+            entries.sort_by_key(|(t, _)| *t);
+            let screen = intake_hub::blocklist_screen(&entries, now);
+            update_now(&state.ctx.discord, incoming, screen.text, screen.components);
+            return;
+        }
+        RuntimeStep::Block {
+            target,
+            reason,
+            days,
+        } => {
+            let entry = BlockEntry {
+                until: rules::block_until(days, now),
+                reason,
+                by: incoming.user,
+            };
+            book.blocks.insert(target, entry.clone());
+            let done = match target {
+                BlockTarget::Member(user) => t!(BlockedMember, user),
+                BlockTarget::Role(role) => t!(BlockedRole, roles = format!("<@&{role}>")),
+            };
+            let op = WriteOp::PutBlock {
+                guild,
+                target,
+                entry,
+            };
+            (vec![op], done, false)
+        }
+        RuntimeStep::Unblock(target) => {
+            book.blocks.remove(&target);
+            let op = WriteOp::RemoveBlock { guild, target };
+            (vec![op], Text::Unblocked.to_string(), true)
+        }
+        RuntimeStep::ResetOpens(users) => {
+            let mut ops = Vec::new();
+            for user in &users {
+                book.opens.remove(user);
+                ops.push(WriteOp::RemoveMemberOpens { guild, user: *user });
+            }
+            let users: Vec<String> = users.iter().map(|u| format!("<@{u}>")).collect();
+            (ops, t!(OpensReset, users = users.join(", ")), true)
+        }
+    };
+    let reply = if in_place {
+        Reply::defer_update(&state.ctx.discord, incoming)
+    } else {
+        Reply::defer_ephemeral(&state.ctx.discord, incoming)
+    };
+    let commit = state.ctx.store.write(ops);
+    let failed = Text::IntakeNotSaved.text();
+    tokio::spawn(async move {
+        match commit.await {
+            Ok(()) => reply.send(&done).await,
+            Err(error) => {
+                warn!(%error, "intake state not saved");
+                reply.send(failed).await
+            }
         }
     });
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::domain::model::{
     Answer, BlockEntry, BlockTarget, IntakeSettings, MemberOpens, QUESTIONS_MAX, Question,
-    QuestionStyle, RoleMatch, Snowflake, UnixMillis,
+    QuestionStyle, RoleMatch, RoleRequirement, Snowflake, UnixMillis,
 };
 use crate::ui::text::t;
 
@@ -297,6 +297,190 @@ pub fn prefill<'a>(question: &Question, earlier: &'a [Answer]) -> Option<&'a str
     let max = usize::from(question.max_len).min(PREFILL_MAX);
     (!answer.value.is_empty() && answer.value.chars().count() <= max)
         .then_some(answer.value.as_str())
+}
+
+/// The most roles one topic may require (as many as a select offers, and a refusal names).
+pub const TOPIC_ROLES_MAX: usize = crate::domain::access::MAX_STAFF_ROLES;
+/// The longest block an admin sets in days (about ten years); longer is "until unblocked".
+pub const BLOCK_DAYS_MAX: u32 = 3650;
+/// The longest cooldown, in minutes (a week).
+pub const COOLDOWN_MINUTES_MAX: u32 = 10_080;
+/// The highest daily cap.
+pub const DAILY_CAP_MAX: u32 = 100;
+
+/// A change an admin makes to the intake settings in the hub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntakeChange {
+    /// Replaces question `index` of `topic`'s form, or adds one when `index` is the count.
+    SetQuestion {
+        topic: Option<u32>,
+        index: usize,
+        question: Question,
+    },
+    MoveUp {
+        topic: Option<u32>,
+        index: usize,
+    },
+    Remove {
+        topic: Option<u32>,
+        index: usize,
+    },
+    /// Makes question `index` the subject (the others not), or none if it was.
+    ToggleSubject {
+        topic: Option<u32>,
+        index: usize,
+    },
+    Roles {
+        topic: u32,
+        roles: Vec<Snowflake>,
+    },
+    RolesNeed {
+        topic: u32,
+        need: RoleMatch,
+    },
+    Controls {
+        cooldown_minutes: u32,
+        daily_cap: u32,
+    },
+}
+
+impl IntakeChange {
+    /// Applies the change; `Err` when the form it names no longer has that question or is full.
+    pub fn apply(self, settings: &mut IntakeSettings) -> Result<(), QuestionError> {
+        match self {
+            IntakeChange::SetQuestion {
+                topic,
+                index,
+                question,
+            } => {
+                let questions = questions_mut(settings, topic);
+                if index < questions.len() {
+                    let subject = question.subject || questions[index].subject;
+                    questions[index] = Question {
+                        subject,
+                        ..question
+                    };
+                } else if questions.len() < QUESTIONS_MAX {
+                    questions.push(question);
+                } else {
+                    return Err(QuestionError::TooMany);
+                }
+            }
+            IntakeChange::MoveUp { topic, index } => {
+                let questions = questions_mut(settings, topic);
+                if index > 0 && index < questions.len() {
+                    questions.swap(index - 1, index);
+                }
+            }
+            IntakeChange::Remove { topic, index } => {
+                let questions = questions_mut(settings, topic);
+                if index < questions.len() {
+                    questions.remove(index);
+                }
+            }
+            IntakeChange::ToggleSubject { topic, index } => {
+                let questions = questions_mut(settings, topic);
+                let was = questions.get(index).is_some_and(|q| q.subject);
+                for (i, q) in questions.iter_mut().enumerate() {
+                    q.subject = i == index && !was;
+                }
+            }
+            IntakeChange::Roles { topic, mut roles } => {
+                roles.truncate(TOPIC_ROLES_MAX);
+                let need = requirement(settings, topic).map_or(RoleMatch::AnyOf, |r| r.need);
+                set_requirement(settings, topic, roles, need);
+            }
+            IntakeChange::RolesNeed { topic, need } => {
+                let roles = requirement(settings, topic).map_or(Vec::new(), |r| r.roles.clone());
+                set_requirement(settings, topic, roles, need);
+            }
+            IntakeChange::Controls {
+                cooldown_minutes,
+                daily_cap,
+            } => {
+                settings.cooldown_minutes = cooldown_minutes;
+                settings.daily_cap = daily_cap;
+            }
+        }
+        settings.topic_questions.retain(|(_, q)| !q.is_empty());
+        Ok(())
+    }
+}
+
+/// The roles a topic requires, if any are set.
+pub fn requirement(settings: &IntakeSettings, topic: u32) -> Option<&RoleRequirement> {
+    settings
+        .topic_roles
+        .iter()
+        .find(|(t, _)| *t == topic)
+        .map(|(_, r)| r)
+}
+
+fn set_requirement(
+    settings: &mut IntakeSettings,
+    topic: u32,
+    roles: Vec<Snowflake>,
+    need: RoleMatch,
+) {
+    settings.topic_roles.retain(|(t, _)| *t != topic);
+    settings
+        .topic_roles
+        .push((topic, RoleRequirement { roles, need }));
+}
+
+fn questions_mut(settings: &mut IntakeSettings, topic: Option<u32>) -> &mut Vec<Question> {
+    let Some(id) = topic else {
+        return &mut settings.questions;
+    };
+    let at = match settings.topic_questions.iter().position(|(t, _)| *t == id) {
+        Some(at) => at,
+        None => {
+            settings.topic_questions.push((id, Vec::new()));
+            settings.topic_questions.len() - 1
+        }
+    };
+    &mut settings.topic_questions[at].1
+}
+
+/// Cooldown minutes and the daily cap as typed in the hub's form (blank is 0).
+pub fn parse_controls(cooldown: &str, cap: &str) -> Option<(u32, u32)> {
+    let number = |s: &str, max: u32| -> Option<u32> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Some(0);
+        }
+        s.parse::<u32>().ok().filter(|n| *n <= max)
+    };
+    Some((
+        number(cooldown, COOLDOWN_MINUTES_MAX)?,
+        number(cap, DAILY_CAP_MAX)?,
+    ))
+}
+
+/// A block's length as typed: blank for until unblocked, else 1 to [`BLOCK_DAYS_MAX`] days;
+/// `Err` is what the admin is told.
+pub fn parse_block_days(days: &str) -> Result<Option<u32>, String> {
+    let days = days.trim();
+    if days.is_empty() {
+        return Ok(None);
+    }
+    match days.parse::<u32>() {
+        Ok(n) if (1..=BLOCK_DAYS_MAX).contains(&n) => Ok(Some(n)),
+        _ => Err(t!(BlockDaysBad, max = BLOCK_DAYS_MAX)),
+    }
+}
+
+/// When a block of `days` set at `now` ends.
+pub fn block_until(days: Option<u32>, now: UnixMillis) -> Option<UnixMillis> {
+    days.map(|d| now + i64::from(d) * DAY)
+}
+
+/// `min-max` lengths as typed in the hub's question form: `(min, max)` as text, either blank.
+pub fn split_lengths(raw: &str) -> (&str, &str) {
+    match raw.split_once('-') {
+        Some((min, max)) => (min.trim(), max.trim()),
+        None => ("", raw.trim()),
+    }
 }
 
 #[cfg(test)]

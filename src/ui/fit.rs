@@ -58,6 +58,10 @@ mod tests {
         Text::TopicTooMany,
         Text::TopicControlChars,
         Text::PanelFieldTooLong,
+        Text::QuestionLabelBad,
+        Text::QuestionPlaceholderBad,
+        Text::QuestionLengthsBad,
+        Text::QuestionTooMany,
         Text::PanelTotalTooLong,
         Text::StaffRolesEveryone,
     ];

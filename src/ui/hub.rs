@@ -13,6 +13,7 @@ use crate::domain::{
 
 use super::{
     Modal, Screen, hub_screens as screens,
+    intake_hub::{self, Outcome, RuntimeStep},
     text::{Lang, Text, t},
 };
 
@@ -96,6 +97,7 @@ pub enum Change {
         topic: u32,
     },
     Inactivity(Inactivity),
+    Intake(crate::domain::intake::IntakeChange),
 }
 
 impl Change {
@@ -111,6 +113,7 @@ impl Change {
             Change::AddTopic { .. } => "the topic",
             Change::RemoveTopic { .. } => "the topic removal",
             Change::Inactivity(_) => "inactivity",
+            Change::Intake(_) => "the intake",
         }
     }
 
@@ -135,6 +138,12 @@ impl Change {
             }
             Change::RemoveTopic { topic } => settings.topics.retain(|t| t.id != topic),
             Change::Inactivity(inactivity) => settings.inactivity = inactivity,
+            Change::Intake(change) => {
+                // Checked when decided; a form filled meanwhile by another admin is left as is.
+                if let Err(error) = change.apply(&mut settings.intake) {
+                    tracing::warn!(%error, "intake change no longer applies");
+                }
+            }
         }
     }
 }
@@ -204,6 +213,8 @@ pub enum Step {
         ticket: u64,
         request: TicketRequest,
     },
+    /// The blocklist and members' opens (not settings).
+    Intake(RuntimeStep),
 }
 
 fn refuse(text: impl Into<String>, why: &'static str) -> Step {
@@ -344,6 +355,11 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
         Some(SetupChoice::TopicList) => screens::topic_list(&settings.topics, 0),
         Some(SetupChoice::TopicRemove) => screens::topic_remove(&settings.topics, 0),
         Some(SetupChoice::Language) => screens::language_menu(),
+        Some(SetupChoice::Questions) => intake_hub::scope_menu(&settings.topics),
+        Some(SetupChoice::Controls) => {
+            return Step::OpenModal(intake_hub::controls_modal(settings));
+        }
+        Some(SetupChoice::Blocklist) => return Step::Intake(RuntimeStep::ShowBlocklist),
         None => return refuse(Text::UnknownChoice.to_string(), "unknown setup choice"),
     };
     Step::Update(screen)
@@ -437,10 +453,38 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
                 None => refuse(Text::TopicGone.to_string(), "topic already gone"),
             }
         }
-        _ => refuse(
-            Text::NotAvailableHere.to_string(),
-            "action not handled by the hub",
-        ),
+        other => match intake_hub::decide(settings, other, input.values, input.fields) {
+            Some(outcome) => intake_step(outcome),
+            None => refuse(
+                Text::NotAvailableHere.to_string(),
+                "action not handled by the hub",
+            ),
+        },
+    }
+}
+
+/// An intake screen's outcome as the hub's step.
+fn intake_step(outcome: Outcome) -> Step {
+    match outcome {
+        Outcome::Update(screen) => Step::Update(screen),
+        Outcome::Show(screen) => Step::Show(screen),
+        Outcome::OpenModal(modal) => Step::OpenModal(modal),
+        Outcome::Refuse(text, why) => refuse(text, why),
+        Outcome::Save {
+            change,
+            done,
+            in_place,
+        } => Step::Save(Save {
+            change: Change::Intake(change),
+            answer: if in_place {
+                Answer::InPlace
+            } else {
+                Answer::Ephemeral
+            },
+            done,
+            failed: Text::SettingNotSaved,
+        }),
+        Outcome::Runtime(step) => Step::Intake(step),
     }
 }
 
@@ -721,11 +765,18 @@ mod tests {
             );
             let modal = matches!(
                 choice,
-                SetupChoice::Limits | SetupChoice::TopicAdd | SetupChoice::Inactivity
+                SetupChoice::Limits
+                    | SetupChoice::TopicAdd
+                    | SetupChoice::Inactivity
+                    | SetupChoice::Controls
             );
             match step {
                 Step::OpenModal(_) => assert!(modal, "{choice:?}"),
                 Step::Update(_) => assert!(!modal, "{choice:?}"),
+                // The blocklist is state, not settings: the guild actor shows it.
+                Step::Intake(RuntimeStep::ShowBlocklist) => {
+                    assert_eq!(*choice, SetupChoice::Blocklist)
+                }
                 other => panic!("{choice:?}: {other:?}"),
             }
         }

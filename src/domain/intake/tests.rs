@@ -242,6 +242,95 @@ fn prefill_keeps_within_the_inputs_maximum() {
     assert_eq!(prefill(&qs[0], &fits), Some("1234"));
 }
 
+#[test]
+fn admin_changes_add_edit_reorder_remove_and_mark_questions() {
+    let mut s = IntakeSettings::default();
+    let q = |label: &str| validate_question(&draft(label, "", "")).expect("valid");
+    for (i, label) in ["a", "b", "c", "d", "e"].iter().enumerate() {
+        let change = IntakeChange::SetQuestion {
+            topic: Some(2),
+            index: i,
+            question: q(label),
+        };
+        change.apply(&mut s).expect("room");
+    }
+    let sixth = IntakeChange::SetQuestion {
+        topic: Some(2),
+        index: 5,
+        question: q("f"),
+    };
+    assert_eq!(sixth.apply(&mut s), Err(QuestionError::TooMany));
+    let labels = |s: &IntakeSettings| -> Vec<String> {
+        s.questions_for(Some(2))
+            .iter()
+            .map(|q| q.label.clone())
+            .collect()
+    };
+    IntakeChange::MoveUp {
+        topic: Some(2),
+        index: 2,
+    }
+    .apply(&mut s)
+    .expect("ok");
+    IntakeChange::Remove {
+        topic: Some(2),
+        index: 0,
+    }
+    .apply(&mut s)
+    .expect("ok");
+    assert_eq!(labels(&s), ["c", "b", "d", "e"]);
+    IntakeChange::ToggleSubject {
+        topic: Some(2),
+        index: 1,
+    }
+    .apply(&mut s)
+    .expect("ok");
+    IntakeChange::ToggleSubject {
+        topic: Some(2),
+        index: 2,
+    }
+    .apply(&mut s)
+    .expect("ok");
+    let subjects: Vec<bool> = s.questions_for(Some(2)).iter().map(|q| q.subject).collect();
+    assert_eq!(subjects, [false, false, true, false], "one subject at most");
+    assert!(s.questions_for(None).is_empty());
+    for _ in 0..4 {
+        IntakeChange::Remove {
+            topic: Some(2),
+            index: 0,
+        }
+        .apply(&mut s)
+        .expect("ok");
+    }
+    assert!(s.topic_questions.is_empty() && !s.has_questions());
+}
+
+#[test]
+fn roles_and_their_need_are_set_apart() {
+    let mut s = IntakeSettings::default();
+    IntakeChange::RolesNeed {
+        topic: 1,
+        need: RoleMatch::AllOf,
+    }
+    .apply(&mut s)
+    .expect("ok");
+    IntakeChange::Roles {
+        topic: 1,
+        roles: vec![5, 6],
+    }
+    .apply(&mut s)
+    .expect("ok");
+    let r = requirement(&s, 1).expect("set");
+    assert_eq!((r.roles.clone(), r.need), (vec![5, 6], RoleMatch::AllOf));
+    assert_eq!(parse_controls(" 30 ", ""), Some((30, 0)));
+    assert_eq!(parse_controls("x", "1"), None);
+    assert_eq!(parse_controls("1", "101"), None);
+    assert_eq!(parse_block_days(""), Ok(None));
+    assert!(parse_block_days("0").is_err());
+    assert_eq!(split_lengths("10-500"), ("10", "500"));
+    assert_eq!(split_lengths(" 80 "), ("", "80"));
+}
+
 proptest! {
     /// A forged submission (any field names, any lengths) is an answer or an error, never a
     /// panic, and an accepted answer always fits an embed field.
