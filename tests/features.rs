@@ -4745,4 +4745,204 @@ mod intake {
         pick(one, "is open").await;
         env.stop().await;
     }
+
+    /// Setup → `choice`, then `action` picked on the hub message with `values`; the answer.
+    async fn hub_pick(env: &Env, choice: SetupChoice, action: Action, values: &[String]) -> u64 {
+        let (hub, id) = env.setup(choice).await;
+        env.response_message(id).await;
+        env.select(env.owner(), env.general(), hub, &action, values)
+            .await
+    }
+
+    async fn hub_click(env: &Env, hub: u64, action: Action) -> u64 {
+        env.client
+            .click(
+                env.g.guild_id,
+                env.general(),
+                env.owner(),
+                hub,
+                &custom_id::encode(&action),
+            )
+            .await
+            .expect("click accepted")
+    }
+
+    /// The questions screen of the Open button (no topic), as the owner: the hub message.
+    async fn questions_screen(env: &Env) -> u64 {
+        let (hub, id) = env.setup(SetupChoice::Questions).await;
+        env.response_message(id).await;
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &Action::QuestionScopeSelect,
+                &["0".into()],
+            )
+            .await;
+        env.answer_containing(id, "Questions for").await;
+        hub
+    }
+
+    async fn add_question(env: &Env, index: u32, fields: &[(&str, &str)]) -> String {
+        let hub = questions_screen(env).await;
+        let id = hub_click(env, hub, Action::QuestionAdd { scope: 0 }).await;
+        env.expect_modal(id).await;
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::QuestionModal { scope: 0, index },
+                fields,
+            )
+            .await;
+        env.answer(id).await
+    }
+
+    #[tokio::test]
+    async fn admins_manage_questions_controls_and_the_blocklist_in_the_hub() {
+        let env = Env::start("intake-hub", 2).await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let member = env.g.member_ids[0];
+        let saved = add_question(
+            &env,
+            0,
+            &[
+                (fields::QUESTION_LABEL, "Order number"),
+                (fields::QUESTION_LENGTHS, "3-10"),
+                (fields::QUESTION_LONG, "no"),
+                (fields::QUESTION_REQUIRED, "yes"),
+            ],
+        )
+        .await;
+        assert!(saved.contains("Saved: 1 questions"), "{saved}");
+        let saved = add_question(
+            &env,
+            1,
+            &[
+                (fields::QUESTION_LABEL, "Summary"),
+                (fields::QUESTION_LONG, "yes"),
+                (fields::QUESTION_REQUIRED, "no"),
+            ],
+        )
+        .await;
+        assert!(saved.contains("Saved: 2 questions"), "{saved}");
+        let refused = add_question(
+            &env,
+            2,
+            &[
+                (fields::QUESTION_LABEL, "x"),
+                (fields::QUESTION_LENGTHS, "9-2"),
+            ],
+        )
+        .await;
+        assert!(refused.contains("Question not saved"), "{refused}");
+
+        // Move Summary up, make it the subject, then edit it (the form comes prefilled).
+        let hub = questions_screen(&env).await;
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &Action::QuestionMenu { scope: 0 },
+                &["u1".into()],
+            )
+            .await;
+        env.answer_containing(id, "Saved").await;
+        let hub = questions_screen(&env).await;
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &Action::QuestionMenu { scope: 0 },
+                &["s0".into()],
+            )
+            .await;
+        env.answer_containing(id, "Saved").await;
+        let hub = questions_screen(&env).await;
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &Action::QuestionMenu { scope: 0 },
+                &["e0".into()],
+            )
+            .await;
+        let modal = env.expect_modal(id).await;
+        assert_eq!(modal["components"][0]["components"][0]["value"], "Summary");
+        let questions = env.settings().await.intake.questions;
+        let labels: Vec<&str> = questions.iter().map(|q| q.label.as_str()).collect();
+        assert_eq!(labels, ["Summary", "Order number"]);
+        assert!(questions[0].subject && questions[0].style == QuestionStyle::Paragraph);
+        assert!(!questions[0].required && questions[1].required);
+        assert_eq!((questions[1].min_len, questions[1].max_len), (3, 10));
+
+        // The preview is the members' form, and submitting it opens nothing.
+        let id = hub_click(&env, hub, Action::QuestionPreview { scope: 0 }).await;
+        let preview = env.expect_modal(id).await;
+        assert_eq!(preview["components"].as_array().map(Vec::len), Some(2));
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::QuestionPreviewModal { scope: 0 },
+                &[("q0", "x"), ("q1", "A-123")],
+            )
+            .await;
+        env.answer_containing(id, "preview").await;
+
+        // Cooldown and cap through their form.
+        let (_, id) = env.setup(SetupChoice::Controls).await;
+        env.expect_modal(id).await;
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::ControlsModal,
+                &[(fields::COOLDOWN, "30"), (fields::DAILY_CAP, "2")],
+            )
+            .await;
+        env.answer_containing(id, "Saved: 30 minutes").await;
+        let intake = env.settings().await.intake;
+        assert_eq!((intake.cooldown_minutes, intake.daily_cap), (30, 2));
+
+        // Block a member with a reason: refused before the form. Unblock: the form again.
+        let id = hub_pick(
+            &env,
+            SetupChoice::Blocklist,
+            Action::BlockUserSelect,
+            &[member.to_string()],
+        )
+        .await;
+        env.expect_modal(id).await;
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::BlockModal {
+                    role: 0,
+                    id: member,
+                },
+                &[(fields::BLOCK_REASON, "spam")],
+            )
+            .await;
+        env.answer_containing(id, "can no longer open").await;
+        let refused = env.open_outcome(panel, member).await;
+        assert!(refused.contains("spam"), "{refused}");
+        let value = custom_id::block_value(true, member);
+        let id = hub_pick(
+            &env,
+            SetupChoice::Blocklist,
+            Action::UnblockSelect,
+            &[value],
+        )
+        .await;
+        env.answer_containing(id, "Unblocked").await;
+        let id = env.click_open(panel, member).await;
+        env.expect_modal(id).await;
+        env.stop().await;
+    }
 }
