@@ -4743,6 +4743,37 @@ mod intake {
             }
         };
         pick(one, "is open").await;
+
+        // A topic's own questions: the form answers the pick, its submission the picker.
+        let env = configure(env, |i| {
+            i.topic_questions = vec![(topic, vec![question("Invoice", 1, 20, false)])]
+        })
+        .await;
+        let id = env.click_open(panel, both).await;
+        let picker = env.response_message(id).await;
+        let id = env
+            .select(
+                both,
+                env.general(),
+                picker,
+                &Action::PickTopic { opener: both },
+                &[topic.to_string()],
+            )
+            .await;
+        let modal = env.expect_modal(id).await;
+        assert_eq!(modal["components"][0]["components"][0]["label"], "Invoice");
+        let scope = custom_id::scope_of(Some(topic));
+        let id = env
+            .submit(
+                both,
+                env.general(),
+                &Action::IntakeForm { scope },
+                &[("q0", "INV-9")],
+            )
+            .await;
+        let text = env.answer_containing(id, "is open").await;
+        let channel = channel_from_link(&text).expect("link");
+        assert_eq!(answer_fields(&env, channel).await[0].1, "INV-9");
         env.stop().await;
     }
 
