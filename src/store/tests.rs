@@ -8,9 +8,9 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::domain::model::{
-    Answer, BlockEntry, ClaimMode, ClaimSettings, CloseRequest, Inactivity, IntakeSettings,
-    MemberOpens, Panel, Priority, Question, QuestionStyle, RoleMatch, RoleRequirement, StalePing,
-    TicketStaff, Topic,
+    Answer, BlockEntry, BlockTarget, ClaimMode, ClaimSettings, CloseRequest, Inactivity,
+    IntakeSettings, MemberOpens, Panel, Priority, Question, QuestionStyle, RoleMatch,
+    RoleRequirement, StalePing, TicketStaff, Topic,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -100,6 +100,82 @@ fn settings() -> GuildSettings {
         }],
         ..GuildSettings::default()
     }
+}
+
+/// The intake's tables: a guild's members' opens and blocklist load with it, answers by ticket,
+/// removals and a forgotten guild leave nothing behind, and other guilds are untouched.
+#[tokio::test]
+async fn intake_tables_load_with_their_guild_and_are_forgotten_with_it() {
+    let dir = TempDir::new("intake");
+    let path = dir.db();
+    let opens = MemberOpens {
+        last_open: 5,
+        day: 0,
+        today: 2,
+    };
+    let entry = BlockEntry {
+        until: Some(9),
+        reason: "spam".into(),
+        by: 1,
+    };
+    let answers = vec![Answer {
+        label: "Order".into(),
+        value: "A-1".into(),
+        subject: true,
+    }];
+    {
+        let store = open(&path);
+        let mut ops = Vec::new();
+        for guild in [1, 2] {
+            ops.push(WriteOp::PutMemberOpens {
+                guild,
+                user: 7,
+                opens,
+            });
+            ops.push(WriteOp::PutMemberOpens {
+                guild,
+                user: 8,
+                opens,
+            });
+            ops.push(WriteOp::PutBlock {
+                guild,
+                target: BlockTarget::Role(3),
+                entry: entry.clone(),
+            });
+            ops.push(WriteOp::PutAnswers {
+                guild,
+                number: 1,
+                answers: answers.clone(),
+            });
+        }
+        ops.push(WriteOp::RemoveMemberOpens { guild: 1, user: 8 });
+        within(store.write(ops)).await.expect("write");
+    }
+    let store = open(&path);
+    let snap = within(store.load_guild(1)).await.expect("load");
+    assert_eq!(snap.intake.opens, vec![(7, opens)]);
+    assert_eq!(
+        snap.intake.blocks,
+        vec![(BlockTarget::Role(3), entry.clone())]
+    );
+    assert_eq!(within(store.answers(1, 1)).await.expect("read"), answers);
+    assert!(within(store.answers(1, 2)).await.expect("read").is_empty());
+    within(store.write(vec![
+        WriteOp::RemoveBlock {
+            guild: 2,
+            target: BlockTarget::Role(3),
+        },
+        WriteOp::ForgetGuild { guild: 1 },
+    ]))
+    .await
+    .expect("write");
+    let forgotten = within(store.load_guild(1)).await.expect("load");
+    assert_eq!(forgotten.intake, IntakeSnapshot::default());
+    assert!(within(store.answers(1, 1)).await.expect("read").is_empty());
+    let other = within(store.load_guild(2)).await.expect("load");
+    assert_eq!(other.intake.opens.len(), 2);
+    assert!(other.intake.blocks.is_empty());
+    assert_eq!(within(store.answers(2, 1)).await.expect("read"), answers);
 }
 
 #[tokio::test]
