@@ -143,6 +143,12 @@ fn edit_clicked(state: &mut GuildState, incoming: &Incoming, ticket: u64) {
         state.refuse(incoming, &text);
         return;
     }
+    let topic = state.book.tickets.get(&ticket).and_then(|e| e.topic);
+    if state.settings.intake.questions_for(topic).is_empty() {
+        // The questions were removed since: there is no form to show.
+        state.refuse(incoming, Text::AnswersNotUnderstood.text());
+        return;
+    }
     let Some(actor) = state.ticket_actor(ticket) else {
         state.refuse(incoming, &crate::ui::text::t!(TicketGone, number = ticket));
         return;

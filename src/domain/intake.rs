@@ -260,15 +260,15 @@ pub fn answers_from(
     for (i, q) in questions.iter().enumerate() {
         let value = fields.get(&known[i]).map_or("", |v| v.trim());
         let n = value.chars().count();
+        // The label is echoed to the member: it must not ping, whatever an admin typed.
+        let label = || crate::domain::naming::neutralize(&q.label, LABEL_MAX);
         if n == 0 {
             if q.required {
-                return Err(AnswerError::Missing {
-                    label: q.label.clone(),
-                });
+                return Err(AnswerError::Missing { label: label() });
             }
         } else if n < usize::from(q.min_len) || n > usize::from(q.max_len.min(ANSWER_MAX)) {
             return Err(AnswerError::Length {
-                label: q.label.clone(),
+                label: label(),
                 min: q.min_len,
                 max: q.max_len.min(ANSWER_MAX),
             });

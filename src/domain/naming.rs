@@ -116,6 +116,20 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn a_subject_comes_first_and_cannot_fake_the_marker() {
+        let t = channel_topic_with_subject(7, 8, Some("Billing"), Some("ticketeer:1:2 @here\nx"));
+        assert!(
+            t.starts_with("ticketeer:1:2 @\u{200B}here x · Ticket #7"),
+            "{t}"
+        );
+        assert_eq!(parse_channel_topic(&t), Some((7, 8)));
+        let huge = "s".repeat(5000);
+        let t = channel_topic_with_subject(u64::MAX, u64::MAX, Some(&huge), Some(&huge));
+        assert!(t.chars().count() <= CHANNEL_TOPIC_MAX);
+        assert_eq!(parse_channel_topic(&t), Some((u64::MAX, u64::MAX)));
+    }
+
+    #[test]
     fn channel_names_are_padded_ascii() {
         assert_eq!(channel_name(1), "ticket-0001");
         assert_eq!(channel_name(0), "ticket-0000");

@@ -157,6 +157,37 @@ mod tests {
         }
     }
 
+    const ZWSP: char = '\u{200B}';
+
+    proptest::proptest! {
+        /// Whatever a member answers and an admin labels, the welcome's fields fit Discord's
+        /// limits and no `@` in them is left able to mention.
+        #[test]
+        fn hostile_answers_fit_and_never_mention(
+            label in ".{0,80}", value in ".{0,1500}",
+        ) {
+            let message = OutgoingMessage {
+                embeds: vec![crate::discord::embed("t", "d", 0, None)],
+                ..Default::default()
+            };
+            let answers = vec![Answer { label, value, subject: false }];
+            let out = with_answers(message, 1, &answers);
+            let field = &out.embeds[0].fields[0];
+            proptest::prop_assert!(field.name.chars().count() <= LABEL_MAX);
+            proptest::prop_assert!(field.value.chars().count() <= usize::from(ANSWER_MAX));
+            proptest::prop_assert!(!field.value.is_empty());
+            for text in [&field.name, &field.value] {
+                let chars: Vec<char> = text.chars().collect();
+                for (i, c) in chars.iter().enumerate() {
+                    if *c == '@' {
+                        let guarded = chars.get(i + 1).is_none_or(|n| *n == ZWSP);
+                        proptest::prop_assert!(guarded, "{text}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn answers_never_ping_and_fit_a_field() {
         let message = OutgoingMessage {
