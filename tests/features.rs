@@ -4548,6 +4548,12 @@ mod intake {
                 .value,
             "B-5678"
         );
+        // The edited subject reaches the channel topic (the rename budget has room).
+        eventually("the edited subject in the channel topic", || async {
+            let topic = env.channel(channel).await?["topic"].as_str()?.to_owned();
+            topic.starts_with("Refund · Ticket #1").then_some(())
+        })
+        .await;
 
         // A restarted bot keeps the answers when it edits the welcome again (a claim).
         let env = env.restart().await;

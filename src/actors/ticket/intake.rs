@@ -4,10 +4,11 @@
 
 use tracing::{info, warn};
 
-use super::{TicketActorState, TicketMsg};
+use super::{TicketActorState, TicketMsg, now_millis};
 use crate::discord::reply::open_modal_now;
 use crate::domain::custom_id::Action;
 use crate::domain::model::{GuildSettings, TicketState};
+use crate::domain::{intake, naming};
 use crate::store::WriteOp;
 use crate::ui::intake as form;
 use crate::ui::text::{Text, t};
@@ -26,6 +27,36 @@ impl TicketActorState {
         {
             Ok(answers) => self.answers = Some(answers),
             Err(error) => warn!(%error, "could not read the ticket's answers"),
+        }
+    }
+
+    /// The channel topic with the edited subject, when the channel's rename budget (which
+    /// Discord shares between names and topics) has room now; else the topic keeps the subject
+    /// given at the open, and renames keep their budget.
+    async fn show_subject(&mut self, settings: &GuildSettings) {
+        let Some(channel) = self.record.channel else {
+            return;
+        };
+        let now = now_millis();
+        if self.renames.budget.next_slot(now) > now {
+            info!("channel topic keeps the earlier subject: the rename budget is spent");
+            return;
+        }
+        self.renames.budget.spend(now);
+        let topic_name = self
+            .record
+            .topic
+            .and_then(|id| settings.topics.iter().find(|t| t.id == id))
+            .map(|t| t.name.as_str());
+        let subject = self.answers.as_deref().and_then(intake::subject);
+        let topic = naming::channel_topic_with_subject(
+            self.record.number,
+            self.record.opener,
+            topic_name,
+            subject,
+        );
+        if let Err(error) = self.ctx.discord.set_channel_topic(channel, &topic).await {
+            warn!(%error, "could not show the edited subject in the channel topic");
         }
     }
 
@@ -74,11 +105,16 @@ impl TicketActorState {
                     return;
                 }
                 info!("answers edited by the opener");
-                self.answers = Some(answers);
+                let before = self.answers.replace(answers);
                 if let Some(channel) = self.record.channel {
                     self.refresh_welcome(channel, &settings);
                 }
                 reply.send(&t!(AnswersUpdated, number)).await;
+                let subject =
+                    |a: &Option<Vec<_>>| a.as_deref().and_then(intake::subject).map(str::to_owned);
+                if subject(&before) != subject(&self.answers) {
+                    self.show_subject(&settings).await;
+                }
             }
             _ => {}
         }
