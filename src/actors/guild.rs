@@ -158,13 +158,23 @@ async fn start_guild(
         Some(s) => s,
         None => args.ctx.store.load_guild(args.guild).await?,
     };
+    let (intake, stale) = IntakeBook::from_snapshot(
+        args.guild,
+        snapshot.intake,
+        &snapshot.settings,
+        super::ticket::now_millis(),
+    );
+    if !stale.is_empty() {
+        // Lazily: an entry that comes back after a crash is only dropped again next time.
+        drop(args.ctx.store.write_lazy(stale));
+    }
     let mut state = GuildState {
         ctx: args.ctx,
         guild: args.guild,
         settings: Arc::new(snapshot.settings),
         counter: snapshot.counter,
         book: LazyBook::default(),
-        intake: IntakeBook::from_snapshot(snapshot.intake),
+        intake,
         open_total: 0,
         progress: args.progress,
         myself: myself.clone(),

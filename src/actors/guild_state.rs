@@ -134,15 +134,33 @@ pub struct IntakeBook {
 }
 
 impl IntakeBook {
-    /// `None` when the store held nothing.
-    pub fn from_snapshot(snapshot: IntakeSnapshot) -> Option<Box<IntakeBook>> {
-        if snapshot.opens.is_empty() && snapshot.blocks.is_empty() {
-            return None;
+    /// The book from what the store held (`None` when nothing matters any more), and the ops
+    /// that forget what no longer does: members' opens past their cooldown and day, blocks that
+    /// ended. Stale entries are dropped here, at start, so the tables never only grow.
+    pub fn from_snapshot(
+        guild: Snowflake,
+        snapshot: IntakeSnapshot,
+        settings: &GuildSettings,
+        now: i64,
+    ) -> (Option<Box<IntakeBook>>, Vec<WriteOp>) {
+        let mut stale = Vec::new();
+        let mut book = IntakeBook::default();
+        for (user, opens) in snapshot.opens {
+            if intake_rules::opens_matter(&settings.intake, &opens, now) {
+                book.opens.insert(user, opens);
+            } else {
+                stale.push(WriteOp::RemoveMemberOpens { guild, user });
+            }
         }
-        Some(Box::new(IntakeBook {
-            opens: snapshot.opens.into_iter().collect(),
-            blocks: snapshot.blocks.into_iter().collect(),
-        }))
+        for (target, entry) in snapshot.blocks {
+            if entry.until.is_none_or(|until| until > now) {
+                book.blocks.insert(target, entry);
+            } else {
+                stale.push(WriteOp::RemoveBlock { guild, target });
+            }
+        }
+        let empty = book.opens.is_empty() && book.blocks.is_empty();
+        ((!empty).then(|| Box::new(book)), stale)
     }
 }
 
@@ -1077,6 +1095,49 @@ impl GuildState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_intake_entries_are_dropped_at_start_and_forgotten_in_the_store() {
+        let now = 10 * 86_400_000 + 5_000;
+        let mut settings = GuildSettings::default();
+        settings.intake.cooldown_minutes = 1;
+        let opens = |last_open: i64| MemberOpens {
+            last_open,
+            day: last_open.div_euclid(86_400_000),
+            today: 1,
+        };
+        let block = |until| BlockEntry {
+            until,
+            reason: String::new(),
+            by: 1,
+        };
+        let snapshot = IntakeSnapshot {
+            opens: vec![(1, opens(now - 1_000)), (2, opens(now - 2 * 86_400_000))],
+            blocks: vec![
+                (BlockTarget::Member(3), block(None)),
+                (BlockTarget::Role(4), block(Some(now - 1))),
+            ],
+        };
+        let (book, stale) = IntakeBook::from_snapshot(9, snapshot, &settings, now);
+        let book = book.expect("live entries");
+        assert!(book.opens.contains_key(&1) && !book.opens.contains_key(&2));
+        assert!(book.blocks.contains_key(&BlockTarget::Member(3)));
+        assert_eq!(
+            stale,
+            vec![
+                WriteOp::RemoveMemberOpens { guild: 9, user: 2 },
+                WriteOp::RemoveBlock {
+                    guild: 9,
+                    target: BlockTarget::Role(4)
+                },
+            ]
+        );
+        let (none, _) = IntakeBook::from_snapshot(9, IntakeSnapshot::default(), &settings, now);
+        assert!(
+            none.is_none(),
+            "an unused intake costs an idle guild nothing"
+        );
+    }
 
     #[test]
     fn a_book_is_allocated_by_the_first_write_not_by_reads() {
