@@ -90,7 +90,11 @@ impl TicketActorState {
             } => {
                 let number = self.record.number;
                 // Checked here too: the mailbox orders the edit with a close.
-                if by.user != self.record.opener || self.record.state != TicketState::Open {
+                if by.user != self.record.opener {
+                    reply.send(Text::AnswersNotYours.text()).await;
+                    return;
+                }
+                if self.record.state != TicketState::Open {
                     reply.send(&t!(AnswersTicketNotOpen, number)).await;
                     return;
                 }
