@@ -4980,6 +4980,56 @@ mod intake {
         env.answer_containing(id, "Unblocked").await;
         let id = env.click_open(panel, member).await;
         env.expect_modal(id).await;
+
+        // A topic's screen sets the roles it needs, and whether any one or all are needed.
+        env.add_topic("Billing").await;
+        let topic = env.settings().await.topics[0].id;
+        let (r1, r2) = (
+            env.client
+                .create_role(env.g.guild_id, "r1", 0)
+                .await
+                .expect("role"),
+            env.client
+                .create_role(env.g.guild_id, "r2", 0)
+                .await
+                .expect("role"),
+        );
+        let scope = custom_id::scope_of(Some(topic)).to_string();
+        let hub = {
+            let (hub, id) = env.setup(SetupChoice::Questions).await;
+            env.response_message(id).await;
+            let id = env
+                .select(
+                    env.owner(),
+                    env.general(),
+                    hub,
+                    &Action::QuestionScopeSelect,
+                    &[scope],
+                )
+                .await;
+            let screen = env.answer_containing(id, "Questions for").await;
+            assert!(screen.contains("Anyone may open this topic"), "{screen}");
+            hub
+        };
+        let roles = [r1.to_string(), r2.to_string()];
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &Action::TopicRolesSelect { topic },
+                &roles,
+            )
+            .await;
+        env.answer_containing(id, "saved").await;
+        let id = hub_click(&env, hub, Action::TopicRolesAllOf { topic }).await;
+        env.answer_containing(id, "saved").await;
+        let intake = env.settings().await.intake;
+        let need = &intake.topic_roles[0].1;
+        assert_eq!(
+            (need.roles.clone(), need.need),
+            (vec![r1, r2], RoleMatch::AllOf)
+        );
         env.stop().await;
     }
 }
