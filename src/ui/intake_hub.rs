@@ -611,3 +611,169 @@ fn controls_submitted<'a>(field: &impl Fn(&str) -> &'a str) -> Outcome {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings_with_topic() -> GuildSettings {
+        let mut settings = GuildSettings::default();
+        settings.topics.push(Topic {
+            id: 4,
+            name: "Billing".into(),
+            category: None,
+        });
+        settings
+    }
+
+    fn submit(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn decide_modal(settings: &GuildSettings, action: Action, pairs: &[(&str, &str)]) -> Outcome {
+        decide(settings, action, &[], Some(&submit(pairs))).expect("an intake action")
+    }
+
+    #[test]
+    fn a_question_is_validated_and_saved_for_its_scope() {
+        let settings = settings_with_topic();
+        let scope = scope_of(Some(4));
+        let action = Action::QuestionModal { scope, index: 0 };
+        let saved = decide_modal(
+            &settings,
+            action,
+            &[
+                (fields::QUESTION_LABEL, "Invoice"),
+                (fields::QUESTION_LENGTHS, "2-40"),
+                (fields::QUESTION_LONG, "yes"),
+                (fields::QUESTION_REQUIRED, "no"),
+            ],
+        );
+        let Outcome::Save {
+            change: IntakeChange::SetQuestion {
+                topic, question, ..
+            },
+            in_place: false,
+            ..
+        } = saved
+        else {
+            panic!("{saved:?}")
+        };
+        assert_eq!(topic, Some(4));
+        assert_eq!((question.min_len, question.max_len), (2, 40));
+        assert!(question.style == QuestionStyle::Paragraph && !question.required);
+        let refused = decide_modal(&settings, action, &[(fields::QUESTION_LABEL, "")]);
+        assert!(matches!(refused, Outcome::Refuse(..)), "{refused:?}");
+        // A scope naming a topic that is gone (or no topic id at all) is refused.
+        for scope in [scope_of(Some(5)), u64::MAX] {
+            let gone = decide_modal(
+                &settings,
+                Action::QuestionModal { scope, index: 0 },
+                &[(fields::QUESTION_LABEL, "x")],
+            );
+            assert!(matches!(gone, Outcome::Refuse(_, _)), "{gone:?}");
+        }
+    }
+
+    #[test]
+    fn a_sixth_question_and_a_missing_one_are_refused() {
+        let mut settings = GuildSettings::default();
+        let q = intake::validate_question(&QuestionDraft {
+            label: "q",
+            paragraph: false,
+            required: true,
+            min: "",
+            max: "",
+            placeholder: "",
+            subject: false,
+        })
+        .expect("valid");
+        settings.intake.questions = vec![q; QUESTIONS_MAX];
+        let sixth = decide_modal(
+            &settings,
+            Action::QuestionModal {
+                scope: 0,
+                index: QUESTIONS_MAX as u32,
+            },
+            &[(fields::QUESTION_LABEL, "more")],
+        );
+        assert!(matches!(sixth, Outcome::Refuse(..)), "{sixth:?}");
+        let values = [QuestionOp::Remove(7).value()];
+        let missing = decide(&settings, Action::QuestionMenu { scope: 0 }, &values, None);
+        assert!(matches!(missing, Some(Outcome::Refuse(..))), "{missing:?}");
+        let screen = questions_screen(&settings, None);
+        assert!(screen.components.len() <= 5);
+    }
+
+    #[test]
+    fn controls_and_blocks_are_checked_before_they_are_kept() {
+        let settings = GuildSettings::default();
+        let ok = decide_modal(
+            &settings,
+            Action::ControlsModal,
+            &[(fields::COOLDOWN, "30"), (fields::DAILY_CAP, "")],
+        );
+        assert!(matches!(
+            ok,
+            Outcome::Save {
+                change: IntakeChange::Controls {
+                    cooldown_minutes: 30,
+                    daily_cap: 0
+                },
+                ..
+            }
+        ));
+        let bad = decide_modal(
+            &settings,
+            Action::ControlsModal,
+            &[(fields::COOLDOWN, "-1")],
+        );
+        assert!(matches!(bad, Outcome::Refuse(..)));
+        let block = Action::BlockModal { role: 1, id: 9 };
+        let blocked = decide_modal(
+            &settings,
+            block,
+            &[
+                (fields::BLOCK_REASON, "@everyone spam"),
+                (fields::BLOCK_DAYS, "7"),
+            ],
+        );
+        let Outcome::Runtime(RuntimeStep::Block {
+            target,
+            reason,
+            days,
+        }) = blocked
+        else {
+            panic!("{blocked:?}")
+        };
+        assert_eq!((target, days), (BlockTarget::Role(9), Some(7)));
+        assert!(!reason.contains("@everyone"), "a reason never pings");
+        let never = decide_modal(&settings, block, &[(fields::BLOCK_DAYS, "0")]);
+        assert!(matches!(never, Outcome::Refuse(..)));
+        let forged = decide(&settings, Action::UnblockSelect, &["x9".into()], None);
+        assert!(matches!(forged, Some(Outcome::Refuse(..))));
+    }
+
+    #[test]
+    fn the_blocklist_shows_live_entries_within_discords_limits() {
+        let entry = |until| BlockEntry {
+            until,
+            reason: "r".repeat(200),
+            by: 1,
+        };
+        let mut entries: Vec<(BlockTarget, BlockEntry)> = (0..40)
+            .map(|i| (BlockTarget::Member(i), entry(None)))
+            .collect();
+        entries.push((BlockTarget::Role(99), entry(Some(5))));
+        let screen = blocklist_screen(&entries, 10);
+        assert!(screen.text.chars().count() <= fit::max_chars(Slot::Content));
+        assert!(
+            !screen.text.contains("<@&99>"),
+            "an ended block is not shown"
+        );
+        assert!(screen.components.len() <= 5);
+    }
+}
