@@ -5032,4 +5032,73 @@ mod intake {
         );
         env.stop().await;
     }
+
+    /// Waits until the simulator has seen no request for 300 ms (the last open's work is done).
+    async fn quiet_stats(env: &Env) -> sim::client::SimStats {
+        let mut last = env.client.stats().await.expect("stats");
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let now = env.client.stats().await.expect("stats");
+            if now.total_requests == last.total_requests {
+                return now;
+            }
+            last = now;
+        }
+        panic!("the bot never went quiet");
+    }
+
+    /// An open through the form, with the cooldown's count on: the same 3 limited calls as
+    /// without questions (the answers ride in the welcome message), and no store read.
+    #[tokio::test]
+    async fn a_form_adds_no_limited_call_and_no_store_read_to_an_open() {
+        let env = Env::start("intake-cost", 2).await;
+        env.set_staff().await;
+        env.set_limits("5", "50").await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let env = configure(env, |i| {
+            i.questions = vec![question("Order number", 1, 20, false)];
+            i.daily_cap = 10;
+        })
+        .await;
+        let member = env.g.member_ids[0];
+        let open = async || {
+            let id = env.click_open(panel, member).await;
+            env.expect_modal(id).await;
+            let form = Action::IntakeForm { scope: 0 };
+            let id = env
+                .submit(member, env.general(), &form, &[("q0", "A-1")])
+                .await;
+            env.answer_containing(id, "is open").await;
+        };
+        open().await;
+        let before = quiet_stats(&env).await;
+        let reads = env.bot.store().stats().reads;
+        open().await;
+        let after = quiet_stats(&env).await;
+        let limited: Vec<(String, u64)> = after
+            .succeeded_per_route
+            .iter()
+            .filter(|(route, _)| sim::client::counts_against_global_limit(route))
+            .map(|(route, n)| {
+                (
+                    route.clone(),
+                    n - before.succeeded_per_route.get(route).copied().unwrap_or(0),
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        assert_eq!(
+            limited,
+            vec![
+                ("POST /channels/{id}/messages".to_owned(), 2),
+                ("POST /guilds/{id}/channels".to_owned(), 1),
+            ]
+        );
+        assert_eq!(
+            env.bot.store().stats().reads,
+            reads,
+            "no store read on the open path"
+        );
+        env.stop().await;
+    }
 }
