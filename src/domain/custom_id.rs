@@ -118,6 +118,10 @@ pub enum Action {
     },
     /// The hub's intake questions: string select of scopes (see [`scope_of`]).
     QuestionScopeSelect,
+    /// Buttons paging the scopes when there are more topics than one select holds.
+    QuestionScopePage {
+        page: u32,
+    },
     /// String select of what to do with one question: [`QuestionOp`] values.
     QuestionMenu {
         scope: u64,
@@ -287,6 +291,7 @@ pub fn encode(action: &Action) -> String {
         EditAnswers { ticket } => ("iedit", Some(ticket), None),
         EditAnswersModal { ticket } => ("ieditm", Some(ticket), None),
         QuestionScopeSelect => ("iqscope", None, None),
+        QuestionScopePage { page } => ("iqpage", Some(page.into()), None),
         QuestionMenu { scope } => ("iqmenu", Some(scope), None),
         QuestionAdd { scope } => ("iqadd", Some(scope), None),
         QuestionPreview { scope } => ("iqprev", Some(scope), None),
@@ -410,6 +415,7 @@ fn intake_action(tag: &str, nums: &[&str]) -> Option<Result<Action, CustomIdErro
     let topic = |make: fn(u32) -> Action| arity(1).and_then(|_| Ok(make(u32_at(0)?)));
     Some(match tag {
         "iqscope" => plain(QuestionScopeSelect),
+        "iqpage" => topic(|page| QuestionScopePage { page }),
         "iqmenu" => one(|scope| QuestionMenu { scope }),
         "iqadd" => one(|scope| QuestionAdd { scope }),
         "iqprev" => one(|scope| QuestionPreview { scope }),
@@ -618,6 +624,7 @@ mod tests {
                 QuestionPreviewModal { scope: n },
                 QuestionModal { scope: n, index: m },
                 TopicRolesSelect { topic: m },
+                QuestionScopePage { page: m },
                 TopicRolesAnyOf { topic: m },
                 TopicRolesAllOf { topic: m },
                 BlockModal { role: m, id: n },

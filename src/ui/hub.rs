@@ -355,7 +355,7 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
         Some(SetupChoice::TopicList) => screens::topic_list(&settings.topics, 0),
         Some(SetupChoice::TopicRemove) => screens::topic_remove(&settings.topics, 0),
         Some(SetupChoice::Language) => screens::language_menu(),
-        Some(SetupChoice::Questions) => intake_hub::scope_menu(&settings.topics),
+        Some(SetupChoice::Questions) => intake_hub::scope_menu(&settings.topics, 0),
         Some(SetupChoice::Controls) => {
             return Step::OpenModal(intake_hub::controls_modal(settings));
         }

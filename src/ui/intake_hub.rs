@@ -25,7 +25,7 @@ use crate::domain::{
 
 use super::{
     Modal, Screen,
-    components::{auto_select, buttons, string_select},
+    components::{auto_select, buttons, page_buttons, string_select},
     fit,
     hub_screens::topic_shown,
     intake as form,
@@ -71,27 +71,36 @@ fn scope_name(settings: &GuildSettings, topic: Option<u32>) -> String {
     }
 }
 
-/// Setup → Intake questions: where the questions are asked.
-pub fn scope_menu(topics: &[Topic]) -> Screen {
+/// Topics per page of the scope select: one option is the Open button's form.
+const SCOPES_PER_PAGE: usize = 24;
+
+/// Setup → Intake questions: where the questions are asked, a page of topics at a time.
+pub fn scope_menu(topics: &[Topic], page: u32) -> Screen {
+    let pages = topics.len().div_ceil(SCOPES_PER_PAGE).max(1);
+    let page = (page as usize).min(pages - 1);
     let mut options = vec![(
         scope_of(None).to_string(),
         Text::QuestionScopeNoTopic.to_string(),
     )];
-    // A select holds 25 options; servers with more topics set the first 24 here.
     options.extend(
         topics
             .iter()
-            .take(24)
+            .skip(page * SCOPES_PER_PAGE)
+            .take(SCOPES_PER_PAGE)
             .map(|t| (scope_of(Some(t.id)).to_string(), t.name.clone())),
     );
-    Screen::new(
-        t!(QuestionScopePrompt, max = QUESTIONS_MAX),
-        vec![string_select(
-            custom_id::encode(&Action::QuestionScopeSelect),
-            Text::QuestionScopePlaceholder.text(),
-            options,
-        )],
-    )
+    let mut components = vec![string_select(
+        custom_id::encode(&Action::QuestionScopeSelect),
+        Text::QuestionScopePlaceholder.text(),
+        options,
+    )];
+    components.extend(page_buttons(
+        page as u32,
+        page > 0,
+        page + 1 < pages,
+        |page| Action::QuestionScopePage { page },
+    ));
+    Screen::new(t!(QuestionScopePrompt, max = QUESTIONS_MAX), components)
 }
 
 /// One form's questions, with what can be done to them, and (for a topic) its roles.
@@ -404,6 +413,7 @@ pub fn decide(
     let first = values.first().map(String::as_str);
     let ids = || -> Vec<Snowflake> { values.iter().filter_map(|v| v.parse().ok()).collect() };
     Some(match action {
+        Action::QuestionScopePage { page } => Outcome::Update(scope_menu(&settings.topics, page)),
         Action::QuestionScopeSelect => match first.and_then(|v| v.parse().ok()) {
             Some(scope) => with_scope(settings, scope, |topic| {
                 Outcome::Update(questions_screen(settings, topic))
@@ -755,6 +765,25 @@ mod tests {
         assert!(matches!(never, Outcome::Refuse(..)));
         let forged = decide(&settings, Action::UnblockSelect, &["x9".into()], None);
         assert!(matches!(forged, Some(Outcome::Refuse(..))));
+    }
+
+    #[test]
+    fn scopes_page_past_one_select() {
+        let mut settings = GuildSettings::default();
+        settings.topics = (0..60)
+            .map(|id| Topic {
+                id,
+                name: format!("t{id}"),
+                category: None,
+            })
+            .collect();
+        let last = scope_menu(&settings.topics, 99);
+        assert_eq!(last.components.len(), 2, "the select and the page buttons");
+        let first = decide(&settings, Action::QuestionScopePage { page: 0 }, &[], None);
+        let Some(Outcome::Update(first)) = first else {
+            panic!("{first:?}")
+        };
+        assert_ne!(first, last);
     }
 
     #[test]
