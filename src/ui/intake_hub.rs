@@ -769,14 +769,16 @@ mod tests {
 
     #[test]
     fn scopes_page_past_one_select() {
-        let mut settings = GuildSettings::default();
-        settings.topics = (0..60)
-            .map(|id| Topic {
-                id,
-                name: format!("t{id}"),
-                category: None,
-            })
-            .collect();
+        let settings = GuildSettings {
+            topics: (0..60)
+                .map(|id| Topic {
+                    id,
+                    name: format!("t{id}"),
+                    category: None,
+                })
+                .collect(),
+            ..GuildSettings::default()
+        };
         let last = scope_menu(&settings.topics, 99);
         assert_eq!(last.components.len(), 2, "the select and the page buttons");
         let first = decide(&settings, Action::QuestionScopePage { page: 0 }, &[], None);
