@@ -5101,4 +5101,68 @@ mod intake {
         );
         env.stop().await;
     }
+
+    /// Setup → Edit a posted panel → the panel, then its modal with `title`; the answer.
+    async fn edit_panel(env: &Env, panel: u64, title: &str) -> String {
+        let id = hub_pick(
+            env,
+            SetupChoice::PanelEdit,
+            Action::PanelEditSelect,
+            &[panel.to_string()],
+        )
+        .await;
+        let modal = env.expect_modal(id).await;
+        assert!(
+            modal["components"][0]["components"][0]["value"].is_string(),
+            "prefilled: {modal}"
+        );
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::PanelEditModal { message: panel },
+                &[
+                    (fields::PANEL_TITLE, title),
+                    (fields::PANEL_DESCRIPTION, "Ask us anything"),
+                ],
+            )
+            .await;
+        env.answer(id).await
+    }
+
+    #[tokio::test]
+    async fn a_posted_panel_is_edited_in_place_and_a_deleted_one_forgotten() {
+        let env = Env::start("panel-edit", 1).await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let count = env
+            .client
+            .channel_messages(env.general())
+            .await
+            .expect("messages")
+            .len();
+        let answer = edit_panel(&env, panel, "Help desk").await;
+        assert!(answer.contains("updated in place"), "{answer}");
+        let messages = env
+            .client
+            .channel_messages(env.general())
+            .await
+            .expect("messages");
+        assert_eq!(messages.len(), count, "edited, not posted again");
+        let edited = messages
+            .iter()
+            .find(|m| id_of(&m["id"]) == panel)
+            .expect("the panel");
+        assert_eq!(edited["embeds"][0]["title"], "Help desk");
+        assert_eq!(env.settings().await.panels[0].title, "Help desk");
+
+        let path = format!("/channels/{}/messages/{panel}", env.general());
+        assert_eq!(
+            env.rest_as_bot(reqwest::Method::DELETE, &path, None).await,
+            204
+        );
+        let answer = edit_panel(&env, panel, "Again").await;
+        assert!(answer.contains("deleted"), "{answer}");
+        assert!(env.settings().await.panels.is_empty());
+        env.stop().await;
+    }
 }

@@ -164,6 +164,12 @@ pub enum Action {
     UnblockSelect,
     /// User select: forget members' opens (cooldown and daily count).
     ResetOpensSelect,
+    /// String select of posted panels (message ids) to edit.
+    PanelEditSelect,
+    /// A posted panel's texts, edited in its message.
+    PanelEditModal {
+        message: u64,
+    },
 }
 
 /// What the [`Action::QuestionMenu`] select does with question `index`.
@@ -306,6 +312,8 @@ pub fn encode(action: &Action) -> String {
         BlockModal { role, id } => ("iblockm", Some(role.into()), Some(id)),
         UnblockSelect => ("iunblock", None, None),
         ResetOpensSelect => ("ireset", None, None),
+        PanelEditSelect => ("paneled", None, None),
+        PanelEditModal { message } => ("paneledm", Some(message), None),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -440,6 +448,8 @@ fn intake_action(tag: &str, nums: &[&str]) -> Option<Result<Action, CustomIdErro
         }),
         "iunblock" => plain(UnblockSelect),
         "ireset" => plain(ResetOpensSelect),
+        "paneled" => plain(PanelEditSelect),
+        "paneledm" => one(|message| PanelEditModal { message }),
         _ => return None,
     })
 }
@@ -546,6 +556,7 @@ choice_enum! {
         Questions => "questions",
         Controls => "controls",
         Blocklist => "blocklist",
+        PanelEdit => "panel_edit",
     }
 }
 
@@ -592,6 +603,7 @@ mod tests {
             BlockRoleSelect,
             UnblockSelect,
             ResetOpensSelect,
+            PanelEditSelect,
         ];
         for n in [0, 1, u64::MAX] {
             let m = u32::try_from(n).unwrap_or(u32::MAX);
@@ -625,6 +637,7 @@ mod tests {
                 QuestionModal { scope: n, index: m },
                 TopicRolesSelect { topic: m },
                 QuestionScopePage { page: m },
+                PanelEditModal { message: n },
                 TopicRolesAnyOf { topic: m },
                 TopicRolesAllOf { topic: m },
                 BlockModal { role: m, id: n },

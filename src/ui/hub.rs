@@ -13,7 +13,7 @@ use crate::domain::{
 
 use super::{
     Modal, Screen, hub_screens as screens,
-    intake_hub::{self, Outcome, RuntimeStep},
+    intake_hub::{self, Outcome, PanelEdit, RuntimeStep},
     text::{Lang, Text, t},
 };
 
@@ -89,6 +89,8 @@ pub enum Change {
     RemovePanel {
         message: Snowflake,
     },
+    /// A posted panel's texts, edited in its message.
+    EditPanel(PanelEdit),
     AddTopic {
         name: String,
         category: Option<Snowflake>,
@@ -110,6 +112,7 @@ impl Change {
             Change::Language(_) => "the language",
             Change::AddPanel(_) => "the panel",
             Change::RemovePanel { .. } => "the panel removal",
+            Change::EditPanel(_) => "the panel's texts",
             Change::AddTopic { .. } => "the topic",
             Change::RemoveTopic { .. } => "the topic removal",
             Change::Inactivity(_) => "inactivity",
@@ -131,6 +134,17 @@ impl Change {
             Change::Language(code) => settings.language = code,
             Change::AddPanel(panel) => settings.panels.push(panel),
             Change::RemovePanel { message } => settings.panels.retain(|p| p.message != message),
+            Change::EditPanel(edit) => {
+                if let Some(panel) = settings
+                    .panels
+                    .iter_mut()
+                    .find(|p| p.message == edit.message)
+                {
+                    panel.title = edit.title;
+                    panel.description = edit.description;
+                    panel.footer = edit.footer;
+                }
+            }
             Change::AddTopic { name, category } => {
                 let id = settings.next_topic_id;
                 settings.next_topic_id += 1;
@@ -215,6 +229,8 @@ pub enum Step {
     },
     /// The blocklist and members' opens (not settings).
     Intake(RuntimeStep),
+    /// Edit a posted panel's message, then keep its texts (or forget it if it is gone).
+    EditPanel(PanelEdit),
 }
 
 fn refuse(text: impl Into<String>, why: &'static str) -> Step {
@@ -360,6 +376,7 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
             return Step::OpenModal(intake_hub::controls_modal(settings));
         }
         Some(SetupChoice::Blocklist) => return Step::Intake(RuntimeStep::ShowBlocklist),
+        Some(SetupChoice::PanelEdit) => intake_hub::panel_edit_menu(&settings.panels),
         None => return refuse(Text::UnknownChoice.to_string(), "unknown setup choice"),
     };
     Step::Update(screen)
@@ -485,6 +502,7 @@ fn intake_step(outcome: Outcome) -> Step {
             failed: Text::SettingNotSaved,
         }),
         Outcome::Runtime(step) => Step::Intake(step),
+        Outcome::EditPanel(edit) => Step::EditPanel(edit),
     }
 }
 

@@ -98,6 +98,7 @@ fn setup_label(choice: SetupChoice) -> Text {
         SetupChoice::Questions => Text::SetupQuestions,
         SetupChoice::Controls => Text::SetupControls,
         SetupChoice::Blocklist => Text::SetupBlocklist,
+        SetupChoice::PanelEdit => Text::SetupPanelEdit,
     }
 }
 

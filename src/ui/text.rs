@@ -736,6 +736,12 @@ catalog! {
     Unblocked: Content = "Unblocked.";
     OpensReset: Content = "Cooldown and daily count reset for {users}.";
     IntakeNotSaved: Content = "That could not be saved; please try again.";
+    SetupPanelEdit: SelectOption = "Edit a posted panel";
+    PanelEditPrompt: Content = "Which panel do you want to edit? Its message is edited in place, not posted again.";
+    PanelEditModalTitle: ModalTitle = "Edit the panel";
+    PanelEdited: Content = "The panel was updated in place.";
+    PanelGoneForgotten: Content = "That panel's message or channel was deleted, so the panel is forgotten now. Post a new one from Setup.";
+    PanelEditFailed: Content = "The panel could not be edited: {error}";
 }
 
 impl Text {

@@ -960,4 +960,22 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         IntakeNotSaved,
         "Das konnte nicht gespeichert werden; bitte versuche es erneut.",
     ),
+    (SetupPanelEdit, "Gepostetes Panel bearbeiten"),
+    (
+        PanelEditPrompt,
+        "Welches Panel möchtest du bearbeiten? Seine Nachricht wird bearbeitet, nicht neu gepostet.",
+    ),
+    (PanelEditModalTitle, "Panel bearbeiten"),
+    (
+        PanelEdited,
+        "Das Panel wurde an Ort und Stelle aktualisiert.",
+    ),
+    (
+        PanelGoneForgotten,
+        "Die Nachricht oder der Kanal dieses Panels wurde gelöscht, daher ist das Panel jetzt vergessen. Poste ein neues über die Einrichtung.",
+    ),
+    (
+        PanelEditFailed,
+        "Das Panel konnte nicht bearbeitet werden: {error}",
+    ),
 ];

@@ -954,4 +954,19 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         IntakeNotSaved,
         "Cela n'a pas pu être enregistré ; veuillez réessayer.",
     ),
+    (SetupPanelEdit, "Modifier un panneau publié"),
+    (
+        PanelEditPrompt,
+        "Quel panneau voulez-vous modifier ? Son message est modifié sur place, pas republié.",
+    ),
+    (PanelEditModalTitle, "Modifier le panneau"),
+    (PanelEdited, "Le panneau a été mis à jour sur place."),
+    (
+        PanelGoneForgotten,
+        "Le message ou le salon de ce panneau a été supprimé : le panneau est oublié. Publiez-en un nouveau depuis la configuration.",
+    ),
+    (
+        PanelEditFailed,
+        "Le panneau n'a pas pu être modifié : {error}",
+    ),
 ];
