@@ -5189,3 +5189,808 @@ async fn the_opener_rates_a_closed_ticket_from_the_dm_even_after_a_restart() {
     env.wait_embed(log, "Feedback", 3).await;
     env.stop().await;
 }
+
+/// Intake: questions asked before a ticket is numbered, their answers on the
+/// welcome message and in the transcript, Edit answers, and the abuse controls (cooldown,
+/// blocklist, required roles, daily cap), each refusing with its reason and sparing staff.
+mod intake {
+    use super::*;
+    use ticketeer::{
+        domain::model::{
+            BlockEntry, BlockTarget, IntakeSettings, Question, QuestionStyle, RoleMatch,
+            RoleRequirement,
+        },
+        store::WriteOp,
+    };
+
+    /// Changes the guild's intake settings in the store and restarts the bot, which reads them
+    /// at start (as after an admin's change in the hub and a restart).
+    async fn configure(env: Env, change: impl FnOnce(&mut IntakeSettings)) -> Env {
+        let mut settings = env.settings().await;
+        change(&mut settings.intake);
+        write(
+            &env,
+            WriteOp::PutSettings {
+                guild: env.g.guild_id,
+                settings,
+            },
+        )
+        .await;
+        env.restart().await
+    }
+
+    async fn write(env: &Env, op: WriteOp) {
+        env.bot.store().write(vec![op]).await.expect("stored");
+    }
+
+    fn question(label: &str, min_len: u16, max_len: u16, subject: bool) -> Question {
+        Question {
+            label: label.into(),
+            style: QuestionStyle::Short,
+            required: !subject,
+            min_len,
+            max_len,
+            placeholder: format!("Your {label}"),
+            subject,
+        }
+    }
+
+    async fn counter(env: &Env) -> u64 {
+        env.bot
+            .store()
+            .load_guild(env.g.guild_id)
+            .await
+            .expect("store")
+            .counter
+    }
+
+    /// The welcome message's answer fields `(name, value)`.
+    async fn answer_fields(env: &Env, channel: u64) -> Vec<(String, String)> {
+        let messages = env
+            .client
+            .channel_messages(channel)
+            .await
+            .expect("messages");
+        messages[0]["embeds"][0]["fields"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
+                (s("name"), s("value"))
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn questions_come_before_the_number_and_answers_reach_welcome_and_transcript() {
+        let env = Env::start("intake-questions", 3).await;
+        env.set_staff().await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let env = configure(env, |i| {
+            i.questions = vec![
+                question("Order number", 3, 10, false),
+                question("Subject", 0, 2000, true),
+            ]
+        })
+        .await;
+        let member = env.g.member_ids[0];
+        // Staff see the ticket, and its Edit answers button, but the answers are the opener's.
+        let other = env.g.staff_id;
+
+        // The form is the click's answer; nothing is numbered until it is submitted.
+        let id = env.click_open(panel, member).await;
+        let modal = env.expect_modal(id).await;
+        let inputs: Vec<Value> = modal["components"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|row| row["components"][0].clone())
+            .collect();
+        assert_eq!(inputs.len(), 2, "{modal}");
+        assert_eq!(inputs[0]["label"], "Order number");
+        assert_eq!(inputs[0]["min_length"], 3);
+        assert_eq!(inputs[1]["max_length"], 1024, "capped to an embed field");
+        assert_eq!(counter(&env).await, 0, "a dismissed form takes no number");
+
+        // What an attacker's client sends is refused in words, and takes no number either.
+        let form = custom_id::encode(&Action::IntakeForm { scope: 0 });
+        let forge = |fields: Vec<(&'static str, String)>, custom: String| {
+            let env = &env;
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let id = env
+                    .client
+                    .submit_forged_modal(env.g.guild_id, env.general(), member, &custom, &pairs)
+                    .await
+                    .expect("delivered");
+                env.answer(id).await
+            }
+        };
+        let long = forge(vec![("q0", "x".repeat(5000))], form.clone()).await;
+        assert!(long.contains("needs 3 to 10 characters"), "{long}");
+        let unknown = forge(
+            vec![("q0", "12345".into()), ("q9", "x".into())],
+            form.clone(),
+        )
+        .await;
+        assert!(unknown.contains("could not be read"), "{unknown}");
+        let missing = forge(vec![], form.clone()).await;
+        assert!(missing.contains("Please answer"), "{missing}");
+        let garbage = forge(vec![("q0", "1".into())], "tk:iform:99999999999".into()).await;
+        assert!(!garbage.is_empty());
+        assert_eq!(counter(&env).await, 0);
+
+        let id = env
+            .submit(
+                member,
+                env.general(),
+                &Action::IntakeForm { scope: 0 },
+                &[("q0", "A-1234"), ("q1", "Refund @everyone")],
+            )
+            .await;
+        let text = env.answer_containing(id, "is open").await;
+        let channel = channel_from_link(&text).expect("link");
+        let fields = answer_fields(&env, channel).await;
+        assert_eq!(fields[0], ("Order number".into(), "A-1234".into()));
+        assert!(fields[1].1.starts_with("Refund @"), "{fields:?}");
+        assert!(!fields[1].1.contains("@everyone"), "answers never ping");
+        let topic = env.channel(channel).await.expect("channel")["topic"].clone();
+        assert!(
+            topic.as_str().unwrap_or("").starts_with("Refund"),
+            "{topic}"
+        );
+
+        // Only the opener edits; the form comes back prefilled and the welcome is edited.
+        let id = env
+            .click_in(channel, other, |a| matches!(a, Action::EditAnswers { .. }))
+            .await;
+        assert!(env.answer(id).await.contains("Only the member who opened"));
+        let id = env
+            .click_in(channel, member, |a| matches!(a, Action::EditAnswers { .. }))
+            .await;
+        let modal = env.expect_modal(id).await;
+        assert_eq!(modal["components"][0]["components"][0]["value"], "A-1234");
+        let id = env
+            .submit(
+                member,
+                channel,
+                &Action::EditAnswersModal { ticket: 1 },
+                &[("q0", "B-5678"), ("q1", "Refund")],
+            )
+            .await;
+        env.answer_containing(id, "updated").await;
+        eventually("the welcome shows the edit", || async {
+            let fields = answer_fields(&env, channel).await;
+            (fields[0].1 == "B-5678").then_some(())
+        })
+        .await;
+        assert_eq!(
+            env.bot
+                .store()
+                .answers(env.g.guild_id, 1)
+                .await
+                .expect("read")[0]
+                .value,
+            "B-5678"
+        );
+        // The edited subject reaches the channel topic (the rename budget has room).
+        eventually("the edited subject in the channel topic", || async {
+            let topic = env.channel(channel).await?["topic"].as_str()?.to_owned();
+            topic.starts_with("Refund · Ticket #1").then_some(())
+        })
+        .await;
+
+        // A restarted bot keeps the answers when it edits the welcome again (a claim).
+        let env = env.restart().await;
+        let staff = env.g.staff_id;
+        let id = env
+            .click_in(channel, staff, |a| matches!(a, Action::Claim { .. }))
+            .await;
+        env.answer(id).await;
+        eventually("the claim on the welcome, answers kept", || async {
+            let messages = env.client.channel_messages(channel).await.ok()?;
+            let description = messages[0]["embeds"][0]["description"].as_str()?.to_owned();
+            let fields = answer_fields(&env, channel).await;
+            (description.contains(&staff.to_string()) && fields[0].1 == "B-5678").then_some(())
+        })
+        .await;
+
+        env.close(channel, staff).await;
+        env.wait_state(1, TicketState::Closed).await;
+        let (html, text) = env.transcript(1).await;
+        assert!(text.contains("B-5678") && html.contains("B-5678"), "{text}");
+        assert_eq!(counter(&env).await, 1);
+        env.stop().await;
+    }
+
+    #[tokio::test]
+    async fn abuse_controls_refuse_with_reason_spare_staff_and_survive_a_restart() {
+        let env = Env::start("intake-controls", 4).await;
+        env.set_staff().await;
+        env.set_limits("5", "50").await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let [a, b, c, ..] = env.g.member_ids[..] else {
+            panic!("members")
+        };
+        let staff = env.g.staff_id;
+        let env = configure(env, |i| i.cooldown_minutes = 60).await;
+
+        // Cooldown: the second open within the hour is refused with when to come back.
+        env.open_ticket(panel, a).await;
+        let refused = env.open_outcome(panel, a).await;
+        assert!(refused.contains("You can open another <t:"), "{refused}");
+        env.open_ticket(panel, staff).await;
+        env.open_ticket(panel, staff).await;
+
+        // The blocklist: a member, and a role with an expiry, each with its reason.
+        let role = env
+            .client
+            .create_role(env.g.guild_id, "muted", 0)
+            .await
+            .expect("role");
+        let d = env
+            .client
+            .add_member(env.g.guild_id, "muted-member", &[role])
+            .await
+            .expect("member");
+        write(
+            &env,
+            WriteOp::PutBlock {
+                guild: env.g.guild_id,
+                target: BlockTarget::Member(b),
+                entry: BlockEntry {
+                    until: None,
+                    reason: "spam".into(),
+                    by: env.owner(),
+                },
+            },
+        )
+        .await;
+        let until = 4_102_444_800_000; // 2100-01-01
+        write(
+            &env,
+            WriteOp::PutBlock {
+                guild: env.g.guild_id,
+                target: BlockTarget::Role(role),
+                entry: BlockEntry {
+                    until: Some(until),
+                    reason: String::new(),
+                    by: env.owner(),
+                },
+            },
+        )
+        .await;
+        // Daily cap of 1 from now on.
+        let env = configure(env, |i| i.daily_cap = 1).await;
+
+        let refused = env.open_outcome(panel, a).await;
+        assert!(
+            refused.contains("You can open another <t:"),
+            "cooldown kept: {refused}"
+        );
+        let refused = env.open_outcome(panel, b).await;
+        assert!(
+            refused.contains("blocked") && refused.contains("spam"),
+            "{refused}"
+        );
+        let refused = env.open_outcome(panel, d).await;
+        assert!(
+            refused.contains(&format!("<t:{}:f>", until / 1000)),
+            "{refused}"
+        );
+
+        // The cap: c opens one today, not two (cooldown off).
+        let env = configure(env, |i| i.cooldown_minutes = 0).await;
+        env.open_ticket(panel, c).await;
+        let refused = env.open_outcome(panel, c).await;
+        assert!(refused.contains("tickets today"), "{refused}");
+        env.open_ticket(panel, staff).await;
+
+        // An admin's reset forgets a member's opens.
+        write(
+            &env,
+            WriteOp::RemoveMemberOpens {
+                guild: env.g.guild_id,
+                user: c,
+            },
+        )
+        .await;
+        let env = env.restart().await;
+        env.open_ticket(panel, c).await;
+        env.stop().await;
+    }
+
+    #[tokio::test]
+    async fn required_roles_per_topic_are_any_of_or_all_of() {
+        let env = Env::start("intake-roles", 2).await;
+        env.set_limits("5", "50").await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        env.add_topic("Billing").await;
+        let topic = env.settings().await.topics[0].id;
+        let client = &env.client;
+        let r1 = client
+            .create_role(env.g.guild_id, "r1", 0)
+            .await
+            .expect("role");
+        let r2 = client
+            .create_role(env.g.guild_id, "r2", 0)
+            .await
+            .expect("role");
+        let one = client
+            .add_member(env.g.guild_id, "one", &[r1])
+            .await
+            .expect("member");
+        let both = client
+            .add_member(env.g.guild_id, "both", &[r1, r2])
+            .await
+            .expect("member");
+        let need = |need| RoleRequirement {
+            roles: vec![r1, r2],
+            need,
+        };
+        let env = configure(env, |i| {
+            i.topic_roles = vec![(topic, need(RoleMatch::AllOf))]
+        })
+        .await;
+
+        let pick = |member: u64, expect: &'static str| {
+            let env = &env;
+            async move {
+                let id = env.click_open(panel, member).await;
+                let picker = env.response_message(id).await;
+                let id = env
+                    .select(
+                        member,
+                        env.general(),
+                        picker,
+                        &Action::PickTopic { opener: member },
+                        &[topic.to_string()],
+                    )
+                    .await;
+                env.answer_containing(id, expect).await
+            }
+        };
+        pick(one, "all of these roles").await;
+        pick(both, "is open").await;
+        let env = configure(env, |i| {
+            i.topic_roles = vec![(topic, need(RoleMatch::AnyOf))]
+        })
+        .await;
+        let pick = |member: u64, expect: &'static str| {
+            let env = &env;
+            async move {
+                let id = env.click_open(panel, member).await;
+                let picker = env.response_message(id).await;
+                let id = env
+                    .select(
+                        member,
+                        env.general(),
+                        picker,
+                        &Action::PickTopic { opener: member },
+                        &[topic.to_string()],
+                    )
+                    .await;
+                env.answer_containing(id, expect).await
+            }
+        };
+        pick(one, "is open").await;
+
+        // A topic's own questions: the form answers the pick, its submission the picker.
+        let env = configure(env, |i| {
+            i.topic_questions = vec![(topic, vec![question("Invoice", 1, 20, false)])]
+        })
+        .await;
+        let id = env.click_open(panel, both).await;
+        let picker = env.response_message(id).await;
+        let id = env
+            .select(
+                both,
+                env.general(),
+                picker,
+                &Action::PickTopic { opener: both },
+                &[topic.to_string()],
+            )
+            .await;
+        let modal = env.expect_modal(id).await;
+        assert_eq!(modal["components"][0]["components"][0]["label"], "Invoice");
+        let scope = custom_id::scope_of(Some(topic));
+        let id = env
+            .submit(
+                both,
+                env.general(),
+                &Action::IntakeForm { scope },
+                &[("q0", "INV-9")],
+            )
+            .await;
+        let text = env.answer_containing(id, "is open").await;
+        let channel = channel_from_link(&text).expect("link");
+        assert_eq!(answer_fields(&env, channel).await[0].1, "INV-9");
+        env.stop().await;
+    }
+
+    /// Setup → `choice`, then `action` picked on the hub message with `values`; the answer.
+    async fn hub_pick(env: &Env, choice: SetupChoice, action: Action, values: &[String]) -> u64 {
+        let (hub, id) = env.setup(choice).await;
+        env.response_message(id).await;
+        env.select(env.owner(), env.general(), hub, &action, values)
+            .await
+    }
+
+    async fn hub_click(env: &Env, hub: u64, action: Action) -> u64 {
+        env.client
+            .click(
+                env.g.guild_id,
+                env.general(),
+                env.owner(),
+                hub,
+                &custom_id::encode(&action),
+            )
+            .await
+            .expect("click accepted")
+    }
+
+    /// The questions screen of the Open button (no topic), as the owner: the hub message.
+    async fn questions_screen(env: &Env) -> u64 {
+        let (hub, id) = env.setup(SetupChoice::Questions).await;
+        env.response_message(id).await;
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &Action::QuestionScopeSelect,
+                &["0".into()],
+            )
+            .await;
+        env.answer_containing(id, "Questions for").await;
+        hub
+    }
+
+    async fn add_question(env: &Env, index: u32, fields: &[(&str, &str)]) -> String {
+        let hub = questions_screen(env).await;
+        let id = hub_click(env, hub, Action::QuestionAdd { scope: 0 }).await;
+        env.expect_modal(id).await;
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::QuestionModal { scope: 0, index },
+                fields,
+            )
+            .await;
+        env.answer(id).await
+    }
+
+    #[tokio::test]
+    async fn admins_manage_questions_controls_and_the_blocklist_in_the_hub() {
+        let env = Env::start("intake-hub", 2).await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let member = env.g.member_ids[0];
+        let saved = add_question(
+            &env,
+            0,
+            &[
+                (fields::QUESTION_LABEL, "Order number"),
+                (fields::QUESTION_LENGTHS, "3-10"),
+                (fields::QUESTION_LONG, "no"),
+                (fields::QUESTION_REQUIRED, "yes"),
+            ],
+        )
+        .await;
+        assert!(saved.contains("Saved: 1 questions"), "{saved}");
+        let saved = add_question(
+            &env,
+            1,
+            &[
+                (fields::QUESTION_LABEL, "Summary"),
+                (fields::QUESTION_LONG, "yes"),
+                (fields::QUESTION_REQUIRED, "no"),
+            ],
+        )
+        .await;
+        assert!(saved.contains("Saved: 2 questions"), "{saved}");
+        let refused = add_question(
+            &env,
+            2,
+            &[
+                (fields::QUESTION_LABEL, "x"),
+                (fields::QUESTION_LENGTHS, "9-2"),
+            ],
+        )
+        .await;
+        assert!(refused.contains("Question not saved"), "{refused}");
+
+        // Move Summary up, make it the subject, then edit it (the form comes prefilled).
+        let hub = questions_screen(&env).await;
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &Action::QuestionMenu { scope: 0 },
+                &["u1".into()],
+            )
+            .await;
+        env.answer_containing(id, "Saved").await;
+        let hub = questions_screen(&env).await;
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &Action::QuestionMenu { scope: 0 },
+                &["s0".into()],
+            )
+            .await;
+        env.answer_containing(id, "Saved").await;
+        let hub = questions_screen(&env).await;
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &Action::QuestionMenu { scope: 0 },
+                &["e0".into()],
+            )
+            .await;
+        let modal = env.expect_modal(id).await;
+        assert_eq!(modal["components"][0]["components"][0]["value"], "Summary");
+        let questions = env.settings().await.intake.questions;
+        let labels: Vec<&str> = questions.iter().map(|q| q.label.as_str()).collect();
+        assert_eq!(labels, ["Summary", "Order number"]);
+        assert!(questions[0].subject && questions[0].style == QuestionStyle::Paragraph);
+        assert!(!questions[0].required && questions[1].required);
+        assert_eq!((questions[1].min_len, questions[1].max_len), (3, 10));
+
+        // The preview is the members' form, and submitting it opens nothing.
+        let id = hub_click(&env, hub, Action::QuestionPreview { scope: 0 }).await;
+        let preview = env.expect_modal(id).await;
+        assert_eq!(preview["components"].as_array().map(Vec::len), Some(2));
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::QuestionPreviewModal { scope: 0 },
+                &[("q0", "x"), ("q1", "A-123")],
+            )
+            .await;
+        env.answer_containing(id, "preview").await;
+
+        // Cooldown and cap through their form.
+        let (_, id) = env.setup(SetupChoice::Controls).await;
+        env.expect_modal(id).await;
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::ControlsModal,
+                &[(fields::COOLDOWN, "30"), (fields::DAILY_CAP, "2")],
+            )
+            .await;
+        env.answer_containing(id, "Saved: 30 minutes").await;
+        let intake = env.settings().await.intake;
+        assert_eq!((intake.cooldown_minutes, intake.daily_cap), (30, 2));
+
+        // Block a member with a reason: refused before the form. Unblock: the form again.
+        let id = hub_pick(
+            &env,
+            SetupChoice::Blocklist,
+            Action::BlockUserSelect,
+            &[member.to_string()],
+        )
+        .await;
+        env.expect_modal(id).await;
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::BlockModal {
+                    role: 0,
+                    id: member,
+                },
+                &[(fields::BLOCK_REASON, "spam")],
+            )
+            .await;
+        env.answer_containing(id, "can no longer open").await;
+        let refused = env.open_outcome(panel, member).await;
+        assert!(refused.contains("spam"), "{refused}");
+        let value = custom_id::block_value(true, member);
+        let id = hub_pick(
+            &env,
+            SetupChoice::Blocklist,
+            Action::UnblockSelect,
+            &[value],
+        )
+        .await;
+        env.answer_containing(id, "Unblocked").await;
+        let id = env.click_open(panel, member).await;
+        env.expect_modal(id).await;
+
+        // A topic's screen sets the roles it needs, and whether any one or all are needed.
+        env.add_topic("Billing").await;
+        let topic = env.settings().await.topics[0].id;
+        let (r1, r2) = (
+            env.client
+                .create_role(env.g.guild_id, "r1", 0)
+                .await
+                .expect("role"),
+            env.client
+                .create_role(env.g.guild_id, "r2", 0)
+                .await
+                .expect("role"),
+        );
+        let scope = custom_id::scope_of(Some(topic)).to_string();
+        let hub = {
+            let (hub, id) = env.setup(SetupChoice::Questions).await;
+            env.response_message(id).await;
+            let id = env
+                .select(
+                    env.owner(),
+                    env.general(),
+                    hub,
+                    &Action::QuestionScopeSelect,
+                    &[scope],
+                )
+                .await;
+            let screen = env.answer_containing(id, "Questions for").await;
+            assert!(screen.contains("Anyone may open this topic"), "{screen}");
+            hub
+        };
+        let roles = [r1.to_string(), r2.to_string()];
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &Action::TopicRolesSelect { topic },
+                &roles,
+            )
+            .await;
+        env.answer_containing(id, "saved").await;
+        let id = hub_click(&env, hub, Action::TopicRolesAllOf { topic }).await;
+        env.answer_containing(id, "saved").await;
+        let intake = env.settings().await.intake;
+        let need = &intake.topic_roles[0].1;
+        assert_eq!(
+            (need.roles.clone(), need.need),
+            (vec![r1, r2], RoleMatch::AllOf)
+        );
+        env.stop().await;
+    }
+
+    /// Waits until the simulator has seen no request for 300 ms (the last open's work is done).
+    async fn quiet_stats(env: &Env) -> sim::client::SimStats {
+        let mut last = env.client.stats().await.expect("stats");
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let now = env.client.stats().await.expect("stats");
+            if now.total_requests == last.total_requests {
+                return now;
+            }
+            last = now;
+        }
+        panic!("the bot never went quiet");
+    }
+
+    /// An open through the form, with the cooldown's count on: the same 3 limited calls as
+    /// without questions (the answers ride in the welcome message), and no store read.
+    #[tokio::test]
+    async fn a_form_adds_no_limited_call_and_no_store_read_to_an_open() {
+        let env = Env::start("intake-cost", 2).await;
+        env.set_staff().await;
+        env.set_limits("5", "50").await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let env = configure(env, |i| {
+            i.questions = vec![question("Order number", 1, 20, false)];
+            i.daily_cap = 10;
+        })
+        .await;
+        let member = env.g.member_ids[0];
+        let open = async || {
+            let id = env.click_open(panel, member).await;
+            env.expect_modal(id).await;
+            let form = Action::IntakeForm { scope: 0 };
+            let id = env
+                .submit(member, env.general(), &form, &[("q0", "A-1")])
+                .await;
+            env.answer_containing(id, "is open").await;
+        };
+        open().await;
+        let before = quiet_stats(&env).await;
+        let reads = env.bot.store().stats().reads;
+        open().await;
+        let after = quiet_stats(&env).await;
+        let limited: Vec<(String, u64)> = after
+            .succeeded_per_route
+            .iter()
+            .filter(|(route, _)| sim::client::counts_against_global_limit(route))
+            .map(|(route, n)| {
+                (
+                    route.clone(),
+                    n - before.succeeded_per_route.get(route).copied().unwrap_or(0),
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        assert_eq!(
+            limited,
+            vec![
+                ("POST /channels/{id}/messages".to_owned(), 2),
+                ("POST /guilds/{id}/channels".to_owned(), 1),
+            ]
+        );
+        assert_eq!(
+            env.bot.store().stats().reads,
+            reads,
+            "no store read on the open path"
+        );
+        env.stop().await;
+    }
+
+    /// Setup → Edit a posted panel → the panel, then its modal with `title`; the answer.
+    async fn edit_panel(env: &Env, panel: u64, title: &str) -> String {
+        let id = hub_pick(
+            env,
+            SetupChoice::PanelEdit,
+            Action::PanelEditSelect,
+            &[panel.to_string()],
+        )
+        .await;
+        let modal = env.expect_modal(id).await;
+        assert!(
+            modal["components"][0]["components"][0]["value"].is_string(),
+            "prefilled: {modal}"
+        );
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::PanelEditModal { message: panel },
+                &[
+                    (fields::PANEL_TITLE, title),
+                    (fields::PANEL_DESCRIPTION, "Ask us anything"),
+                ],
+            )
+            .await;
+        env.answer(id).await
+    }
+
+    #[tokio::test]
+    async fn a_posted_panel_is_edited_in_place_and_a_deleted_one_forgotten() {
+        let env = Env::start("panel-edit", 1).await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let count = env
+            .client
+            .channel_messages(env.general())
+            .await
+            .expect("messages")
+            .len();
+        let answer = edit_panel(&env, panel, "Help desk").await;
+        assert!(answer.contains("updated in place"), "{answer}");
+        let messages = env
+            .client
+            .channel_messages(env.general())
+            .await
+            .expect("messages");
+        assert_eq!(messages.len(), count, "edited, not posted again");
+        let edited = messages
+            .iter()
+            .find(|m| id_of(&m["id"]) == panel)
+            .expect("the panel");
+        assert_eq!(edited["embeds"][0]["title"], "Help desk");
+        assert_eq!(env.settings().await.panels[0].title, "Help desk");
+
+        let path = format!("/channels/{}/messages/{panel}", env.general());
+        assert_eq!(
+            env.rest_as_bot(reqwest::Method::DELETE, &path, None).await,
+            204
+        );
+        let answer = edit_panel(&env, panel, "Again").await;
+        assert!(answer.contains("deleted"), "{answer}");
+        assert!(env.settings().await.panels.is_empty());
+        env.stop().await;
+    }
+}

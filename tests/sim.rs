@@ -1096,6 +1096,26 @@ async fn modal_limits_are_refused() {
             {"type": 4, "custom_id": "a", "label": "a", "style": 1, "value": "v".repeat(4001)}]}]}),
         json!({"custom_id": "", "title": "t", "components": [{"type": 1, "components": [
             {"type": 4, "custom_id": "a", "label": "a", "style": 1}]}]}),
+        // The intake form's limits: lengths in range and ordered, a prefill within them, one
+        // text input per row, at most five rows, a label of at most 45 characters.
+        json!({"custom_id": "m", "title": "t", "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "a", "label": "a", "style": 1, "min_length": 9,
+             "max_length": 3}]}]}),
+        json!({"custom_id": "m", "title": "t", "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "a", "label": "a", "style": 1, "max_length": 0}]}]}),
+        json!({"custom_id": "m", "title": "t", "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "a", "label": "a", "style": 1, "max_length": 3,
+             "value": "four"}]}]}),
+        json!({"custom_id": "m", "title": "t", "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "a", "label": "a", "style": 1},
+            {"type": 4, "custom_id": "b", "label": "b", "style": 1}]}]}),
+        json!({"custom_id": "m", "title": "t", "components": vec![json!({"type": 1,
+            "components": [{"type": 4, "custom_id": "a", "label": "a", "style": 1}]}); 6]}),
+        json!({"custom_id": "m", "title": "t", "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "a", "label": long, "style": 1}]}]}),
+        json!({"custom_id": "m", "title": "t", "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "a", "label": "a", "style": 1,
+             "placeholder": "p".repeat(101)}]}]}),
     ] {
         sim.client()
             .command(

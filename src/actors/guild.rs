@@ -46,8 +46,8 @@ use crate::{
 };
 
 use super::guild_state::LINE_TICK;
-use super::guild_state::LazyBook;
 pub use super::guild_state::{GuildState, TicketEntry};
+use super::guild_state::{IntakeBook, LazyBook};
 pub use crate::ui::components::string_select;
 
 use super::{
@@ -55,11 +55,11 @@ use super::{
     backoff::Backoff,
     hub,
     incoming::{Incoming, IncomingKind},
+    intake,
     protocol::{GuildMsg, InteractionProgress},
     staff,
     ticket::TicketMsg,
 };
-use crate::discord::reply::Reply;
 use crate::ui::text::{self, Text};
 
 /// The first restart delay of a failed ticket actor.
@@ -158,12 +158,23 @@ async fn start_guild(
         Some(s) => s,
         None => args.ctx.store.load_guild(args.guild).await?,
     };
+    let (intake, stale) = IntakeBook::from_snapshot(
+        args.guild,
+        snapshot.intake,
+        &snapshot.settings,
+        super::ticket::now_millis(),
+    );
+    if !stale.is_empty() {
+        // Lazily: an entry that comes back after a crash is only dropped again next time.
+        drop(args.ctx.store.write_lazy(stale));
+    }
     let mut state = GuildState {
         ctx: args.ctx,
         guild: args.guild,
         settings: Arc::new(snapshot.settings),
         counter: snapshot.counter,
         book: LazyBook::default(),
+        intake,
         open_total: 0,
         progress: args.progress,
         myself: myself.clone(),
@@ -558,13 +569,7 @@ impl GuildState {
         match action {
             Action::OpenTicket => {
                 if self.settings.topics.is_empty() {
-                    self.open(
-                        myself,
-                        incoming,
-                        None,
-                        Reply::defer_ephemeral(&self.ctx.discord, incoming),
-                    )
-                    .await?;
+                    intake::open_clicked(self, myself, incoming, None).await?;
                 } else {
                     hub::show_topic_picker(self, incoming, 0, false);
                 }
@@ -592,8 +597,7 @@ impl GuildState {
                 };
                 match chosen {
                     Some(topic) => {
-                        let reply = Reply::defer_update(&self.ctx.discord, incoming);
-                        self.open(myself, incoming, Some(topic), reply).await?;
+                        intake::open_clicked(self, myself, incoming, Some(topic)).await?
                     }
                     None => self.refuse(incoming, Text::TopicGonePickAgain.text()),
                 }
@@ -632,6 +636,11 @@ impl GuildState {
                 });
             }
             Action::Delete { .. } | Action::KeepOpen { .. } => self.ticket_button(incoming, action),
+            Action::IntakeForm { .. }
+            | Action::EditAnswers { .. }
+            | Action::EditAnswersModal { .. } => {
+                intake::action(self, myself, incoming, action).await?
+            }
             // The staff workflow's and feedback's components first; what they do not handle is
             // the hub's.
             other => {

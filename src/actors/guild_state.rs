@@ -17,10 +17,14 @@ use twilight_model::channel::ChannelType;
 use crate::{
     domain::{
         access::{self, Member},
+        intake::{self as intake_rules, Opener, Refusal},
         limits,
-        model::{GuildSettings, Snowflake, TicketRecord, TicketState},
+        model::{
+            Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, Snowflake, TicketRecord,
+            TicketState,
+        },
     },
-    store::WriteOp,
+    store::{IntakeSnapshot, WriteOp},
 };
 
 use super::{
@@ -61,6 +65,9 @@ pub struct GuildState {
     pub counter: u64,
     /// What the actor knows of its tickets; allocated with the first one.
     pub book: LazyBook,
+    /// Members' opens and the blocklist, as stored; allocated when there is any (most guilds
+    /// use no abuse control).
+    pub intake: Option<Box<IntakeBook>>,
     pub open_total: u32,
     pub(super) progress: Arc<InteractionProgress>,
     /// This actor, to start ticket actors on first use from anywhere in the UI.
@@ -122,6 +129,46 @@ pub struct WaitingOpen {
     user: Snowflake,
     topic: Option<u32>,
     reply: Reply,
+    /// The answers to the intake form, if it had questions.
+    answers: Vec<Answer>,
+}
+
+/// The abuse controls' state in memory, so an open is checked without a store read.
+#[derive(Default)]
+pub struct IntakeBook {
+    pub opens: FxHashMap<Snowflake, MemberOpens>,
+    pub blocks: FxHashMap<BlockTarget, BlockEntry>,
+}
+
+impl IntakeBook {
+    /// The book from what the store held (`None` when nothing matters any more), and the ops
+    /// that forget what no longer does: members' opens past their cooldown and day, blocks that
+    /// ended. Stale entries are dropped here, at start, so the tables never only grow.
+    pub fn from_snapshot(
+        guild: Snowflake,
+        snapshot: IntakeSnapshot,
+        settings: &GuildSettings,
+        now: i64,
+    ) -> (Option<Box<IntakeBook>>, Vec<WriteOp>) {
+        let mut stale = Vec::new();
+        let mut book = IntakeBook::default();
+        for (user, opens) in snapshot.opens {
+            if intake_rules::opens_matter(&settings.intake, &opens, now) {
+                book.opens.insert(user, opens);
+            } else {
+                stale.push(WriteOp::RemoveMemberOpens { guild, user });
+            }
+        }
+        for (target, entry) in snapshot.blocks {
+            if entry.until.is_none_or(|until| until > now) {
+                book.blocks.insert(target, entry);
+            } else {
+                stale.push(WriteOp::RemoveBlock { guild, target });
+            }
+        }
+        let empty = book.opens.is_empty() && book.blocks.is_empty();
+        ((!empty).then(|| Box::new(book)), stale)
+    }
 }
 
 /// A staff member's move of a ticket to another topic, decided (staff, open, a different topic)
@@ -418,6 +465,7 @@ impl GuildState {
                 topic_name: topic_name(&self.settings, record.topic),
                 settings: self.settings.clone(),
                 existing_channels,
+                answers: None,
             })
         })
     }
@@ -466,6 +514,7 @@ impl GuildState {
         incoming: &Incoming,
         topic: Option<u32>,
         reply: Reply,
+        answers: Vec<Answer>,
     ) -> Result<(), ActorProcessingErr> {
         let user = incoming.user;
         let now = Instant::now();
@@ -490,12 +539,7 @@ impl GuildState {
             tokio::spawn(async move { reply.send_with(text, Vec::new()).await });
             return Ok(());
         }
-        let member_open = self.book.open_by_member.get(&user).copied().unwrap_or(0);
-        if let Err(refusal) =
-            limits::check_open(&self.settings, member_open, self.open_total + waiting_opens)
-        {
-            info!(user, %refusal, "open refused by limits");
-            let text = refusal.to_string();
+        if let Err(text) = self.may_open(incoming, topic, waiting_opens) {
             tokio::spawn(async move { reply.send_with(&text, Vec::new()).await });
             return Ok(());
         }
@@ -505,8 +549,78 @@ impl GuildState {
                 .retain(|_, at| is_double_click(Some(at), now));
         }
         self.book.recent_opens.insert(user, now);
-        self.open_in_category(myself, WaitingOpen { user, topic, reply })
-            .await
+        let open = WaitingOpen {
+            user,
+            topic,
+            reply,
+            answers,
+        };
+        self.open_in_category(myself, open).await
+    }
+
+    /// The limits and the abuse controls, read from memory only: what the member is told when
+    /// they may not open a ticket now. `waiting_opens` count against the server's limit.
+    pub fn may_open(
+        &self,
+        incoming: &Incoming,
+        topic: Option<u32>,
+        waiting_opens: u32,
+    ) -> Result<(), String> {
+        let user = incoming.user;
+        let member_open = self.book.open_by_member.get(&user).copied().unwrap_or(0);
+        if let Err(refusal) =
+            limits::check_open(&self.settings, member_open, self.open_total + waiting_opens)
+        {
+            info!(user, %refusal, "open refused by limits");
+            return Err(refusal.to_string());
+        }
+        self.intake_refusal(incoming, topic).map_err(|refusal| {
+            info!(user, ?refusal, "open refused by an abuse control");
+            refusal.message()
+        })
+    }
+
+    /// The abuse controls alone; free when none is in use.
+    fn intake_refusal(&self, incoming: &Incoming, topic: Option<u32>) -> Result<(), Refusal> {
+        let controls = &self.settings.intake;
+        if self.intake.is_none() && controls.topic_roles.is_empty() {
+            return Ok(());
+        }
+        let book = self.intake.as_deref();
+        let opener = Opener {
+            user: incoming.user,
+            roles: &incoming.roles,
+            is_staff: self.is_staff(incoming),
+        };
+        intake_rules::check_open(
+            controls,
+            topic,
+            opener,
+            book.and_then(|b| b.opens.get(&incoming.user)),
+            |target| book.and_then(|b| b.blocks.get(&target)),
+            now_millis(),
+        )
+    }
+
+    /// Counts an open for the cooldown and the daily cap; the op to store it, when either is on.
+    fn count_open(&mut self, user: Snowflake) -> Option<WriteOp> {
+        if !self.settings.intake.tracks_opens() {
+            return None;
+        }
+        let now = now_millis();
+        let book = self.intake.get_or_insert_with(Box::default);
+        let opens = intake_rules::record_open(book.opens.get(&user), now);
+        book.opens.insert(user, opens);
+        if book.opens.len() > 4096 {
+            let controls = &self.settings.intake;
+            book.opens
+                .retain(|_, o| intake_rules::opens_matter(controls, o, now));
+        }
+        Some(WriteOp::PutMemberOpens {
+            guild: self.guild,
+            user,
+            opens,
+        })
     }
 
     /// Numbers an open in the category it belongs in, or, when that category must be created
@@ -686,7 +800,12 @@ impl GuildState {
         open: WaitingOpen,
         parent: Snowflake,
     ) -> Result<(), ActorProcessingErr> {
-        let WaitingOpen { user, topic, reply } = open;
+        let WaitingOpen {
+            user,
+            topic,
+            reply,
+            answers,
+        } = open;
         let parent = Some(parent);
         self.counter += 1;
         let record = TicketRecord {
@@ -708,13 +827,23 @@ impl GuildState {
             staff: Default::default(),
             trail: Default::default(),
         };
-        let commit = self.ctx.store.write(vec![
+        let mut ops = vec![
             WriteOp::SetCounter {
                 guild: self.guild,
                 value: self.counter,
             },
             WriteOp::PutTicket(record.clone()),
-        ]);
+        ];
+        // In the number's own commit: an open that counts is never lost, and costs no write.
+        ops.extend(self.count_open(user));
+        if !answers.is_empty() {
+            ops.push(WriteOp::PutAnswers {
+                guild: self.guild,
+                number: self.counter,
+                answers: answers.clone(),
+            });
+        }
+        let commit = self.ctx.store.write(ops);
         self.track(&record);
         info!(ticket = record.number, "ticket number allocated");
         let provision = Box::new(Provision {
@@ -724,6 +853,7 @@ impl GuildState {
             topic_name: topic_name(&self.settings, topic),
             settings: self.settings.clone(),
             existing_channels: None,
+            answers: Some(answers),
         });
         self.book
             .line
@@ -1054,6 +1184,49 @@ impl GuildState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_intake_entries_are_dropped_at_start_and_forgotten_in_the_store() {
+        let now = 10 * 86_400_000 + 5_000;
+        let mut settings = GuildSettings::default();
+        settings.intake.cooldown_minutes = 1;
+        let opens = |last_open: i64| MemberOpens {
+            last_open,
+            day: last_open.div_euclid(86_400_000),
+            today: 1,
+        };
+        let block = |until| BlockEntry {
+            until,
+            reason: String::new(),
+            by: 1,
+        };
+        let snapshot = IntakeSnapshot {
+            opens: vec![(1, opens(now - 1_000)), (2, opens(now - 2 * 86_400_000))],
+            blocks: vec![
+                (BlockTarget::Member(3), block(None)),
+                (BlockTarget::Role(4), block(Some(now - 1))),
+            ],
+        };
+        let (book, stale) = IntakeBook::from_snapshot(9, snapshot, &settings, now);
+        let book = book.expect("live entries");
+        assert!(book.opens.contains_key(&1) && !book.opens.contains_key(&2));
+        assert!(book.blocks.contains_key(&BlockTarget::Member(3)));
+        assert_eq!(
+            stale,
+            vec![
+                WriteOp::RemoveMemberOpens { guild: 9, user: 2 },
+                WriteOp::RemoveBlock {
+                    guild: 9,
+                    target: BlockTarget::Role(4)
+                },
+            ]
+        );
+        let (none, _) = IntakeBook::from_snapshot(9, IntakeSnapshot::default(), &settings, now);
+        assert!(
+            none.is_none(),
+            "an unused intake costs an idle guild nothing"
+        );
+    }
 
     #[test]
     fn a_book_is_allocated_by_the_first_write_not_by_reads() {

@@ -19,6 +19,7 @@ use crate::{
         Screen, hub as decide,
         hub::{Answer, Change, Facts, Input, PanelPost, Save, Step, TicketRequest, Who},
         hub_screens as screens,
+        intake_hub::PanelEdit,
         text::{self, Text, t},
     },
 };
@@ -223,6 +224,11 @@ pub async fn carry_out(
         }
         Step::CloseAll => close_all(state, incoming),
         Step::ToTicket { ticket, request } => to_ticket(state, incoming, ticket, request),
+        Step::Intake(step) => super::intake::carry_out(state, incoming, step),
+        Step::EditPanel(edit) => {
+            let reply = Reply::defer_ephemeral(&discord, incoming);
+            edit_panel(state, reply, edit).await;
+        }
     }
     Ok(())
 }
@@ -381,6 +387,54 @@ async fn post_panel(
         }
     }
     Ok(())
+}
+
+/// Edits a posted panel's message in place (admin setup, rare: awaited), then keeps its texts;
+/// a panel whose message or channel a person deleted is forgotten, and the admin told.
+async fn edit_panel(state: &mut GuildState, reply: Reply, edit: PanelEdit) {
+    let found = state
+        .settings
+        .panels
+        .iter()
+        .find(|p| p.message == edit.message);
+    let Some((channel, message)) = found.map(|p| (p.channel, p.message)) else {
+        let text = Text::PanelGone.text();
+        tokio::spawn(async move { reply.send(text).await });
+        return;
+    };
+    let posted = text::speaking_sync(state.channel_lang(), || {
+        screens::panel_message(&edit.title, &edit.description, &edit.footer)
+    });
+    let edited = state
+        .ctx
+        .discord
+        .edit_embeds_and_components(channel, message, &posted.embeds, &posted.components)
+        .await;
+    let (change, done) = match edited {
+        Ok(()) => (Change::EditPanel(edit), Text::PanelEdited),
+        Err(error)
+            if matches!(
+                error.code(),
+                Some(codes::UNKNOWN_MESSAGE | codes::UNKNOWN_CHANNEL)
+            ) =>
+        {
+            warn!(channel, message, "the panel's message is gone; forgotten");
+            (Change::RemovePanel { message }, Text::PanelGoneForgotten)
+        }
+        Err(error) => {
+            warn!(%error, channel, "could not edit the panel");
+            let text = t!(PanelEditFailed, error = error.person_message());
+            tokio::spawn(async move { reply.send(&text).await });
+            return;
+        }
+    };
+    let save = Save {
+        change,
+        answer: Answer::Ephemeral,
+        done: done.to_string(),
+        failed: Text::SettingNotSaved,
+    };
+    save_then_answer(state, reply, save, None);
 }
 
 async fn set_log_channel(

@@ -11,6 +11,7 @@ pub mod guild;
 pub mod guild_state;
 pub mod hub;
 pub mod incoming;
+pub mod intake;
 pub mod line;
 pub mod log;
 pub mod protocol;

@@ -27,6 +27,7 @@
 //! (`GuildMsg::TicketUpdated`), which keeps the counts the limits need.
 
 mod feedback;
+mod intake;
 mod notes;
 mod presentation;
 mod staff;
@@ -57,7 +58,8 @@ use crate::{
         lifecycle::{self, Step},
         limits,
         model::{
-            EventKind, GuildSettings, Priority, Snowflake, TicketEvent, TicketRecord, TicketState,
+            Answer, EventKind, GuildSettings, Priority, Snowflake, TicketEvent, TicketRecord,
+            TicketState,
         },
         naming, privileged,
         rename::RenameBudget,
@@ -76,6 +78,7 @@ use super::{
     protocol::GuildMsg,
 };
 use crate::discord::reply::Reply;
+use crate::ui::intake::with_answers;
 /// Re-exported for the benchmark's null bot, which posts the same welcome.
 pub use crate::ui::ticket_messages::welcome_message;
 use crate::ui::{
@@ -243,6 +246,19 @@ pub enum TicketMsg {
         reply: Reply,
         settings: Arc<GuildSettings>,
     },
+    // Intake.
+    /// The opener's Edit answers: answer the click with the form, prefilled.
+    ShowAnswersForm {
+        incoming: Box<super::incoming::Incoming>,
+        settings: Arc<GuildSettings>,
+    },
+    /// The opener's edited answers, checked against the questions by the guild actor.
+    SetAnswers {
+        by: Person,
+        answers: Vec<Answer>,
+        reply: Reply,
+        settings: Arc<GuildSettings>,
+    },
 }
 
 impl TicketMsg {
@@ -264,7 +280,9 @@ impl TicketMsg {
             | TicketMsg::Rename { reply, .. }
             | TicketMsg::Move { reply, .. }
             | TicketMsg::Notes { reply, .. }
-            | TicketMsg::Feedback { reply, .. } => Some(reply.lang()),
+            | TicketMsg::Feedback { reply, .. }
+            | TicketMsg::SetAnswers { reply, .. } => Some(reply.lang()),
+            TicketMsg::ShowAnswersForm { incoming, .. } => Some(incoming.locale),
             TicketMsg::CloseQuietly { .. }
             | TicketMsg::ApplyOverwrites { .. }
             | TicketMsg::MoveTo { .. }
@@ -291,6 +309,8 @@ pub struct Provision {
     pub settings: Arc<GuildSettings>,
     /// The guild's channels as found at start, to adopt a channel created before a crash.
     pub existing_channels: Option<Arc<Vec<ChannelSummary>>>,
+    /// The answers to the intake form; `None` when resuming (they are in the store).
+    pub answers: Option<Vec<Answer>>,
 }
 
 pub struct TicketArgs {
@@ -323,6 +343,8 @@ pub struct TicketActorState {
     activity: Option<crate::domain::stale::Activity>,
     /// The channel's rename budget and the name waiting for it (staff workflow).
     renames: Renames,
+    /// The answers to the intake form, once known (given at the open, else read when needed).
+    answers: Option<Vec<Answer>>,
 }
 
 /// The channel's rename budget (see [`presentation`]). Its spends are also stored in the
@@ -367,6 +389,7 @@ impl Actor for TicketActor {
             lang: args.lang,
             activity: None,
             renames,
+            answers: None,
         })
     }
 
@@ -446,6 +469,9 @@ impl Actor for TicketActor {
                     | TicketMsg::SetAutoclose { .. }
                     | TicketMsg::InactivityChanged { .. }) => state.inactivity(message).await,
                     TicketMsg::InjectPanic => panic!("injected fault: ticket actor panic"),
+                    intake @ (TicketMsg::ShowAnswersForm { .. } | TicketMsg::SetAnswers { .. }) => {
+                        state.intake_message(&myself, intake).await
+                    }
                     // The staff workflow's messages (and feedback), in their own block.
                     workflow => state.staff_message(&myself, workflow).await,
                 }
@@ -566,6 +592,10 @@ impl TicketActorState {
             }
             return;
         }
+        match p.answers.take() {
+            Some(answers) => self.answers = Some(answers),
+            None => self.load_answers(&p.settings).await,
+        }
         if self.ctx.faults.halt_before_channel_create() {
             // Emulates a crash right after the durable commit: the actor goes quiet forever.
             info!("fault hook: halting between number commit and channel creation");
@@ -645,6 +675,9 @@ impl TicketActorState {
         {
             Created::Channel(channel) => {
                 self.record.channel = Some(channel);
+                // What it shows as created, before anything (a move, an edited subject) can
+                // change what "as created" would compute to.
+                self.pin_shown(&p.settings);
                 return true;
             }
             Created::Unverified(error) => {
@@ -685,7 +718,16 @@ impl TicketActorState {
             &self.record.participants,
             &settings.staff_roles,
         );
-        let topic = naming::channel_topic(self.record.number, self.record.opener, topic_name);
+        let subject = self
+            .answers
+            .as_deref()
+            .and_then(crate::domain::intake::subject);
+        let topic = naming::channel_topic_with_subject(
+            self.record.number,
+            self.record.opener,
+            topic_name,
+            subject,
+        );
         let name = naming::channel_name(self.record.number);
         let result = self
             .discord()
@@ -762,8 +804,15 @@ impl TicketActorState {
     }
 
     async fn post_welcome(&mut self, channel: Snowflake, topic: Option<&str>) {
-        let message =
-            self.in_channel_lang(|| welcome_message(self.record.number, self.record.opener, topic));
+        let answers = self.answers.as_deref().unwrap_or_default();
+        let message = self.in_channel_lang(|| {
+            let number = self.record.number;
+            with_answers(
+                welcome_message(number, self.record.opener, topic),
+                number,
+                answers,
+            )
+        });
         match self
             .discord()
             .send_message(channel, &message, &[self.record.opener])

@@ -121,6 +121,73 @@ pub enum Action {
         guild: u64,
         ticket: u64,
     },
+    // Intake: questions and abuse controls.
+    /// The intake form asked before a ticket opens; `scope` as [`scope_of`] writes it.
+    IntakeForm {
+        scope: u64,
+    },
+    /// Edit answers on a ticket's welcome message (its opener only).
+    EditAnswers {
+        ticket: u64,
+    },
+    /// The form that Edit answers opens, prefilled.
+    EditAnswersModal {
+        ticket: u64,
+    },
+    /// The hub's intake questions: string select of scopes (see [`scope_of`]).
+    QuestionScopeSelect,
+    /// Buttons paging the scopes when there are more topics than one select holds.
+    QuestionScopePage {
+        page: u32,
+    },
+    /// String select of what to do with one question: [`QuestionOp`] values.
+    QuestionMenu {
+        scope: u64,
+    },
+    QuestionAdd {
+        scope: u64,
+    },
+    QuestionPreview {
+        scope: u64,
+    },
+    /// The previewed form's submission: nothing opens.
+    QuestionPreviewModal {
+        scope: u64,
+    },
+    /// A question's form; `index` equal to the count adds one.
+    QuestionModal {
+        scope: u64,
+        index: u32,
+    },
+    /// Role select: the roles needed to open a ticket of `topic`.
+    TopicRolesSelect {
+        topic: u32,
+    },
+    TopicRolesAnyOf {
+        topic: u32,
+    },
+    TopicRolesAllOf {
+        topic: u32,
+    },
+    /// Cooldown and daily cap.
+    ControlsModal,
+    BlockUserSelect,
+    BlockRoleSelect,
+    /// Reason and duration of a block; `role` is 1 for a role, 0 for a member.
+    BlockModal {
+        role: u32,
+        id: u64,
+    },
+    /// String select of blocklist entries: [`block_value`] values.
+    UnblockSelect,
+    /// User select: forget members' opens (cooldown and daily count).
+    ResetOpensSelect,
+    /// String select of posted panels (message ids) to edit.
+    PanelEditSelect,
+    /// A posted panel's texts, edited in its message.
+    PanelEditModal {
+        message: u64,
+    },
 }
 
 impl Action {
@@ -132,6 +199,73 @@ impl Action {
             | Action::RateCommentModal { guild, .. } => Some(guild),
             _ => None,
         }
+    }
+}
+
+/// What the [`Action::QuestionMenu`] select does with question `index`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionOp {
+    Edit(usize),
+    MoveUp(usize),
+    Remove(usize),
+    /// Makes it the ticket's subject (or no longer, if it was).
+    Subject(usize),
+}
+
+impl QuestionOp {
+    pub fn value(self) -> String {
+        match self {
+            QuestionOp::Edit(i) => format!("e{i}"),
+            QuestionOp::MoveUp(i) => format!("u{i}"),
+            QuestionOp::Remove(i) => format!("r{i}"),
+            QuestionOp::Subject(i) => format!("s{i}"),
+        }
+    }
+
+    /// `None` for any value the bot never offered.
+    pub fn parse(value: &str) -> Option<QuestionOp> {
+        let (op, index) = value.split_at_checked(1)?;
+        let canonical = index.len() == 1 && index.bytes().all(|b| b.is_ascii_digit());
+        let index: usize = index.parse().ok().filter(|_| canonical)?;
+        match op {
+            "e" => Some(QuestionOp::Edit(index)),
+            "u" => Some(QuestionOp::MoveUp(index)),
+            "r" => Some(QuestionOp::Remove(index)),
+            "s" => Some(QuestionOp::Subject(index)),
+            _ => None,
+        }
+    }
+}
+
+/// The [`Action::UnblockSelect`] value of a blocklist entry: `m<id>` or `r<id>`.
+pub fn block_value(member: bool, id: u64) -> String {
+    format!("{}{id}", if member { 'm' } else { 'r' })
+}
+
+/// `(member, id)` from a [`block_value`]; `None` for anything else.
+pub fn parse_block_value(value: &str) -> Option<(bool, u64)> {
+    let (kind, id) = value.split_at_checked(1)?;
+    let id = parse_canonical_u64(id).ok()?;
+    match kind {
+        "m" => Some((true, id)),
+        "r" => Some((false, id)),
+        _ => None,
+    }
+}
+
+/// A topic (or none) as one number in a custom id: 0 for no topic, else the topic id plus one
+/// (topic ids may be 0).
+pub fn scope_of(topic: Option<u32>) -> u64 {
+    topic.map_or(0, |t| u64::from(t) + 1)
+}
+
+/// The topic (or none) a custom id's scope names; `Err` for a number no topic id gives.
+pub fn topic_of(scope: u64) -> Result<Option<u32>, CustomIdError> {
+    match scope {
+        0 => Ok(None),
+        n => u32::try_from(n - 1)
+            .map(Some)
+            .map_err(|_| CustomIdError::BadNumber),
     }
 }
 
@@ -196,6 +330,27 @@ pub fn encode(action: &Action) -> String {
         TransferSelect { ticket } => ("transfer", Some(ticket), None),
         CloseRequestAccept { ticket } => ("creqok", Some(ticket), None),
         CloseRequestKeep { ticket } => ("creqkeep", Some(ticket), None),
+        IntakeForm { scope } => ("iform", Some(scope), None),
+        EditAnswers { ticket } => ("iedit", Some(ticket), None),
+        EditAnswersModal { ticket } => ("ieditm", Some(ticket), None),
+        QuestionScopeSelect => ("iqscope", None, None),
+        QuestionScopePage { page } => ("iqpage", Some(page.into()), None),
+        QuestionMenu { scope } => ("iqmenu", Some(scope), None),
+        QuestionAdd { scope } => ("iqadd", Some(scope), None),
+        QuestionPreview { scope } => ("iqprev", Some(scope), None),
+        QuestionPreviewModal { scope } => ("iqprevm", Some(scope), None),
+        QuestionModal { scope, index } => ("iqm", Some(scope), Some(index.into())),
+        TopicRolesSelect { topic } => ("iroles", Some(topic.into()), None),
+        TopicRolesAnyOf { topic } => ("irolesany", Some(topic.into()), None),
+        TopicRolesAllOf { topic } => ("irolesall", Some(topic.into()), None),
+        ControlsModal => ("icontrols", None, None),
+        BlockUserSelect => ("iblocku", None, None),
+        BlockRoleSelect => ("iblockr", None, None),
+        BlockModal { role, id } => ("iblockm", Some(role.into()), Some(id)),
+        UnblockSelect => ("iunblock", None, None),
+        ResetOpensSelect => ("ireset", None, None),
+        PanelEditSelect => ("paneled", None, None),
+        PanelEditModal { message } => ("paneledm", Some(message), None),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -234,6 +389,9 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
     if let Some(make) = ticket_action(tag) {
         arity(1)?;
         return Ok(make(u64_at(0)?));
+    }
+    if let Some(action) = intake_action(tag, &nums) {
+        return action;
     }
     let action = match tag {
         "open" => arity(0).map(|_| OpenTicket)?,
@@ -279,32 +437,80 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
         "closeall" => arity(0).map(|_| CloseAllConfirm)?,
         "cancel" => arity(0).map(|_| Cancel)?,
         "inactivity" => arity(0).map(|_| InactivityModal)?,
-        "rate" => {
-            arity(3)?;
-            let stars = u32_at(2)?;
-            Rate {
-                guild: u64_at(0)?,
-                ticket: u64_at(1)?,
-                stars: u8::try_from(stars).map_err(|_| CustomIdError::BadNumber)?,
-            }
-        }
-        "ratec" => {
-            arity(2)?;
-            RateComment {
-                guild: u64_at(0)?,
-                ticket: u64_at(1)?,
-            }
-        }
-        "ratem" => {
-            arity(2)?;
-            RateCommentModal {
-                guild: u64_at(0)?,
-                ticket: u64_at(1)?,
-            }
-        }
-        _ => return Err(CustomIdError::UnknownAction),
+        _ => return feedback_action(tag, &nums),
     };
     Ok(action)
+}
+
+/// Feedback's actions (they name the server: they come from DMs).
+fn feedback_action(tag: &str, nums: &[&str]) -> Result<Action, CustomIdError> {
+    use Action::*;
+    if !matches!(tag, "rate" | "ratec" | "ratem") {
+        return Err(CustomIdError::UnknownAction);
+    }
+    let numbers = nums
+        .iter()
+        .map(|n| parse_canonical_u64(n))
+        .collect::<Result<Vec<u64>, _>>()?;
+    match (tag, numbers.as_slice()) {
+        ("rate", &[guild, ticket, stars]) => Ok(Rate {
+            guild,
+            ticket,
+            stars: u8::try_from(stars).map_err(|_| CustomIdError::BadNumber)?,
+        }),
+        ("ratec", &[guild, ticket]) => Ok(RateComment { guild, ticket }),
+        ("ratem", &[guild, ticket]) => Ok(RateCommentModal { guild, ticket }),
+        _ => Err(CustomIdError::WrongArity),
+    }
+}
+
+/// The intake's hub actions; `None` for a tag that is not one.
+fn intake_action(tag: &str, nums: &[&str]) -> Option<Result<Action, CustomIdError>> {
+    use Action::*;
+    let arity = |n: usize| {
+        (nums.len() == n)
+            .then_some(())
+            .ok_or(CustomIdError::WrongArity)
+    };
+    let u64_at = |i: usize| parse_canonical_u64(nums[i]);
+    let u32_at = |i: usize| {
+        parse_canonical_u64(nums[i])
+            .and_then(|n| u32::try_from(n).map_err(|_| CustomIdError::BadNumber))
+    };
+    let plain = |action: Action| arity(0).map(|_| action);
+    let one = |make: fn(u64) -> Action| arity(1).and_then(|_| Ok(make(u64_at(0)?)));
+    let topic = |make: fn(u32) -> Action| arity(1).and_then(|_| Ok(make(u32_at(0)?)));
+    Some(match tag {
+        "iqscope" => plain(QuestionScopeSelect),
+        "iqpage" => topic(|page| QuestionScopePage { page }),
+        "iqmenu" => one(|scope| QuestionMenu { scope }),
+        "iqadd" => one(|scope| QuestionAdd { scope }),
+        "iqprev" => one(|scope| QuestionPreview { scope }),
+        "iqprevm" => one(|scope| QuestionPreviewModal { scope }),
+        "iqm" => arity(2).and_then(|_| {
+            Ok(QuestionModal {
+                scope: u64_at(0)?,
+                index: u32_at(1)?,
+            })
+        }),
+        "iroles" => topic(|topic| TopicRolesSelect { topic }),
+        "irolesany" => topic(|topic| TopicRolesAnyOf { topic }),
+        "irolesall" => topic(|topic| TopicRolesAllOf { topic }),
+        "icontrols" => plain(ControlsModal),
+        "iblocku" => plain(BlockUserSelect),
+        "iblockr" => plain(BlockRoleSelect),
+        "iblockm" => arity(2).and_then(|_| {
+            Ok(BlockModal {
+                role: u32_at(0)?,
+                id: u64_at(1)?,
+            })
+        }),
+        "iunblock" => plain(UnblockSelect),
+        "ireset" => plain(ResetOpensSelect),
+        "paneled" => plain(PanelEditSelect),
+        "paneledm" => one(|message| PanelEditModal { message }),
+        _ => return None,
+    })
 }
 
 /// The actions on one ticket, whose only field is its number.
@@ -324,6 +530,9 @@ fn ticket_action(tag: &str) -> Option<fn(u64) -> Action> {
         "transfer" => |ticket| TransferSelect { ticket },
         "creqok" => |ticket| CloseRequestAccept { ticket },
         "creqkeep" => |ticket| CloseRequestKeep { ticket },
+        "iform" => |scope| IntakeForm { scope },
+        "iedit" => |ticket| EditAnswers { ticket },
+        "ieditm" => |ticket| EditAnswersModal { ticket },
         _ => return None,
     };
     Some(make)
@@ -353,6 +562,15 @@ pub mod fields {
     pub const STALE_PING: &str = "ping";
     pub const OPENER_LEAVES: &str = "opener_leaves";
     pub const FEEDBACK_COMMENT: &str = "comment";
+    pub const QUESTION_LABEL: &str = "label";
+    pub const QUESTION_PLACEHOLDER: &str = "placeholder";
+    pub const QUESTION_LENGTHS: &str = "lengths";
+    pub const QUESTION_LONG: &str = "long";
+    pub const QUESTION_REQUIRED: &str = "required";
+    pub const COOLDOWN: &str = "cooldown";
+    pub const DAILY_CAP: &str = "daily_cap";
+    pub const BLOCK_REASON: &str = "reason";
+    pub const BLOCK_DAYS: &str = "days";
 }
 
 macro_rules! choice_enum {
@@ -395,6 +613,10 @@ choice_enum! {
         TopicRemove => "topic_remove",
         Language => "language",
         Inactivity => "inactivity",
+        Questions => "questions",
+        Controls => "controls",
+        Blocklist => "blocklist",
+        PanelEdit => "panel_edit",
     }
 }
 
@@ -435,6 +657,13 @@ mod tests {
             CloseAllConfirm,
             Cancel,
             InactivityModal,
+            QuestionScopeSelect,
+            ControlsModal,
+            BlockUserSelect,
+            BlockRoleSelect,
+            UnblockSelect,
+            ResetOpensSelect,
+            PanelEditSelect,
         ];
         for n in [0, 1, u64::MAX] {
             let m = u32::try_from(n).unwrap_or(u32::MAX);
@@ -471,9 +700,54 @@ mod tests {
                     guild: n,
                     ticket: n,
                 },
+                IntakeForm { scope: n },
+                EditAnswers { ticket: n },
+                EditAnswersModal { ticket: n },
+                QuestionMenu { scope: n },
+                QuestionAdd { scope: n },
+                QuestionPreview { scope: n },
+                QuestionPreviewModal { scope: n },
+                QuestionModal { scope: n, index: m },
+                TopicRolesSelect { topic: m },
+                QuestionScopePage { page: m },
+                PanelEditModal { message: n },
+                TopicRolesAnyOf { topic: m },
+                TopicRolesAllOf { topic: m },
+                BlockModal { role: m, id: n },
             ]);
         }
         v
+    }
+
+    #[test]
+    fn intake_select_values_round_trip_and_refuse_the_rest() {
+        for op in [
+            QuestionOp::Edit(0),
+            QuestionOp::MoveUp(4),
+            QuestionOp::Remove(2),
+            QuestionOp::Subject(3),
+        ] {
+            assert_eq!(QuestionOp::parse(&op.value()), Some(op));
+        }
+        for bad in ["", "e", "x1", "e01", "e12", "e-1", "é1"] {
+            assert_eq!(QuestionOp::parse(bad), None, "{bad}");
+        }
+        assert_eq!(parse_block_value(&block_value(true, 7)), Some((true, 7)));
+        assert_eq!(
+            parse_block_value(&block_value(false, u64::MAX)),
+            Some((false, u64::MAX))
+        );
+        for bad in ["", "m", "x1", "m01", "r-1"] {
+            assert_eq!(parse_block_value(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn intake_scopes_name_no_topic_or_one_topic() {
+        for topic in [None, Some(0), Some(7), Some(u32::MAX)] {
+            assert_eq!(topic_of(scope_of(topic)), Ok(topic));
+        }
+        assert_eq!(topic_of(u64::MAX), Err(CustomIdError::BadNumber));
     }
 
     #[test]

@@ -40,6 +40,123 @@ pub struct GuildSettings {
     pub inactivity: Inactivity,
     /// How a claim changes a ticket's access, server-wide and per topic.
     pub claims: ClaimSettings,
+    /// Questions asked before a ticket is numbered, and the abuse controls.
+    pub intake: IntakeSettings,
+}
+
+/// Discord's most text inputs in one modal, so the most questions per topic.
+pub const QUESTIONS_MAX: usize = 5;
+
+/// What a member is asked before a ticket opens, and what may keep them from opening one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeSettings {
+    /// Asked when no topic applies (a panel's Open button on a server without topics).
+    pub questions: Vec<Question>,
+    /// `(topic id, its questions)`; topic ids are never reused, so a removed topic's entry is
+    /// inert.
+    pub topic_questions: Vec<(u32, Vec<Question>)>,
+    /// `(topic id, the roles a member needs to open one)`.
+    pub topic_roles: Vec<(u32, RoleRequirement)>,
+    /// Minutes a member waits between two tickets they open; 0 is off.
+    pub cooldown_minutes: u32,
+    /// Tickets a member may open per UTC day; 0 is no cap.
+    pub daily_cap: u32,
+}
+
+impl IntakeSettings {
+    /// The questions asked for an open of `topic` (none when none are set).
+    pub fn questions_for(&self, topic: Option<u32>) -> &[Question] {
+        match topic {
+            None => &self.questions,
+            Some(id) => self
+                .topic_questions
+                .iter()
+                .find(|(t, _)| *t == id)
+                .map_or(&[], |(_, q)| q.as_slice()),
+        }
+    }
+
+    /// Whether any question is set anywhere (else a ticket never has answers to read).
+    pub fn has_questions(&self) -> bool {
+        !self.questions.is_empty() || self.topic_questions.iter().any(|(_, q)| !q.is_empty())
+    }
+
+    /// Whether opening leaves state behind that a later open is checked against.
+    pub fn tracks_opens(&self) -> bool {
+        self.cooldown_minutes > 0 || self.daily_cap > 0
+    }
+}
+
+/// One text input of the intake modal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    /// At most 45 characters (Discord's text input label).
+    pub label: String,
+    pub style: QuestionStyle,
+    pub required: bool,
+    /// Characters an answer needs at least (0 = any) and at most (≤ 1,024, an embed field).
+    pub min_len: u16,
+    pub max_len: u16,
+    /// At most 100 characters; empty for none.
+    pub placeholder: String,
+    /// The answer is the ticket's subject, shown in its channel topic.
+    pub subject: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum QuestionStyle {
+    #[default]
+    Short,
+    Paragraph,
+}
+
+/// The roles a member needs to open a ticket of a topic.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRequirement {
+    pub roles: Vec<Snowflake>,
+    pub need: RoleMatch,
+}
+
+/// Whether one of the roles is enough or every one is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum RoleMatch {
+    #[default]
+    AnyOf,
+    AllOf,
+}
+
+/// A member's opens as the cooldown and the daily cap count them (the `intake_members` table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MemberOpens {
+    pub last_open: UnixMillis,
+    /// The UTC day (`millis / 86_400_000`) `today` counts.
+    pub day: i64,
+    pub today: u32,
+}
+
+/// Who a blocklist entry keeps from opening tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum BlockTarget {
+    Member(Snowflake),
+    Role(Snowflake),
+}
+
+/// One blocklist entry (the `intake_blocks` table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockEntry {
+    /// When the block ends; `None` for never.
+    pub until: Option<UnixMillis>,
+    /// Shown to the member; at most [`crate::domain::limits::REASON_MAX`] characters.
+    pub reason: String,
+    pub by: Snowflake,
+}
+
+/// One answer to an intake question, as it was asked (the `ticket_answers` table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub label: String,
+    pub value: String,
+    pub subject: bool,
 }
 
 /// When a quiet ticket is warned and then closed as inactive, and whom the warning pings.
@@ -103,6 +220,7 @@ impl Default for GuildSettings {
             language: None,
             inactivity: Inactivity::default(),
             claims: ClaimSettings::default(),
+            intake: IntakeSettings::default(),
         }
     }
 }

@@ -8,6 +8,8 @@
 pub const CHANNEL_TOPIC_MAX: usize = 1024;
 
 const MARKER: &str = "ticketeer:";
+/// A subject's share of the channel topic: the rest (marker, topic name) always fits after it.
+const SUBJECT_MAX: usize = 300;
 const ZWSP: char = '\u{200B}';
 
 /// `ticket-0001`: ASCII, zero-padded to at least 4 digits, per-guild number.
@@ -18,7 +20,17 @@ pub fn channel_name(number: u64) -> String {
 /// Readable metadata ending with a machine marker, e.g.
 /// `Ticket #1 · opened by <@123> · topic: Billing · ticketeer:1:123`. At most 1024 chars.
 pub fn channel_topic(number: u64, opener: u64, topic_name: Option<&str>) -> String {
-    channel_topic_claimed(number, opener, topic_name, None)
+    ticket_topic(number, opener, topic_name, None, None)
+}
+
+/// [`channel_topic`] with the ticket's subject (an intake answer) first when it has one.
+pub fn channel_topic_with_subject(
+    number: u64,
+    opener: u64,
+    topic_name: Option<&str>,
+    subject: Option<&str>,
+) -> String {
+    ticket_topic(number, opener, topic_name, subject, None)
 }
 
 /// [`channel_topic`] naming the staff member who claimed the ticket, if anyone did:
@@ -29,7 +41,22 @@ pub fn channel_topic_claimed(
     topic_name: Option<&str>,
     claimer: Option<u64>,
 ) -> String {
-    let mut head = format!("Ticket #{number} · opened by <@{opener}>");
+    ticket_topic(number, opener, topic_name, None, claimer)
+}
+
+/// The whole topic: the subject first, then number, opener, claimer, topic, and the marker last.
+pub fn ticket_topic(
+    number: u64,
+    opener: u64,
+    topic_name: Option<&str>,
+    subject: Option<&str>,
+    claimer: Option<u64>,
+) -> String {
+    let subject = subject.map(|s| neutralize(&s.replace('\n', " "), SUBJECT_MAX));
+    let mut head = match subject {
+        Some(subject) => format!("{subject} · Ticket #{number} · opened by <@{opener}>"),
+        None => format!("Ticket #{number} · opened by <@{opener}>"),
+    };
     if let Some(claimer) = claimer {
         head.push_str(&format!(" · claimed by <@{claimer}>"));
     }
@@ -113,6 +140,20 @@ pub fn escape_markdown(text: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_subject_comes_first_and_cannot_fake_the_marker() {
+        let t = channel_topic_with_subject(7, 8, Some("Billing"), Some("ticketeer:1:2 @here\nx"));
+        assert!(
+            t.starts_with("ticketeer:1:2 @\u{200B}here x · Ticket #7"),
+            "{t}"
+        );
+        assert_eq!(parse_channel_topic(&t), Some((7, 8)));
+        let huge = "s".repeat(5000);
+        let t = channel_topic_with_subject(u64::MAX, u64::MAX, Some(&huge), Some(&huge));
+        assert!(t.chars().count() <= CHANNEL_TOPIC_MAX);
+        assert_eq!(parse_channel_topic(&t), Some((u64::MAX, u64::MAX)));
+    }
 
     #[test]
     fn channel_names_are_padded_ascii() {

@@ -89,6 +89,64 @@ pub struct Settings {
     /// Topics overriding the claim mode: `[topic id, mode]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub topic_claim_modes: Vec<(u32, model::ClaimMode)>,
+    /// Questions and abuse controls; left out while none is set (and so absent in older
+    /// exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intake: Option<Intake>,
+}
+
+/// The intake settings: the questions per form, the roles topics need, cooldown and daily cap.
+/// The blocklist and members' opens are the running server's state, not exported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intake {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<model::Question>,
+    /// `[topic id, questions]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topic_questions: Vec<(u32, Vec<model::Question>)>,
+    /// `[topic id, roles, "AnyOf" | "AllOf"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topic_roles: Vec<(u32, Vec<Id>, model::RoleMatch)>,
+    #[serde(default)]
+    pub cooldown_minutes: u32,
+    #[serde(default)]
+    pub daily_cap: u32,
+}
+
+impl From<&model::IntakeSettings> for Intake {
+    fn from(i: &model::IntakeSettings) -> Self {
+        Intake {
+            questions: i.questions.clone(),
+            topic_questions: i.topic_questions.clone(),
+            topic_roles: i
+                .topic_roles
+                .iter()
+                .map(|(t, r)| (*t, ids(&r.roles), r.need))
+                .collect(),
+            cooldown_minutes: i.cooldown_minutes,
+            daily_cap: i.daily_cap,
+        }
+    }
+}
+
+impl From<&Intake> for model::IntakeSettings {
+    fn from(i: &Intake) -> Self {
+        model::IntakeSettings {
+            questions: i.questions.clone(),
+            topic_questions: i.topic_questions.clone(),
+            topic_roles: i
+                .topic_roles
+                .iter()
+                .map(|(t, roles, need)| {
+                    let roles = raw(roles);
+                    (*t, model::RoleRequirement { roles, need: *need })
+                })
+                .collect(),
+            cooldown_minutes: i.cooldown_minutes,
+            daily_cap: i.daily_cap,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,6 +284,7 @@ impl From<&GuildSettings> for Settings {
             inactivity: (s.inactivity != model::Inactivity::default()).then_some(s.inactivity),
             claim_mode: (s.claims.mode != model::ClaimMode::default()).then_some(s.claims.mode),
             topic_claim_modes: s.claims.topic_modes.clone(),
+            intake: (s.intake != model::IntakeSettings::default()).then(|| (&s.intake).into()),
         }
     }
 }
@@ -266,6 +325,7 @@ impl From<&Settings> for GuildSettings {
                 mode: s.claim_mode.unwrap_or_default(),
                 topic_modes: s.topic_claim_modes.clone(),
             },
+            intake: s.intake.as_ref().map(Into::into).unwrap_or_default(),
         }
     }
 }
@@ -409,6 +469,27 @@ mod tests {
                 close_when_opener_leaves: true,
             },
             ..GuildSettings::default()
+        };
+        settings.intake = model::IntakeSettings {
+            questions: vec![model::Question {
+                label: "Order \"id\" ✓".into(),
+                style: model::QuestionStyle::Paragraph,
+                required: true,
+                min_len: 3,
+                max_len: 900,
+                placeholder: "A-1".into(),
+                subject: true,
+            }],
+            topic_questions: Vec::new(),
+            topic_roles: vec![(
+                1,
+                model::RoleRequirement {
+                    roles: vec![1_234_567_890_123_456_780],
+                    need: model::RoleMatch::AllOf,
+                },
+            )],
+            cooldown_minutes: 30,
+            daily_cap: 2,
         };
         settings.topics.push(model::Topic {
             id: 1,

@@ -488,6 +488,29 @@ impl SimClient {
         .await
     }
 
+    /// A modal submission the way an attacker's own client could send it: for any custom id,
+    /// with any fields of any length, whether or not the bot opened that modal (`"forged":
+    /// true`; the simulator skips Discord's checks).
+    pub async fn submit_forged_modal(
+        &self,
+        guild: u64,
+        channel: u64,
+        user: u64,
+        custom_id: &str,
+        fields: &[(&str, &str)],
+    ) -> R<u64> {
+        let fields: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        self.interaction(json!({
+            "kind": "modal_submit", "guild_id": guild.to_string(),
+            "channel_id": channel.to_string(), "user_id": user.to_string(),
+            "custom_id": custom_id, "fields": fields, "forged": true,
+        }))
+        .await
+    }
+
     /// Where each of `ids` stands, in one request, in the same order.
     pub async fn interaction_summaries(&self, ids: &[u64]) -> R<Vec<InteractionSummary>> {
         let ids: Vec<String> = ids.iter().map(u64::to_string).collect();

@@ -1455,6 +1455,9 @@ fn modal_interaction(w: &mut World, a: &Actor, body: &Value) -> Result<Started, 
         .and_then(Value::as_str)
         .ok_or_else(|| bad("missing custom_id"))?
         .to_string();
+    if body.get("forged").and_then(Value::as_bool) == Some(true) {
+        return Ok(forged_modal(w, custom_id, body));
+    }
     let open = w
         .modals
         .get(&(a.user_id, custom_id.clone()))
@@ -1521,6 +1524,29 @@ fn modal_interaction(w: &mut World, a: &Actor, body: &Value) -> Result<Started, 
         message,
         open.source_message,
     ))
+}
+
+/// A modal submission as an attacker's own client sends it: any custom id, any fields, any
+/// lengths, for a modal the bot may never have opened. Discord's checks are skipped, so a test
+/// proves the bot refuses it itself.
+fn forged_modal(w: &mut World, custom_id: String, body: &Value) -> Started {
+    let fields = body
+        .get("fields")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut rows = Vec::new();
+    for (cid, value) in &fields {
+        let row_id = w.next_component_id;
+        w.next_component_id += 2;
+        rows.push(json!({
+            "type": 1,
+            "id": row_id,
+            "components": [{"type": 4, "id": row_id + 1, "custom_id": cid, "value": value}],
+        }));
+    }
+    let data = json!({"custom_id": custom_id, "components": rows});
+    (InteractionKind::ModalSubmit, 5, data, None, None)
 }
 
 /// Checks and records one interaction and dispatches INTERACTION_CREATE.

@@ -317,6 +317,37 @@ fn text_input(c: &Value, p: &Path) -> Result<(), ApiError> {
             ));
         }
     }
+    let min = c.get("min_length").and_then(Value::as_u64);
+    let max = c.get("max_length").and_then(Value::as_u64);
+    if max == Some(0) {
+        return Err(ApiError::form(
+            &at(p, "max_length"),
+            "NUMBER_TYPE_MIN",
+            "int value should be greater than or equal to 1.",
+        ));
+    }
+    if let (Some(min), Some(max)) = (min, max)
+        && min > max
+    {
+        return Err(ApiError::form(
+            &at(p, "min_length"),
+            "BASE_TYPE_BAD_INT",
+            "min_length must be less than or equal to max_length.",
+        ));
+    }
+    // A prefilled value must itself be a valid answer's length.
+    let value = chars(c.get("value")) as u64;
+    if value > 0 && (value > max.unwrap_or(TEXT_INPUT_MAX as u64) || value < min.unwrap_or(0)) {
+        return Err(ApiError::form(
+            &at(p, "value"),
+            "BASE_TYPE_BAD_LENGTH",
+            format!(
+                "Must be between {} and {} in length.",
+                min.unwrap_or(0),
+                max.unwrap_or(TEXT_INPUT_MAX as u64)
+            ),
+        ));
+    }
     Ok(())
 }
 
@@ -348,6 +379,23 @@ pub fn modal(data: &Value) -> Result<(), ApiError> {
     }
     for (i, row) in rows.iter().enumerate() {
         component(row, &at(&cp, i), false)?;
+        // A modal's action row holds exactly one text input (and nothing else).
+        if row.get("type").and_then(Value::as_u64) == Some(1) {
+            let children = row
+                .get("components")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let one_input =
+                children.len() == 1 && children[0].get("type").and_then(Value::as_u64) == Some(4);
+            if !one_input {
+                return Err(ApiError::form(
+                    &at(&at(&cp, i), "components"),
+                    "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                    "The specified component exceeds the maximum width",
+                ));
+            }
+        }
     }
     Ok(())
 }

@@ -17,8 +17,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::model::{
-    ClaimSettings, GuildSettings, Inactivity, Panel, Snowflake, TicketRecord, TicketStaff,
-    TicketState, Topic, UnixMillis,
+    Answer, BlockEntry, ClaimSettings, GuildSettings, Inactivity, IntakeSettings, MemberOpens,
+    Panel, Snowflake, TicketRecord, TicketStaff, TicketState, Topic, UnixMillis,
 };
 use crate::domain::transcript::TranscriptDoc;
 
@@ -30,10 +30,16 @@ pub const TICKET_V2: u8 = 2;
 /// Ticket records with `autoclose_off`, `stale_warning` and the staff workflow's fields
 /// ([`crate::domain::model::TicketStaff`]).
 pub const TICKET_V3: u8 = 3;
-/// Ticket records with their [`crate::domain::model::TicketTrail`] (events, renames, notes).
+/// Ticket records with their [`crate::domain::model::TicketTrail`] (events, renames, notes,
+/// feedback).
 pub const TICKET_V4: u8 = 4;
-/// Guild settings with `language`, `inactivity` and the claim settings (see [`GuildSettings`]).
+/// Guild settings with `language`, `inactivity` and the claim settings.
 pub const SETTINGS_V2: u8 = 2;
+/// Guild settings with `intake`: questions and abuse controls (see [`GuildSettings`]).
+pub const SETTINGS_V3: u8 = 3;
+/// Format of the intake tables' values (a member's opens, a blocklist entry, a ticket's
+/// answers): version byte, then bincode.
+pub const INTAKE_V1: u8 = 1;
 /// Format of transcripts: version byte, then deflate of the bincode of `(html, text)`.
 pub const TRANSCRIPT_V1: u8 = 1;
 
@@ -208,9 +214,9 @@ impl From<TicketRecordV3> for TicketRecord {
     }
 }
 
-/// Guild settings in the current format ([`SETTINGS_V2`]).
+/// Guild settings in the current format ([`SETTINGS_V3`]).
 pub fn encode_settings(settings: &GuildSettings) -> Result<Vec<u8>, CodecError> {
-    encode_as(SETTINGS_V2, settings)
+    encode_as(SETTINGS_V3, settings)
 }
 
 /// Parses guild settings of any format this version knows; older ones are upgraded.
@@ -218,9 +224,81 @@ pub fn decode_settings(bytes: &[u8]) -> Result<GuildSettings, CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     match version {
         VERSION_V1 => decode_body::<GuildSettingsV1>(body).map(GuildSettings::from),
-        SETTINGS_V2 => decode_body(body),
+        SETTINGS_V2 => decode_body::<GuildSettingsV2>(body).map(GuildSettings::from),
+        SETTINGS_V3 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
     }
+}
+
+/// The layout of [`SETTINGS_V2`] guild settings, kept exactly for as long as they may be on
+/// disk.
+#[derive(Deserialize)]
+struct GuildSettingsV2 {
+    tickets_category: Option<Snowflake>,
+    overflow_categories: Vec<Snowflake>,
+    log_channel: Option<Snowflake>,
+    staff_roles: Vec<Snowflake>,
+    per_member_limit: u32,
+    per_guild_limit: u32,
+    topics: Vec<Topic>,
+    next_topic_id: u32,
+    panels: Vec<Panel>,
+    language: Option<String>,
+    inactivity: Inactivity,
+    claims: ClaimSettings,
+}
+
+impl From<GuildSettingsV2> for GuildSettings {
+    fn from(v2: GuildSettingsV2) -> Self {
+        GuildSettings {
+            tickets_category: v2.tickets_category,
+            overflow_categories: v2.overflow_categories,
+            log_channel: v2.log_channel,
+            staff_roles: v2.staff_roles,
+            per_member_limit: v2.per_member_limit,
+            per_guild_limit: v2.per_guild_limit,
+            topics: v2.topics,
+            next_topic_id: v2.next_topic_id,
+            panels: v2.panels,
+            language: v2.language,
+            inactivity: v2.inactivity,
+            claims: v2.claims,
+            // Before intake existed: no questions, no controls.
+            intake: IntakeSettings::default(),
+        }
+    }
+}
+
+fn decode_intake<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    match version {
+        INTAKE_V1 => decode_body(body),
+        other => Err(CodecError::UnknownVersion(other)),
+    }
+}
+
+pub fn encode_member_opens(opens: &MemberOpens) -> Result<Vec<u8>, CodecError> {
+    encode_as(INTAKE_V1, opens)
+}
+
+pub fn decode_member_opens(bytes: &[u8]) -> Result<MemberOpens, CodecError> {
+    decode_intake(bytes)
+}
+
+pub fn encode_block(entry: &BlockEntry) -> Result<Vec<u8>, CodecError> {
+    encode_as(INTAKE_V1, entry)
+}
+
+pub fn decode_block(bytes: &[u8]) -> Result<BlockEntry, CodecError> {
+    decode_intake(bytes)
+}
+
+pub fn encode_answers(answers: &[Answer]) -> Result<Vec<u8>, CodecError> {
+    encode_as(INTAKE_V1, &answers)
+}
+
+pub fn decode_answers(bytes: &[u8]) -> Result<Vec<Answer>, CodecError> {
+    decode_intake(bytes)
 }
 
 /// The layout of [`VERSION_V1`] guild settings, kept exactly for as long as they may be on
@@ -256,6 +334,7 @@ impl From<GuildSettingsV1> for GuildSettings {
             inactivity: Inactivity::default(),
             // Before claims existed: the default mode, no topic overriding it.
             claims: ClaimSettings::default(),
+            intake: IntakeSettings::default(),
         }
     }
 }

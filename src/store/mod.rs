@@ -43,7 +43,10 @@ use tokio::sync::oneshot;
 pub use codec::StoredFile;
 
 use crate::domain::deadline::{Deadline, DeadlineKey, DeadlineKind};
-use crate::domain::model::{GuildSettings, Snowflake, TicketRecord, TicketState};
+use crate::domain::model::{
+    Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, Snowflake, TicketRecord,
+    TicketState,
+};
 use crate::domain::transcript::TranscriptDoc;
 
 /// The schema this build writes and understands. Raise it when a table changes meaning; `open`
@@ -72,6 +75,12 @@ const FILES: TableDefinition<(u64, u64, u64), &[u8]> = TableDefinition::new("tic
 const LINK_KEY: &str = "link_key";
 /// Armed deadlines: `(guild, number, kind byte)` → not-before time in Unix milliseconds.
 const DEADLINES: TableDefinition<(u64, u64, u8), i64> = TableDefinition::new("deadlines");
+/// A member's opens as the cooldown and daily cap count them: `(guild, user)`.
+const INTAKE_MEMBERS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("intake_members");
+/// The blocklist: `(guild, 0 member | 1 role, id)`.
+const INTAKE_BLOCKS: TableDefinition<(u64, u8, u64), &[u8]> = TableDefinition::new("intake_blocks");
+/// A ticket's answers to the intake questions: `(guild, number)`.
+const TICKET_ANSWERS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("ticket_answers");
 
 const SCHEMA_KEY: &str = "schema_version";
 
@@ -155,6 +164,15 @@ pub struct GuildSnapshot {
     pub counter: u64,
     /// Every record whose channel may still exist: Provisioning, Open or Closed; by number.
     pub tickets: Vec<TicketRecord>,
+    /// The intake's runtime state: members' opens and the blocklist.
+    pub intake: IntakeSnapshot,
+}
+
+/// What the abuse controls check an open against, as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IntakeSnapshot {
+    pub opens: Vec<(Snowflake, MemberOpens)>,
+    pub blocks: Vec<(BlockTarget, BlockEntry)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +232,32 @@ pub enum WriteOp {
     PutDeadline(Deadline),
     /// Disarms a deadline (fired or cancelled); nothing when it was not armed.
     RemoveDeadline(DeadlineKey),
+    /// A member's opens as counted by the cooldown and daily cap.
+    PutMemberOpens {
+        guild: Snowflake,
+        user: Snowflake,
+        opens: MemberOpens,
+    },
+    /// Forgets a member's opens (an admin's cooldown reset).
+    RemoveMemberOpens {
+        guild: Snowflake,
+        user: Snowflake,
+    },
+    PutBlock {
+        guild: Snowflake,
+        target: BlockTarget,
+        entry: BlockEntry,
+    },
+    RemoveBlock {
+        guild: Snowflake,
+        target: BlockTarget,
+    },
+    /// A ticket's answers to its intake questions, replacing earlier ones.
+    PutAnswers {
+        guild: Snowflake,
+        number: u64,
+        answers: Vec<Answer>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -306,6 +350,65 @@ enum EncodedOp {
     RemoveDeadline {
         key: (u64, u64, u8),
     },
+    Intake(IntakeOp),
+}
+
+/// An intake op already encoded: one put or remove in one of the intake tables.
+enum IntakeOp {
+    Member {
+        key: (u64, u64),
+        bytes: Option<Vec<u8>>,
+    },
+    Block {
+        key: (u64, u8, u64),
+        bytes: Option<Vec<u8>>,
+    },
+    Answers {
+        key: (u64, u64),
+        bytes: Vec<u8>,
+    },
+}
+
+fn block_key(guild: u64, target: BlockTarget) -> (u64, u8, u64) {
+    match target {
+        BlockTarget::Member(id) => (guild, 0, id),
+        BlockTarget::Role(id) => (guild, 1, id),
+    }
+}
+
+fn encode_intake_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
+    let op = match op {
+        WriteOp::PutMemberOpens { guild, user, opens } => IntakeOp::Member {
+            key: (guild, user),
+            bytes: Some(codec::encode_member_opens(&opens)?),
+        },
+        WriteOp::RemoveMemberOpens { guild, user } => IntakeOp::Member {
+            key: (guild, user),
+            bytes: None,
+        },
+        WriteOp::PutBlock {
+            guild,
+            target,
+            entry,
+        } => IntakeOp::Block {
+            key: block_key(guild, target),
+            bytes: Some(codec::encode_block(&entry)?),
+        },
+        WriteOp::RemoveBlock { guild, target } => IntakeOp::Block {
+            key: block_key(guild, target),
+            bytes: None,
+        },
+        WriteOp::PutAnswers {
+            guild,
+            number,
+            answers,
+        } => IntakeOp::Answers {
+            key: (guild, number),
+            bytes: codec::encode_answers(&answers)?,
+        },
+        other => return encode_op(other),
+    };
+    Ok(EncodedOp::Intake(op))
 }
 
 fn deadline_key(key: DeadlineKey) -> (u64, u64, u8) {
@@ -359,6 +462,7 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
         WriteOp::RemoveDeadline(key) => EncodedOp::RemoveDeadline {
             key: deadline_key(key),
         },
+        intake => return encode_intake_op(intake),
     })
 }
 
@@ -717,10 +821,25 @@ impl Store {
                         settings,
                         counter,
                         tickets,
+                        intake: intake_in(txn, guild)?,
                     },
                 ));
             }
             Ok(out)
+        })
+        .await
+    }
+
+    /// A ticket's answers to its intake questions (empty when it has none).
+    pub async fn answers(&self, guild: Snowflake, number: u64) -> Result<Vec<Answer>, StoreError> {
+        self.read(move |txn| {
+            let Some(table) = open_ro(txn, TICKET_ANSWERS)? else {
+                return Ok(Vec::new());
+            };
+            match table.get((guild, number)).map_err(db_err)? {
+                Some(bytes) => Ok(codec::decode_answers(bytes.value())?),
+                None => Ok(Vec::new()),
+            }
         })
         .await
     }
@@ -1046,7 +1165,45 @@ fn load_guild_in(txn: &ReadTransaction, guild: u64) -> Result<GuildSnapshot, Sto
         settings,
         counter,
         tickets,
+        intake: intake_in(txn, guild)?,
     })
+}
+
+/// A guild's intake state; a damaged value is skipped with a warning (it only relaxes a
+/// control for one member or entry).
+fn intake_in(txn: &ReadTransaction, guild: u64) -> Result<IntakeSnapshot, StoreError> {
+    let mut out = IntakeSnapshot::default();
+    if let Some(table) = open_ro(txn, INTAKE_MEMBERS)? {
+        for entry in table
+            .range((guild, 0)..=(guild, u64::MAX))
+            .map_err(db_err)?
+        {
+            let (key, value) = entry.map_err(db_err)?;
+            match codec::decode_member_opens(value.value()) {
+                Ok(opens) => out.opens.push((key.value().1, opens)),
+                Err(e) => tracing::warn!(guild.id = guild, error = %e, "skipping member opens"),
+            }
+        }
+    }
+    if let Some(table) = open_ro(txn, INTAKE_BLOCKS)? {
+        for entry in table
+            .range((guild, 0, 0)..=(guild, u8::MAX, u64::MAX))
+            .map_err(db_err)?
+        {
+            let (key, value) = entry.map_err(db_err)?;
+            let (_, kind, id) = key.value();
+            let target = match kind {
+                0 => BlockTarget::Member(id),
+                1 => BlockTarget::Role(id),
+                _ => continue,
+            };
+            match codec::decode_block(value.value()) {
+                Ok(block) => out.blocks.push((target, block)),
+                Err(e) => tracing::warn!(guild.id = guild, error = %e, "skipping a block entry"),
+            }
+        }
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1076,6 +1233,9 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(PAGES).map_err(db_err)?;
     txn.open_table(FILES).map_err(db_err)?;
     txn.open_table(DEADLINES).map_err(db_err)?;
+    txn.open_table(INTAKE_MEMBERS).map_err(db_err)?;
+    txn.open_table(INTAKE_BLOCKS).map_err(db_err)?;
+    txn.open_table(TICKET_ANSWERS).map_err(db_err)?;
     Ok(())
 }
 
@@ -1321,6 +1481,11 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
         let mut pages = txn.open_table(PAGES).map_err(db_err)?;
         let mut files = txn.open_table(FILES).map_err(db_err)?;
         let mut deadlines = txn.open_table(DEADLINES).map_err(db_err)?;
+        let mut intake = IntakeTables {
+            members: txn.open_table(INTAKE_MEMBERS).map_err(db_err)?,
+            blocks: txn.open_table(INTAKE_BLOCKS).map_err(db_err)?,
+            answers: txn.open_table(TICKET_ANSWERS).map_err(db_err)?,
+        };
         for op in group.iter().flat_map(|r| &r.ops) {
             match op {
                 EncodedOp::Settings { guild, bytes } => {
@@ -1379,6 +1544,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                     deadlines
                         .retain_in((g, 0, 0)..=(g, u64::MAX, u8::MAX), |_, _| false)
                         .map_err(db_err)?;
+                    intake.forget(g)?;
                 }
                 EncodedOp::Deadline { key, at } => {
                     deadlines.insert(*key, *at).map_err(db_err)?;
@@ -1386,6 +1552,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                 EncodedOp::RemoveDeadline { key } => {
                     deadlines.remove(*key).map_err(db_err)?;
                 }
+                EncodedOp::Intake(op) => intake.apply(op)?,
             }
         }
     }
@@ -1393,6 +1560,46 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
 }
 
 type BytesTable<'t, K> = redb::Table<'t, K, &'static [u8]>;
+
+/// The intake tables, open in one write transaction.
+struct IntakeTables<'t> {
+    members: BytesTable<'t, (u64, u64)>,
+    blocks: BytesTable<'t, (u64, u8, u64)>,
+    answers: BytesTable<'t, (u64, u64)>,
+}
+
+impl IntakeTables<'_> {
+    fn apply(&mut self, op: &IntakeOp) -> Result<(), StoreError> {
+        match op {
+            IntakeOp::Member {
+                key,
+                bytes: Some(b),
+            } => self.members.insert(*key, b.as_slice()).map(drop),
+            IntakeOp::Member { key, bytes: None } => self.members.remove(*key).map(drop),
+            IntakeOp::Block {
+                key,
+                bytes: Some(b),
+            } => self.blocks.insert(*key, b.as_slice()).map(drop),
+            IntakeOp::Block { key, bytes: None } => self.blocks.remove(*key).map(drop),
+            IntakeOp::Answers { key, bytes } => {
+                self.answers.insert(*key, bytes.as_slice()).map(drop)
+            }
+        }
+        .map_err(db_err)
+    }
+
+    fn forget(&mut self, g: u64) -> Result<(), StoreError> {
+        self.members
+            .retain_in((g, 0)..=(g, u64::MAX), |_, _| false)
+            .map_err(db_err)?;
+        self.blocks
+            .retain_in((g, 0, 0)..=(g, u8::MAX, u64::MAX), |_, _| false)
+            .map_err(db_err)?;
+        self.answers
+            .retain_in((g, 0)..=(g, u64::MAX), |_, _| false)
+            .map_err(db_err)
+    }
+}
 
 /// A ticket record, with the channel index kept pointing at it (and no longer at a channel it
 /// left, unless another ticket has taken that channel since).

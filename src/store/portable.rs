@@ -10,8 +10,9 @@ use std::{
 use redb::{ReadTransaction, ReadableTable, TableDefinition, WriteTransaction};
 
 use super::{
-    CHANNEL_INDEX, COUNTERS, DM_CHANNELS, META, SETTINGS, Store, StoreError, TICKETS, TRANSCRIPTS,
-    WriteOp, codec, create_fresh, db_err, guild_tickets, load_guild_in, open_ro, probe_existing,
+    CHANNEL_INDEX, COUNTERS, DM_CHANNELS, INTAKE_BLOCKS, INTAKE_MEMBERS, META, SETTINGS, Store,
+    StoreError, TICKET_ANSWERS, TICKETS, TRANSCRIPTS, WriteOp, codec, create_fresh, db_err,
+    guild_tickets, load_guild_in, open_ro, probe_existing,
 };
 use crate::domain::model::{GuildSettings, Snowflake, TicketRecord};
 
@@ -179,6 +180,11 @@ fn backup_in(txn: &ReadTransaction, dest: &Path) -> Result<FileSummary, StoreErr
         copy_table(txn, &out, CHANNEL_INDEX)?;
         copy_table(txn, &out, TRANSCRIPTS)?;
         copy_table(txn, &out, DM_CHANNELS)?;
+        // The blocklist and the opens the cooldown counts are as much a server's as its
+        // settings; the answers are its tickets'.
+        copy_table(txn, &out, INTAKE_MEMBERS)?;
+        copy_table(txn, &out, INTAKE_BLOCKS)?;
+        copy_table(txn, &out, TICKET_ANSWERS)?;
         out.commit().map_err(db_err)?;
         drop(db);
         fs::rename(&partial, dest)?;

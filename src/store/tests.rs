@@ -8,8 +8,9 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::domain::model::{
-    ClaimMode, ClaimSettings, CloseRequest, EventKind, Feedback, Inactivity, Panel, Priority,
-    StalePing, TicketEvent, TicketStaff, TicketTrail, Topic,
+    Answer, BlockEntry, BlockTarget, ClaimMode, ClaimSettings, CloseRequest, EventKind, Feedback,
+    Inactivity, IntakeSettings, MemberOpens, Panel, Priority, Question, QuestionStyle, RoleMatch,
+    RoleRequirement, StalePing, TicketEvent, TicketStaff, TicketTrail, Topic,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -100,6 +101,82 @@ fn settings() -> GuildSettings {
         }],
         ..GuildSettings::default()
     }
+}
+
+/// The intake's tables: a guild's members' opens and blocklist load with it, answers by ticket,
+/// removals and a forgotten guild leave nothing behind, and other guilds are untouched.
+#[tokio::test]
+async fn intake_tables_load_with_their_guild_and_are_forgotten_with_it() {
+    let dir = TempDir::new("intake");
+    let path = dir.db();
+    let opens = MemberOpens {
+        last_open: 5,
+        day: 0,
+        today: 2,
+    };
+    let entry = BlockEntry {
+        until: Some(9),
+        reason: "spam".into(),
+        by: 1,
+    };
+    let answers = vec![Answer {
+        label: "Order".into(),
+        value: "A-1".into(),
+        subject: true,
+    }];
+    {
+        let store = open(&path);
+        let mut ops = Vec::new();
+        for guild in [1, 2] {
+            ops.push(WriteOp::PutMemberOpens {
+                guild,
+                user: 7,
+                opens,
+            });
+            ops.push(WriteOp::PutMemberOpens {
+                guild,
+                user: 8,
+                opens,
+            });
+            ops.push(WriteOp::PutBlock {
+                guild,
+                target: BlockTarget::Role(3),
+                entry: entry.clone(),
+            });
+            ops.push(WriteOp::PutAnswers {
+                guild,
+                number: 1,
+                answers: answers.clone(),
+            });
+        }
+        ops.push(WriteOp::RemoveMemberOpens { guild: 1, user: 8 });
+        within(store.write(ops)).await.expect("write");
+    }
+    let store = open(&path);
+    let snap = within(store.load_guild(1)).await.expect("load");
+    assert_eq!(snap.intake.opens, vec![(7, opens)]);
+    assert_eq!(
+        snap.intake.blocks,
+        vec![(BlockTarget::Role(3), entry.clone())]
+    );
+    assert_eq!(within(store.answers(1, 1)).await.expect("read"), answers);
+    assert!(within(store.answers(1, 2)).await.expect("read").is_empty());
+    within(store.write(vec![
+        WriteOp::RemoveBlock {
+            guild: 2,
+            target: BlockTarget::Role(3),
+        },
+        WriteOp::ForgetGuild { guild: 1 },
+    ]))
+    .await
+    .expect("write");
+    let forgotten = within(store.load_guild(1)).await.expect("load");
+    assert_eq!(forgotten.intake, IntakeSnapshot::default());
+    assert!(within(store.answers(1, 1)).await.expect("read").is_empty());
+    let other = within(store.load_guild(2)).await.expect("load");
+    assert_eq!(other.intake.opens.len(), 2);
+    assert!(other.intake.blocks.is_empty());
+    assert_eq!(within(store.answers(2, 1)).await.expect("read"), answers);
 }
 
 #[tokio::test]
@@ -675,8 +752,58 @@ fn claim_mode(n: u8) -> ClaimMode {
     [ClaimMode::Guarded, ClaimMode::Label, ClaimMode::Private][usize::from(n % 3)]
 }
 
+fn question_strategy() -> impl Strategy<Value = Question> {
+    (
+        ".{0,45}",
+        any::<bool>(),
+        any::<bool>(),
+        any::<u16>(),
+        any::<u16>(),
+        ".{0,100}",
+        any::<bool>(),
+    )
+        .prop_map(
+            |(label, paragraph, required, min_len, max_len, placeholder, subject)| Question {
+                label,
+                style: if paragraph {
+                    QuestionStyle::Paragraph
+                } else {
+                    QuestionStyle::Short
+                },
+                required,
+                min_len,
+                max_len,
+                placeholder,
+                subject,
+            },
+        )
+}
+
 prop_compose! {
-    fn settings_strategy()(
+    fn intake_strategy()(
+        questions in proptest::collection::vec(question_strategy(), 0..3),
+        topic_questions in proptest::collection::vec(
+            (any::<u32>(), proptest::collection::vec(question_strategy(), 0..3)), 0..3),
+        topic_roles in proptest::collection::vec(
+            (any::<u32>(), proptest::collection::vec(any::<u64>(), 0..3), any::<bool>())
+                .prop_map(|(topic, roles, all)| (topic, RoleRequirement {
+                    roles, need: if all { RoleMatch::AllOf } else { RoleMatch::AnyOf } })),
+            0..3),
+        cooldown_minutes in any::<u32>(),
+        daily_cap in any::<u32>(),
+    ) -> IntakeSettings {
+        IntakeSettings { questions, topic_questions, topic_roles, cooldown_minutes, daily_cap }
+    }
+}
+
+fn settings_strategy() -> impl Strategy<Value = GuildSettings> {
+    (v2_settings_strategy(), intake_strategy())
+        .prop_map(|(settings, intake)| GuildSettings { intake, ..settings })
+}
+
+prop_compose! {
+    /// Settings with what the V2 layout holds (intake at its default).
+    fn v2_settings_strategy()(
         tickets_category in any::<Option<u64>>(),
         overflow_categories in proptest::collection::vec(any::<u64>(), 0..4),
         log_channel in any::<Option<u64>>(),
@@ -706,7 +833,7 @@ prop_compose! {
         GuildSettings { tickets_category, overflow_categories, log_channel, staff_roles,
             per_member_limit, per_guild_limit, topics, next_topic_id, panels, language,
             inactivity: Inactivity { warn_after_hours, close_after_hours, ping,
-                close_when_opener_leaves }, claims }
+                close_when_opener_leaves }, claims, intake: IntakeSettings::default() }
     }
 }
 
@@ -764,14 +891,44 @@ proptest! {
     #[test]
     fn settings_round_trip(settings in settings_strategy()) {
         let bytes = codec::encode_settings(&settings).expect("encode");
-        prop_assert_eq!(bytes[0], codec::SETTINGS_V2);
+        prop_assert_eq!(bytes[0], codec::SETTINGS_V3);
         prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
+    }
+
+    /// Settings written before intake existed still load, with no questions and no controls.
+    #[test]
+    fn v2_settings_upgrade(settings in v2_settings_strategy()) {
+        let s = settings.clone();
+        let v2_fields = (s.tickets_category, s.overflow_categories, s.log_channel, s.staff_roles,
+            s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id, s.panels,
+            s.language, s.inactivity, s.claims);
+        let mut bytes = codec::encode(&v2_fields).expect("encode");
+        bytes[0] = codec::SETTINGS_V2;
+        prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
+    }
+
+    #[test]
+    fn intake_values_round_trip(
+        opens in (any::<i64>(), any::<i64>(), any::<u32>())
+            .prop_map(|(last_open, day, today)| MemberOpens { last_open, day, today }),
+        until in any::<Option<i64>>(), reason in ".{0,100}", by in any::<u64>(),
+        answers in proptest::collection::vec((".{0,45}", ".{0,200}", any::<bool>())
+            .prop_map(|(label, value, subject)| Answer { label, value, subject }), 0..5),
+    ) {
+        let bytes = codec::encode_member_opens(&opens).expect("encode");
+        prop_assert_eq!(codec::decode_member_opens(&bytes).expect("decode"), opens);
+        let entry = BlockEntry { until, reason, by };
+        let bytes = codec::encode_block(&entry).expect("encode");
+        prop_assert_eq!(codec::decode_block(&bytes).expect("decode"), entry);
+        let bytes = codec::encode_answers(&answers).expect("encode");
+        prop_assert_eq!(bytes[0], codec::INTAKE_V1);
+        prop_assert_eq!(codec::decode_answers(&bytes).expect("decode"), answers);
     }
 
     /// Settings written before `language`, inactivity and claims existed still load, following
     /// the server's locale, with inactivity off and the default claim mode.
     #[test]
-    fn v1_settings_upgrade(settings in settings_strategy()) {
+    fn v1_settings_upgrade(settings in v2_settings_strategy()) {
         let s = settings.clone();
         let v1_fields = (s.tickets_category, s.overflow_categories, s.log_channel, s.staff_roles,
             s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id, s.panels);
@@ -807,6 +964,12 @@ proptest! {
         let _ = codec::decode_settings(&v);
         v[0] = codec::SETTINGS_V2;
         let _ = codec::decode_settings(&v);
+        v[0] = codec::SETTINGS_V3;
+        let _ = codec::decode_settings(&v);
+        v[0] = codec::INTAKE_V1;
+        let _ = codec::decode_answers(&v);
+        let _ = codec::decode_block(&v);
+        let _ = codec::decode_member_opens(&v);
         v[0] = codec::TRANSCRIPT_V1;
         let _ = codec::decode_transcript(&v);
     }

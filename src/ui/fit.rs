@@ -58,6 +58,10 @@ mod tests {
         Text::TopicTooMany,
         Text::TopicControlChars,
         Text::PanelFieldTooLong,
+        Text::QuestionLabelBad,
+        Text::QuestionPlaceholderBad,
+        Text::QuestionLengthsBad,
+        Text::QuestionTooMany,
         Text::PanelTotalTooLong,
         Text::StaffRolesEveryone,
     ];
@@ -188,6 +192,8 @@ mod tests {
             // A Discord timestamp's seconds.
             "at" => i64::MAX.to_string(),
             "skipped" => worst_render(lang, Text::BotsSkipped),
+            // A question's label, as `intake::validate_question` bounds it.
+            "label" => "l".repeat(crate::domain::intake::LABEL_MAX),
             other => panic!("no worst case for the placeholder {{{other}}}"),
         }
     }

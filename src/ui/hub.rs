@@ -13,6 +13,7 @@ use crate::domain::{
 
 use super::{
     Modal, Screen, hub_screens as screens,
+    intake_hub::{self, Outcome, PanelEdit, RuntimeStep},
     text::{Lang, Text, t},
 };
 
@@ -88,6 +89,8 @@ pub enum Change {
     RemovePanel {
         message: Snowflake,
     },
+    /// A posted panel's texts, edited in its message.
+    EditPanel(PanelEdit),
     AddTopic {
         name: String,
         category: Option<Snowflake>,
@@ -96,6 +99,7 @@ pub enum Change {
         topic: u32,
     },
     Inactivity(Inactivity),
+    Intake(crate::domain::intake::IntakeChange),
 }
 
 impl Change {
@@ -108,9 +112,11 @@ impl Change {
             Change::Language(_) => "the language",
             Change::AddPanel(_) => "the panel",
             Change::RemovePanel { .. } => "the panel removal",
+            Change::EditPanel(_) => "the panel's texts",
             Change::AddTopic { .. } => "the topic",
             Change::RemoveTopic { .. } => "the topic removal",
             Change::Inactivity(_) => "inactivity",
+            Change::Intake(_) => "the intake",
         }
     }
 
@@ -128,6 +134,17 @@ impl Change {
             Change::Language(code) => settings.language = code,
             Change::AddPanel(panel) => settings.panels.push(panel),
             Change::RemovePanel { message } => settings.panels.retain(|p| p.message != message),
+            Change::EditPanel(edit) => {
+                if let Some(panel) = settings
+                    .panels
+                    .iter_mut()
+                    .find(|p| p.message == edit.message)
+                {
+                    panel.title = edit.title;
+                    panel.description = edit.description;
+                    panel.footer = edit.footer;
+                }
+            }
             Change::AddTopic { name, category } => {
                 let id = settings.next_topic_id;
                 settings.next_topic_id += 1;
@@ -135,6 +152,12 @@ impl Change {
             }
             Change::RemoveTopic { topic } => settings.topics.retain(|t| t.id != topic),
             Change::Inactivity(inactivity) => settings.inactivity = inactivity,
+            Change::Intake(change) => {
+                // Checked when decided; a form filled meanwhile by another admin is left as is.
+                if let Err(error) = change.apply(&mut settings.intake) {
+                    tracing::warn!(%error, "intake change no longer applies");
+                }
+            }
         }
     }
 }
@@ -204,6 +227,10 @@ pub enum Step {
         ticket: u64,
         request: TicketRequest,
     },
+    /// The blocklist and members' opens (not settings).
+    Intake(RuntimeStep),
+    /// Edit a posted panel's message, then keep its texts (or forget it if it is gone).
+    EditPanel(PanelEdit),
 }
 
 fn refuse(text: impl Into<String>, why: &'static str) -> Step {
@@ -344,6 +371,12 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
         Some(SetupChoice::TopicList) => screens::topic_list(&settings.topics, 0),
         Some(SetupChoice::TopicRemove) => screens::topic_remove(&settings.topics, 0),
         Some(SetupChoice::Language) => screens::language_menu(),
+        Some(SetupChoice::Questions) => intake_hub::scope_menu(&settings.topics, 0),
+        Some(SetupChoice::Controls) => {
+            return Step::OpenModal(intake_hub::controls_modal(settings));
+        }
+        Some(SetupChoice::Blocklist) => return Step::Intake(RuntimeStep::ShowBlocklist),
+        Some(SetupChoice::PanelEdit) => intake_hub::panel_edit_menu(&settings.panels),
         None => return refuse(Text::UnknownChoice.to_string(), "unknown setup choice"),
     };
     Step::Update(screen)
@@ -437,10 +470,39 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
                 None => refuse(Text::TopicGone.to_string(), "topic already gone"),
             }
         }
-        _ => refuse(
-            Text::NotAvailableHere.to_string(),
-            "action not handled by the hub",
-        ),
+        other => match intake_hub::decide(settings, other, input.values, input.fields) {
+            Some(outcome) => intake_step(outcome),
+            None => refuse(
+                Text::NotAvailableHere.to_string(),
+                "action not handled by the hub",
+            ),
+        },
+    }
+}
+
+/// An intake screen's outcome as the hub's step.
+fn intake_step(outcome: Outcome) -> Step {
+    match outcome {
+        Outcome::Update(screen) => Step::Update(screen),
+        Outcome::Show(screen) => Step::Show(screen),
+        Outcome::OpenModal(modal) => Step::OpenModal(modal),
+        Outcome::Refuse(text, why) => refuse(text, why),
+        Outcome::Save {
+            change,
+            done,
+            in_place,
+        } => Step::Save(Save {
+            change: Change::Intake(change),
+            answer: if in_place {
+                Answer::InPlace
+            } else {
+                Answer::Ephemeral
+            },
+            done,
+            failed: Text::SettingNotSaved,
+        }),
+        Outcome::Runtime(step) => Step::Intake(step),
+        Outcome::EditPanel(edit) => Step::EditPanel(edit),
     }
 }
 
@@ -721,11 +783,18 @@ mod tests {
             );
             let modal = matches!(
                 choice,
-                SetupChoice::Limits | SetupChoice::TopicAdd | SetupChoice::Inactivity
+                SetupChoice::Limits
+                    | SetupChoice::TopicAdd
+                    | SetupChoice::Inactivity
+                    | SetupChoice::Controls
             );
             match step {
                 Step::OpenModal(_) => assert!(modal, "{choice:?}"),
                 Step::Update(_) => assert!(!modal, "{choice:?}"),
+                // The blocklist is state, not settings: the guild actor shows it.
+                Step::Intake(RuntimeStep::ShowBlocklist) => {
+                    assert_eq!(*choice, SetupChoice::Blocklist)
+                }
                 other => panic!("{choice:?}: {other:?}"),
             }
         }

@@ -95,6 +95,10 @@ fn setup_label(choice: SetupChoice) -> Text {
         SetupChoice::TopicRemove => Text::SetupTopicRemove,
         SetupChoice::Language => Text::SetupLanguage,
         SetupChoice::Inactivity => Text::SetupInactivity,
+        SetupChoice::Questions => Text::SetupQuestions,
+        SetupChoice::Controls => Text::SetupControls,
+        SetupChoice::Blocklist => Text::SetupBlocklist,
+        SetupChoice::PanelEdit => Text::SetupPanelEdit,
     }
 }
 

@@ -10,11 +10,15 @@
 //! - [`hub_screens`]: the `/ticket` hub's screens and modals, the panel message.
 //! - [`hub`]: the hub as a decision: what a person's click in it leads to ([`hub::Step`]).
 //! - [`ticket_messages`]: a ticket's messages, answers, DMs and log entries.
+//! - [`intake`]: the intake form and its answers on the welcome message.
+//! - [`intake_hub`]: the hub's intake screens (questions, roles, cooldown and cap, blocklist).
 
 pub mod components;
 pub mod fit;
 pub mod hub;
 pub mod hub_screens;
+pub mod intake;
+pub mod intake_hub;
 pub mod text;
 pub mod ticket_messages;
 

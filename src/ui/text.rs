@@ -704,6 +704,94 @@ catalog! {
     ListEntry: Piece = "#{number} {link} · <@{opener}> · {priority}";
     ListClaimedBy: Piece = " · claimed by <@{claimer}>";
     ListReadFailed: Content = "The tickets could not be read from storage.";
+
+    // Intake: questions and abuse controls
+    IntakeBlocked: Content = "You are blocked from opening tickets here.";
+    IntakeBlockedUntil: Content = "You are blocked from opening tickets here until <t:{at}:f>.";
+    IntakeRolesAny: Content = "To open a ticket about this topic you need one of these roles: {roles}.";
+    IntakeRolesAll: Content = "To open a ticket about this topic you need all of these roles: {roles}.";
+    IntakeCooldown: Content = "You opened a ticket a short while ago. You can open another <t:{at}:R>.";
+    IntakeDailyCap: Content =
+        "You have opened {limit} tickets today, the most allowed here. You can open another <t:{at}:R>.";
+    IntakeModalTitle: ModalTitle = "Before your ticket opens";
+    EditAnswersModalTitle: ModalTitle = "Edit your answers";
+    EditAnswersButton: ButtonLabel = "Edit answers";
+    NoAnswer: Piece = "(no answer)";
+    AnswersNotUnderstood: Content =
+        "Your answers could not be read: the form may have changed. Please open the ticket again.";
+    AnswerMissing: Content = "Please answer “{label}”.";
+    AnswerLength: Content = "Your answer to “{label}” needs {min} to {max} characters.";
+    AnswersNotYours: Content = "Only the member who opened this ticket can edit its answers.";
+    AnswersUpdated: Content = "Your answers on ticket #{number} were updated.";
+    AnswersTicketNotOpen: Content = "Ticket #{number} is not open, so its answers can no longer be edited.";
+    QuestionLabelBad: Content = "A question needs a label of 1 to {max} characters, on one line.";
+    QuestionPlaceholderBad: Content = "A placeholder holds at most {max} characters, on one line.";
+    QuestionLengthsBad: Content =
+        "Lengths are whole numbers: the maximum from 1 to {max}, the minimum not above it.";
+    QuestionTooMany: Content = "A form holds at most {max} questions (Discord's limit).";
+    SetupQuestions: SelectOption = "Intake questions";
+    SetupControls: SelectOption = "Cooldown and daily cap";
+    SetupBlocklist: SelectOption = "Blocklist";
+    QuestionScopePrompt: Content = "**Intake questions** are asked in a form before a ticket opens, at most {max} per topic. Choose where they are asked.";
+    QuestionScopePlaceholder: SelectPlaceholder = "Where the questions are asked";
+    QuestionScopeNoTopic: SelectOption = "The Open button (no topic)";
+    QuestionsHeader: Content = "**Questions for {topic}** ({n} of {max}):";
+    QuestionsNone: Piece = "No questions yet: the ticket opens at once.";
+    QuestionLineShort: Piece = "{n}. **{label}** · short answer, {min}–{max} characters";
+    QuestionLineLong: Piece = "{n}. **{label}** · long answer, {min}–{max} characters";
+    QuestionRequiredMark: Piece = " · required";
+    QuestionSubjectMark: Piece = " · subject (channel topic)";
+    QuestionMenuPlaceholder: SelectPlaceholder = "Edit, move, remove or mark a question";
+    QuestionOptEdit: SelectOption = "Edit question {n}";
+    QuestionOptUp: SelectOption = "Move question {n} up";
+    QuestionOptRemove: SelectOption = "Remove question {n}";
+    QuestionOptSubject: SelectOption = "Question {n} as the subject (channel topic), or not";
+    QuestionAddButton: ButtonLabel = "Add a question";
+    QuestionPreviewButton: ButtonLabel = "Preview the form";
+    QuestionModalTitle: ModalTitle = "Question {n}";
+    QuestionLabelLabel: InputLabel = "Question (at most {max} characters)";
+    QuestionPlaceholderLabel: InputLabel = "Placeholder (optional)";
+    QuestionLengthsLabel: InputLabel = "Length min-max, e.g. 10-500 (optional)";
+    QuestionLongLabel: InputLabel = "Long answer? yes or no";
+    QuestionRequiredLabel: InputLabel = "Required? yes or no";
+    QuestionsSaved: Content = "Saved: {n} questions for {topic}.";
+    QuestionGone: Content = "That question no longer exists; open the list again.";
+    QuestionRefused: Content = "Question not saved: {error}";
+    PreviewDone: Content = "That was a preview: nothing was opened.";
+    RolesPlaceholder: SelectPlaceholder = "Roles needed to open this topic";
+    RolesAnyOfButton: ButtonLabel = "Any one of these roles";
+    RolesAllOfButton: ButtonLabel = "All of these roles";
+    RolesNone: Piece = "Anyone may open this topic.";
+    RolesLineAny: Piece = "Needed to open: any one of {roles}.";
+    RolesLineAll: Piece = "Needed to open: all of {roles}.";
+    RolesSaved: Content = "Roles needed for {topic} saved.";
+    ControlsModalTitle: ModalTitle = "Cooldown and daily cap";
+    CooldownLabel: InputLabel = "Minutes between tickets (0 = off)";
+    DailyCapLabel: InputLabel = "Tickets per member per day (0 = no cap)";
+    ControlsSaved: Content = "Saved: {minutes} minutes between a member's tickets (0 = off), at most {limit} per day (0 = no cap). Staff are exempt.";
+    ControlsRefused: Content = "Not saved: minutes are a whole number from 0 to {max}, the daily cap from 0 to {limit}.";
+    BlocklistHeader: Content = "**Blocklist**: blocked members, and members with a blocked role, cannot open tickets (staff always can).";
+    BlocklistEmpty: Piece = "Nobody is blocked.";
+    BlockUntil: Piece = " until <t:{at}:f>";
+    BlockUserPlaceholder: SelectPlaceholder = "Block a member";
+    BlockRolePlaceholder: SelectPlaceholder = "Block a role";
+    UnblockPlaceholder: SelectPlaceholder = "Unblock";
+    ResetOpensPlaceholder: SelectPlaceholder = "Reset a member's cooldown and daily count";
+    BlockModalTitle: ModalTitle = "Block from opening tickets";
+    BlockReasonLabel: InputLabel = "Reason, shown to them (optional)";
+    BlockDaysLabel: InputLabel = "Days (blank: until unblocked)";
+    BlockedMember: Content = "<@{user}> can no longer open tickets.";
+    BlockedRole: Content = "Members with {roles} can no longer open tickets.";
+    BlockDaysBad: Content = "Not blocked: days are a whole number from 1 to {max}.";
+    Unblocked: Content = "Unblocked.";
+    OpensReset: Content = "Cooldown and daily count reset for {users}.";
+    IntakeNotSaved: Content = "That could not be saved; please try again.";
+    SetupPanelEdit: SelectOption = "Edit a posted panel";
+    PanelEditPrompt: Content = "Which panel do you want to edit? Its message is edited in place, not posted again.";
+    PanelEditModalTitle: ModalTitle = "Edit the panel";
+    PanelEdited: Content = "The panel was updated in place.";
+    PanelGoneForgotten: Content = "That panel's message or channel was deleted, so the panel is forgotten now. Post a new one from Setup.";
+    PanelEditFailed: Content = "The panel could not be edited: {error}";
 }
 
 impl Text {

@@ -15,7 +15,8 @@ use tracing::{info, warn};
 use super::{BLUE, Person, TicketActorState, TicketMsg, now_millis};
 use crate::discord::{ChannelEdit, DiscordError, reply::Reply};
 use crate::domain::{
-    model::{EventKind, GuildSettings, Priority},
+    intake,
+    model::{EventKind, GuildSettings, Priority, Snowflake},
     naming, rename,
 };
 use crate::ui::text::{Text, t};
@@ -32,38 +33,40 @@ pub(super) enum Presented {
 }
 
 impl TicketActorState {
-    /// The channel's name and topic as the record says they should be.
+    /// The channel's name and topic as the record says they should be (with the intake's
+    /// subject, when the answers are known: see [`Self::present`]).
     pub(super) fn presentation(&self, settings: &GuildSettings) -> (String, String) {
         let record = &self.record;
         let base = (record.trail.custom_name.clone())
             .unwrap_or_else(|| naming::channel_name(record.number));
+        let topic = self.topic_line(settings, record.staff.claimer);
+        (rename::shown_name(&base, record.staff.priority), topic)
+    }
+
+    fn topic_line(&self, settings: &GuildSettings, claimer: Option<Snowflake>) -> String {
+        let record = &self.record;
         let topic_name = record
             .topic
             .and_then(|id| settings.topics.iter().find(|t| t.id == id))
             .map(|t| t.name.as_str());
-        let topic = naming::channel_topic_claimed(
-            record.number,
-            record.opener,
-            topic_name,
-            record.staff.claimer,
-        );
-        (rename::shown_name(&base, record.staff.priority), topic)
+        let subject = self.answers.as_deref().and_then(intake::subject);
+        naming::ticket_topic(record.number, record.opener, topic_name, subject, claimer)
     }
 
     /// The fingerprint of what the channel shows now: as last set, else as it was created.
     pub(super) fn shown(&self, settings: &GuildSettings) -> u64 {
         self.record.trail.shown.unwrap_or_else(|| {
-            let topic_name = self
-                .record
-                .topic
-                .and_then(|id| settings.topics.iter().find(|t| t.id == id))
-                .map(|t| t.name.as_str());
-            let (number, opener) = (self.record.number, self.record.opener);
-            rename::shown_fingerprint(
-                &naming::channel_name(number),
-                &naming::channel_topic(number, opener, topic_name),
-            )
+            let name = naming::channel_name(self.record.number);
+            rename::shown_fingerprint(&name, &self.topic_line(settings, None))
         })
+    }
+
+    /// Remembers what the channel shows before a change to what it is derived from (its topic,
+    /// the intake's subject) would make "as created" compute to something else.
+    pub(super) fn pin_shown(&mut self, settings: &GuildSettings) {
+        if self.record.trail.shown.is_none() {
+            self.record.trail.shown = Some(self.shown(settings));
+        }
     }
 
     /// Whether Discord's rename budget has room now; spends it (and remembers that) if so.
@@ -88,6 +91,8 @@ impl TicketActorState {
         let Some(channel) = self.record.channel.filter(|_| self.record.state.is_open()) else {
             return Presented::Already;
         };
+        // The subject is part of the topic: never write a topic that would drop it.
+        self.load_answers(settings).await;
         let (name, topic) = self.presentation(settings);
         let fingerprint = rename::shown_fingerprint(&name, &topic);
         if fingerprint == self.shown(settings) {

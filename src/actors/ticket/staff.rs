@@ -16,9 +16,10 @@ use crate::domain::{
     rename,
 };
 use crate::store::WriteOp;
+use crate::ui::intake::with_answers;
 use crate::ui::{
     hub_screens::topic_shown,
-    text::{Text, t},
+    text::{self, Text, t},
     ticket_messages::{close_request_controls, close_request_message, welcome_message_claimed},
 };
 
@@ -289,16 +290,36 @@ impl TicketActorState {
             .topic
             .and_then(|id| settings.topics.iter().find(|t| t.id == id))
             .map(|t| t.name.clone());
-        let welcome = welcome_message_claimed(
-            self.record.number,
-            self.record.opener,
-            topic.as_deref(),
-            self.record.staff.claimer,
-            self.record.staff.priority,
-        );
+        let number = self.record.number;
+        let base = self.in_channel_lang(|| {
+            welcome_message_claimed(
+                number,
+                self.record.opener,
+                topic.as_deref(),
+                self.record.staff.claimer,
+                self.record.staff.priority,
+            )
+        });
+        let lang = self.lang.get();
+        // Answers a restarted actor has not read yet are read on the task, off the mailbox.
+        let known = self.answers.clone();
+        let store = (known.is_none() && settings.intake.has_questions())
+            .then(|| (self.ctx.store.clone(), self.guild()));
         let discord = self.ctx.discord.clone();
         tokio::spawn(
             async move {
+                let answers = match (known, store) {
+                    (Some(answers), _) => answers,
+                    (None, Some((store, guild))) => match store.answers(guild, number).await {
+                        Ok(answers) => answers,
+                        Err(error) => {
+                            warn!(%error, "answers unreadable; the welcome is left as it is");
+                            return;
+                        }
+                    },
+                    (None, None) => Vec::new(),
+                };
+                let welcome = text::speaking_sync(lang, || with_answers(base, number, &answers));
                 if let Err(error) = discord
                     .edit_embeds_and_components(
                         channel,
@@ -564,6 +585,7 @@ impl TicketActorState {
         settings: &GuildSettings,
     ) -> Result<(), DiscordError> {
         let before = self.open_overwrites(settings);
+        self.pin_shown(settings);
         let old = (self.record.topic, self.record.parent);
         (self.record.topic, self.record.parent) = (topic, Some(parent));
         let after = self.open_overwrites(settings);

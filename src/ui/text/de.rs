@@ -892,4 +892,196 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         ListReadFailed,
         "Die Tickets konnten nicht aus dem Speicher gelesen werden.",
     ),
+    // Intake: questions and abuse controls
+    (
+        IntakeBlocked,
+        "Du bist hier für das Öffnen von Tickets gesperrt.",
+    ),
+    (
+        IntakeBlockedUntil,
+        "Du bist hier bis <t:{at}:f> für das Öffnen von Tickets gesperrt.",
+    ),
+    (
+        IntakeRolesAny,
+        "Für ein Ticket zu diesem Thema brauchst du eine dieser Rollen: {roles}.",
+    ),
+    (
+        IntakeRolesAll,
+        "Für ein Ticket zu diesem Thema brauchst du alle diese Rollen: {roles}.",
+    ),
+    (
+        IntakeCooldown,
+        "Du hast gerade erst ein Ticket geöffnet. Ein weiteres kannst du <t:{at}:R> öffnen.",
+    ),
+    (
+        IntakeDailyCap,
+        "Du hast heute {limit} Tickets geöffnet, mehr sind hier nicht erlaubt. Ein weiteres kannst du <t:{at}:R> öffnen.",
+    ),
+    (IntakeModalTitle, "Bevor dein Ticket öffnet"),
+    (EditAnswersModalTitle, "Antworten bearbeiten"),
+    (EditAnswersButton, "Antworten bearbeiten"),
+    (NoAnswer, "(keine Antwort)"),
+    (
+        AnswersNotUnderstood,
+        "Deine Antworten konnten nicht gelesen werden: Das Formular hat sich vielleicht geändert. Bitte öffne das Ticket erneut.",
+    ),
+    (AnswerMissing, "Bitte beantworte „{label}“."),
+    (
+        AnswerLength,
+        "Deine Antwort auf „{label}“ braucht {min} bis {max} Zeichen.",
+    ),
+    (
+        AnswersNotYours,
+        "Nur wer dieses Ticket geöffnet hat, kann die Antworten bearbeiten.",
+    ),
+    (
+        AnswersUpdated,
+        "Deine Antworten in Ticket #{number} wurden aktualisiert.",
+    ),
+    (
+        AnswersTicketNotOpen,
+        "Ticket #{number} ist nicht offen, die Antworten können nicht mehr bearbeitet werden.",
+    ),
+    (
+        QuestionLabelBad,
+        "Eine Frage braucht eine Beschriftung mit 1 bis {max} Zeichen in einer Zeile.",
+    ),
+    (
+        QuestionPlaceholderBad,
+        "Ein Platzhalter hat höchstens {max} Zeichen in einer Zeile.",
+    ),
+    (
+        QuestionLengthsBad,
+        "Längen sind ganze Zahlen: das Maximum von 1 bis {max}, das Minimum nicht darüber.",
+    ),
+    (
+        QuestionTooMany,
+        "Ein Formular hat höchstens {max} Fragen (Discords Grenze).",
+    ),
+    (SetupQuestions, "Fragen vor dem Ticket"),
+    (SetupControls, "Wartezeit und Tageslimit"),
+    (SetupBlocklist, "Sperrliste"),
+    (
+        QuestionScopePrompt,
+        "**Fragen vor dem Ticket** werden in einem Formular gestellt, bevor ein Ticket öffnet, höchstens {max} pro Thema. Wähle, wo sie gestellt werden.",
+    ),
+    (QuestionScopePlaceholder, "Wo die Fragen gestellt werden"),
+    (QuestionScopeNoTopic, "Der Öffnen-Knopf (ohne Thema)"),
+    (QuestionsHeader, "**Fragen für {topic}** ({n} von {max}):"),
+    (
+        QuestionsNone,
+        "Noch keine Fragen: Das Ticket öffnet sofort.",
+    ),
+    (
+        QuestionLineShort,
+        "{n}. **{label}** · kurze Antwort, {min}–{max} Zeichen",
+    ),
+    (
+        QuestionLineLong,
+        "{n}. **{label}** · lange Antwort, {min}–{max} Zeichen",
+    ),
+    (QuestionRequiredMark, " · Pflicht"),
+    (QuestionSubjectMark, " · Betreff (Kanalthema)"),
+    (
+        QuestionMenuPlaceholder,
+        "Frage bearbeiten, verschieben, entfernen oder markieren",
+    ),
+    (QuestionOptEdit, "Frage {n} bearbeiten"),
+    (QuestionOptUp, "Frage {n} nach oben"),
+    (QuestionOptRemove, "Frage {n} entfernen"),
+    (
+        QuestionOptSubject,
+        "Frage {n} als Betreff (Kanalthema) oder nicht",
+    ),
+    (QuestionAddButton, "Frage hinzufügen"),
+    (QuestionPreviewButton, "Formular ansehen"),
+    (QuestionModalTitle, "Frage {n}"),
+    (QuestionLabelLabel, "Frage (höchstens {max} Zeichen)"),
+    (QuestionPlaceholderLabel, "Platzhalter (optional)"),
+    (
+        QuestionLengthsLabel,
+        "Länge min-max, z. B. 10-500 (optional)",
+    ),
+    (QuestionLongLabel, "Lange Antwort? yes oder no"),
+    (QuestionRequiredLabel, "Pflicht? yes oder no"),
+    (QuestionsSaved, "Gespeichert: {n} Fragen für {topic}."),
+    (
+        QuestionGone,
+        "Diese Frage gibt es nicht mehr; öffne die Liste erneut.",
+    ),
+    (QuestionRefused, "Frage nicht gespeichert: {error}"),
+    (
+        PreviewDone,
+        "Das war eine Vorschau: Es wurde nichts geöffnet.",
+    ),
+    (RolesPlaceholder, "Rollen, die dieses Thema braucht"),
+    (RolesAnyOfButton, "Eine dieser Rollen"),
+    (RolesAllOfButton, "Alle diese Rollen"),
+    (RolesNone, "Jeder darf dieses Thema öffnen."),
+    (RolesLineAny, "Zum Öffnen nötig: eine von {roles}."),
+    (RolesLineAll, "Zum Öffnen nötig: alle von {roles}."),
+    (RolesSaved, "Nötige Rollen für {topic} gespeichert."),
+    (ControlsModalTitle, "Wartezeit und Tageslimit"),
+    (CooldownLabel, "Minuten zwischen Tickets (0 = aus)"),
+    (DailyCapLabel, "Tickets pro Mitglied und Tag (0 = frei)"),
+    (
+        ControlsSaved,
+        "Gespeichert: {minutes} Minuten zwischen den Tickets eines Mitglieds (0 = aus), höchstens {limit} pro Tag (0 = frei). Das Team ist ausgenommen.",
+    ),
+    (
+        ControlsRefused,
+        "Nicht gespeichert: Minuten sind eine ganze Zahl von 0 bis {max}, das Tageslimit von 0 bis {limit}.",
+    ),
+    (
+        BlocklistHeader,
+        "**Sperrliste**: Gesperrte Mitglieder und Mitglieder mit einer gesperrten Rolle können keine Tickets öffnen (das Team immer).",
+    ),
+    (BlocklistEmpty, "Niemand ist gesperrt."),
+    (BlockUntil, " bis <t:{at}:f>"),
+    (BlockUserPlaceholder, "Mitglied sperren"),
+    (BlockRolePlaceholder, "Rolle sperren"),
+    (UnblockPlaceholder, "Entsperren"),
+    (
+        ResetOpensPlaceholder,
+        "Wartezeit und Tageszähler eines Mitglieds zurücksetzen",
+    ),
+    (BlockModalTitle, "Vom Öffnen von Tickets sperren"),
+    (BlockReasonLabel, "Grund, wird angezeigt (optional)"),
+    (BlockDaysLabel, "Tage (leer: bis zur Entsperrung)"),
+    (BlockedMember, "<@{user}> kann keine Tickets mehr öffnen."),
+    (
+        BlockedRole,
+        "Mitglieder mit {roles} können keine Tickets mehr öffnen.",
+    ),
+    (
+        BlockDaysBad,
+        "Nicht gesperrt: Tage sind eine ganze Zahl von 1 bis {max}.",
+    ),
+    (Unblocked, "Entsperrt."),
+    (
+        OpensReset,
+        "Wartezeit und Tageszähler zurückgesetzt für {users}.",
+    ),
+    (
+        IntakeNotSaved,
+        "Das konnte nicht gespeichert werden; bitte versuche es erneut.",
+    ),
+    (SetupPanelEdit, "Gepostetes Panel bearbeiten"),
+    (
+        PanelEditPrompt,
+        "Welches Panel möchtest du bearbeiten? Seine Nachricht wird bearbeitet, nicht neu gepostet.",
+    ),
+    (PanelEditModalTitle, "Panel bearbeiten"),
+    (
+        PanelEdited,
+        "Das Panel wurde an Ort und Stelle aktualisiert.",
+    ),
+    (
+        PanelGoneForgotten,
+        "Die Nachricht oder der Kanal dieses Panels wurde gelöscht, daher ist das Panel jetzt vergessen. Poste ein neues über die Einrichtung.",
+    ),
+    (
+        PanelEditFailed,
+        "Das Panel konnte nicht bearbeitet werden: {error}",
+    ),
 ];

@@ -886,4 +886,193 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         ListReadFailed,
         "Les tickets n'ont pas pu être lus depuis le stockage.",
     ),
+    // Intake: questions and abuse controls
+    (
+        IntakeBlocked,
+        "Vous ne pouvez pas ouvrir de ticket ici : vous êtes bloqué.",
+    ),
+    (
+        IntakeBlockedUntil,
+        "Vous ne pouvez pas ouvrir de ticket ici : vous êtes bloqué jusqu'au <t:{at}:f>.",
+    ),
+    (
+        IntakeRolesAny,
+        "Pour ouvrir un ticket sur ce sujet, il vous faut l'un de ces rôles : {roles}.",
+    ),
+    (
+        IntakeRolesAll,
+        "Pour ouvrir un ticket sur ce sujet, il vous faut tous ces rôles : {roles}.",
+    ),
+    (
+        IntakeCooldown,
+        "Vous venez d'ouvrir un ticket. Vous pourrez en ouvrir un autre <t:{at}:R>.",
+    ),
+    (
+        IntakeDailyCap,
+        "Vous avez ouvert {limit} tickets aujourd'hui, le maximum autorisé ici. Vous pourrez en ouvrir un autre <t:{at}:R>.",
+    ),
+    (IntakeModalTitle, "Avant l'ouverture du ticket"),
+    (EditAnswersModalTitle, "Modifier vos réponses"),
+    (EditAnswersButton, "Modifier les réponses"),
+    (NoAnswer, "(pas de réponse)"),
+    (
+        AnswersNotUnderstood,
+        "Vos réponses n'ont pas pu être lues : le formulaire a peut-être changé. Veuillez rouvrir le ticket.",
+    ),
+    (AnswerMissing, "Veuillez répondre à « {label} »."),
+    (
+        AnswerLength,
+        "Votre réponse à « {label} » doit compter de {min} à {max} caractères.",
+    ),
+    (
+        AnswersNotYours,
+        "Seul le membre qui a ouvert ce ticket peut modifier ses réponses.",
+    ),
+    (
+        AnswersUpdated,
+        "Vos réponses sur le ticket #{number} ont été mises à jour.",
+    ),
+    (
+        AnswersTicketNotOpen,
+        "Le ticket #{number} n'est pas ouvert : ses réponses ne peuvent plus être modifiées.",
+    ),
+    (
+        QuestionLabelBad,
+        "Une question a besoin d'un libellé de 1 à {max} caractères, sur une ligne.",
+    ),
+    (
+        QuestionPlaceholderBad,
+        "Un texte indicatif compte au plus {max} caractères, sur une ligne.",
+    ),
+    (
+        QuestionLengthsBad,
+        "Les longueurs sont des nombres entiers : le maximum de 1 à {max}, le minimum pas au-dessus.",
+    ),
+    (
+        QuestionTooMany,
+        "Un formulaire compte au plus {max} questions (limite de Discord).",
+    ),
+    (SetupQuestions, "Questions avant le ticket"),
+    (SetupControls, "Délai et plafond quotidien"),
+    (SetupBlocklist, "Liste de blocage"),
+    (
+        QuestionScopePrompt,
+        "Les **questions avant le ticket** sont posées dans un formulaire avant l'ouverture, au plus {max} par sujet. Choisissez où elles sont posées.",
+    ),
+    (QuestionScopePlaceholder, "Où les questions sont posées"),
+    (QuestionScopeNoTopic, "Le bouton Ouvrir (sans sujet)"),
+    (
+        QuestionsHeader,
+        "**Questions pour {topic}** ({n} sur {max}) :",
+    ),
+    (
+        QuestionsNone,
+        "Pas encore de questions : le ticket s'ouvre aussitôt.",
+    ),
+    (
+        QuestionLineShort,
+        "{n}. **{label}** · réponse courte, {min} à {max} caractères",
+    ),
+    (
+        QuestionLineLong,
+        "{n}. **{label}** · réponse longue, {min} à {max} caractères",
+    ),
+    (QuestionRequiredMark, " · obligatoire"),
+    (QuestionSubjectMark, " · objet (sujet du salon)"),
+    (
+        QuestionMenuPlaceholder,
+        "Modifier, déplacer, retirer ou marquer une question",
+    ),
+    (QuestionOptEdit, "Modifier la question {n}"),
+    (QuestionOptUp, "Monter la question {n}"),
+    (QuestionOptRemove, "Retirer la question {n}"),
+    (
+        QuestionOptSubject,
+        "Question {n} comme objet (sujet du salon), ou non",
+    ),
+    (QuestionAddButton, "Ajouter une question"),
+    (QuestionPreviewButton, "Aperçu du formulaire"),
+    (QuestionModalTitle, "Question {n}"),
+    (QuestionLabelLabel, "Question (au plus {max} caractères)"),
+    (QuestionPlaceholderLabel, "Texte indicatif (facultatif)"),
+    (
+        QuestionLengthsLabel,
+        "Longueur min-max, ex. 10-500 (facultatif)",
+    ),
+    (QuestionLongLabel, "Réponse longue ? yes ou no"),
+    (QuestionRequiredLabel, "Obligatoire ? yes ou no"),
+    (QuestionsSaved, "Enregistré : {n} questions pour {topic}."),
+    (
+        QuestionGone,
+        "Cette question n'existe plus ; rouvrez la liste.",
+    ),
+    (QuestionRefused, "Question non enregistrée : {error}"),
+    (PreviewDone, "C'était un aperçu : rien n'a été ouvert."),
+    (RolesPlaceholder, "Rôles requis pour ce sujet"),
+    (RolesAnyOfButton, "L'un de ces rôles"),
+    (RolesAllOfButton, "Tous ces rôles"),
+    (RolesNone, "Tout le monde peut ouvrir ce sujet."),
+    (RolesLineAny, "Requis pour ouvrir : l'un de {roles}."),
+    (RolesLineAll, "Requis pour ouvrir : tous parmi {roles}."),
+    (RolesSaved, "Rôles requis pour {topic} enregistrés."),
+    (ControlsModalTitle, "Délai et plafond quotidien"),
+    (CooldownLabel, "Minutes entre tickets (0 = désactivé)"),
+    (DailyCapLabel, "Tickets par membre et par jour (0 = libre)"),
+    (
+        ControlsSaved,
+        "Enregistré : {minutes} minutes entre les tickets d'un membre (0 = désactivé), au plus {limit} par jour (0 = libre). L'équipe en est exemptée.",
+    ),
+    (
+        ControlsRefused,
+        "Non enregistré : les minutes sont un nombre entier de 0 à {max}, le plafond de 0 à {limit}.",
+    ),
+    (
+        BlocklistHeader,
+        "**Liste de blocage** : les membres bloqués, et ceux ayant un rôle bloqué, ne peuvent pas ouvrir de ticket (l'équipe toujours).",
+    ),
+    (BlocklistEmpty, "Personne n'est bloqué."),
+    (BlockUntil, " jusqu'au <t:{at}:f>"),
+    (BlockUserPlaceholder, "Bloquer un membre"),
+    (BlockRolePlaceholder, "Bloquer un rôle"),
+    (UnblockPlaceholder, "Débloquer"),
+    (
+        ResetOpensPlaceholder,
+        "Réinitialiser le délai et le compte du jour d'un membre",
+    ),
+    (BlockModalTitle, "Bloquer l'ouverture de tickets"),
+    (BlockReasonLabel, "Raison, affichée (facultatif)"),
+    (BlockDaysLabel, "Jours (vide : jusqu'au déblocage)"),
+    (BlockedMember, "<@{user}> ne peut plus ouvrir de ticket."),
+    (
+        BlockedRole,
+        "Les membres ayant {roles} ne peuvent plus ouvrir de ticket.",
+    ),
+    (
+        BlockDaysBad,
+        "Non bloqué : les jours sont un nombre entier de 1 à {max}.",
+    ),
+    (Unblocked, "Débloqué."),
+    (
+        OpensReset,
+        "Délai et compte du jour réinitialisés pour {users}.",
+    ),
+    (
+        IntakeNotSaved,
+        "Cela n'a pas pu être enregistré ; veuillez réessayer.",
+    ),
+    (SetupPanelEdit, "Modifier un panneau publié"),
+    (
+        PanelEditPrompt,
+        "Quel panneau voulez-vous modifier ? Son message est modifié sur place, pas republié.",
+    ),
+    (PanelEditModalTitle, "Modifier le panneau"),
+    (PanelEdited, "Le panneau a été mis à jour sur place."),
+    (
+        PanelGoneForgotten,
+        "Le message ou le salon de ce panneau a été supprimé : le panneau est oublié. Publiez-en un nouveau depuis la configuration.",
+    ),
+    (
+        PanelEditFailed,
+        "Le panneau n'a pas pu être modifié : {error}",
+    ),
 ];
