@@ -363,6 +363,17 @@ pub struct Stats {
     pub per_topic: Vec<(String, u64)>,
     /// `YYYY-MM-DD` (UTC) → tickets opened that day, oldest first.
     pub per_day: Vec<(String, u64)>,
+    /// Openers' ratings: how many, and their stars per count (index 0 is one star).
+    pub ratings: u64,
+    pub stars: [u64; 5],
+}
+
+impl Stats {
+    /// The average rating, one decimal, when there is any.
+    pub fn average_rating(&self) -> Option<String> {
+        let total: u64 = (1..=5).zip(self.stars).map(|(star, n)| star * n).sum();
+        (self.ratings > 0).then(|| format!("{:.1}", total as f64 / self.ratings as f64))
+    }
 }
 
 /// Counts a guild's records. Pure, so the page's numbers are tested without a store.
@@ -383,6 +394,14 @@ pub fn stats_of(records: &[TicketRecord], settings: &GuildSettings) -> Stats {
             .map_or_else(|| "No topic".to_owned(), |t| t.name.clone());
         *topics.entry(topic).or_default() += 1;
         *days.entry(day_of(r.opened_at)).or_default() += 1;
+        if let Some(feedback) = &r.trail.feedback
+            && let Some(slot) = stats
+                .stars
+                .get_mut(usize::from(feedback.stars).wrapping_sub(1))
+        {
+            stats.ratings += 1;
+            *slot += 1;
+        }
     }
     stats.per_topic = topics.into_iter().collect();
     stats
@@ -453,6 +472,22 @@ pub fn stats_page(guild: Snowflake, stats: &Stats) -> String {
         main.stats {
             table {
                 @for (name, n) in &states { tr { th { (name) } td.count { (n) } } }
+                tr {
+                    th { "Average rating" }
+                    td.count {
+                        @match stats.average_rating() {
+                            Some(average) => { (average) " / 5 (" (stats.ratings) ")" }
+                            None => { "no ratings yet" }
+                        }
+                    }
+                }
+            }
+            @if stats.ratings > 0 {
+                h2 { "Ratings" }
+                @let stars: Vec<(String, u64)> = (1..=5)
+                    .map(|n| (format!("{n} ★"), stats.stars[n - 1]))
+                    .collect();
+                (bar_chart("Ratings by stars", &stars))
             }
             h2 { "Tickets per day" }
             (bar_chart("Tickets opened per day", &stats.per_day))

@@ -278,6 +278,26 @@ fn stats_count_states_topics_and_days() {
         page.contains("data-points=\"2024-10-04=2;2024-10-05=3;\""),
         "{page}"
     );
+    assert!(page.contains("no ratings yet"), "{page}");
+
+    // Ratings: counted per star and averaged.
+    let rated = |number, stars| {
+        let mut r = record(number, TicketState::Closed, None, 20_002);
+        r.trail.feedback = Some(crate::domain::model::Feedback {
+            stars,
+            comment: None,
+        });
+        r
+    };
+    let stats = stats_of(&[rated(6, 5), rated(7, 2), rated(8, 5)], &settings);
+    assert_eq!((stats.ratings, stats.stars), (3, [0, 1, 0, 0, 2]));
+    assert_eq!(stats.average_rating().as_deref(), Some("4.0"));
+    let page = stats_page(1, &stats);
+    assert!(page.contains("4.0 / 5 (3)"), "{page}");
+    assert!(
+        page.contains("data-points=\"1 ★=0;2 ★=1;3 ★=0;4 ★=0;5 ★=2;\""),
+        "{page}"
+    );
 }
 
 #[test]
