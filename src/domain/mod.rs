@@ -3,6 +3,7 @@
 pub mod access;
 pub mod custom_id;
 pub mod deadline;
+pub mod hours;
 pub mod lifecycle;
 pub mod limits;
 pub mod model;
