@@ -256,4 +256,17 @@ mod tests {
             Decision::Open
         );
     }
+
+    #[test]
+    fn the_next_opening_wraps_past_sunday_and_picks_the_earliest_window() {
+        let w = parse_windows("mon 13:00-14:00; mon 08:00-09:00; sat 10:00-11:00").unwrap();
+        // Saturday 5 December 2026 11:00 CET: the next opening is Monday 08:00 CET, not 13:00.
+        let d = decide(&berlin(), &w, at("2026-12-05T10:00:00Z"));
+        assert_eq!(
+            d,
+            Decision::Closed {
+                next_open: Some(at("2026-12-07T07:00:00Z"))
+            }
+        );
+    }
 }
