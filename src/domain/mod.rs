@@ -4,6 +4,7 @@ pub mod access;
 pub mod custom_id;
 pub mod deadline;
 pub mod feedback;
+pub mod hours;
 pub mod intake;
 pub mod lifecycle;
 pub mod limits;

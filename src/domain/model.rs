@@ -42,6 +42,8 @@ pub struct GuildSettings {
     pub claims: ClaimSettings,
     /// Questions asked before a ticket is numbered, and the abuse controls.
     pub intake: IntakeSettings,
+    /// When staff answer; outside them a ticket is refused or opens with a notice.
+    pub hours: SupportHours,
 }
 
 /// Discord's most text inputs in one modal, so the most questions per topic.
@@ -221,6 +223,7 @@ impl Default for GuildSettings {
             inactivity: Inactivity::default(),
             claims: ClaimSettings::default(),
             intake: IntakeSettings::default(),
+            hours: SupportHours::default(),
         }
     }
 }
@@ -362,6 +365,34 @@ pub enum EventKind {
         reason: Option<String>,
     },
     KeptOpen,
+}
+
+/// Support hours: weekly windows in an IANA time zone (`domain::hours`). Off while `zone` is
+/// empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportHours {
+    pub zone: String,
+    /// `(days, start, end)`: a day mask (bit 0 Monday) and local minutes `[start, end)`.
+    pub windows: Vec<(u8, u16, u16)>,
+    pub outside: OutsideHours,
+    /// Members with one of these roles open at any time (staff always do).
+    pub bypass_roles: Vec<Snowflake>,
+}
+
+impl SupportHours {
+    pub fn is_on(&self) -> bool {
+        !self.zone.is_empty() && !self.windows.is_empty()
+    }
+}
+
+/// What opening a ticket outside support hours does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutsideHours {
+    /// Refused, naming the next opening time.
+    #[default]
+    Refuse,
+    /// Opened, with a notice on the welcome message that replies may be slow.
+    Notice,
 }
 
 /// How a claim changes who may see and write in a ticket.

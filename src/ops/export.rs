@@ -326,6 +326,8 @@ impl From<&Settings> for GuildSettings {
                 topic_modes: s.topic_claim_modes.clone(),
             },
             intake: s.intake.as_ref().map(Into::into).unwrap_or_default(),
+            // Not exported yet: an imported server starts without support hours.
+            hours: Default::default(),
         }
     }
 }

@@ -35,8 +35,10 @@ pub const TICKET_V3: u8 = 3;
 pub const TICKET_V4: u8 = 4;
 /// Guild settings with `language`, `inactivity` and the claim settings.
 pub const SETTINGS_V2: u8 = 2;
-/// Guild settings with `intake`: questions and abuse controls (see [`GuildSettings`]).
+/// Guild settings with `intake`: questions and abuse controls.
 pub const SETTINGS_V3: u8 = 3;
+/// Guild settings with support `hours` (see [`GuildSettings`]).
+pub const SETTINGS_V4: u8 = 4;
 /// Format of the intake tables' values (a member's opens, a blocklist entry, a ticket's
 /// answers): version byte, then bincode.
 pub const INTAKE_V1: u8 = 1;
@@ -214,9 +216,9 @@ impl From<TicketRecordV3> for TicketRecord {
     }
 }
 
-/// Guild settings in the current format ([`SETTINGS_V3`]).
+/// Guild settings in the current format ([`SETTINGS_V4`]).
 pub fn encode_settings(settings: &GuildSettings) -> Result<Vec<u8>, CodecError> {
-    encode_as(SETTINGS_V3, settings)
+    encode_as(SETTINGS_V4, settings)
 }
 
 /// Parses guild settings of any format this version knows; older ones are upgraded.
@@ -225,7 +227,8 @@ pub fn decode_settings(bytes: &[u8]) -> Result<GuildSettings, CodecError> {
     match version {
         VERSION_V1 => decode_body::<GuildSettingsV1>(body).map(GuildSettings::from),
         SETTINGS_V2 => decode_body::<GuildSettingsV2>(body).map(GuildSettings::from),
-        SETTINGS_V3 => decode_body(body),
+        SETTINGS_V3 => decode_body::<GuildSettingsV3>(body).map(GuildSettings::from),
+        SETTINGS_V4 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
     }
 }
@@ -265,6 +268,24 @@ impl From<GuildSettingsV2> for GuildSettings {
             claims: v2.claims,
             // Before intake existed: no questions, no controls.
             intake: IntakeSettings::default(),
+            hours: Default::default(),
+        }
+    }
+}
+
+/// The layout of [`SETTINGS_V3`] guild settings: V2's and the intake's.
+#[derive(Deserialize)]
+struct GuildSettingsV3 {
+    v2: GuildSettingsV2,
+    intake: IntakeSettings,
+}
+
+impl From<GuildSettingsV3> for GuildSettings {
+    fn from(v3: GuildSettingsV3) -> Self {
+        GuildSettings {
+            intake: v3.intake,
+            // Before support hours existed: always open.
+            ..GuildSettings::from(v3.v2)
         }
     }
 }
@@ -335,6 +356,7 @@ impl From<GuildSettingsV1> for GuildSettings {
             // Before claims existed: the default mode, no topic overriding it.
             claims: ClaimSettings::default(),
             intake: IntakeSettings::default(),
+            hours: Default::default(),
         }
     }
 }

@@ -9,8 +9,9 @@ use proptest::prelude::*;
 use super::*;
 use crate::domain::model::{
     Answer, BlockEntry, BlockTarget, ClaimMode, ClaimSettings, CloseRequest, EventKind, Feedback,
-    Inactivity, IntakeSettings, MemberOpens, Panel, Priority, Question, QuestionStyle, RoleMatch,
-    RoleRequirement, StalePing, TicketEvent, TicketStaff, TicketTrail, Topic,
+    Inactivity, IntakeSettings, MemberOpens, OutsideHours, Panel, Priority, Question,
+    QuestionStyle, RoleMatch, RoleRequirement, StalePing, SupportHours, TicketEvent, TicketStaff,
+    TicketTrail, Topic,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -797,8 +798,26 @@ prop_compose! {
 }
 
 fn settings_strategy() -> impl Strategy<Value = GuildSettings> {
+    (v3_settings_strategy(), hours_strategy())
+        .prop_map(|(settings, hours)| GuildSettings { hours, ..settings })
+}
+
+/// Settings with what the V3 layout holds (support hours at their default).
+fn v3_settings_strategy() -> impl Strategy<Value = GuildSettings> {
     (v2_settings_strategy(), intake_strategy())
         .prop_map(|(settings, intake)| GuildSettings { intake, ..settings })
+}
+
+prop_compose! {
+    fn hours_strategy()(
+        zone in "[A-Za-z_/]{0,20}",
+        windows in proptest::collection::vec(any::<(u8, u16, u16)>(), 0..4),
+        notice in any::<bool>(),
+        bypass_roles in proptest::collection::vec(any::<u64>(), 0..3),
+    ) -> SupportHours {
+        let outside = if notice { OutsideHours::Notice } else { OutsideHours::Refuse };
+        SupportHours { zone, windows, outside, bypass_roles }
+    }
 }
 
 prop_compose! {
@@ -833,7 +852,8 @@ prop_compose! {
         GuildSettings { tickets_category, overflow_categories, log_channel, staff_roles,
             per_member_limit, per_guild_limit, topics, next_topic_id, panels, language,
             inactivity: Inactivity { warn_after_hours, close_after_hours, ping,
-                close_when_opener_leaves }, claims, intake: IntakeSettings::default() }
+                close_when_opener_leaves }, claims, intake: IntakeSettings::default(),
+            hours: Default::default() }
     }
 }
 
@@ -891,7 +911,19 @@ proptest! {
     #[test]
     fn settings_round_trip(settings in settings_strategy()) {
         let bytes = codec::encode_settings(&settings).expect("encode");
-        prop_assert_eq!(bytes[0], codec::SETTINGS_V3);
+        prop_assert_eq!(bytes[0], codec::SETTINGS_V4);
+        prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
+    }
+
+    /// Settings written before support hours existed still load, always open.
+    #[test]
+    fn v3_settings_upgrade(settings in v3_settings_strategy()) {
+        let s = settings.clone();
+        let v3_fields = ((s.tickets_category, s.overflow_categories, s.log_channel,
+            s.staff_roles, s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id,
+            s.panels, s.language, s.inactivity, s.claims), s.intake);
+        let mut bytes = codec::encode(&v3_fields).expect("encode");
+        bytes[0] = codec::SETTINGS_V3;
         prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
     }
 
