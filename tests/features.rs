@@ -5994,3 +5994,81 @@ mod intake {
         env.stop().await;
     }
 }
+
+/// Support hours: outside them a member's ticket is refused with the next opening time (staff
+/// still open), or, set to notice, opens with a line saying replies may be slow. The form
+/// refuses a zone that is not one, and blank hours switch it off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn support_hours_refuse_or_open_with_a_notice() {
+    let env = Env::start("hours", 4).await;
+    let (_, panel, _, _) = env.with_open_ticket().await;
+    // A whole day two days from now (UTC): closed now, whatever the time.
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let today = time::OffsetDateTime::now_utc()
+        .weekday()
+        .number_days_from_monday();
+    let open_day = DAYS[(usize::from(today) + 2) % 7];
+    let windows = format!("{open_day} 00:00-24:00");
+    let save = |zone: &str, windows: &str, outside: &str| {
+        let env = &env;
+        let (zone, windows, outside) = (zone.to_owned(), windows.to_owned(), outside.to_owned());
+        async move {
+            let (_, id) = env.setup(SetupChoice::Hours).await;
+            env.expect_modal(id).await;
+            let id = env
+                .submit(
+                    env.owner(),
+                    env.general(),
+                    &Action::HoursModal,
+                    &[
+                        (fields::HOURS_ZONE, zone.as_str()),
+                        (fields::HOURS_WINDOWS, windows.as_str()),
+                        (fields::HOURS_OUTSIDE, outside.as_str()),
+                    ],
+                )
+                .await;
+            env.answer(id).await
+        }
+    };
+    assert_eq!(
+        save("Mars/Olympus", &windows, "refuse").await,
+        "Support hours were not changed: Mars/Olympus is not an IANA time zone such as Europe/Berlin"
+    );
+    let saved = save("UTC", &windows, "refuse").await;
+    assert!(
+        saved.starts_with(&format!("Support hours saved: {windows} (UTC)")),
+        "{saved}"
+    );
+    let refused = env.open_outcome(panel, env.g.member_ids[1]).await;
+    assert!(
+        refused.starts_with("Support is closed right now. It opens again <t:"),
+        "{refused}"
+    );
+    let staff_opens = env.open_outcome(panel, env.g.staff_id).await;
+    assert!(
+        staff_opens.contains("is open"),
+        "staff open at any time: {staff_opens}"
+    );
+    assert!(
+        staff_opens.contains("#2"),
+        "the refusal took no number: {staff_opens}"
+    );
+
+    save("UTC", &windows, "notice").await;
+    let channel = env.open_ticket(panel, env.g.member_ids[2]).await;
+    eventually("the welcome's notice", || async {
+        env.welcome_text(channel)
+            .await
+            .contains("Support is closed right now, so replies may be slow")
+            .then_some(())
+    })
+    .await;
+
+    assert_eq!(
+        save("", "", "").await,
+        "Support hours are off: tickets open at any time."
+    );
+    let opened = env.open_outcome(panel, env.g.member_ids[3]).await;
+    assert!(opened.contains("is open"), "{opened}");
+    env.stop().await;
+}

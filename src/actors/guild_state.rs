@@ -17,11 +17,12 @@ use twilight_model::channel::ChannelType;
 use crate::{
     domain::{
         access::{self, Member},
+        hours::Decision,
         intake::{self as intake_rules, Opener, Refusal},
         limits,
         model::{
-            Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, Snowflake, TicketRecord,
-            TicketState,
+            Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, OutsideHours, Snowflake,
+            TicketRecord, TicketState,
         },
     },
     store::{IntakeSnapshot, WriteOp},
@@ -577,7 +578,32 @@ impl GuildState {
         self.intake_refusal(incoming, topic).map_err(|refusal| {
             info!(user, ?refusal, "open refused by an abuse control");
             refusal.message()
+        })?;
+        self.hours_refusal(incoming).inspect_err(|_| {
+            info!(user, "open refused: outside support hours");
         })
+    }
+
+    /// Outside support hours set to refuse: refused with the next opening time. Staff and the
+    /// bypass roles open at any time.
+    fn hours_refusal(&self, incoming: &Incoming) -> Result<(), String> {
+        let hours = &self.settings.hours;
+        let exempt = hours.outside == OutsideHours::Notice
+            || self.is_staff(incoming)
+            || incoming
+                .roles
+                .iter()
+                .any(|r| hours.bypass_roles.contains(r));
+        if !hours.is_on() || exempt {
+            return Ok(());
+        }
+        match crate::domain::hours::status(hours, now_millis() / 1000) {
+            Decision::Open => Ok(()),
+            Decision::Closed {
+                next_open: Some(at),
+            } => Err(t!(OutsideHoursRefused, at)),
+            Decision::Closed { next_open: None } => Err(Text::OutsideHoursClosed.to_string()),
+        }
     }
 
     /// The abuse controls alone; free when none is in use.

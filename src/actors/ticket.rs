@@ -86,7 +86,7 @@ use crate::ui::{
     ticket_messages::{
         ClosedLog, closed_answer, closed_controls, closed_dm_with_reason, closed_log,
         closed_message, event_line, member_left_message, people_changed_answer, people_changed_log,
-        rating_buttons, rating_prompt, reopened_message,
+        rating_buttons, rating_prompt, reopened_message, with_hours_notice,
     },
 };
 pub use feedback::rated;
@@ -631,7 +631,9 @@ impl TicketActorState {
         let channel = self.record.channel.unwrap_or_default();
 
         if !adopted || !self.welcome_posted(channel).await {
-            self.post_welcome(channel, p.topic_name.as_deref()).await;
+            let notice = after_hours(&p.settings.hours, now_millis() / 1000);
+            self.post_welcome(channel, p.topic_name.as_deref(), notice)
+                .await;
         }
         // Whoever is shown the link finds the open record in the store: the commit (a store
         // linger at most) ran alongside the welcome post, so this rarely waits at all.
@@ -803,15 +805,14 @@ impl TicketActorState {
         }
     }
 
-    async fn post_welcome(&mut self, channel: Snowflake, topic: Option<&str>) {
+    /// The welcome: the ticket, its intake answers and, outside support hours set to open with a
+    /// notice, when support opens again (`notice`).
+    async fn post_welcome(&mut self, channel: Snowflake, topic: Option<&str>, notice: Option<i64>) {
         let answers = self.answers.as_deref().unwrap_or_default();
         let message = self.in_channel_lang(|| {
             let number = self.record.number;
-            with_answers(
-                welcome_message(number, self.record.opener, topic),
-                number,
-                answers,
-            )
+            let welcome = welcome_message(number, self.record.opener, topic);
+            with_hours_notice(with_answers(welcome, number, answers), notice)
         });
         match self
             .discord()
@@ -1496,6 +1497,18 @@ enum Created {
     Failed(DiscordError),
     /// Lost, and Discord could not be asked whether it happened.
     Unverified(DiscordError),
+}
+
+/// When support opens again, if `hours` open tickets with a notice and `now` is outside them.
+fn after_hours(hours: &crate::domain::model::SupportHours, now: i64) -> Option<i64> {
+    use crate::domain::{hours, model::OutsideHours};
+    if hours.outside != OutsideHours::Notice {
+        return None;
+    }
+    match hours::status(hours, now) {
+        hours::Decision::Closed { next_open } => next_open,
+        hours::Decision::Open => None,
+    }
 }
 
 /// The channel whose topic carries ticket `number` (`naming::channel_topic`).

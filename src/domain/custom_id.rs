@@ -82,6 +82,8 @@ pub enum Action {
     },
     /// The setup hub's inactivity modal (warn and close hours, whom to ping).
     InactivityModal,
+    /// The setup hub's support hours modal (zone, windows, what happens outside them).
+    HoursModal,
     // The staff workflow.
     /// Claim button on a ticket's welcome message.
     Claim {
@@ -325,6 +327,7 @@ pub fn encode(action: &Action) -> String {
         Cancel => ("cancel", None, None),
         KeepOpen { ticket } => ("keep", Some(ticket), None),
         InactivityModal => ("inactivity", None, None),
+        HoursModal => ("hours", None, None),
         Claim { ticket } => ("claim", Some(ticket), None),
         Unclaim { ticket } => ("unclaim", Some(ticket), None),
         TransferSelect { ticket } => ("transfer", Some(ticket), None),
@@ -437,6 +440,7 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
         "closeall" => arity(0).map(|_| CloseAllConfirm)?,
         "cancel" => arity(0).map(|_| Cancel)?,
         "inactivity" => arity(0).map(|_| InactivityModal)?,
+        "hours" => arity(0).map(|_| HoursModal)?,
         _ => return feedback_action(tag, &nums),
     };
     Ok(action)
@@ -562,6 +566,9 @@ pub mod fields {
     pub const STALE_PING: &str = "ping";
     pub const OPENER_LEAVES: &str = "opener_leaves";
     pub const FEEDBACK_COMMENT: &str = "comment";
+    pub const HOURS_ZONE: &str = "zone";
+    pub const HOURS_WINDOWS: &str = "windows";
+    pub const HOURS_OUTSIDE: &str = "outside";
     pub const QUESTION_LABEL: &str = "label";
     pub const QUESTION_PLACEHOLDER: &str = "placeholder";
     pub const QUESTION_LENGTHS: &str = "lengths";
@@ -613,6 +620,7 @@ choice_enum! {
         TopicRemove => "topic_remove",
         Language => "language",
         Inactivity => "inactivity",
+        Hours => "hours",
         Questions => "questions",
         Controls => "controls",
         Blocklist => "blocklist",
@@ -657,6 +665,7 @@ mod tests {
             CloseAllConfirm,
             Cancel,
             InactivityModal,
+            HoursModal,
             QuestionScopeSelect,
             ControlsModal,
             BlockUserSelect,

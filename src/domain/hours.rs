@@ -3,6 +3,8 @@
 
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 
+use super::model::{OutsideHours, SupportHours};
+
 /// One weekly window: the days it applies to (bit 0 is Monday) and a half-open span of local
 /// minutes since midnight. Windows never cross midnight; `fri 22:00-24:00` plus `sat 00:00-02:00`
 /// says the same thing without ambiguity around a daylight-saving change.
@@ -13,11 +15,14 @@ pub struct Window {
     pub end: u16,
 }
 
+/// Why support hours were refused; each names what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HoursError {
     Day(String),
     Time(String),
     Empty,
+    Zone(String),
+    Outside(String),
 }
 
 /// Whether a ticket may open now, and if not, when it next may (unix seconds).
@@ -141,8 +146,94 @@ pub fn decide(tz: &TimeZone, windows: &[Window], now: i64) -> Decision {
     Decision::Closed { next_open: next }
 }
 
+/// The setting from the hub's form: a zone, windows and what happens outside them. Blank
+/// windows switch support hours off.
+pub fn parse_hours(
+    zone: &str,
+    windows: &str,
+    outside: &str,
+    bypass_roles: Vec<u64>,
+) -> Result<SupportHours, HoursError> {
+    if windows.trim().is_empty() {
+        return Ok(SupportHours::default());
+    }
+    let windows = parse_windows(windows)?;
+    let zone = zone.trim();
+    TimeZone::get(zone).map_err(|_| HoursError::Zone(zone.to_owned()))?;
+    let outside = match outside.trim().to_ascii_lowercase().as_str() {
+        "" | "refuse" => OutsideHours::Refuse,
+        "notice" => OutsideHours::Notice,
+        other => return Err(HoursError::Outside(other.to_owned())),
+    };
+    Ok(SupportHours {
+        zone: zone.to_owned(),
+        windows: windows.iter().map(|w| (w.days, w.start, w.end)).collect(),
+        outside,
+        bypass_roles,
+    })
+}
+
+/// Whether support is open at `now` (Unix seconds). Hours that are off, or a zone this build
+/// no longer knows, are always open: nobody is refused by a setting that cannot be read.
+pub fn status(hours: &SupportHours, now: i64) -> Decision {
+    if !hours.is_on() {
+        return Decision::Open;
+    }
+    let Ok(tz) = TimeZone::get(&hours.zone) else {
+        return Decision::Open;
+    };
+    let windows: Vec<Window> = (hours.windows.iter())
+        .map(|&(days, start, end)| Window { days, start, end })
+        .collect();
+    decide(&tz, &windows, now)
+}
+
+/// The windows as the form takes them, e.g. `mon,tue,wed,thu,fri 09:00-17:00; sat 10:00-12:00`.
+pub fn describe(hours: &SupportHours) -> String {
+    let time = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+    hours
+        .windows
+        .iter()
+        .map(|&(days, start, end)| {
+            let names: Vec<&str> = (0..7)
+                .filter(|d| days & (1 << d) != 0)
+                .map(|d| DAYS[d])
+                .collect();
+            format!("{} {}-{}", names.join(","), time(start), time(end))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_form_parses_into_a_setting_that_says_when_support_is_open() {
+        let hours =
+            parse_hours("Europe/Berlin", "mon-fri 09:00-17:00", "notice", vec![]).expect("valid");
+        assert_eq!(hours.outside, OutsideHours::Notice);
+        assert_eq!(describe(&hours), "mon,tue,wed,thu,fri 09:00-17:00");
+        // Monday 2026-11-30 10:00 in Berlin (UTC+1) is open; 18:00 is closed until Tuesday 9:00.
+        assert_eq!(status(&hours, at("2026-11-30T09:00:00Z")), Decision::Open);
+        assert_eq!(
+            status(&hours, at("2026-11-30T17:00:00Z")),
+            Decision::Closed {
+                next_open: Some(at("2026-12-01T08:00:00Z"))
+            }
+        );
+        assert_eq!(
+            parse_hours("Mars/Olympus", "mon 09:00-10:00", "", vec![]),
+            Err(HoursError::Zone("Mars/Olympus".into()))
+        );
+        assert_eq!(
+            parse_hours("UTC", "mon 09:00-10:00", "maybe", vec![]),
+            Err(HoursError::Outside("maybe".into()))
+        );
+        let off = parse_hours("", " ", "", vec![]).expect("off");
+        assert!(!off.is_on());
+        assert_eq!(status(&off, 0), Decision::Open);
+    }
+
     use super::*;
 
     fn berlin() -> TimeZone {

@@ -272,6 +272,10 @@ pub const REASON_MAX: usize = 1000;
 /// The longest reason a close request carries (it shows on the request message).
 pub const REQUEST_REASON_MAX: usize = 256;
 
+/// The support hours form's longest windows text and zone name.
+pub const HOURS_WINDOWS_MAX: usize = 200;
+pub const HOURS_ZONE_MAX: usize = 40;
+
 /// The longest delay a close request may wait before closing by itself: a week.
 pub const REQUEST_DELAY_HOURS_MAX: u32 = 168;
 

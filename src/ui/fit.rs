@@ -170,6 +170,10 @@ mod tests {
             "reason" => "r".repeat(limits::REASON_MAX),
             "request_reason" => "r".repeat(limits::REQUEST_REASON_MAX),
             "stars" => "5".to_owned(),
+            // What the support hours form takes, echoed back.
+            "windows" | "value" => "w".repeat(limits::HOURS_WINDOWS_MAX),
+            "zone" => "z".repeat(limits::HOURS_ZONE_MAX),
+            "outside" => worst_render(lang, Text::HoursOutsideNotice),
             "comment" => "c".repeat(crate::domain::feedback::COMMENT_MAX),
             // A paste service's link; longer ones are cut with the text they are in.
             "link" => format!("https://{}", "l".repeat(500)),

@@ -7,8 +7,11 @@ use std::collections::BTreeMap;
 use crate::domain::{
     access,
     custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
+    hours::{self, HoursError},
     limits,
-    model::{GuildSettings, Inactivity, Panel, Snowflake, StalePing, Topic},
+    model::{
+        GuildSettings, Inactivity, OutsideHours, Panel, Snowflake, StalePing, SupportHours, Topic,
+    },
 };
 
 use super::{
@@ -100,6 +103,7 @@ pub enum Change {
     },
     Inactivity(Inactivity),
     Intake(crate::domain::intake::IntakeChange),
+    Hours(SupportHours),
 }
 
 impl Change {
@@ -117,6 +121,7 @@ impl Change {
             Change::RemoveTopic { .. } => "the topic removal",
             Change::Inactivity(_) => "inactivity",
             Change::Intake(_) => "the intake",
+            Change::Hours(_) => "support hours",
         }
     }
 
@@ -152,6 +157,14 @@ impl Change {
             }
             Change::RemoveTopic { topic } => settings.topics.retain(|t| t.id != topic),
             Change::Inactivity(inactivity) => settings.inactivity = inactivity,
+            Change::Hours(hours) => {
+                // The bypass roles are kept: the form does not show them.
+                let bypass = std::mem::take(&mut settings.hours.bypass_roles);
+                settings.hours = SupportHours {
+                    bypass_roles: bypass,
+                    ..hours
+                };
+            }
             Change::Intake(change) => {
                 // Checked when decided; a form filled meanwhile by another admin is left as is.
                 if let Err(error) = change.apply(&mut settings.intake) {
@@ -366,6 +379,7 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
             ));
         }
         Some(SetupChoice::Inactivity) => return Step::OpenModal(screens::inactivity_modal()),
+        Some(SetupChoice::Hours) => return Step::OpenModal(screens::hours_modal(&settings.hours)),
         Some(SetupChoice::StaffRoles) => screens::staff_roles(),
         Some(SetupChoice::TopicAdd) => return Step::OpenModal(screens::topic_add_modal()),
         Some(SetupChoice::TopicList) => screens::topic_list(&settings.topics, 0),
@@ -447,6 +461,7 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
         Action::LanguageSelect => language_chosen(input),
         Action::LimitsModal => limits_submitted(input),
         Action::InactivityModal => inactivity_submitted(input),
+        Action::HoursModal => hours_submitted(input),
         Action::StaffRoleSelect => staff_roles_selected(facts, input),
         Action::TopicAddModal => {
             match limits::validate_topic_name(input.field(fields::TOPIC_NAME), &settings.topics) {
@@ -599,6 +614,44 @@ fn inactivity_submitted(input: &Input<'_>) -> Step {
         }
         Err(error) => refuse(t!(InactivityRefused, error), "inactivity refused"),
     }
+}
+
+fn hours_submitted(input: &Input<'_>) -> Step {
+    let parsed = hours::parse_hours(
+        input.field(fields::HOURS_ZONE),
+        input.field(fields::HOURS_WINDOWS),
+        input.field(fields::HOURS_OUTSIDE),
+        Vec::new(),
+    );
+    let hours = match parsed {
+        Ok(hours) => hours,
+        Err(error) => {
+            let error = match error {
+                HoursError::Day(value) => t!(HoursBadDay, value),
+                HoursError::Time(value) => t!(HoursBadTime, value),
+                HoursError::Empty => Text::HoursEmpty.to_string(),
+                HoursError::Zone(value) => t!(HoursBadZone, value),
+                HoursError::Outside(value) => t!(HoursBadOutside, value),
+            };
+            return refuse(t!(HoursRefused, error), "support hours refused");
+        }
+    };
+    let done = if hours.is_on() {
+        let outside = match hours.outside {
+            OutsideHours::Refuse => Text::HoursOutsideRefuse,
+            OutsideHours::Notice => Text::HoursOutsideNotice,
+        };
+        let windows = hours::describe(&hours);
+        t!(HoursSaved, windows, zone = hours.zone.clone(), outside)
+    } else {
+        Text::HoursOffSaved.to_string()
+    };
+    Step::Save(Save {
+        change: Change::Hours(hours),
+        answer: Answer::Ephemeral,
+        done,
+        failed: Text::HoursNotSaved,
+    })
 }
 
 fn staff_roles_selected(facts: &Facts, input: &Input<'_>) -> Step {
@@ -786,6 +839,7 @@ mod tests {
                 SetupChoice::Limits
                     | SetupChoice::TopicAdd
                     | SetupChoice::Inactivity
+                    | SetupChoice::Hours
                     | SetupChoice::Controls
             );
             match step {

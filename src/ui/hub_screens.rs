@@ -1,7 +1,10 @@
 //! The `/ticket` hub's screens and modals, and the panel message: pure functions of the
 //! settings and of who asks.
 
-use twilight_model::channel::message::component::{ButtonStyle, SelectMenuType, TextInputStyle};
+use twilight_model::channel::message::{
+    Component,
+    component::{ButtonStyle, SelectMenuType, TextInputStyle},
+};
 
 use crate::{
     discord::{OutgoingMessage, colors},
@@ -9,7 +12,7 @@ use crate::{
         access,
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
         limits,
-        model::{Panel, Snowflake, Topic},
+        model::{OutsideHours, Panel, Snowflake, SupportHours, Topic},
         naming, privileged,
     },
 };
@@ -95,6 +98,7 @@ fn setup_label(choice: SetupChoice) -> Text {
         SetupChoice::TopicRemove => Text::SetupTopicRemove,
         SetupChoice::Language => Text::SetupLanguage,
         SetupChoice::Inactivity => Text::SetupInactivity,
+        SetupChoice::Hours => Text::SetupHours,
         SetupChoice::Questions => Text::SetupQuestions,
         SetupChoice::Controls => Text::SetupControls,
         SetupChoice::Blocklist => Text::SetupBlocklist,
@@ -338,6 +342,51 @@ pub fn inactivity_modal() -> Modal {
             field(fields::CLOSE_AFTER, Text::CloseAfterLabel, 4, false),
             field(fields::STALE_PING, Text::StalePingLabel, 6, false),
             field(fields::OPENER_LEAVES, Text::OpenerLeavesLabel, 3, false),
+        ],
+    }
+}
+
+/// The support hours form, prefilled with what is set (Discord shows a field's current value
+/// only when the bot sends it).
+pub fn hours_modal(hours: &SupportHours) -> Modal {
+    let field = |id, label: Text, style, max: usize, value: String| {
+        let mut input = text_input(id, label.to_string(), style, max as u16, false);
+        if let Component::ActionRow(row) = &mut input
+            && let Some(Component::TextInput(text)) = row.components.first_mut()
+        {
+            text.value = Some(value).filter(|v| !v.is_empty() && v.chars().count() <= max);
+        }
+        input
+    };
+    let outside = match hours.outside {
+        OutsideHours::Refuse => "refuse",
+        OutsideHours::Notice => "notice",
+    };
+    Modal {
+        custom_id: custom_id::encode(&Action::HoursModal),
+        title: Text::HoursModalTitle.to_string(),
+        components: vec![
+            field(
+                fields::HOURS_ZONE,
+                Text::HoursZoneLabel,
+                TextInputStyle::Short,
+                limits::HOURS_ZONE_MAX,
+                hours.zone.clone(),
+            ),
+            field(
+                fields::HOURS_WINDOWS,
+                Text::HoursWindowsLabel,
+                TextInputStyle::Paragraph,
+                limits::HOURS_WINDOWS_MAX,
+                crate::domain::hours::describe(hours),
+            ),
+            field(
+                fields::HOURS_OUTSIDE,
+                Text::HoursOutsideLabel,
+                TextInputStyle::Short,
+                6,
+                outside.to_owned(),
+            ),
         ],
     }
 }

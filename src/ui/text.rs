@@ -698,6 +698,30 @@ catalog! {
     LogFeedback: EmbedDescription = "Ticket #{number} rated {stars}/5 by <@{by}>";
     LogFeedbackComment: Piece = "Comment: {comment}";
 
+    // Support hours.
+    SetupHours: SelectOption = "Support hours";
+    HoursModalTitle: ModalTitle = "Support hours";
+    HoursZoneLabel: InputLabel = "Time zone (IANA, e.g. Europe/Berlin)";
+    HoursWindowsLabel: InputLabel = "Hours, e.g. mon-fri 09:00-17:00";
+    HoursOutsideLabel: InputLabel = "Outside them: refuse or notice";
+    HoursSaved: Content =
+        "Support hours saved: {windows} ({zone}). Outside them, a new ticket is {outside}. Staff always open tickets.";
+    HoursOffSaved: Content = "Support hours are off: tickets open at any time.";
+    HoursOutsideRefuse: Piece = "refused, naming the next opening time";
+    HoursOutsideNotice: Piece = "opened with a notice that replies may be slow";
+    HoursRefused: Content = "Support hours were not changed: {error}";
+    HoursNotSaved: Content = "Support hours could not be saved. Please try again.";
+    HoursBadDay: Piece = "{value} is not a day (mon, tue, wed, thu, fri, sat, sun)";
+    HoursBadTime: Piece = "{value} is not a span of time like 09:00-17:00";
+    HoursEmpty: Piece = "no hours were given";
+    HoursBadZone: Piece = "{value} is not an IANA time zone such as Europe/Berlin";
+    HoursBadOutside: Piece = "outside hours is refuse or notice, not {value}";
+    OutsideHoursRefused: Content =
+        "Support is closed right now. It opens again <t:{at}:F> (<t:{at}:R>); please open your ticket then.";
+    OutsideHoursClosed: Content = "Support is closed right now; please try again later.";
+    OutsideHoursNotice: Piece =
+        "Support is closed right now, so replies may be slow; it opens again <t:{at}:F>.";
+
     // Staff workflow: the list of open tickets.
     ListEmpty: Content = "No open ticket matches.";
     ListHeader: Piece = "Open tickets {from}–{to} of {total} (page {page} of {pages}):";

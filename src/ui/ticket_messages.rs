@@ -535,6 +535,17 @@ pub fn event_line(what: &EventKind, name_of: impl Fn(Snowflake) -> String) -> St
     }
 }
 
+/// The welcome with a line saying support is closed until `at` (Unix seconds), if given.
+pub fn with_hours_notice(mut welcome: OutgoingMessage, at: Option<i64>) -> OutgoingMessage {
+    if let (Some(at), Some(embed)) = (at, welcome.embeds.first_mut()) {
+        let mut description = embed.description.take().unwrap_or_default();
+        description.push_str("\n\n");
+        description.push_str(&t!(OutsideHoursNotice, at));
+        embed.description = Some(fit::cut(Slot::EmbedDescription, description));
+    }
+    welcome
+}
+
 /// The close DM's star buttons (1 to 5) for ticket `number` of `guild`: their custom ids carry
 /// both, since a DM names no server.
 pub fn rating_buttons(guild: Snowflake, number: u64) -> Vec<Component> {

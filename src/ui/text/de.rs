@@ -881,6 +881,61 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "Ticket #{number} mit {stars}/5 bewertet von <@{by}>",
     ),
     (LogFeedbackComment, "Kommentar: {comment}"),
+    (SetupHours, "Supportzeiten"),
+    (HoursModalTitle, "Supportzeiten"),
+    (HoursZoneLabel, "Zeitzone (IANA, z. B. Europe/Berlin)"),
+    (HoursWindowsLabel, "Zeiten, z. B. mon-fri 09:00-17:00"),
+    (HoursOutsideLabel, "Außerhalb: refuse oder notice"),
+    (
+        HoursSaved,
+        "Supportzeiten gespeichert: {windows} ({zone}). Außerhalb wird ein neues Ticket {outside}. Das Team kann immer Tickets eröffnen.",
+    ),
+    (
+        HoursOffSaved,
+        "Supportzeiten sind aus: Tickets öffnen jederzeit.",
+    ),
+    (
+        HoursOutsideRefuse,
+        "abgelehnt, mit der nächsten Öffnungszeit",
+    ),
+    (
+        HoursOutsideNotice,
+        "eröffnet, mit dem Hinweis, dass Antworten dauern können",
+    ),
+    (
+        HoursRefused,
+        "Die Supportzeiten wurden nicht geändert: {error}",
+    ),
+    (
+        HoursNotSaved,
+        "Die Supportzeiten konnten nicht gespeichert werden. Bitte versuche es erneut.",
+    ),
+    (
+        HoursBadDay,
+        "{value} ist kein Tag (mon, tue, wed, thu, fri, sat, sun)",
+    ),
+    (HoursBadTime, "{value} ist keine Zeitspanne wie 09:00-17:00"),
+    (HoursEmpty, "es wurden keine Zeiten angegeben"),
+    (
+        HoursBadZone,
+        "{value} ist keine IANA-Zeitzone wie Europe/Berlin",
+    ),
+    (
+        HoursBadOutside,
+        "außerhalb ist refuse oder notice, nicht {value}",
+    ),
+    (
+        OutsideHoursRefused,
+        "Der Support ist gerade geschlossen. Er öffnet wieder <t:{at}:F> (<t:{at}:R>); bitte eröffne dein Ticket dann.",
+    ),
+    (
+        OutsideHoursClosed,
+        "Der Support ist gerade geschlossen; bitte versuche es später erneut.",
+    ),
+    (
+        OutsideHoursNotice,
+        "Der Support ist gerade geschlossen, Antworten können dauern; er öffnet wieder <t:{at}:F>.",
+    ),
     (ListEmpty, "Kein offenes Ticket passt."),
     (
         ListHeader,

@@ -875,6 +875,64 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (LogFeedbackTitle, "Avis"),
     (LogFeedback, "Ticket #{number} noté {stars}/5 par <@{by}>"),
     (LogFeedbackComment, "Commentaire : {comment}"),
+    (SetupHours, "Heures de support"),
+    (HoursModalTitle, "Heures de support"),
+    (HoursZoneLabel, "Fuseau (IANA, p. ex. Europe/Paris)"),
+    (HoursWindowsLabel, "Heures, p. ex. mon-fri 09:00-17:00"),
+    (HoursOutsideLabel, "En dehors : refuse ou notice"),
+    (
+        HoursSaved,
+        "Heures de support enregistrées : {windows} ({zone}). En dehors, un nouveau ticket est {outside}. L'équipe peut toujours ouvrir des tickets.",
+    ),
+    (
+        HoursOffSaved,
+        "Les heures de support sont désactivées : les tickets s'ouvrent à tout moment.",
+    ),
+    (
+        HoursOutsideRefuse,
+        "refusé, avec la prochaine heure d'ouverture",
+    ),
+    (
+        HoursOutsideNotice,
+        "ouvert, avec un avis indiquant que les réponses peuvent tarder",
+    ),
+    (
+        HoursRefused,
+        "Les heures de support n'ont pas été modifiées : {error}",
+    ),
+    (
+        HoursNotSaved,
+        "Les heures de support n'ont pas pu être enregistrées. Veuillez réessayer.",
+    ),
+    (
+        HoursBadDay,
+        "{value} n'est pas un jour (mon, tue, wed, thu, fri, sat, sun)",
+    ),
+    (
+        HoursBadTime,
+        "{value} n'est pas une plage horaire comme 09:00-17:00",
+    ),
+    (HoursEmpty, "aucune heure n'a été indiquée"),
+    (
+        HoursBadZone,
+        "{value} n'est pas un fuseau IANA comme Europe/Paris",
+    ),
+    (
+        HoursBadOutside,
+        "en dehors vaut refuse ou notice, pas {value}",
+    ),
+    (
+        OutsideHoursRefused,
+        "Le support est fermé pour le moment. Il rouvre <t:{at}:F> (<t:{at}:R>) ; ouvrez votre ticket à ce moment-là.",
+    ),
+    (
+        OutsideHoursClosed,
+        "Le support est fermé pour le moment ; veuillez réessayer plus tard.",
+    ),
+    (
+        OutsideHoursNotice,
+        "Le support est fermé pour le moment, les réponses peuvent tarder ; il rouvre <t:{at}:F>.",
+    ),
     (ListEmpty, "Aucun ticket ouvert ne correspond."),
     (
         ListHeader,
