@@ -716,6 +716,17 @@ async fn health_readiness_and_metrics() {
         "every click and command acknowledged and timed: {text}"
     );
     assert!(text.contains("ticketeer_actor_restarts_total 0"), "{text}");
+    // Discord's REST calls by route and status: the category and the ticket's channel.
+    assert!(
+        text.contains(
+            "ticketeer_discord_requests_total{route=\"create_channel\",status=\"201\"} 2"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("ticketeer_discord_rate_limited_total"),
+        "{text}"
+    );
     assert!(text.contains("route=\"readyz\",status=\"200\""), "{text}");
     env.stop().await;
 }

@@ -32,6 +32,9 @@ pub struct GlobalPace {
     limit: usize,
     window: Duration,
     enabled: bool,
+    /// Where each request's answer is counted, once the bot attached its metrics: every
+    /// request under the global limit passes here.
+    metrics: std::sync::OnceLock<std::sync::Arc<crate::web::Metrics>>,
 }
 
 impl GlobalPace {
@@ -41,6 +44,18 @@ impl GlobalPace {
             limit: limit.max(1),
             window,
             enabled,
+            metrics: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn attach_metrics(&self, metrics: std::sync::Arc<crate::web::Metrics>) {
+        let _ = self.metrics.set(metrics);
+    }
+
+    /// Counts one request's answer (`status` 0: none came).
+    pub fn note(&self, route: &'static str, status: u16) {
+        if let Some(metrics) = self.metrics.get() {
+            metrics.rest(route, status);
         }
     }
 

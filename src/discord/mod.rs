@@ -239,9 +239,22 @@ macro_rules! retry_limited {
     ($pace:expr, $what:expr, $call:expr) => {
         retry_idempotent!($what, async {
             $pace.admit().await;
-            $call.await
+            let answer = $call.await;
+            $pace.note($what, $crate::discord::http_status(&answer));
+            answer
         })
     };
+}
+
+/// The HTTP status of a twilight answer; 0 when none came (timeout, connection trouble).
+pub(crate) fn http_status<T>(answer: &Result<twilight_http::Response<T>, HttpError>) -> u16 {
+    match answer {
+        Ok(response) => response.status().get(),
+        Err(error) => match error.kind() {
+            ErrorType::Response { status, .. } => status.get(),
+            _ => 0,
+        },
+    }
 }
 
 /// What Discord's `x-ratelimit-*` headers last said about one route's bucket.
@@ -766,6 +779,7 @@ impl Discord {
 
     /// Counts acknowledgements (and their latency) in `metrics` from now on.
     pub fn attach_metrics(&self, metrics: Arc<crate::web::Metrics>) {
+        self.global.attach_metrics(metrics.clone());
         let _ = self.metrics.set(metrics);
     }
 
@@ -1096,7 +1110,9 @@ impl Discord {
         let turn = self.gate.admit(&key).await;
         let slot = self.turn().await;
         self.global.admit().await;
-        let response = request.await?;
+        let response = request.await;
+        self.global.note("create_channel", http_status(&response));
+        let response = response?;
         drop(slot);
         self.gate.learn(&key, response.headers());
         drop(turn);

@@ -41,6 +41,10 @@ pub struct Metrics {
     pub acks_failed: Counter,
     pub http_requests: Family<RequestLabels, Counter>,
     pub http_seconds: Histogram,
+    /// Requests to Discord's REST API by route and answer (status 0: no answer), each attempt
+    /// counted; 429s among them also in `rest_rate_limited`.
+    pub rest_requests: Family<RequestLabels, Counter>,
+    pub rest_rate_limited: Counter,
 }
 
 impl Metrics {
@@ -59,6 +63,18 @@ impl Metrics {
         let http_requests = Family::<RequestLabels, Counter>::default();
         // 0.5 ms to about 4 s.
         let http_seconds = Histogram::new(exponential_buckets(0.0005, 2.0, 14));
+        let rest_requests = Family::<RequestLabels, Counter>::default();
+        let rest_rate_limited = Counter::default();
+        registry.register(
+            "discord_requests",
+            "Discord REST requests by route and status (0: no answer)",
+            rest_requests.clone(),
+        );
+        registry.register(
+            "discord_rate_limited",
+            "Discord REST requests answered 429",
+            rest_rate_limited.clone(),
+        );
         registry.register(
             "tickets_opened",
             "Tickets whose channel was created",
@@ -130,6 +146,18 @@ impl Metrics {
             acks_failed,
             http_requests,
             http_seconds,
+            rest_requests,
+            rest_rate_limited,
+        }
+    }
+
+    /// One Discord REST request's answer (status 0: none came).
+    pub fn rest(&self, route: &'static str, status: u16) {
+        self.rest_requests
+            .get_or_create(&RequestLabels { route, status })
+            .inc();
+        if status == 429 {
+            self.rest_rate_limited.inc();
         }
     }
 
