@@ -884,6 +884,7 @@ impl GuildState {
         self.book
             .line
             .push(record.number, record.opener, (record, provision));
+        self.ctx.metrics.waiting_line.inc();
         self.pump(myself).await?;
         if !self.book.line.is_empty() && !self.book.line_ticking {
             // The first place is told after a short while, not at once: a line that drains
@@ -905,6 +906,7 @@ impl GuildState {
         }
         let window = self.ctx.provision_window;
         while let Some(next) = self.book.line.start_next(Instant::now(), window) {
+            self.ctx.metrics.waiting_line.dec();
             let (record, provision) = next.payload;
             self.spawn_ticket(myself, record, Some(provision)).await?;
         }
@@ -936,6 +938,7 @@ impl GuildState {
         let Some(waiting) = self.book.line.remove_member(user) else {
             return;
         };
+        self.ctx.metrics.waiting_line.dec();
         let (mut record, provision) = waiting.payload;
         info!(
             ticket = record.number,

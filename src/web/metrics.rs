@@ -8,6 +8,7 @@ use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -45,6 +46,8 @@ pub struct Metrics {
     /// counted; 429s among them also in `rest_rate_limited`.
     pub rest_requests: Family<RequestLabels, Counter>,
     pub rest_rate_limited: Counter,
+    /// Tickets numbered and waiting for a provisioning slot, over all guilds.
+    pub waiting_line: Gauge,
 }
 
 impl Metrics {
@@ -65,6 +68,12 @@ impl Metrics {
         let http_seconds = Histogram::new(exponential_buckets(0.0005, 2.0, 14));
         let rest_requests = Family::<RequestLabels, Counter>::default();
         let rest_rate_limited = Counter::default();
+        let waiting_line = Gauge::default();
+        registry.register(
+            "waiting_line",
+            "Tickets numbered and waiting for a provisioning slot",
+            waiting_line.clone(),
+        );
         registry.register(
             "discord_requests",
             "Discord REST requests by route and status (0: no answer)",
@@ -148,6 +157,7 @@ impl Metrics {
             http_seconds,
             rest_requests,
             rest_rate_limited,
+            waiting_line,
         }
     }
 
