@@ -3785,6 +3785,8 @@ mod inactivity {
         .await;
         pass(&env, &clock, 2 * HOUR).await;
         assert_eq!(env.record(1).await.state, TicketState::Open);
+        // The opener's messages are not a first response; staff's first message is.
+        assert_eq!(env.record(1).await.trail.first_staff_reply, None);
 
         // The opener asks staff: the opener's own further messages do not withdraw it, staff's do.
         let answer = env.request_close(member, channel, "all good").await;
@@ -3806,6 +3808,10 @@ mod inactivity {
                 .close_request
                 .is_none()
                 .then_some(())
+        })
+        .await;
+        eventually("staff's first response is recorded", || async {
+            env.record(1).await.trail.first_staff_reply.map(|_| ())
         })
         .await;
         env.stop().await;

@@ -716,7 +716,10 @@ async fn health_readiness_and_metrics() {
         "every click and command acknowledged and timed: {text}"
     );
     assert!(text.contains("ticketeer_actor_restarts_total 0"), "{text}");
-    assert!(text.contains("ticketeer_waiting_line 0"), "the line drained: {text}");
+    assert!(
+        text.contains("ticketeer_waiting_line 0"),
+        "the line drained: {text}"
+    );
     // Discord's REST calls by route and status: the category and the ticket's channel.
     assert!(
         text.contains(

@@ -381,13 +381,6 @@ fn human_message(
     let Some(entry) = state.book.tickets.get(&number) else {
         return;
     };
-    // Only an open ticket's activity matters; a quiet guild's tickets wake for it only while
-    // inactivity is on.
-    if entry.state != TicketState::Open
-        || (entry.actor.is_none() && !state.settings.inactivity.is_on() && !entry.awaiting_reply)
-    {
-        return;
-    }
     let staff = crate::domain::access::is_staff(
         &crate::domain::access::Member {
             user: author,
@@ -396,6 +389,14 @@ fn human_message(
         },
         &state.settings.staff_roles,
     );
+    // Only an open ticket's activity matters; a quiet guild's tickets wake for it only while
+    // inactivity is on, a close request waits, or it is staff's first answer.
+    let wanted = state.settings.inactivity.is_on()
+        || entry.awaiting_reply
+        || (staff && !entry.answered && author != entry.opener);
+    if entry.state != TicketState::Open || (entry.actor.is_none() && !wanted) {
+        return;
+    }
     let settings = state.settings.clone();
     if let Some(actor) = state.ticket_actor(number) {
         let _ = actor.cast(TicketMsg::HumanMessage {

@@ -56,6 +56,8 @@ pub struct TicketEntry {
     /// A close request waits for the other side: a reply withdraws it, so messages reach the
     /// ticket's actor even while inactivity is off.
     pub awaiting_reply: bool,
+    /// Staff wrote in it already; until then a staff message is its first response time.
+    pub answered: bool,
     pub actor: Option<ActorRef<TicketMsg>>,
 }
 
@@ -352,6 +354,7 @@ impl GuildState {
             channel: None,
             parent: record.parent,
             awaiting_reply: false,
+            answered: false,
             actor: None,
         });
         let was_open = entry.state.is_open();
@@ -380,6 +383,7 @@ impl GuildState {
         entry.parent = record.parent;
         entry.topic = record.topic;
         entry.awaiting_reply = record.staff.close_request.is_some();
+        entry.answered = record.trail.first_staff_reply.is_some();
         entry.state = record.state;
         entry.channel = record.channel;
         if let Some(channel) = record.channel {

@@ -553,13 +553,15 @@ impl RouterState {
         let channel = message.channel_id.get();
         let concerned = self.guilds.contains_key(&guild)
             || self.preloaded.get(&guild).is_some_and(|snapshot| {
-                // A message matters to an open ticket that counts activity or whose close
-                // request a reply would withdraw.
+                // A message matters to an open ticket that counts activity, whose close
+                // request a reply would withdraw, or that staff have not answered yet.
                 let counts = snapshot.settings.inactivity.is_on();
                 snapshot.tickets.iter().any(|t| {
                     t.channel == Some(channel)
                         && t.state == TicketState::Open
-                        && (counts || t.staff.close_request.is_some())
+                        && (counts
+                            || t.staff.close_request.is_some()
+                            || t.trail.first_staff_reply.is_none())
                 })
             });
         if !concerned || self.departed.contains(&guild) {

@@ -316,6 +316,9 @@ pub struct TicketTrail {
     pub shown: Option<u64>,
     /// The opener's rating of the ticket once closed (`domain::feedback`).
     pub feedback: Option<Feedback>,
+    /// When staff first wrote in the ticket (a human with a staff role, not the opener): the
+    /// first response time the statistics measure.
+    pub first_staff_reply: Option<UnixMillis>,
 }
 
 /// An opener's rating: 1 to 5 stars and an optional comment.

@@ -366,6 +366,31 @@ pub struct Stats {
     /// Openers' ratings: how many, and their stars per count (index 0 is one star).
     pub ratings: u64,
     pub stars: [u64; 5],
+    /// From opening to staff's first message: `(median, p90)` in milliseconds.
+    pub first_response: Option<(i64, i64)>,
+    /// From opening to closing, median in milliseconds.
+    pub resolution: Option<i64>,
+}
+
+/// The `q` quantile (0 to 1) of `values`, nearest rank; `None` when empty.
+fn quantile(values: &mut [i64], q: f64) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let rank = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len());
+    Some(values[rank - 1])
+}
+
+/// A duration as people read it: `45 s`, `12 min`, `3 h 20 min`, `2 d 4 h`.
+pub fn duration_text(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3_600 => format!("{} min", s / 60),
+        3_600..86_400 => format!("{} h {} min", s / 3_600, s % 3_600 / 60),
+        _ => format!("{} d {} h", s / 86_400, s % 86_400 / 3_600),
+    }
 }
 
 impl Stats {
@@ -381,7 +406,14 @@ pub fn stats_of(records: &[TicketRecord], settings: &GuildSettings) -> Stats {
     let mut stats = Stats::default();
     let mut topics: HashMap<String, u64> = HashMap::new();
     let mut days: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    let (mut responses, mut resolutions) = (Vec::new(), Vec::new());
     for r in records {
+        if let Some(at) = r.trail.first_staff_reply {
+            responses.push(at - r.opened_at);
+        }
+        if let (TicketState::Closed | TicketState::Deleted, Some(at)) = (r.state, r.closed_at) {
+            resolutions.push(at - r.opened_at);
+        }
         match r.state {
             TicketState::Provisioning | TicketState::Open => stats.open += 1,
             TicketState::Closed => stats.closed += 1,
@@ -408,6 +440,8 @@ pub fn stats_of(records: &[TicketRecord], settings: &GuildSettings) -> Stats {
         .per_topic
         .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     stats.per_day = days.into_iter().collect();
+    stats.first_response = quantile(&mut responses, 0.5).zip(quantile(&mut responses, 0.9));
+    stats.resolution = quantile(&mut resolutions, 0.5);
     stats
 }
 
@@ -472,6 +506,26 @@ pub fn stats_page(guild: Snowflake, stats: &Stats) -> String {
         main.stats {
             table {
                 @for (name, n) in &states { tr { th { (name) } td.count { (n) } } }
+                tr {
+                    th { "First response (median, p90)" }
+                    td.count {
+                        @match stats.first_response {
+                            Some((median, p90)) => {
+                                (duration_text(median)) ", " (duration_text(p90))
+                            }
+                            None => { "no answers yet" }
+                        }
+                    }
+                }
+                tr {
+                    th { "Time to close (median)" }
+                    td.count {
+                        @match stats.resolution {
+                            Some(median) => { (duration_text(median)) }
+                            None => { "none closed yet" }
+                        }
+                    }
+                }
                 tr {
                     th { "Average rating" }
                     td.count {

@@ -13,7 +13,7 @@ use tracing::{info, warn};
 use super::{Person, TicketActorState, TicketMsg};
 use crate::discord::reply::Reply;
 use crate::domain::deadline::{Deadline, DeadlineKey, DeadlineKind};
-use crate::domain::model::{GuildSettings, TicketState, UnixMillis};
+use crate::domain::model::{GuildSettings, Snowflake, TicketState, UnixMillis};
 use crate::domain::stale::{self, Activity, CloseDue, Speaker, WarningDue};
 use crate::store::WriteOp;
 use crate::ui::text::{Text, t};
@@ -31,6 +31,7 @@ impl TicketActorState {
             } => {
                 tracing::debug!(author, "human message");
                 self.reply_to_close_request(author, staff, &settings).await;
+                self.first_reply(author, staff);
                 self.human_message(staff, &settings).await
             }
             TicketMsg::KeepOpen {
@@ -309,6 +310,16 @@ impl TicketActorState {
         drop(self.persist_lazy_with(ops));
         self.ctx.clock.cancel(close_key);
         self.armed(rearm);
+    }
+
+    /// Staff's first message is the ticket's first response time (lazily: a restart that loses
+    /// it takes staff's next message instead).
+    fn first_reply(&mut self, author: Snowflake, staff: bool) {
+        let first = staff && author != self.record.opener;
+        if first && self.record.trail.first_staff_reply.is_none() && self.record.state.is_open() {
+            self.record.trail.first_staff_reply = Some(super::now_millis());
+            drop(self.persist_lazy());
+        }
     }
 
     /// A human wrote in the channel: no store write, unless it answers a warning.

@@ -279,6 +279,29 @@ fn stats_count_states_topics_and_days() {
         "{page}"
     );
     assert!(page.contains("no ratings yet"), "{page}");
+    assert!(page.contains("no answers yet"), "{page}");
+
+    // First response and time to close, from the trail and the close.
+    let answered = |number, after_ms: i64, closed_after: Option<i64>| {
+        let mut r = record(number, TicketState::Closed, None, 20_002);
+        r.trail.first_staff_reply = Some(r.opened_at + after_ms);
+        r.closed_at = closed_after.map(|ms| r.opened_at + ms);
+        r
+    };
+    let stats = stats_of(
+        &[
+            answered(10, 60_000, Some(7_200_000)),
+            answered(11, 120_000, Some(3_600_000)),
+            answered(12, 3_600_000, None),
+        ],
+        &settings,
+    );
+    assert_eq!(stats.first_response, Some((120_000, 3_600_000)));
+    assert_eq!(stats.resolution, Some(3_600_000));
+    let page = stats_page(1, &stats);
+    assert!(page.contains("2 min, 1 h 0 min"), "{page}");
+    assert_eq!(duration_text(45_000), "45 s");
+    assert_eq!(duration_text(2 * 86_400_000 + 4 * 3_600_000), "2 d 4 h");
 
     // Ratings: counted per star and averaged.
     let rated = |number, stars| {
