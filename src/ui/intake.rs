@@ -96,15 +96,24 @@ pub fn with_answers(
     message
 }
 
+/// Discord refuses an embed field with an empty name or value: what is left once control
+/// characters are removed decides, not the raw text.
 fn answer_field(answer: &Answer) -> EmbedField {
-    let value = if answer.value.trim().is_empty() {
+    let value = neutralize(&answer.value, usize::from(ANSWER_MAX));
+    let value = if value.trim().is_empty() {
         t!(NoAnswer)
     } else {
-        neutralize(&answer.value, usize::from(ANSWER_MAX))
+        value
+    };
+    let name = neutralize(&answer.label, LABEL_MAX);
+    let name = if name.trim().is_empty() {
+        "\u{200B}".to_owned()
+    } else {
+        name
     };
     EmbedField {
         inline: false,
-        name: neutralize(&answer.label, LABEL_MAX),
+        name,
         value,
     }
 }

@@ -66,24 +66,7 @@ impl Metrics {
         let http_requests = Family::<RequestLabels, Counter>::default();
         // 0.5 ms to about 4 s.
         let http_seconds = Histogram::new(exponential_buckets(0.0005, 2.0, 14));
-        let rest_requests = Family::<RequestLabels, Counter>::default();
-        let rest_rate_limited = Counter::default();
-        let waiting_line = Gauge::default();
-        registry.register(
-            "waiting_line",
-            "Tickets numbered and waiting for a provisioning slot",
-            waiting_line.clone(),
-        );
-        registry.register(
-            "discord_requests",
-            "Discord REST requests by route and status (0: no answer)",
-            rest_requests.clone(),
-        );
-        registry.register(
-            "discord_rate_limited",
-            "Discord REST requests answered 429",
-            rest_rate_limited.clone(),
-        );
+        let (rest_requests, rest_rate_limited, waiting_line) = register_discord(&mut registry);
         registry.register(
             "tickets_opened",
             "Tickets whose channel was created",
@@ -177,6 +160,29 @@ impl Metrics {
         prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry)?;
         Ok(out)
     }
+}
+
+/// What the bot's side of Discord adds: REST requests, 429s, the waiting line.
+fn register_discord(registry: &mut Registry) -> (Family<RequestLabels, Counter>, Counter, Gauge) {
+    let rest_requests = Family::<RequestLabels, Counter>::default();
+    let rest_rate_limited = Counter::default();
+    let waiting_line = Gauge::default();
+    registry.register(
+        "waiting_line",
+        "Tickets numbered and waiting for a provisioning slot",
+        waiting_line.clone(),
+    );
+    registry.register(
+        "discord_requests",
+        "Discord REST requests by route and status (0: no answer)",
+        rest_requests.clone(),
+    );
+    registry.register(
+        "discord_rate_limited",
+        "Discord REST requests answered 429",
+        rest_rate_limited.clone(),
+    );
+    (rest_requests, rest_rate_limited, waiting_line)
 }
 
 /// The `Content-Type` of [`Metrics::render`]'s output.
