@@ -3814,6 +3814,15 @@ mod inactivity {
             env.record(1).await.trail.first_staff_reply.map(|_| ())
         })
         .await;
+        let options = json!([{"name": "stats", "type": 1,
+            "options": [{"name": "user", "type": 6, "value": staff.to_string()}]}]);
+        let id = env
+            .client
+            .command(env.g.guild_id, env.general(), staff, "tickets", options)
+            .await
+            .expect("command accepted");
+        let figures = env.answer(id).await;
+        assert!(figures.contains("answered 1 tickets first"), "{figures}");
         env.stop().await;
     }
 }

@@ -87,6 +87,8 @@ pub const MOVE: &str = "move";
 /// `/tickets notes`: the ticket's staff notes thread.
 pub const NOTES: &str = "notes";
 pub const CLAIMER: &str = "claimer";
+/// `/tickets stats user:`: one staff member's figures.
+pub const USER: &str = "user";
 pub const OLDER_THAN_HOURS: &str = "older_than_hours";
 pub const PAGE: &str = "page";
 
@@ -306,8 +308,12 @@ pub fn tickets_command() -> Command {
             transcript_subcommand("Get the transcript of a closed ticket (staff)"),
             subcommand(
                 STATS,
-                "A link to this server's ticket statistics (staff)",
-                Vec::new(),
+                "A link to this server's ticket statistics, or one staff member's figures (staff)",
+                vec![option(
+                    CommandOptionType::User,
+                    USER,
+                    "Only this staff member's figures",
+                )],
             ),
             autoclose_subcommand(),
             subcommand(CLAIM, "Claim this ticket (staff)", Vec::new()),

@@ -514,6 +514,9 @@ impl GuildState {
                     [TICKET | TICKETS, TRANSCRIPT] => {
                         self.send_transcript(&incoming, options.get(NUMBER)).await
                     }
+                    [TICKETS, STATS] if options.contains_key(super::commands::USER) => {
+                        staff::staff_figures(self, &incoming)
+                    }
                     [TICKET | TICKETS, STATS] => self.send_stats_link(&incoming),
                     [TICKET, MENU] | [TICKET] => hub::show_hub(self, &incoming).await?,
                     [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming).await?,

@@ -482,3 +482,37 @@ fn topic_choices(topics: &[crate::domain::model::Topic], typed: &str) -> Vec<(St
         .map(|t| (t.name.clone(), t.id.to_string()))
         .collect()
 }
+
+/// `/tickets stats user:` (staff): that staff member's figures, from the stored tickets (read
+/// on a task of its own).
+pub fn staff_figures(state: &mut GuildState, incoming: &Incoming) {
+    if !state.is_staff(incoming) {
+        warn!(
+            user = incoming.user,
+            "refused: staff figures asked by a non-staff member"
+        );
+        state.refuse(incoming, Text::NotStaff.text());
+        return;
+    }
+    let user = match &incoming.kind {
+        IncomingKind::Command { options, .. } => options.get(super::commands::USER),
+        _ => None,
+    }
+    .and_then(|u| u.parse::<u64>().ok())
+    .unwrap_or(incoming.user);
+    let reply = Reply::defer_ephemeral(&state.ctx.discord, incoming);
+    let (store, guild) = (state.ctx.store.clone(), state.guild);
+    tokio::spawn(crate::ui::text::carry(async move {
+        let text = match store.all_tickets(guild).await {
+            Ok(records) => {
+                let figures = crate::domain::stats::staff_figures(&records, user);
+                crate::ui::ticket_messages::staff_figures_text(user, &figures)
+            }
+            Err(error) => {
+                warn!(%error, "could not read the tickets for staff figures");
+                Text::ListReadFailed.to_string()
+            }
+        };
+        reply.send(&text).await;
+    }));
+}

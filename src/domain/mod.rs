@@ -15,4 +15,5 @@ pub mod reasons;
 pub mod rename;
 pub mod retention;
 pub mod stale;
+pub mod stats;
 pub mod transcript;

@@ -319,6 +319,8 @@ pub struct TicketTrail {
     /// When staff first wrote in the ticket (a human with a staff role, not the opener): the
     /// first response time the statistics measure.
     pub first_staff_reply: Option<UnixMillis>,
+    /// Who wrote it.
+    pub first_responder: Option<Snowflake>,
 }
 
 /// An opener's rating: 1 to 5 stars and an optional comment.

@@ -745,9 +745,10 @@ prop_compose! {
         feedback in proptest::option::of((1..=5u8, proptest::option::of(".{0,40}"))
             .prop_map(|(stars, comment)| Feedback { stars, comment })),
         first_staff_reply in any::<Option<i64>>(),
+        first_responder in any::<Option<u64>>(),
     ) -> TicketTrail {
         TicketTrail { events, renamed_at, notes_thread, custom_name, shown, feedback,
-            first_staff_reply }
+            first_staff_reply, first_responder }
     }
 }
 

@@ -170,6 +170,9 @@ mod tests {
             "reason" => "r".repeat(limits::REASON_MAX),
             "request_reason" => "r".repeat(limits::REQUEST_REASON_MAX),
             "stars" => "5".to_owned(),
+            "answered" | "claims" => u64::MAX.to_string(),
+            "response" => "106751991167 d 23 h".to_owned(),
+            "rating" => format!("5.0/5 ({})", u64::MAX),
             // What the support hours form takes, echoed back.
             "windows" | "value" => "w".repeat(limits::HOURS_WINDOWS_MAX),
             "zone" => "z".repeat(limits::HOURS_ZONE_MAX),

@@ -697,6 +697,9 @@ catalog! {
     LogFeedbackTitle: EmbedTitle = "Feedback";
     LogFeedback: EmbedDescription = "Ticket #{number} rated {stars}/5 by <@{by}>";
     LogFeedbackComment: Piece = "Comment: {comment}";
+    StaffFigures: Content =
+        "<@{user}> answered {answered} tickets first (median first response: {response}), claimed {claims}, and their tickets are rated {rating}.";
+    StaffFiguresNone: Piece = "none yet";
 
     // Support hours.
     SetupHours: SelectOption = "Support hours";

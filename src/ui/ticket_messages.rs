@@ -546,6 +546,25 @@ pub fn with_hours_notice(mut welcome: OutgoingMessage, at: Option<i64>) -> Outgo
     welcome
 }
 
+/// `/tickets stats user:`'s answer.
+pub fn staff_figures_text(user: Snowflake, figures: &crate::domain::stats::StaffFigures) -> String {
+    let none = || Text::StaffFiguresNone.text().to_owned();
+    let response = figures
+        .first_response
+        .map_or_else(none, crate::domain::stats::duration_text);
+    let rating = figures.average_rating.map_or_else(none, |average| {
+        format!("{average:.1}/5 ({})", figures.ratings)
+    });
+    t!(
+        StaffFigures,
+        user,
+        answered = figures.answered,
+        response,
+        claims = figures.claims,
+        rating
+    )
+}
+
 /// The close DM's star buttons (1 to 5) for ticket `number` of `guild`: their custom ids carry
 /// both, since a DM names no server.
 pub fn rating_buttons(guild: Snowflake, number: u64) -> Vec<Component> {

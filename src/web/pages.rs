@@ -372,26 +372,7 @@ pub struct Stats {
     pub resolution: Option<i64>,
 }
 
-/// The `q` quantile (0 to 1) of `values`, nearest rank; `None` when empty.
-fn quantile(values: &mut [i64], q: f64) -> Option<i64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let rank = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len());
-    Some(values[rank - 1])
-}
-
-/// A duration as people read it: `45 s`, `12 min`, `3 h 20 min`, `2 d 4 h`.
-pub fn duration_text(ms: i64) -> String {
-    let s = ms.max(0) / 1000;
-    match s {
-        0..60 => format!("{s} s"),
-        60..3_600 => format!("{} min", s / 60),
-        3_600..86_400 => format!("{} h {} min", s / 3_600, s % 3_600 / 60),
-        _ => format!("{} d {} h", s / 86_400, s % 86_400 / 3_600),
-    }
-}
+use crate::domain::stats::{duration_text, quantile};
 
 impl Stats {
     /// The average rating, one decimal, when there is any.

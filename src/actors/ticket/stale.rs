@@ -318,6 +318,7 @@ impl TicketActorState {
         let first = staff && author != self.record.opener;
         if first && self.record.trail.first_staff_reply.is_none() && self.record.state.is_open() {
             self.record.trail.first_staff_reply = Some(super::now_millis());
+            self.record.trail.first_responder = Some(author);
             drop(self.persist_lazy());
         }
     }

@@ -881,6 +881,11 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "Ticket #{number} mit {stars}/5 bewertet von <@{by}>",
     ),
     (LogFeedbackComment, "Kommentar: {comment}"),
+    (
+        StaffFigures,
+        "<@{user}> hat {answered} Tickets zuerst beantwortet (Median der ersten Antwort: {response}), {claims} übernommen, und die Tickets sind mit {rating} bewertet.",
+    ),
+    (StaffFiguresNone, "noch keine"),
     (SetupHours, "Supportzeiten"),
     (HoursModalTitle, "Supportzeiten"),
     (HoursZoneLabel, "Zeitzone (IANA, z. B. Europe/Berlin)"),

@@ -875,6 +875,11 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (LogFeedbackTitle, "Avis"),
     (LogFeedback, "Ticket #{number} noté {stars}/5 par <@{by}>"),
     (LogFeedbackComment, "Commentaire : {comment}"),
+    (
+        StaffFigures,
+        "<@{user}> a répondu en premier à {answered} tickets (première réponse médiane : {response}), en a pris {claims} en charge, et ses tickets sont notés {rating}.",
+    ),
+    (StaffFiguresNone, "aucune pour l'instant"),
     (SetupHours, "Heures de support"),
     (HoursModalTitle, "Heures de support"),
     (HoursZoneLabel, "Fuseau (IANA, p. ex. Europe/Paris)"),
