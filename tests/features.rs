@@ -5202,6 +5202,32 @@ async fn the_opener_rates_a_closed_ticket_from_the_dm_even_after_a_restart() {
         (2, Some("quick and kind"))
     );
     env.wait_embed(log, "Feedback", 3).await;
+
+    // Switched off in Setup, the next close DM asks for nothing.
+    let (_, id) = env.setup(SetupChoice::Feedback).await;
+    env.answer_containing(id, "Feedback is off").await;
+    let second = env.g.member_ids[1];
+    let channel = env
+        .open_ticket(env.settings().await.panels[0].message, second)
+        .await;
+    let id = env.tickets_command(env.g.staff_id, channel, "close").await;
+    env.answer_containing(id, "closed").await;
+    let dm = eventually("the second opener's close DM", || async {
+        let dms = env.client.dms(second).await.ok()?;
+        dms.into_iter()
+            .find(|m| m["content"].as_str().is_some_and(|c| c.contains("#2")))
+    })
+    .await;
+    assert!(
+        dm["components"].as_array().is_none_or(|c| c.is_empty()),
+        "{dm}"
+    );
+    assert!(
+        !dm["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("How did we do")
+    );
     env.stop().await;
 }
 

@@ -1021,12 +1021,16 @@ impl TicketActorState {
                 closed.reason.as_deref(),
             );
             // The stars below: the text is cut to fit with the prompt's line.
-            rating_prompt(text, number)
+            match settings.feedback_off {
+                true => text,
+                false => rating_prompt(text, number),
+            }
         });
+        let stars = (!settings.feedback_off).then(|| rating_buttons(self.guild(), number));
         let dm = OutgoingMessage {
             content: Some(dm_text),
             attachments: files.clone(),
-            components: rating_buttons(self.guild(), number),
+            components: stars.unwrap_or_default(),
             ..Default::default()
         };
         let delivered = self.dm(self.record.opener, &dm).await;

@@ -621,6 +621,7 @@ choice_enum! {
         Language => "language",
         Inactivity => "inactivity",
         Hours => "hours",
+        Feedback => "feedback",
         Questions => "questions",
         Controls => "controls",
         Blocklist => "blocklist",

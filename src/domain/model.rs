@@ -44,6 +44,8 @@ pub struct GuildSettings {
     pub intake: IntakeSettings,
     /// When staff answer; outside them a ticket is refused or opens with a notice.
     pub hours: SupportHours,
+    /// The close DM asks for no rating.
+    pub feedback_off: bool,
 }
 
 /// Discord's most text inputs in one modal, so the most questions per topic.
@@ -224,6 +226,7 @@ impl Default for GuildSettings {
             claims: ClaimSettings::default(),
             intake: IntakeSettings::default(),
             hours: SupportHours::default(),
+            feedback_off: false,
         }
     }
 }

@@ -328,6 +328,7 @@ impl From<&Settings> for GuildSettings {
             intake: s.intake.as_ref().map(Into::into).unwrap_or_default(),
             // Not exported yet: an imported server starts without support hours.
             hours: Default::default(),
+            feedback_off: false,
         }
     }
 }

@@ -269,6 +269,7 @@ impl From<GuildSettingsV2> for GuildSettings {
             // Before intake existed: no questions, no controls.
             intake: IntakeSettings::default(),
             hours: Default::default(),
+            feedback_off: false,
         }
     }
 }
@@ -357,6 +358,7 @@ impl From<GuildSettingsV1> for GuildSettings {
             claims: ClaimSettings::default(),
             intake: IntakeSettings::default(),
             hours: Default::default(),
+            feedback_off: false,
         }
     }
 }

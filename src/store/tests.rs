@@ -801,8 +801,13 @@ prop_compose! {
 }
 
 fn settings_strategy() -> impl Strategy<Value = GuildSettings> {
-    (v3_settings_strategy(), hours_strategy())
-        .prop_map(|(settings, hours)| GuildSettings { hours, ..settings })
+    (v3_settings_strategy(), hours_strategy(), any::<bool>()).prop_map(
+        |(settings, hours, feedback_off)| GuildSettings {
+            hours,
+            feedback_off,
+            ..settings
+        },
+    )
 }
 
 /// Settings with what the V3 layout holds (support hours at their default).
@@ -856,7 +861,7 @@ prop_compose! {
             per_member_limit, per_guild_limit, topics, next_topic_id, panels, language,
             inactivity: Inactivity { warn_after_hours, close_after_hours, ping,
                 close_when_opener_leaves }, claims, intake: IntakeSettings::default(),
-            hours: Default::default() }
+            hours: Default::default(), feedback_off: false }
     }
 }
 

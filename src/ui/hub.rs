@@ -104,6 +104,8 @@ pub enum Change {
     Inactivity(Inactivity),
     Intake(crate::domain::intake::IntakeChange),
     Hours(SupportHours),
+    /// Switches feedback off (`true`) or on.
+    FeedbackOff(bool),
 }
 
 impl Change {
@@ -122,6 +124,7 @@ impl Change {
             Change::Inactivity(_) => "inactivity",
             Change::Intake(_) => "the intake",
             Change::Hours(_) => "support hours",
+            Change::FeedbackOff(_) => "feedback",
         }
     }
 
@@ -157,6 +160,7 @@ impl Change {
             }
             Change::RemoveTopic { topic } => settings.topics.retain(|t| t.id != topic),
             Change::Inactivity(inactivity) => settings.inactivity = inactivity,
+            Change::FeedbackOff(off) => settings.feedback_off = off,
             Change::Hours(hours) => {
                 // The bypass roles are kept: the form does not show them.
                 let bypass = std::mem::take(&mut settings.hours.bypass_roles);
@@ -380,6 +384,21 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
         }
         Some(SetupChoice::Inactivity) => return Step::OpenModal(screens::inactivity_modal()),
         Some(SetupChoice::Hours) => return Step::OpenModal(screens::hours_modal(&settings.hours)),
+        // A switch: choosing it flips it, and the answer says which way.
+        Some(SetupChoice::Feedback) => {
+            let off = !settings.feedback_off;
+            let done = if off {
+                Text::FeedbackOffSaved
+            } else {
+                Text::FeedbackOnSaved
+            };
+            return Step::Save(Save {
+                change: Change::FeedbackOff(off),
+                answer: Answer::Ephemeral,
+                done: done.to_string(),
+                failed: Text::FeedbackNotSaved,
+            });
+        }
         Some(SetupChoice::StaffRoles) => screens::staff_roles(),
         Some(SetupChoice::TopicAdd) => return Step::OpenModal(screens::topic_add_modal()),
         Some(SetupChoice::TopicList) => screens::topic_list(&settings.topics, 0),
@@ -848,6 +867,14 @@ mod tests {
                 // The blocklist is state, not settings: the guild actor shows it.
                 Step::Intake(RuntimeStep::ShowBlocklist) => {
                     assert_eq!(*choice, SetupChoice::Blocklist)
+                }
+                // A switch flips at once.
+                Step::Save(Save {
+                    change: Change::FeedbackOff(off),
+                    ..
+                }) => {
+                    assert_eq!(*choice, SetupChoice::Feedback);
+                    assert_eq!(off, !settings.feedback_off);
                 }
                 other => panic!("{choice:?}: {other:?}"),
             }

@@ -99,6 +99,7 @@ fn setup_label(choice: SetupChoice) -> Text {
         SetupChoice::Language => Text::SetupLanguage,
         SetupChoice::Inactivity => Text::SetupInactivity,
         SetupChoice::Hours => Text::SetupHours,
+        SetupChoice::Feedback => Text::SetupFeedback,
         SetupChoice::Questions => Text::SetupQuestions,
         SetupChoice::Controls => Text::SetupControls,
         SetupChoice::Blocklist => Text::SetupBlocklist,

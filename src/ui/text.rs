@@ -700,6 +700,10 @@ catalog! {
     StaffFigures: Content =
         "<@{user}> answered {answered} tickets first (median first response: {response}), claimed {claims}, and their tickets are rated {rating}.";
     StaffFiguresNone: Piece = "none yet";
+    SetupFeedback: SelectOption = "Feedback: stars in the close DM (on/off)";
+    FeedbackOffSaved: Content = "Feedback is off: the close DM no longer asks for a rating.";
+    FeedbackOnSaved: Content = "Feedback is on: the close DM asks the opener for 1 to 5 stars.";
+    FeedbackNotSaved: Content = "The feedback setting could not be saved. Please try again.";
 
     // Support hours.
     SetupHours: SelectOption = "Support hours";

@@ -886,6 +886,22 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "<@{user}> hat {answered} Tickets zuerst beantwortet (Median der ersten Antwort: {response}), {claims} übernommen, und die Tickets sind mit {rating} bewertet.",
     ),
     (StaffFiguresNone, "noch keine"),
+    (
+        SetupFeedback,
+        "Rückmeldung: Sterne in der Schließ-DM (an/aus)",
+    ),
+    (
+        FeedbackOffSaved,
+        "Rückmeldung ist aus: die Schließ-DM fragt nicht mehr nach einer Bewertung.",
+    ),
+    (
+        FeedbackOnSaved,
+        "Rückmeldung ist an: die Schließ-DM fragt nach 1 bis 5 Sternen.",
+    ),
+    (
+        FeedbackNotSaved,
+        "Die Einstellung zur Rückmeldung konnte nicht gespeichert werden. Bitte versuche es erneut.",
+    ),
     (SetupHours, "Supportzeiten"),
     (HoursModalTitle, "Supportzeiten"),
     (HoursZoneLabel, "Zeitzone (IANA, z. B. Europe/Berlin)"),

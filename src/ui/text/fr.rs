@@ -880,6 +880,22 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "<@{user}> a répondu en premier à {answered} tickets (première réponse médiane : {response}), en a pris {claims} en charge, et ses tickets sont notés {rating}.",
     ),
     (StaffFiguresNone, "aucune pour l'instant"),
+    (
+        SetupFeedback,
+        "Avis : étoiles dans le MP de fermeture (oui/non)",
+    ),
+    (
+        FeedbackOffSaved,
+        "Les avis sont désactivés : le MP de fermeture ne demande plus de note.",
+    ),
+    (
+        FeedbackOnSaved,
+        "Les avis sont activés : le MP de fermeture demande de 1 à 5 étoiles.",
+    ),
+    (
+        FeedbackNotSaved,
+        "Le réglage des avis n'a pas pu être enregistré. Veuillez réessayer.",
+    ),
     (SetupHours, "Heures de support"),
     (HoursModalTitle, "Heures de support"),
     (HoursZoneLabel, "Fuseau (IANA, p. ex. Europe/Paris)"),
