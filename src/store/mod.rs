@@ -44,6 +44,7 @@ pub use codec::StoredFile;
 
 use crate::domain::deadline::{Deadline, DeadlineKey, DeadlineKind};
 use crate::domain::model::{GuildSettings, Snowflake, TicketRecord, TicketState};
+use crate::domain::ready::ReadyPool;
 use crate::domain::transcript::TranscriptDoc;
 
 /// The schema this build writes and understands. Raise it when a table changes meaning; `open`
@@ -72,6 +73,9 @@ const FILES: TableDefinition<(u64, u64, u64), &[u8]> = TableDefinition::new("tic
 const LINK_KEY: &str = "link_key";
 /// Armed deadlines: `(guild, number, kind byte)` → not-before time in Unix milliseconds.
 const DEADLINES: TableDefinition<(u64, u64, u8), i64> = TableDefinition::new("deadlines");
+
+/// A guild's ready-channel pool (`domain::ready::ReadyPool`): guild → record.
+const READY: TableDefinition<u64, &[u8]> = TableDefinition::new("ready_pools");
 
 const SCHEMA_KEY: &str = "schema_version";
 
@@ -155,6 +159,8 @@ pub struct GuildSnapshot {
     pub counter: u64,
     /// Every record whose channel may still exist: Provisioning, Open or Closed; by number.
     pub tickets: Vec<TicketRecord>,
+    /// The ready-channel pool, when the guild ever had one.
+    pub ready: Option<ReadyPool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +220,11 @@ pub enum WriteOp {
     PutDeadline(Deadline),
     /// Disarms a deadline (fired or cancelled); nothing when it was not armed.
     RemoveDeadline(DeadlineKey),
+    /// A guild's ready-channel pool, configuration and channels together.
+    PutReadyPool {
+        guild: Snowflake,
+        pool: ReadyPool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -306,6 +317,10 @@ enum EncodedOp {
     RemoveDeadline {
         key: (u64, u64, u8),
     },
+    Ready {
+        guild: u64,
+        bytes: Vec<u8>,
+    },
 }
 
 fn deadline_key(key: DeadlineKey) -> (u64, u64, u8) {
@@ -358,6 +373,10 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
         },
         WriteOp::RemoveDeadline(key) => EncodedOp::RemoveDeadline {
             key: deadline_key(key),
+        },
+        WriteOp::PutReadyPool { guild, pool } => EncodedOp::Ready {
+            guild,
+            bytes: codec::encode_ready(&pool)?,
         },
     })
 }
@@ -685,6 +704,8 @@ impl Store {
                     guilds.insert(entry.map_err(db_err)?.0.value());
                 }
             }
+            let mut pools = read_pools(txn)?;
+            guilds.extend(pools.keys().copied());
             let mut tickets: BTreeMap<u64, Vec<TicketRecord>> = BTreeMap::new();
             if let Some(table) = open_ro(txn, TICKETS)? {
                 for entry in table.iter().map_err(db_err)? {
@@ -717,6 +738,7 @@ impl Store {
                         settings,
                         counter,
                         tickets,
+                        ready: pools.remove(&guild),
                     },
                 ));
             }
@@ -1042,11 +1064,44 @@ fn load_guild_in(txn: &ReadTransaction, guild: u64) -> Result<GuildSnapshot, Sto
         None => 0,
     };
     let tickets = guild_tickets(txn, guild, is_live)?;
+    let ready = match open_ro(txn, READY)? {
+        Some(table) => match table.get(guild).map_err(db_err)? {
+            Some(bytes) => decode_ready_lenient(guild, bytes.value()),
+            None => None,
+        },
+        None => None,
+    };
     Ok(GuildSnapshot {
         settings,
         counter,
         tickets,
+        ready,
     })
+}
+
+/// Every stored pool; a damaged one is skipped with a warning (its channels stay in Discord,
+/// hidden, and the next listing takes them back by their topic).
+fn read_pools(txn: &ReadTransaction) -> Result<BTreeMap<u64, ReadyPool>, StoreError> {
+    let mut out = BTreeMap::new();
+    if let Some(table) = open_ro(txn, READY)? {
+        for entry in table.iter().map_err(db_err)? {
+            let (guild, bytes) = entry.map_err(db_err)?;
+            if let Some(pool) = decode_ready_lenient(guild.value(), bytes.value()) {
+                out.insert(guild.value(), pool);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn decode_ready_lenient(guild: u64, bytes: &[u8]) -> Option<ReadyPool> {
+    match codec::decode_ready(bytes) {
+        Ok(pool) => Some(pool),
+        Err(e) => {
+            tracing::warn!(guild.id = guild, error = %e, "skipping an unreadable ready-channel pool");
+            None
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1076,6 +1131,7 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(PAGES).map_err(db_err)?;
     txn.open_table(FILES).map_err(db_err)?;
     txn.open_table(DEADLINES).map_err(db_err)?;
+    txn.open_table(READY).map_err(db_err)?;
     Ok(())
 }
 
@@ -1321,6 +1377,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
         let mut pages = txn.open_table(PAGES).map_err(db_err)?;
         let mut files = txn.open_table(FILES).map_err(db_err)?;
         let mut deadlines = txn.open_table(DEADLINES).map_err(db_err)?;
+        let mut ready = txn.open_table(READY).map_err(db_err)?;
         for op in group.iter().flat_map(|r| &r.ops) {
             match op {
                 EncodedOp::Settings { guild, bytes } => {
@@ -1379,12 +1436,16 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                     deadlines
                         .retain_in((g, 0, 0)..=(g, u64::MAX, u8::MAX), |_, _| false)
                         .map_err(db_err)?;
+                    ready.remove(g).map_err(db_err)?;
                 }
                 EncodedOp::Deadline { key, at } => {
                     deadlines.insert(*key, *at).map_err(db_err)?;
                 }
                 EncodedOp::RemoveDeadline { key } => {
                     deadlines.remove(*key).map_err(db_err)?;
+                }
+                EncodedOp::Ready { guild, bytes } => {
+                    ready.insert(*guild, bytes.as_slice()).map_err(db_err)?;
                 }
             }
         }

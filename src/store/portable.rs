@@ -10,8 +10,9 @@ use std::{
 use redb::{ReadTransaction, ReadableTable, TableDefinition, WriteTransaction};
 
 use super::{
-    CHANNEL_INDEX, COUNTERS, DM_CHANNELS, META, SETTINGS, Store, StoreError, TICKETS, TRANSCRIPTS,
-    WriteOp, codec, create_fresh, db_err, guild_tickets, load_guild_in, open_ro, probe_existing,
+    CHANNEL_INDEX, COUNTERS, DM_CHANNELS, META, READY, SETTINGS, Store, StoreError, TICKETS,
+    TRANSCRIPTS, WriteOp, codec, create_fresh, db_err, guild_tickets, load_guild_in, open_ro,
+    probe_existing,
 };
 use crate::domain::model::{GuildSettings, Snowflake, TicketRecord};
 
@@ -179,6 +180,8 @@ fn backup_in(txn: &ReadTransaction, dest: &Path) -> Result<FileSummary, StoreErr
         copy_table(txn, &out, CHANNEL_INDEX)?;
         copy_table(txn, &out, TRANSCRIPTS)?;
         copy_table(txn, &out, DM_CHANNELS)?;
+        // Without its pool a restored bot would not know its hidden channels until it lists them.
+        copy_table(txn, &out, READY)?;
         out.commit().map_err(db_err)?;
         drop(db);
         fs::rename(&partial, dest)?;
