@@ -168,6 +168,7 @@ async fn start_guild(
         progress: args.progress,
         myself: myself.clone(),
         guild_locale: None,
+        ready: None,
     };
     let needs_repair = snapshot
         .tickets
@@ -186,6 +187,8 @@ async fn start_guild(
     } else {
         None
     };
+    // Before the tickets: a ticket caught mid-handover resumes with its ready channel.
+    super::ready::start(&mut state, snapshot.ready, &snapshot.tickets);
     let mut tickets = snapshot.tickets;
     tickets.sort_by_key(|t| t.number);
     let access_pending: Vec<u64> = tickets
@@ -250,6 +253,7 @@ async fn handle_guild(
         }
         GuildMsg::TicketUpdated(record) => {
             state.track(&record);
+            super::ready::ticket_settled(state, &record);
             if record.state != TicketState::Provisioning
                 && state.book.line.finished(record.number, Instant::now())
             {
@@ -313,6 +317,15 @@ async fn handle_guild(
         }
         GuildMsg::RespawnTicket { number } => respawn_ticket(&myself, state, number).await?,
         GuildMsg::DeadlineDue(deadline) => deadline_due(state, deadline),
+        GuildMsg::ReadyTick => super::ready::tick(state),
+        GuildMsg::ReadyCreated(result) => super::ready::created(state, result),
+        GuildMsg::ReadyListed(channels) => super::ready::listed(state, channels),
+        GuildMsg::ChannelUpdated {
+            channel,
+            name,
+            topic,
+            overwrites,
+        } => super::ready::channel_updated(state, channel, &name, topic.as_deref(), &overwrites),
         GuildMsg::HumanMessage {
             channel,
             author,

@@ -19,6 +19,7 @@ use crate::{
         access::{self, Member},
         limits,
         model::{GuildSettings, Snowflake, TicketRecord, TicketState},
+        ready::{self, ReadyPool},
     },
     store::WriteOp,
 };
@@ -63,6 +64,23 @@ pub struct GuildState {
     /// The server's preferred locale, as its latest interaction gave it (Discord sends it with
     /// every interaction, and only there).
     pub guild_locale: Option<Lang>,
+    /// The ready-channel pool (`super::ready`); `None` for a guild that never had one, so an
+    /// idle guild pays one pointer for it.
+    pub ready: Option<Box<ReadyState>>,
+}
+
+/// A guild's ready-channel pool and what the guild actor knows about refilling it.
+#[derive(Debug, Default)]
+pub struct ReadyState {
+    pub pool: ReadyPool,
+    /// A ready channel is being created, or the server's channels listed, on a task.
+    pub(super) working: bool,
+    /// Channels in the server: last listed, plus the ready channels created since.
+    pub(super) server_channels: Option<u32>,
+    pub(super) last_open: Option<Instant>,
+    pub(super) last_refill: Option<Instant>,
+    /// A `ReadyTick` is on its way.
+    pub(super) tick_armed: bool,
 }
 
 /// The guild actor's bookkeeping of its tickets, in one allocation made when the first ticket
@@ -398,6 +416,11 @@ impl GuildState {
                 topic_name: topic_name(&self.settings, record.topic),
                 settings: self.settings.clone(),
                 existing_channels,
+                ready: self
+                    .ready
+                    .as_ref()
+                    .and_then(|r| r.pool.handing_to(record.number))
+                    .map(|c| c.id),
             })
         })
     }
@@ -626,13 +649,23 @@ impl GuildState {
             stale_warning: None,
             staff: Default::default(),
         };
-        let commit = self.ctx.store.write(vec![
+        let mut ops = vec![
             WriteOp::SetCounter {
                 guild: self.guild,
                 value: self.counter,
             },
             WriteOp::PutTicket(record.clone()),
-        ]);
+        ];
+        // The handover is committed with the number: a crash before the channel edit is
+        // repaired by finishing it, never by a second channel.
+        let ready = match self.take_ready(record.number, parent.unwrap_or_default()) {
+            Some((channel, op)) => {
+                ops.push(op);
+                Some(channel)
+            }
+            None => None,
+        };
+        let commit = self.ctx.store.write(ops);
         self.track(&record);
         info!(ticket = record.number, "ticket number allocated");
         let provision = Box::new(Provision {
@@ -642,6 +675,7 @@ impl GuildState {
             topic_name: topic_name(&self.settings, topic),
             settings: self.settings.clone(),
             existing_channels: None,
+            ready,
         });
         self.book
             .line
@@ -654,6 +688,32 @@ impl GuildState {
             myself.send_after(FIRST_LINE_TICK, || GuildMsg::LineTick);
         }
         Ok(())
+    }
+
+    /// A pooled channel for ticket `number` going into `parent`, and the pool's write that
+    /// records the handover; `None` when the pool is off, empty or has no usable channel.
+    fn take_ready(&mut self, number: u64, parent: Snowflake) -> Option<(Snowflake, WriteOp)> {
+        let tickets = self.book.category_load.get(&parent).copied().unwrap_or(0);
+        let r = self.ready.as_mut()?;
+        r.last_open = Some(Instant::now());
+        let channel = r.pool.take_for(number, parent, tickets)?;
+        info!(
+            ticket = number,
+            channel = channel.id,
+            "ready channel handed to a ticket"
+        );
+        let op = WriteOp::PutReadyPool {
+            guild: self.guild,
+            pool: r.pool.clone(),
+        };
+        Some((channel.id, op))
+    }
+
+    /// Pooled channels in a category (they count toward its 50).
+    pub(super) fn ready_in(&self, category: Snowflake) -> u32 {
+        self.ready
+            .as_ref()
+            .map_or(0, |r| r.pool.in_category(category))
     }
 
     /// Starts waiting tickets while the provisioning window has room.
@@ -735,7 +795,8 @@ impl GuildState {
         let mut candidates =
             std::iter::once(base).chain(self.settings.overflow_categories.iter().copied());
         match candidates.find(|c| {
-            self.book.category_load.get(c).copied().unwrap_or(0) < limits::CATEGORY_CHANNELS_MAX
+            let tickets = self.book.category_load.get(c).copied().unwrap_or(0);
+            ready::category_has_room(tickets, self.ready_in(*c))
         }) {
             Some(free) => CategoryChoice::Ready(free),
             None => CategoryChoice::Create {
@@ -793,7 +854,43 @@ impl GuildState {
         }])
     }
 
+    /// Persists the ready-channel pool (durably: a lost write would leak or forget channels).
+    pub fn save_pool(&self) -> Option<crate::store::CommitReceipt> {
+        let r = self.ready.as_ref()?;
+        Some(self.ctx.store.write(vec![WriteOp::PutReadyPool {
+            guild: self.guild,
+            pool: r.pool.clone(),
+        }]))
+    }
+
+    /// A pooled channel (or the ready category) deleted by a person leaves the pool; true
+    /// when it was the pool's.
+    fn ready_channel_deleted(&mut self, channel: Snowflake) -> bool {
+        let Some(r) = self.ready.as_mut() else {
+            return false;
+        };
+        let was_category = r.pool.category == Some(channel);
+        if was_category {
+            r.pool.category = None;
+        }
+        let was_pooled = r.pool.forget(channel);
+        if was_pooled {
+            warn!(
+                channel,
+                "a ready channel was deleted by hand; dropped from the pool"
+            );
+            r.server_channels = r.server_channels.map(|n| n.saturating_sub(1));
+        }
+        if was_pooled || was_category {
+            drop(self.save_pool());
+        }
+        was_pooled
+    }
+
     pub(super) async fn channel_deleted(&mut self, channel: Snowflake) {
+        if self.ready_channel_deleted(channel) {
+            return;
+        }
         let settings = self.settings.clone();
         if let Some(number) = self.book.by_channel.get(&channel).copied() {
             if let Some(actor) = self.ticket_actor(number) {

@@ -13,6 +13,7 @@ pub mod incoming;
 pub mod line;
 pub mod log;
 pub mod protocol;
+pub mod ready;
 pub mod root;
 pub mod router;
 pub mod shard;

@@ -657,6 +657,25 @@ impl RouterState {
                     });
                 }
             }
+            Event::ChannelUpdate(channel) => {
+                // Only a running guild can hold ready channels being watched; a quiet guild's
+                // pool is checked against a listing when its actor starts.
+                if let Some(guild) = channel.guild_id
+                    && let Some(actor) = self.guilds.get(&guild.get())
+                {
+                    let _ = actor.cast(GuildMsg::ChannelUpdated {
+                        channel: channel.id.get(),
+                        name: channel.name.clone().unwrap_or_default(),
+                        topic: channel.topic.clone(),
+                        overwrites: channel
+                            .permission_overwrites
+                            .iter()
+                            .flatten()
+                            .map(crate::discord::domain_overwrite)
+                            .collect(),
+                    });
+                }
+            }
             Event::MemberRemove(member) => {
                 let (guild, user) = (member.guild_id.get(), member.user.id.get());
                 // Members leave all the time: wake a quiet guild only if the member has a

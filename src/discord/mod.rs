@@ -1194,6 +1194,57 @@ impl Discord {
         Ok(())
     }
 
+    /// Makes an existing channel (a ready one) a ticket in one `PATCH /channels/{id}`: name,
+    /// topic, parent and overwrites together, so it is never seen half made. The call is in
+    /// the channel's own buckets, not the guild's channel-create bucket. Idempotent, so it is
+    /// retried like any other edit; a deleted staff role is left out as on create.
+    pub async fn take_over_channel(
+        &self,
+        guild: u64,
+        channel: u64,
+        name: &str,
+        topic: &str,
+        parent: Option<u64>,
+        overwrites: &[Overwrite],
+    ) -> DiscordResult<()> {
+        let first = self
+            .take_over_once(channel, name, topic, parent, overwrites)
+            .await;
+        match first {
+            Err(error) => match self.without_deleted_roles(guild, &error, overwrites).await {
+                Some(kept) => {
+                    self.take_over_once(channel, name, topic, parent, &kept)
+                        .await
+                }
+                None => Err(error),
+            },
+            ok => ok,
+        }
+    }
+
+    async fn take_over_once(
+        &self,
+        channel: u64,
+        name: &str,
+        topic: &str,
+        parent: Option<u64>,
+        overwrites: &[Overwrite],
+    ) -> DiscordResult<()> {
+        let overwrites = to_twilight_overwrites(overwrites);
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "take_over_channel",
+            self.http
+                .update_channel(Id::<ChannelMarker>::new(channel))
+                .name(name)
+                .topic(topic)
+                .parent_id(parent.map(Id::new))
+                .permission_overwrites(overwrites.as_slice())
+        )?;
+        Ok(())
+    }
+
     pub async fn move_channel(&self, channel: u64, parent: u64) -> DiscordResult<()> {
         let _turn = self.turn().await;
         retry_limited!(

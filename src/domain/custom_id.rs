@@ -82,6 +82,8 @@ pub enum Action {
     },
     /// The setup hub's inactivity modal (warn and close hours, whom to ping).
     InactivityModal,
+    /// The setup hub's ready-channels modal (how many, 0 for off).
+    ReadyModal,
     // The staff workflow.
     /// Claim button on a ticket's welcome message.
     Claim {
@@ -154,6 +156,7 @@ pub fn encode(action: &Action) -> String {
         Cancel => ("cancel", None, None),
         KeepOpen { ticket } => ("keep", Some(ticket), None),
         InactivityModal => ("inactivity", None, None),
+        ReadyModal => ("ready", None, None),
         Claim { ticket } => ("claim", Some(ticket), None),
         Unclaim { ticket } => ("unclaim", Some(ticket), None),
         TransferSelect { ticket } => ("transfer", Some(ticket), None),
@@ -242,6 +245,7 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
         "closeall" => arity(0).map(|_| CloseAllConfirm)?,
         "cancel" => arity(0).map(|_| Cancel)?,
         "inactivity" => arity(0).map(|_| InactivityModal)?,
+        "ready" => arity(0).map(|_| ReadyModal)?,
         _ => return Err(CustomIdError::UnknownAction),
     };
     Ok(action)
@@ -292,6 +296,7 @@ pub mod fields {
     pub const CLOSE_AFTER: &str = "close_after";
     pub const STALE_PING: &str = "ping";
     pub const OPENER_LEAVES: &str = "opener_leaves";
+    pub const READY_SIZE: &str = "ready_size";
 }
 
 macro_rules! choice_enum {
@@ -334,6 +339,7 @@ choice_enum! {
         TopicRemove => "topic_remove",
         Language => "language",
         Inactivity => "inactivity",
+        ReadyChannels => "ready",
     }
 }
 
@@ -374,6 +380,7 @@ mod tests {
             CloseAllConfirm,
             Cancel,
             InactivityModal,
+            ReadyModal,
         ];
         for n in [0, 1, u64::MAX] {
             let m = u32::try_from(n).unwrap_or(u32::MAX);

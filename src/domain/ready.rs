@@ -16,7 +16,7 @@ pub const SIZE_MAX: u32 = 100;
 /// The size offered when an admin turns the pool on.
 pub const SIZE_DEFAULT: u32 = 25;
 /// Discord's channels per server (error 30013).
-pub const SERVER_CHANNELS_MAX: u32 = 500;
+pub const SERVER_CHANNELS_MAX: u32 = super::limits::GUILD_CHANNELS_MAX;
 /// Ready channels never bring a server closer than this to Discord's 500: the room is the
 /// admins' and the tickets', not the pool's.
 pub const SERVER_RESERVE: u32 = 25;
@@ -182,11 +182,19 @@ pub enum Refill {
 /// When to create the next ready channel: only while the guild is quiet, one at a time, at
 /// most one per [`REFILL_SPACING_MS`], and never into Discord's limits.
 pub fn refill(pool: &ReadyPool, view: RefillView) -> Refill {
-    if !pool.enabled || view.pooled >= pool.size.min(SIZE_MAX) || view.creating {
+    if !pool.enabled || view.creating {
         return Refill::Idle;
     }
     if view.busy {
         return Refill::Later(QUIET_AFTER_MS);
+    }
+    // A listing costs no channel create: it comes first, even for a full pool, so channels
+    // deleted while the bot was away leave the pool before a ticket is handed one.
+    let Some(server) = view.server_channels else {
+        return Refill::List;
+    };
+    if view.pooled >= pool.size.min(SIZE_MAX) {
+        return Refill::Idle;
     }
     if view.since_last_open_ms < QUIET_AFTER_MS {
         return Refill::Later(QUIET_AFTER_MS - view.since_last_open_ms);
@@ -194,9 +202,6 @@ pub fn refill(pool: &ReadyPool, view: RefillView) -> Refill {
     if view.since_last_refill_ms < REFILL_SPACING_MS {
         return Refill::Later(REFILL_SPACING_MS - view.since_last_refill_ms);
     }
-    let Some(server) = view.server_channels else {
-        return Refill::List;
-    };
     if server + SERVER_RESERVE >= SERVER_CHANNELS_MAX
         || view.category_channels >= CATEGORY_CHANNELS_MAX
     {
@@ -313,6 +318,17 @@ mod tests {
         let p = pool(3, Some(9));
         assert_eq!(refill(&p, quiet(3)), Refill::Create);
         assert_eq!(refill(&p, quiet(10)), Refill::Idle);
+        // A full pool is still listed once, to drop what was deleted while the bot was away.
+        assert_eq!(
+            refill(
+                &p,
+                RefillView {
+                    server_channels: None,
+                    ..quiet(10)
+                }
+            ),
+            Refill::List
+        );
         assert_eq!(
             refill(
                 &p,

@@ -95,6 +95,7 @@ fn setup_label(choice: SetupChoice) -> Text {
         SetupChoice::TopicRemove => Text::SetupTopicRemove,
         SetupChoice::Language => Text::SetupLanguage,
         SetupChoice::Inactivity => Text::SetupInactivity,
+        SetupChoice::ReadyChannels => Text::SetupReadyChannels,
     }
 }
 
@@ -335,6 +336,22 @@ pub fn inactivity_modal() -> Modal {
             field(fields::STALE_PING, Text::StalePingLabel, 6, false),
             field(fields::OPENER_LEAVES, Text::OpenerLeavesLabel, 3, false),
         ],
+    }
+}
+
+/// How many ready channels to keep (0 turns them off); empty, as Discord shows no current
+/// value, and the answer to the save says what is now set.
+pub fn ready_modal() -> Modal {
+    Modal {
+        custom_id: custom_id::encode(&Action::ReadyModal),
+        title: Text::ReadyModalTitle.to_string(),
+        components: vec![text_input(
+            fields::READY_SIZE,
+            Text::ReadySizeLabel.to_string(),
+            TextInputStyle::Short,
+            3,
+            true,
+        )],
     }
 }
 

@@ -654,6 +654,19 @@ catalog! {
     ListEntry: Piece = "#{number} {link} · <@{opener}> · {priority}";
     ListClaimedBy: Piece = " · claimed by <@{claimer}>";
     ListReadFailed: Content = "The tickets could not be read from storage.";
+
+    // Ready channels
+    ReadyChannelTopic: Piece =
+        "Kept hidden by Ticketeer, ready to become the next ticket at once. Deleting or editing it takes it out of the pool.";
+    ReadyChannelDeleteReason: AuditReason = "Ticketeer: ready channel no longer needed";
+    SetupReadyChannels: SelectOption = "Ready channels (faster opens in a rush)";
+    ReadyModalTitle: ModalTitle = "Ready channels";
+    ReadySizeLabel: InputLabel = "How many to keep ready (0 = off)";
+    ReadySaved: Content =
+        "Ready channels on: {n} hidden channels are made while the server is quiet, and each becomes a ticket at once.";
+    ReadyOffSaved: Content = "Ready channels are off; the hidden ones are being deleted.";
+    ReadyRefused: Content = "Enter a number from 0 to {max}. Ready channels were not changed.";
+    ReadyNotSaved: Content = "Ready channels could not be saved; please try again.";
 }
 
 impl Text {
