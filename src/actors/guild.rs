@@ -268,7 +268,11 @@ async fn handle_guild(
                 myself.send_after(LINE_TICK, || GuildMsg::LineTick);
             }
         }
-        GuildMsg::ChannelDeleted { channel } => state.channel_deleted(channel).await,
+        GuildMsg::ChannelDeleted { channel } => {
+            state.channel_deleted(channel).await;
+            // A pooled channel may be the one gone: the pool refills.
+            super::ready::consider(state);
+        }
         GuildMsg::MemberLeft { user } => member_left(state, user),
         GuildMsg::Drain { deadline, reply } => {
             if tokio::time::timeout_at(deadline, drain(&myself, state, deadline))

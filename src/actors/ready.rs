@@ -201,6 +201,18 @@ pub(super) fn created(
 /// The server's channels, listed: count them for the 500, drop pooled channels that are gone,
 /// and take back ready channels a crash left unrecorded (they carry the pool's topic marker).
 pub(super) fn listed(state: &mut GuildState, channels: Option<Vec<ChannelSummary>>) {
+    // A ticket's channel listed before its edit still carries the ready topic: it is the
+    // ticket's, whatever the listing says.
+    let marked: Vec<ReadyChannel> = channels
+        .iter()
+        .flatten()
+        .filter(|c| ready::looks_ready(&c.name, c.topic.as_deref()))
+        .filter(|c| state.ticket_in_channel(c.id).is_none())
+        .map(|c| ReadyChannel {
+            id: c.id,
+            parent: c.parent,
+        })
+        .collect();
     let Some(r) = state.ready.as_deref_mut() else {
         return;
     };
@@ -214,10 +226,7 @@ pub(super) fn listed(state: &mut GuildState, channels: Option<Vec<ChannelSummary
     r.pool
         .channels
         .retain(|c| channels.iter().any(|l| l.id == c.id));
-    for found in channels
-        .iter()
-        .filter(|c| ready::is_ready_topic(c.topic.as_deref()))
-    {
+    for found in marked {
         let known =
             r.pool.is_pooled(found.id) || r.pool.handing.iter().any(|h| h.channel.id == found.id);
         if !known && r.pool.enabled {
@@ -225,10 +234,7 @@ pub(super) fn listed(state: &mut GuildState, channels: Option<Vec<ChannelSummary
                 channel = found.id,
                 "took back a ready channel made before a restart"
             );
-            r.pool.channels.push(ReadyChannel {
-                id: found.id,
-                parent: found.parent,
-            });
+            r.pool.channels.push(found);
         }
     }
     if r.pool != before {
@@ -276,6 +282,7 @@ pub(super) fn channel_updated(
     );
     r.pool.forget(channel);
     drop(state.save_pool());
+    consider(state);
 }
 
 /// Staff roles changed: pooled channels deny the new set by name (`domain::ready`).

@@ -234,6 +234,12 @@ pub fn is_ready_topic(topic: Option<&str>) -> bool {
     topic.is_some_and(|t| t.starts_with(TOPIC_MARKER))
 }
 
+/// Whether a listed channel is a ready channel as the bot made it (its name and topic): one
+/// a person renamed is theirs, even with the topic left.
+pub fn looks_ready(name: &str, topic: Option<&str>) -> bool {
+    name.starts_with(NAME_PREFIX) && is_ready_topic(topic)
+}
+
 /// Whether a pooled channel still looks as the bot left it; a person who renamed it or
 /// changed who sees it took it for something else, and it leaves the pool.
 pub fn still_ready(
@@ -248,7 +254,7 @@ pub fn still_ready(
                 .iter()
                 .any(|o| o.id == e.id && o.allow == e.allow && o.deny == e.deny)
         });
-    name.starts_with(NAME_PREFIX) && is_ready_topic(topic) && same_set
+    looks_ready(name, topic) && same_set
 }
 
 /// A ready channel's overwrites: nobody but the bot sees it (admins see every channel anyway).
@@ -473,6 +479,8 @@ mod tests {
         assert!(is_ready_topic(Some(&channel_topic("hidden"))));
         assert!(!is_ready_topic(Some("ticketeer:7:1")));
         assert!(!is_ready_topic(None));
+        assert!(looks_ready("ready-0001", Some(&channel_topic("x"))));
+        assert!(!looks_ready("my-notes", Some(&channel_topic("x"))));
         assert_eq!(parse_size(" 25 "), Some(25));
         assert_eq!(parse_size("0"), None);
         assert_eq!(parse_size("101"), None);

@@ -56,7 +56,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/_sim/guilds/{g}/channels",
             post(post_channel).get(get_channels),
         )
-        .route("/_sim/channels/{c}", delete(delete_channel))
+        .route(
+            "/_sim/channels/{c}",
+            delete(delete_channel).patch(patch_channel),
+        )
         .route(
             "/_sim/channels/{c}/messages",
             post(post_message).get(get_messages),
@@ -373,6 +376,24 @@ async fn get_channels(State(sh): State<Arc<Shared>>, Path(g): Path<String>) -> A
         .map(|c| w.channel_json(c))
         .collect();
     Ok(Json(json!(list)))
+}
+
+/// `{"name"?, "topic"?}`: a person edits a channel.
+async fn patch_channel(
+    State(sh): State<Arc<Shared>>,
+    Path(c): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let c = id_param(&c)?;
+    let v = sh
+        .world()
+        .edit_channel(
+            c,
+            body.get("name").and_then(Value::as_str),
+            body.get("topic").and_then(Value::as_str),
+        )
+        .ok_or_else(ApiError::unknown_channel)?;
+    Ok(Json(v))
 }
 
 async fn delete_channel(State(sh): State<Arc<Shared>>, Path(c): Path<String>) -> Answer {
