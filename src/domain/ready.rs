@@ -10,9 +10,9 @@ use super::access::{Overwrite, OverwriteKind, STAFF_ALLOW, perms::VIEW_CHANNEL};
 use super::limits::CATEGORY_CHANNELS_MAX;
 use super::model::Snowflake;
 
-/// The largest pool an admin may ask for: two full categories' worth is already more than a
-/// burst needs before the global 50 requests/s binds.
-pub const SIZE_MAX: u32 = 100;
+/// The largest pool an admin may ask for: one category's worth (Discord's 50), since ready
+/// channels live in one category and never push it past the limit.
+pub const SIZE_MAX: u32 = CATEGORY_CHANNELS_MAX;
 /// The size offered when an admin turns the pool on.
 pub const SIZE_DEFAULT: u32 = 25;
 /// Discord's channels per server (error 30013).
@@ -483,7 +483,7 @@ mod tests {
         assert!(!looks_ready("my-notes", Some(&channel_topic("x"))));
         assert_eq!(parse_size(" 25 "), Some(25));
         assert_eq!(parse_size("0"), None);
-        assert_eq!(parse_size("101"), None);
+        assert_eq!(parse_size("51"), None);
         assert_eq!(parse_size("x"), None);
     }
 
