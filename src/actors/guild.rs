@@ -226,6 +226,33 @@ async fn start_guild(
     Ok(state)
 }
 
+/// One interaction, in its root span, speaking the member's language; the progress the router
+/// reads after a failure is published around it.
+async fn handle_interaction(
+    myself: &ActorRef<GuildMsg>,
+    state: &mut GuildState,
+    seq: u64,
+    incoming: Incoming,
+) -> Result<(), ActorProcessingErr> {
+    let span = info_span!(
+        parent: None,
+        "interaction",
+        id = incoming.id,
+        guild = incoming.guild,
+        user = incoming.user
+    );
+    state.progress.started.store(seq, Ordering::Release);
+    state.heard_locale(incoming.guild_locale);
+    // What is said in the handling speaks the member's language; channel messages are
+    // built in the server's (`GuildState::channel_lang`).
+    let lang = incoming.locale;
+    text::speaking(lang, state.interaction(myself, incoming))
+        .instrument(span)
+        .await?;
+    state.progress.finished.store(seq, Ordering::Release);
+    Ok(())
+}
+
 /// `handle` of the guild actor.
 async fn handle_guild(
     myself: ActorRef<GuildMsg>,
@@ -234,22 +261,7 @@ async fn handle_guild(
 ) -> Result<(), ActorProcessingErr> {
     match message {
         GuildMsg::Interaction { seq, incoming } => {
-            let span = info_span!(
-                parent: None,
-                "interaction",
-                id = incoming.id,
-                guild = incoming.guild,
-                user = incoming.user
-            );
-            state.progress.started.store(seq, Ordering::Release);
-            state.heard_locale(incoming.guild_locale);
-            // What is said in the handling speaks the member's language; channel messages are
-            // built in the server's (`GuildState::channel_lang`).
-            let lang = incoming.locale;
-            text::speaking(lang, state.interaction(&myself, *incoming))
-                .instrument(span)
-                .await?;
-            state.progress.finished.store(seq, Ordering::Release);
+            handle_interaction(&myself, state, seq, *incoming).await?;
         }
         GuildMsg::TicketUpdated(record) => {
             state.track(&record);
@@ -321,15 +333,10 @@ async fn handle_guild(
         }
         GuildMsg::RespawnTicket { number } => respawn_ticket(&myself, state, number).await?,
         GuildMsg::DeadlineDue(deadline) => deadline_due(state, deadline),
-        GuildMsg::ReadyTick => super::ready::tick(state),
-        GuildMsg::ReadyCreated(result) => super::ready::created(state, result),
-        GuildMsg::ReadyListed(channels) => super::ready::listed(state, channels),
-        GuildMsg::ChannelUpdated {
-            channel,
-            name,
-            topic,
-            overwrites,
-        } => super::ready::channel_updated(state, channel, &name, topic.as_deref(), &overwrites),
+        message @ (GuildMsg::ReadyTick
+        | GuildMsg::ReadyCreated(_)
+        | GuildMsg::ReadyListed(_)
+        | GuildMsg::ChannelUpdated { .. }) => super::ready::handle(state, message),
         GuildMsg::HumanMessage {
             channel,
             author,

@@ -160,14 +160,30 @@ fn hidden_overwrites(state: &GuildState) -> Vec<Overwrite> {
     )
 }
 
-pub(super) fn tick(state: &mut GuildState) {
+/// The pool's messages to the guild actor.
+pub(super) fn handle(state: &mut GuildState, message: GuildMsg) {
+    match message {
+        GuildMsg::ReadyTick => tick(state),
+        GuildMsg::ReadyCreated(result) => created(state, result),
+        GuildMsg::ReadyListed(channels) => listed(state, channels),
+        GuildMsg::ChannelUpdated {
+            channel,
+            name,
+            topic,
+            overwrites,
+        } => channel_updated(state, channel, &name, topic.as_deref(), &overwrites),
+        _ => {}
+    }
+}
+
+fn tick(state: &mut GuildState) {
     if let Some(r) = state.ready.as_deref_mut() {
         r.tick_armed = false;
     }
     consider(state);
 }
 
-pub(super) fn created(
+fn created(
     state: &mut GuildState,
     result: Result<(Snowflake, Option<Snowflake>), ReadyNotCreated>,
 ) {
@@ -200,7 +216,7 @@ pub(super) fn created(
 
 /// The server's channels, listed: count them for the 500, drop pooled channels that are gone,
 /// and take back ready channels a crash left unrecorded (they carry the pool's topic marker).
-pub(super) fn listed(state: &mut GuildState, channels: Option<Vec<ChannelSummary>>) {
+fn listed(state: &mut GuildState, channels: Option<Vec<ChannelSummary>>) {
     // A ticket's channel listed before its edit still carries the ready topic: it is the
     // ticket's, whatever the listing says.
     let marked: Vec<ReadyChannel> = channels
@@ -262,7 +278,7 @@ pub(super) fn ticket_settled(state: &mut GuildState, record: &TicketRecord) {
 }
 
 /// A person edited a pooled channel (its name, topic or who sees it): it is theirs now.
-pub(super) fn channel_updated(
+fn channel_updated(
     state: &mut GuildState,
     channel: Snowflake,
     name: &str,

@@ -601,6 +601,26 @@ impl RouterState {
         }
     }
 
+    /// Only a running guild can hold ready channels being watched; a quiet guild's pool is
+    /// checked against a listing when its actor starts.
+    fn channel_updated(&self, channel: &twilight_model::channel::Channel) {
+        if let Some(guild) = channel.guild_id
+            && let Some(actor) = self.guilds.get(&guild.get())
+        {
+            let _ = actor.cast(GuildMsg::ChannelUpdated {
+                channel: channel.id.get(),
+                name: channel.name.clone().unwrap_or_default(),
+                topic: channel.topic.clone(),
+                overwrites: channel
+                    .permission_overwrites
+                    .iter()
+                    .flatten()
+                    .map(crate::discord::domain_overwrite)
+                    .collect(),
+            });
+        }
+    }
+
     async fn gateway(&mut self, myself: &ActorRef<RouterMsg>, event: Event) {
         match event {
             Event::Ready(ready) => {
@@ -657,25 +677,7 @@ impl RouterState {
                     });
                 }
             }
-            Event::ChannelUpdate(channel) => {
-                // Only a running guild can hold ready channels being watched; a quiet guild's
-                // pool is checked against a listing when its actor starts.
-                if let Some(guild) = channel.guild_id
-                    && let Some(actor) = self.guilds.get(&guild.get())
-                {
-                    let _ = actor.cast(GuildMsg::ChannelUpdated {
-                        channel: channel.id.get(),
-                        name: channel.name.clone().unwrap_or_default(),
-                        topic: channel.topic.clone(),
-                        overwrites: channel
-                            .permission_overwrites
-                            .iter()
-                            .flatten()
-                            .map(crate::discord::domain_overwrite)
-                            .collect(),
-                    });
-                }
-            }
+            Event::ChannelUpdate(channel) => self.channel_updated(&channel),
             Event::MemberRemove(member) => {
                 let (guild, user) = (member.guild_id.get(), member.user.id.get());
                 // Members leave all the time: wake a quiet guild only if the member has a
