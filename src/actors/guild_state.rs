@@ -629,6 +629,7 @@ impl GuildState {
         parent: Snowflake,
     ) -> Result<(), ActorProcessingErr> {
         let WaitingOpen { user, topic, reply } = open;
+        let category = parent;
         let parent = Some(parent);
         self.counter += 1;
         let record = TicketRecord {
@@ -658,7 +659,7 @@ impl GuildState {
         ];
         // The handover is committed with the number: a crash before the channel edit is
         // repaired by finishing it, never by a second channel.
-        let ready = match self.take_ready(record.number, parent.unwrap_or_default()) {
+        let ready = match self.take_ready(record.number, category) {
             Some((channel, op)) => {
                 ops.push(op);
                 Some(channel)
