@@ -228,7 +228,8 @@ impl Actor for RouterActor {
     ) -> Result<(), ActorProcessingErr> {
         // A guild's actor starts on first need, except where a crash left tickets
         // mid-provisioning or mid access edit (a claim): those are repaired (and the line
-        // rebuilt) right away.
+        // rebuilt) right away; and where a ready-channel pool is short, so it refills before
+        // the next rush rather than during it.
         let repair: Vec<Snowflake> = state
             .preloaded
             .iter()
@@ -237,6 +238,7 @@ impl Actor for RouterActor {
                     .tickets
                     .iter()
                     .any(|t| t.state == TicketState::Provisioning || t.staff.access_pending)
+                    || snapshot.ready.as_ref().is_some_and(|p| p.short())
             })
             .map(|(guild, _)| *guild)
             .collect();

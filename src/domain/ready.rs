@@ -83,6 +83,12 @@ impl ReadyPool {
         before != self.channels.len() + self.handing.len()
     }
 
+    /// On, and holding fewer channels than its size (or a hand-over to settle): its guild's
+    /// actor is started with the bot, not on first need.
+    pub fn short(&self) -> bool {
+        self.enabled && (self.channels.len() < self.size as usize || !self.handing.is_empty())
+    }
+
     /// The channel being handed to ticket `number`, if any.
     pub fn handing_to(&self, number: u64) -> Option<ReadyChannel> {
         self.handing
@@ -446,6 +452,16 @@ mod tests {
         assert!(!p.is_pooled(c.id));
         assert!(!p.finish_handover(6, true));
         assert!(p.handing.is_empty());
+    }
+
+    #[test]
+    fn a_pool_is_short_while_on_and_below_its_size() {
+        let mut p = pool(10, None);
+        assert!(!p.short());
+        p.channels.pop();
+        assert!(p.short());
+        p.enabled = false;
+        assert!(!p.short());
     }
 
     #[test]
