@@ -4524,6 +4524,46 @@ mod ready {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_change_of_staff_roles_reaches_pooled_channels() {
+        let env = Env::start("ready-staff", 2).await;
+        env.set_staff().await;
+        set_ready(&env, "1").await;
+        let ready = wait_pool(&env, 1).await[0];
+        let helpers = env
+            .client
+            .create_role(env.g.guild_id, "Helpers", 0)
+            .await
+            .expect("role");
+        driver::set_staff_roles(&env.client, &env.g, &[helpers])
+            .await
+            .expect("staff roles saved");
+        let denied = |channel: &Value, role: u64| {
+            channel["permission_overwrites"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|o| {
+                    id_of(&o["id"]) == role
+                        && o["deny"]
+                            .as_str()
+                            .and_then(|d| d.parse::<u64>().ok())
+                            .is_some_and(|d| d & (1 << 10) != 0)
+                })
+        };
+        eventually("the new staff role denied by name", || async {
+            let channel = env.channel(ready).await?;
+            (denied(&channel, helpers) && !denied(&channel, env.g.staff_role_id)).then_some(())
+        })
+        .await;
+        assert_eq!(
+            pooled(&env).await,
+            [ready],
+            "the bot's own edit keeps it in the pool"
+        );
+        env.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn a_crash_between_the_number_and_the_edit_is_finished_at_start() {
         let env = Env::start("ready-crash", 3).await;
         env.set_staff().await;
@@ -4561,8 +4601,10 @@ mod ready {
             .expect("channels");
         assert_eq!(ticket_names(&channels), ["ticket-0001"]);
         // No orphan: every ready channel in Discord is in the pool.
-        let stored = pool(&env).await;
-        assert!(stored.handing.is_empty());
+        eventually("the hand-over settled", || async {
+            pool(&env).await.handing.is_empty().then_some(())
+        })
+        .await;
         assert_eq!(in_discord(&env).await, pooled(&env).await);
         let next = env.open_ticket(panel, env.g.member_ids[1]).await;
         assert_eq!(env.record(2).await.channel, Some(next));

@@ -242,6 +242,7 @@ fn listed(state: &mut GuildState, channels: Option<Vec<ChannelSummary>>) {
     r.pool
         .channels
         .retain(|c| channels.iter().any(|l| l.id == c.id));
+    let mut taken_back = Vec::new();
     for found in marked {
         let known =
             r.pool.is_pooled(found.id) || r.pool.handing.iter().any(|h| h.channel.id == found.id);
@@ -251,11 +252,14 @@ fn listed(state: &mut GuildState, channels: Option<Vec<ChannelSummary>>) {
                 "took back a ready channel made before a restart"
             );
             r.pool.channels.push(found);
+            taken_back.push(found.id);
         }
     }
     if r.pool != before {
         drop(state.save_pool());
     }
+    // Its overwrites are not in the listing: whatever they became, it is hidden again.
+    hide(state, taken_back);
     consider(state);
 }
 
@@ -306,7 +310,11 @@ pub(super) fn reapply_staff(state: &GuildState) {
     let Some(r) = state.ready.as_deref() else {
         return;
     };
-    let channels: Vec<Snowflake> = r.pool.channels.iter().map(|c| c.id).collect();
+    hide(state, r.pool.channels.iter().map(|c| c.id).collect());
+}
+
+/// Gives `channels` the hidden overwrites, on a task.
+fn hide(state: &GuildState, channels: Vec<Snowflake>) {
     if channels.is_empty() {
         return;
     }
