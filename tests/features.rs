@@ -4476,10 +4476,10 @@ mod ready {
             ["ticket-0001", "ticket-0002", "ticket-0003", "ticket-0004"],
             "numbers are never duplicated"
         );
-        assert!(
-            pool(&env).await.handing.is_empty(),
-            "every handover settled"
-        );
+        eventually("every hand-over settled", || async {
+            pool(&env).await.handing.is_empty().then_some(())
+        })
+        .await;
         env.stop().await;
     }
 
