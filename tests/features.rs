@@ -4524,6 +4524,43 @@ mod ready {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn ready_channels_are_not_tickets_the_servers_limit_still_holds() {
+        let env = Env::start("ready-limits", 4).await;
+        env.set_staff().await;
+        let panel = driver::post_panel(&env.client, &env.g)
+            .await
+            .expect("panel");
+        assert!(env.set_limits("1", "2").await.contains("Limits saved"));
+        set_ready(&env, "3").await;
+        wait_pool(&env, 3).await;
+        for &member in &env.g.member_ids[..2] {
+            env.open_ticket(panel, member).await;
+        }
+        // Two tickets open: the server's limit of 2 refuses the third, ready channel or not.
+        let refused = env.open_outcome(panel, env.g.member_ids[2]).await;
+        assert!(channel_from_link(&refused).is_none(), "{refused}");
+        let store = env.bot.store();
+        assert!(
+            store
+                .ticket(env.g.guild_id, 3)
+                .await
+                .expect("store")
+                .is_none()
+        );
+        assert!(
+            pool(&env).await.handing_to(3).is_none(),
+            "the refused open took no ready channel"
+        );
+        let channels = env
+            .client
+            .guild_channels(env.g.guild_id)
+            .await
+            .expect("channels");
+        assert_eq!(ticket_names(&channels), ["ticket-0001", "ticket-0002"]);
+        env.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn a_change_of_staff_roles_reaches_pooled_channels() {
         let env = Env::start("ready-staff", 2).await;
         env.set_staff().await;
