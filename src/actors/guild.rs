@@ -336,6 +336,7 @@ async fn handle_guild(
         message @ (GuildMsg::ReadyTick
         | GuildMsg::ReadyCreated(_)
         | GuildMsg::ReadyListed(_)
+        | GuildMsg::ReadyCategoryCreated(_)
         | GuildMsg::ChannelUpdated { .. }) => super::ready::handle(state, message),
         GuildMsg::HumanMessage {
             channel,

@@ -59,6 +59,8 @@ pub enum GuildMsg {
     /// Internal: a ready channel was created in a category, or not (`full`: Discord's 500
     /// channels per server reached).
     ReadyCreated(Result<(Snowflake, Option<Snowflake>), ReadyNotCreated>),
+    /// Internal: the pool's own category was made (`None`: it could not be).
+    ReadyCategoryCreated(Option<Snowflake>),
     /// Internal: the server's channels, listed for the pool; `None` when the listing failed.
     ReadyListed(Option<Vec<ChannelSummary>>),
     /// A channel of the guild was edited (router; only to a running guild actor): a person

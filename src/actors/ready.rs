@@ -13,7 +13,7 @@ use super::protocol::{GuildMsg, ReadyNotCreated};
 use crate::discord::{ChannelSummary, codes};
 use crate::domain::access::Overwrite;
 use crate::domain::model::{Snowflake, TicketRecord, TicketState};
-use crate::domain::ready::{self, ReadyChannel, ReadyPool, Refill, RefillView};
+use crate::domain::ready::{self, Home, ReadyChannel, ReadyPool, Refill, RefillView};
 use crate::store::CommitReceipt;
 use crate::ui::text::Text;
 
@@ -46,28 +46,37 @@ pub(super) fn start(state: &mut GuildState, pool: Option<ReadyPool>, tickets: &[
     consider(state);
 }
 
-/// Where ready channels are made: the pool's own category, else the tickets category.
-fn target_category(state: &GuildState) -> Option<Snowflake> {
+/// Ticket and pooled channels in a category (Discord's 50 counts both).
+fn channels_in(state: &GuildState, category: Snowflake) -> u32 {
     state
-        .ready
-        .as_ref()
-        .and_then(|r| r.pool.category)
-        .or(state.settings.tickets_category)
+        .book
+        .category_load
+        .get(&category)
+        .copied()
+        .unwrap_or(0)
+        + state.ready_in(category)
 }
 
-/// Looks at the pool and does what `domain::ready::refill` says: nothing, later, list, create.
+/// Looks at the pool and does what `domain::ready::refill` says: nothing, later, list, create
+/// (a channel, or first the pool's own category when the tickets category is full).
 pub(super) fn consider(state: &mut GuildState) {
-    let Some(target) = target_category(state) else {
-        return;
-    };
-    if state.ready.is_none() || state.book.held {
+    if state.book.held {
         return;
     }
+    let Some(pool_category) = state.ready.as_ref().map(|r| r.pool.category) else {
+        return;
+    };
+    let (target, category_channels) =
+        match ready::home(state.settings.tickets_category, pool_category, |c| {
+            channels_in(state, c)
+        }) {
+            Home::In(category) => (Some(category), channels_in(state, category)),
+            Home::MakeCategory => (None, 0),
+            Home::Nowhere => return,
+        };
     let busy = !state.book.line.is_empty()
         || state.book.line.in_flight() > 0
         || state.book.awaiting_category.is_some();
-    let category_channels =
-        state.book.category_load.get(&target).copied().unwrap_or(0) + state.ready_in(target);
     let now = Instant::now();
     let Some(r) = state.ready.as_deref_mut() else {
         return;
@@ -108,8 +117,58 @@ pub(super) fn consider(state: &mut GuildState) {
                 let _ = me.cast(GuildMsg::ReadyListed(listed));
             });
         }
-        Refill::Create => create(state, target),
+        Refill::Create => match target {
+            Some(category) => create(state, category),
+            None => make_category(state),
+        },
     }
+}
+
+/// Creates the pool's own category on a task (hidden like its channels);
+/// `GuildMsg::ReadyCategoryCreated` records it.
+fn make_category(state: &mut GuildState) {
+    let overwrites = hidden_overwrites(state);
+    let name = state.channel_lang().text(Text::ReadyCategoryName);
+    let Some(r) = state.ready.as_deref_mut() else {
+        return;
+    };
+    r.working = true;
+    let (discord, guild, me) = (state.ctx.discord.clone(), state.guild, state.myself.clone());
+    tokio::spawn(async move {
+        let created = discord
+            .create_channel(
+                guild,
+                name,
+                ChannelType::GuildCategory,
+                None,
+                None,
+                &overwrites,
+            )
+            .await;
+        let category = match created {
+            Ok(category) => Some(category),
+            Err(error) => {
+                warn!(guild, %error, "could not create the ready channels' category");
+                None
+            }
+        };
+        let _ = me.cast(GuildMsg::ReadyCategoryCreated(category));
+    });
+}
+
+fn category_created(state: &mut GuildState, category: Option<Snowflake>) {
+    let Some(r) = state.ready.as_deref_mut() else {
+        return;
+    };
+    r.working = false;
+    r.last_refill = Some(Instant::now());
+    if let Some(category) = category {
+        info!(category, "ready channels' category created");
+        r.pool.category = Some(category);
+        r.server_channels = r.server_channels.map(|n| n + 1);
+        drop(state.save_pool());
+    }
+    consider(state);
 }
 
 /// Creates one ready channel on a task; `GuildMsg::ReadyCreated` brings it into the pool.
@@ -166,6 +225,7 @@ pub(super) fn handle(state: &mut GuildState, message: GuildMsg) {
         GuildMsg::ReadyTick => tick(state),
         GuildMsg::ReadyCreated(result) => created(state, result),
         GuildMsg::ReadyListed(channels) => listed(state, channels),
+        GuildMsg::ReadyCategoryCreated(category) => category_created(state, category),
         GuildMsg::ChannelUpdated {
             channel,
             name,
@@ -329,7 +389,7 @@ fn hide(state: &GuildState, channels: Vec<Snowflake>) {
     });
 }
 
-/// The admin's setting: on or off, the size, the category (`None`: the tickets category).
+/// The admin's setting: on or off, the size, the pool's own category (kept as it is).
 /// Turning it off, or making it smaller, deletes the pooled channels beyond the size.
 pub fn configure(
     state: &mut GuildState,

@@ -10,9 +10,9 @@ use super::access::{Overwrite, OverwriteKind, STAFF_ALLOW, perms::VIEW_CHANNEL};
 use super::limits::CATEGORY_CHANNELS_MAX;
 use super::model::Snowflake;
 
-/// The largest pool an admin may ask for: one category's worth (Discord's 50), since ready
-/// channels live in one category and never push it past the limit.
-pub const SIZE_MAX: u32 = CATEGORY_CHANNELS_MAX;
+/// The largest pool an admin may ask for: two categories' worth (Discord allows 50 channels in
+/// one), the tickets category's room and a ready category of its own.
+pub const SIZE_MAX: u32 = 2 * CATEGORY_CHANNELS_MAX;
 /// The size offered when an admin turns the pool on.
 pub const SIZE_DEFAULT: u32 = 25;
 /// Discord's channels per server (error 30013).
@@ -52,7 +52,8 @@ pub struct ReadyPool {
     pub enabled: bool,
     /// How many hidden channels to keep ready (1..=[`SIZE_MAX`]).
     pub size: u32,
-    /// Where ready channels are created; `None` is the tickets category.
+    /// The pool's own category, made once the tickets category holds 50 channels; ready
+    /// channels go to the tickets category while it has room.
     pub category: Option<Snowflake>,
     /// Hidden channels waiting for a ticket, oldest first.
     pub channels: Vec<ReadyChannel>,
@@ -152,6 +153,37 @@ pub fn category_has_room(tickets: u32, ready: u32) -> bool {
         tickets + ready <= CATEGORY_CHANNELS_MAX
     } else {
         tickets < CATEGORY_CHANNELS_MAX
+    }
+}
+
+/// Where the next ready channel goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Home {
+    In(Snowflake),
+    /// The tickets category is full: make the pool's own category first.
+    MakeCategory,
+    /// No tickets category yet, or both categories full.
+    Nowhere,
+}
+
+/// The tickets category while it has room, then the pool's own category (made when first
+/// needed); `channels_in` counts a category's ticket and pooled channels.
+pub fn home(
+    tickets: Option<Snowflake>,
+    ready: Option<Snowflake>,
+    channels_in: impl Fn(Snowflake) -> u32,
+) -> Home {
+    let Some(tickets) = tickets else {
+        return Home::Nowhere;
+    };
+    let with_room = [Some(tickets), ready]
+        .into_iter()
+        .flatten()
+        .find(|c| channels_in(*c) < CATEGORY_CHANNELS_MAX);
+    match (with_room, ready) {
+        (Some(category), _) => Home::In(category),
+        (None, None) => Home::MakeCategory,
+        (None, Some(_)) => Home::Nowhere,
     }
 }
 
@@ -455,6 +487,17 @@ mod tests {
     }
 
     #[test]
+    fn ready_channels_fill_the_tickets_category_then_their_own() {
+        let load = |full: &'static [u64]| move |c: u64| if full.contains(&c) { 50 } else { 10 };
+        assert_eq!(home(None, None, load(&[])), Home::Nowhere);
+        assert_eq!(home(Some(1), None, load(&[])), Home::In(1));
+        assert_eq!(home(Some(1), None, load(&[1])), Home::MakeCategory);
+        assert_eq!(home(Some(1), Some(2), load(&[1])), Home::In(2));
+        assert_eq!(home(Some(1), Some(2), load(&[1, 2])), Home::Nowhere);
+        assert_eq!(SIZE_MAX, 100);
+    }
+
+    #[test]
     fn a_pool_is_short_while_on_and_below_its_size() {
         let mut p = pool(10, None);
         assert!(!p.short());
@@ -496,7 +539,8 @@ mod tests {
         assert!(!looks_ready("my-notes", Some(&channel_topic("x"))));
         assert_eq!(parse_size(" 25 "), Some(25));
         assert_eq!(parse_size("0"), None);
-        assert_eq!(parse_size("51"), None);
+        assert_eq!(parse_size("100"), Some(100));
+        assert_eq!(parse_size("101"), None);
         assert_eq!(parse_size("x"), None);
     }
 

@@ -920,7 +920,7 @@ mod tests {
         };
         assert!(matches!(submit(" 25"), Step::SetReady { size: 25, .. }));
         assert!(matches!(submit("0"), Step::SetReady { size: 0, .. }));
-        for bad in ["51", "-1", "many", ""] {
+        for bad in ["101", "-1", "many", ""] {
             assert!(refused_with(&submit(bad)).is_some(), "{bad}");
         }
     }

@@ -667,6 +667,7 @@ catalog! {
     ReadyOffSaved: Content = "Ready channels are off; the hidden ones are being deleted.";
     ReadyRefused: Content = "Enter a number from 0 to {max}. Ready channels were not changed.";
     ReadyNotSaved: Content = "Ready channels could not be saved; please try again.";
+    ReadyCategoryName: ChannelName = "Ready channels";
 }
 
 impl Text {

@@ -817,4 +817,5 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         ReadyNotSaved,
         "Die Bereitschaftskanäle konnten nicht gespeichert werden; bitte versuche es erneut.",
     ),
+    (ReadyCategoryName, "Bereitschaftskanäle"),
 ];

@@ -811,4 +811,5 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         ReadyNotSaved,
         "Les salons prêts n'ont pas pu être enregistrés ; réessaie.",
     ),
+    (ReadyCategoryName, "Salons prêts"),
 ];
