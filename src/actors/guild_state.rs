@@ -866,6 +866,17 @@ impl GuildState {
         }]))
     }
 
+    /// Persists the pool without an fsync of its own, for a change a restart rebuilds: a
+    /// settled hand-over is settled again at start from the ticket's record.
+    pub fn save_pool_lazy(&self) {
+        if let Some(r) = self.ready.as_ref() {
+            drop(self.ctx.store.write_lazy(vec![WriteOp::PutReadyPool {
+                guild: self.guild,
+                pool: r.pool.clone(),
+            }]));
+        }
+    }
+
     /// A pooled channel (or the ready category) deleted by a person leaves the pool; true
     /// when it was the pool's.
     fn ready_channel_deleted(&mut self, channel: Snowflake) -> bool {

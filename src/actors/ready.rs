@@ -337,7 +337,7 @@ pub(super) fn ticket_settled(state: &mut GuildState, record: &TicketRecord) {
     };
     r.pool
         .finish_handover(record.number, record.channel == Some(channel.id));
-    drop(state.save_pool());
+    state.save_pool_lazy();
     consider(state);
 }
 
