@@ -11,7 +11,8 @@
 //! `--durability immediate|none` (immediate) `--topics` `--rate N` (steady clicks per second)
 //! `--burst` (every click in one batch) `--split` (the bot as a child process) `--rounds N` (3)
 //! `--tickets-per-member N` (1: each member clicks again once every answer and DM of the
-//! previous wave is in, so later tickets show what a returning member costs).
+//! previous wave is in, so later tickets show what a returning member costs) `--ready N` (0:
+//! Ticketeer's ready channels on at size N in every guild, filled before the storm).
 //! Writes `target/ticket_storm.json`; exits non-zero when an invariant breaks.
 //! docs/benchmarks.md explains every figure.
 
@@ -98,6 +99,8 @@ struct Params {
     tickets_per_member: usize,
     /// Transcript page views per second during the bot's storm (its web side on).
     web_load: Option<f64>,
+    /// Ready channels per guild, made before the storm (0: the setting off).
+    ready: u32,
 }
 
 /// The command line (`cargo bench --bench ticket_storm -- --help`).
@@ -141,6 +144,10 @@ struct Flags {
     /// page during its storm (the page load that must not slow tickets).
     #[arg(long, conflicts_with = "split")]
     web_load: Option<f64>,
+    /// Ticketeer's ready channels on at this size in every guild, filled before the storm
+    /// (the null bot has none: it creates every channel).
+    #[arg(long, default_value_t = 0, conflicts_with = "split")]
+    ready: u32,
 }
 
 impl Params {
@@ -165,6 +172,7 @@ impl Params {
             rounds: f.rounds,
             tickets_per_member: f.tickets_per_member,
             web_load: f.web_load.filter(|r| r.is_finite() && *r > 0.0),
+            ready: f.ready,
         };
         if p.guilds == 0 || p.clickers == 0 || p.rounds == 0 || p.tickets_per_member == 0 {
             return Err(
@@ -1175,6 +1183,7 @@ async fn run_ticketeer(
     .map_err(|e| e.to_string())?;
     let ready_ms = setup_start.elapsed().as_millis() as u64;
     let targets = set_up_guilds(&client, &guilds, params).await?;
+    let ready_fill_ms = fill_ready(&client, &bot, &guilds, params).await?;
     let setup_ms = setup_start.elapsed().as_millis() as u64;
     let store_before = bot.store().stats();
     let cpu_before = thread_cpu_ms(TICKETEER_THREADS);
@@ -1213,6 +1222,7 @@ async fn run_ticketeer(
         "store_reads": reads,
         "web_load": web_load,
         "phases_ms": {
+            "ready_channels_fill": ready_fill_ms,
             "start_to_ready": ready_ms,
             "start_to_panels_posted": setup_ms,
             "storm_answers": storm.answers_elapsed.as_millis() as u64,
@@ -1221,6 +1231,57 @@ async fn run_ticketeer(
         },
     });
     Ok((figures, broken, extra, peak))
+}
+
+/// `--ready N`: turns ready channels on in every guild and waits until each holds N (they are
+/// made one per 2 s while the guild is quiet); returns how long that took.
+async fn fill_ready(
+    client: &SimClient,
+    bot: &ticketeer::actors::Bot,
+    guilds: &[SeededGuild],
+    params: &Params,
+) -> Result<u64, String> {
+    if params.ready == 0 {
+        return Ok(0);
+    }
+    let start = Instant::now();
+    for g in guilds {
+        let answer = driver::set_ready(client, g, &params.ready.to_string())
+            .await
+            .map_err(|e| e.to_string())?;
+        if !answer.contains("Ready channels on") {
+            return Err(format!("ready channels not set: {answer}"));
+        }
+    }
+    let wanted = params.ready as usize;
+    let bar = progress(guilds.len() * wanted, "ready channels");
+    let deadline = Instant::now() + Duration::from_secs(5 + 3 * params.ready as u64);
+    loop {
+        let mut filled = 0;
+        for g in guilds {
+            let snapshot = bot
+                .store()
+                .load_guild(g.guild_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            filled += snapshot.ready.map_or(0, |p| p.channels.len().min(wanted));
+        }
+        bar.set_position(filled as u64);
+        if filled == guilds.len() * wanted {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "ready channels: {filled} of {} made in time",
+                guilds.len() * wanted
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    bar.finish();
+    // The guild counts as quiet again 5 s after its last open; none happened, so the storm
+    // starts now.
+    Ok(start.elapsed().as_millis() as u64)
 }
 
 /// `--web-load`: an open-loop stream of transcript page views (as a browser would send them,

@@ -414,6 +414,20 @@ pub async fn add_topic(client: &SimClient, g: &SeededGuild, name: &str) -> Drive
     .await
 }
 
+/// The owner sets the ready-channel pool's size (`"0"`: off) through Setup → Ready channels;
+/// returns the bot's answer.
+pub async fn set_ready(client: &SimClient, g: &SeededGuild, size: &str) -> DriverResult<String> {
+    let values = [(fields::READY_SIZE, size)];
+    setup_modal(
+        client,
+        g,
+        SetupChoice::ReadyChannels,
+        &Action::ReadyModal,
+        &values,
+    )
+    .await
+}
+
 /// The owner posts a panel in #general with `/ticket panel`; returns the panel message id.
 pub async fn post_panel(client: &SimClient, g: &SeededGuild) -> DriverResult<u64> {
     let id = client

@@ -6113,3 +6113,290 @@ async fn support_hours_refuse_or_open_with_a_notice() {
     assert!(opened.contains("is open"), "{opened}");
     env.stop().await;
 }
+
+/// Ready channels: hidden channels made while the server is quiet, each turned into
+/// a ticket by one channel edit instead of a create.
+mod ready {
+    use super::*;
+    use futures_util::future::join_all;
+    use ticketeer::domain::ready::ReadyPool;
+
+    /// Setup → Ready channels → the modal, answered `size`.
+    async fn set_ready(env: &Env, size: &str) -> String {
+        let (_, id) = env.setup(SetupChoice::ReadyChannels).await;
+        env.expect_modal(id).await;
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::ReadyModal,
+                &[(fields::READY_SIZE, size)],
+            )
+            .await;
+        env.answer_containing(id, "Ready channels").await
+    }
+
+    /// The ready channels Discord holds (by their name), by id.
+    async fn in_discord(env: &Env) -> Vec<u64> {
+        let channels = env
+            .client
+            .guild_channels(env.g.guild_id)
+            .await
+            .expect("channels");
+        let mut ids: Vec<u64> = channels
+            .iter()
+            .filter(|c| c["name"].as_str().is_some_and(|n| n.starts_with("ready-")))
+            .map(|c| id_of(&c["id"]))
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    async fn pool(env: &Env) -> ReadyPool {
+        let snapshot = env
+            .bot
+            .store()
+            .load_guild(env.g.guild_id)
+            .await
+            .expect("store");
+        snapshot.ready.unwrap_or_default()
+    }
+
+    async fn pooled(env: &Env) -> Vec<u64> {
+        let mut ids: Vec<u64> = pool(env).await.channels.iter().map(|c| c.id).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Waits until Discord and the stored pool agree on `n` ready channels; returns them.
+    async fn wait_pool(env: &Env, n: usize) -> Vec<u64> {
+        eventually(&format!("{n} ready channels, stored"), || async {
+            let (discord, stored) = (in_discord(env).await, pooled(env).await);
+            (discord.len() == n && discord == stored).then_some(stored)
+        })
+        .await
+    }
+
+    fn route(stats: &sim::client::SimStats, key: &str) -> u64 {
+        stats.requests_per_route.get(key).copied().unwrap_or(0)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_burst_takes_ready_channels_by_patch_and_nobody_sees_them_before() {
+        let env = Env::start("ready-burst", 5).await;
+        env.set_staff().await;
+        let panel = driver::post_panel(&env.client, &env.g)
+            .await
+            .expect("panel");
+        assert!(set_ready(&env, "3").await.contains("3 hidden"));
+        let ready = wait_pool(&env, 3).await;
+        // Hidden from every member and every staff member; the bot works in them.
+        for &channel in &ready {
+            for &user in env.g.member_ids.iter().chain([&env.g.staff_id]) {
+                assert!(!env.can_view(channel, user).await, "{user} sees {channel}");
+            }
+        }
+        let before = env.client.stats().await.expect("stats");
+        let members = env.g.member_ids[..3].to_vec();
+        let opened = join_all(members.iter().map(|&m| env.open_ticket(panel, m))).await;
+        let after = env.client.stats().await.expect("stats");
+        let mut opened_sorted = opened.clone();
+        opened_sorted.sort_unstable();
+        assert_eq!(opened_sorted, ready, "every ticket is a ready channel");
+        assert_eq!(
+            route(&after, "POST /guilds/{id}/channels"),
+            route(&before, "POST /guilds/{id}/channels"),
+            "no channel was created for the burst"
+        );
+        assert!(
+            route(&after, "PATCH /channels/{id}") >= route(&before, "PATCH /channels/{id}") + 3
+        );
+        for (&member, &channel) in members.iter().zip(&opened) {
+            assert!(env.can_view(channel, member).await);
+            assert!(env.can_view(channel, env.g.staff_id).await);
+        }
+        // The pool is empty: the next open creates its channel, as without the feature.
+        let fourth = env.open_ticket(panel, env.g.member_ids[3]).await;
+        assert!(!ready.contains(&fourth));
+        let channels = env
+            .client
+            .guild_channels(env.g.guild_id)
+            .await
+            .expect("channels");
+        assert_eq!(
+            ticket_names(&channels),
+            ["ticket-0001", "ticket-0002", "ticket-0003", "ticket-0004"],
+            "numbers are never duplicated"
+        );
+        eventually("every hand-over settled", || async {
+            pool(&env).await.handing.is_empty().then_some(())
+        })
+        .await;
+        env.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_person_deleting_or_editing_a_ready_channel_takes_it_out_and_restarts_keep_the_rest()
+    {
+        let env = Env::start("ready-people", 3).await;
+        env.set_staff().await;
+        set_ready(&env, "2").await;
+        let first = wait_pool(&env, 2).await;
+        env.client.delete_channel(first[0]).await.expect("deleted");
+        env.client
+            .edit_channel(first[1], &json!({"name": "my-notes"}))
+            .await
+            .expect("edited");
+        // Both leave the pool, which refills with new channels.
+        let refilled = wait_pool(&env, 2).await;
+        assert!(
+            refilled.iter().all(|c| !first.contains(c)),
+            "{refilled:?} {first:?}"
+        );
+        let env = env.restart().await;
+        assert_eq!(
+            pooled(&env).await,
+            refilled,
+            "a restart neither leaks nor forgets"
+        );
+        // The edited channel is the person's: the listing at start does not take it back.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(pooled(&env).await, refilled);
+        assert!(
+            env.channel(first[1]).await.is_some(),
+            "a person's channel is left alone"
+        );
+        // Turning the pool off deletes its hidden channels.
+        assert!(set_ready(&env, "0").await.contains("off"));
+        eventually("ready channels deleted", || async {
+            in_discord(&env).await.is_empty().then_some(())
+        })
+        .await;
+        env.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn ready_channels_are_not_tickets_the_servers_limit_still_holds() {
+        let env = Env::start("ready-limits", 4).await;
+        env.set_staff().await;
+        let panel = driver::post_panel(&env.client, &env.g)
+            .await
+            .expect("panel");
+        assert!(env.set_limits("1", "2").await.contains("Limits saved"));
+        set_ready(&env, "3").await;
+        wait_pool(&env, 3).await;
+        for &member in &env.g.member_ids[..2] {
+            env.open_ticket(panel, member).await;
+        }
+        // Two tickets open: the server's limit of 2 refuses the third, ready channel or not.
+        let refused = env.open_outcome(panel, env.g.member_ids[2]).await;
+        assert!(channel_from_link(&refused).is_none(), "{refused}");
+        let store = env.bot.store();
+        assert!(
+            store
+                .ticket(env.g.guild_id, 3)
+                .await
+                .expect("store")
+                .is_none()
+        );
+        assert!(
+            pool(&env).await.handing_to(3).is_none(),
+            "the refused open took no ready channel"
+        );
+        let channels = env
+            .client
+            .guild_channels(env.g.guild_id)
+            .await
+            .expect("channels");
+        assert_eq!(ticket_names(&channels), ["ticket-0001", "ticket-0002"]);
+        env.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_change_of_staff_roles_reaches_pooled_channels() {
+        let env = Env::start("ready-staff", 2).await;
+        env.set_staff().await;
+        set_ready(&env, "1").await;
+        let ready = wait_pool(&env, 1).await[0];
+        let helpers = env
+            .client
+            .create_role(env.g.guild_id, "Helpers", 0)
+            .await
+            .expect("role");
+        driver::set_staff_roles(&env.client, &env.g, &[helpers])
+            .await
+            .expect("staff roles saved");
+        let denied = |channel: &Value, role: u64| {
+            channel["permission_overwrites"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|o| {
+                    id_of(&o["id"]) == role
+                        && o["deny"]
+                            .as_str()
+                            .and_then(|d| d.parse::<u64>().ok())
+                            .is_some_and(|d| d & (1 << 10) != 0)
+                })
+        };
+        eventually("the new staff role denied by name", || async {
+            let channel = env.channel(ready).await?;
+            (denied(&channel, helpers) && !denied(&channel, env.g.staff_role_id)).then_some(())
+        })
+        .await;
+        assert_eq!(
+            pooled(&env).await,
+            [ready],
+            "the bot's own edit keeps it in the pool"
+        );
+        env.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_crash_between_the_number_and_the_edit_is_finished_at_start() {
+        let env = Env::start("ready-crash", 3).await;
+        env.set_staff().await;
+        let panel = driver::post_panel(&env.client, &env.g)
+            .await
+            .expect("panel");
+        set_ready(&env, "2").await;
+        let ready = wait_pool(&env, 2).await;
+        env.bot.faults().set_halt_before_channel_create(true);
+        let opener = env.g.member_ids[0];
+        env.click_open(panel, opener).await;
+        let handed = eventually("the handover committed with the number", || async {
+            let pool = pool(&env).await;
+            let record = env.bot.store().ticket(env.g.guild_id, 1).await.ok()??;
+            (record.state == TicketState::Provisioning)
+                .then(|| pool.handing_to(1))
+                .flatten()
+        })
+        .await;
+        assert!(ready.contains(&handed.id));
+        let g = env.g.clone();
+        let world = env.world.crash_restart().await.expect("restarted");
+        let env = Env { world, g };
+        env.wait_state(1, TicketState::Open).await;
+        assert_eq!(
+            env.record(1).await.channel,
+            Some(handed.id),
+            "adopted, not duplicated"
+        );
+        assert!(env.can_view(handed.id, opener).await);
+        let channels = env
+            .client
+            .guild_channels(env.g.guild_id)
+            .await
+            .expect("channels");
+        assert_eq!(ticket_names(&channels), ["ticket-0001"]);
+        // No orphan: every ready channel in Discord is in the pool.
+        eventually("the hand-over settled", || async {
+            pool(&env).await.handing.is_empty().then_some(())
+        })
+        .await;
+        assert_eq!(in_discord(&env).await, pooled(&env).await);
+        let next = env.open_ticket(panel, env.g.member_ids[1]).await;
+        assert_eq!(env.record(2).await.channel, Some(next));
+        env.stop().await;
+    }
+}

@@ -1,4 +1,4 @@
-//! Reliability and security proofs (issue 6): the bot as a real process killed at random moments,
+//! Reliability and security proofs: the bot as a real process killed at random moments,
 //! faults injected by the simulator, hostile input and who sees what.
 //!
 //! The process tests run `ticketeer sim` and `ticketeer run` as child processes (the binary cargo
@@ -1998,7 +1998,7 @@ async fn panics_under_load_leave_no_click_unanswered() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Gateway strictness (issue 24): identify limits, sessions kept across a shard's restart,
+// Gateway strictness: identify limits, sessions kept across a shard's restart,
 // close codes, a guild the bot leaves or that goes dark, the server asking for a heartbeat.
 // ---------------------------------------------------------------------------------------------
 
@@ -2578,4 +2578,136 @@ async fn deadlines_survive_sigkill_none_lost_doubled_or_early() {
     );
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Ready channels under the kill loop: SIGKILL at random moments while a pool of
+/// hidden channels is being handed to tickets and refilled; afterwards no ticket has two
+/// channels, no number two tickets, and no ready channel is left outside the stored pool.
+mod ready {
+    use super::*;
+
+    /// Channels named `ready-…` in Discord.
+    async fn ready_in_discord(client: &SimClient, guild: u64) -> BTreeMap<u64, String> {
+        let channels = client.guild_channels(guild).await.expect("channels");
+        channels
+            .iter()
+            .filter_map(|c| {
+                let name = c["name"].as_str()?;
+                let id = c["id"].as_str()?.parse().ok()?;
+                name.starts_with("ready-").then(|| (id, name.to_owned()))
+            })
+            .collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sigkill_with_ready_channels_leaves_no_duplicate_and_no_orphan() {
+        let cycles: u64 = std::env::var("KILL_CYCLES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(5);
+        let dir = data_dir("kill-ready");
+        std::fs::create_dir_all(&dir).expect("data dir");
+        let (mut sim_proc, url) = spawn_sim(&dir.join("sim.log")).await;
+        let client = SimClient::new(&url);
+        let w = seed_world(&client, 16).await;
+        let bot_log = dir.join("bot.log");
+        let token = "kill-ready-token-77c2";
+        let mut bot = spawn_bot(&client, &url, &dir, token, &bot_log).await;
+        let panel = configure(&client, &w).await;
+        let answer = driver::set_ready(&client, &w.seeded(), "4")
+            .await
+            .expect("ready channels answered");
+        assert!(answer.contains("Ready channels on"), "{answer}");
+        let refilled = || async {
+            poll_until(Duration::from_secs(30), || async {
+                (ready_in_discord(&client, w.guild).await.len() >= 4).then_some(())
+            })
+            .await
+            .is_some()
+        };
+        assert!(refilled().await, "the pool filled");
+        let mut handed = 0;
+        let mut ledger = Ledger::default();
+        let mut model = HashMap::new();
+        for cycle in 0..cycles {
+            let kill_after = Duration::from_millis(rand::rng().random_range(150..1_200));
+            drive(
+                &client,
+                &w,
+                panel,
+                &model,
+                &mut ledger,
+                kill_after,
+                &mut bot,
+            )
+            .await;
+            let (next, pending) = check_stopped(&client, &w, &dir, &ledger, panel, false).await;
+            bot = spawn_bot(&client, &url, &dir, token, &bot_log).await;
+            model = next;
+            for (opener, channel) in check_repaired(&client, &w, &pending).await {
+                model.insert(opener, Mine::Open(channel));
+            }
+            // Every cycle starts with a full pool, so every kill can land mid-handover.
+            let pooled = ready_in_discord(&client, w.guild).await.len();
+            assert!(refilled().await, "cycle {cycle}: the pool refilled");
+            handed += 4usize.saturating_sub(pooled);
+            eprintln!("ready cycle {cycle}: killed after {kill_after:?}");
+        }
+        // One more open starts the guild's actor, whose first refill lists the channels and
+        // takes back a ready channel a kill left unrecorded; then a graceful stop.
+        if let Some(&free) = w.members.iter().find(|m| !model.contains_key(m)) {
+            open_one(&client, &w, panel, free).await;
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert!(
+            bot.terminate(Duration::from_secs(30)),
+            "SIGTERM: the bot exits cleanly"
+        );
+        let (records, snapshot) = read_store(&dir, w.guild).await;
+        let pool = snapshot.ready.expect("the pool is stored");
+        let in_discord = ready_in_discord(&client, w.guild).await;
+        for id in in_discord.keys() {
+            assert!(
+                pool.is_pooled(*id) || pool.handing.iter().any(|h| h.channel.id == *id),
+                "ready channel {id} is in Discord but not in the pool: an orphan"
+            );
+        }
+        for c in &pool.channels {
+            assert!(
+                in_discord.contains_key(&c.id),
+                "pooled channel {} is gone",
+                c.id
+            );
+        }
+        let channels = client.guild_channels(w.guild).await.expect("channels");
+        let tickets = ticket_channels(&channels);
+        let names: HashSet<&String> = tickets.iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names.len(),
+            tickets.len(),
+            "a ticket number on two channels"
+        );
+        let mut by_channel = HashSet::new();
+        for r in records.iter().filter(|r| r.state.is_open()) {
+            let channel = r.channel.expect("an open ticket has its channel");
+            assert!(
+                by_channel.insert(channel),
+                "two tickets in channel {channel}"
+            );
+            assert!(
+                !in_discord.contains_key(&channel),
+                "ticket #{} is still a ready channel",
+                r.number
+            );
+        }
+        let log = std::fs::read_to_string(&bot_log).unwrap_or_default();
+        assert!(!log.contains("panicked"), "the bot panicked:\n{log}");
+        eprintln!(
+            "ready kill test: {cycles} cycles, {} opened, about {handed} ready channels used, {} pooled at the end",
+            ledger.opened.len(),
+            pool.channels.len()
+        );
+        sim_proc.kill();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -2632,7 +2632,7 @@ async fn message_content_switched_off_blanks_live_dispatches_too() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Gateway strictness (issue 24): identify limits, close codes 4007/4009/4011, op 1 from the
+// Gateway strictness: identify limits, close codes 4007/4009/4011, op 1 from the
 // server, the bot removed from a guild or a guild unavailable.
 // ---------------------------------------------------------------------------------------------
 

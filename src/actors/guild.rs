@@ -179,6 +179,7 @@ async fn start_guild(
         progress: args.progress,
         myself: myself.clone(),
         guild_locale: None,
+        ready: None,
     };
     let needs_repair = snapshot
         .tickets
@@ -197,6 +198,8 @@ async fn start_guild(
     } else {
         None
     };
+    // Before the tickets: a ticket caught mid-handover resumes with its ready channel.
+    super::ready::start(&mut state, snapshot.ready, &snapshot.tickets);
     let mut tickets = snapshot.tickets;
     tickets.sort_by_key(|t| t.number);
     let access_pending: Vec<u64> = tickets
@@ -234,6 +237,33 @@ async fn start_guild(
     Ok(state)
 }
 
+/// One interaction, in its root span, speaking the member's language; the progress the router
+/// reads after a failure is published around it.
+async fn handle_interaction(
+    myself: &ActorRef<GuildMsg>,
+    state: &mut GuildState,
+    seq: u64,
+    incoming: Incoming,
+) -> Result<(), ActorProcessingErr> {
+    let span = info_span!(
+        parent: None,
+        "interaction",
+        id = incoming.id,
+        guild = incoming.guild,
+        user = incoming.user
+    );
+    state.progress.started.store(seq, Ordering::Release);
+    state.heard_locale(incoming.guild_locale);
+    // What is said in the handling speaks the member's language; channel messages are
+    // built in the server's (`GuildState::channel_lang`).
+    let lang = incoming.locale;
+    text::speaking(lang, state.interaction(myself, incoming))
+        .instrument(span)
+        .await?;
+    state.progress.finished.store(seq, Ordering::Release);
+    Ok(())
+}
+
 /// `handle` of the guild actor.
 async fn handle_guild(
     myself: ActorRef<GuildMsg>,
@@ -242,25 +272,11 @@ async fn handle_guild(
 ) -> Result<(), ActorProcessingErr> {
     match message {
         GuildMsg::Interaction { seq, incoming } => {
-            let span = info_span!(
-                parent: None,
-                "interaction",
-                id = incoming.id,
-                guild = incoming.guild,
-                user = incoming.user
-            );
-            state.progress.started.store(seq, Ordering::Release);
-            state.heard_locale(incoming.guild_locale);
-            // What is said in the handling speaks the member's language; channel messages are
-            // built in the server's (`GuildState::channel_lang`).
-            let lang = incoming.locale;
-            text::speaking(lang, state.interaction(&myself, *incoming))
-                .instrument(span)
-                .await?;
-            state.progress.finished.store(seq, Ordering::Release);
+            handle_interaction(&myself, state, seq, *incoming).await?;
         }
         GuildMsg::TicketUpdated(record) => {
             state.track(&record);
+            super::ready::ticket_settled(state, &record);
             if record.state != TicketState::Provisioning
                 && state.book.line.finished(record.number, Instant::now())
             {
@@ -275,7 +291,11 @@ async fn handle_guild(
                 myself.send_after(LINE_TICK, || GuildMsg::LineTick);
             }
         }
-        GuildMsg::ChannelDeleted { channel } => state.channel_deleted(channel).await,
+        GuildMsg::ChannelDeleted { channel } => {
+            state.channel_deleted(channel).await;
+            // A pooled channel may be the one gone: the pool refills.
+            super::ready::consider(state);
+        }
         GuildMsg::MemberLeft { user } => member_left(state, user),
         GuildMsg::Drain { deadline, reply } => {
             if tokio::time::timeout_at(deadline, drain(&myself, state, deadline))
@@ -324,6 +344,11 @@ async fn handle_guild(
         }
         GuildMsg::RespawnTicket { number } => respawn_ticket(&myself, state, number).await?,
         GuildMsg::DeadlineDue(deadline) => deadline_due(state, deadline),
+        message @ (GuildMsg::ReadyTick
+        | GuildMsg::ReadyCreated(_)
+        | GuildMsg::ReadyListed(_)
+        | GuildMsg::ReadyCategoryCreated(_)
+        | GuildMsg::ChannelUpdated { .. }) => super::ready::handle(state, message),
         GuildMsg::HumanMessage {
             channel,
             author,

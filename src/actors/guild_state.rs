@@ -24,6 +24,7 @@ use crate::{
             Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, OutsideHours, Snowflake,
             TicketRecord, TicketState,
         },
+        ready::{self, ReadyPool},
     },
     store::{IntakeSnapshot, WriteOp},
 };
@@ -78,6 +79,23 @@ pub struct GuildState {
     /// The server's preferred locale, as its latest interaction gave it (Discord sends it with
     /// every interaction, and only there).
     pub guild_locale: Option<Lang>,
+    /// The ready-channel pool (`super::ready`); `None` for a guild that never had one, so an
+    /// idle guild pays one pointer for it.
+    pub ready: Option<Box<ReadyState>>,
+}
+
+/// A guild's ready-channel pool and what the guild actor knows about refilling it.
+#[derive(Debug, Default)]
+pub struct ReadyState {
+    pub pool: ReadyPool,
+    /// A ready channel is being created, or the server's channels listed, on a task.
+    pub(super) working: bool,
+    /// Channels in the server: last listed, plus the ready channels created since.
+    pub(super) server_channels: Option<u32>,
+    pub(super) last_open: Option<Instant>,
+    pub(super) last_refill: Option<Instant>,
+    /// A `ReadyTick` is on its way.
+    pub(super) tick_armed: bool,
 }
 
 /// The guild actor's bookkeeping of its tickets, in one allocation made when the first ticket
@@ -471,6 +489,11 @@ impl GuildState {
                 settings: self.settings.clone(),
                 existing_channels,
                 answers: None,
+                ready: self
+                    .ready
+                    .as_ref()
+                    .and_then(|r| r.pool.handing_to(record.number))
+                    .map(|c| c.id),
             })
         })
     }
@@ -836,6 +859,7 @@ impl GuildState {
             reply,
             answers,
         } = open;
+        let category = parent;
         let parent = Some(parent);
         self.counter += 1;
         let record = TicketRecord {
@@ -873,6 +897,15 @@ impl GuildState {
                 answers: answers.clone(),
             });
         }
+        // The handover is committed with the number: a crash before the channel edit is
+        // repaired by finishing it, never by a second channel.
+        let ready = match self.take_ready(record.number, category) {
+            Some((channel, op)) => {
+                ops.push(op);
+                Some(channel)
+            }
+            None => None,
+        };
         let commit = self.ctx.store.write(ops);
         self.track(&record);
         info!(ticket = record.number, "ticket number allocated");
@@ -884,6 +917,7 @@ impl GuildState {
             settings: self.settings.clone(),
             existing_channels: None,
             answers: Some(answers),
+            ready,
         });
         self.book
             .line
@@ -897,6 +931,34 @@ impl GuildState {
             myself.send_after(FIRST_LINE_TICK, || GuildMsg::LineTick);
         }
         Ok(())
+    }
+
+    /// A pooled channel for ticket `number` going into `parent`, and the pool's write that
+    /// records the handover; `None` when the pool is off, empty or has no usable channel.
+    fn take_ready(&mut self, number: u64, parent: Snowflake) -> Option<(Snowflake, WriteOp)> {
+        // With the setting off, one pointer test is all this costs an open.
+        self.ready.as_ref()?;
+        let tickets = self.book.category_load.get(&parent).copied().unwrap_or(0);
+        let r = self.ready.as_mut()?;
+        r.last_open = Some(Instant::now());
+        let channel = r.pool.take_for(number, parent, tickets)?;
+        info!(
+            ticket = number,
+            channel = channel.id,
+            "ready channel handed to a ticket"
+        );
+        let op = WriteOp::PutReadyPool {
+            guild: self.guild,
+            pool: r.pool.clone(),
+        };
+        Some((channel.id, op))
+    }
+
+    /// Pooled channels in a category (they count toward its 50).
+    pub(super) fn ready_in(&self, category: Snowflake) -> u32 {
+        self.ready
+            .as_ref()
+            .map_or(0, |r| r.pool.in_category(category))
     }
 
     /// Starts waiting tickets while the provisioning window has room.
@@ -985,9 +1047,8 @@ impl GuildState {
             std::iter::once(base).chain(self.settings.overflow_categories.iter().copied());
         // A ticket already in one of them (moved between topics sharing a category) stays.
         match candidates.find(|c| {
-            Some(*c) == current
-                || self.book.category_load.get(c).copied().unwrap_or(0)
-                    < limits::CATEGORY_CHANNELS_MAX
+            let tickets = self.book.category_load.get(c).copied().unwrap_or(0);
+            Some(*c) == current || ready::category_has_room(tickets, self.ready_in(*c))
         }) {
             Some(free) => CategoryChoice::Ready(free),
             None => CategoryChoice::Create {
@@ -1045,7 +1106,54 @@ impl GuildState {
         }])
     }
 
+    /// Persists the ready-channel pool (durably: a lost write would leak or forget channels).
+    pub fn save_pool(&self) -> Option<crate::store::CommitReceipt> {
+        let r = self.ready.as_ref()?;
+        Some(self.ctx.store.write(vec![WriteOp::PutReadyPool {
+            guild: self.guild,
+            pool: r.pool.clone(),
+        }]))
+    }
+
+    /// Persists the pool without an fsync of its own, for a change a restart rebuilds: a
+    /// settled hand-over is settled again at start from the ticket's record.
+    pub fn save_pool_lazy(&self) {
+        if let Some(r) = self.ready.as_ref() {
+            drop(self.ctx.store.write_lazy(vec![WriteOp::PutReadyPool {
+                guild: self.guild,
+                pool: r.pool.clone(),
+            }]));
+        }
+    }
+
+    /// A pooled channel (or the ready category) deleted by a person leaves the pool; true
+    /// when it was the pool's.
+    fn ready_channel_deleted(&mut self, channel: Snowflake) -> bool {
+        let Some(r) = self.ready.as_mut() else {
+            return false;
+        };
+        let was_category = r.pool.category == Some(channel);
+        if was_category {
+            r.pool.category = None;
+        }
+        let was_pooled = r.pool.forget(channel);
+        if was_pooled {
+            warn!(
+                channel,
+                "a ready channel was deleted by hand; dropped from the pool"
+            );
+            r.server_channels = r.server_channels.map(|n| n.saturating_sub(1));
+        }
+        if was_pooled || was_category {
+            drop(self.save_pool());
+        }
+        was_pooled
+    }
+
     pub(super) async fn channel_deleted(&mut self, channel: Snowflake) {
+        if self.ready_channel_deleted(channel) {
+            return;
+        }
         let settings = self.settings.clone();
         if let Some(number) = self.book.by_channel.get(&channel).copied() {
             if let Some(actor) = self.ticket_actor(number) {

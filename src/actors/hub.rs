@@ -222,6 +222,10 @@ pub async fn carry_out(
             let reply = Reply::defer_update(&discord, incoming);
             remove_topic(state, reply, topic).await?;
         }
+        Step::SetReady { size, done } => {
+            let reply = Reply::defer_ephemeral(&discord, incoming);
+            set_ready(state, reply, size, done).await?;
+        }
         Step::CloseAll => close_all(state, incoming),
         Step::ToTicket { ticket, request } => to_ticket(state, incoming, ticket, request),
         Step::Intake(step) => super::intake::carry_out(state, incoming, step),
@@ -230,6 +234,38 @@ pub async fn carry_out(
             edit_panel(state, reply, edit).await;
         }
     }
+    Ok(())
+}
+
+/// Ready channels on (in the tickets category, made first if there is none) or off; the
+/// admin is answered once the pool's record is durable.
+async fn set_ready(
+    state: &mut GuildState,
+    reply: Reply,
+    size: u32,
+    done: String,
+) -> Result<(), ActorProcessingErr> {
+    if size > 0
+        && let Err(message) = state.default_category().await?
+    {
+        reply.send(&message).await;
+        return Ok(());
+    }
+    let category = state.ready.as_ref().and_then(|r| r.pool.category);
+    let commit = super::ready::configure(state, size > 0, size, category);
+    tokio::spawn(async move {
+        let saved = match commit {
+            Some(commit) => commit.await,
+            None => Ok(()),
+        };
+        match saved {
+            Ok(()) => reply.send(&done).await,
+            Err(error) => {
+                warn!(%error, "could not save the ready channels");
+                reply.send(Text::ReadyNotSaved.text()).await
+            }
+        }
+    });
     Ok(())
 }
 
@@ -642,6 +678,7 @@ async fn report_close_all(
 /// After staff roles change: categories get the new overwrites (here, on a task), ticket
 /// channels through their own actors.
 fn reapply_overwrites(state: &mut GuildState) {
+    super::ready::reapply_staff(state);
     let settings = state.settings.clone();
     for number in state.open_or_closed_ticket_numbers() {
         if let Some(actor) = state.ticket_actor(number) {

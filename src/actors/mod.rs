@@ -15,6 +15,7 @@ pub mod intake;
 pub mod line;
 pub mod log;
 pub mod protocol;
+pub mod ready;
 pub mod root;
 pub mod router;
 pub mod shard;

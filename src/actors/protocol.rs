@@ -10,6 +10,8 @@ use std::sync::atomic::AtomicU64;
 use ractor::RpcReplyPort;
 
 use super::incoming::Incoming;
+use crate::discord::ChannelSummary;
+use crate::domain::access::Overwrite;
 use crate::domain::deadline::Deadline;
 use crate::domain::model::{Snowflake, TicketRecord};
 
@@ -52,12 +54,37 @@ pub enum GuildMsg {
     Held(bool),
     /// A ticket's deadline passed (the clock, through the router).
     DeadlineDue(Deadline),
+    /// Internal: look at the ready-channel pool again (`super::ready`).
+    ReadyTick,
+    /// Internal: a ready channel was created in a category, or not (`full`: Discord's 500
+    /// channels per server reached).
+    ReadyCreated(Result<(Snowflake, Option<Snowflake>), ReadyNotCreated>),
+    /// Internal: the pool's own category was made (`None`: it could not be).
+    ReadyCategoryCreated(Option<Snowflake>),
+    /// Internal: the server's channels, listed for the pool; `None` when the listing failed.
+    ReadyListed(Option<Vec<ChannelSummary>>),
+    /// A channel of the guild was edited (router; only to a running guild actor): a person
+    /// who edits a ready channel takes it out of the pool.
+    ChannelUpdated {
+        channel: Snowflake,
+        name: String,
+        topic: Option<String>,
+        overwrites: Vec<Overwrite>,
+    },
     /// A human (not a bot, not a webhook) wrote in one of the guild's channels.
     HumanMessage {
         channel: Snowflake,
         author: Snowflake,
         roles: Vec<Snowflake>,
     },
+}
+
+/// Why a ready channel was not created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadyNotCreated {
+    /// Discord's 500 channels per server.
+    ServerFull,
+    Failed,
 }
 
 /// How far a guild actor got through the interactions the router sent it (sequence numbers).

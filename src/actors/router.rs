@@ -228,7 +228,8 @@ impl Actor for RouterActor {
     ) -> Result<(), ActorProcessingErr> {
         // A guild's actor starts on first need, except where a crash left tickets
         // mid-provisioning or mid access edit (a claim): those are repaired (and the line
-        // rebuilt) right away.
+        // rebuilt) right away; and where a ready-channel pool is short, so it refills before
+        // the next rush rather than during it.
         let repair: Vec<Snowflake> = state
             .preloaded
             .iter()
@@ -237,6 +238,7 @@ impl Actor for RouterActor {
                     .tickets
                     .iter()
                     .any(|t| t.state == TicketState::Provisioning || t.staff.access_pending)
+                    || snapshot.ready.as_ref().is_some_and(|p| p.short())
             })
             .map(|(guild, _)| *guild)
             .collect();
@@ -606,6 +608,26 @@ impl RouterState {
         }
     }
 
+    /// Only a running guild can hold ready channels being watched; a quiet guild's pool is
+    /// checked against a listing when its actor starts.
+    fn channel_updated(&self, channel: &twilight_model::channel::Channel) {
+        if let Some(guild) = channel.guild_id
+            && let Some(actor) = self.guilds.get(&guild.get())
+        {
+            let _ = actor.cast(GuildMsg::ChannelUpdated {
+                channel: channel.id.get(),
+                name: channel.name.clone().unwrap_or_default(),
+                topic: channel.topic.clone(),
+                overwrites: channel
+                    .permission_overwrites
+                    .iter()
+                    .flatten()
+                    .map(crate::discord::domain_overwrite)
+                    .collect(),
+            });
+        }
+    }
+
     async fn gateway(&mut self, myself: &ActorRef<RouterMsg>, event: Event) {
         match event {
             Event::Ready(ready) => {
@@ -662,6 +684,7 @@ impl RouterState {
                     });
                 }
             }
+            Event::ChannelUpdate(channel) => self.channel_updated(&channel),
             Event::MemberRemove(member) => {
                 let (guild, user) = (member.guild_id.get(), member.user.id.get());
                 // Members leave all the time: wake a quiet guild only if the member has a

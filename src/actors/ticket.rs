@@ -311,6 +311,20 @@ pub struct Provision {
     pub existing_channels: Option<Arc<Vec<ChannelSummary>>>,
     /// The answers to the intake form; `None` when resuming (they are in the store).
     pub answers: Option<Vec<Answer>>,
+    /// A ready channel to make this ticket with one edit instead of a create; the pool's
+    /// record names it as handed to this number, committed with the number.
+    pub ready: Option<Snowflake>,
+}
+
+/// How making a ready channel the ticket went.
+enum TakeOver {
+    Done,
+    /// Refused, or the channel is gone: create one instead (the guild actor gives the ready
+    /// channel back to the pool when the ticket is not in it).
+    Refused,
+    /// The answer was lost: the edit may have landed. Left Provisioning for the next start,
+    /// which finishes the same edit.
+    Unknown(DiscordError),
 }
 
 pub struct TicketArgs {
@@ -616,7 +630,7 @@ impl TicketActorState {
             self.record.channel = Some(found);
         }
         let adopted = self.record.channel.is_some();
-        if !adopted && !self.create_for(&p, reply.as_ref()).await {
+        if !adopted && !self.make_channel(&p, reply.as_ref()).await {
             return;
         }
         self.record.state = TicketState::Open;
@@ -666,6 +680,89 @@ impl TicketActorState {
             },
             GREEN,
         );
+    }
+
+    /// Makes the ticket's channel from its ready channel, or else creates it; false (the
+    /// person told why) when there is none.
+    async fn make_channel(&mut self, p: &Provision, reply: Option<&Reply>) -> bool {
+        let Some(ready) = p.ready else {
+            return self.create_for(p, reply).await;
+        };
+        match self.take_over(p, ready).await {
+            TakeOver::Done => true,
+            TakeOver::Refused => self.create_for(p, reply).await,
+            TakeOver::Unknown(error) => {
+                warn!(%error, channel = ready, "ready channel edit unconfirmed; left for repair at the next start");
+                if let Some(reply) = reply {
+                    let text = t!(CreateUnconfirmed, number = self.record.number);
+                    reply.clone().send(&text).await;
+                }
+                false
+            }
+        }
+    }
+
+    /// One PATCH makes the ready channel the ticket (name, topic, parent, overwrites).
+    async fn take_over(&mut self, p: &Provision, ready: Snowflake) -> TakeOver {
+        let gone = p
+            .existing_channels
+            .as_deref()
+            .is_some_and(|channels| !channels.iter().any(|c| c.id == ready));
+        if gone {
+            info!(
+                channel = ready,
+                "the ready channel was deleted; creating one"
+            );
+            let _ = self
+                .guild_actor
+                .cast(GuildMsg::ChannelDeleted { channel: ready });
+            return TakeOver::Refused;
+        }
+        let overwrites = access::ticket_overwrites(
+            self.guild(),
+            self.discord().bot_user_id(),
+            self.record.opener,
+            &self.record.participants,
+            &p.settings.staff_roles,
+        );
+        let subject = self
+            .answers
+            .as_deref()
+            .and_then(crate::domain::intake::subject);
+        let topic = naming::channel_topic_with_subject(
+            self.record.number,
+            self.record.opener,
+            p.topic_name.as_deref(),
+            subject,
+        );
+        let name = naming::channel_name(self.record.number);
+        let result = self
+            .discord()
+            .take_over_channel(self.guild(), ready, (&name, &topic), p.parent, &overwrites)
+            .await;
+        match result {
+            Ok(()) => {
+                info!(channel = ready, "a ready channel became the ticket");
+                self.record.channel = Some(ready);
+                // Discord counts the name and topic it was given against the channel's two
+                // renames per 10 minutes.
+                self.renames.budget.spend(now_millis());
+                self.record.trail.renamed_at = self.renames.budget.times();
+                self.pin_shown(&p.settings);
+                TakeOver::Done
+            }
+            Err(error) if error.outcome_unknown() => TakeOver::Unknown(error),
+            Err(error) => {
+                if error.code() == Some(codes::UNKNOWN_CHANNEL) {
+                    // Deleted by a person: the pool forgets it before this ticket settles.
+                    let _ = self
+                        .guild_actor
+                        .cast(GuildMsg::ChannelDeleted { channel: ready });
+                }
+                warn!(%error, channel = ready, "the ready channel could not be used; creating one");
+                TakeOver::Refused
+            }
+        }
     }
 
     /// Creates the channel of a ticket being provisioned; false (the person told why) when

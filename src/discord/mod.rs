@@ -1290,6 +1290,26 @@ impl Discord {
         Ok(())
     }
 
+    /// Makes an existing channel (a ready one) a ticket in one `PATCH /channels/{id}`: name,
+    /// topic, parent and overwrites together, so it is never seen half made. The call is in
+    /// the channel's own buckets, not the guild's channel-create bucket.
+    pub async fn take_over_channel(
+        &self,
+        guild: u64,
+        channel: u64,
+        (name, topic): (&str, &str),
+        parent: Option<u64>,
+        overwrites: &[Overwrite],
+    ) -> DiscordResult<()> {
+        let edit = ChannelEdit {
+            name: Some(name),
+            topic: Some(topic),
+            parent,
+            overwrites: Some(overwrites),
+        };
+        self.edit_channel(guild, channel, &edit).await
+    }
+
     /// Moves a channel under `parent`, with its new overwrites in the same edit when they
     /// change (one call in the channel's bucket, and no moment with the new category but the
     /// old access).

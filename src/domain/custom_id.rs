@@ -84,6 +84,8 @@ pub enum Action {
     InactivityModal,
     /// The setup hub's support hours modal (zone, windows, what happens outside them).
     HoursModal,
+    /// The setup hub's ready-channels modal (how many, 0 for off).
+    ReadyModal,
     // The staff workflow.
     /// Claim button on a ticket's welcome message.
     Claim {
@@ -328,6 +330,7 @@ pub fn encode(action: &Action) -> String {
         KeepOpen { ticket } => ("keep", Some(ticket), None),
         InactivityModal => ("inactivity", None, None),
         HoursModal => ("hours", None, None),
+        ReadyModal => ("ready", None, None),
         Claim { ticket } => ("claim", Some(ticket), None),
         Unclaim { ticket } => ("unclaim", Some(ticket), None),
         TransferSelect { ticket } => ("transfer", Some(ticket), None),
@@ -441,6 +444,7 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
         "cancel" => arity(0).map(|_| Cancel)?,
         "inactivity" => arity(0).map(|_| InactivityModal)?,
         "hours" => arity(0).map(|_| HoursModal)?,
+        "ready" => arity(0).map(|_| ReadyModal)?,
         _ => return feedback_action(tag, &nums),
     };
     Ok(action)
@@ -578,6 +582,7 @@ pub mod fields {
     pub const DAILY_CAP: &str = "daily_cap";
     pub const BLOCK_REASON: &str = "reason";
     pub const BLOCK_DAYS: &str = "days";
+    pub const READY_SIZE: &str = "ready_size";
 }
 
 macro_rules! choice_enum {
@@ -626,6 +631,7 @@ choice_enum! {
         Controls => "controls",
         Blocklist => "blocklist",
         PanelEdit => "panel_edit",
+        ReadyChannels => "ready",
     }
 }
 
@@ -674,6 +680,7 @@ mod tests {
             UnblockSelect,
             ResetOpensSelect,
             PanelEditSelect,
+            ReadyModal,
         ];
         for n in [0, 1, u64::MAX] {
             let m = u32::try_from(n).unwrap_or(u32::MAX);

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod model;
 pub mod naming;
 pub mod privileged;
+pub mod ready;
 pub mod reasons;
 pub mod rename;
 pub mod retention;

@@ -224,6 +224,19 @@ impl World {
         })
     }
 
+    /// Kills the bot's actors at once (as a crash would: nothing drains, nothing more is
+    /// written) and starts it again on the same data.
+    pub async fn crash_restart(self) -> HarnessResult<World> {
+        self.bot.crash().await;
+        tokio::time::sleep_until(self.ready_at + IDENTIFY_WINDOW).await;
+        let bot = start_bot(self.config.clone(), self.guilds.len()).await?;
+        Ok(World {
+            bot,
+            ready_at: tokio::time::Instant::now(),
+            ..self
+        })
+    }
+
     /// Stops the bot gracefully, then the simulator, and removes the data directory.
     pub async fn stop(self) {
         stop(self.bot, self.sim, &self.dir).await;

@@ -346,6 +346,16 @@ impl SimClient {
         Ok(())
     }
 
+    /// `PATCH /_sim/channels/{id}`: a person renames a channel or changes its topic.
+    pub async fn edit_channel(&self, channel: u64, body: &Value) -> R<()> {
+        let req = self
+            .http
+            .patch(format!("{}/_sim/channels/{channel}", self.base))
+            .json(body);
+        self.send(req).await?;
+        Ok(())
+    }
+
     pub async fn delete_channel(&self, channel: u64) -> R<()> {
         let req = self
             .http

@@ -58,7 +58,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/_sim/channels/{c}",
-            delete(delete_channel).get(get_channel),
+            delete(delete_channel).get(get_channel).patch(patch_channel),
         )
         .route(
             "/_sim/channels/{c}/messages",
@@ -385,6 +385,24 @@ async fn get_channel(State(sh): State<Arc<Shared>>, Path(c): Path<String>) -> An
     let w = sh.world();
     let channel = w.channels.get(&c).ok_or_else(ApiError::unknown_channel)?;
     Ok(Json(w.channel_json(channel)))
+}
+
+/// `{"name"?, "topic"?}`: a person edits a channel.
+async fn patch_channel(
+    State(sh): State<Arc<Shared>>,
+    Path(c): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let c = id_param(&c)?;
+    let v = sh
+        .world()
+        .edit_channel(
+            c,
+            body.get("name").and_then(Value::as_str),
+            body.get("topic").and_then(Value::as_str),
+        )
+        .ok_or_else(ApiError::unknown_channel)?;
+    Ok(Json(v))
 }
 
 async fn delete_channel(State(sh): State<Arc<Shared>>, Path(c): Path<String>) -> Answer {

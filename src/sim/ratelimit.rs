@@ -294,6 +294,35 @@ mod tests {
     }
 
     #[test]
+    fn channel_edits_and_overwrites_have_a_bucket_per_channel_not_the_guilds_create_bucket() {
+        let table = RateLimitTable {
+            global_per_second: 1_000,
+            ..Default::default()
+        };
+        let mut l = Limiter::default();
+        let t0 = Instant::now();
+        for group in [RouteGroup::ChannelModify, RouteGroup::Overwrite] {
+            for channel in 100..120 {
+                for _ in 0..10 {
+                    assert!(matches!(
+                        l.check(&table, group, channel, Some("t"), t0),
+                        Verdict::Allowed(_)
+                    ));
+                }
+                assert!(matches!(
+                    l.check(&table, group, channel, Some("t"), t0),
+                    Verdict::Limited { global: false, .. }
+                ));
+            }
+        }
+        // 400 edits in 40 channels left the guild's create bucket untouched.
+        assert!(matches!(
+            l.check(&table, RouteGroup::ChannelCreate, 1, Some("t"), t0),
+            Verdict::Allowed(BucketInfo { remaining: 9, .. })
+        ));
+    }
+
+    #[test]
     fn global_limit_spans_routes_but_not_webhooks() {
         let table = RateLimitTable {
             global_per_second: 3,

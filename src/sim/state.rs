@@ -1119,6 +1119,28 @@ impl World {
     }
 
     /// Removes a channel and its messages; children of a deleted category lose their parent.
+    /// A person (an admin in Discord's client) renames a channel or changes its topic:
+    /// CHANNEL_UPDATE follows, as for an edit over REST.
+    pub fn edit_channel(
+        &mut self,
+        id: u64,
+        name: Option<&str>,
+        topic: Option<&str>,
+    ) -> Option<Value> {
+        let ch = self.channels.get_mut(&id)?;
+        if let Some(name) = name {
+            ch.name = super::validate::channel_display_name(name, ch.kind);
+        }
+        if let Some(topic) = topic {
+            ch.topic = Some(topic.to_owned());
+        }
+        let ch = self.channels.get(&id)?;
+        let payload = self.channel_json(ch);
+        let guild = ch.guild_id;
+        self.dispatch(guild, "CHANNEL_UPDATE", &payload, INTENT_GUILDS);
+        Some(payload)
+    }
+
     pub fn delete_channel(&mut self, id: u64) -> Option<Value> {
         let channel = self.channels.remove(&id)?;
         for m in &channel.messages {

@@ -20,6 +20,7 @@ use crate::domain::model::{
     Answer, BlockEntry, ClaimSettings, GuildSettings, Inactivity, IntakeSettings, MemberOpens,
     Panel, Snowflake, TicketRecord, TicketStaff, TicketState, Topic, UnixMillis,
 };
+use crate::domain::ready::ReadyPool;
 use crate::domain::transcript::TranscriptDoc;
 
 /// Format of plain bincode values (settings before `language`; ticket records before they
@@ -430,6 +431,22 @@ pub fn decode_file(bytes: &[u8]) -> Result<StoredFile, CodecError> {
         return Err(CodecError::TrailingBytes(body.len() - used));
     }
     Ok(value)
+}
+
+/// Format of a guild's ready-channel pool: version byte, then the bincode of a
+/// [`ReadyPool`] (configuration and state together, in their own table).
+pub const READY_V1: u8 = 1;
+
+pub fn encode_ready(pool: &ReadyPool) -> Result<Vec<u8>, CodecError> {
+    encode_as(READY_V1, pool)
+}
+
+pub fn decode_ready(bytes: &[u8]) -> Result<ReadyPool, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    match version {
+        READY_V1 => decode_body(body),
+        other => Err(CodecError::UnknownVersion(other)),
+    }
 }
 
 fn deflate_as<T: Serialize>(version: u8, value: &T) -> Result<Vec<u8>, CodecError> {

@@ -47,6 +47,7 @@ use crate::domain::model::{
     Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, Snowflake, TicketRecord,
     TicketState,
 };
+use crate::domain::ready::ReadyPool;
 use crate::domain::transcript::TranscriptDoc;
 
 /// The schema this build writes and understands. Raise it when a table changes meaning; `open`
@@ -81,6 +82,9 @@ const INTAKE_MEMBERS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new(
 const INTAKE_BLOCKS: TableDefinition<(u64, u8, u64), &[u8]> = TableDefinition::new("intake_blocks");
 /// A ticket's answers to the intake questions: `(guild, number)`.
 const TICKET_ANSWERS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("ticket_answers");
+
+/// A guild's ready-channel pool (`domain::ready::ReadyPool`): guild → record.
+const READY: TableDefinition<u64, &[u8]> = TableDefinition::new("ready_pools");
 
 const SCHEMA_KEY: &str = "schema_version";
 
@@ -166,6 +170,8 @@ pub struct GuildSnapshot {
     pub tickets: Vec<TicketRecord>,
     /// The intake's runtime state: members' opens and the blocklist.
     pub intake: IntakeSnapshot,
+    /// The ready-channel pool, when the guild ever had one.
+    pub ready: Option<ReadyPool>,
 }
 
 /// What the abuse controls check an open against, as stored.
@@ -257,6 +263,11 @@ pub enum WriteOp {
         guild: Snowflake,
         number: u64,
         answers: Vec<Answer>,
+    },
+    /// A guild's ready-channel pool, configuration and channels together.
+    PutReadyPool {
+        guild: Snowflake,
+        pool: ReadyPool,
     },
 }
 
@@ -351,6 +362,10 @@ enum EncodedOp {
         key: (u64, u64, u8),
     },
     Intake(IntakeOp),
+    Ready {
+        guild: u64,
+        bytes: Vec<u8>,
+    },
 }
 
 /// An intake op already encoded: one put or remove in one of the intake tables.
@@ -461,6 +476,10 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
         },
         WriteOp::RemoveDeadline(key) => EncodedOp::RemoveDeadline {
             key: deadline_key(key),
+        },
+        WriteOp::PutReadyPool { guild, pool } => EncodedOp::Ready {
+            guild,
+            bytes: codec::encode_ready(&pool)?,
         },
         intake => return encode_intake_op(intake),
     })
@@ -789,6 +808,8 @@ impl Store {
                     guilds.insert(entry.map_err(db_err)?.0.value());
                 }
             }
+            let mut pools = read_pools(txn)?;
+            guilds.extend(pools.keys().copied());
             let mut tickets: BTreeMap<u64, Vec<TicketRecord>> = BTreeMap::new();
             if let Some(table) = open_ro(txn, TICKETS)? {
                 for entry in table.iter().map_err(db_err)? {
@@ -822,6 +843,7 @@ impl Store {
                         counter,
                         tickets,
                         intake: intake_in(txn, guild)?,
+                        ready: pools.remove(&guild),
                     },
                 ));
             }
@@ -1161,11 +1183,19 @@ fn load_guild_in(txn: &ReadTransaction, guild: u64) -> Result<GuildSnapshot, Sto
         None => 0,
     };
     let tickets = guild_tickets(txn, guild, is_live)?;
+    let ready = match open_ro(txn, READY)? {
+        Some(table) => match table.get(guild).map_err(db_err)? {
+            Some(bytes) => decode_ready_lenient(guild, bytes.value()),
+            None => None,
+        },
+        None => None,
+    };
     Ok(GuildSnapshot {
         settings,
         counter,
         tickets,
         intake: intake_in(txn, guild)?,
+        ready,
     })
 }
 
@@ -1206,6 +1236,31 @@ fn intake_in(txn: &ReadTransaction, guild: u64) -> Result<IntakeSnapshot, StoreE
     Ok(out)
 }
 
+/// Every stored pool; a damaged one is skipped with a warning (its channels stay in Discord,
+/// hidden, and the next listing takes them back by their topic).
+fn read_pools(txn: &ReadTransaction) -> Result<BTreeMap<u64, ReadyPool>, StoreError> {
+    let mut out = BTreeMap::new();
+    if let Some(table) = open_ro(txn, READY)? {
+        for entry in table.iter().map_err(db_err)? {
+            let (guild, bytes) = entry.map_err(db_err)?;
+            if let Some(pool) = decode_ready_lenient(guild.value(), bytes.value()) {
+                out.insert(guild.value(), pool);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn decode_ready_lenient(guild: u64, bytes: &[u8]) -> Option<ReadyPool> {
+    match codec::decode_ready(bytes) {
+        Ok(pool) => Some(pool),
+        Err(e) => {
+            tracing::warn!(guild.id = guild, error = %e, "skipping an unreadable ready-channel pool");
+            None
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Opening
 
@@ -1236,6 +1291,7 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(INTAKE_MEMBERS).map_err(db_err)?;
     txn.open_table(INTAKE_BLOCKS).map_err(db_err)?;
     txn.open_table(TICKET_ANSWERS).map_err(db_err)?;
+    txn.open_table(READY).map_err(db_err)?;
     Ok(())
 }
 
@@ -1462,14 +1518,18 @@ fn writer_loop(
     }
 }
 
-fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), StoreError> {
-    let mut txn = db.begin_write().map_err(db_err)?;
-    let durability = if fsync {
+/// Fsync'd, or made durable by the next commit that is.
+fn durability_of(fsync: bool) -> redb::Durability {
+    if fsync {
         redb::Durability::Immediate
     } else {
         redb::Durability::None
-    };
-    txn.set_durability(durability).map_err(db_err)?;
+    }
+}
+
+fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), StoreError> {
+    let mut txn = db.begin_write().map_err(db_err)?;
+    txn.set_durability(durability_of(fsync)).map_err(db_err)?;
     {
         let mut settings = txn.open_table(SETTINGS).map_err(db_err)?;
         let mut counters = txn.open_table(COUNTERS).map_err(db_err)?;
@@ -1486,6 +1546,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
             blocks: txn.open_table(INTAKE_BLOCKS).map_err(db_err)?,
             answers: txn.open_table(TICKET_ANSWERS).map_err(db_err)?,
         };
+        let mut ready = txn.open_table(READY).map_err(db_err)?;
         for op in group.iter().flat_map(|r| &r.ops) {
             match op {
                 EncodedOp::Settings { guild, bytes } => {
@@ -1545,6 +1606,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                         .retain_in((g, 0, 0)..=(g, u64::MAX, u8::MAX), |_, _| false)
                         .map_err(db_err)?;
                     intake.forget(g)?;
+                    ready.remove(g).map_err(db_err)?;
                 }
                 EncodedOp::Deadline { key, at } => {
                     deadlines.insert(*key, *at).map_err(db_err)?;
@@ -1553,6 +1615,9 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                     deadlines.remove(*key).map_err(db_err)?;
                 }
                 EncodedOp::Intake(op) => intake.apply(op)?,
+                EncodedOp::Ready { guild, bytes } => {
+                    ready.insert(*guild, bytes.as_slice()).map_err(db_err)?;
+                }
             }
         }
     }

@@ -10,8 +10,8 @@ use std::{
 use redb::{ReadTransaction, ReadableTable, TableDefinition, WriteTransaction};
 
 use super::{
-    CHANNEL_INDEX, COUNTERS, DM_CHANNELS, INTAKE_BLOCKS, INTAKE_MEMBERS, META, SETTINGS, Store,
-    StoreError, TICKET_ANSWERS, TICKETS, TRANSCRIPTS, WriteOp, codec, create_fresh, db_err,
+    CHANNEL_INDEX, COUNTERS, DM_CHANNELS, INTAKE_BLOCKS, INTAKE_MEMBERS, META, READY, SETTINGS,
+    Store, StoreError, TICKET_ANSWERS, TICKETS, TRANSCRIPTS, WriteOp, codec, create_fresh, db_err,
     guild_tickets, load_guild_in, open_ro, probe_existing,
 };
 use crate::domain::model::{GuildSettings, Snowflake, TicketRecord};
@@ -185,6 +185,8 @@ fn backup_in(txn: &ReadTransaction, dest: &Path) -> Result<FileSummary, StoreErr
         copy_table(txn, &out, INTAKE_MEMBERS)?;
         copy_table(txn, &out, INTAKE_BLOCKS)?;
         copy_table(txn, &out, TICKET_ANSWERS)?;
+        // Without its pool a restored bot would not know its hidden channels until it lists them.
+        copy_table(txn, &out, READY)?;
         out.commit().map_err(db_err)?;
         drop(db);
         fs::rename(&partial, dest)?;

@@ -1308,3 +1308,74 @@ async fn deadlines_are_armed_moved_removed_and_survive_a_reopen() {
         ]
     );
 }
+
+// Ready channels
+
+fn ready_pool() -> crate::domain::ready::ReadyPool {
+    use crate::domain::ready::{Handover, ReadyChannel, ReadyPool};
+    ReadyPool {
+        enabled: true,
+        size: 25,
+        category: Some(77),
+        channels: vec![
+            ReadyChannel {
+                id: 501,
+                parent: Some(77),
+            },
+            ReadyChannel {
+                id: 502,
+                parent: None,
+            },
+        ],
+        handing: vec![Handover {
+            channel: ReadyChannel {
+                id: 503,
+                parent: Some(77),
+            },
+            number: 9,
+        }],
+        made: 3,
+    }
+}
+
+#[test]
+fn ready_pool_codec_round_trips_and_refuses_what_it_does_not_know() {
+    let pool = ready_pool();
+    let bytes = codec::encode_ready(&pool).expect("encode");
+    assert_eq!(bytes[0], codec::READY_V1);
+    assert_eq!(codec::decode_ready(&bytes).expect("decode"), pool);
+    let mut newer = bytes.clone();
+    newer[0] = 99;
+    assert_eq!(
+        codec::decode_ready(&newer),
+        Err(codec::CodecError::UnknownVersion(99))
+    );
+    assert!(codec::decode_ready(&bytes[..bytes.len() - 1]).is_err());
+    assert_eq!(codec::decode_ready(&[]), Err(codec::CodecError::Empty));
+}
+
+#[tokio::test]
+async fn ready_pool_survives_reopen_in_both_loads_and_is_forgotten_with_its_guild() {
+    let dir = TempDir::new("ready");
+    let path = dir.db();
+    {
+        let store = open(&path);
+        within(store.write(vec![WriteOp::PutReadyPool {
+            guild: 5,
+            pool: ready_pool(),
+        }]))
+        .await
+        .expect("write");
+    }
+    let store = open(&path);
+    let snap = within(store.load_guild(5)).await.expect("load");
+    assert_eq!(snap.ready, Some(ready_pool()));
+    assert_eq!(within(store.load_guild(6)).await.expect("load").ready, None);
+    let all = within(store.load_all()).await.expect("all");
+    let (guild, snap) = all.first().expect("a guild known only by its pool");
+    assert_eq!((*guild, snap.ready.clone()), (5, Some(ready_pool())));
+    within(store.write(vec![WriteOp::ForgetGuild { guild: 5 }]))
+        .await
+        .expect("forget");
+    assert_eq!(within(store.load_guild(5)).await.expect("load").ready, None);
+}

@@ -240,6 +240,12 @@ pub enum Step {
     CloseAll,
     /// Staff roles changed: save, and re-apply every overwrite.
     SetStaffRoles(Save),
+    /// The ready-channel pool's size (0: off), saved in the pool's own record; answered with
+    /// `done` once durable.
+    SetReady {
+        size: u32,
+        done: String,
+    },
     ToTicket {
         ticket: u64,
         request: TicketRequest,
@@ -399,6 +405,7 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
                 failed: Text::FeedbackNotSaved,
             });
         }
+        Some(SetupChoice::ReadyChannels) => return Step::OpenModal(screens::ready_modal()),
         Some(SetupChoice::StaffRoles) => screens::staff_roles(),
         Some(SetupChoice::TopicAdd) => return Step::OpenModal(screens::topic_add_modal()),
         Some(SetupChoice::TopicList) => screens::topic_list(&settings.topics, 0),
@@ -481,6 +488,7 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
         Action::LimitsModal => limits_submitted(input),
         Action::InactivityModal => inactivity_submitted(input),
         Action::HoursModal => hours_submitted(input),
+        Action::ReadyModal => ready_submitted(input),
         Action::StaffRoleSelect => staff_roles_selected(facts, input),
         Action::TopicAddModal => {
             match limits::validate_topic_name(input.field(fields::TOPIC_NAME), &settings.topics) {
@@ -673,6 +681,27 @@ fn hours_submitted(input: &Input<'_>) -> Step {
     })
 }
 
+/// Ready channels: a size from 1 to `domain::ready::SIZE_MAX`, or 0 to turn them off.
+fn ready_submitted(input: &Input<'_>) -> Step {
+    let typed = input.field(fields::READY_SIZE).trim();
+    if typed == "0" {
+        return Step::SetReady {
+            size: 0,
+            done: Text::ReadyOffSaved.to_string(),
+        };
+    }
+    match crate::domain::ready::parse_size(typed) {
+        Some(size) => Step::SetReady {
+            size,
+            done: t!(ReadySaved, n = size),
+        },
+        None => refuse(
+            t!(ReadyRefused, max = crate::domain::ready::SIZE_MAX),
+            "ready channel size refused",
+        ),
+    }
+}
+
 fn staff_roles_selected(facts: &Facts, input: &Input<'_>) -> Step {
     match access::validate_staff_roles(facts.guild, &input.ids()) {
         Ok(roles) => Step::SetStaffRoles(Save {
@@ -860,6 +889,7 @@ mod tests {
                     | SetupChoice::Inactivity
                     | SetupChoice::Hours
                     | SetupChoice::Controls
+                    | SetupChoice::ReadyChannels
             );
             match step {
                 Step::OpenModal(_) => assert!(modal, "{choice:?}"),
@@ -1022,5 +1052,24 @@ mod tests {
         Change::RemoveTopic { topic: first }.apply(&mut s);
         assert_eq!(s.topics.len(), 1);
         assert_eq!((s.topics[0].id, s.next_topic_id), (first + 1, first + 2));
+    }
+
+    #[test]
+    fn ready_channels_take_a_size_or_zero_for_off_and_refuse_the_rest() {
+        let settings = GuildSettings::default();
+        let submit = |size: &str| {
+            let fields: BTreeMap<String, String> =
+                [(fields::READY_SIZE.to_owned(), size.to_owned())].into();
+            let input = Input {
+                values: &[],
+                fields: Some(&fields),
+            };
+            decide(&settings, &ADMIN, &FACTS, Action::ReadyModal, &input)
+        };
+        assert!(matches!(submit(" 25"), Step::SetReady { size: 25, .. }));
+        assert!(matches!(submit("0"), Step::SetReady { size: 0, .. }));
+        for bad in ["101", "-1", "many", ""] {
+            assert!(refused_with(&submit(bad)).is_some(), "{bad}");
+        }
     }
 }

@@ -104,6 +104,7 @@ fn setup_label(choice: SetupChoice) -> Text {
         SetupChoice::Controls => Text::SetupControls,
         SetupChoice::Blocklist => Text::SetupBlocklist,
         SetupChoice::PanelEdit => Text::SetupPanelEdit,
+        SetupChoice::ReadyChannels => Text::SetupReadyChannels,
     }
 }
 
@@ -389,6 +390,22 @@ pub fn hours_modal(hours: &SupportHours) -> Modal {
                 outside.to_owned(),
             ),
         ],
+    }
+}
+
+/// How many ready channels to keep (0 turns them off); empty, as Discord shows no current
+/// value, and the answer to the save says what is now set.
+pub fn ready_modal() -> Modal {
+    Modal {
+        custom_id: custom_id::encode(&Action::ReadyModal),
+        title: Text::ReadyModalTitle.to_string(),
+        components: vec![text_input(
+            fields::READY_SIZE,
+            Text::ReadySizeLabel.to_string(),
+            TextInputStyle::Short,
+            3,
+            true,
+        )],
     }
 }
 

@@ -823,6 +823,19 @@ catalog! {
     PanelEdited: Content = "The panel was updated in place.";
     PanelGoneForgotten: Content = "That panel's message or channel was deleted, so the panel is forgotten now. Post a new one from Setup.";
     PanelEditFailed: Content = "The panel could not be edited: {error}";
+    // Ready channels
+    ReadyChannelTopic: Piece =
+        "Kept hidden by Ticketeer, ready to become the next ticket at once. Deleting or editing it takes it out of the pool.";
+    ReadyChannelDeleteReason: AuditReason = "Ticketeer: ready channel no longer needed";
+    SetupReadyChannels: SelectOption = "Ready channels (faster opens in a rush)";
+    ReadyModalTitle: ModalTitle = "Ready channels";
+    ReadySizeLabel: InputLabel = "How many to keep ready (0 = off)";
+    ReadySaved: Content =
+        "Ready channels on: {n} hidden channels are made while the server is quiet, and each becomes a ticket at once.";
+    ReadyOffSaved: Content = "Ready channels are off; the hidden ones are being deleted.";
+    ReadyRefused: Content = "Enter a number from 0 to {max}. Ready channels were not changed.";
+    ReadyNotSaved: Content = "Ready channels could not be saved; please try again.";
+    ReadyCategoryName: ChannelName = "Ready channels";
 }
 
 impl Text {

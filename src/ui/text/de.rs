@@ -1160,4 +1160,36 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         PanelEditFailed,
         "Das Panel konnte nicht bearbeitet werden: {error}",
     ),
+    // Ready channels
+    (
+        ReadyChannelTopic,
+        "Von Ticketeer verborgen gehalten, bereit, sofort das nächste Ticket zu werden. Wer ihn löscht oder bearbeitet, nimmt ihn aus dem Vorrat.",
+    ),
+    (
+        ReadyChannelDeleteReason,
+        "Ticketeer: Bereitschaftskanal nicht mehr benötigt",
+    ),
+    (
+        SetupReadyChannels,
+        "Bereitschaftskanäle (schnellere Tickets im Andrang)",
+    ),
+    (ReadyModalTitle, "Bereitschaftskanäle"),
+    (ReadySizeLabel, "Wie viele bereithalten (0 = aus)"),
+    (
+        ReadySaved,
+        "Bereitschaftskanäle an: {n} verborgene Kanäle werden angelegt, solange der Server ruhig ist, und jeder wird sofort zum Ticket.",
+    ),
+    (
+        ReadyOffSaved,
+        "Bereitschaftskanäle sind aus; die verborgenen werden gelöscht.",
+    ),
+    (
+        ReadyRefused,
+        "Gib eine Zahl von 0 bis {max} ein. Die Bereitschaftskanäle wurden nicht geändert.",
+    ),
+    (
+        ReadyNotSaved,
+        "Die Bereitschaftskanäle konnten nicht gespeichert werden; bitte versuche es erneut.",
+    ),
+    (ReadyCategoryName, "Bereitschaftskanäle"),
 ];

@@ -1154,4 +1154,36 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         PanelEditFailed,
         "Le panneau n'a pas pu être modifié : {error}",
     ),
+    // Ready channels
+    (
+        ReadyChannelTopic,
+        "Gardé caché par Ticketeer, prêt à devenir aussitôt le prochain ticket. Le supprimer ou le modifier le retire de la réserve.",
+    ),
+    (
+        ReadyChannelDeleteReason,
+        "Ticketeer : salon prêt devenu inutile",
+    ),
+    (
+        SetupReadyChannels,
+        "Salons prêts (tickets plus rapides en pleine affluence)",
+    ),
+    (ReadyModalTitle, "Salons prêts"),
+    (ReadySizeLabel, "Combien en garder prêts (0 = aucun)"),
+    (
+        ReadySaved,
+        "Salons prêts activés : {n} salons cachés sont créés quand le serveur est calme, et chacun devient aussitôt un ticket.",
+    ),
+    (
+        ReadyOffSaved,
+        "Les salons prêts sont désactivés ; les salons cachés sont en cours de suppression.",
+    ),
+    (
+        ReadyRefused,
+        "Saisis un nombre de 0 à {max}. Les salons prêts n'ont pas été modifiés.",
+    ),
+    (
+        ReadyNotSaved,
+        "Les salons prêts n'ont pas pu être enregistrés ; réessaie.",
+    ),
+    (ReadyCategoryName, "Salons prêts"),
 ];
