@@ -1381,19 +1381,6 @@ impl Discord {
         Ok(())
     }
 
-    /// Sets a channel's topic (Discord counts it with renames: 2 per 10 minutes per channel).
-    pub async fn set_channel_topic(&self, channel: u64, topic: &str) -> DiscordResult<()> {
-        let _turn = self.turn().await;
-        retry_limited!(
-            self.global,
-            "set_channel_topic",
-            self.http
-                .update_channel(Id::<ChannelMarker>::new(channel))
-                .topic(topic)
-        )?;
-        Ok(())
-    }
-
     /// Deletes a channel; one that is already gone counts as deleted.
     pub async fn delete_channel(&self, channel: u64, reason: &str) -> DiscordResult<()> {
         let _turn = self.turn().await;
