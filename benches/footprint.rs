@@ -162,12 +162,15 @@ const BUILD_CHUNK: usize = 4096;
 struct Params {
     guilds: usize,
     tickets: usize,
+    /// `--ready N`: every guild of the full run holds a full pool of N ready channels.
+    ready: usize,
 }
 
 fn parse_params(args: &[String]) -> Result<Params, String> {
     let mut p = Params {
         guilds: 10_000,
         tickets: 20_000,
+        ready: 0,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -180,6 +183,7 @@ fn parse_params(args: &[String]) -> Result<Params, String> {
             "--bench" => {}
             "--guilds" => p.guilds = num("--guilds")?,
             "--tickets" => p.tickets = num("--tickets")?,
+            "--ready" => p.ready = num("--ready")?,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -416,6 +420,7 @@ async fn build_store(
     path: &Path,
     guilds: &[sim::SeededGuild],
     tickets: usize,
+    ready: usize,
 ) -> Result<(), String> {
     let config = StoreConfig {
         path: path.to_path_buf(),
@@ -493,6 +498,28 @@ async fn build_store(
             guild: g.guild_id,
             value: mine as u64,
         });
+        if ready > 0 {
+            // A full pool: nothing to refill, so the guild's actor waits for its first need.
+            use ticketeer::domain::ready::{ReadyChannel, ReadyPool};
+            let channels = (0..ready)
+                .map(|_| ReadyChannel {
+                    id: fresh(),
+                    parent: Some(category),
+                })
+                .collect();
+            let pool = ReadyPool {
+                enabled: true,
+                size: ready as u32,
+                category: None,
+                channels,
+                handing: Vec::new(),
+                made: ready as u64,
+            };
+            ops.push(WriteOp::PutReadyPool {
+                guild: g.guild_id,
+                pool,
+            });
+        }
         if ops.len() >= BUILD_CHUNK {
             store
                 .write(std::mem::take(&mut ops))
@@ -530,7 +557,11 @@ fn spawn_child(args: &[String]) -> Result<Value, String> {
     serde_json::from_str(line).map_err(|e| format!("child result: {e}"))
 }
 
-async fn measure(guilds: usize, tickets: usize, base: &Path) -> Result<Run, String> {
+async fn measure(
+    guilds: usize,
+    (tickets, ready): (usize, usize),
+    base: &Path,
+) -> Result<Run, String> {
     let sim = sim::start(SimConfig {
         rate_limits: RateLimitMode::Off,
         message_content: true,
@@ -548,7 +579,7 @@ async fn measure(guilds: usize, tickets: usize, base: &Path) -> Result<Run, Stri
     }
     let dir = base.join(format!("g{guilds}-t{tickets}"));
     let _ = std::fs::remove_dir_all(&dir);
-    build_store(&dir.join("ticketeer.redb"), &seeded, tickets).await?;
+    build_store(&dir.join("ticketeer.redb"), &seeded, tickets, ready).await?;
     let args = vec![
         "--child".to_string(),
         sim.http_url(),
@@ -625,9 +656,9 @@ fn target_dir() -> PathBuf {
 
 async fn parent(p: Params) -> Result<bool, String> {
     let base = std::env::temp_dir().join(format!("ticketeer-footprint-{}", std::process::id()));
-    let fixed = measure(1, 0, &base).await?;
-    let idle = measure(p.guilds, 0, &base).await?;
-    let full = measure(p.guilds, p.tickets, &base).await?;
+    let fixed = measure(1, (0, 0), &base).await?;
+    let idle = measure(p.guilds, (0, 0), &base).await?;
+    let full = measure(p.guilds, (p.tickets, p.ready), &base).await?;
     let bare = {
         let args = vec!["--bare".to_string(), p.guilds.to_string()];
         tokio::task::spawn_blocking(move || spawn_child(&args))
@@ -696,7 +727,7 @@ async fn parent(p: Params) -> Result<bool, String> {
         })
     };
     let report = json!({
-        "params": {"guilds": p.guilds, "tickets": p.tickets},
+        "params": {"guilds": p.guilds, "tickets": p.tickets, "ready_per_guild": p.ready},
         "bytes_per_idle_guild_actor": per_guild,
         "bytes_per_open_ticket_actor": per_ticket_actor,
         "bytes_per_open_ticket_without_actor": per_ticket,
@@ -884,7 +915,9 @@ fn main() -> ExitCode {
             Ok(p) => runtime.block_on(parent(p)),
             Err(e) => {
                 eprintln!("footprint: {e}");
-                eprintln!("usage: cargo bench --bench footprint -- [--guilds N] [--tickets M]");
+                eprintln!(
+                    "usage: cargo bench --bench footprint -- [--guilds N] [--tickets M] [--ready N]"
+                );
                 return ExitCode::from(2);
             }
         },
