@@ -3678,6 +3678,46 @@ mod inactivity {
         env.stop().await;
     }
 
+    /// A topic's own rules: its tickets are warned while the server's rules are off, the
+    /// others are not.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_topic_can_have_inactivity_rules_of_its_own() {
+        let clock = Arc::new(ManualClock::new(ticketeer::actors::ticket::now_millis()));
+        let env = Env::start("topic-inactivity", 3).await;
+        let shared = clock.clone();
+        let env = env.restart_with(move |c| c.clock = shared).await;
+        let (_, panel, _, plain) = env.with_open_ticket().await;
+        env.add_topic("Sales").await;
+        let sales = env
+            .open_ticket_with_topic(panel, env.g.member_ids[1], "Sales")
+            .await;
+        let (_, id) = env.setup(SetupChoice::Inactivity).await;
+        env.expect_modal(id).await;
+        let id = env
+            .submit(
+                env.owner(),
+                env.general(),
+                &Action::InactivityModal,
+                &[
+                    (fields::WARN_AFTER, "2"),
+                    (fields::CLOSE_AFTER, "24"),
+                    (fields::STALE_PING, "auto"),
+                    (fields::OPENER_LEAVES, ""),
+                    (fields::INACTIVITY_TOPIC, "sales"),
+                ],
+            )
+            .await;
+        env.answer_containing(id, "Topic **Sales**:").await;
+        assert!(!env.settings().await.inactivity.is_on());
+        pass(&env, &clock, 3 * HOUR).await;
+        wait_warning(&env, sales).await;
+        assert!(
+            warning(&env, plain).await.is_none(),
+            "the server's rules are off"
+        );
+        env.stop().await;
+    }
+
     /// `/tickets request-close reason: hours:` in `channel` as `user`; returns the answer.
     async fn request_close_in(
         env: &Env,

@@ -416,7 +416,7 @@ fn human_message(
     );
     // Only an open ticket's activity matters; a quiet guild's tickets wake for it only while
     // inactivity is on, a close request waits, or it is staff's first answer.
-    let wanted = state.settings.inactivity.is_on()
+    let wanted = state.settings.any_inactivity_on()
         || entry.awaiting_reply
         || (staff && !entry.answered && author != entry.opener);
     if entry.state != TicketState::Open || (entry.actor.is_none() && !wanted) {

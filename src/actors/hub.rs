@@ -291,7 +291,8 @@ fn save_then_answer(
         ..
     } = save;
     let what = change.what();
-    let inactivity_on = matches!(&change, Change::Inactivity(i) if i.is_on());
+    let inactivity_on = matches!(&change,
+        Change::Inactivity(i) | Change::TopicInactivity(_, i) if i.is_on());
     let mut settings = (*state.settings).clone();
     change.apply(&mut settings);
     let commit = state.save_settings(settings);

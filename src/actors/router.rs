@@ -557,7 +557,7 @@ impl RouterState {
             || self.preloaded.get(&guild).is_some_and(|snapshot| {
                 // A message matters to an open ticket that counts activity, whose close
                 // request a reply would withdraw, or that staff have not answered yet.
-                let counts = snapshot.settings.inactivity.is_on();
+                let counts = snapshot.settings.any_inactivity_on();
                 snapshot.tickets.iter().any(|t| {
                     t.channel == Some(channel)
                         && t.state == TicketState::Open

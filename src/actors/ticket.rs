@@ -1542,7 +1542,11 @@ impl TicketActorState {
         if let Err(error) = self.discord().send_message(channel, &note, &[]).await {
             warn!(%error, "could not log a member leaving");
         }
-        if user == self.record.opener && settings.inactivity.close_when_opener_leaves {
+        if user == self.record.opener
+            && settings
+                .inactivity_for(self.record.topic)
+                .close_when_opener_leaves
+        {
             let bot = Person {
                 user: self.discord().bot_user_id(),
                 is_staff: true,

@@ -46,6 +46,8 @@ pub struct GuildSettings {
     pub hours: SupportHours,
     /// The close DM asks for no rating.
     pub feedback_off: bool,
+    /// Topics whose inactivity differs from the server's.
+    pub topic_inactivity: Vec<(u32, Inactivity)>,
 }
 
 /// Discord's most text inputs in one modal, so the most questions per topic.
@@ -181,6 +183,20 @@ impl Inactivity {
     }
 }
 
+impl GuildSettings {
+    /// The inactivity rules of a ticket of `topic`: the topic's own, else the server's.
+    pub fn inactivity_for(&self, topic: Option<u32>) -> &Inactivity {
+        topic
+            .and_then(|t| self.topic_inactivity.iter().find(|(id, _)| *id == t))
+            .map_or(&self.inactivity, |(_, inactivity)| inactivity)
+    }
+
+    /// Whether any ticket may be warned: the server's rules or a topic's are on.
+    pub fn any_inactivity_on(&self) -> bool {
+        self.inactivity.is_on() || self.topic_inactivity.iter().any(|(_, i)| i.is_on())
+    }
+}
+
 /// Whom a stale warning mentions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum StalePing {
@@ -227,6 +243,7 @@ impl Default for GuildSettings {
             intake: IntakeSettings::default(),
             hours: SupportHours::default(),
             feedback_off: false,
+            topic_inactivity: Vec::new(),
         }
     }
 }

@@ -329,6 +329,7 @@ impl From<&Settings> for GuildSettings {
             // Not exported yet: an imported server starts without support hours.
             hours: Default::default(),
             feedback_off: false,
+            topic_inactivity: Vec::new(),
         }
     }
 }

@@ -271,6 +271,7 @@ impl From<GuildSettingsV2> for GuildSettings {
             intake: IntakeSettings::default(),
             hours: Default::default(),
             feedback_off: false,
+            topic_inactivity: Vec::new(),
         }
     }
 }
@@ -360,6 +361,7 @@ impl From<GuildSettingsV1> for GuildSettings {
             intake: IntakeSettings::default(),
             hours: Default::default(),
             feedback_off: false,
+            topic_inactivity: Vec::new(),
         }
     }
 }

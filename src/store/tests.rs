@@ -801,13 +801,28 @@ prop_compose! {
 }
 
 fn settings_strategy() -> impl Strategy<Value = GuildSettings> {
-    (v3_settings_strategy(), hours_strategy(), any::<bool>()).prop_map(
-        |(settings, hours, feedback_off)| GuildSettings {
+    (
+        v3_settings_strategy(),
+        hours_strategy(),
+        any::<bool>(),
+        proptest::collection::vec((any::<u32>(), any::<u32>(), any::<u32>()), 0..3),
+    )
+        .prop_map(|(settings, hours, feedback_off, topics)| GuildSettings {
             hours,
             feedback_off,
+            topic_inactivity: topics
+                .into_iter()
+                .map(|(t, warn, close)| {
+                    let inactivity = Inactivity {
+                        warn_after_hours: warn,
+                        close_after_hours: close,
+                        ..Inactivity::default()
+                    };
+                    (t, inactivity)
+                })
+                .collect(),
             ..settings
-        },
-    )
+        })
 }
 
 /// Settings with what the V3 layout holds (support hours at their default).
@@ -861,7 +876,7 @@ prop_compose! {
             per_member_limit, per_guild_limit, topics, next_topic_id, panels, language,
             inactivity: Inactivity { warn_after_hours, close_after_hours, ping,
                 close_when_opener_leaves }, claims, intake: IntakeSettings::default(),
-            hours: Default::default(), feedback_off: false }
+            hours: Default::default(), feedback_off: false, topic_inactivity: Vec::new() }
     }
 }
 

@@ -106,6 +106,8 @@ pub enum Change {
     Hours(SupportHours),
     /// Switches feedback off (`true`) or on.
     FeedbackOff(bool),
+    /// A topic's own inactivity rules.
+    TopicInactivity(u32, Inactivity),
 }
 
 impl Change {
@@ -125,6 +127,7 @@ impl Change {
             Change::Intake(_) => "the intake",
             Change::Hours(_) => "support hours",
             Change::FeedbackOff(_) => "feedback",
+            Change::TopicInactivity(..) => "a topic's inactivity",
         }
     }
 
@@ -161,6 +164,10 @@ impl Change {
             Change::RemoveTopic { topic } => settings.topics.retain(|t| t.id != topic),
             Change::Inactivity(inactivity) => settings.inactivity = inactivity,
             Change::FeedbackOff(off) => settings.feedback_off = off,
+            Change::TopicInactivity(topic, inactivity) => {
+                settings.topic_inactivity.retain(|(t, _)| *t != topic);
+                settings.topic_inactivity.push((topic, inactivity));
+            }
             Change::Hours(hours) => {
                 // The bypass roles are kept: the form does not show them.
                 let bypass = std::mem::take(&mut settings.hours.bypass_roles);
@@ -486,7 +493,7 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
         },
         Action::LanguageSelect => language_chosen(input),
         Action::LimitsModal => limits_submitted(input),
-        Action::InactivityModal => inactivity_submitted(input),
+        Action::InactivityModal => inactivity_submitted(settings, input),
         Action::HoursModal => hours_submitted(input),
         Action::ReadyModal => ready_submitted(input),
         Action::StaffRoleSelect => staff_roles_selected(facts, input),
@@ -604,7 +611,20 @@ fn limits_submitted(input: &Input<'_>) -> Step {
     }
 }
 
-fn inactivity_submitted(input: &Input<'_>) -> Step {
+fn inactivity_submitted(settings: &GuildSettings, input: &Input<'_>) -> Step {
+    // Blank: the server's rules; a topic's name: that topic's own.
+    let named = input.field(fields::INACTIVITY_TOPIC).trim();
+    let topic = match named {
+        "" => None,
+        name => match settings
+            .topics
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
+        {
+            Some(topic) => Some(topic),
+            None => return refuse(Text::ClaimModeNoSuchTopic.to_string(), "no such topic"),
+        },
+    };
     match limits::parse_inactivity(
         input.field(fields::WARN_AFTER),
         input.field(fields::CLOSE_AFTER),
@@ -632,8 +652,18 @@ fn inactivity_submitted(input: &Input<'_>) -> Step {
                 done.push(' ');
                 done.push_str(Text::OpenerLeavesSaved.english());
             }
+            let change = match topic {
+                Some(topic) => {
+                    done = format!(
+                        "{} {done}",
+                        t!(ForTopic, topic = screens::topic_shown(&topic.name))
+                    );
+                    Change::TopicInactivity(topic.id, inactivity)
+                }
+                None => Change::Inactivity(inactivity),
+            };
             Step::Save(Save {
-                change: Change::Inactivity(inactivity),
+                change,
                 answer: Answer::Ephemeral,
                 done,
                 failed: Text::InactivityNotSaved,
@@ -956,6 +986,57 @@ mod tests {
                 request: TicketRequest::AddUsers(vec![5])
             }
         );
+    }
+
+    #[test]
+    fn a_topic_named_in_the_inactivity_form_gets_rules_of_its_own() {
+        let settings = GuildSettings {
+            topics: vec![Topic {
+                id: 3,
+                name: "Sales".into(),
+                category: None,
+            }],
+            ..GuildSettings::default()
+        };
+        let submit = |topic: &str| {
+            let fields: BTreeMap<String, String> = [
+                (fields::WARN_AFTER, "2"),
+                (fields::CLOSE_AFTER, "1"),
+                (fields::INACTIVITY_TOPIC, topic),
+            ]
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+            let input = Input {
+                values: &[],
+                fields: Some(&fields),
+            };
+            decide(&settings, &ADMIN, &FACTS, Action::InactivityModal, &input)
+        };
+        let Step::Save(save) = submit("sales") else {
+            panic!("saved")
+        };
+        let Change::TopicInactivity(3, rules) = save.change.clone() else {
+            panic!("{:?}", save.change)
+        };
+        assert_eq!((rules.warn_after_hours, rules.close_after_hours), (2, 1));
+        assert!(save.done.starts_with("Topic **Sales**: "), "{}", save.done);
+        let mut applied = settings.clone();
+        save.change.apply(&mut applied);
+        assert_eq!(applied.inactivity_for(Some(3)).warn_after_hours, 2);
+        assert!(
+            !applied.inactivity_for(None).is_on(),
+            "the server's rules unchanged"
+        );
+        assert!(applied.any_inactivity_on());
+        assert!(matches!(
+            submit(""),
+            Step::Save(Save {
+                change: Change::Inactivity(_),
+                ..
+            })
+        ));
+        assert!(refused_with(&submit("Nowhere")).is_some());
     }
 
     #[test]

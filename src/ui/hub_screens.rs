@@ -344,6 +344,12 @@ pub fn inactivity_modal() -> Modal {
             field(fields::CLOSE_AFTER, Text::CloseAfterLabel, 4, false),
             field(fields::STALE_PING, Text::StalePingLabel, 6, false),
             field(fields::OPENER_LEAVES, Text::OpenerLeavesLabel, 3, false),
+            field(
+                fields::INACTIVITY_TOPIC,
+                Text::InactivityTopicLabel,
+                limits::TOPIC_NAME_MAX as u16,
+                false,
+            ),
         ],
     }
 }

@@ -274,7 +274,7 @@ catalog! {
     PanelTitleLabel: InputLabel = "Title";
     PanelDescriptionLabel: InputLabel = "Description";
     PanelFooterLabel: InputLabel = "Footer";
-    PanelTextRefused: Content = "{error}. Nothing was posted.";
+    PanelTextRefused: Content = "{error} Nothing was posted.";
     PanelPosted: Content = "Panel posted.";
     PanelPostFailed: Content = "I could not post the panel there: {error}";
     OpenTicketButton: ButtonLabel = "Open a ticket";
@@ -326,7 +326,7 @@ catalog! {
     InactivitySaved: Content =
         "Inactivity saved: a warning after {warn} hours without a human message, the close {close} hours later; the warning pings {ping}.";
     InactivityOffSaved: Content = "Inactivity warning and auto-close are off.";
-    InactivityRefused: Content = "{error}. The inactivity settings were not changed.";
+    InactivityRefused: Content = "{error} The inactivity settings were not changed.";
     InactivityNotSaved: Content = "The inactivity settings could not be saved; please try again.";
     PingUnknown: Piece = "Ping must be auto, opener, staff or none.";
     YesOrNo: Piece = "Close when the opener leaves must be yes or no.";
@@ -342,7 +342,7 @@ catalog! {
     LimitsModalTitle: ModalTitle = "Ticket limits";
     LimitPerMemberLabel: InputLabel = "Open tickets per member (now {limit})";
     LimitPerGuildLabel: InputLabel = "Open tickets per server (now {limit})";
-    LimitsRefused: Content = "{error}. The limits were not changed.";
+    LimitsRefused: Content = "{error} The limits were not changed.";
     LimitsSaved: Content = "Limits saved: {per_member} open per member, {per_guild} per server.";
     LimitsNotSaved: Content = "The limits could not be saved; please try again.";
     LimitNotANumber: Piece = "The {field} must be a whole number between {min} and {max}.";
@@ -352,7 +352,7 @@ catalog! {
     StaffRolesPrompt: Content =
         "Choose up to {max} staff roles (they see and handle every ticket).";
     StaffRolesPlaceholder: SelectPlaceholder = "Staff roles";
-    StaffRolesRefused: Content = "{error}. Nothing was changed.";
+    StaffRolesRefused: Content = "{error} Nothing was changed.";
     StaffRolesTooMany: Piece = "choose at most {max} staff roles";
     StaffRolesEveryone: Piece =
         "@everyone cannot be a staff role: every member would see every ticket";
@@ -364,7 +364,7 @@ catalog! {
     // Topics.
     TopicAddModalTitle: ModalTitle = "Add a topic";
     TopicNameLabel: InputLabel = "Topic name";
-    TopicNameRefused: Content = "{error}. No topic was added.";
+    TopicNameRefused: Content = "{error} No topic was added.";
     TopicAdded: Content = "Topic **{topic}** added.";
     TopicNotSaved: Content = "The topic could not be saved; please try again.";
     TopicGone: Content = "That topic no longer exists.";
@@ -700,6 +700,8 @@ catalog! {
     StaffFigures: Content =
         "<@{user}> answered {answered} tickets first (median first response: {response}), claimed {claims}, and their tickets are rated {rating}.";
     StaffFiguresNone: Piece = "none yet";
+    InactivityTopicLabel: InputLabel = "Only for this topic (blank: whole server)";
+    ForTopic: Piece = "Topic **{topic}**:";
     SetupFeedback: SelectOption = "Feedback: stars in the close DM (on/off)";
     FeedbackOffSaved: Content = "Feedback is off: the close DM no longer asks for a rating.";
     FeedbackOnSaved: Content = "Feedback is on: the close DM asks the opener for 1 to 5 stars.";

@@ -68,7 +68,7 @@ impl TicketActorState {
         settings: &GuildSettings,
         from: UnixMillis,
     ) -> Option<Deadline> {
-        let policy = &settings.inactivity;
+        let policy = settings.inactivity_for(self.record.topic);
         stale::applies(policy, self.record.state, self.record.autoclose_off).then(|| Deadline {
             key: self.deadline_key(DeadlineKind::StaleWarning),
             at: stale::warning_at(policy, from),
@@ -159,7 +159,7 @@ impl TicketActorState {
     }
 
     async fn warning_due(&mut self, settings: &GuildSettings) {
-        let policy = settings.inactivity;
+        let policy = *settings.inactivity_for(self.record.topic);
         let last = self.last_activity().await;
         let now = self.now();
         let warned = self.record.stale_warning.is_some();
@@ -195,7 +195,7 @@ impl TicketActorState {
         let Some(channel) = self.record.channel else {
             return self.drop_deadline(DeadlineKind::StaleWarning);
         };
-        let policy = settings.inactivity;
+        let policy = *settings.inactivity_for(self.record.topic);
         let mentions = stale::mentions(policy.ping, last);
         let user = mentions.opener.then_some(self.record.opener);
         let roles: &[u64] = if mentions.staff {
@@ -250,7 +250,7 @@ impl TicketActorState {
             _ => false,
         };
         let verdict = stale::on_close_due(
-            &settings.inactivity,
+            settings.inactivity_for(self.record.topic),
             self.record.state,
             self.record.autoclose_off,
             self.record.stale_warning.is_some(),

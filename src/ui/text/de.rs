@@ -55,7 +55,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (PanelTitleLabel, "Titel"),
     (PanelDescriptionLabel, "Beschreibung"),
     (PanelFooterLabel, "Fußzeile"),
-    (PanelTextRefused, "{error}. Es wurde nichts gepostet."),
+    (PanelTextRefused, "{error} Es wurde nichts gepostet."),
     (PanelPosted, "Panel gepostet."),
     (
         PanelPostFailed,
@@ -136,7 +136,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         LimitPerGuildLabel,
         "Offene Tickets je Server (jetzt {limit})",
     ),
-    (LimitsRefused, "{error}. Die Limits wurden nicht geändert."),
+    (LimitsRefused, "{error} Die Limits wurden nicht geändert."),
     (
         LimitsSaved,
         "Limits gespeichert: {per_member} offene je Mitglied, {per_guild} je Server.",
@@ -160,7 +160,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "Wähle bis zu {max} Team-Rollen (sie sehen und bearbeiten jedes Ticket).",
     ),
     (StaffRolesPlaceholder, "Team-Rollen"),
-    (StaffRolesRefused, "{error}. Es wurde nichts geändert."),
+    (StaffRolesRefused, "{error} Es wurde nichts geändert."),
     (StaffRolesTooMany, "wähle höchstens {max} Team-Rollen"),
     (
         StaffRolesEveryone,
@@ -177,10 +177,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     ),
     (TopicAddModalTitle, "Thema hinzufügen"),
     (TopicNameLabel, "Name des Themas"),
-    (
-        TopicNameRefused,
-        "{error}. Es wurde kein Thema hinzugefügt.",
-    ),
+    (TopicNameRefused, "{error} Es wurde kein Thema hinzugefügt."),
     (TopicAdded, "Thema **{topic}** hinzugefügt."),
     (
         TopicNotSaved,
@@ -559,7 +556,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     ),
     (
         InactivityRefused,
-        "{error}. Die Inaktivitätseinstellungen wurden nicht geändert.",
+        "{error} Die Inaktivitätseinstellungen wurden nicht geändert.",
     ),
     (
         InactivityNotSaved,
@@ -886,6 +883,11 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "<@{user}> hat {answered} Tickets zuerst beantwortet (Median der ersten Antwort: {response}), {claims} übernommen, und die Tickets sind mit {rating} bewertet.",
     ),
     (StaffFiguresNone, "noch keine"),
+    (
+        InactivityTopicLabel,
+        "Nur für dieses Thema (leer: ganzer Server)",
+    ),
+    (ForTopic, "Thema **{topic}**:"),
     (
         SetupFeedback,
         "Rückmeldung: Sterne in der Schließ-DM (an/aus)",

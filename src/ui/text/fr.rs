@@ -55,7 +55,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (PanelTitleLabel, "Titre"),
     (PanelDescriptionLabel, "Description"),
     (PanelFooterLabel, "Pied de page"),
-    (PanelTextRefused, "{error}. Rien n'a été publié."),
+    (PanelTextRefused, "{error} Rien n'a été publié."),
     (PanelPosted, "Panneau publié."),
     (
         PanelPostFailed,
@@ -135,7 +135,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     ),
     (
         LimitsRefused,
-        "{error}. Les limites n'ont pas été modifiées.",
+        "{error} Les limites n'ont pas été modifiées.",
     ),
     (
         LimitsSaved,
@@ -160,7 +160,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "Choisissez jusqu'à {max} rôles d'équipe (ils voient et traitent tous les tickets).",
     ),
     (StaffRolesPlaceholder, "Rôles de l'équipe"),
-    (StaffRolesRefused, "{error}. Rien n'a été modifié."),
+    (StaffRolesRefused, "{error} Rien n'a été modifié."),
     (StaffRolesTooMany, "choisissez au plus {max} rôles d'équipe"),
     (
         StaffRolesEveryone,
@@ -177,7 +177,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     ),
     (TopicAddModalTitle, "Ajouter un sujet"),
     (TopicNameLabel, "Nom du sujet"),
-    (TopicNameRefused, "{error}. Aucun sujet n'a été ajouté."),
+    (TopicNameRefused, "{error} Aucun sujet n'a été ajouté."),
     (TopicAdded, "Sujet **{topic}** ajouté."),
     (
         TopicNotSaved,
@@ -544,7 +544,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     ),
     (
         InactivityRefused,
-        "{error}. Les réglages d'inactivité n'ont pas été modifiés.",
+        "{error} Les réglages d'inactivité n'ont pas été modifiés.",
     ),
     (
         InactivityNotSaved,
@@ -880,6 +880,11 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "<@{user}> a répondu en premier à {answered} tickets (première réponse médiane : {response}), en a pris {claims} en charge, et ses tickets sont notés {rating}.",
     ),
     (StaffFiguresNone, "aucune pour l'instant"),
+    (
+        InactivityTopicLabel,
+        "Seulement ce sujet (vide : tout le serveur)",
+    ),
+    (ForTopic, "Sujet **{topic}** :"),
     (
         SetupFeedback,
         "Avis : étoiles dans le MP de fermeture (oui/non)",
