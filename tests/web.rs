@@ -677,6 +677,32 @@ async fn the_stats_page_draws_the_counts() {
         count_pixels(&shot, [0x58, 0x65, 0xf2]) > 100,
         "the bars are painted"
     );
+
+    // `period:` narrows the page to tickets opened in it; the ticket above is from today.
+    let id = env
+        .client
+        .command(
+            env.g.guild_id,
+            env.g.general_channel_id,
+            env.g.staff_id,
+            "tickets",
+            json!([{"name": "stats", "type": 1,
+                "options": [{"name": "period", "type": 3, "value": "day"}]}]),
+        )
+        .await
+        .expect("command");
+    let day = eventually("a stats link for a day", || async {
+        let outcome = env.client.wait_interaction(id, 100).await.ok()?;
+        let text = outcome
+            .message
+            .or(outcome.response.map(|r| r["data"].clone()))?;
+        env.link_in(text["content"].as_str()?)
+    })
+    .await;
+    assert!(day.ends_with("?period=day"), "{day}");
+    let dom = browse(&day, &["--dump-dom"]);
+    assert!(dom.contains("Opened in the last 24 hours"), "{dom}");
+    assert!(dom.contains("<td class=\"count\">1</td>"), "{dom}");
     env.stop().await;
 }
 

@@ -89,6 +89,8 @@ pub const NOTES: &str = "notes";
 pub const CLAIMER: &str = "claimer";
 /// `/tickets stats user:`: one staff member's figures.
 pub const USER: &str = "user";
+/// `stats period:`: how far back.
+pub const PERIOD: &str = "period";
 pub const OLDER_THAN_HOURS: &str = "older_than_hours";
 pub const PAGE: &str = "page";
 
@@ -210,6 +212,18 @@ fn subcommand(name: &str, description: &str, options: Vec<CommandOption>) -> Com
     sub
 }
 
+/// `period:` of `stats`: day, week, month or all (the default).
+fn period_option() -> CommandOption {
+    let mut period = option(
+        CommandOptionType::String,
+        PERIOD,
+        "Only tickets opened in this period",
+    );
+    let periods = crate::domain::stats::Period::ALL.map(|p| (p.as_str(), p.as_str()));
+    period.choices = Some(choices(&periods));
+    period
+}
+
 /// `transcript number:N`, shared by `/ticket` and `/tickets`.
 fn transcript_subcommand(description: &str) -> CommandOption {
     let mut number = option(CommandOptionType::Integer, NUMBER, "The ticket number");
@@ -284,7 +298,7 @@ pub fn ticket_command() -> Command {
             subcommand(
                 STATS,
                 "A link to this server's ticket statistics",
-                Vec::new(),
+                vec![period_option()],
             ),
             claim_mode_subcommand(),
         ],
@@ -309,11 +323,14 @@ pub fn tickets_command() -> Command {
             subcommand(
                 STATS,
                 "A link to this server's ticket statistics, or one staff member's figures (staff)",
-                vec![option(
-                    CommandOptionType::User,
-                    USER,
-                    "Only this staff member's figures",
-                )],
+                vec![
+                    period_option(),
+                    option(
+                        CommandOptionType::User,
+                        USER,
+                        "Only this staff member's figures",
+                    ),
+                ],
             ),
             autoclose_subcommand(),
             subcommand(CLAIM, "Claim this ticket (staff)", Vec::new()),

@@ -1249,8 +1249,22 @@ impl GuildState {
             self.refuse(incoming, Text::NotStaff.text());
             return;
         }
+        let period = match &incoming.kind {
+            super::incoming::IncomingKind::Command { options, .. } => {
+                options.get(super::commands::PERIOD)
+            }
+            _ => None,
+        }
+        .and_then(|p| crate::domain::stats::Period::parse(p))
+        .filter(|p| *p != crate::domain::stats::Period::All);
         let answer = match &self.ctx.links {
-            Some(links) => t!(StatsLink, link = links.stats(self.guild)),
+            Some(links) => {
+                let mut link = links.stats(self.guild);
+                if let Some(period) = period {
+                    link = format!("{link}?period={}", period.as_str());
+                }
+                t!(StatsLink, link)
+            }
             None => Text::StatsNeedWeb.text().to_owned(),
         };
         reply_now(&self.ctx.discord, incoming, answer, Vec::new());

@@ -3,6 +3,51 @@
 
 use super::model::{EventKind, Snowflake, TicketRecord};
 
+/// How far back the statistics look, by when tickets were opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    #[default]
+    All,
+}
+
+impl Period {
+    pub const ALL: [Period; 4] = [Period::Day, Period::Week, Period::Month, Period::All];
+
+    /// The command choice's value and the link's `period` parameter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::All => "all",
+        }
+    }
+
+    /// `None` for anything the bot never offered.
+    pub fn parse(value: &str) -> Option<Period> {
+        Period::ALL.into_iter().find(|p| p.as_str() == value)
+    }
+
+    /// The earliest opening time counted at `now` (Unix milliseconds); `None`: all.
+    pub fn since(self, now: i64) -> Option<i64> {
+        const DAY: i64 = 86_400_000;
+        match self {
+            Period::Day => Some(now - DAY),
+            Period::Week => Some(now - 7 * DAY),
+            Period::Month => Some(now - 30 * DAY),
+            Period::All => None,
+        }
+    }
+
+    /// Whether a ticket opened at `opened_at` counts.
+    pub fn counts(self, opened_at: i64, now: i64) -> bool {
+        self.since(now).is_none_or(|since| opened_at >= since)
+    }
+}
+
 /// The `q` quantile (0 to 1) of `values`, nearest rank; `None` when empty.
 pub fn quantile(values: &mut [i64], q: f64) -> Option<i64> {
     if values.is_empty() {
@@ -91,6 +136,20 @@ mod tests {
             staff: TicketStaff::default(),
             trail: TicketTrail::default(),
         }
+    }
+
+    #[test]
+    fn a_period_counts_tickets_opened_within_it() {
+        let now = 100 * 86_400_000;
+        assert!(Period::Day.counts(now - 3_600_000, now));
+        assert!(!Period::Day.counts(now - 2 * 86_400_000, now));
+        assert!(Period::Week.counts(now - 6 * 86_400_000, now));
+        assert!(!Period::Month.counts(now - 31 * 86_400_000, now));
+        assert!(Period::All.counts(0, now));
+        for period in Period::ALL {
+            assert_eq!(Period::parse(period.as_str()), Some(period));
+        }
+        assert_eq!(Period::parse("year"), None);
     }
 
     #[test]

@@ -372,7 +372,7 @@ pub struct Stats {
     pub resolution: Option<i64>,
 }
 
-use crate::domain::stats::{duration_text, quantile};
+use crate::domain::stats::{Period, duration_text, quantile};
 
 impl Stats {
     /// The average rating, one decimal, when there is any.
@@ -475,7 +475,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// A guild's stats page: the counts and two charts, drawn on the server as SVG.
-pub fn stats_page(guild: Snowflake, stats: &Stats) -> String {
+pub fn stats_page(guild: Snowflake, stats: &Stats, period: Period) -> String {
     let states = [
         ("Open".to_owned(), stats.open),
         ("Closed".to_owned(), stats.closed),
@@ -483,7 +483,17 @@ pub fn stats_page(guild: Snowflake, stats: &Stats) -> String {
         ("Failed".to_owned(), stats.failed),
     ];
     let body = html! {
-        header { h1 { "Tickets of server " (guild) } }
+        header {
+            h1 { "Tickets of server " (guild) }
+            p.view {
+                @match period {
+                    Period::Day => "Opened in the last 24 hours",
+                    Period::Week => "Opened in the last 7 days",
+                    Period::Month => "Opened in the last 30 days",
+                    Period::All => "All tickets",
+                }
+            }
+        }
         main.stats {
             table {
                 @for (name, n) in &states { tr { th { (name) } td.count { (n) } } }

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +19,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tracing::warn;
 
+use crate::domain::stats::Period;
 use crate::store::Store;
 
 use super::link::{self, LinkError, LinkKey, Token};
@@ -315,7 +316,13 @@ pub fn safe_filename(name: &str) -> String {
 async fn stats(
     State(state): State<WebState>,
     Path((g, e, sig)): Path<(String, String, String)>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
+    // Not signed: it only narrows what the signed link shows.
+    let period = query
+        .get("period")
+        .and_then(|p| Period::parse(p))
+        .unwrap_or_default();
     let guild = match link::verify_stats(&state.key, &g, &e, &sig, link::now_secs()) {
         Ok(guild) => guild,
         Err(error) => return refused(error),
@@ -327,8 +334,12 @@ async fn stats(
         Ok(found) => found,
         Err(error) => return store_failed(error),
     };
+    let now = link::now_secs() as i64 * 1000;
+    let records: Vec<_> = (records.into_iter())
+        .filter(|r| period.counts(r.opened_at, now))
+        .collect();
     let stats = pages::stats_of(&records, &snapshot.settings);
-    html_page(StatusCode::OK, pages::stats_page(guild, &stats))
+    html_page(StatusCode::OK, pages::stats_page(guild, &stats, period))
 }
 
 async fn readyz(State(state): State<WebState>) -> Response {

@@ -272,7 +272,7 @@ fn stats_count_states_topics_and_days() {
         stats.per_day,
         vec![("2024-10-04".to_owned(), 2), ("2024-10-05".to_owned(), 3)]
     );
-    let page = stats_page(1, &stats);
+    let page = stats_page(1, &stats, crate::domain::stats::Period::All);
     assert_only_our_tags(&page, 0);
     assert!(
         page.contains("data-points=\"2024-10-04=2;2024-10-05=3;\""),
@@ -298,7 +298,7 @@ fn stats_count_states_topics_and_days() {
     );
     assert_eq!(stats.first_response, Some((120_000, 3_600_000)));
     assert_eq!(stats.resolution, Some(3_600_000));
-    let page = stats_page(1, &stats);
+    let page = stats_page(1, &stats, crate::domain::stats::Period::All);
     assert!(page.contains("2 min, 1 h 0 min"), "{page}");
     assert_eq!(duration_text(45_000), "45 s");
     assert_eq!(duration_text(2 * 86_400_000 + 4 * 3_600_000), "2 d 4 h");
@@ -315,7 +315,7 @@ fn stats_count_states_topics_and_days() {
     let stats = stats_of(&[rated(6, 5), rated(7, 2), rated(8, 5)], &settings);
     assert_eq!((stats.ratings, stats.stars), (3, [0, 1, 0, 0, 2]));
     assert_eq!(stats.average_rating().as_deref(), Some("4.0"));
-    let page = stats_page(1, &stats);
+    let page = stats_page(1, &stats, crate::domain::stats::Period::All);
     assert!(page.contains("4.0 / 5 (3)"), "{page}");
     assert!(
         page.contains("data-points=\"1 ★=0;2 ★=1;3 ★=0;4 ★=0;5 ★=2;\""),
@@ -417,7 +417,7 @@ proptest::proptest! {
             per_topic: vec![(name.clone(), 3), (markup.clone(), 1)],
             ..Stats::default()
         };
-        let page = stats_page(7, &stats);
+        let page = stats_page(7, &stats, crate::domain::stats::Period::All);
         assert_only_our_tags(&page, 0);
         assert_bidi_isolated(&page);
     }
