@@ -334,7 +334,7 @@ async fn stats(
         Ok(found) => found,
         Err(error) => return store_failed(error),
     };
-    let now = link::now_secs() as i64 * 1000;
+    let now = link::now_secs() * 1000;
     let records: Vec<_> = (records.into_iter())
         .filter(|r| period.counts(r.opened_at, now))
         .collect();
