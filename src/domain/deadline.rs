@@ -62,32 +62,30 @@ pub struct Deadline {
 /// A guild's counter would need 2^56 tickets to reach it.
 pub const NUMBER_LIMIT: u64 = 1 << 56;
 
-/// A key packed into 16 bytes (guild, number, kind byte), so an entry of either index is 24
-/// bytes rather than 32.
-type Packed = u128;
+/// A key packed into 16 bytes: the guild, then the number and the kind byte in one word. Two
+/// words rather than a `u128`, whose 16-byte alignment would pad each entry of either index
+/// from 24 bytes to 32. Ordered as the key is (guild, number, kind).
+type Packed = (u64, u64);
 
 fn pack(key: DeadlineKey) -> Option<Packed> {
-    (key.number < NUMBER_LIMIT).then(|| {
-        (u128::from(key.guild) << 64)
-            | (u128::from(key.number) << 8)
-            | u128::from(key.kind.to_byte())
-    })
+    (key.number < NUMBER_LIMIT)
+        .then(|| (key.guild, (key.number << 8) | u64::from(key.kind.to_byte())))
 }
 
-fn unpack(packed: Packed) -> Option<DeadlineKey> {
+fn unpack((guild, rest): Packed) -> Option<DeadlineKey> {
     Some(DeadlineKey {
-        guild: (packed >> 64) as u64,
-        number: ((packed >> 8) as u64) & (NUMBER_LIMIT - 1),
-        kind: DeadlineKind::from_byte(packed as u8)?,
+        guild,
+        number: rest >> 8,
+        kind: DeadlineKind::from_byte(rest as u8)?,
     })
 }
 
 /// The armed deadlines, ordered by time. Arming a key again moves it; each key is in the
 /// schedule at most once.
 ///
-/// Two indexes: `by_time` answers "what is due", `at` finds a key's entry to move or cancel it.
-/// About 80 bytes of heap per deadline (`benches/footprint.rs --deadlines`): a 24-byte B-tree
-/// entry and a 24-byte hash entry, with their slack.
+/// Two indexes: `by_time` answers "what is due", `at` finds a key's entry to move or cancel it:
+/// a 24-byte B-tree entry and a 24-byte hash entry per deadline, with their slack (measured by
+/// `benches/footprint.rs --deadlines`).
 #[derive(Debug, Default)]
 pub struct Schedule {
     by_time: BTreeSet<(UnixMillis, Packed)>,
