@@ -3703,7 +3703,7 @@ mod inactivity {
                     (fields::CLOSE_AFTER, "24"),
                     (fields::STALE_PING, "auto"),
                     (fields::OPENER_LEAVES, ""),
-                    (fields::INACTIVITY_TOPIC, "sales"),
+                    (fields::FORM_TOPIC, "sales"),
                 ],
             )
             .await;

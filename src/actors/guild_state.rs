@@ -606,15 +606,15 @@ impl GuildState {
             info!(user, ?refusal, "open refused by an abuse control");
             refusal.message()
         })?;
-        self.hours_refusal(incoming).inspect_err(|_| {
+        self.hours_refusal(incoming, topic).inspect_err(|_| {
             info!(user, "open refused: outside support hours");
         })
     }
 
     /// Outside support hours set to refuse: refused with the next opening time. Staff and the
     /// bypass roles open at any time.
-    fn hours_refusal(&self, incoming: &Incoming) -> Result<(), String> {
-        let hours = &self.settings.hours;
+    fn hours_refusal(&self, incoming: &Incoming, topic: Option<u32>) -> Result<(), String> {
+        let hours = self.settings.hours_for(topic);
         let exempt = hours.outside == OutsideHours::Notice
             || self.is_staff(incoming)
             || incoming

@@ -645,7 +645,8 @@ impl TicketActorState {
         let channel = self.record.channel.unwrap_or_default();
 
         if !adopted || !self.welcome_posted(channel).await {
-            let notice = after_hours(&p.settings.hours, now_millis() / 1000);
+            let hours = p.settings.hours_for(self.record.topic);
+            let notice = after_hours(hours, now_millis() / 1000);
             self.post_welcome(channel, p.topic_name.as_deref(), notice)
                 .await;
         }

@@ -569,7 +569,8 @@ pub mod fields {
     pub const CLOSE_AFTER: &str = "close_after";
     pub const STALE_PING: &str = "ping";
     pub const OPENER_LEAVES: &str = "opener_leaves";
-    pub const INACTIVITY_TOPIC: &str = "topic";
+    /// The topic a settings form is for; blank for the whole server.
+    pub const FORM_TOPIC: &str = "topic";
     pub const FEEDBACK_COMMENT: &str = "comment";
     pub const HOURS_ZONE: &str = "zone";
     pub const HOURS_WINDOWS: &str = "windows";

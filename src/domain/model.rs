@@ -48,6 +48,8 @@ pub struct GuildSettings {
     pub feedback_off: bool,
     /// Topics whose inactivity differs from the server's.
     pub topic_inactivity: Vec<(u32, Inactivity)>,
+    /// Topics whose support hours differ from the server's.
+    pub topic_hours: Vec<(u32, SupportHours)>,
 }
 
 /// Discord's most text inputs in one modal, so the most questions per topic.
@@ -191,6 +193,13 @@ impl GuildSettings {
             .map_or(&self.inactivity, |(_, inactivity)| inactivity)
     }
 
+    /// The support hours of a ticket of `topic`: the topic's own, else the server's.
+    pub fn hours_for(&self, topic: Option<u32>) -> &SupportHours {
+        topic
+            .and_then(|t| self.topic_hours.iter().find(|(id, _)| *id == t))
+            .map_or(&self.hours, |(_, hours)| hours)
+    }
+
     /// Whether any ticket may be warned: the server's rules or a topic's are on.
     pub fn any_inactivity_on(&self) -> bool {
         self.inactivity.is_on() || self.topic_inactivity.iter().any(|(_, i)| i.is_on())
@@ -244,6 +253,7 @@ impl Default for GuildSettings {
             hours: SupportHours::default(),
             feedback_off: false,
             topic_inactivity: Vec::new(),
+            topic_hours: Vec::new(),
         }
     }
 }

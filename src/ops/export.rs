@@ -330,6 +330,7 @@ impl From<&Settings> for GuildSettings {
             hours: Default::default(),
             feedback_off: false,
             topic_inactivity: Vec::new(),
+            topic_hours: Vec::new(),
         }
     }
 }

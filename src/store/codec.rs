@@ -272,6 +272,7 @@ impl From<GuildSettingsV2> for GuildSettings {
             hours: Default::default(),
             feedback_off: false,
             topic_inactivity: Vec::new(),
+            topic_hours: Vec::new(),
         }
     }
 }
@@ -362,6 +363,7 @@ impl From<GuildSettingsV1> for GuildSettings {
             hours: Default::default(),
             feedback_off: false,
             topic_inactivity: Vec::new(),
+            topic_hours: Vec::new(),
         }
     }
 }

@@ -806,23 +806,27 @@ fn settings_strategy() -> impl Strategy<Value = GuildSettings> {
         hours_strategy(),
         any::<bool>(),
         proptest::collection::vec((any::<u32>(), any::<u32>(), any::<u32>()), 0..3),
+        proptest::collection::vec((any::<u32>(), hours_strategy()), 0..2),
     )
-        .prop_map(|(settings, hours, feedback_off, topics)| GuildSettings {
-            hours,
-            feedback_off,
-            topic_inactivity: topics
-                .into_iter()
-                .map(|(t, warn, close)| {
-                    let inactivity = Inactivity {
-                        warn_after_hours: warn,
-                        close_after_hours: close,
-                        ..Inactivity::default()
-                    };
-                    (t, inactivity)
-                })
-                .collect(),
-            ..settings
-        })
+        .prop_map(
+            |(settings, hours, feedback_off, topics, topic_hours)| GuildSettings {
+                hours,
+                feedback_off,
+                topic_hours,
+                topic_inactivity: topics
+                    .into_iter()
+                    .map(|(t, warn, close)| {
+                        let inactivity = Inactivity {
+                            warn_after_hours: warn,
+                            close_after_hours: close,
+                            ..Inactivity::default()
+                        };
+                        (t, inactivity)
+                    })
+                    .collect(),
+                ..settings
+            },
+        )
 }
 
 /// Settings with what the V3 layout holds (support hours at their default).
@@ -876,7 +880,8 @@ prop_compose! {
             per_member_limit, per_guild_limit, topics, next_topic_id, panels, language,
             inactivity: Inactivity { warn_after_hours, close_after_hours, ping,
                 close_when_opener_leaves }, claims, intake: IntakeSettings::default(),
-            hours: Default::default(), feedback_off: false, topic_inactivity: Vec::new() }
+            hours: Default::default(), feedback_off: false, topic_inactivity: Vec::new(),
+            topic_hours: Vec::new() }
     }
 }
 

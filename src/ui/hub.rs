@@ -103,11 +103,14 @@ pub enum Change {
     },
     Inactivity(Inactivity),
     Intake(crate::domain::intake::IntakeChange),
-    Hours(SupportHours),
+    /// Boxed, as the next: rare, and every hub step would carry their size.
+    Hours(Box<SupportHours>),
     /// Switches feedback off (`true`) or on.
     FeedbackOff(bool),
     /// A topic's own inactivity rules.
     TopicInactivity(u32, Inactivity),
+    /// A topic's own support hours.
+    TopicHours(u32, Box<SupportHours>),
 }
 
 impl Change {
@@ -128,6 +131,7 @@ impl Change {
             Change::Hours(_) => "support hours",
             Change::FeedbackOff(_) => "feedback",
             Change::TopicInactivity(..) => "a topic's inactivity",
+            Change::TopicHours(..) => "a topic's support hours",
         }
     }
 
@@ -164,6 +168,10 @@ impl Change {
             Change::RemoveTopic { topic } => settings.topics.retain(|t| t.id != topic),
             Change::Inactivity(inactivity) => settings.inactivity = inactivity,
             Change::FeedbackOff(off) => settings.feedback_off = off,
+            Change::TopicHours(topic, hours) => {
+                settings.topic_hours.retain(|(t, _)| *t != topic);
+                settings.topic_hours.push((topic, *hours));
+            }
             Change::TopicInactivity(topic, inactivity) => {
                 settings.topic_inactivity.retain(|(t, _)| *t != topic);
                 settings.topic_inactivity.push((topic, inactivity));
@@ -173,7 +181,7 @@ impl Change {
                 let bypass = std::mem::take(&mut settings.hours.bypass_roles);
                 settings.hours = SupportHours {
                     bypass_roles: bypass,
-                    ..hours
+                    ..*hours
                 };
             }
             Change::Intake(change) => {
@@ -494,7 +502,7 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
         Action::LanguageSelect => language_chosen(input),
         Action::LimitsModal => limits_submitted(input),
         Action::InactivityModal => inactivity_submitted(settings, input),
-        Action::HoursModal => hours_submitted(input),
+        Action::HoursModal => hours_submitted(settings, input),
         Action::ReadyModal => ready_submitted(input),
         Action::StaffRoleSelect => staff_roles_selected(facts, input),
         Action::TopicAddModal => {
@@ -611,19 +619,26 @@ fn limits_submitted(input: &Input<'_>) -> Step {
     }
 }
 
-fn inactivity_submitted(settings: &GuildSettings, input: &Input<'_>) -> Step {
-    // Blank: the server's rules; a topic's name: that topic's own.
-    let named = input.field(fields::INACTIVITY_TOPIC).trim();
-    let topic = match named {
-        "" => None,
-        name => match settings
+/// A form's topic field: blank is the whole server (`Ok(None)`), else a topic's name.
+fn named_topic<'s>(
+    settings: &'s GuildSettings,
+    input: &Input<'_>,
+) -> Result<Option<&'s Topic>, Step> {
+    match input.field(fields::FORM_TOPIC).trim() {
+        "" => Ok(None),
+        name => settings
             .topics
             .iter()
             .find(|t| t.name.eq_ignore_ascii_case(name))
-        {
-            Some(topic) => Some(topic),
-            None => return refuse(Text::ClaimModeNoSuchTopic.to_string(), "no such topic"),
-        },
+            .map(Some)
+            .ok_or_else(|| refuse(Text::ClaimModeNoSuchTopic.to_string(), "no such topic")),
+    }
+}
+
+fn inactivity_submitted(settings: &GuildSettings, input: &Input<'_>) -> Step {
+    let topic = match named_topic(settings, input) {
+        Ok(topic) => topic,
+        Err(refused) => return refused,
     };
     match limits::parse_inactivity(
         input.field(fields::WARN_AFTER),
@@ -673,7 +688,11 @@ fn inactivity_submitted(settings: &GuildSettings, input: &Input<'_>) -> Step {
     }
 }
 
-fn hours_submitted(input: &Input<'_>) -> Step {
+fn hours_submitted(settings: &GuildSettings, input: &Input<'_>) -> Step {
+    let topic = match named_topic(settings, input) {
+        Ok(topic) => topic,
+        Err(refused) => return refused,
+    };
     let parsed = hours::parse_hours(
         input.field(fields::HOURS_ZONE),
         input.field(fields::HOURS_WINDOWS),
@@ -693,7 +712,7 @@ fn hours_submitted(input: &Input<'_>) -> Step {
             return refuse(t!(HoursRefused, error), "support hours refused");
         }
     };
-    let done = if hours.is_on() {
+    let mut done = if hours.is_on() {
         let outside = match hours.outside {
             OutsideHours::Refuse => Text::HoursOutsideRefuse,
             OutsideHours::Notice => Text::HoursOutsideNotice,
@@ -703,8 +722,18 @@ fn hours_submitted(input: &Input<'_>) -> Step {
     } else {
         Text::HoursOffSaved.to_string()
     };
+    let change = match topic {
+        Some(topic) => {
+            done = format!(
+                "{} {done}",
+                t!(ForTopic, topic = screens::topic_shown(&topic.name))
+            );
+            Change::TopicHours(topic.id, Box::new(hours))
+        }
+        None => Change::Hours(Box::new(hours)),
+    };
     Step::Save(Save {
-        change: Change::Hours(hours),
+        change,
         answer: Answer::Ephemeral,
         done,
         failed: Text::HoursNotSaved,
@@ -1002,7 +1031,7 @@ mod tests {
             let fields: BTreeMap<String, String> = [
                 (fields::WARN_AFTER, "2"),
                 (fields::CLOSE_AFTER, "1"),
-                (fields::INACTIVITY_TOPIC, topic),
+                (fields::FORM_TOPIC, topic),
             ]
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -1037,6 +1066,47 @@ mod tests {
             })
         ));
         assert!(refused_with(&submit("Nowhere")).is_some());
+    }
+
+    #[test]
+    fn a_topic_named_in_the_hours_form_gets_hours_of_its_own() {
+        let settings = GuildSettings {
+            topics: vec![Topic {
+                id: 4,
+                name: "Billing".into(),
+                category: None,
+            }],
+            ..GuildSettings::default()
+        };
+        let fields: BTreeMap<String, String> = [
+            (fields::HOURS_ZONE, "UTC"),
+            (fields::HOURS_WINDOWS, "mon 09:00-10:00"),
+            (fields::HOURS_OUTSIDE, "refuse"),
+            (fields::FORM_TOPIC, "billing"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let input = Input {
+            values: &[],
+            fields: Some(&fields),
+        };
+        let Step::Save(save) = decide(&settings, &ADMIN, &FACTS, Action::HoursModal, &input) else {
+            panic!("saved")
+        };
+        assert!(
+            save.done.starts_with("Topic **Billing**: "),
+            "{}",
+            save.done
+        );
+        let mut applied = settings.clone();
+        save.change.apply(&mut applied);
+        assert!(applied.hours_for(Some(4)).is_on());
+        assert!(
+            !applied.hours_for(None).is_on(),
+            "the server's hours unchanged"
+        );
+        assert!(!applied.hours_for(Some(5)).is_on());
     }
 
     #[test]

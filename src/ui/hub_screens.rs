@@ -345,8 +345,8 @@ pub fn inactivity_modal() -> Modal {
             field(fields::STALE_PING, Text::StalePingLabel, 6, false),
             field(fields::OPENER_LEAVES, Text::OpenerLeavesLabel, 3, false),
             field(
-                fields::INACTIVITY_TOPIC,
-                Text::InactivityTopicLabel,
+                fields::FORM_TOPIC,
+                Text::FormTopicLabel,
                 limits::TOPIC_NAME_MAX as u16,
                 false,
             ),
@@ -394,6 +394,13 @@ pub fn hours_modal(hours: &SupportHours) -> Modal {
                 TextInputStyle::Short,
                 6,
                 outside.to_owned(),
+            ),
+            field(
+                fields::FORM_TOPIC,
+                Text::FormTopicLabel,
+                TextInputStyle::Short,
+                limits::TOPIC_NAME_MAX,
+                String::new(),
             ),
         ],
     }

@@ -700,7 +700,7 @@ catalog! {
     StaffFigures: Content =
         "<@{user}> answered {answered} tickets first (median first response: {response}), claimed {claims}, and their tickets are rated {rating}.";
     StaffFiguresNone: Piece = "none yet";
-    InactivityTopicLabel: InputLabel = "Only for this topic (blank: whole server)";
+    FormTopicLabel: InputLabel = "Only for this topic (blank: whole server)";
     ForTopic: Piece = "Topic **{topic}**:";
     SetupFeedback: SelectOption = "Feedback: stars in the close DM (on/off)";
     FeedbackOffSaved: Content = "Feedback is off: the close DM no longer asks for a rating.";

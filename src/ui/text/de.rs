@@ -883,10 +883,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "<@{user}> hat {answered} Tickets zuerst beantwortet (Median der ersten Antwort: {response}), {claims} übernommen, und die Tickets sind mit {rating} bewertet.",
     ),
     (StaffFiguresNone, "noch keine"),
-    (
-        InactivityTopicLabel,
-        "Nur für dieses Thema (leer: ganzer Server)",
-    ),
+    (FormTopicLabel, "Nur für dieses Thema (leer: ganzer Server)"),
     (ForTopic, "Thema **{topic}**:"),
     (
         SetupFeedback,

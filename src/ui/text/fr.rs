@@ -881,7 +881,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     ),
     (StaffFiguresNone, "aucune pour l'instant"),
     (
-        InactivityTopicLabel,
+        FormTopicLabel,
         "Seulement ce sujet (vide : tout le serveur)",
     ),
     (ForTopic, "Sujet **{topic}** :"),
