@@ -35,6 +35,9 @@ pub struct Incoming {
     pub guild_locale: Option<Lang>,
     /// Members a user select resolved: `(user, roles, permissions)`, to tell staff apart.
     pub resolved_members: Vec<(u64, Vec<u64>, u64)>,
+    /// Sent from a DM (feedback on a close DM): `guild` is the one its custom id names, not
+    /// one Discord vouches the bot is in.
+    pub in_dm: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +165,7 @@ pub fn parse(interaction: &Interaction) -> Result<Incoming, IncomingError> {
             .as_deref()
             .map(|locale| Lang::or_english(Some(locale))),
         resolved_members: resolved_members(interaction),
+        in_dm: member.is_none(),
     })
 }
 

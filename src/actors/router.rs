@@ -596,8 +596,25 @@ impl RouterState {
         }
         let guild = incoming.guild;
         self.status.interactions_routed += 1;
-        // Discord delivers a guild's interactions only while the bot is in it.
-        self.heard_from(guild);
+        if incoming.in_dm {
+            // The server is the custom id's word, not Discord's: only one the bot serves.
+            let serves = self.guilds.contains_key(&guild)
+                || self.known.contains(&guild)
+                || self.preloaded.contains_key(&guild);
+            if !serves || self.departed.contains(&guild) {
+                warn!(
+                    guild,
+                    user = incoming.user,
+                    "refused: a DM component naming no server of ours"
+                );
+                let text = incoming.locale.text(Text::UnknownComponent).to_owned();
+                reply_now(&self.ctx.discord, &incoming, text, Vec::new());
+                return;
+            }
+        } else {
+            // Discord delivers a guild's interactions only while the bot is in it.
+            self.heard_from(guild);
+        }
         if let Some(held) = self.stranded.get_mut(&guild) {
             // The guild's actor waits out its restart backoff: keep the order.
             held.push(incoming);
