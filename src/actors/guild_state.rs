@@ -1249,14 +1249,9 @@ impl GuildState {
             self.refuse(incoming, Text::NotStaff.text());
             return;
         }
-        let period = match &incoming.kind {
-            super::incoming::IncomingKind::Command { options, .. } => {
-                options.get(super::commands::PERIOD)
-            }
-            _ => None,
-        }
-        .and_then(|p| crate::domain::stats::Period::parse(p))
-        .filter(|p| *p != crate::domain::stats::Period::All);
+        let period = (incoming.option(super::commands::PERIOD))
+            .and_then(crate::domain::stats::Period::parse)
+            .filter(|p| *p != crate::domain::stats::Period::All);
         let answer = match &self.ctx.links {
             Some(links) => {
                 let mut link = links.stats(self.guild);

@@ -40,6 +40,16 @@ pub struct Incoming {
     pub in_dm: bool,
 }
 
+impl Incoming {
+    /// A slash command's option `name`, as its value's text; `None` for anything else.
+    pub fn option(&self, name: &str) -> Option<&str> {
+        match &self.kind {
+            IncomingKind::Command { options, .. } => options.get(name).map(String::as_str),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum IncomingKind {
     /// A slash command; `path` is the command name followed by subcommand names.

@@ -88,13 +88,10 @@ pub fn close_command(state: &mut GuildState, incoming: &Incoming, request: bool)
         state.refuse(incoming, Text::NotInTicket.english());
         return;
     };
-    let (reason, hours) = match &incoming.kind {
-        IncomingKind::Command { options, .. } => (
-            options.get(REASON).cloned(),
-            options.get(HOURS).map(String::as_str),
-        ),
-        _ => (None, None),
-    };
+    let (reason, hours) = (
+        incoming.option(REASON).map(str::to_owned),
+        incoming.option(HOURS),
+    );
     if request {
         let Ok(delay_hours) = limits::parse_request_delay(hours) else {
             warn!(
@@ -260,10 +257,7 @@ pub fn priority_command(state: &mut GuildState, incoming: &Incoming) {
         state.refuse(incoming, Text::NotInTicket.english());
         return;
     };
-    let level = match &incoming.kind {
-        IncomingKind::Command { options, .. } => options.get(LEVEL).and_then(|l| parse_priority(l)),
-        _ => None,
-    };
+    let level = incoming.option(LEVEL).and_then(parse_priority);
     let Some(priority) = level else {
         warn!(user = incoming.user, "priority not one of the choices");
         state.refuse(incoming, Text::PriorityUnknown.english());
@@ -295,10 +289,7 @@ pub fn rename_command(state: &mut GuildState, incoming: &Incoming) {
         state.refuse(incoming, Text::NotInTicket.english());
         return;
     };
-    let name = match &incoming.kind {
-        IncomingKind::Command { options, .. } => options.get(NAME).cloned().unwrap_or_default(),
-        _ => String::new(),
-    };
+    let name = incoming.option(NAME).unwrap_or_default().to_owned();
     state.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Rename {
         by,
         name,
@@ -394,16 +385,12 @@ pub fn move_command(state: &mut GuildState, myself: &ActorRef<GuildMsg>, incomin
         state.refuse(incoming, Text::MoveNotAllowed.text());
         return;
     }
-    let wanted = match &incoming.kind {
-        IncomingKind::Command { options, .. } => options.get(TOPIC).map(|v| v.trim().to_owned()),
-        _ => None,
-    }
-    .unwrap_or_default();
+    let wanted = incoming.option(TOPIC).unwrap_or_default().trim();
     let topic = state
         .settings
         .topics
         .iter()
-        .find(|t| t.id.to_string() == wanted || t.name.eq_ignore_ascii_case(&wanted));
+        .find(|t| t.id.to_string() == wanted || t.name.eq_ignore_ascii_case(wanted));
     let Some(topic) = topic.map(|t| t.id) else {
         info!(user = incoming.user, "refused: move to an unknown topic");
         state.refuse(incoming, Text::MoveNoSuchTopic.text());
@@ -494,12 +481,9 @@ pub fn staff_figures(state: &mut GuildState, incoming: &Incoming) {
         state.refuse(incoming, Text::NotStaff.text());
         return;
     }
-    let user = match &incoming.kind {
-        IncomingKind::Command { options, .. } => options.get(super::commands::USER),
-        _ => None,
-    }
-    .and_then(|u| u.parse::<u64>().ok())
-    .unwrap_or(incoming.user);
+    let user = (incoming.option(super::commands::USER))
+        .and_then(|u| u.parse::<u64>().ok())
+        .unwrap_or(incoming.user);
     let reply = Reply::defer_ephemeral(&state.ctx.discord, incoming);
     let (store, guild) = (state.ctx.store.clone(), state.guild);
     tokio::spawn(crate::ui::text::carry(async move {
