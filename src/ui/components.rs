@@ -94,13 +94,25 @@ pub fn auto_select(
 }
 
 /// One text input of a modal, on its own row.
-#[allow(deprecated)] // Discord prefers Label components; action rows are still accepted
 pub fn text_input(
     custom_id: &str,
     label: String,
     style: TextInputStyle,
     max: u16,
     required: bool,
+) -> Component {
+    prefilled_input(custom_id, label, (style, max), required, None)
+}
+
+/// [`text_input`] showing `value` (Discord shows a field's current value only when the bot
+/// sends it); a blank value, or one over `max` that Discord would refuse, is left out.
+#[allow(deprecated)] // Discord prefers Label components; action rows are still accepted
+pub fn prefilled_input(
+    custom_id: &str,
+    label: String,
+    (style, max): (TextInputStyle, u16),
+    required: bool,
+    value: Option<String>,
 ) -> Component {
     Component::ActionRow(ActionRow {
         id: None,
@@ -113,7 +125,7 @@ pub fn text_input(
             placeholder: None,
             required: Some(required),
             style,
-            value: None,
+            value: value.filter(|v| !v.is_empty() && v.chars().count() <= usize::from(max)),
         })],
     })
 }

@@ -1,10 +1,7 @@
 //! The `/ticket` hub's screens and modals, and the panel message: pure functions of the
 //! settings and of who asks.
 
-use twilight_model::channel::message::{
-    Component,
-    component::{ButtonStyle, SelectMenuType, TextInputStyle},
-};
+use twilight_model::channel::message::component::{ButtonStyle, SelectMenuType, TextInputStyle};
 
 use crate::{
     discord::{OutgoingMessage, colors},
@@ -19,7 +16,9 @@ use crate::{
 
 use super::{
     Modal, Screen,
-    components::{auto_select, buttons, confirm_row, page_buttons, string_select, text_input},
+    components::{
+        auto_select, buttons, confirm_row, page_buttons, prefilled_input, string_select, text_input,
+    },
     fit,
     text::{Lang, Slot, Text, t},
 };
@@ -358,13 +357,8 @@ pub fn inactivity_modal() -> Modal {
 /// only when the bot sends it).
 pub fn hours_modal(hours: &SupportHours) -> Modal {
     let field = |id, label: Text, style, max: usize, value: String| {
-        let mut input = text_input(id, label.to_string(), style, max as u16, false);
-        if let Component::ActionRow(row) = &mut input
-            && let Some(Component::TextInput(text)) = row.components.first_mut()
-        {
-            text.value = Some(value).filter(|v| !v.is_empty() && v.chars().count() <= max);
-        }
-        input
+        let style = (style, max as u16);
+        prefilled_input(id, label.to_string(), style, false, Some(value))
     };
     let outside = match hours.outside {
         OutsideHours::Refuse => "refuse",

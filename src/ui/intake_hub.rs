@@ -234,22 +234,9 @@ fn roles_rows(topic: u32) -> Vec<Component> {
     ]
 }
 
-#[allow(deprecated)] // Discord prefers Label components; action rows are still accepted
 fn input(id: &str, label: String, max: u16, required: bool, value: Option<String>) -> Component {
-    Component::ActionRow(ActionRow {
-        id: None,
-        components: vec![Component::TextInput(TextInput {
-            custom_id: id.to_owned(),
-            id: None,
-            label: Some(fit::cut(Slot::InputLabel, label)),
-            max_length: Some(max),
-            min_length: None,
-            placeholder: None,
-            required: Some(required),
-            style: TextInputStyle::Short,
-            value: value.filter(|v| !v.is_empty() && v.chars().count() <= usize::from(max)),
-        })],
-    })
+    let style = (TextInputStyle::Short, max);
+    super::components::prefilled_input(id, label, style, required, value)
 }
 
 /// A question's form: empty to add one, prefilled to edit `existing`.
