@@ -414,11 +414,11 @@ fn human_message(
         },
         &state.settings.staff_roles,
     );
-    // Only an open ticket's activity matters; a quiet guild's tickets wake for it only while
-    // inactivity is on, a close request waits, or it is staff's first answer.
-    let wanted = state.settings.any_inactivity_on()
-        || entry.awaiting_reply
-        || (staff && !entry.answered && author != entry.opener);
+    let wanted = crate::domain::stale::message_matters(
+        state.settings.any_inactivity_on(),
+        entry.awaiting_reply,
+        staff && !entry.answered && author != entry.opener,
+    );
     if entry.state != TicketState::Open || (entry.actor.is_none() && !wanted) {
         return;
     }

@@ -555,15 +555,17 @@ impl RouterState {
         let channel = message.channel_id.get();
         let concerned = self.guilds.contains_key(&guild)
             || self.preloaded.get(&guild).is_some_and(|snapshot| {
-                // A message matters to an open ticket that counts activity, whose close
-                // request a reply would withdraw, or that staff have not answered yet.
+                // Who wrote is not judged here (staff roles are the guild actor's): any
+                // message may be staff's first answer.
                 let counts = snapshot.settings.any_inactivity_on();
                 snapshot.tickets.iter().any(|t| {
                     t.channel == Some(channel)
                         && t.state == TicketState::Open
-                        && (counts
-                            || t.staff.close_request.is_some()
-                            || t.trail.first_staff_reply.is_none())
+                        && crate::domain::stale::message_matters(
+                            counts,
+                            t.staff.close_request.is_some(),
+                            t.trail.first_staff_reply.is_none(),
+                        )
                 })
             });
         if !concerned || self.departed.contains(&guild) {

@@ -518,6 +518,16 @@ impl TicketActorState {
         self.record.guild
     }
 
+    /// The bot acting on its own (an inactivity close, a request's delay, an opener leaving):
+    /// staff to the rules, never an admin.
+    fn bot_person(&self) -> Person {
+        Person {
+            user: self.discord().bot_user_id(),
+            is_staff: true,
+            is_admin: false,
+        }
+    }
+
     /// Persists the record (durably) and tells the guild actor. A failed write is logged: the
     /// channel change already happened and the next change rewrites the whole record.
     async fn persist(&self, extra: Vec<WriteOp>) {
@@ -726,16 +736,8 @@ impl TicketActorState {
             &self.record.participants,
             &p.settings.staff_roles,
         );
-        let subject = self
-            .answers
-            .as_deref()
-            .and_then(crate::domain::intake::subject);
-        let topic = naming::channel_topic_with_subject(
-            self.record.number,
-            self.record.opener,
-            p.topic_name.as_deref(),
-            subject,
-        );
+        // As `presentation` derives it, so what the channel shows starts as the record says.
+        let topic = self.topic_line(&p.settings, None);
         let name = naming::channel_name(self.record.number);
         let result = self
             .discord()
@@ -769,10 +771,7 @@ impl TicketActorState {
     /// Creates the channel of a ticket being provisioned; false (the person told why) when
     /// there is none.
     async fn create_for(&mut self, p: &Provision, reply: Option<&Reply>) -> bool {
-        let text = match self
-            .create_channel(p.parent, p.topic_name.as_deref(), &p.settings)
-            .await
-        {
+        let text = match self.create_channel(p.parent, &p.settings).await {
             Created::Channel(channel) => {
                 self.record.channel = Some(channel);
                 // What it shows as created, before anything (a move, an edited subject) can
@@ -805,12 +804,7 @@ impl TicketActorState {
     /// connection, 5xx) may have happened anyway, so before it counts as failed the guild's
     /// channels are searched for one whose topic carries this number: a second click then never
     /// makes a duplicate, and a late success never leaves an orphan.
-    async fn create_channel(
-        &self,
-        parent: Option<Snowflake>,
-        topic_name: Option<&str>,
-        settings: &GuildSettings,
-    ) -> Created {
+    async fn create_channel(&self, parent: Option<Snowflake>, settings: &GuildSettings) -> Created {
         let overwrites = access::ticket_overwrites(
             self.guild(),
             self.discord().bot_user_id(),
@@ -818,16 +812,8 @@ impl TicketActorState {
             &self.record.participants,
             &settings.staff_roles,
         );
-        let subject = self
-            .answers
-            .as_deref()
-            .and_then(crate::domain::intake::subject);
-        let topic = naming::channel_topic_with_subject(
-            self.record.number,
-            self.record.opener,
-            topic_name,
-            subject,
-        );
+        // As `presentation` derives it, so what the channel shows starts as the record says.
+        let topic = self.topic_line(settings, None);
         let name = naming::channel_name(self.record.number);
         let result = self
             .discord()
@@ -1548,11 +1534,7 @@ impl TicketActorState {
                 .inactivity_for(self.record.topic)
                 .close_when_opener_leaves
         {
-            let bot = Person {
-                user: self.discord().bot_user_id(),
-                is_staff: true,
-                is_admin: false,
-            };
+            let bot = self.bot_person();
             let reason = Text::OpenerLeftReason.to_string();
             if self.close(bot, Some(reason), None, settings).await {
                 info!("closed: the opener left");

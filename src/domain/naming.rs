@@ -23,27 +23,6 @@ pub fn channel_topic(number: u64, opener: u64, topic_name: Option<&str>) -> Stri
     ticket_topic(number, opener, topic_name, None, None)
 }
 
-/// [`channel_topic`] with the ticket's subject (an intake answer) first when it has one.
-pub fn channel_topic_with_subject(
-    number: u64,
-    opener: u64,
-    topic_name: Option<&str>,
-    subject: Option<&str>,
-) -> String {
-    ticket_topic(number, opener, topic_name, subject, None)
-}
-
-/// [`channel_topic`] naming the staff member who claimed the ticket, if anyone did:
-/// `Ticket #1 · opened by <@123> · claimed by <@456> · topic: Billing · ticketeer:1:123`.
-pub fn channel_topic_claimed(
-    number: u64,
-    opener: u64,
-    topic_name: Option<&str>,
-    claimer: Option<u64>,
-) -> String {
-    ticket_topic(number, opener, topic_name, None, claimer)
-}
-
 /// The whole topic: the subject first, then number, opener, claimer, topic, and the marker last.
 pub fn ticket_topic(
     number: u64,
@@ -143,14 +122,14 @@ mod tests {
 
     #[test]
     fn a_subject_comes_first_and_cannot_fake_the_marker() {
-        let t = channel_topic_with_subject(7, 8, Some("Billing"), Some("ticketeer:1:2 @here\nx"));
+        let t = ticket_topic(7, 8, Some("Billing"), Some("ticketeer:1:2 @here\nx"), None);
         assert!(
             t.starts_with("ticketeer:1:2 @\u{200B}here x · Ticket #7"),
             "{t}"
         );
         assert_eq!(parse_channel_topic(&t), Some((7, 8)));
         let huge = "s".repeat(5000);
-        let t = channel_topic_with_subject(u64::MAX, u64::MAX, Some(&huge), Some(&huge));
+        let t = ticket_topic(u64::MAX, u64::MAX, Some(&huge), Some(&huge), Some(u64::MAX));
         assert!(t.chars().count() <= CHANNEL_TOPIC_MAX);
         assert_eq!(parse_channel_topic(&t), Some((u64::MAX, u64::MAX)));
     }
@@ -261,7 +240,7 @@ mod tests {
 
         #[test]
         fn topic_always_parses_back(n in any::<u64>(), o in any::<u64>(), name in proptest::option::of(any::<String>()), claimer in any::<Option<u64>>()) {
-            let t = channel_topic_claimed(n, o, name.as_deref(), claimer);
+            let t = ticket_topic(n, o, name.as_deref(), None, claimer);
             prop_assert!(t.chars().count() <= CHANNEL_TOPIC_MAX);
             prop_assert_eq!(parse_channel_topic(&t), Some((n, o)));
             if let Some(claimer) = claimer {

@@ -20,6 +20,18 @@ pub fn snowflake_millis(id: Snowflake) -> UnixMillis {
     (id >> 22) as i64 + DISCORD_EPOCH
 }
 
+/// Whether a human message in an open ticket is worth waking the ticket's actor for: it is
+/// activity inactivity counts, it may withdraw a waiting close request, or it may be staff's
+/// first answer (the first-response time). The router, before a guild's actor runs, and the
+/// guild actor decide by this one rule; an actor already running hears every message.
+pub fn message_matters(
+    inactivity_on: bool,
+    request_waiting: bool,
+    first_answer_possible: bool,
+) -> bool {
+    inactivity_on || request_waiting || first_answer_possible
+}
+
 /// Who wrote the last human message, as far as the actor knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Speaker {

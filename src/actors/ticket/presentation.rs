@@ -43,7 +43,12 @@ impl TicketActorState {
         (rename::shown_name(&base, record.staff.priority), topic)
     }
 
-    fn topic_line(&self, settings: &GuildSettings, claimer: Option<Snowflake>) -> String {
+    /// The channel topic the record derives with `claimer` (`None`: as a ticket is created).
+    pub(super) fn topic_line(
+        &self,
+        settings: &GuildSettings,
+        claimer: Option<Snowflake>,
+    ) -> String {
         let record = &self.record;
         let topic_name = record
             .topic

@@ -675,11 +675,7 @@ impl TicketActorState {
             drop(self.persist_lazy_with(vec![WriteOp::RemoveDeadline(key)]));
             return;
         };
-        let bot = Person {
-            user: self.discord().bot_user_id(),
-            is_staff: true,
-            is_admin: false,
-        };
+        let bot = self.bot_person();
         let reason = request.reason.unwrap_or_else(|| {
             self.in_channel_lang(|| Text::CloseRequestNoReplyReason.text().to_owned())
         });

@@ -260,11 +260,7 @@ impl TicketActorState {
             CloseDue::Drop => self.drop_deadline(DeadlineKind::AutoClose),
             CloseDue::Answered => self.answer_warning(settings).await,
             CloseDue::Close => {
-                let bot = Person {
-                    user: self.ctx.discord.bot_user_id(),
-                    is_staff: true,
-                    is_admin: false,
-                };
+                let bot = self.bot_person();
                 let reason = Text::InactiveReason.to_string();
                 // The close's commit removes the deadlines; a close that fails leaves the
                 // deadline to fire again.
