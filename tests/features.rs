@@ -5161,6 +5161,17 @@ async fn in_dm(
         .map_err(|e| e.to_string())
 }
 
+/// `user` clicks the component `custom_id` on `message` in the DM `channel`.
+async fn click_in_dm(
+    env: &Env,
+    (channel, message): (u64, u64),
+    user: u64,
+    custom_id: &str,
+) -> Result<u64, String> {
+    let extra = json!({"message_id": message.to_string(), "custom_id": custom_id});
+    in_dm(env, "component", channel, user, extra).await
+}
+
 /// The close DM carries 1–5 stars: the opener rates from the DM (Discord names no server
 /// there; the buttons do), re-rating replaces the stars, a comment follows in a modal, each
 /// is logged, and the buttons work after a restart. Nobody else can use the DM.
@@ -5192,40 +5203,31 @@ async fn the_opener_rates_a_closed_ticket_from_the_dm_even_after_a_restart() {
     let labels: Vec<&str> = stars.iter().map(|(l, _)| l.as_str()).collect();
     assert_eq!(labels, ["1 ★", "2 ★", "3 ★", "4 ★", "5 ★"]);
     let (dm_channel, message) = (id_of(&dm["channel_id"]), id_of(&dm["id"]));
-    let click = |user: u64, custom_id: String| {
-        let env = &env;
-        async move {
-            let extra = json!({"message_id": message.to_string(), "custom_id": custom_id});
-            in_dm(env, "component", dm_channel, user, extra).await
-        }
-    };
     assert!(
-        click(env.g.staff_id, stars[4].1.clone()).await.is_err(),
+        click_in_dm(&env, (dm_channel, message), env.g.staff_id, &stars[4].1)
+            .await
+            .is_err(),
         "only the opener sees their DM"
     );
-    let id = click(member, stars[3].1.clone()).await.expect("clicked");
+    let id = click_in_dm(&env, (dm_channel, message), member, &stars[3].1)
+        .await
+        .expect("clicked");
     env.answer_containing(id, "You rated ticket #1 4 out of 5")
         .await;
     assert_eq!(env.record(1).await.trail.feedback.map(|f| f.stars), Some(4));
 
     // Stateless: the same DM works after a restart, and a new rating replaces the old.
     let env = env.restart().await;
-    let click = |user: u64, custom_id: String| {
-        let env = &env;
-        async move {
-            let extra = json!({"message_id": message.to_string(), "custom_id": custom_id});
-            in_dm(env, "component", dm_channel, user, extra).await
-        }
-    };
-    let id = click(member, stars[1].1.clone()).await.expect("clicked");
+    let id = click_in_dm(&env, (dm_channel, message), member, &stars[1].1)
+        .await
+        .expect("clicked");
     env.answer_containing(id, "2 out of 5").await;
     let thanks = env.response_message(id).await;
     let comment_button = custom_id::encode(&Action::RateComment {
         guild: env.g.guild_id,
         ticket: 1,
     });
-    let extra = json!({"message_id": thanks.to_string(), "custom_id": comment_button});
-    let id = in_dm(&env, "component", dm_channel, member, extra)
+    let id = click_in_dm(&env, (dm_channel, thanks), member, &comment_button)
         .await
         .expect("comment button");
     let modal = env.expect_modal(id).await;
@@ -5401,7 +5403,10 @@ mod intake {
         let missing = forge(vec![], form.clone()).await;
         assert!(missing.contains("Please answer"), "{missing}");
         let garbage = forge(vec![("q0", "1".into())], "tk:iform:99999999999".into()).await;
-        assert!(!garbage.is_empty());
+        assert!(
+            !garbage.is_empty() && !garbage.contains("is open"),
+            "a forged form opens nothing: {garbage}"
+        );
         assert_eq!(counter(&env).await, 0);
 
         let id = env

@@ -636,12 +636,8 @@ async fn bad_links_get_their_pages_and_rotation_kills_old_links() {
     env.stop().await;
 }
 
-/// The stats page in a real browser: the counts and the charts, drawn as SVG on the server.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_stats_page_draws_the_counts() {
-    let env = Env::start("stats", |_| {}).await;
-    let (_, channel) = env.open_ticket().await;
-    env.close(channel).await;
+/// `/tickets stats` with `options`, as staff; the link it answers.
+async fn stats_link(env: &Env, options: Value) -> String {
     let id = env
         .client
         .command(
@@ -649,18 +645,27 @@ async fn the_stats_page_draws_the_counts() {
             env.g.general_channel_id,
             env.g.staff_id,
             "tickets",
-            json!([{"name": "stats", "type": 1}]),
+            json!([{"name": "stats", "type": 1, "options": options}]),
         )
         .await
         .expect("command");
-    let url = eventually("a stats link", || async {
+    eventually("a stats link", || async {
         let outcome = env.client.wait_interaction(id, 100).await.ok()?;
         let text = outcome
             .message
             .or(outcome.response.map(|r| r["data"].clone()))?;
         env.link_in(text["content"].as_str()?)
     })
-    .await;
+    .await
+}
+
+/// The stats page in a real browser: the counts and the charts, drawn as SVG on the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stats_page_draws_the_counts() {
+    let env = Env::start("stats", |_| {}).await;
+    let (_, channel) = env.open_ticket().await;
+    env.close(channel).await;
+    let url = stats_link(&env, json!([])).await;
     assert!(url.contains("/s/"), "{url}");
     let dom = browse(&url, &["--dump-dom"]);
     assert!(
@@ -679,26 +684,8 @@ async fn the_stats_page_draws_the_counts() {
     );
 
     // `period:` narrows the page to tickets opened in it; the ticket above is from today.
-    let id = env
-        .client
-        .command(
-            env.g.guild_id,
-            env.g.general_channel_id,
-            env.g.staff_id,
-            "tickets",
-            json!([{"name": "stats", "type": 1,
-                "options": [{"name": "period", "type": 3, "value": "day"}]}]),
-        )
-        .await
-        .expect("command");
-    let day = eventually("a stats link for a day", || async {
-        let outcome = env.client.wait_interaction(id, 100).await.ok()?;
-        let text = outcome
-            .message
-            .or(outcome.response.map(|r| r["data"].clone()))?;
-        env.link_in(text["content"].as_str()?)
-    })
-    .await;
+    let period = json!([{"name": "period", "type": 3, "value": "day"}]);
+    let day = stats_link(&env, period).await;
     assert!(day.ends_with("?period=day"), "{day}");
     let dom = browse(&day, &["--dump-dom"]);
     assert!(dom.contains("Opened in the last 24 hours"), "{dom}");
