@@ -17,6 +17,9 @@
 //! router's status lists every guild; ticket actors are spawned inside their guild actor's
 //! start) and the resident set stopped growing, plus the start-up time: `Bot::start` → every
 //! guild actor running. Writes `target/footprint.json`.
+//!
+//! `-- --stats N` instead fills a store with N closed tickets and times `/tickets stats`'
+//! answer over it (the statistics' sums are read, never the tickets).
 
 use std::{
     alloc::{GlobalAlloc, Layout},
@@ -381,6 +384,118 @@ fn deadlines(n: usize) -> Value {
     let armed = schedule.len();
     drop(schedule);
     json!({ "deadlines": armed, "heap_bytes_per_deadline": per })
+}
+
+/// `--stats N`: a fresh store filled with N closed tickets of one guild (answered, rated,
+/// claimed, over two years), then `/tickets stats`' answer timed for every period: the
+/// statistics' sums read and turned into the answer's text, as the guild actor's task does.
+async fn stats(n: u64) -> Result<Value, String> {
+    use ticketeer::domain::model::{EventKind, Feedback, TicketEvent};
+    use ticketeer::domain::stats::{Period, Stats, StaffFigures, recent_from};
+    const GUILD: u64 = 7;
+    const BATCH: u64 = 10_000;
+    const YEARS_2: i64 = 2 * 365 * 86_400_000;
+    let dir = std::env::temp_dir().join(format!("ticketeer-stats-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("ticketeer.redb");
+    let store = Store::open(StoreConfig {
+        path: path.clone(),
+        durability: Durability::None,
+    })
+    .map_err(|e| e.to_string())?;
+    let now = ticketeer::actors::ticket::now_millis();
+    let settings = GuildSettings {
+        topics: (1..=6)
+            .map(|id| ticketeer::domain::model::Topic {
+                id,
+                name: format!("Topic {id}"),
+                category: None,
+            })
+            .collect(),
+        ..GuildSettings::default()
+    };
+    let filling = Instant::now();
+    for start in (1..=n).step_by(BATCH as usize) {
+        let ops = (start..(start + BATCH).min(n + 1))
+            .map(|number| {
+                let mut r = TicketRecord {
+                    guild: GUILD,
+                    number,
+                    opener: 1_000 + number,
+                    topic: None,
+                    parent: None,
+                    channel: None,
+                    state: TicketState::Closed,
+                    opened_at: 0,
+                    closed_at: None,
+                    closed_by: None,
+                    close_reason: Some("solved".into()),
+                    participants: Vec::new(),
+                    closed_message: None,
+                    autoclose_off: false,
+                    stale_warning: None,
+                    staff: Default::default(),
+                    trail: Default::default(),
+                };
+                // Evenly over the last two years: a month holds 1/24 of them, a day 1/730.
+                r.opened_at = now - YEARS_2 + (YEARS_2 / n as i64) * (number as i64 - 1);
+                r.topic = Some((number % 6) as u32 + 1);
+                r.closed_at = Some(r.opened_at + (number as i64 * 104_729) % 259_200_000);
+                let staff = 100 + number % 20;
+                r.trail.first_staff_reply = Some(r.opened_at + (number as i64 * 31) % 7_200_000);
+                r.trail.first_responder = Some(staff);
+                r.trail.events.push(TicketEvent {
+                    at: r.opened_at,
+                    by: staff,
+                    what: EventKind::Claimed,
+                });
+                r.staff.claimer = Some(staff);
+                r.trail.feedback = (number % 3 == 0).then(|| Feedback {
+                    stars: (number % 5) as u8 + 1,
+                    comment: None,
+                });
+                WriteOp::PutTicket(r)
+            })
+            .collect();
+        store.write(ops).await.map_err(|e| e.to_string())?;
+    }
+    let fill_secs = filling.elapsed().as_secs_f64();
+    let mut periods = serde_json::Map::new();
+    for period in Period::ALL {
+        let mut times = Vec::new();
+        let mut text = String::new();
+        for _ in 0..21 {
+            let started = Instant::now();
+            let recent = recent_from(now);
+            let tallies = (store.guild_tallies(GUILD, period.since_hour(now), recent).await)
+                .map_err(|e| e.to_string())?;
+            let stats = Stats::of(&tallies, &settings, recent);
+            text = ticketeer::ui::ticket_messages::stats_text(&stats, period, None);
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        println!("stats {}: p50 {:.2} ms, max {:.2} ms", period.as_str(), times[10], times[20]);
+        periods.insert(
+            period.as_str().into(),
+            json!({ "p50_ms": times[10], "max_ms": times[20], "answer": text }),
+        );
+    }
+    let started = Instant::now();
+    let staff = store.staff_tally(GUILD, 105).await.map_err(|e| e.to_string())?;
+    let staff_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let figures = StaffFigures::of(&staff);
+    store.close().await;
+    let file_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(json!({
+        "closed_tickets": n,
+        "fill_seconds": fill_secs,
+        "fill_tickets_per_second": n as f64 / fill_secs,
+        "file_bytes": file_bytes,
+        "periods": periods,
+        "staff_ms": staff_ms,
+        "staff_answered": figures.answered,
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -903,6 +1018,13 @@ fn main() -> ExitCode {
                 Ok(true)
             }
             None => Err("--deadlines N".into()),
+        },
+        Some("--stats") => match args.get(1).and_then(|n| n.parse().ok()) {
+            Some(n) => runtime.block_on(stats(n)).map(|v| {
+                println!("{v}");
+                true
+            }),
+            None => Err("--stats N".into()),
         },
         Some("--bare") => match args.get(1).and_then(|n| n.parse().ok()) {
             Some(n) => runtime.block_on(bare(n)).map(|v| {

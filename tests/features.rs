@@ -6449,3 +6449,45 @@ mod ready {
         env.stop().await;
     }
 }
+
+/// `/tickets stats period:` answers staff with the period's figures, read from the stored sums:
+/// what opened, what is open now, the last seven days; a member is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ticket_stats_answers_with_the_periods_figures() {
+    let env = Env::start("stats-answer", 3).await;
+    let (_, panel, member, first) = env.with_open_ticket().await;
+    env.open_ticket(panel, env.g.member_ids[1]).await;
+    env.close(first, member).await;
+    env.wait_state(1, TicketState::Closed).await;
+    let stats = |user: u64| {
+        let options = json!([{"name": "stats", "type": 1,
+            "options": [{"name": "period", "type": 3, "value": "week"}]}]);
+        let env = &env;
+        async move {
+            match (env.client)
+                .command(env.g.guild_id, env.general(), user, "tickets", options)
+                .await
+            {
+                Ok(id) => env.answer(id).await,
+                // Discord itself keeps the command from those without its permissions.
+                Err(refused) => format!("{refused:?}"),
+            }
+        }
+    };
+    let answer = stats(env.g.staff_id).await;
+    assert!(answer.contains("the last 7 days"), "{answer}");
+    assert!(
+        answer.contains("Opened: 2 (1 open, 1 closed, 0 deleted). Open now: 1."),
+        "{answer}"
+    );
+    let today = answer
+        .lines()
+        .find(|l| l.starts_with("Last 7 days:"))
+        .and_then(|l| l.rsplit(", ").next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(today.ends_with(" 2"), "both opened today: {answer}");
+    let refused = stats(env.g.member_ids[2]).await;
+    assert!(!refused.contains("Opened:"), "{refused}");
+    env.stop().await;
+}

@@ -542,7 +542,7 @@ impl GuildState {
                     [TICKETS, STATS] if options.contains_key(super::commands::USER) => {
                         staff::staff_figures(self, &incoming)
                     }
-                    [TICKET | TICKETS, STATS] => self.send_stats_link(&incoming),
+                    [TICKET | TICKETS, STATS] => self.send_stats(&incoming),
                     [TICKET, MENU] | [TICKET] => hub::show_hub(self, &incoming).await?,
                     [TICKETS, MANAGE] | [TICKETS] => hub::show_manage(self, &incoming).await?,
                     [TICKETS, super::commands::CLAIM] => {

@@ -470,7 +470,7 @@ fn topic_choices(topics: &[crate::domain::model::Topic], typed: &str) -> Vec<(St
         .collect()
 }
 
-/// `/tickets stats user:` (staff): that staff member's figures, from the stored tickets (read
+/// `/tickets stats user:` (staff): that staff member's figures, from their stored sums (read
 /// on a task of its own).
 pub fn staff_figures(state: &mut GuildState, incoming: &Incoming) {
     if !state.is_staff(incoming) {
@@ -487,9 +487,9 @@ pub fn staff_figures(state: &mut GuildState, incoming: &Incoming) {
     let reply = Reply::defer_ephemeral(&state.ctx.discord, incoming);
     let (store, guild) = (state.ctx.store.clone(), state.guild);
     tokio::spawn(crate::ui::text::carry(async move {
-        let text = match store.all_tickets(guild).await {
-            Ok(records) => {
-                let figures = crate::domain::stats::staff_figures(&records, user);
+        let text = match store.staff_tally(guild, user).await {
+            Ok(tally) => {
+                let figures = crate::domain::stats::StaffFigures::of(&tally);
                 crate::ui::ticket_messages::staff_figures_text(user, &figures)
             }
             Err(error) => {

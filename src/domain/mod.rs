@@ -17,4 +17,5 @@ pub mod rename;
 pub mod retention;
 pub mod stale;
 pub mod stats;
+pub mod tally;
 pub mod transcript;

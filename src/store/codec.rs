@@ -21,6 +21,7 @@ use crate::domain::model::{
     Panel, Snowflake, TicketRecord, TicketStaff, TicketState, Topic, UnixMillis,
 };
 use crate::domain::ready::ReadyPool;
+use crate::domain::tally::{StaffTally, Tally};
 use crate::domain::transcript::TranscriptDoc;
 
 /// Format of plain bincode values (settings before `language`; ticket records before they
@@ -451,6 +452,35 @@ pub fn decode_ready(bytes: &[u8]) -> Result<ReadyPool, CodecError> {
         READY_V1 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
     }
+}
+
+/// Format of the statistics' running sums (a guild's hour or all-time [`Tally`], a staff
+/// member's [`StaffTally`]): version byte, then bincode.
+pub const TALLY_V1: u8 = 1;
+
+pub fn encode_tally(tally: &Tally) -> Result<Vec<u8>, CodecError> {
+    encode_as(TALLY_V1, tally)
+}
+
+pub fn decode_tally(bytes: &[u8]) -> Result<Tally, CodecError> {
+    decode_versioned(TALLY_V1, bytes)
+}
+
+pub fn encode_staff_tally(tally: &StaffTally) -> Result<Vec<u8>, CodecError> {
+    encode_as(TALLY_V1, tally)
+}
+
+pub fn decode_staff_tally(bytes: &[u8]) -> Result<StaffTally, CodecError> {
+    decode_versioned(TALLY_V1, bytes)
+}
+
+/// A value with one known version so far.
+fn decode_versioned<T: DeserializeOwned>(known: u8, bytes: &[u8]) -> Result<T, CodecError> {
+    let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
+    if version != known {
+        return Err(CodecError::UnknownVersion(version));
+    }
+    decode_body(body)
 }
 
 fn deflate_as<T: Serialize>(version: u8, value: &T) -> Result<Vec<u8>, CodecError> {

@@ -19,6 +19,7 @@
 
 pub mod codec;
 pub mod portable;
+mod tally;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -48,6 +49,7 @@ use crate::domain::model::{
     TicketState,
 };
 use crate::domain::ready::ReadyPool;
+use crate::domain::tally::{GuildTallies, StaffTally, TallyChanges, TicketFigures};
 use crate::domain::transcript::TranscriptDoc;
 
 /// The schema this build writes and understands. Raise it when a table changes meaning; `open`
@@ -327,6 +329,8 @@ enum EncodedOp {
         key: (u64, u64),
         channel: Option<u64>,
         bytes: Vec<u8>,
+        /// What the record adds to the statistics' sums.
+        figures: Box<TicketFigures>,
     },
     Transcript {
         key: (u64, u64),
@@ -441,6 +445,7 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
             key: (record.guild, record.number),
             channel: record.channel,
             bytes: codec::encode_ticket(&record)?,
+            figures: Box::new(TicketFigures::of(&record)),
         },
         WriteOp::PutTranscript {
             guild,
@@ -946,6 +951,28 @@ impl Store {
             .await
     }
 
+    /// A guild's statistics' sums: the period from `since_hour` (`None`: all time) and tickets
+    /// per hour from `recent_from` (hours since the Unix epoch). Reads sums, never records.
+    pub async fn guild_tallies(
+        &self,
+        guild: Snowflake,
+        since_hour: Option<u64>,
+        recent_from: u64,
+    ) -> Result<GuildTallies, StoreError> {
+        self.read(move |txn| tally::guild_tallies(txn, guild, since_hour, recent_from))
+            .await
+    }
+
+    /// One staff member's statistics' sums in a guild.
+    pub async fn staff_tally(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+    ) -> Result<StaffTally, StoreError> {
+        self.read(move |txn| tally::staff_tally(txn, guild, user))
+            .await
+    }
+
     /// The record whose channel this is, in whatever state (a deleted ticket keeps its channel id
     /// in the record, and so in the index).
     pub async fn ticket_by_channel(
@@ -1272,6 +1299,7 @@ fn create_fresh(path: &Path) -> Result<Database, StoreError> {
         let mut meta = txn.open_table(META).map_err(db_err)?;
         meta.insert(SCHEMA_KEY, SCHEMA_VERSION).map_err(db_err)?;
     }
+    tally::rebuild_if_missing(&txn)?;
     txn.commit().map_err(db_err)?;
     Ok(db)
 }
@@ -1292,6 +1320,8 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(INTAKE_BLOCKS).map_err(db_err)?;
     txn.open_table(TICKET_ANSWERS).map_err(db_err)?;
     txn.open_table(READY).map_err(db_err)?;
+    txn.open_table(tally::STATS_HOURS).map_err(db_err)?;
+    txn.open_table(tally::STATS_STAFF).map_err(db_err)?;
     Ok(())
 }
 
@@ -1394,6 +1424,7 @@ fn open_existing(path: &Path) -> Result<Database, StoreError> {
     // A file from an older build of this schema may lack a table added since.
     let txn = db.begin_write().map_err(db_err)?;
     create_tables(&txn)?;
+    tally::rebuild_if_missing(&txn)?;
     txn.commit().map_err(db_err)?;
     Ok(db)
 }
@@ -1547,6 +1578,8 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
             answers: txn.open_table(TICKET_ANSWERS).map_err(db_err)?,
         };
         let mut ready = txn.open_table(READY).map_err(db_err)?;
+        let mut tallies = tally::TallyTables::open(&txn)?;
+        let mut changes = TallyChanges::default();
         for op in group.iter().flat_map(|r| &r.ops) {
             match op {
                 EncodedOp::Settings { guild, bytes } => {
@@ -1565,7 +1598,11 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                     key,
                     channel,
                     bytes,
-                } => put_ticket(&mut tickets, &mut index, *key, *channel, bytes)?,
+                    figures,
+                } => {
+                    let old = put_ticket(&mut tickets, &mut index, *key, *channel, bytes)?;
+                    changes.replace(old, (**figures).clone());
+                }
                 EncodedOp::Transcript { key, bytes } => {
                     transcripts.insert(*key, bytes.as_slice()).map_err(db_err)?;
                 }
@@ -1607,6 +1644,9 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                         .map_err(db_err)?;
                     intake.forget(g)?;
                     ready.remove(g).map_err(db_err)?;
+                    changes.hours.retain(|(guild, _), _| *guild != g);
+                    changes.staff.retain(|(guild, _), _| *guild != g);
+                    tallies.forget(g)?;
                 }
                 EncodedOp::Deadline { key, at } => {
                     deadlines.insert(*key, *at).map_err(db_err)?;
@@ -1620,6 +1660,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                 }
             }
         }
+        tallies.apply(changes)?;
     }
     txn.commit().map_err(db_err)
 }
@@ -1674,13 +1715,12 @@ fn put_ticket(
     key: (u64, u64),
     channel: Option<u64>,
     bytes: &[u8],
-) -> Result<(), StoreError> {
-    let old_channel = tickets
+) -> Result<Option<TicketFigures>, StoreError> {
+    let old = tickets
         .get(key)
         .map_err(db_err)?
-        .and_then(|old| codec::decode_ticket(old.value()).ok())
-        .and_then(|old| old.channel);
-    if let Some(old) = old_channel
+        .and_then(|old| codec::decode_ticket(old.value()).ok());
+    if let Some(old) = old.as_ref().and_then(|old| old.channel)
         && Some(old) != channel
     {
         let points_here = index
@@ -1695,7 +1735,7 @@ fn put_ticket(
         index.insert(channel, key).map_err(db_err)?;
     }
     tickets.insert(key, bytes).map_err(db_err)?;
-    Ok(())
+    Ok(old.as_ref().map(TicketFigures::of))
 }
 
 /// A ticket's transcript, its page and every file kept of it.

@@ -187,6 +187,9 @@ fn backup_in(txn: &ReadTransaction, dest: &Path) -> Result<FileSummary, StoreErr
         copy_table(txn, &out, TICKET_ANSWERS)?;
         // Without its pool a restored bot would not know its hidden channels until it lists them.
         copy_table(txn, &out, READY)?;
+        // The statistics' sums, which META marks as built.
+        copy_table(txn, &out, super::tally::STATS_HOURS)?;
+        copy_table(txn, &out, super::tally::STATS_STAFF)?;
         out.commit().map_err(db_err)?;
         drop(db);
         fs::rename(&partial, dest)?;

@@ -1399,3 +1399,81 @@ async fn ready_pool_survives_reopen_in_both_loads_and_is_forgotten_with_its_guil
         .expect("forget");
     assert_eq!(within(store.load_guild(5)).await.expect("load").ready, None);
 }
+
+/// The statistics' sums follow every write, in the same commit: after opens, closes, ratings
+/// and a forgotten guild they equal the sums of the stored records; a file without sums (an
+/// older build's) gets them rebuilt at open, equal again.
+#[tokio::test]
+async fn statistics_sums_follow_the_records_and_are_rebuilt_when_missing() {
+    use crate::domain::tally::{HOUR_MS, Sign, Tally, TicketFigures, hour_of};
+    let dir = TempDir::new("tallies");
+    let store = open(&dir.db());
+    let at = |hour: i64| 1_700_000_000_000 / HOUR_MS * HOUR_MS + hour * HOUR_MS;
+    let mut records = Vec::new();
+    for number in 1..=30u64 {
+        let mut r = ticket(1, number, Some(100 + number), TicketState::Open);
+        r.opened_at = at(number as i64 % 5);
+        records.push(r);
+    }
+    within(store.write(records.iter().cloned().map(WriteOp::PutTicket).collect()))
+        .await
+        .unwrap();
+    for r in records.iter_mut().filter(|r| r.number % 3 == 0) {
+        r.state = TicketState::Closed;
+        r.closed_at = Some(r.opened_at + 7_200_000);
+        r.trail.first_staff_reply = Some(r.opened_at + 60_000);
+        r.trail.first_responder = Some(77);
+        r.trail.feedback = Some(Feedback {
+            stars: 4,
+            comment: None,
+        });
+        within(store.write(vec![WriteOp::PutTicket(r.clone())]))
+            .await
+            .unwrap();
+    }
+    let other = ticket(2, 1, Some(999), TicketState::Open);
+    within(store.write(vec![WriteOp::PutTicket(other)]))
+        .await
+        .unwrap();
+    within(store.write(vec![WriteOp::ForgetGuild { guild: 2 }]))
+        .await
+        .unwrap();
+
+    let expected = |records: &[TicketRecord], since: u64| {
+        let mut tally = Tally::default();
+        for r in records.iter().filter(|r| hour_of(r.opened_at) >= since) {
+            tally.record(&TicketFigures::of(r), Sign::Add);
+        }
+        tally
+    };
+    let check = |store: Store, records: Vec<TicketRecord>| async move {
+        let all = within(store.guild_tallies(1, None, 0)).await.unwrap();
+        assert_eq!(all.period, expected(&records, 0));
+        assert_eq!((all.all_time.open, all.all_time.closed), (20, 10));
+        let since = hour_of(at(3));
+        let recent = within(store.guild_tallies(1, Some(since), since))
+            .await
+            .unwrap();
+        assert_eq!(recent.period, expected(&records, since));
+        assert_eq!(recent.recent_hours, vec![(since, 6), (since + 1, 6)]);
+        let staff = within(store.staff_tally(1, 77)).await.unwrap();
+        assert_eq!((staff.answered, staff.ratings), (10, 0), "no claims: no ratings");
+        let gone = within(store.guild_tallies(2, None, 0)).await.unwrap();
+        assert_eq!(gone.all_time, Tally::default(), "a forgotten guild keeps no sums");
+        store
+    };
+    let store = check(store, records.clone()).await;
+    store.close().await;
+
+    // An older build's file: the same records, no sums, no mark.
+    {
+        let db = Database::open(dir.db()).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.delete_table(tally::STATS_HOURS).unwrap();
+        txn.delete_table(tally::STATS_STAFF).unwrap();
+        txn.open_table(META).unwrap().remove("stats_built").unwrap();
+        txn.commit().unwrap();
+    }
+    let store = open(&dir.db());
+    check(store, records).await.close().await;
+}

@@ -87,6 +87,10 @@ mod tests {
             ],
         ),
         (
+            "period",
+            &[Text::StatsDay, Text::StatsWeek, Text::StatsMonth, Text::StatsAll],
+        ),
+        (
             "purpose",
             &[Text::PurposePanelChannel, Text::PurposeLogChannel],
         ),
@@ -170,8 +174,12 @@ mod tests {
             "reason" => "r".repeat(limits::REASON_MAX),
             "request_reason" => "r".repeat(limits::REQUEST_REASON_MAX),
             "stars" => "5".to_owned(),
-            "answered" | "claims" => u64::MAX.to_string(),
-            "response" => "106751991167 d 23 h".to_owned(),
+            "answered" | "claims" | "tickets" | "open_now" | "deleted" => u64::MAX.to_string(),
+            "response" | "tail" | "resolution" => "106751991167 d 23 h".to_owned(),
+            // The five largest topics, names cut to 50 and escaped (each character doubled).
+            "topics" => vec![format!("{} {}", "*".repeat(2 * limits::TOPIC_NAME_MAX), u64::MAX); 5]
+                .join(", "),
+            "days" => vec![format!("12-31 {}", u64::MAX); 7].join(", "),
             "rating" => format!("5.0/5 ({})", u64::MAX),
             // What the support hours form takes, echoed back.
             "windows" | "value" => "w".repeat(limits::HOURS_WINDOWS_MAX),

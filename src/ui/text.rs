@@ -531,8 +531,6 @@ catalog! {
     TranscriptOf: Content = "Transcript of ticket #{number}:";
     TranscriptOfAtLink: Content = "Transcript of ticket #{number}: {link}";
     StatsLink: Content = "Ticket statistics: {link}";
-    StatsNeedWeb: Content =
-        "Statistics pages need the bot's web side: start it with `--http ADDR --public-url URL`.";
     NoTranscript: Content =
         "Ticket #{number} has no transcript (it was never closed, or does not exist).";
     TranscriptUnreadable: Content = "The transcript could not be read from storage.";
@@ -838,6 +836,21 @@ catalog! {
     ReadyRefused: Content = "Enter a number from 0 to {max}. Ready channels were not changed.";
     ReadyNotSaved: Content = "Ready channels could not be saved; please try again.";
     ReadyCategoryName: ChannelName = "Ready channels";
+
+    // Statistics in `/ticket stats`' answer.
+    StatsHead: Content = "**Ticket statistics: {period}**";
+    StatsDay: Piece = "the last 24 hours";
+    StatsWeek: Piece = "the last 7 days";
+    StatsMonth: Piece = "the last 30 days";
+    StatsAll: Piece = "all time";
+    StatsCounts: Piece =
+        "Opened: {tickets} ({open} open, {closed} closed, {deleted} deleted). Open now: {open_now}.";
+    StatsTimes: Piece =
+        "First response: median {response}, p90 {tail}. Time to close (median): {resolution}.";
+    StatsRating: Piece = "Rating: {rating}";
+    StatsTopics: Piece = "Per topic: {topics}";
+    StatsDays: Piece = "Last 7 days: {days}";
+    StatsPage: Piece = "Charts: {link}";
 }
 
 impl Text {

@@ -565,6 +565,62 @@ pub fn staff_figures_text(user: Snowflake, figures: &crate::domain::stats::Staff
     )
 }
 
+/// Topics `/ticket stats` names; the page has them all.
+const STATS_TOPICS_SHOWN: usize = 5;
+
+/// `/ticket stats`' answer: the period's figures, and the page's link when there is a web side.
+pub fn stats_text(
+    stats: &crate::domain::stats::Stats,
+    period: crate::domain::stats::Period,
+    link: Option<String>,
+) -> String {
+    use crate::domain::stats::{Period, duration_text};
+    let none = || Text::StaffFiguresNone.text().to_owned();
+    let period = match period {
+        Period::Day => Text::StatsDay,
+        Period::Week => Text::StatsWeek,
+        Period::Month => Text::StatsMonth,
+        Period::All => Text::StatsAll,
+    };
+    let (response, tail) = stats.first_response.map_or_else(
+        || (none(), none()),
+        |(median, p90)| (duration_text(median), duration_text(p90)),
+    );
+    let resolution = stats.resolution.map_or_else(none, duration_text);
+    let rating = stats
+        .average_rating()
+        .map_or_else(none, |average| format!("{average}/5 ({})", stats.ratings));
+    let topics = (stats.per_topic.iter().take(STATS_TOPICS_SHOWN))
+        .map(|(name, n)| format!("{} {n}", crate::domain::naming::escape_markdown(name)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let days = (stats.per_day.iter())
+        .map(|(day, n)| format!("{} {n}", day.get(5..).unwrap_or(day)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut lines = vec![
+        t!(StatsHead, period = period.text()),
+        t!(
+            StatsCounts,
+            tickets = stats.tickets(),
+            open = stats.open,
+            closed = stats.closed,
+            deleted = stats.deleted,
+            open_now = stats.open_now
+        ),
+        t!(StatsTimes, response, tail, resolution),
+        t!(StatsRating, rating),
+    ];
+    if !topics.is_empty() {
+        lines.push(t!(StatsTopics, topics));
+    }
+    lines.push(t!(StatsDays, days));
+    if let Some(link) = link {
+        lines.push(t!(StatsPage, link));
+    }
+    lines.join("\n")
+}
+
 /// The close DM's star buttons (1 to 5) for ticket `number` of `guild`: their custom ids carry
 /// both, since a DM names no server.
 pub fn rating_buttons(guild: Snowflake, number: u64) -> Vec<Component> {

@@ -16,7 +16,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use sha2::{Digest, Sha256};
 
-use crate::domain::model::{GuildSettings, Snowflake, TicketRecord, TicketState};
+use crate::domain::model::Snowflake;
 use crate::domain::transcript::{self, TranscriptAttachment, TranscriptDoc, TranscriptMessage};
 
 use super::link::Audience;
@@ -352,88 +352,8 @@ fn attachment(a: &TranscriptAttachment, base: &str) -> Markup {
     }
 }
 
-/// What a guild's stats page shows: the counts the store has.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Stats {
-    pub open: u64,
-    pub closed: u64,
-    pub deleted: u64,
-    pub failed: u64,
-    /// Topic name (or "No topic") → tickets, most first.
-    pub per_topic: Vec<(String, u64)>,
-    /// `YYYY-MM-DD` (UTC) → tickets opened that day, oldest first.
-    pub per_day: Vec<(String, u64)>,
-    /// Openers' ratings: how many, and their stars per count (index 0 is one star).
-    pub ratings: u64,
-    pub stars: [u64; 5],
-    /// From opening to staff's first message: `(median, p90)` in milliseconds.
-    pub first_response: Option<(i64, i64)>,
-    /// From opening to closing, median in milliseconds.
-    pub resolution: Option<i64>,
-}
-
-use crate::domain::stats::{Period, duration_text, quantile};
-
-impl Stats {
-    /// The average rating, one decimal, when there is any.
-    pub fn average_rating(&self) -> Option<String> {
-        let total: u64 = (1..=5).zip(self.stars).map(|(star, n)| star * n).sum();
-        (self.ratings > 0).then(|| format!("{:.1}", total as f64 / self.ratings as f64))
-    }
-}
-
-/// Counts a guild's records. Pure, so the page's numbers are tested without a store.
-pub fn stats_of(records: &[TicketRecord], settings: &GuildSettings) -> Stats {
-    let mut stats = Stats::default();
-    let mut topics: HashMap<String, u64> = HashMap::new();
-    let mut days: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
-    let (mut responses, mut resolutions) = (Vec::new(), Vec::new());
-    for r in records {
-        if let Some(at) = r.trail.first_staff_reply {
-            responses.push(at - r.opened_at);
-        }
-        if let (TicketState::Closed | TicketState::Deleted, Some(at)) = (r.state, r.closed_at) {
-            resolutions.push(at - r.opened_at);
-        }
-        match r.state {
-            TicketState::Provisioning | TicketState::Open => stats.open += 1,
-            TicketState::Closed => stats.closed += 1,
-            TicketState::Deleted => stats.deleted += 1,
-            TicketState::Failed => stats.failed += 1,
-        }
-        let topic = r
-            .topic
-            .and_then(|id| settings.topics.iter().find(|t| t.id == id))
-            .map_or_else(|| "No topic".to_owned(), |t| t.name.clone());
-        *topics.entry(topic).or_default() += 1;
-        *days.entry(day_of(r.opened_at)).or_default() += 1;
-        if let Some(feedback) = &r.trail.feedback
-            && let Some(slot) = stats
-                .stars
-                .get_mut(usize::from(feedback.stars).wrapping_sub(1))
-        {
-            stats.ratings += 1;
-            *slot += 1;
-        }
-    }
-    stats.per_topic = topics.into_iter().collect();
-    stats
-        .per_topic
-        .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    stats.per_day = days.into_iter().collect();
-    stats.first_response = quantile(&mut responses, 0.5).zip(quantile(&mut responses, 0.9));
-    stats.resolution = quantile(&mut resolutions, 0.5);
-    stats
-}
-
-fn day_of(millis: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(millis.div_euclid(1000))
-        .map(|t| {
-            let d = t.date();
-            format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-        })
-        .unwrap_or_else(|_| "unknown".to_owned())
-}
+pub use crate::domain::stats::Stats;
+use crate::domain::stats::{Period, duration_text};
 
 /// A horizontal bar chart as inline SVG: one row per `(label, value)`.
 fn bar_chart(label: &str, rows: &[(String, u64)]) -> Markup {
@@ -496,6 +416,7 @@ pub fn stats_page(guild: Snowflake, stats: &Stats, period: Period) -> String {
         }
         main.stats {
             table {
+                tr { th { "Open now" } td.count { (stats.open_now) } }
                 @for (name, n) in &states { tr { th { (name) } td.count { (n) } } }
                 tr {
                     th { "First response (median, p90)" }

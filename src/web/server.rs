@@ -327,18 +327,18 @@ async fn stats(
         Ok(guild) => guild,
         Err(error) => return refused(error),
     };
-    let (records, snapshot) = match tokio::try_join!(
-        state.store.all_tickets(guild),
+    let now = link::now_secs() * 1000;
+    let recent_from = crate::domain::stats::recent_from(now);
+    let (tallies, snapshot) = match tokio::try_join!(
+        state
+            .store
+            .guild_tallies(guild, period.since_hour(now), recent_from),
         state.store.load_guild(guild)
     ) {
         Ok(found) => found,
         Err(error) => return store_failed(error),
     };
-    let now = link::now_secs() * 1000;
-    let records: Vec<_> = (records.into_iter())
-        .filter(|r| period.counts(r.opened_at, now))
-        .collect();
-    let stats = pages::stats_of(&records, &snapshot.settings);
+    let stats = pages::Stats::of(&tallies, &snapshot.settings, recent_from);
     html_page(StatusCode::OK, pages::stats_page(guild, &stats, period))
 }
 

@@ -460,10 +460,6 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     ),
     (StatsLink, "Ticket-Statistik: {link}"),
     (
-        StatsNeedWeb,
-        "Statistikseiten brauchen die Web-Seite des Bots: starte ihn mit `--http ADDR --public-url URL`.",
-    ),
-    (
         ClosedDmLinkOnly,
         "Dein Ticket #{number} wurde geschlossen. Transkript: {link}",
     ),
@@ -1191,4 +1187,21 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "Die Bereitschaftskanäle konnten nicht gespeichert werden; bitte versuche es erneut.",
     ),
     (ReadyCategoryName, "Bereitschaftskanäle"),
+    (StatsHead, "**Ticket-Statistik: {period}**"),
+    (StatsDay, "die letzten 24 Stunden"),
+    (StatsWeek, "die letzten 7 Tage"),
+    (StatsMonth, "die letzten 30 Tage"),
+    (StatsAll, "gesamter Zeitraum"),
+    (
+        StatsCounts,
+        "Eröffnet: {tickets} ({open} offen, {closed} geschlossen, {deleted} gelöscht). Jetzt offen: {open_now}.",
+    ),
+    (
+        StatsTimes,
+        "Erste Antwort: Median {response}, p90 {tail}. Zeit bis zum Schließen (Median): {resolution}.",
+    ),
+    (StatsRating, "Bewertung: {rating}"),
+    (StatsTopics, "Pro Thema: {topics}"),
+    (StatsDays, "Letzte 7 Tage: {days}"),
+    (StatsPage, "Diagramme: {link}"),
 ];

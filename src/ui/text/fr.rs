@@ -451,10 +451,6 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     ),
     (StatsLink, "Statistiques des tickets : {link}"),
     (
-        StatsNeedWeb,
-        "Les pages de statistiques nécessitent le côté web du bot : lancez-le avec `--http ADDR --public-url URL`.",
-    ),
-    (
         ClosedDmLinkOnly,
         "Votre ticket #{number} a été fermé. Transcription : {link}",
     ),
@@ -1191,4 +1187,21 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "Les salons prêts n'ont pas pu être enregistrés ; réessaie.",
     ),
     (ReadyCategoryName, "Salons prêts"),
+    (StatsHead, "**Statistiques des tickets : {period}**"),
+    (StatsDay, "les dernières 24 heures"),
+    (StatsWeek, "les 7 derniers jours"),
+    (StatsMonth, "les 30 derniers jours"),
+    (StatsAll, "depuis toujours"),
+    (
+        StatsCounts,
+        "Ouverts : {tickets} ({open} ouverts, {closed} fermés, {deleted} supprimés). Ouverts maintenant : {open_now}.",
+    ),
+    (
+        StatsTimes,
+        "Première réponse : médiane {response}, p90 {tail}. Délai de fermeture (médiane) : {resolution}.",
+    ),
+    (StatsRating, "Note : {rating}"),
+    (StatsTopics, "Par sujet : {topics}"),
+    (StatsDays, "7 derniers jours : {days}"),
+    (StatsPage, "Graphiques : {link}"),
 ];
