@@ -12,11 +12,11 @@ use tracing::warn;
 use super::{
     guild_state::GuildState,
     incoming::{Incoming, IncomingKind},
-    log::LogEntry,
+    log::Rated,
     ticket::{TicketMsg, rated},
 };
 use crate::{
-    discord::{colors::BLUE, reply::Reply, reply::open_modal_now},
+    discord::{reply::Reply, reply::open_modal_now},
     domain::{
         custom_id::{Action, fields},
         feedback::Rating,
@@ -24,7 +24,7 @@ use crate::{
     store::WriteOp,
     ui::{
         text::{self, Text, t},
-        ticket_messages::{feedback_log, rating_comment_modal},
+        ticket_messages::{rating_comment_modal, rating_log},
     },
 };
 
@@ -109,16 +109,8 @@ fn rate(state: &mut GuildState, incoming: &Incoming, ticket: u64, rating: Rating
             return reply.send(Text::RateNotSaved.text()).await;
         }
         if let (Some((channel, log)), Some(feedback)) = (log, &record.trail.feedback) {
-            let embed = text::speaking_sync(lang, || {
-                let description = feedback_log(ticket, user, feedback);
-                crate::discord::embed(Text::LogFeedbackTitle.text(), &description, BLUE, None)
-            });
-            let files = Vec::new();
-            log.post(LogEntry {
-                channel,
-                embed,
-                files,
-            });
+            let (field, embed) = text::speaking_sync(lang, || rating_log(ticket, user, feedback));
+            log.rated(Rated::new(channel, ticket, field, embed));
         }
         reply.send_with(&answer.0, answer.1).await;
     }));

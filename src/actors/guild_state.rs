@@ -324,10 +324,10 @@ impl GuildState {
 
     /// The guild's log writer for a ticket actor about to start.
     pub(super) fn log(&mut self) -> GuildLog {
-        let (discord, guild) = (&self.ctx.discord, self.guild);
+        let (discord, store, guild) = (&self.ctx.discord, &self.ctx.store, self.guild);
         self.book
             .log
-            .get_or_insert_with(|| GuildLog::new(discord.clone(), guild))
+            .get_or_insert_with(|| GuildLog::new(discord.clone(), store.clone(), guild))
             .clone()
     }
 

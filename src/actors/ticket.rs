@@ -571,27 +571,41 @@ impl TicketActorState {
     /// for the log channel.
     /// `entry` gives the title and the description.
     fn log(&self, settings: &GuildSettings, entry: impl FnOnce() -> (Text, String), color: u32) {
-        self.log_with_files(settings, entry, color, Vec::new());
+        if let Some(channel) = settings.log_channel {
+            let embed = self.log_embed(entry, color);
+            self.log.post(LogEntry {
+                channel,
+                embed,
+                files: Vec::new(),
+                closes: None,
+            });
+        }
     }
 
-    fn log_with_files(
+    /// The close's entry: with the transcript's files, and remembered where it lands so the
+    /// opener's rating can be shown in it.
+    fn log_close(
         &self,
         settings: &GuildSettings,
         entry: impl FnOnce() -> (Text, String),
-        color: u32,
         files: Vec<Attachment>,
     ) {
         if let Some(channel) = settings.log_channel {
-            let embed = self.in_channel_lang(|| {
-                let (title, description) = entry();
-                embed(title.text(), &description, color)
-            });
+            let embed = self.log_embed(entry, RED);
             self.log.post(LogEntry {
                 channel,
                 embed,
                 files,
+                closes: Some(self.record.number),
             });
         }
+    }
+
+    fn log_embed(&self, entry: impl FnOnce() -> (Text, String), color: u32) -> Embed {
+        self.in_channel_lang(|| {
+            let (title, description) = entry();
+            embed(title.text(), &description, color)
+        })
     }
 
     fn link(&self) -> String {
@@ -1131,7 +1145,7 @@ impl TicketActorState {
             });
             (Text::LogClosedTitle, description)
         };
-        self.log_with_files(settings, entry, RED, staff_files);
+        self.log_close(settings, entry, staff_files);
     }
 
     /// `--transcript-upload`: the link the paste service answered, or `None` (not configured, or

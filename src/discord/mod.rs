@@ -1536,6 +1536,37 @@ impl Discord {
         }
     }
 
+    /// The embeds of one message (a log entry to amend).
+    pub async fn message_embeds(&self, channel: u64, message: u64) -> DiscordResult<Vec<Embed>> {
+        let _turn = self.turn().await;
+        let response = retry_limited!(
+            self.global,
+            "get_message",
+            self.http
+                .message(Id::<ChannelMarker>::new(channel), Id::new(message))
+        )?;
+        Ok(response.model().await?.embeds)
+    }
+
+    /// Replaces a message's embeds; its content, components and files stay. Idempotent, so
+    /// retried.
+    pub async fn edit_embeds(
+        &self,
+        channel: u64,
+        message: u64,
+        embeds: &[Embed],
+    ) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "update_message",
+            self.http
+                .update_message(Id::<ChannelMarker>::new(channel), Id::new(message))
+                .embeds(Some(embeds))
+        )?;
+        Ok(())
+    }
+
     /// Deletes a message; one already gone counts as deleted.
     pub async fn delete_message(&self, channel: u64, message: u64) -> DiscordResult<()> {
         let _turn = self.turn().await;

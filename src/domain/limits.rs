@@ -42,6 +42,11 @@ pub const PANEL_DESCRIPTION_MAX: usize = EMBED_DESCRIPTION_MAX;
 pub const PANEL_FOOTER_MAX: usize = EMBED_FOOTER_MAX;
 /// Discord's limit on all text of one embed together.
 pub const EMBED_TOTAL_MAX: usize = 6000;
+/// Discord's most fields in one embed.
+pub const EMBED_FIELDS_MAX: usize = 25;
+/// Discord's limits on an embed field's name and value.
+pub const EMBED_FIELD_NAME_MAX: usize = 256;
+pub const EMBED_FIELD_VALUE_MAX: usize = 1024;
 
 /// Why a member may not open another ticket right now. `Display` is the person-facing text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]

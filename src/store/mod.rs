@@ -87,6 +87,9 @@ const TICKET_ANSWERS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new(
 
 /// A guild's ready-channel pool (`domain::ready::ReadyPool`): guild → record.
 const READY: TableDefinition<u64, &[u8]> = TableDefinition::new("ready_pools");
+/// `(guild, ticket)` → `(channel, message, embed index)` of the ticket's close in the log.
+const LOG_ENTRIES: TableDefinition<(u64, u64), (u64, u64, u64)> =
+    TableDefinition::new("log_entries");
 
 const SCHEMA_KEY: &str = "schema_version";
 
@@ -271,6 +274,21 @@ pub enum WriteOp {
         guild: Snowflake,
         pool: ReadyPool,
     },
+    /// Where a ticket's close went in the log channel: the message, and the embed's place in it
+    /// (log entries share messages), so a rating can amend it.
+    PutLogEntry {
+        guild: Snowflake,
+        number: u64,
+        at: LogPlace,
+    },
+}
+
+/// One embed of one message in a log channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogPlace {
+    pub channel: Snowflake,
+    pub message: Snowflake,
+    pub index: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -369,6 +387,10 @@ enum EncodedOp {
     Ready {
         guild: u64,
         bytes: Vec<u8>,
+    },
+    LogEntry {
+        key: (u64, u64),
+        at: (u64, u64, u64),
     },
 }
 
@@ -485,6 +507,10 @@ fn encode_op(op: WriteOp) -> Result<EncodedOp, StoreError> {
         WriteOp::PutReadyPool { guild, pool } => EncodedOp::Ready {
             guild,
             bytes: codec::encode_ready(&pool)?,
+        },
+        WriteOp::PutLogEntry { guild, number, at } => EncodedOp::LogEntry {
+            key: (guild, number),
+            at: (at.channel, at.message, at.index),
         },
         intake => return encode_intake_op(intake),
     })
@@ -912,6 +938,29 @@ impl Store {
         self.read(move |txn| ticket_in(txn, (guild, number))).await
     }
 
+    /// Where ticket `number`'s close went in the log channel, if it was posted.
+    pub async fn log_entry(
+        &self,
+        guild: Snowflake,
+        number: u64,
+    ) -> Result<Option<LogPlace>, StoreError> {
+        self.read(move |txn| {
+            let Some(table) = open_ro(txn, LOG_ENTRIES)? else {
+                return Ok(None);
+            };
+            let found = table.get((guild, number)).map_err(db_err)?;
+            Ok(found.map(|v| {
+                let (channel, message, index) = v.value();
+                LogPlace {
+                    channel,
+                    message,
+                    index,
+                }
+            }))
+        })
+        .await
+    }
+
     /// Every record of every guild (retention looks at them all; rare, so one long read).
     pub async fn every_ticket(&self) -> Result<Vec<TicketRecord>, StoreError> {
         self.read(|txn| {
@@ -1320,6 +1369,7 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(INTAKE_BLOCKS).map_err(db_err)?;
     txn.open_table(TICKET_ANSWERS).map_err(db_err)?;
     txn.open_table(READY).map_err(db_err)?;
+    txn.open_table(LOG_ENTRIES).map_err(db_err)?;
     txn.open_table(tally::STATS_HOURS).map_err(db_err)?;
     txn.open_table(tally::STATS_STAFF).map_err(db_err)?;
     Ok(())
@@ -1579,6 +1629,7 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
         };
         let mut ready = txn.open_table(READY).map_err(db_err)?;
         let mut tallies = tally::TallyTables::open(&txn)?;
+        let mut log_entries = txn.open_table(LOG_ENTRIES).map_err(db_err)?;
         let mut changes = TallyChanges::default();
         for op in group.iter().flat_map(|r| &r.ops) {
             match op {
@@ -1647,6 +1698,9 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                     changes.hours.retain(|(guild, _), _| *guild != g);
                     changes.staff.retain(|(guild, _), _| *guild != g);
                     tallies.forget(g)?;
+                    log_entries
+                        .retain_in((g, 0)..=(g, u64::MAX), |_, _| false)
+                        .map_err(db_err)?;
                 }
                 EncodedOp::Deadline { key, at } => {
                     deadlines.insert(*key, *at).map_err(db_err)?;
@@ -1657,6 +1711,9 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                 EncodedOp::Intake(op) => intake.apply(op)?,
                 EncodedOp::Ready { guild, bytes } => {
                     ready.insert(*guild, bytes.as_slice()).map_err(db_err)?;
+                }
+                EncodedOp::LogEntry { key, at } => {
+                    log_entries.insert(*key, *at).map_err(db_err)?;
                 }
             }
         }

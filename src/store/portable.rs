@@ -190,6 +190,8 @@ fn backup_in(txn: &ReadTransaction, dest: &Path) -> Result<FileSummary, StoreErr
         // The statistics' sums, which META marks as built.
         copy_table(txn, &out, super::tally::STATS_HOURS)?;
         copy_table(txn, &out, super::tally::STATS_STAFF)?;
+        // Where closes were logged, so a rating after a restore still amends its entry.
+        copy_table(txn, &out, super::LOG_ENTRIES)?;
         out.commit().map_err(db_err)?;
         drop(db);
         fs::rename(&partial, dest)?;

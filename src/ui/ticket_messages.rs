@@ -690,6 +690,32 @@ pub fn feedback_log(number: u64, by: Snowflake, feedback: &Feedback) -> String {
     text
 }
 
+/// A rating in the log: the field the close's entry gets, and the entry posted instead when
+/// that one cannot be amended.
+pub fn rating_log(
+    number: u64,
+    by: Snowflake,
+    feedback: &Feedback,
+) -> (
+    twilight_model::channel::message::embed::EmbedField,
+    twilight_model::channel::message::Embed,
+) {
+    use crate::domain::limits::EMBED_FIELD_VALUE_MAX;
+    let text = feedback_log(number, by, feedback);
+    let mut value: String = text.chars().take(EMBED_FIELD_VALUE_MAX).collect();
+    if value.len() < text.len() {
+        value = value.chars().take(EMBED_FIELD_VALUE_MAX - 1).collect();
+        value.push('…');
+    }
+    let title = Text::LogFeedbackTitle.text();
+    let field = twilight_model::channel::message::embed::EmbedField {
+        inline: false,
+        name: title.to_owned(),
+        value,
+    };
+    (field, embed(title, &text, BLUE))
+}
+
 /// The buttons of a close request.
 pub fn close_request_controls(number: u64) -> Vec<Component> {
     vec![buttons(&[

@@ -4,14 +4,15 @@
 use tracing::{info, warn};
 use twilight_model::channel::message::Component;
 
-use super::{BLUE, TicketActorState};
+use super::TicketActorState;
+use crate::actors::log::Rated;
 use crate::discord::reply::Reply;
 use crate::domain::{
     feedback::{self, FeedbackRefusal, Rating},
     model::{GuildSettings, Snowflake, TicketRecord},
 };
 use crate::ui::text::{Text, t};
-use crate::ui::ticket_messages::{feedback_log, rating_thanks};
+use crate::ui::ticket_messages::{rating_log, rating_thanks};
 
 impl TicketActorState {
     pub(super) async fn feedback(
@@ -26,10 +27,12 @@ impl TicketActorState {
             Err(refusal) => return reply.send(&refusal).await,
         };
         self.persist(Vec::new()).await;
-        if let Some(feedback) = self.record.trail.feedback.clone() {
+        if let (Some(feedback), Some(channel)) =
+            (self.record.trail.feedback.clone(), settings.log_channel)
+        {
             let number = self.record.number;
-            let entry = || (Text::LogFeedbackTitle, feedback_log(number, by, &feedback));
-            self.log(settings, entry, BLUE);
+            let (field, embed) = self.in_channel_lang(|| rating_log(number, by, &feedback));
+            self.log.rated(Rated::new(channel, number, field, embed));
         }
         reply.send_with(&text, components).await;
     }
