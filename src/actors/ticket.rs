@@ -1320,6 +1320,7 @@ impl TicketActorState {
                 meta,
                 messages,
                 staff_notes,
+                name_colors: read.name_colors.clone(),
             },
         }
     }
@@ -1563,6 +1564,8 @@ struct History {
     messages: Vec<Message>,
     staff_notes: Vec<Message>,
     notes: Vec<String>,
+    /// Authors' name colours, for the web page.
+    name_colors: Vec<(u64, u32)>,
 }
 
 /// A close's transcript: the opener's copy, the staff's when staff notes make it differ, and

@@ -1207,6 +1207,48 @@ impl Discord {
         Ok(roles.into_iter().map(|r| r.id.get()).collect())
     }
 
+    /// The colours of the names of `users` in `guild`, as Discord shows them (their highest
+    /// coloured role's): one read of the roles, one per user. A user who left, or whose roles
+    /// cannot be read, is left out.
+    pub async fn name_colors(&self, guild: u64, users: &[u64]) -> DiscordResult<Vec<(u64, u32)>> {
+        let _turn = self.turn().await;
+        let response = retry_limited!(
+            self.global,
+            "roles",
+            self.http.roles(Id::<GuildMarker>::new(guild))
+        )?;
+        let roles: Vec<crate::domain::transcript::RoleColor> = (response.models().await?)
+            .into_iter()
+            .map(|r| crate::domain::transcript::RoleColor {
+                id: r.id.get(),
+                color: r.colors.primary_color,
+                position: r.position,
+            })
+            .collect();
+        if roles.iter().all(|r| r.color == 0) {
+            return Ok(Vec::new());
+        }
+        let mut colors = Vec::new();
+        for &user in users {
+            let answer = retry_limited!(
+                self.global,
+                "guild_member",
+                self.http
+                    .guild_member(Id::<GuildMarker>::new(guild), Id::new(user))
+            );
+            let member = match answer {
+                Ok(response) => response.model().await,
+                Err(_) => continue,
+            };
+            let Ok(member) = member else { continue };
+            let member_roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
+            if let Some(color) = crate::domain::transcript::name_color(&roles, &member_roles) {
+                colors.push((user, color));
+            }
+        }
+        Ok(colors)
+    }
+
     /// The bot's computed permissions in `channel` of `guild` (three reads: the channel's
     /// overwrites, the guild's roles, the bot's roles), for checks at setup.
     pub async fn bot_permissions_in(&self, guild: u64, channel: u64) -> DiscordResult<u64> {

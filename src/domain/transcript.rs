@@ -88,6 +88,32 @@ pub struct TranscriptDoc {
     pub messages: Vec<TranscriptMessage>,
     /// The staff-notes thread's messages, oldest first: for the staff's copy only.
     pub staff_notes: Vec<TranscriptMessage>,
+    /// `(user, colour)`: authors whose names show in their highest coloured role's colour, as
+    /// Discord shows them.
+    pub name_colors: Vec<(u64, u32)>,
+}
+
+/// The most authors whose names a transcript page colours (one read each at close); the
+/// rest keep the default colour.
+pub const COLORED_AUTHORS_MAX: usize = 10;
+
+/// A role as a name's colour depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleColor {
+    pub id: u64,
+    /// `0`: the role gives no colour.
+    pub color: u32,
+    pub position: i64,
+}
+
+/// The colour Discord shows a member's name in: that of their highest role that has one
+/// (ties between equal positions go to the lower id, as Discord sorts them).
+pub fn name_color(roles: &[RoleColor], member_roles: &[u64]) -> Option<u32> {
+    roles
+        .iter()
+        .filter(|r| r.color != 0 && member_roles.contains(&r.id))
+        .max_by(|a, b| a.position.cmp(&b.position).then(b.id.cmp(&a.id)))
+        .map(|r| r.color)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

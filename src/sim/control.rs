@@ -140,7 +140,13 @@ async fn patch_guild(
     Ok(Json(payload))
 }
 
-pub(crate) fn create_role(w: &mut World, g: u64, name: &str, perms: u64) -> Result<u64, ApiError> {
+pub(crate) fn create_role(
+    w: &mut World,
+    g: u64,
+    name: &str,
+    perms: u64,
+    color: u32,
+) -> Result<u64, ApiError> {
     let id = w.ids.next();
     let guild = w.guilds.get_mut(&g).ok_or_else(ApiError::unknown_guild)?;
     let position = guild.roles.len() as i64;
@@ -151,6 +157,7 @@ pub(crate) fn create_role(w: &mut World, g: u64, name: &str, perms: u64) -> Resu
         position,
         managed: false,
         bot_id: None,
+        color,
     });
     let role = guild
         .roles
@@ -174,7 +181,8 @@ async fn post_role(
     let g = id_param(&g)?;
     let name = body.get("name").and_then(Value::as_str).unwrap_or("role");
     let perms = body.get("permissions").and_then(num_of).unwrap_or(0);
-    let id = create_role(&mut sh.world(), g, name, perms)?;
+    let color = body.get("color").and_then(num_of).unwrap_or(0) as u32;
+    let id = create_role(&mut sh.world(), g, name, perms, color)?;
     Ok(Json(json!({"role_id": id.to_string()})))
 }
 

@@ -144,6 +144,9 @@ struct Counters {
     recent_invalid: VecDeque<Instant>,
 }
 
+/// The seeded "Staff" role's colour: its members' names show in it.
+pub const STAFF_ROLE_COLOR: u32 = 0x1abc9c;
+
 /// Discord's window for counting invalid requests.
 const INVALID_WINDOW: Duration = Duration::from_secs(600);
 
@@ -409,7 +412,7 @@ impl SimHandle {
         self.shared.world().app_id
     }
 
-    /// Makes a guild with an owner, a "Staff" role with one staff member, `members` ordinary
+    /// Makes a guild with an owner, a "Staff" role (coloured [`STAFF_ROLE_COLOR`]) with one staff member, `members` ordinary
     /// members and a #general channel.
     pub async fn seed_guild(&self, members: usize) -> SeededGuild {
         let mut w = self.shared.world();
@@ -421,6 +424,7 @@ impl SimHandle {
             permissions::bits::MANAGE_MESSAGES
                 | permissions::bits::PIN_MESSAGES
                 | permissions::bits::KICK_MEMBERS,
+            STAFF_ROLE_COLOR,
         )
         .unwrap_or(0);
         let staff_id =

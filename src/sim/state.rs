@@ -105,6 +105,8 @@ pub struct Role {
     pub managed: bool,
     /// For the bot's managed role: the bot user it belongs to.
     pub bot_id: Option<u64>,
+    /// The colour its members' names show in; `0` for none.
+    pub color: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -629,8 +631,8 @@ impl World {
             "id": r.id.to_string(),
             "name": r.name,
             "description": null,
-            "color": 0,
-            "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+            "color": r.color,
+            "colors": {"primary_color": r.color, "secondary_color": null, "tertiary_color": null},
             "hoist": false,
             "icon": null,
             "unicode_emoji": null,
@@ -1052,6 +1054,7 @@ impl World {
                     position: 0,
                     managed: false,
                     bot_id: None,
+                    color: 0,
                 },
                 Role {
                     id: bot_role_id,
@@ -1060,6 +1063,7 @@ impl World {
                     position: 1,
                     managed: true,
                     bot_id: Some(self.app_id),
+                    color: 0,
                 },
             ],
             members,

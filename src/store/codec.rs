@@ -22,7 +22,7 @@ use crate::domain::model::{
 };
 use crate::domain::ready::ReadyPool;
 use crate::domain::tally::{StaffTally, Tally};
-use crate::domain::transcript::TranscriptDoc;
+use crate::domain::transcript::{TranscriptDoc, TranscriptMessage, TranscriptMeta};
 
 /// Format of plain bincode values (settings before `language`; ticket records before they
 /// remembered their "closed" message).
@@ -384,13 +384,19 @@ pub fn decode_transcript(bytes: &[u8]) -> Result<(String, String), CodecError> {
 pub const PAGE_V1: u8 = 1;
 /// Transcript pages with the staff notes (shown to the staff audience only).
 pub const PAGE_V2: u8 = 2;
+/// Transcript pages with their authors' name colours.
+pub const PAGE_V3: u8 = 3;
 
 /// Version byte followed by the deflated bincode of the page's document.
 pub fn encode_page(doc: &TranscriptDoc) -> Result<Vec<u8>, CodecError> {
-    deflate_as(PAGE_V2, doc)
+    deflate_as(PAGE_V3, doc)
 }
 
-/// Parses what [`encode_page`] produced, or a page stored before staff notes existed.
+/// A [`PAGE_V2`] document: `(meta, messages, staff notes)`.
+type PageV2 = (TranscriptMeta, Vec<TranscriptMessage>, Vec<TranscriptMessage>);
+
+/// Parses what [`encode_page`] produced, or a page stored before staff notes or name colours
+/// existed.
 pub fn decode_page(bytes: &[u8]) -> Result<TranscriptDoc, CodecError> {
     match bytes.first() {
         Some(&PAGE_V1) => {
@@ -399,9 +405,19 @@ pub fn decode_page(bytes: &[u8]) -> Result<TranscriptDoc, CodecError> {
                 meta,
                 messages,
                 staff_notes: Vec::new(),
+                name_colors: Vec::new(),
             })
         }
-        _ => inflate_from(PAGE_V2, bytes),
+        Some(&PAGE_V2) => {
+            let (meta, messages, staff_notes): PageV2 = inflate_from(PAGE_V2, bytes)?;
+            Ok(TranscriptDoc {
+                meta,
+                messages,
+                staff_notes,
+                name_colors: Vec::new(),
+            })
+        }
+        _ => inflate_from(PAGE_V3, bytes),
     }
 }
 

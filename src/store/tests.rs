@@ -1201,6 +1201,47 @@ async fn the_link_key_is_made_once_kept_and_rotated() {
     within(store.close()).await;
 }
 
+/// `value` as an older build stored a page: version byte, deflated bincode.
+fn old_page<T: serde::Serialize>(version: u8, value: &T) -> Vec<u8> {
+    let raw = bincode::serde::encode_to_vec(value, bincode::config::standard()).expect("encode");
+    let mut encoder =
+        flate2::write::DeflateEncoder::new(vec![version], flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, &raw).expect("deflate");
+    encoder.finish().expect("deflate")
+}
+
+/// Pages stored before name colours existed still load, with their staff notes and no colours;
+/// a page with colours round-trips them.
+#[test]
+fn v2_transcript_pages_upgrade_and_colours_round_trip() {
+    use crate::domain::transcript::{TranscriptDoc, TranscriptMessage, TranscriptMeta};
+    let meta = TranscriptMeta {
+        number: 5,
+        ..Default::default()
+    };
+    let note = |id| TranscriptMessage {
+        id,
+        content: format!("note {id}"),
+        ..Default::default()
+    };
+    let (messages, notes) = (vec![note(1)], vec![note(2), note(3)]);
+    let bytes = old_page(codec::PAGE_V2, &(meta.clone(), messages.clone(), notes.clone()));
+    let doc = codec::decode_page(&bytes).expect("decode");
+    assert_eq!(
+        (doc.meta, doc.messages, doc.staff_notes, doc.name_colors),
+        (meta.clone(), messages.clone(), notes.clone(), Vec::new())
+    );
+    let coloured = TranscriptDoc {
+        meta,
+        messages,
+        staff_notes: notes,
+        name_colors: vec![(10, 0x1abc9c), (11, 0xe91e63)],
+    };
+    let bytes = codec::encode_page(&coloured).expect("encode");
+    assert_eq!(bytes[0], codec::PAGE_V3);
+    assert_eq!(codec::decode_page(&bytes).expect("decode"), coloured);
+}
+
 /// Pages stored before staff notes existed still load, with none.
 #[test]
 fn v1_transcript_pages_upgrade() {

@@ -202,6 +202,7 @@ pub fn image_type(filename: &str, content_type: Option<&str>) -> Option<&'static
 pub fn transcript_page(doc: &TranscriptDoc, audience: Audience, base: &str) -> String {
     let meta = &doc.meta;
     let names = known_names(doc, audience);
+    let colors: HashMap<Snowflake, u32> = doc.name_colors.iter().copied().collect();
     let name_of = |id: Snowflake| names.get(&id).cloned().unwrap_or_else(|| id.to_string());
     let title = format!("Ticket #{} transcript", meta.number);
     let view = match audience {
@@ -228,13 +229,13 @@ pub fn transcript_page(doc: &TranscriptDoc, audience: Audience, base: &str) -> S
                 p.empty { "No messages." }
             }
             @for m in &doc.messages {
-                (message(m, &names, base))
+                (message(m, &names, &colors, base))
             }
             @if matches!(audience, Audience::Staff) && !doc.staff_notes.is_empty() {
                 section.notes {
                     h2 { "Staff notes" }
                     @for m in &doc.staff_notes {
-                        (message(m, &names, base))
+                        (message(m, &names, &colors, base))
                     }
                 }
             }
@@ -267,7 +268,14 @@ fn at(millis: Option<i64>) -> Markup {
     html! { " on " time datetime=(rfc3339) { (transcript::display_time(&rfc3339)) } }
 }
 
-fn message(m: &TranscriptMessage, names: &HashMap<Snowflake, String>, base: &str) -> Markup {
+fn message(
+    m: &TranscriptMessage,
+    names: &HashMap<Snowflake, String>,
+    colors: &HashMap<Snowflake, u32>,
+    base: &str,
+) -> Markup {
+    // Discord's role colour, as a CSS colour built from a number (nothing person-written).
+    let color = colors.get(&m.author_id).map(|c| format!("color:#{:06x}", c & 0xff_ffff));
     let name = transcript::clean(&m.author_name);
     let name = if name.trim().is_empty() {
         "Unknown user".to_owned()
@@ -284,7 +292,7 @@ fn message(m: &TranscriptMessage, names: &HashMap<Snowflake, String>, base: &str
                     div.reply { "↪ " bdi { (transcript::clean(author)) } ": " bdi { (transcript::excerpt(said)) } }
                 }
                 div.head {
-                    span.name title=(m.author_id) { bdi { (name) } }
+                    span.name title=(m.author_id) style=[color] { bdi { (name) } }
                     @if m.bot { span.bot { "BOT" } }
                     time.time datetime=(m.timestamp) { (transcript::display_time(&m.timestamp)) }
                     @if let Some(edited) = &m.edited_timestamp {

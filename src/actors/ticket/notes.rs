@@ -88,10 +88,42 @@ impl TicketActorState {
                 }
             },
         };
+        let name_colors = self.name_colors(&messages, &staff_notes).await;
         History {
             messages,
             staff_notes,
             notes,
+            name_colors,
+        }
+    }
+
+    /// The colours the web page shows the people's names in (only with the web side on: the
+    /// file transcript does not use them, and each author costs a read).
+    async fn name_colors(
+        &self,
+        messages: &[twilight_model::channel::Message],
+        staff_notes: &[twilight_model::channel::Message],
+    ) -> Vec<(u64, u32)> {
+        if self.ctx.links.is_none() {
+            return Vec::new();
+        }
+        let mut authors: Vec<u64> = Vec::new();
+        for m in messages.iter().chain(staff_notes).filter(|m| !m.author.bot) {
+            let author = m.author.id.get();
+            if !authors.contains(&author) {
+                authors.push(author);
+            }
+        }
+        authors.truncate(crate::domain::transcript::COLORED_AUTHORS_MAX);
+        if authors.is_empty() {
+            return Vec::new();
+        }
+        match self.discord().name_colors(self.guild(), &authors).await {
+            Ok(colors) => colors,
+            Err(error) => {
+                warn!(%error, "could not read the roles for the names' colours");
+                Vec::new()
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::domain::transcript::{TranscriptEmbed, TranscriptMeta};
 fn doc(messages: Vec<TranscriptMessage>) -> TranscriptDoc {
     TranscriptDoc {
         staff_notes: Vec::new(),
+        name_colors: Vec::new(),
         meta: TranscriptMeta {
             guild_id: 1,
             number: 42,
@@ -470,4 +471,34 @@ fn staff_notes_show_to_staff_only() {
         !opener.contains("staff-lead"),
         "no names from the notes either"
     );
+}
+
+/// Names show in their role's colour when the close found one; others keep the default, and
+/// nothing but a colour built from a number reaches the style attribute.
+#[test]
+fn names_show_in_their_role_colour() {
+    let mut d = doc(vec![msg(1, 10, "Opener", "hi"), msg(2, 20, "Staffer", "hello")]);
+    d.name_colors = vec![(20, 0x1abc9c), (30, u32::MAX)];
+    let page = transcript_page(&d, Audience::Opener, "/t/x");
+    assert!(
+        page.contains(r#"<span class="name" title="20" style="color:#1abc9c">"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<span class="name" title="10"><bdi>"#), "{page}");
+    assert_only_our_tags(&page, 1);
+}
+
+#[test]
+fn a_names_colour_is_its_highest_coloured_role() {
+    use crate::domain::transcript::{RoleColor, name_color};
+    let role = |id, color, position| RoleColor {
+        id,
+        color,
+        position,
+    };
+    let roles = [role(1, 0, 0), role(2, 0xaa, 1), role(3, 0, 5), role(4, 0xbb, 3)];
+    assert_eq!(name_color(&roles, &[2, 3, 4]), Some(0xbb), "3 is higher but colourless");
+    assert_eq!(name_color(&roles, &[2]), Some(0xaa));
+    assert_eq!(name_color(&roles, &[1, 3]), None);
+    assert_eq!(name_color(&roles, &[]), None);
 }
