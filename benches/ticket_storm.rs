@@ -1316,6 +1316,7 @@ impl PageLoad {
                 })
                 .collect(),
             staff_notes: Vec::new(),
+            name_colors: Vec::new(),
         };
         bot.store()
             .write(vec![ticketeer::store::WriteOp::PutTranscriptPage {

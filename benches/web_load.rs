@@ -204,6 +204,7 @@ async fn big_page(
         },
         messages,
         staff_notes: Vec::new(),
+        name_colors: Vec::new(),
     };
     bot.store()
         .write(vec![WriteOp::PutTranscriptPage {
