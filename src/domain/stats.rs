@@ -110,7 +110,19 @@ pub struct Stats {
     pub first_response: Option<(i64, i64)>,
     /// From opening to closing, median in milliseconds.
     pub resolution: Option<i64>,
+    /// Tickets by time to staff's first message, in [`RESPONSE_RANGES`].
+    pub response_spread: Vec<(String, u64)>,
 }
+
+/// The ranges the first-response chart counts tickets in: `(label, up to milliseconds)`.
+pub const RESPONSE_RANGES: [(&str, i64); 6] = [
+    ("under 5 min", 300_000),
+    ("5–15 min", 900_000),
+    ("15–60 min", 3_600_000),
+    ("1–4 h", 14_400_000),
+    ("4–24 h", 86_400_000),
+    ("over a day", i64::MAX),
+];
 
 /// Days the tickets-per-day figures cover, today included.
 pub const RECENT_DAYS: u64 = 7;
@@ -167,6 +179,14 @@ impl Stats {
             stars: period.stars,
             first_response: response.quantile(0.5).zip(response.quantile(0.9)),
             resolution: period.resolution.quantile(0.5),
+            response_spread: RESPONSE_RANGES
+                .iter()
+                .scan(0, |from, (label, to)| {
+                    let n = response.count_in(*from, *to);
+                    *from = *to;
+                    Some(((*label).to_owned(), n))
+                })
+                .collect(),
         }
     }
 

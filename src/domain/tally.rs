@@ -88,6 +88,14 @@ impl Histogram {
         self.0.values().sum()
     }
 
+    /// How many durations fall in `from..to` milliseconds, each counted at its bucket's middle.
+    pub fn count_in(&self, from: i64, to: i64) -> u64 {
+        (self.0.iter())
+            .filter(|(bucket, _)| (from..to).contains(&Self::value(**bucket)))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
     /// The `q` quantile (0 to 1), nearest rank, as its bucket's middle; `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<i64> {
         let total = self.count();

@@ -463,6 +463,10 @@ pub fn stats_page(guild: Snowflake, stats: &Stats, period: Period) -> String {
                     .collect();
                 (bar_chart("Ratings by stars", &stars))
             }
+            @if stats.first_response.is_some() {
+                h2 { "First response" }
+                (bar_chart("Tickets by time to staff's first message", &stats.response_spread))
+            }
             h2 { "Tickets per day" }
             (bar_chart("Tickets opened per day", &stats.per_day))
             h2 { "Tickets per topic" }

@@ -322,6 +322,10 @@ fn stats_count_states_topics_and_days() {
     let page = stats_page(1, &stats, crate::domain::stats::Period::All);
     let shown = format!("{}, {}", duration_text(median), duration_text(p90));
     assert!(page.contains(&shown), "{page}");
+    assert!(
+        page.contains("under 5 min=2;5–15 min=0;15–60 min=0;1–4 h=1;"),
+        "1 and 2 minutes, and an hour: {page}"
+    );
     assert_eq!(duration_text(45_000), "45 s");
     assert_eq!(duration_text(2 * 86_400_000 + 4 * 3_600_000), "2 d 4 h");
 
