@@ -896,3 +896,50 @@ async fn retention_and_deletion_requests() {
     sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A page is rendered once and then served from memory, but never stale: the document
+/// rewritten (a reopened ticket closed again) shows at once, and a deleted one answers 404.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_rendering_never_outlives_its_document() {
+    use ticketeer::domain::transcript::{TranscriptDoc, TranscriptMessage};
+    use ticketeer::store::WriteOp;
+    let env = Env::start("page-cache", |_| {}).await;
+    let (log, channel) = env.open_ticket().await;
+    env.client
+        .post_message(channel, env.opener(), "first words")
+        .await
+        .expect("posted");
+    env.close(channel).await;
+    let link = env.staff_link_from_log(log).await;
+    for _ in 0..2 {
+        let (status, _, body) = env.get(&link).await;
+        assert_eq!(status, 200);
+        assert!(String::from_utf8_lossy(&body).contains("first words"));
+    }
+    let store = env.bot.store();
+    let mut doc: TranscriptDoc = (store.transcript_page(env.g.guild_id, 1).await)
+        .expect("read")
+        .expect("a page");
+    doc.messages.push(TranscriptMessage {
+        id: u64::MAX,
+        author_id: env.opener(),
+        author_name: "member".into(),
+        content: "said after a reopen".into(),
+        ..Default::default()
+    });
+    let page = WriteOp::PutTranscriptPage {
+        guild: env.g.guild_id,
+        number: 1,
+        doc: Box::new(doc),
+    };
+    store.write(vec![page]).await.expect("rewritten");
+    let (_, _, body) = env.get(&link).await;
+    assert!(String::from_utf8_lossy(&body).contains("said after a reopen"));
+    let gone = WriteOp::DeleteTranscript {
+        guild: env.g.guild_id,
+        number: 1,
+    };
+    store.write(vec![gone]).await.expect("deleted");
+    assert_eq!(env.get(&link).await.0, 404);
+    env.stop().await;
+}

@@ -749,6 +749,7 @@ async fn start_web(
         key,
         metrics: metrics.clone(),
         ready: ready.clone(),
+        pages: crate::web::page_cache::PageCache::new(crate::web::server::PAGE_CACHE_BYTES),
     };
     let server = WebServer::start(listener, state).map_err(|source| StartError::Listen {
         addr: config.listen,

@@ -1090,14 +1090,24 @@ impl Store {
         guild: Snowflake,
         number: u64,
     ) -> Result<Option<TranscriptDoc>, StoreError> {
+        match self.transcript_page_bytes(guild, number).await? {
+            Some(bytes) => Ok(Some(codec::decode_page(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A transcript page's stored bytes, undecoded ([`codec::decode_page`] reads them): what a
+    /// cached rendering is checked against.
+    pub async fn transcript_page_bytes(
+        &self,
+        guild: Snowflake,
+        number: u64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
         self.read(move |txn| {
             let Some(table) = open_ro(txn, PAGES)? else {
                 return Ok(None);
             };
-            match table.get((guild, number)).map_err(db_err)? {
-                Some(bytes) => Ok(Some(codec::decode_page(bytes.value())?)),
-                None => Ok(None),
-            }
+            Ok(table.get((guild, number)).map_err(db_err)?.map(|b| b.value().to_vec()))
         })
         .await
     }

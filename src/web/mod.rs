@@ -5,6 +5,7 @@
 //! - [`pages`]: the transcript page, the stats page and the error pages (maud templates).
 //! - [`keep`]: which attachments a close copies into the store.
 //! - [`metrics`]: the counters behind `/metrics`.
+//! - [`page_cache`]: rendered transcript pages, kept while their stored document is unchanged.
 //! - [`server`]: the axum routes, the security headers, `/healthz` and `/readyz`.
 //!
 //! Architecture Invariant: every page is built by the template engine, which escapes what it is
@@ -14,6 +15,7 @@
 pub mod keep;
 pub mod link;
 pub mod metrics;
+pub mod page_cache;
 pub mod pages;
 pub mod server;
 

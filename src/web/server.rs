@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -23,6 +23,7 @@ use crate::domain::stats::Period;
 use crate::store::Store;
 
 use super::link::{self, LinkError, LinkKey, Token};
+use super::page_cache::{PageCache, PageKey};
 use super::metrics::{self, Metrics, RequestLabels};
 use super::pages;
 
@@ -37,7 +38,11 @@ pub struct WebState {
     pub metrics: Arc<Metrics>,
     /// Empty until the bot's actors run; `/readyz` is 503 until then.
     pub ready: Arc<OnceLock<ReadyCheck>>,
+    pub pages: PageCache,
 }
+
+/// Bytes of rendered transcript pages the server keeps (see [`PageCache`]).
+pub const PAGE_CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// The running server; stopped by [`WebServer::stop`] (or with the runtime).
 pub struct WebServer {
@@ -165,11 +170,11 @@ fn route_of(path: &str) -> &'static str {
     }
 }
 
-fn html_page(status: StatusCode, body: String) -> Response {
+fn html_page(status: StatusCode, body: impl Into<Body>) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        body,
+        body.into(),
     )
         .into_response()
 }
@@ -234,17 +239,28 @@ async fn transcript(State(state): State<WebState>, Path(p): Path<TokenPath>) -> 
         Ok(claims) => claims,
         Err(error) => return refused(error),
     };
-    match state
+    let stored = state
         .store
-        .transcript_page(claims.guild, claims.number)
-        .await
-    {
-        Ok(Some(doc)) => {
-            let base = format!("/t/{}/{}/{}/{}/{}", p.0, p.1, p.2, p.3, p.4);
-            html_page(
-                StatusCode::OK,
-                pages::transcript_page(&doc, claims.audience, &base),
-            )
+        .transcript_page_bytes(claims.guild, claims.number)
+        .await;
+    match stored {
+        Ok(Some(bytes)) => {
+            let key = PageKey {
+                guild: claims.guild,
+                number: claims.number,
+                audience: claims.audience,
+                base: format!("/t/{}/{}/{}/{}/{}", p.0, p.1, p.2, p.3, p.4),
+            };
+            if let Some(html) = state.pages.get(&key, &bytes) {
+                return html_page(StatusCode::OK, html);
+            }
+            let doc = match crate::store::codec::decode_page(&bytes) {
+                Ok(doc) => doc,
+                Err(error) => return store_failed(error),
+            };
+            let html = Bytes::from(pages::transcript_page(&doc, claims.audience, &key.base));
+            (state.pages).put(key, Arc::from(bytes), html.clone());
+            html_page(StatusCode::OK, html)
         }
         Ok(None) => not_found(
             "This ticket has no transcript page (it was closed before the web side was on, or its transcript was deleted).",
