@@ -391,7 +391,7 @@ fn deadlines(n: usize) -> Value {
 /// statistics' sums read and turned into the answer's text, as the guild actor's task does.
 async fn stats(n: u64) -> Result<Value, String> {
     use ticketeer::domain::model::{EventKind, Feedback, TicketEvent};
-    use ticketeer::domain::stats::{Period, Stats, StaffFigures, recent_from};
+    use ticketeer::domain::stats::{Period, StaffFigures, Stats, recent_from};
     const GUILD: u64 = 7;
     const BATCH: u64 = 10_000;
     const YEARS_2: i64 = 2 * 365 * 86_400_000;
@@ -467,21 +467,31 @@ async fn stats(n: u64) -> Result<Value, String> {
         for _ in 0..21 {
             let started = Instant::now();
             let recent = recent_from(now);
-            let tallies = (store.guild_tallies(GUILD, period.since_hour(now), recent).await)
+            let tallies = (store
+                .guild_tallies(GUILD, period.since_hour(now), recent)
+                .await)
                 .map_err(|e| e.to_string())?;
             let stats = Stats::of(&tallies, &settings, recent);
             text = ticketeer::ui::ticket_messages::stats_text(&stats, period, None);
             times.push(started.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(f64::total_cmp);
-        println!("stats {}: p50 {:.2} ms, max {:.2} ms", period.as_str(), times[10], times[20]);
+        println!(
+            "stats {}: p50 {:.2} ms, max {:.2} ms",
+            period.as_str(),
+            times[10],
+            times[20]
+        );
         periods.insert(
             period.as_str().into(),
             json!({ "p50_ms": times[10], "max_ms": times[20], "answer": text }),
         );
     }
     let started = Instant::now();
-    let staff = store.staff_tally(GUILD, 105).await.map_err(|e| e.to_string())?;
+    let staff = store
+        .staff_tally(GUILD, 105)
+        .await
+        .map_err(|e| e.to_string())?;
     let staff_ms = started.elapsed().as_secs_f64() * 1000.0;
     let figures = StaffFigures::of(&staff);
     store.close().await;

@@ -5251,7 +5251,10 @@ async fn the_opener_rates_a_closed_ticket_from_the_dm_even_after_a_restart() {
             .iter()
             .flat_map(|m| m["embeds"].as_array().cloned().unwrap_or_default())
             .find(|e| e["title"] == "Ticket closed")?;
-        let field = closed["fields"].as_array()?.iter().find(|f| f["name"] == "Feedback")?;
+        let field = closed["fields"]
+            .as_array()?
+            .iter()
+            .find(|f| f["name"] == "Feedback")?;
         let value = field["value"].as_str()?.to_owned();
         value.contains("quick and kind").then_some(value)
     })

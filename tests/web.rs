@@ -475,9 +475,15 @@ async fn a_transcript_page_keeps_its_images_after_discord_lost_them() {
     );
     let staff_color = format!("color:#{:06x}", ticketeer::sim::STAFF_ROLE_COLOR);
     let staff_name = format!("title=\"{}\" style=\"{staff_color}\"", env.g.staff_id);
-    assert!(dom.contains(&staff_name), "staff's name in their role's colour: {dom}");
+    assert!(
+        dom.contains(&staff_name),
+        "staff's name in their role's colour: {dom}"
+    );
     let opener_name = format!("title=\"{opener}\"><bdi>");
-    assert!(dom.contains(&opener_name), "no coloured role, no colour: {dom}");
+    assert!(
+        dom.contains(&opener_name),
+        "no coloured role, no colour: {dom}"
+    );
     assert!(dom.contains("opened by"), "events: {dom}");
     assert!(dom.contains("Closed by"), "events: {dom}");
     assert!(

@@ -1262,11 +1262,7 @@ impl GuildState {
             }
         });
         let reply = Reply::defer_ephemeral(&self.ctx.discord, incoming);
-        let (store, guild, settings) = (
-            self.ctx.store.clone(),
-            self.guild,
-            self.settings.clone(),
-        );
+        let (store, guild, settings) = (self.ctx.store.clone(), self.guild, self.settings.clone());
         tokio::spawn(text::carry(async move {
             let now = now_millis();
             let recent_from = recent_from(now);

@@ -229,7 +229,10 @@ impl Writer {
     async fn post(&self, entries: Vec<LogEntry>) {
         for packed in pack(entries) {
             let channel = packed.channel;
-            let result = self.discord.send_message(channel, &packed.message, &[]).await;
+            let result = self
+                .discord
+                .send_message(channel, &packed.message, &[])
+                .await;
             self.note(channel, &result);
             let Ok(message) = result else { continue };
             for (index, number) in packed.closes {
@@ -282,7 +285,10 @@ impl Writer {
         if !with_field(&mut embeds, at.index, field) {
             return false;
         }
-        let result = self.discord.edit_embeds(at.channel, at.message, &embeds).await;
+        let result = self
+            .discord
+            .edit_embeds(at.channel, at.message, &embeds)
+            .await;
         if let Err(error) = &result {
             warn!(%error, channel = at.channel, "the close's log entry cannot be edited");
         }
@@ -421,7 +427,11 @@ mod tests {
         alone.closes = Some(43);
         entries.push(alone);
         let packed = pack(entries);
-        assert_eq!(packed[0].closes, vec![(2, 42)], "third embed of the first message");
+        assert_eq!(
+            packed[0].closes,
+            vec![(2, 42)],
+            "third embed of the first message"
+        );
         assert_eq!(packed[1].closes, vec![(0, 43)]);
     }
 
@@ -440,6 +450,9 @@ mod tests {
         assert!(embeds[0].fields.is_empty());
         assert!(!with_field(&mut embeds, 2, &field("5/5")), "no such embed");
         let mut full = vec![embed("t", &"z".repeat(5_990), 0, None)];
-        assert!(!with_field(&mut full, 0, &field("5/5")), "over 6,000 characters");
+        assert!(
+            !with_field(&mut full, 0, &field("5/5")),
+            "over 6,000 characters"
+        );
     }
 }

@@ -83,8 +83,7 @@ impl StaffFigures {
             claims: tally.claims,
             first_response: tally.first_response.quantile(0.5),
             ratings: tally.ratings,
-            average_rating: (tally.ratings > 0)
-                .then(|| tally.stars as f64 / tally.ratings as f64),
+            average_rating: (tally.ratings > 0).then(|| tally.stars as f64 / tally.ratings as f64),
         }
     }
 }
@@ -307,7 +306,10 @@ mod tests {
         let figures = staff_figures(&records, 7);
         assert_eq!((figures.answered, figures.claims), (1, 2));
         let median = figures.first_response.expect("one answer");
-        assert!((median - 60_000).abs() <= 660, "60 s within 1.1 %: {median}");
+        assert!(
+            (median - 60_000).abs() <= 660,
+            "60 s within 1.1 %: {median}"
+        );
         assert_eq!((figures.ratings, figures.average_rating), (2, Some(2.5)));
         assert_eq!(staff_figures(&records, 9), StaffFigures::default());
         assert_eq!(quantile(&mut [5, 1, 3], 0.5), Some(3));

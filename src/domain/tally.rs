@@ -143,7 +143,11 @@ impl TicketFigures {
             (TicketState::Closed | TicketState::Deleted, Some(at)) => Some(at - record.opened_at),
             _ => None,
         };
-        let stars = trail.feedback.as_ref().map(|f| f.stars).filter(|s| (1..=5).contains(s));
+        let stars = trail
+            .feedback
+            .as_ref()
+            .map(|f| f.stars)
+            .filter(|s| (1..=5).contains(s));
         let mut staff: BTreeMap<Snowflake, StaffPart> = BTreeMap::new();
         if let (Some(user), Some(after)) = (trail.first_responder, first_response) {
             staff.entry(user).or_default().answered = Some(after);

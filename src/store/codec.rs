@@ -393,7 +393,11 @@ pub fn encode_page(doc: &TranscriptDoc) -> Result<Vec<u8>, CodecError> {
 }
 
 /// A [`PAGE_V2`] document: `(meta, messages, staff notes)`.
-type PageV2 = (TranscriptMeta, Vec<TranscriptMessage>, Vec<TranscriptMessage>);
+type PageV2 = (
+    TranscriptMeta,
+    Vec<TranscriptMessage>,
+    Vec<TranscriptMessage>,
+);
 
 /// Parses what [`encode_page`] produced, or a page stored before staff notes or name colours
 /// existed.

@@ -1107,7 +1107,10 @@ impl Store {
             let Some(table) = open_ro(txn, PAGES)? else {
                 return Ok(None);
             };
-            Ok(table.get((guild, number)).map_err(db_err)?.map(|b| b.value().to_vec()))
+            Ok(table
+                .get((guild, number))
+                .map_err(db_err)?
+                .map(|b| b.value().to_vec()))
         })
         .await
     }
@@ -1622,37 +1625,19 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
     let mut txn = db.begin_write().map_err(db_err)?;
     txn.set_durability(durability_of(fsync)).map_err(db_err)?;
     {
-        let mut settings = txn.open_table(SETTINGS).map_err(db_err)?;
-        let mut counters = txn.open_table(COUNTERS).map_err(db_err)?;
-        let mut tickets = txn.open_table(TICKETS).map_err(db_err)?;
-        let mut index = txn.open_table(CHANNEL_INDEX).map_err(db_err)?;
-        let mut transcripts = txn.open_table(TRANSCRIPTS).map_err(db_err)?;
-        let mut dms = txn.open_table(DM_CHANNELS).map_err(db_err)?;
-        let mut secrets = txn.open_table(SECRETS).map_err(db_err)?;
-        let mut pages = txn.open_table(PAGES).map_err(db_err)?;
-        let mut files = txn.open_table(FILES).map_err(db_err)?;
-        let mut deadlines = txn.open_table(DEADLINES).map_err(db_err)?;
-        let mut intake = IntakeTables {
-            members: txn.open_table(INTAKE_MEMBERS).map_err(db_err)?,
-            blocks: txn.open_table(INTAKE_BLOCKS).map_err(db_err)?,
-            answers: txn.open_table(TICKET_ANSWERS).map_err(db_err)?,
-        };
-        let mut ready = txn.open_table(READY).map_err(db_err)?;
-        let mut tallies = tally::TallyTables::open(&txn)?;
-        let mut log_entries = txn.open_table(LOG_ENTRIES).map_err(db_err)?;
+        let mut t = WriteTables::open(&txn)?;
         let mut changes = TallyChanges::default();
         for op in group.iter().flat_map(|r| &r.ops) {
             match op {
                 EncodedOp::Settings { guild, bytes } => {
-                    settings.insert(*guild, bytes.as_slice()).map_err(db_err)?;
+                    t.settings
+                        .insert(*guild, bytes.as_slice())
+                        .map_err(db_err)?;
                 }
                 EncodedOp::Counter { guild, value } => {
-                    let old = counters
-                        .get(*guild)
-                        .map_err(db_err)?
-                        .map_or(0, |v| v.value());
+                    let old = (t.counters.get(*guild).map_err(db_err)?).map_or(0, |v| v.value());
                     if *value > old {
-                        counters.insert(*guild, *value).map_err(db_err)?;
+                        t.counters.insert(*guild, *value).map_err(db_err)?;
                     }
                 }
                 EncodedOp::Ticket {
@@ -1661,75 +1646,121 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                     bytes,
                     figures,
                 } => {
-                    let old = put_ticket(&mut tickets, &mut index, *key, *channel, bytes)?;
+                    let old = put_ticket(&mut t.tickets, &mut t.index, *key, *channel, bytes)?;
                     changes.replace(old, (**figures).clone());
                 }
                 EncodedOp::Transcript { key, bytes } => {
-                    transcripts.insert(*key, bytes.as_slice()).map_err(db_err)?;
+                    t.transcripts
+                        .insert(*key, bytes.as_slice())
+                        .map_err(db_err)?;
                 }
                 EncodedOp::Dm { user, channel } => {
-                    dms.insert(*user, *channel).map_err(db_err)?;
+                    t.dms.insert(*user, *channel).map_err(db_err)?;
                 }
                 EncodedOp::LinkKey { key, replace } => {
-                    if *replace || secrets.get(LINK_KEY).map_err(db_err)?.is_none() {
-                        secrets.insert(LINK_KEY, key.as_slice()).map_err(db_err)?;
+                    if *replace || t.secrets.get(LINK_KEY).map_err(db_err)?.is_none() {
+                        t.secrets.insert(LINK_KEY, key.as_slice()).map_err(db_err)?;
                     }
                 }
                 EncodedOp::Page { key, bytes } => {
-                    pages.insert(*key, bytes.as_slice()).map_err(db_err)?;
+                    t.pages.insert(*key, bytes.as_slice()).map_err(db_err)?;
                 }
                 EncodedOp::File { key, bytes } => {
-                    files.insert(*key, bytes.as_slice()).map_err(db_err)?;
+                    t.files.insert(*key, bytes.as_slice()).map_err(db_err)?;
                 }
                 EncodedOp::DeleteTranscript { key } => {
-                    delete_transcript(&mut transcripts, &mut pages, &mut files, *key)?;
+                    delete_transcript(&mut t.transcripts, &mut t.pages, &mut t.files, *key)?;
                 }
                 EncodedOp::ForgetGuild { guild } => {
-                    let g = *guild;
-                    settings.remove(g).map_err(db_err)?;
-                    counters.remove(g).map_err(db_err)?;
-                    let all = (g, 0)..=(g, u64::MAX);
-                    tickets
-                        .retain_in(all.clone(), |_, _| false)
-                        .map_err(db_err)?;
-                    index.retain(|_, (owner, _)| owner != g).map_err(db_err)?;
-                    transcripts
-                        .retain_in(all.clone(), |_, _| false)
-                        .map_err(db_err)?;
-                    pages.retain_in(all, |_, _| false).map_err(db_err)?;
-                    files
-                        .retain_in((g, 0, 0)..=(g, u64::MAX, u64::MAX), |_, _| false)
-                        .map_err(db_err)?;
-                    deadlines
-                        .retain_in((g, 0, 0)..=(g, u64::MAX, u8::MAX), |_, _| false)
-                        .map_err(db_err)?;
-                    intake.forget(g)?;
-                    ready.remove(g).map_err(db_err)?;
-                    changes.hours.retain(|(guild, _), _| *guild != g);
-                    changes.staff.retain(|(guild, _), _| *guild != g);
-                    tallies.forget(g)?;
-                    log_entries
-                        .retain_in((g, 0)..=(g, u64::MAX), |_, _| false)
-                        .map_err(db_err)?;
+                    // Sums gathered earlier in this commit would bring the guild's rows back.
+                    changes.hours.retain(|(g, _), _| g != guild);
+                    changes.staff.retain(|(g, _), _| g != guild);
+                    t.forget(*guild)?;
                 }
                 EncodedOp::Deadline { key, at } => {
-                    deadlines.insert(*key, *at).map_err(db_err)?;
+                    t.deadlines.insert(*key, *at).map_err(db_err)?;
                 }
                 EncodedOp::RemoveDeadline { key } => {
-                    deadlines.remove(*key).map_err(db_err)?;
+                    t.deadlines.remove(*key).map_err(db_err)?;
                 }
-                EncodedOp::Intake(op) => intake.apply(op)?,
+                EncodedOp::Intake(op) => t.intake.apply(op)?,
                 EncodedOp::Ready { guild, bytes } => {
-                    ready.insert(*guild, bytes.as_slice()).map_err(db_err)?;
+                    t.ready.insert(*guild, bytes.as_slice()).map_err(db_err)?;
                 }
                 EncodedOp::LogEntry { key, at } => {
-                    log_entries.insert(*key, *at).map_err(db_err)?;
+                    t.log_entries.insert(*key, *at).map_err(db_err)?;
                 }
             }
         }
-        tallies.apply(changes)?;
+        t.tallies.apply(changes)?;
     }
     txn.commit().map_err(db_err)
+}
+
+/// Every table a commit writes, open in its write transaction.
+struct WriteTables<'t> {
+    settings: BytesTable<'t, u64>,
+    counters: redb::Table<'t, u64, u64>,
+    tickets: BytesTable<'t, (u64, u64)>,
+    index: redb::Table<'t, u64, (u64, u64)>,
+    transcripts: BytesTable<'t, (u64, u64)>,
+    dms: redb::Table<'t, u64, u64>,
+    secrets: redb::Table<'t, &'static str, &'static [u8]>,
+    pages: BytesTable<'t, (u64, u64)>,
+    files: BytesTable<'t, (u64, u64, u64)>,
+    deadlines: redb::Table<'t, (u64, u64, u8), i64>,
+    intake: IntakeTables<'t>,
+    ready: BytesTable<'t, u64>,
+    tallies: tally::TallyTables<'t>,
+    log_entries: redb::Table<'t, (u64, u64), (u64, u64, u64)>,
+}
+
+impl<'t> WriteTables<'t> {
+    fn open(txn: &'t redb::WriteTransaction) -> Result<WriteTables<'t>, StoreError> {
+        Ok(WriteTables {
+            settings: txn.open_table(SETTINGS).map_err(db_err)?,
+            counters: txn.open_table(COUNTERS).map_err(db_err)?,
+            tickets: txn.open_table(TICKETS).map_err(db_err)?,
+            index: txn.open_table(CHANNEL_INDEX).map_err(db_err)?,
+            transcripts: txn.open_table(TRANSCRIPTS).map_err(db_err)?,
+            dms: txn.open_table(DM_CHANNELS).map_err(db_err)?,
+            secrets: txn.open_table(SECRETS).map_err(db_err)?,
+            pages: txn.open_table(PAGES).map_err(db_err)?,
+            files: txn.open_table(FILES).map_err(db_err)?,
+            deadlines: txn.open_table(DEADLINES).map_err(db_err)?,
+            intake: IntakeTables {
+                members: txn.open_table(INTAKE_MEMBERS).map_err(db_err)?,
+                blocks: txn.open_table(INTAKE_BLOCKS).map_err(db_err)?,
+                answers: txn.open_table(TICKET_ANSWERS).map_err(db_err)?,
+            },
+            ready: txn.open_table(READY).map_err(db_err)?,
+            tallies: tally::TallyTables::open(txn)?,
+            log_entries: txn.open_table(LOG_ENTRIES).map_err(db_err)?,
+        })
+    }
+
+    /// Everything the store holds of guild `g` (a deletion request).
+    fn forget(&mut self, g: u64) -> Result<(), StoreError> {
+        self.settings.remove(g).map_err(db_err)?;
+        self.counters.remove(g).map_err(db_err)?;
+        let all = (g, 0)..=(g, u64::MAX);
+        (self.tickets.retain_in(all.clone(), |_, _| false)).map_err(db_err)?;
+        (self.index.retain(|_, (owner, _)| owner != g)).map_err(db_err)?;
+        (self.transcripts.retain_in(all.clone(), |_, _| false)).map_err(db_err)?;
+        (self.pages.retain_in(all.clone(), |_, _| false)).map_err(db_err)?;
+        (self.log_entries.retain_in(all, |_, _| false)).map_err(db_err)?;
+        (self
+            .files
+            .retain_in((g, 0, 0)..=(g, u64::MAX, u64::MAX), |_, _| false))
+        .map_err(db_err)?;
+        (self
+            .deadlines
+            .retain_in((g, 0, 0)..=(g, u64::MAX, u8::MAX), |_, _| false))
+        .map_err(db_err)?;
+        self.intake.forget(g)?;
+        self.ready.remove(g).map_err(db_err)?;
+        self.tallies.forget(g)
+    }
 }
 
 type BytesTable<'t, K> = redb::Table<'t, K, &'static [u8]>;

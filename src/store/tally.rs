@@ -43,7 +43,13 @@ impl<'t> TallyTables<'t> {
             for (figures, sign) in &figures {
                 tally.record(figures, *sign);
             }
-            write_row(&mut self.hours, key, &tally, &Tally::default(), codec::encode_tally)?;
+            write_row(
+                &mut self.hours,
+                key,
+                &tally,
+                &Tally::default(),
+                codec::encode_tally,
+            )?;
         }
         for (key, parts) in changes.staff {
             let mut tally = read_row(&self.staff, key, codec::decode_staff_tally)?;
@@ -51,7 +57,13 @@ impl<'t> TallyTables<'t> {
                 tally.record(part, *sign);
             }
             let empty = StaffTally::default();
-            write_row(&mut self.staff, key, &tally, &empty, codec::encode_staff_tally)?;
+            write_row(
+                &mut self.staff,
+                key,
+                &tally,
+                &empty,
+                codec::encode_staff_tally,
+            )?;
         }
         Ok(())
     }
@@ -91,7 +103,9 @@ fn write_row<T: PartialEq>(
     if value == empty {
         table.remove(key).map_err(db_err)?;
     } else {
-        table.insert(key, encode(value)?.as_slice()).map_err(db_err)?;
+        table
+            .insert(key, encode(value)?.as_slice())
+            .map_err(db_err)?;
     }
     Ok(())
 }
@@ -158,7 +172,10 @@ pub(super) fn guild_tallies(
         out.all_time = decode(bytes.value());
     }
     let from = since_hour.unwrap_or(u64::MAX - 1).min(recent_from);
-    for entry in table.range((guild, from)..(guild, ALL_TIME)).map_err(db_err)? {
+    for entry in table
+        .range((guild, from)..(guild, ALL_TIME))
+        .map_err(db_err)?
+    {
         let (key, value) = entry.map_err(db_err)?;
         let hour = key.value().1;
         let tally = decode(value.value());

@@ -1225,7 +1225,10 @@ fn v2_transcript_pages_upgrade_and_colours_round_trip() {
         ..Default::default()
     };
     let (messages, notes) = (vec![note(1)], vec![note(2), note(3)]);
-    let bytes = old_page(codec::PAGE_V2, &(meta.clone(), messages.clone(), notes.clone()));
+    let bytes = old_page(
+        codec::PAGE_V2,
+        &(meta.clone(), messages.clone(), notes.clone()),
+    );
     let doc = codec::decode_page(&bytes).expect("decode");
     assert_eq!(
         (doc.meta, doc.messages, doc.staff_notes, doc.name_colors),
@@ -1498,9 +1501,17 @@ async fn statistics_sums_follow_the_records_and_are_rebuilt_when_missing() {
         assert_eq!(recent.period, expected(&records, since));
         assert_eq!(recent.recent_hours, vec![(since, 6), (since + 1, 6)]);
         let staff = within(store.staff_tally(1, 77)).await.unwrap();
-        assert_eq!((staff.answered, staff.ratings), (10, 0), "no claims: no ratings");
+        assert_eq!(
+            (staff.answered, staff.ratings),
+            (10, 0),
+            "no claims: no ratings"
+        );
         let gone = within(store.guild_tallies(2, None, 0)).await.unwrap();
-        assert_eq!(gone.all_time, Tally::default(), "a forgotten guild keeps no sums");
+        assert_eq!(
+            gone.all_time,
+            Tally::default(),
+            "a forgotten guild keeps no sums"
+        );
         store
     };
     let store = check(store, records.clone()).await;

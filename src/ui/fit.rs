@@ -88,7 +88,12 @@ mod tests {
         ),
         (
             "period",
-            &[Text::StatsDay, Text::StatsWeek, Text::StatsMonth, Text::StatsAll],
+            &[
+                Text::StatsDay,
+                Text::StatsWeek,
+                Text::StatsMonth,
+                Text::StatsAll,
+            ],
         ),
         (
             "purpose",

@@ -108,31 +108,66 @@ mod tests {
     #[test]
     fn a_page_is_served_only_for_the_bytes_it_was_rendered_from() {
         let cache = PageCache::new(1_000);
-        cache.put(key(1), Arc::from(&b"doc v1"[..]), Bytes::from_static(b"<p>v1</p>"));
-        assert_eq!(cache.get(&key(1), b"doc v1").as_deref(), Some(&b"<p>v1</p>"[..]));
-        assert_eq!(cache.get(&key(1), b"doc v2"), None, "rewritten: rendered anew");
+        cache.put(
+            key(1),
+            Arc::from(&b"doc v1"[..]),
+            Bytes::from_static(b"<p>v1</p>"),
+        );
+        assert_eq!(
+            cache.get(&key(1), b"doc v1").as_deref(),
+            Some(&b"<p>v1</p>"[..])
+        );
+        assert_eq!(
+            cache.get(&key(1), b"doc v2"),
+            None,
+            "rewritten: rendered anew"
+        );
         assert_eq!(cache.get(&key(2), b"doc v1"), None);
         let opener = PageKey {
             audience: Audience::Opener,
             ..key(1)
         };
-        assert_eq!(cache.get(&opener, b"doc v1"), None, "each audience its own page");
+        assert_eq!(
+            cache.get(&opener, b"doc v1"),
+            None,
+            "each audience its own page"
+        );
     }
 
     #[test]
     fn the_oldest_pages_go_when_over_budget() {
         let cache = PageCache::new(100);
         for n in 1..=4 {
-            cache.put(key(n), Arc::from(&[n as u8; 10][..]), Bytes::from("x".repeat(20)));
+            cache.put(
+                key(n),
+                Arc::from(&[n as u8; 10][..]),
+                Bytes::from("x".repeat(20)),
+            );
         }
         assert_eq!(cache.bytes(), 90);
-        cache.put(key(5), Arc::from(&[5u8; 10][..]), Bytes::from("x".repeat(20)));
+        cache.put(
+            key(5),
+            Arc::from(&[5u8; 10][..]),
+            Bytes::from("x".repeat(20)),
+        );
         assert_eq!(cache.bytes(), 90, "the oldest went to make room");
         assert_eq!(cache.get(&key(1), &[1u8; 10]), None);
         assert!(cache.get(&key(5), &[5u8; 10]).is_some());
-        cache.put(key(6), Arc::from(&[6u8; 10][..]), Bytes::from("x".repeat(200)));
-        assert_eq!(cache.get(&key(6), &[6u8; 10]), None, "larger than the budget: not kept");
-        cache.put(key(5), Arc::from(&[7u8; 10][..]), Bytes::from("y".repeat(20)));
+        cache.put(
+            key(6),
+            Arc::from(&[6u8; 10][..]),
+            Bytes::from("x".repeat(200)),
+        );
+        assert_eq!(
+            cache.get(&key(6), &[6u8; 10]),
+            None,
+            "larger than the budget: not kept"
+        );
+        cache.put(
+            key(5),
+            Arc::from(&[7u8; 10][..]),
+            Bytes::from("y".repeat(20)),
+        );
         assert_eq!(cache.bytes(), 90, "a replaced page counts once");
     }
 }

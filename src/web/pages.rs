@@ -275,7 +275,9 @@ fn message(
     base: &str,
 ) -> Markup {
     // Discord's role colour, as a CSS colour built from a number (nothing person-written).
-    let color = colors.get(&m.author_id).map(|c| format!("color:#{:06x}", c & 0xff_ffff));
+    let color = colors
+        .get(&m.author_id)
+        .map(|c| format!("color:#{:06x}", c & 0xff_ffff));
     let name = transcript::clean(&m.author_name);
     let name = if name.trim().is_empty() {
         "Unknown user".to_owned()

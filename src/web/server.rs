@@ -23,8 +23,8 @@ use crate::domain::stats::Period;
 use crate::store::Store;
 
 use super::link::{self, LinkError, LinkKey, Token};
-use super::page_cache::{PageCache, PageKey};
 use super::metrics::{self, Metrics, RequestLabels};
+use super::page_cache::{PageCache, PageKey};
 use super::pages;
 
 /// Answers whether the gateway sessions are up; set once the actor tree runs.

@@ -101,7 +101,10 @@ fn a_changed_record_moves_its_counts_and_a_same_one_changes_nothing() {
     closed.closed_at = Some(6 * HOUR_MS);
     let mut changes = TallyChanges::default();
     changes.replace(Some(TicketFigures::of(&open)), TicketFigures::of(&open));
-    assert!(changes.is_empty(), "rewriting a record unchanged costs no row");
+    assert!(
+        changes.is_empty(),
+        "rewriting a record unchanged costs no row"
+    );
     changes.replace(Some(TicketFigures::of(&open)), TicketFigures::of(&closed));
     let mut hour = Tally::default();
     hour.record(&TicketFigures::of(&open), Sign::Add);
@@ -110,7 +113,10 @@ fn a_changed_record_moves_its_counts_and_a_same_one_changes_nothing() {
     }
     assert_eq!((hour.open, hour.closed), (0, 1));
     let read = hour.resolution.quantile(0.5).unwrap();
-    assert!((read - HOUR_MS).abs() < HOUR_MS / 90, "one hour read as {read} ms");
+    assert!(
+        (read - HOUR_MS).abs() < HOUR_MS / 90,
+        "one hour read as {read} ms"
+    );
     assert!(changes.hours.contains_key(&(1, ALL_TIME)));
 }
 

@@ -283,7 +283,11 @@ fn stats_count_states_topics_and_days() {
         vec![("No topic".to_owned(), 3), ("Billing".to_owned(), 2)]
     );
     assert_eq!(stats.open_now, 2);
-    assert_eq!(stats.per_day.len(), 7, "the last seven days, today included");
+    assert_eq!(
+        stats.per_day.len(),
+        7,
+        "the last seven days, today included"
+    );
     assert_eq!(
         stats.per_day[4..],
         [
@@ -301,6 +305,30 @@ fn stats_count_states_topics_and_days() {
     assert!(page.contains("no ratings yet"), "{page}");
     assert!(page.contains("no answers yet"), "{page}");
 
+}
+
+#[test]
+fn stats_show_response_and_close_times_and_ratings() {
+    let settings = GuildSettings::default();
+    let record = |number, state, topic: Option<u32>, day: i64| TicketRecord {
+        guild: 1,
+        number,
+        opener: 2,
+        topic,
+        parent: None,
+        channel: None,
+        state,
+        opened_at: day * 86_400_000 + 5,
+        closed_at: None,
+        closed_by: None,
+        close_reason: None,
+        participants: Vec::new(),
+        closed_message: None,
+        autoclose_off: false,
+        stale_warning: None,
+        staff: Default::default(),
+        trail: Default::default(),
+    };
     // First response and time to close, from the trail and the close.
     let answered = |number, after_ms: i64, closed_after: Option<i64>| {
         let mut r = record(number, TicketState::Closed, None, 20_002);
@@ -317,7 +345,10 @@ fn stats_count_states_topics_and_days() {
         &settings,
     );
     let (median, p90) = stats.first_response.expect("answers");
-    assert!(near(median, 120_000) && near(p90, 3_600_000), "{median} {p90}");
+    assert!(
+        near(median, 120_000) && near(p90, 3_600_000),
+        "{median} {p90}"
+    );
     assert!(near(stats.resolution.expect("closed"), 3_600_000));
     let page = stats_page(1, &stats, crate::domain::stats::Period::All);
     let shown = format!("{}, {}", duration_text(median), duration_text(p90));
@@ -481,14 +512,20 @@ fn staff_notes_show_to_staff_only() {
 /// nothing but a colour built from a number reaches the style attribute.
 #[test]
 fn names_show_in_their_role_colour() {
-    let mut d = doc(vec![msg(1, 10, "Opener", "hi"), msg(2, 20, "Staffer", "hello")]);
+    let mut d = doc(vec![
+        msg(1, 10, "Opener", "hi"),
+        msg(2, 20, "Staffer", "hello"),
+    ]);
     d.name_colors = vec![(20, 0x1abc9c), (30, u32::MAX)];
     let page = transcript_page(&d, Audience::Opener, "/t/x");
     assert!(
         page.contains(r#"<span class="name" title="20" style="color:#1abc9c">"#),
         "{page}"
     );
-    assert!(page.contains(r#"<span class="name" title="10"><bdi>"#), "{page}");
+    assert!(
+        page.contains(r#"<span class="name" title="10"><bdi>"#),
+        "{page}"
+    );
     assert_only_our_tags(&page, 1);
 }
 
@@ -500,8 +537,17 @@ fn a_names_colour_is_its_highest_coloured_role() {
         color,
         position,
     };
-    let roles = [role(1, 0, 0), role(2, 0xaa, 1), role(3, 0, 5), role(4, 0xbb, 3)];
-    assert_eq!(name_color(&roles, &[2, 3, 4]), Some(0xbb), "3 is higher but colourless");
+    let roles = [
+        role(1, 0, 0),
+        role(2, 0xaa, 1),
+        role(3, 0, 5),
+        role(4, 0xbb, 3),
+    ];
+    assert_eq!(
+        name_color(&roles, &[2, 3, 4]),
+        Some(0xbb),
+        "3 is higher but colourless"
+    );
     assert_eq!(name_color(&roles, &[2]), Some(0xaa));
     assert_eq!(name_color(&roles, &[1, 3]), None);
     assert_eq!(name_color(&roles, &[]), None);
