@@ -21,8 +21,8 @@ use crate::{
         intake::{self as intake_rules, Opener, Refusal},
         limits,
         model::{
-            Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, OutsideHours, Snowflake,
-            TicketRecord, TicketState,
+            Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, OutsideHours, Panel,
+            Snowflake, TicketRecord, TicketState,
         },
         ready::{self, ReadyPool},
     },
@@ -530,6 +530,11 @@ impl GuildState {
     }
 
     /// The ticket whose channel this interaction happened in, if any.
+    /// The posted panel whose message is `message`.
+    pub fn panel(&self, message: Snowflake) -> Option<&Panel> {
+        self.settings.panels.iter().find(|p| p.message == message)
+    }
+
     pub fn ticket_in_channel(&self, channel: Snowflake) -> Option<u64> {
         self.book.by_channel.get(&channel).copied()
     }
@@ -1182,7 +1187,16 @@ impl GuildState {
         changed.overflow_categories.retain(|c| *c != channel);
         let before = changed.panels.len();
         changed.panels.retain(|p| p.channel != channel);
-        dirty |= before != changed.panels.len();
+        if before != changed.panels.len() {
+            // No click can come from a deleted channel; the admin sees the panels gone from
+            // the hub's lists.
+            warn!(
+                channel,
+                panels = before - changed.panels.len(),
+                "a panel's channel was deleted; its panels are forgotten"
+            );
+            dirty = true;
+        }
         if dirty {
             info!(
                 channel,
