@@ -6643,6 +6643,31 @@ mod panels {
         env.stop().await;
     }
 
+    /// Defect guarded: a panel whose channel a person deleted vanished from the settings
+    /// without a word; the hub's list now names it, then forgets it.
+    #[tokio::test]
+    async fn a_panel_whose_channel_is_deleted_is_named_in_the_list() {
+        let env = Env::start("panels-gone", 1).await;
+        let help = env.client.create_channel(env.g.guild_id, "help", 0, None);
+        let help = help.await.expect("a channel");
+        let kept = env.panel_via_hub(env.general(), "Support").await;
+        env.panel_via_hub(help, "Help").await;
+        env.client.delete_channel(help).await.expect("deleted");
+        let (_, id) = env.setup(SetupChoice::PanelRemove).await;
+        let answer = env.answer_containing(id, "forgotten").await;
+        assert!(answer.contains(&format!("<#{help}>")), "{answer}");
+        assert!(
+            !answer.contains(&format!("<#{}>", env.general())),
+            "{answer}"
+        );
+        let panels = env.settings().await.panels;
+        assert_eq!(
+            panels.iter().map(|p| p.message).collect::<Vec<_>>(),
+            vec![kept]
+        );
+        env.stop().await;
+    }
+
     #[tokio::test]
     async fn a_panels_look_is_its_own_and_bad_input_changes_nothing() {
         let env = Env::start("panels-look", 1).await;

@@ -1185,17 +1185,13 @@ impl GuildState {
             }
         }
         changed.overflow_categories.retain(|c| *c != channel);
-        let before = changed.panels.len();
-        changed.panels.retain(|p| p.channel != channel);
-        if before != changed.panels.len() {
-            // No click can come from a deleted channel; the admin sees the panels gone from
-            // the hub's lists.
+        // A panel in the channel is kept: no click can come from it, and the hub's next list
+        // of panels names it for the admin before forgetting it.
+        if self.settings.panels.iter().any(|p| p.channel == channel) {
             warn!(
                 channel,
-                panels = before - changed.panels.len(),
-                "a panel's channel was deleted; its panels are forgotten"
+                "a panel's channel was deleted; the hub's panel list will say so"
             );
-            dirty = true;
         }
         if dirty {
             info!(
