@@ -1479,6 +1479,8 @@ impl Discord {
         components: &[Component],
     ) -> DiscordResult<()> {
         let _turn = self.turn().await;
+        // Person-written text is echoed in these messages (a panel's): it pings nobody.
+        let none = AllowedMentions::default();
         retry_limited!(
             self.global,
             "update_message",
@@ -1486,6 +1488,7 @@ impl Discord {
                 .update_message(Id::<ChannelMarker>::new(channel), Id::new(message))
                 .embeds(Some(embeds))
                 .components(Some(components))
+                .allowed_mentions(Some(&none))
         )?;
         Ok(())
     }

@@ -778,4 +778,46 @@ mod tests {
             "Staff roles saved: <@&1>, <@&2>. Applied to the ticket categories and every open ticket."
         );
     }
+
+    proptest::proptest! {
+        /// Whatever an admin typed that the hub accepts, the panel is a message Discord takes,
+        /// and it pings nobody (no content: embeds and components never mention).
+        #[test]
+        fn any_accepted_panel_is_a_message_discord_takes(
+            texts in (".{1,300}", ".{0,300}", ".{0,100}"),
+            label in ".{0,100}",
+            emoji in proptest::prop_oneof![proptest::strategy::Just("🎫".to_owned()), ".{0,12}"],
+            look in (0..PanelStyle::ALL.len(), proptest::prelude::any::<u32>(), 0..30u32),
+        ) {
+            let (title, description, footer) = texts;
+            let (style, color, topic_count) = look;
+            let Ok((title, description, footer)) =
+                limits::validate_panel_text(&title, &description, &footer)
+            else {
+                return Ok(());
+            };
+            let Ok(label) = domain_panel::parse_label(&label) else {
+                return Ok(());
+            };
+            let emoji = match domain_panel::parse_emoji(&emoji) {
+                Ok(_) => emoji.trim().to_owned(),
+                Err(_) => String::new(),
+            };
+            let panel = Panel {
+                color: color & 0xFF_FFFF,
+                style: PanelStyle::ALL[style],
+                label,
+                emoji,
+                ..Panel::new(1, 2, title, description, footer)
+            };
+            let message = panel_message(&panel, &topics(topic_count, "topic @everyone"));
+            proptest::prop_assert!(message.content.is_none());
+            let body = serde_json::json!({
+                "embeds": message.embeds,
+                "components": message.components,
+            });
+            let checked = crate::sim::validate::message(&body);
+            proptest::prop_assert!(checked.is_ok(), "{checked:?}");
+        }
+    }
 }
