@@ -6643,6 +6643,29 @@ mod panels {
         env.stop().await;
     }
 
+    /// A panel's own select follows the server's topics: one added shows on it.
+    #[tokio::test]
+    async fn a_topic_select_panel_shows_a_topic_added_later() {
+        let env = Env::start("panels-follow", 1).await;
+        env.add_topic("Alpha").await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let hub = settings_screen(&env, panel).await;
+        restyle(&env, hub, panel, "select").await;
+        env.add_topic("Beta").await;
+        let ids: Vec<String> = env
+            .settings()
+            .await
+            .topics
+            .iter()
+            .map(|t| t.id.to_string())
+            .collect();
+        eventually("the panel's select shows both topics", || async {
+            (select_values(&posted(&env, panel).await) == ids).then_some(())
+        })
+        .await;
+        env.stop().await;
+    }
+
     /// Defect guarded: a panel whose channel a person deleted vanished from the settings
     /// without a word; the hub's list now names it, then forgets it.
     #[tokio::test]

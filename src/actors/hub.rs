@@ -12,7 +12,7 @@ use crate::{
         access,
         custom_id::Action,
         lifecycle, limits,
-        model::{Panel, Snowflake, Topic},
+        model::{Panel, PanelStyle, Snowflake, Topic},
         naming, privileged,
     },
     ui::{
@@ -526,6 +526,7 @@ async fn add_topic(state: &mut GuildState, reply: Reply, name: String) {
         failed: Text::TopicNotSaved,
     };
     save_then_answer(state, reply, save, None);
+    refresh_topic_selects(state);
 }
 
 /// The posted panels, once each is checked to still exist: the admin is told which a person
@@ -649,7 +650,43 @@ async fn remove_topic(
         failed: Text::TopicNotSaved,
     };
     save_then_answer(state, reply, save, Some(first.boxed()));
+    refresh_topic_selects(state);
     Ok(())
+}
+
+/// The panels showing a select of their topics, edited to show the server's topics as they
+/// are now (a topic added or removed). Admin setup, rare: one edit per such panel, on a task.
+fn refresh_topic_selects(state: &GuildState) {
+    let posted: Vec<(Snowflake, Snowflake, crate::discord::OutgoingMessage)> =
+        text::speaking_sync(state.channel_lang(), || {
+            state
+                .settings
+                .panels
+                .iter()
+                .filter(|p| p.style == PanelStyle::TopicSelect)
+                .map(|p| {
+                    let message = screens::panel_message(p, &state.settings.topics);
+                    (p.channel, p.message, message)
+                })
+                .collect()
+        });
+    if posted.is_empty() {
+        return;
+    }
+    let discord = state.ctx.discord.clone();
+    tokio::spawn(async move {
+        for (channel, message, posted) in posted {
+            let edit = discord.edit_embeds_and_components(
+                channel,
+                message,
+                &posted.embeds,
+                &posted.components,
+            );
+            if let Err(error) = edit.await {
+                warn!(%error, channel, message, "could not show a panel's topics as they are now");
+            }
+        }
+    });
 }
 
 /// A Manage request for one ticket, to its actor.
