@@ -90,13 +90,13 @@ fn settings() -> GuildSettings {
             })
             .collect(),
         next_topic_id: 11,
-        panels: vec![Panel {
-            channel: 9,
-            message: 10,
-            title: "Support".into(),
-            description: "Click below to open a ticket with our team.".into(),
-            footer: "We answer within a day".into(),
-        }],
+        panels: vec![Panel::new(
+            9,
+            10,
+            "Support".into(),
+            "Click below to open a ticket with our team.".into(),
+            "We answer within a day".into(),
+        )],
         ..GuildSettings::default()
     }
 }

@@ -386,6 +386,19 @@ impl Env {
         log
     }
 
+    /// Setup → `list` (Edit or Remove a panel), then `panel` picked in it with `action`:
+    /// `(hub message, the pick's interaction)`. The list is shown once each panel was
+    /// checked against Discord, so the pick waits for it.
+    async fn pick_panel(&self, list: SetupChoice, action: Action, panel: u64) -> (u64, u64) {
+        let (hub, id) = self.setup(list).await;
+        self.answer_containing(id, "panel").await;
+        let (owner, general) = (self.owner(), self.general());
+        let pick = self
+            .select(owner, general, hub, &action, &[panel.to_string()])
+            .await;
+        (hub, pick)
+    }
+
     /// Setup → Panel → channel select → modal; returns the panel message id.
     async fn panel_via_hub(&self, channel: u64, title: &str) -> u64 {
         let (hub, id) = self.setup(SetupChoice::Panel).await;
@@ -658,16 +671,8 @@ async fn panel_log_channel_and_every_event_logged() {
     assert!(env.channel(channel).await.is_none());
 
     // Panel removal: the message goes, the setting forgets it.
-    let (hub, id) = env.setup(SetupChoice::PanelRemove).await;
-    env.response_message(id).await;
-    let id = env
-        .select(
-            env.owner(),
-            env.general(),
-            hub,
-            &Action::PanelRemoveSelect,
-            &[panel.to_string()],
-        )
+    let (_, id) = env
+        .pick_panel(SetupChoice::PanelRemove, Action::PanelRemoveSelect, panel)
         .await;
     env.answer_containing(id, "Panel removed").await;
     assert!(env.settings().await.panels.is_empty());
@@ -5722,7 +5727,7 @@ mod intake {
             .await
     }
 
-    async fn hub_click(env: &Env, hub: u64, action: Action) -> u64 {
+    pub(super) async fn hub_click(env: &Env, hub: u64, action: Action) -> u64 {
         env.client
             .click(
                 env.g.guild_id,
@@ -6033,15 +6038,14 @@ mod intake {
         env.stop().await;
     }
 
-    /// Setup → Edit a posted panel → the panel, then its modal with `title`; the answer.
+    /// Setup → Edit a posted panel → the panel → Texts and colour, then its modal with
+    /// `title`; the answer.
     async fn edit_panel(env: &Env, panel: u64, title: &str) -> String {
-        let id = hub_pick(
-            env,
-            SetupChoice::PanelEdit,
-            Action::PanelEditSelect,
-            &[panel.to_string()],
-        )
-        .await;
+        let (hub, id) = env
+            .pick_panel(SetupChoice::PanelEdit, Action::PanelEditSelect, panel)
+            .await;
+        env.answer_containing(id, "choose what to change").await;
+        let id = hub_click(env, hub, Action::PanelTexts { message: panel }).await;
         let modal = env.expect_modal(id).await;
         assert!(
             modal["components"][0]["components"][0]["value"].is_string(),
@@ -6091,8 +6095,13 @@ mod intake {
             env.rest_as_bot(reqwest::Method::DELETE, &path, None).await,
             204
         );
-        let answer = edit_panel(&env, panel, "Again").await;
-        assert!(answer.contains("deleted"), "{answer}");
+        // The list of panels checks each against Discord: the deleted one is named, forgotten.
+        let (_, id) = env.setup(SetupChoice::PanelEdit).await;
+        let answer = env.answer_containing(id, "forgotten").await;
+        assert!(
+            answer.contains(&format!("<#{}>", env.general())),
+            "{answer}"
+        );
         assert!(env.settings().await.panels.is_empty());
         env.stop().await;
     }
@@ -6507,4 +6516,276 @@ async fn ticket_stats_answers_with_the_periods_figures() {
     let refused = stats(env.g.member_ids[2]).await;
     assert!(!refused.contains("Opened:"), "{refused}");
     env.stop().await;
+}
+
+/// Many panels: each its own look (colour, button, or a select of its topics) and its own
+/// topics, edited in its posted message; a click opens only what its panel offers.
+mod panels {
+    use super::*;
+
+    /// The panel's message as its channel holds it now.
+    async fn posted(env: &Env, panel: u64) -> Value {
+        env.client
+            .channel_messages(env.general())
+            .await
+            .expect("messages")
+            .into_iter()
+            .find(|m| id_of(&m["id"]) == panel)
+            .expect("the panel's message")
+    }
+
+    /// Setup → Edit a posted panel → `panel`: the hub message showing its settings.
+    async fn settings_screen(env: &Env, panel: u64) -> u64 {
+        let (hub, id) = env
+            .pick_panel(SetupChoice::PanelEdit, Action::PanelEditSelect, panel)
+            .await;
+        env.answer_containing(id, "choose what to change").await;
+        hub
+    }
+
+    /// A choice on a panel's settings screen, as the owner; the answer.
+    async fn choose(env: &Env, hub: u64, action: Action, values: &[u32]) -> String {
+        let values: Vec<String> = values.iter().map(u32::to_string).collect();
+        let id = env
+            .select(env.owner(), env.general(), hub, &action, &values)
+            .await;
+        env.answer(id).await
+    }
+
+    /// A modal of a panel's settings (opened by `button` on `hub`) submitted with `values`.
+    async fn modal(
+        env: &Env,
+        hub: u64,
+        button: Action,
+        submit: Action,
+        values: &[(&str, &str)],
+    ) -> String {
+        let id = super::intake::hub_click(env, hub, button).await;
+        env.expect_modal(id).await;
+        let id = env
+            .submit(env.owner(), env.general(), &submit, values)
+            .await;
+        env.answer(id).await
+    }
+
+    /// The panel's style chosen on its settings screen; waits until its message is edited.
+    async fn restyle(env: &Env, hub: u64, panel: u64, style: &str) {
+        let action = Action::PanelStyleSelect { message: panel };
+        let id = env
+            .select(env.owner(), env.general(), hub, &action, &[style.into()])
+            .await;
+        env.answer_containing(id, "updated in place").await;
+    }
+
+    /// The panel's button label and emoji through its modal; the answer.
+    async fn button(env: &Env, hub: u64, panel: u64, label: &str, emoji: &str) -> String {
+        let values = [(fields::PANEL_LABEL, label), (fields::PANEL_EMOJI, emoji)];
+        let (open, submit) = (
+            Action::PanelButton { message: panel },
+            Action::PanelButtonModal { message: panel },
+        );
+        modal(env, hub, open, submit, &values).await
+    }
+
+    /// The panel's texts with `color` through its modal; the answer.
+    async fn texts(env: &Env, hub: u64, panel: u64, color: &str) -> String {
+        let values = [
+            (fields::PANEL_TITLE, "Support"),
+            (fields::PANEL_DESCRIPTION, "Ask us"),
+            (fields::PANEL_COLOR, color),
+        ];
+        let (open, submit) = (
+            Action::PanelTexts { message: panel },
+            Action::PanelEditModal { message: panel },
+        );
+        modal(env, hub, open, submit, &values).await
+    }
+
+    /// The values of the first select on a message.
+    fn select_values(message: &Value) -> Vec<String> {
+        message["components"][0]["components"][0]["options"]
+            .as_array()
+            .map(|o| {
+                o.iter()
+                    .filter_map(|o| o["value"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn each_panel_opens_its_own_topics() {
+        let env = Env::start("panels-topics", 4).await;
+        for name in ["Alpha", "Beta", "Gamma"] {
+            env.add_topic(name).await;
+        }
+        let ids: Vec<u32> = env.settings().await.topics.iter().map(|t| t.id).collect();
+        let [alpha, beta, gamma] = ids[..] else {
+            panic!("three topics: {ids:?}")
+        };
+        let billing = env.panel_via_hub(env.general(), "Billing").await;
+        let support = env.panel_via_hub(env.general(), "Support").await;
+
+        // Billing opens Alpha alone; Support is a select of Beta and Gamma.
+        let hub = settings_screen(&env, billing).await;
+        let answer = choose(
+            &env,
+            hub,
+            Action::PanelTopicsSelect { message: billing },
+            &[alpha],
+        )
+        .await;
+        assert!(answer.contains("updated in place"), "{answer}");
+        let hub = settings_screen(&env, support).await;
+        let topics = Action::PanelTopicsSelect { message: support };
+        choose(&env, hub, topics, &[beta, gamma]).await;
+        restyle(&env, hub, support, "select").await;
+        let message = posted(&env, support).await;
+        assert!(
+            find_action(std::slice::from_ref(&message), |a| *a == Action::PanelTopic).is_some(),
+            "a topic select on the panel: {message}"
+        );
+        assert_eq!(
+            select_values(&message),
+            vec![beta.to_string(), gamma.to_string()]
+        );
+        let settings = env.settings().await;
+        assert_eq!(settings.panels.len(), 2, "edited, not posted again");
+
+        // A click on Billing opens its one topic without asking.
+        let [m1, m2, m3, ..] = env.g.member_ids[..] else {
+            panic!("members")
+        };
+        let id = env.click_open(billing, m1).await;
+        env.answer_containing(id, "is open").await;
+        assert_eq!(env.record(1).await.topic, Some(alpha));
+
+        // Support's own select opens the topic chosen on it.
+        let id = env
+            .select(
+                m2,
+                env.general(),
+                support,
+                &Action::PanelTopic,
+                &[gamma.to_string()],
+            )
+            .await;
+        env.answer_containing(id, "is open").await;
+        assert_eq!(env.record(2).await.topic, Some(gamma));
+
+        // Back to a button: the picker offers Support's topics; narrowed while it is shown,
+        // the topic the panel no longer offers is refused and nothing is numbered.
+        restyle(&env, hub, support, "green").await;
+        let id = env.click_open(support, m3).await;
+        let picker = env.response_message(id).await;
+        let outcome = env.client.wait_interaction(id, 100).await.unwrap();
+        let shown = outcome.message.expect("the picker");
+        assert_eq!(
+            select_values(&shown),
+            vec![beta.to_string(), gamma.to_string()]
+        );
+        choose(&env, hub, topics, &[beta]).await;
+        let pick = Action::PanelPick {
+            opener: m3,
+            panel: support,
+        };
+        let id = env
+            .select(m3, env.general(), picker, &pick, &[gamma.to_string()])
+            .await;
+        let refused = env.answer(id).await;
+        assert!(channel_from_link(&refused).is_none(), "{refused}");
+        let id = env
+            .select(m3, env.general(), picker, &pick, &[beta.to_string()])
+            .await;
+        env.answer_containing(id, "is open").await;
+        assert_eq!(env.record(3).await.topic, Some(beta), "number 3 not burnt");
+        env.stop().await;
+    }
+
+    /// A panel's own select follows the server's topics: one added shows on it.
+    #[tokio::test]
+    async fn a_topic_select_panel_shows_a_topic_added_later() {
+        let env = Env::start("panels-follow", 1).await;
+        env.add_topic("Alpha").await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let hub = settings_screen(&env, panel).await;
+        restyle(&env, hub, panel, "select").await;
+        env.add_topic("Beta").await;
+        let ids: Vec<String> = env
+            .settings()
+            .await
+            .topics
+            .iter()
+            .map(|t| t.id.to_string())
+            .collect();
+        eventually("the panel's select shows both topics", || async {
+            (select_values(&posted(&env, panel).await) == ids).then_some(())
+        })
+        .await;
+        env.stop().await;
+    }
+
+    /// Defect guarded: a panel whose channel a person deleted vanished from the settings
+    /// without a word; the hub's list now names it, then forgets it.
+    #[tokio::test]
+    async fn a_panel_whose_channel_is_deleted_is_named_in_the_list() {
+        let env = Env::start("panels-gone", 1).await;
+        let help = env.client.create_channel(env.g.guild_id, "help", 0, None);
+        let help = help.await.expect("a channel");
+        let kept = env.panel_via_hub(env.general(), "Support").await;
+        env.panel_via_hub(help, "Help").await;
+        env.client.delete_channel(help).await.expect("deleted");
+        let (_, id) = env.setup(SetupChoice::PanelRemove).await;
+        let answer = env.answer_containing(id, "forgotten").await;
+        assert!(answer.contains(&format!("<#{help}>")), "{answer}");
+        assert!(
+            !answer.contains(&format!("<#{}>", env.general())),
+            "{answer}"
+        );
+        let panels = env.settings().await.panels;
+        assert_eq!(
+            panels.iter().map(|p| p.message).collect::<Vec<_>>(),
+            vec![kept]
+        );
+        env.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_panels_look_is_its_own_and_bad_input_changes_nothing() {
+        let env = Env::start("panels-look", 1).await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let hub = settings_screen(&env, panel).await;
+        let answer = button(&env, hub, panel, "Get help @everyone", "🎫").await;
+        assert!(answer.contains("updated in place"), "{answer}");
+        let answer = texts(&env, hub, panel, "#00ff00").await;
+        assert!(answer.contains("updated in place"), "{answer}");
+        restyle(&env, hub, panel, "red").await;
+
+        let message = posted(&env, panel).await;
+        assert_eq!(message["embeds"][0]["color"], 0x00FF00);
+        let shown = &message["components"][0]["components"][0];
+        assert_eq!(shown["emoji"]["name"], "🎫");
+        assert_eq!(shown["style"], 4, "red is Danger");
+        let label = shown["label"].as_str().unwrap_or_default();
+        assert!(label.starts_with("Get help"), "{label}");
+        assert!(!label.contains("@everyone"), "a label never pings: {label}");
+
+        // Refused before anything is sent: the look stays as it was.
+        let answer = button(&env, hub, panel, "Help", "ticket").await;
+        assert!(answer.contains("not changed"), "{answer}");
+        let answer = texts(&env, hub, panel, "green").await;
+        assert!(answer.contains("not changed"), "{answer}");
+        let kept = env.settings().await.panels[0].clone();
+        assert_eq!((kept.emoji.as_str(), kept.color), ("🎫", 0x00FF00));
+        assert_eq!(
+            posted(&env, panel).await,
+            message,
+            "the posted panel is untouched"
+        );
+
+        // It still opens tickets.
+        let text = env.open_outcome(panel, env.g.member_ids[0]).await;
+        assert!(channel_from_link(&text).is_some(), "{text}");
+        env.stop().await;
+    }
 }

@@ -3555,6 +3555,55 @@ async fn threads_are_created_joined_and_dispatched_as_on_discord() {
     sim.shutdown().await;
 }
 
+/// A guild holds at most 1,000 active threads (Discord's limit): the next create, or an
+/// unarchive, is 400 160006 until one is archived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guild_holds_at_most_a_thousand_active_threads() {
+    use twilight_model::channel::ChannelType;
+    let sim = start(quiet()).await;
+    let http = http(&sim, false);
+    let client = sim.client();
+    let guild = client.create_guild("Full").await.unwrap().guild_id;
+    let parent = client.create_channel(guild, "support", 0, None);
+    let cid = Id::new(parent.await.unwrap());
+    let create = |name: String| {
+        let http = &http;
+        async move {
+            let made = http.create_thread(cid, &name, ChannelType::PrivateThread);
+            Ok::<_, twilight_http::Error>(made.await?.model().await.expect("a thread").id)
+        }
+    };
+    let first = create("ticket-0".into()).await.expect("a thread");
+    for n in 1..1000 {
+        create(format!("ticket-{n}"))
+            .await
+            .expect("under the limit");
+    }
+    let refused = create("one more".into()).await.expect_err("the 1,001st");
+    assert_eq!(api_code(&refused), Some(160006));
+    http.update_thread(first)
+        .archived(true)
+        .await
+        .expect("archived");
+    let room = create("in its place".into()).await;
+    let room = room.expect("an archived thread is not active");
+    let refused = http
+        .update_thread(first)
+        .archived(false)
+        .await
+        .expect_err("unarchiving would make 1,001");
+    assert_eq!(api_code(&refused), Some(160006));
+    http.update_thread(room)
+        .archived(true)
+        .await
+        .expect("archived");
+    http.update_thread(first)
+        .archived(false)
+        .await
+        .expect("room again");
+    sim.shutdown().await;
+}
+
 #[tokio::test]
 async fn private_threads_show_only_to_members_and_manage_threads() {
     use sim::permissions::bits;

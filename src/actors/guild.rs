@@ -596,41 +596,12 @@ impl GuildState {
         action: Action,
     ) -> Result<(), ActorProcessingErr> {
         match action {
-            Action::OpenTicket => {
-                if self.settings.topics.is_empty() {
-                    intake::open_clicked(self, myself, incoming, None).await?;
-                } else {
-                    hub::show_topic_picker(self, incoming, 0, false);
-                }
-            }
-            Action::TopicPage { opener, page } => {
-                if opener != incoming.user {
-                    self.refuse(incoming, Text::MenuOfSomeoneElse.text());
-                } else {
-                    hub::show_topic_picker(self, incoming, page, true);
-                }
-            }
-            Action::PickTopic { opener } => {
-                if opener != incoming.user {
-                    // A forged or shared select can never put one member's choice in another's ticket.
-                    warn!(opener, "topic select used by another member");
-                    self.refuse(incoming, Text::MenuOfSomeoneElse.text());
-                    return Ok(());
-                }
-                let chosen = match &incoming.kind {
-                    IncomingKind::Component { values, .. } => values
-                        .first()
-                        .and_then(|v| v.parse::<u32>().ok())
-                        .filter(|id| self.settings.topics.iter().any(|t| t.id == *id)),
-                    _ => None,
-                };
-                match chosen {
-                    Some(topic) => {
-                        intake::open_clicked(self, myself, incoming, Some(topic)).await?
-                    }
-                    None => self.refuse(incoming, Text::TopicGonePickAgain.text()),
-                }
-            }
+            Action::OpenTicket
+            | Action::TopicPage { .. }
+            | Action::PickTopic { .. }
+            | Action::PanelTopic
+            | Action::PanelPick { .. }
+            | Action::PanelPage { .. } => self.open_action(action, incoming, myself).await?,
             Action::Close { ticket } => {
                 self.to_ticket(incoming, ticket, |by, reply, settings| TicketMsg::Close {
                     by,
@@ -678,6 +649,85 @@ impl GuildState {
                 {
                     hub::handle(self, incoming, other).await?
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// A member's way to a new ticket: a panel's button or topic select, the topic picker
+    /// and its pages. A topic is taken only if the panel it came from offers it.
+    async fn open_action(
+        &mut self,
+        action: Action,
+        incoming: &Incoming,
+        myself: &ActorRef<GuildMsg>,
+    ) -> Result<(), ActorProcessingErr> {
+        let clicked = match &incoming.kind {
+            IncomingKind::Component { message, .. } => Some(*message),
+            _ => None,
+        };
+        let (opener, panel, page) = match action {
+            Action::OpenTicket => {
+                let panel = clicked.filter(|m| self.panel(*m).is_some());
+                let offered: Vec<u32> = match panel.and_then(|m| self.panel(m)) {
+                    Some(p) => p
+                        .offered(&self.settings.topics)
+                        .iter()
+                        .map(|t| t.id)
+                        .collect(),
+                    None => self.settings.topics.iter().map(|t| t.id).collect(),
+                };
+                let own_one = panel
+                    .and_then(|m| self.panel(m))
+                    .is_some_and(|p| !p.topics.is_empty());
+                return match offered.as_slice() {
+                    [] => intake::open_clicked(self, myself, incoming, None).await,
+                    // A panel set up for one topic opens it without asking.
+                    &[topic] if own_one => {
+                        intake::open_clicked(self, myself, incoming, Some(topic)).await
+                    }
+                    _ => {
+                        hub::show_topic_picker(self, incoming, 0, false, panel);
+                        Ok(())
+                    }
+                };
+            }
+            Action::TopicPage { opener, page } => (opener, None, Some(page)),
+            Action::PanelPage {
+                opener,
+                panel,
+                page,
+            } => (opener, Some(panel), Some(page)),
+            Action::PickTopic { opener } => (opener, None, None),
+            Action::PanelPick { opener, panel } => (opener, Some(panel), None),
+            // The select on the panel itself is everyone's: the panel is its message.
+            _ => (incoming.user, clicked, None),
+        };
+        if opener != incoming.user {
+            // A forged or shared select can never put one member's choice in another's ticket.
+            warn!(opener, "topic select used by another member");
+            self.refuse(incoming, Text::MenuOfSomeoneElse.text());
+            return Ok(());
+        }
+        if let Some(page) = page {
+            hub::show_topic_picker(self, incoming, page, true, panel);
+            return Ok(());
+        }
+        let chosen = match &incoming.kind {
+            IncomingKind::Component { values, .. } => values
+                .first()
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|id| {
+                    let panel = panel.and_then(|m| self.panel(m));
+                    crate::domain::panel::offers(panel, &self.settings.topics, *id)
+                }),
+            _ => None,
+        };
+        match chosen {
+            Some(topic) => intake::open_clicked(self, myself, incoming, Some(topic)).await?,
+            None => {
+                warn!(?panel, "a topic the panel does not offer, or gone");
+                self.refuse(incoming, Text::TopicGonePickAgain.text());
             }
         }
         Ok(())

@@ -21,8 +21,8 @@ use crate::{
         intake::{self as intake_rules, Opener, Refusal},
         limits,
         model::{
-            Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, OutsideHours, Snowflake,
-            TicketRecord, TicketState,
+            Answer, BlockEntry, BlockTarget, GuildSettings, MemberOpens, OutsideHours, Panel,
+            Snowflake, TicketRecord, TicketState,
         },
         ready::{self, ReadyPool},
     },
@@ -530,6 +530,11 @@ impl GuildState {
     }
 
     /// The ticket whose channel this interaction happened in, if any.
+    /// The posted panel whose message is `message`.
+    pub fn panel(&self, message: Snowflake) -> Option<&Panel> {
+        self.settings.panels.iter().find(|p| p.message == message)
+    }
+
     pub fn ticket_in_channel(&self, channel: Snowflake) -> Option<u64> {
         self.book.by_channel.get(&channel).copied()
     }
@@ -1180,9 +1185,14 @@ impl GuildState {
             }
         }
         changed.overflow_categories.retain(|c| *c != channel);
-        let before = changed.panels.len();
-        changed.panels.retain(|p| p.channel != channel);
-        dirty |= before != changed.panels.len();
+        // A panel in the channel is kept: no click can come from it, and the hub's next list
+        // of panels names it for the admin before forgetting it.
+        if self.settings.panels.iter().any(|p| p.channel == channel) {
+            warn!(
+                channel,
+                "a panel's channel was deleted; the hub's panel list will say so"
+            );
+        }
         if dirty {
             info!(
                 channel,

@@ -11,15 +11,14 @@ use crate::{
     domain::{
         access,
         custom_id::Action,
-        lifecycle,
-        model::{Panel, Snowflake, Topic},
+        lifecycle, limits,
+        model::{Panel, PanelStyle, Snowflake, Topic},
         naming, privileged,
     },
     ui::{
         Screen, hub as decide,
-        hub::{Answer, Change, Facts, Input, PanelPost, Save, Step, TicketRequest, Who},
+        hub::{Answer, Change, Facts, Input, PanelList, PanelPost, Save, Step, TicketRequest, Who},
         hub_screens as screens,
-        intake_hub::PanelEdit,
         text::{self, Text, t},
     },
 };
@@ -91,9 +90,25 @@ fn refresh_flags_if_off(state: &GuildState) {
 }
 
 /// The topic choice shown to a member who clicks Open on a server with topics.
-pub fn show_topic_picker(state: &GuildState, incoming: &Incoming, page: u32, in_place: bool) {
-    let Screen { text, components } =
-        screens::topic_picker(&state.settings.topics, page, incoming.user);
+pub fn show_topic_picker(
+    state: &GuildState,
+    incoming: &Incoming,
+    page: u32,
+    in_place: bool,
+    panel: Option<Snowflake>,
+) {
+    let panel = panel.and_then(|m| state.panel(m));
+    let topics: Vec<Topic> = match panel {
+        Some(panel) => panel
+            .offered(&state.settings.topics)
+            .into_iter()
+            .cloned()
+            .collect(),
+        None => state.settings.topics.clone(),
+    };
+    // A panel offering every topic picks like any picker: its ids name no panel.
+    let own = panel.filter(|p| !p.topics.is_empty()).map(|p| p.message);
+    let Screen { text, components } = screens::topic_picker(&topics, page, incoming.user, own);
     if in_place {
         update_now(&state.ctx.discord, incoming, text, components);
     } else {
@@ -216,7 +231,7 @@ pub async fn carry_out(
         }
         Step::RemovePanel(panel) => {
             let reply = Reply::defer_update(&discord, incoming);
-            remove_panel(state, reply, panel);
+            remove_panel(state, reply, *panel);
         }
         Step::RemoveTopic(topic) => {
             let reply = Reply::defer_update(&discord, incoming);
@@ -232,6 +247,10 @@ pub async fn carry_out(
         Step::EditPanel(edit) => {
             let reply = Reply::defer_ephemeral(&discord, incoming);
             edit_panel(state, reply, edit).await;
+        }
+        Step::ListPanels(list) => {
+            let reply = Reply::defer_update(&discord, incoming);
+            list_panels(state, reply, list).await;
         }
     }
     Ok(())
@@ -395,22 +414,17 @@ async fn post_panel(
         tokio::spawn(async move { reply.send(&message).await });
         return Ok(());
     }
+    let mut panel = Panel::new(channel, 0, title, description, footer);
     let message = text::speaking_sync(state.channel_lang(), || {
-        screens::panel_message(&title, &description, &footer)
+        screens::panel_message(&panel, &state.settings.topics)
     });
     // Posting is awaited here (admin action, rare) so the panel is remembered in order.
     match state.ctx.discord.send_message(channel, &message, &[]).await {
         Ok(message) => {
-            let panel = Panel {
-                channel,
-                message,
-                title,
-                description,
-                footer,
-            };
+            panel.message = message;
             // The panel is up and opens tickets whether or not it is remembered.
             let save = Save {
-                change: Change::AddPanel(panel),
+                change: Change::AddPanel(Box::new(panel)),
                 answer: Answer::Ephemeral,
                 done: Text::PanelPosted.to_string(),
                 failed: Text::PanelPosted,
@@ -428,19 +442,14 @@ async fn post_panel(
 
 /// Edits a posted panel's message in place (admin setup, rare: awaited), then keeps its texts;
 /// a panel whose message or channel a person deleted is forgotten, and the admin told.
-async fn edit_panel(state: &mut GuildState, reply: Reply, edit: PanelEdit) {
-    let found = state
-        .settings
-        .panels
-        .iter()
-        .find(|p| p.message == edit.message);
-    let Some((channel, message)) = found.map(|p| (p.channel, p.message)) else {
+async fn edit_panel(state: &mut GuildState, reply: Reply, edit: Box<Panel>) {
+    let Some((channel, message)) = state.panel(edit.message).map(|p| (p.channel, p.message)) else {
         let text = Text::PanelGone.text();
         tokio::spawn(async move { reply.send(text).await });
         return;
     };
     let posted = text::speaking_sync(state.channel_lang(), || {
-        screens::panel_message(&edit.title, &edit.description, &edit.footer)
+        screens::panel_message(&edit, &state.settings.topics)
     });
     let edited = state
         .ctx
@@ -517,6 +526,64 @@ async fn add_topic(state: &mut GuildState, reply: Reply, name: String) {
         failed: Text::TopicNotSaved,
     };
     save_then_answer(state, reply, save, None);
+    refresh_topic_selects(state);
+}
+
+/// The posted panels, once each is checked to still exist: the admin is told which a person
+/// deleted (message or channel), and those are forgotten. Admin setup, rare: the checks (one
+/// read per panel, at most a select's 25) are awaited together.
+async fn list_panels(state: &mut GuildState, reply: Reply, list: PanelList) {
+    let discord = state.ctx.discord.clone();
+    let panels: Vec<Panel> = state.settings.panels.clone();
+    let checks = panels.iter().take(limits::SELECT_PAGE).map(|p| {
+        let discord = discord.clone();
+        let (channel, message) = (p.channel, p.message);
+        async move { discord.message_exists(channel, message).await }
+    });
+    let found = futures_util::future::join_all(checks).await;
+    // Only Discord's "unknown message / channel" counts as gone; a refused or failed read
+    // keeps the panel.
+    let gone: Vec<&Panel> = panels
+        .iter()
+        .zip(&found)
+        .filter(|(_, exists)| matches!(exists, Ok(false)))
+        .map(|(p, _)| p)
+        .collect();
+    let kept: Vec<Panel> = panels
+        .iter()
+        .filter(|p| !gone.iter().any(|g| g.message == p.message))
+        .cloned()
+        .collect();
+    let mut screen = list.screen(&kept);
+    let mut commit = None;
+    if !gone.is_empty() {
+        for panel in &gone {
+            warn!(
+                channel = panel.channel,
+                message = panel.message,
+                "a panel's message or channel was deleted; forgotten"
+            );
+        }
+        let channels = gone
+            .iter()
+            .map(|p| format!("<#{}>", p.channel))
+            .collect::<Vec<_>>()
+            .join(", ");
+        screen.text = format!("{}\n\n{}", t!(PanelsGoneForgotten, channels), screen.text);
+        let forgotten = gone.iter().map(|p| p.message).collect();
+        let mut settings = (*state.settings).clone();
+        Change::ForgetPanels(forgotten).apply(&mut settings);
+        commit = Some(state.save_settings(settings));
+    }
+    // Answered once the forgetting is durable, so what the admin reads is what is kept.
+    tokio::spawn(async move {
+        if let Some(commit) = commit
+            && let Err(error) = commit.await
+        {
+            warn!(%error, "could not save the deleted panels' removal");
+        }
+        reply.send_with(&screen.text, screen.components).await
+    });
 }
 
 /// Deletes the panel's message and forgets the panel; "removed" once that is durable.
@@ -583,7 +650,43 @@ async fn remove_topic(
         failed: Text::TopicNotSaved,
     };
     save_then_answer(state, reply, save, Some(first.boxed()));
+    refresh_topic_selects(state);
     Ok(())
+}
+
+/// The panels showing a select of their topics, edited to show the server's topics as they
+/// are now (a topic added or removed). Admin setup, rare: one edit per such panel, on a task.
+fn refresh_topic_selects(state: &GuildState) {
+    let posted: Vec<(Snowflake, Snowflake, crate::discord::OutgoingMessage)> =
+        text::speaking_sync(state.channel_lang(), || {
+            state
+                .settings
+                .panels
+                .iter()
+                .filter(|p| p.style == PanelStyle::TopicSelect)
+                .map(|p| {
+                    let message = screens::panel_message(p, &state.settings.topics);
+                    (p.channel, p.message, message)
+                })
+                .collect()
+        });
+    if posted.is_empty() {
+        return;
+    }
+    let discord = state.ctx.discord.clone();
+    tokio::spawn(async move {
+        for (channel, message, posted) in posted {
+            let edit = discord.edit_embeds_and_components(
+                channel,
+                message,
+                &posted.embeds,
+                &posted.components,
+            );
+            if let Err(error) = edit.await {
+                warn!(%error, channel, message, "could not show a panel's topics as they are now");
+            }
+        }
+    });
 }
 
 /// A Manage request for one ticket, to its actor.

@@ -1521,6 +1521,8 @@ impl Discord {
         components: &[Component],
     ) -> DiscordResult<()> {
         let _turn = self.turn().await;
+        // Person-written text is echoed in these messages (a panel's): it pings nobody.
+        let none = AllowedMentions::default();
         retry_limited!(
             self.global,
             "update_message",
@@ -1528,6 +1530,7 @@ impl Discord {
                 .update_message(Id::<ChannelMarker>::new(channel), Id::new(message))
                 .embeds(Some(embeds))
                 .components(Some(components))
+                .allowed_mentions(Some(&none))
         )?;
         Ok(())
     }

@@ -192,6 +192,40 @@ pub enum Action {
     PanelEditModal {
         message: u64,
     },
+    /// The topic select on a panel (values are topic ids); the panel is the message it is on.
+    PanelTopic,
+    /// [`Action::PickTopic`] after a click on `panel` (a panel's message id): only that
+    /// panel's topics may be picked.
+    PanelPick {
+        opener: u64,
+        panel: u64,
+    },
+    /// [`Action::TopicPage`] of `panel`'s topics.
+    PanelPage {
+        opener: u64,
+        panel: u64,
+        page: u32,
+    },
+    /// Button on a panel's settings: its texts and colour (opens [`Action::PanelEditModal`]).
+    PanelTexts {
+        message: u64,
+    },
+    /// Button on a panel's settings: its button's label and emoji.
+    PanelButton {
+        message: u64,
+    },
+    /// The modal of [`Action::PanelButton`].
+    PanelButtonModal {
+        message: u64,
+    },
+    /// String select of a panel's style ([`crate::domain::model::PanelStyle`] values).
+    PanelStyleSelect {
+        message: u64,
+    },
+    /// String select of the topics a panel opens (topic ids; none is all).
+    PanelTopicsSelect {
+        message: u64,
+    },
 }
 
 impl Action {
@@ -357,6 +391,18 @@ pub fn encode(action: &Action) -> String {
         ResetOpensSelect => ("ireset", None, None),
         PanelEditSelect => ("paneled", None, None),
         PanelEditModal { message } => ("paneledm", Some(message), None),
+        PanelTopic => ("ptopic", None, None),
+        PanelPick { opener, panel } => ("ppick", Some(opener), Some(panel)),
+        PanelPage {
+            opener,
+            panel,
+            page,
+        } => return format!("{PREFIX}:ppage:{opener}:{panel}:{page}"),
+        PanelTexts { message } => ("paneltx", Some(message), None),
+        PanelButton { message } => ("panelbt", Some(message), None),
+        PanelButtonModal { message } => ("panelbtm", Some(message), None),
+        PanelStyleSelect { message } => ("panelst", Some(message), None),
+        PanelTopicsSelect { message } => ("paneltp", Some(message), None),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -397,6 +443,9 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
         return Ok(make(u64_at(0)?));
     }
     if let Some(action) = intake_action(tag, &nums) {
+        return action;
+    }
+    if let Some(action) = panel_action(tag, &nums) {
         return action;
     }
     let action = match tag {
@@ -521,6 +570,45 @@ fn intake_action(tag: &str, nums: &[&str]) -> Option<Result<Action, CustomIdErro
     })
 }
 
+/// A panel's actions: a member's open from it, its settings in the hub; `None` for a tag that
+/// is not one.
+fn panel_action(tag: &str, nums: &[&str]) -> Option<Result<Action, CustomIdError>> {
+    use Action::*;
+    let numbers = || {
+        nums.iter()
+            .map(|n| parse_canonical_u64(n))
+            .collect::<Result<Vec<u64>, _>>()
+    };
+    let one = |make: fn(u64) -> Action| match numbers()?.as_slice() {
+        &[message] => Ok(make(message)),
+        _ => Err(CustomIdError::WrongArity),
+    };
+    Some(match tag {
+        "ptopic" => match nums {
+            [] => Ok(PanelTopic),
+            _ => Err(CustomIdError::WrongArity),
+        },
+        "ppick" => numbers().and_then(|n| match n.as_slice() {
+            &[opener, panel] => Ok(PanelPick { opener, panel }),
+            _ => Err(CustomIdError::WrongArity),
+        }),
+        "ppage" => numbers().and_then(|n| match n.as_slice() {
+            &[opener, panel, page] => Ok(PanelPage {
+                opener,
+                panel,
+                page: u32::try_from(page).map_err(|_| CustomIdError::BadNumber)?,
+            }),
+            _ => Err(CustomIdError::WrongArity),
+        }),
+        "paneltx" => one(|message| PanelTexts { message }),
+        "panelbt" => one(|message| PanelButton { message }),
+        "panelbtm" => one(|message| PanelButtonModal { message }),
+        "panelst" => one(|message| PanelStyleSelect { message }),
+        "paneltp" => one(|message| PanelTopicsSelect { message }),
+        _ => return None,
+    })
+}
+
 /// The actions on one ticket, whose only field is its number.
 fn ticket_action(tag: &str) -> Option<fn(u64) -> Action> {
     use Action::*;
@@ -561,6 +649,9 @@ pub mod fields {
     pub const PANEL_TITLE: &str = "title";
     pub const PANEL_DESCRIPTION: &str = "description";
     pub const PANEL_FOOTER: &str = "footer";
+    pub const PANEL_COLOR: &str = "color";
+    pub const PANEL_LABEL: &str = "label";
+    pub const PANEL_EMOJI: &str = "emoji";
     pub const LIMIT_PER_MEMBER: &str = "per_member";
     pub const LIMIT_PER_GUILD: &str = "per_guild";
     pub const TOPIC_NAME: &str = "name";
@@ -683,6 +774,7 @@ mod tests {
             ResetOpensSelect,
             PanelEditSelect,
             ReadyModal,
+            PanelTopic,
         ];
         for n in [0, 1, u64::MAX] {
             let m = u32::try_from(n).unwrap_or(u32::MAX);
@@ -730,6 +822,20 @@ mod tests {
                 TopicRolesSelect { topic: m },
                 QuestionScopePage { page: m },
                 PanelEditModal { message: n },
+                PanelPick {
+                    opener: n,
+                    panel: n,
+                },
+                PanelPage {
+                    opener: n,
+                    panel: n,
+                    page: m,
+                },
+                PanelTexts { message: n },
+                PanelButton { message: n },
+                PanelButtonModal { message: n },
+                PanelStyleSelect { message: n },
+                PanelTopicsSelect { message: n },
                 TopicRolesAnyOf { topic: m },
                 TopicRolesAllOf { topic: m },
                 BlockModal { role: m, id: n },

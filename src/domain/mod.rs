@@ -10,6 +10,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod model;
 pub mod naming;
+pub mod panel;
 pub mod privileged;
 pub mod ready;
 pub mod reasons;

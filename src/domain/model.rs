@@ -266,7 +266,8 @@ pub struct Topic {
     pub category: Option<Snowflake>,
 }
 
-/// A posted "Open a ticket" panel message.
+/// A posted "Open a ticket" panel message. Its message id names it: a panel is edited in place,
+/// never reposted, so the id a member's click carries stays the panel's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Panel {
     pub channel: Snowflake,
@@ -274,6 +275,97 @@ pub struct Panel {
     pub title: String,
     pub description: String,
     pub footer: String,
+    /// The embed's colour, `0xRRGGBB`.
+    pub color: u32,
+    /// A button's colour, or a topic select on the panel itself.
+    pub style: PanelStyle,
+    /// The button's label or the select's placeholder; empty is the catalog's, in the server's
+    /// language.
+    pub label: String,
+    /// The button's emoji: a Unicode emoji or a custom one as `<:name:id>`; empty for none.
+    pub emoji: String,
+    /// The topics this panel opens; empty is all of the server's.
+    pub topics: Vec<u32>,
+}
+
+/// The panels' embed colour before a server chose one.
+pub const PANEL_COLOR_DEFAULT: u32 = 0x3498db;
+
+impl Panel {
+    /// A panel with the default look: a blue "Open a ticket" button for every topic.
+    pub fn new(
+        channel: Snowflake,
+        message: Snowflake,
+        title: String,
+        description: String,
+        footer: String,
+    ) -> Self {
+        Panel {
+            channel,
+            message,
+            title,
+            description,
+            footer,
+            color: PANEL_COLOR_DEFAULT,
+            style: PanelStyle::default(),
+            label: String::new(),
+            emoji: String::new(),
+            topics: Vec::new(),
+        }
+    }
+
+    /// The server's topics this panel offers, in the server's order. Topics removed since the
+    /// panel was set up are skipped; when none of the panel's own remain it offers them all,
+    /// so a panel never becomes a button that opens nothing.
+    pub fn offered<'a>(&self, topics: &'a [Topic]) -> Vec<&'a Topic> {
+        let own: Vec<&Topic> = topics
+            .iter()
+            .filter(|t| self.topics.contains(&t.id))
+            .collect();
+        if own.is_empty() {
+            topics.iter().collect()
+        } else {
+            own
+        }
+    }
+}
+
+/// How a panel lets a member open a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PanelStyle {
+    #[default]
+    Blue,
+    Grey,
+    Green,
+    Red,
+    /// A select of the panel's topics instead of a button (a button on a server without
+    /// topics, where there is nothing to select).
+    TopicSelect,
+}
+
+impl PanelStyle {
+    pub const ALL: [PanelStyle; 5] = [
+        PanelStyle::Blue,
+        PanelStyle::Grey,
+        PanelStyle::Green,
+        PanelStyle::Red,
+        PanelStyle::TopicSelect,
+    ];
+
+    /// The value a hub select carries for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PanelStyle::Blue => "blue",
+            PanelStyle::Grey => "grey",
+            PanelStyle::Green => "green",
+            PanelStyle::Red => "red",
+            PanelStyle::TopicSelect => "select",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<PanelStyle> {
+        PanelStyle::ALL.into_iter().find(|s| s.as_str() == value)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

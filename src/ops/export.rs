@@ -311,12 +311,16 @@ impl From<&Settings> for GuildSettings {
             panels: s
                 .panels
                 .iter()
-                .map(|p| model::Panel {
-                    channel: p.channel.0,
-                    message: p.message.0,
-                    title: p.title.clone(),
-                    description: p.description.clone(),
-                    footer: p.footer.clone(),
+                // The export carries a panel's texts, not its look: an imported panel shows
+                // the default look until edited.
+                .map(|p| {
+                    model::Panel::new(
+                        p.channel.0,
+                        p.message.0,
+                        p.title.clone(),
+                        p.description.clone(),
+                        p.footer.clone(),
+                    )
                 })
                 .collect(),
             language: s.language.clone(),
@@ -501,13 +505,9 @@ mod tests {
             name: "Billing \"quotes\" ✓".into(),
             category: Some(9),
         });
-        settings.panels.push(model::Panel {
-            channel: 3,
-            message: 4,
-            title: "t".into(),
-            description: "d".into(),
-            footer: "f".into(),
-        });
+        settings
+            .panels
+            .push(model::Panel::new(3, 4, "t".into(), "d".into(), "f".into()));
         let ticket = TicketRecord {
             guild: 77,
             number: 2,

@@ -19,9 +19,31 @@ pub const AUTO_ARCHIVE: [u64; 4] = [60, 1440, 4320, 10080];
 /// Discord's default when a create names none (a channel's default is 24 hours).
 const DEFAULT_AUTO_ARCHIVE: u64 = 1440;
 const NAME_MAX: usize = 100;
+/// Discord's most active (unarchived) threads in one guild, of every type together.
+const ACTIVE_MAX: usize = 1000;
 
 pub fn archived() -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, 50083, "Thread is archived")
+}
+
+fn too_many_active() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        160006,
+        "Maximum number of active threads reached",
+    )
+}
+
+/// Whether `guild` already holds Discord's most active threads: a new one, or one
+/// unarchived, is refused.
+fn active_full(w: &World, guild: u64) -> bool {
+    let active = w
+        .channels
+        .values()
+        .filter(|c| c.guild_id == Some(guild))
+        .filter(|c| c.thread.as_ref().is_some_and(|t| !t.archived))
+        .count();
+    active >= ACTIVE_MAX
 }
 
 fn wrong_channel_type() -> ApiError {
@@ -158,6 +180,9 @@ pub fn create(
     };
     if perms & needed == 0 {
         return Err(ApiError::missing_permissions());
+    }
+    if active_full(w, guild) {
+        return Err(too_many_active());
     }
     let id = match message {
         Some(m) => starting_message(w, parent, m)?,
@@ -441,6 +466,9 @@ pub fn modify(w: &mut World, id: u64, actor: u64, body: &Value) -> R<Value> {
         if t.locked && archive == Some(false) {
             return Err(ApiError::missing_permissions());
         }
+    }
+    if t.archived && archive == Some(false) && ch.guild_id.is_some_and(|g| active_full(w, g)) {
+        return Err(too_many_active());
     }
     let now = now_timestamp();
     if let Some(ch) = w.channels.get_mut(&id)

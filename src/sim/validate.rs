@@ -228,6 +228,9 @@ fn button(c: &Value, p: &Path) -> Result<(), ApiError> {
     if chars(c.get("label")) > 80 {
         return Err(too_long(at(p, "label"), 80));
     }
+    if let Some(emoji) = c.get("emoji").filter(|e| !e.is_null()) {
+        button_emoji(emoji, &at(p, "emoji"))?;
+    }
     match style {
         1..=4 => custom_id(c, p),
         5 if c.get("url").and_then(Value::as_str).is_none() => Err(ApiError::form(
@@ -242,6 +245,25 @@ fn button(c: &Value, p: &Path) -> Result<(), ApiError> {
             "Value must be one of {1, 2, 3, 4, 5, 6}.",
         )),
     }
+}
+
+/// A button's emoji: the simulated servers have no custom emoji, so one by id is unknown, as
+/// Discord answers for an emoji the bot cannot use; a "Unicode" name made of letters or digits
+/// is no emoji either.
+fn button_emoji(emoji: &Value, p: &Path) -> Result<(), ApiError> {
+    let invalid = || ApiError::form(p, "COMPONENT_INVALID_EMOJI", "Invalid emoji");
+    if emoji.get("id").is_some_and(|id| !id.is_null()) {
+        return Err(invalid());
+    }
+    let name = emoji.get("name").and_then(Value::as_str).unwrap_or("");
+    if name.is_empty()
+        || name
+            .chars()
+            .any(|c| c.is_ascii_alphanumeric() || c.is_whitespace())
+    {
+        return Err(invalid());
+    }
+    Ok(())
 }
 
 /// A select of any kind (`kind` 3 is the string select, the only one with options).
@@ -629,6 +651,19 @@ mod tests {
             [json!({"type":1,"components":[{"type":2,"style":1,"custom_id":"a:b","label":"x"}]})];
         assert!(find_component(&comps, "a:b").is_some());
         assert!(find_component(&comps, "a:c").is_none());
+    }
+
+    #[test]
+    fn button_emoji_must_be_one_the_bot_can_use() {
+        let row = |emoji: Value| {
+            [
+                json!({"type":1,"components":[{"type":2,"style":1,"custom_id":"x","label":"x",
+                "emoji": emoji}]}),
+            ]
+        };
+        assert!(components(&row(json!({"name": "🎫"})), false).is_ok());
+        assert!(components(&row(json!({"name": "x", "id": "1"})), false).is_err());
+        assert!(components(&row(json!({"name": "ticket"})), false).is_err());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::model::{
     Answer, BlockEntry, ClaimSettings, GuildSettings, Inactivity, IntakeSettings, MemberOpens,
-    Panel, Snowflake, TicketRecord, TicketStaff, TicketState, Topic, UnixMillis,
+    Panel, Snowflake, SupportHours, TicketRecord, TicketStaff, TicketState, Topic, UnixMillis,
 };
 use crate::domain::ready::ReadyPool;
 use crate::domain::tally::{StaffTally, Tally};
@@ -39,8 +39,10 @@ pub const TICKET_V4: u8 = 4;
 pub const SETTINGS_V2: u8 = 2;
 /// Guild settings with `intake`: questions and abuse controls.
 pub const SETTINGS_V3: u8 = 3;
-/// Guild settings with support `hours` (see [`GuildSettings`]).
+/// Guild settings with support `hours`.
 pub const SETTINGS_V4: u8 = 4;
+/// Guild settings whose panels have their own look and topics (see [`Panel`]).
+pub const SETTINGS_V5: u8 = 5;
 /// Format of the intake tables' values (a member's opens, a blocklist entry, a ticket's
 /// answers): version byte, then bincode.
 pub const INTAKE_V1: u8 = 1;
@@ -218,9 +220,9 @@ impl From<TicketRecordV3> for TicketRecord {
     }
 }
 
-/// Guild settings in the current format ([`SETTINGS_V4`]).
+/// Guild settings in the current format ([`SETTINGS_V5`]).
 pub fn encode_settings(settings: &GuildSettings) -> Result<Vec<u8>, CodecError> {
-    encode_as(SETTINGS_V4, settings)
+    encode_as(SETTINGS_V5, settings)
 }
 
 /// Parses guild settings of any format this version knows; older ones are upgraded.
@@ -230,7 +232,8 @@ pub fn decode_settings(bytes: &[u8]) -> Result<GuildSettings, CodecError> {
         VERSION_V1 => decode_body::<GuildSettingsV1>(body).map(GuildSettings::from),
         SETTINGS_V2 => decode_body::<GuildSettingsV2>(body).map(GuildSettings::from),
         SETTINGS_V3 => decode_body::<GuildSettingsV3>(body).map(GuildSettings::from),
-        SETTINGS_V4 => decode_body(body),
+        SETTINGS_V4 => decode_body::<GuildSettingsV4>(body).map(GuildSettings::from),
+        SETTINGS_V5 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
     }
 }
@@ -247,7 +250,7 @@ struct GuildSettingsV2 {
     per_guild_limit: u32,
     topics: Vec<Topic>,
     next_topic_id: u32,
-    panels: Vec<Panel>,
+    panels: Vec<PanelV1>,
     language: Option<String>,
     inactivity: Inactivity,
     claims: ClaimSettings,
@@ -264,7 +267,7 @@ impl From<GuildSettingsV2> for GuildSettings {
             per_guild_limit: v2.per_guild_limit,
             topics: v2.topics,
             next_topic_id: v2.next_topic_id,
-            panels: v2.panels,
+            panels: v2.panels.into_iter().map(Panel::from).collect(),
             language: v2.language,
             inactivity: v2.inactivity,
             claims: v2.claims,
@@ -292,6 +295,46 @@ impl From<GuildSettingsV3> for GuildSettings {
             // Before support hours existed: always open.
             ..GuildSettings::from(v3.v2)
         }
+    }
+}
+
+/// The layout of [`SETTINGS_V4`] guild settings: V3's and support hours, the feedback switch
+/// and the per-topic inactivity and hours.
+#[derive(Deserialize)]
+struct GuildSettingsV4 {
+    v3: GuildSettingsV3,
+    hours: SupportHours,
+    feedback_off: bool,
+    topic_inactivity: Vec<(u32, Inactivity)>,
+    topic_hours: Vec<(u32, SupportHours)>,
+}
+
+impl From<GuildSettingsV4> for GuildSettings {
+    fn from(v4: GuildSettingsV4) -> Self {
+        GuildSettings {
+            hours: v4.hours,
+            feedback_off: v4.feedback_off,
+            topic_inactivity: v4.topic_inactivity,
+            topic_hours: v4.topic_hours,
+            ..GuildSettings::from(v4.v3)
+        }
+    }
+}
+
+/// The layout of a panel in settings before [`SETTINGS_V5`]: its texts only.
+#[derive(Deserialize)]
+struct PanelV1 {
+    channel: Snowflake,
+    message: Snowflake,
+    title: String,
+    description: String,
+    footer: String,
+}
+
+impl From<PanelV1> for Panel {
+    fn from(v1: PanelV1) -> Self {
+        // Before panels had a look of their own: the one every panel had, for every topic.
+        Panel::new(v1.channel, v1.message, v1.title, v1.description, v1.footer)
     }
 }
 
@@ -339,7 +382,7 @@ struct GuildSettingsV1 {
     per_guild_limit: u32,
     topics: Vec<Topic>,
     next_topic_id: u32,
-    panels: Vec<Panel>,
+    panels: Vec<PanelV1>,
 }
 
 impl From<GuildSettingsV1> for GuildSettings {
@@ -353,7 +396,7 @@ impl From<GuildSettingsV1> for GuildSettings {
             per_guild_limit: v1.per_guild_limit,
             topics: v1.topics,
             next_topic_id: v1.next_topic_id,
-            panels: v1.panels,
+            panels: v1.panels.into_iter().map(Panel::from).collect(),
             // No language was chosen: channel messages follow the server's preferred locale.
             language: None,
             // Settings from before inactivity existed: the feature stays off.

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::domain::model::{
     Answer, BlockEntry, BlockTarget, ClaimMode, ClaimSettings, CloseRequest, EventKind, Feedback,
-    Inactivity, IntakeSettings, MemberOpens, OutsideHours, Panel, Priority, Question,
+    Inactivity, IntakeSettings, MemberOpens, OutsideHours, Panel, PanelStyle, Priority, Question,
     QuestionStyle, RoleMatch, RoleRequirement, StalePing, SupportHours, TicketEvent, TicketStaff,
     TicketTrail, Topic,
 };
@@ -94,11 +94,9 @@ fn settings() -> GuildSettings {
         }],
         next_topic_id: 2,
         panels: vec![Panel {
-            channel: 9,
-            message: 10,
-            title: "Help".into(),
-            description: "Click".into(),
-            footer: String::new(),
+            style: PanelStyle::TopicSelect,
+            topics: vec![1],
+            ..Panel::new(9, 10, "Help".into(), "Click".into(), String::new())
         }],
         ..GuildSettings::default()
     }
@@ -800,7 +798,48 @@ prop_compose! {
     }
 }
 
+/// Settings with everything the current layout holds.
 fn settings_strategy() -> impl Strategy<Value = GuildSettings> {
+    (
+        v4_settings_strategy(),
+        proptest::collection::vec(panel_look_strategy(), 0..3),
+    )
+        .prop_map(|(mut settings, looks)| {
+            // Each drawn look dresses one of the drawn panels, or a new one.
+            for (i, (color, style, label, emoji, topics)) in looks.into_iter().enumerate() {
+                let base = settings.panels.get(i).cloned().unwrap_or_else(|| {
+                    Panel::new(1, i as u64, String::new(), String::new(), String::new())
+                });
+                let panel = Panel {
+                    color,
+                    style,
+                    label,
+                    emoji,
+                    topics,
+                    ..base
+                };
+                match settings.panels.get_mut(i) {
+                    Some(slot) => *slot = panel,
+                    None => settings.panels.push(panel),
+                }
+            }
+            settings
+        })
+}
+
+/// A panel's look: colour, style, label, emoji, topics.
+fn panel_look_strategy() -> impl Strategy<Value = (u32, PanelStyle, String, String, Vec<u32>)> {
+    (
+        any::<u32>(),
+        proptest::sample::select(PanelStyle::ALL.to_vec()),
+        ".{0,80}",
+        ".{0,10}",
+        proptest::collection::vec(any::<u32>(), 0..25),
+    )
+}
+
+/// Settings with what the V4 layout holds (panels with the default look).
+fn v4_settings_strategy() -> impl Strategy<Value = GuildSettings> {
     (
         v3_settings_strategy(),
         hours_strategy(),
@@ -868,7 +907,7 @@ prop_compose! {
         panels in proptest::collection::vec(
             (any::<u64>(), any::<u64>(), ".{0,20}", ".{0,40}", ".{0,20}")
                 .prop_map(|(channel, message, title, description, footer)|
-                    Panel { channel, message, title, description, footer }),
+                    Panel::new(channel, message, title, description, footer)),
             0..3),
         language in proptest::option::of("[a-z]{2}(-[A-Z]{2})?"),
         warn_after_hours in any::<u32>(), close_after_hours in any::<u32>(),
@@ -883,6 +922,17 @@ prop_compose! {
             hours: Default::default(), feedback_off: false, topic_inactivity: Vec::new(),
             topic_hours: Vec::new() }
     }
+}
+
+/// Panels in the layout settings stored them in before [`codec::SETTINGS_V5`].
+fn v1_panels(panels: &[Panel]) -> Vec<(u64, u64, String, String, String)> {
+    panels
+        .iter()
+        .map(|p| {
+            let p = p.clone();
+            (p.channel, p.message, p.title, p.description, p.footer)
+        })
+        .collect()
 }
 
 proptest! {
@@ -939,7 +989,21 @@ proptest! {
     #[test]
     fn settings_round_trip(settings in settings_strategy()) {
         let bytes = codec::encode_settings(&settings).expect("encode");
-        prop_assert_eq!(bytes[0], codec::SETTINGS_V4);
+        prop_assert_eq!(bytes[0], codec::SETTINGS_V5);
+        prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
+    }
+
+    /// Settings written before panels had a look of their own still load, each panel blue,
+    /// with the default button, for every topic.
+    #[test]
+    fn v4_settings_upgrade(settings in v4_settings_strategy()) {
+        let s = settings.clone();
+        let v4_fields = (((s.tickets_category, s.overflow_categories, s.log_channel,
+            s.staff_roles, s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id,
+            v1_panels(&s.panels), s.language, s.inactivity, s.claims), s.intake), s.hours,
+            s.feedback_off, s.topic_inactivity, s.topic_hours);
+        let mut bytes = codec::encode(&v4_fields).expect("encode");
+        bytes[0] = codec::SETTINGS_V4;
         prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
     }
 
@@ -949,7 +1013,7 @@ proptest! {
         let s = settings.clone();
         let v3_fields = ((s.tickets_category, s.overflow_categories, s.log_channel,
             s.staff_roles, s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id,
-            s.panels, s.language, s.inactivity, s.claims), s.intake);
+            v1_panels(&s.panels), s.language, s.inactivity, s.claims), s.intake);
         let mut bytes = codec::encode(&v3_fields).expect("encode");
         bytes[0] = codec::SETTINGS_V3;
         prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
@@ -960,8 +1024,8 @@ proptest! {
     fn v2_settings_upgrade(settings in v2_settings_strategy()) {
         let s = settings.clone();
         let v2_fields = (s.tickets_category, s.overflow_categories, s.log_channel, s.staff_roles,
-            s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id, s.panels,
-            s.language, s.inactivity, s.claims);
+            s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id,
+            v1_panels(&s.panels), s.language, s.inactivity, s.claims);
         let mut bytes = codec::encode(&v2_fields).expect("encode");
         bytes[0] = codec::SETTINGS_V2;
         prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
@@ -991,7 +1055,8 @@ proptest! {
     fn v1_settings_upgrade(settings in v2_settings_strategy()) {
         let s = settings.clone();
         let v1_fields = (s.tickets_category, s.overflow_categories, s.log_channel, s.staff_roles,
-            s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id, s.panels);
+            s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id,
+            v1_panels(&s.panels));
         let bytes = codec::encode(&v1_fields).expect("encode");
         prop_assert_eq!(bytes[0], codec::VERSION_V1);
         let upgraded = codec::decode_settings(&bytes).expect("decode");
@@ -1025,6 +1090,8 @@ proptest! {
         v[0] = codec::SETTINGS_V2;
         let _ = codec::decode_settings(&v);
         v[0] = codec::SETTINGS_V3;
+        let _ = codec::decode_settings(&v);
+        v[0] = codec::SETTINGS_V4;
         let _ = codec::decode_settings(&v);
         v[0] = codec::INTAKE_V1;
         let _ = codec::decode_answers(&v);

@@ -58,6 +58,9 @@ mod tests {
         Text::TopicTooMany,
         Text::TopicControlChars,
         Text::PanelFieldTooLong,
+        Text::PanelColorBad,
+        Text::PanelEmojiBad,
+        Text::PanelLabelTooLong,
         Text::QuestionLabelBad,
         Text::QuestionPlaceholderBad,
         Text::QuestionLengthsBad,
@@ -194,6 +197,8 @@ mod tests {
             // A paste service's link; longer ones are cut with the text they are in.
             "link" => format!("https://{}", "l".repeat(500)),
             "users" | "bots" => mentions(access::MAX_USERS_PER_CHANGE, "@"),
+            // The panels a hub list found deleted: at most a select's 25.
+            "channels" => mentions(limits::SELECT_PAGE, "#"),
             "roles" => mentions(access::MAX_STAFF_ROLES, "@&"),
             "missing" => access::PERMISSION_NAMES
                 .iter()

@@ -16,7 +16,7 @@ use crate::domain::{
 
 use super::{
     Modal, Screen, hub_screens as screens,
-    intake_hub::{self, Outcome, PanelEdit, RuntimeStep},
+    intake_hub::{self, Outcome, RuntimeStep},
     text::{Lang, Text, t},
 };
 
@@ -88,12 +88,14 @@ pub enum Change {
     LogChannel(Snowflake),
     /// A Discord locale code, or `None` to follow the server's preferred locale.
     Language(Option<String>),
-    AddPanel(Panel),
+    AddPanel(Box<Panel>),
     RemovePanel {
         message: Snowflake,
     },
-    /// A posted panel's texts, edited in its message.
-    EditPanel(PanelEdit),
+    /// A posted panel as it was edited in its message.
+    EditPanel(Box<Panel>),
+    /// Panels whose message or channel a person deleted (by message id).
+    ForgetPanels(Vec<Snowflake>),
     AddTopic {
         name: String,
         category: Option<Snowflake>,
@@ -123,7 +125,8 @@ impl Change {
             Change::Language(_) => "the language",
             Change::AddPanel(_) => "the panel",
             Change::RemovePanel { .. } => "the panel removal",
-            Change::EditPanel(_) => "the panel's texts",
+            Change::EditPanel(_) => "the panel",
+            Change::ForgetPanels(_) => "the deleted panels",
             Change::AddTopic { .. } => "the topic",
             Change::RemoveTopic { .. } => "the topic removal",
             Change::Inactivity(_) => "inactivity",
@@ -147,7 +150,7 @@ impl Change {
             Change::StaffRoles(roles) => settings.staff_roles = roles,
             Change::LogChannel(channel) => settings.log_channel = Some(channel),
             Change::Language(code) => settings.language = code,
-            Change::AddPanel(panel) => settings.panels.push(panel),
+            Change::AddPanel(panel) => settings.panels.push(*panel),
             Change::RemovePanel { message } => settings.panels.retain(|p| p.message != message),
             Change::EditPanel(edit) => {
                 if let Some(panel) = settings
@@ -155,11 +158,10 @@ impl Change {
                     .iter_mut()
                     .find(|p| p.message == edit.message)
                 {
-                    panel.title = edit.title;
-                    panel.description = edit.description;
-                    panel.footer = edit.footer;
+                    *panel = *edit;
                 }
             }
+            Change::ForgetPanels(gone) => settings.panels.retain(|p| !gone.contains(&p.message)),
             Change::AddTopic { name, category } => {
                 let id = settings.next_topic_id;
                 settings.next_topic_id += 1;
@@ -249,7 +251,7 @@ pub enum Step {
         name: String,
     },
     /// Delete the panel's message and forget it.
-    RemovePanel(Panel),
+    RemovePanel(Box<Panel>),
     /// Move the topic's open tickets to the default category, forget it, delete its category.
     RemoveTopic(Topic),
     CloseAll,
@@ -267,8 +269,28 @@ pub enum Step {
     },
     /// The blocklist and members' opens (not settings).
     Intake(RuntimeStep),
-    /// Edit a posted panel's message, then keep its texts (or forget it if it is gone).
-    EditPanel(PanelEdit),
+    /// Edit a posted panel's message, then keep it (or forget it if it is gone).
+    EditPanel(Box<Panel>),
+    /// Check which posted panels still exist (forgetting, and naming, those a person deleted),
+    /// then show the list.
+    ListPanels(PanelList),
+}
+
+/// A list of the posted panels, to pick one from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelList {
+    Edit,
+    Remove,
+}
+
+impl PanelList {
+    /// The list of `panels`, all of them known to exist.
+    pub fn screen(self, panels: &[Panel]) -> Screen {
+        match self {
+            PanelList::Edit => super::panel_hub::panel_edit_menu(panels),
+            PanelList::Remove => screens::panel_remove(panels),
+        }
+    }
 }
 
 fn refuse(text: impl Into<String>, why: &'static str) -> Step {
@@ -391,7 +413,7 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
             Action::PanelChannelSelect,
             Text::PanelChannelPlaceholder,
         ),
-        Some(SetupChoice::PanelRemove) => screens::panel_remove(&settings.panels),
+        Some(SetupChoice::PanelRemove) => return Step::ListPanels(PanelList::Remove),
         Some(SetupChoice::LogChannel) => screens::channel_prompt(
             Text::LogChannelPrompt,
             Action::LogChannelSelect,
@@ -431,7 +453,7 @@ fn setup_choice(settings: &GuildSettings, input: &Input<'_>) -> Step {
             return Step::OpenModal(intake_hub::controls_modal(settings));
         }
         Some(SetupChoice::Blocklist) => return Step::Intake(RuntimeStep::ShowBlocklist),
-        Some(SetupChoice::PanelEdit) => intake_hub::panel_edit_menu(&settings.panels),
+        Some(SetupChoice::PanelEdit) => return Step::ListPanels(PanelList::Edit),
         None => return refuse(Text::UnknownChoice.to_string(), "unknown setup choice"),
     };
     Step::Update(screen)
@@ -488,7 +510,7 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
         Action::PanelRemoveSelect => {
             let chosen: Option<Snowflake> = input.first().and_then(|v| v.parse().ok());
             match chosen.and_then(|m| settings.panels.iter().find(|p| p.message == m)) {
-                Some(panel) => Step::RemovePanel(panel.clone()),
+                Some(panel) => Step::RemovePanel(Box::new(panel.clone())),
                 None => refuse(Text::PanelGone.to_string(), "panel already gone"),
             }
         }
@@ -527,7 +549,9 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
                 None => refuse(Text::TopicGone.to_string(), "topic already gone"),
             }
         }
-        other => match intake_hub::decide(settings, other, input.values, input.fields) {
+        other => match intake_hub::decide(settings, other, input.values, input.fields)
+            .or_else(|| super::panel_hub::decide(settings, other, (input.values, input.fields)))
+        {
             Some(outcome) => intake_step(outcome),
             None => refuse(
                 Text::NotAvailableHere.to_string(),
@@ -953,6 +977,14 @@ mod tests {
             match step {
                 Step::OpenModal(_) => assert!(modal, "{choice:?}"),
                 Step::Update(_) => assert!(!modal, "{choice:?}"),
+                // The panel lists are checked against Discord first: the guild actor shows them.
+                Step::ListPanels(list) => assert_eq!(
+                    (*choice, list),
+                    match choice {
+                        SetupChoice::PanelEdit => (SetupChoice::PanelEdit, PanelList::Edit),
+                        _ => (SetupChoice::PanelRemove, PanelList::Remove),
+                    }
+                ),
                 // The blocklist is state, not settings: the guild actor shows it.
                 Step::Intake(RuntimeStep::ShowBlocklist) => {
                     assert_eq!(*choice, SetupChoice::Blocklist)

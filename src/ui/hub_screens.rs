@@ -1,23 +1,31 @@
 //! The `/ticket` hub's screens and modals, and the panel message: pure functions of the
 //! settings and of who asks.
 
-use twilight_model::channel::message::component::{ButtonStyle, SelectMenuType, TextInputStyle};
+use twilight_model::{
+    channel::message::{
+        Component, EmojiReactionType,
+        component::{ActionRow, Button, ButtonStyle, SelectMenuType, TextInputStyle},
+    },
+    id::Id,
+};
 
 use crate::{
-    discord::{OutgoingMessage, colors},
+    discord::OutgoingMessage,
     domain::{
         access,
         custom_id::{self, Action, HubChoice, ManageChoice, SetupChoice, fields},
         limits,
-        model::{OutsideHours, Panel, Snowflake, SupportHours, Topic},
-        naming, privileged,
+        model::{OutsideHours, Panel, PanelStyle, Snowflake, SupportHours, Topic},
+        naming,
+        panel::{self as domain_panel, PanelEmoji},
+        privileged,
     },
 };
 
 use super::{
     Modal, Screen,
     components::{
-        auto_select, buttons, confirm_row, page_buttons, prefilled_input, string_select, text_input,
+        auto_select, confirm_row, page_buttons, prefilled_input, string_select, text_input,
     },
     fit,
     text::{Lang, Slot, Text, t},
@@ -151,17 +159,32 @@ fn manage_label(choice: ManageChoice) -> Text {
     }
 }
 
-/// The topic choice shown to a member who clicks Open on a server with topics.
-pub fn topic_picker(topics: &[Topic], page: u32, opener: Snowflake) -> Screen {
+/// The topic choice shown to a member who clicks Open on a server with topics: `topics` are
+/// those `panel` (the clicked message, when it is a known panel) offers.
+pub fn topic_picker(
+    topics: &[Topic],
+    page: u32,
+    opener: Snowflake,
+    panel: Option<Snowflake>,
+) -> Screen {
     let (options, has_prev, has_next) = topic_options(topics, page);
+    let pick = match panel {
+        Some(panel) => Action::PanelPick { opener, panel },
+        None => Action::PickTopic { opener },
+    };
     let mut components = vec![string_select(
-        custom_id::encode(&Action::PickTopic { opener }),
+        custom_id::encode(&pick),
         Text::TopicPickerPlaceholder.text(),
         options,
     )];
     let page = limits::clamp_page(topics.len(), page);
-    components.extend(page_buttons(page, has_prev, has_next, |page| {
-        Action::TopicPage { opener, page }
+    components.extend(page_buttons(page, has_prev, has_next, |page| match panel {
+        Some(panel) => Action::PanelPage {
+            opener,
+            panel,
+            page,
+        },
+        None => Action::TopicPage { opener, page },
     }));
     Screen::new(Text::TopicPickerPrompt.to_string(), components)
 }
@@ -252,10 +275,27 @@ pub fn channel_prompt(text: Text, action: Action, placeholder: Text) -> Screen {
 }
 
 pub fn panel_remove(panels: &[Panel]) -> Screen {
+    panel_list(panels, Text::PanelRemovePrompt, Action::PanelRemoveSelect)
+}
+
+/// The posted panels to pick one from with `action` (what for, `prompt` says).
+pub fn panel_list(panels: &[Panel], prompt: Text, action: Action) -> Screen {
     if panels.is_empty() {
         return Screen::text(Text::NoPanels.to_string());
     }
-    let options = panels
+    Screen::new(
+        prompt.to_string(),
+        vec![string_select(
+            custom_id::encode(&action),
+            Text::PanelPlaceholder.text(),
+            panel_options(panels),
+        )],
+    )
+}
+
+/// The posted panels as select options: title and channel, the message id as the value.
+pub fn panel_options(panels: &[Panel]) -> Vec<(String, String)> {
+    panels
         .iter()
         .take(limits::SELECT_PAGE)
         .map(|p| {
@@ -265,15 +305,7 @@ pub fn panel_remove(panels: &[Panel]) -> Screen {
                 t!(PanelOption, title, channel = p.channel),
             )
         })
-        .collect();
-    Screen::new(
-        Text::PanelRemovePrompt.to_string(),
-        vec![string_select(
-            custom_id::encode(&Action::PanelRemoveSelect),
-            Text::PanelPlaceholder.text(),
-            options,
-        )],
-    )
+        .collect()
 }
 
 pub fn staff_roles() -> Screen {
@@ -480,21 +512,80 @@ pub fn close_reason_modal(ticket: u64) -> Modal {
 }
 
 /// The panel: an embed with the admin's texts and the Open button.
-pub fn panel_message(title: &str, description: &str, footer: &str) -> OutgoingMessage {
+pub fn panel_message(panel: &Panel, topics: &[Topic]) -> OutgoingMessage {
+    let offered = panel.offered(topics);
+    let select = panel.style == PanelStyle::TopicSelect
+        && !offered.is_empty()
+        && offered.len() <= limits::SELECT_PAGE;
+    let opener = if select {
+        let options = offered
+            .iter()
+            .map(|t| {
+                (
+                    t.id.to_string(),
+                    naming::neutralize(&t.name, limits::SELECT_OPTION_LABEL_MAX),
+                )
+            })
+            .collect();
+        let placeholder = match panel.label.as_str() {
+            "" => Text::TopicPickerPlaceholder.text().to_owned(),
+            label => fit::cut(Slot::SelectPlaceholder, label.to_owned()),
+        };
+        string_select(
+            custom_id::encode(&Action::PanelTopic),
+            &placeholder,
+            options,
+        )
+    } else {
+        open_button(panel)
+    };
     OutgoingMessage {
         embeds: vec![crate::discord::embed(
-            title,
-            description,
-            colors::BLUE,
-            Some(footer),
+            &panel.title,
+            &panel.description,
+            panel.color,
+            Some(&panel.footer),
         )],
-        components: vec![buttons(&[(
-            Action::OpenTicket,
-            Text::OpenTicketButton,
-            ButtonStyle::Primary,
-        )])],
+        components: vec![opener],
         ..Default::default()
     }
+}
+
+/// A panel's Open button: its label (the catalog's when none is set), emoji and colour.
+fn open_button(panel: &Panel) -> Component {
+    let label = match panel.label.as_str() {
+        "" => Text::OpenTicketButton.to_string(),
+        label => fit::cut(Slot::ButtonLabel, label.to_owned()),
+    };
+    let emoji = match domain_panel::parse_emoji(&panel.emoji) {
+        Ok(Some(PanelEmoji::Unicode(name))) => Some(EmojiReactionType::Unicode { name }),
+        Ok(Some(PanelEmoji::Custom { animated, id, name })) => Some(EmojiReactionType::Custom {
+            animated,
+            id: Id::new(id),
+            name: Some(name),
+        }),
+        // Stored only once it parsed; anything else shows no emoji rather than a refused post.
+        _ => None,
+    };
+    let style = match panel.style {
+        PanelStyle::Grey => ButtonStyle::Secondary,
+        PanelStyle::Green => ButtonStyle::Success,
+        PanelStyle::Red => ButtonStyle::Danger,
+        PanelStyle::Blue | PanelStyle::TopicSelect => ButtonStyle::Primary,
+    };
+    Component::ActionRow(ActionRow {
+        id: None,
+        components: vec![Component::Button(Button {
+            custom_id: Some(custom_id::encode(&Action::OpenTicket)),
+            disabled: false,
+            emoji,
+            id: None,
+            label: Some(label),
+            sku_id: None,
+            style,
+            url: None,
+        })],
+    })
 }
 
 /// The answer once staff roles are saved.
@@ -617,7 +708,7 @@ mod tests {
             custom_ids(&first.components),
             [custom_id::encode(&Action::TopicList { page: 1 })]
         );
-        let picker = topic_picker(&many, 5, 42);
+        let picker = topic_picker(&many, 5, 42, None);
         let ids = custom_ids(&picker.components);
         assert_eq!(ids.len(), 2, "the select and Previous: {ids:?}");
         assert_eq!(
@@ -686,5 +777,47 @@ mod tests {
             staff_roles_saved(&[1, 2]),
             "Staff roles saved: <@&1>, <@&2>. Applied to the ticket categories and every open ticket."
         );
+    }
+
+    proptest::proptest! {
+        /// Whatever an admin typed that the hub accepts, the panel is a message Discord takes,
+        /// and it pings nobody (no content: embeds and components never mention).
+        #[test]
+        fn any_accepted_panel_is_a_message_discord_takes(
+            texts in (".{1,300}", ".{0,300}", ".{0,100}"),
+            label in ".{0,100}",
+            emoji in proptest::prop_oneof![proptest::strategy::Just("🎫".to_owned()), ".{0,12}"],
+            look in (0..PanelStyle::ALL.len(), proptest::prelude::any::<u32>(), 0..30u32),
+        ) {
+            let (title, description, footer) = texts;
+            let (style, color, topic_count) = look;
+            let Ok((title, description, footer)) =
+                limits::validate_panel_text(&title, &description, &footer)
+            else {
+                return Ok(());
+            };
+            let Ok(label) = domain_panel::parse_label(&label) else {
+                return Ok(());
+            };
+            let emoji = match domain_panel::parse_emoji(&emoji) {
+                Ok(_) => emoji.trim().to_owned(),
+                Err(_) => String::new(),
+            };
+            let panel = Panel {
+                color: color & 0xFF_FFFF,
+                style: PanelStyle::ALL[style],
+                label,
+                emoji,
+                ..Panel::new(1, 2, title, description, footer)
+            };
+            let message = panel_message(&panel, &topics(topic_count, "topic @everyone"));
+            proptest::prop_assert!(message.content.is_none());
+            let body = serde_json::json!({
+                "embeds": message.embeds,
+                "components": message.components,
+            });
+            let checked = crate::sim::validate::message(&body);
+            proptest::prop_assert!(checked.is_ok(), "{checked:?}");
+        }
     }
 }

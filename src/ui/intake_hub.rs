@@ -1,13 +1,13 @@
 //! The hub's intake screens and what a click in them leads to: questions per topic (add, edit,
 //! reorder, remove, mark the subject, preview), the roles a topic needs, the cooldown and daily
-//! cap, the blocklist, and the edit of a posted panel's texts. Pure, like [`super::hub`], which
+//! cap, the blocklist. Pure, like [`super::hub`], which
 //! maps an [`Outcome`] to its `Step`.
 
 use std::collections::BTreeMap;
 
 use twilight_model::channel::message::{
     Component,
-    component::{ActionRow, ButtonStyle, SelectMenuType, TextInput, TextInputStyle},
+    component::{ButtonStyle, SelectMenuType, TextInputStyle},
 };
 
 use crate::domain::{
@@ -18,12 +18,10 @@ use crate::domain::{
         self, COOLDOWN_MINUTES_MAX, DAILY_CAP_MAX, IntakeChange, LABEL_MAX, PLACEHOLDER_MAX,
         QuestionDraft, TOPIC_ROLES_MAX,
     },
-    limits,
     model::{
         BlockEntry, BlockTarget, GuildSettings, Panel, QUESTIONS_MAX, Question, QuestionStyle,
         RoleMatch, Snowflake, Topic, UnixMillis,
     },
-    naming,
 };
 
 use super::{
@@ -52,17 +50,8 @@ pub enum Outcome {
     },
     /// State that is not a setting: carried out by the guild actor.
     Runtime(RuntimeStep),
-    /// Edit a posted panel's message with these texts (validated), then keep them.
-    EditPanel(PanelEdit),
-}
-
-/// A posted panel's new texts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PanelEdit {
-    pub message: Snowflake,
-    pub title: String,
-    pub description: String,
-    pub footer: String,
+    /// Edit a posted panel's message to show this (validated), then keep it.
+    EditPanel(Box<Panel>),
 }
 
 /// The blocklist and members' opens, which live in their own tables.
@@ -487,119 +476,8 @@ pub fn decide(
             None => refuse(Text::UnknownChoice.to_string(), "unknown block entry"),
         },
         Action::ResetOpensSelect => Outcome::Runtime(RuntimeStep::ResetOpens(ids())),
-        Action::PanelEditSelect => {
-            let chosen: Option<Snowflake> = first.and_then(|v| v.parse().ok());
-            match chosen.and_then(|m| settings.panels.iter().find(|p| p.message == m)) {
-                Some(panel) => Outcome::OpenModal(panel_edit_modal(panel)),
-                None => refuse(Text::PanelGone.to_string(), "panel already gone"),
-            }
-        }
-        Action::PanelEditModal { message } => panel_edited(settings, message, &field),
         _ => return None,
     })
-}
-
-/// Setup → Edit a posted panel: which one.
-pub fn panel_edit_menu(panels: &[Panel]) -> Screen {
-    if panels.is_empty() {
-        return Screen::text(Text::NoPanels.to_string());
-    }
-    let options = panels
-        .iter()
-        .take(limits::SELECT_PAGE)
-        .map(|p| {
-            let title = naming::neutralize(&p.title, 60);
-            (
-                p.message.to_string(),
-                t!(PanelOption, title, channel = p.channel),
-            )
-        })
-        .collect();
-    Screen::new(
-        Text::PanelEditPrompt.to_string(),
-        vec![string_select(
-            custom_id::encode(&Action::PanelEditSelect),
-            Text::PanelPlaceholder.text(),
-            options,
-        )],
-    )
-}
-
-/// A posted panel's texts, prefilled, for its message to be edited.
-#[allow(deprecated)] // Discord prefers Label components; action rows are still accepted
-fn panel_edit_modal(panel: &Panel) -> Modal {
-    let field = |id: &str, label: Text, style, max: usize, required, value: &str| {
-        Component::ActionRow(ActionRow {
-            id: None,
-            components: vec![Component::TextInput(TextInput {
-                custom_id: id.to_owned(),
-                id: None,
-                label: Some(fit::cut(Slot::InputLabel, label.to_string())),
-                max_length: Some(max as u16),
-                min_length: None,
-                placeholder: None,
-                required: Some(required),
-                style,
-                value: (!value.is_empty() && value.chars().count() <= max)
-                    .then(|| value.to_owned()),
-            })],
-        })
-    };
-    Modal {
-        custom_id: custom_id::encode(&Action::PanelEditModal {
-            message: panel.message,
-        }),
-        title: Text::PanelEditModalTitle.to_string(),
-        components: vec![
-            field(
-                fields::PANEL_TITLE,
-                Text::PanelTitleLabel,
-                TextInputStyle::Short,
-                limits::PANEL_TITLE_MAX,
-                true,
-                &panel.title,
-            ),
-            field(
-                fields::PANEL_DESCRIPTION,
-                Text::PanelDescriptionLabel,
-                TextInputStyle::Paragraph,
-                4000,
-                true,
-                &panel.description,
-            ),
-            field(
-                fields::PANEL_FOOTER,
-                Text::PanelFooterLabel,
-                TextInputStyle::Short,
-                limits::PANEL_FOOTER_MAX,
-                false,
-                &panel.footer,
-            ),
-        ],
-    }
-}
-
-fn panel_edited<'a>(
-    settings: &GuildSettings,
-    message: Snowflake,
-    field: &impl Fn(&str) -> &'a str,
-) -> Outcome {
-    if !settings.panels.iter().any(|p| p.message == message) {
-        return refuse(Text::PanelGone.to_string(), "panel already gone");
-    }
-    match limits::validate_panel_text(
-        field(fields::PANEL_TITLE),
-        field(fields::PANEL_DESCRIPTION),
-        field(fields::PANEL_FOOTER),
-    ) {
-        Ok((title, description, footer)) => Outcome::EditPanel(PanelEdit {
-            message,
-            title,
-            description,
-            footer,
-        }),
-        Err(error) => refuse(t!(PanelTextRefused, error), "panel text refused"),
-    }
 }
 
 /// `then` for the scope's topic, if it names none or one that exists.

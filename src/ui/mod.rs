@@ -12,6 +12,7 @@
 //! - [`ticket_messages`]: a ticket's messages, answers, DMs and log entries.
 //! - [`intake`]: the intake form and its answers on the welcome message.
 //! - [`intake_hub`]: the hub's intake screens (questions, roles, cooldown and cap, blocklist).
+//! - [`panel_hub`]: the hub's panel screens (which panel, its texts, colour, button, topics).
 
 pub mod components;
 pub mod fit;
@@ -19,6 +20,7 @@ pub mod hub;
 pub mod hub_screens;
 pub mod intake;
 pub mod intake_hub;
+pub mod panel_hub;
 pub mod text;
 pub mod ticket_messages;
 

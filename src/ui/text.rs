@@ -851,6 +851,29 @@ catalog! {
     StatsTopics: Piece = "Per topic: {topics}";
     StatsDays: Piece = "Last 7 days: {days}";
     StatsPage: Piece = "Charts: {link}";
+
+    // Many panels
+    PanelColorBad: Piece = "The colour must be six hex digits, like #3498DB.";
+    PanelEmojiBad: Piece = "The emoji must be one emoji, or a server emoji written <:name:id>.";
+    PanelLabelTooLong: Piece = "The button label can be at most {max} characters.";
+    PanelLookRefused: Content = "{error} The panel was not changed.";
+    PanelSettingsPrompt: Content =
+        "**{title}** in <#{channel}>: choose what to change. Each change edits the posted message.";
+    PanelTextsButton: ButtonLabel = "Texts and colour";
+    PanelButtonButton: ButtonLabel = "Button label and emoji";
+    PanelButtonModalTitle: ModalTitle = "The panel's button";
+    PanelLabelLabel: InputLabel = "Label (blank: the default)";
+    PanelEmojiLabel: InputLabel = "Emoji, or <:name:id> (blank: none)";
+    PanelColorLabel: InputLabel = "Colour, like #3498DB (blank: blue)";
+    PanelStylePlaceholder: SelectPlaceholder = "How members open a ticket here";
+    PanelStyleBlue: SelectOption = "Blue button";
+    PanelStyleGrey: SelectOption = "Grey button";
+    PanelStyleGreen: SelectOption = "Green button";
+    PanelStyleRed: SelectOption = "Red button";
+    PanelStyleSelect: SelectOption = "A menu of its topics";
+    PanelTopicsPlaceholder: SelectPlaceholder = "Topics it opens (none chosen: all)";
+    PanelsGoneForgotten: Content =
+        "These panels' message or channel was deleted, so they are forgotten: {channels}";
 }
 
 impl Text {

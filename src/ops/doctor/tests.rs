@@ -28,13 +28,13 @@ fn healthy() -> (GuildFacts, GuildSettings) {
         log_channel: Some(LOG),
         tickets_category: Some(CATEGORY),
         staff_roles: vec![STAFF],
-        panels: vec![Panel {
-            channel: PANEL_CHANNEL,
-            message: 99,
-            title: "t".into(),
-            description: "d".into(),
-            footer: "f".into(),
-        }],
+        panels: vec![Panel::new(
+            PANEL_CHANNEL,
+            99,
+            "t".into(),
+            "d".into(),
+            "f".into(),
+        )],
         ..GuildSettings::default()
     };
     let mut category = text(CATEGORY, None);

@@ -1204,4 +1204,45 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (StatsTopics, "Pro Thema: {topics}"),
     (StatsDays, "Letzte 7 Tage: {days}"),
     (StatsPage, "Diagramme: {link}"),
+    // Many panels
+    (
+        PanelColorBad,
+        "Die Farbe besteht aus sechs Hex-Ziffern, etwa #3498DB.",
+    ),
+    (
+        PanelEmojiBad,
+        "Das Emoji muss ein Emoji sein oder ein Server-Emoji in der Form <:name:id>.",
+    ),
+    (
+        PanelLabelTooLong,
+        "Die Beschriftung des Knopfs darf höchstens {max} Zeichen lang sein.",
+    ),
+    (PanelLookRefused, "{error} Das Panel wurde nicht geändert."),
+    (
+        PanelSettingsPrompt,
+        "**{title}** in <#{channel}>: wähle, was du ändern möchtest. Jede Änderung bearbeitet die gepostete Nachricht.",
+    ),
+    (PanelTextsButton, "Texte und Farbe"),
+    (PanelButtonButton, "Beschriftung und Emoji"),
+    (PanelButtonModalTitle, "Der Knopf des Panels"),
+    (PanelLabelLabel, "Beschriftung (leer: Standard)"),
+    (PanelEmojiLabel, "Emoji oder <:name:id> (leer: keins)"),
+    (PanelColorLabel, "Farbe, etwa #3498DB (leer: blau)"),
+    (
+        PanelStylePlaceholder,
+        "Wie Mitglieder hier ein Ticket öffnen",
+    ),
+    (PanelStyleBlue, "Blauer Knopf"),
+    (PanelStyleGrey, "Grauer Knopf"),
+    (PanelStyleGreen, "Grüner Knopf"),
+    (PanelStyleRed, "Roter Knopf"),
+    (PanelStyleSelect, "Ein Menü seiner Themen"),
+    (
+        PanelTopicsPlaceholder,
+        "Themen, die es öffnet (keins gewählt: alle)",
+    ),
+    (
+        PanelsGoneForgotten,
+        "Nachricht oder Kanal dieser Panels wurde gelöscht, daher sind sie vergessen: {channels}",
+    ),
 ];

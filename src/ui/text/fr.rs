@@ -1204,4 +1204,45 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (StatsTopics, "Par sujet : {topics}"),
     (StatsDays, "7 derniers jours : {days}"),
     (StatsPage, "Graphiques : {link}"),
+    // Many panels
+    (
+        PanelColorBad,
+        "La couleur s'écrit avec six chiffres hexadécimaux, comme #3498DB.",
+    ),
+    (
+        PanelEmojiBad,
+        "L'emoji doit être un emoji, ou un emoji du serveur écrit <:nom:id>.",
+    ),
+    (
+        PanelLabelTooLong,
+        "Le libellé du bouton peut compter au plus {max} caractères.",
+    ),
+    (PanelLookRefused, "{error} Le panneau n'a pas été modifié."),
+    (
+        PanelSettingsPrompt,
+        "**{title}** dans <#{channel}> : choisis ce qu'il faut changer. Chaque changement modifie le message publié.",
+    ),
+    (PanelTextsButton, "Textes et couleur"),
+    (PanelButtonButton, "Libellé et emoji du bouton"),
+    (PanelButtonModalTitle, "Le bouton du panneau"),
+    (PanelLabelLabel, "Libellé (vide : par défaut)"),
+    (PanelEmojiLabel, "Emoji, ou <:nom:id> (vide : aucun)"),
+    (PanelColorLabel, "Couleur, comme #3498DB (vide : bleu)"),
+    (
+        PanelStylePlaceholder,
+        "Comment les membres ouvrent un ticket ici",
+    ),
+    (PanelStyleBlue, "Bouton bleu"),
+    (PanelStyleGrey, "Bouton gris"),
+    (PanelStyleGreen, "Bouton vert"),
+    (PanelStyleRed, "Bouton rouge"),
+    (PanelStyleSelect, "Un menu de ses sujets"),
+    (
+        PanelTopicsPlaceholder,
+        "Sujets qu'il ouvre (aucun choisi : tous)",
+    ),
+    (
+        PanelsGoneForgotten,
+        "Le message ou le salon de ces panneaux a été supprimé, ils sont donc oubliés : {channels}",
+    ),
 ];

@@ -304,7 +304,6 @@ fn stats_count_states_topics_and_days() {
     );
     assert!(page.contains("no ratings yet"), "{page}");
     assert!(page.contains("no answers yet"), "{page}");
-
 }
 
 #[test]
