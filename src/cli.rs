@@ -184,6 +184,20 @@ pub struct RunArgs {
     /// (checked hourly, with a log line); kept forever unless set.
     #[arg(long, value_name = "DAYS")]
     pub retain_transcripts: Option<u64>,
+    /// The bot's global REST limit in requests per second, for all its processes together:
+    /// Discord's 50, unless Discord raised it for this bot. Each process paces its shards'
+    /// share of it.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=65_535))]
+    pub rest_budget: u32,
+    /// Spacing of identifies per bucket in milliseconds (Discord's 5,000); only for a
+    /// simulator started with a shorter --identify-window-ms.
+    #[arg(long, default_value_t = 5_000, hide = true)]
+    #[serde(skip, default = "default_identify_interval_ms")]
+    pub identify_interval_ms: u64,
+}
+
+fn default_identify_interval_ms() -> u64 {
+    5_000
 }
 
 impl RunArgs {

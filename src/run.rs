@@ -46,7 +46,8 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
         shard_total: args.shard_total,
         ratelimiter: !args.no_ratelimiter,
         durability: args.durability.into(),
-        identify_interval: crate::actors::shard::IDENTIFY_INTERVAL,
+        identify_interval: identify_interval(args)?,
+        rest_budget: args.rest_budget,
         transcript_upload: args.transcript_upload.clone(),
         request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
         provision_window: crate::actors::line::DEFAULT_WINDOW,
@@ -54,6 +55,15 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
         retain_transcripts: args.retain_transcripts,
         clock: std::sync::Arc::new(crate::actors::clock::SystemClock),
     })
+}
+
+/// Discord's identify spacing, or a shorter one against a simulator that allows it.
+fn identify_interval(args: &RunArgs) -> Result<Duration, AppError> {
+    let asked = Duration::from_millis(args.identify_interval_ms);
+    if asked < crate::actors::shard::IDENTIFY_INTERVAL && args.discord_api.is_none() {
+        return Err("--identify-interval-ms below 5000 is only allowed with --discord-api".into());
+    }
+    Ok(asked)
 }
 
 /// `ticketeer keys rotate`: a new link-signing key in the store, so every older link fails.

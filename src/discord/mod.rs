@@ -644,27 +644,45 @@ impl Discord {
         api_base: Option<&str>,
         ratelimiter: bool,
     ) -> DiscordResult<Discord> {
-        Self::connect_with_timeout(token, api_base, ratelimiter, DEFAULT_REQUEST_TIMEOUT).await
+        Self::connect_with_timeout(
+            token,
+            api_base,
+            ratelimiter,
+            DEFAULT_REQUEST_TIMEOUT,
+            global_pace::LIMIT,
+        )
+        .await
     }
 
-    /// [`Self::connect`] with a request timeout other than twilight's 10 s.
+    /// [`Self::connect`] with a request timeout other than twilight's 10 s, pacing
+    /// `global_share` requests per window of the bot's global limit (this process's share:
+    /// `domain::sharding::rest_share`).
     pub async fn connect_with_timeout(
         token: &str,
         api_base: Option<&str>,
         ratelimiter: bool,
         timeout: Duration,
+        global_share: usize,
     ) -> DiscordResult<Discord> {
-        let http = Arc::new(Self::http_client_with_timeout(
-            token,
-            api_base,
-            ratelimiter,
-            timeout,
-        ));
+        let mut builder = Self::builder(token, api_base, timeout);
+        if !ratelimiter && api_base.is_some() {
+            builder = builder.ratelimiter(None);
+        } else if global_share > global_pace::LIMIT {
+            // A raised budget: twilight's own limiter would hold the process at Discord's 50.
+            let limit = u16::try_from(global_share).unwrap_or(u16::MAX);
+            builder =
+                builder.ratelimiter(Some(twilight_http_ratelimiting::RateLimiter::new(limit)));
+        }
+        let http = Arc::new(builder.build());
         // Paced exactly where twilight's limiter runs (`http_client_with_timeout`), from the
         // first request on: twilight counts these two in its first window too, and a pace that
         // missed them let a burst right after start exhaust twilight's window, which then sent
         // what it held in one go into Discord's next one (50 429s in one rate-limited run).
-        let global = GlobalPace::discord(ratelimiter || api_base.is_none());
+        let global = GlobalPace::new(
+            global_share,
+            global_pace::WINDOW,
+            ratelimiter || api_base.is_none(),
+        );
         let me = retry_limited!(global, "current_user", http.current_user())?;
         // Whether this Discord sends rate-limit headers at all decides how the gate works.
         let gate = RouteGate::default();
@@ -753,6 +771,20 @@ impl Discord {
             interaction.set_global_commands(commands)
         )?;
         Ok(())
+    }
+
+    /// The names of the bot's global commands as Discord has them.
+    pub async fn global_command_names(&self) -> DiscordResult<Vec<String>> {
+        let _turn = self.turn().await;
+        let interaction = self.http.interaction(self.application_id);
+        let commands = retry_limited!(
+            self.global,
+            "global_commands",
+            interaction.global_commands()
+        )?
+        .models()
+        .await?;
+        Ok(commands.into_iter().map(|c| c.name).collect())
     }
 
     // ---- interaction responses (exempt from the global rate limit) ---------------------------
