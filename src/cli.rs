@@ -7,7 +7,10 @@ use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
 
 use crate::ops::{
-    args::{AminaArgs, BackupArgs, DoctorArgs, ExportArgs, ImportArgs, InviteArgs, RestoreArgs},
+    args::{
+        AminaArgs, BackupArgs, DoctorArgs, ExportArgs, ImportArgs, InviteArgs, ReshardArgs,
+        RestoreArgs,
+    },
     config::{self, ConfigError},
 };
 use crate::sim::RateLimitMode;
@@ -75,6 +78,9 @@ pub enum Command {
     Prune(PruneArgs),
     /// Delete everything stored of one server (a deletion request). The bot must be stopped.
     ForgetGuild(ForgetGuildArgs),
+    /// Move the guilds of stopped processes' data directories into new ones for another shard
+    /// total (or another split of the shards into processes), checked guild by guild.
+    Reshard(ReshardArgs),
 }
 
 #[derive(Debug, Args, Serialize, Deserialize)]
@@ -348,7 +354,7 @@ pub fn layer(
         Command::Keys(a) => Command::Keys(config::layered(&a, &explicit, file)?),
         Command::Prune(a) => Command::Prune(config::layered(&a, &explicit, file)?),
         Command::ForgetGuild(a) => Command::ForgetGuild(config::layered(&a, &explicit, file)?),
-        other @ (Command::Demo(_) | Command::Sim(_)) => other,
+        other @ (Command::Demo(_) | Command::Sim(_) | Command::Reshard(_)) => other,
     })
 }
 

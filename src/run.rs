@@ -191,6 +191,7 @@ pub async fn ops(command: Command) -> Result<bool, AppError> {
         Command::Export(args) => (data::export(&args).await?, true),
         Command::Import(args) => (data::import(&args).await?, true),
         Command::ImportAmina(args) => crate::ops::amina::run(&args).await?,
+        Command::Reshard(args) => (crate::ops::reshard::run(&args).await?, true),
         Command::Run(_)
         | Command::Demo(_)
         | Command::Sim(_)

@@ -19,6 +19,7 @@
 
 pub mod codec;
 pub mod portable;
+pub mod reshard;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
