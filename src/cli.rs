@@ -260,6 +260,10 @@ pub struct SimArgs {
     /// many times a minute shorten it.
     #[arg(long, default_value_t = 5_000)]
     pub identify_window_ms: u64,
+    /// Identifies allowed at once, one per bucket `shard_id % N` (`GET /gateway/bot`'s
+    /// `max_concurrency`; Discord's 1 for most bots, 16 and more for large ones).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrency: u32,
     /// The application's Message Content switch: off blanks others' guild messages over REST
     /// and refuses identifies asking for MESSAGE_CONTENT (4014), as on Discord.
     #[arg(long, value_enum, default_value_t = Switch::Off)]

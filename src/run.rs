@@ -215,6 +215,7 @@ pub async fn sim(args: SimArgs) -> Result<(), AppError> {
         server_members: args.server_members.on(),
         presence: args.presence.on(),
         identify_window: Duration::from_millis(args.identify_window_ms),
+        max_concurrency: args.max_concurrency,
         app_name: args.app_name,
         ..sim::SimConfig::default()
     };

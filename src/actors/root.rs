@@ -469,6 +469,7 @@ async fn connect_discord(config: &BotConfig) -> Result<Discord, StartError> {
         config.ratelimiter,
         config.request_timeout,
         share as usize,
+        config.rest_budget as usize,
     )
     .await
     .map_err(|e| match e {

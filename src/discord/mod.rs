@@ -262,6 +262,10 @@ pub(crate) fn http_status<T>(answer: &Result<twilight_http::Response<T>, HttpErr
 struct BucketState {
     remaining: u32,
     reset_at: Instant,
+    /// The bucket's size per window, when Discord said it.
+    limit: Option<u32>,
+    /// Requests this process sent in the window (counted for buckets of the whole bot).
+    own: u32,
 }
 
 /// Holds a request back while its bucket is known to be exhausted. twilight 0.18 reads rate-limit
@@ -278,12 +282,42 @@ struct RouteGate {
     /// window. (twilight sends a route's requests one at a time anyway when its limiter is on.)
     turns: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     limited: std::sync::atomic::AtomicBool,
+    /// This process's share of the bot (`(share, budget)` of the global REST budget) when
+    /// other processes run the bot's other shards: of a bucket the whole bot shares (one
+    /// without a major parameter, like DM channel creation), it sends at most that fraction
+    /// of the bucket's size per window, so the processes together stay within it without
+    /// seeing each other's requests.
+    bot_share: std::sync::OnceLock<(u32, u32)>,
 }
 
 impl RouteGate {
     /// Waits for `key`'s turn (when limits are in force) and until its bucket has a request
     /// left, and takes it. Hold the returned turn until the answer's headers are learned.
     async fn admit(&self, key: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.admit_in(key, false).await
+    }
+
+    /// [`Self::admit`] for a bucket the whole bot shares, where this process keeps to its
+    /// share ([`Self::bot_share`]).
+    async fn admit_bot_wide(&self, key: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.admit_in(key, true).await
+    }
+
+    /// This process's part of a bot-wide bucket of `limit` per window: never below one.
+    fn own_allowance(&self, limit: u32) -> u32 {
+        match self.bot_share.get() {
+            Some((share, budget)) if share < budget => {
+                (u64::from(limit) * u64::from(*share) / u64::from((*budget).max(1))).max(1) as u32
+            }
+            _ => u32::MAX,
+        }
+    }
+
+    async fn admit_in(
+        &self,
+        key: &str,
+        bot_wide: bool,
+    ) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         let turn = if self.limited.load(std::sync::atomic::Ordering::Relaxed) {
             let lock = self
                 .turns
@@ -296,23 +330,30 @@ impl RouteGate {
         } else {
             None
         };
-        self.wait_for_room(key).await;
+        self.wait_for_room(key, bot_wide).await;
         turn
     }
 
-    async fn wait_for_room(&self, key: &str) {
+    async fn wait_for_room(&self, key: &str, bot_wide: bool) {
         loop {
             let wait = {
                 let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
                 let now = Instant::now();
+                let allowance = |b: &BucketState| match (bot_wide, b.limit) {
+                    (true, Some(limit)) => self.own_allowance(limit),
+                    _ => u32::MAX,
+                };
                 match buckets.get_mut(key) {
                     Some(bucket) if now >= bucket.reset_at => {
                         buckets.remove(key);
                         return;
                     }
-                    Some(bucket) if bucket.remaining == 0 => bucket.reset_at - now,
+                    Some(bucket) if bucket.remaining == 0 || bucket.own >= allowance(bucket) => {
+                        bucket.reset_at - now
+                    }
                     Some(bucket) => {
                         bucket.remaining -= 1;
+                        bucket.own += 1;
                         return;
                     }
                     None => return,
@@ -324,11 +365,12 @@ impl RouteGate {
 
     /// Records what an answer's headers say about `key`'s bucket.
     fn learn(&self, key: &str, headers: twilight_http::response::HeaderIter<'_>) {
-        let (mut remaining, mut reset_after) = (None, None);
+        let (mut remaining, mut reset_after, mut limit) = (None, None, None);
         for (name, value) in headers {
             let value = std::str::from_utf8(value).ok();
             match name {
                 "x-ratelimit-remaining" => remaining = value.and_then(|v| v.parse::<u32>().ok()),
+                "x-ratelimit-limit" => limit = value.and_then(|v| v.parse::<u32>().ok()),
                 "x-ratelimit-reset-after" => {
                     reset_after = value.and_then(|v| v.parse::<f64>().ok())
                 }
@@ -336,6 +378,14 @@ impl RouteGate {
             }
         }
         self.record(key, remaining, reset_after);
+        if let Some(bucket) = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(key)
+        {
+            bucket.limit = limit.or(bucket.limit);
+        }
     }
 
     fn record(&self, key: &str, remaining: Option<u32>, reset_after: Option<f64>) {
@@ -345,17 +395,25 @@ impl RouteGate {
         {
             self.limited
                 .store(true, std::sync::atomic::Ordering::Relaxed);
-            let reset_at = Instant::now() + Duration::from_secs_f64(after.min(3_600.0));
-            self.buckets
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(
-                    key.to_owned(),
-                    BucketState {
-                        remaining,
-                        reset_at,
-                    },
-                );
+            let now = Instant::now();
+            let reset_at = now + Duration::from_secs_f64(after.min(3_600.0));
+            let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+            // The window this answer came in: still the one known (its own count goes on), or
+            // a new one that the request just answered opened.
+            let (limit, own) = match buckets.get(key) {
+                Some(b) if now < b.reset_at => (b.limit, b.own),
+                Some(b) => (b.limit, 1),
+                None => (None, 1),
+            };
+            buckets.insert(
+                key.to_owned(),
+                BucketState {
+                    remaining,
+                    reset_at,
+                    limit,
+                    own,
+                },
+            );
         }
     }
 }
@@ -650,19 +708,21 @@ impl Discord {
             ratelimiter,
             DEFAULT_REQUEST_TIMEOUT,
             global_pace::LIMIT,
+            global_pace::LIMIT,
         )
         .await
     }
 
     /// [`Self::connect`] with a request timeout other than twilight's 10 s, pacing
-    /// `global_share` requests per window of the bot's global limit (this process's share:
-    /// `domain::sharding::rest_share`).
+    /// `global_share` requests per window of the bot's `global_budget` (this process's share:
+    /// `domain::sharding::rest_share`; the same fraction of every bucket the bot shares).
     pub async fn connect_with_timeout(
         token: &str,
         api_base: Option<&str>,
         ratelimiter: bool,
         timeout: Duration,
         global_share: usize,
+        global_budget: usize,
     ) -> DiscordResult<Discord> {
         let mut builder = Self::builder(token, api_base, timeout);
         if !ratelimiter && api_base.is_some() {
@@ -674,6 +734,11 @@ impl Discord {
                 builder.ratelimiter(Some(twilight_http_ratelimiting::RateLimiter::new(limit)));
         }
         let http = Arc::new(builder.build());
+        let gate = RouteGate::default();
+        let _ = gate.bot_share.set((
+            u32::try_from(global_share).unwrap_or(u32::MAX),
+            u32::try_from(global_budget).unwrap_or(u32::MAX),
+        ));
         // Paced exactly where twilight's limiter runs (`http_client_with_timeout`), from the
         // first request on: twilight counts these two in its first window too, and a pace that
         // missed them let a burst right after start exhaust twilight's window, which then sent
@@ -685,7 +750,6 @@ impl Discord {
         );
         let me = retry_limited!(global, "current_user", http.current_user())?;
         // Whether this Discord sends rate-limit headers at all decides how the gate works.
-        let gate = RouteGate::default();
         gate.learn("GET users/@me", me.headers());
         let me = me.model().await?;
         let app = retry_limited!(
@@ -1626,7 +1690,7 @@ impl Discord {
     /// Opens (or returns) the DM channel with a user.
     pub async fn open_dm(&self, user: u64) -> DiscordResult<u64> {
         const KEY: &str = "POST users/@me/channels";
-        let turn = self.gate.admit(KEY).await;
+        let turn = self.gate.admit_bot_wide(KEY).await;
         let slot = self.turn().await;
         let response = retry_limited!(
             self.global,
@@ -1690,5 +1754,35 @@ mod gate_tests {
         let before = Instant::now();
         gate.admit("other").await;
         assert!(before.elapsed() < Duration::from_millis(100));
+    }
+
+    /// A process running 12 of the bot's 50 requests per second sends at most 2 of a
+    /// bot-wide bucket's 10 per window, however many the bucket says remain: the others'
+    /// requests are not in what it has seen.
+    #[tokio::test(start_paused = true)]
+    async fn a_bucket_of_the_whole_bot_is_used_only_up_to_this_process_share() {
+        let gate = RouteGate::default();
+        let _ = gate.bot_share.set((12, 50));
+        let start = Instant::now();
+        gate.admit_bot_wide("dm").await;
+        gate.record("dm", Some(9), Some(10.0));
+        if let Some(b) = gate.buckets.lock().expect("lock").get_mut("dm") {
+            b.limit = Some(10);
+        }
+        gate.admit_bot_wide("dm").await;
+        assert!(start.elapsed() < Duration::from_millis(100));
+        gate.record("dm", Some(8), Some(9.9));
+        gate.admit_bot_wide("dm").await; // the third waits for the next window
+        assert!(start.elapsed() >= Duration::from_millis(9_900));
+        // The same bucket in a process that runs the whole bot is used to the end.
+        let whole = RouteGate::default();
+        let _ = whole.bot_share.set((50, 50));
+        whole.admit_bot_wide("dm").await;
+        whole.record("dm", Some(9), Some(10.0));
+        let later = Instant::now();
+        for _ in 0..9 {
+            whole.admit_bot_wide("dm").await;
+        }
+        assert!(later.elapsed() < Duration::from_millis(100));
     }
 }
