@@ -198,12 +198,7 @@ pub struct RunArgs {
     /// Spacing of identifies per bucket in milliseconds (Discord's 5,000); only for a
     /// simulator started with a shorter --identify-window-ms.
     #[arg(long, default_value_t = 5_000, hide = true)]
-    #[serde(skip, default = "default_identify_interval_ms")]
     pub identify_interval_ms: u64,
-}
-
-fn default_identify_interval_ms() -> u64 {
-    5_000
 }
 
 impl RunArgs {

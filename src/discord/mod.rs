@@ -747,7 +747,8 @@ impl Discord {
             global_share,
             global_pace::WINDOW,
             ratelimiter || api_base.is_none(),
-        );
+        )
+        .spent();
         let me = retry_limited!(global, "current_user", http.current_user())?;
         // Whether this Discord sends rate-limit headers at all decides how the gate works.
         gate.learn("GET users/@me", me.headers());
