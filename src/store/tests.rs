@@ -1412,48 +1412,7 @@ async fn reshard_moves_every_row_of_each_guild_and_checks_it() {
         dir.0.join("b/ticketeer.redb"),
     ];
     for (i, path) in sources.iter().enumerate() {
-        let store = open(path);
-        let mut ops = vec![WriteOp::PutDmChannel {
-            user: 40 + i as u64,
-            channel: 400 + i as u64,
-        }];
-        for guild in [10 * (i as u64 + 1), 10 * (i as u64 + 1) + 1] {
-            ops.push(WriteOp::PutSettings {
-                guild,
-                settings: settings(),
-            });
-            ops.push(WriteOp::SetCounter { guild, value: 7 });
-            for number in 1..=3 {
-                ops.push(WriteOp::PutTicket(ticket(
-                    guild,
-                    number,
-                    Some(guild * 100 + number),
-                    TicketState::Open,
-                )));
-            }
-            ops.push(WriteOp::PutDeadline(Deadline {
-                key: DeadlineKey {
-                    guild,
-                    number: 2,
-                    kind: DeadlineKind::AutoClose,
-                },
-                at: 1_700_000_000_000,
-            }));
-            ops.push(WriteOp::PutAnswers {
-                guild,
-                number: 1,
-                answers: vec![Answer {
-                    label: "Order".into(),
-                    value: format!("A-{guild}"),
-                    subject: true,
-                }],
-            });
-        }
-        within(store.write(ops)).await.expect("write");
-        within(store.rotate_link_key(vec![i as u8; 32]))
-            .await
-            .expect("key");
-        within(store.close()).await;
+        seed_reshard_source(path, i as u64).await;
     }
     let dests: Vec<PathBuf> = (0..3)
         .map(|d| dir.0.join(format!("to{d}/ticketeer.redb")))
@@ -1515,4 +1474,51 @@ async fn reshard_moves_every_row_of_each_guild_and_checks_it() {
         "{split:?}"
     );
     assert!(!fresh[0].exists());
+}
+
+/// Source `i` of the reshard test: guilds `10(i+1)` and `10(i+1)+1` with settings, a counter,
+/// three tickets, a deadline and answers, a DM channel and a link key of its own.
+async fn seed_reshard_source(path: &Path, i: u64) {
+    let store = open(path);
+    let mut ops = vec![WriteOp::PutDmChannel {
+        user: 40 + i,
+        channel: 400 + i,
+    }];
+    for guild in [10 * (i + 1), 10 * (i + 1) + 1] {
+        ops.push(WriteOp::PutSettings {
+            guild,
+            settings: settings(),
+        });
+        ops.push(WriteOp::SetCounter { guild, value: 7 });
+        for number in 1..=3 {
+            ops.push(WriteOp::PutTicket(ticket(
+                guild,
+                number,
+                Some(guild * 100 + number),
+                TicketState::Open,
+            )));
+        }
+        ops.push(WriteOp::PutDeadline(Deadline {
+            key: DeadlineKey {
+                guild,
+                number: 2,
+                kind: DeadlineKind::AutoClose,
+            },
+            at: 1_700_000_000_000,
+        }));
+        ops.push(WriteOp::PutAnswers {
+            guild,
+            number: 1,
+            answers: vec![Answer {
+                label: "Order".into(),
+                value: format!("A-{guild}"),
+                subject: true,
+            }],
+        });
+    }
+    within(store.write(ops)).await.expect("write");
+    within(store.rotate_link_key(vec![i as u8; 32]))
+        .await
+        .expect("key");
+    within(store.close()).await;
 }
