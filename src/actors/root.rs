@@ -447,9 +447,13 @@ fn check_config(config: &BotConfig) -> Result<(), StartError> {
 /// commands registered by the process holding shard 0 and checked by the others (a refused
 /// token is its own error).
 async fn connect_discord(config: &BotConfig) -> Result<Discord, StartError> {
-    use crate::domain::sharding;
-    let share = sharding::rest_share(config.rest_budget, &config.shards, config.shard_total);
-    if sharding::share_is_starved(config.rest_budget, &config.shards, config.shard_total) {
+    let part = crate::domain::sharding::BotPart {
+        shards: config.shards.clone(),
+        total: config.shard_total,
+        budget: config.rest_budget,
+    };
+    let share = part.rest_share();
+    if part.starved() {
         warn!(
             budget = config.rest_budget,
             shard_total = config.shard_total,
@@ -468,8 +472,7 @@ async fn connect_discord(config: &BotConfig) -> Result<Discord, StartError> {
         config.api_base.as_deref(),
         config.ratelimiter,
         config.request_timeout,
-        share as usize,
-        config.rest_budget as usize,
+        &part,
     )
     .await
     .map_err(|e| match e {

@@ -47,6 +47,7 @@ use self::{
     global_pace::GlobalPace,
 };
 use crate::domain::access::{Overwrite, OverwriteKind};
+use crate::domain::sharding::BotPart;
 
 /// JSON error codes from Discord's documentation that the bot reacts to.
 pub mod codes {
@@ -282,12 +283,12 @@ struct RouteGate {
     /// window. (twilight sends a route's requests one at a time anyway when its limiter is on.)
     turns: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     limited: std::sync::atomic::AtomicBool,
-    /// This process's share of the bot (`(share, budget)` of the global REST budget) when
-    /// other processes run the bot's other shards: of a bucket the whole bot shares (one
-    /// without a major parameter, like DM channel creation), it sends at most that fraction
-    /// of the bucket's size per window, so the processes together stay within it without
-    /// seeing each other's requests.
-    bot_share: std::sync::OnceLock<(u32, u32)>,
+    /// The shards this process runs and the bot's total, when other processes run the others:
+    /// of a bucket the whole bot shares (one without a major parameter, like DM channel
+    /// creation), it sends at most its part of the bucket's size per window
+    /// (`sharding::share_of`), so the processes together stay within it without seeing each
+    /// other's requests.
+    bot_share: std::sync::OnceLock<(Vec<u32>, u32)>,
 }
 
 impl RouteGate {
@@ -306,8 +307,8 @@ impl RouteGate {
     /// This process's part of a bot-wide bucket of `limit` per window: never below one.
     fn own_allowance(&self, limit: u32) -> u32 {
         match self.bot_share.get() {
-            Some((share, budget)) if share < budget => {
-                (u64::from(limit) * u64::from(*share) / u64::from((*budget).max(1))).max(1) as u32
+            Some((shards, total)) if shards.len() < *total as usize => {
+                crate::domain::sharding::share_of(limit, shards, *total)
             }
             _ => u32::MAX,
         }
@@ -707,23 +708,21 @@ impl Discord {
             api_base,
             ratelimiter,
             DEFAULT_REQUEST_TIMEOUT,
-            global_pace::LIMIT,
-            global_pace::LIMIT,
+            &BotPart::whole(),
         )
         .await
     }
 
-    /// [`Self::connect`] with a request timeout other than twilight's 10 s, pacing
-    /// `global_share` requests per window of the bot's `global_budget` (this process's share:
-    /// `domain::sharding::rest_share`; the same fraction of every bucket the bot shares).
+    /// [`Self::connect`] with a request timeout other than twilight's 10 s, pacing this
+    /// process's `part` of the bot's global budget and of every bucket the bot shares.
     pub async fn connect_with_timeout(
         token: &str,
         api_base: Option<&str>,
         ratelimiter: bool,
         timeout: Duration,
-        global_share: usize,
-        global_budget: usize,
+        part: &BotPart,
     ) -> DiscordResult<Discord> {
+        let global_share = part.rest_share() as usize;
         let mut builder = Self::builder(token, api_base, timeout);
         if !ratelimiter && api_base.is_some() {
             builder = builder.ratelimiter(None);
@@ -735,10 +734,7 @@ impl Discord {
         }
         let http = Arc::new(builder.build());
         let gate = RouteGate::default();
-        let _ = gate.bot_share.set((
-            u32::try_from(global_share).unwrap_or(u32::MAX),
-            u32::try_from(global_budget).unwrap_or(u32::MAX),
-        ));
+        let _ = gate.bot_share.set((part.shards.clone(), part.total));
         // Paced exactly where twilight's limiter runs (`http_client_with_timeout`), from the
         // first request on: twilight counts these two in its first window too, and a pace that
         // missed them let a burst right after start exhaust twilight's window, which then sent
@@ -1757,13 +1753,13 @@ mod gate_tests {
         assert!(before.elapsed() < Duration::from_millis(100));
     }
 
-    /// A process running 12 of the bot's 50 requests per second sends at most 2 of a
-    /// bot-wide bucket's 10 per window, however many the bucket says remain: the others'
-    /// requests are not in what it has seen.
+    /// A process running shards 2..4 of 8 sends at most 2 of a bot-wide bucket's 10 per
+    /// window, however many the bucket says remain: the others' requests are not in what it
+    /// has seen.
     #[tokio::test(start_paused = true)]
     async fn a_bucket_of_the_whole_bot_is_used_only_up_to_this_process_share() {
         let gate = RouteGate::default();
-        let _ = gate.bot_share.set((12, 50));
+        let _ = gate.bot_share.set((vec![2, 3], 8));
         let start = Instant::now();
         gate.admit_bot_wide("dm").await;
         gate.record("dm", Some(9), Some(10.0));
@@ -1777,7 +1773,7 @@ mod gate_tests {
         assert!(start.elapsed() >= Duration::from_millis(9_900));
         // The same bucket in a process that runs the whole bot is used to the end.
         let whole = RouteGate::default();
-        let _ = whole.bot_share.set((50, 50));
+        let _ = whole.bot_share.set((vec![0], 1));
         whole.admit_bot_wide("dm").await;
         whole.record("dm", Some(9), Some(10.0));
         let later = Instant::now();

@@ -20,29 +20,65 @@ pub fn shard_of(guild: u64, total: u32) -> u32 {
     ((guild >> 22) % u64::from(total.max(1))) as u32
 }
 
-/// Requests per window of the bot's global budget that `shards` (of `total`) may send. Never 0:
-/// a process with fewer shards than the budget has slots gets one request per window, and the
-/// caller warns that the budget should be raised (`--rest-budget`).
-pub fn rest_share(budget: u32, shards: &[u32], total: u32) -> u32 {
-    let total = total.max(1);
-    let base = budget / total;
-    let extra = budget % total;
-    let share: u32 = shards
-        .iter()
-        .filter(|s| **s < total)
-        .map(|s| base + u32::from(*s < extra))
-        .sum();
-    share.max(1)
+/// What one process runs of the bot: its shards, the bot's shard total, and the bot's global
+/// REST budget in requests per second.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotPart {
+    pub shards: Vec<u32>,
+    pub total: u32,
+    pub budget: u32,
 }
 
-/// Whether [`rest_share`] had to round a process's share up to one (the bot has more shards
-/// than requests per window), so the processes together may exceed the budget.
-pub fn share_is_starved(budget: u32, shards: &[u32], total: u32) -> bool {
+impl BotPart {
+    /// A process that is the whole bot, at Discord's 50 requests/s.
+    pub fn whole() -> Self {
+        Self {
+            shards: vec![0],
+            total: 1,
+            budget: 50,
+        }
+    }
+
+    /// This process's requests per window of the global budget.
+    pub fn rest_share(&self) -> u32 {
+        rest_share(self.budget, &self.shards, self.total)
+    }
+
+    /// Whether this process's share had to be rounded up (see [`share_is_starved`]).
+    pub fn starved(&self) -> bool {
+        share_is_starved(self.budget, &self.shards, self.total)
+    }
+}
+
+/// The part of a bot-wide limit of `limit` per window that `shards` (of `total`) may use.
+///
+/// With at least one request per shard, shard `s` owns `limit / total`, the first
+/// `limit % total` shards one more, and the parts of any split into processes add up to exactly
+/// `limit`. With fewer requests than shards, a process gets its proportion rounded down: the
+/// parts then add up to less, but never to more, unless a process's proportion is below one
+/// ([`share_is_starved`]), which is rounded up so that it can work at all.
+pub fn share_of(limit: u32, shards: &[u32], total: u32) -> u32 {
     let total = total.max(1);
-    shards
-        .iter()
-        .filter(|s| **s < total)
-        .all(|s| budget / total + u32::from(*s < budget % total) == 0)
+    let shards: Vec<u32> = shards.iter().copied().filter(|s| *s < total).collect();
+    if limit >= total {
+        let (base, extra) = (limit / total, limit % total);
+        return shards.iter().map(|s| base + u32::from(*s < extra)).sum();
+    }
+    let part = u64::from(limit) * shards.len() as u64 / u64::from(total);
+    (part as u32).max(1)
+}
+
+/// Requests per window of the bot's global REST budget that `shards` (of `total`) may send.
+pub fn rest_share(budget: u32, shards: &[u32], total: u32) -> u32 {
+    share_of(budget, shards, total)
+}
+
+/// Whether [`share_of`] had to round a process's part up to one (the bot has more shards than
+/// the limit has requests per window), so the processes together may exceed the limit.
+pub fn share_is_starved(limit: u32, shards: &[u32], total: u32) -> bool {
+    let total = total.max(1);
+    let shards = shards.iter().filter(|s| **s < total).count() as u64;
+    limit < total && u64::from(limit) * shards / u64::from(total) == 0
 }
 
 /// How the shards of one identify bucket take turns.
@@ -148,10 +184,29 @@ mod tests {
     }
 
     #[test]
+    fn a_small_bucket_is_split_without_exceeding_it() {
+        // DM channel creation, 10 per window: 4 + 2 + 2 + 2 over four processes of 8 shards.
+        let parts: Vec<u32> = ranges(4, 8)
+            .into_iter()
+            .map(|r| share_of(10, &r.collect::<Vec<_>>(), 8))
+            .collect();
+        assert_eq!(parts, [4, 2, 2, 2]);
+        // Fewer requests than shards: 8 processes of 2 of 16 shards get 1 each, 8 of the 10.
+        let parts: u32 = ranges(8, 16)
+            .into_iter()
+            .map(|r| share_of(10, &r.collect::<Vec<_>>(), 16))
+            .sum();
+        assert_eq!(parts, 8);
+        assert!(!share_is_starved(10, &[0, 1], 16));
+    }
+
+    #[test]
     fn a_share_below_one_request_is_raised_and_said() {
         assert_eq!(rest_share(50, &[99], 100), 1);
         assert!(share_is_starved(50, &[99], 100));
-        assert!(!share_is_starved(50, &[0], 100));
+        // Two shards of 100 make one request of 50: not rounded.
+        assert_eq!(rest_share(50, &[0, 1], 100), 1);
+        assert!(!share_is_starved(50, &[0, 1], 100));
         assert!(!share_is_starved(50, &[0, 1], 8));
     }
 
