@@ -2989,6 +2989,13 @@ mod fleet {
             "identify turns across processes"
         );
         assert_no_429s_since(&client, &before).await;
+        // Commands were set once per layout, by the process with shard 0; the others (and the
+        // restarted process 1) only read them.
+        let sets = after
+            .requests_per_route
+            .get("PUT /applications/{id}/commands")
+            .copied();
+        assert_eq!(sets, Some(2), "{:?}", after.requests_per_route);
         sim.shutdown().await;
         let _ = std::fs::remove_dir_all(&root);
     }

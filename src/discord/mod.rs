@@ -378,18 +378,21 @@ impl RouteGate {
                 _ => {}
             }
         }
-        self.record(key, remaining, reset_after);
-        if let Some(bucket) = self
-            .buckets
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get_mut(key)
-        {
-            bucket.limit = limit.or(bucket.limit);
-        }
+        self.record_sized(key, remaining, reset_after, limit);
     }
 
     fn record(&self, key: &str, remaining: Option<u32>, reset_after: Option<f64>) {
+        self.record_sized(key, remaining, reset_after, None);
+    }
+
+    /// [`Self::record`] with the bucket's size per window, when the answer said it.
+    fn record_sized(
+        &self,
+        key: &str,
+        remaining: Option<u32>,
+        reset_after: Option<f64>,
+        size: Option<u32>,
+    ) {
         if let (Some(remaining), Some(after)) = (remaining, reset_after)
             && after.is_finite()
             && after >= 0.0
@@ -401,11 +404,12 @@ impl RouteGate {
             let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
             // The window this answer came in: still the one known (its own count goes on), or
             // a new one that the request just answered opened.
-            let (limit, own) = match buckets.get(key) {
+            let (known, own) = match buckets.get(key) {
                 Some(b) if now < b.reset_at => (b.limit, b.own),
                 Some(b) => (b.limit, 1),
                 None => (None, 1),
             };
+            let limit = size.or(known);
             buckets.insert(
                 key.to_owned(),
                 BucketState {
@@ -1762,10 +1766,7 @@ mod gate_tests {
         let _ = gate.bot_share.set((vec![2, 3], 8));
         let start = Instant::now();
         gate.admit_bot_wide("dm").await;
-        gate.record("dm", Some(9), Some(10.0));
-        if let Some(b) = gate.buckets.lock().expect("lock").get_mut("dm") {
-            b.limit = Some(10);
-        }
+        gate.record_sized("dm", Some(9), Some(10.0), Some(10));
         gate.admit_bot_wide("dm").await;
         assert!(start.elapsed() < Duration::from_millis(100));
         gate.record("dm", Some(8), Some(9.9));
