@@ -381,6 +381,7 @@ impl RouteGate {
         self.record_sized(key, remaining, reset_after, limit);
     }
 
+    #[cfg(test)]
     fn record(&self, key: &str, remaining: Option<u32>, reset_after: Option<f64>) {
         self.record_sized(key, remaining, reset_after, None);
     }
