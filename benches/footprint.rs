@@ -717,6 +717,11 @@ async fn measure(
         .await
         .map_err(|e| e.to_string())??;
     sim.shutdown().await;
+    let file = std::fs::metadata(dir.join("ticketeer.redb")).map_or(0, |m| m.len());
+    eprintln!(
+        "footprint: the store file holds {guilds} guilds, {tickets} tickets in {:.1} MiB",
+        file as f64 / (1024.0 * 1024.0)
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let before = result["rss_before"].as_u64().unwrap_or(0);
     let after = result["rss_after"].as_u64().unwrap_or(0);

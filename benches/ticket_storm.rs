@@ -12,7 +12,9 @@
 //! `--burst` (every click in one batch) `--split` (the bot as a child process) `--rounds N` (3)
 //! `--tickets-per-member N` (1: each member clicks again once every answer and DM of the
 //! previous wave is in, so later tickets show what a returning member costs) `--ready N` (0:
-//! Ticketeer's ready channels on at size N in every guild, filled before the storm).
+//! Ticketeer's ready channels on at size N in every guild, filled before the storm)
+//! `--processes N --shard-total T` (1, N: one bot as N `ticketeer run` children, each with its
+//! range of the T shards and its own data directory; implies `--split`).
 //! Writes `target/ticket_storm.json`; exits non-zero when an invariant breaks.
 //! docs/benchmarks.md explains every figure.
 
@@ -39,7 +41,7 @@ use ticketeer::{
         access,
         custom_id::{self, Action},
         model::TicketState,
-        naming,
+        naming, sharding,
     },
     driver::{self, channel_from_link, find_action, harness, message_text},
     sim::{
@@ -101,6 +103,9 @@ struct Params {
     web_load: Option<f64>,
     /// Ready channels per guild, made before the storm (0: the setting off).
     ready: u32,
+    /// `--split` children, each running its range of `shard_total` shards.
+    processes: usize,
+    shard_total: u32,
 }
 
 /// The command line (`cargo bench --bench ticket_storm -- --help`).
@@ -148,6 +153,13 @@ struct Flags {
     /// (the null bot has none: it creates every channel).
     #[arg(long, default_value_t = 0, conflicts_with = "split")]
     ready: u32,
+    /// One bot as this many `ticketeer run` children (implies --split), each with its own data
+    /// directory and range of --shard-total shards.
+    #[arg(long, default_value_t = 1, conflicts_with_all = ["ready", "web_load"])]
+    processes: usize,
+    /// The bot's shards, split over --processes (default: one per process).
+    #[arg(long)]
+    shard_total: Option<u32>,
 }
 
 impl Params {
@@ -167,13 +179,18 @@ impl Params {
             rate_limits: f.rate_limits,
             durability: f.durability.into(),
             topics: f.topics,
-            split: f.split,
+            split: f.split || f.processes > 1,
             delivery,
             rounds: f.rounds,
             tickets_per_member: f.tickets_per_member,
             web_load: f.web_load.filter(|r| r.is_finite() && *r > 0.0),
             ready: f.ready,
+            processes: f.processes.max(1),
+            shard_total: f.shard_total.unwrap_or(f.processes.max(1) as u32),
         };
+        if p.shard_total < p.processes as u32 {
+            return Err("--shard-total must be at least --processes".into());
+        }
         if p.guilds == 0 || p.clickers == 0 || p.rounds == 0 || p.tickets_per_member == 0 {
             return Err(
                 "--guilds, --clickers, --rounds and --tickets-per-member must be at least 1".into(),
@@ -1417,21 +1434,33 @@ fn field_of(line: &str, key: &str) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// Phase 1 with `--split`: `ticketeer run` as a child process (the binary cargo built beside
-/// this benchmark), stopped with SIGTERM; the store is checked from its file afterwards.
-async fn run_ticketeer_split(
+/// The store-stats line's `(commits, durable_commits, ops)`, if printed, and the warnings seen.
+type ChildLog = (Option<(Option<u64>, Option<u64>, Option<u64>)>, u64);
+
+/// One `ticketeer run` child of `--split`: its process, its log reader and its data.
+struct SplitChild {
+    child: std::process::Child,
+    pid: u32,
+    log: std::thread::JoinHandle<ChildLog>,
+    dir: PathBuf,
+}
+
+/// Starts `ticketeer run` on `shards` of `params.shard_total`, its log drained on a thread (a
+/// full pipe would stall it) and kept for the store-stats line it prints when it stops.
+fn spawn_split_child(
     params: &Params,
-) -> Result<(PhaseFigures, Vec<String>, Value, Option<u64>), String> {
+    url: &str,
+    dir: PathBuf,
+    shards: &std::ops::Range<u32>,
+) -> Result<SplitChild, String> {
     use std::io::BufRead;
-    let sim = start_sim(params).await?;
-    let client = sim.client();
-    let guilds = seed(&sim, params).await;
-    let dir = harness::data_dir("storm-split");
     let bin = env!("CARGO_BIN_EXE_ticketeer");
     let mut command = std::process::Command::new(bin);
     command
-        .args(["run", "--discord-api", &sim.http_url(), "--data-dir"])
+        .args(["run", "--discord-api", url, "--data-dir"])
         .arg(&dir)
+        .args(["--shards", &format!("{}..{}", shards.start, shards.end)])
+        .args(["--shard-total", &params.shard_total.to_string()])
         .args([
             "--durability",
             match params.durability {
@@ -1448,13 +1477,10 @@ async fn run_ticketeer_split(
     if !params.rate_limited() {
         command.arg("--no-ratelimiter");
     }
-    let setup_start = Instant::now();
     let mut child = command
         .spawn()
         .map_err(|e| format!("cannot start {bin}: {e}"))?;
     let pid = child.id();
-    // The child's log is drained on a thread (a full pipe would stall it) and kept for the
-    // store-stats line it prints when it stops.
     let stderr = child.stderr.take();
     let log = std::thread::spawn(move || {
         let mut stats = None;
@@ -1471,97 +1497,159 @@ async fn run_ticketeer_split(
                 } else if line.contains("WARN") || line.contains("ERROR") {
                     warnings += 1;
                     if warnings <= 5 {
-                        eprintln!("bot: {line}");
+                        eprintln!("bot {pid}: {line}");
                     }
                 }
             }
         }
         (stats, warnings)
     });
-    // Ready when the bot's gateway session is up (its commands are registered before that);
-    // guild actors start on demand.
-    let ready_deadline = Instant::now() + Duration::from_secs(60);
+    Ok(SplitChild {
+        child,
+        pid,
+        log,
+        dir,
+    })
+}
+
+/// Waits until every shard of the bot has a gateway session (their commands are registered
+/// before that; guild actors start on demand).
+async fn split_ready(
+    client: &SimClient,
+    children: &mut [SplitChild],
+    shards: u32,
+) -> Result<(), String> {
+    let ready_deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let stats = client.stats().await.unwrap_or_default();
-        if stats.gateway_sessions > 0 {
-            break;
+        if stats.gateway_sessions >= u64::from(shards) {
+            return Ok(());
         }
-        if let Ok(Some(status)) = child.try_wait() {
-            return Err(format!("the bot exited during start-up: {status}"));
+        for c in children.iter_mut() {
+            if let Ok(Some(status)) = c.child.try_wait() {
+                return Err(format!("a bot exited during start-up: {status}"));
+            }
         }
         if Instant::now() >= ready_deadline {
-            let _ = child.kill();
-            return Err("the bot child did not connect within 60 s".into());
+            children.iter_mut().for_each(|c| drop(c.child.kill()));
+            return Err("the bot children did not connect within 120 s".into());
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// SIGTERM to every child at once; each waited for up to 90 s.
+async fn stop_split(children: Vec<SplitChild>) -> Result<Vec<(SplitChild, bool)>, String> {
+    for c in &children {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &c.pid.to_string()])
+            .status();
+    }
+    tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        children
+            .into_iter()
+            .map(|mut c| {
+                loop {
+                    match c.child.try_wait() {
+                        Ok(Some(status)) => break (c, status.success()),
+                        Ok(None) if Instant::now() < deadline => {
+                            std::thread::sleep(Duration::from_millis(10))
+                        }
+                        _ => {
+                            let _ = c.child.kill();
+                            break (c, false);
+                        }
+                    }
+                }
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
+/// Phase 1 with `--split`: `ticketeer run` as child processes (the binary cargo built beside
+/// this benchmark; `--processes N` of them, each with its range of `--shard-total` shards and
+/// its own data directory), stopped with SIGTERM; each store is checked from its file
+/// afterwards for the guilds of its shards.
+async fn run_ticketeer_split(
+    params: &Params,
+) -> Result<(PhaseFigures, Vec<String>, Value, Option<u64>), String> {
+    let sim = start_sim(params).await?;
+    let client = sim.client();
+    let guilds = seed(&sim, params).await;
+    let ranges = sharding::ranges(params.processes, params.shard_total);
+    let setup_start = Instant::now();
+    let mut children = Vec::new();
+    for (i, range) in ranges.iter().enumerate() {
+        let dir = harness::data_dir(&format!("storm-split-{i}"));
+        children.push(spawn_split_child(params, &sim.http_url(), dir, range)?);
+    }
+    split_ready(&client, &mut children, params.shard_total).await?;
     let ready_ms = setup_start.elapsed().as_millis() as u64;
     let targets = match set_up_guilds(&client, &guilds, params).await {
         Ok(targets) => targets,
         Err(e) => {
-            let _ = child.kill();
+            children.iter_mut().for_each(|c| drop(c.child.kill()));
             return Err(format!("setup through the child bot: {e}"));
         }
     };
     let setup_ms = setup_start.elapsed().as_millis() as u64;
-    let child_stat = PathBuf::from(format!("/proc/{pid}/stat"));
-    let cpu_before = stat_cpu_ms(&child_stat);
+    let stats_of = |c: &SplitChild| PathBuf::from(format!("/proc/{}/stat", c.pid));
+    let cpu = |children: &[SplitChild]| -> Option<f64> {
+        children.iter().map(|c| stat_cpu_ms(&stats_of(c))).sum()
+    };
+    let cpu_before = cpu(&children);
     let storm = storm(&client, &targets, params, "ticketeer").await;
     let mut figures = figures(&storm);
-    figures.cpu_ms = stat_cpu_ms(&child_stat).zip(cpu_before).map(|(a, b)| a - b);
-    let peak = peak_rss_of(pid);
+    figures.cpu_ms = cpu(&children).zip(cpu_before).map(|(a, b)| a - b);
+    let peak = children.iter().map(|c| peak_rss_of(c.pid)).sum();
     let shutdown_start = Instant::now();
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status();
-    let exited = tokio::task::spawn_blocking(move || {
-        let deadline = Instant::now() + Duration::from_secs(90);
-        loop {
-            match child.try_wait() {
-                Ok(Some(status)) => return Ok(status),
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(10))
-                }
-                _ => {
-                    let _ = child.kill();
-                    return Err("the bot did not stop within 90 s of SIGTERM".to_string());
-                }
-            }
-        }
-    })
-    .await
-    .map_err(|e| e.to_string())??;
+    let stopped = stop_split(children).await?;
     let shutdown_ms = shutdown_start.elapsed().as_millis() as u64;
-    let (stats, warnings) = log.join().unwrap_or((None, 0));
     let mut broken = Vec::new();
-    if !exited.success() {
-        broken.push(format!("the bot exited with {exited} after SIGTERM"));
-    }
-    let store = {
+    let (mut commits, mut durable, mut ops, mut warnings) = (Some(0), Some(0), Some(0), 0);
+    for (d, (c, clean)) in stopped.into_iter().enumerate() {
+        if !clean {
+            broken.push(format!("bot {} did not exit cleanly after SIGTERM", c.pid));
+        }
+        let (stats, warned) = c.log.join().unwrap_or((None, 0));
+        warnings += warned;
+        let (a, b, o) = stats.unwrap_or((None, None, None));
+        commits = commits.zip(a).map(|(x, y)| x + y);
+        durable = durable.zip(b).map(|(x, y)| x + y);
+        ops = ops.zip(o).map(|(x, y)| x + y);
         let config = StoreConfig {
-            path: dir.join("ticketeer.redb"),
+            path: c.dir.join("ticketeer.redb"),
             durability: Durability::Immediate,
         };
-        tokio::task::spawn_blocking(move || Store::open(config))
+        let store = tokio::task::spawn_blocking(move || Store::open(config))
             .await
             .map_err(|e| e.to_string())?
-            .map_err(|e| format!("the stopped bot's store does not open: {e}"))?
-    };
-    broken.extend(check_invariants(&client, &storm, &targets, Some(&store)).await);
-    store.close().await;
+            .map_err(|e| format!("the stopped bot's store does not open: {e}"))?;
+        let mine: Vec<Target> = targets
+            .iter()
+            .filter(|t| sharding::dir_of(t.seeded.guild_id, ranges.len(), params.shard_total) == d)
+            .cloned()
+            .collect();
+        broken.extend(check_invariants(&client, &storm, &mine, Some(&store)).await);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&c.dir);
+    }
     sim.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
-    let (commits, durable, ops) = stats.unwrap_or((None, None, None));
     if durable.is_none() {
-        broken.push("the bot printed no store stats at exit".into());
+        broken.push("a bot printed no store stats at exit".into());
     }
     let extra = json!({
-        // The child counts from its start: setup (panels, limits) is included.
+        // The children count from their start: setup (panels, limits) is included.
         "commits": durable.unwrap_or(0),
         "commits_include_setup": true,
         "all_commits": commits,
         "store_ops": ops.unwrap_or(0),
         "bot_log_warnings": warnings,
+        "processes": params.processes,
+        "shard_total": params.shard_total,
         "phases_ms": {
             "start_to_ready": ready_ms,
             "start_to_panels_posted": setup_ms,

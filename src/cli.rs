@@ -7,7 +7,10 @@ use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
 
 use crate::ops::{
-    args::{AminaArgs, BackupArgs, DoctorArgs, ExportArgs, ImportArgs, InviteArgs, RestoreArgs},
+    args::{
+        AminaArgs, BackupArgs, DoctorArgs, ExportArgs, ImportArgs, InviteArgs, ReshardArgs,
+        RestoreArgs,
+    },
     config::{self, ConfigError},
 };
 use crate::sim::RateLimitMode;
@@ -75,6 +78,9 @@ pub enum Command {
     Prune(PruneArgs),
     /// Delete everything stored of one server (a deletion request). The bot must be stopped.
     ForgetGuild(ForgetGuildArgs),
+    /// Move the guilds of stopped processes' data directories into new ones for another shard
+    /// total (or another split of the shards into processes), checked guild by guild.
+    Reshard(ReshardArgs),
 }
 
 #[derive(Debug, Args, Serialize, Deserialize)]
@@ -184,6 +190,15 @@ pub struct RunArgs {
     /// (checked hourly, with a log line); kept forever unless set.
     #[arg(long, value_name = "DAYS")]
     pub retain_transcripts: Option<u64>,
+    /// The bot's global REST limit in requests per second, for all its processes together:
+    /// Discord's 50, unless Discord raised it for this bot. Each process paces its shards'
+    /// share of it.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=65_535))]
+    pub rest_budget: u32,
+    /// Spacing of identifies per bucket in milliseconds (Discord's 5,000); only for a
+    /// simulator started with a shorter --identify-window-ms.
+    #[arg(long, default_value_t = 5_000, hide = true)]
+    pub identify_interval_ms: u64,
 }
 
 impl RunArgs {
@@ -240,6 +255,10 @@ pub struct SimArgs {
     /// many times a minute shorten it.
     #[arg(long, default_value_t = 5_000)]
     pub identify_window_ms: u64,
+    /// Identifies allowed at once, one per bucket `shard_id % N` (`GET /gateway/bot`'s
+    /// `max_concurrency`; Discord's 1 for most bots, 16 and more for large ones).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrency: u32,
     /// The application's Message Content switch: off blanks others' guild messages over REST
     /// and refuses identifies asking for MESSAGE_CONTENT (4014), as on Discord.
     #[arg(long, value_enum, default_value_t = Switch::Off)]
@@ -334,7 +353,7 @@ pub fn layer(
         Command::Keys(a) => Command::Keys(config::layered(&a, &explicit, file)?),
         Command::Prune(a) => Command::Prune(config::layered(&a, &explicit, file)?),
         Command::ForgetGuild(a) => Command::ForgetGuild(config::layered(&a, &explicit, file)?),
-        other @ (Command::Demo(_) | Command::Sim(_)) => other,
+        other @ (Command::Demo(_) | Command::Sim(_) | Command::Reshard(_)) => other,
     })
 }
 

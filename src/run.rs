@@ -46,7 +46,8 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
         shard_total: args.shard_total,
         ratelimiter: !args.no_ratelimiter,
         durability: args.durability.into(),
-        identify_interval: crate::actors::shard::IDENTIFY_INTERVAL,
+        identify_interval: identify_interval(args)?,
+        rest_budget: args.rest_budget,
         transcript_upload: args.transcript_upload.clone(),
         request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
         provision_window: crate::actors::line::DEFAULT_WINDOW,
@@ -54,6 +55,15 @@ pub fn bot_config(args: &RunArgs) -> Result<BotConfig, AppError> {
         retain_transcripts: args.retain_transcripts,
         clock: std::sync::Arc::new(crate::actors::clock::SystemClock),
     })
+}
+
+/// Discord's identify spacing, or a shorter one against a simulator that allows it.
+fn identify_interval(args: &RunArgs) -> Result<Duration, AppError> {
+    let asked = Duration::from_millis(args.identify_interval_ms);
+    if asked < crate::actors::shard::IDENTIFY_INTERVAL && args.discord_api.is_none() {
+        return Err("--identify-interval-ms below 5000 is only allowed with --discord-api".into());
+    }
+    Ok(asked)
 }
 
 /// `ticketeer keys rotate`: a new link-signing key in the store, so every older link fails.
@@ -181,6 +191,7 @@ pub async fn ops(command: Command) -> Result<bool, AppError> {
         Command::Export(args) => (data::export(&args).await?, true),
         Command::Import(args) => (data::import(&args).await?, true),
         Command::ImportAmina(args) => crate::ops::amina::run(&args).await?,
+        Command::Reshard(args) => (crate::ops::reshard::run(&args).await?, true),
         Command::Run(_)
         | Command::Demo(_)
         | Command::Sim(_)
@@ -204,6 +215,7 @@ pub async fn sim(args: SimArgs) -> Result<(), AppError> {
         server_members: args.server_members.on(),
         presence: args.presence.on(),
         identify_window: Duration::from_millis(args.identify_window_ms),
+        max_concurrency: args.max_concurrency,
         app_name: args.app_name,
         ..sim::SimConfig::default()
     };

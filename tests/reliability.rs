@@ -2711,3 +2711,292 @@ mod ready {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+// ---- one bot, many processes ---------------------------------------------------------------
+
+mod fleet {
+    //! One bot as several `ticketeer run` processes (shard ranges of one total) against one
+    //! simulator with Discord's limits: the REST budget and identify turns shared without a
+    //! coordinator, a process killed mid-burst, and the guilds moved to a new shard total.
+    //! Sized for CI (24 guilds); `ticket_storm` runs the large version.
+
+    use std::ops::Range;
+
+    use super::*;
+    use ticketeer::domain::sharding;
+
+    /// The simulator's identify window; the processes are told a little more (their interval).
+    const WINDOW: Duration = Duration::from_millis(300);
+    const GUILDS: usize = 16;
+    const TOKEN: &str = "fleet-token";
+
+    /// `ticketeer run` for `range` of `total` shards, the client-side limits on as in production.
+    fn spawn_member(url: &str, dir: &Path, range: &Range<u32>, total: u32, log: &Path) -> Proc {
+        let stderr = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .map(Stdio::from)
+            .unwrap_or_else(|_| Stdio::null());
+        let child = Command::new(BIN)
+            .args(["run", "--discord-api", url, "--data-dir"])
+            .arg(dir)
+            .args(["--shards", &format!("{}..{}", range.start, range.end)])
+            .args(["--shard-total", &total.to_string()])
+            .args([
+                "--identify-interval-ms",
+                &(WINDOW.as_millis() + 60).to_string(),
+            ])
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("RUST_LOG", "warn,ticketeer=info")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .expect("spawn ticketeer run");
+        Proc { child: Some(child) }
+    }
+
+    /// Waits until `count` identifies were accepted since the simulator started.
+    async fn identified(client: &SimClient, count: usize) {
+        let done = poll_until(Duration::from_secs(60), || async {
+            let ids = client.identifies().await.ok()?;
+            (ids.iter().filter(|i| i.accepted).count() >= count).then_some(())
+        })
+        .await;
+        assert!(done.is_some(), "fewer than {count} shards identified");
+    }
+
+    /// One process per directory, each with its contiguous range of `total`.
+    fn start(url: &str, dirs: &[PathBuf], total: u32, log: &Path) -> Vec<Proc> {
+        let ranges = sharding::ranges(dirs.len(), total);
+        dirs.iter()
+            .zip(&ranges)
+            .map(|(dir, range)| spawn_member(url, dir, range, total, log))
+            .collect()
+    }
+
+    /// `who(guild)` clicks Open in every guild at once; the final answers, guild by guild.
+    async fn storm(
+        client: &SimClient,
+        guilds: &[(SeededGuild, u64)],
+        who: impl Fn(&SeededGuild) -> u64,
+        midway: impl std::future::Future<Output = ()>,
+    ) -> Vec<Option<String>> {
+        let alive = AtomicBool::new(false);
+        let clicks = guilds.iter().map(|(g, panel)| {
+            let member = who(g);
+            let alive = &alive;
+            async move {
+                let id = driver::click_panel(client, g, *panel, member).await.ok()?;
+                // Not acknowledged in Discord's 3 s (the process was killed): no answer.
+                final_text(client, id, alive).await
+            }
+        });
+        let (answers, ()) = tokio::join!(join_all(clicks), midway);
+        answers
+    }
+
+    /// Acknowledged tickets: guild → number → channel.
+    type Opened = BTreeMap<u64, BTreeMap<u64, u64>>;
+
+    fn note(opened: &mut Opened, guild: u64, text: &str) -> u64 {
+        let number = ticket_number(text).unwrap_or_else(|| panic!("no number in {text:?}"));
+        let channel = channel_from_link(text).unwrap_or_else(|| panic!("no link in {text:?}"));
+        let numbers = opened.entry(guild).or_default();
+        assert!(
+            numbers.insert(number, channel).is_none(),
+            "guild {guild}: number {number} handed out twice"
+        );
+        number
+    }
+
+    /// Every acknowledged ticket is in the file of the process that runs its guild's shard,
+    /// with its channel, and in no other file.
+    async fn assert_stored(opened: &Opened, dirs: &[PathBuf], total: u32) {
+        for (d, dir) in dirs.iter().enumerate() {
+            let path = dir.join("ticketeer.redb");
+            let config = StoreConfig {
+                path,
+                durability: Durability::Immediate,
+            };
+            let store = tokio::task::spawn_blocking(move || Store::open(config))
+                .await
+                .expect("open task")
+                .expect("the store opens");
+            for (guild, numbers) in opened {
+                let home = sharding::dir_of(*guild, dirs.len(), total);
+                let records = store.all_tickets(*guild).await.expect("records");
+                if d != home {
+                    assert!(records.is_empty(), "guild {guild} has tickets in dir {d}");
+                    continue;
+                }
+                for (number, channel) in numbers {
+                    let record = records.iter().find(|r| r.number == *number);
+                    assert_eq!(
+                        record.and_then(|r| r.channel),
+                        Some(*channel),
+                        "guild {guild}: acknowledged ticket #{number} lost"
+                    );
+                }
+            }
+            store.close().await;
+        }
+    }
+
+    /// SIGTERM to every process at once, each waited for.
+    fn stop_all(procs: &mut [Proc]) {
+        std::thread::scope(|scope| {
+            for proc in procs.iter_mut() {
+                scope.spawn(|| {
+                    assert!(
+                        proc.terminate(Duration::from_secs(90)),
+                        "a process did not stop cleanly"
+                    );
+                });
+            }
+        });
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn four_processes_share_the_limits_survive_a_kill_and_move_to_sixteen_shards() {
+        let sim = sim::start(SimConfig {
+            rate_limits: RateLimitMode::Discord,
+            message_content: true,
+            identify_window: WINDOW,
+            // Two buckets of four shards each, every bucket spread over all four processes.
+            max_concurrency: 2,
+            ..SimConfig::default()
+        })
+        .await
+        .expect("simulator");
+        let client = sim.client();
+        let url = sim.http_url();
+        let t0 = Instant::now();
+        let seeded = harness::seed_guilds(&sim, GUILDS, 3).await;
+        let root = data_dir("fleet");
+        std::fs::create_dir_all(&root).expect("dir");
+        let log = root.join("fleet.log");
+        let old: Vec<PathBuf> = (0..4).map(|i| root.join(format!("t8-{i}"))).collect();
+        let mut procs = start(&url, &old, 8, &log);
+        identified(&client, 8).await;
+        eprintln!("{:?}: 8 shards up", t0.elapsed());
+        let start_stats = client.stats().await.expect("stats");
+        assert_eq!(
+            start_stats.identifies_refused, 0,
+            "processes identified side by side"
+        );
+        let mut guilds = Vec::new();
+        let panels = join_all(seeded.iter().map(|g| driver::post_panel(&client, g))).await;
+        for (g, panel) in seeded.into_iter().zip(panels) {
+            guilds.push((g, panel.expect("panel")));
+        }
+        eprintln!("{:?}: panels posted", t0.elapsed());
+
+        // A burst over every guild; process 1 is killed in the middle and started again.
+        let killed = 1;
+        let of = |g: &SeededGuild| sharding::dir_of(g.guild_id, 4, 8);
+        let restart = async {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            procs[killed].kill();
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let range = &sharding::ranges(4, 8)[killed];
+            procs[killed] = spawn_member(&url, &old[killed], range, 8, &log);
+        };
+        let answers = storm(&client, &guilds, |g| g.member_ids[0], restart).await;
+        let mut opened = Opened::new();
+        let mut retry = Vec::new();
+        for ((g, panel), answer) in guilds.iter().zip(&answers) {
+            match answer.as_deref().filter(|t| t.contains("#")) {
+                Some(text) => {
+                    note(&mut opened, g.guild_id, text);
+                }
+                None => {
+                    assert_eq!(
+                        of(g),
+                        killed,
+                        "guild {} of a live process: {answer:?}",
+                        g.guild_id
+                    );
+                    retry.push((g.clone(), *panel));
+                }
+            }
+        }
+        eprintln!(
+            "{:?}: burst answered, {} cut off by the kill",
+            t0.elapsed(),
+            retry.len()
+        );
+        identified(&client, 10).await;
+        // The clicks the kill cut off work once the process is back, with fresh numbers.
+        let again = storm(&client, &retry, |g| g.member_ids[1], async {}).await;
+        for ((g, _), answer) in retry.iter().zip(&again) {
+            let text = answer.as_deref().expect("answered after the restart");
+            note(&mut opened, g.guild_id, text);
+        }
+        // The live processes' shards never identified again: nothing disturbed them.
+        let ids = client.identifies().await.expect("identifies");
+        let range = &sharding::ranges(4, 8)[killed];
+        for id in &ids {
+            if !range.contains(&(id.shard as u32)) {
+                assert!(
+                    ids.iter().filter(|i| i.shard == id.shard).count() == 1,
+                    "{ids:?}"
+                );
+            }
+        }
+        eprintln!("{:?}: retried", t0.elapsed());
+        stop_all(&mut procs);
+        eprintln!("{:?}: stopped", t0.elapsed());
+        assert_stored(&opened, &old, 8).await;
+        assert_no_429s_since(&client, &SimStats::default()).await;
+
+        // Offline: the guilds of 4 files for 8 shards into 8 files for 16.
+        let new: Vec<PathBuf> = (0..8).map(|i| root.join(format!("t16-{i}"))).collect();
+        let status = Command::new(BIN)
+            .arg("reshard")
+            .arg("--from")
+            .args(&old)
+            .arg("--to")
+            .args(&new)
+            .args(["--shard-total", "16"])
+            .stdout(Stdio::null())
+            .status()
+            .expect("reshard runs");
+        assert!(status.success(), "reshard failed");
+        assert_stored(&opened, &new, 16).await;
+        let before = client.stats().await.expect("stats");
+        let mut procs = start(&url, &new, 16, &log);
+        identified(&client, 10 + 16).await;
+        eprintln!("{:?}: 16 shards up", t0.elapsed());
+        let answers = storm(&client, &guilds, |g| g.member_ids[2], async {}).await;
+        eprintln!("{:?}: second burst answered", t0.elapsed());
+        for ((g, _), answer) in guilds.iter().zip(&answers) {
+            let text = answer.as_deref().expect("answered after the move");
+            let highest = opened[&g.guild_id].keys().max().copied().unwrap_or(0);
+            let number = note(&mut opened, g.guild_id, text);
+            assert!(
+                number > highest,
+                "guild {}: #{number} after #{highest}",
+                g.guild_id
+            );
+        }
+        stop_all(&mut procs);
+        assert_stored(&opened, &new, 16).await;
+        let after = client.stats().await.expect("stats");
+        assert_eq!(
+            after.identifies_refused, 0,
+            "identify turns across processes"
+        );
+        assert_no_429s_since(&client, &before).await;
+        // Commands were set once per layout, by the process with shard 0; the others (and the
+        // restarted process 1) only read them.
+        let sets = after
+            .requests_per_route
+            .get("PUT /applications/{id}/commands")
+            .copied();
+        assert_eq!(sets, Some(2), "{:?}", after.requests_per_route);
+        sim.shutdown().await;
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}

@@ -66,6 +66,10 @@ pub struct BotConfig {
     /// Discord's spacing of identifies per bucket (5 s); tests against a simulator configured
     /// with a shorter window lower it to match.
     pub identify_interval: Duration,
+    /// The bot's global REST budget in requests per second, for all its processes together
+    /// (Discord's 50 unless Discord raised it); this process paces its shards' share of it
+    /// (`domain::sharding::rest_share`).
+    pub rest_budget: u32,
     /// `--transcript-upload`: a paste service each closed ticket's HTML transcript is POSTed to.
     pub transcript_upload: Option<String>,
     /// Tickets one guild provisions at once; more clicks wait in line (see `actors::line`).
@@ -98,6 +102,7 @@ impl BotConfig {
             ratelimiter: true,
             durability: Durability::Immediate,
             identify_interval: IDENTIFY_INTERVAL,
+            rest_budget: crate::discord::global_pace::LIMIT as u32,
             transcript_upload: None,
             request_timeout: crate::discord::DEFAULT_REQUEST_TIMEOUT,
             provision_window: super::line::DEFAULT_WINDOW,
@@ -438,13 +443,36 @@ fn check_config(config: &BotConfig) -> Result<(), StartError> {
     Ok(())
 }
 
-/// The REST client, with the bot's commands registered (a refused token is its own error).
+/// The REST client pacing this process's share of the bot's global budget, with the bot's
+/// commands registered by the process holding shard 0 and checked by the others (a refused
+/// token is its own error).
 async fn connect_discord(config: &BotConfig) -> Result<Discord, StartError> {
+    let part = crate::domain::sharding::BotPart {
+        shards: config.shards.clone(),
+        total: config.shard_total,
+        budget: config.rest_budget,
+    };
+    let share = part.rest_share();
+    if part.starved() {
+        warn!(
+            budget = config.rest_budget,
+            shard_total = config.shard_total,
+            "the bot has more shards than requests per second in its REST budget: this process \
+             sends one request per window, and all processes together may exceed the budget; \
+             ask Discord for a higher global limit and set --rest-budget"
+        );
+    }
+    info!(
+        share,
+        budget = config.rest_budget,
+        "this process's share of the global REST budget"
+    );
     let discord = Discord::connect_with_timeout(
         &config.token,
         config.api_base.as_deref(),
         config.ratelimiter,
         config.request_timeout,
+        &part,
     )
     .await
     .map_err(|e| match e {
@@ -453,13 +481,35 @@ async fn connect_discord(config: &BotConfig) -> Result<Discord, StartError> {
         }
         other => StartError::Discord(other),
     })?;
-    discord
-        .register_global_commands(&[commands::ticket_command(), commands::tickets_command()])
-        .await
-        .map_err(|e| match e {
-            DiscordError::Unauthorized => StartError::Unauthorized,
-            other => StartError::Discord(other),
-        })?;
+    let wanted = [commands::ticket_command(), commands::tickets_command()];
+    let unauthorized = |e| match e {
+        DiscordError::Unauthorized => StartError::Unauthorized,
+        other => StartError::Discord(other),
+    };
+    if config.shards.contains(&0) {
+        discord
+            .register_global_commands(&wanted)
+            .await
+            .map_err(unauthorized)?;
+    } else {
+        // One process registers (the one with shard 0): a set sent by many at once is many
+        // writes of the same thing in Discord's commands bucket.
+        let have = discord.global_command_names().await.map_err(unauthorized)?;
+        let missing: Vec<&str> = wanted
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|name| !have.iter().any(|h| h == name))
+            .collect();
+        if missing.is_empty() {
+            info!("the bot's commands are registered");
+        } else {
+            warn!(
+                ?missing,
+                "commands not registered yet: the process running shard 0 registers them \
+                 when it starts"
+            );
+        }
+    }
     Ok(discord)
 }
 
@@ -807,12 +857,16 @@ async fn gateway_shared(discord: &Discord, config: &BotConfig) -> GatewayShared 
         total = budget.total,
         "identify budget"
     );
-    let schedule = IdentifySchedule::new(
-        budget,
-        config.identify_interval,
-        config.shards.len() as u32,
-        tokio::time::Instant::now(),
-    );
+    let now = tokio::time::Instant::now();
+    let mut schedule =
+        IdentifySchedule::new(budget, config.identify_interval, config.shard_total, now);
+    if config.shards.len() < config.shard_total as usize {
+        // Other processes run shards of the same buckets: take turns with them.
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        schedule = schedule.across_processes(wall, now);
+    }
     GatewayShared {
         queue: IdentifyQueue::new(schedule),
         sessions: SessionKeeper::default(),

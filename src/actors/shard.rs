@@ -36,6 +36,7 @@ use twilight_gateway::{
 };
 
 use super::router::RouterMsg;
+use crate::domain::sharding::IdentifySlots;
 
 pub enum ShardMsg {
     Close,
@@ -370,8 +371,12 @@ pub struct IdentifySchedule {
     total: u32,
     remaining: u32,
     reset_at: Instant,
-    /// Shards of this process: they share what is left of the day.
+    /// Shards of the bot (all processes): they share what is left of the day.
     shards: u32,
+    /// The bot-wide turns of each bucket's shards, with the wall-clock time (since the Unix
+    /// epoch) at `origin`: see `domain::sharding`. `None` within one process that runs every
+    /// shard of the bot, where `next_free` alone spaces the bucket.
+    turns: Option<(IdentifySlots, Duration, Instant)>,
     /// Per bucket: the earliest next identify.
     next_free: HashMap<u32, Instant>,
     /// Per shard: its last identify and how many in a row came after short sessions.
@@ -379,6 +384,7 @@ pub struct IdentifySchedule {
 }
 
 impl IdentifySchedule {
+    /// `shards`: the bot's shard total (the daily budget is the bot's, shared by all of them).
     pub fn new(budget: IdentifyBudget, interval: Duration, shards: u32, now: Instant) -> Self {
         Self {
             spacing: interval + interval / 20,
@@ -388,9 +394,29 @@ impl IdentifySchedule {
             remaining: budget.remaining,
             reset_at: now + budget.reset_after,
             shards: shards.max(1),
+            turns: None,
             next_free: HashMap::new(),
             last: HashMap::new(),
         }
+    }
+
+    /// Identifies only in the shard's bot-wide turns (`domain::sharding::IdentifySlots`), so
+    /// that other processes running shards of the same buckets never identify beside it.
+    /// `wall`: the time since the Unix epoch at `now`.
+    pub fn across_processes(mut self, wall: Duration, now: Instant) -> Self {
+        let slots = IdentifySlots::new(self.shards, self.max_concurrency, self.spacing);
+        self.turns = Some((slots, wall, now));
+        self
+    }
+
+    /// The first moment at or after `at` that is one of `shard`'s turns.
+    fn turn(&self, shard: u32, at: Instant) -> Instant {
+        let Some((slots, wall, origin)) = self.turns else {
+            return at;
+        };
+        let since = at.saturating_duration_since(origin);
+        let asked = wall + since;
+        at + slots.next_turn(shard, asked).saturating_sub(asked)
     }
 
     /// Books an identify for `shard` asked at `now`; returns when it may be sent.
@@ -419,6 +445,7 @@ impl IdentifySchedule {
             .next_free
             .get(&bucket)
             .map_or(earliest, |free| earliest.max(*free));
+        let slot = self.turn(shard, slot);
         self.next_free.insert(bucket, slot + self.spacing);
         self.remaining = self.remaining.saturating_sub(1);
         self.last.insert(shard, (slot, streak));
@@ -550,6 +577,24 @@ mod tests {
         };
         let mut s = schedule(budget, 1, t0);
         assert_eq!(s.reserve(0, t0), t0 + Duration::from_secs(3600));
+    }
+
+    /// Two processes, each with its own queue, running shards 0..2 and 2..4 of one bucket:
+    /// their identifies, asked at the same moment, still come an interval apart.
+    #[test]
+    fn processes_sharing_a_bucket_take_turns() {
+        let t0 = Instant::now();
+        let wall = Duration::from_millis(1_700_000_000_321);
+        let mut a = schedule(IdentifyBudget::default(), 4, t0).across_processes(wall, t0);
+        let mut b = schedule(IdentifyBudget::default(), 4, t0).across_processes(wall, t0);
+        let mut slots = vec![a.reserve(0, t0), a.reserve(1, t0)];
+        slots.extend([b.reserve(2, t0), b.reserve(3, t0)]);
+        slots.sort();
+        for pair in slots.windows(2) {
+            assert!(pair[1] - pair[0] >= I, "{:?}", pair[1] - pair[0]);
+        }
+        // Within one round of the four turns.
+        assert!(slots[3] - t0 <= (I + I / 20) * 5 / 4 * 4);
     }
 
     #[test]

@@ -48,6 +48,20 @@ impl GlobalPace {
         }
     }
 
+    /// Counts a whole window as sent just now: a process that starts may be the restart of one
+    /// that was killed a moment ago, whose last requests still count at Discord; together with
+    /// the other processes' shares, this one's first window would then overshoot the bot's
+    /// limit. Costs one window at start.
+    pub fn spent(self) -> Self {
+        if self.enabled {
+            let now = Instant::now();
+            let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+            sent.clear();
+            sent.extend(std::iter::repeat_n(now, self.limit));
+        }
+        self
+    }
+
     pub fn attach_metrics(&self, metrics: std::sync::Arc<crate::web::Metrics>) {
         let _ = self.metrics.set(metrics);
     }
@@ -128,6 +142,17 @@ mod tests {
         // 23 sends at 5 per 100 ms: the last goes in the fifth window, not later.
         let last = times.last().expect("sends").duration_since(start);
         assert!(last >= Duration::from_millis(400) && last < Duration::from_millis(500));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_spent_pace_waits_one_window_before_its_first_request() {
+        let pace = GlobalPace::new(3, Duration::from_millis(100), true).spent();
+        let start = Instant::now();
+        pace.admit().await;
+        assert_eq!(Instant::now() - start, Duration::from_millis(100));
+        pace.admit().await;
+        pace.admit().await;
+        assert_eq!(Instant::now() - start, Duration::from_millis(100));
     }
 
     #[tokio::test(start_paused = true)]

@@ -47,6 +47,7 @@ use self::{
     global_pace::GlobalPace,
 };
 use crate::domain::access::{Overwrite, OverwriteKind};
+use crate::domain::sharding::BotPart;
 
 /// JSON error codes from Discord's documentation that the bot reacts to.
 pub mod codes {
@@ -262,6 +263,10 @@ pub(crate) fn http_status<T>(answer: &Result<twilight_http::Response<T>, HttpErr
 struct BucketState {
     remaining: u32,
     reset_at: Instant,
+    /// The bucket's size per window, when Discord said it.
+    limit: Option<u32>,
+    /// Requests this process sent in the window (counted for buckets of the whole bot).
+    own: u32,
 }
 
 /// Holds a request back while its bucket is known to be exhausted. twilight 0.18 reads rate-limit
@@ -278,12 +283,42 @@ struct RouteGate {
     /// window. (twilight sends a route's requests one at a time anyway when its limiter is on.)
     turns: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     limited: std::sync::atomic::AtomicBool,
+    /// The shards this process runs and the bot's total, when other processes run the others:
+    /// of a bucket the whole bot shares (one without a major parameter, like DM channel
+    /// creation), it sends at most its part of the bucket's size per window
+    /// (`sharding::share_of`), so the processes together stay within it without seeing each
+    /// other's requests.
+    bot_share: std::sync::OnceLock<(Vec<u32>, u32)>,
 }
 
 impl RouteGate {
     /// Waits for `key`'s turn (when limits are in force) and until its bucket has a request
     /// left, and takes it. Hold the returned turn until the answer's headers are learned.
     async fn admit(&self, key: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.admit_in(key, false).await
+    }
+
+    /// [`Self::admit`] for a bucket the whole bot shares, where this process keeps to its
+    /// share ([`Self::bot_share`]).
+    async fn admit_bot_wide(&self, key: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.admit_in(key, true).await
+    }
+
+    /// This process's part of a bot-wide bucket of `limit` per window: never below one.
+    fn own_allowance(&self, limit: u32) -> u32 {
+        match self.bot_share.get() {
+            Some((shards, total)) if shards.len() < *total as usize => {
+                crate::domain::sharding::share_of(limit, shards, *total)
+            }
+            _ => u32::MAX,
+        }
+    }
+
+    async fn admit_in(
+        &self,
+        key: &str,
+        bot_wide: bool,
+    ) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         let turn = if self.limited.load(std::sync::atomic::Ordering::Relaxed) {
             let lock = self
                 .turns
@@ -296,23 +331,30 @@ impl RouteGate {
         } else {
             None
         };
-        self.wait_for_room(key).await;
+        self.wait_for_room(key, bot_wide).await;
         turn
     }
 
-    async fn wait_for_room(&self, key: &str) {
+    async fn wait_for_room(&self, key: &str, bot_wide: bool) {
         loop {
             let wait = {
                 let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
                 let now = Instant::now();
+                let allowance = |b: &BucketState| match (bot_wide, b.limit) {
+                    (true, Some(limit)) => self.own_allowance(limit),
+                    _ => u32::MAX,
+                };
                 match buckets.get_mut(key) {
                     Some(bucket) if now >= bucket.reset_at => {
                         buckets.remove(key);
                         return;
                     }
-                    Some(bucket) if bucket.remaining == 0 => bucket.reset_at - now,
+                    Some(bucket) if bucket.remaining == 0 || bucket.own >= allowance(bucket) => {
+                        bucket.reset_at - now
+                    }
                     Some(bucket) => {
                         bucket.remaining -= 1;
+                        bucket.own += 1;
                         return;
                     }
                     None => return,
@@ -324,38 +366,60 @@ impl RouteGate {
 
     /// Records what an answer's headers say about `key`'s bucket.
     fn learn(&self, key: &str, headers: twilight_http::response::HeaderIter<'_>) {
-        let (mut remaining, mut reset_after) = (None, None);
+        let (mut remaining, mut reset_after, mut limit) = (None, None, None);
         for (name, value) in headers {
             let value = std::str::from_utf8(value).ok();
             match name {
                 "x-ratelimit-remaining" => remaining = value.and_then(|v| v.parse::<u32>().ok()),
+                "x-ratelimit-limit" => limit = value.and_then(|v| v.parse::<u32>().ok()),
                 "x-ratelimit-reset-after" => {
                     reset_after = value.and_then(|v| v.parse::<f64>().ok())
                 }
                 _ => {}
             }
         }
-        self.record(key, remaining, reset_after);
+        self.record_sized(key, remaining, reset_after, limit);
     }
 
+    #[cfg(test)]
     fn record(&self, key: &str, remaining: Option<u32>, reset_after: Option<f64>) {
+        self.record_sized(key, remaining, reset_after, None);
+    }
+
+    /// [`Self::record`] with the bucket's size per window, when the answer said it.
+    fn record_sized(
+        &self,
+        key: &str,
+        remaining: Option<u32>,
+        reset_after: Option<f64>,
+        size: Option<u32>,
+    ) {
         if let (Some(remaining), Some(after)) = (remaining, reset_after)
             && after.is_finite()
             && after >= 0.0
         {
             self.limited
                 .store(true, std::sync::atomic::Ordering::Relaxed);
-            let reset_at = Instant::now() + Duration::from_secs_f64(after.min(3_600.0));
-            self.buckets
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(
-                    key.to_owned(),
-                    BucketState {
-                        remaining,
-                        reset_at,
-                    },
-                );
+            let now = Instant::now();
+            let reset_at = now + Duration::from_secs_f64(after.min(3_600.0));
+            let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+            // The window this answer came in: still the one known (its own count goes on), or
+            // a new one that the request just answered opened.
+            let (known, own) = match buckets.get(key) {
+                Some(b) if now < b.reset_at => (b.limit, b.own),
+                Some(b) => (b.limit, 1),
+                None => (None, 1),
+            };
+            let limit = size.or(known);
+            buckets.insert(
+                key.to_owned(),
+                BucketState {
+                    remaining,
+                    reset_at,
+                    limit,
+                    own,
+                },
+            );
         }
     }
 }
@@ -644,30 +708,50 @@ impl Discord {
         api_base: Option<&str>,
         ratelimiter: bool,
     ) -> DiscordResult<Discord> {
-        Self::connect_with_timeout(token, api_base, ratelimiter, DEFAULT_REQUEST_TIMEOUT).await
+        Self::connect_with_timeout(
+            token,
+            api_base,
+            ratelimiter,
+            DEFAULT_REQUEST_TIMEOUT,
+            &BotPart::whole(),
+        )
+        .await
     }
 
-    /// [`Self::connect`] with a request timeout other than twilight's 10 s.
+    /// [`Self::connect`] with a request timeout other than twilight's 10 s, pacing this
+    /// process's `part` of the bot's global budget and of every bucket the bot shares.
     pub async fn connect_with_timeout(
         token: &str,
         api_base: Option<&str>,
         ratelimiter: bool,
         timeout: Duration,
+        part: &BotPart,
     ) -> DiscordResult<Discord> {
-        let http = Arc::new(Self::http_client_with_timeout(
-            token,
-            api_base,
-            ratelimiter,
-            timeout,
-        ));
+        let global_share = part.rest_share() as usize;
+        let mut builder = Self::builder(token, api_base, timeout);
+        if !ratelimiter && api_base.is_some() {
+            builder = builder.ratelimiter(None);
+        } else if global_share > global_pace::LIMIT {
+            // A raised budget: twilight's own limiter would hold the process at Discord's 50.
+            let limit = u16::try_from(global_share).unwrap_or(u16::MAX);
+            builder =
+                builder.ratelimiter(Some(twilight_http_ratelimiting::RateLimiter::new(limit)));
+        }
+        let http = Arc::new(builder.build());
+        let gate = RouteGate::default();
+        let _ = gate.bot_share.set((part.shards.clone(), part.total));
         // Paced exactly where twilight's limiter runs (`http_client_with_timeout`), from the
         // first request on: twilight counts these two in its first window too, and a pace that
         // missed them let a burst right after start exhaust twilight's window, which then sent
         // what it held in one go into Discord's next one (50 429s in one rate-limited run).
-        let global = GlobalPace::discord(ratelimiter || api_base.is_none());
+        let global = GlobalPace::new(
+            global_share,
+            global_pace::WINDOW,
+            ratelimiter || api_base.is_none(),
+        )
+        .spent();
         let me = retry_limited!(global, "current_user", http.current_user())?;
         // Whether this Discord sends rate-limit headers at all decides how the gate works.
-        let gate = RouteGate::default();
         gate.learn("GET users/@me", me.headers());
         let me = me.model().await?;
         let app = retry_limited!(
@@ -753,6 +837,20 @@ impl Discord {
             interaction.set_global_commands(commands)
         )?;
         Ok(())
+    }
+
+    /// The names of the bot's global commands as Discord has them.
+    pub async fn global_command_names(&self) -> DiscordResult<Vec<String>> {
+        let _turn = self.turn().await;
+        let interaction = self.http.interaction(self.application_id);
+        let commands = retry_limited!(
+            self.global,
+            "global_commands",
+            interaction.global_commands()
+        )?
+        .models()
+        .await?;
+        Ok(commands.into_iter().map(|c| c.name).collect())
     }
 
     // ---- interaction responses (exempt from the global rate limit) ---------------------------
@@ -1670,7 +1768,7 @@ impl Discord {
     /// Opens (or returns) the DM channel with a user.
     pub async fn open_dm(&self, user: u64) -> DiscordResult<u64> {
         const KEY: &str = "POST users/@me/channels";
-        let turn = self.gate.admit(KEY).await;
+        let turn = self.gate.admit_bot_wide(KEY).await;
         let slot = self.turn().await;
         let response = retry_limited!(
             self.global,
@@ -1734,5 +1832,32 @@ mod gate_tests {
         let before = Instant::now();
         gate.admit("other").await;
         assert!(before.elapsed() < Duration::from_millis(100));
+    }
+
+    /// A process running shards 2..4 of 8 sends at most 2 of a bot-wide bucket's 10 per
+    /// window, however many the bucket says remain: the others' requests are not in what it
+    /// has seen.
+    #[tokio::test(start_paused = true)]
+    async fn a_bucket_of_the_whole_bot_is_used_only_up_to_this_process_share() {
+        let gate = RouteGate::default();
+        let _ = gate.bot_share.set((vec![2, 3], 8));
+        let start = Instant::now();
+        gate.admit_bot_wide("dm").await;
+        gate.record_sized("dm", Some(9), Some(10.0), Some(10));
+        gate.admit_bot_wide("dm").await;
+        assert!(start.elapsed() < Duration::from_millis(100));
+        gate.record("dm", Some(8), Some(9.9));
+        gate.admit_bot_wide("dm").await; // the third waits for the next window
+        assert!(start.elapsed() >= Duration::from_millis(9_900));
+        // The same bucket in a process that runs the whole bot is used to the end.
+        let whole = RouteGate::default();
+        let _ = whole.bot_share.set((vec![0], 1));
+        whole.admit_bot_wide("dm").await;
+        whole.record("dm", Some(9), Some(10.0));
+        let later = Instant::now();
+        for _ in 0..9 {
+            whole.admit_bot_wide("dm").await;
+        }
+        assert!(later.elapsed() < Duration::from_millis(100));
     }
 }

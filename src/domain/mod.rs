@@ -16,6 +16,7 @@ pub mod ready;
 pub mod reasons;
 pub mod rename;
 pub mod retention;
+pub mod sharding;
 pub mod stale;
 pub mod stats;
 pub mod tally;

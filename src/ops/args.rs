@@ -96,3 +96,17 @@ pub struct AminaArgs {
     #[arg(long, default_value = "data")]
     pub data_dir: PathBuf,
 }
+
+#[derive(Debug, Clone, Args, Serialize, Deserialize)]
+pub struct ReshardArgs {
+    /// The data directories of the current layout (every process's; their bots stopped).
+    #[arg(long, num_args = 1.., required = true)]
+    pub from: Vec<PathBuf>,
+    /// New, empty data directories, one per process of the new layout; the i-th holds the
+    /// i-th contiguous range of the new shards.
+    #[arg(long, num_args = 1.., required = true)]
+    pub to: Vec<PathBuf>,
+    /// The new shard total.
+    #[arg(long)]
+    pub shard_total: u32,
+}

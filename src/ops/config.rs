@@ -21,7 +21,7 @@ pub const DEFAULT_FILE: &str = "ticketeer.toml";
 pub const ENV_PREFIX: &str = "TICKETEER_";
 
 /// Every key the file may hold (each is also a flag: `data_dir` is `--data-dir`).
-pub const KEYS: [&str; 16] = [
+pub const KEYS: [&str; 17] = [
     "token",
     "token_file",
     "discord_api",
@@ -38,6 +38,7 @@ pub const KEYS: [&str; 16] = [
     "keep_file_mib",
     "keep_ticket_mib",
     "retain_transcripts",
+    "rest_budget",
 ];
 
 #[derive(Debug, thiserror::Error)]

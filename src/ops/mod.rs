@@ -13,6 +13,7 @@ pub mod data;
 pub mod doctor;
 pub mod export;
 pub mod invite;
+pub mod reshard;
 pub mod token;
 
 /// What a command's failure is told as: each module's typed error, boxed (as `run::AppError`).

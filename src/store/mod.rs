@@ -19,6 +19,7 @@
 
 pub mod codec;
 pub mod portable;
+pub mod reshard;
 mod tally;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -110,6 +110,22 @@ fn write_row<T: PartialEq>(
     Ok(())
 }
 
+/// Whether a file's sums were built (a file an older build wrote has none).
+pub(super) fn is_built(txn: &ReadTransaction) -> bool {
+    open_ro(txn, META)
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get(BUILT_KEY).ok().flatten())
+        .is_some()
+}
+
+/// Makes the next open rebuild the sums from the records.
+pub(super) fn mark_unbuilt(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let mut meta = txn.open_table(META).map_err(db_err)?;
+    meta.remove(BUILT_KEY).map_err(db_err)?;
+    Ok(())
+}
+
 /// Builds the sums from every record when the file has none yet, in the caller's
 /// transaction (so a crash halfway leaves no half-built sums marked as built).
 pub(super) fn rebuild_if_missing(txn: &WriteTransaction) -> Result<(), StoreError> {

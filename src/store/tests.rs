@@ -1596,3 +1596,127 @@ async fn statistics_sums_follow_the_records_and_are_rebuilt_when_missing() {
     let store = open(&dir.db());
     check(store, records).await.close().await;
 }
+
+/// Guilds of two files moved into three by a placement: each guild's every row (tickets, the
+/// counter, settings, deadlines, the intake's tables, transcripts) in exactly its new file,
+/// the rows of no guild (DM channels, the link key) in each, and the counter still ahead of
+/// every number, so the next ticket is not a number already used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reshard_moves_every_row_of_each_guild_and_checks_it() {
+    let dir = TempDir::new("reshard");
+    let sources = [
+        dir.0.join("a/ticketeer.redb"),
+        dir.0.join("b/ticketeer.redb"),
+    ];
+    for (i, path) in sources.iter().enumerate() {
+        seed_reshard_source(path, i as u64).await;
+    }
+    let dests: Vec<PathBuf> = (0..3)
+        .map(|d| dir.0.join(format!("to{d}/ticketeer.redb")))
+        .collect();
+    let place = |guild: u64| (guild % 3) as usize;
+    let moved = {
+        let (sources, dests) = (sources.to_vec(), dests.clone());
+        tokio::task::spawn_blocking(move || reshard::reshard(&sources, &dests, place))
+            .await
+            .expect("task")
+            .expect("reshard")
+    };
+    assert_eq!(moved.keys().copied().collect::<Vec<_>>(), [10, 11, 20, 21]);
+    for (guild, m) in &moved {
+        assert_eq!(m.dest, place(*guild));
+        // Settings, counter, 3 tickets, 3 channel index rows, a deadline, answers, and the
+        // statistics' hour row and all-time row.
+        assert_eq!(m.tally.rows, 12, "guild {guild}");
+    }
+    for (d, path) in dests.iter().enumerate() {
+        let store = open(path);
+        for guild in [10u64, 11, 20, 21] {
+            let tickets = within(store.all_tickets(guild)).await.expect("read");
+            let snapshot = within(store.load_guild(guild)).await.expect("read");
+            if place(guild) == d {
+                assert_eq!(tickets.len(), 3, "guild {guild} in {d}");
+                assert_eq!(snapshot.counter, 7);
+                assert_eq!(snapshot.settings, settings());
+            } else {
+                assert!(
+                    tickets.is_empty() && snapshot.counter == 0,
+                    "{guild} in {d}"
+                );
+            }
+        }
+        let deadlines = within(store.load_deadlines()).await.expect("read");
+        assert!(deadlines.iter().all(|x| place(x.key.guild) == d));
+        assert_eq!(
+            within(store.link_key()).await.expect("key"),
+            Some(vec![0u8; 32]),
+            "the first source's key, so its links keep working"
+        );
+        within(store.close()).await;
+    }
+    // A second run into the same places is refused: the copies are never overwritten.
+    let again = reshard::reshard(&sources, &dests, place);
+    assert!(matches!(
+        again,
+        Err(reshard::ReshardError::DestExists { .. })
+    ));
+    // A guild in two sources has two homes: refused before anything is written.
+    let twice = [sources[0].clone(), dests[1].clone()];
+    let fresh = [dir.0.join("x/ticketeer.redb")];
+    let split = reshard::reshard(&twice, &fresh, |_| 0);
+    assert!(
+        matches!(
+            split,
+            Err(reshard::ReshardError::TwoHomes { guild: 10, .. })
+        ),
+        "{split:?}"
+    );
+    assert!(!fresh[0].exists());
+}
+
+/// Source `i` of the reshard test: guilds `10(i+1)` and `10(i+1)+1` with settings, a counter,
+/// three tickets, a deadline and answers, a DM channel and a link key of its own.
+async fn seed_reshard_source(path: &Path, i: u64) {
+    let store = open(path);
+    let mut ops = vec![WriteOp::PutDmChannel {
+        user: 40 + i,
+        channel: 400 + i,
+    }];
+    for guild in [10 * (i + 1), 10 * (i + 1) + 1] {
+        ops.push(WriteOp::PutSettings {
+            guild,
+            settings: settings(),
+        });
+        ops.push(WriteOp::SetCounter { guild, value: 7 });
+        for number in 1..=3 {
+            ops.push(WriteOp::PutTicket(ticket(
+                guild,
+                number,
+                Some(guild * 100 + number),
+                TicketState::Open,
+            )));
+        }
+        ops.push(WriteOp::PutDeadline(Deadline {
+            key: DeadlineKey {
+                guild,
+                number: 2,
+                kind: DeadlineKind::AutoClose,
+            },
+            at: 1_700_000_000_000,
+        }));
+        ops.push(WriteOp::PutAnswers {
+            guild,
+            number: 1,
+            answers: vec![Answer {
+                label: "Order".into(),
+                value: format!("A-{guild}"),
+                subject: true,
+            }],
+        });
+    }
+    within(store.write(ops)).await.expect("write");
+    within(store.rotate_link_key(vec![i as u8; 32]))
+        .await
+        .expect("key");
+    within(store.close()).await;
+}
