@@ -6789,3 +6789,72 @@ mod panels {
         env.stop().await;
     }
 }
+
+// ---- Thread tickets -------------------------------------------------------------------------
+
+mod threads {
+    use super::*;
+    use ticketeer::domain::access::perms;
+
+    /// Setup → Edit a posted panel → `panel`: the hub message showing its settings.
+    async fn settings_screen(env: &Env, panel: u64) -> u64 {
+        let (hub, id) = env
+            .pick_panel(SetupChoice::PanelEdit, Action::PanelEditSelect, panel)
+            .await;
+        env.answer_containing(id, "Its tickets are").await;
+        hub
+    }
+
+    /// The panel's tickets as private threads in `channel`, chosen on its settings screen
+    /// `hub`; the answer.
+    async fn threads_in(env: &Env, hub: u64, panel: u64, channel: u64) -> String {
+        let action = Action::PanelThreadsSelect { message: panel };
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &action,
+                &[channel.to_string()],
+            )
+            .await;
+        env.answer(id).await
+    }
+
+    fn panel_threads(settings: &GuildSettings, panel: u64) -> Option<u64> {
+        let panel = settings.panels.iter().find(|p| p.message == panel);
+        panel.expect("the panel").threads_in
+    }
+
+    /// An admin makes a panel's tickets private threads in a channel, refused (naming the
+    /// permission) while the bot could not manage threads there, and turns them back into
+    /// channels; the choice survives a restart.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_panels_tickets_become_threads_in_a_channel_the_bot_can_run_them_in() {
+        let env = Env::start("threads-setting", 1).await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let hub = settings_screen(&env, panel).await;
+        let refused = threads_in(&env, hub, panel, env.general()).await;
+        assert!(refused.contains("Manage Threads"), "{refused}");
+        assert_eq!(panel_threads(&env.settings().await, panel), None);
+
+        let role = super::bot_role(&env.sim, env.g.guild_id).await;
+        let granted = ticketeer::sim::permissions::bits::BOT_ROLE | perms::MANAGE_THREADS;
+        env.client
+            .set_role_permissions(env.g.guild_id, role, granted)
+            .await
+            .expect("role set");
+        let answer = threads_in(&env, hub, panel, env.general()).await;
+        assert!(answer.contains("private threads"), "{answer}");
+        let env = env.restart().await;
+        let settings = env.settings().await;
+        assert_eq!(panel_threads(&settings, panel), Some(env.general()));
+
+        let hub = settings_screen(&env, panel).await;
+        let back = Action::PanelChannels { message: panel };
+        let id = super::intake::hub_click(&env, hub, back).await;
+        env.answer_containing(id, "channels again").await;
+        assert_eq!(panel_threads(&env.settings().await, panel), None);
+        env.stop().await;
+    }
+}

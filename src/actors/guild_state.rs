@@ -885,6 +885,7 @@ impl GuildState {
             stale_warning: None,
             staff: Default::default(),
             trail: Default::default(),
+            thread_in: None,
         };
         let mut ops = vec![
             WriteOp::SetCounter {

@@ -226,6 +226,14 @@ pub enum Action {
     PanelTopicsSelect {
         message: u64,
     },
+    /// Channel select on a panel's settings: its tickets become private threads there.
+    PanelThreadsSelect {
+        message: u64,
+    },
+    /// Button on a panel's settings: its tickets are channels again.
+    PanelChannels {
+        message: u64,
+    },
 }
 
 impl Action {
@@ -403,6 +411,8 @@ pub fn encode(action: &Action) -> String {
         PanelButtonModal { message } => ("panelbtm", Some(message), None),
         PanelStyleSelect { message } => ("panelst", Some(message), None),
         PanelTopicsSelect { message } => ("paneltp", Some(message), None),
+        PanelThreadsSelect { message } => ("pthr", Some(message), None),
+        PanelChannels { message } => ("pchan", Some(message), None),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -605,6 +615,8 @@ fn panel_action(tag: &str, nums: &[&str]) -> Option<Result<Action, CustomIdError
         "panelbtm" => one(|message| PanelButtonModal { message }),
         "panelst" => one(|message| PanelStyleSelect { message }),
         "paneltp" => one(|message| PanelTopicsSelect { message }),
+        "pthr" => one(|message| PanelThreadsSelect { message }),
+        "pchan" => one(|message| PanelChannels { message }),
         _ => return None,
     })
 }
@@ -836,6 +848,8 @@ mod tests {
                 PanelButtonModal { message: n },
                 PanelStyleSelect { message: n },
                 PanelTopicsSelect { message: n },
+                PanelThreadsSelect { message: n },
+                PanelChannels { message: n },
                 TopicRolesAnyOf { topic: m },
                 TopicRolesAllOf { topic: m },
                 BlockModal { role: m, id: n },

@@ -874,6 +874,14 @@ catalog! {
     PanelTopicsPlaceholder: SelectPlaceholder = "Topics it opens (none chosen: all)";
     PanelsGoneForgotten: Content =
         "These panels' message or channel was deleted, so they are forgotten: {channels}";
+    // Thread tickets
+    PanelThreadsNow: Piece = "Its tickets are private threads in <#{channel}>.";
+    PanelChannelsNow: Piece = "Its tickets are channels.";
+    PanelThreadsPlaceholder: SelectPlaceholder = "Tickets as private threads in…";
+    PanelChannelsButton: ButtonLabel = "Tickets as channels";
+    PanelThreadsSet: Content = "This panel's tickets are now private threads in <#{channel}>.";
+    PanelChannelsSet: Content = "This panel's tickets are channels again.";
+    PurposeThreadChannel: Piece = "a channel for ticket threads";
 }
 
 impl Text {

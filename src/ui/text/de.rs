@@ -1245,4 +1245,20 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         PanelsGoneForgotten,
         "Nachricht oder Kanal dieser Panels wurde gelöscht, daher sind sie vergessen: {channels}",
     ),
+    (
+        PanelThreadsNow,
+        "Seine Tickets sind private Threads in <#{channel}>.",
+    ),
+    (PanelChannelsNow, "Seine Tickets sind Kanäle."),
+    (PanelThreadsPlaceholder, "Tickets als private Threads in…"),
+    (PanelChannelsButton, "Tickets als Kanäle"),
+    (
+        PanelThreadsSet,
+        "Die Tickets dieses Panels sind jetzt private Threads in <#{channel}>.",
+    ),
+    (
+        PanelChannelsSet,
+        "Die Tickets dieses Panels sind wieder Kanäle.",
+    ),
+    (PurposeThreadChannel, "Kanal für Ticket-Threads"),
 ];

@@ -1245,4 +1245,20 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         PanelsGoneForgotten,
         "Le message ou le salon de ces panneaux a été supprimé, ils sont donc oubliés : {channels}",
     ),
+    (
+        PanelThreadsNow,
+        "Ses tickets sont des fils privés dans <#{channel}>.",
+    ),
+    (PanelChannelsNow, "Ses tickets sont des salons."),
+    (PanelThreadsPlaceholder, "Tickets en fils privés dans…"),
+    (PanelChannelsButton, "Tickets en salons"),
+    (
+        PanelThreadsSet,
+        "Les tickets de ce panneau sont désormais des fils privés dans <#{channel}>.",
+    ),
+    (
+        PanelChannelsSet,
+        "Les tickets de ce panneau sont de nouveau des salons.",
+    ),
+    (PurposeThreadChannel, "salon des fils de tickets"),
 ];
