@@ -5310,7 +5310,7 @@ mod intake {
 
     /// Changes the guild's intake settings in the store and restarts the bot, which reads them
     /// at start (as after an admin's change in the hub and a restart).
-    async fn configure(env: Env, change: impl FnOnce(&mut IntakeSettings)) -> Env {
+    pub(super) async fn configure(env: Env, change: impl FnOnce(&mut IntakeSettings)) -> Env {
         let mut settings = env.settings().await;
         change(&mut settings.intake);
         write(
@@ -5328,7 +5328,7 @@ mod intake {
         env.bot.store().write(vec![op]).await.expect("stored");
     }
 
-    fn question(label: &str, min_len: u16, max_len: u16, subject: bool) -> Question {
+    pub(super) fn question(label: &str, min_len: u16, max_len: u16, subject: bool) -> Question {
         Question {
             label: label.into(),
             style: QuestionStyle::Short,
@@ -6824,6 +6824,86 @@ mod threads {
     fn panel_threads(settings: &GuildSettings, panel: u64) -> Option<u64> {
         let panel = settings.panels.iter().find(|p| p.message == panel);
         panel.expect("the panel").threads_in
+    }
+
+    /// A panel in `#general` whose tickets are private threads there, the bot's role and the
+    /// staff role given Manage Threads (what the hub asks of a server for thread tickets).
+    async fn thread_panel(env: &Env) -> u64 {
+        let guild = env.g.guild_id;
+        let role = super::bot_role(&env.sim, guild).await;
+        let granted = ticketeer::sim::permissions::bits::BOT_ROLE | perms::MANAGE_THREADS;
+        env.client
+            .set_role_permissions(guild, role, granted)
+            .await
+            .expect("bot role set");
+        env.client
+            .set_role_permissions(guild, env.g.staff_role_id, perms::MANAGE_THREADS)
+            .await
+            .expect("staff role set");
+        let panel = env.panel_via_hub(env.general(), "Threads").await;
+        let hub = settings_screen(env, panel).await;
+        let answer = threads_in(env, hub, panel, env.general()).await;
+        assert!(answer.contains("private threads"), "{answer}");
+        panel
+    }
+
+    /// A member's click opens a private thread in the panel's channel: the opener and staff
+    /// see it, another member does not; the welcome is in it; numbers are shared with channel
+    /// tickets.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_click_opens_a_private_thread_the_opener_and_staff_see() {
+        let env = Env::start("threads-open", 3).await;
+        let panel = thread_panel(&env).await;
+        let [m1, m2, ..] = env.g.member_ids[..] else {
+            panic!("members")
+        };
+        let thread = env.open_ticket(panel, m1).await;
+        let record = env.record(1).await;
+        assert_eq!(record.thread_in, Some(env.general()));
+        assert_eq!(record.channel, Some(thread));
+        assert_eq!(record.state, TicketState::Open);
+        let made = env.client.channel(thread).await.expect("the thread");
+        assert_eq!(made["type"], 12, "a private thread: {made}");
+        assert_eq!(id_of(&made["parent_id"]), env.general());
+        assert_eq!(made["name"], "ticket-0001");
+        assert!(env.can(thread, m1).await.0, "the opener sees it");
+        assert!(env.can(thread, env.g.staff_id).await.0, "staff see it");
+        assert!(!env.can(thread, m2).await.0, "another member does not");
+        assert!(!env.welcome_text(thread).await.is_empty());
+
+        // A channel panel's ticket takes the next number.
+        let channels = env.panel_via_hub(env.general(), "Channels").await;
+        let channel = env.open_ticket(channels, m2).await;
+        let second = env.record(2).await;
+        assert_eq!((second.channel, second.thread_in), (Some(channel), None));
+        assert!(!env.can(channel, m1).await.0);
+        env.stop().await;
+    }
+
+    /// A thread panel's intake form opens a thread too: the panel rides in the form's id.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_thread_panels_intake_form_opens_a_thread() {
+        let env = Env::start("threads-form", 1).await;
+        let panel = thread_panel(&env).await;
+        let env = super::intake::configure(env, |i| {
+            i.questions = vec![super::intake::question("Order number", 1, 20, false)];
+        })
+        .await;
+        let member = env.g.member_ids[0];
+        let id = env.click_open(panel, member).await;
+        env.expect_modal(id).await;
+        let form = Action::IntakePanelForm { scope: 0, panel };
+        let id = env
+            .submit(member, env.general(), &form, &[("q0", "A-1")])
+            .await;
+        let text = env.answer_containing(id, "is open").await;
+        let thread = channel_from_link(&text).expect("link");
+        let record = env.record(1).await;
+        assert_eq!(
+            (record.channel, record.thread_in),
+            (Some(thread), Some(env.general()))
+        );
+        env.stop().await;
     }
 
     /// An admin makes a panel's tickets private threads in a channel, refused (naming the

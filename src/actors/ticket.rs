@@ -32,6 +32,7 @@ mod notes;
 mod presentation;
 mod staff;
 mod stale;
+mod thread;
 
 use std::sync::Arc;
 
@@ -710,6 +711,9 @@ impl TicketActorState {
     /// Makes the ticket's channel from its ready channel, or else creates it; false (the
     /// person told why) when there is none.
     async fn make_channel(&mut self, p: &Provision, reply: Option<&Reply>) -> bool {
+        if let Some(parent) = self.record.thread_in {
+            return self.create_thread_for(parent, reply).await;
+        }
         let Some(ready) = p.ready else {
             return self.create_for(p, reply).await;
         };
@@ -802,16 +806,21 @@ impl TicketActorState {
             }
             Created::Failed(error) => {
                 warn!(%error, "could not create the ticket channel");
-                self.ctx.metrics.tickets_failed.inc();
-                self.record.state = TicketState::Failed;
-                self.persist(Vec::new()).await;
-                t!(CreateFailed, error = error.person_message())
+                self.failed(&error).await
             }
         };
         if let Some(reply) = reply {
             reply.clone().send(&text).await;
         }
         false
+    }
+
+    /// The open failed for good: the record says so durably; what the person is told.
+    async fn failed(&mut self, error: &DiscordError) -> String {
+        self.ctx.metrics.tickets_failed.inc();
+        self.record.state = TicketState::Failed;
+        self.persist(Vec::new()).await;
+        t!(CreateFailed, error = error.person_message())
     }
 
     /// Creates the ticket's channel once. A create whose answer was lost (timeout, dropped

@@ -234,6 +234,12 @@ pub enum Action {
     PanelChannels {
         message: u64,
     },
+    /// The intake form asked before a ticket opens from panel `panel` (whose setting decides
+    /// whether the ticket is a thread); `scope` as [`scope_of`] writes it.
+    IntakePanelForm {
+        scope: u64,
+        panel: u64,
+    },
 }
 
 impl Action {
@@ -413,6 +419,7 @@ pub fn encode(action: &Action) -> String {
         PanelTopicsSelect { message } => ("paneltp", Some(message), None),
         PanelThreadsSelect { message } => ("pthr", Some(message), None),
         PanelChannels { message } => ("pchan", Some(message), None),
+        IntakePanelForm { scope, panel } => ("iformp", Some(scope), Some(panel)),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -617,6 +624,10 @@ fn panel_action(tag: &str, nums: &[&str]) -> Option<Result<Action, CustomIdError
         "paneltp" => one(|message| PanelTopicsSelect { message }),
         "pthr" => one(|message| PanelThreadsSelect { message }),
         "pchan" => one(|message| PanelChannels { message }),
+        "iformp" => numbers().and_then(|n| match n.as_slice() {
+            &[scope, panel] => Ok(IntakePanelForm { scope, panel }),
+            _ => Err(CustomIdError::WrongArity),
+        }),
         _ => return None,
     })
 }
@@ -850,6 +861,7 @@ mod tests {
                 PanelTopicsSelect { message: n },
                 PanelThreadsSelect { message: n },
                 PanelChannels { message: n },
+                IntakePanelForm { scope: n, panel: n },
                 TopicRolesAnyOf { topic: m },
                 TopicRolesAllOf { topic: m },
                 BlockModal { role: m, id: n },

@@ -879,7 +879,7 @@ catalog! {
     PanelChannelsNow: Piece = "Its tickets are channels.";
     PanelThreadsPlaceholder: SelectPlaceholder = "Tickets as private threads in…";
     PanelChannelsButton: ButtonLabel = "Tickets as channels";
-    PanelThreadsSet: Content = "This panel's tickets are now private threads in <#{channel}>.";
+    PanelThreadsSet: Content = "This panel's tickets are now private threads in <#{channel}>. Staff see them with Manage Threads there.";
     PanelChannelsSet: Content = "This panel's tickets are channels again.";
     PurposeThreadChannel: Piece = "a channel for ticket threads";
 }

@@ -1254,7 +1254,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (PanelChannelsButton, "Tickets als Kanäle"),
     (
         PanelThreadsSet,
-        "Die Tickets dieses Panels sind jetzt private Threads in <#{channel}>.",
+        "Die Tickets dieses Panels sind jetzt private Threads in <#{channel}>. Das Team sieht sie mit „Threads verwalten“ dort.",
     ),
     (
         PanelChannelsSet,

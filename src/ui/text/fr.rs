@@ -1254,7 +1254,7 @@ pub(super) const TABLE: &[(Text, &str)] = &[
     (PanelChannelsButton, "Tickets en salons"),
     (
         PanelThreadsSet,
-        "Les tickets de ce panneau sont désormais des fils privés dans <#{channel}>.",
+        "Les tickets de ce panneau sont désormais des fils privés dans <#{channel}>. L'équipe les voit avec « Gérer les fils » dans ce salon.",
     ),
     (
         PanelChannelsSet,

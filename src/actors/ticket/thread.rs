@@ -1,0 +1,65 @@
+//! A thread ticket's side of the ticket actor: its private thread in the panel's channel,
+//! created at the open with the opener added as a member.
+//!
+//! Who sees a private thread is Discord's rule, not an overwrite: its members, and whoever holds
+//! Manage Threads in its channel (Administrator includes it). So the opener and added users are
+//! thread members, and staff see every thread ticket through Manage Threads in that channel,
+//! which the hub names when the panel is set to threads. A role mention by a bot adds nobody to a
+//! private thread, so the welcome message does not try.
+
+use tracing::{info, warn};
+
+use super::TicketActorState;
+use crate::discord::{DiscordError, reply::Reply};
+use crate::domain::{model::Snowflake, naming};
+use crate::ui::text::t;
+
+impl TicketActorState {
+    /// Creates the ticket's private thread in `parent` with the opener in it; false (the person
+    /// told why) when there is none.
+    pub(super) async fn create_thread_for(
+        &mut self,
+        parent: Snowflake,
+        reply: Option<&Reply>,
+    ) -> bool {
+        let name = naming::channel_name(self.record.number);
+        let text = match self.discord().create_private_thread(parent, &name).await {
+            Ok(thread) => match self.add_opener(thread).await {
+                Ok(()) => {
+                    info!(thread, parent, "ticket thread created");
+                    self.record.channel = Some(thread);
+                    return true;
+                }
+                Err(error) => {
+                    // A thread its opener cannot see is no ticket: removed, and the open fails.
+                    warn!(%error, thread, "could not add the opener to the ticket thread");
+                    let _ = self
+                        .discord()
+                        .delete_channel(thread, "opener not added")
+                        .await;
+                    self.failed(&error).await
+                }
+            },
+            Err(error) if error.outcome_unknown() => {
+                // Sent once: a retry after a lost answer could make a second thread. The record
+                // stays Provisioning; the next start finds the thread by its name or makes it.
+                warn!(%error, "thread create unconfirmed; left for repair at the next start");
+                t!(CreateUnconfirmed, number = self.record.number)
+            }
+            Err(error) => {
+                warn!(%error, parent, "could not create the ticket thread");
+                self.failed(&error).await
+            }
+        };
+        if let Some(reply) = reply {
+            reply.clone().send(&text).await;
+        }
+        false
+    }
+
+    async fn add_opener(&self, thread: Snowflake) -> Result<(), DiscordError> {
+        self.discord()
+            .add_thread_member(thread, self.record.opener)
+            .await
+    }
+}
