@@ -6836,8 +6836,10 @@ mod threads {
             .set_role_permissions(guild, role, granted)
             .await
             .expect("bot role set");
+        use ticketeer::sim::permissions::bits;
+        let staff = bits::MANAGE_MESSAGES | bits::PIN_MESSAGES | bits::KICK_MEMBERS;
         env.client
-            .set_role_permissions(guild, env.g.staff_role_id, perms::MANAGE_THREADS)
+            .set_role_permissions(guild, env.g.staff_role_id, staff | perms::MANAGE_THREADS)
             .await
             .expect("staff role set");
         let panel = env.panel_via_hub(env.general(), "Threads").await;
@@ -6902,6 +6904,79 @@ mod threads {
         assert_eq!(
             (record.channel, record.thread_in),
             (Some(thread), Some(env.general()))
+        );
+        env.stop().await;
+    }
+
+    /// `(archived, locked)` of a thread as Discord shows it.
+    async fn thread_flags(env: &Env, thread: u64) -> (bool, bool) {
+        let shown = env.client.channel(thread).await.expect("the thread");
+        let meta = &shown["thread_metadata"];
+        (meta["archived"] == true, meta["locked"] == true)
+    }
+
+    /// A thread ticket's life: people added and removed as thread members, closed (locked and
+    /// archived, after the "closed" message) with a transcript of its messages, reopened,
+    /// deleted.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_thread_ticket_is_added_to_closed_reopened_and_deleted() {
+        let env = Env::start("threads-life", 3).await;
+        env.set_staff().await;
+        let log = env.set_log_channel().await;
+        let panel = thread_panel(&env).await;
+        let [m1, m2, ..] = env.g.member_ids[..] else {
+            panic!("members")
+        };
+        let staff = env.g.staff_id;
+        let thread = env.open_ticket(panel, m1).await;
+
+        let id = env.change_people(env.owner(), thread, 1, true, &[m2]).await;
+        env.answer(id).await;
+        assert!(env.can(thread, m2).await.0, "an added member sees it");
+        assert_eq!(env.record(1).await.participants, vec![m2]);
+        env.client
+            .post_message(thread, m2, "the helper was here")
+            .await
+            .expect("posted");
+        let id = env
+            .change_people(env.owner(), thread, 1, false, &[m2])
+            .await;
+        env.answer(id).await;
+        assert!(!env.can(thread, m2).await.0, "a removed member does not");
+
+        env.client
+            .post_message(thread, m1, "my order never came")
+            .await
+            .expect("posted");
+        env.close(thread, m1).await;
+        env.wait_state(1, TicketState::Closed).await;
+        assert_eq!(thread_flags(&env, thread).await, (true, true));
+        let (_, text) = env.transcript(1).await;
+        assert!(text.contains("my order never came"), "{text}");
+        assert!(text.contains("the helper was here"), "{text}");
+        env.wait_embed(log, "Ticket closed", 1).await;
+        let refused = env.client.post_message(thread, m1, "hello?").await;
+        assert!(refused.is_err(), "a closed thread takes no message");
+
+        let id = env
+            .click_in(thread, staff, |a| matches!(a, Action::Reopen { .. }))
+            .await;
+        env.answer_containing(id, "reopened").await;
+        assert_eq!(thread_flags(&env, thread).await, (false, false));
+        env.client
+            .post_message(thread, m1, "still waiting")
+            .await
+            .expect("the opener writes again");
+
+        env.close(thread, staff).await;
+        let id = env
+            .click_in(thread, staff, |a| matches!(a, Action::Delete { .. }))
+            .await;
+        env.answer_containing(id, "deleted").await;
+        env.wait_state(1, TicketState::Deleted).await;
+        assert!(
+            env.client.channel(thread).await.is_err(),
+            "the thread is gone"
         );
         env.stop().await;
     }

@@ -1005,12 +1005,7 @@ impl TicketActorState {
         // Access is removed before the record says Closed: a crash in between leaves an Open
         // record on a channel only staff can see (staff closes it again), never a Closed record
         // whose channel the opener still sees.
-        let locked = access::closed_ticket_overwrites(
-            self.guild(),
-            self.discord().bot_user_id(),
-            &settings.staff_roles,
-        );
-        if let Err(error) = self.set_access(channel, &locked).await {
+        if let Err(error) = self.ticket_access(channel, settings, false).await {
             warn!(%error, "could not lock the ticket channel; not closing");
             if let Some(reply) = reply {
                 reply
@@ -1038,6 +1033,7 @@ impl TicketActorState {
         self.post_closed_message(channel, by.user, reason.as_deref())
             .await;
         self.archive_notes(true).await;
+        self.archive_closed_thread(channel).await;
         let closed = Closed {
             by: by.user,
             reason,
@@ -1174,7 +1170,8 @@ impl TicketActorState {
     }
 
     async fn apply_overwrites(&self, settings: &GuildSettings) {
-        let Some(channel) = self.record.channel else {
+        // Staff see a thread ticket through Manage Threads, not through overwrites.
+        let Some(channel) = self.record.channel.filter(|_| !self.is_thread()) else {
             return;
         };
         let overwrites = match self.record.state {
@@ -1393,8 +1390,7 @@ impl TicketActorState {
             reply.send(Text::NoChannel.text()).await;
             return;
         };
-        let overwrites = self.open_overwrites(settings);
-        if let Err(error) = self.set_access(channel, &overwrites).await {
+        if let Err(error) = self.ticket_access(channel, settings, true).await {
             reply
                 .send(&t!(CouldNotReopen, error = error.person_message()))
                 .await;
@@ -1505,8 +1501,14 @@ impl TicketActorState {
             return;
         }
         let before = std::mem::replace(&mut self.record.participants, plan.participants);
-        let overwrites = self.open_overwrites(settings);
-        if let Err(error) = self.set_access(channel, &overwrites).await {
+        let changed = if self.is_thread() {
+            self.change_thread_members(channel, &plan.changed, add)
+                .await
+        } else {
+            self.set_access(channel, &self.open_overwrites(settings))
+                .await
+        };
+        if let Err(error) = changed {
             self.record.participants = before;
             reply
                 .send(&t!(CouldNotChangeAccess, error = error.person_message()))

@@ -1152,6 +1152,40 @@ impl Discord {
         Ok(())
     }
 
+    /// Removes `user` from a thread (Manage Threads, or the private thread's creator).
+    pub async fn remove_thread_member(&self, thread: u64, user: u64) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "remove_thread_member",
+            self.http
+                .remove_thread_member(Id::new(thread), Id::new(user))
+        )?;
+        Ok(())
+    }
+
+    /// Archives or unarchives a thread, and locks or unlocks it (`None` leaves a flag as it
+    /// is). Only Manage Threads may lock, or unarchive a locked thread.
+    pub async fn edit_thread(
+        &self,
+        thread: u64,
+        archived: Option<bool>,
+        locked: Option<bool>,
+    ) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(self.global, "edit_thread", {
+            let mut request = self.http.update_thread(Id::new(thread));
+            if let Some(archived) = archived {
+                request = request.archived(archived);
+            }
+            if let Some(locked) = locked {
+                request = request.locked(locked);
+            }
+            request
+        })?;
+        Ok(())
+    }
+
     /// Archives or unarchives a thread (its creator may do both without Manage Threads).
     pub async fn set_thread_archived(&self, thread: u64, archived: bool) -> DiscordResult<()> {
         let _turn = self.turn().await;

@@ -882,6 +882,10 @@ catalog! {
     PanelThreadsSet: Content = "This panel's tickets are now private threads in <#{channel}>. Staff see them with Manage Threads there.";
     PanelChannelsSet: Content = "This panel's tickets are channels again.";
     PurposeThreadChannel: Piece = "a channel for ticket threads";
+    ThreadTicketNoMove: Content =
+        "This ticket is a private thread: it stays in its channel and cannot move to another topic.";
+    ThreadTicketNoNotes: Content =
+        "This ticket is a private thread, and Discord puts no thread inside a thread: staff notes are for channel tickets.";
 }
 
 impl Text {

@@ -11,7 +11,11 @@ use tracing::{info, warn};
 
 use super::TicketActorState;
 use crate::discord::{DiscordError, reply::Reply};
-use crate::domain::{model::Snowflake, naming};
+use crate::domain::{
+    access,
+    model::{GuildSettings, Snowflake},
+    naming,
+};
 use crate::ui::text::t;
 
 impl TicketActorState {
@@ -61,5 +65,67 @@ impl TicketActorState {
         self.discord()
             .add_thread_member(thread, self.record.opener)
             .await
+    }
+}
+
+impl TicketActorState {
+    /// Whether this ticket is a private thread rather than a channel.
+    pub(super) fn is_thread(&self) -> bool {
+        self.record.thread_in.is_some()
+    }
+
+    /// A close's (`open` false) or a reopen's access change. A channel gets the closed or the
+    /// open overwrites. A closing thread is locked, so only moderators (Manage Threads) write
+    /// in it or unarchive it, and is archived once the "closed" message is in it
+    /// ([`Self::archive_closed_thread`]), since an archived thread takes no message; a
+    /// reopening one is unarchived and unlocked in one edit.
+    pub(super) async fn ticket_access(
+        &self,
+        channel: Snowflake,
+        settings: &GuildSettings,
+        open: bool,
+    ) -> Result<(), DiscordError> {
+        if self.is_thread() {
+            let archived = open.then_some(false);
+            return self
+                .discord()
+                .edit_thread(channel, archived, Some(!open))
+                .await;
+        }
+        let overwrites = if open {
+            self.open_overwrites(settings)
+        } else {
+            let bot = self.discord().bot_user_id();
+            access::closed_ticket_overwrites(self.guild(), bot, &settings.staff_roles)
+        };
+        self.set_access(channel, &overwrites).await
+    }
+
+    /// A closed thread ticket archived, last; a failure leaves it locked, which is enough.
+    pub(super) async fn archive_closed_thread(&self, channel: Snowflake) {
+        if !self.is_thread() {
+            return;
+        }
+        if let Err(error) = self.discord().edit_thread(channel, Some(true), None).await {
+            warn!(%error, "could not archive the closed ticket thread; it stays locked");
+        }
+    }
+
+    /// People added to or removed from a thread ticket as its members. On a failure the ones
+    /// done stay done (each is idempotent) and the error is returned for the answer.
+    pub(super) async fn change_thread_members(
+        &self,
+        thread: Snowflake,
+        users: &[Snowflake],
+        add: bool,
+    ) -> Result<(), DiscordError> {
+        for &user in users {
+            if add {
+                self.discord().add_thread_member(thread, user).await?;
+            } else {
+                self.discord().remove_thread_member(thread, user).await?;
+            }
+        }
+        Ok(())
     }
 }

@@ -1261,4 +1261,12 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "Die Tickets dieses Panels sind wieder Kanäle.",
     ),
     (PurposeThreadChannel, "Kanal für Ticket-Threads"),
+    (
+        ThreadTicketNoMove,
+        "Dieses Ticket ist ein privater Thread: Es bleibt in seinem Kanal und kann nicht zu einem anderen Thema wechseln.",
+    ),
+    (
+        ThreadTicketNoNotes,
+        "Dieses Ticket ist ein privater Thread, und Discord erlaubt keinen Thread in einem Thread: Team-Notizen gibt es nur für Kanal-Tickets.",
+    ),
 ];

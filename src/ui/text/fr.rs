@@ -1261,4 +1261,12 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         "Les tickets de ce panneau sont de nouveau des salons.",
     ),
     (PurposeThreadChannel, "salon des fils de tickets"),
+    (
+        ThreadTicketNoMove,
+        "Ce ticket est un fil privé : il reste dans son salon et ne peut pas passer à un autre sujet.",
+    ),
+    (
+        ThreadTicketNoNotes,
+        "Ce ticket est un fil privé, et Discord ne met pas de fil dans un fil : les notes d’équipe sont pour les tickets en salon.",
+    ),
 ];
