@@ -6981,6 +6981,99 @@ mod threads {
         env.stop().await;
     }
 
+    /// A REST call as the bot, answered with its JSON body.
+    async fn bot_json(
+        env: &Env,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Value {
+        let mut request = reqwest::Client::new()
+            .request(method, format!("{}/api/v10{path}", env.sim.http_url()))
+            .header("authorization", "Bot test");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer = request.send().await.expect("REST request");
+        answer.json().await.expect("JSON")
+    }
+
+    /// A crash after a thread ticket's thread was created but before its record said so: the
+    /// restart finds the thread by its name among the guild's active threads and adopts it,
+    /// never creating a second, and the opener is in it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_crash_after_the_thread_create_is_repaired_by_adopting_it() {
+        let env = Env::start("threads-crash", 2).await;
+        let panel = thread_panel(&env).await;
+        env.bot.faults().set_halt_before_channel_create(true);
+        let opener = env.g.member_ids[0];
+        env.click_open(panel, opener).await;
+        eventually("the number committed", || async {
+            let record = env.bot.store().ticket(env.g.guild_id, 1).await.ok()??;
+            (record.state == TicketState::Provisioning).then_some(())
+        })
+        .await;
+        // What the halted actor would have sent next, landed just before the crash.
+        let path = format!("/channels/{}/threads", env.general());
+        let body = json!({"name": "ticket-0001", "type": 12});
+        let made = bot_json(&env, reqwest::Method::POST, &path, Some(body)).await;
+        let thread = id_of(&made["id"]);
+        assert_ne!(thread, 0, "{made}");
+
+        let g = env.g.clone();
+        let world = env.world.crash_restart().await.expect("restarted");
+        let env = Env { world, g };
+        env.wait_state(1, TicketState::Open).await;
+        assert_eq!(env.record(1).await.channel, Some(thread), "adopted");
+        let path = format!("/guilds/{}/threads/active", env.g.guild_id);
+        let active = bot_json(&env, reqwest::Method::GET, &path, None).await;
+        let named: Vec<&Value> = active["threads"]
+            .as_array()
+            .expect("threads")
+            .iter()
+            .filter(|t| t["name"] == "ticket-0001")
+            .collect();
+        assert_eq!(named.len(), 1, "no second thread: {active}");
+        assert!(env.can(thread, opener).await.0, "the opener is in it");
+        env.stop().await;
+    }
+
+    /// A burst on a thread panel waits in the guild's line (one provisioning at a time here)
+    /// and every click becomes its own thread, numbered once each.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_burst_on_a_thread_panel_goes_through_the_line() {
+        let env = Env::start("threads-line", 6).await;
+        let panel = thread_panel(&env).await;
+        let env = env.restart_with(|c| c.provision_window = 1).await;
+        let slow = Faults {
+            latency_ms: 40,
+            ..Faults::default()
+        };
+        env.client.set_faults(&slow).await.expect("faults set");
+        let members = env.g.member_ids.clone();
+        let clicks = members.iter().map(|&m| env.click_open(panel, m));
+        let ids = futures_util::future::join_all(clicks).await;
+        for id in ids {
+            env.answer_containing(id, "is open").await;
+        }
+        env.client.set_faults(&Faults::default()).await.unwrap();
+        let mut threads = HashSet::new();
+        for number in 1..=members.len() as u64 {
+            let record = env.record(number).await;
+            assert_eq!(record.thread_in, Some(env.general()), "#{number}");
+            let thread = record.channel.expect("a thread");
+            assert!(threads.insert(thread), "#{number} has a thread of its own");
+            assert!(env.can(thread, record.opener).await.0);
+        }
+        let next = env
+            .bot
+            .store()
+            .ticket(env.g.guild_id, members.len() as u64 + 1)
+            .await;
+        assert!(matches!(next, Ok(None)), "no number beyond the clicks");
+        env.stop().await;
+    }
+
     /// An admin makes a panel's tickets private threads in a channel, refused (naming the
     /// permission) while the bot could not manage threads there, and turns them back into
     /// channels; the choice survives a restart.

@@ -640,20 +640,10 @@ impl TicketActorState {
             info!("fault hook: halting between number commit and channel creation");
             std::future::pending::<()>().await;
         }
-        // After a crash the channel may exist already: adopt it by its metadata.
-        let number = self.record.number;
-        if self.record.channel.is_none()
-            && let Some(found) = p
-                .existing_channels
-                .as_deref()
-                .and_then(|channels| find_ticket_channel(channels, number))
-        {
-            info!(
-                channel = found,
-                "adopted the ticket channel found after restart"
-            );
-            self.record.channel = Some(found);
+        if !self.adopt_existing(&p).await {
+            return;
         }
+        let number = self.record.number;
         let adopted = self.record.channel.is_some();
         if !adopted && !self.make_channel(&p, reply.as_ref()).await {
             return;
@@ -706,6 +696,36 @@ impl TicketActorState {
             },
             GREEN,
         );
+    }
+
+    /// After a crash the channel (by its metadata) or the thread (by its name) may exist
+    /// already: adopted. False when a thread ticket could not be looked for: it waits for the
+    /// next start rather than risk a second thread.
+    async fn adopt_existing(&mut self, p: &Provision) -> bool {
+        let number = self.record.number;
+        if self.record.channel.is_none()
+            && let Some(found) = p
+                .existing_channels
+                .as_deref()
+                .and_then(|channels| find_ticket_channel(channels, number))
+        {
+            info!(
+                channel = found,
+                "adopted the ticket channel found after restart"
+            );
+            self.record.channel = Some(found);
+        }
+        if let Some(parent) = self
+            .record
+            .thread_in
+            .filter(|_| self.record.channel.is_none())
+            && p.existing_channels.is_some()
+            && let Err(error) = self.adopt_thread(parent).await
+        {
+            warn!(%error, "could not look for the ticket's thread; left for the next start");
+            return false;
+        }
+        true
     }
 
     /// Makes the ticket's channel from its ready channel, or else creates it; false (the

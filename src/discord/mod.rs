@@ -1197,6 +1197,29 @@ impl Discord {
         Ok(())
     }
 
+    /// The guild's active (unarchived) threads the bot can see, as summaries (`parent`: the
+    /// channel each is in).
+    pub async fn active_threads(&self, guild: u64) -> DiscordResult<Vec<ChannelSummary>> {
+        let _turn = self.turn().await;
+        let response = retry_limited!(
+            self.global,
+            "active_threads",
+            self.http.active_threads(Id::<GuildMarker>::new(guild))
+        )?;
+        let active = response.model().await?;
+        Ok(active
+            .threads
+            .into_iter()
+            .map(|c| ChannelSummary {
+                id: c.id.get(),
+                name: c.name.unwrap_or_default(),
+                kind: c.kind,
+                parent: c.parent_id.map(|p| p.get()),
+                topic: None,
+            })
+            .collect())
+    }
+
     pub async fn guild_channels(&self, guild: u64) -> DiscordResult<Vec<ChannelSummary>> {
         let _turn = self.turn().await;
         let response = retry_limited!(

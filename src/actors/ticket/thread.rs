@@ -61,6 +61,31 @@ impl TicketActorState {
         false
     }
 
+    /// At a restart's repair: the thread a crash left unrecorded, found by its name among the
+    /// guild's active threads, becomes the ticket's (with the opener added, in case the crash
+    /// came before that), so the create is never sent twice for one number. `Err` when
+    /// Discord could not be asked: the ticket waits for the next start rather than risk a
+    /// second thread.
+    pub(super) async fn adopt_thread(&mut self, parent: Snowflake) -> Result<(), DiscordError> {
+        let Some(thread) = self.find_thread(parent).await? else {
+            return Ok(());
+        };
+        info!(thread, "adopted the ticket thread found after restart");
+        self.add_opener(thread).await?;
+        self.record.channel = Some(thread);
+        Ok(())
+    }
+
+    /// This ticket's thread among the guild's active ones: in `parent`, named for its number.
+    async fn find_thread(&self, parent: Snowflake) -> Result<Option<Snowflake>, DiscordError> {
+        let name = naming::channel_name(self.record.number);
+        let threads = self.discord().active_threads(self.guild()).await?;
+        Ok(threads
+            .iter()
+            .find(|t| t.parent == Some(parent) && t.name == name)
+            .map(|t| t.id))
+    }
+
     async fn add_opener(&self, thread: Snowflake) -> Result<(), DiscordError> {
         self.discord()
             .add_thread_member(thread, self.record.opener)
