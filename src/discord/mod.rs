@@ -388,6 +388,18 @@ pub struct ChannelSummary {
     pub topic: Option<String>,
 }
 
+impl From<twilight_model::channel::Channel> for ChannelSummary {
+    fn from(c: twilight_model::channel::Channel) -> Self {
+        ChannelSummary {
+            id: c.id.get(),
+            name: c.name.unwrap_or_default(),
+            kind: c.kind,
+            parent: c.parent_id.map(|p| p.get()),
+            topic: c.topic,
+        }
+    }
+}
+
 /// Mentions in bot messages ping only the users named explicitly; user text can never ping
 /// @everyone or roles.
 fn users_only_mentions(users: &[u64]) -> AllowedMentions {
@@ -1210,13 +1222,7 @@ impl Discord {
         Ok(active
             .threads
             .into_iter()
-            .map(|c| ChannelSummary {
-                id: c.id.get(),
-                name: c.name.unwrap_or_default(),
-                kind: c.kind,
-                parent: c.parent_id.map(|p| p.get()),
-                topic: None,
-            })
+            .map(ChannelSummary::from)
             .collect())
     }
 
@@ -1228,16 +1234,7 @@ impl Discord {
             self.http.guild_channels(Id::<GuildMarker>::new(guild))
         )?;
         let channels = response.models().await?;
-        Ok(channels
-            .into_iter()
-            .map(|c| ChannelSummary {
-                id: c.id.get(),
-                name: c.name.unwrap_or_default(),
-                kind: c.kind,
-                parent: c.parent_id.map(|p| p.get()),
-                topic: c.topic,
-            })
-            .collect())
+        Ok(channels.into_iter().map(ChannelSummary::from).collect())
     }
 
     /// The id of the channel's newest message (a snowflake, so also its time), if it has one.
