@@ -6968,6 +6968,12 @@ mod threads {
             .await
             .expect("the opener writes again");
 
+        // Discord nests no thread in a thread: staff notes are refused in words.
+        let id = env.tickets_command(staff, thread, "notes").await;
+        let refused = env.answer(id).await;
+        assert!(refused.contains("private thread"), "{refused}");
+        assert_eq!(env.record(1).await.trail.notes_thread, None);
+
         env.close(thread, staff).await;
         let id = env
             .click_in(thread, staff, |a| matches!(a, Action::Delete { .. }))
