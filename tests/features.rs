@@ -7080,6 +7080,18 @@ mod threads {
         env.stop().await;
     }
 
+    /// A thread ticket a person deletes is recorded as deleted (Discord's THREAD_DELETE), as a
+    /// deleted ticket channel is.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_thread_deleted_by_a_person_ends_its_ticket() {
+        let env = Env::start("threads-deleted", 1).await;
+        let panel = thread_panel(&env).await;
+        let thread = env.open_ticket(panel, env.g.member_ids[0]).await;
+        env.client.delete_channel(thread).await.expect("deleted");
+        env.wait_state(1, TicketState::Deleted).await;
+        env.stop().await;
+    }
+
     /// An admin makes a panel's tickets private threads in a channel, refused (naming the
     /// permission) while the bot could not manage threads there, and turns them back into
     /// channels; the choice survives a restart.
