@@ -295,8 +295,8 @@ fn window_time(calls: f64, rule: sim::ratelimit::Rule) -> f64 {
 
 /// `limited_first` and `limited_later` are one phase's limited calls that were served (429s
 /// excluded) in the first wave and in the later ones. Per guild a wave needs one channel per
-/// clicker plus the tickets categories that fill up; the first wave also one DM channel per
-/// member (a member's later tickets reuse it).
+/// clicker plus the tickets categories that fill up (none with `--threads`); the first wave
+/// also one DM channel per member (a member's later tickets reuse it).
 fn discord_bound(params: &Params, limited_first: f64, limited_later: f64) -> Bound {
     let table = sim::RateLimitTable::default();
     let global = sim::ratelimit::Rule::per(table.global_per_second, 1_000);
@@ -305,8 +305,13 @@ fn discord_bound(params: &Params, limited_first: f64, limited_later: f64) -> Bou
     let later_waves = params.tickets_per_member.saturating_sub(1).max(1) as f64;
     let waves = (1..=params.tickets_per_member)
         .map(|wave| {
-            let channels =
-                params.clickers as u64 + categories_after(wave) - categories_after(wave - 1);
+            // Threads are created in the panel's channel, outside the guild's channel bucket.
+            let channels = match params.threads {
+                true => 0,
+                false => {
+                    params.clickers as u64 + categories_after(wave) - categories_after(wave - 1)
+                }
+            };
             WaveBound {
                 global_s: window_time(
                     if wave == 1 {
