@@ -7092,6 +7092,24 @@ mod threads {
         env.stop().await;
     }
 
+    /// A thread Discord archived after a quiet week still closes: the lock unarchives it in the
+    /// same edit, and it is archived again after the "closed" message.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_thread_archived_while_quiet_still_closes() {
+        let env = Env::start("threads-quiet", 1).await;
+        let panel = thread_panel(&env).await;
+        let opener = env.g.member_ids[0];
+        let thread = env.open_ticket(panel, opener).await;
+        let archive = json!({"archived": true});
+        let path = format!("/channels/{thread}");
+        bot_json(&env, reqwest::Method::PATCH, &path, Some(archive)).await;
+        assert_eq!(thread_flags(&env, thread).await, (true, false));
+        env.close(thread, opener).await;
+        env.wait_state(1, TicketState::Closed).await;
+        assert_eq!(thread_flags(&env, thread).await, (true, true));
+        env.stop().await;
+    }
+
     /// An admin makes a panel's tickets private threads in a channel, refused (naming the
     /// permission) while the bot could not manage threads there, and turns them back into
     /// channels; the choice survives a restart.

@@ -103,7 +103,8 @@ impl TicketActorState {
     /// open overwrites. A closing thread is locked, so only moderators (Manage Threads) write
     /// in it or unarchive it, and is archived once the "closed" message is in it
     /// ([`Self::archive_closed_thread`]), since an archived thread takes no message; a
-    /// reopening one is unarchived and unlocked in one edit.
+    /// reopening one is unlocked. Either edit also unarchives: Discord archives a thread left
+    /// quiet for a week, and an archived thread takes no other edit.
     pub(super) async fn ticket_access(
         &self,
         channel: Snowflake,
@@ -111,10 +112,10 @@ impl TicketActorState {
         open: bool,
     ) -> Result<(), DiscordError> {
         if self.is_thread() {
-            let archived = open.then_some(false);
+            let unarchived = Some(false);
             return self
                 .discord()
-                .edit_thread(channel, archived, Some(!open))
+                .edit_thread(channel, unarchived, Some(!open))
                 .await;
         }
         let overwrites = if open {
