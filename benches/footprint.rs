@@ -436,6 +436,7 @@ async fn stats(n: u64) -> Result<Value, String> {
                     stale_warning: None,
                     staff: Default::default(),
                     trail: Default::default(),
+                    thread_in: None,
                 };
                 // Evenly over the last two years: a month holds 1/24 of them, a day 1/730.
                 r.opened_at = now - YEARS_2 + (YEARS_2 / n as i64) * (number as i64 - 1);
@@ -606,6 +607,7 @@ async fn build_store(
                 stale_warning: None,
                 staff: Default::default(),
                 trail: Default::default(),
+                thread_in: None,
             }));
             // Every open ticket has its inactivity warning armed: start-up loads them all.
             ops.push(WriteOp::PutDeadline(

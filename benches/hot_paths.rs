@@ -75,6 +75,7 @@ fn record() -> TicketRecord {
         stale_warning: None,
         staff: Default::default(),
         trail: Default::default(),
+        thread_in: None,
     }
 }
 

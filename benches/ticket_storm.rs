@@ -12,7 +12,8 @@
 //! `--burst` (every click in one batch) `--split` (the bot as a child process) `--rounds N` (3)
 //! `--tickets-per-member N` (1: each member clicks again once every answer and DM of the
 //! previous wave is in, so later tickets show what a returning member costs) `--ready N` (0:
-//! Ticketeer's ready channels on at size N in every guild, filled before the storm)
+//! Ticketeer's ready channels on at size N in every guild, filled before the storm) `--threads`
+//! (every ticket a private thread in the panel's channel, for both bots)
 //! `--processes N --shard-total T` (1, N: one bot as N `ticketeer run` children, each with its
 //! range of the T shards and its own data directory; implies `--split`).
 //! Writes `target/ticket_storm.json`; exits non-zero when an invariant breaks.
@@ -106,6 +107,8 @@ struct Params {
     /// `--split` children, each running its range of `shard_total` shards.
     processes: usize,
     shard_total: u32,
+    /// Tickets as private threads in the panel's channel instead of channels.
+    threads: bool,
 }
 
 /// The command line (`cargo bench --bench ticket_storm -- --help`).
@@ -160,6 +163,10 @@ struct Flags {
     /// The bot's shards, split over --processes (default: one per process).
     #[arg(long)]
     shard_total: Option<u32>,
+    /// Every ticket a private thread in the panel's channel (the panel set so through the
+    /// hub; the null bot creates the thread and adds the member).
+    #[arg(long, conflicts_with_all = ["topics", "ready", "split"])]
+    threads: bool,
 }
 
 impl Params {
@@ -187,6 +194,7 @@ impl Params {
             ready: f.ready,
             processes: f.processes.max(1),
             shard_total: f.shard_total.unwrap_or(f.processes.max(1) as u32),
+            threads: f.threads,
         };
         if p.shard_total < p.processes as u32 {
             return Err("--shard-total must be at least --processes".into());
@@ -304,8 +312,8 @@ fn window_time(calls: f64, rule: sim::ratelimit::Rule) -> f64 {
 
 /// `limited_first` and `limited_later` are one phase's limited calls that were served (429s
 /// excluded) in the first wave and in the later ones. Per guild a wave needs one channel per
-/// clicker plus the tickets categories that fill up; the first wave also one DM channel per
-/// member (a member's later tickets reuse it).
+/// clicker plus the tickets categories that fill up (none with `--threads`); the first wave
+/// also one DM channel per member (a member's later tickets reuse it).
 fn discord_bound(params: &Params, limited_first: f64, limited_later: f64) -> Bound {
     let table = sim::RateLimitTable::default();
     let global = sim::ratelimit::Rule::per(table.global_per_second, 1_000);
@@ -314,8 +322,13 @@ fn discord_bound(params: &Params, limited_first: f64, limited_later: f64) -> Bou
     let later_waves = params.tickets_per_member.saturating_sub(1).max(1) as f64;
     let waves = (1..=params.tickets_per_member)
         .map(|wave| {
-            let channels =
-                params.clickers as u64 + categories_after(wave) - categories_after(wave - 1);
+            // Threads are created in the panel's channel, outside the guild's channel bucket.
+            let channels = match params.threads {
+                true => 0,
+                false => {
+                    params.clickers as u64 + categories_after(wave) - categories_after(wave - 1)
+                }
+            };
             WaveBound {
                 global_s: window_time(
                     if wave == 1 {
@@ -342,6 +355,9 @@ fn discord_bound(params: &Params, limited_first: f64, limited_later: f64) -> Bou
 
 /// Tickets categories a guild needs: Discord holds at most 50 channels in one.
 fn categories_for(params: &Params) -> u64 {
+    if params.threads {
+        return 0;
+    }
     (params.tickets_per_guild() as u64).div_ceil(CATEGORY_CAPACITY)
 }
 
@@ -699,6 +715,9 @@ async fn set_up_guilds(
     let setups = guilds.iter().map(|g| async move {
         configure(client, g, params).await?;
         let panel = post_panel(client, g).await?;
+        if params.threads {
+            panel_threads(client, g, panel).await?;
+        }
         Ok::<_, String>(Target {
             seeded: g.clone(),
             panel,
@@ -989,6 +1008,42 @@ async fn configure(client: &SimClient, g: &SeededGuild, params: &Params) -> Resu
     Ok(())
 }
 
+/// `--threads`: the bot's role given Manage Threads (what the hub asks for), then the panel's
+/// tickets made private threads in its channel through the hub.
+async fn panel_threads(client: &SimClient, g: &SeededGuild, panel: u64) -> Result<(), String> {
+    let roles = bot_get(client, &format!("/guilds/{}/roles", g.guild_id)).await?;
+    let role = roles
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["managed"] == true))
+        .and_then(|r| r["id"].as_str()?.parse().ok())
+        .ok_or("the bot's role not found")?;
+    let granted = sim::permissions::bits::BOT_ROLE | access::perms::MANAGE_THREADS;
+    client
+        .set_role_permissions(g.guild_id, role, granted)
+        .await
+        .map_err(|e| e.to_string())?;
+    let answer = driver::set_panel_threads(client, g, panel, g.general_channel_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !answer.contains("private threads in") {
+        return Err(format!("thread panel not set: {answer}"));
+    }
+    Ok(())
+}
+
+/// A GET as the bot, answered with its JSON (reads the control API has no route for).
+async fn bot_get(client: &SimClient, path: &str) -> Result<Value, String> {
+    reqwest::Client::new()
+        .get(format!("{}/api/v10{path}", client.base_url()))
+        .header("authorization", "Bot simulated-token")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())
+}
+
 async fn post_panel(client: &SimClient, g: &SeededGuild) -> Result<u64, String> {
     driver::post_panel(client, g)
         .await
@@ -1066,7 +1121,7 @@ async fn check_invariants(
     client: &SimClient,
     storm: &Storm,
     targets: &[Target],
-    store: Option<&Store>,
+    (store, threads): (Option<&Store>, bool),
 ) -> Vec<String> {
     let mut broken = Vec::new();
     let mut by_guild: HashMap<u64, Vec<u64>> = HashMap::new();
@@ -1084,7 +1139,14 @@ async fn check_invariants(
                 "guild {gid}: two members were given the same channel"
             ));
         }
-        let channels = match client.guild_channels(gid).await {
+        let listed = match threads {
+            // Threads are not among a guild's channels: Discord lists the active ones apart.
+            true => bot_get(client, &format!("/guilds/{gid}/threads/active"))
+                .await
+                .map(|v| v["threads"].as_array().cloned().unwrap_or_default()),
+            false => client.guild_channels(gid).await.map_err(|e| e.to_string()),
+        };
+        let channels = match listed {
             Ok(c) => c,
             Err(e) => {
                 broken.push(format!("guild {gid}: channel list unavailable: {e}"));
@@ -1217,7 +1279,13 @@ async fn run_ticketeer(
     let store_after = bot.store().stats();
     let mut figures = figures(&storm);
     figures.cpu_ms = cpu;
-    let broken = check_invariants(&client, &storm, &targets, Some(bot.store())).await;
+    let broken = check_invariants(
+        &client,
+        &storm,
+        &targets,
+        (Some(bot.store()), params.threads),
+    )
+    .await;
     let peak = peak_rss_bytes();
     // Durable (fsync'd) commits: lazy ones ride along with the next durable one.
     let commits = store_after
@@ -1633,7 +1701,8 @@ async fn run_ticketeer_split(
             .filter(|t| sharding::dir_of(t.seeded.guild_id, ranges.len(), params.shard_total) == d)
             .cloned()
             .collect();
-        broken.extend(check_invariants(&client, &storm, &mine, Some(&store)).await);
+        broken
+            .extend(check_invariants(&client, &storm, &mine, (Some(&store), params.threads)).await);
         store.close().await;
         let _ = std::fs::remove_dir_all(&c.dir);
     }
@@ -1674,6 +1743,8 @@ struct NullBot {
     dm_channels: Mutex<HashMap<u64, u64>>,
     errors: AtomicU64,
     topics: bool,
+    /// `--threads`: each guild's panel channel, where its tickets are private threads.
+    thread_channels: Mutex<HashMap<u64, u64>>,
 }
 
 impl NullBot {
@@ -1736,6 +1807,40 @@ impl NullBot {
             None
         };
         let number = self.next_number(guild);
+        let Some(channel) = self
+            .make_ticket(guild, user, number, topic_name.as_deref())
+            .await
+        else {
+            return;
+        };
+        self.welcome_answer_dm(guild, user, (number, channel), &token)
+            .await;
+    }
+
+    /// The ticket's channel (created with its overwrites under its category) or, with
+    /// `--threads`, its private thread with the member added: Ticketeer's calls for each.
+    async fn make_ticket(
+        &self,
+        guild: u64,
+        user: u64,
+        number: u64,
+        topic_name: Option<&str>,
+    ) -> Option<u64> {
+        let threads_in = looked_up(&self.thread_channels, guild);
+        let name = naming::channel_name(number);
+        if let Some(parent) = threads_in {
+            let thread = match self.discord.create_private_thread(parent, &name).await {
+                Ok(thread) => thread,
+                Err(e) => {
+                    self.error("create thread", e);
+                    return None;
+                }
+            };
+            if let Err(e) = self.discord.add_thread_member(thread, user).await {
+                self.error("add to thread", e);
+            }
+            return Some(thread);
+        }
         let bot = self.discord.bot_user_id();
         let overwrites = access::ticket_overwrites(guild, bot, user, &[], &[]);
         let parent = self
@@ -1744,22 +1849,29 @@ impl NullBot {
             .unwrap_or_else(|e| e.into_inner())
             .get(&guild)
             .and_then(|c| c.get(((number - 1) / CATEGORY_CAPACITY) as usize).copied());
-        let topic = naming::channel_topic(number, user, topic_name.as_deref());
-        let channel = match self
+        let topic = naming::channel_topic(number, user, topic_name);
+        let kind = ChannelType::GuildText;
+        match self
             .discord
-            .create_channel(
-                guild,
-                &naming::channel_name(number),
-                ChannelType::GuildText,
-                parent,
-                Some(&topic),
-                &overwrites,
-            )
+            .create_channel(guild, &name, kind, parent, Some(&topic), &overwrites)
             .await
         {
-            Ok(c) => c,
-            Err(e) => return self.error("create channel", e),
-        };
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.error("create channel", e);
+                None
+            }
+        }
+    }
+
+    /// The welcome, the answer with the link and the DM, as Ticketeer sends them.
+    async fn welcome_answer_dm(
+        &self,
+        guild: u64,
+        user: u64,
+        (number, channel): (u64, u64),
+        token: &str,
+    ) {
         // The same message the bot posts, so both bots send the same bytes.
         let welcome = ticketeer::actors::ticket::welcome_message(number, user, None);
         if let Err(e) = self.discord.send_message(channel, &welcome, &[user]).await {
@@ -1769,15 +1881,10 @@ impl NullBot {
             "Your ticket #{number} is open: {}",
             channel_link(guild, channel)
         );
-        if let Err(e) = self.discord.edit_original(&token, &text, &[]).await {
+        if let Err(e) = self.discord.edit_original(token, &text, &[]).await {
             self.error("answer", e);
         }
-        let known = self
-            .dm_channels
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&user)
-            .copied();
+        let known = looked_up(&self.dm_channels, user);
         let dm = match known {
             Some(dm) => dm,
             None => match self.discord.open_dm(user).await {
@@ -1801,6 +1908,14 @@ impl NullBot {
     }
 }
 
+/// `key`'s value in one of the null bot's maps.
+fn looked_up(map: &Mutex<HashMap<u64, u64>>, key: u64) -> Option<u64> {
+    map.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .copied()
+}
+
 /// The null bot's gateway, handler and per-guild setup (categories, panel), on the runtime it
 /// is called on.
 async fn start_null_bot(
@@ -1820,6 +1935,7 @@ async fn start_null_bot(
         dm_channels: Mutex::new(HashMap::new()),
         errors: AtomicU64::new(0),
         topics: params.topics,
+        thread_channels: Mutex::new(HashMap::new()),
     });
     let config = ConfigBuilder::new(token.to_owned(), Intents::GUILDS)
         .proxy_url(gateway_url)
@@ -1878,6 +1994,13 @@ async fn start_null_bot(
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(g.guild_id, categories);
+        if params.threads {
+            nullbot
+                .thread_channels
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(g.guild_id, g.general_channel_id);
+        }
         let panel = discord
             .send_message(
                 g.general_channel_id,
@@ -1920,7 +2043,7 @@ async fn run_null_bot(params: &Params) -> Result<(PhaseFigures, Vec<String>), St
     let mut figures = figures(&storm);
     figures.cpu_ms = cpu;
     figures.errors += nullbot.errors.load(Ordering::Relaxed);
-    let broken = check_invariants(&client, &storm, &targets, None).await;
+    let broken = check_invariants(&client, &storm, &targets, (None, params.threads)).await;
     poller.abort();
     bot_rt.shutdown_background();
     sim.shutdown().await;

@@ -317,6 +317,29 @@ async fn setup_select(
     Ok(())
 }
 
+/// The owner makes `panel`'s tickets private threads in `channel`: Setup → Edit a posted
+/// panel → the panel → the thread channel select. Returns the bot's answer (a refusal names the
+/// permission the bot lacks there).
+pub async fn set_panel_threads(
+    client: &SimClient,
+    g: &SeededGuild,
+    panel: u64,
+    channel: u64,
+) -> DriverResult<String> {
+    let (hub, id) = open_setup(client, g, SetupChoice::PanelEdit).await?;
+    answer_where(client, id, "the panel list", |t| t.contains("panel")).await?;
+    let general = g.general_channel_id;
+    let pick = [panel.to_string()];
+    let id = owner_selects(client, g, general, hub, &Action::PanelEditSelect, &pick).await?;
+    answer_where(client, id, "the panel's settings", |t| t.contains("<#")).await?;
+    let threads = Action::PanelThreadsSelect { message: panel };
+    let id = owner_selects(client, g, general, hub, &threads, &[channel.to_string()]).await?;
+    let done = |t: &str| t.to_lowercase().contains("threads");
+    Ok(answer_where(client, id, "the thread setting", done)
+        .await?
+        .1)
+}
+
 /// The owner makes the seeded staff role the guild's staff role.
 pub async fn configure_staff(client: &SimClient, g: &SeededGuild) -> DriverResult<()> {
     set_staff_roles(client, g, &[g.staff_role_id]).await

@@ -98,6 +98,7 @@ mod tests {
             stale_warning: None,
             staff: Default::default(),
             trail: Default::default(),
+            thread_in: None,
         }
     }
 

@@ -5310,7 +5310,7 @@ mod intake {
 
     /// Changes the guild's intake settings in the store and restarts the bot, which reads them
     /// at start (as after an admin's change in the hub and a restart).
-    async fn configure(env: Env, change: impl FnOnce(&mut IntakeSettings)) -> Env {
+    pub(super) async fn configure(env: Env, change: impl FnOnce(&mut IntakeSettings)) -> Env {
         let mut settings = env.settings().await;
         change(&mut settings.intake);
         write(
@@ -5328,7 +5328,7 @@ mod intake {
         env.bot.store().write(vec![op]).await.expect("stored");
     }
 
-    fn question(label: &str, min_len: u16, max_len: u16, subject: bool) -> Question {
+    pub(super) fn question(label: &str, min_len: u16, max_len: u16, subject: bool) -> Question {
         Question {
             label: label.into(),
             style: QuestionStyle::Short,
@@ -6786,6 +6786,359 @@ mod panels {
         // It still opens tickets.
         let text = env.open_outcome(panel, env.g.member_ids[0]).await;
         assert!(channel_from_link(&text).is_some(), "{text}");
+        env.stop().await;
+    }
+}
+
+// ---- Thread tickets -------------------------------------------------------------------------
+
+mod threads {
+    use super::*;
+    use ticketeer::domain::access::perms;
+
+    /// Setup → Edit a posted panel → `panel`: the hub message showing its settings.
+    async fn settings_screen(env: &Env, panel: u64) -> u64 {
+        let (hub, id) = env
+            .pick_panel(SetupChoice::PanelEdit, Action::PanelEditSelect, panel)
+            .await;
+        env.answer_containing(id, "Its tickets are").await;
+        hub
+    }
+
+    /// The panel's tickets as private threads in `channel`, chosen on its settings screen
+    /// `hub`; the answer.
+    async fn threads_in(env: &Env, hub: u64, panel: u64, channel: u64) -> String {
+        let action = Action::PanelThreadsSelect { message: panel };
+        let id = env
+            .select(
+                env.owner(),
+                env.general(),
+                hub,
+                &action,
+                &[channel.to_string()],
+            )
+            .await;
+        env.answer(id).await
+    }
+
+    fn panel_threads(settings: &GuildSettings, panel: u64) -> Option<u64> {
+        let panel = settings.panels.iter().find(|p| p.message == panel);
+        panel.expect("the panel").threads_in
+    }
+
+    /// A panel in `#general` whose tickets are private threads there, the bot's role and the
+    /// staff role given Manage Threads (what the hub asks of a server for thread tickets).
+    async fn thread_panel(env: &Env) -> u64 {
+        let guild = env.g.guild_id;
+        let role = super::bot_role(&env.sim, guild).await;
+        let granted = ticketeer::sim::permissions::bits::BOT_ROLE | perms::MANAGE_THREADS;
+        env.client
+            .set_role_permissions(guild, role, granted)
+            .await
+            .expect("bot role set");
+        use ticketeer::sim::permissions::bits;
+        let staff = bits::MANAGE_MESSAGES | bits::PIN_MESSAGES | bits::KICK_MEMBERS;
+        env.client
+            .set_role_permissions(guild, env.g.staff_role_id, staff | perms::MANAGE_THREADS)
+            .await
+            .expect("staff role set");
+        let panel = env.panel_via_hub(env.general(), "Threads").await;
+        let hub = settings_screen(env, panel).await;
+        let answer = threads_in(env, hub, panel, env.general()).await;
+        assert!(answer.contains("private threads"), "{answer}");
+        panel
+    }
+
+    /// A member's click opens a private thread in the panel's channel: the opener and staff
+    /// see it, another member does not; the welcome is in it; numbers are shared with channel
+    /// tickets.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_click_opens_a_private_thread_the_opener_and_staff_see() {
+        let env = Env::start("threads-open", 3).await;
+        let panel = thread_panel(&env).await;
+        let [m1, m2, ..] = env.g.member_ids[..] else {
+            panic!("members")
+        };
+        let thread = env.open_ticket(panel, m1).await;
+        let record = env.record(1).await;
+        assert_eq!(record.thread_in, Some(env.general()));
+        assert_eq!(record.channel, Some(thread));
+        assert_eq!(record.state, TicketState::Open);
+        let made = env.client.channel(thread).await.expect("the thread");
+        assert_eq!(made["type"], 12, "a private thread: {made}");
+        assert_eq!(id_of(&made["parent_id"]), env.general());
+        assert_eq!(made["name"], "ticket-0001");
+        assert!(env.can(thread, m1).await.0, "the opener sees it");
+        assert!(env.can(thread, env.g.staff_id).await.0, "staff see it");
+        assert!(!env.can(thread, m2).await.0, "another member does not");
+        assert!(!env.welcome_text(thread).await.is_empty());
+
+        // A channel panel's ticket takes the next number.
+        let channels = env.panel_via_hub(env.general(), "Channels").await;
+        let channel = env.open_ticket(channels, m2).await;
+        let second = env.record(2).await;
+        assert_eq!((second.channel, second.thread_in), (Some(channel), None));
+        assert!(!env.can(channel, m1).await.0);
+        env.stop().await;
+    }
+
+    /// A thread panel's intake form opens a thread too: the panel rides in the form's id.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_thread_panels_intake_form_opens_a_thread() {
+        let env = Env::start("threads-form", 1).await;
+        let panel = thread_panel(&env).await;
+        let env = super::intake::configure(env, |i| {
+            i.questions = vec![super::intake::question("Order number", 1, 20, false)];
+        })
+        .await;
+        let member = env.g.member_ids[0];
+        let id = env.click_open(panel, member).await;
+        env.expect_modal(id).await;
+        let form = Action::IntakePanelForm { scope: 0, panel };
+        let id = env
+            .submit(member, env.general(), &form, &[("q0", "A-1")])
+            .await;
+        let text = env.answer_containing(id, "is open").await;
+        let thread = channel_from_link(&text).expect("link");
+        let record = env.record(1).await;
+        assert_eq!(
+            (record.channel, record.thread_in),
+            (Some(thread), Some(env.general()))
+        );
+        env.stop().await;
+    }
+
+    /// `(archived, locked)` of a thread as Discord shows it.
+    async fn thread_flags(env: &Env, thread: u64) -> (bool, bool) {
+        let shown = env.client.channel(thread).await.expect("the thread");
+        let meta = &shown["thread_metadata"];
+        (meta["archived"] == true, meta["locked"] == true)
+    }
+
+    /// A thread ticket's life: people added and removed as thread members, closed (locked and
+    /// archived, after the "closed" message) with a transcript of its messages, reopened,
+    /// deleted.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_thread_ticket_is_added_to_closed_reopened_and_deleted() {
+        let env = Env::start("threads-life", 3).await;
+        env.set_staff().await;
+        let log = env.set_log_channel().await;
+        let panel = thread_panel(&env).await;
+        let [m1, m2, ..] = env.g.member_ids[..] else {
+            panic!("members")
+        };
+        let staff = env.g.staff_id;
+        let thread = env.open_ticket(panel, m1).await;
+
+        let id = env.change_people(env.owner(), thread, 1, true, &[m2]).await;
+        env.answer(id).await;
+        assert!(env.can(thread, m2).await.0, "an added member sees it");
+        assert_eq!(env.record(1).await.participants, vec![m2]);
+        env.client
+            .post_message(thread, m2, "the helper was here")
+            .await
+            .expect("posted");
+        let id = env
+            .change_people(env.owner(), thread, 1, false, &[m2])
+            .await;
+        env.answer(id).await;
+        assert!(!env.can(thread, m2).await.0, "a removed member does not");
+
+        env.client
+            .post_message(thread, m1, "my order never came")
+            .await
+            .expect("posted");
+        env.close(thread, m1).await;
+        env.wait_state(1, TicketState::Closed).await;
+        assert_eq!(thread_flags(&env, thread).await, (true, true));
+        let (_, text) = env.transcript(1).await;
+        assert!(text.contains("my order never came"), "{text}");
+        assert!(text.contains("the helper was here"), "{text}");
+        env.wait_embed(log, "Ticket closed", 1).await;
+        let refused = env.client.post_message(thread, m1, "hello?").await;
+        assert!(refused.is_err(), "a closed thread takes no message");
+
+        let id = env
+            .click_in(thread, staff, |a| matches!(a, Action::Reopen { .. }))
+            .await;
+        env.answer_containing(id, "reopened").await;
+        assert_eq!(thread_flags(&env, thread).await, (false, false));
+        env.client
+            .post_message(thread, m1, "still waiting")
+            .await
+            .expect("the opener writes again");
+
+        // Discord nests no thread in a thread: staff notes are refused in words.
+        let id = env.tickets_command(staff, thread, "notes").await;
+        let refused = env.answer(id).await;
+        assert!(refused.contains("private thread"), "{refused}");
+        assert_eq!(env.record(1).await.trail.notes_thread, None);
+
+        env.close(thread, staff).await;
+        let id = env
+            .click_in(thread, staff, |a| matches!(a, Action::Delete { .. }))
+            .await;
+        env.answer_containing(id, "deleted").await;
+        env.wait_state(1, TicketState::Deleted).await;
+        assert!(
+            env.client.channel(thread).await.is_err(),
+            "the thread is gone"
+        );
+        env.stop().await;
+    }
+
+    /// A REST call as the bot, answered with its JSON body.
+    async fn bot_json(
+        env: &Env,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Value {
+        let mut request = reqwest::Client::new()
+            .request(method, format!("{}/api/v10{path}", env.sim.http_url()))
+            .header("authorization", "Bot test");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer = request.send().await.expect("REST request");
+        answer.json().await.expect("JSON")
+    }
+
+    /// A crash after a thread ticket's thread was created but before its record said so: the
+    /// restart finds the thread by its name among the guild's active threads and adopts it,
+    /// never creating a second, and the opener is in it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_crash_after_the_thread_create_is_repaired_by_adopting_it() {
+        let env = Env::start("threads-crash", 2).await;
+        let panel = thread_panel(&env).await;
+        env.bot.faults().set_halt_before_channel_create(true);
+        let opener = env.g.member_ids[0];
+        env.click_open(panel, opener).await;
+        eventually("the number committed", || async {
+            let record = env.bot.store().ticket(env.g.guild_id, 1).await.ok()??;
+            (record.state == TicketState::Provisioning).then_some(())
+        })
+        .await;
+        // What the halted actor would have sent next, landed just before the crash.
+        let path = format!("/channels/{}/threads", env.general());
+        let body = json!({"name": "ticket-0001", "type": 12});
+        let made = bot_json(&env, reqwest::Method::POST, &path, Some(body)).await;
+        let thread = id_of(&made["id"]);
+        assert_ne!(thread, 0, "{made}");
+
+        let g = env.g.clone();
+        let world = env.world.crash_restart().await.expect("restarted");
+        let env = Env { world, g };
+        env.wait_state(1, TicketState::Open).await;
+        assert_eq!(env.record(1).await.channel, Some(thread), "adopted");
+        let path = format!("/guilds/{}/threads/active", env.g.guild_id);
+        let active = bot_json(&env, reqwest::Method::GET, &path, None).await;
+        let named: Vec<&Value> = active["threads"]
+            .as_array()
+            .expect("threads")
+            .iter()
+            .filter(|t| t["name"] == "ticket-0001")
+            .collect();
+        assert_eq!(named.len(), 1, "no second thread: {active}");
+        assert!(env.can(thread, opener).await.0, "the opener is in it");
+        env.stop().await;
+    }
+
+    /// A burst on a thread panel waits in the guild's line (one provisioning at a time here)
+    /// and every click becomes its own thread, numbered once each.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_burst_on_a_thread_panel_goes_through_the_line() {
+        let env = Env::start("threads-line", 6).await;
+        let panel = thread_panel(&env).await;
+        let env = env.restart_with(|c| c.provision_window = 1).await;
+        let slow = Faults {
+            latency_ms: 40,
+            ..Faults::default()
+        };
+        env.client.set_faults(&slow).await.expect("faults set");
+        let members = env.g.member_ids.clone();
+        let clicks = members.iter().map(|&m| env.click_open(panel, m));
+        let ids = futures_util::future::join_all(clicks).await;
+        for id in ids {
+            env.answer_containing(id, "is open").await;
+        }
+        env.client.set_faults(&Faults::default()).await.unwrap();
+        let mut threads = HashSet::new();
+        for number in 1..=members.len() as u64 {
+            let record = env.record(number).await;
+            assert_eq!(record.thread_in, Some(env.general()), "#{number}");
+            let thread = record.channel.expect("a thread");
+            assert!(threads.insert(thread), "#{number} has a thread of its own");
+            assert!(env.can(thread, record.opener).await.0);
+        }
+        let next = env
+            .bot
+            .store()
+            .ticket(env.g.guild_id, members.len() as u64 + 1)
+            .await;
+        assert!(matches!(next, Ok(None)), "no number beyond the clicks");
+        env.stop().await;
+    }
+
+    /// A thread ticket a person deletes is recorded as deleted (Discord's THREAD_DELETE), as a
+    /// deleted ticket channel is.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_thread_deleted_by_a_person_ends_its_ticket() {
+        let env = Env::start("threads-deleted", 1).await;
+        let panel = thread_panel(&env).await;
+        let thread = env.open_ticket(panel, env.g.member_ids[0]).await;
+        env.client.delete_channel(thread).await.expect("deleted");
+        env.wait_state(1, TicketState::Deleted).await;
+        env.stop().await;
+    }
+
+    /// A thread Discord archived after a quiet week still closes: the lock unarchives it in the
+    /// same edit, and it is archived again after the "closed" message.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_thread_archived_while_quiet_still_closes() {
+        let env = Env::start("threads-quiet", 1).await;
+        let panel = thread_panel(&env).await;
+        let opener = env.g.member_ids[0];
+        let thread = env.open_ticket(panel, opener).await;
+        let archive = json!({"archived": true});
+        let path = format!("/channels/{thread}");
+        bot_json(&env, reqwest::Method::PATCH, &path, Some(archive)).await;
+        assert_eq!(thread_flags(&env, thread).await, (true, false));
+        env.close(thread, opener).await;
+        env.wait_state(1, TicketState::Closed).await;
+        assert_eq!(thread_flags(&env, thread).await, (true, true));
+        env.stop().await;
+    }
+
+    /// An admin makes a panel's tickets private threads in a channel, refused (naming the
+    /// permission) while the bot could not manage threads there, and turns them back into
+    /// channels; the choice survives a restart.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_panels_tickets_become_threads_in_a_channel_the_bot_can_run_them_in() {
+        let env = Env::start("threads-setting", 1).await;
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let hub = settings_screen(&env, panel).await;
+        let refused = threads_in(&env, hub, panel, env.general()).await;
+        assert!(refused.contains("Manage Threads"), "{refused}");
+        assert_eq!(panel_threads(&env.settings().await, panel), None);
+
+        let role = super::bot_role(&env.sim, env.g.guild_id).await;
+        let granted = ticketeer::sim::permissions::bits::BOT_ROLE | perms::MANAGE_THREADS;
+        env.client
+            .set_role_permissions(env.g.guild_id, role, granted)
+            .await
+            .expect("role set");
+        let answer = threads_in(&env, hub, panel, env.general()).await;
+        assert!(answer.contains("private threads"), "{answer}");
+        let env = env.restart().await;
+        let settings = env.settings().await;
+        assert_eq!(panel_threads(&settings, panel), Some(env.general()));
+
+        let hub = settings_screen(&env, panel).await;
+        let back = Action::PanelChannels { message: panel };
+        let id = super::intake::hub_click(&env, hub, back).await;
+        env.answer_containing(id, "channels again").await;
+        assert_eq!(panel_threads(&env.settings().await, panel), None);
         env.stop().await;
     }
 }

@@ -2495,6 +2495,7 @@ async fn deadlines_survive_sigkill_none_lost_doubled_or_early() {
                 stale_warning: None,
                 staff: Default::default(),
                 trail: Default::default(),
+                thread_in: None,
             }));
             ops.push(WriteOp::PutDeadline(Deadline {
                 key: deadline_key(number),

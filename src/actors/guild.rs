@@ -637,6 +637,7 @@ impl GuildState {
             }
             Action::Delete { .. } | Action::KeepOpen { .. } => self.ticket_button(incoming, action),
             Action::IntakeForm { .. }
+            | Action::IntakePanelForm { .. }
             | Action::EditAnswers { .. }
             | Action::EditAnswersModal { .. } => {
                 intake::action(self, myself, incoming, action).await?
@@ -681,10 +682,11 @@ impl GuildState {
                     .and_then(|m| self.panel(m))
                     .is_some_and(|p| !p.topics.is_empty());
                 return match offered.as_slice() {
-                    [] => intake::open_clicked(self, myself, incoming, None).await,
+                    [] => intake::open_clicked(self, myself, incoming, (None, panel)).await,
                     // A panel set up for one topic opens it without asking.
                     &[topic] if own_one => {
-                        intake::open_clicked(self, myself, incoming, Some(topic)).await
+                        let to = (Some(topic), panel);
+                        intake::open_clicked(self, myself, incoming, to).await
                     }
                     _ => {
                         hub::show_topic_picker(self, incoming, 0, false, panel);
@@ -724,7 +726,10 @@ impl GuildState {
             _ => None,
         };
         match chosen {
-            Some(topic) => intake::open_clicked(self, myself, incoming, Some(topic)).await?,
+            Some(topic) => {
+                let to = (Some(topic), panel);
+                intake::open_clicked(self, myself, incoming, to).await?
+            }
             None => {
                 warn!(?panel, "a topic the panel does not offer, or gone");
                 self.refuse(incoming, Text::TopicGonePickAgain.text());

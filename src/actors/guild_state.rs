@@ -152,6 +152,9 @@ pub struct WaitingOpen {
     reply: Reply,
     /// The answers to the intake form, if it had questions.
     answers: Vec<Answer>,
+    /// The channel whose private thread the ticket will be (its panel's setting); `None` for a
+    /// channel ticket.
+    thread_in: Option<Snowflake>,
 }
 
 /// The abuse controls' state in memory, so an open is checked without a store read.
@@ -535,6 +538,12 @@ impl GuildState {
         self.settings.panels.iter().find(|p| p.message == message)
     }
 
+    /// The channel whose private threads a panel's tickets are; `None` for channels (or no
+    /// panel known).
+    pub fn threads_of(&self, panel: Option<Snowflake>) -> Option<Snowflake> {
+        panel.and_then(|m| self.panel(m)).and_then(|p| p.threads_in)
+    }
+
     pub fn ticket_in_channel(&self, channel: Snowflake) -> Option<u64> {
         self.book.by_channel.get(&channel).copied()
     }
@@ -545,7 +554,7 @@ impl GuildState {
         &mut self,
         myself: &ActorRef<GuildMsg>,
         incoming: &Incoming,
-        topic: Option<u32>,
+        (topic, thread_in): (Option<u32>, Option<Snowflake>),
         reply: Reply,
         answers: Vec<Answer>,
     ) -> Result<(), ActorProcessingErr> {
@@ -587,6 +596,7 @@ impl GuildState {
             topic,
             reply,
             answers,
+            thread_in,
         };
         self.open_in_category(myself, open).await
     }
@@ -688,12 +698,16 @@ impl GuildState {
         myself: &ActorRef<GuildMsg>,
         open: WaitingOpen,
     ) -> Result<(), ActorProcessingErr> {
+        // A thread lives in its panel's channel: no category to wait for or fill.
+        if open.thread_in.is_some() {
+            return self.number(myself, open, None).await;
+        }
         if let Some(awaiting) = &mut self.book.awaiting_category {
             awaiting.opens.push(open);
             return Ok(());
         }
         match self.choose_category(open.topic, None) {
-            CategoryChoice::Ready(parent) => self.number(myself, open, parent).await,
+            CategoryChoice::Ready(parent) => self.number(myself, open, Some(parent)).await,
             CategoryChoice::Create { name, overflow } => {
                 // The opens wait in the book; the notifier task holds the creation.
                 drop(self.start_category_creation(myself, &name, overflow, vec![open]));
@@ -856,16 +870,15 @@ impl GuildState {
         &mut self,
         myself: &ActorRef<GuildMsg>,
         open: WaitingOpen,
-        parent: Snowflake,
+        parent: Option<Snowflake>,
     ) -> Result<(), ActorProcessingErr> {
         let WaitingOpen {
             user,
             topic,
             reply,
             answers,
+            thread_in,
         } = open;
-        let category = parent;
-        let parent = Some(parent);
         self.counter += 1;
         let record = TicketRecord {
             guild: self.guild,
@@ -885,6 +898,7 @@ impl GuildState {
             stale_warning: None,
             staff: Default::default(),
             trail: Default::default(),
+            thread_in,
         };
         let mut ops = vec![
             WriteOp::SetCounter {
@@ -904,7 +918,7 @@ impl GuildState {
         }
         // The handover is committed with the number: a crash before the channel edit is
         // repaired by finishing it, never by a second channel.
-        let ready = match self.take_ready(record.number, category) {
+        let ready = match parent.and_then(|category| self.take_ready(record.number, category)) {
             Some((channel, op)) => {
                 ops.push(op);
                 Some(channel)

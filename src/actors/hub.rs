@@ -248,6 +248,10 @@ pub async fn carry_out(
             let reply = Reply::defer_ephemeral(&discord, incoming);
             edit_panel(state, reply, edit).await;
         }
+        Step::SetPanelThreads {
+            panel,
+            known_permissions: known,
+        } => set_panel_threads(state, incoming, panel, known).await,
         Step::ListPanels(list) => {
             let reply = Reply::defer_update(&discord, incoming);
             list_panels(state, reply, list).await;
@@ -478,6 +482,36 @@ async fn edit_panel(state: &mut GuildState, reply: Reply, edit: Box<Panel>) {
         change,
         answer: Answer::Ephemeral,
         done: done.to_string(),
+        failed: Text::SettingNotSaved,
+    };
+    save_then_answer(state, reply, save, None);
+}
+
+/// A panel's tickets as private threads (once the bot is found able to run them there) or as
+/// channels again; tickets already open stay what they are.
+async fn set_panel_threads(
+    state: &mut GuildState,
+    incoming: &Incoming,
+    panel: Box<Panel>,
+    known: Option<u64>,
+) {
+    let reply = Reply::defer_ephemeral(&state.ctx.discord, incoming);
+    let done = match panel.threads_in {
+        Some(channel) => {
+            let need = access::THREAD_CHANNEL_NEEDS;
+            let purpose = Text::PurposeThreadChannel;
+            if let Err(refusal) = bot_can_use(state, channel, known, need, purpose).await {
+                tokio::spawn(async move { reply.send(&refusal).await });
+                return;
+            }
+            t!(PanelThreadsSet, channel)
+        }
+        None => Text::PanelChannelsSet.to_string(),
+    };
+    let save = Save {
+        change: Change::EditPanel(panel),
+        answer: Answer::Ephemeral,
+        done,
         failed: Text::SettingNotSaved,
     };
     save_then_answer(state, reply, save, None);

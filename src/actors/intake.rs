@@ -14,7 +14,7 @@ use crate::discord::reply::{Reply, open_modal_now, update_now};
 use crate::domain::{
     custom_id::{self, Action},
     intake::{self as rules},
-    model::{BlockEntry, BlockTarget, TicketState},
+    model::{BlockEntry, BlockTarget, Snowflake, TicketState},
 };
 use crate::store::WriteOp;
 use crate::ui::{
@@ -35,12 +35,13 @@ pub async fn open_clicked(
     state: &mut GuildState,
     myself: &ActorRef<GuildMsg>,
     incoming: &Incoming,
-    topic: Option<u32>,
+    (topic, panel): (Option<u32>, Option<Snowflake>),
 ) -> Result<(), ActorProcessingErr> {
     let questions = state.settings.intake.questions_for(topic);
     if questions.is_empty() {
         let reply = answer_for(state, incoming, topic);
-        return state.open(myself, incoming, topic, reply, Vec::new()).await;
+        let to = (topic, state.threads_of(panel));
+        return state.open(myself, incoming, to, reply, Vec::new()).await;
     }
     // Checked before the form too, so nobody fills in a form only to be refused; the open
     // checks again, since the form may be submitted much later.
@@ -48,14 +49,14 @@ pub async fn open_clicked(
         state.refuse(incoming, &text);
         return Ok(());
     }
-    let modal = form::form(
-        Action::IntakeForm {
-            scope: custom_id::scope_of(topic),
-        },
-        Text::IntakeModalTitle,
-        questions,
-        &[],
-    );
+    let scope = custom_id::scope_of(topic);
+    // A thread panel rides in the form's id, so the submission opens a thread while the panel
+    // still says so; a channel panel's form is the one it always was.
+    let submit = match panel.filter(|_| state.threads_of(panel).is_some()) {
+        Some(panel) => Action::IntakePanelForm { scope, panel },
+        None => Action::IntakeForm { scope },
+    };
+    let modal = form::form(submit, Text::IntakeModalTitle, questions, &[]);
     open_modal_now(
         &state.ctx.discord,
         incoming,
@@ -83,7 +84,12 @@ pub async fn action(
     action: Action,
 ) -> Result<(), ActorProcessingErr> {
     match action {
-        Action::IntakeForm { scope } => form_submitted(state, myself, incoming, scope).await?,
+        Action::IntakeForm { scope } => {
+            form_submitted(state, myself, incoming, (scope, None)).await?
+        }
+        Action::IntakePanelForm { scope, panel } => {
+            form_submitted(state, myself, incoming, (scope, Some(panel))).await?
+        }
         Action::EditAnswers { ticket } => edit_clicked(state, incoming, ticket),
         Action::EditAnswersModal { ticket } => edit_submitted(state, incoming, ticket),
         _ => {}
@@ -102,7 +108,7 @@ async fn form_submitted(
     state: &mut GuildState,
     myself: &ActorRef<GuildMsg>,
     incoming: &Incoming,
-    scope: u64,
+    (scope, panel): (u64, Option<Snowflake>),
 ) -> Result<(), ActorProcessingErr> {
     let topic = match custom_id::topic_of(scope) {
         Ok(topic) if topic.is_none_or(|id| state.settings.topics.iter().any(|t| t.id == id)) => {
@@ -134,7 +140,8 @@ async fn form_submitted(
         }
     };
     let reply = answer_for(state, incoming, topic);
-    state.open(myself, incoming, topic, reply, answers).await
+    let to = (topic, state.threads_of(panel));
+    state.open(myself, incoming, to, reply, answers).await
 }
 
 /// Edit answers: the opener's form, prefilled by the ticket's actor (which holds the answers).

@@ -703,6 +703,17 @@ impl RouterState {
                     });
                 }
             }
+            Event::ThreadDelete(thread) => {
+                // Only a thread ticket's deletion matters, and its guild actor knows its threads.
+                let guild = thread.guild_id.get();
+                if !self.draining
+                    && !self.departed.contains(&guild)
+                    && let Some(actor) = self.guild_actor(myself, guild).await
+                {
+                    let channel = thread.id.get();
+                    let _ = actor.cast(GuildMsg::ChannelDeleted { channel });
+                }
+            }
             Event::ChannelUpdate(channel) => self.channel_updated(&channel),
             Event::MemberRemove(member) => {
                 let (guild, user) = (member.guild_id.get(), member.user.id.get());

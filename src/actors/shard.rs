@@ -78,6 +78,8 @@ pub fn wanted_events() -> EventTypeFlags {
         | EventTypeFlags::RESUMED
         | EventTypeFlags::INTERACTION_CREATE
         | EventTypeFlags::CHANNEL_DELETE
+        // A thread ticket deleted by a person.
+        | EventTypeFlags::THREAD_DELETE
         // A person editing a ready channel takes it out of the pool.
         | EventTypeFlags::CHANNEL_UPDATE
         | EventTypeFlags::MEMBER_REMOVE

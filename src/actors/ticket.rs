@@ -32,6 +32,7 @@ mod notes;
 mod presentation;
 mod staff;
 mod stale;
+mod thread;
 
 use std::sync::Arc;
 
@@ -639,20 +640,10 @@ impl TicketActorState {
             info!("fault hook: halting between number commit and channel creation");
             std::future::pending::<()>().await;
         }
-        // After a crash the channel may exist already: adopt it by its metadata.
-        let number = self.record.number;
-        if self.record.channel.is_none()
-            && let Some(found) = p
-                .existing_channels
-                .as_deref()
-                .and_then(|channels| find_ticket_channel(channels, number))
-        {
-            info!(
-                channel = found,
-                "adopted the ticket channel found after restart"
-            );
-            self.record.channel = Some(found);
+        if !self.adopt_existing(&p).await {
+            return;
         }
+        let number = self.record.number;
         let adopted = self.record.channel.is_some();
         if !adopted && !self.make_channel(&p, reply.as_ref()).await {
             return;
@@ -707,9 +698,42 @@ impl TicketActorState {
         );
     }
 
+    /// After a crash the channel (by its metadata) or the thread (by its name) may exist
+    /// already: adopted. False when a thread ticket could not be looked for: it waits for the
+    /// next start rather than risk a second thread.
+    async fn adopt_existing(&mut self, p: &Provision) -> bool {
+        let number = self.record.number;
+        if self.record.channel.is_none()
+            && let Some(found) = p
+                .existing_channels
+                .as_deref()
+                .and_then(|channels| find_ticket_channel(channels, number))
+        {
+            info!(
+                channel = found,
+                "adopted the ticket channel found after restart"
+            );
+            self.record.channel = Some(found);
+        }
+        if let Some(parent) = self
+            .record
+            .thread_in
+            .filter(|_| self.record.channel.is_none())
+            && p.existing_channels.is_some()
+            && let Err(error) = self.adopt_thread(parent).await
+        {
+            warn!(%error, "could not look for the ticket's thread; left for the next start");
+            return false;
+        }
+        true
+    }
+
     /// Makes the ticket's channel from its ready channel, or else creates it; false (the
     /// person told why) when there is none.
     async fn make_channel(&mut self, p: &Provision, reply: Option<&Reply>) -> bool {
+        if let Some(parent) = self.record.thread_in {
+            return self.create_thread_for(parent, reply).await;
+        }
         let Some(ready) = p.ready else {
             return self.create_for(p, reply).await;
         };
@@ -802,16 +826,21 @@ impl TicketActorState {
             }
             Created::Failed(error) => {
                 warn!(%error, "could not create the ticket channel");
-                self.ctx.metrics.tickets_failed.inc();
-                self.record.state = TicketState::Failed;
-                self.persist(Vec::new()).await;
-                t!(CreateFailed, error = error.person_message())
+                self.failed(&error).await
             }
         };
         if let Some(reply) = reply {
             reply.clone().send(&text).await;
         }
         false
+    }
+
+    /// The open failed for good: the record says so durably; what the person is told.
+    async fn failed(&mut self, error: &DiscordError) -> String {
+        self.ctx.metrics.tickets_failed.inc();
+        self.record.state = TicketState::Failed;
+        self.persist(Vec::new()).await;
+        t!(CreateFailed, error = error.person_message())
     }
 
     /// Creates the ticket's channel once. A create whose answer was lost (timeout, dropped
@@ -996,12 +1025,7 @@ impl TicketActorState {
         // Access is removed before the record says Closed: a crash in between leaves an Open
         // record on a channel only staff can see (staff closes it again), never a Closed record
         // whose channel the opener still sees.
-        let locked = access::closed_ticket_overwrites(
-            self.guild(),
-            self.discord().bot_user_id(),
-            &settings.staff_roles,
-        );
-        if let Err(error) = self.set_access(channel, &locked).await {
+        if let Err(error) = self.ticket_access(channel, settings, false).await {
             warn!(%error, "could not lock the ticket channel; not closing");
             if let Some(reply) = reply {
                 reply
@@ -1029,6 +1053,7 @@ impl TicketActorState {
         self.post_closed_message(channel, by.user, reason.as_deref())
             .await;
         self.archive_notes(true).await;
+        self.archive_closed_thread(channel).await;
         let closed = Closed {
             by: by.user,
             reason,
@@ -1165,7 +1190,8 @@ impl TicketActorState {
     }
 
     async fn apply_overwrites(&self, settings: &GuildSettings) {
-        let Some(channel) = self.record.channel else {
+        // Staff see a thread ticket through Manage Threads, not through overwrites.
+        let Some(channel) = self.record.channel.filter(|_| !self.is_thread()) else {
             return;
         };
         let overwrites = match self.record.state {
@@ -1384,8 +1410,7 @@ impl TicketActorState {
             reply.send(Text::NoChannel.text()).await;
             return;
         };
-        let overwrites = self.open_overwrites(settings);
-        if let Err(error) = self.set_access(channel, &overwrites).await {
+        if let Err(error) = self.ticket_access(channel, settings, true).await {
             reply
                 .send(&t!(CouldNotReopen, error = error.person_message()))
                 .await;
@@ -1496,8 +1521,14 @@ impl TicketActorState {
             return;
         }
         let before = std::mem::replace(&mut self.record.participants, plan.participants);
-        let overwrites = self.open_overwrites(settings);
-        if let Err(error) = self.set_access(channel, &overwrites).await {
+        let changed = if self.is_thread() {
+            self.change_thread_members(channel, &plan.changed, add)
+                .await
+        } else {
+            self.set_access(channel, &self.open_overwrites(settings))
+                .await
+        };
+        if let Err(error) = changed {
             self.record.participants = before;
             reply
                 .send(&t!(CouldNotChangeAccess, error = error.person_message()))

@@ -452,6 +452,18 @@ pub struct ChannelSummary {
     pub topic: Option<String>,
 }
 
+impl From<twilight_model::channel::Channel> for ChannelSummary {
+    fn from(c: twilight_model::channel::Channel) -> Self {
+        ChannelSummary {
+            id: c.id.get(),
+            name: c.name.unwrap_or_default(),
+            kind: c.kind,
+            parent: c.parent_id.map(|p| p.get()),
+            topic: c.topic,
+        }
+    }
+}
+
 /// Mentions in bot messages ping only the users named explicitly; user text can never ping
 /// @everyone or roles.
 fn users_only_mentions(users: &[u64]) -> AllowedMentions {
@@ -1250,6 +1262,40 @@ impl Discord {
         Ok(())
     }
 
+    /// Removes `user` from a thread (Manage Threads, or the private thread's creator).
+    pub async fn remove_thread_member(&self, thread: u64, user: u64) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(
+            self.global,
+            "remove_thread_member",
+            self.http
+                .remove_thread_member(Id::new(thread), Id::new(user))
+        )?;
+        Ok(())
+    }
+
+    /// Archives or unarchives a thread, and locks or unlocks it (`None` leaves a flag as it
+    /// is). Only Manage Threads may lock, or unarchive a locked thread.
+    pub async fn edit_thread(
+        &self,
+        thread: u64,
+        archived: Option<bool>,
+        locked: Option<bool>,
+    ) -> DiscordResult<()> {
+        let _turn = self.turn().await;
+        retry_limited!(self.global, "edit_thread", {
+            let mut request = self.http.update_thread(Id::new(thread));
+            if let Some(archived) = archived {
+                request = request.archived(archived);
+            }
+            if let Some(locked) = locked {
+                request = request.locked(locked);
+            }
+            request
+        })?;
+        Ok(())
+    }
+
     /// Archives or unarchives a thread (its creator may do both without Manage Threads).
     pub async fn set_thread_archived(&self, thread: u64, archived: bool) -> DiscordResult<()> {
         let _turn = self.turn().await;
@@ -1261,6 +1307,23 @@ impl Discord {
         Ok(())
     }
 
+    /// The guild's active (unarchived) threads the bot can see, as summaries (`parent`: the
+    /// channel each is in).
+    pub async fn active_threads(&self, guild: u64) -> DiscordResult<Vec<ChannelSummary>> {
+        let _turn = self.turn().await;
+        let response = retry_limited!(
+            self.global,
+            "active_threads",
+            self.http.active_threads(Id::<GuildMarker>::new(guild))
+        )?;
+        let active = response.model().await?;
+        Ok(active
+            .threads
+            .into_iter()
+            .map(ChannelSummary::from)
+            .collect())
+    }
+
     pub async fn guild_channels(&self, guild: u64) -> DiscordResult<Vec<ChannelSummary>> {
         let _turn = self.turn().await;
         let response = retry_limited!(
@@ -1269,16 +1332,7 @@ impl Discord {
             self.http.guild_channels(Id::<GuildMarker>::new(guild))
         )?;
         let channels = response.models().await?;
-        Ok(channels
-            .into_iter()
-            .map(|c| ChannelSummary {
-                id: c.id.get(),
-                name: c.name.unwrap_or_default(),
-                kind: c.kind,
-                parent: c.parent_id.map(|p| p.get()),
-                topic: c.topic,
-            })
-            .collect())
+        Ok(channels.into_iter().map(ChannelSummary::from).collect())
     }
 
     /// The id of the channel's newest message (a snowflake, so also its time), if it has one.

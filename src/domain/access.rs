@@ -21,6 +21,9 @@ pub mod perms {
     pub const ATTACH_FILES: u64 = 1 << 15;
     pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
     pub const MANAGE_ROLES: u64 = 1 << 28;
+    pub const MANAGE_THREADS: u64 = 1 << 34;
+    pub const CREATE_PRIVATE_THREADS: u64 = 1 << 36;
+    pub const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
 }
 
 use perms::*;
@@ -52,8 +55,17 @@ pub const LOG_CHANNEL_NEEDS: u64 =
 pub const PANEL_CHANNEL_NEEDS: u64 =
     VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY;
 
+/// What the bot needs in the channel a panel's tickets are private threads in: to create them,
+/// write in them, and (Manage Threads) add and remove members, archive, lock and unlock them.
+pub const THREAD_CHANNEL_NEEDS: u64 = VIEW_CHANNEL
+    | READ_MESSAGE_HISTORY
+    | EMBED_LINKS
+    | CREATE_PRIVATE_THREADS
+    | SEND_MESSAGES_IN_THREADS
+    | MANAGE_THREADS;
+
 /// The names Discord's client shows for the permissions the bot checks, in its order.
-pub const PERMISSION_NAMES: [(u64, &str); 9] = [
+pub const PERMISSION_NAMES: [(u64, &str); 12] = [
     (ADMINISTRATOR, "Administrator"),
     (MANAGE_CHANNELS, "Manage Channels"),
     (MANAGE_GUILD, "Manage Server"),
@@ -63,6 +75,9 @@ pub const PERMISSION_NAMES: [(u64, &str); 9] = [
     (ATTACH_FILES, "Attach Files"),
     (READ_MESSAGE_HISTORY, "Read Message History"),
     (MANAGE_ROLES, "Manage Roles"),
+    (MANAGE_THREADS, "Manage Threads"),
+    (CREATE_PRIVATE_THREADS, "Create Private Threads"),
+    (SEND_MESSAGES_IN_THREADS, "Send Messages in Threads"),
 ];
 
 /// The names of the permissions in `need` that `have` lacks, e.g. `["Embed Links"]`.

@@ -226,6 +226,20 @@ pub enum Action {
     PanelTopicsSelect {
         message: u64,
     },
+    /// Channel select on a panel's settings: its tickets become private threads there.
+    PanelThreadsSelect {
+        message: u64,
+    },
+    /// Button on a panel's settings: its tickets are channels again.
+    PanelChannels {
+        message: u64,
+    },
+    /// The intake form asked before a ticket opens from panel `panel` (whose setting decides
+    /// whether the ticket is a thread); `scope` as [`scope_of`] writes it.
+    IntakePanelForm {
+        scope: u64,
+        panel: u64,
+    },
 }
 
 impl Action {
@@ -403,6 +417,9 @@ pub fn encode(action: &Action) -> String {
         PanelButtonModal { message } => ("panelbtm", Some(message), None),
         PanelStyleSelect { message } => ("panelst", Some(message), None),
         PanelTopicsSelect { message } => ("paneltp", Some(message), None),
+        PanelThreadsSelect { message } => ("pthr", Some(message), None),
+        PanelChannels { message } => ("pchan", Some(message), None),
+        IntakePanelForm { scope, panel } => ("iformp", Some(scope), Some(panel)),
     };
     let mut out = format!("{PREFIX}:{tag}");
     for n in [a, b].into_iter().flatten() {
@@ -605,6 +622,12 @@ fn panel_action(tag: &str, nums: &[&str]) -> Option<Result<Action, CustomIdError
         "panelbtm" => one(|message| PanelButtonModal { message }),
         "panelst" => one(|message| PanelStyleSelect { message }),
         "paneltp" => one(|message| PanelTopicsSelect { message }),
+        "pthr" => one(|message| PanelThreadsSelect { message }),
+        "pchan" => one(|message| PanelChannels { message }),
+        "iformp" => numbers().and_then(|n| match n.as_slice() {
+            &[scope, panel] => Ok(IntakePanelForm { scope, panel }),
+            _ => Err(CustomIdError::WrongArity),
+        }),
         _ => return None,
     })
 }
@@ -836,6 +859,9 @@ mod tests {
                 PanelButtonModal { message: n },
                 PanelStyleSelect { message: n },
                 PanelTopicsSelect { message: n },
+                PanelThreadsSelect { message: n },
+                PanelChannels { message: n },
+                IntakePanelForm { scope: n, panel: n },
                 TopicRolesAnyOf { topic: m },
                 TopicRolesAllOf { topic: m },
                 BlockModal { role: m, id: n },

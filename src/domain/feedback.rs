@@ -79,6 +79,7 @@ mod tests {
             stale_warning: None,
             staff: TicketStaff::default(),
             trail: TicketTrail::default(),
+            thread_in: None,
         }
     }
 

@@ -286,6 +286,9 @@ pub struct Panel {
     pub emoji: String,
     /// The topics this panel opens; empty is all of the server's.
     pub topics: Vec<u32>,
+    /// The text channel this panel's tickets are private threads in; `None` makes them
+    /// channels. Threads escape Discord's 50 channels per category and 500 per server.
+    pub threads_in: Option<Snowflake>,
 }
 
 /// The panels' embed colour before a server chose one.
@@ -311,6 +314,7 @@ impl Panel {
             label: String::new(),
             emoji: String::new(),
             topics: Vec::new(),
+            threads_in: None,
         }
     }
 
@@ -418,6 +422,9 @@ pub struct TicketRecord {
     /// What happened to the ticket besides its messages, and what outlives a restart of the
     /// actor that did it.
     pub trail: TicketTrail,
+    /// For a thread ticket, the text channel its private thread lives in (`channel` is then the
+    /// thread); `None` for a channel ticket.
+    pub thread_in: Option<Snowflake>,
 }
 
 /// A ticket's history beyond its channel's messages.

@@ -46,6 +46,7 @@ mod tests {
             stale_warning: None,
             staff: Default::default(),
             trail: Default::default(),
+            thread_in: None,
         }
     }
 

@@ -321,6 +321,8 @@ fn adoptions(
             stale_warning: None,
             staff: Default::default(),
             trail: Default::default(),
+            // Amina's tickets are channels.
+            thread_in: None,
         };
         out.push(Adoption {
             channel: ch.id,

@@ -387,6 +387,8 @@ impl Ticket {
             // The bot's own history of the ticket (its transcript already carries the events
             // of a closed one).
             trail: Default::default(),
+            // The export format has no thread tickets: an imported ticket is a channel.
+            thread_in: None,
         }
     }
 }
@@ -526,6 +528,7 @@ mod tests {
             stale_warning: None,
             staff: Default::default(),
             trail: Default::default(),
+            thread_in: None,
         };
         GuildData {
             guild: 77,

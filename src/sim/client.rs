@@ -210,6 +210,11 @@ impl SimClient {
         }
     }
 
+    /// The simulator's HTTP address (its REST API is under `/api/v10`).
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
     async fn send(&self, req: reqwest::RequestBuilder) -> R<reqwest::Response> {
         let resp = req.send().await?;
         let status = resp.status();

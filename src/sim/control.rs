@@ -413,12 +413,29 @@ async fn patch_channel(
     Ok(Json(v))
 }
 
+/// A person deletes a channel or thread. A thread the bot could see is announced with
+/// THREAD_DELETE, as Discord does (a channel's CHANNEL_DELETE is sent by `World`).
 async fn delete_channel(State(sh): State<Arc<Shared>>, Path(c): Path<String>) -> Answer {
     let c = id_param(&c)?;
-    let v = sh
-        .world()
-        .delete_channel(c)
-        .ok_or_else(ApiError::unknown_channel)?;
+    let mut w = sh.world();
+    let thread_gone = w
+        .channels
+        .get(&c)
+        .filter(|ch| ch.thread.is_some())
+        .map(|ch| {
+            let bot_saw = w.permissions_in(ch, w.app_id) & bits::VIEW_CHANNEL != 0;
+            let gone = json!({
+                "id": c.to_string(),
+                "guild_id": ch.guild_id.map(|g| g.to_string()),
+                "parent_id": ch.parent_id.map(|p| p.to_string()),
+                "type": ch.kind,
+            });
+            (bot_saw, ch.guild_id, gone)
+        });
+    let v = w.delete_channel(c).ok_or_else(ApiError::unknown_channel)?;
+    if let Some((true, guild, gone)) = thread_gone {
+        w.dispatch(guild, "THREAD_DELETE", &gone, super::state::INTENT_GUILDS);
+    }
     Ok(Json(v))
 }
 

@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::model::{
     Answer, BlockEntry, ClaimSettings, GuildSettings, Inactivity, IntakeSettings, MemberOpens,
-    Panel, Snowflake, SupportHours, TicketRecord, TicketStaff, TicketState, Topic, UnixMillis,
+    Panel, PanelStyle, Snowflake, SupportHours, TicketRecord, TicketStaff, TicketState,
+    TicketTrail, Topic, UnixMillis,
 };
 use crate::domain::ready::ReadyPool;
 use crate::domain::tally::{StaffTally, Tally};
@@ -35,6 +36,8 @@ pub const TICKET_V3: u8 = 3;
 /// Ticket records with their [`crate::domain::model::TicketTrail`] (events, renames, notes,
 /// feedback).
 pub const TICKET_V4: u8 = 4;
+/// Ticket records with `thread_in`: thread tickets.
+pub const TICKET_V5: u8 = 5;
 /// Guild settings with `language`, `inactivity` and the claim settings.
 pub const SETTINGS_V2: u8 = 2;
 /// Guild settings with `intake`: questions and abuse controls.
@@ -43,6 +46,8 @@ pub const SETTINGS_V3: u8 = 3;
 pub const SETTINGS_V4: u8 = 4;
 /// Guild settings whose panels have their own look and topics (see [`Panel`]).
 pub const SETTINGS_V5: u8 = 5;
+/// Guild settings whose panels may open private threads (see [`Panel::threads_in`]).
+pub const SETTINGS_V6: u8 = 6;
 /// Format of the intake tables' values (a member's opens, a blocklist entry, a ticket's
 /// answers): version byte, then bincode.
 pub const INTAKE_V1: u8 = 1;
@@ -119,9 +124,9 @@ fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
     Ok(value)
 }
 
-/// A ticket record in the current format ([`TICKET_V4`]).
+/// A ticket record in the current format ([`TICKET_V5`]).
 pub fn encode_ticket(record: &TicketRecord) -> Result<Vec<u8>, CodecError> {
-    encode_as(TICKET_V4, record)
+    encode_as(TICKET_V5, record)
 }
 
 /// Parses a ticket record of any format this version knows; older ones are upgraded.
@@ -131,7 +136,8 @@ pub fn decode_ticket(bytes: &[u8]) -> Result<TicketRecord, CodecError> {
         VERSION_V1 => decode_body::<TicketRecordV1>(body).map(TicketRecord::from),
         TICKET_V2 => decode_body::<TicketRecordV2>(body).map(TicketRecord::from),
         TICKET_V3 => decode_body::<TicketRecordV3>(body).map(TicketRecord::from),
-        TICKET_V4 => decode_body(body),
+        TICKET_V4 => decode_body::<TicketRecordV4>(body).map(TicketRecord::from),
+        TICKET_V5 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
     }
 }
@@ -178,6 +184,7 @@ impl From<TicketRecordV1> for TicketRecord {
             // Nobody had claimed it; its welcome message is found when first needed.
             staff: Default::default(),
             trail: Default::default(),
+            thread_in: None,
         }
     }
 }
@@ -220,9 +227,26 @@ impl From<TicketRecordV3> for TicketRecord {
     }
 }
 
-/// Guild settings in the current format ([`SETTINGS_V5`]).
+/// The layout of a [`TICKET_V4`] ticket record: V3's fields and the trail.
+#[derive(Deserialize)]
+struct TicketRecordV4 {
+    v3: TicketRecordV3,
+    trail: TicketTrail,
+}
+
+impl From<TicketRecordV4> for TicketRecord {
+    fn from(v4: TicketRecordV4) -> Self {
+        TicketRecord {
+            trail: v4.trail,
+            // Before thread tickets: every ticket was a channel.
+            ..TicketRecord::from(v4.v3)
+        }
+    }
+}
+
+/// Guild settings in the current format ([`SETTINGS_V6`]).
 pub fn encode_settings(settings: &GuildSettings) -> Result<Vec<u8>, CodecError> {
-    encode_as(SETTINGS_V5, settings)
+    encode_as(SETTINGS_V6, settings)
 }
 
 /// Parses guild settings of any format this version knows; older ones are upgraded.
@@ -233,7 +257,8 @@ pub fn decode_settings(bytes: &[u8]) -> Result<GuildSettings, CodecError> {
         SETTINGS_V2 => decode_body::<GuildSettingsV2>(body).map(GuildSettings::from),
         SETTINGS_V3 => decode_body::<GuildSettingsV3>(body).map(GuildSettings::from),
         SETTINGS_V4 => decode_body::<GuildSettingsV4>(body).map(GuildSettings::from),
-        SETTINGS_V5 => decode_body(body),
+        SETTINGS_V5 => decode_body::<GuildSettingsV5>(body).map(GuildSettings::from),
+        SETTINGS_V6 => decode_body(body),
         other => Err(CodecError::UnknownVersion(other)),
     }
 }
@@ -241,7 +266,7 @@ pub fn decode_settings(bytes: &[u8]) -> Result<GuildSettings, CodecError> {
 /// The layout of [`SETTINGS_V2`] guild settings, kept exactly for as long as they may be on
 /// disk.
 #[derive(Deserialize)]
-struct GuildSettingsV2 {
+struct GuildSettingsV2<P = PanelV1> {
     tickets_category: Option<Snowflake>,
     overflow_categories: Vec<Snowflake>,
     log_channel: Option<Snowflake>,
@@ -250,14 +275,14 @@ struct GuildSettingsV2 {
     per_guild_limit: u32,
     topics: Vec<Topic>,
     next_topic_id: u32,
-    panels: Vec<PanelV1>,
+    panels: Vec<P>,
     language: Option<String>,
     inactivity: Inactivity,
     claims: ClaimSettings,
 }
 
-impl From<GuildSettingsV2> for GuildSettings {
-    fn from(v2: GuildSettingsV2) -> Self {
+impl<P: Into<Panel>> From<GuildSettingsV2<P>> for GuildSettings {
+    fn from(v2: GuildSettingsV2<P>) -> Self {
         GuildSettings {
             tickets_category: v2.tickets_category,
             overflow_categories: v2.overflow_categories,
@@ -267,7 +292,7 @@ impl From<GuildSettingsV2> for GuildSettings {
             per_guild_limit: v2.per_guild_limit,
             topics: v2.topics,
             next_topic_id: v2.next_topic_id,
-            panels: v2.panels.into_iter().map(Panel::from).collect(),
+            panels: v2.panels.into_iter().map(Into::into).collect(),
             language: v2.language,
             inactivity: v2.inactivity,
             claims: v2.claims,
@@ -283,13 +308,13 @@ impl From<GuildSettingsV2> for GuildSettings {
 
 /// The layout of [`SETTINGS_V3`] guild settings: V2's and the intake's.
 #[derive(Deserialize)]
-struct GuildSettingsV3 {
-    v2: GuildSettingsV2,
+struct GuildSettingsV3<P = PanelV1> {
+    v2: GuildSettingsV2<P>,
     intake: IntakeSettings,
 }
 
-impl From<GuildSettingsV3> for GuildSettings {
-    fn from(v3: GuildSettingsV3) -> Self {
+impl<P: Into<Panel>> From<GuildSettingsV3<P>> for GuildSettings {
+    fn from(v3: GuildSettingsV3<P>) -> Self {
         GuildSettings {
             intake: v3.intake,
             // Before support hours existed: always open.
@@ -301,16 +326,16 @@ impl From<GuildSettingsV3> for GuildSettings {
 /// The layout of [`SETTINGS_V4`] guild settings: V3's and support hours, the feedback switch
 /// and the per-topic inactivity and hours.
 #[derive(Deserialize)]
-struct GuildSettingsV4 {
-    v3: GuildSettingsV3,
+struct GuildSettingsV4<P = PanelV1> {
+    v3: GuildSettingsV3<P>,
     hours: SupportHours,
     feedback_off: bool,
     topic_inactivity: Vec<(u32, Inactivity)>,
     topic_hours: Vec<(u32, SupportHours)>,
 }
 
-impl From<GuildSettingsV4> for GuildSettings {
-    fn from(v4: GuildSettingsV4) -> Self {
+impl<P: Into<Panel>> From<GuildSettingsV4<P>> for GuildSettings {
+    fn from(v4: GuildSettingsV4<P>) -> Self {
         GuildSettings {
             hours: v4.hours,
             feedback_off: v4.feedback_off,
@@ -335,6 +360,34 @@ impl From<PanelV1> for Panel {
     fn from(v1: PanelV1) -> Self {
         // Before panels had a look of their own: the one every panel had, for every topic.
         Panel::new(v1.channel, v1.message, v1.title, v1.description, v1.footer)
+    }
+}
+
+/// The layout of [`SETTINGS_V5`] guild settings: V4's, with panels that have a look.
+type GuildSettingsV5 = GuildSettingsV4<PanelV2>;
+
+/// The layout of a panel in [`SETTINGS_V5`]: its look and topics.
+#[derive(Deserialize)]
+struct PanelV2 {
+    v1: PanelV1,
+    color: u32,
+    style: PanelStyle,
+    label: String,
+    emoji: String,
+    topics: Vec<u32>,
+}
+
+impl From<PanelV2> for Panel {
+    fn from(v2: PanelV2) -> Self {
+        Panel {
+            color: v2.color,
+            style: v2.style,
+            label: v2.label,
+            emoji: v2.emoji,
+            topics: v2.topics,
+            // Before thread tickets: a panel's tickets were channels.
+            ..Panel::from(v2.v1)
+        }
     }
 }
 

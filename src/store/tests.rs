@@ -79,6 +79,7 @@ fn ticket(guild: u64, number: u64, channel: Option<u64>, state: TicketState) -> 
         stale_warning: None,
         staff: Default::default(),
         trail: Default::default(),
+        thread_in: None,
     }
 }
 
@@ -700,11 +701,12 @@ prop_compose! {
                 Box::new(CloseRequest { by, by_staff, reason, message }))),
         priority in any::<u8>(),
         trail in trail_strategy(),
+        thread_in in any::<Option<u64>>(),
     ) -> TicketRecord {
         TicketRecord { guild, number, opener, topic, parent, channel, state, opened_at, closed_at,
             closed_by, close_reason, participants, closed_message, autoclose_off, stale_warning,
             staff: TicketStaff { claimer, welcome_message, access_pending, close_request,
-                priority: priority_of(priority) }, trail }
+                priority: priority_of(priority) }, trail, thread_in }
     }
 }
 
@@ -802,11 +804,13 @@ prop_compose! {
 fn settings_strategy() -> impl Strategy<Value = GuildSettings> {
     (
         v4_settings_strategy(),
-        proptest::collection::vec(panel_look_strategy(), 0..3),
+        proptest::collection::vec((panel_look_strategy(), any::<Option<u64>>()), 0..3),
     )
         .prop_map(|(mut settings, looks)| {
             // Each drawn look dresses one of the drawn panels, or a new one.
-            for (i, (color, style, label, emoji, topics)) in looks.into_iter().enumerate() {
+            for (i, ((color, style, label, emoji, topics), threads_in)) in
+                looks.into_iter().enumerate()
+            {
                 let base = settings.panels.get(i).cloned().unwrap_or_else(|| {
                     Panel::new(1, i as u64, String::new(), String::new(), String::new())
                 });
@@ -816,6 +820,7 @@ fn settings_strategy() -> impl Strategy<Value = GuildSettings> {
                     label,
                     emoji,
                     topics,
+                    threads_in,
                     ..base
                 };
                 match settings.panels.get_mut(i) {
@@ -939,8 +944,21 @@ proptest! {
     #[test]
     fn ticket_round_trips(record in ticket_strategy()) {
         let bytes = codec::encode_ticket(&record).expect("encode");
-        prop_assert_eq!(bytes[0], codec::TICKET_V4);
+        prop_assert_eq!(bytes[0], codec::TICKET_V5);
         prop_assert_eq!(codec::decode_ticket(&bytes).expect("decode"), record);
+    }
+
+    /// Records written before thread tickets load as channel tickets.
+    #[test]
+    fn v4_ticket_records_upgrade(record in ticket_strategy()) {
+        let r = record.clone();
+        let v4_fields = (((r.guild, r.number, r.opener, r.topic, r.parent, r.channel, r.state,
+            r.opened_at, r.closed_at, r.closed_by, r.close_reason, r.participants,
+            r.closed_message), r.autoclose_off, r.stale_warning, r.staff), r.trail);
+        let mut bytes = codec::encode(&v4_fields).expect("encode");
+        bytes[0] = codec::TICKET_V4;
+        let upgraded = codec::decode_ticket(&bytes).expect("decode");
+        prop_assert_eq!(upgraded, TicketRecord { thread_in: None, ..record });
     }
 
     /// Records written before the trail existed load with no events, a full rename budget
@@ -954,7 +972,8 @@ proptest! {
         let mut bytes = codec::encode(&v3_fields).expect("encode");
         bytes[0] = codec::TICKET_V3;
         let upgraded = codec::decode_ticket(&bytes).expect("decode");
-        prop_assert_eq!(upgraded, TicketRecord { trail: TicketTrail::default(), ..record });
+        prop_assert_eq!(upgraded, TicketRecord { trail: TicketTrail::default(), thread_in: None,
+            ..record });
     }
 
     /// Records written before inactivity and claims existed load as included, never warned,
@@ -969,7 +988,8 @@ proptest! {
         bytes[0] = codec::TICKET_V2;
         let upgraded = codec::decode_ticket(&bytes).expect("decode");
         prop_assert_eq!(upgraded, TicketRecord { autoclose_off: false, stale_warning: None,
-            staff: TicketStaff::default(), trail: TicketTrail::default(), ..record });
+            staff: TicketStaff::default(), trail: TicketTrail::default(), thread_in: None,
+            ..record });
     }
 
     /// Records written before `closed_message` existed still load, with none remembered.
@@ -983,14 +1003,37 @@ proptest! {
         let upgraded = codec::decode_ticket(&bytes).expect("decode");
         prop_assert_eq!(upgraded, TicketRecord { closed_message: None, autoclose_off: false,
             stale_warning: None, staff: TicketStaff::default(), trail: TicketTrail::default(),
-            ..record });
+            thread_in: None, ..record });
     }
 
     #[test]
     fn settings_round_trip(settings in settings_strategy()) {
         let bytes = codec::encode_settings(&settings).expect("encode");
-        prop_assert_eq!(bytes[0], codec::SETTINGS_V5);
+        prop_assert_eq!(bytes[0], codec::SETTINGS_V6);
         prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), settings);
+    }
+
+    /// Settings written before thread tickets still load, every panel opening channels.
+    #[test]
+    fn v5_settings_upgrade(settings in settings_strategy()) {
+        let s = settings.clone();
+        let panels: Vec<_> = s.panels.iter().map(|p| {
+            let p = p.clone();
+            ((p.channel, p.message, p.title, p.description, p.footer), p.color, p.style, p.label,
+                p.emoji, p.topics)
+        }).collect();
+        let v5_fields = ((s.tickets_category, s.overflow_categories, s.log_channel,
+            s.staff_roles, s.per_member_limit, s.per_guild_limit, s.topics, s.next_topic_id,
+            panels, s.language, s.inactivity, s.claims), s.intake, s.hours, s.feedback_off,
+            s.topic_inactivity, s.topic_hours);
+        let mut bytes = codec::encode(&v5_fields).expect("encode");
+        bytes[0] = codec::SETTINGS_V5;
+        let channels_only = GuildSettings {
+            panels: settings.panels.iter().cloned()
+                .map(|p| Panel { threads_in: None, ..p }).collect(),
+            ..settings
+        };
+        prop_assert_eq!(codec::decode_settings(&bytes).expect("decode"), channels_only);
     }
 
     /// Settings written before panels had a look of their own still load, each panel blue,

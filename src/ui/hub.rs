@@ -271,6 +271,12 @@ pub enum Step {
     Intake(RuntimeStep),
     /// Edit a posted panel's message, then keep it (or forget it if it is gone).
     EditPanel(Box<Panel>),
+    /// Check the bot may run private threads in the panel's `threads_in` (if any), then keep
+    /// the panel so.
+    SetPanelThreads {
+        panel: Box<Panel>,
+        known_permissions: Option<u64>,
+    },
     /// Check which posted panels still exist (forgetting, and naming, those a person deleted),
     /// then show the list.
     ListPanels(PanelList),
@@ -521,6 +527,11 @@ fn setup_step(settings: &GuildSettings, facts: &Facts, action: Action, input: &I
             },
             None => refuse(Text::ChooseAChannel.to_string(), "no channel chosen"),
         },
+        Action::PanelThreadsSelect { message } => match input.ids().first() {
+            Some(&channel) => panel_threads(settings, message, Some(channel), facts),
+            None => refuse(Text::ChooseAChannel.to_string(), "no channel chosen"),
+        },
+        Action::PanelChannels { message } => panel_threads(settings, message, None, facts),
         Action::LanguageSelect => language_chosen(input),
         Action::LimitsModal => limits_submitted(input),
         Action::InactivityModal => inactivity_submitted(settings, input),
@@ -584,6 +595,25 @@ fn intake_step(outcome: Outcome) -> Step {
         }),
         Outcome::Runtime(step) => Step::Intake(step),
         Outcome::EditPanel(edit) => Step::EditPanel(edit),
+    }
+}
+
+/// A panel's tickets as private threads in `threads_in`, or as channels (`None`).
+fn panel_threads(
+    settings: &GuildSettings,
+    message: Snowflake,
+    threads_in: Option<Snowflake>,
+    facts: &Facts,
+) -> Step {
+    match settings.panels.iter().find(|p| p.message == message) {
+        Some(panel) => Step::SetPanelThreads {
+            panel: Box::new(Panel {
+                threads_in,
+                ..panel.clone()
+            }),
+            known_permissions: threads_in.and_then(|c| known_permissions(facts, c)),
+        },
+        None => refuse(Text::PanelGone.to_string(), "panel already gone"),
     }
 }
 
@@ -841,6 +871,57 @@ mod tests {
             Step::Refuse { text, .. } => Some(text),
             _ => None,
         }
+    }
+
+    /// A panel's tickets go to threads in a chosen channel (the bot's permissions known only
+    /// where the click came from) and back to channels; admins only; a gone panel is refused.
+    #[test]
+    fn a_panels_tickets_become_threads_and_channels_again() {
+        let mut settings = GuildSettings::default();
+        let panel = Panel::new(7, 10, "t".into(), "d".into(), String::new());
+        settings.panels.push(panel.clone());
+        let threads = Action::PanelThreadsSelect { message: 10 };
+        let here = values(&FACTS.channel.to_string());
+        for (chosen, known) in [(&here, Some(u64::MAX)), (&values("60"), None)] {
+            let step = decide(&settings, &ADMIN, &FACTS, threads, &pick(chosen));
+            let Step::SetPanelThreads {
+                panel: set,
+                known_permissions,
+            } = step
+            else {
+                panic!("expected the thread setting, got {step:?}");
+            };
+            assert_eq!(set.threads_in, chosen[0].parse().ok());
+            assert_eq!(known_permissions, known);
+            assert_eq!(
+                Panel {
+                    threads_in: None,
+                    ..*set
+                },
+                panel
+            );
+        }
+        let back = decide(
+            &settings,
+            &ADMIN,
+            &FACTS,
+            Action::PanelChannels { message: 10 },
+            &pick(&[]),
+        );
+        assert!(
+            matches!(back, Step::SetPanelThreads { panel, known_permissions: None }
+            if panel.threads_in.is_none())
+        );
+        let by_staff = decide(&settings, &STAFF, &FACTS, threads, &pick(&here));
+        assert!(refused_with(&by_staff).is_some());
+        let gone = decide(
+            &settings,
+            &ADMIN,
+            &FACTS,
+            Action::PanelThreadsSelect { message: 11 },
+            &pick(&here),
+        );
+        assert!(refused_with(&gone).is_some());
     }
 
     /// Who reaches what: Setup actions need an admin, Manage actions staff, Cancel anyone.

@@ -22,7 +22,7 @@ use crate::domain::{
 
 use super::{
     Modal, Screen,
-    components::{buttons, prefilled_input},
+    components::{auto_select, buttons, prefilled_input},
     fit, hub_screens,
     intake_hub::Outcome,
     text::{Slot, Text, t},
@@ -94,8 +94,34 @@ pub fn panel_settings(panel: &Panel, topics: &[Topic]) -> Screen {
     if !topics.is_empty() {
         components.push(topics_select(panel, topics));
     }
+    components.extend(threads_controls(panel));
+    let kind = match panel.threads_in {
+        Some(channel) => t!(PanelThreadsNow, channel),
+        None => Text::PanelChannelsNow.to_string(),
+    };
     let text = t!(PanelSettingsPrompt, title, channel = panel.channel);
-    Screen::new(text, components)
+    Screen::new(format!("{text}\n{kind}"), components)
+}
+
+/// Where the panel's tickets go: a text channel to hold them as private threads, and, while
+/// they are threads, the way back to channels.
+fn threads_controls(panel: &Panel) -> Vec<Component> {
+    let message = panel.message;
+    let mut rows = vec![auto_select(
+        &Action::PanelThreadsSelect { message },
+        Text::PanelThreadsPlaceholder,
+        SelectMenuType::Channel,
+        (1, 1),
+    )];
+    if panel.threads_in.is_some() {
+        let back = (
+            Action::PanelChannels { message },
+            Text::PanelChannelsButton,
+            ButtonStyle::Secondary,
+        );
+        rows.push(buttons(&[back]));
+    }
+    rows
 }
 
 fn style_select(panel: &Panel) -> Component {
@@ -364,9 +390,19 @@ mod tests {
             Action::PanelButton { message: 10 },
             Action::PanelStyleSelect { message: 10 },
             Action::PanelTopicsSelect { message: 10 },
+            Action::PanelThreadsSelect { message: 10 },
         ] {
             assert!(ids.contains(&custom_id::encode(&action)), "{action:?}");
         }
+        let back = custom_id::encode(&Action::PanelChannels { message: 10 });
+        assert!(!ids.contains(&back), "channels already");
+        let threads = Panel {
+            threads_in: Some(5),
+            ..s.panels[0].clone()
+        };
+        let screen = panel_settings(&threads, &s.topics);
+        assert!(custom_ids(&screen.components).contains(&back));
+        assert!(screen.text.contains("<#5>"));
         assert!(matches!(
             decide(&s, Action::PanelEditSelect, (&["11".into()], None)),
             Some(Outcome::Refuse(..))

@@ -874,6 +874,18 @@ catalog! {
     PanelTopicsPlaceholder: SelectPlaceholder = "Topics it opens (none chosen: all)";
     PanelsGoneForgotten: Content =
         "These panels' message or channel was deleted, so they are forgotten: {channels}";
+    // Thread tickets
+    PanelThreadsNow: Piece = "Its tickets are private threads in <#{channel}>.";
+    PanelChannelsNow: Piece = "Its tickets are channels.";
+    PanelThreadsPlaceholder: SelectPlaceholder = "Tickets as private threads in…";
+    PanelChannelsButton: ButtonLabel = "Tickets as channels";
+    PanelThreadsSet: Content = "This panel's tickets are now private threads in <#{channel}>. Staff see them with Manage Threads there.";
+    PanelChannelsSet: Content = "This panel's tickets are channels again.";
+    PurposeThreadChannel: Piece = "a channel for ticket threads";
+    ThreadTicketNoMove: Content =
+        "This ticket is a private thread: it stays in its channel and cannot move to another topic.";
+    ThreadTicketNoNotes: Content =
+        "This ticket is a private thread, and Discord puts no thread inside a thread: staff notes are for channel tickets.";
 }
 
 impl Text {

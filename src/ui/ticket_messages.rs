@@ -888,6 +888,7 @@ mod claim_tests {
                 ..Default::default()
             },
             trail: Default::default(),
+            thread_in: None,
         }
     }
 

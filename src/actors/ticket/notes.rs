@@ -20,6 +20,10 @@ impl TicketActorState {
         let Some(channel) = self.staff_step(by, Text::NotesNotAllowed, &reply).await else {
             return;
         };
+        if self.is_thread() {
+            // Discord nests no thread in a thread.
+            return reply.send(Text::ThreadTicketNoNotes.text()).await;
+        }
         let number = self.record.number;
         let thread = match self.notes_thread(channel).await {
             Ok(thread) => thread,

@@ -114,7 +114,8 @@ impl TicketActorState {
         }
         let edit = ChannelEdit {
             name: Some(&name),
-            topic: Some(&topic),
+            // A thread has a name and no topic.
+            topic: Some(topic.as_str()).filter(|_| !self.is_thread()),
             ..ChannelEdit::default()
         };
         let result = self

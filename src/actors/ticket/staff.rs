@@ -218,12 +218,17 @@ impl TicketActorState {
         let before = self.open_overwrites(settings);
         let old = std::mem::replace(&mut self.record.staff.claimer, new);
         let after = self.open_overwrites(settings);
-        let edit = access::plan_overwrite_edit(&before, &after);
+        // A thread's access is its members, not overwrites: a claim changes none of it.
+        let edit = match self.is_thread() {
+            true => OverwriteEdit::Nothing,
+            false => access::plan_overwrite_edit(&before, &after),
+        };
         // The topic names the claimer: with room in Discord's rename budget, it changes in
         // the same edit as the overwrites (one call); otherwise it follows (`present`).
         let (name, topic) = self.presentation(settings);
         let fingerprint = rename::shown_fingerprint(&name, &topic);
-        let together = fingerprint != self.shown(settings) && self.spend_rename();
+        let together =
+            !self.is_thread() && fingerprint != self.shown(settings) && self.spend_rename();
         if edit == OverwriteEdit::Nothing && !together {
             self.persist(Vec::new()).await;
             return Ok(());
@@ -339,7 +344,7 @@ impl TicketActorState {
     /// A crash between a claim's or a move's durable "pending" mark and its edit: the whole
     /// set is derived from the record again and written, with the stored category, in one edit.
     pub(super) async fn repair_access(&mut self, settings: &GuildSettings) {
-        if !self.record.staff.access_pending {
+        if !self.record.staff.access_pending || self.is_thread() {
             return;
         }
         let Some(channel) = self.record.channel else {
@@ -514,6 +519,11 @@ impl TicketActorState {
             self.updated();
             return;
         };
+        if self.is_thread() {
+            // A thread cannot leave its channel, and its topic is what its category would be.
+            self.updated();
+            return reply.send(Text::ThreadTicketNoMove.text()).await;
+        }
         let number = self.record.number;
         let shown = settings
             .topics
@@ -555,6 +565,12 @@ impl TicketActorState {
         let Some(channel) = self.record.channel else {
             return;
         };
+        if self.is_thread() {
+            // Its thread stays where it is: only the topic goes.
+            self.record.topic = None;
+            self.updated();
+            return self.persist(Vec::new()).await;
+        }
         if self.record.state == TicketState::Open {
             // An error is logged in `relocate`; the record keeps the old place to match.
             let _ = self.relocate(channel, None, parent, settings).await;

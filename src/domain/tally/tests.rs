@@ -22,6 +22,7 @@ fn record(number: u64, state: TicketState, opened_at: i64) -> TicketRecord {
         stale_warning: None,
         staff: Default::default(),
         trail: Default::default(),
+        thread_in: None,
     }
 }
 

@@ -1245,4 +1245,28 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         PanelsGoneForgotten,
         "Nachricht oder Kanal dieser Panels wurde gelöscht, daher sind sie vergessen: {channels}",
     ),
+    (
+        PanelThreadsNow,
+        "Seine Tickets sind private Threads in <#{channel}>.",
+    ),
+    (PanelChannelsNow, "Seine Tickets sind Kanäle."),
+    (PanelThreadsPlaceholder, "Tickets als private Threads in…"),
+    (PanelChannelsButton, "Tickets als Kanäle"),
+    (
+        PanelThreadsSet,
+        "Die Tickets dieses Panels sind jetzt private Threads in <#{channel}>. Das Team sieht sie mit „Threads verwalten“ dort.",
+    ),
+    (
+        PanelChannelsSet,
+        "Die Tickets dieses Panels sind wieder Kanäle.",
+    ),
+    (PurposeThreadChannel, "Kanal für Ticket-Threads"),
+    (
+        ThreadTicketNoMove,
+        "Dieses Ticket ist ein privater Thread: Es bleibt in seinem Kanal und kann nicht zu einem anderen Thema wechseln.",
+    ),
+    (
+        ThreadTicketNoNotes,
+        "Dieses Ticket ist ein privater Thread, und Discord erlaubt keinen Thread in einem Thread: Team-Notizen gibt es nur für Kanal-Tickets.",
+    ),
 ];

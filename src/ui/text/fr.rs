@@ -1245,4 +1245,28 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         PanelsGoneForgotten,
         "Le message ou le salon de ces panneaux a été supprimé, ils sont donc oubliés : {channels}",
     ),
+    (
+        PanelThreadsNow,
+        "Ses tickets sont des fils privés dans <#{channel}>.",
+    ),
+    (PanelChannelsNow, "Ses tickets sont des salons."),
+    (PanelThreadsPlaceholder, "Tickets en fils privés dans…"),
+    (PanelChannelsButton, "Tickets en salons"),
+    (
+        PanelThreadsSet,
+        "Les tickets de ce panneau sont désormais des fils privés dans <#{channel}>. L'équipe les voit avec « Gérer les fils » dans ce salon.",
+    ),
+    (
+        PanelChannelsSet,
+        "Les tickets de ce panneau sont de nouveau des salons.",
+    ),
+    (PurposeThreadChannel, "salon des fils de tickets"),
+    (
+        ThreadTicketNoMove,
+        "Ce ticket est un fil privé : il reste dans son salon et ne peut pas passer à un autre sujet.",
+    ),
+    (
+        ThreadTicketNoNotes,
+        "Ce ticket est un fil privé, et Discord ne met pas de fil dans un fil : les notes d’équipe sont pour les tickets en salon.",
+    ),
 ];

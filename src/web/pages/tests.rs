@@ -45,6 +45,10 @@ fn assert_only_our_tags(html: &str, scripts: usize) {
         "header",
         "h1",
         "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
         "p",
         "dl",
         "dt",
@@ -89,7 +93,8 @@ fn assert_only_our_tags(html: &str, scripts: usize) {
         assert!(
             OURS.iter().any(|t| t.eq_ignore_ascii_case(&name)),
             "unexpected tag <{name}> in {}",
-            &html[i.saturating_sub(80)..(i + 80).min(html.len())]
+            html.get(i.saturating_sub(80)..(i + 80).min(html.len()))
+                .unwrap_or(rest)
         );
     }
     assert_eq!(
@@ -265,6 +270,7 @@ fn stats_count_states_topics_and_days() {
         stale_warning: None,
         staff: Default::default(),
         trail: Default::default(),
+        thread_in: None,
     };
     let records = [
         record(1, TicketState::Open, Some(1), 20_000),
@@ -327,6 +333,7 @@ fn stats_show_response_and_close_times_and_ratings() {
         stale_warning: None,
         staff: Default::default(),
         trail: Default::default(),
+        thread_in: None,
     };
     // First response and time to close, from the trail and the close.
     let answered = |number, after_ms: i64, closed_after: Option<i64>| {
