@@ -289,7 +289,14 @@ struct RouteGate {
     /// (`sharding::share_of`), so the processes together stay within it without seeing each
     /// other's requests.
     bot_share: std::sync::OnceLock<(Vec<u32>, u32)>,
+    /// When this process's client started, set with [`Self::bot_share`]: what the bot's other
+    /// (or earlier) processes sent into a bot-wide bucket's current window is unknown here, so
+    /// the first request into one waits until a whole window has passed since the start.
+    joined: std::sync::OnceLock<Instant>,
 }
+
+/// The longest window of a bucket the whole bot shares (DM channel creation: 10 per 10 s).
+const BOT_WIDE_WINDOW: Duration = Duration::from_secs(10);
 
 impl RouteGate {
     /// Waits for `key`'s turn (when limits are in force) and until its bucket has a request
@@ -344,7 +351,11 @@ impl RouteGate {
                     (true, Some(limit)) => self.own_allowance(limit),
                     _ => u32::MAX,
                 };
+                let unseen_window = (self.joined.get())
+                    .map(|joined| *joined + BOT_WIDE_WINDOW)
+                    .filter(|seen| bot_wide && now < *seen && self.own_allowance(1) != u32::MAX);
                 match buckets.get_mut(key) {
+                    None if let Some(seen) = unseen_window => seen - now,
                     Some(bucket) if now >= bucket.reset_at => {
                         buckets.remove(key);
                         return;
@@ -752,6 +763,7 @@ impl Discord {
         let http = Arc::new(builder.build());
         let gate = RouteGate::default();
         let _ = gate.bot_share.set((part.shards.clone(), part.total));
+        let _ = gate.joined.set(Instant::now());
         // Paced exactly where twilight's limiter runs (`http_client_with_timeout`), from the
         // first request on: twilight counts these two in its first window too, and a pace that
         // missed them let a burst right after start exhaust twilight's window, which then sent
@@ -1912,6 +1924,27 @@ mod gate_tests {
         for _ in 0..9 {
             whole.admit_bot_wide("dm").await;
         }
+        assert!(later.elapsed() < Duration::from_millis(100));
+    }
+
+    /// A process that just started (or restarted after a kill) cannot know what the bot's
+    /// other processes, or its own earlier run, sent into a bot-wide bucket's window: its first
+    /// request there waits one whole window. A process running the whole bot does not wait.
+    #[tokio::test(start_paused = true)]
+    async fn a_new_process_waits_a_window_before_its_first_bot_wide_request() {
+        let gate = RouteGate::default();
+        let _ = gate.bot_share.set((vec![2, 3], 8));
+        let _ = gate.joined.set(Instant::now());
+        let start = Instant::now();
+        gate.admit_bot_wide("dm").await;
+        assert!(start.elapsed() >= BOT_WIDE_WINDOW);
+        gate.admit("per-guild").await;
+        assert!(start.elapsed() < BOT_WIDE_WINDOW + Duration::from_millis(100));
+        let whole = RouteGate::default();
+        let _ = whole.bot_share.set((vec![0], 1));
+        let _ = whole.joined.set(Instant::now());
+        let later = Instant::now();
+        whole.admit_bot_wide("dm").await;
         assert!(later.elapsed() < Duration::from_millis(100));
     }
 }
