@@ -647,6 +647,53 @@ impl RouterState {
         }
     }
 
+    async fn interaction(
+        &mut self,
+        myself: &ActorRef<RouterMsg>,
+        interaction: twilight_model::application::interaction::Interaction,
+    ) {
+        if !self.first_time(interaction.id.get()) {
+            self.status.duplicates_dropped += 1;
+            info!(interaction = %interaction.id, "duplicate interaction dropped");
+            return;
+        }
+        self.ctx.metrics.interactions.inc();
+        // Their person's language, for the answers given here.
+        let lang = Lang::or_english(interaction.locale.as_deref());
+        match incoming::parse(&interaction) {
+            Ok(incoming) => self.route(myself, incoming).await,
+            Err(IncomingError::NotInGuild) => {
+                answer_now(
+                    &self.ctx.discord,
+                    interaction.id.get(),
+                    &interaction.token,
+                    lang.text(Text::NotInGuild).to_owned(),
+                    Vec::new(),
+                );
+            }
+            Err(error) => {
+                warn!(interaction = %interaction.id, %error, "interaction not handled");
+                answer_now(
+                    &self.ctx.discord,
+                    interaction.id.get(),
+                    &interaction.token,
+                    lang.text(Text::NotUnderstood).to_owned(),
+                    Vec::new(),
+                );
+            }
+        }
+    }
+
+    /// A channel or thread of `guild` was deleted: its guild actor decides whether it mattered.
+    async fn channel_gone(&mut self, myself: &ActorRef<RouterMsg>, guild: u64, channel: u64) {
+        if !self.draining
+            && !self.departed.contains(&guild)
+            && let Some(actor) = self.guild_actor(myself, guild).await
+        {
+            let _ = actor.cast(GuildMsg::ChannelDeleted { channel });
+        }
+    }
+
     async fn gateway(&mut self, myself: &ActorRef<RouterMsg>, event: Event) {
         match event {
             Event::Ready(ready) => {
@@ -657,62 +704,18 @@ impl RouterState {
                 }
                 self.known.extend(ready.guilds.iter().map(|g| g.id.get()));
             }
-            Event::InteractionCreate(interaction) => {
-                let interaction = interaction.0;
-                if !self.first_time(interaction.id.get()) {
-                    self.status.duplicates_dropped += 1;
-                    info!(interaction = %interaction.id, "duplicate interaction dropped");
-                    return;
-                }
-                self.ctx.metrics.interactions.inc();
-                // Their person's language, for the answers given here.
-                let lang = Lang::or_english(interaction.locale.as_deref());
-                match incoming::parse(&interaction) {
-                    Ok(incoming) => self.route(myself, incoming).await,
-                    Err(IncomingError::NotInGuild) => {
-                        answer_now(
-                            &self.ctx.discord,
-                            interaction.id.get(),
-                            &interaction.token,
-                            lang.text(Text::NotInGuild).to_owned(),
-                            Vec::new(),
-                        );
-                    }
-                    Err(error) => {
-                        warn!(interaction = %interaction.id, %error, "interaction not handled");
-                        answer_now(
-                            &self.ctx.discord,
-                            interaction.id.get(),
-                            &interaction.token,
-                            lang.text(Text::NotUnderstood).to_owned(),
-                            Vec::new(),
-                        );
-                    }
-                }
-            }
+            Event::InteractionCreate(interaction) => self.interaction(myself, interaction.0).await,
+            // Could be a ticket channel, a category or the log channel of a quiet guild: rare
+            // enough to wake its actor for.
             Event::ChannelDelete(channel) => {
-                // Could be a ticket channel, a category or the log channel of a quiet guild:
-                // rare enough to wake its actor for.
-                if let Some(guild) = channel.guild_id
-                    && !self.draining
-                    && !self.departed.contains(&guild.get())
-                    && let Some(actor) = self.guild_actor(myself, guild.get()).await
-                {
-                    let _ = actor.cast(GuildMsg::ChannelDeleted {
-                        channel: channel.id.get(),
-                    });
+                if let Some(guild) = channel.guild_id {
+                    self.channel_gone(myself, guild.get(), channel.id.get())
+                        .await;
                 }
             }
+            // Only a thread ticket's deletion matters, and its guild actor knows its threads.
             Event::ThreadDelete(thread) => {
-                // Only a thread ticket's deletion matters, and its guild actor knows its threads.
-                let guild = thread.guild_id.get();
-                if !self.draining
-                    && !self.departed.contains(&guild)
-                    && let Some(actor) = self.guild_actor(myself, guild).await
-                {
-                    let channel = thread.id.get();
-                    let _ = actor.cast(GuildMsg::ChannelDeleted { channel });
-                }
+                (self.channel_gone(myself, thread.guild_id.get(), thread.id.get())).await;
             }
             Event::ChannelUpdate(channel) => self.channel_updated(&channel),
             Event::MemberRemove(member) => {
