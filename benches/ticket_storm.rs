@@ -1377,14 +1377,10 @@ struct PageLoad {
 }
 
 impl PageLoad {
-    async fn start(
-        bot: &ticketeer::actors::Bot,
-        guild: u64,
-        rate: f64,
-    ) -> Result<PageLoad, String> {
+    /// The page both phases serve: 100 messages of two people.
+    fn doc(guild: u64, number: u64) -> ticketeer::domain::transcript::TranscriptDoc {
         use ticketeer::domain::transcript::{TranscriptDoc, TranscriptMessage, TranscriptMeta};
-        let number = 1_000_000;
-        let doc = TranscriptDoc {
+        TranscriptDoc {
             meta: TranscriptMeta {
                 guild_id: guild,
                 number,
@@ -1402,7 +1398,16 @@ impl PageLoad {
                 .collect(),
             staff_notes: Vec::new(),
             name_colors: Vec::new(),
-        };
+        }
+    }
+
+    async fn start(
+        bot: &ticketeer::actors::Bot,
+        guild: u64,
+        rate: f64,
+    ) -> Result<PageLoad, String> {
+        let number = 1_000_000;
+        let doc = Self::doc(guild, number);
         bot.store()
             .write(vec![ticketeer::store::WriteOp::PutTranscriptPage {
                 guild,
@@ -1417,6 +1422,37 @@ impl PageLoad {
             ticketeer::web::Audience::Staff,
         );
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let task = tokio::spawn(page_views(url, rate, stop.clone()));
+        Ok(PageLoad { stop, task })
+    }
+
+    /// The null bot's phase gets the same views, of the same page's bytes served from memory
+    /// by a bare axum server on its runtime: the views' client-side work then weighs on both
+    /// phases, and the ratio shows what Ticketeer's page serving costs beyond sending bytes.
+    async fn start_static(
+        runtime: &tokio::runtime::Runtime,
+        guild: u64,
+        rate: f64,
+    ) -> Result<PageLoad, String> {
+        let doc = Self::doc(guild, 1_000_000);
+        let html = ticketeer::web::pages::transcript_page(
+            &doc,
+            ticketeer::web::Audience::Staff,
+            "/t/static",
+        );
+        let listener = on(runtime, tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .await?
+            .map_err(|e| format!("static page server: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let app = axum::Router::new().fallback(move || {
+            let html = html.clone();
+            async move { axum::response::Html(html) }
+        });
+        runtime.spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let url = format!("http://{addr}/t/static");
         let task = tokio::spawn(page_views(url, rate, stop.clone()));
         Ok(PageLoad { stop, task })
     }
@@ -2038,8 +2074,17 @@ async fn run_null_bot(params: &Params) -> Result<(PhaseFigures, Vec<String>), St
     )
     .await??;
     let cpu_before = thread_cpu_ms(NULL_BOT_THREADS);
+    let load = match params.web_load {
+        Some(rate) => {
+            Some(PageLoad::start_static(&bot_rt, targets[0].seeded.guild_id, rate).await?)
+        }
+        None => None,
+    };
     let storm = storm(&client, &targets, params, "null bot").await;
     let cpu = cpu_between(&cpu_before, &thread_cpu_ms(NULL_BOT_THREADS));
+    if let Some(load) = load {
+        load.stop().await;
+    }
     let mut figures = figures(&storm);
     figures.cpu_ms = cpu;
     figures.errors += nullbot.errors.load(Ordering::Relaxed);
