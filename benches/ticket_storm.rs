@@ -149,7 +149,8 @@ struct Flags {
     #[arg(long, default_value_t = 1)]
     tickets_per_member: usize,
     /// The bot's web side on, and this many views per second of a 100-message transcript
-    /// page during its storm (the page load that must not slow tickets).
+    /// page during its storm (the page load that must not slow tickets); the null bot gets the
+    /// same views of the same bytes from a bare server.
     #[arg(long, conflicts_with = "split")]
     web_load: Option<f64>,
     /// Ticketeer's ready channels on at this size in every guild, filled before the storm
