@@ -3547,6 +3547,19 @@ mod inactivity {
         .await
     }
 
+    /// Waits until the earliest deadline is at least `ahead` past the bot's clock: a message
+    /// disarms the auto-close and re-arms the warning, and the old warning's deletion can be
+    /// seen before either is done.
+    async fn wait_rearmed(env: &Env, clock: &ManualClock, ahead: i64) {
+        use ticketeer::actors::clock::Clock;
+        eventually("the warning armed again", || async {
+            let status = env.bot.clock().status().await?;
+            let at = status.next_at?;
+            (at >= clock.now() + ahead).then_some(())
+        })
+        .await
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_quiet_ticket_is_warned_a_message_answers_it_and_silence_closes_it() {
         let (env, clock, member, channel) = quiet_ticket("inactive", "24", "12").await;
@@ -3617,6 +3630,7 @@ mod inactivity {
             .await
             .expect("message");
         wait_no_warning(&env, channel).await;
+        wait_rearmed(&env, &clock, 23 * HOUR).await;
         pass(&env, &clock, 24 * HOUR).await;
         wait_warning(&env, channel).await;
 
