@@ -239,13 +239,6 @@ impl Tally {
     pub fn ratings(&self) -> u64 {
         self.stars.iter().sum()
     }
-
-    /// The average rating, when there is any.
-    pub fn average_rating(&self) -> Option<f64> {
-        let total: u64 = (1..=5).zip(self.stars).map(|(star, n)| star * n).sum();
-        let ratings = self.ratings();
-        (ratings > 0).then(|| total as f64 / ratings as f64)
-    }
 }
 
 /// One staff member's sums in one guild.
