@@ -419,24 +419,9 @@ async fn stats(n: u64) -> Result<Value, String> {
         let ops = (start..(start + BATCH).min(n + 1))
             .map(|number| {
                 let mut r = TicketRecord {
-                    guild: GUILD,
-                    number,
-                    opener: 1_000 + number,
-                    topic: None,
-                    parent: None,
-                    channel: None,
                     state: TicketState::Closed,
-                    opened_at: 0,
-                    closed_at: None,
-                    closed_by: None,
                     close_reason: Some("solved".into()),
-                    participants: Vec::new(),
-                    closed_message: None,
-                    autoclose_off: false,
-                    stale_warning: None,
-                    staff: Default::default(),
-                    trail: Default::default(),
-                    thread_in: None,
+                    ..TicketRecord::new(GUILD, number, 1_000 + number, 0)
                 };
                 // Evenly over the last two years: a month holds 1/24 of them, a day 1/730.
                 r.opened_at = now - YEARS_2 + (YEARS_2 / n as i64) * (number as i64 - 1);
@@ -590,24 +575,10 @@ async fn build_store(
                 .copied()
                 .unwrap_or(g.owner_id);
             ops.push(WriteOp::PutTicket(TicketRecord {
-                guild: g.guild_id,
-                number,
-                opener,
-                topic: None,
                 parent: Some(category),
                 channel: Some(fresh()),
                 state: TicketState::Open,
-                opened_at: now,
-                closed_at: None,
-                closed_by: None,
-                close_reason: None,
-                participants: Vec::new(),
-                closed_message: None,
-                autoclose_off: false,
-                stale_warning: None,
-                staff: Default::default(),
-                trail: Default::default(),
-                thread_in: None,
+                ..TicketRecord::new(g.guild_id, number, opener, now)
             }));
             // Every open ticket has its inactivity warning armed: start-up loads them all.
             ops.push(WriteOp::PutDeadline(

@@ -58,24 +58,12 @@ fn custom_id_decode(b: Bencher) {
 
 fn record() -> TicketRecord {
     TicketRecord {
-        guild: GUILD,
-        number: 4242,
-        opener: OPENER,
         topic: Some(2),
         parent: Some(2_222_222_222_222_222_222),
         channel: Some(1_111_111_111_111_111_111),
         state: TicketState::Open,
-        opened_at: 1_700_000_000_000,
-        closed_at: None,
-        closed_by: None,
-        close_reason: None,
         participants: vec![1, 2, 3],
-        closed_message: None,
-        autoclose_off: false,
-        stale_warning: None,
-        staff: Default::default(),
-        trail: Default::default(),
-        thread_in: None,
+        ..TicketRecord::new(GUILD, 4242, OPENER, 1_700_000_000_000)
     }
 }
 

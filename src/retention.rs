@@ -81,24 +81,10 @@ mod tests {
 
     fn record(guild: u64, number: u64, closed_at: i64) -> TicketRecord {
         TicketRecord {
-            guild,
-            number,
-            opener: 2,
-            topic: None,
-            parent: None,
             channel: Some(1000 + number),
             state: TicketState::Closed,
-            opened_at: 0,
             closed_at: Some(closed_at),
-            closed_by: None,
-            close_reason: None,
-            participants: Vec::new(),
-            closed_message: None,
-            autoclose_off: false,
-            stale_warning: None,
-            staff: Default::default(),
-            trail: Default::default(),
-            thread_in: None,
+            ..TicketRecord::new(guild, number, 2, 0)
         }
     }
 

@@ -2478,24 +2478,8 @@ async fn deadlines_survive_sigkill_none_lost_doubled_or_early() {
             let at = rng.random_range(0..DEADLINE_SPAN);
             armed.insert(number, at);
             ops.push(WriteOp::PutTicket(TicketRecord {
-                guild: DEADLINE_GUILD,
-                number,
-                opener: 1,
-                topic: None,
-                parent: None,
-                channel: None,
                 state: TicketState::Open,
-                opened_at: 0,
-                closed_at: None,
-                closed_by: None,
-                close_reason: None,
-                participants: Vec::new(),
-                closed_message: None,
-                autoclose_off: false,
-                stale_warning: None,
-                staff: Default::default(),
-                trail: Default::default(),
-                thread_in: None,
+                ..TicketRecord::new(DEADLINE_GUILD, number, 1, 0)
             }));
             ops.push(WriteOp::PutDeadline(Deadline {
                 key: deadline_key(number),

@@ -881,24 +881,10 @@ impl GuildState {
         } = open;
         self.counter += 1;
         let record = TicketRecord {
-            guild: self.guild,
-            number: self.counter,
-            opener: user,
             topic,
             parent,
-            channel: None,
-            state: TicketState::Provisioning,
-            opened_at: now_millis(),
-            closed_at: None,
-            closed_by: None,
-            close_reason: None,
-            participants: Vec::new(),
-            closed_message: None,
-            autoclose_off: false,
-            stale_warning: None,
-            staff: Default::default(),
-            trail: Default::default(),
             thread_in,
+            ..TicketRecord::new(self.guild, self.counter, user, now_millis())
         };
         let mut ops = vec![
             WriteOp::SetCounter {

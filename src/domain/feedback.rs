@@ -58,28 +58,14 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{TicketStaff, TicketTrail};
 
     fn closed(opener: Snowflake) -> TicketRecord {
         TicketRecord {
-            guild: 1,
-            number: 7,
-            opener,
-            topic: None,
-            parent: None,
             channel: Some(9),
             state: TicketState::Closed,
-            opened_at: 0,
             closed_at: Some(1),
             closed_by: Some(opener),
-            close_reason: None,
-            participants: Vec::new(),
-            closed_message: None,
-            autoclose_off: false,
-            stale_warning: None,
-            staff: TicketStaff::default(),
-            trail: TicketTrail::default(),
-            thread_in: None,
+            ..TicketRecord::new(1, 7, opener, 0)
         }
     }
 

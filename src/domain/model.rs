@@ -427,6 +427,33 @@ pub struct TicketRecord {
     pub thread_in: Option<Snowflake>,
 }
 
+impl TicketRecord {
+    /// A ticket as its number is taken: provisioning, with no channel, no topic and nothing
+    /// done to it yet. Other starting points change fields of this one.
+    pub fn new(guild: Snowflake, number: u64, opener: Snowflake, opened_at: UnixMillis) -> Self {
+        TicketRecord {
+            guild,
+            number,
+            opener,
+            topic: None,
+            parent: None,
+            channel: None,
+            state: TicketState::Provisioning,
+            opened_at,
+            closed_at: None,
+            closed_by: None,
+            close_reason: None,
+            participants: Vec::new(),
+            closed_message: None,
+            autoclose_off: false,
+            stale_warning: None,
+            staff: TicketStaff::default(),
+            trail: TicketTrail::default(),
+            thread_in: None,
+        }
+    }
+}
+
 /// A ticket's history beyond its channel's messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketTrail {

@@ -29,24 +29,9 @@ mod tests {
 
     fn record(number: u64, state: TicketState, closed_at: Option<i64>) -> TicketRecord {
         TicketRecord {
-            guild: 1,
-            number,
-            opener: 2,
-            topic: None,
-            parent: None,
-            channel: None,
             state,
-            opened_at: 0,
             closed_at,
-            closed_by: None,
-            close_reason: None,
-            participants: Vec::new(),
-            closed_message: None,
-            autoclose_off: false,
-            stale_warning: None,
-            staff: Default::default(),
-            trail: Default::default(),
-            thread_in: None,
+            ..TicketRecord::new(1, number, 2, 0)
         }
     }
 

@@ -224,9 +224,7 @@ pub fn duration_text(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{
-        EventKind, Feedback, TicketEvent, TicketRecord, TicketStaff, TicketState, TicketTrail,
-    };
+    use crate::domain::model::{EventKind, Feedback, TicketEvent, TicketRecord, TicketState};
     use crate::domain::tally::{Sign, TicketFigures};
 
     fn staff_figures(records: &[TicketRecord], user: u64) -> StaffFigures {
@@ -242,24 +240,9 @@ mod tests {
 
     fn record(number: u64) -> TicketRecord {
         TicketRecord {
-            guild: 1,
-            number,
-            opener: 100,
-            topic: None,
-            parent: None,
-            channel: None,
             state: TicketState::Closed,
-            opened_at: 1_000_000,
             closed_at: Some(2_000_000),
-            closed_by: None,
-            close_reason: None,
-            participants: Vec::new(),
-            closed_message: None,
-            autoclose_off: false,
-            stale_warning: None,
-            staff: TicketStaff::default(),
-            trail: TicketTrail::default(),
-            thread_in: None,
+            ..TicketRecord::new(1, number, 100, 1_000_000)
         }
     }
 

@@ -511,24 +511,17 @@ mod tests {
             .panels
             .push(model::Panel::new(3, 4, "t".into(), "d".into(), "f".into()));
         let ticket = TicketRecord {
-            guild: 77,
-            number: 2,
-            opener: 8,
             topic: Some(1),
             parent: Some(9),
             channel: Some(10),
             state: TicketState::Closed,
-            opened_at: 1,
             closed_at: Some(2),
             closed_by: Some(8),
             close_reason: Some("done".into()),
             participants: vec![11],
             closed_message: Some(12),
             autoclose_off: true,
-            stale_warning: None,
-            staff: Default::default(),
-            trail: Default::default(),
-            thread_in: None,
+            ..TicketRecord::new(77, 2, 8, 1)
         };
         GuildData {
             guild: 77,

@@ -62,24 +62,12 @@ async fn within<T>(f: impl Future<Output = T>) -> T {
 
 fn ticket(guild: u64, number: u64, channel: Option<u64>, state: TicketState) -> TicketRecord {
     TicketRecord {
-        guild,
-        number,
-        opener: 1000 + number,
         topic: Some(3),
         parent: Some(5),
         channel,
         state,
-        opened_at: 1_700_000_000_000,
-        closed_at: None,
-        closed_by: None,
-        close_reason: None,
         participants: vec![7, 8],
-        closed_message: None,
-        autoclose_off: false,
-        stale_warning: None,
-        staff: Default::default(),
-        trail: Default::default(),
-        thread_in: None,
+        ..TicketRecord::new(guild, number, 1000 + number, 1_700_000_000_000)
     }
 }
 

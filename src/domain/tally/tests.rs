@@ -5,24 +5,8 @@ use crate::domain::model::{Feedback, TicketEvent, TicketRecord};
 
 fn record(number: u64, state: TicketState, opened_at: i64) -> TicketRecord {
     TicketRecord {
-        guild: 1,
-        number,
-        opener: 2,
-        topic: None,
-        parent: None,
-        channel: None,
         state,
-        opened_at,
-        closed_at: None,
-        closed_by: None,
-        close_reason: None,
-        participants: Vec::new(),
-        closed_message: None,
-        autoclose_off: false,
-        stale_warning: None,
-        staff: Default::default(),
-        trail: Default::default(),
-        thread_in: None,
+        ..TicketRecord::new(1, number, 2, opened_at)
     }
 }
 

@@ -237,6 +237,15 @@ fn stats_of(records: &[TicketRecord], settings: &GuildSettings) -> Stats {
     Stats::of(&tallies, settings, recent_from)
 }
 
+/// Ticket `number` of guild 1, opened on `day` (since the Unix epoch).
+fn record(number: u64, state: TicketState, topic: Option<u32>, day: i64) -> TicketRecord {
+    TicketRecord {
+        topic,
+        state,
+        ..TicketRecord::new(1, number, 2, day * 86_400_000 + 5)
+    }
+}
+
 /// Sums keep durations to within 1.1 %.
 fn near(read: i64, exact: i64) -> bool {
     (read - exact).abs() as f64 <= exact as f64 * 0.011
@@ -251,26 +260,6 @@ fn stats_count_states_topics_and_days() {
             category: None,
         }],
         ..Default::default()
-    };
-    let record = |number, state, topic, day: i64| TicketRecord {
-        guild: 1,
-        number,
-        opener: 2,
-        topic,
-        parent: None,
-        channel: None,
-        state,
-        opened_at: day * 86_400_000 + 5,
-        closed_at: None,
-        closed_by: None,
-        close_reason: None,
-        participants: Vec::new(),
-        closed_message: None,
-        autoclose_off: false,
-        stale_warning: None,
-        staff: Default::default(),
-        trail: Default::default(),
-        thread_in: None,
     };
     let records = [
         record(1, TicketState::Open, Some(1), 20_000),
@@ -315,26 +304,6 @@ fn stats_count_states_topics_and_days() {
 #[test]
 fn stats_show_response_and_close_times_and_ratings() {
     let settings = GuildSettings::default();
-    let record = |number, state, topic: Option<u32>, day: i64| TicketRecord {
-        guild: 1,
-        number,
-        opener: 2,
-        topic,
-        parent: None,
-        channel: None,
-        state,
-        opened_at: day * 86_400_000 + 5,
-        closed_at: None,
-        closed_by: None,
-        close_reason: None,
-        participants: Vec::new(),
-        closed_message: None,
-        autoclose_off: false,
-        stale_warning: None,
-        staff: Default::default(),
-        trail: Default::default(),
-        thread_in: None,
-    };
     // First response and time to close, from the trail and the close.
     let answered = |number, after_ms: i64, closed_after: Option<i64>| {
         let mut r = record(number, TicketState::Closed, None, 20_002);
