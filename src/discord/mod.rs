@@ -1665,15 +1665,8 @@ impl Discord {
         message: u64,
         components: &[Component],
     ) -> DiscordResult<()> {
-        let _turn = self.turn().await;
-        retry_limited!(
-            self.global,
-            "update_message",
-            self.http
-                .update_message(Id::<ChannelMarker>::new(channel), Id::new(message))
-                .components(Some(components))
-        )?;
-        Ok(())
+        self.edit_message(channel, message, None, Some(components))
+            .await
     }
 
     /// Replaces a message's embeds and components (its content stays). Idempotent, so retried.
@@ -1684,18 +1677,35 @@ impl Discord {
         embeds: &[Embed],
         components: &[Component],
     ) -> DiscordResult<()> {
+        self.edit_message(channel, message, Some(embeds), Some(components))
+            .await
+    }
+
+    /// Replaces what is given of a message's embeds and components; the rest, its content and
+    /// its files stay. Person-written text is echoed in these messages (a panel's, a log
+    /// entry's): the edit pings nobody.
+    async fn edit_message(
+        &self,
+        channel: u64,
+        message: u64,
+        embeds: Option<&[Embed]>,
+        components: Option<&[Component]>,
+    ) -> DiscordResult<()> {
         let _turn = self.turn().await;
-        // Person-written text is echoed in these messages (a panel's): it pings nobody.
         let none = AllowedMentions::default();
-        retry_limited!(
-            self.global,
-            "update_message",
-            self.http
+        retry_limited!(self.global, "update_message", {
+            let mut request = self
+                .http
                 .update_message(Id::<ChannelMarker>::new(channel), Id::new(message))
-                .embeds(Some(embeds))
-                .components(Some(components))
-                .allowed_mentions(Some(&none))
-        )?;
+                .allowed_mentions(Some(&none));
+            if let Some(embeds) = embeds {
+                request = request.embeds(Some(embeds));
+            }
+            if let Some(components) = components {
+                request = request.components(Some(components));
+            }
+            request
+        })?;
         Ok(())
     }
 
@@ -1765,15 +1775,8 @@ impl Discord {
         message: u64,
         embeds: &[Embed],
     ) -> DiscordResult<()> {
-        let _turn = self.turn().await;
-        retry_limited!(
-            self.global,
-            "update_message",
-            self.http
-                .update_message(Id::<ChannelMarker>::new(channel), Id::new(message))
-                .embeds(Some(embeds))
-        )?;
-        Ok(())
+        self.edit_message(channel, message, Some(embeds), None)
+            .await
     }
 
     /// Deletes a message; one already gone counts as deleted.
