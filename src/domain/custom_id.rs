@@ -445,16 +445,8 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
     }
     let tag = parts.next().ok_or(CustomIdError::UnknownAction)?;
     let nums: Vec<&str> = parts.collect();
-    let arity = |n: usize| {
-        (nums.len() == n)
-            .then_some(())
-            .ok_or(CustomIdError::WrongArity)
-    };
-    let u64_at = |i: usize| parse_canonical_u64(nums[i]);
-    let u32_at = |i: usize| {
-        parse_canonical_u64(nums[i])
-            .and_then(|n| u32::try_from(n).map_err(|_| CustomIdError::BadNumber))
-    };
+    let args = Args(&nums);
+    let (arity, u64_at, u32_at) = (|n| args.arity(n), |i| args.u64_at(i), |i| args.u32_at(i));
     if let Some(make) = ticket_action(tag) {
         arity(1)?;
         return Ok(make(u64_at(0)?));
@@ -516,6 +508,27 @@ pub fn decode(raw: &str) -> Result<Action, CustomIdError> {
     Ok(action)
 }
 
+/// A custom id's numbers after its tag, read one by one as its action needs them.
+#[derive(Clone, Copy)]
+struct Args<'a>(&'a [&'a str]);
+
+impl Args<'_> {
+    fn arity(self, n: usize) -> Result<(), CustomIdError> {
+        (self.0.len() == n)
+            .then_some(())
+            .ok_or(CustomIdError::WrongArity)
+    }
+
+    fn u64_at(self, i: usize) -> Result<u64, CustomIdError> {
+        parse_canonical_u64(self.0[i])
+    }
+
+    fn u32_at(self, i: usize) -> Result<u32, CustomIdError> {
+        self.u64_at(i)
+            .and_then(|n| u32::try_from(n).map_err(|_| CustomIdError::BadNumber))
+    }
+}
+
 /// Feedback's actions (they name the server: they come from DMs).
 fn feedback_action(tag: &str, nums: &[&str]) -> Result<Action, CustomIdError> {
     use Action::*;
@@ -541,16 +554,8 @@ fn feedback_action(tag: &str, nums: &[&str]) -> Result<Action, CustomIdError> {
 /// The intake's hub actions; `None` for a tag that is not one.
 fn intake_action(tag: &str, nums: &[&str]) -> Option<Result<Action, CustomIdError>> {
     use Action::*;
-    let arity = |n: usize| {
-        (nums.len() == n)
-            .then_some(())
-            .ok_or(CustomIdError::WrongArity)
-    };
-    let u64_at = |i: usize| parse_canonical_u64(nums[i]);
-    let u32_at = |i: usize| {
-        parse_canonical_u64(nums[i])
-            .and_then(|n| u32::try_from(n).map_err(|_| CustomIdError::BadNumber))
-    };
+    let args = Args(nums);
+    let (arity, u64_at, u32_at) = (|n| args.arity(n), |i| args.u64_at(i), |i| args.u32_at(i));
     let plain = |action: Action| arity(0).map(|_| action);
     let one = |make: fn(u64) -> Action| arity(1).and_then(|_| Ok(make(u64_at(0)?)));
     let topic = |make: fn(u32) -> Action| arity(1).and_then(|_| Ok(make(u32_at(0)?)));
