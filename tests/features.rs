@@ -5754,6 +5754,19 @@ mod intake {
             .expect("click accepted")
     }
 
+    /// Picks `choice` in the server-wide questions menu; the interaction's id.
+    async fn question_menu(env: &Env, choice: &str) -> u64 {
+        let hub = questions_screen(env).await;
+        env.select(
+            env.owner(),
+            env.general(),
+            hub,
+            &Action::QuestionMenu { scope: 0 },
+            &[choice.into()],
+        )
+        .await
+    }
+
     /// The questions screen of the Open button (no topic), as the owner: the hub message.
     async fn questions_screen(env: &Env) -> u64 {
         let (hub, id) = env.setup(SetupChoice::Questions).await;
@@ -5826,38 +5839,11 @@ mod intake {
         assert!(refused.contains("Question not saved"), "{refused}");
 
         // Move Summary up, make it the subject, then edit it (the form comes prefilled).
-        let hub = questions_screen(&env).await;
-        let id = env
-            .select(
-                env.owner(),
-                env.general(),
-                hub,
-                &Action::QuestionMenu { scope: 0 },
-                &["u1".into()],
-            )
-            .await;
+        let id = question_menu(&env, "u1").await;
         env.answer_containing(id, "Saved").await;
-        let hub = questions_screen(&env).await;
-        let id = env
-            .select(
-                env.owner(),
-                env.general(),
-                hub,
-                &Action::QuestionMenu { scope: 0 },
-                &["s0".into()],
-            )
-            .await;
+        let id = question_menu(&env, "s0").await;
         env.answer_containing(id, "Saved").await;
-        let hub = questions_screen(&env).await;
-        let id = env
-            .select(
-                env.owner(),
-                env.general(),
-                hub,
-                &Action::QuestionMenu { scope: 0 },
-                &["e0".into()],
-            )
-            .await;
+        let id = question_menu(&env, "e0").await;
         let modal = env.expect_modal(id).await;
         assert_eq!(modal["components"][0]["components"][0]["value"], "Summary");
         let questions = env.settings().await.intake.questions;
@@ -5868,6 +5854,7 @@ mod intake {
         assert_eq!((questions[1].min_len, questions[1].max_len), (3, 10));
 
         // The preview is the members' form, and submitting it opens nothing.
+        let hub = questions_screen(&env).await;
         let id = hub_click(&env, hub, Action::QuestionPreview { scope: 0 }).await;
         let preview = env.expect_modal(id).await;
         assert_eq!(preview["components"].as_array().map(Vec::len), Some(2));
