@@ -867,28 +867,20 @@ mod claim_tests {
         opened_at: i64,
     ) -> crate::domain::model::TicketRecord {
         crate::domain::model::TicketRecord {
-            guild: 1,
-            number,
-            opener: number.wrapping_add(100),
             topic: Some((number % 2) as u32),
-            parent: None,
             channel: Some(number.wrapping_add(1000)),
             state: crate::domain::model::TicketState::Open,
-            opened_at,
-            closed_at: None,
-            closed_by: None,
-            close_reason: None,
-            participants: Vec::new(),
-            closed_message: None,
-            autoclose_off: false,
-            stale_warning: None,
             staff: crate::domain::model::TicketStaff {
                 claimer,
                 priority,
                 ..Default::default()
             },
-            trail: Default::default(),
-            thread_in: None,
+            ..crate::domain::model::TicketRecord::new(
+                1,
+                number,
+                number.wrapping_add(100),
+                opened_at,
+            )
         }
     }
 
