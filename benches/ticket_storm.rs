@@ -15,7 +15,8 @@
 //! Ticketeer's ready channels on at size N in every guild, filled before the storm) `--threads`
 //! (every ticket a private thread in the panel's channel, for both bots)
 //! `--processes N --shard-total T` (1, N: one bot as N `ticketeer run` children, each with its
-//! range of the T shards and its own data directory; implies `--split`).
+//! range of the T shards and its own data directory; implies `--split`) `--idle-guilds N` (0:
+//! more guilds the bot is in, where nobody clicks).
 //! Writes `target/ticket_storm.json`; exits non-zero when an invariant breaks.
 //! docs/benchmarks.md explains every figure.
 
@@ -109,6 +110,8 @@ struct Params {
     shard_total: u32,
     /// Tickets as private threads in the panel's channel instead of channels.
     threads: bool,
+    /// Guilds the bot is in where nobody clicks (and no panel is posted).
+    idle_guilds: usize,
 }
 
 /// The command line (`cargo bench --bench ticket_storm -- --help`).
@@ -168,6 +171,10 @@ struct Flags {
     /// hub; the null bot creates the thread and adds the member).
     #[arg(long, conflicts_with_all = ["topics", "ready", "split"])]
     threads: bool,
+    /// More guilds the bot is in, where nobody opens a ticket: a bot of many guilds whose
+    /// tickets come from some of them (--guilds) at a time.
+    #[arg(long, default_value_t = 0)]
+    idle_guilds: usize,
 }
 
 impl Params {
@@ -187,7 +194,7 @@ impl Params {
             rate_limits: f.rate_limits,
             durability: f.durability.into(),
             topics: f.topics,
-            split: f.split || f.processes > 1,
+            split: f.split || f.processes > 1 || f.shard_total.is_some(),
             delivery,
             rounds: f.rounds,
             tickets_per_member: f.tickets_per_member,
@@ -196,7 +203,14 @@ impl Params {
             processes: f.processes.max(1),
             shard_total: f.shard_total.unwrap_or(f.processes.max(1) as u32),
             threads: f.threads,
+            idle_guilds: f.idle_guilds,
         };
+        let shards_needed = (p.guilds + p.idle_guilds).div_ceil(GUILDS_PER_SHARD) as u32;
+        if p.shard_total < shards_needed {
+            return Err(format!(
+                "Discord holds at most {GUILDS_PER_SHARD} guilds on a shard: --shard-total {shards_needed} at least"
+            ));
+        }
         if p.shard_total < p.processes as u32 {
             return Err("--shard-total must be at least --processes".into());
         }
@@ -979,8 +993,11 @@ async fn start_sim(params: &Params) -> Result<SimHandle, String> {
     .map_err(|e| e.to_string())
 }
 
+/// The guilds where members click; the idle guilds are seeded after them.
 async fn seed(sim: &SimHandle, params: &Params) -> Vec<SeededGuild> {
-    harness::seed_guilds(sim, params.guilds, params.clickers).await
+    let busy = harness::seed_guilds(sim, params.guilds, params.clickers).await;
+    harness::seed_guilds(sim, params.idle_guilds, 1).await;
+    busy
 }
 
 /// Raises the limits when a guild will hold more than the default 50 open tickets or a member
@@ -1254,7 +1271,7 @@ async fn run_ticketeer(
     }
     let setup_start = Instant::now();
     let bot_rt = bot_runtime(TICKETEER_THREADS[0])?;
-    let guild_count = params.guilds;
+    let guild_count = params.guilds + params.idle_guilds;
     let bot = on(
         &bot_rt,
         harness::start_bot_within(config, guild_count, Duration::from_secs(60)),
@@ -1709,6 +1726,17 @@ async fn run_ticketeer_split(
     let storm = storm(&client, &targets, params, "ticketeer").await;
     let mut figures = figures(&storm);
     figures.cpu_ms = cpu(&children).zip(cpu_before).map(|(a, b)| a - b);
+    // How the tickets fell on the processes: the bot-wide bound pools them, each process
+    // works through its own.
+    let tickets_per_process: Vec<usize> = (0..ranges.len())
+        .map(|d| {
+            let in_dir = |t: &&Target| {
+                sharding::dir_of(t.seeded.guild_id, ranges.len(), params.shard_total) == d
+            };
+            targets.iter().filter(in_dir).count() * params.tickets_per_guild()
+        })
+        .collect();
+    println!("tickets per process: {tickets_per_process:?}");
     let peak = children.iter().map(|c| peak_rss_of(c.pid)).sum();
     let shutdown_start = Instant::now();
     let stopped = stop_split(children).await?;
@@ -1756,6 +1784,7 @@ async fn run_ticketeer_split(
         "bot_log_warnings": warnings,
         "processes": params.processes,
         "shard_total": params.shard_total,
+        "tickets_per_process": tickets_per_process,
         "phases_ms": {
             "start_to_ready": ready_ms,
             "start_to_panels_posted": setup_ms,
@@ -1974,40 +2003,42 @@ async fn start_null_bot(
         topics: params.topics,
         thread_channels: Mutex::new(HashMap::new()),
     });
-    let config = ConfigBuilder::new(token.to_owned(), Intents::GUILDS)
-        .proxy_url(gateway_url)
-        .queue(twilight_gateway::queue::InMemoryQueue::new(
-            0,
-            1000,
-            Duration::from_secs(86_400),
-            1000,
-        ))
-        .build();
-    let mut shard = Shard::with_config(ShardId::ONE, config);
-    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<()>();
+    // As many shards as Ticketeer's processes run together, one identify per spacing.
+    let total = params.shard_total.max(1);
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(total as usize);
     let handler = nullbot.clone();
     let poller = tokio::spawn(async move {
-        let mut ready = Some(ready_tx);
-        let flags = EventTypeFlags::READY | EventTypeFlags::INTERACTION_CREATE;
-        while let Some(item) = shard.next_event(flags).await {
-            match item {
-                Ok(Event::Ready(_)) => {
-                    if let Some(tx) = ready.take() {
-                        let _ = tx.send(());
-                    }
-                }
-                Ok(Event::InteractionCreate(ic)) => {
-                    tokio::spawn(handler.clone().handle(Box::new(ic.0)));
-                }
-                Ok(_) => {}
-                Err(e) => eprintln!("null bot gateway: {e}"),
+        let mut shards = tokio::task::JoinSet::new();
+        for id in 0..total {
+            if id > 0 {
+                tokio::time::sleep(NULL_BOT_IDENTIFY_SPACING).await;
             }
+            let config = ConfigBuilder::new(token.to_owned(), Intents::GUILDS)
+                .proxy_url(gateway_url.clone())
+                .queue(twilight_gateway::queue::InMemoryQueue::new(
+                    0,
+                    1000,
+                    Duration::from_secs(86_400),
+                    1000,
+                ))
+                .build();
+            let shard = Shard::with_config(ShardId::new(id, total), config);
+            shards.spawn(null_bot_shard(shard, handler.clone(), ready_tx.clone()));
         }
+        while shards.join_next().await.is_some() {}
     });
-    tokio::time::timeout(Duration::from_secs(30), ready_rx)
-        .await
-        .map_err(|_| "null bot gateway not ready in 30 s".to_string())?
-        .map_err(|_| "null bot gateway ended".to_string())?;
+    let all_ready = async {
+        for _ in 0..total {
+            ready_rx.recv().await.ok_or("null bot gateway ended")?;
+        }
+        Ok::<(), &str>(())
+    };
+    tokio::time::timeout(
+        Duration::from_secs(30) + NULL_BOT_IDENTIFY_SPACING * total,
+        all_ready,
+    )
+    .await
+    .map_err(|_| "null bot gateway not ready in time".to_string())??;
     let mut targets = Vec::new();
     for g in &guilds {
         let bot = discord.bot_user_id();
@@ -2062,6 +2093,36 @@ async fn start_null_bot(
     Ok((nullbot, targets, poller))
 }
 
+/// Guilds one shard may hold (Discord closes a shard with more with 4011).
+const GUILDS_PER_SHARD: usize = 2_500;
+
+/// Between two of the null bot's identifies: Discord's 5 s for one identify bucket, with margin.
+const NULL_BOT_IDENTIFY_SPACING: Duration = Duration::from_millis(5_500);
+
+/// One of the null bot's shards: every interaction handled on a task of its own.
+async fn null_bot_shard(
+    mut shard: Shard,
+    handler: Arc<NullBot>,
+    ready: tokio::sync::mpsc::Sender<()>,
+) {
+    let mut ready = Some(ready);
+    let flags = EventTypeFlags::READY | EventTypeFlags::INTERACTION_CREATE;
+    while let Some(item) = shard.next_event(flags).await {
+        match item {
+            Ok(Event::Ready(_)) => {
+                if let Some(tx) = ready.take() {
+                    let _ = tx.send(()).await;
+                }
+            }
+            Ok(Event::InteractionCreate(ic)) => {
+                tokio::spawn(handler.clone().handle(Box::new(ic.0)));
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("null bot gateway: {e}"),
+        }
+    }
+}
+
 /// Phase 2: the null bot against a fresh simulator with the same guilds and clicks.
 async fn run_null_bot(params: &Params) -> Result<(PhaseFigures, Vec<String>), String> {
     let sim = start_sim(params).await?;
@@ -2069,11 +2130,20 @@ async fn run_null_bot(params: &Params) -> Result<(PhaseFigures, Vec<String>), St
     let guilds = seed(&sim, params).await;
     // Its own runtime, like Ticketeer's (see `bot_runtime`): connections, gateway and handlers.
     let bot_rt = bot_runtime(NULL_BOT_THREADS[0])?;
-    let (nullbot, targets, poller) = on(
+    let started = on(
         &bot_rt,
         start_null_bot(sim.http_url(), sim.gateway_url(), guilds, params.clone()),
     )
-    .await??;
+    .await
+    .and_then(|started| started);
+    let (nullbot, targets, poller) = match started {
+        Ok(started) => started,
+        Err(e) => {
+            // A runtime may not be dropped inside this one.
+            bot_rt.shutdown_background();
+            return Err(e);
+        }
+    };
     let cpu_before = thread_cpu_ms(NULL_BOT_THREADS);
     let load = match params.web_load {
         Some(rate) => {
@@ -2332,6 +2402,7 @@ async fn run(params: Params) -> Result<bool, String> {
     ));
     let params_report = json!({
         "guilds": params.guilds,
+        "idle_guilds": params.idle_guilds,
         "clickers_per_guild": params.clickers,
         "tickets_per_member": params.tickets_per_member,
         "in_flight": IN_FLIGHT,

@@ -23,7 +23,7 @@ use crate::{
     domain::{deadline::Deadline, model::Snowflake},
     store::{Durability, Store, StoreConfig, StoreError},
     transcript_upload::TranscriptUploader,
-    web::{LinkKey, Links, Metrics, ReadyCheck, WebConfig, WebServer, server::WebState},
+    web::{Keyring, LinkKey, Links, Metrics, ReadyCheck, WebConfig, WebServer, server::WebState},
 };
 
 use super::{
@@ -794,9 +794,14 @@ async fn start_web(
         None => format!("http://{addr}"),
     };
     let links = Links::new(key.clone(), &public_url, config.link_ttl);
+    let earlier = store.earlier_link_keys().await?;
+    let earlier = earlier
+        .iter()
+        .filter_map(|k| LinkKey::from_bytes(k))
+        .collect();
     let state = WebState {
         store: store.clone(),
-        key,
+        keys: Keyring::new(key, earlier),
         metrics: metrics.clone(),
         ready: ready.clone(),
         pages: crate::web::page_cache::PageCache::new(crate::web::server::PAGE_CACHE_BYTES),

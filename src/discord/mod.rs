@@ -267,6 +267,19 @@ struct BucketState {
     limit: Option<u32>,
     /// Requests this process sent in the window (counted for buckets of the whole bot).
     own: u32,
+    /// The window's name: its reset time in milliseconds since the Unix epoch, as
+    /// `x-ratelimit-reset` said it (the same in every answer of one window).
+    window: Option<u64>,
+}
+
+/// What one answer's `x-ratelimit-*` headers say.
+#[derive(Debug, Clone, Copy, Default)]
+struct BucketHeaders {
+    remaining: Option<u32>,
+    reset_after: Option<f64>,
+    limit: Option<u32>,
+    /// `x-ratelimit-reset` in milliseconds since the Unix epoch.
+    reset: Option<u64>,
 }
 
 /// Holds a request back while its bucket is known to be exhausted. twilight 0.18 reads rate-limit
@@ -311,13 +324,15 @@ impl RouteGate {
         self.admit_in(key, true).await
     }
 
-    /// This process's part of a bot-wide bucket of `limit` per window: never below one.
-    fn own_allowance(&self, limit: u32) -> u32 {
-        match self.bot_share.get() {
-            Some((shards, total)) if shards.len() < *total as usize => {
-                crate::domain::sharding::share_of(limit, shards, *total)
-            }
-            _ => u32::MAX,
+    /// This process's part of a bot-wide bucket of `limit` per window, in `window` when its
+    /// name is known: never below one.
+    fn own_allowance(&self, limit: u32, window: Option<u64>) -> u32 {
+        use crate::domain::sharding::{share_in_window, share_of};
+        match (self.bot_share.get(), window) {
+            (Some((shards, total)), _) if shards.len() >= *total as usize => u32::MAX,
+            (Some((shards, total)), Some(window)) => share_in_window(limit, shards, *total, window),
+            (Some((shards, total)), None) => share_of(limit, shards, *total),
+            (None, _) => u32::MAX,
         }
     }
 
@@ -348,12 +363,14 @@ impl RouteGate {
                 let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
                 let now = Instant::now();
                 let allowance = |b: &BucketState| match (bot_wide, b.limit) {
-                    (true, Some(limit)) => self.own_allowance(limit),
+                    (true, Some(limit)) => self.own_allowance(limit, b.window),
                     _ => u32::MAX,
                 };
                 let unseen_window = (self.joined.get())
                     .map(|joined| *joined + BOT_WIDE_WINDOW)
-                    .filter(|seen| bot_wide && now < *seen && self.own_allowance(1) != u32::MAX);
+                    .filter(|seen| {
+                        bot_wide && now < *seen && self.own_allowance(1, None) != u32::MAX
+                    });
                 match buckets.get_mut(key) {
                     None if let Some(seen) = unseen_window => seen - now,
                     Some(bucket) if now >= bucket.reset_at => {
@@ -377,35 +394,33 @@ impl RouteGate {
 
     /// Records what an answer's headers say about `key`'s bucket.
     fn learn(&self, key: &str, headers: twilight_http::response::HeaderIter<'_>) {
-        let (mut remaining, mut reset_after, mut limit) = (None, None, None);
+        let mut said = BucketHeaders::default();
         for (name, value) in headers {
             let value = std::str::from_utf8(value).ok();
             match name {
-                "x-ratelimit-remaining" => remaining = value.and_then(|v| v.parse::<u32>().ok()),
-                "x-ratelimit-limit" => limit = value.and_then(|v| v.parse::<u32>().ok()),
-                "x-ratelimit-reset-after" => {
-                    reset_after = value.and_then(|v| v.parse::<f64>().ok())
-                }
+                "x-ratelimit-remaining" => said.remaining = value.and_then(|v| v.parse().ok()),
+                "x-ratelimit-limit" => said.limit = value.and_then(|v| v.parse().ok()),
+                "x-ratelimit-reset-after" => said.reset_after = value.and_then(|v| v.parse().ok()),
+                "x-ratelimit-reset" => said.reset = value.and_then(epoch_millis),
                 _ => {}
             }
         }
-        self.record_sized(key, remaining, reset_after, limit);
+        self.record_headers(key, said);
     }
 
     #[cfg(test)]
     fn record(&self, key: &str, remaining: Option<u32>, reset_after: Option<f64>) {
-        self.record_sized(key, remaining, reset_after, None);
+        let said = BucketHeaders {
+            remaining,
+            reset_after,
+            ..BucketHeaders::default()
+        };
+        self.record_headers(key, said);
     }
 
-    /// [`Self::record`] with the bucket's size per window, when the answer said it.
-    fn record_sized(
-        &self,
-        key: &str,
-        remaining: Option<u32>,
-        reset_after: Option<f64>,
-        size: Option<u32>,
-    ) {
-        if let (Some(remaining), Some(after)) = (remaining, reset_after)
+    /// Learns what one answer said about `key`'s bucket.
+    fn record_headers(&self, key: &str, said: BucketHeaders) {
+        if let (Some(remaining), Some(after)) = (said.remaining, said.reset_after)
             && after.is_finite()
             && after >= 0.0
         {
@@ -415,13 +430,16 @@ impl RouteGate {
             let reset_at = now + Duration::from_secs_f64(after.min(3_600.0));
             let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
             // The window this answer came in: still the one known (its own count goes on), or
-            // a new one that the request just answered opened.
+            // a new one that the request just answered opened. Named windows say which.
             let (known, own) = match buckets.get(key) {
+                Some(b) if b.window.is_some() && said.reset.is_some() && b.window != said.reset => {
+                    (b.limit, 1)
+                }
                 Some(b) if now < b.reset_at => (b.limit, b.own),
                 Some(b) => (b.limit, 1),
                 None => (None, 1),
             };
-            let limit = size.or(known);
+            let limit = said.limit.or(known);
             buckets.insert(
                 key.to_owned(),
                 BucketState {
@@ -429,10 +447,20 @@ impl RouteGate {
                     reset_at,
                     limit,
                     own,
+                    window: said.reset,
                 },
             );
         }
     }
+}
+
+/// `x-ratelimit-reset` (seconds since the Unix epoch, with a fraction) in whole milliseconds.
+fn epoch_millis(value: &str) -> Option<u64> {
+    let seconds = value
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)?;
+    Some((seconds * 1000.0).round() as u64)
 }
 
 /// A message the bot posts: content, embeds, buttons, files.
@@ -1912,7 +1940,13 @@ mod gate_tests {
         let _ = gate.bot_share.set((vec![2, 3], 8));
         let start = Instant::now();
         gate.admit_bot_wide("dm").await;
-        gate.record_sized("dm", Some(9), Some(10.0), Some(10));
+        let said = BucketHeaders {
+            remaining: Some(9),
+            reset_after: Some(10.0),
+            limit: Some(10),
+            reset: None,
+        };
+        gate.record_headers("dm", said);
         gate.admit_bot_wide("dm").await;
         assert!(start.elapsed() < Duration::from_millis(100));
         gate.record("dm", Some(8), Some(9.9));
@@ -1928,6 +1962,38 @@ mod gate_tests {
             whole.admit_bot_wide("dm").await;
         }
         assert!(later.elapsed() < Duration::from_millis(100));
+    }
+
+    /// Once an answer names the window, the process may take its part of that window's
+    /// remainder as well: in a window that hands both of the remainder's requests to its
+    /// shards, shards 2..4 of 8 send 4 of the 10, where their fixed part is 2.
+    #[tokio::test(start_paused = true)]
+    async fn a_named_window_gives_this_process_its_turn_at_the_remainder() {
+        use crate::domain::sharding::share_in_window;
+        let window = (1_800_000_000_000u64..)
+            .find(|w| share_in_window(10, &[2, 3], 8, *w) == 4)
+            .expect("some window hands both extra requests to shards 2 and 3");
+        let gate = RouteGate::default();
+        let _ = gate.bot_share.set((vec![2, 3], 8));
+        let start = Instant::now();
+        gate.admit_bot_wide("dm").await;
+        let said = |remaining| BucketHeaders {
+            remaining: Some(remaining),
+            reset_after: Some(10.0),
+            limit: Some(10),
+            reset: Some(window),
+        };
+        gate.record_headers("dm", said(9));
+        for remaining in [8, 7, 6] {
+            gate.admit_bot_wide("dm").await;
+            gate.record_headers("dm", said(remaining));
+        }
+        assert!(
+            start.elapsed() < Duration::from_millis(100),
+            "4 in the window"
+        );
+        gate.admit_bot_wide("dm").await; // the fifth waits for the next window
+        assert!(start.elapsed() >= Duration::from_millis(9_900));
     }
 
     /// A process that just started (or restarted after a kill) cannot know what the bot's

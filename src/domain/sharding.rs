@@ -68,6 +68,31 @@ pub fn share_of(limit: u32, shards: &[u32], total: u32) -> u32 {
     (part as u32).max(1)
 }
 
+/// [`share_of`] in one window of a bucket, which Discord names by its reset time (the same in
+/// every answer of the window, whichever process sent the request).
+///
+/// The `limit % total` requests left after every shard's even part go to different shards in
+/// each window, picked from the window's name: the parts of any split into processes add up to
+/// exactly `limit` in every window, and over many windows each shard gets its exact proportion.
+/// At an even load the processes together then use the whole bucket, where fixed parts leave
+/// the remainder to the first shards and the others wait for their windows. Every shard's part
+/// is at least its even part, so the one request a process sends before it knows the window
+/// (to learn its name) always fits. With fewer requests than shards a window would leave some
+/// processes nothing, so [`share_of`] stays.
+pub fn share_in_window(limit: u32, shards: &[u32], total: u32, window: u64) -> u32 {
+    let total = total.max(1);
+    if limit < total {
+        return share_of(limit, shards, total);
+    }
+    let (base, extra) = (limit / total, limit % total);
+    // Reset times are milliseconds apart by whatever the traffic was: mixed, so no pattern in
+    // them favours a shard.
+    let first = ((window.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % u64::from(total)) as u32;
+    (shards.iter().filter(|s| **s < total))
+        .map(|s| base + u32::from((s + total - first) % total < extra))
+        .sum()
+}
+
 /// Requests per window of the bot's global REST budget that `shards` (of `total`) may send.
 pub fn rest_share(budget: u32, shards: &[u32], total: u32) -> u32 {
     share_of(budget, shards, total)
@@ -198,6 +223,47 @@ mod tests {
             .sum();
         assert_eq!(parts, 8);
         assert!(!share_is_starved(10, &[0, 1], 16));
+    }
+
+    #[test]
+    fn a_window_hands_the_remainder_round_so_the_bucket_is_used_whole() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let splits = [(4usize, 8u32), (3, 8), (3, 7), (1, 8), (8, 8), (2, 4)];
+        for (processes, total) in splits {
+            let parts: Vec<Vec<u32>> = (ranges(processes, total).into_iter())
+                .map(|r| r.collect())
+                .collect();
+            let mut got = vec![0u64; processes];
+            let windows = 20_000;
+            for _ in 0..windows {
+                let window = rng.random_range(1_700_000_000_000..1_800_000_000_000u64);
+                let shares: Vec<u32> = (parts.iter())
+                    .map(|p| share_in_window(10, p, total, window))
+                    .collect();
+                assert_eq!(shares.iter().sum::<u32>(), 10, "{processes} of {total}");
+                for ((part, share), sum) in parts.iter().zip(&shares).zip(&mut got) {
+                    assert!(
+                        *share >= 10 / total * part.len() as u32,
+                        "below the even part"
+                    );
+                    *sum += u64::from(*share);
+                }
+            }
+            for (part, sum) in parts.iter().zip(got) {
+                let exact = 10.0 * part.len() as f64 / f64::from(total);
+                let average = sum as f64 / f64::from(windows);
+                assert!(
+                    (average - exact).abs() < 0.05,
+                    "{part:?}: {average} vs {exact}"
+                );
+            }
+        }
+        // Fewer requests than shards: the fixed parts.
+        assert_eq!(
+            share_in_window(10, &[0, 1], 16, 123),
+            share_of(10, &[0, 1], 16)
+        );
     }
 
     #[test]

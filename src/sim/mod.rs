@@ -246,6 +246,7 @@ impl Shared {
             reset_after: INVALID_WINDOW
                 .saturating_sub(now.duration_since(oldest))
                 .as_secs_f64(),
+            reset: None,
         })
     }
 

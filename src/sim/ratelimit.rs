@@ -101,6 +101,24 @@ impl RateLimitTable {
 struct Window {
     start: Instant,
     used: u32,
+    /// When the window resets, in seconds since the Unix epoch: fixed when the window opens,
+    /// so every answer in it says the same `x-ratelimit-reset`, as Discord's do.
+    reset_epoch: f64,
+}
+
+impl Window {
+    fn open(now: Instant, length: Duration) -> Window {
+        let since_now = Instant::now().saturating_duration_since(now);
+        let epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .saturating_sub(since_now);
+        Window {
+            start: now,
+            used: 0,
+            reset_epoch: (epoch + length).as_secs_f64(),
+        }
+    }
 }
 
 /// The answer for one request.
@@ -117,6 +135,8 @@ pub struct BucketInfo {
     pub limit: u32,
     pub remaining: u32,
     pub reset_after: f64,
+    /// The window's reset in seconds since the Unix epoch, when the window has one fixed.
+    pub reset: Option<f64>,
 }
 
 #[derive(Debug, Default)]
@@ -153,15 +173,9 @@ impl Limiter {
     ) -> Verdict {
         self.sweep(table, now);
         let rule = table.rule(group);
-        let w = self.buckets.entry((group, major)).or_insert(Window {
-            start: now,
-            used: 0,
-        });
+        let w = (self.buckets.entry((group, major))).or_insert(Window::open(now, rule.window));
         if now.duration_since(w.start) >= rule.window {
-            *w = Window {
-                start: now,
-                used: 0,
-            };
+            *w = Window::open(now, rule.window);
         }
         let reset_after = rule
             .window
@@ -175,20 +189,16 @@ impl Limiter {
                     limit: rule.limit,
                     remaining: 0,
                     reset_after,
+                    reset: Some(w.reset_epoch),
                 },
                 global: false,
             };
         }
         if let Some(token) = token.filter(|_| group != RouteGroup::Webhook) {
-            let g = self.global.entry(token.to_string()).or_insert(Window {
-                start: now,
-                used: 0,
-            });
-            if now.duration_since(g.start) >= Duration::from_secs(1) {
-                *g = Window {
-                    start: now,
-                    used: 0,
-                };
+            let second = Duration::from_secs(1);
+            let g = (self.global.entry(token.to_string())).or_insert(Window::open(now, second));
+            if now.duration_since(g.start) >= second {
+                *g = Window::open(now, second);
             }
             if g.used >= table.global_per_second {
                 let reset = Duration::from_secs(1)
@@ -200,6 +210,7 @@ impl Limiter {
                         limit: rule.limit,
                         remaining: rule.limit - w.used,
                         reset_after: reset,
+                        reset: Some(g.reset_epoch),
                     },
                     global: true,
                 };
@@ -212,6 +223,7 @@ impl Limiter {
             limit: rule.limit,
             remaining: rule.limit - w.used,
             reset_after,
+            reset: Some(w.reset_epoch),
         })
     }
 
@@ -320,6 +332,25 @@ mod tests {
             l.check(&table, RouteGroup::ChannelCreate, 1, Some("t"), t0),
             Verdict::Allowed(BucketInfo { remaining: 9, .. })
         ));
+    }
+
+    /// Discord names a window by its reset: every answer in it says the same time.
+    #[test]
+    fn every_answer_of_a_window_names_the_same_reset() {
+        let table = RateLimitTable::default();
+        let mut l = Limiter::default();
+        let t0 = Instant::now();
+        let reset = |v: Verdict| match v {
+            Verdict::Allowed(info) | Verdict::Limited { info, .. } => info.reset,
+        };
+        let first = reset(l.check(&table, RouteGroup::DmCreate, 0, Some("t"), t0));
+        let later = t0 + Duration::from_millis(2_500);
+        let second = reset(l.check(&table, RouteGroup::DmCreate, 0, Some("t"), later));
+        assert!(first.is_some());
+        assert_eq!(first, second);
+        let next = t0 + Duration::from_secs(11);
+        let third = reset(l.check(&table, RouteGroup::DmCreate, 0, Some("t"), next));
+        assert!(third > first, "a new window, a new reset");
     }
 
     #[test]

@@ -187,11 +187,13 @@ fn json_response(status: StatusCode, body: &Option<Value>) -> Response {
 }
 
 fn add_bucket_headers(h: &mut HeaderMap, info: &BucketInfo) {
-    let reset = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
-        + info.reset_after;
+    let reset = info.reset.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0)
+            + info.reset_after
+    });
     let mut put = |k: &'static str, v: String| {
         if let Ok(v) = HeaderValue::from_str(&v) {
             h.insert(k, v);
@@ -399,6 +401,7 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
             limit: 1,
             remaining: 0,
             reset_after: retry,
+            reset: None,
         };
         return limited(&sh, &key, &method, &path, &body, &info, LimitKind::User);
     }

@@ -632,3 +632,49 @@ fn inflate_from<T: DeserializeOwned>(expected: u8, bytes: &[u8]) -> Result<T, Co
     }
     Ok(value)
 }
+
+/// Link keys in one value: each key's length as one byte, then the key. Keys longer than 255
+/// bytes are not link keys and are left out.
+pub fn join_keys(keys: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for key in keys {
+        if let Ok(len) = u8::try_from(key.len()) {
+            out.push(len);
+            out.extend_from_slice(key);
+        }
+    }
+    out
+}
+
+/// [`join_keys`] read back; a cut-off last key is dropped.
+pub fn split_keys(mut bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut keys = Vec::new();
+    while let Some((&len, rest)) = bytes.split_first() {
+        let Some((key, after)) = rest.split_at_checked(usize::from(len)) else {
+            break;
+        };
+        keys.push(key.to_vec());
+        bytes = after;
+    }
+    keys
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn link_keys_come_back_as_they_went_in() {
+        let keys = vec![vec![1; 32], vec![2; 32], Vec::new(), vec![3; 5]];
+        assert_eq!(split_keys(&join_keys(&keys)), keys);
+        assert!(split_keys(&[]).is_empty());
+        let mut cut = join_keys(&keys[..2]);
+        cut.pop();
+        assert_eq!(
+            split_keys(&cut),
+            vec![vec![1; 32]],
+            "a cut-off key is dropped"
+        );
+        assert!(join_keys(&[vec![0; 300]]).is_empty());
+    }
+}

@@ -77,6 +77,9 @@ const FILES: TableDefinition<(u64, u64, u64), &[u8]> = TableDefinition::new("tic
 
 /// The name of the link-signing key in [`SECRETS`].
 const LINK_KEY: &str = "link_key";
+/// Earlier link keys whose links still verify (those of files a reshard merged into this one),
+/// framed by [`codec::join_keys`]. A rotation clears them.
+const EARLIER_LINK_KEYS: &str = "earlier_link_keys";
 /// Armed deadlines: `(guild, number, kind byte)` → not-before time in Unix milliseconds.
 const DEADLINES: TableDefinition<(u64, u64, u8), i64> = TableDefinition::new("deadlines");
 /// A member's opens as the cooldown and daily cap count them: `(guild, user)`.
@@ -781,7 +784,8 @@ impl Store {
         self.inner.db.read().is_ok_and(|db| db.is_some())
     }
 
-    /// Replaces the link-signing key: every link signed with the old one stops verifying.
+    /// Replaces the link-signing key: every link signed with the old one, or with any earlier
+    /// key kept beside it, stops verifying.
     pub async fn rotate_link_key(&self, fresh: Vec<u8>) -> Result<(), StoreError> {
         self.write(vec![WriteOp::PutLinkKey {
             key: fresh,
@@ -1070,6 +1074,18 @@ impl Store {
         }])
         .await?;
         self.link_key().await?.ok_or(StoreError::Closed)
+    }
+
+    /// The earlier keys whose links still verify (see [`EARLIER_LINK_KEYS`]).
+    pub async fn earlier_link_keys(&self) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.read(|txn| {
+            let Some(table) = open_ro(txn, SECRETS)? else {
+                return Ok(Vec::new());
+            };
+            let stored = table.get(EARLIER_LINK_KEYS).map_err(db_err)?;
+            Ok(stored.map_or_else(Vec::new, |v| codec::split_keys(v.value())))
+        })
+        .await
     }
 
     pub async fn link_key(&self) -> Result<Option<Vec<u8>>, StoreError> {
@@ -1661,6 +1677,9 @@ fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), Sto
                 EncodedOp::LinkKey { key, replace } => {
                     if *replace || t.secrets.get(LINK_KEY).map_err(db_err)?.is_none() {
                         t.secrets.insert(LINK_KEY, key.as_slice()).map_err(db_err)?;
+                    }
+                    if *replace {
+                        t.secrets.remove(EARLIER_LINK_KEYS).map_err(db_err)?;
                     }
                 }
                 EncodedOp::Page { key, bytes } => {

@@ -21,10 +21,10 @@ use redb::{
 use sha2::{Digest, Sha256};
 
 use super::{
-    CHANNEL_INDEX, COUNTERS, DEADLINES, DM_CHANNELS, FILES, INTAKE_BLOCKS, INTAKE_MEMBERS,
-    LOG_ENTRIES, META, PAGES, READY, SCHEMA_KEY, SCHEMA_VERSION, SECRETS, SETTINGS, StoreError,
-    TICKET_ANSWERS, TICKETS, TRANSCRIPTS, create_fresh, db_err, guarded_open, open_ro,
-    probe_existing,
+    CHANNEL_INDEX, COUNTERS, DEADLINES, DM_CHANNELS, EARLIER_LINK_KEYS, FILES, INTAKE_BLOCKS,
+    INTAKE_MEMBERS, LINK_KEY, LOG_ENTRIES, META, PAGES, READY, SCHEMA_KEY, SCHEMA_VERSION, SECRETS,
+    SETTINGS, StoreError, TICKET_ANSWERS, TICKETS, TRANSCRIPTS, codec, create_fresh, db_err,
+    guarded_open, open_ro, probe_existing,
 };
 
 /// One guild's rows: how many, and a SHA-256 over each row's table, key and value in order.
@@ -325,6 +325,7 @@ pub fn reshard(
                 takes,
             })?;
         }
+        keep_every_link_key(&txns, &out)?;
         // Sums copied from a file that never had them built would be wrong: rebuilt at open.
         if !txns.iter().all(super::tally::is_built) {
             super::tally::mark_unbuilt(&out)?;
@@ -335,6 +336,44 @@ pub fn reshard(
     drop(dbs);
     verify(dests, &moves)?;
     Ok(moves.into_iter().map(|(g, (_, m))| (g, m)).collect())
+}
+
+/// The destination signs with the first source's key (copied with the rows of everyone); links
+/// the other sources signed (and the earlier keys they kept) stay valid as earlier keys, since
+/// their guilds may now be here.
+fn keep_every_link_key(
+    sources: &[ReadTransaction],
+    out: &redb::WriteTransaction,
+) -> Result<(), StoreError> {
+    let mut secrets = out.open_table(SECRETS).map_err(db_err)?;
+    let current = secrets
+        .get(LINK_KEY)
+        .map_err(db_err)?
+        .map(|v| v.value().to_vec());
+    let mut earlier: Vec<Vec<u8>> = Vec::new();
+    for txn in sources {
+        let Some(table) = open_ro(txn, SECRETS)? else {
+            continue;
+        };
+        let key = table
+            .get(LINK_KEY)
+            .map_err(db_err)?
+            .map(|v| v.value().to_vec());
+        let kept = (table.get(EARLIER_LINK_KEYS).map_err(db_err)?)
+            .map_or_else(Vec::new, |v| codec::split_keys(v.value()));
+        for key in key.into_iter().chain(kept) {
+            if current.as_ref() != Some(&key) && !earlier.contains(&key) {
+                earlier.push(key);
+            }
+        }
+    }
+    if !earlier.is_empty() {
+        let joined = codec::join_keys(&earlier);
+        secrets
+            .insert(EARLIER_LINK_KEYS, joined.as_slice())
+            .map_err(db_err)?;
+    }
+    Ok(())
 }
 
 /// Each destination holds exactly its guilds, each with its source's rows and checksum.

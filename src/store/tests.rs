@@ -1683,8 +1683,25 @@ async fn reshard_moves_every_row_of_each_guild_and_checks_it() {
             Some(vec![0u8; 32]),
             "the first source's key, so its links keep working"
         );
+        assert_eq!(
+            within(store.earlier_link_keys()).await.expect("keys"),
+            [vec![1u8; 32]],
+            "the second source's key, so the links it signed keep working too"
+        );
         within(store.close()).await;
     }
+    // A rotation ends every earlier key's links as well as the current one's.
+    let store = open(&dests[0]);
+    within(store.rotate_link_key(vec![9; 32]))
+        .await
+        .expect("rotate");
+    assert!(
+        within(store.earlier_link_keys())
+            .await
+            .expect("keys")
+            .is_empty()
+    );
+    within(store.close()).await;
     // A second run into the same places is refused: the copies are never overwritten.
     let again = reshard::reshard(&sources, &dests, place);
     assert!(matches!(

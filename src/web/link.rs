@@ -215,6 +215,52 @@ pub fn verify_stats(
     Ok(guild)
 }
 
+/// The key links are signed with, and the earlier keys whose links still verify: those of data
+/// files a reshard merged into this one, whose guilds' links were signed there.
+#[derive(Clone, Debug)]
+pub struct Keyring {
+    current: LinkKey,
+    earlier: Vec<LinkKey>,
+}
+
+impl Keyring {
+    pub fn new(current: LinkKey, earlier: Vec<LinkKey>) -> Keyring {
+        Keyring { current, earlier }
+    }
+
+    /// [`verify`] with each key in turn: the first that accepts the signature answers.
+    pub fn verify(&self, token: Token<'_>, now: i64) -> Result<Claims, LinkError> {
+        self.first_accepting(|key| verify(key, token, now))
+    }
+
+    /// [`verify_stats`] with each key in turn.
+    pub fn verify_stats(
+        &self,
+        guild: &str,
+        expires: &str,
+        signature: &str,
+        now: i64,
+    ) -> Result<Snowflake, LinkError> {
+        self.first_accepting(|key| verify_stats(key, guild, expires, signature, now))
+    }
+
+    /// A signature no key made is tampered with; one that a key made answers as that key
+    /// says (valid or expired).
+    fn first_accepting<T>(
+        &self,
+        check: impl Fn(&LinkKey) -> Result<T, LinkError>,
+    ) -> Result<T, LinkError> {
+        let mut answer = check(&self.current);
+        for key in &self.earlier {
+            if !matches!(answer, Err(LinkError::Tampered)) {
+                break;
+            }
+            answer = check(key);
+        }
+        answer
+    }
+}
+
 /// Seconds since the Unix epoch, now.
 pub fn now_secs() -> i64 {
     std::time::SystemTime::now()
@@ -316,6 +362,27 @@ mod tests {
             verify(&key(2), token(&path), 5_000),
             Err(LinkError::Tampered)
         );
+    }
+
+    /// After a reshard a file's guilds may have had their links signed in another file: those
+    /// keys verify as earlier keys; links no key signed stay refused.
+    #[test]
+    fn a_keyring_accepts_the_links_of_its_earlier_keys_only() {
+        let ring = Keyring::new(key(1), vec![key(2), key(3)]);
+        for signer in [1, 2, 3] {
+            let path = sign(&key(signer), &claims());
+            assert_eq!(ring.verify(token(&path), 0), Ok(claims()), "key {signer}");
+            assert_eq!(ring.verify(token(&path), 5_000), Err(LinkError::Expired));
+            let stats = sign_stats(&key(signer), 111, 2_000);
+            let parts: Vec<&str> = stats.trim_start_matches("/s/").split('/').collect();
+            let checked = ring.verify_stats(parts[0], parts[1], parts[2], 10);
+            assert_eq!(checked, Ok(111), "stats, key {signer}");
+        }
+        let stranger = sign(&key(4), &claims());
+        assert_eq!(ring.verify(token(&stranger), 0), Err(LinkError::Tampered));
+        let alone = Keyring::new(key(1), Vec::new());
+        let earlier = sign(&key(2), &claims());
+        assert_eq!(alone.verify(token(&earlier), 0), Err(LinkError::Tampered));
     }
 
     #[test]

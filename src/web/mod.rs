@@ -23,7 +23,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use keep::KeepBounds;
-pub use link::{Audience, LinkKey};
+pub use link::{Audience, Keyring, LinkKey};
 pub use metrics::Metrics;
 pub use server::{ReadyCheck, WebServer};
 

@@ -22,7 +22,7 @@ use tracing::warn;
 use crate::domain::stats::Period;
 use crate::store::Store;
 
-use super::link::{self, LinkError, LinkKey, Token};
+use super::link::{self, Keyring, LinkError, Token};
 use super::metrics::{self, Metrics, RequestLabels};
 use super::page_cache::{PageCache, PageKey};
 use super::pages;
@@ -34,7 +34,7 @@ pub type ReadyCheck = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>>
 #[derive(Clone)]
 pub struct WebState {
     pub store: Store,
-    pub key: LinkKey,
+    pub keys: Keyring,
     pub metrics: Arc<Metrics>,
     /// Empty until the bot's actors run; `/readyz` is 503 until then.
     pub ready: Arc<OnceLock<ReadyCheck>>,
@@ -235,7 +235,7 @@ fn token(p: &TokenPath) -> Token<'_> {
 }
 
 async fn transcript(State(state): State<WebState>, Path(p): Path<TokenPath>) -> Response {
-    let claims = match link::verify(&state.key, token(&p), link::now_secs()) {
+    let claims = match state.keys.verify(token(&p), link::now_secs()) {
         Ok(claims) => claims,
         Err(error) => return refused(error),
     };
@@ -274,7 +274,7 @@ async fn file(
     Path((g, n, a, e, sig, id)): Path<(String, String, String, String, String, String)>,
 ) -> Response {
     let p = (g, n, a, e, sig);
-    let claims = match link::verify(&state.key, token(&p), link::now_secs()) {
+    let claims = match state.keys.verify(token(&p), link::now_secs()) {
         Ok(claims) => claims,
         Err(error) => return refused(error),
     };
@@ -339,7 +339,7 @@ async fn stats(
         .get("period")
         .and_then(|p| Period::parse(p))
         .unwrap_or_default();
-    let guild = match link::verify_stats(&state.key, &g, &e, &sig, link::now_secs()) {
+    let guild = match state.keys.verify_stats(&g, &e, &sig, link::now_secs()) {
         Ok(guild) => guild,
         Err(error) => return refused(error),
     };
