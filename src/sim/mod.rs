@@ -239,15 +239,12 @@ impl Shared {
             return None;
         }
         let oldest = *c.recent_invalid.front()?;
-        Some(ratelimit::BucketInfo {
-            bucket: "invalid-requests".into(),
+        let wait = INVALID_WINDOW.saturating_sub(now.duration_since(oldest));
+        Some(ratelimit::BucketInfo::refusal(
+            "invalid-requests",
             limit,
-            remaining: 0,
-            reset_after: INVALID_WINDOW
-                .saturating_sub(now.duration_since(oldest))
-                .as_secs_f64(),
-            reset: None,
-        })
+            wait.as_secs_f64(),
+        ))
     }
 
     fn record(

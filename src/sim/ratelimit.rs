@@ -139,6 +139,20 @@ pub struct BucketInfo {
     pub reset: Option<f64>,
 }
 
+impl BucketInfo {
+    /// A refusal outside any bucket's window (an injected fault, the invalid-request ban):
+    /// nothing left, `reset_after` seconds to wait.
+    pub fn refusal(bucket: &str, limit: u32, reset_after: f64) -> BucketInfo {
+        BucketInfo {
+            bucket: bucket.to_owned(),
+            limit,
+            remaining: 0,
+            reset_after,
+            reset: None,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Limiter {
     buckets: HashMap<(RouteGroup, u64), Window>,

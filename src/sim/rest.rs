@@ -396,13 +396,7 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     }
     if roll_429 {
         let retry = rand::rng().random_range(0.05..0.2);
-        let info = BucketInfo {
-            bucket: "fault".into(),
-            limit: 1,
-            remaining: 0,
-            reset_after: retry,
-            reset: None,
-        };
+        let info = BucketInfo::refusal("fault", 1, retry);
         return limited(&sh, &key, &method, &path, &body, &info, LimitKind::User);
     }
 
