@@ -7111,6 +7111,38 @@ mod threads {
         env.stop().await;
     }
 
+    /// An open ticket's thread that Discord archived after a quiet week still takes people:
+    /// staff add someone (unarchived first, since an archived thread takes no member), and the
+    /// opener's next message there is not refused either (Discord unarchives on a post).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_quiet_archived_thread_ticket_still_takes_people_and_messages() {
+        let env = Env::start("threads-quiet-add", 2).await;
+        let panel = thread_panel(&env).await;
+        let [opener, helper, ..] = env.g.member_ids[..] else {
+            panic!("members")
+        };
+        let thread = env.open_ticket(panel, opener).await;
+        let path = format!("/channels/{thread}");
+        let archive = json!({"archived": true});
+        bot_json(&env, reqwest::Method::PATCH, &path, Some(archive.clone())).await;
+        assert_eq!(thread_flags(&env, thread).await, (true, false));
+
+        let id = env.change_people(env.owner(), thread, 1, true, &[helper]).await;
+        let answer = env.answer(id).await;
+        assert!(!answer.contains("archived"), "{answer}");
+        assert!(env.can(thread, helper).await.0, "the added member sees it");
+        assert_eq!(env.record(1).await.participants, vec![helper]);
+        assert_eq!(thread_flags(&env, thread).await, (false, false));
+
+        bot_json(&env, reqwest::Method::PATCH, &path, Some(archive)).await;
+        env.client
+            .post_message(thread, opener, "still waiting")
+            .await
+            .expect("a post in a quiet, unlocked thread goes through");
+        assert_eq!(thread_flags(&env, thread).await, (false, false));
+        env.stop().await;
+    }
+
     /// An admin makes a panel's tickets private threads in a channel, refused (naming the
     /// permission) while the bot could not manage threads there, and turns them back into
     /// channels; the choice survives a restart.

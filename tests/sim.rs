@@ -3459,7 +3459,7 @@ async fn threads_are_created_joined_and_dispatched_as_on_discord() {
     assert_eq!(active.threads.len(), 2);
     assert_eq!(active.members.len(), 2);
 
-    // Archived: posts are refused with 50083 until it is unarchived.
+    // Archived: a post unarchives it, as Discord does for a thread that is not locked.
     let archived = http
         .update_thread(private.id)
         .archived(true)
@@ -3474,29 +3474,24 @@ async fn threads_are_created_joined_and_dispatched_as_on_discord() {
         _ => None,
     })
     .await;
-    let refused = http
-        .create_message(private.id)
-        .content("hello")
-        .await
-        .unwrap_err();
-    assert_eq!(api_code(&refused), Some(50083));
-    let by_alice = client.post_message(private.id.get(), alice, "hi").await;
-    assert!(by_alice.is_err(), "{by_alice:?}");
-    let active = http
-        .active_threads(Id::new(g.guild_id))
-        .await
-        .unwrap()
-        .model()
-        .await
-        .unwrap();
-    assert_eq!(active.threads.len(), 1);
-    http.update_thread(private.id)
-        .archived(false)
-        .name("ticket-1-open")
-        .await
-        .unwrap();
+    let active_count = || async {
+        let active = http.active_threads(Id::new(g.guild_id)).await.unwrap();
+        active.model().await.unwrap().threads.len()
+    };
+    assert_eq!(active_count().await, 1);
     http.create_message(private.id)
         .content("hello")
+        .await
+        .unwrap();
+    let unarchived = next_matching(&mut rx, |e| match e {
+        Event::ThreadUpdate(t) if t.id == private.id => t.thread_metadata.clone(),
+        _ => None,
+    })
+    .await;
+    assert!(!unarchived.archived, "the post unarchived it");
+    assert_eq!(active_count().await, 2);
+    http.update_thread(private.id)
+        .name("ticket-1-open")
         .await
         .unwrap();
     client
@@ -3552,6 +3547,21 @@ async fn threads_are_created_joined_and_dispatched_as_on_discord() {
     assert_eq!(guild.threads.len(), 1);
     assert_eq!(guild.threads[0].id, private.id);
     assert!(guild.threads[0].member.is_some());
+
+    // Archived and locked: posts are refused with 50083, the bot's and a member's alike.
+    http.update_thread(private.id)
+        .archived(true)
+        .locked(true)
+        .await
+        .unwrap();
+    let refused = http
+        .create_message(private.id)
+        .content("hello")
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&refused), Some(50083));
+    let by_alice = client.post_message(private.id.get(), alice, "hi").await;
+    assert!(by_alice.is_err(), "{by_alice:?}");
     sim.shutdown().await;
 }
 

@@ -559,7 +559,7 @@ fn may_post(w: &World, c: u64, user: u64, files: bool) -> Result<(), ApiError> {
     if perms & send == 0 || (files && perms & bits::ATTACH_FILES == 0) {
         return Err(ApiError::missing_permissions());
     }
-    if let Some(refused) = threads::post_refusal(ch) {
+    if let Some(refused) = threads::post_refusal(w, ch) {
         return Err(refused);
     }
     Ok(())
@@ -661,6 +661,7 @@ async fn post_message(
         );
         msg.attachments.push(id);
     }
+    super::threads::unarchive_on_post(&mut w, c);
     let id = w.insert_message(msg);
     w.dispatch_message("MESSAGE_CREATE", id);
     Ok(Json(json!({"message_id": id.to_string()})))

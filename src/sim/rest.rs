@@ -1340,7 +1340,7 @@ fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
     if perms & permissions::send_bit(ch.thread.is_some()) == 0 {
         return Err(ApiError::missing_permissions());
     }
-    if let Some(refused) = threads::post_refusal(ch) {
+    if let Some(refused) = threads::post_refusal(w, ch) {
         return Err(refused);
     }
     if !r.files.is_empty() && perms & bits::ATTACH_FILES == 0 {
@@ -1386,6 +1386,7 @@ fn create_message(w: &mut World, r: &Req, c: u64) -> R<Reply> {
             guild_id: msg.guild_id,
         });
     }
+    threads::unarchive_on_post(w, c);
     let id = w.insert_message(msg);
     if let Some(key) = nonce_key {
         w.nonces.insert(key, id);

@@ -66,12 +66,33 @@ fn thread_for(w: &World, id: u64, actor: u64) -> R<(&Channel, &Thread, u64)> {
     Ok((ch, t, perms))
 }
 
-/// Why a message may not be posted in `ch` (beyond permissions): an archived thread.
-pub fn post_refusal(ch: &Channel) -> Option<ApiError> {
-    ch.thread
-        .as_ref()
-        .filter(|t| t.archived)
-        .map(|_| archived())
+/// Why a message may not be posted in `ch` (beyond permissions): an archived thread that is
+/// locked (Discord unarchives any other on a post, [`unarchive_on_post`]), or one that would
+/// go over the guild's active threads.
+pub fn post_refusal(w: &World, ch: &Channel) -> Option<ApiError> {
+    let t = ch.thread.as_ref().filter(|t| t.archived)?;
+    if t.locked {
+        return Some(archived());
+    }
+    ch.guild_id
+        .filter(|g| active_full(w, *g))
+        .map(|_| too_many_active())
+}
+
+/// "Sending a message will automatically unarchive the thread, unless the thread has been
+/// locked": after a post that [`post_refusal`] let through, an archived thread is active
+/// again (THREAD_UPDATE).
+pub fn unarchive_on_post(w: &mut World, id: u64) {
+    let Some(t) = (w.channels.get_mut(&id)).and_then(|ch| ch.thread.as_mut()) else {
+        return;
+    };
+    if !t.archived {
+        return;
+    }
+    t.archived = false;
+    t.archive_timestamp = now_timestamp();
+    let v = thread_json(w, id);
+    dispatch_if_visible(w, id, "THREAD_UPDATE", &v);
 }
 
 fn validate_name(body: &Value, required: bool) -> R<Option<String>> {

@@ -10,10 +10,10 @@
 use tracing::{info, warn};
 
 use super::TicketActorState;
-use crate::discord::{DiscordError, reply::Reply};
+use crate::discord::{DiscordError, codes, reply::Reply};
 use crate::domain::{
     access,
-    model::{GuildSettings, Snowflake},
+    model::{GuildSettings, Snowflake, TicketState},
     naming,
 };
 use crate::ui::text::t;
@@ -138,18 +138,32 @@ impl TicketActorState {
     }
 
     /// People added to or removed from a thread ticket as its members. On a failure the ones
-    /// done stay done (each is idempotent) and the error is returned for the answer.
+    /// done stay done (each is idempotent) and the error is returned for the answer. An open
+    /// ticket's thread that Discord archived after a quiet week takes no member change: it is
+    /// unarchived first (a closed ticket's stays archived).
     pub(super) async fn change_thread_members(
         &self,
         thread: Snowflake,
         users: &[Snowflake],
         add: bool,
     ) -> Result<(), DiscordError> {
+        let change = |user| async move {
+            match add {
+                true => self.discord().add_thread_member(thread, user).await,
+                false => self.discord().remove_thread_member(thread, user).await,
+            }
+        };
         for &user in users {
-            if add {
-                self.discord().add_thread_member(thread, user).await?;
-            } else {
-                self.discord().remove_thread_member(thread, user).await?;
+            match change(user).await {
+                Err(error)
+                    if error.code() == Some(codes::THREAD_ARCHIVED)
+                        && self.record.state == TicketState::Open =>
+                {
+                    info!(thread, "the open ticket's thread was archived; unarchiving it");
+                    self.discord().set_thread_archived(thread, false).await?;
+                    change(user).await?;
+                }
+                done => done?,
             }
         }
         Ok(())
