@@ -7127,7 +7127,9 @@ mod threads {
         bot_json(&env, reqwest::Method::PATCH, &path, Some(archive.clone())).await;
         assert_eq!(thread_flags(&env, thread).await, (true, false));
 
-        let id = env.change_people(env.owner(), thread, 1, true, &[helper]).await;
+        let id = env
+            .change_people(env.owner(), thread, 1, true, &[helper])
+            .await;
         let answer = env.answer(id).await;
         assert!(!answer.contains("archived"), "{answer}");
         assert!(env.can(thread, helper).await.0, "the added member sees it");
@@ -7140,6 +7142,45 @@ mod threads {
             .await
             .expect("a post in a quiet, unlocked thread goes through");
         assert_eq!(thread_flags(&env, thread).await, (false, false));
+        env.stop().await;
+    }
+
+    /// Staff see private threads only with Manage Threads in their channel: setting a panel to
+    /// threads names the staff roles that lack it (the setting saved all the same), and says
+    /// nothing more once the role holds it there.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn setting_threads_names_staff_roles_that_could_not_see_them() {
+        let env = Env::start("threads-staff-blind", 1).await;
+        env.set_staff().await;
+        let role = super::bot_role(&env.sim, env.g.guild_id).await;
+        let granted = ticketeer::sim::permissions::bits::BOT_ROLE | perms::MANAGE_THREADS;
+        (env.client
+            .set_role_permissions(env.g.guild_id, role, granted))
+        .await
+        .expect("role set");
+        let panel = env.panel_via_hub(env.general(), "Support").await;
+        let hub = settings_screen(&env, panel).await;
+        let answer = threads_in(&env, hub, panel, env.general()).await;
+        let staff = format!("<@&{}>", env.g.staff_role_id);
+        assert!(answer.contains("private threads"), "{answer}");
+        assert!(answer.contains(&staff), "{answer}");
+        assert!(answer.contains("Manage Threads"), "{answer}");
+        assert_eq!(
+            panel_threads(&env.settings().await, panel),
+            Some(env.general())
+        );
+
+        let staff_perms = ticketeer::sim::permissions::bits::VIEW_CHANNEL
+            | ticketeer::sim::permissions::bits::SEND_MESSAGES
+            | perms::MANAGE_THREADS;
+        (env.client)
+            .set_role_permissions(env.g.guild_id, env.g.staff_role_id, staff_perms)
+            .await
+            .expect("staff role set");
+        let hub = settings_screen(&env, panel).await;
+        let answer = threads_in(&env, hub, panel, env.general()).await;
+        assert!(answer.contains("private threads"), "{answer}");
+        assert!(!answer.contains(&staff), "{answer}");
         env.stop().await;
     }
 

@@ -300,12 +300,13 @@ fn reply_for(state: &GuildState, incoming: &Incoming, answer: Answer) -> Reply {
 }
 
 /// Changes the settings and answers `done` only once the change is durable (after `first`, work
-/// the answer also waits for), so an admin is never told of a setting a restart would lose.
+/// the answer also waits for, whose words, if any, follow `done`), so an admin is never told of
+/// a setting a restart would lose.
 fn save_then_answer(
     state: &mut GuildState,
     reply: Reply,
     save: Save,
-    first: Option<BoxFuture<'static, ()>>,
+    first: Option<BoxFuture<'static, Option<String>>>,
 ) {
     let Save {
         change,
@@ -333,11 +334,15 @@ fn save_then_answer(
         }
     }
     tokio::spawn(async move {
-        if let Some(first) = first {
-            first.await;
-        }
+        let said = match first {
+            Some(first) => first.await,
+            None => None,
+        };
         match commit.await {
-            Ok(()) => reply.send(&done).await,
+            Ok(()) => match said {
+                Some(said) => reply.send(&format!("{done} {said}")).await,
+                None => reply.send(&done).await,
+            },
             Err(error) => {
                 warn!(%error, "could not save {what}");
                 reply.send(failed).await
@@ -496,7 +501,7 @@ async fn set_panel_threads(
     known: Option<u64>,
 ) {
     let reply = Reply::defer_ephemeral(&state.ctx.discord, incoming);
-    let done = match panel.threads_in {
+    let (done, staff_check) = match panel.threads_in {
         Some(channel) => {
             let need = access::THREAD_CHANNEL_NEEDS;
             let purpose = Text::PurposeThreadChannel;
@@ -504,9 +509,10 @@ async fn set_panel_threads(
                 tokio::spawn(async move { reply.send(&refusal).await });
                 return;
             }
-            t!(PanelThreadsSet, channel)
+            let check = staff_blind_to_threads(state, channel);
+            (t!(PanelThreadsSet, channel), check)
         }
-        None => Text::PanelChannelsSet.to_string(),
+        None => (Text::PanelChannelsSet.to_string(), None),
     };
     let save = Save {
         change: Change::EditPanel(panel),
@@ -514,7 +520,42 @@ async fn set_panel_threads(
         done,
         failed: Text::SettingNotSaved,
     };
-    save_then_answer(state, reply, save, None);
+    save_then_answer(state, reply, save, staff_check);
+}
+
+/// Private threads show only to their members and to whoever holds Manage Threads in their
+/// channel: the staff roles that would not see thread tickets in `channel`, named for the admin
+/// (the setting is saved anyway; the roles can be given the permission afterwards). Off the
+/// guild actor, on the answer's task. `None` without staff roles.
+fn staff_blind_to_threads(
+    state: &GuildState,
+    channel: Snowflake,
+) -> Option<BoxFuture<'static, Option<String>>> {
+    let roles = state.settings.staff_roles.clone();
+    if roles.is_empty() {
+        return None;
+    }
+    let (discord, guild) = (state.ctx.discord.clone(), state.guild);
+    let need = access::perms::VIEW_CHANNEL | access::perms::MANAGE_THREADS;
+    Some(
+        crate::ui::text::carry(async move {
+            let blind = match discord.roles_lacking_in(guild, channel, &roles, need).await {
+                Ok(blind) => blind,
+                Err(error) => {
+                    warn!(%error, channel, "could not check the staff roles' thread permissions");
+                    return None;
+                }
+            };
+            if blind.is_empty() {
+                return None;
+            }
+            warn!(channel, ?blind, "staff roles cannot see thread tickets");
+            let roles = blind.iter().map(|r| format!("<@&{r}>")).collect::<Vec<_>>();
+            let roles = roles.join(", ");
+            Some(t!(PanelThreadsStaffBlind, roles, channel))
+        })
+        .boxed(),
+    )
 }
 
 async fn set_log_channel(
@@ -627,6 +668,7 @@ fn remove_panel(state: &mut GuildState, reply: Reply, panel: Panel) {
         if let Err(error) = discord.delete_message(panel.channel, panel.message).await {
             warn!(%error, "could not delete the panel message");
         }
+        None
     };
     let save = Save {
         change: Change::RemovePanel {
@@ -676,6 +718,7 @@ async fn remove_topic(
         {
             warn!(%error, "could not delete the topic category");
         }
+        None
     };
     let save = Save {
         change: Change::RemoveTopic { topic: removed.id },

@@ -1445,6 +1445,46 @@ impl Discord {
     /// overwrites, the guild's roles, the bot's roles), for checks at setup.
     pub async fn bot_permissions_in(&self, guild: u64, channel: u64) -> DiscordResult<u64> {
         let _turn = self.turn().await;
+        let (overwrites, roles) = self.overwrites_and_roles(guild, channel).await?;
+        let member = retry_limited!(
+            self.global,
+            "guild_member",
+            self.http
+                .guild_member(Id::<GuildMarker>::new(guild), Id::new(self.bot_user_id()))
+        )?
+        .model()
+        .await?;
+        let member_roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
+        Ok(crate::domain::access::channel_permissions(
+            guild,
+            &member_roles,
+            self.bot_user_id(),
+            &roles,
+            &overwrites,
+        ))
+    }
+
+    /// Which of `roles` lack any of `need` in `channel`, each role on its own.
+    pub async fn roles_lacking_in(
+        &self,
+        guild: u64,
+        channel: u64,
+        roles: &[u64],
+        need: u64,
+    ) -> DiscordResult<Vec<u64>> {
+        let _turn = self.turn().await;
+        let (overwrites, all) = self.overwrites_and_roles(guild, channel).await?;
+        let lacking = crate::domain::access::roles_lacking(guild, roles, &all, &overwrites, need);
+        Ok(lacking)
+    }
+
+    /// A channel's overwrites and the guild's roles as `(id, permissions)`: what permissions
+    /// in the channel are computed from.
+    async fn overwrites_and_roles(
+        &self,
+        guild: u64,
+        channel: u64,
+    ) -> DiscordResult<(Vec<Overwrite>, Vec<(u64, u64)>)> {
         let channel = retry_limited!(
             self.global,
             "channel",
@@ -1459,32 +1499,13 @@ impl Discord {
         )?
         .models()
         .await?;
-        let member = retry_limited!(
-            self.global,
-            "guild_member",
-            self.http
-                .guild_member(Id::<GuildMarker>::new(guild), Id::new(self.bot_user_id()))
-        )?
-        .model()
-        .await?;
-        let overwrites: Vec<Overwrite> = channel
-            .permission_overwrites
-            .unwrap_or_default()
-            .iter()
+        let overwrites = (channel.permission_overwrites.unwrap_or_default().iter())
             .map(domain_overwrite)
             .collect();
-        let roles: Vec<(u64, u64)> = roles
-            .iter()
+        let roles = (roles.iter())
             .map(|r| (r.id.get(), r.permissions.bits()))
             .collect();
-        let member_roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
-        Ok(crate::domain::access::channel_permissions(
-            guild,
-            &member_roles,
-            self.bot_user_id(),
-            &roles,
-            &overwrites,
-        ))
+        Ok((overwrites, roles))
     }
 
     /// Replaces all overwrites of a channel of `guild` in one PATCH (idempotent), leaving out

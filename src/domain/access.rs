@@ -131,6 +131,20 @@ pub fn channel_permissions(
     if base & VIEW_CHANNEL == 0 { 0 } else { base }
 }
 
+/// The `roles` (of the guild's `all`, as `(id, permissions)`) that lack any of `need` in a
+/// channel with `overwrites`, each role taken alone as a member holding only it would be.
+pub fn roles_lacking(
+    guild: u64,
+    roles: &[u64],
+    all: &[(u64, u64)],
+    overwrites: &[Overwrite],
+    need: u64,
+) -> Vec<u64> {
+    (roles.iter().copied())
+        .filter(|role| channel_permissions(guild, &[*role], 0, all, overwrites) & need != need)
+        .collect()
+}
+
 /// Discord allows at most this many roles in the staff role select.
 pub const MAX_STAFF_ROLES: usize = 10;
 
@@ -519,6 +533,40 @@ pub fn plan_overwrite_edit(before: &[Overwrite], after: &[Overwrite]) -> Overwri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_lacking_a_permission_are_each_judged_alone() {
+        let (guild, staff, helpers, mods) = (1, 10, 11, 12);
+        let all = [
+            (guild, VIEW_CHANNEL),
+            (staff, MANAGE_THREADS),
+            (helpers, 0),
+            (mods, ADMINISTRATOR),
+        ];
+        let need = VIEW_CHANNEL | MANAGE_THREADS;
+        let roles = [staff, helpers, mods];
+        assert_eq!(roles_lacking(guild, &roles, &all, &[], need), [helpers]);
+        // The channel hides itself from @everyone: only the administrator still sees it.
+        let hidden = Overwrite {
+            id: guild,
+            kind: OverwriteKind::Role,
+            allow: 0,
+            deny: VIEW_CHANNEL,
+        };
+        let lacking = roles_lacking(guild, &roles, &all, std::slice::from_ref(&hidden), need);
+        assert_eq!(lacking, [staff, helpers]);
+        // An overwrite gives the helpers both.
+        let given = Overwrite {
+            id: helpers,
+            kind: OverwriteKind::Role,
+            allow: need,
+            deny: 0,
+        };
+        assert_eq!(
+            roles_lacking(guild, &roles, &all, &[hidden, given], need),
+            [staff]
+        );
+    }
 
     const GUILD: u64 = 100;
     const BOT: u64 = 200;

@@ -886,6 +886,8 @@ catalog! {
         "This ticket is a private thread: it stays in its channel and cannot move to another topic.";
     ThreadTicketNoNotes: Content =
         "This ticket is a private thread, and Discord puts no thread inside a thread: staff notes are for channel tickets.";
+    PanelThreadsStaffBlind: Piece =
+        "Staff roles {roles} cannot see them yet: give them Manage Threads in <#{channel}>.";
 }
 
 impl Text {

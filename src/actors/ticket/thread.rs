@@ -159,7 +159,10 @@ impl TicketActorState {
                     if error.code() == Some(codes::THREAD_ARCHIVED)
                         && self.record.state == TicketState::Open =>
                 {
-                    info!(thread, "the open ticket's thread was archived; unarchiving it");
+                    info!(
+                        thread,
+                        "the open ticket's thread was archived; unarchiving it"
+                    );
                     self.discord().set_thread_archived(thread, false).await?;
                     change(user).await?;
                 }

@@ -1269,4 +1269,8 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         ThreadTicketNoNotes,
         "Dieses Ticket ist ein privater Thread, und Discord erlaubt keinen Thread in einem Thread: Team-Notizen gibt es nur für Kanal-Tickets.",
     ),
+    (
+        PanelThreadsStaffBlind,
+        "Die Team-Rollen {roles} sehen sie noch nicht: Gib ihnen „Threads verwalten“ in <#{channel}>.",
+    ),
 ];

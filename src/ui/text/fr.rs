@@ -1269,4 +1269,8 @@ pub(super) const TABLE: &[(Text, &str)] = &[
         ThreadTicketNoNotes,
         "Ce ticket est un fil privé, et Discord ne met pas de fil dans un fil : les notes d’équipe sont pour les tickets en salon.",
     ),
+    (
+        PanelThreadsStaffBlind,
+        "Les rôles d’équipe {roles} ne les voient pas encore : donnez-leur « Gérer les fils » dans <#{channel}>.",
+    ),
 ];
