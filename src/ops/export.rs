@@ -93,6 +93,18 @@ pub struct Settings {
     /// exports).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intake: Option<Intake>,
+    /// Support hours; left out while off (and so absent in older exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<model::SupportHours>,
+    /// The close DM asks for no rating; left out when it does.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub feedback_off: bool,
+    /// Topics whose inactivity differs from the server's: `[topic id, inactivity]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topic_inactivity: Vec<(u32, model::Inactivity)>,
+    /// Topics whose support hours differ from the server's: `[topic id, hours]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topic_hours: Vec<(u32, model::SupportHours)>,
 }
 
 /// The intake settings: the questions per form, the roles topics need, cooldown and daily cap.
@@ -165,6 +177,62 @@ pub struct Panel {
     pub title: String,
     pub description: String,
     pub footer: String,
+    /// The embed's colour, `0xRRGGBB`; left out when the default (and so absent in older
+    /// exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<u32>,
+    /// The button's colour or a topic select; left out when the default blue button.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<model::PanelStyle>,
+    /// The button's label or the select's placeholder; left out when the catalog's.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// The button's emoji; left out when none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub emoji: String,
+    /// The topics the panel opens; left out when all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<u32>,
+    /// The channel the panel's tickets are private threads in; left out when channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads_in: Option<Id>,
+}
+
+impl From<&model::Panel> for Panel {
+    fn from(p: &model::Panel) -> Self {
+        Panel {
+            channel: Id(p.channel),
+            message: Id(p.message),
+            title: p.title.clone(),
+            description: p.description.clone(),
+            footer: p.footer.clone(),
+            color: (p.color != model::PANEL_COLOR_DEFAULT).then_some(p.color),
+            style: (p.style != model::PanelStyle::default()).then_some(p.style),
+            label: p.label.clone(),
+            emoji: p.emoji.clone(),
+            topics: p.topics.clone(),
+            threads_in: p.threads_in.map(Id),
+        }
+    }
+}
+
+impl From<&Panel> for model::Panel {
+    fn from(p: &Panel) -> Self {
+        let mut panel = model::Panel::new(
+            p.channel.0,
+            p.message.0,
+            p.title.clone(),
+            p.description.clone(),
+            p.footer.clone(),
+        );
+        panel.color = p.color.unwrap_or(model::PANEL_COLOR_DEFAULT);
+        panel.style = p.style.unwrap_or_default();
+        panel.label = p.label.clone();
+        panel.emoji = p.emoji.clone();
+        panel.topics = p.topics.clone();
+        panel.threads_in = p.threads_in.map(|i| i.0);
+        panel
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,6 +267,10 @@ pub struct Ticket {
     /// The staff member who claimed the ticket; absent in exports made before claims existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimer: Option<Id>,
+    /// The channel a thread ticket is a private thread in (its `channel` is the thread); left
+    /// out for channel tickets (and so absent in older exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_in: Option<Id>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -269,22 +341,16 @@ impl From<&GuildSettings> for Settings {
                 })
                 .collect(),
             next_topic_id: s.next_topic_id,
-            panels: s
-                .panels
-                .iter()
-                .map(|p| Panel {
-                    channel: Id(p.channel),
-                    message: Id(p.message),
-                    title: p.title.clone(),
-                    description: p.description.clone(),
-                    footer: p.footer.clone(),
-                })
-                .collect(),
+            panels: s.panels.iter().map(Into::into).collect(),
             language: s.language.clone(),
             inactivity: (s.inactivity != model::Inactivity::default()).then_some(s.inactivity),
             claim_mode: (s.claims.mode != model::ClaimMode::default()).then_some(s.claims.mode),
             topic_claim_modes: s.claims.topic_modes.clone(),
             intake: (s.intake != model::IntakeSettings::default()).then(|| (&s.intake).into()),
+            hours: (s.hours != model::SupportHours::default()).then(|| s.hours.clone()),
+            feedback_off: s.feedback_off,
+            topic_inactivity: s.topic_inactivity.clone(),
+            topic_hours: s.topic_hours.clone(),
         }
     }
 }
@@ -308,21 +374,7 @@ impl From<&Settings> for GuildSettings {
                 })
                 .collect(),
             next_topic_id: s.next_topic_id,
-            panels: s
-                .panels
-                .iter()
-                // The export carries a panel's texts, not its look: an imported panel shows
-                // the default look until edited.
-                .map(|p| {
-                    model::Panel::new(
-                        p.channel.0,
-                        p.message.0,
-                        p.title.clone(),
-                        p.description.clone(),
-                        p.footer.clone(),
-                    )
-                })
-                .collect(),
+            panels: s.panels.iter().map(Into::into).collect(),
             language: s.language.clone(),
             inactivity: s.inactivity.unwrap_or_default(),
             claims: model::ClaimSettings {
@@ -330,11 +382,10 @@ impl From<&Settings> for GuildSettings {
                 topic_modes: s.topic_claim_modes.clone(),
             },
             intake: s.intake.as_ref().map(Into::into).unwrap_or_default(),
-            // Not exported yet: an imported server starts without support hours.
-            hours: Default::default(),
-            feedback_off: false,
-            topic_inactivity: Vec::new(),
-            topic_hours: Vec::new(),
+            hours: s.hours.clone().unwrap_or_default(),
+            feedback_off: s.feedback_off,
+            topic_inactivity: s.topic_inactivity.clone(),
+            topic_hours: s.topic_hours.clone(),
         }
     }
 }
@@ -356,6 +407,7 @@ impl From<&TicketRecord> for Ticket {
             closed_message: t.closed_message.map(Id),
             autoclose_off: t.autoclose_off,
             claimer: t.staff.claimer.map(Id),
+            thread_in: t.thread_in.map(Id),
         }
     }
 }
@@ -387,8 +439,7 @@ impl Ticket {
             // The bot's own history of the ticket (its transcript already carries the events
             // of a closed one).
             trail: Default::default(),
-            // The export format has no thread tickets: an imported ticket is a channel.
-            thread_in: None,
+            thread_in: self.thread_in.map(|i| i.0),
         }
     }
 }
@@ -510,6 +561,30 @@ mod tests {
         settings
             .panels
             .push(model::Panel::new(3, 4, "t".into(), "d".into(), "f".into()));
+        // A panel with a look of its own, whose tickets are private threads.
+        let mut threads = model::Panel::new(3, 5, "T".into(), "D".into(), String::new());
+        threads.color = 0xe91e63;
+        threads.style = model::PanelStyle::TopicSelect;
+        threads.label = "Pick one".into();
+        threads.emoji = "<:help:1234567890123456789>".into();
+        threads.topics = vec![1];
+        threads.threads_in = Some(3);
+        settings.panels.push(threads);
+        let hours = model::SupportHours {
+            zone: "Europe/Paris".into(),
+            windows: vec![(0b1_1111, 540, 1_080)],
+            outside: model::OutsideHours::Notice,
+            bypass_roles: vec![1_234_567_890_123_456_781],
+        };
+        settings.hours = hours.clone();
+        settings.topic_hours = vec![(1, hours)];
+        settings.feedback_off = true;
+        settings.topic_inactivity = vec![(1, settings.inactivity)];
+        let thread_ticket = TicketRecord {
+            channel: Some(13),
+            thread_in: Some(3),
+            ..TicketRecord::new(77, 3, 8, 1)
+        };
         let ticket = TicketRecord {
             topic: Some(1),
             parent: Some(9),
@@ -526,8 +601,8 @@ mod tests {
         GuildData {
             guild: 77,
             settings,
-            counter: 2,
-            tickets: vec![ticket],
+            counter: 3,
+            tickets: vec![ticket, thread_ticket],
             transcripts: vec![(2, "<p>hi</p>".into(), "hi".into())],
         }
     }
