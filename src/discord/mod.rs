@@ -1400,8 +1400,8 @@ impl Discord {
     }
 
     /// The colours of the names of `users` in `guild`, as Discord shows them (their highest
-    /// coloured role's): one read of the roles, one per user. A user who left, or whose roles
-    /// cannot be read, is left out.
+    /// coloured role's): one read of the roles, then one per user, side by side (each in the
+    /// global pace). A user who left, or whose roles cannot be read, is left out.
     pub async fn name_colors(&self, guild: u64, users: &[u64]) -> DiscordResult<Vec<(u64, u32)>> {
         let _turn = self.turn().await;
         let response = retry_limited!(
@@ -1420,25 +1420,20 @@ impl Discord {
         if roles.iter().all(|r| r.color == 0) {
             return Ok(Vec::new());
         }
-        let mut colors = Vec::new();
-        for &user in users {
+        let roles = &roles;
+        let reads = users.iter().map(|&user| async move {
             let answer = retry_limited!(
                 self.global,
                 "guild_member",
                 self.http
                     .guild_member(Id::<GuildMarker>::new(guild), Id::new(user))
             );
-            let member = match answer {
-                Ok(response) => response.model().await,
-                Err(_) => continue,
-            };
-            let Ok(member) = member else { continue };
+            let member = answer.ok()?.model().await.ok()?;
             let member_roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
-            if let Some(color) = crate::domain::transcript::name_color(&roles, &member_roles) {
-                colors.push((user, color));
-            }
-        }
-        Ok(colors)
+            crate::domain::transcript::name_color(roles, &member_roles).map(|c| (user, c))
+        });
+        let colors = futures_util::future::join_all(reads).await;
+        Ok(colors.into_iter().flatten().collect())
     }
 
     /// The bot's computed permissions in `channel` of `guild` (three reads: the channel's
