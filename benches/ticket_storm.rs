@@ -16,7 +16,8 @@
 //! (every ticket a private thread in the panel's channel, for both bots)
 //! `--processes N --shard-total T` (1, N: one bot as N `ticketeer run` children, each with its
 //! range of the T shards and its own data directory; implies `--split`) `--idle-guilds N` (0:
-//! more guilds the bot is in, where nobody clicks).
+//! more guilds the bot is in, where nobody clicks) `--questions` (one required intake question:
+//! every click gets the form, and the member submits it).
 //! Writes `target/ticket_storm.json`; exits non-zero when an invariant breaks.
 //! docs/benchmarks.md explains every figure.
 
@@ -42,7 +43,7 @@ use ticketeer::{
     domain::{
         access,
         custom_id::{self, Action},
-        model::TicketState,
+        model::{Answer, Question, QuestionStyle, TicketState},
         naming, sharding,
     },
     driver::{self, channel_from_link, find_action, harness, message_text},
@@ -55,7 +56,11 @@ use ticketeer::{
 use tokio::sync::Semaphore;
 use twilight_gateway::{ConfigBuilder, Event, EventTypeFlags, Intents, Shard, ShardId, StreamExt};
 use twilight_model::{
-    application::interaction::InteractionData, channel::ChannelType,
+    application::interaction::{
+        InteractionData,
+        modal::{ModalInteractionComponent, ModalInteractionData},
+    },
+    channel::ChannelType,
     channel::message::component::ButtonStyle,
 };
 
@@ -112,6 +117,8 @@ struct Params {
     threads: bool,
     /// Guilds the bot is in where nobody clicks (and no panel is posted).
     idle_guilds: usize,
+    /// One intake question: each click gets the form, and the member submits it.
+    questions: bool,
 }
 
 /// The command line (`cargo bench --bench ticket_storm -- --help`).
@@ -175,6 +182,10 @@ struct Flags {
     /// tickets come from some of them (--guilds) at a time.
     #[arg(long, default_value_t = 0)]
     idle_guilds: usize,
+    /// One required intake question in every guild: each click gets the form and the member
+    /// submits an answer (the null bot shows the same form and posts the answer).
+    #[arg(long, conflicts_with_all = ["topics", "threads", "ready"])]
+    questions: bool,
 }
 
 impl Params {
@@ -204,6 +215,7 @@ impl Params {
             shard_total: f.shard_total.unwrap_or(f.processes.max(1) as u32),
             threads: f.threads,
             idle_guilds: f.idle_guilds,
+            questions: f.questions,
         };
         let shards_needed = (p.guilds + p.idle_guilds).div_ceil(GUILDS_PER_SHARD) as u32;
         if p.shard_total < shards_needed {
@@ -692,6 +704,12 @@ async fn follow(
             answer_id = id2;
             click_id = id2;
         }
+        // A server with questions answers with the form: the member fills it in.
+        if let Some(form) = &first.modal {
+            let submitted = submit_form(client, g, member, form).await?;
+            answer_id = submitted;
+            click_id = submitted;
+        }
         let (channel, in_line) = wait_for_link(client, answer_id, deadline).await?;
         Ok::<_, String>((channel, click_id, in_line))
     }
@@ -708,6 +726,29 @@ async fn follow(
         Err(e) => result.error = Some(e),
     }
     result
+}
+
+/// Submits `form` (a modal as the simulator shows it) with [`ANSWER`] in every text input;
+/// the submission's interaction id.
+async fn submit_form(
+    client: &SimClient,
+    g: &SeededGuild,
+    member: u64,
+    form: &Value,
+) -> Result<u64, String> {
+    let custom_id = form["custom_id"]
+        .as_str()
+        .ok_or("a form without a custom id")?;
+    let rows = form["components"].as_array().cloned().unwrap_or_default();
+    let inputs: Vec<String> = (rows.iter())
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["custom_id"].as_str().map(str::to_owned))
+        .collect();
+    let fields: Vec<(&str, &str)> = inputs.iter().map(|i| (i.as_str(), ANSWER)).collect();
+    client
+        .submit_modal(g.guild_id, g.general_channel_id, member, custom_id, &fields)
+        .await
+        .map_err(|e| format!("form refused: {e}"))
 }
 
 fn progress(total: usize, label: &str) -> ProgressBar {
@@ -1011,6 +1052,14 @@ async fn configure(client: &SimClient, g: &SeededGuild, params: &Params) -> Resu
             .map_err(|e| e.to_string())?;
         if !answer.contains("Limits saved") {
             return Err(format!("limits not saved: {answer}"));
+        }
+    }
+    if params.questions {
+        let answer = driver::add_question(client, g, QUESTION)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !answer.contains("Saved: 1") {
+            return Err(format!("question not saved: {answer}"));
         }
     }
     if params.topics {
@@ -1811,6 +1860,8 @@ struct NullBot {
     topics: bool,
     /// `--threads`: each guild's panel channel, where its tickets are private threads.
     thread_channels: Mutex<HashMap<u64, u64>>,
+    /// `--questions`: Open answers with the form, and its submission opens the ticket.
+    questions: bool,
 }
 
 impl NullBot {
@@ -1836,10 +1887,25 @@ impl NullBot {
         let (guild, user) = (guild.get(), user.get());
         let id = interaction.id.get();
         let token = interaction.token.clone();
+        if let Some(InteractionData::ModalSubmit(form)) = &interaction.data {
+            return self.open_from_form(guild, user, id, &token, form).await;
+        }
         let Some(InteractionData::MessageComponent(data)) = &interaction.data else {
             return;
         };
         let action = custom_id::decode(&data.custom_id).ok();
+        if self.questions && action == Some(Action::OpenTicket) {
+            // The form, as Ticketeer shows it.
+            let form = intake_form();
+            let (custom_id, components) = (form.custom_id, form.components);
+            let shown = self
+                .discord
+                .open_modal(id, &token, custom_id, &form.title, components);
+            if let Err(e) = shown.await {
+                self.error("form", e);
+            }
+            return;
+        }
         if self.topics && action == Some(Action::OpenTicket) {
             // The topic picker, as Ticketeer answers it.
             let options: Vec<_> = (1..=TOPICS as u32)
@@ -1879,7 +1945,38 @@ impl NullBot {
         else {
             return;
         };
-        self.welcome_answer_dm(guild, user, (number, channel), &token)
+        self.welcome_answer_dm(guild, user, (number, channel), &token, &[])
+            .await;
+    }
+
+    /// `--questions`: a submitted form opens the ticket with its answers in the welcome.
+    async fn open_from_form(
+        &self,
+        guild: u64,
+        user: u64,
+        id: u64,
+        token: &str,
+        form: &ModalInteractionData,
+    ) {
+        let mut values = Vec::new();
+        form.components
+            .iter()
+            .for_each(|c| text_inputs(c, &mut values));
+        let answers: Vec<Answer> = (values.into_iter())
+            .map(|value| Answer {
+                label: QUESTION.into(),
+                value,
+                subject: false,
+            })
+            .collect();
+        if let Err(e) = self.discord.defer_ephemeral(id, token).await {
+            return self.error("acknowledge", e);
+        }
+        let number = self.next_number(guild);
+        let Some(channel) = self.make_ticket(guild, user, number, None).await else {
+            return;
+        };
+        self.welcome_answer_dm(guild, user, (number, channel), token, &answers)
             .await;
     }
 
@@ -1937,9 +2034,11 @@ impl NullBot {
         user: u64,
         (number, channel): (u64, u64),
         token: &str,
+        answers: &[Answer],
     ) {
         // The same message the bot posts, so both bots send the same bytes.
         let welcome = ticketeer::actors::ticket::welcome_message(number, user, None);
+        let welcome = ticketeer::ui::intake::with_answers(welcome, number, answers);
         if let Err(e) = self.discord.send_message(channel, &welcome, &[user]).await {
             self.error("welcome", e);
         }
@@ -2001,6 +2100,7 @@ async fn start_null_bot(
         dm_channels: Mutex::new(HashMap::new()),
         errors: AtomicU64::new(0),
         topics: params.topics,
+        questions: params.questions,
         thread_channels: Mutex::new(HashMap::new()),
     });
     // As many shards as Ticketeer's processes run together, one identify per spacing.
@@ -2091,6 +2191,38 @@ async fn start_null_bot(
         });
     }
     Ok((nullbot, targets, poller))
+}
+
+/// `--questions`: the form's one question, and every member's answer.
+const QUESTION: &str = "Order number";
+const ANSWER: &str = "A-1042";
+
+/// The form Ticketeer shows for [`QUESTION`] as `driver::add_question` sets it.
+fn intake_form() -> ticketeer::ui::Modal {
+    let question = Question {
+        label: QUESTION.into(),
+        style: QuestionStyle::Short,
+        required: true,
+        min_len: 1,
+        max_len: 100,
+        placeholder: String::new(),
+        subject: false,
+    };
+    let submit = Action::IntakeForm { scope: 0 };
+    let title = ticketeer::ui::text::Text::IntakeModalTitle;
+    ticketeer::ui::intake::form(submit, title, &[question], &[])
+}
+
+/// The values of a submitted form's text inputs, in order.
+fn text_inputs(component: &ModalInteractionComponent, out: &mut Vec<String>) {
+    match component {
+        ModalInteractionComponent::ActionRow(row) => {
+            row.components.iter().for_each(|c| text_inputs(c, out));
+        }
+        ModalInteractionComponent::Label(label) => text_inputs(&label.component, out),
+        ModalInteractionComponent::TextInput(input) => out.push(input.value.clone()),
+        _ => {}
+    }
 }
 
 /// Guilds one shard may hold (Discord closes a shard with more with 4011).

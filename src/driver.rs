@@ -437,6 +437,46 @@ pub async fn add_topic(client: &SimClient, g: &SeededGuild, name: &str) -> Drive
     .await
 }
 
+/// The owner adds a required short question `label` to the server-wide form through Setup →
+/// Questions → Add; returns the bot's answer.
+pub async fn add_question(
+    client: &SimClient,
+    g: &SeededGuild,
+    label: &str,
+) -> DriverResult<String> {
+    let channel = g.general_channel_id;
+    let (hub, _) = open_setup(client, g, SetupChoice::Questions).await?;
+    let server_wide = ["0".to_owned()];
+    let id = owner_selects(
+        client,
+        g,
+        channel,
+        hub,
+        &Action::QuestionScopeSelect,
+        &server_wide,
+    );
+    answer_where(client, id.await?, "the questions", |t| {
+        t.contains("Questions for")
+    })
+    .await?;
+    let add = custom_id::encode(&Action::QuestionAdd { scope: 0 });
+    let id = client
+        .click(g.guild_id, channel, g.owner_id, hub, &add)
+        .await?;
+    modal(client, id).await?;
+    let form = custom_id::encode(&Action::QuestionModal { scope: 0, index: 0 });
+    let values = [
+        (fields::QUESTION_LABEL, label),
+        (fields::QUESTION_LENGTHS, "1-100"),
+        (fields::QUESTION_LONG, "no"),
+        (fields::QUESTION_REQUIRED, "yes"),
+    ];
+    let id = client
+        .submit_modal(g.guild_id, channel, g.owner_id, &form, &values)
+        .await?;
+    Ok(answer(client, id).await?.1)
+}
+
 /// The owner sets the ready-channel pool's size (`"0"`: off) through Setup → Ready channels;
 /// returns the bot's answer.
 pub async fn set_ready(client: &SimClient, g: &SeededGuild, size: &str) -> DriverResult<String> {
