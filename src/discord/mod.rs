@@ -267,8 +267,8 @@ struct BucketState {
     limit: Option<u32>,
     /// Requests this process sent in the window (counted for buckets of the whole bot).
     own: u32,
-    /// The window's name: its reset time in milliseconds since the Unix epoch, as
-    /// `x-ratelimit-reset` said it (the same in every answer of one window).
+    /// The window's name: its reset time in whole seconds since the Unix epoch, from
+    /// `x-ratelimit-reset` (see [`window_name`]).
     window: Option<u64>,
 }
 
@@ -278,7 +278,7 @@ struct BucketHeaders {
     remaining: Option<u32>,
     reset_after: Option<f64>,
     limit: Option<u32>,
-    /// `x-ratelimit-reset` in milliseconds since the Unix epoch.
+    /// The window the answer came in, named by [`window_name`].
     reset: Option<u64>,
 }
 
@@ -401,7 +401,7 @@ impl RouteGate {
                 "x-ratelimit-remaining" => said.remaining = value.and_then(|v| v.parse().ok()),
                 "x-ratelimit-limit" => said.limit = value.and_then(|v| v.parse().ok()),
                 "x-ratelimit-reset-after" => said.reset_after = value.and_then(|v| v.parse().ok()),
-                "x-ratelimit-reset" => said.reset = value.and_then(epoch_millis),
+                "x-ratelimit-reset" => said.reset = value.and_then(window_name),
                 _ => {}
             }
         }
@@ -454,13 +454,18 @@ impl RouteGate {
     }
 }
 
-/// `x-ratelimit-reset` (seconds since the Unix epoch, with a fraction) in whole milliseconds.
-fn epoch_millis(value: &str) -> Option<u64> {
+/// A window's name from its `x-ratelimit-reset` (seconds since the Unix epoch, with a
+/// fraction): the whole second, rounded. Every answer of one window says the same reset, and
+/// were Discord's servers to differ in its last digits, the whole second still agrees unless
+/// they straddle a half second; two windows of a bucket the whole bot shares (10 s long) never
+/// share a name. Were two processes ever to name one window differently, together they could
+/// exceed it by the remainder, and the refused request is retried.
+fn window_name(value: &str) -> Option<u64> {
     let seconds = value
         .parse::<f64>()
         .ok()
         .filter(|s| s.is_finite() && *s >= 0.0)?;
-    Some((seconds * 1000.0).round() as u64)
+    Some(seconds.round() as u64)
 }
 
 /// A message the bot posts: content, embeds, buttons, files.
