@@ -330,7 +330,10 @@ impl RouteGate {
         use crate::domain::sharding::{share_in_window, share_of};
         match (self.bot_share.get(), window) {
             (Some((shards, total)), _) if shards.len() >= *total as usize => u32::MAX,
-            (Some((shards, total)), Some(window)) => share_in_window(limit, shards, *total, window),
+            (Some((shards, total)), Some(reset)) => {
+                let window = reset / BOT_WIDE_WINDOW.as_secs();
+                share_in_window(limit, shards, *total, window)
+            }
             (Some((shards, total)), None) => share_of(limit, shards, *total),
             (None, _) => u32::MAX,
         }
@@ -1991,8 +1994,9 @@ mod gate_tests {
     #[tokio::test(start_paused = true)]
     async fn a_named_window_gives_this_process_its_turn_at_the_remainder() {
         use crate::domain::sharding::share_in_window;
-        let window = (1_800_000_000_000u64..)
-            .find(|w| share_in_window(10, &[2, 3], 8, *w) == 4)
+        let window = (1_800_000_000u64..)
+            .step_by(10)
+            .find(|reset| share_in_window(10, &[2, 3], 8, reset / 10) == 4)
             .expect("some window hands both extra requests to shards 2 and 3");
         let gate = RouteGate::default();
         let _ = gate.bot_share.set((vec![2, 3], 8));

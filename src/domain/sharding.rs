@@ -68,14 +68,17 @@ pub fn share_of(limit: u32, shards: &[u32], total: u32) -> u32 {
     (part as u32).max(1)
 }
 
-/// [`share_of`] in one window of a bucket, which Discord names by its reset time (the same in
-/// every answer of the window, whichever process sent the request).
+/// [`share_of`] in one window of a bucket. `window` numbers the window: its reset time (which
+/// Discord says the same in every answer of the window, whichever process sent the request)
+/// divided by the window's length, so back-to-back windows have consecutive numbers.
 ///
-/// The `limit % total` requests left after every shard's even part go to different shards in
-/// each window, picked from the window's name: the parts of any split into processes add up to
-/// exactly `limit` in every window, and over many windows each shard gets its exact proportion.
-/// At an even load the processes together then use the whole bucket, where fixed parts leave
-/// the remainder to the first shards and the others wait for their windows. Every shard's part
+/// The `limit % total` requests left after every shard's even part go to the shards in turn,
+/// window after window, starting at shard `window % total`: the parts of any split into
+/// processes add up to exactly `limit` in every window, and over any `total` consecutive
+/// windows each shard gets exactly its proportion. At an even load the processes together then
+/// use the whole bucket, where fixed parts leave the remainder to the first shards and the
+/// others wait for their windows; a pause between windows only moves whose turn it is. Every
+/// shard's part
 /// is at least its even part, so the one request a process sends before it knows the window
 /// (to learn its name) always fits. With fewer requests than shards a window would leave some
 /// processes nothing, so [`share_of`] stays.
@@ -85,9 +88,7 @@ pub fn share_in_window(limit: u32, shards: &[u32], total: u32, window: u64) -> u
         return share_of(limit, shards, total);
     }
     let (base, extra) = (limit / total, limit % total);
-    // Reset times are milliseconds apart by whatever the traffic was: mixed, so no pattern in
-    // them favours a shard.
-    let first = ((window.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % u64::from(total)) as u32;
+    let first = (window % u64::from(total)) as u32;
     (shards.iter().filter(|s| **s < total))
         .map(|s| base + u32::from((s + total - first) % total < extra))
         .sum()
@@ -257,6 +258,16 @@ mod tests {
                     (average - exact).abs() < 0.05,
                     "{part:?}: {average} vs {exact}"
                 );
+            }
+        }
+        // Back-to-back windows: over any 8 in a row, each of 4 processes gets exactly 20.
+        for start in [0u64, 5, 170_000_000_007] {
+            for r in ranges(4, 8) {
+                let part: Vec<u32> = r.collect();
+                let got: u32 = (start..start + 8)
+                    .map(|w| share_in_window(10, &part, 8, w))
+                    .sum();
+                assert_eq!(got, 20, "{part:?} from window {start}");
             }
         }
         // Fewer requests than shards: the fixed parts.
