@@ -10,7 +10,7 @@
 use tracing::{info, warn};
 
 use super::{History, Person, TicketActorState};
-use crate::discord::{DiscordError, codes, reply::Reply};
+use crate::discord::{DiscordError, reply::Reply};
 use crate::domain::model::Snowflake;
 use crate::ui::text::{Text, t};
 
@@ -33,7 +33,7 @@ impl TicketActorState {
                 return reply.send(&t!(NotesNotCreated, error)).await;
             }
         };
-        if let Err(error) = self.join_notes(thread, by.user).await {
+        if let Err(error) = self.change_thread_member(thread, by.user, true).await {
             warn!(%error, thread, "could not add a staff member to the notes");
             let error = error.person_message();
             return reply.send(&t!(NotesNotJoined, error)).await;
@@ -52,17 +52,6 @@ impl TicketActorState {
         self.record.trail.notes_thread = Some(thread);
         self.persist(Vec::new()).await;
         Ok(thread)
-    }
-
-    /// Adds `user`; a thread Discord archived after a quiet week is unarchived first.
-    async fn join_notes(&self, thread: Snowflake, user: Snowflake) -> Result<(), DiscordError> {
-        match self.discord().add_thread_member(thread, user).await {
-            Err(error) if error.code() == Some(codes::THREAD_ARCHIVED) => {
-                self.discord().set_thread_archived(thread, false).await?;
-                self.discord().add_thread_member(thread, user).await
-            }
-            other => other,
-        }
     }
 
     /// Archives (on close) or unarchives (on reopen) the notes thread, if there is one. A

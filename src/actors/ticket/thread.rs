@@ -13,7 +13,7 @@ use super::TicketActorState;
 use crate::discord::{DiscordError, codes, reply::Reply};
 use crate::domain::{
     access,
-    model::{GuildSettings, Snowflake, TicketState},
+    model::{GuildSettings, Snowflake},
     naming,
 };
 use crate::ui::text::t;
@@ -137,38 +137,42 @@ impl TicketActorState {
         }
     }
 
-    /// People added to or removed from a thread ticket as its members. On a failure the ones
-    /// done stay done (each is idempotent) and the error is returned for the answer. An open
-    /// ticket's thread that Discord archived after a quiet week takes no member change: it is
-    /// unarchived first (a closed ticket's stays archived).
+    /// People added to or removed from a thread ticket as its members (only ever while it is
+    /// open). On a failure the ones done stay done (each is idempotent) and the error is
+    /// returned for the answer.
     pub(super) async fn change_thread_members(
         &self,
         thread: Snowflake,
         users: &[Snowflake],
         add: bool,
     ) -> Result<(), DiscordError> {
-        let change = |user| async move {
+        for &user in users {
+            self.change_thread_member(thread, user, add).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds or removes `user` in `thread` (the ticket's, or its staff notes'). A thread Discord
+    /// archived after a quiet week takes no member change, so it is unarchived first.
+    pub(super) async fn change_thread_member(
+        &self,
+        thread: Snowflake,
+        user: Snowflake,
+        add: bool,
+    ) -> Result<(), DiscordError> {
+        let change = || async move {
             match add {
                 true => self.discord().add_thread_member(thread, user).await,
                 false => self.discord().remove_thread_member(thread, user).await,
             }
         };
-        for &user in users {
-            match change(user).await {
-                Err(error)
-                    if error.code() == Some(codes::THREAD_ARCHIVED)
-                        && self.record.state == TicketState::Open =>
-                {
-                    info!(
-                        thread,
-                        "the open ticket's thread was archived; unarchiving it"
-                    );
-                    self.discord().set_thread_archived(thread, false).await?;
-                    change(user).await?;
-                }
-                done => done?,
+        match change().await {
+            Err(error) if error.code() == Some(codes::THREAD_ARCHIVED) => {
+                info!(thread, "the thread was archived; unarchiving it");
+                self.discord().set_thread_archived(thread, false).await?;
+                change().await
             }
+            done => done,
         }
-        Ok(())
     }
 }
