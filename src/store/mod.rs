@@ -1078,27 +1078,11 @@ impl Store {
 
     /// The earlier keys whose links still verify (see [`EARLIER_LINK_KEYS`]).
     pub async fn earlier_link_keys(&self) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.read(|txn| {
-            let Some(table) = open_ro(txn, SECRETS)? else {
-                return Ok(Vec::new());
-            };
-            let stored = table.get(EARLIER_LINK_KEYS).map_err(db_err)?;
-            Ok(stored.map_or_else(Vec::new, |v| codec::split_keys(v.value())))
-        })
-        .await
+        self.read(|txn| Ok(link_keys_in(txn)?.earlier)).await
     }
 
     pub async fn link_key(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        self.read(|txn| {
-            let Some(table) = open_ro(txn, SECRETS)? else {
-                return Ok(None);
-            };
-            Ok(table
-                .get(LINK_KEY)
-                .map_err(db_err)?
-                .map(|v| v.value().to_vec()))
-        })
-        .await
+        self.read(|txn| Ok(link_keys_in(txn)?.current)).await
     }
 
     /// The document a closed ticket's web page is rendered from.
@@ -1636,6 +1620,23 @@ fn durability_of(fsync: bool) -> redb::Durability {
     } else {
         redb::Durability::None
     }
+}
+
+/// The link key a file signs with and the earlier keys kept beside it.
+#[derive(Debug, Default)]
+pub(super) struct StoredLinkKeys {
+    pub current: Option<Vec<u8>>,
+    pub earlier: Vec<Vec<u8>>,
+}
+
+pub(super) fn link_keys_in(txn: &ReadTransaction) -> Result<StoredLinkKeys, StoreError> {
+    let Some(table) = open_ro(txn, SECRETS)? else {
+        return Ok(StoredLinkKeys::default());
+    };
+    let current = (table.get(LINK_KEY).map_err(db_err)?).map(|v| v.value().to_vec());
+    let earlier = (table.get(EARLIER_LINK_KEYS).map_err(db_err)?)
+        .map_or_else(Vec::new, |v| codec::split_keys(v.value()));
+    Ok(StoredLinkKeys { current, earlier })
 }
 
 fn commit_group(db: &Database, fsync: bool, group: &[Request]) -> Result<(), StoreError> {

@@ -352,16 +352,8 @@ fn keep_every_link_key(
         .map(|v| v.value().to_vec());
     let mut earlier: Vec<Vec<u8>> = Vec::new();
     for txn in sources {
-        let Some(table) = open_ro(txn, SECRETS)? else {
-            continue;
-        };
-        let key = table
-            .get(LINK_KEY)
-            .map_err(db_err)?
-            .map(|v| v.value().to_vec());
-        let kept = (table.get(EARLIER_LINK_KEYS).map_err(db_err)?)
-            .map_or_else(Vec::new, |v| codec::split_keys(v.value()));
-        for key in key.into_iter().chain(kept) {
+        let stored = super::link_keys_in(txn)?;
+        for key in stored.current.into_iter().chain(stored.earlier) {
             if current.as_ref() != Some(&key) && !earlier.contains(&key) {
                 earlier.push(key);
             }
