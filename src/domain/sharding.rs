@@ -78,10 +78,9 @@ pub fn share_of(limit: u32, shards: &[u32], total: u32) -> u32 {
 /// windows each shard gets exactly its proportion. At an even load the processes together then
 /// use the whole bucket, where fixed parts leave the remainder to the first shards and the
 /// others wait for their windows; a pause between windows only moves whose turn it is. Every
-/// shard's part
-/// is at least its even part, so the one request a process sends before it knows the window
-/// (to learn its name) always fits. With fewer requests than shards a window would leave some
-/// processes nothing, so [`share_of`] stays.
+/// shard's part is at least its even part, so the one request a process sends before it knows
+/// the window (to learn its number) always fits. With fewer requests than shards a window would
+/// leave some processes nothing, so [`share_of`] stays.
 pub fn share_in_window(limit: u32, shards: &[u32], total: u32, window: u64) -> u32 {
     let total = total.max(1);
     if limit < total {
