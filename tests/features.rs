@@ -6827,9 +6827,8 @@ mod threads {
         panel.expect("the panel").threads_in
     }
 
-    /// A panel in `#general` whose tickets are private threads there, the bot's role and the
-    /// staff role given Manage Threads (what the hub asks of a server for thread tickets).
-    async fn thread_panel(env: &Env) -> u64 {
+    /// The bot's role given Manage Threads, which the hub asks for thread tickets.
+    async fn grant_bot_manage_threads(env: &Env) {
         let guild = env.g.guild_id;
         let role = super::bot_role(&env.sim, guild).await;
         let granted = ticketeer::sim::permissions::bits::BOT_ROLE | perms::MANAGE_THREADS;
@@ -6837,6 +6836,21 @@ mod threads {
             .set_role_permissions(guild, role, granted)
             .await
             .expect("bot role set");
+    }
+
+    /// The thread archived as Discord does after a quiet week (neither closed nor locked).
+    async fn archive_quietly(env: &Env, thread: u64) {
+        let path = format!("/channels/{thread}");
+        let archive = json!({"archived": true});
+        bot_json(env, reqwest::Method::PATCH, &path, Some(archive)).await;
+        assert_eq!(thread_flags(env, thread).await, (true, false));
+    }
+
+    /// A panel in `#general` whose tickets are private threads there, the bot's role and the
+    /// staff role given Manage Threads (what the hub asks of a server for thread tickets).
+    async fn thread_panel(env: &Env) -> u64 {
+        let guild = env.g.guild_id;
+        grant_bot_manage_threads(env).await;
         use ticketeer::sim::permissions::bits;
         let staff = bits::MANAGE_MESSAGES | bits::PIN_MESSAGES | bits::KICK_MEMBERS;
         env.client
@@ -7101,10 +7115,7 @@ mod threads {
         let panel = thread_panel(&env).await;
         let opener = env.g.member_ids[0];
         let thread = env.open_ticket(panel, opener).await;
-        let archive = json!({"archived": true});
-        let path = format!("/channels/{thread}");
-        bot_json(&env, reqwest::Method::PATCH, &path, Some(archive)).await;
-        assert_eq!(thread_flags(&env, thread).await, (true, false));
+        archive_quietly(&env, thread).await;
         env.close(thread, opener).await;
         env.wait_state(1, TicketState::Closed).await;
         assert_eq!(thread_flags(&env, thread).await, (true, true));
@@ -7122,10 +7133,7 @@ mod threads {
             panic!("members")
         };
         let thread = env.open_ticket(panel, opener).await;
-        let path = format!("/channels/{thread}");
-        let archive = json!({"archived": true});
-        bot_json(&env, reqwest::Method::PATCH, &path, Some(archive.clone())).await;
-        assert_eq!(thread_flags(&env, thread).await, (true, false));
+        archive_quietly(&env, thread).await;
 
         let id = env
             .change_people(env.owner(), thread, 1, true, &[helper])
@@ -7136,7 +7144,7 @@ mod threads {
         assert_eq!(env.record(1).await.participants, vec![helper]);
         assert_eq!(thread_flags(&env, thread).await, (false, false));
 
-        bot_json(&env, reqwest::Method::PATCH, &path, Some(archive)).await;
+        archive_quietly(&env, thread).await;
         env.client
             .post_message(thread, opener, "still waiting")
             .await
@@ -7152,12 +7160,7 @@ mod threads {
     async fn setting_threads_names_staff_roles_that_could_not_see_them() {
         let env = Env::start("threads-staff-blind", 1).await;
         env.set_staff().await;
-        let role = super::bot_role(&env.sim, env.g.guild_id).await;
-        let granted = ticketeer::sim::permissions::bits::BOT_ROLE | perms::MANAGE_THREADS;
-        (env.client
-            .set_role_permissions(env.g.guild_id, role, granted))
-        .await
-        .expect("role set");
+        grant_bot_manage_threads(&env).await;
         let panel = env.panel_via_hub(env.general(), "Support").await;
         let hub = settings_screen(&env, panel).await;
         let answer = threads_in(&env, hub, panel, env.general()).await;
@@ -7196,12 +7199,7 @@ mod threads {
         assert!(refused.contains("Manage Threads"), "{refused}");
         assert_eq!(panel_threads(&env.settings().await, panel), None);
 
-        let role = super::bot_role(&env.sim, env.g.guild_id).await;
-        let granted = ticketeer::sim::permissions::bits::BOT_ROLE | perms::MANAGE_THREADS;
-        env.client
-            .set_role_permissions(env.g.guild_id, role, granted)
-            .await
-            .expect("role set");
+        grant_bot_manage_threads(&env).await;
         let answer = threads_in(&env, hub, panel, env.general()).await;
         assert!(answer.contains("private threads"), "{answer}");
         let env = env.restart().await;
